@@ -1,0 +1,12 @@
+package io.mrm.events.ack;
+
+public enum AckOutcome {
+    /** The target is in the desired state (whether or not this command changed it). */
+    SUCCEEDED,
+    /** Not done; trying again may work (throttling, 5xx, timeout). */
+    FAILED_RETRIABLE,
+    /** Not done; trying again will not help (auth, missing zone, invalid change). */
+    FAILED_FATAL,
+    /** Refused: the command's epoch is lower than one this actuator already saw. */
+    REJECTED_STALE
+}

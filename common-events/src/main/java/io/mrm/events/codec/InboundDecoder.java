@@ -1,0 +1,171 @@
+package io.mrm.events.codec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.kafka.KafkaMessageFactory;
+import io.cloudevents.rw.CloudEventRWException;
+import io.mrm.events.EventType;
+import io.mrm.events.EventTypes;
+import io.mrm.events.MrmEvent;
+import io.mrm.events.Topic;
+import io.mrm.events.TopicNames;
+import io.mrm.events.codec.DeadLetters.RawRecord;
+import io.mrm.events.deadletter.DeadLetterReason;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and validates one inbound Kafka record. Never throws for bad input: the answer is either
+ * the event or the dead letter that explains why not. Checks, in order: the size cap; that it is a
+ * binary-mode CloudEvent with a JSON body; that its type is known and belongs on the topic; that the
+ * body maps onto the record (required fields, enum values, id formats); that the envelope (id,
+ * subject, key) agrees with the body; and that its time is within bounds.
+ */
+public final class InboundDecoder {
+
+    private final TopicNames topicNames;
+    private final String consumer;
+    private final InboundLimits limits;
+    private final Clock clock;
+
+    /**
+     * @param consumer the service that reads (its consumer group), recorded in dead letters
+     */
+    public InboundDecoder(TopicNames topicNames, String consumer, InboundLimits limits, Clock clock) {
+        this.topicNames = topicNames;
+        this.consumer = consumer;
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    public Decoded decode(RawRecord raw) {
+        try {
+            return new Decoded.Accepted(read(raw));
+        } catch (Rejection rejection) {
+            return new Decoded.Rejected(DeadLetters.of(raw, consumer, rejection.category, rejection.getMessage(),
+                    clock.instant()));
+        }
+    }
+
+    private MrmEvent read(RawRecord raw) throws Rejection {
+        Topic<?> topic = topicNames.topicNamed(raw.topic());
+        if (topic == null) {
+            throw new Rejection(DeadLetterReason.UNKNOWN_TYPE, "topic " + raw.topic() + " is not an MRM topic");
+        }
+        if (raw.value() == null) {
+            throw new Rejection(DeadLetterReason.UNREADABLE, "record has no value (a tombstone)");
+        }
+        if (raw.value().length > topic.maxRecordBytes()) {
+            throw new Rejection(DeadLetterReason.TOO_LARGE, "record value is " + raw.value().length
+                    + " bytes, over the " + topic.maxRecordBytes() + "-byte cap of " + raw.topic());
+        }
+        CloudEvent envelope = envelope(raw);
+        EventType<?> type = EventTypes.forCeType(envelope.getType());
+        if (type == null) {
+            throw new Rejection(DeadLetterReason.UNKNOWN_TYPE, "unknown ce_type '" + envelope.getType() + "'");
+        }
+        if (type.topic() != topic) {
+            throw new Rejection(DeadLetterReason.UNKNOWN_TYPE, "ce_type '" + envelope.getType()
+                    + "' does not belong on topic " + raw.topic());
+        }
+        String contentType = envelope.getDataContentType();
+        if (contentType != null && !contentType.startsWith(EventCodec.CONTENT_TYPE)) {
+            throw new Rejection(DeadLetterReason.UNREADABLE, "content type '" + contentType + "' is not JSON");
+        }
+        MrmEvent event = body(envelope, type);
+        checkEnvelope(raw, envelope, event);
+        checkTime(topic, event);
+        return event;
+    }
+
+    private static CloudEvent envelope(RawRecord raw) throws Rejection {
+        try {
+            return KafkaMessageFactory.createReader(raw.headers(), raw.value()).toEvent();
+        } catch (CloudEventRWException | IllegalStateException | IllegalArgumentException e) {
+            throw new Rejection(DeadLetterReason.UNREADABLE,
+                    "not a binary-mode CloudEvent (ce_specversion, ce_id, ce_type, ce_source headers): " + e.getMessage());
+        }
+    }
+
+    private static MrmEvent body(CloudEvent envelope, EventType<?> type) throws Rejection {
+        if (envelope.getData() == null) {
+            throw new Rejection(DeadLetterReason.UNREADABLE, "CloudEvent has no data");
+        }
+        try {
+            return EventJson.read(envelope.getData().toBytes(), type.javaType());
+        } catch (ValueInstantiationException e) {
+            // The record's compact constructor refused a value: its message names the field.
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new Rejection(DeadLetterReason.INVALID, type.ceType() + ": " + cause.getMessage());
+        } catch (InvalidFormatException e) {
+            throw new Rejection(DeadLetterReason.INVALID, type.ceType() + ": field " + path(e) + " has invalid value '"
+                    + e.getValue() + "'" + allowed(e));
+        } catch (JsonMappingException e) {
+            throw new Rejection(DeadLetterReason.INVALID, type.ceType() + ": field " + path(e) + ": "
+                    + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            throw new Rejection(DeadLetterReason.UNREADABLE, type.ceType() + ": body is not valid JSON: "
+                    + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new Rejection(DeadLetterReason.UNREADABLE, type.ceType() + ": " + e.getMessage());
+        }
+    }
+
+    private static void checkEnvelope(RawRecord raw, CloudEvent envelope, MrmEvent event) throws Rejection {
+        if (!envelope.getId().equals(event.id())) {
+            throw new Rejection(DeadLetterReason.INVALID, "ce_id '" + envelope.getId() + "' differs from body id '"
+                    + event.id() + "'");
+        }
+        if (envelope.getSubject() != null && !envelope.getSubject().equals(event.applicationId())) {
+            throw new Rejection(DeadLetterReason.INVALID, "ce_subject '" + envelope.getSubject()
+                    + "' differs from body applicationId '" + event.applicationId() + "'");
+        }
+        String key = raw.key() == null ? null : new String(raw.key(), StandardCharsets.UTF_8);
+        if (!event.applicationId().equals(key)) {
+            throw new Rejection(DeadLetterReason.INVALID, "record key '" + key
+                    + "' must be the body's applicationId '" + event.applicationId() + "'");
+        }
+    }
+
+    private void checkTime(Topic<?> topic, MrmEvent event) throws Rejection {
+        Instant now = clock.instant();
+        if (event.time().isAfter(now.plus(limits.maxFutureSkew()))) {
+            throw new Rejection(DeadLetterReason.INVALID, "time " + event.time() + " is more than "
+                    + limits.maxFutureSkew() + " in the future (now " + now + ")");
+        }
+        if (topic.cleanup() == Topic.CleanupPolicy.DELETE && event.time().isBefore(now.minus(limits.maxAge()))) {
+            throw new Rejection(DeadLetterReason.INVALID, "time " + event.time() + " is older than "
+                    + limits.maxAge() + " (now " + now + ")");
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        String path = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("."));
+        return path.isEmpty() ? "(root)" : "'" + path + "'";
+    }
+
+    private static String allowed(InvalidFormatException e) {
+        Class<?> target = e.getTargetType();
+        if (target != null && target.isEnum()) {
+            return ", expected one of " + java.util.Arrays.toString(target.getEnumConstants());
+        }
+        return "";
+    }
+
+    private static final class Rejection extends Exception {
+        private final DeadLetterReason category;
+
+        Rejection(DeadLetterReason category, String message) {
+            super(message, null, false, false);
+            this.category = category;
+        }
+    }
+}

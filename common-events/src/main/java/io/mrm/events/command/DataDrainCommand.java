@@ -1,0 +1,30 @@
+package io.mrm.events.command;
+
+import io.mrm.events.Require;
+import io.mrm.events.decision.StepAction;
+import java.time.Instant;
+
+/** Wait (bounded by the step deadline) until {@code toRegion} has applied all that {@code fromRegion} committed. */
+public record DataDrainCommand(
+        String id,
+        String applicationId,
+        Instant time,
+        int schemaVersion,
+        StepRef step,
+        String fromRegion,
+        String toRegion) implements DataCommand {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public DataDrainCommand {
+        Require.common(id, applicationId, time, schemaVersion);
+        Require.present("step", step);
+        Require.name("fromRegion", fromRegion);
+        Require.name("toRegion", toRegion);
+    }
+
+    @Override
+    public StepAction action() {
+        return StepAction.DATA_DRAIN;
+    }
+}

@@ -1,0 +1,6 @@
+package io.mrm.events.command;
+
+/** Solace Message VPN replication role. */
+public enum ReplicationRole {
+    ACTIVE, STANDBY
+}

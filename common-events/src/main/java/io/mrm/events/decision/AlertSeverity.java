@@ -1,0 +1,5 @@
+package io.mrm.events.decision;
+
+public enum AlertSeverity {
+    INFO, WARNING, CRITICAL
+}

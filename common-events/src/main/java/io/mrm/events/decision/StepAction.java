@@ -1,0 +1,42 @@
+package io.mrm.events.decision;
+
+/**
+ * What a plan step does. Each action belongs to one actuator, and says whether it needs the region
+ * being left (such steps are skipped by a FORCED failover, because that region may be gone).
+ */
+public enum StepAction {
+    /** Set the old region's event broker VPN to standby, so no event is accepted twice. */
+    EVENTS_SET_STANDBY(Actuator.AEM, true),
+    /** Wait until the event replication queue has drained towards the target. */
+    EVENTS_DRAIN(Actuator.AEM, true),
+    /** Set the target region's event broker VPN active. */
+    EVENTS_SET_ACTIVE(Actuator.AEM, false),
+    /** Check that the target's event broker accepts and delivers a persistent message. */
+    EVENTS_VERIFY(Actuator.AEM, false),
+    /** Wait until the target database has applied everything the old primary committed. */
+    DATA_DRAIN(Actuator.HANA, true),
+    /** Make the target region's database the writable primary. */
+    DATA_PROMOTE(Actuator.HANA, false),
+    /** Replicate from the new primary back to the old region once it is reachable. */
+    DATA_REPROTECT(Actuator.HANA, true),
+    /** Point the application's DNS name at the target region. */
+    DNS_ROUTE(Actuator.DNS, false),
+    /** Check that the application's DNS name answers with the target region. */
+    DNS_VERIFY(Actuator.DNS, false);
+
+    private final Actuator actuator;
+    private final boolean needsSourceRegion;
+
+    StepAction(Actuator actuator, boolean needsSourceRegion) {
+        this.actuator = actuator;
+        this.needsSourceRegion = needsSourceRegion;
+    }
+
+    public Actuator actuator() {
+        return actuator;
+    }
+
+    public boolean needsSourceRegion() {
+        return needsSourceRegion;
+    }
+}

@@ -1,0 +1,44 @@
+package io.mrm.events.observation;
+
+import io.mrm.events.Require;
+import java.time.Instant;
+
+/**
+ * One probe result: what {@code vantage} saw of {@code component} in {@code region}.
+ *
+ * @param region    the region probed
+ * @param component what was probed, e.g. {@code app}, {@code hana}, {@code aem}, {@code dns}
+ * @param probe     the kind of probe
+ * @param vantage   the monitor instance (vantage point) that probed
+ * @param status    what it saw
+ * @param latencyMs how long the probe took, when it completed
+ * @param detail    a short human-readable explanation (never credentials)
+ */
+public record HealthObservation(
+        String id,
+        String applicationId,
+        Instant time,
+        int schemaVersion,
+        String region,
+        String component,
+        ProbeKind probe,
+        String vantage,
+        HealthStatus status,
+        Long latencyMs,
+        String detail) implements ObservationEvent {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public HealthObservation {
+        Require.common(id, applicationId, time, schemaVersion);
+        Require.name("region", region);
+        Require.name("component", component);
+        Require.present("probe", probe);
+        Require.name("vantage", vantage);
+        Require.present("status", status);
+        if (latencyMs != null) {
+            Require.atLeast("latencyMs", latencyMs, 0);
+        }
+        Require.optionalText("detail", detail);
+    }
+}

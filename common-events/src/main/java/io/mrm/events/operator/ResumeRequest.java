@@ -1,0 +1,24 @@
+package io.mrm.events.operator;
+
+import io.mrm.events.Require;
+import java.time.Instant;
+
+/** Resume a paused plan by retrying its failed step. */
+public record ResumeRequest(
+        String id,
+        String applicationId,
+        Instant time,
+        int schemaVersion,
+        String operator,
+        String decisionId,
+        String reason) implements OperatorRequest {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public ResumeRequest {
+        Require.common(id, applicationId, time, schemaVersion);
+        Require.operator("operator", operator);
+        Require.id("decisionId", decisionId);
+        Require.optionalText("reason", reason);
+    }
+}

@@ -1,0 +1,15 @@
+package io.mrm.events.operator;
+
+/** The safety rules checked before an automatic decision; a manual request may override them. */
+public enum SafetyRule {
+    /** The region to switch to is healthy. */
+    STANDBY_HEALTHY,
+    /** Not both regions are down (then fail safe: alert, do not switch). */
+    NOT_BOTH_DOWN,
+    /** No failover within the hold-down period after the previous one. */
+    HOLD_DOWN,
+    /** At most N automatic failovers per window. */
+    MAX_FAILOVERS_PER_WINDOW,
+    /** The application is not frozen by an operator. */
+    NOT_FROZEN
+}

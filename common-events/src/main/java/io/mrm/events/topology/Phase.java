@@ -1,0 +1,12 @@
+package io.mrm.events.topology;
+
+public enum Phase {
+    /** Serving from {@code activeRegion}; no plan running. */
+    STABLE,
+    /** A decision waits for an operator's approval. */
+    PROPOSED,
+    /** A plan is executing. */
+    SWITCHING,
+    /** A plan step failed; an operator must resume, skip or abort. */
+    PAUSED
+}

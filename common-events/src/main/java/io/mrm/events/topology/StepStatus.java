@@ -1,0 +1,5 @@
+package io.mrm.events.topology;
+
+public enum StepStatus {
+    PENDING, RUNNING, SUCCEEDED, FAILED, SKIPPED
+}

@@ -1,0 +1,44 @@
+package io.mrm.events.topology;
+
+import io.mrm.events.Require;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An application's current state, as the decision engine sees it.
+ *
+ * @param epoch          the epoch of the latest decision (0 before the first)
+ * @param activeRegion   where the application is served from (during a switch: still the old one)
+ * @param standbyRegion  the other region
+ * @param phase          what the engine is doing
+ * @param frozen         an operator froze automatic decisions
+ * @param holdDownUntil  no automatic failover before this time, if set
+ * @param lastDecisionId the latest decision, if any
+ * @param planSteps      progress of the latest decision's plan (empty before the first)
+ */
+public record TopologyState(
+        String id,
+        String applicationId,
+        Instant time,
+        int schemaVersion,
+        long epoch,
+        String activeRegion,
+        String standbyRegion,
+        Phase phase,
+        boolean frozen,
+        Instant holdDownUntil,
+        String lastDecisionId,
+        List<StepProgress> planSteps) implements TopologyEvent {
+
+    public static final int SCHEMA_VERSION = 1;
+
+    public TopologyState {
+        Require.common(id, applicationId, time, schemaVersion);
+        Require.atLeast("epoch", epoch, 0);
+        Require.name("activeRegion", activeRegion);
+        Require.name("standbyRegion", standbyRegion);
+        Require.present("phase", phase);
+        Require.optionalId("lastDecisionId", lastDecisionId);
+        planSteps = Require.list("planSteps", planSteps);
+    }
+}
