@@ -72,6 +72,14 @@ public final class Require {
         return value;
     }
 
+    /** For pairs of regions that must not be the same one (a drain from a region to itself is no step). */
+    public static void different(String field, String value, String otherField, String other) {
+        if (value != null && value.equals(other)) {
+            throw new IllegalArgumentException(field + " must differ from " + otherField + ", both are '"
+                    + abbreviate(value) + "'");
+        }
+    }
+
     public static int schemaVersion(int value) {
         if (value < 1) {
             throw new IllegalArgumentException("schemaVersion is required and must be >= 1, was " + value);

@@ -43,6 +43,10 @@ public record CommandAck(
         Require.present("step", step);
         Require.present("actuator", actuator);
         Require.present("action", action);
+        if (action.actuator() != actuator) {
+            throw new IllegalArgumentException("actuator " + actuator + " does not execute action " + action
+                    + " (" + action.actuator() + " does)");
+        }
         Require.present("outcome", outcome);
         Require.optionalText("errorCode", errorCode);
         Require.optionalText("detail", detail);

@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.stream.Collectors;
 
 /**
  * Reads and validates one inbound Kafka record. Never throws for bad input: the answer is either
@@ -97,12 +96,15 @@ public final class InboundDecoder {
         if (envelope.getData() == null) {
             throw new Rejection(DeadLetterReason.UNREADABLE, "CloudEvent has no data");
         }
+        MrmEvent event;
         try {
-            return EventJson.read(envelope.getData().toBytes(), type.javaType());
+            event = EventJson.read(envelope.getData().toBytes(), type.javaType());
         } catch (ValueInstantiationException e) {
-            // The record's compact constructor refused a value: its message names the field.
+            // The record's compact constructor refused a value: its message names the field; the
+            // path says which nested record (e.g. 'plan[2]') when it is not the event itself.
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new Rejection(DeadLetterReason.INVALID, type.ceType() + ": " + cause.getMessage());
+            String where = e.getPath().isEmpty() ? "" : "in " + path(e) + ": ";
+            throw new Rejection(DeadLetterReason.INVALID, type.ceType() + ": " + where + cause.getMessage());
         } catch (InvalidFormatException e) {
             throw new Rejection(DeadLetterReason.INVALID, type.ceType() + ": field " + path(e) + " has invalid value '"
                     + e.getValue() + "'" + allowed(e));
@@ -115,6 +117,11 @@ public final class InboundDecoder {
         } catch (IOException e) {
             throw new Rejection(DeadLetterReason.UNREADABLE, type.ceType() + ": " + e.getMessage());
         }
+        if (event == null) {
+            // Jackson reads the JSON literal null as a null record, not as an error.
+            throw new Rejection(DeadLetterReason.INVALID, type.ceType() + ": body is JSON null, expected an object");
+        }
+        return event;
     }
 
     private static void checkEnvelope(RawRecord raw, CloudEvent envelope, MrmEvent event) throws Rejection {
@@ -146,10 +153,15 @@ public final class InboundDecoder {
     }
 
     private static String path(JsonMappingException e) {
-        String path = e.getPath().stream()
-                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining("."));
-        return path.isEmpty() ? "(root)" : "'" + path + "'";
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+            } else {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.length() == 0 ? "(root)" : "'" + path + "'";
     }
 
     private static String allowed(InvalidFormatException e) {

@@ -21,6 +21,7 @@ public record DataReprotectCommand(
         Require.present("step", step);
         Require.name("fromRegion", fromRegion);
         Require.name("toRegion", toRegion);
+        Require.different("toRegion", toRegion, "fromRegion", fromRegion);
     }
 
     @Override

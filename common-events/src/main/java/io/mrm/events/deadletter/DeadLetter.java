@@ -12,7 +12,7 @@ import java.util.Map;
  * @param consumer       the service (consumer group) that gave up on it
  * @param sourceTopic    where the record was read
  * @param keyBase64      the original key bytes, base64, if any
- * @param valueBase64    the original value bytes (the first {@link #MAX_KEPT_BYTES}), base64
+ * @param valueBase64    the original value bytes (the first {@link #MAX_KEPT_BYTES}), base64; empty when it had none
  * @param valueSize      the original value's size in bytes
  * @param headers        the original headers, values base64
  * @param category       why, coarsely
@@ -44,6 +44,7 @@ public record DeadLetter(
         Require.text("sourceTopic", sourceTopic);
         Require.atLeast("partition", partition, 0);
         Require.atLeast("offset", offset, 0);
+        Require.present("valueBase64", valueBase64);
         Require.atLeast("valueSize", valueSize, 0);
         headers = Require.map("headers", headers);
         Require.present("category", category);

@@ -20,6 +20,7 @@ public record PlanStep(int index, StepAction action, String region, String peerR
         Require.present("action", action);
         Require.name("region", region);
         Require.optionalName("peerRegion", peerRegion);
+        Require.different("peerRegion", peerRegion, "region", region);
         Require.atLeast("timeoutMs", timeoutMs, 1);
         Require.atLeast("maxAttempts", maxAttempts, 1);
     }

@@ -37,6 +37,7 @@ public record TopologyState(
         Require.atLeast("epoch", epoch, 0);
         Require.name("activeRegion", activeRegion);
         Require.name("standbyRegion", standbyRegion);
+        Require.different("standbyRegion", standbyRegion, "activeRegion", activeRegion);
         Require.present("phase", phase);
         Require.optionalId("lastDecisionId", lastDecisionId);
         planSteps = Require.list("planSteps", planSteps);

@@ -1,0 +1,130 @@
+package io.mrm.kafka;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mrm.events.TopicNames;
+import io.mrm.events.codec.EventCodec;
+import io.mrm.events.codec.InboundDecoder;
+import io.mrm.events.codec.InboundLimits;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.util.backoff.FixedBackOff;
+
+/**
+ * What every MRM service gets by depending on kafka-support: the deployment's topic names, the
+ * topics themselves, an idempotent {@code acks=all} publisher, the inbound decoder and the shared
+ * dead-letter path, and a readiness contributor for its listeners.
+ */
+@AutoConfiguration(after = KafkaAutoConfiguration.class)
+@EnableConfigurationProperties({MrmKafkaProperties.class, MrmServiceProperties.class})
+public class MrmKafkaAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock mrmClock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    TopicNames topicNames(MrmKafkaProperties props) {
+        return new TopicNames(props.topicPrefix());
+    }
+
+    @Bean
+    EventCodec eventCodec(TopicNames names, MrmServiceProperties service) {
+        return new EventCodec(names, service.eventSource());
+    }
+
+    @Bean
+    InboundDecoder inboundDecoder(TopicNames names, MrmKafkaProperties props, MrmServiceProperties service,
+                                  Clock clock) {
+        return new InboundDecoder(names, service.name(), new InboundLimits(props.maxFutureSkew(), props.maxAge()),
+                clock);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "mrm.kafka.create-topics", havingValue = "true", matchIfMissing = true)
+    KafkaAdmin.NewTopics mrmTopics(TopicNames names, MrmKafkaProperties props) {
+        return new KafkaAdmin.NewTopics(MrmTopics.newTopics(names, props));
+    }
+
+    @Bean
+    ProducerFactory<String, byte[]> mrmProducerFactory(KafkaProperties kafka, MrmServiceProperties service) {
+        Map<String, Object> config = kafka.buildProducerProperties();
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, service.name() + "-" + service.instance());
+        return new DefaultKafkaProducerFactory<>(config, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @Bean
+    KafkaTemplate<String, byte[]> mrmKafkaTemplate(ProducerFactory<String, byte[]> mrmProducerFactory) {
+        return new KafkaTemplate<>(mrmProducerFactory);
+    }
+
+    @Bean
+    EventPublisher eventPublisher(KafkaTemplate<String, byte[]> mrmKafkaTemplate, EventCodec codec,
+                                  MrmKafkaProperties props) {
+        return new EventPublisher(mrmKafkaTemplate, codec, props.sendTimeout());
+    }
+
+    @Bean
+    ConsumerFactory<byte[], byte[]> mrmConsumerFactory(KafkaProperties kafka) {
+        Map<String, Object> config = kafka.buildConsumerProperties();
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // Raw bytes for key and value: a record that cannot be read must still reach the dead-letter topic.
+        return new DefaultKafkaConsumerFactory<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @Bean
+    DeadLetterRecoverer deadLetterRecoverer(EventPublisher publisher, MrmServiceProperties service, Clock clock,
+                                            ObjectProvider<MeterRegistry> meters) {
+        return new DeadLetterRecoverer(publisher, service.name(), clock,
+                meters.getIfAvailable(SimpleMeterRegistry::new));
+    }
+
+    @Bean
+    DefaultErrorHandler mrmErrorHandler(DeadLetterRecoverer recoverer, MrmKafkaProperties props) {
+        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer,
+                new FixedBackOff(props.retryBackoff().toMillis(), props.processingRetries()));
+        handler.addNotRetryableExceptions(RejectedRecordException.class);
+        return handler;
+    }
+
+    @Bean
+    EventListeners eventListeners(ConsumerFactory<byte[], byte[]> mrmConsumerFactory,
+                                  DefaultErrorHandler mrmErrorHandler, InboundDecoder decoder, TopicNames names,
+                                  MrmServiceProperties service) {
+        return new EventListeners(mrmConsumerFactory, mrmErrorHandler, decoder, names, service.name());
+    }
+
+    @Bean
+    EventListenersHealthIndicator eventListenersHealthIndicator(ObjectProvider<MessageListenerContainer> containers) {
+        return new EventListenersHealthIndicator(containers.orderedStream().toList());
+    }
+}
