@@ -1,8 +1,10 @@
 package io.mrm.events.codec;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.KafkaMessageFactory;
@@ -93,12 +95,13 @@ public final class InboundDecoder {
     }
 
     private static MrmEvent body(CloudEvent envelope, EventType<?> type) throws Rejection {
-        if (envelope.getData() == null) {
+        byte[] data = envelope.getData() == null ? null : envelope.getData().toBytes();
+        if (data == null || new String(data, StandardCharsets.UTF_8).isBlank()) {
             throw new Rejection(DeadLetterReason.UNREADABLE, "CloudEvent has no data");
         }
         MrmEvent event;
         try {
-            event = EventJson.read(envelope.getData().toBytes(), type.javaType());
+            event = EventJson.read(data, type.javaType());
         } catch (ValueInstantiationException e) {
             // The record's compact constructor refused a value: its message names the field; the
             // path says which nested record (e.g. 'plan[2]') when it is not the event itself.
@@ -109,6 +112,16 @@ public final class InboundDecoder {
             throw new Rejection(DeadLetterReason.INVALID, type.ceType() + ": field " + path(e) + " has invalid value '"
                     + e.getValue() + "'" + allowed(e));
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof JsonParseException syntax) {
+                // A syntax error (e.g. truncated JSON) inside a field's value arrives wrapped with its path.
+                throw new Rejection(DeadLetterReason.UNREADABLE, type.ceType() + ": body is not valid JSON: "
+                        + syntax.getOriginalMessage());
+            }
+            if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
+                    && mismatch.getTargetType().isPrimitive() && e.getOriginalMessage().contains("`null`")) {
+                // Jackson's own text here tells the reader to reconfigure Jackson; say what is wrong instead.
+                throw new Rejection(DeadLetterReason.INVALID, type.ceType() + ": field " + path(e) + " is required");
+            }
             throw new Rejection(DeadLetterReason.INVALID, type.ceType() + ": field " + path(e) + ": "
                     + e.getOriginalMessage());
         } catch (JsonProcessingException e) {

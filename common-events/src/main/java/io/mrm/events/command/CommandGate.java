@@ -1,0 +1,32 @@
+package io.mrm.events.command;
+
+import io.mrm.events.ack.AckOutcome;
+import io.mrm.events.ack.Acks;
+import io.mrm.events.ack.CommandAck;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What every actuator checks before it touches anything: the command's epoch is not stale, and
+ * its deadline has not passed (a command re-delivered long after its plan moved on must not act).
+ */
+public final class CommandGate {
+
+    private final EpochFence fence = new EpochFence();
+
+    /** The refusal to send instead of executing, or empty when the command may run. */
+    public Optional<CommandAck> refusal(StepCommand command, Instant now) {
+        long epoch = command.step().epoch();
+        if (!fence.admit(command.applicationId(), epoch)) {
+            return Optional.of(Acks.of(command, AckOutcome.REJECTED_STALE, "STALE_EPOCH", "epoch " + epoch
+                    + " is below the highest seen, " + fence.highest(command.applicationId()), 0,
+                    Map.of("highestEpoch", Long.toString(fence.highest(command.applicationId()))), now));
+        }
+        if (now.isAfter(command.step().deadline())) {
+            return Optional.of(Acks.of(command, AckOutcome.FAILED_FATAL, "DEADLINE_PASSED", "deadline "
+                    + command.step().deadline() + " passed before execution", 0, Map.of(), now));
+        }
+        return Optional.empty();
+    }
+}

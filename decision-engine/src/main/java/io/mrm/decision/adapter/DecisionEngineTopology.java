@@ -1,0 +1,53 @@
+package io.mrm.decision.adapter;
+
+import io.mrm.decision.domain.DecisionCore;
+import io.mrm.events.Topic;
+import io.mrm.events.TopicNames;
+import io.mrm.events.Topics;
+import io.mrm.events.codec.EventCodec;
+import io.mrm.events.codec.InboundDecoder;
+import java.time.Clock;
+import java.util.List;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The engine's Kafka Streams topology: observations, operator requests and acks (co-partitioned by
+ * application id) into one processor with the application-state store, and one sink per output topic.
+ */
+public final class DecisionEngineTopology {
+
+    static final String STORE = "application-state";
+    static final List<Topic<?>> INPUTS = List.of(Topics.OBSERVATIONS, Topics.OPERATOR_REQUESTS, Topics.COMMAND_ACKS);
+    static final List<Topic<?>> OUTPUTS = List.of(Topics.DECISIONS, Topics.TOPOLOGY, Topics.DNS_COMMANDS,
+            Topics.DATA_COMMANDS, Topics.EVENTS_COMMANDS, Topics.DEAD_LETTERS);
+    private static final String SOURCE = "inputs";
+    private static final String PROCESSOR = "decision-core";
+
+    private DecisionEngineTopology() {
+    }
+
+    public static Topology build(TopicNames names, DecisionCore core, InboundDecoder decoder, EventCodec codec,
+                                 Clock clock, String consumer) {
+        Topology topology = new Topology();
+        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                INPUTS.stream().map(names::of).toArray(String[]::new));
+        topology.addProcessor(PROCESSOR, () -> new DecisionProcessor(core, decoder, codec, clock, consumer), SOURCE);
+        // In memory, restored from the changelog on start: one small entry per application.
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(),
+                ApplicationStateSerde.create()), PROCESSOR);
+        for (Topic<?> output : OUTPUTS) {
+            topology.addSink(sinkFor(names.of(output)), names.of(output), new StringSerializer(),
+                    new ByteArraySerializer(), PROCESSOR);
+        }
+        return topology;
+    }
+
+    static String sinkFor(String topicName) {
+        return "to-" + topicName;
+    }
+}

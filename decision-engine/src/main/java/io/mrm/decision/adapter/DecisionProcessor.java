@@ -1,0 +1,91 @@
+package io.mrm.decision.adapter;
+
+import io.mrm.decision.domain.ApplicationState;
+import io.mrm.decision.domain.DecisionCore;
+import io.mrm.decision.domain.StepResult;
+import io.mrm.decision.domain.UnknownApplicationException;
+import io.mrm.events.EventTypes;
+import io.mrm.events.MrmEvent;
+import io.mrm.events.codec.DeadLetters;
+import io.mrm.events.codec.DeadLetters.RawRecord;
+import io.mrm.events.codec.Decoded;
+import io.mrm.events.codec.EventCodec;
+import io.mrm.events.codec.InboundDecoder;
+import io.mrm.events.deadletter.DeadLetterReason;
+import java.time.Clock;
+import java.time.Instant;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hosts the pure {@link DecisionCore} in Kafka Streams: decode (or dead-letter) each input, load
+ * the application's state, step, store the next state, and forward the outputs to their topics.
+ * Under exactly-once the state change, the outputs and the input's offset commit together.
+ */
+final class DecisionProcessor implements Processor<byte[], byte[], String, byte[]> {
+
+    private static final Logger log = LoggerFactory.getLogger(DecisionProcessor.class);
+
+    private final DecisionCore core;
+    private final InboundDecoder decoder;
+    private final EventCodec codec;
+    private final Clock clock;
+    private final String consumer;
+    private ProcessorContext<String, byte[]> context;
+    private KeyValueStore<String, ApplicationState> store;
+
+    DecisionProcessor(DecisionCore core, InboundDecoder decoder, EventCodec codec, Clock clock, String consumer) {
+        this.core = core;
+        this.decoder = decoder;
+        this.codec = codec;
+        this.clock = clock;
+        this.consumer = consumer;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.store = context.getStateStore(DecisionEngineTopology.STORE);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata meta = context.recordMetadata().orElseThrow();
+        RawRecord raw = new RawRecord(meta.topic(), meta.partition(), meta.offset(), record.key(), record.headers(),
+                record.value());
+        Decoded decoded = decoder.decode(raw);
+        if (decoded instanceof Decoded.Rejected rejected) {
+            forward(rejected.deadLetter());
+            return;
+        }
+        MrmEvent input = ((Decoded.Accepted) decoded).event();
+        Instant now = clock.instant();
+        StepResult result;
+        try {
+            result = core.step(store.get(input.applicationId()), input, now);
+        } catch (UnknownApplicationException e) {
+            forward(DeadLetters.of(raw, consumer, DeadLetterReason.INVALID, e.getMessage(), now));
+            return;
+        } catch (RuntimeException e) {
+            // The core is deterministic: retrying the same input would fail the same way.
+            log.error("decision core failed on {} {}", EventTypes.forClass(input.getClass()).ceType(), input.id(), e);
+            forward(DeadLetters.of(raw, consumer, DeadLetterReason.PROCESSING_FAILED, "decision core failed: " + e,
+                    now));
+            return;
+        }
+        store.put(input.applicationId(), result.state());
+        result.outputs().forEach(this::forward);
+    }
+
+    private void forward(MrmEvent event) {
+        ProducerRecord<String, byte[]> out = codec.toRecord(event);
+        context.forward(new Record<>(out.key(), out.value(), event.time().toEpochMilli(), out.headers()),
+                DecisionEngineTopology.sinkFor(out.topic()));
+    }
+}

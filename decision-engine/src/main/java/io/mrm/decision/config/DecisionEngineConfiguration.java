@@ -1,0 +1,54 @@
+package io.mrm.decision.config;
+
+import io.mrm.decision.adapter.DecisionEngineStreams;
+import io.mrm.decision.adapter.DecisionEngineTopology;
+import io.mrm.decision.domain.DecisionCore;
+import io.mrm.events.TopicNames;
+import io.mrm.events.codec.EventCodec;
+import io.mrm.events.codec.InboundDecoder;
+import io.mrm.kafka.MrmKafkaProperties;
+import io.mrm.kafka.MrmServiceProperties;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(DecisionEngineProperties.class)
+class DecisionEngineConfiguration {
+
+    @Bean
+    DecisionCore decisionCore(DecisionEngineProperties props) {
+        return new DecisionCore(props.policies());
+    }
+
+    @Bean
+    DecisionEngineStreams decisionEngineStreams(DecisionCore core, InboundDecoder decoder, EventCodec codec,
+                                                TopicNames names, Clock clock, KafkaProperties kafka,
+                                                MrmKafkaProperties mrmKafka, MrmServiceProperties service,
+                                                DecisionEngineProperties props) {
+        Properties config = new Properties();
+        config.putAll(kafka.buildStreamsProperties());
+        // One engine per deployment prefix: instances of it share the work, other deployments do not.
+        String applicationId = names.prefix() + service.name();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, props.commitInterval().toMillis());
+        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) mrmKafka.replicationFactor());
+        config.put(StreamsConfig.STATE_DIR_CONFIG, props.stateDir() == null || props.stateDir().isBlank()
+                ? Path.of(System.getProperty("java.io.tmpdir"), "mrm-streams", applicationId, service.instance())
+                        .toString()
+                : props.stateDir());
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        config.put(StreamsConfig.topicPrefix("min.insync.replicas"), mrmKafka.minInsyncReplicas());
+        return new DecisionEngineStreams(DecisionEngineTopology.build(names, core, decoder, codec, clock,
+                service.name()), config);
+    }
+}

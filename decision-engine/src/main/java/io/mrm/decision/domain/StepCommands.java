@@ -1,0 +1,46 @@
+package io.mrm.decision.domain;
+
+import io.mrm.events.command.DataDrainCommand;
+import io.mrm.events.command.DataPromoteCommand;
+import io.mrm.events.command.DataReprotectCommand;
+import io.mrm.events.command.DnsRouteCommand;
+import io.mrm.events.command.DnsVerifyCommand;
+import io.mrm.events.command.EventsDrainCommand;
+import io.mrm.events.command.EventsSetRoleCommand;
+import io.mrm.events.command.EventsVerifyCommand;
+import io.mrm.events.command.ReplicationRole;
+import io.mrm.events.command.StepCommand;
+import io.mrm.events.command.StepRef;
+import io.mrm.events.decision.PlanStep;
+import java.time.Instant;
+
+/** The command that executes a plan step, for the actuator that owns its action. */
+final class StepCommands {
+
+    private StepCommands() {
+    }
+
+    static StepCommand forStep(String id, String applicationId, Instant now, PlanStep step, StepRef ref) {
+        String region = step.region();
+        String peer = step.peerRegion();
+        return switch (step.action()) {
+            case DNS_ROUTE -> new DnsRouteCommand(id, applicationId, now, DnsRouteCommand.SCHEMA_VERSION, ref, region);
+            case DNS_VERIFY -> new DnsVerifyCommand(id, applicationId, now, DnsVerifyCommand.SCHEMA_VERSION, ref,
+                    region);
+            case DATA_DRAIN -> new DataDrainCommand(id, applicationId, now, DataDrainCommand.SCHEMA_VERSION, ref,
+                    region, peer);
+            case DATA_PROMOTE -> new DataPromoteCommand(id, applicationId, now, DataPromoteCommand.SCHEMA_VERSION, ref,
+                    region);
+            case DATA_REPROTECT -> new DataReprotectCommand(id, applicationId, now,
+                    DataReprotectCommand.SCHEMA_VERSION, ref, region, peer);
+            case EVENTS_SET_STANDBY -> new EventsSetRoleCommand(id, applicationId, now,
+                    EventsSetRoleCommand.SCHEMA_VERSION, ref, region, ReplicationRole.STANDBY);
+            case EVENTS_SET_ACTIVE -> new EventsSetRoleCommand(id, applicationId, now,
+                    EventsSetRoleCommand.SCHEMA_VERSION, ref, region, ReplicationRole.ACTIVE);
+            case EVENTS_DRAIN -> new EventsDrainCommand(id, applicationId, now, EventsDrainCommand.SCHEMA_VERSION, ref,
+                    region, peer);
+            case EVENTS_VERIFY -> new EventsVerifyCommand(id, applicationId, now, EventsVerifyCommand.SCHEMA_VERSION,
+                    ref, region);
+        };
+    }
+}

@@ -1,0 +1,38 @@
+package io.mrm.dns.config;
+
+import io.mrm.dns.adapter.InMemoryDnsRouter;
+import io.mrm.dns.domain.DnsCommandHandler;
+import io.mrm.dns.domain.DnsRouter;
+import io.mrm.events.Topics;
+import io.mrm.kafka.EventListeners;
+import io.mrm.kafka.EventPublisher;
+import java.time.Clock;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(DnsActuatorProperties.class)
+class DnsActuatorConfiguration {
+
+    @Bean
+    DnsRouter dnsRouter(DnsActuatorProperties props) {
+        return switch (props.router()) {
+            case IN_MEMORY -> new InMemoryDnsRouter(props.initialRoutes());
+        };
+    }
+
+    @Bean
+    DnsCommandHandler dnsCommandHandler(DnsRouter router, Clock clock) {
+        return new DnsCommandHandler(router, clock);
+    }
+
+    /** Thin: each command is executed and its ack published (and confirmed) before the offset commits. */
+    @Bean
+    ConcurrentMessageListenerContainer<byte[], byte[]> dnsCommandListener(EventListeners listeners,
+                                                                         DnsCommandHandler handler,
+                                                                         EventPublisher publisher) {
+        return listeners.container(Topics.DNS_COMMANDS, command -> publisher.publishAndWait(handler.handle(command)));
+    }
+}

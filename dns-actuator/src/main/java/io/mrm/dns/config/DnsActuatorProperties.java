@@ -1,0 +1,29 @@
+package io.mrm.dns.config;
+
+import jakarta.validation.constraints.NotNull;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * dns-actuator settings (prefix {@code mrm.dns}).
+ *
+ * @param router        which DNS backend to drive
+ * @param initialRoutes for the in-memory router: application id → region it starts routed to
+ */
+@Validated
+@ConfigurationProperties("mrm.dns")
+public record DnsActuatorProperties(
+        @NotNull @DefaultValue("IN_MEMORY") Router router,
+        Map<String, String> initialRoutes) {
+
+    /** Route 53, Traffic Manager and RFC 2136 backends arrive with the DNS-actuator issue. */
+    public enum Router {
+        IN_MEMORY
+    }
+
+    public DnsActuatorProperties {
+        initialRoutes = initialRoutes == null ? Map.of() : Map.copyOf(initialRoutes);
+    }
+}
