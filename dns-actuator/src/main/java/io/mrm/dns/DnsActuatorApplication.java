@@ -1,13 +1,15 @@
 package io.mrm.dns;
 
-import org.springframework.boot.SpringApplication;
+import io.mrm.kafka.MrmApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /** dns-actuator: executes DNS step commands and acknowledges them. */
 @SpringBootApplication
 public class DnsActuatorApplication {
 
+    public static final String SERVICE = "dns-actuator";
+
     public static void main(String[] args) {
-        SpringApplication.run(DnsActuatorApplication.class, args);
+        MrmApplication.run(DnsActuatorApplication.class, SERVICE, args);
     }
 }

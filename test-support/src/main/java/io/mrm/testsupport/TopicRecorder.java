@@ -41,6 +41,7 @@ public final class TopicRecorder implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final InboundDecoder decoder;
     private final List<Recorded> records = new CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<Recorded>> subscribers = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -84,8 +85,10 @@ public final class TopicRecorder implements AutoCloseable {
                             record.offset(), record.key(), record.headers(), record.value()));
                     MrmEvent event = decoded instanceof Decoded.Accepted ok ? ok.event() : null;
                     String rejection = decoded instanceof Decoded.Rejected no ? no.deadLetter().reason() : null;
-                    records.add(new Recorded(record.topic(), record.partition(), record.offset(), event, rejection,
-                            Instant.now(), record.timestamp()));
+                    Recorded recorded = new Recorded(record.topic(), record.partition(), record.offset(), event,
+                            rejection, Instant.now(), record.timestamp());
+                    records.add(recorded);
+                    subscribers.forEach(subscriber -> subscriber.accept(recorded));
                 }
             }
         } catch (WakeupException e) {
@@ -93,6 +96,11 @@ public final class TopicRecorder implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
+    }
+
+    /** Calls {@code subscriber} on the reading thread for each record read from now on. */
+    public void subscribe(java.util.function.Consumer<Recorded> subscriber) {
+        subscribers.add(subscriber);
     }
 
     public List<Recorded> records() {

@@ -1,0 +1,59 @@
+package io.mrm.sandbox;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code sandbox [--interactive] [--timeout=60s]}: runs a scripted outage of region A and exits 0
+ * with the measured time to switch, or, with {@code --interactive}, keeps everything running for
+ * you to break and mend regions yourself.
+ */
+public final class SandboxMain {
+
+    private SandboxMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean interactive = false;
+        Duration timeout = Duration.ofSeconds(60);
+        for (String arg : args) {
+            if (arg.equals("--interactive")) {
+                interactive = true;
+            } else if (arg.startsWith("--timeout=")) {
+                timeout = Duration.parse("PT" + arg.substring("--timeout=".length()).toUpperCase());
+            } else {
+                System.err.println("unknown argument '" + arg + "'; usage: sandbox [--interactive] [--timeout=60s]");
+                System.exit(2);
+            }
+        }
+        PrintStream out = System.out;
+        Sandbox sandbox = Sandbox.start(out);
+        Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close, "sandbox-shutdown"));
+        if (interactive) {
+            out.println();
+            out.println("MRM sandbox is running. Break or mend a region with:");
+            out.println("  curl -X POST " + sandbox.regionA().baseUrl() + "/control/fail");
+            out.println("  curl -X POST " + sandbox.regionA().baseUrl() + "/control/recover");
+            out.println("  (region-b: " + sandbox.regionB().baseUrl() + ")");
+            out.println("Kafka: " + sandbox.bootstrapServers() + "   Ctrl-C stops everything.");
+            new CountDownLatch(1).await();
+            return;
+        }
+        int exit;
+        try {
+            Sandbox.OutageResult result = sandbox.runScriptedOutage(timeout);
+            out.println();
+            out.printf("SUMMARY: %s failed over from %s to %s (epoch %d): outage -> decision %d ms, "
+                            + "outage -> acknowledged switch %d ms%n", Sandbox.APP, Sandbox.REGION_A, Sandbox.REGION_B,
+                    result.decision().epoch(), result.detection().toMillis(), result.timeToSwitch().toMillis());
+            exit = 0;
+        } catch (RuntimeException e) {
+            out.println();
+            out.println("SUMMARY: the failover did not complete within " + timeout + ": " + e.getMessage());
+            exit = 1;
+        }
+        sandbox.close();
+        System.exit(exit);
+    }
+}
