@@ -1,0 +1,42 @@
+package io.mrm.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mrm.events.ack.AckOutcome;
+import io.mrm.events.ack.CommandAck;
+import io.mrm.events.deadletter.DeadLetter;
+import io.mrm.events.decision.FailoverDecision;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The README's main job, as a test: the scripted outage with every service running. */
+class SandboxIT {
+
+    @Test
+    void scriptedOutageOfRegionAEndsWithAnAcknowledgedSwitchToRegionB() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
+             Sandbox sandbox = Sandbox.start(out)) {
+            Sandbox.OutageResult result = sandbox.runScriptedOutage(Duration.ofSeconds(90));
+
+            assertThat(result.decision().fromRegion()).isEqualTo(Sandbox.REGION_A);
+            assertThat(result.switched().activeRegion()).isEqualTo(Sandbox.REGION_B);
+            assertThat(result.detection()).isPositive();
+            assertThat(result.timeToSwitch()).isGreaterThanOrEqualTo(result.detection());
+            // Evidence comes from both vantage points: one alone could be a partition, not an outage.
+            assertThat(result.decision().evidence()).extracting(e -> e.vantage())
+                    .containsExactlyInAnyOrderElementsOf(Sandbox.VANTAGES);
+            assertThat(sandbox.recorder().events(FailoverDecision.class)).hasSize(1);
+            assertThat(sandbox.recorder().events(CommandAck.class)).extracting(CommandAck::outcome)
+                    .containsOnly(AckOutcome.SUCCEEDED);
+            assertThat(sandbox.recorder().events(DeadLetter.class)).isEmpty();
+            // region-b was never broken.
+            assertThat(sandbox.regionB().isUp()).isTrue();
+        }
+        String timeline = printed.toString(StandardCharsets.UTF_8);
+        assertThat(timeline).contains("OUTAGE", "DECISION", "DNS_ROUTE", "SUCCEEDED", "active region-b, STABLE");
+    }
+}
