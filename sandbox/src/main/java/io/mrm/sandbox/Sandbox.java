@@ -154,7 +154,7 @@ public final class Sandbox implements AutoCloseable {
         FailoverDecision decision = recorder.await(FailoverDecision.class,
                 d -> d.applicationId().equals(APP) && d.toRegion().equals(REGION_B), timeout);
         TopologyState switched = recorder.await(TopologyState.class,
-                t -> t.applicationId().equals(APP) && t.phase() == Phase.STABLE && t.activeRegion().equals(REGION_B)
+                t -> t.applicationId().equals(APP) && t.phase() == Phase.STEADY && t.activeRegion().equals(REGION_B)
                         && t.epoch() == decision.epoch(), timeout);
         return new OutageResult(outageAt, decision, switched);
     }

@@ -37,6 +37,6 @@ class SandboxIT {
             assertThat(sandbox.regionB().isUp()).isTrue();
         }
         String timeline = printed.toString(StandardCharsets.UTF_8);
-        assertThat(timeline).contains("OUTAGE", "DECISION", "DNS_ROUTE", "SUCCEEDED", "active region-b, STABLE");
+        assertThat(timeline).contains("OUTAGE", "DECISION", "DNS_ROUTE", "SUCCEEDED", "active region-b, STEADY");
     }
 }

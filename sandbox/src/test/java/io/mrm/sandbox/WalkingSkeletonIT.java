@@ -114,7 +114,7 @@ class WalkingSkeletonIT {
             assertThat(routed.observed()).containsEntry("region", "us10").containsEntry("changed", "true");
 
             TopologyState switched = recorder.await(TopologyState.class,
-                    t -> t.phase() == Phase.STABLE && t.epoch() == 1, Duration.ofSeconds(30));
+                    t -> t.phase() == Phase.STEADY && t.epoch() == 1, Duration.ofSeconds(30));
             assertThat(switched.activeRegion()).isEqualTo("us10");
             assertThat(switched.standbyRegion()).isEqualTo("eu10");
             assertThat(switched.lastDecisionId()).isEqualTo(decision.id());

@@ -2,7 +2,7 @@ package io.mrm.events.topology;
 
 public enum Phase {
     /** Serving from {@code activeRegion}; no plan running. */
-    STABLE,
+    STEADY,
     /** A decision waits for an operator's approval. */
     PROPOSED,
     /** A plan is executing. */

@@ -100,7 +100,7 @@ class InboundDecoderTest {
     @Test
     void oldStateOnTheCompactedTopologyTopicIsAccepted() {
         TopologyState state = new TopologyState("topo-orders-1", "orders", NOW.minus(Duration.ofDays(30)),
-                TopologyState.SCHEMA_VERSION, 3, "eu10", "us10", Phase.STABLE, false, null, null, List.of());
+                TopologyState.SCHEMA_VERSION, 3, "eu10", "us10", Phase.STEADY, false, null, null, List.of());
 
         Decoded decoded = decoder.decode(raw(codec.toRecord(state)));
 

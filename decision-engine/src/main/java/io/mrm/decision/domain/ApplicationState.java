@@ -33,6 +33,6 @@ public record ApplicationState(
     /** A new application, serving from its primary region. */
     public static ApplicationState initial(ApplicationPolicy policy) {
         return new ApplicationState(policy.applicationId(), 0, policy.primaryRegion(), policy.standbyRegion(),
-                Phase.STABLE, false, null, null, List.of(), null, 0);
+                Phase.STEADY, false, null, null, List.of(), null, 0);
     }
 }

@@ -102,7 +102,7 @@ public final class DecisionCore {
             }
             boolean activeWasDown = regionDown(state.activeRegion());
             state = withCounters(count(state.counters(), observation));
-            if (!activeWasDown && regionDown(state.activeRegion()) && state.phase() == Phase.STABLE) {
+            if (!activeWasDown && regionDown(state.activeRegion()) && state.phase() == Phase.STEADY) {
                 if (regionDown(state.standbyRegion())) {
                     alert(AlertSeverity.CRITICAL, "BOTH_REGIONS_DOWN", "both " + state.activeRegion() + " and "
                             + state.standbyRegion() + " are down: not failing over", SafetyRule.NOT_BOTH_DOWN, null);
@@ -259,7 +259,7 @@ public final class DecisionCore {
         private void complete() {
             FailoverDecision decision = state.run().decision();
             state = new ApplicationState(state.applicationId(), state.epoch(), decision.toRegion(),
-                    decision.fromRegion(), Phase.STABLE, state.frozen(), state.holdDownUntil(),
+                    decision.fromRegion(), Phase.STEADY, state.frozen(), state.holdDownUntil(),
                     state.lastDecisionId(), state.counters(), state.run(), state.outputSeq());
         }
 

@@ -57,7 +57,7 @@ class DecisionCoreTest {
             assertThat(feed(obs("vantage-1", "eu10", HealthStatus.DOWN))).isEmpty();
             assertThat(feed(obs("vantage-2", "eu10", HealthStatus.UP))).isEmpty();
         }
-        assertThat(state.phase()).isEqualTo(Phase.STABLE);
+        assertThat(state.phase()).isEqualTo(Phase.STEADY);
         assertThat(state.epoch()).isZero();
     }
 
@@ -126,7 +126,7 @@ class DecisionCoreTest {
 
         out = feed(Acks.of(verify, AckOutcome.SUCCEEDED, null, "answers us10", 5, Map.of(), now));
         TopologyState topology = (TopologyState) out.get(0);
-        assertThat(topology.phase()).isEqualTo(Phase.STABLE);
+        assertThat(topology.phase()).isEqualTo(Phase.STEADY);
         assertThat(topology.activeRegion()).isEqualTo("us10");
         assertThat(topology.standbyRegion()).isEqualTo("eu10");
         assertThat(topology.planSteps()).extracting(s -> s.status()).containsExactly(StepStatus.SUCCEEDED,

@@ -1,0 +1,195 @@
+package io.mrm.health.adapter;
+
+import io.mrm.events.Require;
+import io.mrm.health.domain.Probe;
+import io.mrm.health.domain.ProbeResult;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import javax.net.ssl.SSLException;
+
+/**
+ * {@code GET url}: UP when the status is in the expected range and, if asked, the first
+ * {@value #BODY_LIMIT} bytes of the body contain a given text. Every failure (refused, timed out,
+ * wrong status, TLS, I/O) is a DOWN result with a reason, never an exception.
+ *
+ * <p>Timeouts: the client's connect timeout bounds the TCP/TLS connect; the whole exchange (connect,
+ * request, status, the body bytes we read) must finish within connect timeout + read timeout, after
+ * which it is cancelled.
+ */
+public final class HttpProbe implements Probe {
+
+    /** How much of the body is read and searched. */
+    public static final int BODY_LIMIT = 5120;
+    private static final String USER_AGENT = "mrm-health-monitor";
+
+    /**
+     * @param url            http or https
+     * @param expectedStatus status codes that count as UP
+     * @param bodyContains   text the first {@value #BODY_LIMIT} bytes of the body must contain, or null
+     * @param connectTimeout bound on connecting
+     * @param readTimeout    bound on the rest of the exchange
+     */
+    public record Settings(URI url, StatusRange expectedStatus, String bodyContains, Duration connectTimeout,
+                           Duration readTimeout) {
+
+        public Settings {
+            Require.present("url", url);
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new IllegalArgumentException("url must be http or https, was " + url);
+            }
+            if (url.getHost() == null) {
+                throw new IllegalArgumentException("url must name a host, was " + url);
+            }
+            expectedStatus = expectedStatus == null ? StatusRange.DEFAULT : expectedStatus;
+            if (bodyContains != null && bodyContains.isEmpty()) {
+                bodyContains = null;
+            }
+            positive("connectTimeout", connectTimeout);
+            positive("readTimeout", readTimeout);
+        }
+
+        private static void positive(String field, Duration value) {
+            Require.present(field, value);
+            if (value.isZero() || value.isNegative()) {
+                throw new IllegalArgumentException(field + " must be positive, was " + value);
+            }
+        }
+
+        /** The deadline of one whole exchange. */
+        public Duration deadline() {
+            return connectTimeout.plus(readTimeout);
+        }
+    }
+
+    private final HttpClient client;
+    private final Settings settings;
+    private final HttpRequest request;
+    private final LongSupplier nanoTime;
+
+    /** {@code client} must have been built with {@code settings.connectTimeout()} (see {@link HttpClients}). */
+    public HttpProbe(HttpClient client, Settings settings) {
+        this(client, settings, System::nanoTime);
+    }
+
+    HttpProbe(HttpClient client, Settings settings, LongSupplier nanoTime) {
+        this.client = client;
+        this.settings = settings;
+        this.nanoTime = nanoTime;
+        this.request = HttpRequest.newBuilder(settings.url())
+                .GET()
+                .timeout(settings.deadline())
+                .header("User-Agent", USER_AGENT)
+                .build();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public CompletionStage<ProbeResult> probe() {
+        long start = nanoTime.getAsLong();
+        CompletableFuture<HttpResponse<byte[]>> exchange;
+        try {
+            exchange = client.sendAsync(request, info -> new FirstBytes(BODY_LIMIT));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(ProbeResult.down(elapsed(start), failure(e)));
+        }
+        return exchange
+                .handle((response, error) -> error == null
+                        ? judge(response, elapsed(start))
+                        : ProbeResult.down(elapsed(start), failure(error)))
+                // The request timeout stops waiting for the status line; this also bounds the body.
+                .orTimeout(settings.deadline().toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionally(error -> {
+                    exchange.cancel(true);
+                    return ProbeResult.down(elapsed(start), failure(error));
+                });
+    }
+
+    private ProbeResult judge(HttpResponse<byte[]> response, Duration latency) {
+        int status = response.statusCode();
+        if (!settings.expectedStatus().contains(status)) {
+            return ProbeResult.down(latency, "HTTP " + status + ", expected " + settings.expectedStatus());
+        }
+        String wanted = settings.bodyContains();
+        if (wanted == null) {
+            return ProbeResult.up(latency, "HTTP " + status);
+        }
+        String head = new String(response.body(), StandardCharsets.UTF_8);
+        if (!head.contains(wanted)) {
+            return ProbeResult.down(latency, "HTTP " + status + " but the first " + BODY_LIMIT
+                    + " bytes of the body do not contain the expected text");
+        }
+        return ProbeResult.up(latency, "HTTP " + status + ", body contains the expected text");
+    }
+
+    /** A short reason for operators; names the kind of failure first. */
+    private String failure(Throwable error) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof HttpConnectTimeoutException) {
+            return "connect timeout: no connection within " + settings.connectTimeout().toMillis() + " ms";
+        }
+        if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
+            return "read timeout: no complete response within " + settings.deadline().toMillis()
+                    + " ms (connect-timeout " + settings.connectTimeout().toMillis() + " ms + read-timeout "
+                    + settings.readTimeout().toMillis() + " ms)";
+        }
+        if (cause instanceof ConnectException) {
+            // the JDK client reports a refused connection as a ConnectException without any message
+            String message = firstMessage(cause);
+            return "cannot connect: " + (message == null ? "connection refused" : message);
+        }
+        if (cause instanceof SSLException) {
+            return "TLS failure: " + message(cause);
+        }
+        if (cause instanceof IOException) {
+            return "I/O error: " + message(cause);
+        }
+        return "probe error: " + message(cause);
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable t = error;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** The JDK client often throws a message-less exception around the informative one. */
+    private static String message(Throwable error) {
+        String message = firstMessage(error);
+        return message == null ? error.getClass().getSimpleName() : message;
+    }
+
+    private static String firstMessage(Throwable error) {
+        for (Throwable t = error; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        return null;
+    }
+
+    private Duration elapsed(long start) {
+        return Duration.ofNanos(Math.max(0, nanoTime.getAsLong() - start));
+    }
+}

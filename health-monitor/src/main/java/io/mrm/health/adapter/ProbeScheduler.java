@@ -1,0 +1,259 @@
+package io.mrm.health.adapter;
+
+import io.mrm.events.observation.HealthObservation;
+import io.mrm.health.domain.MonitoredTarget;
+import io.mrm.health.domain.ObservationRule;
+import io.mrm.health.domain.ObservationSink;
+import io.mrm.health.domain.ProbeResult;
+import io.mrm.health.domain.ProbeTarget;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Runs every target's probe once per interval and publishes one observation per result.
+ *
+ * <ul>
+ *   <li>First runs are spread at random over the interval, so thousands of targets do not fire at once.</li>
+ *   <li>At most one probe per target is in flight: a tick that finds the previous probe still running
+ *       is skipped (and counted), never queued.</li>
+ *   <li>Probes are asynchronous, so the ticker threads only start them; a slow target occupies no
+ *       thread and delays no other target. A probe that throws, fails or overruns its target's timeout
+ *       becomes a DOWN observation.</li>
+ *   <li>Publishing runs on its own thread with a bounded queue: a slow or unreachable broker drops
+ *       observations (counted, logged) instead of stalling probes. Publish failures are logged; the
+ *       scheduler keeps going.</li>
+ * </ul>
+ */
+public final class ProbeScheduler implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ProbeScheduler.class);
+    private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final List<Job> jobs;
+    private final ObservationRule rule;
+    private final ObservationSink sink;
+    private final RandomGenerator random;
+    private final int tickerThreads;
+    private final int publishQueueCapacity;
+    private final Duration stopGrace;
+
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong publishFailures = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
+
+    private volatile ScheduledExecutorService ticker;
+    private volatile ThreadPoolExecutor publisher;
+    private volatile boolean running;
+
+    /** One target and whether its probe is running. */
+    private static final class Job {
+        final MonitoredTarget monitored;
+        final AtomicBoolean inFlight = new AtomicBoolean();
+
+        Job(MonitoredTarget monitored) {
+            this.monitored = monitored;
+        }
+
+        ProbeTarget target() {
+            return monitored.target();
+        }
+    }
+
+    /**
+     * @param targets              what to probe
+     * @param rule                 turns results into observations
+     * @param sink                 where observations go
+     * @param random               draws each target's first-run delay
+     * @param tickerThreads        threads that start probes (they only start them, so few are needed)
+     * @param publishQueueCapacity observations waiting to be published beyond which new ones are dropped
+     * @param stopGrace            how long stopping waits for queued observations to be published
+     */
+    public ProbeScheduler(List<MonitoredTarget> targets, ObservationRule rule, ObservationSink sink,
+                          RandomGenerator random, int tickerThreads, int publishQueueCapacity, Duration stopGrace) {
+        this.jobs = targets.stream().map(Job::new).toList();
+        this.rule = rule;
+        this.sink = sink;
+        this.random = random;
+        this.tickerThreads = tickerThreads;
+        this.publishQueueCapacity = publishQueueCapacity;
+        this.stopGrace = stopGrace;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        ticker = Executors.newScheduledThreadPool(tickerThreads, threads("probe-ticker"));
+        publisher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(publishQueueCapacity), threads("observation-publisher"),
+                (task, executor) -> onDropped());
+        for (Job job : jobs) {
+            long interval = Math.max(1, job.target().interval().toMillis());
+            ticker.scheduleAtFixedRate(() -> tick(job), initialDelayMillis(job.target().interval(), random), interval,
+                    TimeUnit.MILLISECONDS);
+        }
+        running = true;
+        if (jobs.isEmpty()) {
+            log.warn("no targets configured (mrm.health.targets): vantage {} will publish no observations",
+                    rule.vantage());
+        } else {
+            log.info("vantage {} probing {} targets", rule.vantage(), jobs.size());
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        ticker.shutdownNow();
+        publisher.shutdown();
+        try {
+            if (!publisher.awaitTermination(stopGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("{} observations not published at shutdown", publisher.shutdownNow().size());
+            }
+        } catch (InterruptedException e) {
+            publisher.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        log.info("stopped probing: {} observations published, {} publish failures, {} dropped, {} ticks skipped",
+                published.get(), publishFailures.get(), dropped.get(), skipped.get());
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** A random delay in [0, interval): spreads first runs over one interval. */
+    static long initialDelayMillis(Duration interval, RandomGenerator random) {
+        long bound = Math.max(1, interval.toMillis());
+        return random.nextLong(bound);
+    }
+
+    private void tick(Job job) {
+        if (!job.inFlight.compareAndSet(false, true)) {
+            skipped.incrementAndGet();
+            log.debug("{}: previous probe still running, tick skipped", job.target().label());
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            CompletionStage<ProbeResult> stage = job.monitored.probe().probe();
+            if (stage == null) {
+                throw new IllegalStateException("probe returned no result");
+            }
+            stage.toCompletableFuture().copy()
+                    .orTimeout(job.target().timeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .whenComplete((result, error) -> finish(job, result, error, start));
+        } catch (RuntimeException | Error e) {
+            // never let an exception escape: scheduleAtFixedRate would silently cancel this target
+            finish(job, null, e, start);
+        }
+    }
+
+    private void finish(Job job, ProbeResult result, Throwable error, long start) {
+        try {
+            ProbeResult outcome = result;
+            if (outcome == null) {
+                Duration latency = Duration.ofNanos(System.nanoTime() - start);
+                outcome = ObservationRule.failure(job.target(),
+                        error == null ? new IllegalStateException("probe completed without a result") : error,
+                        latency);
+            }
+            HealthObservation observation = rule.observe(job.target(), outcome);
+            if (running) {
+                publisher.execute(() -> publish(observation));
+            }
+        } catch (RuntimeException e) {
+            warn("{}: could not turn a probe result into an observation: {}", job.target().label(), e.toString());
+        } finally {
+            // released after the observation is queued, so one target's observations stay in order
+            job.inFlight.set(false);
+        }
+    }
+
+    private void publish(HealthObservation observation) {
+        CompletionStage<?> sent;
+        try {
+            sent = sink.publish(observation);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((ok, error) -> {
+            if (error == null) {
+                published.incrementAndGet();
+            } else {
+                long failures = publishFailures.incrementAndGet();
+                warn("could not publish observation {} ({}/{}/{}), {} failures so far: {}", observation.id(),
+                        observation.applicationId(), observation.region(), observation.component(), failures,
+                        error.toString());
+            }
+        });
+    }
+
+    private void onDropped() {
+        long count = dropped.incrementAndGet();
+        if (running) {
+            warn("publish queue full ({} observations): observation dropped, {} dropped so far",
+                    publishQueueCapacity, count);
+        }
+    }
+
+    /** At most one warning per 10 s, so a broker outage does not flood the log; the rest go to debug. */
+    private void warn(String format, Object... args) {
+        long now = System.nanoTime();
+        long last = lastWarn.get();
+        if (now - last >= WARN_EVERY_NANOS && lastWarn.compareAndSet(last, now)) {
+            log.warn(format, args);
+        } else {
+            log.debug(format, args);
+        }
+    }
+
+    /** Ticks skipped because the target's previous probe was still running. */
+    public long skippedTicks() {
+        return skipped.get();
+    }
+
+    /** Observations the broker confirmed. */
+    public long publishedObservations() {
+        return published.get();
+    }
+
+    public long publishFailures() {
+        return publishFailures.get();
+    }
+
+    public long droppedObservations() {
+        return dropped.get();
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,39 @@
+package io.mrm.health.adapter;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The HTTP status codes that count as healthy, both ends included, e.g. {@code 200-399}. */
+public record StatusRange(int min, int max) {
+
+    public static final StatusRange DEFAULT = new StatusRange(200, 399);
+    private static final Pattern TEXT = Pattern.compile("\\s*(\\d{3})\\s*(?:-\\s*(\\d{3})\\s*)?");
+
+    public StatusRange {
+        if (min < 100 || max > 599 || min > max) {
+            throw new IllegalArgumentException("status range must lie within 100-599 with min <= max, was "
+                    + min + "-" + max);
+        }
+    }
+
+    /** Parses {@code 200-399} or a single code such as {@code 204}. */
+    public static StatusRange parse(String text) {
+        Matcher m = text == null ? null : TEXT.matcher(text);
+        if (m == null || !m.matches()) {
+            throw new IllegalArgumentException("must be a status range such as 200-399 or a single code such as 204, was '"
+                    + text + "'");
+        }
+        int min = Integer.parseInt(m.group(1));
+        int max = m.group(2) == null ? min : Integer.parseInt(m.group(2));
+        return new StatusRange(min, max);
+    }
+
+    public boolean contains(int status) {
+        return status >= min && status <= max;
+    }
+
+    @Override
+    public String toString() {
+        return min == max ? Integer.toString(min) : min + "-" + max;
+    }
+}

@@ -1,0 +1,121 @@
+package io.mrm.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import io.mrm.events.TopicNames;
+import io.mrm.events.Topics;
+import io.mrm.events.observation.HealthObservation;
+import io.mrm.events.observation.HealthStatus;
+import io.mrm.events.observation.ProbeKind;
+import io.mrm.health.adapter.ProbeScheduler;
+import io.mrm.testsupport.InProcessKafka;
+import io.mrm.testsupport.TopicRecorder;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The service on a real in-process broker, probing a local HTTP endpoint that answers 200 and then
+ * 503: its observations arrive on the observations topic, UP first, then DOWN, with the target's
+ * region and component and this vantage point.
+ */
+@SpringBootTest(classes = HealthMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {"spring.config.name=health-monitor", "mrm.kafka.topic-prefix=hmtest.", "mrm.kafka.partitions=1", "mrm.health.interval=200ms",
+                "mrm.health.vantage=vantage-it"})
+class HealthMonitorIT {
+
+    static final InProcessKafka KAFKA = InProcessKafka.start();
+    static final TopicNames NAMES = new TopicNames("hmtest.");
+    static final AtomicInteger STATUS = new AtomicInteger(200);
+    static final HttpServer REGION = startRegion();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("spring.kafka.bootstrap-servers", KAFKA::bootstrapServers);
+        // all of the target's keys in one source: Spring Boot does not merge a list across sources
+        registry.add("mrm.health.targets[0].application-id", () -> "orders");
+        registry.add("mrm.health.targets[0].region", () -> "eu10");
+        registry.add("mrm.health.targets[0].component", () -> "web");
+        registry.add("mrm.health.targets[0].url",
+                () -> "http://127.0.0.1:" + REGION.getAddress().getPort() + "/health");
+        registry.add("mrm.health.targets[0].connect-timeout", () -> "500ms");
+        registry.add("mrm.health.targets[0].read-timeout", () -> "500ms");
+    }
+
+    @AfterAll
+    static void stopAll() {
+        REGION.stop(0);
+        KAFKA.close();
+    }
+
+    @Autowired
+    ProbeScheduler scheduler;
+
+    @Test
+    void upObservationsThenDownObservationsArriveOnTheObservationsTopic() {
+        try (TopicRecorder recorder = new TopicRecorder(KAFKA.bootstrapServers(), NAMES,
+                List.of(Topics.OBSERVATIONS))) {
+            recorder.await(HealthObservation.class, o -> o.status() == HealthStatus.UP, Duration.ofSeconds(15));
+
+            STATUS.set(503);
+            await("two DOWN observations").atMost(Duration.ofSeconds(10)).until(() -> recorder
+                    .events(HealthObservation.class).stream().filter(o -> o.status() == HealthStatus.DOWN).count() >= 2);
+            scheduler.stop();
+
+            List<HealthObservation> seen = recorder.events(HealthObservation.class);
+            int firstDown = seen.stream().map(HealthObservation::status).toList().indexOf(HealthStatus.DOWN);
+            assertThat(seen.subList(0, firstDown)).isNotEmpty()
+                    .allSatisfy(o -> assertThat(o.status()).isEqualTo(HealthStatus.UP));
+            assertThat(seen.subList(firstDown, seen.size())).allSatisfy(o -> {
+                assertThat(o.status()).isEqualTo(HealthStatus.DOWN);
+                assertThat(o.detail()).isEqualTo("HTTP 503, expected 200-399");
+            });
+            assertThat(seen).allSatisfy(o -> {
+                assertThat(o.applicationId()).isEqualTo("orders");
+                assertThat(o.region()).isEqualTo("eu10");
+                assertThat(o.component()).isEqualTo("web");
+                assertThat(o.vantage()).isEqualTo("vantage-it");
+                assertThat(o.probe()).isEqualTo(ProbeKind.HTTP);
+                assertThat(o.schemaVersion()).isEqualTo(HealthObservation.SCHEMA_VERSION);
+                assertThat(o.latencyMs()).isNotNull().isBetween(0L, 1000L);
+            });
+            assertThat(seen).extracting(HealthObservation::id).doesNotHaveDuplicates();
+        } finally {
+            scheduler.stop();
+        }
+    }
+
+    private static HttpServer startRegion() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/health", exchange -> {
+                byte[] body = "{\"status\":\"checked\"}".getBytes(StandardCharsets.UTF_8);
+                try {
+                    exchange.sendResponseHeaders(STATUS.get(), body.length);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(body);
+                    }
+                } finally {
+                    exchange.close();
+                }
+            });
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package io.mrm.health.adapter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.mrm.events.observation.HealthStatus;
+import io.mrm.health.domain.ProbeResult;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HttpProbeTest {
+
+    static final Duration TIMEOUT = Duration.ofMillis(300);
+
+    final AtomicInteger status = new AtomicInteger(200);
+    final AtomicReference<String> body = new AtomicReference<>("{\"status\":\"UP\"}");
+    final CountDownLatch release = new CountDownLatch(1);
+    final HttpClients clients = new HttpClients();
+    HttpServer server;
+    ExecutorService handlers;
+
+    @BeforeEach
+    void startServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/health", exchange -> respond(exchange, status.get(), body.get()));
+        server.createContext("/hang", exchange -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            respond(exchange, 200, "late");
+        });
+        server.createContext("/endless", exchange -> {
+            exchange.sendResponseHeaders(200, 0);   // chunked, no length
+            OutputStream out = exchange.getResponseBody();
+            out.write(("MARKER" + "x".repeat(HttpProbe.BODY_LIMIT)).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            try {
+                release.await(30, TimeUnit.SECONDS);   // the rest of the body never comes
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        // handlers on their own threads, so a hanging one does not block the others
+        handlers = Executors.newCachedThreadPool();
+        server.setExecutor(handlers);
+        server.start();
+    }
+
+    @AfterEach
+    void stopServer() {
+        release.countDown();
+        server.stop(0);
+        handlers.shutdownNow();
+    }
+
+    @Test
+    void upOn200() throws Exception {
+        ProbeResult result = probe(settings("/health", null));
+
+        assertThat(result.status()).isEqualTo(HealthStatus.UP);
+        assertThat(result.detail()).isEqualTo("HTTP 200");
+    }
+
+    @Test
+    void redirectCountsAsUpInTheDefaultRange() throws Exception {
+        status.set(302);
+
+        assertThat(probe(settings("/health", null)).status()).isEqualTo(HealthStatus.UP);
+    }
+
+    @Test
+    void downOn503WithTheStatusInTheDetail() throws Exception {
+        status.set(503);
+
+        ProbeResult result = probe(settings("/health", null));
+
+        assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
+        assertThat(result.detail()).isEqualTo("HTTP 503, expected 200-399");
+    }
+
+    @Test
+    void expectedStatusRangeIsConfigurable() throws Exception {
+        status.set(204);
+        HttpProbe.Settings only200 = new HttpProbe.Settings(url("/health"), StatusRange.parse("200"), null, TIMEOUT,
+                TIMEOUT);
+
+        ProbeResult result = probe(only200);
+
+        assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
+        assertThat(result.detail()).isEqualTo("HTTP 204, expected 200");
+    }
+
+    @Test
+    void downWhenTheConnectionIsRefused() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            closedPort = socket.getLocalPort();
+        }
+        HttpProbe.Settings refused = new HttpProbe.Settings(URI.create("http://127.0.0.1:" + closedPort + "/health"),
+                null, null, TIMEOUT, TIMEOUT);
+
+        ProbeResult result = probe(refused);
+
+        assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
+        assertThat(result.detail()).startsWith("cannot connect").containsIgnoringCase("refused");
+    }
+
+    @Test
+    void downOnReadTimeoutAfterConnectPlusReadTimeout() throws Exception {
+        ProbeResult result = probe(settings("/hang", null));
+
+        assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
+        assertThat(result.detail()).startsWith("read timeout: no complete response within 600 ms");
+        assertThat(result.latency()).isGreaterThanOrEqualTo(Duration.ofMillis(600)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void upWhenTheBodyContainsTheText() throws Exception {
+        ProbeResult result = probe(settings("/health", "\"status\":\"UP\""));
+
+        assertThat(result.status()).isEqualTo(HealthStatus.UP);
+        assertThat(result.detail()).isEqualTo("HTTP 200, body contains the expected text");
+    }
+
+    @Test
+    void downWhenTheBodyLacksTheText() throws Exception {
+        body.set("{\"status\":\"OUT_OF_SERVICE\"}");
+
+        ProbeResult result = probe(settings("/health", "\"status\":\"UP\""));
+
+        assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
+        assertThat(result.detail()).isEqualTo(
+                "HTTP 200 but the first 5120 bytes of the body do not contain the expected text");
+    }
+
+    @Test
+    void onlyTheFirst5120BytesOfTheBodyAreSearched() throws Exception {
+        body.set("x".repeat(HttpProbe.BODY_LIMIT - 4) + "MARKER");
+
+        assertThat(probe(settings("/health", "MARKER")).status()).isEqualTo(HealthStatus.DOWN);
+        assertThat(probe(settings("/health", "xMAR")).status()).isEqualTo(HealthStatus.UP);
+    }
+
+    @Test
+    void aBodyThatNeverEndsIsReadOnlyUpToTheLimit() throws Exception {
+        ProbeResult result = probe(settings("/endless", "MARKER"));
+
+        assertThat(result.status()).isEqualTo(HealthStatus.UP);
+        assertThat(result.latency()).isLessThan(Duration.ofMillis(600));
+    }
+
+    @Test
+    void latencyIsTheTimeFromStartToResult() throws Exception {
+        AtomicLong fakeNanos = new AtomicLong();
+        HttpProbe.Settings settings = settings("/health", null);
+        HttpProbe probe = new HttpProbe(clients.withConnectTimeout(TIMEOUT), settings,
+                () -> fakeNanos.addAndGet(Duration.ofMillis(42).toNanos()));
+
+        ProbeResult result = probe.probe().toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        assertThat(result.latency()).isEqualTo(Duration.ofMillis(42));
+    }
+
+    @Test
+    void latencyIsRecordedWithTheRealClock() throws Exception {
+        ProbeResult result = probe(settings("/health", null));
+
+        assertThat(result.latency()).isNotNull().isPositive().isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void onlyHttpAndHttpsAreAccepted() {
+        assertThatThrownBy(() -> new HttpProbe.Settings(URI.create("ftp://example.com/"), null, null, TIMEOUT,
+                TIMEOUT)).hasMessageContaining("url must be http or https");
+    }
+
+    private ProbeResult probe(HttpProbe.Settings settings) throws Exception {
+        HttpProbe probe = new HttpProbe(clients.withConnectTimeout(settings.connectTimeout()), settings);
+        return probe.probe().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    private HttpProbe.Settings settings(String path, String bodyContains) {
+        return new HttpProbe.Settings(url(path), null, bodyContains, TIMEOUT, TIMEOUT);
+    }
+
+    private URI url(String path) {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    }
+
+    private static void respond(HttpExchange exchange, int code, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        try {
+            exchange.sendResponseHeaders(code, bytes.length == 0 ? -1 : bytes.length);
+            if (bytes.length > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                } catch (IOException e) {
+                    // the probe stopped reading after the first bytes
+                }
+            }
+        } finally {
+            exchange.close();
+        }
+    }
+}
