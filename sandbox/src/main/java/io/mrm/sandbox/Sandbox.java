@@ -125,6 +125,8 @@ public final class Sandbox implements AutoCloseable {
     private void startService(String label, Class<?> application, String serviceName, Map<String, Object> extra) {
         Instant t0 = Instant.now();
         Map<String, Object> props = new LinkedHashMap<>();
+        // Only the service's own settings: every service's jar is on this one classpath.
+        props.put("spring.config.name", serviceName);
         props.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
         props.put("mrm.kafka.partitions", 3);
         props.put("server.port", 0);

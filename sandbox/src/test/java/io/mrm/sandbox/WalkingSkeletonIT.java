@@ -56,7 +56,8 @@ class WalkingSkeletonIT {
         String[] common = {"--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--mrm.kafka.topic-prefix=skeleton.", "--mrm.kafka.partitions=2", "--server.port=0"};
         services.add(MrmApplication.builder(DecisionEngineApplication.class, DecisionEngineApplication.SERVICE)
-                .run(concat(common, "--mrm.decision.applications[0].id=orders",
+                .run(concat(common, "--spring.config.name=" + DecisionEngineApplication.SERVICE,
+                        "--mrm.decision.applications[0].id=orders",
                         "--mrm.decision.applications[0].primary-region=eu10",
                         "--mrm.decision.applications[0].standby-region=us10",
                         "--mrm.decision.applications[0].quorum=2",
@@ -65,7 +66,8 @@ class WalkingSkeletonIT {
                         "--mrm.decision.commit-interval=20ms",
                         "--mrm.decision.state-dir=" + Files.createTempDirectory("skeleton-streams"))));
         services.add(MrmApplication.builder(DnsActuatorApplication.class, DnsActuatorApplication.SERVICE)
-                .run(concat(common, "--mrm.dns.initial-routes.orders=eu10")));
+                .run(concat(common, "--spring.config.name=" + DnsActuatorApplication.SERVICE,
+                        "--mrm.dns.initial-routes.orders=eu10")));
     }
 
     @AfterAll
@@ -81,11 +83,12 @@ class WalkingSkeletonIT {
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                      ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
-            // One vantage point alone seeing eu10 down is not enough (quorum 2)...
+            // us10 is healthy; one vantage point alone seeing eu10 down is not enough (quorum 2)...
             for (int i = 0; i < 3; i++) {
                 producer.send(codec.toRecord(observation("vantage-1", "eu10", HealthStatus.DOWN))).get();
                 producer.send(codec.toRecord(observation("vantage-2", "eu10", HealthStatus.UP))).get();
                 producer.send(codec.toRecord(observation("vantage-2", "us10", HealthStatus.UP))).get();
+                producer.send(codec.toRecord(observation("vantage-1", "us10", HealthStatus.UP))).get();
             }
             // ...until the second one agrees, twice in a row.
             producer.send(codec.toRecord(observation("vantage-2", "eu10", HealthStatus.DOWN))).get();

@@ -7,6 +7,7 @@ import io.mrm.events.Topics;
 import io.mrm.events.codec.EventCodec;
 import io.mrm.events.codec.InboundDecoder;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -32,13 +33,14 @@ public final class DecisionEngineTopology {
     }
 
     public static Topology build(TopicNames names, DecisionCore core, InboundDecoder decoder, EventCodec codec,
-                                 Clock clock, String consumer) {
+                                 Clock clock, String consumer, Duration tickInterval) {
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 INPUTS.stream().map(names::of).toArray(String[]::new));
-        topology.addProcessor(PROCESSOR, () -> new DecisionProcessor(core, decoder, codec, clock, consumer), SOURCE);
-        // In memory, restored from the changelog on start: one small entry per application.
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(),
+        topology.addProcessor(PROCESSOR, () -> new DecisionProcessor(core, decoder, codec, clock, consumer,
+                tickInterval), SOURCE);
+        // Persistent (RocksDB) and backed by a changelog topic: a restarted or moved task resumes from it.
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
                 ApplicationStateSerde.create()), PROCESSOR);
         for (Topic<?> output : OUTPUTS) {
             topology.addSink(sinkFor(names.of(output)), names.of(output), new StringSerializer(),

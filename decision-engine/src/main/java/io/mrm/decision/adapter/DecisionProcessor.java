@@ -13,6 +13,12 @@ import io.mrm.events.codec.EventCodec;
 import io.mrm.events.codec.InboundDecoder;
 import io.mrm.events.deadletter.DeadLetterReason;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import java.time.Instant;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -37,11 +43,14 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     private final EventCodec codec;
     private final Clock clock;
     private final String consumer;
+    private final Duration tickInterval;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, ApplicationState> store;
 
-    DecisionProcessor(DecisionCore core, InboundDecoder decoder, EventCodec codec, Clock clock, String consumer) {
+    DecisionProcessor(DecisionCore core, InboundDecoder decoder, EventCodec codec, Clock clock, String consumer,
+                      Duration tickInterval) {
         this.core = core;
+        this.tickInterval = tickInterval;
         this.decoder = decoder;
         this.codec = codec;
         this.clock = clock;
@@ -52,6 +61,30 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.store = context.getStateStore(DecisionEngineTopology.STORE);
+        // Wall-clock ticks: deadlines, retries and staleness advance even when no record arrives.
+        context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, timestamp -> tickAll());
+    }
+
+    private void tickAll() {
+        Instant now = clock.instant();
+        List<KeyValue<String, ApplicationState>> changed = new ArrayList<>();
+        List<MrmEvent> outputs = new ArrayList<>();
+        try (KeyValueIterator<String, ApplicationState> all = store.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, ApplicationState> entry = all.next();
+                try {
+                    StepResult result = core.tick(entry.value, now);
+                    if (!result.state().equals(entry.value)) {
+                        changed.add(KeyValue.pair(entry.key, result.state()));
+                    }
+                    outputs.addAll(result.outputs());
+                } catch (UnknownApplicationException e) {
+                    log.debug("no policy for stored application {}; not ticking it", entry.key);
+                }
+            }
+        }
+        changed.forEach(kv -> store.put(kv.key, kv.value));
+        outputs.forEach(this::forward);
     }
 
     @Override

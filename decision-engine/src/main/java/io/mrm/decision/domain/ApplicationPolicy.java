@@ -8,39 +8,66 @@ import java.util.Set;
 /**
  * How the engine treats one application. Validated where it is built (see the config package).
  *
- * @param applicationId    the application
- * @param primaryRegion    where it runs normally
- * @param standbyRegion    where it fails over to
- * @param healthComponents components whose failure makes a region DOWN (e.g. {@code app})
- * @param quorum           vantage points that must see a component fail before the region counts as DOWN
- * @param failureThreshold consecutive failures one vantage point must see
- * @param plan             the switch plan's actions, in order (FORCED mode drops those that need the old region)
- * @param stepTimeout      how long one step attempt may take
- * @param stepMaxAttempts  attempts per step before the plan pauses
+ * @param applicationId         the application
+ * @param primaryRegion         where it runs normally
+ * @param standbyRegion         where it fails over to
+ * @param healthComponents      components whose failure makes a region DOWN (e.g. {@code app})
+ * @param alertComponents       components whose failure only raises an alert (e.g. {@code hana})
+ * @param quorum                vantage points that must agree before a region counts as DOWN (or UP)
+ * @param failureThreshold      consecutive failures one vantage point must see to call a component down
+ * @param recoveryThreshold     consecutive successes it must then see to call it up again (hysteresis)
+ * @param staleAfter            an observation older than this counts as unknown, never as up
+ * @param mode                  AUTOMATIC executes decisions; MANUAL proposes them for approval
+ * @param holdDown              no automatic failover for this long after one (an operator can end it early)
+ * @param maxFailoversPerWindow automatic failovers allowed per {@code failoverWindow}
+ * @param failoverWindow        the window of that rule
+ * @param plan                  the graceful switch plan (FORCED mode drops the steps that need the old region)
+ * @param reprotectPlan         steps that restore replication towards the old region, run first on failback
+ * @param stepTimeout           how long one step attempt may take before it counts as failed
+ * @param stepMaxAttempts       attempts per step before the plan pauses
+ * @param retryBackoff          pause before the second attempt; doubles with each further attempt
  */
 public record ApplicationPolicy(
         String applicationId,
         String primaryRegion,
         String standbyRegion,
         Set<String> healthComponents,
+        Set<String> alertComponents,
         int quorum,
         int failureThreshold,
+        int recoveryThreshold,
+        Duration staleAfter,
+        DecisionMode mode,
+        Duration holdDown,
+        int maxFailoversPerWindow,
+        Duration failoverWindow,
         List<StepAction> plan,
+        List<StepAction> reprotectPlan,
         Duration stepTimeout,
-        int stepMaxAttempts) {
+        int stepMaxAttempts,
+        Duration retryBackoff) {
 
     /** The default graceful switchover of ARCHITECTURE.md. */
     public static final List<StepAction> DEFAULT_PLAN = List.of(StepAction.EVENTS_SET_STANDBY,
             StepAction.DATA_DRAIN, StepAction.DATA_PROMOTE, StepAction.EVENTS_SET_ACTIVE, StepAction.DNS_ROUTE,
             StepAction.DNS_VERIFY);
+    public static final List<StepAction> DEFAULT_REPROTECT_PLAN = List.of(StepAction.DATA_REPROTECT);
 
     public ApplicationPolicy {
         healthComponents = Set.copyOf(healthComponents);
+        alertComponents = Set.copyOf(alertComponents);
         plan = List.copyOf(plan);
+        reprotectPlan = List.copyOf(reprotectPlan);
     }
 
-    /** The region that is not {@code region}. */
-    public String otherRegion(String region) {
-        return region.equals(primaryRegion) ? standbyRegion : primaryRegion;
+    /** A policy with the defaults for everything but the regions; for tests and examples. */
+    public static ApplicationPolicy defaults(String applicationId, String primaryRegion, String standbyRegion) {
+        return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, Set.of("app"), Set.of(), 2, 3, 3,
+                Duration.ofSeconds(30), DecisionMode.AUTOMATIC, Duration.ofHours(1), 2, Duration.ofHours(24),
+                DEFAULT_PLAN, DEFAULT_REPROTECT_PLAN, Duration.ofSeconds(60), 3, Duration.ofSeconds(2));
+    }
+
+    public boolean hasRegion(String region) {
+        return primaryRegion.equals(region) || standbyRegion.equals(region);
     }
 }

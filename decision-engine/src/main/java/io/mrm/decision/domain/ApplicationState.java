@@ -3,15 +3,19 @@ package io.mrm.decision.domain;
 import io.mrm.events.topology.Phase;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Everything the engine remembers about one application between inputs. Persisted by the adapter
  * (a Kafka Streams state store backed by a changelog), so it must be plain data.
  *
- * @param epoch       the latest decision's epoch (0 before the first)
- * @param counters    consecutive-result counters per (region, component, vantage)
- * @param run         the latest decision's plan, while it runs or is paused; null when stable
- * @param outputSeq   how many events the engine has emitted for this application: makes output ids deterministic
+ * @param epoch              the latest decision's epoch (0 before the first)
+ * @param counters           per (region, component, vantage) what was last seen
+ * @param run                the latest decision's plan (kept after it ends, for the topology's progress)
+ * @param outputSeq          events emitted so far for this application: makes output ids deterministic
+ * @param automaticFailovers when automatic failovers were decided, within the policy's window
+ * @param raisedAlerts       conditions already alerted (or suppressing automatic decisions), so that
+ *                           each is raised once until it clears
  */
 public record ApplicationState(
         String applicationId,
@@ -24,15 +28,19 @@ public record ApplicationState(
         String lastDecisionId,
         List<HealthCounter> counters,
         PlanRun run,
-        long outputSeq) {
+        long outputSeq,
+        List<Instant> automaticFailovers,
+        Set<String> raisedAlerts) {
 
     public ApplicationState {
         counters = List.copyOf(counters);
+        automaticFailovers = List.copyOf(automaticFailovers);
+        raisedAlerts = Set.copyOf(raisedAlerts);
     }
 
     /** A new application, serving from its primary region. */
     public static ApplicationState initial(ApplicationPolicy policy) {
         return new ApplicationState(policy.applicationId(), 0, policy.primaryRegion(), policy.standbyRegion(),
-                Phase.STEADY, false, null, null, List.of(), null, 0);
+                Phase.STEADY, false, null, null, List.of(), null, 0, List.of(), Set.of());
     }
 }

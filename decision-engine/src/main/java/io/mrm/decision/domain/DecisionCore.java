@@ -16,33 +16,52 @@ import io.mrm.events.decision.RequestOutcome;
 import io.mrm.events.decision.StepAction;
 import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.observation.HealthStatus;
+import io.mrm.events.operator.AbortRequest;
+import io.mrm.events.operator.AcknowledgeHoldDownRequest;
+import io.mrm.events.operator.ApproveRequest;
+import io.mrm.events.operator.FailbackRequest;
 import io.mrm.events.operator.FailoverMode;
+import io.mrm.events.operator.FreezeRequest;
+import io.mrm.events.operator.ManualFailoverRequest;
 import io.mrm.events.operator.OperatorRequest;
+import io.mrm.events.operator.RejectRequest;
+import io.mrm.events.operator.ResumeRequest;
 import io.mrm.events.operator.SafetyRule;
+import io.mrm.events.operator.SkipStepRequest;
+import io.mrm.events.operator.UnfreezeRequest;
 import io.mrm.events.topology.Phase;
 import io.mrm.events.topology.StepProgress;
 import io.mrm.events.topology.StepStatus;
 import io.mrm.events.topology.TopologyState;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * The decision engine's rules as a pure function: {@code step(state, input, now) → (state,
- * outputs)}. No I/O, no clock, no randomness: output ids derive from the application and a
- * per-application sequence, so replaying recorded inputs with their recorded times reproduces the
- * recorded outputs exactly.
+ * outputs)} and {@code tick(state, now)}. No I/O, no clock, no randomness: output ids derive from
+ * the application and a per-application sequence, so replaying recorded inputs with their recorded
+ * times reproduces the recorded outputs exactly.
  *
- * <p>This is the walking skeleton's core: per-vantage consecutive-failure counting with a quorum,
- * an automatic (forced) failover when the active region goes down and the standby is not down, a
- * plan executed step by step on acknowledgements with bounded retries, and a pause with an alert
- * when a step fails. Safety rules, hysteresis, staleness, ticks and operator requests come with the
- * decision-engine issue.
+ * <p>Health: per (region, component, vantage) consecutive counters with hysteresis; a region is
+ * DOWN when a quorum of fresh vantage points calls a health component down, UP when a quorum of
+ * fresh ones calls every health component up, else UNKNOWN (stale never counts as up). Before an
+ * automatic decision the safety rules are checked; a blocked decision raises one alert naming the
+ * rule. Plans run one step at a time: a command, then its ack or its deadline; retriable failures
+ * are retried with exponential backoff; a fatal failure or exhausted attempts pause the plan.
  */
 public final class DecisionCore {
+
+    static final String ALERT_BLIND = "BLIND";
+    static final String ALERT_BOTH_DOWN = "BOTH_REGIONS_DOWN";
+    static final String SUPPRESSED = "SUPPRESSED_UNTIL_RECOVERY";
 
     private final Map<String, ApplicationPolicy> policies;
 
@@ -65,54 +84,82 @@ public final class DecisionCore {
      */
     public StepResult step(ApplicationState state, MrmEvent input, Instant now) {
         ApplicationPolicy policy = policy(input.applicationId());
-        Step step = new Step(policy, state == null ? ApplicationState.initial(policy) : state, now);
+        Work work = new Work(policy, state == null ? ApplicationState.initial(policy) : state, now);
         if (input instanceof HealthObservation observation) {
-            step.onObservation(observation);
+            work.onObservation(observation);
         } else if (input instanceof CommandAck ack) {
-            step.onAck(ack);
+            work.onAck(ack);
         } else if (input instanceof OperatorRequest request) {
-            step.onRequest(request);
+            work.onRequest(request);
         }
-        return step.result();
+        work.evaluate();
+        return work.result();
     }
 
-    /** One application of the rules: starts from a state, collects outputs, ends in the next state. */
-    private static final class Step {
+    /** The passing of time: staleness, step deadlines, due retries, hold-down expiry. */
+    public StepResult tick(ApplicationState state, Instant now) {
+        Work work = new Work(policy(state.applicationId()), state, now);
+        work.evaluate();
+        return work.result();
+    }
+
+    /** One application of the rules: a mutable copy of the state, and the outputs collected. */
+    private static final class Work {
         private final ApplicationPolicy policy;
         private final Instant now;
+        private final ApplicationState before;
         private final List<MrmEvent> outputs = new ArrayList<>();
-        private ApplicationState state;
+        private long epoch;
+        private String active;
+        private String standby;
+        private Phase phase;
+        private boolean frozen;
+        private Instant holdDownUntil;
+        private String lastDecisionId;
+        private List<HealthCounter> counters;
+        private PlanRun run;
+        private long outputSeq;
+        private List<Instant> automaticFailovers;
+        private final Set<String> raised;
 
-        Step(ApplicationPolicy policy, ApplicationState state, Instant now) {
+        Work(ApplicationPolicy policy, ApplicationState s, Instant now) {
             this.policy = policy;
-            this.state = state;
             this.now = now;
+            this.before = s;
+            epoch = s.epoch();
+            active = s.activeRegion();
+            standby = s.standbyRegion();
+            phase = s.phase();
+            frozen = s.frozen();
+            holdDownUntil = s.holdDownUntil();
+            lastDecisionId = s.lastDecisionId();
+            counters = s.counters();
+            run = s.run();
+            outputSeq = s.outputSeq();
+            automaticFailovers = s.automaticFailovers();
+            raised = new HashSet<>(s.raisedAlerts());
         }
 
         StepResult result() {
-            return new StepResult(state, outputs);
+            ApplicationState next = snapshot();
+            if (topologyChanged(before, next)) {
+                outputs.add(topology(next));
+                next = snapshot();
+            }
+            return new StepResult(next, outputs);
         }
 
-        // ---- observations -------------------------------------------------------------------
+        private ApplicationState snapshot() {
+            return new ApplicationState(before.applicationId(), epoch, active, standby, phase, frozen, holdDownUntil,
+                    lastDecisionId, counters, run, outputSeq, automaticFailovers, raised);
+        }
 
-        void onObservation(HealthObservation observation) {
-            if (!observation.region().equals(policy.primaryRegion())
-                    && !observation.region().equals(policy.standbyRegion())) {
+        // ---- health -----------------------------------------------------------------------
+
+        void onObservation(HealthObservation o) {
+            if (!policy.hasRegion(o.region())) {
                 return;
             }
-            boolean activeWasDown = regionDown(state.activeRegion());
-            state = withCounters(count(state.counters(), observation));
-            if (!activeWasDown && regionDown(state.activeRegion()) && state.phase() == Phase.STEADY) {
-                if (regionDown(state.standbyRegion())) {
-                    alert(AlertSeverity.CRITICAL, "BOTH_REGIONS_DOWN", "both " + state.activeRegion() + " and "
-                            + state.standbyRegion() + " are down: not failing over", SafetyRule.NOT_BOTH_DOWN, null);
-                } else {
-                    decideAutomaticFailover();
-                }
-            }
-        }
-
-        private static List<HealthCounter> count(List<HealthCounter> counters, HealthObservation o) {
             List<HealthCounter> next = new ArrayList<>(counters.size() + 1);
             HealthCounter previous = null;
             for (HealthCounter counter : counters) {
@@ -122,73 +169,200 @@ public final class DecisionCore {
                     next.add(counter);
                 }
             }
-            int failures = previous == null ? 0 : previous.consecutiveFailures();
-            int successes = previous == null ? 0 : previous.consecutiveSuccesses();
-            boolean down = o.status() == HealthStatus.DOWN;
-            next.add(new HealthCounter(o.region(), o.component(), o.vantage(), down ? failures + 1 : 0,
-                    down ? 0 : successes + 1, o.status(), o.time(), o.id(), o.detail()));
-            return next;
-        }
-
-        /** A region is down when some health component is seen failing by at least {@code quorum} vantages. */
-        private boolean regionDown(String region) {
-            for (String component : policy.healthComponents()) {
-                if (failingVantages(region, component).size() >= policy.quorum()) {
-                    return true;
-                }
+            if (previous != null && o.time().isBefore(previous.lastSeen())) {
+                return; // an older observation arriving late tells nothing new
             }
-            return false;
+            boolean failed = o.status() == HealthStatus.DOWN;
+            int failures = failed ? (previous == null ? 0 : previous.consecutiveFailures()) + 1 : 0;
+            int successes = failed ? 0 : (previous == null ? 0 : previous.consecutiveSuccesses()) + 1;
+            boolean wasDown = previous != null && previous.down();
+            boolean down = failed ? wasDown || failures >= policy.failureThreshold()
+                    : wasDown && successes < policy.recoveryThreshold();
+            next.add(new HealthCounter(o.region(), o.component(), o.vantage(), failures, successes, down, o.status(),
+                    o.time(), o.id(), o.detail()));
+            counters = next;
         }
 
-        private List<HealthCounter> failingVantages(String region, String component) {
-            return state.counters().stream()
+        private List<HealthCounter> fresh(String region, String component) {
+            return counters.stream()
                     .filter(c -> c.region().equals(region) && c.component().equals(component))
-                    .filter(c -> c.consecutiveFailures() >= policy.failureThreshold())
+                    .filter(c -> c.isFresh(now, policy.staleAfter()))
                     .toList();
         }
 
-        private void decideAutomaticFailover() {
-            String from = state.activeRegion();
-            String to = state.standbyRegion();
-            List<Evidence> evidence = new ArrayList<>();
+        RegionHealth health(String region) {
+            boolean allUp = true;
             for (String component : policy.healthComponents()) {
-                for (HealthCounter c : failingVantages(from, component)) {
+                List<HealthCounter> seen = fresh(region, component);
+                if (seen.stream().filter(HealthCounter::down).count() >= policy.quorum()) {
+                    return RegionHealth.DOWN;
+                }
+                allUp &= seen.stream().filter(c -> !c.down()).count() >= policy.quorum();
+            }
+            return allUp ? RegionHealth.UP : RegionHealth.UNKNOWN;
+        }
+
+        /** Alerts and automatic decisions that follow from the current state and time. */
+        void evaluate() {
+            checkBlind();
+            checkAlertComponents();
+            checkPlanTimers();
+            RegionHealth activeHealth = health(active);
+            if (activeHealth != RegionHealth.DOWN) {
+                raised.removeIf(key -> key.startsWith("SAFETY:") || key.equals(ALERT_BOTH_DOWN)
+                        || key.equals(SUPPRESSED));
+                return;
+            }
+            if (phase == Phase.STEADY && !raised.contains(SUPPRESSED)) {
+                considerAutomaticFailover();
+            }
+        }
+
+        private void checkBlind() {
+            boolean anySeen = !counters.isEmpty();
+            boolean anyFresh = counters.stream().anyMatch(c -> c.isFresh(now, policy.staleAfter()));
+            if (anySeen && !anyFresh) {
+                raiseOnce(ALERT_BLIND, AlertSeverity.CRITICAL, "BLIND", "no vantage point has reported for "
+                        + policy.staleAfter() + ": monitors are silent; not failing over on silence", null);
+            } else if (anyFresh && raised.remove(ALERT_BLIND)) {
+                alert(AlertSeverity.INFO, "SIGHT_RESTORED", "vantage points report again", null, null);
+            }
+        }
+
+        private void checkAlertComponents() {
+            for (String region : List.of(active, standby)) {
+                for (String component : policy.alertComponents()) {
+                    String key = "COMPONENT:" + region + "/" + component;
+                    long down = fresh(region, component).stream().filter(HealthCounter::down).count();
+                    if (down >= policy.quorum()) {
+                        raiseOnce(key, AlertSeverity.WARNING, "COMPONENT_DOWN", component + " in " + region
+                                + " is down (seen by " + down + " vantage points); it does not trigger a failover",
+                                null);
+                    } else {
+                        raised.remove(key);
+                    }
+                }
+            }
+        }
+
+        private void considerAutomaticFailover() {
+            RegionHealth standbyHealth = health(standby);
+            SafetyRule blocked = null;
+            String why = null;
+            if (frozen) {
+                blocked = SafetyRule.NOT_FROZEN;
+                why = "the application is frozen";
+            } else if (standbyHealth == RegionHealth.DOWN) {
+                if (raised.add(ALERT_BOTH_DOWN)) {
+                    alert(AlertSeverity.CRITICAL, ALERT_BOTH_DOWN, "both " + active + " and " + standby
+                            + " are down: failing safe, not switching", SafetyRule.NOT_BOTH_DOWN, null);
+                }
+                return;
+            } else if (standbyHealth != RegionHealth.UP) {
+                blocked = SafetyRule.STANDBY_HEALTHY;
+                why = standby + " is not known to be healthy (no quorum of fresh UP observations)";
+            } else if (holdDownUntil != null && now.isBefore(holdDownUntil)) {
+                blocked = SafetyRule.HOLD_DOWN;
+                why = "hold-down after the previous failover lasts until " + holdDownUntil;
+            } else if (failoversInWindow() >= policy.maxFailoversPerWindow()) {
+                blocked = SafetyRule.MAX_FAILOVERS_PER_WINDOW;
+                why = failoversInWindow() + " automatic failovers within " + policy.failoverWindow()
+                        + " (at most " + policy.maxFailoversPerWindow() + ")";
+            }
+            if (blocked != null) {
+                raiseOnce("SAFETY:" + blocked, AlertSeverity.CRITICAL, "SAFETY_RULE_BLOCKED", active
+                        + " is down but the automatic failover is blocked by " + blocked + ": " + why, blocked);
+                return;
+            }
+            List<Evidence> evidence = evidence(active);
+            String reason = active + " is down (seen by " + evidence.size() + " vantage points, quorum "
+                    + policy.quorum() + ")";
+            if (policy.mode() == DecisionMode.MANUAL) {
+                propose(reason, evidence);
+            } else {
+                recordAutomaticFailover();
+                startPlan(DecisionKind.AUTOMATIC_FAILOVER, FailoverMode.FORCED, active, standby, reason,
+                        FailoverDecision.ENGINE, null, List.of(), evidence, policy.plan());
+            }
+        }
+
+        private long failoversInWindow() {
+            Instant since = now.minus(policy.failoverWindow());
+            return automaticFailovers.stream().filter(t -> t.isAfter(since)).count();
+        }
+
+        private void recordAutomaticFailover() {
+            Instant since = now.minus(policy.failoverWindow());
+            List<Instant> kept = new ArrayList<>();
+            automaticFailovers.stream().filter(t -> t.isAfter(since)).forEach(kept::add);
+            kept.add(now);
+            automaticFailovers = kept;
+            holdDownUntil = now.plus(policy.holdDown());
+        }
+
+        private List<Evidence> evidence(String region) {
+            List<Evidence> evidence = new ArrayList<>();
+            for (HealthCounter c : counters) {
+                if (c.region().equals(region) && c.down() && c.isFresh(now, policy.staleAfter())
+                        && policy.healthComponents().contains(c.component())) {
                     evidence.add(new Evidence(c.lastObservationId(), c.region(), c.component(), c.vantage(),
                             c.lastStatus(), c.lastSeen(), c.consecutiveFailures() + " consecutive failures"
                             + (c.lastDetail() == null ? "" : ": " + c.lastDetail())));
                 }
             }
-            startPlan(DecisionKind.AUTOMATIC_FAILOVER, FailoverMode.FORCED, from, to,
-                    from + " is down (seen by " + evidence.size() + " of quorum " + policy.quorum() + ")",
-                    FailoverDecision.ENGINE, null, evidence);
+            return evidence;
         }
 
         // ---- plans ------------------------------------------------------------------------
 
-        private void startPlan(DecisionKind kind, FailoverMode mode, String from, String to, String reason,
-                               String requestedBy, String requestId, List<Evidence> evidence) {
+        private FailoverDecision decision(DecisionKind kind, FailoverMode mode, DecisionStatus status, String from,
+                                          String to, String reason, String requestedBy, String requestId,
+                                          List<SafetyRule> overrides, List<Evidence> evidence,
+                                          List<StepAction> actions) {
             List<PlanStep> plan = new ArrayList<>();
-            for (StepAction action : policy.plan()) {
+            for (StepAction action : actions) {
                 if (mode == FailoverMode.FORCED && action.needsSourceRegion()) {
                     continue;
                 }
                 plan.add(planStep(plan.size(), action, from, to));
             }
-            long epoch = state.epoch() + 1;
-            FailoverDecision decision = new FailoverDecision(nextId(), state.applicationId(), now,
-                    FailoverDecision.SCHEMA_VERSION, epoch, kind, mode, DecisionStatus.EXECUTING, from, to, reason,
-                    requestedBy, requestId, List.<SafetyRule>of(), evidence, plan);
-            List<StepProgress> progress = new ArrayList<>();
-            for (PlanStep planStep : plan) {
-                progress.add(new StepProgress(planStep.index(), planStep.action(), planStep.region(),
-                        StepStatus.PENDING, 0, null, null, null));
-            }
+            epoch++;
+            return new FailoverDecision(nextId(), before.applicationId(), now, FailoverDecision.SCHEMA_VERSION, epoch,
+                    kind, mode, status, from, to, reason, requestedBy, requestId, overrides, evidence, plan);
+        }
+
+        private void propose(String reason, List<Evidence> evidence) {
+            FailoverDecision proposal = decision(DecisionKind.AUTOMATIC_FAILOVER, FailoverMode.FORCED,
+                    DecisionStatus.PROPOSED, active, standby, reason + "; mode MANUAL: waiting for approval",
+                    FailoverDecision.ENGINE, null, List.of(), evidence, policy.plan());
+            outputs.add(proposal);
+            lastDecisionId = proposal.id();
+            run = new PlanRun(proposal, pending(proposal), null, null, 0);
+            phase = Phase.PROPOSED;
+        }
+
+        private FailoverDecision startPlan(DecisionKind kind, FailoverMode mode, String from, String to,
+                                           String reason, String requestedBy, String requestId,
+                                           List<SafetyRule> overrides, List<Evidence> evidence,
+                                           List<StepAction> actions) {
+            FailoverDecision decision = decision(kind, mode, DecisionStatus.EXECUTING, from, to, reason, requestedBy,
+                    requestId, overrides, evidence, actions);
             outputs.add(decision);
-            state = new ApplicationState(state.applicationId(), epoch, state.activeRegion(), state.standbyRegion(),
-                    Phase.SWITCHING, state.frozen(), state.holdDownUntil(), decision.id(), state.counters(),
-                    new PlanRun(decision, progress), state.outputSeq());
-            sendStep(0, 1);
-            publishTopology();
+            lastDecisionId = decision.id();
+            run = new PlanRun(decision, pending(decision), null, null, 0);
+            phase = Phase.SWITCHING;
+            raised.remove(SUPPRESSED);
+            startStep(0);
+            return decision;
+        }
+
+        private static List<StepProgress> pending(FailoverDecision decision) {
+            List<StepProgress> progress = new ArrayList<>();
+            for (PlanStep step : decision.plan()) {
+                progress.add(new StepProgress(step.index(), step.action(), step.region(), StepStatus.PENDING, 0, null,
+                        null, null));
+            }
+            return progress;
         }
 
         private PlanStep planStep(int index, StepAction action, String from, String to) {
@@ -204,22 +378,43 @@ public final class DecisionCore {
                     policy.stepTimeout().toMillis(), policy.stepMaxAttempts());
         }
 
-        private void sendStep(int index, int attempt) {
-            PlanRun run = state.run();
+        private void startStep(int index) {
+            run = run.timing(null, null, run.decision().plan().get(index).maxAttempts());
+            sendAttempt(index);
+        }
+
+        private void sendAttempt(int index) {
             PlanStep planStep = run.decision().plan().get(index);
-            StepRef ref = new StepRef(run.decision().id(), state.epoch(), index, attempt,
-                    now.plusMillis(planStep.timeoutMs()));
-            outputs.add(StepCommands.forStep(nextId(), state.applicationId(), now, planStep, ref));
             StepProgress current = run.steps().get(index);
-            setRun(run.with(new StepProgress(index, current.action(), current.region(), StepStatus.RUNNING, attempt,
-                    current.startedAt() == null ? now : current.startedAt(), null, current.detail())));
+            int attempt = current.attempts() + 1;
+            Instant deadline = now.plusMillis(planStep.timeoutMs());
+            StepRef ref = new StepRef(run.decision().id(), run.decision().epoch(), index, attempt, deadline);
+            outputs.add(StepCommands.forStep(nextId(), before.applicationId(), now, planStep, ref));
+            run = run.with(new StepProgress(index, current.action(), current.region(), StepStatus.RUNNING, attempt,
+                    current.startedAt() == null ? now : current.startedAt(), null, current.detail()))
+                    .timing(deadline, null, run.attemptLimit());
+        }
+
+        private void checkPlanTimers() {
+            if (phase != Phase.SWITCHING || run == null) {
+                return;
+            }
+            int index = run.currentIndex();
+            if (index < 0) {
+                return;
+            }
+            if (run.retryAt() != null && !now.isBefore(run.retryAt())) {
+                sendAttempt(index);
+            } else if (run.attemptDeadline() != null && now.isAfter(run.attemptDeadline())) {
+                StepProgress current = run.steps().get(index);
+                attemptFailed(current, true, "no acknowledgement before the deadline " + run.attemptDeadline());
+            }
         }
 
         void onAck(CommandAck ack) {
-            PlanRun run = state.run();
-            if (run == null || state.phase() != Phase.SWITCHING
+            if (run == null || phase != Phase.SWITCHING || run.attemptDeadline() == null
                     || !ack.step().decisionId().equals(run.decision().id())
-                    || ack.step().epoch() != state.epoch()
+                    || ack.step().epoch() != run.decision().epoch()
                     || ack.step().stepIndex() != run.currentIndex()) {
                 return; // late, duplicate or foreign: the plan has moved on
             }
@@ -227,28 +422,33 @@ public final class DecisionCore {
             if (ack.step().attempt() != current.attempts()) {
                 return; // an earlier attempt's answer
             }
-            PlanStep planStep = run.decision().plan().get(current.index());
-            String detail = ack.outcome() + (ack.detail() == null ? "" : ": " + ack.detail());
-            if (ack.outcome() == AckOutcome.SUCCEEDED) {
-                setRun(run.with(finished(current, StepStatus.SUCCEEDED, detail)));
-                int next = state.run().currentIndex();
-                if (next >= 0) {
-                    sendStep(next, 1);
-                } else {
-                    complete();
+            String detail = ack.outcome() + (ack.errorCode() == null ? "" : " " + ack.errorCode())
+                    + (ack.detail() == null ? "" : ": " + ack.detail());
+            switch (ack.outcome()) {
+                case SUCCEEDED -> {
+                    run = run.with(finished(current, StepStatus.SUCCEEDED, detail));
+                    advance();
                 }
-            } else if (ack.outcome() == AckOutcome.FAILED_RETRIABLE && current.attempts() < planStep.maxAttempts()) {
-                setRun(run.with(new StepProgress(current.index(), current.action(), current.region(),
-                        StepStatus.RUNNING, current.attempts(), current.startedAt(), null, detail)));
-                sendStep(current.index(), current.attempts() + 1);
-            } else {
-                setRun(run.with(finished(current, StepStatus.FAILED, detail)));
-                state = withPhase(Phase.PAUSED);
-                alert(AlertSeverity.CRITICAL, ack.outcome() == AckOutcome.REJECTED_STALE ? "STALE_EPOCH" : "PLAN_PAUSED",
-                        "step " + current.index() + " (" + current.action() + " " + current.region() + ") failed after "
-                                + current.attempts() + " attempt(s): " + detail, null, run.decision().id());
+                case FAILED_RETRIABLE -> attemptFailed(current, true, detail);
+                case FAILED_FATAL, REJECTED_STALE -> attemptFailed(current, false, detail);
             }
-            publishTopology();
+        }
+
+        private void attemptFailed(StepProgress current, boolean retriable, String detail) {
+            if (retriable && current.attempts() < run.attemptLimit()) {
+                Duration backoff = policy.retryBackoff().multipliedBy(1L << Math.min(10, current.attempts() - 1));
+                run = run.with(new StepProgress(current.index(), current.action(), current.region(),
+                        StepStatus.RUNNING, current.attempts(), current.startedAt(), null,
+                        detail + "; retrying at " + now.plus(backoff)))
+                        .timing(null, now.plus(backoff), run.attemptLimit());
+                return;
+            }
+            run = run.with(finished(current, StepStatus.FAILED, detail)).timing(null, null, run.attemptLimit());
+            phase = Phase.PAUSED;
+            alert(AlertSeverity.CRITICAL, detail.startsWith(AckOutcome.REJECTED_STALE.name()) ? "STALE_EPOCH"
+                            : "PLAN_PAUSED", "step " + current.index() + " (" + current.action() + " " + current.region()
+                            + ") failed after " + current.attempts() + " attempt(s): " + detail
+                            + "; resume, skip or abort", null, run.decision().id());
         }
 
         private StepProgress finished(StepProgress step, StepStatus status, String detail) {
@@ -256,61 +456,210 @@ public final class DecisionCore {
                     step.startedAt(), now, detail);
         }
 
-        private void complete() {
-            FailoverDecision decision = state.run().decision();
-            state = new ApplicationState(state.applicationId(), state.epoch(), decision.toRegion(),
-                    decision.fromRegion(), Phase.STEADY, state.frozen(), state.holdDownUntil(),
-                    state.lastDecisionId(), state.counters(), state.run(), state.outputSeq());
+        /** Starts the next unfinished step, or completes the plan. */
+        private void advance() {
+            int next = run.currentIndex();
+            phase = Phase.SWITCHING;
+            if (next >= 0) {
+                startStep(next);
+                return;
+            }
+            FailoverDecision decision = run.decision();
+            run = run.timing(null, null, 0);
+            phase = Phase.STEADY;
+            if (decision.kind() != DecisionKind.REPROTECT) {
+                active = decision.toRegion();
+                standby = decision.fromRegion();
+            }
         }
 
         // ---- operator requests ------------------------------------------------------------
 
         void onRequest(OperatorRequest request) {
-            outputs.add(new RequestOutcome(nextId(), state.applicationId(), now, RequestOutcome.SCHEMA_VERSION,
-                    request.id(), EventTypes.forClass(request.getClass()).ceType(), request.operator(), false,
-                    "operator requests are not executed by this engine version yet", null));
+            String rejection = null;
+            String decisionId = null;
+            if (request instanceof FreezeRequest) {
+                frozen = true;
+            } else if (request instanceof UnfreezeRequest) {
+                frozen = false;
+            } else if (request instanceof AcknowledgeHoldDownRequest) {
+                holdDownUntil = null;
+            } else if (request instanceof ManualFailoverRequest failover) {
+                rejection = manualFailover(failover);
+                decisionId = rejection == null ? lastDecisionId : null;
+            } else if (request instanceof FailbackRequest failback) {
+                rejection = failback(failback);
+                decisionId = rejection == null ? lastDecisionId : null;
+            } else if (request instanceof ApproveRequest approve) {
+                rejection = approve(approve);
+                decisionId = rejection == null ? lastDecisionId : approve.decisionId();
+            } else if (request instanceof RejectRequest reject) {
+                rejection = requireCurrent(reject.decisionId(), Phase.PROPOSED);
+                if (rejection == null) {
+                    phase = Phase.STEADY;
+                    raised.add(SUPPRESSED);
+                }
+                decisionId = reject.decisionId();
+            } else if (request instanceof ResumeRequest resume) {
+                rejection = requireCurrent(resume.decisionId(), Phase.PAUSED);
+                if (rejection == null) {
+                    int index = run.currentIndex();
+                    run = run.timing(null, null, run.steps().get(index).attempts() + policy.stepMaxAttempts());
+                    phase = Phase.SWITCHING;
+                    sendAttempt(index);
+                }
+                decisionId = resume.decisionId();
+            } else if (request instanceof SkipStepRequest skip) {
+                rejection = requireCurrent(skip.decisionId(), Phase.PAUSED);
+                if (rejection == null && skip.stepIndex() != run.currentIndex()) {
+                    rejection = "step " + skip.stepIndex() + " is not the failed step (" + run.currentIndex() + ")";
+                }
+                if (rejection == null) {
+                    StepProgress failed = run.steps().get(skip.stepIndex());
+                    run = run.with(finished(failed, StepStatus.SKIPPED, "skipped by " + skip.operator()
+                            + " (break-glass): " + skip.reason()));
+                    advance();
+                }
+                decisionId = skip.decisionId();
+            } else if (request instanceof AbortRequest abort) {
+                rejection = abort(abort);
+                decisionId = abort.decisionId();
+            }
+            outputs.add(new RequestOutcome(nextId(), before.applicationId(), now, RequestOutcome.SCHEMA_VERSION,
+                    request.id(), EventTypes.forClass(request.getClass()).ceType(), request.operator(),
+                    rejection == null, rejection == null ? "accepted" : rejection, decisionId));
+        }
+
+        /** Null when the request may act on the current plan in the given phase, else why not. */
+        private String requireCurrent(String decisionId, Phase... phases) {
+            if (run == null || !run.decision().id().equals(decisionId)) {
+                return "decision " + decisionId + " is not the current decision ("
+                        + (run == null ? "none" : run.decision().id()) + ")";
+            }
+            for (Phase allowed : phases) {
+                if (phase == allowed) {
+                    return null;
+                }
+            }
+            return "decision " + decisionId + " is " + phase + ", not " + List.of(phases);
+        }
+
+        private String manualFailover(ManualFailoverRequest request) {
+            if (phase != Phase.STEADY) {
+                return "a decision is " + phase + ": only abort, resume, skip (or approve/reject a proposal) now";
+            }
+            if (!policy.hasRegion(request.targetRegion())) {
+                return request.targetRegion() + " is not a region of " + policy.applicationId();
+            }
+            if (request.targetRegion().equals(active)) {
+                return request.targetRegion() + " is already active";
+            }
+            String unsafe = manualSafety(request.targetRegion(), request.overrideRules());
+            if (unsafe != null) {
+                return unsafe;
+            }
+            startPlan(DecisionKind.MANUAL_FAILOVER, request.mode(), active, request.targetRegion(), request.reason(),
+                    request.operator(), request.id(), request.overrideRules(), evidence(active), policy.plan());
+            return null;
+        }
+
+        private String failback(FailbackRequest request) {
+            if (phase != Phase.STEADY) {
+                return "a decision is " + phase + ": only abort, resume, skip (or approve/reject a proposal) now";
+            }
+            if (active.equals(policy.primaryRegion())) {
+                return policy.primaryRegion() + " (the primary) is already active";
+            }
+            String unsafe = manualSafety(policy.primaryRegion(), request.overrideRules());
+            if (unsafe != null) {
+                return unsafe;
+            }
+            List<StepAction> plan = new ArrayList<>(policy.reprotectPlan());
+            plan.addAll(policy.plan());
+            startPlan(DecisionKind.FAILBACK, request.mode(), active, policy.primaryRegion(), request.reason(),
+                    request.operator(), request.id(), request.overrideRules(), List.of(), plan);
+            return null;
+        }
+
+        /** The rules a manual switch must pass unless overridden: the target is up, and not both are down. */
+        private String manualSafety(String target, List<SafetyRule> overrides) {
+            RegionHealth targetHealth = health(target);
+            if (targetHealth == RegionHealth.DOWN && health(active) == RegionHealth.DOWN
+                    && !overrides.contains(SafetyRule.NOT_BOTH_DOWN)) {
+                return "both regions are down (override NOT_BOTH_DOWN to switch anyway)";
+            }
+            if (targetHealth != RegionHealth.UP && !overrides.contains(SafetyRule.STANDBY_HEALTHY)) {
+                return target + " is " + targetHealth + ", not UP (override STANDBY_HEALTHY to switch anyway)";
+            }
+            return null;
+        }
+
+        private String approve(ApproveRequest request) {
+            String rejection = requireCurrent(request.decisionId(), Phase.PROPOSED);
+            if (rejection != null) {
+                return rejection;
+            }
+            FailoverDecision proposal = run.decision();
+            if (health(proposal.toRegion()) != RegionHealth.UP) {
+                return proposal.toRegion() + " is no longer healthy; not executing the proposal";
+            }
+            recordAutomaticFailover();
+            startPlan(proposal.kind(), proposal.mode(), proposal.fromRegion(), proposal.toRegion(),
+                    "approved proposal " + proposal.id() + ": " + proposal.reason(), request.operator(), request.id(),
+                    List.of(), proposal.evidence(), proposal.plan().stream().map(PlanStep::action).toList());
+            return null;
+        }
+
+        private String abort(AbortRequest request) {
+            String rejection = requireCurrent(request.decisionId(), Phase.SWITCHING, Phase.PAUSED, Phase.PROPOSED);
+            if (rejection != null) {
+                return rejection;
+            }
+            int index = run.currentIndex();
+            if (index >= 0 && run.steps().get(index).status() == StepStatus.RUNNING) {
+                run = run.with(finished(run.steps().get(index), StepStatus.FAILED, "aborted by " + request.operator()));
+            }
+            run = run.timing(null, null, 0);
+            phase = Phase.STEADY;
+            raised.add(SUPPRESSED);
+            alert(AlertSeverity.WARNING, "PLAN_ABORTED", "decision " + request.decisionId() + " aborted by "
+                    + request.operator() + ": " + request.reason() + "; steps already done stay done", null,
+                    request.decisionId());
+            return null;
         }
 
         // ---- outputs ----------------------------------------------------------------------
 
+        private void raiseOnce(String key, AlertSeverity severity, String code, String message, SafetyRule rule) {
+            if (raised.add(key)) {
+                alert(severity, code, message, rule, null);
+            }
+        }
+
         private void alert(AlertSeverity severity, String code, String message, SafetyRule rule, String decisionId) {
-            outputs.add(new Alert(nextId(), state.applicationId(), now, Alert.SCHEMA_VERSION, severity, code, message,
+            outputs.add(new Alert(nextId(), before.applicationId(), now, Alert.SCHEMA_VERSION, severity, code, message,
                     rule, decisionId));
         }
 
-        private void publishTopology() {
-            PlanRun run = state.run();
-            outputs.add(new TopologyState(nextId(), state.applicationId(), now, TopologyState.SCHEMA_VERSION,
-                    state.epoch(), state.activeRegion(), state.standbyRegion(), state.phase(), state.frozen(),
-                    state.holdDownUntil(), state.lastDecisionId(), run == null ? List.of() : run.steps()));
+        private static boolean topologyChanged(ApplicationState a, ApplicationState b) {
+            return a.epoch() != b.epoch() || !a.activeRegion().equals(b.activeRegion()) || a.phase() != b.phase()
+                    || a.frozen() != b.frozen() || !Objects.equals(a.holdDownUntil(), b.holdDownUntil())
+                    || !Objects.equals(a.lastDecisionId(), b.lastDecisionId())
+                    || !Objects.equals(a.run() == null ? null : a.run().steps(),
+                    b.run() == null ? null : b.run().steps());
+        }
+
+        private TopologyState topology(ApplicationState s) {
+            return new TopologyState(nextId(), s.applicationId(), now, TopologyState.SCHEMA_VERSION, s.epoch(),
+                    s.activeRegion(), s.standbyRegion(), s.phase(), s.frozen(), s.holdDownUntil(), s.lastDecisionId(),
+                    s.run() == null ? List.of() : s.run().steps());
         }
 
         /** Deterministic: the same application and sequence number give the same id on replay. */
         private String nextId() {
-            long seq = state.outputSeq() + 1;
-            state = new ApplicationState(state.applicationId(), state.epoch(), state.activeRegion(),
-                    state.standbyRegion(), state.phase(), state.frozen(), state.holdDownUntil(),
-                    state.lastDecisionId(), state.counters(), state.run(), seq);
-            return UUID.nameUUIDFromBytes((state.applicationId() + "/" + seq).getBytes(StandardCharsets.UTF_8))
+            outputSeq++;
+            return UUID.nameUUIDFromBytes((before.applicationId() + "/" + outputSeq).getBytes(StandardCharsets.UTF_8))
                     .toString();
-        }
-
-        private void setRun(PlanRun run) {
-            state = new ApplicationState(state.applicationId(), state.epoch(), state.activeRegion(),
-                    state.standbyRegion(), state.phase(), state.frozen(), state.holdDownUntil(),
-                    state.lastDecisionId(), state.counters(), run, state.outputSeq());
-        }
-
-        private ApplicationState withPhase(Phase phase) {
-            return new ApplicationState(state.applicationId(), state.epoch(), state.activeRegion(),
-                    state.standbyRegion(), phase, state.frozen(), state.holdDownUntil(), state.lastDecisionId(),
-                    state.counters(), state.run(), state.outputSeq());
-        }
-
-        private ApplicationState withCounters(List<HealthCounter> counters) {
-            return new ApplicationState(state.applicationId(), state.epoch(), state.activeRegion(),
-                    state.standbyRegion(), state.phase(), state.frozen(), state.holdDownUntil(),
-                    state.lastDecisionId(), counters, state.run(), state.outputSeq());
         }
     }
 }

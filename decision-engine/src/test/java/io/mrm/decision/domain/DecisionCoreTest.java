@@ -10,13 +10,27 @@ import io.mrm.events.command.DnsRouteCommand;
 import io.mrm.events.command.DnsVerifyCommand;
 import io.mrm.events.command.StepCommand;
 import io.mrm.events.decision.Alert;
+import io.mrm.events.decision.DecisionKind;
+import io.mrm.events.decision.DecisionStatus;
 import io.mrm.events.decision.FailoverDecision;
 import io.mrm.events.decision.RequestOutcome;
 import io.mrm.events.decision.StepAction;
 import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.observation.HealthStatus;
 import io.mrm.events.observation.ProbeKind;
+import io.mrm.events.operator.AbortRequest;
+import io.mrm.events.operator.AcknowledgeHoldDownRequest;
+import io.mrm.events.operator.ApproveRequest;
+import io.mrm.events.operator.FailbackRequest;
+import io.mrm.events.operator.FailoverMode;
 import io.mrm.events.operator.FreezeRequest;
+import io.mrm.events.operator.ManualFailoverRequest;
+import io.mrm.events.operator.OperatorRequest;
+import io.mrm.events.operator.RejectRequest;
+import io.mrm.events.operator.ResumeRequest;
+import io.mrm.events.operator.SafetyRule;
+import io.mrm.events.operator.SkipStepRequest;
+import io.mrm.events.operator.UnfreezeRequest;
 import io.mrm.events.topology.Phase;
 import io.mrm.events.topology.StepStatus;
 import io.mrm.events.topology.TopologyState;
@@ -31,141 +45,476 @@ import org.junit.jupiter.api.Test;
 class DecisionCoreTest {
 
     static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
-    static final ApplicationPolicy POLICY = new ApplicationPolicy("orders", "eu10", "us10", Set.of("app"), 2, 3,
-            List.of(StepAction.DATA_DRAIN, StepAction.DNS_ROUTE, StepAction.DNS_VERIFY), Duration.ofSeconds(30), 2);
+    static final List<String> VANTAGES = List.of("vantage-1", "vantage-2", "vantage-3");
 
-    final DecisionCore core = new DecisionCore(Map.of("orders", POLICY));
+    ApplicationPolicy policy = policy(DecisionMode.AUTOMATIC);
+    DecisionCore core = new DecisionCore(Map.of("orders", policy));
     ApplicationState state;
     Instant now = T0;
     int seq;
+    final List<MrmEvent> all = new ArrayList<>();
+
+    static ApplicationPolicy policy(DecisionMode mode) {
+        return new ApplicationPolicy("orders", "eu10", "us10", Set.of("app"), Set.of("hana"), 2, 3, 3,
+                Duration.ofSeconds(30), mode, Duration.ofHours(1), 2, Duration.ofHours(24),
+                List.of(StepAction.DATA_DRAIN, StepAction.DNS_ROUTE, StepAction.DNS_VERIFY),
+                List.of(StepAction.DATA_REPROTECT), Duration.ofSeconds(30), 2, Duration.ofSeconds(2));
+    }
+
+    void usePolicy(ApplicationPolicy p) {
+        policy = p;
+        core = new DecisionCore(Map.of("orders", p));
+    }
 
     List<MrmEvent> feed(MrmEvent input) {
-        now = now.plusSeconds(1);
+        now = now.plusMillis(100);
         StepResult result = core.step(state, input, now);
         state = result.state();
+        all.addAll(result.outputs());
         return result.outputs();
     }
 
-    HealthObservation obs(String vantage, String region, HealthStatus status) {
-        return new HealthObservation("obs-" + ++seq, "orders", now, 1, region, "app", ProbeKind.HTTP, vantage, status,
-                3L, null);
+    List<MrmEvent> tick(Duration later) {
+        now = now.plus(later);
+        StepResult result = core.tick(state, now);
+        state = result.state();
+        all.addAll(result.outputs());
+        return result.outputs();
     }
 
-    @Test
-    void aSingleVantagePointSeeingTheRegionDownDoesNotFailOver() {
-        for (int i = 0; i < 10; i++) {
-            assertThat(feed(obs("vantage-1", "eu10", HealthStatus.DOWN))).isEmpty();
-            assertThat(feed(obs("vantage-2", "eu10", HealthStatus.UP))).isEmpty();
-        }
-        assertThat(state.phase()).isEqualTo(Phase.STEADY);
-        assertThat(state.epoch()).isZero();
+    HealthObservation obs(String vantage, String region, String component, HealthStatus status) {
+        return new HealthObservation("obs-" + ++seq, "orders", now, 1, region, component, ProbeKind.HTTP, vantage,
+                status, 3L, status == HealthStatus.DOWN ? "HTTP 503" : null);
     }
+
+    /** Every vantage reports {@code status} for the region's app, {@code rounds} times. */
+    List<MrmEvent> report(String region, HealthStatus status, int rounds, List<String> vantages) {
+        List<MrmEvent> out = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            for (String vantage : vantages) {
+                out.addAll(feed(obs(vantage, region, "app", status)));
+            }
+        }
+        return out;
+    }
+
+    List<MrmEvent> report(String region, HealthStatus status) {
+        return report(region, status, 3, VANTAGES);
+    }
+
+    <T> List<T> of(List<MrmEvent> events, Class<T> type) {
+        return events.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    <T> T one(List<MrmEvent> events, Class<T> type) {
+        List<T> found = of(events, type);
+        assertThat(found).as(type.getSimpleName() + " in " + events).hasSize(1);
+        return found.get(0);
+    }
+
+    /** Both regions healthy, then eu10 down: returns the first command of the forced plan. */
+    StepCommand failOver() {
+        report("us10", HealthStatus.UP);
+        report("eu10", HealthStatus.UP);
+        List<MrmEvent> out = report("eu10", HealthStatus.DOWN);
+        return one(out, StepCommand.class);
+    }
+
+    List<MrmEvent> ack(StepCommand command, AckOutcome outcome) {
+        return feed(Acks.of(command, outcome, outcome == AckOutcome.SUCCEEDED ? null : "X", "detail", 5, Map.of(),
+                now));
+    }
+
+    OperatorRequest request(String type, String decisionId) {
+        String id = "req-" + ++seq;
+        return switch (type) {
+            case "freeze" -> new FreezeRequest(id, "orders", now, 1, "alice", "maintenance");
+            case "unfreeze" -> new UnfreezeRequest(id, "orders", now, 1, "alice", null);
+            case "ack-hold-down" -> new AcknowledgeHoldDownRequest(id, "orders", now, 1, "alice", "checked");
+            case "approve" -> new ApproveRequest(id, "orders", now, 1, "bob", decisionId, null);
+            case "reject" -> new RejectRequest(id, "orders", now, 1, "bob", decisionId, "false alarm");
+            case "resume" -> new ResumeRequest(id, "orders", now, 1, "bob", decisionId, null);
+            case "abort" -> new AbortRequest(id, "orders", now, 1, "bob", decisionId, "stop");
+            default -> throw new IllegalArgumentException(type);
+        };
+    }
+
+    RequestOutcome answer(List<MrmEvent> out) {
+        return one(out, RequestOutcome.class);
+    }
+
+    // ---- health ---------------------------------------------------------------------------
 
     @Test
     void quorumOfConsecutiveFailuresDecidesAForcedFailoverThatSkipsStepsNeedingTheOldRegion() {
-        feed(obs("vantage-1", "eu10", HealthStatus.DOWN));
-        feed(obs("vantage-1", "eu10", HealthStatus.DOWN));
-        feed(obs("vantage-1", "eu10", HealthStatus.DOWN));
-        feed(obs("vantage-2", "eu10", HealthStatus.DOWN));
-        feed(obs("vantage-2", "eu10", HealthStatus.DOWN));
-        List<MrmEvent> out = feed(obs("vantage-2", "eu10", HealthStatus.DOWN));
+        report("us10", HealthStatus.UP);
+        report("eu10", HealthStatus.UP);
+        List<MrmEvent> out = report("eu10", HealthStatus.DOWN, 3, List.of("vantage-1", "vantage-2"));
 
-        FailoverDecision decision = (FailoverDecision) out.get(0);
+        FailoverDecision decision = one(out, FailoverDecision.class);
         assertThat(decision.epoch()).isEqualTo(1);
-        assertThat(decision.fromRegion()).isEqualTo("eu10");
+        assertThat(decision.kind()).isEqualTo(DecisionKind.AUTOMATIC_FAILOVER);
+        assertThat(decision.mode()).isEqualTo(FailoverMode.FORCED);
         assertThat(decision.plan()).extracting(p -> p.action()).containsExactly(StepAction.DNS_ROUTE,
                 StepAction.DNS_VERIFY);
-        assertThat(decision.evidence()).hasSize(2);
-        assertThat(out.get(1)).isInstanceOf(DnsRouteCommand.class);
-        assertThat(((StepCommand) out.get(1)).step().epoch()).isEqualTo(1);
-        assertThat(((StepCommand) out.get(1)).step().deadline()).isEqualTo(now.plusSeconds(30));
-        assertThat(((TopologyState) out.get(2)).phase()).isEqualTo(Phase.SWITCHING);
+        assertThat(decision.evidence()).extracting(e -> e.vantage()).containsExactlyInAnyOrder("vantage-1",
+                "vantage-2");
+        StepCommand command = one(out, StepCommand.class);
+        assertThat(command).isInstanceOf(DnsRouteCommand.class);
+        assertThat(command.step().epoch()).isEqualTo(1);
+        assertThat(command.step().deadline()).isEqualTo(now.plusSeconds(30));
+        assertThat(one(out, TopologyState.class).phase()).isEqualTo(Phase.SWITCHING);
         // More DOWN observations while switching do not decide again.
-        assertThat(feed(obs("vantage-1", "eu10", HealthStatus.DOWN))).isEmpty();
+        assertThat(of(report("eu10", HealthStatus.DOWN), FailoverDecision.class)).isEmpty();
     }
 
     @Test
-    void aSuccessInBetweenResetsTheConsecutiveCount() {
-        for (String vantage : List.of("vantage-1", "vantage-2")) {
-            feed(obs(vantage, "eu10", HealthStatus.DOWN));
-            feed(obs(vantage, "eu10", HealthStatus.DOWN));
-            feed(obs(vantage, "eu10", HealthStatus.UP));
-            feed(obs(vantage, "eu10", HealthStatus.DOWN));
+    void aSingleVantagePointSeeingTheRegionDownIsAPartitionNotAnOutage() {
+        report("us10", HealthStatus.UP);
+        for (int i = 0; i < 20; i++) {
+            feed(obs("vantage-1", "eu10", "app", HealthStatus.DOWN));
+            feed(obs("vantage-2", "eu10", "app", HealthStatus.UP));
+            feed(obs("vantage-3", "eu10", "app", HealthStatus.UP));
         }
+        assertThat(of(all, FailoverDecision.class)).isEmpty();
+        assertThat(state.phase()).isEqualTo(Phase.STEADY);
+    }
+
+    @Test
+    void flappingEveryProbeForAThousandCyclesNeverFailsOver() {
+        report("us10", HealthStatus.UP);
+        for (int i = 0; i < 1000; i++) {
+            report("eu10", i % 2 == 0 ? HealthStatus.DOWN : HealthStatus.UP, 1, VANTAGES);
+            if (i % 50 == 0) {
+                report("us10", HealthStatus.UP, 1, VANTAGES);
+            }
+        }
+        assertThat(of(all, FailoverDecision.class)).isEmpty();
+    }
+
+    @Test
+    void flappingAroundTheThresholdFailsOverAtMostOncePerHoldDown() {
+        report("us10", HealthStatus.UP);
+        for (int i = 0; i < 1000; i++) {
+            report("eu10", HealthStatus.DOWN, 3, VANTAGES);
+            report("eu10", HealthStatus.UP, 3, VANTAGES);
+            report("us10", HealthStatus.UP, 1, VANTAGES);
+        }
+        // 1,000 cycles of ~2 s are well within one hour of hold-down.
+        assertThat(of(all, FailoverDecision.class)).hasSize(1);
+    }
+
+    @Test
+    void recoveryNeedsRecoveryThresholdSuccessesInARow() {
+        report("eu10", HealthStatus.DOWN);
+        Work health = new Work();
+        assertThat(health.of("eu10")).isEqualTo(RegionHealth.DOWN);
+        report("eu10", HealthStatus.UP, 2, VANTAGES);
+        assertThat(health.of("eu10")).isEqualTo(RegionHealth.DOWN);
+        report("eu10", HealthStatus.UP, 1, VANTAGES);
+        assertThat(health.of("eu10")).isEqualTo(RegionHealth.UP);
+    }
+
+    /** Reads region health through the core's own rules: a failover is attempted only when the active region is DOWN. */
+    final class Work {
+        RegionHealth of(String region) {
+            long down = state.counters().stream().filter(c -> c.region().equals(region) && c.down()).count();
+            long up = state.counters().stream().filter(c -> c.region().equals(region) && !c.down()).count();
+            return down >= policy.quorum() ? RegionHealth.DOWN : up >= policy.quorum() ? RegionHealth.UP
+                    : RegionHealth.UNKNOWN;
+        }
+    }
+
+    @Test
+    void silentMonitorsRaiseOneBlindAlertAndNoFailover() {
+        report("us10", HealthStatus.UP);
+        report("eu10", HealthStatus.DOWN, 2, VANTAGES);
+        List<MrmEvent> out = new ArrayList<>(tick(Duration.ofSeconds(31)));
+        out.addAll(tick(Duration.ofSeconds(10)));
+        assertThat(of(out, Alert.class)).extracting(Alert::code).containsExactly("BLIND");
+        assertThat(of(all, FailoverDecision.class)).isEmpty();
+        // A stale DOWN view followed by one more failure does not decide on old evidence.
+        assertThat(of(report("eu10", HealthStatus.DOWN, 1, VANTAGES), FailoverDecision.class)).isEmpty();
+        assertThat(of(all, Alert.class)).extracting(Alert::code).contains("SIGHT_RESTORED");
+    }
+
+    @Test
+    void staleStandbyObservationsDoNotCountAsHealthy() {
+        report("us10", HealthStatus.UP);
+        now = now.plusSeconds(40);
+        List<MrmEvent> out = report("eu10", HealthStatus.DOWN);
+        assertThat(of(out, FailoverDecision.class)).isEmpty();
+        Alert alert = one(out, Alert.class);
+        assertThat(alert.rule()).isEqualTo(SafetyRule.STANDBY_HEALTHY);
+    }
+
+    @Test
+    void bothRegionsDownRaisesOneAlertInsteadOfFailingOver() {
+        report("us10", HealthStatus.DOWN);
+        List<MrmEvent> out = report("eu10", HealthStatus.DOWN);
+        out.addAll(report("eu10", HealthStatus.DOWN));
+        assertThat(of(out, Alert.class)).singleElement().satisfies(alert -> {
+            assertThat(alert.code()).isEqualTo("BOTH_REGIONS_DOWN");
+            assertThat(alert.rule()).isEqualTo(SafetyRule.NOT_BOTH_DOWN);
+        });
         assertThat(state.epoch()).isZero();
     }
 
     @Test
-    void bothRegionsDownRaisesAnAlertInsteadOfFailingOver() {
-        for (int i = 0; i < 3; i++) {
-            for (String vantage : List.of("vantage-1", "vantage-2")) {
-                feed(obs(vantage, "us10", HealthStatus.DOWN));
-            }
-        }
+    void anAlertOnlyComponentDownRaisesAnAlertButNoFailover() {
+        report("us10", HealthStatus.UP);
         List<MrmEvent> out = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            for (String vantage : List.of("vantage-1", "vantage-2")) {
-                out.addAll(feed(obs(vantage, "eu10", HealthStatus.DOWN)));
+            for (String vantage : VANTAGES) {
+                out.addAll(feed(obs(vantage, "eu10", "hana", HealthStatus.DOWN)));
             }
         }
-        assertThat(out).singleElement().isInstanceOfSatisfying(Alert.class,
-                alert -> assertThat(alert.code()).isEqualTo("BOTH_REGIONS_DOWN"));
-        assertThat(state.epoch()).isZero();
+        assertThat(of(out, Alert.class)).extracting(Alert::code).containsExactly("COMPONENT_DOWN");
+        assertThat(of(all, FailoverDecision.class)).isEmpty();
     }
+
+    // ---- safety rules -----------------------------------------------------------------------
+
+    @Test
+    void frozenApplicationAlertsInsteadOfFailingOverAndUnfreezeLetsItGo() {
+        List<MrmEvent> frozen = feed(request("freeze", null));
+        assertThat(answer(frozen).accepted()).isTrue();
+        assertThat(one(frozen, TopologyState.class).frozen()).isTrue();
+        report("us10", HealthStatus.UP);
+        List<MrmEvent> out = report("eu10", HealthStatus.DOWN);
+        assertThat(of(out, FailoverDecision.class)).isEmpty();
+        assertThat(one(out, Alert.class).rule()).isEqualTo(SafetyRule.NOT_FROZEN);
+
+        out = feed(request("unfreeze", null));
+        assertThat(one(out, FailoverDecision.class).epoch()).isEqualTo(1);
+    }
+
+    @Test
+    void holdDownBlocksTheNextAutomaticFailoverUntilAcknowledged() {
+        completeFailover();
+        // eu10 comes back, the operator fails back, then us10 fails: still within hold-down.
+        report("eu10", HealthStatus.UP);
+        List<MrmEvent> out = feed(new FailbackRequest("fb-1", "orders", now, 1, "alice", FailoverMode.GRACEFUL,
+                List.of(), "eu10 is back"));
+        FailoverDecision failback = one(out, FailoverDecision.class);
+        assertThat(failback.kind()).isEqualTo(DecisionKind.FAILBACK);
+        assertThat(failback.plan()).extracting(p -> p.action()).containsExactly(StepAction.DATA_REPROTECT,
+                StepAction.DATA_DRAIN, StepAction.DNS_ROUTE, StepAction.DNS_VERIFY);
+        runToCompletion(one(out, StepCommand.class));
+        assertThat(state.activeRegion()).isEqualTo("eu10");
+
+        report("eu10", HealthStatus.UP);
+        report("us10", HealthStatus.UP);
+        out = report("eu10", HealthStatus.DOWN);
+        assertThat(one(out, Alert.class).rule()).isEqualTo(SafetyRule.HOLD_DOWN);
+        assertThat(of(out, FailoverDecision.class)).isEmpty();
+
+        out = feed(request("ack-hold-down", null));
+        assertThat(answer(out).accepted()).isTrue();
+        assertThat(one(out, FailoverDecision.class).epoch()).isEqualTo(3);
+    }
+
+    @Test
+    void atMostNAutomaticFailoversPerWindow() {
+        usePolicy(new ApplicationPolicy("orders", "eu10", "us10", Set.of("app"), Set.of(), 2, 3, 3,
+                Duration.ofSeconds(30), DecisionMode.AUTOMATIC, Duration.ZERO, 1, Duration.ofHours(24),
+                List.of(StepAction.DNS_ROUTE), List.of(), Duration.ofSeconds(30), 2, Duration.ofSeconds(2)));
+        completeFailover();
+        report("eu10", HealthStatus.UP);
+        report("us10", HealthStatus.UP);
+        List<MrmEvent> out = report("us10", HealthStatus.DOWN);
+        assertThat(one(out, Alert.class).rule()).isEqualTo(SafetyRule.MAX_FAILOVERS_PER_WINDOW);
+    }
+
+    // ---- manual mode and requests -------------------------------------------------------------
+
+    @Test
+    void manualModeProposesAndExecutesOnlyOnApproval() {
+        usePolicy(policy(DecisionMode.MANUAL));
+        report("us10", HealthStatus.UP);
+        List<MrmEvent> out = report("eu10", HealthStatus.DOWN);
+        FailoverDecision proposal = one(out, FailoverDecision.class);
+        assertThat(proposal.status()).isEqualTo(DecisionStatus.PROPOSED);
+        assertThat(of(out, StepCommand.class)).isEmpty();
+        assertThat(state.phase()).isEqualTo(Phase.PROPOSED);
+
+        out = feed(request("approve", proposal.id()));
+        assertThat(answer(out).accepted()).isTrue();
+        FailoverDecision executing = one(out, FailoverDecision.class);
+        assertThat(executing.status()).isEqualTo(DecisionStatus.EXECUTING);
+        assertThat(executing.requestedBy()).isEqualTo("bob");
+        assertThat(executing.epoch()).isGreaterThan(proposal.epoch());
+        assertThat(one(out, StepCommand.class).step().epoch()).isEqualTo(executing.epoch());
+    }
+
+    @Test
+    void rejectedProposalIsNotProposedAgainUntilTheRegionRecovers() {
+        usePolicy(policy(DecisionMode.MANUAL));
+        report("us10", HealthStatus.UP);
+        FailoverDecision proposal = one(report("eu10", HealthStatus.DOWN), FailoverDecision.class);
+        List<MrmEvent> out = feed(request("reject", proposal.id()));
+        assertThat(answer(out).accepted()).isTrue();
+        assertThat(state.phase()).isEqualTo(Phase.STEADY);
+        assertThat(of(report("eu10", HealthStatus.DOWN), FailoverDecision.class)).isEmpty();
+        report("eu10", HealthStatus.UP);
+        report("us10", HealthStatus.UP);
+        assertThat(of(report("eu10", HealthStatus.DOWN), FailoverDecision.class)).hasSize(1);
+    }
+
+    @Test
+    void approvingSomethingThatIsNotTheCurrentProposalIsRejected() {
+        RequestOutcome outcome = answer(feed(request("approve", "no-such-decision")));
+        assertThat(outcome.accepted()).isFalse();
+        assertThat(outcome.reason()).contains("not the current decision");
+    }
+
+    @Test
+    void manualFailoverToAnUnhealthyRegionNeedsBreakGlassAndRecordsIt() {
+        ManualFailoverRequest plain = new ManualFailoverRequest("m-1", "orders", now, 1, "alice", "us10",
+                FailoverMode.FORCED, List.of(), "drill");
+        RequestOutcome refused = answer(feed(plain));
+        assertThat(refused.accepted()).isFalse();
+        assertThat(refused.reason()).contains("STANDBY_HEALTHY");
+
+        ManualFailoverRequest breakGlass = new ManualFailoverRequest("m-2", "orders", now, 1, "alice", "us10",
+                FailoverMode.FORCED, List.of(SafetyRule.STANDBY_HEALTHY), "monitors are blind, us10 is fine");
+        List<MrmEvent> out = feed(breakGlass);
+        assertThat(answer(out).accepted()).isTrue();
+        FailoverDecision decision = one(out, FailoverDecision.class);
+        assertThat(decision.kind()).isEqualTo(DecisionKind.MANUAL_FAILOVER);
+        assertThat(decision.overriddenRules()).containsExactly(SafetyRule.STANDBY_HEALTHY);
+        assertThat(decision.requestedBy()).isEqualTo("alice");
+        assertThat(decision.requestId()).isEqualTo("m-2");
+    }
+
+    @Test
+    void aManualFailoverWhileAPlanRunsIsRejected() {
+        failOver();
+        RequestOutcome outcome = answer(feed(new ManualFailoverRequest("m-1", "orders", now, 1, "alice", "us10",
+                FailoverMode.GRACEFUL, List.of(), "again")));
+        assertThat(outcome.accepted()).isFalse();
+        assertThat(outcome.reason()).contains("SWITCHING");
+    }
+
+    // ---- plans -------------------------------------------------------------------------------
 
     @Test
     void acksAdvanceThePlanAndTheLastOneSwitchesTheActiveRegion() {
         StepCommand route = failOver();
-        List<MrmEvent> out = feed(Acks.of(route, AckOutcome.SUCCEEDED, null, "routed", 5, Map.of(), now));
-        StepCommand verify = (StepCommand) out.get(0);
+        StepCommand verify = one(ack(route, AckOutcome.SUCCEEDED), StepCommand.class);
         assertThat(verify).isInstanceOf(DnsVerifyCommand.class);
         assertThat(verify.step().stepIndex()).isEqualTo(1);
-
         // A duplicate of the first ack changes nothing.
-        assertThat(feed(Acks.of(route, AckOutcome.SUCCEEDED, null, "routed", 5, Map.of(), now))).isEmpty();
+        assertThat(ack(route, AckOutcome.SUCCEEDED)).isEmpty();
 
-        out = feed(Acks.of(verify, AckOutcome.SUCCEEDED, null, "answers us10", 5, Map.of(), now));
-        TopologyState topology = (TopologyState) out.get(0);
+        TopologyState topology = one(ack(verify, AckOutcome.SUCCEEDED), TopologyState.class);
         assertThat(topology.phase()).isEqualTo(Phase.STEADY);
         assertThat(topology.activeRegion()).isEqualTo("us10");
         assertThat(topology.standbyRegion()).isEqualTo("eu10");
+        assertThat(topology.holdDownUntil()).isNotNull();
         assertThat(topology.planSteps()).extracting(s -> s.status()).containsExactly(StepStatus.SUCCEEDED,
                 StepStatus.SUCCEEDED);
     }
 
     @Test
-    void aRetriableFailureIsRetriedThenThePlanPausesWithAnAlert() {
+    void retriableFailureIsRetriedAfterBackoffThenThePlanPausesAndResumeRetries() {
         StepCommand route = failOver();
-        List<MrmEvent> out = feed(Acks.of(route, AckOutcome.FAILED_RETRIABLE, "Throttling", "slow down", 5, Map.of(),
-                now));
-        StepCommand retry = (StepCommand) out.get(0);
+        assertThat(ack(route, AckOutcome.FAILED_RETRIABLE)).filteredOn(StepCommand.class::isInstance).isEmpty();
+        assertThat(tick(Duration.ofMillis(500))).filteredOn(StepCommand.class::isInstance).isEmpty();
+        StepCommand retry = one(tick(Duration.ofSeconds(2)), StepCommand.class);
         assertThat(retry.step().attempt()).isEqualTo(2);
-        out = feed(Acks.of(retry, AckOutcome.FAILED_RETRIABLE, "Throttling", "slow down", 5, Map.of(), now));
+        assertThat(retry.id()).isNotEqualTo(route.id());
+
+        List<MrmEvent> out = ack(retry, AckOutcome.FAILED_RETRIABLE);
         assertThat(state.phase()).isEqualTo(Phase.PAUSED);
-        assertThat(out).filteredOn(Alert.class::isInstance).singleElement()
-                .satisfies(alert -> assertThat(((Alert) alert).code()).isEqualTo("PLAN_PAUSED"));
+        assertThat(one(out, Alert.class).code()).isEqualTo("PLAN_PAUSED");
         assertThat(state.activeRegion()).isEqualTo("eu10");
+
+        out = feed(request("resume", state.lastDecisionId()));
+        assertThat(answer(out).accepted()).isTrue();
+        StepCommand third = one(out, StepCommand.class);
+        assertThat(third.step().attempt()).isEqualTo(3);
+        ack(third, AckOutcome.SUCCEEDED);
+        assertThat(state.phase()).isEqualTo(Phase.SWITCHING);
     }
+
+    @Test
+    void aStepWithoutAckBeforeItsDeadlineCountsAsAFailedAttempt() {
+        failOver();
+        assertThat(tick(Duration.ofSeconds(29))).isEmpty();
+        tick(Duration.ofSeconds(2));
+        StepCommand retry = one(tick(Duration.ofSeconds(2)), StepCommand.class);
+        assertThat(retry.step().attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void fatalFailurePausesAndSkipContinuesWithTheNextStep() {
+        StepCommand route = failOver();
+        ack(route, AckOutcome.FAILED_FATAL);
+        assertThat(state.phase()).isEqualTo(Phase.PAUSED);
+        List<MrmEvent> out = feed(new SkipStepRequest("s-1", "orders", now, 1, "alice", state.lastDecisionId(), 0,
+                "DNS changed by hand"));
+        assertThat(answer(out).accepted()).isTrue();
+        StepCommand verify = one(out, StepCommand.class);
+        assertThat(verify.step().stepIndex()).isEqualTo(1);
+        assertThat(state.run().steps().get(0).status()).isEqualTo(StepStatus.SKIPPED);
+    }
+
+    @Test
+    void abortStopsThePlanAndLateAcksAreIgnored() {
+        StepCommand route = failOver();
+        List<MrmEvent> out = feed(request("abort", state.lastDecisionId()));
+        assertThat(answer(out).accepted()).isTrue();
+        assertThat(one(out, Alert.class).code()).isEqualTo("PLAN_ABORTED");
+        assertThat(state.phase()).isEqualTo(Phase.STEADY);
+        assertThat(ack(route, AckOutcome.SUCCEEDED)).isEmpty();
+        assertThat(state.activeRegion()).isEqualTo("eu10");
+        // The region is still down, but the operator aborted: no new decision until it recovers.
+        assertThat(of(report("eu10", HealthStatus.DOWN), FailoverDecision.class)).isEmpty();
+    }
+
+    @Test
+    void ackWithAnotherEpochOrForAnotherDecisionIsIgnored() {
+        StepCommand route = failOver();
+        StepCommand foreign = new DnsRouteCommand("other", "orders", now, 1,
+                new io.mrm.events.command.StepRef("another-decision", route.step().epoch(), 0, 1, now), "us10");
+        assertThat(ack(foreign, AckOutcome.SUCCEEDED)).isEmpty();
+        StepCommand old = new DnsRouteCommand("old", "orders", now, 1,
+                new io.mrm.events.command.StepRef(route.step().decisionId(), route.step().epoch() + 1, 0, 1, now),
+                "us10");
+        assertThat(ack(old, AckOutcome.SUCCEEDED)).isEmpty();
+        assertThat(state.run().steps().get(0).status()).isEqualTo(StepStatus.RUNNING);
+    }
+
+    // ---- determinism ---------------------------------------------------------------------------
 
     @Test
     void replayingTheSameInputsAtTheSameTimesGivesTheSameOutputs() {
         List<MrmEvent> inputs = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            inputs.add(obs("vantage-1", "eu10", HealthStatus.DOWN));
-            inputs.add(obs("vantage-2", "eu10", HealthStatus.DOWN));
+        List<Instant> times = new ArrayList<>();
+        Instant t = T0;
+        for (String region : List.of("us10", "eu10")) {
+            for (int i = 0; i < 3; i++) {
+                for (String vantage : VANTAGES) {
+                    t = t.plusMillis(100);
+                    inputs.add(new HealthObservation("o" + inputs.size(), "orders", t, 1, region, "app",
+                            ProbeKind.HTTP, vantage, HealthStatus.UP, 1L, null));
+                    times.add(t);
+                }
+            }
         }
-        List<MrmEvent> first = run(inputs);
-        List<MrmEvent> second = run(inputs);
+        for (int i = 0; i < 3; i++) {
+            for (String vantage : VANTAGES) {
+                t = t.plusMillis(100);
+                inputs.add(new HealthObservation("d" + inputs.size(), "orders", t, 1, "eu10", "app", ProbeKind.HTTP,
+                        vantage, HealthStatus.DOWN, 1L, null));
+                times.add(t);
+            }
+        }
+        List<MrmEvent> first = run(inputs, times);
+        List<MrmEvent> second = run(inputs, times);
         assertThat(first).isNotEmpty().isEqualTo(second);
-    }
-
-    @Test
-    void operatorRequestsAreAnsweredNotSilentlyDropped() {
-        List<MrmEvent> out = feed(new FreezeRequest("req-1", "orders", now, 1, "alice@example.com", "maintenance"));
-        assertThat(out).singleElement().isInstanceOfSatisfying(RequestOutcome.class, outcome -> {
-            assertThat(outcome.accepted()).isFalse();
-            assertThat(outcome.requestId()).isEqualTo("req-1");
-        });
+        assertThat(of(first, FailoverDecision.class)).hasSize(1);
     }
 
     @Test
@@ -176,25 +525,28 @@ class DecisionCoreTest {
                 .hasMessageContaining("billing");
     }
 
-    private List<MrmEvent> run(List<MrmEvent> inputs) {
+    private List<MrmEvent> run(List<MrmEvent> inputs, List<Instant> times) {
         ApplicationState s = null;
         List<MrmEvent> outputs = new ArrayList<>();
-        Instant t = T0;
-        for (MrmEvent input : inputs) {
-            t = t.plusSeconds(1);
-            StepResult result = core.step(s, input, t);
+        for (int i = 0; i < inputs.size(); i++) {
+            StepResult result = core.step(s, inputs.get(i), times.get(i));
             s = result.state();
             outputs.addAll(result.outputs());
         }
         return outputs;
     }
 
-    private StepCommand failOver() {
-        List<MrmEvent> out = List.of();
-        for (int i = 0; i < 3; i++) {
-            feed(obs("vantage-1", "eu10", HealthStatus.DOWN));
-            out = feed(obs("vantage-2", "eu10", HealthStatus.DOWN));
+    private void completeFailover() {
+        runToCompletion(failOver());
+        assertThat(state.activeRegion()).isEqualTo("us10");
+    }
+
+    private void runToCompletion(StepCommand first) {
+        StepCommand command = first;
+        while (command != null) {
+            List<StepCommand> next = of(ack(command, AckOutcome.SUCCEEDED), StepCommand.class);
+            command = next.isEmpty() ? null : next.get(0);
         }
-        return (StepCommand) out.get(1);
+        assertThat(state.phase()).isEqualTo(Phase.STEADY);
     }
 }
