@@ -6,6 +6,7 @@ import io.mrm.events.command.DnsCommand;
 import io.mrm.events.command.EventsCommand;
 import io.mrm.events.deadletter.DeadLetterEvent;
 import io.mrm.events.decision.DecisionEvent;
+import io.mrm.events.journal.JournalEvent;
 import io.mrm.events.observation.ObservationEvent;
 import io.mrm.events.operator.OperatorRequest;
 import io.mrm.events.topology.TopologyEvent;
@@ -41,12 +42,15 @@ public final class Topics {
             "decision-engine");
     public static final Topic<AckEvent> COMMAND_ACKS = new Topic<>("command.acks",
             AckEvent.class, Topic.CleanupPolicy.DELETE, AUDIT_RETENTION, Topic.EVENT_SIZE_CAP, "actuators");
+    /** What the decision core consumed, in order, with the time it was given: the replay source. */
+    public static final Topic<JournalEvent> ENGINE_JOURNAL = new Topic<>("engine.journal",
+            JournalEvent.class, Topic.CleanupPolicy.DELETE, AUDIT_RETENTION, Topic.EVENT_SIZE_CAP, "decision-engine");
     /** Dead letters hold up to 512 KiB of the original record, base64: allow 1 MiB. */
     public static final Topic<DeadLetterEvent> DEAD_LETTERS = new Topic<>("dlq",
             DeadLetterEvent.class, Topic.CleanupPolicy.DELETE, Duration.ofDays(30), 1024 * 1024, "any consumer");
 
     public static final List<Topic<?>> ALL = List.of(OBSERVATIONS, OPERATOR_REQUESTS, DECISIONS, TOPOLOGY,
-            DNS_COMMANDS, DATA_COMMANDS, EVENTS_COMMANDS, COMMAND_ACKS, DEAD_LETTERS);
+            DNS_COMMANDS, DATA_COMMANDS, EVENTS_COMMANDS, COMMAND_ACKS, ENGINE_JOURNAL, DEAD_LETTERS);
 
     private Topics() {
     }

@@ -25,7 +25,7 @@ public final class DecisionEngineTopology {
     static final String STORE = "application-state";
     static final List<Topic<?>> INPUTS = List.of(Topics.OBSERVATIONS, Topics.OPERATOR_REQUESTS, Topics.COMMAND_ACKS);
     static final List<Topic<?>> OUTPUTS = List.of(Topics.DECISIONS, Topics.TOPOLOGY, Topics.DNS_COMMANDS,
-            Topics.DATA_COMMANDS, Topics.EVENTS_COMMANDS, Topics.DEAD_LETTERS);
+            Topics.DATA_COMMANDS, Topics.EVENTS_COMMANDS, Topics.ENGINE_JOURNAL, Topics.DEAD_LETTERS);
     private static final String SOURCE = "inputs";
     private static final String PROCESSOR = "decision-core";
 

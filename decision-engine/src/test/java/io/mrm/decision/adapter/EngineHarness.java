@@ -1,0 +1,67 @@
+package io.mrm.decision.adapter;
+
+import io.mrm.decision.DecisionEngineApplication;
+import io.mrm.events.MrmEvent;
+import io.mrm.events.TopicNames;
+import io.mrm.events.codec.EventCodec;
+import io.mrm.kafka.MrmApplication;
+import io.mrm.testsupport.InProcessKafka;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Starts decision-engine instances against a real in-process broker, and publishes inputs to them. */
+final class EngineHarness implements AutoCloseable {
+
+    final InProcessKafka kafka = InProcessKafka.start();
+    final TopicNames names;
+    private final EventCodec codec;
+    private final KafkaProducer<String, byte[]> producer;
+    private final List<String> policy;
+
+    EngineHarness(String prefix, List<String> policy) {
+        this.names = new TopicNames(prefix);
+        this.codec = new EventCodec(names, URI.create("/test"));
+        this.policy = policy;
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(),
+                new ByteArraySerializer());
+    }
+
+    /** A new engine instance with its own state directory (so it must restore from the changelog). */
+    ConfigurableApplicationContext startEngine(String instance) throws Exception {
+        Path stateDir = Files.createTempDirectory("engine-" + instance);
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.config.name=" + DecisionEngineApplication.SERVICE,
+                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                "--mrm.kafka.topic-prefix=" + names.prefix(), "--mrm.kafka.partitions=2", "--server.port=0",
+                "--spring.main.banner-mode=off", "--mrm.service.instance=" + instance,
+                "--mrm.decision.commit-interval=20ms", "--mrm.decision.tick-interval=100ms",
+                "--mrm.decision.state-dir=" + stateDir));
+        policy.forEach(p -> args.add("--mrm.decision.applications[0]." + p));
+        return MrmApplication.builder(DecisionEngineApplication.class, DecisionEngineApplication.SERVICE)
+                .run(args.toArray(String[]::new));
+    }
+
+    void publish(MrmEvent event) {
+        try {
+            producer.send(codec.toRecord(event)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        kafka.close();
+    }
+}
