@@ -46,6 +46,9 @@ class DecisionEngineConfiguration {
                         .toString()
                 : props.stateDir());
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Static membership: a restarted instance gets its tasks back without a rebalance, and a
+        // stopping one is removed from the group at once, so another takes over in seconds.
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), service.instance());
         config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
         config.put(StreamsConfig.topicPrefix("min.insync.replicas"), mrmKafka.minInsyncReplicas());
         return new DecisionEngineStreams(DecisionEngineTopology.build(names, core, decoder, codec, clock,

@@ -59,8 +59,22 @@ final class EngineHarness implements AutoCloseable {
         }
     }
 
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    <T extends AutoCloseable> T closeLater(T closeable) {
+        closeables.add(closeable);
+        return closeable;
+    }
+
     @Override
     public void close() {
+        for (AutoCloseable closeable : closeables) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
         producer.close();
         kafka.close();
     }
