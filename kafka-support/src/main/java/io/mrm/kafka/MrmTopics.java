@@ -11,6 +11,9 @@ import org.apache.kafka.common.config.TopicConfig;
 /** The registry's topics as Kafka {@link NewTopic}s for one deployment. */
 public final class MrmTopics {
 
+    /** Kafka's own default for max.message.bytes (about 1 MiB). */
+    static final int MIN_BATCH_BYTES = 1024 * 1024 + 12;
+
     private MrmTopics() {
     }
 
@@ -23,8 +26,11 @@ public final class MrmTopics {
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanup().kafkaValue());
         configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(topic.retentionMs()));
         configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(props.minInsyncReplicas()));
-        // The broker-side limit leaves room for headers; consumers enforce the exact cap.
-        configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(topic.maxRecordBytes() * 2));
+        // The broker's limit applies to whole record batches, not single records: keep it well above
+        // the record cap (a batch split by the producer for being too large can break idempotent
+        // sequencing). Consumers enforce the exact per-record cap.
+        configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                Integer.toString(Math.max(MIN_BATCH_BYTES, topic.maxRecordBytes() * 2)));
         return new NewTopic(names.of(topic), props.partitions(), props.replicationFactor()).configs(configs);
     }
 }
