@@ -29,7 +29,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * MRM on one machine: an in-process Kafka broker, two simulated regions of an application
- * ({@value #APP}) on loopback, two health monitors (two vantage points), the decision engine and
+ * ({@value #APP}) on loopback, three health monitors (three vantage points), the decision engine and
  * the three actuators, each a Spring Boot application in this JVM.
  */
 public final class Sandbox implements AutoCloseable {
@@ -37,7 +37,7 @@ public final class Sandbox implements AutoCloseable {
     public static final String APP = "shop";
     public static final String REGION_A = "region-a";
     public static final String REGION_B = "region-b";
-    static final List<String> VANTAGES = List.of("vantage-1", "vantage-2");
+    static final List<String> VANTAGES = List.of("vantage-1", "vantage-2", "vantage-3");
 
     private final PrintStream out;
     private final Instant started = Instant.now();
@@ -148,7 +148,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** Waits until every vantage point has seen both regions up, breaks region A and waits for the switch. */
     public OutageResult runScriptedOutage(Duration timeout) {
-        timeline.note("waiting until both vantage points see both regions up");
+        timeline.note("waiting until every vantage point sees both regions up");
         awaitAllUp(timeout);
         Instant outageAt = Instant.now();
         regionA.fail();

@@ -26,9 +26,9 @@ class SandboxIT {
             assertThat(result.switched().activeRegion()).isEqualTo(Sandbox.REGION_B);
             assertThat(result.detection()).isPositive();
             assertThat(result.timeToSwitch()).isGreaterThanOrEqualTo(result.detection());
-            // Evidence comes from both vantage points: one alone could be a partition, not an outage.
+            // Evidence comes from a quorum of vantage points: one alone could be a partition, not an outage.
             assertThat(result.decision().evidence()).extracting(e -> e.vantage())
-                    .containsExactlyInAnyOrderElementsOf(Sandbox.VANTAGES);
+                    .hasSizeGreaterThanOrEqualTo(2).doesNotHaveDuplicates().isSubsetOf(Sandbox.VANTAGES);
             assertThat(sandbox.recorder().events(FailoverDecision.class)).hasSize(1);
             assertThat(sandbox.recorder().events(CommandAck.class)).extracting(CommandAck::outcome)
                     .containsOnly(AckOutcome.SUCCEEDED);
