@@ -13,9 +13,7 @@ import io.mrm.events.codec.EventCodec;
 import io.mrm.events.codec.InboundDecoder;
 import io.mrm.events.deadletter.DeadLetterReason;
 import io.mrm.events.journal.EngineStep;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.UUID;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,7 +78,7 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
                     if (!result.state().equals(entry.value)) {
                         // Only ticks that changed something are journaled: the others replay as no-ops.
                         changed.add(KeyValue.pair(entry.key, result.state()));
-                        outputs.add(new EngineStep(journalId("tick/" + entry.key + "/" + now.toEpochMilli()),
+                        outputs.add(new EngineStep("t:" + entry.key + ":" + now.toEpochMilli(),
                                 entry.key, now, EngineStep.SCHEMA_VERSION, null, result.outputs().size()));
                     }
                     outputs.addAll(result.outputs());
@@ -119,17 +117,15 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
             return;
         }
         store.put(input.applicationId(), result.state());
-        forward(new EngineStep(journalId("input/" + raw.topic() + "/" + raw.partition() + "/" + raw.offset()),
+        forward(new EngineStep("j:" + raw.topic() + ":" + raw.partition() + ":" + raw.offset(),
                 input.applicationId(), now, EngineStep.SCHEMA_VERSION, new EngineStep.InputRef(input.id(),
                 EventTypes.forClass(input.getClass()).ceType(), raw.topic(), raw.partition(), raw.offset()),
                 result.outputs().size()));
         result.outputs().forEach(this::forward);
     }
 
-    /** Deterministic, so a step re-run after an aborted transaction writes the same journal id. */
-    private static String journalId(String name) {
-        return UUID.nameUUIDFromBytes(("journal/" + name).getBytes(StandardCharsets.UTF_8)).toString();
-    }
+    // Journal ids are the input's coordinates (or the tick's application and time): deterministic,
+    // so a step re-run after an aborted transaction writes the same id.
 
     private void forward(MrmEvent event) {
         ProducerRecord<String, byte[]> out = codec.toRecord(event);

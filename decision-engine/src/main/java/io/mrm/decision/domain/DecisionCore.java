@@ -85,6 +85,7 @@ public final class DecisionCore {
     public StepResult step(ApplicationState state, MrmEvent input, Instant now) {
         ApplicationPolicy policy = policy(input.applicationId());
         Work work = new Work(policy, state == null ? ApplicationState.initial(policy) : state, now);
+        work.announce = state == null;
         if (input instanceof HealthObservation observation) {
             work.onObservation(observation);
         } else if (input instanceof CommandAck ack) {
@@ -121,6 +122,8 @@ public final class DecisionCore {
         private long outputSeq;
         private List<Instant> automaticFailovers;
         private final Set<String> raised;
+        /** A new application: publish its topology even if this step changes nothing in it. */
+        boolean announce;
 
         Work(ApplicationPolicy policy, ApplicationState s, Instant now) {
             this.policy = policy;
@@ -142,7 +145,7 @@ public final class DecisionCore {
 
         StepResult result() {
             ApplicationState next = snapshot();
-            if (topologyChanged(before, next)) {
+            if (announce || topologyChanged(before, next)) {
                 outputs.add(topology(next));
                 next = snapshot();
             }
