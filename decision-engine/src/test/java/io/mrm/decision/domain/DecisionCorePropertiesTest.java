@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mrm.events.MrmEvent;
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.Acks;
-import io.mrm.events.codec.EventJson;
+import io.mrm.decision.adapter.ApplicationStateSerde;
 import io.mrm.events.command.StepCommand;
 import io.mrm.events.decision.FailoverDecision;
 import io.mrm.events.observation.HealthObservation;
@@ -166,8 +166,8 @@ class DecisionCorePropertiesTest {
         assertThat(commands).as("one step at a time").isLessThanOrEqualTo(1);
         result.outputs().stream().filter(StepCommand.class::isInstance).map(StepCommand.class::cast)
                 .forEach(c -> assertThat(c.step().epoch()).isEqualTo(after.epoch()));
-        assertThat(EventJson.readUnchecked(EventJson.write(after), ApplicationState.class))
-                .as("state survives serialization").isEqualTo(after);
+        assertThat(ApplicationStateSerde.read(ApplicationStateSerde.write(after)))
+                .as("state survives the store's serialization").isEqualTo(after);
         for (MrmEvent output : result.outputs()) {
             assertThat(output.applicationId()).isEqualTo("orders");
         }
