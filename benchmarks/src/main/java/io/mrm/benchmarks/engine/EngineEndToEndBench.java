@@ -72,6 +72,7 @@ public final class EngineEndToEndBench {
             ConfigurableApplicationContext engine = MrmApplication.builder(DecisionEngineApplication.class,
                     DecisionEngineApplication.SERVICE).run(engineArgs.toArray(String[]::new));
             try {
+                awaitLeaders(kafka.bootstrapServers(), names);
                 measure(kafka.bootstrapServers(), names, apps, options);
             } finally {
                 engine.close();
@@ -169,6 +170,30 @@ public final class EngineEndToEndBench {
             running.set(false);
             journalReader.join(5000);
             commandReader.join(5000);
+        }
+    }
+
+    /** Producing before the new topics have leaders makes idempotent producers retry into sequence errors. */
+    private static void awaitLeaders(String bootstrap, TopicNames names) throws Exception {
+        List<String> topics = Topics.ALL.stream().map(names::of).toList();
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (true) {
+                try {
+                    boolean ready = admin.describeTopics(topics).allTopicNames().get().values().stream()
+                            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null));
+                    if (ready) {
+                        return;
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // topics not created yet
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics have no leaders after 60 s");
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
+            }
         }
     }
 
