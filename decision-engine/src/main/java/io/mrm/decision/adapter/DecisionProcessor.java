@@ -16,7 +16,9 @@ import io.mrm.events.journal.EngineStep;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -47,6 +49,13 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     private final Duration tickInterval;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, ApplicationState> store;
+    /**
+     * Deserialized states in front of the store: reading the store deserializes on every get,
+     * which was the largest single cost per input. Every write goes to both. Kafka Streams
+     * re-initializes (or closes) the processor whenever it rolls the store back (a dirty close after
+     * an aborted transaction, a task moving away), and both clear this map.
+     */
+    private final Map<String, ApplicationState> states = new HashMap<>();
 
     DecisionProcessor(DecisionCore core, InboundDecoder decoder, EventCodec codec, Clock clock, String consumer,
                       Duration tickInterval) {
@@ -62,6 +71,7 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.store = context.getStateStore(DecisionEngineTopology.STORE);
+        states.clear();
         // Wall-clock ticks: deadlines, retries and staleness advance even when no record arrives.
         context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, timestamp -> tickAll());
     }
@@ -87,7 +97,7 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
                 }
             }
         }
-        changed.forEach(kv -> store.put(kv.key, kv.value));
+        changed.forEach(kv -> save(kv.key, kv.value));
         outputs.forEach(this::forward);
     }
 
@@ -105,7 +115,7 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
         Instant now = clock.instant();
         StepResult result;
         try {
-            result = core.step(store.get(input.applicationId()), input, now);
+            result = core.step(load(input.applicationId()), input, now);
         } catch (UnknownApplicationException e) {
             forward(DeadLetters.of(raw, consumer, DeadLetterReason.INVALID, e.getMessage(), now));
             return;
@@ -116,7 +126,7 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
                     now));
             return;
         }
-        store.put(input.applicationId(), result.state());
+        save(input.applicationId(), result.state());
         forward(new EngineStep("j:" + raw.topic() + ":" + raw.partition() + ":" + raw.offset(),
                 input.applicationId(), now, EngineStep.SCHEMA_VERSION, new EngineStep.InputRef(input.id(),
                 EventTypes.forClass(input.getClass()).ceType(), raw.topic(), raw.partition(), raw.offset()),
@@ -126,6 +136,27 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
 
     // Journal ids are the input's coordinates (or the tick's application and time): deterministic,
     // so a step re-run after an aborted transaction writes the same id.
+
+    private ApplicationState load(String applicationId) {
+        ApplicationState state = states.get(applicationId);
+        if (state == null) {
+            state = store.get(applicationId);
+            if (state != null) {
+                states.put(applicationId, state);
+            }
+        }
+        return state;
+    }
+
+    private void save(String applicationId, ApplicationState state) {
+        store.put(applicationId, state);
+        states.put(applicationId, state);
+    }
+
+    @Override
+    public void close() {
+        states.clear();
+    }
 
     private void forward(MrmEvent event) {
         ProducerRecord<String, byte[]> out = codec.toRecord(event);
