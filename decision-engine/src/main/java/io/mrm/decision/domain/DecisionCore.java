@@ -211,6 +211,11 @@ public final class DecisionCore {
             checkAlertComponents();
             checkPlanTimers();
             RegionHealth activeHealth = health(active);
+            if (phase == Phase.PROPOSED && activeHealth == RegionHealth.UP) {
+                phase = Phase.STEADY;
+                alert(AlertSeverity.INFO, "PROPOSAL_WITHDRAWN", active + " is up again: proposal "
+                        + run.decision().id() + " is withdrawn", null, run.decision().id());
+            }
             if (activeHealth != RegionHealth.DOWN) {
                 raised.removeIf(key -> key.startsWith("SAFETY:") || key.equals(ALERT_BOTH_DOWN)
                         || key.equals(SUPPRESSED));
@@ -300,7 +305,6 @@ public final class DecisionCore {
             automaticFailovers.stream().filter(t -> t.isAfter(since)).forEach(kept::add);
             kept.add(now);
             automaticFailovers = kept;
-            holdDownUntil = now.plus(policy.holdDown());
         }
 
         private List<Evidence> evidence(String region) {
@@ -354,6 +358,9 @@ public final class DecisionCore {
             lastDecisionId = decision.id();
             run = new PlanRun(decision, pending(decision), null, null, 0);
             phase = Phase.SWITCHING;
+            // Hold-down follows every switch, manual ones included: no automatic flip-back right after.
+            Instant until = now.plus(policy.holdDown());
+            holdDownUntil = holdDownUntil == null || until.isAfter(holdDownUntil) ? until : holdDownUntil;
             raised.remove(SUPPRESSED);
             startStep(0);
             return decision;

@@ -362,6 +362,28 @@ class DecisionCoreTest {
     }
 
     @Test
+    void aProposalIsWithdrawnWhenTheRegionRecoversBeforeAnyoneApproves() {
+        usePolicy(policy(DecisionMode.MANUAL));
+        report("us10", HealthStatus.UP);
+        FailoverDecision proposal = one(report("eu10", HealthStatus.DOWN), FailoverDecision.class);
+        List<MrmEvent> out = report("eu10", HealthStatus.UP);
+        assertThat(of(out, Alert.class)).extracting(Alert::code).containsExactly("PROPOSAL_WITHDRAWN");
+        assertThat(state.phase()).isEqualTo(Phase.STEADY);
+        assertThat(answer(feed(request("approve", proposal.id()))).accepted()).isFalse();
+    }
+
+    @Test
+    void aManualSwitchAlsoStartsAHoldDown() {
+        report("us10", HealthStatus.UP);
+        report("eu10", HealthStatus.UP);
+        List<MrmEvent> out = feed(new ManualFailoverRequest("m-1", "orders", now, 1, "alice", "us10",
+                FailoverMode.GRACEFUL, List.of(), "planned switchover"));
+        runToCompletion(one(out, StepCommand.class));
+        report("eu10", HealthStatus.UP);
+        assertThat(one(report("us10", HealthStatus.DOWN), Alert.class).rule()).isEqualTo(SafetyRule.HOLD_DOWN);
+    }
+
+    @Test
     void approvingSomethingThatIsNotTheCurrentProposalIsRejected() {
         RequestOutcome outcome = answer(feed(request("approve", "no-such-decision")));
         assertThat(outcome.accepted()).isFalse();
