@@ -38,7 +38,8 @@ public final class EngineCoreBench {
             policies.put(id, new ApplicationPolicy(id, "region-a", "region-b", java.util.Set.of("app"),
                     java.util.Set.of(), 2, 3, 3, Duration.ofSeconds(30),
                     io.mrm.decision.domain.DecisionMode.AUTOMATIC, Duration.ofHours(1), 2, Duration.ofHours(24),
-                    List.of(StepAction.DNS_ROUTE), List.of(), Duration.ofSeconds(30), 3, Duration.ofSeconds(1)));
+                    List.of(StepAction.DNS_ROUTE), List.of(), Duration.ofSeconds(30), 3, Duration.ofSeconds(1),
+                    java.util.Set.of()));
         }
         DecisionCore core = new DecisionCore(policies);
         Map<String, ApplicationState> states = new HashMap<>();

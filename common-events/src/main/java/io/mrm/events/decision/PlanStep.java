@@ -11,9 +11,12 @@ import io.mrm.events.Require;
  * @param peerRegion  the other region, for actions between two (drain, re-protect); else null
  * @param timeoutMs   how long one attempt may take before it counts as failed
  * @param maxAttempts attempts before the plan pauses on this step
+ * @param parallel    runs together with the step before it: a group of such steps starts at once,
+ *                    and the plan moves on when all of them are done (absent means false: the field
+ *                    was added after the first version, so it is optional)
  */
 public record PlanStep(int index, StepAction action, String region, String peerRegion, long timeoutMs,
-                       int maxAttempts) {
+                       int maxAttempts, Boolean parallel) {
 
     public PlanStep {
         Require.atLeast("index", index, 0);
@@ -23,6 +26,10 @@ public record PlanStep(int index, StepAction action, String region, String peerR
         Require.different("peerRegion", peerRegion, "region", region);
         Require.atLeast("timeoutMs", timeoutMs, 1);
         Require.atLeast("maxAttempts", maxAttempts, 1);
+        parallel = Boolean.TRUE.equals(parallel);
+        if (parallel && index == 0) {
+            throw new IllegalArgumentException("the first step (index 0) cannot be parallel: there is no step before it");
+        }
     }
 
     public Actuator actuator() {

@@ -61,6 +61,7 @@ public record DecisionEngineProperties(
      * @param stepTimeout              how long one step attempt may take
      * @param stepMaxAttempts          attempts per step before the plan pauses
      * @param retryBackoff             pause before a retry; doubles with each further attempt
+     * @param parallelSteps            plan actions that run together with the step before them
      */
     public record Application(
             @NotNull @Pattern(regexp = NAME) String id,
@@ -80,7 +81,8 @@ public record DecisionEngineProperties(
             List<StepAction> reprotectPlan,
             @NotNull @DefaultValue("60s") Duration stepTimeout,
             @DefaultValue("3") @Min(1) @Max(20) int stepMaxAttempts,
-            @NotNull @DefaultValue("2s") Duration retryBackoff) {
+            @NotNull @DefaultValue("2s") Duration retryBackoff,
+            List<StepAction> parallelSteps) {
 
         public Application {
             if (primaryRegion != null && primaryRegion.equals(standbyRegion)) {
@@ -94,6 +96,11 @@ public record DecisionEngineProperties(
                 reprotectPlan = ApplicationPolicy.DEFAULT_REPROTECT_PLAN;
             }
             alertComponents = alertComponents == null ? List.of() : alertComponents;
+            parallelSteps = parallelSteps == null ? List.of() : parallelSteps;
+            if (parallelSteps.contains(plan.get(0))) {
+                throw new IllegalArgumentException("mrm.decision.applications[" + id + "].parallel-steps: "
+                        + plan.get(0) + " is the plan's first step; it has no step before it to run with");
+            }
             if (healthComponents != null && alertComponents.stream().anyMatch(healthComponents::contains)) {
                 throw new IllegalArgumentException("mrm.decision.applications[" + id
                         + "]: a component cannot be both in health-components and alert-components");
@@ -108,7 +115,7 @@ public record DecisionEngineProperties(
             return new ApplicationPolicy(id, primaryRegion, standbyRegion, Set.copyOf(healthComponents),
                     Set.copyOf(alertComponents), quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown,
                     maxFailoversPerWindow, failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts,
-                    retryBackoff);
+                    retryBackoff, Set.copyOf(parallelSteps));
         }
     }
 

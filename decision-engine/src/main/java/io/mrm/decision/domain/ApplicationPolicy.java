@@ -26,6 +26,7 @@ import java.util.Set;
  * @param stepTimeout           how long one step attempt may take before it counts as failed
  * @param stepMaxAttempts       attempts per step before the plan pauses
  * @param retryBackoff          pause before the second attempt; doubles with each further attempt
+ * @param parallelSteps         actions that run together with the step before them in a plan
  */
 public record ApplicationPolicy(
         String applicationId,
@@ -45,7 +46,8 @@ public record ApplicationPolicy(
         List<StepAction> reprotectPlan,
         Duration stepTimeout,
         int stepMaxAttempts,
-        Duration retryBackoff) {
+        Duration retryBackoff,
+        Set<StepAction> parallelSteps) {
 
     /** The default graceful switchover of ARCHITECTURE.md. */
     public static final List<StepAction> DEFAULT_PLAN = List.of(StepAction.EVENTS_SET_STANDBY,
@@ -58,13 +60,14 @@ public record ApplicationPolicy(
         alertComponents = Set.copyOf(alertComponents);
         plan = List.copyOf(plan);
         reprotectPlan = List.copyOf(reprotectPlan);
+        parallelSteps = Set.copyOf(parallelSteps);
     }
 
     /** A policy with the defaults for everything but the regions; for tests and examples. */
     public static ApplicationPolicy defaults(String applicationId, String primaryRegion, String standbyRegion) {
         return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, Set.of("app"), Set.of(), 2, 3, 3,
                 Duration.ofSeconds(30), DecisionMode.AUTOMATIC, Duration.ofHours(1), 2, Duration.ofHours(24),
-                DEFAULT_PLAN, DEFAULT_REPROTECT_PLAN, Duration.ofSeconds(60), 3, Duration.ofSeconds(2));
+                DEFAULT_PLAN, DEFAULT_REPROTECT_PLAN, Duration.ofSeconds(60), 3, Duration.ofSeconds(2), Set.of());
     }
 
     public boolean hasRegion(String region) {

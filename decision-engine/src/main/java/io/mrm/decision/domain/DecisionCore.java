@@ -344,7 +344,7 @@ public final class DecisionCore {
                     FailoverDecision.ENGINE, null, List.of(), evidence, policy.plan());
             outputs.add(proposal);
             lastDecisionId = proposal.id();
-            run = new PlanRun(proposal, pending(proposal), null, null, 0);
+            run = PlanRun.start(proposal, pending(proposal));
             phase = Phase.PROPOSED;
         }
 
@@ -356,13 +356,13 @@ public final class DecisionCore {
                     requestId, overrides, evidence, actions);
             outputs.add(decision);
             lastDecisionId = decision.id();
-            run = new PlanRun(decision, pending(decision), null, null, 0);
+            run = PlanRun.start(decision, pending(decision));
             phase = Phase.SWITCHING;
             // Hold-down follows every switch, manual ones included: no automatic flip-back right after.
             Instant until = now.plus(policy.holdDown());
             holdDownUntil = holdDownUntil == null || until.isAfter(holdDownUntil) ? until : holdDownUntil;
             raised.remove(SUPPRESSED);
-            startStep(0);
+            startGroup();
             return decision;
         }
 
@@ -385,12 +385,17 @@ public final class DecisionCore {
                 default -> false;
             };
             return new PlanStep(index, action, onTarget ? to : from, betweenTwo ? to : null,
-                    policy.stepTimeout().toMillis(), policy.stepMaxAttempts());
+                    policy.stepTimeout().toMillis(), policy.stepMaxAttempts(),
+                    index > 0 && policy.parallelSteps().contains(action));
         }
 
-        private void startStep(int index) {
-            run = run.timing(null, null, run.decision().plan().get(index).maxAttempts());
-            sendAttempt(index);
+        /** Starts every step of the current group that has not started yet. */
+        private void startGroup() {
+            for (int index : run.currentGroup()) {
+                if (run.step(index).status() == StepStatus.PENDING) {
+                    sendAttempt(index);
+                }
+            }
         }
 
         private void sendAttempt(int index) {
@@ -402,42 +407,48 @@ public final class DecisionCore {
             outputs.add(StepCommands.forStep(nextId(), before.applicationId(), now, planStep, ref));
             run = run.with(new StepProgress(index, current.action(), current.region(), StepStatus.RUNNING, attempt,
                     current.startedAt() == null ? now : current.startedAt(), null, current.detail()))
-                    .timing(deadline, null, run.attemptLimit());
+                    .with(new PlanRun.StepTimer(index, deadline, null, run.timer(index).attemptLimit()));
         }
 
         private void checkPlanTimers() {
             if (phase != Phase.SWITCHING || run == null) {
                 return;
             }
-            int index = run.currentIndex();
-            if (index < 0) {
-                return;
-            }
-            if (run.retryAt() != null && !now.isBefore(run.retryAt())) {
-                sendAttempt(index);
-            } else if (run.attemptDeadline() != null && now.isAfter(run.attemptDeadline())) {
-                StepProgress current = run.steps().get(index);
-                attemptFailed(current, true, "no acknowledgement before the deadline " + run.attemptDeadline());
+            for (int index : run.currentGroup()) {
+                PlanRun.StepTimer timer = run.timer(index);
+                if (phase != Phase.SWITCHING || run.step(index).status() != StepStatus.RUNNING) {
+                    continue;
+                }
+                if (timer.retryAt() != null && !now.isBefore(timer.retryAt())) {
+                    sendAttempt(index);
+                } else if (timer.attemptDeadline() != null && now.isAfter(timer.attemptDeadline())) {
+                    attemptFailed(run.step(index), true, "no acknowledgement before the deadline "
+                            + timer.attemptDeadline());
+                }
             }
         }
 
         void onAck(CommandAck ack) {
-            if (run == null || phase != Phase.SWITCHING || run.attemptDeadline() == null
+            // While paused, the answers of a failed step's still-running siblings are recorded too.
+            if (run == null || (phase != Phase.SWITCHING && phase != Phase.PAUSED)
                     || !ack.step().decisionId().equals(run.decision().id())
                     || ack.step().epoch() != run.decision().epoch()
-                    || ack.step().stepIndex() != run.currentIndex()) {
+                    || !run.currentGroup().contains(ack.step().stepIndex())) {
                 return; // late, duplicate or foreign: the plan has moved on
             }
-            StepProgress current = run.steps().get(ack.step().stepIndex());
-            if (ack.step().attempt() != current.attempts()) {
-                return; // an earlier attempt's answer
+            StepProgress current = run.step(ack.step().stepIndex());
+            if (current.status() != StepStatus.RUNNING || run.timer(current.index()).attemptDeadline() == null
+                    || ack.step().attempt() != current.attempts()) {
+                return; // an earlier attempt's answer, or one for a step not waiting for it
             }
             String detail = ack.outcome() + (ack.errorCode() == null ? "" : " " + ack.errorCode())
                     + (ack.detail() == null ? "" : ": " + ack.detail());
             switch (ack.outcome()) {
                 case SUCCEEDED -> {
                     run = run.with(finished(current, StepStatus.SUCCEEDED, detail));
-                    advance();
+                    if (phase == Phase.SWITCHING) {
+                        advance();
+                    }
                 }
                 case FAILED_RETRIABLE -> attemptFailed(current, true, detail);
                 case FAILED_FATAL, REJECTED_STALE -> attemptFailed(current, false, detail);
@@ -445,15 +456,17 @@ public final class DecisionCore {
         }
 
         private void attemptFailed(StepProgress current, boolean retriable, String detail) {
-            if (retriable && current.attempts() < run.attemptLimit()) {
+            int limit = run.timer(current.index()).attemptLimit();
+            if (retriable && phase == Phase.SWITCHING && current.attempts() < limit) {
                 Duration backoff = policy.retryBackoff().multipliedBy(1L << Math.min(10, current.attempts() - 1));
                 run = run.with(new StepProgress(current.index(), current.action(), current.region(),
                         StepStatus.RUNNING, current.attempts(), current.startedAt(), null,
                         detail + "; retrying at " + now.plus(backoff)))
-                        .timing(null, now.plus(backoff), run.attemptLimit());
+                        .with(new PlanRun.StepTimer(current.index(), null, now.plus(backoff), limit));
                 return;
             }
-            run = run.with(finished(current, StepStatus.FAILED, detail)).timing(null, null, run.attemptLimit());
+            run = run.with(finished(current, StepStatus.FAILED, detail))
+                    .with(new PlanRun.StepTimer(current.index(), null, null, limit));
             phase = Phase.PAUSED;
             alert(AlertSeverity.CRITICAL, detail.startsWith(AckOutcome.REJECTED_STALE.name()) ? "STALE_EPOCH"
                             : "PLAN_PAUSED", "step " + current.index() + " (" + current.action() + " " + current.region()
@@ -466,16 +479,17 @@ public final class DecisionCore {
                     step.startedAt(), now, detail);
         }
 
-        /** Starts the next unfinished step, or completes the plan. */
+        /**
+         * Starts the next group once every step of the current one is done (while a sibling still
+         * runs, nothing new starts), or completes the plan.
+         */
         private void advance() {
-            int next = run.currentIndex();
             phase = Phase.SWITCHING;
-            if (next >= 0) {
-                startStep(next);
+            if (run.currentIndex() >= 0) {
+                startGroup();
                 return;
             }
             FailoverDecision decision = run.decision();
-            run = run.timing(null, null, 0);
             phase = Phase.STEADY;
             if (decision.kind() != DecisionKind.REPROTECT) {
                 active = decision.toRegion();
@@ -513,22 +527,34 @@ public final class DecisionCore {
             } else if (request instanceof ResumeRequest resume) {
                 rejection = requireCurrent(resume.decisionId(), Phase.PAUSED);
                 if (rejection == null) {
-                    int index = run.currentIndex();
-                    run = run.timing(null, null, run.steps().get(index).attempts() + policy.stepMaxAttempts());
                     phase = Phase.SWITCHING;
-                    sendAttempt(index);
+                    for (int index : run.currentGroup()) {
+                        StepProgress step = run.step(index);
+                        if (step.status() == StepStatus.FAILED) {
+                            run = run.with(new PlanRun.StepTimer(index, null, null,
+                                    step.attempts() + policy.stepMaxAttempts()));
+                            sendAttempt(index);
+                        }
+                    }
+                    advance();
                 }
                 decisionId = resume.decisionId();
             } else if (request instanceof SkipStepRequest skip) {
                 rejection = requireCurrent(skip.decisionId(), Phase.PAUSED);
-                if (rejection == null && skip.stepIndex() != run.currentIndex()) {
-                    rejection = "step " + skip.stepIndex() + " is not the failed step (" + run.currentIndex() + ")";
+                if (rejection == null && (!run.currentGroup().contains(skip.stepIndex())
+                        || run.step(skip.stepIndex()).status() != StepStatus.FAILED)) {
+                    rejection = "step " + skip.stepIndex() + " is not a failed step of the current group "
+                            + run.currentGroup();
                 }
                 if (rejection == null) {
-                    StepProgress failed = run.steps().get(skip.stepIndex());
+                    StepProgress failed = run.step(skip.stepIndex());
                     run = run.with(finished(failed, StepStatus.SKIPPED, "skipped by " + skip.operator()
                             + " (break-glass): " + skip.reason()));
-                    advance();
+                    boolean stillFailed = run.currentGroup().stream()
+                            .anyMatch(i -> run.step(i).status() == StepStatus.FAILED);
+                    if (!stillFailed) {
+                        advance();
+                    }
                 }
                 decisionId = skip.decisionId();
             } else if (request instanceof AbortRequest abort) {
@@ -625,11 +651,12 @@ public final class DecisionCore {
             if (rejection != null) {
                 return rejection;
             }
-            int index = run.currentIndex();
-            if (index >= 0 && run.steps().get(index).status() == StepStatus.RUNNING) {
-                run = run.with(finished(run.steps().get(index), StepStatus.FAILED, "aborted by " + request.operator()));
+            for (int index : run.currentGroup()) {
+                if (run.step(index).status() == StepStatus.RUNNING) {
+                    run = run.with(finished(run.step(index), StepStatus.FAILED, "aborted by " + request.operator()))
+                            .with(new PlanRun.StepTimer(index, null, null, run.timer(index).attemptLimit()));
+                }
             }
-            run = run.timing(null, null, 0);
             phase = Phase.STEADY;
             raised.add(SUPPRESSED);
             alert(AlertSeverity.WARNING, "PLAN_ABORTED", "decision " + request.decisionId() + " aborted by "

@@ -58,7 +58,7 @@ class DecisionCoreTest {
         return new ApplicationPolicy("orders", "eu10", "us10", Set.of("app"), Set.of("hana"), 2, 3, 3,
                 Duration.ofSeconds(30), mode, Duration.ofHours(1), 2, Duration.ofHours(24),
                 List.of(StepAction.DATA_DRAIN, StepAction.DNS_ROUTE, StepAction.DNS_VERIFY),
-                List.of(StepAction.DATA_REPROTECT), Duration.ofSeconds(30), 2, Duration.ofSeconds(2));
+                List.of(StepAction.DATA_REPROTECT), Duration.ofSeconds(30), 2, Duration.ofSeconds(2), Set.of());
     }
 
     void usePolicy(ApplicationPolicy p) {
@@ -318,7 +318,7 @@ class DecisionCoreTest {
     void atMostNAutomaticFailoversPerWindow() {
         usePolicy(new ApplicationPolicy("orders", "eu10", "us10", Set.of("app"), Set.of(), 2, 3, 3,
                 Duration.ofSeconds(30), DecisionMode.AUTOMATIC, Duration.ZERO, 1, Duration.ofHours(24),
-                List.of(StepAction.DNS_ROUTE), List.of(), Duration.ofSeconds(30), 2, Duration.ofSeconds(2)));
+                List.of(StepAction.DNS_ROUTE), List.of(), Duration.ofSeconds(30), 2, Duration.ofSeconds(2), Set.of()));
         completeFailover();
         report("eu10", HealthStatus.UP);
         report("us10", HealthStatus.UP);
@@ -506,6 +506,67 @@ class DecisionCoreTest {
                 "us10");
         assertThat(ack(old, AckOutcome.SUCCEEDED)).isEmpty();
         assertThat(state.run().steps().get(0).status()).isEqualTo(StepStatus.RUNNING);
+    }
+
+    // ---- parallel steps ------------------------------------------------------------------------
+
+    void useParallelPolicy() {
+        usePolicy(new ApplicationPolicy("orders", "eu10", "us10", Set.of("app"), Set.of(), 2, 3, 3,
+                Duration.ofSeconds(30), DecisionMode.AUTOMATIC, Duration.ofHours(1), 2, Duration.ofHours(24),
+                List.of(StepAction.DATA_PROMOTE, StepAction.EVENTS_SET_ACTIVE, StepAction.DNS_ROUTE,
+                        StepAction.DNS_VERIFY), List.of(), Duration.ofSeconds(30), 2, Duration.ofSeconds(2),
+                Set.of(StepAction.EVENTS_SET_ACTIVE, StepAction.DNS_ROUTE)));
+    }
+
+    List<StepCommand> startParallelPlan() {
+        useParallelPolicy();
+        report("us10", HealthStatus.UP);
+        report("eu10", HealthStatus.UP);
+        return of(report("eu10", HealthStatus.DOWN), StepCommand.class);
+    }
+
+    @Test
+    void parallelStepsStartTogetherAndThePlanMovesOnWhenAllAreDone() {
+        List<StepCommand> group = startParallelPlan();
+        assertThat(group).extracting(c -> c.step().stepIndex()).containsExactly(0, 1, 2);
+        assertThat(one(all, FailoverDecision.class).plan()).extracting(p -> p.parallel())
+                .containsExactly(false, true, true, false);
+
+        assertThat(of(ack(group.get(1), AckOutcome.SUCCEEDED), StepCommand.class)).isEmpty();
+        assertThat(of(ack(group.get(0), AckOutcome.SUCCEEDED), StepCommand.class)).isEmpty();
+        StepCommand verify = one(ack(group.get(2), AckOutcome.SUCCEEDED), StepCommand.class);
+        assertThat(verify.step().stepIndex()).isEqualTo(3);
+    }
+
+    @Test
+    void aFailureInAGroupPausesRecordsTheSiblingsAndResumeRetriesOnlyTheFailedStep() {
+        List<StepCommand> group = startParallelPlan();
+        ack(group.get(1), AckOutcome.FAILED_FATAL);
+        assertThat(state.phase()).isEqualTo(Phase.PAUSED);
+        // The siblings' answers still count while paused.
+        ack(group.get(0), AckOutcome.SUCCEEDED);
+        ack(group.get(2), AckOutcome.SUCCEEDED);
+        assertThat(state.run().steps()).extracting(st -> st.status()).containsExactly(StepStatus.SUCCEEDED,
+                StepStatus.FAILED, StepStatus.SUCCEEDED, StepStatus.PENDING);
+
+        List<MrmEvent> out = feed(request("resume", state.lastDecisionId()));
+        StepCommand again = one(out, StepCommand.class);
+        assertThat(again.step().stepIndex()).isEqualTo(1);
+        assertThat(again.step().attempt()).isEqualTo(2);
+        assertThat(one(ack(again, AckOutcome.SUCCEEDED), StepCommand.class).step().stepIndex()).isEqualTo(3);
+    }
+
+    @Test
+    void skippingAFailedStepWaitsForItsRunningSiblings() {
+        List<StepCommand> group = startParallelPlan();
+        ack(group.get(0), AckOutcome.FAILED_FATAL);
+        List<MrmEvent> out = feed(new SkipStepRequest("s-1", "orders", now, 1, "alice", state.lastDecisionId(), 0,
+                "promoted by hand"));
+        assertThat(answer(out).accepted()).isTrue();
+        assertThat(of(out, StepCommand.class)).isEmpty();
+        assertThat(state.phase()).isEqualTo(Phase.SWITCHING);
+        ack(group.get(1), AckOutcome.SUCCEEDED);
+        assertThat(one(ack(group.get(2), AckOutcome.SUCCEEDED), StepCommand.class).step().stepIndex()).isEqualTo(3);
     }
 
     // ---- determinism ---------------------------------------------------------------------------
