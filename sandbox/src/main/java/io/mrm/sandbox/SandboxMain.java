@@ -1,5 +1,6 @@
 package io.mrm.sandbox;
 
+import io.mrm.health.adapter.HttpClients;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +16,10 @@ public final class SandboxMain {
     }
 
     public static void main(String[] args) throws Exception {
+        // The health monitors' HTTP clients need a common pool of at least 2 on 2-CPU machines (see HttpClients).
+        if (System.getProperty(HttpClients.COMMON_POOL_PARALLELISM) == null) {
+            System.setProperty(HttpClients.COMMON_POOL_PARALLELISM, "2");
+        }
         boolean interactive = false;
         Duration timeout = Duration.ofSeconds(60);
         for (String arg : args) {

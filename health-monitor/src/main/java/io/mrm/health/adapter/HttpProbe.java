@@ -14,6 +14,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -24,7 +25,8 @@ import java.util.function.LongSupplier;
 import javax.net.ssl.SSLException;
 
 /**
- * {@code GET url}: UP when the status is in the expected range and, if asked, the first
+ * {@code GET url} (or {@code HEAD}), with configured headers — credentials among them read from their
+ * secret references at each probe and never logged: UP when the status is in the expected range and, if asked, the first
  * {@value #BODY_LIMIT} bytes of the body contain a given text. Every failure (refused, timed out,
  * wrong status, TLS, I/O) is a DOWN result with a reason, never an exception.
  *
@@ -44,9 +46,13 @@ public final class HttpProbe implements Probe {
      * @param bodyContains   text the first {@value #BODY_LIMIT} bytes of the body must contain, or null
      * @param connectTimeout bound on connecting
      * @param readTimeout    bound on the rest of the exchange
+     * @param method         GET or HEAD
+     * @param headers        request headers with plain values
+     * @param secretHeaders  request headers whose values are credentials, read at every probe and never logged
      */
     public record Settings(URI url, StatusRange expectedStatus, String bodyContains, Duration connectTimeout,
-                           Duration readTimeout) {
+                           Duration readTimeout, String method, Map<String, String> headers,
+                           Map<String, SecretReference> secretHeaders) {
 
         public Settings {
             Require.present("url", url);
@@ -63,6 +69,21 @@ public final class HttpProbe implements Probe {
             }
             positive("connectTimeout", connectTimeout);
             positive("readTimeout", readTimeout);
+            method = method == null ? "GET" : method.toUpperCase(Locale.ROOT);
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                throw new IllegalArgumentException("method must be GET or HEAD, was " + method);
+            }
+            if (method.equals("HEAD") && bodyContains != null) {
+                throw new IllegalArgumentException("a HEAD request has no body to search for bodyContains");
+            }
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
+            secretHeaders = secretHeaders == null ? Map.of() : Map.copyOf(secretHeaders);
+        }
+
+        /** A GET without extra headers. */
+        public Settings(URI url, StatusRange expectedStatus, String bodyContains, Duration connectTimeout,
+                        Duration readTimeout) {
+            this(url, expectedStatus, bodyContains, connectTimeout, readTimeout, "GET", Map.of(), Map.of());
         }
 
         private static void positive(String field, Duration value) {
@@ -92,11 +113,12 @@ public final class HttpProbe implements Probe {
         this.client = client;
         this.settings = settings;
         this.nanoTime = nanoTime;
-        this.request = HttpRequest.newBuilder(settings.url())
-                .GET()
+        HttpRequest.Builder builder = HttpRequest.newBuilder(settings.url())
+                .method(settings.method(), HttpRequest.BodyPublishers.noBody())
                 .timeout(settings.deadline())
-                .header("User-Agent", USER_AGENT)
-                .build();
+                .header("User-Agent", USER_AGENT);
+        settings.headers().forEach(builder::header);
+        this.request = builder.build();
     }
 
     public Settings settings() {
@@ -108,7 +130,10 @@ public final class HttpProbe implements Probe {
         long start = nanoTime.getAsLong();
         CompletableFuture<HttpResponse<byte[]>> exchange;
         try {
-            exchange = client.sendAsync(request, info -> new FirstBytes(BODY_LIMIT));
+            exchange = client.sendAsync(withSecrets(), info -> new FirstBytes(BODY_LIMIT));
+        } catch (IllegalStateException e) {
+            // a secret header's credential cannot be read: its message names the reference, not a value
+            return CompletableFuture.completedFuture(ProbeResult.down(elapsed(start), e.getMessage()));
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(ProbeResult.down(elapsed(start), failure(e)));
         }
@@ -122,6 +147,16 @@ public final class HttpProbe implements Probe {
                     exchange.cancel(true);
                     return ProbeResult.down(elapsed(start), failure(error));
                 });
+    }
+
+    /** The request, with the secret headers' current values (read now, so rotation needs no restart). */
+    private HttpRequest withSecrets() {
+        if (settings.secretHeaders().isEmpty()) {
+            return request;
+        }
+        HttpRequest.Builder builder = HttpRequest.newBuilder(request, (name, value) -> true);
+        settings.secretHeaders().forEach((name, secret) -> builder.header(name, secret.read()));
+        return builder.build();
     }
 
     private ProbeResult judge(HttpResponse<byte[]> response, Duration latency) {

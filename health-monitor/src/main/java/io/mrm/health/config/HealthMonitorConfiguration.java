@@ -1,21 +1,23 @@
 package io.mrm.health.config;
 
-import io.mrm.events.observation.ProbeKind;
+import io.mrm.health.adapter.AlertIntake;
+import io.mrm.health.adapter.BlockingProbePool;
 import io.mrm.health.adapter.HttpClients;
-import io.mrm.health.adapter.HttpProbe;
+import io.mrm.health.adapter.JdbcProbe;
 import io.mrm.health.adapter.KafkaObservationSink;
+import io.mrm.health.adapter.ObservationIds;
 import io.mrm.health.adapter.ProbeScheduler;
-import io.mrm.health.adapter.StatusRange;
+import io.mrm.health.adapter.WebhookCredentials;
+import io.mrm.health.domain.AlertRoute;
+import io.mrm.health.domain.AlertRouter;
 import io.mrm.health.domain.MonitoredTarget;
 import io.mrm.health.domain.ObservationRule;
-import io.mrm.health.domain.ProbeTarget;
 import io.mrm.kafka.EventPublisher;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.UUID;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,35 +27,72 @@ import org.springframework.context.annotation.Configuration;
 class HealthMonitorConfiguration {
 
     /** The scheduler's own deadline sits this far behind the probe's, as a net for a probe that hangs. */
-    static final Duration SCHEDULER_MARGIN = Duration.ofSeconds(1);
+    static final Duration SCHEDULER_MARGIN = ProbeFactory.SCHEDULER_MARGIN;
     static final int TICKER_THREADS = 2;
     static final int PUBLISH_QUEUE = 10_000;
     static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    static final Duration ALERT_PUBLISH_TIMEOUT = Duration.ofSeconds(10);
 
-    @Bean
-    HttpClients httpClients() {
-        return new HttpClients();
+    @Bean(destroyMethod = "close")
+    HttpClients httpClients(HealthMonitorProperties props) {
+        return new HttpClients(props.http().clients(), props.http().executorThreads(),
+                props.http().maxIdleConnections());
+    }
+
+    @Bean(destroyMethod = "close")
+    BlockingProbePool blockingProbePool(HealthMonitorProperties props) {
+        return new BlockingProbePool(props.pool().threads(), props.pool().queue());
     }
 
     @Bean
-    ProbeScheduler probeScheduler(HealthMonitorProperties props, HttpClients clients, EventPublisher publisher,
-                                  Clock clock) {
-        List<MonitoredTarget> targets = props.targets().stream()
-                .map(target -> httpTarget(target, props.interval(), clients))
-                .toList();
-        ObservationRule rule = new ObservationRule(props.vantage(), clock, () -> UUID.randomUUID().toString());
-        return new ProbeScheduler(targets, rule, new KafkaObservationSink(publisher), new SplittableRandom(),
+    MonitoredTargets monitoredTargets(HealthMonitorProperties props, HttpClients clients, BlockingProbePool pool) {
+        ProbeFactory factory = new ProbeFactory(clients, pool);
+        return new MonitoredTargets(props.targets().stream()
+                .map(target -> factory.monitored(target, props.interval()))
+                .toList());
+    }
+
+    @Bean
+    ObservationRule observationRule(HealthMonitorProperties props, Clock clock) {
+        return new ObservationRule(props.vantage(), clock, ObservationIds::next);
+    }
+
+    @Bean
+    ProbeScheduler probeScheduler(MonitoredTargets targets, ObservationRule rule, EventPublisher publisher) {
+        return new ProbeScheduler(targets.all(), rule, new KafkaObservationSink(publisher), new SplittableRandom(),
                 TICKER_THREADS, PUBLISH_QUEUE, STOP_GRACE);
+    }
+
+    /** The alert webhook's work; the controller ({@code AlertWebhookController}) exists only alongside it. */
+    @Bean
+    @ConditionalOnProperty(prefix = "mrm.health.alerts", name = "enabled", havingValue = "true")
+    AlertIntake alertIntake(HealthMonitorProperties props, EventPublisher publisher, Clock clock) {
+        HealthMonitorProperties.AlertWebhook alerts = props.alerts();
+        List<AlertRoute> routes = alerts.rules().stream()
+                .map(rule -> new AlertRoute(rule.alertName(), rule.labels(), rule.applicationId(), rule.region(),
+                        rule.component()))
+                .toList();
+        WebhookCredentials credentials = new WebhookCredentials(alerts.token().reference(), alerts.username());
+        if (credentials.check(null) == WebhookCredentials.Verdict.UNAVAILABLE) {
+            throw new IllegalArgumentException("invalid health-monitor configuration:\n - mrm.health.alerts.token: "
+                    + credentials.token() + " cannot be read");
+        }
+        return new AlertIntake(credentials, new AlertRouter(routes, clock, ObservationIds::next),
+                new KafkaObservationSink(publisher), ALERT_PUBLISH_TIMEOUT);
     }
 
     static MonitoredTarget httpTarget(HealthMonitorProperties.Target target, Duration defaultInterval,
                                       HttpClients clients) {
-        HttpProbe.Settings settings = new HttpProbe.Settings(URI.create(target.url().trim()),
-                StatusRange.parse(target.expectedStatus()), target.bodyContains(), target.connectTimeout(),
-                target.readTimeout());
-        ProbeTarget probeTarget = new ProbeTarget(target.applicationId(), target.region(), target.component(),
-                ProbeKind.HTTP, target.effectiveInterval(defaultInterval), settings.deadline().plus(SCHEDULER_MARGIN));
-        return new MonitoredTarget(probeTarget, new HttpProbe(clients.withConnectTimeout(settings.connectTimeout()),
-                settings));
+        return ProbeFactory.httpTarget(target, defaultInterval, clients);
+    }
+
+    /** What this instance probes; closes the database connections the probes keep when the context stops. */
+    record MonitoredTargets(List<MonitoredTarget> all) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            all.stream().map(MonitoredTarget::probe).filter(JdbcProbe.class::isInstance).map(JdbcProbe.class::cast)
+                    .forEach(JdbcProbe::close);
+        }
     }
 }

@@ -1,15 +1,22 @@
 package io.mrm.health.config;
 
 import io.mrm.events.Require;
+import io.mrm.events.observation.ProbeKind;
+import io.mrm.health.adapter.SecretReference;
 import io.mrm.health.adapter.StatusRange;
+import io.mrm.health.domain.DnsAnswerRule;
+import java.nio.file.Path;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -24,40 +31,76 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param vantage  the id of this monitor instance (vantage point), copied into every observation
  * @param interval time between two probes of a target, unless the target sets its own; at least 100ms
  * @param targets  what to probe
+ * @param pool     the bounded pool that runs the probes that block (JDBC, host-name look-ups)
+ * @param alerts   the webhook endpoint for external alerts (Alertmanager, Azure Monitor); off unless enabled
+ * @param http     how the HTTP and SEMP probes share HTTP clients
  */
 @ConfigurationProperties("mrm.health")
 public record HealthMonitorProperties(
         String vantage,
         @DefaultValue(DEFAULT_INTERVAL) Duration interval,
-        List<Target> targets) {
+        List<Target> targets,
+        @DefaultValue Pool pool,
+        @DefaultValue AlertWebhook alerts,
+        @DefaultValue Http http) {
 
     static final String PREFIX = "mrm.health";
     static final String DEFAULT_INTERVAL = "1s";
     static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+    /** The probe kinds a target may name; the others are produced by other parts of MRM. */
+    static final Set<ProbeKind> PROBE_TYPES = EnumSet.of(ProbeKind.HTTP, ProbeKind.TCP, ProbeKind.DNS,
+            ProbeKind.POSTGRES, ProbeKind.HANA, ProbeKind.AEM_SEMP);
 
     /**
-     * One HTTP target.
+     * One target: a component of an application in one region, probed in one way. The settings of
+     * the probe kind sit in the block named after it ({@code tcp}, {@code dns}, {@code postgres},
+     * {@code hana}, {@code semp}); HTTP's are the target's own {@code url}, {@code expected-status} and
+     * {@code body-contains}, so older configurations stay valid.
      *
      * @param applicationId  the application the observations are about
-     * @param region         the region this URL reaches
-     * @param component      what the URL checks, e.g. {@code app}
-     * @param url            http or https; no credentials in it
-     * @param expectedStatus status codes that count as UP, {@code 200-399} or a single code
-     * @param bodyContains   text the first 5,120 bytes of the body must contain; empty means not checked
-     * @param connectTimeout bound on connecting
-     * @param readTimeout    bound on the response after connecting
+     * @param region         the region this target reaches
+     * @param component      what the target checks, e.g. {@code app}, {@code db}, {@code aem}, {@code dns}
+     * @param type           how: HTTP (default), TCP, DNS, POSTGRES, HANA or AEM_SEMP
+     * @param url            HTTP: http or https; no credentials in it
+     * @param expectedStatus HTTP: status codes that count as UP, {@code 200-399} or a single code
+     * @param bodyContains   HTTP: text the first 5,120 bytes of the body must contain; empty means not checked
+     * @param method         HTTP: GET (default) or HEAD
+     * @param headers        HTTP: request headers with plain values (no credentials: those go in secret-headers)
+     * @param secretHeaders  HTTP: request headers whose values are credentials, e.g.
+     *                       {@code Authorization: {env: ORDERS_HEALTH_AUTH}}; read at each probe, never logged
+     * @param connectTimeout bound on connecting (HTTP, TCP, JDBC login, SEMP)
+     * @param readTimeout    bound on the answer after connecting (HTTP, SEMP, each SQL statement, the DNS query)
      * @param interval       overrides {@code mrm.health.interval} for this target
+     * @param tcp            TCP settings
+     * @param dns            DNS settings
+     * @param postgres       PostgreSQL settings
+     * @param hana           SAP HANA settings
+     * @param semp           Solace / AEM SEMP v2 settings
      */
     public record Target(
             String applicationId,
             String region,
             @DefaultValue("app") String component,
+            @DefaultValue("HTTP") ProbeKind type,
             String url,
             @DefaultValue("200-399") String expectedStatus,
             String bodyContains,
+            @DefaultValue("GET") String method,
+            Map<String, String> headers,
+            Map<String, Secret> secretHeaders,
             @DefaultValue("2s") Duration connectTimeout,
             @DefaultValue("2s") Duration readTimeout,
-            Duration interval) {
+            Duration interval,
+            Tcp tcp,
+            Dns dns,
+            Postgres postgres,
+            Hana hana,
+            Semp semp) {
+
+        public Target {
+            headers = headers == null ? Map.of() : new LinkedHashMap<>(headers);
+            secretHeaders = secretHeaders == null ? Map.of() : new LinkedHashMap<>(secretHeaders);
+        }
 
         /** The interval this target is probed at. */
         public Duration effectiveInterval(Duration defaultInterval) {
@@ -68,7 +111,54 @@ public record HealthMonitorProperties(
             checkName(problems, key + ".application-id", applicationId);
             checkName(problems, key + ".region", region);
             checkName(problems, key + ".component", component);
+            checkPositive(problems, key + ".connect-timeout", connectTimeout);
+            checkPositive(problems, key + ".read-timeout", readTimeout);
+            if (interval != null) {
+                checkInterval(problems, key + ".interval", interval);
+            }
+            if (type == null) {
+                problems.add(key + ".type is required");
+                return;
+            }
+            if (!PROBE_TYPES.contains(type)) {
+                problems.add(key + ".type " + type + " cannot be probed by the health monitor; use one of "
+                        + PROBE_TYPES);
+                return;
+            }
+            switch (type) {
+                case HTTP -> checkHttp(key, problems);
+                case TCP -> required(problems, key, "tcp", tcp, () -> tcp.check(key + ".tcp", problems));
+                case DNS -> required(problems, key, "dns", dns, () -> dns.check(key + ".dns", problems));
+                case POSTGRES -> required(problems, key, "postgres", postgres,
+                        () -> postgres.check(key + ".postgres", problems));
+                case HANA -> required(problems, key, "hana", hana, () -> hana.check(key + ".hana", problems));
+                case AEM_SEMP -> required(problems, key, "semp", semp, () -> semp.check(key + ".semp", problems));
+                default -> throw new IllegalStateException("unreachable: " + type);
+            }
+        }
+
+        private void checkHttp(String key, List<String> problems) {
             checkUrl(problems, key + ".url", url);
+            String m = method == null ? "" : method.trim().toUpperCase(Locale.ROOT);
+            if (!m.equals("GET") && !m.equals("HEAD")) {
+                problems.add(key + ".method must be GET or HEAD, was " + method);
+            } else if (m.equals("HEAD") && bodyContains != null && !bodyContains.isEmpty()) {
+                problems.add(key + ".body-contains cannot be checked with method HEAD (no body)");
+            }
+            headers.forEach((name, value) -> {
+                checkHeaderName(problems, key + ".headers", name);
+                if (CREDENTIAL_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                    problems.add(key + ".headers." + name + " carries a credential: move it to " + key
+                            + ".secret-headers." + name + ".env or .file");
+                }
+            });
+            secretHeaders.forEach((name, secret) -> {
+                checkHeaderName(problems, key + ".secret-headers", name);
+                checkSecret(problems, key + ".secret-headers." + name, secret);
+                if (headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase(name))) {
+                    problems.add(key + ".secret-headers." + name + " is also in " + key + ".headers");
+                }
+            });
             if (expectedStatus == null) {
                 problems.add(key + ".expected-status is required");
             } else {
@@ -78,19 +168,271 @@ public record HealthMonitorProperties(
                     problems.add(key + ".expected-status " + e.getMessage());
                 }
             }
-            checkPositive(problems, key + ".connect-timeout", connectTimeout);
-            checkPositive(problems, key + ".read-timeout", readTimeout);
-            if (interval != null) {
-                checkInterval(problems, key + ".interval", interval);
+        }
+
+        private void required(List<String> problems, String key, String block, Object settings, Runnable check) {
+            if (settings == null) {
+                problems.add(key + "." + block + " is required for type " + type + " (e.g. " + key + "." + block
+                        + "." + example(block) + ")");
+            } else {
+                check.run();
             }
+        }
+
+        private static String example(String block) {
+            return switch (block) {
+                case "tcp" -> "port";
+                case "dns" -> "domain";
+                case "semp" -> "url";
+                default -> "jdbc-url";
+            };
+        }
+    }
+
+    /**
+     * TCP connect.
+     *
+     * @param host a host name or IP address
+     * @param port 1-65535
+     */
+    public record Tcp(String host, Integer port) {
+
+        void check(String key, List<String> problems) {
+            if (host == null || host.isBlank()) {
+                problems.add(key + ".host is required");
+            }
+            checkPort(problems, key + ".port", port);
+        }
+    }
+
+    /**
+     * DNS: which region the custom domain points at.
+     *
+     * @param domain   the application's custom domain, e.g. {@code orders.example.com}
+     * @param resolver the DNS server to ask, {@code host} or {@code host:port} ({@code [v6]:port}); port 53 by default
+     * @param answers  region → the CNAME targets or A/AAAA addresses that mean "routed to this region",
+     *                 e.g. {@code eu10: orders.cfapps.eu10.hana.ondemand.com}
+     */
+    public record Dns(String domain, String resolver, Map<String, List<String>> answers) {
+
+        public Dns {
+            answers = answers == null ? Map.of() : new LinkedHashMap<>(answers);
+        }
+
+        void check(String key, List<String> problems) {
+            if (domain == null || domain.isBlank()) {
+                problems.add(key + ".domain is required");
+            }
+            if (resolver == null || resolver.isBlank()) {
+                problems.add(key + ".resolver is required");
+            } else {
+                try {
+                    HostPort.parse(resolver, 53);
+                } catch (IllegalArgumentException e) {
+                    problems.add(key + ".resolver " + e.getMessage());
+                }
+            }
+            if (answers.isEmpty()) {
+                problems.add(key + ".answers is required: region -> expected CNAME targets or addresses, e.g. "
+                        + key + ".answers.eu10=orders.eu10.example.com");
+                return;
+            }
+            int before = problems.size();
+            answers.forEach((region, expected) -> checkName(problems, key + ".answers key", region));
+            if (problems.size() == before) {
+                try {
+                    new DnsAnswerRule(answers);
+                } catch (IllegalArgumentException e) {
+                    problems.add(key + ".answers " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * PostgreSQL: {@code SELECT 1}, and the lag of a replication slot when named.
+     *
+     * @param jdbcUrl             {@code jdbc:postgresql://host:5432/db}; no password in it
+     * @param username            the database user
+     * @param password            where the password lives (environment variable or file)
+     * @param replicationSlot     slot whose lag (bytes of WAL not yet confirmed) is reported; empty for none
+     * @param maxReplicationLag   lag in bytes above which the result is DEGRADED
+     */
+    public record Postgres(String jdbcUrl, String username, Secret password, String replicationSlot,
+                           @DefaultValue("16777216") long maxReplicationLag) {
+
+        void check(String key, List<String> problems) {
+            checkJdbc(problems, key, jdbcUrl, "jdbc:postgresql:", username, password);
+            if (maxReplicationLag < 0) {
+                problems.add(key + ".max-replication-lag must not be negative");
+            }
+        }
+    }
+
+    /**
+     * SAP HANA Cloud: {@code SELECT 1 FROM DUMMY} and the remote-subscription replication backlog.
+     *
+     * @param jdbcUrl               {@code jdbc:sap://host:443?encrypt=true&validateCertificate=true}; no password in it
+     * @param username              the database user (needs SELECT on SYS.M_REMOTE_SUBSCRIPTION_STATISTICS)
+     * @param password              where the password lives (environment variable or file)
+     * @param maxReplicationBacklog messages received but not applied above which the result is DEGRADED
+     */
+    public record Hana(String jdbcUrl, String username, Secret password,
+                       @DefaultValue("10000") long maxReplicationBacklog) {
+
+        void check(String key, List<String> problems) {
+            checkJdbc(problems, key, jdbcUrl, "jdbc:sap:", username, password);
+            if (maxReplicationBacklog < 0) {
+                problems.add(key + ".max-replication-backlog must not be negative");
+            }
+        }
+    }
+
+    /**
+     * Solace / Advanced Event Mesh through the SEMP v2 monitor API.
+     *
+     * @param url                   the broker's SEMP address, e.g. {@code https://mr-abc.messaging.solace.cloud:943}
+     * @param vpn                   the message VPN
+     * @param username              the SEMP user (read-only suffices)
+     * @param password              where the SEMP password lives
+     * @param maxReplicationBacklog bytes in {@code #MSGVPN_REPLICATION_DATA_QUEUE} above which the result is DEGRADED
+     */
+    public record Semp(String url, String vpn, String username, Secret password,
+                       @DefaultValue("104857600") long maxReplicationBacklog) {
+
+        void check(String key, List<String> problems) {
+            checkUrl(problems, key + ".url", url);
+            if (vpn == null || vpn.isBlank()) {
+                problems.add(key + ".vpn is required");
+            }
+            if (username == null || username.isBlank()) {
+                problems.add(key + ".username is required");
+            }
+            checkSecret(problems, key + ".password", password);
+            if (maxReplicationBacklog < 0) {
+                problems.add(key + ".max-replication-backlog must not be negative");
+            }
+        }
+    }
+
+    /**
+     * Where a credential lives: exactly one of an environment variable or a mounted file.
+     *
+     * @param env  the environment variable's name
+     * @param file the file's path (e.g. a mounted Kubernetes Secret)
+     */
+    public record Secret(String env, String file) {
+
+        public SecretReference reference() {
+            return env != null && !env.isBlank() ? SecretReference.env(env.trim()) : SecretReference.file(Path.of(file.trim()));
+        }
+    }
+
+    /**
+     * The pool for probes that block.
+     *
+     * @param threads probes that may block at once
+     * @param queue   probes that may wait for a thread; beyond it a probe is reported DOWN at once
+     */
+    public record Pool(@DefaultValue("8") int threads, @DefaultValue("256") int queue) {
+    }
+
+    /**
+     * The HTTP clients the HTTP and SEMP probes share (see the scale benchmark in the README).
+     *
+     * @param clients         clients per distinct connect timeout; each has its own selector thread
+     * @param executorThreads threads of the one executor all clients share; 0 for the JDK default, a
+     *                        cached pool that grows to hundreds of threads under thousands of targets
+     * @param maxIdleConnections idle connections each client keeps for reuse (JDK 17 walks all of them on
+     *                        every request); 0 for unbounded. Needs to exceed the number of distinct
+     *                        hosts per client, or probes reconnect each time
+     */
+    public record Http(@DefaultValue("2") int clients, @DefaultValue("2") int executorThreads,
+                       @DefaultValue("0") int maxIdleConnections) {
+    }
+
+    /**
+     * The alert webhook: {@code POST /alerts/alertmanager} and {@code POST /alerts/azure-monitor}.
+     *
+     * @param enabled off by default
+     * @param token   the bearer token callers must send ({@code Authorization: Bearer ...}); or, with
+     *                {@code username}, the basic-auth password
+     * @param username when set, basic authentication with this user and {@code token} as the password
+     * @param rules   which alerts become observations of which application, region and component
+     */
+    public record AlertWebhook(@DefaultValue("false") boolean enabled, Secret token, String username,
+                               List<AlertRule> rules) {
+
+        public AlertWebhook {
+            rules = rules == null ? List.of() : List.copyOf(rules);
+        }
+
+        void check(String key, List<String> problems) {
+            if (!enabled) {
+                return;
+            }
+            checkSecret(problems, key + ".token", token);
+            if (rules.isEmpty()) {
+                problems.add(key + ".rules is required when " + key + ".enabled is true: no alert would be mapped");
+            }
+            for (int i = 0; i < rules.size(); i++) {
+                rules.get(i).check(key + ".rules[" + i + "]", problems);
+            }
+        }
+    }
+
+    /**
+     * Maps alerts to the component they are about. An alert matches when its name equals
+     * {@code alert-name} (if set) and it carries every one of {@code labels} (Alertmanager labels;
+     * Azure Monitor custom properties). Firing is DOWN, resolved is UP.
+     *
+     * @param alertName     Alertmanager {@code labels.alertname} / Azure {@code essentials.alertRule}
+     * @param labels        labels (custom properties) the alert must carry with these values
+     * @param applicationId the application the observation is about
+     * @param region        the region
+     * @param component     the component, {@code app} by default
+     */
+    public record AlertRule(String alertName, Map<String, String> labels, String applicationId, String region,
+                            @DefaultValue("app") String component) {
+
+        public AlertRule {
+            labels = labels == null ? Map.of() : Map.copyOf(labels);
+        }
+
+        void check(String key, List<String> problems) {
+            if ((alertName == null || alertName.isBlank()) && labels.isEmpty()) {
+                problems.add(key + " needs alert-name or labels, or it would match every alert");
+            }
+            checkName(problems, key + ".application-id", applicationId);
+            checkName(problems, key + ".region", region);
+            checkName(problems, key + ".component", component);
         }
     }
 
     public HealthMonitorProperties {
         targets = targets == null ? List.of() : List.copyOf(targets);
+        pool = pool == null ? new Pool(8, 256) : pool;
+        alerts = alerts == null ? new AlertWebhook(false, null, null, List.of()) : alerts;
+        http = http == null ? new Http(2, 2, 0) : http;
         List<String> problems = new ArrayList<>();
         checkName(problems, PREFIX + ".vantage", vantage);
         checkInterval(problems, PREFIX + ".interval", interval);
+        if (pool.threads() < 1 || pool.threads() > 256) {
+            problems.add(PREFIX + ".pool.threads must be 1-256, was " + pool.threads());
+        }
+        if (pool.queue() < 1) {
+            problems.add(PREFIX + ".pool.queue must be at least 1, was " + pool.queue());
+        }
+        alerts.check(PREFIX + ".alerts", problems);
+        if (http.clients() < 1 || http.clients() > 64) {
+            problems.add(PREFIX + ".http.clients must be 1-64, was " + http.clients());
+        }
+        if (http.maxIdleConnections() < 0) {
+            problems.add(PREFIX + ".http.max-idle-connections must not be negative, was " + http.maxIdleConnections());
+        }
+        if (http.executorThreads() < 0 || http.executorThreads() > 256) {
+            problems.add(PREFIX + ".http.executor-threads must be 0-256, was " + http.executorThreads());
+        }
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < targets.size(); i++) {
             Target target = targets.get(i);
@@ -135,6 +477,54 @@ public record HealthMonitorProperties(
         } else if (value.isZero() || value.isNegative()) {
             problems.add(key + " must be positive, was " + value.toMillis() + "ms");
         }
+    }
+
+    /** Headers the JDK client sets itself and refuses from callers. */
+    static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade");
+    /** Headers that carry credentials and so belong in secret-headers. */
+    static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie");
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+    private static void checkHeaderName(List<String> problems, String key, String name) {
+        if (!TOKEN.matcher(name).matches()) {
+            problems.add(key + " '" + name + "' is not a valid header name");
+        } else if (RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+            problems.add(key + "." + name + " is set by the HTTP client itself and cannot be configured");
+        }
+    }
+
+    private static void checkPort(List<String> problems, String key, Integer port) {
+        if (port == null) {
+            problems.add(key + " is required");
+        } else if (port < 1 || port > 65535) {
+            problems.add(key + " must be 1-65535, was " + port);
+        }
+    }
+
+    private static void checkSecret(List<String> problems, String key, Secret secret) {
+        boolean env = secret != null && secret.env() != null && !secret.env().isBlank();
+        boolean file = secret != null && secret.file() != null && !secret.file().isBlank();
+        if (env == file) {
+            problems.add(key + " needs exactly one of " + key + ".env (an environment variable) or " + key
+                    + ".file (a mounted secret file)");
+        }
+    }
+
+    private static void checkJdbc(List<String> problems, String key, String url, String scheme, String username,
+                                  Secret password) {
+        if (url == null || url.isBlank()) {
+            problems.add(key + ".jdbc-url is required");
+        } else if (!url.trim().startsWith(scheme)) {
+            problems.add(key + ".jdbc-url must start with " + scheme);
+        } else if (url.toLowerCase(Locale.ROOT).contains("password=")) {
+            // the URL ends up in details and logs; the password comes from the environment or a file
+            problems.add(key + ".jdbc-url must not contain a password; use " + key + ".password.env or " + key
+                    + ".password.file");
+        }
+        if (username == null || username.isBlank()) {
+            problems.add(key + ".username is required");
+        }
+        checkSecret(problems, key + ".password", password);
     }
 
     private static void checkUrl(List<String> problems, String key, String value) {

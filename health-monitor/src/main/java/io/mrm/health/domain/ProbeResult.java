@@ -27,4 +27,9 @@ public record ProbeResult(HealthStatus status, Duration latency, String detail) 
     public static ProbeResult down(Duration latency, String detail) {
         return new ProbeResult(HealthStatus.DOWN, latency, detail);
     }
+
+    /** Answering, but not as it should (e.g. a replication backlog over its threshold). */
+    public static ProbeResult degraded(Duration latency, String detail) {
+        return new ProbeResult(HealthStatus.DEGRADED, latency, detail);
+    }
 }

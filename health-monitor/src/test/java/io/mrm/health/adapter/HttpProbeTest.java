@@ -32,6 +32,8 @@ class HttpProbeTest {
     final AtomicInteger status = new AtomicInteger(200);
     final AtomicReference<String> body = new AtomicReference<>("{\"status\":\"UP\"}");
     final CountDownLatch release = new CountDownLatch(1);
+    final AtomicReference<String> seenMethod = new AtomicReference<>();
+    final AtomicReference<String> seenTenant = new AtomicReference<>();
     final HttpClients clients = new HttpClients();
     HttpServer server;
     ExecutorService handlers;
@@ -40,6 +42,12 @@ class HttpProbeTest {
     void startServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/health", exchange -> respond(exchange, status.get(), body.get()));
+        server.createContext("/guarded", exchange -> {
+            seenMethod.set(exchange.getRequestMethod());
+            seenTenant.set(exchange.getRequestHeaders().getFirst("X-Tenant"));
+            boolean allowed = "Bearer t0ken".equals(exchange.getRequestHeaders().getFirst("Authorization"));
+            respond(exchange, allowed ? 200 : 401, exchange.getRequestMethod().equals("HEAD") ? "" : "ok");
+        });
         server.createContext("/hang", exchange -> {
             try {
                 release.await(30, TimeUnit.SECONDS);
@@ -186,6 +194,50 @@ class HttpProbeTest {
         ProbeResult result = probe(settings("/health", null));
 
         assertThat(result.latency()).isNotNull().isPositive().isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void headersAndSecretHeadersAreSentAndTheSecretIsReadAtEachProbe() throws Exception {
+        java.util.Map<String, String> env = new java.util.concurrent.ConcurrentHashMap<>();
+        env.put("HEALTH_AUTH", "Bearer wrong");
+        HttpProbe.Settings settings = new HttpProbe.Settings(url("/guarded"), null, null, TIMEOUT, TIMEOUT, "GET",
+                java.util.Map.of("X-Tenant", "shop"),
+                java.util.Map.of("Authorization", SecretReference.env("HEALTH_AUTH", env)));
+        HttpProbe probe = new HttpProbe(clients.withConnectTimeout(TIMEOUT), settings);
+
+        ProbeResult refused = probe.probe().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        env.put("HEALTH_AUTH", "Bearer t0ken");
+        ProbeResult accepted = probe.probe().toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        assertThat(refused.detail()).isEqualTo("HTTP 401, expected 200-399");
+        assertThat(accepted.status()).isEqualTo(HealthStatus.UP);
+        assertThat(seenTenant.get()).isEqualTo("shop");
+        assertThat(seenMethod.get()).isEqualTo("GET");
+    }
+
+    @Test
+    void aSecretHeaderThatCannotBeReadIsDownNamingOnlyTheReference() throws Exception {
+        HttpProbe.Settings settings = new HttpProbe.Settings(url("/guarded"), null, null, TIMEOUT, TIMEOUT, "GET",
+                java.util.Map.of(), java.util.Map.of("Authorization", SecretReference.env("UNSET_AUTH", java.util.Map.of())));
+
+        ProbeResult result = probe(settings);
+
+        assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
+        assertThat(result.detail()).isEqualTo("credential not available: environment variable UNSET_AUTH is not set");
+        assertThat(seenMethod.get()).as("no request was sent").isNull();
+    }
+
+    @Test
+    void headRequestsAreSupported() throws Exception {
+        HttpProbe.Settings settings = new HttpProbe.Settings(url("/guarded"), null, null, TIMEOUT, TIMEOUT, "head",
+                java.util.Map.of(), java.util.Map.of("Authorization", SecretReference.literal("Bearer t0ken")));
+
+        ProbeResult result = probe(settings);
+
+        assertThat(result.status()).isEqualTo(HealthStatus.UP);
+        assertThat(seenMethod.get()).isEqualTo("HEAD");
+        assertThatThrownBy(() -> new HttpProbe.Settings(url("/health"), null, "UP", TIMEOUT, TIMEOUT, "HEAD", null, null))
+                .hasMessageContaining("a HEAD request has no body");
     }
 
     @Test

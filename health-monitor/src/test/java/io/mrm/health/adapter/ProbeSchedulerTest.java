@@ -159,6 +159,25 @@ class ProbeSchedulerTest {
     }
 
     @Test
+    void everyTickReportsHowLateItStarted() {
+        List<Long> slips = new CopyOnWriteArrayList<>();
+        CountingProbe probe = new CountingProbe(() -> CompletableFuture.completedFuture(ProbeResult.up(Duration.ZERO, "ok")));
+        ObservationRule rule = new ObservationRule("vantage-t", Clock.systemUTC(), () -> UUID.randomUUID().toString());
+        scheduler = new ProbeScheduler(List.of(new MonitoredTarget(target("app", FAST, Duration.ofMinutes(1)), probe)),
+                rule, recordingSink, new SplittableRandom(1), TICKER_THREADS, 100, Duration.ofSeconds(1));
+        scheduler.onTickSlip(slips::add);
+        scheduler.start();
+
+        await("ten ticks measured").atMost(BOUND).until(() -> slips.size() >= 10);
+
+        // an idle scheduler starts ticks within a few ms of their plan, never before it (bounds leave room for a busy CI)
+        assertThat(slips).allSatisfy(slip -> assertThat(slip)
+                .isBetween(-Duration.ofMillis(1).toNanos(), Duration.ofSeconds(5).toNanos()));
+        List<Long> sorted = slips.stream().sorted().toList();
+        assertThat(sorted.get(sorted.size() / 2)).isLessThan(Duration.ofMillis(100).toNanos());
+    }
+
+    @Test
     void firstRunsAreSpreadOverTheInterval() {
         Duration interval = Duration.ofSeconds(10);
         RandomGenerator random = new SplittableRandom(7);

@@ -4,13 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mrm.events.observation.ProbeKind;
+import io.mrm.health.adapter.BlockingProbePool;
+import io.mrm.health.adapter.DnsProbe;
+import io.mrm.health.adapter.HanaCheck;
 import io.mrm.health.adapter.HttpClients;
 import io.mrm.health.adapter.HttpProbe;
+import io.mrm.health.adapter.JdbcProbe;
+import io.mrm.health.adapter.PostgresCheck;
+import io.mrm.health.adapter.SempProbe;
 import io.mrm.health.adapter.StatusRange;
+import io.mrm.health.adapter.TcpProbe;
 import io.mrm.health.domain.MonitoredTarget;
 import io.mrm.health.domain.ProbeTarget;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
@@ -153,6 +161,189 @@ class HealthMonitorPropertiesTest {
         assertThat(settings.expectedStatus()).isEqualTo(new StatusRange(200, 299));
         assertThat(settings.bodyContains()).isEqualTo("UP");
         assertThat(settings.deadline()).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void httpHeadersMayNotCarryCredentialsOrRestrictedNames() {
+        Map<String, String> props = valid();
+        props.put("mrm.health.targets[0].headers.Authorization", "Bearer abc123");
+        props.put("mrm.health.targets[0].headers.Host", "other.example.com");
+        props.put("mrm.health.targets[0].secret-headers.X-Api-Key.env", "ORDERS_KEY");
+        props.put("mrm.health.targets[0].secret-headers.X-Other.file", "");
+        props.put("mrm.health.targets[0].method", "POST");
+
+        assertProblems(props)
+                .hasMessageContaining("mrm.health.targets[0].headers.Authorization carries a credential: move it to "
+                        + "mrm.health.targets[0].secret-headers.Authorization.env or .file")
+                .hasMessageContaining("mrm.health.targets[0].headers.Host is set by the HTTP client itself")
+                .hasMessageContaining("mrm.health.targets[0].secret-headers.X-Other needs exactly one of")
+                .hasMessageContaining("mrm.health.targets[0].method must be GET or HEAD, was POST")
+                .hasMessageNotContaining("abc123")
+                .hasMessageNotContaining("X-Api-Key");
+    }
+
+    @Test
+    void secretHeadersBecomeSecretReferencesOfTheProbe() {
+        Map<String, String> props = valid();
+        props.put("mrm.health.targets[0].headers.X-Tenant", "orders");
+        props.put("mrm.health.targets[0].secret-headers.Authorization.env", "ORDERS_HEALTH_AUTH");
+        props.put("mrm.health.targets[0].method", "head");
+        HealthMonitorProperties bound = bind(props);
+
+        HttpProbe probe = (HttpProbe) HealthMonitorConfiguration.httpTarget(bound.targets().get(0), bound.interval(),
+                new HttpClients()).probe();
+
+        assertThat(probe.settings().method()).isEqualTo("HEAD");
+        assertThat(probe.settings().headers()).containsEntry("X-Tenant", "orders");
+        assertThat(probe.settings().secretHeaders().get("Authorization"))
+                .hasToString("environment variable ORDERS_HEALTH_AUTH");
+    }
+
+    @Test
+    void typeDefaultsToHttpAndAnUnprobeableTypeNamesTheKey() {
+        assertThat(bind(valid()).targets().get(0).type()).isEqualTo(ProbeKind.HTTP);
+
+        Map<String, String> props = valid();
+        props.put("mrm.health.targets[0].type", "alert-webhook");
+
+        assertProblems(props).hasMessageContaining("mrm.health.targets[0].type ALERT_WEBHOOK cannot be probed by "
+                + "the health monitor; use one of [HTTP, TCP, DNS, HANA, POSTGRES, AEM_SEMP]");
+    }
+
+    @Test
+    void aTypeWithoutItsBlockNamesTheBlock() {
+        Map<String, String> props = valid();
+        props.remove("mrm.health.targets[0].url");
+        props.put("mrm.health.targets[0].type", "tcp");
+
+        assertProblems(props).hasMessageContaining(
+                "mrm.health.targets[0].tcp is required for type TCP (e.g. mrm.health.targets[0].tcp.port)")
+                .hasMessageNotContaining(".url");
+    }
+
+    @Test
+    void tcpPortOutOfRangeNamesTheKey() {
+        Map<String, String> props = typed("tcp", Map.of("tcp.host", "db.eu10.example.com", "tcp.port", "70000"));
+
+        assertProblems(props).hasMessageContaining("mrm.health.targets[0].tcp.port must be 1-65535, was 70000");
+    }
+
+    @Test
+    void jdbcUrlsMustHaveTheirSchemeAndNoPassword() {
+        Map<String, String> props = typed("postgres", Map.of("postgres.jdbc-url",
+                "jdbc:postgresql://db:5432/shop?password=hunter2", "postgres.username", "probe",
+                "postgres.password.env", "PG_PASSWORD"));
+        props.putAll(typedAt(1, "hana", Map.of("hana.jdbc-url", "jdbc:postgresql://db/shop", "hana.username", "probe",
+                "hana.password.file", "/var/run/secrets/hana")));
+
+        assertProblems(props)
+                .hasMessageContaining("mrm.health.targets[0].postgres.jdbc-url must not contain a password; use "
+                        + "mrm.health.targets[0].postgres.password.env or mrm.health.targets[0].postgres.password.file")
+                .hasMessageContaining("mrm.health.targets[1].hana.jdbc-url must start with jdbc:sap:")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void aSecretNeedsExactlyOneOfEnvOrFile() {
+        Map<String, String> props = typed("aem-semp", Map.of("semp.url", "https://mr.example.com:943", "semp.vpn", "shop",
+                "semp.username", "monitor", "semp.password.env", "A", "semp.password.file", "/b"));
+        props.putAll(typedAt(1, "hana", Map.of("hana.jdbc-url", "jdbc:sap://h:443", "hana.username", "probe")));
+
+        assertProblems(props)
+                .hasMessageContaining("mrm.health.targets[0].semp.password needs exactly one of "
+                        + "mrm.health.targets[0].semp.password.env (an environment variable) or "
+                        + "mrm.health.targets[0].semp.password.file (a mounted secret file)")
+                .hasMessageContaining("mrm.health.targets[1].hana.password needs exactly one of");
+    }
+
+    @Test
+    void dnsNeedsAResolverAndAnswersByValidRegion() {
+        Map<String, String> props = typed("dns", Map.of("dns.domain", "shop.example.com", "dns.resolver",
+                "10.0.0.53:99999"));
+        props.putAll(typedAt(1, "dns", Map.of("dns.domain", "shop.example.com", "dns.resolver", "10.0.0.53",
+                "dns.answers.EU10", "shop.eu10.example.com")));
+
+        assertProblems(props)
+                .hasMessageContaining("mrm.health.targets[0].dns.resolver '10.0.0.53:99999' has a port outside 1-65535")
+                .hasMessageContaining("mrm.health.targets[0].dns.answers is required")
+                .hasMessageContaining("mrm.health.targets[1].dns.answers key 'EU10' is not valid");
+    }
+
+    @Test
+    void anEnabledAlertWebhookNeedsATokenAndRules() {
+        Map<String, String> props = valid();
+        props.put("mrm.health.alerts.enabled", "true");
+        props.put("mrm.health.alerts.rules[0].application-id", "orders");
+        props.put("mrm.health.alerts.rules[0].region", "eu10");
+
+        assertProblems(props)
+                .hasMessageContaining("mrm.health.alerts.token needs exactly one of")
+                .hasMessageContaining("mrm.health.alerts.rules[0] needs alert-name or labels");
+    }
+
+    @Test
+    void boundTargetsOfEveryTypeBecomeTheirProbes() {
+        Map<String, String> props = valid();
+        props.putAll(typedAt(1, "tcp", Map.of("tcp.host", "db.eu10.example.com", "tcp.port", "5432",
+                "connect-timeout", "300ms")));
+        props.putAll(typedAt(2, "dns", Map.of("dns.domain", "shop.example.com", "dns.resolver", "127.0.0.1:5353",
+                "dns.answers.eu10", "shop.eu10.example.com,10.0.0.1", "dns.answers.us10", "shop.us10.example.com",
+                "read-timeout", "700ms")));
+        props.putAll(typedAt(3, "postgres", Map.of("postgres.jdbc-url", "jdbc:postgresql://db:5432/shop",
+                "postgres.username", "probe", "postgres.password.env", "PG_PASSWORD",
+                "postgres.replication-slot", "mrm_sync")));
+        props.putAll(typedAt(4, "hana", Map.of("hana.jdbc-url", "jdbc:sap://h.example.com:443?encrypt=true",
+                "hana.username", "probe", "hana.password.file", "/var/run/secrets/hana",
+                "hana.max-replication-backlog", "500")));
+        props.putAll(typedAt(5, "aem-semp", Map.of("semp.url", "https://mr.example.com:943", "semp.vpn", "shop",
+                "semp.username", "monitor", "semp.password.env", "SEMP_PASSWORD")));
+        HealthMonitorProperties bound = bind(props);
+
+        try (BlockingProbePool pool = new BlockingProbePool(1, 1)) {
+            ProbeFactory factory = new ProbeFactory(new HttpClients(), pool);
+            List<MonitoredTarget> monitored = bound.targets().stream()
+                    .map(t -> factory.monitored(t, bound.interval())).toList();
+
+            assertThat(monitored).extracting(m -> m.target().kind()).containsExactly(ProbeKind.HTTP, ProbeKind.TCP,
+                    ProbeKind.DNS, ProbeKind.POSTGRES, ProbeKind.HANA, ProbeKind.AEM_SEMP);
+            assertThat(monitored.get(1).probe()).isInstanceOfSatisfying(TcpProbe.class, p -> assertThat(p.settings())
+                    .isEqualTo(new TcpProbe.Settings("db.eu10.example.com", 5432, Duration.ofMillis(300))));
+            assertThat(monitored.get(1).target().timeout()).isEqualTo(Duration.ofMillis(1300));
+            assertThat(monitored.get(2).probe()).isInstanceOfSatisfying(DnsProbe.class, p -> {
+                assertThat(p.settings().domain()).isEqualTo("shop.example.com");
+                assertThat(p.settings().resolver().getPort()).isEqualTo(5353);
+                assertThat(p.settings().timeout()).isEqualTo(Duration.ofMillis(700));
+            });
+            assertThat(monitored.get(3).probe()).isInstanceOfSatisfying(JdbcProbe.class, p -> {
+                assertThat(p.check()).isInstanceOfSatisfying(PostgresCheck.class,
+                        c -> assertThat(c.replicationSlot()).isEqualTo("mrm_sync"));
+                assertThat(p.deadline()).isEqualTo(Duration.ofSeconds(4));
+            });
+            assertThat(monitored.get(4).probe()).isInstanceOfSatisfying(JdbcProbe.class, p -> assertThat(p.check())
+                    .isInstanceOfSatisfying(HanaCheck.class, c -> assertThat(c.maxBacklog()).isEqualTo(500)));
+            assertThat(monitored.get(5).probe()).isInstanceOfSatisfying(SempProbe.class, p -> {
+                assertThat(p.settings().vpn()).isEqualTo("shop");
+                assertThat(p.settings().password()).hasToString("environment variable SEMP_PASSWORD");
+            });
+        }
+    }
+
+    private static Map<String, String> typed(String type, Map<String, String> settings) {
+        Map<String, String> props = new HashMap<>();
+        props.put("mrm.health.vantage", "vantage-a");
+        props.putAll(typedAt(0, type, settings));
+        return props;
+    }
+
+    private static Map<String, String> typedAt(int index, String type, Map<String, String> settings) {
+        String key = "mrm.health.targets[" + index + "].";
+        Map<String, String> props = new HashMap<>();
+        props.put(key + "application-id", "orders");
+        props.put(key + "region", "eu10");
+        props.put(key + "component", type.replace("aem-", "") + "-" + index);
+        props.put(key + "type", type);
+        settings.forEach((k, v) -> props.put(key + k, v));
+        return props;
     }
 
     private static HealthMonitorProperties bind(Map<String, String> props) {

@@ -1,0 +1,123 @@
+package io.mrm.health.config;
+
+import io.mrm.health.adapter.BlockingProbePool;
+import io.mrm.health.adapter.DnsProbe;
+import io.mrm.health.adapter.DriverConnectionSource;
+import io.mrm.health.adapter.HanaCheck;
+import io.mrm.health.adapter.HttpClients;
+import io.mrm.health.adapter.HttpProbe;
+import io.mrm.health.adapter.JdbcProbe;
+import io.mrm.health.adapter.PostgresCheck;
+import io.mrm.health.adapter.SecretReference;
+import io.mrm.health.adapter.SempProbe;
+import io.mrm.health.adapter.StatusRange;
+import io.mrm.health.adapter.TcpProbe;
+import io.mrm.health.domain.DnsAnswerRule;
+import io.mrm.health.domain.MonitoredTarget;
+import io.mrm.health.domain.Probe;
+import io.mrm.health.domain.ProbeTarget;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Turns one validated target of the configuration into the probe that checks it. */
+final class ProbeFactory {
+
+    /** The scheduler's own deadline sits this far behind the probe's, as a net for a probe that hangs. */
+    static final Duration SCHEDULER_MARGIN = Duration.ofSeconds(1);
+    /** dnsjava enforces the query timeout; the probe's own bound sits this much later. */
+    static final Duration DNS_MARGIN = Duration.ofMillis(500);
+
+    private final HttpClients clients;
+    private final BlockingProbePool pool;
+
+    ProbeFactory(HttpClients clients, BlockingProbePool pool) {
+        this.clients = clients;
+        this.pool = pool;
+    }
+
+    MonitoredTarget monitored(HealthMonitorProperties.Target target, Duration defaultInterval) {
+        return switch (target.type()) {
+            case HTTP -> httpTarget(target, defaultInterval, clients);
+            case TCP -> {
+                TcpProbe.Settings settings = new TcpProbe.Settings(target.tcp().host().trim(), target.tcp().port(),
+                        target.connectTimeout());
+                yield monitored(target, defaultInterval, new TcpProbe(settings, pool), target.connectTimeout());
+            }
+            case DNS -> {
+                HealthMonitorProperties.Dns dns = target.dns();
+                HostPort resolver = HostPort.parse(dns.resolver(), 53);
+                DnsProbe.Settings settings = new DnsProbe.Settings(dns.domain().trim(),
+                        new InetSocketAddress(resolver.host(), resolver.port()), target.readTimeout());
+                yield monitored(target, defaultInterval, new DnsProbe(settings, new DnsAnswerRule(dns.answers())),
+                        target.readTimeout().plus(DNS_MARGIN));
+            }
+            case POSTGRES -> {
+                HealthMonitorProperties.Postgres pg = target.postgres();
+                DriverConnectionSource source = new DriverConnectionSource(pg.jdbcUrl().trim(), pg.username(),
+                        pg.password().reference(), postgresTimeouts(target.connectTimeout(), target.readTimeout()));
+                JdbcProbe probe = new JdbcProbe(source, new PostgresCheck(pg.replicationSlot(), pg.maxReplicationLag()),
+                        pool, target.connectTimeout(), target.readTimeout());
+                yield monitored(target, defaultInterval, probe, probe.deadline());
+            }
+            case HANA -> {
+                HealthMonitorProperties.Hana hana = target.hana();
+                DriverConnectionSource source = new DriverConnectionSource(hana.jdbcUrl().trim(), hana.username(),
+                        hana.password().reference(), hanaTimeouts(target.connectTimeout(), target.readTimeout()));
+                JdbcProbe probe = new JdbcProbe(source, new HanaCheck(hana.maxReplicationBacklog()), pool,
+                        target.connectTimeout(), target.readTimeout());
+                yield monitored(target, defaultInterval, probe, probe.deadline());
+            }
+            case AEM_SEMP -> {
+                HealthMonitorProperties.Semp semp = target.semp();
+                SempProbe.Settings settings = new SempProbe.Settings(URI.create(semp.url().trim()), semp.vpn(),
+                        semp.username(), semp.password().reference(), semp.maxReplicationBacklog(),
+                        target.connectTimeout(), target.readTimeout());
+                yield monitored(target, defaultInterval,
+                        new SempProbe(clients.withConnectTimeout(target.connectTimeout()), settings), settings.deadline());
+            }
+            default -> throw new IllegalArgumentException("type " + target.type() + " cannot be probed");
+        };
+    }
+
+    static MonitoredTarget httpTarget(HealthMonitorProperties.Target target, Duration defaultInterval,
+                                      HttpClients clients) {
+        Map<String, SecretReference> secretHeaders = new LinkedHashMap<>();
+        target.secretHeaders().forEach((name, secret) -> secretHeaders.put(name, secret.reference()));
+        HttpProbe.Settings settings = new HttpProbe.Settings(URI.create(target.url().trim()),
+                StatusRange.parse(target.expectedStatus()), target.bodyContains(), target.connectTimeout(),
+                target.readTimeout(), target.method().trim(), target.headers(), secretHeaders);
+        return monitored(target, defaultInterval, new HttpProbe(clients.withConnectTimeout(settings.connectTimeout()),
+                settings), settings.deadline());
+    }
+
+    private static MonitoredTarget monitored(HealthMonitorProperties.Target target, Duration defaultInterval,
+                                             Probe probe, Duration probeDeadline) {
+        ProbeTarget probeTarget = new ProbeTarget(target.applicationId(), target.region(), target.component(),
+                target.type(), target.effectiveInterval(defaultInterval), probeDeadline.plus(SCHEDULER_MARGIN));
+        return new MonitoredTarget(probeTarget, probe);
+    }
+
+    /** pgJDBC takes seconds. */
+    static Map<String, String> postgresTimeouts(Duration connect, Duration read) {
+        return Map.of(
+                "connectTimeout", Long.toString(seconds(connect)),
+                "loginTimeout", Long.toString(seconds(connect)),
+                // a net under Statement.setQueryTimeout for a server that stops answering mid-query
+                "socketTimeout", Long.toString(seconds(connect.plus(read)) + 1),
+                "ApplicationName", "mrm-health-monitor");
+    }
+
+    /** ngdbc takes milliseconds. */
+    static Map<String, String> hanaTimeouts(Duration connect, Duration read) {
+        return Map.of(
+                "connectTimeout", Long.toString(connect.toMillis()),
+                "communicationTimeout", Long.toString(connect.plus(read).toMillis()));
+    }
+
+    private static long seconds(Duration d) {
+        return Math.max(1, (d.toMillis() + 999) / 1000);
+    }
+}
