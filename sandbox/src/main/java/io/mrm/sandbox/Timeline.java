@@ -8,6 +8,7 @@ import io.mrm.events.decision.Alert;
 import io.mrm.events.decision.FailoverDecision;
 import io.mrm.events.decision.PlanStep;
 import io.mrm.events.decision.RequestOutcome;
+import io.mrm.events.journal.EngineStep;
 import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.observation.HealthStatus;
 import io.mrm.events.topology.StepProgress;
@@ -76,6 +77,9 @@ final class Timeline {
     }
 
     private String describe(MrmEvent event) {
+        if (event instanceof EngineStep) {
+            return null; // the engine's journal: one per input, for replay, not for reading
+        }
         if (event instanceof HealthObservation o) {
             HealthStatus previous = lastStatus.put(o.region() + "/" + o.component() + "/" + o.vantage(), o.status());
             if (previous == o.status()) {
