@@ -40,13 +40,8 @@ public final class HanaCheck implements JdbcCheck {
 
     @Override
     public ProbeResult run(Connection connection, int queryTimeoutSeconds) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.setQueryTimeout(queryTimeoutSeconds);
-            try (ResultSet rs = statement.executeQuery(SELECT_1)) {
-                if (!rs.next() || rs.getInt(1) != 1) {
-                    return ProbeResult.down(null, "SELECT 1 FROM DUMMY returned no 1");
-                }
-            }
+        if (!JdbcCheck.answersOne(connection, SELECT_1, queryTimeoutSeconds)) {
+            return ProbeResult.down(null, "SELECT 1 FROM DUMMY returned no 1");
         }
         long subscriptions;
         long backlog;

@@ -2,7 +2,9 @@ package io.mrm.health.adapter;
 
 import io.mrm.health.domain.ProbeResult;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 /** What a database probe asks once it has a connection. */
 public interface JdbcCheck {
@@ -16,4 +18,14 @@ public interface JdbcCheck {
      * @throws SQLException when the database cannot be asked at all: the probe reports DOWN
      */
     ProbeResult run(Connection connection, int queryTimeoutSeconds) throws SQLException;
+
+    /** Whether {@code sql} (a {@code SELECT 1} of the database's dialect) answers 1 within the timeout. */
+    static boolean answersOne(Connection connection, String sql, int queryTimeoutSeconds) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout(queryTimeoutSeconds);
+            try (ResultSet rs = statement.executeQuery(sql)) {
+                return rs.next() && rs.getInt(1) == 1;
+            }
+        }
+    }
 }

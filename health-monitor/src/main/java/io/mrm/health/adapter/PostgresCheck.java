@@ -46,13 +46,8 @@ public final class PostgresCheck implements JdbcCheck {
 
     @Override
     public ProbeResult run(Connection connection, int queryTimeoutSeconds) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.setQueryTimeout(queryTimeoutSeconds);
-            try (ResultSet rs = statement.executeQuery(SELECT_1)) {
-                if (!rs.next() || rs.getInt(1) != 1) {
-                    return ProbeResult.down(null, "SELECT 1 returned no 1");
-                }
-            }
+        if (!JdbcCheck.answersOne(connection, SELECT_1, queryTimeoutSeconds)) {
+            return ProbeResult.down(null, "SELECT 1 returned no 1");
         }
         if (replicationSlot == null) {
             return ProbeResult.up(null, "SELECT 1 ok");
