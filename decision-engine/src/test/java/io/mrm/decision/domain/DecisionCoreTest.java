@@ -206,23 +206,17 @@ class DecisionCoreTest {
 
     @Test
     void recoveryNeedsRecoveryThresholdSuccessesInARow() {
-        report("eu10", HealthStatus.DOWN);
-        Work health = new Work();
-        assertThat(health.of("eu10")).isEqualTo(RegionHealth.DOWN);
-        report("eu10", HealthStatus.UP, 2, VANTAGES);
-        assertThat(health.of("eu10")).isEqualTo(RegionHealth.DOWN);
-        report("eu10", HealthStatus.UP, 1, VANTAGES);
-        assertThat(health.of("eu10")).isEqualTo(RegionHealth.UP);
-    }
-
-    /** Reads region health through the core's own rules: a failover is attempted only when the active region is DOWN. */
-    final class Work {
-        RegionHealth of(String region) {
-            long down = state.counters().stream().filter(c -> c.region().equals(region) && c.down()).count();
-            long up = state.counters().stream().filter(c -> c.region().equals(region) && !c.down()).count();
-            return down >= policy.quorum() ? RegionHealth.DOWN : up >= policy.quorum() ? RegionHealth.UP
-                    : RegionHealth.UNKNOWN;
-        }
+        report("eu10", HealthStatus.UP);
+        report("us10", HealthStatus.DOWN);
+        report("us10", HealthStatus.UP, 2, VANTAGES);
+        // Two successes in a row are not enough: us10 still counts as down, so losing eu10 now is
+        // "both regions down", not a reason to fail over.
+        List<MrmEvent> out = report("eu10", HealthStatus.DOWN);
+        assertThat(of(out, FailoverDecision.class)).isEmpty();
+        assertThat(of(out, Alert.class)).extracting(Alert::code).containsExactly("BOTH_REGIONS_DOWN");
+        // The third success in a row brings us10 back, and the pending outage of eu10 is acted on.
+        out = report("us10", HealthStatus.UP, 1, VANTAGES);
+        assertThat(one(out, FailoverDecision.class).toRegion()).isEqualTo("us10");
     }
 
     @Test

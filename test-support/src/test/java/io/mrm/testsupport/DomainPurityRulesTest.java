@@ -1,0 +1,29 @@
+package io.mrm.testsupport;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import io.mrm.testsupport.fixture.domain.ImpureRule;
+import io.mrm.testsupport.fixture.domain.PureRule;
+import org.junit.jupiter.api.Test;
+
+/** The rule every service's ArchitectureTest applies must actually catch a violation. */
+class DomainPurityRulesTest {
+
+    @Test
+    void aDomainClassUsingAKafkaTypeIsReportedWithHowToFixIt() {
+        assertThatThrownBy(() -> DomainPurityRules.DOMAIN_IS_PURE_JAVA.check(
+                new ClassFileImporter().importClasses(ImpureRule.class)))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("ImpureRule")
+                .hasMessageContaining("org.apache.kafka")
+                .hasMessageContaining("move the dependency into an adapter");
+    }
+
+    @Test
+    void aPlainJavaDomainClassPasses() {
+        assertThatCode(() -> DomainPurityRules.DOMAIN_IS_PURE_JAVA.check(
+                new ClassFileImporter().importClasses(PureRule.class))).doesNotThrowAnyException();
+    }
+}
