@@ -36,34 +36,46 @@ public final class DnsCommandHandler {
         String app = command.applicationId();
         try {
             if (command instanceof DnsRouteCommand route) {
-                String before = router.currentRegion(app);
-                boolean change = !route.targetRegion().equals(before);
-                if (change) {
-                    router.routeTo(app, route.targetRegion());
-                }
-                String after = router.currentRegion(app);
-                if (!route.targetRegion().equals(after)) {
-                    return ack(command, start, AckOutcome.FAILED_RETRIABLE, "NOT_CONVERGED",
-                            "routed to " + route.targetRegion() + " but the authority answers " + after, after, change);
-                }
-                return ack(command, start, AckOutcome.SUCCEEDED, null, change
-                        ? "routed from " + before + " to " + after : "already routed to " + after, after, change);
+                return route(route, app, start);
             }
             DnsVerifyCommand verify = (DnsVerifyCommand) command;
-            String current = router.currentRegion(app);
-            boolean ok = verify.expectedRegion().equals(current);
+            DnsState current = router.current(app);
+            boolean ok = verify.expectedRegion().equals(current.region());
             return ack(command, start, ok ? AckOutcome.SUCCEEDED : AckOutcome.FAILED_RETRIABLE,
-                    ok ? null : "NOT_YET_VISIBLE", "answers with " + current, current, false);
+                    ok ? null : "NOT_YET_VISIBLE", "answers with " + current.region(), current, false);
         } catch (DnsRouterException e) {
             return Acks.of(command, e.retriable() ? AckOutcome.FAILED_RETRIABLE : AckOutcome.FAILED_FATAL, e.code(),
                     e.getMessage(), elapsed(start), Map.of(), clock.instant());
         }
     }
 
+    private CommandAck route(DnsRouteCommand route, String app, Instant start) throws DnsRouterException {
+        String target = route.targetRegion();
+        DnsState before = router.current(app);
+        if (before.epoch() > route.step().epoch()) {
+            // the zone itself says a newer decision switched this name: this actuator is behind
+            return ack(route, start, AckOutcome.REJECTED_STALE, "FENCED_BY_NEWER_EPOCH",
+                    "the authority holds epoch " + before.epoch() + " > " + route.step().epoch(), before, false);
+        }
+        boolean move = !target.equals(before.region());
+        if (move || before.epoch() < route.step().epoch()) {
+            router.routeTo(app, target, route.step().epoch(), before);
+        }
+        DnsState after = router.current(app);
+        if (!target.equals(after.region())) {
+            return ack(route, start, AckOutcome.FAILED_RETRIABLE, "NOT_CONVERGED",
+                    "routed to " + target + " but the authority answers " + after.region(), after, move);
+        }
+        return ack(route, start, AckOutcome.SUCCEEDED, null, move
+                ? "routed from " + before.region() + " to " + after.region() : "already routed to " + after.region(),
+                after, move);
+    }
+
     private CommandAck ack(DnsCommand command, Instant start, AckOutcome outcome, String code, String detail,
-                           String region, boolean changed) {
+                           DnsState state, boolean changed) {
         return Acks.of(command, outcome, code, detail, elapsed(start),
-                Map.of("region", String.valueOf(region), "changed", Boolean.toString(changed)), clock.instant());
+                Map.of("region", String.valueOf(state.region()), "fencingEpoch", Long.toString(state.epoch()),
+                        "changed", Boolean.toString(changed)), clock.instant());
     }
 
     private long elapsed(Instant start) {

@@ -23,14 +23,15 @@ class DnsCommandHandlerTest {
     final InMemoryDnsRouter memory = new InMemoryDnsRouter(Map.of("orders", "eu10"));
     final DnsRouter router = new DnsRouter() {
         @Override
-        public String currentRegion(String applicationId) {
-            return memory.currentRegion(applicationId);
+        public DnsState current(String applicationId) {
+            return memory.current(applicationId);
         }
 
         @Override
-        public void routeTo(String applicationId, String region) {
+        public void routeTo(String applicationId, String region, long epoch, DnsState expected)
+                throws DnsRouterException {
             changes.add(region);
-            memory.routeTo(applicationId, region);
+            memory.routeTo(applicationId, region, epoch, expected);
         }
     };
     final DnsCommandHandler handler = new DnsCommandHandler(router, Clock.fixed(NOW, ZoneOffset.UTC));
@@ -56,7 +57,7 @@ class DnsCommandHandlerTest {
         handler.handle(route("c2", 2, "us10", NOW.plusSeconds(30)));
         CommandAck stale = handler.handle(route("c1", 1, "eu10", NOW.plusSeconds(30)));
         assertThat(stale.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
-        assertThat(memory.currentRegion("orders")).isEqualTo("us10");
+        assertThat(memory.current("orders")).isEqualTo(new DnsState("us10", 2));
         assertThat(changes).containsExactly("us10");
     }
 
@@ -73,7 +74,7 @@ class DnsCommandHandlerTest {
         DnsVerifyCommand verify = new DnsVerifyCommand("v1", "orders", NOW, 1,
                 new StepRef("d-1", 1, 1, 1, NOW.plusSeconds(30)), "us10");
         assertThat(handler.handle(verify).outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
-        memory.routeTo("orders", "us10");
+        memory.set("orders", "us10");
         assertThat(handler.handle(verify).outcome()).isEqualTo(AckOutcome.SUCCEEDED);
     }
 
@@ -81,16 +82,60 @@ class DnsCommandHandlerTest {
     void backendErrorsAreClassified() {
         DnsCommandHandler failing = new DnsCommandHandler(new DnsRouter() {
             @Override
-            public String currentRegion(String applicationId) throws DnsRouterException {
+            public DnsState current(String applicationId) throws DnsRouterException {
                 throw new DnsRouterException(true, "Throttling", "rate exceeded", null);
             }
 
             @Override
-            public void routeTo(String applicationId, String region) {
+            public void routeTo(String applicationId, String region, long epoch, DnsState expected) {
             }
         }, Clock.fixed(NOW, ZoneOffset.UTC));
         CommandAck ack = failing.handle(route("c1", 1, "us10", NOW.plusSeconds(30)));
         assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         assertThat(ack.errorCode()).isEqualTo("Throttling");
+    }
+
+    @Test
+    void aNewerEpochInTheZoneFencesAnActuatorThatHasNotSeenIt() throws Exception {
+        // another actuator instance already switched with epoch 5; this one never saw it
+        memory.routeTo("orders", "us10", 5, memory.current("orders"));
+        CommandAck stale = handler.handle(route("c3", 3, "eu10", NOW.plusSeconds(30)));
+        assertThat(stale.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
+        assertThat(stale.errorCode()).isEqualTo("FENCED_BY_NEWER_EPOCH");
+        assertThat(memory.current("orders")).isEqualTo(new DnsState("us10", 5));
+        assertThat(changes).isEmpty();
+    }
+
+    @Test
+    void sameRegionWithAnOlderTokenOnlyRaisesTheToken() {
+        CommandAck ack = handler.handle(route("c1", 4, "eu10", NOW.plusSeconds(30)));
+        assertThat(ack.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(ack.observed()).containsEntry("changed", "false").containsEntry("fencingEpoch", "4");
+        assertThat(memory.current("orders")).isEqualTo(new DnsState("eu10", 4));
+    }
+
+    @Test
+    void aChangeBetweenReadAndWriteIsRetriableAndThenRefusedAsStale() {
+        DnsCommandHandler racing = new DnsCommandHandler(new DnsRouter() {
+            @Override
+            public DnsState current(String applicationId) {
+                return memory.current(applicationId);
+            }
+
+            @Override
+            public void routeTo(String applicationId, String region, long epoch, DnsState expected)
+                    throws DnsRouterException {
+                // the other actuator (epoch 7) wins in between
+                memory.routeTo(applicationId, "us10", 7, expected);
+                memory.routeTo(applicationId, region, epoch, expected);
+            }
+        }, Clock.fixed(NOW, ZoneOffset.UTC));
+        CommandAck lost = racing.handle(route("c1", 6, "ap10", NOW.plusSeconds(30)));
+        assertThat(lost.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
+        assertThat(lost.errorCode()).isEqualTo(DnsFencedException.CODE);
+        assertThat(memory.current("orders")).isEqualTo(new DnsState("us10", 7));
+        CommandAck retried = handler.handle(route("c1", 6, "ap10", NOW.plusSeconds(30)));
+        assertThat(retried.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
+        assertThat(memory.current("orders")).isEqualTo(new DnsState("us10", 7));
     }
 }
