@@ -29,7 +29,9 @@ import org.awaitility.Awaitility;
 /**
  * Reads MRM topics from their beginning on a background thread and keeps every record decoded,
  * with the time it was read — for assertions in tests and for the sandbox's timeline. Reads
- * committed records only (the decision engine writes transactionally).
+ * committed records only (the decision engine writes transactionally), unless made with
+ * {@link #includingUncommitted}, which also shows records of transactions that are still open or
+ * were aborted — for tests that must see what a crashed transaction wrote.
  */
 public final class TopicRecorder implements AutoCloseable {
 
@@ -46,9 +48,20 @@ public final class TopicRecorder implements AutoCloseable {
     private volatile boolean running = true;
 
     public TopicRecorder(String bootstrapServers, TopicNames names, Collection<Topic<?>> topics) {
+        this(bootstrapServers, names, topics, "read_committed");
+    }
+
+    /** A recorder that reads uncommitted and aborted records too. */
+    public static TopicRecorder includingUncommitted(String bootstrapServers, TopicNames names,
+                                                     Collection<Topic<?>> topics) {
+        return new TopicRecorder(bootstrapServers, names, topics, "read_uncommitted");
+    }
+
+    private TopicRecorder(String bootstrapServers, TopicNames names, Collection<Topic<?>> topics,
+                          String isolationLevel) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         // Lenient on age: a recorder shows history, including old records.

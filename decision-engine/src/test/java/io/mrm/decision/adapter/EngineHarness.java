@@ -39,16 +39,34 @@ final class EngineHarness implements AutoCloseable {
     /** A new engine instance with its own state directory (so it must restore from the changelog). */
     ConfigurableApplicationContext startEngine(String instance) throws Exception {
         Path stateDir = Files.createTempDirectory("engine-" + instance);
+        return MrmApplication.builder(DecisionEngineApplication.class, DecisionEngineApplication.SERVICE)
+                .run(engineArgs(instance, stateDir, "20ms").toArray(String[]::new));
+    }
+
+    /**
+     * An engine instance in a JVM of its own, so that a test can kill it outright (SIGKILL: no
+     * shutdown hook, no transaction abort, no leave-group). Its output goes to {@code log}.
+     */
+    Process startEngineProcess(String instance, Path stateDir, String commitInterval, Path log) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), DecisionEngineApplication.class.getName()));
+        command.addAll(engineArgs(instance, stateDir, commitInterval));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    private List<String> engineArgs(String instance, Path stateDir, String commitInterval) {
         List<String> args = new ArrayList<>(List.of(
                 "--spring.config.name=" + DecisionEngineApplication.SERVICE,
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--mrm.kafka.topic-prefix=" + names.prefix(), "--mrm.kafka.partitions=2", "--server.port=0",
                 "--spring.main.banner-mode=off", "--mrm.service.instance=" + instance,
-                "--mrm.decision.commit-interval=20ms", "--mrm.decision.tick-interval=100ms",
+                "--mrm.decision.commit-interval=" + commitInterval, "--mrm.decision.tick-interval=100ms",
                 "--mrm.decision.state-dir=" + stateDir));
         policy.forEach(p -> args.add("--mrm.decision.applications[0]." + p));
-        return MrmApplication.builder(DecisionEngineApplication.class, DecisionEngineApplication.SERVICE)
-                .run(args.toArray(String[]::new));
+        return args;
     }
 
     void publish(MrmEvent event) {
