@@ -11,10 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The engine's Kafka Streams topology: observations, operator requests and acks (co-partitioned by
@@ -40,8 +38,7 @@ public final class DecisionEngineTopology {
         topology.addProcessor(PROCESSOR, () -> new DecisionProcessor(core, decoder, codec, clock, consumer,
                 tickInterval), SOURCE);
         // Persistent (RocksDB) and backed by a changelog topic: a restarted or moved task resumes from it.
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                ApplicationStateSerde.create()), PROCESSOR);
+        topology.addStateStore(ApplicationStateStore.builder(STORE), PROCESSOR);
         for (Topic<?> output : OUTPUTS) {
             topology.addSink(sinkFor(names.of(output)), names.of(output), new StringSerializer(),
                     new ByteArraySerializer(), PROCESSOR);

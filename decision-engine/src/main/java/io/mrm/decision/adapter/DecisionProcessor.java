@@ -16,19 +16,15 @@ import io.mrm.events.journal.EngineStep;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import java.time.Instant;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,14 +44,7 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     private final String consumer;
     private final Duration tickInterval;
     private ProcessorContext<String, byte[]> context;
-    private KeyValueStore<String, ApplicationState> store;
-    /**
-     * Deserialized states in front of the store: reading the store deserializes on every get,
-     * which was the largest single cost per input. Every write goes to both. Kafka Streams
-     * re-initializes (or closes) the processor whenever it rolls the store back (a dirty close after
-     * an aborted transaction, a task moving away), and both clear this map.
-     */
-    private final Map<String, ApplicationState> states = new HashMap<>();
+    private ApplicationStateStore store;
 
     DecisionProcessor(DecisionCore core, InboundDecoder decoder, EventCodec codec, Clock clock, String consumer,
                       Duration tickInterval) {
@@ -71,33 +60,27 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.store = context.getStateStore(DecisionEngineTopology.STORE);
-        states.clear();
         // Wall-clock ticks: deadlines, retries and staleness advance even when no record arrives.
         context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, timestamp -> tickAll());
     }
 
     private void tickAll() {
         Instant now = clock.instant();
-        List<KeyValue<String, ApplicationState>> changed = new ArrayList<>();
         List<MrmEvent> outputs = new ArrayList<>();
-        try (KeyValueIterator<String, ApplicationState> all = store.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, ApplicationState> entry = all.next();
-                try {
-                    StepResult result = core.tick(entry.value, now);
-                    if (!result.state().equals(entry.value)) {
-                        // Only ticks that changed something are journaled: the others replay as no-ops.
-                        changed.add(KeyValue.pair(entry.key, result.state()));
-                        outputs.add(new EngineStep("t:" + entry.key + ":" + now.toEpochMilli(),
-                                entry.key, now, EngineStep.SCHEMA_VERSION, null, result.outputs().size()));
-                    }
-                    outputs.addAll(result.outputs());
-                } catch (UnknownApplicationException e) {
-                    log.debug("no policy for stored application {}; not ticking it", entry.key);
+        for (KeyValue<String, ApplicationState> entry : store.all()) {
+            try {
+                StepResult result = core.tick(entry.value, now);
+                if (!result.state().equals(entry.value)) {
+                    // Only ticks that changed something are journaled: the others replay as no-ops.
+                    store.put(entry.key, result.state());
+                    outputs.add(new EngineStep("t:" + entry.key + ":" + now.toEpochMilli(),
+                            entry.key, now, EngineStep.SCHEMA_VERSION, null, result.outputs().size()));
                 }
+                outputs.addAll(result.outputs());
+            } catch (UnknownApplicationException e) {
+                log.debug("no policy for stored application {}; not ticking it", entry.key);
             }
         }
-        changed.forEach(kv -> save(kv.key, kv.value));
         outputs.forEach(this::forward);
     }
 
@@ -115,7 +98,7 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
         Instant now = clock.instant();
         StepResult result;
         try {
-            result = core.step(load(input.applicationId()), input, now);
+            result = core.step(store.get(input.applicationId()), input, now);
         } catch (UnknownApplicationException e) {
             forward(DeadLetters.of(raw, consumer, DeadLetterReason.INVALID, e.getMessage(), now));
             return;
@@ -126,7 +109,7 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
                     now));
             return;
         }
-        save(input.applicationId(), result.state());
+        store.put(input.applicationId(), result.state());
         forward(new EngineStep("j:" + raw.topic() + ":" + raw.partition() + ":" + raw.offset(),
                 input.applicationId(), now, EngineStep.SCHEMA_VERSION, new EngineStep.InputRef(input.id(),
                 EventTypes.forClass(input.getClass()).ceType(), raw.topic(), raw.partition(), raw.offset()),
@@ -136,27 +119,6 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
 
     // Journal ids are the input's coordinates (or the tick's application and time): deterministic,
     // so a step re-run after an aborted transaction writes the same id.
-
-    private ApplicationState load(String applicationId) {
-        ApplicationState state = states.get(applicationId);
-        if (state == null) {
-            state = store.get(applicationId);
-            if (state != null) {
-                states.put(applicationId, state);
-            }
-        }
-        return state;
-    }
-
-    private void save(String applicationId, ApplicationState state) {
-        store.put(applicationId, state);
-        states.put(applicationId, state);
-    }
-
-    @Override
-    public void close() {
-        states.clear();
-    }
 
     private void forward(MrmEvent event) {
         ProducerRecord<String, byte[]> out = codec.toRecord(event);
