@@ -1,14 +1,10 @@
 package io.mrm.events.codec;
 
-import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
-import io.cloudevents.kafka.KafkaMessageFactory;
 import io.mrm.events.EventType;
 import io.mrm.events.EventTypes;
 import io.mrm.events.MrmEvent;
 import io.mrm.events.TopicNames;
 import java.net.URI;
-import java.time.ZoneOffset;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -20,7 +16,7 @@ public final class EventCodec {
     public static final String CONTENT_TYPE = "application/json";
 
     private final TopicNames topicNames;
-    private final URI source;
+    private final CloudEventsBinary.Writer envelope;
 
     /**
      * @param topicNames the deployment's topic names
@@ -28,7 +24,7 @@ public final class EventCodec {
      */
     public EventCodec(TopicNames topicNames, URI source) {
         this.topicNames = topicNames;
-        this.source = source;
+        this.envelope = new CloudEventsBinary.Writer(source, CONTENT_TYPE);
     }
 
     public TopicNames topicNames() {
@@ -43,19 +39,8 @@ public final class EventCodec {
             throw new IllegalArgumentException(type.ceType() + " " + event.id() + " is " + body.length
                     + " bytes, over the " + cap + "-byte cap of " + type.topic().logicalName());
         }
-        return KafkaMessageFactory.createWriter(topicNames.of(type.topic()), event.applicationId())
-                .writeBinary(toCloudEvent(type, event, body));
-    }
-
-    private CloudEvent toCloudEvent(EventType<?> type, MrmEvent event, byte[] body) {
-        return CloudEventBuilder.v1()
-                .withId(event.id())
-                .withType(type.ceType())
-                .withSource(source)
-                .withSubject(event.applicationId())
-                .withTime(event.time().atOffset(ZoneOffset.UTC))
-                .withDataContentType(CONTENT_TYPE)
-                .withData(body)
-                .build();
+        // binary mode, keyed by application (the partitioning every MRM topic shares)
+        return new ProducerRecord<>(topicNames.of(type.topic()), null, null, event.applicationId(), body,
+                envelope.headers(event.id(), type.ceType(), event.applicationId(), FastInstants.format(event.time())));
     }
 }

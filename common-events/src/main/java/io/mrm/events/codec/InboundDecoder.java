@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import io.cloudevents.CloudEvent;
-import io.cloudevents.kafka.KafkaMessageFactory;
-import io.cloudevents.rw.CloudEventRWException;
 import io.mrm.events.EventType;
 import io.mrm.events.EventTypes;
 import io.mrm.events.MrmEvent;
 import io.mrm.events.Topic;
 import io.mrm.events.TopicNames;
+import io.mrm.events.codec.CloudEventsBinary.Envelope;
 import io.mrm.events.codec.DeadLetters.RawRecord;
 import io.mrm.events.deadletter.DeadLetterReason;
 import java.io.IOException;
@@ -66,37 +64,36 @@ public final class InboundDecoder {
             throw new Rejection(DeadLetterReason.TOO_LARGE, "record value is " + raw.value().length
                     + " bytes, over the " + topic.maxRecordBytes() + "-byte cap of " + raw.topic());
         }
-        CloudEvent envelope = envelope(raw);
-        EventType<?> type = EventTypes.forCeType(envelope.getType());
+        Envelope envelope = envelope(raw);
+        EventType<?> type = EventTypes.forCeType(envelope.type());
         if (type == null) {
-            throw new Rejection(DeadLetterReason.UNKNOWN_TYPE, "unknown ce_type '" + envelope.getType() + "'");
+            throw new Rejection(DeadLetterReason.UNKNOWN_TYPE, "unknown ce_type '" + envelope.type() + "'");
         }
         if (type.topic() != topic) {
-            throw new Rejection(DeadLetterReason.UNKNOWN_TYPE, "ce_type '" + envelope.getType()
+            throw new Rejection(DeadLetterReason.UNKNOWN_TYPE, "ce_type '" + envelope.type()
                     + "' does not belong on topic " + raw.topic());
         }
-        String contentType = envelope.getDataContentType();
+        String contentType = envelope.dataContentType();
         if (contentType != null && !contentType.startsWith(EventCodec.CONTENT_TYPE)) {
             throw new Rejection(DeadLetterReason.UNREADABLE, "content type '" + contentType + "' is not JSON");
         }
-        MrmEvent event = body(envelope, type);
+        MrmEvent event = body(raw.value(), type);
         checkEnvelope(raw, envelope, event);
         checkTime(topic, event);
         return event;
     }
 
-    private static CloudEvent envelope(RawRecord raw) throws Rejection {
+    private static Envelope envelope(RawRecord raw) throws Rejection {
         try {
-            return KafkaMessageFactory.createReader(raw.headers(), raw.value()).toEvent();
-        } catch (CloudEventRWException | IllegalStateException | IllegalArgumentException e) {
+            return CloudEventsBinary.read(raw.headers());
+        } catch (IllegalArgumentException e) {
             throw new Rejection(DeadLetterReason.UNREADABLE,
                     "not a binary-mode CloudEvent (ce_specversion, ce_id, ce_type, ce_source headers): " + e.getMessage());
         }
     }
 
-    private static MrmEvent body(CloudEvent envelope, EventType<?> type) throws Rejection {
-        byte[] data = envelope.getData() == null ? null : envelope.getData().toBytes();
-        if (data == null || new String(data, StandardCharsets.UTF_8).isBlank()) {
+    private static MrmEvent body(byte[] data, EventType<?> type) throws Rejection {
+        if (data == null || blank(data)) {
             throw new Rejection(DeadLetterReason.UNREADABLE, "CloudEvent has no data");
         }
         MrmEvent event;
@@ -137,13 +134,22 @@ public final class InboundDecoder {
         return event;
     }
 
-    private static void checkEnvelope(RawRecord raw, CloudEvent envelope, MrmEvent event) throws Rejection {
-        if (!envelope.getId().equals(event.id())) {
-            throw new Rejection(DeadLetterReason.INVALID, "ce_id '" + envelope.getId() + "' differs from body id '"
+    private static boolean blank(byte[] data) {
+        for (byte b : data) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void checkEnvelope(RawRecord raw, Envelope envelope, MrmEvent event) throws Rejection {
+        if (!envelope.id().equals(event.id())) {
+            throw new Rejection(DeadLetterReason.INVALID, "ce_id '" + envelope.id() + "' differs from body id '"
                     + event.id() + "'");
         }
-        if (envelope.getSubject() != null && !envelope.getSubject().equals(event.applicationId())) {
-            throw new Rejection(DeadLetterReason.INVALID, "ce_subject '" + envelope.getSubject()
+        if (envelope.subject() != null && !envelope.subject().equals(event.applicationId())) {
+            throw new Rejection(DeadLetterReason.INVALID, "ce_subject '" + envelope.subject()
                     + "' differs from body applicationId '" + event.applicationId() + "'");
         }
         String key = raw.key() == null ? null : new String(raw.key(), StandardCharsets.UTF_8);
