@@ -38,7 +38,7 @@ public final class Require {
     }
 
     public static String id(String field, String value) {
-        return matches(field, value, EVENT_ID, "1-128 characters of [A-Za-z0-9._:-]");
+        return checked(field, value, isEventId(value), "1-128 characters of [A-Za-z0-9._:-]");
     }
 
     public static String optionalId(String field, String value) {
@@ -46,7 +46,7 @@ public final class Require {
     }
 
     public static String name(String field, String value) {
-        return matches(field, value, NAME, "lower-case letters, digits and '-', at most 63 characters");
+        return checked(field, value, isName(value), "lower-case letters, digits and '-', at most 63 characters");
     }
 
     public static String optionalName(String field, String value) {
@@ -122,10 +122,56 @@ public final class Require {
 
     private static String matches(String field, String value, Pattern pattern, String rule) {
         present(field, value);
-        if (!pattern.matcher(value).matches()) {
+        return checked(field, value, pattern.matcher(value).matches(), rule);
+    }
+
+    private static String checked(String field, String value, boolean valid, String rule) {
+        present(field, value);
+        if (!valid) {
             throw new IllegalArgumentException(field + " '" + abbreviate(value) + "' is not valid: " + rule);
         }
         return value;
+    }
+
+    // Every event's id and names are checked on every decode; these loops say exactly what the
+    // patterns EVENT_ID and NAME say (RequireTest compares them on random strings) at a fraction
+    // of a regex match's cost.
+
+    /** {@link #EVENT_ID}, without the regex engine. */
+    static boolean isEventId(String value) {
+        if (value == null || value.isEmpty() || value.length() > 128 || !alnum(value.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!alnum(c) && c != '.' && c != '_' && c != ':' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #NAME}, without the regex engine. */
+    static boolean isName(String value) {
+        int n = value == null ? 0 : value.length();
+        if (n == 0 || n > 63 || !lowerAlnum(value.charAt(0)) || !lowerAlnum(value.charAt(n - 1))) {
+            return false;
+        }
+        for (int i = 1; i < n - 1; i++) {
+            char c = value.charAt(i);
+            if (!lowerAlnum(c) && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean alnum(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
+
+    private static boolean lowerAlnum(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
     }
 
     static String abbreviate(String value) {

@@ -152,4 +152,29 @@ class RequireTest {
                 .isThrownBy(() -> Require.different("toRegion", "eu10", "fromRegion", "eu10"))
                 .withMessage("toRegion must differ from fromRegion, both are 'eu10'");
     }
+
+    @Test
+    void theHandWrittenChecksAgreeWithThePatternsTheyReplace() {
+        // Seeded, so a disagreement reproduces; the alphabet holds every class boundary of both patterns.
+        java.util.Random random = new java.util.Random(20261125);
+        String alphabet = "az09AZ-._:@+ /\u00e9";
+        int[] lengths = {0, 1, 2, 3, 62, 63, 64, 127, 128, 129};
+        int longValidNames = 0;
+        for (int i = 0; i < 200_000; i++) {
+            int validPercent = i % 2 == 0 ? 99 : 80;
+            int length = i % 4 == 0 ? lengths[random.nextInt(lengths.length)] : random.nextInt(12);
+            StringBuilder text = new StringBuilder(length);
+            for (int j = 0; j < length; j++) {
+                // mostly valid characters, so that long valid strings occur too
+                text.append(random.nextInt(100) < validPercent ? "abz09-".charAt(random.nextInt(6))
+                        : alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String value = text.toString();
+            assertThat(Require.isName(value)).as("name '%s'", value).isEqualTo(Require.NAME.matcher(value).matches());
+            assertThat(Require.isEventId(value)).as("id '%s'", value)
+                    .isEqualTo(Require.EVENT_ID.matcher(value).matches());
+            longValidNames += value.length() >= 62 && Require.isName(value) ? 1 : 0;
+        }
+        assertThat(longValidNames).as("long valid names generated").isGreaterThan(100);
+    }
 }
