@@ -111,6 +111,8 @@ public final class EngineEndToEndBench {
             long journaledAtStart = -1;
             long sentAtStart = 0;
             long measureStart = 0;
+            long engineCpuAtStart = 0;
+            long processCpuAtStart = 0;
             int round = 0;
             int rate = options.integer("rate");
             long roundNanos = rate <= 0 ? 0 : (long) (apps * 6L * 1e9 / rate);
@@ -120,6 +122,8 @@ public final class EngineEndToEndBench {
                     journaledAtStart = journaled.get();
                     sentAtStart = sent.get();
                     measureStart = System.nanoTime();
+                    engineCpuAtStart = engineThreadsCpuNanos();
+                    processCpuAtStart = processCpuNanos();
                     recording.set(true);
                 }
                 // Either paced at a fixed rate, or as fast as the engine absorbs (at most ~2 rounds of backlog).
@@ -163,6 +167,11 @@ public final class EngineEndToEndBench {
                             + "offered rate %s)%n",
                     sent.get() - sentAtStart, processed, seconds, processed / seconds, apps,
                     rate > 0 ? rate + "/s" : "as fast as absorbed");
+            // CPU per observation is steadier than throughput when other work shares the cores.
+            System.out.printf("engine-e2e: CPU per observation: %.1f us in the engine's stream threads, %.1f us in "
+                            + "the whole process (broker, load generator and readers included)%n",
+                    (engineThreadsCpuNanos() - engineCpuAtStart) / 1e3 / processed,
+                    (processCpuNanos() - processCpuAtStart) / 1e3 / processed);
             System.out.printf("engine-e2e: crossing observation -> first DNS command: n=%d p50=%.1f ms p99=%.1f ms "
                             + "max=%.1f ms%n", latency.getTotalCount(), latency.getValueAtPercentile(50) / 1e6,
                     latency.getValueAtPercentile(99) / 1e6, latency.getMaxValue() / 1e6);
@@ -171,6 +180,22 @@ public final class EngineEndToEndBench {
             journalReader.join(5000);
             commandReader.join(5000);
         }
+    }
+
+    private static long engineThreadsCpuNanos() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null && info.getThreadName().contains("StreamThread")) {
+                total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+            }
+        }
+        return total;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Producing before the new topics have leaders makes idempotent producers retry into sequence errors. */
