@@ -31,12 +31,13 @@ public final class DecisionEngineTopology {
     }
 
     public static Topology build(TopicNames names, DecisionCore core, InboundDecoder decoder, EventCodec codec,
-                                 Clock clock, String consumer, Duration tickInterval) {
+                                 Clock clock, String consumer, Duration tickInterval,
+                                 boolean commitOnOutput) {
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 INPUTS.stream().map(names::of).toArray(String[]::new));
         topology.addProcessor(PROCESSOR, () -> new DecisionProcessor(core, decoder, codec, clock, consumer,
-                tickInterval), SOURCE);
+                tickInterval, commitOnOutput), SOURCE);
         // Persistent (RocksDB) and backed by a changelog topic: a restarted or moved task resumes from it.
         topology.addStateStore(ApplicationStateStore.builder(STORE), PROCESSOR);
         for (Topic<?> output : OUTPUTS) {

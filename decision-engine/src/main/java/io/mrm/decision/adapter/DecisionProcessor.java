@@ -43,12 +43,14 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     private final Clock clock;
     private final String consumer;
     private final Duration tickInterval;
+    private final boolean commitOnOutput;
     private ProcessorContext<String, byte[]> context;
     private ApplicationStateStore store;
 
     DecisionProcessor(DecisionCore core, InboundDecoder decoder, EventCodec codec, Clock clock, String consumer,
-                      Duration tickInterval) {
+                      Duration tickInterval, boolean commitOnOutput) {
         this.core = core;
+        this.commitOnOutput = commitOnOutput;
         this.tickInterval = tickInterval;
         this.decoder = decoder;
         this.codec = codec;
@@ -82,6 +84,7 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
             }
         }
         outputs.forEach(this::forward);
+        commitSoonIfAnythingHappened(outputs);
     }
 
     @Override
@@ -115,6 +118,20 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
                 EventTypes.forClass(input.getClass()).ceType(), raw.topic(), raw.partition(), raw.offset()),
                 result.outputs().size()));
         result.outputs().forEach(this::forward);
+        commitSoonIfAnythingHappened(result.outputs());
+    }
+
+    /**
+     * Outputs (a decision, a command, an alert, a topology change) are what operators and actuators
+     * wait for, and under exactly-once nobody sees them before the transaction commits. Most inputs
+     * change only counters; for those the commit interval batches many inputs per transaction, and
+     * for the few that produce something the commit is requested at once, so the interval can stay
+     * long (throughput) without delaying a failover (latency).
+     */
+    private void commitSoonIfAnythingHappened(List<MrmEvent> outputs) {
+        if (commitOnOutput && !outputs.isEmpty()) {
+            context.commit();
+        }
     }
 
     // Journal ids are the input's coordinates (or the tick's application and time): deterministic,

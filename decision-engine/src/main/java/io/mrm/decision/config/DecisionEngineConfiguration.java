@@ -52,6 +52,6 @@ class DecisionEngineConfiguration {
         config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
         config.put(StreamsConfig.topicPrefix("min.insync.replicas"), mrmKafka.minInsyncReplicas());
         return new DecisionEngineStreams(DecisionEngineTopology.build(names, core, decoder, codec, clock,
-                service.name(), props.tickInterval()), config);
+                service.name(), props.tickInterval(), props.commitOnOutput()), config);
     }
 }

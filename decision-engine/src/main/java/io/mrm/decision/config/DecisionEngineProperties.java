@@ -22,8 +22,11 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The decision engine's settings (prefix {@code mrm.decision}).
  *
- * @param commitInterval Kafka Streams commit interval under exactly-once: the latency of every
- *                       decision includes about half of it (see README, "Latency")
+ * @param commitInterval Kafka Streams commit interval under exactly-once: inputs that change only
+ *                       counters are committed in batches this long
+ * @param commitOnOutput commit as soon as an input or tick produced an output (a decision, a command,
+ *                       an alert), instead of waiting for the interval: nobody sees an output before
+ *                       its transaction commits (see README, "Latency"). Off only to study crashes.
  * @param tickInterval   how often time is applied to every application (staleness, deadlines, retries)
  * @param stateDir       Kafka Streams state directory; empty means a folder under java.io.tmpdir
  * @param applications   one policy per application
@@ -32,6 +35,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("mrm.decision")
 public record DecisionEngineProperties(
         @NotNull @DefaultValue("100ms") Duration commitInterval,
+        @DefaultValue("true") boolean commitOnOutput,
         @NotNull @DefaultValue("1s") Duration tickInterval,
         String stateDir,
         @NotEmpty @Valid List<Application> applications) {

@@ -47,12 +47,14 @@ final class EngineHarness implements AutoCloseable {
      * An engine instance in a JVM of its own, so that a test can kill it outright (SIGKILL: no
      * shutdown hook, no transaction abort, no leave-group). Its output goes to {@code log}.
      */
-    Process startEngineProcess(String instance, Path stateDir, String commitInterval, Path log) throws Exception {
+    Process startEngineProcess(String instance, Path stateDir, String commitInterval, boolean commitOnOutput,
+                               Path log) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), DecisionEngineApplication.class.getName()));
         command.addAll(engineArgs(instance, stateDir, commitInterval));
+        command.add("--mrm.decision.commit-on-output=" + commitOnOutput);
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }

@@ -53,7 +53,10 @@ class EngineKilledMidTransactionIT {
             "quorum=2", "failure-threshold=2", "plan=EVENTS_SET_ACTIVE,DATA_PROMOTE,DNS_ROUTE,DNS_VERIFY",
             "step-timeout=120s");
 
-    /** Long enough that a kill right after an output is written lands inside the open transaction. */
+    /**
+     * Long enough that a kill right after an output is written lands inside the open transaction
+     * (with commit-on-output off: by default the engine commits as soon as it has an output).
+     */
     static final String COMMIT_INTERVAL = "3s";
 
     @Test
@@ -61,7 +64,7 @@ class EngineKilledMidTransactionIT {
         Path logs = Files.createDirectories(Path.of("target", "engine-kill-logs"));
         try (EngineHarness harness = new EngineHarness("kill.", POLICY)) {
             Path stateDir = Files.createTempDirectory("engine-killed");
-            Process engine = harness.startEngineProcess("engine-0", stateDir, COMMIT_INTERVAL,
+            Process engine = harness.startEngineProcess("engine-0", stateDir, COMMIT_INTERVAL, false,
                     logs.resolve("engine-0.log"));
             List<Recorded> killedAfter = new ArrayList<>();
             try {
@@ -90,7 +93,7 @@ class EngineKilledMidTransactionIT {
                     if (step % 2 == 1) {
                         stateDir = Files.createTempDirectory("engine-killed");
                     }
-                    engine = harness.startEngineProcess("engine-0", stateDir, COMMIT_INTERVAL,
+                    engine = harness.startEngineProcess("engine-0", stateDir, COMMIT_INTERVAL, false,
                             logs.resolve("engine-" + (step + 1) + ".log"));
                 }
                 TopologyState done = committed.await(TopologyState.class,
