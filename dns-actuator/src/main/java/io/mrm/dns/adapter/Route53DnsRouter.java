@@ -94,18 +94,25 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
     static final String TOKEN_PREFIX = "epoch=";
     private static final Pattern TOKEN_VALUE = Pattern.compile("\"" + TOKEN_PREFIX + "(\\d{1,18})\"");
     private static final long ACTIVE_WEIGHT = 100;
-    private static final String LIST_PAGE_SIZE = "100";
+    private static final int LIST_PAGE_SIZE = 100;
 
     private final Route53Client client;
     private final Map<String, Zone> zones;
     private final Settings settings;
+    private final String listPageSize;
     /** Changes whose INSYNC wait timed out, by application. */
     private final Map<String, String> pendingChanges = new ConcurrentHashMap<>();
 
     public Route53DnsRouter(Route53Client client, Map<String, Zone> zones, Settings settings) {
+        this(client, zones, settings, LIST_PAGE_SIZE);
+    }
+
+    /** With a page size of its own, so that tests can make the listing page. */
+    Route53DnsRouter(Route53Client client, Map<String, Zone> zones, Settings settings, int listPageSize) {
         this.client = client;
         this.zones = Map.copyOf(zones);
         this.settings = settings;
+        this.listPageSize = Integer.toString(listPageSize);
     }
 
     @Override
@@ -210,7 +217,7 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
             String startIdentifier = nextIdentifier;
             ListResourceRecordSetsResponse page = client.listResourceRecordSets(r -> r.hostedZoneId(zone.hostedZoneId())
                     .startRecordName(startName).startRecordType(startType).startRecordIdentifier(startIdentifier)
-                    .maxItems(LIST_PAGE_SIZE));
+                    .maxItems(listPageSize));
             boolean passed = false;
             for (ResourceRecordSet record : page.resourceRecordSets()) {
                 if (canonical(record.name()).equals(name) && record.type() == type) {
@@ -281,17 +288,30 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
     }
 
     private void awaitInSync(String applicationId, String changeId) throws DnsRouterException {
+        awaitInSync(applicationId, changeId, "INSYNC_TIMEOUT", "it is committed and still propagating");
+    }
+
+    /** A change whose wait timed out before: wait for it again (bounded) before reading anything. */
+    private void awaitEarlierChange(String applicationId) throws DnsRouterException {
+        String changeId = pendingChanges.get(applicationId);
+        if (changeId != null) {
+            awaitInSync(applicationId, changeId, "CHANGE_PENDING", "it was made by an earlier attempt");
+        }
+    }
+
+    private void awaitInSync(String applicationId, String changeId, String timeoutCode, String why)
+            throws DnsRouterException {
         long deadline = System.nanoTime() + settings.inSyncTimeout().toNanos();
         try {
             while (true) {
                 if (inSync(changeId)) {
-                    pendingChanges.remove(applicationId);
+                    pendingChanges.remove(applicationId, changeId);
                     return;
                 }
                 if (System.nanoTime() - deadline >= 0) {
                     pendingChanges.put(applicationId, changeId);
-                    throw new DnsRouterException(true, "INSYNC_TIMEOUT", "change " + changeId + " is not INSYNC after "
-                            + settings.inSyncTimeout() + "; it is committed and still propagating", null);
+                    throw new DnsRouterException(true, timeoutCode, "change " + changeId + " is not INSYNC after "
+                            + settings.inSyncTimeout() + "; " + why, null);
                 }
                 Thread.sleep(settings.inSyncPollInterval().toMillis());
             }
@@ -303,18 +323,6 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
             pendingChanges.put(applicationId, changeId);
             throw Route53Errors.classify(e);
         }
-    }
-
-    private void awaitEarlierChange(String applicationId) throws DnsRouterException {
-        String changeId = pendingChanges.get(applicationId);
-        if (changeId == null) {
-            return;
-        }
-        if (!inSync(changeId)) {
-            throw new DnsRouterException(true, "CHANGE_PENDING", "change " + changeId
-                    + " made earlier for this application is not INSYNC yet", null);
-        }
-        pendingChanges.remove(applicationId, changeId);
     }
 
     private boolean inSync(String changeId) {
