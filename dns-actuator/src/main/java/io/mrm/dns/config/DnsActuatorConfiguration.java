@@ -13,13 +13,15 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(DnsActuatorProperties.class)
+@EnableConfigurationProperties({DnsActuatorProperties.class, Route53Properties.class, TrafficManagerProperties.class})
 class DnsActuatorConfiguration {
 
     @Bean
-    DnsRouter dnsRouter(DnsActuatorProperties props) {
+    DnsRouter dnsRouter(DnsActuatorProperties props, Route53Properties route53, TrafficManagerProperties trafficManager) {
         return switch (props.router()) {
             case IN_MEMORY -> new InMemoryDnsRouter(props.initialRoutes());
+            case ROUTE53 -> CloudDnsRouters.route53(route53);
+            case TRAFFIC_MANAGER -> CloudDnsRouters.trafficManager(trafficManager);
         };
     }
 

@@ -18,9 +18,11 @@ public record DnsActuatorProperties(
         @NotNull @DefaultValue("IN_MEMORY") Router router,
         Map<String, String> initialRoutes) {
 
-    /** Route 53, Traffic Manager and RFC 2136 backends arrive with the DNS-actuator issue. */
+    /** The DNS backends; each cloud backend has its own settings ({@code mrm.dns.route53}, {@code mrm.dns.traffic-manager}). */
     public enum Router {
-        IN_MEMORY
+        IN_MEMORY,
+        ROUTE53,
+        TRAFFIC_MANAGER
     }
 
     public DnsActuatorProperties {

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Executes DNS step commands: converge (read, change only if different, read back) and answer
@@ -73,9 +74,11 @@ public final class DnsCommandHandler {
 
     private CommandAck ack(DnsCommand command, Instant start, AckOutcome outcome, String code, String detail,
                            DnsState state, boolean changed) {
-        return Acks.of(command, outcome, code, detail, elapsed(start),
-                Map.of("region", String.valueOf(state.region()), "fencingEpoch", Long.toString(state.epoch()),
-                        "changed", Boolean.toString(changed)), clock.instant());
+        Map<String, String> observed = new TreeMap<>(state.details());
+        observed.put("region", String.valueOf(state.region()));
+        observed.put("fencingEpoch", Long.toString(state.epoch()));
+        observed.put("changed", Boolean.toString(changed));
+        return Acks.of(command, outcome, code, detail, elapsed(start), observed, clock.instant());
     }
 
     private long elapsed(Instant start) {

@@ -17,7 +17,8 @@ public interface DnsRouter {
 
     /**
      * Points the application's name at {@code region} and stores {@code epoch} as its fencing
-     * token, atomically and only if the authority still holds {@code expected}.
+     * token, atomically and only if the authority still holds {@code expected} (its region and epoch:
+     * {@link DnsState#sameRouting}).
      *
      * @throws DnsFencedException  if the authority no longer holds {@code expected}
      * @throws DnsRouterException  for any other failure, classified retriable or fatal

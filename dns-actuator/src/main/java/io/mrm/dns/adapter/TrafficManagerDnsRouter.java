@@ -1,0 +1,202 @@
+package io.mrm.dns.adapter;
+
+import com.azure.resourcemanager.trafficmanager.fluent.ProfilesClient;
+import com.azure.resourcemanager.trafficmanager.fluent.models.EndpointInner;
+import com.azure.resourcemanager.trafficmanager.fluent.models.ProfileInner;
+import com.azure.resourcemanager.trafficmanager.models.DnsConfig;
+import com.azure.resourcemanager.trafficmanager.models.EndpointStatus;
+import io.mrm.dns.domain.DnsFencedException;
+import io.mrm.dns.domain.DnsRouter;
+import io.mrm.dns.domain.DnsRouterException;
+import io.mrm.dns.domain.DnsState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Points an application's name at one region through an Azure Traffic Manager profile, in one of
+ * two ways: {@link Mode#PRIORITY} gives the target region's endpoint priority 1 and renumbers the
+ * others after it; {@link Mode#ENABLE_DISABLE} enables the target's endpoint and disables the
+ * others. Either way the whole profile is written in one PUT, together with the profile tag
+ * {@value #EPOCH_TAG} that holds the fencing epoch, so the routing and its token never disagree.
+ *
+ * <p><b>What fencing this gives, and what it does not.</b> Traffic Manager profiles carry no ETag
+ * and the API (2022-04-01) takes no {@code If-Match}: there is no compare-and-set on the server.
+ * The router therefore reads the profile right before the PUT and refuses ({@link DnsFencedException})
+ * when its region or epoch tag is no longer what the caller read, and reads it back right after and
+ * refuses when another writer has overwritten it. A stale writer is stopped whenever a newer epoch
+ * was written before its pre-write read; it is <em>not</em> stopped when both read before either
+ * writes and its PUT lands last (a window of one read and one write, typically well under a
+ * second). That overwrite is never silent: the newer writer's read-back or the plan's
+ * {@code DNS_VERIFY} step sees a region or epoch other than its own.
+ *
+ * <p>{@link #current} also reports each configured endpoint's monitor status
+ * ({@code monitorStatus.<region>}) and the profile's ({@code profileMonitorStatus}).
+ */
+public final class TrafficManagerDnsRouter implements DnsRouter {
+
+    public enum Mode {
+        PRIORITY, ENABLE_DISABLE
+    }
+
+    /**
+     * One application's Traffic Manager profile.
+     *
+     * @param endpoints region id → name of its endpoint in the profile
+     * @param ttl       the profile's DNS TTL to set with each switch; null leaves it as it is
+     */
+    public record Profile(String resourceGroup, String profileName, Mode mode, Map<String, String> endpoints,
+                          Duration ttl) {
+
+        public Profile {
+            endpoints = Map.copyOf(endpoints);
+        }
+    }
+
+    public static final String EPOCH_TAG = "mrm-epoch";
+    private static final Pattern EPOCH_VALUE = Pattern.compile("\\d{1,18}");
+
+    private final ProfilesClient profiles;
+    private final Map<String, Profile> applications;
+
+    public TrafficManagerDnsRouter(ProfilesClient profiles, Map<String, Profile> applications) {
+        this.profiles = profiles;
+        this.applications = Map.copyOf(applications);
+    }
+
+    @Override
+    public DnsState current(String applicationId) throws DnsRouterException {
+        Profile profile = profile(applicationId);
+        return state(profile, read(profile));
+    }
+
+    @Override
+    public void routeTo(String applicationId, String region, long epoch, DnsState expected)
+            throws DnsRouterException {
+        Profile profile = profile(applicationId);
+        String endpointName = profile.endpoints().get(region);
+        if (endpointName == null) {
+            throw new DnsRouterException(false, "UNKNOWN_REGION", "no Traffic Manager endpoint is configured for region "
+                    + region + " of application " + applicationId, null);
+        }
+        ProfileInner inner = read(profile);
+        DnsState now = state(profile, inner);
+        if (!now.sameRouting(expected)) {
+            throw new DnsFencedException("profile " + profile.profileName() + " changed since it was read: now "
+                    + now.region() + " at epoch " + now.epoch() + ", expected " + expected.region() + " at epoch "
+                    + expected.epoch(), null);
+        }
+        List<EndpointInner> endpoints = inner.endpoints() == null ? List.of() : inner.endpoints();
+        EndpointInner target = endpoint(endpoints, endpointName).orElseThrow(() -> new DnsRouterException(false,
+                "ENDPOINT_NOT_FOUND", "profile " + profile.profileName() + " has no endpoint " + endpointName
+                + " (region " + region + ")", null));
+        if (profile.mode() == Mode.PRIORITY) {
+            // priorities must stay unique in a profile: target first, the rest keep their order after it
+            List<EndpointInner> others = new ArrayList<>(endpoints);
+            others.remove(target);
+            others.sort(Comparator.comparing(e -> e.priority() == null ? Long.MAX_VALUE : e.priority()));
+            target.withPriority(1L).withEndpointStatus(EndpointStatus.ENABLED);
+            long next = 2;
+            for (EndpointInner other : others) {
+                other.withPriority(next++);
+            }
+        } else {
+            for (EndpointInner e : endpoints) {
+                boolean managed = profile.endpoints().values().stream().anyMatch(n -> n.equalsIgnoreCase(e.name()));
+                if (managed) {
+                    e.withEndpointStatus(e == target ? EndpointStatus.ENABLED : EndpointStatus.DISABLED);
+                }
+            }
+        }
+        Map<String, String> tags = new HashMap<>(inner.tags() == null ? Map.of() : inner.tags());
+        tags.put(EPOCH_TAG, Long.toString(epoch));
+        inner.withTags(tags);
+        if (profile.ttl() != null && inner.dnsConfig() != null) {
+            inner.dnsConfig().withTtl(profile.ttl().toSeconds());
+        } else if (profile.ttl() != null) {
+            inner.withDnsConfig(new DnsConfig().withTtl(profile.ttl().toSeconds()));
+        }
+        try {
+            profiles.createOrUpdate(profile.resourceGroup(), profile.profileName(), inner);
+        } catch (RuntimeException e) {
+            throw TrafficManagerErrors.classify(e);
+        }
+        DnsState after = state(profile, read(profile));
+        if (after.epoch() != epoch || !region.equals(after.region())) {
+            throw new DnsFencedException("profile " + profile.profileName() + " was overwritten right after this switch:"
+                    + " now " + after.region() + " at epoch " + after.epoch(), null);
+        }
+    }
+
+    private ProfileInner read(Profile profile) throws DnsRouterException {
+        try {
+            return profiles.getByResourceGroup(profile.resourceGroup(), profile.profileName());
+        } catch (RuntimeException e) {
+            throw TrafficManagerErrors.classify(e);
+        }
+    }
+
+    private static DnsState state(Profile profile, ProfileInner inner) throws DnsRouterException {
+        List<EndpointInner> endpoints = inner.endpoints() == null ? List.of() : inner.endpoints();
+        Map<String, String> details = new TreeMap<>();
+        profile.endpoints().forEach((region, name) -> details.put("monitorStatus." + region, endpoint(endpoints, name)
+                .map(e -> e.endpointMonitorStatus() == null ? "Unknown" : e.endpointMonitorStatus().toString())
+                .orElse("Missing")));
+        if (inner.monitorConfig() != null && inner.monitorConfig().profileMonitorStatus() != null) {
+            details.put("profileMonitorStatus", inner.monitorConfig().profileMonitorStatus().toString());
+        }
+        return new DnsState(regionOf(profile, endpoints), epochOf(profile, inner), details);
+    }
+
+    private static String regionOf(Profile profile, List<EndpointInner> endpoints) {
+        List<EndpointInner> enabled = endpoints.stream()
+                .filter(e -> EndpointStatus.ENABLED.equals(e.endpointStatus())).toList();
+        if (profile.mode() == Mode.PRIORITY) {
+            // the enabled endpoint with the lowest priority number gets the traffic (while healthy)
+            return enabled.stream().filter(e -> e.priority() != null).min(Comparator.comparing(EndpointInner::priority))
+                    .map(e -> regionNamed(profile, e.name())).orElse(null);
+        }
+        List<String> regions = enabled.stream().map(e -> regionNamed(profile, e.name()))
+                .filter(r -> r != null).toList();
+        return regions.size() == 1 ? regions.get(0) : null;
+    }
+
+    private static long epochOf(Profile profile, ProfileInner inner) throws DnsRouterException {
+        String value = inner.tags() == null ? null : inner.tags().get(EPOCH_TAG);
+        if (value == null) {
+            return 0;
+        }
+        if (!EPOCH_VALUE.matcher(value).matches()) {
+            throw new DnsRouterException(false, "TOKEN_UNREADABLE", "tag " + EPOCH_TAG + " of profile "
+                    + profile.profileName() + " must be a whole number; fix or delete it by hand", null);
+        }
+        return Long.parseLong(value);
+    }
+
+    private static String regionNamed(Profile profile, String endpointName) {
+        return profile.endpoints().entrySet().stream().filter(e -> e.getValue().equalsIgnoreCase(endpointName))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+    }
+
+    private static Optional<EndpointInner> endpoint(List<EndpointInner> endpoints, String name) {
+        String wanted = name.toLowerCase(Locale.ROOT);
+        return endpoints.stream().filter(e -> e.name() != null && e.name().toLowerCase(Locale.ROOT).equals(wanted))
+                .findFirst();
+    }
+
+    private Profile profile(String applicationId) throws DnsRouterException {
+        Profile profile = applications.get(applicationId);
+        if (profile == null) {
+            throw new DnsRouterException(false, "UNKNOWN_APPLICATION", "application " + applicationId
+                    + " has no Traffic Manager profile configured (mrm.dns.traffic-manager.applications)", null);
+        }
+        return profile;
+    }
+}

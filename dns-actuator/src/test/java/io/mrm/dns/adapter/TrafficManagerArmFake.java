@@ -1,0 +1,398 @@
+package io.mrm.dns.adapter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A local fake of the Azure Resource Manager endpoints of Traffic Manager (api-version 2022-04-01)
+ * that the SDK calls: GET, PUT and PATCH of a profile, GET, PUT and PATCH of an endpoint, with ARM's
+ * error body ({@code {"error": {"code", "message"}}}). Paths match case-insensitively, as ARM does
+ * (the SDK sends {@code trafficmanagerprofiles} in lower case). Like the real service it has no
+ * ETag and ignores {@code If-Match}: the last write wins. Endpoint monitor status follows the
+ * endpoint's status and a health switch per endpoint.
+ */
+final class TrafficManagerArmFake implements AutoCloseable {
+
+    static {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    private static final Pattern PROFILE = Pattern.compile(
+            "/subscriptions/([^/]+)/resourcegroups/([^/]+)/providers/microsoft\\.network/trafficmanagerprofiles/([^/]+)"
+                    + "(?:/(azureendpoints|externalendpoints|nestedendpoints)/([^/]+))?/?");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private record Failure(String method, int status, String code) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(8);
+    private final Map<String, ObjectNode> profiles = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> healthy = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
+    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    private final List<String> writeLog = java.util.Collections.synchronizedList(new ArrayList<>());
+    private volatile BiConsumer<String, Headers> interceptor = (method, headers) -> { };
+
+    TrafficManagerArmFake() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    String endpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+    }
+
+    /** Creates a profile as an operator would have set it up. Endpoint: {name, status, priority}. */
+    void createProfile(String subscription, String group, String name, String routingMethod, Object[]... endpoints) {
+        ObjectNode profile = JSON.createObjectNode();
+        profile.put("location", "global");
+        profile.putObject("tags").put("owner", "platform-team");
+        ObjectNode props = profile.putObject("properties");
+        props.put("profileStatus", "Enabled").put("trafficRoutingMethod", routingMethod);
+        props.putObject("dnsConfig").put("relativeName", name).put("fqdn", name + ".trafficmanager.net").put("ttl", 300);
+        props.putObject("monitorConfig").put("protocol", "HTTPS").put("port", 443).put("path", "/health");
+        ArrayNode list = props.putArray("endpoints");
+        for (Object[] e : endpoints) {
+            ObjectNode endpoint = list.addObject();
+            endpoint.put("name", (String) e[0]).put("type", "Microsoft.Network/trafficManagerProfiles/externalEndpoints");
+            endpoint.putObject("properties").put("target", e[0] + ".example.net").put("endpointStatus", (String) e[1])
+                    .put("priority", (Integer) e[2]);
+        }
+        synchronized (this) {
+            profiles.put(key(subscription, group, name), normalize(subscription, group, name, profile));
+        }
+    }
+
+    /** The profile as stored (a copy). */
+    synchronized JsonNode profile(String subscription, String group, String name) {
+        ObjectNode p = profiles.get(key(subscription, group, name));
+        return p == null ? null : p.deepCopy();
+    }
+
+    void health(String endpointName, boolean up) {
+        healthy.put(endpointName.toLowerCase(Locale.ROOT), up);
+        synchronized (this) {
+            profiles.replaceAll((k, p) -> refreshMonitorStatus(p));
+        }
+    }
+
+    void failNext(String method, int times, int status, String code) {
+        for (int i = 0; i < times; i++) {
+            failures.add(new Failure(method, status, code));
+        }
+    }
+
+    /** Sees each request's method and headers before it is served, outside the lock: tests hold or order requests. */
+    void intercept(BiConsumer<String, Headers> hook) {
+        this.interceptor = hook;
+    }
+
+    int calls(String method) {
+        return calls.computeIfAbsent(method, m -> new AtomicInteger()).get();
+    }
+
+    /** Every profile write, in order, as {@code epoch-tag:endpoint=status/priority,...}. */
+    List<String> writeLog() {
+        synchronized (writeLog) {
+            return List.copyOf(writeLog);
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            calls.computeIfAbsent(method, m -> new AtomicInteger()).incrementAndGet();
+            String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            if (auth == null || !auth.startsWith("Bearer ")) {
+                error(exchange, 401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
+                return;
+            }
+            String query = exchange.getRequestURI().getRawQuery();
+            if (query == null || !query.contains("api-version=")) {
+                error(exchange, 400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required.");
+                return;
+            }
+            interceptor.accept(method, exchange.getRequestHeaders());
+            for (Iterator<Failure> it = failures.iterator(); it.hasNext(); ) {
+                Failure f = it.next();
+                if (f.method().equals(method) && failures.remove(f)) {
+                    if (f.status() == 429) {
+                        exchange.getResponseHeaders().set("Retry-After", "0");
+                    }
+                    error(exchange, f.status(), f.code(), "injected " + f.code());
+                    return;
+                }
+            }
+            Matcher m = PROFILE.matcher(exchange.getRequestURI().getPath().toLowerCase(Locale.ROOT));
+            if (!m.matches()) {
+                error(exchange, 404, "InvalidResourceType", "no such resource type: " + exchange.getRequestURI().getPath());
+                return;
+            }
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            if (m.group(4) == null) {
+                profileRequest(exchange, method, m.group(1), m.group(2), m.group(3), body);
+            } else {
+                endpointRequest(exchange, method, m.group(1), m.group(2), m.group(3), m.group(4), m.group(5), body);
+            }
+        } catch (RuntimeException e) {
+            error(exchange, 500, "InternalServerError", e.toString());
+        }
+    }
+
+    private void profileRequest(HttpExchange exchange, String method, String sub, String group, String name, byte[] body)
+            throws IOException {
+        String key = key(sub, group, name);
+        ObjectNode result;
+        int status = 200;
+        synchronized (this) {
+            ObjectNode existing = profiles.get(key);
+            switch (method) {
+                case "GET" -> {
+                    if (existing == null) {
+                        notFound(exchange, group, name);
+                        return;
+                    }
+                    result = existing;
+                }
+                case "PUT" -> {
+                    ObjectNode replacement = (ObjectNode) JSON.readTree(body);
+                    String problem = invalid(replacement);
+                    if (problem != null) {
+                        error(exchange, 400, "BadRequest", problem);
+                        return;
+                    }
+                    status = existing == null ? 201 : 200;
+                    result = store(key, sub, group, name, replacement);
+                }
+                case "PATCH" -> {
+                    if (existing == null) {
+                        notFound(exchange, group, name);
+                        return;
+                    }
+                    ObjectNode patch = (ObjectNode) JSON.readTree(body);
+                    ObjectNode merged = existing.deepCopy();
+                    if (patch.has("tags")) {
+                        merged.set("tags", patch.get("tags"));
+                    }
+                    if (patch.has("properties")) {
+                        patch.get("properties").fields().forEachRemaining(f ->
+                                ((ObjectNode) merged.get("properties")).set(f.getKey(), f.getValue()));
+                    }
+                    String problem = invalid(merged);
+                    if (problem != null) {
+                        error(exchange, 400, "BadRequest", problem);
+                        return;
+                    }
+                    result = store(key, sub, group, name, merged);
+                }
+                default -> {
+                    error(exchange, 405, "MethodNotAllowed", method);
+                    return;
+                }
+            }
+        }
+        respond(exchange, status, result);
+    }
+
+    private void endpointRequest(HttpExchange exchange, String method, String sub, String group, String name,
+                                 String type, String endpointName, byte[] body) throws IOException {
+        String key = key(sub, group, name);
+        ObjectNode endpoint;
+        synchronized (this) {
+            ObjectNode profile = profiles.get(key);
+            if (profile == null) {
+                notFound(exchange, group, name);
+                return;
+            }
+            ObjectNode updated = profile.deepCopy();
+            ArrayNode endpoints = (ArrayNode) updated.get("properties").get("endpoints");
+            ObjectNode found = null;
+            for (JsonNode e : endpoints) {
+                if (e.get("name").asText().equalsIgnoreCase(endpointName)) {
+                    found = (ObjectNode) e;
+                }
+            }
+            if (method.equals("GET")) {
+                if (found == null) {
+                    notFound(exchange, group, name + "/" + endpointName);
+                    return;
+                }
+                endpoint = found;
+            } else if (method.equals("PATCH") || method.equals("PUT")) {
+                if (found == null && method.equals("PATCH")) {
+                    notFound(exchange, group, name + "/" + endpointName);
+                    return;
+                }
+                ObjectNode change = (ObjectNode) JSON.readTree(body);
+                if (found == null || method.equals("PUT")) {
+                    if (found != null) {
+                        endpoints.remove(indexOf(endpoints, found));
+                    }
+                    found = endpoints.addObject();
+                    found.put("name", endpointName).put("type", "Microsoft.Network/trafficManagerProfiles/" + type);
+                    found.putObject("properties");
+                }
+                ObjectNode props = (ObjectNode) found.get("properties");
+                if (change.has("properties")) {
+                    change.get("properties").fields().forEachRemaining(f -> props.set(f.getKey(), f.getValue()));
+                }
+                String problem = invalid(updated);
+                if (problem != null) {
+                    error(exchange, 400, "BadRequest", problem);
+                    return;
+                }
+                ObjectNode stored = store(key, sub, group, name, updated);
+                endpoint = null;
+                for (JsonNode e : stored.get("properties").get("endpoints")) {
+                    if (e.get("name").asText().equalsIgnoreCase(endpointName)) {
+                        endpoint = (ObjectNode) e;
+                    }
+                }
+            } else {
+                error(exchange, 405, "MethodNotAllowed", method);
+                return;
+            }
+        }
+        respond(exchange, 200, endpoint);
+    }
+
+    private static int indexOf(ArrayNode array, JsonNode node) {
+        for (int i = 0; i < array.size(); i++) {
+            if (array.get(i) == node) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** What Traffic Manager refuses: a profile without routing method, duplicate endpoint names or priorities. */
+    private static String invalid(ObjectNode profile) {
+        JsonNode props = profile.get("properties");
+        if (props == null || !props.hasNonNull("trafficRoutingMethod")) {
+            return "The trafficRoutingMethod is required.";
+        }
+        Set<String> names = new HashSet<>();
+        Set<Long> priorities = new HashSet<>();
+        boolean priority = props.get("trafficRoutingMethod").asText().equals("Priority");
+        for (JsonNode e : props.path("endpoints")) {
+            if (!names.add(e.path("name").asText().toLowerCase(Locale.ROOT))) {
+                return "Endpoint names must be unique: " + e.path("name").asText();
+            }
+            JsonNode p = e.path("properties").path("priority");
+            if (priority && !p.isMissingNode() && !p.isNull() && !priorities.add(p.asLong())) {
+                return "Endpoint priorities must be unique within a profile; " + p.asLong() + " is used twice.";
+            }
+        }
+        return null;
+    }
+
+    private ObjectNode store(String key, String sub, String group, String name, ObjectNode profile) {
+        ObjectNode stored = normalize(sub, group, name, profile);
+        profiles.put(key, stored);
+        StringBuilder log = new StringBuilder(stored.path("tags").path(TrafficManagerDnsRouter.EPOCH_TAG).asText("-"))
+                .append(':');
+        for (JsonNode e : stored.get("properties").get("endpoints")) {
+            log.append(e.get("name").asText()).append('=').append(e.path("properties").path("endpointStatus").asText())
+                    .append('/').append(e.path("properties").path("priority").asText()).append(',');
+        }
+        writeLog.add(log.toString());
+        return stored;
+    }
+
+    private ObjectNode normalize(String sub, String group, String name, ObjectNode profile) {
+        ObjectNode p = profile.deepCopy();
+        String id = "/subscriptions/" + sub + "/resourceGroups/" + group
+                + "/providers/Microsoft.Network/trafficManagerProfiles/" + name;
+        p.put("id", id).put("name", name).put("type", "Microsoft.Network/trafficManagerProfiles");
+        if (!p.has("location")) {
+            p.put("location", "global");
+        }
+        for (JsonNode e : p.get("properties").path("endpoints")) {
+            String type = e.path("type").asText("Microsoft.Network/trafficManagerProfiles/externalEndpoints");
+            ((ObjectNode) e).put("id", id + "/" + type.substring(type.lastIndexOf('/') + 1) + "/" + e.get("name").asText());
+        }
+        return refreshMonitorStatus(p);
+    }
+
+    private ObjectNode refreshMonitorStatus(ObjectNode p) {
+        ObjectNode props = (ObjectNode) p.get("properties");
+        boolean anyOnline = false;
+        boolean anyEnabled = false;
+        for (JsonNode e : props.path("endpoints")) {
+            ObjectNode ep = (ObjectNode) e.get("properties");
+            boolean enabled = "Enabled".equals(ep.path("endpointStatus").asText());
+            boolean up = healthy.getOrDefault(e.get("name").asText().toLowerCase(Locale.ROOT), true);
+            String status = !enabled ? "Disabled" : up ? "Online" : "Degraded";
+            ep.put("endpointMonitorStatus", status);
+            anyEnabled |= enabled;
+            anyOnline |= status.equals("Online");
+        }
+        ObjectNode monitor = props.has("monitorConfig") ? (ObjectNode) props.get("monitorConfig") : props.putObject("monitorConfig");
+        monitor.put("profileMonitorStatus", "Disabled".equals(props.path("profileStatus").asText()) ? "Disabled"
+                : !anyEnabled ? "Inactive" : anyOnline ? "Online" : "Degraded");
+        return p;
+    }
+
+    private static String key(String sub, String group, String name) {
+        return (sub + "/" + group + "/" + name).toLowerCase(Locale.ROOT);
+    }
+
+    private static void notFound(HttpExchange exchange, String group, String name) throws IOException {
+        error(exchange, 404, "ResourceNotFound", "The Resource 'Microsoft.Network/trafficmanagerprofiles/" + name
+                + "' under resource group '" + group + "' was not found.");
+    }
+
+    private static void error(HttpExchange exchange, int status, String code, String message) throws IOException {
+        ObjectNode body = JSON.createObjectNode();
+        body.putObject("error").put("code", code).put("message", message);
+        respond(exchange, status, body);
+    }
+
+    private static void respond(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.getResponseHeaders().set("x-ms-request-id", "fake-" + System.nanoTime());
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    @Override
+    public String toString() {
+        return profiles.toString();
+    }
+}
