@@ -20,7 +20,9 @@ public record DnsActuatorProperties(
 
     /** Route 53, Traffic Manager and RFC 2136 backends arrive with the DNS-actuator issue. */
     public enum Router {
-        IN_MEMORY
+        IN_MEMORY,
+        /** RFC 2136 dynamic updates with TSIG (BIND, Knot, PowerDNS); settings under mrm.dns.rfc2136 */
+        RFC2136
     }
 
     public DnsActuatorProperties {
