@@ -1,7 +1,6 @@
 package io.mrm.sandbox.dns;
 
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -497,8 +496,9 @@ public final class LoopbackAuthoritativeDnsServer implements AutoCloseable {
     private void serveTcp(Socket socket) {
         try (socket;
              DataInputStream in = new DataInputStream(socket.getInputStream());
-             DataOutputStream out = new DataOutputStream(socket.getOutputStream())) {
+             java.io.OutputStream out = socket.getOutputStream()) {
             socket.setSoTimeout(10_000);
+            socket.setTcpNoDelay(true);
             while (!closed) {
                 int length;
                 try {
@@ -512,8 +512,13 @@ public final class LoopbackAuthoritativeDnsServer implements AutoCloseable {
                 }
                 byte[] answer = respond(wire, 65535);
                 if (answer != null) {
-                    out.writeShort(answer.length);
-                    out.write(answer);
+                    // length and message in one write: split into two segments, the client's delayed
+                    // ACK holds the second for tens of milliseconds
+                    byte[] framed = new byte[answer.length + 2];
+                    framed[0] = (byte) (answer.length >>> 8);
+                    framed[1] = (byte) answer.length;
+                    System.arraycopy(answer, 0, framed, 2, answer.length);
+                    out.write(framed);
                     out.flush();
                 }
             }
