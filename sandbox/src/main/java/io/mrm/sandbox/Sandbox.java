@@ -13,24 +13,45 @@ import io.mrm.events.topology.TopologyState;
 import io.mrm.hana.HanaSyncApplication;
 import io.mrm.health.HealthMonitorApplication;
 import io.mrm.kafka.MrmApplication;
+import io.mrm.sandbox.dns.LoopbackAuthoritativeDnsServer;
 import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
 
 /**
  * MRM on one machine: an in-process Kafka broker, two simulated regions of an application
- * ({@value #APP}) on loopback, three health monitors (three vantage points), the decision engine and
- * the three actuators, each a Spring Boot application in this JVM.
+ * ({@value #APP}) on loopback, an authoritative DNS server for its name ({@value #DNS_NAME}), three
+ * health monitors (three vantage points), the decision engine and the three actuators, each a Spring
+ * Boot application in this JVM. The DNS actuator switches the name with RFC 2136 updates, as it would
+ * on BIND.
  */
 public final class Sandbox implements AutoCloseable {
 
@@ -38,6 +59,9 @@ public final class Sandbox implements AutoCloseable {
     public static final String REGION_A = "region-a";
     public static final String REGION_B = "region-b";
     static final List<String> VANTAGES = List.of("vantage-1", "vantage-2", "vantage-3");
+    public static final String DNS_ZONE = "sandbox.test";
+    public static final String DNS_NAME = APP + "." + DNS_ZONE;
+    static final String TSIG_KEY = "mrm-sandbox";
 
     private final PrintStream out;
     private final Instant started = Instant.now();
@@ -47,9 +71,16 @@ public final class Sandbox implements AutoCloseable {
     private final SimulatedRegion regionA;
     private final SimulatedRegion regionB;
     private final TopicRecorder recorder;
+    private final LoopbackAuthoritativeDnsServer dns;
 
-    /** What the scripted outage measured. */
-    public record OutageResult(Instant outageAt, FailoverDecision decision, TopologyState switched) {
+    /**
+     * What the scripted outage measured.
+     *
+     * @param dnsBefore what {@value #DNS_NAME} answered before the outage, asked over DNS
+     * @param dnsAfter  what it answered once the switch was acknowledged
+     */
+    public record OutageResult(Instant outageAt, FailoverDecision decision, TopologyState switched, String dnsBefore,
+                               String dnsAfter) {
 
         public Duration detection() {
             return Duration.between(outageAt, decision.time());
@@ -69,10 +100,15 @@ public final class Sandbox implements AutoCloseable {
         regionB = track(new SimulatedRegion(REGION_B));
         timeline.note(REGION_A + " serves " + regionA.baseUrl() + ", " + REGION_B + " serves " + regionB.baseUrl());
         Path stateDir = Files.createTempDirectory("mrm-sandbox-");
+        byte[] tsigSecret = new byte[32];
+        new SecureRandom().nextBytes(tsigSecret);
+        dns = track(startDns(tsigSecret));
+        timeline.note("DNS: zone " + DNS_ZONE + " on 127.0.0.1:" + dns.port() + " (UDP and TCP); " + DNS_NAME
+                + " answers " + dnsAnswer());
         startService("decision-engine", DecisionEngineApplication.class, DecisionEngineApplication.SERVICE,
                 decisionEngineProperties(stateDir));
         startService("dns-actuator", DnsActuatorApplication.class, DnsActuatorApplication.SERVICE,
-                Map.of("mrm.dns.initial-routes." + APP, REGION_A));
+                dnsActuatorProperties(writeSecret(stateDir, tsigSecret)));
         startService("hana-sync", HanaSyncApplication.class, HanaSyncApplication.SERVICE, Map.of());
         startService("aem-sync", AemSyncApplication.class, AemSyncApplication.SERVICE, Map.of());
         for (String vantage : VANTAGES) {
@@ -101,6 +137,49 @@ public final class Sandbox implements AutoCloseable {
         props.put(app + "step-timeout", "10s");
         props.put("mrm.decision.commit-interval", "20ms");
         props.put("mrm.decision.state-dir", stateDir.toString());
+        return props;
+    }
+
+    private LoopbackAuthoritativeDnsServer startDns(byte[] tsigSecret) throws IOException {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        List<Record> records = new ArrayList<>();
+        records.add(new CNAMERecord(name(DNS_NAME), DClass.IN, 60, name(regionHost(REGION_A))));
+        for (String region : List.of(REGION_A, REGION_B)) {
+            // both simulated regions listen on loopback; their ports tell them apart
+            records.add(new ARecord(name(regionHost(region)), DClass.IN, 60, loopback));
+        }
+        return new LoopbackAuthoritativeDnsServer(name(DNS_ZONE), name(TSIG_KEY), TSIG.HMAC_SHA256, tsigSecret,
+                records);
+    }
+
+    private static String regionHost(String region) {
+        return APP + "." + region + "." + DNS_ZONE;
+    }
+
+    /** The TSIG secret goes to the actuator the way it would in production: a file only its owner reads. */
+    private Path writeSecret(Path dir, byte[] secret) throws IOException {
+        Path file = Files.createFile(dir.resolve("tsig-secret"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, Base64.getEncoder().encodeToString(secret), StandardCharsets.US_ASCII);
+        track(() -> Files.deleteIfExists(file));
+        return file;
+    }
+
+    private Map<String, Object> dnsActuatorProperties(Path secretFile) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("mrm.dns.router", "RFC2136");
+        String rfc2136 = "mrm.dns.rfc2136.";
+        props.put(rfc2136 + "server", "127.0.0.1:" + dns.port());
+        props.put(rfc2136 + "tsig.key-name", TSIG_KEY);
+        props.put(rfc2136 + "tsig.algorithm", "hmac-sha256");
+        props.put(rfc2136 + "tsig.secret.file", secretFile.toString());
+        String app = rfc2136 + "applications." + APP + ".";
+        props.put(app + "zone", DNS_ZONE);
+        props.put(app + "name", DNS_NAME);
+        props.put(app + "type", "CNAME");
+        for (String region : List.of(REGION_A, REGION_B)) {
+            props.put(app + "targets." + region, regionHost(region));
+        }
         return props;
     }
 
@@ -150,6 +229,8 @@ public final class Sandbox implements AutoCloseable {
     public OutageResult runScriptedOutage(Duration timeout) {
         timeline.note("waiting until every vantage point sees both regions up");
         awaitAllUp(timeout);
+        String dnsBefore = dnsAnswer();
+        timeline.note("DNS: " + DNS_NAME + " answers " + dnsBefore);
         Instant outageAt = Instant.now();
         regionA.fail();
         timeline.note("OUTAGE: " + REGION_A + " now answers 503 on every request");
@@ -158,7 +239,46 @@ public final class Sandbox implements AutoCloseable {
         TopologyState switched = recorder.await(TopologyState.class,
                 t -> t.applicationId().equals(APP) && t.phase() == Phase.STEADY && t.activeRegion().equals(REGION_B)
                         && t.epoch() == decision.epoch(), timeout);
-        return new OutageResult(outageAt, decision, switched);
+        String dnsAfter = dnsAnswer();
+        timeline.note("DNS: " + DNS_NAME + " answers " + dnsAfter);
+        return new OutageResult(outageAt, decision, switched, dnsBefore, dnsAfter);
+    }
+
+    /**
+     * What {@value #DNS_NAME} answers now, asked as any resolver would (an A query over UDP, no key),
+     * e.g. {@code CNAME shop.region-a.sandbox.test. A 127.0.0.1}.
+     */
+    public String dnsAnswer() {
+        try {
+            SimpleResolver resolver = new SimpleResolver(dns.address());
+            resolver.setTimeout(Duration.ofSeconds(2));
+            Message answer = resolver.send(Message.newQuery(Record.newRecord(name(DNS_NAME), Type.A, DClass.IN)));
+            if (answer.getRcode() != Rcode.NOERROR) {
+                return Rcode.string(answer.getRcode());
+            }
+            return answer.getSection(Section.ANSWER).stream()
+                    .map(r -> Type.string(r.getType()) + " " + r.rdataToString()).collect(Collectors.joining(" "));
+        } catch (IOException e) {
+            return "no answer (" + e.getMessage() + ")";
+        }
+    }
+
+    /** The {@code dig} command that asks the sandbox's DNS server for the application's name. */
+    public String digCommand() {
+        return "dig @127.0.0.1 -p " + dns.port() + " " + DNS_NAME;
+    }
+
+    /** The same for the fencing token the DNS actuator keeps beside the name. */
+    public String digTokenCommand() {
+        return "dig @127.0.0.1 -p " + dns.port() + " _mrm-epoch." + DNS_NAME + " TXT +short";
+    }
+
+    private static Name name(String text) {
+        try {
+            return Name.fromString(text, Name.root);
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException(text, e);
+        }
     }
 
     private void awaitAllUp(Duration timeout) {

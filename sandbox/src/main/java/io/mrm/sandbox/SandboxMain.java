@@ -41,6 +41,9 @@ public final class SandboxMain {
             out.println("  curl -X POST " + sandbox.regionA().baseUrl() + "/control/fail");
             out.println("  curl -X POST " + sandbox.regionA().baseUrl() + "/control/recover");
             out.println("  (region-b: " + sandbox.regionB().baseUrl() + ")");
+            out.println("Ask the DNS server where " + Sandbox.DNS_NAME + " points (and its fencing token):");
+            out.println("  " + sandbox.digCommand());
+            out.println("  " + sandbox.digTokenCommand());
             out.println("Kafka: " + sandbox.bootstrapServers() + "   Ctrl-C stops everything.");
             new CountDownLatch(1).await();
             return;
@@ -50,8 +53,9 @@ public final class SandboxMain {
             Sandbox.OutageResult result = sandbox.runScriptedOutage(timeout);
             out.println();
             out.printf("SUMMARY: %s failed over from %s to %s (epoch %d): outage -> decision %d ms, "
-                            + "outage -> acknowledged switch %d ms%n", Sandbox.APP, Sandbox.REGION_A, Sandbox.REGION_B,
-                    result.decision().epoch(), result.detection().toMillis(), result.timeToSwitch().toMillis());
+                            + "outage -> acknowledged switch %d ms; DNS %s: %s -> %s%n", Sandbox.APP, Sandbox.REGION_A,
+                    Sandbox.REGION_B, result.decision().epoch(), result.detection().toMillis(),
+                    result.timeToSwitch().toMillis(), Sandbox.DNS_NAME, result.dnsBefore(), result.dnsAfter());
             exit = 0;
         } catch (RuntimeException e) {
             out.println();

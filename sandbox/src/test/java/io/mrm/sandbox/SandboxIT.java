@@ -35,8 +35,14 @@ class SandboxIT {
             assertThat(sandbox.recorder().events(DeadLetter.class)).isEmpty();
             // region-b was never broken.
             assertThat(sandbox.regionB().isUp()).isTrue();
+            // The name really moved: asked over DNS, as a resolver would, before and after.
+            assertThat(result.dnsBefore()).startsWith("CNAME shop.region-a.sandbox.test. A 127.0.0.1");
+            assertThat(result.dnsAfter()).startsWith("CNAME shop.region-b.sandbox.test. A 127.0.0.1");
+            assertThat(sandbox.dnsAnswer()).isEqualTo(result.dnsAfter());
+            assertThat(sandbox.digCommand()).matches("dig @127\\.0\\.0\\.1 -p \\d+ shop\\.sandbox\\.test");
         }
         String timeline = printed.toString(StandardCharsets.UTF_8);
-        assertThat(timeline).contains("OUTAGE", "DECISION", "DNS_ROUTE", "SUCCEEDED", "active region-b, STEADY");
+        assertThat(timeline).contains("OUTAGE", "DECISION", "DNS_ROUTE", "SUCCEEDED", "active region-b, STEADY",
+                "answers with region-b", "DNS: shop.sandbox.test answers CNAME shop.region-b.sandbox.test.");
     }
 }

@@ -1,6 +1,7 @@
 package io.mrm.dns.config;
 
 import io.mrm.dns.adapter.InMemoryDnsRouter;
+import io.mrm.dns.adapter.Rfc2136DnsRouter;
 import io.mrm.dns.domain.DnsCommandHandler;
 import io.mrm.dns.domain.DnsRouter;
 import io.mrm.events.Topics;
@@ -13,15 +14,18 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({DnsActuatorProperties.class, Route53Properties.class, TrafficManagerProperties.class})
+@EnableConfigurationProperties({DnsActuatorProperties.class, Route53Properties.class, TrafficManagerProperties.class,
+        Rfc2136Properties.class})
 class DnsActuatorConfiguration {
 
     @Bean
-    DnsRouter dnsRouter(DnsActuatorProperties props, Route53Properties route53, TrafficManagerProperties trafficManager) {
+    DnsRouter dnsRouter(DnsActuatorProperties props, Route53Properties route53, TrafficManagerProperties trafficManager,
+                        Rfc2136Properties rfc2136) {
         return switch (props.router()) {
             case IN_MEMORY -> new InMemoryDnsRouter(props.initialRoutes());
             case ROUTE53 -> CloudDnsRouters.route53(route53);
             case TRAFFIC_MANAGER -> CloudDnsRouters.trafficManager(trafficManager);
+            case RFC2136 -> new Rfc2136DnsRouter(rfc2136.routerSettings());
         };
     }
 

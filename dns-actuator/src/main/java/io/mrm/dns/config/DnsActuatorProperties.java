@@ -22,7 +22,9 @@ public record DnsActuatorProperties(
     public enum Router {
         IN_MEMORY,
         ROUTE53,
-        TRAFFIC_MANAGER
+        TRAFFIC_MANAGER,
+        /** RFC 2136 dynamic updates with TSIG (BIND, Knot, PowerDNS); settings under mrm.dns.rfc2136 */
+        RFC2136
     }
 
     public DnsActuatorProperties {

@@ -1,0 +1,242 @@
+package io.mrm.dns.adapter;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * A real BIND 9 for one test class: writes a {@code named.conf}, a TSIG key and a zone file into a
+ * temporary folder, starts {@code named -g} (foreground) on a free loopback port with an update
+ * policy that lets the key change any name in the zone, waits until it answers, and stops it after
+ * the class. When {@code named} is not on the PATH the class is skipped with a message saying how to
+ * get it ({@code .ci/run} installs it).
+ */
+public final class Bind9Extension implements ExecutionCondition, BeforeAllCallback, AfterAllCallback {
+
+    public static final String KEY_NAME = "mrm-actuator";
+    static final String NOT_INSTALLED = "BIND is not installed (no 'named' on the PATH or in /usr/sbin), so the"
+            + " RFC 2136 tests against a real server are skipped. Install it with 'apt-get install bind9"
+            + " bind9-dnsutils' (.ci/run does this when it can)";
+    private static final Duration START_BOUND = Duration.ofSeconds(20);
+
+    private final String zone;
+    private final List<String> records;
+    private final String secret;
+    private Path dir;
+    private Process named;
+    private int port;
+
+    /**
+     * @param zone    the zone's name, e.g. {@code mrm.test}
+     * @param records zone-file lines after the SOA and NS, names relative to the zone
+     */
+    public Bind9Extension(String zone, String... records) {
+        this.zone = zone;
+        this.records = List.of(records);
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        this.secret = Base64.getEncoder().encodeToString(key);
+    }
+
+    /** {@code named} on the PATH (or in /usr/sbin, which a non-root PATH may lack). */
+    public static Optional<Path> named() {
+        return executable("named", "/usr/sbin", "/usr/local/sbin");
+    }
+
+    /** {@code dig}, when installed. */
+    public static Optional<Path> dig() {
+        return executable("dig");
+    }
+
+    private static Optional<Path> executable(String name, String... extraDirs) {
+        List<String> dirs = new ArrayList<>(Arrays.asList(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
+        dirs.addAll(List.of(extraDirs));
+        return dirs.stream().filter(d -> !d.isBlank()).map(d -> Path.of(d, name)).filter(Files::isExecutable)
+                .findFirst();
+    }
+
+    /** Each test, not just the class, is reported skipped with the reason, so the reason shows in reports. */
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        return context.getTestMethod().isPresent() && named().isEmpty()
+                ? ConditionEvaluationResult.disabled(NOT_INSTALLED)
+                : ConditionEvaluationResult.enabled("BIND is installed, or this is the class");
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        Optional<Path> binary = named();
+        if (binary.isEmpty()) {
+            System.err.println("WARNING: " + NOT_INSTALLED);
+            return;
+        }
+        dir = Files.createTempDirectory("mrm-bind-");
+        writeConfiguration();
+        // a port found free can be taken before named binds it: try another one then
+        for (int attempt = 1; ; attempt++) {
+            port = freePort();
+            Files.writeString(dir.resolve("named.conf"), namedConf(), StandardCharsets.UTF_8);
+            // -g: foreground, log to stderr; -n 1: one worker, the machine is shared; as root named
+            // keeps running as root here, which the folder (owned by this user) needs
+            named = new ProcessBuilder(binary.get().toString(), "-g", "-n", "1", "-c",
+                    dir.resolve("named.conf").toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("named.log").toFile())
+                    .start();
+            Process started = named;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "stop-named"));
+            try {
+                await("named answering on 127.0.0.1:" + port).atMost(START_BOUND)
+                        .pollInterval(Duration.ofMillis(50))
+                        .failFast(() -> {
+                            if (!started.isAlive()) {
+                                throw new AssertionError("named exited; its log:\n" + logTail());
+                            }
+                        })
+                        .ignoreExceptions()
+                        .until(this::answersSoa);
+                return;
+            } catch (ConditionTimeoutException e) {
+                stop();
+                if (attempt == 3 || !log().contains("address in use")) {
+                    throw new IllegalStateException("named did not answer within " + START_BOUND + "; its log:\n"
+                            + logTail(), e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        stop();
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private void stop() throws InterruptedException {
+        if (named != null && named.isAlive()) {
+            named.destroy();
+            if (!named.waitFor(10, TimeUnit.SECONDS)) {
+                named.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    public InetSocketAddress address() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The base64 secret of {@link #KEY_NAME}: a random one per run, for tests only. */
+    public String secret() {
+        return secret;
+    }
+
+    /** Everything named has logged so far: each applied update is one line per record added or deleted. */
+    public String log() {
+        try {
+            return Files.readString(dir.resolve("named.log"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    private String logTail() {
+        List<String> lines = log().lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    }
+
+    private void writeConfiguration() throws IOException {
+        Files.writeString(dir.resolve("key.conf"), "key \"" + KEY_NAME + "\" {\n  algorithm hmac-sha256;\n  secret \""
+                + secret + "\";\n};\n", StandardCharsets.UTF_8);
+        StringBuilder zoneFile = new StringBuilder()
+                .append("$ORIGIN ").append(zone).append(".\n")
+                .append("$TTL 300\n")
+                .append("@ IN SOA ns1 hostmaster 1 3600 600 86400 60\n")
+                .append("@ IN NS ns1\n")
+                .append("ns1 IN A 127.0.0.1\n");
+        records.forEach(line -> zoneFile.append(line).append('\n'));
+        Files.writeString(dir.resolve(zone + ".zone"), zoneFile, StandardCharsets.UTF_8);
+    }
+
+    private String namedConf() {
+        return """
+                include "%1$s/key.conf";
+                controls { };
+                options {
+                  directory "%1$s";
+                  pid-file none;
+                  session-keyfile none;
+                  listen-on port %2$d { 127.0.0.1; };
+                  listen-on-v6 { none; };
+                  recursion no;
+                  dnssec-validation no;
+                  notify no;
+                };
+                zone "%3$s" {
+                  type primary;
+                  file "%1$s/%3$s.zone";
+                  update-policy { grant %4$s zonesub ANY; };
+                };
+                """.formatted(dir, port, zone, KEY_NAME);
+    }
+
+    private boolean answersSoa() throws IOException {
+        SimpleResolver resolver = new SimpleResolver(address());
+        resolver.setTimeout(Duration.ofMillis(300));
+        Message answer = resolver.send(Message.newQuery(Record.newRecord(Name.fromString(zone + "."), Type.SOA,
+                DClass.IN)));
+        return answer.getRcode() == Rcode.NOERROR && answer.getHeader().getFlag(Flags.AA);
+    }
+
+    private static int freePort() throws IOException {
+        for (int i = 0; i < 20; i++) {
+            try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                 DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                         tcp.getLocalPort()))) {
+                return udp.getLocalPort();
+            } catch (IOException taken) {
+                // the UDP port of that number is in use: another one
+            }
+        }
+        throw new IOException("no port free for both TCP and UDP on loopback");
+    }
+}
