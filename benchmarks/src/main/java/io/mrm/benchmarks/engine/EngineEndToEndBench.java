@@ -131,10 +131,17 @@ public final class EngineEndToEndBench {
                     java.util.concurrent.locks.LockSupport.parkNanos(200_000);
                     continue;
                 }
+                long roundStart = nextRound;
                 nextRound += roundNanos;
                 Instant now = Instant.now();
                 round++;
                 for (int i = 0; i < apps; i++) {
+                    // At a fixed rate the round is spread evenly, as monitors spread probes with jitter:
+                    // a burst of a whole round would make the latency measure queueing behind it.
+                    long due = roundStart + roundNanos * i / apps;
+                    while (rate > 0 && System.nanoTime() < due) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+                    }
                     for (String region : List.of("region-a", "region-b")) {
                         for (int v = 0; v < 3; v++) {
                             producer.send(codec.toRecord(new HealthObservation("o-" + round + "-" + i + region + v,
