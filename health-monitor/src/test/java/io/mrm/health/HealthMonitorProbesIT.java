@@ -37,11 +37,13 @@ import org.springframework.test.context.DynamicPropertySource;
  * webhook enabled, on a real in-process broker: each kind's observations arrive on the observations
  * topic, pass the consumers' inbound validation (key, CloudEvents headers, body) and carry the right
  * probe kind; an authenticated Alertmanager call becomes an ALERT_WEBHOOK observation, an
- * unauthenticated one is refused.
+ * unauthenticated one is refused. Every observation, the alert's included, carries this monitor's
+ * region label.
  */
 @SpringBootTest(classes = HealthMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=health-monitor", "mrm.kafka.topic-prefix=hmprobes.", "mrm.kafka.partitions=1",
-                "mrm.health.interval=300ms", "mrm.health.vantage=vantage-it"})
+                "mrm.health.interval=300ms", "mrm.health.vantage=vantage-it",
+                "mrm.health.vantage-region=control"})
 class HealthMonitorProbesIT {
 
     static final InProcessKafka KAFKA = InProcessKafka.start();
@@ -141,6 +143,8 @@ class HealthMonitorProbesIT {
             assertThat(recorder.events(HealthObservation.class).stream()
                     .filter(o -> o.probe() == ProbeKind.ALERT_WEBHOOK)).hasSize(1);
             assertThat(recorder.records()).allSatisfy(r -> assertThat(r.rejection()).isNull());
+            assertThat(recorder.events(HealthObservation.class))
+                    .allSatisfy(o -> assertThat(o.vantageRegion()).isEqualTo("control"));
         } finally {
             // before the broker goes away in @AfterAll, so that closing the producer has nothing left to send
             scheduler.stop();

@@ -38,6 +38,7 @@ public final class Sandbox implements AutoCloseable {
     public static final String REGION_A = "region-a";
     public static final String REGION_B = "region-b";
     static final List<String> VANTAGES = List.of("vantage-1", "vantage-2", "vantage-3");
+    static final Map<String, String> VANTAGE_REGIONS = Map.of("vantage-1", REGION_A, "vantage-2", REGION_B, "vantage-3", "site-c");
 
     private final PrintStream out;
     private final Instant started = Instant.now();
@@ -108,6 +109,7 @@ public final class Sandbox implements AutoCloseable {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("mrm.service.instance", vantage);
         props.put("mrm.health.vantage", vantage);
+        props.put("mrm.health.vantage-region", VANTAGE_REGIONS.get(vantage));
         props.put("mrm.health.interval", "300ms");
         int i = 0;
         for (SimulatedRegion region : List.of(regionA, regionB)) {

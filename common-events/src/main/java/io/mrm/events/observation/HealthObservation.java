@@ -13,8 +13,9 @@ import java.time.Instant;
  * @param status    what it saw
  * @param latencyMs how long the probe took, when it completed
  * @param detail    a short human-readable explanation (never credentials)
- * @param vantageRegion the region (or site) the monitor instance runs in, when it says; lets the engine
- *                  tell a vantage point that lost its own region from one that sees another region fail
+ * @param vantageRegion the region (or site) of the monitor instance that published this observation, when
+ *                  configured, so a reader can tell a monitor cut off with its own region from one that sees
+ *                  another region fail
  */
 public record HealthObservation(
         String id,

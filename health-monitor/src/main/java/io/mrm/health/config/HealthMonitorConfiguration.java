@@ -54,7 +54,7 @@ class HealthMonitorConfiguration {
 
     @Bean
     ObservationRule observationRule(HealthMonitorProperties props, Clock clock) {
-        return new ObservationRule(props.vantage(), clock, ObservationIds::next);
+        return new ObservationRule(props.vantage(), props.vantageRegion(), clock, ObservationIds::next);
     }
 
     @Bean
@@ -77,7 +77,7 @@ class HealthMonitorConfiguration {
             throw new IllegalArgumentException("invalid health-monitor configuration:\n - mrm.health.alerts.token: "
                     + credentials.token() + " cannot be read");
         }
-        return new AlertIntake(credentials, new AlertRouter(routes, clock, ObservationIds::next),
+        return new AlertIntake(credentials, new AlertRouter(routes, props.vantageRegion(), clock, ObservationIds::next),
                 new KafkaObservationSink(publisher), ALERT_PUBLISH_TIMEOUT);
     }
 

@@ -29,6 +29,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * the list index in the message.)
  *
  * @param vantage  the id of this monitor instance (vantage point), copied into every observation
+ * @param vantageRegion the region or site this instance runs in (e.g. {@code eu10}, or {@code control} for a
+ *                 third site), copied into every observation it publishes; optional
  * @param interval time between two probes of a target, unless the target sets its own; at least 100ms
  * @param targets  what to probe
  * @param pool     the bounded pool that runs the probes that block (JDBC, host-name look-ups)
@@ -38,6 +40,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("mrm.health")
 public record HealthMonitorProperties(
         String vantage,
+        String vantageRegion,
         @DefaultValue(DEFAULT_INTERVAL) Duration interval,
         List<Target> targets,
         @DefaultValue Pool pool,
@@ -410,12 +413,17 @@ public record HealthMonitorProperties(
     }
 
     public HealthMonitorProperties {
+        // empty means unset, so that the yml can read ${MRM_VANTAGE_REGION:} without a default
+        vantageRegion = vantageRegion == null || vantageRegion.isEmpty() ? null : vantageRegion;
         targets = targets == null ? List.of() : List.copyOf(targets);
         pool = pool == null ? new Pool(8, 256) : pool;
         alerts = alerts == null ? new AlertWebhook(false, null, null, List.of()) : alerts;
         http = http == null ? new Http(2, 2, 0) : http;
         List<String> problems = new ArrayList<>();
         checkName(problems, PREFIX + ".vantage", vantage);
+        if (vantageRegion != null) {
+            checkName(problems, PREFIX + ".vantage-region", vantageRegion);
+        }
         checkInterval(problems, PREFIX + ".interval", interval);
         if (pool.threads() < 1 || pool.threads() > 256) {
             problems.add(PREFIX + ".pool.threads must be 1-256, was " + pool.threads());

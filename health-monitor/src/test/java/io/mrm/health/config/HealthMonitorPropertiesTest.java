@@ -99,6 +99,21 @@ class HealthMonitorPropertiesTest {
     }
 
     @Test
+    void vantageRegionIsOptionalAndValidatedAsANameWhenSet() {
+        assertThat(bind(valid()).vantageRegion()).isNull();
+
+        Map<String, String> props = valid();
+        props.put("mrm.health.vantage-region", "");
+        assertThat(bind(props).vantageRegion()).as("empty, as ${MRM_VANTAGE_REGION:} gives when unset").isNull();
+
+        props.put("mrm.health.vantage-region", "eu10");
+        assertThat(bind(props).vantageRegion()).isEqualTo("eu10");
+
+        props.put("mrm.health.vantage-region", "EU 10");
+        assertProblems(props).hasMessageContaining("mrm.health.vantage-region 'EU 10' is not valid");
+    }
+
+    @Test
     void invalidNamesOfATargetNameTheirKeys() {
         Map<String, String> props = valid();
         props.put("mrm.health.targets[0].region", "EU10");
