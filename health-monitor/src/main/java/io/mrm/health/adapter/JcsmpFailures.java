@@ -47,7 +47,11 @@ final class JcsmpFailures {
                     + settings.connectTimeout().toMillis() + " ms" : message);
         }
         if (network instanceof SSLException || network instanceof CertificateException) {
-            return "TLS handshake with " + host + " failed: " + clean(network.getMessage());
+            String message = clean(network.getMessage());
+            if (message.toLowerCase(Locale.ROOT).contains("timeout")) {
+                return "timeout: no TLS handshake with " + host + " within " + settings.connectTimeout().toMillis() + " ms";
+            }
+            return "TLS handshake with " + host + " failed: " + message;
         }
         String message = reason(error);
         if (message.toLowerCase(Locale.ROOT).contains("certification path")

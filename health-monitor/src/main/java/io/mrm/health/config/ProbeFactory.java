@@ -37,6 +37,11 @@ final class ProbeFactory {
     static final Duration SCHEDULER_MARGIN = Duration.ofSeconds(1);
     /** dnsjava enforces the query timeout; the probe's own bound sits this much later. */
     static final Duration DNS_MARGIN = Duration.ofMillis(500);
+    /**
+     * JCSMP enforces the connect and read timeouts (the latter rounded up to whole seconds, as observed);
+     * a round trip's own bound sits this much later, so that JCSMP's more precise reason comes first.
+     */
+    static final Duration JCSMP_MARGIN = Duration.ofSeconds(1);
 
     private final HttpClients clients;
     private final BlockingProbePool pool;
@@ -107,7 +112,8 @@ final class ProbeFactory {
                     + "with a test broker", target.applicationId(), target.region(), target.component(), settings.host());
         }
         return new RoundTripProbe(new JcsmpTransport(settings, pool),
-                new RoundTripProbe.Settings(target.connectTimeout().plus(target.readTimeout()), jcsmp.maxRoundTrip()),
+                new RoundTripProbe.Settings(target.connectTimeout().plus(target.readTimeout()).plus(JCSMP_MARGIN),
+                        jcsmp.maxRoundTrip()),
                 () -> UUID.randomUUID().toString(), System::nanoTime);
     }
 
