@@ -30,11 +30,11 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The service on a real in-process broker, probing a local HTTP endpoint that answers 200 and then
  * 503: its observations arrive on the observations topic, UP first, then DOWN, with the target's
- * region and component and this vantage point.
+ * region and component and this vantage point and its region label.
  */
 @SpringBootTest(classes = HealthMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"spring.config.name=health-monitor", "mrm.kafka.topic-prefix=hmtest.", "mrm.kafka.partitions=1", "mrm.health.interval=200ms",
-                "mrm.health.vantage=vantage-it"})
+                "mrm.health.vantage=vantage-it", "mrm.health.vantage-region=eu20"})
 class HealthMonitorIT {
 
     static final InProcessKafka KAFKA = InProcessKafka.start();
@@ -88,6 +88,7 @@ class HealthMonitorIT {
                 assertThat(o.region()).isEqualTo("eu10");
                 assertThat(o.component()).isEqualTo("web");
                 assertThat(o.vantage()).isEqualTo("vantage-it");
+                assertThat(o.vantageRegion()).isEqualTo("eu20");
                 assertThat(o.probe()).isEqualTo(ProbeKind.HTTP);
                 assertThat(o.schemaVersion()).isEqualTo(HealthObservation.SCHEMA_VERSION);
                 assertThat(o.latencyMs()).isNotNull().isBetween(0L, 1000L);

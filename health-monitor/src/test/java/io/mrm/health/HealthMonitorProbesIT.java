@@ -33,15 +33,18 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The service with a probe of every network kind (TCP open and closed, DNS, AEM SEMP) and the alert
+ * The service with a probe of every network kind (TCP open and closed, DNS, AEM SEMP, an AEM messaging
+ * round trip through the real JCSMP client to a closed port) and the alert
  * webhook enabled, on a real in-process broker: each kind's observations arrive on the observations
  * topic, pass the consumers' inbound validation (key, CloudEvents headers, body) and carry the right
  * probe kind; an authenticated Alertmanager call becomes an ALERT_WEBHOOK observation, an
- * unauthenticated one is refused.
+ * unauthenticated one is refused. Every observation, the alert's included, carries this monitor's
+ * region label.
  */
 @SpringBootTest(classes = HealthMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.config.name=health-monitor", "mrm.kafka.topic-prefix=hmprobes.", "mrm.kafka.partitions=1",
-                "mrm.health.interval=300ms", "mrm.health.vantage=vantage-it"})
+                "mrm.health.interval=300ms", "mrm.health.vantage=vantage-it",
+                "mrm.health.vantage-region=control"})
 class HealthMonitorProbesIT {
 
     static final InProcessKafka KAFKA = InProcessKafka.start();
@@ -72,6 +75,14 @@ class HealthMonitorProbesIT {
         target(registry, 3, "closed-port", "tcp");
         registry.add("mrm.health.targets[3].tcp.host", () -> "127.0.0.1");
         registry.add("mrm.health.targets[3].tcp.port", () -> CLOSED_PORT);
+        target(registry, 4, "aem-messaging", "aem-messaging");
+        registry.add("mrm.health.targets[4].jcsmp.host", () -> "tcp://127.0.0.1:" + CLOSED_PORT);
+        registry.add("mrm.health.targets[4].jcsmp.vpn", () -> "shop");
+        registry.add("mrm.health.targets[4].jcsmp.username", () -> "mrm-probe");
+        registry.add("mrm.health.targets[4].jcsmp.password.file", () -> SECRETS.resolve("jcsmp").toString());
+        registry.add("mrm.health.targets[4].jcsmp.topic", () -> "mrm/probe/vantage-it");
+        registry.add("mrm.health.targets[4].jcsmp.queue", () -> "mrm-probe-vantage-it");
+        registry.add("mrm.health.targets[4].jcsmp.max-round-trip", () -> "200ms");
         registry.add("mrm.health.alerts.enabled", () -> "true");
         registry.add("mrm.health.alerts.token.file", () -> SECRETS.resolve("alert-token").toString());
         registry.add("mrm.health.alerts.rules[0].alert-name", () -> "ShopRegionDown");
@@ -112,6 +123,8 @@ class HealthMonitorProbesIT {
             HealthObservation aem = recorder.await(HealthObservation.class, o -> o.component().equals("aem"), bound);
             HealthObservation closed = recorder.await(HealthObservation.class,
                     o -> o.component().equals("closed-port"), bound);
+            HealthObservation messaging = recorder.await(HealthObservation.class,
+                    o -> o.component().equals("aem-messaging"), bound);
 
             assertThat(tcp.probe()).isEqualTo(ProbeKind.TCP);
             assertThat(tcp.status()).isEqualTo(HealthStatus.UP);
@@ -123,6 +136,10 @@ class HealthMonitorProbesIT {
             assertThat(aem.detail()).startsWith("message VPN shop up; replication role active, bridge up");
             assertThat(closed.status()).isEqualTo(HealthStatus.DOWN);
             assertThat(closed.detail()).isEqualTo("cannot connect to 127.0.0.1:" + CLOSED_PORT + ": connection refused");
+            assertThat(messaging.probe()).isEqualTo(ProbeKind.AEM_MESSAGING);
+            assertThat(messaging.status()).isEqualTo(HealthStatus.DOWN);
+            assertThat(messaging.detail()).isEqualTo("cannot connect to tcp://127.0.0.1:" + CLOSED_PORT
+                    + ": connection refused");
 
             HttpClient http = HttpClient.newHttpClient();
             String alert = "{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[{\"status\":\"firing\","
@@ -141,6 +158,8 @@ class HealthMonitorProbesIT {
             assertThat(recorder.events(HealthObservation.class).stream()
                     .filter(o -> o.probe() == ProbeKind.ALERT_WEBHOOK)).hasSize(1);
             assertThat(recorder.records()).allSatisfy(r -> assertThat(r.rejection()).isNull());
+            assertThat(recorder.events(HealthObservation.class))
+                    .allSatisfy(o -> assertThat(o.vantageRegion()).isEqualTo("control"));
         } finally {
             // before the broker goes away in @AfterAll, so that closing the producer has nothing left to send
             scheduler.stop();
@@ -193,6 +212,7 @@ class HealthMonitorProbesIT {
         try {
             Path dir = Files.createTempDirectory("mrm-secrets");
             Files.writeString(dir.resolve("semp"), "semp-pw\n");
+            Files.writeString(dir.resolve("jcsmp"), "jcsmp-pw\n");
             Files.writeString(dir.resolve("alert-token"), TOKEN + "\n");
             dir.toFile().deleteOnExit();
             return dir;

@@ -62,6 +62,7 @@ public final class Sandbox implements AutoCloseable {
     public static final String DNS_ZONE = "sandbox.test";
     public static final String DNS_NAME = APP + "." + DNS_ZONE;
     static final String TSIG_KEY = "mrm-sandbox";
+    static final Map<String, String> VANTAGE_REGIONS = Map.of("vantage-1", REGION_A, "vantage-2", REGION_B, "vantage-3", "site-c");
 
     private final PrintStream out;
     private final Instant started = Instant.now();
@@ -187,6 +188,7 @@ public final class Sandbox implements AutoCloseable {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("mrm.service.instance", vantage);
         props.put("mrm.health.vantage", vantage);
+        props.put("mrm.health.vantage-region", VANTAGE_REGIONS.get(vantage));
         props.put("mrm.health.interval", "300ms");
         int i = 0;
         for (SimulatedRegion region : List.of(regionA, regionB)) {

@@ -13,6 +13,9 @@ import java.time.Instant;
  * @param status    what it saw
  * @param latencyMs how long the probe took, when it completed
  * @param detail    a short human-readable explanation (never credentials)
+ * @param vantageRegion the region (or site) of the monitor instance that published this observation, when
+ *                  configured, so a reader can tell a monitor cut off with its own region from one that sees
+ *                  another region fail
  */
 public record HealthObservation(
         String id,
@@ -25,7 +28,8 @@ public record HealthObservation(
         String vantage,
         HealthStatus status,
         Long latencyMs,
-        String detail) implements ObservationEvent {
+        String detail,
+        String vantageRegion) implements ObservationEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -40,5 +44,14 @@ public record HealthObservation(
             Require.atLeast("latencyMs", latencyMs, 0);
         }
         Require.optionalText("detail", detail);
+        Require.optionalName("vantageRegion", vantageRegion);
+    }
+
+    /** Without a region label for the monitor: what producers wrote before {@code vantageRegion} existed. */
+    public HealthObservation(String id, String applicationId, Instant time, int schemaVersion, String region,
+                             String component, ProbeKind probe, String vantage, HealthStatus status, Long latencyMs,
+                             String detail) {
+        this(id, applicationId, time, schemaVersion, region, component, probe, vantage, status, latencyMs, detail,
+                null);
     }
 }

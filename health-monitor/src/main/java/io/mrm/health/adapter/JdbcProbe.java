@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * query timeout), after which the connection is aborted so that the pool thread comes free. While a
  * previous check is still stuck, a new one is not started but reported DOWN.
  */
-public final class JdbcProbe implements Probe {
+public final class JdbcProbe implements Probe, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcProbe.class);
 
@@ -154,6 +154,7 @@ public final class JdbcProbe implements Probe {
     }
 
     /** Closes the kept connection (at shutdown). */
+    @Override
     public void close() {
         Connection kept = connection;
         connection = null;

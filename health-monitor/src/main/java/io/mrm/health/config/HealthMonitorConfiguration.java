@@ -3,7 +3,6 @@ package io.mrm.health.config;
 import io.mrm.health.adapter.AlertIntake;
 import io.mrm.health.adapter.BlockingProbePool;
 import io.mrm.health.adapter.HttpClients;
-import io.mrm.health.adapter.JdbcProbe;
 import io.mrm.health.adapter.KafkaObservationSink;
 import io.mrm.health.adapter.ObservationIds;
 import io.mrm.health.adapter.ProbeScheduler;
@@ -17,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -54,7 +54,7 @@ class HealthMonitorConfiguration {
 
     @Bean
     ObservationRule observationRule(HealthMonitorProperties props, Clock clock) {
-        return new ObservationRule(props.vantage(), clock, ObservationIds::next);
+        return new ObservationRule(props.vantage(), props.vantageRegion(), clock, ObservationIds::next);
     }
 
     @Bean
@@ -77,7 +77,7 @@ class HealthMonitorConfiguration {
             throw new IllegalArgumentException("invalid health-monitor configuration:\n - mrm.health.alerts.token: "
                     + credentials.token() + " cannot be read");
         }
-        return new AlertIntake(credentials, new AlertRouter(routes, clock, ObservationIds::next),
+        return new AlertIntake(credentials, new AlertRouter(routes, props.vantageRegion(), clock, ObservationIds::next),
                 new KafkaObservationSink(publisher), ALERT_PUBLISH_TIMEOUT);
     }
 
@@ -86,13 +86,24 @@ class HealthMonitorConfiguration {
         return ProbeFactory.httpTarget(target, defaultInterval, clients);
     }
 
-    /** What this instance probes; closes the database connections the probes keep when the context stops. */
+    /**
+     * What this instance probes; closes what the probes keep open (database connections, messaging
+     * sessions) when the context stops, after the scheduler has stopped.
+     */
     record MonitoredTargets(List<MonitoredTarget> all) implements AutoCloseable {
 
         @Override
         public void close() {
-            all.stream().map(MonitoredTarget::probe).filter(JdbcProbe.class::isInstance).map(JdbcProbe.class::cast)
-                    .forEach(JdbcProbe::close);
+            for (MonitoredTarget target : all) {
+                if (target.probe() instanceof AutoCloseable closeable) {
+                    try {
+                        closeable.close();
+                    } catch (Exception e) {
+                        LoggerFactory.getLogger(HealthMonitorConfiguration.class).warn("{}: closing its probe failed: {}",
+                                target.target().label(), e.toString());
+                    }
+                }
+            }
         }
     }
 }

@@ -29,6 +29,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * the list index in the message.)
  *
  * @param vantage  the id of this monitor instance (vantage point), copied into every observation
+ * @param vantageRegion the region or site this instance runs in (e.g. {@code eu10}, or {@code control} for a
+ *                 third site), copied into every observation it publishes; optional
  * @param interval time between two probes of a target, unless the target sets its own; at least 100ms
  * @param targets  what to probe
  * @param pool     the bounded pool that runs the probes that block (JDBC, host-name look-ups)
@@ -38,6 +40,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("mrm.health")
 public record HealthMonitorProperties(
         String vantage,
+        String vantageRegion,
         @DefaultValue(DEFAULT_INTERVAL) Duration interval,
         List<Target> targets,
         @DefaultValue Pool pool,
@@ -49,18 +52,21 @@ public record HealthMonitorProperties(
     static final Duration MIN_INTERVAL = Duration.ofMillis(100);
     /** The probe kinds a target may name; the others are produced by other parts of MRM. */
     static final Set<ProbeKind> PROBE_TYPES = EnumSet.of(ProbeKind.HTTP, ProbeKind.TCP, ProbeKind.DNS,
-            ProbeKind.POSTGRES, ProbeKind.HANA, ProbeKind.AEM_SEMP);
+            ProbeKind.POSTGRES, ProbeKind.HANA, ProbeKind.AEM_SEMP, ProbeKind.AEM_MESSAGING);
+    /** Solace's limits: topics up to 250 bytes, queue names up to 200 characters. */
+    static final int MAX_TOPIC_BYTES = 250;
+    static final int MAX_QUEUE_NAME = 200;
 
     /**
      * One target: a component of an application in one region, probed in one way. The settings of
      * the probe kind sit in the block named after it ({@code tcp}, {@code dns}, {@code postgres},
-     * {@code hana}, {@code semp}); HTTP's are the target's own {@code url}, {@code expected-status} and
+     * {@code hana}, {@code semp}, {@code jcsmp}); HTTP's are the target's own {@code url}, {@code expected-status} and
      * {@code body-contains}, so older configurations stay valid.
      *
      * @param applicationId  the application the observations are about
      * @param region         the region this target reaches
      * @param component      what the target checks, e.g. {@code app}, {@code db}, {@code aem}, {@code dns}
-     * @param type           how: HTTP (default), TCP, DNS, POSTGRES, HANA or AEM_SEMP
+     * @param type           how: HTTP (default), TCP, DNS, POSTGRES, HANA, AEM_SEMP or AEM_MESSAGING
      * @param url            HTTP: http or https; no credentials in it
      * @param expectedStatus HTTP: status codes that count as UP, {@code 200-399} or a single code
      * @param bodyContains   HTTP: text the first 5,120 bytes of the body must contain; empty means not checked
@@ -68,14 +74,16 @@ public record HealthMonitorProperties(
      * @param headers        HTTP: request headers with plain values (no credentials: those go in secret-headers)
      * @param secretHeaders  HTTP: request headers whose values are credentials, e.g.
      *                       {@code Authorization: {env: ORDERS_HEALTH_AUTH}}; read at each probe, never logged
-     * @param connectTimeout bound on connecting (HTTP, TCP, JDBC login, SEMP)
-     * @param readTimeout    bound on the answer after connecting (HTTP, SEMP, each SQL statement, the DNS query)
+     * @param connectTimeout bound on connecting (HTTP, TCP, JDBC login, SEMP, JCSMP)
+     * @param readTimeout    bound on the answer after connecting (HTTP, SEMP, each SQL statement, the DNS query,
+     *                       the JCSMP login and bind); a JCSMP round trip may take connect + read timeout
      * @param interval       overrides {@code mrm.health.interval} for this target
      * @param tcp            TCP settings
      * @param dns            DNS settings
      * @param postgres       PostgreSQL settings
      * @param hana           SAP HANA settings
      * @param semp           Solace / AEM SEMP v2 settings
+     * @param jcsmp          Solace / AEM messaging round-trip settings
      */
     public record Target(
             String applicationId,
@@ -95,7 +103,8 @@ public record HealthMonitorProperties(
             Dns dns,
             Postgres postgres,
             Hana hana,
-            Semp semp) {
+            Semp semp,
+            Jcsmp jcsmp) {
 
         public Target {
             headers = headers == null ? Map.of() : new LinkedHashMap<>(headers);
@@ -133,6 +142,8 @@ public record HealthMonitorProperties(
                         () -> postgres.check(key + ".postgres", problems));
                 case HANA -> required(problems, key, "hana", hana, () -> hana.check(key + ".hana", problems));
                 case AEM_SEMP -> required(problems, key, "semp", semp, () -> semp.check(key + ".semp", problems));
+                case AEM_MESSAGING -> required(problems, key, "jcsmp", jcsmp, () -> jcsmp.check(key + ".jcsmp", problems,
+                        connectTimeout != null && readTimeout != null ? connectTimeout.plus(readTimeout) : null));
                 default -> throw new IllegalStateException("unreachable: " + type);
             }
         }
@@ -184,6 +195,7 @@ public record HealthMonitorProperties(
                 case "tcp" -> "port";
                 case "dns" -> "domain";
                 case "semp" -> "url";
+                case "jcsmp" -> "host";
                 default -> "jdbc-url";
             };
         }
@@ -316,6 +328,61 @@ public record HealthMonitorProperties(
     }
 
     /**
+     * Solace / Advanced Event Mesh messaging through JCSMP: each probe publishes a persistent message to
+     * {@code topic} and receives it back from {@code queue}. The queue is durable, created by an
+     * administrator, subscribed to the topic and this monitor's own (one per monitor instance: the probe
+     * consumes everything on it); the client username needs to publish guaranteed messages to the topic
+     * and to consume from the queue, nothing more.
+     *
+     * @param host                the broker's SMF address: {@code tcps://mr-abc.messaging.solace.cloud:55443}
+     *                            (TLS) or {@code tcp://host:55555}
+     * @param vpn                 the message VPN
+     * @param username            the client username
+     * @param password            where the client password lives
+     * @param topic               the probe topic, e.g. {@code mrm/probe/vantage-1}; no wildcards
+     * @param queue               the probe queue, e.g. {@code mrm-probe-vantage-1}
+     * @param maxRoundTrip        hand-over to arrival above which the result is DEGRADED; must be shorter than
+     *                            connect-timeout + read-timeout, after which the round is DOWN
+     * @param validateCertificate TLS: verify the broker's certificate and host name (default); turn off only for
+     *                            a test broker
+     * @param trustStore          TLS: a trust store file (JKS or PKCS12); the JDK's default one when empty
+     * @param trustStorePassword  the trust store's password, if it has one
+     */
+    public record Jcsmp(String host, String vpn, String username, Secret password, String topic, String queue,
+                        @DefaultValue("1s") Duration maxRoundTrip, @DefaultValue("true") boolean validateCertificate,
+                        String trustStore, Secret trustStorePassword) {
+
+        void check(String key, List<String> problems, Duration deadline) {
+            boolean tls = checkSmfHost(problems, key + ".host", host);
+            if (vpn == null || vpn.isBlank()) {
+                problems.add(key + ".vpn is required");
+            }
+            if (username == null || username.isBlank()) {
+                problems.add(key + ".username is required");
+            }
+            checkSecret(problems, key + ".password", password);
+            checkTopic(problems, key + ".topic", topic);
+            checkQueue(problems, key + ".queue", queue);
+            checkPositive(problems, key + ".max-round-trip", maxRoundTrip);
+            if (maxRoundTrip != null && deadline != null && maxRoundTrip.compareTo(deadline) >= 0) {
+                problems.add(key + ".max-round-trip (" + maxRoundTrip.toMillis() + "ms) must be shorter than "
+                        + "connect-timeout + read-timeout (" + deadline.toMillis() + "ms), or the probe could never "
+                        + "report DEGRADED");
+            }
+            boolean hasTrustStore = trustStore != null && !trustStore.isBlank();
+            if (hasTrustStore && !tls) {
+                problems.add(key + ".trust-store is only used with tcps:// hosts");
+            }
+            if (trustStorePassword != null) {
+                checkSecret(problems, key + ".trust-store-password", trustStorePassword);
+                if (!hasTrustStore) {
+                    problems.add(key + ".trust-store-password is set but " + key + ".trust-store is not");
+                }
+            }
+        }
+    }
+
+    /**
      * Where a credential lives: exactly one of an environment variable or a mounted file.
      *
      * @param env  the environment variable's name
@@ -410,12 +477,17 @@ public record HealthMonitorProperties(
     }
 
     public HealthMonitorProperties {
+        // empty means unset, so that the yml can read ${MRM_VANTAGE_REGION:} without a default
+        vantageRegion = vantageRegion == null || vantageRegion.isEmpty() ? null : vantageRegion;
         targets = targets == null ? List.of() : List.copyOf(targets);
         pool = pool == null ? new Pool(8, 256) : pool;
         alerts = alerts == null ? new AlertWebhook(false, null, null, List.of()) : alerts;
         http = http == null ? new Http(2, 2, 0) : http;
         List<String> problems = new ArrayList<>();
         checkName(problems, PREFIX + ".vantage", vantage);
+        if (vantageRegion != null) {
+            checkName(problems, PREFIX + ".vantage-region", vantageRegion);
+        }
         checkInterval(problems, PREFIX + ".interval", interval);
         if (pool.threads() < 1 || pool.threads() > 256) {
             problems.add(PREFIX + ".pool.threads must be 1-256, was " + pool.threads());
@@ -507,6 +579,63 @@ public record HealthMonitorProperties(
         if (env == file) {
             problems.add(key + " needs exactly one of " + key + ".env (an environment variable) or " + key
                     + ".file (a mounted secret file)");
+        }
+    }
+
+    /** An SMF address; true when it is TLS ({@code tcps://}). */
+    private static boolean checkSmfHost(List<String> problems, String key, String value) {
+        if (value == null || value.isBlank()) {
+            problems.add(key + " is required, e.g. tcps://mr-abc.messaging.solace.cloud:55443");
+            return false;
+        }
+        URI uri;
+        try {
+            uri = new URI(value.trim());
+        } catch (URISyntaxException e) {
+            problems.add(key + " is not a valid address: " + e.getReason() + " at index " + e.getIndex());
+            return false;
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("tcps") && !scheme.equals("tcp")) {
+            problems.add(key + " must start with tcps:// (TLS) or tcp://" + (scheme.isEmpty() ? "" : ", was " + scheme));
+            return false;
+        }
+        if (uri.getRawUserInfo() != null) {
+            problems.add(key + " must not contain credentials");
+        } else if (uri.getHost() == null) {
+            problems.add(key + " must name a host (and a port 1-65535, if any), e.g. " + scheme + "://broker.example.com:"
+                    + (scheme.equals("tcps") ? 55443 : 55555));
+        } else if ((uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))
+                || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            problems.add(key + " must be " + scheme + "://host:port only, with no path or query");
+        }
+        return scheme.equals("tcps");
+    }
+
+    private static void checkTopic(List<String> problems, String key, String value) {
+        if (value == null || value.isBlank()) {
+            problems.add(key + " is required, e.g. mrm/probe/vantage-1");
+        } else if (value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_TOPIC_BYTES) {
+            problems.add(key + " is longer than " + MAX_TOPIC_BYTES + " bytes");
+        } else if (value.indexOf('*') >= 0 || value.indexOf('>') >= 0) {
+            problems.add(key + " '" + value + "' must not contain the wildcards * or >: the probe publishes to it");
+        } else if (value.startsWith("#")) {
+            problems.add(key + " '" + value + "' starts with #, which the broker reserves for itself");
+        } else if (value.startsWith("/") || value.endsWith("/") || value.contains("//") || !value.equals(value.strip())) {
+            problems.add(key + " '" + value + "' has an empty level or surrounding blanks");
+        }
+    }
+
+    private static void checkQueue(List<String> problems, String key, String value) {
+        if (value == null || value.isBlank()) {
+            problems.add(key + " is required: a durable queue subscribed to the probe topic, e.g. mrm-probe-vantage-1");
+        } else if (value.length() > MAX_QUEUE_NAME) {
+            problems.add(key + " is longer than " + MAX_QUEUE_NAME + " characters");
+        } else if (value.startsWith("#")) {
+            problems.add(key + " '" + value + "' is a system queue; the probe needs a queue of its own");
+        } else if (value.indexOf('*') >= 0 || value.indexOf('>') >= 0 || value.indexOf('?') >= 0
+                || !value.equals(value.strip())) {
+            problems.add(key + " '" + value + "' must be a plain queue name (no *, >, ? or surrounding blanks)");
         }
     }
 

@@ -6,6 +6,7 @@ import io.mrm.health.adapter.DriverConnectionSource;
 import io.mrm.health.adapter.HanaCheck;
 import io.mrm.health.adapter.HttpClients;
 import io.mrm.health.adapter.HttpProbe;
+import io.mrm.health.adapter.JcsmpTransport;
 import io.mrm.health.adapter.JdbcProbe;
 import io.mrm.health.adapter.PostgresCheck;
 import io.mrm.health.adapter.SecretReference;
@@ -16,19 +17,31 @@ import io.mrm.health.domain.DnsAnswerRule;
 import io.mrm.health.domain.MonitoredTarget;
 import io.mrm.health.domain.Probe;
 import io.mrm.health.domain.ProbeTarget;
+import io.mrm.health.domain.RoundTripProbe;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Turns one validated target of the configuration into the probe that checks it. */
 final class ProbeFactory {
+
+    private static final Logger log = LoggerFactory.getLogger(ProbeFactory.class);
 
     /** The scheduler's own deadline sits this far behind the probe's, as a net for a probe that hangs. */
     static final Duration SCHEDULER_MARGIN = Duration.ofSeconds(1);
     /** dnsjava enforces the query timeout; the probe's own bound sits this much later. */
     static final Duration DNS_MARGIN = Duration.ofMillis(500);
+    /**
+     * JCSMP enforces the connect and read timeouts (the latter rounded up to whole seconds, as observed);
+     * a round trip's own bound sits this much later, so that JCSMP's more precise reason comes first.
+     */
+    static final Duration JCSMP_MARGIN = Duration.ofSeconds(1);
 
     private final HttpClients clients;
     private final BlockingProbePool pool;
@@ -78,8 +91,30 @@ final class ProbeFactory {
                 yield monitored(target, defaultInterval,
                         new SempProbe(clients.withConnectTimeout(target.connectTimeout()), settings), settings.deadline());
             }
+            case AEM_MESSAGING -> {
+                RoundTripProbe probe = jcsmpProbe(target);
+                yield monitored(target, defaultInterval, probe, probe.settings().deadline());
+            }
             default -> throw new IllegalArgumentException("type " + target.type() + " cannot be probed");
         };
+    }
+
+    private RoundTripProbe jcsmpProbe(HealthMonitorProperties.Target target) {
+        HealthMonitorProperties.Jcsmp jcsmp = target.jcsmp();
+        boolean hasTrustStore = jcsmp.trustStore() != null && !jcsmp.trustStore().isBlank();
+        JcsmpTransport.Settings settings = new JcsmpTransport.Settings(jcsmp.host().trim(), jcsmp.vpn(),
+                jcsmp.username(), jcsmp.password().reference(), jcsmp.topic(), jcsmp.queue(), target.connectTimeout(),
+                target.readTimeout(), jcsmp.validateCertificate(),
+                hasTrustStore ? Path.of(jcsmp.trustStore().trim()) : null,
+                jcsmp.trustStorePassword() == null ? null : jcsmp.trustStorePassword().reference());
+        if (!jcsmp.validateCertificate()) {
+            log.warn("{}/{}/{}: TLS certificate validation is off for {} (validate-certificate: false); use this only "
+                    + "with a test broker", target.applicationId(), target.region(), target.component(), settings.host());
+        }
+        return new RoundTripProbe(new JcsmpTransport(settings, pool),
+                new RoundTripProbe.Settings(target.connectTimeout().plus(target.readTimeout()).plus(JCSMP_MARGIN),
+                        jcsmp.maxRoundTrip()),
+                () -> UUID.randomUUID().toString(), System::nanoTime);
     }
 
     static MonitoredTarget httpTarget(HealthMonitorProperties.Target target, Duration defaultInterval,

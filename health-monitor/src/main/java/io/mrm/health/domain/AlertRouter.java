@@ -15,16 +15,24 @@ import java.util.function.Supplier;
  * Turns external alerts into observations: a firing alert is DOWN, a resolved one UP, for every
  * component a route maps it to (once per component even if several routes match). The sending system
  * is the vantage point, so the decision engine counts it as one more independent witness. Alerts that
- * no route matches produce nothing.
+ * no route matches produce nothing. Each observation carries this monitor's region label (the instance
+ * that received the alert), when one is configured.
  */
 public final class AlertRouter {
 
     private final List<AlertRoute> routes;
+    private final String vantageRegion;
     private final Clock clock;
     private final Supplier<String> ids;
 
     public AlertRouter(List<AlertRoute> routes, Clock clock, Supplier<String> ids) {
+        this(routes, null, clock, ids);
+    }
+
+    /** @param vantageRegion the region or site of this monitor instance, or null when not configured */
+    public AlertRouter(List<AlertRoute> routes, String vantageRegion, Clock clock, Supplier<String> ids) {
         this.routes = Require.list("routes", routes);
+        this.vantageRegion = Require.optionalName("vantageRegion", vantageRegion);
         this.clock = Require.present("clock", clock);
         this.ids = Require.present("ids", ids);
     }
@@ -41,7 +49,7 @@ public final class AlertRouter {
                     + (alert.summary() == null || alert.summary().isBlank() ? "" : ": " + alert.summary());
             out.add(new HealthObservation(ids.get(), route.applicationId(), clock.instant(),
                     HealthObservation.SCHEMA_VERSION, route.region(), route.component(), ProbeKind.ALERT_WEBHOOK,
-                    alert.source(), alert.firing() ? HealthStatus.DOWN : HealthStatus.UP, null, cut(detail)));
+                    alert.source(), alert.firing() ? HealthStatus.DOWN : HealthStatus.UP, null, cut(detail), vantageRegion));
         }
         return out;
     }

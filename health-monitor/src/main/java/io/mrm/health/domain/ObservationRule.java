@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 public final class ObservationRule {
 
     private final String vantage;
+    private final String vantageRegion;
     private final Clock clock;
     private final Supplier<String> ids;
 
@@ -27,7 +28,18 @@ public final class ObservationRule {
      * @param ids     a fresh event id per call
      */
     public ObservationRule(String vantage, Clock clock, Supplier<String> ids) {
+        this(vantage, null, clock, ids);
+    }
+
+    /**
+     * @param vantage       the id of this monitor instance
+     * @param vantageRegion the region or site this instance runs in, or null when not configured
+     * @param clock         gives each observation its time (the moment the result is known)
+     * @param ids           a fresh event id per call
+     */
+    public ObservationRule(String vantage, String vantageRegion, Clock clock, Supplier<String> ids) {
         this.vantage = Require.name("vantage", vantage);
+        this.vantageRegion = Require.optionalName("vantageRegion", vantageRegion);
         this.clock = Require.present("clock", clock);
         this.ids = Require.present("ids", ids);
     }
@@ -36,11 +48,16 @@ public final class ObservationRule {
         return vantage;
     }
 
+    /** The region label of this instance, or null. */
+    public String vantageRegion() {
+        return vantageRegion;
+    }
+
     public HealthObservation observe(ProbeTarget target, ProbeResult result) {
         Long latencyMs = result.latency() == null ? null : result.latency().toMillis();
         return new HealthObservation(ids.get(), target.applicationId(), clock.instant(),
                 HealthObservation.SCHEMA_VERSION, target.region(), target.component(), target.kind(), vantage,
-                result.status(), latencyMs, cut(result.detail()));
+                result.status(), latencyMs, cut(result.detail()), vantageRegion);
     }
 
     /**

@@ -9,17 +9,24 @@ import io.mrm.health.adapter.DnsProbe;
 import io.mrm.health.adapter.HanaCheck;
 import io.mrm.health.adapter.HttpClients;
 import io.mrm.health.adapter.HttpProbe;
+import io.mrm.health.adapter.JcsmpTransport;
 import io.mrm.health.adapter.JdbcProbe;
 import io.mrm.health.adapter.PostgresCheck;
 import io.mrm.health.adapter.SempProbe;
 import io.mrm.health.adapter.StatusRange;
 import io.mrm.health.adapter.TcpProbe;
 import io.mrm.health.domain.MonitoredTarget;
+import io.mrm.health.domain.Probe;
+import io.mrm.health.domain.ProbeResult;
 import io.mrm.health.domain.ProbeTarget;
+import io.mrm.health.domain.RoundTripProbe;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -96,6 +103,21 @@ class HealthMonitorPropertiesTest {
 
         props.put("mrm.health.vantage", "Vantage_A");
         assertProblems(props).hasMessageContaining("mrm.health.vantage 'Vantage_A' is not valid");
+    }
+
+    @Test
+    void vantageRegionIsOptionalAndValidatedAsANameWhenSet() {
+        assertThat(bind(valid()).vantageRegion()).isNull();
+
+        Map<String, String> props = valid();
+        props.put("mrm.health.vantage-region", "");
+        assertThat(bind(props).vantageRegion()).as("empty, as ${MRM_VANTAGE_REGION:} gives when unset").isNull();
+
+        props.put("mrm.health.vantage-region", "eu10");
+        assertThat(bind(props).vantageRegion()).isEqualTo("eu10");
+
+        props.put("mrm.health.vantage-region", "EU 10");
+        assertProblems(props).hasMessageContaining("mrm.health.vantage-region 'EU 10' is not valid");
     }
 
     @Test
@@ -207,7 +229,7 @@ class HealthMonitorPropertiesTest {
         props.put("mrm.health.targets[0].type", "alert-webhook");
 
         assertProblems(props).hasMessageContaining("mrm.health.targets[0].type ALERT_WEBHOOK cannot be probed by "
-                + "the health monitor; use one of [HTTP, TCP, DNS, HANA, POSTGRES, AEM_SEMP]");
+                + "the health monitor; use one of [HTTP, TCP, DNS, HANA, POSTGRES, AEM_SEMP, AEM_MESSAGING]");
     }
 
     @Test
@@ -326,6 +348,103 @@ class HealthMonitorPropertiesTest {
                 assertThat(p.settings().password()).hasToString("environment variable SEMP_PASSWORD");
             });
         }
+    }
+
+    @Test
+    void aJcsmpTargetBecomesARoundTripProbeOverJcsmp() {
+        Map<String, String> props = typed("aem-messaging", jcsmp(Map.of(
+                "jcsmp.trust-store", "/etc/mrm/aem-trust.p12", "jcsmp.trust-store-password.file", "/run/secrets/trust",
+                "jcsmp.max-round-trip", "750ms")));
+        props.put("mrm.health.targets[0].connect-timeout", "3s");
+        props.put("mrm.health.targets[0].read-timeout", "4s");
+        HealthMonitorProperties bound = bind(props);
+
+        try (BlockingProbePool pool = new BlockingProbePool(1, 1)) {
+            MonitoredTarget monitored = new ProbeFactory(new HttpClients(), pool).monitored(bound.targets().get(0),
+                    bound.interval());
+
+            assertThat(monitored.target().kind()).isEqualTo(ProbeKind.AEM_MESSAGING);
+            RoundTripProbe probe = (RoundTripProbe) monitored.probe();
+            assertThat(probe.settings()).isEqualTo(new RoundTripProbe.Settings(
+                    Duration.ofSeconds(7).plus(ProbeFactory.JCSMP_MARGIN), Duration.ofMillis(750)));
+            assertThat(monitored.target().timeout()).isEqualTo(probe.settings().deadline()
+                    .plus(HealthMonitorConfiguration.SCHEDULER_MARGIN));
+            JcsmpTransport.Settings settings = ((JcsmpTransport) probe.transport()).settings();
+            assertThat(settings.host()).isEqualTo("tcps://mr.example.com:55443");
+            assertThat(settings.vpn()).isEqualTo("shop");
+            assertThat(settings.username()).isEqualTo("mrm-probe");
+            assertThat(settings.password()).hasToString("environment variable AEM_PASSWORD");
+            assertThat(settings.topic()).isEqualTo("mrm/probe/vantage-a");
+            assertThat(settings.queue()).isEqualTo("mrm-probe-vantage-a");
+            assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+            assertThat(settings.readTimeout()).isEqualTo(Duration.ofSeconds(4));
+            assertThat(settings.validateCertificate()).as("on by default").isTrue();
+            assertThat(settings.trustStore()).isEqualTo(Path.of("/etc/mrm/aem-trust.p12"));
+            assertThat(settings.trustStorePassword()).hasToString("file /run/secrets/trust");
+            probe.close();
+        }
+    }
+
+    @Test
+    void badJcsmpSettingsNameTheirKeys() {
+        Map<String, String> props = typed("aem-messaging", Map.of("jcsmp.host", "https://mr.example.com:943",
+                "jcsmp.username", "mrm-probe", "jcsmp.password.env", "AEM_PASSWORD", "jcsmp.topic", "mrm/probe/>",
+                "jcsmp.queue", "#DEAD_MSG_QUEUE", "jcsmp.max-round-trip", "10s"));
+        props.putAll(typedAt(1, "aem-messaging", Map.of("jcsmp.host", "tcp://user:pw@mr.example.com:55555",
+                "jcsmp.vpn", "shop", "jcsmp.username", "mrm-probe", "jcsmp.topic", "mrm//probe",
+                "jcsmp.trust-store", "/etc/trust.p12")));
+        props.putAll(typedAt(2, "aem-messaging", Map.of("jcsmp.host", "tcps://:55443", "jcsmp.vpn", "shop")));
+        props.putAll(typedAt(3, "aem-messaging", Map.of()));
+        props.remove("mrm.health.targets[3].component");
+
+        assertProblems(props)
+                .hasMessageContaining("mrm.health.targets[0].jcsmp.host must start with tcps:// (TLS) or tcp://, was https")
+                .hasMessageContaining("mrm.health.targets[0].jcsmp.vpn is required")
+                .hasMessageContaining("mrm.health.targets[0].jcsmp.topic 'mrm/probe/>' must not contain the wildcards")
+                .hasMessageContaining("mrm.health.targets[0].jcsmp.queue '#DEAD_MSG_QUEUE' is a system queue")
+                .hasMessageContaining("mrm.health.targets[0].jcsmp.max-round-trip (10000ms) must be shorter than "
+                        + "connect-timeout + read-timeout (4000ms)")
+                .hasMessageContaining("mrm.health.targets[1].jcsmp.host must not contain credentials")
+                .hasMessageContaining("mrm.health.targets[1].jcsmp.password needs exactly one of")
+                .hasMessageContaining("mrm.health.targets[1].jcsmp.topic 'mrm//probe' has an empty level")
+                .hasMessageContaining("mrm.health.targets[1].jcsmp.queue is required")
+                .hasMessageContaining("mrm.health.targets[1].jcsmp.trust-store is only used with tcps:// hosts")
+                .hasMessageContaining("mrm.health.targets[2].jcsmp.host must name a host")
+                .hasMessageContaining("mrm.health.targets[2].jcsmp.username is required")
+                .hasMessageContaining("mrm.health.targets[2].jcsmp.topic is required")
+                .hasMessageContaining("mrm.health.targets[3].jcsmp is required for type AEM_MESSAGING (e.g. "
+                        + "mrm.health.targets[3].jcsmp.host)")
+                .hasMessageNotContaining("user:pw");
+    }
+
+    @Test
+    void closingTheTargetsClosesWhatTheProbesKeepOpen() {
+        AtomicBoolean closed = new AtomicBoolean();
+        final class ClosingProbe implements Probe, AutoCloseable {
+            @Override
+            public CompletionStage<ProbeResult> probe() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void close() {
+                closed.set(true);
+            }
+        }
+        ProbeTarget target = new ProbeTarget("orders", "eu10", "aem", ProbeKind.AEM_MESSAGING, Duration.ofSeconds(1),
+                Duration.ofSeconds(5));
+
+        new HealthMonitorConfiguration.MonitoredTargets(List.of(new MonitoredTarget(target, new ClosingProbe()))).close();
+
+        assertThat(closed).isTrue();
+    }
+
+    private static Map<String, String> jcsmp(Map<String, String> extra) {
+        Map<String, String> settings = new HashMap<>(Map.of("jcsmp.host", " tcps://mr.example.com:55443 ",
+                "jcsmp.vpn", "shop", "jcsmp.username", "mrm-probe", "jcsmp.password.env", "AEM_PASSWORD",
+                "jcsmp.topic", "mrm/probe/vantage-a", "jcsmp.queue", "mrm-probe-vantage-a"));
+        settings.putAll(extra);
+        return settings;
     }
 
     private static Map<String, String> typed(String type, Map<String, String> settings) {

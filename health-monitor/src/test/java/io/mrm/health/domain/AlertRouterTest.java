@@ -34,6 +34,18 @@ class AlertRouterTest {
     }
 
     @Test
+    void observationsCarryTheRegionOfTheMonitorThatReceivedTheAlert() {
+        AlertRouter labelled = new AlertRouter(List.of(new AlertRoute("OrdersDown", Map.of(), "orders", "eu10", "app")),
+                "control", Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC), () -> "obs-2");
+
+        assertThat(labelled.observations(new ExternalAlert("alertmanager", "OrdersDown", Map.of(), true, null)))
+                .singleElement().satisfies(o -> {
+                    assertThat(o.vantage()).isEqualTo("alertmanager");
+                    assertThat(o.vantageRegion()).isEqualTo("control");
+                });
+    }
+
+    @Test
     void labelsMustAllMatch() {
         assertThat(router.observations(new ExternalAlert("alertmanager", "Other", Map.of("team", "orders"), true,
                 null))).isEmpty();

@@ -40,6 +40,17 @@ class ObservationRuleTest {
     }
 
     @Test
+    void observationsCarryTheRegionOfThisMonitorWhenConfigured() {
+        ObservationRule labelled = new ObservationRule("vantage-a", "us10", Clock.fixed(NOW, ZoneOffset.UTC),
+                () -> "obs-2");
+
+        assertThat(labelled.observe(TARGET, ProbeResult.up(Duration.ZERO, "ok")).vantageRegion()).isEqualTo("us10");
+        assertThat(rule.observe(TARGET, ProbeResult.up(Duration.ZERO, "ok")).vantageRegion()).isNull();
+        assertThatThrownBy(() -> new ObservationRule("vantage-a", "US10", Clock.systemUTC(), () -> "x"))
+                .hasMessageContaining("vantageRegion 'US10' is not valid");
+    }
+
+    @Test
     void overlongDetailIsCutToTheEventLimit() {
         HealthObservation observation = rule.observe(TARGET, ProbeResult.up(Duration.ZERO, "x".repeat(5000)));
 
