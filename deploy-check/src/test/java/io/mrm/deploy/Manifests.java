@@ -1,0 +1,96 @@
+package io.mrm.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** A rendered overlay, every resource parsed into its typed model (unknown fields and kinds refused). */
+record Manifests(String overlay, List<HasMetadata> resources) {
+
+    /** apiVersion + kind → the model class; anything not here is refused. */
+    private static final Map<String, Class<? extends HasMetadata>> TYPES = Map.of(
+            "v1/Namespace", Namespace.class,
+            "v1/ConfigMap", ConfigMap.class,
+            "v1/Secret", Secret.class,
+            "v1/Service", Service.class,
+            "apps/v1/Deployment", Deployment.class,
+            "apps/v1/StatefulSet", StatefulSet.class,
+            "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
+            "kafka.strimzi.io/v1beta2/KafkaTopic", KafkaTopic.class);
+
+    static final List<String> OVERLAYS = List.of("region-a", "region-b", "control");
+
+    /**
+     * Renders an overlay from a copy of k8s/ in which every {@code secrets/*.example} is also in
+     * place under its real name, as an operator would make it (the real files are not committed).
+     */
+    static Manifests render(String overlay, Path workDir) {
+        Path copy = workDir.resolve("k8s");
+        if (!Files.isDirectory(copy)) {
+            copyTree(Repo.ROOT.resolve("k8s"), copy);
+        }
+        return parse(overlay, KustomizeRenderer.render(copy.resolve("overlays").resolve(overlay)));
+    }
+
+    static Manifests parse(String overlay, List<ObjectNode> rendered) {
+        List<HasMetadata> typed = new ArrayList<>();
+        for (ObjectNode node : rendered) {
+            typed.add(typed(node, overlay));
+        }
+        return new Manifests(overlay, typed);
+    }
+
+    static HasMetadata typed(JsonNode node, String where) {
+        String key = node.path("apiVersion").asText() + "/" + node.path("kind").asText();
+        Class<? extends HasMetadata> type = TYPES.get(key);
+        String name = node.path("metadata").path("name").asText();
+        if (type == null) {
+            throw new IllegalArgumentException(where + ": " + key + " " + name + " is not a kind this check knows");
+        }
+        return StrictYaml.convert(node, type, where + ": " + key + " " + name);
+    }
+
+    <T extends HasMetadata> List<T> all(Class<T> type) {
+        return resources.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    <T extends HasMetadata> T named(Class<T> type, String name) {
+        return all(type).stream().filter(r -> r.getMetadata().getName().equals(name)).findFirst().orElse(null);
+    }
+
+    private static void copyTree(Path from, Path to) {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : paths.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                    String file = target.getFileName().toString();
+                    if (file.endsWith(".example")) {
+                        Path real = target.resolveSibling(file.substring(0, file.length() - ".example".length()));
+                        if (!Files.exists(real) && !Files.exists(source.resolveSibling(real.getFileName()))) {
+                            Files.copy(source, real);
+                        }
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
