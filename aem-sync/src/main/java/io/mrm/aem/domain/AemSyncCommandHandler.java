@@ -132,6 +132,16 @@ public final class AemSyncCommandHandler {
         observed.put("changed", Boolean.toString(changed));
         VpnState after = before;
         while (after.role() != desired) {
+            if (limits.brokerFencing()) {
+                // a newer epoch may have set another role since: then this one will never show
+                long highest = RoleFence.highestFence(vpn.marks(app));
+                if (highest > epoch) {
+                    observed.putAll(after.observed());
+                    observed.put("fenceEpoch", Long.toString(highest));
+                    return ack(command, start, AckOutcome.REJECTED_STALE, "SUPERSEDED", vpn.describe()
+                            + " was taken over by epoch " + highest + " after this command set it", observed);
+                }
+            }
             if (!clock.instant().plus(limits.pollInterval()).isBefore(until)) {
                 break;
             }
@@ -143,14 +153,6 @@ public final class AemSyncCommandHandler {
             String detail = changed ? "set " + vpn.describe() + " " + lower(desired) + " (was " + lower(before.role())
                     + ")" : vpn.describe() + " already " + lower(desired);
             return ack(command, start, AckOutcome.SUCCEEDED, null, detail, observed);
-        }
-        if (limits.brokerFencing()) {
-            long highest = RoleFence.highestFence(vpn.marks(app));
-            if (highest > epoch) {
-                observed.put("fenceEpoch", Long.toString(highest));
-                return ack(command, start, AckOutcome.REJECTED_STALE, "SUPERSEDED", vpn.describe()
-                        + " was changed by epoch " + highest + " after this command set it", observed);
-            }
         }
         return ack(command, start, AckOutcome.FAILED_RETRIABLE, "NOT_CONVERGED", "asked " + vpn.describe()
                 + " to become " + lower(desired) + " but it still reports " + lower(after.role()) + " after "

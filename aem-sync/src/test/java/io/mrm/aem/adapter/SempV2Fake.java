@@ -49,6 +49,13 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SempV2Fake implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        // the JDK server writes headers and body separately; without TCP_NODELAY the second write waits
+        // for the client's delayed ACK, ~40 ms per answer (read once, when the first server starts)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     public static final String REPLICATION_QUEUE = "#MSGVPN_REPLICATION_DATA_QUEUE";
     private static final Set<String> VPN_MONITOR_FIELDS = Set.of("msgVpnName", "enabled", "state",
             "replicationEnabled", "replicationRole", "replicationBridgeUp", "replicationRemoteBridgeUp",
