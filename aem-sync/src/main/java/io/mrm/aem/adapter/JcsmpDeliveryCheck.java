@@ -78,6 +78,16 @@ public final class JcsmpDeliveryCheck implements DeliveryCheck {
 
     @Override
     public Duration roundTrip(String correlationId, Duration bound) throws BrokerException, InterruptedException {
+        try {
+            return attempt(correlationId, bound);
+        } catch (RuntimeException e) {
+            // JCSMP also reports trouble as unchecked exceptions (e.g. a session closed under it)
+            throw new BrokerException(true, "JCSMP_UNAVAILABLE", "delivery check on " + describe() + " failed: "
+                    + reason(e));
+        }
+    }
+
+    private Duration attempt(String correlationId, Duration bound) throws BrokerException, InterruptedException {
         long start = System.nanoTime();
         long deadline = start + bound.toNanos();
         String token = correlationId + "/" + UUID.randomUUID();
