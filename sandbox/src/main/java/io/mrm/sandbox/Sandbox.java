@@ -69,6 +69,7 @@ public final class Sandbox implements AutoCloseable {
     private final Timeline timeline;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final InProcessKafka kafka;
+    private final io.mrm.sandbox.aem.SandboxEventBrokers eventBrokers;
     private final SimulatedRegion regionA;
     private final SimulatedRegion regionB;
     private final TopicRecorder recorder;
@@ -111,7 +112,9 @@ public final class Sandbox implements AutoCloseable {
         startService("dns-actuator", DnsActuatorApplication.class, DnsActuatorApplication.SERVICE,
                 dnsActuatorProperties(writeSecret(stateDir, tsigSecret)));
         startService("hana-sync", HanaSyncApplication.class, HanaSyncApplication.SERVICE, Map.of());
-        startService("aem-sync", AemSyncApplication.class, AemSyncApplication.SERVICE, Map.of());
+        eventBrokers = track(new io.mrm.sandbox.aem.SandboxEventBrokers(APP, REGION_A, REGION_B));
+        timeline.note(eventBrokers.describe());
+        startService("aem-sync", AemSyncApplication.class, AemSyncApplication.SERVICE, eventBrokers.aemSyncProperties());
         for (String vantage : VANTAGES) {
             startService("health-monitor " + vantage, HealthMonitorApplication.class, HealthMonitorApplication.SERVICE,
                     healthMonitorProperties(vantage));
@@ -133,8 +136,8 @@ public final class Sandbox implements AutoCloseable {
         props.put(app + "health-components", "app");
         props.put(app + "quorum", 2);
         props.put(app + "failure-threshold", 3);
-        // Until the data and event actuators have backends, the sandbox's plan switches DNS only.
-        props.put(app + "plan", "DNS_ROUTE,DNS_VERIFY");
+        // The graceful order around DNS (data steps wait for hana-sync's backend); a forced failover skips EVENTS_SET_STANDBY.
+        props.put(app + "plan", "EVENTS_SET_STANDBY,EVENTS_SET_ACTIVE,DNS_ROUTE,DNS_VERIFY");
         props.put(app + "step-timeout", "10s");
         props.put("mrm.decision.commit-interval", "20ms");
         props.put("mrm.decision.state-dir", stateDir.toString());
@@ -298,6 +301,10 @@ public final class Sandbox implements AutoCloseable {
 
     public SimulatedRegion regionB() {
         return regionB;
+    }
+
+    public io.mrm.sandbox.aem.SandboxEventBrokers eventBrokers() {
+        return eventBrokers;
     }
 
     public TopicRecorder recorder() {

@@ -6,6 +6,7 @@ import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.deadletter.DeadLetter;
 import io.mrm.events.decision.FailoverDecision;
+import io.mrm.events.decision.StepAction;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,12 @@ class SandboxIT {
             assertThat(result.decision().evidence()).extracting(e -> e.vantage())
                     .hasSizeGreaterThanOrEqualTo(2).doesNotHaveDuplicates().isSubsetOf(Sandbox.VANTAGES);
             assertThat(sandbox.recorder().events(FailoverDecision.class)).hasSize(1);
+            // Events switched too: region-b's VPN is the active replication site now. The failover was forced
+            // (region-a down), so the plan skipped demoting region-a's VPN, a step that needs the region being left.
+            assertThat(sandbox.eventBrokers().role(Sandbox.REGION_B)).isEqualTo("active");
+            assertThat(sandbox.eventBrokers().role(Sandbox.REGION_A)).isEqualTo("active");
+            assertThat(sandbox.recorder().events(CommandAck.class)).extracting(CommandAck::action)
+                    .contains(StepAction.EVENTS_SET_ACTIVE).doesNotContain(StepAction.EVENTS_SET_STANDBY);
             assertThat(sandbox.recorder().events(CommandAck.class)).extracting(CommandAck::outcome)
                     .containsOnly(AckOutcome.SUCCEEDED);
             assertThat(sandbox.recorder().events(DeadLetter.class)).isEmpty();

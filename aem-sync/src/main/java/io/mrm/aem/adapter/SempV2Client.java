@@ -1,0 +1,180 @@
+package io.mrm.aem.adapter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mrm.aem.domain.BrokerException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A small Solace SEMP v2 client on the JDK's {@link HttpClient}: one broker, one set of credentials.
+ * Every answer is checked to be SEMP v2 ({@code meta.responseCode}); every failure becomes a
+ * classified {@link BrokerException} whose message names the operation and broker, never a
+ * credential. The client given must not follow redirects (the credentials would go along).
+ */
+public final class SempV2Client {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http;
+    private final URI baseUrl;
+    private final SempCredentials credentials;
+    private final Duration requestTimeout;
+
+    public SempV2Client(HttpClient http, URI baseUrl, SempCredentials credentials, Duration requestTimeout) {
+        this.http = http;
+        String base = baseUrl.toString();
+        this.baseUrl = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+        this.credentials = credentials;
+        this.requestTimeout = requestTimeout;
+    }
+
+    /** {@code host:port} of the broker, for messages. */
+    public String broker() {
+        return baseUrl.getHost() + (baseUrl.getPort() < 0 ? "" : ":" + baseUrl.getPort());
+    }
+
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    /** One path segment, URL-encoded ({@code #} becomes {@code %23}, {@code /} becomes {@code %2F}). */
+    public static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** A query parameter value, URL-encoded. */
+    public static String query(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    public JsonNode get(String pathAndQuery) throws BrokerException {
+        return send("GET", pathAndQuery, null);
+    }
+
+    public JsonNode patch(String path, JsonNode body) throws BrokerException {
+        return send("PATCH", path, body);
+    }
+
+    public JsonNode post(String path, JsonNode body) throws BrokerException {
+        return send("POST", path, body);
+    }
+
+    public JsonNode delete(String path) throws BrokerException {
+        return send("DELETE", path, null);
+    }
+
+    /** Follows a paging link, only if it points at the same broker (credentials must not travel elsewhere). */
+    public JsonNode getAbsolute(String uri) throws BrokerException {
+        URI next = URI.create(uri);
+        if (!sameOrigin(next)) {
+            throw new BrokerException(false, "FOREIGN_PAGING_LINK", "SEMP paging link points away from " + broker());
+        }
+        String path = next.getRawPath() + (next.getRawQuery() == null ? "" : "?" + next.getRawQuery());
+        return send("GET", path, null);
+    }
+
+    private boolean sameOrigin(URI other) {
+        return baseUrl.getScheme().equalsIgnoreCase(String.valueOf(other.getScheme()))
+                && baseUrl.getHost().equalsIgnoreCase(String.valueOf(other.getHost()))
+                && effectivePort(baseUrl) == effectivePort(other);
+    }
+
+    private static int effectivePort(URI uri) {
+        return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    private JsonNode send(String method, String pathAndQuery, JsonNode body) throws BrokerException {
+        String operation = method + " " + withoutQuery(pathAndQuery);
+        String authorization;
+        try {
+            authorization = credentials.authorization();
+        } catch (IllegalStateException e) {
+            throw new BrokerException(false, "CREDENTIAL_UNAVAILABLE", operation + ": " + e.getMessage());
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+                .timeout(requestTimeout)
+                .header("Authorization", authorization)
+                .header("Accept", "application/json");
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            byte[] bytes;
+            try {
+                bytes = JSON.writeValueAsBytes(body);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot write a SEMP request body", e);
+            }
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw SempErrors.transport(operation, broker(), e, requestTimeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerException(true, "INTERRUPTED", operation + " was interrupted");
+        }
+        return answer(operation, response.statusCode(), response.body());
+    }
+
+    /** The parsed body of a success; the classified error otherwise. */
+    static JsonNode answer(String operation, int status, byte[] bytes) throws BrokerException {
+        JsonNode body = null;
+        try {
+            if (bytes != null && bytes.length > 0) {
+                body = JSON.readTree(bytes);
+            }
+        } catch (IOException e) {
+            body = null;
+        }
+        JsonNode meta = body == null ? null : body.path("meta");
+        JsonNode error = meta == null ? null : meta.path("error");
+        String sempStatus = error != null && error.path("status").isTextual() ? error.path("status").asText() : null;
+        if (status < 200 || status > 299) {
+            StringBuilder detail = new StringBuilder(operation).append(": HTTP ").append(status);
+            if (error != null && error.isObject()) {
+                detail.append(", SEMP error ").append(error.path("code").asText("?")).append(' ')
+                        .append(sempStatus == null ? "" : sempStatus);
+                String description = error.path("description").asText("");
+                if (!description.isBlank()) {
+                    detail.append(": ").append(abbreviate(description));
+                }
+            } else if (status == 401) {
+                detail.append(" (authentication failed)");
+            }
+            throw new BrokerException(SempErrors.retriable(status, sempStatus), SempErrors.code(status, sempStatus),
+                    detail.toString());
+        }
+        if (body == null || !body.isObject() || !meta.path("responseCode").isInt()) {
+            // e.g. a proxy's maintenance page: not the broker speaking
+            throw new BrokerException(true, "NOT_SEMP", operation + ": HTTP " + status
+                    + " but the body is not a SEMP v2 answer (no meta.responseCode)");
+        }
+        int responseCode = meta.path("responseCode").asInt();
+        if (responseCode < 200 || responseCode > 299) {
+            throw new BrokerException(SempErrors.retriable(responseCode, sempStatus),
+                    SempErrors.code(responseCode, sempStatus), operation + ": meta.responseCode " + responseCode
+                    + (error != null && error.isObject() ? ", SEMP error " + error.path("code").asText("?") + " "
+                    + sempStatus + ": " + abbreviate(error.path("description").asText("")) : ""));
+        }
+        return body;
+    }
+
+    private static String withoutQuery(String pathAndQuery) {
+        int q = pathAndQuery.indexOf('?');
+        return q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 400 ? text : text.substring(0, 397) + "...";
+    }
+}
