@@ -158,7 +158,8 @@ public final class Rfc2136DnsRouter implements DnsRouter {
             }
             targets = Map.copyOf(new LinkedHashMap<>(targets));
             Map<String, String> regionByData = new LinkedHashMap<>();
-            for (Map.Entry<String, List<String>> entry : targets.entrySet()) {
+            // in region order: Map.copyOf iterates differently in every JVM, and messages must not
+            for (Map.Entry<String, List<String>> entry : new java.util.TreeMap<>(targets).entrySet()) {
                 List<String> data = entry.getValue();
                 if (data == null || data.isEmpty() || (type == RecordType.CNAME && data.size() != 1)) {
                     throw new IllegalArgumentException("region " + entry.getKey() + " needs "
