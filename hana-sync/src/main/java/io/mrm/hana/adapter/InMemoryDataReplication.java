@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * A replication backend held in memory, for tests and demonstrations: counts committed-but-unapplied
  * changes, keeps a fencing epoch and refuses lower ones like the real backends.
  */
-public final class InMemoryDataReplication implements DataReplication {
+public final class InMemoryDataReplication implements DataReplication, AutoCloseable {
 
     private static final class State {
         String primary;
@@ -109,5 +109,10 @@ public final class InMemoryDataReplication implements DataReplication {
             throw new IllegalArgumentException("unknown application " + applicationId);
         }
         return s;
+    }
+
+    @Override
+    public void close() {
+        // nothing held
     }
 }

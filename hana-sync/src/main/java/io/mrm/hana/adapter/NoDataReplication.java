@@ -10,7 +10,7 @@ import java.time.Duration;
  * No backend configured: every command fails fatally with {@code NO_BACKEND}, so a plan that needs
  * this actuator pauses with an alert at once instead of waiting for its deadline.
  */
-public final class NoDataReplication implements DataReplication {
+public final class NoDataReplication implements DataReplication, AutoCloseable {
 
     private static DataReplicationException none() {
         return new DataReplicationException(false, "NO_BACKEND", "hana-sync has no backend configured (mrm.data.backend)",
@@ -38,5 +38,10 @@ public final class NoDataReplication implements DataReplication {
     public ReplicationStatus reprotect(String applicationId, String fromRegion, String toRegion, long epoch)
             throws DataReplicationException {
         throw none();
+    }
+
+    @Override
+    public void close() {
+        // nothing held
     }
 }
