@@ -39,7 +39,7 @@ final class CdcPipeline implements AutoCloseable {
     private volatile boolean closing;
 
     CdcPipeline(String applicationId, PostgresRegion source, PostgresRegion target, String slot, String publication,
-                List<TableName> tables, ChangeApplier.LagListener lag, String recordFor) {
+                List<TableName> tables, ReplicationLagListener lag, String recordFor) {
         this.id = applicationId + ":" + source.region() + "->" + target.region();
         this.source = source;
         this.target = target;

@@ -33,15 +33,10 @@ import org.apache.kafka.connect.source.SourceRecord;
  */
 final class ChangeApplier implements AutoCloseable {
 
-    /** Told about every applied change: when its transaction committed on the source, when it was applied here. */
-    interface LagListener {
-        void applied(long sourceCommitMillis, long appliedMillis);
-    }
-
     private final PostgresRegion target;
     private final String pipeline;
     private final String engineName;
-    private final LagListener lag;
+    private final ReplicationLagListener lag;
     private final String recordFor;
     private final String sourceRegion;
     private final JsonConverter rowConverter = new JsonConverter();
@@ -55,7 +50,7 @@ final class ChangeApplier implements AutoCloseable {
      * @param recordFor null to apply changes; an application id to record them instead in
      *                  {@code mrm.unreplicated_change} (what an old primary committed that the target never got)
      */
-    ChangeApplier(PostgresRegion target, String pipeline, String engineName, LagListener lag, String recordFor,
+    ChangeApplier(PostgresRegion target, String pipeline, String engineName, ReplicationLagListener lag, String recordFor,
                   String sourceRegion) {
         this.target = target;
         this.pipeline = pipeline;

@@ -52,9 +52,9 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
     private final Map<String, PostgresApplication> applications = new LinkedHashMap<>();
     private final Map<String, CdcPipeline> pipelines = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> lastDetails = new ConcurrentHashMap<>();
-    private final ChangeApplier.LagListener lag;
+    private final ReplicationLagListener lag;
 
-    public PostgresDebeziumReplication(List<PostgresApplication> applications, ChangeApplier.LagListener lag) {
+    public PostgresDebeziumReplication(List<PostgresApplication> applications, ReplicationLagListener lag) {
         applications.forEach(a -> this.applications.put(a.applicationId(), a));
         this.lag = lag;
     }
