@@ -3,6 +3,7 @@ package io.mrm.hana.config;
 import io.mrm.events.Topics;
 import io.mrm.hana.adapter.InMemoryDataReplication;
 import io.mrm.hana.adapter.NoDataReplication;
+import io.mrm.hana.adapter.hana.HanaRemoteSubscriptionReplication;
 import io.mrm.hana.adapter.postgres.PostgresDebeziumReplication;
 import io.mrm.hana.domain.DataReplication;
 import io.mrm.hana.domain.HanaSyncCommandHandler;
@@ -18,12 +19,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({DataSyncProperties.class, PostgresProperties.class})
+@EnableConfigurationProperties({DataSyncProperties.class, PostgresProperties.class, HanaProperties.class})
 class HanaSyncConfiguration {
 
     /** Closed on shutdown: each Debezium engine stops and its thread ends. */
     @Bean(destroyMethod = "close")
-    DataReplication dataReplication(DataSyncProperties props, PostgresProperties postgres) {
+    DataReplication dataReplication(DataSyncProperties props, PostgresProperties postgres, HanaProperties hana) {
         return switch (props.backend()) {
             case NONE -> new NoDataReplication();
             case IN_MEMORY -> new InMemoryDataReplication();
@@ -32,7 +33,11 @@ class HanaSyncConfiguration {
                 replication.start();
                 yield replication;
             }
-            case HANA -> throw new IllegalStateException("mrm.data.backend HANA is not available in this version");
+            case HANA -> {
+                HanaRemoteSubscriptionReplication replication = hana.replication();
+                replication.start();
+                yield replication;
+            }
         };
     }
 

@@ -44,10 +44,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class HanaRemoteSubscriptionReplication implements DataReplication, AutoCloseable {
 
-    /** Opens a connection to a region's database. */
+    /** Opens a connection to one application's database in one region. */
     @FunctionalInterface
     public interface ConnectionSource {
-        Connection open(String region) throws SQLException;
+        Connection open(String applicationId, String region) throws SQLException;
     }
 
     static final String MARKER = "MRM_DRAIN_MARKER";
@@ -72,8 +72,8 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
     public void start() {
         for (HanaApplication app : applications.values()) {
             synchronized (app) {
-                try (Connection p = connections.open(app.initialPrimary());
-                     Connection s = connections.open(app.other(app.initialPrimary()))) {
+                try (Connection p = connections.open(app.applicationId(), app.initialPrimary());
+                     Connection s = connections.open(app.applicationId(), app.other(app.initialPrimary()))) {
                     if (fencing(p, app).isEmpty() && fencing(s, app).isEmpty()) {
                         fence(p, app, 0, "PRIMARY");
                         ensureMarker(p, app);
@@ -95,7 +95,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
             Map<String, Map<String, String>> subscriptions = new HashMap<>();
             Map<String, Long> backlog = new HashMap<>();
             for (String region : app.remoteSources().keySet()) {
-                try (Connection c = connections.open(region)) {
+                try (Connection c = connections.open(app.applicationId(), region)) {
                     fencing(c, app).ifPresent(f -> fencing.put(region, f));
                     subscriptions.put(region, subscriptionStates(c, app));
                     backlog.put(region, backlog(c, app));
@@ -138,13 +138,13 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
             throws DataReplicationException {
         long deadline = System.nanoTime() + within.toNanos();
         long token = RANDOM.nextLong() & Long.MAX_VALUE;
-        try (Connection source = connections.open(from)) {
+        try (Connection source = connections.open(app.applicationId(), from)) {
             update(source, "UPSERT " + quote(app.schema()) + "." + quote(MARKER)
                     + " (APPLICATION_ID, SEQ) VALUES (?, ?) WITH PRIMARY KEY", app.applicationId(), token);
         } catch (SQLException e) {
             throw HanaErrors.classify("writing the drain marker on " + from, e);
         }
-        try (Connection target = connections.open(to)) {
+        try (Connection target = connections.open(app.applicationId(), to)) {
             while (true) {
                 long backlog = backlog(target, app);
                 Long seen = queryLong(target, "SELECT SEQ FROM " + quote(app.schema()) + "." + quote(MARKER)
@@ -175,7 +175,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
         synchronized (app) {
             String old = app.other(region);
             boolean oldFenced = false;
-            try (Connection o = connections.open(old)) {
+            try (Connection o = connections.open(app.applicationId(), old)) {
                 fence(o, app, epoch, "FENCED");
                 revokeWrites(o, app, tables(o, app));
                 oldFenced = true;
@@ -186,7 +186,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                 LOG.warn("promote {} of {}: old primary {} unreachable, not fenced (forced failover)", region,
                         applicationId, old);
             }
-            try (Connection n = connections.open(region)) {
+            try (Connection n = connections.open(app.applicationId(), region)) {
                 Map<String, String> subscribed = subscriptionStates(n, app);
                 if (oldFenced && !subscribed.isEmpty()) {
                     DrainResult d = drain(app, old, region, within);
@@ -222,7 +222,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
         HanaApplication app = app(applicationId);
         Map<String, String> details = new TreeMap<>();
         synchronized (app) {
-            try (Connection f = connections.open(fromRegion); Connection t = connections.open(toRegion)) {
+            try (Connection f = connections.open(app.applicationId(), fromRegion); Connection t = connections.open(app.applicationId(), toRegion)) {
                 ensureMarker(f, app);
                 ensureMarker(t, app);
                 fence(t, app, epoch, "FENCED");

@@ -68,7 +68,7 @@ final class FakeHanaCloudJdbc {
     }
 
     HanaRemoteSubscriptionReplication.ConnectionSource source() {
-        return region -> {
+        return (applicationId, region) -> {
             Db db = dbs.get(region);
             if (db.down) {
                 throw new SQLException("FakeHanaCloudJdbc: cannot connect to " + region, "08001", -10709);

@@ -165,7 +165,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         for (int i = 0; i < 2500; i++) {
             eu10.tables.add(String.format("SALES.T%04d", i));
         }
-        try (Connection c = hana.source().open("eu10")) {
+        try (Connection c = hana.source().open("orders", "eu10")) {
             hana.executed.clear();
             assertThat(HanaRemoteSubscriptionReplication.tables(c, app)).hasSize(2502);
             assertThat(hana.executed).filteredOn(s -> s.contains("M_CS_TABLES")).hasSize(3);
