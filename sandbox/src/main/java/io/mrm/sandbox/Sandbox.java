@@ -73,6 +73,7 @@ public final class Sandbox implements AutoCloseable {
     private final SimulatedRegion regionB;
     private final TopicRecorder recorder;
     private final LoopbackAuthoritativeDnsServer dns;
+    private final SandboxDatabases databases;
 
     /**
      * What the scripted outage measured.
@@ -110,7 +111,11 @@ public final class Sandbox implements AutoCloseable {
                 decisionEngineProperties(stateDir));
         startService("dns-actuator", DnsActuatorApplication.class, DnsActuatorApplication.SERVICE,
                 dnsActuatorProperties(writeSecret(stateDir, tsigSecret)));
-        startService("hana-sync", HanaSyncApplication.class, HanaSyncApplication.SERVICE, Map.of());
+        databases = track(new SandboxDatabases(List.of(REGION_A, REGION_B)));
+        timeline.note("data: PostgreSQL " + REGION_A + " " + databases.url(REGION_A) + ", " + REGION_B + " "
+                + databases.url(REGION_B));
+        startService("hana-sync", HanaSyncApplication.class, HanaSyncApplication.SERVICE,
+                databases.hanaSyncProperties(APP, REGION_A, stateDir));
         startService("aem-sync", AemSyncApplication.class, AemSyncApplication.SERVICE, Map.of());
         for (String vantage : VANTAGES) {
             startService("health-monitor " + vantage, HealthMonitorApplication.class, HealthMonitorApplication.SERVICE,
@@ -133,8 +138,9 @@ public final class Sandbox implements AutoCloseable {
         props.put(app + "health-components", "app");
         props.put(app + "quorum", 2);
         props.put(app + "failure-threshold", 3);
-        // Until the data and event actuators have backends, the sandbox's plan switches DNS only.
-        props.put(app + "plan", "DNS_ROUTE,DNS_VERIFY");
+        // Until the event actuator has a backend, the plan switches data and DNS (in ARCHITECTURE.md's
+        // order); a forced failover skips the drain, and the promote still drains what it can reach.
+        props.put(app + "plan", "DATA_DRAIN,DATA_PROMOTE,DNS_ROUTE,DNS_VERIFY");
         props.put(app + "step-timeout", "10s");
         props.put("mrm.decision.commit-interval", "20ms");
         props.put("mrm.decision.state-dir", stateDir.toString());
@@ -298,6 +304,11 @@ public final class Sandbox implements AutoCloseable {
 
     public SimulatedRegion regionB() {
         return regionB;
+    }
+
+    /** Whether the application may write in a region's database (only the primary's). */
+    public boolean appCanWrite(String region) {
+        return databases.appCanWrite(region);
     }
 
     public TopicRecorder recorder() {

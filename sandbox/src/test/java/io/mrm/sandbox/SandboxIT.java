@@ -6,6 +6,7 @@ import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.deadletter.DeadLetter;
 import io.mrm.events.decision.FailoverDecision;
+import io.mrm.events.decision.StepAction;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,11 @@ class SandboxIT {
             assertThat(sandbox.recorder().events(DeadLetter.class)).isEmpty();
             // region-b was never broken.
             assertThat(sandbox.regionB().isUp()).isTrue();
+            // The database moved with it: region-b's is the primary, region-a's is fenced.
+            assertThat(sandbox.recorder().events(CommandAck.class)).extracting(CommandAck::action)
+                    .contains(StepAction.DATA_PROMOTE);
+            assertThat(sandbox.appCanWrite(Sandbox.REGION_B)).isTrue();
+            assertThat(sandbox.appCanWrite(Sandbox.REGION_A)).isFalse();
             // The name really moved: asked over DNS, as a resolver would, before and after.
             assertThat(result.dnsBefore()).startsWith("CNAME shop.region-a.sandbox.test. A 127.0.0.1");
             assertThat(result.dnsAfter()).startsWith("CNAME shop.region-b.sandbox.test. A 127.0.0.1");
