@@ -74,6 +74,7 @@ public final class Sandbox implements AutoCloseable {
     private final SimulatedRegion regionB;
     private final TopicRecorder recorder;
     private final LoopbackAuthoritativeDnsServer dns;
+    private final SandboxDatabases databases;
 
     /**
      * What the scripted outage measured.
@@ -111,7 +112,11 @@ public final class Sandbox implements AutoCloseable {
                 decisionEngineProperties(stateDir));
         startService("dns-actuator", DnsActuatorApplication.class, DnsActuatorApplication.SERVICE,
                 dnsActuatorProperties(writeSecret(stateDir, tsigSecret)));
-        startService("hana-sync", HanaSyncApplication.class, HanaSyncApplication.SERVICE, Map.of());
+        databases = track(new SandboxDatabases(List.of(REGION_A, REGION_B)));
+        timeline.note("data: PostgreSQL " + REGION_A + " " + databases.url(REGION_A) + ", " + REGION_B + " "
+                + databases.url(REGION_B));
+        startService("hana-sync", HanaSyncApplication.class, HanaSyncApplication.SERVICE,
+                databases.hanaSyncProperties(APP, REGION_A, stateDir));
         eventBrokers = track(new io.mrm.sandbox.aem.SandboxEventBrokers(APP, REGION_A, REGION_B));
         timeline.note(eventBrokers.describe());
         startService("aem-sync", AemSyncApplication.class, AemSyncApplication.SERVICE, eventBrokers.aemSyncProperties());
@@ -136,8 +141,10 @@ public final class Sandbox implements AutoCloseable {
         props.put(app + "health-components", "app");
         props.put(app + "quorum", 2);
         props.put(app + "failure-threshold", 3);
-        // The graceful order around DNS (data steps wait for hana-sync's backend); a forced failover skips EVENTS_SET_STANDBY.
-        props.put(app + "plan", "EVENTS_SET_STANDBY,EVENTS_SET_ACTIVE,DNS_ROUTE,DNS_VERIFY");
+        // ARCHITECTURE.md's graceful switchover; a forced failover (the scripted outage) skips the
+        // steps that need the region being left (EVENTS_SET_STANDBY, DATA_DRAIN), and the promote
+        // still fences and drains what it can reach.
+        props.put(app + "plan", "EVENTS_SET_STANDBY,DATA_DRAIN,DATA_PROMOTE,EVENTS_SET_ACTIVE,DNS_ROUTE,DNS_VERIFY");
         props.put(app + "step-timeout", "10s");
         props.put("mrm.decision.commit-interval", "20ms");
         props.put("mrm.decision.state-dir", stateDir.toString());
@@ -305,6 +312,11 @@ public final class Sandbox implements AutoCloseable {
 
     public io.mrm.sandbox.aem.SandboxEventBrokers eventBrokers() {
         return eventBrokers;
+    }
+
+    /** Whether the application may write in a region's database (only the primary's). */
+    public boolean appCanWrite(String region) {
+        return databases.appCanWrite(region);
     }
 
     public TopicRecorder recorder() {

@@ -42,6 +42,11 @@ class SandboxIT {
             assertThat(sandbox.recorder().events(DeadLetter.class)).isEmpty();
             // region-b was never broken.
             assertThat(sandbox.regionB().isUp()).isTrue();
+            // The database moved with it: region-b's is the primary, region-a's is fenced.
+            assertThat(sandbox.recorder().events(CommandAck.class)).extracting(CommandAck::action)
+                    .contains(StepAction.DATA_PROMOTE);
+            assertThat(sandbox.appCanWrite(Sandbox.REGION_B)).isTrue();
+            assertThat(sandbox.appCanWrite(Sandbox.REGION_A)).isFalse();
             // The name really moved: asked over DNS, as a resolver would, before and after.
             assertThat(result.dnsBefore()).startsWith("CNAME shop.region-a.sandbox.test. A 127.0.0.1");
             assertThat(result.dnsAfter()).startsWith("CNAME shop.region-b.sandbox.test. A 127.0.0.1");

@@ -1,22 +1,72 @@
 package io.mrm.hana.config;
 
-import io.mrm.hana.domain.HanaSyncCommandHandler;
 import io.mrm.events.Topics;
+import io.mrm.hana.adapter.InMemoryDataReplication;
+import io.mrm.hana.adapter.NoDataReplication;
+import io.mrm.hana.adapter.hana.HanaRemoteSubscriptionReplication;
+import io.mrm.hana.adapter.postgres.PostgresDebeziumReplication;
+import io.mrm.hana.domain.DataReplication;
+import io.mrm.hana.domain.HanaSyncCommandHandler;
 import io.mrm.kafka.EventListeners;
 import io.mrm.kafka.EventPublisher;
 import java.time.Clock;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({DataSyncProperties.class, PostgresProperties.class, HanaProperties.class})
 class HanaSyncConfiguration {
 
-    @Bean
-    HanaSyncCommandHandler commandHandler(Clock clock) {
-        return new HanaSyncCommandHandler(clock);
+    /** Closed on shutdown: each Debezium engine stops and its thread ends. */
+    @Bean(destroyMethod = "close")
+    DataReplication dataReplication(DataSyncProperties props, PostgresProperties postgres, HanaProperties hana) {
+        return switch (props.backend()) {
+            case NONE -> new NoDataReplication();
+            case IN_MEMORY -> new InMemoryDataReplication();
+            case POSTGRES_DEBEZIUM -> {
+                PostgresDebeziumReplication replication = new PostgresDebeziumReplication(postgres.applicationSettings());
+                replication.start();
+                yield replication;
+            }
+            case HANA -> {
+                HanaRemoteSubscriptionReplication replication = hana.replication();
+                replication.start();
+                yield replication;
+            }
+        };
     }
 
+    /** Readiness: the capture of every application streams (not checked for the other backends). */
+    @Bean
+    HealthIndicator replicationHealthIndicator(DataReplication replication) {
+        return new AbstractHealthIndicator() {
+            @Override
+            protected void doHealthCheck(Health.Builder builder) {
+                if (!(replication instanceof PostgresDebeziumReplication postgres)) {
+                    builder.up();
+                    return;
+                }
+                postgres.failures().forEach(builder::withDetail);
+                if (postgres.ready()) {
+                    builder.up();
+                } else {
+                    builder.down();
+                }
+            }
+        };
+    }
+
+    @Bean
+    HanaSyncCommandHandler commandHandler(DataReplication replication, Clock clock) {
+        return new HanaSyncCommandHandler(replication, clock);
+    }
+
+    /** Thin: each command is executed and its ack published (and confirmed) before the offset commits. */
     @Bean
     ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(EventListeners listeners,
                                                                       HanaSyncCommandHandler handler,

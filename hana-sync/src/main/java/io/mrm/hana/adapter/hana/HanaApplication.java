@@ -1,0 +1,58 @@
+package io.mrm.hana.adapter.hana;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * One application's HANA Cloud databases and what is replicated between them.
+ *
+ * @param applicationId  the application
+ * @param initialPrimary the region that is primary when neither database has a fencing row yet
+ * @param remoteSources  region → the remote source <em>in that region's database</em> that reads the
+ *                       other region's database (smart data integration, HanaAdapter)
+ * @param schema         the schema of the replicated tables (the same name in both databases)
+ * @param tables         the tables; empty: every column table of the schema on the primary ({@code M_CS_TABLES})
+ * @param appRole        the role the application writes with: it loses its write privileges where not primary
+ */
+public record HanaApplication(String applicationId, String initialPrimary, Map<String, String> remoteSources,
+                              String schema, List<String> tables, String appRole) {
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Z][A-Z0-9_]{0,119}");
+
+    public HanaApplication {
+        remoteSources = Map.copyOf(remoteSources);
+        tables = List.copyOf(tables);
+        if (remoteSources.size() != 2) {
+            throw new IllegalArgumentException("exactly two regions are needed, got " + remoteSources.keySet());
+        }
+        if (!remoteSources.containsKey(initialPrimary)) {
+            throw new IllegalArgumentException("initial primary " + initialPrimary + " is not one of "
+                    + remoteSources.keySet());
+        }
+        remoteSources.values().forEach(s -> identifier("remote source", s));
+        identifier("schema", schema);
+        tables.forEach(t -> identifier("table", t));
+        identifier("app role", appRole);
+    }
+
+    /**
+     * Upper-case letters, digits and _, starting with a letter, at most 120 (room for the {@code VT_}
+     * and {@code SUB_} prefixes): identifiers are then quoted, so nothing else reaches the SQL text.
+     */
+    public static String identifier(String what, String value) {
+        if (value == null || !IDENTIFIER.matcher(value).matches()) {
+            throw new IllegalArgumentException(what + " '" + value
+                    + "' is not valid: upper-case letters, digits and _, starting with a letter, at most 120");
+        }
+        return value;
+    }
+
+    static String quote(String identifier) {
+        return '"' + identifier + '"';
+    }
+
+    String other(String region) {
+        return remoteSources.keySet().stream().filter(r -> !r.equals(region)).findFirst().orElseThrow();
+    }
+}

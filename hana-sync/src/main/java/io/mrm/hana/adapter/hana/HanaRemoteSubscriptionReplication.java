@@ -1,0 +1,469 @@
+package io.mrm.hana.adapter.hana;
+
+import static io.mrm.hana.adapter.hana.HanaApplication.quote;
+
+import io.mrm.hana.domain.DataReplication;
+import io.mrm.hana.domain.DataReplicationException;
+import io.mrm.hana.domain.DataStaleEpochException;
+import io.mrm.hana.domain.DrainResult;
+import io.mrm.hana.domain.ReplicationStatus;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replication between two SAP HANA Cloud databases with smart data integration remote
+ * subscriptions: the replica's database reads the primary's tables through a remote source, one
+ * virtual table ({@code VT_<table>}) and one subscription ({@code SUB_<table>}) per table.
+ *
+ * <p>Every change is preceded by a read of the current state ({@code SYS.REMOTE_SUBSCRIPTIONS},
+ * {@code SYS.M_REMOTE_SUBSCRIPTIONS}, {@code SYS.VIRTUAL_TABLES}, {@code SYS.TABLES}), so a command run
+ * twice changes nothing the second time. Identifiers come from configuration or from the primary's
+ * catalog, are checked by {@link HanaApplication#identifier} and quoted; values are bound parameters.
+ *
+ * <p>Fencing: each database holds {@code "MRM"."FENCING"} (application, epoch, role), changed only by a
+ * conditional update ({@code ... WHERE EPOCH <= ?}); a command below the stored epoch is refused. The
+ * application's role loses its write privileges on a database that is not primary.
+ *
+ * <p>Drain writes a marker row on the primary ({@code MRM_DRAIN_MARKER}, replicated like the tables)
+ * and waits until the replica shows it and the subscriptions' backlog (received minus applied
+ * messages, summed over {@code SYS.M_REMOTE_SUBSCRIPTION_STATISTICS}) is zero.
+ */
+public final class HanaRemoteSubscriptionReplication implements DataReplication, AutoCloseable {
+
+    /** Opens a connection to one application's database in one region. */
+    @FunctionalInterface
+    public interface ConnectionSource {
+        Connection open(String applicationId, String region) throws SQLException;
+    }
+
+    static final String MARKER = "MRM_DRAIN_MARKER";
+    static final int PAGE = 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(HanaRemoteSubscriptionReplication.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final Map<String, HanaApplication> applications = new LinkedHashMap<>();
+    private final ConnectionSource connections;
+
+    public HanaRemoteSubscriptionReplication(List<HanaApplication> applications, ConnectionSource connections) {
+        applications.forEach(a -> this.applications.put(a.applicationId(), a));
+        this.connections = connections;
+    }
+
+    /**
+     * The first time (no fencing row in either database) the configured initial primary is recorded as
+     * primary at epoch 0; replication itself is set up by a re-protect command. A database that does
+     * not answer is left for later.
+     */
+    public void start() {
+        for (HanaApplication app : applications.values()) {
+            synchronized (app) {
+                try (Connection p = connections.open(app.applicationId(), app.initialPrimary());
+                     Connection s = connections.open(app.applicationId(), app.other(app.initialPrimary()))) {
+                    if (fencing(p, app).isEmpty() && fencing(s, app).isEmpty()) {
+                        fence(p, app, 0, "PRIMARY");
+                        ensureMarker(p, app);
+                        ensureMarker(s, app);
+                    }
+                } catch (SQLException | DataReplicationException e) {
+                    LOG.warn("HANA replication of {} not set up yet: {}", app.applicationId(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    @Override
+    public ReplicationStatus status(String applicationId) throws DataReplicationException {
+        HanaApplication app = app(applicationId);
+        synchronized (app) {
+            Map<String, Fencing> fencing = new HashMap<>();
+            Map<String, String> details = new TreeMap<>();
+            Map<String, Map<String, String>> subscriptions = new HashMap<>();
+            Map<String, Long> backlog = new HashMap<>();
+            for (String region : app.remoteSources().keySet()) {
+                try (Connection c = connections.open(app.applicationId(), region)) {
+                    fencing(c, app).ifPresent(f -> fencing.put(region, f));
+                    subscriptions.put(region, subscriptionStates(c, app));
+                    backlog.put(region, backlog(c, app));
+                    details.put("reachable." + region, "true");
+                } catch (SQLException e) {
+                    details.put("reachable." + region, "false");
+                }
+            }
+            if (details.values().stream().noneMatch("true"::equals)) {
+                throw new DataReplicationException(true, "NO_DATABASE", "no database of " + applicationId + " answers",
+                        null);
+            }
+            fencing.forEach((region, f) -> details.put("role." + region, f.role() + "@" + f.epoch()));
+            String primary = fencing.entrySet().stream().filter(e -> "PRIMARY".equals(e.getValue().role()))
+                    .max(Map.Entry.comparingByValue((a, b) -> Long.compare(a.epoch(), b.epoch())))
+                    .map(Map.Entry::getKey).orElse(null);
+            String target = subscriptions.entrySet().stream().filter(e -> !e.getValue().isEmpty())
+                    .map(Map.Entry::getKey).findFirst().orElse(null);
+            Map<String, String> tables = new TreeMap<>();
+            if (target != null) {
+                tables.putAll(subscriptions.get(target));
+            }
+            details.put("backlogUnit", "messages");
+            return new ReplicationStatus(primary, fencing.values().stream().mapToLong(Fencing::epoch).max().orElse(0),
+                    target == null ? null : app.other(target), target, target == null ? -1 : backlog.get(target),
+                    tables, details);
+        }
+    }
+
+    @Override
+    public DrainResult drain(String applicationId, String fromRegion, String toRegion, Duration within)
+            throws DataReplicationException {
+        HanaApplication app = app(applicationId);
+        synchronized (app) {
+            return drain(app, fromRegion, toRegion, within);
+        }
+    }
+
+    private DrainResult drain(HanaApplication app, String from, String to, Duration within)
+            throws DataReplicationException {
+        long deadline = System.nanoTime() + within.toNanos();
+        long token = RANDOM.nextLong() & Long.MAX_VALUE;
+        try (Connection source = connections.open(app.applicationId(), from)) {
+            update(source, "UPSERT " + quote(app.schema()) + "." + quote(MARKER)
+                    + " (APPLICATION_ID, SEQ) VALUES (?, ?) WITH PRIMARY KEY", app.applicationId(), token);
+        } catch (SQLException e) {
+            throw HanaErrors.classify("writing the drain marker on " + from, e);
+        }
+        try (Connection target = connections.open(app.applicationId(), to)) {
+            while (true) {
+                long backlog = backlog(target, app);
+                Long seen = queryLong(target, "SELECT SEQ FROM " + quote(app.schema()) + "." + quote(MARKER)
+                        + " WHERE APPLICATION_ID = ?", app.applicationId());
+                if (seen != null && seen == token && backlog == 0) {
+                    return new DrainResult(true, 0, Map.of());
+                }
+                if (System.nanoTime() > deadline) {
+                    return new DrainResult(false, Math.max(backlog, 1), Map.of("markerApplied",
+                            Boolean.toString(seen != null && seen == token)));
+                }
+                try {
+                    Thread.sleep(POLL.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new DataReplicationException(true, "INTERRUPTED", "drain interrupted", e);
+                }
+            }
+        } catch (SQLException e) {
+            throw HanaErrors.classify("reading the backlog on " + to, e);
+        }
+    }
+
+    @Override
+    public ReplicationStatus promote(String applicationId, String region, long epoch, Duration within)
+            throws DataReplicationException {
+        HanaApplication app = app(applicationId);
+        synchronized (app) {
+            String old = app.other(region);
+            boolean oldFenced = false;
+            try (Connection o = connections.open(app.applicationId(), old)) {
+                fence(o, app, epoch, "FENCED");
+                revokeWrites(o, app, tables(o, app));
+                oldFenced = true;
+            } catch (SQLException e) {
+                if (!HanaErrors.unreachable(e)) {
+                    throw HanaErrors.classify("fencing " + old, e);
+                }
+                LOG.warn("promote {} of {}: old primary {} unreachable, not fenced (forced failover)", region,
+                        applicationId, old);
+            }
+            try (Connection n = connections.open(app.applicationId(), region)) {
+                Map<String, String> subscribed = subscriptionStates(n, app);
+                if (oldFenced && !subscribed.isEmpty()) {
+                    DrainResult d = drain(app, old, region, within);
+                    if (!d.complete()) {
+                        throw new DataReplicationException(true, "DRAIN_TIMEOUT", old + " is fenced; " + d.remaining()
+                                + " messages still to apply on " + region + "; promote again", null);
+                    }
+                }
+                if (!subscribed.isEmpty()) {
+                    String source = quote(app.remoteSources().get(region));
+                    execute(n, "ALTER REMOTE SOURCE " + source + " SUSPEND CAPTURE");
+                    for (String subscription : subscribed.keySet()) {
+                        execute(n, "DROP REMOTE SUBSCRIPTION " + quote(app.schema()) + "." + quote(subscription));
+                    }
+                    execute(n, "ALTER REMOTE SOURCE " + source + " RESUME CAPTURE");
+                }
+                fence(n, app, epoch, "PRIMARY");
+                grantWrites(n, app, tables(n, app));
+            } catch (SQLException e) {
+                throw HanaErrors.classify("promoting " + region, e);
+            }
+            ReplicationStatus status = status(applicationId);
+            Map<String, String> details = new TreeMap<>(status.details());
+            details.put("oldPrimaryFenced", Boolean.toString(oldFenced));
+            return new ReplicationStatus(status.primaryRegion(), status.fencingEpoch(), status.sourceRegion(),
+                    status.targetRegion(), status.backlog(), status.tables(), details);
+        }
+    }
+
+    @Override
+    public ReplicationStatus reprotect(String applicationId, String fromRegion, String toRegion, long epoch)
+            throws DataReplicationException {
+        HanaApplication app = app(applicationId);
+        Map<String, String> details = new TreeMap<>();
+        synchronized (app) {
+            try (Connection f = connections.open(app.applicationId(), fromRegion); Connection t = connections.open(app.applicationId(), toRegion)) {
+                ensureMarker(f, app);
+                ensureMarker(t, app);
+                fence(t, app, epoch, "FENCED");
+                List<String> tables = tables(f, app);
+                revokeWrites(t, app, tables);
+                Map<String, String> states = subscriptionStates(t, app);
+                String schema = quote(app.schema());
+                String source = quote(app.remoteSources().get(toRegion));
+                long lost = 0;
+                for (String table : withMarker(tables)) {
+                    String vt = "VT_" + table;
+                    String sub = "SUB_" + table;
+                    if (count(t, "SELECT COUNT(*) FROM SYS.VIRTUAL_TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?",
+                            app.schema(), vt) == 0) {
+                        execute(t, "CREATE VIRTUAL TABLE " + schema + "." + quote(vt) + " AT " + source
+                                + ".\"<NULL>\"." + schema + "." + quote(table));
+                    }
+                    if (count(t, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?",
+                            app.schema(), table) == 0) {
+                        execute(t, "CREATE COLUMN TABLE " + schema + "." + quote(table) + " LIKE " + schema + "."
+                                + quote(vt));
+                    }
+                    if (!states.containsKey(sub)) {
+                        execute(t, "CREATE REMOTE SUBSCRIPTION " + schema + "." + quote(sub) + " ON " + schema + "."
+                                + quote(vt) + " TARGET TABLE " + schema + "." + quote(table));
+                    }
+                    if (!"APPLY_CHANGE_DATA".equals(states.get(sub))) {
+                        // queue changes, reload the table from the primary, then apply the queue:
+                        // what only this database had is kept aside first, as the report
+                        execute(t, "ALTER REMOTE SUBSCRIPTION " + schema + "." + quote(sub) + " QUEUE");
+                        if (!table.equals(MARKER)) {
+                            long only = count(t, "SELECT COUNT(*) FROM (SELECT * FROM " + schema + "." + quote(table)
+                                    + " EXCEPT SELECT * FROM " + schema + "." + quote(vt) + ")");
+                            if (only > 0) {
+                                String kept = HanaApplication.identifier("lost-rows table", "MRM_LOST_" + table + "_E"
+                                        + epoch);
+                                execute(t, "CREATE COLUMN TABLE " + schema + "." + quote(kept) + " AS (SELECT * FROM "
+                                        + schema + "." + quote(table) + " EXCEPT SELECT * FROM " + schema + "."
+                                        + quote(vt) + ")");
+                                details.put("unreplicatedRows." + table, Long.toString(only));
+                                lost += only;
+                            }
+                        }
+                        execute(t, "DELETE FROM " + schema + "." + quote(table));
+                        execute(t, "INSERT INTO " + schema + "." + quote(table) + " SELECT * FROM " + schema + "."
+                                + quote(vt));
+                        execute(t, "ALTER REMOTE SUBSCRIPTION " + schema + "." + quote(sub) + " DISTRIBUTE");
+                    }
+                }
+                details.put("unreplicatedChanges", Long.toString(lost));
+                fence(t, app, epoch, "REPLICA");
+                fence(f, app, epoch, "PRIMARY");
+            } catch (SQLException e) {
+                throw HanaErrors.classify("re-protecting " + fromRegion + "->" + toRegion, e);
+            }
+            ReplicationStatus status = status(applicationId);
+            details.putAll(status.details());
+            return new ReplicationStatus(status.primaryRegion(), status.fencingEpoch(), status.sourceRegion(),
+                    status.targetRegion(), status.backlog(), status.tables(), details);
+        }
+    }
+
+    record Fencing(long epoch, String role) {
+    }
+
+    private static Optional<Fencing> fencing(Connection c, HanaApplication app) throws SQLException {
+        if (count(c, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?", "MRM", "FENCING") == 0) {
+            return Optional.empty();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT EPOCH, ROLE FROM \"MRM\".\"FENCING\" WHERE APPLICATION_ID = ?")) {
+            ps.setString(1, app.applicationId());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Fencing(rs.getLong(1), rs.getString(2))) : Optional.empty();
+            }
+        }
+    }
+
+    /** The conditional update: the role changes only where the stored epoch is not higher. */
+    private static void fence(Connection c, HanaApplication app, long epoch, String role)
+            throws SQLException, DataStaleEpochException {
+        if (count(c, "SELECT COUNT(*) FROM SYS.SCHEMAS WHERE SCHEMA_NAME = ?", "MRM") == 0) {
+            execute(c, "CREATE SCHEMA \"MRM\"");
+        }
+        if (count(c, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?", "MRM", "FENCING") == 0) {
+            execute(c, "CREATE COLUMN TABLE \"MRM\".\"FENCING\" (APPLICATION_ID NVARCHAR(256) PRIMARY KEY,"
+                    + " EPOCH BIGINT NOT NULL, ROLE NVARCHAR(16) NOT NULL)");
+        }
+        int updated = update(c, "UPDATE \"MRM\".\"FENCING\" SET EPOCH = ?, ROLE = ? WHERE APPLICATION_ID = ? AND EPOCH <= ?",
+                epoch, role, app.applicationId(), epoch);
+        if (updated == 0) {
+            updated = update(c, "INSERT INTO \"MRM\".\"FENCING\" (APPLICATION_ID, EPOCH, ROLE) SELECT ?, ?, ? FROM DUMMY"
+                    + " WHERE NOT EXISTS (SELECT 1 FROM \"MRM\".\"FENCING\" WHERE APPLICATION_ID = ?)",
+                    app.applicationId(), epoch, role, app.applicationId());
+        }
+        if (updated == 0) {
+            throw new DataStaleEpochException(fencing(c, app).map(Fencing::epoch).orElse(0L), epoch);
+        }
+    }
+
+    private static void ensureMarker(Connection c, HanaApplication app) throws SQLException {
+        if (count(c, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?", app.schema(),
+                MARKER) == 0) {
+            execute(c, "CREATE COLUMN TABLE " + quote(app.schema()) + "." + quote(MARKER)
+                    + " (APPLICATION_ID NVARCHAR(256) PRIMARY KEY, SEQ BIGINT NOT NULL)");
+        }
+    }
+
+    /** The configured tables, or every column table of the schema, read page by page. */
+    static List<String> tables(Connection c, HanaApplication app) throws SQLException {
+        if (!app.tables().isEmpty()) {
+            return app.tables();
+        }
+        List<String> tables = new ArrayList<>();
+        for (int offset = 0; ; offset += PAGE) {
+            int read = 0;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT TABLE_NAME FROM SYS.M_CS_TABLES WHERE SCHEMA_NAME = ? ORDER BY TABLE_NAME LIMIT ? OFFSET ?")) {
+                ps.setString(1, app.schema());
+                ps.setInt(2, PAGE);
+                ps.setInt(3, offset);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        read++;
+                        String name = rs.getString(1);
+                        if (!name.equals(MARKER) && !name.startsWith("MRM_LOST_") && !name.startsWith("VT_")) {
+                            // a name this service cannot quote safely is refused, not skipped
+                            tables.add(HanaApplication.identifier("table in " + app.schema(), name));
+                        }
+                    }
+                }
+            }
+            if (read < PAGE) {
+                return tables;
+            }
+        }
+    }
+
+    private static List<String> withMarker(List<String> tables) {
+        List<String> all = new ArrayList<>(tables);
+        all.add(MARKER);
+        return all;
+    }
+
+    /** Subscription name → state, for this application's schema. */
+    private static Map<String, String> subscriptionStates(Connection c, HanaApplication app) throws SQLException {
+        Map<String, String> states = new TreeMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT SUBSCRIPTION_NAME FROM SYS.REMOTE_SUBSCRIPTIONS WHERE SCHEMA_NAME = ?")) {
+            ps.setString(1, app.schema());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    states.put(rs.getString(1), "CREATED");
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT SUBSCRIPTION_NAME, STATE FROM SYS.M_REMOTE_SUBSCRIPTIONS WHERE SCHEMA_NAME = ?")) {
+            ps.setString(1, app.schema());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (states.containsKey(rs.getString(1))) {
+                        states.put(rs.getString(1), rs.getString(2));
+                    }
+                }
+            }
+        }
+        return states;
+    }
+
+    /** Messages received and not yet applied, summed over the schema's subscriptions (a sum: COUNT would count rows). */
+    private static long backlog(Connection c, HanaApplication app) throws SQLException {
+        Long backlog = queryLong(c, "SELECT COALESCE(SUM(RECEIVED_MESSAGE_COUNT - APPLIED_MESSAGE_COUNT), 0)"
+                + " FROM SYS.M_REMOTE_SUBSCRIPTION_STATISTICS WHERE SCHEMA_NAME = ?", app.schema());
+        return backlog == null ? 0 : backlog;
+    }
+
+    private static void revokeWrites(Connection c, HanaApplication app, List<String> tables) throws SQLException {
+        for (String table : tables) {
+            if (count(c, "SELECT COUNT(*) FROM SYS.GRANTED_PRIVILEGES WHERE GRANTEE = ? AND SCHEMA_NAME = ?"
+                    + " AND OBJECT_NAME = ? AND PRIVILEGE = 'INSERT'", app.appRole(), app.schema(), table) > 0) {
+                execute(c, "REVOKE INSERT, UPDATE, DELETE ON " + quote(app.schema()) + "." + quote(table) + " FROM "
+                        + quote(app.appRole()));
+            }
+        }
+    }
+
+    private static void grantWrites(Connection c, HanaApplication app, List<String> tables) throws SQLException {
+        for (String table : tables) {
+            if (count(c, "SELECT COUNT(*) FROM SYS.GRANTED_PRIVILEGES WHERE GRANTEE = ? AND SCHEMA_NAME = ?"
+                    + " AND OBJECT_NAME = ? AND PRIVILEGE = 'INSERT'", app.appRole(), app.schema(), table) == 0) {
+                execute(c, "GRANT INSERT, UPDATE, DELETE ON " + quote(app.schema()) + "." + quote(table) + " TO "
+                        + quote(app.appRole()));
+            }
+        }
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static int update(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static long count(Connection c, String sql, Object... params) throws SQLException {
+        Long value = queryLong(c, sql, params);
+        return value == null ? 0 : value;
+    }
+
+    private static Long queryLong(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            ps.setObject(i + 1, params[i]);
+        }
+    }
+
+    private HanaApplication app(String applicationId) throws DataReplicationException {
+        HanaApplication app = applications.get(applicationId);
+        if (app == null) {
+            throw new DataReplicationException(false, "UNKNOWN_APPLICATION", "application " + applicationId
+                    + " is not configured under mrm.data.hana", null);
+        }
+        return app;
+    }
+
+    @Override
+    public void close() {
+        // connections are opened per command
+    }
+}

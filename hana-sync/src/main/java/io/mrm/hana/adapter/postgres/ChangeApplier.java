@@ -1,0 +1,355 @@
+package io.mrm.hana.adapter.postgres;
+
+import io.debezium.engine.ChangeEvent;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Applies captured changes to the target database in commit order: inserts and updates as upserts by
+ * primary key (full row images), deletes by key. Each batch is one transaction that also writes the
+ * source position ({@code mrm.replication_offset}), so a crash either keeps a batch with its position
+ * or neither. Upserts and deletes by key are idempotent as well, so even a change delivered twice
+ * leaves the same row.
+ */
+final class ChangeApplier implements AutoCloseable {
+
+    private final PostgresRegion target;
+    private final String pipeline;
+    private final String engineName;
+    private final ReplicationLagListener lag;
+    private final String recordFor;
+    private final String sourceRegion;
+    private final JsonConverter rowConverter = new JsonConverter();
+    private final JsonConverter keyConverter = new JsonConverter();
+    private final JsonConverter valueConverter = new JsonConverter();
+    private final Map<String, Map<String, String>> columnTypes = new HashMap<>();
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private volatile Connection connection;
+
+    /**
+     * @param recordFor null to apply changes; an application id to record them instead in
+     *                  {@code mrm.unreplicated_change} (what an old primary committed that the target never got)
+     */
+    ChangeApplier(PostgresRegion target, String pipeline, String engineName, ReplicationLagListener lag, String recordFor,
+                  String sourceRegion) {
+        this.target = target;
+        this.pipeline = pipeline;
+        this.engineName = engineName;
+        this.lag = lag;
+        this.recordFor = recordFor;
+        this.sourceRegion = sourceRegion;
+        rowConverter.configure(Map.of("schemas.enable", "false"), false);
+        // the same encoding Debezium's engine uses for offsets, so the stored bytes match its lookups
+        keyConverter.configure(Map.of("schemas.enable", "false"), true);
+        valueConverter.configure(Map.of("schemas.enable", "false"), false);
+    }
+
+    /** The stored position in Debezium's encoding (empty before the first batch). */
+    Map<ByteBuffer, ByteBuffer> storedOffsets() {
+        try (Connection c = target.connect();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT offset_key, offset_value FROM mrm.replication_offset WHERE pipeline = ?")) {
+            ps.setString(1, pipeline);
+            try (ResultSet rs = ps.executeQuery()) {
+                Map<ByteBuffer, ByteBuffer> offsets = new HashMap<>();
+                while (rs.next()) {
+                    offsets.put(ByteBuffer.wrap(rs.getBytes(1)), ByteBuffer.wrap(rs.getBytes(2)));
+                }
+                return offsets;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the stored position of " + pipeline + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Applies one batch in one transaction with its position; on failure nothing of it stays. */
+    void apply(List<ChangeEvent<SourceRecord, SourceRecord>> batch) throws SQLException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        Connection c = connection();
+        List<Long> commitTimes = new ArrayList<>(batch.size());
+        try {
+            SourceRecord last = null;
+            long maxLsn = -1;
+            for (ChangeEvent<SourceRecord, SourceRecord> event : batch) {
+                SourceRecord record = event.value();
+                last = record;
+                if (!(record.value() instanceof Struct value) || value.schema().field("op") == null) {
+                    continue; // heartbeat or tombstone: only its position matters
+                }
+                Struct source = value.getStruct("source");
+                Long lsn = source.getInt64("lsn");
+                if (lsn != null) {
+                    maxLsn = Math.max(maxLsn, lsn);
+                }
+                String op = value.getString("op");
+                TableName table = new TableName(source.getString("schema"), source.getString("table"));
+                if (recordFor != null) {
+                    record(c, table, op, record, value, lsn);
+                    continue;
+                }
+                switch (op) {
+                    case "c", "u", "r" -> upsert(c, table, (Struct) record.key(), value.getStruct("after"));
+                    case "d" -> delete(c, table, (Struct) record.key());
+                    default -> {
+                        // truncate and logical messages are not replicated
+                    }
+                }
+                Long ts = source.getInt64("ts_ms");
+                commitTimes.add(ts == null ? System.currentTimeMillis() : ts);
+            }
+            storePosition(c, last, maxLsn);
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw e;
+        }
+        long now = System.currentTimeMillis();
+        commitTimes.forEach(t -> lag.applied(t, now));
+    }
+
+    private void storePosition(Connection c, SourceRecord last, long maxLsn) throws SQLException {
+        byte[] key = keyConverter.fromConnectData(engineName, null, Arrays.asList(engineName, last.sourcePartition()));
+        byte[] value = valueConverter.fromConnectData(engineName, null, last.sourceOffset());
+        PreparedStatement ps = statement(c, "offset", () -> """
+                INSERT INTO mrm.replication_offset (pipeline, offset_key, offset_value, applied_lsn, applied_at)
+                VALUES (?, ?, ?, ?, now())
+                ON CONFLICT (pipeline) DO UPDATE SET offset_key = EXCLUDED.offset_key,
+                    offset_value = EXCLUDED.offset_value,
+                    applied_lsn = GREATEST(mrm.replication_offset.applied_lsn, EXCLUDED.applied_lsn),
+                    applied_at = now()""");
+        ps.setString(1, pipeline);
+        ps.setBytes(2, key);
+        ps.setBytes(3, value);
+        ps.setLong(4, maxLsn);
+        ps.executeUpdate();
+    }
+
+    private void record(Connection c, TableName table, String op, SourceRecord record, Struct value, Long lsn)
+            throws SQLException {
+        if (ReplicationSchema.MARKER.equals(table)) {
+            return;
+        }
+        PreparedStatement ps = statement(c, "record", () -> """
+                INSERT INTO mrm.unreplicated_change (application_id, source_region, table_name, op, row_key, row_image,
+                    source_lsn, committed_at, recorded_at)
+                VALUES (?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), ?, to_timestamp(? / 1000.0), now())""");
+        Struct row = "d".equals(op) ? value.getStruct("before") : value.getStruct("after");
+        Struct source = value.getStruct("source");
+        Long committed = source.getInt64("ts_ms");
+        ps.setString(1, recordFor);
+        ps.setString(2, sourceRegion);
+        ps.setString(3, table.toString());
+        ps.setString(4, op);
+        ps.setString(5, json(record.key()));
+        ps.setString(6, row == null ? null : json(row));
+        ps.setLong(7, lsn == null ? -1 : lsn);
+        ps.setLong(8, committed == null ? System.currentTimeMillis() : committed);
+        ps.executeUpdate();
+    }
+
+    private String json(Object struct) {
+        if (struct == null) {
+            return "{}";
+        }
+        Struct s = (Struct) struct;
+        return new String(rowConverter.fromConnectData(engineName, s.schema(), s), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private void upsert(Connection c, TableName table, Struct key, Struct after) throws SQLException {
+        if (key == null || after == null) {
+            throw new SQLException("table " + table + " sent a change without key or row image (it needs a primary key)",
+                    "42P10");
+        }
+        List<Field> fields = after.schema().fields();
+        List<String> keyNames = key.schema().fields().stream().map(Field::name).toList();
+        Map<String, String> types = columnTypes(c, table);
+        String cacheKey = "u|" + table + "|" + fields.stream().map(Field::name).collect(Collectors.joining(","));
+        PreparedStatement ps = statement(c, cacheKey, () -> {
+            String columns = fields.stream().map(f -> quote(f.name())).collect(Collectors.joining(", "));
+            String values = fields.stream().map(f -> "CAST(? AS " + type(types, table, f.name()) + ")")
+                    .collect(Collectors.joining(", "));
+            List<String> nonKey = fields.stream().map(Field::name).filter(n -> !keyNames.contains(n)).toList();
+            String conflict = keyNames.stream().map(ChangeApplier::quote).collect(Collectors.joining(", "));
+            String action = nonKey.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + nonKey.stream()
+                    .map(n -> quote(n) + " = EXCLUDED." + quote(n)).collect(Collectors.joining(", "));
+            return "INSERT INTO " + table.quoted() + " (" + columns + ") VALUES (" + values + ") ON CONFLICT ("
+                    + conflict + ") " + action;
+        });
+        int i = 1;
+        for (Field f : fields) {
+            ps.setObject(i++, jdbcValue(f.schema(), after.get(f)));
+        }
+        ps.executeUpdate();
+    }
+
+    private void delete(Connection c, TableName table, Struct key) throws SQLException {
+        if (key == null) {
+            throw new SQLException("table " + table + " sent a delete without key (it needs a primary key)", "42P10");
+        }
+        List<Field> fields = key.schema().fields();
+        Map<String, String> types = columnTypes(c, table);
+        String cacheKey = "d|" + table + "|" + fields.stream().map(Field::name).collect(Collectors.joining(","));
+        PreparedStatement ps = statement(c, cacheKey, () -> "DELETE FROM " + table.quoted() + " WHERE "
+                + fields.stream().map(f -> quote(f.name()) + " = CAST(? AS " + type(types, table, f.name()) + ")")
+                .collect(Collectors.joining(" AND ")));
+        int i = 1;
+        for (Field f : fields) {
+            ps.setObject(i++, jdbcValue(f.schema(), key.get(f)));
+        }
+        ps.executeUpdate();
+    }
+
+    /** Debezium's logical types back to values the JDBC driver binds (the CAST gives the column's type). */
+    static Object jdbcValue(Schema schema, Object value) {
+        if (value == null) {
+            return null;
+        }
+        String name = schema.name();
+        if (name != null) {
+            switch (name) {
+                case "io.debezium.time.Timestamp":
+                    return LocalDateTime.ofEpochSecond(Math.floorDiv((long) value, 1000L),
+                            (int) Math.floorMod((long) value, 1000L) * 1_000_000, ZoneOffset.UTC);
+                case "io.debezium.time.MicroTimestamp":
+                    return LocalDateTime.ofEpochSecond(Math.floorDiv((long) value, 1_000_000L),
+                            (int) Math.floorMod((long) value, 1_000_000L) * 1000, ZoneOffset.UTC);
+                case "io.debezium.time.Date":
+                    return LocalDate.ofEpochDay((int) value);
+                case "io.debezium.time.MicroTime":
+                    return LocalTime.ofNanoOfDay((long) value * 1000);
+                case "io.debezium.time.Time":
+                    return LocalTime.ofNanoOfDay((long) (int) value * 1_000_000);
+                case "io.debezium.data.VariableScaleDecimal": {
+                    Struct s = (Struct) value;
+                    return new BigDecimal(new BigInteger(s.getBytes("value")), s.getInt32("scale"));
+                }
+                default:
+                    break;
+            }
+        }
+        if (value instanceof ByteBuffer buffer) {
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.duplicate().get(bytes);
+            return bytes;
+        }
+        return value;
+    }
+
+    private Map<String, String> columnTypes(Connection c, TableName table) throws SQLException {
+        Map<String, String> types = columnTypes.get(table.toString());
+        if (types != null) {
+            return types;
+        }
+        types = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT a.attname, format_type(a.atttypid, a.atttypmod)
+                FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid JOIN pg_namespace n ON n.oid = r.relnamespace
+                WHERE n.nspname = ? AND r.relname = ? AND a.attnum > 0 AND NOT a.attisdropped""")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    types.put(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+        if (types.isEmpty()) {
+            throw new SQLException("table " + table + " does not exist in the target database", "42P01");
+        }
+        columnTypes.put(table.toString(), types);
+        return types;
+    }
+
+    private static String type(Map<String, String> types, TableName table, String column) {
+        String type = types.get(column);
+        if (type == null) {
+            throw new IllegalStateException("column " + column + " of " + table + " does not exist in the target");
+        }
+        return type; // from the target's own catalog, not from the change event
+    }
+
+    private static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    private interface SqlText {
+        String get();
+    }
+
+    private PreparedStatement statement(Connection c, String cacheKey, SqlText sql) throws SQLException {
+        PreparedStatement ps = statements.get(cacheKey);
+        if (ps == null) {
+            ps = c.prepareStatement(sql.get());
+            statements.put(cacheKey, ps);
+        }
+        return ps;
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            statements.clear();
+            columnTypes.clear();
+            connection = target.connect();
+            connection.setAutoCommit(false);
+        }
+        return connection;
+    }
+
+    private void rollbackQuietly() {
+        try {
+            if (connection != null) {
+                connection.rollback();
+            }
+        } catch (SQLException ignored) {
+            // the connection is broken; it is replaced below
+        }
+        close();
+    }
+
+    /** From another thread: ends a batch blocked in the database (its transaction rolls back). */
+    void abort() {
+        Connection c = connection;
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } catch (SQLException ignored) {
+            // already broken
+        }
+    }
+
+    @Override
+    public void close() {
+        statements.clear();
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException ignored) {
+            // closing a broken connection
+        }
+        connection = null;
+    }
+}

@@ -1,0 +1,475 @@
+package io.mrm.hana.adapter.postgres;
+
+import io.mrm.hana.adapter.postgres.ReplicationSchema.Fencing;
+import io.mrm.hana.adapter.postgres.ReplicationSchema.Role;
+import io.mrm.hana.domain.DataReplication;
+import io.mrm.hana.domain.DataReplicationException;
+import io.mrm.hana.domain.DataStaleEpochException;
+import io.mrm.hana.domain.DrainResult;
+import io.mrm.hana.domain.ReplicationStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replication between two PostgreSQL databases per application: Debezium embedded reads the
+ * primary's logical replication slot ({@code pgoutput}) and this service applies the changes to the
+ * standby (see {@link ChangeApplier} for ordering and durable positions).
+ *
+ * <p><b>Drain</b> is exact: it reads the primary's WAL position, commits a marker row after it (so
+ * there is always a change to wait for) and waits until the standby has applied a change at or past
+ * that position. Changes arrive in commit order, so by then every transaction committed before the
+ * drain began is applied.
+ *
+ * <p><b>Promote</b> first fences the old primary (see {@link ReplicationSchema#revokeWrites}) and
+ * records the epoch there, then drains what it committed before the fence, stops the capture, creates
+ * the reverse slot on the new primary <em>before</em> opening writes (the consistent point re-protect
+ * starts from), and opens writes there. When the old primary cannot be reached (forced failover) it is
+ * neither fenced nor drained, and its slot is left for re-protect.
+ *
+ * <p><b>Re-protect</b> fences the old primary if it was not, then reads what it committed that the new
+ * primary never applied, from its old slot and the position the new primary stored, into
+ * {@code mrm.unreplicated_change} on the new primary (the report), resets those rows to the new
+ * primary's version, and starts replicating from the slot created at promote.
+ */
+public final class PostgresDebeziumReplication implements DataReplication, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresDebeziumReplication.class);
+    private static final Duration REPORT_DRAIN = Duration.ofSeconds(60);
+
+    private final Map<String, PostgresApplication> applications = new LinkedHashMap<>();
+    private final Map<String, CdcPipeline> pipelines = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> lastDetails = new ConcurrentHashMap<>();
+    private final ReplicationLagListener lag;
+
+    public PostgresDebeziumReplication(List<PostgresApplication> applications, ReplicationLagListener lag) {
+        applications.forEach(a -> this.applications.put(a.applicationId(), a));
+        this.lag = lag;
+    }
+
+    public PostgresDebeziumReplication(List<PostgresApplication> applications) {
+        this(applications, (committed, applied) -> { });
+    }
+
+    /** Sets up each application's databases and starts its capture; a database that is down is retried by the next command. */
+    public void start() {
+        for (PostgresApplication app : applications.values()) {
+            synchronized (app) {
+                try {
+                    bootstrap(app);
+                } catch (SQLException | RuntimeException e) {
+                    LOG.warn("replication of {} not started: {}", app.applicationId(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** True when every application's capture runs and has started reading. */
+    public boolean ready() {
+        return applications.keySet().stream().allMatch(a -> pipelines.containsKey(a) && pipelines.get(a).ready());
+    }
+
+    /** The pipelines that stopped on an error, with the reason. */
+    public Map<String, String> failures() {
+        Map<String, String> failures = new TreeMap<>();
+        pipelines.forEach((app, p) -> {
+            if (p.failure() != null) {
+                failures.put(app, p.failure());
+            }
+        });
+        return failures;
+    }
+
+    private void bootstrap(PostgresApplication app) throws SQLException {
+        Map<String, Optional<Fencing>> fencing = new HashMap<>();
+        for (PostgresRegion region : app.regions().values()) {
+            try (Connection c = region.connect()) {
+                ReplicationSchema.ensure(c, app);
+                fencing.put(region.region(), ReplicationSchema.fencing(c, app.applicationId()));
+            }
+        }
+        if (fencing.values().stream().allMatch(Optional::isEmpty)) {
+            String primary = app.initialPrimary();
+            String standby = app.other(primary);
+            try (Connection p = app.region(primary).connect(); Connection s = app.region(standby).connect()) {
+                ReplicationSchema.revokeWrites(s, app.appRole(), app.tables());
+                ReplicationSchema.initialFencing(s, app.applicationId(), Role.REPLICA);
+                ReplicationSchema.createSlot(p, app.slotName(standby));
+                ReplicationSchema.initialFencing(p, app.applicationId(), Role.PRIMARY);
+                ReplicationSchema.grantWrites(p, app.appRole(), app.tables());
+            }
+            LOG.info("replication of {} set up: {} primary, {} standby", app.applicationId(), primary, standby);
+        }
+        resume(app);
+    }
+
+    /** Starts the capture the fencing rows call for, if it is not running. */
+    private void resume(PostgresApplication app) throws SQLException {
+        Map<String, Fencing> rows = new HashMap<>();
+        for (PostgresRegion region : app.regions().values()) {
+            try (Connection c = region.connect()) {
+                ReplicationSchema.fencing(c, app.applicationId()).ifPresent(f -> rows.put(region.region(), f));
+            }
+        }
+        String primary = primary(rows);
+        if (primary == null) {
+            return;
+        }
+        String standby = app.other(primary);
+        Fencing s = rows.get(standby);
+        CdcPipeline running = pipelines.get(app.applicationId());
+        if (s != null && s.role() == Role.REPLICA && (running == null || running.stopped())) {
+            startPipeline(app, primary, standby, null);
+        }
+    }
+
+    private CdcPipeline startPipeline(PostgresApplication app, String from, String to, String recordFor) {
+        CdcPipeline old = pipelines.remove(app.applicationId());
+        if (old != null) {
+            old.close();
+        }
+        CdcPipeline p = new CdcPipeline(app.applicationId(), app.region(from), app.region(to), app.slotName(to),
+                app.publication(), app.replicatedTables(), lag, recordFor);
+        if (recordFor == null) {
+            pipelines.put(app.applicationId(), p);
+        }
+        p.start();
+        LOG.info("replication {} started{}", p.id(), recordFor == null ? "" : " (recording unreplicated changes)");
+        return p;
+    }
+
+    private static String primary(Map<String, Fencing> rows) {
+        return rows.entrySet().stream().filter(e -> e.getValue().role() == Role.PRIMARY)
+                .max(Map.Entry.comparingByValue((a, b) -> Long.compare(a.epoch(), b.epoch())))
+                .map(Map.Entry::getKey).orElse(null);
+    }
+
+    @Override
+    public ReplicationStatus status(String applicationId) throws DataReplicationException {
+        PostgresApplication app = app(applicationId);
+        synchronized (app) {
+            try {
+                CdcPipeline p = pipelines.get(applicationId);
+                if (p == null || p.stopped()) {
+                    resume(app); // a capture that stopped on an error resumes from its stored position
+                }
+            } catch (SQLException e) {
+                LOG.debug("cannot resume replication of {}: {}", applicationId, e.getMessage());
+            }
+            return read(app);
+        }
+    }
+
+    private ReplicationStatus read(PostgresApplication app) throws DataReplicationException {
+        Map<String, Fencing> rows = new HashMap<>();
+        Map<String, String> details = new TreeMap<>(lastDetails.getOrDefault(app.applicationId(), Map.of()));
+        for (PostgresRegion region : app.regions().values()) {
+            try (Connection c = region.connect()) {
+                ReplicationSchema.fencing(c, app.applicationId()).ifPresent(f -> rows.put(region.region(), f));
+                details.put("reachable." + region.region(), "true");
+            } catch (SQLException e) {
+                details.put("reachable." + region.region(), "false");
+            }
+        }
+        rows.forEach((region, f) -> details.put("role." + region, f.role() + "@" + f.epoch()));
+        if (rows.isEmpty()) {
+            throw new DataReplicationException(true, "NO_DATABASE", "no database of " + app.applicationId()
+                    + " answers or none is set up", null);
+        }
+        long epoch = rows.values().stream().mapToLong(Fencing::epoch).max().orElse(0);
+        CdcPipeline p = pipelines.get(app.applicationId());
+        String from = null;
+        String to = null;
+        long backlog = -1;
+        if (p != null && !p.stopped()) {
+            from = p.sourceRegion();
+            to = p.targetRegion();
+            details.put("capture", p.ready() ? "STREAMING" : "STARTING");
+            try (Connection s = app.region(from).connect(); Connection t = app.region(to).connect()) {
+                long current = ReplicationSchema.currentLsn(s);
+                long applied = ReplicationSchema.appliedLsn(t, p.id());
+                backlog = applied < 0 ? -1 : Math.max(0, current - applied);
+                details.put("sourceLsn", Long.toString(current));
+                details.put("appliedLsn", Long.toString(applied));
+            } catch (SQLException e) {
+                details.put("backlogError", e.getSQLState() == null ? "UNKNOWN" : e.getSQLState());
+            }
+        } else if (p != null && p.failure() != null) {
+            details.put("capture", "FAILED: " + p.failure());
+        }
+        details.put("backlogUnit", "walBytes");
+        Map<String, String> tables = new TreeMap<>();
+        String state = from != null ? "REPLICATING" : "NOT_REPLICATING";
+        app.tables().forEach(t -> tables.put(t.toString(), state));
+        return new ReplicationStatus(primary(rows), epoch, from, to, backlog, tables, details);
+    }
+
+    @Override
+    public DrainResult drain(String applicationId, String fromRegion, String toRegion, Duration within)
+            throws DataReplicationException {
+        PostgresApplication app = app(applicationId);
+        synchronized (app) {
+            CdcPipeline p = pipelines.get(applicationId);
+            if (p == null || p.stopped() || !p.sourceRegion().equals(fromRegion) || !p.targetRegion().equals(toRegion)) {
+                throw new DataReplicationException(true, "NOT_REPLICATING", "nothing replicates " + fromRegion + "->"
+                        + toRegion, null);
+            }
+            return drain(app, p, within);
+        }
+    }
+
+    private DrainResult drain(PostgresApplication app, CdcPipeline p, Duration within) throws DataReplicationException {
+        long deadline = System.nanoTime() + within.toNanos();
+        long mark;
+        try (Connection s = app.region(p.sourceRegion()).connect()) {
+            mark = ReplicationSchema.currentLsn(s);
+            ReplicationSchema.writeMarker(s, app.applicationId());
+        } catch (SQLException e) {
+            throw PostgresErrors.classify("reading " + p.sourceRegion() + "'s WAL position", e);
+        }
+        try (Connection t = app.region(p.targetRegion()).connect()) {
+            while (true) {
+                long applied = ReplicationSchema.appliedLsn(t, p.id());
+                if (applied >= mark) {
+                    return new DrainResult(true, 0, Map.of("drainedToLsn", Long.toString(mark),
+                            "appliedLsn", Long.toString(applied)));
+                }
+                if (p.stopped()) {
+                    throw new DataReplicationException(true, "CAPTURE_STOPPED", "replication " + p.id()
+                            + " stopped: " + p.failure(), null);
+                }
+                if (System.nanoTime() > deadline) {
+                    return new DrainResult(false, applied < 0 ? -1 : mark - applied,
+                            Map.of("drainTargetLsn", Long.toString(mark), "appliedLsn", Long.toString(applied)));
+                }
+                ReplicationSchema.pause();
+            }
+        } catch (SQLException e) {
+            throw PostgresErrors.classify("reading " + p.targetRegion() + "'s applied position", e);
+        }
+    }
+
+    @Override
+    public ReplicationStatus promote(String applicationId, String region, long epoch, Duration within)
+            throws DataReplicationException {
+        PostgresApplication app = app(applicationId);
+        synchronized (app) {
+            String old = app.other(region);
+            Map<String, String> details = new TreeMap<>();
+            // 1. fence the old primary, if it answers
+            boolean oldFenced;
+            try (Connection o = app.region(old).connect()) {
+                checkedFence(o, app, epoch, Role.FENCED);
+                ReplicationSchema.revokeWrites(o, app.appRole(), app.tables());
+                oldFenced = true;
+            } catch (SQLException e) {
+                if (!PostgresErrors.unreachable(e)) {
+                    throw PostgresErrors.classify("fencing " + old, e);
+                }
+                oldFenced = false;
+                LOG.warn("promote {} of {}: old primary {} unreachable, not fenced (forced failover)", region,
+                        applicationId, old);
+            }
+            details.put("oldPrimaryFenced", Boolean.toString(oldFenced));
+            // 2. apply what the old primary committed before the fence, then stop the capture
+            CdcPipeline p = pipelines.get(applicationId);
+            if (p != null && !p.stopped() && p.sourceRegion().equals(old) && p.targetRegion().equals(region)) {
+                if (oldFenced) {
+                    DrainResult d = drain(app, p, within);
+                    if (!d.complete()) {
+                        throw new DataReplicationException(true, "DRAIN_TIMEOUT", old + " is fenced; " + d.remaining()
+                                + " bytes of its WAL still to apply to " + region + "; promote again", null);
+                    }
+                    details.putAll(d.details());
+                }
+            }
+            if (p != null && p.targetRegion().equals(region)) {
+                pipelines.remove(applicationId);
+                p.close();
+            }
+            if (oldFenced) {
+                try (Connection o = app.region(old).connect()) {
+                    ReplicationSchema.dropSlot(o, app.slotName(region));
+                } catch (SQLException e) {
+                    throw PostgresErrors.classify("dropping the slot on " + old, e);
+                }
+            }
+            // 3. open the new primary: reverse slot before writes, then the epoch, then the grant
+            try (Connection n = app.region(region).connect()) {
+                ReplicationSchema.ensure(n, app);
+                ReplicationSchema.createSlot(n, app.slotName(old));
+                checkedFence(n, app, epoch, Role.PRIMARY);
+                ReplicationSchema.grantWrites(n, app.appRole(), app.tables());
+                details.put("promotedAtAppliedLsn", Long.toString(
+                        ReplicationSchema.appliedLsn(n, applicationId + ":" + old + "->" + region)));
+            } catch (SQLException e) {
+                throw PostgresErrors.classify("opening " + region, e);
+            }
+            lastDetails.put(applicationId, details);
+            LOG.info("promoted {} for {} at epoch {} ({})", region, applicationId, epoch, details);
+            return read(app);
+        }
+    }
+
+    @Override
+    public ReplicationStatus reprotect(String applicationId, String fromRegion, String toRegion, long epoch)
+            throws DataReplicationException {
+        PostgresApplication app = app(applicationId);
+        synchronized (app) {
+            Map<String, String> details = new TreeMap<>(lastDetails.getOrDefault(applicationId, Map.of()));
+            try (Connection f = app.region(fromRegion).connect(); Connection t = app.region(toRegion).connect()) {
+                ReplicationSchema.ensure(t, app);
+                Optional<Fencing> primary = ReplicationSchema.fencing(f, applicationId);
+                if (primary.isEmpty() || primary.get().role() != Role.PRIMARY) {
+                    throw new DataReplicationException(false, "NOT_PRIMARY", fromRegion + " is not the primary", null);
+                }
+                // 1. the old primary may have come back writable after a forced failover
+                checkedFence(t, app, epoch, Role.FENCED);
+                ReplicationSchema.revokeWrites(t, app.appRole(), app.tables());
+                // 2. what it committed that the new primary never applied
+                long unreplicated = 0;
+                if (ReplicationSchema.slotExists(t, app.slotName(fromRegion))) {
+                    unreplicated = reportUnreplicated(app, toRegion, fromRegion, f, t);
+                    ReplicationSchema.dropSlot(t, app.slotName(fromRegion));
+                }
+                details.put("unreplicatedChanges", Long.toString(unreplicated));
+                // 3. replicate from the slot made at promote, from its start
+                ReplicationSchema.createSlot(f, app.slotName(toRegion));
+                ReplicationSchema.forgetPosition(t, applicationId + ":" + fromRegion + "->" + toRegion);
+                checkedFence(t, app, epoch, Role.REPLICA);
+                checkedFence(f, app, epoch, Role.PRIMARY);
+            } catch (SQLException e) {
+                throw PostgresErrors.classify("re-protecting " + fromRegion + "->" + toRegion, e);
+            }
+            startPipeline(app, fromRegion, toRegion, null);
+            lastDetails.put(applicationId, details);
+            return read(app);
+        }
+    }
+
+    /**
+     * Replays the old primary's slot from the position the new primary stored into the report table,
+     * then sets each changed row back to the new primary's version (or removes it). Returns the number
+     * of changes recorded.
+     */
+    private long reportUnreplicated(PostgresApplication app, String oldPrimary, String newPrimary, Connection n,
+                                    Connection o) throws SQLException, DataReplicationException {
+        CdcPipeline report = startPipeline(app, oldPrimary, newPrimary, app.applicationId());
+        try {
+            long deadline = System.nanoTime() + REPORT_DRAIN.toNanos();
+            await(report::ready, deadline, "the report capture did not start");
+            DrainResult d = drain(app, report, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            if (!d.complete()) {
+                throw new DataReplicationException(true, "REPORT_TIMEOUT", "reading what " + oldPrimary
+                        + " committed did not finish in " + REPORT_DRAIN, null);
+            }
+        } finally {
+            report.close();
+        }
+        long count = 0;
+        try (PreparedStatement ps = n.prepareStatement("""
+                SELECT table_name, row_key::text FROM mrm.unreplicated_change
+                WHERE application_id = ? AND source_region = ? GROUP BY table_name, row_key::text""")) {
+            ps.setString(1, app.applicationId());
+            ps.setString(2, oldPrimary);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    TableName table = TableName.parse(rs.getString(1));
+                    if (!app.tables().contains(table)) {
+                        continue;
+                    }
+                    resetRow(n, o, table, rs.getString(2));
+                    count++;
+                }
+            }
+        }
+        try (PreparedStatement ps = n.prepareStatement(
+                "SELECT count(*) FROM mrm.unreplicated_change WHERE application_id = ? AND source_region = ?")) {
+            ps.setString(1, app.applicationId());
+            ps.setString(2, oldPrimary);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                LOG.warn("{} committed {} changes ({} rows) that {} never applied; recorded in {}'s "
+                        + "mrm.unreplicated_change", oldPrimary, rs.getLong(1), count, newPrimary, newPrimary);
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The old primary's row becomes the new primary's version of it: replaced, or removed when it has none. */
+    private static void resetRow(Connection newPrimary, Connection oldPrimary, TableName table, String keyJson)
+            throws SQLException {
+        List<String> key = ReplicationSchema.primaryKey(oldPrimary, table);
+        // key columns come from the catalog; the key values are bound as JSON
+        String where = key.stream().map(k -> "t.\"" + k + "\" = k.\"" + k + "\"")
+                .collect(java.util.stream.Collectors.joining(" AND "));
+        String image = null;
+        try (PreparedStatement ps = newPrimary.prepareStatement("SELECT row_to_json(t)::text FROM " + table.quoted()
+                + " t, json_populate_record(null::" + table.quoted() + ", CAST(? AS json)) k WHERE "
+                + where)) {
+            ps.setString(1, keyJson);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    image = rs.getString(1);
+                }
+            }
+        }
+        try (PreparedStatement ps = oldPrimary.prepareStatement("DELETE FROM " + table.quoted()
+                + " t USING json_populate_record(null::" + table.quoted() + ", CAST(? AS json)) k WHERE "
+                + where)) {
+            ps.setString(1, keyJson);
+            ps.executeUpdate();
+        }
+        if (image != null) {
+            try (PreparedStatement ps = oldPrimary.prepareStatement("INSERT INTO " + table.quoted()
+                    + " SELECT * FROM json_populate_record(null::" + table.quoted() + ", CAST(? AS json))")) {
+                ps.setString(1, image);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static void await(BooleanSupplier condition, long deadline, String failure) throws DataReplicationException {
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new DataReplicationException(true, "TIMEOUT", failure, null);
+            }
+            ReplicationSchema.pause();
+        }
+    }
+
+    private static void checkedFence(Connection c, PostgresApplication app, long epoch, Role role)
+            throws SQLException, DataStaleEpochException {
+        if (!ReplicationSchema.fence(c, app.applicationId(), epoch, role)) {
+            long stored = ReplicationSchema.fencing(c, app.applicationId()).map(Fencing::epoch).orElse(0L);
+            throw new DataStaleEpochException(stored, epoch);
+        }
+    }
+
+    private PostgresApplication app(String applicationId) throws DataReplicationException {
+        PostgresApplication app = applications.get(applicationId);
+        if (app == null) {
+            throw new DataReplicationException(false, "UNKNOWN_APPLICATION", "application " + applicationId
+                    + " is not configured under mrm.data.postgres", null);
+        }
+        return app;
+    }
+
+    @Override
+    public void close() {
+        pipelines.values().forEach(CdcPipeline::close);
+        pipelines.clear();
+    }
+}

@@ -1,0 +1,184 @@
+package io.mrm.hana.adapter.hana;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mrm.events.ack.AckOutcome;
+import io.mrm.events.ack.CommandAck;
+import io.mrm.events.command.DataPromoteCommand;
+import io.mrm.events.command.StepRef;
+import io.mrm.hana.domain.DataStaleEpochException;
+import io.mrm.hana.domain.DrainResult;
+import io.mrm.hana.domain.HanaSyncCommandHandler;
+import io.mrm.hana.domain.ReplicationStatus;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The HANA backend's statements, statement by statement, against a JDBC fake of two HANA Cloud databases. */
+class HanaRemoteSubscriptionReplicationFakeTest {
+
+    final FakeHanaCloudJdbc hana = new FakeHanaCloudJdbc("eu10", "us10");
+    final HanaApplication app = new HanaApplication("orders", "eu10",
+            Map.of("eu10", "US10_SOURCE", "us10", "EU10_SOURCE"), "SALES", List.of(), "ORDERS_APP");
+    final HanaRemoteSubscriptionReplication replication =
+            new HanaRemoteSubscriptionReplication(List.of(app), hana.source());
+
+    @BeforeEach
+    void twoDatabasesWithTheSameTables() {
+        for (FakeHanaCloudJdbc.Db db : hana.dbs.values()) {
+            db.schemas.add("SALES");
+            db.tables.add("SALES.CUSTOMER");
+            db.tables.add("SALES.ORDERS");
+        }
+        hana.db("eu10").grants.add("ORDERS_APP:SALES.CUSTOMER");
+        hana.db("eu10").grants.add("ORDERS_APP:SALES.ORDERS");
+        replication.start();
+    }
+
+    @Test
+    void reprotectSubscribesEachTableOnceQueueingWhileItReloads() throws Exception {
+        hana.executed.clear();
+        ReplicationStatus status = replication.reprotect("orders", "eu10", "us10", 1);
+
+        assertThat(hana.changes("us10")).containsSubsequence(
+                "CREATE VIRTUAL TABLE \"SALES\".\"VT_CUSTOMER\" AT \"EU10_SOURCE\".\"<NULL>\".\"SALES\".\"CUSTOMER\"",
+                "CREATE REMOTE SUBSCRIPTION \"SALES\".\"SUB_CUSTOMER\" ON \"SALES\".\"VT_CUSTOMER\" TARGET TABLE \"SALES\".\"CUSTOMER\"",
+                "ALTER REMOTE SUBSCRIPTION \"SALES\".\"SUB_CUSTOMER\" QUEUE",
+                "DELETE FROM \"SALES\".\"CUSTOMER\"",
+                "INSERT INTO \"SALES\".\"CUSTOMER\" SELECT * FROM \"SALES\".\"VT_CUSTOMER\"",
+                "ALTER REMOTE SUBSCRIPTION \"SALES\".\"SUB_CUSTOMER\" DISTRIBUTE");
+        assertThat(hana.changes("us10")).contains(
+                "CREATE REMOTE SUBSCRIPTION \"SALES\".\"SUB_ORDERS\" ON \"SALES\".\"VT_ORDERS\" TARGET TABLE \"SALES\".\"ORDERS\"",
+                "CREATE REMOTE SUBSCRIPTION \"SALES\".\"SUB_MRM_DRAIN_MARKER\" ON \"SALES\".\"VT_MRM_DRAIN_MARKER\""
+                        + " TARGET TABLE \"SALES\".\"MRM_DRAIN_MARKER\"");
+        assertThat(hana.changes("us10")).noneMatch(s -> s.startsWith("CREATE COLUMN TABLE \"SALES\".\"ORDERS\""));
+        assertThat(status.replicates("eu10", "us10")).isTrue();
+        assertThat(status.tables()).containsEntry("SUB_ORDERS", "APPLY_CHANGE_DATA");
+        assertThat(status.fencingEpoch()).isEqualTo(1);
+
+        hana.executed.clear();
+        replication.reprotect("orders", "eu10", "us10", 1);
+        assertThat(hana.changes("us10")).allMatch(s -> s.startsWith("UPDATE \"MRM\".\"FENCING\""));
+    }
+
+    @Test
+    void aMissingReplicaTableIsCreatedLikeItsVirtualTable() throws Exception {
+        hana.db("us10").tables.remove("SALES.ORDERS");
+        replication.reprotect("orders", "eu10", "us10", 1);
+        assertThat(hana.changes("us10")).contains("CREATE COLUMN TABLE \"SALES\".\"ORDERS\" LIKE \"SALES\".\"VT_ORDERS\"");
+    }
+
+    @Test
+    void drainWaitsForTheMarkerAndASummedBacklogOfZero() throws Exception {
+        replication.reprotect("orders", "eu10", "us10", 1);
+        hana.db("us10").statistics.put("SALES.SUB_ORDERS", new long[] {10, 4});
+        hana.db("us10").statistics.put("SALES.SUB_CUSTOMER", new long[] {5, 3});
+
+        DrainResult behind = replication.drain("orders", "eu10", "us10", Duration.ofMillis(500));
+        hana.db("us10").statistics.put("SALES.SUB_ORDERS", new long[] {10, 10});
+        hana.db("us10").statistics.put("SALES.SUB_CUSTOMER", new long[] {5, 5});
+        DrainResult done = replication.drain("orders", "eu10", "us10", Duration.ofSeconds(5));
+
+        assertThat(behind.complete()).isFalse();
+        assertThat(behind.remaining()).isEqualTo(8); // (10 - 4) + (5 - 3): a sum, not a count of rows
+        assertThat(done.complete()).isTrue();
+        assertThat(hana.changes("eu10")).contains(
+                "UPSERT \"SALES\".\"MRM_DRAIN_MARKER\" (APPLICATION_ID, SEQ) VALUES (?, ?) WITH PRIMARY KEY");
+    }
+
+    @Test
+    void promoteFencesTheOldPrimaryAndDropsSubscriptionsWithCaptureSuspended() throws Exception {
+        replication.reprotect("orders", "eu10", "us10", 1);
+        hana.executed.clear();
+
+        ReplicationStatus status = replication.promote("orders", "us10", 2, Duration.ofSeconds(5));
+
+        assertThat(hana.changes("eu10")).containsSubsequence(
+                "UPDATE \"MRM\".\"FENCING\" SET EPOCH = ?, ROLE = ? WHERE APPLICATION_ID = ? AND EPOCH <= ?",
+                "REVOKE INSERT, UPDATE, DELETE ON \"SALES\".\"CUSTOMER\" FROM \"ORDERS_APP\"",
+                "REVOKE INSERT, UPDATE, DELETE ON \"SALES\".\"ORDERS\" FROM \"ORDERS_APP\"",
+                "UPSERT \"SALES\".\"MRM_DRAIN_MARKER\" (APPLICATION_ID, SEQ) VALUES (?, ?) WITH PRIMARY KEY");
+        assertThat(hana.changes("us10")).containsSubsequence(
+                "ALTER REMOTE SOURCE \"EU10_SOURCE\" SUSPEND CAPTURE",
+                "DROP REMOTE SUBSCRIPTION \"SALES\".\"SUB_CUSTOMER\"",
+                "DROP REMOTE SUBSCRIPTION \"SALES\".\"SUB_MRM_DRAIN_MARKER\"",
+                "DROP REMOTE SUBSCRIPTION \"SALES\".\"SUB_ORDERS\"",
+                "ALTER REMOTE SOURCE \"EU10_SOURCE\" RESUME CAPTURE",
+                "GRANT INSERT, UPDATE, DELETE ON \"SALES\".\"CUSTOMER\" TO \"ORDERS_APP\"");
+        assertThat(status.primaryRegion()).isEqualTo("us10");
+        assertThat(status.sourceRegion()).isNull();
+        assertThat(status.details()).containsEntry("oldPrimaryFenced", "true").containsEntry("role.eu10", "FENCED@2");
+        assertThat(hana.db("eu10").grants).isEmpty();
+
+        hana.executed.clear();
+        replication.promote("orders", "us10", 2, Duration.ofSeconds(5));
+        assertThat(hana.changes("us10")).allMatch(s -> s.startsWith("UPDATE \"MRM\".\"FENCING\""));
+    }
+
+    @Test
+    void aLowerEpochIsRefusedByTheFencingTableEvenFromAFreshActuator() throws Exception {
+        replication.promote("orders", "us10", 5, Duration.ofSeconds(5));
+        assertThatThrownBy(() -> replication.promote("orders", "eu10", 4, Duration.ofSeconds(5)))
+                .isInstanceOf(DataStaleEpochException.class).hasMessageContaining("epoch 5 > 4");
+
+        HanaSyncCommandHandler fresh = new HanaSyncCommandHandler(replication, Clock.systemUTC());
+        CommandAck ack = fresh.handle(new DataPromoteCommand("p-4", "orders", Instant.now(), 1,
+                new StepRef("d-4", 4, 1, 1, Instant.now().plusSeconds(30)), "eu10"));
+        assertThat(ack.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
+        assertThat(hana.db("us10").fencingRole).containsEntry("orders", "PRIMARY");
+    }
+
+    @Test
+    void forcedPromoteWithoutTheOldPrimaryAndReprotectKeepsWhatOnlyItHad() throws Exception {
+        replication.reprotect("orders", "eu10", "us10", 1);
+        hana.db("eu10").down = true;
+
+        ReplicationStatus promoted = replication.promote("orders", "us10", 2, Duration.ofSeconds(5));
+        assertThat(promoted.details()).containsEntry("oldPrimaryFenced", "false");
+        assertThat(hana.changes("us10")).contains("DROP REMOTE SUBSCRIPTION \"SALES\".\"SUB_ORDERS\"");
+
+        hana.db("eu10").down = false;
+        hana.db("eu10").rowsOnlyHere.put("SALES.ORDERS", 3L);
+        hana.executed.clear();
+        ReplicationStatus reprotected = replication.reprotect("orders", "us10", "eu10", 3);
+
+        assertThat(hana.changes("eu10")).containsSubsequence(
+                "REVOKE INSERT, UPDATE, DELETE ON \"SALES\".\"ORDERS\" FROM \"ORDERS_APP\"",
+                "ALTER REMOTE SUBSCRIPTION \"SALES\".\"SUB_ORDERS\" QUEUE",
+                "CREATE COLUMN TABLE \"SALES\".\"MRM_LOST_ORDERS_E3\" AS (SELECT * FROM \"SALES\".\"ORDERS\" EXCEPT"
+                        + " SELECT * FROM \"SALES\".\"VT_ORDERS\")",
+                "DELETE FROM \"SALES\".\"ORDERS\"");
+        assertThat(reprotected.details()).containsEntry("unreplicatedRows.ORDERS", "3")
+                .containsEntry("unreplicatedChanges", "3");
+        assertThat(reprotected.replicates("us10", "eu10")).isTrue();
+    }
+
+    @Test
+    void tablesComeFromTheCatalogPageByPageAndUnquotableNamesAreRefused() throws Exception {
+        FakeHanaCloudJdbc.Db eu10 = hana.db("eu10");
+        for (int i = 0; i < 2500; i++) {
+            eu10.tables.add(String.format("SALES.T%04d", i));
+        }
+        try (Connection c = hana.source().open("orders", "eu10")) {
+            hana.executed.clear();
+            assertThat(HanaRemoteSubscriptionReplication.tables(c, app)).hasSize(2502);
+            assertThat(hana.executed).filteredOn(s -> s.contains("M_CS_TABLES")).hasSize(3);
+
+            eu10.tables.add("SALES.bad\"name");
+            assertThatThrownBy(() -> HanaRemoteSubscriptionReplication.tables(c, app))
+                    .hasMessageContaining("is not valid");
+        }
+    }
+
+    @Test
+    void configuredIdentifiersAreChecked() {
+        assertThatThrownBy(() -> new HanaApplication("orders", "eu10", Map.of("eu10", "A", "us10", "B"), "SALES",
+                List.of("ORDERS\" CASCADE --"), "ROLE")).hasMessageContaining("table 'ORDERS\" CASCADE --' is not valid");
+    }
+}
