@@ -51,7 +51,7 @@ public final class EngineEndToEndBench {
 
     public static void run(String[] args) throws Exception {
         BenchArgs options = new BenchArgs(args, Map.of("apps", "1000", "warmup", "60s", "measure", "60s",
-                "commit-interval", "100ms", "partitions", "6", "outage-every", "250ms", "rate", "0"));
+                "commit-interval", "100ms", "partitions", "6", "outage-every", "250ms", "rate", "0", "stream-threads", "1"));
         System.out.printf("engine-e2e: %s%n", options);
         int apps = options.integer("apps");
         TopicNames names = new TopicNames("bench.");
@@ -63,7 +63,8 @@ public final class EngineEndToEndBench {
                     "--spring.main.banner-mode=off", "--mrm.decision.commit-interval=" + options.duration(
                             "commit-interval").toMillis() + "ms",
                     "--mrm.decision.state-dir=" + Files.createTempDirectory("bench-engine"),
-                    "--spring.kafka.streams.properties[producer.max.in.flight.requests.per.connection]=1"));
+                    "--spring.kafka.streams.properties[producer.max.in.flight.requests.per.connection]=1",
+                    "--spring.kafka.streams.properties[num.stream.threads]=" + options.integer("stream-threads")));
             for (int i = 0; i < apps; i++) {
                 String p = "--mrm.decision.applications[" + i + "].";
                 engineArgs.addAll(List.of(p + "id=app-" + i, p + "primary-region=region-a",
