@@ -343,7 +343,10 @@ public final class Mrmctl {
 
     private void report(RequestOutcome outcome) {
         if (output == Output.text) {
-            out().println((outcome.accepted() ? "accepted" : "rejected") + ": " + outcome.reason()
+            String verdict = outcome.accepted() ? "accepted" : "rejected";
+            // the engine says just "accepted" when it has nothing to add
+            String why = outcome.reason().equals(verdict) ? "" : ": " + outcome.reason();
+            out().println(verdict + why
                     + (outcome.decisionId() == null ? "" : " (decision " + outcome.decisionId() + ")"));
             out().flush();
         }
