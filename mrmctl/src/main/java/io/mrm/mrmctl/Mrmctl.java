@@ -117,7 +117,16 @@ public final class Mrmctl {
         });
         cli.setExecutionExceptionHandler((e, failed, parsed) -> {
             // expected failures print one line, never a stack trace
-            failed.getErr().println("mrmctl: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            failed.getErr().println("mrmctl: " + message);
+            if (mrmctl.output == Output.json) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("command", failed.getCommandName());
+                json.put("result", "error");
+                json.put("error", message);
+                json.put("exitCode", ExitCodes.ERROR);
+                mrmctl.printJson(json);
+            }
             return ExitCodes.ERROR;
         });
         return cli;
@@ -141,8 +150,8 @@ public final class Mrmctl {
         List<TopologyState> states = kafka.topology(deadline()).stream()
                 .filter(s -> app == null || s.applicationId().equals(app)).toList();
         if (app != null && states.isEmpty()) {
-            return finish(ExitCodes.ERROR, "status", Map.of("application", app, "error", "no state"),
-                    List.of(), app + ": no state on the topology topic (the engine writes one after its first input "
+            return finish(ExitCodes.ERROR, "status", new LinkedHashMap<>(Map.of("application", app, "result", "error")),
+                    app + ": no state on the topology topic (the engine writes one after its first input "
                             + "for the application)");
         }
         if (output == Output.json) {
@@ -240,7 +249,7 @@ public final class Mrmctl {
              @Option(names = "--follow", description = "Print plan progress until STEADY, PAUSED or --timeout.")
              boolean follow) {
         if (step < 1) {
-            throw new ParameterException(spec.commandLine(), "STEP must be >= 1 (steps are numbered from 1), was " + step);
+            throw usageError("STEP must be >= 1 (steps are numbered from 1), was " + step);
         }
         return send("skip", follow, () -> new SkipStepRequest(newId(), app, clock.get(), SkipStepRequest.SCHEMA_VERSION,
                 operator(), decisionId, step - 1, reason), Map.of());
@@ -305,12 +314,12 @@ public final class Mrmctl {
         RequestOutcome outcome = answer.outcome();
         if (noWait) {
             json.put("result", "published");
-            return finish(ExitCodes.OK, command, json, List.of(),
+            return finish(ExitCodes.OK, command, json,
                     "published " + command + " request " + request.id() + " (not waiting for the answer)");
         }
         if (outcome == null) {
             json.put("result", "timed-out");
-            return finish(ExitCodes.TIMED_OUT, command, json, List.of(), "no answer to request " + request.id()
+            return finish(ExitCodes.TIMED_OUT, command, json, "no answer to request " + request.id()
                     + " within " + timeout.toMillis() + " ms (is the decision engine running?)");
         }
         json.put("result", outcome.accepted() ? "accepted" : "rejected");
@@ -321,7 +330,7 @@ public final class Mrmctl {
             if (output == Output.text) {
                 report(outcome);
             }
-            return finish(outcome.accepted() ? ExitCodes.OK : ExitCodes.REJECTED, command, json, List.of(), null);
+            return finish(outcome.accepted() ? ExitCodes.OK : ExitCodes.REJECTED, command, json, null);
         }
         TopologyState last = plan[0].latest();
         json.put("progress", progress);
@@ -329,15 +338,15 @@ public final class Mrmctl {
         json.put("plan", last == null ? List.of() : StatusView.steps(last.planSteps()));
         if (!answer.planFinished()) {
             json.put("result", "accepted, plan not finished");
-            return finish(ExitCodes.TIMED_OUT, command, json, List.of(), "plan of " + outcome.decisionId()
+            return finish(ExitCodes.TIMED_OUT, command, json, "plan of " + outcome.decisionId()
                     + " not finished within " + timeout.toMillis() + " ms; see `mrmctl status " + request.applicationId() + "`");
         }
         if (last.phase() == Phase.PAUSED) {
             json.put("result", "accepted, plan paused");
-            return finish(ExitCodes.PLAN_PAUSED, command, json, List.of(), "plan of " + outcome.decisionId()
+            return finish(ExitCodes.PLAN_PAUSED, command, json, "plan of " + outcome.decisionId()
                     + " PAUSED on a failed step: resume, skip or abort it");
         }
-        return finish(ExitCodes.OK, command, json, List.of(), "plan of " + outcome.decisionId() + " finished: "
+        return finish(ExitCodes.OK, command, json, "plan of " + outcome.decisionId() + " finished: "
                 + last.activeRegion() + " is active");
     }
 
@@ -353,7 +362,7 @@ public final class Mrmctl {
     }
 
     /** Prints the command's result (text line or one JSON object) and returns its exit code. */
-    private int finish(int exitCode, String command, Map<String, Object> json, List<String> ignored, String text) {
+    private int finish(int exitCode, String command, Map<String, Object> json, String text) {
         if (output == Output.json) {
             Map<String, Object> all = new LinkedHashMap<>();
             all.put("command", command);
@@ -375,9 +384,18 @@ public final class Mrmctl {
         out().flush();
     }
 
+    /** A usage error reported against the subcommand being run, so its hint points to that command's help. */
+    private ParameterException usageError(String message) {
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        while (parsed != null && parsed.subcommand() != null) {
+            parsed = parsed.subcommand();
+        }
+        return new ParameterException(parsed == null ? spec.commandLine() : parsed.commandSpec().commandLine(), message);
+    }
+
     private MrmKafka kafka() {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
-            throw new ParameterException(spec.commandLine(),
+            throw usageError(
                     "--bootstrap-servers is required (or set MRM_KAFKA_BOOTSTRAP_SERVERS)");
         }
         TopicNames names = checked("--topic-prefix", () -> new TopicNames(topicPrefix));
@@ -403,7 +421,7 @@ public final class Mrmctl {
             } else if (option != null && !message.startsWith(option)) {
                 message = option + ": " + message;
             }
-            throw new ParameterException(spec.commandLine(), message);
+            throw usageError(message);
         }
     }
 

@@ -74,7 +74,7 @@ class MrmctlParsingTest {
     void aStepNumberBelowOneIsRefused() {
         MrmctlRun run = run("skip", "orders", "d-1", "0", "--reason", "x");
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-        assertThat(run.err()).contains("STEP must be >= 1");
+        assertThat(run.err()).contains("STEP must be >= 1").contains("Try 'mrmctl skip --help'");
     }
 
     @Test
@@ -111,5 +111,21 @@ class MrmctlParsingTest {
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.err()).contains("127.0.0.1:" + closedPort).doesNotContain("\tat ");
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
+    }
+
+    @Test
+    void inJsonModeAnErrorIsAlsoOneJsonObject() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        MrmctlRun run = MrmctlRun.of("--bootstrap-servers", "127.0.0.1:" + closedPort, "--timeout", "1s",
+                "--output", "json", "status");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        var json = io.mrm.events.codec.EventJson.mapper().readTree(run.out());
+        assertThat(json.get("command").asText()).isEqualTo("status");
+        assertThat(json.get("result").asText()).isEqualTo("error");
+        assertThat(json.get("error").asText()).contains("127.0.0.1:" + closedPort);
+        assertThat(json.get("exitCode").asInt()).isEqualTo(1);
     }
 }
