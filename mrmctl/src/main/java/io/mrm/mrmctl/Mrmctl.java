@@ -1,0 +1,479 @@
+package io.mrm.mrmctl;
+
+import io.mrm.events.Require;
+import io.mrm.events.TopicNames;
+import io.mrm.events.codec.EventJson;
+import io.mrm.events.decision.RequestOutcome;
+import io.mrm.events.operator.AbortRequest;
+import io.mrm.events.operator.AcknowledgeHoldDownRequest;
+import io.mrm.events.operator.ApproveRequest;
+import io.mrm.events.operator.FailbackRequest;
+import io.mrm.events.operator.FailoverMode;
+import io.mrm.events.operator.FreezeRequest;
+import io.mrm.events.operator.ManualFailoverRequest;
+import io.mrm.events.operator.OperatorRequest;
+import io.mrm.events.operator.RejectRequest;
+import io.mrm.events.operator.ResumeRequest;
+import io.mrm.events.operator.SafetyRule;
+import io.mrm.events.operator.SkipStepRequest;
+import io.mrm.events.operator.UnfreezeRequest;
+import io.mrm.events.topology.Phase;
+import io.mrm.events.topology.TopologyState;
+import io.mrm.mrmctl.adapter.MrmKafka;
+import io.mrm.mrmctl.domain.ExitCodes;
+import io.mrm.mrmctl.domain.PlanProgress;
+import io.mrm.mrmctl.domain.StatusView;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** The operators' command-line tool: reads the topology topic and sends requests to the decision engine. */
+@Command(name = "mrmctl", mixinStandardHelpOptions = true, version = "mrmctl 0.1.0",
+        description = "Shows and steers MRM's failover control plane through its Kafka topics.",
+        subcommands = CommandLine.HelpCommand.class,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:accepted / ok",
+                "1:error: bad input or Kafka unreachable",
+                "2:rejected by the decision engine (reason printed)",
+                "3:timed out waiting (--timeout)",
+                "4:the followed plan paused on a failed step"})
+public final class Mrmctl {
+
+    public enum Output { text, json }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--bootstrap-servers", scope = ScopeType.INHERIT, paramLabel = "HOST:PORT[,...]",
+            defaultValue = "${env:MRM_KAFKA_BOOTSTRAP_SERVERS}",
+            description = "Kafka bootstrap servers (default: env MRM_KAFKA_BOOTSTRAP_SERVERS).")
+    String bootstrapServers;
+
+    @Option(names = "--topic-prefix", scope = ScopeType.INHERIT, defaultValue = TopicNames.DEFAULT_PREFIX,
+            description = "Prefix of MRM's topic names (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Option(names = "--operator", scope = ScopeType.INHERIT, defaultValue = "${env:MRM_OPERATOR}",
+            description = "Who asks, recorded with each request (default: env MRM_OPERATOR).")
+    String operator;
+
+    @Option(names = "--output", scope = ScopeType.INHERIT, defaultValue = "text",
+            description = "text or json (one JSON object per command; default: ${DEFAULT-VALUE}).")
+    Output output;
+
+    @Option(names = "--timeout", scope = ScopeType.INHERIT, defaultValue = "60s", paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "Longest wait for Kafka and for the engine's answer, e.g. 30s, 2m, 500ms (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--no-wait", scope = ScopeType.INHERIT,
+            description = "Publish the request and exit 0 without waiting for the engine's answer.")
+    boolean noWait;
+
+    private final Supplier<Instant> clock;
+
+    public Mrmctl() {
+        this(Instant::now);
+    }
+
+    Mrmctl(Supplier<Instant> clock) {
+        this.clock = clock;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine(new Mrmctl()).execute(args));
+    }
+
+    /** The command line with mrmctl's exit codes and error handling (tests use it with their own writers). */
+    static CommandLine commandLine(Mrmctl mrmctl) {
+        CommandLine cli = new CommandLine(mrmctl).setCaseInsensitiveEnumValuesAllowed(true);
+        useErrorCodes(cli);
+        cli.setParameterExceptionHandler((e, args) -> {
+            // the message and a pointer to help: a full usage text would bury the one line that matters
+            CommandLine failed = e.getCommandLine();
+            failed.getErr().println("mrmctl: " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, failed.getErr());
+            failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help'.");
+            return ExitCodes.ERROR;
+        });
+        cli.setExecutionExceptionHandler((e, failed, parsed) -> {
+            // expected failures print one line, never a stack trace
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            failed.getErr().println("mrmctl: " + message);
+            if (mrmctl.output == Output.json) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("command", failed.getCommandName());
+                json.put("result", "error");
+                json.put("error", message);
+                json.put("exitCode", ExitCodes.ERROR);
+                mrmctl.printJson(json);
+            }
+            return ExitCodes.ERROR;
+        });
+        return cli;
+    }
+
+    private static void useErrorCodes(CommandLine cli) {
+        cli.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.ERROR)
+                .exitCodeOnExecutionException(ExitCodes.ERROR);
+        cli.getSubcommands().values().forEach(Mrmctl::useErrorCodes);
+    }
+
+    // ---- status ---------------------------------------------------------------------------
+
+    @Command(name = "status", description = "Per application: active region, epoch, phase, plan progress, "
+            + "hold-down, frozen, last decision (from the compacted topology topic).")
+    int status(@Parameters(arity = "0..1", paramLabel = "APP", description = "Only this application.") String app) {
+        if (app != null) {
+            checked("APP", () -> Require.name("APP", app));
+        }
+        MrmKafka kafka = kafka();
+        List<TopologyState> states = kafka.topology(deadline()).stream()
+                .filter(s -> app == null || s.applicationId().equals(app)).toList();
+        if (app != null && states.isEmpty()) {
+            return finish(ExitCodes.ERROR, "status", new LinkedHashMap<>(Map.of("application", app, "result", "error")),
+                    app + ": no state on the topology topic (the engine writes one after its first input "
+                            + "for the application)");
+        }
+        if (output == Output.json) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("command", "status");
+            json.put("applications", states.stream().map(StatusView::json).toList());
+            json.put("exitCode", ExitCodes.OK);
+            printJson(json);
+        } else if (states.isEmpty()) {
+            out().println("no applications on the topology topic yet");
+        } else {
+            Instant now = clock.get();
+            states.forEach(s -> StatusView.text(s, now).forEach(out()::println));
+        }
+        return ExitCodes.OK;
+    }
+
+    // ---- requests -------------------------------------------------------------------------
+
+    @Command(name = "failover", description = "Switch APP to --to REGION now.")
+    int failover(@Parameters(paramLabel = "APP") String app,
+                 @Option(names = "--to", required = true, paramLabel = "REGION") String region,
+                 @Option(names = "--forced", description = "Skip the steps that need the old region.") boolean forced,
+                 @Option(names = "--override", paramLabel = "RULE", arity = "1..*",
+                         description = "Safety rules not to check (break-glass): ${COMPLETION-CANDIDATES}.")
+                 List<SafetyRule> overrides,
+                 @Option(names = "--reason", required = true) String reason,
+                 @Option(names = "--follow", description = "Print plan progress until STEADY, PAUSED or --timeout.")
+                 boolean follow) {
+        return send("failover", follow, () -> new ManualFailoverRequest(newId(), app, clock.get(),
+                ManualFailoverRequest.SCHEMA_VERSION, operator(), region,
+                forced ? FailoverMode.FORCED : FailoverMode.GRACEFUL, overrides, reason), Map.of("--to", "targetRegion"));
+    }
+
+    @Command(name = "failback", description = "Switch APP back to its primary region.")
+    int failback(@Parameters(paramLabel = "APP") String app,
+                 @Option(names = "--forced", description = "Skip the steps that need the old region.") boolean forced,
+                 @Option(names = "--override", paramLabel = "RULE", arity = "1..*",
+                         description = "Safety rules not to check (break-glass): ${COMPLETION-CANDIDATES}.")
+                 List<SafetyRule> overrides,
+                 @Option(names = "--reason", required = true) String reason,
+                 @Option(names = "--follow", description = "Print plan progress until STEADY, PAUSED or --timeout.")
+                 boolean follow) {
+        return send("failback", follow, () -> new FailbackRequest(newId(), app, clock.get(),
+                FailbackRequest.SCHEMA_VERSION, operator(), forced ? FailoverMode.FORCED : FailoverMode.GRACEFUL,
+                overrides, reason), Map.of());
+    }
+
+    @Command(name = "approve", description = "Approve a proposed decision, which then executes.")
+    int approve(@Parameters(paramLabel = "APP") String app, @Parameters(paramLabel = "DECISION_ID") String decisionId,
+                @Option(names = "--reason") String reason) {
+        return send("approve", false, () -> new ApproveRequest(newId(), app, clock.get(), ApproveRequest.SCHEMA_VERSION,
+                operator(), decisionId, reason), Map.of());
+    }
+
+    @Command(name = "reject", description = "Reject a proposed decision; nothing is switched.")
+    int reject(@Parameters(paramLabel = "APP") String app, @Parameters(paramLabel = "DECISION_ID") String decisionId,
+               @Option(names = "--reason", required = true) String reason) {
+        return send("reject", false, () -> new RejectRequest(newId(), app, clock.get(), RejectRequest.SCHEMA_VERSION,
+                operator(), decisionId, reason), Map.of());
+    }
+
+    @Command(name = "freeze", description = "No automatic decision for APP until unfrozen.")
+    int freeze(@Parameters(paramLabel = "APP") String app, @Option(names = "--reason", required = true) String reason) {
+        return send("freeze", false, () -> new FreezeRequest(newId(), app, clock.get(), FreezeRequest.SCHEMA_VERSION,
+                operator(), reason), Map.of());
+    }
+
+    @Command(name = "unfreeze", description = "Lift a freeze.")
+    int unfreeze(@Parameters(paramLabel = "APP") String app, @Option(names = "--reason") String reason) {
+        return send("unfreeze", false, () -> new UnfreezeRequest(newId(), app, clock.get(),
+                UnfreezeRequest.SCHEMA_VERSION, operator(), reason), Map.of());
+    }
+
+    @Command(name = "ack-hold-down", description = "End the hold-down after a failover early.")
+    int ackHoldDown(@Parameters(paramLabel = "APP") String app,
+                    @Option(names = "--reason", required = true) String reason) {
+        return send("ack-hold-down", false, () -> new AcknowledgeHoldDownRequest(newId(), app, clock.get(),
+                AcknowledgeHoldDownRequest.SCHEMA_VERSION, operator(), reason), Map.of());
+    }
+
+    @Command(name = "resume", description = "Resume a paused plan by retrying its failed step.")
+    int resume(@Parameters(paramLabel = "APP") String app, @Parameters(paramLabel = "DECISION_ID") String decisionId,
+               @Option(names = "--reason") String reason,
+               @Option(names = "--follow", description = "Print plan progress until STEADY, PAUSED or --timeout.")
+               boolean follow) {
+        return send("resume", follow, () -> new ResumeRequest(newId(), app, clock.get(), ResumeRequest.SCHEMA_VERSION,
+                operator(), decisionId, reason), Map.of());
+    }
+
+    @Command(name = "skip", description = "Break-glass: mark a failed step of a paused plan skipped and carry on.")
+    int skip(@Parameters(paramLabel = "APP") String app, @Parameters(paramLabel = "DECISION_ID") String decisionId,
+             @Parameters(paramLabel = "STEP", description = "The step number as status prints it (1 = first).") int step,
+             @Option(names = "--reason", required = true) String reason,
+             @Option(names = "--follow", description = "Print plan progress until STEADY, PAUSED or --timeout.")
+             boolean follow) {
+        if (step < 1) {
+            throw usageError("STEP must be >= 1 (steps are numbered from 1), was " + step);
+        }
+        return send("skip", follow, () -> new SkipStepRequest(newId(), app, clock.get(), SkipStepRequest.SCHEMA_VERSION,
+                operator(), decisionId, step - 1, reason), Map.of());
+    }
+
+    @Command(name = "abort", description = "Abort a running or paused plan; steps already done stay done.")
+    int abort(@Parameters(paramLabel = "APP") String app, @Parameters(paramLabel = "DECISION_ID") String decisionId,
+              @Option(names = "--reason", required = true) String reason) {
+        return send("abort", false, () -> new AbortRequest(newId(), app, clock.get(), AbortRequest.SCHEMA_VERSION,
+                operator(), decisionId, reason), Map.of());
+    }
+
+    // ---- shared ---------------------------------------------------------------------------
+
+    /**
+     * Builds the request (its record checks every field; a failure is a usage error naming the
+     * option), publishes it and reports the engine's answer.
+     */
+    private int send(String command, boolean follow, Supplier<OperatorRequest> build, Map<String, String> optionOfField) {
+        checked("--operator", () -> Require.operator("--operator", operator));
+        OperatorRequest request = checked(null, () -> {
+            try {
+                return build.get();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(optionNames(e.getMessage(), optionOfField), e);
+            }
+        });
+        Instant deadline = deadline();
+        MrmKafka kafka = kafka();
+        List<String> progress = new ArrayList<>();
+        PlanProgress[] plan = new PlanProgress[1];
+        MrmKafka.PlanFollower follower = !follow ? null : new MrmKafka.PlanFollower() {
+            @Override
+            public boolean follows(RequestOutcome outcome) {
+                if (!outcome.accepted() || outcome.decisionId() == null) {
+                    return false;
+                }
+                report(outcome);
+                plan[0] = new PlanProgress(outcome.decisionId());
+                return true;
+            }
+
+            @Override
+            public boolean onState(TopologyState state) {
+                for (String line : plan[0].update(state)) {
+                    progress.add(line);
+                    if (output == Output.text) {
+                        out().println("  " + line);
+                        out().flush();
+                    }
+                }
+                return plan[0].finished();
+            }
+        };
+        MrmKafka.Answer answer = kafka.publish(request, !noWait, follower, deadline);
+
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("command", command);
+        json.put("application", request.applicationId());
+        json.put("requestId", request.id());
+        json.put("operator", request.operator());
+        RequestOutcome outcome = answer.outcome();
+        if (noWait) {
+            json.put("result", "published");
+            return finish(ExitCodes.OK, command, json,
+                    "published " + command + " request " + request.id() + " (not waiting for the answer)");
+        }
+        if (outcome == null) {
+            json.put("result", "timed-out");
+            return finish(ExitCodes.TIMED_OUT, command, json, "no answer to request " + request.id()
+                    + " within " + timeout.toMillis() + " ms (is the decision engine running?)");
+        }
+        json.put("result", outcome.accepted() ? "accepted" : "rejected");
+        json.put("reason", outcome.reason());
+        json.put("decisionId", outcome.decisionId());
+        boolean followed = plan[0] != null;
+        if (!followed) {
+            if (output == Output.text) {
+                report(outcome);
+            }
+            return finish(outcome.accepted() ? ExitCodes.OK : ExitCodes.REJECTED, command, json, null);
+        }
+        TopologyState last = plan[0].latest();
+        json.put("progress", progress);
+        json.put("phase", last == null ? null : last.phase().name());
+        json.put("plan", last == null ? List.of() : StatusView.steps(last.planSteps()));
+        if (!answer.planFinished()) {
+            json.put("result", "accepted, plan not finished");
+            return finish(ExitCodes.TIMED_OUT, command, json, "plan of " + outcome.decisionId()
+                    + " not finished within " + timeout.toMillis() + " ms; see `mrmctl status " + request.applicationId() + "`");
+        }
+        if (last.phase() == Phase.PAUSED) {
+            json.put("result", "accepted, plan paused");
+            return finish(ExitCodes.PLAN_PAUSED, command, json, "plan of " + outcome.decisionId()
+                    + " PAUSED on a failed step: resume, skip or abort it");
+        }
+        return finish(ExitCodes.OK, command, json, "plan of " + outcome.decisionId() + " finished: "
+                + last.activeRegion() + " is active");
+    }
+
+    private void report(RequestOutcome outcome) {
+        if (output == Output.text) {
+            String verdict = outcome.accepted() ? "accepted" : "rejected";
+            // the engine says just "accepted" when it has nothing to add
+            String why = outcome.reason().equals(verdict) ? "" : ": " + outcome.reason();
+            out().println(verdict + why
+                    + (outcome.decisionId() == null ? "" : " (decision " + outcome.decisionId() + ")"));
+            out().flush();
+        }
+    }
+
+    /** Prints the command's result (text line or one JSON object) and returns its exit code. */
+    private int finish(int exitCode, String command, Map<String, Object> json, String text) {
+        if (output == Output.json) {
+            Map<String, Object> all = new LinkedHashMap<>();
+            all.put("command", command);
+            all.putAll(json);
+            all.put("exitCode", exitCode);
+            printJson(all);
+        } else if (text != null) {
+            (exitCode == ExitCodes.OK ? out() : err()).println(text);
+        }
+        return exitCode;
+    }
+
+    private void printJson(Map<String, Object> json) {
+        try {
+            out().println(EventJson.mapper().writeValueAsString(json));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("could not write JSON output: " + e.getOriginalMessage());
+        }
+        out().flush();
+    }
+
+    /** A usage error reported against the subcommand being run, so its hint points to that command's help. */
+    private ParameterException usageError(String message) {
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        while (parsed != null && parsed.subcommand() != null) {
+            parsed = parsed.subcommand();
+        }
+        return new ParameterException(parsed == null ? spec.commandLine() : parsed.commandSpec().commandLine(), message);
+    }
+
+    private MrmKafka kafka() {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw usageError(
+                    "--bootstrap-servers is required (or set MRM_KAFKA_BOOTSTRAP_SERVERS)");
+        }
+        TopicNames names = checked("--topic-prefix", () -> new TopicNames(topicPrefix));
+        return new MrmKafka(bootstrapServers.trim(), names);
+    }
+
+    private Instant deadline() {
+        return clock.get().plus(timeout);
+    }
+
+    private String operator() {
+        return operator;
+    }
+
+    /** Runs a check; its IllegalArgumentException becomes a usage error (exit 1, message, no stack trace). */
+    private <T> T checked(String option, Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            if (option != null && "--operator".equals(option) && operator == null) {
+                message = "--operator is required (or set MRM_OPERATOR)";
+            } else if (option != null && !message.startsWith(option)) {
+                message = option + ": " + message;
+            }
+            throw usageError(message);
+        }
+    }
+
+    /** Request records name their fields; the operator typed options and parameters. */
+    private static String optionNames(String message, Map<String, String> optionOfField) {
+        String result = message.replaceFirst("^applicationId", "APP").replaceFirst("^decisionId", "DECISION_ID")
+                .replaceFirst("^reason", "--reason").replaceFirst("^overrideRules", "--override");
+        for (Map.Entry<String, String> e : optionOfField.entrySet()) {
+            result = result.replaceFirst("^" + Pattern.quote(e.getValue()), e.getKey());
+        }
+        return result;
+    }
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    private PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    private static String newId() {
+        return UUID.randomUUID().toString();
+    }
+
+    /** Accepts 500ms, 30s, 2m, 1h or ISO-8601 (PT30S); must be positive. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        private static final Pattern SIMPLE = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+
+        @Override
+        public Duration convert(String value) {
+            Matcher m = SIMPLE.matcher(value.trim().toLowerCase(Locale.ROOT));
+            Duration d;
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                d = switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    default -> Duration.ofHours(n);
+                };
+            } else {
+                try {
+                    d = Duration.parse(value.trim().toUpperCase(Locale.ROOT));
+                } catch (DateTimeParseException e) {
+                    throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 30s, 2m, 500ms)");
+                }
+            }
+            if (d.isNegative() || d.isZero()) {
+                throw new CommandLine.TypeConversionException("'" + value + "' must be a positive duration");
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package io.mrm.mrmctl.adapter;
+
+import io.mrm.events.MrmEvent;
+import io.mrm.events.Topic;
+import io.mrm.events.TopicNames;
+import io.mrm.events.Topics;
+import io.mrm.events.codec.Decoded;
+import io.mrm.events.codec.DeadLetters.RawRecord;
+import io.mrm.events.codec.EventCodec;
+import io.mrm.events.codec.InboundDecoder;
+import io.mrm.events.codec.InboundLimits;
+import io.mrm.events.decision.RequestOutcome;
+import io.mrm.events.operator.OperatorRequest;
+import io.mrm.events.topology.TopologyState;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * mrmctl's only contact with Kafka: reads the topology topic, publishes operator requests and
+ * waits for the engine's answers. Every call is bounded by the deadline it is given.
+ */
+public final class MrmKafka {
+
+    /** Why a command could not talk to Kafka; the message is safe to print (no credentials). */
+    public static final class KafkaUnavailableException extends RuntimeException {
+        public KafkaUnavailableException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * What became of a published request.
+     *
+     * @param outcome      the engine's answer, or null when none came in time (or no wait was asked)
+     * @param planFinished the follower saw the plan finish (or pause) before the deadline
+     */
+    public record Answer(RequestOutcome outcome, boolean planFinished) {
+    }
+
+    /** Watches a plan after its request was accepted. */
+    public interface PlanFollower {
+        /** Whether to follow the plan this answer started. */
+        boolean follows(RequestOutcome outcome);
+
+        /** Takes one topology state of the application; true once the plan finished or paused. */
+        boolean onState(TopologyState state);
+    }
+
+    private final String bootstrapServers;
+    private final TopicNames names;
+    private final InboundDecoder decoder;
+
+    public MrmKafka(String bootstrapServers, TopicNames names) {
+        this.bootstrapServers = bootstrapServers;
+        this.names = names;
+        // Lenient on age: status shows current state, however old its record.
+        this.decoder = new InboundDecoder(names, "mrmctl",
+                new InboundLimits(Duration.ofMinutes(5), Duration.ofDays(3650)), Clock.systemUTC());
+    }
+
+    /** The latest topology state of every application, read from the beginning to the current end. */
+    public List<TopologyState> topology(Instant deadline) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(deadline)) {
+            List<TopicPartition> partitions = partitions(consumer, Topics.TOPOLOGY, deadline);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, remaining(deadline));
+            Map<String, TopologyState> latest = new LinkedHashMap<>();
+            while (!reached(consumer, end, deadline)) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(pollTime(deadline))) {
+                    if (decode(record) instanceof TopologyState state) {
+                        latest.put(state.applicationId(), state);
+                    }
+                }
+            }
+            return List.copyOf(latest.values());
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /**
+     * Publishes {@code request} (idempotent, acks=all) and, when {@code wait}, reads the decisions
+     * topic from before the publish until the engine's answer to it or the deadline (then the
+     * outcome is null). With a {@code follower}, reading goes on in the same pass over the topology
+     * topic, handing it the application's states until it says the plan is finished; states
+     * written between publish and answer are handed over too, so none is missed.
+     */
+    public Answer publish(OperatorRequest request, boolean wait, PlanFollower follower, Instant deadline) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(deadline)) {
+            if (wait) {
+                // Positions are fixed before publishing, so the answer cannot slip past unseen.
+                List<TopicPartition> partitions = new ArrayList<>(partitions(consumer, Topics.DECISIONS, deadline));
+                partitions.addAll(partitions(consumer, Topics.TOPOLOGY, deadline));
+                consumer.assign(partitions);
+                consumer.seekToEnd(partitions);
+                partitions.forEach(p -> consumer.position(p, remaining(deadline)));
+            }
+            send(request, deadline);
+            if (!wait) {
+                return new Answer(null, false);
+            }
+            List<TopologyState> early = new ArrayList<>();
+            RequestOutcome outcome = null;
+            boolean following = false;
+            while (Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(pollTime(deadline))) {
+                    MrmEvent event = decode(record);
+                    if (event instanceof RequestOutcome answer && answer.requestId().equals(request.id())) {
+                        outcome = answer;
+                        following = follower != null && follower.follows(answer);
+                        if (!following) {
+                            return new Answer(outcome, false);
+                        }
+                        for (TopologyState state : early) {
+                            if (follower.onState(state)) {
+                                return new Answer(outcome, true);
+                            }
+                        }
+                    } else if (event instanceof TopologyState state
+                            && state.applicationId().equals(request.applicationId())) {
+                        if (!following) {
+                            early.add(state);
+                        } else if (follower.onState(state)) {
+                            return new Answer(outcome, true);
+                        }
+                    }
+                }
+            }
+            return new Answer(outcome, false);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw unreachable(e);
+        }
+    }
+
+    private void send(OperatorRequest request, Instant deadline) {
+        Properties props = new Properties();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        long budget = Math.max(1, remaining(deadline).toMillis());
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, budget);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(budget, Integer.MAX_VALUE));
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(budget, Integer.MAX_VALUE));
+        EventCodec codec = new EventCodec(names, URI.create("/mrm/mrmctl"));
+        try (KafkaProducer<String, byte[]> producer =
+                     new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(codec.toRecord(request)).get(budget, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnavailableException("interrupted while publishing the request");
+        } catch (ExecutionException | java.util.concurrent.TimeoutException | KafkaException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new KafkaUnavailableException("could not publish to " + names.of(Topics.OPERATOR_REQUESTS)
+                    + " at " + bootstrapServers + ": " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
+        }
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer(Instant deadline) {
+        Properties props = new Properties();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        // the engine writes transactionally: show only what it committed
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.max(1, remaining(deadline).toMillis()));
+        try {
+            return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        } catch (KafkaException e) {
+            // e.g. a bootstrap address that does not resolve
+            throw new KafkaUnavailableException("cannot use --bootstrap-servers '" + bootstrapServers + "': "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+        }
+    }
+
+    private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, Topic<?> topic, Instant deadline) {
+        String name = names.of(topic);
+        List<PartitionInfo> infos = consumer.partitionsFor(name, remaining(deadline));
+        if (infos == null || infos.isEmpty()) {
+            throw new KafkaUnavailableException("topic " + name + " does not exist at " + bootstrapServers
+                    + " (is the decision engine running with --topic-prefix '" + names.prefix() + "'?)");
+        }
+        return infos.stream().map(p -> new TopicPartition(name, p.partition())).toList();
+    }
+
+    private MrmEvent decode(ConsumerRecord<byte[], byte[]> record) {
+        Decoded decoded = decoder.decode(new RawRecord(record.topic(), record.partition(), record.offset(),
+                record.key(), record.headers(), record.value()));
+        // Records mrmctl cannot read are the engine's to dead-letter; a viewer skips them.
+        return decoded instanceof Decoded.Accepted ok ? ok.event() : null;
+    }
+
+    private boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end, Instant deadline) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey(), remaining(deadline)) < e.getValue()) {
+                if (!Instant.now().isBefore(deadline)) {
+                    throw new KafkaUnavailableException("timed out reading " + e.getKey().topic() + " at "
+                            + bootstrapServers);
+                }
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private KafkaUnavailableException unreachable(org.apache.kafka.common.errors.TimeoutException e) {
+        return new KafkaUnavailableException("Kafka at " + bootstrapServers + " did not answer in time ("
+                + e.getMessage() + ")");
+    }
+
+    private static Duration remaining(Instant deadline) {
+        Duration left = Duration.between(Instant.now(), deadline);
+        return left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
+    }
+
+    private static Duration pollTime(Instant deadline) {
+        Duration left = remaining(deadline);
+        return left.compareTo(Duration.ofMillis(200)) < 0 ? left : Duration.ofMillis(200);
+    }
+}
