@@ -1,5 +1,6 @@
 package io.mrm.aem.adapter;
 
+import io.mrm.kafka.SecretReference;
 import com.solacesystems.jcsmp.BytesXMLMessage;
 import com.solacesystems.jcsmp.ConsumerFlowProperties;
 import com.solacesystems.jcsmp.DeliveryMode;

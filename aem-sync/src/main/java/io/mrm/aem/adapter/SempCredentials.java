@@ -1,5 +1,6 @@
 package io.mrm.aem.adapter;
 
+import io.mrm.kafka.SecretReference;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 

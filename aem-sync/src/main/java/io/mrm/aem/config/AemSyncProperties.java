@@ -1,6 +1,6 @@
 package io.mrm.aem.config;
 
-import io.mrm.aem.adapter.SecretReference;
+import io.mrm.kafka.SecretSetting;
 import io.mrm.aem.domain.ActuatorLimits;
 import io.mrm.events.Require;
 import java.net.InetAddress;
@@ -74,7 +74,7 @@ public record AemSyncProperties(
      *                      sidecar refreshes, or an environment variable)
      * @param deliveryCheck optional: the JCSMP publish-and-receive check the verify step runs
      */
-    public record Region(String sempUrl, String vpn, String username, Secret password, Secret bearerToken,
+    public record Region(String sempUrl, String vpn, String username, SecretSetting password, SecretSetting bearerToken,
                          DeliveryCheck deliveryCheck) {
 
         void check(String key, List<String> problems) {
@@ -86,9 +86,9 @@ public record AemSyncProperties(
                 problems.add(key + " needs exactly one way to authenticate: " + key + ".username with " + key
                         + ".password, or " + key + ".bearer-token");
             } else if (basic) {
-                checkSecret(problems, key + ".password", password);
+                SecretSetting.check(problems, key + ".password", password);
             } else {
-                checkSecret(problems, key + ".bearer-token", bearerToken);
+                SecretSetting.check(problems, key + ".bearer-token", bearerToken);
                 if (password != null) {
                     problems.add(key + ".password is set without " + key + ".username");
                 }
@@ -112,9 +112,9 @@ public record AemSyncProperties(
      * @param trustStore         a trust store file for a private CA; the JDK's by default
      * @param trustStorePassword where its password lives
      */
-    public record DeliveryCheck(String host, String vpn, String username, Secret password, String queue, String topic,
+    public record DeliveryCheck(String host, String vpn, String username, SecretSetting password, String queue, String topic,
                                 @DefaultValue("5s") Duration connectTimeout, String trustStore,
-                                Secret trustStorePassword) {
+                                SecretSetting trustStorePassword) {
 
         void check(String key, List<String> problems) {
             if (host == null || host.isBlank()) {
@@ -141,7 +141,7 @@ public record AemSyncProperties(
             if (username == null || username.isBlank()) {
                 problems.add(key + ".username is required");
             }
-            checkSecret(problems, key + ".password", password);
+            SecretSetting.check(problems, key + ".password", password);
             if (queue == null || queue.isBlank()) {
                 problems.add(key + ".queue is required: a durable queue for MRM alone");
             }
@@ -150,23 +150,11 @@ public record AemSyncProperties(
                 problems.add(key + ".trust-store " + trustStore + " is not a readable file");
             }
             if (trustStorePassword != null) {
-                checkSecret(problems, key + ".trust-store-password", trustStorePassword);
+                SecretSetting.check(problems, key + ".trust-store-password", trustStorePassword);
             }
         }
     }
 
-    /**
-     * Where a credential lives: exactly one of an environment variable or a mounted file.
-     *
-     * @param env  the environment variable's name
-     * @param file the file's path (e.g. a mounted Kubernetes Secret)
-     */
-    public record Secret(String env, String file) {
-
-        public SecretReference reference() {
-            return env != null && !env.isBlank() ? SecretReference.env(env.trim()) : SecretReference.file(Path.of(file.trim()));
-        }
-    }
 
     public AemSyncProperties {
         applications = applications == null ? Map.of() : new LinkedHashMap<>(applications);
@@ -245,14 +233,6 @@ public record AemSyncProperties(
         }
     }
 
-    private static void checkSecret(List<String> problems, String key, Secret secret) {
-        boolean env = secret != null && secret.env() != null && !secret.env().isBlank();
-        boolean file = secret != null && secret.file() != null && !secret.file().isBlank();
-        if (env == file) {
-            problems.add(key + " needs exactly one of " + key + ".env (an environment variable) or " + key
-                    + ".file (a mounted secret file)");
-        }
-    }
 
     private static void checkUrl(List<String> problems, String key, String value) {
         if (value == null || value.isBlank()) {

@@ -3,7 +3,7 @@ package io.mrm.aem.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mrm.aem.adapter.ConfiguredEventBrokers;
-import io.mrm.aem.adapter.SecretReference;
+import io.mrm.kafka.SecretReference;
 import io.mrm.aem.adapter.SempCredentials;
 import io.mrm.aem.adapter.SempReplicatedVpn;
 import io.mrm.aem.adapter.SempV2Client;

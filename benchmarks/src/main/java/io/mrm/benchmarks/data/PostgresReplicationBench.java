@@ -7,7 +7,7 @@ import io.mrm.events.command.DataDrainCommand;
 import io.mrm.events.command.DataPromoteCommand;
 import io.mrm.events.command.DataReprotectCommand;
 import io.mrm.events.command.StepRef;
-import io.mrm.hana.adapter.SecretReference;
+import io.mrm.kafka.SecretReference;
 import io.mrm.hana.adapter.postgres.PostgresApplication;
 import io.mrm.hana.adapter.postgres.PostgresDebeziumReplication;
 import io.mrm.hana.adapter.postgres.PostgresRegion;

@@ -1,5 +1,6 @@
 package io.mrm.dns.adapter;
 
+import io.mrm.kafka.SecretReference;
 import io.mrm.dns.domain.DnsFencedException;
 import io.mrm.dns.domain.DnsRouter;
 import io.mrm.dns.domain.DnsRouterException;

@@ -5,9 +5,9 @@ import io.mrm.dns.adapter.Rfc2136DnsRouter.Application;
 import io.mrm.dns.adapter.Rfc2136DnsRouter.RecordType;
 import io.mrm.dns.adapter.Rfc2136DnsRouter.Transport;
 import io.mrm.dns.adapter.Rfc2136DnsRouter.TsigKey;
-import io.mrm.dns.adapter.SecretReference;
+import io.mrm.kafka.SecretReference;
+import io.mrm.kafka.SecretSetting;
 import io.mrm.events.Require;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,15 +52,9 @@ public record Rfc2136Properties(
      * @param algorithm hmac-sha256 (default), hmac-sha384, hmac-sha512, ...
      * @param secret    where the base64 secret lives: exactly one of {@code env} or {@code file}
      */
-    public record Tsig(String keyName, @DefaultValue("hmac-sha256") String algorithm, Secret secret) {
+    public record Tsig(String keyName, @DefaultValue("hmac-sha256") String algorithm, SecretSetting secret) {
     }
 
-    /**
-     * @param env  an environment variable holding the secret
-     * @param file a file holding it (e.g. a mounted Kubernetes Secret)
-     */
-    public record Secret(String env, String file) {
-    }
 
     /**
      * @param zone    the zone the name belongs to, e.g. {@code example.com}
@@ -140,16 +134,10 @@ public record Rfc2136Properties(
         Name name = dnsName(problems, key + ".key-name", tsig.keyName());
         Name algorithm = check(problems, key + ".algorithm", () -> TsigKey.algorithm(
                 tsig.algorithm() == null ? "" : tsig.algorithm()));
-        Secret secret = tsig.secret();
-        boolean env = secret != null && secret.env() != null && !secret.env().isBlank();
-        boolean file = secret != null && secret.file() != null && !secret.file().isBlank();
-        if (env == file) {
-            problems.add(key + ".secret needs exactly one of " + key + ".secret.env (an environment variable) or "
-                    + key + ".secret.file (a mounted secret file)");
+        SecretReference reference = SecretSetting.check(problems, key + ".secret", tsig.secret());
+        if (reference == null) {
             return null;
         }
-        SecretReference reference = env ? SecretReference.env(secret.env().trim())
-                : SecretReference.file(Path.of(secret.file().trim()));
         return name == null || algorithm == null ? null : new TsigKey(name, algorithm, reference);
     }
 

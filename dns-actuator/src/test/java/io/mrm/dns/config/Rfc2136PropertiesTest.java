@@ -140,7 +140,7 @@ class Rfc2136PropertiesTest {
 
         assertThat(problems(props)).contains("mrm.dns.rfc2136.tsig.secret needs exactly one of "
                 + "mrm.dns.rfc2136.tsig.secret.env (an environment variable) or mrm.dns.rfc2136.tsig.secret.file");
-        assertThat(List.of(Rfc2136Properties.Secret.class.getRecordComponents()))
+        assertThat(List.of(io.mrm.kafka.SecretSetting.class.getRecordComponents()))
                 .extracting(c -> c.getName()).containsExactly("env", "file");
     }
 }

@@ -1,6 +1,7 @@
 package io.mrm.hana.config;
 
-import io.mrm.hana.adapter.SecretReference;
+import io.mrm.kafka.SecretReference;
+import io.mrm.kafka.SecretSetting;
 import io.mrm.hana.adapter.hana.HanaApplication;
 import io.mrm.hana.adapter.hana.HanaRemoteSubscriptionReplication;
 import java.sql.DriverManager;
@@ -40,7 +41,7 @@ public record HanaProperties(Map<String, Application> applications) {
      * @param password     where the password lives: exactly one of {@code env} or {@code file}
      * @param remoteSource the remote source in this database that reads the other region's database
      */
-    public record Region(String jdbcUrl, String user, PostgresProperties.Secret password, String remoteSource) {
+    public record Region(String jdbcUrl, String user, SecretSetting password, String remoteSource) {
     }
 
     public HanaProperties {
@@ -70,7 +71,7 @@ public record HanaProperties(Map<String, Application> applications) {
                 if (r.user() == null || r.user().isBlank()) {
                     problems.add(rkey + ".user: missing");
                 }
-                SecretReference password = PostgresProperties.secret(problems, rkey + ".password", r.password());
+                SecretReference password = SecretSetting.check(problems, rkey + ".password", r.password());
                 try {
                     sources.put(region, HanaApplication.identifier("remote source", r.remoteSource()));
                 } catch (IllegalArgumentException e) {

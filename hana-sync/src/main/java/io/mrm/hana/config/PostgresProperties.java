@@ -1,10 +1,10 @@
 package io.mrm.hana.config;
 
-import io.mrm.hana.adapter.SecretReference;
+import io.mrm.kafka.SecretReference;
+import io.mrm.kafka.SecretSetting;
 import io.mrm.hana.adapter.postgres.PostgresApplication;
 import io.mrm.hana.adapter.postgres.PostgresRegion;
 import io.mrm.hana.adapter.postgres.TableName;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,15 +37,9 @@ public record PostgresProperties(Map<String, Application> applications) {
      * @param user     hana-sync's role there: owns the tables, may replicate ({@code REPLICATION}) and grant
      * @param password where the password lives: exactly one of {@code env} or {@code file}
      */
-    public record Region(String jdbcUrl, String user, Secret password) {
+    public record Region(String jdbcUrl, String user, SecretSetting password) {
     }
 
-    /**
-     * @param env  an environment variable holding the secret
-     * @param file a file holding it (e.g. a mounted Kubernetes Secret)
-     */
-    public record Secret(String env, String file) {
-    }
 
     public PostgresProperties {
         applications = applications == null ? Map.of() : new LinkedHashMap<>(applications);
@@ -97,7 +91,7 @@ public record PostgresProperties(Map<String, Application> applications) {
                     problems.add(rkey + ".user: missing");
                     return;
                 }
-                SecretReference password = secret(problems, rkey + ".password", r.password());
+                SecretReference password = SecretSetting.check(problems, rkey + ".password", r.password());
                 if (password == null) {
                     return;
                 }
@@ -123,16 +117,6 @@ public record PostgresProperties(Map<String, Application> applications) {
             throw new IllegalArgumentException("invalid hana-sync PostgreSQL settings:\n  " + String.join("\n  ", problems));
         }
         return result;
-    }
-
-    static SecretReference secret(List<String> problems, String key, Secret secret) {
-        boolean env = secret != null && secret.env() != null && !secret.env().isBlank();
-        boolean file = secret != null && secret.file() != null && !secret.file().isBlank();
-        if (env == file) {
-            problems.add(key + ": exactly one of " + key + ".env or " + key + ".file is needed");
-            return null;
-        }
-        return env ? SecretReference.env(secret.env()) : SecretReference.file(Path.of(secret.file()));
     }
 
     private static void check(List<String> problems, String key, Runnable check) {

@@ -50,6 +50,6 @@ class HanaPropertiesTest {
 
         assertThat(message).contains(APP + ".regions.us10.jdbc-url: must look like jdbc:sap://")
                 .contains(APP + ".regions.eu10.remote-source: remote source 'us10 source' is not valid")
-                .contains(APP + ".regions.eu10.password: exactly one of");
+                .contains(APP + ".regions.eu10.password needs exactly one of");
     }
 }

@@ -64,7 +64,7 @@ class PostgresPropertiesTest {
         assertThat(message).contains(APP + ".tables[1]: table 'Robert'); DROP TABLE students;--' is not valid")
                 .contains(APP + ".initial-primary: must name one of the regions")
                 .contains(APP + ".regions.us10.jdbc-url: jdbc-url must look like jdbc:postgresql://")
-                .contains(APP + ".regions.eu10.password: exactly one of")
+                .contains(APP + ".regions.eu10.password needs exactly one of")
                 .contains(APP + ".app-role: missing");
     }
 

@@ -1,5 +1,6 @@
 package io.mrm.health.adapter;
 
+import io.mrm.kafka.SecretReference;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -1,5 +1,6 @@
 package io.mrm.health.adapter;
 
+import io.mrm.kafka.SecretReference;
 import io.mrm.events.Require;
 import io.mrm.health.domain.Probe;
 import io.mrm.health.domain.ProbeResult;

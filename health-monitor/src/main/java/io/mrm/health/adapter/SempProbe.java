@@ -1,5 +1,6 @@
 package io.mrm.health.adapter;
 
+import io.mrm.kafka.SecretReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mrm.events.Require;

@@ -1,5 +1,6 @@
 package io.mrm.health.adapter;
 
+import io.mrm.kafka.SecretReference;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;

@@ -2,10 +2,9 @@ package io.mrm.health.config;
 
 import io.mrm.events.Require;
 import io.mrm.events.observation.ProbeKind;
-import io.mrm.health.adapter.SecretReference;
+import io.mrm.kafka.SecretSetting;
 import io.mrm.health.adapter.StatusRange;
 import io.mrm.health.domain.DnsAnswerRule;
-import java.nio.file.Path;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -95,7 +94,7 @@ public record HealthMonitorProperties(
             String bodyContains,
             @DefaultValue("GET") String method,
             Map<String, String> headers,
-            Map<String, Secret> secretHeaders,
+            Map<String, SecretSetting> secretHeaders,
             @DefaultValue("2s") Duration connectTimeout,
             @DefaultValue("2s") Duration readTimeout,
             Duration interval,
@@ -165,7 +164,7 @@ public record HealthMonitorProperties(
             });
             secretHeaders.forEach((name, secret) -> {
                 checkHeaderName(problems, key + ".secret-headers", name);
-                checkSecret(problems, key + ".secret-headers." + name, secret);
+                SecretSetting.check(problems, key + ".secret-headers." + name, secret);
                 if (headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase(name))) {
                     problems.add(key + ".secret-headers." + name + " is also in " + key + ".headers");
                 }
@@ -270,7 +269,7 @@ public record HealthMonitorProperties(
      * @param replicationSlot     slot whose lag (bytes of WAL not yet confirmed) is reported; empty for none
      * @param maxReplicationLag   lag in bytes above which the result is DEGRADED
      */
-    public record Postgres(String jdbcUrl, String username, Secret password, String replicationSlot,
+    public record Postgres(String jdbcUrl, String username, SecretSetting password, String replicationSlot,
                            @DefaultValue("16777216") long maxReplicationLag) {
 
         void check(String key, List<String> problems) {
@@ -289,7 +288,7 @@ public record HealthMonitorProperties(
      * @param password              where the password lives (environment variable or file)
      * @param maxReplicationBacklog messages received but not applied above which the result is DEGRADED
      */
-    public record Hana(String jdbcUrl, String username, Secret password,
+    public record Hana(String jdbcUrl, String username, SecretSetting password,
                        @DefaultValue("10000") long maxReplicationBacklog) {
 
         void check(String key, List<String> problems) {
@@ -309,7 +308,7 @@ public record HealthMonitorProperties(
      * @param password              where the SEMP password lives
      * @param maxReplicationBacklog bytes in {@code #MSGVPN_REPLICATION_DATA_QUEUE} above which the result is DEGRADED
      */
-    public record Semp(String url, String vpn, String username, Secret password,
+    public record Semp(String url, String vpn, String username, SecretSetting password,
                        @DefaultValue("104857600") long maxReplicationBacklog) {
 
         void check(String key, List<String> problems) {
@@ -320,7 +319,7 @@ public record HealthMonitorProperties(
             if (username == null || username.isBlank()) {
                 problems.add(key + ".username is required");
             }
-            checkSecret(problems, key + ".password", password);
+            SecretSetting.check(problems, key + ".password", password);
             if (maxReplicationBacklog < 0) {
                 problems.add(key + ".max-replication-backlog must not be negative");
             }
@@ -348,9 +347,9 @@ public record HealthMonitorProperties(
      * @param trustStore          TLS: a trust store file (JKS or PKCS12); the JDK's default one when empty
      * @param trustStorePassword  the trust store's password, if it has one
      */
-    public record Jcsmp(String host, String vpn, String username, Secret password, String topic, String queue,
+    public record Jcsmp(String host, String vpn, String username, SecretSetting password, String topic, String queue,
                         @DefaultValue("1s") Duration maxRoundTrip, @DefaultValue("true") boolean validateCertificate,
-                        String trustStore, Secret trustStorePassword) {
+                        String trustStore, SecretSetting trustStorePassword) {
 
         void check(String key, List<String> problems, Duration deadline) {
             boolean tls = checkSmfHost(problems, key + ".host", host);
@@ -360,7 +359,7 @@ public record HealthMonitorProperties(
             if (username == null || username.isBlank()) {
                 problems.add(key + ".username is required");
             }
-            checkSecret(problems, key + ".password", password);
+            SecretSetting.check(problems, key + ".password", password);
             checkTopic(problems, key + ".topic", topic);
             checkQueue(problems, key + ".queue", queue);
             checkPositive(problems, key + ".max-round-trip", maxRoundTrip);
@@ -374,7 +373,7 @@ public record HealthMonitorProperties(
                 problems.add(key + ".trust-store is only used with tcps:// hosts");
             }
             if (trustStorePassword != null) {
-                checkSecret(problems, key + ".trust-store-password", trustStorePassword);
+                SecretSetting.check(problems, key + ".trust-store-password", trustStorePassword);
                 if (!hasTrustStore) {
                     problems.add(key + ".trust-store-password is set but " + key + ".trust-store is not");
                 }
@@ -382,18 +381,6 @@ public record HealthMonitorProperties(
         }
     }
 
-    /**
-     * Where a credential lives: exactly one of an environment variable or a mounted file.
-     *
-     * @param env  the environment variable's name
-     * @param file the file's path (e.g. a mounted Kubernetes Secret)
-     */
-    public record Secret(String env, String file) {
-
-        public SecretReference reference() {
-            return env != null && !env.isBlank() ? SecretReference.env(env.trim()) : SecretReference.file(Path.of(file.trim()));
-        }
-    }
 
     /**
      * The pool for probes that block.
@@ -427,7 +414,7 @@ public record HealthMonitorProperties(
      * @param username when set, basic authentication with this user and {@code token} as the password
      * @param rules   which alerts become observations of which application, region and component
      */
-    public record AlertWebhook(@DefaultValue("false") boolean enabled, Secret token, String username,
+    public record AlertWebhook(@DefaultValue("false") boolean enabled, SecretSetting token, String username,
                                List<AlertRule> rules) {
 
         public AlertWebhook {
@@ -438,7 +425,7 @@ public record HealthMonitorProperties(
             if (!enabled) {
                 return;
             }
-            checkSecret(problems, key + ".token", token);
+            SecretSetting.check(problems, key + ".token", token);
             if (rules.isEmpty()) {
                 problems.add(key + ".rules is required when " + key + ".enabled is true: no alert would be mapped");
             }
@@ -573,14 +560,6 @@ public record HealthMonitorProperties(
         }
     }
 
-    private static void checkSecret(List<String> problems, String key, Secret secret) {
-        boolean env = secret != null && secret.env() != null && !secret.env().isBlank();
-        boolean file = secret != null && secret.file() != null && !secret.file().isBlank();
-        if (env == file) {
-            problems.add(key + " needs exactly one of " + key + ".env (an environment variable) or " + key
-                    + ".file (a mounted secret file)");
-        }
-    }
 
     /** An SMF address; true when it is TLS ({@code tcps://}). */
     private static boolean checkSmfHost(List<String> problems, String key, String value) {
@@ -640,7 +619,7 @@ public record HealthMonitorProperties(
     }
 
     private static void checkJdbc(List<String> problems, String key, String url, String scheme, String username,
-                                  Secret password) {
+                                  SecretSetting password) {
         if (url == null || url.isBlank()) {
             problems.add(key + ".jdbc-url is required");
         } else if (!url.trim().startsWith(scheme)) {
@@ -653,7 +632,7 @@ public record HealthMonitorProperties(
         if (username == null || username.isBlank()) {
             problems.add(key + ".username is required");
         }
-        checkSecret(problems, key + ".password", password);
+        SecretSetting.check(problems, key + ".password", password);
     }
 
     private static void checkUrl(List<String> problems, String key, String value) {

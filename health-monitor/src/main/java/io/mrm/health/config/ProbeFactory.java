@@ -9,7 +9,7 @@ import io.mrm.health.adapter.HttpProbe;
 import io.mrm.health.adapter.JcsmpTransport;
 import io.mrm.health.adapter.JdbcProbe;
 import io.mrm.health.adapter.PostgresCheck;
-import io.mrm.health.adapter.SecretReference;
+import io.mrm.kafka.SecretReference;
 import io.mrm.health.adapter.SempProbe;
 import io.mrm.health.adapter.StatusRange;
 import io.mrm.health.adapter.TcpProbe;

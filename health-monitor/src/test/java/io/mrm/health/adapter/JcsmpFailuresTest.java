@@ -1,5 +1,6 @@
 package io.mrm.health.adapter;
 
+import io.mrm.kafka.SecretReference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.solacesystems.jcsmp.JCSMPErrorResponseException;

@@ -9,7 +9,7 @@ import io.mrm.dns.adapter.Rfc2136DnsRouter.RecordType;
 import io.mrm.dns.adapter.Rfc2136DnsRouter.Settings;
 import io.mrm.dns.adapter.Rfc2136DnsRouter.Transport;
 import io.mrm.dns.adapter.Rfc2136DnsRouter.TsigKey;
-import io.mrm.dns.adapter.SecretReference;
+import io.mrm.kafka.SecretReference;
 import io.mrm.dns.domain.DnsCommandHandler;
 import io.mrm.dns.domain.DnsFencedException;
 import io.mrm.dns.domain.DnsRouterException;

@@ -1,6 +1,6 @@
 package io.mrm.hana.adapter.postgres;
 
-import io.mrm.hana.adapter.SecretReference;
+import io.mrm.kafka.SecretReference;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,6 +1,6 @@
 package io.mrm.hana.adapter.postgres;
 
-import io.mrm.hana.adapter.SecretReference;
+import io.mrm.kafka.SecretReference;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;

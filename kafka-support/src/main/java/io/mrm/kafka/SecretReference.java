@@ -1,4 +1,4 @@
-package io.mrm.dns.adapter;
+package io.mrm.kafka;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,10 +9,11 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Where a credential lives: an environment variable or a mounted file (a Kubernetes {@code Secret}),
- * never the configuration. Read at each use, so a rotated file takes effect without a restart.
- * {@link #toString()} names the reference, never the value. (The same shape as the health monitor's;
- * the services do not share an adapter module.)
+ * Where a credential lives: an environment variable or a mounted file (e.g. a Kubernetes
+ * {@code Secret}), never the configuration itself. It is read each time it is needed, so a rotated
+ * file (e.g. an OAuth token a sidecar refreshes) takes effect without a restart.
+ * {@link #toString()} names the reference, never the value. Shared by every service that holds a
+ * credential (probes, DNS backends, SEMP, JDBC).
  */
 public final class SecretReference {
 
@@ -39,8 +40,13 @@ public final class SecretReference {
         return new SecretReference(null, Objects.requireNonNull(file), null);
     }
 
+    /** A value fixed in code, for tests, the benchmark and the sandbox only. */
+    public static SecretReference literal(String value) {
+        return new SecretReference("(literal)", null, name -> value);
+    }
+
     /**
-     * The secret without surrounding blanks (files usually end with a line break).
+     * The secret, without surrounding white space (files usually end with a line break).
      *
      * @throws IllegalStateException naming the reference, not the value, if it cannot be read or is empty
      */
