@@ -1,0 +1,16 @@
+package io.mrm.decision;
+
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import io.mrm.testsupport.DomainPurityRules;
+import org.junit.jupiter.api.Test;
+
+class ArchitectureTest {
+
+    @Test
+    void domainIsPureJava() {
+        DomainPurityRules.DOMAIN_IS_PURE_JAVA.check(new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.mrm.decision"));
+    }
+}
