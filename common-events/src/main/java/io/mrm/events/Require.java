@@ -17,6 +17,10 @@ public final class Require {
     public static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     /** Operator ids may be e-mail-like. */
     public static final Pattern OPERATOR = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}");
+    /** A request nonce: 16-128 characters of base64url. */
+    public static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,128}");
+    /** A 64-byte Ed25519 signature in standard base64. */
+    public static final Pattern ED25519_SIGNATURE = Pattern.compile("[A-Za-z0-9+/]{86}==");
     public static final int MAX_TEXT = 2048;
 
     private Require() {

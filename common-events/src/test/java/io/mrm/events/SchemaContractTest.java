@@ -276,7 +276,8 @@ class SchemaContractTest {
     void patternsAndLengthsAreThoseOfRequire(EventType<?> type) {
         JsonNode schema = schemaTree(type);
         Set<String> allowed = Set.of(anchored(Require.EVENT_ID.pattern()), anchored(Require.NAME.pattern()),
-                anchored(Require.OPERATOR.pattern()), anchored(ALERT_CODE), NOT_BLANK);
+                anchored(Require.OPERATOR.pattern()), anchored(ALERT_CODE), NOT_BLANK,
+                anchored(Require.NONCE.pattern()), anchored(Require.ED25519_SIGNATURE.pattern()));
 
         assertThat(allValues(schema, "pattern")).isNotEmpty().allSatisfy(p -> assertThat(allowed).contains(p));
         assertThat(allValues(schema, "maxLength"))

@@ -13,7 +13,8 @@ public record FailbackRequest(
         String operator,
         FailoverMode mode,
         List<SafetyRule> overrideRules,
-        String reason) implements OperatorRequest {
+        String reason,
+        RequestSignature signature) implements OperatorRequest {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -23,5 +24,15 @@ public record FailbackRequest(
         Require.present("mode", mode);
         overrideRules = Require.list("overrideRules", overrideRules);
         Require.text("reason", reason);
+    }
+
+    /** An unsigned request; sign it with {@link RequestSigning#sign}. */
+    public FailbackRequest(String id, String applicationId, Instant time, int schemaVersion, String operator, FailoverMode mode, List<SafetyRule> overrideRules, String reason) {
+        this(id, applicationId, time, schemaVersion, operator, mode, overrideRules, reason, null);
+    }
+
+    @Override
+    public FailbackRequest withSignature(RequestSignature signature) {
+        return new FailbackRequest(id, applicationId, time, schemaVersion, operator, mode, overrideRules, reason, signature);
     }
 }

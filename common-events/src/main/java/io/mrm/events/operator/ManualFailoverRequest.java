@@ -14,7 +14,8 @@ public record ManualFailoverRequest(
         String targetRegion,
         FailoverMode mode,
         List<SafetyRule> overrideRules,
-        String reason) implements OperatorRequest {
+        String reason,
+        RequestSignature signature) implements OperatorRequest {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -25,5 +26,15 @@ public record ManualFailoverRequest(
         Require.present("mode", mode);
         overrideRules = Require.list("overrideRules", overrideRules);
         Require.text("reason", reason);
+    }
+
+    /** An unsigned request; sign it with {@link RequestSigning#sign}. */
+    public ManualFailoverRequest(String id, String applicationId, Instant time, int schemaVersion, String operator, String targetRegion, FailoverMode mode, List<SafetyRule> overrideRules, String reason) {
+        this(id, applicationId, time, schemaVersion, operator, targetRegion, mode, overrideRules, reason, null);
+    }
+
+    @Override
+    public ManualFailoverRequest withSignature(RequestSignature signature) {
+        return new ManualFailoverRequest(id, applicationId, time, schemaVersion, operator, targetRegion, mode, overrideRules, reason, signature);
     }
 }

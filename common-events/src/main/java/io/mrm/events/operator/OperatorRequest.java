@@ -15,4 +15,10 @@ public sealed interface OperatorRequest extends MrmEvent
 
     /** Why, in the operator's words; required where the request changes what MRM does. */
     String reason();
+
+    /** The operator's signature, or null for an unsigned request (which the engine rejects unless configured not to). */
+    RequestSignature signature();
+
+    /** This request carrying the given signature. */
+    OperatorRequest withSignature(RequestSignature signature);
 }

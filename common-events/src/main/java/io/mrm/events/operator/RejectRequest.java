@@ -11,7 +11,8 @@ public record RejectRequest(
         int schemaVersion,
         String operator,
         String decisionId,
-        String reason) implements OperatorRequest {
+        String reason,
+        RequestSignature signature) implements OperatorRequest {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -20,5 +21,15 @@ public record RejectRequest(
         Require.operator("operator", operator);
         Require.id("decisionId", decisionId);
         Require.text("reason", reason);
+    }
+
+    /** An unsigned request; sign it with {@link RequestSigning#sign}. */
+    public RejectRequest(String id, String applicationId, Instant time, int schemaVersion, String operator, String decisionId, String reason) {
+        this(id, applicationId, time, schemaVersion, operator, decisionId, reason, null);
+    }
+
+    @Override
+    public RejectRequest withSignature(RequestSignature signature) {
+        return new RejectRequest(id, applicationId, time, schemaVersion, operator, decisionId, reason, signature);
     }
 }

@@ -12,7 +12,8 @@ public record SkipStepRequest(
         String operator,
         String decisionId,
         int stepIndex,
-        String reason) implements OperatorRequest {
+        String reason,
+        RequestSignature signature) implements OperatorRequest {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -22,5 +23,15 @@ public record SkipStepRequest(
         Require.id("decisionId", decisionId);
         Require.atLeast("stepIndex", stepIndex, 0);
         Require.text("reason", reason);
+    }
+
+    /** An unsigned request; sign it with {@link RequestSigning#sign}. */
+    public SkipStepRequest(String id, String applicationId, Instant time, int schemaVersion, String operator, String decisionId, int stepIndex, String reason) {
+        this(id, applicationId, time, schemaVersion, operator, decisionId, stepIndex, reason, null);
+    }
+
+    @Override
+    public SkipStepRequest withSignature(RequestSignature signature) {
+        return new SkipStepRequest(id, applicationId, time, schemaVersion, operator, decisionId, stepIndex, reason, signature);
     }
 }
