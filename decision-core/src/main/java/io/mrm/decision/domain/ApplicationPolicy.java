@@ -27,6 +27,9 @@ import java.util.Set;
  * @param stepMaxAttempts       attempts per step before the plan pauses
  * @param retryBackoff          pause before the second attempt; doubles with each further attempt
  * @param parallelSteps         actions that run together with the step before them in a plan
+ * @param twoPersonRule         a manual failover or failback is only proposed, and executes once
+ *                              approved by a second operator with the approver role; nobody approves
+ *                              their own request
  */
 public record ApplicationPolicy(
         String applicationId,
@@ -47,7 +50,8 @@ public record ApplicationPolicy(
         Duration stepTimeout,
         int stepMaxAttempts,
         Duration retryBackoff,
-        Set<StepAction> parallelSteps) {
+        Set<StepAction> parallelSteps,
+        boolean twoPersonRule) {
 
     /** The default graceful switchover of ARCHITECTURE.md. */
     public static final List<StepAction> DEFAULT_PLAN = List.of(StepAction.EVENTS_SET_STANDBY,
@@ -61,6 +65,25 @@ public record ApplicationPolicy(
         plan = List.copyOf(plan);
         reprotectPlan = List.copyOf(reprotectPlan);
         parallelSteps = Set.copyOf(parallelSteps);
+    }
+
+    /** A policy without the two-person rule. */
+    public ApplicationPolicy(String applicationId, String primaryRegion, String standbyRegion,
+                             Set<String> healthComponents, Set<String> alertComponents, int quorum,
+                             int failureThreshold, int recoveryThreshold, Duration staleAfter, DecisionMode mode,
+                             Duration holdDown, int maxFailoversPerWindow, Duration failoverWindow,
+                             List<StepAction> plan, List<StepAction> reprotectPlan, Duration stepTimeout,
+                             int stepMaxAttempts, Duration retryBackoff, Set<StepAction> parallelSteps) {
+        this(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents, quorum,
+                failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow, failoverWindow,
+                plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps, false);
+    }
+
+    /** This policy with the two-person rule on or off. */
+    public ApplicationPolicy withTwoPersonRule(boolean on) {
+        return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents,
+                quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
+                failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps, on);
     }
 
     /** A policy with the defaults for everything but the regions; for tests and examples. */

@@ -16,6 +16,7 @@ import java.util.Set;
  * @param automaticFailovers when automatic failovers were decided, within the policy's window
  * @param raisedAlerts       conditions already alerted (or suppressing automatic decisions), so that
  *                           each is raised once until it clears
+ * @param seenNonces         nonces of accepted signed requests that are not yet too old to replay
  */
 public record ApplicationState(
         String applicationId,
@@ -30,10 +31,13 @@ public record ApplicationState(
         PlanRun run,
         long outputSeq,
         List<Instant> automaticFailovers,
-        Set<String> raisedAlerts) {
+        Set<String> raisedAlerts,
+        List<SeenNonce> seenNonces) {
 
     public ApplicationState {
         counters = List.copyOf(counters);
+        // states stored before signed requests existed have none
+        seenNonces = seenNonces == null ? List.of() : List.copyOf(seenNonces);
         automaticFailovers = List.copyOf(automaticFailovers);
         raisedAlerts = Set.copyOf(raisedAlerts);
     }
@@ -41,6 +45,6 @@ public record ApplicationState(
     /** A new application, serving from its primary region. */
     public static ApplicationState initial(ApplicationPolicy policy) {
         return new ApplicationState(policy.applicationId(), 0, policy.primaryRegion(), policy.standbyRegion(),
-                Phase.STEADY, false, null, null, List.of(), null, 0, List.of(), Set.of());
+                Phase.STEADY, false, null, null, List.of(), null, 0, List.of(), Set.of(), List.of());
     }
 }

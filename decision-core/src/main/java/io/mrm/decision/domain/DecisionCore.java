@@ -37,6 +37,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.security.PublicKey;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,9 +66,29 @@ public final class DecisionCore {
     static final String SUPPRESSED = "SUPPRESSED_UNTIL_RECOVERY";
 
     private final Map<String, ApplicationPolicy> policies;
+    private final RequestAuthority authority;
+    private final Map<String, PublicKey> keys;
 
+    /** A core that takes unsigned requests at their word: for tests of the other rules. */
     public DecisionCore(Map<String, ApplicationPolicy> policies) {
+        this(policies, RequestAuthority.unsignedAccepted());
+    }
+
+    public DecisionCore(Map<String, ApplicationPolicy> policies, RequestAuthority authority) {
         this.policies = Map.copyOf(policies);
+        this.authority = authority;
+        Map<String, PublicKey> decoded = new HashMap<>();
+        authority.operators().forEach(o -> decoded.put(o.id(), o.key()));
+        this.keys = Map.copyOf(decoded);
+    }
+
+    public RequestAuthority authority() {
+        return authority;
+    }
+
+    /** The policies, by application id. */
+    public Map<String, ApplicationPolicy> policies() {
+        return policies;
     }
 
     public ApplicationPolicy policy(String applicationId) {
@@ -86,6 +108,14 @@ public final class DecisionCore {
         ApplicationPolicy policy = policy(input.applicationId());
         Work work = new Work(policy, state == null ? ApplicationState.initial(policy) : state, now);
         work.announce = state == null;
+        if (input instanceof OperatorRequest request) {
+            RequestAuthority.Refusal refusal = authenticate(work, request);
+            if (refusal != null) {
+                // Nothing else is evaluated: a refused request must not even advance time-driven rules.
+                work.refuse(request, refusal);
+                return work.result();
+            }
+        }
         if (input instanceof HealthObservation observation) {
             work.onObservation(observation);
         } else if (input instanceof CommandAck ack) {
@@ -95,6 +125,16 @@ public final class DecisionCore {
         }
         work.evaluate();
         return work.result();
+    }
+
+    private RequestAuthority.Refusal authenticate(Work work, OperatorRequest request) {
+        work.forgetOldNonces();
+        RequestAuthority.Refusal refusal = authority.check(request, work.now, work.seenNonces, keys);
+        if (refusal == null && request.signature() != null) {
+            work.remember(new SeenNonce(request.operator(), request.signature().nonce(),
+                    authority.forgetAfter(request)));
+        }
+        return refusal;
     }
 
     /** The passing of time: staleness, step deadlines, due retries, hold-down expiry. */
@@ -122,6 +162,9 @@ public final class DecisionCore {
         private long outputSeq;
         private List<Instant> automaticFailovers;
         private final Set<String> raised;
+        private List<SeenNonce> seenNonces;
+        /** What an accepted request's answer says. */
+        private String acceptedAs = "accepted";
         /** A new application: publish its topology even if this step changes nothing in it. */
         boolean announce;
 
@@ -141,6 +184,29 @@ public final class DecisionCore {
             outputSeq = s.outputSeq();
             automaticFailovers = s.automaticFailovers();
             raised = new HashSet<>(s.raisedAlerts());
+            seenNonces = s.seenNonces();
+        }
+
+        void forgetOldNonces() {
+            if (seenNonces.stream().anyMatch(n -> !now.isBefore(n.forgetAfter()))) {
+                seenNonces = seenNonces.stream().filter(n -> now.isBefore(n.forgetAfter())).toList();
+            }
+        }
+
+        void remember(SeenNonce nonce) {
+            List<SeenNonce> next = new ArrayList<>(seenNonces);
+            next.add(nonce);
+            seenNonces = next;
+        }
+
+        /** A request refused before it was considered: the answer, and an alert someone should read. */
+        void refuse(OperatorRequest request, RequestAuthority.Refusal refusal) {
+            alert(AlertSeverity.CRITICAL, refusal.code(), "refused " + EventTypes.forClass(request.getClass()).ceType()
+                    + " " + request.id() + " claiming to be from '" + request.operator() + "': " + refusal.reason(),
+                    null, null);
+            outputs.add(new RequestOutcome(nextId(), before.applicationId(), now, RequestOutcome.SCHEMA_VERSION,
+                    request.id(), EventTypes.forClass(request.getClass()).ceType(), request.operator(), false,
+                    "refused: " + refusal.reason(), null));
         }
 
         StepResult result() {
@@ -154,7 +220,7 @@ public final class DecisionCore {
 
         private ApplicationState snapshot() {
             return new ApplicationState(before.applicationId(), epoch, active, standby, phase, frozen, holdDownUntil,
-                    lastDecisionId, counters, run, outputSeq, automaticFailovers, raised);
+                    lastDecisionId, counters, run, outputSeq, automaticFailovers, raised, seenNonces);
         }
 
         // ---- health -----------------------------------------------------------------------
@@ -211,7 +277,8 @@ public final class DecisionCore {
             checkAlertComponents();
             checkPlanTimers();
             RegionHealth activeHealth = health(active);
-            if (phase == Phase.PROPOSED && activeHealth == RegionHealth.UP) {
+            if (phase == Phase.PROPOSED && activeHealth == RegionHealth.UP
+                    && run.decision().kind() == DecisionKind.AUTOMATIC_FAILOVER) {
                 phase = Phase.STEADY;
                 alert(AlertSeverity.INFO, "PROPOSAL_WITHDRAWN", active + " is up again: proposal "
                         + run.decision().id() + " is withdrawn", null, run.decision().id());
@@ -563,7 +630,7 @@ public final class DecisionCore {
             }
             outputs.add(new RequestOutcome(nextId(), before.applicationId(), now, RequestOutcome.SCHEMA_VERSION,
                     request.id(), EventTypes.forClass(request.getClass()).ceType(), request.operator(),
-                    rejection == null, rejection == null ? "accepted" : rejection, decisionId));
+                    rejection == null, rejection == null ? acceptedAs : rejection, decisionId));
         }
 
         /** Null when the request may act on the current plan in the given phase, else why not. */
@@ -594,6 +661,11 @@ public final class DecisionCore {
             if (unsafe != null) {
                 return unsafe;
             }
+            if (policy.twoPersonRule()) {
+                proposeForApproval(DecisionKind.MANUAL_FAILOVER, request.mode(), request.targetRegion(), request,
+                        request.overrideRules(), evidence(active), policy.plan());
+                return null;
+            }
             startPlan(DecisionKind.MANUAL_FAILOVER, request.mode(), active, request.targetRegion(), request.reason(),
                     request.operator(), request.id(), request.overrideRules(), evidence(active), policy.plan());
             return null;
@@ -612,6 +684,11 @@ public final class DecisionCore {
             }
             List<StepAction> plan = new ArrayList<>(policy.reprotectPlan());
             plan.addAll(policy.plan());
+            if (policy.twoPersonRule()) {
+                proposeForApproval(DecisionKind.FAILBACK, request.mode(), policy.primaryRegion(), request,
+                        request.overrideRules(), List.of(), plan);
+                return null;
+            }
             startPlan(DecisionKind.FAILBACK, request.mode(), active, policy.primaryRegion(), request.reason(),
                     request.operator(), request.id(), request.overrideRules(), List.of(), plan);
             return null;
@@ -636,6 +713,9 @@ public final class DecisionCore {
                 return rejection;
             }
             FailoverDecision proposal = run.decision();
+            if (proposal.kind() != DecisionKind.AUTOMATIC_FAILOVER) {
+                return approveRequested(proposal, request);
+            }
             if (health(proposal.toRegion()) != RegionHealth.UP) {
                 return proposal.toRegion() + " is no longer healthy; not executing the proposal";
             }
@@ -643,6 +723,44 @@ public final class DecisionCore {
             startPlan(proposal.kind(), proposal.mode(), proposal.fromRegion(), proposal.toRegion(),
                     "approved proposal " + proposal.id() + ": " + proposal.reason(), request.operator(), request.id(),
                     List.of(), proposal.evidence(), proposal.plan().stream().map(PlanStep::action).toList());
+            return null;
+        }
+
+        /**
+         * A manual switch asked for under the two-person rule: proposed, and executed only when a
+         * second person approves it.
+         */
+        private void proposeForApproval(DecisionKind kind, FailoverMode mode, String target, OperatorRequest request,
+                                        List<SafetyRule> overrides, List<Evidence> evidence,
+                                        List<StepAction> actions) {
+            FailoverDecision proposal = decision(kind, mode, DecisionStatus.PROPOSED, active, target,
+                    request.reason() + "; two-person rule: waiting for approval by an approver other than "
+                            + request.operator(), request.operator(), request.id(), overrides, evidence, actions);
+            outputs.add(proposal);
+            lastDecisionId = proposal.id();
+            run = PlanRun.start(proposal, pending(proposal));
+            phase = Phase.PROPOSED;
+            acceptedAs = "proposed; the two-person rule needs another approver: mrmctl approve "
+                    + before.applicationId() + " " + proposal.id();
+        }
+
+        private String approveRequested(FailoverDecision proposal, ApproveRequest request) {
+            if (proposal.requestedBy().equals(request.operator())) {
+                return "two-person rule: " + request.operator() + " asked for this " + proposal.kind()
+                        + " and cannot approve it; another approver must";
+            }
+            String unsafe = manualSafety(proposal.toRegion(), proposal.overriddenRules());
+            if (unsafe != null) {
+                return "not executing the proposal: " + unsafe;
+            }
+            String proposed = proposal.reason();
+            int cut = proposed.indexOf("; two-person rule:");
+            startPlan(proposal.kind(), proposal.mode(), proposal.fromRegion(), proposal.toRegion(),
+                    "approved by " + request.operator() + " (two-person rule), asked by " + proposal.requestedBy()
+                            + " (request " + proposal.requestId() + "): "
+                            + (cut < 0 ? proposed : proposed.substring(0, cut)),
+                    request.operator(), request.id(), proposal.overriddenRules(), proposal.evidence(),
+                    proposal.plan().stream().map(PlanStep::action).toList());
             return null;
         }
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mrm.decision.domain.ApplicationPolicy;
 import io.mrm.decision.domain.ApplicationState;
 import io.mrm.decision.domain.DecisionMode;
+import io.mrm.decision.domain.SeenNonce;
+import java.time.Instant;
 import io.mrm.events.decision.StepAction;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +39,8 @@ class ApplicationStateStoreTest {
         ApplicationState initial = ApplicationState.initial(policy);
         return new ApplicationState(initial.applicationId(), epoch, initial.activeRegion(), initial.standbyRegion(),
                 initial.phase(), initial.frozen(), initial.holdDownUntil(), initial.lastDecisionId(),
-                initial.counters(), initial.run(), initial.outputSeq(), initial.automaticFailovers(), initial.raisedAlerts());
+                initial.counters(), initial.run(), initial.outputSeq(), initial.automaticFailovers(), initial.raisedAlerts(),
+                List.of(new SeenNonce("alice", "nonce-" + epoch + "-0123456789", Instant.EPOCH)));
     }
 
     @Test

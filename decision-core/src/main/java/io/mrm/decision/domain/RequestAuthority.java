@@ -1,0 +1,152 @@
+package io.mrm.decision.domain;
+
+import io.mrm.events.operator.AbortRequest;
+import io.mrm.events.operator.ApproveRequest;
+import io.mrm.events.operator.OperatorRequest;
+import io.mrm.events.operator.RejectRequest;
+import io.mrm.events.operator.RequestSignature;
+import io.mrm.events.operator.RequestSigning;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Who may ask the engine what: operators' public keys and roles, and how old a signed request may
+ * be. Pure and deterministic (the time is the step's {@code now}), so a replay refuses exactly the
+ * requests the engine refused.
+ *
+ * @param signaturesRequired false only for development and for tests of other rules: unsigned
+ *                           requests are then taken at their word (a present signature is still checked)
+ * @param operators          the operators; ids are unique
+ * @param maxAge             a request issued longer ago than this is refused as expired
+ * @param maxClockSkew       a request issued further in the future than this is refused
+ */
+public record RequestAuthority(boolean signaturesRequired, List<Operator> operators, Duration maxAge,
+                               Duration maxClockSkew) {
+
+    /** The limits the issue set: five minutes to live, thirty seconds of clock skew. */
+    public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofSeconds(30);
+    /** Nonces remembered per application; a flood beyond this is refused rather than forgotten. */
+    static final int MAX_REMEMBERED_NONCES = 10_000;
+
+    /**
+     * Why a request was refused: the alert code, and the reason given to the operator.
+     */
+    public record Refusal(String code, String reason) {
+    }
+
+    public RequestAuthority {
+        operators = List.copyOf(operators);
+        Map<String, Operator> seen = new HashMap<>();
+        for (Operator operator : operators) {
+            if (seen.put(operator.id(), operator) != null) {
+                throw new IllegalArgumentException("operator " + operator.id() + " is listed twice");
+            }
+        }
+        if (maxAge == null || maxAge.isNegative() || maxAge.isZero()) {
+            throw new IllegalArgumentException("max request age must be positive");
+        }
+        if (maxClockSkew == null || maxClockSkew.isNegative()) {
+            throw new IllegalArgumentException("max clock skew must not be negative");
+        }
+    }
+
+    /** Signed requests from these operators, with the default limits. */
+    public static RequestAuthority signed(List<Operator> operators) {
+        return new RequestAuthority(true, operators, DEFAULT_MAX_AGE, DEFAULT_MAX_CLOCK_SKEW);
+    }
+
+    /** Unsigned requests are taken at their word: development and tests of rules other than these. */
+    public static RequestAuthority unsignedAccepted() {
+        return new RequestAuthority(false, List.of(), DEFAULT_MAX_AGE, DEFAULT_MAX_CLOCK_SKEW);
+    }
+
+    public Operator operator(String id) {
+        for (Operator operator : operators) {
+            if (operator.id().equals(id)) {
+                return operator;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Checks one request at {@code now} against the nonces already seen: null when it may proceed
+     * (its nonce must then be remembered), else the refusal. {@code keys} holds the operators'
+     * decoded public keys (decoding one per request would cost more than verifying).
+     */
+    public Refusal check(OperatorRequest request, Instant now, List<SeenNonce> seen, Map<String, PublicKey> keys) {
+        RequestSignature signature = request.signature();
+        Operator operator = operator(request.operator());
+        if (signature == null) {
+            if (!signaturesRequired) {
+                return null;
+            }
+            return new Refusal("REQUEST_UNSIGNED", "unsigned request from '" + request.operator()
+                    + "': requests must be signed (mrmctl keygen, then --key)");
+        }
+        if (operator == null) {
+            return new Refusal("REQUEST_FORGED", "'" + request.operator() + "' is not a known operator");
+        }
+        PublicKey key = keys.containsKey(operator.id()) ? keys.get(operator.id()) : operator.key();
+        if (!RequestSigning.verify(request, key)) {
+            return new Refusal("REQUEST_FORGED", "the signature does not verify with the public key of '"
+                    + operator.id() + "' (forged, altered in transit, or signed with another key)");
+        }
+        Duration age = Duration.between(request.time(), now);
+        if (age.compareTo(maxAge) > 0) {
+            return new Refusal("REQUEST_EXPIRED", "request issued at " + request.time() + " is "
+                    + age.toSeconds() + " s old; at most " + maxAge.toSeconds() + " s are accepted");
+        }
+        if (age.negated().compareTo(maxClockSkew) > 0) {
+            return new Refusal("REQUEST_EXPIRED", "request issued at " + request.time() + " is "
+                    + age.negated().toSeconds() + " s in the future; check the clock of the signer");
+        }
+        for (SeenNonce s : seen) {
+            if (s.operator().equals(operator.id()) && s.nonce().equals(signature.nonce())) {
+                return new Refusal("REQUEST_REPLAYED", "nonce " + signature.nonce() + " of '" + operator.id()
+                        + "' was already used: a replayed request");
+            }
+        }
+        if (seen.size() >= MAX_REMEMBERED_NONCES) {
+            return new Refusal("REQUEST_FLOOD", "more than " + MAX_REMEMBERED_NONCES + " signed requests within "
+                    + maxAge.toSeconds() + " s; refusing until older ones expire");
+        }
+        Set<OperatorRole> allowed = rolesFor(request);
+        if (operator.roles().stream().noneMatch(allowed::contains)) {
+            return new Refusal("REQUEST_NOT_PERMITTED", "'" + operator.id() + "' has roles " + sorted(operator.roles())
+                    + "; " + kind(request) + " needs one of " + sorted(allowed));
+        }
+        return null;
+    }
+
+    /** How long a nonce must be remembered: until its request is too old to be accepted anyway. */
+    public Instant forgetAfter(OperatorRequest request) {
+        return request.time().plus(maxAge);
+    }
+
+    static Set<OperatorRole> rolesFor(OperatorRequest request) {
+        if (request instanceof ApproveRequest) {
+            return Set.of(OperatorRole.APPROVER);
+        }
+        if (request instanceof RejectRequest || request instanceof AbortRequest) {
+            // stopping a switch never makes things switch: either role may
+            return Set.of(OperatorRole.OPERATOR, OperatorRole.APPROVER);
+        }
+        return Set.of(OperatorRole.OPERATOR);
+    }
+
+    private static String kind(OperatorRequest request) {
+        String name = request.getClass().getSimpleName();
+        return name.endsWith("Request") ? name.substring(0, name.length() - "Request".length()) : name;
+    }
+
+    private static List<String> sorted(Set<OperatorRole> roles) {
+        return roles.stream().map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList();
+    }
+}
