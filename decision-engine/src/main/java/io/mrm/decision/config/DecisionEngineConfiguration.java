@@ -3,6 +3,10 @@ package io.mrm.decision.config;
 import io.mrm.decision.adapter.DecisionEngineStreams;
 import io.mrm.decision.adapter.DecisionEngineTopology;
 import io.mrm.decision.domain.DecisionCore;
+import io.mrm.decision.domain.RequestAuthority;
+import io.mrm.events.operator.OperatorKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.mrm.events.TopicNames;
 import io.mrm.events.codec.EventCodec;
 import io.mrm.events.codec.InboundDecoder;
@@ -23,9 +27,22 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(DecisionEngineProperties.class)
 class DecisionEngineConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(DecisionEngineConfiguration.class);
+
     @Bean
     DecisionCore decisionCore(DecisionEngineProperties props) {
-        return new DecisionCore(props.policies());
+        RequestAuthority authority = props.authority();
+        if (!authority.signaturesRequired()) {
+            log.warn("mrm.decision.request-signatures.required=false: unsigned operator requests are ACCEPTED; "
+                    + "anyone who can write to the requests topic can switch regions. Development only.");
+        } else if (authority.operators().isEmpty()) {
+            log.warn("no operators configured (mrm.decision.operators): every operator request will be refused; "
+                    + "automatic decisions still run");
+        } else {
+            authority.operators().forEach(o -> log.info("operator {} with roles {}, key {}", o.id(),
+                    o.roles().stream().sorted().toList(), OperatorKeys.fingerprint(o.key())));
+        }
+        return new DecisionCore(props.policies(), authority);
     }
 
     @Bean

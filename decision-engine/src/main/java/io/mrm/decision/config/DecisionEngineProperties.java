@@ -9,7 +9,14 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import io.mrm.decision.domain.Operator;
+import io.mrm.decision.domain.OperatorRole;
+import io.mrm.decision.domain.RequestAuthority;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +36,8 @@ import org.springframework.validation.annotation.Validated;
  *                       its transaction commits (see README, "Latency"). Off only to study crashes.
  * @param tickInterval   how often time is applied to every application (staleness, deadlines, retries)
  * @param stateDir       Kafka Streams state directory; empty means a folder under java.io.tmpdir
+ * @param requestSignatures how operator requests are authenticated
+ * @param operators      who may send requests: id, roles, Ed25519 public key
  * @param applications   one policy per application
  */
 @Validated
@@ -38,7 +47,68 @@ public record DecisionEngineProperties(
         @DefaultValue("true") boolean commitOnOutput,
         @NotNull @DefaultValue("1s") Duration tickInterval,
         String stateDir,
+        @DefaultValue @Valid RequestSignatures requestSignatures,
+        @Valid List<OperatorEntry> operators,
         @NotEmpty @Valid List<Application> applications) {
+
+    /**
+     * @param required     refuse unsigned requests (the default). Off only on a developer's machine:
+     *                     anyone who can write to the requests topic can then switch regions
+     * @param maxAge       a signed request issued longer ago than this is refused as expired
+     * @param maxClockSkew a signed request issued further in the future than this is refused
+     */
+    public record RequestSignatures(
+            @DefaultValue("true") boolean required,
+            @NotNull @DefaultValue("5m") Duration maxAge,
+            @NotNull @DefaultValue("30s") Duration maxClockSkew) {
+
+        public RequestSignatures {
+            if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
+                throw new IllegalArgumentException("mrm.decision.request-signatures.max-age must be positive");
+            }
+            if (maxClockSkew != null && maxClockSkew.isNegative()) {
+                throw new IllegalArgumentException("mrm.decision.request-signatures.max-clock-skew must not be negative");
+            }
+        }
+    }
+
+    /**
+     * One operator. Public keys are not secrets, but a key file lets them live in a mounted volume.
+     *
+     * @param id            the id they sign as (mrmctl --operator)
+     * @param roles         viewer, operator, approver (see {@link OperatorRole})
+     * @param publicKey     the Ed25519 public key: PEM, or the base64 line `mrmctl keygen` prints
+     * @param publicKeyFile or a file holding it
+     */
+    public record OperatorEntry(
+            @NotNull @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}") String id,
+            @NotEmpty List<@NotNull OperatorRole> roles,
+            String publicKey,
+            String publicKeyFile) {
+
+        Operator toOperator(int index) {
+            String where = "mrm.decision.operators[" + index + "] (" + id + ")";
+            boolean inline = publicKey != null && !publicKey.isBlank();
+            boolean file = publicKeyFile != null && !publicKeyFile.isBlank();
+            if (inline == file) {
+                throw new IllegalArgumentException(where + ": set exactly one of public-key and public-key-file");
+            }
+            String key = publicKey;
+            if (file) {
+                try {
+                    key = Files.readString(Path.of(publicKeyFile));
+                } catch (IOException | RuntimeException e) {
+                    throw new IllegalArgumentException(where + ": cannot read public-key-file " + publicKeyFile
+                            + ": " + e.getMessage());
+                }
+            }
+            try {
+                return new Operator(id, Set.copyOf(roles), key);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": " + e.getMessage());
+            }
+        }
+    }
 
     private static final String NAME = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
 
@@ -66,6 +136,8 @@ public record DecisionEngineProperties(
      * @param stepMaxAttempts          attempts per step before the plan pauses
      * @param retryBackoff             pause before a retry; doubles with each further attempt
      * @param parallelSteps            plan actions that run together with the step before them
+     * @param twoPersonRule            a manual failover or failback is only proposed; a second person with
+     *                                 the approver role must approve it (nobody approves their own)
      */
     public record Application(
             @NotNull @Pattern(regexp = NAME) String id,
@@ -86,7 +158,8 @@ public record DecisionEngineProperties(
             @NotNull @DefaultValue("60s") Duration stepTimeout,
             @DefaultValue("3") @Min(1) @Max(20) int stepMaxAttempts,
             @NotNull @DefaultValue("2s") Duration retryBackoff,
-            List<StepAction> parallelSteps) {
+            List<StepAction> parallelSteps,
+            @DefaultValue("false") boolean twoPersonRule) {
 
         public Application {
             if (primaryRegion != null && primaryRegion.equals(standbyRegion)) {
@@ -119,11 +192,17 @@ public record DecisionEngineProperties(
             return new ApplicationPolicy(id, primaryRegion, standbyRegion, Set.copyOf(healthComponents),
                     Set.copyOf(alertComponents), quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown,
                     maxFailoversPerWindow, failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts,
-                    retryBackoff, Set.copyOf(parallelSteps));
+                    retryBackoff, Set.copyOf(parallelSteps), twoPersonRule);
         }
     }
 
     public DecisionEngineProperties {
+        Set<String> ids = new HashSet<>();
+        for (OperatorEntry operator : operators == null ? List.<OperatorEntry>of() : operators) {
+            if (operator.id() != null && !ids.add(operator.id())) {
+                throw new IllegalArgumentException("mrm.decision.operators: id '" + operator.id() + "' appears twice");
+            }
+        }
         Set<String> seen = new HashSet<>();
         for (Application application : applications == null ? List.<Application>of() : applications) {
             if (application.id() != null && !seen.add(application.id())) {
@@ -131,6 +210,17 @@ public record DecisionEngineProperties(
                         + "' appears twice");
             }
         }
+    }
+
+    /** Who may ask what; reads public-key files, so call it once at start. */
+    public RequestAuthority authority() {
+        List<Operator> list = new ArrayList<>();
+        List<OperatorEntry> entries = operators == null ? List.of() : operators;
+        for (int i = 0; i < entries.size(); i++) {
+            list.add(entries.get(i).toOperator(i));
+        }
+        return new RequestAuthority(requestSignatures.required(), list, requestSignatures.maxAge(),
+                requestSignatures.maxClockSkew());
     }
 
     public Map<String, ApplicationPolicy> policies() {

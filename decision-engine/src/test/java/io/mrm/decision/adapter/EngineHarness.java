@@ -66,6 +66,8 @@ final class EngineHarness implements AutoCloseable {
                 "--mrm.kafka.topic-prefix=" + names.prefix(), "--mrm.kafka.partitions=2", "--server.port=0",
                 "--spring.main.banner-mode=off", "--mrm.service.instance=" + instance,
                 "--mrm.decision.commit-interval=" + commitInterval, "--mrm.decision.tick-interval=100ms",
+                // these tests are about crashes and replay; signed requests have tests of their own
+                "--mrm.decision.request-signatures.required=false",
                 "--mrm.decision.state-dir=" + stateDir));
         policy.forEach(p -> args.add("--mrm.decision.applications[0]." + p));
         return args;
