@@ -23,7 +23,20 @@ import io.mrm.mrmctl.adapter.MrmKafka;
 import io.mrm.mrmctl.domain.ExitCodes;
 import io.mrm.mrmctl.domain.PlanProgress;
 import io.mrm.mrmctl.domain.StatusView;
+import io.mrm.events.codec.EventCodec;
+import io.mrm.events.operator.OperatorKeys;
+import io.mrm.events.operator.RequestSigning;
+import io.mrm.mrmctl.adapter.KeyFiles;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -55,7 +68,11 @@ import picocli.CommandLine.Spec;
                 "1:error: bad input or Kafka unreachable",
                 "2:rejected by the decision engine (reason printed)",
                 "3:timed out waiting (--timeout)",
-                "4:the followed plan paused on a failed step"})
+                "4:the followed plan paused on a failed step"},
+        footerHeading = "%nSigned requests:%n",
+        footer = {"Every request is signed with --key (Ed25519, from `mrmctl keygen`) as --operator. The engine",
+                "refuses unsigned, forged, expired (over 5 minutes old) and replayed requests, and requests",
+                "the operator's role does not allow, with an alert."})
 public final class Mrmctl {
 
     public enum Output { text, json }
@@ -76,6 +93,13 @@ public final class Mrmctl {
             description = "Who asks, recorded with each request (default: env MRM_OPERATOR).")
     String operator;
 
+    @Option(names = "--key", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            defaultValue = "${env:MRM_OPERATOR_KEY_FILE}",
+            description = "The operator's Ed25519 private key (PEM, from `mrmctl keygen`); every request is signed "
+                    + "with it (default: env MRM_OPERATOR_KEY_FILE). Without it requests go unsigned, which the "
+                    + "engine refuses unless configured not to.")
+    Path keyFile;
+
     @Option(names = "--output", scope = ScopeType.INHERIT, defaultValue = "text",
             description = "text or json (one JSON object per command; default: ${DEFAULT-VALUE}).")
     Output output;
@@ -90,6 +114,8 @@ public final class Mrmctl {
     boolean noWait;
 
     private final Supplier<Instant> clock;
+    /** Set by {@code sign}: write the signed request here instead of publishing it. */
+    private Path signOnlyTo;
 
     public Mrmctl() {
         this(Instant::now);
@@ -106,6 +132,8 @@ public final class Mrmctl {
     /** The command line with mrmctl's exit codes and error handling (tests use it with their own writers). */
     static CommandLine commandLine(Mrmctl mrmctl) {
         CommandLine cli = new CommandLine(mrmctl).setCaseInsensitiveEnumValuesAllowed(true);
+        // everything after the request's name belongs to the request, options included
+        cli.getSubcommands().get("sign").setStopAtPositional(true);
         useErrorCodes(cli);
         cli.setParameterExceptionHandler((e, args) -> {
             // the message and a pointer to help: a full usage text would bury the one line that matters
@@ -270,13 +298,26 @@ public final class Mrmctl {
      */
     private int send(String command, boolean follow, Supplier<OperatorRequest> build, Map<String, String> optionOfField) {
         checked("--operator", () -> Require.operator("--operator", operator));
-        OperatorRequest request = checked(null, () -> {
+        OperatorRequest built = checked(null, () -> {
             try {
                 return build.get();
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(optionNames(e.getMessage(), optionOfField), e);
             }
         });
+        OperatorRequest request = built;
+        if (keyFile != null) {
+            PrivateKey key = checked(null, () -> KeyFiles.readPrivateKey(keyFile));
+            request = checked("--key", () -> RequestSigning.sign(built, key));
+        } else if (signOnlyTo != null) {
+            throw usageError("--key is required to sign (or set MRM_OPERATOR_KEY_FILE)");
+        } else if (output == Output.text) {
+            err().println("mrmctl: note: no --key, so the request is unsigned; the engine refuses it unless "
+                    + "request signatures are switched off");
+        }
+        if (signOnlyTo != null) {
+            return writeSigned(command, request);
+        }
         Instant deadline = deadline();
         MrmKafka kafka = kafka();
         List<String> progress = new ArrayList<>();
@@ -348,6 +389,117 @@ public final class Mrmctl {
         }
         return finish(ExitCodes.OK, command, json, "plan of " + outcome.decisionId() + " finished: "
                 + last.activeRegion() + " is active");
+    }
+
+    // ---- keys and offline signing ------------------------------------------------------------
+
+    @Command(name = "keygen", description = "Make an Ed25519 key pair for an operator: FILE (private, mode 0600) "
+            + "and FILE.pub, and print the entry the engine's configuration needs.")
+    int keygen(@Option(names = "--out", required = true, paramLabel = "FILE",
+                       description = "Where to write the private key; the public key goes to FILE.pub.") Path out,
+               @Option(names = "--role", paramLabel = "ROLE", arity = "1..*", defaultValue = "operator",
+                       description = "Roles to print in the configuration entry: viewer, operator, approver "
+                               + "(default: ${DEFAULT-VALUE}).") List<String> roles) {
+        checked("--operator", () -> Require.operator("--operator", operator));
+        for (String role : roles) {
+            if (!List.of("viewer", "operator", "approver").contains(role.toLowerCase(Locale.ROOT))) {
+                throw usageError("--role: '" + role + "' is not one of viewer, operator, approver");
+            }
+        }
+        KeyPair keys = OperatorKeys.generate();
+        Path pub = out.resolveSibling(out.getFileName() + ".pub");
+        checked(null, () -> {
+            KeyFiles.write(keys, out, pub);
+            return null;
+        });
+        String line = OperatorKeys.oneLine(keys.getPublic());
+        List<String> lower = roles.stream().map(r -> r.toLowerCase(Locale.ROOT)).distinct().toList();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("operator", operator);
+        json.put("privateKeyFile", out.toString());
+        json.put("publicKeyFile", pub.toString());
+        json.put("publicKey", line);
+        json.put("fingerprint", OperatorKeys.fingerprint(keys.getPublic()));
+        json.put("roles", lower);
+        json.put("result", "ok");
+        String text = "wrote " + out + " (private: keep it to yourself) and " + pub + "\n"
+                + "fingerprint " + OperatorKeys.fingerprint(keys.getPublic()) + "\n"
+                + "add to the decision engine's configuration (mrm.decision.operators):\n"
+                + "  - id: " + operator + "\n"
+                + "    roles: [" + String.join(", ", lower) + "]\n"
+                + "    public-key: " + line;
+        return finish(ExitCodes.OK, "keygen", json, text);
+    }
+
+    @Command(name = "sign", description = "Sign a request without sending it: writes FILE.json (the body) and "
+            + "FILE.headers (CloudEvents headers, one name=value per line) for any Kafka client, e.g. kcat. "
+            + "Example: mrmctl --key alice.key --operator alice sign --out req freeze shop --reason 'CHG-42'",
+            sortOptions = false)
+    int sign(@Option(names = "--out", required = true, paramLabel = "FILE",
+                     description = "Prefix of the files to write.") Path out,
+             @Parameters(arity = "1..*", paramLabel = "REQUEST",
+                     description = "A request command and its arguments, as you would run it.") List<String> request) {
+        List<String> args = new ArrayList<>();
+        args.add("--topic-prefix=" + topicPrefix);
+        args.add("--output=" + output);
+        if (operator != null) {
+            args.add("--operator=" + operator);
+        }
+        if (keyFile != null) {
+            args.add("--key=" + keyFile);
+        }
+        args.addAll(request);
+        String name = request.get(0);
+        if (!REQUEST_COMMANDS.contains(name)) {
+            throw usageError("sign: '" + name + "' is not a request; one of " + REQUEST_COMMANDS);
+        }
+        Mrmctl nested = new Mrmctl(clock);
+        nested.signOnlyTo = out;
+        CommandLine cli = commandLine(nested);
+        cli.setOut(out());
+        cli.setErr(err());
+        return cli.execute(args.toArray(String[]::new));
+    }
+
+    private static final List<String> REQUEST_COMMANDS = List.of("failover", "failback", "approve", "reject",
+            "freeze", "unfreeze", "ack-hold-down", "resume", "skip", "abort");
+
+    private int writeSigned(String command, OperatorRequest request) {
+        TopicNames names = checked("--topic-prefix", () -> new TopicNames(topicPrefix));
+        ProducerRecord<String, byte[]> record = new EventCodec(names, URI.create("/mrm/mrmctl")).toRecord(request);
+        Path body = signOnlyTo.resolveSibling(signOnlyTo.getFileName() + ".json");
+        Path headers = signOnlyTo.resolveSibling(signOnlyTo.getFileName() + ".headers");
+        Map<String, String> headerMap = new LinkedHashMap<>();
+        StringBuilder lines = new StringBuilder();
+        for (Header h : record.headers()) {
+            String value = new String(h.value(), StandardCharsets.UTF_8);
+            headerMap.put(h.key(), value);
+            lines.append(h.key()).append('=').append(value).append('\n');
+        }
+        try {
+            Files.write(body, record.value());
+            Files.writeString(headers, lines.toString());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--out: cannot write " + e.getMessage());
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("result", "signed");
+        json.put("requestId", request.id());
+        json.put("operator", request.operator());
+        json.put("topic", record.topic());
+        json.put("key", record.key());
+        json.put("headers", headerMap);
+        json.put("bodyFile", body.toString());
+        json.put("headersFile", headers.toString());
+        json.put("expiresAt", request.time().plus(Duration.ofMinutes(5)).toString());
+        StringBuilder kcat = new StringBuilder("kcat -P -b \"$MRM_KAFKA_BOOTSTRAP_SERVERS\" -t " + record.topic()
+                + " -k " + record.key());
+        headerMap.forEach((k, v) -> kcat.append(" -H ").append(k).append('=').append(v));
+        kcat.append(' ').append(body);
+        json.put("kcat", kcat.toString());
+        return finish(ExitCodes.OK, command, json, "signed " + command + " request " + request.id() + " as "
+                + request.operator() + "; wrote " + body + " and " + headers
+                + "\nsend it within 5 minutes (the engine refuses older requests), e.g.:\n  " + kcat);
     }
 
     private void report(RequestOutcome outcome) {

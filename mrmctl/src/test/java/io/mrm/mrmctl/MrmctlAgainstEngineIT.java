@@ -13,29 +13,69 @@ import io.mrm.events.operator.SafetyRule;
 import io.mrm.kafka.MrmApplication;
 import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
+import io.mrm.events.decision.Alert;
+import io.mrm.events.decision.DecisionStatus;
+import io.mrm.events.decision.FailoverDecision;
+import io.mrm.events.decision.RequestOutcome;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * mrmctl against a real in-process broker and the real decision engine: status, an accepted and a
- * rejected request, and a manual failover whose plan is followed until it waits for its first
- * actuator (none runs here, so the plan cannot finish and mrmctl must stop at --timeout).
+ * mrmctl against a real in-process broker and the real decision engine, with signed requests: keys
+ * made by {@code mrmctl keygen}, the engine configured with their public keys. Status, an accepted
+ * and a rejected request, and a manual failover whose plan is followed until it waits for its first
+ * actuator (none runs here, so the plan cannot finish and mrmctl must stop at --timeout); each
+ * kind of bad request refused with an alert; the two-person rule's approval round trip; a request
+ * signed offline by {@code mrmctl sign} and sent by another Kafka client (kcat when installed).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MrmctlAgainstEngineIT {
 
     static final TopicNames NAMES = new TopicNames("ctl.");
     static InProcessKafka kafka;
     static ConfigurableApplicationContext engine;
+    static Path keys;
 
+    /** Makes the operators' keys with mrmctl keygen, then starts the engine knowing their public keys. */
     @BeforeAll
     static void startEngine() throws Exception {
+        keys = Files.createTempDirectory("mrmctl-keys");
+        List<String> args = new ArrayList<>();
+        String[][] operators = {{"alice@example.com", "operator", "approver"}, {"bob@example.com", "approver"},
+                {"victor@example.com", "viewer"}};
+        for (int i = 0; i < operators.length; i++) {
+            String id = operators[i][0];
+            List<String> keygen = new ArrayList<>(List.of("--operator", id, "keygen", "--out", key(id).toString(),
+                    "--role"));
+            keygen.addAll(List.of(operators[i]).subList(1, operators[i].length));
+            MrmctlRun made = MrmctlRun.of(keygen.toArray(String[]::new));
+            assertThat(made.exitCode()).as(made.toString()).isZero();
+            args.add("--mrm.decision.operators[" + i + "].id=" + id);
+            args.add("--mrm.decision.operators[" + i + "].roles="
+                    + String.join(",", List.of(operators[i]).subList(1, operators[i].length)));
+            args.add("--mrm.decision.operators[" + i + "].public-key-file=" + key(id) + ".pub");
+        }
         kafka = InProcessKafka.start();
-        engine = MrmApplication.builder(DecisionEngineApplication.class, DecisionEngineApplication.SERVICE).run(
+        List<String> base = List.of(
                 "--spring.config.name=" + DecisionEngineApplication.SERVICE,
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--mrm.kafka.topic-prefix=" + NAMES.prefix(), "--mrm.kafka.partitions=2", "--server.port=0",
@@ -46,7 +86,20 @@ class MrmctlAgainstEngineIT {
                 "--mrm.decision.applications[0].primary-region=eu10",
                 "--mrm.decision.applications[0].standby-region=us10",
                 "--mrm.decision.applications[0].plan=EVENTS_SET_ACTIVE,DATA_PROMOTE,DNS_ROUTE,DNS_VERIFY",
-                "--mrm.decision.applications[0].step-timeout=120s");
+                "--mrm.decision.applications[0].step-timeout=120s",
+                "--mrm.decision.applications[1].id=payments",
+                "--mrm.decision.applications[1].primary-region=eu10",
+                "--mrm.decision.applications[1].standby-region=us10",
+                "--mrm.decision.applications[1].plan=DNS_ROUTE,DNS_VERIFY",
+                "--mrm.decision.applications[1].step-timeout=120s",
+                "--mrm.decision.applications[1].two-person-rule=true");
+        args.addAll(0, base);
+        engine = MrmApplication.builder(DecisionEngineApplication.class, DecisionEngineApplication.SERVICE)
+                .run(args.toArray(String[]::new));
+    }
+
+    static Path key(String operator) {
+        return keys.resolve(operator.substring(0, operator.indexOf('@')) + ".key");
     }
 
     @AfterAll
@@ -59,15 +112,24 @@ class MrmctlAgainstEngineIT {
         }
     }
 
+    /** mrmctl as alice, signing with her key. */
     static MrmctlRun mrmctl(String timeout, String... args) {
-        String[] all = new String[8 + args.length];
-        System.arraycopy(new String[] {"--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", NAMES.prefix(),
-                "--operator", "alice@example.com", "--timeout", timeout}, 0, all, 0, 8);
-        System.arraycopy(args, 0, all, 8, args.length);
-        return MrmctlRun.of(all);
+        return mrmctlAs("alice@example.com", key("alice@example.com"), timeout, args);
+    }
+
+    /** mrmctl as {@code operator}, signing with {@code key} (null: unsigned). */
+    static MrmctlRun mrmctlAs(String operator, Path key, String timeout, String... args) {
+        List<String> all = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix",
+                NAMES.prefix(), "--operator", operator, "--timeout", timeout));
+        if (key != null) {
+            all.addAll(List.of("--key", key.toString()));
+        }
+        all.addAll(List.of(args));
+        return MrmctlRun.of(all.toArray(String[]::new));
     }
 
     @Test
+    @Order(1) // it starts by looking at an engine that has seen nothing
     void statusRequestsAnswersAndAFollowedFailover() throws Exception {
         // given an engine that has seen nothing of orders yet
         MrmctlRun empty = mrmctl("30s", "status");
@@ -119,11 +181,120 @@ class MrmctlAgainstEngineIT {
             ManualFailoverRequest sent = recorder.await(ManualFailoverRequest.class,
                     r -> r.targetRegion().equals("us10"), Duration.ofSeconds(5));
             assertThat(sent.operator()).isEqualTo("alice@example.com");
+            assertThat(sent.signature()).as("signed with alice's key").isNotNull();
             assertThat(sent.overrideRules()).containsExactly(SafetyRule.STANDBY_HEALTHY);
             recorder.await(EventsSetRoleCommand.class, c -> c.applicationId().equals("orders"), Duration.ofSeconds(5));
         }
 
         MrmctlRun switching = mrmctl("30s", "status", "orders");
         assertThat(switching.out()).contains("phase SWITCHING").contains("plan: 0 of 4 steps done");
+    }
+
+    @Test
+    @Order(2)
+    void badRequestsAreRefusedWithAnAlertAndTheTwoPersonRuleNeedsASecondApprover() throws Exception {
+        try (TopicRecorder recorder = new TopicRecorder(kafka.bootstrapServers(), NAMES,
+                List.of(Topics.DECISIONS, Topics.OPERATOR_REQUESTS))) {
+            // unsigned
+            MrmctlRun unsigned = mrmctlAs("alice@example.com", null, "30s", "freeze", "payments", "--reason", "x");
+            assertThat(unsigned.exitCode()).as(unsigned.toString()).isEqualTo(2);
+            assertThat(unsigned.err()).contains("no --key, so the request is unsigned");
+            assertThat(unsigned.out()).contains("rejected: refused: unsigned request from 'alice@example.com'");
+            recorder.await(Alert.class, a -> a.code().equals("REQUEST_UNSIGNED"), Duration.ofSeconds(10));
+
+            // forged: bob's key, claiming to be alice
+            MrmctlRun forged = mrmctlAs("alice@example.com", key("bob@example.com"), "30s", "freeze", "payments",
+                    "--reason", "x");
+            assertThat(forged.exitCode()).as(forged.toString()).isEqualTo(2);
+            assertThat(forged.out()).contains("does not verify with the public key of 'alice@example.com'");
+            recorder.await(Alert.class, a -> a.code().equals("REQUEST_FORGED"), Duration.ofSeconds(10));
+
+            // a viewer may look, not ask
+            MrmctlRun viewer = mrmctlAs("victor@example.com", key("victor@example.com"), "30s", "freeze",
+                    "payments", "--reason", "x");
+            assertThat(viewer.exitCode()).as(viewer.toString()).isEqualTo(2);
+            assertThat(viewer.out()).contains("has roles [viewer]");
+            recorder.await(Alert.class, a -> a.code().equals("REQUEST_NOT_PERMITTED"), Duration.ofSeconds(10));
+
+            // expired: signed offline six minutes ago, sent now
+            Path oldPrefix = keys.resolve("old-freeze");
+            MrmctlRun old = MrmctlRun.at(Instant.now().minus(Duration.ofMinutes(6)), "--operator",
+                    "alice@example.com", "--key", key("alice@example.com").toString(), "--topic-prefix",
+                    NAMES.prefix(), "sign", "--out", oldPrefix.toString(), "freeze", "payments", "--reason", "x");
+            assertThat(old.exitCode()).as(old.toString()).isZero();
+            sendSignedFiles(oldPrefix);
+            Alert expired = recorder.await(Alert.class, a -> a.code().equals("REQUEST_EXPIRED"),
+                    Duration.ofSeconds(20));
+            assertThat(expired.message()).contains("at most 300 s are accepted");
+
+            // signed offline, sent twice by another client: once accepted, then refused as a replay
+            Path signedPrefix = keys.resolve("freeze-payments");
+            MrmctlRun sign = mrmctl("30s", "sign", "--out", signedPrefix.toString(), "freeze", "payments",
+                    "--reason", "change window CHG-42");
+            assertThat(sign.exitCode()).as(sign.toString()).isZero();
+            assertThat(sign.out()).contains("kcat -P").contains("-H ce_type=io.mrm.operator.freeze.v1");
+            String via = sendSignedFiles(signedPrefix);
+            RequestOutcome first = recorder.await(RequestOutcome.class, o -> o.applicationId().equals("payments")
+                    && o.requestType().equals("io.mrm.operator.freeze.v1") && o.accepted(), Duration.ofSeconds(20));
+            sendSignedFiles(signedPrefix);
+            RequestOutcome second = recorder.await(RequestOutcome.class,
+                    o -> o.requestId().equals(first.requestId()) && !o.accepted(), Duration.ofSeconds(20));
+            assertThat(second.reason()).as("sent with " + via).contains("already used: a replayed request");
+            recorder.await(Alert.class, a -> a.code().equals("REQUEST_REPLAYED"), Duration.ofSeconds(10));
+            assertThat(mrmctl("30s", "unfreeze", "payments").exitCode()).isZero();
+
+            // two-person rule: alice asks, alice may not approve, bob approves
+            MrmctlRun asked = mrmctl("30s", "--output", "json", "failover", "payments", "--to", "us10",
+                    "--override", "STANDBY_HEALTHY", "--reason", "planned switchover CHG-43");
+            assertThat(asked.exitCode()).as(asked.toString()).isZero();
+            JsonNode answer = EventJson.mapper().readTree(asked.out());
+            assertThat(answer.get("reason").asText()).startsWith("proposed; the two-person rule needs another approver");
+            String decisionId = answer.get("decisionId").asText();
+            assertThat(mrmctl("30s", "status", "payments").out()).contains("phase PROPOSED");
+
+            MrmctlRun self = mrmctl("30s", "approve", "payments", decisionId, "--reason", "me too");
+            assertThat(self.exitCode()).as(self.toString()).isEqualTo(2);
+            assertThat(self.out()).contains("two-person rule: alice@example.com asked for this MANUAL_FAILOVER");
+
+            MrmctlRun approved = mrmctlAs("bob@example.com", key("bob@example.com"), "30s", "approve", "payments",
+                    decisionId, "--reason", "checked with the payments team");
+            assertThat(approved.exitCode()).as(approved.toString()).isZero();
+            FailoverDecision executing = recorder.await(FailoverDecision.class,
+                    d -> d.applicationId().equals("payments") && d.status() == DecisionStatus.EXECUTING,
+                    Duration.ofSeconds(20));
+            assertThat(executing.requestedBy()).isEqualTo("bob@example.com");
+            assertThat(executing.reason()).contains("asked by alice@example.com").contains("CHG-43");
+            assertThat(mrmctl("30s", "status", "payments").out()).contains("phase SWITCHING");
+        }
+    }
+
+    /** Sends a request written by `mrmctl sign` as another client would: kcat when installed, else a plain producer. */
+    private static String sendSignedFiles(Path prefix) throws Exception {
+        Path body = Path.of(prefix + ".json");
+        List<String> headerLines = Files.readAllLines(Path.of(prefix + ".headers"));
+        Optional<Path> kcat = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+                .map(dir -> Path.of(dir, "kcat")).filter(Files::isExecutable).findFirst();
+        String topic = NAMES.of(Topics.OPERATOR_REQUESTS);
+        if (kcat.isPresent()) {
+            List<String> command = new ArrayList<>(List.of(kcat.get().toString(), "-P", "-b", kafka.bootstrapServers(),
+                    "-t", topic, "-k", "payments"));
+            headerLines.forEach(h -> command.addAll(List.of("-H", h)));
+            command.add(body.toString());
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor()).as("kcat: " + output).isZero();
+            return "kcat";
+        }
+        Map<String, Object> config = Map.of("bootstrap.servers", kafka.bootstrapServers());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new ByteArraySerializer())) {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, "payments", Files.readAllBytes(body));
+            for (String line : headerLines) {
+                int eq = line.indexOf('=');
+                record.headers().add(line.substring(0, eq), line.substring(eq + 1).getBytes(StandardCharsets.UTF_8));
+            }
+            producer.send(record).get();
+        }
+        return "a plain Kafka producer (kcat is not installed)";
     }
 }
