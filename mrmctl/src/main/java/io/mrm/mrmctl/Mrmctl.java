@@ -129,6 +129,14 @@ public final class Mrmctl {
         System.exit(commandLine(new Mrmctl()).execute(args));
     }
 
+    /** Runs mrmctl in this JVM with its output going to the given writers (the sandbox uses it); returns the exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = commandLine(new Mrmctl());
+        cli.setOut(out);
+        cli.setErr(err);
+        return cli.execute(args);
+    }
+
     /** The command line with mrmctl's exit codes and error handling (tests use it with their own writers). */
     static CommandLine commandLine(Mrmctl mrmctl) {
         CommandLine cli = new CommandLine(mrmctl).setCaseInsensitiveEnumValuesAllowed(true);
@@ -230,8 +238,10 @@ public final class Mrmctl {
 
     @Command(name = "approve", description = "Approve a proposed decision, which then executes.")
     int approve(@Parameters(paramLabel = "APP") String app, @Parameters(paramLabel = "DECISION_ID") String decisionId,
-                @Option(names = "--reason") String reason) {
-        return send("approve", false, () -> new ApproveRequest(newId(), app, clock.get(), ApproveRequest.SCHEMA_VERSION,
+                @Option(names = "--reason") String reason,
+                @Option(names = "--follow", description = "Print plan progress until STEADY, PAUSED or --timeout.")
+                boolean follow) {
+        return send("approve", follow, () -> new ApproveRequest(newId(), app, clock.get(), ApproveRequest.SCHEMA_VERSION,
                 operator(), decisionId, reason), Map.of());
     }
 

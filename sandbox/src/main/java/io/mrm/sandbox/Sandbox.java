@@ -16,7 +16,10 @@ import io.mrm.kafka.MrmApplication;
 import io.mrm.sandbox.dns.LoopbackAuthoritativeDnsServer;
 import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
+import io.mrm.mrmctl.Mrmctl;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +65,9 @@ public final class Sandbox implements AutoCloseable {
     public static final String DNS_ZONE = "sandbox.test";
     public static final String DNS_NAME = APP + "." + DNS_ZONE;
     static final String TSIG_KEY = "mrm-sandbox";
+    /** The sandbox's operators: alice asks for manual switches, bob approves them. */
+    public static final String ALICE = "alice";
+    public static final String BOB = "bob";
     static final Map<String, String> VANTAGE_REGIONS = Map.of("vantage-1", REGION_A, "vantage-2", REGION_B, "vantage-3", "site-c");
 
     private final PrintStream out;
@@ -75,6 +81,7 @@ public final class Sandbox implements AutoCloseable {
     private final TopicRecorder recorder;
     private final LoopbackAuthoritativeDnsServer dns;
     private final SandboxDatabases databases;
+    private final Path operatorKeys;
 
     /**
      * What the scripted outage measured.
@@ -105,6 +112,7 @@ public final class Sandbox implements AutoCloseable {
         Path stateDir = Files.createTempDirectory("mrm-sandbox-");
         byte[] tsigSecret = new byte[32];
         new SecureRandom().nextBytes(tsigSecret);
+        operatorKeys = makeOperatorKeys(stateDir);
         dns = track(startDns(tsigSecret));
         timeline.note("DNS: zone " + DNS_ZONE + " on 127.0.0.1:" + dns.port() + " (UDP and TCP); " + DNS_NAME
                 + " answers " + dnsAnswer());
@@ -146,9 +154,37 @@ public final class Sandbox implements AutoCloseable {
         // still fences and drains what it can reach.
         props.put(app + "plan", "EVENTS_SET_STANDBY,DATA_DRAIN,DATA_PROMOTE,EVENTS_SET_ACTIVE,DNS_ROUTE,DNS_VERIFY");
         props.put(app + "step-timeout", "10s");
+        // manual switches need two people: alice asks, bob approves (see runFailbackWithApproval)
+        props.put(app + "two-person-rule", true);
+        String[][] operators = {{ALICE, "operator"}, {BOB, "approver"}};
+        for (int i = 0; i < operators.length; i++) {
+            props.put("mrm.decision.operators[" + i + "].id", operators[i][0]);
+            props.put("mrm.decision.operators[" + i + "].roles", operators[i][1]);
+            props.put("mrm.decision.operators[" + i + "].public-key-file", keyFile(operators[i][0]) + ".pub");
+        }
         props.put("mrm.decision.commit-interval", "20ms");
         props.put("mrm.decision.state-dir", stateDir.toString());
         return props;
+    }
+
+    /** Key pairs for the sandbox's two operators, made the way an operator would: {@code mrmctl keygen}. */
+    private Path makeOperatorKeys(Path stateDir) throws IOException {
+        Path dir = Files.createDirectory(stateDir.resolve("operators"));
+        for (String[] operator : new String[][] {{ALICE, "operator"}, {BOB, "approver"}}) {
+            StringWriter text = new StringWriter();
+            int exit = Mrmctl.run(new PrintWriter(text), new PrintWriter(text), "--operator", operator[0], "keygen",
+                    "--out", dir.resolve(operator[0] + ".key").toString(), "--role", operator[1]);
+            if (exit != 0) {
+                throw new IllegalStateException("mrmctl keygen failed: " + text);
+            }
+        }
+        timeline.note("operators: " + ALICE + " (operator) and " + BOB + " (approver), keys in " + dir);
+        return dir;
+    }
+
+    /** An operator's private key file (its public key is beside it, with .pub). */
+    public Path keyFile(String operator) {
+        return (operatorKeys == null ? Path.of("") : operatorKeys).resolve(operator + ".key");
     }
 
     private LoopbackAuthoritativeDnsServer startDns(byte[] tsigSecret) throws IOException {
@@ -254,6 +290,59 @@ public final class Sandbox implements AutoCloseable {
         String dnsAfter = dnsAnswer();
         timeline.note("DNS: " + DNS_NAME + " answers " + dnsAfter);
         return new OutageResult(outageAt, decision, switched, dnsBefore, dnsAfter);
+    }
+
+    /**
+     * Region A is mended; once the monitors see it up, alice asks (signed, through mrmctl) to fail
+     * back to it; under the two-person rule that is a proposal, and bob approves it (signed) and
+     * follows the plan to its end. Returns the topology once region A is active again.
+     */
+    public TopologyState runFailbackWithApproval(Duration timeout) {
+        Instant mended = Instant.now();
+        regionA.recover();
+        timeline.note("MENDED: " + REGION_A + " answers 200 again");
+        awaitUpSince(REGION_A, mended, timeout);
+        timeline.note(REGION_A + " is up for a quorum of vantage points: " + ALICE + " asks to fail back");
+        String asked = mrmctl(ALICE, timeout, "--output", "json", "failback", APP, "--reason",
+                REGION_A + " recovered; back to the primary");
+        String decisionId;
+        try {
+            decisionId = io.mrm.events.codec.EventJson.mapper().readTree(asked).path("decisionId").asText();
+        } catch (IOException e) {
+            throw new IllegalStateException("mrmctl failback printed no JSON: " + asked, e);
+        }
+        timeline.note(BOB + " approves " + decisionId + " and follows its plan");
+        mrmctl(BOB, timeout, "approve", APP, decisionId, "--reason", "checked: " + REGION_A + " is healthy",
+                "--follow");
+        return recorder.await(TopologyState.class, t -> t.applicationId().equals(APP) && t.phase() == Phase.STEADY
+                && t.activeRegion().equals(REGION_A) && t.time().isAfter(mended), timeout);
+    }
+
+    /** Runs mrmctl as an operator, signing with their key; its output goes to the timeline, and a non-zero exit fails. */
+    public String mrmctl(String operator, Duration timeout, String... args) {
+        List<String> all = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--operator",
+                operator, "--key", keyFile(operator).toString(), "--timeout", timeout.toSeconds() + "s"));
+        all.addAll(List.of(args));
+        StringWriter output = new StringWriter();
+        StringWriter errors = new StringWriter();
+        int exit = Mrmctl.run(new PrintWriter(output, true), new PrintWriter(errors, true), all.toArray(String[]::new));
+        String shown = String.join(" ", args);
+        timeline.note("$ mrmctl --operator " + operator + " --key " + operator + ".key " + shown);
+        output.toString().lines().forEach(line -> out.println("    " + line));
+        errors.toString().lines().forEach(line -> out.println("    " + line));
+        if (exit != 0) {
+            throw new IllegalStateException("mrmctl " + shown + " exited " + exit + ": " + output + errors);
+        }
+        return output.toString();
+    }
+
+    private void awaitUpSince(String region, Instant since, Duration timeout) {
+        org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+            long vantagesUp = VANTAGES.stream().filter(v -> recorder.events(HealthObservation.class).stream()
+                    .filter(o -> o.vantage().equals(v) && o.region().equals(region) && o.time().isAfter(since)
+                            && o.status() == HealthStatus.UP).count() >= 4).count();
+            return vantagesUp >= 2;
+        });
     }
 
     /**

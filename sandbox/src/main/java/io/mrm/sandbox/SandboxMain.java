@@ -2,6 +2,7 @@ package io.mrm.sandbox;
 
 import io.mrm.health.adapter.HttpClients;
 import java.io.PrintStream;
+import io.mrm.events.topology.TopologyState;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
@@ -56,6 +57,11 @@ public final class SandboxMain {
                             + "outage -> acknowledged switch %d ms; DNS %s: %s -> %s%n", Sandbox.APP, Sandbox.REGION_A,
                     Sandbox.REGION_B, result.decision().epoch(), result.detection().toMillis(),
                     result.timeToSwitch().toMillis(), Sandbox.DNS_NAME, result.dnsBefore(), result.dnsAfter());
+            out.println();
+            TopologyState back = sandbox.runFailbackWithApproval(timeout);
+            out.printf("SUMMARY: %s failed back to %s (epoch %d), asked by %s and approved by %s, both signed; "
+                            + "DNS %s: %s%n", Sandbox.APP, back.activeRegion(), back.epoch(), Sandbox.ALICE, Sandbox.BOB,
+                    Sandbox.DNS_NAME, sandbox.dnsAnswer());
             exit = 0;
         } catch (RuntimeException e) {
             out.println();

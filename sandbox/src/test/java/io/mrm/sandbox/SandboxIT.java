@@ -2,6 +2,12 @@ package io.mrm.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mrm.events.decision.Alert;
+import io.mrm.events.decision.DecisionStatus;
+import io.mrm.events.operator.OperatorRequest;
+import io.mrm.events.topology.TopologyState;
+import java.util.List;
+
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.deadletter.DeadLetter;
@@ -52,9 +58,27 @@ class SandboxIT {
             assertThat(result.dnsAfter()).startsWith("CNAME shop.region-b.sandbox.test. A 127.0.0.1");
             assertThat(sandbox.dnsAnswer()).isEqualTo(result.dnsAfter());
             assertThat(sandbox.digCommand()).matches("dig @127\\.0\\.0\\.1 -p \\d+ shop\\.sandbox\\.test");
+
+            // Then region-a is mended and the operators fail back: alice asks, bob approves, both signed.
+            TopologyState back = sandbox.runFailbackWithApproval(Duration.ofSeconds(90));
+            assertThat(back.activeRegion()).isEqualTo(Sandbox.REGION_A);
+            List<FailoverDecision> decisions = sandbox.recorder().events(FailoverDecision.class);
+            assertThat(decisions).extracting(FailoverDecision::status).containsExactly(DecisionStatus.EXECUTING,
+                    DecisionStatus.PROPOSED, DecisionStatus.EXECUTING);
+            assertThat(decisions.get(1).requestedBy()).isEqualTo(Sandbox.ALICE);
+            assertThat(decisions.get(2).requestedBy()).isEqualTo(Sandbox.BOB);
+            assertThat(sandbox.recorder().events(OperatorRequest.class)).allSatisfy(r ->
+                    assertThat(r.signature()).as("signed: %s", r).isNotNull());
+            assertThat(sandbox.recorder().events(Alert.class)).extracting(Alert::code)
+                    .noneMatch(code -> code.startsWith("REQUEST_"));
+            assertThat(sandbox.appCanWrite(Sandbox.REGION_A)).isTrue();
+            assertThat(sandbox.appCanWrite(Sandbox.REGION_B)).isFalse();
+            assertThat(sandbox.dnsAnswer()).startsWith("CNAME shop.region-a.sandbox.test.");
+            assertThat(sandbox.recorder().events(DeadLetter.class)).isEmpty();
         }
         String timeline = printed.toString(StandardCharsets.UTF_8);
         assertThat(timeline).contains("OUTAGE", "DECISION", "DNS_ROUTE", "SUCCEEDED", "active region-b, STEADY",
+                "MENDED", "mrmctl --operator bob --key bob.key approve shop", "finished: region-a is active",
                 "answers with region-b", "DNS: shop.sandbox.test answers CNAME shop.region-b.sandbox.test.");
     }
 }
