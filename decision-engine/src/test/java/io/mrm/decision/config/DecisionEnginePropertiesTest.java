@@ -5,9 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mrm.decision.domain.ApplicationPolicy;
 import io.mrm.decision.domain.DecisionMode;
+import io.mrm.decision.domain.OperatorRole;
+import io.mrm.decision.domain.RequestAuthority;
+import io.mrm.events.operator.OperatorKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
@@ -66,5 +74,71 @@ class DecisionEnginePropertiesTest {
         values.put("mrm.decision.applications[1].primary-region", "eu20");
         values.put("mrm.decision.applications[1].standby-region", "us20");
         assertThatThrownBy(() -> bind(values)).hasStackTraceContaining("id 'orders' appears twice");
+    }
+
+    @Test
+    void signedRequestsAreRequiredByDefaultWithFiveMinutesToLiveAndNoTwoPersonRule() {
+        DecisionEngineProperties props = bind(app());
+        RequestAuthority authority = props.authority();
+
+        assertThat(authority.signaturesRequired()).isTrue();
+        assertThat(authority.maxAge()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(authority.maxClockSkew()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(authority.operators()).isEmpty();
+        assertThat(props.policies().get("orders").twoPersonRule()).isFalse();
+        assertThat(bind(app("two-person-rule", "true")).policies().get("orders").twoPersonRule()).isTrue();
+    }
+
+    @Test
+    void operatorsAreReadWithTheirRolesAndKeysInlineOrFromAFile(@TempDir Path dir) throws Exception {
+        KeyPair alice = OperatorKeys.generate();
+        KeyPair bob = OperatorKeys.generate();
+        Path bobKey = Files.writeString(dir.resolve("bob.pub"), OperatorKeys.pem(bob.getPublic()));
+        Map<String, String> values = app();
+        values.put("mrm.decision.operators[0].id", "alice@example.com");
+        values.put("mrm.decision.operators[0].roles", "operator,approver");
+        values.put("mrm.decision.operators[0].public-key", OperatorKeys.oneLine(alice.getPublic()));
+        values.put("mrm.decision.operators[1].id", "bob");
+        values.put("mrm.decision.operators[1].roles", "viewer");
+        values.put("mrm.decision.operators[1].public-key-file", bobKey.toString());
+
+        RequestAuthority authority = bind(values).authority();
+
+        assertThat(authority.operator("alice@example.com").roles())
+                .containsExactlyInAnyOrder(OperatorRole.OPERATOR, OperatorRole.APPROVER);
+        assertThat(authority.operator("alice@example.com").key()).isEqualTo(alice.getPublic());
+        assertThat(authority.operator("bob").key()).isEqualTo(bob.getPublic());
+    }
+
+    @Test
+    void aBadOperatorEntryStopsTheEngineWithAMessageNamingIt() {
+        Map<String, String> neither = app();
+        neither.put("mrm.decision.operators[0].id", "alice");
+        neither.put("mrm.decision.operators[0].roles", "operator");
+        assertThatThrownBy(() -> bind(neither).authority())
+                .hasMessageContaining("mrm.decision.operators[0] (alice): set exactly one of public-key and public-key-file");
+
+        Map<String, String> badKey = new HashMap<>(neither);
+        badKey.put("mrm.decision.operators[0].public-key", "MCowBQYDK2VwAyEAtoo-short");
+        assertThatThrownBy(() -> bind(badKey).authority()).hasMessageContaining("not an Ed25519 public key");
+
+        Map<String, String> missingFile = new HashMap<>(neither);
+        missingFile.put("mrm.decision.operators[0].public-key-file", "/no/such/alice.pub");
+        assertThatThrownBy(() -> bind(missingFile).authority()).hasMessageContaining("cannot read public-key-file");
+
+        Map<String, String> twice = new HashMap<>(neither);
+        twice.put("mrm.decision.operators[0].public-key", OperatorKeys.oneLine(OperatorKeys.generate().getPublic()));
+        twice.put("mrm.decision.operators[1].id", "alice");
+        twice.put("mrm.decision.operators[1].roles", "approver");
+        twice.put("mrm.decision.operators[1].public-key", OperatorKeys.oneLine(OperatorKeys.generate().getPublic()));
+        assertThatThrownBy(() -> bind(twice)).hasStackTraceContaining("id 'alice' appears twice");
+
+        Map<String, String> badRole = new HashMap<>(neither);
+        badRole.put("mrm.decision.operators[0].roles", "admin");
+        assertThatThrownBy(() -> bind(badRole)).hasStackTraceContaining("admin");
+
+        Map<String, String> zeroAge = app();
+        zeroAge.put("mrm.decision.request-signatures.max-age", "0s");
+        assertThatThrownBy(() -> bind(zeroAge)).hasStackTraceContaining("max-age must be positive");
     }
 }
