@@ -575,7 +575,8 @@ public final class AuditTimeline {
             if (succeeded() != null) {
                 return new StepTrace(index, action, region, list, StepOutcome.SUCCEEDED, retries, doneAt(), null);
             }
-            boolean running = run == RunOutcome.RUNNING || run == RunOutcome.UNKNOWN;
+            boolean running = run == RunOutcome.RUNNING || run == RunOutcome.UNKNOWN
+                    || run == RunOutcome.AWAITING_APPROVAL;
             if (run == RunOutcome.FINISHED) {
                 // the run finished, so this step did too; its ack is not among the records read
                 StepProgress progress = state == null || index >= state.planSteps().size() ? null
