@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
  * when the command starts — what triggered it, the decision, each step attempt and its ack, how it
  * ended, and the measured detection time, time to switch and RTO.
  */
-@Command(name = "audit", description = {
+@Command(name = "audit", mixinStandardHelpOptions = true, description = {
         "The failover timeline from the topics: per run its trigger and evidence, decision, every step attempt "
                 + "with its ack, outcome and figures (detection, time to switch, RTO); between runs the operator "
                 + "requests and alerts. Reads up to the end offsets at start; never waits for new records."})
@@ -154,7 +154,8 @@ public final class AuditCommand implements Callable<Integer> {
         return timeline.report(Instant.now());
     }
 
-    static String render(AuditReport report, Format format) {
+    /** Renders a report the way the command prints it. */
+    public static String render(AuditReport report, Format format) {
         return switch (format) {
             case text -> AuditText.render(report);
             case html -> AuditHtml.render(report);

@@ -200,7 +200,7 @@ public final class AuditHtml {
                     .append("\" y2=\"").append(axisY).append("\" stroke=\"").append(m.color)
                     .append("\" stroke-dasharray=\"4 3\"><title>").append(esc(m.label + " " + m.at))
                     .append("</title></line>\n<text x=\"").append(x).append("\" y=\"").append(12 + 11 * (labelRow++ % 2))
-                    .append("\" text-anchor=\"middle\" fill=\"").append(m.color).append("\">").append(esc(m.label))
+                    .append("\" text-anchor=\"").append(anchor(x)).append("\" fill=\"").append(m.color).append("\">").append(esc(m.label))
                     .append("</text>\n");
         }
         int y = TOP;
@@ -227,6 +227,11 @@ public final class AuditHtml {
     }
 
     private record Mark(String label, Instant at, String color) {
+    }
+
+    /** Marker labels near either end of the axis stay inside the chart. */
+    private static String anchor(int x) {
+        return x < LABEL_WIDTH + 40 ? "start" : x > LABEL_WIDTH + CHART_WIDTH - 40 ? "end" : "middle";
     }
 
     private static int x(Instant t0, long span, Instant at) {

@@ -178,10 +178,14 @@ public final class AuditText {
     }
 
     public static String request(RequestTrace t) {
+        return request(t, true);
+    }
+
+    static String request(RequestTrace t, boolean withTime) {
         String verdict = t.accepted() == null ? "no answer read"
                 : t.accepted() ? "accepted" + (t.answer() == null || t.answer().equals("accepted") ? "" : ": " + t.answer())
                 : "REJECTED: " + t.answer();
-        return t.type() + " by " + t.operator() + " at " + t.time() + " (request " + t.requestId()
+        return t.type() + " by " + t.operator() + (withTime ? " at " + t.time() : "") + " (request " + t.requestId()
                 + (t.decisionId() == null ? "" : ", decision " + t.decisionId())
                 + (t.stepIndex() == null ? "" : ", step " + (t.stepIndex() + 1)) + "): " + verdict
                 + (t.reason() == null ? "" : "; reason: " + t.reason())
@@ -195,7 +199,7 @@ public final class AuditText {
 
     public static String note(TimelineNote n) {
         if (n instanceof RequestTrace t) {
-            return n.time() + "  request " + request(t);
+            return n.time() + "  request " + request(t, false);
         }
         return n.time() + "  alert " + alert((AlertTrace) n);
     }
