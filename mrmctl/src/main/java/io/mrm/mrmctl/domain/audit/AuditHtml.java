@@ -69,7 +69,7 @@ public final class AuditHtml {
             h.append("</section>\n");
         }
         h.append("</body>\n</html>\n");
-        return h.toString();
+        return AuditText.millis(h.toString());
     }
 
     private static void notes(StringBuilder h, List<TimelineNote> notes) {

@@ -13,8 +13,16 @@ public final class AuditText {
     private AuditText() {
     }
 
+    private static final java.util.regex.Pattern SUB_MILLIS =
+            java.util.regex.Pattern.compile("(T\\d{2}:\\d{2}:\\d{2}\\.\\d{3})\\d+Z");
+
     public static String render(AuditReport report) {
-        return String.join("\n", lines(report)) + "\n";
+        return millis(String.join("\n", lines(report)) + "\n");
+    }
+
+    /** Shows times to the millisecond (figures are computed at full precision): shorter lines at 3 a.m. */
+    static String millis(String text) {
+        return SUB_MILLIS.matcher(text).replaceAll("$1Z");
     }
 
     public static List<String> lines(AuditReport report) {

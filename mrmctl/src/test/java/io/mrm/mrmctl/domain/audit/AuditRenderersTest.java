@@ -137,4 +137,10 @@ class AuditRenderersTest {
         assertThat(AuditHtml.render(empty)).contains("No events in the range read.");
         assertThat(AuditCommand.render(empty, AuditCommand.Format.json)).contains("\"applications\":[]");
     }
+
+    @Test
+    void textShowsTimesToTheMillisecond() {
+        assertThat(AuditText.millis("at 2026-11-26T01:57:29.203469636Z and 2026-11-26T01:57:29.2Z"))
+                .isEqualTo("at 2026-11-26T01:57:29.203Z and 2026-11-26T01:57:29.2Z");
+    }
 }
