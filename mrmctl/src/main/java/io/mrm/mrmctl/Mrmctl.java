@@ -61,7 +61,7 @@ import picocli.CommandLine.Spec;
 /** The operators' command-line tool: reads the topology topic and sends requests to the decision engine. */
 @Command(name = "mrmctl", mixinStandardHelpOptions = true, version = "mrmctl 0.1.0",
         description = "Shows and steers MRM's failover control plane through its Kafka topics.",
-        subcommands = CommandLine.HelpCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, AuditCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:accepted / ok",
