@@ -82,6 +82,7 @@ public final class Sandbox implements AutoCloseable {
     private final LoopbackAuthoritativeDnsServer dns;
     private final SandboxDatabases databases;
     private final Path operatorKeys;
+    private final Path workDir;
 
     /**
      * What the scripted outage measured.
@@ -110,6 +111,7 @@ public final class Sandbox implements AutoCloseable {
         regionB = track(new SimulatedRegion(REGION_B));
         timeline.note(REGION_A + " serves " + regionA.baseUrl() + ", " + REGION_B + " serves " + regionB.baseUrl());
         Path stateDir = Files.createTempDirectory("mrm-sandbox-");
+        workDir = stateDir;
         byte[] tsigSecret = new byte[32];
         new SecureRandom().nextBytes(tsigSecret);
         operatorKeys = makeOperatorKeys(stateDir);
@@ -180,6 +182,11 @@ public final class Sandbox implements AutoCloseable {
         }
         timeline.note("operators: " + ALICE + " (operator) and " + BOB + " (approver), keys in " + dir);
         return dir;
+    }
+
+    /** Where the sandbox keeps its state, keys and reports (a fresh temporary folder per run). */
+    public Path workDir() {
+        return workDir;
     }
 
     /** An operator's private key file (its public key is beside it, with .pub). */

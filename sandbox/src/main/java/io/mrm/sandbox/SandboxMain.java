@@ -3,6 +3,7 @@ package io.mrm.sandbox;
 import io.mrm.health.adapter.HttpClients;
 import java.io.PrintStream;
 import io.mrm.events.topology.TopologyState;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
@@ -62,6 +63,12 @@ public final class SandboxMain {
             out.printf("SUMMARY: %s failed back to %s (epoch %d), asked by %s and approved by %s, both signed; "
                             + "DNS %s: %s%n", Sandbox.APP, back.activeRegion(), back.epoch(), Sandbox.ALICE, Sandbox.BOB,
                     Sandbox.DNS_NAME, sandbox.dnsAnswer());
+            out.println();
+            // The record is the topics: what happened, who did it and why, read back from them.
+            sandbox.mrmctl(Sandbox.ALICE, timeout, "audit", Sandbox.APP);
+            Path report = sandbox.workDir().resolve("audit.html");
+            sandbox.mrmctl(Sandbox.ALICE, timeout, "audit", Sandbox.APP, "--format", "html", "--out",
+                    report.toString());
             exit = 0;
         } catch (RuntimeException e) {
             out.println();

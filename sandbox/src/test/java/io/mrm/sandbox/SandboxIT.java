@@ -75,6 +75,13 @@ class SandboxIT {
             assertThat(sandbox.appCanWrite(Sandbox.REGION_B)).isFalse();
             assertThat(sandbox.dnsAnswer()).startsWith("CNAME shop.region-a.sandbox.test.");
             assertThat(sandbox.recorder().events(DeadLetter.class)).isEmpty();
+
+            // And the topics tell the story: mrmctl audit, as the sandbox's scripted run ends.
+            String audit = sandbox.mrmctl(Sandbox.ALICE, Duration.ofSeconds(60), "audit", Sandbox.APP);
+            assertThat(audit).contains("-- run 1: AUTOMATIC_FAILOVER region-a → region-b: FINISHED, region-b active --",
+                    "-- run 2: FAILBACK region-b → region-a: FINISHED, region-a active --",
+                    "failback requested by alice", "approved by bob", "two-person rule",
+                    "RTO (first failing observation → switched)");
         }
         String timeline = printed.toString(StandardCharsets.UTF_8);
         assertThat(timeline).contains("OUTAGE", "DECISION", "DNS_ROUTE", "SUCCEEDED", "active region-b, STEADY",

@@ -141,7 +141,10 @@ public final class AuditText {
                     + (s.mayBeEarlier() ? "; the streak may have begun before the first record read" : ""));
         }
         if (p != null) {
-            out.add("proposal   " + p.id() + " at " + p.time() + " (mode MANUAL: waits for an operator)");
+            boolean asked = !FailoverDecision.ENGINE.equals(p.requestedBy());
+            out.add("proposal   " + p.id() + " at " + p.time() + (asked
+                    ? " (two-person rule: waits for an approver other than " + p.requestedBy() + ")"
+                    : " (mode MANUAL: waits for an approver)"));
         }
         RequestTrace v = run.verdict();
         if (v != null) {
