@@ -46,6 +46,15 @@ public final class SandboxMain {
             out.println("Ask the DNS server where " + Sandbox.DNS_NAME + " points (and its fencing token):");
             out.println("  " + sandbox.digCommand());
             out.println("  " + sandbox.digTokenCommand());
+            out.println("Steer it with mrmctl (in another terminal, from this folder); requests are signed with the");
+            out.println("sandbox operators' keys, and the two-person rule is on: alice asks, bob approves:");
+            out.println("  export MRM_KAFKA_BOOTSTRAP_SERVERS=" + sandbox.bootstrapServers());
+            out.println("  ./mrmctl.sh status");
+            out.println("  ./mrmctl.sh --operator alice --key " + sandbox.keyFile(Sandbox.ALICE) + " failover "
+                    + Sandbox.APP + " --to " + Sandbox.REGION_B + " --reason drill");
+            out.println("  ./mrmctl.sh --operator bob --key " + sandbox.keyFile(Sandbox.BOB) + " approve " + Sandbox.APP
+                    + " DECISION_ID --follow");
+            out.println("  ./mrmctl.sh audit " + Sandbox.APP + " --format html --out audit.html");
             out.println("Kafka: " + sandbox.bootstrapServers() + "   Ctrl-C stops everything.");
             new CountDownLatch(1).await();
             return;
