@@ -239,6 +239,37 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void theActuatorsReadTheirBackendFromAConfigMapAndItsCredentialsFromASecret() {
+        Manifests control = Manifests.render("control", work);
+        Map<String, String> credentials = Map.of("dns-actuator", "mrm-dns-tsig", "hana-sync", "mrm-hana-sync-db",
+                "aem-sync", "mrm-aem-sync-semp");
+        credentials.forEach((name, secretName) -> {
+            Workload w = workloads(control).stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+            Container c = w.template().getSpec().getContainers().get(0);
+            Map<String, Volume> volumes = new HashMap<>();
+            w.template().getSpec().getVolumes().forEach(v -> volumes.put(v.getName(), v));
+            var config = c.getVolumeMounts().stream().filter(vm -> vm.getMountPath().equals("/etc/mrm")).findFirst();
+            assertThat(config).as(name + " mounts /etc/mrm").isPresent();
+            assertThat(volumes.get(config.get().getName()).getConfigMap()).as(name + ": /etc/mrm from a ConfigMap")
+                    .isNotNull();
+            String yml = control.named(ConfigMap.class, volumes.get(config.get().getName()).getConfigMap().getName())
+                    .getData().get("application.yml");
+            assertThat(yml).as(name + ": its ConfigMap has application.yml").isNotBlank();
+
+            var credentialMount = c.getVolumeMounts().stream().filter(vm -> volumes.get(vm.getName()).getSecret() != null
+                    && volumes.get(vm.getName()).getSecret().getSecretName().equals(secretName)).findFirst();
+            assertThat(credentialMount).as(name + " mounts the Secret " + secretName).isPresent();
+            assertThat(credentialMount.get().getReadOnly()).as(name + ": " + secretName + " read-only").isTrue();
+            Secret secret = control.named(Secret.class, secretName);
+            assertThat(secret.getData()).as(secretName).isNotEmpty();
+            for (String key : secret.getData().keySet()) {
+                assertThat(yml).as(name + " reads " + secretName + "/" + key + " as a file")
+                        .contains("file: " + credentialMount.get().getMountPath() + "/" + key);
+            }
+        });
+    }
+
+    @Test
     void kafkaTopicsAreTheRegistrysWithThreeReplicasAndTwoInSync() {
         Manifests control = Manifests.render("control", work);
         MrmKafkaProperties production = new MrmKafkaProperties(TopicNames.DEFAULT_PREFIX, 6, (short) 3, 2, true,

@@ -1,0 +1,477 @@
+package io.mrm.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.mrm.aem.config.AemSyncProperties;
+import io.mrm.decision.config.DecisionEngineProperties;
+import io.mrm.dns.config.DnsActuatorProperties;
+import io.mrm.dns.config.DnsBackendChecks;
+import io.mrm.dns.config.Rfc2136Properties;
+import io.mrm.dns.config.Route53Properties;
+import io.mrm.dns.config.TrafficManagerProperties;
+import io.mrm.hana.config.DataSyncProperties;
+import io.mrm.hana.config.HanaProperties;
+import io.mrm.hana.config.PostgresProperties;
+import io.mrm.health.config.HealthMonitorProperties;
+import io.mrm.kafka.MrmKafkaAutoConfiguration;
+import jakarta.validation.Validation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.AbstractBindHandler;
+import org.springframework.boot.context.properties.bind.BindContext;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
+import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Every service configuration the repository ships — the files docker-compose.yml mounts from
+ * {@code deploy/compose/} and the ConfigMaps the k8s overlays generate from {@code k8s/overlays/<site>/},
+ * each mounted as the service's {@code /etc/mrm/application.yml} — is bound the way the service binds
+ * it at start: its own {@code <service>.yml} and the shared defaults below it, the container's
+ * environment above it, through the service's own {@code @ConfigurationProperties} records with
+ * Spring's {@link Binder} and Bean Validation where the record asks for it. Then the checks the
+ * service runs before it starts its backend (the chosen DNS router's, the data backend's) run too.
+ * So a misspelt key (bound by no record), a wrong value or a missing backend setting fails here, not
+ * at a container's start. Secret files do not exist at test time: a reference must name a file the
+ * deployment mounts from a secret (compose {@code secrets:}, a Kubernetes Secret volume), or a
+ * variable the container has.
+ */
+class ShippedConfigurationTest {
+
+    /** The service's {@code @Configuration} whose {@code @EnableConfigurationProperties} lists its records. */
+    private static final Map<String, String> CONFIGURATION = Map.of(
+            "health-monitor", "io.mrm.health.config.HealthMonitorConfiguration",
+            "decision-engine", "io.mrm.decision.config.DecisionEngineConfiguration",
+            "dns-actuator", "io.mrm.dns.config.DnsActuatorConfiguration",
+            "hana-sync", "io.mrm.hana.config.HanaSyncConfiguration",
+            "aem-sync", "io.mrm.aem.config.AemSyncConfiguration");
+    private static final String MOUNTED_AT = "/etc/mrm/application.yml";
+    private static final Pattern COMPOSE_VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:?-([^}]*))?}");
+    private static final SpringValidatorAdapter VALIDATOR =
+            new SpringValidatorAdapter(Validation.buildDefaultValidatorFactory().getValidator());
+
+    @TempDir
+    static Path work;
+
+    private static List<Shipped> shipped;
+
+    /**
+     * One shipped configuration as one container sees it.
+     *
+     * @param where       e.g. {@code compose hana-sync (deploy/compose/hana-sync.yml)}
+     * @param service     the service module
+     * @param text        the mounted file's content
+     * @param environment the container's environment (literal values; a Secret's keys with empty values)
+     * @param secretFiles the files the container has from secrets
+     */
+    record Shipped(String where, String service, String text, Map<String, String> environment,
+                   Set<String> secretFiles) {
+
+        Shipped withEnvironment(String suffix, Map<String, String> extra) {
+            Map<String, String> env = new HashMap<>(environment);
+            env.putAll(extra);
+            return new Shipped(where + " " + suffix, service, text, env, secretFiles);
+        }
+
+        @Override
+        public String toString() {
+            return where;
+        }
+    }
+
+    @BeforeAll
+    static void findShippedConfigurations() {
+        List<Shipped> all = new ArrayList<>();
+        all.addAll(compose());
+        all.addAll(kubernetes());
+        shipped = all;
+    }
+
+    static List<Shipped> shipped() {
+        if (shipped == null) {
+            throw new IllegalStateException("not yet read");
+        }
+        List<Shipped> cases = new ArrayList<>(shipped);
+        // the local stack's other DNS backend, as .env.example selects it
+        shipped.stream().filter(s -> s.where().startsWith("compose dns-actuator")).findFirst().ifPresent(s ->
+                cases.add(s.withEnvironment("with MRM_DNS_ROUTER=ROUTE53", Map.of("MRM_DNS_ROUTER", "ROUTE53",
+                        "MRM_ROUTE53_HOSTED_ZONE_ID", "Z0123456789ABCDEFGHIJ"))));
+        return cases;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // the tests
+
+    @Test
+    void everyShippedServiceFileIsMountedAsAServicesConfiguration() {
+        Set<String> mountedTexts = new HashSet<>();
+        shipped.forEach(s -> mountedTexts.add(s.text()));
+        List<Path> files = new ArrayList<>(yamlFiles(Repo.ROOT.resolve("deploy/compose")));
+        for (String overlay : Manifests.OVERLAYS) {
+            files.addAll(yamlFiles(Repo.ROOT.resolve("k8s/overlays").resolve(overlay)).stream()
+                    .filter(f -> !f.getFileName().toString().equals("kustomization.yaml")).toList());
+        }
+        assertThat(files).isNotEmpty();
+        for (Path file : files) {
+            assertThat(mountedTexts).as(Repo.ROOT.relativize(file) + " is mounted as some service's " + MOUNTED_AT
+                    + " (else nothing checks it)").contains(Repo.read(file));
+        }
+        Set<String> services = new TreeSet<>();
+        shipped.forEach(s -> services.add(s.service()));
+        assertThat(services).as("services with a shipped configuration").isEqualTo(Repo.serviceModules());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shipped")
+    void bindsThroughTheServicesOwnRecordsAndPassesItsStartUpChecks(Shipped s) {
+        Bound bound = bind(s);
+        assertThat(bound.unbound()).as(s + ": keys no configuration record of " + s.service()
+                + " binds (misspelt, or in the wrong place)").isEmpty();
+        startUpChecks(s, bound);
+        assertSecretReferencesAreMounted(s);
+    }
+
+    @Test
+    void theEnginesRequireSignedRequestsAndTwoPeopleForEveryApplication() {
+        List<Shipped> engines = shipped.stream().filter(s -> s.service().equals("decision-engine")).toList();
+        assertThat(engines).as("shipped engine configurations").hasSize(2);
+        for (Shipped s : engines) {
+            DecisionEngineProperties engine = bind(s).get(DecisionEngineProperties.class);
+            assertThat(engine.requestSignatures().required()).as(s + ": request-signatures.required").isTrue();
+            assertThat(engine.applications()).as(s.where()).isNotEmpty().allSatisfy(app ->
+                    assertThat(app.twoPersonRule()).as(s + ": " + app.id() + " two-person-rule").isTrue());
+        }
+    }
+
+    @Test
+    void theActuatorsOfEveryShippedStackHaveARealBackend() {
+        for (Shipped s : shipped) {
+            Bound bound = bind(s);
+            switch (s.service()) {
+                case "dns-actuator" -> assertThat(bound.get(DnsActuatorProperties.class).router()).as(s.where())
+                        .isNotEqualTo(DnsActuatorProperties.Router.IN_MEMORY);
+                case "hana-sync" -> assertThat(bound.get(DataSyncProperties.class).backend()).as(s.where())
+                        .isIn(DataSyncProperties.Backend.POSTGRES_DEBEZIUM, DataSyncProperties.Backend.HANA);
+                case "aem-sync" -> assertThat(bound.get(AemSyncProperties.class).applications()).as(s.where()).isNotEmpty();
+                default -> { }
+            }
+        }
+    }
+
+    /** The check itself: a typo, a wrong value and a dangling secret each fail it. */
+    @Test
+    void aMisspeltKeyAnInvalidValueOrAnUnmountedSecretIsCaught() {
+        Shipped hana = shipped.stream().filter(s -> s.where().startsWith("compose hana-sync")).findFirst().orElseThrow();
+        Shipped typo = new Shipped("typo", hana.service(), hana.text().replace("app-role:", "app-rol:"),
+                hana.environment(), hana.secretFiles());
+        assertThat(bind(typo).unbound()).anyMatch(name -> name.endsWith(".app-rol"));
+
+        Shipped badTable = new Shipped("bad table", hana.service(),
+                hana.text().replace("tables: [public.orders]", "tables: [\"public.orders; drop\"]"),
+                hana.environment(), hana.secretFiles());
+        assertThatThrownBy(() -> startUpChecks(badTable, bind(badTable))).hasMessageContaining(".tables[0]");
+
+        Shipped badBackend = new Shipped("bad backend", hana.service(),
+                hana.text().replace("POSTGRES_DEBEZIUM", "POSTGRES"), hana.environment(), hana.secretFiles());
+        assertThatThrownBy(() -> bind(badBackend)).hasStackTraceContaining("mrm.data.backend");
+
+        Shipped unmounted = new Shipped("unmounted", hana.service(), hana.text(), hana.environment(), Set.of());
+        assertThatThrownBy(() -> assertSecretReferencesAreMounted(unmounted))
+                .hasMessageContaining("/run/secrets/postgres_password");
+
+        Shipped engine = shipped.stream().filter(s -> s.where().startsWith("compose decision-engine")).findFirst()
+                .orElseThrow();
+        Shipped quorumZero = new Shipped("quorum 0", engine.service(), engine.text().replace("quorum: 2", "quorum: 0"),
+                engine.environment(), engine.secretFiles());
+        assertThatThrownBy(() -> bind(quorumZero)).hasStackTraceContaining("quorum");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // binding
+
+    /** What one shipped file bound to, and the file's keys no record took. */
+    record Bound(Map<Class<?>, Object> records, Set<String> unbound) {
+
+        <T> T get(Class<T> type) {
+            return type.cast(records.get(type));
+        }
+    }
+
+    /** Records every name a value was bound to. */
+    private static final class Tracking extends AbstractBindHandler {
+
+        final Set<ConfigurationPropertyName> bound = new HashSet<>();
+
+        @Override
+        public Object onSuccess(ConfigurationPropertyName name, Bindable<?> target, BindContext context, Object result) {
+            bound.add(name);
+            return super.onSuccess(name, target, context, result);
+        }
+    }
+
+    static Bound bind(Shipped s) {
+        List<PropertySource<?>> mounted = yaml("mounted " + s.where(), s.text());
+        MutablePropertySources sources = new MutablePropertySources();
+        // the precedence a service sees: environment, the mounted application.yml, the imported
+        // defaults, the service's own <service>.yml
+        sources.addLast(new SystemEnvironmentPropertySource("environment", new HashMap<>(s.environment())));
+        mounted.forEach(sources::addLast);
+        yaml("mrm-defaults.yml", classpath("mrm-defaults.yml")).forEach(sources::addLast);
+        yaml(s.service() + ".yml", classpath(s.service() + ".yml")).forEach(sources::addLast);
+        Binder binder = new Binder(ConfigurationPropertySources.from(sources),
+                new PropertySourcesPlaceholdersResolver(sources));
+
+        Tracking tracking = new Tracking();
+        Map<Class<?>, Object> records = new LinkedHashMap<>();
+        for (Class<?> type : recordsOf(s.service())) {
+            ConfigurationProperties annotation = type.getAnnotation(ConfigurationProperties.class);
+            String prefix = annotation.prefix().isEmpty() ? annotation.value() : annotation.prefix();
+            BindHandler handler = type.isAnnotationPresent(Validated.class)
+                    ? new ValidationBindHandler(tracking, VALIDATOR) : tracking;
+            records.put(type, binder.bindOrCreate(prefix, Bindable.of(type), handler));
+        }
+        Set<String> unbound = new TreeSet<>();
+        for (PropertySource<?> source : mounted) {
+            ConfigurationPropertySource names = ConfigurationPropertySource.from(source);
+            for (ConfigurationPropertyName name : (IterableConfigurationPropertySource) names) {
+                if (!tracking.bound.contains(name)) {
+                    unbound.add(name.toString());
+                }
+            }
+        }
+        return new Bound(records, unbound);
+    }
+
+    /** The records the service registers, and the Kafka and service records every service shares. */
+    static List<Class<?>> recordsOf(String service) {
+        List<Class<?>> types = new ArrayList<>();
+        try {
+            Class<?> configuration = Class.forName(CONFIGURATION.get(service));
+            types.addAll(List.of(configuration.getAnnotation(EnableConfigurationProperties.class).value()));
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(service + ": " + e.getMessage(), e);
+        }
+        types.addAll(List.of(MrmKafkaAutoConfiguration.class.getAnnotation(EnableConfigurationProperties.class).value()));
+        assertThat(types).as(service + " records").isNotEmpty();
+        return types;
+    }
+
+    /** What the service checks before it starts its backend (the records check the rest when bound). */
+    static void startUpChecks(Shipped s, Bound bound) {
+        switch (s.service()) {
+            case "decision-engine" -> {
+                DecisionEngineProperties engine = bound.get(DecisionEngineProperties.class);
+                assertThat(engine.policies()).as(s.where()).isNotEmpty();
+                engine.authority();
+            }
+            case "dns-actuator" -> {
+                switch (bound.get(DnsActuatorProperties.class).router()) {
+                    case RFC2136 -> bound.get(Rfc2136Properties.class).routerSettings();
+                    case ROUTE53 -> DnsBackendChecks.route53(bound.get(Route53Properties.class));
+                    case TRAFFIC_MANAGER -> DnsBackendChecks.trafficManager(bound.get(TrafficManagerProperties.class));
+                    case IN_MEMORY -> { }
+                }
+            }
+            case "hana-sync" -> {
+                switch (bound.get(DataSyncProperties.class).backend()) {
+                    case POSTGRES_DEBEZIUM -> assertThat(bound.get(PostgresProperties.class).applicationSettings())
+                            .as(s.where()).isNotEmpty();
+                    case HANA -> bound.get(HanaProperties.class).replication();
+                    case NONE, IN_MEMORY -> { }
+                }
+            }
+            case "health-monitor" -> assertThat(bound.get(HealthMonitorProperties.class).targets()).as(s.where()).isNotEmpty();
+            case "aem-sync" -> { } // AemSyncProperties checks everything when bound
+            default -> throw new IllegalStateException("no start-up checks known for " + s.service());
+        }
+    }
+
+    /**
+     * Every {@code {file: ..}} reference names a file the container has from a secret, every
+     * {@code {env: ..}} one a variable it has.
+     */
+    static void assertSecretReferencesAreMounted(Shipped s) {
+        for (PropertySource<?> source : yaml("mounted " + s.where(), s.text())) {
+            for (String key : ((org.springframework.core.env.EnumerablePropertySource<?>) source).getPropertyNames()) {
+                String value = String.valueOf(source.getProperty(key));
+                if (key.endsWith(".file")) {
+                    assertThat(Path.of(value).isAbsolute()).as(s + ": " + key + " " + value + " is absolute").isTrue();
+                    assertThat(s.secretFiles()).as(s + ": " + key + " " + value
+                            + " is a file the container has from a secret").contains(value);
+                } else if (key.endsWith(".env")) {
+                    assertThat(s.environment()).as(s + ": " + key + " names a variable the container has")
+                            .containsKey(value);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // where the shipped files are mounted
+
+    @SuppressWarnings("unchecked")
+    static List<Shipped> compose() {
+        Map<String, Object> compose = new Yaml().load(Repo.read(Repo.ROOT.resolve("docker-compose.yml")));
+        Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+        List<Shipped> out = new ArrayList<>();
+        new TreeMap<>(services).forEach((name, service) -> {
+            Map<String, Object> build = (Map<String, Object>) service.get("build");
+            if (build == null) {
+                return;
+            }
+            String module = String.valueOf(((Map<String, Object>) build.get("args")).get("SERVICE"));
+            for (Object volume : (List<Object>) service.getOrDefault("volumes", List.of())) {
+                String[] parts = String.valueOf(volume).split(":");
+                if (parts.length >= 2 && parts[1].equals(MOUNTED_AT)) {
+                    Map<String, String> env = new HashMap<>();
+                    ((Map<String, Object>) service.getOrDefault("environment", Map.of()))
+                            .forEach((k, v) -> env.put(k, interpolate(String.valueOf(v))));
+                    assertThat(env.get("SPRING_CONFIG_ADDITIONAL_LOCATION")).as("compose " + name
+                            + " reads /etc/mrm/").isEqualTo("/etc/mrm/");
+                    Set<String> secrets = new TreeSet<>();
+                    for (Object secret : (List<Object>) service.getOrDefault("secrets", List.of())) {
+                        secrets.add("/run/secrets/" + secret);
+                    }
+                    String file = parts[0];
+                    out.add(new Shipped("compose " + name + " (" + file.substring(2) + ")", module,
+                            Repo.read(Repo.ROOT.resolve(file)), env, secrets));
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Compose's own interpolation: {@code ${X:-default}} and {@code ${X}} with nothing set (no .env). */
+    static String interpolate(String value) {
+        Matcher m = COMPOSE_VARIABLE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(m.group(3) == null ? "" : m.group(3)));
+        }
+        return m.appendTail(out).toString();
+    }
+
+    static List<Shipped> kubernetes() {
+        List<Shipped> out = new ArrayList<>();
+        for (String overlay : Manifests.OVERLAYS) {
+            Manifests m = Manifests.render(overlay, work);
+            for (KubernetesManifestsTest.Workload w : KubernetesManifestsTest.workloads(m)) {
+                Map<String, Volume> volumes = new HashMap<>();
+                w.template().getSpec().getVolumes().forEach(v -> volumes.put(v.getName(), v));
+                for (Container c : w.template().getSpec().getContainers()) {
+                    String config = null;
+                    Set<String> secretFiles = new TreeSet<>();
+                    for (VolumeMount mount : c.getVolumeMounts()) {
+                        Volume v = volumes.get(mount.getName());
+                        if (v == null) {
+                            continue; // a StatefulSet's volume claim
+                        }
+                        if (v.getConfigMap() != null && (mount.getMountPath() + "/application.yml").equals(MOUNTED_AT)) {
+                            config = m.named(ConfigMap.class, v.getConfigMap().getName()).getData().get("application.yml");
+                        }
+                        if (v.getSecret() != null) {
+                            Secret secret = m.named(Secret.class, v.getSecret().getSecretName());
+                            List<KeyToPath> items = v.getSecret().getItems();
+                            if (items == null || items.isEmpty()) {
+                                secret.getData().keySet().forEach(k -> secretFiles.add(mount.getMountPath() + "/" + k));
+                            } else {
+                                items.forEach(i -> secretFiles.add(mount.getMountPath() + "/" + i.getPath()));
+                            }
+                        }
+                    }
+                    if (config == null) {
+                        continue;
+                    }
+                    Map<String, String> env = new HashMap<>();
+                    for (EnvFromSource from : c.getEnvFrom() == null ? List.<EnvFromSource>of() : c.getEnvFrom()) {
+                        if (from.getConfigMapRef() != null) {
+                            env.putAll(m.named(ConfigMap.class, from.getConfigMapRef().getName()).getData());
+                        } else if (from.getSecretRef() != null) {
+                            m.named(Secret.class, from.getSecretRef().getName()).getData().keySet()
+                                    .forEach(k -> env.put(k, ""));
+                        }
+                    }
+                    for (EnvVar e : c.getEnv() == null ? List.<EnvVar>of() : c.getEnv()) {
+                        env.put(e.getName(), e.getValue() != null ? e.getValue() : w.name() + "-0");
+                    }
+                    assertThat(env.get("SPRING_CONFIG_ADDITIONAL_LOCATION")).as(overlay + " " + w.name()
+                            + " reads /etc/mrm/").isEqualTo("/etc/mrm/");
+                    out.add(new Shipped("k8s " + overlay + " " + w.name(), c.getName(), config, env, secretFiles));
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    static List<PropertySource<?>> yaml(String name, String text) {
+        try {
+            return new YamlPropertySourceLoader().load(name, new ByteArrayResource(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(name + " is not valid YAML", e);
+        }
+    }
+
+    static String classpath(String resource) {
+        try {
+            return new ClassPathResource(resource).getContentAsString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("no " + resource + " on the test class path", e);
+        }
+    }
+
+    static List<Path> yamlFiles(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
