@@ -24,7 +24,8 @@ public record AbortRequest(
     }
 
     /** An unsigned request; sign it with {@link RequestSigning#sign}. */
-    public AbortRequest(String id, String applicationId, Instant time, int schemaVersion, String operator, String decisionId, String reason) {
+    public AbortRequest(String id, String applicationId, Instant time, int schemaVersion, String operator,
+            String decisionId, String reason) {
         this(id, applicationId, time, schemaVersion, operator, decisionId, reason, null);
     }
 

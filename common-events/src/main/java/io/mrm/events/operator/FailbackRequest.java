@@ -27,12 +27,14 @@ public record FailbackRequest(
     }
 
     /** An unsigned request; sign it with {@link RequestSigning#sign}. */
-    public FailbackRequest(String id, String applicationId, Instant time, int schemaVersion, String operator, FailoverMode mode, List<SafetyRule> overrideRules, String reason) {
+    public FailbackRequest(String id, String applicationId, Instant time, int schemaVersion, String operator,
+            FailoverMode mode, List<SafetyRule> overrideRules, String reason) {
         this(id, applicationId, time, schemaVersion, operator, mode, overrideRules, reason, null);
     }
 
     @Override
     public FailbackRequest withSignature(RequestSignature signature) {
-        return new FailbackRequest(id, applicationId, time, schemaVersion, operator, mode, overrideRules, reason, signature);
+        return new FailbackRequest(id, applicationId, time, schemaVersion, operator, mode, overrideRules, reason,
+                signature);
     }
 }

@@ -29,12 +29,14 @@ public record ManualFailoverRequest(
     }
 
     /** An unsigned request; sign it with {@link RequestSigning#sign}. */
-    public ManualFailoverRequest(String id, String applicationId, Instant time, int schemaVersion, String operator, String targetRegion, FailoverMode mode, List<SafetyRule> overrideRules, String reason) {
+    public ManualFailoverRequest(String id, String applicationId, Instant time, int schemaVersion, String operator,
+            String targetRegion, FailoverMode mode, List<SafetyRule> overrideRules, String reason) {
         this(id, applicationId, time, schemaVersion, operator, targetRegion, mode, overrideRules, reason, null);
     }
 
     @Override
     public ManualFailoverRequest withSignature(RequestSignature signature) {
-        return new ManualFailoverRequest(id, applicationId, time, schemaVersion, operator, targetRegion, mode, overrideRules, reason, signature);
+        return new ManualFailoverRequest(id, applicationId, time, schemaVersion, operator, targetRegion, mode,
+                overrideRules, reason, signature);
     }
 }

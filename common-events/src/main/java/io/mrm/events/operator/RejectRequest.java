@@ -24,7 +24,8 @@ public record RejectRequest(
     }
 
     /** An unsigned request; sign it with {@link RequestSigning#sign}. */
-    public RejectRequest(String id, String applicationId, Instant time, int schemaVersion, String operator, String decisionId, String reason) {
+    public RejectRequest(String id, String applicationId, Instant time, int schemaVersion, String operator,
+            String decisionId, String reason) {
         this(id, applicationId, time, schemaVersion, operator, decisionId, reason, null);
     }
 

@@ -22,7 +22,8 @@ public record UnfreezeRequest(
     }
 
     /** An unsigned request; sign it with {@link RequestSigning#sign}. */
-    public UnfreezeRequest(String id, String applicationId, Instant time, int schemaVersion, String operator, String reason) {
+    public UnfreezeRequest(String id, String applicationId, Instant time, int schemaVersion, String operator,
+            String reason) {
         this(id, applicationId, time, schemaVersion, operator, reason, null);
     }
 
