@@ -62,6 +62,8 @@ public final class EventTypes {
             new EventType<>("io.mrm.topology.state.v1", io.mrm.events.topology.TopologyState.class, Topics.TOPOLOGY),
             new EventType<>("io.mrm.journal.engine-step.v1", io.mrm.events.journal.EngineStep.class,
                     Topics.ENGINE_JOURNAL),
+            new EventType<>("io.mrm.journal.policy.v1", io.mrm.events.journal.PolicyRecord.class,
+                    Topics.ENGINE_JOURNAL),
             new EventType<>("io.mrm.deadletter.v1", DeadLetter.class, Topics.DEAD_LETTERS));
 
     private static final Map<String, EventType<?>> BY_CE_TYPE =

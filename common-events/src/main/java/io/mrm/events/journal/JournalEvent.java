@@ -3,5 +3,5 @@ package io.mrm.events.journal;
 import io.mrm.events.MrmEvent;
 
 /** Events on the decision engine's journal topic. */
-public sealed interface JournalEvent extends MrmEvent permits EngineStep {
+public sealed interface JournalEvent extends MrmEvent permits EngineStep, PolicyRecord {
 }

@@ -1,0 +1,90 @@
+package io.mrm.events.journal;
+
+import io.mrm.events.Require;
+import io.mrm.events.decision.StepAction;
+import java.util.List;
+
+/**
+ * One application's policy as the journal records it: the decision core's {@code ApplicationPolicy}
+ * in plain data (durations in milliseconds; sets as sorted lists).
+ *
+ * @param primaryRegion         where it runs normally
+ * @param standbyRegion         where it fails over to
+ * @param healthComponents      components whose failure makes a region down
+ * @param alertComponents       components whose failure only raises an alert
+ * @param quorum                vantage points that must agree
+ * @param failureThreshold      consecutive failures one vantage point must see
+ * @param recoveryThreshold     consecutive successes before a component counts as up again
+ * @param staleAfterMs          observations older than this count as unknown
+ * @param mode                  AUTOMATIC executes decisions; MANUAL proposes them
+ * @param holdDownMs            no automatic failover for this long after one
+ * @param maxFailoversPerWindow automatic failovers allowed per window
+ * @param failoverWindowMs      that window
+ * @param plan                  the switch plan's actions, in order
+ * @param reprotectPlan         actions run first on failback
+ * @param stepTimeoutMs         how long one step attempt may take
+ * @param stepMaxAttempts       attempts per step before the plan pauses
+ * @param retryBackoffMs        pause before a retry; doubles with each further attempt
+ * @param parallelSteps         actions that run together with the step before them
+ * @param twoPersonRule         manual switches are proposed and need a second person's approval
+ */
+public record RecordedPolicy(
+        String primaryRegion,
+        String standbyRegion,
+        List<String> healthComponents,
+        List<String> alertComponents,
+        int quorum,
+        int failureThreshold,
+        int recoveryThreshold,
+        long staleAfterMs,
+        Mode mode,
+        long holdDownMs,
+        int maxFailoversPerWindow,
+        long failoverWindowMs,
+        List<StepAction> plan,
+        List<StepAction> reprotectPlan,
+        long stepTimeoutMs,
+        int stepMaxAttempts,
+        long retryBackoffMs,
+        List<StepAction> parallelSteps,
+        boolean twoPersonRule) {
+
+    /** AUTOMATIC: the engine executes its own decisions. MANUAL: it proposes and waits for approval. */
+    public enum Mode { AUTOMATIC, MANUAL }
+
+    public RecordedPolicy {
+        Require.name("primaryRegion", primaryRegion);
+        Require.name("standbyRegion", standbyRegion);
+        Require.different("standbyRegion", standbyRegion, "primaryRegion", primaryRegion);
+        healthComponents = names("healthComponents", healthComponents);
+        if (healthComponents.isEmpty()) {
+            throw new IllegalArgumentException("healthComponents must name at least one component");
+        }
+        alertComponents = names("alertComponents", alertComponents);
+        Require.atLeast("quorum", quorum, 1);
+        Require.atLeast("failureThreshold", failureThreshold, 1);
+        Require.atLeast("recoveryThreshold", recoveryThreshold, 1);
+        Require.atLeast("staleAfterMs", staleAfterMs, 1L);
+        Require.present("mode", mode);
+        Require.atLeast("holdDownMs", holdDownMs, 0L);
+        Require.atLeast("maxFailoversPerWindow", maxFailoversPerWindow, 1);
+        Require.atLeast("failoverWindowMs", failoverWindowMs, 0L);
+        plan = Require.list("plan", plan);
+        if (plan.isEmpty()) {
+            throw new IllegalArgumentException("plan must have at least one step");
+        }
+        reprotectPlan = Require.list("reprotectPlan", reprotectPlan);
+        Require.atLeast("stepTimeoutMs", stepTimeoutMs, 1L);
+        Require.atLeast("stepMaxAttempts", stepMaxAttempts, 1);
+        Require.atLeast("retryBackoffMs", retryBackoffMs, 0L);
+        parallelSteps = Require.list("parallelSteps", parallelSteps);
+    }
+
+    private static List<String> names(String field, List<String> values) {
+        List<String> list = Require.list(field, values);
+        for (int i = 0; i < list.size(); i++) {
+            Require.name(field + "[" + i + "]", list.get(i));
+        }
+        return list;
+    }
+}
