@@ -137,6 +137,14 @@ public final class DecisionCore {
         return refusal;
     }
 
+    /**
+     * The id of an application's {@code seq}-th output (from 1): derived, not random, so that a
+     * replay reproduces it and can tell which recorded output a step emitted.
+     */
+    public static String outputId(String applicationId, long seq) {
+        return UUID.nameUUIDFromBytes((applicationId + "/" + seq).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
     /** The passing of time: staleness, step deadlines, due retries, hold-down expiry. */
     public StepResult tick(ApplicationState state, Instant now) {
         Work work = new Work(policy(state.applicationId()), state, now);
@@ -813,8 +821,7 @@ public final class DecisionCore {
         /** Deterministic: the same application and sequence number give the same id on replay. */
         private String nextId() {
             outputSeq++;
-            return UUID.nameUUIDFromBytes((before.applicationId() + "/" + outputSeq).getBytes(StandardCharsets.UTF_8))
-                    .toString();
+            return outputId(before.applicationId(), outputSeq);
         }
     }
 }
