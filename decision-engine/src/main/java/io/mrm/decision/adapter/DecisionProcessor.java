@@ -4,6 +4,7 @@ import io.mrm.decision.domain.ApplicationState;
 import io.mrm.decision.domain.DecisionCore;
 import io.mrm.decision.domain.StepResult;
 import io.mrm.decision.domain.UnknownApplicationException;
+import io.mrm.decision.policy.PolicyRecords;
 import io.mrm.events.EventTypes;
 import io.mrm.events.MrmEvent;
 import io.mrm.events.codec.DeadLetters;
@@ -16,7 +17,9 @@ import io.mrm.events.journal.EngineStep;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import java.time.Instant;
@@ -46,6 +49,8 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     private final boolean commitOnOutput;
     private ProcessorContext<String, byte[]> context;
     private ApplicationStateStore store;
+    /** Applications whose policy this processor instance has journaled since it started. */
+    private final Set<String> policyJournaled = new HashSet<>();
 
     DecisionProcessor(DecisionCore core, InboundDecoder decoder, EventCodec codec, Clock clock, String consumer,
                       Duration tickInterval, boolean commitOnOutput) {
@@ -62,6 +67,7 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.store = context.getStateStore(DecisionEngineTopology.STORE);
+        policyJournaled.clear();
         // Wall-clock ticks: deadlines, retries and staleness advance even when no record arrives.
         context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, timestamp -> tickAll());
     }
@@ -75,8 +81,10 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
                 if (!result.state().equals(entry.value)) {
                     // Only ticks that changed something are journaled: the others replay as no-ops.
                     store.put(entry.key, result.state());
-                    outputs.add(new EngineStep("t:" + entry.key + ":" + now.toEpochMilli(),
-                            entry.key, now, EngineStep.SCHEMA_VERSION, null, result.outputs().size()));
+                    String stepId = "t:" + entry.key + ":" + now.toEpochMilli();
+                    policyFirst(entry.key, stepId, now, outputs::add);
+                    outputs.add(new EngineStep(stepId, entry.key, now, EngineStep.SCHEMA_VERSION, null,
+                            result.outputs().size()));
                 }
                 outputs.addAll(result.outputs());
             } catch (UnknownApplicationException e) {
@@ -113,12 +121,25 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
             return;
         }
         store.put(input.applicationId(), result.state());
-        forward(new EngineStep("j:" + raw.topic() + ":" + raw.partition() + ":" + raw.offset(),
-                input.applicationId(), now, EngineStep.SCHEMA_VERSION, new EngineStep.InputRef(input.id(),
-                EventTypes.forClass(input.getClass()).ceType(), raw.topic(), raw.partition(), raw.offset()),
+        String stepId = "j:" + raw.topic() + ":" + raw.partition() + ":" + raw.offset();
+        policyFirst(input.applicationId(), stepId, now, this::forward);
+        forward(new EngineStep(stepId, input.applicationId(), now, EngineStep.SCHEMA_VERSION,
+                new EngineStep.InputRef(input.id(), EventTypes.forClass(input.getClass()).ceType(), raw.topic(), raw.partition(), raw.offset()),
                 result.outputs().size()));
         result.outputs().forEach(this::forward);
         commitSoonIfAnythingHappened(result.outputs());
+    }
+
+    /**
+     * Before an application's first journaled step since this instance started, the policy that
+     * governs it, in the same transaction: the journal then says which policy each step ran under,
+     * also across restarts with a changed configuration.
+     */
+    private void policyFirst(String applicationId, String stepId, Instant now,
+                             java.util.function.Consumer<MrmEvent> out) {
+        if (policyJournaled.add(applicationId)) {
+            out.accept(PolicyRecords.of("p:" + stepId, now, core.policy(applicationId), core.authority()));
+        }
     }
 
     /**

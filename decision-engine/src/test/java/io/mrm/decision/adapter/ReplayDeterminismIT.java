@@ -3,6 +3,9 @@ package io.mrm.decision.adapter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mrm.decision.domain.DecisionCore;
+import io.mrm.decision.policy.PolicyRecords;
+import io.mrm.events.journal.JournalEvent;
+import io.mrm.events.journal.PolicyRecord;
 import io.mrm.decision.domain.JournalReplay;
 import io.mrm.decision.domain.JournalReplay.RecordedStep;
 import io.mrm.events.MrmEvent;
@@ -36,6 +39,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * and then allowed failover, a retried step driven by ticks, acks), then every step the engine
  * journaled is replayed through a fresh core with its recorded input and time. The replay must
  * produce exactly the events the engine published — same ids, same content, same order per topic.
+ * The replay's policy is the one the engine recorded on the journal before the first step.
  */
 class ReplayDeterminismIT {
 
@@ -82,7 +86,22 @@ class ReplayDeterminismIT {
                 assertThat(step.tick() || input != null).as("input of " + step).isTrue();
                 steps.add(new RecordedStep(step.applicationId(), step.time(), input));
             }
-            DecisionCore core = engine.getBean(DecisionCore.class);
+            // The replay runs the policy the journal recorded, not the running engine's: the record
+            // comes before the application's first step and is the configured policy, fingerprint and all.
+            List<JournalEvent> journal = recorder.records().stream().map(Recorded::event)
+                    .filter(JournalEvent.class::isInstance).map(JournalEvent.class::cast).toList();
+            assertThat(journal.get(0)).isInstanceOf(PolicyRecord.class);
+            List<PolicyRecord> policies = recorder.events(PolicyRecord.class);
+            assertThat(policies).hasSize(1);
+            PolicyRecord recorded = policies.get(0);
+            assertThat(recorded.id()).isEqualTo("p:" + journal.get(1).id());
+            assertThat(recorded.time()).isEqualTo(journal.get(1).time());
+            assertThat(recorded.fingerprintMatches()).isTrue();
+            DecisionCore running = engine.getBean(DecisionCore.class);
+            assertThat(PolicyRecords.policy(recorded)).isEqualTo(running.policy("orders"));
+            assertThat(PolicyRecords.authority(recorded)).isEqualTo(running.authority());
+            DecisionCore core = new DecisionCore(Map.of("orders", PolicyRecords.policy(recorded)),
+                    PolicyRecords.authority(recorded));
             List<MrmEvent> replayed = JournalReplay.replay(core, steps);
 
             List<MrmEvent> published = recorder.records().stream().map(Recorded::event)
