@@ -61,14 +61,15 @@ import picocli.CommandLine.Spec;
 /** The operators' command-line tool: reads the topology topic and sends requests to the decision engine. */
 @Command(name = "mrmctl", mixinStandardHelpOptions = true, version = "mrmctl 0.1.0",
         description = "Shows and steers MRM's failover control plane through its Kafka topics.",
-        subcommands = {CommandLine.HelpCommand.class, AuditCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, AuditCommand.class, ReplayCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:accepted / ok",
                 "1:error: bad input or Kafka unreachable",
                 "2:rejected by the decision engine (reason printed)",
                 "3:timed out waiting (--timeout)",
-                "4:the followed plan paused on a failed step"},
+                "4:the followed plan paused on a failed step",
+                "5:replay did not reproduce the recorded outputs"},
         footerHeading = "%nSigned requests:%n",
         footer = {"Every request is signed with --key (Ed25519, from `mrmctl keygen`) as --operator. The engine",
                 "refuses unsigned, forged, expired (over 5 minutes old) and replayed requests, and requests",

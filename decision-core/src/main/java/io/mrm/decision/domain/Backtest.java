@@ -362,9 +362,10 @@ public final class Backtest {
             } else if (event instanceof RequestOutcome o) {
                 boolean refused = !o.accepted() && o.reason().startsWith("refused:");
                 String verdict = o.accepted() ? "accepted" : refused ? "refused" : "rejected";
+                String why = refused ? o.reason().substring("refused:".length()).strip() : o.reason();
                 rows.put("request " + o.requestId(), new Row(o.time(), refused ? "refused" : "request",
                         shortType(o.requestType()) + " by " + o.operator() + ": " + verdict
-                                + (o.reason().equals(verdict) ? "" : " (" + o.reason() + ")")));
+                                + (why.equals(verdict) ? "" : " (" + why + ")")));
             }
         }
         return rows;
@@ -386,6 +387,35 @@ public final class Backtest {
     private static String shortType(String ceType) {
         String s = ceType.startsWith("io.mrm.operator.") ? ceType.substring("io.mrm.operator.".length()) : ceType;
         return s.endsWith(".v1") ? s.substring(0, s.length() - 3) : s;
+    }
+
+    /**
+     * The fields in which two outputs of the same type differ, each as {@code field: expected X, got Y}
+     * (empty when they are not comparable).
+     */
+    public static List<String> differences(MrmEvent expected, MrmEvent got) {
+        if (expected == null || got == null || expected.getClass() != got.getClass()
+                || !expected.getClass().isRecord()) {
+            return List.of();
+        }
+        List<String> differences = new ArrayList<>();
+        for (java.lang.reflect.RecordComponent component : expected.getClass().getRecordComponents()) {
+            try {
+                Object a = component.getAccessor().invoke(expected);
+                Object b = component.getAccessor().invoke(got);
+                if (!Objects.equals(a, b)) {
+                    differences.add(component.getName() + ": expected " + abbreviate(a) + ", got " + abbreviate(b));
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot compare " + component, e);
+            }
+        }
+        return differences;
+    }
+
+    private static String abbreviate(Object value) {
+        String text = value instanceof String ? "'" + value + "'" : String.valueOf(value);
+        return text.length() <= 160 ? text : text.substring(0, 157) + "...";
     }
 
     /** A one-line description of an output, for divergence reports. */

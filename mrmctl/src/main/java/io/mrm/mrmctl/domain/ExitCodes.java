@@ -13,6 +13,8 @@ public final class ExitCodes {
     public static final int TIMED_OUT = 3;
     /** The followed plan paused on a failed step: resume, skip or abort it. */
     public static final int PLAN_PAUSED = 4;
+    /** mrmctl replay: running the journal under its recorded policy did not reproduce the recorded outputs. */
+    public static final int REPLAY_DIVERGED = 5;
 
     private ExitCodes() {
     }
