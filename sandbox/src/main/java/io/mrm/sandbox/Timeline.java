@@ -8,7 +8,7 @@ import io.mrm.events.decision.Alert;
 import io.mrm.events.decision.FailoverDecision;
 import io.mrm.events.decision.PlanStep;
 import io.mrm.events.decision.RequestOutcome;
-import io.mrm.events.journal.EngineStep;
+import io.mrm.events.journal.JournalEvent;
 import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.observation.HealthStatus;
 import io.mrm.events.topology.StepProgress;
@@ -77,8 +77,8 @@ final class Timeline {
     }
 
     private String describe(MrmEvent event) {
-        if (event instanceof EngineStep) {
-            return null; // the engine's journal: one per input, for replay, not for reading
+        if (event instanceof JournalEvent) {
+            return null; // the engine's journal (steps and the policy they ran under): for replay, not for reading
         }
         if (event instanceof HealthObservation o) {
             HealthStatus previous = lastStatus.put(o.region() + "/" + o.component() + "/" + o.vantage(), o.status());
