@@ -50,7 +50,7 @@ import picocli.CommandLine.Spec;
  * {@code --policy FILE} it shows what that policy would have decided on the same inputs (a backtest).
  * Reads only: nothing is published and no actuator is touched.
  */
-@Command(name = "replay", sortOptions = false,
+@Command(name = "replay", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Replays the decision engine's journal (from its beginning: state depends on all history) "
                 + "under the recorded policy and checks that every published output is reproduced; with --policy, "
                 + "backtests another policy on the same inputs and shows both runs' decisions side by side.",

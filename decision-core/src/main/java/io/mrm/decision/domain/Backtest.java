@@ -173,7 +173,7 @@ public final class Backtest {
             if (governing == null) {
                 throw new IllegalArgumentException("step " + step.index() + " of " + app + " (" + step.now()
                         + ") has no recorded policy: the journal was written by an engine that did not record "
-                        + "policies; give a policy file to replay it under that policy");
+                        + "policies, so it cannot be replayed exactly; backtest it under a policy file instead");
             }
             List<String> versions = fingerprints.computeIfAbsent(app, a -> new ArrayList<>());
             if (versions.isEmpty() || !versions.get(versions.size() - 1).equals(governing.fingerprint())) {
