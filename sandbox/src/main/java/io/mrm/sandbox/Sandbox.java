@@ -325,6 +325,32 @@ public final class Sandbox implements AutoCloseable {
                 && t.activeRegion().equals(REGION_A) && t.time().isAfter(mended), timeout);
     }
 
+    /**
+     * The audit trail replayed: first under the policy the engine recorded (it must reproduce every
+     * decision), then a backtest under a stricter policy made from it the way a user would
+     * ({@code --print-policy}, edited): all three vantage points must agree (quorum 3) and each must
+     * see 10 failures in a row. Returns the backtest's output.
+     */
+    public String replayAndBacktest(Duration timeout) throws IOException {
+        mrmctl(ALICE, timeout, "replay", APP);
+        String recorded = mrmctl(ALICE, timeout, "replay", APP, "--print-policy");
+        String stricter = stricter(recorded);
+        Path file = workDir.resolve("stricter-policy.yaml");
+        Files.writeString(file, stricter);
+        timeline.note("stricter policy written to " + file + ": quorum 3 (every vantage point), failure-threshold 10");
+        return mrmctl(ALICE, timeout, "replay", APP, "--policy", file.toString());
+    }
+
+    /** The recorded policy with quorum 3 and failure-threshold 10; fails loudly if the keys moved. */
+    static String stricter(String policy) {
+        String quorum = policy.replaceFirst("(?m)^([ \\t]*quorum:[ \\t]*)\\d+[ \\t]*$", "$13");
+        String both = quorum.replaceFirst("(?m)^([ \\t]*failure-threshold:[ \\t]*)\\d+[ \\t]*$", "$110");
+        if (quorum.equals(policy) || both.equals(quorum)) {
+            throw new IllegalStateException("the printed policy has no quorum or failure-threshold line:\n" + policy);
+        }
+        return both;
+    }
+
     /** Runs mrmctl as an operator, signing with their key; its output goes to the timeline, and a non-zero exit fails. */
     public String mrmctl(String operator, Duration timeout, String... args) {
         List<String> all = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--operator",

@@ -78,6 +78,14 @@ public final class SandboxMain {
             Path report = sandbox.workDir().resolve("audit.html");
             sandbox.mrmctl(Sandbox.ALICE, timeout, "audit", Sandbox.APP, "--format", "html", "--out",
                     report.toString());
+            out.println();
+            // Replay the journal (it must reproduce every decision), then backtest a stricter policy.
+            String backtest = sandbox.replayAndBacktest(timeout);
+            out.println();
+            out.println("SUMMARY: the audit shows both runs (" + report + "); the replay reproduced every decision; "
+                    + "the stricter policy " + (backtest.contains("decision 1\n") ? "decides differently: "
+                    + backtest.lines().filter(l -> l.matches("\\d+ of \\d+ rows differ")).findFirst().orElse("")
+                    : "was not compared"));
             exit = 0;
         } catch (RuntimeException e) {
             out.println();

@@ -82,6 +82,12 @@ class SandboxIT {
                     "-- run 2: FAILBACK region-b → region-a: FINISHED, region-a active --",
                     "failback requested by alice", "approved by bob", "two-person rule",
                     "RTO (first failing observation → switched)");
+
+            // The journal replays exactly; a stricter policy would not have failed over at all.
+            String backtest = sandbox.replayAndBacktest(Duration.ofSeconds(60));
+            assertThat(backtest).contains("decision 1", "AUTOMATIC_FAILOVER region-a→region-b EXECUTING",
+                    "failback by alice: rejected (region-a (the primary) is already active)")
+                    .containsPattern("\\* \\S+ +decision 1\\n +recorded : .*\\n +alternate: —");
         }
         String timeline = printed.toString(StandardCharsets.UTF_8);
         assertThat(timeline).contains("OUTAGE", "DECISION", "DNS_ROUTE", "SUCCEEDED", "active region-b, STEADY",
