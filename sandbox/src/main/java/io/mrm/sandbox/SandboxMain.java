@@ -73,19 +73,19 @@ public final class SandboxMain {
                             + "DNS %s: %s%n", Sandbox.APP, back.activeRegion(), back.epoch(), Sandbox.ALICE, Sandbox.BOB,
                     Sandbox.DNS_NAME, sandbox.dnsAnswer());
             out.println();
-            // The record is the topics: what happened, who did it and why, read back from them.
-            sandbox.mrmctl(Sandbox.ALICE, timeout, "audit", Sandbox.APP);
-            Path report = sandbox.workDir().resolve("audit.html");
-            sandbox.mrmctl(Sandbox.ALICE, timeout, "audit", Sandbox.APP, "--format", "html", "--out",
-                    report.toString());
-            out.println();
             // Replay the journal (it must reproduce every decision), then backtest a stricter policy.
             String backtest = sandbox.replayAndBacktest(timeout);
             out.println();
-            out.println("SUMMARY: the audit shows both runs (" + report + "); the replay reproduced every decision; "
-                    + "the stricter policy " + (backtest.contains("decision 1\n") ? "decides differently: "
+            // Last, the record itself: what happened, who did it and why, read back from the topics.
+            Path report = sandbox.workDir().resolve("audit.html");
+            sandbox.mrmctl(Sandbox.ALICE, timeout, "audit", Sandbox.APP, "--format", "html", "--out",
+                    report.toString());
+            sandbox.mrmctl(Sandbox.ALICE, timeout, "audit", Sandbox.APP);
+            out.println();
+            out.println("SUMMARY: the replay reproduced every decision; the stricter policy "
+                    + (backtest.contains("decision 1\n") ? "decides differently ("
                     + backtest.lines().filter(l -> l.matches("\\d+ of \\d+ rows differ")).findFirst().orElse("")
-                    : "was not compared"));
+                    + ")" : "was not compared") + "; the audit above shows both runs (HTML: " + report + ")");
             exit = 0;
         } catch (RuntimeException e) {
             out.println();
