@@ -17,6 +17,9 @@ import java.util.Set;
  * @param raisedAlerts       conditions already alerted (or suppressing automatic decisions), so that
  *                           each is raised once until it clears
  * @param seenNonces         nonces of accepted signed requests that are not yet too old to replay
+ * @param lineage            the id of the input that created this state: part of every output id, so
+ *                           an engine whose state was wiped (a reset) starts a new line of ids instead of
+ *                           repeating those already on the topics; null in states stored before it existed
  */
 public record ApplicationState(
         String applicationId,
@@ -32,7 +35,8 @@ public record ApplicationState(
         long outputSeq,
         List<Instant> automaticFailovers,
         Set<String> raisedAlerts,
-        List<SeenNonce> seenNonces) {
+        List<SeenNonce> seenNonces,
+        String lineage) {
 
     public ApplicationState {
         counters = List.copyOf(counters);
@@ -42,9 +46,9 @@ public record ApplicationState(
         raisedAlerts = Set.copyOf(raisedAlerts);
     }
 
-    /** A new application, serving from its primary region. */
-    public static ApplicationState initial(ApplicationPolicy policy) {
+    /** A new application, serving from its primary region, first seen in the input {@code lineage}. */
+    public static ApplicationState initial(ApplicationPolicy policy, String lineage) {
         return new ApplicationState(policy.applicationId(), 0, policy.primaryRegion(), policy.standbyRegion(),
-                Phase.STEADY, false, null, null, List.of(), null, 0, List.of(), Set.of(), List.of());
+                Phase.STEADY, false, null, null, List.of(), null, 0, List.of(), Set.of(), List.of(), lineage);
     }
 }

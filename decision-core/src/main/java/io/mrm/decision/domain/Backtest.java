@@ -190,7 +190,8 @@ public final class Backtest {
                 MrmEvent expected = null;
                 boolean inRange = i < step.recordedOutputs();
                 if (inRange) {
-                    String id = DecisionCore.outputId(app, first + 1 + i);
+                    ApplicationState now = states.get(app);
+                    String id = DecisionCore.outputId(app, now == null ? null : now.lineage(), first + 1 + i);
                     expected = recordedById.get(id);
                     unmatched.remove(id);
                 }
@@ -337,9 +338,12 @@ public final class Backtest {
     /** The application's recorded outputs in the order the engine emitted them. */
     private static List<MrmEvent> recordedOutputs(String app, List<Step> steps, List<MrmEvent> outputs) {
         long total = steps.stream().mapToLong(Step::recordedOutputs).sum();
+        // the engine's state for the application began with its first input: that input names the line of ids
+        String lineage = steps.stream().filter(st -> st.applicationId().equals(app)).findFirst()
+                .map(st -> st.input() == null ? null : st.input().id()).orElse(null);
         Map<String, Long> seqOf = new HashMap<>();
         for (long seq = 1; seq <= total; seq++) {
-            seqOf.put(DecisionCore.outputId(app, seq), seq);
+            seqOf.put(DecisionCore.outputId(app, lineage, seq), seq);
         }
         return outputs.stream().filter(o -> o.applicationId().equals(app))
                 .sorted(Comparator.comparing((MrmEvent o) -> seqOf.getOrDefault(o.id(), Long.MAX_VALUE))

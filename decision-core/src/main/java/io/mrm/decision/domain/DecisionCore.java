@@ -106,7 +106,7 @@ public final class DecisionCore {
      */
     public StepResult step(ApplicationState state, MrmEvent input, Instant now) {
         ApplicationPolicy policy = policy(input.applicationId());
-        Work work = new Work(policy, state == null ? ApplicationState.initial(policy) : state, now);
+        Work work = new Work(policy, state == null ? ApplicationState.initial(policy, input.id()) : state, now);
         work.announce = state == null;
         if (input instanceof OperatorRequest request) {
             RequestAuthority.Refusal refusal = authenticate(work, request);
@@ -138,11 +138,14 @@ public final class DecisionCore {
     }
 
     /**
-     * The id of an application's {@code seq}-th output (from 1): derived, not random, so that a
-     * replay reproduces it and can tell which recorded output a step emitted.
+     * The id of an application's {@code seq}-th output (from 1) in the state line begun by the input
+     * {@code lineage}: derived, not random, so that a replay reproduces it and can tell which
+     * recorded output a step emitted; the lineage keeps a reset engine from repeating old ids. A null
+     * lineage (a state stored before lineages existed) gives the ids such states always had.
      */
-    public static String outputId(String applicationId, long seq) {
-        return UUID.nameUUIDFromBytes((applicationId + "/" + seq).getBytes(StandardCharsets.UTF_8)).toString();
+    public static String outputId(String applicationId, String lineage, long seq) {
+        String name = lineage == null ? applicationId + "/" + seq : applicationId + "/" + lineage + "/" + seq;
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     /** The passing of time: staleness, step deadlines, due retries, hold-down expiry. */
@@ -228,7 +231,8 @@ public final class DecisionCore {
 
         private ApplicationState snapshot() {
             return new ApplicationState(before.applicationId(), epoch, active, standby, phase, frozen, holdDownUntil,
-                    lastDecisionId, counters, run, outputSeq, automaticFailovers, raised, seenNonces);
+                    lastDecisionId, counters, run, outputSeq, automaticFailovers, raised, seenNonces,
+                    before.lineage());
         }
 
         // ---- health -----------------------------------------------------------------------
@@ -821,7 +825,7 @@ public final class DecisionCore {
         /** Deterministic: the same application and sequence number give the same id on replay. */
         private String nextId() {
             outputSeq++;
-            return outputId(before.applicationId(), outputSeq);
+            return outputId(before.applicationId(), before.lineage(), outputSeq);
         }
     }
 }

@@ -24,6 +24,8 @@ import io.mrm.events.operator.FreezeRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.UUID;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -253,11 +255,30 @@ class BacktestTest {
     }
 
     @Test
-    void outputIdsAreTheCoresSequence() {
+    void outputIdsAreTheCoresSequenceInTheLineOfTheFirstInput() {
         Engine engine = automaticFailover();
+        String lineage = engine.state.lineage();
 
-        assertThat(engine.outputs.get(0).id()).isEqualTo(DecisionCore.outputId("orders", 1));
+        assertThat(lineage).isEqualTo(engine.steps.get(0).input().id());
+        assertThat(engine.outputs.get(0).id()).isEqualTo(DecisionCore.outputId("orders", lineage, 1));
         assertThat(engine.outputs.get(engine.outputs.size() - 1).id())
-                .isEqualTo(DecisionCore.outputId("orders", engine.state.outputSeq()));
+                .isEqualTo(DecisionCore.outputId("orders", lineage, engine.state.outputSeq()));
+    }
+
+    @Test
+    void anEngineStartedAfreshDoesNotRepeatTheIdsOfAnEarlierOne() {
+        DecisionCore core = new DecisionCore(Map.of("orders", ApplicationPolicy.defaults("orders", "eu10", "us10")));
+        HealthObservation before = new HealthObservation("obs-before-reset", "orders", T0, 1, "eu10", "app",
+                ProbeKind.HTTP, "vantage-1", HealthStatus.UP, 3L, null);
+        HealthObservation after = new HealthObservation("obs-after-reset", "orders", T0.plusSeconds(60), 1, "eu10",
+                "app", ProbeKind.HTTP, "vantage-1", HealthStatus.UP, 3L, null);
+
+        // the same first output (the new application's topology) from a state begun by each input
+        String first = core.step(null, before, T0).outputs().get(0).id();
+        String again = core.step(null, after, T0.plusSeconds(60)).outputs().get(0).id();
+
+        assertThat(again).isNotEqualTo(first);
+        assertThat(DecisionCore.outputId("orders", null, 1)).as("states stored before lineages keep their ids")
+                .isEqualTo(UUID.nameUUIDFromBytes("orders/1".getBytes(StandardCharsets.UTF_8)).toString());
     }
 }

@@ -76,7 +76,7 @@ class DecisionCorePropertiesTest {
                 List.of(StepAction.EVENTS_SET_STANDBY, StepAction.DATA_PROMOTE, StepAction.DNS_ROUTE),
                 List.of(StepAction.DATA_REPROTECT), Duration.ofSeconds(15), 2, Duration.ofSeconds(1), Set.of(StepAction.DNS_ROUTE));
         DecisionCore core = new DecisionCore(Map.of("orders", policy));
-        ApplicationState state = ApplicationState.initial(policy);
+        ApplicationState state = ApplicationState.initial(policy, "obs-first");
         Instant now = T0;
         List<StepCommand> sent = new ArrayList<>();
         int seq = 0;
