@@ -21,6 +21,10 @@ public final class StatusView {
                 + ", epoch " + state.epoch() + ", phase " + state.phase() + (state.frozen() ? ", FROZEN" : ""));
         lines.add("  hold-down: " + holdDown(state.holdDownUntil(), now));
         lines.add("  last decision: " + (state.lastDecisionId() == null ? "none" : state.lastDecisionId()));
+        String next = next(state);
+        if (next != null) {
+            lines.add("  next: " + next);
+        }
         if (!state.planSteps().isEmpty()) {
             lines.add("  plan: " + progress(state.planSteps()));
             for (StepProgress step : state.planSteps()) {
@@ -58,6 +62,19 @@ public final class StatusView {
             list.add(map);
         }
         return list;
+    }
+
+    /** What an operator can do now, for the phases that wait for one; null otherwise. */
+    static String next(TopologyState state) {
+        String app = state.applicationId();
+        String id = state.lastDecisionId();
+        return switch (state.phase()) {
+            case PROPOSED -> "waiting for approval: mrmctl approve " + app + " " + id + " --follow, or mrmctl reject "
+                    + app + " " + id + " --reason ...";
+            case PAUSED -> "paused on a failed step: mrmctl resume " + app + " " + id + ", mrmctl skip " + app + " "
+                    + id + " STEP --reason ..., or mrmctl abort " + app + " " + id + " --reason ...";
+            default -> null;
+        };
     }
 
     /** "2 of 4 steps done", counting skipped steps as done: the plan moved past them. */

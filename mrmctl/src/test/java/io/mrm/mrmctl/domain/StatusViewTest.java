@@ -41,4 +41,18 @@ class StatusViewTest {
                 .containsEntry("epoch", 3L).containsEntry("frozen", false).containsEntry("lastDecisionId", "d-1");
         assertThat(StatusView.steps(paused.planSteps()).get(1)).containsEntry("step", 2).containsEntry("status", "FAILED");
     }
+
+    @Test
+    void aProposalOrAPausedPlanSaysWhatTheOperatorCanDoNext() {
+        TopologyState proposed = PlanProgressTest.state("d-2", Phase.PROPOSED, StepStatus.PENDING, StepStatus.PENDING);
+        TopologyState paused = PlanProgressTest.state("d-1", Phase.PAUSED, StepStatus.SUCCEEDED, StepStatus.FAILED);
+        TopologyState steady = new TopologyState("t", "orders", NOW, 1, 0, "eu10", "us10", Phase.STEADY, false,
+                null, null, List.of());
+
+        assertThat(StatusView.text(proposed, NOW)).contains("  next: waiting for approval: mrmctl approve orders d-2 "
+                + "--follow, or mrmctl reject orders d-2 --reason ...");
+        assertThat(StatusView.text(paused, NOW)).anyMatch(l -> l.startsWith("  next: paused on a failed step: "
+                + "mrmctl resume orders d-1, mrmctl skip orders d-1 STEP"));
+        assertThat(StatusView.text(steady, NOW)).noneMatch(l -> l.startsWith("  next:"));
+    }
 }
