@@ -329,7 +329,7 @@ public final class Sandbox implements AutoCloseable {
      * The audit trail replayed: first under the policy the engine recorded (it must reproduce every
      * decision), then a backtest under a stricter policy made from it the way a user would
      * ({@code --print-policy}, edited): all three vantage points must agree (quorum 3) and each must
-     * see 10 failures in a row. Returns the backtest's output.
+     * see 20 failures in a row (6 s of probes). Returns the backtest's output.
      */
     public String replayAndBacktest(Duration timeout) throws IOException {
         mrmctl(ALICE, timeout, "replay", APP);
@@ -337,14 +337,14 @@ public final class Sandbox implements AutoCloseable {
         String stricter = stricter(recorded);
         Path file = workDir.resolve("stricter-policy.yaml");
         Files.writeString(file, stricter);
-        timeline.note("stricter policy written to " + file + ": quorum 3 (every vantage point), failure-threshold 10");
+        timeline.note("stricter policy written to " + file + ": quorum 3 (every vantage point), failure-threshold 20");
         return mrmctl(ALICE, timeout, "replay", APP, "--policy", file.toString());
     }
 
-    /** The recorded policy with quorum 3 and failure-threshold 10; fails loudly if the keys moved. */
+    /** The recorded policy with quorum 3 and failure-threshold 20; fails loudly if the keys moved. */
     static String stricter(String policy) {
         String quorum = policy.replaceFirst("(?m)^([ \\t]*quorum:[ \\t]*)\\d+[ \\t]*$", "$13");
-        String both = quorum.replaceFirst("(?m)^([ \\t]*failure-threshold:[ \\t]*)\\d+[ \\t]*$", "$110");
+        String both = quorum.replaceFirst("(?m)^([ \\t]*failure-threshold:[ \\t]*)\\d+[ \\t]*$", "$120");
         if (quorum.equals(policy) || both.equals(quorum)) {
             throw new IllegalStateException("the printed policy has no quorum or failure-threshold line:\n" + policy);
         }
@@ -369,11 +369,19 @@ public final class Sandbox implements AutoCloseable {
         return output.toString();
     }
 
+    /**
+     * Waits until the engine itself has taken in at least four UP observations of the region since
+     * {@code since} from each of two vantage points (its journal names every input it consumed), so
+     * a request that needs the region up does not overtake the observations that show it.
+     */
     private void awaitUpSince(String region, Instant since, Duration timeout) {
         org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+            java.util.Set<String> consumed = new java.util.HashSet<>();
+            recorder.events(io.mrm.events.journal.EngineStep.class).stream().filter(step -> !step.tick())
+                    .forEach(step -> consumed.add(step.input().id()));
             long vantagesUp = VANTAGES.stream().filter(v -> recorder.events(HealthObservation.class).stream()
                     .filter(o -> o.vantage().equals(v) && o.region().equals(region) && o.time().isAfter(since)
-                            && o.status() == HealthStatus.UP).count() >= 4).count();
+                            && o.status() == HealthStatus.UP && consumed.contains(o.id())).count() >= 4).count();
             return vantagesUp >= 2;
         });
     }

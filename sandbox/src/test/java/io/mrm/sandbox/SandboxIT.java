@@ -83,11 +83,12 @@ class SandboxIT {
                     "failback requested by alice", "approved by bob", "two-person rule",
                     "RTO (first failing observation → switched)");
 
-            // The journal replays exactly; a stricter policy would not have failed over at all.
+            // The journal replays exactly (or mrmctl exits 5 and this throws); a stricter policy decides
+            // differently: later if the outage outlasted its 20 failures in a row (a slow machine), else never.
             String backtest = sandbox.replayAndBacktest(Duration.ofSeconds(60));
-            assertThat(backtest).contains("decision 1", "AUTOMATIC_FAILOVER region-a→region-b EXECUTING",
-                    "failback by alice: rejected (region-a (the primary) is already active)")
-                    .containsPattern("\\* \\S+ +decision 1\\n +recorded : .*\\n +alternate: —");
+            assertThat(backtest).contains("recorded : ", "AUTOMATIC_FAILOVER region-a→region-b EXECUTING (epoch 1)")
+                    .containsPattern("(?m)^\\* \\S+ +decision 1$")
+                    .containsPattern("(?m)^[1-9]\\d* of \\d+ rows differ$");
         }
         String timeline = printed.toString(StandardCharsets.UTF_8);
         assertThat(timeline).contains("OUTAGE", "DECISION", "DNS_ROUTE", "SUCCEEDED", "active region-b, STEADY",
