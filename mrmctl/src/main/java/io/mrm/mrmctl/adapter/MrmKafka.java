@@ -21,10 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -32,7 +32,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -81,23 +80,14 @@ public final class MrmKafka {
 
     /** The latest topology state of every application, read from the beginning to the current end. */
     public List<TopologyState> topology(Instant deadline) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(deadline)) {
-            List<TopicPartition> partitions = partitions(consumer, Topics.TOPOLOGY, deadline);
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, remaining(deadline));
-            Map<String, TopologyState> latest = new LinkedHashMap<>();
-            while (!reached(consumer, end, deadline)) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(pollTime(deadline))) {
-                    if (decode(record) instanceof TopologyState state) {
+        Map<String, TopologyState> latest = new LinkedHashMap<>();
+        new TopicSnapshot(bootstrapServers, names, "mrmctl").read(List.of(Topics.TOPOLOGY), Set.of(Topics.TOPOLOGY),
+                null, deadline, (topic, partition, offset, decoded) -> {
+                    if (decoded instanceof Decoded.Accepted ok && ok.event() instanceof TopologyState state) {
                         latest.put(state.applicationId(), state);
                     }
-                }
-            }
-            return List.copyOf(latest.values());
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            throw unreachable(e);
-        }
+                });
+        return List.copyOf(latest.values());
     }
 
     /**
@@ -108,14 +98,14 @@ public final class MrmKafka {
      * written between publish and answer are handed over too, so none is missed.
      */
     public Answer publish(OperatorRequest request, boolean wait, PlanFollower follower, Instant deadline) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(deadline)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrapServers, deadline)) {
             if (wait) {
                 // Positions are fixed before publishing, so the answer cannot slip past unseen.
                 List<TopicPartition> partitions = new ArrayList<>(partitions(consumer, Topics.DECISIONS, deadline));
                 partitions.addAll(partitions(consumer, Topics.TOPOLOGY, deadline));
                 consumer.assign(partitions);
                 consumer.seekToEnd(partitions);
-                partitions.forEach(p -> consumer.position(p, remaining(deadline)));
+                partitions.forEach(p -> consumer.position(p, KafkaClients.remaining(deadline)));
             }
             send(request, deadline);
             if (!wait) {
@@ -125,7 +115,7 @@ public final class MrmKafka {
             RequestOutcome outcome = null;
             boolean following = false;
             while (Instant.now().isBefore(deadline)) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(pollTime(deadline))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(KafkaClients.pollTime(deadline))) {
                     MrmEvent event = decode(record);
                     if (event instanceof RequestOutcome answer && answer.requestId().equals(request.id())) {
                         outcome = answer;
@@ -150,7 +140,7 @@ public final class MrmKafka {
             }
             return new Answer(outcome, false);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            throw unreachable(e);
+            throw KafkaClients.didNotAnswer(bootstrapServers, e);
         }
     }
 
@@ -160,7 +150,7 @@ public final class MrmKafka {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        long budget = Math.max(1, remaining(deadline).toMillis());
+        long budget = Math.max(1, KafkaClients.remaining(deadline).toMillis());
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, budget);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(budget, Integer.MAX_VALUE));
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(budget, Integer.MAX_VALUE));
@@ -179,25 +169,9 @@ public final class MrmKafka {
         }
     }
 
-    private KafkaConsumer<byte[], byte[]> consumer(Instant deadline) {
-        Properties props = new Properties();
-        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        // the engine writes transactionally: show only what it committed
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.max(1, remaining(deadline).toMillis()));
-        try {
-            return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        } catch (KafkaException e) {
-            // e.g. a bootstrap address that does not resolve
-            throw new KafkaUnavailableException("cannot use --bootstrap-servers '" + bootstrapServers + "': "
-                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
-        }
-    }
-
     private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, Topic<?> topic, Instant deadline) {
         String name = names.of(topic);
-        List<PartitionInfo> infos = consumer.partitionsFor(name, remaining(deadline));
+        List<PartitionInfo> infos = consumer.partitionsFor(name, KafkaClients.remaining(deadline));
         if (infos == null || infos.isEmpty()) {
             throw new KafkaUnavailableException("topic " + name + " does not exist at " + bootstrapServers
                     + " (is the decision engine running with --topic-prefix '" + names.prefix() + "'?)");
@@ -210,33 +184,5 @@ public final class MrmKafka {
                 record.key(), record.headers(), record.value()));
         // Records mrmctl cannot read are the engine's to dead-letter; a viewer skips them.
         return decoded instanceof Decoded.Accepted ok ? ok.event() : null;
-    }
-
-    private boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end, Instant deadline) {
-        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey(), remaining(deadline)) < e.getValue()) {
-                if (!Instant.now().isBefore(deadline)) {
-                    throw new KafkaUnavailableException("timed out reading " + e.getKey().topic() + " at "
-                            + bootstrapServers);
-                }
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private KafkaUnavailableException unreachable(org.apache.kafka.common.errors.TimeoutException e) {
-        return new KafkaUnavailableException("Kafka at " + bootstrapServers + " did not answer in time ("
-                + e.getMessage() + ")");
-    }
-
-    private static Duration remaining(Instant deadline) {
-        Duration left = Duration.between(Instant.now(), deadline);
-        return left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
-    }
-
-    private static Duration pollTime(Instant deadline) {
-        Duration left = remaining(deadline);
-        return left.compareTo(Duration.ofMillis(200)) < 0 ? left : Duration.ofMillis(200);
     }
 }

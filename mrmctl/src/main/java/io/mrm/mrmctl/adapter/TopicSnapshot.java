@@ -15,17 +15,12 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads MRM topics as they stand when the read starts: from the beginning (or from a time, through
@@ -68,12 +63,12 @@ public final class TopicSnapshot {
      * @param deadline give up (KafkaUnavailableException) when the end is not reached by then
      */
     public Result read(Collection<Topic<?>> topics, Set<Topic<?>> required, Instant from, Instant deadline, Sink sink) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(deadline)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrapServers, deadline)) {
             List<TopicPartition> partitions = new ArrayList<>();
             List<String> missing = new ArrayList<>();
             for (Topic<?> topic : topics) {
                 String name = names.of(topic);
-                List<PartitionInfo> infos = consumer.partitionsFor(name, remaining(deadline));
+                List<PartitionInfo> infos = consumer.partitionsFor(name, KafkaClients.remaining(deadline));
                 if (infos == null || infos.isEmpty()) {
                     if (required.contains(topic)) {
                         throw new KafkaUnavailableException("topic " + name + " does not exist at " + bootstrapServers
@@ -85,14 +80,14 @@ public final class TopicSnapshot {
                 }
             }
             consumer.assign(partitions);
-            Map<TopicPartition, Long> start = consumer.beginningOffsets(partitions, remaining(deadline));
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, remaining(deadline));
+            Map<TopicPartition, Long> start = consumer.beginningOffsets(partitions, KafkaClients.remaining(deadline));
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, KafkaClients.remaining(deadline));
             if (from == null) {
                 consumer.seekToBeginning(partitions);
             } else {
                 Map<TopicPartition, Long> at = new HashMap<>();
                 partitions.forEach(p -> at.put(p, from.toEpochMilli()));
-                Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(at, remaining(deadline));
+                Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(at, KafkaClients.remaining(deadline));
                 for (TopicPartition p : partitions) {
                     OffsetAndTimestamp o = found.get(p);
                     consumer.seek(p, o == null ? end.get(p) : o.offset());
@@ -102,7 +97,7 @@ public final class TopicSnapshot {
             while (true) {
                 List<TopicPartition> done = new ArrayList<>();
                 for (TopicPartition p : open) {
-                    if (consumer.position(p, remaining(deadline)) >= end.get(p)) {
+                    if (consumer.position(p, KafkaClients.remaining(deadline)) >= end.get(p)) {
                         done.add(p);
                     }
                 }
@@ -117,7 +112,7 @@ public final class TopicSnapshot {
                     throw new KafkaUnavailableException("timed out reading " + open.get(0).topic() + " at "
                             + bootstrapServers + " before its end offset (raise --timeout, or read less)");
                 }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(pollTime(deadline))) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(KafkaClients.pollTime(deadline))) {
                     if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
                         continue; // written after the read began
                     }
@@ -126,34 +121,7 @@ public final class TopicSnapshot {
                 }
             }
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            throw new KafkaUnavailableException("Kafka at " + bootstrapServers + " did not answer in time ("
-                    + e.getMessage() + ")");
+            throw KafkaClients.didNotAnswer(bootstrapServers, e);
         }
-    }
-
-    private KafkaConsumer<byte[], byte[]> consumer(Instant deadline) {
-        Properties props = new Properties();
-        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        // the engine writes transactionally: read only what it committed
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.max(1, remaining(deadline).toMillis()));
-        try {
-            return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        } catch (KafkaException e) {
-            throw new KafkaUnavailableException("cannot use --bootstrap-servers '" + bootstrapServers + "': "
-                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
-        }
-    }
-
-    private static Duration remaining(Instant deadline) {
-        Duration left = Duration.between(Instant.now(), deadline);
-        return left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left;
-    }
-
-    private static Duration pollTime(Instant deadline) {
-        Duration left = remaining(deadline);
-        return left.compareTo(Duration.ofMillis(200)) < 0 ? left : Duration.ofMillis(200);
     }
 }
