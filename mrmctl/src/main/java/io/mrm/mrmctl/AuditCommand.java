@@ -8,12 +8,12 @@ import io.mrm.events.TopicNames;
 import io.mrm.events.codec.EventJson;
 import io.mrm.mrmctl.adapter.TopicReader;
 import io.mrm.mrmctl.domain.ExitCodes;
+import io.mrm.mrmctl.domain.TimeArgument;
 import io.mrm.mrmctl.domain.audit.AuditHtml;
 import io.mrm.mrmctl.domain.audit.AuditJson;
 import io.mrm.mrmctl.domain.audit.AuditQuery;
 import io.mrm.mrmctl.domain.audit.AuditReport;
 import io.mrm.mrmctl.domain.audit.AuditText;
-import io.mrm.mrmctl.domain.audit.AuditTime;
 import io.mrm.mrmctl.domain.audit.AuditTimeline;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -90,8 +90,8 @@ public final class AuditCommand implements Callable<Integer> {
             checked(() -> Require.name("APP", app));
         }
         Instant now = clock.get();
-        AuditQuery query = checked(() -> new AuditQuery(app, AuditTime.parse("--from", from, now),
-                AuditTime.parse("--to", to, now)));
+        AuditQuery query = checked(() -> new AuditQuery(app, TimeArgument.instant("--from", from, now),
+                TimeArgument.instant("--to", to, now)));
         boolean jsonOutput = parent.output == Mrmctl.Output.json;
         if (format != null && out == null && jsonOutput && format != Format.json) {
             throw usage("--format " + format + " and --output json both choose what goes to stdout: "

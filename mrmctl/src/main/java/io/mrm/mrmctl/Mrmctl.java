@@ -22,6 +22,7 @@ import io.mrm.events.topology.TopologyState;
 import io.mrm.mrmctl.adapter.MrmKafka;
 import io.mrm.mrmctl.domain.ExitCodes;
 import io.mrm.mrmctl.domain.PlanProgress;
+import io.mrm.mrmctl.domain.TimeArgument;
 import io.mrm.mrmctl.domain.StatusView;
 import io.mrm.events.codec.EventCodec;
 import io.mrm.events.operator.OperatorKeys;
@@ -39,7 +40,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +47,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -538,7 +537,8 @@ public final class Mrmctl {
         return exitCode;
     }
 
-    private void printJson(Map<String, Object> json) {
+    /** Prints one JSON object (the subcommands in their own classes print through this too). */
+    void printJson(Map<String, Object> json) {
         try {
             out().println(EventJson.mapper().writeValueAsString(json));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -610,28 +610,15 @@ public final class Mrmctl {
         return UUID.randomUUID().toString();
     }
 
-    /** Accepts 500ms, 30s, 2m, 1h or ISO-8601 (PT30S); must be positive. */
+    /** Accepts 500ms, 30s, 2m, 1h, 7d or ISO-8601 (PT30S); must be positive. */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        private static final Pattern SIMPLE = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
-
         @Override
         public Duration convert(String value) {
-            Matcher m = SIMPLE.matcher(value.trim().toLowerCase(Locale.ROOT));
             Duration d;
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                d = switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    default -> Duration.ofHours(n);
-                };
-            } else {
-                try {
-                    d = Duration.parse(value.trim().toUpperCase(Locale.ROOT));
-                } catch (DateTimeParseException e) {
-                    throw new CommandLine.TypeConversionException("'" + value + "' is not a duration (e.g. 30s, 2m, 500ms)");
-                }
+            try {
+                d = TimeArgument.duration(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
             }
             if (d.isNegative() || d.isZero()) {
                 throw new CommandLine.TypeConversionException("'" + value + "' must be a positive duration");

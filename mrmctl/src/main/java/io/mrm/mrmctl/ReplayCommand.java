@@ -24,11 +24,11 @@ import io.mrm.mrmctl.adapter.JournalReader;
 import io.mrm.mrmctl.adapter.JournalReader.Read;
 import io.mrm.mrmctl.adapter.JournalReader.Snapshot;
 import io.mrm.mrmctl.domain.ExitCodes;
+import io.mrm.mrmctl.domain.TimeArgument;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -95,8 +95,8 @@ final class ReplayCommand implements Callable<Integer> {
             checked("APP", () -> Require.name("APP", app));
         }
         Instant now = Instant.now();
-        Instant fromTime = from == null ? null : time("--from", from, now);
-        Instant toTime = to == null ? null : time("--to", to, now);
+        Instant fromTime = checked("--from", () -> TimeArgument.instant("--from", from, now));
+        Instant toTime = checked("--to", () -> TimeArgument.instant("--to", to, now));
         if (printPolicy && app == null) {
             throw usage("--print-policy needs APP");
         }
@@ -220,7 +220,7 @@ final class ReplayCommand implements Callable<Integer> {
             json.put("policies", report.fingerprints());
             json.put("warnings", warnings);
             json.put("exitCode", exit);
-            printJson(json);
+            mrmctl.printJson(json);
             return exit;
         }
         PrintWriter out = out();
@@ -292,7 +292,7 @@ final class ReplayCommand implements Callable<Integer> {
             json.put("notes", report.notes());
             json.put("warnings", warnings);
             json.put("exitCode", ExitCodes.OK);
-            printJson(json);
+            mrmctl.printJson(json);
             return ExitCodes.OK;
         }
         PrintWriter out = out();
@@ -378,7 +378,7 @@ final class ReplayCommand implements Callable<Integer> {
             json.put("recordedAt", latest.time().toString());
             json.put("policy", yaml);
             json.put("exitCode", ExitCodes.OK);
-            printJson(json);
+            mrmctl.printJson(json);
         } else {
             out().println("# policy of " + app + " recorded at " + latest.time() + ", fingerprint "
                     + latest.fingerprint());
@@ -398,20 +398,6 @@ final class ReplayCommand implements Callable<Integer> {
         return fingerprint.length() > 12 ? fingerprint.substring(0, 12) : fingerprint;
     }
 
-    /** An ISO instant, or a duration (2h, 30m, PT1H) meaning that long before now. */
-    private Instant time(String option, String value, Instant now) {
-        try {
-            return Instant.parse(value.trim());
-        } catch (DateTimeParseException notAnInstant) {
-            try {
-                return now.minus(new Mrmctl.DurationConverter().convert(value));
-            } catch (CommandLine.TypeConversionException e) {
-                throw usage(option + ": '" + value + "' is neither an ISO instant (2026-11-25T10:00:00Z) nor a "
-                        + "duration ago (2h, 30m)");
-            }
-        }
-    }
-
     private <T> T checked(String option, java.util.function.Supplier<T> check) {
         try {
             return check.get();
@@ -423,15 +409,6 @@ final class ReplayCommand implements Callable<Integer> {
 
     private CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
-    }
-
-    private void printJson(Map<String, Object> json) {
-        try {
-            out().println(EventJson.mapper().writeValueAsString(json));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("could not write JSON output: " + e.getOriginalMessage());
-        }
-        out().flush();
     }
 
     private PrintWriter out() {
