@@ -3,14 +3,12 @@ package io.mrm.mrmctl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mrm.decision.DecisionEngineApplication;
 import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
 import io.mrm.events.codec.EventJson;
 import io.mrm.events.command.EventsSetRoleCommand;
 import io.mrm.events.operator.ManualFailoverRequest;
 import io.mrm.events.operator.SafetyRule;
-import io.mrm.kafka.MrmApplication;
 import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
 import io.mrm.events.decision.Alert;
@@ -69,33 +67,20 @@ class MrmctlAgainstEngineIT {
             keygen.addAll(List.of(operators[i]).subList(1, operators[i].length));
             MrmctlRun made = MrmctlRun.of(keygen.toArray(String[]::new));
             assertThat(made.exitCode()).as(made.toString()).isZero();
-            args.add("--mrm.decision.operators[" + i + "].id=" + id);
-            args.add("--mrm.decision.operators[" + i + "].roles="
+            args.add("operators[" + i + "].id=" + id);
+            args.add("operators[" + i + "].roles="
                     + String.join(",", List.of(operators[i]).subList(1, operators[i].length)));
-            args.add("--mrm.decision.operators[" + i + "].public-key-file=" + key(id) + ".pub");
+            args.add("operators[" + i + "].public-key-file=" + key(id) + ".pub");
         }
         kafka = InProcessKafka.start();
-        List<String> base = List.of(
-                "--spring.config.name=" + DecisionEngineApplication.SERVICE,
-                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--mrm.kafka.topic-prefix=" + NAMES.prefix(), "--mrm.kafka.partitions=2", "--server.port=0",
-                "--spring.main.banner-mode=off", "--mrm.service.instance=ctl-engine",
-                "--mrm.decision.commit-interval=20ms", "--mrm.decision.tick-interval=100ms",
-                "--mrm.decision.state-dir=" + Files.createTempDirectory("mrmctl-engine"),
-                "--mrm.decision.applications[0].id=orders",
-                "--mrm.decision.applications[0].primary-region=eu10",
-                "--mrm.decision.applications[0].standby-region=us10",
-                "--mrm.decision.applications[0].plan=EVENTS_SET_ACTIVE,DATA_PROMOTE,DNS_ROUTE,DNS_VERIFY",
-                "--mrm.decision.applications[0].step-timeout=120s",
-                "--mrm.decision.applications[1].id=payments",
-                "--mrm.decision.applications[1].primary-region=eu10",
-                "--mrm.decision.applications[1].standby-region=us10",
-                "--mrm.decision.applications[1].plan=DNS_ROUTE,DNS_VERIFY",
-                "--mrm.decision.applications[1].step-timeout=120s",
-                "--mrm.decision.applications[1].two-person-rule=true");
-        args.addAll(0, base);
-        engine = MrmApplication.builder(DecisionEngineApplication.class, DecisionEngineApplication.SERVICE)
-                .run(args.toArray(String[]::new));
+        args.addAll(List.of("applications[0].id=orders", "applications[0].primary-region=eu10",
+                "applications[0].standby-region=us10",
+                "applications[0].plan=EVENTS_SET_ACTIVE,DATA_PROMOTE,DNS_ROUTE,DNS_VERIFY",
+                "applications[0].step-timeout=120s",
+                "applications[1].id=payments", "applications[1].primary-region=eu10",
+                "applications[1].standby-region=us10", "applications[1].plan=DNS_ROUTE,DNS_VERIFY",
+                "applications[1].step-timeout=120s", "applications[1].two-person-rule=true"));
+        engine = TestEngine.start(kafka, NAMES, "ctl-engine", args);
     }
 
     static Path key(String operator) {
@@ -119,13 +104,12 @@ class MrmctlAgainstEngineIT {
 
     /** mrmctl as {@code operator}, signing with {@code key} (null: unsigned). */
     static MrmctlRun mrmctlAs(String operator, Path key, String timeout, String... args) {
-        List<String> all = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix",
-                NAMES.prefix(), "--operator", operator, "--timeout", timeout));
+        List<String> all = new ArrayList<>(List.of("--operator", operator));
         if (key != null) {
             all.addAll(List.of("--key", key.toString()));
         }
         all.addAll(List.of(args));
-        return MrmctlRun.of(all.toArray(String[]::new));
+        return MrmctlRun.against(kafka, NAMES, timeout, all.toArray(String[]::new));
     }
 
     @Test

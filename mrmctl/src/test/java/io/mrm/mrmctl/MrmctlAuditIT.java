@@ -3,7 +3,6 @@ package io.mrm.mrmctl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mrm.decision.DecisionEngineApplication;
 import io.mrm.events.MrmEvent;
 import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
@@ -20,7 +19,6 @@ import io.mrm.events.observation.HealthStatus;
 import io.mrm.events.observation.ProbeKind;
 import io.mrm.events.topology.Phase;
 import io.mrm.events.topology.TopologyState;
-import io.mrm.kafka.MrmApplication;
 import io.mrm.mrmctl.domain.audit.AuditQuery;
 import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
@@ -56,7 +54,12 @@ class MrmctlAuditIT {
     @Test
     void anAutomaticFailoverIsAuditedWithItsAttemptsAndFigures(@TempDir Path dir) throws Exception {
         try (InProcessKafka kafka = InProcessKafka.start();
-             ConfigurableApplicationContext engine = startEngine(kafka);
+             ConfigurableApplicationContext engine = TestEngine.start(kafka, NAMES, "audit-engine", List.of(
+                     "applications[0].id=orders", "applications[0].primary-region=eu10",
+                     "applications[0].standby-region=us10", "applications[0].quorum=2",
+                     "applications[0].failure-threshold=2", "applications[0].recovery-threshold=2",
+                     "applications[0].plan=DNS_ROUTE,DNS_VERIFY", "applications[0].step-max-attempts=3",
+                     "applications[0].retry-backoff=200ms", "applications[0].step-timeout=20s"));
              KafkaProducer<String, byte[]> producer = producer(kafka);
              TopicRecorder recorder = new TopicRecorder(kafka.bootstrapServers(), NAMES,
                      List.of(Topics.DECISIONS, Topics.TOPOLOGY, Topics.DNS_COMMANDS))) {
@@ -97,14 +100,14 @@ class MrmctlAuditIT {
                     Duration.ofSeconds(30));
 
             // and an operator asks for what is already so, with a hostile reason
-            MrmctlRun rejected = mrmctl(kafka, "--operator", "mallory", "failover", "orders", "--to", "us10",
+            MrmctlRun rejected = MrmctlRun.against(kafka, NAMES, "30s", "--operator", "mallory", "failover", "orders", "--to", "us10",
                     "--reason", HOSTILE);
             assertThat(rejected.exitCode()).as(rejected.toString()).isEqualTo(2);
             // (the engine's reason, whatever it is: already active, or unsigned once requests must be signed)
             RequestOutcome refusal = recorder.await(RequestOutcome.class, o -> !o.accepted(), Duration.ofSeconds(10));
 
             // then: the JSON audit has the run, its attempts and the figures from the events' times
-            MrmctlRun json = mrmctl(kafka, "--output", "json", "audit", "orders");
+            MrmctlRun json = MrmctlRun.against(kafka, NAMES, "30s", "--output", "json", "audit", "orders");
             assertThat(json.exitCode()).as(json.toString()).isZero();
             JsonNode report = EventJson.mapper().readTree(json.out());
             assertThat(report.get("undecodable").get("count").asInt()).isZero();
@@ -159,7 +162,7 @@ class MrmctlAuditIT {
 
             // the HTML report: one self-contained file with a timeline and the hostile reason escaped
             Path file = dir.resolve("audit.html");
-            MrmctlRun html = mrmctl(kafka, "audit", "orders", "--format", "html", "--out", file.toString());
+            MrmctlRun html = MrmctlRun.against(kafka, NAMES, "30s", "audit", "orders", "--format", "html", "--out", file.toString());
             assertThat(html.exitCode()).as(html.toString()).isZero();
             assertThat(html.out()).contains("wrote the html audit to " + file + ": 1 run of 1 application");
             String page = Files.readString(file, StandardCharsets.UTF_8);
@@ -168,10 +171,10 @@ class MrmctlAuditIT {
                     .doesNotContainIgnoringCase("<script").doesNotContain("http://").doesNotContain("https://");
 
             // the text report, and --to before the decision leaves the run out
-            MrmctlRun text = mrmctl(kafka, "audit", "orders");
+            MrmctlRun text = MrmctlRun.against(kafka, NAMES, "30s", "audit", "orders");
             assertThat(text.out()).contains("-- run 1: AUTOMATIC_FAILOVER eu10 → us10: FINISHED, us10 active --")
                     .contains("attempt 1: command " + route1.id());
-            MrmctlRun before = mrmctl(kafka, "audit", "orders", "--to", decision.time().minusMillis(1).toString());
+            MrmctlRun before = MrmctlRun.against(kafka, NAMES, "30s", "audit", "orders", "--to", decision.time().minusMillis(1).toString());
             assertThat(before.exitCode()).as(before.toString()).isZero();
             assertThat(before.out()).contains("== orders: 0 failover runs");
 
@@ -180,34 +183,6 @@ class MrmctlAuditIT {
                     AuditCommand.Format.text, Duration.ofSeconds(30));
             assertThat(forSandbox).contains(decision.id()).contains("outcome    FINISHED at ").contains(": us10 is active");
         }
-    }
-
-    static MrmctlRun mrmctl(InProcessKafka kafka, String... args) {
-        String[] all = new String[6 + args.length];
-        System.arraycopy(new String[] {"--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix",
-                NAMES.prefix(), "--timeout", "30s"}, 0, all, 0, 6);
-        System.arraycopy(args, 0, all, 6, args.length);
-        return MrmctlRun.of(all);
-    }
-
-    static ConfigurableApplicationContext startEngine(InProcessKafka kafka) throws Exception {
-        return MrmApplication.builder(DecisionEngineApplication.class, DecisionEngineApplication.SERVICE).run(
-                "--spring.config.name=" + DecisionEngineApplication.SERVICE,
-                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--mrm.kafka.topic-prefix=" + NAMES.prefix(), "--mrm.kafka.partitions=2", "--server.port=0",
-                "--spring.main.banner-mode=off", "--mrm.service.instance=audit-engine",
-                "--mrm.decision.commit-interval=20ms", "--mrm.decision.tick-interval=100ms",
-                "--mrm.decision.state-dir=" + Files.createTempDirectory("mrmctl-audit-engine"),
-                "--mrm.decision.applications[0].id=orders",
-                "--mrm.decision.applications[0].primary-region=eu10",
-                "--mrm.decision.applications[0].standby-region=us10",
-                "--mrm.decision.applications[0].quorum=2",
-                "--mrm.decision.applications[0].failure-threshold=2",
-                "--mrm.decision.applications[0].recovery-threshold=2",
-                "--mrm.decision.applications[0].plan=DNS_ROUTE,DNS_VERIFY",
-                "--mrm.decision.applications[0].step-max-attempts=3",
-                "--mrm.decision.applications[0].retry-backoff=200ms",
-                "--mrm.decision.applications[0].step-timeout=20s");
     }
 
     static KafkaProducer<String, byte[]> producer(InProcessKafka kafka) {

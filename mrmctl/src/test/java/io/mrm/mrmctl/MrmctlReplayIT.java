@@ -3,7 +3,6 @@ package io.mrm.mrmctl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mrm.decision.DecisionEngineApplication;
 import io.mrm.decision.domain.DecisionCore;
 import io.mrm.decision.policy.PolicyFile;
 import io.mrm.events.MrmEvent;
@@ -24,7 +23,6 @@ import io.mrm.events.observation.ProbeKind;
 import io.mrm.events.operator.FreezeRequest;
 import io.mrm.events.topology.Phase;
 import io.mrm.events.topology.TopologyState;
-import io.mrm.kafka.MrmApplication;
 import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
 import java.net.URI;
@@ -57,7 +55,10 @@ class MrmctlReplayIT {
     @Test
     void replayReproducesTheRunAndBacktestsAStricterPolicy(@TempDir Path dir) throws Exception {
         try (InProcessKafka kafka = InProcessKafka.start();
-             ConfigurableApplicationContext engine = startEngine(kafka);
+             ConfigurableApplicationContext engine = TestEngine.start(kafka, NAMES, "replay-engine", List.of(
+                     "applications[0].id=orders", "applications[0].primary-region=eu10",
+                     "applications[0].standby-region=us10", "applications[0].failure-threshold=2",
+                     "applications[0].recovery-threshold=2", "applications[0].plan=DNS_ROUTE,DNS_VERIFY"));
              TopicRecorder recorder = new TopicRecorder(kafka.bootstrapServers(), NAMES, Topics.ALL);
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG,
@@ -78,7 +79,7 @@ class MrmctlReplayIT {
             recorder.await(PolicyRecord.class, p -> p.applicationId().equals("orders"), Duration.ofSeconds(5));
 
             // when replayed under the recorded policy: every output is reproduced, exit 0
-            MrmctlRun replay = mrmctl(kafka, "--output", "json", "replay");
+            MrmctlRun replay = MrmctlRun.against(kafka, NAMES, "60s", "--output", "json", "replay");
             assertThat(replay.exitCode()).as(replay.toString()).isZero();
             JsonNode json = EventJson.mapper().readTree(replay.out());
             assertThat(json.get("result").asText()).isEqualTo("reproduced");
@@ -88,7 +89,7 @@ class MrmctlReplayIT {
             assertThat(json.get("warnings")).isEmpty();
             assertThat(json.get("policies").get("orders")).hasSize(1);
             System.out.println("---- mrmctl --output json replay\n" + replay.out());
-            MrmctlRun replayText = mrmctl(kafka, "replay", "orders");
+            MrmctlRun replayText = MrmctlRun.against(kafka, NAMES, "60s", "replay", "orders");
             assertThat(replayText.exitCode()).as(replayText.toString()).isZero();
             assertThat(replayText.out()).containsPattern("reproduced \\d+ outputs \\(1 decision\\) exactly");
             System.out.println("---- mrmctl replay orders\n" + replayText.out());
@@ -107,7 +108,7 @@ class MrmctlReplayIT {
                             recovery-threshold: 2
                             plan: [DNS_ROUTE, DNS_VERIFY]
                     """);
-            MrmctlRun backtest = mrmctl(kafka, "replay", "orders", "--policy", stricter.toString());
+            MrmctlRun backtest = MrmctlRun.against(kafka, NAMES, "60s", "replay", "orders", "--policy", stricter.toString());
             assertThat(backtest.exitCode()).as(backtest.toString()).isZero();
             assertThat(backtest.out()).contains("backtest of orders: recorded policy")
                     .contains("not how its plan would have executed")
@@ -117,7 +118,7 @@ class MrmctlReplayIT {
                     .contains("freeze by mallory: refused (unsigned request from 'mallory'")
                     .contains("1 of 2 rows differ");
             System.out.println("---- mrmctl replay orders --policy stricter.yaml\n" + backtest.out());
-            MrmctlRun backtestJson = mrmctl(kafka, "--output", "json", "replay", "--policy", stricter.toString(),
+            MrmctlRun backtestJson = MrmctlRun.against(kafka, NAMES, "60s", "--output", "json", "replay", "--policy", stricter.toString(),
                     "--tick", "500ms");
             JsonNode rows = EventJson.mapper().readTree(backtestJson.out()).get("rows");
             assertThat(rows).hasSize(2);
@@ -130,7 +131,7 @@ class MrmctlReplayIT {
 
             // --print-policy writes the recorded policy as a file that reads back into the engine's own,
             // and backtesting it shows no difference
-            MrmctlRun printed = mrmctl(kafka, "replay", "orders", "--print-policy");
+            MrmctlRun printed = MrmctlRun.against(kafka, NAMES, "60s", "replay", "orders", "--print-policy");
             assertThat(printed.exitCode()).as(printed.toString()).isZero();
             Path recordedFile = dir.resolve("recorded.yaml");
             Files.writeString(recordedFile, printed.out());
@@ -138,7 +139,7 @@ class MrmctlReplayIT {
             DecisionCore running = engine.getBean(DecisionCore.class);
             assertThat(read.applications()).isEqualTo(running.policies());
             assertThat(read.authority()).isEqualTo(running.authority());
-            MrmctlRun same = mrmctl(kafka, "replay", "orders", "--policy", recordedFile.toString());
+            MrmctlRun same = MrmctlRun.against(kafka, NAMES, "60s", "replay", "orders", "--policy", recordedFile.toString());
             assertThat(same.out()).as(same.toString()).contains("0 of 2 rows differ");
 
             // a forged decision under an id the engine used: the replay no longer reproduces it, exit 5
@@ -147,7 +148,7 @@ class MrmctlReplayIT {
                     real.schemaVersion(), real.epoch(), real.kind(), real.mode(), real.status(), real.fromRegion(),
                     real.toRegion(), "forged", "mallory", real.requestId(), real.overriddenRules(), real.evidence(),
                     real.plan()));
-            MrmctlRun diverged = mrmctl(kafka, "replay");
+            MrmctlRun diverged = MrmctlRun.against(kafka, NAMES, "60s", "replay");
             assertThat(diverged.exitCode()).as(diverged.toString()).isEqualTo(5);
             assertThat(diverged.out()).contains("did NOT reproduce the recorded outputs: 1 output(s) differ")
                     .contains("expected: io.mrm.decision.failover.v1 " + real.id())
@@ -155,35 +156,11 @@ class MrmctlReplayIT {
                     .contains("differs in reason: expected 'forged', got '" + real.reason() + "'")
                     .contains("differs in requestedBy: expected 'mallory', got 'engine'");
             System.out.println("---- mrmctl replay (after a forged decision)\n" + diverged.out());
-            MrmctlRun before = mrmctl(kafka, "replay", "--to", "2000-01-01T00:00:00Z");
+            MrmctlRun before = MrmctlRun.against(kafka, NAMES, "60s", "replay", "--to", "2000-01-01T00:00:00Z");
             assertThat(before.exitCode()).as(before.toString()).isEqualTo(5);
             assertThat(before.out()).contains("(1 more not shown or outside --from/--to)")
                     .doesNotContain("expected:");
         }
-    }
-
-    private static ConfigurableApplicationContext startEngine(InProcessKafka kafka) throws Exception {
-        return MrmApplication.builder(DecisionEngineApplication.class, DecisionEngineApplication.SERVICE).run(
-                "--spring.config.name=" + DecisionEngineApplication.SERVICE,
-                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--mrm.kafka.topic-prefix=" + NAMES.prefix(), "--mrm.kafka.partitions=2", "--server.port=0",
-                "--spring.main.banner-mode=off", "--mrm.service.instance=replay-engine",
-                "--mrm.decision.commit-interval=20ms", "--mrm.decision.tick-interval=100ms",
-                "--mrm.decision.state-dir=" + Files.createTempDirectory("mrmctl-replay-engine"),
-                "--mrm.decision.applications[0].id=orders",
-                "--mrm.decision.applications[0].primary-region=eu10",
-                "--mrm.decision.applications[0].standby-region=us10",
-                "--mrm.decision.applications[0].failure-threshold=2",
-                "--mrm.decision.applications[0].recovery-threshold=2",
-                "--mrm.decision.applications[0].plan=DNS_ROUTE,DNS_VERIFY");
-    }
-
-    private static MrmctlRun mrmctl(InProcessKafka kafka, String... args) {
-        String[] all = new String[6 + args.length];
-        System.arraycopy(new String[] {"--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix",
-                NAMES.prefix(), "--timeout", "60s"}, 0, all, 0, 6);
-        System.arraycopy(args, 0, all, 6, args.length);
-        return MrmctlRun.of(all);
     }
 
     private static void report(KafkaProducer<String, byte[]> producer, EventCodec codec, String region,
