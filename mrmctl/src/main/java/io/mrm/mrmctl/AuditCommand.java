@@ -20,7 +20,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -134,18 +133,6 @@ public final class AuditCommand implements Callable<Integer> {
         }
         stdout.flush();
         return ExitCodes.OK;
-    }
-
-    /**
-     * The audit as the command prints it, for callers in this JVM (the sandbox prints it at the end
-     * of its scripted run). Reads up to the topics' current end, bounded by {@code timeout}.
-     *
-     * @throws io.mrm.mrmctl.adapter.MrmKafka.KafkaUnavailableException when Kafka cannot be read in time
-     */
-    public static String render(String bootstrapServers, TopicNames names, AuditQuery query, Format format,
-                                Duration timeout) {
-        Instant now = Instant.now();
-        return render(report(bootstrapServers, names, query, now.plus(timeout)), format);
     }
 
     static AuditReport report(String bootstrapServers, TopicNames names, AuditQuery query, Instant deadline) {
