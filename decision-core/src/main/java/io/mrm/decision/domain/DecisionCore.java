@@ -746,14 +746,18 @@ public final class DecisionCore {
                                         List<SafetyRule> overrides, List<Evidence> evidence,
                                         List<StepAction> actions) {
             FailoverDecision proposal = decision(kind, mode, DecisionStatus.PROPOSED, active, target,
-                    request.reason() + "; two-person rule: waiting for approval by an approver other than "
-                            + request.operator(), request.operator(), request.id(), overrides, evidence, actions);
+                    request.reason() + awaitingSecondPerson(request.operator()), request.operator(), request.id(),
+                    overrides, evidence, actions);
             outputs.add(proposal);
             lastDecisionId = proposal.id();
             run = PlanRun.start(proposal, pending(proposal));
             phase = Phase.PROPOSED;
             acceptedAs = "proposed; the two-person rule needs another approver: mrmctl approve "
                     + before.applicationId() + " " + proposal.id();
+        }
+
+        private static String awaitingSecondPerson(String asker) {
+            return "; two-person rule: waiting for approval by an approver other than " + asker;
         }
 
         private String approveRequested(FailoverDecision proposal, ApproveRequest request) {
@@ -765,12 +769,15 @@ public final class DecisionCore {
             if (unsafe != null) {
                 return "not executing the proposal: " + unsafe;
             }
-            String proposed = proposal.reason();
-            int cut = proposed.indexOf("; two-person rule:");
+            // the asker's own words: the proposal's reason without the note this core appended to it
+            String asked = proposal.reason();
+            String note = awaitingSecondPerson(proposal.requestedBy());
+            if (asked.endsWith(note)) {
+                asked = asked.substring(0, asked.length() - note.length());
+            }
             startPlan(proposal.kind(), proposal.mode(), proposal.fromRegion(), proposal.toRegion(),
                     "approved by " + request.operator() + " (two-person rule), asked by " + proposal.requestedBy()
-                            + " (request " + proposal.requestId() + "): "
-                            + (cut < 0 ? proposed : proposed.substring(0, cut)),
+                            + " (request " + proposal.requestId() + "): " + asked,
                     request.operator(), request.id(), proposal.overriddenRules(), proposal.evidence(),
                     proposal.plan().stream().map(PlanStep::action).toList());
             return null;

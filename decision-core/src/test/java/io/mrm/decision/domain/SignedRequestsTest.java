@@ -3,6 +3,8 @@ package io.mrm.decision.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mrm.events.MrmEvent;
+import io.mrm.events.ack.AckOutcome;
+import io.mrm.events.ack.Acks;
 import io.mrm.events.command.StepCommand;
 import io.mrm.events.decision.Alert;
 import io.mrm.events.decision.AlertSeverity;
@@ -285,16 +287,51 @@ class SignedRequestsTest {
     }
 
     @Test
-    void underTheTwoPersonRuleAFailbackIsProposedToo() {
+    void underTheTwoPersonRuleAFailbackIsProposedTooAndAnOperatorMayRejectAProposal() {
         core = new DecisionCore(Map.of("orders", policy.withTwoPersonRule(true)), AUTHORITY);
         FailoverDecision first = one(feed(signed(failover("carol"), CAROL)), FailoverDecision.class);
         feed(signed(new RejectRequest("req-r", "orders", now, 1, "alice", first.id(), "not now"), ALICE));
         assertThat(state.phase()).isEqualTo(Phase.STEADY);
 
-        // a failback from the primary is refused as such; the point here is that a reject by an operator works
-        List<MrmEvent> failback = feed(signed(new FailbackRequest("req-f", "orders", now, 1, "carol",
+        // a failback from the primary is refused as such
+        List<MrmEvent> fromPrimary = feed(signed(new FailbackRequest("req-f0", "orders", now, 1, "carol",
                 FailoverMode.GRACEFUL, List.of(), "back home"), CAROL));
-        assertThat(outcome(failback).reason()).contains("already active");
+        assertThat(outcome(fromPrimary).reason()).contains("already active");
+
+        // switch to us10 with two people, every step acknowledged
+        FailoverDecision second = one(feed(signed(failover("carol"), CAROL)), FailoverDecision.class);
+        ackEveryStep(feed(signed(new ApproveRequest("req-a2", "orders", now, 1, "bob", second.id(), null), BOB)));
+        assertThat(state.phase()).isEqualTo(Phase.STEADY);
+        assertThat(state.activeRegion()).isEqualTo("us10");
+
+        // then the failback is a proposal too, re-protect first, and its asker cannot approve it
+        FailoverDecision proposal = one(feed(signed(new FailbackRequest("req-f1", "orders", now, 1, "carol",
+                FailoverMode.GRACEFUL, List.of(), "eu10 is back"), CAROL)), FailoverDecision.class);
+        assertThat(proposal.kind()).isEqualTo(DecisionKind.FAILBACK);
+        assertThat(proposal.status()).isEqualTo(DecisionStatus.PROPOSED);
+        assertThat(proposal.plan().get(0).action()).isEqualTo(StepAction.DATA_REPROTECT);
+        List<MrmEvent> self = feed(signed(new ApproveRequest("req-s", "orders", now, 1, "carol", proposal.id(),
+                null), CAROL));
+        assertThat(outcome(self).reason()).contains("two-person rule: carol asked for this FAILBACK");
+
+        List<MrmEvent> approved = feed(signed(new ApproveRequest("req-b", "orders", now, 1, "bob", proposal.id(),
+                null), BOB));
+        FailoverDecision failback = one(approved, FailoverDecision.class);
+        assertThat(failback.status()).isEqualTo(DecisionStatus.EXECUTING);
+        assertThat(failback.toRegion()).isEqualTo("eu10");
+        assertThat(failback.reason()).endsWith("(request req-f1): eu10 is back");
+    }
+
+    /** Acknowledges each step command as it comes until the plan sends no more. */
+    private void ackEveryStep(List<MrmEvent> outputs) {
+        List<StepCommand> commands = of(outputs, StepCommand.class);
+        while (!commands.isEmpty()) {
+            List<MrmEvent> next = new ArrayList<>();
+            for (StepCommand command : commands) {
+                next.addAll(feed(Acks.of(command, AckOutcome.SUCCEEDED, null, "done", 5, Map.of(), now)));
+            }
+            commands = of(next, StepCommand.class);
+        }
     }
 
     @Test
