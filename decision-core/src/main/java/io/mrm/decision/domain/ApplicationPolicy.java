@@ -2,6 +2,7 @@ package io.mrm.decision.domain;
 
 import io.mrm.events.decision.StepAction;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 
@@ -65,6 +66,34 @@ public record ApplicationPolicy(
         plan = List.copyOf(plan);
         reprotectPlan = List.copyOf(reprotectPlan);
         parallelSteps = Set.copyOf(parallelSteps);
+    }
+
+    /**
+     * The rules that tie a policy's settings together, for every reader of policies (the engine's
+     * configuration, backtest policy files). Absent values are left to those readers' own checks.
+     *
+     * @param at where the policy was read, e.g. {@code mrm.decision.applications[orders]}: every message starts with it
+     * @throws IllegalArgumentException naming the first rule broken
+     */
+    public static void checkConsistent(String at, String primaryRegion, String standbyRegion,
+                                       Collection<String> healthComponents, Collection<String> alertComponents,
+                                       Duration staleAfter, List<StepAction> plan, Collection<StepAction> parallelSteps) {
+        if (primaryRegion != null && primaryRegion.equals(standbyRegion)) {
+            throw new IllegalArgumentException(at + ": primary-region and standby-region must differ, both are '"
+                    + primaryRegion + "'");
+        }
+        if (plan != null && !plan.isEmpty() && parallelSteps != null && parallelSteps.contains(plan.get(0))) {
+            throw new IllegalArgumentException(at + ".parallel-steps: " + plan.get(0)
+                    + " is the plan's first step; it has no step before it to run with");
+        }
+        if (healthComponents != null && alertComponents != null
+                && alertComponents.stream().anyMatch(healthComponents::contains)) {
+            throw new IllegalArgumentException(at + ": a component cannot be both in health-components and "
+                    + "alert-components");
+        }
+        if (staleAfter != null && (staleAfter.isNegative() || staleAfter.isZero())) {
+            throw new IllegalArgumentException(at + ".stale-after must be positive");
+        }
     }
 
     /** A policy without the two-person rule. */

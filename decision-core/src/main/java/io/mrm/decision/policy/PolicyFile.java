@@ -206,57 +206,48 @@ public final class PolicyFile {
         String id = matches(at + ".id", rawId, NAME);
         String primary = required(at + ".primary-region", keys.get("primary-region"));
         String standby = required(at + ".standby-region", keys.get("standby-region"));
-        if (primary.equals(standby)) {
-            throw new IllegalArgumentException(at + ": primary-region and standby-region must differ, both are '"
-                    + primary + "'");
-        }
-        List<String> health = list(at + ".health-components", keys.get("health-components"), List.of("app"),
+        // the engine's defaults, where the file says nothing
+        ApplicationPolicy d = ApplicationPolicy.defaults(id, primary, standby);
+        List<String> health = list(at + ".health-components", keys.get("health-components"),
+                List.copyOf(d.healthComponents()),
                 v -> matches(at + ".health-components", v, NAME));
         if (health.isEmpty()) {
             throw new IllegalArgumentException(at + ".health-components: must not be empty");
         }
-        List<String> alert = list(at + ".alert-components", keys.get("alert-components"), List.of(),
-                v -> matches(at + ".alert-components", v, NAME));
-        if (alert.stream().anyMatch(health::contains)) {
-            throw new IllegalArgumentException(at + ": a component cannot be both in health-components and "
-                    + "alert-components");
-        }
-        int quorum = integer(at + ".quorum", keys.get("quorum"), 2, 1, 100);
-        int failureThreshold = integer(at + ".failure-threshold", keys.get("failure-threshold"), 3, 1, 100);
-        int recoveryThreshold = integer(at + ".recovery-threshold", keys.get("recovery-threshold"), 3, 1, 100);
-        Duration staleAfter = duration(at + ".stale-after", keys.get("stale-after"), Duration.ofSeconds(30));
-        if (staleAfter.isNegative() || staleAfter.isZero()) {
-            throw new IllegalArgumentException(at + ".stale-after must be positive");
-        }
-        DecisionMode mode = keys.get("mode") == null ? DecisionMode.AUTOMATIC
+        List<String> alert = list(at + ".alert-components", keys.get("alert-components"),
+                List.copyOf(d.alertComponents()), v -> matches(at + ".alert-components", v, NAME));
+        int quorum = integer(at + ".quorum", keys.get("quorum"), d.quorum(), 1, 100);
+        int failureThreshold = integer(at + ".failure-threshold", keys.get("failure-threshold"),
+                d.failureThreshold(), 1, 100);
+        int recoveryThreshold = integer(at + ".recovery-threshold", keys.get("recovery-threshold"),
+                d.recoveryThreshold(), 1, 100);
+        Duration staleAfter = duration(at + ".stale-after", keys.get("stale-after"), d.staleAfter());
+        DecisionMode mode = keys.get("mode") == null ? d.mode()
                 : enumValue(at + ".mode", scalar(at + ".mode", keys.get("mode")), DecisionMode.class);
         Duration holdDown = nonNegative(at + ".hold-down", duration(at + ".hold-down", keys.get("hold-down"),
-                Duration.ofHours(1)));
-        int maxFailovers = integer(at + ".max-failovers-per-window", keys.get("max-failovers-per-window"), 2, 1,
-                1000);
+                d.holdDown()));
+        int maxFailovers = integer(at + ".max-failovers-per-window", keys.get("max-failovers-per-window"),
+                d.maxFailoversPerWindow(), 1, 1000);
         Duration window = nonNegative(at + ".failover-window", duration(at + ".failover-window",
-                keys.get("failover-window"), Duration.ofHours(24)));
+                keys.get("failover-window"), d.failoverWindow()));
         List<StepAction> plan = list(at + ".plan", keys.get("plan"), List.of(),
                 v -> enumValue(at + ".plan", v, StepAction.class));
         if (plan.isEmpty()) {
-            plan = ApplicationPolicy.DEFAULT_PLAN;
+            plan = d.plan();
         }
         List<StepAction> reprotect = list(at + ".reprotect-plan", keys.get("reprotect-plan"),
-                ApplicationPolicy.DEFAULT_REPROTECT_PLAN, v -> enumValue(at + ".reprotect-plan", v, StepAction.class));
-        Duration stepTimeout = duration(at + ".step-timeout", keys.get("step-timeout"), Duration.ofSeconds(60));
+                d.reprotectPlan(), v -> enumValue(at + ".reprotect-plan", v, StepAction.class));
+        Duration stepTimeout = duration(at + ".step-timeout", keys.get("step-timeout"), d.stepTimeout());
         if (stepTimeout.toMillis() < 1) {
             throw new IllegalArgumentException(at + ".step-timeout must be at least 1ms");
         }
-        int attempts = integer(at + ".step-max-attempts", keys.get("step-max-attempts"), 3, 1, 20);
+        int attempts = integer(at + ".step-max-attempts", keys.get("step-max-attempts"), d.stepMaxAttempts(), 1, 20);
         Duration backoff = nonNegative(at + ".retry-backoff", duration(at + ".retry-backoff", keys.get("retry-backoff"),
-                Duration.ofSeconds(2)));
-        List<StepAction> parallel = list(at + ".parallel-steps", keys.get("parallel-steps"), List.of(),
-                v -> enumValue(at + ".parallel-steps", v, StepAction.class));
-        if (parallel.contains(plan.get(0))) {
-            throw new IllegalArgumentException(at + ".parallel-steps: " + plan.get(0)
-                    + " is the plan's first step; it has no step before it to run with");
-        }
-        boolean twoPerson = bool(at + ".two-person-rule", keys.get("two-person-rule"), false);
+                d.retryBackoff()));
+        List<StepAction> parallel = list(at + ".parallel-steps", keys.get("parallel-steps"),
+                List.copyOf(d.parallelSteps()), v -> enumValue(at + ".parallel-steps", v, StepAction.class));
+        boolean twoPerson = bool(at + ".two-person-rule", keys.get("two-person-rule"), d.twoPersonRule());
+        ApplicationPolicy.checkConsistent(at, primary, standby, health, alert, staleAfter, plan, parallel);
         return new ApplicationPolicy(id, primary, standby, Set.copyOf(health), Set.copyOf(alert), quorum,
                 failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailovers, window, plan, reprotect,
                 stepTimeout, attempts, backoff, parallel.isEmpty() ? Set.of() : EnumSet.copyOf(parallel), twoPerson);

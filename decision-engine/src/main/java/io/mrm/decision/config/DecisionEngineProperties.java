@@ -162,10 +162,6 @@ public record DecisionEngineProperties(
             @DefaultValue("false") boolean twoPersonRule) {
 
         public Application {
-            if (primaryRegion != null && primaryRegion.equals(standbyRegion)) {
-                throw new IllegalArgumentException("mrm.decision.applications[" + id
-                        + "]: primary-region and standby-region must differ, both are '" + primaryRegion + "'");
-            }
             if (plan == null || plan.isEmpty()) {
                 plan = ApplicationPolicy.DEFAULT_PLAN;
             }
@@ -174,18 +170,8 @@ public record DecisionEngineProperties(
             }
             alertComponents = alertComponents == null ? List.of() : alertComponents;
             parallelSteps = parallelSteps == null ? List.of() : parallelSteps;
-            if (parallelSteps.contains(plan.get(0))) {
-                throw new IllegalArgumentException("mrm.decision.applications[" + id + "].parallel-steps: "
-                        + plan.get(0) + " is the plan's first step; it has no step before it to run with");
-            }
-            if (healthComponents != null && alertComponents.stream().anyMatch(healthComponents::contains)) {
-                throw new IllegalArgumentException("mrm.decision.applications[" + id
-                        + "]: a component cannot be both in health-components and alert-components");
-            }
-            if (staleAfter != null && (staleAfter.isNegative() || staleAfter.isZero())) {
-                throw new IllegalArgumentException("mrm.decision.applications[" + id
-                        + "].stale-after must be positive");
-            }
+            ApplicationPolicy.checkConsistent("mrm.decision.applications[" + id + "]", primaryRegion, standbyRegion,
+                    healthComponents, alertComponents, staleAfter, plan, parallelSteps);
         }
 
         ApplicationPolicy toPolicy() {

@@ -39,6 +39,11 @@ class DecisionEnginePropertiesTest {
     }
 
     @Test
+    void theEnginesDefaultsAreThoseOfApplicationPolicyWhichBacktestPolicyFilesUseToo() {
+        assertThat(bind(app()).policies().get("orders")).isEqualTo(ApplicationPolicy.defaults("orders", "eu10", "us10"));
+    }
+
+    @Test
     void defaultsFollowTheDocumentedPolicy() {
         ApplicationPolicy policy = bind(app()).policies().get("orders");
         assertThat(policy.quorum()).isEqualTo(2);
