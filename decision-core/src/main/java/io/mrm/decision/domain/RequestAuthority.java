@@ -77,8 +77,8 @@ public record RequestAuthority(boolean signaturesRequired, List<Operator> operat
 
     /**
      * Checks one request at {@code now} against the nonces already seen: null when it may proceed
-     * (its nonce must then be remembered), else the refusal. {@code keys} holds the operators'
-     * decoded public keys (decoding one per request would cost more than verifying).
+     * (its nonce must then be remembered), else the refusal. {@code keys} holds every operator's
+     * decoded public key by id (decoding one per request would cost more than verifying).
      */
     public Refusal check(OperatorRequest request, Instant now, List<SeenNonce> seen, Map<String, PublicKey> keys) {
         RequestSignature signature = request.signature();
@@ -93,7 +93,7 @@ public record RequestAuthority(boolean signaturesRequired, List<Operator> operat
         if (operator == null) {
             return new Refusal("REQUEST_FORGED", "'" + request.operator() + "' is not a known operator");
         }
-        PublicKey key = keys.containsKey(operator.id()) ? keys.get(operator.id()) : operator.key();
+        PublicKey key = keys.get(operator.id());
         if (!RequestSigning.verify(request, key)) {
             return new Refusal("REQUEST_FORGED", "the signature does not verify with the public key of '"
                     + operator.id() + "' (forged, altered in transit, or signed with another key)");
