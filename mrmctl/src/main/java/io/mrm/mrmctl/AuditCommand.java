@@ -3,12 +3,10 @@ package io.mrm.mrmctl;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mrm.events.Require;
 import io.mrm.events.TopicNames;
 import io.mrm.events.codec.EventJson;
 import io.mrm.mrmctl.adapter.TopicReader;
 import io.mrm.mrmctl.domain.ExitCodes;
-import io.mrm.mrmctl.domain.TimeArgument;
 import io.mrm.mrmctl.domain.audit.AuditHtml;
 import io.mrm.mrmctl.domain.audit.AuditJson;
 import io.mrm.mrmctl.domain.audit.AuditQuery;
@@ -29,7 +27,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -56,15 +54,8 @@ public final class AuditCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "APP", description = "Only this application.")
-    String app;
-
-    @Option(names = "--from", paramLabel = "TIME",
-            description = "Only events at or after TIME: ISO-8601 (2026-11-25T10:00:00Z) or how long ago (30m, 2h, 7d).")
-    String from;
-
-    @Option(names = "--to", paramLabel = "TIME", description = "Only events at or before TIME (same forms as --from).")
-    String to;
+    @Mixin
+    AppAndTimeRange range;
 
     @Option(names = "--format", paramLabel = "FORMAT",
             description = "text, json or html (a self-contained file); default: text, or json with --output json.")
@@ -85,12 +76,11 @@ public final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (app != null) {
-            checked(() -> Require.name("APP", app));
-        }
         Instant now = clock.get();
-        AuditQuery query = checked(() -> new AuditQuery(app, TimeArgument.instant("--from", from, now),
-                TimeArgument.instant("--to", to, now)));
+        String app = range.app();
+        Instant from = range.from(now);
+        Instant to = range.to(now);
+        AuditQuery query = checked(() -> new AuditQuery(app, from, to));
         boolean jsonOutput = parent.output == Mrmctl.Output.json;
         if (format != null && out == null && jsonOutput && format != Format.json) {
             throw usage("--format " + format + " and --output json both choose what goes to stdout: "

@@ -13,7 +13,6 @@ import io.mrm.decision.domain.Backtest.Step;
 import io.mrm.decision.policy.PolicyFile;
 import io.mrm.decision.policy.PolicyRecords;
 import io.mrm.events.MrmEvent;
-import io.mrm.events.Require;
 import io.mrm.events.Topic;
 import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
@@ -24,7 +23,6 @@ import io.mrm.mrmctl.adapter.JournalReader;
 import io.mrm.mrmctl.adapter.JournalReader.Read;
 import io.mrm.mrmctl.adapter.JournalReader.Snapshot;
 import io.mrm.mrmctl.domain.ExitCodes;
-import io.mrm.mrmctl.domain.TimeArgument;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +38,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -67,15 +65,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "APP", description = "Only this application.")
-    String app;
+    @Mixin
+    AppAndTimeRange range;
 
-    @Option(names = "--from", paramLabel = "TIME",
-            description = "Show divergences and rows from this time on: an ISO instant or a duration ago (2h).")
-    String from;
-
-    @Option(names = "--to", paramLabel = "TIME", description = "Show them up to this time (same forms as --from).")
-    String to;
+    private String app;
 
     @Option(names = "--policy", paramLabel = "FILE",
             description = "Backtest this policy file (the engine's mrm.decision keys in YAML) instead of replaying.")
@@ -91,12 +84,10 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (app != null) {
-            checked("APP", () -> Require.name("APP", app));
-        }
+        app = range.app();
         Instant now = Instant.now();
-        Instant fromTime = checked("--from", () -> TimeArgument.instant("--from", from, now));
-        Instant toTime = checked("--to", () -> TimeArgument.instant("--to", to, now));
+        Instant fromTime = range.from(now);
+        Instant toTime = range.to(now);
         if (printPolicy && app == null) {
             throw usage("--print-policy needs APP");
         }
