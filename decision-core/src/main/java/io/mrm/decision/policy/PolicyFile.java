@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -28,7 +27,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -59,7 +57,6 @@ public final class PolicyFile {
             .build();
     private static final Pattern NAME = Require.NAME;
     private static final Pattern OPERATOR_ID = Require.OPERATOR;
-    private static final Pattern SIMPLE_DURATION = Pattern.compile("([+]?\\d+)(ns|us|ms|s|m|h|d)?");
     /** Engine settings that mean nothing to a backtest; accepted so that an engine's file can be used as is. */
     private static final Set<String> ENGINE_ONLY = Set.of("commit-interval", "commit-on-output", "tick-interval",
             "state-dir");
@@ -370,23 +367,9 @@ public final class PolicyFile {
             return otherwise;
         }
         String value = scalar(at, node);
-        Matcher m = SIMPLE_DURATION.matcher(value.toLowerCase(Locale.ROOT));
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "ms" : m.group(2);
-            return switch (unit) {
-                case "ns" -> Duration.ofNanos(n);
-                case "us" -> Duration.ofNanos(n * 1000);
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
         try {
-            return Duration.parse(value.toUpperCase(Locale.ROOT));
-        } catch (DateTimeParseException e) {
+            return Durations.parse(value);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(at + ": '" + value + "' is not a duration (e.g. 500ms, 30s, 5m, 1h, PT30S)");
         }
     }
