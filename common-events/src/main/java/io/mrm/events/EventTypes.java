@@ -55,6 +55,8 @@ public final class EventTypes {
             new EventType<>("io.mrm.command.data.drain.v1", DataDrainCommand.class, Topics.DATA_COMMANDS),
             new EventType<>("io.mrm.command.data.promote.v1", DataPromoteCommand.class, Topics.DATA_COMMANDS),
             new EventType<>("io.mrm.command.data.reprotect.v1", DataReprotectCommand.class, Topics.DATA_COMMANDS),
+            new EventType<>("io.mrm.command.data.fence.v1", io.mrm.events.command.DataFenceCommand.class,
+                    Topics.DATA_COMMANDS),
             new EventType<>("io.mrm.command.events.set-role.v1", EventsSetRoleCommand.class, Topics.EVENTS_COMMANDS),
             new EventType<>("io.mrm.command.events.drain.v1", EventsDrainCommand.class, Topics.EVENTS_COMMANDS),
             new EventType<>("io.mrm.command.events.verify.v1", EventsVerifyCommand.class, Topics.EVENTS_COMMANDS),

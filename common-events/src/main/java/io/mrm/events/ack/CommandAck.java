@@ -19,6 +19,9 @@ import java.util.Map;
  * @param detail     human-readable explanation
  * @param durationMs how long executing the command took
  * @param observed   the state observed after executing, e.g. {@code {"target": "b.example.net"}}
+ * @param fenceEpoch the highest epoch the actuator holds for the application after this command (its
+ *                   fencing token): on a stale refusal, the epoch that refused it, so that the engine can
+ *                   issue a higher one; absent from actuators that predate it
  */
 public record CommandAck(
         String id,
@@ -33,7 +36,8 @@ public record CommandAck(
         String errorCode,
         String detail,
         long durationMs,
-        Map<String, String> observed) implements AckEvent {
+        Map<String, String> observed,
+        Long fenceEpoch) implements AckEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -52,5 +56,16 @@ public record CommandAck(
         Require.optionalText("detail", detail);
         Require.atLeast("durationMs", durationMs, 0);
         observed = Require.map("observed", observed);
+        if (fenceEpoch != null) {
+            Require.atLeast("fenceEpoch", fenceEpoch, 0);
+        }
+    }
+
+    /** Without a fence epoch: what actuators wrote before they reported it. */
+    public CommandAck(String id, String applicationId, Instant time, int schemaVersion, String commandId,
+                      StepRef step, Actuator actuator, StepAction action, AckOutcome outcome, String errorCode,
+                      String detail, long durationMs, Map<String, String> observed) {
+        this(id, applicationId, time, schemaVersion, commandId, step, actuator, action, outcome, errorCode, detail,
+                durationMs, observed, null);
     }
 }

@@ -14,9 +14,12 @@ import io.mrm.events.Require;
  * @param parallel    runs together with the step before it: a group of such steps starts at once,
  *                    and the plan moves on when all of them are done (absent means false: the field
  *                    was added after the first version, so it is optional)
+ * @param bestEffort  a fence of the region being left, added to a forced plan: it runs beside the plan
+ *                    from its position on, never holds it up, and its failure does not pause the plan
+ *                    (the engine keeps it as a pending duty); absent means false
  */
 public record PlanStep(int index, StepAction action, String region, String peerRegion, long timeoutMs,
-                       int maxAttempts, Boolean parallel) {
+                       int maxAttempts, Boolean parallel, Boolean bestEffort) {
 
     public PlanStep {
         Require.atLeast("index", index, 0);
@@ -30,6 +33,16 @@ public record PlanStep(int index, StepAction action, String region, String peerR
         if (parallel && index == 0) {
             throw new IllegalArgumentException("the first step (index 0) cannot be parallel: there is no step before it");
         }
+        bestEffort = Boolean.TRUE.equals(bestEffort);
+        if (parallel && bestEffort) {
+            throw new IllegalArgumentException("a best-effort step runs beside the plan; it cannot also be parallel");
+        }
+    }
+
+    /** A step that is not best-effort: what plans held before best-effort fences existed. */
+    public PlanStep(int index, StepAction action, String region, String peerRegion, long timeoutMs,
+                    int maxAttempts, Boolean parallel) {
+        this(index, action, region, peerRegion, timeoutMs, maxAttempts, parallel, false);
     }
 
     public Actuator actuator() {

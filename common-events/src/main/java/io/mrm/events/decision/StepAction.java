@@ -17,6 +17,11 @@ public enum StepAction {
     DATA_DRAIN(Actuator.HANA, true),
     /** Make the target region's database the writable primary. */
     DATA_PROMOTE(Actuator.HANA, false),
+    /**
+     * Make the region's database refuse writes under the command's epoch (the region being left):
+     * the fence a forced failover tries beside its plan, and a pending duty until it succeeds.
+     */
+    DATA_FENCE(Actuator.HANA, true),
     /** Replicate from the new primary back to the old region once it is reachable. */
     DATA_REPROTECT(Actuator.HANA, true),
     /** Point the application's DNS name at the target region. */

@@ -16,6 +16,10 @@ import java.time.Instant;
  * @param vantageRegion the region (or site) of the monitor instance that published this observation, when
  *                  configured, so a reader can tell a monitor cut off with its own region from one that sees
  *                  another region fail
+ * @param monitorRun one id per start of the monitor process that published this observation
+ * @param sequence  this observation's number within {@code monitorRun}, from 1, increasing with every
+ *                  observation the run publishes for the application: lets the engine drop a vantage's
+ *                  replayed or reordered reports without trusting the monitor's clock
  */
 public record HealthObservation(
         String id,
@@ -29,7 +33,9 @@ public record HealthObservation(
         HealthStatus status,
         Long latencyMs,
         String detail,
-        String vantageRegion) implements ObservationEvent {
+        String vantageRegion,
+        String monitorRun,
+        Long sequence) implements ObservationEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -45,6 +51,18 @@ public record HealthObservation(
         }
         Require.optionalText("detail", detail);
         Require.optionalName("vantageRegion", vantageRegion);
+        Require.optionalId("monitorRun", monitorRun);
+        if (sequence != null) {
+            Require.atLeast("sequence", sequence, 1);
+        }
+    }
+
+    /** Without a run and sequence: what monitors wrote before they numbered their observations. */
+    public HealthObservation(String id, String applicationId, Instant time, int schemaVersion, String region,
+                             String component, ProbeKind probe, String vantage, HealthStatus status, Long latencyMs,
+                             String detail, String vantageRegion) {
+        this(id, applicationId, time, schemaVersion, region, component, probe, vantage, status, latencyMs, detail,
+                vantageRegion, null, null);
     }
 
     /** Without a region label for the monitor: what producers wrote before {@code vantageRegion} existed. */
@@ -52,6 +70,6 @@ public record HealthObservation(
                              String component, ProbeKind probe, String vantage, HealthStatus status, Long latencyMs,
                              String detail) {
         this(id, applicationId, time, schemaVersion, region, component, probe, vantage, status, latencyMs, detail,
-                null);
+                null, null, null);
     }
 }

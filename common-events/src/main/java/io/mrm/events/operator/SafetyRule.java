@@ -11,5 +11,10 @@ public enum SafetyRule {
     /** At most N automatic failovers per window. */
     MAX_FAILOVERS_PER_WINDOW,
     /** The application is not frozen by an operator. */
-    NOT_FROZEN
+    NOT_FROZEN,
+    /**
+     * A FORCED switch (which skips the drain and the orderly demotion of the region being left) is
+     * only for a source region that is down; with a healthy source it needs this override.
+     */
+    SOURCE_DOWN
 }

@@ -8,5 +8,11 @@ public enum Phase {
     /** A plan is executing. */
     SWITCHING,
     /** A plan step failed; an operator must resume, skip or abort. */
-    PAUSED
+    PAUSED,
+    /**
+     * An aborted plan left the components in different regions (e.g. DNS switched, the database
+     * not): {@code activeRegion} is where DNS sends traffic; an operator must resume the plan or
+     * switch to one region (a manual failover or failback runs the whole plan there).
+     */
+    DIVERGED
 }

@@ -15,6 +15,9 @@ import java.util.List;
  * @param holdDownUntil  no automatic failover before this time, if set
  * @param lastDecisionId the latest decision, if any
  * @param planSteps      progress of the latest decision's plan (empty before the first)
+ * @param placement      where DNS, data and events are, as far as the engine knows (absent from
+ *                       engines that predate it)
+ * @param fenceDuties    fences of a region left by a forced failover that have not succeeded yet
  */
 public record TopologyState(
         String id,
@@ -28,7 +31,9 @@ public record TopologyState(
         boolean frozen,
         Instant holdDownUntil,
         String lastDecisionId,
-        List<StepProgress> planSteps) implements TopologyEvent {
+        List<StepProgress> planSteps,
+        Placement placement,
+        List<FenceDuty> fenceDuties) implements TopologyEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -41,5 +46,14 @@ public record TopologyState(
         Require.present("phase", phase);
         Require.optionalId("lastDecisionId", lastDecisionId);
         planSteps = Require.list("planSteps", planSteps);
+        fenceDuties = Require.list("fenceDuties", fenceDuties);
+    }
+
+    /** Without placement and duties: what engines wrote before they tracked them. */
+    public TopologyState(String id, String applicationId, Instant time, int schemaVersion, long epoch,
+                         String activeRegion, String standbyRegion, Phase phase, boolean frozen, Instant holdDownUntil,
+                         String lastDecisionId, List<StepProgress> planSteps) {
+        this(id, applicationId, time, schemaVersion, epoch, activeRegion, standbyRegion, phase, frozen,
+                holdDownUntil, lastDecisionId, planSteps, null, List.of());
     }
 }
