@@ -27,6 +27,13 @@ import java.util.List;
  * @param retryBackoffMs        pause before a retry; doubles with each further attempt
  * @param parallelSteps         actions that run together with the step before them
  * @param twoPersonRule         manual switches are proposed and need a second person's approval
+ * @param vantages              the declared vantage points (empty in records from before they were declared:
+ *                              then any vantage is taken)
+ * @param maxObservationSkewMs  how far ahead of the engine's clock an observation may be stamped
+ *                              (absent in older records: the default then applied)
+ * @param proposalTimeoutMs     how long a proposal waits for a decision before it expires (absent: default)
+ * @param fenceTimeoutMs        how long a best-effort fence attempt may take (absent: default)
+ * @param fenceRetryIntervalMs  how often a pending fence is tried again (absent: default)
  */
 public record RecordedPolicy(
         String primaryRegion,
@@ -47,7 +54,12 @@ public record RecordedPolicy(
         int stepMaxAttempts,
         long retryBackoffMs,
         List<StepAction> parallelSteps,
-        boolean twoPersonRule) {
+        boolean twoPersonRule,
+        List<String> vantages,
+        Long maxObservationSkewMs,
+        Long proposalTimeoutMs,
+        Long fenceTimeoutMs,
+        Long fenceRetryIntervalMs) {
 
     /** AUTOMATIC: the engine executes its own decisions. MANUAL: it proposes and waits for approval. */
     public enum Mode { AUTOMATIC, MANUAL }
@@ -78,6 +90,19 @@ public record RecordedPolicy(
         Require.atLeast("stepMaxAttempts", stepMaxAttempts, 1);
         Require.atLeast("retryBackoffMs", retryBackoffMs, 0L);
         parallelSteps = Require.list("parallelSteps", parallelSteps);
+        vantages = names("vantages", vantages);
+        if (maxObservationSkewMs != null) {
+            Require.atLeast("maxObservationSkewMs", maxObservationSkewMs, 0L);
+        }
+        if (proposalTimeoutMs != null) {
+            Require.atLeast("proposalTimeoutMs", proposalTimeoutMs, 1L);
+        }
+        if (fenceTimeoutMs != null) {
+            Require.atLeast("fenceTimeoutMs", fenceTimeoutMs, 1L);
+        }
+        if (fenceRetryIntervalMs != null) {
+            Require.atLeast("fenceRetryIntervalMs", fenceRetryIntervalMs, 1L);
+        }
     }
 
     private static List<String> names(String field, List<String> values) {

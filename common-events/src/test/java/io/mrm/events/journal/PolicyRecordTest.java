@@ -24,7 +24,9 @@ class PolicyRecordTest {
         RecordedPolicy stricter = new RecordedPolicy(p.primaryRegion(), p.standbyRegion(), p.healthComponents(),
                 p.alertComponents(), p.quorum(), p.failureThreshold() + 1, p.recoveryThreshold(), p.staleAfterMs(),
                 p.mode(), p.holdDownMs(), p.maxFailoversPerWindow(), p.failoverWindowMs(), p.plan(), p.reprotectPlan(),
-                p.stepTimeoutMs(), p.stepMaxAttempts(), p.retryBackoffMs(), p.parallelSteps(), p.twoPersonRule());
+                p.stepTimeoutMs(), p.stepMaxAttempts(), p.retryBackoffMs(), p.parallelSteps(), p.twoPersonRule(),
+                p.vantages(), p.maxObservationSkewMs(), p.proposalTimeoutMs(), p.fenceTimeoutMs(),
+                p.fenceRetryIntervalMs());
         RecordedAuthority noOperators = new RecordedAuthority(true, 300_000, 30_000, List.of());
 
         assertThat(PolicyRecord.fingerprintOf(stricter, sample.authority())).isNotEqualTo(sample.fingerprint());

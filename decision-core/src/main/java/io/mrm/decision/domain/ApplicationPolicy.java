@@ -31,6 +31,15 @@ import java.util.Set;
  * @param twoPersonRule         a manual failover or failback is only proposed, and executes once
  *                              approved by a second operator with the approver role; nobody approves
  *                              their own request
+ * @param vantages              the vantage points (monitor instances) that watch this application;
+ *                              observations from any other are refused. Empty only in policies recorded
+ *                              before vantages were declared (then any vantage is taken)
+ * @param maxObservationSkew    an observation stamped further ahead of the engine's clock than this is
+ *                              refused and its monitor alerted; nearer ones count from the engine's time
+ * @param proposalTimeout       a proposal nobody approved or rejected within this expires, with an alert
+ * @param fenceTimeout          how long the best-effort fence of the region a forced failover leaves may
+ *                              take (one attempt; it never holds the plan up)
+ * @param fenceRetryInterval    how often a fence that has not succeeded yet is tried again
  */
 public record ApplicationPolicy(
         String applicationId,
@@ -52,13 +61,22 @@ public record ApplicationPolicy(
         int stepMaxAttempts,
         Duration retryBackoff,
         Set<StepAction> parallelSteps,
-        boolean twoPersonRule) {
+        boolean twoPersonRule,
+        Set<String> vantages,
+        Duration maxObservationSkew,
+        Duration proposalTimeout,
+        Duration fenceTimeout,
+        Duration fenceRetryInterval) {
 
     /** The default graceful switchover of ARCHITECTURE.md. */
     public static final List<StepAction> DEFAULT_PLAN = List.of(StepAction.EVENTS_SET_STANDBY,
             StepAction.DATA_DRAIN, StepAction.DATA_PROMOTE, StepAction.EVENTS_SET_ACTIVE, StepAction.DNS_ROUTE,
             StepAction.DNS_VERIFY);
     public static final List<StepAction> DEFAULT_REPROTECT_PLAN = List.of(StepAction.DATA_REPROTECT);
+    public static final Duration DEFAULT_MAX_OBSERVATION_SKEW = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_PROPOSAL_TIMEOUT = Duration.ofMinutes(30);
+    public static final Duration DEFAULT_FENCE_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_FENCE_RETRY_INTERVAL = Duration.ofSeconds(30);
 
     public ApplicationPolicy {
         healthComponents = Set.copyOf(healthComponents);
@@ -66,6 +84,11 @@ public record ApplicationPolicy(
         plan = List.copyOf(plan);
         reprotectPlan = List.copyOf(reprotectPlan);
         parallelSteps = Set.copyOf(parallelSteps);
+        vantages = vantages == null ? Set.of() : Set.copyOf(vantages);
+        maxObservationSkew = maxObservationSkew == null ? DEFAULT_MAX_OBSERVATION_SKEW : maxObservationSkew;
+        proposalTimeout = proposalTimeout == null ? DEFAULT_PROPOSAL_TIMEOUT : proposalTimeout;
+        fenceTimeout = fenceTimeout == null ? DEFAULT_FENCE_TIMEOUT : fenceTimeout;
+        fenceRetryInterval = fenceRetryInterval == null ? DEFAULT_FENCE_RETRY_INTERVAL : fenceRetryInterval;
     }
 
     /**
@@ -77,7 +100,16 @@ public record ApplicationPolicy(
      */
     public static void checkConsistent(String at, String primaryRegion, String standbyRegion,
                                        Collection<String> healthComponents, Collection<String> alertComponents,
-                                       Duration staleAfter, List<StepAction> plan, Collection<StepAction> parallelSteps) {
+                                       Duration staleAfter, List<StepAction> plan, Collection<StepAction> parallelSteps,
+                                       Collection<String> vantages, int quorum) {
+        if (vantages != null && !vantages.isEmpty() && vantages.size() < quorum) {
+            throw new IllegalArgumentException(at + ": quorum " + quorum + " needs at least " + quorum
+                    + " vantages, but only " + vantages.size() + " are declared " + vantages.stream().sorted().toList());
+        }
+        if (plan != null && plan.contains(StepAction.DATA_FENCE)) {
+            throw new IllegalArgumentException(at + ".plan: DATA_FENCE is not a plan step of its own: a forced "
+                    + "failover adds it (best-effort) to fence the region it leaves");
+        }
         if (primaryRegion != null && primaryRegion.equals(standbyRegion)) {
             throw new IllegalArgumentException(at + ": primary-region and standby-region must differ, both are '"
                     + primaryRegion + "'");
@@ -96,30 +128,55 @@ public record ApplicationPolicy(
         }
     }
 
-    /** A policy without the two-person rule. */
-    public ApplicationPolicy(String applicationId, String primaryRegion, String standbyRegion,
-                             Set<String> healthComponents, Set<String> alertComponents, int quorum,
-                             int failureThreshold, int recoveryThreshold, Duration staleAfter, DecisionMode mode,
-                             Duration holdDown, int maxFailoversPerWindow, Duration failoverWindow,
-                             List<StepAction> plan, List<StepAction> reprotectPlan, Duration stepTimeout,
-                             int stepMaxAttempts, Duration retryBackoff, Set<StepAction> parallelSteps) {
-        this(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents, quorum,
-                failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow, failoverWindow,
-                plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps, false);
-    }
-
     /** This policy with the two-person rule on or off. */
     public ApplicationPolicy withTwoPersonRule(boolean on) {
         return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents,
                 quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
-                failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps, on);
+                failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps, on,
+                vantages, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval);
+    }
+
+    /** This policy with other declared vantages. */
+    public ApplicationPolicy withVantages(Set<String> declared) {
+        return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents,
+                quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
+                failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
+                twoPersonRule, declared, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval);
+    }
+
+    /** This policy with another proposal timeout. */
+    public ApplicationPolicy withProposalTimeout(Duration timeout) {
+        return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents,
+                quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
+                failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
+                twoPersonRule, vantages, maxObservationSkew, timeout, fenceTimeout, fenceRetryInterval);
     }
 
     /** A policy with the defaults for everything but the regions; for tests and examples. */
     public static ApplicationPolicy defaults(String applicationId, String primaryRegion, String standbyRegion) {
         return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, Set.of("app"), Set.of(), 2, 3, 3,
                 Duration.ofSeconds(30), DecisionMode.AUTOMATIC, Duration.ofHours(1), 2, Duration.ofHours(24),
-                DEFAULT_PLAN, DEFAULT_REPROTECT_PLAN, Duration.ofSeconds(60), 3, Duration.ofSeconds(2), Set.of());
+                DEFAULT_PLAN, DEFAULT_REPROTECT_PLAN, Duration.ofSeconds(60), 3, Duration.ofSeconds(2), Set.of(),
+                false, DEFAULT_VANTAGES, DEFAULT_MAX_OBSERVATION_SKEW, DEFAULT_PROPOSAL_TIMEOUT, DEFAULT_FENCE_TIMEOUT,
+                DEFAULT_FENCE_RETRY_INTERVAL);
+    }
+
+    /** The vantages of {@link #defaults}: three monitors, of which the default quorum of two must agree. */
+    public static final Set<String> DEFAULT_VANTAGES = Set.of("vantage-1", "vantage-2", "vantage-3");
+
+    /** Whether observations from this vantage are taken: it is declared (or none are, in an old policy). */
+    public boolean declaresVantage(String vantage) {
+        return vantages.isEmpty() || vantages.contains(vantage);
+    }
+
+    /** Whether observations of this component mean anything: a health or an alert component. */
+    public boolean declaresComponent(String component) {
+        return healthComponents.contains(component) || alertComponents.contains(component);
+    }
+
+    /** The other of the two regions. */
+    public String otherRegion(String region) {
+        return primaryRegion.equals(region) ? standbyRegion : primaryRegion;
     }
 
     public boolean hasRegion(String region) {

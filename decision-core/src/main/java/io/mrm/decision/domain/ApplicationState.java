@@ -3,13 +3,16 @@ package io.mrm.decision.domain;
 import io.mrm.events.topology.Phase;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Everything the engine remembers about one application between inputs. Persisted by the adapter
- * (a Kafka Streams state store backed by a changelog), so it must be plain data.
+ * (a Kafka Streams state store backed by a changelog), so it must be plain data; fields added later
+ * read as empty from states stored before them.
  *
- * @param epoch              the latest decision's epoch (0 before the first)
+ * @param epoch              the application's fencing epoch: the latest decision's, raised by an abort
+ *                           or a resume (0 before the first)
  * @param counters           per (region, component, vantage) what was last seen
  * @param run                the latest decision's plan (kept after it ends, for the topology's progress)
  * @param outputSeq          events emitted so far for this application: makes output ids deterministic
@@ -20,6 +23,14 @@ import java.util.Set;
  * @param lineage            the id of the input that created this state: part of every output id, so
  *                           an engine whose state was wiped (a reset) starts a new line of ids instead of
  *                           repeating those already on the topics; null in states stored before it existed
+ * @param highestEpochSeen   the highest epoch known to have been issued for this application, by this
+ *                           engine or an earlier one (acks' fence epochs, the restored topology): a new
+ *                           epoch is always above it
+ * @param placement          where the components are while they are not all in the active region
+ *                           (phase DIVERGED); null otherwise
+ * @param fences             fences of a region left by a forced failover that have not succeeded yet
+ * @param firstObservationAt when the first observation was taken (the grace before a missing quorum alerts)
+ * @param throttledAlerts    when alerts that repeat per source were last raised, by key
  */
 public record ApplicationState(
         String applicationId,
@@ -36,7 +47,12 @@ public record ApplicationState(
         List<Instant> automaticFailovers,
         Set<String> raisedAlerts,
         List<SeenNonce> seenNonces,
-        String lineage) {
+        String lineage,
+        long highestEpochSeen,
+        ComponentPlacement placement,
+        List<PendingFence> fences,
+        Instant firstObservationAt,
+        Map<String, Instant> throttledAlerts) {
 
     public ApplicationState {
         counters = List.copyOf(counters);
@@ -44,11 +60,15 @@ public record ApplicationState(
         seenNonces = seenNonces == null ? List.of() : List.copyOf(seenNonces);
         automaticFailovers = List.copyOf(automaticFailovers);
         raisedAlerts = Set.copyOf(raisedAlerts);
+        fences = fences == null ? List.of() : List.copyOf(fences);
+        throttledAlerts = throttledAlerts == null ? Map.of() : Map.copyOf(throttledAlerts);
+        highestEpochSeen = Math.max(highestEpochSeen, epoch);
     }
 
     /** A new application, serving from its primary region, first seen in the input {@code lineage}. */
     public static ApplicationState initial(ApplicationPolicy policy, String lineage) {
         return new ApplicationState(policy.applicationId(), 0, policy.primaryRegion(), policy.standbyRegion(),
-                Phase.STEADY, false, null, null, List.of(), null, 0, List.of(), Set.of(), List.of(), lineage);
+                Phase.STEADY, false, null, null, List.of(), null, 0, List.of(), Set.of(), List.of(), lineage, 0, null,
+                List.of(), null, Map.of());
     }
 }

@@ -1,6 +1,7 @@
 package io.mrm.decision.domain;
 
 import io.mrm.events.observation.HealthStatus;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -8,17 +9,35 @@ import java.time.Instant;
  *
  * @param down              the hysteresis state: set after {@code failureThreshold} failures in a row,
  *                          cleared only after {@code recoveryThreshold} successes in a row
+ * @param lastSeen          when the latest report counts from: its time, but never later than the
+ *                          engine's clock when it arrived, so a monitor's clock cannot keep it fresh
  * @param lastObservationId the latest observation, kept as evidence
+ * @param monitorRun        the monitor run that sent the latest report (null from monitors that do not say)
+ * @param sequence          its number within that run: a report of the same run with a number not above
+ *                          it is a replay or arrived out of order, and tells nothing new
  */
 public record HealthCounter(String region, String component, String vantage, int consecutiveFailures,
                             int consecutiveSuccesses, boolean down, HealthStatus lastStatus, Instant lastSeen,
-                            String lastObservationId, String lastDetail) {
+                            String lastObservationId, String lastDetail, String monitorRun, Long sequence) {
 
     boolean sameSource(String region, String component, String vantage) {
         return this.region.equals(region) && this.component.equals(component) && this.vantage.equals(vantage);
     }
 
-    boolean isFresh(Instant now, java.time.Duration staleAfter) {
+    boolean isFresh(Instant now, Duration staleAfter) {
         return !lastSeen.plus(staleAfter).isBefore(now);
+    }
+
+    /**
+     * This vantage point calls the component up: past the hysteresis, and its latest report is not a
+     * failure (a failing component is not healthy just because it has not failed often enough yet).
+     */
+    boolean reportsUp() {
+        return !down && lastStatus != HealthStatus.DOWN;
+    }
+
+    /** Whether a report of {@code run} numbered {@code number} comes after this one's. */
+    boolean isBefore(String run, Long number) {
+        return run == null || number == null || !run.equals(monitorRun) || sequence == null || number > sequence;
     }
 }

@@ -37,22 +37,43 @@ public record RequestAuthority(boolean signaturesRequired, List<Operator> operat
     /**
      * Why a request was refused: the alert code, and the reason given to the operator.
      */
-    public record Refusal(String code, String reason) {
+    public record Refusal(AlertCode code, String reason) {
     }
 
     public RequestAuthority {
         operators = List.copyOf(operators);
-        Map<String, Operator> seen = new HashMap<>();
-        for (Operator operator : operators) {
-            if (seen.put(operator.id(), operator) != null) {
-                throw new IllegalArgumentException("operator " + operator.id() + " is listed twice");
-            }
-        }
+        checkOnePersonOneIdentity(operators);
         if (maxAge == null || maxAge.isNegative() || maxAge.isZero()) {
             throw new IllegalArgumentException("max request age must be positive");
         }
         if (maxClockSkew == null || maxClockSkew.isNegative()) {
             throw new IllegalArgumentException("max clock skew must not be negative");
+        }
+    }
+
+    /**
+     * The two-person rule counts operator ids, so an id must stand for one person: no id twice (not
+     * even differing only in case, which a reader would take for the same person), and no public key
+     * under two ids (one private key would then approve its own request).
+     */
+    private static void checkOnePersonOneIdentity(List<Operator> operators) {
+        Map<String, Operator> byFoldedId = new HashMap<>();
+        Map<String, Operator> byKey = new HashMap<>();
+        for (Operator operator : operators) {
+            Operator sameId = byFoldedId.put(operator.id().toLowerCase(java.util.Locale.ROOT), operator);
+            if (sameId != null) {
+                throw new IllegalArgumentException(sameId.id().equals(operator.id())
+                        ? "operator " + operator.id() + " is listed twice"
+                        : "operators " + sameId.id() + " and " + operator.id() + " differ only in case: "
+                                + "one person, one id (the two-person rule counts ids)");
+            }
+            String key = java.util.Base64.getEncoder().encodeToString(operator.key().getEncoded());
+            Operator sameKey = byKey.put(key, operator);
+            if (sameKey != null) {
+                throw new IllegalArgumentException("operators " + sameKey.id() + " and " + operator.id()
+                        + " have the same public key: one key would satisfy the two-person rule alone; "
+                        + "give each person their own key (mrmctl keygen)");
+            }
         }
     }
 
@@ -87,39 +108,39 @@ public record RequestAuthority(boolean signaturesRequired, List<Operator> operat
             if (!signaturesRequired) {
                 return null;
             }
-            return new Refusal("REQUEST_UNSIGNED", "unsigned request from '" + request.operator()
+            return new Refusal(AlertCode.REQUEST_UNSIGNED, "unsigned request from '" + request.operator()
                     + "': requests must be signed (mrmctl keygen, then --key)");
         }
         if (operator == null) {
-            return new Refusal("REQUEST_FORGED", "'" + request.operator() + "' is not a known operator");
+            return new Refusal(AlertCode.REQUEST_FORGED, "'" + request.operator() + "' is not a known operator");
         }
         PublicKey key = keys.get(operator.id());
         if (!RequestSigning.verify(request, key)) {
-            return new Refusal("REQUEST_FORGED", "the signature does not verify with the public key of '"
+            return new Refusal(AlertCode.REQUEST_FORGED, "the signature does not verify with the public key of '"
                     + operator.id() + "' (forged, altered in transit, or signed with another key)");
         }
         Duration age = Duration.between(request.time(), now);
         if (age.compareTo(maxAge) > 0) {
-            return new Refusal("REQUEST_EXPIRED", "request issued at " + request.time() + " is "
+            return new Refusal(AlertCode.REQUEST_EXPIRED, "request issued at " + request.time() + " is "
                     + age.toSeconds() + " s old; at most " + maxAge.toSeconds() + " s are accepted");
         }
         if (age.negated().compareTo(maxClockSkew) > 0) {
-            return new Refusal("REQUEST_EXPIRED", "request issued at " + request.time() + " is "
+            return new Refusal(AlertCode.REQUEST_EXPIRED, "request issued at " + request.time() + " is "
                     + age.negated().toSeconds() + " s in the future; check the clock of the signer");
         }
         for (SeenNonce s : seen) {
             if (s.operator().equals(operator.id()) && s.nonce().equals(signature.nonce())) {
-                return new Refusal("REQUEST_REPLAYED", "nonce " + signature.nonce() + " of '" + operator.id()
+                return new Refusal(AlertCode.REQUEST_REPLAYED, "nonce " + signature.nonce() + " of '" + operator.id()
                         + "' was already used: a replayed request");
             }
         }
         if (seen.size() >= MAX_REMEMBERED_NONCES) {
-            return new Refusal("REQUEST_FLOOD", "more than " + MAX_REMEMBERED_NONCES + " signed requests within "
+            return new Refusal(AlertCode.REQUEST_FLOOD, "more than " + MAX_REMEMBERED_NONCES + " signed requests within "
                     + maxAge.toSeconds() + " s; refusing until older ones expire");
         }
         Set<OperatorRole> allowed = rolesFor(request);
         if (operator.roles().stream().noneMatch(allowed::contains)) {
-            return new Refusal("REQUEST_NOT_PERMITTED", "'" + operator.id() + "' has roles " + sorted(operator.roles())
+            return new Refusal(AlertCode.REQUEST_NOT_PERMITTED, "'" + operator.id() + "' has roles " + sorted(operator.roles())
                     + "; " + kind(request) + " needs one of " + sorted(allowed));
         }
         return null;

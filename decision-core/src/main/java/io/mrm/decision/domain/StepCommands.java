@@ -1,6 +1,7 @@
 package io.mrm.decision.domain;
 
 import io.mrm.events.command.DataDrainCommand;
+import io.mrm.events.command.DataFenceCommand;
 import io.mrm.events.command.DataPromoteCommand;
 import io.mrm.events.command.DataReprotectCommand;
 import io.mrm.events.command.DnsRouteCommand;
@@ -30,6 +31,8 @@ final class StepCommands {
             case DATA_DRAIN -> new DataDrainCommand(id, applicationId, now, DataDrainCommand.SCHEMA_VERSION, ref,
                     region, peer);
             case DATA_PROMOTE -> new DataPromoteCommand(id, applicationId, now, DataPromoteCommand.SCHEMA_VERSION, ref,
+                    region);
+            case DATA_FENCE -> new DataFenceCommand(id, applicationId, now, DataFenceCommand.SCHEMA_VERSION, ref,
                     region);
             case DATA_REPROTECT -> new DataReprotectCommand(id, applicationId, now,
                     DataReprotectCommand.SCHEMA_VERSION, ref, region, peer);

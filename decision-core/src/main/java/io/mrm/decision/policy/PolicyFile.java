@@ -66,7 +66,8 @@ public final class PolicyFile {
     private static final Set<String> APPLICATION_KEYS = Set.of("id", "primary-region", "standby-region",
             "health-components", "alert-components", "quorum", "failure-threshold", "recovery-threshold", "stale-after",
             "mode", "hold-down", "max-failovers-per-window", "failover-window", "plan", "reprotect-plan",
-            "step-timeout", "step-max-attempts", "retry-backoff", "parallel-steps", "two-person-rule");
+            "step-timeout", "step-max-attempts", "retry-backoff", "parallel-steps", "two-person-rule", "vantages",
+            "max-observation-skew", "proposal-timeout", "fence-timeout", "fence-retry-interval");
 
     private PolicyFile() {
     }
@@ -244,10 +245,27 @@ public final class PolicyFile {
         List<StepAction> parallel = list(at + ".parallel-steps", keys.get("parallel-steps"),
                 List.copyOf(d.parallelSteps()), v -> enumValue(at + ".parallel-steps", v, StepAction.class));
         boolean twoPerson = bool(at + ".two-person-rule", keys.get("two-person-rule"), d.twoPersonRule());
-        ApplicationPolicy.checkConsistent(at, primary, standby, health, alert, staleAfter, plan, parallel);
+        // required, as in the engine: observations from any other vantage are refused
+        List<String> vantages = list(at + ".vantages", keys.get("vantages"), List.of(),
+                v -> matches(at + ".vantages", v, NAME));
+        if (vantages.isEmpty()) {
+            throw new IllegalArgumentException(at + ".vantages: must name the vantage points (monitors) that watch "
+                    + id + "; observations from any other are refused");
+        }
+        Duration skew = nonNegative(at + ".max-observation-skew", duration(at + ".max-observation-skew",
+                keys.get("max-observation-skew"), d.maxObservationSkew()));
+        Duration proposalTimeout = positive(at + ".proposal-timeout", duration(at + ".proposal-timeout",
+                keys.get("proposal-timeout"), d.proposalTimeout()));
+        Duration fenceTimeout = positive(at + ".fence-timeout", duration(at + ".fence-timeout",
+                keys.get("fence-timeout"), d.fenceTimeout()));
+        Duration fenceRetry = positive(at + ".fence-retry-interval", duration(at + ".fence-retry-interval",
+                keys.get("fence-retry-interval"), d.fenceRetryInterval()));
+        ApplicationPolicy.checkConsistent(at, primary, standby, health, alert, staleAfter, plan, parallel, vantages,
+                quorum);
         return new ApplicationPolicy(id, primary, standby, Set.copyOf(health), Set.copyOf(alert), quorum,
                 failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailovers, window, plan, reprotect,
-                stepTimeout, attempts, backoff, parallel.isEmpty() ? Set.of() : EnumSet.copyOf(parallel), twoPerson);
+                stepTimeout, attempts, backoff, parallel.isEmpty() ? Set.of() : EnumSet.copyOf(parallel), twoPerson,
+                Set.copyOf(vantages), skew, proposalTimeout, fenceTimeout, fenceRetry);
     }
 
     /**
@@ -381,6 +399,13 @@ public final class PolicyFile {
         return value;
     }
 
+    private static Duration positive(String at, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(at + " must be positive");
+        }
+        return value;
+    }
+
     private static <E extends Enum<E>> E enumValue(String at, String value, Class<E> type) {
         String normalized = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
         for (E constant : type.getEnumConstants()) {
@@ -455,6 +480,11 @@ public final class PolicyFile {
             app.put("retry-backoff", format(p.retryBackoff()));
             app.put("parallel-steps", p.parallelSteps().stream().sorted().map(Enum::name).toList());
             app.put("two-person-rule", p.twoPersonRule());
+            app.put("vantages", p.vantages().stream().sorted().toList());
+            app.put("max-observation-skew", format(p.maxObservationSkew()));
+            app.put("proposal-timeout", format(p.proposalTimeout()));
+            app.put("fence-timeout", format(p.fenceTimeout()));
+            app.put("fence-retry-interval", format(p.fenceRetryInterval()));
             applications.add(app);
         }
         Map<String, Object> decision = new LinkedHashMap<>();

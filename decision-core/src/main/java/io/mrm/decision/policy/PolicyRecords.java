@@ -46,7 +46,9 @@ public final class PolicyRecords {
                 p.staleAfter().toMillis(), RecordedPolicy.Mode.valueOf(p.mode().name()), p.holdDown().toMillis(),
                 p.maxFailoversPerWindow(), p.failoverWindow().toMillis(), p.plan(), p.reprotectPlan(),
                 p.stepTimeout().toMillis(), p.stepMaxAttempts(), p.retryBackoff().toMillis(),
-                p.parallelSteps().stream().sorted().toList(), p.twoPersonRule());
+                p.parallelSteps().stream().sorted().toList(), p.twoPersonRule(), sorted(p.vantages()),
+                p.maxObservationSkew().toMillis(), p.proposalTimeout().toMillis(), p.fenceTimeout().toMillis(),
+                p.fenceRetryInterval().toMillis());
     }
 
     public static RecordedAuthority record(RequestAuthority a) {
@@ -68,7 +70,9 @@ public final class PolicyRecords {
                 Duration.ofMillis(p.holdDownMs()), p.maxFailoversPerWindow(), Duration.ofMillis(p.failoverWindowMs()),
                 p.plan(), p.reprotectPlan(), Duration.ofMillis(p.stepTimeoutMs()), p.stepMaxAttempts(),
                 Duration.ofMillis(p.retryBackoffMs()), p.parallelSteps().isEmpty() ? Set.of()
-                        : EnumSet.copyOf(p.parallelSteps()), p.twoPersonRule());
+                        : EnumSet.copyOf(p.parallelSteps()), p.twoPersonRule(), Set.copyOf(p.vantages()),
+                millis(p.maxObservationSkewMs()), millis(p.proposalTimeoutMs()), millis(p.fenceTimeoutMs()),
+                millis(p.fenceRetryIntervalMs()));
     }
 
     /** The request authority a record describes. */
@@ -84,6 +88,11 @@ public final class PolicyRecords {
         Set<OperatorRole> set = new HashSet<>();
         roles.forEach(r -> set.add(OperatorRole.valueOf(r.name())));
         return set;
+    }
+
+    /** Absent in records written before the setting existed: null, which the policy reads as its default. */
+    private static Duration millis(Long ms) {
+        return ms == null ? null : Duration.ofMillis(ms);
     }
 
     private static List<String> sorted(Set<String> values) {

@@ -40,7 +40,7 @@ class BacktestTest {
         return new ApplicationPolicy("orders", "eu10", "us10", Set.of("app"), Set.of(), 2, failureThreshold, 2,
                 Duration.ofMinutes(5), mode, holdDown, 5, Duration.ofHours(24),
                 List.of(StepAction.DNS_ROUTE, StepAction.DNS_VERIFY), List.of(), Duration.ofSeconds(60), 3,
-                Duration.ofSeconds(2), Set.of());
+                Duration.ofSeconds(2), Set.of(), false, Set.copyOf(VANTAGES), null, null, null, null);
     }
 
     static final ApplicationPolicy RECORDED = policy(3, Duration.ofHours(1), DecisionMode.AUTOMATIC);
@@ -222,8 +222,9 @@ class BacktestTest {
 
     /**
      * Under the recorded one-hour hold-down, us10 failing right after the failover is only blocked;
-     * under a 30-second hold-down the failover back happens when the hold-down ends — at a time
-     * when no input arrived, so only a synthetic tick can make that rule fire.
+     * under a 30-second hold-down the failover back happens when the hold-down ends (30 s after the
+     * switch completed, at T0+40 s) — at a time when no input arrived, so only a synthetic tick can
+     * make that rule fire.
      */
     @Test
     void syntheticTicksLetATimeDrivenRuleOfTheAlternateFire() {
@@ -247,8 +248,10 @@ class BacktestTest {
         SideBySide second = ticked.rows().stream().filter(r -> r.key().equals("decision 2")).findFirst().orElseThrow();
         assertThat(second.recorded()).isNull();
         assertThat(second.alternate().text()).startsWith("AUTOMATIC_FAILOVER us10→eu10 EXECUTING (epoch 2)");
-        assertThat(second.alternate().time()).isAfterOrEqualTo(failover.plusSeconds(30))
-                .isBefore(failover.plusSeconds(32));
+        Instant completed = T0.plusSeconds(40);
+        assertThat(failover).isBefore(completed);
+        assertThat(second.alternate().time()).isAfterOrEqualTo(completed.plusSeconds(30))
+                .isBefore(completed.plusSeconds(32));
         assertThat(ticked.ticks()).isGreaterThan(150);
         SideBySide late = unticked.rows().stream().filter(r -> r.key().equals("decision 2")).findFirst().orElseThrow();
         assertThat(late.alternate().time()).isEqualTo(T0.plusSeconds(200));

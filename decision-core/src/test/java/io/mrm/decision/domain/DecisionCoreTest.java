@@ -58,7 +58,8 @@ class DecisionCoreTest {
         return new ApplicationPolicy("orders", "eu10", "us10", Set.of("app"), Set.of("hana"), 2, 3, 3,
                 Duration.ofSeconds(30), mode, Duration.ofHours(1), 2, Duration.ofHours(24),
                 List.of(StepAction.DATA_DRAIN, StepAction.DNS_ROUTE, StepAction.DNS_VERIFY),
-                List.of(StepAction.DATA_REPROTECT), Duration.ofSeconds(30), 2, Duration.ofSeconds(2), Set.of());
+                List.of(StepAction.DATA_REPROTECT), Duration.ofSeconds(30), 2, Duration.ofSeconds(2), Set.of(), false,
+                Set.copyOf(VANTAGES), null, null, null, null);
     }
 
     void usePolicy(ApplicationPolicy p) {
@@ -238,7 +239,10 @@ class DecisionCoreTest {
         now = now.plusSeconds(40);
         List<MrmEvent> out = report("eu10", HealthStatus.DOWN);
         assertThat(of(out, FailoverDecision.class)).isEmpty();
-        Alert alert = one(out, Alert.class);
+        // the stale standby is also a region no quorum watches any more
+        assertThat(of(out, Alert.class)).extracting(Alert::code).contains("QUORUM_LOST");
+        Alert alert = one(of(out, Alert.class).stream().filter(a -> a.rule() != null).map(MrmEvent.class::cast)
+                .toList(), Alert.class);
         assertThat(alert.rule()).isEqualTo(SafetyRule.STANDBY_HEALTHY);
     }
 
@@ -312,7 +316,8 @@ class DecisionCoreTest {
     void atMostNAutomaticFailoversPerWindow() {
         usePolicy(new ApplicationPolicy("orders", "eu10", "us10", Set.of("app"), Set.of(), 2, 3, 3,
                 Duration.ofSeconds(30), DecisionMode.AUTOMATIC, Duration.ZERO, 1, Duration.ofHours(24),
-                List.of(StepAction.DNS_ROUTE), List.of(), Duration.ofSeconds(30), 2, Duration.ofSeconds(2), Set.of()));
+                List.of(StepAction.DNS_ROUTE), List.of(), Duration.ofSeconds(30), 2, Duration.ofSeconds(2), Set.of(),
+                false, Set.copyOf(VANTAGES), null, null, null, null));
         completeFailover();
         report("eu10", HealthStatus.UP);
         report("us10", HealthStatus.UP);
@@ -393,12 +398,13 @@ class DecisionCoreTest {
         assertThat(refused.reason()).contains("STANDBY_HEALTHY");
 
         ManualFailoverRequest breakGlass = new ManualFailoverRequest("m-2", "orders", now, 1, "alice", "us10",
-                FailoverMode.FORCED, List.of(SafetyRule.STANDBY_HEALTHY), "monitors are blind, us10 is fine");
+                FailoverMode.FORCED, List.of(SafetyRule.STANDBY_HEALTHY, SafetyRule.SOURCE_DOWN),
+                "monitors are blind, us10 is fine");
         List<MrmEvent> out = feed(breakGlass);
         assertThat(answer(out).accepted()).isTrue();
         FailoverDecision decision = one(out, FailoverDecision.class);
         assertThat(decision.kind()).isEqualTo(DecisionKind.MANUAL_FAILOVER);
-        assertThat(decision.overriddenRules()).containsExactly(SafetyRule.STANDBY_HEALTHY);
+        assertThat(decision.overriddenRules()).containsExactly(SafetyRule.STANDBY_HEALTHY, SafetyRule.SOURCE_DOWN);
         assertThat(decision.requestedBy()).isEqualTo("alice");
         assertThat(decision.requestId()).isEqualTo("m-2");
     }
@@ -457,7 +463,7 @@ class DecisionCoreTest {
     @Test
     void aStepWithoutAckBeforeItsDeadlineCountsAsAFailedAttempt() {
         failOver();
-        assertThat(tick(Duration.ofSeconds(29))).isEmpty();
+        assertThat(tick(Duration.ofSeconds(29))).filteredOn(StepCommand.class::isInstance).isEmpty();
         tick(Duration.ofSeconds(2));
         StepCommand retry = one(tick(Duration.ofSeconds(2)), StepCommand.class);
         assertThat(retry.step().attempt()).isEqualTo(2);
@@ -477,16 +483,33 @@ class DecisionCoreTest {
     }
 
     @Test
-    void abortStopsThePlanAndLateAcksAreIgnored() {
+    void abortAfterARouteWasAnsweredWithAFailureLeavesEverythingInTheOldRegion() {
         StepCommand route = failOver();
+        ack(route, AckOutcome.FAILED_FATAL);
         List<MrmEvent> out = feed(request("abort", state.lastDecisionId()));
         assertThat(answer(out).accepted()).isTrue();
         assertThat(one(out, Alert.class).code()).isEqualTo("PLAN_ABORTED");
         assertThat(state.phase()).isEqualTo(Phase.STEADY);
-        assertThat(ack(route, AckOutcome.SUCCEEDED)).isEmpty();
+        assertThat(state.epoch()).as("abort fences with a new epoch").isEqualTo(2);
         assertThat(state.activeRegion()).isEqualTo("eu10");
         // The region is still down, but the operator aborted: no new decision until it recovers.
         assertThat(of(report("eu10", HealthStatus.DOWN), FailoverDecision.class)).isEmpty();
+    }
+
+    @Test
+    void abortWhileTheRouteRunsIsDivergedUntilALateAnswerSaysWhereDnsIs() {
+        StepCommand route = failOver();
+        List<MrmEvent> out = feed(request("abort", state.lastDecisionId()));
+        assertThat(answer(out).accepted()).isTrue();
+        assertThat(of(out, Alert.class)).extracting(Alert::code).contains("DIVERGED");
+        assertThat(state.phase()).isEqualTo(Phase.DIVERGED);
+        assertThat(state.epoch()).isEqualTo(2);
+        // the answer to the aborted attempt still tells what happened: DNS did move
+        out = ack(route, AckOutcome.SUCCEEDED);
+        assertThat(of(out, StepCommand.class)).isEmpty();
+        assertThat(of(out, Alert.class)).extracting(Alert::code).contains("CONVERGED");
+        assertThat(state.phase()).isEqualTo(Phase.STEADY);
+        assertThat(state.activeRegion()).isEqualTo("us10");
     }
 
     @Test
@@ -509,7 +532,8 @@ class DecisionCoreTest {
                 Duration.ofSeconds(30), DecisionMode.AUTOMATIC, Duration.ofHours(1), 2, Duration.ofHours(24),
                 List.of(StepAction.DATA_PROMOTE, StepAction.EVENTS_SET_ACTIVE, StepAction.DNS_ROUTE,
                         StepAction.DNS_VERIFY), List.of(), Duration.ofSeconds(30), 2, Duration.ofSeconds(2),
-                Set.of(StepAction.EVENTS_SET_ACTIVE, StepAction.DNS_ROUTE)));
+                Set.of(StepAction.EVENTS_SET_ACTIVE, StepAction.DNS_ROUTE), false, Set.copyOf(VANTAGES), null, null,
+                null, null));
     }
 
     List<StepCommand> startParallelPlan() {
@@ -522,18 +546,24 @@ class DecisionCoreTest {
     @Test
     void parallelStepsStartTogetherAndThePlanMovesOnWhenAllAreDone() {
         List<StepCommand> group = startParallelPlan();
-        assertThat(group).extracting(c -> c.step().stepIndex()).containsExactly(0, 1, 2);
-        assertThat(one(all, FailoverDecision.class).plan()).extracting(p -> p.parallel())
-                .containsExactly(false, true, true, false);
+        // the forced plan fences eu10's database beside it, once us10's is promoted
+        FailoverDecision decision = one(all, FailoverDecision.class);
+        assertThat(decision.plan()).extracting(p -> p.action()).containsExactly(StepAction.DATA_PROMOTE,
+                StepAction.DATA_FENCE, StepAction.EVENTS_SET_ACTIVE, StepAction.DNS_ROUTE, StepAction.DNS_VERIFY);
+        assertThat(decision.plan()).extracting(p -> p.parallel()).containsExactly(false, false, true, true, false);
+        assertThat(decision.plan()).extracting(p -> p.bestEffort()).containsExactly(false, true, false, false, false);
+        assertThat(group).extracting(c -> c.step().stepIndex()).containsExactly(0, 2, 3);
 
         assertThat(of(ack(group.get(1), AckOutcome.SUCCEEDED), StepCommand.class)).isEmpty();
-        assertThat(of(ack(group.get(0), AckOutcome.SUCCEEDED), StepCommand.class)).isEmpty();
+        StepCommand fence = one(ack(group.get(0), AckOutcome.SUCCEEDED), StepCommand.class);
+        assertThat(fence.action()).isEqualTo(StepAction.DATA_FENCE);
+        assertThat(((io.mrm.events.command.DataFenceCommand) fence).region()).isEqualTo("eu10");
         StepCommand verify = one(ack(group.get(2), AckOutcome.SUCCEEDED), StepCommand.class);
-        assertThat(verify.step().stepIndex()).isEqualTo(3);
+        assertThat(verify.step().stepIndex()).isEqualTo(4);
     }
 
     @Test
-    void aFailureInAGroupPausesRecordsTheSiblingsAndResumeRetriesOnlyTheFailedStep() {
+    void aFailureInAGroupPausesRecordsTheSiblingsAndResumeReissuesTheUnfinishedStepUnderANewEpoch() {
         List<StepCommand> group = startParallelPlan();
         ack(group.get(1), AckOutcome.FAILED_FATAL);
         assertThat(state.phase()).isEqualTo(Phase.PAUSED);
@@ -541,17 +571,20 @@ class DecisionCoreTest {
         ack(group.get(0), AckOutcome.SUCCEEDED);
         ack(group.get(2), AckOutcome.SUCCEEDED);
         assertThat(state.run().steps()).extracting(st -> st.status()).containsExactly(StepStatus.SUCCEEDED,
-                StepStatus.FAILED, StepStatus.SUCCEEDED, StepStatus.PENDING);
+                StepStatus.PENDING, StepStatus.FAILED, StepStatus.SUCCEEDED, StepStatus.PENDING);
 
         List<MrmEvent> out = feed(request("resume", state.lastDecisionId()));
-        StepCommand again = one(out, StepCommand.class);
-        assertThat(again.step().stepIndex()).isEqualTo(1);
+        List<StepCommand> sent = of(out, StepCommand.class);
+        assertThat(sent).extracting(c -> c.step().stepIndex()).containsExactly(2, 1);
+        StepCommand again = sent.get(0);
         assertThat(again.step().attempt()).isEqualTo(2);
-        assertThat(one(ack(again, AckOutcome.SUCCEEDED), StepCommand.class).step().stepIndex()).isEqualTo(3);
+        assertThat(again.step().epoch()).isEqualTo(2);
+        assertThat(state.epoch()).isEqualTo(2);
+        assertThat(one(ack(again, AckOutcome.SUCCEEDED), StepCommand.class).step().stepIndex()).isEqualTo(4);
     }
 
     @Test
-    void skippingAFailedStepWaitsForItsRunningSiblings() {
+    void skippingAFailedStepWaitsForItsRunningSiblingsAndDoesNotFenceBehindASkippedPromote() {
         List<StepCommand> group = startParallelPlan();
         ack(group.get(0), AckOutcome.FAILED_FATAL);
         List<MrmEvent> out = feed(new SkipStepRequest("s-1", "orders", now, 1, "alice", state.lastDecisionId(), 0,
@@ -560,7 +593,8 @@ class DecisionCoreTest {
         assertThat(of(out, StepCommand.class)).isEmpty();
         assertThat(state.phase()).isEqualTo(Phase.SWITCHING);
         ack(group.get(1), AckOutcome.SUCCEEDED);
-        assertThat(one(ack(group.get(2), AckOutcome.SUCCEEDED), StepCommand.class).step().stepIndex()).isEqualTo(3);
+        assertThat(one(ack(group.get(2), AckOutcome.SUCCEEDED), StepCommand.class).step().stepIndex()).isEqualTo(4);
+        assertThat(state.run().step(1).status()).isEqualTo(StepStatus.PENDING);
     }
 
     // ---- determinism ---------------------------------------------------------------------------

@@ -33,7 +33,9 @@ class PolicyFileTest {
         ApplicationPolicy shop = new ApplicationPolicy("shop", "region-a", "region-b", Set.of("app", "api"),
                 Set.of("hana"), 3, 5, 4, Duration.ofMillis(1500), DecisionMode.MANUAL, Duration.ofMinutes(10), 1,
                 Duration.ofHours(6), List.of(StepAction.EVENTS_SET_ACTIVE, StepAction.DNS_ROUTE, StepAction.DNS_VERIFY),
-                List.of(), Duration.ofSeconds(90), 5, Duration.ofMillis(250), Set.of(StepAction.DNS_ROUTE), true);
+                List.of(), Duration.ofSeconds(90), 5, Duration.ofMillis(250), Set.of(StepAction.DNS_ROUTE), true,
+                Set.of("v1", "v2", "v3"), Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofSeconds(4),
+                Duration.ofSeconds(20));
         ApplicationPolicy orders = ApplicationPolicy.defaults("orders", "eu10", "us10");
         String other = OperatorKeys.oneLine(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());
         RequestAuthority authority = new RequestAuthority(true, List.of(
@@ -69,6 +71,7 @@ class PolicyFileTest {
                     standby_region: region-b
                     plan: DNS_ROUTE, dns-verify
                     mode: manual
+                    vantages: v1, v2
                 """;
 
         PolicyFile.Policies read = PolicyFile.read(yaml, null);
@@ -85,7 +88,8 @@ class PolicyFileTest {
                 mrm:
                   decision:
                     applications:
-                      - {id: orders, primary-region: eu10, standby-region: us10}
+                      - {id: orders, primary-region: eu10, standby-region: us10,
+                         vantages: [vantage-1, vantage-2, vantage-3]}
                 """, null);
 
         assertThat(read.applications().get("orders")).isEqualTo(ApplicationPolicy.defaults("orders", "eu10", "us10"));
@@ -102,7 +106,7 @@ class PolicyFileTest {
                 .hasMessageContaining("mrm.decision.applications[0]: unknown key 'failure-treshold'");
         assertThatThrownBy(() -> PolicyFile.read("""
                 request-signatures: {required: true, max_age: 5m, maxskew: 1s}
-                applications: [{id: orders, primary-region: eu10, standby-region: us10}]
+                applications: [{id: orders, primary-region: eu10, standby-region: us10, vantages: [v1, v2]}]
                 """, null))
                 .hasMessageContaining("mrm.decision.request-signatures: unknown key 'maxskew'");
         assertThatThrownBy(() -> PolicyFile.read("operator: []\napplications: []", null))
@@ -123,10 +127,18 @@ class PolicyFileTest {
             "alert-components: [app]|a component cannot be both in health-components and alert-components",
             "parallel-steps: [EVENTS_SET_STANDBY]|EVENTS_SET_STANDBY is the plan's first step",
             "two-person-rule: maybe|two-person-rule: 'maybe' is not true or false",
-            "step-max-attempts: 21|step-max-attempts: must be less than or equal to 20"})
+            "step-max-attempts: 21|step-max-attempts: must be less than or equal to 20",
+            "vantages: []|mrm.decision.applications[orders].vantages: must name the vantage points",
+            "vantages: [v1]|quorum 2 needs at least 2 vantages, but only 1 are declared",
+            "vantages: [V1]|vantages: must match",
+            "proposal-timeout: 0s|proposal-timeout must be positive",
+            "fence-timeout: 0s|fence-timeout must be positive",
+            "max-observation-skew: -1s|max-observation-skew: '-1s' is not a duration",
+            "plan: [DATA_PROMOTE, DATA_FENCE]|DATA_FENCE is not a plan step of its own"})
     void badValuesAreRefusedWithTheEnginesMessage(String line, String message) {
         String yaml = "applications:\n  - id: orders\n    primary-region: eu10\n"
-                + (line.startsWith("standby-region") ? "" : "    standby-region: us10\n") + "    " + line + "\n";
+                + (line.startsWith("standby-region") ? "" : "    standby-region: us10\n")
+                + (line.startsWith("vantages") ? "" : "    vantages: [v1, v2, v3]\n") + "    " + line + "\n";
 
         assertThatThrownBy(() -> PolicyFile.read(yaml, null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(message);
@@ -139,18 +151,18 @@ class PolicyFileTest {
         Files.writeString(file, """
                 operators:
                   - {id: alice, roles: [operator, approver], public-key-file: alice.pub}
-                applications: [{id: orders, primary-region: eu10, standby-region: us10}]
+                applications: [{id: orders, primary-region: eu10, standby-region: us10, vantages: [v1, v2]}]
                 """);
 
         assertThat(PolicyFile.read(file).authority().operator("alice").roles())
                 .containsExactlyInAnyOrder(OperatorRole.OPERATOR, OperatorRole.APPROVER);
         assertThatThrownBy(() -> PolicyFile.read("""
                 operators: [{id: alice, roles: [operator], public-key: notakey}]
-                applications: [{id: orders, primary-region: eu10, standby-region: us10}]
+                applications: [{id: orders, primary-region: eu10, standby-region: us10, vantages: [v1, v2]}]
                 """, null)).hasMessageContaining("mrm.decision.operators[0] (alice): operator alice: public key");
         assertThatThrownBy(() -> PolicyFile.read("""
                 operators: [{id: alice, roles: [operator]}]
-                applications: [{id: orders, primary-region: eu10, standby-region: us10}]
+                applications: [{id: orders, primary-region: eu10, standby-region: us10, vantages: [v1, v2]}]
                 """, null)).hasMessageContaining("set exactly one of public-key and public-key-file");
         assertThatThrownBy(() -> PolicyFile.read("applications: []", null))
                 .hasMessageContaining("mrm.decision.applications: must not be empty");

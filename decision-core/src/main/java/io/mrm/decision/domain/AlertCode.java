@@ -1,0 +1,81 @@
+package io.mrm.decision.domain;
+
+import io.mrm.events.decision.AlertSeverity;
+
+/**
+ * Every alert the decision core raises, with its severity. The code is what {@code Alert.code}
+ * carries on the topic: operators' alert rules match it, so a code never changes meaning.
+ */
+public enum AlertCode {
+    // ---- what the monitors tell
+    /** No vantage point has reported for {@code stale-after}: no failover on silence. */
+    BLIND(AlertSeverity.CRITICAL),
+    /** Vantage points report again after {@link #BLIND}. */
+    SIGHT_RESTORED(AlertSeverity.INFO),
+    /** Fewer fresh vantage points than the quorum watch a region: no automatic failover can be decided. */
+    QUORUM_LOST(AlertSeverity.CRITICAL),
+    /** A quorum watches the region again. */
+    QUORUM_RESTORED(AlertSeverity.INFO),
+    /** A monitor stamps its observations ahead of the engine's clock by more than the allowed skew. */
+    MONITOR_CLOCK_SKEW(AlertSeverity.WARNING),
+    /** An observation from an undeclared vantage, region or component was refused. */
+    UNKNOWN_SOURCE(AlertSeverity.WARNING),
+    /** An alert-only component is down in a region. */
+    COMPONENT_DOWN(AlertSeverity.WARNING),
+
+    // ---- automatic decisions
+    /** The active region is down and a safety rule blocks the automatic failover. */
+    SAFETY_RULE_BLOCKED(AlertSeverity.CRITICAL),
+    /** Both regions are down: failing safe, not switching. */
+    BOTH_REGIONS_DOWN(AlertSeverity.CRITICAL),
+    /** An automatic proposal is withdrawn because the active region is up again. */
+    PROPOSAL_WITHDRAWN(AlertSeverity.INFO),
+    /** A proposal nobody decided on within {@code proposal-timeout} expired. */
+    PROPOSAL_EXPIRED(AlertSeverity.WARNING),
+    /** An outage of the active region superseded an operator's pending proposal with an automatic failover. */
+    PROPOSAL_SUPERSEDED(AlertSeverity.WARNING),
+    /** The active region is down while an operator's proposal waits (mode MANUAL): someone must decide. */
+    OUTAGE_DURING_PROPOSAL(AlertSeverity.CRITICAL),
+
+    // ---- plans
+    /** A step failed for good: the plan waits for resume, skip or abort. */
+    PLAN_PAUSED(AlertSeverity.CRITICAL),
+    /** An actuator refused a command as stale: it holds a higher epoch; resume re-issues above it. */
+    STALE_EPOCH(AlertSeverity.CRITICAL),
+    /** A plan was aborted (and fenced with a new epoch). */
+    PLAN_ABORTED(AlertSeverity.WARNING),
+    /** A plan was resumed under a new epoch. */
+    PLAN_RESUMED(AlertSeverity.INFO),
+    /** The components are in different regions (an aborted plan, or a state restored mid-plan). */
+    DIVERGED(AlertSeverity.CRITICAL),
+    /** The components are in one region again. */
+    CONVERGED(AlertSeverity.INFO),
+    /** The region serving traffic is down while the components are diverged: an operator must act. */
+    OUTAGE_WHILE_DIVERGED(AlertSeverity.CRITICAL),
+    /** A forced failover could not fence the region it left; the fence stays a duty. */
+    FENCE_PENDING(AlertSeverity.WARNING),
+    /** A pending fence succeeded. */
+    FENCE_COMPLETED(AlertSeverity.INFO),
+    /** An ack claimed a fence epoch too far above any this engine issued; it was not believed. */
+    IMPLAUSIBLE_FENCE_EPOCH(AlertSeverity.CRITICAL),
+    /** The engine's state was rebuilt from the last published topology. */
+    STATE_RESTORED(AlertSeverity.WARNING),
+
+    // ---- operator requests refused before they were considered
+    REQUEST_UNSIGNED(AlertSeverity.CRITICAL),
+    REQUEST_FORGED(AlertSeverity.CRITICAL),
+    REQUEST_EXPIRED(AlertSeverity.CRITICAL),
+    REQUEST_REPLAYED(AlertSeverity.CRITICAL),
+    REQUEST_FLOOD(AlertSeverity.CRITICAL),
+    REQUEST_NOT_PERMITTED(AlertSeverity.CRITICAL);
+
+    private final AlertSeverity severity;
+
+    AlertCode(AlertSeverity severity) {
+        this.severity = severity;
+    }
+
+    public AlertSeverity severity() {
+        return severity;
+    }
+}

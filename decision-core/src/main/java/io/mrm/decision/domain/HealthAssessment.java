@@ -1,0 +1,201 @@
+package io.mrm.decision.domain;
+
+import io.mrm.events.decision.Evidence;
+import io.mrm.events.observation.HealthObservation;
+import io.mrm.events.observation.HealthStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the monitors say about each region: takes in observations (refusing those from undeclared
+ * sources or from clocks ahead of the engine's), keeps per (region, component, vantage) counters with
+ * hysteresis, judges each region UP, DOWN or UNKNOWN, and alerts when the monitors cannot be relied on
+ * (all silent, fewer than a quorum left, a clock ahead).
+ *
+ * <p>Time and order never come from a monitor's clock beyond {@code max-observation-skew}: a report
+ * counts from its own time or the engine's, whichever is earlier, and a vantage's reports are taken in
+ * the order they arrive (one partition per application), a replay of the same monitor run dropped by
+ * its sequence number.
+ */
+final class HealthAssessment {
+
+    /** How often an alert about one misbehaving source repeats while it goes on. */
+    static final Duration SOURCE_ALERT_EVERY = Duration.ofMinutes(15);
+    static final String BLIND_KEY = "BLIND";
+    static final String QUORUM_KEY = "QUORUM_LOST:";
+    static final String COMPONENT_KEY = "COMPONENT:";
+
+    private HealthAssessment() {
+    }
+
+    /** Takes one observation into the counters, or refuses it (returned, and alerted). */
+    static InputRefusal take(WorkingState w, HealthObservation o) {
+        ApplicationPolicy policy = w.policy;
+        String unknown = !policy.hasRegion(o.region()) ? "region '" + o.region() + "'"
+                : !policy.declaresComponent(o.component()) ? "component '" + o.component() + "'"
+                : !policy.declaresVantage(o.vantage()) ? "vantage '" + o.vantage() + "'" : null;
+        if (unknown != null) {
+            String detail = "observation " + o.id() + " is from " + unknown + ", which the policy of "
+                    + policy.applicationId() + " does not declare (regions " + policy.primaryRegion() + ", "
+                    + policy.standbyRegion() + "; components " + sorted(policy.healthComponents(), policy.alertComponents())
+                    + "; vantages " + policy.vantages().stream().sorted().toList() + ")";
+            w.alertThrottled("UNKNOWN_SOURCE", SOURCE_ALERT_EVERY, AlertCode.UNKNOWN_SOURCE, detail
+                    + "; such observations are dead-lettered (alerted at most every " + SOURCE_ALERT_EVERY + ")");
+            return new InputRefusal(InputRefusal.Reason.UNKNOWN_SOURCE, detail);
+        }
+        Duration ahead = Duration.between(w.now, o.time());
+        if (ahead.compareTo(policy.maxObservationSkew()) > 0) {
+            String detail = "observation " + o.id() + " from " + o.vantage() + " is stamped " + o.time() + ", "
+                    + ahead.toMillis() + " ms ahead of the engine's clock (at most " + policy.maxObservationSkew()
+                    + "): fix the monitor's clock (NTP)";
+            w.alertThrottled("CLOCK_SKEW:" + o.vantage(), SOURCE_ALERT_EVERY, AlertCode.MONITOR_CLOCK_SKEW, detail
+                    + "; its observations are dead-lettered until then");
+            return new InputRefusal(InputRefusal.Reason.CLOCK_SKEW, detail);
+        }
+        count(w, o);
+        return null;
+    }
+
+    private static void count(WorkingState w, HealthObservation o) {
+        List<HealthCounter> next = new ArrayList<>(w.counters.size() + 1);
+        HealthCounter previous = null;
+        for (HealthCounter counter : w.counters) {
+            if (counter.sameSource(o.region(), o.component(), o.vantage())) {
+                previous = counter;
+            } else {
+                next.add(counter);
+            }
+        }
+        if (previous != null && !previous.isBefore(o.monitorRun(), o.sequence())) {
+            return; // the same monitor run already reported this or something later: a replay
+        }
+        if (w.firstObservationAt == null) {
+            w.firstObservationAt = w.now;
+        }
+        boolean failed = o.status() == HealthStatus.DOWN;
+        int failures = failed ? (previous == null ? 0 : previous.consecutiveFailures()) + 1 : 0;
+        int successes = failed ? 0 : (previous == null ? 0 : previous.consecutiveSuccesses()) + 1;
+        boolean wasDown = previous != null && previous.down();
+        boolean down = failed ? wasDown || failures >= w.policy.failureThreshold()
+                : wasDown && successes < w.policy.recoveryThreshold();
+        Instant counted = o.time().isAfter(w.now) ? w.now : o.time();
+        next.add(new HealthCounter(o.region(), o.component(), o.vantage(), failures, successes, down, o.status(),
+                counted, o.id(), o.detail(), o.monitorRun(), o.sequence()));
+        w.counters = next;
+    }
+
+    private static List<HealthCounter> fresh(WorkingState w, String region, String component) {
+        return w.counters.stream()
+                .filter(c -> c.region().equals(region) && c.component().equals(component))
+                .filter(c -> c.isFresh(w.now, w.policy.staleAfter()))
+                .toList();
+    }
+
+    /**
+     * DOWN when a quorum of fresh vantage points calls a health component down; UP when, for every
+     * health component, a quorum of fresh vantage points calls it up and its latest report is not a
+     * failure; else UNKNOWN (never treated as UP).
+     */
+    static RegionHealth health(WorkingState w, String region) {
+        boolean allUp = true;
+        for (String component : w.policy.healthComponents()) {
+            List<HealthCounter> seen = fresh(w, region, component);
+            if (seen.stream().filter(HealthCounter::down).count() >= w.policy.quorum()) {
+                return RegionHealth.DOWN;
+            }
+            allUp &= seen.stream().filter(HealthCounter::reportsUp).count() >= w.policy.quorum();
+        }
+        return allUp ? RegionHealth.UP : RegionHealth.UNKNOWN;
+    }
+
+    /** The fresh reports that call the region's health components down: why a failover was decided. */
+    static List<Evidence> evidence(WorkingState w, String region) {
+        List<Evidence> evidence = new ArrayList<>();
+        for (HealthCounter c : w.counters) {
+            if (c.region().equals(region) && c.down() && c.isFresh(w.now, w.policy.staleAfter())
+                    && w.policy.healthComponents().contains(c.component())) {
+                evidence.add(new Evidence(c.lastObservationId(), c.region(), c.component(), c.vantage(),
+                        c.lastStatus(), c.lastSeen(), c.consecutiveFailures() + " consecutive failures"
+                        + (c.lastDetail() == null ? "" : ": " + c.lastDetail())));
+            }
+        }
+        return evidence;
+    }
+
+    /** Alerts on the monitors themselves and on alert-only components. */
+    static void watch(WorkingState w) {
+        boolean blind = watchSight(w);
+        for (String region : List.of(w.active, w.standby)) {
+            watchQuorum(w, region, blind);
+            watchAlertComponents(w, region);
+        }
+    }
+
+    private static boolean watchSight(WorkingState w) {
+        boolean anySeen = !w.counters.isEmpty();
+        boolean anyFresh = w.counters.stream().anyMatch(c -> c.isFresh(w.now, w.policy.staleAfter()));
+        if (anySeen && !anyFresh) {
+            w.raiseOnce(BLIND_KEY, AlertCode.BLIND, "no vantage point has reported for " + w.policy.staleAfter()
+                    + ": monitors are silent; not failing over on silence", null);
+            return true;
+        }
+        if (anyFresh && w.clear(BLIND_KEY)) {
+            w.alert(AlertCode.SIGHT_RESTORED, "vantage points report again");
+        }
+        return false;
+    }
+
+    /**
+     * Fewer fresh vantage points than the quorum watch a region: no failover out of it (or into it)
+     * can be decided any more. Not before the monitors have had {@code stale-after} to report first.
+     */
+    private static void watchQuorum(WorkingState w, String region, boolean blind) {
+        String key = QUORUM_KEY + region;
+        if (w.firstObservationAt == null || w.now.isBefore(w.firstObservationAt.plus(w.policy.staleAfter()))) {
+            return;
+        }
+        Set<String> watching = null;
+        for (String component : w.policy.healthComponents()) {
+            Set<String> vantages = new HashSet<>();
+            fresh(w, region, component).forEach(c -> vantages.add(c.vantage()));
+            if (watching == null || vantages.size() < watching.size()) {
+                watching = vantages;
+            }
+        }
+        int seen = watching == null ? 0 : watching.size();
+        if (seen < w.policy.quorum() && !blind) {
+            w.raiseOnce(key, AlertCode.QUORUM_LOST, "only " + seen + " vantage point(s) " + sortedList(watching)
+                    + " report fresh observations of " + region + ", fewer than the quorum of " + w.policy.quorum()
+                    + ": no automatic failover can be decided about " + region + " until more report", null);
+        } else if (seen >= w.policy.quorum() && w.clear(key)) {
+            w.alert(AlertCode.QUORUM_RESTORED, seen + " vantage points watch " + region + " again");
+        }
+    }
+
+    private static void watchAlertComponents(WorkingState w, String region) {
+        for (String component : w.policy.alertComponents()) {
+            String key = COMPONENT_KEY + region + "/" + component;
+            long down = fresh(w, region, component).stream().filter(HealthCounter::down).count();
+            if (down >= w.policy.quorum()) {
+                w.raiseOnce(key, AlertCode.COMPONENT_DOWN, component + " in " + region + " is down (seen by " + down
+                        + " vantage points); it does not trigger a failover", null);
+            } else {
+                w.clear(key);
+            }
+        }
+    }
+
+    private static List<String> sorted(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return all.stream().sorted().toList();
+    }
+
+    private static List<String> sortedList(Set<String> values) {
+        return values == null ? List.of() : values.stream().sorted().toList();
+    }
+}

@@ -1,0 +1,95 @@
+package io.mrm.decision.domain;
+
+import io.mrm.events.decision.DecisionKind;
+import io.mrm.events.decision.DecisionStatus;
+import io.mrm.events.decision.Evidence;
+import io.mrm.events.decision.FailoverDecision;
+import io.mrm.events.decision.PlanStep;
+import io.mrm.events.decision.StepAction;
+import io.mrm.events.operator.FailoverMode;
+import io.mrm.events.operator.SafetyRule;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a decision to switch into its plan, under a new epoch.
+ *
+ * <ul>
+ *   <li>Fences still pending for the target region run first (ordinary steps): nothing is re-protected
+ *       or switched towards a region whose broker may still be active or whose database writable.</li>
+ *   <li>A FORCED plan drops the steps that need the region being left, and instead adds best-effort
+ *       fences of it, each right after the step of the same actuator that moved its role to the
+ *       target: the old broker set to standby after the new one is active (if the graceful plan would
+ *       have demoted it), the old database fenced after the new one is promoted. They run beside the
+ *       plan, never delay it, and what does not succeed stays a pending fence.</li>
+ * </ul>
+ */
+final class PlanBuilder {
+
+    /** What a switch is, before it has a plan. */
+    record Switch(DecisionKind kind, FailoverMode mode, DecisionStatus status, String from, String to, String reason,
+                  String requestedBy, String requestId, List<SafetyRule> overrides, List<Evidence> evidence,
+                  List<StepAction> actions) {
+    }
+
+    private PlanBuilder() {
+    }
+
+    static FailoverDecision decide(WorkingState w, Switch s) {
+        List<PlanStep> plan = new ArrayList<>();
+        for (PendingFence fence : w.fences) {
+            if (fence.duty().region().equals(s.to())) {
+                plan.add(step(w, plan.size(), fence.duty().action(), s.to(), null, false, false));
+            }
+        }
+        // a fence only where the plan itself moves that role to the target: fencing the old database of
+        // a plan that promotes nothing would close the only writable one
+        boolean forced = s.mode() == FailoverMode.FORCED;
+        boolean fenceEvents = forced && s.actions().contains(StepAction.EVENTS_SET_STANDBY)
+                && s.actions().contains(StepAction.EVENTS_SET_ACTIVE);
+        boolean fenceData = forced && s.actions().contains(StepAction.DATA_PROMOTE);
+        boolean first = true;
+        for (StepAction action : s.actions()) {
+            if (forced && action.needsSourceRegion()) {
+                continue;
+            }
+            // the first of the switch's own steps never runs together with the fences before it
+            boolean parallel = !first && w.policy.parallelSteps().contains(action);
+            first = false;
+            plan.add(step(w, plan.size(), action, region(action, s.from(), s.to()), peer(action, s.to()), parallel,
+                    false));
+            if (fenceData && action == StepAction.DATA_PROMOTE) {
+                plan.add(step(w, plan.size(), StepAction.DATA_FENCE, s.from(), null, false, true));
+            }
+            if (fenceEvents && action == StepAction.EVENTS_SET_ACTIVE) {
+                plan.add(step(w, plan.size(), StepAction.EVENTS_SET_STANDBY, s.from(), null, false, true));
+            }
+        }
+        long epoch = w.nextEpoch();
+        return new FailoverDecision(w.nextId(), w.applicationId(), w.now, FailoverDecision.SCHEMA_VERSION, epoch,
+                s.kind(), s.mode(), s.status(), s.from(), s.to(), s.reason(), s.requestedBy(), s.requestId(),
+                s.overrides(), s.evidence(), plan);
+    }
+
+    private static PlanStep step(WorkingState w, int index, StepAction action, String region, String peer,
+                                 boolean parallel, boolean bestEffort) {
+        long timeout = bestEffort ? w.policy.fenceTimeout().toMillis() : w.policy.stepTimeout().toMillis();
+        return new PlanStep(index, action, region, peer, Math.max(1, timeout),
+                bestEffort ? 1 : w.policy.stepMaxAttempts(), parallel && index > 0, bestEffort);
+    }
+
+    /** Target-side actions act on the region switched to; the others on the region left. */
+    private static String region(StepAction action, String from, String to) {
+        return switch (action) {
+            case DATA_PROMOTE, EVENTS_SET_ACTIVE, EVENTS_VERIFY, DNS_ROUTE, DNS_VERIFY -> to;
+            default -> from;
+        };
+    }
+
+    private static String peer(StepAction action, String to) {
+        return switch (action) {
+            case DATA_DRAIN, EVENTS_DRAIN, DATA_REPROTECT -> to;
+            default -> null;
+        };
+    }
+}

@@ -1,0 +1,326 @@
+package io.mrm.decision.domain;
+
+import io.mrm.events.ack.AckOutcome;
+import io.mrm.events.ack.CommandAck;
+import io.mrm.events.command.StepRef;
+import io.mrm.events.decision.DecisionKind;
+import io.mrm.events.decision.FailoverDecision;
+import io.mrm.events.decision.PlanStep;
+import io.mrm.events.topology.Phase;
+import io.mrm.events.topology.StepProgress;
+import io.mrm.events.topology.StepStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a decision's plan: one group of steps at a time, each a command and then its answer or its
+ * deadline; retries with backoff; pauses on a failure for good; completes by switching the active
+ * region. Best-effort steps run beside the plan and what they did not achieve becomes a pending fence.
+ * Also abort (which fences with a new epoch and records what took effect), resume (always under a
+ * new epoch) and skip.
+ */
+final class PlanExecution {
+
+    /** How an attempt ended without success. */
+    enum Failure {
+        /** The actuator says trying again may work. */
+        RETRIABLE,
+        /** No answer before the deadline: may work next time. */
+        NO_ANSWER,
+        /** The actuator says trying again will not help. */
+        FATAL,
+        /** The actuator holds a higher epoch: only a new epoch can get past it. */
+        STALE;
+
+        static Failure of(AckOutcome outcome) {
+            return switch (outcome) {
+                case FAILED_RETRIABLE -> RETRIABLE;
+                case FAILED_FATAL -> FATAL;
+                case REJECTED_STALE -> STALE;
+                case SUCCEEDED -> throw new IllegalArgumentException("a success is not a failure");
+            };
+        }
+
+        boolean retriable() {
+            return this == RETRIABLE || this == NO_ANSWER;
+        }
+    }
+
+    private PlanExecution() {
+    }
+
+    // ---- starting ---------------------------------------------------------------------------------
+
+    /** Publishes the decision and starts its plan. */
+    static void start(WorkingState w, FailoverDecision decision) {
+        w.outputs.add(decision);
+        w.lastDecisionId = decision.id();
+        w.run = PlanRun.start(decision, pending(decision), w.placement);
+        w.phase = Phase.SWITCHING;
+        // no automatic switch while it runs; hold-down is counted again from its end
+        w.extendHoldDown();
+        w.clear(WorkingState.SUPPRESSED);
+        // the target's pending fences are now the plan's first steps
+        PendingFences.handOver(w, decision.toRegion());
+        startDue(w);
+    }
+
+    /** Publishes a proposal: a decision that waits for an operator before anything runs. */
+    static void propose(WorkingState w, FailoverDecision proposal) {
+        w.outputs.add(proposal);
+        w.lastDecisionId = proposal.id();
+        w.run = PlanRun.start(proposal, pending(proposal), w.placement);
+        w.phase = Phase.PROPOSED;
+    }
+
+    static List<StepProgress> pending(FailoverDecision decision) {
+        List<StepProgress> progress = new ArrayList<>();
+        for (PlanStep step : decision.plan()) {
+            progress.add(new StepProgress(step.index(), step.action(), step.region(), StepStatus.PENDING, 0, null,
+                    null, null));
+        }
+        return progress;
+    }
+
+    /** Starts every step of the current group not started yet, and every best-effort step now due. */
+    private static void startDue(WorkingState w) {
+        for (int index : w.run.currentGroup()) {
+            if (w.run.step(index).status() == StepStatus.PENDING) {
+                sendAttempt(w, index);
+            }
+        }
+        for (int index : w.run.bestEffortDue()) {
+            sendAttempt(w, index);
+        }
+    }
+
+    private static void sendAttempt(WorkingState w, int index) {
+        PlanRun run = w.run;
+        PlanStep planStep = run.planStep(index);
+        StepProgress current = run.step(index);
+        int attempt = current.attempts() + 1;
+        Instant deadline = w.now.plusMillis(planStep.timeoutMs());
+        StepRef ref = new StepRef(run.decision().id(), run.epoch(), index, attempt, deadline);
+        w.outputs.add(StepCommands.forStep(w.nextId(), w.applicationId(), w.now, planStep, ref));
+        w.run = run.with(new StepProgress(index, current.action(), current.region(), StepStatus.RUNNING, attempt,
+                        current.startedAt() == null ? w.now : current.startedAt(), null, current.detail()))
+                .with(run.timer(index).sent(deadline));
+    }
+
+    // ---- time ------------------------------------------------------------------------------------
+
+    /** Due retries and missed deadlines, of the current group and of best-effort steps. */
+    static void checkTimers(WorkingState w) {
+        if (w.run == null || w.run.aborted() || (w.phase != Phase.SWITCHING && w.phase != Phase.PAUSED)) {
+            return;
+        }
+        if (w.phase == Phase.SWITCHING) {
+            for (int index : w.run.currentGroup()) {
+                PlanRun.StepTimer timer = w.run.timer(index);
+                if (w.phase != Phase.SWITCHING || w.run.step(index).status() != StepStatus.RUNNING) {
+                    continue;
+                }
+                if (timer.retryAt() != null && !w.now.isBefore(timer.retryAt())) {
+                    sendAttempt(w, index);
+                } else if (timer.attemptDeadline() != null && w.now.isAfter(timer.attemptDeadline())) {
+                    w.run = w.run.with(timer.givenUp());
+                    attemptFailed(w, w.run.step(index), Failure.NO_ANSWER, "no acknowledgement before the deadline "
+                            + timer.attemptDeadline(), null);
+                }
+            }
+        }
+        for (int index : w.run.bestEffortStarted()) {
+            PlanRun.StepTimer timer = w.run.timer(index);
+            if (w.run.step(index).status() == StepStatus.RUNNING && timer.attemptDeadline() != null
+                    && w.now.isAfter(timer.attemptDeadline())) {
+                w.run = w.run.with(timer.givenUp());
+                bestEffortEnded(w, w.run.step(index), StepStatus.FAILED, "no acknowledgement before the deadline "
+                        + timer.attemptDeadline());
+            }
+        }
+    }
+
+    // ---- answers ---------------------------------------------------------------------------------
+
+    /** An actuator's answer to one of the current plan's commands (others are ignored). */
+    static void onAck(WorkingState w, CommandAck ack) {
+        PlanRun run = w.run;
+        if (run == null || !ack.step().decisionId().equals(run.decision().id()) || ack.step().epoch() != run.epoch()
+                || ack.step().stepIndex() >= run.steps().size()) {
+            return; // late, duplicate or foreign: the plan has moved on
+        }
+        int index = ack.step().stepIndex();
+        StepProgress current = run.step(index);
+        if (run.timer(index).attemptDeadline() == null || ack.step().attempt() != current.attempts()) {
+            return; // an earlier attempt's answer, or one for a step not waiting for it
+        }
+        String detail = ack.outcome() + (ack.errorCode() == null ? "" : " " + ack.errorCode())
+                + (ack.detail() == null ? "" : ": " + ack.detail());
+        if (run.aborted()) {
+            lateAnswer(w, current, ack.outcome(), detail);
+            return;
+        }
+        if (current.status() != StepStatus.RUNNING || (w.phase != Phase.SWITCHING && w.phase != Phase.PAUSED)) {
+            return;
+        }
+        if (run.bestEffort(index)) {
+            bestEffortEnded(w, current, ack.outcome() == AckOutcome.SUCCEEDED ? StepStatus.SUCCEEDED
+                    : StepStatus.FAILED, detail);
+            return;
+        }
+        if (!run.currentGroup().contains(index)) {
+            return;
+        }
+        if (ack.outcome() == AckOutcome.SUCCEEDED) {
+            w.run = w.run.with(finished(w, current, StepStatus.SUCCEEDED, detail)).with(run.timer(index).idle());
+            // while paused, the answers of a failed step's still-running siblings are recorded too
+            if (w.phase == Phase.SWITCHING) {
+                advance(w);
+            }
+        } else {
+            attemptFailed(w, current, Failure.of(ack.outcome()), detail, ack.fenceEpoch());
+        }
+    }
+
+    private static void attemptFailed(WorkingState w, StepProgress current, Failure failure, String detail,
+                                      Long fenceEpoch) {
+        int limit = w.run.timer(current.index()).attemptLimit();
+        if (failure.retriable() && w.phase == Phase.SWITCHING && current.attempts() < limit) {
+            Duration backoff = w.policy.retryBackoff().multipliedBy(1L << Math.min(10, current.attempts() - 1));
+            w.run = w.run.with(new StepProgress(current.index(), current.action(), current.region(),
+                            StepStatus.RUNNING, current.attempts(), current.startedAt(), null,
+                            detail + "; retrying at " + w.now.plus(backoff)))
+                    .with(w.run.timer(current.index()).retryingAt(w.now.plus(backoff)));
+            return;
+        }
+        w.run = w.run.with(finished(w, current, StepStatus.FAILED, detail)).with(w.run.timer(current.index()).idle());
+        w.phase = Phase.PAUSED;
+        String where = "step " + current.index() + " (" + current.action() + " " + current.region() + ")";
+        if (failure == Failure.STALE) {
+            w.alert(AlertCode.STALE_EPOCH, where + " was refused as stale: the " + current.action().actuator()
+                    + " actuator holds epoch " + (fenceEpoch == null ? "(not reported)" : fenceEpoch) + " above "
+                    + w.run.epoch() + " (" + detail + "); resume re-issues the plan under a new epoch above it, "
+                    + "or abort", null, w.run.decision().id());
+        } else {
+            w.alert(AlertCode.PLAN_PAUSED, where + " failed after " + current.attempts() + " attempt(s): " + detail
+                    + "; resume, skip or abort", null, w.run.decision().id());
+        }
+    }
+
+    private static void bestEffortEnded(WorkingState w, StepProgress current, StepStatus status, String detail) {
+        w.run = w.run.with(finished(w, current, status, detail)).with(w.run.timer(current.index()).idle());
+    }
+
+    /** An answer to a plan already aborted: it still tells what took effect. */
+    private static void lateAnswer(WorkingState w, StepProgress current, AckOutcome outcome, String detail) {
+        boolean tookEffect = outcome == AckOutcome.SUCCEEDED;
+        w.run = w.run.with(finished(w, current, tookEffect ? StepStatus.SUCCEEDED : StepStatus.FAILED,
+                        (tookEffect ? "took effect after the abort: " : "answered after the abort: ") + detail))
+                .with(w.run.timer(current.index()).idle());
+        if (tookEffect) {
+            Divergence.recordLateEffect(w);
+        }
+    }
+
+    /** Starts the next group once every step of the current one is done, or completes the plan. */
+    private static void advance(WorkingState w) {
+        w.phase = Phase.SWITCHING;
+        if (w.run.currentIndex() >= 0) {
+            startDue(w);
+            return;
+        }
+        complete(w);
+    }
+
+    private static void complete(WorkingState w) {
+        for (int index : w.run.bestEffortDue()) {
+            sendAttempt(w, index); // the fences after the last ordinary step: in flight, kept as duties
+        }
+        FailoverDecision decision = w.run.decision();
+        w.phase = Phase.STEADY;
+        if (decision.kind() != DecisionKind.REPROTECT) {
+            w.active = decision.toRegion();
+            w.standby = decision.fromRegion();
+        }
+        if (w.placement != null) {
+            w.placement = null;
+            w.alert(AlertCode.CONVERGED, "every component is in " + w.active + " again (decision " + decision.id()
+                    + ")", null, decision.id());
+        }
+        // hold-down runs from the switch's end, not its start: a plan paused for hours must not be
+        // followed by an automatic flip back seconds after it completes
+        w.holdDownUntil = null;
+        w.extendHoldDown();
+        PendingFences.keepUnfinished(w, w.run);
+    }
+
+    static StepProgress finished(WorkingState w, StepProgress step, StepStatus status, String detail) {
+        return new StepProgress(step.index(), step.action(), step.region(), status, step.attempts(),
+                step.startedAt(), w.now, detail);
+    }
+
+    // ---- operators -------------------------------------------------------------------------------
+
+    /**
+     * Stops the plan. Fences with a new epoch (commands still in flight become stale at every actuator
+     * that sees a newer one, and their answers no longer move the plan), records what took effect, and
+     * says where each component now is: all in one region (STEADY) or split (DIVERGED).
+     */
+    static void abort(WorkingState w, String operator, String reason) {
+        PlanRun run = w.run;
+        for (StepProgress step : run.steps()) {
+            if (step.status() == StepStatus.RUNNING) {
+                // the deadline stays: an answer that still comes tells whether it took effect
+                w.run = w.run.with(finished(w, step, StepStatus.FAILED, "aborted by " + operator
+                        + " while running: it may have taken effect")).with(w.run.timer(step.index()).orphaned());
+            }
+        }
+        w.run = w.run.abortedRun();
+        w.nextEpoch();
+        w.extendHoldDown();
+        PendingFences.keepAfterAbort(w, w.run);
+        Divergence.afterAbort(w, operator, reason);
+    }
+
+    /**
+     * Resumes a paused plan, or an aborted one that left the components split, under a new epoch: its
+     * commands then pass actuators that refused the old one as stale, and answers to the old epoch's
+     * attempts no longer count.
+     */
+    static void resume(WorkingState w, String operator) {
+        long epoch = w.nextEpoch();
+        if (w.run.aborted()) {
+            w.run = w.run.resumedRun(epoch);
+        } else {
+            w.run = w.run.withEpoch(epoch);
+        }
+        for (StepProgress step : w.run.steps()) {
+            if (!PlanRun.done(step) && !w.run.bestEffort(step.index())) {
+                int limit = step.attempts() + w.policy.stepMaxAttempts();
+                w.run = w.run.with(new StepProgress(step.index(), step.action(), step.region(), StepStatus.PENDING,
+                        step.attempts(), step.startedAt(), null, step.detail()))
+                        .with(w.run.timer(step.index()).withLimit(limit));
+            }
+        }
+        w.alert(AlertCode.PLAN_RESUMED, "decision " + w.run.decision().id() + " resumed by " + operator
+                + " under epoch " + epoch, null, w.run.decision().id());
+        advance(w);
+    }
+
+    /** Marks a failed step of the current group skipped (break-glass) and moves on when the group allows. */
+    static String skip(WorkingState w, int index, String operator, String reason) {
+        if (!w.run.currentGroup().contains(index) || w.run.step(index).status() != StepStatus.FAILED) {
+            return "step " + index + " is not a failed step of the current group " + w.run.currentGroup();
+        }
+        w.run = w.run.with(finished(w, w.run.step(index), StepStatus.SKIPPED, "skipped by " + operator
+                + " (break-glass): " + reason));
+        boolean stillFailed = w.run.currentGroup().stream()
+                .anyMatch(i -> w.run.step(i).status() == StepStatus.FAILED);
+        if (!stillFailed) {
+            advance(w);
+        }
+        return null;
+    }
+}
