@@ -30,10 +30,12 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The service on a real in-process broker, probing a local HTTP endpoint that answers 200 and then
  * 503: its observations arrive on the observations topic, UP first, then DOWN, with the target's
- * region and component and this vantage point and its region label.
+ * region and component, this vantage point and its region label, this process's run and numbers that
+ * grow by one in the topic's order.
  */
 @SpringBootTest(classes = HealthMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"spring.config.name=health-monitor", "mrm.kafka.topic-prefix=hmtest.", "mrm.kafka.partitions=1", "mrm.health.interval=200ms",
+        properties = {"spring.config.name=health-monitor", "spring.profiles.active=local",
+                "mrm.kafka.topic-prefix=hmtest.", "mrm.kafka.partitions=1", "mrm.health.interval=200ms",
                 "mrm.health.vantage=vantage-it", "mrm.health.vantage-region=eu20"})
 class HealthMonitorIT {
 
@@ -94,6 +96,14 @@ class HealthMonitorIT {
                 assertThat(o.latencyMs()).isNotNull().isBetween(0L, 1000L);
             });
             assertThat(seen).extracting(HealthObservation::id).doesNotHaveDuplicates();
+            // one run for the whole process, and the topic holds them in number order without a gap
+            assertThat(seen).extracting(HealthObservation::monitorRun).doesNotContainNull().containsOnly(
+                    seen.get(0).monitorRun());
+            assertThat(seen.get(0).sequence()).isNotNull().isPositive();
+            for (int i = 1; i < seen.size(); i++) {
+                assertThat(seen.get(i).sequence()).as("observation " + i + " of " + seen.size())
+                        .isEqualTo(seen.get(i - 1).sequence() + 1);
+            }
         } finally {
             scheduler.stop();
         }

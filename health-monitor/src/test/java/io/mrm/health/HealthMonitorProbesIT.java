@@ -42,7 +42,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * region label.
  */
 @SpringBootTest(classes = HealthMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=health-monitor", "mrm.kafka.topic-prefix=hmprobes.", "mrm.kafka.partitions=1",
+        properties = {"spring.config.name=health-monitor", "spring.profiles.active=local",
+                "mrm.kafka.topic-prefix=hmprobes.", "mrm.kafka.partitions=1",
                 "mrm.health.interval=300ms", "mrm.health.vantage=vantage-it",
                 "mrm.health.vantage-region=control"})
 class HealthMonitorProbesIT {
@@ -160,6 +161,13 @@ class HealthMonitorProbesIT {
             assertThat(recorder.records()).allSatisfy(r -> assertThat(r.rejection()).isNull());
             assertThat(recorder.events(HealthObservation.class))
                     .allSatisfy(o -> assertThat(o.vantageRegion()).isEqualTo("control"));
+            // probes and the webhook number the application's observations from one counter of one run
+            List<HealthObservation> shop = recorder.events(HealthObservation.class).stream()
+                    .filter(o -> o.applicationId().equals("shop")).toList();
+            assertThat(shop).extracting(HealthObservation::monitorRun).containsOnly(tcp.monitorRun());
+            assertThat(shop).extracting(HealthObservation::sequence).doesNotContainNull().isSorted()
+                    .doesNotHaveDuplicates();
+            assertThat(fromAlert.sequence()).isGreaterThan(tcp.sequence());
         } finally {
             // before the broker goes away in @AfterAll, so that closing the producer has nothing left to send
             scheduler.stop();

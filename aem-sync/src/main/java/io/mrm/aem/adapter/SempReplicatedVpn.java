@@ -50,6 +50,11 @@ public final class SempReplicatedVpn implements ReplicatedVpn {
     }
 
     @Override
+    public ReplicatedVpn within(Instant until) {
+        return new SempReplicatedVpn(semp.until(until), vpn);
+    }
+
+    @Override
     public String describe() {
         return "VPN " + vpn + " at " + semp.broker();
     }

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * A small Solace SEMP v2 client on the JDK's {@link HttpClient}: one broker, one set of credentials.
@@ -26,13 +27,34 @@ public final class SempV2Client {
     private final URI baseUrl;
     private final SempCredentials credentials;
     private final Duration requestTimeout;
+    /** Every request ends by then (null: only the request timeout bounds it). */
+    private final Instant until;
 
     public SempV2Client(HttpClient http, URI baseUrl, SempCredentials credentials, Duration requestTimeout) {
+        this(http, normalized(baseUrl), credentials, requestTimeout, null);
+    }
+
+    private SempV2Client(HttpClient http, URI baseUrl, SempCredentials credentials, Duration requestTimeout,
+                         Instant until) {
         this.http = http;
-        String base = baseUrl.toString();
-        this.baseUrl = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+        this.baseUrl = baseUrl;
         this.credentials = credentials;
         this.requestTimeout = requestTimeout;
+        this.until = until;
+    }
+
+    private static URI normalized(URI baseUrl) {
+        String base = baseUrl.toString();
+        return URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+    }
+
+    /**
+     * The same client with every request bounded to end by {@code until}: its timeout is the request
+     * timeout or the time left, whichever is shorter, and with no time left it is not sent. Judged by
+     * this machine's clock, as the command deadlines it serves are.
+     */
+    public SempV2Client until(Instant until) {
+        return new SempV2Client(http, baseUrl, credentials, requestTimeout, until);
     }
 
     /** {@code host:port} of the broker, for messages. */
@@ -98,8 +120,9 @@ public final class SempV2Client {
         } catch (IllegalStateException e) {
             throw new BrokerException(false, "CREDENTIAL_UNAVAILABLE", operation + ": " + e.getMessage());
         }
+        Duration timeout = timeout(operation);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
-                .timeout(requestTimeout)
+                .timeout(timeout)
                 .header("Authorization", authorization)
                 .header("Accept", "application/json");
         if (body == null) {
@@ -118,12 +141,24 @@ public final class SempV2Client {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw SempErrors.transport(operation, broker(), e, requestTimeout.toMillis());
+            throw SempErrors.transport(operation, broker(), e, timeout.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BrokerException(true, "INTERRUPTED", operation + " was interrupted");
         }
         return answer(operation, response.statusCode(), response.body());
+    }
+
+    private Duration timeout(String operation) throws BrokerException {
+        if (until == null) {
+            return requestTimeout;
+        }
+        Duration left = Duration.between(Instant.now(), until);
+        if (left.isNegative() || left.isZero()) {
+            throw new BrokerException(true, "NO_TIME_LEFT", operation + " to " + broker()
+                    + " not sent: no time left before the step's deadline");
+        }
+        return left.compareTo(requestTimeout) < 0 ? left : requestTimeout;
     }
 
     /** The parsed body of a success; the classified error otherwise. */

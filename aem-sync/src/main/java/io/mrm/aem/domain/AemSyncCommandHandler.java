@@ -4,6 +4,7 @@ import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.Acks;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.CommandGate;
+import io.mrm.events.command.EpochFence;
 import io.mrm.events.command.EventsCommand;
 import io.mrm.events.command.EventsDrainCommand;
 import io.mrm.events.command.EventsSetRoleCommand;
@@ -29,8 +30,15 @@ import java.util.Optional;
  * Every acknowledgement's observed map carries the VPN's replication status (role,
  * {@code replicationEnabled}, bridge and remote bridge, replication queue depth) as last read: the
  * event contract has no status command, so the status travels with every answer. Running a command
- * again changes nothing the second time. Waits end before the command's deadline (less a margin),
- * so an acknowledgement, even a failed one, arrives while the plan still waits for it.
+ * again changes nothing the second time. Waits, and every broker request, end before the command's
+ * deadline (less a margin), so an acknowledgement, even a failed one, arrives while the plan still
+ * waits for it: a set-standby is also the best-effort fence of a region a forced failover leaves,
+ * whose broker may not answer at all.
+ *
+ * <p>Every acknowledgement carries the fence epoch: the highest epoch this actuator holds for the
+ * application (its own gate's; the broker's fence marks only ever hold a higher one on a stale
+ * refusal), and on a stale refusal the epoch that refused the command, so that the engine can issue
+ * a higher one.
  */
 public final class AemSyncCommandHandler {
 
@@ -40,6 +48,11 @@ public final class AemSyncCommandHandler {
     private final Sleeper sleeper;
     private final RoleFence fence;
     private final CommandGate gate = new CommandGate();
+    /**
+     * The epochs the gate has seen, kept beside it because the gate does not expose its own: fed the
+     * same commands in the same order, it holds the same highest epoch per application.
+     */
+    private final EpochFence seen = new EpochFence();
 
     public AemSyncCommandHandler(EventBrokers brokers, ActuatorLimits limits, String instance, Clock clock,
                                  Sleeper sleeper) {
@@ -50,9 +63,20 @@ public final class AemSyncCommandHandler {
         this.fence = new RoleFence(instance, limits, clock, sleeper);
     }
 
+    /** Always an acknowledgement: no failure of the broker or its client, however unexpected, escapes. */
     public CommandAck handle(EventsCommand command) {
         Instant start = clock.instant();
-        return gate.refusal(command, start).orElseGet(() -> execute(command, start));
+        seen.admit(command.applicationId(), command.step().epoch());
+        Optional<CommandAck> refusal = gate.refusal(command, start);
+        if (refusal.isPresent()) {
+            return withFenceEpoch(refusal.get(), seen.highest(command.applicationId()));
+        }
+        try {
+            return execute(command, start);
+        } catch (RuntimeException e) {
+            // a defect or an answer no adapter expected: fatal, so the plan pauses and someone looks
+            return ack(command, start, AckOutcome.FAILED_FATAL, "UNEXPECTED", e.toString(), Map.of());
+        }
     }
 
     private CommandAck execute(EventsCommand command, Instant start) {
@@ -65,7 +89,10 @@ public final class AemSyncCommandHandler {
                     + "for application " + command.applicationId() + " in region " + region + " (mrm.aem.applications."
                     + command.applicationId() + ".regions." + region + ")", Map.of());
         }
-        ReplicatedVpn vpn = configured.get();
+        // waits end a whole margin before the deadline, requests half a one: the clean-up after a wait that
+        // ran to its end still has time, and a broker that never answers leaves the ack half the margin
+        ReplicatedVpn vpn = configured.get()
+                .within(command.step().deadline().minus(limits.ackMargin().dividedBy(2)));
         Map<String, String> observed = new LinkedHashMap<>();
         try {
             if (command instanceof EventsSetRoleCommand c) {
@@ -98,7 +125,7 @@ public final class AemSyncCommandHandler {
                 observed.put("fenceEpoch", Long.toString(refused.newerEpoch()));
                 return ack(command, start, AckOutcome.REJECTED_STALE, "FENCED_BY_NEWER_EPOCH", vpn.describe()
                         + " carries the fence of epoch " + refused.newerEpoch() + " > " + epoch
-                        + ": a newer decision has acted on it", observed);
+                        + ": a newer decision has acted on it", observed, refused.newerEpoch());
             }
             if (admission instanceof RoleFence.StillWaiting waiting) {
                 return ack(command, start, AckOutcome.FAILED_RETRIABLE, "FENCE_BUSY", vpn.describe()
@@ -139,7 +166,7 @@ public final class AemSyncCommandHandler {
                     observed.putAll(after.observed());
                     observed.put("fenceEpoch", Long.toString(highest));
                     return ack(command, start, AckOutcome.REJECTED_STALE, "SUPERSEDED", vpn.describe()
-                            + " was taken over by epoch " + highest + " after this command set it", observed);
+                            + " was taken over by epoch " + highest + " after this command set it", observed, highest);
                 }
             }
             if (!clock.instant().plus(limits.pollInterval()).isBefore(until)) {
@@ -250,9 +277,24 @@ public final class AemSyncCommandHandler {
 
     private CommandAck ack(EventsCommand command, Instant start, AckOutcome outcome, String code, String detail,
                            Map<String, String> observed) {
+        return ack(command, start, outcome, code, detail, observed, 0);
+    }
+
+    /** @param brokerEpoch the fence on the broker, when it is what refused the command (else 0) */
+    private CommandAck ack(EventsCommand command, Instant start, AckOutcome outcome, String code, String detail,
+                           Map<String, String> observed, long brokerEpoch) {
         Instant now = clock.instant();
+        long fenceEpoch = outcome == AckOutcome.REJECTED_STALE && brokerEpoch > 0 ? brokerEpoch
+                : Math.max(seen.highest(command.applicationId()), brokerEpoch);
         return Acks.of(command, outcome, code, abbreviate(detail), Duration.between(start, now).toMillis(),
-                observed, now);
+                observed, now, fenceEpoch);
+    }
+
+    /** The gate's refusal with the fence epoch it does not set itself. */
+    private static CommandAck withFenceEpoch(CommandAck a, long fenceEpoch) {
+        return new CommandAck(a.id(), a.applicationId(), a.time(), a.schemaVersion(), a.commandId(), a.step(),
+                a.actuator(), a.action(), a.outcome(), a.errorCode(), a.detail(), a.durationMs(), a.observed(),
+                fenceEpoch);
     }
 
     private static String lower(ReplicationRole role) {

@@ -1,6 +1,7 @@
 package io.mrm.aem.domain;
 
 import io.mrm.events.command.ReplicationRole;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -26,4 +27,14 @@ public interface ReplicatedVpn {
 
     /** Deletes a mark; deleting one that does not exist is not an error. */
     void delete(String applicationId, FenceMark mark) throws BrokerException;
+
+    /**
+     * This VPN with every request bounded to end by {@code until} (sooner than the request timeout
+     * when less time is left; refused at once, retriably, when none is): so that a command's
+     * acknowledgement is not held past its deadline by a broker that accepts connections and never
+     * answers. An implementation without requests of its own returns itself.
+     */
+    default ReplicatedVpn within(Instant until) {
+        return this;
+    }
 }

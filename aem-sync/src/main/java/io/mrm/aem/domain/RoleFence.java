@@ -75,7 +75,7 @@ public final class RoleFence {
                 List<FenceMark> marks = vpn.marks(applicationId);
                 long highest = highestFence(marks);
                 if (highest > epoch) {
-                    vpn.delete(applicationId, intent);
+                    deleteQuietly(vpn, applicationId, intent); // the refusal stands whatever the clean-up does
                     return new Refused(highest);
                 }
                 if (!fenced && highest < epoch) {
@@ -103,7 +103,7 @@ public final class RoleFence {
                     return new Admitted(intent, writeBy, List.copyOf(abandoned));
                 }
                 if (!now.plus(limits.pollInterval()).isBefore(until)) {
-                    vpn.delete(applicationId, intent);
+                    deleteQuietly(vpn, applicationId, intent);
                     return new StillWaiting(live.stream().map(RoleFence::describe).collect(Collectors.joining(", ")));
                 }
                 sleeper.sleep(limits.pollInterval());

@@ -87,6 +87,7 @@ class AemSyncCommandHandlerFakeTest {
                 .containsEntry("replicationEnabled", "true").containsEntry("replicationBridgeUp", "true")
                 .containsEntry("replicationRemoteBridgeUp", "true").containsEntry("replicationQueueMessages", "0")
                 .containsEntry("vpn", "shop-b").containsEntry("fenceEpoch", "1");
+        assertThat(ack.fenceEpoch()).isEqualTo(1L);
         assertThat(fake.role("shop-b")).isEqualTo("active");
         // three monitor reads before it showed: the handler read back rather than trusting the PATCH
         assertThat(fake.requests().stream().filter(r -> r.equals("GET /SEMP/v2/monitor/msgVpns/shop-b")).count())
@@ -122,6 +123,7 @@ class AemSyncCommandHandlerFakeTest {
         assertThat(stale.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
         assertThat(stale.errorCode()).isEqualTo("FENCED_BY_NEWER_EPOCH");
         assertThat(stale.observed()).containsEntry("fenceEpoch", "2");
+        assertThat(stale.fenceEpoch()).as("the broker's fence, which this instance never saw").isEqualTo(2L);
         assertThat(fake.role("shop-b")).isEqualTo("active");
         assertThat(fake.roleChanges()).hasSize(1);
         assertThat(fake.queueNames("shop-b")).containsExactly("mrm/shop/fence/0000000000000000002");
@@ -136,6 +138,7 @@ class AemSyncCommandHandlerFakeTest {
 
         assertThat(stale.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
         assertThat(stale.errorCode()).isEqualTo("STALE_EPOCH");
+        assertThat(stale.fenceEpoch()).isEqualTo(2L);
         assertThat(fake.requests()).hasSize(requests);
     }
 
@@ -173,6 +176,7 @@ class AemSyncCommandHandlerFakeTest {
 
         assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(ack.action()).isEqualTo(StepAction.EVENTS_DRAIN);
+        assertThat(ack.fenceEpoch()).isEqualTo(1L);
         assertThat(ack.observed()).containsEntry("replicationQueueMessages", "0").containsEntry("replicationQueueBytes", "0");
         assertThat(ack.detail()).contains("drained towards region-b");
     }
@@ -223,6 +227,7 @@ class AemSyncCommandHandlerFakeTest {
 
         assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_FATAL);
         assertThat(ack.errorCode()).isEqualTo("UNAUTHORIZED");
+        assertThat(ack.fenceEpoch()).isEqualTo(1L);
         assertThat(ack.detail()).contains("HTTP 401", "SEMP error 72 UNAUTHORIZED").doesNotContain("not-the-password");
         assertThat(fake.role("shop-b")).isEqualTo("standby");
     }
@@ -300,6 +305,7 @@ class AemSyncCommandHandlerFakeTest {
 
         assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_FATAL);
         assertThat(ack.errorCode()).isEqualTo("DEADLINE_PASSED");
+        assertThat(ack.fenceEpoch()).isEqualTo(1L);
         assertThat(fake.requests()).isEmpty();
     }
 }

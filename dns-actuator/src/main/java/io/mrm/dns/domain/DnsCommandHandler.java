@@ -7,30 +7,47 @@ import io.mrm.events.command.CommandGate;
 import io.mrm.events.command.DnsCommand;
 import io.mrm.events.command.DnsRouteCommand;
 import io.mrm.events.command.DnsVerifyCommand;
+import io.mrm.events.command.EpochFence;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * Executes DNS step commands: converge (read, change only if different, read back) and answer
  * with what was observed. Running the same command twice changes nothing the second time.
+ *
+ * <p>Every acknowledgement carries the fence epoch: the highest epoch this actuator holds for the
+ * application (its own gate's, or the authority's fencing token when higher), and on a stale refusal
+ * the epoch that refused the command, so that the engine can issue a higher one.
  */
 public final class DnsCommandHandler {
 
     private final DnsRouter router;
     private final Clock clock;
     private final CommandGate gate = new CommandGate();
+    /**
+     * The epochs the gate has seen, kept beside it because the gate does not expose its own: fed the
+     * same commands in the same order, it holds the same highest epoch per application.
+     */
+    private final EpochFence seen = new EpochFence();
 
     public DnsCommandHandler(DnsRouter router, Clock clock) {
         this.router = router;
         this.clock = clock;
     }
 
+    /** Always an acknowledgement: no failure of the backend, however unexpected, escapes. */
     public CommandAck handle(DnsCommand command) {
         Instant start = clock.instant();
-        return gate.refusal(command, start).orElseGet(() -> execute(command, start));
+        seen.admit(command.applicationId(), command.step().epoch());
+        Optional<CommandAck> refusal = gate.refusal(command, start);
+        if (refusal.isPresent()) {
+            return withFenceEpoch(refusal.get(), seen.highest(command.applicationId()));
+        }
+        return execute(command, start);
     }
 
     private CommandAck execute(DnsCommand command, Instant start) {
@@ -46,7 +63,11 @@ public final class DnsCommandHandler {
                     ok ? null : "NOT_YET_VISIBLE", "answers with " + current.region(), current, false);
         } catch (DnsRouterException e) {
             return Acks.of(command, e.retriable() ? AckOutcome.FAILED_RETRIABLE : AckOutcome.FAILED_FATAL, e.code(),
-                    e.getMessage(), elapsed(start), Map.of(), clock.instant());
+                    e.getMessage(), elapsed(start), Map.of(), clock.instant(), held(command, 0));
+        } catch (RuntimeException e) {
+            // a defect or an answer no router expected: fatal, so the plan pauses and someone looks
+            return Acks.of(command, AckOutcome.FAILED_FATAL, "UNEXPECTED", e.toString(), elapsed(start), Map.of(),
+                    clock.instant(), held(command, 0));
         }
     }
 
@@ -78,7 +99,21 @@ public final class DnsCommandHandler {
         observed.put("region", String.valueOf(state.region()));
         observed.put("fencingEpoch", Long.toString(state.epoch()));
         observed.put("changed", Boolean.toString(changed));
-        return Acks.of(command, outcome, code, detail, elapsed(start), observed, clock.instant());
+        // a stale refusal reports the authority's token that refused it, not this actuator's
+        long fenceEpoch = outcome == AckOutcome.REJECTED_STALE ? state.epoch() : held(command, state.epoch());
+        return Acks.of(command, outcome, code, detail, elapsed(start), observed, clock.instant(), fenceEpoch);
+    }
+
+    /** The highest epoch held for the application: this actuator's, or the authority's when higher. */
+    private long held(DnsCommand command, long authorityEpoch) {
+        return Math.max(seen.highest(command.applicationId()), authorityEpoch);
+    }
+
+    /** The gate's refusal with the fence epoch it does not set itself. */
+    private static CommandAck withFenceEpoch(CommandAck a, long fenceEpoch) {
+        return new CommandAck(a.id(), a.applicationId(), a.time(), a.schemaVersion(), a.commandId(), a.step(),
+                a.actuator(), a.action(), a.outcome(), a.errorCode(), a.detail(), a.durationMs(), a.observed(),
+                fenceEpoch);
     }
 
     private long elapsed(Instant start) {

@@ -219,6 +219,7 @@ class Rfc2136DnsRouterBindIT {
         assertThat(lost.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         assertThat(lost.errorCode()).isEqualTo(DnsFencedException.CODE);
         assertThat(retried.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
+        assertThat(retried.fenceEpoch()).as("the zone's TXT token that refused it").isEqualTo(600L);
         assertThat(cnameTarget("fenced")).isEqualTo("fenced.region-a." + ZONE + ".");
         assertThat(router.current("fenced")).isEqualTo(new DnsState("region-a", 600));
     }

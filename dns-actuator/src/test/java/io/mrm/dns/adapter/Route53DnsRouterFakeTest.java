@@ -294,6 +294,7 @@ class Route53DnsRouterFakeTest {
 
         assertThat(refused.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
         assertThat(refused.errorCode()).isEqualTo("FENCED_BY_NEWER_EPOCH");
+        assertThat(refused.fenceEpoch()).as("the TXT token that refused it").isEqualTo(5L);
         assertThat(fake.get(ZONE, NAME, "CNAME", null).values()).containsExactly(US);
         assertThat(fake.calls(Op.CHANGE)).isEqualTo(1);
     }

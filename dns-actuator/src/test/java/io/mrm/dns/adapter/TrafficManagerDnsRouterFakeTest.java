@@ -249,6 +249,7 @@ class TrafficManagerDnsRouterFakeTest {
 
         assertThat(refused.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
         assertThat(refused.errorCode()).isEqualTo("FENCED_BY_NEWER_EPOCH");
+        assertThat(refused.fenceEpoch()).as("the profile tag that refused it").isEqualTo(5L);
         assertThat(endpoint("orders-tm", "us10").get("priority").asLong()).isEqualTo(1);
         assertThat(fake.calls("PUT")).isEqualTo(1);
     }

@@ -47,7 +47,9 @@ class DnsCommandHandlerTest {
         CommandAck again = handler.handle(command);
         assertThat(first.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(first.observed()).containsEntry("changed", "true").containsEntry("region", "us10");
+        assertThat(first.fenceEpoch()).isEqualTo(1L);
         assertThat(again.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(again.fenceEpoch()).isEqualTo(1L);
         assertThat(again.observed()).containsEntry("changed", "false");
         assertThat(changes).containsExactly("us10");
     }
@@ -57,6 +59,8 @@ class DnsCommandHandlerTest {
         handler.handle(route("c2", 2, "us10", NOW.plusSeconds(30)));
         CommandAck stale = handler.handle(route("c1", 1, "eu10", NOW.plusSeconds(30)));
         assertThat(stale.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
+        assertThat(stale.errorCode()).isEqualTo("STALE_EPOCH");
+        assertThat(stale.fenceEpoch()).as("the epoch this actuator holds, which refused it").isEqualTo(2L);
         assertThat(memory.current("orders")).isEqualTo(new DnsState("us10", 2));
         assertThat(changes).containsExactly("us10");
     }
@@ -66,6 +70,7 @@ class DnsCommandHandlerTest {
         CommandAck late = handler.handle(route("c1", 1, "us10", NOW.minusSeconds(1)));
         assertThat(late.outcome()).isEqualTo(AckOutcome.FAILED_FATAL);
         assertThat(late.errorCode()).isEqualTo("DEADLINE_PASSED");
+        assertThat(late.fenceEpoch()).isEqualTo(1L);
         assertThat(changes).isEmpty();
     }
 
@@ -73,9 +78,13 @@ class DnsCommandHandlerTest {
     void verifyReportsWhatTheAuthorityAnswers() {
         DnsVerifyCommand verify = new DnsVerifyCommand("v1", "orders", NOW, 1,
                 new StepRef("d-1", 1, 1, 1, NOW.plusSeconds(30)), "us10");
-        assertThat(handler.handle(verify).outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
+        CommandAck notYet = handler.handle(verify);
+        assertThat(notYet.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
+        assertThat(notYet.fenceEpoch()).isEqualTo(1L);
         memory.set("orders", "us10");
-        assertThat(handler.handle(verify).outcome()).isEqualTo(AckOutcome.SUCCEEDED);
+        CommandAck visible = handler.handle(verify);
+        assertThat(visible.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(visible.fenceEpoch()).isEqualTo(1L);
     }
 
     @Test
@@ -93,6 +102,25 @@ class DnsCommandHandlerTest {
         CommandAck ack = failing.handle(route("c1", 1, "us10", NOW.plusSeconds(30)));
         assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         assertThat(ack.errorCode()).isEqualTo("Throttling");
+        assertThat(ack.fenceEpoch()).isEqualTo(1L);
+    }
+
+    @Test
+    void anUnexpectedFailureOfTheRouterStillBecomesAnAck() {
+        DnsCommandHandler broken = new DnsCommandHandler(new DnsRouter() {
+            @Override
+            public DnsState current(String applicationId) {
+                throw new IllegalStateException("a defect");
+            }
+
+            @Override
+            public void routeTo(String applicationId, String region, long epoch, DnsState expected) {
+            }
+        }, Clock.fixed(NOW, ZoneOffset.UTC));
+        CommandAck ack = broken.handle(route("c1", 3, "us10", NOW.plusSeconds(30)));
+        assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_FATAL);
+        assertThat(ack.errorCode()).isEqualTo("UNEXPECTED");
+        assertThat(ack.fenceEpoch()).isEqualTo(3L);
     }
 
     @Test
@@ -102,6 +130,7 @@ class DnsCommandHandlerTest {
         CommandAck stale = handler.handle(route("c3", 3, "eu10", NOW.plusSeconds(30)));
         assertThat(stale.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
         assertThat(stale.errorCode()).isEqualTo("FENCED_BY_NEWER_EPOCH");
+        assertThat(stale.fenceEpoch()).as("the zone's token, above anything this actuator saw").isEqualTo(5L);
         assertThat(memory.current("orders")).isEqualTo(new DnsState("us10", 5));
         assertThat(changes).isEmpty();
     }
@@ -111,6 +140,7 @@ class DnsCommandHandlerTest {
         CommandAck ack = handler.handle(route("c1", 4, "eu10", NOW.plusSeconds(30)));
         assertThat(ack.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(ack.observed()).containsEntry("changed", "false").containsEntry("fencingEpoch", "4");
+        assertThat(ack.fenceEpoch()).isEqualTo(4L);
         assertThat(memory.current("orders")).isEqualTo(new DnsState("eu10", 4));
     }
 
@@ -133,9 +163,11 @@ class DnsCommandHandlerTest {
         CommandAck lost = racing.handle(route("c1", 6, "ap10", NOW.plusSeconds(30)));
         assertThat(lost.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         assertThat(lost.errorCode()).isEqualTo(DnsFencedException.CODE);
+        assertThat(lost.fenceEpoch()).isEqualTo(6L);
         assertThat(memory.current("orders")).isEqualTo(new DnsState("us10", 7));
         CommandAck retried = handler.handle(route("c1", 6, "ap10", NOW.plusSeconds(30)));
         assertThat(retried.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
+        assertThat(retried.fenceEpoch()).isEqualTo(7L);
         assertThat(memory.current("orders")).isEqualTo(new DnsState("us10", 7));
     }
 }

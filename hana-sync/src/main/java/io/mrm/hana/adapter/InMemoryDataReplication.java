@@ -1,16 +1,25 @@
 package io.mrm.hana.adapter;
 
 import io.mrm.hana.domain.DataReplication;
+import io.mrm.hana.domain.DataReplicationException;
 import io.mrm.hana.domain.DataStaleEpochException;
 import io.mrm.hana.domain.DrainResult;
+import io.mrm.hana.domain.FenceFailure;
+import io.mrm.hana.domain.FenceResult;
 import io.mrm.hana.domain.ReplicationStatus;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A replication backend held in memory, for tests and demonstrations: counts committed-but-unapplied
- * changes, keeps a fencing epoch and refuses lower ones like the real backends.
+ * changes, keeps a fencing epoch and refuses lower ones like the real backends, and knows which
+ * region's database is fenced. A region can be marked unreachable: promote then leaves it unfenced
+ * (a forced failover), and fencing it fails retriably, like a database that does not answer.
  */
 public final class InMemoryDataReplication implements DataReplication, AutoCloseable {
 
@@ -22,6 +31,10 @@ public final class InMemoryDataReplication implements DataReplication, AutoClose
         long pending;
         boolean stalled;
         int changes;
+        List<String> regions;
+        /** Region → the epoch its database was fenced at. */
+        final Map<String, Long> fencedAt = new HashMap<>();
+        final Set<String> unreachable = new HashSet<>();
     }
 
     private final Map<String, State> states = new ConcurrentHashMap<>();
@@ -32,6 +45,7 @@ public final class InMemoryDataReplication implements DataReplication, AutoClose
         s.primary = primary;
         s.source = primary;
         s.target = standby;
+        s.regions = List.of(primary, standby);
         states.put(applicationId, s);
         return this;
     }
@@ -46,7 +60,21 @@ public final class InMemoryDataReplication implements DataReplication, AutoClose
         state(applicationId).stalled = stalled;
     }
 
-    /** How many times promote or re-protect changed something. */
+    /** While unreachable, a region's database is neither fenced by promote nor fenceable. */
+    public synchronized void reachable(String applicationId, String region, boolean reachable) {
+        if (reachable) {
+            state(applicationId).unreachable.remove(region);
+        } else {
+            state(applicationId).unreachable.add(region);
+        }
+    }
+
+    /** Whether the region's database refuses the application's writes. */
+    public synchronized boolean fenced(String applicationId, String region) {
+        return state(applicationId).fencedAt.containsKey(region);
+    }
+
+    /** How many times promote, re-protect or fence changed something. */
     public synchronized int changes(String applicationId) {
         return state(applicationId).changes;
     }
@@ -73,12 +101,16 @@ public final class InMemoryDataReplication implements DataReplication, AutoClose
         State s = state(applicationId);
         fence(s, epoch);
         if (!region.equals(s.primary)) {
+            if (s.primary != null && !s.unreachable.contains(s.primary)) {
+                s.fencedAt.put(s.primary, epoch); // the old primary is fenced when it answers
+            }
             s.primary = region;
             s.source = null;
             s.target = null;
             s.pending = 0;
             s.changes++;
         }
+        s.fencedAt.remove(region);
         s.epoch = epoch;
         return status(applicationId);
     }
@@ -93,8 +125,35 @@ public final class InMemoryDataReplication implements DataReplication, AutoClose
             s.target = toRegion;
             s.changes++;
         }
+        s.fencedAt.merge(toRegion, epoch, Math::max); // a replica takes no application writes
         s.epoch = epoch;
         return status(applicationId);
+    }
+
+    @Override
+    public synchronized FenceResult fence(String applicationId, String region, long epoch, Duration within)
+            throws DataReplicationException {
+        State s = state(applicationId);
+        if (!s.regions.contains(region)) {
+            throw FenceFailure.UNKNOWN_REGION.exception(region + " is not one of " + applicationId + "'s regions "
+                    + s.regions, null);
+        }
+        if (s.unreachable.contains(region)) {
+            throw FenceFailure.UNREACHABLE.exception(region + "'s database does not answer", null);
+        }
+        fence(s, epoch);
+        Long fencedAt = s.fencedAt.get(region);
+        if (fencedAt != null && fencedAt == epoch) {
+            return new FenceResult(false, epoch, Map.of("role." + region, "FENCED@" + epoch));
+        }
+        if (fencedAt == null && region.equals(s.primary)) {
+            throw FenceFailure.IS_PRIMARY.exception(region + " is the primary of " + applicationId
+                    + ": fencing it would close the only writable database", null);
+        }
+        s.fencedAt.put(region, epoch);
+        s.epoch = epoch;
+        s.changes++;
+        return new FenceResult(true, epoch, Map.of("role." + region, "FENCED@" + epoch));
     }
 
     private static void fence(State s, long epoch) throws DataStaleEpochException {

@@ -3,6 +3,7 @@ package io.mrm.hana.adapter;
 import io.mrm.hana.domain.DataReplication;
 import io.mrm.hana.domain.DataReplicationException;
 import io.mrm.hana.domain.DrainResult;
+import io.mrm.hana.domain.FenceResult;
 import io.mrm.hana.domain.ReplicationStatus;
 import java.time.Duration;
 
@@ -36,6 +37,12 @@ public final class NoDataReplication implements DataReplication, AutoCloseable {
 
     @Override
     public ReplicationStatus reprotect(String applicationId, String fromRegion, String toRegion, long epoch)
+            throws DataReplicationException {
+        throw none();
+    }
+
+    @Override
+    public FenceResult fence(String applicationId, String region, long epoch, Duration within)
             throws DataReplicationException {
         throw none();
     }

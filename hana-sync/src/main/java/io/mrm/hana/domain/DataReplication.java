@@ -45,4 +45,26 @@ public interface DataReplication {
      */
     ReplicationStatus reprotect(String applicationId, String fromRegion, String toRegion, long epoch)
             throws DataReplicationException;
+
+    /**
+     * Makes {@code region}'s database refuse the application's writes under {@code epoch}: the fence
+     * {@link #promote} puts on an old primary it reaches, on its own, for the region a forced failover
+     * left. Records the epoch in that database's fencing row (conditionally), takes the application
+     * role's write privileges and ends its sessions where the backend can. Changes nothing on a database
+     * already fenced at {@code epoch}. Checks {@code region} before any change.
+     *
+     * <p>Bounded by {@code within}: a database that cannot be reached fails retriably
+     * ({@link FenceFailure#UNREACHABLE}) rather than waiting on the driver's own timeouts. It never
+     * reads the other region unless it must: the fenced region is often the one that is down.
+     *
+     * @return whether it changed anything, and the fenced database's epoch afterwards
+     * @throws DataStaleEpochException  if the fenced database (or the other one, when read) holds a
+     *                                  higher epoch
+     * @throws DataReplicationException {@link FenceFailure#UNKNOWN_REGION} for a region that is not the
+     *                                  application's; {@link FenceFailure#IS_PRIMARY} when {@code region}
+     *                                  is the current primary and not fenced (the engine fences only the
+     *                                  region it left; this would close the only writable database)
+     */
+    FenceResult fence(String applicationId, String region, long epoch, Duration within)
+            throws DataReplicationException;
 }

@@ -6,62 +6,106 @@ import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.CommandGate;
 import io.mrm.events.command.DataCommand;
 import io.mrm.events.command.DataDrainCommand;
+import io.mrm.events.command.DataFenceCommand;
 import io.mrm.events.command.DataPromoteCommand;
 import io.mrm.events.command.DataReprotectCommand;
+import io.mrm.events.command.EpochFence;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Executes data-replication step commands (drain, promote, re-protect): epoch and deadline gate,
- * converge through the backend, and answer with the status observed afterwards. The contract has no
- * status command, so every acknowledgement carries the status (primary, direction, backlog, per-table
- * state) in its observed state. Running a command again changes nothing the second time.
+ * Executes data-replication step commands (drain, promote, re-protect, fence): epoch and deadline
+ * gate, converge through the backend, and answer with what was observed afterwards. The contract has
+ * no status command, so the acknowledgements of drain, promote and re-protect carry the status
+ * (primary, direction, backlog, per-table state) in their observed state; a fence's carries the fenced
+ * database's state only, because reading the full status would wait on every region, and the region
+ * being fenced is often down. Running a command again changes nothing the second time.
+ *
+ * <p>Every acknowledgement carries the fence epoch: the highest epoch this actuator holds for the
+ * application (its own gate's, or the backend's fencing table's when higher), and on a stale refusal
+ * the epoch that refused the command, so that the engine can issue a higher one.
  */
 public final class HanaSyncCommandHandler {
 
     /** Kept free before the step deadline, so the ack (with the remaining backlog) arrives in time. */
     static final Duration ACK_MARGIN = Duration.ofMillis(500);
+    /** Fences waiting at once on databases that do not answer; a further one is refused, retriably. */
+    static final int FENCE_WORKERS = 8;
 
     private final DataReplication replication;
     private final Clock clock;
     private final CommandGate gate = new CommandGate();
+    /**
+     * The epochs the gate has seen, kept beside it because the gate does not expose its own: fed the
+     * same commands in the same order, it holds the same highest epoch per application.
+     */
+    private final EpochFence seen = new EpochFence();
+    private final BoundedCalls fences = new BoundedCalls(FENCE_WORKERS, "data-fence");
 
     public HanaSyncCommandHandler(DataReplication replication, Clock clock) {
         this.replication = replication;
         this.clock = clock;
     }
 
+    /** Always an acknowledgement: no failure of the backend, however unexpected, escapes. */
     public CommandAck handle(DataCommand command) {
         Instant start = clock.instant();
-        return gate.refusal(command, start).orElseGet(() -> execute(command, start));
-    }
-
-    private CommandAck execute(DataCommand command, Instant start) {
-        String app = command.applicationId();
-        long epoch = command.step().epoch();
+        seen.admit(command.applicationId(), command.step().epoch());
+        Optional<CommandAck> refusal = gate.refusal(command, start);
+        if (refusal.isPresent()) {
+            return withFenceEpoch(refusal.get(), seen.highest(command.applicationId()));
+        }
         try {
-            ReplicationStatus before = replication.status(app);
-            if (before.fencingEpoch() > epoch) {
-                return ack(command, start, AckOutcome.REJECTED_STALE, DataStaleEpochException.CODE,
-                        "the fencing table holds epoch " + before.fencingEpoch() + " > " + epoch, before, false, Map.of());
-            }
-            if (command instanceof DataDrainCommand drain) {
-                return drain(drain, start, before);
-            }
-            if (command instanceof DataPromoteCommand promote) {
-                return promote(promote, start, before);
-            }
-            return reprotect((DataReprotectCommand) command, start, before);
+            return execute(command, start);
         } catch (DataStaleEpochException e) {
             return Acks.of(command, AckOutcome.REJECTED_STALE, e.code(), e.getMessage(), elapsed(start),
-                    Map.of("fencingEpoch", Long.toString(e.storedEpoch())), clock.instant());
+                    Map.of("fencingEpoch", Long.toString(e.storedEpoch())), clock.instant(), e.storedEpoch());
         } catch (DataReplicationException e) {
             return Acks.of(command, e.retriable() ? AckOutcome.FAILED_RETRIABLE : AckOutcome.FAILED_FATAL, e.code(),
-                    e.getMessage(), elapsed(start), Map.of(), clock.instant());
+                    e.getMessage(), elapsed(start), Map.of(), clock.instant(), held(command, 0));
+        } catch (RuntimeException e) {
+            // a defect or input no backend expected: fatal, so the plan pauses and someone looks
+            return Acks.of(command, AckOutcome.FAILED_FATAL, "UNEXPECTED", e.toString(), elapsed(start), Map.of(),
+                    clock.instant(), held(command, 0));
         }
+    }
+
+    /** Every action is named, so a new one does not compile until it is dispatched here. */
+    private CommandAck execute(DataCommand command, Instant start) throws DataReplicationException {
+        return switch (command.action()) {
+            case DATA_DRAIN -> withStatus(command, start, before -> drain((DataDrainCommand) command, start, before));
+            case DATA_PROMOTE -> withStatus(command, start,
+                    before -> promote((DataPromoteCommand) command, start, before));
+            case DATA_REPROTECT -> withStatus(command, start,
+                    before -> reprotect((DataReprotectCommand) command, start, before));
+            case DATA_FENCE -> fence((DataFenceCommand) command, start);
+            case DNS_ROUTE, DNS_VERIFY, EVENTS_SET_STANDBY, EVENTS_SET_ACTIVE, EVENTS_DRAIN, EVENTS_VERIFY ->
+                    throw new IllegalStateException(command.action() + " is not a data action");
+        };
+    }
+
+    @FunctionalInterface
+    private interface Converge {
+        CommandAck from(ReplicationStatus before) throws DataReplicationException;
+    }
+
+    /**
+     * Reads the status first: the backend's fencing table refuses a stale epoch even if this actuator
+     * never saw the newer one.
+     */
+    private CommandAck withStatus(DataCommand command, Instant start, Converge converge)
+            throws DataReplicationException {
+        ReplicationStatus before = replication.status(command.applicationId());
+        long epoch = command.step().epoch();
+        if (before.fencingEpoch() > epoch) {
+            return ack(command, start, AckOutcome.REJECTED_STALE, DataStaleEpochException.CODE,
+                    "the fencing table holds epoch " + before.fencingEpoch() + " > " + epoch, before, false, Map.of());
+        }
+        return converge.from(before);
     }
 
     private CommandAck drain(DataDrainCommand drain, Instant start, ReplicationStatus before)
@@ -124,6 +168,29 @@ public final class HanaSyncCommandHandler {
                 after, true, Map.of());
     }
 
+    /**
+     * No status read first (it would wait on a region that may be down): the backend checks the region,
+     * the epoch and the primary itself, and the whole call is bounded by the step's deadline.
+     */
+    private CommandAck fence(DataFenceCommand fence, Instant start) throws DataReplicationException {
+        String app = fence.applicationId();
+        String region = fence.region();
+        long epoch = fence.step().epoch();
+        Duration budget = budget(fence);
+        FenceResult result = fences.call(() -> replication.fence(app, region, epoch, budget), budget,
+                "fencing " + region + "'s database");
+        Map<String, String> observed = new TreeMap<>(result.details());
+        observed.put("region", region);
+        observed.put("fenced", "true");
+        observed.put("fencingEpoch", Long.toString(result.fencingEpoch()));
+        observed.put("changed", Boolean.toString(result.changed()));
+        String detail = result.changed()
+                ? "fenced " + region + "'s database at epoch " + epoch + ": the application can no longer write there"
+                : region + "'s database was already fenced at epoch " + result.fencingEpoch();
+        return Acks.of(fence, AckOutcome.SUCCEEDED, null, detail, elapsed(start), observed, clock.instant(),
+                held(fence, result.fencingEpoch()));
+    }
+
     private Duration budget(DataCommand command) {
         Duration left = Duration.between(clock.instant(), command.step().deadline()).minus(ACK_MARGIN);
         return left.isNegative() ? Duration.ZERO : left;
@@ -134,7 +201,21 @@ public final class HanaSyncCommandHandler {
         Map<String, String> observed = status.observed();
         observed.putAll(extra);
         observed.put("changed", Boolean.toString(changed));
-        return Acks.of(command, outcome, code, detail, elapsed(start), observed, clock.instant());
+        long fenceEpoch = outcome == AckOutcome.REJECTED_STALE ? status.fencingEpoch()
+                : held(command, status.fencingEpoch());
+        return Acks.of(command, outcome, code, detail, elapsed(start), observed, clock.instant(), fenceEpoch);
+    }
+
+    /** The highest epoch held for the application: this actuator's, or the backend's when higher. */
+    private long held(DataCommand command, long backendEpoch) {
+        return Math.max(seen.highest(command.applicationId()), backendEpoch);
+    }
+
+    /** The gate's refusal with the fence epoch it does not set itself. */
+    private static CommandAck withFenceEpoch(CommandAck a, long fenceEpoch) {
+        return new CommandAck(a.id(), a.applicationId(), a.time(), a.schemaVersion(), a.commandId(), a.step(),
+                a.actuator(), a.action(), a.outcome(), a.errorCode(), a.detail(), a.durationMs(), a.observed(),
+                fenceEpoch);
     }
 
     private long elapsed(Instant start) {

@@ -45,6 +45,12 @@ class HanaSyncCommandHandlerTest {
                 throws DataReplicationException {
             return memory.reprotect(applicationId, fromRegion, toRegion, epoch);
         }
+
+        @Override
+        public FenceResult fence(String applicationId, String region, long epoch, Duration within)
+                throws DataReplicationException {
+            return memory.fence(applicationId, region, epoch, within);
+        }
     };
     final HanaSyncCommandHandler handler = new HanaSyncCommandHandler(recording, Clock.fixed(NOW, ZoneOffset.UTC));
 
@@ -69,6 +75,7 @@ class HanaSyncCommandHandlerTest {
         memory.commit("orders", 40);
         CommandAck ack = handler.handle(drain(1, "eu10", "us10"));
         assertThat(ack.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(ack.fenceEpoch()).as("the gate's epoch: a drain writes none to the backend").isEqualTo(1L);
         assertThat(ack.observed()).containsEntry("backlog", "0").containsEntry("direction", "eu10->us10")
                 .containsEntry("primary", "eu10");
         assertThat(drainBudgets).containsExactly(Duration.ofSeconds(30).minus(HanaSyncCommandHandler.ACK_MARGIN));
@@ -99,6 +106,7 @@ class HanaSyncCommandHandlerTest {
         CommandAck again = handler.handle(promote(1, "us10"));
         CommandAck lateDrain = handler.handle(drain(1, "eu10", "us10"));
         assertThat(first.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(first.fenceEpoch()).isEqualTo(1L);
         assertThat(first.observed()).containsEntry("primary", "us10").containsEntry("fencingEpoch", "1")
                 .containsEntry("direction", "none").containsEntry("changed", "true");
         assertThat(again.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
@@ -115,6 +123,7 @@ class HanaSyncCommandHandlerTest {
         CommandAck stale = other.handle(promote(2, "eu10"));
         assertThat(stale.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
         assertThat(stale.errorCode()).isEqualTo(DataStaleEpochException.CODE);
+        assertThat(stale.fenceEpoch()).as("the backend's epoch, which this actuator never saw").isEqualTo(3L);
         assertThat(memory.status("orders").primaryRegion()).isEqualTo("us10");
     }
 
@@ -124,6 +133,7 @@ class HanaSyncCommandHandlerTest {
         CommandAck stale = handler.handle(reprotect(1, "us10", "eu10"));
         assertThat(stale.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
         assertThat(stale.errorCode()).isEqualTo("STALE_EPOCH");
+        assertThat(stale.fenceEpoch()).isEqualTo(2L);
     }
 
     @Test
@@ -162,18 +172,26 @@ class HanaSyncCommandHandlerTest {
             public ReplicationStatus reprotect(String a, String f, String t, long e) {
                 throw new AssertionError();
             }
+
+            @Override
+            public FenceResult fence(String a, String r, long e, Duration w) {
+                throw new AssertionError();
+            }
         };
         CommandAck ack = new HanaSyncCommandHandler(broken, Clock.fixed(NOW, ZoneOffset.UTC))
                 .handle(promote(1, "us10"));
         assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         assertThat(ack.errorCode()).isEqualTo("CONNECTION");
+        assertThat(ack.fenceEpoch()).isEqualTo(1L);
     }
 
     @Test
     void commandPastItsDeadlineIsNotExecuted() {
         DataPromoteCommand late = new DataPromoteCommand("p", "orders", NOW, 1,
                 new StepRef("d-1", 1, 1, 1, NOW.minusSeconds(1)), "us10");
-        assertThat(handler.handle(late).errorCode()).isEqualTo("DEADLINE_PASSED");
+        CommandAck ack = handler.handle(late);
+        assertThat(ack.errorCode()).isEqualTo("DEADLINE_PASSED");
+        assertThat(ack.fenceEpoch()).isEqualTo(1L);
         assertThat(memory.changes("orders")).isZero();
     }
 }

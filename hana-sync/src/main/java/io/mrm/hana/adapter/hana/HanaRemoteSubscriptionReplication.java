@@ -6,6 +6,8 @@ import io.mrm.hana.domain.DataReplication;
 import io.mrm.hana.domain.DataReplicationException;
 import io.mrm.hana.domain.DataStaleEpochException;
 import io.mrm.hana.domain.DrainResult;
+import io.mrm.hana.domain.FenceFailure;
+import io.mrm.hana.domain.FenceResult;
 import io.mrm.hana.domain.ReplicationStatus;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -37,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * <p>Fencing: each database holds {@code "MRM"."FENCING"} (application, epoch, role), changed only by a
  * conditional update ({@code ... WHERE EPOCH <= ?}); a command below the stored epoch is refused. The
  * application's role loses its write privileges on a database that is not primary.
+ *
+ * <p>Fence does promote's fencing of the old primary on its own (see {@link HanaFence}), for the
+ * region a forced failover left.
  *
  * <p>Drain writes a marker row on the primary ({@code MRM_DRAIN_MARKER}, replicated like the tables)
  * and waits until the replica shows it and the subscriptions' backlog (received minus applied
@@ -285,10 +290,28 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
         }
     }
 
+    @Override
+    public FenceResult fence(String applicationId, String region, long epoch, Duration within)
+            throws DataReplicationException {
+        HanaApplication app = app(applicationId);
+        if (!app.remoteSources().containsKey(region)) {
+            throw FenceFailure.UNKNOWN_REGION.exception(region + " is not one of " + applicationId + "'s regions "
+                    + new java.util.TreeSet<>(app.remoteSources().keySet()), null);
+        }
+        HanaFence fence = new HanaFence(app, region, epoch, within, connections); // the bound starts before the lock
+        synchronized (app) {
+            FenceResult result = fence.run();
+            if (result.changed()) {
+                LOG.info("fenced {}'s database of {} at epoch {}", region, applicationId, epoch);
+            }
+            return result;
+        }
+    }
+
     record Fencing(long epoch, String role) {
     }
 
-    private static Optional<Fencing> fencing(Connection c, HanaApplication app) throws SQLException {
+    static Optional<Fencing> fencing(Connection c, HanaApplication app) throws SQLException {
         if (count(c, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?", "MRM", "FENCING") == 0) {
             return Optional.empty();
         }
@@ -302,7 +325,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
     }
 
     /** The conditional update: the role changes only where the stored epoch is not higher. */
-    private static void fence(Connection c, HanaApplication app, long epoch, String role)
+    static void fence(Connection c, HanaApplication app, long epoch, String role)
             throws SQLException, DataStaleEpochException {
         if (count(c, "SELECT COUNT(*) FROM SYS.SCHEMAS WHERE SCHEMA_NAME = ?", "MRM") == 0) {
             execute(c, "CREATE SCHEMA \"MRM\"");
@@ -400,7 +423,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
         return backlog == null ? 0 : backlog;
     }
 
-    private static void revokeWrites(Connection c, HanaApplication app, List<String> tables) throws SQLException {
+    static void revokeWrites(Connection c, HanaApplication app, List<String> tables) throws SQLException {
         for (String table : tables) {
             if (count(c, "SELECT COUNT(*) FROM SYS.GRANTED_PRIVILEGES WHERE GRANTEE = ? AND SCHEMA_NAME = ?"
                     + " AND OBJECT_NAME = ? AND PRIVILEGE = 'INSERT'", app.appRole(), app.schema(), table) > 0) {
@@ -433,7 +456,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
         }
     }
 
-    private static long count(Connection c, String sql, Object... params) throws SQLException {
+    static long count(Connection c, String sql, Object... params) throws SQLException {
         Long value = queryLong(c, sql, params);
         return value == null ? 0 : value;
     }

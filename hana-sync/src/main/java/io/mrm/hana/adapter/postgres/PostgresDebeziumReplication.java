@@ -6,6 +6,8 @@ import io.mrm.hana.domain.DataReplication;
 import io.mrm.hana.domain.DataReplicationException;
 import io.mrm.hana.domain.DataStaleEpochException;
 import io.mrm.hana.domain.DrainResult;
+import io.mrm.hana.domain.FenceFailure;
+import io.mrm.hana.domain.FenceResult;
 import io.mrm.hana.domain.ReplicationStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -43,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * primary never applied, from its old slot and the position the new primary stored, into
  * {@code mrm.unreplicated_change} on the new primary (the report), resets those rows to the new
  * primary's version, and starts replicating from the slot created at promote.
+ *
+ * <p><b>Fence</b> does promote's fencing of the old primary on its own (see {@link PostgresFence}), for
+ * the region a forced failover left: it leaves the old slot for re-protect.
  */
 public final class PostgresDebeziumReplication implements DataReplication, AutoCloseable {
 
@@ -356,6 +361,24 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             startPipeline(app, fromRegion, toRegion, null);
             lastDetails.put(applicationId, details);
             return read(app);
+        }
+    }
+
+    @Override
+    public FenceResult fence(String applicationId, String region, long epoch, Duration within)
+            throws DataReplicationException {
+        PostgresApplication app = app(applicationId);
+        if (!app.regions().containsKey(region)) {
+            throw FenceFailure.UNKNOWN_REGION.exception(region + " is not one of " + applicationId + "'s regions "
+                    + new java.util.TreeSet<>(app.regions().keySet()), null);
+        }
+        PostgresFence fence = new PostgresFence(app, region, epoch, within); // the bound starts before the lock
+        synchronized (app) {
+            FenceResult result = fence.run();
+            if (result.changed()) {
+                LOG.info("fenced {}'s database of {} at epoch {}", region, applicationId, epoch);
+            }
+            return result;
         }
     }
 

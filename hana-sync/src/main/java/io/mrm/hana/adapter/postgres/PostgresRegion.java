@@ -5,6 +5,7 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 
@@ -29,11 +30,29 @@ public record PostgresRegion(String region, String jdbcUrl, String user, SecretR
     }
 
     public Connection connect() throws SQLException {
+        return connect(CONNECT_TIMEOUT_SECONDS, 60, 0);
+    }
+
+    /**
+     * A connection for work that must end within {@code within} (a fence): connecting, logging in and
+     * every read are bounded by it, in the whole seconds the driver takes (at least one, at most the
+     * usual connect timeout), so a database that does not answer gives up about when the caller does.
+     */
+    public Connection connect(Duration within) throws SQLException {
+        int seconds = (int) Math.max(1, Math.min(CONNECT_TIMEOUT_SECONDS, (within.toMillis() + 999) / 1000));
+        return connect(seconds, seconds, seconds);
+    }
+
+    /** A timeout of 0 is none (the driver's default). */
+    private Connection connect(int connectSeconds, int socketSeconds, int loginSeconds) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password.read());
-        props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-        props.setProperty("socketTimeout", "60");
+        props.setProperty("connectTimeout", Integer.toString(connectSeconds));
+        if (loginSeconds > 0) {
+            props.setProperty("loginTimeout", Integer.toString(loginSeconds));
+        }
+        props.setProperty("socketTimeout", Integer.toString(socketSeconds));
         props.setProperty("ApplicationName", "mrm-hana-sync");
         return DriverManager.getConnection(jdbcUrl, props);
     }

@@ -28,12 +28,8 @@ final class ReplicationSchema {
     }
 
     static void ensure(Connection c, PostgresApplication app) throws SQLException {
+        ensureFencing(c);
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA IF NOT EXISTS mrm");
-            // the epoch of the decision that last changed this database's role; never replicated
-            s.execute("""
-                    CREATE TABLE IF NOT EXISTS mrm.fencing (application_id text PRIMARY KEY, epoch bigint NOT NULL,
-                        role text NOT NULL, updated_at timestamptz NOT NULL)""");
             s.execute("""
                     CREATE TABLE IF NOT EXISTS mrm.replication_offset (pipeline text PRIMARY KEY,
                         offset_key bytea NOT NULL, offset_value bytea NOT NULL, applied_lsn bigint NOT NULL,
@@ -57,6 +53,17 @@ final class ReplicationSchema {
                 s.execute("CREATE PUBLICATION " + app.publication() + " FOR TABLE " + app.replicatedTables().stream()
                         .map(TableName::quoted).collect(Collectors.joining(", ")));
             }
+        }
+    }
+
+    /** The fencing table alone: what a fence needs on a database that may never have been set up. */
+    static void ensureFencing(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS mrm");
+            // the epoch of the decision that last changed this database's role; never replicated
+            s.execute("""
+                    CREATE TABLE IF NOT EXISTS mrm.fencing (application_id text PRIMARY KEY, epoch bigint NOT NULL,
+                        role text NOT NULL, updated_at timestamptz NOT NULL)""");
         }
     }
 

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.CommandAck;
+import io.mrm.events.command.DataFenceCommand;
 import io.mrm.events.command.DataPromoteCommand;
 import io.mrm.events.command.StepRef;
 import io.mrm.hana.domain.DataStaleEpochException;
+import io.mrm.hana.domain.DataReplicationException;
 import io.mrm.hana.domain.DrainResult;
+import io.mrm.hana.domain.FenceFailure;
+import io.mrm.hana.domain.FenceResult;
 import io.mrm.hana.domain.HanaSyncCommandHandler;
 import io.mrm.hana.domain.ReplicationStatus;
 import java.sql.Connection;
@@ -157,6 +161,102 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         assertThat(reprotected.details()).containsEntry("unreplicatedRows.ORDERS", "3")
                 .containsEntry("unreplicatedChanges", "3");
         assertThat(reprotected.replicates("us10", "eu10")).isTrue();
+    }
+
+    @Test
+    void fenceAfterAForcedPromoteClosesTheOldPrimaryLikePromoteWouldHaveAndOnlyOnce() throws Exception {
+        hana.db("eu10").down = true;
+        replication.promote("orders", "us10", 2, Duration.ofSeconds(5));
+        hana.db("eu10").down = false;
+        hana.executed.clear();
+
+        FenceResult first = replication.fence("orders", "eu10", 2, Duration.ofSeconds(5));
+
+        assertThat(hana.changes("eu10")).containsExactly(
+                "UPDATE \"MRM\".\"FENCING\" SET EPOCH = ?, ROLE = ? WHERE APPLICATION_ID = ? AND EPOCH <= ?",
+                "REVOKE INSERT, UPDATE, DELETE ON \"SALES\".\"CUSTOMER\" FROM \"ORDERS_APP\"",
+                "REVOKE INSERT, UPDATE, DELETE ON \"SALES\".\"ORDERS\" FROM \"ORDERS_APP\"");
+        assertThat(hana.changes("us10")).isEmpty();
+        assertThat(first.changed()).isTrue();
+        assertThat(first.fencingEpoch()).isEqualTo(2);
+        assertThat(hana.db("eu10").fencingRole).containsEntry("orders", "FENCED");
+        assertThat(hana.db("eu10").grants).isEmpty();
+
+        hana.executed.clear();
+        FenceResult again = replication.fence("orders", "eu10", 2, Duration.ofSeconds(5));
+        assertThat(again.changed()).isFalse();
+        assertThat(hana.changes("eu10")).isEmpty();
+        assertThat(hana.executed).noneMatch(s -> s.startsWith("us10"));
+    }
+
+    @Test
+    void fenceThroughTheHandlerAcksWhatItDidWithTheFenceEpoch() {
+        hana.db("eu10").down = true;
+        HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
+        handler.handle(new DataPromoteCommand("p-3", "orders", Instant.now(), 1,
+                new StepRef("d-3", 3, 1, 1, Instant.now().plusSeconds(30)), "us10"));
+
+        CommandAck down = handler.handle(fenceCommand("f-1", 3, "eu10"));
+        hana.db("eu10").down = false;
+        CommandAck fenced = handler.handle(fenceCommand("f-2", 3, "eu10"));
+
+        assertThat(down.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
+        assertThat(down.errorCode()).isEqualTo(FenceFailure.UNREACHABLE.name());
+        assertThat(down.fenceEpoch()).isEqualTo(3L);
+        assertThat(fenced.outcome()).as(fenced.detail()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(fenced.observed()).containsEntry("role.eu10", "FENCED@3").containsEntry("changed", "true");
+        assertThat(fenced.fenceEpoch()).isEqualTo(3L);
+    }
+
+    @Test
+    void fencingTheCurrentPrimaryOrAnUnknownRegionChangesNothing() {
+        hana.executed.clear();
+
+        assertThatThrownBy(() -> replication.fence("orders", "eu10", 1, Duration.ofSeconds(5)))
+                .isInstanceOfSatisfying(DataReplicationException.class, e -> {
+                    assertThat(e.code()).isEqualTo(FenceFailure.IS_PRIMARY.name());
+                    assertThat(e.retriable()).isFalse();
+                });
+        assertThatThrownBy(() -> replication.fence("orders", "ap10", 1, Duration.ofSeconds(5)))
+                .isInstanceOfSatisfying(DataReplicationException.class,
+                        e -> assertThat(e.code()).isEqualTo(FenceFailure.UNKNOWN_REGION.name()));
+        assertThat(hana.changes("eu10")).isEmpty();
+        assertThat(hana.changes("us10")).isEmpty();
+        assertThat(hana.db("eu10").grants).hasSize(2);
+    }
+
+    @Test
+    void aPrimaryWhoseSuccessorDoesNotAnswerIsNotFenced() throws Exception {
+        hana.db("eu10").down = true;
+        replication.promote("orders", "us10", 2, Duration.ofSeconds(5));
+        hana.db("eu10").down = false;
+        hana.db("us10").down = true;
+        hana.executed.clear();
+
+        assertThatThrownBy(() -> replication.fence("orders", "eu10", 2, Duration.ofSeconds(5)))
+                .isInstanceOfSatisfying(DataReplicationException.class, e -> {
+                    assertThat(e.code()).isEqualTo(FenceFailure.PEER_UNREACHABLE.name());
+                    assertThat(e.retriable()).isTrue();
+                });
+        assertThat(hana.changes("eu10")).isEmpty();
+    }
+
+    @Test
+    void aStaleFenceIsRefusedByTheFencingTableWithItsEpoch() throws Exception {
+        replication.promote("orders", "us10", 5, Duration.ofSeconds(5));
+        hana.executed.clear();
+
+        assertThatThrownBy(() -> replication.fence("orders", "eu10", 4, Duration.ofSeconds(5)))
+                .isInstanceOfSatisfying(DataStaleEpochException.class, e -> assertThat(e.storedEpoch()).isEqualTo(5));
+        CommandAck ack = new HanaSyncCommandHandler(replication, Clock.systemUTC()).handle(fenceCommand("f-4", 4, "eu10"));
+        assertThat(ack.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
+        assertThat(ack.fenceEpoch()).isEqualTo(5L);
+        assertThat(hana.changes("eu10")).isEmpty();
+    }
+
+    static DataFenceCommand fenceCommand(String id, long epoch, String region) {
+        return new DataFenceCommand(id, "orders", Instant.now(), 1,
+                new StepRef("d-" + epoch, epoch, 6, 1, Instant.now().plusSeconds(10)), region);
     }
 
     @Test
