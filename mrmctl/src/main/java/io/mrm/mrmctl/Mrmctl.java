@@ -442,7 +442,8 @@ public final class Mrmctl {
     }
 
     @Command(name = "sign", description = "Sign a request without sending it: writes FILE.json (the body) and "
-            + "FILE.headers (CloudEvents headers, one name=value per line) for any Kafka client, e.g. kcat. "
+            + "FILE.headers (CloudEvents headers, one name=value per line) for any Kafka client that partitions "
+            + "keys like Kafka's Java client, e.g. kcat -X partitioner=murmur2_random (the command is printed). "
             + "Example: mrmctl --key alice.key --operator alice sign --out req freeze shop --reason 'CHG-42'",
             sortOptions = false)
     int sign(@Option(names = "--out", required = true, paramLabel = "FILE",
@@ -502,8 +503,11 @@ public final class Mrmctl {
         json.put("bodyFile", body.toString());
         json.put("headersFile", headers.toString());
         json.put("expiresAt", request.time().plus(Duration.ofMinutes(5)).toString());
+        // kcat's default partitioner hashes the key with CRC32, Java clients with murmur2: without the
+        // option the request lands on a partition whose engine task does not own the application, and
+        // the engine refuses it (WRONG_PARTITION).
         StringBuilder kcat = new StringBuilder("kcat -P -b \"$MRM_KAFKA_BOOTSTRAP_SERVERS\" -t " + record.topic()
-                + " -k " + record.key());
+                + " -k " + record.key() + " -X partitioner=murmur2_random");
         headerMap.forEach((k, v) -> kcat.append(" -H ").append(k).append('=').append(v));
         kcat.append(' ').append(body);
         json.put("kcat", kcat.toString());

@@ -74,11 +74,12 @@ class MrmctlAgainstEngineIT {
         }
         kafka = InProcessKafka.start();
         args.addAll(List.of("applications[0].id=orders", "applications[0].primary-region=eu10",
-                "applications[0].standby-region=us10",
+                "applications[0].standby-region=us10", "applications[0].vantages=vantage-1,vantage-2",
                 "applications[0].plan=EVENTS_SET_ACTIVE,DATA_PROMOTE,DNS_ROUTE,DNS_VERIFY",
                 "applications[0].step-timeout=120s",
                 "applications[1].id=payments", "applications[1].primary-region=eu10",
                 "applications[1].standby-region=us10", "applications[1].plan=DNS_ROUTE,DNS_VERIFY",
+                "applications[1].vantages=vantage-1,vantage-2",
                 "applications[1].step-timeout=120s", "applications[1].two-person-rule=true"));
         engine = TestEngine.start(kafka, NAMES, "ctl-engine", args);
     }
@@ -216,7 +217,8 @@ class MrmctlAgainstEngineIT {
             MrmctlRun sign = mrmctl("30s", "sign", "--out", signedPrefix.toString(), "freeze", "payments",
                     "--reason", "change window CHG-42");
             assertThat(sign.exitCode()).as(sign.toString()).isZero();
-            assertThat(sign.out()).contains("kcat -P").contains("-H ce_type=io.mrm.operator.freeze.v1");
+            assertThat(sign.out()).contains("kcat -P").contains("-X partitioner=murmur2_random")
+                    .contains("-H ce_type=io.mrm.operator.freeze.v1");
             String via = sendSignedFiles(signedPrefix);
             RequestOutcome first = recorder.await(RequestOutcome.class, o -> o.applicationId().equals("payments")
                     && o.requestType().equals("io.mrm.operator.freeze.v1") && o.accepted(), Duration.ofSeconds(20));
@@ -261,7 +263,7 @@ class MrmctlAgainstEngineIT {
         String topic = NAMES.of(Topics.OPERATOR_REQUESTS);
         if (kcat.isPresent()) {
             List<String> command = new ArrayList<>(List.of(kcat.get().toString(), "-P", "-b", kafka.bootstrapServers(),
-                    "-t", topic, "-k", "payments"));
+                    "-t", topic, "-k", "payments", "-X", "partitioner=murmur2_random"));
             headerLines.forEach(h -> command.addAll(List.of("-H", h)));
             command.add(body.toString());
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -11,5 +11,14 @@ public enum DeadLetterReason {
     /** Readable, but a field is missing or wrong, or the envelope disagrees with the body. */
     INVALID,
     /** Valid, but the consumer failed to process it after its bounded retries. */
-    PROCESSING_FAILED
+    PROCESSING_FAILED,
+    /**
+     * On another partition than Kafka's Java partitioner chooses for its key, so not where the
+     * consumer instance that owns the key's state reads; the producer partitions differently.
+     */
+    WRONG_PARTITION,
+    /** From a source its consumer does not know: a vantage point, region or component not declared for the application. */
+    UNKNOWN_SOURCE,
+    /** Stamped further ahead of the consumer's clock than the allowed skew: its producer's clock is wrong. */
+    CLOCK_SKEW
 }

@@ -18,6 +18,8 @@ public enum AlertCode {
     QUORUM_RESTORED(AlertSeverity.INFO),
     /** A monitor stamps its observations ahead of the engine's clock by more than the allowed skew. */
     MONITOR_CLOCK_SKEW(AlertSeverity.WARNING),
+    /** A record arrived on another partition than its key's: its producer partitions unlike Kafka's Java client. */
+    WRONG_PARTITION(AlertSeverity.CRITICAL),
     /** An observation from an undeclared vantage, region or component was refused. */
     UNKNOWN_SOURCE(AlertSeverity.WARNING),
     /** An alert-only component is down in a region. */

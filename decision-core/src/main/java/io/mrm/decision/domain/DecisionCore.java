@@ -66,14 +66,15 @@ public final class DecisionCore {
     /**
      * @param state the application's state, or null for one never seen
      * @param input an observation, operator request or command acknowledgement; or, for an application
-     *              whose state was lost, the last topology the engine published for it, to restore from
-     *              (ignored when there is a state)
+     *              whose state was lost, the last topology the engine published for it: the state is then
+     *              rebuilt from it (whatever {@code state} says)
      * @param now   the processing time, recorded in every output
      */
     public StepResult step(ApplicationState state, MrmEvent input, Instant now) {
         ApplicationPolicy policy = policy(input.applicationId());
         if (input instanceof TopologyState published) {
-            return state == null ? Restore.from(policy, published, now) : new StepResult(state, java.util.List.of());
+            // the host gives it only when the state was lost; a replay gives it where the engine did
+            return Restore.from(policy, published, now);
         }
         WorkingState w = new WorkingState(policy, state == null ? ApplicationState.initial(policy, input.id()) : state,
                 now);

@@ -16,7 +16,8 @@ import org.apache.kafka.streams.Topology;
 
 /**
  * The engine's Kafka Streams topology: observations, operator requests and acks (co-partitioned by
- * application id) into one processor with the application-state store, and one sink per output topic.
+ * application id) into one processor with the application-state store, and one sink per output topic;
+ * the engine's own topology topic read back into a global store ({@link PublishedTopology}).
  */
 public final class DecisionEngineTopology {
 
@@ -34,12 +35,19 @@ public final class DecisionEngineTopology {
                                  Clock clock, String consumer, Duration tickInterval,
                                  boolean commitOnOutput) {
         Topology topology = new Topology();
+        // One per engine instance, shared by its tasks: the counts are read once, before any task runs.
+        InputPartitionCounts partitionCounts = new InputPartitionCounts(INPUTS.stream().map(names::of).toList());
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 INPUTS.stream().map(names::of).toArray(String[]::new));
         topology.addProcessor(PROCESSOR, () -> new DecisionProcessor(core, decoder, codec, clock, consumer,
-                tickInterval, commitOnOutput), SOURCE);
+                tickInterval, commitOnOutput, partitionCounts), SOURCE);
         // Persistent (RocksDB) and backed by a changelog topic: a restarted or moved task resumes from it.
         topology.addStateStore(ApplicationStateStore.builder(STORE), PROCESSOR);
+        // What the engine published last, per application: restored in full before any input is
+        // processed, so an application whose state was reset continues from it.
+        topology.addGlobalStore(PublishedTopology.storeBuilder(), "published-topology-source",
+                new ByteArrayDeserializer(), new ByteArrayDeserializer(), names.of(Topics.TOPOLOGY),
+                "published-topology-loader", PublishedTopology.Loader::new);
         for (Topic<?> output : OUTPUTS) {
             topology.addSink(sinkFor(names.of(output)), names.of(output), new StringSerializer(),
                     new ByteArraySerializer(), PROCESSOR);

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -32,8 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hosts the pure {@link DecisionCore} in Kafka Streams: decode (or dead-letter) each input, load
- * the application's state, step, store the next state, and forward the outputs to their topics.
+ * Hosts the pure {@link DecisionCore} in Kafka Streams: refuse an input on the wrong partition for
+ * its key ({@link PartitionCheck}), decode (or dead-letter) it, load the application's state, step,
+ * store the next state, and forward the outputs to their topics.
  * Under exactly-once the state change, the outputs and the input's offset commit together.
  */
 final class DecisionProcessor implements Processor<byte[], byte[], String, byte[]> {
@@ -47,14 +49,19 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     private final String consumer;
     private final Duration tickInterval;
     private final boolean commitOnOutput;
+    private final PartitionCheck partitionCheck;
+    private final InputPartitionCounts partitionCounts;
     private ProcessorContext<String, byte[]> context;
     private ApplicationStateStore store;
+    private org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> published;
     /** Applications whose policy this processor instance has journaled since it started. */
     private final Set<String> policyJournaled = new HashSet<>();
 
     DecisionProcessor(DecisionCore core, InboundDecoder decoder, EventCodec codec, Clock clock, String consumer,
-                      Duration tickInterval, boolean commitOnOutput) {
+                      Duration tickInterval, boolean commitOnOutput, InputPartitionCounts partitionCounts) {
         this.core = core;
+        this.partitionCheck = new PartitionCheck(consumer);
+        this.partitionCounts = partitionCounts;
         this.commitOnOutput = commitOnOutput;
         this.tickInterval = tickInterval;
         this.decoder = decoder;
@@ -66,7 +73,10 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     @Override
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
+        // Before the first record: the partition check needs the input topics' real partition counts.
+        partitionCounts.load(context.appConfigs());
         this.store = context.getStateStore(DecisionEngineTopology.STORE);
+        this.published = context.getStateStore(PublishedTopology.STORE);
         policyJournaled.clear();
         // Wall-clock ticks: deadlines, retries and staleness advance even when no record arrives.
         context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, timestamp -> tickAll());
@@ -100,6 +110,15 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         RawRecord raw = new RawRecord(meta.topic(), meta.partition(), meta.offset(), record.key(), record.headers(),
                 record.value());
+        Optional<PartitionCheck.Refusal> misplaced = partitionCheck.check(raw, partitionCounts.of(meta.topic()),
+                clock.instant());
+        if (misplaced.isPresent()) {
+            log.warn("{}", misplaced.get().alert().message());
+            List<MrmEvent> outputs = List.of(misplaced.get().deadLetter(), misplaced.get().alert());
+            outputs.forEach(this::forward);
+            commitSoonIfAnythingHappened(outputs);
+            return;
+        }
         Decoded decoded = decoder.decode(raw);
         if (decoded instanceof Decoded.Rejected rejected) {
             forward(rejected.deadLetter());
@@ -109,7 +128,11 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
         Instant now = clock.instant();
         StepResult result;
         try {
-            result = core.step(store.get(input.applicationId()), input, now);
+            ApplicationState state = store.get(input.applicationId());
+            if (state == null) {
+                state = restoreFromPublished(input.applicationId(), raw, now);
+            }
+            result = core.step(state, input, now);
         } catch (UnknownApplicationException e) {
             forward(DeadLetters.of(raw, consumer, DeadLetterReason.INVALID, e.getMessage(), now));
             return;
@@ -127,7 +150,37 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
                 new EngineStep.InputRef(input.id(), EventTypes.forClass(input.getClass()).ceType(), raw.topic(), raw.partition(), raw.offset()),
                 result.outputs().size()));
         result.outputs().forEach(this::forward);
+        if (result.refusal() != null) {
+            forward(DeadLetters.of(raw, consumer, DeadLetterReason.valueOf(result.refusal().reason().name()),
+                    result.refusal().detail(), now));
+        }
         commitSoonIfAnythingHappened(result.outputs());
+    }
+
+    /**
+     * An application with no state that the engine has published a topology for lost its state (a
+     * reset): the core restores from that topology, journaled as a step of its own whose input is the
+     * topology record, so a replay restores the same way. Null when nothing was published.
+     */
+    private ApplicationState restoreFromPublished(String applicationId, RawRecord trigger, Instant now) {
+        core.policy(applicationId); // an unknown application is refused before anything is restored
+        byte[] stored = published.get(org.apache.kafka.common.utils.Bytes.wrap(
+                applicationId.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        PublishedTopology.Entry entry = PublishedTopology.decode(stored);
+        if (entry == null || !entry.topology().applicationId().equals(applicationId)) {
+            return null;
+        }
+        StepResult restored = core.step(null, entry.topology(), now);
+        store.put(applicationId, restored.state());
+        String stepId = "r:" + trigger.topic() + ":" + trigger.partition() + ":" + trigger.offset();
+        policyFirst(applicationId, stepId, now, this::forward);
+        forward(new EngineStep(stepId, applicationId, now, EngineStep.SCHEMA_VERSION,
+                entry.ref(codec.topicNames().of(io.mrm.events.Topics.TOPOLOGY)), restored.outputs().size()));
+        restored.outputs().forEach(this::forward);
+        log.warn("no state for {}: restored from the topology published at {} (epoch {}, {} active, {})",
+                applicationId, entry.topology().time(), entry.topology().epoch(), entry.topology().activeRegion(),
+                entry.topology().phase());
+        return restored.state();
     }
 
     /**
