@@ -57,6 +57,7 @@ class MrmctlAuditIT {
              ConfigurableApplicationContext engine = TestEngine.start(kafka, NAMES, "audit-engine", List.of(
                      "applications[0].id=orders", "applications[0].primary-region=eu10",
                      "applications[0].standby-region=us10", "applications[0].quorum=2",
+                     "applications[0].vantages=vantage-1,vantage-2",
                      "applications[0].failure-threshold=2", "applications[0].recovery-threshold=2",
                      "applications[0].plan=DNS_ROUTE,DNS_VERIFY", "applications[0].step-max-attempts=3",
                      "applications[0].retry-backoff=200ms", "applications[0].step-timeout=20s"));

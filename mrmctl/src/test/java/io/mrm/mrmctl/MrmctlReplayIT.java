@@ -58,6 +58,7 @@ class MrmctlReplayIT {
              ConfigurableApplicationContext engine = TestEngine.start(kafka, NAMES, "replay-engine", List.of(
                      "applications[0].id=orders", "applications[0].primary-region=eu10",
                      "applications[0].standby-region=us10", "applications[0].failure-threshold=2",
+                     "applications[0].vantages=vantage-1,vantage-2",
                      "applications[0].recovery-threshold=2", "applications[0].plan=DNS_ROUTE,DNS_VERIFY"));
              TopicRecorder recorder = new TopicRecorder(kafka.bootstrapServers(), NAMES, Topics.ALL);
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
@@ -104,6 +105,7 @@ class MrmctlReplayIT {
                           - id: orders
                             primary-region: eu10
                             standby-region: us10
+                            vantages: [vantage-1, vantage-2]
                             failure-threshold: 3
                             recovery-threshold: 2
                             plan: [DNS_ROUTE, DNS_VERIFY]

@@ -149,6 +149,7 @@ public final class Sandbox implements AutoCloseable {
         props.put(app + "primary-region", REGION_A);
         props.put(app + "standby-region", REGION_B);
         props.put(app + "health-components", "app");
+        props.put(app + "vantages", String.join(",", VANTAGES));
         props.put(app + "quorum", 2);
         props.put(app + "failure-threshold", 3);
         // ARCHITECTURE.md's graceful switchover; a forced failover (the scripted outage) skips the
@@ -261,6 +262,8 @@ public final class Sandbox implements AutoCloseable {
         Map<String, Object> props = new LinkedHashMap<>();
         // Only the service's own settings: every service's jar is on this one classpath.
         props.put("spring.config.name", serviceName);
+        // one in-process broker: the local profile's replication 1, which is refused anywhere else
+        props.put("spring.profiles.active", "local");
         props.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
         props.put("mrm.kafka.partitions", 3);
         props.put("server.port", 0);

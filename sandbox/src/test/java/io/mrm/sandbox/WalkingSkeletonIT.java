@@ -53,13 +53,15 @@ class WalkingSkeletonIT {
     @BeforeAll
     static void start() throws Exception {
         kafka = InProcessKafka.start();
-        String[] common = {"--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+        String[] common = {"--spring.profiles.active=local",
+                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--mrm.kafka.topic-prefix=skeleton.", "--mrm.kafka.partitions=2", "--server.port=0"};
         services.add(MrmApplication.builder(DecisionEngineApplication.class, DecisionEngineApplication.SERVICE)
                 .run(concat(common, "--spring.config.name=" + DecisionEngineApplication.SERVICE,
                         "--mrm.decision.applications[0].id=orders",
                         "--mrm.decision.applications[0].primary-region=eu10",
                         "--mrm.decision.applications[0].standby-region=us10",
+                        "--mrm.decision.applications[0].vantages=vantage-1,vantage-2",
                         "--mrm.decision.applications[0].quorum=2",
                         "--mrm.decision.applications[0].failure-threshold=2",
                         "--mrm.decision.applications[0].plan=DNS_ROUTE,DNS_VERIFY",

@@ -39,7 +39,8 @@ public final class EngineCoreBench {
                     java.util.Set.of(), 2, 3, 3, Duration.ofSeconds(30),
                     io.mrm.decision.domain.DecisionMode.AUTOMATIC, Duration.ofHours(1), 2, Duration.ofHours(24),
                     List.of(StepAction.DNS_ROUTE), List.of(), Duration.ofSeconds(30), 3, Duration.ofSeconds(1),
-                    java.util.Set.of()));
+                    java.util.Set.of(), false, java.util.Set.of("vantage-0", "vantage-1", "vantage-2"), null, null,
+                    null, null));
         }
         DecisionCore core = new DecisionCore(policies);
         Map<String, ApplicationState> states = new HashMap<>();

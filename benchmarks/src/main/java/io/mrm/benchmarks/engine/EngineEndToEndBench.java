@@ -58,6 +58,7 @@ public final class EngineEndToEndBench {
         try (InProcessKafka kafka = InProcessKafka.start()) {
             List<String> engineArgs = new ArrayList<>(List.of(
                     "--spring.config.name=" + DecisionEngineApplication.SERVICE,
+                    "--spring.profiles.active=local", // one in-process broker: replication 1
                     "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(), "--mrm.kafka.topic-prefix=bench.",
                     "--mrm.kafka.partitions=" + options.integer("partitions"), "--server.port=0",
                     "--spring.main.banner-mode=off", "--mrm.decision.commit-interval=" + options.duration(
@@ -68,7 +69,7 @@ public final class EngineEndToEndBench {
             for (int i = 0; i < apps; i++) {
                 String p = "--mrm.decision.applications[" + i + "].";
                 engineArgs.addAll(List.of(p + "id=app-" + i, p + "primary-region=region-a",
-                        p + "standby-region=region-b", p + "quorum=2", p + "failure-threshold=2", p + "plan=DNS_ROUTE"));
+                        p + "standby-region=region-b", p + "vantages=vantage-0,vantage-1,vantage-2", p + "quorum=2", p + "failure-threshold=2", p + "plan=DNS_ROUTE"));
             }
             ConfigurableApplicationContext engine = MrmApplication.builder(DecisionEngineApplication.class,
                     DecisionEngineApplication.SERVICE).run(engineArgs.toArray(String[]::new));

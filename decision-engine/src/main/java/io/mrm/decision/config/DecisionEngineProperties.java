@@ -138,6 +138,14 @@ public record DecisionEngineProperties(
      * @param parallelSteps            plan actions that run together with the step before them
      * @param twoPersonRule            a manual failover or failback is only proposed; a second person with
      *                                 the approver role must approve it (nobody approves their own)
+     * @param vantages                 the vantage points (health-monitor instances, mrm.health.vantage) that
+     *                                 watch this application; observations from any other are dead-lettered
+     * @param maxObservationSkew       an observation stamped further ahead of the engine's clock is
+     *                                 dead-lettered and its monitor alerted
+     * @param proposalTimeout          a proposal nobody approved or rejected within this expires
+     * @param fenceTimeout             how long the best-effort fence of the region a forced failover leaves
+     *                                 may take (it never delays the switch)
+     * @param fenceRetryInterval       how often a fence that has not succeeded yet is tried again
      */
     public record Application(
             @NotNull @Pattern(regexp = NAME) String id,
@@ -159,7 +167,12 @@ public record DecisionEngineProperties(
             @DefaultValue("3") @Min(1) @Max(20) int stepMaxAttempts,
             @NotNull @DefaultValue("2s") Duration retryBackoff,
             List<StepAction> parallelSteps,
-            @DefaultValue("false") boolean twoPersonRule) {
+            @DefaultValue("false") boolean twoPersonRule,
+            @NotEmpty List<@NotNull @Pattern(regexp = NAME) String> vantages,
+            @NotNull @DefaultValue("5s") Duration maxObservationSkew,
+            @NotNull @DefaultValue("30m") Duration proposalTimeout,
+            @NotNull @DefaultValue("10s") Duration fenceTimeout,
+            @NotNull @DefaultValue("30s") Duration fenceRetryInterval) {
 
         public Application {
             if (plan == null || plan.isEmpty()) {
@@ -171,14 +184,27 @@ public record DecisionEngineProperties(
             alertComponents = alertComponents == null ? List.of() : alertComponents;
             parallelSteps = parallelSteps == null ? List.of() : parallelSteps;
             ApplicationPolicy.checkConsistent("mrm.decision.applications[" + id + "]", primaryRegion, standbyRegion,
-                    healthComponents, alertComponents, staleAfter, plan, parallelSteps);
+                    healthComponents, alertComponents, staleAfter, plan, parallelSteps, vantages, quorum);
+            String at = "mrm.decision.applications[" + id + "].";
+            if (maxObservationSkew != null && maxObservationSkew.isNegative()) {
+                throw new IllegalArgumentException(at + "max-observation-skew must not be negative");
+            }
+            for (var d : java.util.Map.of("proposal-timeout", proposalTimeout == null ? Duration.ofSeconds(1)
+                            : proposalTimeout, "fence-timeout", fenceTimeout == null ? Duration.ofSeconds(1)
+                            : fenceTimeout, "fence-retry-interval", fenceRetryInterval == null ? Duration.ofSeconds(1)
+                            : fenceRetryInterval).entrySet()) {
+                if (d.getValue().isNegative() || d.getValue().isZero()) {
+                    throw new IllegalArgumentException(at + d.getKey() + " must be positive");
+                }
+            }
         }
 
         ApplicationPolicy toPolicy() {
             return new ApplicationPolicy(id, primaryRegion, standbyRegion, Set.copyOf(healthComponents),
                     Set.copyOf(alertComponents), quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown,
                     maxFailoversPerWindow, failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts,
-                    retryBackoff, Set.copyOf(parallelSteps), twoPersonRule);
+                    retryBackoff, Set.copyOf(parallelSteps), twoPersonRule, Set.copyOf(vantages), maxObservationSkew,
+                    proposalTimeout, fenceTimeout, fenceRetryInterval);
         }
     }
 

@@ -33,7 +33,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 class EngineCrashSafetyIT {
 
     static final List<String> POLICY = List.of("id=orders", "primary-region=eu10", "standby-region=us10",
-            "quorum=2", "failure-threshold=2", "plan=EVENTS_SET_ACTIVE,DATA_PROMOTE,DNS_ROUTE,DNS_VERIFY",
+            "vantages=vantage-1,vantage-2",
+            "quorum=2", "failure-threshold=2", "plan=EVENTS_SET_ACTIVE,EVENTS_VERIFY,DNS_ROUTE,DNS_VERIFY",
             "step-timeout=60s");
 
     @Test

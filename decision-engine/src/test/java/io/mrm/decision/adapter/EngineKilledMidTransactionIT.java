@@ -57,7 +57,8 @@ class EngineKilledMidTransactionIT {
      * show that re-processing the same inputs reproduces the same ids.
      */
     static final List<String> POLICY = List.of("id=orders", "primary-region=eu10", "standby-region=us10",
-            "quorum=2", "failure-threshold=2", "plan=EVENTS_SET_ACTIVE,DATA_PROMOTE,DNS_ROUTE,DNS_VERIFY",
+            "vantages=vantage-1,vantage-2",
+            "quorum=2", "failure-threshold=2", "plan=EVENTS_SET_ACTIVE,EVENTS_VERIFY,DNS_ROUTE,DNS_VERIFY",
             "step-timeout=120s", "stale-after=30m");
 
     /**

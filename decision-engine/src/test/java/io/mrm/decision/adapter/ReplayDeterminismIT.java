@@ -44,6 +44,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 class ReplayDeterminismIT {
 
     static final List<String> POLICY = List.of("id=orders", "primary-region=eu10", "standby-region=us10",
+            "vantages=vantage-1,vantage-2",
             "quorum=2", "failure-threshold=2", "recovery-threshold=2", "plan=DNS_ROUTE,DNS_VERIFY",
             "step-max-attempts=3", "retry-backoff=200ms", "step-timeout=5s");
 

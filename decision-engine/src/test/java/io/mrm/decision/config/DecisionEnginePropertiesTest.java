@@ -32,6 +32,7 @@ class DecisionEnginePropertiesTest {
         values.put("mrm.decision.applications[0].id", "orders");
         values.put("mrm.decision.applications[0].primary-region", "eu10");
         values.put("mrm.decision.applications[0].standby-region", "us10");
+        values.put("mrm.decision.applications[0].vantages", "vantage-1,vantage-2,vantage-3");
         for (int i = 0; i < extra.length; i += 2) {
             values.put("mrm.decision.applications[0]." + extra[i], extra[i + 1]);
         }
@@ -78,6 +79,7 @@ class DecisionEnginePropertiesTest {
         values.put("mrm.decision.applications[1].id", "orders");
         values.put("mrm.decision.applications[1].primary-region", "eu20");
         values.put("mrm.decision.applications[1].standby-region", "us20");
+        values.put("mrm.decision.applications[1].vantages", "vantage-1,vantage-2");
         assertThatThrownBy(() -> bind(values)).hasStackTraceContaining("id 'orders' appears twice");
     }
 
