@@ -37,11 +37,10 @@ final class PlanBuilder {
 
     static FailoverDecision decide(WorkingState w, Switch s) {
         List<PlanStep> plan = new ArrayList<>();
-        for (PendingFence fence : w.fences) {
-            if (fence.duty().region().equals(s.to())) {
-                plan.add(step(w, plan.size(), fence.duty().action(), s.to(), null, false, false));
-            }
-        }
+        // the broker first, then the database: the order a graceful switch demotes them in
+        w.fences.stream().filter(f -> f.duty().region().equals(s.to()))
+                .map(f -> f.duty().action()).distinct().sorted()
+                .forEach(action -> plan.add(step(w, plan.size(), action, s.to(), null, false, false)));
         // a fence only where the plan itself moves that role to the target: fencing the old database of
         // a plan that promotes nothing would close the only writable one
         boolean forced = s.mode() == FailoverMode.FORCED;
