@@ -39,9 +39,10 @@ public final class PlanProgress {
         return lines;
     }
 
-    /** The plan finished (STEADY) or stopped on a failed step (PAUSED). */
+    /** The plan finished (STEADY), stopped on a failed step (PAUSED) or was aborted part-way (DIVERGED). */
     public boolean finished() {
-        return latest != null && (latest.phase() == Phase.STEADY || latest.phase() == Phase.PAUSED);
+        return latest != null && (latest.phase() == Phase.STEADY || latest.phase() == Phase.PAUSED
+                || latest.phase() == Phase.DIVERGED);
     }
 
     /** The latest state of this decision seen, or null. */

@@ -1,5 +1,8 @@
 package io.mrm.mrmctl.domain;
 
+import io.mrm.events.topology.FenceDuty;
+import io.mrm.events.topology.Phase;
+import io.mrm.events.topology.Placement;
 import io.mrm.events.topology.StepProgress;
 import io.mrm.events.topology.StepStatus;
 import io.mrm.events.topology.TopologyState;
@@ -21,6 +24,14 @@ public final class StatusView {
                 + ", epoch " + state.epoch() + ", phase " + state.phase() + (state.frozen() ? ", FROZEN" : ""));
         lines.add("  hold-down: " + holdDown(state.holdDownUntil(), now));
         lines.add("  last decision: " + (state.lastDecisionId() == null ? "none" : state.lastDecisionId()));
+        if (state.phase() == Phase.DIVERGED) {
+            lines.add("  components: " + placement(state.placement()));
+        }
+        for (FenceDuty duty : state.fenceDuties()) {
+            lines.add("  fence pending: " + duty.action() + " " + duty.region() + " (left unfenced by "
+                    + duty.decisionId() + "; retried until it succeeds, and before any switch towards "
+                    + duty.region() + ")");
+        }
         String next = next(state);
         if (next != null) {
             lines.add("  next: " + next);
@@ -45,6 +56,15 @@ public final class StatusView {
         map.put("holdDownUntil", state.holdDownUntil() == null ? null : state.holdDownUntil().toString());
         map.put("lastDecisionId", state.lastDecisionId());
         map.put("plan", steps(state.planSteps()));
+        if (state.placement() != null) {
+            Map<String, Object> placement = new LinkedHashMap<>();
+            placement.put("dns", state.placement().dns());
+            placement.put("data", state.placement().data());
+            placement.put("events", state.placement().events());
+            map.put("placement", placement);
+        }
+        map.put("fenceDuties", state.fenceDuties().stream().map(d -> Map.of("action", d.action().name(),
+                "region", d.region(), "decisionId", d.decisionId())).toList());
         map.put("stateTime", state.time().toString());
         return map;
     }
@@ -73,6 +93,9 @@ public final class StatusView {
                     + app + " " + id + " --reason ...";
             case PAUSED -> "paused on a failed step: mrmctl resume " + app + " " + id + ", mrmctl skip " + app + " "
                     + id + " STEP --reason ..., or mrmctl abort " + app + " " + id + " --reason ...";
+            case DIVERGED -> "the components are split: mrmctl resume " + app + " " + id + " to finish the aborted "
+                    + "switch (if it was aborted), or mrmctl failover " + app + " REGION / mrmctl failback " + app
+                    + " to run the whole plan towards one region";
             default -> null;
         };
     }
@@ -82,6 +105,22 @@ public final class StatusView {
         long done = steps.stream()
                 .filter(s -> s.status() == StepStatus.SUCCEEDED || s.status() == StepStatus.SKIPPED).count();
         return done + " of " + steps.size() + " steps done";
+    }
+
+    /** "DNS in us10, data in eu10, events unknown". */
+    static String placement(Placement placement) {
+        if (placement == null) {
+            return "none known: check DNS, the databases and the event brokers";
+        }
+        List<String> parts = new ArrayList<>();
+        parts.add("DNS " + where(placement.dns()));
+        parts.add("data " + where(placement.data()));
+        parts.add("events " + where(placement.events()));
+        return String.join(", ", parts);
+    }
+
+    private static String where(String region) {
+        return region == null ? "unknown" : "in " + region;
     }
 
     static String holdDown(Instant until, Instant now) {

@@ -2,7 +2,10 @@ package io.mrm.mrmctl.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mrm.events.decision.StepAction;
+import io.mrm.events.topology.FenceDuty;
 import io.mrm.events.topology.Phase;
+import io.mrm.events.topology.Placement;
 import io.mrm.events.topology.StepStatus;
 import io.mrm.events.topology.TopologyState;
 import java.time.Instant;
@@ -54,5 +57,20 @@ class StatusViewTest {
         assertThat(StatusView.text(paused, NOW)).anyMatch(l -> l.startsWith("  next: paused on a failed step: "
                 + "mrmctl resume orders d-1, mrmctl skip orders d-1 STEP"));
         assertThat(StatusView.text(steady, NOW)).noneMatch(l -> l.startsWith("  next:"));
+    }
+
+    @Test
+    void aSplitSaysWhereEachComponentIsAndTheWaysOutAndPendingFencesAreListed() {
+        TopologyState diverged = new TopologyState("t", "orders", NOW, 1, 4, "eu10", "us10", Phase.DIVERGED, false,
+                null, "d-3", List.of(), new Placement("eu10", "us10", null),
+                List.of(new FenceDuty(StepAction.DATA_FENCE, "eu10", "d-2")));
+
+        List<String> lines = StatusView.text(diverged, NOW);
+
+        assertThat(lines).contains("  components: DNS in eu10, data in us10, events unknown");
+        assertThat(lines).anyMatch(l -> l.startsWith("  fence pending: DATA_FENCE eu10 (left unfenced by d-2"));
+        assertThat(lines).anyMatch(l -> l.startsWith("  next: the components are split: mrmctl resume orders d-3"));
+        Map<String, Object> json = StatusView.json(diverged);
+        assertThat(json).containsKey("placement").containsKey("fenceDuties");
     }
 }
