@@ -128,7 +128,10 @@ final class ReplayCommand implements Callable<Integer> {
     /** The journal's steps (each with its input and recorded policy) and the published outputs. */
     private Recording recording(Snapshot snapshot, TopicNames names, List<String> warnings) {
         Map<String, MrmEvent> inputs = new HashMap<>();
-        for (Topic<?> topic : INPUTS) {
+        // a restore (an engine that lost its state) is journaled with the topology record it restored from
+        List<Topic<?>> inputTopics = new ArrayList<>(INPUTS);
+        inputTopics.add(Topics.TOPOLOGY);
+        for (Topic<?> topic : inputTopics) {
             for (Read read : snapshot.of(names.of(topic))) {
                 if (read.event() != null) {
                     inputs.put(read.coordinates(), read.event());
@@ -161,7 +164,8 @@ final class ReplayCommand implements Callable<Integer> {
                         if (missing++ == 0) {
                             warnings.add("the input of journal entry " + index + " (" + step.input().type() + " at "
                                     + step.input().topic() + "/" + step.input().partition() + "/"
-                                    + step.input().offset() + ") is no longer on its topic (retention): such steps "
+                                    + step.input().offset() + ") is no longer on its topic (retention, or compaction of the topology "
+                                    + "topic): such steps "
                                     + "are left out and the replay cannot be exact");
                         }
                         continue;
