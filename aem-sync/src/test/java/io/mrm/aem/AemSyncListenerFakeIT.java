@@ -35,7 +35,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * on the acks topic; a command it cannot execute is answered too, and the service carries on.
  */
 @SpringBootTest(classes = AemSyncApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"spring.config.name=aem-sync", "mrm.kafka.topic-prefix=aemtest.", "mrm.kafka.partitions=1",
+        properties = {"spring.config.name=aem-sync", "spring.profiles.active=local",
+                "mrm.kafka.topic-prefix=aemtest.", "mrm.kafka.partitions=1",
                 "mrm.service.instance=aem-sync-it", "mrm.aem.poll-interval=20ms"})
 class AemSyncListenerFakeIT {
 

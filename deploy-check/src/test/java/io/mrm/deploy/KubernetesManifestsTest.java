@@ -273,7 +273,8 @@ class KubernetesManifestsTest {
     void kafkaTopicsAreTheRegistrysWithThreeReplicasAndTwoInSync() {
         Manifests control = Manifests.render("control", work);
         MrmKafkaProperties production = new MrmKafkaProperties(TopicNames.DEFAULT_PREFIX, 6, (short) 3, 2, true,
-                Duration.ofMinutes(5), Duration.ofDays(7), 3, Duration.ofMillis(200), Duration.ofSeconds(30));
+                Duration.ofMinutes(5), Duration.ofDays(7), 3, Duration.ofMillis(200), Duration.ofSeconds(30), false,
+                Duration.ofSeconds(15));
         Map<String, NewTopic> expected = new TreeMap<>();
         for (NewTopic t : MrmTopics.newTopics(TopicNames.defaults(), production)) {
             expected.put(t.name(), t);

@@ -23,6 +23,11 @@ import io.mrm.hana.config.HanaProperties;
 import io.mrm.hana.config.PostgresProperties;
 import io.mrm.health.config.HealthMonitorProperties;
 import io.mrm.kafka.MrmKafkaAutoConfiguration;
+import io.mrm.kafka.MrmKafkaProperties;
+import io.mrm.kafka.config.SettingsRoot;
+import io.mrm.kafka.config.UnknownSetting;
+import io.mrm.kafka.config.UnknownSettings;
+import io.mrm.kafka.durability.DurabilityRule;
 import jakarta.validation.Validation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,6 +35,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -45,23 +52,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.AbstractBindHandler;
-import org.springframework.boot.context.properties.bind.BindContext;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.ClassPathResource;
@@ -80,7 +83,11 @@ import org.yaml.snakeyaml.Yaml;
  * So a misspelt key (bound by no record), a wrong value or a missing backend setting fails here, not
  * at a container's start. Secret files do not exist at test time: a reference must name a file the
  * deployment mounts from a secret (compose {@code secrets:}, a Kubernetes Secret volume), or a
- * variable the container has.
+ * variable the container has. Unknown keys are found by the services' own start-up check
+ * (kafka-support's {@link UnknownSettings}), over every source a container has: its environment, the
+ * mounted file, the shared defaults and the service's own file, each with the container's profiles.
+ * And the stacks' Kafka durability: production (k8s) at replication 3 and min.insync 2, the
+ * single-broker compose stack declared local.
  */
 class ShippedConfigurationTest {
 
@@ -171,7 +178,7 @@ class ShippedConfigurationTest {
     @MethodSource("shipped")
     void bindsThroughTheServicesOwnRecordsAndPassesItsStartUpChecks(Shipped s) {
         Bound bound = bind(s);
-        assertThat(bound.unbound()).as(s + ": keys no configuration record of " + s.service()
+        assertThat(bound.unknown()).as(s + ": keys no configuration record of " + s.service()
                 + " binds (misspelt, or in the wrong place)").isEmpty();
         startUpChecks(s, bound);
         assertSecretReferencesAreMounted(s);
@@ -204,13 +211,66 @@ class ShippedConfigurationTest {
         }
     }
 
+    /** Each service's own file and the shared defaults, with and without the profile local, and nothing mounted. */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("servicesAndProfiles")
+    void eachServicesOwnFileAndTheSharedDefaultsHoldNoUnknownKey(String service, String profile) {
+        Map<String, String> environment = profile.isEmpty() ? Map.of() : Map.of("SPRING_PROFILES_ACTIVE", profile);
+        List<SettingsRoot> roots = recordsOf(service).stream().map(SettingsRoot::of).toList();
+        assertThat(UnknownSettings.find(sources(service, null, environment), roots))
+                .as(service + ".yml, mrm-defaults.yml").isEmpty();
+    }
+
+    static Stream<Arguments> servicesAndProfiles() {
+        return Repo.serviceModules().stream().flatMap(service -> Stream.of("", DurabilityRule.LOCAL_PROFILE)
+                .map(profile -> Arguments.of(service, profile)));
+    }
+
+    /**
+     * Kubernetes is production: replication 3 and min.insync 2, never the profile local. The compose
+     * stack has one broker: it declares itself local, which gives replication 1 and allows it.
+     */
+    @Test
+    void theProductionStacksAreDurableAndTheSingleBrokerComposeStackIsLocal() {
+        assertThat(composeKafkaBrokers()).as("Kafka brokers in docker-compose.yml").isEqualTo(1);
+        for (Shipped s : shipped) {
+            MrmKafkaProperties kafka = bind(s).get(MrmKafkaProperties.class);
+            Set<String> profiles = activeProfiles(s.environment());
+            if (s.where().startsWith("compose")) {
+                assertThat(profiles).as(s + ": SPRING_PROFILES_ACTIVE").contains(DurabilityRule.LOCAL_PROFILE);
+                assertThat(kafka.replicationFactor()).as(s + ": replication on one broker").isEqualTo((short) 1);
+            } else {
+                assertThat(profiles).as(s + ": SPRING_PROFILES_ACTIVE").doesNotContain(DurabilityRule.LOCAL_PROFILE);
+                assertThat(kafka.allowWeakDurability()).as(s + ": allow-weak-durability").isFalse();
+                assertThat((int) kafka.replicationFactor()).as(s + ": replication factor")
+                        .isGreaterThanOrEqualTo(DurabilityRule.MIN_REPLICATION_FACTOR);
+                assertThat(kafka.minInsyncReplicas()).as(s + ": min.insync.replicas")
+                        .isGreaterThanOrEqualTo(DurabilityRule.MIN_INSYNC_REPLICAS);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static long composeKafkaBrokers() {
+        Map<String, Object> compose = new Yaml().load(Repo.read(Repo.ROOT.resolve("docker-compose.yml")));
+        return ((Map<String, Map<String, Object>>) compose.get("services")).values().stream()
+                .filter(service -> String.valueOf(service.get("image")).startsWith("apache/kafka")).count();
+    }
+
     /** The check itself: a typo, a wrong value and a dangling secret each fail it. */
     @Test
     void aMisspeltKeyAnInvalidValueOrAnUnmountedSecretIsCaught() {
         Shipped hana = shipped.stream().filter(s -> s.where().startsWith("compose hana-sync")).findFirst().orElseThrow();
         Shipped typo = new Shipped("typo", hana.service(), hana.text().replace("app-role:", "app-rol:"),
                 hana.environment(), hana.secretFiles());
-        assertThat(bind(typo).unbound()).anyMatch(name -> name.endsWith(".app-rol"));
+        assertThat(bind(typo).unknown()).anyMatch(u -> u.key().endsWith(".app-rol")
+                && u.suggestion().endsWith(".app-role") && u.origin().contains("mounted"));
+
+        Shipped envTypo = hana.withEnvironment("with a misspelt variable", Map.of("MRM_KAFKA_PARTITONS", "3"));
+        assertThat(bind(envTypo).unknown()).singleElement().satisfies(u -> {
+            assertThat(u.key()).isEqualTo("MRM_KAFKA_PARTITONS");
+            assertThat(u.suggestion()).isEqualTo("MRM_KAFKA_PARTITIONS");
+        });
 
         Shipped badTable = new Shipped("bad table", hana.service(),
                 hana.text().replace("tables: [public.orders]", "tables: [\"public.orders; drop\"]"),
@@ -235,57 +295,62 @@ class ShippedConfigurationTest {
     // ---------------------------------------------------------------------------------------------
     // binding
 
-    /** What one shipped file bound to, and the file's keys no record took. */
-    record Bound(Map<Class<?>, Object> records, Set<String> unbound) {
+    /** What one shipped file bound to, and the keys (in any of the container's sources) no record takes. */
+    record Bound(Map<Class<?>, Object> records, List<UnknownSetting> unknown) {
 
         <T> T get(Class<T> type) {
             return type.cast(records.get(type));
         }
     }
 
-    /** Records every name a value was bound to. */
-    private static final class Tracking extends AbstractBindHandler {
+    static Bound bind(Shipped s) {
+        MutablePropertySources sources = sources(s.service(), s.text(), s.environment());
+        Binder binder = new Binder(ConfigurationPropertySources.from(sources),
+                new PropertySourcesPlaceholdersResolver(sources));
+        Map<Class<?>, Object> records = new LinkedHashMap<>();
+        for (Class<?> type : recordsOf(s.service())) {
+            BindHandler handler = type.isAnnotationPresent(Validated.class)
+                    ? new ValidationBindHandler(VALIDATOR) : BindHandler.DEFAULT;
+            records.put(type, binder.bindOrCreate(SettingsRoot.of(type).prefix(), Bindable.of(type), handler));
+        }
+        List<SettingsRoot> roots = recordsOf(s.service()).stream().map(SettingsRoot::of).toList();
+        return new Bound(records, UnknownSettings.find(sources, roots));
+    }
 
-        final Set<ConfigurationPropertyName> bound = new HashSet<>();
+    /**
+     * The sources a container's service reads, in the precedence it sees: environment, the mounted
+     * application.yml (if any), the imported defaults, the service's own {@code <service>.yml}.
+     */
+    static MutablePropertySources sources(String service, String mounted, Map<String, String> environment) {
+        Set<String> profiles = activeProfiles(environment);
+        MutablePropertySources sources = new MutablePropertySources();
+        sources.addLast(new SystemEnvironmentPropertySource(
+                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new HashMap<>(environment)));
+        if (mounted != null) {
+            addDocuments(sources, "mounted " + MOUNTED_AT, mounted, profiles);
+        }
+        addDocuments(sources, "mrm-defaults.yml", classpath("mrm-defaults.yml"), profiles);
+        addDocuments(sources, service + ".yml", classpath(service + ".yml"), profiles);
+        return sources;
+    }
 
-        @Override
-        public Object onSuccess(ConfigurationPropertyName name, Bindable<?> target, BindContext context, Object result) {
-            bound.add(name);
-            return super.onSuccess(name, target, context, result);
+    /** A file's documents as Spring reads them: a later one wins, a profile's only when the profile is active. */
+    private static void addDocuments(MutablePropertySources sources, String name, String text, Set<String> profiles) {
+        List<PropertySource<?>> documents = new ArrayList<>(yaml(name, text));
+        Collections.reverse(documents);
+        for (PropertySource<?> document : documents) {
+            Object profile = document.getProperty("spring.config.activate.on-profile");
+            if (profile == null || profiles.contains(String.valueOf(profile))) {
+                sources.addLast(document);
+            }
         }
     }
 
-    static Bound bind(Shipped s) {
-        List<PropertySource<?>> mounted = yaml("mounted " + s.where(), s.text());
-        MutablePropertySources sources = new MutablePropertySources();
-        // the precedence a service sees: environment, the mounted application.yml, the imported
-        // defaults, the service's own <service>.yml
-        sources.addLast(new SystemEnvironmentPropertySource("environment", new HashMap<>(s.environment())));
-        mounted.forEach(sources::addLast);
-        yaml("mrm-defaults.yml", classpath("mrm-defaults.yml")).forEach(sources::addLast);
-        yaml(s.service() + ".yml", classpath(s.service() + ".yml")).forEach(sources::addLast);
-        Binder binder = new Binder(ConfigurationPropertySources.from(sources),
-                new PropertySourcesPlaceholdersResolver(sources));
-
-        Tracking tracking = new Tracking();
-        Map<Class<?>, Object> records = new LinkedHashMap<>();
-        for (Class<?> type : recordsOf(s.service())) {
-            ConfigurationProperties annotation = type.getAnnotation(ConfigurationProperties.class);
-            String prefix = annotation.prefix().isEmpty() ? annotation.value() : annotation.prefix();
-            BindHandler handler = type.isAnnotationPresent(Validated.class)
-                    ? new ValidationBindHandler(tracking, VALIDATOR) : tracking;
-            records.put(type, binder.bindOrCreate(prefix, Bindable.of(type), handler));
-        }
-        Set<String> unbound = new TreeSet<>();
-        for (PropertySource<?> source : mounted) {
-            ConfigurationPropertySource names = ConfigurationPropertySource.from(source);
-            for (ConfigurationPropertyName name : (IterableConfigurationPropertySource) names) {
-                if (!tracking.bound.contains(name)) {
-                    unbound.add(name.toString());
-                }
-            }
-        }
-        return new Bound(records, unbound);
+    static Set<String> activeProfiles(Map<String, String> environment) {
+        String active = environment.getOrDefault("SPRING_PROFILES_ACTIVE", "");
+        Set<String> profiles = new TreeSet<>();
+        Arrays.stream(active.split(",")).map(String::trim).filter(p -> !p.isEmpty()).forEach(profiles::add);
+        return profiles;
     }
 
     /** The records the service registers, and the Kafka and service records every service shares. */
@@ -453,7 +518,8 @@ class ShippedConfigurationTest {
 
     static List<PropertySource<?>> yaml(String name, String text) {
         try {
-            return new YamlPropertySourceLoader().load(name, new ByteArrayResource(text.getBytes(StandardCharsets.UTF_8)));
+            return new YamlPropertySourceLoader().load(name,
+                    new ByteArrayResource(text.getBytes(StandardCharsets.UTF_8), name));
         } catch (IOException e) {
             throw new UncheckedIOException(name + " is not valid YAML", e);
         }

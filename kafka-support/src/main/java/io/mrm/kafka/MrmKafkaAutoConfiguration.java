@@ -3,12 +3,18 @@ package io.mrm.kafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mrm.events.TopicNames;
+import io.mrm.events.Topics;
 import io.mrm.events.codec.EventCodec;
 import io.mrm.events.codec.InboundDecoder;
 import io.mrm.events.codec.InboundLimits;
+import io.mrm.kafka.config.UnknownSettingsCheck;
+import io.mrm.kafka.durability.DurableTopics;
+import io.mrm.kafka.durability.ExistingTopicsDurabilityCheck;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -22,6 +28,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
@@ -35,11 +42,37 @@ import org.springframework.util.backoff.FixedBackOff;
 /**
  * What every MRM service gets by depending on kafka-support: the deployment's topic names, the
  * topics themselves, an idempotent {@code acks=all} publisher, the inbound decoder and the shared
- * dead-letter path, and a readiness contributor for its listeners.
+ * dead-letter path, and a readiness contributor for its listeners. And two start-up checks no
+ * service can forget: no key under {@code mrm.} that none of its settings takes, and topics durable
+ * enough to survive the loss of a site.
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
 @EnableConfigurationProperties({MrmKafkaProperties.class, MrmServiceProperties.class})
 public class MrmKafkaAutoConfiguration {
+
+    @Bean
+    static UnknownSettingsCheck unknownSettingsCheck(ConfigurableEnvironment environment) {
+        return new UnknownSettingsCheck(environment);
+    }
+
+    @Bean
+    static DurabilitySettingsCheck durabilitySettingsCheck(ConfigurableEnvironment environment) {
+        return new DurabilitySettingsCheck(environment);
+    }
+
+    @Bean
+    ExistingTopicsDurabilityCheck existingTopicsDurabilityCheck(ObjectProvider<KafkaAdmin> admin, KafkaProperties kafka,
+                                                                MrmKafkaProperties props, TopicNames names,
+                                                                ObjectProvider<DurableTopics> durableTopics) {
+        Set<String> registry = Topics.ALL.stream().map(names::of).collect(Collectors.toUnmodifiableSet());
+        List<DurableTopics> others = durableTopics.orderedStream().toList();
+        KafkaAdmin kafkaAdmin = admin.getIfAvailable();
+        return new ExistingTopicsDurabilityCheck(
+                kafkaAdmin != null ? kafkaAdmin.getConfigurationProperties() : kafka.buildAdminProperties(),
+                topic -> registry.contains(topic) || others.stream().anyMatch(o -> o.includes(topic)),
+                props.allowWeakDurability(), props.replicationFactor(), props.minInsyncReplicas(),
+                props.durabilityCheckTimeout());
+    }
 
     @Bean
     @ConditionalOnMissingBean

@@ -50,7 +50,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(classes = DeadLetterIT.TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"mrm.service.name=dlq-test", "mrm.kafka.topic-prefix=dlqtest.", "mrm.kafka.partitions=1",
-                "mrm.kafka.processing-retries=2", "mrm.kafka.retry-backoff=10ms",
+                "mrm.kafka.processing-retries=2", "mrm.kafka.retry-backoff=10ms", "spring.profiles.active=local",
                 "spring.config.import=classpath:mrm-defaults.yml"})
 class DeadLetterIT {
 

@@ -24,6 +24,7 @@ final class TestEngine {
                                                 List<String> decision) throws IOException {
         List<String> args = new ArrayList<>(List.of(
                 "--spring.config.name=" + DecisionEngineApplication.SERVICE,
+                "--spring.profiles.active=local", // one in-process broker: replication 1
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--mrm.kafka.topic-prefix=" + names.prefix(), "--mrm.kafka.partitions=2", "--server.port=0",
                 "--spring.main.banner-mode=off", "--mrm.service.instance=" + instance,

@@ -12,6 +12,8 @@ import io.mrm.events.codec.EventCodec;
 import io.mrm.events.codec.InboundDecoder;
 import io.mrm.kafka.MrmKafkaProperties;
 import io.mrm.kafka.MrmServiceProperties;
+import io.mrm.kafka.durability.DurabilityRule;
+import io.mrm.kafka.durability.DurableTopics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Properties;
@@ -52,8 +54,7 @@ class DecisionEngineConfiguration {
                                                 DecisionEngineProperties props) {
         Properties config = new Properties();
         config.putAll(kafka.buildStreamsProperties());
-        // One engine per deployment prefix: instances of it share the work, other deployments do not.
-        String applicationId = names.prefix() + service.name();
+        String applicationId = applicationId(names, service);
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, props.commitInterval().toMillis());
@@ -68,7 +69,25 @@ class DecisionEngineConfiguration {
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), service.instance());
         config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
         config.put(StreamsConfig.topicPrefix("min.insync.replicas"), mrmKafka.minInsyncReplicas());
+        // the changelog holds every application's state: as durable as the registry's topics
+        DurabilityRule.require(mrmKafka.allowWeakDurability(),
+                "Kafka Streams replication.factor (mrm.kafka.replication-factor)",
+                (Integer) config.get(StreamsConfig.REPLICATION_FACTOR_CONFIG),
+                "Kafka Streams topic.min.insync.replicas (mrm.kafka.min-insync-replicas)",
+                (Integer) config.get(StreamsConfig.topicPrefix("min.insync.replicas")));
         return new DecisionEngineStreams(DecisionEngineTopology.build(names, core, decoder, codec, clock,
                 service.name(), props.tickInterval(), props.commitOnOutput()), config);
+    }
+
+    /** Kafka Streams' own topics (the state store's changelog), checked at start-up like the registry's. */
+    @Bean
+    DurableTopics streamsInternalTopics(TopicNames names, MrmServiceProperties service) {
+        String prefix = applicationId(names, service) + "-";
+        return topic -> topic.startsWith(prefix) && (topic.endsWith("-changelog") || topic.endsWith("-repartition"));
+    }
+
+    /** One engine per deployment prefix: instances of it share the work, other deployments do not. */
+    private static String applicationId(TopicNames names, MrmServiceProperties service) {
+        return names.prefix() + service.name();
     }
 }

@@ -35,7 +35,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * published on the data command topic come back as SUCCEEDED acks with the status in them.
  */
 @SpringBootTest(classes = HanaSyncApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"spring.config.name=hana-sync", "mrm.kafka.topic-prefix=hanapg.", "mrm.kafka.partitions=1",
+        properties = {"spring.config.name=hana-sync", "spring.profiles.active=local",
+                "mrm.kafka.topic-prefix=hanapg.", "mrm.kafka.partitions=1",
                 "mrm.data.backend=POSTGRES_DEBEZIUM",
                 "mrm.data.postgres.applications.shop.initial-primary=region-a",
                 "mrm.data.postgres.applications.shop.app-role=app",
