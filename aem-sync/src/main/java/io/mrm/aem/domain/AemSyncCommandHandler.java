@@ -4,7 +4,6 @@ import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.Acks;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.CommandGate;
-import io.mrm.events.command.EpochFence;
 import io.mrm.events.command.EventsCommand;
 import io.mrm.events.command.EventsDrainCommand;
 import io.mrm.events.command.EventsSetRoleCommand;
@@ -48,11 +47,6 @@ public final class AemSyncCommandHandler {
     private final Sleeper sleeper;
     private final RoleFence fence;
     private final CommandGate gate = new CommandGate();
-    /**
-     * The epochs the gate has seen, kept beside it because the gate does not expose its own: fed the
-     * same commands in the same order, it holds the same highest epoch per application.
-     */
-    private final EpochFence seen = new EpochFence();
 
     public AemSyncCommandHandler(EventBrokers brokers, ActuatorLimits limits, String instance, Clock clock,
                                  Sleeper sleeper) {
@@ -66,10 +60,9 @@ public final class AemSyncCommandHandler {
     /** Always an acknowledgement: no failure of the broker or its client, however unexpected, escapes. */
     public CommandAck handle(EventsCommand command) {
         Instant start = clock.instant();
-        seen.admit(command.applicationId(), command.step().epoch());
         Optional<CommandAck> refusal = gate.refusal(command, start);
         if (refusal.isPresent()) {
-            return withFenceEpoch(refusal.get(), seen.highest(command.applicationId()));
+            return refusal.get();
         }
         try {
             return execute(command, start);
@@ -285,16 +278,9 @@ public final class AemSyncCommandHandler {
                            Map<String, String> observed, long brokerEpoch) {
         Instant now = clock.instant();
         long fenceEpoch = outcome == AckOutcome.REJECTED_STALE && brokerEpoch > 0 ? brokerEpoch
-                : Math.max(seen.highest(command.applicationId()), brokerEpoch);
+                : Math.max(gate.highest(command.applicationId()), brokerEpoch);
         return Acks.of(command, outcome, code, abbreviate(detail), Duration.between(start, now).toMillis(),
                 observed, now, fenceEpoch);
-    }
-
-    /** The gate's refusal with the fence epoch it does not set itself. */
-    private static CommandAck withFenceEpoch(CommandAck a, long fenceEpoch) {
-        return new CommandAck(a.id(), a.applicationId(), a.time(), a.schemaVersion(), a.commandId(), a.step(),
-                a.actuator(), a.action(), a.outcome(), a.errorCode(), a.detail(), a.durationMs(), a.observed(),
-                fenceEpoch);
     }
 
     private static String lower(ReplicationRole role) {

@@ -7,7 +7,6 @@ import io.mrm.events.command.CommandGate;
 import io.mrm.events.command.DnsCommand;
 import io.mrm.events.command.DnsRouteCommand;
 import io.mrm.events.command.DnsVerifyCommand;
-import io.mrm.events.command.EpochFence;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,11 +27,6 @@ public final class DnsCommandHandler {
     private final DnsRouter router;
     private final Clock clock;
     private final CommandGate gate = new CommandGate();
-    /**
-     * The epochs the gate has seen, kept beside it because the gate does not expose its own: fed the
-     * same commands in the same order, it holds the same highest epoch per application.
-     */
-    private final EpochFence seen = new EpochFence();
 
     public DnsCommandHandler(DnsRouter router, Clock clock) {
         this.router = router;
@@ -42,10 +36,9 @@ public final class DnsCommandHandler {
     /** Always an acknowledgement: no failure of the backend, however unexpected, escapes. */
     public CommandAck handle(DnsCommand command) {
         Instant start = clock.instant();
-        seen.admit(command.applicationId(), command.step().epoch());
         Optional<CommandAck> refusal = gate.refusal(command, start);
         if (refusal.isPresent()) {
-            return withFenceEpoch(refusal.get(), seen.highest(command.applicationId()));
+            return refusal.get();
         }
         return execute(command, start);
     }
@@ -106,14 +99,7 @@ public final class DnsCommandHandler {
 
     /** The highest epoch held for the application: this actuator's, or the authority's when higher. */
     private long held(DnsCommand command, long authorityEpoch) {
-        return Math.max(seen.highest(command.applicationId()), authorityEpoch);
-    }
-
-    /** The gate's refusal with the fence epoch it does not set itself. */
-    private static CommandAck withFenceEpoch(CommandAck a, long fenceEpoch) {
-        return new CommandAck(a.id(), a.applicationId(), a.time(), a.schemaVersion(), a.commandId(), a.step(),
-                a.actuator(), a.action(), a.outcome(), a.errorCode(), a.detail(), a.durationMs(), a.observed(),
-                fenceEpoch);
+        return Math.max(gate.highest(command.applicationId()), authorityEpoch);
     }
 
     private long elapsed(Instant start) {

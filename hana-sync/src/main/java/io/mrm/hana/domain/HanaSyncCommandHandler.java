@@ -9,7 +9,6 @@ import io.mrm.events.command.DataDrainCommand;
 import io.mrm.events.command.DataFenceCommand;
 import io.mrm.events.command.DataPromoteCommand;
 import io.mrm.events.command.DataReprotectCommand;
-import io.mrm.events.command.EpochFence;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,11 +38,6 @@ public final class HanaSyncCommandHandler {
     private final DataReplication replication;
     private final Clock clock;
     private final CommandGate gate = new CommandGate();
-    /**
-     * The epochs the gate has seen, kept beside it because the gate does not expose its own: fed the
-     * same commands in the same order, it holds the same highest epoch per application.
-     */
-    private final EpochFence seen = new EpochFence();
     private final BoundedCalls fences = new BoundedCalls(FENCE_WORKERS, "data-fence");
 
     public HanaSyncCommandHandler(DataReplication replication, Clock clock) {
@@ -54,10 +48,9 @@ public final class HanaSyncCommandHandler {
     /** Always an acknowledgement: no failure of the backend, however unexpected, escapes. */
     public CommandAck handle(DataCommand command) {
         Instant start = clock.instant();
-        seen.admit(command.applicationId(), command.step().epoch());
         Optional<CommandAck> refusal = gate.refusal(command, start);
         if (refusal.isPresent()) {
-            return withFenceEpoch(refusal.get(), seen.highest(command.applicationId()));
+            return refusal.get();
         }
         try {
             return execute(command, start);
@@ -208,14 +201,7 @@ public final class HanaSyncCommandHandler {
 
     /** The highest epoch held for the application: this actuator's, or the backend's when higher. */
     private long held(DataCommand command, long backendEpoch) {
-        return Math.max(seen.highest(command.applicationId()), backendEpoch);
-    }
-
-    /** The gate's refusal with the fence epoch it does not set itself. */
-    private static CommandAck withFenceEpoch(CommandAck a, long fenceEpoch) {
-        return new CommandAck(a.id(), a.applicationId(), a.time(), a.schemaVersion(), a.commandId(), a.step(),
-                a.actuator(), a.action(), a.outcome(), a.errorCode(), a.detail(), a.durationMs(), a.observed(),
-                fenceEpoch);
+        return Math.max(gate.highest(command.applicationId()), backendEpoch);
     }
 
     private long elapsed(Instant start) {
