@@ -15,8 +15,10 @@ import java.util.List;
  * Turns a decision to switch into its plan, under a new epoch.
  *
  * <ul>
- *   <li>Fences still pending for the target region run first (ordinary steps): nothing is re-protected
- *       or switched towards a region whose broker may still be active or whose database writable.</li>
+ *   <li>Fences still pending for the target region run first (ordinary steps) in a graceful plan:
+ *       nothing is re-protected or drained towards a region whose broker may still be active or whose
+ *       database writable. A forced plan towards it supersedes them: it makes that region the
+ *       primary and active one at once.</li>
  *   <li>A FORCED plan drops the steps that need the region being left, and instead adds best-effort
  *       fences of it, each right after the step of the same actuator that moved its role to the
  *       target: the old broker set to standby after the new one is active (if the graceful plan would
@@ -37,10 +39,14 @@ final class PlanBuilder {
 
     static FailoverDecision decide(WorkingState w, Switch s) {
         List<PlanStep> plan = new ArrayList<>();
-        // the broker first, then the database: the order a graceful switch demotes them in
-        w.fences.stream().filter(f -> f.duty().region().equals(s.to()))
-                .map(f -> f.duty().action()).distinct().sorted()
-                .forEach(action -> plan.add(step(w, plan.size(), action, s.to(), null, false, false)));
+        // the broker first, then the database: the order a graceful switch demotes them in. A forced
+        // switch towards that region does not: it makes the region primary and active at once, and
+        // its fence would need the region it leaves (which is down) to show a newer primary.
+        if (s.mode() != FailoverMode.FORCED) {
+            w.fences.stream().filter(f -> f.duty().region().equals(s.to()))
+                    .map(f -> f.duty().action()).distinct().sorted()
+                    .forEach(action -> plan.add(step(w, plan.size(), action, s.to(), null, false, false)));
+        }
         // a fence only where the plan itself moves that role to the target: fencing the old database of
         // a plan that promotes nothing would close the only writable one
         boolean forced = s.mode() == FailoverMode.FORCED;

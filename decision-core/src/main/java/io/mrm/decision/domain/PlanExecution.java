@@ -62,7 +62,7 @@ final class PlanExecution {
         // no automatic switch while it runs; hold-down is counted again from its end
         w.extendHoldDown();
         w.clear(WorkingState.SUPPRESSED);
-        // the target's pending fences are now the plan's first steps
+        // the target's pending fences are now the plan's first steps, or superseded by a forced plan
         PendingFences.handOver(w, decision.toRegion());
         startDue(w);
     }

@@ -512,6 +512,32 @@ class SafetyScenariosTest {
             assertThat(failback.plan().get(2).action()).isEqualTo(StepAction.DATA_REPROTECT);
             assertThat(h.state.fences()).as("now steps of the failback").isEmpty();
         }
+
+        /**
+         * A forced failover back to the region still owed a fence does not fence it first: it makes
+         * that region primary and active, and fencing it would need the region now down.
+         */
+        @Test
+        void aForcedFailoverBackToTheUnfencedRegionSupersedesItsFences() {
+            failOver();
+            h.ack(command(h.all, StepAction.DATA_PROMOTE), AckOutcome.SUCCEEDED);
+            h.ack(command(h.all, StepAction.DATA_FENCE), AckOutcome.FAILED_RETRIABLE);
+            h.ack(command(h.all, StepAction.EVENTS_SET_ACTIVE), AckOutcome.SUCCEEDED);
+            h.ack(lastOf(StepAction.EVENTS_SET_STANDBY), AckOutcome.FAILED_RETRIABLE);
+            h.ack(command(h.all, StepAction.DNS_ROUTE), AckOutcome.SUCCEEDED);
+            h.ack(command(h.all, StepAction.DNS_VERIFY), AckOutcome.SUCCEEDED);
+            assertThat(h.state.fences()).hasSize(2);
+            h.feed(new AcknowledgeHoldDownRequest("ack-1", "orders", h.now, 1, "bob", "checked"));
+            h.report("eu10", HealthStatus.UP);
+
+            FailoverDecision back = one(h.report("us10", HealthStatus.DOWN), FailoverDecision.class);
+
+            assertThat(back.toRegion()).isEqualTo("eu10");
+            assertThat(back.plan().get(0).action()).isEqualTo(StepAction.DATA_PROMOTE);
+            assertThat(h.state.fences()).isEmpty();
+            assertThat(back.plan()).filteredOn(p -> Boolean.TRUE.equals(p.bestEffort()))
+                    .extracting(PlanStep::region).containsOnly("us10");
+        }
     }
 
     // ---- 12 -----------------------------------------------------------------------------------
