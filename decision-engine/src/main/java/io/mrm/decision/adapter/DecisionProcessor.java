@@ -54,6 +54,7 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     private ProcessorContext<String, byte[]> context;
     private ApplicationStateStore store;
     private org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> published;
+    private final AlertThrottle wrongPartitionAlerts = new AlertThrottle(Duration.ofMinutes(1));
     /** Applications whose policy this processor instance has journaled since it started. */
     private final Set<String> policyJournaled = new HashSet<>();
 
@@ -113,8 +114,13 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
         Optional<PartitionCheck.Refusal> misplaced = partitionCheck.check(raw, partitionCounts.of(meta.topic()),
                 clock.instant());
         if (misplaced.isPresent()) {
-            log.warn("{}", misplaced.get().alert().message());
-            List<MrmEvent> outputs = List.of(misplaced.get().deadLetter(), misplaced.get().alert());
+            // every such record is dead-lettered; one misbehaving producer is alerted once a minute, not
+            // once per record
+            List<MrmEvent> outputs = new ArrayList<>(List.of(misplaced.get().deadLetter()));
+            if (wrongPartitionAlerts.allow(raw.topic() + "/" + raw.partition(), clock.instant())) {
+                log.warn("{}", misplaced.get().alert().message());
+                outputs.add(misplaced.get().alert());
+            }
             outputs.forEach(this::forward);
             commitSoonIfAnythingHappened(outputs);
             return;

@@ -182,7 +182,7 @@ class WrongPartitionIT {
             recorder.await(Alert.class, a -> a.code().equals(PartitionCheck.ALERT_CODE)
                     && a.message().contains(harness.names.of(Topics.COMMAND_ACKS)), THEN);
             assertThat(recorder.events(Alert.class).stream().filter(a -> a.code().equals(PartitionCheck.ALERT_CODE))
-                    .map(Alert::id).distinct()).as("one alert per refused record").hasSize(3);
+                    .map(Alert::id).distinct()).as("one alert per misplaced topic partition").hasSize(3);
             // and the decoder refuses the other two: no key, and a key that is not the body's application
             // ('billing' is on partition 3 of 6, which the configured count of 2 would call wrong)
             DeadLetter noKey = recorder.await(DeadLetter.class, d -> d.category() == DeadLetterReason.INVALID
