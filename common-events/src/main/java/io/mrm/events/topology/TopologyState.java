@@ -18,6 +18,9 @@ import java.util.List;
  * @param placement      where DNS, data and events are, as far as the engine knows (absent from
  *                       engines that predate it)
  * @param fenceDuties    fences of a region left by a forced failover that have not succeeded yet
+ * @param highestEpoch   the highest epoch known to have been issued for the application — the engine's
+ *                       own or one an actuator reported holding — when above {@code epoch}: every new
+ *                       epoch is above it (absent: {@code epoch} is the highest)
  */
 public record TopologyState(
         String id,
@@ -33,7 +36,8 @@ public record TopologyState(
         String lastDecisionId,
         List<StepProgress> planSteps,
         Placement placement,
-        List<FenceDuty> fenceDuties) implements TopologyEvent {
+        List<FenceDuty> fenceDuties,
+        Long highestEpoch) implements TopologyEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -47,6 +51,23 @@ public record TopologyState(
         Require.optionalId("lastDecisionId", lastDecisionId);
         planSteps = Require.list("planSteps", planSteps);
         fenceDuties = Require.list("fenceDuties", fenceDuties);
+        if (highestEpoch != null) {
+            Require.atLeast("highestEpoch", highestEpoch, 0);
+        }
+    }
+
+    /** Without a highest epoch above the current one. */
+    public TopologyState(String id, String applicationId, Instant time, int schemaVersion, long epoch,
+                         String activeRegion, String standbyRegion, Phase phase, boolean frozen, Instant holdDownUntil,
+                         String lastDecisionId, List<StepProgress> planSteps, Placement placement,
+                         List<FenceDuty> fenceDuties) {
+        this(id, applicationId, time, schemaVersion, epoch, activeRegion, standbyRegion, phase, frozen, holdDownUntil,
+                lastDecisionId, planSteps, placement, fenceDuties, null);
+    }
+
+    /** The highest epoch known to have been issued: {@code highestEpoch} or {@code epoch}. */
+    public long epochFloor() {
+        return highestEpoch == null ? epoch : Math.max(epoch, highestEpoch);
     }
 
     /** Without placement and duties: what engines wrote before they tracked them. */
@@ -54,6 +75,6 @@ public record TopologyState(
                          String activeRegion, String standbyRegion, Phase phase, boolean frozen, Instant holdDownUntil,
                          String lastDecisionId, List<StepProgress> planSteps) {
         this(id, applicationId, time, schemaVersion, epoch, activeRegion, standbyRegion, phase, frozen,
-                holdDownUntil, lastDecisionId, planSteps, null, List.of());
+                holdDownUntil, lastDecisionId, planSteps, null, List.of(), null);
     }
 }

@@ -58,6 +58,8 @@ public enum AlertCode {
     FENCE_PENDING(AlertSeverity.WARNING),
     /** A pending fence succeeded. */
     FENCE_COMPLETED(AlertSeverity.INFO),
+    /** A pending fence was dropped: its region holds that role again (or is no longer the application's). */
+    FENCE_SUPERSEDED(AlertSeverity.INFO),
     /** An ack claimed a fence epoch too far above any this engine issued; it was not believed. */
     IMPLAUSIBLE_FENCE_EPOCH(AlertSeverity.CRITICAL),
     /** The engine's state was rebuilt from the last published topology. */

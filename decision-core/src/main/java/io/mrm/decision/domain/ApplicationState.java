@@ -31,6 +31,8 @@ import java.util.Set;
  * @param fences             fences of a region left by a forced failover that have not succeeded yet
  * @param firstObservationAt when the first observation was taken (the grace before a missing quorum alerts)
  * @param throttledAlerts    when alerts that repeat per source were last raised, by key
+ * @param parkedRun          an aborted plan that left the components split, kept while a proposal made
+ *                           from the split waits (the proposal's plan is {@code run}): still resumable
  */
 public record ApplicationState(
         String applicationId,
@@ -52,7 +54,8 @@ public record ApplicationState(
         ComponentPlacement placement,
         List<PendingFence> fences,
         Instant firstObservationAt,
-        Map<String, Instant> throttledAlerts) {
+        Map<String, Instant> throttledAlerts,
+        PlanRun parkedRun) {
 
     public ApplicationState {
         counters = List.copyOf(counters);
@@ -69,6 +72,6 @@ public record ApplicationState(
     public static ApplicationState initial(ApplicationPolicy policy, String lineage) {
         return new ApplicationState(policy.applicationId(), 0, policy.primaryRegion(), policy.standbyRegion(),
                 Phase.STEADY, false, null, null, List.of(), null, 0, List.of(), Set.of(), List.of(), lineage, 0, null,
-                List.of(), null, Map.of());
+                List.of(), null, Map.of(), null);
     }
 }

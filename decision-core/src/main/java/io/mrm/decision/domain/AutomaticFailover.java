@@ -26,38 +26,76 @@ final class AutomaticFailover {
     }
 
     static void evaluate(WorkingState w) {
-        RegionHealth activeHealth = HealthAssessment.health(w, w.active);
         if (w.phase == Phase.PROPOSED) {
-            reviewProposal(w, activeHealth);
-        }
-        if (activeHealth != RegionHealth.DOWN) {
-            w.raised.removeIf(key -> key.startsWith(SAFETY_KEY) || key.equals(BOTH_DOWN_KEY)
-                    || key.equals(WorkingState.SUPPRESSED) || key.equals(OUTAGE_DURING_PROPOSAL_KEY)
-                    || key.equals(OUTAGE_WHILE_DIVERGED_KEY));
-            return;
+            reviewProposal(w, HealthAssessment.health(w, w.active));
         }
         if (w.phase == Phase.DIVERGED) {
-            w.raiseOnce(OUTAGE_WHILE_DIVERGED_KEY, AlertCode.OUTAGE_WHILE_DIVERGED, w.active + ", where traffic goes, "
-                    + "is down while the components are split; no automatic failover out of a split state: fail over "
-                    + "(or back) to one region, or resume the aborted plan", null);
-        } else if (w.phase == Phase.STEADY && !w.raised.contains(WorkingState.SUPPRESSED)) {
+            watchSplit(w);
+            return;
+        }
+        RegionHealth activeHealth = HealthAssessment.health(w, w.active);
+        if (activeHealth != RegionHealth.DOWN) {
+            w.raised.removeIf(key -> key.startsWith(SAFETY_KEY) || key.equals(BOTH_DOWN_KEY)
+                    || key.equals(WorkingState.SUPPRESSED) || key.equals(OUTAGE_DURING_PROPOSAL_KEY));
+            return;
+        }
+        if (w.phase == Phase.STEADY && !w.raised.contains(WorkingState.SUPPRESSED)) {
             considerFailover(w);
         }
     }
 
-    private static void reviewProposal(WorkingState w, RegionHealth activeHealth) {
+    /**
+     * While the components are split no automatic failover runs (the engine cannot tell what a plan
+     * would start from), but an outage of any region that holds a component — or may: one whose
+     * placement is unknown — is alerted, never silent.
+     */
+    private static void watchSplit(WorkingState w) {
+        for (String region : List.of(w.policy.primaryRegion(), w.policy.standbyRegion())) {
+            String key = OUTAGE_WHILE_DIVERGED_KEY + ":" + region;
+            if (!mayHoldAComponent(w.placement, region) || HealthAssessment.health(w, region) != RegionHealth.DOWN) {
+                w.clear(key);
+                continue;
+            }
+            w.raiseOnce(key, AlertCode.OUTAGE_WHILE_DIVERGED, region + " is down while the components are split ("
+                    + w.placement.describe(ComponentPlacement.ManagedComponents.of(w.policy.plan())) + "; traffic "
+                    + "goes to " + w.active + "); no automatic failover out of a split state: fail over (or back) to "
+                    + "one region, or resume the aborted plan", null);
+        }
+    }
+
+    private static boolean mayHoldAComponent(ComponentPlacement placement, String region) {
+        return placement.dns() == null || placement.data() == null || placement.events() == null
+                || region.equals(placement.dns()) || region.equals(placement.data())
+                || region.equals(placement.events());
+    }
+
+    /**
+     * A proposal nobody decided on within {@code proposal-timeout} ends: before any request is
+     * considered (an approve that arrives after the timeout must not execute it) and on every tick.
+     */
+    static void expireIfDue(WorkingState w) {
+        if (w.phase != Phase.PROPOSED) {
+            return;
+        }
         FailoverDecision proposal = w.run.decision();
-        boolean automatic = proposal.kind() == DecisionKind.AUTOMATIC_FAILOVER;
         if (!w.now.isBefore(proposal.time().plus(w.policy.proposalTimeout()))) {
-            w.phase = w.restingPhase();
+            PlanExecution.endProposal(w);
             w.alert(AlertCode.PROPOSAL_EXPIRED, "proposal " + proposal.id() + " (" + proposal.kind() + " "
                     + proposal.fromRegion() + " -> " + proposal.toRegion() + ", asked by " + proposal.requestedBy()
                     + ") expired: nobody approved or rejected it within " + w.policy.proposalTimeout(), null,
                     proposal.id());
+        }
+    }
+
+    private static void reviewProposal(WorkingState w, RegionHealth activeHealth) {
+        expireIfDue(w);
+        if (w.phase != Phase.PROPOSED) {
             return;
         }
+        FailoverDecision proposal = w.run.decision();
+        boolean automatic = proposal.kind() == DecisionKind.AUTOMATIC_FAILOVER;
         if (automatic && activeHealth == RegionHealth.UP) {
-            w.phase = w.restingPhase();
+            PlanExecution.endProposal(w);
             w.alert(AlertCode.PROPOSAL_WITHDRAWN, w.active + " is up again: proposal " + proposal.id()
                     + " is withdrawn", null, proposal.id());
             return;
@@ -67,8 +105,10 @@ final class AutomaticFailover {
         }
         // a real outage while an operator's switch waits for a second person
         SafetyRules.Blocked blocked = SafetyRules.automaticFailover(w);
-        if (w.policy.mode() == DecisionMode.AUTOMATIC && w.restingPhase() == Phase.STEADY && blocked == null) {
-            w.phase = Phase.STEADY;
+        boolean willFailOver = w.policy.mode() == DecisionMode.AUTOMATIC && w.restingPhase() == Phase.STEADY
+                && blocked == null && !w.raised.contains(WorkingState.SUPPRESSED);
+        if (willFailOver) {
+            PlanExecution.endProposal(w);
             w.alert(AlertCode.PROPOSAL_SUPERSEDED, w.active + " is down: proposal " + proposal.id() + " ("
                     + proposal.kind() + " asked by " + proposal.requestedBy() + ") is superseded by an automatic "
                     + "failover to " + w.standby, null, proposal.id());

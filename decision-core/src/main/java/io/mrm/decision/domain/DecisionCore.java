@@ -86,6 +86,8 @@ public final class DecisionCore {
                 refuse(w, request, refusal);
                 return w.result();
             }
+            // a proposal past its timeout is gone before any request can act on it
+            AutomaticFailover.expireIfDue(w);
             RequestHandling.onRequest(w, request);
         } else if (input instanceof HealthObservation observation) {
             w.refusal = HealthAssessment.take(w, observation);
@@ -159,6 +161,6 @@ public final class DecisionCore {
         w.alert(refusal.code(), "refused " + type + " " + request.id() + " claiming to be from '"
                 + request.operator() + "': " + refusal.reason(), null, null);
         w.outputs.add(new RequestOutcome(w.nextId(), w.applicationId(), w.now, RequestOutcome.SCHEMA_VERSION,
-                request.id(), type, request.operator(), false, "refused: " + refusal.reason(), null));
+                request.id(), type, request.operator(), false, Texts.clip("refused: " + refusal.reason()), null));
     }
 }

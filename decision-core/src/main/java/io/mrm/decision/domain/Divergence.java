@@ -30,7 +30,9 @@ final class Divergence {
                 + ") aborted by " + operator + ": " + reason + "; fenced with epoch " + w.epoch;
         if (region != null) {
             settle(w, region);
-            if (region.equals(d.fromRegion()) && d.kind() == DecisionKind.AUTOMATIC_FAILOVER) {
+            if (!region.equals(d.fromRegion())) {
+                w.extendHoldDown(); // a switch happened: no automatic switch right after it
+            } else if (d.kind() == DecisionKind.AUTOMATIC_FAILOVER) {
                 w.raised.add(WorkingState.SUPPRESSED); // the operator stopped this failover: not again for this outage
             }
             w.alert(AlertCode.PLAN_ABORTED, aborted + "; " + placement.describe(managed) + ": " + region
@@ -38,6 +40,7 @@ final class Divergence {
             return;
         }
         diverge(w, placement);
+        w.extendHoldDown();
         w.alert(AlertCode.DIVERGED, aborted + "; it left the components split: " + placement.describe(managed)
                 + "; traffic goes to " + w.active + ". Commands of the old epoch still in flight may take effect "
                 + "until their deadlines (their answers are recorded). Way out: resume " + d.id() + " to finish the "

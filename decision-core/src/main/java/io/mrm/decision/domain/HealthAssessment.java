@@ -119,8 +119,8 @@ final class HealthAssessment {
             if (c.region().equals(region) && c.down() && c.isFresh(w.now, w.policy.staleAfter())
                     && w.policy.healthComponents().contains(c.component())) {
                 evidence.add(new Evidence(c.lastObservationId(), c.region(), c.component(), c.vantage(),
-                        c.lastStatus(), c.lastSeen(), c.consecutiveFailures() + " consecutive failures"
-                        + (c.lastDetail() == null ? "" : ": " + c.lastDetail())));
+                        c.lastStatus(), c.lastSeen(), Texts.clip(c.consecutiveFailures() + " consecutive failures"
+                        + (c.lastDetail() == null ? "" : ": " + c.lastDetail()))));
             }
         }
         return evidence;

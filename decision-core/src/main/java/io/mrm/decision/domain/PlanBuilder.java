@@ -72,7 +72,7 @@ final class PlanBuilder {
         }
         long epoch = w.nextEpoch();
         return new FailoverDecision(w.nextId(), w.applicationId(), w.now, FailoverDecision.SCHEMA_VERSION, epoch,
-                s.kind(), s.mode(), s.status(), s.from(), s.to(), s.reason(), s.requestedBy(), s.requestId(),
+                s.kind(), s.mode(), s.status(), s.from(), s.to(), Texts.clip(s.reason()), s.requestedBy(), s.requestId(),
                 s.overrides(), s.evidence(), plan);
     }
 

@@ -59,8 +59,7 @@ final class PlanExecution {
         w.lastDecisionId = decision.id();
         w.run = PlanRun.start(decision, pending(decision), w.placement);
         w.phase = Phase.SWITCHING;
-        // no automatic switch while it runs; hold-down is counted again from its end
-        w.extendHoldDown();
+        w.parkedRun = null; // a plan started from a split supersedes the aborted one parked beside a proposal
         w.clear(WorkingState.SUPPRESSED);
         // the target's pending fences are now the plan's first steps, or superseded by a forced plan
         PendingFences.handOver(w, decision.toRegion());
@@ -69,10 +68,27 @@ final class PlanExecution {
 
     /** Publishes a proposal: a decision that waits for an operator before anything runs. */
     static void propose(WorkingState w, FailoverDecision proposal) {
+        if (w.run != null && w.run.aborted() && w.placement != null) {
+            // the split's aborted plan stays resumable, and its late answers count, while the proposal waits
+            w.parkedRun = w.run;
+        }
         w.outputs.add(proposal);
         w.lastDecisionId = proposal.id();
         w.run = PlanRun.start(proposal, pending(proposal), w.placement);
         w.phase = Phase.PROPOSED;
+    }
+
+    /**
+     * A proposal ends without running (rejected, withdrawn, expired, superseded): back to STEADY, or to
+     * the split it was made from, with the aborted plan parked beside it current again.
+     */
+    static void endProposal(WorkingState w) {
+        w.phase = w.restingPhase();
+        if (w.parkedRun != null) {
+            w.run = w.parkedRun;
+            w.parkedRun = null;
+            Divergence.recordLateEffect(w); // answers it got meanwhile
+        }
     }
 
     static List<StepProgress> pending(FailoverDecision decision) {
@@ -146,6 +162,15 @@ final class PlanExecution {
 
     /** An actuator's answer to one of the current plan's commands (others are ignored). */
     static void onAck(WorkingState w, CommandAck ack) {
+        if (w.parkedRun != null && ack.step().decisionId().equals(w.parkedRun.decision().id())) {
+            // an answer to the aborted plan parked beside a proposal: recorded on it
+            PlanRun proposal = w.run;
+            w.run = w.parkedRun;
+            onAck(w, ack);
+            w.parkedRun = w.run;
+            w.run = proposal;
+            return;
+        }
         PlanRun run = w.run;
         if (run == null || !ack.step().decisionId().equals(run.decision().id()) || ack.step().epoch() != run.epoch()
                 || ack.step().stepIndex() >= run.steps().size()) {
@@ -191,7 +216,7 @@ final class PlanExecution {
             Duration backoff = w.policy.retryBackoff().multipliedBy(1L << Math.min(10, current.attempts() - 1));
             w.run = w.run.with(new StepProgress(current.index(), current.action(), current.region(),
                             StepStatus.RUNNING, current.attempts(), current.startedAt(), null,
-                            detail + "; retrying at " + w.now.plus(backoff)))
+                            Texts.clip(detail + "; retrying at " + w.now.plus(backoff))))
                     .with(w.run.timer(current.index()).retryingAt(w.now.plus(backoff)));
             return;
         }
@@ -219,9 +244,7 @@ final class PlanExecution {
         w.run = w.run.with(finished(w, current, tookEffect ? StepStatus.SUCCEEDED : StepStatus.FAILED,
                         (tookEffect ? "took effect after the abort: " : "answered after the abort: ") + detail))
                 .with(w.run.timer(current.index()).idle());
-        if (tookEffect) {
-            Divergence.recordLateEffect(w);
-        }
+        Divergence.recordLateEffect(w); // a success moved something; a failure says it did not
     }
 
     /** Starts the next group once every step of the current one is done, or completes the plan. */
@@ -258,7 +281,7 @@ final class PlanExecution {
 
     static StepProgress finished(WorkingState w, StepProgress step, StepStatus status, String detail) {
         return new StepProgress(step.index(), step.action(), step.region(), status, step.attempts(),
-                step.startedAt(), w.now, detail);
+                step.startedAt(), w.now, Texts.clip(detail));
     }
 
     // ---- operators -------------------------------------------------------------------------------
@@ -279,7 +302,6 @@ final class PlanExecution {
         }
         w.run = w.run.abortedRun();
         w.nextEpoch();
-        w.extendHoldDown();
         PendingFences.keepAfterAbort(w, w.run);
         Divergence.afterAbort(w, operator, reason);
     }
@@ -304,6 +326,8 @@ final class PlanExecution {
                         .with(w.run.timer(step.index()).withLimit(limit));
             }
         }
+        // fences of the target kept at the abort are the plan's own steps again
+        PendingFences.handOver(w, w.run.decision().toRegion());
         w.alert(AlertCode.PLAN_RESUMED, "decision " + w.run.decision().id() + " resumed by " + operator
                 + " under epoch " + epoch, null, w.run.decision().id());
         advance(w);

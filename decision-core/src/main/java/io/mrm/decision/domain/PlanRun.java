@@ -58,9 +58,12 @@ public record PlanRun(FailoverDecision decision, List<StepProgress> steps, List<
             return new StepTimer(index, null, retryAt, attemptLimit, unanswered || attemptDeadline != null);
         }
 
-        /** As {@link #givenUp}, but an answer that still comes is recorded (an aborted plan). */
+        /**
+         * Nothing more will be sent (an aborted plan), but the attempt in flight stays awaited: its
+         * answer, if it comes, tells whether it took effect.
+         */
         StepTimer orphaned() {
-            return new StepTimer(index, attemptDeadline, null, attemptLimit, unanswered || attemptDeadline != null);
+            return new StepTimer(index, attemptDeadline, null, attemptLimit, unanswered);
         }
 
         /** A fresh start (a resume): nothing in flight any more, {@code limit} attempts in all. */

@@ -93,7 +93,7 @@ final class RequestHandling {
         }
         w.outputs.add(new RequestOutcome(w.nextId(), w.applicationId(), w.now, RequestOutcome.SCHEMA_VERSION,
                 request.id(), EventTypes.forClass(request.getClass()).ceType(), request.operator(),
-                rejection == null, rejection == null ? w.acceptedAs : rejection, decisionId));
+                rejection == null, Texts.clip(rejection == null ? w.acceptedAs : rejection), decisionId));
     }
 
     /** A proposal ends without running: an automatic one is not made again for this outage. */
@@ -101,7 +101,7 @@ final class RequestHandling {
         if (w.run.decision().kind() == DecisionKind.AUTOMATIC_FAILOVER) {
             w.raised.add(WorkingState.SUPPRESSED);
         }
-        w.phase = w.restingPhase();
+        PlanExecution.endProposal(w);
     }
 
     /** Null when the request may act on the current decision in one of the given phases, else why not. */

@@ -1,9 +1,11 @@
 package io.mrm.decision.domain;
 
+import io.mrm.events.decision.StepAction;
 import io.mrm.events.topology.FenceDuty;
 import io.mrm.events.topology.Phase;
 import io.mrm.events.topology.Placement;
 import io.mrm.events.topology.StepProgress;
+import io.mrm.events.topology.StepStatus;
 import io.mrm.events.topology.TopologyState;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,13 +13,17 @@ import java.util.List;
 
 /**
  * A state rebuilt from the last topology the engine published, for an application whose state was
- * lost (the engine's store and changelog reset): the epoch continues above the one the actuators
- * hold, the active region, freeze, hold-down and pending fences carry over. A plan that was running
- * cannot be continued (its timers and commands are gone): the steps that had taken effect say where
- * the components are, and if they are split the application is DIVERGED until an operator switches
- * it to one region.
+ * lost (the engine's store and changelog reset): the epoch continues above every one known to have
+ * been issued, the active region, freeze, hold-down and pending fences carry over. A plan that was
+ * running cannot be continued (its timers and commands are gone): the steps that had taken effect,
+ * applied to where the plan started, say where the components are; if they are split the application
+ * is DIVERGED until an operator switches it to one region, and fences of the region left that had not
+ * succeeded stay pending.
  */
 final class Restore {
+
+    /** Step indices for restored fences of another decision than the last: distinct, above any plan's. */
+    private static final int FOREIGN_FENCE_INDEX = 1_000;
 
     private Restore() {
     }
@@ -26,31 +32,40 @@ final class Restore {
         WorkingState w = new WorkingState(policy, ApplicationState.initial(policy, last.id()), now);
         w.announce = true;
         w.epoch = last.epoch();
-        w.epochSeen(last.epoch());
+        w.epochSeen(last.epochFloor());
+        String note = "";
         if (policy.hasRegion(last.activeRegion()) && policy.hasRegion(last.standbyRegion())) {
             w.active = last.activeRegion();
             w.standby = last.standbyRegion();
+        } else {
+            note = "; its regions " + last.activeRegion() + "/" + last.standbyRegion() + " are not the policy's, so "
+                    + w.active + " (the primary) is taken as active: check where the application runs";
         }
         w.frozen = last.frozen();
         w.holdDownUntil = last.holdDownUntil();
         w.lastDecisionId = last.lastDecisionId();
-        w.fences = fences(last, now);
-        String lost = "";
         switch (last.phase()) {
             case STEADY -> w.phase = Phase.STEADY;
-            case DIVERGED -> diverged(w, last.placement());
+            case DIVERGED -> diverged(w, placement(last.placement()));
             case PROPOSED -> {
-                w.phase = Phase.STEADY;
-                lost = "; proposal " + last.lastDecisionId() + " was lost: ask again";
+                // the proposal is lost; where things are is not
+                if (last.placement() != null) {
+                    diverged(w, placement(last.placement()));
+                } else {
+                    w.phase = Phase.STEADY;
+                }
+                note += "; proposal " + last.lastDecisionId() + " was lost: ask again";
             }
             case SWITCHING, PAUSED -> {
-                lost = "; decision " + last.lastDecisionId() + " was " + last.phase() + " and cannot be continued";
+                note += "; decision " + last.lastDecisionId() + " was " + last.phase() + " and cannot be continued";
                 midPlan(w, last);
             }
         }
+        restoreFences(w, last, now);
         w.alert(AlertCode.STATE_RESTORED, "the engine had no state for " + policy.applicationId()
                 + "; rebuilt from the topology published at " + last.time() + ": epoch " + last.epoch()
-                + " (new epochs are above it), " + w.active + " active, " + w.phase + lost, null, null);
+                + " (new epochs are above " + w.highestEpochSeen + "), " + w.active + " active, " + w.phase + note,
+                null, null);
         if (w.phase == Phase.DIVERGED) {
             ComponentPlacement.ManagedComponents managed = ComponentPlacement.ManagedComponents.of(policy.plan());
             w.alert(AlertCode.DIVERGED, "after the restore the components may be split: "
@@ -60,47 +75,84 @@ final class Restore {
         return w.result();
     }
 
-    private static void diverged(WorkingState w, Placement placement) {
-        w.phase = Phase.DIVERGED;
-        w.placement = placement == null ? new ComponentPlacement(null, null, null)
-                : new ComponentPlacement(placement.dns(), placement.data(), placement.events());
+    private static ComponentPlacement placement(Placement published) {
+        return published == null ? new ComponentPlacement(null, null, null)
+                : new ComponentPlacement(published.dns(), published.data(), published.events());
     }
 
-    /** The published steps of the interrupted plan, applied to where it started (still the active region). */
+    private static void diverged(WorkingState w, ComponentPlacement placement) {
+        w.phase = Phase.DIVERGED;
+        w.placement = placement;
+        if (placement.dns() != null && w.policy.hasRegion(placement.dns())) {
+            w.active = placement.dns();
+            w.standby = w.policy.otherRegion(placement.dns());
+        }
+    }
+
+    /**
+     * The published steps of the interrupted plan, applied to where it started: the split it was made
+     * from if there was one, else the active region (during a switch, still the region being left).
+     * The switch ended here, so the hold-down runs from now.
+     */
     private static void midPlan(WorkingState w, TopologyState last) {
-        Divergence.Tracker tracker = new Divergence.Tracker(ComponentPlacement.all(last.activeRegion()));
+        ComponentPlacement start = last.placement() != null ? placement(last.placement())
+                : ComponentPlacement.all(last.activeRegion());
+        Divergence.Tracker tracker = new Divergence.Tracker(start);
         last.planSteps().forEach(step -> tracker.apply(step, null));
         ComponentPlacement placement = tracker.placement();
         String region = placement.region(ComponentPlacement.ManagedComponents.of(w.policy.plan()));
         if (region != null && w.policy.hasRegion(region)) {
             w.phase = Phase.STEADY;
+            w.placement = null;
             w.active = region;
             w.standby = w.policy.otherRegion(region);
         } else {
-            w.phase = Phase.DIVERGED;
-            w.placement = placement;
-            if (placement.dns() != null && w.policy.hasRegion(placement.dns())) {
-                w.active = placement.dns();
-                w.standby = w.policy.otherRegion(placement.dns());
+            diverged(w, placement);
+        }
+        w.extendHoldDown();
+    }
+
+    /**
+     * The published pending fences, and — for a plan cut short — its fences of a region that were
+     * started and did not succeed, unless that region now holds the role (those are kept by
+     * {@link PendingFences#retryDue}, which drops them, or not at all).
+     */
+    private static void restoreFences(WorkingState w, TopologyState last, Instant now) {
+        int foreign = FOREIGN_FENCE_INDEX;
+        for (FenceDuty duty : last.fenceDuties()) {
+            if (!w.policy.hasRegion(duty.region())) {
+                continue;
+            }
+            StepProgress step = duty.decisionId().equals(last.lastDecisionId()) ? stepOf(last, duty) : null;
+            PendingFences.add(w, new PendingFence(duty, step == null ? foreign++ : step.index(),
+                    step == null ? 0 : step.attempts(), 0, null, now, "restored"));
+        }
+        if (last.phase() != Phase.SWITCHING && last.phase() != Phase.PAUSED || last.lastDecisionId() == null) {
+            return;
+        }
+        for (StepProgress step : last.planSteps()) {
+            boolean fence = step.action() == StepAction.DATA_FENCE || step.action() == StepAction.EVENTS_SET_STANDBY;
+            boolean started = step.status() != StepStatus.PENDING && step.attempts() > 0;
+            if (!fence || !started || step.status() == StepStatus.SUCCEEDED || !w.policy.hasRegion(step.region())) {
+                continue;
+            }
+            FenceDuty duty = new FenceDuty(step.action(), step.region(), last.lastDecisionId());
+            if (PendingFences.holder(w, duty) != PendingFences.Holder.THIS_REGION
+                    && w.fences.stream().noneMatch(f -> f.duty().action() == duty.action()
+                    && f.duty().region().equals(duty.region()))) {
+                PendingFences.add(w, new PendingFence(duty, step.index(), step.attempts(), 0, null, now,
+                        "the plan that started it was cut short by the state loss"));
             }
         }
     }
 
-    private static List<PendingFence> fences(TopologyState last, Instant now) {
-        List<PendingFence> fences = new ArrayList<>();
-        for (FenceDuty duty : last.fenceDuties()) {
-            int index = 0;
-            int attempts = 0;
-            if (duty.decisionId().equals(last.lastDecisionId())) {
-                for (StepProgress step : last.planSteps()) {
-                    if (step.action() == duty.action() && step.region().equals(duty.region())) {
-                        index = step.index();
-                        attempts = step.attempts();
-                    }
-                }
+    private static StepProgress stepOf(TopologyState last, FenceDuty duty) {
+        StepProgress found = null;
+        for (StepProgress step : last.planSteps()) {
+            if (step.action() == duty.action() && step.region().equals(duty.region())) {
+                found = step;
             }
-            fences.add(new PendingFence(duty, index, attempts, 0, null, now, "restored"));
         }
-        return fences;
+        return found;
     }
 }

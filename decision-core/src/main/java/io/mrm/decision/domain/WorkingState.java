@@ -48,6 +48,7 @@ final class WorkingState {
     List<PendingFence> fences;
     Instant firstObservationAt;
     final Map<String, Instant> throttled;
+    PlanRun parkedRun;
     /** What an accepted request's answer says. */
     String acceptedAs = "accepted";
     /** A new application: publish its topology even if this step changes nothing in it. */
@@ -67,7 +68,7 @@ final class WorkingState {
         frozen = s.frozen();
         holdDownUntil = s.holdDownUntil();
         lastDecisionId = s.lastDecisionId();
-        counters = s.counters();
+        counters = notAfter(s.counters(), now);
         run = s.run();
         outputSeq = s.outputSeq();
         automaticFailovers = s.automaticFailovers();
@@ -75,8 +76,23 @@ final class WorkingState {
         seenNonces = s.seenNonces();
         placement = s.placement();
         fences = s.fences();
-        firstObservationAt = s.firstObservationAt();
+        firstObservationAt = s.firstObservationAt() != null && s.firstObservationAt().isAfter(now) ? now
+                : s.firstObservationAt();
         throttled = new HashMap<>(s.throttledAlerts());
+        parkedRun = s.parkedRun();
+    }
+
+    /**
+     * Reports the engine took in before its clock stepped back (an NTP correction) count from now at
+     * the latest: freshness runs at most {@code stale-after} on the corrected clock.
+     */
+    private static List<HealthCounter> notAfter(List<HealthCounter> counters, Instant now) {
+        if (counters.stream().noneMatch(c -> c.lastSeen().isAfter(now))) {
+            return counters;
+        }
+        return counters.stream().map(c -> !c.lastSeen().isAfter(now) ? c : new HealthCounter(c.region(),
+                c.component(), c.vantage(), c.consecutiveFailures(), c.consecutiveSuccesses(), c.down(), c.lastStatus(),
+                now, c.lastObservationId(), c.lastDetail(), c.monitorRun(), c.sequence())).toList();
     }
 
     String applicationId() {
@@ -113,7 +129,7 @@ final class WorkingState {
 
     void alert(AlertCode code, String message, SafetyRule rule, String decisionId) {
         outputs.add(new Alert(nextId(), applicationId(), now, Alert.SCHEMA_VERSION, code.severity(), code.name(),
-                message, rule, decisionId));
+                Texts.clip(message), rule, decisionId));
     }
 
     void alert(AlertCode code, String message) {
@@ -152,7 +168,7 @@ final class WorkingState {
     ApplicationState snapshot() {
         return new ApplicationState(applicationId(), epoch, active, standby, phase, frozen, holdDownUntil,
                 lastDecisionId, counters, run, outputSeq, automaticFailovers, raised, seenNonces, before.lineage(),
-                highestEpochSeen, placement, fences, firstObservationAt, throttled);
+                highestEpochSeen, placement, fences, firstObservationAt, throttled, parkedRun);
     }
 
     StepResult result() {
@@ -165,7 +181,8 @@ final class WorkingState {
     }
 
     private static boolean topologyChanged(ApplicationState a, ApplicationState b) {
-        return a.epoch() != b.epoch() || !a.activeRegion().equals(b.activeRegion()) || a.phase() != b.phase()
+        return a.epoch() != b.epoch() || a.highestEpochSeen() != b.highestEpochSeen()
+                || !a.activeRegion().equals(b.activeRegion()) || a.phase() != b.phase()
                 || a.frozen() != b.frozen() || !Objects.equals(a.holdDownUntil(), b.holdDownUntil())
                 || !Objects.equals(a.lastDecisionId(), b.lastDecisionId())
                 || !Objects.equals(a.run() == null ? null : a.run().steps(), b.run() == null ? null : b.run().steps())
@@ -180,6 +197,7 @@ final class WorkingState {
                 s.activeRegion(), s.standbyRegion(), s.phase(), s.frozen(), s.holdDownUntil(), s.lastDecisionId(),
                 s.run() == null ? List.of() : s.run().steps(),
                 s.placement() == null ? null : s.placement().published(managed),
-                s.fences().stream().map(PendingFence::duty).toList());
+                s.fences().stream().map(PendingFence::duty).toList(),
+                s.highestEpochSeen() > s.epoch() ? s.highestEpochSeen() : null);
     }
 }

@@ -521,7 +521,10 @@ class DecisionCoreTest {
         StepCommand old = new DnsRouteCommand("old", "orders", now, 1,
                 new io.mrm.events.command.StepRef(route.step().decisionId(), route.step().epoch() + 1, 0, 1, now),
                 "us10");
-        assertThat(ack(old, AckOutcome.SUCCEEDED)).isEmpty();
+        // it moves nothing, but its epoch is never issued again (and the topology says so)
+        List<MrmEvent> out = ack(old, AckOutcome.SUCCEEDED);
+        assertThat(out).allMatch(TopologyState.class::isInstance);
+        assertThat(one(out, TopologyState.class).highestEpoch()).isEqualTo(route.step().epoch() + 1);
         assertThat(state.run().steps().get(0).status()).isEqualTo(StepStatus.RUNNING);
     }
 

@@ -100,6 +100,9 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
                 outputs.addAll(result.outputs());
             } catch (UnknownApplicationException e) {
                 log.debug("no policy for stored application {}; not ticking it", entry.key);
+            } catch (RuntimeException e) {
+                // a defect in the core must not stop time for every other application of this task
+                log.error("decision core failed to tick {}; its state is left as it was", entry.key, e);
             }
         }
         outputs.forEach(this::forward);

@@ -42,7 +42,7 @@ class ApplicationStateStoreTest {
                 initial.phase(), initial.frozen(), initial.holdDownUntil(), initial.lastDecisionId(),
                 initial.counters(), initial.run(), initial.outputSeq(), initial.automaticFailovers(), initial.raisedAlerts(),
                 List.of(new SeenNonce("alice", "nonce-" + epoch + "-0123456789", Instant.EPOCH)), initial.lineage(),
-                epoch, null, List.of(), null, java.util.Map.of());
+                epoch, null, List.of(), null, java.util.Map.of(), null);
     }
 
     @Test

@@ -67,7 +67,8 @@ class DecisionCorePropertiesTest {
         }
         // Make sure the generator reaches the interesting cases, or the invariants would hold vacuously.
         Statistics.label("automatic decision").collect(automatic > 0);
-        Statistics.label("automatic decision").coverage(check -> check.check(true).percentage(p -> p > 30));
+        // (a target is healthy only when its latest reports are up, so random sequences reach it less often)
+        Statistics.label("automatic decision").coverage(check -> check.check(true).percentage(p -> p > 15));
     }
 
     private int run(List<Move> moves, DecisionMode mode) {
