@@ -21,6 +21,8 @@ import java.util.List;
  * @param highestEpoch   the highest epoch known to have been issued for the application — the engine's
  *                       own or one an actuator reported holding — when above {@code epoch}: every new
  *                       epoch is above it (absent: {@code epoch} is the highest)
+ * @param automaticFailovers when the recent automatic failovers were decided (those the per-window cap
+ *                       counts), so that a restored engine still counts them
  */
 public record TopologyState(
         String id,
@@ -37,7 +39,8 @@ public record TopologyState(
         List<StepProgress> planSteps,
         Placement placement,
         List<FenceDuty> fenceDuties,
-        Long highestEpoch) implements TopologyEvent {
+        Long highestEpoch,
+        List<Instant> automaticFailovers) implements TopologyEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -54,6 +57,16 @@ public record TopologyState(
         if (highestEpoch != null) {
             Require.atLeast("highestEpoch", highestEpoch, 0);
         }
+        automaticFailovers = Require.list("automaticFailovers", automaticFailovers);
+    }
+
+    /** Without the recent automatic failovers. */
+    public TopologyState(String id, String applicationId, Instant time, int schemaVersion, long epoch,
+                         String activeRegion, String standbyRegion, Phase phase, boolean frozen, Instant holdDownUntil,
+                         String lastDecisionId, List<StepProgress> planSteps, Placement placement,
+                         List<FenceDuty> fenceDuties, Long highestEpoch) {
+        this(id, applicationId, time, schemaVersion, epoch, activeRegion, standbyRegion, phase, frozen, holdDownUntil,
+                lastDecisionId, planSteps, placement, fenceDuties, highestEpoch, List.of());
     }
 
     /** Without a highest epoch above the current one. */

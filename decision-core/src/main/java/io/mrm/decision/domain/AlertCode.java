@@ -48,6 +48,8 @@ public enum AlertCode {
     PLAN_ABORTED(AlertSeverity.WARNING),
     /** A plan was resumed under a new epoch. */
     PLAN_RESUMED(AlertSeverity.INFO),
+    /** The active region is down while a plan is paused: an operator must resume, skip or abort it. */
+    OUTAGE_WHILE_PAUSED(AlertSeverity.CRITICAL),
     /** The components are in different regions (an aborted plan, or a state restored mid-plan). */
     DIVERGED(AlertSeverity.CRITICAL),
     /** The components are in one region again. */

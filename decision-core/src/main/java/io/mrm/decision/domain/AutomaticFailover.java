@@ -21,6 +21,7 @@ final class AutomaticFailover {
     private static final String SAFETY_KEY = "SAFETY:";
     private static final String OUTAGE_DURING_PROPOSAL_KEY = "OUTAGE_DURING_PROPOSAL";
     private static final String OUTAGE_WHILE_DIVERGED_KEY = "OUTAGE_WHILE_DIVERGED";
+    private static final String OUTAGE_WHILE_PAUSED_KEY = "OUTAGE_WHILE_PAUSED:";
 
     private AutomaticFailover() {
     }
@@ -35,12 +36,17 @@ final class AutomaticFailover {
         }
         RegionHealth activeHealth = HealthAssessment.health(w, w.active);
         if (activeHealth != RegionHealth.DOWN) {
-            w.raised.removeIf(key -> key.startsWith(SAFETY_KEY) || key.equals(BOTH_DOWN_KEY)
-                    || key.equals(WorkingState.SUPPRESSED) || key.equals(OUTAGE_DURING_PROPOSAL_KEY));
+            w.raised.removeIf(key -> key.startsWith(SAFETY_KEY) || key.startsWith(BOTH_DOWN_KEY)
+                    || key.equals(WorkingState.SUPPRESSED) || key.equals(OUTAGE_DURING_PROPOSAL_KEY)
+                    || key.startsWith(OUTAGE_WHILE_PAUSED_KEY));
             return;
         }
         if (w.phase == Phase.STEADY && !w.raised.contains(WorkingState.SUPPRESSED)) {
             considerFailover(w);
+        } else if (w.phase == Phase.PAUSED) {
+            // a plan paused (perhaps long ago, for another reason) must not make an outage silent
+            w.raiseOnce(OUTAGE_WHILE_PAUSED_KEY + w.active, AlertCode.OUTAGE_WHILE_PAUSED, w.active + " is down while "
+                    + "decision " + w.run.decision().id() + " is paused: resume, skip or abort it", null);
         }
     }
 
@@ -144,13 +150,14 @@ final class AutomaticFailover {
     }
 
     private static void reportBlocked(WorkingState w, SafetyRules.Blocked blocked) {
+        // per region: the region that is down may change (a switch into a region that then fails)
         if (blocked.rule() == SafetyRule.NOT_BOTH_DOWN) {
-            if (w.raised.add(BOTH_DOWN_KEY)) {
+            if (w.raised.add(BOTH_DOWN_KEY + ":" + w.active)) {
                 w.alert(AlertCode.BOTH_REGIONS_DOWN, blocked.why(), SafetyRule.NOT_BOTH_DOWN, null);
             }
             return;
         }
-        w.raiseOnce(SAFETY_KEY + blocked.rule(), AlertCode.SAFETY_RULE_BLOCKED, w.active
+        w.raiseOnce(SAFETY_KEY + blocked.rule() + ":" + w.active, AlertCode.SAFETY_RULE_BLOCKED, w.active
                 + " is down but the automatic failover is blocked by " + blocked.rule() + ": " + blocked.why(),
                 blocked.rule());
     }

@@ -22,8 +22,9 @@ import java.util.List;
  *   <li>A FORCED plan drops the steps that need the region being left, and instead adds best-effort
  *       fences of it, each right after the step of the same actuator that moved its role to the
  *       target: the old broker set to standby after the new one is active (if the graceful plan would
- *       have demoted it), the old database fenced after the new one is promoted. They run beside the
- *       plan, never delay it, and what does not succeed stays a pending fence.</li>
+ *       have demoted it), the old database fenced after the new one is promoted (a graceful plan gets
+ *       this one too). They run beside the plan, never delay it, and what does not succeed stays a
+ *       pending fence.</li>
  * </ul>
  */
 final class PlanBuilder {
@@ -52,7 +53,9 @@ final class PlanBuilder {
         boolean forced = s.mode() == FailoverMode.FORCED;
         boolean fenceEvents = forced && s.actions().contains(StepAction.EVENTS_SET_STANDBY)
                 && s.actions().contains(StepAction.EVENTS_SET_ACTIVE);
-        boolean fenceData = forced && s.actions().contains(StepAction.DATA_PROMOTE);
+        // and a graceful one too: its promote fences the old primary, but if the old region became
+        // unreachable after the drain nothing else would (defence in depth; a fenced database is left as is)
+        boolean fenceData = s.actions().contains(StepAction.DATA_PROMOTE);
         boolean first = true;
         for (StepAction action : s.actions()) {
             if (forced && action.needsSourceRegion()) {

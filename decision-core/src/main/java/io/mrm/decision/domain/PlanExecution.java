@@ -61,8 +61,12 @@ final class PlanExecution {
         w.phase = Phase.SWITCHING;
         w.parkedRun = null; // a plan started from a split supersedes the aborted one parked beside a proposal
         w.clear(WorkingState.SUPPRESSED);
-        // the target's pending fences are now the plan's first steps, or superseded by a forced plan
-        PendingFences.handOver(w, decision.toRegion());
+        // a graceful plan runs the target's pending fences as its first steps; a forced one supersedes
+        // them only once it has made the target primary and active (its completion): aborted earlier,
+        // they are still owed
+        if (decision.mode() != io.mrm.events.operator.FailoverMode.FORCED) {
+            PendingFences.handOver(w, decision.toRegion());
+        }
         startDue(w);
     }
 
@@ -86,6 +90,7 @@ final class PlanExecution {
         w.phase = w.restingPhase();
         if (w.parkedRun != null) {
             w.run = w.parkedRun;
+            w.lastDecisionId = w.run.decision().id(); // the plan an operator resumes or aborts is this one again
             w.parkedRun = null;
             Divergence.recordLateEffect(w); // answers it got meanwhile
         }
@@ -166,6 +171,7 @@ final class PlanExecution {
             // an answer to the aborted plan parked beside a proposal: recorded on it
             PlanRun proposal = w.run;
             w.run = w.parkedRun;
+            w.parkedRun = null;
             onAck(w, ack);
             w.parkedRun = w.run;
             w.run = proposal;
@@ -178,16 +184,22 @@ final class PlanExecution {
         }
         int index = ack.step().stepIndex();
         StepProgress current = run.step(index);
-        if (run.timer(index).attemptDeadline() == null || ack.step().attempt() != current.attempts()) {
-            return; // an earlier attempt's answer, or one for a step not waiting for it
+        PlanRun.StepTimer timer = run.timer(index);
+        boolean awaited = timer.attemptDeadline() != null && ack.step().attempt() == current.attempts();
+        // a command can be delivered twice: an earlier attempt's success (or this one's after a failure
+        // was taken) means the step took effect, whatever was answered before
+        boolean lateSuccess = ack.outcome() == AckOutcome.SUCCEEDED && ack.step().attempt() <= current.attempts()
+                && !PlanRun.done(current);
+        if (!awaited && !lateSuccess) {
+            return;
         }
         String detail = ack.outcome() + (ack.errorCode() == null ? "" : " " + ack.errorCode())
                 + (ack.detail() == null ? "" : ": " + ack.detail());
         if (run.aborted()) {
-            lateAnswer(w, current, ack.outcome(), detail);
+            lateAnswer(w, current, ack, detail);
             return;
         }
-        if (current.status() != StepStatus.RUNNING || (w.phase != Phase.SWITCHING && w.phase != Phase.PAUSED)) {
+        if (w.phase != Phase.SWITCHING && w.phase != Phase.PAUSED) {
             return;
         }
         if (run.bestEffort(index)) {
@@ -199,14 +211,27 @@ final class PlanExecution {
             return;
         }
         if (ack.outcome() == AckOutcome.SUCCEEDED) {
-            w.run = w.run.with(finished(w, current, StepStatus.SUCCEEDED, detail)).with(run.timer(index).idle());
+            w.run = w.run.with(finished(w, current, StepStatus.SUCCEEDED, detail)).with(timer.idle());
             // while paused, the answers of a failed step's still-running siblings are recorded too
             if (w.phase == Phase.SWITCHING) {
                 advance(w);
             }
-        } else {
-            attemptFailed(w, current, Failure.of(ack.outcome()), detail, ack.fenceEpoch());
+        } else if (current.status() == StepStatus.RUNNING) {
+            if (!provesNotDone(w, ack, timer)) {
+                w.run = w.run.with(timer.givenUp());
+            }
+            attemptFailed(w, w.run.step(index), Failure.of(ack.outcome()), detail, ack.fenceEpoch());
         }
+    }
+
+    /**
+     * Whether a failure answer shows the step did not take effect: an actuator's own failure, in time.
+     * A stale refusal, or an answer after the attempt's deadline (the command may have been delivered
+     * before and executed, its success lost), proves nothing about an earlier delivery.
+     */
+    private static boolean provesNotDone(WorkingState w, CommandAck ack, PlanRun.StepTimer timer) {
+        return ack.outcome() != AckOutcome.REJECTED_STALE && timer.attemptDeadline() != null
+                && !w.now.isAfter(timer.attemptDeadline());
     }
 
     private static void attemptFailed(WorkingState w, StepProgress current, Failure failure, String detail,
@@ -239,12 +264,14 @@ final class PlanExecution {
     }
 
     /** An answer to a plan already aborted: it still tells what took effect. */
-    private static void lateAnswer(WorkingState w, StepProgress current, AckOutcome outcome, String detail) {
-        boolean tookEffect = outcome == AckOutcome.SUCCEEDED;
+    private static void lateAnswer(WorkingState w, StepProgress current, CommandAck ack, String detail) {
+        boolean tookEffect = ack.outcome() == AckOutcome.SUCCEEDED;
+        PlanRun.StepTimer timer = w.run.timer(current.index());
+        PlanRun.StepTimer after = tookEffect || provesNotDone(w, ack, timer) ? timer.idle() : timer.givenUp();
         w.run = w.run.with(finished(w, current, tookEffect ? StepStatus.SUCCEEDED : StepStatus.FAILED,
                         (tookEffect ? "took effect after the abort: " : "answered after the abort: ") + detail))
-                .with(w.run.timer(current.index()).idle());
-        Divergence.recordLateEffect(w); // a success moved something; a failure says it did not
+                .with(after);
+        Divergence.recordLateEffect(w); // a success moved something; a failure in time says it did not
     }
 
     /** Starts the next group once every step of the current one is done, or completes the plan. */
@@ -276,6 +303,7 @@ final class PlanExecution {
         // followed by an automatic flip back seconds after it completes
         w.holdDownUntil = null;
         w.extendHoldDown();
+        PendingFences.handOver(w, decision.toRegion());
         PendingFences.keepUnfinished(w, w.run);
     }
 

@@ -42,6 +42,7 @@ final class Restore {
                     + w.active + " (the primary) is taken as active: check where the application runs";
         }
         w.frozen = last.frozen();
+        w.automaticFailovers = last.automaticFailovers(); // the per-window cap still counts them
         w.holdDownUntil = last.holdDownUntil();
         w.lastDecisionId = last.lastDecisionId();
         switch (last.phase()) {

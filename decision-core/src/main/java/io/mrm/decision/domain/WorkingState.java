@@ -187,6 +187,7 @@ final class WorkingState {
                 || !Objects.equals(a.lastDecisionId(), b.lastDecisionId())
                 || !Objects.equals(a.run() == null ? null : a.run().steps(), b.run() == null ? null : b.run().steps())
                 || !Objects.equals(a.placement(), b.placement())
+                || !a.automaticFailovers().equals(b.automaticFailovers())
                 || !a.fences().stream().map(PendingFence::duty).toList()
                         .equals(b.fences().stream().map(PendingFence::duty).toList());
     }
@@ -198,6 +199,6 @@ final class WorkingState {
                 s.run() == null ? List.of() : s.run().steps(),
                 s.placement() == null ? null : s.placement().published(managed),
                 s.fences().stream().map(PendingFence::duty).toList(),
-                s.highestEpochSeen() > s.epoch() ? s.highestEpochSeen() : null);
+                s.highestEpochSeen() > s.epoch() ? s.highestEpochSeen() : null, s.automaticFailovers());
     }
 }
