@@ -65,7 +65,7 @@ class AdversarialReviewTest {
      */
     @Test
     void resumingAnAbortedFailbackNeverLeavesFenceDutiesAgainstTheRegionItMadeActive() {
-        forcedFailoverLeavingBothFencesPending();
+        h.failOverLeavingBothFencesPending();
         h.feed(new AcknowledgeHoldDownRequest(id("ack"), "orders", h.now, 1, "bob", "checked"));
         h.report("eu10", HealthStatus.UP); // the fences are sent at once; eu10's actuators do not answer them
         FailoverDecision failback = one(h.feed(new FailbackRequest(id("fb"), "orders", h.now, 1, "bob",
@@ -75,7 +75,7 @@ class AdversarialReviewTest {
         assertThat(h.state.phase()).isEqualTo(Phase.DIVERGED);
         assertThat(answer(h.feed(new ResumeRequest(id("res"), "orders", h.now, 1, "bob", failback.id(), null)))
                 .accepted()).isTrue();
-        completePlan();
+        h.completePlan();
         assertThat(h.state.activeRegion()).isEqualTo("eu10");
 
         List<MrmEvent> later = new java.util.ArrayList<>();
@@ -103,16 +103,16 @@ class AdversarialReviewTest {
      */
     @Test
     void aResumedFailbackIsNotStalledByTheLateAnswerToItsAbortedFirstAttempt() {
-        forcedFailoverLeavingBothFencesPending();
+        h.failOverLeavingBothFencesPending();
         h.feed(new AcknowledgeHoldDownRequest(id("ack"), "orders", h.now, 1, "bob", "checked"));
         h.report("eu10", HealthStatus.UP);
         FailoverDecision failback = one(h.feed(new FailbackRequest(id("fb"), "orders", h.now, 1, "bob",
                 FailoverMode.GRACEFUL, List.of(), "eu10 is back")), FailoverDecision.class);
-        StepCommand abortedAttempt = lastOf(StepAction.EVENTS_SET_STANDBY);
+        StepCommand abortedAttempt = h.lastOf(StepAction.EVENTS_SET_STANDBY);
         assertThat(abortedAttempt.step().decisionId()).isEqualTo(failback.id());
         h.feed(new AbortRequest(id("ab"), "orders", h.now, 1, "bob", failback.id(), "wrong moment"));
         h.feed(new ResumeRequest(id("res"), "orders", h.now, 1, "bob", failback.id(), null));
-        StepCommand resumedAttempt = lastOf(StepAction.EVENTS_SET_STANDBY);
+        StepCommand resumedAttempt = h.lastOf(StepAction.EVENTS_SET_STANDBY);
         assertThat(resumedAttempt.step().epoch()).isGreaterThan(abortedAttempt.step().epoch());
 
         h.ack(abortedAttempt, AckOutcome.SUCCEEDED); // it did take effect, after all
@@ -135,16 +135,13 @@ class AdversarialReviewTest {
      */
     @Test
     void aRestoreOfAnInterruptedForcedFailoverKeepsItsUnfinishedFencesAsDuties() {
-        failOver();
-        h.ack(command(h.all, StepAction.DATA_PROMOTE), AckOutcome.SUCCEEDED);
-        h.ack(command(h.all, StepAction.DATA_FENCE), AckOutcome.FAILED_RETRIABLE);
-        h.ack(command(h.all, StepAction.EVENTS_SET_ACTIVE), AckOutcome.SUCCEEDED);
-        h.ack(lastOf(StepAction.EVENTS_SET_STANDBY), AckOutcome.SUCCEEDED);
-        h.ack(command(h.all, StepAction.DNS_ROUTE), AckOutcome.SUCCEEDED);
-        command(h.all, StepAction.DNS_VERIFY); // sent, not answered
+        h.failOver();
+        // DNS_VERIFY sent, not answered
+        h.answerForcedPlan(AckOutcome.SUCCEEDED, AckOutcome.FAILED_RETRIABLE, AckOutcome.SUCCEEDED,
+                AckOutcome.SUCCEEDED, AckOutcome.SUCCEEDED, null);
         assertThat(h.state.phase()).isEqualTo(Phase.SWITCHING);
 
-        List<MrmEvent> out = restoreFromPublished();
+        List<MrmEvent> out = h.restoreFromPublished();
 
         assertThat(h.state.activeRegion()).isEqualTo("us10");
         assertThat(h.state.fences()).as("eu10's database was never fenced")
@@ -167,11 +164,11 @@ class AdversarialReviewTest {
     @Test
     void aRestoredFenceIsCompletedOnlyByAnAnswerToThatFence() {
         h.use(CoreHarness.policy().withTwoPersonRule(true));
-        forcedFailoverLeavingBothFencesPending();
+        h.failOverLeavingBothFencesPending();
         RequestOutcome proposed = answer(h.feed(new FailbackRequest(id("fb"), "orders", h.now, 1, "alice",
                 FailoverMode.GRACEFUL, List.of(SafetyRule.STANDBY_HEALTHY), "back when eu10 returns")));
         assertThat(proposed.reason()).startsWith("proposed");
-        restoreFromPublished();
+        h.restoreFromPublished();
         assertThat(h.state.fences()).hasSize(2);
         List<MrmEvent> retried = h.tick(Duration.ofSeconds(1));
         List<StepCommand> fences = of(retried, StepCommand.class);
@@ -203,10 +200,10 @@ class AdversarialReviewTest {
         List<MrmEvent> out = h.feed(new ManualFailoverRequest(id("m"), "orders", h.now, 1, "bob", "eu10",
                 FailoverMode.GRACEFUL, List.of(), "back to one region"));
         assertThat(answer(out).accepted()).as(answer(out).reason()).isTrue();
-        h.ack(lastOf(StepAction.EVENTS_SET_STANDBY), AckOutcome.SUCCEEDED); // us10's broker to standby
+        h.ack(h.lastOf(StepAction.EVENTS_SET_STANDBY), AckOutcome.SUCCEEDED); // us10's broker to standby
         assertThat(h.published.placement().data()).isEqualTo("us10");
 
-        restoreFromPublished();
+        h.restoreFromPublished();
 
         assertThat(h.state.phase()).as("data is still in us10, DNS in eu10").isEqualTo(Phase.DIVERGED);
         assertThat(h.state.placement().data()).isEqualTo("us10");
@@ -229,7 +226,7 @@ class AdversarialReviewTest {
         assertThat(h.published.phase()).isEqualTo(Phase.PROPOSED);
         assertThat(h.published.placement().data()).isEqualTo("us10");
 
-        restoreFromPublished();
+        h.restoreFromPublished();
 
         assertThat(h.state.phase()).isEqualTo(Phase.DIVERGED);
         assertThat(h.state.placement()).isNotNull();
@@ -246,7 +243,7 @@ class AdversarialReviewTest {
     @Test
     void pendingFencesAreRetriedWhileAProposalWaits() {
         h.use(CoreHarness.policy().withTwoPersonRule(true));
-        forcedFailoverLeavingBothFencesPending();
+        h.failOverLeavingBothFencesPending();
         List<MrmEvent> whenBack = h.report("eu10", HealthStatus.UP);
         for (StepCommand c : of(whenBack, StepCommand.class)) {
             h.ack(c, AckOutcome.FAILED_RETRIABLE); // e.g. the actuator's session is not up yet
@@ -306,7 +303,7 @@ class AdversarialReviewTest {
      */
     @Test
     void anAbortWithTheLongestReasonAllowedIsAnsweredAndStopsThePlan() {
-        FailoverDecision decision = failOver();
+        FailoverDecision decision = h.failOver();
         String reason = "y".repeat(io.mrm.events.Require.MAX_TEXT);
         assertThatCode(() -> h.feed(new AbortRequest(id("ab"), "orders", h.now, 1, "bob", decision.id(), reason)))
                 .doesNotThrowAnyException();
@@ -322,7 +319,7 @@ class AdversarialReviewTest {
      */
     @Test
     void anActuatorsLongFailureDetailPausesThePlan() {
-        failOver();
+        h.failOver();
         StepCommand promote = command(h.all, StepAction.DATA_PROMOTE);
         String detail = "z".repeat(io.mrm.events.Require.MAX_TEXT);
         assertThatCode(() -> h.feed(Acks.of(promote, AckOutcome.FAILED_FATAL, "X", detail, 5, Map.of(), h.now)))
@@ -344,7 +341,7 @@ class AdversarialReviewTest {
     @Test
     void aProposalSupersededByAnOutageIsFollowedByTheFailoverThatSupersededIt() {
         h.use(CoreHarness.policy().withTwoPersonRule(true));
-        FailoverDecision automatic = failOver();
+        FailoverDecision automatic = h.failOver();
         h.ack(command(h.all, StepAction.DATA_PROMOTE), AckOutcome.FAILED_FATAL);
         h.feed(new AbortRequest(id("ab"), "orders", h.now, 1, "bob", automatic.id(), "not like this"));
         assertThat(h.state.phase()).isEqualTo(Phase.STEADY);
@@ -372,11 +369,11 @@ class AdversarialReviewTest {
      */
     @Test
     void whileDivergedAnOutageOfTheRegionHoldingTheDataIsNotSilent() {
-        FailoverDecision decision = failOver();
+        FailoverDecision decision = h.failOver();
         h.ack(command(h.all, StepAction.DATA_PROMOTE), AckOutcome.SUCCEEDED);
         h.ack(command(h.all, StepAction.DATA_FENCE), AckOutcome.SUCCEEDED);
         h.ack(command(h.all, StepAction.EVENTS_SET_ACTIVE), AckOutcome.SUCCEEDED);
-        h.ack(lastOf(StepAction.EVENTS_SET_STANDBY), AckOutcome.SUCCEEDED);
+        h.ack(h.lastOf(StepAction.EVENTS_SET_STANDBY), AckOutcome.SUCCEEDED);
         command(h.all, StepAction.DNS_ROUTE); // running
         h.feed(new AbortRequest(id("ab"), "orders", h.now, 1, "bob", decision.id(), "stop"));
         assertThat(h.state.phase()).isEqualTo(Phase.DIVERGED);
@@ -404,17 +401,13 @@ class AdversarialReviewTest {
      */
     @Test
     void aRestoreThatEndsALongPausedPlanStartsTheHoldDown() {
-        failOver();
-        h.ack(command(h.all, StepAction.DATA_PROMOTE), AckOutcome.SUCCEEDED);
-        h.ack(command(h.all, StepAction.DATA_FENCE), AckOutcome.SUCCEEDED);
-        h.ack(command(h.all, StepAction.EVENTS_SET_ACTIVE), AckOutcome.SUCCEEDED);
-        h.ack(lastOf(StepAction.EVENTS_SET_STANDBY), AckOutcome.SUCCEEDED);
-        h.ack(command(h.all, StepAction.DNS_ROUTE), AckOutcome.SUCCEEDED);
-        h.ack(command(h.all, StepAction.DNS_VERIFY), AckOutcome.FAILED_FATAL);
+        h.failOver();
+        h.answerForcedPlan(AckOutcome.SUCCEEDED, AckOutcome.SUCCEEDED, AckOutcome.SUCCEEDED, AckOutcome.SUCCEEDED,
+                AckOutcome.SUCCEEDED, AckOutcome.FAILED_FATAL);
         assertThat(h.state.phase()).isEqualTo(Phase.PAUSED);
         h.now = h.now.plus(Duration.ofHours(2));
 
-        restoreFromPublished();
+        h.restoreFromPublished();
         assertThat(h.state.activeRegion()).isEqualTo("us10");
         h.report("eu10", HealthStatus.UP);
         List<MrmEvent> out = h.report("us10", HealthStatus.DOWN);
@@ -489,7 +482,7 @@ class AdversarialReviewTest {
      */
     @Test
     void aLateFailureAfterAnAbortConvergesWhenItShowsNothingMoved() {
-        FailoverDecision decision = failOver();
+        FailoverDecision decision = h.failOver();
         StepCommand promote = command(h.all, StepAction.DATA_PROMOTE);
         h.feed(new AbortRequest(id("ab"), "orders", h.now, 1, "bob", decision.id(), "stop"));
         assertThat(h.state.phase()).isEqualTo(Phase.DIVERGED);
@@ -512,11 +505,11 @@ class AdversarialReviewTest {
      */
     @Test
     void aLateFenceAnswerAfterAnAbortConvergesWhenItShowsEverythingInOneRegion() {
-        FailoverDecision decision = failOver();
+        FailoverDecision decision = h.failOver();
         h.ack(command(h.all, StepAction.DATA_PROMOTE), AckOutcome.SUCCEEDED);
         h.ack(command(h.all, StepAction.DATA_FENCE), AckOutcome.SUCCEEDED);
         h.ack(command(h.all, StepAction.EVENTS_SET_ACTIVE), AckOutcome.SUCCEEDED);
-        StepCommand brokerFence = lastOf(StepAction.EVENTS_SET_STANDBY);
+        StepCommand brokerFence = h.lastOf(StepAction.EVENTS_SET_STANDBY);
         h.ack(command(h.all, StepAction.DNS_ROUTE), AckOutcome.SUCCEEDED);
         h.feed(new AbortRequest(id("ab"), "orders", h.now, 1, "bob", decision.id(), "stop"));
         assertThat(h.state.phase()).isEqualTo(Phase.DIVERGED);
@@ -564,7 +557,7 @@ class AdversarialReviewTest {
      */
     @Test
     void aFenceRetryRefusedAsStaleIsRetriedAboveTheActuatorsEpoch() {
-        forcedFailoverLeavingBothFencesPending();
+        h.failOverLeavingBothFencesPending();
         List<MrmEvent> retried = h.tick(Duration.ofSeconds(31));
         StepCommand fence = of(retried, StepCommand.class).stream()
                 .filter(c -> c.action() == StepAction.DATA_FENCE).findFirst().orElseThrow();
@@ -587,10 +580,10 @@ class AdversarialReviewTest {
      */
     @Test
     void anEpochAnActuatorReportedIsNeverIssuedAgainAfterARestore() {
-        failOver();
+        h.failOver();
         h.ack(command(h.all, StepAction.DATA_PROMOTE), AckOutcome.REJECTED_STALE, 41L);
         assertThat(h.state.highestEpochSeen()).isEqualTo(41);
-        restoreFromPublished();
+        h.restoreFromPublished();
         h.bothUp();
 
         List<MrmEvent> out = h.feed(new ManualFailoverRequest(id("m"), "orders", h.now, 1, "bob", "us10",
@@ -658,27 +651,6 @@ class AdversarialReviewTest {
         return prefix + "-" + ++ids;
     }
 
-    /** eu10's outage as all three monitors see it: the forced failover to us10, returning its decision. */
-    FailoverDecision failOver() {
-        h.bothUp();
-        return one(h.report("eu10", HealthStatus.DOWN), FailoverDecision.class);
-    }
-
-    /** A forced failover eu10 -> us10 that completes with both fences of eu10 failed: two duties. */
-    FailoverDecision forcedFailoverLeavingBothFencesPending() {
-        FailoverDecision decision = failOver();
-        h.ack(command(h.all, StepAction.DATA_PROMOTE), AckOutcome.SUCCEEDED);
-        h.ack(command(h.all, StepAction.DATA_FENCE), AckOutcome.FAILED_RETRIABLE);
-        h.ack(command(h.all, StepAction.EVENTS_SET_ACTIVE), AckOutcome.SUCCEEDED);
-        h.ack(lastOf(StepAction.EVENTS_SET_STANDBY), AckOutcome.FAILED_RETRIABLE);
-        h.ack(command(h.all, StepAction.DNS_ROUTE), AckOutcome.SUCCEEDED);
-        h.ack(command(h.all, StepAction.DNS_VERIFY), AckOutcome.SUCCEEDED);
-        assertThat(h.state.phase()).isEqualTo(Phase.STEADY);
-        assertThat(h.state.activeRegion()).isEqualTo("us10");
-        assertThat(h.state.fences()).hasSize(2);
-        return decision;
-    }
-
     /** A graceful switch eu10 -> us10 aborted after the promote, while us10's broker was being set active. */
     FailoverDecision gracefulSwitchAbortedAfterThePromote() {
         h.bothUp();
@@ -711,34 +683,6 @@ class AdversarialReviewTest {
         assertThat(h.state.phase()).isEqualTo(Phase.DIVERGED);
         assertThat(h.state.placement().data()).isEqualTo("us10");
         return approved;
-    }
-
-    /** The engine's state is lost: it is rebuilt from the topology it last published. */
-    List<MrmEvent> restoreFromPublished() {
-        TopologyState last = h.published;
-        h.state = null;
-        return h.feed(last);
-    }
-
-    /** Acknowledges every command of the current plan, ordinary and best-effort, until it is done. */
-    void completePlan() {
-        for (int guard = 0; guard < 50 && h.state.phase() == Phase.SWITCHING; guard++) {
-            StepCommand pending = h.all.stream().filter(StepCommand.class::isInstance).map(StepCommand.class::cast)
-                    .filter(c -> c.step().decisionId().equals(h.state.run().decision().id()))
-                    .filter(c -> c.step().epoch() == h.state.run().epoch())
-                    .filter(c -> h.state.run().steps().get(c.step().stepIndex()).status() == StepStatus.RUNNING)
-                    .filter(c -> c.step().attempt() == h.state.run().steps().get(c.step().stepIndex()).attempts())
-                    .findFirst().orElseThrow(() -> new AssertionError("nothing running in " + h.state.run().steps()));
-            h.ack(pending, AckOutcome.SUCCEEDED);
-        }
-        assertThat(h.state.phase()).isEqualTo(Phase.STEADY);
-    }
-
-    /** The latest command of an action. */
-    StepCommand lastOf(StepAction action) {
-        List<StepCommand> found = of(h.all, StepCommand.class).stream().filter(c -> c.action() == action).toList();
-        assertThat(found).as(action.name()).isNotEmpty();
-        return found.get(found.size() - 1);
     }
 
     HealthCounter counter(String region, String vantage) {

@@ -7,11 +7,14 @@ import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.Acks;
 import io.mrm.events.command.StepCommand;
 import io.mrm.events.decision.Alert;
+import io.mrm.events.decision.FailoverDecision;
 import io.mrm.events.decision.RequestOutcome;
 import io.mrm.events.decision.StepAction;
 import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.observation.HealthStatus;
 import io.mrm.events.observation.ProbeKind;
+import io.mrm.events.topology.Phase;
+import io.mrm.events.topology.StepStatus;
 import io.mrm.events.topology.TopologyState;
 import java.time.Duration;
 import java.time.Instant;
@@ -147,6 +150,68 @@ final class CoreHarness {
 
     static RequestOutcome answer(List<MrmEvent> events) {
         return one(events, RequestOutcome.class);
+    }
+
+    /** eu10's outage as all three monitors see it: the forced failover to us10, returning its decision. */
+    FailoverDecision failOver() {
+        bothUp();
+        return one(report("eu10", HealthStatus.DOWN), FailoverDecision.class);
+    }
+
+    /**
+     * Answers the forced failover's steps in the order they run — the promote, the old database's fence,
+     * us10's broker set active, eu10's set to standby, the route, the verify — each with the outcome
+     * given (null: leave it unanswered, and stop).
+     */
+    void answerForcedPlan(AckOutcome... outcomes) {
+        List<StepAction> order = List.of(StepAction.DATA_PROMOTE, StepAction.DATA_FENCE, StepAction.EVENTS_SET_ACTIVE,
+                StepAction.EVENTS_SET_STANDBY, StepAction.DNS_ROUTE, StepAction.DNS_VERIFY);
+        for (int i = 0; i < outcomes.length; i++) {
+            StepCommand command = lastOf(order.get(i));
+            if (outcomes[i] == null) {
+                return;
+            }
+            ack(command, outcomes[i]);
+        }
+    }
+
+    /** A forced failover eu10 -> us10 that completes with both fences of eu10 failed: two pending fences. */
+    FailoverDecision failOverLeavingBothFencesPending() {
+        FailoverDecision decision = failOver();
+        answerForcedPlan(AckOutcome.SUCCEEDED, AckOutcome.FAILED_RETRIABLE, AckOutcome.SUCCEEDED,
+                AckOutcome.FAILED_RETRIABLE, AckOutcome.SUCCEEDED, AckOutcome.SUCCEEDED);
+        assertThat(state.phase()).isEqualTo(Phase.STEADY);
+        assertThat(state.activeRegion()).isEqualTo("us10");
+        assertThat(state.fences()).hasSize(2);
+        return decision;
+    }
+
+    /** Acknowledges every running command of the current plan, ordinary and best-effort, until it is done. */
+    void completePlan() {
+        for (int guard = 0; guard < 50 && state.phase() == Phase.SWITCHING; guard++) {
+            StepCommand pending = all.stream().filter(StepCommand.class::isInstance).map(StepCommand.class::cast)
+                    .filter(c -> c.step().decisionId().equals(state.run().decision().id()))
+                    .filter(c -> c.step().epoch() == state.run().epoch())
+                    .filter(c -> state.run().steps().get(c.step().stepIndex()).status() == StepStatus.RUNNING)
+                    .filter(c -> c.step().attempt() == state.run().steps().get(c.step().stepIndex()).attempts())
+                    .findFirst().orElseThrow(() -> new AssertionError("nothing running in " + state.run().steps()));
+            ack(pending, AckOutcome.SUCCEEDED);
+        }
+        assertThat(state.phase()).isEqualTo(Phase.STEADY);
+    }
+
+    /** The engine's state is lost: it is rebuilt from the topology it last published. */
+    List<MrmEvent> restoreFromPublished() {
+        TopologyState last = published;
+        state = null;
+        return feed(last);
+    }
+
+    /** The latest command of an action (an action may appear twice in a plan, e.g. a fence and a step). */
+    StepCommand lastOf(StepAction action) {
+        List<StepCommand> found = of(all, StepCommand.class).stream().filter(c -> c.action() == action).toList();
+        assertThat(found).as(action.name()).isNotEmpty();
+        return found.get(found.size() - 1);
     }
 
     /** The command of the given action among the events. */

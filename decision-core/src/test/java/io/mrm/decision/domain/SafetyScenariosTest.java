@@ -57,28 +57,6 @@ class SafetyScenariosTest {
         }
     }
 
-    /** eu10's outage as all three monitors see it: the forced failover to us10, returning its decision. */
-    FailoverDecision failOver() {
-        h.bothUp();
-        List<MrmEvent> out = h.report("eu10", HealthStatus.DOWN);
-        return one(out, FailoverDecision.class);
-    }
-
-    /** Acknowledges every command of the current plan, ordinary and best-effort, until it is done. */
-    void completePlan() {
-        for (int guard = 0; guard < 50 && h.state.phase() == Phase.SWITCHING; guard++) {
-            StepCommand pending = h.all.stream().filter(StepCommand.class::isInstance).map(StepCommand.class::cast)
-                    .filter(c -> c.step().decisionId().equals(h.state.run().decision().id()))
-                    .filter(c -> c.step().epoch() == h.state.run().epoch())
-                    .filter(c -> h.state.run().steps().get(c.step().stepIndex()).status()
-                            == io.mrm.events.topology.StepStatus.RUNNING)
-                    .filter(c -> c.step().attempt() == h.state.run().steps().get(c.step().stepIndex()).attempts())
-                    .findFirst().orElseThrow(() -> new AssertionError("nothing running in " + h.state.run().steps()));
-            h.ack(pending, AckOutcome.SUCCEEDED);
-        }
-        assertThat(h.state.phase()).isEqualTo(Phase.STEADY);
-    }
-
     // ---- 1: requests on the wrong partition are refused by the engine (WrongPartitionIT) ----
 
     // ---- 2 ------------------------------------------------------------------------------------
@@ -155,14 +133,14 @@ class SafetyScenariosTest {
          */
         @Test
         void abortAfterEverythingMovedFencesAndSaysTheTargetIsActive() {
-            FailoverDecision decision = failOver();
+            FailoverDecision decision = h.failOver();
             long epoch = h.state.epoch();
             for (StepAction action : List.of(StepAction.DATA_PROMOTE, StepAction.EVENTS_SET_ACTIVE,
                     StepAction.DNS_ROUTE)) {
                 h.ack(command(h.all, action), AckOutcome.SUCCEEDED);
             }
             h.ack(command(h.all, StepAction.DATA_FENCE), AckOutcome.SUCCEEDED);
-            h.ack(lastOf(StepAction.EVENTS_SET_STANDBY), AckOutcome.SUCCEEDED);
+            h.ack(h.lastOf(StepAction.EVENTS_SET_STANDBY), AckOutcome.SUCCEEDED);
             List<MrmEvent> out = h.feed(abort(decision));
 
             assertThat(answer(out).accepted()).isTrue();
@@ -203,7 +181,7 @@ class SafetyScenariosTest {
             assertThat(answer(out).accepted()).isTrue();
             assertThat(of(out, StepCommand.class)).isNotEmpty().allSatisfy(c -> assertThat(c.step().epoch())
                     .isGreaterThan(fenced));
-            completePlan();
+            h.completePlan();
             assertThat(h.state.activeRegion()).isEqualTo("us10");
             assertThat(h.state.placement()).isNull();
             assertThat(alertCodes(h.all)).contains("CONVERGED");
@@ -220,7 +198,7 @@ class SafetyScenariosTest {
             assertThat(failback.kind()).isEqualTo(DecisionKind.FAILBACK);
             assertThat(failback.fromRegion()).isEqualTo("us10");
             assertThat(failback.toRegion()).isEqualTo("eu10");
-            completePlan();
+            h.completePlan();
             assertThat(h.state.activeRegion()).isEqualTo("eu10");
             assertThat(h.state.phase()).isEqualTo(Phase.STEADY);
         }
@@ -304,12 +282,12 @@ class SafetyScenariosTest {
      */
     @Test
     void scenario6_holdDownCountsFromThePlansCompletion() {
-        FailoverDecision decision = failOver();
+        FailoverDecision decision = h.failOver();
         h.ack(command(h.all, StepAction.DATA_PROMOTE), AckOutcome.FAILED_FATAL);
         assertThat(h.state.phase()).isEqualTo(Phase.PAUSED);
         keepWatching(Duration.ofHours(2));
         h.feed(new ResumeRequest("res-1", "orders", h.now, 1, "bob", decision.id(), null));
-        completePlan();
+        h.completePlan();
         assertThat(h.state.activeRegion()).isEqualTo("us10");
 
         List<MrmEvent> out = h.report("us10", HealthStatus.DOWN);
@@ -352,7 +330,7 @@ class SafetyScenariosTest {
                 FailoverMode.FORCED, List.of(SafetyRule.SOURCE_DOWN), "eu10's database is corrupt"));
         assertThat(answer(out).accepted()).isTrue();
         assertThat(one(out, FailoverDecision.class).overriddenRules()).containsExactly(SafetyRule.SOURCE_DOWN);
-        completePlan();
+        h.completePlan();
 
         RequestOutcome failback = answer(h.feed(new FailbackRequest("fb-1", "orders", h.now, 1, "alice",
                 FailoverMode.FORCED, List.of(), "back")));
@@ -368,7 +346,7 @@ class SafetyScenariosTest {
         /** Before: resume after a stale refusal re-sent the same epoch, refused forever. */
         @Test
         void resumeAfterAStaleRefusalReissuesAboveTheActuatorsFence() {
-            FailoverDecision decision = failOver();
+            FailoverDecision decision = h.failOver();
             List<MrmEvent> out = h.ack(command(h.all, StepAction.DATA_PROMOTE), AckOutcome.REJECTED_STALE, 7L);
             // (eu10, the active region, is down while the plan is paused: that is alerted too)
             assertThat(alertCodes(out)).containsExactlyInAnyOrder("STALE_EPOCH", "OUTAGE_WHILE_PAUSED");
@@ -391,8 +369,8 @@ class SafetyScenariosTest {
          */
         @Test
         void afterTheStateIsLostTheEngineRestoresFromItsTopologyAndStillFailsOver() {
-            failOver();
-            completePlan();
+            h.failOver();
+            h.completePlan();
             long issued = h.state.epoch();
             TopologyState last = h.published;
 
@@ -411,7 +389,7 @@ class SafetyScenariosTest {
         /** Without even a topology to restore from, the fence an actuator reports lifts the floor. */
         @Test
         void aReportedFenceEpochIsNeverIssuedAgain() {
-            FailoverDecision decision = failOver();
+            FailoverDecision decision = h.failOver();
             assertThat(decision.epoch()).isEqualTo(1);
             h.ack(command(h.all, StepAction.DATA_PROMOTE), AckOutcome.REJECTED_STALE, 41L);
             h.feed(abort(decision));
@@ -452,7 +430,7 @@ class SafetyScenariosTest {
          */
         @Test
         void aForcedFailoverFencesTheOldRegionBesideThePlanAndRetriesWhatFailedUntilItSucceeds() {
-            FailoverDecision decision = failOver();
+            FailoverDecision decision = h.failOver();
             assertThat(decision.plan()).filteredOn(p -> Boolean.TRUE.equals(p.bestEffort()))
                     .extracting(PlanStep::action, PlanStep::region)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(StepAction.DATA_FENCE, "eu10"),
@@ -495,13 +473,7 @@ class SafetyScenariosTest {
 
         @Test
         void aFailbackBeforeTheFenceSucceededFencesTheOldRegionFirst() {
-            failOver();
-            h.ack(command(h.all, StepAction.DATA_PROMOTE), AckOutcome.SUCCEEDED);
-            h.ack(command(h.all, StepAction.DATA_FENCE), AckOutcome.FAILED_RETRIABLE);
-            h.ack(command(h.all, StepAction.EVENTS_SET_ACTIVE), AckOutcome.SUCCEEDED);
-            h.ack(lastOf(StepAction.EVENTS_SET_STANDBY), AckOutcome.FAILED_RETRIABLE);
-            h.ack(command(h.all, StepAction.DNS_ROUTE), AckOutcome.SUCCEEDED);
-            h.ack(command(h.all, StepAction.DNS_VERIFY), AckOutcome.SUCCEEDED);
+            h.failOverLeavingBothFencesPending();
             h.feed(new AcknowledgeHoldDownRequest("ack-1", "orders", h.now, 1, "bob", "checked"));
             h.report("eu10", HealthStatus.UP); // (the fences are retried here too; leave them unanswered)
 
@@ -522,14 +494,7 @@ class SafetyScenariosTest {
          */
         @Test
         void aForcedFailoverBackToTheUnfencedRegionSupersedesItsFences() {
-            failOver();
-            h.ack(command(h.all, StepAction.DATA_PROMOTE), AckOutcome.SUCCEEDED);
-            h.ack(command(h.all, StepAction.DATA_FENCE), AckOutcome.FAILED_RETRIABLE);
-            h.ack(command(h.all, StepAction.EVENTS_SET_ACTIVE), AckOutcome.SUCCEEDED);
-            h.ack(lastOf(StepAction.EVENTS_SET_STANDBY), AckOutcome.FAILED_RETRIABLE);
-            h.ack(command(h.all, StepAction.DNS_ROUTE), AckOutcome.SUCCEEDED);
-            h.ack(command(h.all, StepAction.DNS_VERIFY), AckOutcome.SUCCEEDED);
-            assertThat(h.state.fences()).hasSize(2);
+            h.failOverLeavingBothFencesPending();
             h.feed(new AcknowledgeHoldDownRequest("ack-1", "orders", h.now, 1, "bob", "checked"));
             h.report("eu10", HealthStatus.UP);
 
@@ -538,7 +503,7 @@ class SafetyScenariosTest {
             assertThat(back.toRegion()).isEqualTo("eu10");
             assertThat(back.plan().get(0).action()).isEqualTo(StepAction.DATA_PROMOTE);
             assertThat(h.state.fences()).as("still owed until the switch back completes").hasSize(2);
-            completePlan();
+            h.completePlan();
             assertThat(h.state.activeRegion()).isEqualTo("eu10");
             assertThat(h.state.fences()).as("superseded: eu10 holds both roles now").isEmpty();
             assertThat(back.plan()).filteredOn(p -> Boolean.TRUE.equals(p.bestEffort()))
@@ -571,7 +536,7 @@ class SafetyScenariosTest {
     /** Decided: freeze, unfreeze and acknowledge-hold-down switch nothing, so they are taken at any time. */
     @Test
     void scenario13_whileAPlanRunsFreezeUnfreezeAndHoldDownAreTakenASwitchIsNot() {
-        failOver();
+        h.failOver();
         assertThat(answer(h.feed(new FreezeRequest("f-1", "orders", h.now, 1, "bob", "change"))).accepted()).isTrue();
         assertThat(h.state.frozen()).isTrue();
         assertThat(h.state.phase()).as("a freeze does not stop a running plan").isEqualTo(Phase.SWITCHING);
@@ -594,10 +559,4 @@ class SafetyScenariosTest {
         return new AbortRequest("ab-" + ++h.seq, "orders", h.now, 1, "bob", decision.id(), "stop");
     }
 
-    /** The latest command of an action (an action may appear twice in a plan, e.g. a fence and a step). */
-    StepCommand lastOf(StepAction action) {
-        List<StepCommand> found = of(h.all, StepCommand.class).stream().filter(c -> c.action() == action).toList();
-        assertThat(found).as(action.name()).isNotEmpty();
-        return found.get(found.size() - 1);
-    }
 }

@@ -41,17 +41,6 @@ class SimulationFindingsTest {
     CoreHarness h = new CoreHarness(CoreHarness.policy());
     int ids;
 
-    FailoverDecision failOver() {
-        h.bothUp();
-        return one(h.report("eu10", HealthStatus.DOWN), FailoverDecision.class);
-    }
-
-    List<MrmEvent> restoreFromPublished() {
-        TopologyState last = h.published;
-        h.state = null;
-        return h.feed(last);
-    }
-
     /** The per-window cap on automatic failovers still counts the recent ones after a state loss. */
     @Test
     void theCapOnAutomaticFailoversSurvivesARestore() {
@@ -61,9 +50,9 @@ class SimulationFindingsTest {
                 Duration.ZERO, 1, Duration.ofHours(24), p.plan(), p.reprotectPlan(), p.stepTimeout(),
                 p.stepMaxAttempts(), p.retryBackoff(), p.parallelSteps(), false, p.vantages(), null, null, null,
                 null));
-        failOver();
-        completePlan();
-        restoreFromPublished();
+        h.failOver();
+        h.completePlan();
+        h.restoreFromPublished();
         assertThat(h.state.automaticFailovers()).hasSize(1);
         h.report("eu10", HealthStatus.UP);
 
@@ -77,7 +66,7 @@ class SimulationFindingsTest {
     /** A command delivered twice: its first execution failed, its second succeeded. The step is done. */
     @Test
     void aSuccessAfterTheSameAttemptWasAnsweredWithAFailureCounts() {
-        failOver();
+        h.failOver();
         StepCommand promote = command(h.all, StepAction.DATA_PROMOTE);
         h.ack(promote, AckOutcome.FAILED_RETRIABLE);
         assertThat(h.state.run().step(0).status()).isEqualTo(StepStatus.RUNNING);
@@ -130,7 +119,7 @@ class SimulationFindingsTest {
                 List.of(io.mrm.events.operator.SafetyRule.STANDBY_HEALTHY,
                         io.mrm.events.operator.SafetyRule.NOT_BOTH_DOWN), "break glass: eu10 is gone"));
         int before = h.all.size();
-        completePlan();
+        h.completePlan();
 
         List<Alert> alerts = of(h.all.subList(before, h.all.size()), Alert.class);
         assertThat(alerts).filteredOn(a -> a.code().equals("SAFETY_RULE_BLOCKED"))
@@ -178,7 +167,7 @@ class SimulationFindingsTest {
      */
     @Test
     void aFailureAnsweredAfterItsDeadlineDoesNotSettleWhereAComponentIs() {
-        FailoverDecision decision = failOver();
+        FailoverDecision decision = h.failOver();
         StepCommand promote = command(h.all, StepAction.DATA_PROMOTE);
         h.feed(new AbortRequest(id(), "orders", h.now, 1, "bob", decision.id(), "stop"));
         assertThat(h.state.phase()).isEqualTo(Phase.DIVERGED);
@@ -196,15 +185,7 @@ class SimulationFindingsTest {
      */
     @Test
     void anAbortedForcedFailoverBackKeepsTheFencesItWouldHaveSuperseded() {
-        failOver();
-        h.ack(command(h.all, StepAction.DATA_PROMOTE), AckOutcome.SUCCEEDED);
-        h.ack(command(h.all, StepAction.DATA_FENCE), AckOutcome.FAILED_RETRIABLE);
-        h.ack(command(h.all, StepAction.EVENTS_SET_ACTIVE), AckOutcome.SUCCEEDED);
-        StepCommand brokerFence = of(h.all, StepCommand.class).stream()
-                .filter(c -> c.action() == StepAction.EVENTS_SET_STANDBY).reduce((a, b) -> b).orElseThrow();
-        h.ack(brokerFence, AckOutcome.FAILED_RETRIABLE);
-        h.ack(command(h.all, StepAction.DNS_ROUTE), AckOutcome.SUCCEEDED);
-        h.ack(command(h.all, StepAction.DNS_VERIFY), AckOutcome.SUCCEEDED);
+        h.failOverLeavingBothFencesPending();
         h.feed(new AcknowledgeHoldDownRequest(id(), "orders", h.now, 1, "bob", "checked"));
         h.report("eu10", HealthStatus.UP);
         FailoverDecision back = one(h.report("us10", HealthStatus.DOWN), FailoverDecision.class);
@@ -215,18 +196,6 @@ class SimulationFindingsTest {
 
         assertThat(h.state.activeRegion()).isEqualTo("us10");
         assertThat(h.state.fences()).extracting(f -> f.duty().region()).containsOnly("eu10").hasSize(2);
-    }
-
-    /** Acknowledges every running command of the current plan until it is done. */
-    void completePlan() {
-        for (int guard = 0; guard < 50 && h.state.phase() == Phase.SWITCHING; guard++) {
-            StepCommand running = of(h.all, StepCommand.class).stream()
-                    .filter(c -> c.step().decisionId().equals(h.state.run().decision().id()))
-                    .filter(c -> h.state.run().step(c.step().stepIndex()).status() == StepStatus.RUNNING)
-                    .reduce((a, b) -> b).orElseThrow();
-            h.ack(running, AckOutcome.SUCCEEDED);
-        }
-        assertThat(h.state.phase()).isEqualTo(Phase.STEADY);
     }
 
     String id() {
