@@ -388,7 +388,14 @@ public final class AuditTimeline {
                     aborted = a.time();
                 }
             }
-            if (aborted != null) {
+            Instant resumedAfter = null;
+            for (RequestTrace t : interventions) {
+                if ("resume".equals(t.type()) && t.wasAccepted() && t.answeredAt() != null && aborted != null
+                        && t.answeredAt().isAfter(aborted)) {
+                    resumedAfter = t.answeredAt(); // a plan aborted part-way can be resumed: it did not end there
+                }
+            }
+            if (aborted != null && resumedAfter == null) {
                 return new Ending(RunOutcome.ABORTED, aborted, null);
             }
             if (decision != null && !steps.isEmpty() && steps.stream().allMatch(RawStep::done)) {

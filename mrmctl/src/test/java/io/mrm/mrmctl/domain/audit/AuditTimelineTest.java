@@ -184,6 +184,26 @@ class AuditTimelineTest {
     }
 
     @Test
+    void aPlanResumedAfterAnAbortThatLeftItSplitEndsAsItsStepsDo() {
+        AuditFixtures f = new AuditFixtures();
+        FailoverDecision d = f.decide("d-rs", 0, 1, DecisionKind.MANUAL_FAILOVER, DecisionStatus.EXECUTING, "drill",
+                "alice", null, List.of(), List.of(), plan(StepAction.DNS_ROUTE, StepAction.DNS_VERIFY));
+        f.command("c-1", 0, d, 0, 1);
+        AbortRequest abort = f.request(new AbortRequest("r-ab", APP, at(2_000), 1, "dave", "d-rs", "wrong moment"));
+        f.answer(abort, 2_000, true, "accepted", "d-rs");
+        f.alert("al-dv", 2_000, "DIVERGED", "decision d-rs aborted by dave: DNS unknown", "d-rs");
+        ResumeRequest resume = f.request(new ResumeRequest("r-rs", APP, at(3_000), 1, "dave", "d-rs", "finish it"));
+        f.answer(resume, 3_000, true, "accepted", "d-rs");
+        f.ack(f.command("c-2", 3_000, d, 0, 2), 3_200, AckOutcome.SUCCEEDED, null, "routed", 20);
+        f.ack(f.command("c-3", 3_200, d, 1, 1), 3_400, AckOutcome.SUCCEEDED, null, "answers us10", 20);
+
+        FailoverRun run = onlyRun(f.report());
+
+        assertThat(run.outcome()).isEqualTo(RunOutcome.FINISHED);
+        assertThat(run.interventions()).extracting(RequestTrace::type).containsExactly("abort", "resume");
+    }
+
+    @Test
     void anApprovedProposalIsOneRunWithWhoApprovedAndTheWaitForApproval() {
         AuditFixtures f = new AuditFixtures();
         f.observe("o-1", 0, "eu10", "vantage-1", HealthStatus.UP);
