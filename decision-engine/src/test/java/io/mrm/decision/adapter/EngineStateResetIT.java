@@ -50,7 +50,9 @@ class EngineStateResetIT {
 
     static final List<String> POLICY = List.of("id=orders", "primary-region=eu10", "standby-region=us10",
             "vantages=vantage-1,vantage-2", "quorum=2", "failure-threshold=2", "recovery-threshold=2",
-            "plan=DNS_ROUTE,DNS_VERIFY", "step-timeout=60s");
+            "plan=DNS_ROUTE,DNS_VERIFY", "step-timeout=60s",
+            // three automatic failovers in a few seconds; the cap (which a restore keeps) is not the subject
+            "max-failovers-per-window=5");
 
     /** The actuator's fence, as its backend keeps it (a DNS token survives any engine reset). */
     private final Map<String, Long> fence = new HashMap<>();
