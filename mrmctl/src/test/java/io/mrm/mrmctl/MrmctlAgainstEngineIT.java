@@ -160,8 +160,10 @@ class MrmctlAgainstEngineIT {
             // then it is accepted, the plan's first step runs, and mrmctl stops at its timeout (exit 3)
             assertThat(failover.exitCode()).as(failover.toString()).isEqualTo(3);
             assertThat(failover.out()).containsPattern("accepted \\(decision [A-Za-z0-9._:-]+\\)")
-                    .contains("step 1 of 4: EVENTS_SET_ACTIVE us10 RUNNING")
-                    .contains("step 4 of 4: DNS_VERIFY");
+                    .contains("step 1 of 5: EVENTS_SET_ACTIVE us10 RUNNING")
+                    // beside the plan, once us10's database is promoted, eu10's is fenced (best-effort)
+                    .contains("step 3 of 5: DATA_FENCE eu10 PENDING")
+                    .contains("step 5 of 5: DNS_VERIFY");
             assertThat(failover.err()).contains("not finished within 8000 ms");
             ManualFailoverRequest sent = recorder.await(ManualFailoverRequest.class,
                     r -> r.targetRegion().equals("us10"), Duration.ofSeconds(5));
@@ -172,7 +174,7 @@ class MrmctlAgainstEngineIT {
         }
 
         MrmctlRun switching = mrmctl("30s", "status", "orders");
-        assertThat(switching.out()).contains("phase SWITCHING").contains("plan: 0 of 4 steps done");
+        assertThat(switching.out()).contains("phase SWITCHING").contains("plan: 0 of 5 steps done");
     }
 
     @Test

@@ -19,20 +19,13 @@ import java.util.concurrent.CompletionStage;
  */
 public final class KafkaObservationSink implements ObservationSink {
 
-    /**
-     * One run per process: the probe scheduler and the alert webhook each build a sink, and both must
-     * number an application's observations from the same counter.
-     */
-    private static final MonitorRun PROCESS_RUN = MonitorRun.random();
-
     private final EventPublisher publisher;
     private final MonitorRun run;
 
-    /** A sink that numbers within this process's run. */
-    public KafkaObservationSink(EventPublisher publisher) {
-        this(publisher, PROCESS_RUN);
-    }
-
+    /**
+     * @param run the monitor's run: one per monitor instance, shared by the probe scheduler's sink and
+     *            the alert webhook's, which must number an application's observations from one counter
+     */
     public KafkaObservationSink(EventPublisher publisher, MonitorRun run) {
         this.publisher = publisher;
         this.run = run;

@@ -4,6 +4,7 @@ import io.mrm.health.adapter.AlertIntake;
 import io.mrm.health.adapter.BlockingProbePool;
 import io.mrm.health.adapter.HttpClients;
 import io.mrm.health.adapter.KafkaObservationSink;
+import io.mrm.health.domain.MonitorRun;
 import io.mrm.health.adapter.ObservationIds;
 import io.mrm.health.adapter.ProbeScheduler;
 import io.mrm.health.adapter.WebhookCredentials;
@@ -57,16 +58,23 @@ class HealthMonitorConfiguration {
         return new ObservationRule(props.vantage(), props.vantageRegion(), clock, ObservationIds::next);
     }
 
+    /** One run per monitor instance (several may share a JVM, as in the sandbox): its observations' numbering. */
     @Bean
-    ProbeScheduler probeScheduler(MonitoredTargets targets, ObservationRule rule, EventPublisher publisher) {
-        return new ProbeScheduler(targets.all(), rule, new KafkaObservationSink(publisher), new SplittableRandom(),
+    MonitorRun monitorRun() {
+        return MonitorRun.random();
+    }
+
+    @Bean
+    ProbeScheduler probeScheduler(MonitoredTargets targets, ObservationRule rule, EventPublisher publisher,
+                                  MonitorRun run) {
+        return new ProbeScheduler(targets.all(), rule, new KafkaObservationSink(publisher, run), new SplittableRandom(),
                 TICKER_THREADS, PUBLISH_QUEUE, STOP_GRACE);
     }
 
     /** The alert webhook's work; the controller ({@code AlertWebhookController}) exists only alongside it. */
     @Bean
     @ConditionalOnProperty(prefix = "mrm.health.alerts", name = "enabled", havingValue = "true")
-    AlertIntake alertIntake(HealthMonitorProperties props, EventPublisher publisher, Clock clock) {
+    AlertIntake alertIntake(HealthMonitorProperties props, EventPublisher publisher, Clock clock, MonitorRun run) {
         HealthMonitorProperties.AlertWebhook alerts = props.alerts();
         List<AlertRoute> routes = alerts.rules().stream()
                 .map(rule -> new AlertRoute(rule.alertName(), rule.labels(), rule.applicationId(), rule.region(),
@@ -78,7 +86,7 @@ class HealthMonitorConfiguration {
                     + credentials.token() + " cannot be read");
         }
         return new AlertIntake(credentials, new AlertRouter(routes, props.vantageRegion(), clock, ObservationIds::next),
-                new KafkaObservationSink(publisher), ALERT_PUBLISH_TIMEOUT);
+                new KafkaObservationSink(publisher, run), ALERT_PUBLISH_TIMEOUT);
     }
 
     static MonitoredTarget httpTarget(HealthMonitorProperties.Target target, Duration defaultInterval,
