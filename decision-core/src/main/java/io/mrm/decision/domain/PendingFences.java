@@ -58,17 +58,30 @@ final class PendingFences {
     private static void keep(WorkingState w, PlanRun run, StepProgress step) {
         PlanRun.StepTimer timer = run.timer(step.index());
         boolean inFlight = timer.attemptDeadline() != null;
-        add(w, new PendingFence(new FenceDuty(step.action(), step.region(), run.decision().id()), step.index(),
-                step.attempts(), inFlight ? run.epoch() : 0, inFlight ? timer.attemptDeadline() : null,
-                w.now.plus(w.policy.fenceRetryInterval()), step.detail()));
+        PendingFence fence = new PendingFence(new FenceDuty(step.action(), step.region(), run.decision().id()),
+                step.index(), step.attempts(), inFlight ? run.epoch() : 0, inFlight ? timer.attemptDeadline() : null,
+                w.now.plus(w.policy.fenceRetryInterval()), step.detail());
+        if (inFlight) {
+            keepQuietly(w, fence); // still under way: alerted only if it fails or goes unanswered
+        } else {
+            add(w, fence);
+        }
     }
 
-    /** Keeps a fence (replacing one of the same action and region), and alerts that it is pending. */
-    static void add(WorkingState w, PendingFence fence) {
+    private static void keepQuietly(WorkingState w, PendingFence fence) {
         List<PendingFence> next = new ArrayList<>();
         w.fences.stream().filter(f -> !f.sameFence(fence)).forEach(next::add);
         next.add(fence);
         w.fences = next;
+    }
+
+    /** Keeps a fence (replacing one of the same action and region), and alerts that it is pending. */
+    static void add(WorkingState w, PendingFence fence) {
+        keepQuietly(w, fence);
+        alertPending(w, fence);
+    }
+
+    private static void alertPending(WorkingState w, PendingFence fence) {
         w.raiseOnce(pendingKey(fence.duty()), AlertCode.FENCE_PENDING,
                 describe(fence.duty()) + " is not confirmed" + (fence.lastDetail() == null ? ""
                         : " (" + fence.lastDetail() + ")") + ": it is retried every " + w.policy.fenceRetryInterval()
@@ -124,9 +137,10 @@ final class PendingFences {
         }
         String key = pendingKey(fence.duty());
         if (done) {
-            w.clear(key);
-            w.alert(AlertCode.FENCE_COMPLETED, describe(fence.duty()) + " succeeded: " + detail, null,
-                    fence.duty().decisionId());
+            if (w.clear(key)) { // said to be pending: say it is done
+                w.alert(AlertCode.FENCE_COMPLETED, describe(fence.duty()) + " succeeded: " + detail, null,
+                        fence.duty().decisionId());
+            }
         } else {
             w.raiseOnce(key, AlertCode.FENCE_PENDING, describe(fence.duty()) + " failed (" + detail
                     + "); retried every " + w.policy.fenceRetryInterval() + " and as soon as "
@@ -176,6 +190,7 @@ final class PendingFences {
             if (f.inFlight() && w.now.isAfter(f.attemptDeadline())) {
                 f = new PendingFence(f.duty(), f.stepIndex(), f.attempts(), 0, null, f.nextAttemptAt(),
                         "no acknowledgement before the deadline " + f.attemptDeadline());
+                alertPending(w, f);
             }
             String region = f.duty().region();
             boolean up = HealthAssessment.health(w, region) == RegionHealth.UP;

@@ -516,7 +516,8 @@ class AdversarialReviewTest {
 
         List<MrmEvent> out = h.ack(brokerFence, AckOutcome.SUCCEEDED);
 
-        assertThat(alertCodes(out)).contains("FENCE_COMPLETED");
+        assertThat(alertCodes(out)).contains("CONVERGED");
+        assertThat(h.state.fences()).isEmpty();
         assertThat(h.state.phase()).as("DNS, data and the only active broker are in us10").isEqualTo(Phase.STEADY);
         assertThat(h.state.activeRegion()).isEqualTo("us10");
     }

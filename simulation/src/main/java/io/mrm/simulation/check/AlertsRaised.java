@@ -27,7 +27,7 @@ import java.util.Set;
  * refusal of the attempt the plan waits for ⇒ STALE_EPOCH; an observation stamped too far ahead ⇒
  * refused and MONITOR_CLOCK_SKEW (at most every 15 minutes per vantage); one from an undeclared source
  * ⇒ refused; entering DIVERGED ⇒ DIVERGED; a plan that completes with a fence not confirmed ⇒ the fence
- * kept as a duty and FENCE_PENDING. Silence about an outage of the active region: {@link NoSilentOutage}.
+ * kept as a duty, and FENCE_PENDING unless its attempt is still under way. Silence about an outage of the active region: {@link NoSilentOutage}.
  */
 final class AlertsRaised extends Check {
 
@@ -188,7 +188,12 @@ final class AlertsRaised extends Check {
         return false;
     }
 
-    /** A completed plan whose fence was sent but not confirmed keeps it as a duty, alerted. */
+    private static boolean inFlight(ApplicationState state, PlanStep fence) {
+        return state.fences().stream().anyMatch(f -> f.duty().action() == fence.action()
+                && f.duty().region().equals(fence.region()) && f.attemptDeadline() != null);
+    }
+
+    /** A completed plan whose fence was sent but not confirmed keeps it as a duty, alerted unless under way. */
     private void fences(CoreStep step) {
         if (!Checker.completed(step) || step.after().phase() != Phase.STEADY) {
             return; // (a plan that completed and was followed by another in the same step handed its duties on)
@@ -201,8 +206,10 @@ final class AlertsRaised extends Check {
                 continue;
             }
             boolean duty = pending(after, planned);
-            // an alert raised for the same fence earlier (a duty an abort kept) still stands
-            boolean alerted = fencePendingAt >= VirtualTime.ms(d.time()) || pending(step.before(), planned);
+            // an alert raised for the same fence earlier (a duty an abort kept) still stands; an attempt still
+            // under way is alerted only once it fails or goes unanswered
+            boolean alerted = fencePendingAt >= VirtualTime.ms(d.time()) || pending(step.before(), planned)
+                    || inFlight(after, planned);
             if (!duty || !alerted) {
                 fail(step.nowMs(), "plan " + Describe.id(d.id()) + " completed with " + planned.action() + "@"
                         + planned.region() + " not confirmed, but " + (duty ? "no FENCE_PENDING alert since the decision"
