@@ -124,7 +124,7 @@ final class PlanExecution {
         int attempt = current.attempts() + 1;
         Instant deadline = w.now.plusMillis(planStep.timeoutMs());
         StepRef ref = new StepRef(run.decision().id(), run.epoch(), index, attempt, deadline);
-        w.outputs.add(StepCommands.forStep(w.nextId(), w.applicationId(), w.now, planStep, ref));
+        w.outputs.add(StepCommands.forStep(w.nextId(), w.applicationId(), w.now, planStep, ref, run.decision().mode()));
         w.run = run.with(new StepProgress(index, current.action(), current.region(), StepStatus.RUNNING, attempt,
                         current.startedAt() == null ? w.now : current.startedAt(), null, current.detail()))
                 .with(run.timer(index).sent(deadline));

@@ -13,6 +13,7 @@ import io.mrm.events.command.ReplicationRole;
 import io.mrm.events.command.StepCommand;
 import io.mrm.events.command.StepRef;
 import io.mrm.events.decision.PlanStep;
+import io.mrm.events.operator.FailoverMode;
 import java.time.Instant;
 
 /** The command that executes a plan step, for the actuator that owns its action. */
@@ -21,7 +22,13 @@ final class StepCommands {
     private StepCommands() {
     }
 
+    /** A step outside a plan (a pending fence): its mode does not matter, since only promotes carry it. */
     static StepCommand forStep(String id, String applicationId, Instant now, PlanStep step, StepRef ref) {
+        return forStep(id, applicationId, now, step, ref, FailoverMode.GRACEFUL);
+    }
+
+    static StepCommand forStep(String id, String applicationId, Instant now, PlanStep step, StepRef ref,
+                               FailoverMode mode) {
         String region = step.region();
         String peer = step.peerRegion();
         return switch (step.action()) {
@@ -31,7 +38,7 @@ final class StepCommands {
             case DATA_DRAIN -> new DataDrainCommand(id, applicationId, now, DataDrainCommand.SCHEMA_VERSION, ref,
                     region, peer);
             case DATA_PROMOTE -> new DataPromoteCommand(id, applicationId, now, DataPromoteCommand.SCHEMA_VERSION, ref,
-                    region);
+                    region, mode);
             case DATA_FENCE -> new DataFenceCommand(id, applicationId, now, DataFenceCommand.SCHEMA_VERSION, ref,
                     region);
             case DATA_REPROTECT -> new DataReprotectCommand(id, applicationId, now,

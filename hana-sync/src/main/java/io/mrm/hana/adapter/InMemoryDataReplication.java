@@ -18,8 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A replication backend held in memory, for tests and demonstrations: counts committed-but-unapplied
  * changes, keeps a fencing epoch and refuses lower ones like the real backends, and knows which
- * region's database is fenced. A region can be marked unreachable: promote then leaves it unfenced
- * (a forced failover), and fencing it fails retriably, like a database that does not answer.
+ * region's database is fenced. A region can be marked unreachable: a forced promote then leaves it
+ * unfenced, a graceful one fails retriably, and fencing it fails retriably, like a database that does
+ * not answer.
  */
 public final class InMemoryDataReplication implements DataReplication, AutoCloseable {
 
@@ -96,11 +97,19 @@ public final class InMemoryDataReplication implements DataReplication, AutoClose
     }
 
     @Override
-    public synchronized ReplicationStatus promote(String applicationId, String region, long epoch, Duration within)
-            throws DataStaleEpochException {
+    public synchronized ReplicationStatus promote(String applicationId, String region, long epoch, boolean forced,
+                                                  Duration within) throws DataReplicationException {
         State s = state(applicationId);
+        if (!s.regions.contains(region)) {
+            throw new DataReplicationException(false, "UNKNOWN_REGION", region + " is not one of " + applicationId
+                    + "'s regions " + s.regions, null);
+        }
         fence(s, epoch);
         if (!region.equals(s.primary)) {
+            if (s.primary != null && s.unreachable.contains(s.primary) && !forced) {
+                throw new DataReplicationException(true, "OLD_PRIMARY_UNREACHABLE", "a graceful promote opens nothing "
+                        + "until " + s.primary + " is fenced, and it does not answer", null);
+            }
             if (s.primary != null && !s.unreachable.contains(s.primary)) {
                 s.fencedAt.put(s.primary, epoch); // the old primary is fenced when it answers
             }

@@ -30,7 +30,8 @@ public final class NoDataReplication implements DataReplication, AutoCloseable {
     }
 
     @Override
-    public ReplicationStatus promote(String applicationId, String region, long epoch, Duration within)
+    public ReplicationStatus promote(String applicationId, String region, long epoch, boolean forced,
+                                     Duration within)
             throws DataReplicationException {
         throw none();
     }

@@ -27,13 +27,23 @@ public interface DataReplication {
             throws DataReplicationException;
 
     /**
-     * Makes {@code region} the writable primary under {@code epoch}: fences the old primary when it is
-     * reachable (no write it accepts afterwards), applies what it still had (bounded by {@code within}),
-     * stops replicating from it and opens writes on {@code region}.
+     * Makes {@code region} the writable primary under {@code epoch}: fences the old primary (no write it
+     * accepts afterwards, and none of its sessions still running), applies everything it committed
+     * before the fence (bounded by {@code within}), stops replicating from it and opens writes on
+     * {@code region}. Resumable: what an earlier attempt did is read from the databases, so a retry,
+     * also after a restart of this service, continues where it stopped and never skips the drain.
      *
-     * @throws DataStaleEpochException if a database already holds a higher epoch
+     * <p>Not {@code forced} (graceful): opens nothing unless the old primary is fenced and drained;
+     * when it cannot be (it does not answer, the drain does not finish in time) the promote fails
+     * retriably and the old primary stays as it was or fenced. {@code forced}: fences and drains what
+     * answers in time and opens {@code region} anyway; the status details say what was not done
+     * ({@code oldPrimaryFenced}, {@code dataLeftBehind...}).
+     *
+     * @throws DataStaleEpochException  if a database already holds a higher epoch
+     * @throws DataReplicationException {@code UNKNOWN_REGION} (before any change) for a region that is
+     *                                  not the application's
      */
-    ReplicationStatus promote(String applicationId, String region, long epoch, Duration within)
+    ReplicationStatus promote(String applicationId, String region, long epoch, boolean forced, Duration within)
             throws DataReplicationException;
 
     /**

@@ -129,17 +129,18 @@ public final class HanaSyncCommandHandler {
     private CommandAck promote(DataPromoteCommand promote, Instant start, ReplicationStatus before)
             throws DataReplicationException {
         long epoch = promote.step().epoch();
-        if (promote.region().equals(before.primaryRegion()) && before.fencingEpoch() == epoch) {
-            return ack(promote, start, AckOutcome.SUCCEEDED, null, promote.region() + " is already the primary",
-                    before, false, Map.of());
-        }
-        ReplicationStatus after = replication.promote(promote.applicationId(), promote.region(), epoch, budget(promote));
+        // always through the backend, even when it looks done: an earlier attempt may have stopped
+        // between the new primary's fencing row and its grant, and the backend finishes what is left
+        boolean done = promote.region().equals(before.primaryRegion()) && before.fencingEpoch() == epoch;
+        ReplicationStatus after = replication.promote(promote.applicationId(), promote.region(), epoch,
+                promote.forced(), budget(promote));
         if (!promote.region().equals(after.primaryRegion())) {
             return ack(promote, start, AckOutcome.FAILED_RETRIABLE, "NOT_CONVERGED", "promoted " + promote.region()
-                    + " but the primary is " + after.primaryRegion(), after, true, Map.of());
+                    + " but the primary is " + after.primaryRegion(), after, !done, Map.of());
         }
-        return ack(promote, start, AckOutcome.SUCCEEDED, null, "promoted " + promote.region() + " (was "
-                + before.primaryRegion() + ")", after, true, Map.of());
+        String detail = done ? promote.region() + " is already the primary"
+                : "promoted " + promote.region() + " (was " + before.primaryRegion() + ", " + promote.mode() + ")";
+        return ack(promote, start, AckOutcome.SUCCEEDED, null, detail, after, !done, Map.of());
     }
 
     private CommandAck reprotect(DataReprotectCommand reprotect, Instant start, ReplicationStatus before)
@@ -148,6 +149,12 @@ public final class HanaSyncCommandHandler {
         if (before.replicates(reprotect.fromRegion(), reprotect.toRegion()) && before.fencingEpoch() == epoch) {
             return ack(reprotect, start, AckOutcome.SUCCEEDED, null, "already replicating "
                     + reprotect.fromRegion() + "->" + reprotect.toRegion(), before, false, Map.of());
+        }
+        if (before.primaryRegion() == null) {
+            // e.g. the new primary does not answer for a moment: only it can say it is the primary
+            return ack(reprotect, start, AckOutcome.FAILED_RETRIABLE, "NO_PRIMARY_SEEN", "no database of "
+                    + reprotect.applicationId() + " answers as the primary now; " + reprotect.fromRegion()
+                    + " should", before, false, Map.of());
         }
         if (!reprotect.fromRegion().equals(before.primaryRegion())) {
             return ack(reprotect, start, AckOutcome.FAILED_FATAL, "NOT_PRIMARY", reprotect.fromRegion()

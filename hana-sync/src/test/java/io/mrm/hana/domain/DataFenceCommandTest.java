@@ -7,6 +7,7 @@ import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.DataFenceCommand;
 import io.mrm.events.command.DataPromoteCommand;
 import io.mrm.events.command.StepRef;
+import io.mrm.events.operator.FailoverMode;
 import io.mrm.events.decision.StepAction;
 import io.mrm.hana.adapter.InMemoryDataReplication;
 import java.time.Clock;
@@ -33,9 +34,10 @@ class DataFenceCommandTest {
         return fence("fence-" + epoch + "-" + region, epoch, region, NOW.plusSeconds(10));
     }
 
+    /** A forced promote: the failovers here leave a region that does not answer. */
     static DataPromoteCommand promote(long epoch, String region) {
         return new DataPromoteCommand("promote-" + epoch, "orders", NOW, 1,
-                new StepRef("d-" + epoch, epoch, 0, 1, NOW.plusSeconds(30)), region);
+                new StepRef("d-" + epoch, epoch, 0, 1, NOW.plusSeconds(30)), region, FailoverMode.FORCED);
     }
 
     /** A forced failover: eu10 does not answer, so promote cannot fence it. */
@@ -198,7 +200,7 @@ class DataFenceCommandTest {
         }
 
         @Override
-        public ReplicationStatus promote(String a, String r, long e, Duration w) {
+        public ReplicationStatus promote(String a, String r, long e, boolean f, Duration w) {
             throw new AssertionError();
         }
 

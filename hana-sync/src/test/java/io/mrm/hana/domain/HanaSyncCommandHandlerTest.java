@@ -35,9 +35,9 @@ class HanaSyncCommandHandlerTest {
         }
 
         @Override
-        public ReplicationStatus promote(String applicationId, String region, long epoch, Duration within)
-                throws DataReplicationException {
-            return memory.promote(applicationId, region, epoch, within);
+        public ReplicationStatus promote(String applicationId, String region, long epoch, boolean forced,
+                                         Duration within) throws DataReplicationException {
+            return memory.promote(applicationId, region, epoch, forced, within);
         }
 
         @Override
@@ -164,7 +164,7 @@ class HanaSyncCommandHandlerTest {
             }
 
             @Override
-            public ReplicationStatus promote(String a, String r, long e, Duration w) {
+            public ReplicationStatus promote(String a, String r, long e, boolean f, Duration w) {
                 throw new AssertionError();
             }
 

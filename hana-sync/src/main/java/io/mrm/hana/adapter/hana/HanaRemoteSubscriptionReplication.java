@@ -173,32 +173,67 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
         }
     }
 
+    /**
+     * Fence the old primary (a graceful promote goes no further when it cannot), drain it, drop the
+     * subscriptions on the new primary, then its fencing row and its grants. Each step reads before it
+     * changes, so a retry continues where an earlier attempt stopped; once the new primary's row says
+     * PRIMARY only the grants are made sure of.
+     */
     @Override
-    public ReplicationStatus promote(String applicationId, String region, long epoch, Duration within)
-            throws DataReplicationException {
+    public ReplicationStatus promote(String applicationId, String region, long epoch, boolean forced,
+                                     Duration within) throws DataReplicationException {
         HanaApplication app = app(applicationId);
+        if (!app.remoteSources().containsKey(region)) {
+            throw new DataReplicationException(false, "UNKNOWN_REGION", region + " is not one of " + applicationId
+                    + "'s regions " + new java.util.TreeSet<>(app.remoteSources().keySet()), null);
+        }
         synchronized (app) {
             String old = app.other(region);
-            boolean oldFenced = false;
-            try (Connection o = connections.open(app.applicationId(), old)) {
-                fence(o, app, epoch, "FENCED");
-                revokeWrites(o, app, tables(o, app));
-                oldFenced = true;
-            } catch (SQLException e) {
-                if (!HanaErrors.unreachable(e)) {
-                    throw HanaErrors.classify("fencing " + old, e);
+            Map<String, String> extra = new TreeMap<>();
+            extra.put("promoteMode", forced ? "FORCED" : "GRACEFUL");
+            boolean alreadyPrimary;
+            try (Connection n = connections.open(app.applicationId(), region)) {
+                Optional<Fencing> row = fencing(n, app);
+                if (row.isPresent() && row.get().epoch() > epoch) {
+                    throw new DataStaleEpochException(row.get().epoch(), epoch);
                 }
-                LOG.warn("promote {} of {}: old primary {} unreachable, not fenced (forced failover)", region,
-                        applicationId, old);
+                alreadyPrimary = row.isPresent() && "PRIMARY".equals(row.get().role());
+            } catch (SQLException e) {
+                throw HanaErrors.classify("reading " + region + " before promoting it", e);
+            }
+            boolean oldFenced = false;
+            if (alreadyPrimary) {
+                extra.put("oldPrimaryFenced", "not needed: " + region + " was already the primary");
+            } else {
+                try (Connection o = connections.open(app.applicationId(), old)) {
+                    fence(o, app, epoch, "FENCED");
+                    revokeWrites(o, app, tables(o, app));
+                    oldFenced = true;
+                    extra.put("oldPrimaryFenced", "true");
+                } catch (SQLException e) {
+                    if (!forced) {
+                        throw new DataReplicationException(true, HanaErrors.unreachable(e) ? "OLD_PRIMARY_UNREACHABLE"
+                                : "OLD_PRIMARY_NOT_FENCED", "a graceful promote opens nothing until " + old
+                                + " is fenced, and it could not be (" + e.getMessage() + "); the promote is retried, "
+                                + "or the plan can be forced", e);
+                    }
+                    LOG.warn("forced promote {} of {}: old primary {} not fenced ({})", region, applicationId, old,
+                            e.getMessage());
+                    extra.put("oldPrimaryFenced", "false");
+                    extra.put("oldPrimaryNotFencedBecause", e.getMessage());
+                }
             }
             try (Connection n = connections.open(app.applicationId(), region)) {
                 Map<String, String> subscribed = subscriptionStates(n, app);
                 if (oldFenced && !subscribed.isEmpty()) {
                     DrainResult d = drain(app, old, region, within);
-                    if (!d.complete()) {
+                    if (!d.complete() && !forced) {
                         throw new DataReplicationException(true, "DRAIN_TIMEOUT", old + " is fenced; " + d.remaining()
                                 + " messages still to apply on " + region + "; promote again", null);
                     }
+                    extra.put("dataLeftBehindMessages", Long.toString(d.remaining()));
+                } else if (!oldFenced && !alreadyPrimary) {
+                    extra.put("dataLeftBehind", "unknown: " + old + " did not answer; re-protect reports it");
                 }
                 if (!subscribed.isEmpty()) {
                     String source = quote(app.remoteSources().get(region));
@@ -215,7 +250,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
             }
             ReplicationStatus status = status(applicationId);
             Map<String, String> details = new TreeMap<>(status.details());
-            details.put("oldPrimaryFenced", Boolean.toString(oldFenced));
+            details.putAll(extra);
             return new ReplicationStatus(status.primaryRegion(), status.fencingEpoch(), status.sourceRegion(),
                     status.targetRegion(), status.backlog(), status.tables(), details);
         }
@@ -261,12 +296,19 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                         if (!table.equals(MARKER)) {
                             long only = count(t, "SELECT COUNT(*) FROM (SELECT * FROM " + schema + "." + quote(table)
                                     + " EXCEPT SELECT * FROM " + schema + "." + quote(vt) + ")");
-                            if (only > 0) {
-                                String kept = HanaApplication.identifier("lost-rows table", "MRM_LOST_" + table + "_E"
-                                        + epoch);
+                            String kept = HanaApplication.identifier("lost-rows table", "MRM_LOST_" + table + "_E"
+                                    + epoch);
+                            boolean keptBefore = count(t, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? "
+                                    + "AND TABLE_NAME = ?", app.schema(), kept) > 0;
+                            if (keptBefore) {
+                                // a retry: an earlier attempt kept the rows aside (and may have reloaded since)
+                                only = count(t, "SELECT COUNT(*) FROM " + schema + "." + quote(kept));
+                            } else if (only > 0) {
                                 execute(t, "CREATE COLUMN TABLE " + schema + "." + quote(kept) + " AS (SELECT * FROM "
                                         + schema + "." + quote(table) + " EXCEPT SELECT * FROM " + schema + "."
                                         + quote(vt) + ")");
+                            }
+                            if (only > 0) {
                                 details.put("unreplicatedRows." + table, Long.toString(only));
                                 lost += only;
                             }

@@ -105,7 +105,8 @@ final class ChangeApplier implements AutoCloseable {
                 }
                 String op = value.getString("op");
                 TableName table = new TableName(source.getString("schema"), source.getString("table"));
-                if (recordFor != null) {
+                if (recordFor != null && !ReplicationSchema.MARKER.equals(table)) {
+                    // the marker is applied even then: it is how the report's drain knows it is over
                     record(c, table, op, record, value, lsn);
                     continue;
                 }
@@ -148,9 +149,6 @@ final class ChangeApplier implements AutoCloseable {
 
     private void record(Connection c, TableName table, String op, SourceRecord record, Struct value, Long lsn)
             throws SQLException {
-        if (ReplicationSchema.MARKER.equals(table)) {
-            return;
-        }
         PreparedStatement ps = statement(c, "record", () -> """
                 INSERT INTO mrm.unreplicated_change (application_id, source_region, table_name, op, row_key, row_image,
                     source_lsn, committed_at, recorded_at)
@@ -312,6 +310,11 @@ final class ChangeApplier implements AutoCloseable {
             statements.clear();
             columnTypes.clear();
             connection = target.connect();
+            try (java.sql.Statement s = connection.createStatement()) {
+                // an applied batch is durable on the target before its position counts as applied,
+                // whatever the server's default (a crash must not take back what a drain saw)
+                s.execute("SET synchronous_commit = on");
+            }
             connection.setAutoCommit(false);
         }
         return connection;

@@ -184,6 +184,14 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             try (Connection c = region.connect()) {
                 ReplicationSchema.fencing(c, app.applicationId()).ifPresent(f -> rows.put(region.region(), f));
                 details.put("reachable." + region.region(), "true");
+                for (String other : app.regions().keySet()) {
+                    // a slot nobody reads keeps WAL on this database until its disk fills: say how much
+                    long retained = ReplicationSchema.retainedWal(c, app.slotName(other));
+                    if (retained >= 0) {
+                        details.put("retainedWalBytes." + region.region() + "." + app.slotName(other),
+                                Long.toString(retained));
+                    }
+                }
             } catch (SQLException e) {
                 details.put("reachable." + region.region(), "false");
             }
@@ -225,39 +233,45 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
     public DrainResult drain(String applicationId, String fromRegion, String toRegion, Duration within)
             throws DataReplicationException {
         PostgresApplication app = app(applicationId);
+        requireRegions(app, fromRegion, toRegion);
+        long deadline = System.nanoTime() + within.toNanos();
         synchronized (app) {
             CdcPipeline p = pipelines.get(applicationId);
             if (p == null || p.stopped() || !p.sourceRegion().equals(fromRegion) || !p.targetRegion().equals(toRegion)) {
                 throw new DataReplicationException(true, "NOT_REPLICATING", "nothing replicates " + fromRegion + "->"
                         + toRegion, null);
             }
-            return drain(app, p, within);
+            return drain(app, p, deadline);
         }
     }
 
-    private DrainResult drain(PostgresApplication app, CdcPipeline p, Duration within) throws DataReplicationException {
-        long deadline = System.nanoTime() + within.toNanos();
-        long mark;
+    /**
+     * Commits a marker on the source (synchronously, see {@link ReplicationSchema#writeMarker}) and waits
+     * until the target has applied it: then everything the source committed before the marker is
+     * applied, however the application's transactions committed.
+     */
+    private DrainResult drain(PostgresApplication app, CdcPipeline p, long deadline) throws DataReplicationException {
+        ReplicationSchema.DrainMark mark;
         try (Connection s = app.region(p.sourceRegion()).connect()) {
-            mark = ReplicationSchema.currentLsn(s);
-            ReplicationSchema.writeMarker(s, app.applicationId());
+            mark = ReplicationSchema.writeMarker(s, app.applicationId());
         } catch (SQLException e) {
-            throw PostgresErrors.classify("reading " + p.sourceRegion() + "'s WAL position", e);
+            throw PostgresErrors.classify("writing the drain marker on " + p.sourceRegion(), e);
         }
         try (Connection t = app.region(p.targetRegion()).connect()) {
             while (true) {
-                long applied = ReplicationSchema.appliedLsn(t, p.id());
-                if (applied >= mark) {
-                    return new DrainResult(true, 0, Map.of("drainedToLsn", Long.toString(mark),
-                            "appliedLsn", Long.toString(applied)));
+                if (ReplicationSchema.markerApplied(t, app.applicationId(), mark.token())) {
+                    return new DrainResult(true, 0, Map.of("drainedToLsn", Long.toString(mark.lsn()),
+                            "appliedLsn", Long.toString(ReplicationSchema.appliedLsn(t, p.id()))));
                 }
                 if (p.stopped()) {
                     throw new DataReplicationException(true, "CAPTURE_STOPPED", "replication " + p.id()
                             + " stopped: " + p.failure(), null);
                 }
                 if (System.nanoTime() > deadline) {
-                    return new DrainResult(false, applied < 0 ? -1 : mark - applied,
-                            Map.of("drainTargetLsn", Long.toString(mark), "appliedLsn", Long.toString(applied)));
+                    long applied = ReplicationSchema.appliedLsn(t, p.id());
+                    // the marker itself is still to apply, so at least one byte remains
+                    return new DrainResult(false, applied < 0 ? -1 : Math.max(1, mark.lsn() - applied),
+                            Map.of("drainTargetLsn", Long.toString(mark.lsn()), "appliedLsn", Long.toString(applied)));
                 }
                 ReplicationSchema.pause();
             }
@@ -266,61 +280,65 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         }
     }
 
+    /**
+     * A resumable sequence whose progress lives in the databases: fence the old primary (its fencing
+     * row, the REVOKE, its sessions gone), drain it (restarting the capture from the position stored in
+     * the new primary when it is not running, e.g. after a restart between fence and ack), stop the
+     * capture, open the new primary (reverse slot first, then its fencing row, then the grant), and only
+     * then drop the old slot, and only when the drain was proven. Every step is idempotent, so a retry
+     * picks up where an earlier attempt stopped.
+     *
+     * <p>Graceful: without a fenced and drained old primary it fails (retriably when a retry can cure
+     * it) and opens nothing. Forced: it fences and drains what answers in time, opens the new primary
+     * anyway, and records what it could not do; the old slot is then kept, for re-protect's report.
+     */
     @Override
-    public ReplicationStatus promote(String applicationId, String region, long epoch, Duration within)
-            throws DataReplicationException {
+    public ReplicationStatus promote(String applicationId, String region, long epoch, boolean forced,
+                                     Duration within) throws DataReplicationException {
         PostgresApplication app = app(applicationId);
+        requireRegions(app, region);
+        long deadline = System.nanoTime() + within.toNanos();
         synchronized (app) {
             String old = app.other(region);
             Map<String, String> details = new TreeMap<>();
-            // 1. fence the old primary, if it answers
-            boolean oldFenced;
-            try (Connection o = app.region(old).connect()) {
-                checkedFence(o, app, epoch, Role.FENCED);
-                ReplicationSchema.revokeWrites(o, app.appRole(), app.tables());
-                oldFenced = true;
+            details.put("promoteMode", forced ? "FORCED" : "GRACEFUL");
+            Optional<Fencing> target;
+            try (Connection n = app.region(region).connect()) {
+                ReplicationSchema.ensure(n, app);
+                target = ReplicationSchema.fencing(n, applicationId);
             } catch (SQLException e) {
-                if (!PostgresErrors.unreachable(e)) {
-                    throw PostgresErrors.classify("fencing " + old, e);
-                }
-                oldFenced = false;
-                LOG.warn("promote {} of {}: old primary {} unreachable, not fenced (forced failover)", region,
-                        applicationId, old);
+                throw PostgresErrors.classify("reading " + region + " before promoting it", e);
             }
-            details.put("oldPrimaryFenced", Boolean.toString(oldFenced));
-            // 2. apply what the old primary committed before the fence, then stop the capture
-            CdcPipeline p = pipelines.get(applicationId);
-            if (p != null && !p.stopped() && p.sourceRegion().equals(old) && p.targetRegion().equals(region)) {
+            if (target.isPresent() && target.get().epoch() > epoch) {
+                throw new DataStaleEpochException(target.get().epoch(), epoch);
+            }
+            boolean alreadyPrimary = target.isPresent() && target.get().role() == Role.PRIMARY;
+            boolean drained = false;
+            if (alreadyPrimary) {
+                // an earlier attempt opened it, or it was the primary already: no drain, no fence to put up
+                details.put("oldPrimaryFenced", "not needed: " + region + " was already the primary");
+            } else {
+                boolean oldFenced = fenceOldPrimary(app, old, epoch, forced, deadline, details);
                 if (oldFenced) {
-                    DrainResult d = drain(app, p, within);
-                    if (!d.complete()) {
-                        throw new DataReplicationException(true, "DRAIN_TIMEOUT", old + " is fenced; " + d.remaining()
-                                + " bytes of its WAL still to apply to " + region + "; promote again", null);
-                    }
-                    details.putAll(d.details());
+                    drained = drainOldPrimary(app, old, region, forced, deadline, details);
+                } else {
+                    details.put("dataLeftBehind", "unknown: " + old + " did not answer; re-protect reports it");
+                }
+                CdcPipeline p = pipelines.get(applicationId);
+                if (p != null && p.targetRegion().equals(region)) {
+                    pipelines.remove(applicationId);
+                    p.close();
                 }
             }
-            if (p != null && p.targetRegion().equals(region)) {
-                pipelines.remove(applicationId);
-                p.close();
-            }
-            if (oldFenced) {
+            open(app, region, old, epoch, details);
+            if (drained) {
                 try (Connection o = app.region(old).connect()) {
                     ReplicationSchema.dropSlot(o, app.slotName(region));
                 } catch (SQLException e) {
-                    throw PostgresErrors.classify("dropping the slot on " + old, e);
+                    // drained, so nothing is lost: re-protect finds the slot, reports nothing and drops it
+                    LOG.warn("promote {} of {}: the drained slot on {} was not dropped ({}); re-protect drops it",
+                            region, applicationId, old, e.getMessage());
                 }
-            }
-            // 3. open the new primary: reverse slot before writes, then the epoch, then the grant
-            try (Connection n = app.region(region).connect()) {
-                ReplicationSchema.ensure(n, app);
-                ReplicationSchema.createSlot(n, app.slotName(old));
-                checkedFence(n, app, epoch, Role.PRIMARY);
-                ReplicationSchema.grantWrites(n, app.appRole(), app.tables());
-                details.put("promotedAtAppliedLsn", Long.toString(
-                        ReplicationSchema.appliedLsn(n, applicationId + ":" + old + "->" + region)));
-            } catch (SQLException e) {
-                throw PostgresErrors.classify("opening " + region, e);
             }
             lastDetails.put(applicationId, details);
             LOG.info("promoted {} for {} at epoch {} ({})", region, applicationId, epoch, details);
@@ -328,10 +346,116 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         }
     }
 
+    /** @return true when the old primary is fenced now; false only for a forced promote that could not */
+    private boolean fenceOldPrimary(PostgresApplication app, String old, long epoch, boolean forced, long deadline,
+                                    Map<String, String> details) throws DataReplicationException {
+        try (Connection o = app.region(old).connect(remaining(deadline))) {
+            Optional<Fencing> row = ReplicationSchema.fencing(o, app.applicationId());
+            Role role = row.map(Fencing::role).orElse(null);
+            // a replica keeps its role (its capture resumes from it); anything else is fenced
+            checkedFence(o, app, epoch, role == Role.REPLICA ? Role.REPLICA : Role.FENCED);
+            ReplicationSchema.revokeWrites(o, app.appRole(), app.tables(), deadline);
+            details.put("oldPrimaryFenced", "true");
+            return true;
+        } catch (SQLException | DataReplicationException e) {
+            if (e instanceof DataStaleEpochException stale) {
+                throw stale;
+            }
+            String why = e.getMessage();
+            if (!forced) {
+                boolean unreachable = e instanceof SQLException sql && PostgresErrors.unreachable(sql);
+                throw new DataReplicationException(true, unreachable ? "OLD_PRIMARY_UNREACHABLE" : "OLD_PRIMARY_NOT_FENCED",
+                        "a graceful promote opens nothing until " + old + " is fenced, and it could not be (" + why
+                                + "); the promote is retried, or the plan can be forced", e);
+            }
+            LOG.warn("forced promote of {}: {} not fenced ({}); the engine keeps fencing it", app.applicationId(),
+                    old, why);
+            details.put("oldPrimaryFenced", "false");
+            details.put("oldPrimaryNotFencedBecause", why);
+            return false;
+        }
+    }
+
+    /**
+     * @return true when everything the fenced old primary committed is applied to {@code region};
+     *         false only for a forced promote whose drain could not complete in time (what was left is
+     *         recorded)
+     */
+    private boolean drainOldPrimary(PostgresApplication app, String old, String region, boolean forced, long deadline,
+                                    Map<String, String> details) throws DataReplicationException {
+        try {
+            CdcPipeline p = pipelines.get(app.applicationId());
+            if (p == null || p.stopped() || !p.sourceRegion().equals(old) || !p.targetRegion().equals(region)) {
+                try (Connection o = app.region(old).connect()) {
+                    if (!ReplicationSchema.slotExists(o, app.slotName(region))) {
+                        throw new DataReplicationException(false, "DRAIN_UNPROVABLE", old + " has no replication slot "
+                                + "feeding " + region + ", so what it committed cannot be shown to be applied; a "
+                                + "forced promote opens " + region + " anyway and leaves " + old + " fenced", null);
+                    }
+                } catch (SQLException e) {
+                    throw PostgresErrors.classify("reading " + old + "'s replication slot", e);
+                }
+                // not running (an earlier attempt stopped, or this service restarted): from its stored position
+                p = startPipeline(app, old, region, null);
+                await(p::ready, deadline, "the capture from " + old + " did not start in time");
+                details.put("captureRestarted", "true");
+            }
+            DrainResult d = drain(app, p, deadline);
+            details.putAll(d.details());
+            if (d.complete()) {
+                details.put("dataLeftBehindWalBytes", "0");
+                return true;
+            }
+            if (!forced) {
+                throw new DataReplicationException(true, "DRAIN_TIMEOUT", old + " is fenced; " + d.remaining()
+                        + " bytes of its WAL still to apply to " + region + "; promote again", null);
+            }
+            details.put("dataLeftBehindWalBytes", Long.toString(d.remaining()));
+            return false;
+        } catch (DataReplicationException e) {
+            if (!forced || e instanceof DataStaleEpochException) {
+                throw e;
+            }
+            details.put("drainSkippedBecause", e.getMessage());
+            return false;
+        }
+    }
+
+    /** Reverse slot before writes open (re-protect's consistent point), then the epoch, then the grant. */
+    private void open(PostgresApplication app, String region, String old, long epoch, Map<String, String> details)
+            throws DataReplicationException {
+        try (Connection n = app.region(region).connect()) {
+            ReplicationSchema.createSlot(n, app.slotName(old));
+            checkedFence(n, app, epoch, Role.PRIMARY);
+            ReplicationSchema.grantWrites(n, app.appRole(), app.tables());
+            details.put("promotedAtAppliedLsn", Long.toString(
+                    ReplicationSchema.appliedLsn(n, app.applicationId() + ":" + old + "->" + region)));
+        } catch (SQLException e) {
+            throw PostgresErrors.classify("opening " + region, e);
+        }
+    }
+
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+    }
+
+    private static void requireRegions(PostgresApplication app, String... regions) throws DataReplicationException {
+        for (String region : regions) {
+            if (!app.regions().containsKey(region)) {
+                throw new DataReplicationException(false, "UNKNOWN_REGION", region + " is not one of "
+                        + app.applicationId() + "'s regions " + new java.util.TreeSet<>(app.regions().keySet()), null);
+            }
+        }
+        if (regions.length == 2 && regions[0].equals(regions[1])) {
+            throw new DataReplicationException(false, "SAME_REGION", "from and to are both " + regions[0], null);
+        }
+    }
+
     @Override
     public ReplicationStatus reprotect(String applicationId, String fromRegion, String toRegion, long epoch)
             throws DataReplicationException {
         PostgresApplication app = app(applicationId);
+        requireRegions(app, fromRegion, toRegion);
         synchronized (app) {
             Map<String, String> details = new TreeMap<>(lastDetails.getOrDefault(applicationId, Map.of()));
             try (Connection f = app.region(fromRegion).connect(); Connection t = app.region(toRegion).connect()) {
@@ -393,7 +517,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         try {
             long deadline = System.nanoTime() + REPORT_DRAIN.toNanos();
             await(report::ready, deadline, "the report capture did not start");
-            DrainResult d = drain(app, report, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            DrainResult d = drain(app, report, deadline);
             if (!d.complete()) {
                 throw new DataReplicationException(true, "REPORT_TIMEOUT", "reading what " + oldPrimary
                         + " committed did not finish in " + REPORT_DRAIN, null);

@@ -57,7 +57,7 @@ final class PostgresFence {
                 requireSuperseded(row);
             }
             checkedFence(c, Role.FENCED);
-            ReplicationSchema.revokeWrites(c, app.appRole(), app.tables());
+            ReplicationSchema.revokeWrites(c, app.appRole(), app.tables(), deadlineNanos);
             if (ReplicationSchema.canWrite(c, app.appRole(), app.tables())) {
                 throw new DataReplicationException(false, "STILL_WRITABLE", app.appRole() + " may still write on "
                         + region + " after the REVOKE: it holds the privilege through another role or PUBLIC", null);
@@ -81,7 +81,7 @@ final class PostgresFence {
             checkedFence(c, Role.REPLICA);
         }
         if (canWrite) {
-            ReplicationSchema.revokeWrites(c, app.appRole(), app.tables());
+            ReplicationSchema.revokeWrites(c, app.appRole(), app.tables(), deadlineNanos);
         }
         return result(stored < epoch || canWrite, Role.REPLICA, epoch);
     }

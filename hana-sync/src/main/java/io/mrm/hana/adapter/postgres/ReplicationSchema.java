@@ -37,6 +37,8 @@ final class ReplicationSchema {
             s.execute("""
                     CREATE TABLE IF NOT EXISTS mrm.drain_marker (application_id text PRIMARY KEY, seq bigint NOT NULL,
                         written_at timestamptz NOT NULL)""");
+            // which drain wrote the marker: a drain is over when the target shows its own token
+            s.execute("ALTER TABLE mrm.drain_marker ADD COLUMN IF NOT EXISTS token text");
             s.execute("""
                     CREATE TABLE IF NOT EXISTS mrm.unreplicated_change (id bigserial PRIMARY KEY,
                         application_id text NOT NULL, source_region text NOT NULL, table_name text NOT NULL,
@@ -124,9 +126,13 @@ final class ReplicationSchema {
         }
     }
 
-    /** The WAL position now, in bytes from 0/0. */
+    /**
+     * The WAL insert position now, in bytes from 0/0: past every commit record written so far, even
+     * those of transactions that committed asynchronously and are not yet written out (the write
+     * position, {@code pg_current_wal_lsn()}, can lie before commits already confirmed to their writer).
+     */
     static long currentLsn(Connection c) throws SQLException {
-        return single(c, "SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint");
+        return single(c, "SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint");
     }
 
     /** The highest source position applied by {@code pipeline} (-1 before its first change). */
@@ -147,18 +153,66 @@ final class ReplicationSchema {
         }
     }
 
-    /** A replicated write committed after the caller read the WAL position, so a drain always has a change to wait for. */
-    static void writeMarker(Connection c, String applicationId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO mrm.drain_marker AS m (application_id, seq, written_at) VALUES (?, 1, now())
-                ON CONFLICT (application_id) DO UPDATE SET seq = m.seq + 1, written_at = now()""")) {
+    /** A drain's marker: its token, and the WAL insert position right after its commit. */
+    record DrainMark(String token, long lsn) {
+    }
+
+    /**
+     * Commits a marker row with a fresh token, synchronously: its commit flushes the WAL up to it, so
+     * every transaction that committed before it (asynchronously or not) is durable and will be
+     * decoded before it. The caller waits until the target shows the token; changes arrive in commit
+     * order, so by then everything committed before the marker is applied.
+     */
+    static DrainMark writeMarker(Connection c, String applicationId) throws SQLException {
+        String token = java.util.UUID.randomUUID().toString();
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET LOCAL synchronous_commit = on");
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO mrm.drain_marker AS m (application_id, seq, written_at, token) VALUES (?, 1, now(), ?)
+                    ON CONFLICT (application_id) DO UPDATE SET seq = m.seq + 1, written_at = now(),
+                        token = EXCLUDED.token""")) {
+                ps.setString(1, applicationId);
+                ps.setString(2, token);
+                ps.executeUpdate();
+            }
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+        return new DrainMark(token, currentLsn(c));
+    }
+
+    /** Whether the target has applied the marker with {@code token}. */
+    static boolean markerApplied(Connection c, String applicationId, String token) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT token FROM mrm.drain_marker WHERE application_id = ?")) {
             ps.setString(1, applicationId);
-            ps.executeUpdate();
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && token.equals(rs.getString(1));
+            }
         }
     }
 
     static boolean slotExists(Connection c, String slot) throws SQLException {
         return exists(c, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", slot);
+    }
+
+    /** The WAL {@code slot} keeps on this database (bytes from its restart position to now), or -1 without it. */
+    static long retainedWal(Connection c, String slot) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT COALESCE((pg_current_wal_insert_lsn() - restart_lsn)::bigint, 0) FROM pg_replication_slots
+                WHERE slot_name = ?""")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
+        }
     }
 
     /** Created with no transaction open in this database, so it starts at a consistent point. */
@@ -213,18 +267,58 @@ final class ReplicationSchema {
     /**
      * Fences a database against the application: its role loses the right to write (checked on every
      * statement, so no session can opt out, unlike {@code default_transaction_read_only}), then its
-     * sessions are ended so transactions still open roll back instead of committing later.
+     * sessions are ended so transactions still open roll back instead of committing later, and this
+     * waits until they are gone: ending a session is only asked for, and a COMMIT already under way
+     * completes first. Sessions the application opens afterwards cannot write, so only those that
+     * existed at the REVOKE are waited for.
+     *
+     * @param deadlineNanos when to give up ({@link System#nanoTime()}); the sessions still there are
+     *                      then reported as a retriable failure (SQLSTATE 55006, object in use)
      */
-    static void revokeWrites(Connection c, String role, List<TableName> tables) throws SQLException {
+    static void revokeWrites(Connection c, String role, List<TableName> tables, long deadlineNanos)
+            throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON " + list(tables) + " FROM " + role);
         }
+        List<Long> sessions = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                SELECT pid FROM pg_stat_activity
                 WHERE usename = ? AND datname = current_database() AND pid <> pg_backend_pid()""")) {
             ps.setString(1, role);
-            ps.execute();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sessions.add(rs.getLong(1));
+                }
+            }
         }
+        while (!sessions.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity
+                    WHERE pid = ANY(?) AND usename = ? AND datname = current_database()""")) {
+                ps.setArray(1, c.createArrayOf("int4", sessions.stream().map(Long::intValue).toArray()));
+                ps.setString(2, role);
+                List<Long> left = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        left.add(rs.getLong(1));
+                    }
+                }
+                sessions = left;
+            }
+            if (sessions.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadlineNanos) {
+                throw new SQLException(sessions.size() + " session(s) of " + role + " still running after they were "
+                        + "told to end: " + sessions, "55006");
+            }
+            pause();
+        }
+    }
+
+    /** {@link #revokeWrites(Connection, String, List, long)} with the usual 10 s for sessions to end. */
+    static void revokeWrites(Connection c, String role, List<TableName> tables) throws SQLException {
+        revokeWrites(c, role, tables, System.nanoTime() + 10_000_000_000L);
     }
 
     static void grantWrites(Connection c, String role, List<TableName> tables) throws SQLException {

@@ -43,6 +43,8 @@ final class FakeHanaCloudJdbc {
         final Map<String, String> fencingRole = new HashMap<>();
         final Map<String, Long> marker = new HashMap<>();
         final Map<String, Long> rowsOnlyHere = new HashMap<>();
+        /** Tables made with CREATE ... AS (SELECT ... EXCEPT ...): how many rows each holds. */
+        final Map<String, Long> kept = new HashMap<>();
         boolean captureSuspended;
         boolean down;
         int markerReads;
@@ -55,6 +57,8 @@ final class FakeHanaCloudJdbc {
     final Map<String, Db> dbs = new TreeMap<>();
     final List<String> executed = new CopyOnWriteArrayList<>();
     int markerLagReads = 2;
+    /** The next statement starting with this fails as a lost connection would (then it is cleared). */
+    volatile String failOnce;
     private final Map<String, Long> pendingMarker = new HashMap<>();
 
     FakeHanaCloudJdbc(String... regions) {
@@ -138,7 +142,14 @@ final class FakeHanaCloudJdbc {
             + " VALUES \\(\\?, \\?\\) WITH PRIMARY KEY");
     private static final Pattern READ_MARKER = Pattern.compile("SELECT SEQ FROM " + Q + "\\.\"MRM_DRAIN_MARKER\" WHERE APPLICATION_ID = \\?");
 
+    private static final Pattern COUNT_TABLE = Pattern.compile("SELECT COUNT\\(\\*\\) FROM " + Q + "\\." + Q);
+
     private synchronized List<Object[]> run(Db db, String sql, List<Object> p) throws SQLException {
+        if (failOnce != null && sql.startsWith(failOnce)) {
+            failOnce = null;
+            // HANA's "connection lost" (-10807), as the client reports it
+            throw new SQLException("FakeHanaCloudJdbc: connection lost during " + sql, "08S01", -10807);
+        }
         executed.add(db.region + ": " + sql);
         Matcher m;
         switch (sql) {
@@ -226,7 +237,13 @@ final class FakeHanaCloudJdbc {
                 require(db.grants.remove(grant), "revoking a privilege not granted: " + sql);
             }
         } else if ((m = LOST.matcher(sql)).matches()) {
+            // HANA refuses a second table of the same name: error 288, "cannot use duplicate table name"
+            require288(!db.tables.contains(m.group(1) + "." + m.group(2)), sql);
             db.tables.add(m.group(1) + "." + m.group(2));
+            db.kept.put(m.group(1) + "." + m.group(2), db.rowsOnlyHere.getOrDefault(m.group(3) + "." + m.group(4), 0L));
+        } else if ((m = COUNT_TABLE.matcher(sql)).matches()) {
+            require(db.tables.contains(m.group(1) + "." + m.group(2)), "no table: " + sql);
+            return one(db.kept.getOrDefault(m.group(1) + "." + m.group(2), 0L));
         } else if ((m = EXCEPT_COUNT.matcher(sql)).matches()) {
             return one(db.rowsOnlyHere.getOrDefault(m.group(1) + "." + m.group(2), 0L));
         } else if ((m = DELETE_ALL.matcher(sql)).matches()) {
@@ -258,6 +275,12 @@ final class FakeHanaCloudJdbc {
             throw new SQLException("FakeHanaCloudJdbc does not understand: " + sql, "42000", 257);
         }
         return one(0L);
+    }
+
+    private static void require288(boolean condition, String sql) throws SQLException {
+        if (!condition) {
+            throw new SQLException("cannot use duplicate table name: " + sql, "HY000", 288);
+        }
     }
 
     private static void require(boolean condition, String message) throws SQLException {

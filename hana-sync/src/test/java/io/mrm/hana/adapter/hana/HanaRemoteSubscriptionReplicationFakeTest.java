@@ -8,6 +8,7 @@ import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.DataFenceCommand;
 import io.mrm.events.command.DataPromoteCommand;
 import io.mrm.events.command.StepRef;
+import io.mrm.events.operator.FailoverMode;
 import io.mrm.hana.domain.DataStaleEpochException;
 import io.mrm.hana.domain.DataReplicationException;
 import io.mrm.hana.domain.DrainResult;
@@ -101,7 +102,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         replication.reprotect("orders", "eu10", "us10", 1);
         hana.executed.clear();
 
-        ReplicationStatus status = replication.promote("orders", "us10", 2, Duration.ofSeconds(5));
+        ReplicationStatus status = replication.promote("orders", "us10", 2, false, Duration.ofSeconds(5));
 
         assertThat(hana.changes("eu10")).containsSubsequence(
                 "UPDATE \"MRM\".\"FENCING\" SET EPOCH = ?, ROLE = ? WHERE APPLICATION_ID = ? AND EPOCH <= ?",
@@ -121,14 +122,14 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         assertThat(hana.db("eu10").grants).isEmpty();
 
         hana.executed.clear();
-        replication.promote("orders", "us10", 2, Duration.ofSeconds(5));
+        replication.promote("orders", "us10", 2, false, Duration.ofSeconds(5));
         assertThat(hana.changes("us10")).allMatch(s -> s.startsWith("UPDATE \"MRM\".\"FENCING\""));
     }
 
     @Test
     void aLowerEpochIsRefusedByTheFencingTableEvenFromAFreshActuator() throws Exception {
-        replication.promote("orders", "us10", 5, Duration.ofSeconds(5));
-        assertThatThrownBy(() -> replication.promote("orders", "eu10", 4, Duration.ofSeconds(5)))
+        replication.promote("orders", "us10", 5, false, Duration.ofSeconds(5));
+        assertThatThrownBy(() -> replication.promote("orders", "eu10", 4, false, Duration.ofSeconds(5)))
                 .isInstanceOf(DataStaleEpochException.class).hasMessageContaining("epoch 5 > 4");
 
         HanaSyncCommandHandler fresh = new HanaSyncCommandHandler(replication, Clock.systemUTC());
@@ -143,7 +144,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         replication.reprotect("orders", "eu10", "us10", 1);
         hana.db("eu10").down = true;
 
-        ReplicationStatus promoted = replication.promote("orders", "us10", 2, Duration.ofSeconds(5));
+        ReplicationStatus promoted = replication.promote("orders", "us10", 2, true, Duration.ofSeconds(5));
         assertThat(promoted.details()).containsEntry("oldPrimaryFenced", "false");
         assertThat(hana.changes("us10")).contains("DROP REMOTE SUBSCRIPTION \"SALES\".\"SUB_ORDERS\"");
 
@@ -166,7 +167,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
     @Test
     void fenceAfterAForcedPromoteClosesTheOldPrimaryLikePromoteWouldHaveAndOnlyOnce() throws Exception {
         hana.db("eu10").down = true;
-        replication.promote("orders", "us10", 2, Duration.ofSeconds(5));
+        replication.promote("orders", "us10", 2, true, Duration.ofSeconds(5));
         hana.db("eu10").down = false;
         hana.executed.clear();
 
@@ -190,11 +191,53 @@ class HanaRemoteSubscriptionReplicationFakeTest {
     }
 
     @Test
+    void aGracefulPromoteOpensNothingWhileTheOldPrimaryIsUnreachable() throws Exception {
+        replication.reprotect("orders", "eu10", "us10", 1);
+        hana.db("eu10").down = true;
+        hana.executed.clear();
+
+        assertThatThrownBy(() -> replication.promote("orders", "us10", 2, false, Duration.ofSeconds(5)))
+                .isInstanceOfSatisfying(DataReplicationException.class, e -> {
+                    assertThat(e.code()).isEqualTo("OLD_PRIMARY_UNREACHABLE");
+                    assertThat(e.retriable()).isTrue();
+                });
+        assertThat(hana.changes("us10")).as("nothing changed on the standby").isEmpty();
+        assertThat(hana.db("us10").grants).isEmpty();
+
+        hana.db("eu10").down = false;
+        ReplicationStatus promoted = replication.promote("orders", "us10", 2, false, Duration.ofSeconds(5));
+        assertThat(promoted.details()).containsEntry("oldPrimaryFenced", "true");
+        assertThat(hana.db("eu10").grants).isEmpty();
+    }
+
+    @Test
+    void aReprotectRetriedAfterItKeptTheLostRowsAsideReportsThemOnceAndCompletes() throws Exception {
+        replication.reprotect("orders", "eu10", "us10", 1);
+        hana.db("eu10").down = true;
+        replication.promote("orders", "us10", 2, true, Duration.ofSeconds(5));
+        hana.db("eu10").down = false;
+        hana.db("eu10").rowsOnlyHere.put("SALES.ORDERS", 3L);
+        // the connection drops right after the rows only eu10 had were kept aside
+        hana.failOnce = "DELETE FROM \"SALES\".\"ORDERS\"";
+
+        assertThatThrownBy(() -> replication.reprotect("orders", "us10", "eu10", 3))
+                .isInstanceOfSatisfying(DataReplicationException.class, e -> assertThat(e.retriable()).isTrue());
+        ReplicationStatus retried = replication.reprotect("orders", "us10", "eu10", 3);
+
+        assertThat(retried.details()).containsEntry("unreplicatedRows.ORDERS", "3")
+                .containsEntry("unreplicatedChanges", "3");
+        assertThat(retried.sourceRegion()).isEqualTo("us10");
+        assertThat(hana.changes("eu10").stream().filter(c -> c.startsWith("CREATE COLUMN TABLE \"SALES\".\"MRM_LOST_")))
+                .hasSize(1);
+    }
+
+    @Test
     void fenceThroughTheHandlerAcksWhatItDidWithTheFenceEpoch() {
         hana.db("eu10").down = true;
         HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
-        handler.handle(new DataPromoteCommand("p-3", "orders", Instant.now(), 1,
-                new StepRef("d-3", 3, 1, 1, Instant.now().plusSeconds(30)), "us10"));
+        CommandAck promoted = handler.handle(new DataPromoteCommand("p-3", "orders", Instant.now(), 1,
+                new StepRef("d-3", 3, 1, 1, Instant.now().plusSeconds(30)), "us10", FailoverMode.FORCED));
+        assertThat(promoted.outcome()).as(promoted.detail()).isEqualTo(AckOutcome.SUCCEEDED);
 
         CommandAck down = handler.handle(fenceCommand("f-1", 3, "eu10"));
         hana.db("eu10").down = false;
@@ -228,7 +271,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
     @Test
     void aPrimaryWhoseSuccessorDoesNotAnswerIsNotFenced() throws Exception {
         hana.db("eu10").down = true;
-        replication.promote("orders", "us10", 2, Duration.ofSeconds(5));
+        replication.promote("orders", "us10", 2, true, Duration.ofSeconds(5));
         hana.db("eu10").down = false;
         hana.db("us10").down = true;
         hana.executed.clear();
@@ -243,7 +286,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
 
     @Test
     void aStaleFenceIsRefusedByTheFencingTableWithItsEpoch() throws Exception {
-        replication.promote("orders", "us10", 5, Duration.ofSeconds(5));
+        replication.promote("orders", "us10", 5, false, Duration.ofSeconds(5));
         hana.executed.clear();
 
         assertThatThrownBy(() -> replication.fence("orders", "eu10", 4, Duration.ofSeconds(5)))

@@ -12,6 +12,7 @@ import io.mrm.events.command.DataFenceCommand;
 import io.mrm.events.command.DataPromoteCommand;
 import io.mrm.events.command.DataReprotectCommand;
 import io.mrm.events.command.StepRef;
+import io.mrm.events.operator.FailoverMode;
 import io.mrm.hana.domain.DataStaleEpochException;
 import io.mrm.hana.domain.FenceFailure;
 import io.mrm.hana.domain.HanaSyncCommandHandler;
@@ -79,7 +80,7 @@ class PostgresFenceIT {
         // forced failover at epoch 2: A is down, so promote cannot fence it
         regions.stop(A);
         CommandAck promoted = handler.handle(new DataPromoteCommand(UUID.randomUUID().toString(), "shop",
-                Instant.now(), 1, step(2, Duration.ofSeconds(30)), B));
+                Instant.now(), 1, step(2, Duration.ofSeconds(30)), B, FailoverMode.FORCED));
         assertThat(promoted.observed()).containsEntry("primary", B).containsEntry("oldPrimaryFenced", "false");
 
         // A down: refused at once, retriably

@@ -11,6 +11,7 @@ import io.mrm.events.command.DataDrainCommand;
 import io.mrm.events.command.DataPromoteCommand;
 import io.mrm.events.command.DataReprotectCommand;
 import io.mrm.events.command.StepRef;
+import io.mrm.events.operator.FailoverMode;
 import io.mrm.hana.domain.HanaSyncCommandHandler;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -72,7 +73,7 @@ class PostgresForcedFailoverIT {
         }
 
         CommandAck promoted = handler.handle(new DataPromoteCommand(UUID.randomUUID().toString(), "shop",
-                Instant.now(), 1, step(1, 0), B));
+                Instant.now(), 1, step(1, 0), B, FailoverMode.FORCED));
         assertThat(promoted.outcome()).as(promoted.toString()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(promoted.observed()).containsEntry("primary", B).containsEntry("oldPrimaryFenced", "false");
 

@@ -33,8 +33,15 @@ final class TwoPostgresRegions implements AutoCloseable {
     private final Path root;
     private final Map<String, Integer> ports = new TreeMap<>();
     private final Map<String, EmbeddedPostgres> servers = new TreeMap<>();
+    private final Map<String, String> serverConfig;
 
     TwoPostgresRegions() throws IOException, SQLException {
+        this(Map.of());
+    }
+
+    /** With extra server settings in both regions (e.g. a long {@code wal_writer_delay}). */
+    TwoPostgresRegions(Map<String, String> serverConfig) throws IOException, SQLException {
+        this.serverConfig = Map.copyOf(serverConfig);
         root = Files.createTempDirectory("mrm-two-regions");
         for (String region : List.of(A, B)) {
             ports.put(region, freePort());
@@ -55,7 +62,9 @@ final class TwoPostgresRegions implements AutoCloseable {
     }
 
     void start(String region) throws IOException {
-        servers.put(region, EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        serverConfig.forEach(builder::setServerConfig);
+        servers.put(region, builder
                 .setPort(ports.get(region))
                 .setDataDirectory(root.resolve(region))
                 .setCleanDataDirectory(false)

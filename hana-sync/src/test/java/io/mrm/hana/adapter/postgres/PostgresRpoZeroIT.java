@@ -1,0 +1,250 @@
+package io.mrm.hana.adapter.postgres;
+
+import static io.mrm.hana.adapter.postgres.TwoPostgresRegions.A;
+import static io.mrm.hana.adapter.postgres.TwoPostgresRegions.B;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mrm.events.ack.AckOutcome;
+import io.mrm.events.ack.CommandAck;
+import io.mrm.events.command.DataDrainCommand;
+import io.mrm.events.command.DataPromoteCommand;
+import io.mrm.events.command.DataReprotectCommand;
+import io.mrm.events.command.StepRef;
+import io.mrm.events.operator.FailoverMode;
+import io.mrm.hana.domain.HanaSyncCommandHandler;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * RPO 0 of a planned switchover, made to fail by construction rather than by luck: the application
+ * commits asynchronously ({@code synchronous_commit=off}, legal at any level) on servers whose WAL
+ * writer waits 10 s, so confirmed commits sit beyond the WAL write position when the promote begins;
+ * several sessions commit while the fence goes up; the actuator restarts between fence and ack; the
+ * old primary blips during a graceful promote. Two real PostgreSQL servers, real Debezium.
+ */
+class PostgresRpoZeroIT {
+
+    /** The WAL writer's longest delay: asynchronous commits stay in WAL buffers for up to this long. */
+    static final Map<String, String> LAZY_WAL = Map.of("wal_writer_delay", "10000ms");
+
+    TwoPostgresRegions regions;
+    PostgresDebeziumReplication replication;
+    final List<OrderWriter> writers = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (OrderWriter w : writers) {
+            w.close();
+        }
+        if (replication != null) {
+            replication.close();
+        }
+        if (regions != null) {
+            regions.close();
+        }
+    }
+
+    void startRegions() throws Exception {
+        regions = new TwoPostgresRegions(LAZY_WAL);
+        for (String region : List.of(A, B)) {
+            try (Connection c = regions.admin(region); Statement s = c.createStatement()) {
+                s.execute("ALTER ROLE app SET synchronous_commit = off");
+            }
+        }
+        replication = startReplication();
+    }
+
+    PostgresDebeziumReplication startReplication() {
+        PostgresDebeziumReplication r = new PostgresDebeziumReplication(List.of(regions.application()));
+        r.start();
+        await().atMost(Duration.ofSeconds(60)).until(r::ready);
+        return r;
+    }
+
+    OrderWriter writer(String region, long firstId) {
+        OrderWriter w = new OrderWriter(regions, region, firstId).start();
+        writers.add(w);
+        return w;
+    }
+
+    static StepRef step(long epoch, int index) {
+        return new StepRef("decision-" + epoch, epoch, index, 1, Instant.now().plusSeconds(40));
+    }
+
+    static CommandAck drain(HanaSyncCommandHandler h, long epoch, String from, String to) {
+        return h.handle(new DataDrainCommand(UUID.randomUUID().toString(), "shop", Instant.now(), 1, step(epoch, 0),
+                from, to));
+    }
+
+    static CommandAck promote(HanaSyncCommandHandler h, long epoch, String region, FailoverMode mode) {
+        return h.handle(new DataPromoteCommand(UUID.randomUUID().toString(), "shop", Instant.now(), 1,
+                step(epoch, 1), region, mode));
+    }
+
+    /** Orders the writers committed (and did not delete) on {@code region} that {@code on} lacks. */
+    Set<Long> lost(String region, String on) throws SQLException {
+        Set<Long> expected = new HashSet<>();
+        for (OrderWriter w : writers) {
+            w.commits.stream().filter(c -> c.region().equals(region)).forEach(c -> expected.add(c.orderId()));
+        }
+        for (OrderWriter w : writers) {
+            w.commits.forEach(c -> expected.remove(c.deletedOrderId()));
+        }
+        expected.removeAll(regions.orderIds(on));
+        return expected;
+    }
+
+    static long writable(TwoPostgresRegions regions, String region) throws SQLException {
+        try (Connection c = regions.admin(region); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM information_schema.role_table_grants "
+                     + "WHERE grantee = 'app' AND privilege_type = 'INSERT'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void aSwitchoverWhileSessionsCommitAsynchronouslyAndRaceTheFenceLosesNoConfirmedCommit() throws Exception {
+        startRegions();
+        HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
+        OrderWriter first = writer(A, 1);
+        writer(A, 10_000_000);
+        writer(A, 20_000_000);
+        await().atMost(Duration.ofSeconds(60)).until(() -> first.committedOn(A) >= 1000);
+
+        CommandAck drained = drain(handler, 1, A, B);
+        CommandAck promoted = promote(handler, 1, B, FailoverMode.GRACEFUL);
+        writers.forEach(w -> w.pointAt(B));
+
+        assertThat(drained.outcome()).as(drained.toString()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(promoted.outcome()).as(promoted.toString()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(promoted.observed()).containsEntry("oldPrimaryFenced", "true");
+        assertThat(lost(A, B)).as("orders confirmed on A before the switch that B lacks").isEmpty();
+    }
+
+    @Test
+    void aDrainIsOverOnlyWhenItsOwnMarkerIsApplied() throws Exception {
+        startRegions();
+        HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
+        OrderWriter w = writer(A, 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> w.committedOn(A) >= 300);
+        assertThat(drain(handler, 1, A, B).outcome()).isEqualTo(AckOutcome.SUCCEEDED); // B has a marker row now
+        try (Connection b = regions.admin(B)) {
+            b.setAutoCommit(false);
+            try (Statement s = b.createStatement()) {
+                // B's marker row is locked: the applier cannot apply the next marker, while changes before it flow
+                s.execute("SELECT * FROM mrm.drain_marker FOR UPDATE");
+            }
+            CommandAck blocked = handler.handle(new DataDrainCommand(UUID.randomUUID().toString(), "shop",
+                    Instant.now(), 1, new StepRef("decision-1", 1, 0, 2, Instant.now().plusSeconds(4)), A, B));
+            assertThat(blocked.outcome()).as(blocked.toString()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
+            assertThat(blocked.errorCode()).isEqualTo("DRAIN_TIMEOUT");
+            assertThat(Long.parseLong(blocked.observed().get("remaining"))).isPositive();
+            b.rollback();
+        }
+        assertThat(drain(handler, 1, A, B).outcome()).isEqualTo(AckOutcome.SUCCEEDED);
+    }
+
+    @Test
+    void aPromoteRetriedAfterTheActuatorRestartedBetweenFenceAndAckDrainsBeforeItDropsTheSlot() throws Exception {
+        startRegions();
+        OrderWriter w = writer(A, 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> w.committedOn(A) >= 300);
+        // the actuator stops (its capture with it) while the application goes on writing to A
+        replication.close();
+        long stoppedAt = w.committedOn(A);
+        await().atMost(Duration.ofSeconds(60)).until(() -> w.committedOn(A) >= stoppedAt + 500);
+        // attempt 1 of the promote got as far as fencing A, then the actuator died before its ack
+        PostgresApplication app = regions.application();
+        try (Connection a = app.region(A).connect()) {
+            assertThat(ReplicationSchema.fence(a, "shop", 1, ReplicationSchema.Role.FENCED)).isTrue();
+            ReplicationSchema.revokeWrites(a, app.appRole(), app.tables());
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> w.refused.containsKey(A));
+        w.pointAt(B);
+
+        // the restarted actuator gets the re-delivered promote
+        replication = startReplicationWithoutWaiting();
+        HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
+        CommandAck promoted = promote(handler, 1, B, FailoverMode.GRACEFUL);
+        assertThat(promoted.outcome()).as(promoted.toString()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(lost(A, B)).as("orders confirmed on A that B lacks after the retried promote").isEmpty();
+    }
+
+    /** After a restart with A fenced and B a replica there is no primary, so no capture to wait for. */
+    PostgresDebeziumReplication startReplicationWithoutWaiting() {
+        PostgresDebeziumReplication r = new PostgresDebeziumReplication(List.of(regions.application()));
+        r.start();
+        return r;
+    }
+
+    @Test
+    void aGracefulPromoteDoesNotProceedWhileTheOldPrimaryIsUnreachable() throws Exception {
+        startRegions();
+        HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
+        OrderWriter w = writer(A, 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> w.committedOn(A) >= 200);
+        w.close();
+        writers.remove(w);
+        regions.stop(A); // a blip of a few seconds
+
+        CommandAck during = promote(handler, 1, B, FailoverMode.GRACEFUL);
+        assertThat(during.outcome()).as(during.toString()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
+        assertThat(writable(regions, B)).as("B opened beside an A that was never fenced").isZero();
+
+        regions.start(A);
+        assertThat(writable(regions, A)).as("A is still the only writable database").isPositive();
+        CommandAck after = promote(handler, 1, B, FailoverMode.GRACEFUL);
+        assertThat(after.outcome()).as(after.toString()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(after.observed()).containsEntry("oldPrimaryFenced", "true");
+        assertThat(writable(regions, A)).isZero();
+        writers.add(new OrderWriter(regions, A, 1)); // so lost() sees the closed writer's commits
+        writers.get(0).commits.addAll(w.commits);
+        assertThat(lost(A, B)).isEmpty();
+    }
+
+    @Test
+    void aPromoteNamingAnUnknownRegionIsRefusedBeforeItTouchesADatabase() throws Exception {
+        startRegions();
+        HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
+        CommandAck refused = promote(handler, 1, "region-x", FailoverMode.GRACEFUL);
+        assertThat(refused.outcome()).as(refused.toString()).isEqualTo(AckOutcome.FAILED_FATAL);
+        assertThat(refused.errorCode()).isEqualTo("UNKNOWN_REGION");
+        assertThat(writable(regions, A)).as("A, the primary, is still writable").isPositive();
+        try (Connection a = regions.admin(A); Connection b = regions.admin(B)) {
+            assertThat(ReplicationSchema.fencing(a, "shop")).contains(new ReplicationSchema.Fencing(0,
+                    ReplicationSchema.Role.PRIMARY));
+            assertThat(ReplicationSchema.fencing(b, "shop")).contains(new ReplicationSchema.Fencing(0,
+                    ReplicationSchema.Role.REPLICA));
+        }
+    }
+
+    @Test
+    void aReprotectDuringABlipOfTheNewPrimaryIsRetriable() throws Exception {
+        startRegions();
+        HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
+        assertThat(promote(handler, 1, B, FailoverMode.GRACEFUL).outcome()).isEqualTo(AckOutcome.SUCCEEDED);
+        regions.stop(B);
+        CommandAck during = handler.handle(new DataReprotectCommand(UUID.randomUUID().toString(), "shop",
+                Instant.now(), 1, step(2, 0), B, A));
+        assertThat(during.outcome()).as(during.toString()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
+        regions.start(B);
+        CommandAck after = handler.handle(new DataReprotectCommand(UUID.randomUUID().toString(), "shop",
+                Instant.now(), 1, step(2, 0), B, A));
+        assertThat(after.outcome()).as(after.toString()).isEqualTo(AckOutcome.SUCCEEDED);
+    }
+}
