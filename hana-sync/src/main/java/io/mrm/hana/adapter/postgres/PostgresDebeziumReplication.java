@@ -320,7 +320,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             } else {
                 boolean oldFenced = fenceOldPrimary(app, old, epoch, forced, deadline, details);
                 if (oldFenced) {
-                    drained = drainOldPrimary(app, old, region, forced, deadline, details);
+                    drained = drainOldPrimary(app, old, region, epoch, forced, deadline, details);
                 } else {
                     details.put("dataLeftBehind", "unknown: " + old + " did not answer; re-protect reports it");
                 }
@@ -381,8 +381,8 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
      *         false only for a forced promote whose drain could not complete in time (what was left is
      *         recorded)
      */
-    private boolean drainOldPrimary(PostgresApplication app, String old, String region, boolean forced, long deadline,
-                                    Map<String, String> details) throws DataReplicationException {
+    private boolean drainOldPrimary(PostgresApplication app, String old, String region, long epoch, boolean forced,
+                                    long deadline, Map<String, String> details) throws DataReplicationException {
         try {
             CdcPipeline p = pipelines.get(app.applicationId());
             if (p == null || p.stopped() || !p.sourceRegion().equals(old) || !p.targetRegion().equals(region)) {
@@ -407,18 +407,43 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                 return true;
             }
             if (!forced) {
-                throw new DataReplicationException(true, "DRAIN_TIMEOUT", old + " is fenced; " + d.remaining()
-                        + " bytes of its WAL still to apply to " + region + "; promote again", null);
+                throw new DataReplicationException(true, "DRAIN_TIMEOUT", d.remaining() + " bytes of " + old
+                        + "'s WAL still to apply to " + region + " when the step's time ran out", null);
             }
             details.put("dataLeftBehindWalBytes", Long.toString(d.remaining()));
             return false;
         } catch (DataReplicationException e) {
-            if (!forced || e instanceof DataStaleEpochException) {
+            if (e instanceof DataStaleEpochException) {
                 throw e;
+            }
+            if (!forced) {
+                throw reopened(app, old, region, epoch, e);
             }
             details.put("drainSkippedBecause", e.getMessage());
             return false;
         }
+    }
+
+    /**
+     * A graceful promote that fenced the old primary but cannot drain it promotes nothing, so it gives
+     * the application its database back rather than leave both closed until a retry or an operator
+     * comes: the old primary takes the role PRIMARY again (under the same epoch) and its writes are
+     * granted. The next attempt fences it again.
+     */
+    private DataReplicationException reopened(PostgresApplication app, String old, String region, long epoch,
+                                              DataReplicationException cause) {
+        String outcome;
+        try (Connection o = app.region(old).connect()) {
+            checkedFence(o, app, epoch, Role.PRIMARY);
+            ReplicationSchema.grantWrites(o, app.appRole(), app.tables());
+            outcome = old + " is open to the application again; " + region + " was not promoted";
+            LOG.warn("graceful promote of {} for {}: {} ({})", region, app.applicationId(), outcome, cause.getMessage());
+        } catch (SQLException | DataReplicationException e) {
+            outcome = old + " stays fenced and " + region + " was not promoted: re-opening " + old + " failed too ("
+                    + e.getMessage() + ")";
+            LOG.error("graceful promote of {} for {}: {}", region, app.applicationId(), outcome);
+        }
+        return new DataReplicationException(cause.retriable(), cause.code(), cause.getMessage() + "; " + outcome, cause);
     }
 
     /** Reverse slot before writes open (re-protect's consistent point), then the epoch, then the grant. */

@@ -37,13 +37,20 @@ final class ReplicationSchema {
             s.execute("""
                     CREATE TABLE IF NOT EXISTS mrm.drain_marker (application_id text PRIMARY KEY, seq bigint NOT NULL,
                         written_at timestamptz NOT NULL)""");
-            // which drain wrote the marker: a drain is over when the target shows its own token
-            s.execute("ALTER TABLE mrm.drain_marker ADD COLUMN IF NOT EXISTS token text");
             s.execute("""
                     CREATE TABLE IF NOT EXISTS mrm.unreplicated_change (id bigserial PRIMARY KEY,
                         application_id text NOT NULL, source_region text NOT NULL, table_name text NOT NULL,
                         op text NOT NULL, row_key jsonb NOT NULL, row_image jsonb, source_lsn bigint NOT NULL,
                         committed_at timestamptz, recorded_at timestamptz NOT NULL)""");
+        }
+        // which drain wrote the marker: a drain is over when the target shows its own token. Added only
+        // when missing: ALTER TABLE locks the table even when it changes nothing
+        if (!exists(c, """
+                SELECT 1 FROM information_schema.columns
+                WHERE table_schema = 'mrm' AND table_name = 'drain_marker' AND column_name = ?""", "token")) {
+            try (Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE mrm.drain_marker ADD COLUMN IF NOT EXISTS token text");
+            }
         }
         for (TableName table : app.tables()) {
             if (primaryKey(c, table).isEmpty()) {

@@ -160,6 +160,38 @@ class PostgresRpoZeroIT {
     }
 
     @Test
+    void aGracefulPromoteWhoseDrainTimesOutGivesTheOldPrimaryBackAndPromotesNothing() throws Exception {
+        startRegions();
+        HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
+        OrderWriter w = writer(A, 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> w.committedOn(A) >= 300);
+        assertThat(drain(handler, 1, A, B).outcome()).isEqualTo(AckOutcome.SUCCEEDED);
+        CommandAck timedOut;
+        try (Connection b = regions.admin(B)) {
+            b.setAutoCommit(false);
+            try (Statement s = b.createStatement()) {
+                s.execute("SELECT * FROM mrm.drain_marker FOR UPDATE"); // the promote's drain cannot finish
+            }
+            timedOut = handler.handle(new DataPromoteCommand(UUID.randomUUID().toString(), "shop", Instant.now(), 1,
+                    new StepRef("decision-1", 1, 1, 1, Instant.now().plusSeconds(5)), B, FailoverMode.GRACEFUL));
+            b.rollback();
+        }
+        assertThat(timedOut.outcome()).as(timedOut.toString()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
+        assertThat(timedOut.errorCode()).isEqualTo("DRAIN_TIMEOUT");
+        assertThat(timedOut.detail()).contains("open to the application again");
+        assertThat(writable(regions, A)).as("A writable again").isPositive();
+        assertThat(writable(regions, B)).as("B not opened").isZero();
+        long before = w.committedOn(A);
+        await().atMost(Duration.ofSeconds(30)).until(() -> w.committedOn(A) > before + 100);
+
+        CommandAck retried = promote(handler, 1, B, FailoverMode.GRACEFUL);
+        writers.forEach(x -> x.pointAt(B));
+        assertThat(retried.outcome()).as(retried.toString()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(writable(regions, A)).isZero();
+        assertThat(lost(A, B)).isEmpty();
+    }
+
+    @Test
     void aPromoteRetriedAfterTheActuatorRestartedBetweenFenceAndAckDrainsBeforeItDropsTheSlot() throws Exception {
         startRegions();
         OrderWriter w = writer(A, 1);
