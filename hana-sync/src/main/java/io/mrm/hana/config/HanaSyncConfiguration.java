@@ -30,6 +30,8 @@ class HanaSyncConfiguration {
             case IN_MEMORY -> new InMemoryDataReplication();
             case POSTGRES_DEBEZIUM -> {
                 PostgresDebeziumReplication replication = new PostgresDebeziumReplication(postgres.applicationSettings());
+                // captures start once the command partitions are assigned (see CaptureOwnershipListener)
+                replication.awaitAssignment();
                 replication.start();
                 yield replication;
             }
@@ -70,7 +72,14 @@ class HanaSyncConfiguration {
     @Bean
     ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(EventListeners listeners,
                                                                       HanaSyncCommandHandler handler,
-                                                                      EventPublisher publisher) {
-        return listeners.container(Topics.DATA_COMMANDS, command -> publisher.publishAndWait(handler.handle(command)));
+                                                                      EventPublisher publisher,
+                                                                      DataReplication replication) {
+        ConcurrentMessageListenerContainer<byte[], byte[]> container = listeners.container(Topics.DATA_COMMANDS,
+                command -> publisher.publishAndWait(handler.handle(command)));
+        if (replication instanceof PostgresDebeziumReplication postgres) {
+            container.getContainerProperties().setConsumerRebalanceListener(
+                    new CaptureOwnershipListener(postgres, postgres.applicationIds()));
+        }
+        return container;
     }
 }

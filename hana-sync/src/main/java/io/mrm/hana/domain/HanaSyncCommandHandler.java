@@ -139,7 +139,8 @@ public final class HanaSyncCommandHandler {
                     + " but the primary is " + after.primaryRegion(), after, !done, Map.of());
         }
         String detail = done ? promote.region() + " is already the primary"
-                : "promoted " + promote.region() + " (was " + before.primaryRegion() + ", " + promote.mode() + ")";
+                : "promoted " + promote.region() + " (was " + before.primaryRegion() + ", " + promote.mode() + ")"
+                + dataPath(after.details());
         return ack(promote, start, AckOutcome.SUCCEEDED, null, detail, after, !done, Map.of());
     }
 
@@ -166,6 +167,21 @@ public final class HanaSyncCommandHandler {
         return ack(reprotect, start, ok ? AckOutcome.SUCCEEDED : AckOutcome.FAILED_RETRIABLE, ok ? null : "NOT_CONVERGED",
                 (ok ? "replicating " : "not yet replicating ") + reprotect.fromRegion() + "->" + reprotect.toRegion(),
                 after, true, Map.of());
+    }
+
+    /** What the audit should show of the old primary: fenced or not, and the data left behind on it. */
+    private static String dataPath(Map<String, String> details) {
+        String fenced = details.get("oldPrimaryFenced");
+        if (fenced == null || fenced.startsWith("not needed")) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder("true".equals(fenced) ? "; old primary fenced" : "; old primary NOT fenced");
+        details.forEach((key, value) -> {
+            if (key.startsWith("dataLeftBehind")) {
+                text.append(", ").append(key).append('=').append(value);
+            }
+        });
+        return text.toString();
     }
 
     /**

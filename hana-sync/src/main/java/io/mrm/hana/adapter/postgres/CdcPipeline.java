@@ -28,6 +28,8 @@ final class CdcPipeline implements AutoCloseable {
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final String id;
+    /** This capture's identity in {@code mrm.replication_owner}: each start is a new owner. */
+    private final String owner = "hana-sync-" + java.util.UUID.randomUUID();
     private final PostgresRegion source;
     private final PostgresRegion target;
     private final ChangeApplier applier;
@@ -44,13 +46,13 @@ final class CdcPipeline implements AutoCloseable {
         this.source = source;
         this.target = target;
         String engineName = "mrm-" + slot;
-        this.applier = new ChangeApplier(target, id, engineName, lag, recordFor, source.region());
-        TargetTableOffsetStore.register(id, applier::storedOffsets);
+        this.applier = new ChangeApplier(target, id, engineName, lag, recordFor, source.region(), owner);
+        TargetTableOffsetStore.register(offsetKey(), applier::storedOffsets);
         Properties props = new Properties();
         props.setProperty("name", engineName);
         props.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         props.setProperty("offset.storage", TargetTableOffsetStore.class.getName());
-        props.setProperty(TargetTableOffsetStore.PIPELINE_KEY, id);
+        props.setProperty(TargetTableOffsetStore.PIPELINE_KEY, offsetKey());
         props.setProperty("offset.flush.interval.ms", "1000");
         props.setProperty("database.hostname", source.host());
         props.setProperty("database.port", Integer.toString(source.port()));
@@ -137,6 +139,15 @@ final class CdcPipeline implements AutoCloseable {
         return id;
     }
 
+    String owner() {
+        return owner;
+    }
+
+    /** This capture's entry in the offset store's registry: two captures of one pipeline never share one. */
+    private String offsetKey() {
+        return id + "#" + owner;
+    }
+
     String sourceRegion() {
         return source.region();
     }
@@ -189,7 +200,7 @@ final class CdcPipeline implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         applier.close();
-        TargetTableOffsetStore.unregister(id);
+        TargetTableOffsetStore.unregister(offsetKey());
         ready = false;
         stopped = true;
     }

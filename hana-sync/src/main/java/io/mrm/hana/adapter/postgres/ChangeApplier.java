@@ -30,8 +30,16 @@ import org.apache.kafka.connect.source.SourceRecord;
  * source position ({@code mrm.replication_offset}), so a crash either keeps a batch with its position
  * or neither. Upserts and deletes by key are idempotent as well, so even a change delivered twice
  * leaves the same row.
+ *
+ * <p>Each batch first locks its pipeline's row in {@code mrm.replication_owner} and goes on only when
+ * this capture still owns it: when another instance took the pipeline over (its partition moved, or
+ * this one was paused long enough to be given up for dead), a batch this one still held is not
+ * written over what the new owner applied.
  */
 final class ChangeApplier implements AutoCloseable {
+
+    /** SQLSTATE of the failure a batch reports when its pipeline has another owner (not retriable). */
+    static final String OWNERSHIP_LOST = "MRM01";
 
     private final PostgresRegion target;
     private final String pipeline;
@@ -39,6 +47,7 @@ final class ChangeApplier implements AutoCloseable {
     private final ReplicationLagListener lag;
     private final String recordFor;
     private final String sourceRegion;
+    private final String owner;
     private final JsonConverter rowConverter = new JsonConverter();
     private final JsonConverter keyConverter = new JsonConverter();
     private final JsonConverter valueConverter = new JsonConverter();
@@ -51,7 +60,8 @@ final class ChangeApplier implements AutoCloseable {
      *                  {@code mrm.unreplicated_change} (what an old primary committed that the target never got)
      */
     ChangeApplier(PostgresRegion target, String pipeline, String engineName, ReplicationLagListener lag, String recordFor,
-                  String sourceRegion) {
+                  String sourceRegion, String owner) {
+        this.owner = owner;
         this.target = target;
         this.pipeline = pipeline;
         this.engineName = engineName;
@@ -90,6 +100,12 @@ final class ChangeApplier implements AutoCloseable {
         Connection c = connection();
         List<Long> commitTimes = new ArrayList<>(batch.size());
         try {
+            String holder = ReplicationSchema.lockedOwner(c, pipeline);
+            if (!owner.equals(holder)) {
+                // another instance took this pipeline over: this one must not write a stale batch after it
+                throw new SQLException("replication " + pipeline + " is applied by another owner now (" + holder
+                        + "); this capture stops", OWNERSHIP_LOST);
+            }
             SourceRecord last = null;
             long maxLsn = -1;
             for (ChangeEvent<SourceRecord, SourceRecord> event : batch) {

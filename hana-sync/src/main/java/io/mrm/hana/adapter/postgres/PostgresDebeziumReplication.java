@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
@@ -30,16 +31,17 @@ import org.slf4j.LoggerFactory;
  * primary's logical replication slot ({@code pgoutput}) and this service applies the changes to the
  * standby (see {@link ChangeApplier} for ordering and durable positions).
  *
- * <p><b>Drain</b> is exact: it reads the primary's WAL position, commits a marker row after it (so
- * there is always a change to wait for) and waits until the standby has applied a change at or past
- * that position. Changes arrive in commit order, so by then every transaction committed before the
- * drain began is applied.
+ * <p><b>Drain</b> is exact: it commits a marker row on the primary synchronously and waits until the
+ * standby shows that marker's token (see {@link ReplicationSchema#writeMarker}); by then everything
+ * committed before the drain began is applied, however it committed. It needs a capture running, here or
+ * in another instance, not this instance's own.
  *
- * <p><b>Promote</b> first fences the old primary (see {@link ReplicationSchema#revokeWrites}) and
- * records the epoch there, then drains what it committed before the fence, stops the capture, creates
- * the reverse slot on the new primary <em>before</em> opening writes (the consistent point re-protect
- * starts from), and opens writes there. When the old primary cannot be reached (forced failover) it is
- * neither fenced nor drained, and its slot is left for re-protect.
+ * <p><b>Promote</b>: see {@link #promote}: a resumable sequence (fence, drain, open, drop the drained
+ * slot) whose progress is read from the databases, graceful or forced.
+ *
+ * <p><b>Ownership</b>: with several instances, each application's capture runs where {@link #own} puts
+ * it; a capture that starts takes its pipeline over in the target database, and each batch is written
+ * only by the owner named there (see {@link ChangeApplier}). Everything else is read from the databases.
  *
  * <p><b>Re-protect</b> fences the old primary if it was not, then reads what it committed that the new
  * primary never applied, from its old slot and the position the new primary stored, into
@@ -58,6 +60,9 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
     private final Map<String, CdcPipeline> pipelines = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> lastDetails = new ConcurrentHashMap<>();
     private final ReplicationLagListener lag;
+    /** The applications whose capture this instance runs; null: all of them (one instance, or no Kafka). */
+    private volatile Set<String> owned;
+    private volatile boolean waitingForAssignment;
 
     public PostgresDebeziumReplication(List<PostgresApplication> applications, ReplicationLagListener lag) {
         applications.forEach(a -> this.applications.put(a.applicationId(), a));
@@ -66,6 +71,57 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
 
     public PostgresDebeziumReplication(List<PostgresApplication> applications) {
         this(applications, (committed, applied) -> { });
+    }
+
+    /**
+     * From now on this instance runs the capture of these applications only (those whose commands it
+     * consumes), and stops the others'. Called with no application before {@link #start()} when several
+     * instances share the work: each application's capture then has one owner, the instance its command
+     * partition is assigned to. A capture started here takes the pipeline over in the target database
+     * ({@code mrm.replication_owner}), so a previous owner that has not noticed yet cannot apply a batch
+     * after it.
+     */
+    public void own(Set<String> applicationIds) {
+        Set<String> now = Set.copyOf(applicationIds);
+        owned = now;
+        waitingForAssignment = false;
+        for (PostgresApplication app : applications.values()) {
+            synchronized (app) {
+                if (now.contains(app.applicationId())) {
+                    try {
+                        resume(app);
+                    } catch (SQLException | RuntimeException e) {
+                        LOG.warn("replication of {} not resumed: {}", app.applicationId(), e.getMessage());
+                    }
+                } else {
+                    CdcPipeline p = pipelines.remove(app.applicationId());
+                    if (p != null) {
+                        p.close();
+                        LOG.info("replication {} stopped here: another instance owns {} now", p.id(),
+                                app.applicationId());
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs no capture until {@link #own} is first called, and is not ready before: for an instance
+     * that learns from its command partitions which applications are its own.
+     */
+    public void awaitAssignment() {
+        waitingForAssignment = true;
+        owned = Set.of();
+    }
+
+    /** The configured applications. */
+    public Set<String> applicationIds() {
+        return Set.copyOf(applications.keySet());
+    }
+
+    private boolean owns(PostgresApplication app) {
+        Set<String> o = owned;
+        return o == null || o.contains(app.applicationId());
     }
 
     /** Sets up each application's databases and starts its capture; a database that is down is retried by the next command. */
@@ -81,9 +137,14 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         }
     }
 
-    /** True when every application's capture runs and has started reading. */
+    /** True when the capture of every application this instance owns runs and has started reading. */
     public boolean ready() {
-        return applications.keySet().stream().allMatch(a -> pipelines.containsKey(a) && pipelines.get(a).ready());
+        if (waitingForAssignment) {
+            return false;
+        }
+        Set<String> o = owned;
+        return applications.keySet().stream().filter(a -> o == null || o.contains(a))
+                .allMatch(a -> pipelines.containsKey(a) && pipelines.get(a).ready());
     }
 
     /** The pipelines that stopped on an error, with the reason. */
@@ -122,6 +183,9 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
 
     /** Starts the capture the fencing rows call for, if it is not running. */
     private void resume(PostgresApplication app) throws SQLException {
+        if (!owns(app)) {
+            return;
+        }
         Map<String, Fencing> rows = new HashMap<>();
         for (PostgresRegion region : app.regions().values()) {
             try (Connection c = region.connect()) {
@@ -140,19 +204,60 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         }
     }
 
-    private CdcPipeline startPipeline(PostgresApplication app, String from, String to, String recordFor) {
+    private CdcPipeline startPipeline(PostgresApplication app, String from, String to, String recordFor)
+            throws SQLException {
         CdcPipeline old = pipelines.remove(app.applicationId());
         if (old != null) {
             old.close();
         }
         CdcPipeline p = new CdcPipeline(app.applicationId(), app.region(from), app.region(to), app.slotName(to),
                 app.publication(), app.replicatedTables(), lag, recordFor);
+        // this capture owns the pipeline from now on; whoever read the slot before is cut off
+        try (Connection t = app.region(to).connect()) {
+            ReplicationSchema.ensure(t, app);
+            ReplicationSchema.takeOwnership(t, p.id(), p.owner());
+        }
+        try (Connection f = app.region(from).connect()) {
+            ReplicationSchema.endSlotReader(f, app.slotName(to));
+        }
         if (recordFor == null) {
             pipelines.put(app.applicationId(), p);
         }
         p.start();
         LOG.info("replication {} started{}", p.id(), recordFor == null ? "" : " (recording unreplicated changes)");
         return p;
+    }
+
+    static String pipelineId(PostgresApplication app, String from, String to) {
+        return app.applicationId() + ":" + from + "->" + to;
+    }
+
+    /**
+     * The primary, when the standby is its replica and someone reads the slot that feeds it; else null.
+     * What every instance can tell from the databases alone, whichever runs the capture.
+     */
+    private static String streamingElsewhere(PostgresApplication app, Map<String, Fencing> rows) {
+        String primary = primary(rows);
+        if (primary == null) {
+            return null;
+        }
+        Fencing standby = rows.get(app.other(primary));
+        if (standby == null || standby.role() != Role.REPLICA) {
+            return null;
+        }
+        try (Connection c = app.region(primary).connect()) {
+            return Boolean.TRUE.equals(ReplicationSchema.slotActive(c, app.slotName(app.other(primary)))) ? primary : null;
+        } catch (SQLException e) {
+            return null;
+        }
+    }
+
+    private CdcPipeline startCapture(PostgresApplication app, String from, String to) throws DataReplicationException {
+        try {
+            return startPipeline(app, from, to, null);
+        } catch (SQLException e) {
+            throw PostgresErrors.classify("starting the capture " + from + "->" + to, e);
+        }
     }
 
     private static String primary(Map<String, Fencing> rows) {
@@ -210,17 +315,28 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             from = p.sourceRegion();
             to = p.targetRegion();
             details.put("capture", p.ready() ? "STREAMING" : "STARTING");
+        } else {
+            if (p != null && p.failure() != null) {
+                details.put("capture", "FAILED: " + p.failure());
+            }
+            // not captured here: the databases say whether another instance replicates
+            String streaming = streamingElsewhere(app, rows);
+            if (streaming != null) {
+                from = streaming;
+                to = app.other(streaming);
+                details.put("capture", "STREAMING (another instance)");
+            }
+        }
+        if (from != null) {
             try (Connection s = app.region(from).connect(); Connection t = app.region(to).connect()) {
                 long current = ReplicationSchema.currentLsn(s);
-                long applied = ReplicationSchema.appliedLsn(t, p.id());
+                long applied = ReplicationSchema.appliedLsn(t, pipelineId(app, from, to));
                 backlog = applied < 0 ? -1 : Math.max(0, current - applied);
                 details.put("sourceLsn", Long.toString(current));
                 details.put("appliedLsn", Long.toString(applied));
             } catch (SQLException e) {
                 details.put("backlogError", e.getSQLState() == null ? "UNKNOWN" : e.getSQLState());
             }
-        } else if (p != null && p.failure() != null) {
-            details.put("capture", "FAILED: " + p.failure());
         }
         details.put("backlogUnit", "walBytes");
         Map<String, String> tables = new TreeMap<>();
@@ -237,11 +353,15 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         long deadline = System.nanoTime() + within.toNanos();
         synchronized (app) {
             CdcPipeline p = pipelines.get(applicationId);
-            if (p == null || p.stopped() || !p.sourceRegion().equals(fromRegion) || !p.targetRegion().equals(toRegion)) {
-                throw new DataReplicationException(true, "NOT_REPLICATING", "nothing replicates " + fromRegion + "->"
-                        + toRegion, null);
+            if (p != null && !p.stopped() && p.sourceRegion().equals(fromRegion) && p.targetRegion().equals(toRegion)) {
+                return drain(app, fromRegion, toRegion, () -> p.stopped() ? p.failure() : null, deadline);
             }
-            return drain(app, p, deadline);
+            // the marker is applied by whoever runs the capture, here or in another instance
+            if (captureAlive(app, fromRegion, toRegion) == null) {
+                return drain(app, fromRegion, toRegion, () -> captureAlive(app, fromRegion, toRegion), deadline);
+            }
+            throw new DataReplicationException(true, "NOT_REPLICATING", "nothing replicates " + fromRegion + "->"
+                    + toRegion, null);
         }
     }
 
@@ -250,25 +370,53 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
      * until the target has applied it: then everything the source committed before the marker is
      * applied, however the application's transactions committed.
      */
+    /** Why nothing reads the slot feeding {@code to} (null while a capture, here or elsewhere, streams). */
+    private String captureAlive(PostgresApplication app, String from, String to) {
+        try (Connection c = app.region(from).connect()) {
+            Boolean active = ReplicationSchema.slotActive(c, app.slotName(to));
+            return Boolean.TRUE.equals(active) ? null : active == null ? "no slot feeds " + to : "no capture reads "
+                    + app.slotName(to);
+        } catch (SQLException e) {
+            return from + " does not answer: " + e.getMessage();
+        }
+    }
+
+    @FunctionalInterface
+    private interface CaptureCheck {
+        /** Why the capture stopped, or null while it runs. */
+        String stopped();
+    }
+
     private DrainResult drain(PostgresApplication app, CdcPipeline p, long deadline) throws DataReplicationException {
+        return drain(app, p.sourceRegion(), p.targetRegion(), () -> p.stopped() ? p.failure() : null, deadline);
+    }
+
+    private DrainResult drain(PostgresApplication app, String from, String to, CaptureCheck capture, long deadline)
+            throws DataReplicationException {
+        String id = pipelineId(app, from, to);
         ReplicationSchema.DrainMark mark;
-        try (Connection s = app.region(p.sourceRegion()).connect()) {
+        try (Connection s = app.region(from).connect()) {
             mark = ReplicationSchema.writeMarker(s, app.applicationId());
         } catch (SQLException e) {
-            throw PostgresErrors.classify("writing the drain marker on " + p.sourceRegion(), e);
+            throw PostgresErrors.classify("writing the drain marker on " + from, e);
         }
-        try (Connection t = app.region(p.targetRegion()).connect()) {
+        long nextCheck = 0;
+        try (Connection t = app.region(to).connect()) {
             while (true) {
                 if (ReplicationSchema.markerApplied(t, app.applicationId(), mark.token())) {
                     return new DrainResult(true, 0, Map.of("drainedToLsn", Long.toString(mark.lsn()),
-                            "appliedLsn", Long.toString(ReplicationSchema.appliedLsn(t, p.id()))));
+                            "appliedLsn", Long.toString(ReplicationSchema.appliedLsn(t, id))));
                 }
-                if (p.stopped()) {
-                    throw new DataReplicationException(true, "CAPTURE_STOPPED", "replication " + p.id()
-                            + " stopped: " + p.failure(), null);
+                if (System.nanoTime() > nextCheck) {
+                    String stopped = capture.stopped();
+                    if (stopped != null) {
+                        throw new DataReplicationException(true, "CAPTURE_STOPPED", "replication " + id
+                                + " stopped: " + stopped, null);
+                    }
+                    nextCheck = System.nanoTime() + 500_000_000L;
                 }
                 if (System.nanoTime() > deadline) {
-                    long applied = ReplicationSchema.appliedLsn(t, p.id());
+                    long applied = ReplicationSchema.appliedLsn(t, id);
                     // the marker itself is still to apply, so at least one byte remains
                     return new DrainResult(false, applied < 0 ? -1 : Math.max(1, mark.lsn() - applied),
                             Map.of("drainTargetLsn", Long.toString(mark.lsn()), "appliedLsn", Long.toString(applied)));
@@ -276,7 +424,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                 ReplicationSchema.pause();
             }
         } catch (SQLException e) {
-            throw PostgresErrors.classify("reading " + p.targetRegion() + "'s applied position", e);
+            throw PostgresErrors.classify("reading " + to + "'s applied position", e);
         }
     }
 
@@ -396,7 +544,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                     throw PostgresErrors.classify("reading " + old + "'s replication slot", e);
                 }
                 // not running (an earlier attempt stopped, or this service restarted): from its stored position
-                p = startPipeline(app, old, region, null);
+                p = startCapture(app, old, region);
                 await(p::ready, deadline, "the capture from " + old + " did not start in time");
                 details.put("captureRestarted", "true");
             }
@@ -507,7 +655,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             } catch (SQLException e) {
                 throw PostgresErrors.classify("re-protecting " + fromRegion + "->" + toRegion, e);
             }
-            startPipeline(app, fromRegion, toRegion, null);
+            startCapture(app, fromRegion, toRegion);
             lastDetails.put(applicationId, details);
             return read(app);
         }

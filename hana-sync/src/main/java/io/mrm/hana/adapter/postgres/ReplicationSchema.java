@@ -34,6 +34,10 @@ final class ReplicationSchema {
                     CREATE TABLE IF NOT EXISTS mrm.replication_offset (pipeline text PRIMARY KEY,
                         offset_key bytea NOT NULL, offset_value bytea NOT NULL, applied_lsn bigint NOT NULL,
                         applied_at timestamptz NOT NULL)""");
+            // who applies each pipeline's changes to this database: the owner a batch checks before it commits
+            s.execute("""
+                    CREATE TABLE IF NOT EXISTS mrm.replication_owner (pipeline text PRIMARY KEY, owner text NOT NULL,
+                        since timestamptz NOT NULL)""");
             s.execute("""
                     CREATE TABLE IF NOT EXISTS mrm.drain_marker (application_id text PRIMARY KEY, seq bigint NOT NULL,
                         written_at timestamptz NOT NULL)""");
@@ -208,6 +212,52 @@ final class ReplicationSchema {
 
     static boolean slotExists(Connection c, String slot) throws SQLException {
         return exists(c, "SELECT 1 FROM pg_replication_slots WHERE slot_name = ?", slot);
+    }
+
+    /**
+     * Makes {@code owner} the one that applies {@code pipeline} to this (the target) database. A batch
+     * of the previous owner still under way either commits before this (and the new owner starts after
+     * it) or fails its ownership check after it: the row lock orders the two.
+     */
+    static void takeOwnership(Connection c, String pipeline, String owner) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO mrm.replication_owner (pipeline, owner, since) VALUES (?, ?, now())
+                ON CONFLICT (pipeline) DO UPDATE SET owner = EXCLUDED.owner, since = now()""")) {
+            ps.setString(1, pipeline);
+            ps.setString(2, owner);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Inside a batch's transaction: the owner row, locked until the batch commits; null without one. */
+    static String lockedOwner(Connection c, String pipeline) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT owner FROM mrm.replication_owner WHERE pipeline = ? FOR SHARE")) {
+            ps.setString(1, pipeline);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** Whether someone reads {@code slot} now (a capture streams from it), or null when there is no such slot. */
+    static Boolean slotActive(Connection c, String slot) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getBoolean(1) : null;
+            }
+        }
+    }
+
+    /** Ends the session reading {@code slot}, if any: a previous owner's capture, which may be a zombie. */
+    static void endSlotReader(Connection c, String slot) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots
+                WHERE slot_name = ? AND active_pid IS NOT NULL""")) {
+            ps.setString(1, slot);
+            ps.execute();
+        }
     }
 
     /** The WAL {@code slot} keeps on this database (bytes from its restart position to now), or -1 without it. */

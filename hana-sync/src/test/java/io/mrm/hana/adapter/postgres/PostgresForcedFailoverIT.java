@@ -76,6 +76,8 @@ class PostgresForcedFailoverIT {
                 Instant.now(), 1, step(1, 0), B, FailoverMode.FORCED));
         assertThat(promoted.outcome()).as(promoted.toString()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(promoted.observed()).containsEntry("primary", B).containsEntry("oldPrimaryFenced", "false");
+        assertThat(promoted.detail()).as("what the audit shows").contains("FORCED").contains("old primary NOT fenced")
+                .contains("dataLeftBehind=unknown");
 
         Set<Long> lost = new HashSet<>();
         writer.commits.forEach(c -> lost.add(c.orderId()));

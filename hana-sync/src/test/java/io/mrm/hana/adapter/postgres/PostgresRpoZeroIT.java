@@ -132,7 +132,10 @@ class PostgresRpoZeroIT {
 
         assertThat(drained.outcome()).as(drained.toString()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(promoted.outcome()).as(promoted.toString()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(promoted.observed()).containsEntry("oldPrimaryFenced", "true");
+        assertThat(promoted.observed()).containsEntry("oldPrimaryFenced", "true")
+                .containsEntry("dataLeftBehindWalBytes", "0");
+        assertThat(promoted.detail()).as("what the audit shows").contains("GRACEFUL")
+                .contains("old primary fenced, dataLeftBehindWalBytes=0");
         assertThat(lost(A, B)).as("orders confirmed on A before the switch that B lacks").isEmpty();
     }
 
