@@ -41,7 +41,12 @@ final class OrderWriter implements AutoCloseable {
     }
 
     OrderWriter start() {
-        timer.scheduleAtFixedRate(this::oneTransaction, 0, 2, TimeUnit.MILLISECONDS);
+        return start(2);
+    }
+
+    /** One transaction every {@code periodMillis}. */
+    OrderWriter start(long periodMillis) {
+        timer.scheduleAtFixedRate(this::oneTransaction, 0, periodMillis, TimeUnit.MILLISECONDS);
         return this;
     }
 
