@@ -290,13 +290,18 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                 ReplicationSchema.fencing(c, app.applicationId()).ifPresent(f -> rows.put(region.region(), f));
                 details.put("reachable." + region.region(), "true");
                 for (String other : app.regions().keySet()) {
-                    // a slot nobody reads keeps WAL on this database until its disk fills: say how much
+                    // a slot nobody reads keeps WAL on this database until its disk fills (or, with
+                    // max_slot_wal_keep_size, until PostgreSQL gives it up): say how much, and its state
                     long retained = ReplicationSchema.retainedWal(c, app.slotName(other));
                     if (retained >= 0) {
-                        details.put("retainedWalBytes." + region.region() + "." + app.slotName(other),
-                                Long.toString(retained));
+                        String key = region.region() + "." + app.slotName(other);
+                        details.put("retainedWalBytes." + key, Long.toString(retained));
+                        details.put("slotWalStatus." + key, String.valueOf(
+                                ReplicationSchema.slotWalStatus(c, app.slotName(other))));
                     }
                 }
+                details.put("maxSlotWalKeepSize." + region.region(), ReplicationSchema.setting(c,
+                        "max_slot_wal_keep_size"));
             } catch (SQLException e) {
                 details.put("reachable." + region.region(), "false");
             }
@@ -636,6 +641,17 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                 Optional<Fencing> primary = ReplicationSchema.fencing(f, applicationId);
                 if (primary.isEmpty() || primary.get().role() != Role.PRIMARY) {
                     throw new DataReplicationException(false, "NOT_PRIMARY", fromRegion + " is not the primary", null);
+                }
+                // 0. the slot made at promote holds every change since; without it the standby would start
+                // from now and silently lack them
+                String reverse = ReplicationSchema.slotWalStatus(f, app.slotName(toRegion));
+                if (reverse == null || "lost".equals(reverse)) {
+                    throw new DataReplicationException(false, reverse == null ? "REVERSE_SLOT_MISSING"
+                            : "REVERSE_SLOT_LOST", "the replication slot " + app.slotName(toRegion) + " on " + fromRegion
+                            + (reverse == null ? " does not exist" : " lost WAL it needed (max_slot_wal_keep_size)")
+                            + ": it held what " + toRegion + " lacks since the promote. " + toRegion + " needs a fresh "
+                            + "copy of " + fromRegion + "'s data, which hana-sync does not make yet; nothing was changed",
+                            null);
                 }
                 // 1. the old primary may have come back writable after a forced failover
                 checkedFence(t, app, epoch, Role.FENCED);

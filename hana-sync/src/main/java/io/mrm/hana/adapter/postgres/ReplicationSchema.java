@@ -250,6 +250,30 @@ final class ReplicationSchema {
         }
     }
 
+    /**
+     * The slot's {@code wal_status} ({@code reserved}, {@code extended}, {@code unreserved}, or {@code lost}
+     * once PostgreSQL removed WAL it needed under {@code max_slot_wal_keep_size}); null without the slot.
+     */
+    static String slotWalStatus(Connection c, String slot) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT COALESCE(wal_status, 'unknown') FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    static String setting(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT current_setting(?)")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
     /** Ends the session reading {@code slot}, if any: a previous owner's capture, which may be a zombie. */
     static void endSlotReader(Connection c, String slot) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
