@@ -69,6 +69,8 @@ final class CdcPipeline implements AutoCloseable {
         props.setProperty("table.include.list", tables.stream().map(TableName::toString)
                 .map(t -> t.replace(".", "\\.")).collect(Collectors.joining(",")));
         props.setProperty("tombstones.on.delete", "false");
+        // TRUNCATE is replicated too (Debezium skips it unless told otherwise)
+        props.setProperty("skipped.operations", "none");
         props.setProperty("poll.interval.ms", "5");
         props.setProperty("max.batch.size", "2048");
         props.setProperty("status.update.interval.ms", "1000");
@@ -182,6 +184,9 @@ final class CdcPipeline implements AutoCloseable {
                 engine.close();
             } catch (IOException e) {
                 LOG.warn("replication {}: closing the engine failed: {}", id, e.getMessage());
+            } catch (IllegalStateException e) {
+                // it stopped by itself already (on a failure): nothing left to close
+                LOG.debug("replication {}: {}", id, e.getMessage());
             }
         }, "cdc-close-" + id);
         closer.setDaemon(true);

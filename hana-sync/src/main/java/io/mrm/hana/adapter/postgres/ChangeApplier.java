@@ -99,6 +99,7 @@ final class ChangeApplier implements AutoCloseable {
         }
         Connection c = connection();
         List<Long> commitTimes = new ArrayList<>(batch.size());
+        List<TableName> truncating = new ArrayList<>();
         try {
             String holder = ReplicationSchema.lockedOwner(c, pipeline);
             if (!owner.equals(holder)) {
@@ -126,16 +127,24 @@ final class ChangeApplier implements AutoCloseable {
                     record(c, table, op, record, value, lsn);
                     continue;
                 }
+                if ("t".equals(op)) {
+                    // one TRUNCATE of several tables arrives as one event per table, one after the other:
+                    // truncated together, as on the source (tables that reference each other need that)
+                    truncating.add(table);
+                    continue;
+                }
+                truncate(c, truncating);
                 switch (op) {
                     case "c", "u", "r" -> upsert(c, table, (Struct) record.key(), value.getStruct("after"));
                     case "d" -> delete(c, table, (Struct) record.key());
                     default -> {
-                        // truncate and logical messages are not replicated
+                        // logical decoding messages are not replicated
                     }
                 }
                 Long ts = source.getInt64("ts_ms");
                 commitTimes.add(ts == null ? System.currentTimeMillis() : ts);
             }
+            truncate(c, truncating);
             storePosition(c, last, maxLsn);
             c.commit();
         } catch (SQLException | RuntimeException e) {
@@ -216,6 +225,16 @@ final class ChangeApplier implements AutoCloseable {
             ps.setObject(i++, jdbcValue(f.schema(), after.get(f)));
         }
         ps.executeUpdate();
+    }
+
+    private static void truncate(Connection c, List<TableName> tables) throws SQLException {
+        if (tables.isEmpty()) {
+            return;
+        }
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("TRUNCATE " + tables.stream().map(TableName::quoted).collect(Collectors.joining(", ")));
+        }
+        tables.clear();
     }
 
     private void delete(Connection c, TableName table, Struct key) throws SQLException {
