@@ -231,7 +231,7 @@ class PostgresRpoZeroIT {
         // the restarted actuator gets the re-delivered promote
         replication = startReplicationWithoutWaiting();
         HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
-        CommandAck promoted = promote(handler, 1, B, FailoverMode.GRACEFUL);
+        CommandAck promoted = promoteRetried(handler, 1, B);
         assertThat(promoted.outcome()).as(promoted.toString()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(lost(A, B)).as("orders confirmed on A that B lacks after the retried promote").isEmpty();
     }
@@ -259,7 +259,7 @@ class PostgresRpoZeroIT {
 
         regions.start(A);
         assertThat(writable(regions, A)).as("A is still the only writable database").isPositive();
-        CommandAck after = promote(handler, 1, B, FailoverMode.GRACEFUL);
+        CommandAck after = promoteRetried(handler, 1, B);
         assertThat(after.outcome()).as(after.toString()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(after.observed()).containsEntry("oldPrimaryFenced", "true");
         assertThat(writable(regions, A)).isZero();
@@ -288,7 +288,7 @@ class PostgresRpoZeroIT {
     void aReprotectDuringABlipOfTheNewPrimaryIsRetriable() throws Exception {
         startRegions();
         HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
-        assertThat(promote(handler, 1, B, FailoverMode.GRACEFUL).outcome()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(promoteRetried(handler, 1, B).outcome()).isEqualTo(AckOutcome.SUCCEEDED);
         regions.stop(B);
         CommandAck during = handler.handle(new DataReprotectCommand(UUID.randomUUID().toString(), "shop",
                 Instant.now(), 1, step(2, 0), B, A));
