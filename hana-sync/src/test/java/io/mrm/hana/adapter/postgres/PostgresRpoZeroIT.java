@@ -211,6 +211,26 @@ class PostgresRpoZeroIT {
     }
 
     @Test
+    void aForcedPromoteFencesAndDrainsTheOldPrimaryWhenItAnswers() throws Exception {
+        startRegions();
+        HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
+        OrderWriter w = writer(A, 1, 4);
+        await().atMost(Duration.ofSeconds(60)).until(() -> w.committedOn(A) >= 500);
+
+        // an automatic failover (forced) while only the application tier failed: the database answers
+        CommandAck promoted = promote(handler, 1, B, FailoverMode.FORCED);
+        w.pointAt(B);
+
+        assertThat(promoted.outcome()).as(promoted.toString()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(promoted.observed()).containsEntry("oldPrimaryFenced", "true").containsKey("dataLeftBehindWalBytes");
+        assertThat(promoted.detail()).contains("FORCED").contains("old primary fenced");
+        if ("0".equals(promoted.observed().get("dataLeftBehindWalBytes"))) {
+            assertThat(lost(A, B)).as("drained: nothing confirmed on A is missing on B").isEmpty();
+        }
+        assertThat(writable(regions, A)).isZero();
+    }
+
+    @Test
     void aPromoteRetriedAfterTheActuatorRestartedBetweenFenceAndAckDrainsBeforeItDropsTheSlot() throws Exception {
         startRegions();
         OrderWriter w = writer(A, 1);
