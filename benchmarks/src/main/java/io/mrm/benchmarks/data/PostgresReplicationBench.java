@@ -49,12 +49,16 @@ public final class PostgresReplicationBench {
 
     public static void main(String[] args) throws Exception {
         BenchArgs opts = new BenchArgs(args, Map.of("rate", "1000", "warmup", "30s", "measure", "60s",
-                "burst", "20s", "switchovers", "4"));
+                "burst", "20s", "switchovers", "4", "synchronous-commit", "off"));
         System.out.println("postgres replication bench " + opts);
         try (EmbeddedPostgres a = start(); EmbeddedPostgres b = start()) {
             for (EmbeddedPostgres pg : List.of(a, b)) {
                 try (Connection c = admin(pg); Statement s = c.createStatement()) {
                     s.execute("CREATE ROLE app LOGIN PASSWORD 'app'");
+                    // how the application commits: with off (these servers' default), its WAL reaches the
+                    // capture only when the WAL writer flushes it (every wal_writer_delay, 200 ms)
+                    s.execute("ALTER ROLE app SET synchronous_commit = "
+                            + ("on".equals(opts.text("synchronous-commit")) ? "on" : "off"));
                     s.execute("CREATE TABLE orders (id bigint PRIMARY KEY, account int NOT NULL, amount numeric(12,2),"
                             + " note text, created_at timestamptz NOT NULL)");
                     s.execute("CREATE TABLE account (id int PRIMARY KEY, last_order bigint, updated_at timestamptz)");

@@ -20,6 +20,10 @@ public final class BenchArgs {
         }
     }
 
+    public String text(String key) {
+        return values.get(key);
+    }
+
     public int integer(String key) {
         return Integer.parseInt(values.get(key));
     }

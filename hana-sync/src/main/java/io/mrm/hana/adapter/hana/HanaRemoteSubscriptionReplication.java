@@ -272,6 +272,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                 String schema = quote(app.schema());
                 String source = quote(app.remoteSources().get(toRegion));
                 long lost = 0;
+                List<String> reloaded = new ArrayList<>();
                 for (String table : withMarker(tables)) {
                     String vt = "VT_" + table;
                     String sub = "SUB_" + table;
@@ -293,9 +294,11 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                         // queue changes, reload the table from the primary, then apply the queue:
                         // what only this database had is kept aside first, as the report
                         execute(t, "ALTER REMOTE SUBSCRIPTION " + schema + "." + quote(sub) + " QUEUE");
+                        long onlyHere = 0;
                         if (!table.equals(MARKER)) {
                             long only = count(t, "SELECT COUNT(*) FROM (SELECT * FROM " + schema + "." + quote(table)
                                     + " EXCEPT SELECT * FROM " + schema + "." + quote(vt) + ")");
+                            onlyHere = only;
                             String kept = HanaApplication.identifier("lost-rows table", "MRM_LOST_" + table + "_E"
                                     + epoch);
                             boolean keptBefore = count(t, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? "
@@ -313,13 +316,19 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                                 lost += only;
                             }
                         }
-                        execute(t, "DELETE FROM " + schema + "." + quote(table));
-                        execute(t, "INSERT INTO " + schema + "." + quote(table) + " SELECT * FROM " + schema + "."
-                                + quote(vt));
+                        // changes from now on are queued; the table is reloaded from the primary only when it
+                        // differs from it (a replica that was in sync when its primary was lost is not copied again)
+                        if (onlyHere > 0 || table.equals(MARKER) || differs(t, schema, quote(table), quote(vt))) {
+                            execute(t, "DELETE FROM " + schema + "." + quote(table));
+                            execute(t, "INSERT INTO " + schema + "." + quote(table) + " SELECT * FROM " + schema + "."
+                                    + quote(vt));
+                            reloaded.add(table);
+                        }
                         execute(t, "ALTER REMOTE SUBSCRIPTION " + schema + "." + quote(sub) + " DISTRIBUTE");
                     }
                 }
                 details.put("unreplicatedChanges", Long.toString(lost));
+                details.put("reloadedTables", String.join(",", reloaded));
                 fence(t, app, epoch, "REPLICA");
                 fence(f, app, epoch, "PRIMARY");
             } catch (SQLException e) {
@@ -496,6 +505,14 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
             bind(ps, params);
             return ps.executeUpdate();
         }
+    }
+
+    /** Whether the replica table lacks rows of the primary's, or holds a different number of rows. */
+    private static boolean differs(Connection t, String schema, String table, String vt) throws SQLException {
+        return count(t, "SELECT COUNT(*) FROM (SELECT * FROM " + schema + "." + vt + " EXCEPT SELECT * FROM "
+                + schema + "." + table + ")") > 0
+                || count(t, "SELECT COUNT(*) FROM " + schema + "." + table)
+                != count(t, "SELECT COUNT(*) FROM " + schema + "." + vt);
     }
 
     static long count(Connection c, String sql, Object... params) throws SQLException {

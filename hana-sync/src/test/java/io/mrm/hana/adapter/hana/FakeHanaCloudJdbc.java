@@ -43,6 +43,11 @@ final class FakeHanaCloudJdbc {
         final Map<String, String> fencingRole = new HashMap<>();
         final Map<String, Long> marker = new HashMap<>();
         final Map<String, Long> rowsOnlyHere = new HashMap<>();
+        /**
+         * Rows the primary's table (read through the virtual table) has that this replica table lacks,
+         * by replica table; a table made {@code LIKE} its virtual table starts lacking some (it is empty).
+         */
+        final Map<String, Long> rowsMissingHere = new HashMap<>();
         /** Tables made with CREATE ... AS (SELECT ... EXCEPT ...): how many rows each holds. */
         final Map<String, Long> kept = new HashMap<>();
         boolean captureSuspended;
@@ -215,6 +220,7 @@ final class FakeHanaCloudJdbc {
             db.virtualTables.add(m.group(1) + "." + m.group(2));
         } else if ((m = CREATE_LIKE.matcher(sql)).matches()) {
             db.tables.add(m.group(1) + "." + m.group(2));
+            db.rowsMissingHere.put(m.group(1) + "." + m.group(2), 1L);
         } else if ((m = CREATE_SUB.matcher(sql)).matches()) {
             require(db.virtualTables.contains(m.group(3) + "." + m.group(4)), "virtual table missing: " + sql);
             db.subscriptions.put(m.group(1) + "." + m.group(2), "CREATED");
@@ -242,14 +248,21 @@ final class FakeHanaCloudJdbc {
             db.tables.add(m.group(1) + "." + m.group(2));
             db.kept.put(m.group(1) + "." + m.group(2), db.rowsOnlyHere.getOrDefault(m.group(3) + "." + m.group(4), 0L));
         } else if ((m = COUNT_TABLE.matcher(sql)).matches()) {
-            require(db.tables.contains(m.group(1) + "." + m.group(2)), "no table: " + sql);
-            return one(db.kept.getOrDefault(m.group(1) + "." + m.group(2), 0L));
+            String table = m.group(1) + "." + m.group(2);
+            require(db.tables.contains(table) || db.virtualTables.contains(table), "no table: " + sql);
+            return one(db.kept.getOrDefault(table, 0L));
         } else if ((m = EXCEPT_COUNT.matcher(sql)).matches()) {
+            if (m.group(2).startsWith("VT_")) {
+                // what the primary has that this table lacks
+                return one(db.rowsMissingHere.getOrDefault(m.group(3) + "." + m.group(4), 0L));
+            }
             return one(db.rowsOnlyHere.getOrDefault(m.group(1) + "." + m.group(2), 0L));
         } else if ((m = DELETE_ALL.matcher(sql)).matches()) {
             db.rowsOnlyHere.remove(m.group(1) + "." + m.group(2));
+            db.rowsMissingHere.put(m.group(1) + "." + m.group(2), 1L);
         } else if ((m = RELOAD.matcher(sql)).matches()) {
             require(db.virtualTables.contains(m.group(3) + "." + m.group(4)), "virtual table missing: " + sql);
+            db.rowsMissingHere.remove(m.group(1) + "." + m.group(2));
         } else if ((m = CREATE_MARKER.matcher(sql)).matches()) {
             db.tables.add(m.group(1) + ".MRM_DRAIN_MARKER");
         } else if ((m = UPSERT_MARKER.matcher(sql)).matches()) {

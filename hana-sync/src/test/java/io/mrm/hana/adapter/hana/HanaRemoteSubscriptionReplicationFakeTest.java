@@ -48,6 +48,8 @@ class HanaRemoteSubscriptionReplicationFakeTest {
 
     @Test
     void reprotectSubscribesEachTableOnceQueueingWhileItReloads() throws Exception {
+        hana.db("us10").rowsMissingHere.put("SALES.CUSTOMER", 5L);
+        hana.db("us10").rowsMissingHere.put("SALES.ORDERS", 7L);
         hana.executed.clear();
         ReplicationStatus status = replication.reprotect("orders", "eu10", "us10", 1);
 
@@ -70,6 +72,22 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         hana.executed.clear();
         replication.reprotect("orders", "eu10", "us10", 1);
         assertThat(hana.changes("us10")).allMatch(s -> s.startsWith("UPDATE \"MRM\".\"FENCING\""));
+    }
+
+    @Test
+    void aReplicaTableAlreadyEqualToItsPrimaryIsNotReloaded() throws Exception {
+        hana.db("us10").rowsMissingHere.put("SALES.ORDERS", 7L); // CUSTOMER is in sync, ORDERS lacks rows
+        hana.executed.clear();
+
+        ReplicationStatus status = replication.reprotect("orders", "eu10", "us10", 1);
+
+        assertThat(hana.changes("us10")).doesNotContain("DELETE FROM \"SALES\".\"CUSTOMER\"")
+                .contains("DELETE FROM \"SALES\".\"ORDERS\"",
+                        "INSERT INTO \"SALES\".\"ORDERS\" SELECT * FROM \"SALES\".\"VT_ORDERS\"",
+                        "ALTER REMOTE SUBSCRIPTION \"SALES\".\"SUB_CUSTOMER\" QUEUE",
+                        "ALTER REMOTE SUBSCRIPTION \"SALES\".\"SUB_CUSTOMER\" DISTRIBUTE");
+        assertThat(status.details().get("reloadedTables")).contains("ORDERS").doesNotContain("CUSTOMER");
+        assertThat(status.replicates("eu10", "us10")).isTrue();
     }
 
     @Test
