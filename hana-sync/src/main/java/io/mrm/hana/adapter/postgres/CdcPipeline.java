@@ -41,12 +41,12 @@ final class CdcPipeline implements AutoCloseable {
     private volatile boolean closing;
 
     CdcPipeline(String applicationId, PostgresRegion source, PostgresRegion target, String slot, String publication,
-                List<TableName> tables, ReplicationLagListener lag, String recordFor) {
+                List<TableName> tables, ReplicationLagListener lag, String recordFor, boolean initialCopy) {
         this.id = applicationId + ":" + source.region() + "->" + target.region();
         this.source = source;
         this.target = target;
         String engineName = "mrm-" + slot;
-        this.applier = new ChangeApplier(target, id, engineName, lag, recordFor, source.region(), owner);
+        this.applier = new ChangeApplier(target, id, engineName, lag, recordFor, source.region(), owner, initialCopy);
         TargetTableOffsetStore.register(offsetKey(), applier::storedOffsets);
         Properties props = new Properties();
         props.setProperty("name", engineName);
@@ -65,7 +65,9 @@ final class CdcPipeline implements AutoCloseable {
         props.setProperty("publication.name", publication);
         // the publication and the slot are created by PostgresDebeziumReplication, before writes open
         props.setProperty("publication.autocreate.mode", "disabled");
-        props.setProperty("snapshot.mode", "no_data");
+        // a first copy: Debezium creates the slot with an exported snapshot, copies, then streams from it;
+        // otherwise the slot exists (made before the primary opened) and only changes are read
+        props.setProperty("snapshot.mode", initialCopy ? "initial" : "no_data");
         props.setProperty("table.include.list", tables.stream().map(TableName::toString)
                 .map(t -> t.replace(".", "\\.")).collect(Collectors.joining(",")));
         props.setProperty("tombstones.on.delete", "false");

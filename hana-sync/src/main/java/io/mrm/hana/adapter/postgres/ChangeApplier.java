@@ -48,6 +48,8 @@ final class ChangeApplier implements AutoCloseable {
     private final String recordFor;
     private final String sourceRegion;
     private final String owner;
+    /** Applying a first copy: marked done in the target with the first batch that goes past it. */
+    private boolean copying;
     private final JsonConverter rowConverter = new JsonConverter();
     private final JsonConverter keyConverter = new JsonConverter();
     private final JsonConverter valueConverter = new JsonConverter();
@@ -60,8 +62,9 @@ final class ChangeApplier implements AutoCloseable {
      *                  {@code mrm.unreplicated_change} (what an old primary committed that the target never got)
      */
     ChangeApplier(PostgresRegion target, String pipeline, String engineName, ReplicationLagListener lag, String recordFor,
-                  String sourceRegion, String owner) {
+                  String sourceRegion, String owner, boolean initialCopy) {
         this.owner = owner;
+        this.copying = initialCopy;
         this.target = target;
         this.pipeline = pipeline;
         this.engineName = engineName;
@@ -100,6 +103,7 @@ final class ChangeApplier implements AutoCloseable {
         Connection c = connection();
         List<Long> commitTimes = new ArrayList<>(batch.size());
         List<TableName> truncating = new ArrayList<>();
+        boolean copyDone = false;
         try {
             String holder = ReplicationSchema.lockedOwner(c, pipeline);
             if (!owner.equals(holder)) {
@@ -116,6 +120,9 @@ final class ChangeApplier implements AutoCloseable {
                     continue; // heartbeat or tombstone: only its position matters
                 }
                 Struct source = value.getStruct("source");
+                if (copying && !copyRecord(source)) {
+                    copyDone = true;
+                }
                 Long lsn = source.getInt64("lsn");
                 if (lsn != null) {
                     maxLsn = Math.max(maxLsn, lsn);
@@ -146,7 +153,14 @@ final class ChangeApplier implements AutoCloseable {
             }
             truncate(c, truncating);
             storePosition(c, last, maxLsn);
+            if (copyDone) {
+                // the copy is complete in this very transaction: a restart from here streams, not copies
+                ReplicationSchema.initialCopy(c, pipeline, "DONE");
+            }
             c.commit();
+            if (copyDone) {
+                copying = false;
+            }
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
             throw e;
@@ -225,6 +239,18 @@ final class ChangeApplier implements AutoCloseable {
             ps.setObject(i++, jdbcValue(f.schema(), after.get(f)));
         }
         ps.executeUpdate();
+    }
+
+    /**
+     * A record of the copy (Debezium's {@code source.snapshot} is set while snapshotting) rather than a
+     * streamed change; the copy's last record ({@code last}) counts as past it.
+     */
+    private static boolean copyRecord(Struct source) {
+        if (source.schema().field("snapshot") == null) {
+            return false;
+        }
+        String snapshot = source.getString("snapshot");
+        return snapshot != null && !snapshot.equals("false") && !snapshot.equals("last");
     }
 
     private static void truncate(Connection c, List<TableName> tables) throws SQLException {

@@ -169,14 +169,26 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         if (fencing.values().stream().allMatch(Optional::isEmpty)) {
             String primary = app.initialPrimary();
             String standby = app.other(primary);
+            boolean copy;
             try (Connection p = app.region(primary).connect(); Connection s = app.region(standby).connect()) {
                 ReplicationSchema.revokeWrites(s, app.appRole(), app.tables());
+                // an empty standby of a primary that holds data gets a first copy: Debezium creates the slot
+                // with an exported snapshot, copies the tables as of that point and streams from it, so no
+                // change falls between copy and stream and none is applied twice. A standby that holds rows
+                // is taken to be a copy already.
+                copy = ReplicationSchema.anyRows(p, app.tables()) && !ReplicationSchema.anyRows(s, app.tables());
+                if (copy) {
+                    ReplicationSchema.initialCopy(s, pipelineId(app, primary, standby), "PENDING");
+                }
                 ReplicationSchema.initialFencing(s, app.applicationId(), Role.REPLICA);
-                ReplicationSchema.createSlot(p, app.slotName(standby));
+                if (!copy) {
+                    ReplicationSchema.createSlot(p, app.slotName(standby));
+                }
                 ReplicationSchema.initialFencing(p, app.applicationId(), Role.PRIMARY);
                 ReplicationSchema.grantWrites(p, app.appRole(), app.tables());
             }
-            LOG.info("replication of {} set up: {} primary, {} standby", app.applicationId(), primary, standby);
+            LOG.info("replication of {} set up: {} primary, {} standby{}", app.applicationId(), primary, standby,
+                    copy ? " (copying the primary's tables first)" : "");
         }
         resume(app);
     }
@@ -210,11 +222,27 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         if (old != null) {
             old.close();
         }
-        CdcPipeline p = new CdcPipeline(app.applicationId(), app.region(from), app.region(to), app.slotName(to),
-                app.publication(), app.replicatedTables(), lag, recordFor);
-        // this capture owns the pipeline from now on; whoever read the slot before is cut off
+        String id = pipelineId(app, from, to);
+        boolean copy = false;
         try (Connection t = app.region(to).connect()) {
             ReplicationSchema.ensure(t, app);
+            copy = recordFor == null && ReplicationSchema.initialCopyPending(t, id);
+            if (copy) {
+                try (Connection f = app.region(from).connect()) {
+                    if (ReplicationSchema.slotExists(f, app.slotName(to))) {
+                        // a copy that was cut off: start it again from an empty standby and a new slot
+                        ReplicationSchema.dropSlot(f, app.slotName(to));
+                        ReplicationSchema.truncate(t, app.tables());
+                        ReplicationSchema.forgetPosition(t, id);
+                        LOG.warn("replication {}: the first copy was interrupted; copying again", id);
+                    }
+                }
+            }
+        }
+        CdcPipeline p = new CdcPipeline(app.applicationId(), app.region(from), app.region(to), app.slotName(to),
+                app.publication(), app.replicatedTables(), lag, recordFor, copy);
+        // this capture owns the pipeline from now on; whoever read the slot before is cut off
+        try (Connection t = app.region(to).connect()) {
             ReplicationSchema.takeOwnership(t, p.id(), p.owner());
         }
         try (Connection f = app.region(from).connect()) {

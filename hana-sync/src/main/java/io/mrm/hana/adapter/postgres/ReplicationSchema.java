@@ -34,6 +34,10 @@ final class ReplicationSchema {
                     CREATE TABLE IF NOT EXISTS mrm.replication_offset (pipeline text PRIMARY KEY,
                         offset_key bytea NOT NULL, offset_value bytea NOT NULL, applied_lsn bigint NOT NULL,
                         applied_at timestamptz NOT NULL)""");
+            // a first copy of the primary's tables that this database, as a standby, still waits for
+            s.execute("""
+                    CREATE TABLE IF NOT EXISTS mrm.initial_copy (pipeline text PRIMARY KEY, state text NOT NULL,
+                        updated_at timestamptz NOT NULL)""");
             // who applies each pipeline's changes to this database: the owner a batch checks before it commits
             s.execute("""
                     CREATE TABLE IF NOT EXISTS mrm.replication_owner (pipeline text PRIMARY KEY, owner text NOT NULL,
@@ -271,6 +275,40 @@ final class ReplicationSchema {
                 rs.next();
                 return rs.getString(1);
             }
+        }
+    }
+
+    /** Records that {@code pipeline}'s target still needs (PENDING) or has (DONE) its first copy. */
+    static void initialCopy(Connection c, String pipeline, String state) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO mrm.initial_copy (pipeline, state, updated_at) VALUES (?, ?, now())
+                ON CONFLICT (pipeline) DO UPDATE SET state = EXCLUDED.state, updated_at = now()""")) {
+            ps.setString(1, pipeline);
+            ps.setString(2, state);
+            ps.executeUpdate();
+        }
+    }
+
+    static boolean initialCopyPending(Connection c, String pipeline) throws SQLException {
+        return exists(c, "SELECT 1 FROM mrm.initial_copy WHERE pipeline = ? AND state = 'PENDING'", pipeline);
+    }
+
+    /** Whether any of the tables holds a row. */
+    static boolean anyRows(Connection c, List<TableName> tables) throws SQLException {
+        for (TableName t : tables) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1 FROM " + t.quoted()
+                    + " LIMIT 1")) {
+                if (rs.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static void truncate(Connection c, List<TableName> tables) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("TRUNCATE " + list(tables));
         }
     }
 
