@@ -493,7 +493,8 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             if (target.isPresent() && target.get().epoch() > epoch) {
                 throw new DataStaleEpochException(target.get().epoch(), epoch);
             }
-            boolean alreadyPrimary = target.isPresent() && target.get().role() == Role.PRIMARY;
+            boolean alreadyPrimary = target.isPresent() && target.get().role() == Role.PRIMARY
+                    && !oldClaimsNewerPrimary(app, old, region, target.get(), epoch, forced, deadline);
             boolean drained = false;
             if (alreadyPrimary) {
                 // an earlier attempt opened it, or it was the primary already: no drain, no fence to put up
@@ -527,12 +528,37 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         }
     }
 
+    /**
+     * Whether the other region's row says it is a primary at least as recent as {@code region}'s (a
+     * forced failover that could not fence it, then a failback): then {@code region} is not "already the
+     * primary" and the whole sequence runs. When the other region does not answer, a graceful promote
+     * cannot rule it out and fails retriably, unless this very promote opened {@code region} already.
+     */
+    private boolean oldClaimsNewerPrimary(PostgresApplication app, String old, String region, Fencing target,
+                                          long epoch, boolean forced, long deadline) throws DataReplicationException {
+        try (Connection o = app.region(old).connect(remaining(deadline))) {
+            Optional<Fencing> row = ReplicationSchema.fencing(o, app.applicationId());
+            if (row.isPresent() && row.get().epoch() > epoch) {
+                throw new DataStaleEpochException(row.get().epoch(), epoch);
+            }
+            return row.isPresent() && row.get().role() == Role.PRIMARY && row.get().epoch() >= target.epoch();
+        } catch (SQLException e) {
+            if (forced || target.epoch() == epoch) {
+                return false;
+            }
+            throw new DataReplicationException(true, "OLD_PRIMARY_UNREACHABLE", region + " says it is the primary "
+                    + "(epoch " + target.epoch() + "), but " + old + ", which may say so with a newer epoch, does not "
+                    + "answer: a graceful promote opens nothing until it does", e);
+        }
+    }
+
     /** @return true when the old primary is fenced now; false only for a forced promote that could not */
     private boolean fenceOldPrimary(PostgresApplication app, String old, long epoch, boolean forced, long deadline,
                                     Map<String, String> details) throws DataReplicationException {
         try (Connection o = app.region(old).connect(remaining(deadline))) {
             Optional<Fencing> row = ReplicationSchema.fencing(o, app.applicationId());
             Role role = row.map(Fencing::role).orElse(null);
+            details.put("oldPrimaryRoleBefore", role == null ? "none" : role.name());
             // a replica keeps its role (its capture resumes from it); anything else is fenced
             checkedFence(o, app, epoch, role == Role.REPLICA ? Role.REPLICA : Role.FENCED);
             ReplicationSchema.revokeWrites(o, app.appRole(), app.tables(), deadline);
@@ -598,7 +624,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                 throw e;
             }
             if (!forced) {
-                throw reopened(app, old, region, epoch, e);
+                throw reopened(app, old, region, epoch, details.get("oldPrimaryRoleBefore"), e);
             }
             details.put("drainSkippedBecause", e.getMessage());
             return false;
@@ -612,7 +638,12 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
      * granted. The next attempt fences it again.
      */
     private DataReplicationException reopened(PostgresApplication app, String old, String region, long epoch,
-                                              DataReplicationException cause) {
+                                              String roleBefore, DataReplicationException cause) {
+        if (!Role.PRIMARY.name().equals(roleBefore)) {
+            // it was not the application's database before this promote fenced it: it stays closed
+            return new DataReplicationException(cause.retriable(), cause.code(), cause.getMessage() + "; " + old
+                    + " was " + roleBefore + " before and stays closed; " + region + " was not promoted", cause);
+        }
         String outcome;
         try (Connection o = app.region(old).connect()) {
             checkedFence(o, app, epoch, Role.PRIMARY);

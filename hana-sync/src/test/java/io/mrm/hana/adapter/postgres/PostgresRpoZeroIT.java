@@ -231,6 +231,28 @@ class PostgresRpoZeroIT {
     }
 
     @Test
+    void aPromoteOfARegionThatStillSaysPrimaryDoesNotOpenItBesideANewerPrimary() throws Exception {
+        startRegions();
+        HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
+        // B was the primary at epoch 1 and was never fenced (it did not answer a forced failback), and A has
+        // been the primary since epoch 2: both rows say PRIMARY
+        try (Connection a = regions.admin(A); Connection b = regions.admin(B)) {
+            assertThat(ReplicationSchema.fence(b, "shop", 1, ReplicationSchema.Role.PRIMARY)).isTrue();
+            assertThat(ReplicationSchema.fence(a, "shop", 2, ReplicationSchema.Role.PRIMARY)).isTrue();
+        }
+        OrderWriter w = writer(A, 1, 4);
+        await().atMost(Duration.ofSeconds(60)).until(() -> w.committedOn(A) >= 200);
+
+        CommandAck promoted = promoteRetried(handler, 3, B);
+        w.pointAt(B);
+
+        assertThat(promoted.outcome()).as(promoted.toString()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(promoted.observed()).containsEntry("oldPrimaryFenced", "true");
+        assertThat(writable(regions, A)).as("A, the newer primary, fenced before B opened").isZero();
+        assertThat(lost(A, B)).isEmpty();
+    }
+
+    @Test
     void aPromoteRetriedAfterTheActuatorRestartedBetweenFenceAndAckDrainsBeforeItDropsTheSlot() throws Exception {
         startRegions();
         OrderWriter w = writer(A, 1);
