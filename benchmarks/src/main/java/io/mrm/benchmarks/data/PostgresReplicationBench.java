@@ -169,11 +169,11 @@ public final class PostgresReplicationBench {
                 .setServerConfig("max_replication_slots", "8").setServerConfig("max_wal_senders", "8").start();
     }
 
-    private static String url(EmbeddedPostgres pg) {
+    static String url(EmbeddedPostgres pg) {
         return "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
     }
 
-    private static Connection admin(EmbeddedPostgres pg) throws SQLException {
+    static Connection admin(EmbeddedPostgres pg) throws SQLException {
         return DriverManager.getConnection(url(pg), "postgres", "");
     }
 

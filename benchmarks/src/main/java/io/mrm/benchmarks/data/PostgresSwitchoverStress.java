@@ -1,5 +1,8 @@
 package io.mrm.benchmarks.data;
 
+import static io.mrm.benchmarks.data.PostgresReplicationBench.admin;
+import static io.mrm.benchmarks.data.PostgresReplicationBench.url;
+
 import io.mrm.benchmarks.engine.BenchArgs;
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.CommandAck;
@@ -260,14 +263,6 @@ public final class PostgresSwitchoverStress {
         return EmbeddedPostgres.builder().setServerConfig("wal_level", "logical")
                 .setServerConfig("max_replication_slots", "8").setServerConfig("max_wal_senders", "8")
                 .setServerConfig("wal_writer_delay", "10000ms").start();
-    }
-
-    private static String url(EmbeddedPostgres pg) {
-        return "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres";
-    }
-
-    private static Connection admin(EmbeddedPostgres pg) throws SQLException {
-        return DriverManager.getConnection(url(pg), "postgres", "");
     }
 
     private record Commit(long orderId, long deletedId) {

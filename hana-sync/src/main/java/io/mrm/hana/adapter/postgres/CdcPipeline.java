@@ -42,7 +42,7 @@ final class CdcPipeline implements AutoCloseable {
 
     CdcPipeline(String applicationId, PostgresRegion source, PostgresRegion target, String slot, String publication,
                 List<TableName> tables, ReplicationLagListener lag, String recordFor, boolean initialCopy) {
-        this.id = applicationId + ":" + source.region() + "->" + target.region();
+        this.id = id(applicationId, source.region(), target.region());
         this.source = source;
         this.target = target;
         String engineName = "mrm-" + slot;
@@ -141,6 +141,11 @@ final class CdcPipeline implements AutoCloseable {
 
     String id() {
         return id;
+    }
+
+    /** The pipeline's name: where its position and its owner are kept in the target database. */
+    static String id(String applicationId, String from, String to) {
+        return applicationId + ":" + from + "->" + to;
     }
 
     String owner() {

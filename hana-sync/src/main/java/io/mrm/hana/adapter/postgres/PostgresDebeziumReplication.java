@@ -257,7 +257,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
     }
 
     static String pipelineId(PostgresApplication app, String from, String to) {
-        return app.applicationId() + ":" + from + "->" + to;
+        return CdcPipeline.id(app.applicationId(), from, to);
     }
 
     /**
@@ -274,7 +274,8 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             return null;
         }
         try (Connection c = app.region(primary).connect()) {
-            return Boolean.TRUE.equals(ReplicationSchema.slotActive(c, app.slotName(app.other(primary)))) ? primary : null;
+            return ReplicationSchema.slot(c, app.slotName(app.other(primary))).filter(ReplicationSchema.Slot::active)
+                    .isPresent() ? primary : null;
         } catch (SQLException e) {
             return null;
         }
@@ -320,13 +321,11 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                 for (String other : app.regions().keySet()) {
                     // a slot nobody reads keeps WAL on this database until its disk fills (or, with
                     // max_slot_wal_keep_size, until PostgreSQL gives it up): say how much, and its state
-                    long retained = ReplicationSchema.retainedWal(c, app.slotName(other));
-                    if (retained >= 0) {
-                        String key = region.region() + "." + app.slotName(other);
-                        details.put("retainedWalBytes." + key, Long.toString(retained));
-                        details.put("slotWalStatus." + key, String.valueOf(
-                                ReplicationSchema.slotWalStatus(c, app.slotName(other))));
-                    }
+                    String key = region.region() + "." + app.slotName(other);
+                    ReplicationSchema.slot(c, app.slotName(other)).ifPresent(slot -> {
+                        details.put("retainedWalBytes." + key, Long.toString(slot.retainedWal()));
+                        details.put("slotWalStatus." + key, slot.walStatus());
+                    });
                 }
                 details.put("maxSlotWalKeepSize." + region.region(), ReplicationSchema.setting(c,
                         "max_slot_wal_keep_size"));
@@ -406,8 +405,8 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
     /** Why nothing reads the slot feeding {@code to} (null while a capture, here or elsewhere, streams). */
     private String captureAlive(PostgresApplication app, String from, String to) {
         try (Connection c = app.region(from).connect()) {
-            Boolean active = ReplicationSchema.slotActive(c, app.slotName(to));
-            return Boolean.TRUE.equals(active) ? null : active == null ? "no slot feeds " + to : "no capture reads "
+            Optional<ReplicationSchema.Slot> slot = ReplicationSchema.slot(c, app.slotName(to));
+            return slot.isEmpty() ? "no slot feeds " + to : slot.get().active() ? null : "no capture reads "
                     + app.slotName(to);
         } catch (SQLException e) {
             return from + " does not answer: " + e.getMessage();
@@ -666,7 +665,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             checkedFence(n, app, epoch, Role.PRIMARY);
             ReplicationSchema.grantWrites(n, app.appRole(), app.tables());
             details.put("promotedAtAppliedLsn", Long.toString(
-                    ReplicationSchema.appliedLsn(n, app.applicationId() + ":" + old + "->" + region)));
+                    ReplicationSchema.appliedLsn(n, pipelineId(app, old, region))));
         } catch (SQLException e) {
             throw PostgresErrors.classify("opening " + region, e);
         }
@@ -703,11 +702,11 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                 }
                 // 0. the slot made at promote holds every change since; without it the standby would start
                 // from now and silently lack them
-                String reverse = ReplicationSchema.slotWalStatus(f, app.slotName(toRegion));
-                if (reverse == null || "lost".equals(reverse)) {
-                    throw new DataReplicationException(false, reverse == null ? "REVERSE_SLOT_MISSING"
+                Optional<ReplicationSchema.Slot> reverse = ReplicationSchema.slot(f, app.slotName(toRegion));
+                if (reverse.isEmpty() || reverse.get().lost()) {
+                    throw new DataReplicationException(false, reverse.isEmpty() ? "REVERSE_SLOT_MISSING"
                             : "REVERSE_SLOT_LOST", "the replication slot " + app.slotName(toRegion) + " on " + fromRegion
-                            + (reverse == null ? " does not exist" : " lost WAL it needed (max_slot_wal_keep_size)")
+                            + (reverse.isEmpty() ? " does not exist" : " lost WAL it needed (max_slot_wal_keep_size)")
                             + ": it held what " + toRegion + " lacks since the promote. " + toRegion + " needs a fresh "
                             + "copy of " + fromRegion + "'s data, which hana-sync does not make yet; nothing was changed",
                             null);
@@ -724,7 +723,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                 details.put("unreplicatedChanges", Long.toString(unreplicated));
                 // 3. replicate from the slot made at promote, from its start
                 ReplicationSchema.createSlot(f, app.slotName(toRegion));
-                ReplicationSchema.forgetPosition(t, applicationId + ":" + fromRegion + "->" + toRegion);
+                ReplicationSchema.forgetPosition(t, pipelineId(app, fromRegion, toRegion));
                 checkedFence(t, app, epoch, Role.REPLICA);
                 checkedFence(f, app, epoch, Role.PRIMARY);
             } catch (SQLException e) {

@@ -244,30 +244,6 @@ final class ReplicationSchema {
         }
     }
 
-    /** Whether someone reads {@code slot} now (a capture streams from it), or null when there is no such slot. */
-    static Boolean slotActive(Connection c, String slot) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
-            ps.setString(1, slot);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getBoolean(1) : null;
-            }
-        }
-    }
-
-    /**
-     * The slot's {@code wal_status} ({@code reserved}, {@code extended}, {@code unreserved}, or {@code lost}
-     * once PostgreSQL removed WAL it needed under {@code max_slot_wal_keep_size}); null without the slot.
-     */
-    static String slotWalStatus(Connection c, String slot) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT COALESCE(wal_status, 'unknown') FROM pg_replication_slots WHERE slot_name = ?")) {
-            ps.setString(1, slot);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
-    }
-
     static String setting(Connection c, String name) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT current_setting(?)")) {
             ps.setString(1, name);
@@ -322,14 +298,30 @@ final class ReplicationSchema {
         }
     }
 
-    /** The WAL {@code slot} keeps on this database (bytes from its restart position to now), or -1 without it. */
-    static long retainedWal(Connection c, String slot) throws SQLException {
+    /**
+     * A replication slot as this database sees it.
+     *
+     * @param active      someone (a capture) reads it now
+     * @param walStatus   {@code reserved}, {@code extended}, {@code unreserved}, or {@code lost} once
+     *                    PostgreSQL removed WAL it needed under {@code max_slot_wal_keep_size}
+     * @param retainedWal the WAL it keeps here, in bytes from its restart position to now
+     */
+    record Slot(boolean active, String walStatus, long retainedWal) {
+        boolean lost() {
+            return "lost".equals(walStatus);
+        }
+    }
+
+    /** The slot, or empty without one. */
+    static Optional<Slot> slot(Connection c, String slot) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT COALESCE((pg_current_wal_insert_lsn() - restart_lsn)::bigint, 0) FROM pg_replication_slots
-                WHERE slot_name = ?""")) {
+                SELECT active, COALESCE(wal_status, 'unknown'),
+                    COALESCE((pg_current_wal_insert_lsn() - restart_lsn)::bigint, 0)
+                FROM pg_replication_slots WHERE slot_name = ?""")) {
             ps.setString(1, slot);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : -1;
+                return rs.next() ? Optional.of(new Slot(rs.getBoolean(1), rs.getString(2), rs.getLong(3)))
+                        : Optional.empty();
             }
         }
     }
