@@ -104,11 +104,7 @@ class PostgresRpoZeroIT {
      * the drain may not finish in one step's time (the old primary is then re-opened), never anything worse.
      */
     static CommandAck promoteRetried(HanaSyncCommandHandler h, long epoch, String region) {
-        CommandAck ack = promote(h, epoch, region, FailoverMode.GRACEFUL);
-        for (int attempt = 2; attempt <= 5 && ack.outcome() == AckOutcome.FAILED_RETRIABLE; attempt++) {
-            ack = promote(h, epoch, region, FailoverMode.GRACEFUL);
-        }
-        return ack;
+        return PostgresSwitchoverIT.retried(() -> promote(h, epoch, region, FailoverMode.GRACEFUL));
     }
 
     /** Orders the writers committed (and did not delete) on {@code region} that {@code on} lacks. */
@@ -153,6 +149,39 @@ class PostgresRpoZeroIT {
         assertThat(promoted.detail()).as("what the audit shows").contains("GRACEFUL")
                 .contains("old primary fenced, dataLeftBehindWalBytes=0");
         assertThat(lost(A, B)).as("orders confirmed on A before the switch that B lacks").isEmpty();
+    }
+
+    @Test
+    void theFenceReturnsOnlyOnceTheApplicationsSessionsAreGone() throws Exception {
+        regions = new TwoPostgresRegions(LAZY_WAL);
+        PostgresApplication app = regions.application();
+        try (Connection a = regions.admin(A); Statement s = a.createStatement()) {
+            s.execute("GRANT INSERT ON orders TO app");
+        }
+        List<Connection> sessions = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Connection c = regions.app(A);
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO orders VALUES (" + (i + 1) + ", 1, 1, 'open', now(), NULL)");
+            }
+            sessions.add(c); // each holds an open transaction
+        }
+        try (Connection a = app.region(A).connect()) {
+            ReplicationSchema.revokeWrites(a, app.appRole(), app.tables(), System.nanoTime() + 10_000_000_000L);
+            try (Statement s = a.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT count(*) FROM pg_stat_activity WHERE usename = 'app'")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("sessions of the application still there when the fence returned")
+                        .isZero();
+            }
+        }
+        for (Connection c : sessions) {
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(c::commit)).as("a commit after the fence")
+                    .isInstanceOf(SQLException.class);
+            c.close();
+        }
+        assertThat(regions.orderIds(A)).isEmpty();
     }
 
     @Test

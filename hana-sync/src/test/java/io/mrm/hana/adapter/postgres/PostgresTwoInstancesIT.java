@@ -128,7 +128,7 @@ class PostgresTwoInstancesIT {
     }
 
     @Test
-    void aCaptureTakenOverByAnotherInstanceStopsApplyingInTheFirst() throws Exception {
+    void aCaptureTakenOverByAnotherInstanceGoesOnFromWhereTheFirstStopped() throws Exception {
         start();
         writer = new OrderWriter(regions, A, 1).start();
         await().atMost(Duration.ofSeconds(60)).until(() -> writer.committedOn(A) >= 200);
