@@ -152,10 +152,12 @@ public final class Sandbox implements AutoCloseable {
         props.put(app + "vantages", String.join(",", VANTAGES));
         props.put(app + "quorum", 2);
         props.put(app + "failure-threshold", 3);
-        // ARCHITECTURE.md's graceful switchover; a forced failover (the scripted outage) skips the
-        // steps that need the region being left (EVENTS_SET_STANDBY, DATA_DRAIN), and the promote
-        // still fences and drains what it can reach.
+        // ARCHITECTURE.md's graceful switchover. An automatic failover tries it first (the scripted
+        // outage takes only the application tier, so region-a's broker and database still answer and are
+        // demoted, drained and fenced); if that cannot complete within failover-drain-within it goes on
+        // forced, skipping the steps that need the region being left.
         props.put(app + "plan", "EVENTS_SET_STANDBY,DATA_DRAIN,DATA_PROMOTE,EVENTS_SET_ACTIVE,DNS_ROUTE,DNS_VERIFY");
+        props.put(app + "failover-drain-within", "15s");
         props.put(app + "step-timeout", "10s");
         // manual switches need two people: alice asks, bob approves (see runFailbackWithApproval)
         props.put(app + "two-person-rule", true);
@@ -292,6 +294,28 @@ public final class Sandbox implements AutoCloseable {
         Instant outageAt = Instant.now();
         regionA.fail();
         timeline.note("OUTAGE: " + REGION_A + " now answers 503 on every request");
+        return awaitSwitch(outageAt, dnsBefore, timeout);
+    }
+
+    /**
+     * Like {@link #runScriptedOutage}, but the whole of region A goes: its application answers 503, and its
+     * event broker and its database stop answering at all. The failover's graceful try cannot reach them, so
+     * it falls back to forced; what region A held and had not replicated is left behind.
+     */
+    public OutageResult runWholeRegionOutage(Duration timeout) throws IOException {
+        timeline.note("waiting until every vantage point sees both regions up");
+        awaitAllUp(timeout);
+        String dnsBefore = dnsAnswer();
+        Instant outageAt = Instant.now();
+        eventBrokers.stop(REGION_A);
+        databases.stop(REGION_A);
+        regionA.fail();
+        timeline.note("OUTAGE: all of " + REGION_A + " is gone: its application answers 503, its event broker and "
+                + "its database refuse connections");
+        return awaitSwitch(outageAt, dnsBefore, timeout);
+    }
+
+    private OutageResult awaitSwitch(Instant outageAt, String dnsBefore, Duration timeout) {
         FailoverDecision decision = recorder.await(FailoverDecision.class,
                 d -> d.applicationId().equals(APP) && d.toRegion().equals(REGION_B), timeout);
         TopologyState switched = recorder.await(TopologyState.class,

@@ -25,6 +25,7 @@ final class SandboxDatabases implements AutoCloseable {
     private static final String APP_PASSWORD = "shop-app-sandbox";
 
     private final Map<String, EmbeddedPostgres> servers = new LinkedHashMap<>();
+    private final Map<String, Integer> stopped = new LinkedHashMap<>();
     private Path passwordFile;
 
     SandboxDatabases(List<String> regions) throws IOException {
@@ -47,7 +48,8 @@ final class SandboxDatabases implements AutoCloseable {
     }
 
     String url(String region) {
-        return "jdbc:postgresql://localhost:" + servers.get(region).getPort() + "/postgres";
+        int port = servers.containsKey(region) ? servers.get(region).getPort() : stopped.get(region);
+        return "jdbc:postgresql://localhost:" + port + "/postgres";
     }
 
     /** hana-sync's settings; the password goes in a file only its owner reads, as in production. */
@@ -78,6 +80,15 @@ final class SandboxDatabases implements AutoCloseable {
             return true;
         } catch (SQLException e) {
             return false;
+        }
+    }
+
+    /** The region's database server is gone (a whole-region outage): it is shut down for good. */
+    void stop(String region) throws IOException {
+        EmbeddedPostgres pg = servers.remove(region);
+        if (pg != null) {
+            stopped.put(region, pg.getPort());
+            pg.close();
         }
     }
 

@@ -38,10 +38,21 @@ class SandboxIT {
             assertThat(result.decision().evidence()).extracting(e -> e.vantage())
                     .hasSizeGreaterThanOrEqualTo(2).doesNotHaveDuplicates().isSubsetOf(Sandbox.VANTAGES);
             assertThat(sandbox.recorder().events(FailoverDecision.class)).hasSize(1);
-            // Events switched too: region-b's VPN is the active replication site now. The failover was forced
-            // (region-a down), so the plan could not wait for region-a; beside it, once region-b's VPN was
-            // active, it fenced region-a's (set to standby) and region-a's database, best-effort: region-a's
-            // app tier failed but its broker and database answer, so both fences succeed. One active VPN.
+            // Only region-a's application tier failed: its broker and database still answer, so the automatic
+            // failover took the graceful path within its bound: region-a's VPN demoted first, its database
+            // drained, a graceful promote that fenced it; nothing was left behind, and the alert says so.
+            assertThat(result.decision().drainWithinMs()).isEqualTo(15_000);
+            assertThat(sandbox.recorder().events(io.mrm.events.command.DataPromoteCommand.class))
+                    .extracting(io.mrm.events.command.DataPromoteCommand::mode)
+                    .containsOnly(io.mrm.events.operator.FailoverMode.GRACEFUL);
+            Awaitility.await("the path taken, alerted").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(sandbox.recorder().events(Alert.class)).filteredOn(a -> a.code().equals("FAILOVER_DRAINED"))
+                            .singleElement().satisfies(a -> assertThat(a.message()).contains("graceful path",
+                                    "dataLeftBehindWalBytes=0", "old broker demoted before the new one took over")));
+            assertThat(sandbox.recorder().events(Alert.class)).extracting(Alert::code)
+                    .doesNotContain("FAILOVER_FELL_BACK", "FAILOVER_FORCED");
+            // Events switched too: region-b's VPN is the active replication site now, region-a's was demoted
+            // before it (and again, best-effort, after it: the fence a forced fallback would have needed).
             assertThat(sandbox.eventBrokers().role(Sandbox.REGION_B)).isEqualTo("active");
             Awaitility.await("region-a's VPN fenced").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     assertThat(sandbox.eventBrokers().role(Sandbox.REGION_A)).isEqualTo("standby"));

@@ -64,6 +64,9 @@ class SimulationTest {
             Map.entry(Coverage.RESET, 2.0),
             Map.entry(Coverage.DNS_ROUTE_CHECKED, 30.0),
             Map.entry(Coverage.GRACEFUL_PROMOTE_CHECKED, 4.0),
+            Map.entry(Coverage.DRAINED_FAILOVER_PROMOTE_CHECKED, 8.0),
+            Map.entry(Coverage.FAILOVER_FELL_BACK, 7.0),
+            Map.entry(Coverage.FAILOVER_DRAINED, 7.0),
             Map.entry(Coverage.BREAK_GLASS_EXCLUDED, 1.5)));
 
     @Test

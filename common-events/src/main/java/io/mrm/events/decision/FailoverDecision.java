@@ -15,6 +15,11 @@ import java.util.List;
  * @param overriddenRules safety rules an operator overrode (break-glass)
  * @param evidence       the observations that triggered it
  * @param plan           the ordered steps
+ * @param drainWithinMs  set on an automatic failover that tries the graceful path first: the steps that
+ *                       need the region being left (its broker demoted and drained, its database fenced and
+ *                       drained) and a graceful promote must succeed within this many ms of the decision,
+ *                       else the plan falls back to FORCED ({@code mode}), skipping what is left of them;
+ *                       absent: the plan runs in {@code mode} from the start
  */
 public record FailoverDecision(
         String id,
@@ -32,7 +37,8 @@ public record FailoverDecision(
         String requestId,
         List<SafetyRule> overriddenRules,
         List<Evidence> evidence,
-        List<PlanStep> plan) implements DecisionEvent {
+        List<PlanStep> plan,
+        Long drainWithinMs) implements DecisionEvent {
 
     public static final int SCHEMA_VERSION = 1;
     public static final String ENGINE = "engine";
@@ -62,5 +68,26 @@ public record FailoverDecision(
                 throw new IllegalArgumentException("plan[" + i + "].index must be " + i);
             }
         }
+        if (drainWithinMs != null) {
+            Require.atLeast("drainWithinMs", drainWithinMs, 1);
+            if (mode != FailoverMode.FORCED) {
+                throw new IllegalArgumentException("drainWithinMs is the bound of a FORCED plan's graceful first "
+                        + "try; mode is " + mode);
+            }
+        }
+    }
+
+    /** A decision whose plan runs in {@code mode} from the start (no graceful first try). */
+    public FailoverDecision(String id, String applicationId, Instant time, int schemaVersion, long epoch,
+                            DecisionKind kind, FailoverMode mode, DecisionStatus status, String fromRegion,
+                            String toRegion, String reason, String requestedBy, String requestId,
+                            List<SafetyRule> overriddenRules, List<Evidence> evidence, List<PlanStep> plan) {
+        this(id, applicationId, time, schemaVersion, epoch, kind, mode, status, fromRegion, toRegion, reason,
+                requestedBy, requestId, overriddenRules, evidence, plan, null);
+    }
+
+    /** Whether the plan tries the graceful path first, falling back to forced after {@code drainWithinMs}. */
+    public boolean drainsFirst() {
+        return drainWithinMs != null;
     }
 }

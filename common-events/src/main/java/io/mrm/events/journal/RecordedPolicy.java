@@ -34,6 +34,8 @@ import java.util.List;
  * @param proposalTimeoutMs     how long a proposal waits for a decision before it expires (absent: default)
  * @param fenceTimeoutMs        how long a best-effort fence attempt may take (absent: default)
  * @param fenceRetryIntervalMs  how often a pending fence is tried again (absent: default)
+ * @param failoverDrainWithinMs how long an automatic failover tries the graceful path before it falls back
+ *                              to forced; 0: forced at once (absent, in records written before the setting: 0)
  */
 public record RecordedPolicy(
         String primaryRegion,
@@ -59,7 +61,8 @@ public record RecordedPolicy(
         Long maxObservationSkewMs,
         Long proposalTimeoutMs,
         Long fenceTimeoutMs,
-        Long fenceRetryIntervalMs) {
+        Long fenceRetryIntervalMs,
+        Long failoverDrainWithinMs) {
 
     /** AUTOMATIC: the engine executes its own decisions. MANUAL: it proposes and waits for approval. */
     public enum Mode { AUTOMATIC, MANUAL }
@@ -102,6 +105,9 @@ public record RecordedPolicy(
         }
         if (fenceRetryIntervalMs != null) {
             Require.atLeast("fenceRetryIntervalMs", fenceRetryIntervalMs, 1L);
+        }
+        if (failoverDrainWithinMs != null) {
+            Require.atLeast("failoverDrainWithinMs", failoverDrainWithinMs, 0L);
         }
     }
 

@@ -13,6 +13,8 @@ class PolicyRecordTest {
     void theSamplesFingerprintIsTheOneOfItsPolicyAndAuthority() throws Exception {
         PolicyRecord sample = sample();
 
+        assertThat(sample.fingerprint()).as("the sample's fingerprint")
+                .isEqualTo(PolicyRecord.fingerprintOf(sample.policy(), sample.authority()));
         assertThat(sample.fingerprintMatches()).isTrue();
         assertThat(sample.fingerprint()).hasSize(64).matches("[0-9a-f]{64}");
     }
@@ -26,7 +28,7 @@ class PolicyRecordTest {
                 p.mode(), p.holdDownMs(), p.maxFailoversPerWindow(), p.failoverWindowMs(), p.plan(), p.reprotectPlan(),
                 p.stepTimeoutMs(), p.stepMaxAttempts(), p.retryBackoffMs(), p.parallelSteps(), p.twoPersonRule(),
                 p.vantages(), p.maxObservationSkewMs(), p.proposalTimeoutMs(), p.fenceTimeoutMs(),
-                p.fenceRetryIntervalMs());
+                p.fenceRetryIntervalMs(), p.failoverDrainWithinMs());
         RecordedAuthority noOperators = new RecordedAuthority(true, 300_000, 30_000, List.of());
 
         assertThat(PolicyRecord.fingerprintOf(stricter, sample.authority())).isNotEqualTo(sample.fingerprint());

@@ -42,6 +42,12 @@ public enum AlertCode {
     // ---- plans
     /** A step failed for good: the plan waits for resume, skip or abort. */
     PLAN_PAUSED(AlertSeverity.CRITICAL),
+    /** An automatic failover's graceful try could not complete within its bound: the plan goes on forced. */
+    FAILOVER_FELL_BACK(AlertSeverity.WARNING),
+    /** A failover completed on the graceful path: the region left was drained and fenced; what it left behind. */
+    FAILOVER_DRAINED(AlertSeverity.INFO),
+    /** A failover completed on the forced path: what the region left was measured to have left behind, if anything. */
+    FAILOVER_FORCED(AlertSeverity.WARNING),
     /** An actuator refused a command as stale: it holds a higher epoch; resume re-issues above it. */
     STALE_EPOCH(AlertSeverity.CRITICAL),
     /** A plan was aborted (and fenced with a new epoch). */

@@ -40,6 +40,10 @@ import java.util.Set;
  * @param fenceTimeout          how long the best-effort fence of the region a forced failover leaves may
  *                              take (one attempt; it never holds the plan up)
  * @param fenceRetryInterval    how often a fence that has not succeeded yet is tried again
+ * @param failoverDrainWithin   an automatic failover first tries the graceful path (the region it leaves
+ *                              demoted, drained and fenced, a graceful promote) for at most this long, and
+ *                              falls back to forced when that cannot complete in time; zero: forced at once
+ *                              (what every policy recorded before this setting meant)
  */
 public record ApplicationPolicy(
         String applicationId,
@@ -66,7 +70,8 @@ public record ApplicationPolicy(
         Duration maxObservationSkew,
         Duration proposalTimeout,
         Duration fenceTimeout,
-        Duration fenceRetryInterval) {
+        Duration fenceRetryInterval,
+        Duration failoverDrainWithin) {
 
     /** The default graceful switchover of ARCHITECTURE.md. */
     public static final List<StepAction> DEFAULT_PLAN = List.of(StepAction.EVENTS_SET_STANDBY,
@@ -77,6 +82,7 @@ public record ApplicationPolicy(
     public static final Duration DEFAULT_PROPOSAL_TIMEOUT = Duration.ofMinutes(30);
     public static final Duration DEFAULT_FENCE_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_FENCE_RETRY_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_FAILOVER_DRAIN_WITHIN = Duration.ofSeconds(30);
 
     public ApplicationPolicy {
         healthComponents = Set.copyOf(healthComponents);
@@ -89,6 +95,25 @@ public record ApplicationPolicy(
         proposalTimeout = proposalTimeout == null ? DEFAULT_PROPOSAL_TIMEOUT : proposalTimeout;
         fenceTimeout = fenceTimeout == null ? DEFAULT_FENCE_TIMEOUT : fenceTimeout;
         fenceRetryInterval = fenceRetryInterval == null ? DEFAULT_FENCE_RETRY_INTERVAL : fenceRetryInterval;
+        failoverDrainWithin = failoverDrainWithin == null ? Duration.ZERO : failoverDrainWithin;
+        if (failoverDrainWithin.isNegative()) {
+            throw new IllegalArgumentException("failover-drain-within must not be negative");
+        }
+    }
+
+    /** A policy without a graceful first try of automatic failovers (as policies recorded before it). */
+    public ApplicationPolicy(String applicationId, String primaryRegion, String standbyRegion,
+                             Set<String> healthComponents, Set<String> alertComponents, int quorum,
+                             int failureThreshold, int recoveryThreshold, Duration staleAfter, DecisionMode mode,
+                             Duration holdDown, int maxFailoversPerWindow, Duration failoverWindow,
+                             List<StepAction> plan, List<StepAction> reprotectPlan, Duration stepTimeout,
+                             int stepMaxAttempts, Duration retryBackoff, Set<StepAction> parallelSteps,
+                             boolean twoPersonRule, Set<String> vantages, Duration maxObservationSkew,
+                             Duration proposalTimeout, Duration fenceTimeout, Duration fenceRetryInterval) {
+        this(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents, quorum,
+                failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow, failoverWindow,
+                plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps, twoPersonRule, vantages,
+                maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, Duration.ZERO);
     }
 
     /**
@@ -133,7 +158,7 @@ public record ApplicationPolicy(
         return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents,
                 quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
                 failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps, on,
-                vantages, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval);
+                vantages, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin);
     }
 
     /** This policy with other declared vantages. */
@@ -141,7 +166,8 @@ public record ApplicationPolicy(
         return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents,
                 quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
                 failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
-                twoPersonRule, declared, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval);
+                twoPersonRule, declared, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval,
+                failoverDrainWithin);
     }
 
     /** This policy with another proposal timeout. */
@@ -149,7 +175,15 @@ public record ApplicationPolicy(
         return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents,
                 quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
                 failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
-                twoPersonRule, vantages, maxObservationSkew, timeout, fenceTimeout, fenceRetryInterval);
+                twoPersonRule, vantages, maxObservationSkew, timeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin);
+    }
+
+    /** This policy with another bound on an automatic failover's graceful first try (zero: none). */
+    public ApplicationPolicy withFailoverDrainWithin(Duration within) {
+        return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents,
+                quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
+                failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
+                twoPersonRule, vantages, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, within);
     }
 
     /** A policy with the defaults for everything but the regions; for tests and examples. */
@@ -158,7 +192,7 @@ public record ApplicationPolicy(
                 Duration.ofSeconds(30), DecisionMode.AUTOMATIC, Duration.ofHours(1), 2, Duration.ofHours(24),
                 DEFAULT_PLAN, DEFAULT_REPROTECT_PLAN, Duration.ofSeconds(60), 3, Duration.ofSeconds(2), Set.of(),
                 false, DEFAULT_VANTAGES, DEFAULT_MAX_OBSERVATION_SKEW, DEFAULT_PROPOSAL_TIMEOUT, DEFAULT_FENCE_TIMEOUT,
-                DEFAULT_FENCE_RETRY_INTERVAL);
+                DEFAULT_FENCE_RETRY_INTERVAL, DEFAULT_FAILOVER_DRAIN_WITHIN);
     }
 
     /** The vantages of {@link #defaults}: three monitors, of which the default quorum of two must agree. */

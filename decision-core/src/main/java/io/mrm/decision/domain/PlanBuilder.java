@@ -25,6 +25,11 @@ import java.util.List;
  *       have demoted it), the old database fenced after the new one is promoted (a graceful plan gets
  *       this one too). They run beside the plan, never delay it, and what does not succeed stays a
  *       pending fence.</li>
+ *   <li>An AUTOMATIC failover drains first when the policy gives it time ({@code failover-drain-within}):
+ *       its plan is the graceful one (with the forced plan's best-effort fences added), and the decision
+ *       says for how long the graceful path may be tried before the plan falls back to forced. An
+ *       application tier that failed while its region's database and broker still answer then loses
+ *       nothing; a region that is gone costs that bound and no more.</li>
  * </ul>
  */
 final class PlanBuilder {
@@ -39,11 +44,13 @@ final class PlanBuilder {
     }
 
     static FailoverDecision decide(WorkingState w, Switch s) {
+        boolean drainFirst = s.kind() == DecisionKind.AUTOMATIC_FAILOVER && s.mode() == FailoverMode.FORCED
+                && !w.policy.failoverDrainWithin().isZero();
         List<PlanStep> plan = new ArrayList<>();
         // the broker first, then the database: the order a graceful switch demotes them in. A forced
         // switch towards that region does not: it makes the region primary and active at once, and
         // its fence would need the region it leaves (which is down) to show a newer primary.
-        if (s.mode() != FailoverMode.FORCED) {
+        if (s.mode() != FailoverMode.FORCED || drainFirst) {
             w.fences.stream().filter(f -> f.duty().region().equals(s.to()))
                     .map(f -> f.duty().action()).distinct().sorted()
                     .forEach(action -> plan.add(step(w, plan.size(), action, s.to(), null, false, false)));
@@ -51,6 +58,7 @@ final class PlanBuilder {
         // a fence only where the plan itself moves that role to the target: fencing the old database of
         // a plan that promotes nothing would close the only writable one
         boolean forced = s.mode() == FailoverMode.FORCED;
+        boolean dropSourceSteps = forced && !drainFirst;
         boolean fenceEvents = forced && s.actions().contains(StepAction.EVENTS_SET_STANDBY)
                 && s.actions().contains(StepAction.EVENTS_SET_ACTIVE);
         // and a graceful one too: its promote fences the old primary, but if the old region became
@@ -58,7 +66,7 @@ final class PlanBuilder {
         boolean fenceData = s.actions().contains(StepAction.DATA_PROMOTE);
         boolean first = true;
         for (StepAction action : s.actions()) {
-            if (forced && action.needsSourceRegion()) {
+            if (dropSourceSteps && action.needsSourceRegion()) {
                 continue;
             }
             // the first of the switch's own steps never runs together with the fences before it
@@ -76,7 +84,7 @@ final class PlanBuilder {
         long epoch = w.nextEpoch();
         return new FailoverDecision(w.nextId(), w.applicationId(), w.now, FailoverDecision.SCHEMA_VERSION, epoch,
                 s.kind(), s.mode(), s.status(), s.from(), s.to(), Texts.clip(s.reason()), s.requestedBy(), s.requestId(),
-                s.overrides(), s.evidence(), plan);
+                s.overrides(), s.evidence(), plan, drainFirst ? w.policy.failoverDrainWithin().toMillis() : null);
     }
 
     private static PlanStep step(WorkingState w, int index, StepAction action, String region, String peer,

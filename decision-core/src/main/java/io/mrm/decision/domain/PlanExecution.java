@@ -6,6 +6,8 @@ import io.mrm.events.command.StepRef;
 import io.mrm.events.decision.DecisionKind;
 import io.mrm.events.decision.FailoverDecision;
 import io.mrm.events.decision.PlanStep;
+import io.mrm.events.decision.StepAction;
+import io.mrm.events.operator.FailoverMode;
 import io.mrm.events.topology.Phase;
 import io.mrm.events.topology.StepProgress;
 import io.mrm.events.topology.StepStatus;
@@ -64,7 +66,7 @@ final class PlanExecution {
         // a graceful plan runs the target's pending fences as its first steps; a forced one supersedes
         // them only once it has made the target primary and active (its completion): aborted earlier,
         // they are still owed
-        if (decision.mode() != io.mrm.events.operator.FailoverMode.FORCED) {
+        if (decision.mode() != FailoverMode.FORCED || decision.drainsFirst()) {
             PendingFences.handOver(w, decision.toRegion());
         }
         startDue(w);
@@ -123,8 +125,12 @@ final class PlanExecution {
         StepProgress current = run.step(index);
         int attempt = current.attempts() + 1;
         Instant deadline = w.now.plusMillis(planStep.timeoutMs());
+        if (run.tryingGraceful() && run.gracefulTry(index) && run.drainDeadline().isAfter(w.now)
+                && run.drainDeadline().isBefore(deadline)) {
+            deadline = run.drainDeadline(); // the graceful try's bound is the actuator's bound too
+        }
         StepRef ref = new StepRef(run.decision().id(), run.epoch(), index, attempt, deadline);
-        w.outputs.add(StepCommands.forStep(w.nextId(), w.applicationId(), w.now, planStep, ref, run.decision().mode()));
+        w.outputs.add(StepCommands.forStep(w.nextId(), w.applicationId(), w.now, planStep, ref, run.mode()));
         w.run = run.with(new StepProgress(index, current.action(), current.region(), StepStatus.RUNNING, attempt,
                         current.startedAt() == null ? w.now : current.startedAt(), null, current.detail()))
                 .with(run.timer(index).sent(deadline));
@@ -136,6 +142,13 @@ final class PlanExecution {
     static void checkTimers(WorkingState w) {
         if (w.run == null || w.run.aborted() || (w.phase != Phase.SWITCHING && w.phase != Phase.PAUSED)) {
             return;
+        }
+        if (w.phase == Phase.SWITCHING && w.run.tryingGraceful() && !w.now.isBefore(w.run.drainDeadline())
+                && unfinishedGracefulTry(w.run) >= 0) {
+            int late = unfinishedGracefulTry(w.run);
+            fallBack(w, "the graceful path did not complete within " + seconds(w.run.decision().drainWithinMs())
+                    + " (step " + late + ", " + w.run.step(late).action() + " " + w.run.step(late).region() + ": "
+                    + (w.run.step(late).detail() == null ? "no answer yet" : w.run.step(late).detail()) + ")");
         }
         if (w.phase == Phase.SWITCHING) {
             for (int index : w.run.currentGroup()) {
@@ -237,6 +250,21 @@ final class PlanExecution {
     private static void attemptFailed(WorkingState w, StepProgress current, Failure failure, String detail,
                                       Long fenceEpoch) {
         int limit = w.run.timer(current.index()).attemptLimit();
+        if (w.run.tryingGraceful() && w.run.gracefulTry(current.index()) && failure != Failure.STALE
+                && w.phase == Phase.SWITCHING) {
+            Duration backoff = w.policy.retryBackoff().multipliedBy(1L << Math.min(10, current.attempts() - 1));
+            boolean retryInTime = failure.retriable() && current.attempts() < limit
+                    && w.now.plus(backoff).isBefore(w.run.drainDeadline());
+            if (!retryInTime) {
+                // a step of the graceful try that cannot succeed in time: forced instead, never a pause
+                w.run = w.run.with(new StepProgress(current.index(), current.action(), current.region(),
+                        current.status(), current.attempts(), current.startedAt(), null, Texts.clip(detail)))
+                        .with(w.run.timer(current.index()).idle()); // this attempt has ended
+                fallBack(w, "step " + current.index() + " (" + current.action() + " " + current.region() + ") "
+                        + (failure == Failure.FATAL ? "cannot succeed" : "did not succeed in time") + ": " + detail);
+                return;
+            }
+        }
         if (failure.retriable() && w.phase == Phase.SWITCHING && current.attempts() < limit) {
             Duration backoff = w.policy.retryBackoff().multipliedBy(1L << Math.min(10, current.attempts() - 1));
             w.run = w.run.with(new StepProgress(current.index(), current.action(), current.region(),
@@ -257,6 +285,112 @@ final class PlanExecution {
             w.alert(AlertCode.PLAN_PAUSED, where + " failed after " + current.attempts() + " attempt(s): " + detail
                     + "; resume, skip or abort", null, w.run.decision().id());
         }
+    }
+
+    /** The first unfinished step of the graceful try, or -1. */
+    private static int unfinishedGracefulTry(PlanRun run) {
+        for (StepProgress step : run.steps()) {
+            if (run.gracefulTry(step.index()) && !PlanRun.done(step)) {
+                return step.index();
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Gives up the graceful try of an automatic failover: what is left of the steps that need the
+     * region being left is skipped (an attempt in flight may still take effect: it only demotes, drains
+     * or fences that region), and the promote goes on FORCED with a fresh set of attempts (one in flight
+     * is awaited first: the actuator runs one command of an application at a time).
+     */
+    private static void fallBack(WorkingState w, String why) {
+        w.run = w.run.fallenBack();
+        for (StepProgress step : w.run.steps()) {
+            int index = step.index();
+            if (!w.run.gracefulTry(index) || PlanRun.done(step)) {
+                continue;
+            }
+            PlanRun.StepTimer timer = w.run.timer(index);
+            if (step.action() == StepAction.DATA_PROMOTE) {
+                int limit = step.attempts() + w.policy.stepMaxAttempts();
+                if (step.status() == StepStatus.RUNNING && timer.attemptDeadline() != null) {
+                    w.run = w.run.with(new PlanRun.StepTimer(index, timer.attemptDeadline(), null, limit,
+                            timer.unanswered()));
+                } else {
+                    w.run = w.run.with(new StepProgress(index, step.action(), step.region(), StepStatus.PENDING,
+                            step.attempts(), step.startedAt(), null, step.detail())).with(timer.withLimit(limit));
+                }
+                continue;
+            }
+            w.run = w.run.with(finished(w, step, StepStatus.SKIPPED, "fell back to forced: " + why))
+                    .with(timer.attemptDeadline() != null ? timer.givenUp() : timer.idle());
+        }
+        FailoverDecision decision = w.run.decision();
+        w.alert(AlertCode.FAILOVER_FELL_BACK, "automatic failover " + decision.id() + " (" + decision.fromRegion()
+                + " -> " + decision.toRegion() + ") falls back to forced: " + why + "; what " + decision.fromRegion()
+                + " held and had not replicated is left behind (the promote measures it)", null, decision.id());
+        advance(w);
+    }
+
+    /**
+     * Which way a failover went and what it left behind, for the audit: the path (graceful, or forced
+     * and why), the promote's own account of the old primary (fenced or not, data left behind), and
+     * whether the old broker was demoted and drained before the new one took over.
+     */
+    private static void reportPath(WorkingState w) {
+        PlanRun run = w.run;
+        FailoverDecision decision = run.decision();
+        if (decision.kind() != DecisionKind.AUTOMATIC_FAILOVER && decision.mode() != FailoverMode.FORCED) {
+            return;
+        }
+        boolean graceful = run.mode() == FailoverMode.GRACEFUL;
+        StringBuilder text = new StringBuilder(decision.kind() + " " + decision.id() + " (" + decision.fromRegion()
+                + " -> " + decision.toRegion() + ") completed on the " + (graceful ? "graceful" : "forced") + " path");
+        if (decision.drainsFirst()) {
+            text.append(graceful ? " (within its bound of " + seconds(decision.drainWithinMs()) + ")"
+                    : " (its graceful try gave up)");
+        }
+        for (StepProgress step : run.steps()) {
+            if (step.action() == StepAction.DATA_PROMOTE && step.status() == StepStatus.SUCCEEDED) {
+                text.append("; data: ").append(step.detail());
+            }
+        }
+        text.append("; events: ").append(eventsPath(run));
+        w.alert(graceful ? AlertCode.FAILOVER_DRAINED : AlertCode.FAILOVER_FORCED, text.toString(), null,
+                decision.id());
+    }
+
+    private static String seconds(long ms) {
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
+    }
+
+    private static String eventsPath(PlanRun run) {
+        StepProgress demoted = null;
+        StepProgress drained = null;
+        for (StepProgress step : run.steps()) {
+            if (run.bestEffort(step.index()) || !step.region().equals(run.decision().fromRegion())) {
+                continue;
+            }
+            if (step.action() == StepAction.EVENTS_SET_STANDBY) {
+                demoted = step;
+            } else if (step.action() == StepAction.EVENTS_DRAIN) {
+                drained = step;
+            }
+        }
+        if (demoted == null && drained == null) {
+            return run.decision().plan().stream().anyMatch(s -> s.action().actuator() == io.mrm.events.decision.Actuator.AEM)
+                    ? "the old broker was not demoted before the new one took over: messages it accepted and had not "
+                    + "replicated are left in its replication queue" : "not part of the plan";
+        }
+        String result = demoted == null ? "" : demoted.status() == StepStatus.SUCCEEDED
+                ? "old broker demoted before the new one took over"
+                : "old broker not demoted before the new one took over (" + demoted.status() + "): messages it "
+                + "accepted and had not replicated are left in its replication queue";
+        if (drained != null) {
+            result += (result.isEmpty() ? "" : ", ") + "replication queue drained: " + drained.status()
+                    + (drained.status() == StepStatus.SUCCEEDED ? "" : " (" + drained.detail() + ")");
+        }
+        return result;
     }
 
     private static void bestEffortEnded(WorkingState w, StepProgress current, StepStatus status, String detail) {
@@ -289,6 +423,7 @@ final class PlanExecution {
             sendAttempt(w, index); // the fences after the last ordinary step: in flight, kept as duties
         }
         FailoverDecision decision = w.run.decision();
+        reportPath(w);
         w.phase = Phase.STEADY;
         if (decision.kind() != DecisionKind.REPROTECT) {
             w.active = decision.toRegion();

@@ -2,6 +2,8 @@ package io.mrm.decision.domain;
 
 import io.mrm.events.decision.FailoverDecision;
 import io.mrm.events.decision.PlanStep;
+import io.mrm.events.decision.StepAction;
+import io.mrm.events.operator.FailoverMode;
 import io.mrm.events.topology.StepProgress;
 import io.mrm.events.topology.StepStatus;
 import java.time.Instant;
@@ -20,9 +22,11 @@ import java.util.List;
  * @param aborted the plan was aborted; late answers still tell what took effect
  * @param startPlacement where the components were when it started, if they were split (null: all in
  *                the region it leaves)
+ * @param fellBack a plan that tries the graceful path first ({@link FailoverDecision#drainsFirst()}) gave
+ *                it up and runs forced from then on (false in states stored before it existed)
  */
 public record PlanRun(FailoverDecision decision, List<StepProgress> steps, List<StepTimer> timers, long epoch,
-                      boolean aborted, ComponentPlacement startPlacement) {
+                      boolean aborted, ComponentPlacement startPlacement, boolean fellBack) {
 
     /**
      * @param attemptDeadline when the running attempt counts as failed if unacknowledged (null: none in flight)
@@ -83,7 +87,40 @@ public record PlanRun(FailoverDecision decision, List<StepProgress> steps, List<
         for (PlanStep step : decision.plan()) {
             timers.add(new StepTimer(step.index(), null, null, step.maxAttempts()));
         }
-        return new PlanRun(decision, steps, timers, decision.epoch(), false, startPlacement);
+        return new PlanRun(decision, steps, timers, decision.epoch(), false, startPlacement, false);
+    }
+
+    /**
+     * The mode the plan's commands carry now: a plan that tries the graceful path first is GRACEFUL
+     * until it falls back.
+     */
+    FailoverMode mode() {
+        return decision.drainsFirst() && !fellBack ? FailoverMode.GRACEFUL : decision.mode();
+    }
+
+    /** Whether the plan is still on its graceful first try (and so bounded by the decision's drainWithinMs). */
+    boolean tryingGraceful() {
+        return decision.drainsFirst() && !fellBack;
+    }
+
+    /** When the graceful first try must have succeeded by (null: the plan has none). */
+    Instant drainDeadline() {
+        return decision.drainsFirst() ? decision.time().plusMillis(decision.drainWithinMs()) : null;
+    }
+
+    /**
+     * A step of the graceful first try: one that needs the region being left (skipped when the plan
+     * falls back), or the promote (sent forced from then on). Best-effort fences are not: they belong
+     * to both paths.
+     */
+    boolean gracefulTry(int index) {
+        PlanStep step = planStep(index);
+        return decision.drainsFirst() && !bestEffort(index)
+                && (step.action().needsSourceRegion() || step.action() == StepAction.DATA_PROMOTE);
+    }
+
+    PlanRun fallenBack() {
+        return new PlanRun(decision, steps, timers, epoch, aborted, startPlacement, true);
     }
 
     /** Where the components were when the plan started. */
@@ -181,24 +218,24 @@ public record PlanRun(FailoverDecision decision, List<StepProgress> steps, List<
     PlanRun with(StepProgress replacement) {
         List<StepProgress> next = new ArrayList<>(steps);
         next.set(replacement.index(), replacement);
-        return new PlanRun(decision, next, timers, epoch, aborted, startPlacement);
+        return new PlanRun(decision, next, timers, epoch, aborted, startPlacement, fellBack);
     }
 
     PlanRun with(StepTimer replacement) {
         List<StepTimer> next = new ArrayList<>(timers);
         next.set(replacement.index(), replacement);
-        return new PlanRun(decision, steps, next, epoch, aborted, startPlacement);
+        return new PlanRun(decision, steps, next, epoch, aborted, startPlacement, fellBack);
     }
 
     PlanRun withEpoch(long next) {
-        return new PlanRun(decision, steps, timers, next, aborted, startPlacement);
+        return new PlanRun(decision, steps, timers, next, aborted, startPlacement, fellBack);
     }
 
     PlanRun abortedRun() {
-        return new PlanRun(decision, steps, timers, epoch, true, startPlacement);
+        return new PlanRun(decision, steps, timers, epoch, true, startPlacement, fellBack);
     }
 
     PlanRun resumedRun(long next) {
-        return new PlanRun(decision, steps, timers, next, false, startPlacement);
+        return new PlanRun(decision, steps, timers, next, false, startPlacement, fellBack);
     }
 }

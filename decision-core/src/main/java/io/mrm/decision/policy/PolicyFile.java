@@ -67,7 +67,8 @@ public final class PolicyFile {
             "health-components", "alert-components", "quorum", "failure-threshold", "recovery-threshold", "stale-after",
             "mode", "hold-down", "max-failovers-per-window", "failover-window", "plan", "reprotect-plan",
             "step-timeout", "step-max-attempts", "retry-backoff", "parallel-steps", "two-person-rule", "vantages",
-            "max-observation-skew", "proposal-timeout", "fence-timeout", "fence-retry-interval");
+            "max-observation-skew", "proposal-timeout", "fence-timeout", "fence-retry-interval",
+            "failover-drain-within");
 
     private PolicyFile() {
     }
@@ -260,12 +261,14 @@ public final class PolicyFile {
                 keys.get("fence-timeout"), d.fenceTimeout()));
         Duration fenceRetry = positive(at + ".fence-retry-interval", duration(at + ".fence-retry-interval",
                 keys.get("fence-retry-interval"), d.fenceRetryInterval()));
+        Duration drainWithin = nonNegative(at + ".failover-drain-within", duration(at + ".failover-drain-within",
+                keys.get("failover-drain-within"), d.failoverDrainWithin()));
         ApplicationPolicy.checkConsistent(at, primary, standby, health, alert, staleAfter, plan, parallel, vantages,
                 quorum);
         return new ApplicationPolicy(id, primary, standby, Set.copyOf(health), Set.copyOf(alert), quorum,
                 failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailovers, window, plan, reprotect,
                 stepTimeout, attempts, backoff, parallel.isEmpty() ? Set.of() : EnumSet.copyOf(parallel), twoPerson,
-                Set.copyOf(vantages), skew, proposalTimeout, fenceTimeout, fenceRetry);
+                Set.copyOf(vantages), skew, proposalTimeout, fenceTimeout, fenceRetry, drainWithin);
     }
 
     /**
@@ -485,6 +488,7 @@ public final class PolicyFile {
             app.put("proposal-timeout", format(p.proposalTimeout()));
             app.put("fence-timeout", format(p.fenceTimeout()));
             app.put("fence-retry-interval", format(p.fenceRetryInterval()));
+            app.put("failover-drain-within", format(p.failoverDrainWithin()));
             applications.add(app);
         }
         Map<String, Object> decision = new LinkedHashMap<>();

@@ -54,9 +54,13 @@ final class CoreHarness {
         this.core = new DecisionCore(Map.of(policy.applicationId(), policy), authority);
     }
 
-    /** The defaults with the full plan, over eu10 (primary) and us10, three vantages, quorum 2. */
+    /**
+     * The defaults with the full plan, over eu10 (primary) and us10, three vantages, quorum 2, except that an automatic failover is forced at once: most scenarios here are
+     * about the forced path; {@link DrainFirstFailoverTest} is about the graceful try before it.
+     */
     static ApplicationPolicy policy() {
-        return ApplicationPolicy.defaults("orders", "eu10", "us10").withVantages(Set.copyOf(VANTAGES));
+        return ApplicationPolicy.defaults("orders", "eu10", "us10").withVantages(Set.copyOf(VANTAGES))
+                .withFailoverDrainWithin(java.time.Duration.ZERO);
     }
 
     void use(ApplicationPolicy p) {

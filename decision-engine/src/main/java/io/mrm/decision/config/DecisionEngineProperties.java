@@ -146,6 +146,9 @@ public record DecisionEngineProperties(
      * @param fenceTimeout             how long the best-effort fence of the region a forced failover leaves
      *                                 may take (it never delays the switch)
      * @param fenceRetryInterval       how often a fence that has not succeeded yet is tried again
+     * @param failoverDrainWithin      an automatic failover first tries the graceful path (the region it leaves
+     *                                 demoted, drained and fenced) for at most this long, then falls back to
+     *                                 forced; 0s: forced at once
      */
     public record Application(
             @NotNull @Pattern(regexp = NAME) String id,
@@ -172,7 +175,8 @@ public record DecisionEngineProperties(
             @NotNull @DefaultValue("5s") Duration maxObservationSkew,
             @NotNull @DefaultValue("30m") Duration proposalTimeout,
             @NotNull @DefaultValue("10s") Duration fenceTimeout,
-            @NotNull @DefaultValue("30s") Duration fenceRetryInterval) {
+            @NotNull @DefaultValue("30s") Duration fenceRetryInterval,
+            @NotNull @DefaultValue("30s") Duration failoverDrainWithin) {
 
         public Application {
             if (plan == null || plan.isEmpty()) {
@@ -189,6 +193,9 @@ public record DecisionEngineProperties(
             if (maxObservationSkew != null && maxObservationSkew.isNegative()) {
                 throw new IllegalArgumentException(at + "max-observation-skew must not be negative");
             }
+            if (failoverDrainWithin != null && failoverDrainWithin.isNegative()) {
+                throw new IllegalArgumentException(at + "failover-drain-within must not be negative (0s: forced at once)");
+            }
             for (var d : java.util.Map.of("proposal-timeout", proposalTimeout == null ? Duration.ofSeconds(1)
                             : proposalTimeout, "fence-timeout", fenceTimeout == null ? Duration.ofSeconds(1)
                             : fenceTimeout, "fence-retry-interval", fenceRetryInterval == null ? Duration.ofSeconds(1)
@@ -204,7 +211,7 @@ public record DecisionEngineProperties(
                     Set.copyOf(alertComponents), quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown,
                     maxFailoversPerWindow, failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts,
                     retryBackoff, Set.copyOf(parallelSteps), twoPersonRule, Set.copyOf(vantages), maxObservationSkew,
-                    proposalTimeout, fenceTimeout, fenceRetryInterval);
+                    proposalTimeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin);
         }
     }
 

@@ -139,7 +139,8 @@ public final class HanaSyncCommandHandler {
                     + " but the primary is " + after.primaryRegion(), after, !done, Map.of());
         }
         String detail = done ? promote.region() + " is already the primary"
-                : "promoted " + promote.region() + " (was " + before.primaryRegion() + ", " + promote.mode() + ")"
+                : "promoted " + promote.region() + " (was " + (before.primaryRegion() == null ? "no primary known"
+                : before.primaryRegion()) + ", " + promote.mode() + ")"
                 + dataPath(after.details());
         return ack(promote, start, AckOutcome.SUCCEEDED, null, detail, after, !done, Map.of());
     }

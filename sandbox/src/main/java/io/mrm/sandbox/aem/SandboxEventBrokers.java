@@ -63,6 +63,11 @@ public final class SandboxEventBrokers implements AutoCloseable {
         return fakes.get(region).role();
     }
 
+    /** The region's broker is gone (a whole-region outage): SEMP connections to it are refused. */
+    public void stop(String region) {
+        fakes.get(region).stop();
+    }
+
     /** E.g. {@code region-a: VPN shop-region-a active at http://127.0.0.1:41234}. */
     public String describe() {
         StringBuilder text = new StringBuilder("event brokers (SEMP v2 fakes):");

@@ -147,6 +147,11 @@ public final class SempV2RegionFake implements AutoCloseable {
         }
     }
 
+    /** The region's broker is gone: its management port refuses connections from now on. */
+    public void stop() {
+        server.stop(0);
+    }
+
     @Override
     public void close() {
         server.stop(0);

@@ -204,6 +204,8 @@ public final class Checker implements EngineListener, WorldListener {
     private void alertCoverage(Alert a) {
         switch (a.code()) {
             case "PLAN_PAUSED" -> coverage.add(Coverage.PLAN_PAUSED);
+            case "FAILOVER_FELL_BACK" -> coverage.add(Coverage.FAILOVER_FELL_BACK);
+            case "FAILOVER_DRAINED" -> coverage.add(Coverage.FAILOVER_DRAINED);
             case "STALE_EPOCH" -> coverage.add(Coverage.STALE_REFUSAL);
             case "FENCE_PENDING" -> coverage.add(Coverage.FENCE_PENDING);
             case "FENCE_COMPLETED" -> coverage.add(Coverage.FENCE_COMPLETED);

@@ -39,5 +39,11 @@ public enum Coverage {
     RESET,
     DNS_ROUTE_CHECKED,
     GRACEFUL_PROMOTE_CHECKED,
+    /** An automatic failover that tried the graceful path first sent a graceful promote (after its drain). */
+    DRAINED_FAILOVER_PROMOTE_CHECKED,
+    /** An automatic failover's graceful try gave up and the plan went on forced. */
+    FAILOVER_FELL_BACK,
+    /** An automatic failover completed on the graceful path. */
+    FAILOVER_DRAINED,
     BREAK_GLASS_EXCLUDED
 }

@@ -50,7 +50,8 @@ final class RoutedWherePromoted extends Check {
             for (FailoverDecision made : Steps.outputs(step, FailoverDecision.class)) {
                 d = made.id().equals(id) ? made : d; // decided in this very step
             }
-            if (d == null || d.mode() != FailoverMode.GRACEFUL
+            // the promote's own mode: an automatic failover that drains first sends GRACEFUL ones until it falls back
+            if (d == null || promote.mode() != FailoverMode.GRACEFUL
                     || d.plan().stream().noneMatch(s -> s.action() == StepAction.DATA_DRAIN)) {
                 continue;
             }
@@ -61,6 +62,9 @@ final class RoutedWherePromoted extends Check {
                         + Describe.command(promote) + " before any drain of it was acknowledged SUCCEEDED");
             } else {
                 checker.cover(Coverage.GRACEFUL_PROMOTE_CHECKED);
+                if (d.drainsFirst()) {
+                    checker.cover(Coverage.DRAINED_FAILOVER_PROMOTE_CHECKED);
+                }
             }
         }
     }

@@ -98,7 +98,9 @@ public final class Scenario {
                 plan, List.of(StepAction.DATA_REPROTECT), Duration.ofSeconds(4 + r.nextInt(12)), 2 + r.nextInt(3),
                 Duration.ofSeconds(1 + r.nextInt(3)), parallel, r.nextDouble() < 0.3, Set.copyOf(vantages),
                 Duration.ofMillis(skewMs), Duration.ofSeconds(60 + r.nextInt(180)), Duration.ofSeconds(2 + r.nextInt(5)),
-                Duration.ofSeconds(8 + r.nextInt(33)));
+                Duration.ofSeconds(8 + r.nextInt(33)),
+                // half the seeds try the graceful path first on an automatic failover, the others force at once
+                r.nextDouble() < 0.5 ? Duration.ofSeconds(3 + r.nextInt(25)) : Duration.ZERO);
     }
 
     private static List<StepAction> plan(SplittableRandom r) {

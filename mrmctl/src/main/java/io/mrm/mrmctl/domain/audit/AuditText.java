@@ -162,7 +162,9 @@ public final class AuditText {
         if (d == null) {
             return run.decisionId() + " (not in the records read; known from its commands and acks)";
         }
-        return d.id() + " " + d.kind() + " " + d.mode() + " " + d.fromRegion() + " → " + d.toRegion() + ", epoch "
+        String mode = d.drainsFirst() ? "GRACEFUL first (within " + java.time.Duration.ofMillis(d.drainWithinMs())
+                + "), else " + d.mode() : d.mode().toString();
+        return d.id() + " " + d.kind() + " " + mode + " " + d.fromRegion() + " → " + d.toRegion() + ", epoch "
                 + d.epoch() + ", " + d.status() + " at " + d.time()
                 + (d.overriddenRules().isEmpty() ? "" : ", overridden " + d.overriddenRules());
     }
