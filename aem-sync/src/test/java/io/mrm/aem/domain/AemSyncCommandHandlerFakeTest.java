@@ -303,7 +303,8 @@ class AemSyncCommandHandlerFakeTest {
 
         CommandAck ack = handler.handle(late);
 
-        assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_FATAL);
+        // retriable, like the engine's own missed deadline: the next attempt carries a new one
+        assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         assertThat(ack.errorCode()).isEqualTo("DEADLINE_PASSED");
         assertThat(ack.fenceEpoch()).isEqualTo(1L);
         assertThat(fake.requests()).isEmpty();

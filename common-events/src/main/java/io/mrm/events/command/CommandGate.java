@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * What every actuator checks before it touches anything: the command's epoch is not stale, and
- * its deadline has not passed (a command re-delivered long after its plan moved on must not act).
+ * its deadline has not passed (a command re-delivered long after its plan moved on must not act: it is
+ * answered FAILED_RETRIABLE, one classification with the engine's own missed deadline).
  * Its refusals report the fence epoch it holds, as every ack must.
  */
 public final class CommandGate {
@@ -26,9 +27,13 @@ public final class CommandGate {
                     held));
         }
         if (now.isAfter(command.step().deadline())) {
-            return Optional.of(Acks.of(command, AckOutcome.FAILED_FATAL, "DEADLINE_PASSED", "deadline "
-                    + command.step().deadline() + " passed before execution", 0, Map.of(), now,
-                    fence.highest(command.applicationId())));
+            // retriable, as the engine treats its own missed deadline: nothing was done, and the next attempt
+            // carries a new deadline (an ack racing the engine's tick, or a clock ahead, must not pause a plan)
+            long lateMs = java.time.Duration.between(command.step().deadline(), now).toMillis();
+            return Optional.of(Acks.of(command, AckOutcome.FAILED_RETRIABLE, "DEADLINE_PASSED", "deadline "
+                    + command.step().deadline() + " passed " + lateMs + " ms before execution; nothing was done"
+                    + " (if every attempt says so, this actuator's clock may run ahead of the engine's)", 0,
+                    Map.of("lateMs", Long.toString(lateMs)), now, fence.highest(command.applicationId())));
         }
         return Optional.empty();
     }
