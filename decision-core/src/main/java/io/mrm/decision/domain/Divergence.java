@@ -157,8 +157,14 @@ final class Divergence {
             if (step.status() == StepStatus.SUCCEEDED) {
                 return DONE;
             }
-            if (step.status() == StepStatus.PENDING || step.status() == StepStatus.SKIPPED || step.attempts() == 0) {
+            if (step.status() == StepStatus.PENDING || step.attempts() == 0) {
                 return NONE;
+            }
+            if (step.status() == StepStatus.SKIPPED) {
+                // skipped (by an operator, or by a fallback to forced) with an attempt never answered: that
+                // attempt may still have taken effect
+                // (rebuilt from a published topology, without timers, any attempt may have)
+                return timer == null || timer.unanswered() ? UNKNOWN : NONE;
             }
             if (timer != null && !timer.unanswered() && timer.attemptDeadline() == null) {
                 return NONE;

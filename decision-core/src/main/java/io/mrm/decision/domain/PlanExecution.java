@@ -50,6 +50,9 @@ final class PlanExecution {
         }
     }
 
+    /** How a step skipped by a fallback to forced is marked (its detail starts so). */
+    static final String FELL_BACK = "fell back to forced: ";
+
     private PlanExecution() {
     }
 
@@ -109,13 +112,23 @@ final class PlanExecution {
 
     /** Starts every step of the current group not started yet, and every best-effort step now due. */
     private static void startDue(WorkingState w) {
+        if (w.run.tryingGraceful() && !w.now.isBefore(w.run.drainDeadline()) && unfinishedGracefulTry(w.run) >= 0) {
+            // past the bound (a drain answered late, a resume): nothing more of the graceful try is sent
+            int late = unfinishedGracefulTry(w.run);
+            fallBack(w, "the graceful path did not complete within " + seconds(w.run.decision().drainWithinMs())
+                    + " (step " + late + ", " + w.run.step(late).action() + " " + w.run.step(late).region() + ": "
+                    + (w.run.step(late).detail() == null ? "not finished" : w.run.step(late).detail()) + ")");
+            return;
+        }
         for (int index : w.run.currentGroup()) {
             if (w.run.step(index).status() == StepStatus.PENDING) {
                 sendAttempt(w, index);
             }
         }
         for (int index : w.run.bestEffortDue()) {
-            sendAttempt(w, index);
+            if (w.run.step(index).status() == StepStatus.PENDING) {
+                sendAttempt(w, index);
+            }
         }
     }
 
@@ -201,8 +214,10 @@ final class PlanExecution {
         boolean awaited = timer.attemptDeadline() != null && ack.step().attempt() == current.attempts();
         // a command can be delivered twice: an earlier attempt's success (or this one's after a failure
         // was taken) means the step took effect, whatever was answered before
+        boolean skippedByFallback = run.fellBack() && current.status() == StepStatus.SKIPPED
+                && current.detail() != null && current.detail().startsWith(FELL_BACK);
         boolean lateSuccess = ack.outcome() == AckOutcome.SUCCEEDED && ack.step().attempt() <= current.attempts()
-                && !PlanRun.done(current);
+                && (!PlanRun.done(current) || skippedByFallback);
         if (!awaited && !lateSuccess) {
             return;
         }
@@ -213,6 +228,12 @@ final class PlanExecution {
             return;
         }
         if (w.phase != Phase.SWITCHING && w.phase != Phase.PAUSED) {
+            return;
+        }
+        if (skippedByFallback) {
+            // it took effect after all (the old broker was demoted, the old database drained): say so
+            w.run = w.run.with(finished(w, current, StepStatus.SUCCEEDED, "took effect after the fallback to forced: "
+                    + detail)).with(timer.idle());
             return;
         }
         if (run.bestEffort(index)) {
@@ -300,8 +321,8 @@ final class PlanExecution {
     /**
      * Gives up the graceful try of an automatic failover: what is left of the steps that need the
      * region being left is skipped (an attempt in flight may still take effect: it only demotes, drains
-     * or fences that region), and the promote goes on FORCED with a fresh set of attempts (one in flight
-     * is awaited first: the actuator runs one command of an application at a time).
+     * or fences that region; a late success is recorded), and the promote goes on FORCED at once with a
+     * fresh set of attempts.
      */
     private static void fallBack(WorkingState w, String why) {
         w.run = w.run.fallenBack();
@@ -312,17 +333,15 @@ final class PlanExecution {
             }
             PlanRun.StepTimer timer = w.run.timer(index);
             if (step.action() == StepAction.DATA_PROMOTE) {
+                // a graceful attempt still in flight is not awaited: its deadline is the bound, and an answer
+                // to it no longer moves the plan (a late success still counts); the forced attempt queues
+                // behind it at the actuator, which runs an application's commands one at a time
                 int limit = step.attempts() + w.policy.stepMaxAttempts();
-                if (step.status() == StepStatus.RUNNING && timer.attemptDeadline() != null) {
-                    w.run = w.run.with(new PlanRun.StepTimer(index, timer.attemptDeadline(), null, limit,
-                            timer.unanswered()));
-                } else {
-                    w.run = w.run.with(new StepProgress(index, step.action(), step.region(), StepStatus.PENDING,
-                            step.attempts(), step.startedAt(), null, step.detail())).with(timer.withLimit(limit));
-                }
+                w.run = w.run.with(new StepProgress(index, step.action(), step.region(), StepStatus.PENDING,
+                        step.attempts(), step.startedAt(), null, step.detail())).with(timer.withLimit(limit));
                 continue;
             }
-            w.run = w.run.with(finished(w, step, StepStatus.SKIPPED, "fell back to forced: " + why))
+            w.run = w.run.with(finished(w, step, StepStatus.SKIPPED, FELL_BACK + why))
                     .with(timer.attemptDeadline() != null ? timer.givenUp() : timer.idle());
         }
         FailoverDecision decision = w.run.decision();

@@ -151,21 +151,21 @@ class DrainFirstFailoverTest {
     }
 
     @Test
-    void aGracefulPromoteInFlightAtTheBoundIsAwaitedBeforeTheForcedOneIsSent() {
+    void aGracefulPromoteInFlightAtTheBoundIsFollowedAtOnceByAForcedOne() {
         h.failOver();
         h.ack(h.lastOf(StepAction.EVENTS_SET_STANDBY), AckOutcome.SUCCEEDED);
         h.ack(h.lastOf(StepAction.DATA_DRAIN), AckOutcome.SUCCEEDED);
         DataPromoteCommand graceful = promotes(h.all).get(0);
-        // its deadline is the bound: one actuator command per application at a time, so no forced promote
-        // goes out while the graceful one may still be running
+        // its deadline is the bound: the actuator gives up the graceful promote then too
         assertThat(graceful.step().deadline()).isEqualTo(h.state.run().decision().time().plus(WITHIN));
         List<MrmEvent> atBound = h.tick(Duration.between(h.now, graceful.step().deadline()).plusMillis(1));
         assertThat(h.state.run().fellBack()).isTrue();
-        assertThat(promotes(atBound)).isEmpty();
-        // its deadline passed with it: the next attempt, after the usual backoff, is forced
-        List<MrmEvent> retried = h.tick(Duration.ofSeconds(3));
-        assertThat(promotes(retried)).hasSize(1).allMatch(p -> p.mode() == FailoverMode.FORCED
+        assertThat(promotes(atBound)).hasSize(1).allMatch(p -> p.mode() == FailoverMode.FORCED
                 && p.step().attempt() == 2);
+        // the graceful attempt's late refusal no longer moves the plan
+        h.ack(graceful, AckOutcome.FAILED_FATAL);
+        assertThat(h.state.phase()).isEqualTo(Phase.SWITCHING);
+        assertThat(CoreHarness.alertCodes(h.all)).doesNotContain("PLAN_PAUSED");
     }
 
     @Test
