@@ -83,7 +83,7 @@ class HealthMonitorIT {
                     .allSatisfy(o -> assertThat(o.status()).isEqualTo(HealthStatus.UP));
             assertThat(seen.subList(firstDown, seen.size())).allSatisfy(o -> {
                 assertThat(o.status()).isEqualTo(HealthStatus.DOWN);
-                assertThat(o.detail()).isEqualTo("HTTP 503, expected 200-399");
+                assertThat(o.detail()).isEqualTo("HTTP 503, expected 200-299");
             });
             assertThat(seen).allSatisfy(o -> {
                 assertThat(o.applicationId()).isEqualTo("orders");

@@ -50,10 +50,12 @@ public final class HttpProbe implements Probe {
      * @param method         GET or HEAD
      * @param headers        request headers with plain values
      * @param secretHeaders  request headers whose values are credentials, read at every probe and never logged
+     * @param redirectTo     a redirect (3xx) counts as UP only when its Location starts with this absolute URL;
+     *                       null: every redirect is DOWN (a login page or another region's page is not this one)
      */
     public record Settings(URI url, StatusRange expectedStatus, String bodyContains, Duration connectTimeout,
                            Duration readTimeout, String method, Map<String, String> headers,
-                           Map<String, SecretReference> secretHeaders) {
+                           Map<String, SecretReference> secretHeaders, URI redirectTo) {
 
         public Settings {
             Require.present("url", url);
@@ -79,12 +81,26 @@ public final class HttpProbe implements Probe {
             }
             headers = headers == null ? Map.of() : Map.copyOf(headers);
             secretHeaders = secretHeaders == null ? Map.of() : Map.copyOf(secretHeaders);
+            if (expectedStatus.includesRedirects()) {
+                throw new IllegalArgumentException("expectedStatus " + expectedStatus + " includes redirects (3xx); "
+                        + "a redirect counts only to an expected location (redirectTo)");
+            }
+            if (redirectTo != null && (!redirectTo.isAbsolute() || redirectTo.getHost() == null)) {
+                throw new IllegalArgumentException("redirectTo must be an absolute URL, was " + redirectTo);
+            }
+        }
+
+        /** Without a redirect that counts. */
+        public Settings(URI url, StatusRange expectedStatus, String bodyContains, Duration connectTimeout,
+                        Duration readTimeout, String method, Map<String, String> headers,
+                        Map<String, SecretReference> secretHeaders) {
+            this(url, expectedStatus, bodyContains, connectTimeout, readTimeout, method, headers, secretHeaders, null);
         }
 
         /** A GET without extra headers. */
         public Settings(URI url, StatusRange expectedStatus, String bodyContains, Duration connectTimeout,
                         Duration readTimeout) {
-            this(url, expectedStatus, bodyContains, connectTimeout, readTimeout, "GET", Map.of(), Map.of());
+            this(url, expectedStatus, bodyContains, connectTimeout, readTimeout, "GET", Map.of(), Map.of(), null);
         }
 
         private static void positive(String field, Duration value) {
@@ -104,16 +120,27 @@ public final class HttpProbe implements Probe {
     private final Settings settings;
     private final HttpRequest request;
     private final LongSupplier nanoTime;
+    private final HostLookups lookups;
 
     /** {@code client} must have been built with {@code settings.connectTimeout()} (see {@link HttpClients}). */
     public HttpProbe(HttpClient client, Settings settings) {
-        this(client, settings, System::nanoTime);
+        this(client, settings, HostLookups.shared());
+    }
+
+    /** With the lookups that resolve the URL's host before the client sees it (see {@link HostLookups}). */
+    public HttpProbe(HttpClient client, Settings settings, HostLookups lookups) {
+        this(client, settings, System::nanoTime, lookups);
     }
 
     HttpProbe(HttpClient client, Settings settings, LongSupplier nanoTime) {
+        this(client, settings, nanoTime, HostLookups.shared());
+    }
+
+    HttpProbe(HttpClient client, Settings settings, LongSupplier nanoTime, HostLookups lookups) {
         this.client = client;
         this.settings = settings;
         this.nanoTime = nanoTime;
+        this.lookups = lookups;
         HttpRequest.Builder builder = HttpRequest.newBuilder(settings.url())
                 .method(settings.method(), HttpRequest.BodyPublishers.noBody())
                 .timeout(settings.deadline())
@@ -129,15 +156,24 @@ public final class HttpProbe implements Probe {
     @Override
     public CompletionStage<ProbeResult> probe() {
         long start = nanoTime.getAsLong();
-        CompletableFuture<HttpResponse<byte[]>> exchange;
+        HttpRequest withSecrets;
         try {
-            exchange = client.sendAsync(withSecrets(), info -> new FirstBytes(BODY_LIMIT));
+            withSecrets = withSecrets();
         } catch (IllegalStateException e) {
             // a secret header's credential cannot be read: its message names the reference, not a value
             return CompletableFuture.completedFuture(ProbeResult.down(elapsed(start), e.getMessage()));
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(ProbeResult.down(elapsed(start), failure(e)));
         }
+        // the host is resolved here, on its own lookup, before the client (which would resolve it on the
+        // executor every probe shares) sees it: a name that hangs fails only its own targets
+        java.util.concurrent.atomic.AtomicReference<CompletableFuture<HttpResponse<byte[]>>> sent =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        CompletableFuture<HttpResponse<byte[]>> exchange = lookups.resolveWithin(settings.url().getHost(),
+                settings.connectTimeout()).thenCompose(addresses -> {
+                    CompletableFuture<HttpResponse<byte[]>> response =
+                            client.sendAsync(withSecrets, info -> new FirstBytes(BODY_LIMIT));
+                    sent.set(response);
+                    return response;
+                });
         return exchange
                 .handle((response, error) -> error == null
                         ? judge(response, elapsed(start))
@@ -146,6 +182,10 @@ public final class HttpProbe implements Probe {
                 .orTimeout(settings.deadline().toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(error -> {
                     exchange.cancel(true);
+                    CompletableFuture<HttpResponse<byte[]>> inner = sent.get();
+                    if (inner != null) {
+                        inner.cancel(true);
+                    }
                     return ProbeResult.down(elapsed(start), failure(error));
                 });
     }
@@ -162,6 +202,9 @@ public final class HttpProbe implements Probe {
 
     private ProbeResult judge(HttpResponse<byte[]> response, Duration latency) {
         int status = response.statusCode();
+        if (status >= 300 && status <= 399) {
+            return redirect(response, status, latency);
+        }
         if (!settings.expectedStatus().contains(status)) {
             return ProbeResult.down(latency, "HTTP " + status + ", expected " + settings.expectedStatus());
         }
@@ -177,9 +220,42 @@ public final class HttpProbe implements Probe {
         return ProbeResult.up(latency, "HTTP " + status + ", body contains the expected text");
     }
 
+    /** A redirect is UP only to the expected location: a login page or another region's page is not this one. */
+    private ProbeResult redirect(HttpResponse<byte[]> response, int status, Duration latency) {
+        String location = response.headers().firstValue("Location").orElse(null);
+        URI target = null;
+        if (location != null) {
+            try {
+                target = settings.url().resolve(location.trim());
+            } catch (IllegalArgumentException e) {
+                return ProbeResult.down(latency, "HTTP " + status + " with an unreadable Location");
+            }
+        }
+        String where = target == null ? "no Location" : "to " + clip(target.toString());
+        if (settings.redirectTo() == null) {
+            return ProbeResult.down(latency, "HTTP " + status + " redirect " + where
+                    + " (a redirect counts as UP only with redirect-to)");
+        }
+        if (target == null || !target.toString().startsWith(settings.redirectTo().toString())) {
+            return ProbeResult.down(latency, "HTTP " + status + " redirect " + where + ", expected to "
+                    + settings.redirectTo());
+        }
+        return ProbeResult.up(latency, "HTTP " + status + " redirect to the expected location");
+    }
+
+    private static String clip(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "…";
+    }
+
     /** A short reason for operators; names the kind of failure first. */
     private String failure(Throwable error) {
         Throwable cause = unwrap(error);
+        if (cause instanceof HostLookups.LookupTimeoutException) {
+            return "DNS: " + cause.getMessage();
+        }
+        if (cause instanceof java.net.UnknownHostException) {
+            return "DNS: cannot resolve host " + settings.url().getHost();
+        }
         if (cause instanceof HttpConnectTimeoutException) {
             return "connect timeout: no connection within " + settings.connectTimeout().toMillis() + " ms";
         }

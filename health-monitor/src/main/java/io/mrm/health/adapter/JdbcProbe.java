@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A database probe: runs a {@link JdbcCheck} (PostgreSQL, SAP HANA) on the bounded
+ * A database probe: runs a {@link JdbcCheck} (PostgreSQL, SAP HANA) on its own lane of the
  * {@link BlockingProbePool}, because JDBC blocks. It keeps one connection per target and reuses it,
  * so a 1 s interval does not mean a TLS handshake and a login every second; a connection that fails
  * is closed and the check is tried once more on a fresh one before the database is reported DOWN.
@@ -74,9 +74,9 @@ public final class JdbcProbe implements Probe, AutoCloseable {
     public CompletionStage<ProbeResult> probe() {
         long start = nanoTime.getAsLong();
         if (!busy.compareAndSet(false, true)) {
-            return CompletableFuture.completedFuture(ProbeResult.down(Duration.ZERO,
-                    "previous check of " + source + " is still running (aborted after " + deadline.toMillis()
-                            + " ms); not probed again until it ends"));
+            // the monitor's own state, not an answer from the database: never published as DOWN
+            return CompletableFuture.completedFuture(ProbeResult.notProbed("previous check of " + source
+                    + " is still running (aborted after " + deadline.toMillis() + " ms); not probed again until it ends"));
         }
         CompletableFuture<ProbeResult> work = pool.submit(() -> {
             try {
@@ -89,7 +89,8 @@ public final class JdbcProbe implements Probe, AutoCloseable {
             busy.set(false);   // refused by a full pool: the task never ran
         }
         return work
-                .exceptionally(error -> ProbeResult.down(elapsed(start), failure(error)))
+                .exceptionally(error -> Failures.unwrap(error) instanceof RejectedExecutionException
+                        ? ProbeResult.notProbed(failure(error)) : ProbeResult.down(elapsed(start), failure(error)))
                 .orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(error -> {
                     abort();

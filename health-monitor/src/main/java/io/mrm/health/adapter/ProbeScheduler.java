@@ -59,6 +59,8 @@ public final class ProbeScheduler implements SmartLifecycle {
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong publishFailures = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong notProbed = new AtomicLong();
+    private final AtomicLong lastPublished = new AtomicLong(System.nanoTime());
     private final AtomicLong lastWarn = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     static final long DRAIN_PAUSE_MICROS = 1000;
@@ -146,8 +148,9 @@ public final class ProbeScheduler implements SmartLifecycle {
             publisher.interrupt();
             log.warn("{} observations not published at shutdown", pendingCount.get());
         }
-        log.info("stopped probing: {} observations published, {} publish failures, {} dropped, {} ticks skipped",
-                published.get(), publishFailures.get(), dropped.get(), skipped.get());
+        log.info("stopped probing: {} observations published, {} publish failures, {} dropped, {} ticks skipped, "
+                + "{} probes not run", published.get(), publishFailures.get(), dropped.get(), skipped.get(),
+                notProbed.get());
     }
 
     @Override
@@ -190,8 +193,8 @@ public final class ProbeScheduler implements SmartLifecycle {
             stage.toCompletableFuture().copy()
                     .orTimeout(job.target().timeout().toMillis(), TimeUnit.MILLISECONDS)
                     .whenComplete((result, error) -> finish(job, result, error, start));
-        } catch (RuntimeException | Error e) {
-            // never let an exception escape: scheduleAtFixedRate would silently cancel this target
+        } catch (Throwable e) {
+            // never let anything escape: scheduleAtFixedRate would silently cancel this target
             finish(job, null, e, start);
         }
     }
@@ -205,11 +208,17 @@ public final class ProbeScheduler implements SmartLifecycle {
                         error == null ? new IllegalStateException("probe completed without a result") : error,
                         latency);
             }
+            if (outcome.notProbed()) {
+                // the monitor's own trouble: says nothing about the target, so nothing is published
+                long count = notProbed.incrementAndGet();
+                warn("{}: not probed ({} so far): {}", job.target().label(), count, outcome.detail());
+                return;
+            }
             HealthObservation observation = rule.observe(job.target(), outcome);
             if (running) {
                 enqueue(observation);
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             warn("{}: could not turn a probe result into an observation: {}", job.target().label(), e.toString());
         } finally {
             // released after the observation is queued, so one target's observations stay in order
@@ -236,6 +245,7 @@ public final class ProbeScheduler implements SmartLifecycle {
             } else if (!running) {
                 return;
             } else {
+                // parks briefly; nothing else in this loop can throw
                 LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(DRAIN_PAUSE_MICROS));
             }
         }
@@ -245,12 +255,17 @@ public final class ProbeScheduler implements SmartLifecycle {
         CompletionStage<?> sent;
         try {
             sent = sink.publish(observation);
-        } catch (RuntimeException e) {
+            if (sent == null) {
+                throw new IllegalStateException("the sink returned no result");
+            }
+        } catch (Throwable e) {
+            // an Error from the producer too: one failed publish must not end the publisher thread
             sent = CompletableFuture.failedFuture(e);
         }
         sent.whenComplete((ok, error) -> {
             if (error == null) {
                 published.incrementAndGet();
+                lastPublished.set(System.nanoTime());
             } else {
                 long failures = publishFailures.incrementAndGet();
                 warn("could not publish observation {} ({}/{}/{}), {} failures so far: {}", observation.id(),
@@ -277,6 +292,22 @@ public final class ProbeScheduler implements SmartLifecycle {
         } else {
             log.debug(format, args);
         }
+    }
+
+    /** Probes the monitor could not run (its own trouble, not the target's): never published. */
+    public long notProbedCount() {
+        return notProbed.get();
+    }
+
+    /** Whether the thread that publishes observations is alive (it is started with the scheduler). */
+    public boolean publisherAlive() {
+        Thread thread = publisher;
+        return running && thread != null && thread.isAlive();
+    }
+
+    /** How long ago the broker last confirmed an observation (since start if none yet). */
+    public Duration sinceLastPublished() {
+        return Duration.ofNanos(Math.max(0, System.nanoTime() - lastPublished.get()));
     }
 
     /** Ticks skipped because the target's previous probe was still running. */

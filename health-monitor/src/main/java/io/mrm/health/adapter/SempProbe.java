@@ -101,15 +101,27 @@ public final class SempProbe implements Probe {
     private final Settings settings;
     private final LongSupplier nanoTime;
 
+    private final HostLookups lookups;
+
     /** {@code client} must have been built with {@code settings.connectTimeout()} (see {@link HttpClients}). */
     public SempProbe(HttpClient client, Settings settings) {
-        this(client, settings, System::nanoTime);
+        this(client, settings, HostLookups.shared());
+    }
+
+    /** With the lookups that resolve the broker's host before the client sees it (see {@link HostLookups}). */
+    public SempProbe(HttpClient client, Settings settings, HostLookups lookups) {
+        this(client, settings, System::nanoTime, lookups);
     }
 
     SempProbe(HttpClient client, Settings settings, LongSupplier nanoTime) {
+        this(client, settings, nanoTime, HostLookups.shared());
+    }
+
+    SempProbe(HttpClient client, Settings settings, LongSupplier nanoTime, HostLookups lookups) {
         this.client = client;
         this.settings = settings;
         this.nanoTime = nanoTime;
+        this.lookups = lookups;
     }
 
     public Settings settings() {
@@ -126,8 +138,11 @@ public final class SempProbe implements Probe {
         } catch (IllegalStateException e) {
             return CompletableFuture.completedFuture(ProbeResult.down(elapsed(start), "SEMP " + e.getMessage()));
         }
-        CompletableFuture<Answer> vpn = get(settings.vpnUri(), authorization);
-        CompletableFuture<Answer> queue = get(settings.queueUri(), authorization);
+        // resolved on its own lookup first: a broker name that hangs fails only this target (see HostLookups)
+        CompletableFuture<java.net.InetAddress[]> resolved = lookups.resolveWithin(settings.vpnUri().getHost(),
+                settings.connectTimeout());
+        CompletableFuture<Answer> vpn = resolved.thenCompose(a -> get(settings.vpnUri(), authorization));
+        CompletableFuture<Answer> queue = resolved.thenCompose(a -> get(settings.queueUri(), authorization));
         return vpn.thenCombine(queue, (v, q) -> judge(v, q, elapsed(start)))
                 .orTimeout(settings.deadline().toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(error -> {
@@ -216,6 +231,12 @@ public final class SempProbe implements Probe {
     private String failure(Throwable error) {
         Throwable cause = Failures.unwrap(error);
         String broker = settings.baseUrl().getHost() + (settings.baseUrl().getPort() < 0 ? "" : ":" + settings.baseUrl().getPort());
+        if (cause instanceof HostLookups.LookupTimeoutException) {
+            return "SEMP DNS: " + cause.getMessage();
+        }
+        if (cause instanceof java.net.UnknownHostException) {
+            return "SEMP DNS: cannot resolve host " + settings.baseUrl().getHost();
+        }
         if (cause instanceof HttpConnectTimeoutException) {
             return "SEMP connect timeout: no connection to " + broker + " within " + settings.connectTimeout().toMillis() + " ms";
         }

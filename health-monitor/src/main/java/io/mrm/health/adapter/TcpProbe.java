@@ -5,7 +5,6 @@ import io.mrm.health.domain.Probe;
 import io.mrm.health.domain.ProbeResult;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.channels.AsynchronousSocketChannel;
@@ -13,7 +12,6 @@ import java.nio.channels.CompletionHandler;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -21,7 +19,8 @@ import java.util.function.LongSupplier;
 /**
  * Opens a TCP connection to {@code host:port} and closes it again: UP when the connection is
  * accepted within the connect timeout. The connect is asynchronous; a host name (not an IP literal)
- * is looked up on the blocking-probe pool, so neither occupies a ticker thread.
+ * is looked up on its own lookup ({@link HostLookups}), so neither occupies a ticker thread and a name
+ * that hangs delays no other target.
  */
 public final class TcpProbe implements Probe {
 
@@ -49,14 +48,14 @@ public final class TcpProbe implements Probe {
     }
 
     private final Settings settings;
-    private final BlockingProbePool lookups;
+    private final HostLookups lookups;
     private final LongSupplier nanoTime;
 
-    public TcpProbe(Settings settings, BlockingProbePool lookups) {
+    public TcpProbe(Settings settings, HostLookups lookups) {
         this(settings, lookups, System::nanoTime);
     }
 
-    TcpProbe(Settings settings, BlockingProbePool lookups, LongSupplier nanoTime) {
+    TcpProbe(Settings settings, HostLookups lookups, LongSupplier nanoTime) {
         this.settings = settings;
         this.lookups = lookups;
         this.nanoTime = nanoTime;
@@ -70,9 +69,9 @@ public final class TcpProbe implements Probe {
     public CompletionStage<ProbeResult> probe() {
         long start = nanoTime.getAsLong();
         CompletableFuture<AsynchronousSocketChannel> channel = new CompletableFuture<>();
-        CompletableFuture<InetSocketAddress> address = isIpLiteral(settings.host())
-                ? CompletableFuture.completedFuture(new InetSocketAddress(settings.host(), settings.port()))
-                : lookups.submit(() -> new InetSocketAddress(InetAddress.getByName(settings.host()), settings.port()));
+        // a name is resolved on its own lookup (see HostLookups): one that hangs delays no other target
+        CompletableFuture<InetSocketAddress> address = lookups.resolveWithin(settings.host(), settings.connectTimeout())
+                .thenApply(found -> new InetSocketAddress(found[0], settings.port()));
         return address
                 .thenCompose(target -> connect(target, channel))
                 .handle((connected, error) -> {
@@ -123,14 +122,14 @@ public final class TcpProbe implements Probe {
             return "connect timeout: no connection to " + endpoint + " within " + settings.connectTimeout().toMillis()
                     + " ms";
         }
+        if (cause instanceof HostLookups.LookupTimeoutException) {
+            return "DNS: " + cause.getMessage();
+        }
         if (cause instanceof UnknownHostException) {
             return "cannot resolve host " + settings.host();
         }
         if (cause instanceof ConnectException) {
             return "cannot connect to " + endpoint + ": " + Failures.message(cause).toLowerCase(java.util.Locale.ROOT);
-        }
-        if (cause instanceof RejectedExecutionException) {
-            return "not probed: " + cause.getMessage();
         }
         return "cannot connect to " + endpoint + ": " + Failures.message(cause);
     }

@@ -67,7 +67,9 @@ public record HealthMonitorProperties(
      * @param component      what the target checks, e.g. {@code app}, {@code db}, {@code aem}, {@code dns}
      * @param type           how: HTTP (default), TCP, DNS, POSTGRES, HANA, AEM_SEMP or AEM_MESSAGING
      * @param url            HTTP: http or https; no credentials in it
-     * @param expectedStatus HTTP: status codes that count as UP, {@code 200-399} or a single code
+     * @param expectedStatus HTTP: status codes that count as UP, {@code 200-299} or a single code; no redirects (3xx)
+     * @param redirectTo     HTTP: if set, a redirect (3xx) counts as UP when its Location (resolved against the url)
+     *                       starts with this absolute URL; any other redirect is DOWN. Unset: every redirect is DOWN
      * @param bodyContains   HTTP: text the first 5,120 bytes of the body must contain; empty means not checked
      * @param method         HTTP: GET (default) or HEAD
      * @param headers        HTTP: request headers with plain values (no credentials: those go in secret-headers)
@@ -90,7 +92,8 @@ public record HealthMonitorProperties(
             @DefaultValue("app") String component,
             @DefaultValue("HTTP") ProbeKind type,
             String url,
-            @DefaultValue("200-399") String expectedStatus,
+            @DefaultValue("200-299") String expectedStatus,
+            String redirectTo,
             String bodyContains,
             @DefaultValue("GET") String method,
             Map<String, String> headers,
@@ -173,10 +176,18 @@ public record HealthMonitorProperties(
                 problems.add(key + ".expected-status is required");
             } else {
                 try {
-                    StatusRange.parse(expectedStatus);
+                    if (StatusRange.parse(expectedStatus).includesRedirects()) {
+                        problems.add(key + ".expected-status " + expectedStatus + " includes redirects (3xx): a "
+                                + "redirect is not an answer from the application (a login page, another region's "
+                                + "page); use 200-299 and, if the page must redirect, redirect-to with the expected "
+                                + "location");
+                    }
                 } catch (IllegalArgumentException e) {
                     problems.add(key + ".expected-status " + e.getMessage());
                 }
+            }
+            if (redirectTo != null && !redirectTo.isBlank()) {
+                checkUrl(problems, key + ".redirect-to", redirectTo);
             }
         }
 
@@ -383,12 +394,14 @@ public record HealthMonitorProperties(
 
 
     /**
-     * The pool for probes that block.
+     * The threads of probes that block (JDBC, messaging sessions): each such target has a lane of its own
+     * (a bulkhead), so one target's trouble never delays another's probe.
      *
-     * @param threads probes that may block at once
-     * @param queue   probes that may wait for a thread; beyond it a probe is reported DOWN at once
+     * @param threads threads of one target's lane (a target has one probe in flight at a time)
+     * @param queue   probes of one target that may wait for its lane; beyond it the probe is not run and
+     *                counted as not probed (never reported DOWN: it is the monitor's trouble, not the target's)
      */
-    public record Pool(@DefaultValue("8") int threads, @DefaultValue("256") int queue) {
+    public record Pool(@DefaultValue("1") int threads, @DefaultValue("1") int queue) {
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.mrm.health.config;
 
 import io.mrm.health.adapter.BlockingProbePool;
+import io.mrm.health.adapter.HostLookups;
 import io.mrm.health.adapter.DnsProbe;
 import io.mrm.health.adapter.DriverConnectionSource;
 import io.mrm.health.adapter.HanaCheck;
@@ -45,19 +46,30 @@ final class ProbeFactory {
 
     private final HttpClients clients;
     private final BlockingProbePool pool;
+    private final HostLookups lookups;
 
     ProbeFactory(HttpClients clients, BlockingProbePool pool) {
+        this(clients, pool, HostLookups.shared());
+    }
+
+    ProbeFactory(HttpClients clients, BlockingProbePool pool, HostLookups lookups) {
         this.clients = clients;
         this.pool = pool;
+        this.lookups = lookups;
+    }
+
+    /** A blocking probe's own lane (bulkhead), named after its target. */
+    private BlockingProbePool lane(HealthMonitorProperties.Target target) {
+        return pool.lane(target.applicationId() + "-" + target.region() + "-" + target.component());
     }
 
     MonitoredTarget monitored(HealthMonitorProperties.Target target, Duration defaultInterval) {
         return switch (target.type()) {
-            case HTTP -> httpTarget(target, defaultInterval, clients);
+            case HTTP -> httpTarget(target, defaultInterval, clients, lookups);
             case TCP -> {
                 TcpProbe.Settings settings = new TcpProbe.Settings(target.tcp().host().trim(), target.tcp().port(),
                         target.connectTimeout());
-                yield monitored(target, defaultInterval, new TcpProbe(settings, pool), target.connectTimeout());
+                yield monitored(target, defaultInterval, new TcpProbe(settings, lookups), target.connectTimeout());
             }
             case DNS -> {
                 HealthMonitorProperties.Dns dns = target.dns();
@@ -72,14 +84,14 @@ final class ProbeFactory {
                 DriverConnectionSource source = new DriverConnectionSource(pg.jdbcUrl().trim(), pg.username(),
                         pg.password().reference(), postgresTimeouts(target.connectTimeout(), target.readTimeout()));
                 JdbcProbe probe = new JdbcProbe(source, new PostgresCheck(pg.replicationSlot(), pg.maxReplicationLag()),
-                        pool, target.connectTimeout(), target.readTimeout());
+                        lane(target), target.connectTimeout(), target.readTimeout());
                 yield monitored(target, defaultInterval, probe, probe.deadline());
             }
             case HANA -> {
                 HealthMonitorProperties.Hana hana = target.hana();
                 DriverConnectionSource source = new DriverConnectionSource(hana.jdbcUrl().trim(), hana.username(),
                         hana.password().reference(), hanaTimeouts(target.connectTimeout(), target.readTimeout()));
-                JdbcProbe probe = new JdbcProbe(source, new HanaCheck(hana.maxReplicationBacklog()), pool,
+                JdbcProbe probe = new JdbcProbe(source, new HanaCheck(hana.maxReplicationBacklog()), lane(target),
                         target.connectTimeout(), target.readTimeout());
                 yield monitored(target, defaultInterval, probe, probe.deadline());
             }
@@ -89,7 +101,7 @@ final class ProbeFactory {
                         semp.username(), semp.password().reference(), semp.maxReplicationBacklog(),
                         target.connectTimeout(), target.readTimeout());
                 yield monitored(target, defaultInterval,
-                        new SempProbe(clients.withConnectTimeout(target.connectTimeout()), settings), settings.deadline());
+                        new SempProbe(clients.withConnectTimeout(target.connectTimeout()), settings, lookups), settings.deadline());
             }
             case AEM_MESSAGING -> {
                 RoundTripProbe probe = jcsmpProbe(target);
@@ -111,7 +123,7 @@ final class ProbeFactory {
             log.warn("{}/{}/{}: TLS certificate validation is off for {} (validate-certificate: false); use this only "
                     + "with a test broker", target.applicationId(), target.region(), target.component(), settings.host());
         }
-        return new RoundTripProbe(new JcsmpTransport(settings, pool),
+        return new RoundTripProbe(new JcsmpTransport(settings, lane(target)),
                 new RoundTripProbe.Settings(target.connectTimeout().plus(target.readTimeout()).plus(JCSMP_MARGIN),
                         jcsmp.maxRoundTrip()),
                 () -> UUID.randomUUID().toString(), System::nanoTime);
@@ -119,13 +131,20 @@ final class ProbeFactory {
 
     static MonitoredTarget httpTarget(HealthMonitorProperties.Target target, Duration defaultInterval,
                                       HttpClients clients) {
+        return httpTarget(target, defaultInterval, clients, HostLookups.shared());
+    }
+
+    static MonitoredTarget httpTarget(HealthMonitorProperties.Target target, Duration defaultInterval,
+                                      HttpClients clients, HostLookups lookups) {
         Map<String, SecretReference> secretHeaders = new LinkedHashMap<>();
         target.secretHeaders().forEach((name, secret) -> secretHeaders.put(name, secret.reference()));
         HttpProbe.Settings settings = new HttpProbe.Settings(URI.create(target.url().trim()),
                 StatusRange.parse(target.expectedStatus()), target.bodyContains(), target.connectTimeout(),
-                target.readTimeout(), target.method().trim(), target.headers(), secretHeaders);
+                target.readTimeout(), target.method().trim(), target.headers(), secretHeaders,
+                target.redirectTo() == null || target.redirectTo().isBlank() ? null
+                        : URI.create(target.redirectTo().trim()));
         return monitored(target, defaultInterval, new HttpProbe(clients.withConnectTimeout(settings.connectTimeout()),
-                settings), settings.deadline());
+                settings, lookups), settings.deadline());
     }
 
     private static MonitoredTarget monitored(HealthMonitorProperties.Target target, Duration defaultInterval,

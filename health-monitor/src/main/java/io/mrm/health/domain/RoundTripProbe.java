@@ -107,7 +107,8 @@ public final class RoundTripProbe implements Probe, AutoCloseable {
     public CompletionStage<ProbeResult> probe() {
         long start = nanoTime.getAsLong();
         if (!busy.compareAndSet(false, true)) {
-            return CompletableFuture.completedFuture(ProbeResult.down(Duration.ZERO, "previous round trip ("
+            // the monitor's own state, not an answer from the broker: never published as DOWN
+            return CompletableFuture.completedFuture(ProbeResult.notProbed("previous round trip ("
                     + transport.describe() + ") is still connecting; not probed again until it gives up"));
         }
         Round round = new Round(tokens.get(), start);
@@ -120,7 +121,9 @@ public final class RoundTripProbe implements Probe, AutoCloseable {
         }
         sent.whenComplete((ok, error) -> {
             if (error != null) {
-                round.outcome.complete(ProbeResult.down(elapsed(round.start), sendFailure(error)));
+                round.outcome.complete(ObservationRule.unwrap(error) instanceof RejectedExecutionException
+                        ? ProbeResult.notProbed(sendFailure(error))
+                        : ProbeResult.down(elapsed(round.start), sendFailure(error)));
             }
         });
         CompletableFuture<ProbeResult> result = round.outcome

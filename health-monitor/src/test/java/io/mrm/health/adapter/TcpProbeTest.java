@@ -18,13 +18,13 @@ class TcpProbeTest {
 
     static final Duration TIMEOUT = Duration.ofMillis(500);
 
-    final BlockingProbePool pool = new BlockingProbePool(2, 4);
+    final HostLookups lookups = new HostLookups();
     final CountDownLatch release = new CountDownLatch(1);
 
     @AfterEach
     void stop() {
         release.countDown();
-        pool.close();
+        lookups.close();
     }
 
     @Test
@@ -66,45 +66,57 @@ class TcpProbeTest {
     }
 
     @Test
-    void downWithATimeoutWhenNoConnectionComesInTime() throws Exception {
-        // both pool threads and the queue are busy, so the host-name look-up never starts
-        BlockingProbePool stuck = new BlockingProbePool(1, 1);
-        try {
-            stuck.submit(() -> release.await(10, TimeUnit.SECONDS));
-            TcpProbe probe = new TcpProbe(new TcpProbe.Settings("localhost", 9, TIMEOUT), stuck);
+    void aLookupThatNeverAnswersIsDownWithinTheConnectTimeoutAndSaysItWasDns() throws Exception {
+        // the resolver hangs (a dead region's DNS zone): the probe gives up at its connect timeout
+        try (HostLookups hanging = new HostLookups(host -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new java.net.UnknownHostException(host);
+        })) {
+            TcpProbe probe = new TcpProbe(new TcpProbe.Settings("app.region-a.example", 9, TIMEOUT), hanging);
 
             ProbeResult result = probe.probe().toCompletableFuture().get(5, TimeUnit.SECONDS);
 
             assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
-            assertThat(result.detail()).isEqualTo("connect timeout: no connection to localhost:9 within 500 ms");
+            assertThat(result.detail()).isEqualTo("DNS: DNS lookup of app.region-a.example got no answer within 500 ms");
             assertThat(result.latency()).isGreaterThanOrEqualTo(TIMEOUT);
         } finally {
             release.countDown();
-            stuck.close();
         }
     }
 
     @Test
-    void aFullPoolRefusesTheProbeAtOnce() throws Exception {
-        BlockingProbePool full = new BlockingProbePool(1, 1);
-        try {
-            full.submit(() -> release.await(10, TimeUnit.SECONDS));
-            full.submit(() -> release.await(10, TimeUnit.SECONDS));
-            TcpProbe probe = new TcpProbe(new TcpProbe.Settings("localhost", 9, TIMEOUT), full);
+    void aNameThatHangsDoesNotDelayTheLookupOfAnother() throws Exception {
+        try (HostLookups lookups = new HostLookups(host -> {
+            if (host.startsWith("dead")) {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new java.net.UnknownHostException(host);
+            }
+            return new java.net.InetAddress[] {java.net.InetAddress.getLoopbackAddress()};
+        })) {
+            for (int i = 0; i < 16; i++) {
+                lookups.resolve("dead-" + i + ".region-a.example"); // sixteen hung names, each on its own thread
+            }
+            java.util.concurrent.CompletableFuture<java.net.InetAddress[]> alive = lookups.resolve("alive.region-b.example");
 
-            ProbeResult result = probe.probe().toCompletableFuture().get(5, TimeUnit.SECONDS);
-
-            assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
-            assertThat(result.detail()).startsWith("not probed: all 1 blocking-probe threads are busy");
-            assertThat(result.latency()).isLessThan(TIMEOUT);
+            assertThat(alive.get(5, TimeUnit.SECONDS)).containsExactly(java.net.InetAddress.getLoopbackAddress());
+            // a name already being looked up is not looked up twice at once
+            assertThat(lookups.resolve("dead-0.region-a.example")).isSameAs(lookups.resolve("dead-0.region-a.example"));
+            assertThat(lookups.inFlight()).isEqualTo(16);
         } finally {
             release.countDown();
-            full.close();
         }
     }
 
     private ProbeResult probe(String host, int port) throws Exception {
-        TcpProbe probe = new TcpProbe(new TcpProbe.Settings(host, port, TIMEOUT), pool);
+        TcpProbe probe = new TcpProbe(new TcpProbe.Settings(host, port, TIMEOUT), lookups);
         return probe.probe().toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 }

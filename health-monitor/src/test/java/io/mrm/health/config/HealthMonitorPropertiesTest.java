@@ -43,7 +43,7 @@ class HealthMonitorPropertiesTest {
         assertThat(props.interval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(props.targets()).singleElement().satisfies(target -> {
             assertThat(target.component()).isEqualTo("app");
-            assertThat(target.expectedStatus()).isEqualTo("200-399");
+            assertThat(target.expectedStatus()).isEqualTo("200-299");
             assertThat(target.bodyContains()).isNull();
             assertThat(target.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
             assertThat(target.readTimeout()).isEqualTo(Duration.ofSeconds(2));
@@ -139,7 +139,7 @@ class HealthMonitorPropertiesTest {
         props.put("mrm.health.targets[0].expected-status", "2xx");
 
         assertProblems(props).hasMessageContaining(
-                "mrm.health.targets[0].expected-status must be a status range such as 200-399");
+                "mrm.health.targets[0].expected-status must be a status range such as 200-299");
     }
 
     @Test
