@@ -1,7 +1,7 @@
 package io.mrm.health.adapter;
 
 import io.mrm.events.observation.HealthObservation;
-import io.mrm.health.domain.AlertRouter;
+import io.mrm.health.domain.AlertedComponents;
 import io.mrm.health.domain.ExternalAlert;
 import io.mrm.health.domain.ObservationSink;
 import java.time.Duration;
@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One webhook call: authenticate, read the whole body (refusing it whole if any alert is malformed),
- * map alerts to observations, publish them and wait for the broker to confirm. Nothing is published
- * for a call that is refused.
+ * take its alerts into the {@link AlertedComponents} state, publish one observation per component it
+ * touched and wait for the broker to confirm. A refused call (400, 401) changes nothing. A call answered
+ * 503 has still been taken in: the sender's retry carries the same alert instances, which changes
+ * nothing but publishes again. {@link #refresh} republishes the state on the probe cadence.
  */
 public final class AlertIntake {
 
@@ -39,13 +41,20 @@ public final class AlertIntake {
     }
 
     private final WebhookCredentials credentials;
-    private final AlertRouter router;
+    private final AlertedComponents state;
     private final ObservationSink sink;
     private final Duration publishTimeout;
+    /**
+     * Held across changing the state and handing its observations to the sink, so that a component's
+     * observations reach the topic in the order of the states they report (a refresh cannot overtake
+     * the call that resolved the alert it still shows).
+     */
+    private final Object lock = new Object();
 
-    public AlertIntake(WebhookCredentials credentials, AlertRouter router, ObservationSink sink, Duration publishTimeout) {
+    public AlertIntake(WebhookCredentials credentials, AlertedComponents state, ObservationSink sink,
+                       Duration publishTimeout) {
         this.credentials = credentials;
-        this.router = router;
+        this.state = state;
         this.sink = sink;
         this.publishTimeout = publishTimeout;
     }
@@ -73,28 +82,62 @@ public final class AlertIntake {
         } catch (AlertPayloads.MalformedAlertException e) {
             return new Reply(400, new Problem(e.getMessage()));
         }
-        List<HealthObservation> observations = new ArrayList<>();
-        int unmatched = 0;
-        for (ExternalAlert alert : alerts) {
-            List<HealthObservation> mapped = router.observations(alert);
-            if (mapped.isEmpty()) {
-                unmatched++;
-                log.debug("{} alert {} matches no rule (mrm.health.alerts.rules): ignored", alert.source(), alert.name());
-            }
-            observations.addAll(mapped);
+        AlertedComponents.Received received;
+        CompletableFuture<?> sent;
+        synchronized (lock) {
+            received = state.receive(alerts);
+            sent = handOver(received.observations());
+        }
+        if (received.unmatched() > 0) {
+            log.debug("{} of {} alerts match no rule (mrm.health.alerts.rules) or are ignored (ignored-alert-names)", received.unmatched(),
+                    alerts.size());
         }
         try {
-            CompletableFuture.allOf(observations.stream()
-                            .map(o -> sink.publish(o).toCompletableFuture())
-                            .toArray(CompletableFuture[]::new))
-                    .get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            sent.get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            log.warn("could not publish {} observations from a webhook call: {}", observations.size(), e.toString());
+            log.warn("could not publish {} observations from a webhook call: {}", received.observations().size(),
+                    e.toString());
             return new Reply(503, new Problem("observations could not be published; retry"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Reply(503, new Problem("interrupted while publishing; retry"));
         }
-        return new Reply(202, new Accepted(alerts.size(), observations.size(), unmatched));
+        return new Reply(202, new Accepted(alerts.size(), received.observations().size(), received.unmatched()));
+    }
+
+    /**
+     * Publishes the current state of every component held (one observation each) and waits for the
+     * broker, at most the publish timeout. Failures are logged: the next refresh publishes again.
+     *
+     * @return how many observations were published
+     */
+    public int refresh() {
+        List<HealthObservation> observations;
+        CompletableFuture<?> sent;
+        synchronized (lock) {
+            observations = state.refresh();
+            sent = handOver(observations);
+        }
+        try {
+            sent.get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return observations.size();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            log.warn("could not republish {} alerted components: {}", observations.size(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private CompletableFuture<?> handOver(List<HealthObservation> observations) {
+        List<CompletableFuture<?>> sends = new ArrayList<>(observations.size());
+        for (HealthObservation observation : observations) {
+            try {
+                sends.add(sink.publish(observation).toCompletableFuture());
+            } catch (RuntimeException e) {
+                sends.add(CompletableFuture.failedFuture(e));
+            }
+        }
+        return CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new));
     }
 }

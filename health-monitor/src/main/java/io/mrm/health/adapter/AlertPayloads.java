@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mrm.health.domain.ExternalAlert;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,11 +21,13 @@ import java.util.Map;
  * <ul>
  *   <li>Prometheus Alertmanager (webhook payload version 4): {@code alerts[]}, each with {@code status}
  *       {@code firing}/{@code resolved}, {@code labels.alertname}, other labels, and
- *       {@code annotations.summary} or {@code annotations.description}.</li>
+ *       {@code annotations.summary} or {@code annotations.description}, {@code fingerprint} (the instance's id)
+ *       and {@code endsAt} (Go's zero time, which Alertmanager sends for alerts still firing, means none).</li>
  *   <li>Azure Monitor common alert schema: {@code schemaId} {@code azureMonitorCommonAlertSchema},
  *       {@code data.essentials.alertRule}, {@code data.essentials.monitorCondition}
  *       {@code Fired}/{@code Resolved}, {@code data.essentials.severity} and {@code data.customProperties}
- *       as labels, {@code data.essentials.description} as summary.</li>
+ *       as labels, {@code data.essentials.description} as summary, {@code data.essentials.alertId} as the
+ *       instance's id.</li>
  * </ul>
  */
 public final class AlertPayloads {
@@ -30,6 +36,8 @@ public final class AlertPayloads {
     public static final String AZURE_MONITOR = "azure-monitor";
     public static final int MAX_BODY_BYTES = 1 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Go's zero time: Alertmanager's {@code endsAt} of an alert that is still firing. */
+    private static final Instant GO_ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
 
     /** Why a body was refused; the message is the reason given to the caller. */
     public static final class MalformedAlertException extends Exception {
@@ -68,7 +76,8 @@ public final class AlertPayloads {
             if (summary == null) {
                 summary = text(annotations, "description");
             }
-            out.add(new ExternalAlert(ALERTMANAGER, name, labels, "firing".equals(status), summary));
+            out.add(new ExternalAlert(ALERTMANAGER, name, labels, "firing".equals(status), summary,
+                    optionalText(alert, "fingerprint", at), endsAt(alert.get("endsAt"), at + ".endsAt")));
         }
         return out;
     }
@@ -102,7 +111,7 @@ public final class AlertPayloads {
             labels.putAll(strings(custom, "data.customProperties"));
         }
         return List.of(new ExternalAlert(AZURE_MONITOR, rule, labels, "Fired".equals(condition),
-                text(essentials, "description")));
+                text(essentials, "description"), optionalText(essentials, "alertId", "data.essentials"), null));
     }
 
     private static JsonNode parse(byte[] body, String what) throws MalformedAlertException {
@@ -140,6 +149,31 @@ public final class AlertPayloads {
             out.put(field.getKey(), field.getValue().asText());
         }
         return out;
+    }
+
+    /** A field that may be absent or null, but is a string when present. */
+    private static String optionalText(JsonNode node, String field, String at) throws MalformedAlertException {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new MalformedAlertException(at + "." + field + " must be a string, was " + describe(value));
+        }
+        return value.asText();
+    }
+
+    private static Instant endsAt(JsonNode value, String at) throws MalformedAlertException {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        try {
+            Instant instant = OffsetDateTime.parse(value.asText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            return instant.equals(GO_ZERO_TIME) ? null : instant;
+        } catch (DateTimeParseException e) {
+            throw new MalformedAlertException(at + " must be an RFC 3339 time, e.g. 2026-11-25T10:04:00Z, was "
+                    + describe(value));
+        }
     }
 
     private static String text(JsonNode node, String field) {

@@ -1,6 +1,7 @@
 package io.mrm.health.config;
 
 import io.mrm.health.adapter.AlertIntake;
+import io.mrm.health.adapter.AlertRefresher;
 import io.mrm.health.adapter.BlockingProbePool;
 import io.mrm.health.adapter.HttpClients;
 import io.mrm.health.adapter.KafkaObservationSink;
@@ -10,12 +11,15 @@ import io.mrm.health.adapter.ProbeScheduler;
 import io.mrm.health.adapter.WebhookCredentials;
 import io.mrm.health.domain.AlertRoute;
 import io.mrm.health.domain.AlertRouter;
+import io.mrm.health.domain.AlertedComponents;
+import io.mrm.health.domain.ComponentKey;
 import io.mrm.health.domain.MonitoredTarget;
 import io.mrm.health.domain.ObservationRule;
 import io.mrm.kafka.EventPublisher;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -77,16 +81,24 @@ class HealthMonitorConfiguration {
     AlertIntake alertIntake(HealthMonitorProperties props, EventPublisher publisher, Clock clock, MonitorRun run) {
         HealthMonitorProperties.AlertWebhook alerts = props.alerts();
         List<AlertRoute> routes = alerts.rules().stream()
-                .map(rule -> new AlertRoute(rule.alertName(), rule.labels(), rule.applicationId(), rule.region(),
-                        rule.component()))
+                .map(rule -> new AlertRoute(rule.alertName(), Set.copyOf(rule.severities()), rule.labels(),
+                        new ComponentKey(rule.applicationId(), rule.region(), rule.component()), rule.resolvedMeansUp()))
                 .toList();
         WebhookCredentials credentials = new WebhookCredentials(alerts.token().reference(), alerts.username());
         if (credentials.check(null) == WebhookCredentials.Verdict.UNAVAILABLE) {
             throw new IllegalArgumentException("invalid health-monitor configuration:\n - mrm.health.alerts.token: "
                     + credentials.token() + " cannot be read");
         }
-        return new AlertIntake(credentials, new AlertRouter(routes, props.vantageRegion(), clock, ObservationIds::next),
-                new KafkaObservationSink(publisher, run), ALERT_PUBLISH_TIMEOUT);
+        AlertedComponents state = new AlertedComponents(new AlertRouter(routes, Set.copyOf(alerts.ignoredAlertNames())),
+                alerts.maxAge(), props.vantageRegion(), clock, ObservationIds::next);
+        return new AlertIntake(credentials, state, new KafkaObservationSink(publisher, run), ALERT_PUBLISH_TIMEOUT);
+    }
+
+    /** Reports the components the alerts hold on the probe cadence, between the senders' rare repeats. */
+    @Bean
+    @ConditionalOnProperty(prefix = "mrm.health.alerts", name = "enabled", havingValue = "true")
+    AlertRefresher alertRefresher(HealthMonitorProperties props, AlertIntake intake) {
+        return new AlertRefresher(intake, props.alerts().effectiveRefreshInterval(props.interval()));
     }
 
     static MonitoredTarget httpTarget(HealthMonitorProperties.Target target, Duration defaultInterval,

@@ -4,6 +4,7 @@ import io.mrm.events.Require;
 import io.mrm.events.observation.ProbeKind;
 import io.mrm.kafka.SecretSetting;
 import io.mrm.health.adapter.StatusRange;
+import io.mrm.health.domain.AlertRouter;
 import io.mrm.health.domain.DnsAnswerRule;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -419,22 +420,50 @@ public record HealthMonitorProperties(
     }
 
     /**
-     * The alert webhook: {@code POST /alerts/alertmanager} and {@code POST /alerts/azure-monitor}.
+     * The alert webhook: {@code POST /alerts/alertmanager} and {@code POST /alerts/azure-monitor}. It keeps
+     * what the alerts say per application, region and component, and reports each component it holds on
+     * the probe cadence (one observation per component, never one per alert instance).
      *
-     * @param enabled off by default
-     * @param token   the bearer token callers must send ({@code Authorization: Bearer ...}); or, with
-     *                {@code username}, the basic-auth password
-     * @param username when set, basic authentication with this user and {@code token} as the password
-     * @param rules   which alerts become observations of which application, region and component
+     * @param enabled           off by default
+     * @param token             the bearer token callers must send ({@code Authorization: Bearer ...}); or, with
+     *                          {@code username}, the basic-auth password
+     * @param username          when set, basic authentication with this user and {@code token} as the password
+     * @param rules             which alerts become observations of which application, region and component
+     * @param refreshInterval   how often every component an alert holds is reported again, so that the
+     *                          engine's stale-after never ages out an alert that still fires; keep it well below
+     *                          stale-after. Default: {@code mrm.health.interval}, the probe cadence; at least 100ms
+     * @param maxAge            how long a firing alert counts without the sender repeating it (an Alertmanager
+     *                          {@code endsAt}, when sent, ends it sooner); it must exceed the repeat interval of
+     *                          the Alertmanager route that notifies MRM ({@code repeat_interval}, 4h by default),
+     *                          or a still-firing alert lapses between repeats. Also how long a resolution taken
+     *                          as health ({@code resolved-means-up}) is reported UP. Default 5h
+     * @param ignoredAlertNames alert names no rule matches, whatever their labels; default the always-firing
+     *                          {@code Watchdog} and {@code InfoInhibitor} of kube-prometheus
      */
     public record AlertWebhook(@DefaultValue("false") boolean enabled, SecretSetting token, String username,
-                               List<AlertRule> rules) {
+                               List<AlertRule> rules, Duration refreshInterval, Duration maxAge,
+                               List<String> ignoredAlertNames) {
+
+        static final Duration DEFAULT_MAX_AGE = Duration.ofHours(5);
 
         public AlertWebhook {
             rules = rules == null ? List.of() : List.copyOf(rules);
+            maxAge = maxAge == null ? DEFAULT_MAX_AGE : maxAge;
+            ignoredAlertNames = ignoredAlertNames == null
+                    ? AlertRouter.DEFAULT_IGNORED_ALERT_NAMES.stream().sorted().toList()
+                    : new ArrayList<>(ignoredAlertNames);
         }
 
-        void check(String key, List<String> problems) {
+        static AlertWebhook disabled() {
+            return new AlertWebhook(false, null, null, null, null, null, null);
+        }
+
+        /** How often the held components are reported: {@code refresh-interval}, else the probe interval. */
+        public Duration effectiveRefreshInterval(Duration probeInterval) {
+            return refreshInterval == null ? probeInterval : refreshInterval;
+        }
+
+        void check(String key, List<String> problems, Duration probeInterval) {
             if (!enabled) {
                 return;
             }
@@ -442,33 +471,82 @@ public record HealthMonitorProperties(
             if (rules.isEmpty()) {
                 problems.add(key + ".rules is required when " + key + ".enabled is true: no alert would be mapped");
             }
+            if (refreshInterval != null) {
+                checkInterval(problems, key + ".refresh-interval", refreshInterval);
+            }
+            Duration refresh = effectiveRefreshInterval(probeInterval);
+            if (maxAge.isZero() || maxAge.isNegative()) {
+                problems.add(key + ".max-age must be positive, was " + maxAge);
+            } else if (refresh != null && maxAge.compareTo(refresh) <= 0) {
+                problems.add(key + ".max-age (" + maxAge + ") must be longer than the refresh interval (" + refresh
+                        + "), or a firing alert lapses before it is reported again; set it above Alertmanager's "
+                        + "repeat_interval");
+            }
+            for (int i = 0; i < ignoredAlertNames.size(); i++) {
+                String name = ignoredAlertNames.get(i);
+                if (name == null || name.isBlank()) {
+                    problems.add(key + ".ignored-alert-names[" + i + "] must not be blank");
+                }
+            }
+            Map<String, Integer> components = new HashMap<>();
             for (int i = 0; i < rules.size(); i++) {
-                rules.get(i).check(key + ".rules[" + i + "]", problems);
+                String at = key + ".rules[" + i + "]";
+                int before = problems.size();
+                AlertRule rule = rules.get(i);
+                rule.check(at, problems, ignoredAlertNames);
+                if (problems.size() > before) {
+                    continue;
+                }
+                // one component's resolutions either are health or are not, whichever rule an alert came through
+                String component = rule.applicationId() + "/" + rule.region() + "/" + rule.component();
+                Integer first = components.putIfAbsent(component, i);
+                if (first != null && rules.get(first).resolvedMeansUp() != rule.resolvedMeansUp()) {
+                    problems.add(at + ".resolved-means-up is " + rule.resolvedMeansUp() + " but " + key + ".rules["
+                            + first + "], for the same component " + component + ", says " + !rule.resolvedMeansUp()
+                            + "; set them alike");
+                }
             }
         }
     }
 
     /**
      * Maps alerts to the component they are about. An alert matches when its name equals
-     * {@code alert-name} (if set) and it carries every one of {@code labels} (Alertmanager labels;
-     * Azure Monitor custom properties). Firing is DOWN, resolved is UP.
+     * {@code alert-name} (if set), its {@code severity} label is one of {@code severities} (if set) and it
+     * carries every one of {@code labels} (Alertmanager labels; Azure Monitor custom properties). An alert
+     * in {@code ignored-alert-names} matches no rule. The component is DOWN while any alert it matched fires.
      *
-     * @param alertName     Alertmanager {@code labels.alertname} / Azure {@code essentials.alertRule}
-     * @param labels        labels (custom properties) the alert must carry with these values
-     * @param applicationId the application the observation is about
-     * @param region        the region
-     * @param component     the component, {@code app} by default
+     * @param alertName       Alertmanager {@code labels.alertname} / Azure {@code essentials.alertRule}
+     * @param severities      accepted values of the alert's {@code severity} label (Azure: {@code Sev0}..{@code Sev4});
+     *                        empty for any
+     * @param labels          labels (custom properties) the alert must carry with these values
+     * @param applicationId   the application the observation is about
+     * @param region          the region
+     * @param component       the component, {@code app} by default
+     * @param resolvedMeansUp report the component UP once all its alerts have resolved (for {@code max-age});
+     *                        false by default: a resolution only ends the DOWN reports, because an alert also
+     *                        resolves when the Prometheus that evaluated it died with its region
      */
-    public record AlertRule(String alertName, Map<String, String> labels, String applicationId, String region,
-                            @DefaultValue("app") String component) {
+    public record AlertRule(String alertName, List<String> severities, Map<String, String> labels,
+                            String applicationId, String region, @DefaultValue("app") String component,
+                            boolean resolvedMeansUp) {
 
         public AlertRule {
+            severities = severities == null ? List.of() : new ArrayList<>(severities);
             labels = labels == null ? Map.of() : Map.copyOf(labels);
         }
 
-        void check(String key, List<String> problems) {
-            if ((alertName == null || alertName.isBlank()) && labels.isEmpty()) {
-                problems.add(key + " needs alert-name or labels, or it would match every alert");
+        void check(String key, List<String> problems, List<String> ignoredAlertNames) {
+            if ((alertName == null || alertName.isBlank()) && severities.isEmpty() && labels.isEmpty()) {
+                problems.add(key + " needs alert-name, severities or labels, or it would match every alert");
+            }
+            if (alertName != null && ignoredAlertNames.contains(alertName)) {
+                problems.add(key + ".alert-name " + alertName + " is in ignored-alert-names, so the rule could never "
+                        + "match; remove it from one of them");
+            }
+            for (int i = 0; i < severities.size(); i++) {
+                if (severities.get(i) == null || severities.get(i).isBlank()) {
+                    problems.add(key + ".severities[" + i + "] must not be blank");
+                }
             }
             checkName(problems, key + ".application-id", applicationId);
             checkName(problems, key + ".region", region);
@@ -481,7 +559,7 @@ public record HealthMonitorProperties(
         vantageRegion = vantageRegion == null || vantageRegion.isEmpty() ? null : vantageRegion;
         targets = targets == null ? List.of() : List.copyOf(targets);
         pool = pool == null ? new Pool(8, 256) : pool;
-        alerts = alerts == null ? new AlertWebhook(false, null, null, List.of()) : alerts;
+        alerts = alerts == null ? AlertWebhook.disabled() : alerts;
         http = http == null ? new Http(2, 2, 0) : http;
         List<String> problems = new ArrayList<>();
         checkName(problems, PREFIX + ".vantage", vantage);
@@ -495,7 +573,7 @@ public record HealthMonitorProperties(
         if (pool.queue() < 1) {
             problems.add(PREFIX + ".pool.queue must be at least 1, was " + pool.queue());
         }
-        alerts.check(PREFIX + ".alerts", problems);
+        alerts.check(PREFIX + ".alerts", problems, interval);
         if (http.clients() < 1 || http.clients() > 64) {
             problems.add(PREFIX + ".http.clients must be 1-64, was " + http.clients());
         }

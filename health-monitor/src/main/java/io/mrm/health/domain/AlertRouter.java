@@ -1,60 +1,71 @@
 package io.mrm.health.domain;
 
 import io.mrm.events.Require;
-import io.mrm.events.observation.HealthObservation;
-import io.mrm.events.observation.HealthStatus;
-import io.mrm.events.observation.ProbeKind;
-import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
- * Turns external alerts into observations: a firing alert is DOWN, a resolved one UP, for every
- * component a route maps it to (once per component even if several routes match). The sending system
- * is the vantage point, so the decision engine counts it as one more independent witness. Alerts that
- * no route matches produce nothing. Each observation carries this monitor's region label (the instance
- * that received the alert), when one is configured.
+ * Which components an external alert is about: the components of the routes it matches, once each.
+ * Alerts named in the ignore list match nothing, whatever their labels: Alertmanager's always-firing
+ * {@code Watchdog} carries the Prometheus' external labels (often the region), so a route on labels
+ * alone would otherwise report its region down for as long as the alerting pipeline works.
  */
 public final class AlertRouter {
 
+    /** The always-firing alerts of kube-prometheus: a dead man's switch and the inhibition helper. */
+    public static final Set<String> DEFAULT_IGNORED_ALERT_NAMES = Set.of("Watchdog", "InfoInhibitor");
+
     private final List<AlertRoute> routes;
-    private final String vantageRegion;
-    private final Clock clock;
-    private final Supplier<String> ids;
+    private final Set<String> ignoredAlertNames;
+    private final Map<ComponentKey, Boolean> resolvedMeansUp = new HashMap<>();
 
-    public AlertRouter(List<AlertRoute> routes, Clock clock, Supplier<String> ids) {
-        this(routes, null, clock, ids);
+    public AlertRouter(List<AlertRoute> routes) {
+        this(routes, DEFAULT_IGNORED_ALERT_NAMES);
     }
 
-    /** @param vantageRegion the region or site of this monitor instance, or null when not configured */
-    public AlertRouter(List<AlertRoute> routes, String vantageRegion, Clock clock, Supplier<String> ids) {
+    /**
+     * @throws IllegalArgumentException when a route names an ignored alert, or two routes to one component
+     *                                  disagree on whether its resolution means UP
+     */
+    public AlertRouter(List<AlertRoute> routes, Set<String> ignoredAlertNames) {
         this.routes = Require.list("routes", routes);
-        this.vantageRegion = Require.optionalName("vantageRegion", vantageRegion);
-        this.clock = Require.present("clock", clock);
-        this.ids = Require.present("ids", ids);
-    }
-
-    public List<HealthObservation> observations(ExternalAlert alert) {
-        Set<String> seen = new LinkedHashSet<>();
-        List<HealthObservation> out = new ArrayList<>();
-        for (AlertRoute route : routes) {
-            if (!route.matches(alert)
-                    || !seen.add(route.applicationId() + "/" + route.region() + "/" + route.component())) {
-                continue;
+        this.ignoredAlertNames = Set.copyOf(Require.present("ignoredAlertNames", ignoredAlertNames));
+        for (AlertRoute route : this.routes) {
+            if (route.alertName() != null && this.ignoredAlertNames.contains(route.alertName())) {
+                throw new IllegalArgumentException("a route names " + route.alertName() + ", which is ignored");
             }
-            String detail = alert.source() + " alert " + alert.name() + (alert.firing() ? " firing" : " resolved")
-                    + (alert.summary() == null || alert.summary().isBlank() ? "" : ": " + alert.summary());
-            out.add(new HealthObservation(ids.get(), route.applicationId(), clock.instant(),
-                    HealthObservation.SCHEMA_VERSION, route.region(), route.component(), ProbeKind.ALERT_WEBHOOK,
-                    alert.source(), alert.firing() ? HealthStatus.DOWN : HealthStatus.UP, null, cut(detail), vantageRegion));
+            Boolean first = resolvedMeansUp.putIfAbsent(route.component(), route.resolvedMeansUp());
+            if (first != null && first != route.resolvedMeansUp()) {
+                throw new IllegalArgumentException("routes to " + route.component()
+                        + " disagree on whether its resolution means UP");
+            }
         }
-        return out;
     }
 
-    private static String cut(String detail) {
-        return detail.length() <= Require.MAX_TEXT ? detail : detail.substring(0, Require.MAX_TEXT - 3) + "...";
+    public boolean ignores(ExternalAlert alert) {
+        return ignoredAlertNames.contains(alert.name());
+    }
+
+    /** The components {@code alert} is about, in route order, once each; none when it is ignored. */
+    public List<ComponentKey> components(ExternalAlert alert) {
+        if (ignores(alert)) {
+            return List.of();
+        }
+        Set<ComponentKey> out = new LinkedHashSet<>();
+        for (AlertRoute route : routes) {
+            if (route.matches(alert)) {
+                out.add(route.component());
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** Whether {@code component} is reported UP once all its alerts have resolved. */
+    public boolean resolvedMeansUp(ComponentKey component) {
+        return resolvedMeansUp.getOrDefault(component, false);
     }
 }

@@ -12,17 +12,19 @@ import io.mrm.events.observation.HealthStatus;
 import io.mrm.events.observation.ProbeKind;
 import io.mrm.health.domain.AlertRoute;
 import io.mrm.health.domain.AlertRouter;
+import io.mrm.health.domain.AlertedComponents;
+import io.mrm.health.domain.ComponentKey;
 import io.mrm.health.domain.ObservationSink;
+import io.mrm.health.domain.SettableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,6 +46,7 @@ class AlertWebhookControllerTest {
             new AlertRoute("ShopRegionDown", Map.of("region", "b"), "shop", "region-b", "app"),
             new AlertRoute("ShopDbBacklog", Map.of(), "shop", "region-a", "db"));
 
+    final SettableClock clock = new SettableClock(NOW);
     final List<HealthObservation> published = new CopyOnWriteArrayList<>();
     final AtomicReference<RuntimeException> publishFailure = new AtomicReference<>();
     final ObservationSink sink = observation -> {
@@ -55,17 +58,16 @@ class AlertWebhookControllerTest {
     };
 
     @Test
-    void alertmanagerFiringIsDownResolvedIsUpAndUnmatchedAlertsAreCounted() throws Exception {
+    void alertmanagerFiringIsDownAndUnmatchedAlertsAreCounted() throws Exception {
         call(bearer(), "/alerts/alertmanager", alertmanager(
                 alert("firing", "ShopRegionDown", "a", "region-a answers 503"),
                 alert("resolved", "ShopRegionDown", "b", null),
                 alert("firing", "DiskFull", "a", "not ours")))
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.alerts").value(3))
-                .andExpect(jsonPath("$.observations").value(2))
+                .andExpect(jsonPath("$.observations").value(1))
                 .andExpect(jsonPath("$.unmatched").value(1));
 
-        assertThat(published).hasSize(2);
         HealthObservation down = published.get(0);
         assertThat(down.applicationId()).isEqualTo("shop");
         assertThat(down.region()).isEqualTo("region-a");
@@ -75,17 +77,72 @@ class AlertWebhookControllerTest {
         assertThat(down.vantage()).isEqualTo("alertmanager");
         assertThat(down.time()).isEqualTo(NOW);
         assertThat(down.detail()).isEqualTo("alertmanager alert ShopRegionDown firing: region-a answers 503");
-        assertThat(published.get(1).region()).isEqualTo("region-b");
-        assertThat(published.get(1).status()).isEqualTo(HealthStatus.UP);
-        assertThat(published.get(1).detail()).isEqualTo("alertmanager alert ShopRegionDown resolved");
+        // region b's resolution, with nothing held for it, reports nothing
+        assertThat(published).hasSize(1);
     }
 
     @Test
-    void azureMonitorFiredIsDownAndResolvedIsUp() throws Exception {
-        call(bearer(), "/alerts/azure-monitor", azure("ShopDbBacklog", "Fired"))
+    void oneNotificationWithThreeFiringPodsIsOneObservation() throws Exception {
+        call(bearer(), "/alerts/alertmanager", alertmanager(
+                pod("firing", "ShopDbBacklog", "db-0"), pod("firing", "ShopDbBacklog", "db-1"),
+                pod("firing", "ShopDbBacklog", "db-2")))
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.alerts").value(3))
+                .andExpect(jsonPath("$.observations").value(1));
+
+        assertThat(published).singleElement().satisfies(o -> {
+            assertThat(o.component()).isEqualTo("db");
+            assertThat(o.status()).isEqualTo(HealthStatus.DOWN);
+            assertThat(o.detail()).startsWith("alertmanager: 3 alerts firing: ShopDbBacklog");
+        });
+    }
+
+    @Test
+    void aResolvedSiblingAfterAFiringOneLeavesTheComponentDown() throws Exception {
+        MockMvc mvc = mvc(intake(SecretReference.literal(TOKEN), null));
+        send(mvc, alertmanager(pod("firing", "ShopDbBacklog", "db-0"), pod("resolved", "ShopDbBacklog", "db-1")))
+                .andExpect(jsonPath("$.observations").value(1));
+        send(mvc, alertmanager(pod("firing", "ShopDbBacklog", "db-1")));
+        send(mvc, alertmanager(pod("resolved", "ShopDbBacklog", "db-1")));
+
+        assertThat(published).extracting(HealthObservation::status)
+                .containsExactly(HealthStatus.DOWN, HealthStatus.DOWN, HealthStatus.DOWN);
+    }
+
+    @Test
+    void aResolvedAlertIsNotReportedAsUpByDefault() throws Exception {
+        MockMvc mvc = mvc(intake(SecretReference.literal(TOKEN), null));
+        send(mvc, alertmanager(alert("firing", "ShopRegionDown", "a", "region-a answers 503")));
+        // e.g. Alertmanager resolving it on its own because the Prometheus in region a died with the region
+        send(mvc, alertmanager(alert("resolved", "ShopRegionDown", "a", null)))
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.observations").value(0));
+
+        assertThat(published).extracting(HealthObservation::status).containsExactly(HealthStatus.DOWN);
+    }
+
+    @Test
+    void aLabelOnlyRuleDoesNotMatchTheAlwaysFiringWatchdog() throws Exception {
+        MockMvc mvc = mvc(intake(List.of(new AlertRoute(null, Map.of("region", "a"), "shop", "region-a", "app"))));
+
+        // kube-prometheus' dead man's switch: always firing, and carrying the Prometheus' external labels
+        send(mvc, alertmanager(alert("firing", "Watchdog", "a", "the alerting pipeline works")))
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.unmatched").value(1));
+
+        assertThat(published).isEmpty();
+    }
+
+    @Test
+    void azureMonitorFiredIsDownAndResolvedIsUpWhereTheRuleTakesResolutionAsHealth() throws Exception {
+        MockMvc mvc = mvc(intake(List.of(new AlertRoute("ShopDbBacklog", Set.of(), Map.of(),
+                new ComponentKey("shop", "region-a", "db"), true))));
+        mvc.perform(post("/alerts/azure-monitor").header("Authorization", bearer())
+                        .contentType(MediaType.APPLICATION_JSON).content(azure("ShopDbBacklog", "Fired")))
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.observations").value(1));
-        call(bearer(), "/alerts/azure-monitor", azure("ShopDbBacklog", "Resolved"))
+        mvc.perform(post("/alerts/azure-monitor").header("Authorization", bearer())
+                        .contentType(MediaType.APPLICATION_JSON).content(azure("ShopDbBacklog", "Resolved")))
                 .andExpect(status().isAccepted());
 
         assertThat(published).extracting(HealthObservation::status).containsExactly(HealthStatus.DOWN, HealthStatus.UP);
@@ -95,6 +152,63 @@ class AlertWebhookControllerTest {
             assertThat(o.vantage()).isEqualTo("azure-monitor");
         });
         assertThat(published.get(0).detail()).isEqualTo("azure-monitor alert ShopDbBacklog firing: HANA backlog high");
+    }
+
+    @Test
+    void aRefreshRepublishesWhatStillFiresOncePerComponent() throws Exception {
+        AlertIntake intake = intake(SecretReference.literal(TOKEN), null);
+        MockMvc mvc = mvc(intake);
+        send(mvc, alertmanager(pod("firing", "ShopDbBacklog", "db-0"), pod("firing", "ShopDbBacklog", "db-1"),
+                alert("firing", "ShopRegionDown", "a", null)));
+        published.clear();
+
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(intake.refresh()).isEqualTo(2);
+
+        assertThat(published).extracting(HealthObservation::component).containsExactly("db", "app");
+        assertThat(published).allSatisfy(o -> {
+            assertThat(o.status()).isEqualTo(HealthStatus.DOWN);
+            assertThat(o.time()).isEqualTo(NOW.plusSeconds(1));
+        });
+    }
+
+    @Test
+    void aRefreshThatCannotPublishIsLoggedAndTheNextOnePublishesAgain() throws Exception {
+        AlertIntake intake = intake(SecretReference.literal(TOKEN), null);
+        send(mvc(intake), alertmanager(alert("firing", "ShopRegionDown", "a", null)));
+        publishFailure.set(new IllegalStateException("broker unreachable"));
+
+        assertThat(intake.refresh()).isZero();
+
+        publishFailure.set(null);
+        assertThat(intake.refresh()).isEqualTo(1);
+    }
+
+    @Test
+    void aMalformedEndsAtOrFingerprintIs400() throws Exception {
+        call(bearer(), "/alerts/alertmanager", alertmanager(alert("firing", "ShopRegionDown", "a", null)
+                .replace("0001-01-01T00:00:00Z", "yesterday")))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error").value("alerts[0].endsAt must be an RFC 3339 time, e.g. "
+                        + "2026-11-25T10:04:00Z, was \"yesterday\""));
+        call(bearer(), "/alerts/alertmanager", alertmanager("{\"status\":\"firing\",\"labels\":{\"alertname\":\"X\"},"
+                + "\"fingerprint\":42}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.error").value("alerts[0].fingerprint must be a string, was 42"));
+
+        assertThat(published).isEmpty();
+    }
+
+    @Test
+    void anAlertmanagerEndsAtEndsTheAlert() throws Exception {
+        AlertIntake intake = intake(SecretReference.literal(TOKEN), null);
+        send(mvc(intake), alertmanager(alert("firing", "ShopRegionDown", "a", null)
+                .replace("0001-01-01T00:00:00Z", "2026-11-25T11:04:00+01:00")));
+
+        clock.advance(Duration.ofMinutes(4).minusMillis(1));
+        assertThat(intake.refresh()).isEqualTo(1);
+        clock.advance(Duration.ofMillis(1));
+        assertThat(intake.refresh()).isZero();
     }
 
     @Test
@@ -231,9 +345,18 @@ class AlertWebhookControllerTest {
     }
 
     private AlertIntake intake(SecretReference token, String username) {
+        return intake(token, username, ROUTES);
+    }
+
+    private AlertIntake intake(List<AlertRoute> routes) {
+        return intake(SecretReference.literal(TOKEN), null, routes);
+    }
+
+    private AlertIntake intake(SecretReference token, String username, List<AlertRoute> routes) {
         AtomicInteger ids = new AtomicInteger();
-        AlertRouter router = new AlertRouter(ROUTES, Clock.fixed(NOW, ZoneOffset.UTC), () -> "obs-" + ids.incrementAndGet());
-        return new AlertIntake(new WebhookCredentials(token, username), router, sink, Duration.ofSeconds(2));
+        AlertedComponents state = new AlertedComponents(new AlertRouter(routes), Duration.ofHours(5), null, clock,
+                () -> "obs-" + ids.incrementAndGet());
+        return new AlertIntake(new WebhookCredentials(token, username), state, sink, Duration.ofSeconds(2));
     }
 
     private static String bearer() {
@@ -251,7 +374,25 @@ class AlertWebhookControllerTest {
         return "{\"status\":\"" + status + "\",\"labels\":{\"alertname\":\"" + name + "\",\"region\":\"" + region
                 + "\",\"severity\":\"critical\"},\"annotations\":{" + (summary == null ? "" : "\"summary\":\"" + summary
                 + "\"") + "},\"startsAt\":\"2026-11-25T09:59:00Z\",\"endsAt\":\"0001-01-01T00:00:00Z\","
-                + "\"generatorURL\":\"http://prometheus:9090/graph\",\"fingerprint\":\"c0ffee\"}";
+                + "\"generatorURL\":\"http://prometheus:9090/graph\",\"fingerprint\":\"" + fingerprint(name, region) + "\"}";
+    }
+
+    /** One alert instance among siblings: the same alert name in region a, told apart by its pod label. */
+    private static String pod(String status, String name, String pod) {
+        return "{\"status\":\"" + status + "\",\"labels\":{\"alertname\":\"" + name + "\",\"region\":\"a\","
+                + "\"pod\":\"" + pod + "\",\"severity\":\"critical\"},\"annotations\":{\"summary\":\"" + pod
+                + " lags\"},\"startsAt\":\"2026-11-25T09:59:00Z\",\"endsAt\":\"" + ("resolved".equals(status)
+                ? "2026-11-25T09:59:30Z" : "0001-01-01T00:00:00Z") + "\",\"fingerprint\":\"" + fingerprint(name, pod) + "\"}";
+    }
+
+    /** Alertmanager's fingerprint is a hash of the label set; any stable text per label set does here. */
+    private static String fingerprint(String... labels) {
+        return Integer.toHexString(String.join("/", labels).hashCode());
+    }
+
+    private ResultActions send(MockMvc mvc, String body) throws Exception {
+        return mvc.perform(post("/alerts/alertmanager").header("Authorization", bearer())
+                .contentType(MediaType.APPLICATION_JSON).content(body)).andExpect(status().isAccepted());
     }
 
     private static String azure(String rule, String condition) {

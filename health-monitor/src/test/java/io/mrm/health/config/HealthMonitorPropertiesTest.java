@@ -300,7 +300,92 @@ class HealthMonitorPropertiesTest {
 
         assertProblems(props)
                 .hasMessageContaining("mrm.health.alerts.token needs exactly one of")
-                .hasMessageContaining("mrm.health.alerts.rules[0] needs alert-name or labels");
+                .hasMessageContaining("mrm.health.alerts.rules[0] needs alert-name, severities or labels");
+    }
+
+    @Test
+    void alertIntakeDefaultsRefreshOnTheProbeCadenceAndIgnoreWatchdog() {
+        Map<String, String> props = alerts();
+        props.put("mrm.health.interval", "2s");
+
+        HealthMonitorProperties.AlertWebhook alerts = bind(props).alerts();
+
+        assertThat(alerts.refreshInterval()).isNull();
+        assertThat(alerts.effectiveRefreshInterval(Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(2));
+        assertThat(alerts.maxAge()).isEqualTo(Duration.ofHours(5));
+        assertThat(alerts.ignoredAlertNames()).containsExactly("InfoInhibitor", "Watchdog");
+        assertThat(alerts.rules()).singleElement().satisfies(rule -> {
+            assertThat(rule.severities()).isEmpty();
+            assertThat(rule.resolvedMeansUp()).isFalse();
+        });
+        assertThat(bind(valid()).alerts().maxAge()).isEqualTo(Duration.ofHours(5));
+    }
+
+    @Test
+    void alertIntakeSettingsBind() {
+        Map<String, String> props = alerts();
+        props.put("mrm.health.alerts.refresh-interval", "500ms");
+        props.put("mrm.health.alerts.max-age", "30m");
+        props.put("mrm.health.alerts.ignored-alert-names", "DeadMansSnitch");
+        props.put("mrm.health.alerts.rules[0].severities", "critical,page");
+        props.put("mrm.health.alerts.rules[0].resolved-means-up", "true");
+
+        HealthMonitorProperties.AlertWebhook alerts = bind(props).alerts();
+
+        assertThat(alerts.effectiveRefreshInterval(Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(500));
+        assertThat(alerts.maxAge()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(alerts.ignoredAlertNames()).containsExactly("DeadMansSnitch");
+        assertThat(alerts.rules().get(0).severities()).containsExactly("critical", "page");
+        assertThat(alerts.rules().get(0).resolvedMeansUp()).isTrue();
+    }
+
+    @Test
+    void badAlertIntakeSettingsNameTheirKeys() {
+        Map<String, String> props = alerts();
+        props.put("mrm.health.alerts.refresh-interval", "50ms");
+        props.put("mrm.health.alerts.max-age", "0s");
+        props.put("mrm.health.alerts.ignored-alert-names[0]", "Watchdog");
+        props.put("mrm.health.alerts.ignored-alert-names[1]", " ");
+        props.put("mrm.health.alerts.rules[1].alert-name", "Watchdog");
+        props.put("mrm.health.alerts.rules[1].application-id", "orders");
+        props.put("mrm.health.alerts.rules[1].region", "us10");
+        props.put("mrm.health.alerts.rules[2].severities[0]", "");
+        props.put("mrm.health.alerts.rules[2].severities[1]", "critical");
+        props.put("mrm.health.alerts.rules[2].application-id", "orders");
+        props.put("mrm.health.alerts.rules[2].region", "eu10");
+        props.put("mrm.health.alerts.rules[3].alert-name", "OrdersSlow");
+        props.put("mrm.health.alerts.rules[3].application-id", "orders");
+        props.put("mrm.health.alerts.rules[3].region", "eu10");
+        props.put("mrm.health.alerts.rules[3].resolved-means-up", "true");
+
+        assertProblems(props)
+                .hasMessageContaining("mrm.health.alerts.refresh-interval must be at least 100ms, was 50ms")
+                .hasMessageContaining("mrm.health.alerts.max-age must be positive, was PT0S")
+                .hasMessageContaining("mrm.health.alerts.ignored-alert-names[1] must not be blank")
+                .hasMessageContaining("mrm.health.alerts.rules[1].alert-name Watchdog is in ignored-alert-names")
+                .hasMessageContaining("mrm.health.alerts.rules[2].severities[0] must not be blank")
+                .hasMessageContaining("mrm.health.alerts.rules[3].resolved-means-up is true but "
+                        + "mrm.health.alerts.rules[0], for the same component orders/eu10/app, says false");
+    }
+
+    @Test
+    void maxAgeMustOutlastTheRefreshInterval() {
+        Map<String, String> props = alerts();
+        props.put("mrm.health.interval", "10s");
+        props.put("mrm.health.alerts.max-age", "10s");
+
+        assertProblems(props).hasMessageContaining("mrm.health.alerts.max-age (PT10S) must be longer than the "
+                + "refresh interval (PT10S)");
+    }
+
+    private static Map<String, String> alerts() {
+        Map<String, String> props = valid();
+        props.put("mrm.health.alerts.enabled", "true");
+        props.put("mrm.health.alerts.token.env", "ALERT_TOKEN");
+        props.put("mrm.health.alerts.rules[0].alert-name", "OrdersDown");
+        props.put("mrm.health.alerts.rules[0].application-id", "orders");
+        props.put("mrm.health.alerts.rules[0].region", "eu10");
+        return props;
     }
 
     @Test

@@ -27,6 +27,14 @@ class StartUpChecksTest {
                         + "mrm.health.targets[0].connect-timeout?");
     }
 
+    @Test
+    void aMisspeltAlertIntakeKeyStopsStartUpNamingTheNearestKey() {
+        assertThatThrownBy(() -> start("--mrm.health.alerts.max-agee=1h"))
+                .isInstanceOf(UnknownSettingsException.class)
+                .hasMessageContaining("mrm.health.alerts.max-agee is not a setting; did you mean "
+                        + "mrm.health.alerts.max-age?");
+    }
+
     private static void start(String... extra) {
         List<String> args = new ArrayList<>(List.of("--spring.profiles.active=local", "--spring.main.banner-mode=off",
                 "--server.port=0", "--spring.kafka.bootstrap-servers=127.0.0.1:9"));

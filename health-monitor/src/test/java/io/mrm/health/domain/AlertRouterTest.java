@@ -3,72 +3,88 @@ package io.mrm.health.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mrm.events.Require;
-import io.mrm.events.observation.HealthObservation;
-import io.mrm.events.observation.HealthStatus;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class AlertRouterTest {
 
+    static final ComponentKey EU10 = new ComponentKey("orders", "eu10", "app");
+    static final ComponentKey US10 = new ComponentKey("orders", "us10", "app");
+
     final AlertRouter router = new AlertRouter(List.of(
             new AlertRoute("OrdersDown", Map.of(), "orders", "eu10", "app"),
             new AlertRoute(null, Map.of("team", "orders", "region", "eu10"), "orders", "eu10", "app"),
-            new AlertRoute(null, Map.of("team", "orders", "region", "us10"), "orders", "us10", "app")),
-            Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC), () -> "obs-1");
+            new AlertRoute(null, Map.of("team", "orders", "region", "us10"), "orders", "us10", "app")));
 
     @Test
-    void twoRoutesToTheSameComponentGiveOneObservation() {
-        List<HealthObservation> out = router.observations(new ExternalAlert("alertmanager", "OrdersDown",
-                Map.of("team", "orders", "region", "eu10"), true, null));
-
-        assertThat(out).singleElement().satisfies(o -> {
-            assertThat(o.region()).isEqualTo("eu10");
-            assertThat(o.status()).isEqualTo(HealthStatus.DOWN);
-            assertThat(o.detail()).isEqualTo("alertmanager alert OrdersDown firing");
-        });
-    }
-
-    @Test
-    void observationsCarryTheRegionOfTheMonitorThatReceivedTheAlert() {
-        AlertRouter labelled = new AlertRouter(List.of(new AlertRoute("OrdersDown", Map.of(), "orders", "eu10", "app")),
-                "control", Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC), () -> "obs-2");
-
-        assertThat(labelled.observations(new ExternalAlert("alertmanager", "OrdersDown", Map.of(), true, null)))
-                .singleElement().satisfies(o -> {
-                    assertThat(o.vantage()).isEqualTo("alertmanager");
-                    assertThat(o.vantageRegion()).isEqualTo("control");
-                });
+    void twoRoutesToTheSameComponentGiveItOnce() {
+        assertThat(router.components(alert("OrdersDown", Map.of("team", "orders", "region", "eu10"))))
+                .containsExactly(EU10);
     }
 
     @Test
     void labelsMustAllMatch() {
-        assertThat(router.observations(new ExternalAlert("alertmanager", "Other", Map.of("team", "orders"), true,
-                null))).isEmpty();
-        assertThat(router.observations(new ExternalAlert("alertmanager", "Other",
-                Map.of("team", "orders", "region", "us10", "severity", "page"), false, "ok again")))
-                .singleElement().satisfies(o -> {
-                    assertThat(o.region()).isEqualTo("us10");
-                    assertThat(o.status()).isEqualTo(HealthStatus.UP);
-                    assertThat(o.detail()).isEqualTo("alertmanager alert Other resolved: ok again");
-                });
+        assertThat(router.components(alert("Other", Map.of("team", "orders")))).isEmpty();
+        assertThat(router.components(alert("Other", Map.of("team", "orders", "region", "us10", "severity", "page"))))
+                .containsExactly(US10);
     }
 
     @Test
-    void aLongSummaryIsCutToTheEventLimit() {
-        HealthObservation o = router.observations(new ExternalAlert("azure-monitor", "OrdersDown", Map.of(), true,
-                "x".repeat(5000))).get(0);
+    void aRouteCanMatchAlertNameAndSeverity() {
+        AlertRouter bySeverity = new AlertRouter(List.of(
+                new AlertRoute("OrdersDown", Set.of("critical", "Sev0", "Sev1"), Map.of(), EU10, false)));
 
-        assertThat(o.detail()).hasSize(Require.MAX_TEXT).endsWith("...");
+        assertThat(bySeverity.components(alert("OrdersDown", Map.of("severity", "critical")))).containsExactly(EU10);
+        assertThat(bySeverity.components(alert("OrdersDown", Map.of("severity", "Sev1")))).containsExactly(EU10);
+        assertThat(bySeverity.components(alert("OrdersDown", Map.of("severity", "warning")))).isEmpty();
+        assertThat(bySeverity.components(alert("OrdersDown", Map.of()))).isEmpty();
+        assertThat(bySeverity.components(alert("OrdersSlow", Map.of("severity", "critical")))).isEmpty();
+    }
+
+    @Test
+    void aLabelOnlyRouteDoesNotMatchTheAlwaysFiringWatchdog() {
+        // Watchdog carries the Prometheus' external labels, region included
+        ExternalAlert watchdog = alert("Watchdog", Map.of("team", "orders", "region", "eu10", "severity", "none"));
+
+        assertThat(router.ignores(watchdog)).isTrue();
+        assertThat(router.components(watchdog)).isEmpty();
+        assertThat(router.components(alert("InfoInhibitor", Map.of("team", "orders", "region", "eu10")))).isEmpty();
+    }
+
+    @Test
+    void theIgnoreListIsConfigurable() {
+        AlertRouter custom = new AlertRouter(List.of(new AlertRoute(null, Map.of("region", "eu10"), "orders", "eu10",
+                "app")), Set.of("DeadMansSnitch"));
+
+        assertThat(custom.components(alert("DeadMansSnitch", Map.of("region", "eu10")))).isEmpty();
+        assertThat(custom.components(alert("Watchdog", Map.of("region", "eu10")))).containsExactly(EU10);
+    }
+
+    @Test
+    void aRouteNamingAnIgnoredAlertIsRefused() {
+        assertThatThrownBy(() -> new AlertRouter(List.of(new AlertRoute("Watchdog", Map.of(), "orders", "eu10", "app"))))
+                .hasMessageContaining("Watchdog, which is ignored");
+    }
+
+    @Test
+    void routesToOneComponentMustAgreeWhetherResolutionMeansUp() {
+        assertThatThrownBy(() -> new AlertRouter(List.of(new AlertRoute("A", Set.of(), Map.of(), EU10, true),
+                new AlertRoute("B", Set.of(), Map.of(), EU10, false))))
+                .hasMessageContaining("routes to orders/eu10/app disagree");
+        assertThat(new AlertRouter(List.of(new AlertRoute("A", Set.of(), Map.of(), EU10, true))).resolvedMeansUp(EU10))
+                .isTrue();
+        assertThat(router.resolvedMeansUp(EU10)).isFalse();
     }
 
     @Test
     void aRouteThatWouldMatchEverythingIsRefused() {
         assertThatThrownBy(() -> new AlertRoute(" ", Map.of(), "orders", "eu10", "app"))
                 .hasMessageContaining("would match every alert");
+    }
+
+    private static ExternalAlert alert(String name, Map<String, String> labels) {
+        return new ExternalAlert("alertmanager", name, labels, true, null);
     }
 }
