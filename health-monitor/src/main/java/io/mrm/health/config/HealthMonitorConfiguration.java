@@ -75,6 +75,19 @@ class HealthMonitorConfiguration {
                 TICKER_THREADS, PUBLISH_QUEUE, STOP_GRACE);
     }
 
+    /**
+     * Readiness reflects probing and publishing: no observation confirmed for three probe intervals (at
+     * least 10 s) is not ready.
+     */
+    @Bean
+    io.mrm.health.adapter.ProbingHealthIndicator probingHealthIndicator(ProbeScheduler scheduler,
+                                                                        HealthMonitorProperties props) {
+        Duration stallAfter = props.interval().multipliedBy(3);
+        return new io.mrm.health.adapter.ProbingHealthIndicator(scheduler,
+                stallAfter.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : stallAfter,
+                !props.targets().isEmpty());
+    }
+
     /** The alert webhook's work; the controller ({@code AlertWebhookController}) exists only alongside it. */
     @Bean
     @ConditionalOnProperty(prefix = "mrm.health.alerts", name = "enabled", havingValue = "true")
