@@ -96,6 +96,19 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"region-a", "region-b", "control"})
+    void aRollingUpdateNeverPutsTwoMonitorsOnOneVantagePoint(String overlay) {
+        Manifests m = Manifests.render(overlay, work);
+        for (Deployment d : m.all(Deployment.class)) {
+            if (d.getMetadata().getName().equals("health-monitor")) {
+                assertThat(d.getSpec().getReplicas()).as(overlay + ": one monitor per vantage point").isEqualTo(1);
+                assertThat(d.getSpec().getStrategy().getType()).as(overlay + ": an update must not overlap the old "
+                        + "and the new monitor (maxSurge would)").isEqualTo("Recreate");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"region-a", "region-b", "control"})
     void aDisruptionBudgetSelectsEveryWorkloadAndLetsADrainProceed(String overlay) {
         Manifests m = Manifests.render(overlay, work);
         List<PodDisruptionBudget> budgets = m.all(PodDisruptionBudget.class);
