@@ -36,6 +36,7 @@ import java.util.List;
  * @param fenceRetryIntervalMs  how often a pending fence is tried again (absent: default)
  * @param failoverDrainWithinMs how long an automatic failover tries the graceful path before it falls back
  *                              to forced; 0: forced at once (absent, in records written before the setting: 0)
+ * @param degradedNotATarget    components whose DEGRADED makes a region no failover target (absent: none)
  */
 public record RecordedPolicy(
         String primaryRegion,
@@ -62,7 +63,8 @@ public record RecordedPolicy(
         Long proposalTimeoutMs,
         Long fenceTimeoutMs,
         Long fenceRetryIntervalMs,
-        Long failoverDrainWithinMs) {
+        Long failoverDrainWithinMs,
+        List<String> degradedNotATarget) {
 
     /** AUTOMATIC: the engine executes its own decisions. MANUAL: it proposes and waits for approval. */
     public enum Mode { AUTOMATIC, MANUAL }
@@ -109,6 +111,7 @@ public record RecordedPolicy(
         if (failoverDrainWithinMs != null) {
             Require.atLeast("failoverDrainWithinMs", failoverDrainWithinMs, 0L);
         }
+        degradedNotATarget = degradedNotATarget == null ? List.of() : names("degradedNotATarget", degradedNotATarget);
     }
 
     private static List<String> names(String field, List<String> values) {

@@ -28,7 +28,8 @@ class PolicyRecordTest {
                 p.mode(), p.holdDownMs(), p.maxFailoversPerWindow(), p.failoverWindowMs(), p.plan(), p.reprotectPlan(),
                 p.stepTimeoutMs(), p.stepMaxAttempts(), p.retryBackoffMs(), p.parallelSteps(), p.twoPersonRule(),
                 p.vantages(), p.maxObservationSkewMs(), p.proposalTimeoutMs(), p.fenceTimeoutMs(),
-                p.fenceRetryIntervalMs(), p.failoverDrainWithinMs());
+                p.fenceRetryIntervalMs(), p.failoverDrainWithinMs(),
+                p.degradedNotATarget());
         RecordedAuthority noOperators = new RecordedAuthority(true, 300_000, 30_000, List.of());
 
         assertThat(PolicyRecord.fingerprintOf(stricter, sample.authority())).isNotEqualTo(sample.fingerprint());

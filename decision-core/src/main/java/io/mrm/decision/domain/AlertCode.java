@@ -24,6 +24,8 @@ public enum AlertCode {
     UNKNOWN_SOURCE(AlertSeverity.WARNING),
     /** An alert-only component is down in a region. */
     COMPONENT_DOWN(AlertSeverity.WARNING),
+    /** A component answers but not as it should (DEGRADED, seen by a quorum); names whether that blocks failover. */
+    COMPONENT_DEGRADED(AlertSeverity.WARNING),
 
     // ---- automatic decisions
     /** The active region is down and a safety rule blocks the automatic failover. */

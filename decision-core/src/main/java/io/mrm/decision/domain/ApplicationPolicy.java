@@ -44,6 +44,10 @@ import java.util.Set;
  *                              demoted, drained and fenced, a graceful promote) for at most this long, and
  *                              falls back to forced when that cannot complete in time; zero: forced at once
  *                              (what every policy recorded before this setting meant)
+ * @param degradedNotATarget    components (health or alert) whose DEGRADED — seen by a quorum of fresh
+ *                              vantage points — makes a region no failover target (e.g. {@code hana}: a
+ *                              standby whose replication is far behind): automatic failover and manual
+ *                              switches into it are blocked by STANDBY_HEALTHY (a manual one may override it)
  */
 public record ApplicationPolicy(
         String applicationId,
@@ -71,7 +75,8 @@ public record ApplicationPolicy(
         Duration proposalTimeout,
         Duration fenceTimeout,
         Duration fenceRetryInterval,
-        Duration failoverDrainWithin) {
+        Duration failoverDrainWithin,
+        Set<String> degradedNotATarget) {
 
     /** The default graceful switchover of ARCHITECTURE.md. */
     public static final List<StepAction> DEFAULT_PLAN = List.of(StepAction.EVENTS_SET_STANDBY,
@@ -96,6 +101,7 @@ public record ApplicationPolicy(
         fenceTimeout = fenceTimeout == null ? DEFAULT_FENCE_TIMEOUT : fenceTimeout;
         fenceRetryInterval = fenceRetryInterval == null ? DEFAULT_FENCE_RETRY_INTERVAL : fenceRetryInterval;
         failoverDrainWithin = failoverDrainWithin == null ? Duration.ZERO : failoverDrainWithin;
+        degradedNotATarget = degradedNotATarget == null ? Set.of() : Set.copyOf(degradedNotATarget);
         if (failoverDrainWithin.isNegative()) {
             throw new IllegalArgumentException("failover-drain-within must not be negative");
         }
@@ -113,7 +119,23 @@ public record ApplicationPolicy(
         this(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents, quorum,
                 failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow, failoverWindow,
                 plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps, twoPersonRule, vantages,
-                maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, Duration.ZERO);
+                maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, Duration.ZERO, Set.of());
+    }
+
+    /** A policy in which no component's DEGRADED keeps a region from being a target. */
+    public ApplicationPolicy(String applicationId, String primaryRegion, String standbyRegion,
+                             Set<String> healthComponents, Set<String> alertComponents, int quorum,
+                             int failureThreshold, int recoveryThreshold, Duration staleAfter, DecisionMode mode,
+                             Duration holdDown, int maxFailoversPerWindow, Duration failoverWindow,
+                             List<StepAction> plan, List<StepAction> reprotectPlan, Duration stepTimeout,
+                             int stepMaxAttempts, Duration retryBackoff, Set<StepAction> parallelSteps,
+                             boolean twoPersonRule, Set<String> vantages, Duration maxObservationSkew,
+                             Duration proposalTimeout, Duration fenceTimeout, Duration fenceRetryInterval,
+                             Duration failoverDrainWithin) {
+        this(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents, quorum,
+                failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow, failoverWindow,
+                plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps, twoPersonRule, vantages,
+                maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin, Set.of());
     }
 
     /**
@@ -158,7 +180,8 @@ public record ApplicationPolicy(
         return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents,
                 quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
                 failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps, on,
-                vantages, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin);
+                vantages, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin,
+                degradedNotATarget);
     }
 
     /** This policy with other declared vantages. */
@@ -167,7 +190,7 @@ public record ApplicationPolicy(
                 quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
                 failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
                 twoPersonRule, declared, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval,
-                failoverDrainWithin);
+                failoverDrainWithin, degradedNotATarget);
     }
 
     /** This policy with another proposal timeout. */
@@ -175,7 +198,8 @@ public record ApplicationPolicy(
         return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents,
                 quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
                 failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
-                twoPersonRule, vantages, maxObservationSkew, timeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin);
+                twoPersonRule, vantages, maxObservationSkew, timeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin,
+                degradedNotATarget);
     }
 
     /** This policy with another bound on an automatic failover's graceful first try (zero: none). */
@@ -183,7 +207,26 @@ public record ApplicationPolicy(
         return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents,
                 quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
                 failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
-                twoPersonRule, vantages, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, within);
+                twoPersonRule, vantages, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, within,
+                degradedNotATarget);
+    }
+
+    /** This policy with other alert-only components. */
+    public ApplicationPolicy withAlertComponents(Set<String> components) {
+        return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, healthComponents, components,
+                quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
+                failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
+                twoPersonRule, vantages, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval,
+                failoverDrainWithin, degradedNotATarget);
+    }
+
+    /** This policy with other components whose DEGRADED keeps a region from being a failover target. */
+    public ApplicationPolicy withDegradedNotATarget(Set<String> components) {
+        return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents,
+                quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
+                failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
+                twoPersonRule, vantages, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval,
+                failoverDrainWithin, components);
     }
 
     /** A policy with the defaults for everything but the regions; for tests and examples. */

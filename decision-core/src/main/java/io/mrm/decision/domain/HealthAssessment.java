@@ -28,6 +28,7 @@ final class HealthAssessment {
     static final String BLIND_KEY = "BLIND";
     static final String QUORUM_KEY = "QUORUM_LOST:";
     static final String COMPONENT_KEY = "COMPONENT:";
+    static final String DEGRADED_KEY = "DEGRADED:";
 
     private HealthAssessment() {
     }
@@ -112,6 +113,23 @@ final class HealthAssessment {
         return allUp ? RegionHealth.UP : RegionHealth.UNKNOWN;
     }
 
+    /**
+     * The components of {@code region} a quorum of fresh vantage points reports DEGRADED (answering, but
+     * not as they should: a replication backlog over its bound, a slow round trip), with what they say.
+     */
+    static List<String> degraded(WorkingState w, String region, java.util.Collection<String> components) {
+        List<String> found = new ArrayList<>();
+        for (String component : components.stream().sorted().toList()) {
+            List<HealthCounter> seen = fresh(w, region, component).stream()
+                    .filter(c -> c.lastStatus() == HealthStatus.DEGRADED).toList();
+            if (seen.size() >= w.policy.quorum()) {
+                found.add(component + " (" + (seen.get(0).lastDetail() == null ? "DEGRADED"
+                        : Texts.clip(seen.get(0).lastDetail())) + ")");
+            }
+        }
+        return found;
+    }
+
     /** The fresh reports that call the region's health components down: why a failover was decided. */
     static List<Evidence> evidence(WorkingState w, String region) {
         List<Evidence> evidence = new ArrayList<>();
@@ -132,6 +150,25 @@ final class HealthAssessment {
         for (String region : List.of(w.active, w.standby)) {
             watchQuorum(w, region, blind);
             watchAlertComponents(w, region);
+            watchDegraded(w, region);
+        }
+    }
+
+    /** DEGRADED is never silent: an alert per component a quorum reports so, until it is not. */
+    private static void watchDegraded(WorkingState w, String region) {
+        Set<String> all = new HashSet<>(w.policy.healthComponents());
+        all.addAll(w.policy.alertComponents());
+        for (String component : all.stream().sorted().toList()) {
+            String key = DEGRADED_KEY + region + "/" + component;
+            List<String> degraded = degraded(w, region, List.of(component));
+            if (!degraded.isEmpty()) {
+                boolean blocks = w.policy.degradedNotATarget().contains(component);
+                w.raiseOnce(key, AlertCode.COMPONENT_DEGRADED, degraded.get(0) + " in " + region + " is DEGRADED (seen "
+                        + "by a quorum of vantage points)" + (blocks ? "; " + region + " is no failover target while "
+                        + "it is (degraded-not-a-target)" : "; it still counts as up"), null);
+            } else {
+                w.clear(key);
+            }
         }
     }
 

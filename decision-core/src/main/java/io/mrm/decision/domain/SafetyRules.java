@@ -36,6 +36,10 @@ final class SafetyRules {
             return new Blocked(SafetyRule.STANDBY_HEALTHY, w.standby + " is not known to be healthy (no quorum of "
                     + "fresh vantage points whose latest reports are up)");
         }
+        String degraded = notATarget(w, w.standby);
+        if (degraded != null) {
+            return new Blocked(SafetyRule.STANDBY_HEALTHY, degraded);
+        }
         if (w.holdDownUntil != null && w.now.isBefore(w.holdDownUntil)) {
             return new Blocked(SafetyRule.HOLD_DOWN, "hold-down after the previous switch lasts until "
                     + w.holdDownUntil);
@@ -64,6 +68,10 @@ final class SafetyRules {
         if (targetHealth != RegionHealth.UP && !overrides.contains(SafetyRule.STANDBY_HEALTHY)) {
             return target + " is " + targetHealth + ", not UP (override STANDBY_HEALTHY to switch anyway)";
         }
+        String degraded = notATarget(w, target);
+        if (degraded != null && !overrides.contains(SafetyRule.STANDBY_HEALTHY)) {
+            return degraded + " (override STANDBY_HEALTHY to switch anyway)";
+        }
         if (mode == FailoverMode.FORCED && sourceHealth != RegionHealth.DOWN
                 && !overrides.contains(SafetyRule.SOURCE_DOWN)) {
             return "a FORCED switch skips the drain and the orderly demotion of " + source + ", which is "
@@ -71,6 +79,16 @@ final class SafetyRules {
                     + "to force it anyway";
         }
         return null;
+    }
+
+    /** Why {@code region} is no target: a component of degraded-not-a-target reported DEGRADED; else null. */
+    private static String notATarget(WorkingState w, String region) {
+        if (w.policy.degradedNotATarget().isEmpty()) {
+            return null;
+        }
+        List<String> degraded = HealthAssessment.degraded(w, region, w.policy.degradedNotATarget());
+        return degraded.isEmpty() ? null : region + " is no failover target while " + String.join(", ", degraded)
+                + (degraded.size() == 1 ? " is" : " are") + " DEGRADED (degraded-not-a-target)";
     }
 
     static long failoversInWindow(WorkingState w) {

@@ -68,7 +68,7 @@ public final class PolicyFile {
             "mode", "hold-down", "max-failovers-per-window", "failover-window", "plan", "reprotect-plan",
             "step-timeout", "step-max-attempts", "retry-backoff", "parallel-steps", "two-person-rule", "vantages",
             "max-observation-skew", "proposal-timeout", "fence-timeout", "fence-retry-interval",
-            "failover-drain-within");
+            "failover-drain-within", "degraded-not-a-target");
 
     private PolicyFile() {
     }
@@ -263,12 +263,21 @@ public final class PolicyFile {
                 keys.get("fence-retry-interval"), d.fenceRetryInterval()));
         Duration drainWithin = nonNegative(at + ".failover-drain-within", duration(at + ".failover-drain-within",
                 keys.get("failover-drain-within"), d.failoverDrainWithin()));
+        List<String> degradedNotATarget = list(at + ".degraded-not-a-target", keys.get("degraded-not-a-target"),
+                List.of(), v -> matches(at + ".degraded-not-a-target", v, NAME));
+        for (String component : degradedNotATarget) {
+            if (!health.contains(component) && !alert.contains(component)) {
+                throw new IllegalArgumentException(at + ".degraded-not-a-target: '" + component + "' is neither in "
+                        + "health-components nor in alert-components");
+            }
+        }
         ApplicationPolicy.checkConsistent(at, primary, standby, health, alert, staleAfter, plan, parallel, vantages,
                 quorum);
         return new ApplicationPolicy(id, primary, standby, Set.copyOf(health), Set.copyOf(alert), quorum,
                 failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailovers, window, plan, reprotect,
                 stepTimeout, attempts, backoff, parallel.isEmpty() ? Set.of() : EnumSet.copyOf(parallel), twoPerson,
-                Set.copyOf(vantages), skew, proposalTimeout, fenceTimeout, fenceRetry, drainWithin);
+                Set.copyOf(vantages), skew, proposalTimeout, fenceTimeout, fenceRetry, drainWithin,
+                Set.copyOf(degradedNotATarget));
     }
 
     /**
@@ -489,6 +498,7 @@ public final class PolicyFile {
             app.put("fence-timeout", format(p.fenceTimeout()));
             app.put("fence-retry-interval", format(p.fenceRetryInterval()));
             app.put("failover-drain-within", format(p.failoverDrainWithin()));
+            app.put("degraded-not-a-target", p.degradedNotATarget().stream().sorted().toList());
             applications.add(app);
         }
         Map<String, Object> decision = new LinkedHashMap<>();

@@ -149,6 +149,8 @@ public record DecisionEngineProperties(
      * @param failoverDrainWithin      an automatic failover first tries the graceful path (the region it leaves
      *                                 demoted, drained and fenced) for at most this long, then falls back to
      *                                 forced; 0s: forced at once
+     * @param degradedNotATarget       components (health or alert) whose DEGRADED, seen by a quorum, makes a
+     *                                 region no failover target (blocked by STANDBY_HEALTHY)
      */
     public record Application(
             @NotNull @Pattern(regexp = NAME) String id,
@@ -176,7 +178,8 @@ public record DecisionEngineProperties(
             @NotNull @DefaultValue("30m") Duration proposalTimeout,
             @NotNull @DefaultValue("10s") Duration fenceTimeout,
             @NotNull @DefaultValue("30s") Duration fenceRetryInterval,
-            @NotNull @DefaultValue("30s") Duration failoverDrainWithin) {
+            @NotNull @DefaultValue("30s") Duration failoverDrainWithin,
+            List<@Pattern(regexp = NAME) String> degradedNotATarget) {
 
         public Application {
             if (plan == null || plan.isEmpty()) {
@@ -187,6 +190,13 @@ public record DecisionEngineProperties(
             }
             alertComponents = alertComponents == null ? List.of() : alertComponents;
             parallelSteps = parallelSteps == null ? List.of() : parallelSteps;
+            degradedNotATarget = degradedNotATarget == null ? List.of() : degradedNotATarget;
+            for (String component : degradedNotATarget) {
+                if (!healthComponents.contains(component) && !alertComponents.contains(component)) {
+                    throw new IllegalArgumentException("mrm.decision.applications[" + id + "].degraded-not-a-target: '"
+                            + component + "' is neither in health-components nor in alert-components");
+                }
+            }
             ApplicationPolicy.checkConsistent("mrm.decision.applications[" + id + "]", primaryRegion, standbyRegion,
                     healthComponents, alertComponents, staleAfter, plan, parallelSteps, vantages, quorum);
             String at = "mrm.decision.applications[" + id + "].";
@@ -211,7 +221,7 @@ public record DecisionEngineProperties(
                     Set.copyOf(alertComponents), quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown,
                     maxFailoversPerWindow, failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts,
                     retryBackoff, Set.copyOf(parallelSteps), twoPersonRule, Set.copyOf(vantages), maxObservationSkew,
-                    proposalTimeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin);
+                    proposalTimeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin, Set.copyOf(degradedNotATarget));
         }
     }
 

@@ -299,14 +299,20 @@ public record HealthMonitorProperties(
      * @param username              the database user (needs SELECT on SYS.M_REMOTE_SUBSCRIPTION_STATISTICS)
      * @param password              where the password lives (environment variable or file)
      * @param maxReplicationBacklog messages received but not applied above which the result is DEGRADED
+     * @param maxApplyAge           if set, a subscription that applied no change for longer is DEGRADED (a
+     *                              stalled link receives nothing, so its backlog reads 0); set it only when the
+     *                              primary commits more often than that (or writes a heartbeat row)
      */
     public record Hana(String jdbcUrl, String username, SecretSetting password,
-                       @DefaultValue("10000") long maxReplicationBacklog) {
+                       @DefaultValue("10000") long maxReplicationBacklog, Duration maxApplyAge) {
 
         void check(String key, List<String> problems) {
             checkJdbc(problems, key, jdbcUrl, "jdbc:sap:", username, password);
             if (maxReplicationBacklog < 0) {
                 problems.add(key + ".max-replication-backlog must not be negative");
+            }
+            if (maxApplyAge != null && (maxApplyAge.isZero() || maxApplyAge.isNegative())) {
+                problems.add(key + ".max-apply-age must be positive");
             }
         }
     }

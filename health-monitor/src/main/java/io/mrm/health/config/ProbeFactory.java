@@ -91,7 +91,7 @@ final class ProbeFactory {
                 HealthMonitorProperties.Hana hana = target.hana();
                 DriverConnectionSource source = new DriverConnectionSource(hana.jdbcUrl().trim(), hana.username(),
                         hana.password().reference(), hanaTimeouts(target.connectTimeout(), target.readTimeout()));
-                JdbcProbe probe = new JdbcProbe(source, new HanaCheck(hana.maxReplicationBacklog()), lane(target),
+                JdbcProbe probe = new JdbcProbe(source, new HanaCheck(hana.maxReplicationBacklog(), hana.maxApplyAge()), lane(target),
                         target.connectTimeout(), target.readTimeout());
                 yield monitored(target, defaultInterval, probe, probe.deadline());
             }

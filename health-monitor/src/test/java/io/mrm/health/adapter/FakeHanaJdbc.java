@@ -15,9 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A JDBC fake of SAP HANA for statement-level tests: {@link java.lang.reflect.Proxy} connections that
- * understand exactly two statements — {@code SELECT 1 FROM DUMMY} and the backlog query over
- * {@code SYS.M_REMOTE_SUBSCRIPTION_STATISTICS}, which it evaluates itself over the rows a test gives
- * it (so the test checks the SQL text <em>and</em> what the real view would sum). Any other SQL is an
+ * understand exactly three statements — {@code SELECT 1 FROM DUMMY}, the backlog query over
+ * {@code SYS.M_REMOTE_SUBSCRIPTION_STATISTICS} and the streaming query over {@code SYS.M_REMOTE_SUBSCRIPTIONS}
+ * (STATE, LAST_PROCESSED_TRANSACTION_TIME, as the SAP HANA SQL reference's monitoring views describe them),
+ * which it evaluates itself over the rows a test gives it (so the test checks the SQL text <em>and</em> what
+ * the real view would give). Any other SQL is an
  * error, so a changed statement fails the tests. It records every statement and query timeout.
  */
 final class FakeHanaJdbc {
@@ -26,9 +28,20 @@ final class FakeHanaJdbc {
     static final String BACKLOG = "SELECT COUNT(*), COALESCE(SUM(RECEIVED_MESSAGE_COUNT - APPLIED_MESSAGE_COUNT), 0) "
             + "FROM SYS.M_REMOTE_SUBSCRIPTION_STATISTICS";
 
-    /** One row of M_REMOTE_SUBSCRIPTION_STATISTICS (the columns the probe uses). */
+    static final String STREAMING = "SELECT SUBSCRIPTION_NAME, STATE, SECONDS_BETWEEN(LAST_PROCESSED_TRANSACTION_TIME, "
+            + "CURRENT_TIMESTAMP) FROM SYS.M_REMOTE_SUBSCRIPTIONS";
+
+    /**
+     * One subscription: its row of M_REMOTE_SUBSCRIPTION_STATISTICS and of M_REMOTE_SUBSCRIPTIONS (the
+     * columns the probe uses); {@code secondsSinceApplied} null when it never applied a transaction.
+     */
     record Subscription(String schemaName, String subscriptionName, long receivedMessageCount,
-                        long appliedMessageCount) {
+                        long appliedMessageCount, String state, Long secondsSinceApplied) {
+
+        /** A subscription that streams and applied a change a second ago. */
+        Subscription(String schemaName, String subscriptionName, long receivedMessageCount, long appliedMessageCount) {
+            this(schemaName, subscriptionName, receivedMessageCount, appliedMessageCount, "APPLY_CHANGE_DATA", 1L);
+        }
     }
 
     final List<String> executed = new CopyOnWriteArrayList<>();
@@ -124,8 +137,32 @@ final class FakeHanaJdbc {
                 long backlog = rows.stream().mapToLong(s -> s.receivedMessageCount() - s.appliedMessageCount()).sum();
                 return rows(new long[] {rows.size(), backlog});
             }
+            if (sql.equals(STREAMING)) {
+                return streaming(subscriptions);
+            }
             throw new SQLException("FakeHanaJdbc does not understand: " + sql, "42000");
         }
+    }
+
+    private static ResultSet streaming(List<Subscription> rows) {
+        int[] cursor = {-1};
+        boolean[] lastNull = {false};
+        return proxy(ResultSet.class, (self, method, args) -> switch (method.getName()) {
+            case "next" -> ++cursor[0] < rows.size();
+            case "getString" -> {
+                Subscription s = rows.get(cursor[0]);
+                lastNull[0] = false;
+                yield (Integer) args[0] == 1 ? s.subscriptionName() : s.state();
+            }
+            case "getLong" -> {
+                Long age = rows.get(cursor[0]).secondsSinceApplied();
+                lastNull[0] = age == null;
+                yield age == null ? 0L : age;
+            }
+            case "wasNull" -> lastNull[0];
+            case "close" -> null;
+            default -> throw new UnsupportedOperationException("FakeHanaJdbc: ResultSet." + method.getName());
+        });
     }
 
     private static ResultSet rows(long[] row) {

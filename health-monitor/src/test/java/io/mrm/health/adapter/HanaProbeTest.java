@@ -44,8 +44,35 @@ class HanaProbeTest {
         assertThat(hana.executed).containsExactly(
                 "SELECT 1 FROM DUMMY",
                 "SELECT COUNT(*), COALESCE(SUM(RECEIVED_MESSAGE_COUNT - APPLIED_MESSAGE_COUNT), 0) "
-                        + "FROM SYS.M_REMOTE_SUBSCRIPTION_STATISTICS");
+                        + "FROM SYS.M_REMOTE_SUBSCRIPTION_STATISTICS",
+                FakeHanaJdbc.STREAMING);
         assertThat(hana.queryTimeouts).containsOnly(1);
+    }
+
+    @Test
+    void aStalledLinkWhoseSubscriptionStoppedIsDegradedNotUpWithBacklogZero() throws Exception {
+        // nothing received, nothing applied: the backlog reads 0, but the subscription no longer streams
+        hana.subscriptions = List.of(new Subscription("SHOP", "SUB_ORDERS", 7, 7, "MAT_COMP_BEG_MARKER", 5_000L));
+
+        ProbeResult result = probe(probe(10_000));
+
+        assertThat(result.status()).isEqualTo(HealthStatus.DEGRADED);
+        assertThat(result.detail()).contains("replication backlog 0 messages",
+                "subscription SUB_ORDERS is in state MAT_COMP_BEG_MARKER, not streaming changes (APPLY_CHANGE_DATA)");
+    }
+
+    @Test
+    void aLinkThatAppliedNothingForLongerThanMaxApplyAgeIsDegraded() throws Exception {
+        hana.subscriptions = List.of(new Subscription("SHOP", "SUB_ORDERS", 7, 7, "APPLY_CHANGE_DATA", 900L));
+        JdbcProbe probe = new JdbcProbe(hana.source(), new HanaCheck(10_000, Duration.ofMinutes(5)), pool, CONNECT,
+                QUERY);
+
+        ProbeResult result = probe(probe);
+
+        assertThat(result.status()).isEqualTo(HealthStatus.DEGRADED);
+        assertThat(result.detail()).contains("subscription SUB_ORDERS applied no change for 900 s (at most 300 s)");
+        hana.subscriptions = List.of(new Subscription("SHOP", "SUB_ORDERS", 7, 7, "APPLY_CHANGE_DATA", 12L));
+        assertThat(probe(probe).status()).isEqualTo(HealthStatus.UP);
     }
 
     @Test
