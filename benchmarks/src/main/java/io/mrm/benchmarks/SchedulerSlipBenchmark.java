@@ -54,7 +54,9 @@ import org.HdrHistogram.Recorder;
  * </pre>
  * Options: {@code --targets=N --interval=1s --servers=N --warmup=60s --measure=90s --ticker-threads=2
  * --http-clients=2 --http-executor-threads=2 (0: the JDK's default cached pool) --server-threads=0 (handlers on
- * the dispatcher thread) --max-idle-connections=0 (unbounded) --servers-in-same-jvm=false --report-every=10s}.
+ * the dispatcher thread) --max-idle-connections=0 (unbounded) --servers-in-same-jvm=false --report-every=10s
+ * --region-a-hangs=false (every region-a target points at a server that accepts connections and never
+ * answers, as a dead region's hung backends do: region-b's targets must all stay UP)}.
  */
 public final class SchedulerSlipBenchmark {
 
@@ -76,6 +78,13 @@ public final class SchedulerSlipBenchmark {
         int httpThreads = Integer.parseInt(options.getOrDefault("http-executor-threads", "2"));
         int serverThreads = Integer.parseInt(options.getOrDefault("server-threads", "0"));
         int maxIdle = Integer.parseInt(options.getOrDefault("max-idle-connections", "0"));
+        boolean regionAHangs = Boolean.parseBoolean(options.getOrDefault("region-a-hangs", "false"));
+        List<java.net.ServerSocket> hung = new ArrayList<>();
+        if (regionAHangs) {
+            for (int i = 0; i < servers; i++) {
+                hung.add(silentServer());
+            }
+        }
         startWatchdog(warmup.plus(measure).plusSeconds(60));
 
         System.out.printf("scheduler slip benchmark: %d HTTP targets every %d ms on %d loopback JDK HttpServers "
@@ -119,7 +128,8 @@ public final class SchedulerSlipBenchmark {
         Duration timeout = Duration.ofSeconds(2);
         List<MonitoredTarget> monitored = new ArrayList<>(targets);
         for (int i = 0; i < targets; i++) {
-            URI url = URI.create("http://127.0.0.1:" + ports.get(i % servers) + "/health/" + i);
+            int port = regionAHangs && i % 2 == 0 ? hung.get(i % servers).getLocalPort() : ports.get(i % servers);
+            URI url = URI.create("http://127.0.0.1:" + port + "/health/" + i);
             HttpProbe.Settings settings = new HttpProbe.Settings(url, StatusRange.DEFAULT, "\"UP\"", timeout, timeout);
             ProbeTarget target = new ProbeTarget("app-" + (i / 2), i % 2 == 0 ? "region-a" : "region-b", "app",
                     ProbeKind.HTTP, interval, settings.deadline().plusSeconds(1));
@@ -129,6 +139,7 @@ public final class SchedulerSlipBenchmark {
         EventCodec codec = new EventCodec(TopicNames.defaults(), URI.create("/mrm/benchmark"));
         LongAdder up = new LongAdder();
         LongAdder notUp = new LongAdder();
+        LongAdder regionBNotUp = new LongAdder();
         LongAdder encodedBytes = new LongAdder();
         Map<String, String> lastFailure = new java.util.concurrent.ConcurrentHashMap<>();
         ObservationSink sink = observation -> {
@@ -137,6 +148,9 @@ public final class SchedulerSlipBenchmark {
                 up.increment();
             } else {
                 notUp.increment();
+                if (observation.region().equals("region-b")) {
+                    regionBNotUp.increment();
+                }
                 lastFailure.put("last", observation.detail() == null ? "" : observation.detail());
             }
             return CompletableFuture.completedFuture(null);
@@ -245,6 +259,10 @@ public final class SchedulerSlipBenchmark {
                             ", HTTP server JVM %.0f%% (%.0f us/request)", serverCpu / 1e7 / measuredSeconds,
                             serverCpu / 1e3 / Math.max(1, probes)),
                     Runtime.getRuntime().availableProcessors());
+            if (regionAHangs) {
+                System.out.printf(Locale.ROOT, "RESULT region-a's servers hang: region-b targets not UP (whole run): %d%n",
+                        regionBNotUp.sum());
+            }
             if (lastFailure.containsKey("last")) {
                 System.out.println("RESULT last non-UP detail (warm-up included): " + lastFailure.get("last"));
             }
@@ -294,6 +312,24 @@ public final class SchedulerSlipBenchmark {
         }, "benchmark-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
+    }
+
+    /** A server that accepts every connection and never answers (a hung backend); connections are kept open. */
+    private static java.net.ServerSocket silentServer() throws java.io.IOException {
+        java.net.ServerSocket server = new java.net.ServerSocket(0, 10_000, java.net.InetAddress.getLoopbackAddress());
+        List<java.net.Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread accept = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    held.add(server.accept());
+                } catch (java.io.IOException e) {
+                    return;
+                }
+            }
+        }, "hung-backend");
+        accept.setDaemon(true);
+        accept.start();
+        return server;
     }
 
     private static Map<String, String> parse(String[] args) {
