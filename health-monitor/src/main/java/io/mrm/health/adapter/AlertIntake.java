@@ -63,7 +63,16 @@ public final class AlertIntake {
         return credentials.challenge();
     }
 
+    /** Largest webhook body taken; larger ones are refused before they are read. */
+    public static final int MAX_BODY_BYTES = 1 << 20;
+
     public Reply receive(Format format, String authorization, byte[] body) {
+        Reply refused = authenticate(authorization);
+        return refused != null ? refused : receiveAuthenticated(format, body);
+    }
+
+    /** The refusal for these credentials (401, or 503 when the token cannot be read), or null: go on. */
+    public Reply authenticate(String authorization) {
         switch (credentials.check(authorization)) {
             case REFUSED -> {
                 return new Reply(401, new Problem(authorization == null ? "missing Authorization header"
@@ -74,8 +83,13 @@ public final class AlertIntake {
                 return new Reply(503, new Problem("the webhook's credential is not available on this instance"));
             }
             default -> {
+                return null;
             }
         }
+    }
+
+    /** A call whose credentials were checked by {@link #authenticate}. */
+    public Reply receiveAuthenticated(Format format, byte[] body) {
         List<ExternalAlert> alerts;
         try {
             alerts = format == Format.ALERTMANAGER ? AlertPayloads.alertmanager(body) : AlertPayloads.azureMonitor(body);

@@ -334,6 +334,79 @@ class AlertWebhookControllerTest {
                 .andExpect(status().isServiceUnavailable());
     }
 
+    @Test
+    void anUnauthenticatedCallerCannotMakeTheMonitorReadItsBody() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger read = new java.util.concurrent.atomic.AtomicInteger();
+        byte[] large = new byte[AlertIntake.MAX_BODY_BYTES * 4];
+        org.springframework.mock.web.MockHttpServletRequest request = new org.springframework.mock.web.MockHttpServletRequest(
+                "POST", "/alerts/alertmanager");
+        request.setContentType("application/json");
+        var answer = new AlertWebhookController(intake(SecretReference.literal(TOKEN), null))
+                .alertmanager("Bearer wrong", new CountingRequest(request, read, large));
+
+        assertThat(answer.getStatusCode().value()).isEqualTo(401);
+        assertThat(read).as("bytes read of an unauthenticated body").hasValue(0);
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedWith413AndNotParsed() throws Exception {
+        String padded = "{\"alerts\":[],\"pad\":\"" + "x".repeat(AlertIntake.MAX_BODY_BYTES) + "\"}";
+        call(bearer(), "/alerts/alertmanager", padded).andExpect(status().is(413));
+        assertThat(published).isEmpty();
+    }
+
+    /** A request whose body counts the bytes anyone reads from it. */
+    private static final class CountingRequest extends jakarta.servlet.http.HttpServletRequestWrapper {
+        private final java.util.concurrent.atomic.AtomicInteger read;
+        private final byte[] body;
+
+        CountingRequest(jakarta.servlet.http.HttpServletRequest request, java.util.concurrent.atomic.AtomicInteger read,
+                        byte[] body) {
+            super(request);
+            this.read = read;
+            this.body = body;
+        }
+
+        @Override
+        public jakarta.servlet.ServletInputStream getInputStream() {
+            java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(body);
+            return new jakarta.servlet.ServletInputStream() {
+                @Override
+                public int read() {
+                    int b = in.read();
+                    if (b >= 0) {
+                        read.incrementAndGet();
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) {
+                    int n = in.read(buffer, offset, length);
+                    if (n > 0) {
+                        read.addAndGet(n);
+                    }
+                    return n;
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(jakarta.servlet.ReadListener listener) {
+                    throw new UnsupportedOperationException();
+                }
+            };
+        }
+    }
+
     private ResultActions call(String authorization, String path, String body) throws Exception {
         return mvc(intake(SecretReference.literal(TOKEN), null))
                 .perform(post(path).header("Authorization", authorization).contentType(MediaType.APPLICATION_JSON)
