@@ -124,6 +124,17 @@ class DockerComposeTest {
     }
 
     @Test
+    void everyThirdPartyImageIsPinnedToAVersion() {
+        services().forEach((name, service) -> {
+            String image = String.valueOf(service.get("image"));
+            if (!image.startsWith("mrm/")) {
+                assertThat(image).as(name + ": a tag that moves (or none) is no reproducible drill")
+                        .contains(":").doesNotEndWith(":latest");
+            }
+        });
+    }
+
+    @Test
     void secretsAreFilesTheStackWritesAndGitIgnores() {
         Map<String, Object> secrets = map(COMPOSE.get("secrets"));
         String script = Repo.read(Repo.ROOT.resolve("deploy/compose/make-secrets.sh"));

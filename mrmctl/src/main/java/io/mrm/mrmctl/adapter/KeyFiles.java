@@ -21,6 +21,7 @@ public final class KeyFiles {
     }
 
     public static PrivateKey readPrivateKey(Path file) {
+        refuseReadableByOthers(file);
         String text;
         try {
             text = Files.readString(file, StandardCharsets.US_ASCII);
@@ -46,8 +47,7 @@ public final class KeyFiles {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            Files.writeString(privateFile, "", StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            restrict(privateFile);
+            createOwnerOnly(privateFile);
             Files.writeString(privateFile, OperatorKeys.pem(keys.getPrivate()), StandardOpenOption.TRUNCATE_EXISTING);
             Files.writeString(publicFile, OperatorKeys.pem(keys.getPublic()), StandardOpenOption.CREATE_NEW);
         } catch (FileAlreadyExistsException e) {
@@ -57,13 +57,30 @@ public final class KeyFiles {
         }
     }
 
-    private static void restrict(Path file) throws IOException {
+    /** Created 0600 in one step (no moment in which it exists with the umask's wider mode). */
+    private static void createOwnerOnly(Path file) throws IOException {
         try {
-            Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
-            Files.setPosixFilePermissions(file, ownerOnly);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
             file.toFile().setReadable(false, false);
             file.toFile().setReadable(true, true);
+        }
+    }
+
+    /** As ssh does: a private key others may read is no longer private, and is not used. */
+    private static void refuseReadableByOthers(Path file) {
+        Set<PosixFilePermission> mode;
+        try {
+            mode = Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException | IOException e) {
+            return; // no POSIX modes here (or no file: reading it says so)
+        }
+        if (mode.contains(PosixFilePermission.GROUP_READ) || mode.contains(PosixFilePermission.OTHERS_READ)
+                || mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new IllegalArgumentException("--key " + file + " is accessible to others (mode "
+                    + PosixFilePermissions.toString(mode) + "): a private key must be readable by its owner only; "
+                    + "chmod 600 " + file);
         }
     }
 }
