@@ -31,7 +31,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = DnsActuatorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"spring.config.name=dns-actuator", "spring.profiles.active=local",
                 "mrm.kafka.topic-prefix=dnsr53.", "mrm.kafka.partitions=1",
-                "mrm.dns.router=ROUTE53", "mrm.dns.route53.in-sync-poll-interval=10ms",
+                "mrm.dns.router=ROUTE53", "mrm.dns.poll-interval=10ms",
                 "mrm.dns.route53.applications.orders.hosted-zone-id=Z0FAKE0000000001",
                 "mrm.dns.route53.applications.orders.record-name=orders.example.com",
                 "mrm.dns.route53.applications.orders.targets.eu10.value=orders-eu10.example.net",

@@ -1,8 +1,10 @@
 package io.mrm.dns.adapter;
 
+import io.mrm.dns.domain.DnsAnswer;
 import io.mrm.dns.domain.DnsFencedException;
 import io.mrm.dns.domain.DnsRouter;
 import io.mrm.dns.domain.DnsState;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,6 +33,13 @@ public class InMemoryDnsRouter implements DnsRouter {
         if (!swapped) {
             throw new DnsFencedException("the record changed since it was read: now " + current(applicationId), null);
         }
+    }
+
+    /** Clients are answered with the record as held: there is no cache and no other server. */
+    @Override
+    public List<DnsAnswer> answers(String applicationId) {
+        String region = current(applicationId).region();
+        return List.of(DnsAnswer.answered("in-memory", region, region == null ? "" : "region " + region, null));
     }
 
     /** For tests: sets the record as an outside party would, without fencing. */

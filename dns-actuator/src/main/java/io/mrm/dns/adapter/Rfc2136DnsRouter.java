@@ -1,11 +1,14 @@
 package io.mrm.dns.adapter;
 
 import io.mrm.kafka.SecretReference;
+import io.mrm.dns.domain.DnsAnswer;
 import io.mrm.dns.domain.DnsFencedException;
 import io.mrm.dns.domain.DnsRouter;
 import io.mrm.dns.domain.DnsRouterException;
 import io.mrm.dns.domain.DnsState;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -33,6 +36,7 @@ import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -59,6 +63,12 @@ import org.xbill.DNS.Update;
  *
  * <p>Every message is signed with the TSIG key and every answer must carry a valid signature from the
  * same key, so neither a spoofed answer nor a server without the key can move or fake the state.
+ *
+ * <p>{@link #answers} asks as resolvers do: it reads the zone's NS records from the primary, finds each
+ * name server's addresses (in the zone, else with the JVM's resolver; {@code nameServers} may say where
+ * one is reached instead) and sends each an unsigned query over UDP (TCP when truncated) at the name
+ * servers' port. An answer counts only with the authoritative flag; a server that does not answer is
+ * reported as such.
  */
 public final class Rfc2136DnsRouter implements DnsRouter {
 
@@ -249,16 +259,20 @@ public final class Rfc2136DnsRouter implements DnsRouter {
     }
 
     /**
-     * @param host         the primary server's host name or address
-     * @param port         its port, usually 53
-     * @param transport    TCP or UDP
-     * @param timeout      bound on each message's answer
-     * @param ttl          TTL of the records the router writes: how long resolvers may keep the old answer
-     * @param tsig         the key
-     * @param applications application id → its name
+     * @param host           the primary server's host name or address
+     * @param port           its port, usually 53
+     * @param transport      TCP or UDP
+     * @param timeout        bound on each message's answer
+     * @param ttl            TTL of the records the router writes: how long resolvers may keep the old answer
+     * @param tsig           the key
+     * @param applications   application id → its name
+     * @param nameServerPort the port the zone's name servers are asked at (NS records carry none)
+     * @param nameServers    name server → where to reach it instead of its own addresses (a NAT, a
+     *                       split horizon, or tests with several servers on one host)
      */
     public record Settings(String host, int port, Transport transport, Duration timeout, Duration ttl, TsigKey tsig,
-                           Map<String, Application> applications) {
+                           Map<String, Application> applications, int nameServerPort,
+                           Map<Name, InetSocketAddress> nameServers) {
 
         public Settings {
             Objects.requireNonNull(host, "host");
@@ -267,6 +281,13 @@ public final class Rfc2136DnsRouter implements DnsRouter {
             Objects.requireNonNull(ttl, "ttl");
             Objects.requireNonNull(tsig, "tsig");
             applications = Map.copyOf(applications);
+            nameServers = nameServers == null ? Map.of() : Map.copyOf(nameServers);
+        }
+
+        /** The zone's name servers are asked at the primary's port, where they are. */
+        public Settings(String host, int port, Transport transport, Duration timeout, Duration ttl, TsigKey tsig,
+                        Map<String, Application> applications) {
+            this(host, port, transport, timeout, ttl, tsig, applications, port, Map.of());
         }
 
         String server() {
@@ -293,6 +314,84 @@ public final class Rfc2136DnsRouter implements DnsRouter {
         CompletableFuture<List<Record>> tokens = query(app.token(), Type.TXT, tsig);
         List<Record> held = await(records, "query for " + app.name());
         return new DnsState(app.regionOf(held), epochOf(app, await(tokens, "query for " + app.token())));
+    }
+
+    /** Every authoritative name server of the zone, asked as a resolver asks it. */
+    @Override
+    public List<DnsAnswer> answers(String applicationId) throws DnsRouterException {
+        Application app = application(applicationId);
+        TSIG tsig = settings.tsig().load();
+        List<Record> servers = await(query(app.zone(), Type.NS, tsig), "query for the name servers of " + app.zone());
+        if (servers.isEmpty()) {
+            throw new DnsRouterException(false, "NO_NAME_SERVERS", "zone " + app.zone() + " has no NS records at "
+                    + settings.server(), null);
+        }
+        List<CompletableFuture<DnsAnswer>> asked = new ArrayList<>();
+        for (Record record : servers) {
+            Name server = ((NSRecord) record).getTarget();
+            List<InetSocketAddress> addresses = addressesOf(server, app, tsig);
+            if (addresses.isEmpty()) {
+                asked.add(CompletableFuture.completedFuture(DnsAnswer.unanswered(server.toString(),
+                        "its address cannot be found")));
+            }
+            addresses.forEach(address -> asked.add(ask(server, address, app)));
+        }
+        List<DnsAnswer> answers = new ArrayList<>();
+        for (CompletableFuture<DnsAnswer> answer : asked) {
+            answers.add(await(answer, "query of a name server of " + app.zone()));
+        }
+        return answers;
+    }
+
+    /** Where a name server is reached: as configured, else its addresses in the zone, else as the JVM resolves it. */
+    private List<InetSocketAddress> addressesOf(Name server, Application app, TSIG tsig) throws DnsRouterException {
+        InetSocketAddress configured = settings.nameServers().get(server);
+        if (configured != null) {
+            return List.of(configured);
+        }
+        List<InetAddress> found = new ArrayList<>();
+        if (server.subdomain(app.zone())) {
+            CompletableFuture<List<Record>> v4 = query(server, Type.A, tsig);
+            CompletableFuture<List<Record>> v6 = query(server, Type.AAAA, tsig);
+            await(v4, "query for " + server + " A").forEach(r -> found.add(((ARecord) r).getAddress()));
+            await(v6, "query for " + server + " AAAA").forEach(r -> found.add(((AAAARecord) r).getAddress()));
+        }
+        if (found.isEmpty()) {
+            try {
+                found.addAll(List.of(InetAddress.getAllByName(server.toString(true))));
+            } catch (UnknownHostException e) {
+                return List.of();
+            }
+        }
+        return found.stream().map(a -> new InetSocketAddress(a, settings.nameServerPort())).toList();
+    }
+
+    /** An unsigned query over UDP, as a resolver sends it; never fails: a failure is an unanswered source. */
+    private CompletableFuture<DnsAnswer> ask(Name server, InetSocketAddress address, Application app) {
+        String host = address.getHostString();
+        String source = server + "@" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+        SimpleResolver resolver = new SimpleResolver(address);
+        resolver.setTimeout(settings.timeout());
+        Message query = Message.newQuery(Record.newRecord(app.name(), app.type().code, DClass.IN));
+        return resolver.sendAsync(query).toCompletableFuture().handle((response, error) -> {
+            if (error != null) {
+                return DnsAnswer.unanswered(source, Rfc2136Errors.transport(error, "query", source).getMessage());
+            }
+            int rcode = response.getRcode();
+            if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
+                return DnsAnswer.unanswered(source, "answered " + Rcode.string(rcode));
+            }
+            if (!response.getHeader().getFlag(Flags.AA)) {
+                return DnsAnswer.unanswered(source, "not authoritative for " + app.zone() + " (a lame delegation)");
+            }
+            List<Record> records = response.getSection(Section.ANSWER).stream()
+                    .filter(r -> r.getName().equals(app.name()) && r.getType() == app.type().code).toList();
+            Duration ttl = records.stream().map(r -> Duration.ofSeconds(r.getTTL())).max(Duration::compareTo)
+                    .orElse(null);
+            String data = records.isEmpty() ? Rcode.string(rcode) : String.join(", ", records.stream()
+                    .map(r -> Type.string(r.getType()) + " " + r.rdataToString()).toList());
+            return DnsAnswer.answered(source, app.regionOf(records), data, ttl);
+        });
     }
 
     @Override

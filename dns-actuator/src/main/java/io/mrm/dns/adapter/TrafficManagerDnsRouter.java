@@ -4,7 +4,11 @@ import com.azure.resourcemanager.trafficmanager.fluent.ProfilesClient;
 import com.azure.resourcemanager.trafficmanager.fluent.models.EndpointInner;
 import com.azure.resourcemanager.trafficmanager.fluent.models.ProfileInner;
 import com.azure.resourcemanager.trafficmanager.models.DnsConfig;
+import com.azure.resourcemanager.trafficmanager.models.EndpointMonitorStatus;
 import com.azure.resourcemanager.trafficmanager.models.EndpointStatus;
+import com.azure.resourcemanager.trafficmanager.models.ProfileStatus;
+import com.azure.resourcemanager.trafficmanager.models.TrafficRoutingMethod;
+import io.mrm.dns.domain.DnsAnswer;
 import io.mrm.dns.domain.DnsFencedException;
 import io.mrm.dns.domain.DnsRouter;
 import io.mrm.dns.domain.DnsRouterException;
@@ -17,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -39,6 +44,16 @@ import java.util.regex.Pattern;
  *
  * <p>{@link #current} also reports each configured endpoint's monitor status
  * ({@code monitorStatus.<region>}) and the profile's ({@code profileMonitorStatus}).
+ *
+ * <p>{@link #answers} is what Traffic Manager answers, derived from the profile as the API reports it
+ * (endpoint status, monitor status, priority) by the rules Traffic Manager documents
+ * (https://learn.microsoft.com/azure/traffic-manager/traffic-manager-monitoring, "Endpoint and profile
+ * status"; https://learn.microsoft.com/azure/traffic-manager/traffic-manager-routing-methods): a disabled
+ * profile answers NXDOMAIN; an endpoint is answered only while enabled and Online, CheckingEndpoint or
+ * Unmonitored (not Degraded, Stopped, Disabled or Inactive); when no enabled endpoint is, all enabled
+ * ones are treated as healthy; priority routing answers the lowest priority number among them, any
+ * other method may answer any of them. So a target at priority 1 that is Degraded is seen for what it
+ * means: clients still get the next endpoint.
  */
 public final class TrafficManagerDnsRouter implements DnsRouter {
 
@@ -61,6 +76,9 @@ public final class TrafficManagerDnsRouter implements DnsRouter {
     }
 
     public static final String EPOCH_TAG = "mrm-epoch";
+    /** The monitor statuses with which an enabled endpoint is included in DNS responses. */
+    private static final Set<EndpointMonitorStatus> ANSWERED = Set.of(EndpointMonitorStatus.ONLINE,
+            EndpointMonitorStatus.CHECKING_ENDPOINT, EndpointMonitorStatus.UNMONITORED);
     private static final Pattern EPOCH_VALUE = Pattern.compile("\\d{1,18}");
 
     private final ProfilesClient profiles;
@@ -133,6 +151,37 @@ public final class TrafficManagerDnsRouter implements DnsRouter {
             throw new DnsFencedException("profile " + profile.profileName() + " was overwritten right after this switch:"
                     + " now " + after.region() + " at epoch " + after.epoch(), null);
         }
+    }
+
+    @Override
+    public List<DnsAnswer> answers(String applicationId) throws DnsRouterException {
+        Profile profile = profile(applicationId);
+        ProfileInner inner = read(profile);
+        DnsConfig dns = inner.dnsConfig();
+        String source = "trafficmanager:" + (dns != null && dns.fqdn() != null ? dns.fqdn() : profile.profileName());
+        Duration ttl = dns != null && dns.ttl() != null ? Duration.ofSeconds(dns.ttl()) : null;
+        if (ProfileStatus.DISABLED.equals(inner.profileStatus())) {
+            return List.of(DnsAnswer.answered(source, null, "NXDOMAIN (profile disabled)", ttl));
+        }
+        List<EndpointInner> enabled = (inner.endpoints() == null ? List.<EndpointInner>of() : inner.endpoints())
+                .stream().filter(e -> EndpointStatus.ENABLED.equals(e.endpointStatus())).toList();
+        List<EndpointInner> healthy = enabled.stream().filter(e -> ANSWERED.contains(e.endpointMonitorStatus())).toList();
+        // every enabled endpoint unhealthy: Traffic Manager treats them all as healthy
+        List<EndpointInner> candidates = healthy.isEmpty() ? enabled : healthy;
+        if (candidates.isEmpty()) {
+            return List.of(DnsAnswer.answered(source, null, "NXDOMAIN (no endpoint enabled)", ttl));
+        }
+        if (TrafficRoutingMethod.PRIORITY.equals(inner.trafficRoutingMethod())) {
+            candidates = candidates.stream().filter(e -> e.priority() != null)
+                    .min(Comparator.comparing(EndpointInner::priority)).stream().toList();
+        }
+        List<DnsAnswer> answers = new ArrayList<>();
+        for (EndpointInner e : candidates) {
+            String via = candidates.size() == 1 ? source : source + "#" + e.name();
+            answers.add(DnsAnswer.answered(via, regionNamed(profile, e.name()), "endpoint " + e.name() + " ("
+                    + e.target() + ", " + e.endpointMonitorStatus() + ")", ttl));
+        }
+        return answers;
     }
 
     private ProfileInner read(Profile profile) throws DnsRouterException {

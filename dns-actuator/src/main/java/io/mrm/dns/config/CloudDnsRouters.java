@@ -11,6 +11,7 @@ import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.resourcemanager.trafficmanager.TrafficManager;
 import io.mrm.dns.adapter.Route53DnsRouter;
 import io.mrm.dns.adapter.TrafficManagerDnsRouter;
+import java.time.Clock;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -23,7 +24,7 @@ final class CloudDnsRouters {
     private CloudDnsRouters() {
     }
 
-    static Route53DnsRouter route53(Route53Properties props) {
+    static Route53DnsRouter route53(Route53Properties props, Clock clock) {
         var zones = props.zones();
         Route53ClientBuilder builder = Route53Client.builder()
                 .region(Region.of(props.region()))
@@ -33,7 +34,7 @@ final class CloudDnsRouters {
         if (props.endpoint() != null) {
             builder.endpointOverride(props.endpoint());
         }
-        return new Route53DnsRouter(builder.build(), zones, props.settings());
+        return new Route53DnsRouter(builder.build(), zones, props.settings(), clock);
     }
 
     static TrafficManagerDnsRouter trafficManager(TrafficManagerProperties props) {

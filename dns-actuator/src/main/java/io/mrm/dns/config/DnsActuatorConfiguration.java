@@ -20,18 +20,18 @@ class DnsActuatorConfiguration {
 
     @Bean
     DnsRouter dnsRouter(DnsActuatorProperties props, Route53Properties route53, TrafficManagerProperties trafficManager,
-                        Rfc2136Properties rfc2136) {
+                        Rfc2136Properties rfc2136, Clock clock) {
         return switch (props.router()) {
             case IN_MEMORY -> new InMemoryDnsRouter(props.initialRoutes());
-            case ROUTE53 -> CloudDnsRouters.route53(route53);
+            case ROUTE53 -> CloudDnsRouters.route53(route53, clock);
             case TRAFFIC_MANAGER -> CloudDnsRouters.trafficManager(trafficManager);
             case RFC2136 -> new Rfc2136DnsRouter(rfc2136.routerSettings());
         };
     }
 
     @Bean
-    DnsCommandHandler dnsCommandHandler(DnsRouter router, Clock clock) {
-        return new DnsCommandHandler(router, clock);
+    DnsCommandHandler dnsCommandHandler(DnsRouter router, Clock clock, DnsActuatorProperties props) {
+        return new DnsCommandHandler(router, clock, props.pacing());
     }
 
     /** Thin: each command is executed and its ack published (and confirmed) before the offset commits. */

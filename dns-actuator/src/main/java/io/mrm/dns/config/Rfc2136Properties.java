@@ -8,6 +8,7 @@ import io.mrm.dns.adapter.Rfc2136DnsRouter.TsigKey;
 import io.mrm.kafka.SecretReference;
 import io.mrm.kafka.SecretSetting;
 import io.mrm.events.Require;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +33,10 @@ import org.xbill.DNS.TextParseException;
  * @param fencingLabel the label of the fencing token below each switched name ({@code _mrm-epoch.<name>})
  * @param tsig         the TSIG key that signs every message
  * @param applications application id → its switched name
+ * @param nameServerPort the port at which verify asks each of the zone's name servers; empty means the
+ *                     port of {@code server}
+ * @param nameServers  name server (as the zone's NS records name it) → {@code host[:port]} where verify asks
+ *                     it instead of at its own addresses, e.g. behind a NAT
  */
 @ConfigurationProperties(Rfc2136Properties.PREFIX)
 public record Rfc2136Properties(
@@ -41,7 +46,9 @@ public record Rfc2136Properties(
         @DefaultValue("60s") Duration ttl,
         @DefaultValue("_mrm-epoch") String fencingLabel,
         Tsig tsig,
-        Map<String, ApplicationName> applications) {
+        Map<String, ApplicationName> applications,
+        Integer nameServerPort,
+        Map<String, String> nameServers) {
 
     static final String PREFIX = "mrm.dns.rfc2136";
     static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
@@ -69,6 +76,7 @@ public record Rfc2136Properties(
 
     public Rfc2136Properties {
         applications = applications == null ? Map.of() : new LinkedHashMap<>(applications);
+        nameServers = nameServers == null ? Map.of() : new LinkedHashMap<>(nameServers);
     }
 
     /**
@@ -119,10 +127,31 @@ public record Rfc2136Properties(
                 apps.put(id, checked);
             }
         });
+        if (nameServerPort != null && (nameServerPort < 1 || nameServerPort > 65535)) {
+            problems.add(PREFIX + ".name-server-port must be 1-65535, was " + nameServerPort);
+        }
+        Map<Name, InetSocketAddress> servers = new LinkedHashMap<>();
+        nameServers.forEach((server, where) -> {
+            String serverKey = PREFIX + ".name-servers." + server;
+            Name name = dnsName(problems, serverKey + " (the name server's name)", server);
+            if (where == null || where.isBlank()) {
+                problems.add(serverKey + " is empty: host[:port] where the name server is asked");
+                return;
+            }
+            try {
+                String[] hostPort = hostPort(where.trim());
+                if (name != null) {
+                    servers.put(name, new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])));
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(serverKey + " '" + where + "' " + e.getMessage());
+            }
+        });
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid RFC 2136 configuration:\n - " + String.join("\n - ", problems));
         }
-        return new Rfc2136DnsRouter.Settings(host, port, transport, timeout, ttl, key, apps);
+        return new Rfc2136DnsRouter.Settings(host, port, transport, timeout, ttl, key, apps,
+                nameServerPort == null ? port : nameServerPort, servers);
     }
 
     private TsigKey tsigKey(List<String> problems) {

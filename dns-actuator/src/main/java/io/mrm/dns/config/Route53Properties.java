@@ -26,8 +26,6 @@ import software.amazon.awssdk.services.route53.model.RRType;
  * @param endpoint           API endpoint override, e.g. a FIPS or local endpoint; empty means the SDK's own
  * @param ttl                TTL of the records a switch writes (alias records have none): how long resolvers
  *                           may keep answering with the old region
- * @param inSyncTimeout      how long a switch waits for {@code GetChange} to report {@code INSYNC}
- * @param inSyncPollInterval pause between two {@code GetChange} calls
  * @param apiCallTimeout     bound on one SDK call, its own retries included
  * @param maxAttempts        attempts per SDK call (the SDK retries throttling and 5xx in between); 1 means none
  * @param applications       application id → its record
@@ -37,8 +35,6 @@ public record Route53Properties(
         @DefaultValue("aws-global") String region,
         URI endpoint,
         @DefaultValue("60s") Duration ttl,
-        @DefaultValue("120s") Duration inSyncTimeout,
-        @DefaultValue("2s") Duration inSyncPollInterval,
         @DefaultValue("30s") Duration apiCallTimeout,
         @DefaultValue("3") int maxAttempts,
         Map<String, Application> applications) {
@@ -86,8 +82,6 @@ public record Route53Properties(
     Map<String, Route53DnsRouter.Zone> zones() {
         List<String> problems = new ArrayList<>();
         checkPositive(problems, PREFIX + ".ttl", ttl);
-        checkPositive(problems, PREFIX + ".in-sync-timeout", inSyncTimeout);
-        checkPositive(problems, PREFIX + ".in-sync-poll-interval", inSyncPollInterval);
         checkPositive(problems, PREFIX + ".api-call-timeout", apiCallTimeout);
         if (ttl != null && !ttl.isNegative() && !ttl.isZero() && ttl.toSeconds() < 1) {
             problems.add(PREFIX + ".ttl must be at least 1s, was " + ttl);
@@ -132,7 +126,7 @@ public record Route53Properties(
     }
 
     Route53DnsRouter.Settings settings() {
-        return new Route53DnsRouter.Settings(ttl, inSyncTimeout, inSyncPollInterval);
+        return new Route53DnsRouter.Settings(ttl);
     }
 
     private static Route53DnsRouter.Zone zone(String key, Application app, List<String> problems) {

@@ -10,13 +10,23 @@ import io.mrm.events.command.DnsVerifyCommand;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Executes DNS step commands: converge (read, change only if different, read back) and answer
  * with what was observed. Running the same command twice changes nothing the second time.
+ *
+ * <p>A route is acknowledged once the authority applies it everywhere (a change still pending is
+ * waited for, within the command's deadline, and is never acknowledged as routed). A verify asks what
+ * clients are answered ({@link DnsRouter#answers}), not what is configured, and reports how long
+ * resolvers may still hold the answer from before the switch (with {@link Pacing#waitOutCachedAnswers},
+ * it waits that out). Every wait ends {@link Pacing#ackMargin} before the command's deadline.
  *
  * <p>Every acknowledgement carries the fence epoch: the highest epoch this actuator holds for the
  * application (its own gate's, or the authority's fencing token when higher), and on a stale refusal
@@ -24,13 +34,36 @@ import java.util.TreeMap;
  */
 public final class DnsCommandHandler {
 
+    public static final String CHANGE_PENDING = "CHANGE_PENDING";
+    public static final String OLD_ANSWER_MAY_BE_CACHED = "OLD_ANSWER_MAY_BE_CACHED";
+
+    /** What clients were answered before this actuator's last switch of an application. */
+    private record OldAnswer(String to, Duration ttl) {
+    }
+
+    /** Since when every source answers with {@code region}, as this actuator first saw it. */
+    private record Seen(String region, Instant since) {
+    }
+
     private final DnsRouter router;
     private final Clock clock;
+    private final Pacing pacing;
     private final CommandGate gate = new CommandGate();
+    // In memory on purpose: losing either only makes a report less exact or a wait longer, never
+    // shorter (a restarted actuator sees the switch later than it happened, and falls back to the TTL
+    // served now), while what decides an outcome (answers, pending changes) is read from the backend.
+    private final Map<String, OldAnswer> oldAnswers = new ConcurrentHashMap<>();
+    private final Map<String, Seen> allAnswersSince = new ConcurrentHashMap<>();
 
+    /** Reads once per command and never waits ({@link Pacing#ONCE}). */
     public DnsCommandHandler(DnsRouter router, Clock clock) {
+        this(router, clock, Pacing.ONCE);
+    }
+
+    public DnsCommandHandler(DnsRouter router, Clock clock, Pacing pacing) {
         this.router = router;
         this.clock = clock;
+        this.pacing = Objects.requireNonNull(pacing, "pacing");
     }
 
     /** Always an acknowledgement: no failure of the backend, however unexpected, escapes. */
@@ -49,11 +82,7 @@ public final class DnsCommandHandler {
             if (command instanceof DnsRouteCommand route) {
                 return route(route, app, start);
             }
-            DnsVerifyCommand verify = (DnsVerifyCommand) command;
-            DnsState current = router.current(app);
-            boolean ok = verify.expectedRegion().equals(current.region());
-            return ack(command, start, ok ? AckOutcome.SUCCEEDED : AckOutcome.FAILED_RETRIABLE,
-                    ok ? null : "NOT_YET_VISIBLE", "answers with " + current.region(), current, false);
+            return verify((DnsVerifyCommand) command, app, start);
         } catch (DnsRouterException e) {
             return Acks.of(command, e.retriable() ? AckOutcome.FAILED_RETRIABLE : AckOutcome.FAILED_FATAL, e.code(),
                     e.getMessage(), elapsed(start), Map.of(), clock.instant(), held(command, 0));
@@ -66,32 +95,164 @@ public final class DnsCommandHandler {
 
     private CommandAck route(DnsRouteCommand route, String app, Instant start) throws DnsRouterException {
         String target = route.targetRegion();
+        long epoch = route.step().epoch();
+        Instant until = lastMoment(route);
         DnsState before = router.current(app);
-        if (before.epoch() > route.step().epoch()) {
+        if (before.epoch() <= epoch) {
+            // a change made before (by an earlier attempt, or another instance) is applied first
+            before = settled(app, before, until);
+        }
+        if (before.epoch() > epoch) {
             // the zone itself says a newer decision switched this name: this actuator is behind
             return ack(route, start, AckOutcome.REJECTED_STALE, "FENCED_BY_NEWER_EPOCH",
-                    "the authority holds epoch " + before.epoch() + " > " + route.step().epoch(), before, false);
+                    "the authority holds epoch " + before.epoch() + " > " + epoch, before, false, Map.of());
+        }
+        if (before.isPending()) {
+            return ack(route, start, AckOutcome.FAILED_RETRIABLE, CHANGE_PENDING, "change " + before.pendingChange()
+                    + " (to " + before.region() + ", epoch " + before.epoch() + ") is not applied by every server yet;"
+                    + " nothing changed, a retry waits for it again", before, false, Map.of());
         }
         boolean move = !target.equals(before.region());
-        if (move || before.epoch() < route.step().epoch()) {
-            router.routeTo(app, target, route.step().epoch(), before);
+        if (move) {
+            rememberOldAnswer(app, target);
         }
-        DnsState after = router.current(app);
+        if (move || before.epoch() < epoch) {
+            router.routeTo(app, target, epoch, before);
+        }
+        DnsState after = settled(app, router.current(app), until);
+        if (after.isPending()) {
+            return ack(route, start, AckOutcome.FAILED_RETRIABLE, CHANGE_PENDING, "routed to " + after.region()
+                    + " as change " + after.pendingChange() + ", which is not applied by every server by the"
+                    + " command's deadline; a retry waits for it", after, move, Map.of());
+        }
         if (!target.equals(after.region())) {
             return ack(route, start, AckOutcome.FAILED_RETRIABLE, "NOT_CONVERGED",
-                    "routed to " + target + " but the authority answers " + after.region(), after, move);
+                    "routed to " + target + " but the authority answers " + after.region(), after, move, Map.of());
         }
         return ack(route, start, AckOutcome.SUCCEEDED, null, move
                 ? "routed from " + before.region() + " to " + after.region() : "already routed to " + after.region(),
-                after, move);
+                after, move, Map.of());
+    }
+
+    /**
+     * Succeeds when no change is pending and every source that answers answers with the expected
+     * region (and, with {@link Pacing#waitOutCachedAnswers}, the old answer's TTL has run out since);
+     * reads again until then or until the deadline.
+     */
+    private CommandAck verify(DnsVerifyCommand verify, String app, Instant start) throws DnsRouterException {
+        String expected = verify.expectedRegion();
+        Instant until = lastMoment(verify);
+        while (true) {
+            DnsState state = router.current(app);
+            AnswerCheck check = AnswerCheck.of(expected, router.answers(app));
+            Instant now = clock.instant();
+            Map<String, String> observed = new TreeMap<>(check.observed());
+            String code;
+            String detail;
+            if (state.isPending()) {
+                allAnswersSince.remove(app);
+                observed.put("pendingChange", state.pendingChange());
+                code = CHANGE_PENDING;
+                detail = "change " + state.pendingChange() + " is not applied by every server yet; " + check.summary();
+            } else if (!check.allExpected()) {
+                allAnswersSince.remove(app);
+                code = check.code();
+                detail = check.summary();
+            } else {
+                Seen seen = allAnswersSince.compute(app, (k, s) -> s != null && s.region().equals(expected) ? s
+                        : new Seen(expected, now));
+                Instant cachedUntil = cachedUntil(app, expected, check, seen.since(), observed);
+                detail = check.summary() + cachedSentence(app, expected, cachedUntil, now);
+                if (!pacing.waitOutCachedAnswers() || !now.isBefore(cachedUntil)) {
+                    return ack(verify, start, AckOutcome.SUCCEEDED, null, detail, state, false, observed);
+                }
+                code = OLD_ANSWER_MAY_BE_CACHED;
+            }
+            if (!canWait(until)) {
+                return ack(verify, start, AckOutcome.FAILED_RETRIABLE, code, detail, state, false, observed);
+            }
+            pause();
+        }
+    }
+
+    /** The TTL of what clients were answered before the switch, best effort: it only feeds verify's report. */
+    private void rememberOldAnswer(String app, String target) {
+        try {
+            List<DnsAnswer> answers = router.answers(app);
+            List<DnsAnswer> old = answers.stream().filter(a -> a.answered() && !target.equals(a.region())).toList();
+            Optional<Duration> ttl = old.stream().map(DnsAnswer::ttl).filter(Objects::nonNull)
+                    .max(Comparator.naturalOrder());
+            if (ttl.isPresent() || (old.isEmpty() && answers.stream().anyMatch(DnsAnswer::answered))) {
+                oldAnswers.put(app, new OldAnswer(target, ttl.orElse(Duration.ZERO)));
+                return;
+            }
+        } catch (DnsRouterException e) {
+            // not known then; verify says so
+        }
+        oldAnswers.remove(app);
+    }
+
+    private Instant cachedUntil(String app, String expected, AnswerCheck check, Instant since,
+                                Map<String, String> observed) {
+        OldAnswer old = oldAnswers.get(app);
+        Duration ttl = old != null && old.to().equals(expected) ? old.ttl() : check.longestTtl();
+        Instant cachedUntil = ttl == null ? since : since.plus(ttl);
+        observed.put("allAnswersSince", since.toString());
+        observed.put("oldAnswerTtlSeconds", old != null && old.to().equals(expected)
+                ? Long.toString(old.ttl().toSeconds()) : "unknown");
+        observed.put("oldAnswersCachedUntil", cachedUntil.toString());
+        return cachedUntil;
+    }
+
+    private String cachedSentence(String app, String expected, Instant cachedUntil, Instant now) {
+        OldAnswer old = oldAnswers.get(app);
+        String until = now.isBefore(cachedUntil) ? " until " + cachedUntil : " no longer (since " + cachedUntil + ")";
+        if (old != null && old.to().equals(expected)) {
+            return "; resolvers may hold the answer from before the switch (TTL " + old.ttl().toSeconds() + " s)"
+                    + until;
+        }
+        return "; the TTL of the answer before the switch is not known to this actuator (it did not switch, or"
+                + " restarted since), so the TTL served now is assumed: resolvers may hold an older answer" + until;
+    }
+
+    /** Reads again while a change is pending, until the deadline allows no further read. */
+    private DnsState settled(String app, DnsState read, Instant until) throws DnsRouterException {
+        DnsState state = read;
+        while (state.isPending() && canWait(until)) {
+            pause();
+            state = router.current(app);
+        }
+        return state;
+    }
+
+    /** The latest moment to acknowledge: the deadline less the margin the acknowledgement needs. */
+    private Instant lastMoment(DnsCommand command) {
+        return command.step().deadline().minus(pacing.ackMargin());
+    }
+
+    private boolean canWait(Instant until) {
+        return pacing.waits() && !clock.instant().plus(pacing.pollInterval()).isAfter(until);
+    }
+
+    private void pause() throws DnsRouterException {
+        try {
+            pacing.pause().pause(pacing.pollInterval());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DnsRouterException(true, "INTERRUPTED", "interrupted while waiting for the DNS to settle", e);
+        }
     }
 
     private CommandAck ack(DnsCommand command, Instant start, AckOutcome outcome, String code, String detail,
-                           DnsState state, boolean changed) {
+                           DnsState state, boolean changed, Map<String, String> extra) {
         Map<String, String> observed = new TreeMap<>(state.details());
+        observed.putAll(extra);
         observed.put("region", String.valueOf(state.region()));
         observed.put("fencingEpoch", Long.toString(state.epoch()));
         observed.put("changed", Boolean.toString(changed));
+        if (state.isPending()) {
+            observed.put("pendingChange", state.pendingChange());
+        }
         // a stale refusal reports the authority's token that refused it, not this actuator's
         long fenceEpoch = outcome == AckOutcome.REJECTED_STALE ? state.epoch() : held(command, state.epoch());
         return Acks.of(command, outcome, code, detail, elapsed(start), observed, clock.instant(), fenceEpoch);

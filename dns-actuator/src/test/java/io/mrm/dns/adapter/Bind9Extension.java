@@ -42,6 +42,11 @@ import org.xbill.DNS.Type;
  * policy that lets the key change any name in the zone, waits until it answers, and stops it after
  * the class. When {@code named} is not on the PATH the class is skipped with a message saying how to
  * get it ({@code .ci/run} installs it).
+ *
+ * <p>{@link #secondaryOf} makes a second server, a BIND secondary of the first on a port of its own (BIND
+ * listens only on addresses configured on an interface, so not on 127.0.0.2): it copies the zone by
+ * transfer when it starts and then only when notified ({@link #notifySecondary}), because the primary
+ * sends no NOTIFY and the zone's refresh is an hour, so a test decides when it catches up.
  */
 public final class Bind9Extension implements ExecutionCondition, BeforeAllCallback, AfterAllCallback {
 
@@ -54,6 +59,7 @@ public final class Bind9Extension implements ExecutionCondition, BeforeAllCallba
     private final String zone;
     private final List<String> records;
     private final String secret;
+    private final Bind9Extension primary;
     private Path dir;
     private Process named;
     private int port;
@@ -63,11 +69,25 @@ public final class Bind9Extension implements ExecutionCondition, BeforeAllCallba
      * @param records zone-file lines after the SOA and NS, names relative to the zone
      */
     public Bind9Extension(String zone, String... records) {
+        this(zone, List.of(records), newSecret(), null);
+    }
+
+    private Bind9Extension(String zone, List<String> records, String secret, Bind9Extension primary) {
         this.zone = zone;
-        this.records = List.of(records);
+        this.records = records;
+        this.secret = secret;
+        this.primary = primary;
+    }
+
+    /** A secondary of {@code primary} on 127.0.0.1 and a port of its own; register it after the primary. */
+    public static Bind9Extension secondaryOf(Bind9Extension primary) {
+        return new Bind9Extension(primary.zone, List.of(), primary.secret, primary);
+    }
+
+    private static String newSecret() {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        this.secret = Base64.getEncoder().encodeToString(key);
+        return Base64.getEncoder().encodeToString(key);
     }
 
     /** {@code named} on the PATH (or in /usr/sbin, which a non-root PATH may lack). */
@@ -161,6 +181,20 @@ public final class Bind9Extension implements ExecutionCondition, BeforeAllCallba
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     }
 
+    /**
+     * Sends the secondary a NOTIFY for the zone (RFC 1996), as a primary would after a change: it then
+     * asks the primary for the new serial and transfers the zone.
+     */
+    public void notifySecondary() throws IOException {
+        Message notify = new Message();
+        notify.getHeader().setOpcode(org.xbill.DNS.Opcode.NOTIFY);
+        notify.getHeader().setFlag(Flags.AA);
+        notify.addRecord(Record.newRecord(Name.fromString(zone + "."), Type.SOA, DClass.IN), org.xbill.DNS.Section.QUESTION);
+        SimpleResolver resolver = new SimpleResolver(address());
+        resolver.setTimeout(Duration.ofSeconds(2));
+        resolver.send(notify);
+    }
+
     public int port() {
         return port;
     }
@@ -185,6 +219,10 @@ public final class Bind9Extension implements ExecutionCondition, BeforeAllCallba
     }
 
     private void writeConfiguration() throws IOException {
+        if (primary != null) {
+            Files.writeString(dir.resolve("key.conf"), "", StandardCharsets.UTF_8);
+            return;
+        }
         Files.writeString(dir.resolve("key.conf"), "key \"" + KEY_NAME + "\" {\n  algorithm hmac-sha256;\n  secret \""
                 + secret + "\";\n};\n", StandardCharsets.UTF_8);
         StringBuilder zoneFile = new StringBuilder()
@@ -198,6 +236,27 @@ public final class Bind9Extension implements ExecutionCondition, BeforeAllCallba
     }
 
     private String namedConf() {
+        if (primary != null) {
+            return """
+                    controls { };
+                    options {
+                      directory "%1$s";
+                      pid-file none;
+                      session-keyfile none;
+                      listen-on port %2$d { 127.0.0.1; };
+                      listen-on-v6 { none; };
+                      recursion no;
+                      dnssec-validation no;
+                      notify no;
+                      allow-notify { 127.0.0.0/8; };
+                    };
+                    zone "%3$s" {
+                      type secondary;
+                      primaries { 127.0.0.1 port %4$d; };
+                      file "%1$s/%3$s.zone";
+                    };
+                    """.formatted(dir, port, zone, primary.port());
+        }
         return """
                 include "%1$s/key.conf";
                 controls { };
@@ -210,6 +269,7 @@ public final class Bind9Extension implements ExecutionCondition, BeforeAllCallba
                   recursion no;
                   dnssec-validation no;
                   notify no;
+                  allow-transfer { 127.0.0.0/8; };
                 };
                 zone "%3$s" {
                   type primary;

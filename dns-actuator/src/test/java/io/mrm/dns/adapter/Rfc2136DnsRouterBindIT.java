@@ -9,6 +9,7 @@ import io.mrm.dns.adapter.Rfc2136DnsRouter.RecordType;
 import io.mrm.dns.adapter.Rfc2136DnsRouter.Settings;
 import io.mrm.dns.adapter.Rfc2136DnsRouter.Transport;
 import io.mrm.dns.adapter.Rfc2136DnsRouter.TsigKey;
+import io.mrm.dns.domain.DnsAnswer;
 import io.mrm.dns.domain.DnsCommandHandler;
 import io.mrm.dns.domain.DnsFencedException;
 import io.mrm.dns.domain.DnsRouter;
@@ -40,6 +41,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.xbill.DNS.ARecord;
@@ -65,10 +67,20 @@ class Rfc2136DnsRouterBindIT {
     static final List<String> NAMES = List.of("switch", "redeliver", "tsig", "fenced", "race", "verify");
 
     @RegisterExtension
+    @Order(1)
     static final Bind9Extension BIND = new Bind9Extension(ZONE,
+            "@ NS ns2", "ns2 A 127.0.0.1",
             "switch CNAME switch.region-a", "redeliver CNAME redeliver.region-a", "tsig CNAME tsig.region-a",
             "fenced CNAME fenced.region-a", "race CNAME race.region-a", "verify CNAME verify.region-a",
             "addresses A 192.0.2.10", "addresses A 192.0.2.11");
+
+    /**
+     * The zone's second name server, ns2: a BIND secondary that catches up only when notified. It listens
+     * on a port of its own, which the router is told ({@code name-servers}); its address is the zone's.
+     */
+    @RegisterExtension
+    @Order(2)
+    static final Bind9Extension SECONDARY = Bind9Extension.secondaryOf(BIND);
 
     static final ExecutorService POOL = Executors.newFixedThreadPool(2);
 
@@ -89,9 +101,11 @@ class Rfc2136DnsRouterBindIT {
         apps.put("addresses", new Application(name(ZONE), name("addresses." + ZONE), RecordType.A,
                 Map.of("region-a", List.of("192.0.2.10", "192.0.2.11"), "region-b", List.of("198.51.100.7")),
                 "_mrm-epoch"));
+        // ns1 is the primary, at its port; ns2 is the secondary, at a port of its own
         return new Rfc2136DnsRouter(new Settings("127.0.0.1", BIND.port(), Transport.TCP, Duration.ofSeconds(2),
                 Duration.ofSeconds(30), new TsigKey(name(keyName), TsigKey.algorithm("hmac-sha256"),
-                SecretReference.env("TSIG", Map.of("TSIG", secret))), apps));
+                SecretReference.env("TSIG", Map.of("TSIG", secret))), apps, BIND.port(),
+                Map.of(name("ns2." + ZONE), SECONDARY.address())));
     }
 
     static Rfc2136DnsRouter router() {
@@ -210,6 +224,11 @@ class Rfc2136DnsRouterBindIT {
                         .isEqualTo(AckOutcome.SUCCEEDED);
                 router.routeTo(applicationId, region, epoch, expected);
             }
+
+            @Override
+            public List<DnsAnswer> answers(String applicationId) throws DnsRouterException {
+                return router.answers(applicationId);
+            }
         };
         DnsCommandHandler handler = handler(interleaving);
 
@@ -286,16 +305,32 @@ class Rfc2136DnsRouterBindIT {
                 + " (the newer one then switched over it); fenced in the others");
     }
 
+    /**
+     * Finding 9: the zone has two name servers and resolvers ask either. Right after the switch the
+     * secondary (ns2) still answers with the old region, so verify must not succeed; once the secondary
+     * has transferred the change it does. Before, verify asked the primary only.
+     */
     @Test
-    void verifyReadsTheAnswerTheServerGives() throws Exception {
+    void verifyAsksEveryNameServerOfTheZone() throws Exception {
         DnsCommandHandler handler = handler(router());
         DnsVerifyCommand verify = new DnsVerifyCommand("verify-1", "verify", Instant.now(), 1,
                 new StepRef("decision-1", 1, 1, 1, Instant.now().plusSeconds(60)), "region-b");
-        assertThat(handler.handle(verify).outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
+        assertThat(handler.handle(route("verify", 1, "region-b", 1)).outcome()).isEqualTo(AckOutcome.SUCCEEDED);
 
-        handler.handle(route("verify", 1, "region-b", 1));
+        CommandAck lagging = handler.handle(verify);
 
-        assertThat(handler.handle(verify).outcome()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(resolveAt(SECONDARY, "verify." + ZONE, Type.CNAME)).singleElement().satisfies(r ->
+                assertThat(((CNAMERecord) r).getTarget()).isEqualTo(name("verify.region-a." + ZONE)));
+        assertThat(lagging.outcome()).as(lagging.detail()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
+        assertThat(lagging.detail()).contains("ns2." + ZONE, "region-a");
+
+        SECONDARY.notifySecondary();
+        org.awaitility.Awaitility.await("the secondary transferred the change").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                .until(() -> ((CNAMERecord) resolveAt(SECONDARY, "verify." + ZONE, Type.CNAME).get(0)).getTarget()
+                        .equals(name("verify.region-b." + ZONE)));
+        CommandAck verified = handler.handle(verify);
+        assertThat(verified.outcome()).as(verified.detail()).isEqualTo(AckOutcome.SUCCEEDED);
     }
 
     @Test
@@ -338,6 +373,11 @@ class Rfc2136DnsRouterBindIT {
             }
             delegate.routeTo(applicationId, region, epoch, expected);
         }
+
+        @Override
+        public List<DnsAnswer> answers(String applicationId) throws DnsRouterException {
+            return delegate.answers(applicationId);
+        }
     }
 
     private static List<Long> appliedEpochs(String app) {
@@ -362,7 +402,11 @@ class Rfc2136DnsRouterBindIT {
 
     /** A plain, unsigned query, as any resolver would send it. */
     static List<Record> resolve(String name, int type) throws IOException {
-        SimpleResolver resolver = new SimpleResolver(BIND.address());
+        return resolveAt(BIND, name, type);
+    }
+
+    static List<Record> resolveAt(Bind9Extension server, String name, int type) throws IOException {
+        SimpleResolver resolver = new SimpleResolver(server.address());
         resolver.setTimeout(Duration.ofSeconds(2));
         Message answer = resolver.send(Message.newQuery(Record.newRecord(name(name), type, DClass.IN)));
         return answer.getSection(Section.ANSWER).stream().filter(r -> r.getType() == type).toList();

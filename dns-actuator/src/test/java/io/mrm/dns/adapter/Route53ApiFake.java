@@ -36,12 +36,26 @@ import org.w3c.dom.NodeList;
  * {@code ChangeResourceRecordSets} with Route 53's atomic batch semantics (a DELETE that does not
  * match exactly, or a CREATE of an existing record set, rejects the whole batch with 400
  * {@code InvalidChangeBatch}), {@code ListResourceRecordSets} in Route 53's order (names with labels
- * reversed, then type, then set identifier) with paging, and {@code GetChange} (PENDING for a set
- * number of polls, then INSYNC). Errors can be injected per operation.
+ * reversed, then type, then set identifier) with paging, {@code GetChange} (PENDING for a set
+ * number of polls, then INSYNC) and {@code TestDNSAnswer}. Errors can be injected per operation.
+ *
+ * <p>{@code TestDNSAnswer} answers as Route 53's name servers would, health checks included
+ * (API reference: https://docs.aws.amazon.com/Route53/latest/APIReference/API_TestDNSAnswer.html;
+ * GET {@code /2013-04-01/testdnsanswer?hostedzoneid=&recordname=&recordtype=}, answering
+ * {@code Nameserver}, {@code RecordName}, {@code RecordType}, {@code RecordData/RecordDataEntry},
+ * {@code ResponseCode}, {@code Protocol}; no TTL). How a weighted record is chosen follows
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/health-checks-how-route-53-chooses-records.html
+ * and the {@code Weight} element of
+ * https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html: a record whose
+ * health check is unhealthy is not answered; records of weight 0 are answered only when every record
+ * of nonzero weight is unhealthy; when no record is healthy Route 53 treats them all as healthy.
+ * Health check status is set by the test ({@link #healthCheck}), as Route 53's checkers would.
+ * An alias is answered with its target's records (another record of the zone, or what
+ * {@link #aliasTarget} says an AWS resource answers).
  */
 final class Route53ApiFake implements AutoCloseable {
 
-    enum Op { CHANGE, LIST, GET_CHANGE }
+    enum Op { CHANGE, LIST, GET_CHANGE, TEST_DNS_ANSWER }
 
     /** One record set as Route 53 holds it. {@code values} are kept in the order given. */
     record Rrset(String name, String type, String setIdentifier, Long weight, Long ttl, List<String> values,
@@ -92,6 +106,9 @@ final class Route53ApiFake implements AutoCloseable {
     private final AtomicInteger changeSeq = new AtomicInteger();
     private final AtomicInteger rejectedBatches = new AtomicInteger();
     private final List<String> commitLog = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, Boolean> healthChecks = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> aliasTargets = new ConcurrentHashMap<>();
+    private final java.util.Random random = new java.util.Random();
     private volatile int pendingPolls;
     private volatile Consumer<List<Element>> beforeApply = changes -> { };
 
@@ -138,6 +155,16 @@ final class Route53ApiFake implements AutoCloseable {
     /** Every change submitted so far is INSYNC from now on. */
     void completeAllChanges() {
         changes.values().forEach(n -> n.set(0));
+    }
+
+    /** The status Route 53's health checkers report for a health check (healthy unless set otherwise). */
+    void healthCheck(String healthCheckId, boolean healthy) {
+        healthChecks.put(healthCheckId, healthy);
+    }
+
+    /** What an AWS resource an alias points at (a load balancer, say) answers. */
+    void aliasTarget(String dnsName, String... values) {
+        aliasTargets.put(canonical(dnsName), List.of(values));
     }
 
     void failNext(Op op, int times, int status, String code, String message) {
@@ -188,6 +215,11 @@ final class Route53ApiFake implements AutoCloseable {
                 } else {
                     list(exchange, parts[1]);
                 }
+            } else if (parts.length == 1 && parts[0].equals("testdnsanswer") && method.equals("GET")) {
+                if (injected(exchange, Op.TEST_DNS_ANSWER)) {
+                    return;
+                }
+                testDnsAnswer(exchange);
             } else if (parts.length == 2 && parts[0].equals("change") && method.equals("GET")) {
                 if (injected(exchange, Op.GET_CHANGE)) {
                     return;
@@ -350,6 +382,79 @@ final class Route53ApiFake implements AutoCloseable {
         }
         boolean pending = remaining.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
         respond(exchange, 200, "<GetChangeResponse xmlns=\"" + NS + "\">" + changeInfo(id, pending) + "</GetChangeResponse>");
+    }
+
+    private void testDnsAnswer(HttpExchange exchange) throws IOException {
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        String zoneId = query.get("hostedzoneid");
+        String name = query.get("recordname");
+        String type = query.get("recordtype");
+        if (zoneId == null || name == null || type == null) {
+            error(exchange, 400, "Sender", "InvalidInput", "hostedzoneid, recordname and recordtype are required");
+            return;
+        }
+        Map<String, Rrset> zone = zones.get(zoneId.replace("/hostedzone/", ""));
+        if (zone == null) {
+            error(exchange, 404, "Sender", "NoSuchHostedZone", "No hosted zone found with ID: " + zoneId);
+            return;
+        }
+        List<String> data;
+        String rcode;
+        synchronized (this) {
+            List<Rrset> atName = zone.values().stream().filter(r -> r.name().equals(canonical(name))).toList();
+            List<Rrset> group = atName.stream().filter(r -> r.type().equals(type.toUpperCase(Locale.ROOT))).toList();
+            if (group.isEmpty()) {
+                // as a name server would: the CNAME at the name answers a query of another type
+                group = atName.stream().filter(r -> r.type().equals("CNAME")).toList();
+            }
+            Rrset chosen = choose(group);
+            data = chosen == null ? List.of() : answer(zone, chosen);
+            rcode = atName.isEmpty() ? "NXDOMAIN" : chosen != null && data.isEmpty() ? "SERVFAIL" : "NOERROR";
+        }
+        StringBuilder xml = new StringBuilder("<TestDNSAnswerResponse xmlns=\"" + NS + "\"><Nameserver>ns-0.awsdns-00.com"
+                + "</Nameserver><RecordName>").append(escape(name)).append("</RecordName><RecordType>")
+                .append(escape(type)).append("</RecordType><RecordData>");
+        data.forEach(d -> xml.append("<RecordDataEntry>").append(escape(d)).append("</RecordDataEntry>"));
+        xml.append("</RecordData><ResponseCode>").append(rcode).append("</ResponseCode><Protocol>UDP</Protocol>"
+                + "</TestDNSAnswerResponse>");
+        respond(exchange, 200, xml.toString());
+    }
+
+    /** One record of a group, as Route 53 picks it for one query: by routing policy, then health. */
+    private Rrset choose(List<Rrset> group) {
+        if (group.isEmpty()) {
+            return null;
+        }
+        List<Rrset> weighted = group.stream().filter(r -> r.weight() != null).toList();
+        if (weighted.isEmpty()) {
+            return group.get(0);
+        }
+        List<Rrset> healthy = weighted.stream().filter(this::healthy).toList();
+        List<Rrset> candidates = healthy.isEmpty() ? weighted : healthy; // none healthy: all count as healthy
+        List<Rrset> nonzero = candidates.stream().filter(r -> r.weight() > 0).toList();
+        List<Rrset> pool = nonzero.isEmpty() ? candidates : nonzero;
+        long total = pool.stream().mapToLong(r -> Math.max(1, r.weight())).sum();
+        long pick = (long) (random.nextDouble() * total);
+        for (Rrset r : pool) {
+            pick -= Math.max(1, r.weight());
+            if (pick < 0) {
+                return r;
+            }
+        }
+        return pool.get(pool.size() - 1);
+    }
+
+    private boolean healthy(Rrset record) {
+        return record.healthCheckId() == null || healthChecks.getOrDefault(record.healthCheckId(), true);
+    }
+
+    private List<String> answer(Map<String, Rrset> zone, Rrset record) {
+        if (record.aliasDnsName() == null) {
+            return record.values();
+        }
+        Rrset sameZone = zone.values().stream().filter(r -> r.name().equals(record.aliasDnsName())
+                && r.type().equals(record.type()) && r.weight() == null).findFirst().orElse(null);
+        return sameZone != null ? sameZone.values() : aliasTargets.getOrDefault(record.aliasDnsName(), List.of());
     }
 
     private static String changeInfo(String id, boolean pending) {

@@ -10,17 +10,18 @@ import io.mrm.dns.adapter.Route53DnsRouter.Zone;
 import io.mrm.dns.domain.DnsCommandHandler;
 import io.mrm.dns.domain.DnsFencedException;
 import io.mrm.dns.domain.DnsState;
+import io.mrm.dns.domain.VirtualTime;
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.DnsRouteCommand;
 import io.mrm.events.command.DnsVerifyCommand;
 import io.mrm.events.command.StepRef;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -58,6 +59,10 @@ class Route53DnsRouterFakeTest {
 
     final Route53ApiFake fake;
     final List<Route53DnsRouter> routers = new ArrayList<>();
+    final VirtualTime time = VirtualTime.startingNow();
+    /** What the alias targets (load balancers) resolve to, as the JVM's resolver would say. */
+    final Map<String, Set<String>> aliasAddresses = Map.of("eu-lb.elb.example.com", Set.of("192.0.2.10"),
+            "us-lb.elb.example.com", Set.of("192.0.2.20", "192.0.2.21"));
 
     Route53DnsRouterFakeTest() throws Exception {
         fake = new Route53ApiFake();
@@ -83,7 +88,7 @@ class Route53DnsRouterFakeTest {
         fake.close();
     }
 
-    Route53DnsRouter router(int maxAttempts, Duration inSyncTimeout, int pageSize) {
+    Route53DnsRouter router(int maxAttempts, int pageSize) {
         Route53Client client = Route53Client.builder()
                 .endpointOverride(fake.endpoint())
                 .region(Region.AWS_GLOBAL)
@@ -102,23 +107,34 @@ class Route53DnsRouterFakeTest {
                         "us10", new Target("billing-us10.example.net", null, false, "us10")), null),
                 "lost", new Zone("Z0NOSUCHZONE0001", "lost.example.com", RRType.CNAME, Mode.SIMPLE, Map.of(
                         "eu10", new Target(EU, null, false, "eu10"),
-                        "us10", new Target(US, null, false, "us10")), null));
-        Route53DnsRouter router = new Route53DnsRouter(client, zones,
-                new Route53DnsRouter.Settings(Duration.ofSeconds(60), inSyncTimeout, Duration.ofMillis(5)), pageSize);
+                        "us10", new Target(US, null, false, "us10")), null),
+                "edge", new Zone(ZONE, "edge.example.com", RRType.A, Mode.SIMPLE, Map.of(
+                        "eu10", new Target("eu-lb.elb.example.com", "Z32O12XQLNTSW2", true, "eu10"),
+                        "us10", new Target("us-lb.elb.example.com", "Z35SXDOTRQ7X7K", true, "us10")), null));
+        Route53DnsRouter router = new Route53DnsRouter(client, zones, new Route53DnsRouter.Settings(Duration.ofSeconds(60)),
+                time, pageSize, name -> aliasAddresses.getOrDefault(name, Set.of()));
         routers.add(router);
         return router;
     }
 
     Route53DnsRouter router() {
-        return router(1, Duration.ofSeconds(5), 100);
+        return router(1, 100);
     }
 
-    static DnsCommandHandler handler(Route53DnsRouter router) {
-        return new DnsCommandHandler(router, Clock.systemUTC());
+    /** The handler as the service runs it: re-reads every second, acks 2 s before the deadline; virtual time. */
+    DnsCommandHandler handler(Route53DnsRouter router) {
+        return new DnsCommandHandler(router, time, time.pacing(Duration.ofSeconds(1), Duration.ofSeconds(2), false));
     }
 
     static DnsRouteCommand route(String app, long epoch, String region) {
         Instant now = Instant.now();
+        return new DnsRouteCommand("c-" + app + "-" + epoch + "-" + region, app, now, 1,
+                new StepRef("d-" + epoch, epoch, 0, 1, now.plusSeconds(60)), region);
+    }
+
+    /** A route command whose deadline is a minute after the virtual time now. */
+    DnsRouteCommand routeNow(String app, long epoch, String region) {
+        Instant now = time.instant();
         return new DnsRouteCommand("c-" + app + "-" + epoch + "-" + region, app, now, 1,
                 new StepRef("d-" + epoch, epoch, 0, 1, now.plusSeconds(60)), region);
     }
@@ -139,7 +155,10 @@ class Route53DnsRouterFakeTest {
         assertThat(record.values()).containsExactly(US);
         assertThat(record.ttl()).isEqualTo(60);
         assertThat(tokenValue()).isEqualTo("\"epoch=1\"");
-        assertThat(fake.calls(Op.CHANGE)).isEqualTo(1);
+        // the switch, then the batch that names its change for other instances
+        assertThat(fake.calls(Op.CHANGE)).isEqualTo(2);
+        assertThat(fake.get(ZONE, "_mrm-change.orders.example.com", "TXT", null).values())
+                .containsExactly("\"epoch=1\" \"change=C000000000001\"");
         // the neighbours are untouched
         assertThat(fake.get(ZONE, "a.orders.example.com", "TXT", null).values()).containsExactly("\"epoch=99\"");
     }
@@ -153,7 +172,7 @@ class Route53DnsRouterFakeTest {
 
         assertThat(again.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(again.observed()).containsEntry("changed", "false").containsEntry("region", "us10");
-        assertThat(fake.calls(Op.CHANGE)).isEqualTo(1);
+        assertThat(fake.calls(Op.CHANGE)).as("one switch and the batch naming its change").isEqualTo(2);
     }
 
     @Test
@@ -184,7 +203,7 @@ class Route53DnsRouterFakeTest {
     @Test
     void listingFollowsPagesAndKeepsOnlyTheExactNameAndType() throws Exception {
         // one record per page: the weighted pair spans two pages, the token lookup passes the neighbours
-        Route53DnsRouter router = router(1, Duration.ofSeconds(5), 1);
+        Route53DnsRouter router = router(1, 1);
         assertThat(router.current("billing")).isEqualTo(new DnsState("eu10", 0));
         handler(router).handle(route("billing", 5, "us10"));
         assertThat(router.current("billing")).isEqualTo(new DnsState("us10", 5));
@@ -194,30 +213,32 @@ class Route53DnsRouterFakeTest {
     @Test
     void waitsForInSyncBeforeAcknowledging() {
         fake.pendingPolls(3);
+        Instant start = time.instant();
         CommandAck ack = handler(router()).handle(route("orders", 1, "us10"));
 
         assertThat(ack.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(fake.calls(Op.GET_CHANGE)).isEqualTo(4);
+        assertThat(Duration.between(start, time.instant())).isEqualTo(Duration.ofSeconds(3));
     }
 
     @Test
-    void aChangeStillPendingAtTheTimeoutIsRetriableAndTheRetryWaitsForIt() {
+    void aChangeStillPendingAtTheDeadlineIsRetriableAndTheRetryWaitsForIt() {
         fake.pendingPolls(1_000_000);
-        DnsCommandHandler handler = handler(router(1, Duration.ofMillis(50), 100));
-        DnsRouteCommand command = route("orders", 1, "us10");
+        DnsCommandHandler handler = handler(router());
 
-        CommandAck timedOut = handler.handle(command);
-        CommandAck stillPending = handler.handle(command);
+        CommandAck timedOut = handler.handle(route("orders", 1, "us10"));
+        CommandAck stillPending = handler.handle(route("orders", 1, "us10"));
         fake.completeAllChanges();
-        CommandAck done = handler.handle(command);
+        CommandAck done = handler.handle(route("orders", 1, "us10"));
 
         assertThat(timedOut.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
-        assertThat(timedOut.errorCode()).isEqualTo("INSYNC_TIMEOUT");
+        assertThat(timedOut.errorCode()).isEqualTo(DnsCommandHandler.CHANGE_PENDING);
+        assertThat(timedOut.observed()).containsEntry("pendingChange", "C000000000001");
         assertThat(stillPending.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
-        assertThat(stillPending.errorCode()).isEqualTo("CHANGE_PENDING");
+        assertThat(stillPending.errorCode()).isEqualTo(DnsCommandHandler.CHANGE_PENDING);
         assertThat(done.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(done.observed()).containsEntry("changed", "false").containsEntry("region", "us10");
-        assertThat(fake.calls(Op.CHANGE)).isEqualTo(1);
+        assertThat(fake.calls(Op.CHANGE)).as("one switch and the batch naming its change").isEqualTo(2);
     }
 
     @ParameterizedTest
@@ -241,10 +262,10 @@ class Route53DnsRouterFakeTest {
     @Test
     void theSdkRetriesAbsorbAThrottleWithinOneCommand() {
         fake.failNext(Op.CHANGE, 1, 400, "Throttling", "Rate exceeded");
-        CommandAck ack = handler(router(3, Duration.ofSeconds(5), 100)).handle(route("orders", 1, "us10"));
+        CommandAck ack = handler(router(3, 100)).handle(route("orders", 1, "us10"));
 
         assertThat(ack.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(fake.calls(Op.CHANGE)).isEqualTo(2);
+        assertThat(fake.calls(Op.CHANGE)).as("throttled, retried, then the batch naming the change").isEqualTo(3);
     }
 
     @ParameterizedTest
@@ -296,7 +317,7 @@ class Route53DnsRouterFakeTest {
         assertThat(refused.errorCode()).isEqualTo("FENCED_BY_NEWER_EPOCH");
         assertThat(refused.fenceEpoch()).as("the TXT token that refused it").isEqualTo(5L);
         assertThat(fake.get(ZONE, NAME, "CNAME", null).values()).containsExactly(US);
-        assertThat(fake.calls(Op.CHANGE)).isEqualTo(1);
+        assertThat(fake.calls(Op.CHANGE)).as("the newer switch and the batch naming its change").isEqualTo(2);
     }
 
     @Test
@@ -352,6 +373,9 @@ class Route53DnsRouterFakeTest {
                 int logBefore = fake.commitLog().size();
                 CyclicBarrier bothArrived = new CyclicBarrier(2);
                 fake.beforeApply(changes -> {
+                    if (changes.stream().anyMatch(c -> c.getTextContent().contains("change="))) {
+                        return; // the batch naming a change after a switch: not part of the race
+                    }
                     try {
                         bothArrived.await(2, TimeUnit.SECONDS);
                     } catch (Exception e) {
@@ -374,8 +398,9 @@ class Route53DnsRouterFakeTest {
                     newer = newerActuator.handle(route("orders", base + 2, "us10"));
                 }
 
+                // the batches that switch, not those naming a change afterwards
                 List<Long> epochs = fake.commitLog().subList(logBefore, fake.commitLog().size()).stream()
-                        .map(Route53DnsRouterFakeTest::epochIn).toList();
+                        .filter(created -> !created.contains("change=")).map(Route53DnsRouterFakeTest::epochIn).toList();
                 assertThat(epochs).as("token history of race %d (stale %s, newer %s)", i, stale, newer)
                         .isSorted().doesNotHaveDuplicates().endsWith(base + 2);
                 assertThat(newer.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
@@ -400,14 +425,144 @@ class Route53DnsRouterFakeTest {
         return Long.parseLong(m.group(1));
     }
 
+    static DnsVerifyCommand verify(String app, long epoch, String region) {
+        Instant now = Instant.now();
+        return new DnsVerifyCommand("v-" + app + "-" + epoch, app, now, 1,
+                new StepRef("d-" + epoch, epoch, 1, 1, now.plusSeconds(60)), region);
+    }
+
     @Test
-    void verifyReadsTheZone() {
+    void verifyAsksRoute53WhatItAnswers() {
         DnsCommandHandler handler = handler(router());
         handler.handle(route("orders", 1, "us10"));
-        Instant now = Instant.now();
-        CommandAck verified = handler.handle(new DnsVerifyCommand("v-1", "orders", now, 1,
-                new StepRef("d-1", 1, 1, 1, now.plusSeconds(60)), "us10"));
-        assertThat(verified.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
+
+        CommandAck verified = handler.handle(verify("orders", 1, "us10"));
+
+        assertThat(verified.outcome()).as(verified.detail()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(verified.observed()).containsEntry("answer.route53:ns-0.awsdns-00.com",
+                "us10 (CNAME " + US + ", TTL 60 s)");
+        assertThat(fake.calls(Op.TEST_DNS_ANSWER)).isPositive();
+    }
+
+    /**
+     * Finding 9: weighted records keep their health checks, so with the target's check failing Route 53
+     * answers with the old region at weight 0. Verify must see the answer, not the weights.
+     */
+    @Test
+    void verifyFailsWhileRoute53AnswersTheOldRegionAtWeightZeroBecauseTheTargetIsUnhealthy() {
+        fake.healthCheck("hc-us10", false);
+        DnsCommandHandler handler = handler(router());
+
+        CommandAck routed = handler.handle(route("billing", 2, "us10"));
+        CommandAck verified = handler.handle(verify("billing", 2, "us10"));
+
+        assertThat(routed.outcome()).as(routed.detail()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(verified.outcome()).as(verified.detail()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
+        assertThat(verified.errorCode()).isEqualTo("NOT_YET_VISIBLE");
+        assertThat(verified.detail()).contains("eu10");
+        fake.healthCheck("hc-us10", true);
+        CommandAck healthy = handler.handle(verify("billing", 3, "us10"));
+        assertThat(healthy.outcome()).as(healthy.detail()).isEqualTo(AckOutcome.SUCCEEDED);
+    }
+
+    /**
+     * Finding 9: the record switched from had a TTL of 300 s and the switch writes 60 s; resolvers may
+     * answer with the old region for 300 s after every Route 53 server answers the new one, and verify
+     * says until when. Another instance, which did not see the old record, says it does not know.
+     */
+    @Test
+    void verifyReportsTheOldAnswersTtl() {
+        DnsCommandHandler handler = handler(router());
+        handler.handle(route("orders", 1, "us10"));
+
+        CommandAck here = handler.handle(verify("orders", 1, "us10"));
+        CommandAck elsewhere = handler(router()).handle(verify("orders", 1, "us10"));
+
+        assertThat(here.outcome()).as(here.detail()).isEqualTo(AckOutcome.SUCCEEDED);
+        Instant since = Instant.parse(here.observed().get("allAnswersSince"));
+        assertThat(here.observed()).containsEntry("oldAnswerTtlSeconds", "300")
+                .containsEntry("oldAnswersCachedUntil", since.plusSeconds(300).toString());
+        assertThat(here.detail()).contains("300 s");
+        assertThat(elsewhere.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(elsewhere.observed()).containsEntry("oldAnswerTtlSeconds", "unknown");
+    }
+
+    @Test
+    void anAliasAnswerIsMatchedByTheAddressesOfTheTargets() {
+        fake.put(ZONE, new Rrset("edge.example.com", "A", null, null, null, null, "Z32O12XQLNTSW2",
+                "eu-lb.elb.example.com", true, null));
+        fake.aliasTarget("eu-lb.elb.example.com", "192.0.2.10");
+        fake.aliasTarget("us-lb.elb.example.com", "192.0.2.21");
+        DnsCommandHandler handler = handler(router());
+
+        CommandAck before = handler.handle(verify("edge", 1, "us10"));
+        handler.handle(route("edge", 1, "us10"));
+        CommandAck after = handler.handle(verify("edge", 1, "us10"));
+
+        assertThat(before.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
+        assertThat(before.detail()).contains("eu10 (A 192.0.2.10)");
+        assertThat(after.outcome()).as(after.detail()).isEqualTo(AckOutcome.SUCCEEDED);
+    }
+
+    /**
+     * Finding 10: an actuator submitted the switch and restarted before Route 53 had it INSYNC; the
+     * command, re-delivered to a new instance, must not be acknowledged as routed while it is PENDING.
+     */
+    @Test
+    void aRestartedActuatorDoesNotAcknowledgeAChangeStillPending() {
+        fake.pendingPolls(1_000_000);
+        DnsRouteCommand command = route("orders", 1, "us10");
+        CommandAck first = handler(router()).handle(command);
+
+        // the actuator restarts (or the partition moves): a new router over the same zone
+        CommandAck redelivered = handler(router()).handle(command);
+
+        assertThat(first.outcome()).as(first.detail()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
+        assertThat(redelivered.outcome()).as(redelivered.detail()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
+        assertThat(redelivered.errorCode()).isEqualTo("CHANGE_PENDING");
+        fake.completeAllChanges();
+        CommandAck done = handler(router()).handle(command);
+        assertThat(done.outcome()).as(done.detail()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(fake.get(ZONE, NAME, "CNAME", null).values()).containsExactly(US);
+    }
+
+    /**
+     * Finding 10, the narrow case: the instance stopped after the switch but before the batch naming its
+     * change. Another instance cannot ask GetChange, so it counts the change pending for Route 53's
+     * documented propagation time from its submission.
+     */
+    @Test
+    void aChangeWhoseIdWasNeverRecordedCountsAsPendingForRoute53sPropagationTime() {
+        long submitted = time.instant().getEpochSecond();
+        fake.put(ZONE, Rrset.of(NAME, "CNAME", 60, US));
+        fake.put(ZONE, Rrset.of(TOKEN, "TXT", 60, "\"epoch=1\""));
+        fake.put(ZONE, Rrset.of("_mrm-change.orders.example.com", "TXT", 60,
+                "\"epoch=1\" \"submitted=" + submitted + "\""));
+
+        CommandAck soon = new DnsCommandHandler(router(), time).handle(routeNow("orders", 1, "us10"));
+        time.advance(Route53DnsRouter.DOCUMENTED_PROPAGATION.plusSeconds(1));
+        CommandAck later = new DnsCommandHandler(router(), time).handle(routeNow("orders", 1, "us10"));
+
+        assertThat(soon.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
+        assertThat(soon.errorCode()).isEqualTo("CHANGE_PENDING");
+        assertThat(later.outcome()).as(later.detail()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(fake.calls(Op.GET_CHANGE)).isZero();
+    }
+
+    /** Finding 10: the wait for INSYNC ends by the command's deadline (less the ack margin). */
+    @Test
+    void theWaitForInSyncEndsByTheCommandsDeadline() {
+        fake.pendingPolls(1_000_000);
+        Instant now = time.instant();
+        DnsRouteCommand command = new DnsRouteCommand("c-deadline", "orders", now, 1,
+                new StepRef("d-1", 1, 0, 1, now.plusSeconds(30)), "us10");
+
+        CommandAck ack = handler(router()).handle(command);
+
+        assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
+        assertThat(ack.errorCode()).isEqualTo("CHANGE_PENDING");
+        assertThat(ack.time()).isBeforeOrEqualTo(command.step().deadline().minusSeconds(2))
+                .isAfter(command.step().deadline().minusSeconds(4));
     }
 
     private static void await(CountDownLatch latch) {

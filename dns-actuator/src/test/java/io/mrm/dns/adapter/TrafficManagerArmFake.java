@@ -32,8 +32,16 @@ import java.util.regex.Pattern;
  * that the SDK calls: GET, PUT and PATCH of a profile, GET, PUT and PATCH of an endpoint, with ARM's
  * error body ({@code {"error": {"code", "message"}}}). Paths match case-insensitively, as ARM does
  * (the SDK sends {@code trafficmanagerprofiles} in lower case). Like the real service it has no
- * ETag and ignores {@code If-Match}: the last write wins. Endpoint monitor status follows the
- * endpoint's status and a health switch per endpoint.
+ * ETag and ignores {@code If-Match}: the last write wins.
+ *
+ * <p>Each endpoint's read-only {@code endpointMonitorStatus} and the profile's
+ * {@code monitorConfig.profileMonitorStatus} are set as the service reports them (REST reference
+ * https://learn.microsoft.com/rest/api/trafficmanager/profiles/get, api-version 2022-04-01; their meaning in
+ * https://learn.microsoft.com/azure/traffic-manager/traffic-manager-monitoring, "Endpoint and profile
+ * status"): a disabled endpoint is {@code Disabled}; every endpoint of a disabled profile is
+ * {@code Inactive}; an enabled one is {@code Online} or {@code Degraded} as the test's health switch says
+ * (the probes' verdict). The fake does not answer DNS: what Traffic Manager would answer follows from
+ * these fields, and the router derives it.
  */
 final class TrafficManagerArmFake implements AutoCloseable {
 
@@ -345,11 +353,12 @@ final class TrafficManagerArmFake implements AutoCloseable {
         ObjectNode props = (ObjectNode) p.get("properties");
         boolean anyOnline = false;
         boolean anyEnabled = false;
+        boolean profileDisabled = "Disabled".equals(props.path("profileStatus").asText());
         for (JsonNode e : props.path("endpoints")) {
             ObjectNode ep = (ObjectNode) e.get("properties");
             boolean enabled = "Enabled".equals(ep.path("endpointStatus").asText());
             boolean up = healthy.getOrDefault(e.get("name").asText().toLowerCase(Locale.ROOT), true);
-            String status = !enabled ? "Disabled" : up ? "Online" : "Degraded";
+            String status = profileDisabled ? "Inactive" : !enabled ? "Disabled" : up ? "Online" : "Degraded";
             ep.put("endpointMonitorStatus", status);
             anyEnabled |= enabled;
             anyOnline |= status.equals("Online");

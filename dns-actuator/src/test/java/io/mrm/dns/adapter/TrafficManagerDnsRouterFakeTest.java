@@ -170,8 +170,13 @@ class TrafficManagerDnsRouterFakeTest {
         assertThat(fake.calls("PUT")).isEqualTo(1);
     }
 
+    /**
+     * Finding 9: the target endpoint has priority 1 but is Degraded, so Traffic Manager answers with the
+     * next one, the old region. Verify reports that as not yet switched, and succeeds once the target is
+     * Online again. Before, it read the priorities and succeeded.
+     */
     @Test
-    void theAckReportsTheEndpointMonitorStatusAsRead() {
+    void verifyFailsWhileTrafficManagerStillAnswersWithTheOldRegion() {
         fake.health("us10", false);
         DnsCommandHandler handler = handler(router("a", 0));
         CommandAck routed = handler.handle(route("orders", 1, "us10"));
@@ -179,10 +184,42 @@ class TrafficManagerDnsRouterFakeTest {
 
         assertThat(routed.observed()).containsEntry("monitorStatus.us10", "Degraded")
                 .containsEntry("monitorStatus.eu10", "Online");
-        assertThat(verified.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(verified.outcome()).as(verified.detail()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
+        assertThat(verified.detail()).contains("eu10");
         assertThat(verified.observed()).containsEntry("monitorStatus.us10", "Degraded");
         fake.health("us10", true);
-        assertThat(handler.handle(verify("orders", 1, "us10")).observed()).containsEntry("monitorStatus.us10", "Online");
+        CommandAck online = handler.handle(verify("orders", 1, "us10"));
+        assertThat(online.outcome()).as(online.detail()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(online.observed()).containsEntry("monitorStatus.us10", "Online");
+    }
+
+    /** Traffic Manager's documented fallback: with every enabled endpoint Degraded, all count as healthy. */
+    @Test
+    void withEveryEndpointDegradedTrafficManagerAnswersByPriorityAsIfAllWereHealthy() {
+        fake.health("eu10", false);
+        fake.health("us10", false);
+        fake.health("maintenance", false);
+        DnsCommandHandler handler = handler(router("a", 0));
+        handler.handle(route("orders", 1, "us10"));
+
+        CommandAck verified = handler.handle(verify("orders", 1, "us10"));
+
+        assertThat(verified.outcome()).as(verified.detail()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(verified.observed()).containsEntry("profileMonitorStatus", "Degraded");
+    }
+
+    @Test
+    void aDisabledProfileAnswersNoRegion() throws Exception {
+        handler(router("a", 0)).handle(route("orders", 1, "us10"));
+        var profiles = manager("operator", 0).serviceClient().getProfiles();
+        profiles.update(RG, "orders-tm", new com.azure.resourcemanager.trafficmanager.fluent.models.ProfileInner()
+                .withProfileStatus(com.azure.resourcemanager.trafficmanager.models.ProfileStatus.DISABLED));
+
+        CommandAck verified = handler(router("a", 0)).handle(verify("orders", 1, "us10"));
+
+        assertThat(verified.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
+        assertThat(verified.detail()).contains("NXDOMAIN (profile disabled)");
+        assertThat(verified.observed()).containsEntry("monitorStatus.us10", "Inactive");
     }
 
     @ParameterizedTest
@@ -299,8 +336,10 @@ class TrafficManagerDnsRouterFakeTest {
                 await(newerWrote);
             } else if ("stale".equals(who) && method.equals("GET") && staleGets.incrementAndGet() == 3) {
                 staleWrote.countDown(); // the stale read-back: its PUT is in
-            } else if ("newer".equals(who) && method.equals("GET") && newerGets.incrementAndGet() == 3) {
-                newerWrote.countDown(); // the newer read-back: its PUT is in; let the stale PUT land first
+            } else if ("newer".equals(who) && method.equals("GET") && newerGets.incrementAndGet() == 4) {
+                // the newer read-back (a move also reads the answers, before its pre-write check): its PUT is
+                // in; let the stale PUT land first
+                newerWrote.countDown();
                 await(staleWrote);
             }
         });

@@ -114,7 +114,7 @@ class CloudDnsPropertiesTest {
     void theRoute53RouterIsBuiltFromTheSettingsWithoutCallingOut() {
         Map<String, String> m = validRoute53();
         m.put("mrm.dns.route53.endpoint", "http://127.0.0.1:9");
-        try (Route53DnsRouter router = CloudDnsRouters.route53(route53(m))) {
+        try (Route53DnsRouter router = CloudDnsRouters.route53(route53(m), java.time.Clock.systemUTC())) {
             assertThat(router).isNotNull();
         }
         assertThat(route53(m).endpoint()).isEqualTo(URI.create("http://127.0.0.1:9"));

@@ -52,6 +52,34 @@ class Rfc2136PropertiesTest {
         assertThat(settings.tsig().secret()).hasToString("environment variable MRM_DNS_TSIG_SECRET");
         assertThat(settings.applications().get("orders").token().toString())
                 .isEqualTo("_mrm-epoch.orders.example.com.");
+        assertThat(settings.nameServerPort()).as("the primary's").isEqualTo(5353);
+        assertThat(settings.nameServers()).isEmpty();
+    }
+
+    @Test
+    void nameServersCanBeAskedElsewhere() {
+        Map<String, String> props = valid();
+        props.put("mrm.dns.rfc2136.name-server-port", "53");
+        props.put("mrm.dns.rfc2136.name-servers.[ns2.example.com]", "10.0.0.53:5300");
+
+        Rfc2136DnsRouter.Settings settings = bind(props).routerSettings();
+
+        assertThat(settings.nameServerPort()).isEqualTo(53);
+        assertThat(settings.nameServers()).containsOnlyKeys(org.xbill.DNS.Name.fromConstantString("ns2.example.com."));
+        assertThat(settings.nameServers().values()).singleElement().satisfies(a -> {
+            assertThat(a.getHostString()).isEqualTo("10.0.0.53");
+            assertThat(a.getPort()).isEqualTo(5300);
+        });
+    }
+
+    @Test
+    void badNameServerSettingsAreNamed() {
+        Map<String, String> props = valid();
+        props.put("mrm.dns.rfc2136.name-server-port", "0");
+        props.put("mrm.dns.rfc2136.name-servers.[ns2.example.com]", "10.0.0.53:http");
+
+        assertThat(problems(props)).contains("mrm.dns.rfc2136.name-server-port must be 1-65535, was 0",
+                "mrm.dns.rfc2136.name-servers.ns2.example.com '10.0.0.53:http' has port 'http'");
     }
 
     @Test

@@ -33,6 +33,11 @@ class DnsCommandHandlerTest {
             changes.add(region);
             memory.routeTo(applicationId, region, epoch, expected);
         }
+
+        @Override
+        public List<DnsAnswer> answers(String applicationId) {
+            return memory.answers(applicationId);
+        }
     };
     final DnsCommandHandler handler = new DnsCommandHandler(router, Clock.fixed(NOW, ZoneOffset.UTC));
 
@@ -68,7 +73,8 @@ class DnsCommandHandlerTest {
     @Test
     void commandPastItsDeadlineIsNotExecuted() {
         CommandAck late = handler.handle(route("c1", 1, "us10", NOW.minusSeconds(1)));
-        assertThat(late.outcome()).isEqualTo(AckOutcome.FAILED_FATAL);
+        // retriable, as the engine treats its own missed deadline; refused, nothing done
+        assertThat(late.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         assertThat(late.errorCode()).isEqualTo("DEADLINE_PASSED");
         assertThat(late.fenceEpoch()).isEqualTo(1L);
         assertThat(changes).isEmpty();
@@ -98,6 +104,11 @@ class DnsCommandHandlerTest {
             @Override
             public void routeTo(String applicationId, String region, long epoch, DnsState expected) {
             }
+
+            @Override
+            public List<DnsAnswer> answers(String applicationId) {
+                return List.of();
+            }
         }, Clock.fixed(NOW, ZoneOffset.UTC));
         CommandAck ack = failing.handle(route("c1", 1, "us10", NOW.plusSeconds(30)));
         assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
@@ -115,6 +126,11 @@ class DnsCommandHandlerTest {
 
             @Override
             public void routeTo(String applicationId, String region, long epoch, DnsState expected) {
+            }
+
+            @Override
+            public List<DnsAnswer> answers(String applicationId) {
+                return List.of();
             }
         }, Clock.fixed(NOW, ZoneOffset.UTC));
         CommandAck ack = broken.handle(route("c1", 3, "us10", NOW.plusSeconds(30)));
@@ -158,6 +174,11 @@ class DnsCommandHandlerTest {
                 // the other actuator (epoch 7) wins in between
                 memory.routeTo(applicationId, "us10", 7, expected);
                 memory.routeTo(applicationId, region, epoch, expected);
+            }
+
+            @Override
+            public List<DnsAnswer> answers(String applicationId) {
+                return memory.answers(applicationId);
             }
         }, Clock.fixed(NOW, ZoneOffset.UTC));
         CommandAck lost = racing.handle(route("c1", 6, "ap10", NOW.plusSeconds(30)));
