@@ -222,6 +222,7 @@ final class ChangeApplier implements AutoCloseable {
         List<Field> fields = after.schema().fields();
         List<String> keyNames = key.schema().fields().stream().map(Field::name).toList();
         Map<String, String> types = columnTypes(c, table);
+        refuseColumnsDroppedOnThePrimary(table, fields, c);
         String cacheKey = "u|" + table + "|" + fields.stream().map(Field::name).collect(Collectors.joining(","));
         PreparedStatement ps = statement(c, cacheKey, () -> {
             String columns = fields.stream().map(f -> quote(f.name())).collect(Collectors.joining(", "));
@@ -341,6 +342,50 @@ final class ChangeApplier implements AutoCloseable {
         return types;
     }
 
+    /**
+     * A row image from the primary carries every column the primary's table has (pgoutput sends the whole
+     * new row; generated columns are left out, and not checked). A column the standby has and the image
+     * lacks was dropped on the primary: applying on would leave the standby's column silently out of
+     * date, so replication of the table stops naming it, until the standby drops it too.
+     */
+    private void refuseColumnsDroppedOnThePrimary(TableName table, List<Field> fields, Connection c)
+            throws SQLException {
+        java.util.Set<String> sent = fields.stream().map(Field::name).collect(Collectors.toSet());
+        List<String> missing = storedColumns(c, table).stream().filter(n -> !sent.contains(n)).sorted().toList();
+        if (!missing.isEmpty()) {
+            columnTypes.remove(table.toString()); // read the catalog again on the retry
+            storedColumns.remove(table.toString());
+            throw new IllegalStateException("column" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
+                    + " of " + table + " exist in the standby but not in the primary's change (dropped there?): "
+                    + "replication stops until the standby's table matches the primary's");
+        }
+    }
+
+    private final Map<String, List<String>> storedColumns = new HashMap<>();
+
+    /** The target table's columns that a row image must carry: all but generated ones. */
+    private List<String> storedColumns(Connection c, TableName table) throws SQLException {
+        List<String> columns = storedColumns.get(table.toString());
+        if (columns != null) {
+            return columns;
+        }
+        columns = new java.util.ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT a.attname
+                FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid JOIN pg_namespace n ON n.oid = r.relnamespace
+                WHERE n.nspname = ? AND r.relname = ? AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''""")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(rs.getString(1));
+                }
+            }
+        }
+        storedColumns.put(table.toString(), columns);
+        return columns;
+    }
+
     private static String type(Map<String, String> types, TableName table, String column) {
         String type = types.get(column);
         if (type == null) {
@@ -370,6 +415,7 @@ final class ChangeApplier implements AutoCloseable {
         if (connection == null || connection.isClosed()) {
             statements.clear();
             columnTypes.clear();
+            storedColumns.clear();
             connection = target.connect();
             try (java.sql.Statement s = connection.createStatement()) {
                 // an applied batch is durable on the target before its position counts as applied,

@@ -94,6 +94,34 @@ class PostgresSchemaChangesIT {
         }
     }
 
+    @Test
+    void aColumnDroppedOnThePrimaryStopsReplicationNamingItUntilTheStandbyDropsItToo() throws Exception {
+        onA("INSERT INTO orders VALUES (1, 1, 10, 'before', now(), '{\"a\": 1}')");
+        assertThat(drain().complete()).isTrue();
+        onA("ALTER TABLE orders DROP COLUMN tags",
+                "UPDATE orders SET note = 'after the drop' WHERE id = 1",
+                "INSERT INTO orders VALUES (2, 1, 20, 'new row', now())");
+
+        // without the check the standby took both rows and kept a tags column nobody writes any more
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(replication.failures())
+                .hasEntrySatisfying("shop", f -> assertThat(f).contains("tags").contains("orders")
+                        .contains("dropped there")));
+        assertThat(regions.orderIds(B)).as("nothing applied past the change").doesNotContain(2L);
+
+        try (Connection b = regions.admin(B); Statement s = b.createStatement()) {
+            s.execute("ALTER TABLE orders DROP COLUMN tags");
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> "REPLICATING".equals(
+                replication.status("shop").tables().get("public.orders")) && replication.ready());
+        assertThat(drain().complete()).isTrue();
+        assertThat(regions.orderIds(B)).contains(1L, 2L);
+        try (Connection b = regions.admin(B); Statement s = b.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT note FROM orders WHERE id = 1")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("after the drop");
+        }
+    }
+
     long count(String region, String table) throws Exception {
         try (Connection c = regions.admin(region); Statement s = c.createStatement();
              java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
