@@ -202,10 +202,12 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                 throw HanaErrors.classify("reading " + region + " before promoting it", e);
             }
             boolean oldFenced = false;
+            String oldRoleBefore = null;
             if (alreadyPrimary) {
                 extra.put("oldPrimaryFenced", "not needed: " + region + " was already the primary");
             } else {
                 try (Connection o = connections.open(app.applicationId(), old)) {
+                    oldRoleBefore = fencing(o, app).map(Fencing::role).orElse(null);
                     fence(o, app, epoch, "FENCED");
                     revokeWrites(o, app, tables(o, app));
                     oldFenced = true;
@@ -228,8 +230,9 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                 if (oldFenced && !subscribed.isEmpty()) {
                     DrainResult d = drain(app, old, region, within);
                     if (!d.complete() && !forced) {
-                        throw new DataReplicationException(true, "DRAIN_TIMEOUT", old + " is fenced; " + d.remaining()
-                                + " messages still to apply on " + region + "; promote again", null);
+                        throw new DataReplicationException(true, "DRAIN_TIMEOUT", d.remaining() + " messages still to "
+                                + "apply on " + region + " when the step's time ran out; " + reopened(app, old, region,
+                                epoch, oldRoleBefore), null);
                     }
                     extra.put("dataLeftBehindMessages", Long.toString(d.remaining()));
                 } else if (!oldFenced && !alreadyPrimary) {
@@ -356,6 +359,30 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                 LOG.info("fenced {}'s database of {} at epoch {}", region, applicationId, epoch);
             }
             return result;
+        }
+    }
+
+    /**
+     * A graceful promote that fenced the old primary but cannot drain it promotes nothing, so it gives the
+     * application its database back (as the PostgreSQL backend does) rather than leave both closed until a
+     * retry or an operator comes: the old primary takes the role PRIMARY again under the same epoch and its
+     * writes are granted. The next attempt fences it again. Returns what happened, for the ack.
+     */
+    private String reopened(HanaApplication app, String old, String region, long epoch, String roleBefore) {
+        if (!"PRIMARY".equals(roleBefore)) {
+            return old + " was " + roleBefore + " before and stays closed; " + region + " was not promoted";
+        }
+        try (Connection o = connections.open(app.applicationId(), old)) {
+            fence(o, app, epoch, "PRIMARY");
+            grantWrites(o, app, tables(o, app));
+            LOG.warn("graceful promote of {} for {}: drain timed out; {} is open to the application again", region,
+                    app.applicationId(), old);
+            return old + " is open to the application again; " + region + " was not promoted";
+        } catch (SQLException | DataReplicationException e) {
+            LOG.error("graceful promote of {} for {}: re-opening {} failed: {}", region, app.applicationId(), old,
+                    e.getMessage());
+            return old + " stays fenced and " + region + " was not promoted: re-opening " + old + " failed too ("
+                    + e.getMessage() + ")";
         }
     }
 

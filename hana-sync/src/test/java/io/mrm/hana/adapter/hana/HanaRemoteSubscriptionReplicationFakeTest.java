@@ -209,6 +209,25 @@ class HanaRemoteSubscriptionReplicationFakeTest {
     }
 
     @Test
+    void aGracefulPromoteWhoseDrainTimesOutGivesTheOldPrimaryBackAndPromotesNothing() throws Exception {
+        replication.reprotect("orders", "eu10", "us10", 1);
+        java.util.Set<String> grantsBefore = new java.util.HashSet<>(hana.db("eu10").grants);
+        hana.db("us10").statistics.put("SALES.SUB_ORDERS", new long[] {10, 4}); // never catches up
+        hana.executed.clear();
+
+        assertThatThrownBy(() -> replication.promote("orders", "us10", 2, false, Duration.ofMillis(500)))
+                .isInstanceOfSatisfying(DataReplicationException.class, e -> {
+                    assertThat(e.code()).isEqualTo("DRAIN_TIMEOUT");
+                    assertThat(e.retriable()).isTrue();
+                    assertThat(e.getMessage()).contains("eu10 is open to the application again", "us10 was not promoted");
+                });
+        // without the re-open both were closed: eu10 fenced and revoked, us10 never opened
+        assertThat(hana.db("eu10").fencingRole).containsEntry("orders", "PRIMARY");
+        assertThat(hana.db("eu10").grants).isEqualTo(grantsBefore).isNotEmpty();
+        assertThat(hana.db("us10").grants).isEmpty();
+    }
+
+    @Test
     void aGracefulPromoteOpensNothingWhileTheOldPrimaryIsUnreachable() throws Exception {
         replication.reprotect("orders", "eu10", "us10", 1);
         hana.db("eu10").down = true;
