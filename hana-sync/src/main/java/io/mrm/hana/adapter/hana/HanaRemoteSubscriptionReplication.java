@@ -207,7 +207,10 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                 extra.put("oldPrimaryFenced", "not needed: " + region + " was already the primary");
             } else {
                 try (Connection o = connections.open(app.applicationId(), old)) {
-                    oldRoleBefore = fencing(o, app).map(Fencing::role).orElse(null);
+                    Optional<Fencing> before = fencing(o, app);
+                    // fenced under this very epoch: by an earlier attempt of this promote, which found it the primary
+                    oldRoleBefore = before.map(f -> "FENCED".equals(f.role()) && f.epoch() == epoch ? "PRIMARY" : f.role())
+                            .orElse(null);
                     fence(o, app, epoch, "FENCED");
                     revokeWrites(o, app, tables(o, app));
                     oldFenced = true;

@@ -557,7 +557,11 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         try (Connection o = app.region(old).connect(remaining(deadline))) {
             Optional<Fencing> row = ReplicationSchema.fencing(o, app.applicationId());
             Role role = row.map(Fencing::role).orElse(null);
-            details.put("oldPrimaryRoleBefore", role == null ? "none" : role.name());
+            // fenced under this very epoch: by an earlier attempt of this promote (a plan's own fence of the
+            // old region runs only after its promote succeeded), which found it the primary
+            boolean fencedByAnEarlierAttempt = role == Role.FENCED && row.get().epoch() == epoch;
+            details.put("oldPrimaryRoleBefore", fencedByAnEarlierAttempt ? Role.PRIMARY.name()
+                    : role == null ? "none" : role.name());
             // a replica keeps its role (its capture resumes from it); anything else is fenced
             checkedFence(o, app, epoch, role == Role.REPLICA ? Role.REPLICA : Role.FENCED);
             ReplicationSchema.revokeWrites(o, app.appRole(), app.tables(), deadline);

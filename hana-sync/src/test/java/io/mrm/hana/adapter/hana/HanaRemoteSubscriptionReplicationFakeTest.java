@@ -228,6 +228,23 @@ class HanaRemoteSubscriptionReplicationFakeTest {
     }
 
     @Test
+    void aRetriedGracefulPromoteWhoseFirstAttemptFencedAndCrashedStillGivesTheOldPrimaryBack() throws Exception {
+        replication.reprotect("orders", "eu10", "us10", 1);
+        java.util.Set<String> grantsBefore = new java.util.HashSet<>(hana.db("eu10").grants);
+        hana.db("us10").statistics.put("SALES.SUB_ORDERS", new long[] {10, 4});
+        // the first attempt fenced eu10 under epoch 2 and its actuator died before it drained
+        hana.db("eu10").fencing.put("orders", new long[] {2});
+        hana.db("eu10").fencingRole.put("orders", "FENCED");
+        hana.db("eu10").grants.clear();
+
+        assertThatThrownBy(() -> replication.promote("orders", "us10", 2, false, Duration.ofMillis(500)))
+                .isInstanceOfSatisfying(DataReplicationException.class, e ->
+                        assertThat(e.getMessage()).contains("eu10 is open to the application again"));
+        assertThat(hana.db("eu10").fencingRole).containsEntry("orders", "PRIMARY");
+        assertThat(hana.db("eu10").grants).isEqualTo(grantsBefore);
+    }
+
+    @Test
     void aGracefulPromoteOpensNothingWhileTheOldPrimaryIsUnreachable() throws Exception {
         replication.reprotect("orders", "eu10", "us10", 1);
         hana.db("eu10").down = true;

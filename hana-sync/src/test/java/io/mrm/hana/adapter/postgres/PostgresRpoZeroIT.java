@@ -240,6 +240,37 @@ class PostgresRpoZeroIT {
     }
 
     @Test
+    void aGracefulPromoteRetriedAfterAnAttemptThatFencedAndCrashedStillGivesTheOldPrimaryBackWhenItCannotDrain()
+            throws Exception {
+        startRegions();
+        HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
+        OrderWriter w = writer(A, 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> w.committedOn(A) >= 300);
+        assertThat(drain(handler, 1, A, B).outcome()).isEqualTo(AckOutcome.SUCCEEDED); // the marker row exists
+        // the first attempt fenced A under the plan's epoch, then its actuator died before it could drain
+        try (Connection a = regions.admin(A); Statement s = a.createStatement()) {
+            s.execute("UPDATE mrm.fencing SET epoch = 1, role = 'FENCED' WHERE application_id = 'shop'");
+            s.execute("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON account, orders, audit FROM app");
+        }
+        assertThat(writable(regions, A)).isZero();
+        CommandAck timedOut;
+        try (Connection b = regions.admin(B)) {
+            b.setAutoCommit(false);
+            try (Statement s = b.createStatement()) {
+                s.execute("SELECT * FROM mrm.drain_marker FOR UPDATE"); // the retry's drain cannot finish either
+            }
+            timedOut = handler.handle(new DataPromoteCommand(UUID.randomUUID().toString(), "shop", Instant.now(), 1,
+                    new StepRef("decision-1", 1, 1, 2, Instant.now().plusSeconds(5)), B, FailoverMode.GRACEFUL));
+            b.rollback();
+        }
+        assertThat(timedOut.errorCode()).as(timedOut.toString()).isEqualTo("DRAIN_TIMEOUT");
+        // without knowing who fenced it, A stayed closed and B unopened: nobody could write
+        assertThat(timedOut.detail()).contains("open to the application again");
+        assertThat(writable(regions, A)).as("A writable again").isPositive();
+        assertThat(writable(regions, B)).as("B not opened").isZero();
+    }
+
+    @Test
     void aForcedPromoteFencesAndDrainsTheOldPrimaryWhenItAnswers() throws Exception {
         startRegions();
         HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
