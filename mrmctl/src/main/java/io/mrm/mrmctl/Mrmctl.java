@@ -126,14 +126,20 @@ public final class Mrmctl {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(new Mrmctl()).execute(args));
+        CommandLine cli = commandLine(new Mrmctl());
+        // nothing read from the bus reaches the terminal as a control sequence
+        cli.setOut(new java.io.PrintWriter(new io.mrm.mrmctl.adapter.TerminalSafeWriter(
+                new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8)), true));
+        cli.setErr(new java.io.PrintWriter(new io.mrm.mrmctl.adapter.TerminalSafeWriter(
+                new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8)), true));
+        System.exit(cli.execute(args));
     }
 
     /** Runs mrmctl in this JVM with its output going to the given writers (the sandbox uses it); returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = commandLine(new Mrmctl());
-        cli.setOut(out);
-        cli.setErr(err);
+        cli.setOut(new PrintWriter(new io.mrm.mrmctl.adapter.TerminalSafeWriter(out), true));
+        cli.setErr(new PrintWriter(new io.mrm.mrmctl.adapter.TerminalSafeWriter(err), true));
         return cli.execute(args);
     }
 
