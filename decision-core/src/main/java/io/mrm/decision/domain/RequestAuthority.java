@@ -120,7 +120,7 @@ public record RequestAuthority(boolean signaturesRequired, List<Operator> operat
                     + operator.id() + "' (forged, altered in transit, or signed with another key)");
         }
         Duration age = Duration.between(request.time(), now);
-        if (age.compareTo(maxAge) > 0) {
+        if (age.compareTo(maxAge) >= 0) {
             return new Refusal(AlertCode.REQUEST_EXPIRED, "request issued at " + request.time() + " is "
                     + age.toSeconds() + " s old; at most " + maxAge.toSeconds() + " s are accepted");
         }
@@ -134,9 +134,11 @@ public record RequestAuthority(boolean signaturesRequired, List<Operator> operat
                         + "' was already used: a replayed request");
             }
         }
-        if (seen.size() >= MAX_REMEMBERED_NONCES) {
-            return new Refusal(AlertCode.REQUEST_FLOOD, "more than " + MAX_REMEMBERED_NONCES + " signed requests within "
-                    + maxAge.toSeconds() + " s; refusing until older ones expire");
+        // per operator: one operator's flood (or a leaked key's) must not lock the others out
+        long fromThisOperator = seen.stream().filter(s -> s.operator().equals(operator.id())).count();
+        if (fromThisOperator >= MAX_REMEMBERED_NONCES) {
+            return new Refusal(AlertCode.REQUEST_FLOOD, "more than " + MAX_REMEMBERED_NONCES + " signed requests from '"
+                    + operator.id() + "' within " + maxAge.toSeconds() + " s; refusing theirs until older ones expire");
         }
         Set<OperatorRole> allowed = rolesFor(request);
         if (operator.roles().stream().noneMatch(allowed::contains)) {
@@ -146,9 +148,12 @@ public record RequestAuthority(boolean signaturesRequired, List<Operator> operat
         return null;
     }
 
-    /** How long a nonce must be remembered: until its request is too old to be accepted anyway. */
+    /**
+     * How long a nonce must be remembered: until its request is too old to be accepted anyway, plus the
+     * allowed clock skew (a margin against the engine's own clock stepping back).
+     */
     public Instant forgetAfter(OperatorRequest request) {
-        return request.time().plus(maxAge);
+        return request.time().plus(maxAge).plus(maxClockSkew);
     }
 
     static Set<OperatorRole> rolesFor(OperatorRequest request) {

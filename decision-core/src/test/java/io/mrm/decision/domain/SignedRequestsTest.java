@@ -168,6 +168,28 @@ class SignedRequestsTest {
     }
 
     @Test
+    void aRequestExactlyFiveMinutesOldIsRefused() {
+        // feed() adds 100 ms to now before the step: this request is exactly max-age old when it is checked
+        OperatorRequest old = signed(freeze("alice", now.minus(Duration.ofMinutes(5)).plusMillis(100)), ALICE);
+
+        refused(feed(old), "REQUEST_EXPIRED");
+    }
+
+    @Test
+    void aFloodFromOneOperatorDoesNotLockAnotherOut() {
+        List<SeenNonce> seen = new java.util.ArrayList<>();
+        for (int i = 0; i < RequestAuthority.MAX_REMEMBERED_NONCES; i++) {
+            seen.add(new SeenNonce("alice", "n-" + i, now.plusSeconds(300)));
+        }
+        Map<String, java.security.PublicKey> keys = Map.of("alice", ALICE.getPublic(), "carol", CAROL.getPublic());
+
+        RequestAuthority.Refusal alice = AUTHORITY.check(signed(freeze("alice", now), ALICE), now, seen, keys);
+        assertThat(alice).isNotNull();
+        assertThat(alice.code()).isEqualTo(AlertCode.REQUEST_FLOOD);
+        assertThat(AUTHORITY.check(signed(failover("carol"), CAROL), now, seen, keys)).as("carol is not alice").isNull();
+    }
+
+    @Test
     void aRequestJustUnderFiveMinutesOldIsAccepted() {
         // feed() adds 100 ms to now before the step
         OperatorRequest old = signed(freeze("alice", now.minus(Duration.ofMinutes(5)).plusMillis(101)), ALICE);
@@ -207,12 +229,19 @@ class SignedRequestsTest {
         OperatorRequest first = signed(freeze("alice", now), ALICE);
         feed(first);
         now = now.plus(Duration.ofMinutes(5));
+        OperatorRequest within = signed(new io.mrm.events.operator.UnfreezeRequest("req-w", "orders",
+                now.plusMillis(100), 1, "alice", null), ALICE);
+        feed(within);
+        assertThat(state.seenNonces()).as("kept for max-age plus the allowed skew").extracting(SeenNonce::nonce)
+                .contains(first.signature().nonce());
+        now = now.plus(AUTHORITY.maxClockSkew());
 
         OperatorRequest second = signed(new io.mrm.events.operator.UnfreezeRequest("req-x", "orders",
                 now.plusMillis(100), 1, "alice", null), ALICE);
         feed(second);
 
-        assertThat(state.seenNonces()).extracting(SeenNonce::nonce).containsExactly(second.signature().nonce());
+        assertThat(state.seenNonces()).extracting(SeenNonce::nonce).doesNotContain(first.signature().nonce())
+                .contains(second.signature().nonce());
         // and the forgotten one could not come back: it is expired by now
         refused(feed(first), "REQUEST_EXPIRED");
     }
