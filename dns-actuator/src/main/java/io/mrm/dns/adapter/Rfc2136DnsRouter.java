@@ -113,11 +113,18 @@ public final class Rfc2136DnsRouter implements DnsRouter {
 
         /** {@code hmac-sha256} → the algorithm's name; throws IllegalArgumentException naming the accepted ones. */
         public static Name algorithm(String text) {
+            String name = text.trim().toLowerCase(Locale.ROOT);
+            // the keys that authorise moving an application's traffic: no broken or weak MAC (RFC 8945 says
+            // hmac-md5 must not be used, and hmac-sha1 is only for old servers)
+            if (name.startsWith("hmac-md5") || name.equals("hmac-sha1")) {
+                throw new IllegalArgumentException("'" + text + "' is too weak for the key that moves traffic; use "
+                        + "hmac-sha256, hmac-sha384 or hmac-sha512");
+            }
             try {
-                return TSIG.algorithmToName(text.trim().toLowerCase(Locale.ROOT));
+                return TSIG.algorithmToName(name);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("'" + text + "' is not a TSIG algorithm; use hmac-sha256, hmac-sha384,"
-                        + " hmac-sha512, hmac-sha224, hmac-sha1 or hmac-md5");
+                        + " hmac-sha512 or hmac-sha224");
             }
         }
 

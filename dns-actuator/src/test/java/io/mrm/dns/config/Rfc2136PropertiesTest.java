@@ -141,6 +141,16 @@ class Rfc2136PropertiesTest {
     }
 
     @Test
+    void aWeakTsigAlgorithmIsRefusedForTheKeyThatMovesTraffic() {
+        for (String weak : new String[] {"hmac-md5", "HMAC-MD5.SIG-ALG.REG.INT", "hmac-sha1"}) {
+            Map<String, String> props = valid();
+            props.put("mrm.dns.rfc2136.tsig.algorithm", weak);
+            assertThat(problems(props)).as(weak).contains("mrm.dns.rfc2136.tsig.algorithm: '" + weak
+                    + "' is too weak for the key that moves traffic");
+        }
+    }
+
+    @Test
     void oneTargetUnderTwoRegionsIsRefused() {
         Map<String, String> props = valid();
         props.put("mrm.dns.rfc2136.applications.orders.targets.us10", "ORDERS.eu10.example.com.");
