@@ -40,8 +40,11 @@ public record HanaProperties(Map<String, Application> applications) {
      * @param user         hana-sync's user there
      * @param password     where the password lives: exactly one of {@code env} or {@code file}
      * @param remoteSource the remote source in this database that reads the other region's database
+     * @param allowUnverifiedTls a database outside loopback without {@code encrypt=true&validateCertificate=true}
+     *                     is refused unless this is true (logged at every start)
      */
-    public record Region(String jdbcUrl, String user, SecretSetting password, String remoteSource) {
+    public record Region(String jdbcUrl, String user, SecretSetting password, String remoteSource,
+                         Boolean allowUnverifiedTls) {
     }
 
     public HanaProperties {
@@ -70,6 +73,14 @@ public record HanaProperties(Map<String, Application> applications) {
                 }
                 if (r.user() == null || r.user().isBlank()) {
                     problems.add(rkey + ".user: missing");
+                }
+                String tls = io.mrm.kafka.config.DatabaseTls.problem(rkey + ".jdbc-url", r.jdbcUrl(),
+                        rkey + ".allow-unverified-tls");
+                if (tls != null && Boolean.TRUE.equals(r.allowUnverifiedTls())) {
+                    org.slf4j.LoggerFactory.getLogger(HanaProperties.class).warn("{}: TLS to {}'s database is not "
+                            + "verified ({}: true)", rkey, region, rkey + ".allow-unverified-tls");
+                } else if (tls != null) {
+                    problems.add(tls);
                 }
                 SecretReference password = SecretSetting.check(problems, rkey + ".password", r.password());
                 try {

@@ -36,8 +36,10 @@ public record PostgresProperties(Map<String, Application> applications) {
      * @param jdbcUrl  {@code jdbc:postgresql://host:port/database}
      * @param user     hana-sync's role there: owns the tables, may replicate ({@code REPLICATION}) and grant
      * @param password where the password lives: exactly one of {@code env} or {@code file}
+     * @param allowUnverifiedTls a database outside loopback without {@code sslmode=verify-full} is refused
+     *                 unless this is true (a local stack without certificates; logged at every start)
      */
-    public record Region(String jdbcUrl, String user, SecretSetting password) {
+    public record Region(String jdbcUrl, String user, SecretSetting password, Boolean allowUnverifiedTls) {
     }
 
 
@@ -89,6 +91,15 @@ public record PostgresProperties(Map<String, Application> applications) {
                 }
                 if (r.user() == null || r.user().isBlank()) {
                     problems.add(rkey + ".user: missing");
+                    return;
+                }
+                String tls = io.mrm.kafka.config.DatabaseTls.problem(rkey + ".jdbc-url", r.jdbcUrl(),
+                        rkey + ".allow-unverified-tls");
+                if (tls != null && Boolean.TRUE.equals(r.allowUnverifiedTls())) {
+                    org.slf4j.LoggerFactory.getLogger(PostgresProperties.class).warn("{}: TLS to {}'s database is not "
+                            + "verified ({}: true)", rkey, region, rkey + ".allow-unverified-tls");
+                } else if (tls != null) {
+                    problems.add(tls);
                     return;
                 }
                 SecretReference password = SecretSetting.check(problems, rkey + ".password", r.password());

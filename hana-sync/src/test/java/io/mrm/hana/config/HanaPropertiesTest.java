@@ -20,7 +20,7 @@ class HanaPropertiesTest {
         props.put(APP + ".schema", "SALES");
         props.put(APP + ".app-role", "ORDERS_APP");
         for (String region : new String[] {"eu10", "us10"}) {
-            props.put(APP + ".regions." + region + ".jdbc-url", "jdbc:sap://" + region + ".hana.example:443?encrypt=true");
+            props.put(APP + ".regions." + region + ".jdbc-url", "jdbc:sap://" + region + ".hana.example:443?encrypt=true&validateCertificate=true");
             props.put(APP + ".regions." + region + ".user", "MRM");
             props.put(APP + ".regions." + region + ".password.env", "MRM_HANA_" + region.toUpperCase() + "_PASSWORD");
             props.put(APP + ".regions." + region + ".remote-source", region.equals("eu10") ? "US10_SOURCE" : "EU10_SOURCE");

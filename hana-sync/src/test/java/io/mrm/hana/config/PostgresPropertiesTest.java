@@ -23,10 +23,10 @@ class PostgresPropertiesTest {
         props.put(APP + ".app-role", "orders_app");
         props.put(APP + ".tables[0]", "sales.orders");
         props.put(APP + ".tables[1]", "customer");
-        props.put(APP + ".regions.eu10.jdbc-url", "jdbc:postgresql://db.eu10.internal:5432/orders");
+        props.put(APP + ".regions.eu10.jdbc-url", "jdbc:postgresql://db.eu10.internal:5432/orders?sslmode=verify-full");
         props.put(APP + ".regions.eu10.user", "mrm");
         props.put(APP + ".regions.eu10.password.env", "MRM_PG_EU10_PASSWORD");
-        props.put(APP + ".regions.us10.jdbc-url", "jdbc:postgresql://db.us10.internal/orders");
+        props.put(APP + ".regions.us10.jdbc-url", "jdbc:postgresql://db.us10.internal/orders?sslmode=verify-full");
         props.put(APP + ".regions.us10.user", "mrm");
         props.put(APP + ".regions.us10.password.file", "/run/secrets/pg-us10");
         return props;
@@ -66,6 +66,18 @@ class PostgresPropertiesTest {
                 .contains(APP + ".regions.us10.jdbc-url: jdbc-url must look like jdbc:postgresql://")
                 .contains(APP + ".regions.eu10.password needs exactly one of")
                 .contains(APP + ".app-role: missing");
+    }
+
+    @Test
+    void aDatabaseOutsideLoopbackWithoutVerifiedTlsIsRefusedUnlessOptedOut() {
+        Map<String, String> props = valid();
+        props.put(APP + ".regions.us10.jdbc-url", "jdbc:postgresql://db.us10.internal/orders?sslmode=require");
+
+        assertThatThrownBy(bind(props)::applicationSettings).hasMessageContaining(APP
+                + ".regions.us10.jdbc-url must verify TLS outside loopback: add sslmode=verify-full (was sslmode=require)");
+
+        props.put(APP + ".regions.us10.allow-unverified-tls", "true");
+        assertThat(bind(props).applicationSettings()).hasSize(1);
     }
 
     @Test

@@ -282,10 +282,11 @@ public record HealthMonitorProperties(
      * @param maxReplicationLag   lag in bytes above which the result is DEGRADED
      */
     public record Postgres(String jdbcUrl, String username, SecretSetting password, String replicationSlot,
-                           @DefaultValue("16777216") long maxReplicationLag) {
+                           @DefaultValue("16777216") long maxReplicationLag, Boolean allowUnverifiedTls) {
 
         void check(String key, List<String> problems) {
             checkJdbc(problems, key, jdbcUrl, "jdbc:postgresql:", username, password);
+            checkTls(problems, key, jdbcUrl, allowUnverifiedTls);
             if (maxReplicationLag < 0) {
                 problems.add(key + ".max-replication-lag must not be negative");
             }
@@ -304,10 +305,12 @@ public record HealthMonitorProperties(
      *                              primary commits more often than that (or writes a heartbeat row)
      */
     public record Hana(String jdbcUrl, String username, SecretSetting password,
-                       @DefaultValue("10000") long maxReplicationBacklog, Duration maxApplyAge) {
+                       @DefaultValue("10000") long maxReplicationBacklog, Duration maxApplyAge,
+                       Boolean allowUnverifiedTls) {
 
         void check(String key, List<String> problems) {
             checkJdbc(problems, key, jdbcUrl, "jdbc:sap:", username, password);
+            checkTls(problems, key, jdbcUrl, allowUnverifiedTls);
             if (maxReplicationBacklog < 0) {
                 problems.add(key + ".max-replication-backlog must not be negative");
             }
@@ -730,6 +733,17 @@ public record HealthMonitorProperties(
             problems.add(key + ".username is required");
         }
         SecretSetting.check(problems, key + ".password", password);
+    }
+
+    /** Credentials never cross a network in clear text or to an unverified server, unless opted out (logged). */
+    private static void checkTls(List<String> problems, String key, String url, Boolean allowUnverified) {
+        String tls = io.mrm.kafka.config.DatabaseTls.problem(key + ".jdbc-url", url, key + ".allow-unverified-tls");
+        if (tls != null && Boolean.TRUE.equals(allowUnverified)) {
+            org.slf4j.LoggerFactory.getLogger(HealthMonitorProperties.class).warn("{}: TLS to the database is not "
+                    + "verified ({}.allow-unverified-tls: true)", key, key);
+        } else if (tls != null) {
+            problems.add(tls);
+        }
     }
 
     private static void checkUrl(List<String> problems, String key, String value) {

@@ -266,6 +266,24 @@ class HealthMonitorPropertiesTest {
     }
 
     @Test
+    void aDatabaseOutsideLoopbackMustVerifyTlsUnlessOptedOut() {
+        Map<String, String> props = typed("postgres", Map.of("postgres.jdbc-url", "jdbc:postgresql://db.example.com/shop",
+                "postgres.username", "probe", "postgres.password.env", "PG_PASSWORD"));
+        props.putAll(typedAt(1, "hana", Map.of("hana.jdbc-url", "jdbc:sap://h.example.com:443?encrypt=true",
+                "hana.username", "probe", "hana.password.env", "HANA_PASSWORD")));
+
+        assertProblems(props)
+                .hasMessageContaining("mrm.health.targets[0].postgres.jdbc-url must verify TLS outside loopback: add "
+                        + "sslmode=verify-full")
+                .hasMessageContaining("mrm.health.targets[1].hana.jdbc-url must verify TLS outside loopback: add "
+                        + "encrypt=true&validateCertificate=true");
+
+        props.put("mrm.health.targets[0].postgres.allow-unverified-tls", "true");
+        props.put("mrm.health.targets[1].hana.allow-unverified-tls", "true");
+        assertThat(bind(props).targets()).hasSize(2);
+    }
+
+    @Test
     void aSecretNeedsExactlyOneOfEnvOrFile() {
         Map<String, String> props = typed("aem-semp", Map.of("semp.url", "https://mr.example.com:943", "semp.vpn", "shop",
                 "semp.username", "monitor", "semp.password.env", "A", "semp.password.file", "/b"));
@@ -396,10 +414,10 @@ class HealthMonitorPropertiesTest {
         props.putAll(typedAt(2, "dns", Map.of("dns.domain", "shop.example.com", "dns.resolver", "127.0.0.1:5353",
                 "dns.answers.eu10", "shop.eu10.example.com,10.0.0.1", "dns.answers.us10", "shop.us10.example.com",
                 "read-timeout", "700ms")));
-        props.putAll(typedAt(3, "postgres", Map.of("postgres.jdbc-url", "jdbc:postgresql://db:5432/shop",
+        props.putAll(typedAt(3, "postgres", Map.of("postgres.jdbc-url", "jdbc:postgresql://db:5432/shop?sslmode=verify-full",
                 "postgres.username", "probe", "postgres.password.env", "PG_PASSWORD",
                 "postgres.replication-slot", "mrm_sync")));
-        props.putAll(typedAt(4, "hana", Map.of("hana.jdbc-url", "jdbc:sap://h.example.com:443?encrypt=true",
+        props.putAll(typedAt(4, "hana", Map.of("hana.jdbc-url", "jdbc:sap://h.example.com:443?encrypt=true&validateCertificate=true",
                 "hana.username", "probe", "hana.password.file", "/var/run/secrets/hana",
                 "hana.max-replication-backlog", "500")));
         props.putAll(typedAt(5, "aem-semp", Map.of("semp.url", "https://mr.example.com:943", "semp.vpn", "shop",

@@ -59,6 +59,12 @@ final class CdcPipeline implements AutoCloseable {
         props.setProperty("database.dbname", source.database());
         props.setProperty("database.user", source.user());
         props.setProperty("database.password", source.password().read());
+        // the capture's replication connection verifies TLS as the JDBC URL asks (sslmode, root certificate...)
+        io.mrm.kafka.config.DatabaseTls.parameters(source.jdbcUrl()).forEach((name, value) -> {
+            if (name.startsWith("ssl")) {
+                props.setProperty("database." + name, value);
+            }
+        });
         props.setProperty("topic.prefix", engineName);
         props.setProperty("plugin.name", "pgoutput");
         props.setProperty("slot.name", slot);
