@@ -37,6 +37,7 @@ import java.util.List;
  * @param failoverDrainWithinMs how long an automatic failover tries the graceful path before it falls back
  *                              to forced; 0: forced at once (absent, in records written before the setting: 0)
  * @param degradedNotATarget    components whose DEGRADED makes a region no failover target (absent: none)
+ * @param maxAlertWitnesses     alert webhooks that may count towards a quorum together (absent: 1)
  */
 public record RecordedPolicy(
         String primaryRegion,
@@ -64,7 +65,8 @@ public record RecordedPolicy(
         Long fenceTimeoutMs,
         Long fenceRetryIntervalMs,
         Long failoverDrainWithinMs,
-        List<String> degradedNotATarget) {
+        List<String> degradedNotATarget,
+        Integer maxAlertWitnesses) {
 
     /** AUTOMATIC: the engine executes its own decisions. MANUAL: it proposes and waits for approval. */
     public enum Mode { AUTOMATIC, MANUAL }
@@ -112,6 +114,9 @@ public record RecordedPolicy(
             Require.atLeast("failoverDrainWithinMs", failoverDrainWithinMs, 0L);
         }
         degradedNotATarget = degradedNotATarget == null ? List.of() : names("degradedNotATarget", degradedNotATarget);
+        if (maxAlertWitnesses != null) {
+            Require.atLeast("maxAlertWitnesses", maxAlertWitnesses, 0);
+        }
     }
 
     private static List<String> names(String field, List<String> values) {

@@ -29,7 +29,7 @@ class PolicyRecordTest {
                 p.stepTimeoutMs(), p.stepMaxAttempts(), p.retryBackoffMs(), p.parallelSteps(), p.twoPersonRule(),
                 p.vantages(), p.maxObservationSkewMs(), p.proposalTimeoutMs(), p.fenceTimeoutMs(),
                 p.fenceRetryIntervalMs(), p.failoverDrainWithinMs(),
-                p.degradedNotATarget());
+                p.degradedNotATarget(), p.maxAlertWitnesses());
         RecordedAuthority noOperators = new RecordedAuthority(true, 300_000, 30_000, List.of());
 
         assertThat(PolicyRecord.fingerprintOf(stricter, sample.authority())).isNotEqualTo(sample.fingerprint());

@@ -48,6 +48,9 @@ import java.util.Set;
  *                              vantage points — makes a region no failover target (e.g. {@code hana}: a
  *                              standby whose replication is far behind): automatic failover and manual
  *                              switches into it are blocked by STANDBY_HEALTHY (a manual one may override it)
+ * @param maxAlertWitnesses     how many alert webhooks (Alertmanager, Azure Monitor) may count towards the
+ *                              quorum that calls a region down, together (default 1: one webhook credential is
+ *                              never a quorum by itself); 0: alerts are never witnesses
  */
 public record ApplicationPolicy(
         String applicationId,
@@ -76,7 +79,8 @@ public record ApplicationPolicy(
         Duration fenceTimeout,
         Duration fenceRetryInterval,
         Duration failoverDrainWithin,
-        Set<String> degradedNotATarget) {
+        Set<String> degradedNotATarget,
+        int maxAlertWitnesses) {
 
     /** The default graceful switchover of ARCHITECTURE.md. */
     public static final List<StepAction> DEFAULT_PLAN = List.of(StepAction.EVENTS_SET_STANDBY,
@@ -88,6 +92,7 @@ public record ApplicationPolicy(
     public static final Duration DEFAULT_FENCE_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_FENCE_RETRY_INTERVAL = Duration.ofSeconds(30);
     public static final Duration DEFAULT_FAILOVER_DRAIN_WITHIN = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_ALERT_WITNESSES = 1;
 
     public ApplicationPolicy {
         healthComponents = Set.copyOf(healthComponents);
@@ -102,6 +107,9 @@ public record ApplicationPolicy(
         fenceRetryInterval = fenceRetryInterval == null ? DEFAULT_FENCE_RETRY_INTERVAL : fenceRetryInterval;
         failoverDrainWithin = failoverDrainWithin == null ? Duration.ZERO : failoverDrainWithin;
         degradedNotATarget = degradedNotATarget == null ? Set.of() : Set.copyOf(degradedNotATarget);
+        if (maxAlertWitnesses < 0) {
+            throw new IllegalArgumentException("max-alert-witnesses must not be negative");
+        }
         if (failoverDrainWithin.isNegative()) {
             throw new IllegalArgumentException("failover-drain-within must not be negative");
         }
@@ -135,7 +143,25 @@ public record ApplicationPolicy(
         this(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents, quorum,
                 failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow, failoverWindow,
                 plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps, twoPersonRule, vantages,
-                maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin, Set.of());
+                maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin, Set.of(),
+                DEFAULT_MAX_ALERT_WITNESSES);
+    }
+
+    /** A policy in which alert webhooks together count as at most one witness. */
+    public ApplicationPolicy(String applicationId, String primaryRegion, String standbyRegion,
+                             Set<String> healthComponents, Set<String> alertComponents, int quorum,
+                             int failureThreshold, int recoveryThreshold, Duration staleAfter, DecisionMode mode,
+                             Duration holdDown, int maxFailoversPerWindow, Duration failoverWindow,
+                             List<StepAction> plan, List<StepAction> reprotectPlan, Duration stepTimeout,
+                             int stepMaxAttempts, Duration retryBackoff, Set<StepAction> parallelSteps,
+                             boolean twoPersonRule, Set<String> vantages, Duration maxObservationSkew,
+                             Duration proposalTimeout, Duration fenceTimeout, Duration fenceRetryInterval,
+                             Duration failoverDrainWithin, Set<String> degradedNotATarget) {
+        this(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents, quorum,
+                failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow, failoverWindow,
+                plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps, twoPersonRule, vantages,
+                maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin,
+                degradedNotATarget, DEFAULT_MAX_ALERT_WITNESSES);
     }
 
     /**
@@ -181,7 +207,7 @@ public record ApplicationPolicy(
                 quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
                 failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps, on,
                 vantages, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin,
-                degradedNotATarget);
+                degradedNotATarget, maxAlertWitnesses);
     }
 
     /** This policy with other declared vantages. */
@@ -190,7 +216,7 @@ public record ApplicationPolicy(
                 quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
                 failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
                 twoPersonRule, declared, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval,
-                failoverDrainWithin, degradedNotATarget);
+                failoverDrainWithin, degradedNotATarget, maxAlertWitnesses);
     }
 
     /** This policy with another proposal timeout. */
@@ -199,7 +225,7 @@ public record ApplicationPolicy(
                 quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
                 failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
                 twoPersonRule, vantages, maxObservationSkew, timeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin,
-                degradedNotATarget);
+                degradedNotATarget, maxAlertWitnesses);
     }
 
     /** This policy with another bound on an automatic failover's graceful first try (zero: none). */
@@ -208,7 +234,16 @@ public record ApplicationPolicy(
                 quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
                 failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
                 twoPersonRule, vantages, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, within,
-                degradedNotATarget);
+                degradedNotATarget, maxAlertWitnesses);
+    }
+
+    /** This policy with another cap on the alert webhooks that count towards a quorum. */
+    public ApplicationPolicy withMaxAlertWitnesses(int witnesses) {
+        return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents,
+                quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
+                failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
+                twoPersonRule, vantages, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval,
+                failoverDrainWithin, degradedNotATarget, witnesses);
     }
 
     /** This policy with other alert-only components. */
@@ -217,7 +252,7 @@ public record ApplicationPolicy(
                 quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
                 failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
                 twoPersonRule, vantages, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval,
-                failoverDrainWithin, degradedNotATarget);
+                failoverDrainWithin, degradedNotATarget, maxAlertWitnesses);
     }
 
     /** This policy with other components whose DEGRADED keeps a region from being a failover target. */
@@ -226,7 +261,7 @@ public record ApplicationPolicy(
                 quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
                 failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
                 twoPersonRule, vantages, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval,
-                failoverDrainWithin, components);
+                failoverDrainWithin, components, maxAlertWitnesses);
     }
 
     /** A policy with the defaults for everything but the regions; for tests and examples. */

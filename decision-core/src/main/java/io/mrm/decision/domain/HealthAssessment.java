@@ -85,7 +85,8 @@ final class HealthAssessment {
                 : wasDown && successes < w.policy.recoveryThreshold();
         Instant counted = o.time().isAfter(w.now) ? w.now : o.time();
         next.add(new HealthCounter(o.region(), o.component(), o.vantage(), failures, successes, down, o.status(),
-                counted, o.id(), o.detail(), o.monitorRun(), o.sequence()));
+                counted, o.id(), o.detail(), o.monitorRun(), o.sequence(),
+                o.probe() == io.mrm.events.observation.ProbeKind.ALERT_WEBHOOK));
         w.counters = next;
     }
 
@@ -105,7 +106,7 @@ final class HealthAssessment {
         boolean allUp = true;
         for (String component : w.policy.healthComponents()) {
             List<HealthCounter> seen = fresh(w, region, component);
-            if (seen.stream().filter(HealthCounter::down).count() >= w.policy.quorum()) {
+            if (witnessesDown(w, seen) >= w.policy.quorum()) {
                 return RegionHealth.DOWN;
             }
             allUp &= seen.stream().filter(HealthCounter::reportsUp).count() >= w.policy.quorum();
@@ -128,6 +129,17 @@ final class HealthAssessment {
             }
         }
         return found;
+    }
+
+    /**
+     * How many witnesses call a component down: every probing vantage point, but alert webhooks together at
+     * most {@code max-alert-witnesses} (default 1) — one webhook credential (Alertmanager and Azure Monitor
+     * may share it, or be fed by one broken Prometheus) must not make a quorum by itself.
+     */
+    static long witnessesDown(WorkingState w, List<HealthCounter> seen) {
+        long probes = seen.stream().filter(c -> c.down() && !c.external()).count();
+        long alerts = seen.stream().filter(c -> c.down() && c.external()).count();
+        return probes + Math.min(alerts, w.policy.maxAlertWitnesses());
     }
 
     /** The fresh reports that call the region's health components down: why a failover was decided. */
@@ -216,7 +228,7 @@ final class HealthAssessment {
     private static void watchAlertComponents(WorkingState w, String region) {
         for (String component : w.policy.alertComponents()) {
             String key = COMPONENT_KEY + region + "/" + component;
-            long down = fresh(w, region, component).stream().filter(HealthCounter::down).count();
+            long down = witnessesDown(w, fresh(w, region, component));
             if (down >= w.policy.quorum()) {
                 w.raiseOnce(key, AlertCode.COMPONENT_DOWN, component + " in " + region + " is down (seen by " + down
                         + " vantage points); it does not trigger a failover", null);

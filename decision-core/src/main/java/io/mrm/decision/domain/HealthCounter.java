@@ -15,10 +15,20 @@ import java.time.Instant;
  * @param monitorRun        the monitor run that sent the latest report (null from monitors that do not say)
  * @param sequence          its number within that run: a report of the same run with a number not above
  *                          it is a replay or arrived out of order, and tells nothing new
+ * @param external          the reports come from an alert webhook, not a probe (false in states stored
+ *                          before it existed): such witnesses count at most {@code max-alert-witnesses}
  */
 public record HealthCounter(String region, String component, String vantage, int consecutiveFailures,
                             int consecutiveSuccesses, boolean down, HealthStatus lastStatus, Instant lastSeen,
-                            String lastObservationId, String lastDetail, String monitorRun, Long sequence) {
+                            String lastObservationId, String lastDetail, String monitorRun, Long sequence,
+                            boolean external) {
+
+    public HealthCounter(String region, String component, String vantage, int consecutiveFailures,
+                         int consecutiveSuccesses, boolean down, HealthStatus lastStatus, Instant lastSeen,
+                         String lastObservationId, String lastDetail, String monitorRun, Long sequence) {
+        this(region, component, vantage, consecutiveFailures, consecutiveSuccesses, down, lastStatus, lastSeen,
+                lastObservationId, lastDetail, monitorRun, sequence, false);
+    }
 
     boolean sameSource(String region, String component, String vantage) {
         return this.region.equals(region) && this.component.equals(component) && this.vantage.equals(vantage);

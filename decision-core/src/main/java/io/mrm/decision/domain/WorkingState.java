@@ -92,7 +92,7 @@ final class WorkingState {
         }
         return counters.stream().map(c -> !c.lastSeen().isAfter(now) ? c : new HealthCounter(c.region(),
                 c.component(), c.vantage(), c.consecutiveFailures(), c.consecutiveSuccesses(), c.down(), c.lastStatus(),
-                now, c.lastObservationId(), c.lastDetail(), c.monitorRun(), c.sequence())).toList();
+                now, c.lastObservationId(), c.lastDetail(), c.monitorRun(), c.sequence(), c.external())).toList();
     }
 
     String applicationId() {

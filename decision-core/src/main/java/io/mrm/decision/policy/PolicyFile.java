@@ -68,7 +68,7 @@ public final class PolicyFile {
             "mode", "hold-down", "max-failovers-per-window", "failover-window", "plan", "reprotect-plan",
             "step-timeout", "step-max-attempts", "retry-backoff", "parallel-steps", "two-person-rule", "vantages",
             "max-observation-skew", "proposal-timeout", "fence-timeout", "fence-retry-interval",
-            "failover-drain-within", "degraded-not-a-target");
+            "failover-drain-within", "degraded-not-a-target", "max-alert-witnesses");
 
     private PolicyFile() {
     }
@@ -271,13 +271,15 @@ public final class PolicyFile {
                         + "health-components nor in alert-components");
             }
         }
+        int alertWitnesses = integer(at + ".max-alert-witnesses", keys.get("max-alert-witnesses"),
+                d.maxAlertWitnesses(), 0, 100);
         ApplicationPolicy.checkConsistent(at, primary, standby, health, alert, staleAfter, plan, parallel, vantages,
                 quorum);
         return new ApplicationPolicy(id, primary, standby, Set.copyOf(health), Set.copyOf(alert), quorum,
                 failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailovers, window, plan, reprotect,
                 stepTimeout, attempts, backoff, parallel.isEmpty() ? Set.of() : EnumSet.copyOf(parallel), twoPerson,
                 Set.copyOf(vantages), skew, proposalTimeout, fenceTimeout, fenceRetry, drainWithin,
-                Set.copyOf(degradedNotATarget));
+                Set.copyOf(degradedNotATarget), alertWitnesses);
     }
 
     /**
@@ -499,6 +501,7 @@ public final class PolicyFile {
             app.put("fence-retry-interval", format(p.fenceRetryInterval()));
             app.put("failover-drain-within", format(p.failoverDrainWithin()));
             app.put("degraded-not-a-target", p.degradedNotATarget().stream().sorted().toList());
+            app.put("max-alert-witnesses", p.maxAlertWitnesses());
             applications.add(app);
         }
         Map<String, Object> decision = new LinkedHashMap<>();

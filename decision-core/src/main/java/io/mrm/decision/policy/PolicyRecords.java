@@ -48,7 +48,8 @@ public final class PolicyRecords {
                 p.stepTimeout().toMillis(), p.stepMaxAttempts(), p.retryBackoff().toMillis(),
                 p.parallelSteps().stream().sorted().toList(), p.twoPersonRule(), sorted(p.vantages()),
                 p.maxObservationSkew().toMillis(), p.proposalTimeout().toMillis(), p.fenceTimeout().toMillis(),
-                p.fenceRetryInterval().toMillis(), p.failoverDrainWithin().toMillis(), sorted(p.degradedNotATarget()));
+                p.fenceRetryInterval().toMillis(), p.failoverDrainWithin().toMillis(), sorted(p.degradedNotATarget()),
+                p.maxAlertWitnesses());
     }
 
     public static RecordedAuthority record(RequestAuthority a) {
@@ -72,7 +73,8 @@ public final class PolicyRecords {
                 Duration.ofMillis(p.retryBackoffMs()), p.parallelSteps().isEmpty() ? Set.of()
                         : EnumSet.copyOf(p.parallelSteps()), p.twoPersonRule(), Set.copyOf(p.vantages()),
                 millis(p.maxObservationSkewMs()), millis(p.proposalTimeoutMs()), millis(p.fenceTimeoutMs()),
-                millis(p.fenceRetryIntervalMs()), millis(p.failoverDrainWithinMs()), Set.copyOf(p.degradedNotATarget()));
+                millis(p.fenceRetryIntervalMs()), millis(p.failoverDrainWithinMs()), Set.copyOf(p.degradedNotATarget()),
+                p.maxAlertWitnesses() == null ? ApplicationPolicy.DEFAULT_MAX_ALERT_WITNESSES : p.maxAlertWitnesses());
     }
 
     /** The request authority a record describes. */

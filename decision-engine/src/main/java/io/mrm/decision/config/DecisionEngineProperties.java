@@ -151,6 +151,8 @@ public record DecisionEngineProperties(
      *                                 forced; 0s: forced at once
      * @param degradedNotATarget       components (health or alert) whose DEGRADED, seen by a quorum, makes a
      *                                 region no failover target (blocked by STANDBY_HEALTHY)
+     * @param maxAlertWitnesses        alert webhooks that may count towards the quorum together (default 1: one
+     *                                 webhook credential is never a quorum by itself)
      */
     public record Application(
             @NotNull @Pattern(regexp = NAME) String id,
@@ -179,7 +181,8 @@ public record DecisionEngineProperties(
             @NotNull @DefaultValue("10s") Duration fenceTimeout,
             @NotNull @DefaultValue("30s") Duration fenceRetryInterval,
             @NotNull @DefaultValue("30s") Duration failoverDrainWithin,
-            List<@Pattern(regexp = NAME) String> degradedNotATarget) {
+            List<@Pattern(regexp = NAME) String> degradedNotATarget,
+            @DefaultValue("1") @Min(0) @Max(100) int maxAlertWitnesses) {
 
         public Application {
             if (plan == null || plan.isEmpty()) {
@@ -221,7 +224,8 @@ public record DecisionEngineProperties(
                     Set.copyOf(alertComponents), quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown,
                     maxFailoversPerWindow, failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts,
                     retryBackoff, Set.copyOf(parallelSteps), twoPersonRule, Set.copyOf(vantages), maxObservationSkew,
-                    proposalTimeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin, Set.copyOf(degradedNotATarget));
+                    proposalTimeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin, Set.copyOf(degradedNotATarget),
+                    maxAlertWitnesses);
         }
     }
 
