@@ -47,7 +47,7 @@ import org.springframework.util.backoff.FixedBackOff;
  * enough to survive the loss of a site.
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
-@EnableConfigurationProperties({MrmKafkaProperties.class, MrmServiceProperties.class})
+@EnableConfigurationProperties({MrmKafkaProperties.class, MrmServiceProperties.class, CommandListenerProperties.class})
 public class MrmKafkaAutoConfiguration {
 
     @Bean
@@ -152,8 +152,10 @@ public class MrmKafkaAutoConfiguration {
     @Bean
     EventListeners eventListeners(ConsumerFactory<byte[], byte[]> mrmConsumerFactory,
                                   DefaultErrorHandler mrmErrorHandler, InboundDecoder decoder, TopicNames names,
-                                  MrmServiceProperties service) {
-        return new EventListeners(mrmConsumerFactory, mrmErrorHandler, decoder, names, service.name());
+                                  MrmServiceProperties service, DeadLetterRecoverer deadLetterRecoverer,
+                                  MrmKafkaProperties props, CommandListenerProperties commands, Clock clock) {
+        return new EventListeners(mrmConsumerFactory, mrmErrorHandler, decoder, names, service.name(),
+                deadLetterRecoverer, props, commands, clock);
     }
 
     @Bean

@@ -30,11 +30,15 @@ import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 @EnableConfigurationProperties(AemSyncProperties.class)
 class AemSyncConfiguration {
 
-    /** The SEMP clients' thread pool: the listener blocks on each request, so two threads are plenty. */
+    /**
+     * The SEMP clients' thread pool. Commands of different applications run at once, and the JDK client
+     * resolves host names on this executor: a fixed pair of threads, both stuck in a lookup of a dead
+     * region's broker name, would stall every application's SEMP calls. Threads are made on demand.
+     */
     @Bean(destroyMethod = "shutdownNow")
     ExecutorService sempExecutor() {
         AtomicInteger n = new AtomicInteger();
-        return Executors.newFixedThreadPool(2, runnable -> {
+        return Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "semp-http-" + n.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -79,11 +83,15 @@ class AemSyncConfiguration {
         return new AemSyncCommandHandler(brokers, props.limits(), service.instance(), clock, Sleeper.THREAD);
     }
 
-    /** Thin: each command is executed and its ack published (and confirmed) before the offset commits. */
+    /**
+     * Thin: each command runs on its application's lane (in order, alone; other applications' in
+     * parallel) and its ack is published (and confirmed) before its offset commits.
+     */
     @Bean
     ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(EventListeners listeners,
                                                                       AemSyncCommandHandler handler,
                                                                       EventPublisher publisher) {
-        return listeners.container(Topics.EVENTS_COMMANDS, command -> publisher.publishAndWait(handler.handle(command)));
+        return listeners.commandContainer(Topics.EVENTS_COMMANDS,
+                command -> publisher.publishAndWait(handler.handle(command)));
     }
 }

@@ -220,8 +220,9 @@ public record AemSyncProperties(
     private static void checkWait(List<String> problems, String key, Duration value) {
         checkPositive(problems, key, value);
         if (value != null && value.compareTo(MAX_WAIT) > 0) {
-            problems.add(key + " must be at most " + MAX_WAIT.toMinutes() + "m (the listener waits on its thread; "
-                    + "Kafka's max.poll.interval.ms is 5m), was " + millis(value));
+            problems.add(key + " must be at most " + MAX_WAIT.toMinutes() + "m (an application's commands wait behind "
+                    + "it, and a rebalance waits for it up to mrm.kafka.commands.max-revocation-wait), was "
+                    + millis(value));
         }
     }
 

@@ -34,11 +34,15 @@ class DnsActuatorConfiguration {
         return new DnsCommandHandler(router, clock, props.pacing());
     }
 
-    /** Thin: each command is executed and its ack published (and confirmed) before the offset commits. */
+    /**
+     * Thin: each command runs on its application's lane (in order, alone; other applications' in
+     * parallel) and its ack is published (and confirmed) before its offset commits.
+     */
     @Bean
     ConcurrentMessageListenerContainer<byte[], byte[]> dnsCommandListener(EventListeners listeners,
                                                                          DnsCommandHandler handler,
                                                                          EventPublisher publisher) {
-        return listeners.container(Topics.DNS_COMMANDS, command -> publisher.publishAndWait(handler.handle(command)));
+        return listeners.commandContainer(Topics.DNS_COMMANDS,
+                command -> publisher.publishAndWait(handler.handle(command)));
     }
 }

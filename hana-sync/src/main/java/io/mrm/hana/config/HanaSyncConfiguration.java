@@ -68,18 +68,19 @@ class HanaSyncConfiguration {
         return new HanaSyncCommandHandler(replication, clock);
     }
 
-    /** Thin: each command is executed and its ack published (and confirmed) before the offset commits. */
+    /**
+     * Thin: each command runs on its application's lane (in order, alone; other applications' in
+     * parallel) and its ack is published (and confirmed) before its offset commits. Captures follow
+     * the command partitions; one leaving is told after the commands running for it have ended.
+     */
     @Bean
     ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(EventListeners listeners,
                                                                       HanaSyncCommandHandler handler,
                                                                       EventPublisher publisher,
                                                                       DataReplication replication) {
-        ConcurrentMessageListenerContainer<byte[], byte[]> container = listeners.container(Topics.DATA_COMMANDS,
-                command -> publisher.publishAndWait(handler.handle(command)));
-        if (replication instanceof PostgresDebeziumReplication postgres) {
-            container.getContainerProperties().setConsumerRebalanceListener(
-                    new CaptureOwnershipListener(postgres, postgres.applicationIds()));
-        }
-        return container;
+        return listeners.commandContainer(Topics.DATA_COMMANDS,
+                command -> publisher.publishAndWait(handler.handle(command)),
+                replication instanceof PostgresDebeziumReplication postgres
+                        ? new CaptureOwnershipListener(postgres, postgres.applicationIds()) : null);
     }
 }
