@@ -156,8 +156,12 @@ class HealthMonitorProbesIT {
             assertThat(fromAlert.vantage()).isEqualTo("alertmanager");
             assertThat(fromAlert.status()).isEqualTo(HealthStatus.DOWN);
             assertThat(fromAlert.detail()).isEqualTo("alertmanager alert ShopRegionDown firing: 5xx");
+            // the one firing alert (the refused call added nothing); the intake republishes it on the probe
+            // cadence while it fires, so there may be more reports of it by now — all the same, all DOWN
             assertThat(recorder.events(HealthObservation.class).stream()
-                    .filter(o -> o.probe() == ProbeKind.ALERT_WEBHOOK)).hasSize(1);
+                    .filter(o -> o.probe() == ProbeKind.ALERT_WEBHOOK)).isNotEmpty()
+                    .allSatisfy(o -> assertThat(o.status()).isEqualTo(HealthStatus.DOWN))
+                    .allSatisfy(o -> assertThat(o.detail()).isEqualTo("alertmanager alert ShopRegionDown firing: 5xx"));
             assertThat(recorder.records()).allSatisfy(r -> assertThat(r.rejection()).isNull());
             assertThat(recorder.events(HealthObservation.class))
                     .allSatisfy(o -> assertThat(o.vantageRegion()).isEqualTo("control"));
