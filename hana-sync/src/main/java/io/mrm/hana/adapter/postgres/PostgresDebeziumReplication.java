@@ -704,17 +704,14 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                 if (primary.isEmpty() || primary.get().role() != Role.PRIMARY) {
                     throw new DataReplicationException(false, "NOT_PRIMARY", fromRegion + " is not the primary", null);
                 }
-                // 0. the slot made at promote holds every change since; without it the standby would start
-                // from now and silently lack them
+                // 0. the slot made at promote holds every change since; without it (never made, dropped, or it
+                // lost WAL it needed) the standby would start from now and silently lack them: it gets a fresh
+                // copy of the primary instead, after what it alone committed has been reported (step 2)
                 Optional<ReplicationSchema.Slot> reverse = ReplicationSchema.slot(f, app.slotName(toRegion));
-                if (reverse.isEmpty() || reverse.get().lost()) {
-                    throw new DataReplicationException(false, reverse.isEmpty() ? "REVERSE_SLOT_MISSING"
-                            : "REVERSE_SLOT_LOST", "the replication slot " + app.slotName(toRegion) + " on " + fromRegion
-                            + (reverse.isEmpty() ? " does not exist" : " lost WAL it needed (max_slot_wal_keep_size)")
-                            + ": it held what " + toRegion + " lacks since the promote. " + toRegion + " needs a fresh "
-                            + "copy of " + fromRegion + "'s data, which hana-sync does not make yet; nothing was changed",
-                            null);
-                }
+                String freshCopy = reverse.isEmpty() ? "the replication slot " + app.slotName(toRegion) + " on "
+                        + fromRegion + " does not exist"
+                        : reverse.get().lost() ? "the replication slot " + app.slotName(toRegion) + " on " + fromRegion
+                        + " lost WAL it needed (max_slot_wal_keep_size)" : null;
                 // 1. the old primary may have come back writable after a forced failover
                 checkedFence(t, app, epoch, Role.FENCED);
                 ReplicationSchema.revokeWrites(t, app.appRole(), app.tables());
@@ -725,9 +722,25 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                     ReplicationSchema.dropSlot(t, app.slotName(fromRegion));
                 }
                 details.put("unreplicatedChanges", Long.toString(unreplicated));
-                // 3. replicate from the slot made at promote, from its start
-                ReplicationSchema.createSlot(f, app.slotName(toRegion));
-                ReplicationSchema.forgetPosition(t, pipelineId(app, fromRegion, toRegion));
+                String pipeline = pipelineId(app, fromRegion, toRegion);
+                if (freshCopy == null) {
+                    // 3. replicate from the slot made at promote, from its start
+                    ReplicationSchema.createSlot(f, app.slotName(toRegion));
+                    ReplicationSchema.forgetPosition(t, pipeline);
+                    details.remove("freshCopy");
+                } else {
+                    // 3'. a fresh copy: the capture copies the primary's tables as of a snapshot and streams
+                    // from there (as a first copy does), into emptied tables
+                    if (reverse.isPresent()) {
+                        ReplicationSchema.dropSlot(f, app.slotName(toRegion));
+                    }
+                    ReplicationSchema.truncate(t, app.tables());
+                    ReplicationSchema.forgetPosition(t, pipeline);
+                    ReplicationSchema.initialCopy(t, pipeline, "PENDING");
+                    details.put("freshCopy", freshCopy);
+                    LOG.warn("re-protect {} -> {} of {}: {}; copying {}'s tables afresh", fromRegion, toRegion,
+                            applicationId, freshCopy, fromRegion);
+                }
                 checkedFence(t, app, epoch, Role.REPLICA);
                 checkedFence(f, app, epoch, Role.PRIMARY);
             } catch (SQLException e) {

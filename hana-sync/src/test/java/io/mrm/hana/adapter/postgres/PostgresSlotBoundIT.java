@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
  * The reverse slot made at promote keeps WAL on the new primary for as long as the old region stays
  * away. PostgreSQL bounds it with {@code max_slot_wal_keep_size} (here 32 MB): past that it gives the
  * slot up. hana-sync reports each slot's retained WAL and state, and a re-protect from a slot that lost
- * WAL (or that is gone) refuses, changing nothing, instead of starting the standby from now with
- * every change since the promote missing.
+ * WAL (or that is gone) copies the primary afresh (after reporting what the old primary alone committed),
+ * instead of starting the standby from now with every change since the promote missing.
  */
 class PostgresSlotBoundIT {
 
@@ -46,7 +46,7 @@ class PostgresSlotBoundIT {
     }
 
     @Test
-    void aReprotectWhoseReverseSlotWasDroppedRefusesInsteadOfStartingFromNow() throws Exception {
+    void aReprotectWhoseReverseSlotWasDroppedCopiesThePrimaryAfreshInsteadOfStartingFromNow() throws Exception {
         regions = new TwoPostgresRegions();
         replication = new PostgresDebeziumReplication(List.of(regions.application()));
         replication.start();
@@ -62,12 +62,27 @@ class PostgresSlotBoundIT {
         }
         CommandAck reprotected = handler.handle(new DataReprotectCommand(UUID.randomUUID().toString(), "shop",
                 Instant.now(), 1, new StepRef("d-2", 2, 0, 1, Instant.now().plusSeconds(40)), B, A));
-        assertThat(reprotected.outcome()).as(reprotected.toString()).isEqualTo(AckOutcome.FAILED_FATAL);
-        assertThat(reprotected.errorCode()).isEqualTo("REVERSE_SLOT_MISSING");
+        // before: REVERSE_SLOT_MISSING, fatal, and the standby stayed unprotected until someone copied it by hand
+        assertThat(reprotected.outcome()).as(reprotected.toString()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(reprotected.observed()).hasEntrySatisfying("freshCopy", v -> assertThat(v).contains("does not exist"));
+        assertFreshCopy();
+    }
+
+    /** Region-a is a copy of region-b again, the write made after the promote included, and keeps up. */
+    private void assertFreshCopy() throws Exception {
+        await().atMost(Duration.ofSeconds(120)).until(() -> replication.drain("shop", B, A, Duration.ofSeconds(10))
+                .complete());
+        assertThat(regions.contents(A)).isEqualTo(regions.contents(B)).anyMatch(row -> row.contains(
+                "written on B after the promote"));
+        try (Connection b = regions.admin(B); Statement s = b.createStatement()) {
+            s.executeUpdate("UPDATE account SET owner = 'after the copy' WHERE id = 4");
+        }
+        assertThat(replication.drain("shop", B, A, Duration.ofSeconds(60)).complete()).isTrue();
+        assertThat(regions.contents(A)).isEqualTo(regions.contents(B));
     }
 
     @Test
-    void aReprotectFromAReverseSlotThatLostItsWalRefusesAndChangesNothing() throws Exception {
+    void aReprotectFromAReverseSlotThatLostItsWalCopiesThePrimaryAfresh() throws Exception {
         regions = new TwoPostgresRegions(Map.of("max_slot_wal_keep_size", "32MB"));
         replication = new PostgresDebeziumReplication(List.of(regions.application()));
         replication.start();
@@ -83,6 +98,7 @@ class PostgresSlotBoundIT {
         // region-a stays away while region-b writes far more WAL than the slot may keep
         regions.stop(A);
         try (Connection b = regions.admin(B); Statement s = b.createStatement()) {
+            s.executeUpdate("UPDATE account SET owner = 'written on B after the promote' WHERE id = 3");
             for (int i = 0; i < 4 && !"lost".equals(replication.status("shop").details()
                     .get("slotWalStatus." + B + "." + slot)); i++) {
                 s.execute("CREATE TABLE filler_" + i + " AS SELECT g, repeat('x', 1000) AS pad "
@@ -94,15 +110,15 @@ class PostgresSlotBoundIT {
         assertThat(replication.status("shop").details()).containsEntry("slotWalStatus." + B + "." + slot, "lost");
 
         regions.start(A);
-        List<String> before = regions.contents(A);
         CommandAck reprotected = handler.handle(new DataReprotectCommand(UUID.randomUUID().toString(), "shop",
-                Instant.now(), 1, new StepRef("d-2", 2, 0, 1, Instant.now().plusSeconds(40)), B, A));
-        assertThat(reprotected.outcome()).as(reprotected.toString()).isEqualTo(AckOutcome.FAILED_FATAL);
-        assertThat(reprotected.errorCode()).isEqualTo("REVERSE_SLOT_LOST");
-        assertThat(regions.contents(A)).as("region-a untouched").isEqualTo(before);
+                Instant.now(), 1, new StepRef("d-2", 2, 0, 1, Instant.now().plusSeconds(60)), B, A));
+        // before: REVERSE_SLOT_LOST, fatal; the standby could only be rebuilt by hand
+        assertThat(reprotected.outcome()).as(reprotected.toString()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(reprotected.observed()).hasEntrySatisfying("freshCopy", v -> assertThat(v).contains("lost WAL"));
         try (Connection a = regions.admin(A)) {
-            assertThat(ReplicationSchema.fencing(a, "shop")).contains(new ReplicationSchema.Fencing(1,
-                    ReplicationSchema.Role.FENCED));
+            assertThat(ReplicationSchema.fencing(a, "shop")).contains(new ReplicationSchema.Fencing(2,
+                    ReplicationSchema.Role.REPLICA));
         }
+        assertFreshCopy();
     }
 }
