@@ -95,7 +95,7 @@ public final class AuditCommand implements Callable<Integer> {
         }
         TopicNames names = checked(() -> new TopicNames(parent.topicPrefix));
 
-        AuditReport report = report(parent.bootstrapServers.trim(), names, query, now.plus(parent.timeout));
+        AuditReport report = report(parent.connection(), names, query, now.plus(parent.timeout));
         String rendered = render(report, chosen);
         PrintWriter stdout = spec.commandLine().getOut();
         if (out == null) {
@@ -125,9 +125,10 @@ public final class AuditCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    static AuditReport report(String bootstrapServers, TopicNames names, AuditQuery query, Instant deadline) {
+    static AuditReport report(io.mrm.mrmctl.adapter.KafkaConnection connection, TopicNames names, AuditQuery query,
+                              Instant deadline) {
         AuditTimeline timeline = new AuditTimeline(query);
-        new TopicReader(bootstrapServers, names).read(TopicReader.AUDITED, query.from(), deadline, timeline);
+        new TopicReader(connection, names).read(TopicReader.AUDITED, query.from(), deadline, timeline);
         return timeline.report(Instant.now());
     }
 

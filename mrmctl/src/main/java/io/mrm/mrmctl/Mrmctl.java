@@ -85,6 +85,12 @@ public final class Mrmctl {
             description = "Kafka bootstrap servers (default: env MRM_KAFKA_BOOTSTRAP_SERVERS).")
     String bootstrapServers;
 
+    @Option(names = "--command-config", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            defaultValue = "${env:MRM_KAFKA_COMMAND_CONFIG}",
+            description = "Kafka client properties for a secured cluster (security.protocol, sasl.*, ssl.*), as Kafka's "
+                    + "own tools take them; readable by its owner only (default: env MRM_KAFKA_COMMAND_CONFIG).")
+    String commandConfig;
+
     @Option(names = "--topic-prefix", scope = ScopeType.INHERIT, defaultValue = TopicNames.DEFAULT_PREFIX,
             description = "Prefix of MRM's topic names (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
@@ -567,12 +573,24 @@ public final class Mrmctl {
     }
 
     private MrmKafka kafka() {
-        if (bootstrapServers == null || bootstrapServers.isBlank()) {
-            throw usageError(
-                    "--bootstrap-servers is required (or set MRM_KAFKA_BOOTSTRAP_SERVERS)");
-        }
         TopicNames names = checked("--topic-prefix", () -> new TopicNames(topicPrefix));
-        return new MrmKafka(bootstrapServers.trim(), names);
+        return new MrmKafka(connection(), names);
+    }
+
+    /** The servers and, with --command-config, the client settings to reach them with. */
+    io.mrm.mrmctl.adapter.KafkaConnection connection() {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw usageError("--bootstrap-servers is required (or set MRM_KAFKA_BOOTSTRAP_SERVERS)");
+        }
+        if (commandConfig == null || commandConfig.isBlank()) {
+            return io.mrm.mrmctl.adapter.KafkaConnection.plain(bootstrapServers.trim());
+        }
+        try {
+            return io.mrm.mrmctl.adapter.KafkaConnection.withCommandConfig(bootstrapServers.trim(),
+                    java.nio.file.Path.of(commandConfig.trim()));
+        } catch (IllegalArgumentException e) {
+            throw usageError(e.getMessage());
+        }
     }
 
     private Instant deadline() {

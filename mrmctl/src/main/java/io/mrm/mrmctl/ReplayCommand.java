@@ -108,7 +108,7 @@ final class ReplayCommand implements Callable<Integer> {
             topics.addAll(INPUTS);
             topics.addAll(OUTPUTS);
         }
-        Snapshot snapshot = new JournalReader(mrmctl.bootstrapServers.trim(), names)
+        Snapshot snapshot = new JournalReader(mrmctl.connection(), names)
                 .read(topics, now.plus(mrmctl.timeout));
         if (printPolicy) {
             return printPolicy(snapshot, names, toTime);

@@ -114,6 +114,22 @@ class MrmctlAgainstEngineIT {
     }
 
     @Test
+    void theCommandConfigFileIsWhatTheClientsConnectWith() throws Exception {
+        java.nio.file.Path plain = java.nio.file.Files.createTempFile("mrmctl-client", ".properties",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        java.nio.file.Files.writeString(plain, "client.id=mrmctl-ops\nrequest.timeout.ms=20000\n");
+        MrmctlRun ok = mrmctl("30s", "--command-config", plain.toString(), "status");
+        assertThat(ok.exitCode()).as(ok.toString()).isZero();
+
+        // TLS towards this plaintext listener cannot work: the file's settings are really used
+        java.nio.file.Files.writeString(plain, "security.protocol=SSL\n");
+        MrmctlRun tls = mrmctl("5s", "--command-config", plain.toString(), "status");
+        assertThat(tls.exitCode()).as(tls.toString()).isNotZero();
+        java.nio.file.Files.delete(plain);
+    }
+
+    @Test
     @Order(1) // it starts by looking at an engine that has seen nothing
     void statusRequestsAnswersAndAFollowedFailover() throws Exception {
         // given an engine that has seen nothing of orders yet

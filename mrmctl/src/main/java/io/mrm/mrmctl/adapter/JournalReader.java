@@ -48,8 +48,8 @@ public final class JournalReader {
 
     private final TopicSnapshot snapshot;
 
-    public JournalReader(String bootstrapServers, TopicNames names) {
-        this.snapshot = new TopicSnapshot(bootstrapServers, names, "mrmctl");
+    public JournalReader(KafkaConnection connection, TopicNames names) {
+        this.snapshot = new TopicSnapshot(connection, names, "mrmctl");
     }
 
     /** Every record of {@code topics} (all must exist), as they stand when the read starts. */

@@ -17,9 +17,9 @@ final class KafkaClients {
     }
 
     /** A consumer of committed records only (the engine writes transactionally), no group, bounded by the deadline. */
-    static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers, Instant deadline) {
-        Properties props = new Properties();
-        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    static KafkaConsumer<byte[], byte[]> consumer(KafkaConnection connection, Instant deadline) {
+        String bootstrapServers = connection.bootstrapServers();
+        Properties props = connection.properties();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);

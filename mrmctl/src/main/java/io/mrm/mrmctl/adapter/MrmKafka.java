@@ -66,12 +66,14 @@ public final class MrmKafka {
         boolean onState(TopologyState state);
     }
 
+    private final KafkaConnection connection;
     private final String bootstrapServers;
     private final TopicNames names;
     private final InboundDecoder decoder;
 
-    public MrmKafka(String bootstrapServers, TopicNames names) {
-        this.bootstrapServers = bootstrapServers;
+    public MrmKafka(KafkaConnection connection, TopicNames names) {
+        this.connection = connection;
+        this.bootstrapServers = connection.bootstrapServers();
         this.names = names;
         // Lenient on age: status shows current state, however old its record.
         this.decoder = new InboundDecoder(names, "mrmctl",
@@ -81,7 +83,7 @@ public final class MrmKafka {
     /** The latest topology state of every application, read from the beginning to the current end. */
     public List<TopologyState> topology(Instant deadline) {
         Map<String, TopologyState> latest = new LinkedHashMap<>();
-        new TopicSnapshot(bootstrapServers, names, "mrmctl").read(List.of(Topics.TOPOLOGY), Set.of(Topics.TOPOLOGY),
+        new TopicSnapshot(connection, names, "mrmctl").read(List.of(Topics.TOPOLOGY), Set.of(Topics.TOPOLOGY),
                 null, deadline, (topic, partition, offset, decoded) -> {
                     if (decoded instanceof Decoded.Accepted ok && ok.event() instanceof TopologyState state) {
                         latest.put(state.applicationId(), state);
@@ -98,7 +100,7 @@ public final class MrmKafka {
      * written between publish and answer are handed over too, so none is missed.
      */
     public Answer publish(OperatorRequest request, boolean wait, PlanFollower follower, Instant deadline) {
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrapServers, deadline)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(connection, deadline)) {
             if (wait) {
                 // Positions are fixed before publishing, so the answer cannot slip past unseen.
                 List<TopicPartition> partitions = new ArrayList<>(partitions(consumer, Topics.DECISIONS, deadline));
@@ -145,8 +147,7 @@ public final class MrmKafka {
     }
 
     private void send(OperatorRequest request, Instant deadline) {
-        Properties props = new Properties();
-        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties props = connection.properties();
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);

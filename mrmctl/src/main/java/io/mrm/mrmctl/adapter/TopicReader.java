@@ -24,8 +24,8 @@ public final class TopicReader {
 
     private final TopicSnapshot snapshot;
 
-    public TopicReader(String bootstrapServers, TopicNames names) {
-        this.snapshot = new TopicSnapshot(bootstrapServers, names, "mrmctl-audit");
+    public TopicReader(KafkaConnection connection, TopicNames names) {
+        this.snapshot = new TopicSnapshot(connection, names, "mrmctl-audit");
     }
 
     /**

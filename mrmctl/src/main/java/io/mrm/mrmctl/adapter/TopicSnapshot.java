@@ -46,12 +46,14 @@ public final class TopicSnapshot {
     public record Result(Map<TopicPartition, Long> startOffsets, List<String> missingTopics) {
     }
 
+    private final KafkaConnection connection;
     private final String bootstrapServers;
     private final TopicNames names;
     private final InboundDecoder decoder;
 
-    public TopicSnapshot(String bootstrapServers, TopicNames names, String reader) {
-        this.bootstrapServers = bootstrapServers;
+    public TopicSnapshot(KafkaConnection connection, TopicNames names, String reader) {
+        this.connection = connection;
+        this.bootstrapServers = connection.bootstrapServers();
         this.names = names;
         this.decoder = new InboundDecoder(names, reader, new InboundLimits(Duration.ofDays(3650), Duration.ofDays(3650)),
                 Clock.systemUTC());
@@ -63,7 +65,7 @@ public final class TopicSnapshot {
      * @param deadline give up (KafkaUnavailableException) when the end is not reached by then
      */
     public Result read(Collection<Topic<?>> topics, Set<Topic<?>> required, Instant from, Instant deadline, Sink sink) {
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrapServers, deadline)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(connection, deadline)) {
             List<TopicPartition> partitions = new ArrayList<>();
             List<String> missing = new ArrayList<>();
             for (Topic<?> topic : topics) {
