@@ -141,5 +141,13 @@ final class TwoPostgresRegions implements AutoCloseable {
             pg.close();
         }
         servers.clear();
+        // two data directories of about 100 MB each: left behind, a few hundred runs filled the disk
+        if (Files.exists(root)) {
+            try (java.util.stream.Stream<java.nio.file.Path> files = Files.walk(root)) {
+                for (java.nio.file.Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
     }
 }
