@@ -203,65 +203,83 @@ public record ApplicationPolicy(
 
     /** This policy with the two-person rule on or off. */
     public ApplicationPolicy withTwoPersonRule(boolean on) {
-        return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents,
-                quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
-                failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps, on,
-                vantages, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin,
-                degradedNotATarget, maxAlertWitnesses);
+        Copy c = new Copy(this);
+        c.twoPersonRule = on;
+        return c.build();
     }
 
     /** This policy with other declared vantages. */
     public ApplicationPolicy withVantages(Set<String> declared) {
-        return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents,
-                quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
-                failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
-                twoPersonRule, declared, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval,
-                failoverDrainWithin, degradedNotATarget, maxAlertWitnesses);
+        Copy c = new Copy(this);
+        c.vantages = declared;
+        return c.build();
     }
 
     /** This policy with another proposal timeout. */
     public ApplicationPolicy withProposalTimeout(Duration timeout) {
-        return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents,
-                quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
-                failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
-                twoPersonRule, vantages, maxObservationSkew, timeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin,
-                degradedNotATarget, maxAlertWitnesses);
+        Copy c = new Copy(this);
+        c.proposalTimeout = timeout;
+        return c.build();
     }
 
     /** This policy with another bound on an automatic failover's graceful first try (zero: none). */
     public ApplicationPolicy withFailoverDrainWithin(Duration within) {
-        return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents,
-                quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
-                failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
-                twoPersonRule, vantages, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, within,
-                degradedNotATarget, maxAlertWitnesses);
+        Copy c = new Copy(this);
+        c.failoverDrainWithin = within;
+        return c.build();
     }
 
     /** This policy with another cap on the alert webhooks that count towards a quorum. */
     public ApplicationPolicy withMaxAlertWitnesses(int witnesses) {
-        return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents,
-                quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
-                failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
-                twoPersonRule, vantages, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval,
-                failoverDrainWithin, degradedNotATarget, witnesses);
+        Copy c = new Copy(this);
+        c.maxAlertWitnesses = witnesses;
+        return c.build();
     }
 
     /** This policy with other alert-only components. */
     public ApplicationPolicy withAlertComponents(Set<String> components) {
-        return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, healthComponents, components,
-                quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
-                failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
-                twoPersonRule, vantages, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval,
-                failoverDrainWithin, degradedNotATarget, maxAlertWitnesses);
+        Copy c = new Copy(this);
+        c.alertComponents = components;
+        return c.build();
     }
 
     /** This policy with other components whose DEGRADED keeps a region from being a failover target. */
     public ApplicationPolicy withDegradedNotATarget(Set<String> components) {
-        return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents,
-                quorum, failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow,
-                failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps,
-                twoPersonRule, vantages, maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval,
-                failoverDrainWithin, components, maxAlertWitnesses);
+        Copy c = new Copy(this);
+        c.degradedNotATarget = components;
+        return c.build();
+    }
+
+    /** The settings the {@code with…} methods change, copied from a policy; the rest are kept as they are. */
+    private static final class Copy {
+        private final ApplicationPolicy p;
+        Set<String> alertComponents;
+        boolean twoPersonRule;
+        Set<String> vantages;
+        Duration proposalTimeout;
+        Duration failoverDrainWithin;
+        Set<String> degradedNotATarget;
+        int maxAlertWitnesses;
+
+        Copy(ApplicationPolicy p) {
+            this.p = p;
+            alertComponents = p.alertComponents;
+            twoPersonRule = p.twoPersonRule;
+            vantages = p.vantages;
+            proposalTimeout = p.proposalTimeout;
+            failoverDrainWithin = p.failoverDrainWithin;
+            degradedNotATarget = p.degradedNotATarget;
+            maxAlertWitnesses = p.maxAlertWitnesses;
+        }
+
+        ApplicationPolicy build() {
+            return new ApplicationPolicy(p.applicationId, p.primaryRegion, p.standbyRegion, p.healthComponents,
+                    alertComponents, p.quorum, p.failureThreshold, p.recoveryThreshold, p.staleAfter, p.mode,
+                    p.holdDown, p.maxFailoversPerWindow, p.failoverWindow, p.plan, p.reprotectPlan, p.stepTimeout,
+                    p.stepMaxAttempts, p.retryBackoff, p.parallelSteps, twoPersonRule, vantages, p.maxObservationSkew,
+                    proposalTimeout, p.fenceTimeout, p.fenceRetryInterval, failoverDrainWithin, degradedNotATarget,
+                    maxAlertWitnesses);
+        }
     }
 
     /** A policy with the defaults for everything but the regions; for tests and examples. */
