@@ -237,28 +237,26 @@ public final class Bind9Extension implements ExecutionCondition, BeforeAllCallba
 
     private String namedConf() {
         if (primary != null) {
-            return """
-                    controls { };
-                    options {
-                      directory "%1$s";
-                      pid-file none;
-                      session-keyfile none;
-                      listen-on port %2$d { 127.0.0.1; };
-                      listen-on-v6 { none; };
-                      recursion no;
-                      dnssec-validation no;
-                      notify no;
-                      allow-notify { 127.0.0.0/8; };
-                    };
-                    zone "%3$s" {
+            return options("allow-notify { 127.0.0.0/8; };") + """
+                    zone "%2$s" {
                       type secondary;
-                      primaries { 127.0.0.1 port %4$d; };
-                      file "%1$s/%3$s.zone";
+                      primaries { 127.0.0.1 port %3$d; };
+                      file "%1$s/%2$s.zone";
                     };
-                    """.formatted(dir, port, zone, primary.port());
+                    """.formatted(dir, zone, primary.port());
         }
+        return "include \"" + dir + "/key.conf\";\n" + options("allow-transfer { 127.0.0.0/8; };") + """
+                zone "%2$s" {
+                  type primary;
+                  file "%1$s/%2$s.zone";
+                  update-policy { grant %3$s zonesub ANY; };
+                };
+                """.formatted(dir, zone, KEY_NAME);
+    }
+
+    /** What primary and secondary share: loopback only, no recursion, no notifies of their own. */
+    private String options(String extra) {
         return """
-                include "%1$s/key.conf";
                 controls { };
                 options {
                   directory "%1$s";
@@ -269,14 +267,9 @@ public final class Bind9Extension implements ExecutionCondition, BeforeAllCallba
                   recursion no;
                   dnssec-validation no;
                   notify no;
-                  allow-transfer { 127.0.0.0/8; };
+                  %3$s
                 };
-                zone "%3$s" {
-                  type primary;
-                  file "%1$s/%3$s.zone";
-                  update-policy { grant %4$s zonesub ANY; };
-                };
-                """.formatted(dir, port, zone, KEY_NAME);
+                """.formatted(dir, port, extra);
     }
 
     private boolean answersSoa() throws IOException {
