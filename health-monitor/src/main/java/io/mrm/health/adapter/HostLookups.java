@@ -22,6 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Answers are cached by the JVM ({@code networkaddress.cache.ttl}, 30 s by default), so the HTTP
  * client's own lookup right after a successful one here is a cache hit and never blocks its executor.
+ * A name resolved less than {@link #fresh} ago is answered at once, without a thread: at thousands of
+ * probes a second the hand-over per probe would cost more than the probe. {@code fresh} is half the JVM's
+ * positive TTL (at most 5 s), so the JVM still holds the answer when the client asks; with caching off
+ * ({@code ttl=0}) every probe looks up.
  */
 public final class HostLookups implements AutoCloseable {
 
@@ -34,13 +38,26 @@ public final class HostLookups implements AutoCloseable {
     private final Resolver resolver;
     private final ExecutorService threads;
     private final Map<String, CompletableFuture<InetAddress[]>> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, Resolved> resolved = new ConcurrentHashMap<>();
+    private final long freshNanos;
+    private final java.util.function.LongSupplier nanoTime;
+
+    /** A name's last answer and when it came. */
+    private record Resolved(InetAddress[] addresses, long atNanos) {
+    }
 
     public HostLookups() {
         this(InetAddress::getAllByName);
     }
 
     public HostLookups(Resolver resolver) {
+        this(resolver, fresh(), System::nanoTime);
+    }
+
+    HostLookups(Resolver resolver, java.time.Duration fresh, java.util.function.LongSupplier nanoTime) {
         this.resolver = resolver;
+        this.freshNanos = fresh.toNanos();
+        this.nanoTime = nanoTime;
         AtomicInteger n = new AtomicInteger();
         // no queue: a lookup never waits behind another one; one thread per name being looked up
         this.threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -63,6 +80,10 @@ public final class HostLookups implements AutoCloseable {
                 return CompletableFuture.failedFuture(e);
             }
         }
+        Resolved last = resolved.get(host);
+        if (last != null && nanoTime.getAsLong() - last.atNanos() < freshNanos) {
+            return CompletableFuture.completedFuture(last.addresses());
+        }
         CompletableFuture<InetAddress[]> created = new CompletableFuture<>();
         CompletableFuture<InetAddress[]> existing = inFlight.putIfAbsent(host, created);
         if (existing != null) {
@@ -70,12 +91,16 @@ public final class HostLookups implements AutoCloseable {
         }
         try {
             threads.execute(() -> {
+                // out of the in-flight map before anyone is told: a caller woken by the answer and asking
+                // again must not be handed the finished lookup instead of a fresh one
                 try {
-                    created.complete(resolver.resolve(host));
-                } catch (Throwable e) {
-                    created.completeExceptionally(e);
-                } finally {
+                    InetAddress[] addresses = resolver.resolve(host);
+                    resolved.put(host, new Resolved(addresses, nanoTime.getAsLong()));
                     inFlight.remove(host, created);
+                    created.complete(addresses);
+                } catch (Throwable e) {
+                    inFlight.remove(host, created);
+                    created.completeExceptionally(e);
                 }
             });
         } catch (RuntimeException e) {
@@ -114,6 +139,21 @@ public final class HostLookups implements AutoCloseable {
 
     private static final class Shared {
         static final HostLookups INSTANCE = new HostLookups();
+    }
+
+    /** Half the JVM's positive lookup cache TTL, at most 5 s; zero when the JVM does not cache. */
+    static java.time.Duration fresh() {
+        String ttl = java.security.Security.getProperty("networkaddress.cache.ttl");
+        long seconds;
+        try {
+            seconds = ttl == null ? 30 : Long.parseLong(ttl.trim());
+        } catch (NumberFormatException e) {
+            seconds = 30;
+        }
+        if (seconds < 0) {
+            return java.time.Duration.ofSeconds(5); // cached forever
+        }
+        return java.time.Duration.ofMillis(Math.min(5_000, seconds * 500));
     }
 
     /** Lookups in flight now (names whose resolution has not ended). */
