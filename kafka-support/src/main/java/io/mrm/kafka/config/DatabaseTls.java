@@ -31,7 +31,7 @@ public final class DatabaseTls {
                 return null;
             }
             String sslmode = parameters(url).get("sslmode");
-            return "verify-full".equals(sslmode) ? null : key + " must verify TLS outside loopback: add "
+            return "verify-full".equalsIgnoreCase(sslmode) ? null : key + " must verify TLS outside loopback: add "
                     + "sslmode=verify-full (was " + (sslmode == null ? "not set" : "sslmode=" + sslmode) + "), or set "
                     + optOutKey + ": true for a stack without certificates";
         }
@@ -40,14 +40,17 @@ public final class DatabaseTls {
                 return null;
             }
             Map<String, String> p = parameters(url);
-            boolean ok = "true".equals(p.get("encrypt")) && "true".equals(p.get("validatecertificate"));
+            boolean ok = "true".equalsIgnoreCase(p.get("encrypt")) && "true".equalsIgnoreCase(p.get("validatecertificate"));
             return ok ? null : key + " must verify TLS outside loopback: add encrypt=true&validateCertificate=true, "
                     + "or set " + optOutKey + ": true for a stack without certificates";
         }
         return null;
     }
 
-    /** The URL's query parameters, names lower-cased (JDBC drivers read them case-insensitively). */
+    /**
+     * The URL's query parameters, names lower-cased (JDBC drivers read them case-insensitively), values as
+     * written (a certificate's path is case-sensitive).
+     */
     public static Map<String, String> parameters(String jdbcUrl) {
         Map<String, String> parameters = new LinkedHashMap<>();
         int q = jdbcUrl.indexOf('?');
@@ -57,8 +60,7 @@ public final class DatabaseTls {
         for (String pair : jdbcUrl.substring(q + 1).split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
-                parameters.put(pair.substring(0, eq).trim().toLowerCase(Locale.ROOT),
-                        pair.substring(eq + 1).trim().toLowerCase(Locale.ROOT));
+                parameters.put(pair.substring(0, eq).trim().toLowerCase(Locale.ROOT), pair.substring(eq + 1).trim());
             }
         }
         return parameters;

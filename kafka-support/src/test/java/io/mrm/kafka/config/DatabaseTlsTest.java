@@ -30,6 +30,13 @@ class DatabaseTlsTest {
     }
 
     @Test
+    void parameterValuesKeepTheirCaseForDebezium() {
+        assertThat(DatabaseTls.parameters("jdbc:postgresql://db/o?SSLMODE=Verify-Full&sslrootcert=/etc/MRM/Root.crt"))
+                .containsEntry("sslmode", "Verify-Full").containsEntry("sslrootcert", "/etc/MRM/Root.crt");
+        assertThat(DatabaseTls.problem(KEY, "jdbc:postgresql://db.example.com/o?sslmode=Verify-Full", OPT_OUT)).isNull();
+    }
+
+    @Test
     void aHanaUrlMustEncryptAndValidateTheCertificate() {
         assertThat(DatabaseTls.problem(KEY, "jdbc:sap://abc.hana.prod-eu10.hanacloud.ondemand.com:443?encrypt=true",
                 OPT_OUT)).contains("validateCertificate=true");

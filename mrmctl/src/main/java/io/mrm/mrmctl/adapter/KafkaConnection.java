@@ -5,7 +5,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
 import java.util.Map;
@@ -81,15 +80,10 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> clien
     }
 
     private static void refuseReadableByOthers(Path file) {
-        Set<PosixFilePermission> mode;
-        try {
-            mode = Files.getPosixFilePermissions(file);
-        } catch (UnsupportedOperationException | IOException e) {
-            return; // no POSIX modes (or no file: reading it says so)
-        }
-        if (mode.contains(PosixFilePermission.GROUP_READ) || mode.contains(PosixFilePermission.OTHERS_READ)) {
-            throw new IllegalArgumentException("--command-config " + file + " is readable by others (mode "
-                    + PosixFilePermissions.toString(mode) + "); it may hold credentials: chmod 600 " + file);
+        String mode = OwnerOnlyFiles.openToOthers(file);
+        if (mode != null) {
+            throw new IllegalArgumentException("--command-config " + file + " is readable by others (mode " + mode
+                    + "); it may hold credentials: chmod 600 " + file);
         }
     }
 

@@ -8,11 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.PrivateKey;
-import java.util.Set;
 
 /** Operators' key files: written private (0600) and never overwritten; read with errors that never show the key. */
 public final class KeyFiles {
@@ -70,17 +68,10 @@ public final class KeyFiles {
 
     /** As ssh does: a private key others may read is no longer private, and is not used. */
     private static void refuseReadableByOthers(Path file) {
-        Set<PosixFilePermission> mode;
-        try {
-            mode = Files.getPosixFilePermissions(file);
-        } catch (UnsupportedOperationException | IOException e) {
-            return; // no POSIX modes here (or no file: reading it says so)
-        }
-        if (mode.contains(PosixFilePermission.GROUP_READ) || mode.contains(PosixFilePermission.OTHERS_READ)
-                || mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
-            throw new IllegalArgumentException("--key " + file + " is accessible to others (mode "
-                    + PosixFilePermissions.toString(mode) + "): a private key must be readable by its owner only; "
-                    + "chmod 600 " + file);
+        String mode = OwnerOnlyFiles.openToOthers(file);
+        if (mode != null) {
+            throw new IllegalArgumentException("--key " + file + " is accessible to others (mode " + mode
+                    + "): a private key must be readable by its owner only; chmod 600 " + file);
         }
     }
 }
