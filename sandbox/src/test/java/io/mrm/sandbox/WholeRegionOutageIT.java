@@ -41,8 +41,11 @@ class WholeRegionOutageIT {
             assertThat(decision.drainWithinMs()).as("the decision states its graceful try's bound").isEqualTo(15_000);
             assertThat(result.switched().activeRegion()).isEqualTo(Sandbox.REGION_B);
 
-            List<String> codes = sandbox.recorder().events(Alert.class).stream().map(Alert::code).toList();
-            assertThat(codes).contains("FAILOVER_FELL_BACK", "FAILOVER_FORCED")
+            // the completion alert is written with the switched topology, but on another topic: it may be read later
+            Awaitility.await("the path taken, alerted").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(sandbox.recorder().events(Alert.class)).extracting(Alert::code)
+                            .contains("FAILOVER_FELL_BACK", "FAILOVER_FORCED"));
+            assertThat(sandbox.recorder().events(Alert.class)).extracting(Alert::code)
                     .doesNotContain("FAILOVER_DRAINED", "PLAN_PAUSED");
             Alert forced = sandbox.recorder().events(Alert.class).stream()
                     .filter(a -> a.code().equals("FAILOVER_FORCED")).findFirst().orElseThrow();
@@ -52,9 +55,10 @@ class WholeRegionOutageIT {
             // the promote that took effect was forced; the first step, demoting region-a's broker, was skipped
             List<DataPromoteCommand> promotes = sandbox.recorder().events(DataPromoteCommand.class);
             assertThat(promotes).last().extracting(DataPromoteCommand::mode).isEqualTo(FailoverMode.FORCED);
-            assertThat(sandbox.recorder().events(CommandAck.class)).filteredOn(a -> a.action() == StepAction.DATA_PROMOTE
-                    && a.outcome() == AckOutcome.SUCCEEDED).singleElement()
-                    .satisfies(a -> assertThat(a.detail()).contains("FORCED"));
+            Awaitility.await("the forced promote's ack read").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(sandbox.recorder().events(CommandAck.class)).filteredOn(a -> a.action()
+                            == StepAction.DATA_PROMOTE && a.outcome() == AckOutcome.SUCCEEDED).singleElement()
+                            .satisfies(a -> assertThat(a.detail()).contains("FORCED")));
             assertThat(result.switched().planSteps().get(0).detail()).startsWith("fell back to forced");
 
             // region-b serves: its database takes writes, its VPN is active, the name points at it
