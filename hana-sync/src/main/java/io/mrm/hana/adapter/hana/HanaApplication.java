@@ -48,8 +48,13 @@ public record HanaApplication(String applicationId, String initialPrimary, Map<S
         return value;
     }
 
+    /**
+     * The identifier as a delimited (quoted) identifier. Callers pass only names {@link #identifier} accepted;
+     * a double quote inside is still doubled, as SQL's delimited identifiers escape it, so that a name that
+     * slipped past the check could not end the identifier and add SQL of its own.
+     */
     static String quote(String identifier) {
-        return '"' + identifier + '"';
+        return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
     String other(String region) {

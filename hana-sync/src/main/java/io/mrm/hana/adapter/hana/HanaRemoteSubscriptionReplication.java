@@ -198,6 +198,8 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                     throw new DataStaleEpochException(row.get().epoch(), epoch);
                 }
                 alreadyPrimary = row.isPresent() && "PRIMARY".equals(row.get().role());
+                // the names are checked before anything changes, not first when the old primary is already fenced
+                checkedForSql(app, region, subscriptionStates(n, app).keySet());
             } catch (SQLException e) {
                 throw HanaErrors.classify("reading " + region + " before promoting it", e);
             }
@@ -244,7 +246,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                 if (!subscribed.isEmpty()) {
                     String source = quote(app.remoteSources().get(region));
                     execute(n, "ALTER REMOTE SOURCE " + source + " SUSPEND CAPTURE");
-                    for (String subscription : subscribed.keySet()) {
+                    for (String subscription : checkedForSql(app, region, subscribed.keySet())) {
                         execute(n, "DROP REMOTE SUBSCRIPTION " + quote(app.schema()) + "." + quote(subscription));
                     }
                     execute(n, "ALTER REMOTE SOURCE " + source + " RESUME CAPTURE");
@@ -495,6 +497,47 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
             }
         }
         return states;
+    }
+
+    /**
+     * Subscription names read from a database's catalog, before they go into SQL text (a DROP): each must
+     * be an identifier as {@link HanaApplication#identifier} defines it. The catalog is not trusted to hold
+     * only names this service made ({@code SUB_<table>}): whoever may create a subscription in the schema
+     * could name one {@code X" CASCADE; ...}. Such a name refuses the command (fatal: a person must rename
+     * or drop that subscription) instead of being skipped, since a promote that leaves a subscription in
+     * place would leave the new primary's table still written by replication.
+     */
+    static List<String> checkedForSql(HanaApplication app, String region, java.util.Collection<String> names)
+            throws DataReplicationException {
+        for (String name : names) {
+            try {
+                HanaApplication.identifier("remote subscription", name);
+            } catch (IllegalArgumentException e) {
+                throw new DataReplicationException(false, "UNSAFE_SUBSCRIPTION_NAME", "SYS.REMOTE_SUBSCRIPTIONS in "
+                        + region + " lists a remote subscription of schema " + app.schema() + " named "
+                        + printable(name) + ", which is not an identifier this service puts into SQL (upper-case "
+                        + "letters, digits and _, starting with a letter, at most 120 characters); no subscription "
+                        + "was dropped: rename or drop that one by hand, then retry", null);
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /** A name from the database as it may be shown in an ack or a log: quoted, control characters escaped, short. */
+    private static String printable(String name) {
+        if (name == null) {
+            return "(null)";
+        }
+        StringBuilder out = new StringBuilder("'");
+        name.codePoints().limit(80).forEach(c -> {
+            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                    || c == 0x2028 || c == 0x2029) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.append(name.codePointCount(0, name.length()) > 80 ? "...'" : "'").toString();
     }
 
     /** Messages received and not yet applied, summed over the schema's subscriptions (a sum: COUNT would count rows). */

@@ -373,6 +373,57 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         }
     }
 
+    /**
+     * Whoever may create a remote subscription in the schema chooses its name; promote reads the names back
+     * from {@code SYS.REMOTE_SUBSCRIPTIONS} and drops each by name. A name built to end the quoted identifier
+     * and append SQL must never reach the statement text: the promote is refused, fatally, before it fences,
+     * drains or drops anything.
+     */
+    @Test
+    void aSubscriptionNameFromTheCatalogThatWouldInjectSqlRefusesThePromoteBeforeAnythingChanges() throws Exception {
+        replication.reprotect("orders", "eu10", "us10", 1);
+        String injected = "SUB_X\" ON \"SALES\".\"VT_ORDERS\"; DROP SCHEMA \"SALES\" CASCADE; --";
+        hana.db("us10").subscriptions.put("SALES." + injected, "APPLY_CHANGE_DATA");
+        hana.executed.clear();
+
+        assertThatThrownBy(() -> replication.promote("orders", "us10", 2, true, Duration.ofSeconds(5)))
+                .isInstanceOfSatisfying(DataReplicationException.class, e -> {
+                    assertThat(e.code()).isEqualTo("UNSAFE_SUBSCRIPTION_NAME");
+                    assertThat(e.retriable()).isFalse();
+                })
+                .hasMessageContaining("SYS.REMOTE_SUBSCRIPTIONS in us10")
+                .hasMessageContaining("not an identifier this service puts into SQL");
+        assertThat(hana.changes("us10")).isEmpty();
+        assertThat(hana.changes("eu10")).as("the old primary is not fenced for a promote that cannot finish").isEmpty();
+        assertThat(hana.db("us10").schemas).contains("SALES");
+        assertThat(hana.db("us10").subscriptions).containsKey("SALES.SUB_ORDERS");
+    }
+
+    @Test
+    void throughTheHandlerAnUnsafeSubscriptionNameIsAFatalAckWhoseDetailCannotDriveATerminal() {
+        hana.db("us10").subscriptions.put("SALES.sub_orders\u001b[2J", "APPLY_CHANGE_DATA");
+        HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
+
+        CommandAck ack = handler.handle(new DataPromoteCommand("p-9", "orders", Instant.now(), 1,
+                new StepRef("d-9", 2, 1, 1, Instant.now().plusSeconds(30)), "us10", FailoverMode.GRACEFUL));
+
+        assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.FAILED_FATAL);
+        assertThat(ack.errorCode()).isEqualTo("UNSAFE_SUBSCRIPTION_NAME");
+        assertThat(ack.detail()).contains("'sub_orders\\u001b[2J'").doesNotContain("\u001b");
+    }
+
+    @Test
+    void namesAcceptedForSqlAreStrictIdentifiersAndQuotingDoublesAnyQuoteAnyway() throws Exception {
+        assertThat(HanaRemoteSubscriptionReplication.checkedForSql(app, "us10", List.of("SUB_ORDERS", "SUB_T0001")))
+                .containsExactly("SUB_ORDERS", "SUB_T0001");
+        for (String bad : List.of("", "sub_orders", "SUB ORDERS", "SUB_ORDERS\"", "_SUB", "1SUB", "SUB-ORDERS",
+                "SUB_\u0130", "S".repeat(121))) {
+            assertThatThrownBy(() -> HanaRemoteSubscriptionReplication.checkedForSql(app, "us10", List.of(bad)))
+                    .as("'%s'", bad).isInstanceOf(DataReplicationException.class);
+        }
+        assertThat(HanaApplication.quote("A\"B")).isEqualTo("\"A\"\"B\"");
+    }
+
     @Test
     void configuredIdentifiersAreChecked() {
         assertThatThrownBy(() -> new HanaApplication("orders", "eu10", Map.of("eu10", "A", "us10", "B"), "SALES",
