@@ -4,8 +4,11 @@ import io.mrm.events.EventType;
 import io.mrm.events.EventTypes;
 import io.mrm.events.MrmEvent;
 import io.mrm.events.TopicNames;
+import io.mrm.events.auth.RecordAuthenticator;
 import java.net.URI;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Turns an event into a Kafka record in CloudEvents binary mode: {@code ce_*} headers, JSON body,
@@ -17,14 +20,23 @@ public final class EventCodec {
 
     private final TopicNames topicNames;
     private final CloudEventsBinary.Writer envelope;
+    private final RecordAuthenticator authenticator;
 
     /**
      * @param topicNames the deployment's topic names
      * @param source     who produces, e.g. {@code /mrm/health-monitor/vantage-a} (CloudEvents {@code source})
      */
     public EventCodec(TopicNames topicNames, URI source) {
+        this(topicNames, source, RecordAuthenticator.off());
+    }
+
+    /**
+     * @param authenticator signs the records that must be signed (commands, acknowledgements, observations)
+     */
+    public EventCodec(TopicNames topicNames, URI source, RecordAuthenticator authenticator) {
         this.topicNames = topicNames;
         this.envelope = new CloudEventsBinary.Writer(source, CONTENT_TYPE);
+        this.authenticator = authenticator;
     }
 
     public TopicNames topicNames() {
@@ -40,7 +52,14 @@ public final class EventCodec {
                     + " bytes, over the " + cap + "-byte cap of " + type.topic().logicalName());
         }
         // binary mode, keyed by application (the partitioning every MRM topic shares)
-        return new ProducerRecord<>(topicNames.of(type.topic()), null, null, event.applicationId(), body,
-                envelope.headers(event.id(), type.ceType(), event.applicationId(), FastInstants.format(event.time())));
+        String topicName = topicNames.of(type.topic());
+        Headers headers = envelope.headers(event.id(), type.ceType(), event.applicationId(),
+                FastInstants.format(event.time()));
+        Header signature = authenticator.sign(type.topic(), topicName, event.applicationId(), type.ceType(), event.id(),
+                body, event);
+        if (signature != null) {
+            headers.add(signature);
+        }
+        return new ProducerRecord<>(topicName, null, null, event.applicationId(), body, headers);
     }
 }

@@ -11,6 +11,7 @@ import io.mrm.events.EventTypes;
 import io.mrm.events.MrmEvent;
 import io.mrm.events.Topic;
 import io.mrm.events.TopicNames;
+import io.mrm.events.auth.RecordAuthenticator;
 import io.mrm.events.codec.CloudEventsBinary.Envelope;
 import io.mrm.events.codec.DeadLetters.RawRecord;
 import io.mrm.events.deadletter.DeadLetterReason;
@@ -32,15 +33,26 @@ public final class InboundDecoder {
     private final String consumer;
     private final InboundLimits limits;
     private final Clock clock;
+    private final RecordAuthenticator authenticator;
 
     /**
      * @param consumer the service that reads (its consumer group), recorded in dead letters
      */
     public InboundDecoder(TopicNames topicNames, String consumer, InboundLimits limits, Clock clock) {
+        this(topicNames, consumer, limits, clock, RecordAuthenticator.off());
+    }
+
+    /**
+     * @param authenticator checks the signatures of commands, acknowledgements and observations
+     *                      (records that fail are dead-lettered as {@link DeadLetterReason#UNAUTHENTICATED})
+     */
+    public InboundDecoder(TopicNames topicNames, String consumer, InboundLimits limits, Clock clock,
+                          RecordAuthenticator authenticator) {
         this.topicNames = topicNames;
         this.consumer = consumer;
         this.limits = limits;
         this.clock = clock;
+        this.authenticator = authenticator;
     }
 
     public Decoded decode(RawRecord raw) {
@@ -79,6 +91,11 @@ public final class InboundDecoder {
         }
         MrmEvent event = body(raw.value(), type);
         checkEnvelope(raw, envelope, event);
+        String forged = authenticator.refusal(topic, raw.topic(), event.applicationId(), type.ceType(), envelope.id(),
+                raw.value(), raw.headers(), event);
+        if (forged != null) {
+            throw new Rejection(DeadLetterReason.UNAUTHENTICATED, forged);
+        }
         checkTime(topic, event);
         return event;
     }

@@ -20,5 +20,11 @@ public enum DeadLetterReason {
     /** From a source its consumer does not know: a vantage point, region or component not declared for the application. */
     UNKNOWN_SOURCE,
     /** Stamped further ahead of the consumer's clock than the allowed skew: its producer's clock is wrong. */
-    CLOCK_SKEW
+    CLOCK_SKEW,
+    /**
+     * A command, acknowledgement or observation without a valid signature of the one who may write it
+     * (the engine, the actuator it names, the vantage point it speaks for): forged, or from a
+     * misconfigured service.
+     */
+    UNAUTHENTICATED
 }
