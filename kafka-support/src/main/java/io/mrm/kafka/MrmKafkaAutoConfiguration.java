@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
+import io.mrm.events.auth.RecordAuthenticator;
 import io.mrm.events.codec.EventCodec;
 import io.mrm.events.codec.InboundDecoder;
 import io.mrm.events.codec.InboundLimits;
@@ -47,7 +48,8 @@ import org.springframework.util.backoff.FixedBackOff;
  * enough to survive the loss of a site.
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
-@EnableConfigurationProperties({MrmKafkaProperties.class, MrmServiceProperties.class, CommandListenerProperties.class})
+@EnableConfigurationProperties({MrmKafkaProperties.class, MrmServiceProperties.class, CommandListenerProperties.class,
+        BusAuthProperties.class})
 public class MrmKafkaAutoConfiguration {
 
     @Bean
@@ -86,15 +88,21 @@ public class MrmKafkaAutoConfiguration {
     }
 
     @Bean
-    EventCodec eventCodec(TopicNames names, MrmServiceProperties service) {
-        return new EventCodec(names, service.eventSource());
+    @ConditionalOnMissingBean
+    RecordAuthenticator recordAuthenticator(BusAuthProperties busAuth, MrmServiceProperties service) {
+        return BusAuthentication.authenticator(busAuth, service.name());
+    }
+
+    @Bean
+    EventCodec eventCodec(TopicNames names, MrmServiceProperties service, RecordAuthenticator authenticator) {
+        return new EventCodec(names, service.eventSource(), authenticator);
     }
 
     @Bean
     InboundDecoder inboundDecoder(TopicNames names, MrmKafkaProperties props, MrmServiceProperties service,
-                                  Clock clock) {
+                                  Clock clock, RecordAuthenticator authenticator) {
         return new InboundDecoder(names, service.name(), new InboundLimits(props.maxFutureSkew(), props.maxAge()),
-                clock);
+                clock, authenticator);
     }
 
     @Bean

@@ -38,7 +38,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * and an acks=all publisher keeps publishing (and a listener keeps consuming) after a broker is lost.
  */
 @SpringBootTest(classes = ReplicatedTopicsIT.TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"mrm.service.name=replication-test", "mrm.kafka.topic-prefix=rep.", "mrm.kafka.partitions=3",
+        properties = {"mrm.service.name=replication-test", "mrm.bus-auth.mode=off", "mrm.kafka.topic-prefix=rep.", "mrm.kafka.partitions=3",
                 "mrm.kafka.replication-factor=3", "mrm.kafka.min-insync-replicas=2",
                 "spring.config.import=classpath:mrm-defaults.yml"})
 class ReplicatedTopicsIT {

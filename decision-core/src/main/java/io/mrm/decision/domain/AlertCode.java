@@ -20,6 +20,11 @@ public enum AlertCode {
     MONITOR_CLOCK_SKEW(AlertSeverity.WARNING),
     /** A record arrived on another partition than its key's: its producer partitions unlike Kafka's Java client. */
     WRONG_PARTITION(AlertSeverity.CRITICAL),
+    /**
+     * An acknowledgement or observation without a valid signature of the actuator or vantage point it
+     * names was refused: forged, or written by a service without the right key.
+     */
+    UNAUTHENTICATED_RECORD(AlertSeverity.CRITICAL),
     /** An observation from an undeclared vantage, region or component was refused. */
     UNKNOWN_SOURCE(AlertSeverity.WARNING),
     /** An alert-only component is down in a region. */
@@ -78,6 +83,8 @@ public enum AlertCode {
     // ---- operator requests refused before they were considered
     REQUEST_UNSIGNED(AlertSeverity.CRITICAL),
     REQUEST_FORGED(AlertSeverity.CRITICAL),
+    /** Signed for another Kafka cluster (another environment), or in the first form, which names none. */
+    REQUEST_WRONG_ENVIRONMENT(AlertSeverity.CRITICAL),
     REQUEST_EXPIRED(AlertSeverity.CRITICAL),
     REQUEST_REPLAYED(AlertSeverity.CRITICAL),
     REQUEST_FLOOD(AlertSeverity.CRITICAL),

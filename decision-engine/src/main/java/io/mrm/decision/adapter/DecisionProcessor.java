@@ -55,6 +55,7 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     private ApplicationStateStore store;
     private org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> published;
     private final AlertThrottle wrongPartitionAlerts = new AlertThrottle(Duration.ofMinutes(1));
+    private final AlertThrottle unauthenticatedAlerts = new AlertThrottle(Duration.ofMinutes(1));
     /** Applications whose policy this processor instance has journaled since it started. */
     private final Set<String> policyJournaled = new HashSet<>();
 
@@ -131,6 +132,9 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
         Decoded decoded = decoder.decode(raw);
         if (decoded instanceof Decoded.Rejected rejected) {
             forward(rejected.deadLetter());
+            if (rejected.deadLetter().category() == DeadLetterReason.UNAUTHENTICATED) {
+                unauthenticated(raw, rejected.deadLetter());
+            }
             return;
         }
         MrmEvent input = ((Decoded.Accepted) decoded).event();
@@ -164,6 +168,32 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
                     result.refusal().detail(), now));
         }
         commitSoonIfAnythingHappened(result.outputs());
+    }
+
+    /**
+     * A forged (or mis-keyed) acknowledgement or observation is an attack or a broken deployment, not
+     * noise: operators are alerted, once a minute per topic partition, with what was refused and why.
+     */
+    private void unauthenticated(RawRecord raw, io.mrm.events.deadletter.DeadLetter deadLetter) {
+        Instant now = clock.instant();
+        log.error("refused an unauthenticated record on {}-{} at offset {}: {}", raw.topic(), raw.partition(),
+                raw.offset(), deadLetter.reason());
+        if (unauthenticatedAlerts.allow(raw.topic() + "/" + raw.partition(), now)) {
+            String message = "refused a record on " + raw.topic() + " (partition " + raw.partition() + ", offset "
+                    + raw.offset() + "): " + deadLetter.reason();
+            if (message.length() > io.mrm.events.Require.MAX_TEXT) {
+                message = message.substring(0, io.mrm.events.Require.MAX_TEXT - 3) + "...";
+            }
+            String id = java.util.UUID.nameUUIDFromBytes(("unauthenticated:" + raw.topic() + ":" + raw.partition() + ":"
+                    + raw.offset()).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+            io.mrm.events.decision.Alert alert = new io.mrm.events.decision.Alert(id, deadLetter.applicationId(), now,
+                    io.mrm.events.decision.Alert.SCHEMA_VERSION,
+                    io.mrm.decision.domain.AlertCode.UNAUTHENTICATED_RECORD.severity(),
+                    io.mrm.decision.domain.AlertCode.UNAUTHENTICATED_RECORD.name(),
+                    message, null, null);
+            forward(alert);
+            commitSoonIfAnythingHappened(List.of(alert));
+        }
     }
 
     /**

@@ -91,7 +91,7 @@ class ExistingTopicsDurabilityIT {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--spring.kafka.bootstrap-servers=" + bootstrapServers);
         return new SpringApplicationBuilder(TestApp.class).web(WebApplicationType.NONE)
-                .properties("spring.config.import=classpath:mrm-defaults.yml", "mrm.service.name=durability-it",
+                .properties("spring.config.import=classpath:mrm-defaults.yml", "mrm.service.name=durability-it", "mrm.bus-auth.mode=off",
                         "mrm.kafka.create-topics=false", "spring.main.banner-mode=off")
                 .run(all.toArray(String[]::new));
     }

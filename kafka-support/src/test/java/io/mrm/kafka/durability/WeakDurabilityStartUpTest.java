@@ -66,7 +66,7 @@ class WeakDurabilityStartUpTest {
 
     private static ConfigurableApplicationContext start(String... args) {
         return new SpringApplicationBuilder(TestApp.class).web(WebApplicationType.NONE)
-                .properties("spring.config.import=classpath:mrm-defaults.yml", "mrm.service.name=durability-test",
+                .properties("spring.config.import=classpath:mrm-defaults.yml", "mrm.service.name=durability-test", "mrm.bus-auth.mode=off",
                         "mrm.kafka.create-topics=false", "spring.kafka.bootstrap-servers=127.0.0.1:9",
                         "spring.main.banner-mode=off")
                 .run(args);
