@@ -39,8 +39,15 @@ public class DeadLetterRecoverer implements ConsumerRecordRecoverer {
         publisher.publishAndWait(deadLetter);
         meters.counter("mrm.dead.letters", "topic", record.topic(), "category", deadLetter.category().name())
                 .increment();
-        log.warn("dead-lettered {}-{}@{} as {}: {}", record.topic(), record.partition(), record.offset(),
-                deadLetter.category(), deadLetter.reason());
+        if (deadLetter.category() == io.mrm.events.deadletter.DeadLetterReason.UNAUTHENTICATED) {
+            // a forged command, or a service writing with the wrong key: an attack or a broken deployment
+            // (alert on mrm_dead_letters_total{category="UNAUTHENTICATED"})
+            log.error("REFUSED an unauthenticated record {}-{}@{}: {}", record.topic(), record.partition(),
+                    record.offset(), deadLetter.reason());
+        } else {
+            log.warn("dead-lettered {}-{}@{} as {}: {}", record.topic(), record.partition(), record.offset(),
+                    deadLetter.category(), deadLetter.reason());
+        }
     }
 
     private DeadLetter deadLetterFor(ConsumerRecord<?, ?> record, Exception exception) {
