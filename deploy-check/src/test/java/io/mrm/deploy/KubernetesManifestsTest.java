@@ -19,6 +19,7 @@ import io.mrm.events.TopicNames;
 import io.mrm.kafka.MrmKafkaProperties;
 import io.mrm.kafka.MrmTopics;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -211,6 +212,15 @@ class KubernetesManifestsTest {
                     if (env.getValueFrom() != null && env.getValueFrom().getSecretKeyRef() != null) {
                         var ref = env.getValueFrom().getSecretKeyRef();
                         Secret secret = m.named(Secret.class, ref.getName());
+                        if (secret == null && m.named(KafkaUser.class, ref.getName()) != null) {
+                            // Strimzi's User Operator makes a SCRAM user's Secret under the user's name
+                            assertThat(m.named(KafkaUser.class, ref.getName()).getSpec().getAuthentication())
+                                    .as(where + ": KafkaUser " + ref.getName()).isInstanceOf(
+                                            io.strimzi.api.kafka.model.user.KafkaUserScramSha512ClientAuthentication.class);
+                            assertThat(ref.getKey()).as(where + " " + env.getName() + ": a key of Strimzi's SCRAM user "
+                                    + "Secret").isIn("password", "sasl.jaas.config");
+                            continue;
+                        }
                         assertThat(secret).as(where + " " + env.getName() + ": Secret " + ref.getName()).isNotNull();
                         assertThat(secret.getData()).as(where + " " + env.getName()).containsKey(ref.getKey());
                     }

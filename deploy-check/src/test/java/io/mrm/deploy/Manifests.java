@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ record Manifests(String overlay, List<HasMetadata> resources) {
             "apps/v1/Deployment", Deployment.class,
             "apps/v1/StatefulSet", StatefulSet.class,
             "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
-            "kafka.strimzi.io/v1beta2/KafkaTopic", KafkaTopic.class);
+            "kafka.strimzi.io/v1beta2/KafkaTopic", KafkaTopic.class,
+            "kafka.strimzi.io/v1beta2/KafkaUser", KafkaUser.class);
 
     static final List<String> OVERLAYS = List.of("region-a", "region-b", "control");
 
