@@ -21,6 +21,11 @@ public final class Require {
     public static final Pattern NONCE = Pattern.compile("[A-Za-z0-9_-]{16,128}");
     /** A 64-byte Ed25519 signature in standard base64. */
     public static final Pattern ED25519_SIGNATURE = Pattern.compile("[A-Za-z0-9+/]{86}==");
+    /**
+     * A Kafka cluster id, which names the environment an operator request is signed for: base64url
+     * (Kafka's own are the 22 characters of a UUID), at most 64.
+     */
+    public static final Pattern CLUSTER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     public static final int MAX_TEXT = 2048;
 
     private Require() {
@@ -59,6 +64,14 @@ public final class Require {
 
     public static String operator(String field, String value) {
         return matches(field, value, OPERATOR, "1-128 characters of [A-Za-z0-9._@+-]");
+    }
+
+    public static String clusterId(String field, String value) {
+        return matches(field, value, CLUSTER_ID, "a Kafka cluster id: 1-64 characters of [A-Za-z0-9_-]");
+    }
+
+    public static String optionalClusterId(String field, String value) {
+        return value == null ? null : clusterId(field, value);
     }
 
     public static String text(String field, String value) {

@@ -277,7 +277,8 @@ class SchemaContractTest {
         JsonNode schema = schemaTree(type);
         Set<String> allowed = Set.of(anchored(Require.EVENT_ID.pattern()), anchored(Require.NAME.pattern()),
                 anchored(Require.OPERATOR.pattern()), anchored(ALERT_CODE), NOT_BLANK,
-                anchored(Require.NONCE.pattern()), anchored(Require.ED25519_SIGNATURE.pattern()));
+                anchored(Require.NONCE.pattern()), anchored(Require.ED25519_SIGNATURE.pattern()),
+                anchored(Require.CLUSTER_ID.pattern()));
 
         assertThat(allValues(schema, "pattern")).isNotEmpty().allSatisfy(p -> assertThat(allowed).contains(p));
         assertThat(allValues(schema, "maxLength"))

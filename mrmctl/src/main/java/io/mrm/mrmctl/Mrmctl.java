@@ -70,9 +70,10 @@ import picocli.CommandLine.Spec;
                 "4:the followed plan paused on a failed step",
                 "5:replay did not reproduce the recorded outputs"},
         footerHeading = "%nSigned requests:%n",
-        footer = {"Every request is signed with --key (Ed25519, from `mrmctl keygen`) as --operator. The engine",
-                "refuses unsigned, forged, expired (over 5 minutes old) and replayed requests, and requests",
-                "the operator's role does not allow, with an alert."})
+        footer = {"Every request is signed with --key (Ed25519, from `mrmctl keygen`) as --operator, for the Kafka",
+                "cluster it is sent to. The engine refuses unsigned, forged, expired (over 5 minutes old) and",
+                "replayed requests, requests signed for another cluster, and requests the operator's role does",
+                "not allow, with an alert."})
 public final class Mrmctl {
 
     public enum Output { text, json }
@@ -122,6 +123,8 @@ public final class Mrmctl {
     private final Supplier<Instant> clock;
     /** Set by {@code sign}: write the signed request here instead of publishing it. */
     private Path signOnlyTo;
+    /** Set by {@code sign}: the Kafka cluster to sign for (else the one --bootstrap-servers belongs to). */
+    private String signForCluster;
 
     public Mrmctl() {
         this(Instant::now);
@@ -328,9 +331,13 @@ public final class Mrmctl {
             }
         });
         OperatorRequest request = built;
+        Instant deadline = deadline();
+        MrmKafka kafka = signOnlyTo == null ? kafka() : null;
         if (keyFile != null) {
             PrivateKey key = checked(null, () -> KeyFiles.readPrivateKey(keyFile));
-            request = checked("--key", () -> RequestSigning.sign(built, key));
+            // signed for this environment only: an engine on another Kafka cluster refuses it
+            String cluster = signForCluster != null ? signForCluster : kafka.clusterId(deadline);
+            request = checked("--key", () -> RequestSigning.sign(built, key, cluster));
         } else if (signOnlyTo != null) {
             throw usageError("--key is required to sign (or set MRM_OPERATOR_KEY_FILE)");
         } else if (output == Output.text) {
@@ -340,8 +347,6 @@ public final class Mrmctl {
         if (signOnlyTo != null) {
             return writeSigned(command, request);
         }
-        Instant deadline = deadline();
-        MrmKafka kafka = kafka();
         List<String> progress = new ArrayList<>();
         PlanProgress[] plan = new PlanProgress[1];
         MrmKafka.PlanFollower follower = !follow ? null : new MrmKafka.PlanFollower() {
@@ -374,6 +379,9 @@ public final class Mrmctl {
         json.put("application", request.applicationId());
         json.put("requestId", request.id());
         json.put("operator", request.operator());
+        if (request.signature() != null) {
+            json.put("clusterId", request.signature().clusterId());
+        }
         RequestOutcome outcome = answer.outcome();
         if (noWait) {
             json.put("result", "published");
@@ -460,6 +468,9 @@ public final class Mrmctl {
             sortOptions = false)
     int sign(@Option(names = "--out", required = true, paramLabel = "FILE",
                      description = "Prefix of the files to write.") Path out,
+             @Option(names = "--cluster-id", paramLabel = "ID",
+                     description = "The Kafka cluster id of the environment the request is for (default: asks "
+                             + "--bootstrap-servers). An engine on another cluster refuses it.") String clusterId,
              @Parameters(arity = "1..*", paramLabel = "REQUEST",
                      description = "A request command and its arguments, as you would run it.") List<String> request) {
         List<String> args = new ArrayList<>();
@@ -476,8 +487,17 @@ public final class Mrmctl {
         if (!REQUEST_COMMANDS.contains(name)) {
             throw usageError("sign: '" + name + "' is not a request; one of " + REQUEST_COMMANDS);
         }
+        if (clusterId != null) {
+            checked("--cluster-id", () -> Require.clusterId("--cluster-id", clusterId));
+        }
         Mrmctl nested = new Mrmctl(clock);
         nested.signOnlyTo = out;
+        // asked before the request is built, so the time it is issued at is not spent waiting for Kafka
+        if (keyFile != null && clusterId == null && (bootstrapServers == null || bootstrapServers.isBlank())) {
+            throw usageError("sign: --cluster-id or --bootstrap-servers is needed: a request is signed for one "
+                    + "Kafka cluster (an engine on another refuses it)");
+        }
+        nested.signForCluster = keyFile == null ? null : clusterId != null ? clusterId : kafka().clusterId(deadline());
         CommandLine cli = commandLine(nested);
         cli.setOut(out());
         cli.setErr(err());
@@ -514,6 +534,7 @@ public final class Mrmctl {
         json.put("headers", headerMap);
         json.put("bodyFile", body.toString());
         json.put("headersFile", headers.toString());
+        json.put("clusterId", request.signature().clusterId());
         json.put("expiresAt", request.time().plus(Duration.ofMinutes(5)).toString());
         // kcat's default partitioner hashes the key with CRC32, Java clients with murmur2: without the
         // option the request lands on a partition whose engine task does not own the application, and
@@ -524,7 +545,8 @@ public final class Mrmctl {
         kcat.append(' ').append(body);
         json.put("kcat", kcat.toString());
         return finish(ExitCodes.OK, command, json, "signed " + command + " request " + request.id() + " as "
-                + request.operator() + "; wrote " + body + " and " + headers
+                + request.operator() + " for Kafka cluster " + request.signature().clusterId() + "; wrote " + body
+                + " and " + headers
                 + "\nsend it within 5 minutes (the engine refuses older requests), e.g.:\n  " + kcat);
     }
 

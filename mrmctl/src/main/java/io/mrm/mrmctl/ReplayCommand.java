@@ -5,6 +5,7 @@ import io.mrm.decision.domain.Backtest;
 import io.mrm.decision.domain.Backtest.BacktestReport;
 import io.mrm.decision.domain.Backtest.Divergence;
 import io.mrm.decision.domain.Backtest.Governing;
+import io.mrm.decision.domain.RequestAuthority;
 import io.mrm.decision.domain.Backtest.Recording;
 import io.mrm.decision.domain.Backtest.ReplayReport;
 import io.mrm.decision.domain.Backtest.Row;
@@ -263,15 +264,30 @@ final class ReplayCommand implements Callable<Integer> {
 
     // ---- backtest -------------------------------------------------------------------------
 
+    /**
+     * A policy file names no Kafka cluster (the engine reads its own at start-up): the backtest checks the
+     * recorded requests' signatures against the cluster the journal was recorded on, as the engine did.
+     */
+    static RequestAuthority inRecordedCluster(Recording recording, RequestAuthority fromFile) {
+        String recorded = null;
+        for (Step step : recording.steps()) {
+            if (step.governing() != null && step.governing().authority().clusterId() != null) {
+                recorded = step.governing().authority().clusterId();
+            }
+        }
+        return recorded == null ? fromFile : fromFile.inCluster(recorded);
+    }
+
     private int backtest(Recording recording, PolicyFile.Policies alternate, List<String> warnings, Instant fromTime,
                          Instant toTime) {
-        BacktestReport report = Backtest.backtest(recording, alternate.applications(), alternate.authority(),
+        RequestAuthority authority = inRecordedCluster(recording, alternate.authority());
+        BacktestReport report = Backtest.backtest(recording, alternate.applications(), authority,
                 policy.toString(), tick);
         List<SideBySide> shown = report.rows().stream().filter(r -> within(r.time(), fromTime, toTime)).toList();
         Map<String, String> alternateFingerprints = new LinkedHashMap<>();
         for (String application : report.alternateFingerprints().keySet()) {
             ApplicationPolicy p = alternate.applications().get(application);
-            alternateFingerprints.put(application, PolicyRecords.fingerprint(p, alternate.authority()));
+            alternateFingerprints.put(application, PolicyRecords.fingerprint(p, authority));
         }
         if (mrmctl.output == Mrmctl.Output.json) {
             Map<String, Object> json = new LinkedHashMap<>();

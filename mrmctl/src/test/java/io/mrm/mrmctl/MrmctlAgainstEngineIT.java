@@ -7,7 +7,15 @@ import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
 import io.mrm.events.codec.EventJson;
 import io.mrm.events.command.EventsSetRoleCommand;
+import io.mrm.events.codec.EventCodec;
+import io.mrm.events.operator.FreezeRequest;
 import io.mrm.events.operator.ManualFailoverRequest;
+import io.mrm.events.operator.OperatorRequest;
+import io.mrm.events.operator.RequestSigning;
+import io.mrm.mrmctl.adapter.KeyFiles;
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import io.mrm.events.operator.SafetyRule;
 import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
@@ -185,6 +193,7 @@ class MrmctlAgainstEngineIT {
                     r -> r.targetRegion().equals("us10"), Duration.ofSeconds(5));
             assertThat(sent.operator()).isEqualTo("alice@example.com");
             assertThat(sent.signature()).as("signed with alice's key").isNotNull();
+            assertThat(sent.signature().clusterId()).as("signed for this cluster").isEqualTo(clusterId(kafka));
             assertThat(sent.overrideRules()).containsExactly(SafetyRule.STANDBY_HEALTHY);
             recorder.await(EventsSetRoleCommand.class, c -> c.applicationId().equals("orders"), Duration.ofSeconds(5));
         }
@@ -223,7 +232,8 @@ class MrmctlAgainstEngineIT {
             Path oldPrefix = keys.resolve("old-freeze");
             MrmctlRun old = MrmctlRun.at(Instant.now().minus(Duration.ofMinutes(6)), "--operator",
                     "alice@example.com", "--key", key("alice@example.com").toString(), "--topic-prefix",
-                    NAMES.prefix(), "sign", "--out", oldPrefix.toString(), "freeze", "payments", "--reason", "x");
+                    NAMES.prefix(), "sign", "--cluster-id", clusterId(kafka), "--out", oldPrefix.toString(), "freeze",
+                    "payments", "--reason", "x");
             assertThat(old.exitCode()).as(old.toString()).isZero();
             sendSignedFiles(oldPrefix);
             Alert expired = recorder.await(Alert.class, a -> a.code().equals("REQUEST_EXPIRED"),
@@ -272,8 +282,76 @@ class MrmctlAgainstEngineIT {
         }
     }
 
-    /** Sends a request written by `mrmctl sign` as another client would: kcat when installed, else a plain producer. */
+    /**
+     * Alice is an operator of staging too. She signs a freeze with mrmctl against staging's brokers; someone
+     * who may write production's requests topic copies the signed record there. Production's engine refuses
+     * it, saying which cluster it was signed for, and nothing is frozen.
+     */
+    @Test
+    @Order(3)
+    void aStagingRequestDoesNotReplayInProduction() throws Exception {
+        try (InProcessKafka staging = InProcessKafka.start();
+             TopicRecorder recorder = new TopicRecorder(kafka.bootstrapServers(), NAMES, List.of(Topics.DECISIONS))) {
+            Path prefix = keys.resolve("staging-freeze");
+            MrmctlRun signed = MrmctlRun.of("--bootstrap-servers", staging.bootstrapServers(), "--topic-prefix",
+                    NAMES.prefix(), "--operator", "alice@example.com", "--key", key("alice@example.com").toString(),
+                    "sign", "--out", prefix.toString(), "freeze", "orders", "--reason", "staging drill");
+            assertThat(signed.exitCode()).as(signed.toString()).isZero();
+            String stagingId = clusterId(staging);
+            assertThat(stagingId).isNotEqualTo(clusterId(kafka));
+            assertThat(signed.out()).contains("for Kafka cluster " + stagingId);
+
+            sendSignedFiles(prefix, "orders");
+
+            String requestId = EventJson.mapper().readTree(Files.readAllBytes(Path.of(prefix + ".json")))
+                    .get("id").asText();
+            RequestOutcome refused = recorder.await(RequestOutcome.class, o -> o.requestId().equals(requestId),
+                    Duration.ofSeconds(20));
+            assertThat(refused.accepted()).isFalse();
+            assertThat(refused.reason()).contains("signed for Kafka cluster " + stagingId)
+                    .contains("this engine runs on cluster " + clusterId(kafka));
+            recorder.await(Alert.class, a -> a.code().equals("REQUEST_WRONG_ENVIRONMENT")
+                    && a.message().contains(requestId), Duration.ofSeconds(10));
+            assertThat(mrmctl("30s", "status", "orders").out()).doesNotContain("FROZEN");
+        }
+    }
+
+    /** A request signed as mrmctl signed before requests named their environment is refused, saying so. */
+    @Test
+    @Order(4)
+    void aRequestSignedInTheFirstFormIsRefused() throws Exception {
+        try (TopicRecorder recorder = new TopicRecorder(kafka.bootstrapServers(), NAMES, List.of(Topics.DECISIONS))) {
+            FreezeRequest freeze = new FreezeRequest("req-first-form-1", "orders", Instant.now(),
+                    FreezeRequest.SCHEMA_VERSION, "alice@example.com", "signed by an old mrmctl");
+            OperatorRequest firstForm = RequestSigning.signFirstForm(freeze,
+                    KeyFiles.readPrivateKey(key("alice@example.com")), RequestSigning.newNonce());
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                    Map.of("bootstrap.servers", kafka.bootstrapServers()), new StringSerializer(),
+                    new ByteArraySerializer())) {
+                producer.send(new EventCodec(NAMES, URI.create("/test/old-mrmctl")).toRecord(firstForm)).get();
+            }
+
+            RequestOutcome refused = recorder.await(RequestOutcome.class,
+                    o -> o.requestId().equals("req-first-form-1"), Duration.ofSeconds(20));
+            assertThat(refused.accepted()).isFalse();
+            assertThat(refused.reason()).contains("mrm-operator-request-v1").contains("sign it again");
+            recorder.await(Alert.class, a -> a.code().equals("REQUEST_WRONG_ENVIRONMENT")
+                    && a.message().contains("req-first-form-1"), Duration.ofSeconds(10));
+        }
+    }
+
+    static String clusterId(InProcessKafka broker) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+        }
+    }
+
     private static String sendSignedFiles(Path prefix) throws Exception {
+        return sendSignedFiles(prefix, "payments");
+    }
+
+    /** Sends a request written by `mrmctl sign` as another client would: kcat when installed, else a plain producer. */
+    private static String sendSignedFiles(Path prefix, String key) throws Exception {
         Path body = Path.of(prefix + ".json");
         List<String> headerLines = Files.readAllLines(Path.of(prefix + ".headers"));
         Optional<Path> kcat = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
@@ -281,7 +359,7 @@ class MrmctlAgainstEngineIT {
         String topic = NAMES.of(Topics.OPERATOR_REQUESTS);
         if (kcat.isPresent()) {
             List<String> command = new ArrayList<>(List.of(kcat.get().toString(), "-P", "-b", kafka.bootstrapServers(),
-                    "-t", topic, "-k", "payments", "-X", "partitioner=murmur2_random"));
+                    "-t", topic, "-k", key, "-X", "partitioner=murmur2_random"));
             headerLines.forEach(h -> command.addAll(List.of("-H", h)));
             command.add(body.toString());
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -292,7 +370,7 @@ class MrmctlAgainstEngineIT {
         Map<String, Object> config = Map.of("bootstrap.servers", kafka.bootstrapServers());
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
                 new ByteArraySerializer())) {
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, "payments", Files.readAllBytes(body));
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, Files.readAllBytes(body));
             for (String line : headerLines) {
                 int eq = line.indexOf('=');
                 record.headers().add(line.substring(0, eq), line.substring(eq + 1).getBytes(StandardCharsets.UTF_8));

@@ -11,12 +11,22 @@ import java.util.Base64;
  * @param nonce     16-128 characters of base64url, fresh per request: a second request with the same
  *                  nonce from the same operator is a replay
  * @param value     the signature, standard base64 (64 bytes for Ed25519)
+ * @param clusterId the Kafka cluster the request was signed for (the environment: a request signed for
+ *                  staging is not one for production); signed too. Absent only in signatures of the first
+ *                  form ({@code mrm-operator-request-v1}), which bound no environment and which the engine
+ *                  no longer accepts
  */
-public record RequestSignature(String algorithm, String nonce, String value) {
+public record RequestSignature(String algorithm, String nonce, String value, String clusterId) {
 
     public static final String ED25519 = "Ed25519";
 
+    /** A signature of the first form, bound to no environment: only to read, or to show it is refused. */
+    public RequestSignature(String algorithm, String nonce, String value) {
+        this(algorithm, nonce, value, null);
+    }
+
     public RequestSignature {
+        Require.optionalClusterId("signature.clusterId", clusterId);
         if (!ED25519.equals(algorithm)) {
             throw new IllegalArgumentException("signature.algorithm must be '" + ED25519 + "', was "
                     + (algorithm == null ? "absent" : "'" + shorten(algorithm) + "'"));

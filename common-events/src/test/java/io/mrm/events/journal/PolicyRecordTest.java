@@ -38,6 +38,22 @@ class PolicyRecordTest {
                 sample.authority(), sample.fingerprint()).fingerprintMatches()).isFalse();
     }
 
+    @Test
+    void theClusterIsPartOfTheFingerprintAndARecordWrittenBeforeClusterIdsKeepsItsOwn() throws Exception {
+        PolicyRecord sample = sample();
+        RecordedAuthority a = sample.authority();
+        RecordedAuthority elsewhere = new RecordedAuthority(a.signaturesRequired(), a.maxAgeMs(), a.maxClockSkewMs(),
+                a.operators(), "q1Sh-9_ZSmKdPZ8lrfyh6w");
+        // the sample as engines wrote it before they recorded a cluster id, under the key it had then
+        RecordedAuthority before = new RecordedAuthority(a.signaturesRequired(), a.maxAgeMs(), a.maxClockSkewMs(),
+                a.operators().stream().map(o -> new RecordedOperator(o.id(), o.roles(),
+                        "MCowBQYDK2VwAyEAcri0doenCaFZnRT4sTXx8mkAz92IAdFujW/nol868Tk=")).toList());
+
+        assertThat(PolicyRecord.fingerprintOf(sample.policy(), elsewhere)).isNotEqualTo(sample.fingerprint());
+        assertThat(PolicyRecord.fingerprintOf(sample.policy(), before))
+                .isEqualTo("9b46429eef970ea283e9e08db25f3165e8c231c4e5e5ee3fd6d3756e64e8989c");
+    }
+
     private static PolicyRecord sample() throws Exception {
         try (InputStream in = PolicyRecordTest.class.getResourceAsStream("/samples/journal.policy.v1.json")) {
             return EventJson.read(in.readAllBytes(), PolicyRecord.class);

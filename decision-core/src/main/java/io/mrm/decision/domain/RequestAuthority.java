@@ -24,9 +24,14 @@ import java.util.Set;
  * @param operators          the operators; ids are unique
  * @param maxAge             a request issued longer ago than this is refused as expired
  * @param maxClockSkew       a request issued further in the future than this is refused
+ * @param clusterId          the Kafka cluster id of the environment the engine runs in (the engine reads it at
+ *                           start-up and records it with its policy): a signed request must be signed for it
+ *                           ({@code mrm-operator-request-v2}), so one signed for staging is refused in
+ *                           production. Null only in an authority replayed from a journal of an engine that
+ *                           predates it, which took requests signed for no cluster ({@code v1}), and in tests
  */
 public record RequestAuthority(boolean signaturesRequired, List<Operator> operators, Duration maxAge,
-                               Duration maxClockSkew) {
+                               Duration maxClockSkew, String clusterId) {
 
     /** The limits the issue set: five minutes to live, thirty seconds of clock skew. */
     public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(5);
@@ -40,8 +45,18 @@ public record RequestAuthority(boolean signaturesRequired, List<Operator> operat
     public record Refusal(AlertCode code, String reason) {
     }
 
+    /** An authority bound to no cluster yet; the engine binds it with {@link #inCluster}. */
+    public RequestAuthority(boolean signaturesRequired, List<Operator> operators, Duration maxAge,
+                            Duration maxClockSkew) {
+        this(signaturesRequired, operators, maxAge, maxClockSkew, null);
+    }
+
     public RequestAuthority {
         operators = List.copyOf(operators);
+        if (clusterId != null && !io.mrm.events.Require.CLUSTER_ID.matcher(clusterId).matches()) {
+            throw new IllegalArgumentException("cluster id '" + clusterId + "' is not a Kafka cluster id "
+                    + "(1-64 characters of [A-Za-z0-9_-])");
+        }
         checkOnePersonOneIdentity(operators);
         if (maxAge == null || maxAge.isNegative() || maxAge.isZero()) {
             throw new IllegalArgumentException("max request age must be positive");
@@ -87,6 +102,14 @@ public record RequestAuthority(boolean signaturesRequired, List<Operator> operat
         return new RequestAuthority(false, List.of(), DEFAULT_MAX_AGE, DEFAULT_MAX_CLOCK_SKEW);
     }
 
+    /** This authority for the Kafka cluster {@code clusterId}: requests must be signed for it. */
+    public RequestAuthority inCluster(String clusterId) {
+        if (clusterId == null) {
+            throw new IllegalArgumentException("a cluster id is required");
+        }
+        return new RequestAuthority(signaturesRequired, operators, maxAge, maxClockSkew, clusterId);
+    }
+
     public Operator operator(String id) {
         for (Operator operator : operators) {
             if (operator.id().equals(id)) {
@@ -115,9 +138,9 @@ public record RequestAuthority(boolean signaturesRequired, List<Operator> operat
             return new Refusal(AlertCode.REQUEST_FORGED, "'" + request.operator() + "' is not a known operator");
         }
         PublicKey key = keys.get(operator.id());
-        if (!RequestSigning.verify(request, key)) {
-            return new Refusal(AlertCode.REQUEST_FORGED, "the signature does not verify with the public key of '"
-                    + operator.id() + "' (forged, altered in transit, or signed with another key)");
+        Refusal unverified = verify(request, operator, key);
+        if (unverified != null) {
+            return unverified;
         }
         Duration age = Duration.between(request.time(), now);
         if (age.compareTo(maxAge) >= 0) {
@@ -146,6 +169,38 @@ public record RequestAuthority(boolean signaturesRequired, List<Operator> operat
                     + "; " + kind(request) + " needs one of " + sorted(allowed));
         }
         return null;
+    }
+
+    /**
+     * Null when the signature is one for this engine's cluster and verifies; else why not. A request signed
+     * for another cluster, or in the first form (bound to none), is refused as such only when its signature
+     * verifies as written: otherwise it is forged, whatever it claims.
+     */
+    private Refusal verify(OperatorRequest request, Operator operator, PublicKey key) {
+        if (clusterId == null) {
+            // the rules of the engines that recorded no cluster id: replays of their journals refuse as they did
+            return RequestSigning.verifyFirstForm(request, key) ? null : forged(operator);
+        }
+        if (RequestSigning.verify(request, key, clusterId)) {
+            return null;
+        }
+        if (!RequestSigning.verifiesAsWritten(request, key)) {
+            return forged(operator);
+        }
+        String signedFor = request.signature().clusterId();
+        if (signedFor == null) {
+            return new Refusal(AlertCode.REQUEST_WRONG_ENVIRONMENT, "signed in the first form "
+                    + "(mrm-operator-request-v1), which names no environment; this engine takes only requests "
+                    + "signed for its Kafka cluster " + clusterId + ": sign it again with a current mrmctl");
+        }
+        return new Refusal(AlertCode.REQUEST_WRONG_ENVIRONMENT, "signed for Kafka cluster " + signedFor
+                + ", but this engine runs on cluster " + clusterId + ": a request meant for another environment "
+                + "is not accepted here");
+    }
+
+    private static Refusal forged(Operator operator) {
+        return new Refusal(AlertCode.REQUEST_FORGED, "the signature does not verify with the public key of '"
+                + operator.id() + "' (forged, altered in transit, or signed with another key)");
     }
 
     /**

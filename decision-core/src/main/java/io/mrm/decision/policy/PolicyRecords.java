@@ -59,7 +59,7 @@ public final class PolicyRecords {
                         .map(r -> RecordedOperator.Role.valueOf(r.name())).toList(), o.publicKey()))
                 .toList();
         return new RecordedAuthority(a.signaturesRequired(), a.maxAge().toMillis(), a.maxClockSkew().toMillis(),
-                operators);
+                operators, a.clusterId());
     }
 
     /** The domain policy a record describes. */
@@ -83,7 +83,7 @@ public final class PolicyRecords {
         List<Operator> operators = a.operators().stream()
                 .map(o -> new Operator(o.id(), roles(o.roles()), o.publicKey())).toList();
         return new RequestAuthority(a.signaturesRequired(), operators, Duration.ofMillis(a.maxAgeMs()),
-                Duration.ofMillis(a.maxClockSkewMs()));
+                Duration.ofMillis(a.maxClockSkewMs()), a.clusterId());
     }
 
     private static Set<OperatorRole> roles(List<RecordedOperator.Role> roles) {

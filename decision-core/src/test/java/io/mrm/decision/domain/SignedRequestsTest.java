@@ -50,11 +50,15 @@ class SignedRequestsTest {
     static final KeyPair VICTOR = OperatorKeys.generate();
     static final KeyPair MALLORY = OperatorKeys.generate();
 
+    /** Kafka cluster ids: the engine under test runs in production. */
+    static final String PRODUCTION = "MkU3OEVBNTcwNTJENDM2Qg";
+    static final String STAGING = "q1Sh-9_ZSmKdPZ8lrfyh6w";
+
     static final RequestAuthority AUTHORITY = RequestAuthority.signed(List.of(
             operator("alice", ALICE, OperatorRole.OPERATOR),
             operator("bob", BOB, OperatorRole.APPROVER),
             operator("carol", CAROL, OperatorRole.OPERATOR, OperatorRole.APPROVER),
-            operator("victor", VICTOR, OperatorRole.VIEWER)));
+            operator("victor", VICTOR, OperatorRole.VIEWER))).inCluster(PRODUCTION);
 
     ApplicationPolicy policy = DecisionCoreTest.policy(DecisionMode.AUTOMATIC);
     DecisionCore core = new DecisionCore(Map.of("orders", policy), AUTHORITY);
@@ -95,7 +99,7 @@ class SignedRequestsTest {
     }
 
     static OperatorRequest signed(OperatorRequest request, KeyPair keys) {
-        return RequestSigning.sign(request, keys.getPrivate());
+        return RequestSigning.sign(request, keys.getPrivate(), PRODUCTION);
     }
 
     /** Asserts the request was refused with this alert code, and returns the answer's reason. */
@@ -218,7 +222,7 @@ class SignedRequestsTest {
     void aReplayedNonceIsRefusedEvenInADifferentRequest() {
         OperatorRequest first = signed(freeze("alice", now), ALICE);
         feed(first);
-        OperatorRequest second = RequestSigning.sign(freeze("alice", now), ALICE.getPrivate(),
+        OperatorRequest second = RequestSigning.sign(freeze("alice", now), ALICE.getPrivate(), PRODUCTION,
                 first.signature().nonce());
 
         refused(feed(second), "REQUEST_REPLAYED");
@@ -373,10 +377,95 @@ class SignedRequestsTest {
 
     @Test
     void whenSignaturesAreNotRequiredUnsignedRequestsPassButABadSignatureIsStillRefused() {
-        core = new DecisionCore(Map.of("orders", policy), RequestAuthority.unsignedAccepted());
+        core = new DecisionCore(Map.of("orders", policy), RequestAuthority.unsignedAccepted().inCluster(PRODUCTION));
 
         assertThat(outcome(feed(freeze("anyone", now))).accepted()).isTrue();
         refused(feed(signed(freeze("alice", now), MALLORY)), "REQUEST_FORGED");
+    }
+
+    /**
+     * Alice, a production operator too, signs a freeze against staging; whoever can write production's
+     * requests topic copies the record there. The signature is hers and genuine, but it names staging's
+     * cluster and covers it: production refuses it, says which environment it was meant for, and forgets it.
+     */
+    @Test
+    void aStagingRequestDoesNotReplayInProduction() {
+        OperatorRequest forStaging = RequestSigning.sign(freeze("alice", now), ALICE.getPrivate(), STAGING);
+        ApplicationState before = state;
+
+        String reason = refused(feed(forStaging), "REQUEST_WRONG_ENVIRONMENT");
+
+        assertThat(reason).contains("signed for Kafka cluster " + STAGING)
+                .contains("this engine runs on cluster " + PRODUCTION);
+        assertThat(state.frozen()).isFalse();
+        assertThat(state.seenNonces()).isEqualTo(before.seenNonces());
+    }
+
+    @Test
+    void aStagingRequestRelabelledForProductionIsForged() {
+        OperatorRequest forStaging = RequestSigning.sign(freeze("alice", now), ALICE.getPrivate(), STAGING);
+        RequestSignature sig = forStaging.signature();
+
+        String reason = refused(feed(forStaging.withSignature(
+                new RequestSignature(sig.algorithm(), sig.nonce(), sig.value(), PRODUCTION))), "REQUEST_FORGED");
+
+        assertThat(reason).contains("does not verify");
+    }
+
+    @Test
+    void aForgedRequestClaimingAnotherEnvironmentIsForgedNotMisplaced() {
+        // mallory's key, alice's name, staging's cluster: no refusal may suggest it was alice's
+        refused(feed(RequestSigning.sign(freeze("alice", now), MALLORY.getPrivate(), STAGING)), "REQUEST_FORGED");
+    }
+
+    @Test
+    void aRequestSignedInTheFirstFormIsRefusedAsBoundToNoEnvironment() {
+        OperatorRequest firstForm = RequestSigning.signFirstForm(freeze("alice", now), ALICE.getPrivate(),
+                RequestSigning.newNonce());
+
+        String reason = refused(feed(firstForm), "REQUEST_WRONG_ENVIRONMENT");
+
+        assertThat(reason).contains("mrm-operator-request-v1").contains("sign it again with a current mrmctl");
+        assertThat(state.frozen()).isFalse();
+    }
+
+    /**
+     * A journal replays without the live cluster: the engine's policy record carries the cluster id it
+     * checked against, and the authority read back from it accepts and refuses what the engine did.
+     */
+    @Test
+    void theRecordedPolicyCarriesTheClusterSoAReplayVerifiesAsTheEngineDid() throws Exception {
+        io.mrm.events.journal.PolicyRecord recorded = io.mrm.decision.policy.PolicyRecords.of("p:1", now, policy,
+                AUTHORITY);
+        io.mrm.events.journal.PolicyRecord read = io.mrm.events.codec.EventJson.read(
+                io.mrm.events.codec.EventJson.write(recorded), io.mrm.events.journal.PolicyRecord.class);
+        RequestAuthority replayed = io.mrm.decision.policy.PolicyRecords.authority(read);
+        core = new DecisionCore(Map.of("orders", policy), replayed);
+
+        assertThat(read.authority().clusterId()).isEqualTo(PRODUCTION);
+        assertThat(read.fingerprintMatches()).isTrue();
+        assertThat(replayed).isEqualTo(AUTHORITY);
+        assertThat(outcome(feed(signed(freeze("alice", now), ALICE))).accepted()).isTrue();
+        refused(feed(RequestSigning.sign(freeze("alice", now), ALICE.getPrivate(), STAGING)),
+                "REQUEST_WRONG_ENVIRONMENT");
+    }
+
+    /** An engine that recorded no cluster took the first form; replaying its journal must decide as it did. */
+    @Test
+    void aJournalOfAnEngineThatRecordedNoClusterReplaysItsFirstFormRequestsAsItRan() {
+        core = new DecisionCore(Map.of("orders", policy), RequestAuthority.signed(AUTHORITY.operators()));
+
+        assertThat(outcome(feed(RequestSigning.signFirstForm(freeze("alice", now), ALICE.getPrivate(),
+                RequestSigning.newNonce()))).accepted()).isTrue();
+        refused(feed(signed(freeze("alice", now), ALICE)), "REQUEST_FORGED");
+    }
+
+    @Test
+    void theClusterIdIsCheckedLikeAnyOtherSetting() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AUTHORITY.inCluster("prod\nstaging"))
+                .hasMessageContaining("is not a Kafka cluster id");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AUTHORITY.inCluster(null))
+                .hasMessageContaining("a cluster id is required");
     }
 
     @Test

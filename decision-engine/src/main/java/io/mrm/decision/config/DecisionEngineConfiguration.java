@@ -20,10 +20,12 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaAdmin;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(DecisionEngineProperties.class)
@@ -31,9 +33,17 @@ class DecisionEngineConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(DecisionEngineConfiguration.class);
 
+    /**
+     * The core, with the request authority bound to the Kafka cluster this engine runs on (read once here):
+     * a signed request must be signed for it.
+     */
     @Bean
-    DecisionCore decisionCore(DecisionEngineProperties props) {
-        RequestAuthority authority = props.authority();
+    DecisionCore decisionCore(DecisionEngineProperties props, ObjectProvider<KafkaAdmin> admin, KafkaProperties kafka) {
+        KafkaAdmin kafkaAdmin = admin.getIfAvailable();
+        String clusterId = KafkaClusterId.read(kafkaAdmin != null ? kafkaAdmin.getConfigurationProperties()
+                : kafka.buildAdminProperties(), KafkaClusterId.TIMEOUT);
+        log.info("operator requests must be signed for Kafka cluster {}", clusterId);
+        RequestAuthority authority = props.authority().inCluster(clusterId);
         if (!authority.signaturesRequired()) {
             log.warn("mrm.decision.request-signatures.required=false: unsigned operator requests are ACCEPTED; "
                     + "anyone who can write to the requests topic can switch regions. Development only.");

@@ -25,6 +25,9 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -143,6 +146,34 @@ public final class MrmKafka {
             return new Answer(outcome, false);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw KafkaClients.didNotAnswer(bootstrapServers, e);
+        }
+    }
+
+    /**
+     * The id of the Kafka cluster the servers belong to. It names the environment: requests are signed for
+     * it, and an engine on another cluster (staging's, say) refuses them.
+     */
+    public String clusterId(Instant deadline) {
+        Properties props = connection.properties();
+        int budget = (int) Math.min(Integer.MAX_VALUE, Math.max(1, KafkaClients.remaining(deadline).toMillis()));
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, budget);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, budget);
+        try (Admin admin = Admin.create(props)) {
+            String id = admin.describeCluster(new DescribeClusterOptions().timeoutMs(budget)).clusterId()
+                    .get(budget + 1_000L, TimeUnit.MILLISECONDS);
+            if (id == null || id.isBlank()) {
+                throw new KafkaUnavailableException("Kafka at " + bootstrapServers + " named no cluster id; requests "
+                        + "are signed for one");
+            }
+            return id;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnavailableException("interrupted while asking " + bootstrapServers + " for its cluster id");
+        } catch (ExecutionException | java.util.concurrent.TimeoutException | KafkaException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new KafkaUnavailableException("could not read the cluster id of Kafka at " + bootstrapServers
+                    + " (requests are signed for it): " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
         }
     }
 

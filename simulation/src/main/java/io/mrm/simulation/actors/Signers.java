@@ -29,18 +29,21 @@ public final class Signers {
 
     private static final Map<String, KeyPair> KEYS = Map.of(ALICE, key(1), BOB, key(2), CAROL, key(3), MALLORY, key(4));
 
+    /** The simulated engine's Kafka cluster id: requests are signed for it. */
+    public static final String CLUSTER_ID = "mrm-simulation";
+
     /** The authority of a signed run: every operator but mallory, each with their roles. */
     public static final RequestAuthority AUTHORITY = RequestAuthority.signed(List.of(
             operator(ALICE, OperatorRole.OPERATOR),
             operator(BOB, OperatorRole.APPROVER),
-            operator(CAROL, OperatorRole.OPERATOR, OperatorRole.APPROVER)));
+            operator(CAROL, OperatorRole.OPERATOR, OperatorRole.APPROVER))).inCluster(CLUSTER_ID);
 
     private Signers() {
     }
 
     /** The request signed by {@code as} (whose key may not be the operator's own: a forgery). */
     public static OperatorRequest sign(OperatorRequest request, String as, String nonce) {
-        return RequestSigning.sign(request, KEYS.get(as).getPrivate(), nonce);
+        return RequestSigning.sign(request, KEYS.get(as).getPrivate(), CLUSTER_ID, nonce);
     }
 
     private static Operator operator(String id, OperatorRole... roles) {
