@@ -106,7 +106,7 @@ public class MrmKafkaAutoConfiguration {
     }
 
     @Bean
-    @ConditionalOnProperty(name = "mrm.kafka.create-topics", havingValue = "true", matchIfMissing = true)
+    @ConditionalOnProperty(name = "mrm.kafka.create-topics", havingValue = "true")
     KafkaAdmin.NewTopics mrmTopics(TopicNames names, MrmKafkaProperties props) {
         return new KafkaAdmin.NewTopics(MrmTopics.newTopics(names, props));
     }

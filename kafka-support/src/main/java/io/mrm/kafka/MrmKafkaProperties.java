@@ -19,7 +19,10 @@ import org.springframework.validation.annotation.Validated;
  * @param replicationFactor  replicas per partition: at least 3 (one per site); 1 only on a single-broker
  *                           development stack, with {@code allowWeakDurability}
  * @param minInsyncReplicas  {@code min.insync.replicas}: at least 2; 1 only with {@code allowWeakDurability}
- * @param createTopics       create missing topics (and add partitions) at start-up
+ * @param createTopics       create missing topics (and add partitions) at start-up: only on a development stack
+ *                           (the profile {@code local} sets it); elsewhere an admin step creates them
+ *                           (Strimzi's topic operator, or {@code deploy/kafka-acls.sh}) and a service's
+ *                           principal may not
  * @param maxFutureSkew      inbound events timed further in the future are dead-lettered
  * @param maxAge             inbound events older than this (non-compacted topics) are dead-lettered
  * @param processingRetries  retries of a record whose handler failed, before it is dead-lettered
@@ -38,7 +41,7 @@ public record MrmKafkaProperties(
         @Min(1) @Max(10000) @DefaultValue("6") int partitions,
         @Min(1) @Max(7) @DefaultValue("3") short replicationFactor,
         @Min(1) @Max(7) @DefaultValue("2") int minInsyncReplicas,
-        @DefaultValue("true") boolean createTopics,
+        @DefaultValue("false") boolean createTopics,
         @NotNull @DefaultValue("5m") Duration maxFutureSkew,
         @NotNull @DefaultValue("7d") Duration maxAge,
         @Min(0) @Max(100) @DefaultValue("3") int processingRetries,

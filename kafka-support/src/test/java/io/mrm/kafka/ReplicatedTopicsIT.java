@@ -39,7 +39,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(classes = ReplicatedTopicsIT.TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"mrm.service.name=replication-test", "mrm.bus-auth.mode=off", "mrm.kafka.topic-prefix=rep.", "mrm.kafka.partitions=3",
-                "mrm.kafka.replication-factor=3", "mrm.kafka.min-insync-replicas=2",
+                "mrm.kafka.replication-factor=3", "mrm.kafka.min-insync-replicas=2", "mrm.kafka.create-topics=true",
                 "spring.config.import=classpath:mrm-defaults.yml"})
 class ReplicatedTopicsIT {
 
