@@ -38,9 +38,16 @@ final class EngineHarness implements AutoCloseable {
 
     /** A new engine instance with its own state directory (so it must restore from the changelog). */
     ConfigurableApplicationContext startEngine(String instance) throws Exception {
+        return startEngine(instance, List.of());
+    }
+
+    /** As {@link #startEngine(String)}, with more command-line settings (e.g. {@code --mrm.bus-auth.*}). */
+    ConfigurableApplicationContext startEngine(String instance, List<String> moreArgs) throws Exception {
         Path stateDir = Files.createTempDirectory("engine-" + instance);
+        List<String> args = engineArgs(instance, stateDir, "20ms");
+        args.addAll(moreArgs);
         return MrmApplication.builder(DecisionEngineApplication.class, DecisionEngineApplication.SERVICE)
-                .run(engineArgs(instance, stateDir, "20ms").toArray(String[]::new));
+                .run(args.toArray(String[]::new));
     }
 
     /**
