@@ -51,7 +51,8 @@ public final class EngineEndToEndBench {
 
     public static void run(String[] args) throws Exception {
         BenchArgs options = new BenchArgs(args, Map.of("apps", "1000", "warmup", "60s", "measure", "60s",
-                "commit-interval", "100ms", "partitions", "6", "outage-every", "250ms", "rate", "0", "stream-threads", "1"));
+                "commit-interval", "100ms", "partitions", "6", "outage-every", "250ms", "rate", "0", "stream-threads", "1",
+                "bus-auth", "required"));
         System.out.printf("engine-e2e: %s%n", options);
         int apps = options.integer("apps");
         TopicNames names = new TopicNames("bench.");
@@ -66,6 +67,12 @@ public final class EngineEndToEndBench {
                     "--mrm.decision.state-dir=" + Files.createTempDirectory("bench-engine"),
                     "--spring.kafka.streams.properties[producer.max.in.flight.requests.per.connection]=1",
                     "--spring.kafka.streams.properties[num.stream.threads]=" + options.integer("stream-threads")));
+            boolean busAuth = options.text("bus-auth").equals("required");
+            BusKeys keys = busAuth ? new BusKeys() : null;
+            if (busAuth) {
+                // as deployed: the engine checks every observation's HMAC and signs its commands
+                engineArgs.addAll(keys.engineArgs());
+            }
             for (int i = 0; i < apps; i++) {
                 String p = "--mrm.decision.applications[" + i + "].";
                 engineArgs.addAll(List.of(p + "id=app-" + i, p + "primary-region=region-a",
@@ -75,15 +82,18 @@ public final class EngineEndToEndBench {
                     DecisionEngineApplication.SERVICE).run(engineArgs.toArray(String[]::new));
             try {
                 awaitLeaders(kafka.bootstrapServers(), names);
-                measure(kafka.bootstrapServers(), names, apps, options);
+                measure(kafka.bootstrapServers(), names, apps, options, keys);
             } finally {
                 engine.close();
             }
         }
     }
 
-    private static void measure(String bootstrap, TopicNames names, int apps, BenchArgs options) throws Exception {
-        EventCodec codec = new EventCodec(names, URI.create("/bench/load"));
+    private static void measure(String bootstrap, TopicNames names, int apps, BenchArgs options, BusKeys keys)
+            throws Exception {
+        // with bus authentication the load generator is the three monitors: it authenticates each observation
+        EventCodec codec = keys == null ? new EventCodec(names, URI.create("/bench/load"))
+                : new EventCodec(names, URI.create("/bench/load"), keys.monitors());
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong journaled = new AtomicLong();
         AtomicLong sent = new AtomicLong();
@@ -188,6 +198,48 @@ public final class EngineEndToEndBench {
             running.set(false);
             journalReader.join(5000);
             commandReader.join(5000);
+        }
+    }
+
+    /** An engine key and the three vantages' secrets, in owner-only files as a deployment mounts them. */
+    private static final class BusKeys {
+        final java.security.KeyPair engine = io.mrm.events.operator.OperatorKeys.generate();
+        final java.security.KeyPair dns = io.mrm.events.operator.OperatorKeys.generate();
+        final List<io.mrm.events.auth.BusKeys.VantageSecret> secrets = new ArrayList<>();
+        final java.nio.file.Path dir;
+
+        BusKeys() throws java.io.IOException {
+            dir = Files.createTempDirectory("bench-bus-keys");
+            java.security.SecureRandom random = new java.security.SecureRandom();
+            for (int v = 0; v < 3; v++) {
+                byte[] secret = new byte[36];
+                random.nextBytes(secret);
+                String text = java.util.Base64.getEncoder().encodeToString(secret);
+                Files.writeString(dir.resolve("vantage-" + v), text);
+                secrets.add(new io.mrm.events.auth.BusKeys.VantageSecret("vantage-" + v + "-1", "vantage-" + v,
+                        text.getBytes(StandardCharsets.UTF_8)));
+            }
+            Files.writeString(dir.resolve("engine.key"), io.mrm.events.operator.OperatorKeys.pem(engine.getPrivate()));
+        }
+
+        List<String> engineArgs() {
+            List<String> args = new ArrayList<>(List.of("--mrm.bus-auth.mode=required",
+                    "--mrm.bus-auth.environment=bench", "--mrm.bus-auth.signing-key.id=engine-1",
+                    "--mrm.bus-auth.signing-key.file=" + dir.resolve("engine.key"),
+                    "--mrm.bus-auth.trusted-keys[0].id=dns-1", "--mrm.bus-auth.trusted-keys[0].signer=dns-actuator",
+                    "--mrm.bus-auth.trusted-keys[0].public-key="
+                            + io.mrm.events.operator.OperatorKeys.oneLine(dns.getPublic())));
+            for (int v = 0; v < 3; v++) {
+                String k = "--mrm.bus-auth.vantage-keys[" + v + "].";
+                args.addAll(List.of(k + "id=vantage-" + v + "-1", k + "vantage=vantage-" + v,
+                        k + "secret.file=" + dir.resolve("vantage-" + v)));
+            }
+            return args;
+        }
+
+        io.mrm.events.auth.RecordAuthenticator monitors() {
+            return io.mrm.events.auth.RecordAuthenticator.required("bench", java.util.Optional.empty(), List.of(),
+                    secrets);
         }
     }
 
