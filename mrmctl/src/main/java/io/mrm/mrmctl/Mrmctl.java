@@ -27,6 +27,7 @@ import io.mrm.mrmctl.domain.StatusView;
 import io.mrm.events.codec.EventCodec;
 import io.mrm.events.operator.OperatorKeys;
 import io.mrm.events.operator.RequestSigning;
+import io.mrm.mrmctl.adapter.ContextsFile;
 import io.mrm.mrmctl.adapter.KeyFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -60,7 +61,7 @@ import picocli.CommandLine.Spec;
 /** The operators' command-line tool: reads the topology topic and sends requests to the decision engine. */
 @Command(name = "mrmctl", mixinStandardHelpOptions = true, version = "mrmctl 0.1.0",
         description = "Shows and steers MRM's failover control plane through its Kafka topics.",
-        subcommands = {CommandLine.HelpCommand.class, AuditCommand.class, ReplayCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, AuditCommand.class, ReplayCommand.class, ConfigCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:accepted / ok",
@@ -80,6 +81,17 @@ public final class Mrmctl {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            defaultValue = "${env:MRMCTL_CONFIG}",
+            description = "mrmctl's contexts file (default: env MRMCTL_CONFIG, else ~/.config/mrmctl/config.yaml "
+                    + "when it exists). See `mrmctl config --help`.")
+    Path configFile;
+
+    @Option(names = "--context", scope = ScopeType.INHERIT, paramLabel = "NAME",
+            description = "The context of the contexts file to use (default: its current-context). Options given "
+                    + "on the command line win over the context's settings, and those over the environment's.")
+    String contextName;
 
     @Option(names = "--bootstrap-servers", scope = ScopeType.INHERIT, paramLabel = "HOST:PORT[,...]",
             defaultValue = "${env:MRM_KAFKA_BOOTSTRAP_SERVERS}",
@@ -125,13 +137,28 @@ public final class Mrmctl {
     private Path signOnlyTo;
     /** Set by {@code sign}: the Kafka cluster to sign for (else the one --bootstrap-servers belongs to). */
     private String signForCluster;
+    /** The contexts file read when neither --config nor MRMCTL_CONFIG names one (null: none). */
+    private final Path defaultConfig;
+    /** The context in use, once the contexts file has been applied (null: none). */
+    private ContextsFile.Context context;
+    /** Set once the contexts file has been applied (a nested run, as sign's, takes the resolved settings). */
+    private boolean contextsApplied;
+    /** How the key was named, for messages: --key, or the context's key. */
+    private String keyLabel = "--key";
 
+    /** mrmctl as operators run it: the contexts file in ~/.config/mrmctl (or $XDG_CONFIG_HOME) applies. */
     public Mrmctl() {
-        this(Instant::now);
+        this(Instant::now, ContextsFile.defaultLocation(System.getenv(), System.getProperty("user.home")));
     }
 
     Mrmctl(Supplier<Instant> clock) {
+        this(clock, null);
+    }
+
+    /** @param defaultConfig the contexts file when none is named (null: none unless named) */
+    Mrmctl(Supplier<Instant> clock, Path defaultConfig) {
         this.clock = clock;
+        this.defaultConfig = defaultConfig;
     }
 
     public static void main(String[] args) {
@@ -144,9 +171,13 @@ public final class Mrmctl {
         System.exit(cli.execute(args));
     }
 
-    /** Runs mrmctl in this JVM with its output going to the given writers (the sandbox uses it); returns the exit code. */
+    /**
+     * Runs mrmctl in this JVM with its output going to the given writers (the sandbox uses it); returns the exit
+     * code. The operator's own contexts file is not read unless --config (or MRMCTL_CONFIG) names it: an
+     * embedding program says what it means.
+     */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = commandLine(new Mrmctl());
+        CommandLine cli = commandLine(new Mrmctl(Instant::now, null));
         cli.setOut(new PrintWriter(new io.mrm.mrmctl.adapter.TerminalSafeWriter(out), true));
         cli.setErr(new PrintWriter(new io.mrm.mrmctl.adapter.TerminalSafeWriter(err), true));
         return cli.execute(args);
@@ -158,6 +189,11 @@ public final class Mrmctl {
         // everything after the request's name belongs to the request, options included
         cli.getSubcommands().get("sign").setStopAtPositional(true);
         useErrorCodes(cli);
+        // the contexts file fills in what the command line did not say, before any command runs
+        cli.setExecutionStrategy(parsed -> {
+            mrmctl.applyContext(parsed);
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cli.setParameterExceptionHandler((e, args) -> {
             // the message and a pointer to help: a full usage text would bury the one line that matters
             CommandLine failed = e.getCommandLine();
@@ -334,7 +370,13 @@ public final class Mrmctl {
         Instant deadline = deadline();
         MrmKafka kafka = signOnlyTo == null ? kafka() : null;
         if (keyFile != null) {
-            PrivateKey key = checked(null, () -> KeyFiles.readPrivateKey(keyFile));
+            PrivateKey key = checked(null, () -> {
+                try {
+                    return KeyFiles.readPrivateKey(keyFile);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(e.getMessage().replaceFirst("^--key", keyLabel), e);
+                }
+            });
             // signed for this environment only: an engine on another Kafka cluster refuses it
             String cluster = signForCluster != null ? signForCluster : kafka.clusterId(deadline);
             request = checked("--key", () -> RequestSigning.sign(built, key, cluster));
@@ -492,6 +534,8 @@ public final class Mrmctl {
         }
         Mrmctl nested = new Mrmctl(clock);
         nested.signOnlyTo = out;
+        nested.contextsApplied = true; // it gets the settings resolved here
+        nested.keyLabel = keyLabel;
         // asked before the request is built, so the time it is issued at is not spent waiting for Kafka
         if (keyFile != null && clusterId == null && (bootstrapServers == null || bootstrapServers.isBlank())) {
             throw usageError("sign: --cluster-id or --bootstrap-servers is needed: a request is signed for one "
@@ -599,20 +643,127 @@ public final class Mrmctl {
         return new MrmKafka(connection(), names);
     }
 
-    /** The servers and, with --command-config, the client settings to reach them with. */
+    /**
+     * The servers and the client settings to reach them with: --command-config's file, else the context's
+     * file and inline settings, else MRM_KAFKA_COMMAND_CONFIG's file.
+     */
     io.mrm.mrmctl.adapter.KafkaConnection connection() {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
-            throw usageError("--bootstrap-servers is required (or set MRM_KAFKA_BOOTSTRAP_SERVERS)");
+            throw usageError("--bootstrap-servers is required (or set MRM_KAFKA_BOOTSTRAP_SERVERS, or use a context: "
+                    + "mrmctl config --help)");
         }
-        if (commandConfig == null || commandConfig.isBlank()) {
-            return io.mrm.mrmctl.adapter.KafkaConnection.plain(bootstrapServers.trim());
-        }
+        boolean fromContext = context != null && context.setsClientSettings() && !given("--command-config");
+        Map<String, String> inline = fromContext ? context.clientProperties() : Map.of();
+        Path file = fromContext ? context.commandConfig()
+                : commandConfig == null || commandConfig.isBlank() ? null : Path.of(commandConfig.trim());
+        String where = fromContext ? "context " + context.name() + ": command-config" : "--command-config";
         try {
-            return io.mrm.mrmctl.adapter.KafkaConnection.withCommandConfig(bootstrapServers.trim(),
-                    java.nio.file.Path.of(commandConfig.trim()));
+            return io.mrm.mrmctl.adapter.KafkaConnection.of(bootstrapServers.trim(), file, where, inline,
+                    fromContext ? "context " + context.name() + ": client-properties" : "");
         } catch (IllegalArgumentException e) {
             throw usageError(e.getMessage());
         }
+    }
+
+    // ---- contexts ---------------------------------------------------------------------------
+
+    /** The contexts file named by --config or MRMCTL_CONFIG, else the default one if it exists (null: none). */
+    Path contextsFile() {
+        if (configFile != null && !configFile.toString().isBlank()) {
+            return configFile;
+        }
+        return defaultConfig != null && Files.exists(defaultConfig) ? defaultConfig : null;
+    }
+
+    /**
+     * Fills in, from the context (--context, else the file's current-context), every setting the command line
+     * did not give; a setting the environment gave is replaced too (with a note when they differ). The
+     * {@code config} commands read the file themselves.
+     */
+    void applyContext(CommandLine.ParseResult parsed) {
+        if (contextsApplied) {
+            return;
+        }
+        contextsApplied = true;
+        CommandLine.ParseResult last = parsed;
+        while (last.subcommand() != null) {
+            last = last.subcommand();
+            if (last.commandSpec().name().equals("config")) {
+                return;
+            }
+        }
+        Path file = contextsFile();
+        if (file == null) {
+            if (contextName != null) {
+                throw usageError("--context " + contextName + ": there is no contexts file (" + (defaultConfig == null
+                        ? "give --config FILE" : defaultConfig + " does not exist; or give --config FILE") + ")");
+            }
+            return;
+        }
+        if (!Files.exists(file)) {
+            throw usageError("--config " + file + ": no such file");
+        }
+        ContextsFile.Contents contents = checked(null, () -> ContextsFile.read(file));
+        String name = contextName != null ? contextName : contents.currentContext();
+        if (name == null) {
+            return;
+        }
+        context = checked(null, () -> contents.require(name, contextName != null ? "--context"
+                : "current-context of " + file + ":"));
+        if (!given("--bootstrap-servers")) {
+            bootstrapServers = fromContext("MRM_KAFKA_BOOTSTRAP_SERVERS", "bootstrap-servers", bootstrapServers,
+                    context.bootstrapServers());
+        }
+        if (!given("--topic-prefix") && context.topicPrefix() != null) {
+            topicPrefix = context.topicPrefix();
+        }
+        if (!given("--operator") && context.operator() != null) {
+            operator = fromContext("MRM_OPERATOR", "operator", operator, context.operator());
+        }
+        if (!given("--key") && context.key() != null) {
+            keyFile = Path.of(fromContext("MRM_OPERATOR_KEY_FILE", "key", keyFile == null ? null : keyFile.toString(),
+                    context.key().toString()));
+            keyLabel = "context " + context.name() + ": key";
+        }
+        if (!given("--command-config") && context.setsClientSettings() && commandConfig != null
+                && !commandConfig.isBlank()) {
+            note("context " + context.name() + " sets the Kafka client settings; MRM_KAFKA_COMMAND_CONFIG is not used");
+            commandConfig = null;
+        }
+    }
+
+    /** The context's value; a note when it replaces a different one the environment gave. */
+    private String fromContext(String variable, String key, String fromEnvironment, String value) {
+        if (fromEnvironment != null && !fromEnvironment.isBlank() && !fromEnvironment.equals(value)) {
+            note("context " + context.name() + " sets " + key + "; " + variable + " is not used");
+        }
+        return value;
+    }
+
+    private void note(String text) {
+        err().println("mrmctl: note: " + text);
+        err().flush();
+    }
+
+    /** Whether the option was given on the command line (before or after the command), not by a default. */
+    private boolean given(String option) {
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption(option)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The context in use (null: none), for the config commands and tests. */
+    ContextsFile.Context context() {
+        return context;
+    }
+
+    /** Prints one line of text, or nothing with --output json (config's commands print through this). */
+    int done(String command, Map<String, Object> json, String text) {
+        return finish(ExitCodes.OK, command, json, text);
     }
 
     private Instant deadline() {

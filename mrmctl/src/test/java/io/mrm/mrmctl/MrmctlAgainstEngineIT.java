@@ -340,6 +340,55 @@ class MrmctlAgainstEngineIT {
         }
     }
 
+    /**
+     * An operator's contexts file instead of options: the current context says where, with which topic prefix,
+     * as whom and with which key; a request sent through it is signed and accepted. A context's inline client
+     * settings are really used (TLS towards this plaintext listener fails), and --command-config on the
+     * command line replaces them.
+     */
+    @Test
+    @Order(5)
+    void aRequestGoesThroughTheCurrentContext() throws Exception {
+        Path config = keys.resolve("config.yaml");
+        Files.writeString(config, """
+                current-context: tls-only
+                contexts:
+                  - name: production
+                    bootstrap-servers: %1$s
+                    topic-prefix: %2$s
+                    operator: alice@example.com
+                    key: alice.key
+                  - name: tls-only
+                    bootstrap-servers: %1$s
+                    topic-prefix: %2$s
+                    client-properties: {security.protocol: SSL}
+                """.formatted(kafka.bootstrapServers(), NAMES.prefix()));
+        Files.setPosixFilePermissions(config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+
+        MrmctlRun use = MrmctlRun.of("--config", config.toString(), "config", "use-context", "production");
+        assertThat(use.exitCode()).as(use.toString()).isZero();
+        MrmctlRun freeze = MrmctlRun.of("--config", config.toString(), "--timeout", "60s", "--output", "json",
+                "freeze", "orders", "--reason", "through a context");
+        assertThat(freeze.exitCode()).as(freeze.toString()).isZero();
+        JsonNode answer = EventJson.mapper().readTree(freeze.out());
+        assertThat(answer.get("result").asText()).isEqualTo("accepted");
+        assertThat(answer.get("operator").asText()).isEqualTo("alice@example.com");
+        assertThat(answer.get("clusterId").asText()).isEqualTo(clusterId(kafka));
+        MrmctlRun unfreeze = MrmctlRun.of("--config", config.toString(), "--timeout", "60s", "unfreeze", "orders");
+        assertThat(unfreeze.exitCode()).as(unfreeze.toString()).isZero();
+
+        MrmctlRun tls = MrmctlRun.of("--config", config.toString(), "--context", "tls-only", "--timeout", "5s",
+                "status");
+        assertThat(tls.exitCode()).as(tls.toString()).isNotZero();
+        Path plain = keys.resolve("plain.properties");
+        Files.writeString(plain, "client.id=mrmctl-context-it\n");
+        Files.setPosixFilePermissions(plain, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        MrmctlRun overridden = MrmctlRun.of("--config", config.toString(), "--context", "tls-only",
+                "--command-config", plain.toString(), "--timeout", "30s", "status", "orders");
+        assertThat(overridden.exitCode()).as(overridden.toString()).isZero();
+        assertThat(overridden.out()).contains("orders");
+    }
+
     static String clusterId(InProcessKafka broker) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);

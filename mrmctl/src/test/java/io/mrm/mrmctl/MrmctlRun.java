@@ -17,8 +17,14 @@ record MrmctlRun(int exitCode, String out, String err) {
         return of(all);
     }
 
+    /** mrmctl without the operator's own contexts file (only one --config or MRMCTL_CONFIG names is read). */
     static MrmctlRun of(String... args) {
-        return run(new Mrmctl(), args);
+        return run(new Mrmctl(java.time.Instant::now, null), args);
+    }
+
+    /** mrmctl whose contexts file, when none is named, is {@code defaultConfig} (as ~/.config/mrmctl/config.yaml). */
+    static MrmctlRun withDefaultConfig(java.nio.file.Path defaultConfig, String... args) {
+        return run(new Mrmctl(java.time.Instant::now, defaultConfig), args);
     }
 
     /** mrmctl whose clock stands at {@code now}: requests are issued then. */

@@ -44,6 +44,24 @@ class KafkaConnectionTest {
     }
 
     @Test
+    void aContextsFileAndInlineSettingsAddUpAndNeitherSilentlyWins() throws Exception {
+        Path secrets = file("sasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config=x required password=\"s3cret\";\n",
+                "rw-------");
+
+        KafkaConnection c = KafkaConnection.of("k:9093", secrets, "context prod: command-config",
+                java.util.Map.of("security.protocol", "SASL_SSL"), "context prod: client-properties");
+
+        assertThat(c.properties()).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512").containsKey("sasl.jaas.config");
+        assertThatThrownBy(() -> KafkaConnection.of("k:9093", secrets, "context prod: command-config",
+                java.util.Map.of("sasl.mechanism", "PLAIN"), "context prod: client-properties"))
+                .hasMessageContaining("context prod: client-properties: sasl.mechanism is set in " + secrets + " too");
+        assertThatThrownBy(() -> KafkaConnection.of("k:9093", null, null,
+                java.util.Map.of("ssl.truststore.password", "changeit"), "context prod: client-properties"))
+                .hasMessageContaining("ssl.truststore.password holds a secret").hasMessageNotContaining("changeit");
+    }
+
+    @Test
     void whatMrmctlSetsItselfAndWhatKafkaDoesNotKnowAreRefused() throws Exception {
         assertThatThrownBy(() -> KafkaConnection.withCommandConfig("k:9093", file("bootstrap.servers=other:9092\n",
                 "rw-------"))).hasMessageContaining("bootstrap.servers is set by mrmctl (use --bootstrap-servers)");
