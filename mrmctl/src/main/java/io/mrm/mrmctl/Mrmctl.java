@@ -685,10 +685,10 @@ public final class Mrmctl {
             return;
         }
         contextsApplied = true;
-        CommandLine.ParseResult last = parsed;
-        while (last.subcommand() != null) {
-            last = last.subcommand();
-            if (last.commandSpec().name().equals("config")) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            // help always answers, whatever the file says; the config commands read the file themselves
+            if (p.isUsageHelpRequested() || p.isVersionHelpRequested()
+                    || List.of("config", "help").contains(p.commandSpec().name())) {
                 return;
             }
         }

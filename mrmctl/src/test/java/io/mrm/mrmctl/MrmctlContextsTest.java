@@ -143,6 +143,9 @@ class MrmctlContextsTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("contexts[0].opertor is not a setting; did you mean contexts[0].operator?");
+        MrmctlRun help = MrmctlRun.withDefaultConfig(broken, "--help");
+        assertThat(help.exitCode()).as("help answers whatever the file says").isZero();
+        assertThat(MrmctlRun.withDefaultConfig(broken, "help", "freeze").exitCode()).isZero();
     }
 
     @Test
