@@ -74,7 +74,9 @@ public final class Sandbox implements AutoCloseable {
     private final Instant started = Instant.now();
     private final Timeline timeline;
     private final List<AutoCloseable> resources = new ArrayList<>();
+    /** The in-process broker, or null when the sandbox runs on {@link #external}. */
     private final InProcessKafka kafka;
+    private final ExternalKafka external;
     private final io.mrm.sandbox.aem.SandboxEventBrokers eventBrokers;
     private final SimulatedRegion regionA;
     private final SimulatedRegion regionB;
@@ -102,11 +104,35 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /**
+     * A Kafka cluster the sandbox uses instead of starting its own broker, e.g. a secured one: where it
+     * is, each service's own Kafka client settings by service name (e.g. {@code decision-engine} →
+     * {@code spring.kafka.security.protocol}, {@code spring.kafka.properties.sasl.jaas.config}, ...: one
+     * principal per role), and the consumer settings of the sandbox's own reader of the topics. Its
+     * topics must exist (the services do not create them unless their settings say so).
+     */
+    public record ExternalKafka(String bootstrapServers, Map<String, Map<String, Object>> serviceProperties,
+                                Map<String, Object> readerClientProperties) {
+
+        public ExternalKafka {
+            serviceProperties = Map.copyOf(serviceProperties);
+            readerClientProperties = Map.copyOf(readerClientProperties);
+        }
+
+        Map<String, Object> of(String serviceName) {
+            return serviceProperties.getOrDefault(serviceName, Map.of());
+        }
+    }
+
     private Sandbox(PrintStream out) throws IOException {
+        this(out, null);
+    }
+
+    private Sandbox(PrintStream out, ExternalKafka external) throws IOException {
         this.out = out;
         this.timeline = new Timeline(out, started);
-        timeline.note("starting Kafka (in-process KRaft broker)");
-        kafka = track(InProcessKafka.start());
+        this.external = external;
+        kafka = external == null ? startInProcessKafka() : null;
         regionA = track(new SimulatedRegion(REGION_A));
         regionB = track(new SimulatedRegion(REGION_B));
         timeline.note(REGION_A + " serves " + regionA.baseUrl() + ", " + REGION_B + " serves " + regionB.baseUrl());
@@ -134,12 +160,33 @@ public final class Sandbox implements AutoCloseable {
             startService("health-monitor " + vantage, HealthMonitorApplication.class, HealthMonitorApplication.SERVICE,
                     healthMonitorProperties(vantage));
         }
-        recorder = track(new TopicRecorder(kafka.bootstrapServers(), TopicNames.defaults(), Topics.ALL));
+        recorder = track(new TopicRecorder(bootstrapServers(),
+                external == null ? Map.of() : external.readerClientProperties(), TopicNames.defaults(), Topics.ALL));
         recorder.subscribe(timeline::print);
     }
 
     public static Sandbox start(PrintStream out) throws IOException {
         return new Sandbox(out);
+    }
+
+    /** The sandbox on a Kafka cluster started elsewhere, each service with its own client settings. */
+    public static Sandbox start(PrintStream out, ExternalKafka kafka) throws IOException {
+        return new Sandbox(out, kafka);
+    }
+
+    private InProcessKafka startInProcessKafka() {
+        timeline.note("starting Kafka (in-process KRaft broker)");
+        return track(InProcessKafka.start());
+    }
+
+    /** Where a service finds Kafka, and as whom (the external cluster's settings for it). */
+    private Map<String, Object> kafkaConnection(String serviceName) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("spring.kafka.bootstrap-servers", bootstrapServers());
+        if (external != null) {
+            props.putAll(external.of(serviceName));
+        }
+        return props;
     }
 
     private Map<String, Object> decisionEngineProperties(Path stateDir) {
@@ -266,7 +313,7 @@ public final class Sandbox implements AutoCloseable {
         props.put("spring.config.name", serviceName);
         // one in-process broker: the local profile's replication 1, which is refused anywhere else
         props.put("spring.profiles.active", "local");
-        props.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
+        props.putAll(kafkaConnection(serviceName));
         props.put("mrm.kafka.partitions", 3);
         props.put("server.port", 0);
         props.put("spring.main.banner-mode", "off");
@@ -380,7 +427,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** Runs mrmctl as an operator, signing with their key; its output goes to the timeline, and a non-zero exit fails. */
     public String mrmctl(String operator, Duration timeout, String... args) {
-        List<String> all = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--operator",
+        List<String> all = new ArrayList<>(List.of("--bootstrap-servers", bootstrapServers(), "--operator",
                 operator, "--key", keyFile(operator).toString(), "--timeout", timeout.toSeconds() + "s"));
         all.addAll(List.of(args));
         StringWriter output = new StringWriter();
@@ -481,7 +528,7 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return kafka.bootstrapServers();
+        return external != null ? external.bootstrapServers() : kafka.bootstrapServers();
     }
 
     @Override

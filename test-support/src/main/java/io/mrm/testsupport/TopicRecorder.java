@@ -48,18 +48,28 @@ public final class TopicRecorder implements AutoCloseable {
     private volatile boolean running = true;
 
     public TopicRecorder(String bootstrapServers, TopicNames names, Collection<Topic<?>> topics) {
-        this(bootstrapServers, names, topics, "read_committed");
+        this(bootstrapServers, Map.of(), names, topics, "read_committed");
+    }
+
+    /**
+     * A recorder on a secured cluster: {@code clientProperties} are Kafka consumer settings such as
+     * {@code security.protocol}, {@code sasl.*} and {@code ssl.*} (a principal that may read the topics).
+     */
+    public TopicRecorder(String bootstrapServers, Map<String, ?> clientProperties, TopicNames names,
+                         Collection<Topic<?>> topics) {
+        this(bootstrapServers, clientProperties, names, topics, "read_committed");
     }
 
     /** A recorder that reads uncommitted and aborted records too. */
     public static TopicRecorder includingUncommitted(String bootstrapServers, TopicNames names,
                                                      Collection<Topic<?>> topics) {
-        return new TopicRecorder(bootstrapServers, names, topics, "read_uncommitted");
+        return new TopicRecorder(bootstrapServers, Map.of(), names, topics, "read_uncommitted");
     }
 
-    private TopicRecorder(String bootstrapServers, TopicNames names, Collection<Topic<?>> topics,
-                          String isolationLevel) {
+    private TopicRecorder(String bootstrapServers, Map<String, ?> clientProperties, TopicNames names,
+                          Collection<Topic<?>> topics, String isolationLevel) {
         Properties props = new Properties();
+        props.putAll(clientProperties);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
