@@ -84,6 +84,7 @@ public final class Sandbox implements AutoCloseable {
     private final LoopbackAuthoritativeDnsServer dns;
     private final SandboxDatabases databases;
     private final Path operatorKeys;
+    private final SandboxBusKeys busKeys;
     private final Path workDir;
 
     /**
@@ -141,6 +142,9 @@ public final class Sandbox implements AutoCloseable {
         byte[] tsigSecret = new byte[32];
         new SecureRandom().nextBytes(tsigSecret);
         operatorKeys = makeOperatorKeys(stateDir);
+        busKeys = new SandboxBusKeys(stateDir, VANTAGES);
+        timeline.note("bus: commands, acknowledgements and observations signed (keys in " + stateDir.resolve("bus-keys")
+                + ")");
         dns = track(startDns(tsigSecret));
         timeline.note("DNS: zone " + DNS_ZONE + " on 127.0.0.1:" + dns.port() + " (UDP and TCP); " + DNS_NAME
                 + " answers " + dnsAnswer());
@@ -319,6 +323,7 @@ public final class Sandbox implements AutoCloseable {
         props.put("spring.main.banner-mode", "off");
         props.put("spring.main.register-shutdown-hook", false);
         props.putAll(extra);
+        props.putAll(busKeys.properties(serviceName, (String) extra.get("mrm.health.vantage")));
         // Command-line style arguments: they win over each service's own yml and mrm-defaults.yml.
         String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
