@@ -77,6 +77,9 @@ final class CdcPipeline implements AutoCloseable {
         props.setProperty("table.include.list", tables.stream().map(TableName::toString)
                 .map(t -> t.replace(".", "\\.")).collect(Collectors.joining(",")));
         props.setProperty("tombstones.on.delete", "false");
+        // each field names its source column's type, length and scale: the applier refuses a column
+        // whose type changed on the primary instead of casting into the standby's old one
+        props.setProperty("column.propagate.source.type", ".*");
         // TRUNCATE is replicated too (Debezium skips it unless told otherwise)
         props.setProperty("skipped.operations", "none");
         props.setProperty("poll.interval.ms", "5");

@@ -223,6 +223,7 @@ final class ChangeApplier implements AutoCloseable {
         List<String> keyNames = key.schema().fields().stream().map(Field::name).toList();
         Map<String, String> types = columnTypes(c, table);
         refuseColumnsDroppedOnThePrimary(table, fields, c);
+        refuseColumnsRetypedOnThePrimary(table, after.schema(), c);
         String cacheKey = "u|" + table + "|" + fields.stream().map(Field::name).collect(Collectors.joining(","));
         PreparedStatement ps = statement(c, cacheKey, () -> {
             String columns = fields.stream().map(f -> quote(f.name())).collect(Collectors.joining(", "));
@@ -359,6 +360,115 @@ final class ChangeApplier implements AutoCloseable {
                     + " of " + table + " exist in the standby but not in the primary's change (dropped there?): "
                     + "replication stops until the standby's table matches the primary's");
         }
+    }
+
+    /**
+     * A column whose type changed on the primary (Debezium gives each field its source column's type,
+     * length and scale): applying on through {@code CAST(? AS <the standby's type>)} would round,
+     * truncate (a {@code varchar(n)} cast cuts silently) or overflow, so replication of the table stops
+     * naming the column, until the standby's column has the primary's type. Checked once per row schema
+     * (Debezium makes a new one when the table changes). Lengths are compared only where the standby's
+     * column has one ({@code varchar(n)}, {@code char(n)}, {@code numeric(p,s)}, {@code bit(n)}): a
+     * standby wider than the primary loses nothing.
+     */
+    private void refuseColumnsRetypedOnThePrimary(TableName table, Schema row, Connection c) throws SQLException {
+        if (checkedRowSchemas.containsKey(row)) {
+            return;
+        }
+        Map<String, StandbyColumn> standby = standbyColumns(c, table);
+        List<String> differ = new java.util.ArrayList<>();
+        for (Field f : row.fields()) {
+            Map<String, String> p = f.schema().parameters();
+            String sourceType = p == null ? null : p.get(SOURCE_TYPE);
+            StandbyColumn here = standby.get(f.name());
+            if (sourceType == null || here == null) {
+                continue; // no type from the source (an older capture), or a new column (refused elsewhere)
+            }
+            String primary = sourceType + (p.get(SOURCE_LENGTH) == null ? "" : "(" + p.get(SOURCE_LENGTH)
+                    + (p.get(SOURCE_SCALE) == null ? "" : "," + p.get(SOURCE_SCALE)) + ")");
+            if (!here.sameType(sourceType) || here.narrowerThan(p.get(SOURCE_LENGTH), p.get(SOURCE_SCALE))) {
+                differ.add(f.name() + " is " + primary + " on the primary, " + here.formatted() + " here");
+            }
+        }
+        if (!differ.isEmpty()) {
+            columnTypes.remove(table.toString()); // read the catalog again on the retry
+            storedColumns.remove(table.toString());
+            standbyColumns.remove(table.toString());
+            throw new IllegalStateException("column type changed on the primary for " + table + ": "
+                    + String.join("; ", differ) + ": replication stops until the standby's column has the primary's type");
+        }
+        if (checkedRowSchemas.size() > 10_000) {
+            checkedRowSchemas.clear();
+        }
+        checkedRowSchemas.put(row, Boolean.TRUE);
+    }
+
+    static final String SOURCE_TYPE = "__debezium.source.column.type";
+    static final String SOURCE_LENGTH = "__debezium.source.column.length";
+    static final String SOURCE_SCALE = "__debezium.source.column.scale";
+    private final Map<Schema, Boolean> checkedRowSchemas = new java.util.IdentityHashMap<>();
+    private final Map<String, Map<String, StandbyColumn>> standbyColumns = new HashMap<>();
+
+    /** A standby column's type: its name, its base type's (for a domain), and the length its typmod sets. */
+    record StandbyColumn(String typeName, String baseTypeName, int typmod, String formatted) {
+
+        boolean sameType(String sourceType) {
+            String name = sourceType.replace("\"", "");
+            name = name.substring(name.lastIndexOf('.') + 1);
+            return name.equalsIgnoreCase(typeName) || (baseTypeName != null && name.equalsIgnoreCase(baseTypeName));
+        }
+
+        /** Whether values of the primary's length and scale may not fit this column's. */
+        boolean narrowerThan(String sourceLength, String sourceScale) {
+            if (typmod < 0 || sourceLength == null) {
+                return false; // unbounded here, or nothing to compare
+            }
+            long length;
+            long scale;
+            try {
+                length = Long.parseLong(sourceLength);
+                scale = sourceScale == null ? 0 : Long.parseLong(sourceScale);
+            } catch (NumberFormatException e) {
+                return false;
+            }
+            String type = baseTypeName != null ? baseTypeName : typeName;
+            return switch (type) {
+                case "varchar", "bpchar" -> length > typmod - 4L;
+                case "bit", "varbit" -> length > typmod;
+                case "numeric" -> {
+                    long precision = ((typmod - 4L) >> 16) & 0xffff;
+                    long digits = (typmod - 4L) & 0xffff;
+                    // an unconstrained numeric on the primary has no length (0) to compare: it may hold any value
+                    yield length == 0 || length - scale > precision - digits || scale > digits;
+                }
+                default -> false;
+            };
+        }
+    }
+
+    private Map<String, StandbyColumn> standbyColumns(Connection c, TableName table) throws SQLException {
+        Map<String, StandbyColumn> columns = standbyColumns.get(table.toString());
+        if (columns != null) {
+            return columns;
+        }
+        columns = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT a.attname, t.typname, b.typname, a.atttypmod, format_type(a.atttypid, a.atttypmod)
+                FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid JOIN pg_namespace n ON n.oid = r.relnamespace
+                JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_type b ON b.oid = t.typbasetype AND t.typtype = 'd'
+                WHERE n.nspname = ? AND r.relname = ? AND a.attnum > 0 AND NOT a.attisdropped""")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    // a domain's typmod is on the domain (pg_type.typtypmod), not on the column
+                    columns.put(rs.getString(1), new StandbyColumn(rs.getString(2), rs.getString(3), rs.getInt(4),
+                            rs.getString(5)));
+                }
+            }
+        }
+        standbyColumns.put(table.toString(), columns);
+        return columns;
     }
 
     private final Map<String, List<String>> storedColumns = new HashMap<>();

@@ -122,6 +122,44 @@ class PostgresSchemaChangesIT {
         }
     }
 
+    @Test
+    void aColumnRetypedOnThePrimaryStopsReplicationNamingItInsteadOfRoundingIntoTheOldType() throws Exception {
+        onA("INSERT INTO orders VALUES (1, 1, 10.25, 'before', now(), NULL)");
+        assertThat(drain().complete()).isTrue();
+        onA("ALTER TABLE orders ALTER COLUMN amount TYPE numeric(14,4)",
+                "INSERT INTO orders VALUES (2, 1, 1.2345, 'four decimals', now(), NULL)");
+
+        // without the check the standby cast 1.2345 into its numeric(12,2): 1.23, silently
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(replication.failures())
+                .hasEntrySatisfying("shop", f -> assertThat(f).contains("amount").contains("orders")
+                        .contains("numeric(12,2) here").contains("type changed on the primary")));
+        assertThat(regions.orderIds(B)).as("nothing applied past the change").doesNotContain(2L);
+
+        try (Connection b = regions.admin(B); Statement s = b.createStatement()) {
+            s.execute("ALTER TABLE orders ALTER COLUMN amount TYPE numeric(14,4)");
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> "REPLICATING".equals(
+                replication.status("shop").tables().get("public.orders")) && replication.ready());
+        assertThat(drain().complete()).isTrue();
+        try (Connection b = regions.admin(B); Statement s = b.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT amount FROM orders WHERE id = 2")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getBigDecimal(1)).isEqualByComparingTo("1.2345");
+        }
+    }
+
+    @Test
+    void aColumnWidenedOnTheStandbyFirstKeepsReplicating() throws Exception {
+        // the safe order of a migration: the standby first (wider), then the primary; nothing pauses
+        try (Connection b = regions.admin(B); Statement s = b.createStatement()) {
+            s.execute("ALTER TABLE orders ALTER COLUMN amount TYPE numeric(16,4)");
+        }
+        onA("INSERT INTO orders VALUES (3, 1, 7.5, 'standby wider', now(), NULL)");
+        assertThat(drain().complete()).isTrue();
+        assertThat(regions.orderIds(B)).contains(3L);
+        assertThat(replication.failures()).doesNotContainKey("shop");
+    }
+
     long count(String region, String table) throws Exception {
         try (Connection c = regions.admin(region); Statement s = c.createStatement();
              java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
