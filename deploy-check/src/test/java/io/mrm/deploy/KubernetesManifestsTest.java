@@ -73,10 +73,14 @@ class KubernetesManifestsTest {
                 String where = overlay + " " + w.name() + "/" + c.getName();
                 assertProbe(where + " readiness", c, c.getReadinessProbe(), "/actuator/health/readiness");
                 assertProbe(where + " liveness", c, c.getLivenessProbe(), "/actuator/health/liveness");
+                assertProbe(where + " startup", c, c.getStartupProbe(), "/actuator/health/liveness");
                 assertThat(c.getResources()).as(where + " resources").isNotNull();
                 assertThat(c.getResources().getRequests()).as(where + " requests").containsKeys("cpu", "memory");
                 assertThat(c.getResources().getLimits()).as(where + " limits").containsKey("memory");
                 assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).as(where).isFalse();
+                assertThat(w.template().getMetadata().getAnnotations()).as(where + ": scraped on actuator's port")
+                        .containsEntry("prometheus.io/port", String.valueOf(Repo.defaultManagementPort(c.getName())))
+                        .containsEntry("prometheus.io/path", "/actuator/prometheus");
             }
             assertThat(w.template().getSpec().getSecurityContext().getRunAsNonRoot()).as(overlay + " " + w.name()
                     + " runAsNonRoot").isTrue();
@@ -88,11 +92,12 @@ class KubernetesManifestsTest {
         assertThat(probe.getHttpGet()).as(where + " httpGet").isNotNull();
         assertThat(probe.getHttpGet().getPath()).as(where + " path").isEqualTo(path);
         String port = probe.getHttpGet().getPort().getStrVal();
-        int expected = Repo.defaultHttpPort(c.getName());
+        int expected = Repo.defaultManagementPort(c.getName());
         boolean portMatches = port != null
                 ? c.getPorts().stream().anyMatch(p -> port.equals(p.getName()) && p.getContainerPort() == expected)
                 : probe.getHttpGet().getPort().getIntVal() == expected;
-        assertThat(portMatches).as(where + ": probe port is the service's HTTP port " + expected).isTrue();
+        assertThat(portMatches).as(where + ": probe port is the service's actuator (management) port " + expected)
+                .isTrue();
     }
 
     @ParameterizedTest

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.user.KafkaUser;
@@ -31,6 +32,7 @@ record Manifests(String overlay, List<HasMetadata> resources) {
             "apps/v1/Deployment", Deployment.class,
             "apps/v1/StatefulSet", StatefulSet.class,
             "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
+            "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class,
             "kafka.strimzi.io/v1beta2/KafkaTopic", KafkaTopic.class,
             "kafka.strimzi.io/v1beta2/KafkaUser", KafkaUser.class);
 
@@ -41,11 +43,16 @@ record Manifests(String overlay, List<HasMetadata> resources) {
      * place under its real name, as an operator would make it (the real files are not committed).
      */
     static Manifests render(String overlay, Path workDir) {
+        return parse(overlay, KustomizeRenderer.render(copy(workDir).resolve("overlays").resolve(overlay)));
+    }
+
+    /** The copy of k8s/ in {@code workDir} that {@link #render} renders, made on first use. */
+    static Path copy(Path workDir) {
         Path copy = workDir.resolve("k8s");
         if (!Files.isDirectory(copy)) {
             copyTree(Repo.ROOT.resolve("k8s"), copy);
         }
-        return parse(overlay, KustomizeRenderer.render(copy.resolve("overlays").resolve(overlay)));
+        return copy;
     }
 
     static Manifests parse(String overlay, List<ObjectNode> rendered) {

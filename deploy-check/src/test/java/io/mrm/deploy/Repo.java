@@ -88,6 +88,17 @@ final class Repo {
     }
 
     /**
+     * The port of the service's actuator endpoints (health probes, prometheus) outside the profile
+     * {@code local}: {@code ${MRM_MANAGEMENT_PORT:NNNN}} in its own yml where it has a management port of
+     * its own (health-monitor), else its HTTP port.
+     */
+    static int defaultManagementPort(String service) {
+        Matcher m = Pattern.compile("\\$\\{MRM_MANAGEMENT_PORT:(\\d+)}")
+                .matcher(read(ROOT.resolve(service).resolve("src/main/resources").resolve(service + ".yml")));
+        return m.find() ? Integer.parseInt(m.group(1)) : defaultHttpPort(service);
+    }
+
+    /**
      * Whether a service reads this environment variable: one of its placeholders, a Spring Boot
      * setting ({@code SPRING_*}, bound by Spring's relaxed binding), the JVM's own
      * {@code JAVA_TOOL_OPTIONS}, or an AWS SDK credential (dns-actuator only, for Route 53).

@@ -136,7 +136,7 @@ class ShippedConfigurationTest {
     static void findShippedConfigurations() {
         List<Shipped> all = new ArrayList<>();
         all.addAll(compose());
-        all.addAll(kubernetes());
+        all.addAll(kubernetes(work));
         shipped = all;
     }
 
@@ -462,7 +462,8 @@ class ShippedConfigurationTest {
         return m.appendTail(out).toString();
     }
 
-    static List<Shipped> kubernetes() {
+    /** Every configuration the overlays mount, as rendered from the copy of k8s/ in {@code work}. */
+    static List<Shipped> kubernetes(Path work) {
         List<Shipped> out = new ArrayList<>();
         for (String overlay : Manifests.OVERLAYS) {
             Manifests m = Manifests.render(overlay, work);
