@@ -71,8 +71,9 @@ final class HealthAssessment {
                 next.add(counter);
             }
         }
-        if (previous != null && !previous.isBefore(o.monitorRun(), o.sequence())) {
-            return; // the same monitor run already reported this or something later: a replay
+        if (previous != null && !previous.isBefore(o.monitorRun(), o.sequence(), o.time())) {
+            return; // the same monitor run already reported this or something later, or another run's report
+                    // no newer than the latest counted: a replay
         }
         if (w.firstObservationAt == null) {
             w.firstObservationAt = w.now;

@@ -46,8 +46,20 @@ public record HealthCounter(String region, String component, String vantage, int
         return !down && lastStatus != HealthStatus.DOWN;
     }
 
-    /** Whether a report of {@code run} numbered {@code number} comes after this one's. */
-    boolean isBefore(String run, Long number) {
-        return run == null || number == null || !run.equals(monitorRun) || sequence == null || number > sequence;
+    /**
+     * Whether a report of {@code run} numbered {@code number}, stamped {@code time}, comes after this one's.
+     * Within one run the numbers say. Across runs (a restarted monitor, or a report of an earlier run
+     * replayed by someone who can write to the topic: it verifies, its monitor signed it) only the
+     * monitor's own time can: a report is newer only when stamped after the latest one counted, or
+     * else alternating two old runs' reports would count each of them again and again.
+     */
+    boolean isBefore(String run, Long number, Instant time) {
+        if (run != null && number != null && run.equals(monitorRun) && sequence != null) {
+            return number > sequence;
+        }
+        if (run == null && monitorRun == null) {
+            return true; // neither numbers its reports: monitors that predate numbering
+        }
+        return time.isAfter(lastSeen);
     }
 }

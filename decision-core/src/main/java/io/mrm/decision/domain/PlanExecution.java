@@ -210,6 +210,11 @@ final class PlanExecution {
         }
         int index = ack.step().stepIndex();
         StepProgress current = run.step(index);
+        if (ack.action() != current.action()) {
+            // signed by the actuator it names, but that actuator does not run this step: hana-sync's
+            // word on a DNS step is no answer to it
+            return;
+        }
         PlanRun.StepTimer timer = run.timer(index);
         boolean awaited = timer.attemptDeadline() != null && ack.step().attempt() == current.attempts();
         // a command can be delivered twice: an earlier attempt's success (or this one's after a failure
