@@ -157,6 +157,10 @@ public final class RecordAuthenticator {
         if (header == null) {
             return "not signed: " + ceType + " must carry the " + HEADER + " header of " + who;
         }
+        if (header.value() == null) {
+            // a header without a value (length -1 on the wire): any producer can send one
+            return "malformed " + HEADER + " header (it has no value; expected '<scheme> <key id> <base64>')";
+        }
         String[] parts = new String(header.value(), StandardCharsets.US_ASCII).split(" ", -1);
         if (parts.length != 3 || !BusKeys.KEY_ID.matcher(parts[1]).matches()) {
             return "malformed " + HEADER + " header (expected '<scheme> <key id> <base64>')";

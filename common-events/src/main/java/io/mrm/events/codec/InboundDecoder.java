@@ -91,8 +91,15 @@ public final class InboundDecoder {
         }
         MrmEvent event = body(raw.value(), type);
         checkEnvelope(raw, envelope, event);
-        String forged = authenticator.refusal(topic, raw.topic(), event.applicationId(), type.ceType(), envelope.id(),
-                raw.value(), raw.headers(), event);
+        String forged;
+        try {
+            forged = authenticator.refusal(topic, raw.topic(), event.applicationId(), type.ceType(), envelope.id(),
+                    raw.value(), raw.headers(), event);
+        } catch (RuntimeException e) {
+            // never thrown for a record: a reader that throws is stopped by it (the engine's stream task
+            // fails on it again at every restart); what cannot be checked is not authentic
+            forged = "cannot be checked (" + e.getClass().getSimpleName() + ")";
+        }
         if (forged != null) {
             throw new Rejection(DeadLetterReason.UNAUTHENTICATED, forged);
         }
