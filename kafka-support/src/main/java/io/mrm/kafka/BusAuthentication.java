@@ -74,8 +74,14 @@ public final class BusAuthentication {
             throw new IllegalStateException("mrm.bus-auth: " + String.join("; ", problems)
                     + " (mrm.bus-auth.mode=off turns authentication off, for a development stack only)");
         }
-        RecordAuthenticator authenticator = RecordAuthenticator.required(props.environment().strip(),
-                Optional.ofNullable(signingKey), trusted, vantages);
+        RecordAuthenticator authenticator;
+        try {
+            authenticator = RecordAuthenticator.required(props.environment().strip(), Optional.ofNullable(signingKey),
+                    trusted, vantages);
+        } catch (IllegalArgumentException e) {
+            // one key held for two identities (never names a key, only ids)
+            throw new IllegalStateException("mrm.bus-auth: " + e.getMessage(), e);
+        }
         log.info("bus authentication required: {}", authenticator);
         return authenticator;
     }

@@ -91,8 +91,74 @@ public final class RecordAuthenticator {
             throw new IllegalArgumentException("the bus environment must be 1-128 printable characters without "
                     + "spaces, was '" + environment + "'");
         }
+        List<String> shared = sharedKeys(signingKey.orElse(null), trusted, vantageSecrets);
+        if (!shared.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", shared));
+        }
         return new RecordAuthenticator(true, environment, signingKey.orElse(null), List.copyOf(trusted),
                 List.copyOf(vantageSecrets));
+    }
+
+    /**
+     * One key material held for two identities: whoever holds it speaks for both, and nothing at the
+     * reader can tell them apart (e.g. one secret file copied for every vantage, one key pair made for
+     * the engine and reused for an actuator). Names the key ids, never the keys.
+     */
+    static List<String> sharedKeys(SigningKey signingKey, List<TrustedKey> trusted, List<VantageSecret> vantageSecrets) {
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < vantageSecrets.size(); i++) {
+            for (int j = i + 1; j < vantageSecrets.size(); j++) {
+                VantageSecret a = vantageSecrets.get(i);
+                VantageSecret b = vantageSecrets.get(j);
+                if (!a.vantage().equals(b.vantage()) && MessageDigest.isEqual(a.secret(), b.secret())) {
+                    problems.add("vantage keys '" + a.id() + "' (" + a.vantage() + ") and '" + b.id() + "' ("
+                            + b.vantage() + ") hold the same secret: a monitor holding one could speak for both "
+                            + "vantages; give each vantage its own (openssl rand -base64 48)");
+                }
+            }
+        }
+        for (int i = 0; i < trusted.size(); i++) {
+            for (int j = i + 1; j < trusted.size(); j++) {
+                TrustedKey a = trusted.get(i);
+                TrustedKey b = trusted.get(j);
+                if (a.signer() != b.signer() && java.util.Arrays.equals(a.key().getEncoded(), b.key().getEncoded())) {
+                    problems.add("trusted keys '" + a.id() + "' (" + a.signer().serviceName() + ") and '" + b.id()
+                            + "' (" + b.signer().serviceName() + ") are the same public key: one key pair for two "
+                            + "signers lets either sign as the other; make a key pair per signer");
+                }
+            }
+        }
+        if (signingKey != null) {
+            byte[] probe = "mrm-bus-key-probe".getBytes(StandardCharsets.UTF_8);
+            byte[] signature;
+            try {
+                Signature signer = Signature.getInstance("Ed25519");
+                signer.initSign(signingKey.key());
+                signer.update(probe);
+                signature = signer.sign();
+            } catch (GeneralSecurityException e) {
+                return problems; // an unusable signing key fails where it is used, with its own message
+            }
+            for (TrustedKey t : trusted) {
+                if (t.signer() == signingKey.signer()) {
+                    continue;
+                }
+                try {
+                    Signature verifier = Signature.getInstance("Ed25519");
+                    verifier.initVerify(t.key());
+                    verifier.update(probe);
+                    if (verifier.verify(signature)) {
+                        problems.add("this service's signing key '" + signingKey.id() + "' ("
+                                + signingKey.signer().serviceName() + ") is the key trusted as '" + t.id() + "' of "
+                                + t.signer().serviceName() + ": whoever holds it signs as both; make a key pair "
+                                + "per signer");
+                    }
+                } catch (GeneralSecurityException e) {
+                    // not an Ed25519 key: it cannot be this one
+                }
+            }
+        }
+        return problems;
     }
 
     public boolean isRequired() {

@@ -10,7 +10,9 @@ import static io.mrm.events.auth.BusAuthenticationAttacksTest.engineWriter;
 import static io.mrm.events.auth.BusAuthenticationAttacksTest.monitorA;
 import static io.mrm.events.auth.BusAuthenticationAttacksTest.route;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mrm.events.auth.BusKeys.TrustedKey;
 import io.mrm.events.auth.BusKeys.VantageSecret;
 import io.mrm.events.codec.DeadLetters.RawRecord;
 import io.mrm.events.codec.Decoded;
@@ -105,6 +107,54 @@ class BusAuthenticationReviewTest {
         assertThat(newEngine.decode(raw(newMonitor.toRecord(o)))).isInstanceOf(Decoded.Accepted.class);
         assertRefused(newEngine, oldMonitor.toRecord(o), "forged");
         assertRefused(oldEngine, newMonitor.toRecord(o), "forged");
+    }
+
+    /**
+     * A careless operator copies one secret file for every vantage. Each vantage's key then verifies
+     * the others' observations: the monitor of vantage-a, holding "its" secret, signs DOWN reports
+     * for vantage-b under vantage-b's key id, and the engine accepts them as vantage-b's word (two
+     * vantages: a quorum, from one compromised monitor). Refused when the keys are loaded.
+     */
+    @Test
+    void oneSecretForTwoVantagesIsRefusedAtStart() {
+        byte[] same = "one-secret-file-copied-for-every-vantage".getBytes(StandardCharsets.UTF_8);
+        VantageSecret a = new VantageSecret("vantage-a-1", "vantage-a", same);
+        VantageSecret b = new VantageSecret("vantage-b-1", "vantage-b", same);
+        assertThatThrownBy(() -> RecordAuthenticator.required(ENV, Optional.empty(), List.of(), List.of(a, b)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'vantage-a-1' (vantage-a) and 'vantage-b-1' (vantage-b) hold the same secret")
+                .hasMessageNotContaining("one-secret-file");
+        // two secrets of one vantage during a rotation may be anything, even equal
+        RecordAuthenticator.required(ENV, Optional.empty(), List.of(), List.of(a,
+                new VantageSecret("vantage-a-2", "vantage-a", same)));
+    }
+
+    /**
+     * One key pair made once and given to the engine and to dns-actuator: dns-actuator, trusting the
+     * engine's public key, holds the engine's private key and signs commands. Refused at start on both
+     * sides that can see it: the actuator (its own key is the trusted engine key) and the engine (the
+     * same public key trusted for two signers, or its own key trusted as an actuator's).
+     */
+    @Test
+    void oneKeyPairForTwoSignersIsRefusedAtStart() {
+        java.security.KeyPair shared = io.mrm.events.operator.OperatorKeys.generate();
+        TrustedKey asEngine = new TrustedKey("engine-1", BusSigner.ENGINE, shared.getPublic());
+        assertThatThrownBy(() -> RecordAuthenticator.required(ENV,
+                Optional.of(new BusKeys.SigningKey("dns-1", BusSigner.DNS_ACTUATOR, shared.getPrivate())),
+                List.of(asEngine), List.of()))
+                .hasMessageContaining("signing key 'dns-1' (dns-actuator) is the key trusted as 'engine-1' of "
+                        + "decision-engine");
+        TrustedKey asDns = new TrustedKey("dns-1", BusSigner.DNS_ACTUATOR, shared.getPublic());
+        assertThatThrownBy(() -> RecordAuthenticator.required(ENV,
+                Optional.of(new BusKeys.SigningKey("engine-1", BusSigner.ENGINE, shared.getPrivate())),
+                List.of(asDns), List.of()))
+                .hasMessageContaining("is the key trusted as 'dns-1' of dns-actuator");
+        assertThatThrownBy(() -> RecordAuthenticator.required(ENV, Optional.empty(), List.of(asEngine,
+                new TrustedKey("hana-1", BusSigner.HANA_SYNC, shared.getPublic())), List.of()))
+                .hasMessageContaining("'engine-1' (decision-engine) and 'hana-1' (hana-sync) are the same public key");
+        // the usual set-up, a key pair per signer, starts
+        RecordAuthenticator.required(ENV, Optional.of(new BusKeys.SigningKey("dns-1", BusSigner.DNS_ACTUATOR,
+                io.mrm.events.operator.OperatorKeys.generate().getPrivate())), List.of(asEngine), List.of());
     }
 
     // ---- helpers
