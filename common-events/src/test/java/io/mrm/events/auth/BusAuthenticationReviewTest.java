@@ -157,6 +157,44 @@ class BusAuthenticationReviewTest {
                 io.mrm.events.operator.OperatorKeys.generate().getPrivate())), List.of(asEngine), List.of());
     }
 
+    /**
+     * A record the broker takes (about 1 MiB) whose dead letter does not fit the dead-letter topic's
+     * 1 MiB cap: the value is kept up to 512 KiB, but the headers and the key were kept whole, base64
+     * (a third larger). Writing the dead letter then throws (EventCodec refuses a body over the cap),
+     * out of the engine's processor: its stream task fails on the record at every restart. Anyone who
+     * may write observations (a monitor's credentials) could stop the engine's partition so.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"one huge header", "many small headers", "control characters in header keys", "a huge key"})
+    void whateverARecordCarriesItsDeadLetterFitsTheDeadLetterTopic(String shape) {
+        ProducerRecord<String, byte[]> signed = engineWriter().toRecord(route(3));
+        RecordHeaders headers = new RecordHeaders(signed.headers().toArray());
+        byte[] key = signed.key().getBytes(StandardCharsets.UTF_8);
+        byte[] value = new byte[600 * 1024]; // over the command topic's cap: TOO_LARGE, 512 KiB kept
+        switch (shape) {
+            case "one huge header" -> headers.add(new RecordHeader("x-pad", new byte[400 * 1024]));
+            case "many small headers" -> {
+                for (int i = 0; i < 40_000; i++) {
+                    headers.add(new RecordHeader("h" + i, new byte[1]));
+                }
+            }
+            case "control characters in header keys" -> {
+                for (int i = 0; i < 400; i++) {
+                    headers.add(new RecordHeader(String.valueOf((char) (i % 31 + 1)).repeat(1000) + i, new byte[0]));
+                }
+            }
+            default -> key = new byte[400 * 1024];
+        }
+        Decoded decoded = actuatorReader().decode(new RawRecord(signed.topic(), 0, 7, key, headers, value));
+        DeadLetter letter = ((Decoded.Rejected) decoded).deadLetter();
+        ProducerRecord<String, byte[]> out = new EventCodec(NAMES, URI.create("/mrm/dns-actuator/1")).toRecord(letter);
+        assertThat(out.value().length).isLessThanOrEqualTo(io.mrm.events.Topics.DEAD_LETTERS.maxRecordBytes());
+        if (!shape.equals("a huge key")) {
+            assertThat(letter.headers()).containsKey(io.mrm.events.codec.DeadLetters.OMITTED_HEADERS)
+                    .containsKey("ce_id"); // the envelope comes first, and is kept
+        }
+    }
+
     // ---- helpers
 
     private static InboundDecoder reader(RecordAuthenticator authenticator) {
