@@ -205,6 +205,10 @@ public final class Mrmctl {
         cli.setExecutionExceptionHandler((e, failed, parsed) -> {
             // expected failures print one line, never a stack trace
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String refusal = brokerRefusal(e);
+            if (refusal != null) {
+                message = message + "; " + refusal;
+            }
             failed.getErr().println("mrmctl: " + message);
             if (mrmctl.output == Output.json) {
                 Map<String, Object> json = new LinkedHashMap<>();
@@ -217,6 +221,24 @@ public final class Mrmctl {
             return ExitCodes.ERROR;
         });
         return cli;
+    }
+
+    /**
+     * What the broker refused, when that is why a command failed: the Kafka client reports it under
+     * a generic error ("... in an error state"), which would leave the operator guessing.
+     */
+    static String brokerRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.AuthorizationException
+                    || t instanceof org.apache.kafka.common.errors.AuthenticationException) {
+                String kind = t instanceof org.apache.kafka.common.errors.AuthorizationException
+                        ? "not authorized" : "could not authenticate";
+                return "the Kafka broker refused this principal (" + kind + "): " + t.getMessage()
+                        + " — check the client settings (--command-config, the context) name the right user, and that "
+                        + "user's ACLs";
+            }
+        }
+        return null;
     }
 
     private static void useErrorCodes(CommandLine cli) {

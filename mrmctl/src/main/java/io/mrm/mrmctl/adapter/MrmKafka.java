@@ -49,6 +49,11 @@ public final class MrmKafka {
         public KafkaUnavailableException(String message) {
             super(message);
         }
+
+        /** Keeps the client's exception, so that a refusal by the broker can be named to the operator. */
+        public KafkaUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /**
@@ -173,7 +178,7 @@ public final class MrmKafka {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new KafkaUnavailableException("could not read the cluster id of Kafka at " + bootstrapServers
                     + " (requests are signed for it): " + cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
+                    + (cause.getMessage() == null ? "" : " " + cause.getMessage()), cause);
         }
     }
 
