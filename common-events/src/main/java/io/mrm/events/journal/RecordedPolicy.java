@@ -38,6 +38,8 @@ import java.util.List;
  *                              to forced; 0: forced at once (absent, in records written before the setting: 0)
  * @param degradedNotATarget    components whose DEGRADED makes a region no failover target (absent: none)
  * @param maxAlertWitnesses     alert webhooks that may count towards a quorum together (absent: 1)
+ * @param failoverDrainMaxBacklogBytes the largest backlog an automatic failover's graceful try drains, in bytes;
+ *                              a larger one falls back to forced at once (absent: no bound)
  */
 public record RecordedPolicy(
         String primaryRegion,
@@ -66,7 +68,8 @@ public record RecordedPolicy(
         Long fenceRetryIntervalMs,
         Long failoverDrainWithinMs,
         List<String> degradedNotATarget,
-        Integer maxAlertWitnesses) {
+        Integer maxAlertWitnesses,
+        Long failoverDrainMaxBacklogBytes) {
 
     /** AUTOMATIC: the engine executes its own decisions. MANUAL: it proposes and waits for approval. */
     public enum Mode { AUTOMATIC, MANUAL }
@@ -117,6 +120,25 @@ public record RecordedPolicy(
         if (maxAlertWitnesses != null) {
             Require.atLeast("maxAlertWitnesses", maxAlertWitnesses, 0);
         }
+        if (failoverDrainMaxBacklogBytes != null) {
+            Require.atLeast("failoverDrainMaxBacklogBytes", failoverDrainMaxBacklogBytes, 1L);
+        }
+    }
+
+    /** Without a backlog bound: what records written before the setting hold. */
+    public RecordedPolicy(String primaryRegion, String standbyRegion, List<String> healthComponents,
+                          List<String> alertComponents, int quorum, int failureThreshold, int recoveryThreshold,
+                          long staleAfterMs, Mode mode, long holdDownMs, int maxFailoversPerWindow,
+                          long failoverWindowMs, List<StepAction> plan, List<StepAction> reprotectPlan,
+                          long stepTimeoutMs, int stepMaxAttempts, long retryBackoffMs, List<StepAction> parallelSteps,
+                          boolean twoPersonRule, List<String> vantages, Long maxObservationSkewMs,
+                          Long proposalTimeoutMs, Long fenceTimeoutMs, Long fenceRetryIntervalMs,
+                          Long failoverDrainWithinMs, List<String> degradedNotATarget, Integer maxAlertWitnesses) {
+        this(primaryRegion, standbyRegion, healthComponents, alertComponents, quorum, failureThreshold,
+                recoveryThreshold, staleAfterMs, mode, holdDownMs, maxFailoversPerWindow, failoverWindowMs, plan,
+                reprotectPlan, stepTimeoutMs, stepMaxAttempts, retryBackoffMs, parallelSteps, twoPersonRule, vantages,
+                maxObservationSkewMs, proposalTimeoutMs, fenceTimeoutMs, fenceRetryIntervalMs, failoverDrainWithinMs,
+                degradedNotATarget, maxAlertWitnesses, null);
     }
 
     private static List<String> names(String field, List<String> values) {

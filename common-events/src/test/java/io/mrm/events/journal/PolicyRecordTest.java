@@ -29,7 +29,7 @@ class PolicyRecordTest {
                 p.stepTimeoutMs(), p.stepMaxAttempts(), p.retryBackoffMs(), p.parallelSteps(), p.twoPersonRule(),
                 p.vantages(), p.maxObservationSkewMs(), p.proposalTimeoutMs(), p.fenceTimeoutMs(),
                 p.fenceRetryIntervalMs(), p.failoverDrainWithinMs(),
-                p.degradedNotATarget(), p.maxAlertWitnesses());
+                p.degradedNotATarget(), p.maxAlertWitnesses(), p.failoverDrainMaxBacklogBytes());
         RecordedAuthority noOperators = new RecordedAuthority(true, 300_000, 30_000, List.of());
 
         assertThat(PolicyRecord.fingerprintOf(stricter, sample.authority())).isNotEqualTo(sample.fingerprint());
@@ -50,8 +50,31 @@ class PolicyRecordTest {
                         "MCowBQYDK2VwAyEAcri0doenCaFZnRT4sTXx8mkAz92IAdFujW/nol868Tk=")).toList());
 
         assertThat(PolicyRecord.fingerprintOf(sample.policy(), elsewhere)).isNotEqualTo(sample.fingerprint());
-        assertThat(PolicyRecord.fingerprintOf(sample.policy(), before))
+        assertThat(PolicyRecord.fingerprintOf(withoutBacklogBound(sample.policy()), before))
                 .isEqualTo("9b46429eef970ea283e9e08db25f3165e8c231c4e5e5ee3fd6d3756e64e8989c");
+    }
+
+    @Test
+    void aPolicyRecordedBeforeTheBacklogBoundKeepsItsFingerprintAndMeansNoBound() throws Exception {
+        PolicyRecord sample = sample();
+        RecordedPolicy before = withoutBacklogBound(sample.policy());
+        String json = new String(EventJson.write(before), java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(json).doesNotContain("failoverDrainMaxBacklogBytes");
+        assertThat(EventJson.read(EventJson.write(before), RecordedPolicy.class).failoverDrainMaxBacklogBytes()).isNull();
+        // the sample's fingerprint before the setting existed
+        assertThat(PolicyRecord.fingerprintOf(before, sample.authority()))
+                .isEqualTo("b506ed8903c20c3d4879fd133b784252d6556e95855b81b8ed12b67fe40f80c3");
+    }
+
+    /** The sample's policy as engines recorded it before failover-drain-max-backlog existed. */
+    private static RecordedPolicy withoutBacklogBound(RecordedPolicy p) {
+        return new RecordedPolicy(p.primaryRegion(), p.standbyRegion(), p.healthComponents(),
+                p.alertComponents(), p.quorum(), p.failureThreshold(), p.recoveryThreshold(), p.staleAfterMs(),
+                p.mode(), p.holdDownMs(), p.maxFailoversPerWindow(), p.failoverWindowMs(), p.plan(), p.reprotectPlan(),
+                p.stepTimeoutMs(), p.stepMaxAttempts(), p.retryBackoffMs(), p.parallelSteps(), p.twoPersonRule(),
+                p.vantages(), p.maxObservationSkewMs(), p.proposalTimeoutMs(), p.fenceTimeoutMs(),
+                p.fenceRetryIntervalMs(), p.failoverDrainWithinMs(), p.degradedNotATarget(), p.maxAlertWitnesses());
     }
 
     private static PolicyRecord sample() throws Exception {

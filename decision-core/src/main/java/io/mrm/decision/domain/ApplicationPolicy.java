@@ -51,6 +51,12 @@ import java.util.Set;
  * @param maxAlertWitnesses     how many alert webhooks (Alertmanager, Azure Monitor) may count towards the
  *                              quorum that calls a region down, together (default 1: one webhook credential is
  *                              never a quorum by itself); 0: alerts are never witnesses
+ * @param failoverDrainMaxBacklogBytes the largest backlog, in bytes, an automatic failover's graceful try
+ *                              drains: its drain command carries the bound, and a standby further behind than
+ *                              this at the start of the drain is refused at once, so the plan falls back to
+ *                              forced without waiting out {@code failoverDrainWithin}; null: no bound (what
+ *                              every policy recorded before this setting meant). Operator-requested switches
+ *                              are not bounded
  */
 public record ApplicationPolicy(
         String applicationId,
@@ -80,7 +86,8 @@ public record ApplicationPolicy(
         Duration fenceRetryInterval,
         Duration failoverDrainWithin,
         Set<String> degradedNotATarget,
-        int maxAlertWitnesses) {
+        int maxAlertWitnesses,
+        Long failoverDrainMaxBacklogBytes) {
 
     /** The default graceful switchover of ARCHITECTURE.md. */
     public static final List<StepAction> DEFAULT_PLAN = List.of(StepAction.EVENTS_SET_STANDBY,
@@ -113,6 +120,26 @@ public record ApplicationPolicy(
         if (failoverDrainWithin.isNegative()) {
             throw new IllegalArgumentException("failover-drain-within must not be negative");
         }
+        if (failoverDrainMaxBacklogBytes != null && failoverDrainMaxBacklogBytes < 1) {
+            throw new IllegalArgumentException("failover-drain-max-backlog must be positive");
+        }
+    }
+
+    /** A policy without a bound on the backlog an automatic failover's graceful try drains. */
+    public ApplicationPolicy(String applicationId, String primaryRegion, String standbyRegion,
+                             Set<String> healthComponents, Set<String> alertComponents, int quorum,
+                             int failureThreshold, int recoveryThreshold, Duration staleAfter, DecisionMode mode,
+                             Duration holdDown, int maxFailoversPerWindow, Duration failoverWindow,
+                             List<StepAction> plan, List<StepAction> reprotectPlan, Duration stepTimeout,
+                             int stepMaxAttempts, Duration retryBackoff, Set<StepAction> parallelSteps,
+                             boolean twoPersonRule, Set<String> vantages, Duration maxObservationSkew,
+                             Duration proposalTimeout, Duration fenceTimeout, Duration fenceRetryInterval,
+                             Duration failoverDrainWithin, Set<String> degradedNotATarget, int maxAlertWitnesses) {
+        this(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents, quorum,
+                failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow, failoverWindow,
+                plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps, twoPersonRule, vantages,
+                maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin,
+                degradedNotATarget, maxAlertWitnesses, null);
     }
 
     /** A policy without a graceful first try of automatic failovers (as policies recorded before it). */
@@ -229,6 +256,13 @@ public record ApplicationPolicy(
         return c.build();
     }
 
+    /** This policy with another bound on the backlog an automatic failover's graceful try drains (null: none). */
+    public ApplicationPolicy withFailoverDrainMaxBacklogBytes(Long bytes) {
+        Copy c = new Copy(this);
+        c.failoverDrainMaxBacklogBytes = bytes;
+        return c.build();
+    }
+
     /** This policy with another cap on the alert webhooks that count towards a quorum. */
     public ApplicationPolicy withMaxAlertWitnesses(int witnesses) {
         Copy c = new Copy(this);
@@ -260,6 +294,7 @@ public record ApplicationPolicy(
         Duration failoverDrainWithin;
         Set<String> degradedNotATarget;
         int maxAlertWitnesses;
+        Long failoverDrainMaxBacklogBytes;
 
         Copy(ApplicationPolicy p) {
             this.p = p;
@@ -270,6 +305,7 @@ public record ApplicationPolicy(
             failoverDrainWithin = p.failoverDrainWithin;
             degradedNotATarget = p.degradedNotATarget;
             maxAlertWitnesses = p.maxAlertWitnesses;
+            failoverDrainMaxBacklogBytes = p.failoverDrainMaxBacklogBytes;
         }
 
         ApplicationPolicy build() {
@@ -278,7 +314,7 @@ public record ApplicationPolicy(
                     p.holdDown, p.maxFailoversPerWindow, p.failoverWindow, p.plan, p.reprotectPlan, p.stepTimeout,
                     p.stepMaxAttempts, p.retryBackoff, p.parallelSteps, twoPersonRule, vantages, p.maxObservationSkew,
                     proposalTimeout, p.fenceTimeout, p.fenceRetryInterval, failoverDrainWithin, degradedNotATarget,
-                    maxAlertWitnesses);
+                    maxAlertWitnesses, failoverDrainMaxBacklogBytes);
         }
     }
 

@@ -2,6 +2,7 @@ package io.mrm.decision.domain;
 
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.CommandAck;
+import io.mrm.events.command.DataDrainCommand;
 import io.mrm.events.command.StepRef;
 import io.mrm.events.decision.DecisionKind;
 import io.mrm.events.decision.FailoverDecision;
@@ -143,10 +144,21 @@ final class PlanExecution {
             deadline = run.drainDeadline(); // the graceful try's bound is the actuator's bound too
         }
         StepRef ref = new StepRef(run.decision().id(), run.epoch(), index, attempt, deadline);
-        w.outputs.add(StepCommands.forStep(w.nextId(), w.applicationId(), w.now, planStep, ref, run.mode()));
+        w.outputs.add(StepCommands.forStep(w.nextId(), w.applicationId(), w.now, planStep, ref, run.mode(),
+                backlogBound(w, run, index)));
         w.run = run.with(new StepProgress(index, current.action(), current.region(), StepStatus.RUNNING, attempt,
                         current.startedAt() == null ? w.now : current.startedAt(), null, current.detail()))
                 .with(run.timer(index).sent(deadline));
+    }
+
+    /**
+     * The largest backlog a drain of the graceful try may take on ({@code failover-drain-max-backlog}): a
+     * larger one is refused at once, so the plan falls back to forced instead of waiting out its time
+     * bound. Null for every other step, and for plans an operator asked for.
+     */
+    private static Long backlogBound(WorkingState w, PlanRun run, int index) {
+        return run.tryingGraceful() && run.gracefulTry(index) && run.planStep(index).action() == StepAction.DATA_DRAIN
+                ? w.policy.failoverDrainMaxBacklogBytes() : null;
     }
 
     // ---- time ------------------------------------------------------------------------------------
@@ -174,7 +186,7 @@ final class PlanExecution {
                 } else if (timer.attemptDeadline() != null && w.now.isAfter(timer.attemptDeadline())) {
                     w.run = w.run.with(timer.givenUp());
                     attemptFailed(w, w.run.step(index), Failure.NO_ANSWER, "no acknowledgement before the deadline "
-                            + timer.attemptDeadline(), null);
+                            + timer.attemptDeadline(), null, null);
                 }
             }
         }
@@ -259,7 +271,7 @@ final class PlanExecution {
             if (!provesNotDone(w, ack, timer)) {
                 w.run = w.run.with(timer.givenUp());
             }
-            attemptFailed(w, w.run.step(index), Failure.of(ack.outcome()), detail, ack.fenceEpoch());
+            attemptFailed(w, w.run.step(index), Failure.of(ack.outcome()), detail, ack.fenceEpoch(), ack.errorCode());
         }
     }
 
@@ -274,7 +286,7 @@ final class PlanExecution {
     }
 
     private static void attemptFailed(WorkingState w, StepProgress current, Failure failure, String detail,
-                                      Long fenceEpoch) {
+                                      Long fenceEpoch, String errorCode) {
         int limit = w.run.timer(current.index()).attemptLimit();
         if (w.run.tryingGraceful() && w.run.gracefulTry(current.index()) && failure != Failure.STALE
                 && w.phase == Phase.SWITCHING) {
@@ -286,7 +298,10 @@ final class PlanExecution {
                 w.run = w.run.with(new StepProgress(current.index(), current.action(), current.region(),
                         current.status(), current.attempts(), current.startedAt(), null, Texts.clip(detail)))
                         .with(w.run.timer(current.index()).idle()); // this attempt has ended
-                fallBack(w, "step " + current.index() + " (" + current.action() + " " + current.region() + ") "
+                fallBack(w, (backlogTooLarge(current, failure, errorCode) ? "the backlog on " + current.region()
+                        + " is larger than failover-drain-max-backlog (" + w.policy.failoverDrainMaxBacklogBytes()
+                        + " bytes), so it was not drained; " : "")
+                        + "step " + current.index() + " (" + current.action() + " " + current.region() + ") "
                         + (failure == Failure.FATAL ? "cannot succeed" : "did not succeed in time") + ": " + detail);
                 return;
             }
@@ -311,6 +326,12 @@ final class PlanExecution {
             w.alert(AlertCode.PLAN_PAUSED, where + " failed after " + current.attempts() + " attempt(s): " + detail
                     + "; resume, skip or abort", null, w.run.decision().id());
         }
+    }
+
+    /** A drain the actuator refused because the backlog exceeded the bound it carried. */
+    private static boolean backlogTooLarge(StepProgress step, Failure failure, String errorCode) {
+        return step.action() == StepAction.DATA_DRAIN && failure == Failure.FATAL
+                && DataDrainCommand.BACKLOG_TOO_LARGE.equals(errorCode);
     }
 
     /** The first unfinished step of the graceful try, or -1. */

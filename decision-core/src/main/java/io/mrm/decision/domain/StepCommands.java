@@ -29,6 +29,15 @@ final class StepCommands {
 
     static StepCommand forStep(String id, String applicationId, Instant now, PlanStep step, StepRef ref,
                                FailoverMode mode) {
+        return forStep(id, applicationId, now, step, ref, mode, null);
+    }
+
+    /**
+     * @param maxBacklogBytes the backlog bound a drain carries (an automatic failover's graceful try under
+     *                        {@code failover-drain-max-backlog}); null: none. Only drains carry it
+     */
+    static StepCommand forStep(String id, String applicationId, Instant now, PlanStep step, StepRef ref,
+                               FailoverMode mode, Long maxBacklogBytes) {
         String region = step.region();
         String peer = step.peerRegion();
         return switch (step.action()) {
@@ -36,7 +45,7 @@ final class StepCommands {
             case DNS_VERIFY -> new DnsVerifyCommand(id, applicationId, now, DnsVerifyCommand.SCHEMA_VERSION, ref,
                     region);
             case DATA_DRAIN -> new DataDrainCommand(id, applicationId, now, DataDrainCommand.SCHEMA_VERSION, ref,
-                    region, peer);
+                    region, peer, maxBacklogBytes);
             case DATA_PROMOTE -> new DataPromoteCommand(id, applicationId, now, DataPromoteCommand.SCHEMA_VERSION, ref,
                     region, mode);
             case DATA_FENCE -> new DataFenceCommand(id, applicationId, now, DataFenceCommand.SCHEMA_VERSION, ref,

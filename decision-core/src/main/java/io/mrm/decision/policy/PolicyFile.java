@@ -68,7 +68,7 @@ public final class PolicyFile {
             "mode", "hold-down", "max-failovers-per-window", "failover-window", "plan", "reprotect-plan",
             "step-timeout", "step-max-attempts", "retry-backoff", "parallel-steps", "two-person-rule", "vantages",
             "max-observation-skew", "proposal-timeout", "fence-timeout", "fence-retry-interval",
-            "failover-drain-within", "degraded-not-a-target", "max-alert-witnesses");
+            "failover-drain-within", "degraded-not-a-target", "max-alert-witnesses", "failover-drain-max-backlog");
 
     private PolicyFile() {
     }
@@ -273,13 +273,18 @@ public final class PolicyFile {
         }
         int alertWitnesses = integer(at + ".max-alert-witnesses", keys.get("max-alert-witnesses"),
                 d.maxAlertWitnesses(), 0, 100);
+        Long maxBacklog = dataSize(at + ".failover-drain-max-backlog", keys.get("failover-drain-max-backlog"),
+                d.failoverDrainMaxBacklogBytes());
+        if (maxBacklog != null && maxBacklog < 1) {
+            throw new IllegalArgumentException(at + ".failover-drain-max-backlog must be positive");
+        }
         ApplicationPolicy.checkConsistent(at, primary, standby, health, alert, staleAfter, plan, parallel, vantages,
                 quorum);
         return new ApplicationPolicy(id, primary, standby, Set.copyOf(health), Set.copyOf(alert), quorum,
                 failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailovers, window, plan, reprotect,
                 stepTimeout, attempts, backoff, parallel.isEmpty() ? Set.of() : EnumSet.copyOf(parallel), twoPerson,
                 Set.copyOf(vantages), skew, proposalTimeout, fenceTimeout, fenceRetry, drainWithin,
-                Set.copyOf(degradedNotATarget), alertWitnesses);
+                Set.copyOf(degradedNotATarget), alertWitnesses, maxBacklog);
     }
 
     /**
@@ -406,6 +411,19 @@ public final class PolicyFile {
         }
     }
 
+    /** Spring's data size syntax (see {@link DataSizes}), in bytes. */
+    private static Long dataSize(String at, JsonNode node, Long otherwise) {
+        if (node == null || node.isNull()) {
+            return otherwise;
+        }
+        String value = scalar(at, node);
+        try {
+            return DataSizes.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(at + ": '" + value + "' is not a data size (e.g. 512MB, 2GB, 1048576)");
+        }
+    }
+
     private static Duration nonNegative(String at, Duration value) {
         if (value.isNegative()) {
             throw new IllegalArgumentException(at + " must not be negative");
@@ -455,8 +473,9 @@ public final class PolicyFile {
     // ---- writing --------------------------------------------------------------------------
 
     /**
-     * The YAML of these policies with every key written out (defaults too), under {@code mrm: decision:}:
-     * what {@link #read} reads back into equal policies.
+     * The YAML of these policies with every key written out (defaults too; {@code failover-drain-max-backlog}
+     * only when set, since unset means no bound), under {@code mrm: decision:}: what {@link #read} reads back
+     * into equal policies.
      */
     public static String write(Map<String, ApplicationPolicy> policies, RequestAuthority authority) {
         Map<String, Object> signatures = new LinkedHashMap<>();
@@ -502,6 +521,9 @@ public final class PolicyFile {
             app.put("failover-drain-within", format(p.failoverDrainWithin()));
             app.put("degraded-not-a-target", p.degradedNotATarget().stream().sorted().toList());
             app.put("max-alert-witnesses", p.maxAlertWitnesses());
+            if (p.failoverDrainMaxBacklogBytes() != null) {
+                app.put("failover-drain-max-backlog", DataSizes.format(p.failoverDrainMaxBacklogBytes()));
+            }
             applications.add(app);
         }
         Map<String, Object> decision = new LinkedHashMap<>();

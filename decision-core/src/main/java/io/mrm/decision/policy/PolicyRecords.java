@@ -49,7 +49,7 @@ public final class PolicyRecords {
                 p.parallelSteps().stream().sorted().toList(), p.twoPersonRule(), sorted(p.vantages()),
                 p.maxObservationSkew().toMillis(), p.proposalTimeout().toMillis(), p.fenceTimeout().toMillis(),
                 p.fenceRetryInterval().toMillis(), p.failoverDrainWithin().toMillis(), sorted(p.degradedNotATarget()),
-                p.maxAlertWitnesses());
+                p.maxAlertWitnesses(), p.failoverDrainMaxBacklogBytes());
     }
 
     public static RecordedAuthority record(RequestAuthority a) {
@@ -74,7 +74,8 @@ public final class PolicyRecords {
                         : EnumSet.copyOf(p.parallelSteps()), p.twoPersonRule(), Set.copyOf(p.vantages()),
                 millis(p.maxObservationSkewMs()), millis(p.proposalTimeoutMs()), millis(p.fenceTimeoutMs()),
                 millis(p.fenceRetryIntervalMs()), millis(p.failoverDrainWithinMs()), Set.copyOf(p.degradedNotATarget()),
-                p.maxAlertWitnesses() == null ? ApplicationPolicy.DEFAULT_MAX_ALERT_WITNESSES : p.maxAlertWitnesses());
+                p.maxAlertWitnesses() == null ? ApplicationPolicy.DEFAULT_MAX_ALERT_WITNESSES : p.maxAlertWitnesses(),
+                p.failoverDrainMaxBacklogBytes());
     }
 
     /** The request authority a record describes. */

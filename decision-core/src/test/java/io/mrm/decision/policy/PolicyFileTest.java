@@ -134,7 +134,12 @@ class PolicyFileTest {
             "proposal-timeout: 0s|proposal-timeout must be positive",
             "fence-timeout: 0s|fence-timeout must be positive",
             "max-observation-skew: -1s|max-observation-skew: '-1s' is not a duration",
-            "plan: [DATA_PROMOTE, DATA_FENCE]|DATA_FENCE is not a plan step of its own"})
+            "plan: [DATA_PROMOTE, DATA_FENCE]|DATA_FENCE is not a plan step of its own",
+            "failover-drain-max-backlog: 0MB|mrm.decision.applications[orders].failover-drain-max-backlog must be positive",
+            "failover-drain-max-backlog: -1|failover-drain-max-backlog must be positive",
+            "failover-drain-max-backlog: lots|failover-drain-max-backlog: 'lots' is not a data size",
+            "failover-drain-max-backlog: 512mb|failover-drain-max-backlog: '512mb' is not a data size",
+            "failover-drain-max-backlog: 1.5GB|failover-drain-max-backlog: '1.5GB' is not a data size"})
     void badValuesAreRefusedWithTheEnginesMessage(String line, String message) {
         String yaml = "applications:\n  - id: orders\n    primary-region: eu10\n"
                 + (line.startsWith("standby-region") ? "" : "    standby-region: us10\n")
@@ -166,6 +171,43 @@ class PolicyFileTest {
                 """, null)).hasMessageContaining("set exactly one of public-key and public-key-file");
         assertThatThrownBy(() -> PolicyFile.read("applications: []", null))
                 .hasMessageContaining("mrm.decision.applications: must not be empty");
+    }
+
+    @Test
+    void theBacklogBoundIsReadInSpringsDataSizeSyntaxWrittenBackAndAbsentByDefault() {
+        String yaml = "applications:\n  - {id: orders, primary-region: eu10, standby-region: us10, vantages: [v1, v2],"
+                + " failover-drain-max-backlog: %s}\n";
+
+        assertThat(PolicyFile.read(yaml.formatted("512MB"), null).applications().get("orders")
+                .failoverDrainMaxBacklogBytes()).isEqualTo(512L * 1024 * 1024);
+        assertThat(PolicyFile.read(yaml.formatted("1048576"), null).applications().get("orders")
+                .failoverDrainMaxBacklogBytes()).isEqualTo(1024L * 1024);
+        assertThat(PolicyFile.read(yaml.formatted("2 GB"), null).applications().get("orders")
+                .failoverDrainMaxBacklogBytes()).isEqualTo(2L * 1024 * 1024 * 1024);
+        assertThat(ApplicationPolicy.defaults("orders", "eu10", "us10").failoverDrainMaxBacklogBytes()).isNull();
+
+        ApplicationPolicy bounded = ApplicationPolicy.defaults("orders", "eu10", "us10")
+                .withFailoverDrainMaxBacklogBytes(512L * 1024 * 1024);
+        String written = PolicyFile.write(Map.of("orders", bounded), RequestAuthority.signed(List.of()));
+        assertThat(written).contains("failover-drain-max-backlog: 512MB");
+        assertThat(PolicyFile.read(written, null).applications().get("orders")).isEqualTo(bounded);
+        assertThat(PolicyFile.write(Map.of("orders", bounded.withFailoverDrainMaxBacklogBytes(null)),
+                RequestAuthority.signed(List.of()))).doesNotContain("failover-drain-max-backlog");
+    }
+
+    @Test
+    void theBacklogBoundIsRecordedAndAPolicyWithoutItKeepsItsFingerprint() {
+        ApplicationPolicy policy = ApplicationPolicy.defaults("orders", "eu10", "us10");
+        ApplicationPolicy bounded = policy.withFailoverDrainMaxBacklogBytes(300_000_000L);
+        RequestAuthority authority = RequestAuthority.signed(List.of());
+
+        var record = PolicyRecords.of("p:1", java.time.Instant.parse("2026-11-25T10:00:00Z"), bounded, authority);
+
+        assertThat(record.policy().failoverDrainMaxBacklogBytes()).isEqualTo(300_000_000L);
+        assertThat(PolicyRecords.policy(record)).isEqualTo(bounded);
+        assertThat(PolicyRecords.record(policy).failoverDrainMaxBacklogBytes()).isNull();
+        assertThat(PolicyRecords.fingerprint(bounded, authority)).isNotEqualTo(PolicyRecords.fingerprint(policy,
+                authority));
     }
 
     @Test

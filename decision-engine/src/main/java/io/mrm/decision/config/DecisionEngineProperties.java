@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -153,6 +154,9 @@ public record DecisionEngineProperties(
      *                                 region no failover target (blocked by STANDBY_HEALTHY)
      * @param maxAlertWitnesses        alert webhooks that may count towards the quorum together (default 1: one
      *                                 webhook credential is never a quorum by itself)
+     * @param failoverDrainMaxBacklog  the largest backlog an automatic failover's graceful try drains (e.g. 512MB):
+     *                                 a standby further behind at the start of the drain falls back to forced at
+     *                                 once; unset (the default): no bound. Operator-requested switches are not bounded
      */
     public record Application(
             @NotNull @Pattern(regexp = NAME) String id,
@@ -182,7 +186,8 @@ public record DecisionEngineProperties(
             @NotNull @DefaultValue("30s") Duration fenceRetryInterval,
             @NotNull @DefaultValue("30s") Duration failoverDrainWithin,
             List<@Pattern(regexp = NAME) String> degradedNotATarget,
-            @DefaultValue("1") @Min(0) @Max(100) int maxAlertWitnesses) {
+            @DefaultValue("1") @Min(0) @Max(100) int maxAlertWitnesses,
+            DataSize failoverDrainMaxBacklog) {
 
         public Application {
             if (plan == null || plan.isEmpty()) {
@@ -206,6 +211,9 @@ public record DecisionEngineProperties(
             if (maxObservationSkew != null && maxObservationSkew.isNegative()) {
                 throw new IllegalArgumentException(at + "max-observation-skew must not be negative");
             }
+            if (failoverDrainMaxBacklog != null && failoverDrainMaxBacklog.toBytes() < 1) {
+                throw new IllegalArgumentException(at + "failover-drain-max-backlog must be positive (unset: no bound)");
+            }
             if (failoverDrainWithin != null && failoverDrainWithin.isNegative()) {
                 throw new IllegalArgumentException(at + "failover-drain-within must not be negative (0s: forced at once)");
             }
@@ -225,7 +233,7 @@ public record DecisionEngineProperties(
                     maxFailoversPerWindow, failoverWindow, plan, reprotectPlan, stepTimeout, stepMaxAttempts,
                     retryBackoff, Set.copyOf(parallelSteps), twoPersonRule, Set.copyOf(vantages), maxObservationSkew,
                     proposalTimeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin, Set.copyOf(degradedNotATarget),
-                    maxAlertWitnesses);
+                    maxAlertWitnesses, failoverDrainMaxBacklog == null ? null : failoverDrainMaxBacklog.toBytes());
         }
     }
 

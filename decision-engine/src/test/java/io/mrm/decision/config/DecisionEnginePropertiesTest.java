@@ -56,6 +56,24 @@ class DecisionEnginePropertiesTest {
     }
 
     @Test
+    void theBacklogBoundIsUnsetByDefaultAndReadAsTheBacktestsPolicyFilesReadIt() {
+        assertThat(bind(app()).policies().get("orders").failoverDrainMaxBacklogBytes()).isNull();
+        for (String size : java.util.List.of("512MB", "1GB", "1048576", "64KB", "2 GB", "+3MB")) {
+            Long engine = bind(app("failover-drain-max-backlog", size)).policies().get("orders")
+                    .failoverDrainMaxBacklogBytes();
+            assertThat(engine).as(size).isEqualTo(io.mrm.decision.policy.DataSizes.parse(size));
+        }
+        for (String bad : java.util.List.of("512mb", "1.5GB", "lots", "5M")) {
+            assertThatThrownBy(() -> bind(app("failover-drain-max-backlog", bad))).as(bad)
+                    .hasStackTraceContaining("failover-drain-max-backlog");
+            assertThatThrownBy(() -> io.mrm.decision.policy.DataSizes.parse(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThatThrownBy(() -> bind(app("failover-drain-max-backlog", "0MB")))
+                .hasStackTraceContaining("mrm.decision.applications[orders].failover-drain-max-backlog must be positive");
+    }
+
+    @Test
     void sameRegionTwiceIsRefusedNamingTheApplication() {
         assertThatThrownBy(() -> bind(app("standby-region", "eu10")))
                 .hasStackTraceContaining("mrm.decision.applications[orders]: primary-region and standby-region must differ");

@@ -1,6 +1,7 @@
 package io.mrm.hana.domain;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Replicates one application's database between its two regions and switches the direction. One
@@ -25,6 +26,17 @@ public interface DataReplication {
      */
     DrainResult drain(String applicationId, String fromRegion, String toRegion, Duration within)
             throws DataReplicationException;
+
+    /**
+     * How far {@code toRegion} is behind {@code fromRegion} now, in bytes, read without changing anything
+     * (no marker, no fence): what a drain with a bound is checked against before it starts. A backend that
+     * cannot measure it in bytes, or cannot reach a database to do so, answers {@link Backlog#unknown}
+     * (the drain then runs as without a bound and meets any failure itself).
+     */
+    default Backlog backlog(String applicationId, String fromRegion, String toRegion)
+            throws DataReplicationException {
+        return Backlog.unknown("this backend does not measure its backlog in bytes", Map.of());
+    }
 
     /**
      * Makes {@code region} the writable primary under {@code epoch}: fences the old primary (no write it

@@ -114,9 +114,24 @@ public final class HanaSyncCommandHandler {
             return ack(drain, start, AckOutcome.FAILED_RETRIABLE, "NOT_REPLICATING",
                     "nothing replicates " + drain.fromRegion() + "->" + drain.toRegion(), before, false, Map.of());
         }
+        Map<String, String> measured = new TreeMap<>();
+        if (drain.maxBacklogBytes() != null) {
+            Backlog backlog = replication.backlog(app, drain.fromRegion(), drain.toRegion());
+            measured.putAll(backlog.details());
+            measured.put("maxBacklogBytes", Long.toString(drain.maxBacklogBytes()));
+            measured.put("backlogBytes", backlog.known() ? Long.toString(backlog.bytes()) : "unknown: " + backlog.how());
+            if (backlog.known() && backlog.bytes() > drain.maxBacklogBytes()) {
+                // refused before anything is written (no marker, no fence): the engine falls back to forced
+                return ack(drain, start, AckOutcome.FAILED_FATAL, DataDrainCommand.BACKLOG_TOO_LARGE, "the backlog "
+                        + drain.fromRegion() + "->" + drain.toRegion() + " is " + backlog.bytes() + " bytes ("
+                        + backlog.how() + "), more than the drain's bound of " + drain.maxBacklogBytes()
+                        + " bytes: not drained, nothing changed", before, false, measured);
+            }
+        }
         DrainResult result = replication.drain(app, drain.fromRegion(), drain.toRegion(), budget(drain));
         ReplicationStatus after = replication.status(app);
-        Map<String, String> extra = new TreeMap<>(result.details());
+        Map<String, String> extra = new TreeMap<>(measured);
+        extra.putAll(result.details());
         extra.put("remaining", Long.toString(result.remaining()));
         if (!result.complete()) {
             return ack(drain, start, AckOutcome.FAILED_RETRIABLE, "DRAIN_TIMEOUT", result.remaining()

@@ -22,7 +22,15 @@ class HanaSyncCommandHandlerTest {
     static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
     final InMemoryDataReplication memory = new InMemoryDataReplication().replicating("orders", "eu10", "us10");
     final List<Duration> drainBudgets = new ArrayList<>();
+    /** What the backend measures as the backlog in bytes (null: it cannot). */
+    Long backlogBytes;
     final DataReplication recording = new DataReplication() {
+        @Override
+        public Backlog backlog(String applicationId, String fromRegion, String toRegion) {
+            return backlogBytes == null ? Backlog.unknown("not measurable here", java.util.Map.of())
+                    : Backlog.measured(backlogBytes, "WAL bytes", java.util.Map.of("backlogFromLsn", "5000"));
+        }
+
         @Override
         public ReplicationStatus status(String applicationId) {
             return memory.status(applicationId);
@@ -68,6 +76,49 @@ class HanaSyncCommandHandlerTest {
 
     static DataReprotectCommand reprotect(long epoch, String from, String to) {
         return new DataReprotectCommand("reprotect-" + epoch, "orders", NOW, 1, step(epoch, 0), from, to);
+    }
+
+    static DataDrainCommand boundedDrain(long epoch, long maxBacklogBytes) {
+        return new DataDrainCommand("drain-" + epoch, "orders", NOW, 1, step(epoch, 0), "eu10", "us10",
+                maxBacklogBytes);
+    }
+
+    @Test
+    void aDrainWhoseBacklogExceedsItsBoundIsRefusedAtOnceWithoutDrainingOrChangingAnything() {
+        memory.commit("orders", 40);
+        backlogBytes = 2_000_000L;
+
+        CommandAck ack = handler.handle(boundedDrain(1, 1_000_000L));
+
+        assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_FATAL);
+        assertThat(ack.errorCode()).isEqualTo(DataDrainCommand.BACKLOG_TOO_LARGE);
+        assertThat(ack.detail()).contains("2000000 bytes").contains("bound of 1000000 bytes")
+                .contains("nothing changed");
+        assertThat(ack.observed()).containsEntry("backlogBytes", "2000000").containsEntry("maxBacklogBytes", "1000000")
+                .containsEntry("backlogFromLsn", "5000").containsEntry("changed", "false")
+                .containsEntry("primary", "eu10");
+        assertThat(drainBudgets).as("no drain started").isEmpty();
+        assertThat(memory.changes("orders")).isZero();
+        assertThat(memory.status("orders").backlog()).as("nothing applied either").isEqualTo(40);
+    }
+
+    @Test
+    void aDrainWithinItsBoundOrWhoseBacklogCannotBeMeasuredDrainsAsBefore() {
+        memory.commit("orders", 40);
+        backlogBytes = 1_000_000L;
+        CommandAck within = handler.handle(boundedDrain(1, 1_000_000L));
+        assertThat(within.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(within.observed()).containsEntry("backlogBytes", "1000000").containsEntry("backlog", "0");
+
+        memory.commit("orders", 40);
+        backlogBytes = null;
+        CommandAck unknown = handler.handle(boundedDrain(2, 1L));
+        assertThat(unknown.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(unknown.observed()).containsEntry("backlogBytes", "unknown: not measurable here");
+        assertThat(drainBudgets).hasSize(2);
+
+        CommandAck unbounded = handler.handle(drain(3, "eu10", "us10"));
+        assertThat(unbounded.observed()).doesNotContainKeys("backlogBytes", "maxBacklogBytes");
     }
 
     @Test

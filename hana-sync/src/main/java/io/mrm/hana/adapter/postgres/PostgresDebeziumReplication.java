@@ -2,6 +2,7 @@ package io.mrm.hana.adapter.postgres;
 
 import io.mrm.hana.adapter.postgres.ReplicationSchema.Fencing;
 import io.mrm.hana.adapter.postgres.ReplicationSchema.Role;
+import io.mrm.hana.domain.Backlog;
 import io.mrm.hana.domain.DataReplication;
 import io.mrm.hana.domain.DataReplicationException;
 import io.mrm.hana.domain.DataStaleEpochException;
@@ -394,6 +395,43 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             }
             throw new DataReplicationException(true, "NOT_REPLICATING", "nothing replicates " + fromRegion + "->"
                     + toRegion, null);
+        }
+    }
+
+    /**
+     * WAL bytes between the source's insert position ({@code pg_current_wal_insert_lsn()}, the position
+     * {@link ReplicationSchema#writeMarker} and the status use) and the last source position the target has
+     * applied ({@code mrm.replication_offset}); before the target applied anything, the slot's confirmed
+     * position. The same measure as the status's {@code backlog} and a forced promote's
+     * {@code dataLeftBehindWalBytes}. WAL of the whole server counts, not only the application's tables: the
+     * capture decodes all of it, so it is what a drain has to get through. Reads only; a database that does
+     * not answer makes it unknown (the drain then meets that itself).
+     */
+    @Override
+    public Backlog backlog(String applicationId, String fromRegion, String toRegion) throws DataReplicationException {
+        PostgresApplication app = app(applicationId);
+        requireRegions(app, fromRegion, toRegion);
+        Map<String, String> details = new TreeMap<>();
+        try (Connection s = app.region(fromRegion).connect(); Connection t = app.region(toRegion).connect()) {
+            long current = ReplicationSchema.currentLsn(s);
+            long applied = ReplicationSchema.appliedLsn(t, pipelineId(app, fromRegion, toRegion));
+            details.put("backlogFromLsn", Long.toString(current));
+            if (applied >= 0) {
+                details.put("backlogToLsn", Long.toString(applied));
+                return Backlog.measured(Math.max(0, current - applied), "WAL bytes from " + fromRegion
+                        + "'s insert position to the last position " + toRegion + " applied", details);
+            }
+            long confirmed = ReplicationSchema.confirmedFlushLsn(s, app.slotName(toRegion));
+            if (confirmed >= 0) {
+                details.put("backlogToLsn", Long.toString(confirmed));
+                return Backlog.measured(Math.max(0, current - confirmed), "WAL bytes from " + fromRegion
+                        + "'s insert position to the position its slot " + app.slotName(toRegion) + " confirmed",
+                        details);
+            }
+            return Backlog.unknown(toRegion + " has applied nothing yet and no slot feeding it has a confirmed "
+                    + "position", details);
+        } catch (SQLException e) {
+            return Backlog.unknown("not measured: " + e.getMessage(), details);
         }
     }
 

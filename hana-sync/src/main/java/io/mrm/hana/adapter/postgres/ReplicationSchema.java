@@ -326,6 +326,18 @@ final class ReplicationSchema {
         }
     }
 
+    /** The slot's confirmed position as a WAL byte position, or -1 without the slot or a confirmed position. */
+    static long confirmedFlushLsn(Connection c, String slot) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT (confirmed_flush_lsn - '0/0'::pg_lsn)::bigint FROM pg_replication_slots
+                WHERE slot_name = ? AND confirmed_flush_lsn IS NOT NULL""")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
+        }
+    }
+
     /** Created with no transaction open in this database, so it starts at a consistent point. */
     static void createSlot(Connection c, String slot) throws SQLException {
         if (!slotExists(c, slot)) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.DataFenceCommand;
+import io.mrm.events.command.DataDrainCommand;
 import io.mrm.events.command.DataPromoteCommand;
 import io.mrm.events.command.StepRef;
 import io.mrm.events.operator.FailoverMode;
@@ -113,6 +114,22 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         assertThat(done.complete()).isTrue();
         assertThat(hana.changes("eu10")).contains(
                 "UPSERT \"SALES\".\"MRM_DRAIN_MARKER\" (APPLICATION_ID, SEQ) VALUES (?, ?) WITH PRIMARY KEY");
+    }
+
+    @Test
+    void aBoundedDrainIsNotRefusedForItsSizeSinceHanaCountsMessagesNotBytes() throws Exception {
+        replication.reprotect("orders", "eu10", "us10", 1);
+        hana.db("us10").statistics.put("SALES.SUB_ORDERS", new long[] {10, 4});
+        assertThat(replication.backlog("orders", "eu10", "us10").known()).isFalse();
+        hana.db("us10").statistics.put("SALES.SUB_ORDERS", new long[] {10, 10});
+
+        CommandAck ack = new HanaSyncCommandHandler(replication, Clock.systemUTC()).handle(new DataDrainCommand(
+                "d-1", "orders", Instant.now(), 1, new StepRef("d-1", 1, 1, 1, Instant.now().plusSeconds(30)),
+                "eu10", "us10", 1L));
+
+        assertThat(ack.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(ack.observed()).containsEntry("maxBacklogBytes", "1").containsEntry("backlogMessages", "0");
+        assertThat(ack.observed().get("backlogBytes")).startsWith("unknown: HANA remote subscriptions report");
     }
 
     @Test
