@@ -16,7 +16,8 @@ import java.util.List;
  * report counts from its own time or its arrival, whichever is earlier; fresh means not older than
  * stale-after; a quorum of fresh vantages calling a health component down makes a region DOWN, a quorum
  * of fresh ones calling every health component up (and whose latest report is not a failure) makes it
- * UP. A replay of the same monitor run (a sequence number not above the last) tells nothing.
+ * UP. A replay of the same monitor run (a sequence number not above the last) tells nothing, nor does
+ * a report of another run stamped no later than the latest one counted.
  *
  * <p>It is the engine's knowledge, not the world's: when the engine loses its state it starts afresh.
  * The verdicts are worked out once per instant and kept until the next observation (the checks ask
@@ -92,9 +93,16 @@ final class HealthOracle {
                 break;
             }
         }
-        if (s != null && o.monitorRun() != null && o.sequence() != null && o.monitorRun().equals(s.run)
-                && s.sequence != null && o.sequence() <= s.sequence) {
-            return; // a replay, or reordered behind a later report of the same run
+        if (s != null) {
+            boolean sameRun = o.monitorRun() != null && o.sequence() != null && o.monitorRun().equals(s.run)
+                    && s.sequence != null;
+            if (sameRun && o.sequence() <= s.sequence) {
+                return; // a replay, or reordered behind a later report of the same run
+            }
+            if (!sameRun && !(o.monitorRun() == null && s.run == null)
+                    && VirtualTime.ms(o.time()) <= s.lastSeenMs) {
+                return; // another run's report no newer than the latest counted: a replay
+            }
         }
         if (s == null) {
             s = new Seen(o.region(), o.component(), o.vantage());
