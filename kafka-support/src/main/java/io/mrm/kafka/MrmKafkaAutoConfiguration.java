@@ -89,8 +89,17 @@ public class MrmKafkaAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    RecordAuthenticator recordAuthenticator(BusAuthProperties busAuth, MrmServiceProperties service) {
-        return BusAuthentication.authenticator(busAuth, service.name());
+    RecordAuthenticator recordAuthenticator(BusAuthProperties busAuth, MrmServiceProperties service,
+                                            ObjectProvider<MeterRegistry> meters) {
+        RecordAuthenticator authenticator = BusAuthentication.authenticator(busAuth, service.name());
+        // 1 when this service signs and checks, 0 when bus authentication is off: a service running
+        // unauthenticated outside a development stack is something to alert on, not only a start-up warning
+        MeterRegistry registry = meters.getIfAvailable();
+        if (registry != null) {
+            io.micrometer.core.instrument.Gauge.builder("mrm.bus.authentication.required",
+                    authenticator, a -> a.isRequired() ? 1 : 0).register(registry);
+        }
+        return authenticator;
     }
 
     @Bean
