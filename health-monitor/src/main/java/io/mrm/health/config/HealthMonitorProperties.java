@@ -334,6 +334,8 @@ public record HealthMonitorProperties(
 
         void check(String key, List<String> problems) {
             checkUrl(problems, key + ".url", url);
+            refuseClearTextCredentials(problems, key + ".url", url, "http", "https",
+                    "plain http would send the SEMP password in clear text");
             if (vpn == null || vpn.isBlank()) {
                 problems.add(key + ".vpn is required");
             }
@@ -374,6 +376,8 @@ public record HealthMonitorProperties(
 
         void check(String key, List<String> problems, Duration deadline) {
             boolean tls = checkSmfHost(problems, key + ".host", host);
+            refuseClearTextCredentials(problems, key + ".host", host, "tcp", "tcps",
+                    "plain tcp would send the client password in clear text");
             if (vpn == null || vpn.isBlank()) {
                 problems.add(key + ".vpn is required");
             }
@@ -662,6 +666,41 @@ public record HealthMonitorProperties(
 
 
     /** An SMF address; true when it is TLS ({@code tcps://}). */
+    /**
+     * A probe that logs in sends its password: over the network only with TLS, as aem-sync requires;
+     * the plain scheme only on loopback (the sandbox, tests).
+     */
+    private static void refuseClearTextCredentials(List<String> problems, String key, String value, String plain,
+                                                   String secure, String why) {
+        if (value == null || value.isBlank()) {
+            return;
+        }
+        try {
+            URI uri = new URI(value.trim());
+            if (plain.equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null && !loopback(uri.getHost())) {
+                problems.add(key + " must use " + secure + " (TLS): " + why + " (" + plain
+                        + " is allowed only on loopback)");
+            }
+        } catch (URISyntaxException e) {
+            // reported by the address check
+        }
+    }
+
+    static boolean loopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!h.matches("[0-9.]+") && !h.contains(":")) {
+            return false; // a name: not resolved here
+        }
+        try {
+            return java.net.InetAddress.getByName(h).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
     private static boolean checkSmfHost(List<String> problems, String key, String value) {
         if (value == null || value.isBlank()) {
             problems.add(key + " is required, e.g. tcps://mr-abc.messaging.solace.cloud:55443");

@@ -284,6 +284,30 @@ class HealthMonitorPropertiesTest {
     }
 
     @Test
+    void probeCredentialsNeverCrossTheNetworkInClearText() {
+        Map<String, String> props = typed("aem-semp", Map.of("semp.url", "http://mr.example.com:8080",
+                "semp.vpn", "shop", "semp.username", "monitor", "semp.password.env", "SEMP_PASSWORD"));
+        props.putAll(typedAt(1, "aem-messaging", Map.of("jcsmp.host", "tcp://mr.example.com:55555",
+                "jcsmp.vpn", "shop", "jcsmp.username", "mrm-probe", "jcsmp.password.env", "AEM_PASSWORD",
+                "jcsmp.topic", "mrm/probe/v1", "jcsmp.queue", "mrm-probe-v1")));
+
+        assertProblems(props)
+                .hasMessageContaining("mrm.health.targets[0].semp.url must use https (TLS): plain http would send the "
+                        + "SEMP password in clear text (http is allowed only on loopback)")
+                .hasMessageContaining("mrm.health.targets[1].jcsmp.host must use tcps (TLS): plain tcp would send the "
+                        + "client password in clear text (tcp is allowed only on loopback)");
+    }
+
+    @Test
+    void onLoopbackThePlainSchemesStayAllowed() {
+        assertThat(HealthMonitorProperties.loopback("127.0.0.1")).isTrue();
+        assertThat(HealthMonitorProperties.loopback("localhost")).isTrue();
+        assertThat(HealthMonitorProperties.loopback("[::1]")).isTrue();
+        assertThat(HealthMonitorProperties.loopback("mr.example.com")).isFalse();
+        assertThat(HealthMonitorProperties.loopback("10.0.0.1")).isFalse();
+    }
+
+    @Test
     void aSecretNeedsExactlyOneOfEnvOrFile() {
         Map<String, String> props = typed("aem-semp", Map.of("semp.url", "https://mr.example.com:943", "semp.vpn", "shop",
                 "semp.username", "monitor", "semp.password.env", "A", "semp.password.file", "/b"));
