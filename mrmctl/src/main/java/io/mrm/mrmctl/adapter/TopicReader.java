@@ -19,8 +19,8 @@ import java.util.Set;
  */
 public final class TopicReader {
 
-    /** Every topic but the engine's journal, which repeats what the others hold. */
-    public static final List<Topic<?>> AUDITED = Topics.ALL.stream().filter(t -> t != Topics.ENGINE_JOURNAL).toList();
+    /** Every topic; the engine's journal says which acknowledgements and observations it took. */
+    public static final List<Topic<?>> AUDITED = Topics.ALL;
 
     private final TopicSnapshot snapshot;
 

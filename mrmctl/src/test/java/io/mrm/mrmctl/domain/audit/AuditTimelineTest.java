@@ -1,5 +1,9 @@
 package io.mrm.mrmctl.domain.audit;
 
+import io.mrm.events.ack.CommandAck;
+
+import io.mrm.events.journal.EngineStep;
+
 import static io.mrm.mrmctl.domain.audit.AuditFixtures.APP;
 import static io.mrm.mrmctl.domain.audit.AuditFixtures.at;
 import static io.mrm.mrmctl.domain.audit.AuditFixtures.evidence;
@@ -70,6 +74,39 @@ class AuditTimelineTest {
         assertThat(run.outcomeAt()).isEqualTo(at(4_000));
         assertThat(run.activeRegion()).isEqualTo("us10");
         assertThat(run.figures()).isEqualTo(new Figures(2_000L, null, 1_000L, 3_000L));
+    }
+
+    @Test
+    void anAckOrObservationTheEngineDidNotTakeIsLeftOutAndCounted() {
+        // what the engine journaled: every input but the first route ack and one observation, as when the
+        // engine refused them (forged, unauthenticated): the audit holds no keys, the journal says
+        AuditFixtures f = AuditFixtures.automaticFailover();
+        List<AuditRecord> journal = new ArrayList<>();
+        long offset = 0;
+        for (AuditRecord r : f.records) {
+            boolean refused = r.event() instanceof CommandAck a && a.commandId().equals("c-route-1")
+                    || r.event().id().equals("o-v1-1");
+            if ((r.event() instanceof CommandAck || r.event() instanceof HealthObservation) && !refused) {
+                journal.add(new AuditRecord("mrm.engine.journal", 0, offset++, new EngineStep("j-" + offset,
+                        r.event().applicationId(), r.event().time(), EngineStep.SCHEMA_VERSION,
+                        new EngineStep.InputRef(r.event().id(), "t", r.topic(), r.partition(), r.offset()), 0)));
+            }
+        }
+        f.records.addAll(journal);
+
+        AuditReport report = f.report();
+        StepTrace route = onlyRun(report).steps().get(0);
+
+        assertThat(route.attempts().get(0).ackOutcome()).as("the refused ack is not shown as the answer").isNull();
+        assertThat(route.attempts().get(1).ackOutcome()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(report.notes()).anyMatch(n -> n.contains("left out: 1 acknowledgement(s) and 1 observation(s) "
+                + "the engine did not take"));
+    }
+
+    @Test
+    void withoutAJournalInputsAreShownAsReadAndTheReportSaysSo() {
+        AuditReport report = AuditFixtures.automaticFailover().report();
+        assertThat(report.notes()).anyMatch(n -> n.contains("journal was not read"));
     }
 
     @Test
