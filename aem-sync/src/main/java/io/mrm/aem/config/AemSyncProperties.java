@@ -3,7 +3,6 @@ package io.mrm.aem.config;
 import io.mrm.kafka.SecretSetting;
 import io.mrm.aem.domain.ActuatorLimits;
 import io.mrm.events.Require;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -264,18 +263,7 @@ public record AemSyncProperties(
     }
 
     static boolean loopback(String host) {
-        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        if (h.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!h.matches("[0-9.]+") && !h.contains(":")) {
-            return false;   // a name: not resolved here
-        }
-        try {
-            return InetAddress.getByName(h).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
+        return io.mrm.kafka.config.Loopback.host(host);
     }
 
     private static String millis(Duration value) {

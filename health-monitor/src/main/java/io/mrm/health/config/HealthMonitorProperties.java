@@ -687,18 +687,7 @@ public record HealthMonitorProperties(
     }
 
     static boolean loopback(String host) {
-        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        if (h.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!h.matches("[0-9.]+") && !h.contains(":")) {
-            return false; // a name: not resolved here
-        }
-        try {
-            return java.net.InetAddress.getByName(h).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
+        return io.mrm.kafka.config.Loopback.host(host);
     }
 
     private static boolean checkSmfHost(List<String> problems, String key, String value) {

@@ -300,11 +300,13 @@ class HealthMonitorPropertiesTest {
 
     @Test
     void onLoopbackThePlainSchemesStayAllowed() {
-        assertThat(HealthMonitorProperties.loopback("127.0.0.1")).isTrue();
-        assertThat(HealthMonitorProperties.loopback("localhost")).isTrue();
-        assertThat(HealthMonitorProperties.loopback("[::1]")).isTrue();
-        assertThat(HealthMonitorProperties.loopback("mr.example.com")).isFalse();
-        assertThat(HealthMonitorProperties.loopback("10.0.0.1")).isFalse();
+        Map<String, String> props = typed("aem-semp", Map.of("semp.url", "http://127.0.0.1:8080",
+                "semp.vpn", "shop", "semp.username", "monitor", "semp.password.env", "SEMP_PASSWORD"));
+        props.putAll(typedAt(1, "aem-messaging", Map.of("jcsmp.host", "tcp://localhost:55555",
+                "jcsmp.vpn", "shop", "jcsmp.username", "mrm-probe", "jcsmp.password.env", "AEM_PASSWORD",
+                "jcsmp.topic", "mrm/probe/v1", "jcsmp.queue", "mrm-probe-v1")));
+
+        assertThat(bind(props).targets()).hasSize(2);
     }
 
     @Test

@@ -86,8 +86,7 @@ public final class DatabaseTls {
         for (String hostPort : hosts.split(",")) {
             String host = hostPort.startsWith("[") ? hostPort.substring(1, Math.max(1, hostPort.indexOf(']')))
                     : hostPort.contains(":") ? hostPort.substring(0, hostPort.indexOf(':')) : hostPort;
-            String h = host.toLowerCase(Locale.ROOT);
-            if (!(h.equals("localhost") || h.startsWith("127.") || h.equals("::1"))) {
+            if (!Loopback.host(host)) {
                 return false;
             }
         }
