@@ -1,5 +1,6 @@
 package io.mrm.kafka.config;
 
+import io.mrm.events.text.Nearest;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;

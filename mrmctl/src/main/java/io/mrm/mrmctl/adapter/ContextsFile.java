@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.mrm.events.Require;
 import io.mrm.events.TopicNames;
-import io.mrm.mrmctl.domain.Nearest;
+import io.mrm.events.text.Nearest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;

@@ -1,4 +1,4 @@
-package io.mrm.mrmctl.domain;
+package io.mrm.events.text;
 
 import java.util.Collection;
 import java.util.Comparator;
@@ -6,8 +6,7 @@ import java.util.Optional;
 
 /**
  * The candidate nearest to what was typed, by edit distance (ties: the alphabetically first), so that an
- * error can say what was probably meant. The same rule as the services' unknown-settings check
- * ({@code io.mrm.kafka.config.Nearest}), which mrmctl does not depend on.
+ * error can say what was probably meant: the services' unknown-settings check and mrmctl's contexts file.
  */
 public final class Nearest {
 
