@@ -51,7 +51,8 @@ public final class RecordAuthenticator {
     private static final RecordAuthenticator OFF = new RecordAuthenticator(false, "", null, List.of(), List.of());
 
     private final boolean required;
-    private final byte[] environment;
+    /** The environment and its newline, as every authenticated byte string carries them. */
+    private final byte[] environmentLine;
     private final SigningKey signingKey;
     private final Map<String, TrustedKey> trusted;
     private final Map<String, VantageSecret> vantageSecrets;
@@ -63,7 +64,7 @@ public final class RecordAuthenticator {
     private RecordAuthenticator(boolean required, String environment, SigningKey signingKey,
                                 List<TrustedKey> trusted, List<VantageSecret> vantageSecrets) {
         this.required = required;
-        this.environment = environment.getBytes(StandardCharsets.UTF_8);
+        this.environmentLine = (environment + "\n").getBytes(StandardCharsets.UTF_8);
         this.signingKey = signingKey;
         this.trusted = byId(trusted, TrustedKey::id);
         this.vantageSecrets = byId(vantageSecrets, VantageSecret::id);
@@ -181,7 +182,6 @@ public final class RecordAuthenticator {
         if (expected == null) {
             return null;
         }
-        byte[] signed = signedBytes(topicName, key, ceType, ceId, value);
         if (expected.signer != null) {
             if (signingKey == null || signingKey.signer() != expected.signer) {
                 throw new IllegalStateException("cannot sign " + ceType + " " + ceId + ": only "
@@ -191,7 +191,7 @@ public final class RecordAuthenticator {
             try {
                 Signature signer = Signature.getInstance("Ed25519");
                 signer.initSign(signingKey.key());
-                signer.update(signed);
+                feed(signer::update, topicName, key, ceType, ceId, value);
                 return header(ED25519, signingKey.id(), signer.sign());
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("cannot sign with key " + signingKey.id() + ": " + e.getMessage(), e);
@@ -202,7 +202,7 @@ public final class RecordAuthenticator {
             throw new IllegalStateException("cannot authenticate " + ceType + " " + ceId + ": this service holds no "
                     + "secret for vantage '" + expected.vantage + "' (holds " + signingSecrets.keySet() + ")");
         }
-        return header(HMAC, secret.id(), mac(secret, signed));
+        return header(HMAC, secret.id(), mac(secret, topicName, key, ceType, ceId, value));
     }
 
     /**
@@ -218,10 +218,9 @@ public final class RecordAuthenticator {
         if (expected == null) {
             return null;
         }
-        String who = expected.signer != null ? expected.signer.serviceName() : "vantage '" + expected.vantage + "'";
         Header header = lastHeader(headers);
         if (header == null) {
-            return "not signed: " + ceType + " must carry the " + HEADER + " header of " + who;
+            return "not signed: " + ceType + " must carry the " + HEADER + " header of " + expected.who();
         }
         if (header.value() == null) {
             // a header without a value (length -1 on the wire): any producer can send one
@@ -237,31 +236,30 @@ public final class RecordAuthenticator {
         } catch (IllegalArgumentException e) {
             return "malformed " + HEADER + " header: the signature is not base64";
         }
-        byte[] signed = signedBytes(topicName, key, ceType, ceId, value);
         if (expected.signer != null) {
             if (!ED25519.equals(parts[0])) {
-                return "signed with '" + parts[0] + "'; " + ceType + " must carry an " + ED25519 + " signature of " + who;
+                return "signed with '" + parts[0] + "'; " + ceType + " must carry an " + ED25519 + " signature of " + expected.who();
             }
             TrustedKey trustedKey = trusted.get(parts[1]);
             if (trustedKey == null) {
-                return "signed with key '" + parts[1] + "', which is not a trusted key of " + who;
+                return "signed with key '" + parts[1] + "', which is not a trusted key of " + expected.who();
             }
             if (trustedKey.signer() != expected.signer) {
                 return "signed with key '" + parts[1] + "' of " + trustedKey.signer().serviceName() + ", but only "
-                        + who + " may write this";
+                        + expected.who() + " may write this";
             }
             try {
                 Signature verifier = Signature.getInstance("Ed25519");
                 verifier.initVerify(trustedKey.key());
-                verifier.update(signed);
+                feed(verifier::update, topicName, key, ceType, ceId, value);
                 return verifier.verify(signature) ? null : "forged: the signature does not verify with key '"
-                        + parts[1] + "' of " + who;
+                        + parts[1] + "' of " + expected.who();
             } catch (GeneralSecurityException e) {
-                return "forged: the signature does not verify with key '" + parts[1] + "' of " + who;
+                return "forged: the signature does not verify with key '" + parts[1] + "' of " + expected.who();
             }
         }
         if (!HMAC.equals(parts[0])) {
-            return "authenticated with '" + parts[0] + "'; " + ceType + " must carry an " + HMAC + " of " + who;
+            return "authenticated with '" + parts[0] + "'; " + ceType + " must carry an " + HMAC + " of " + expected.who();
         }
         VantageSecret secret = vantageSecrets.get(parts[1]);
         if (secret == null) {
@@ -269,10 +267,10 @@ public final class RecordAuthenticator {
         }
         if (!secret.vantage().equals(expected.vantage)) {
             // a monitor speaks only for the vantages whose secrets it holds
-            return "authenticated with the key of vantage '" + secret.vantage() + "' but speaks for " + who;
+            return "authenticated with the key of vantage '" + secret.vantage() + "' but speaks for " + expected.who();
         }
-        return MessageDigest.isEqual(mac(secret, signed), signature) ? null
-                : "forged: the HMAC does not verify with key '" + parts[1] + "' of " + who;
+        return MessageDigest.isEqual(mac(secret, topicName, key, ceType, ceId, value), signature) ? null
+                : "forged: the HMAC does not verify with key '" + parts[1] + "' of " + expected.who();
     }
 
     /** Who must have written a record, or null when the topic is not authenticated here. */
@@ -294,24 +292,26 @@ public final class RecordAuthenticator {
     }
 
     private record Expected(BusSigner signer, String vantage) {
+        /** Named in refusals only: not built for a record that verifies. */
+        String who() {
+            return signer != null ? signer.serviceName() : "vantage '" + vantage + "'";
+        }
     }
 
-    private byte[] signedBytes(String topicName, String key, String ceType, String ceId, byte[] value) {
-        byte[] head = (topicName + "\n" + key + "\n" + ceType + "\n" + ceId + "\n").getBytes(StandardCharsets.UTF_8);
-        byte[] out = new byte[PREFIX.length + environment.length + 1 + head.length + value.length];
-        int at = 0;
-        System.arraycopy(PREFIX, 0, out, at, PREFIX.length);
-        at += PREFIX.length;
-        System.arraycopy(environment, 0, out, at, environment.length);
-        at += environment.length;
-        out[at++] = '\n';
-        System.arraycopy(head, 0, out, at, head.length);
-        at += head.length;
-        System.arraycopy(value, 0, out, at, value.length);
-        return out;
+    /** Where the authenticated bytes go: a signature or a MAC, fed piece by piece (the value is not copied). */
+    private interface Input {
+        void update(byte[] bytes) throws GeneralSecurityException;
     }
 
-    private byte[] mac(VantageSecret secret, byte[] signed) {
+    private void feed(Input in, String topicName, String key, String ceType, String ceId, byte[] value)
+            throws GeneralSecurityException {
+        in.update(PREFIX);
+        in.update(environmentLine);
+        in.update((topicName + "\n" + key + "\n" + ceType + "\n" + ceId + "\n").getBytes(StandardCharsets.UTF_8));
+        in.update(value);
+    }
+
+    private byte[] mac(VantageSecret secret, String topicName, String key, String ceType, String ceId, byte[] value) {
         Mac mac = macs.get().computeIfAbsent(secret.id(), id -> {
             try {
                 Mac m = Mac.getInstance("HmacSHA256");
@@ -321,7 +321,13 @@ public final class RecordAuthenticator {
                 throw new IllegalStateException("HmacSHA256 is not available: " + e.getMessage(), e);
             }
         });
-        return mac.doFinal(signed);
+        try {
+            feed(mac::update, topicName, key, ceType, ceId, value);
+        } catch (GeneralSecurityException e) {
+            mac.reset();
+            throw new IllegalStateException(e);
+        }
+        return mac.doFinal();
     }
 
     private static Header header(String scheme, String keyId, byte[] signature) {

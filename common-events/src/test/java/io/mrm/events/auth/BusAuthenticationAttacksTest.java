@@ -249,6 +249,25 @@ class BusAuthenticationAttacksTest {
                 Clock.fixed(NOW, ZoneOffset.UTC)), plain);
     }
 
+    @Test
+    void theAuthenticatedBytesAreTheDocumentedOnes() throws Exception {
+        // computed here from the format README and RecordAuthenticator document, not through the code under test:
+        // a change of the format would break every deployment's rolling upgrade, so it must not pass unnoticed
+        HealthObservation observation = down("vantage-a");
+        ProducerRecord<String, byte[]> record = monitorA().toRecord(observation);
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        expected.writeBytes(("mrm-bus-v1\n" + ENV + "\n" + record.topic() + "\n" + record.key() + "\n"
+                + "io.mrm.health.observation.v1\n" + observation.id() + "\n").getBytes(StandardCharsets.UTF_8));
+        expected.writeBytes(record.value());
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret('a'), "HmacSHA256"));
+        String header = new String(record.headers().lastHeader(RecordAuthenticator.HEADER).value(),
+                StandardCharsets.US_ASCII);
+
+        assertThat(header).isEqualTo("hmac-sha256 vantage-a-1 "
+                + java.util.Base64.getEncoder().encodeToString(mac.doFinal(expected.toByteArray())));
+    }
+
     // ---- helpers
 
     private static void assertRefused(InboundDecoder reader, ProducerRecord<String, byte[]> record, String why) {
