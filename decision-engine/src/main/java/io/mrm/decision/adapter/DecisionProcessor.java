@@ -1,5 +1,6 @@
 package io.mrm.decision.adapter;
 
+import io.mrm.decision.domain.AlertCode;
 import io.mrm.decision.domain.ApplicationState;
 import io.mrm.decision.domain.DecisionCore;
 import io.mrm.decision.domain.StepResult;
@@ -12,7 +13,9 @@ import io.mrm.events.codec.DeadLetters.RawRecord;
 import io.mrm.events.codec.Decoded;
 import io.mrm.events.codec.EventCodec;
 import io.mrm.events.codec.InboundDecoder;
+import io.mrm.events.deadletter.DeadLetter;
 import io.mrm.events.deadletter.DeadLetterReason;
+import io.mrm.events.decision.Alert;
 import io.mrm.events.journal.EngineStep;
 import java.time.Clock;
 import java.time.Duration;
@@ -174,23 +177,14 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
      * A forged (or mis-keyed) acknowledgement or observation is an attack or a broken deployment, not
      * noise: operators are alerted, once a minute per topic partition, with what was refused and why.
      */
-    private void unauthenticated(RawRecord raw, io.mrm.events.deadletter.DeadLetter deadLetter) {
+    private void unauthenticated(RawRecord raw, DeadLetter deadLetter) {
         Instant now = clock.instant();
         log.error("refused an unauthenticated record on {}-{} at offset {}: {}", raw.topic(), raw.partition(),
                 raw.offset(), deadLetter.reason());
         if (unauthenticatedAlerts.allow(raw.topic() + "/" + raw.partition(), now)) {
-            String message = "refused a record on " + raw.topic() + " (partition " + raw.partition() + ", offset "
-                    + raw.offset() + "): " + deadLetter.reason();
-            if (message.length() > io.mrm.events.Require.MAX_TEXT) {
-                message = message.substring(0, io.mrm.events.Require.MAX_TEXT - 3) + "...";
-            }
-            String id = java.util.UUID.nameUUIDFromBytes(("unauthenticated:" + raw.topic() + ":" + raw.partition() + ":"
-                    + raw.offset()).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
-            io.mrm.events.decision.Alert alert = new io.mrm.events.decision.Alert(id, deadLetter.applicationId(), now,
-                    io.mrm.events.decision.Alert.SCHEMA_VERSION,
-                    io.mrm.decision.domain.AlertCode.UNAUTHENTICATED_RECORD.severity(),
-                    io.mrm.decision.domain.AlertCode.UNAUTHENTICATED_RECORD.name(),
-                    message, null, null);
+            Alert alert = PartitionCheck.refusedRecordAlert("unauthenticated", AlertCode.UNAUTHENTICATED_RECORD, raw,
+                    deadLetter.applicationId(), now, "refused a record on " + raw.topic() + " (partition "
+                            + raw.partition() + ", offset " + raw.offset() + "): " + deadLetter.reason());
             forward(alert);
             commitSoonIfAnythingHappened(List.of(alert));
         }

@@ -6,7 +6,6 @@ import io.mrm.events.codec.DeadLetters.RawRecord;
 import io.mrm.events.deadletter.DeadLetter;
 import io.mrm.events.deadletter.DeadLetterReason;
 import io.mrm.events.decision.Alert;
-import io.mrm.events.decision.AlertSeverity;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -70,15 +69,20 @@ final class PartitionCheck {
                 + ". Its producer does not partition like Kafka's Java client: with kcat or another librdkafka "
                 + "client add -X partitioner=murmur2_random; a producer that sets the partition itself must "
                 + "leave it to the partitioner. The record is in the dead-letter topic; resend it once fixed.";
-        Alert alert = new Alert(alertId(raw), deadLetter.applicationId(), now, Alert.SCHEMA_VERSION,
-                AlertSeverity.CRITICAL, ALERT_CODE, clip(message), null, null);
+        Alert alert = refusedRecordAlert("wrong-partition", io.mrm.decision.domain.AlertCode.WRONG_PARTITION, raw,
+                deadLetter.applicationId(), now, message);
         return Optional.of(new Refusal(deadLetter, alert));
     }
 
-    /** From the record's coordinates: a step re-run after an aborted transaction writes the same id. */
-    static String alertId(RawRecord raw) {
-        String coordinates = "wrong-partition:" + raw.topic() + ":" + raw.partition() + ":" + raw.offset();
-        return UUID.nameUUIDFromBytes(coordinates.getBytes(StandardCharsets.UTF_8)).toString();
+    /**
+     * The alert about one record the engine refused before its core saw it. Its id comes from the record's
+     * coordinates: a step re-run after an aborted transaction writes the same id.
+     */
+    static Alert refusedRecordAlert(String kind, io.mrm.decision.domain.AlertCode code, RawRecord raw,
+                                    String applicationId, Instant now, String message) {
+        String coordinates = kind + ":" + raw.topic() + ":" + raw.partition() + ":" + raw.offset();
+        return new Alert(UUID.nameUUIDFromBytes(coordinates.getBytes(StandardCharsets.UTF_8)).toString(), applicationId,
+                now, Alert.SCHEMA_VERSION, code.severity(), code.name(), clip(message), null, null);
     }
 
     /** The key as text when it is an application id, else (whatever a producer sent) as bounded base64. */
