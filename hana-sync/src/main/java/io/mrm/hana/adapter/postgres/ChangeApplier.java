@@ -53,7 +53,8 @@ final class ChangeApplier implements AutoCloseable {
     private final JsonConverter rowConverter = new JsonConverter();
     private final JsonConverter keyConverter = new JsonConverter();
     private final JsonConverter valueConverter = new JsonConverter();
-    private final Map<String, Map<String, String>> columnTypes = new HashMap<>();
+    /** Per target table, its columns as the target's catalog has them: read once, again after a refusal. */
+    private final Map<String, Map<String, StandbyColumn>> catalog = new HashMap<>();
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private volatile Connection connection;
 
@@ -221,7 +222,7 @@ final class ChangeApplier implements AutoCloseable {
         }
         List<Field> fields = after.schema().fields();
         List<String> keyNames = key.schema().fields().stream().map(Field::name).toList();
-        Map<String, String> types = columnTypes(c, table);
+        Map<String, StandbyColumn> types = columns(c, table);
         refuseColumnsDroppedOnThePrimary(table, fields, c);
         refuseColumnsRetypedOnThePrimary(table, after.schema(), c);
         String cacheKey = "u|" + table + "|" + fields.stream().map(Field::name).collect(Collectors.joining(","));
@@ -270,7 +271,7 @@ final class ChangeApplier implements AutoCloseable {
             throw new SQLException("table " + table + " sent a delete without key (it needs a primary key)", "42P10");
         }
         List<Field> fields = key.schema().fields();
-        Map<String, String> types = columnTypes(c, table);
+        Map<String, StandbyColumn> types = columns(c, table);
         String cacheKey = "d|" + table + "|" + fields.stream().map(Field::name).collect(Collectors.joining(","));
         PreparedStatement ps = statement(c, cacheKey, () -> "DELETE FROM " + table.quoted() + " WHERE "
                 + fields.stream().map(f -> quote(f.name()) + " = CAST(? AS " + type(types, table, f.name()) + ")")
@@ -318,31 +319,6 @@ final class ChangeApplier implements AutoCloseable {
         return value;
     }
 
-    private Map<String, String> columnTypes(Connection c, TableName table) throws SQLException {
-        Map<String, String> types = columnTypes.get(table.toString());
-        if (types != null) {
-            return types;
-        }
-        types = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT a.attname, format_type(a.atttypid, a.atttypmod)
-                FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid JOIN pg_namespace n ON n.oid = r.relnamespace
-                WHERE n.nspname = ? AND r.relname = ? AND a.attnum > 0 AND NOT a.attisdropped""")) {
-            ps.setString(1, table.schema());
-            ps.setString(2, table.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    types.put(rs.getString(1), rs.getString(2));
-                }
-            }
-        }
-        if (types.isEmpty()) {
-            throw new SQLException("table " + table + " does not exist in the target database", "42P01");
-        }
-        columnTypes.put(table.toString(), types);
-        return types;
-    }
-
     /**
      * A row image from the primary carries every column the primary's table has (pgoutput sends the whole
      * new row; generated columns are left out, and not checked). A column the standby has and the image
@@ -352,10 +328,11 @@ final class ChangeApplier implements AutoCloseable {
     private void refuseColumnsDroppedOnThePrimary(TableName table, List<Field> fields, Connection c)
             throws SQLException {
         java.util.Set<String> sent = fields.stream().map(Field::name).collect(Collectors.toSet());
-        List<String> missing = storedColumns(c, table).stream().filter(n -> !sent.contains(n)).sorted().toList();
+        List<String> missing = columns(c, table).entrySet().stream()
+                .filter(e -> !e.getValue().generated() && !sent.contains(e.getKey())).map(Map.Entry::getKey)
+                .sorted().toList();
         if (!missing.isEmpty()) {
-            columnTypes.remove(table.toString()); // read the catalog again on the retry
-            storedColumns.remove(table.toString());
+            catalog.remove(table.toString()); // read the catalog again on the retry
             throw new IllegalStateException("column" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
                     + " of " + table + " exist in the standby but not in the primary's change (dropped there?): "
                     + "replication stops until the standby's table matches the primary's");
@@ -375,7 +352,7 @@ final class ChangeApplier implements AutoCloseable {
         if (checkedRowSchemas.containsKey(row)) {
             return;
         }
-        Map<String, StandbyColumn> standby = standbyColumns(c, table);
+        Map<String, StandbyColumn> standby = columns(c, table);
         List<String> differ = new java.util.ArrayList<>();
         for (Field f : row.fields()) {
             Map<String, String> p = f.schema().parameters();
@@ -391,9 +368,7 @@ final class ChangeApplier implements AutoCloseable {
             }
         }
         if (!differ.isEmpty()) {
-            columnTypes.remove(table.toString()); // read the catalog again on the retry
-            storedColumns.remove(table.toString());
-            standbyColumns.remove(table.toString());
+            catalog.remove(table.toString()); // read the catalog again on the retry
             throw new IllegalStateException("column type changed on the primary for " + table + ": "
                     + String.join("; ", differ) + ": replication stops until the standby's column has the primary's type");
         }
@@ -407,10 +382,13 @@ final class ChangeApplier implements AutoCloseable {
     static final String SOURCE_LENGTH = "__debezium.source.column.length";
     static final String SOURCE_SCALE = "__debezium.source.column.scale";
     private final Map<Schema, Boolean> checkedRowSchemas = new java.util.IdentityHashMap<>();
-    private final Map<String, Map<String, StandbyColumn>> standbyColumns = new HashMap<>();
 
-    /** A standby column's type: its name, its base type's (for a domain), and the length its typmod sets. */
-    record StandbyColumn(String typeName, String baseTypeName, int typmod, String formatted) {
+    /**
+     * A target column: its type's name, its base type's (for a domain), the typmod that sets its length,
+     * the type as SQL writes it (what values are cast to), and whether it is generated (a row image
+     * does not carry it).
+     */
+    record StandbyColumn(String typeName, String baseTypeName, int typmod, String formatted, boolean generated) {
 
         boolean sameType(String sourceType) {
             String name = sourceType.replace("\"", "");
@@ -446,14 +424,15 @@ final class ChangeApplier implements AutoCloseable {
         }
     }
 
-    private Map<String, StandbyColumn> standbyColumns(Connection c, TableName table) throws SQLException {
-        Map<String, StandbyColumn> columns = standbyColumns.get(table.toString());
+    private Map<String, StandbyColumn> columns(Connection c, TableName table) throws SQLException {
+        Map<String, StandbyColumn> columns = catalog.get(table.toString());
         if (columns != null) {
             return columns;
         }
         columns = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT a.attname, t.typname, b.typname, a.atttypmod, format_type(a.atttypid, a.atttypmod)
+                SELECT a.attname, t.typname, b.typname, a.atttypmod, format_type(a.atttypid, a.atttypmod),
+                       a.attgenerated <> ''
                 FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid JOIN pg_namespace n ON n.oid = r.relnamespace
                 JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_type b ON b.oid = t.typbasetype AND t.typtype = 'd'
                 WHERE n.nspname = ? AND r.relname = ? AND a.attnum > 0 AND NOT a.attisdropped""")) {
@@ -461,47 +440,25 @@ final class ChangeApplier implements AutoCloseable {
             ps.setString(2, table.name());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    // a domain's typmod is on the domain (pg_type.typtypmod), not on the column
+                    // a domain's typmod is on the domain (pg_type.typtypmod), not on the column: no length compared
                     columns.put(rs.getString(1), new StandbyColumn(rs.getString(2), rs.getString(3), rs.getInt(4),
-                            rs.getString(5)));
+                            rs.getString(5), rs.getBoolean(6)));
                 }
             }
         }
-        standbyColumns.put(table.toString(), columns);
+        if (columns.isEmpty()) {
+            throw new SQLException("table " + table + " does not exist in the target database", "42P01");
+        }
+        catalog.put(table.toString(), columns);
         return columns;
     }
 
-    private final Map<String, List<String>> storedColumns = new HashMap<>();
-
-    /** The target table's columns that a row image must carry: all but generated ones. */
-    private List<String> storedColumns(Connection c, TableName table) throws SQLException {
-        List<String> columns = storedColumns.get(table.toString());
-        if (columns != null) {
-            return columns;
-        }
-        columns = new java.util.ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT a.attname
-                FROM pg_attribute a JOIN pg_class r ON r.oid = a.attrelid JOIN pg_namespace n ON n.oid = r.relnamespace
-                WHERE n.nspname = ? AND r.relname = ? AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''""")) {
-            ps.setString(1, table.schema());
-            ps.setString(2, table.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    columns.add(rs.getString(1));
-                }
-            }
-        }
-        storedColumns.put(table.toString(), columns);
-        return columns;
-    }
-
-    private static String type(Map<String, String> types, TableName table, String column) {
-        String type = types.get(column);
+    private static String type(Map<String, StandbyColumn> columns, TableName table, String column) {
+        StandbyColumn type = columns.get(column);
         if (type == null) {
             throw new IllegalStateException("column " + column + " of " + table + " does not exist in the target");
         }
-        return type; // from the target's own catalog, not from the change event
+        return type.formatted(); // from the target's own catalog, not from the change event
     }
 
     private static String quote(String identifier) {
@@ -524,8 +481,8 @@ final class ChangeApplier implements AutoCloseable {
     private Connection connection() throws SQLException {
         if (connection == null || connection.isClosed()) {
             statements.clear();
-            columnTypes.clear();
-            storedColumns.clear();
+            catalog.clear();
+            checkedRowSchemas.clear();
             connection = target.connect();
             try (java.sql.Statement s = connection.createStatement()) {
                 // an applied batch is durable on the target before its position counts as applied,
