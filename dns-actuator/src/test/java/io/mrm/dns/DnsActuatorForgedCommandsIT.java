@@ -22,13 +22,13 @@ import io.mrm.events.deadletter.DeadLetter;
 import io.mrm.events.deadletter.DeadLetterReason;
 import io.mrm.events.operator.OperatorKeys;
 import io.mrm.testsupport.InProcessKafka;
+import io.mrm.testsupport.BusKeyring;
 import io.mrm.testsupport.TopicRecorder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,8 +63,6 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = DnsActuatorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"spring.config.name=dns-actuator", "spring.profiles.active=local",
                 "mrm.kafka.topic-prefix=dnsforged.", "mrm.kafka.partitions=1",
-                "mrm.bus-auth.mode=required", "mrm.bus-auth.environment=it-env",
-                "mrm.bus-auth.signing-key.id=dns-1",
                 "mrm.dns.router=ROUTE53", "mrm.dns.poll-interval=10ms",
                 "mrm.dns.route53.applications.orders.hosted-zone-id=Z0FAKE0000000002",
                 "mrm.dns.route53.applications.orders.record-name=orders.example.com",
@@ -76,10 +74,9 @@ class DnsActuatorForgedCommandsIT {
     static final TopicNames NAMES = new TopicNames("dnsforged.");
     static final Route53ApiFakeAccess ROUTE53 = Route53ApiFakeAccess.start("Z0FAKE0000000002",
             "orders.example.com", "orders-eu10.example.net");
-    static final KeyPair ENGINE = OperatorKeys.generate();
-    static final KeyPair DNS = OperatorKeys.generate();
+    /** The deployment's keys: the actuator holds its own and trusts the engine's, as in production. */
+    static final BusKeyring KEYS = keyring();
     static final KeyPair INTRUDER = OperatorKeys.generate();
-    static final Path DNS_KEY_FILE = writeKey(DNS);
 
     static {
         System.setProperty("aws.accessKeyId", "AKIAFAKEFORTESTS");
@@ -90,18 +87,14 @@ class DnsActuatorForgedCommandsIT {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("spring.kafka.bootstrap-servers", KAFKA::bootstrapServers);
         registry.add("mrm.dns.route53.endpoint", ROUTE53::endpoint);
-        registry.add("mrm.bus-auth.signing-key.file", DNS_KEY_FILE::toString);
-        // a list binds from one property source: all of its entry's keys are here
-        registry.add("mrm.bus-auth.trusted-keys[0].id", () -> "engine-1");
-        registry.add("mrm.bus-auth.trusted-keys[0].signer", () -> "decision-engine");
-        registry.add("mrm.bus-auth.trusted-keys[0].public-key", () -> OperatorKeys.oneLine(ENGINE.getPublic()));
+        // a list binds from one property source: all of the bus settings are here
+        KEYS.properties("dns-actuator", null).forEach((key, value) -> registry.add(key, () -> value));
     }
 
     @AfterAll
     static void stopAll() throws IOException {
         ROUTE53.close();
         KAFKA.close();
-        Files.deleteIfExists(DNS_KEY_FILE);
         System.clearProperty("aws.accessKeyId");
         System.clearProperty("aws.secretAccessKey");
     }
@@ -109,8 +102,11 @@ class DnsActuatorForgedCommandsIT {
     @Test
     void aForgedCommandWithTheHighestEpochDoesNotBlockTheEnginesNextCommand() {
         EventCodec unsigned = new EventCodec(NAMES, URI.create("/mrm/intruder/1"));
-        EventCodec intruder = codec("engine-1", INTRUDER); // names the engine's key id, signs with its own key
-        EventCodec engine = codec("engine-1", ENGINE);
+        // names the engine's key id, signs with a key of its own
+        EventCodec intruder = new EventCodec(NAMES, URI.create("/mrm/intruder/1"), RecordAuthenticator.required(
+                KEYS.environment(), Optional.of(new SigningKey(KEYS.signingKey(BusSigner.ENGINE).id(), BusSigner.ENGINE,
+                        INTRUDER.getPrivate())), List.of(), List.of()));
+        EventCodec engine = new EventCodec(NAMES, URI.create("/mrm/decision-engine/1"), KEYS.signingAs(BusSigner.ENGINE));
         try (TopicRecorder recorder = new TopicRecorder(KAFKA.bootstrapServers(), NAMES,
                 List.of(Topics.COMMAND_ACKS, Topics.DEAD_LETTERS));
              KafkaProducer<String, byte[]> producer = producer()) {
@@ -142,8 +138,9 @@ class DnsActuatorForgedCommandsIT {
     /** The engine's side: the actuator's ack carries dns-actuator's signature, and verifies. */
     private static void assertTheAckVerifiesAsTheEngineWouldCheckIt(String commandId) {
         InboundDecoder engineSide = new InboundDecoder(NAMES, "decision-engine", InboundLimits.DEFAULTS,
-                Clock.systemUTC(), RecordAuthenticator.required("it-env", Optional.empty(),
-                List.of(new TrustedKey("dns-1", BusSigner.DNS_ACTUATOR, DNS.getPublic())), List.of()));
+                Clock.systemUTC(), RecordAuthenticator.required(KEYS.environment(), Optional.empty(),
+                List.of(new TrustedKey("dns-actuator-1", BusSigner.DNS_ACTUATOR, KEYS.pair(BusSigner.DNS_ACTUATOR)
+                        .getPublic())), List.of()));
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "verify-" + UUID.randomUUID(),
@@ -171,11 +168,6 @@ class DnsActuatorForgedCommandsIT {
                 new StepRef("d-forged-it", epoch, 0, 1, now.plusSeconds(60)), "us10");
     }
 
-    private static EventCodec codec(String keyId, KeyPair key) {
-        return new EventCodec(NAMES, URI.create("/mrm/test/1"), RecordAuthenticator.required("it-env",
-                Optional.of(new SigningKey(keyId, BusSigner.ENGINE, key.getPrivate())), List.of(), List.of()));
-    }
-
     private static KafkaProducer<String, byte[]> producer() {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
@@ -189,13 +181,9 @@ class DnsActuatorForgedCommandsIT {
         }
     }
 
-    private static Path writeKey(KeyPair pair) {
+    private static BusKeyring keyring() {
         try {
-            Path file = Files.createTempFile("dns-actuator-", ".key",
-                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, OperatorKeys.pem(pair.getPrivate()));
-            return file;
+            return new BusKeyring(Files.createTempDirectory("dns-actuator-bus-keys"), "it-env", List.of());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -84,7 +84,7 @@ public final class Sandbox implements AutoCloseable {
     private final LoopbackAuthoritativeDnsServer dns;
     private final SandboxDatabases databases;
     private final Path operatorKeys;
-    private final SandboxBusKeys busKeys;
+    private final io.mrm.testsupport.BusKeyring busKeys;
     private final Path workDir;
 
     /**
@@ -142,7 +142,8 @@ public final class Sandbox implements AutoCloseable {
         byte[] tsigSecret = new byte[32];
         new SecureRandom().nextBytes(tsigSecret);
         operatorKeys = makeOperatorKeys(stateDir);
-        busKeys = new SandboxBusKeys(stateDir, VANTAGES);
+        // the bus authenticated as deployed: each service gets only the keys it holds in production
+        busKeys = new io.mrm.testsupport.BusKeyring(stateDir.resolve("bus-keys"), "sandbox", VANTAGES);
         timeline.note("bus: commands, acknowledgements and observations signed (keys in " + stateDir.resolve("bus-keys")
                 + ")");
         dns = track(startDns(tsigSecret));

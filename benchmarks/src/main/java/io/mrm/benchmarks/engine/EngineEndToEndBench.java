@@ -68,10 +68,12 @@ public final class EngineEndToEndBench {
                     "--spring.kafka.streams.properties[producer.max.in.flight.requests.per.connection]=1",
                     "--spring.kafka.streams.properties[num.stream.threads]=" + options.integer("stream-threads")));
             boolean busAuth = options.text("bus-auth").equals("required");
-            BusKeys keys = busAuth ? new BusKeys() : null;
+            io.mrm.testsupport.BusKeyring keys = busAuth ? new io.mrm.testsupport.BusKeyring(
+                    Files.createTempDirectory("bench-bus-keys"), "bench", List.of("vantage-0", "vantage-1", "vantage-2"))
+                    : null;
             if (busAuth) {
                 // as deployed: the engine checks every observation's HMAC and signs its commands
-                engineArgs.addAll(keys.engineArgs());
+                engineArgs.addAll(keys.args(DecisionEngineApplication.SERVICE, null));
             }
             for (int i = 0; i < apps; i++) {
                 String p = "--mrm.decision.applications[" + i + "].";
@@ -89,11 +91,12 @@ public final class EngineEndToEndBench {
         }
     }
 
-    private static void measure(String bootstrap, TopicNames names, int apps, BenchArgs options, BusKeys keys)
+    private static void measure(String bootstrap, TopicNames names, int apps, BenchArgs options,
+                                io.mrm.testsupport.BusKeyring keys)
             throws Exception {
         // with bus authentication the load generator is the three monitors: it authenticates each observation
         EventCodec codec = keys == null ? new EventCodec(names, URI.create("/bench/load"))
-                : new EventCodec(names, URI.create("/bench/load"), keys.monitors());
+                : new EventCodec(names, URI.create("/bench/load"), keys.speakingFor("vantage-0", "vantage-1", "vantage-2"));
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong journaled = new AtomicLong();
         AtomicLong sent = new AtomicLong();
@@ -198,48 +201,6 @@ public final class EngineEndToEndBench {
             running.set(false);
             journalReader.join(5000);
             commandReader.join(5000);
-        }
-    }
-
-    /** An engine key and the three vantages' secrets, in owner-only files as a deployment mounts them. */
-    private static final class BusKeys {
-        final java.security.KeyPair engine = io.mrm.events.operator.OperatorKeys.generate();
-        final java.security.KeyPair dns = io.mrm.events.operator.OperatorKeys.generate();
-        final List<io.mrm.events.auth.BusKeys.VantageSecret> secrets = new ArrayList<>();
-        final java.nio.file.Path dir;
-
-        BusKeys() throws java.io.IOException {
-            dir = Files.createTempDirectory("bench-bus-keys");
-            java.security.SecureRandom random = new java.security.SecureRandom();
-            for (int v = 0; v < 3; v++) {
-                byte[] secret = new byte[36];
-                random.nextBytes(secret);
-                String text = java.util.Base64.getEncoder().encodeToString(secret);
-                Files.writeString(dir.resolve("vantage-" + v), text);
-                secrets.add(new io.mrm.events.auth.BusKeys.VantageSecret("vantage-" + v + "-1", "vantage-" + v,
-                        text.getBytes(StandardCharsets.UTF_8)));
-            }
-            Files.writeString(dir.resolve("engine.key"), io.mrm.events.operator.OperatorKeys.pem(engine.getPrivate()));
-        }
-
-        List<String> engineArgs() {
-            List<String> args = new ArrayList<>(List.of("--mrm.bus-auth.mode=required",
-                    "--mrm.bus-auth.environment=bench", "--mrm.bus-auth.signing-key.id=engine-1",
-                    "--mrm.bus-auth.signing-key.file=" + dir.resolve("engine.key"),
-                    "--mrm.bus-auth.trusted-keys[0].id=dns-1", "--mrm.bus-auth.trusted-keys[0].signer=dns-actuator",
-                    "--mrm.bus-auth.trusted-keys[0].public-key="
-                            + io.mrm.events.operator.OperatorKeys.oneLine(dns.getPublic())));
-            for (int v = 0; v < 3; v++) {
-                String k = "--mrm.bus-auth.vantage-keys[" + v + "].";
-                args.addAll(List.of(k + "id=vantage-" + v + "-1", k + "vantage=vantage-" + v,
-                        k + "secret.file=" + dir.resolve("vantage-" + v)));
-            }
-            return args;
-        }
-
-        io.mrm.events.auth.RecordAuthenticator monitors() {
-            return io.mrm.events.auth.RecordAuthenticator.required("bench", java.util.Optional.empty(), List.of(),
-                    secrets);
         }
     }
 

@@ -26,16 +26,14 @@ import io.mrm.events.observation.ProbeKind;
 import io.mrm.events.operator.FailoverMode;
 import io.mrm.events.operator.FreezeRequest;
 import io.mrm.events.operator.ManualFailoverRequest;
-import io.mrm.events.operator.OperatorKeys;
 import io.mrm.events.operator.SafetyRule;
 import io.mrm.events.operator.UnfreezeRequest;
 import io.mrm.events.topology.TopologyState;
+import io.mrm.testsupport.BusKeyring;
 import io.mrm.testsupport.TopicRecorder;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,9 +63,6 @@ class EngineBusAuthenticationIT {
             "step-timeout=60s");
     static final Duration WITHIN = Duration.ofSeconds(60);
 
-    final KeyPair engine = OperatorKeys.generate();
-    final KeyPair dns = OperatorKeys.generate();
-    final KeyPair hana = OperatorKeys.generate();
 
     @TempDir
     Path dir;
@@ -75,7 +70,8 @@ class EngineBusAuthenticationIT {
     @Test
     void forgedObservationsAndForgedAcksMoveNothing() throws Exception {
         try (EngineHarness harness = new EngineHarness("busauth.", POLICY)) {
-            harness.closeLater(harness.startEngine("engine-0", settings()));
+            BusKeyring keys = new BusKeyring(dir.resolve("bus-keys"), "it", List.of("vantage-1", "vantage-2"));
+            harness.closeLater(harness.startEngine("engine-0", keys.args("decision-engine", null)));
             TopicRecorder recorder = harness.closeLater(new TopicRecorder(harness.kafka.bootstrapServers(),
                     harness.names, Topics.ALL));
             KafkaProducer<String, byte[]> producer = harness.closeLater(new KafkaProducer<>(Map.of(
@@ -84,9 +80,10 @@ class EngineBusAuthenticationIT {
             EventCodec unsigned = new EventCodec(harness.names, URI.create("/intruder"));
             // the attacker's own secrets, under the real key ids
             EventCodec guessed = codec(harness, Optional.empty(), List.of(
-                    new VantageSecret("vantage-1-k1", "vantage-1", "g".repeat(40).getBytes(StandardCharsets.UTF_8)),
-                    new VantageSecret("vantage-2-k1", "vantage-2", "h".repeat(40).getBytes(StandardCharsets.UTF_8))));
-            EventCodec monitors = codec(harness, Optional.empty(), List.of(secret(1), secret(2)));
+                    new VantageSecret("vantage-1-1", "vantage-1", "g".repeat(40).getBytes(StandardCharsets.UTF_8)),
+                    new VantageSecret("vantage-2-1", "vantage-2", "h".repeat(40).getBytes(StandardCharsets.UTF_8))));
+            EventCodec monitors = new EventCodec(harness.names, URI.create("/test"),
+                    keys.speakingFor("vantage-1", "vantage-2"));
 
             // forged: the active region DOWN from both declared vantages, past the failure threshold
             List<String> forgedIds = new ArrayList<>();
@@ -133,15 +130,15 @@ class EngineBusAuthenticationIT {
             CommandAck forgedPlain = ack(route, "FORGED-plain");
             CommandAck forgedByHana = ack(route, "FORGED-by-hana");
             send(producer, unsigned.toRecord(forgedPlain));
-            send(producer, withSignatureOf(harness, forgedByHana, hana, "hana-sync-1"));
+            send(producer, withSignatureOf(harness, forgedByHana, keys.pair(BusSigner.HANA_SYNC), "hana-sync-1"));
             for (CommandAck forged : List.of(forgedPlain, forgedByHana)) {
                 recorder.await(DeadLetter.class, d -> d.category() == DeadLetterReason.UNAUTHENTICATED
                         && decodedValue(d).contains(forged.id()), WITHIN);
             }
             // the honest one, signed by dns-actuator
             CommandAck honest = ack(route, "honest");
-            send(producer, codec(harness, Optional.of(new SigningKey("dns-actuator-1", BusSigner.DNS_ACTUATOR,
-                    dns.getPrivate())), List.of()).toRecord(honest));
+            send(producer, new EventCodec(harness.names, URI.create("/test"), keys.signingAs(BusSigner.DNS_ACTUATOR))
+                    .toRecord(honest));
 
             recorder.await(DnsVerifyCommand.class, c -> c.step().decisionId().equals(route.step().decisionId()), WITHIN);
             TopologyState topology = recorder.await(TopologyState.class, t -> !t.planSteps().isEmpty()
@@ -150,34 +147,6 @@ class EngineBusAuthenticationIT {
                     .noneMatch(t -> t.planSteps().stream().anyMatch(s -> s.detail() != null && s.detail().contains("FORGED")));
             assertThat(topology.planSteps().get(0).attempts()).isEqualTo(1);
         }
-    }
-
-    private List<String> settings() throws Exception {
-        Path engineKey = Files.createFile(dir.resolve("engine.key"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(engineKey, OperatorKeys.pem(engine.getPrivate()));
-        List<String> args = new ArrayList<>(List.of("--mrm.bus-auth.mode=required", "--mrm.bus-auth.environment=it",
-                "--mrm.bus-auth.signing-key.id=engine-1", "--mrm.bus-auth.signing-key.file=" + engineKey,
-                "--mrm.bus-auth.trusted-keys[0].id=dns-actuator-1", "--mrm.bus-auth.trusted-keys[0].signer=dns-actuator",
-                "--mrm.bus-auth.trusted-keys[0].public-key=" + OperatorKeys.oneLine(dns.getPublic()),
-                "--mrm.bus-auth.trusted-keys[1].id=hana-sync-1", "--mrm.bus-auth.trusted-keys[1].signer=hana-sync",
-                "--mrm.bus-auth.trusted-keys[1].public-key=" + OperatorKeys.oneLine(hana.getPublic())));
-        for (int v = 1; v <= 2; v++) {
-            Path file = Files.writeString(dir.resolve("vantage-" + v + ".secret"), secretText(v));
-            args.addAll(List.of("--mrm.bus-auth.vantage-keys[" + (v - 1) + "].id=vantage-" + v + "-k1",
-                    "--mrm.bus-auth.vantage-keys[" + (v - 1) + "].vantage=vantage-" + v,
-                    "--mrm.bus-auth.vantage-keys[" + (v - 1) + "].secret.file=" + file));
-        }
-        return args;
-    }
-
-    private static String secretText(int vantage) {
-        return ("vantage-" + vantage + "-secret-").repeat(4);
-    }
-
-    private static VantageSecret secret(int vantage) {
-        return new VantageSecret("vantage-" + vantage + "-k1", "vantage-" + vantage,
-                secretText(vantage).getBytes(StandardCharsets.UTF_8));
     }
 
     private static EventCodec codec(EngineHarness harness, Optional<SigningKey> key, List<VantageSecret> vantages) {
