@@ -128,7 +128,7 @@ public final class AuditCommand implements Callable<Integer> {
     static AuditReport report(io.mrm.mrmctl.adapter.KafkaConnection connection, TopicNames names, AuditQuery query,
                               Instant deadline) {
         AuditTimeline timeline = new AuditTimeline(query);
-        new TopicReader(connection, names).read(TopicReader.AUDITED, query.from(), deadline, timeline);
+        new TopicReader(connection, names).readForAudit(query.from(), deadline, timeline);
         return timeline.report(Instant.now());
     }
 

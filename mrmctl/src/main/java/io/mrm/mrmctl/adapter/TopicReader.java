@@ -19,8 +19,8 @@ import java.util.Set;
  */
 public final class TopicReader {
 
-    /** Every topic; the engine's journal says which acknowledgements and observations it took. */
-    public static final List<Topic<?>> AUDITED = Topics.ALL;
+    /** Every topic but the engine's journal, which {@link #readForAudit} reads first. */
+    public static final List<Topic<?>> AUDITED = Topics.ALL.stream().filter(t -> t != Topics.ENGINE_JOURNAL).toList();
 
     private final TopicSnapshot snapshot;
 
@@ -29,13 +29,25 @@ public final class TopicReader {
     }
 
     /**
-     * Reads {@code topics} into {@code timeline}.
+     * The engine's journal first (which acknowledgements and observations it took), then every other
+     * topic; without a journal topic the inputs are not checked, and the timeline says so.
+     */
+    public void readForAudit(Instant from, Instant deadline, AuditTimeline timeline) {
+        if (read(List.of(Topics.ENGINE_JOURNAL), from, deadline, timeline)) {
+            timeline.checkInputsAgainstJournal();
+        }
+        read(AUDITED, from, deadline, timeline);
+    }
+
+    /**
+     * Reads {@code topics} into {@code timeline}; false when one of them does not exist.
      *
      * @param from     start at the first record whose timestamp is at or after this, or null for the beginning
      * @param deadline give up (KafkaUnavailableException) when the end is not reached by then
      */
-    public void read(List<Topic<?>> topics, Instant from, Instant deadline, AuditTimeline timeline) {
-        TopicSnapshot.Result result = snapshot.read(topics, Set.of(Topics.DECISIONS), from, deadline,
+    public boolean read(List<Topic<?>> topics, Instant from, Instant deadline, AuditTimeline timeline) {
+        TopicSnapshot.Result result = snapshot.read(topics,
+                topics.contains(Topics.DECISIONS) ? Set.of(Topics.DECISIONS) : Set.of(), from, deadline,
                 (topic, partition, offset, decoded) -> {
                     if (decoded instanceof Decoded.Accepted ok) {
                         timeline.add(new AuditRecord(topic, partition, offset, ok.event()));
@@ -46,5 +58,6 @@ public final class TopicReader {
         if (!result.missingTopics().isEmpty()) {
             timeline.note("not read (no such topic): " + String.join(", ", result.missingTopics()));
         }
+        return result.missingTopics().isEmpty();
     }
 }

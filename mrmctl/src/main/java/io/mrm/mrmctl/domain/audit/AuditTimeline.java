@@ -50,11 +50,11 @@ import java.util.regex.Pattern;
  * topic, partition and offset, so the same records always give the same report. Never throws on
  * incomplete input: a run shows what is known.
  *
- * <p>Acknowledgements and observations count only if the engine took them: its journal names the
- * topic, partition and offset of every input it stepped, and one it refused (unauthenticated,
+ * <p>Acknowledgements and observations count only if the engine took them: its journal, read first,
+ * names the topic, partition and offset of every input it stepped, and one it refused (unauthenticated,
  * invalid, from an undeclared source) is not there. The audit holds no keys to check signatures
- * itself; the journal is written by the engine alone. Without a journal (not read, or empty) they are
- * shown as read, and the report says so.
+ * itself; the journal is written by the engine alone. Without the journal
+ * ({@link #checkInputsAgainstJournal} not called) they are shown as read, and the report says so.
  */
 public final class AuditTimeline {
 
@@ -71,11 +71,11 @@ public final class AuditTimeline {
     private final Set<String> applications = new TreeSet<>();
     private final List<String> notes = new ArrayList<>();
     private long read;
-    /** Inputs (acks, observations) waiting to be matched with the journal, in the order read. */
-    private final List<AuditRecord> inputs = new ArrayList<>();
-    private final Set<String> taken = new HashSet<>();
-    private boolean journalRead;
-    private boolean inputsTaken;
+    private final TakenInputs taken = new TakenInputs();
+    /** Whether acks and observations are checked against the journal (read before them). */
+    private boolean checkingInputs;
+    private long acksLeftOut;
+    private long observationsLeftOut;
 
     public AuditTimeline(AuditQuery query) {
         this.query = query == null ? AuditQuery.ALL : query;
@@ -95,18 +95,26 @@ public final class AuditTimeline {
             return this;
         }
         if (event instanceof JournalEvent) {
-            journalRead = true;
             if (event instanceof io.mrm.events.journal.EngineStep step && step.input() != null) {
-                taken.add(coordinates(step.input().topic(), step.input().partition(), step.input().offset()));
+                taken.add(step.input().topic(), step.input().partition(), step.input().offset());
             }
             return this;
         }
         if (!query.includes(event.applicationId(), event.time())) {
             return this;
         }
+        boolean input = event instanceof HealthObservation || event instanceof CommandAck;
+        if (input && checkingInputs && !taken.contains(record.topic(), record.partition(), record.offset())) {
+            if (event instanceof CommandAck) {
+                acksLeftOut++;
+            } else {
+                observationsLeftOut++;
+            }
+            return this;
+        }
         applications.add(event.applicationId());
-        if (event instanceof HealthObservation || event instanceof CommandAck) {
-            inputs.add(record);
+        if (event instanceof HealthObservation observation) {
+            streaks.add(observation);
         } else {
             records.add(record);
         }
@@ -130,44 +138,24 @@ public final class AuditTimeline {
         return this;
     }
 
-    private static String coordinates(String topic, int partition, long offset) {
-        return topic + "/" + partition + "/" + offset;
+    /**
+     * From now on an acknowledgement or observation counts only if the engine's journal, read before
+     * them, says it took it. Without this call they count as read, and the report says so.
+     */
+    public AuditTimeline checkInputsAgainstJournal() {
+        checkingInputs = true;
+        return this;
     }
 
-    /** Folds the inputs the engine took into the timeline, once, and says what was left out. */
-    private void takeInputs() {
-        if (inputsTaken) {
-            return;
-        }
-        inputsTaken = true;
-        long acksLeftOut = 0;
-        long observationsLeftOut = 0;
-        for (AuditRecord input : inputs) {
-            boolean took = !journalRead || taken.contains(coordinates(input.topic(), input.partition(), input.offset()));
-            if (input.event() instanceof HealthObservation observation) {
-                if (took) {
-                    streaks.add(observation);
-                } else {
-                    observationsLeftOut++;
-                }
-            } else if (took) {
-                records.add(input);
-            } else {
-                acksLeftOut++;
-            }
-        }
-        inputs.clear();
-        if (!journalRead) {
+    public AuditReport report(Instant generatedAt) {
+        List<String> notes = new ArrayList<>(this.notes);
+        if (!checkingInputs) {
             notes.add("the engine's journal was not read: acknowledgements and observations are shown as read, "
                     + "not checked against what the engine took");
         } else if (acksLeftOut + observationsLeftOut > 0) {
             notes.add("left out: " + acksLeftOut + " acknowledgement(s) and " + observationsLeftOut + " observation(s) "
                     + "the engine did not take (refused, see the dead letters, or not yet processed when read)");
         }
-    }
-
-    public AuditReport report(Instant generatedAt) {
-        takeInputs();
         List<AuditRecord> ordered = new ArrayList<>(records);
         ordered.sort(AuditRecord.ORDER);
         Map<String, List<MrmEvent>> byApplication = new TreeMap<>();

@@ -92,9 +92,9 @@ class AuditTimelineTest {
                         new EngineStep.InputRef(r.event().id(), "t", r.topic(), r.partition(), r.offset()), 0)));
             }
         }
-        f.records.addAll(journal);
-
-        AuditReport report = f.report();
+        // as the audit reads them: the journal first, then the other topics
+        AuditReport report = new AuditTimeline(AuditQuery.ALL).addAll(journal).checkInputsAgainstJournal()
+                .addAll(f.records).report(at(3_600_000));
         StepTrace route = onlyRun(report).steps().get(0);
 
         assertThat(route.attempts().get(0).ackOutcome()).as("the refused ack is not shown as the answer").isNull();
