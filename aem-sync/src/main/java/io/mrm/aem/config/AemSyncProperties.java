@@ -3,6 +3,8 @@ package io.mrm.aem.config;
 import io.mrm.kafka.SecretSetting;
 import io.mrm.aem.domain.ActuatorLimits;
 import io.mrm.events.Require;
+import io.mrm.kafka.config.SettingChecks;
+import io.mrm.kafka.config.SettingChecks.UrlRule;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -77,7 +79,8 @@ public record AemSyncProperties(
                          DeliveryCheck deliveryCheck) {
 
         void check(String key, List<String> problems) {
-            checkUrl(problems, key + ".semp-url", sempUrl);
+            SettingChecks.url(problems, key + ".semp-url", sempUrl, UrlRule.HTTPS_ADDRESS_EXCEPT_LOOPBACK,
+                    "https://mr-abc.messaging.solace.cloud:943");
             checkVpn(problems, key + ".vpn", vpn);
             boolean basic = username != null && !username.isBlank();
             boolean bearer = bearerToken != null;
@@ -144,7 +147,7 @@ public record AemSyncProperties(
             if (queue == null || queue.isBlank()) {
                 problems.add(key + ".queue is required: a durable queue for MRM alone");
             }
-            checkPositive(problems, key + ".connect-timeout", connectTimeout);
+            SettingChecks.positive(problems, key + ".connect-timeout", connectTimeout);
             if (trustStore != null && !trustStore.isBlank() && !Files.isReadable(Path.of(trustStore.trim()))) {
                 problems.add(key + ".trust-store " + trustStore + " is not a readable file");
             }
@@ -158,10 +161,10 @@ public record AemSyncProperties(
     public AemSyncProperties {
         applications = applications == null ? Map.of() : new LinkedHashMap<>(applications);
         List<String> problems = new ArrayList<>();
-        checkPositive(problems, PREFIX + ".connect-timeout", connectTimeout);
-        checkPositive(problems, PREFIX + ".request-timeout", requestTimeout);
-        checkPositive(problems, PREFIX + ".verify-timeout", verifyTimeout);
-        checkPositive(problems, PREFIX + ".intent-lease", intentLease);
+        SettingChecks.positive(problems, PREFIX + ".connect-timeout", connectTimeout);
+        SettingChecks.positive(problems, PREFIX + ".request-timeout", requestTimeout);
+        SettingChecks.positive(problems, PREFIX + ".verify-timeout", verifyTimeout);
+        SettingChecks.positive(problems, PREFIX + ".intent-lease", intentLease);
         if (pollInterval == null || pollInterval.compareTo(Duration.ofMillis(10)) < 0) {
             problems.add(PREFIX + ".poll-interval must be at least 10ms, was " + millis(pollInterval));
         }
@@ -217,7 +220,7 @@ public record AemSyncProperties(
     }
 
     private static void checkWait(List<String> problems, String key, Duration value) {
-        checkPositive(problems, key, value);
+        SettingChecks.positive(problems, key, value);
         if (value != null && value.compareTo(MAX_WAIT) > 0) {
             problems.add(key + " must be at most " + MAX_WAIT.toMinutes() + "m (an application's commands wait behind "
                     + "it, and a rebalance waits for it up to mrm.kafka.commands.max-revocation-wait), was "
@@ -225,42 +228,6 @@ public record AemSyncProperties(
         }
     }
 
-    private static void checkPositive(List<String> problems, String key, Duration value) {
-        if (value == null) {
-            problems.add(key + " is required");
-        } else if (value.isZero() || value.isNegative()) {
-            problems.add(key + " must be positive, was " + millis(value));
-        }
-    }
-
-
-    private static void checkUrl(List<String> problems, String key, String value) {
-        if (value == null || value.isBlank()) {
-            problems.add(key + " is required, e.g. https://mr-abc.messaging.solace.cloud:943");
-            return;
-        }
-        URI uri;
-        try {
-            uri = new URI(value.trim());
-        } catch (URISyntaxException e) {
-            problems.add(key + " is not a valid URL: " + e.getReason() + " at index " + e.getIndex());
-            return;
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            problems.add(key + " must be https" + (scheme.isEmpty() ? "" : ", was " + scheme));
-        } else if (uri.getHost() == null) {
-            problems.add(key + " must name a host");
-        } else if (uri.getRawUserInfo() != null) {
-            problems.add(key + " must not contain credentials (use username/password or bearer-token references)");
-        } else if (uri.getRawQuery() != null || (uri.getRawPath() != null && !uri.getRawPath().isEmpty()
-                && !uri.getRawPath().equals("/"))) {
-            problems.add(key + " must be the broker's address only (scheme, host, port), without path or query");
-        } else if (scheme.equals("http") && !loopback(uri.getHost())) {
-            problems.add(key + " must be https: plain http would send the SEMP credentials in clear (allowed only on "
-                    + "loopback, for the sandbox and tests)");
-        }
-    }
 
     static boolean loopback(String host) {
         return io.mrm.kafka.config.Loopback.host(host);

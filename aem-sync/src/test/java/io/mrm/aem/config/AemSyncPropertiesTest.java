@@ -83,7 +83,7 @@ class AemSyncPropertiesTest {
         String message = problems(settings);
 
         assertThat(message).startsWith("invalid aem-sync configuration:").contains(
-                eu + "semp-url must be https: plain http would send the SEMP credentials in clear",
+                eu + "semp-url must be https: plain http would send the credentials in clear",
                 eu + "vpn is required",
                 "mrm.aem.applications.orders.regions.eu10 needs exactly one way to authenticate",
                 us + "delivery-check.host must use tcps",

@@ -3,6 +3,8 @@ package io.mrm.health.config;
 import io.mrm.events.Require;
 import io.mrm.events.observation.ProbeKind;
 import io.mrm.kafka.SecretSetting;
+import io.mrm.kafka.config.SettingChecks;
+import io.mrm.kafka.config.SettingChecks.UrlRule;
 import io.mrm.health.adapter.StatusRange;
 import io.mrm.health.domain.AlertRouter;
 import io.mrm.health.domain.DnsAnswerRule;
@@ -123,8 +125,8 @@ public record HealthMonitorProperties(
             checkName(problems, key + ".application-id", applicationId);
             checkName(problems, key + ".region", region);
             checkName(problems, key + ".component", component);
-            checkPositive(problems, key + ".connect-timeout", connectTimeout);
-            checkPositive(problems, key + ".read-timeout", readTimeout);
+            SettingChecks.positive(problems, key + ".connect-timeout", connectTimeout);
+            SettingChecks.positive(problems, key + ".read-timeout", readTimeout);
             if (interval != null) {
                 checkInterval(problems, key + ".interval", interval);
             }
@@ -152,7 +154,7 @@ public record HealthMonitorProperties(
         }
 
         private void checkHttp(String key, List<String> problems) {
-            checkUrl(problems, key + ".url", url);
+            SettingChecks.url(problems, key + ".url", url, UrlRule.HTTP_OR_HTTPS, null);
             String m = method == null ? "" : method.trim().toUpperCase(Locale.ROOT);
             if (!m.equals("GET") && !m.equals("HEAD")) {
                 problems.add(key + ".method must be GET or HEAD, was " + method);
@@ -188,7 +190,7 @@ public record HealthMonitorProperties(
                 }
             }
             if (redirectTo != null && !redirectTo.isBlank()) {
-                checkUrl(problems, key + ".redirect-to", redirectTo);
+                SettingChecks.url(problems, key + ".redirect-to", redirectTo, UrlRule.HTTP_OR_HTTPS, null);
             }
         }
 
@@ -333,7 +335,7 @@ public record HealthMonitorProperties(
                        @DefaultValue("104857600") long maxReplicationBacklog) {
 
         void check(String key, List<String> problems) {
-            checkUrl(problems, key + ".url", url);
+            SettingChecks.url(problems, key + ".url", url, UrlRule.HTTP_OR_HTTPS, null);
             refuseClearTextCredentials(problems, key + ".url", url, "http", "https",
                     "plain http would send the SEMP password in clear text");
             if (vpn == null || vpn.isBlank()) {
@@ -387,7 +389,7 @@ public record HealthMonitorProperties(
             SecretSetting.check(problems, key + ".password", password);
             checkTopic(problems, key + ".topic", topic);
             checkQueue(problems, key + ".queue", queue);
-            checkPositive(problems, key + ".max-round-trip", maxRoundTrip);
+            SettingChecks.positive(problems, key + ".max-round-trip", maxRoundTrip);
             if (maxRoundTrip != null && deadline != null && maxRoundTrip.compareTo(deadline) >= 0) {
                 problems.add(key + ".max-round-trip (" + maxRoundTrip.toMillis() + "ms) must be shorter than "
                         + "connect-timeout + read-timeout (" + deadline.toMillis() + "ms), or the probe could never "
@@ -634,14 +636,6 @@ public record HealthMonitorProperties(
         }
     }
 
-    private static void checkPositive(List<String> problems, String key, Duration value) {
-        if (value == null) {
-            problems.add(key + " is required");
-        } else if (value.isZero() || value.isNegative()) {
-            problems.add(key + " must be positive, was " + value.toMillis() + "ms");
-        }
-    }
-
     /** Headers the JDK client sets itself and refuses from callers. */
     static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade");
     /** Headers that carry credentials and so belong in secret-headers. */
@@ -774,26 +768,4 @@ public record HealthMonitorProperties(
         }
     }
 
-    private static void checkUrl(List<String> problems, String key, String value) {
-        if (value == null || value.isBlank()) {
-            problems.add(key + " is required");
-            return;
-        }
-        URI uri;
-        try {
-            uri = new URI(value.trim());
-        } catch (URISyntaxException e) {
-            problems.add(key + " is not a valid URL: " + e.getReason() + " at index " + e.getIndex());
-            return;
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            problems.add(key + " must be http or https" + (scheme.isEmpty() ? "" : ", was " + scheme));
-        } else if (uri.getHost() == null) {
-            problems.add(key + " must name a host");
-        } else if (uri.getRawUserInfo() != null) {
-            // the URL would end up in logs; credentials come from the environment or mounted files
-            problems.add(key + " must not contain credentials");
-        }
-    }
 }
