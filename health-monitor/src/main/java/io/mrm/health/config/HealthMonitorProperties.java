@@ -425,7 +425,7 @@ public record HealthMonitorProperties(
     }
 
     /**
-     * The HTTP clients the HTTP and SEMP probes share (see the scale benchmark in the README).
+     * The HTTP clients the HTTP and SEMP probes share (see the scale benchmark in docs/figures.md).
      *
      * @param clients         clients per distinct connect timeout; each has its own selector thread
      * @param executorThreads threads of the one executor all clients share; 0 for the JDK default, a
