@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,16 @@ class ConfigurationReferenceTest {
         Set<String> expected = new TreeSet<>(Repo.serviceModules());
         expected.add("kafka-support");
         assertThat(ConfigurationReference.metadataByModule().keySet()).containsAll(expected);
+    }
+
+    @Test
+    void everySettingIsDescribed() {
+        // each setting's description is its record component's @param javadoc (CONVENTIONS: javadoc per field)
+        List<String> undescribed = ConfigurationReference.render().lines()
+                .filter(line -> line.startsWith("| `mrm.") && line.endsWith("|  |"))
+                .map(line -> line.substring(2, line.indexOf('`', 3) + 1))
+                .toList();
+        assertThat(undescribed).as("settings without a @param javadoc in their configuration record").isEmpty();
     }
 
     @Test
