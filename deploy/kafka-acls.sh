@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # MRM's topics and least-privilege ACLs, for a Kafka cluster that Strimzi does not manage (Strimzi:
 # k8s/base/kafka-topics and k8s/base/kafka-users). One principal per role; each may read and write
-# exactly what README, "Who may write what", lists (DescribeConfigs on a topic: the service's start-up
+# exactly what docs/security.md, "Who may write what", lists (DescribeConfigs on a topic: the service's start-up
 # durability check reads its settings).
 #
 # GENERATED from kafka-support's io.mrm.kafka.acl.AccessMatrix by AccessFiles: do not edit by hand.

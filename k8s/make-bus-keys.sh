@@ -13,7 +13,7 @@
 #                                               a copy of the control site's, for that region's monitor
 #
 # It keeps every file that is already there (running it again fills in only what is missing) and stops
-# on one that is still an example or does not match its pair. To roll a key over, see README,
+# on one that is still an example or does not match its pair. To roll a key over, see docs/security.md,
 # "Signed commands, acknowledgements and observations".
 #
 #   k8s/make-bus-keys.sh

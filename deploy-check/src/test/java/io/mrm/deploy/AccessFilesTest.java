@@ -49,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shipped access files are the access matrix's ({@code io.mrm.kafka.acl.AccessMatrix}): the Strimzi
- * users, {@code deploy/kafka-acls.sh} and the README's table, byte for byte and read back as ACLs; and
+ * users, {@code deploy/kafka-acls.sh} and the table in docs/security.md, byte for byte and read back as ACLs; and
  * every workload connects as its own role's user. With {@code -Dmrm.write-access-files=true} the first
  * test writes the files instead of comparing them.
  */
@@ -203,9 +203,9 @@ class AccessFilesTest {
     }
 
     @Test
-    void theReadmeShowsTheMatrixsTable() {
-        assertThat(Repo.read(Repo.ROOT.resolve("README.md")))
-                .as("README's table under \"Who may write what\"; expected:\n"
+    void theSecurityDocShowsTheMatrixsTable() {
+        assertThat(Repo.read(Repo.ROOT.resolve("docs/security.md")))
+                .as("docs/security.md's table under \"Who may write what\"; expected:\n"
                         + AccessFiles.readmeTable(AccessMatrix.of(TopicNames.defaults())))
                 .contains(AccessFiles.readmeTable(AccessMatrix.of(TopicNames.defaults())));
     }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -37,6 +39,16 @@ final class Repo {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Every module the root pom lists, in its order. */
+    static List<String> modules() {
+        List<String> modules = new ArrayList<>();
+        Matcher m = MODULE.matcher(read(ROOT.resolve("pom.xml")));
+        while (m.find()) {
+            modules.add(m.group(1).trim());
+        }
+        return modules;
     }
 
     /**

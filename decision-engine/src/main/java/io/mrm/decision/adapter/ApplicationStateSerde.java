@@ -21,7 +21,7 @@ import org.apache.kafka.common.serialization.Serdes;
 /**
  * Application state in the Streams store and its changelog. It is read and written for every
  * input, so it uses Smile (binary JSON) with numeric timestamps: the same mapping as the events'
- * JSON, at a fraction of the cost of text and ISO-8601 parsing (README, "Figures"). The core's
+ * JSON, at a fraction of the cost of text and ISO-8601 parsing (docs/figures.md). The core's
  * property test checks that every state it reaches survives the round trip.
  */
 public final class ApplicationStateSerde {

@@ -282,6 +282,9 @@ public record HealthMonitorProperties(
      * @param password            where the password lives (environment variable or file)
      * @param replicationSlot     slot whose lag (bytes of WAL not yet confirmed) is reported; empty for none
      * @param maxReplicationLag   lag in bytes above which the result is DEGRADED
+     * @param allowUnverifiedTls  a database outside loopback without {@code sslmode=verify-full} is refused
+     *                            unless this is true (a stack without certificates); the monitor then warns
+     *                            at every start
      */
     public record Postgres(String jdbcUrl, String username, SecretSetting password, String replicationSlot,
                            @DefaultValue("16777216") long maxReplicationLag, Boolean allowUnverifiedTls) {
@@ -305,6 +308,9 @@ public record HealthMonitorProperties(
      * @param maxApplyAge           if set, a subscription that applied no change for longer is DEGRADED (a
      *                              stalled link receives nothing, so its backlog reads 0); set it only when the
      *                              primary commits more often than that (or writes a heartbeat row)
+     * @param allowUnverifiedTls    a database outside loopback without
+     *                              {@code encrypt=true&validateCertificate=true} is refused unless this is true
+     *                              (a stack without certificates); the monitor then warns at every start
      */
     public record Hana(String jdbcUrl, String username, SecretSetting password,
                        @DefaultValue("10000") long maxReplicationBacklog, Duration maxApplyAge,
@@ -421,7 +427,7 @@ public record HealthMonitorProperties(
     }
 
     /**
-     * The HTTP clients the HTTP and SEMP probes share (see the scale benchmark in the README).
+     * The HTTP clients the HTTP and SEMP probes share (see the scale benchmark in docs/figures.md).
      *
      * @param clients         clients per distinct connect timeout; each has its own selector thread
      * @param executorThreads threads of the one executor all clients share; 0 for the JDK default, a

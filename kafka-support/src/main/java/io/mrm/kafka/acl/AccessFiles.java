@@ -25,7 +25,7 @@ import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * The files shipped from {@link AccessMatrix}: the Strimzi {@code KafkaUser}s and the ACL script for
- * clusters Strimzi does not manage, and the README's table. deploy-check fails when a shipped file
+ * clusters Strimzi does not manage, and the table in docs/security.md. deploy-check fails when a shipped file
  * differs from what this renders; {@link #main} writes them.
  */
 public final class AccessFiles {
@@ -81,8 +81,8 @@ public final class AccessFiles {
                 # GENERATED from kafka-support's io.mrm.kafka.acl.AccessMatrix by AccessFiles: do not edit by hand.
                 # deploy-check fails when this file and the matrix differ; regenerate with
                 #   %s
-                # One Kafka user per role, each allowed exactly what that role's code uses (README, "Who may write
-                # what"). Strimzi's User Operator gives each a SCRAM-SHA-512 password in a Secret of the user's name
+                # One Kafka user per role, each allowed exactly what that role's code uses (docs/security.md, "Who may
+                # write what"). Strimzi's User Operator gives each a SCRAM-SHA-512 password in a Secret of the user's name
                 # (keys password and sasl.jaas.config), from which the service's Deployment reads
                 # SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG. DescribeConfigs on a topic: the service's start-up
                 # durability check reads its settings. The Kafka resource (strimzi.io/cluster) needs
@@ -190,7 +190,7 @@ public final class AccessFiles {
     }
 
     /**
-     * The README's table: each registry topic, and what each role may do with it
+     * The table in docs/security.md, "Who may write what": each registry topic, and what each role may do with it
      * (R read, W write, RW both, C create; — nothing).
      */
     public static String readmeTable(AccessMatrix matrix) {
@@ -220,7 +220,7 @@ public final class AccessFiles {
             #!/usr/bin/env bash
             # MRM's topics and least-privilege ACLs, for a Kafka cluster that Strimzi does not manage (Strimzi:
             # k8s/base/kafka-topics and k8s/base/kafka-users). One principal per role; each may read and write
-            # exactly what README, "Who may write what", lists (DescribeConfigs on a topic: the service's start-up
+            # exactly what docs/security.md, "Who may write what", lists (DescribeConfigs on a topic: the service's start-up
             # durability check reads its settings).
             #
             # GENERATED from kafka-support's io.mrm.kafka.acl.AccessMatrix by AccessFiles: do not edit by hand.

@@ -63,7 +63,7 @@ public final class AccessMatrix {
         }
     }
 
-    /** A role's access to one registry topic, for the README's table. */
+    /** A role's access to one registry topic, for the table in docs/security.md. */
     public enum TopicAccess {
         READ, WRITE, READ_WRITE, CREATE
     }
@@ -120,7 +120,7 @@ public final class AccessMatrix {
         b.write(KafkaRole.OPERATOR, Topics.OPERATOR_REQUESTS, "signed operator requests");
 
         // the admin step: creates the registry's topics (never alters them: adding partitions to a running
-        // deployment strands the engine's state, see README "The event contract")
+        // deployment strands the engine's state, see docs/architecture.md, "The event contract")
         for (Topic<?> topic : Topics.ALL) {
             b.grant(KafkaRole.ADMIN, ResourceType.TOPIC, names.of(topic), PatternType.LITERAL,
                     EnumSet.of(AclOperation.CREATE, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS),

@@ -13,7 +13,7 @@ public class UnknownSettingsFailureAnalyzer extends AbstractFailureAnalyzer<Unkn
     protected FailureAnalysis analyze(Throwable rootFailure, UnknownSettingsException cause) {
         return new FailureAnalysis(cause.getMessage(),
                 "Correct or remove each key. Every key under mrm. must be a setting of this service; the settings "
-                        + "are listed in the README, \"Configuration\", and in the service's own <service>.yml.",
+                        + "are listed in docs/configuration.md and in the service's own <service>.yml.",
                 cause);
     }
 }

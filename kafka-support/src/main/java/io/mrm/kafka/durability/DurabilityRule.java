@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * How durable MRM's topics must be: every partition on at least {@value #MIN_REPLICATION_FACTOR}
  * brokers (one per site) and a write acknowledged by at least {@value #MIN_INSYNC_REPLICAS}, so that
- * losing any one site loses no acknowledged event and stops no write (see README, "Surviving the loss
+ * losing any one site loses no acknowledged event and stops no write (see docs/operations.md, "Surviving the loss
  * of a region"). Weaker settings are refused unless explicitly allowed, which only a single-broker
  * development stack should do.
  */

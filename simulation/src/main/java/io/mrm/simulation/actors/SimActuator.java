@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * One actuator (DNS, data or events) as the real ones promise to behave (README, "Actuators"): the
+ * One actuator (DNS, data or events) as the real ones promise to behave (docs/actuators.md): the
  * epoch fence and deadline gate of {@link CommandGate} (the real class, forgotten when the actuator
  * restarts), then converge the world's backend, whose own fencing token refuses what the forgetful gate
  * let through; every ack carries the fence epoch the actuator holds (the backend's when it refused).

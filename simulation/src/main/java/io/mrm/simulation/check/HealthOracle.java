@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * What the monitors have told the engine, worked out again from the observations it was given and when
- * — independently of the core's health code — as README's "How the decision engine decides" states
+ * — independently of the core's health code — as docs/architecture.md's "How the decision engine decides" states
  * the rules: per (region, component, vantage) consecutive failures and successes with hysteresis; a
  * report counts from its own time or its arrival, whichever is earlier; fresh means not older than
  * stale-after; a quorum of fresh vantages calling a health component down makes a region DOWN, a quorum

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * The safety rules' inputs worked out from what operators were told and what the engine published,
  * not from the core's state: whether the application is frozen (accepted freezes and unfreezes), until
- * until when the hold-down lasts (README: from the moment a switch completes; an aborted switch starts
+ * until when the hold-down lasts (docs/architecture.md: from the moment a switch completes; an aborted switch starts
  * one only if something had moved; an acknowledgement ends it; a restore that ended a running plan starts
  * one), and when automatic failovers were decided (for the per-window cap).
  */
