@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -26,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * A local fake of the Azure Resource Manager endpoints of Traffic Manager (api-version 2022-04-01)
@@ -88,18 +91,36 @@ final class TrafficManagerArmFake implements AutoCloseable {
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final List<String> writeLog = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<Served> served = java.util.Collections.synchronizedList(new ArrayList<>());
+    private volatile java.util.function.Predicate<String> acceptedToken;
     private volatile String tagHeader = "x-ms-client-request-id";
     private volatile BiConsumer<String, Headers> interceptor = (method, headers) -> { };
 
     TrafficManagerArmFake() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this(null);
+    }
+
+    /** Served over https with {@code tls} (as ARM is: the SDK sends a bearer token only over https), else http. */
+    TrafficManagerArmFake(SSLContext tls) throws IOException {
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls == null) {
+            server = HttpServer.create(loopback, 0);
+        } else {
+            HttpsServer https = HttpsServer.create(loopback, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
     }
 
     String endpoint() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+        return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort() + "/";
+    }
+
+    /** Only bearer tokens {@code valid} accepts are from now on (else any is): ARM answers others 401. */
+    void acceptOnly(java.util.function.Predicate<String> valid) {
+        this.acceptedToken = valid;
     }
 
     /** Creates a profile as an operator would have set it up. Endpoint: {name, status, priority}. */
@@ -191,6 +212,12 @@ final class TrafficManagerArmFake implements AutoCloseable {
             String method = exchange.getRequestMethod();
             calls.computeIfAbsent(method, m -> new AtomicInteger()).incrementAndGet();
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            java.util.function.Predicate<String> accepted = acceptedToken;
+            if (auth != null && auth.startsWith("Bearer ") && accepted != null
+                    && !accepted.test(auth.substring("Bearer ".length()))) {
+                error(exchange, 401, "InvalidAuthenticationToken", "The access token is invalid.");
+                return;
+            }
             if (auth == null || !auth.startsWith("Bearer ")) {
                 error(exchange, 401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
                 return;
