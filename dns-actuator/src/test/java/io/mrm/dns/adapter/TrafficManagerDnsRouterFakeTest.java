@@ -14,6 +14,8 @@ import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.profile.AzureProfile;
 import com.azure.resourcemanager.trafficmanager.TrafficManager;
 import com.azure.resourcemanager.trafficmanager.fluent.models.EndpointInner;
+import com.azure.resourcemanager.trafficmanager.models.EndpointMonitorStatus;
+import com.azure.resourcemanager.trafficmanager.models.EndpointStatus;
 import com.azure.resourcemanager.trafficmanager.models.EndpointTypes;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mrm.dns.adapter.TrafficManagerDnsRouter.Mode;
@@ -180,6 +182,34 @@ class TrafficManagerDnsRouterFakeTest {
         assertThat(again.outcome()).as(again.detail()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(again.observed()).containsEntry("monitorStatus.us10", "Online").containsEntry("changed", "false");
         assertThat(fake.calls("PUT")).isEqualTo(1);
+    }
+
+    /**
+     * The fake's endpoint operations ("Endpoints - Update", "Endpoints - Create Or Update", "Endpoints - Get")
+     * move the monitor status as the profile's do: enabled or added means CheckingEndpoint until probed.
+     */
+    @Test
+    void anEndpointEnabledOrAddedThroughTheEndpointsApiIsCheckingEndpointUntilProbed() {
+        var endpoints = manager("operator", 0).serviceClient().getEndpoints();
+
+        EndpointInner enabled = endpoints.update(RG, "billing-tm", EndpointTypes.EXTERNAL_ENDPOINTS, "billing-us10",
+                new EndpointInner().withEndpointStatus(EndpointStatus.ENABLED));
+        EndpointInner added = endpoints.createOrUpdate(RG, "billing-tm", EndpointTypes.EXTERNAL_ENDPOINTS,
+                "billing-ap10", new EndpointInner().withTarget("billing-ap10.example.net")
+                        .withEndpointStatus(EndpointStatus.ENABLED).withPriority(3L));
+
+        assertThat(enabled.endpointMonitorStatus()).isEqualTo(EndpointMonitorStatus.CHECKING_ENDPOINT);
+        assertThat(added.endpointMonitorStatus()).isEqualTo(EndpointMonitorStatus.CHECKING_ENDPOINT);
+        assertThat(endpoints.get(RG, "billing-tm", EndpointTypes.EXTERNAL_ENDPOINTS, "billing-eu10")
+                .endpointMonitorStatus()).as("enabled before: still probed").isEqualTo(EndpointMonitorStatus.ONLINE);
+        fake.health("billing-ap10", false);
+        fake.probe();
+        assertThat(endpoints.get(RG, "billing-tm", EndpointTypes.EXTERNAL_ENDPOINTS, "billing-us10")
+                .endpointMonitorStatus()).isEqualTo(EndpointMonitorStatus.ONLINE);
+        assertThat(endpoints.get(RG, "billing-tm", EndpointTypes.EXTERNAL_ENDPOINTS, "billing-ap10")
+                .endpointMonitorStatus()).isEqualTo(EndpointMonitorStatus.DEGRADED);
+        assertThat(fake.profile(SUB, RG, "billing-tm").path("properties").path("monitorConfig")
+                .path("profileMonitorStatus").asText()).isEqualTo("Degraded");
     }
 
     /** A handler that waits (its pause is a probing round here) acknowledges the switch once probed. */
