@@ -74,7 +74,7 @@ class DnsActuatorRoute53FakeIT {
                     new StepRef("d-it-1", 1, 0, 1, now.plusSeconds(60)), "us10"));
 
             CommandAck ack = recorder.await(CommandAck.class, a -> a.commandId().equals("c-r53-it-1"),
-                    Duration.ofSeconds(30));
+                    Duration.ofSeconds(60));
 
             assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.SUCCEEDED);
             assertThat(ack.observed()).containsEntry("region", "us10").containsEntry("fencingEpoch", "1");

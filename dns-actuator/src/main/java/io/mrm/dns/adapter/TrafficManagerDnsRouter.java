@@ -43,7 +43,11 @@ import java.util.regex.Pattern;
  * {@code DNS_VERIFY} step sees a region or epoch other than its own.
  *
  * <p>{@link #current} also reports each configured endpoint's monitor status
- * ({@code monitorStatus.<region>}) and the profile's ({@code profileMonitorStatus}).
+ * ({@code monitorStatus.<region>}) and the profile's ({@code profileMonitorStatus}). While the endpoint of
+ * the region routed to is {@code CheckingEndpoint} (enabled or added, its first health probe not back
+ * yet) the switch is reported pending ({@link DnsState#pendingChange}): Traffic Manager answers with such an
+ * endpoint, but the probe may find it Degraded, and then answers with another one, so a switch is not
+ * settled before that first result (the command handler waits for it within the command's deadline).
  *
  * <p>{@link #answers} is what Traffic Manager answers, derived from the profile as the API reports it
  * (endpoint status, monitor status, priority) by the rules Traffic Manager documents
@@ -201,7 +205,14 @@ public final class TrafficManagerDnsRouter implements DnsRouter {
         if (inner.monitorConfig() != null && inner.monitorConfig().profileMonitorStatus() != null) {
             details.put("profileMonitorStatus", inner.monitorConfig().profileMonitorStatus().toString());
         }
-        return new DnsState(regionOf(profile, endpoints), epochOf(profile, inner), details);
+        String region = regionOf(profile, endpoints);
+        DnsState state = new DnsState(region, epochOf(profile, inner), details);
+        Optional<EndpointInner> routedTo = region == null ? Optional.empty()
+                : endpoint(endpoints, profile.endpoints().get(region));
+        if (routedTo.isPresent() && EndpointMonitorStatus.CHECKING_ENDPOINT.equals(routedTo.get().endpointMonitorStatus())) {
+            return state.pending("first health probe of endpoint " + routedTo.get().name());
+        }
+        return state;
     }
 
     private static String regionOf(Profile profile, List<EndpointInner> endpoints) {

@@ -11,8 +11,13 @@ import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.resourcemanager.trafficmanager.TrafficManager;
 import io.mrm.dns.adapter.Route53DnsRouter;
 import io.mrm.dns.adapter.TrafficManagerDnsRouter;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
@@ -21,11 +26,23 @@ import software.amazon.awssdk.services.route53.Route53ClientBuilder;
 /** Builds the cloud DNS routers from their validated settings, with credentials from the default chains. */
 final class CloudDnsRouters {
 
+    /** First wait of the Traffic Manager client's exponential back-off, and its longest. */
+    static final Duration AZURE_BASE_DELAY = Duration.ofMillis(500);
+    static final Duration AZURE_MAX_DELAY = Duration.ofSeconds(8);
+    /** Entra hosts of Microsoft's clouds, which MSAL's instance discovery knows. */
+    private static final Set<String> MICROSOFT_AUTHORITIES = Set.of("login.microsoftonline.com",
+            "login.chinacloudapi.cn", "login.microsoftonline.us", "login.microsoftonline.de");
+
     private CloudDnsRouters() {
     }
 
     static Route53DnsRouter route53(Route53Properties props, Clock clock) {
         var zones = props.zones();
+        return new Route53DnsRouter(route53Client(props), zones, props.settings(), clock);
+    }
+
+    /** The Route 53 client as the service builds it: default credential chain, bounded calls and retries. */
+    static Route53Client route53Client(Route53Properties props) {
         Route53ClientBuilder builder = Route53Client.builder()
                 .region(Region.of(props.region()))
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
@@ -34,25 +51,59 @@ final class CloudDnsRouters {
         if (props.endpoint() != null) {
             builder.endpointOverride(props.endpoint());
         }
-        return new Route53DnsRouter(builder.build(), zones, props.settings(), clock);
+        return builder.build();
+    }
+
+    /**
+     * What the Traffic Manager client is built from, in one place so that a test can check the service's
+     * own wiring.
+     *
+     * @param backoff the retry policy's strategy; the policy ({@link #retryPolicy}) waits what a 429's or
+     *                503's {@code Retry-After} says instead, when the response has one
+     */
+    record AzureWiring(TokenCredential credential, HttpClientOptions http, ExponentialBackoff backoff,
+                       AzureProfile profile) {
+
+        RetryPolicy retryPolicy() {
+            // no header named: azure-core reads retry-after-ms, x-ms-retry-after-ms and Retry-After
+            return new RetryPolicy(backoff);
+        }
+    }
+
+    static AzureWiring azureWiring(TrafficManagerProperties props) {
+        boolean tenantGiven = props.tenantId() != null && !props.tenantId().isBlank();
+        DefaultAzureCredentialBuilder credential = new DefaultAzureCredentialBuilder()
+                .authorityHost(props.authorityHost().toString());
+        if (!MICROSOFT_AUTHORITIES.contains(props.authorityHost().getHost().toLowerCase(Locale.ROOT))) {
+            // instance discovery asks Microsoft's public cloud about the authority: not for one of its own
+            credential.disableInstanceDiscovery();
+        }
+        if (tenantGiven) {
+            credential.tenantId(props.tenantId());
+        }
+        HttpClientOptions http = new HttpClientOptions().setConnectTimeout(props.timeout())
+                .setResponseTimeout(props.timeout()).setReadTimeout(props.timeout());
+        ExponentialBackoff backoff = new ExponentialBackoff(props.maxRetries(), AZURE_BASE_DELAY, AZURE_MAX_DELAY);
+        AzureProfile profile = new AzureProfile(tenantGiven ? props.tenantId() : null, props.subscriptionId(),
+                environment(props.resourceManagerEndpoint(), props.authorityHost()));
+        return new AzureWiring(credential.build(), http, backoff, profile);
+    }
+
+    /** Azure's public cloud, with Resource Manager and the authority where the settings say. */
+    private static AzureEnvironment environment(URI resourceManager, URI authority) {
+        Map<String, String> endpoints = new HashMap<>(AzureEnvironment.AZURE.getEndpoints());
+        endpoints.put("resourceManagerEndpointUrl", resourceManager.toString());
+        endpoints.put("activeDirectoryEndpointUrl", authority.toString());
+        return new AzureEnvironment(endpoints);
     }
 
     static TrafficManagerDnsRouter trafficManager(TrafficManagerProperties props) {
         var profiles = props.profiles();
-        boolean tenantGiven = props.tenantId() != null && !props.tenantId().isBlank();
-        DefaultAzureCredentialBuilder credential = new DefaultAzureCredentialBuilder();
-        if (tenantGiven) {
-            credential.tenantId(props.tenantId());
-        }
-        TokenCredential token = credential.build();
-        HttpClient http = HttpClient.createDefault(new HttpClientOptions()
-                .setConnectTimeout(props.timeout()).setResponseTimeout(props.timeout()).setReadTimeout(props.timeout()));
+        AzureWiring wiring = azureWiring(props);
         TrafficManager manager = TrafficManager.configure()
-                .withHttpClient(http)
-                .withRetryPolicy(new RetryPolicy(new ExponentialBackoff(props.maxRetries(), Duration.ofMillis(500),
-                        Duration.ofSeconds(8))))
-                .authenticate(token, new AzureProfile(tenantGiven ? props.tenantId() : null, props.subscriptionId(),
-                        AzureEnvironment.AZURE));
+                .withHttpClient(HttpClient.createDefault(wiring.http()))
+                .withRetryPolicy(wiring.retryPolicy())
+                .authenticate(wiring.credential(), wiring.profile());
         return new TrafficManagerDnsRouter(manager.serviceClient().getProfiles(), profiles);
     }
 }

@@ -3,6 +3,7 @@ package io.mrm.dns.config;
 import io.mrm.dns.adapter.TrafficManagerDnsRouter;
 import io.mrm.dns.adapter.TrafficManagerDnsRouter.Mode;
 import io.mrm.events.Require;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,6 +27,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param tenantId       the Microsoft Entra tenant; empty means the credential's own
  * @param maxRetries     retries of one request on 408, 429 and 5xx (with exponential back-off)
  * @param timeout        bound on waiting for one response
+ * @param resourceManagerEndpoint Azure Resource Manager's endpoint; the default is Azure's public cloud
+ *                       ({@code https://management.azure.com/}), e.g. {@code https://management.chinacloudapi.cn/}
+ *                       for Azure operated by 21Vianet
+ * @param authorityHost  the Microsoft Entra authority the credential gets its tokens from; the default is
+ *                       the public cloud's ({@code https://login.microsoftonline.com/}). A host other than
+ *                       a Microsoft cloud's own (e.g. Azure Stack Hub's) is used without instance discovery
  * @param applications   application id → its profile
  */
 @ConfigurationProperties("mrm.dns.traffic-manager")
@@ -34,6 +41,8 @@ public record TrafficManagerProperties(
         String tenantId,
         @DefaultValue("3") int maxRetries,
         @DefaultValue("30s") Duration timeout,
+        @DefaultValue("https://management.azure.com/") URI resourceManagerEndpoint,
+        @DefaultValue("https://login.microsoftonline.com/") URI authorityHost,
         Map<String, Profile> applications) {
 
     static final String PREFIX = "mrm.dns.traffic-manager";
@@ -65,6 +74,13 @@ public record TrafficManagerProperties(
         }
     }
 
+    /** Both get a bearer token or a client secret: never in clear text. */
+    private static void requireHttps(List<String> problems, String key, URI uri) {
+        if (uri == null || !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            problems.add(PREFIX + "." + key + " must be an https URL, was " + uri);
+        }
+    }
+
     /** The router's settings, or every problem at once, each naming its key. */
     Map<String, TrafficManagerDnsRouter.Profile> profiles() {
         List<String> problems = new ArrayList<>();
@@ -80,6 +96,8 @@ public record TrafficManagerProperties(
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             problems.add(PREFIX + ".timeout must be a positive duration, was " + timeout);
         }
+        requireHttps(problems, "resource-manager-endpoint", resourceManagerEndpoint);
+        requireHttps(problems, "authority-host", authorityHost);
         if (applications.isEmpty()) {
             problems.add(PREFIX + ".applications must name at least one application");
         }

@@ -108,9 +108,9 @@ public final class DnsCommandHandler {
                     "the authority holds epoch " + before.epoch() + " > " + epoch, before, false, Map.of());
         }
         if (before.isPending()) {
-            return ack(route, start, AckOutcome.FAILED_RETRIABLE, CHANGE_PENDING, "change " + before.pendingChange()
-                    + " (to " + before.region() + ", epoch " + before.epoch() + ") is not applied by every server yet;"
-                    + " nothing changed, a retry waits for it again", before, false, Map.of());
+            return ack(route, start, AckOutcome.FAILED_RETRIABLE, CHANGE_PENDING, "the change to " + before.region() + " at epoch "
+                    + before.epoch() + " is still pending (" + before.pendingChange() + "); nothing changed, a retry"
+                    + " waits for it again", before, false, Map.of());
         }
         boolean move = !target.equals(before.region());
         if (move) {
@@ -122,8 +122,8 @@ public final class DnsCommandHandler {
         DnsState after = settled(app, router.current(app), until);
         if (after.isPending()) {
             return ack(route, start, AckOutcome.FAILED_RETRIABLE, CHANGE_PENDING, "routed to " + after.region()
-                    + " as change " + after.pendingChange() + ", which is not applied by every server by the"
-                    + " command's deadline; a retry waits for it", after, move, Map.of());
+                    + ", but the change is still pending (" + after.pendingChange() + ") at the command's deadline;"
+                    + " a retry waits for it", after, move, Map.of());
         }
         if (!target.equals(after.region())) {
             return ack(route, start, AckOutcome.FAILED_RETRIABLE, "NOT_CONVERGED",
@@ -153,7 +153,7 @@ public final class DnsCommandHandler {
                 allAnswersSince.remove(app);
                 observed.put("pendingChange", state.pendingChange());
                 code = CHANGE_PENDING;
-                detail = "change " + state.pendingChange() + " is not applied by every server yet; " + check.summary();
+                detail = "the change is still pending (" + state.pendingChange() + "); " + check.summary();
             } else if (!check.allExpected()) {
                 allAnswersSince.remove(app);
                 code = check.code();

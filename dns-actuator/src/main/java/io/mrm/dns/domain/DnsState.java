@@ -6,8 +6,9 @@ import java.util.Objects;
 /**
  * The authority's configuration for one application: the region its name points at (null when the
  * record does not exist or matches no configured region), the fencing epoch stored beside it (0 when
- * there is none yet), and a change the authority accepted but does not serve from all its servers yet
- * (null when there is none).
+ * there is none yet), and a change the authority accepted but that is not settled yet: not served from
+ * all its servers, or not yet through a health check that decides whether clients get it (null when
+ * there is none).
  *
  * <p>This is what the authority holds, not what clients are answered: that is {@link DnsRouter#answers}.
  *
@@ -15,7 +16,8 @@ import java.util.Objects;
  * status; it is copied into the acknowledgement and is not part of the fenced state: compare states
  * with {@link #sameRouting}.
  *
- * @param pendingChange e.g. Route 53's change id while {@code GetChange} says PENDING
+ * @param pendingChange what is still pending, e.g. Route 53's change id while {@code GetChange} says PENDING,
+ *                      or Traffic Manager's first health probe of the endpoint routed to
  */
 public record DnsState(String region, long epoch, Map<String, String> details, String pendingChange) {
 

@@ -334,11 +334,11 @@ class Route53DnsRouterFakeTest {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<CommandAck> staleAck = pool.submit(() -> stale.handle(route("orders", 4, "ap10")));
-            assertThat(staleHeld.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(staleHeld.await(30, TimeUnit.SECONDS)).isTrue();
             CommandAck newerAck = handler(router()).handle(route("orders", 5, "us10"));
             newerDone.countDown();
 
-            CommandAck lost = staleAck.get(10, TimeUnit.SECONDS);
+            CommandAck lost = staleAck.get(30, TimeUnit.SECONDS);
             assertThat(newerAck.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
             assertThat(lost.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
             assertThat(lost.errorCode()).isEqualTo(DnsFencedException.CODE);
@@ -391,8 +391,8 @@ class Route53DnsRouterFakeTest {
                     start.await();
                     return newerActuator.handle(route("orders", base + 2, "us10"));
                 });
-                CommandAck newer = newerAck.get(20, TimeUnit.SECONDS);
-                CommandAck stale = staleAck.get(20, TimeUnit.SECONDS);
+                CommandAck newer = newerAck.get(60, TimeUnit.SECONDS);
+                CommandAck stale = staleAck.get(60, TimeUnit.SECONDS);
                 fake.beforeApply(changes -> { });
                 for (int attempt = 0; newer.outcome() == AckOutcome.FAILED_RETRIABLE && attempt < 3; attempt++) {
                     newer = newerActuator.handle(route("orders", base + 2, "us10"));
@@ -567,7 +567,7 @@ class Route53DnsRouterFakeTest {
 
     private static void await(CountDownLatch latch) {
         try {
-            latch.await(10, TimeUnit.SECONDS);
+            latch.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -26,22 +28,42 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * A local fake of the Azure Resource Manager endpoints of Traffic Manager (api-version 2022-04-01)
- * that the SDK calls: GET, PUT and PATCH of a profile, GET, PUT and PATCH of an endpoint, with ARM's
- * error body ({@code {"error": {"code", "message"}}}). Paths match case-insensitively, as ARM does
- * (the SDK sends {@code trafficmanagerprofiles} in lower case). Like the real service it has no
- * ETag and ignores {@code If-Match}: the last write wins.
+ * that the SDK calls, following the published REST reference: "Profiles - Get", "Profiles - Create Or
+ * Update" and "Profiles - Update" (https://learn.microsoft.com/rest/api/trafficmanager/profiles/get,
+ * .../profiles/create-or-update, .../profiles/update), "Endpoints - Get", "Endpoints - Create Or Update"
+ * and "Endpoints - Update" (https://learn.microsoft.com/rest/api/trafficmanager/endpoints/get, ...), with
+ * ARM's error body ({@code {"error": {"code", "message"}}}). Paths match case-insensitively, as ARM does
+ * (the SDK sends {@code trafficmanagerprofiles} in lower case).
  *
- * <p>Each endpoint's read-only {@code endpointMonitorStatus} and the profile's
- * {@code monitorConfig.profileMonitorStatus} are set as the service reports them (REST reference
- * https://learn.microsoft.com/rest/api/trafficmanager/profiles/get, api-version 2022-04-01; their meaning in
- * https://learn.microsoft.com/azure/traffic-manager/traffic-manager-monitoring, "Endpoint and profile
- * status"): a disabled endpoint is {@code Disabled}; every endpoint of a disabled profile is
- * {@code Inactive}; an enabled one is {@code Online} or {@code Degraded} as the test's health switch says
- * (the probes' verdict). The fake does not answer DNS: what Traffic Manager would answer follows from
+ * <p><b>No ETag, no If-Match.</b> ARM resource types <em>may</em> offer optimistic concurrency (an
+ * {@code etag} and {@code If-Match} answered with 412 Precondition Failed), but Traffic Manager's does not:
+ * in its published specification (azure-rest-api-specs, {@code specification/trafficmanager/.../2022-04-01/
+ * trafficmanager.json}) a {@code Profile} is a {@code TrackedResource} (id, name, type, location, tags,
+ * properties) with no {@code etag}, and neither "Profiles - Create Or Update" nor "Endpoints - Create Or
+ * Update" takes an {@code If-Match} parameter; the Java SDK's models and methods have neither. So this fake
+ * sends no ETag and ignores {@code If-Match}: the last write wins, as the client must assume. Giving it
+ * ETags would test the router against a guarantee the service does not make.
+ *
+ * <p><b>Monitor status moves as the service documents it</b>
+ * (https://learn.microsoft.com/azure/traffic-manager/traffic-manager-monitoring, "Endpoint monitor status"
+ * and "Profile monitor status"): an endpoint that is enabled or added in an enabled profile is
+ * {@code CheckingEndpoint} ("the results of the first probe have not been received yet ... usually occurs
+ * immediately after adding or enabling an endpoint") until the next probing round ({@link #probe}), which
+ * makes it {@code Online} or {@code Degraded} as the test's health switch says; an endpoint that stays
+ * enabled keeps being probed ({@link #health} changes it at once: the probes' verdict); a disabled endpoint
+ * is {@code Disabled}; every endpoint of a disabled profile is {@code Inactive}. The profile's
+ * {@code profileMonitorStatus} is Disabled, Degraded (any endpoint Degraded), Online, CheckingEndpoints or
+ * Inactive, by that table. The fake does not answer DNS: what Traffic Manager would answer follows from
  * these fields, and the router derives it.
+ *
+ * <p><b>Throttling</b> ({@link #throttle}): ARM answers a request over its limits with 429 and a
+ * {@code Retry-After} header giving the seconds to wait ("Understand how Azure Resource Manager throttles
+ * requests", https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling,
+ * "Error code" and "Remaining requests").
  */
 final class TrafficManagerArmFake implements AutoCloseable {
 
@@ -54,7 +76,11 @@ final class TrafficManagerArmFake implements AutoCloseable {
                     + "(?:/(azureendpoints|externalendpoints|nestedendpoints)/([^/]+))?/?");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Failure(String method, int status, String code) {
+    private record Failure(String method, int status, String code, long retryAfterSeconds) {
+    }
+
+    /** One request as served, in the order the fake served them. */
+    record Served(String method, String tag, int status, long nanos) {
     }
 
     private final HttpServer server;
@@ -64,17 +90,37 @@ final class TrafficManagerArmFake implements AutoCloseable {
     private final ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final List<String> writeLog = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<Served> served = java.util.Collections.synchronizedList(new ArrayList<>());
+    private volatile java.util.function.Predicate<String> acceptedToken;
+    private volatile String tagHeader = "x-ms-client-request-id";
     private volatile BiConsumer<String, Headers> interceptor = (method, headers) -> { };
 
     TrafficManagerArmFake() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this(null);
+    }
+
+    /** Served over https with {@code tls} (as ARM is: the SDK sends a bearer token only over https), else http. */
+    TrafficManagerArmFake(SSLContext tls) throws IOException {
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls == null) {
+            server = HttpServer.create(loopback, 0);
+        } else {
+            HttpsServer https = HttpsServer.create(loopback, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
     }
 
     String endpoint() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+        return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort() + "/";
+    }
+
+    /** Only bearer tokens {@code valid} accepts are from now on (else any is): ARM answers others 401. */
+    void acceptOnly(java.util.function.Predicate<String> valid) {
+        this.acceptedToken = valid;
     }
 
     /** Creates a profile as an operator would have set it up. Endpoint: {name, status, priority}. */
@@ -94,7 +140,8 @@ final class TrafficManagerArmFake implements AutoCloseable {
                     .put("priority", (Integer) e[2]);
         }
         synchronized (this) {
-            profiles.put(key(subscription, group, name), normalize(subscription, group, name, profile));
+            // set up long ago: its endpoints have been probed
+            profiles.put(key(subscription, group, name), normalize(subscription, group, name, profile, null, true));
         }
     }
 
@@ -104,16 +151,43 @@ final class TrafficManagerArmFake implements AutoCloseable {
         return p == null ? null : p.deepCopy();
     }
 
+    /** The probes' verdict on an endpoint; an endpoint still checking keeps that status until {@link #probe}. */
     void health(String endpointName, boolean up) {
         healthy.put(endpointName.toLowerCase(Locale.ROOT), up);
         synchronized (this) {
-            profiles.replaceAll((k, p) -> refreshMonitorStatus(p));
+            profiles.replaceAll((k, p) -> refreshMonitorStatus(p, p, false));
+        }
+    }
+
+    /** One probing round: every endpoint still {@code CheckingEndpoint} gets its first result. */
+    void probe() {
+        synchronized (this) {
+            profiles.replaceAll((k, p) -> refreshMonitorStatus(p, p, true));
         }
     }
 
     void failNext(String method, int times, int status, String code) {
         for (int i = 0; i < times; i++) {
-            failures.add(new Failure(method, status, code));
+            failures.add(new Failure(method, status, code, 0));
+        }
+    }
+
+    /** The next {@code times} requests of {@code method} are throttled: 429 with {@code Retry-After}. */
+    void throttle(String method, int times, long retryAfterSeconds) {
+        for (int i = 0; i < times; i++) {
+            failures.add(new Failure(method, 429, "TooManyRequests", retryAfterSeconds));
+        }
+    }
+
+    /** The request header whose value {@link #served} records with each request (e.g. a test's actuator name). */
+    void tagRequestsWith(String header) {
+        this.tagHeader = header;
+    }
+
+    /** Every request served so far, in order. */
+    List<Served> served() {
+        synchronized (served) {
+            return List.copyOf(served);
         }
     }
 
@@ -138,6 +212,12 @@ final class TrafficManagerArmFake implements AutoCloseable {
             String method = exchange.getRequestMethod();
             calls.computeIfAbsent(method, m -> new AtomicInteger()).incrementAndGet();
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
+            java.util.function.Predicate<String> accepted = acceptedToken;
+            if (auth != null && auth.startsWith("Bearer ") && accepted != null
+                    && !accepted.test(auth.substring("Bearer ".length()))) {
+                error(exchange, 401, "InvalidAuthenticationToken", "The access token is invalid.");
+                return;
+            }
             if (auth == null || !auth.startsWith("Bearer ")) {
                 error(exchange, 401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
                 return;
@@ -152,8 +232,9 @@ final class TrafficManagerArmFake implements AutoCloseable {
                 Failure f = it.next();
                 if (f.method().equals(method) && failures.remove(f)) {
                     if (f.status() == 429) {
-                        exchange.getResponseHeaders().set("Retry-After", "0");
+                        exchange.getResponseHeaders().set("Retry-After", Long.toString(f.retryAfterSeconds()));
                     }
+                    record(exchange, method, f.status());
                     error(exchange, f.status(), f.code(), "injected " + f.code());
                     return;
                 }
@@ -188,6 +269,7 @@ final class TrafficManagerArmFake implements AutoCloseable {
                         return;
                     }
                     result = existing;
+                    record(exchange, method, 200);
                 }
                 case "PUT" -> {
                     ObjectNode replacement = (ObjectNode) JSON.readTree(body);
@@ -198,6 +280,7 @@ final class TrafficManagerArmFake implements AutoCloseable {
                     }
                     status = existing == null ? 201 : 200;
                     result = store(key, sub, group, name, replacement);
+                    record(exchange, method, status);
                 }
                 case "PATCH" -> {
                     if (existing == null) {
@@ -219,6 +302,7 @@ final class TrafficManagerArmFake implements AutoCloseable {
                         return;
                     }
                     result = store(key, sub, group, name, merged);
+                    record(exchange, method, 200);
                 }
                 default -> {
                     error(exchange, 405, "MethodNotAllowed", method);
@@ -321,8 +405,12 @@ final class TrafficManagerArmFake implements AutoCloseable {
         return null;
     }
 
+    private void record(HttpExchange exchange, String method, int status) {
+        served.add(new Served(method, exchange.getRequestHeaders().getFirst(tagHeader), status, System.nanoTime()));
+    }
+
     private ObjectNode store(String key, String sub, String group, String name, ObjectNode profile) {
-        ObjectNode stored = normalize(sub, group, name, profile);
+        ObjectNode stored = normalize(sub, group, name, profile, profiles.get(key), false);
         profiles.put(key, stored);
         StringBuilder log = new StringBuilder(stored.path("tags").path(TrafficManagerDnsRouter.EPOCH_TAG).asText("-"))
                 .append(':');
@@ -334,7 +422,8 @@ final class TrafficManagerArmFake implements AutoCloseable {
         return stored;
     }
 
-    private ObjectNode normalize(String sub, String group, String name, ObjectNode profile) {
+    private ObjectNode normalize(String sub, String group, String name, ObjectNode profile, ObjectNode previous,
+                                 boolean probed) {
         ObjectNode p = profile.deepCopy();
         String id = "/subscriptions/" + sub + "/resourceGroups/" + group
                 + "/providers/Microsoft.Network/trafficManagerProfiles/" + name;
@@ -346,27 +435,46 @@ final class TrafficManagerArmFake implements AutoCloseable {
             String type = e.path("type").asText("Microsoft.Network/trafficManagerProfiles/externalEndpoints");
             ((ObjectNode) e).put("id", id + "/" + type.substring(type.lastIndexOf('/') + 1) + "/" + e.get("name").asText());
         }
-        return refreshMonitorStatus(p);
+        return refreshMonitorStatus(p, previous, probed);
     }
 
-    private ObjectNode refreshMonitorStatus(ObjectNode p) {
+    /**
+     * Sets the read-only monitor statuses of {@code p} (whatever a client sent in them), from its settings,
+     * the statuses the stored profile had ({@code previous}, null when new) and whether a probing round ran.
+     */
+    private ObjectNode refreshMonitorStatus(ObjectNode p, ObjectNode previous, boolean probed) {
         ObjectNode props = (ObjectNode) p.get("properties");
-        boolean anyOnline = false;
-        boolean anyEnabled = false;
+        Set<String> statuses = new HashSet<>();
         boolean profileDisabled = "Disabled".equals(props.path("profileStatus").asText());
         for (JsonNode e : props.path("endpoints")) {
             ObjectNode ep = (ObjectNode) e.get("properties");
             boolean enabled = "Enabled".equals(ep.path("endpointStatus").asText());
-            boolean up = healthy.getOrDefault(e.get("name").asText().toLowerCase(Locale.ROOT), true);
-            String status = profileDisabled ? "Inactive" : !enabled ? "Disabled" : up ? "Online" : "Degraded";
+            String name = e.get("name").asText();
+            boolean up = healthy.getOrDefault(name.toLowerCase(Locale.ROOT), true);
+            String before = previousStatus(previous, name);
+            boolean beingProbed = "Online".equals(before) || "Degraded".equals(before);
+            String status = profileDisabled ? "Inactive" : !enabled ? "Disabled"
+                    : !probed && !beingProbed ? "CheckingEndpoint" : up ? "Online" : "Degraded";
             ep.put("endpointMonitorStatus", status);
-            anyEnabled |= enabled;
-            anyOnline |= status.equals("Online");
+            statuses.add(status);
         }
         ObjectNode monitor = props.has("monitorConfig") ? (ObjectNode) props.get("monitorConfig") : props.putObject("monitorConfig");
-        monitor.put("profileMonitorStatus", "Disabled".equals(props.path("profileStatus").asText()) ? "Disabled"
-                : !anyEnabled ? "Inactive" : anyOnline ? "Online" : "Degraded");
+        monitor.put("profileMonitorStatus", profileDisabled ? "Disabled" : statuses.contains("Degraded") ? "Degraded"
+                : statuses.contains("Online") ? "Online" : statuses.contains("CheckingEndpoint") ? "CheckingEndpoints"
+                : "Inactive");
         return p;
+    }
+
+    private static String previousStatus(ObjectNode previous, String endpointName) {
+        if (previous == null) {
+            return null;
+        }
+        for (JsonNode e : previous.path("properties").path("endpoints")) {
+            if (e.path("name").asText().equalsIgnoreCase(endpointName)) {
+                return e.path("properties").path("endpointMonitorStatus").asText(null);
+            }
+        }
+        return null;
     }
 
     private static String key(String sub, String group, String name) {

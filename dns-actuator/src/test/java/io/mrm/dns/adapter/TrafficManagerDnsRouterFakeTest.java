@@ -14,6 +14,8 @@ import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.profile.AzureProfile;
 import com.azure.resourcemanager.trafficmanager.TrafficManager;
 import com.azure.resourcemanager.trafficmanager.fluent.models.EndpointInner;
+import com.azure.resourcemanager.trafficmanager.models.EndpointMonitorStatus;
+import com.azure.resourcemanager.trafficmanager.models.EndpointStatus;
 import com.azure.resourcemanager.trafficmanager.models.EndpointTypes;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mrm.dns.adapter.TrafficManagerDnsRouter.Mode;
@@ -21,6 +23,7 @@ import io.mrm.dns.adapter.TrafficManagerDnsRouter.Profile;
 import io.mrm.dns.domain.DnsCommandHandler;
 import io.mrm.dns.domain.DnsFencedException;
 import io.mrm.dns.domain.DnsState;
+import io.mrm.dns.domain.Pacing;
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.DnsRouteCommand;
@@ -29,7 +32,11 @@ import io.mrm.events.command.StepRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -69,6 +76,8 @@ class TrafficManagerDnsRouterFakeTest {
                 new Object[] {"maintenance", "Enabled", 3});
         fake.createProfile(SUB, RG, "billing-tm", "Priority",
                 new Object[] {"billing-eu10", "Enabled", 1}, new Object[] {"billing-us10", "Disabled", 2});
+        fake.createProfile(SUB, RG, "payments-tm", "Priority",
+                new Object[] {"payments-eu10", "Enabled", 1}, new Object[] {"payments-us10", "Disabled", 2});
     }
 
     @AfterEach
@@ -92,6 +101,8 @@ class TrafficManagerDnsRouterFakeTest {
                         Duration.ofSeconds(60)),
                 "billing", new Profile(RG, "billing-tm", Mode.ENABLE_DISABLE,
                         Map.of("eu10", "billing-eu10", "us10", "billing-us10"), null),
+                "payments", new Profile(RG, "payments-tm", Mode.PRIORITY,
+                        Map.of("eu10", "payments-eu10", "us10", "payments-us10"), null),
                 "lost", new Profile(RG, "no-such-profile", Mode.PRIORITY, Map.of("eu10", "a", "us10", "b"), null)));
     }
 
@@ -144,19 +155,105 @@ class TrafficManagerDnsRouterFakeTest {
         assertThat(fake.calls("PATCH")).isZero();
     }
 
+    /**
+     * The target endpoint was disabled: enabling it makes it CheckingEndpoint until its first probe, so a
+     * handler that reads once acknowledges CHANGE_PENDING; once probed, the re-delivered command succeeds
+     * and writes nothing.
+     */
     @Test
-    void enableDisableModeEnablesOnlyTheTarget() throws Exception {
+    void enableDisableModeEnablesOnlyTheTargetAndIsPendingUntilItsFirstProbe() throws Exception {
         TrafficManagerDnsRouter router = router("a", 0);
         assertThat(router.current("billing").region()).isEqualTo("eu10");
 
         CommandAck ack = handler(router).handle(route("billing", 7, "us10"));
 
-        assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(ack.observed()).containsEntry("region", "us10").containsEntry("monitorStatus.us10", "Online")
-                .containsEntry("monitorStatus.eu10", "Disabled");
+        assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
+        assertThat(ack.errorCode()).isEqualTo(DnsCommandHandler.CHANGE_PENDING);
+        assertThat(ack.observed()).containsEntry("region", "us10").containsEntry("monitorStatus.us10", "CheckingEndpoint")
+                .containsEntry("monitorStatus.eu10", "Disabled").containsEntry("profileMonitorStatus", "CheckingEndpoints")
+                .containsEntry("pendingChange", "first health probe of endpoint billing-us10");
         assertThat(endpoint("billing-tm", "billing-us10").get("endpointStatus").asText()).isEqualTo("Enabled");
         assertThat(endpoint("billing-tm", "billing-eu10").get("endpointStatus").asText()).isEqualTo("Disabled");
         assertThat(epochTag("billing-tm")).isEqualTo("7");
+
+        fake.probe();
+        CommandAck again = handler(router).handle(route("billing", 7, "us10"));
+
+        assertThat(again.outcome()).as(again.detail()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(again.observed()).containsEntry("monitorStatus.us10", "Online").containsEntry("changed", "false");
+        assertThat(fake.calls("PUT")).isEqualTo(1);
+    }
+
+    /**
+     * The fake's endpoint operations ("Endpoints - Update", "Endpoints - Create Or Update", "Endpoints - Get")
+     * move the monitor status as the profile's do: enabled or added means CheckingEndpoint until probed.
+     */
+    @Test
+    void anEndpointEnabledOrAddedThroughTheEndpointsApiIsCheckingEndpointUntilProbed() {
+        var endpoints = manager("operator", 0).serviceClient().getEndpoints();
+
+        EndpointInner enabled = endpoints.update(RG, "billing-tm", EndpointTypes.EXTERNAL_ENDPOINTS, "billing-us10",
+                new EndpointInner().withEndpointStatus(EndpointStatus.ENABLED));
+        EndpointInner added = endpoints.createOrUpdate(RG, "billing-tm", EndpointTypes.EXTERNAL_ENDPOINTS,
+                "billing-ap10", new EndpointInner().withTarget("billing-ap10.example.net")
+                        .withEndpointStatus(EndpointStatus.ENABLED).withPriority(3L));
+
+        assertThat(enabled.endpointMonitorStatus()).isEqualTo(EndpointMonitorStatus.CHECKING_ENDPOINT);
+        assertThat(added.endpointMonitorStatus()).isEqualTo(EndpointMonitorStatus.CHECKING_ENDPOINT);
+        assertThat(endpoints.get(RG, "billing-tm", EndpointTypes.EXTERNAL_ENDPOINTS, "billing-eu10")
+                .endpointMonitorStatus()).as("enabled before: still probed").isEqualTo(EndpointMonitorStatus.ONLINE);
+        fake.health("billing-ap10", false);
+        fake.probe();
+        assertThat(endpoints.get(RG, "billing-tm", EndpointTypes.EXTERNAL_ENDPOINTS, "billing-us10")
+                .endpointMonitorStatus()).isEqualTo(EndpointMonitorStatus.ONLINE);
+        assertThat(endpoints.get(RG, "billing-tm", EndpointTypes.EXTERNAL_ENDPOINTS, "billing-ap10")
+                .endpointMonitorStatus()).isEqualTo(EndpointMonitorStatus.DEGRADED);
+        assertThat(fake.profile(SUB, RG, "billing-tm").path("properties").path("monitorConfig")
+                .path("profileMonitorStatus").asText()).isEqualTo("Degraded");
+    }
+
+    /** A handler that waits (its pause is a probing round here) acknowledges the switch once probed. */
+    @Test
+    void aRouteWaitsForTheFirstProbeOfANewlyEnabledTargetWithinItsDeadline() {
+        AtomicInteger rounds = new AtomicInteger();
+        DnsCommandHandler waiting = new DnsCommandHandler(router("a", 0), Clock.systemUTC(), new Pacing(
+                Duration.ofSeconds(1), Duration.ZERO, false, length -> {
+                    rounds.incrementAndGet();
+                    fake.probe();
+                }));
+
+        CommandAck ack = waiting.handle(route("payments", 3, "us10"));
+
+        assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(ack.observed()).containsEntry("region", "us10").containsEntry("monitorStatus.us10", "Online");
+        assertThat(rounds.get()).as("it waited for the probe instead of taking CheckingEndpoint as done").isEqualTo(1);
+    }
+
+    /**
+     * While the new priority-1 endpoint is CheckingEndpoint, Traffic Manager answers with it, but its first
+     * probe may find it Degraded, and then clients get the old region again: verify does not succeed
+     * before that first result, and fails when it is Degraded.
+     */
+    @Test
+    void verifyDoesNotSucceedWhileTheTargetIsCheckingEndpointNorWhenItsFirstProbeFindsItDegraded() {
+        DnsCommandHandler handler = handler(router("a", 0));
+        handler.handle(route("payments", 3, "us10"));
+
+        CommandAck checking = handler.handle(verify("payments", 3, "us10"));
+        assertThat(checking.outcome()).as(checking.detail()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
+        assertThat(checking.errorCode()).isEqualTo(DnsCommandHandler.CHANGE_PENDING);
+        assertThat(checking.observed()).containsEntry("monitorStatus.us10", "CheckingEndpoint");
+
+        fake.health("payments-us10", false);
+        fake.probe();
+        CommandAck degraded = handler.handle(verify("payments", 3, "us10"));
+        assertThat(degraded.outcome()).as(degraded.detail()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
+        assertThat(degraded.errorCode()).isEqualTo("NOT_YET_VISIBLE");
+        assertThat(degraded.observed()).containsEntry("monitorStatus.us10", "Degraded");
+
+        fake.health("payments-us10", true);
+        CommandAck online = handler.handle(verify("payments", 3, "us10"));
+        assertThat(online.outcome()).as(online.detail()).isEqualTo(AckOutcome.SUCCEEDED);
     }
 
     @Test
@@ -310,7 +407,7 @@ class TrafficManagerDnsRouterFakeTest {
             CommandAck newer = handler(router("newer", 0)).handle(route("orders", 5, "us10"));
             newerDone.countDown();
 
-            CommandAck lost = staleAck.get(10, TimeUnit.SECONDS);
+            CommandAck lost = staleAck.get(30, TimeUnit.SECONDS);
             assertThat(newer.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
             assertThat(lost.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
             assertThat(lost.errorCode()).isEqualTo(DnsFencedException.CODE);
@@ -350,8 +447,8 @@ class TrafficManagerDnsRouterFakeTest {
             Future<CommandAck> staleAck = pool.submit(() -> stale.handle(route("orders", 4, "eu10")));
             awaitTrue(() -> fake.calls("PUT") >= 1); // the stale PUT is held
             Future<CommandAck> newerAck = pool.submit(() -> newerActuator.handle(route("orders", 5, "us10")));
-            CommandAck newer = newerAck.get(10, TimeUnit.SECONDS);
-            staleAck.get(10, TimeUnit.SECONDS);
+            CommandAck newer = newerAck.get(30, TimeUnit.SECONDS);
+            staleAck.get(30, TimeUnit.SECONDS);
             fake.intercept((m, h) -> { });
 
             assertThat(fake.writeLog()).extracting(w -> w.substring(0, 1)).containsExactly("5", "4");
@@ -388,7 +485,7 @@ class TrafficManagerDnsRouterFakeTest {
             awaitTrue(() -> fake.calls("PUT") >= 1);
             CommandAck newer = newerActuator.handle(route("orders", 5, "us10"));
             newerDone.countDown();
-            staleAck.get(10, TimeUnit.SECONDS);
+            staleAck.get(30, TimeUnit.SECONDS);
             fake.intercept((m, h) -> { });
 
             assertThat(newer.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
@@ -402,20 +499,40 @@ class TrafficManagerDnsRouterFakeTest {
     }
 
     /**
-     * Two actuators, one stale, race many times with no ordering imposed. Whatever the interleaving:
-     * every write carries routing and token together (they never disagree), and when the stale epoch
-     * is what remains, the newer actuator's verify reports it rather than succeeding.
+     * Two actuators, one stale, race many times. Whatever the interleaving: every write carries routing
+     * and token together (they never disagree), and when the stale epoch is what remains, the newer
+     * actuator's verify reports it rather than succeeding. The fake holds each actuator's first read of a
+     * round until the other's has arrived too (or a while has passed), and the test counts, from the order
+     * the fake served the requests in, the rounds that really were races: both actuators read the profile
+     * before either wrote it. Some must be, or the test proves nothing.
      */
     @Test
     void racingActuatorsNeverLeaveRoutingAndTokenApartNorAStaleWinUnnoticed() throws Exception {
         DnsCommandHandler staleActuator = handler(router("stale", 0));
         DnsCommandHandler newerActuator = handler(router("newer", 0));
+        fake.tagRequestsWith(ACTUATOR_HEADER);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         Pattern write = Pattern.compile("(\\d+):eu10=Enabled/(\\d+),us10=Enabled/(\\d+),");
+        int rounds = 30;
         int staleLastCount = 0;
+        int raced = 0;
+        int bothWrote = 0;
         try {
-            for (int i = 1; i <= 30; i++) {
+            for (int i = 1; i <= rounds; i++) {
                 long base = 10L * i;
+                CyclicBarrier bothReading = new CyclicBarrier(2);
+                Set<String> arrived = ConcurrentHashMap.newKeySet();
+                fake.intercept((method, headers) -> {
+                    String who = headers.getFirst(ACTUATOR_HEADER);
+                    if (method.equals("GET") && ("stale".equals(who) || "newer".equals(who)) && arrived.add(who)) {
+                        try {
+                            bothReading.await(5, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            // the other one is late: this round may not be a race, which the count shows
+                        }
+                    }
+                });
+                int servedBefore = fake.served().size();
                 CyclicBarrier start = new CyclicBarrier(2);
                 Future<CommandAck> staleAck = pool.submit(() -> {
                     start.await();
@@ -425,8 +542,17 @@ class TrafficManagerDnsRouterFakeTest {
                     start.await();
                     return newerActuator.handle(route("orders", base + 2, "us10"));
                 });
-                CommandAck newer = newerAck.get(20, TimeUnit.SECONDS);
-                staleAck.get(20, TimeUnit.SECONDS);
+                CommandAck newer = newerAck.get(60, TimeUnit.SECONDS);
+                staleAck.get(60, TimeUnit.SECONDS);
+                fake.intercept((m, h) -> { });
+                List<TrafficManagerArmFake.Served> round = fake.served().subList(servedBefore, fake.served().size());
+                if (bothReadBeforeAnyWrite(round)) {
+                    raced++;
+                }
+                if (round.stream().filter(r -> r.method().equals("PUT")).map(TrafficManagerArmFake.Served::tag)
+                        .distinct().count() == 2) {
+                    bothWrote++;
+                }
                 for (int attempt = 0; newer.outcome() == AckOutcome.FAILED_RETRIABLE && attempt < 3; attempt++) {
                     newer = newerActuator.handle(route("orders", base + 2, "us10"));
                 }
@@ -455,18 +581,34 @@ class TrafficManagerDnsRouterFakeTest {
         } finally {
             pool.shutdownNow();
         }
-        System.out.printf("Traffic Manager race: stale epoch remained (caught by verify) in %d/30 races, %d writes%n",
+        System.out.printf("Traffic Manager race: %d/%d rounds raced (both read before either wrote), both wrote in %d,"
+                + " stale epoch remained (caught by verify) in %d, %d writes%n", raced, rounds, bothWrote,
                 staleLastCount, fake.writeLog().size());
+        assertThat(raced).as("rounds in which both actuators read the profile before either wrote it").isPositive();
+    }
+
+    /** Both actuators had a read served before the round's first write was. */
+    private static boolean bothReadBeforeAnyWrite(List<TrafficManagerArmFake.Served> round) {
+        Set<String> readers = new HashSet<>();
+        for (TrafficManagerArmFake.Served r : round) {
+            if (r.method().equals("PUT")) {
+                break;
+            }
+            if (r.method().equals("GET") && r.status() == 200) {
+                readers.add(r.tag());
+            }
+        }
+        return readers.containsAll(List.of("stale", "newer"));
     }
 
     private static void awaitTrue(java.util.function.BooleanSupplier condition) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
                 .until(condition::getAsBoolean);
     }
 
     private static void await(CountDownLatch latch) {
         try {
-            latch.await(10, TimeUnit.SECONDS);
+            latch.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mrm.dns.adapter.Route53DnsRouter;
 import io.mrm.dns.adapter.TrafficManagerDnsRouter;
+import com.azure.core.management.AzureEnvironment;
+import com.azure.core.management.profile.AzureProfile;
+import com.azure.identity.DefaultAzureCredential;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -12,6 +15,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.Route53ServiceClientConfiguration;
 import software.amazon.awssdk.services.route53.model.RRType;
 
 /** The cloud backends' settings: bound as Spring binds them, and every problem named by its key. */
@@ -111,13 +118,33 @@ class CloudDnsPropertiesTest {
     }
 
     @Test
-    void theRoute53RouterIsBuiltFromTheSettingsWithoutCallingOut() {
+    void theRoute53ClientIsTheServicesWiringOfTheSettings() {
         Map<String, String> m = validRoute53();
         m.put("mrm.dns.route53.endpoint", "http://127.0.0.1:9");
-        try (Route53DnsRouter router = CloudDnsRouters.route53(route53(m), java.time.Clock.systemUTC())) {
-            assertThat(router).isNotNull();
+        m.put("mrm.dns.route53.api-call-timeout", "12s");
+        m.put("mrm.dns.route53.max-attempts", "5");
+
+        try (Route53Client client = CloudDnsRouters.route53Client(route53(m))) {
+            Route53ServiceClientConfiguration config = client.serviceClientConfiguration();
+            assertThat(config.credentialsProvider()).as("the default chain: environment, web identity, container,"
+                    + " instance role, profile").isInstanceOf(DefaultCredentialsProvider.class);
+            assertThat(config.region()).isEqualTo(Region.AWS_GLOBAL);
+            assertThat(config.endpointOverride()).contains(URI.create("http://127.0.0.1:9"));
+            assertThat(config.overrideConfiguration().apiCallTimeout()).contains(Duration.ofSeconds(12));
+            assertThat(config.overrideConfiguration().retryStrategy()).hasValueSatisfying(
+                    retry -> assertThat(retry.maxAttempts()).isEqualTo(5));
         }
-        assertThat(route53(m).endpoint()).isEqualTo(URI.create("http://127.0.0.1:9"));
+        // and the defaults: the SDK's own endpoint, 30 s per call, 3 attempts
+        try (Route53Client client = CloudDnsRouters.route53Client(route53(validRoute53()))) {
+            Route53ServiceClientConfiguration config = client.serviceClientConfiguration();
+            assertThat(config.endpointOverride()).isEmpty();
+            assertThat(config.overrideConfiguration().apiCallTimeout()).contains(Duration.ofSeconds(30));
+            assertThat(config.overrideConfiguration().retryStrategy()).hasValueSatisfying(
+                    retry -> assertThat(retry.maxAttempts()).isEqualTo(3));
+        }
+        try (Route53DnsRouter router = CloudDnsRouters.route53(route53(m), java.time.Clock.systemUTC())) {
+            assertThat(router).as("and the router is built on it without calling out").isNotNull();
+        }
     }
 
     static Map<String, String> validTrafficManager() {
@@ -139,8 +166,54 @@ class CloudDnsPropertiesTest {
         assertThat(orders.mode()).isEqualTo(TrafficManagerDnsRouter.Mode.PRIORITY);
         assertThat(orders.ttl()).isEqualTo(Duration.ofSeconds(30));
         assertThat(orders.endpoints()).containsEntry("us10", "orders-us10");
+        assertThat(props.resourceManagerEndpoint()).isEqualTo(URI.create("https://management.azure.com/"));
+        assertThat(props.authorityHost()).isEqualTo(URI.create("https://login.microsoftonline.com/"));
         // builds the SDK client and credential (no token is fetched until a call)
         assertThat(CloudDnsRouters.trafficManager(props)).isNotNull();
+    }
+
+    @Test
+    void theTrafficManagerClientIsTheServicesWiringOfTheSettings() {
+        Map<String, String> m = validTrafficManager();
+        m.put("mrm.dns.traffic-manager.tenant-id", "00000000-0000-0000-0000-0000000000b2");
+        m.put("mrm.dns.traffic-manager.max-retries", "5");
+        m.put("mrm.dns.traffic-manager.timeout", "12s");
+
+        CloudDnsRouters.AzureWiring wiring = CloudDnsRouters.azureWiring(trafficManager(m));
+
+        assertThat(wiring.credential()).as("the default chain: environment, workload identity, managed identity,"
+                + " developer tools").isInstanceOf(DefaultAzureCredential.class);
+        assertThat(wiring.http().getConnectTimeout()).isEqualTo(Duration.ofSeconds(12));
+        assertThat(wiring.http().getResponseTimeout()).isEqualTo(Duration.ofSeconds(12));
+        assertThat(wiring.http().getReadTimeout()).isEqualTo(Duration.ofSeconds(12));
+        assertThat(wiring.backoff().getMaxRetries()).isEqualTo(5);
+        // exponential from 0.5 s (give or take the SDK's jitter of 5 %), never more than 8 s
+        assertThat(wiring.backoff().calculateRetryDelay(0)).isBetween(Duration.ofMillis(450), Duration.ofMillis(550));
+        assertThat(wiring.backoff().calculateRetryDelay(1)).isBetween(Duration.ofMillis(900), Duration.ofMillis(1100));
+        assertThat(wiring.backoff().calculateRetryDelay(9)).isEqualTo(Duration.ofSeconds(8));
+        assertThat(wiring.profile().getSubscriptionId()).isEqualTo("00000000-0000-0000-0000-0000000000a1");
+        assertThat(wiring.profile().getTenantId()).isEqualTo("00000000-0000-0000-0000-0000000000b2");
+        assertThat(wiring.profile().getEnvironment().getResourceManagerEndpoint()).isEqualTo("https://management.azure.com/");
+        assertThat(wiring.profile().getEnvironment().getActiveDirectoryEndpoint())
+                .isEqualTo("https://login.microsoftonline.com/");
+        assertThat(wiring.profile().getEnvironment().getManagementEndpoint()).as("the token's audience")
+                .isEqualTo(AzureEnvironment.AZURE.getManagementEndpoint());
+    }
+
+    @Test
+    void aSovereignCloudsEndpointsAreUsedAndMustBeHttps() {
+        Map<String, String> m = validTrafficManager();
+        m.put("mrm.dns.traffic-manager.resource-manager-endpoint", "https://management.chinacloudapi.cn/");
+        m.put("mrm.dns.traffic-manager.authority-host", "https://login.chinacloudapi.cn/");
+        AzureProfile profile = CloudDnsRouters.azureWiring(trafficManager(m)).profile();
+        assertThat(profile.getEnvironment().getResourceManagerEndpoint()).isEqualTo("https://management.chinacloudapi.cn/");
+        assertThat(profile.getEnvironment().getActiveDirectoryEndpoint()).isEqualTo("https://login.chinacloudapi.cn/");
+
+        m.put("mrm.dns.traffic-manager.resource-manager-endpoint", "http://management.example.com/");
+        m.put("mrm.dns.traffic-manager.authority-host", "login.example.com");
+        assertThatThrownBy(() -> trafficManager(m).profiles())
+                .hasMessageContaining("mrm.dns.traffic-manager.resource-manager-endpoint must be an https URL")
+                .hasMessageContaining("mrm.dns.traffic-manager.authority-host must be an https URL");
     }
 
     @Test
