@@ -90,6 +90,16 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
         this.poll = poll;
     }
 
+    /** The configured applications, in configuration order. */
+    public List<HanaApplication> applications() {
+        return List.copyOf(applications.values());
+    }
+
+    /** How long re-protect waits for the subscriptions to reach the next state before it answers "not yet". */
+    public Duration settle() {
+        return settle;
+    }
+
     /**
      * The first time (no fencing row in either database) the configured initial primary is recorded as
      * primary at epoch 0; replication itself is set up by a re-protect command. A database that does
@@ -331,7 +341,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                 revokeWrites(t, app, tables);
                 List<String> all = withMarker(tables);
                 subscribe(t, app, toRegion, all);
-                List<String> subscriptions = all.stream().map(table -> "SUB_" + table).toList();
+                List<String> subscriptions = all.stream().map(HanaApplication::subscription).toList();
                 Map<String, String> states = subscriptionStates(t, app);
                 for (String table : all) {
                     if ("CREATED".equals(states.get("SUB_" + table))) {
