@@ -40,6 +40,8 @@ class HanaRemoteSubscriptionReplicationFakeTest {
     final FakeHanaCloudJdbc hana = new FakeHanaCloudJdbc("eu10", "us10");
     final HanaApplication app = new HanaApplication("orders", "eu10",
             Map.of("eu10", "US10_SOURCE", "us10", "EU10_SOURCE"), "SALES", List.of(), "ORDERS_APP");
+    /** A step's time that a fake answering in-process never needs, busy machine or not. */
+    static final Duration ENOUGH = Duration.ofSeconds(60);
     /** Waits up to a minute for the subscriptions to move on: here they move on every statement. */
     final HanaRemoteSubscriptionReplication replication = new HanaRemoteSubscriptionReplication(List.of(app),
             hana.source(), Duration.ofSeconds(60), Duration.ofMillis(5));
@@ -171,7 +173,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         replication.reprotect("orders", "eu10", "us10", 1);
         hana.executed.clear();
 
-        ReplicationStatus status = replication.promote("orders", "us10", 2, false, Duration.ofSeconds(5));
+        ReplicationStatus status = replication.promote("orders", "us10", 2, false, ENOUGH);
 
         assertThat(hana.changes("eu10")).containsSubsequence(
                 "UPDATE \"MRM\".\"FENCING\" SET EPOCH = ?, ROLE = ? WHERE APPLICATION_ID = ? AND EPOCH <= ?",
@@ -191,14 +193,14 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         assertThat(hana.db("eu10").grants).isEmpty();
 
         hana.executed.clear();
-        replication.promote("orders", "us10", 2, false, Duration.ofSeconds(5));
+        replication.promote("orders", "us10", 2, false, ENOUGH);
         assertThat(hana.changes("us10")).allMatch(s -> s.startsWith("UPDATE \"MRM\".\"FENCING\""));
     }
 
     @Test
     void aLowerEpochIsRefusedByTheFencingTableEvenFromAFreshActuator() throws Exception {
-        replication.promote("orders", "us10", 5, false, Duration.ofSeconds(5));
-        assertThatThrownBy(() -> replication.promote("orders", "eu10", 4, false, Duration.ofSeconds(5)))
+        replication.promote("orders", "us10", 5, false, ENOUGH);
+        assertThatThrownBy(() -> replication.promote("orders", "eu10", 4, false, ENOUGH))
                 .isInstanceOf(DataStaleEpochException.class).hasMessageContaining("epoch 5 > 4");
 
         HanaSyncCommandHandler fresh = new HanaSyncCommandHandler(replication, Clock.systemUTC());
@@ -213,7 +215,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         replication.reprotect("orders", "eu10", "us10", 1);
         hana.db("eu10").down = true;
 
-        ReplicationStatus promoted = replication.promote("orders", "us10", 2, true, Duration.ofSeconds(5));
+        ReplicationStatus promoted = replication.promote("orders", "us10", 2, true, ENOUGH);
         assertThat(promoted.details()).containsEntry("oldPrimaryFenced", "false");
         assertThat(hana.changes("us10")).contains("DROP REMOTE SUBSCRIPTION \"SALES\".\"SUB_ORDERS\"");
 
@@ -236,11 +238,11 @@ class HanaRemoteSubscriptionReplicationFakeTest {
     @Test
     void fenceAfterAForcedPromoteClosesTheOldPrimaryLikePromoteWouldHaveAndOnlyOnce() throws Exception {
         hana.db("eu10").down = true;
-        replication.promote("orders", "us10", 2, true, Duration.ofSeconds(5));
+        replication.promote("orders", "us10", 2, true, ENOUGH);
         hana.db("eu10").down = false;
         hana.executed.clear();
 
-        FenceResult first = replication.fence("orders", "eu10", 2, Duration.ofSeconds(5));
+        FenceResult first = replication.fence("orders", "eu10", 2, ENOUGH);
 
         assertThat(hana.changes("eu10")).containsExactly(
                 "UPDATE \"MRM\".\"FENCING\" SET EPOCH = ?, ROLE = ? WHERE APPLICATION_ID = ? AND EPOCH <= ?",
@@ -253,7 +255,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         assertThat(hana.db("eu10").grants).isEmpty();
 
         hana.executed.clear();
-        FenceResult again = replication.fence("orders", "eu10", 2, Duration.ofSeconds(5));
+        FenceResult again = replication.fence("orders", "eu10", 2, ENOUGH);
         assertThat(again.changed()).isFalse();
         assertThat(hana.changes("eu10")).isEmpty();
         assertThat(hana.executed).noneMatch(s -> s.startsWith("us10"));
@@ -308,7 +310,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         hana.db("eu10").down = true;
         hana.executed.clear();
 
-        assertThatThrownBy(() -> replication.promote("orders", "us10", 2, false, Duration.ofSeconds(5)))
+        assertThatThrownBy(() -> replication.promote("orders", "us10", 2, false, ENOUGH))
                 .isInstanceOfSatisfying(DataReplicationException.class, e -> {
                     assertThat(e.code()).isEqualTo("OLD_PRIMARY_UNREACHABLE");
                     assertThat(e.retriable()).isTrue();
@@ -317,7 +319,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         assertThat(hana.db("us10").grants).isEmpty();
 
         hana.db("eu10").down = false;
-        ReplicationStatus promoted = replication.promote("orders", "us10", 2, false, Duration.ofSeconds(5));
+        ReplicationStatus promoted = replication.promote("orders", "us10", 2, false, ENOUGH);
         assertThat(promoted.details()).containsEntry("oldPrimaryFenced", "true");
         assertThat(hana.db("eu10").grants).isEmpty();
     }
@@ -326,7 +328,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
     void aReprotectRetriedAfterItKeptTheLostRowsAsideReportsThemOnceAndCompletes() throws Exception {
         replication.reprotect("orders", "eu10", "us10", 1);
         hana.db("eu10").down = true;
-        replication.promote("orders", "us10", 2, true, Duration.ofSeconds(5));
+        replication.promote("orders", "us10", 2, true, ENOUGH);
         hana.db("eu10").down = false;
         rows("eu10", "SALES.ORDERS", 100, 102);
         // the connection drops right after the rows only eu10 had were kept aside
@@ -367,12 +369,12 @@ class HanaRemoteSubscriptionReplicationFakeTest {
     void fencingTheCurrentPrimaryOrAnUnknownRegionChangesNothing() {
         hana.executed.clear();
 
-        assertThatThrownBy(() -> replication.fence("orders", "eu10", 1, Duration.ofSeconds(5)))
+        assertThatThrownBy(() -> replication.fence("orders", "eu10", 1, ENOUGH))
                 .isInstanceOfSatisfying(DataReplicationException.class, e -> {
                     assertThat(e.code()).isEqualTo(FenceFailure.IS_PRIMARY.name());
                     assertThat(e.retriable()).isFalse();
                 });
-        assertThatThrownBy(() -> replication.fence("orders", "ap10", 1, Duration.ofSeconds(5)))
+        assertThatThrownBy(() -> replication.fence("orders", "ap10", 1, ENOUGH))
                 .isInstanceOfSatisfying(DataReplicationException.class,
                         e -> assertThat(e.code()).isEqualTo(FenceFailure.UNKNOWN_REGION.name()));
         assertThat(hana.changes("eu10")).isEmpty();
@@ -383,12 +385,12 @@ class HanaRemoteSubscriptionReplicationFakeTest {
     @Test
     void aPrimaryWhoseSuccessorDoesNotAnswerIsNotFenced() throws Exception {
         hana.db("eu10").down = true;
-        replication.promote("orders", "us10", 2, true, Duration.ofSeconds(5));
+        replication.promote("orders", "us10", 2, true, ENOUGH);
         hana.db("eu10").down = false;
         hana.db("us10").down = true;
         hana.executed.clear();
 
-        assertThatThrownBy(() -> replication.fence("orders", "eu10", 2, Duration.ofSeconds(5)))
+        assertThatThrownBy(() -> replication.fence("orders", "eu10", 2, ENOUGH))
                 .isInstanceOfSatisfying(DataReplicationException.class, e -> {
                     assertThat(e.code()).isEqualTo(FenceFailure.PEER_UNREACHABLE.name());
                     assertThat(e.retriable()).isTrue();
@@ -398,10 +400,10 @@ class HanaRemoteSubscriptionReplicationFakeTest {
 
     @Test
     void aStaleFenceIsRefusedByTheFencingTableWithItsEpoch() throws Exception {
-        replication.promote("orders", "us10", 5, false, Duration.ofSeconds(5));
+        replication.promote("orders", "us10", 5, false, ENOUGH);
         hana.executed.clear();
 
-        assertThatThrownBy(() -> replication.fence("orders", "eu10", 4, Duration.ofSeconds(5)))
+        assertThatThrownBy(() -> replication.fence("orders", "eu10", 4, ENOUGH))
                 .isInstanceOfSatisfying(DataStaleEpochException.class, e -> assertThat(e.storedEpoch()).isEqualTo(5));
         CommandAck ack = new HanaSyncCommandHandler(replication, Clock.systemUTC()).handle(fenceCommand("f-4", 4, "eu10"));
         assertThat(ack.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
@@ -444,7 +446,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         foreignSubscription("SALES." + injected);
         hana.executed.clear();
 
-        assertThatThrownBy(() -> replication.promote("orders", "us10", 2, true, Duration.ofSeconds(5)))
+        assertThatThrownBy(() -> replication.promote("orders", "us10", 2, true, ENOUGH))
                 .isInstanceOfSatisfying(DataReplicationException.class, e -> {
                     assertThat(e.code()).isEqualTo("UNSAFE_SUBSCRIPTION_NAME");
                     assertThat(e.retriable()).isFalse();
@@ -618,7 +620,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         replication.reprotect("orders", "eu10", "us10", 1);
         hana.db("eu10").down = true;
         hana.write("us10", "SALES.ORDERS", 8L, "written on us10 after the failover"); // not yet subscribed: stays there
-        replication.promote("orders", "us10", 2, true, Duration.ofSeconds(5));
+        replication.promote("orders", "us10", 2, true, ENOUGH);
         hana.write("us10", "SALES.ORDERS", 9L, "written on us10 after the promote");
         hana.db("eu10").down = false;
         rows("eu10", "SALES.ORDERS", 100, 102); // committed on eu10 and never sent
