@@ -52,6 +52,15 @@ import java.util.regex.Pattern;
  *   the captured changes at the source, {@code RESUME CAPTURE} sends them on.</li>
  * </ul>
  *
+ * <p>Where this was checked: the stored documentation corpus used when this fake was written held none of
+ * these SAP Help pages, so the page titles above are cited from the SAP HANA reference as known, not quoted.
+ * The state names and the statistics columns were confirmed against public SDI monitoring SQL (which joins
+ * {@code M_REMOTE_SUBSCRIPTIONS.STATE} with {@code M_REMOTE_SUBSCRIPTION_STATISTICS.RECEIVED_MESSAGE_COUNT /
+ * APPLIED_MESSAGE_COUNT}) and the {@code QUEUE}/{@code DISTRIBUTE} marker flow against SAP's SDI blog
+ * "Hana Smart Data Integration – Inside Realtime streams". The exact column list of
+ * {@code REMOTE_SUBSCRIPTION_EXCEPTIONS} is the part least confirmed; {@code HanaReplicationLiveIT} is where a
+ * real system settles it.
+ *
  * <p>Not documented, chosen here: the SQL reference names no error for a {@code QUEUE} issued to a
  * subscription that is not {@code CREATED}, or a {@code DISTRIBUTE} to one that is not queuing
  * ({@code MAT_START_END_MARKER}). This fake refuses both with error 256 ("sql processing error", the code
