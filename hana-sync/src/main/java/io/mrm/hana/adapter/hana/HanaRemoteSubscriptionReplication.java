@@ -371,7 +371,10 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                                 + " DISTRIBUTE");
                     }
                 }
-                states = await(t, app, subscriptions, APPLYING::equals);
+                // one still waiting for its begin marker cannot reach APPLY_CHANGE_DATA in this attempt
+                boolean distributedAll = subscriptions.stream().map(states::get)
+                        .noneMatch(state -> "CREATED".equals(state) || "MAT_START_BEG_MARKER".equals(state));
+                states = distributedAll ? await(t, app, subscriptions, APPLYING::equals) : subscriptionStates(t, app);
                 details.put("unreplicatedChanges", Long.toString(lost));
                 details.put("reloadedTables", String.join(",", reloaded));
                 for (String table : tables) {
