@@ -47,16 +47,50 @@ public record HanaProperties(Map<String, Application> applications) {
                          Boolean allowUnverifiedTls) {
     }
 
+    /** The ngdbc driver's connect timeout: a database that does not answer fails a command, it does not hang it. */
+    static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+
     public HanaProperties {
         applications = applications == null ? Map.of() : new LinkedHashMap<>(applications);
     }
 
+    /**
+     * How hana-sync connects to one application's database in one region (a connection per command, no pool).
+     *
+     * @param password read each time a connection opens, so a rotated secret takes effect
+     */
+    public record ConnectionSettings(String jdbcUrl, String user, SecretReference password, int connectTimeoutMillis) {
+
+        /** What the driver is given: user, password (read now) and the connect timeout. */
+        public Properties driverProperties() {
+            Properties props = new Properties();
+            props.setProperty("user", user);
+            props.setProperty("password", password.read());
+            props.setProperty("connectTimeout", Integer.toString(connectTimeoutMillis));
+            return props;
+        }
+    }
+
+    /**
+     * The checked settings: each application, and the connection settings by {@code "<application>/<region>"}.
+     */
+    public record Checked(List<HanaApplication> applications, Map<String, ConnectionSettings> connections) {
+    }
+
     /** The checked applications and a connection source over the ngdbc driver. */
     public HanaRemoteSubscriptionReplication replication() {
+        Checked checked = checked();
+        return new HanaRemoteSubscriptionReplication(checked.applications(), (id, region) -> {
+            ConnectionSettings c = checked.connections().get(id + "/" + region);
+            return DriverManager.getConnection(c.jdbcUrl(), c.driverProperties());
+        });
+    }
+
+    /** Every problem at once, each named by its full key. */
+    public Checked checked() {
         List<String> problems = new ArrayList<>();
         List<HanaApplication> result = new ArrayList<>();
-        Map<String, Region> regionSettings = new LinkedHashMap<>();
-        Map<String, SecretReference> passwords = new LinkedHashMap<>();
+        Map<String, ConnectionSettings> connections = new LinkedHashMap<>();
         if (applications.isEmpty()) {
             problems.add(PREFIX + ".applications: at least one application is needed");
         }
@@ -88,8 +122,8 @@ public record HanaProperties(Map<String, Application> applications) {
                 } catch (IllegalArgumentException e) {
                     problems.add(rkey + ".remote-source: " + e.getMessage());
                 }
-                regionSettings.put(id + "/" + region, r);
-                passwords.put(id + "/" + region, password);
+                connections.put(id + "/" + region, new ConnectionSettings(r.jdbcUrl(), r.user(), password,
+                        CONNECT_TIMEOUT_MILLIS));
             });
             if (problems.size() == before) {
                 try {
@@ -103,13 +137,6 @@ public record HanaProperties(Map<String, Application> applications) {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid hana-sync HANA settings:\n  " + String.join("\n  ", problems));
         }
-        return new HanaRemoteSubscriptionReplication(result, (id, region) -> {
-            Region r = regionSettings.get(id + "/" + region);
-            Properties props = new Properties();
-            props.setProperty("user", r.user());
-            props.setProperty("password", passwords.get(id + "/" + region).read());
-            props.setProperty("connectTimeout", "10000");
-            return DriverManager.getConnection(r.jdbcUrl(), props);
-        });
+        return new Checked(List.copyOf(result), Map.copyOf(connections));
     }
 }

@@ -57,6 +57,24 @@ public record HanaApplication(String applicationId, String initialPrimary, Map<S
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
+    /** The remote subscription that replicates {@code table}. */
+    public static String subscription(String table) {
+        return "SUB_" + table;
+    }
+
+    /**
+     * The subscriptions re-protect creates when the tables are configured (the drain marker's included);
+     * with no tables configured they follow the primary's catalog and are known only there.
+     */
+    public List<String> subscriptions() {
+        List<String> names = new java.util.ArrayList<>();
+        tables.forEach(t -> names.add(subscription(t)));
+        if (!names.isEmpty()) {
+            names.add(subscription(HanaRemoteSubscriptionReplication.MARKER));
+        }
+        return names;
+    }
+
     String other(String region) {
         return remoteSources.keySet().stream().filter(r -> !r.equals(region)).findFirst().orElseThrow();
     }

@@ -47,6 +47,14 @@ import org.slf4j.LoggerFactory;
  * <p>Drain writes a marker row on the primary ({@code MRM_DRAIN_MARKER}, replicated like the tables)
  * and waits until the replica shows it and the subscriptions' backlog (received minus applied
  * messages, summed over {@code SYS.M_REMOTE_SUBSCRIPTION_STATISTICS}) is zero.
+ *
+ * <p>A subscription's lifecycle is asynchronous ({@code SYS.M_REMOTE_SUBSCRIPTIONS.STATE}): {@code QUEUE}
+ * returns while the begin marker still travels ({@code MAT_START_BEG_MARKER}), {@code DISTRIBUTE} while the
+ * queue is still being applied ({@code MAT_COMP_BEG_MARKER} ... {@code AUTO_CORRECT_CHANGE_DATA}). So
+ * re-protect issues each statement only from the state it starts from, waits (bounded) for the state it
+ * leads to, loads a table only once its changes are being queued, and replicates only when every
+ * subscription reached {@code APPLY_CHANGE_DATA}; a retry inside either window waits instead of issuing
+ * the statement again.
  */
 public final class HanaRemoteSubscriptionReplication implements DataReplication, AutoCloseable {
 
@@ -60,14 +68,36 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
     static final int PAGE = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(HanaRemoteSubscriptionReplication.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Duration POLL = Duration.ofMillis(200);
+    static final String APPLYING = "APPLY_CHANGE_DATA";
+    /** How long re-protect waits for the subscriptions to move on before it answers "not yet". */
+    static final Duration SETTLE = Duration.ofSeconds(60);
+    static final Duration POLL = Duration.ofMillis(200);
 
     private final Map<String, HanaApplication> applications = new LinkedHashMap<>();
     private final ConnectionSource connections;
+    private final Duration settle;
+    private final Duration poll;
 
     public HanaRemoteSubscriptionReplication(List<HanaApplication> applications, ConnectionSource connections) {
+        this(applications, connections, SETTLE, POLL);
+    }
+
+    HanaRemoteSubscriptionReplication(List<HanaApplication> applications, ConnectionSource connections,
+                                      Duration settle, Duration poll) {
         applications.forEach(a -> this.applications.put(a.applicationId(), a));
         this.connections = connections;
+        this.settle = settle;
+        this.poll = poll;
+    }
+
+    /** The configured applications, in configuration order. */
+    public List<HanaApplication> applications() {
+        return List.copyOf(applications.values());
+    }
+
+    /** How long re-protect waits for the subscriptions to reach the next state before it answers "not yet". */
+    public Duration settle() {
+        return settle;
     }
 
     /**
@@ -121,13 +151,18 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
             String target = subscriptions.entrySet().stream().filter(e -> !e.getValue().isEmpty())
                     .map(Map.Entry::getKey).findFirst().orElse(null);
             Map<String, String> tables = new TreeMap<>();
+            boolean applying = false;
             if (target != null) {
                 tables.putAll(subscriptions.get(target));
+                long applied = tables.values().stream().filter(APPLYING::equals).count();
+                applying = applied == tables.size();
+                // queued or distributing is not replicating yet: a drain or a promote would wait on a queue
+                details.put("subscriptionsApplying." + target, applied + "/" + tables.size());
             }
             details.put("backlogUnit", "messages");
             return new ReplicationStatus(primary, fencing.values().stream().mapToLong(Fencing::epoch).max().orElse(0),
-                    target == null ? null : app.other(target), target, target == null ? -1 : backlog.get(target),
-                    tables, details);
+                    applying ? app.other(target) : null, applying ? target : null,
+                    applying ? backlog.get(target) : -1, tables, details);
         }
     }
 
@@ -181,12 +216,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                     return new DrainResult(false, Math.max(backlog, 1), Map.of("markerApplied",
                             Boolean.toString(seen != null && seen == token)));
                 }
-                try {
-                    Thread.sleep(POLL.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new DataReplicationException(true, "INTERRUPTED", "drain interrupted", e);
-                }
+                pause("drain");
             }
         } catch (SQLException e) {
             throw HanaErrors.classify("reading the backlog on " + to, e);
@@ -284,6 +314,19 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
         }
     }
 
+    /**
+     * Subscribes {@code toRegion} to every table of {@code fromRegion}. Each subscription goes {@code CREATED}
+     * → {@code QUEUE} → (begin marker passed: {@code MAT_START_END_MARKER}) → rows only {@code toRegion} has
+     * kept aside, table reloaded when it differs → {@code DISTRIBUTE} → {@code APPLY_CHANGE_DATA}. Each
+     * statement is issued only from the state it starts from, so a retry inside a window waits instead of
+     * issuing it again (HANA refuses that). When the subscriptions do not reach {@code APPLY_CHANGE_DATA}
+     * within the settle time the status says not replicating yet, and a retry continues.
+     *
+     * <p>The report (in the details): {@code unreplicatedRows.<table>} and {@code unreplicatedChanges} (rows
+     * only {@code toRegion} had, kept in {@code MRM_LOST_<table>_E<epoch>}), {@code reloadedTables}, and per
+     * table {@code sourceRows.<table>} / {@code targetRows.<table>}: the record counts of {@code M_CS_TABLES},
+     * summed over the table's partitions.
+     */
     @Override
     public ReplicationStatus reprotect(String applicationId, String fromRegion, String toRegion, long epoch)
             throws DataReplicationException {
@@ -296,67 +339,54 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                 fence(t, app, epoch, "FENCED");
                 List<String> tables = tables(f, app);
                 revokeWrites(t, app, tables);
+                List<String> all = withMarker(tables);
+                subscribe(t, app, toRegion, all);
+                List<String> subscriptions = all.stream().map(HanaApplication::subscription).toList();
                 Map<String, String> states = subscriptionStates(t, app);
-                String schema = quote(app.schema());
-                String source = quote(app.remoteSources().get(toRegion));
-                long lost = 0;
-                List<String> reloaded = new ArrayList<>();
-                for (String table : withMarker(tables)) {
-                    String vt = "VT_" + table;
-                    String sub = "SUB_" + table;
-                    if (count(t, "SELECT COUNT(*) FROM SYS.VIRTUAL_TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?",
-                            app.schema(), vt) == 0) {
-                        execute(t, "CREATE VIRTUAL TABLE " + schema + "." + quote(vt) + " AT " + source
-                                + ".\"<NULL>\"." + schema + "." + quote(table));
-                    }
-                    if (count(t, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?",
-                            app.schema(), table) == 0) {
-                        execute(t, "CREATE COLUMN TABLE " + schema + "." + quote(table) + " LIKE " + schema + "."
-                                + quote(vt));
-                    }
-                    if (!states.containsKey(sub)) {
-                        execute(t, "CREATE REMOTE SUBSCRIPTION " + schema + "." + quote(sub) + " ON " + schema + "."
-                                + quote(vt) + " TARGET TABLE " + schema + "." + quote(table));
-                    }
-                    if (!"APPLY_CHANGE_DATA".equals(states.get(sub))) {
-                        // queue changes, reload the table from the primary, then apply the queue:
-                        // what only this database had is kept aside first, as the report
-                        execute(t, "ALTER REMOTE SUBSCRIPTION " + schema + "." + quote(sub) + " QUEUE");
-                        long onlyHere = 0;
-                        if (!table.equals(MARKER)) {
-                            long only = count(t, "SELECT COUNT(*) FROM (SELECT * FROM " + schema + "." + quote(table)
-                                    + " EXCEPT SELECT * FROM " + schema + "." + quote(vt) + ")");
-                            onlyHere = only;
-                            String kept = HanaApplication.identifier("lost-rows table", "MRM_LOST_" + table + "_E"
-                                    + epoch);
-                            boolean keptBefore = count(t, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? "
-                                    + "AND TABLE_NAME = ?", app.schema(), kept) > 0;
-                            if (keptBefore) {
-                                // a retry: an earlier attempt kept the rows aside (and may have reloaded since)
-                                only = count(t, "SELECT COUNT(*) FROM " + schema + "." + quote(kept));
-                            } else if (only > 0) {
-                                execute(t, "CREATE COLUMN TABLE " + schema + "." + quote(kept) + " AS (SELECT * FROM "
-                                        + schema + "." + quote(table) + " EXCEPT SELECT * FROM " + schema + "."
-                                        + quote(vt) + ")");
-                            }
-                            if (only > 0) {
-                                details.put("unreplicatedRows." + table, Long.toString(only));
-                                lost += only;
-                            }
-                        }
-                        // changes from now on are queued; the table is reloaded from the primary only when it
-                        // differs from it (a replica that was in sync when its primary was lost is not copied again)
-                        if (onlyHere > 0 || table.equals(MARKER) || differs(t, schema, quote(table), quote(vt))) {
-                            execute(t, "DELETE FROM " + schema + "." + quote(table));
-                            execute(t, "INSERT INTO " + schema + "." + quote(table) + " SELECT * FROM " + schema + "."
-                                    + quote(vt));
-                            reloaded.add(table);
-                        }
-                        execute(t, "ALTER REMOTE SUBSCRIPTION " + schema + "." + quote(sub) + " DISTRIBUTE");
+                for (String table : all) {
+                    if ("CREATED".equals(states.get("SUB_" + table))) {
+                        execute(t, "ALTER REMOTE SUBSCRIPTION " + quote(app.schema()) + "." + quote("SUB_" + table)
+                                + " QUEUE");
                     }
                 }
+                // a table is loaded only once the begin marker has passed: a change committed before it is not queued
+                states = await(t, app, subscriptions, state -> !"CREATED".equals(state)
+                        && !"MAT_START_BEG_MARKER".equals(state));
+                long lost = 0;
+                List<String> reloaded = new ArrayList<>();
+                for (String table : all) {
+                    boolean queuing = "MAT_START_END_MARKER".equals(states.get("SUB_" + table));
+                    if (!table.equals(MARKER)) {
+                        long only = keptAside(t, app, table, epoch, queuing);
+                        if (only > 0) {
+                            details.put("unreplicatedRows." + table, Long.toString(only));
+                            lost += only;
+                        }
+                    }
+                    if (queuing) {
+                        if (reload(t, app, table, epoch)) {
+                            reloaded.add(table);
+                        }
+                        execute(t, "ALTER REMOTE SUBSCRIPTION " + quote(app.schema()) + "." + quote("SUB_" + table)
+                                + " DISTRIBUTE");
+                    }
+                }
+                // one still waiting for its begin marker cannot reach APPLY_CHANGE_DATA in this attempt
+                boolean distributedAll = subscriptions.stream().map(states::get)
+                        .noneMatch(state -> "CREATED".equals(state) || "MAT_START_BEG_MARKER".equals(state));
+                states = distributedAll ? await(t, app, subscriptions, APPLYING::equals) : subscriptionStates(t, app);
                 details.put("unreplicatedChanges", Long.toString(lost));
                 details.put("reloadedTables", String.join(",", reloaded));
+                for (String table : tables) {
+                    details.put("sourceRows." + table, Long.toString(recordCount(f, app, table)));
+                    details.put("targetRows." + table, Long.toString(recordCount(t, app, table)));
+                }
+                Map<String, String> waiting = new TreeMap<>(states);
+                waiting.keySet().retainAll(subscriptions);
+                waiting.values().removeIf(APPLYING::equals);
+                if (!waiting.isEmpty()) {
+                    details.put("notYetApplying", waiting.toString());
+                }
                 fence(t, app, epoch, "REPLICA");
                 fence(f, app, epoch, "PRIMARY");
             } catch (SQLException e) {
@@ -366,6 +396,120 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
             details.putAll(status.details());
             return new ReplicationStatus(status.primaryRegion(), status.fencingEpoch(), status.sourceRegion(),
                     status.targetRegion(), status.backlog(), status.tables(), details);
+        }
+    }
+
+    /** The virtual table, the replica table and the subscription of each table, where missing. */
+    private static void subscribe(Connection t, HanaApplication app, String toRegion, List<String> tables)
+            throws SQLException {
+        String schema = quote(app.schema());
+        String source = quote(app.remoteSources().get(toRegion));
+        Map<String, String> states = subscriptionStates(t, app);
+        for (String table : tables) {
+            String vt = "VT_" + table;
+            if (count(t, "SELECT COUNT(*) FROM SYS.VIRTUAL_TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?",
+                    app.schema(), vt) == 0) {
+                execute(t, "CREATE VIRTUAL TABLE " + schema + "." + quote(vt) + " AT " + source
+                        + ".\"<NULL>\"." + schema + "." + quote(table));
+            }
+            if (count(t, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?",
+                    app.schema(), table) == 0) {
+                execute(t, "CREATE COLUMN TABLE " + schema + "." + quote(table) + " LIKE " + schema + "." + quote(vt));
+            }
+            if (!states.containsKey("SUB_" + table)) {
+                execute(t, "CREATE REMOTE SUBSCRIPTION " + schema + "." + quote("SUB_" + table) + " ON " + schema + "."
+                        + quote(vt) + " TARGET TABLE " + schema + "." + quote(table));
+            }
+        }
+    }
+
+    /**
+     * The rows only the replica has (what its old primary committed and never sent), kept aside in
+     * {@code MRM_LOST_<table>_E<epoch>} while the table is about to be reloaded; a retry that finds that
+     * table reports what it holds, whatever state the subscription reached since.
+     */
+    private static long keptAside(Connection t, HanaApplication app, String table, long epoch, boolean queuing)
+            throws SQLException {
+        String schema = quote(app.schema());
+        String kept = HanaApplication.identifier("lost-rows table", "MRM_LOST_" + table + "_E" + epoch);
+        if (count(t, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?", app.schema(), kept) > 0) {
+            return count(t, "SELECT COUNT(*) FROM " + schema + "." + quote(kept));
+        }
+        if (!queuing) {
+            return 0;
+        }
+        long only = count(t, "SELECT COUNT(*) FROM (SELECT * FROM " + schema + "." + quote(table)
+                + " EXCEPT SELECT * FROM " + schema + "." + quote("VT_" + table) + ")");
+        if (only > 0) {
+            execute(t, "CREATE COLUMN TABLE " + schema + "." + quote(kept) + " AS (SELECT * FROM " + schema + "."
+                    + quote(table) + " EXCEPT SELECT * FROM " + schema + "." + quote("VT_" + table) + ")");
+        }
+        return only;
+    }
+
+    /**
+     * Changes are queued from now on; the table is reloaded from the primary only when it differs from it
+     * (a replica that was in sync when its primary was lost is not copied again).
+     */
+    private static boolean reload(Connection t, HanaApplication app, String table, long epoch) throws SQLException {
+        String schema = quote(app.schema());
+        boolean kept = count(t, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?",
+                app.schema(), "MRM_LOST_" + table + "_E" + epoch) > 0;
+        if (!kept && !table.equals(MARKER) && !differs(t, schema, quote(table), quote("VT_" + table))) {
+            return false;
+        }
+        execute(t, "DELETE FROM " + schema + "." + quote(table));
+        execute(t, "INSERT INTO " + schema + "." + quote(table) + " SELECT * FROM " + schema + "." + quote("VT_" + table));
+        return true;
+    }
+
+    /**
+     * Polls the subscriptions' states until each is {@code done} or the settle time has passed, and returns
+     * the last states read. A subscription with an entry in {@code REMOTE_SUBSCRIPTION_EXCEPTIONS} does not
+     * move until someone processes it: that fails the command at once, fatally.
+     */
+    private Map<String, String> await(Connection t, HanaApplication app, List<String> subscriptions,
+                                      java.util.function.Predicate<String> done)
+            throws SQLException, DataReplicationException {
+        long deadline = System.nanoTime() + settle.toNanos();
+        while (true) {
+            Map<String, String> states = subscriptionStates(t, app);
+            failOnException(t, app, subscriptions);
+            if (subscriptions.stream().allMatch(s -> done.test(states.get(s))) || System.nanoTime() - deadline > 0) {
+                return states;
+            }
+            pause("waiting for the remote subscriptions");
+        }
+    }
+
+    private static void failOnException(Connection t, HanaApplication app, List<String> subscriptions)
+            throws SQLException, DataReplicationException {
+        try (PreparedStatement ps = t.prepareStatement("SELECT OBJECT_NAME, ERROR_NUMBER, ERROR_MESSAGE FROM"
+                + " SYS.REMOTE_SUBSCRIPTION_EXCEPTIONS WHERE OBJECT_TYPE = 'REMOTE SUBSCRIPTION'");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (subscriptions.contains(rs.getString(1))) {
+                    throw new DataReplicationException(false, "SUBSCRIPTION_EXCEPTION", "remote subscription "
+                            + app.schema() + "." + rs.getString(1) + " stopped on error " + rs.getLong(2) + " ("
+                            + printable(rs.getString(3)) + "); it moves on only once the exception is processed "
+                            + "(PROCESS REMOTE SUBSCRIPTION EXCEPTION ... RETRY or IGNORE), then retry", null);
+                }
+            }
+        }
+    }
+
+    /** A table's record count: M_CS_TABLES has one row per partition, so the rows are summed. */
+    private static long recordCount(Connection c, HanaApplication app, String table) throws SQLException {
+        return count(c, "SELECT COALESCE(SUM(RECORD_COUNT), 0) FROM SYS.M_CS_TABLES WHERE SCHEMA_NAME = ?"
+                + " AND TABLE_NAME = ?", app.schema(), table);
+    }
+
+    private void pause(String doing) throws DataReplicationException {
+        try {
+            Thread.sleep(poll.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DataReplicationException(true, "INTERRUPTED", doing + " interrupted", e);
         }
     }
 
@@ -457,7 +601,10 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
         }
     }
 
-    /** The configured tables, or every column table of the schema, read page by page. */
+    /**
+     * The configured tables, or every column table of the schema, read page by page. DISTINCT: M_CS_TABLES
+     * has a row per partition, and a partitioned table is still one table to subscribe.
+     */
     static List<String> tables(Connection c, HanaApplication app) throws SQLException {
         if (!app.tables().isEmpty()) {
             return app.tables();
@@ -466,7 +613,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
         for (int offset = 0; ; offset += PAGE) {
             int read = 0;
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT TABLE_NAME FROM SYS.M_CS_TABLES WHERE SCHEMA_NAME = ? ORDER BY TABLE_NAME LIMIT ? OFFSET ?")) {
+                    "SELECT DISTINCT TABLE_NAME FROM SYS.M_CS_TABLES WHERE SCHEMA_NAME = ? ORDER BY TABLE_NAME LIMIT ? OFFSET ?")) {
                 ps.setString(1, app.schema());
                 ps.setInt(2, PAGE);
                 ps.setInt(3, offset);

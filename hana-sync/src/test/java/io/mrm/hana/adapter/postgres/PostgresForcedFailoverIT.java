@@ -55,17 +55,17 @@ class PostgresForcedFailoverIT {
         regions = new TwoPostgresRegions();
         replication = new PostgresDebeziumReplication(List.of(regions.application()));
         replication.start();
-        await().atMost(Duration.ofSeconds(30)).until(replication::ready);
+        await().atMost(Duration.ofSeconds(120)).until(replication::ready);
         HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
 
         OrderWriter writer = new OrderWriter(regions, A, 1).start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> writer.committedOn(A) >= 500);
+        await().atMost(Duration.ofSeconds(120)).until(() -> writer.committedOn(A) >= 500);
         // B stops accepting orders (a constraint its applier trips over), so A gets ahead of it
         try (Connection b = regions.admin(B); Statement s = b.createStatement()) {
             s.execute("ALTER TABLE orders ADD CONSTRAINT refuse_new CHECK (id < 0) NOT VALID");
         }
         long before = writer.committedOn(A);
-        await().atMost(Duration.ofSeconds(30)).until(() -> writer.committedOn(A) >= before + 300);
+        await().atMost(Duration.ofSeconds(120)).until(() -> writer.committedOn(A) >= before + 300);
         writer.close();
         regions.stop(A);
         try (Connection b = regions.admin(B); Statement s = b.createStatement()) {
@@ -87,7 +87,7 @@ class PostgresForcedFailoverIT {
 
         // B carries on as primary; then A comes back
         OrderWriter onB = new OrderWriter(regions, B, 1_000_000).start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> onB.committedOn(B) >= 300);
+        await().atMost(Duration.ofSeconds(120)).until(() -> onB.committedOn(B) >= 300);
         regions.start(A);
         CommandAck reprotected = handler.handle(new DataReprotectCommand(UUID.randomUUID().toString(), "shop",
                 Instant.now(), 1, step(2, 0), B, A));

@@ -230,7 +230,7 @@ class PostgresRpoZeroIT {
         assertThat(writable(regions, A)).as("A writable again").isPositive();
         assertThat(writable(regions, B)).as("B not opened").isZero();
         long before = w.committedOn(A);
-        await().atMost(Duration.ofSeconds(30)).until(() -> w.committedOn(A) > before + 100);
+        await().atMost(Duration.ofSeconds(120)).until(() -> w.committedOn(A) > before + 100);
 
         CommandAck retried = promoteRetried(handler, 1, B);
         writers.forEach(x -> x.pointAt(B));
@@ -327,7 +327,7 @@ class PostgresRpoZeroIT {
             assertThat(ReplicationSchema.fence(a, "shop", 1, ReplicationSchema.Role.FENCED)).isTrue();
             ReplicationSchema.revokeWrites(a, app.appRole(), app.tables());
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> w.refused.containsKey(A));
+        await().atMost(Duration.ofSeconds(120)).until(() -> w.refused.containsKey(A));
         w.pointAt(B);
 
         // the restarted actuator gets the re-delivered promote

@@ -48,7 +48,7 @@ class PostgresSwitchoverIT {
                     lagMillis.add(applied - committed);
                 });
         replication.start();
-        await().atMost(Duration.ofSeconds(30)).until(replication::ready);
+        await().atMost(Duration.ofSeconds(120)).until(replication::ready);
     }
 
     @AfterAll
@@ -102,7 +102,7 @@ class PostgresSwitchoverIT {
     @Test
     void plannedSwitchoverAndFailbackUnderWriteLoadLoseNoCommittedRow() throws Exception {
         OrderWriter writer = new OrderWriter(regions, A, 1).start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> writer.committedOn(A) >= 1500);
+        await().atMost(Duration.ofSeconds(120)).until(() -> writer.committedOn(A) >= 1500);
 
         // steady state: the lag of what was applied while the application wrote to A alone
         List<Long> steady = lagMillis.stream().sorted().toList();
@@ -120,7 +120,7 @@ class PostgresSwitchoverIT {
         assertThat(promote(1, B).observed()).as("a re-delivered promote").containsEntry("changed", "false");
         assertNoWriteAccepted(A);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> writer.committedOn(B) >= 1000);
+        await().atMost(Duration.ofSeconds(120)).until(() -> writer.committedOn(B) >= 1000);
 
         // failback B -> A: re-protect (from the slot made before B opened), drain, promote
         long t1 = System.nanoTime();
@@ -141,7 +141,7 @@ class PostgresSwitchoverIT {
         assertThat(promote(1, B).outcome()).as("the first decision, re-delivered late")
                 .isEqualTo(AckOutcome.REJECTED_STALE);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> writer.committedOn(A) >= 2500);
+        await().atMost(Duration.ofSeconds(120)).until(() -> writer.committedOn(A) >= 2500);
         // protect A again so both sides can be compared while writes go on
         assertThat(reprotect(3, A, B).outcome()).isEqualTo(AckOutcome.SUCCEEDED);
         writer.close();

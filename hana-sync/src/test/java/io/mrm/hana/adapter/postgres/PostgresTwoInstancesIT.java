@@ -81,7 +81,7 @@ class PostgresTwoInstancesIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> writer.committedOn(A) >= 200);
 
         // once the first's capture reads its slot (it starts reading shortly after it reports ready)
-        await().atMost(Duration.ofSeconds(30)).until(() -> A.equals(second.status("shop").sourceRegion()));
+        await().atMost(Duration.ofSeconds(120)).until(() -> A.equals(second.status("shop").sourceRegion()));
         ReplicationStatus seen = second.status("shop");
         assertThat(seen.sourceRegion()).isEqualTo(A);
         assertThat(seen.targetRegion()).isEqualTo(B);
@@ -102,7 +102,7 @@ class PostgresTwoInstancesIT {
         CommandAck reprotected = viaFirst.handle(new DataReprotectCommand(UUID.randomUUID().toString(), "shop",
                 Instant.now(), 1, step(2, 0), B, A));
         assertThat(reprotected.outcome()).as(reprotected.toString()).isEqualTo(AckOutcome.SUCCEEDED);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() ->
                 assertThat(second.status("shop").sourceRegion()).isEqualTo(B));
         CommandAck drainedBack = drain(viaSecond, 2, B, A);
         assertThat(drainedBack.outcome()).as(drainedBack.toString()).isEqualTo(AckOutcome.SUCCEEDED);
@@ -140,7 +140,7 @@ class PostgresTwoInstancesIT {
         await().atMost(Duration.ofSeconds(120)).until(second::ready);
         HanaSyncCommandHandler viaSecond = new HanaSyncCommandHandler(second, Clock.systemUTC());
         long before = writer.committedOn(A);
-        await().atMost(Duration.ofSeconds(30)).until(() -> writer.committedOn(A) > before + 200);
+        await().atMost(Duration.ofSeconds(120)).until(() -> writer.committedOn(A) > before + 200);
         writer.close();
         writer = null;
         CommandAck drained = drain(viaSecond, 1, A, B);
