@@ -111,6 +111,14 @@ public final class SempV2Fake implements AutoCloseable {
     public record RoleChange(long sequence, String vpn, String role, String user) {
     }
 
+    /**
+     * One queue created or deleted on one VPN, in the same order as the role changes ({@code user} is
+     * {@code config-sync} for the copy on the mate site): what tests read to see which interleaving
+     * really happened.
+     */
+    public record QueueChange(long sequence, String vpn, String queueName, boolean created, String user) {
+    }
+
     /** A canned failure for the next requests: HTTP status and Solace's error object. */
     public record Failure(int httpStatus, int code, String status, String description) {
     }
@@ -157,6 +165,7 @@ public final class SempV2Fake implements AutoCloseable {
     private volatile String bearerToken;
     private final Map<String, Vpn> vpns = new LinkedHashMap<>();
     private final List<RoleChange> roleChanges;
+    private final List<QueueChange> queueChanges;
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private boolean up = true;
     private Failure failure;
@@ -166,18 +175,19 @@ public final class SempV2Fake implements AutoCloseable {
 
     /** A broker of its own. */
     public SempV2Fake(String username, String password) throws IOException {
-        this(username, password, new Shared(), new CopyOnWriteArrayList<>());
+        this(username, password, new Shared(), new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
     }
 
     /** A second broker whose VPNs can be replicated with {@code mateSite}'s (one lock, one change log). */
     public SempV2Fake(String username, String password, SempV2Fake mateSite) throws IOException {
-        this(username, password, mateSite.shared, mateSite.roleChanges);
+        this(username, password, mateSite.shared, mateSite.roleChanges, mateSite.queueChanges);
     }
 
-    private SempV2Fake(String username, String password, Shared shared, List<RoleChange> roleChanges)
-            throws IOException {
+    private SempV2Fake(String username, String password, Shared shared, List<RoleChange> roleChanges,
+                       List<QueueChange> queueChanges) throws IOException {
         this.shared = shared;
         this.roleChanges = roleChanges;
+        this.queueChanges = queueChanges;
         users.put(username, password);
         AtomicInteger threads = new AtomicInteger();
         handlers = Executors.newFixedThreadPool(8, runnable -> {
@@ -308,13 +318,18 @@ public final class SempV2Fake implements AutoCloseable {
     public void addQueue(String vpn, String queueName) {
         synchronized (shared.lock) {
             Vpn v = vpn(vpn);
-            putQueue(v, queueName, JSON.createObjectNode().put("queueName", queueName));
+            putQueue(v, queueName, JSON.createObjectNode().put("queueName", queueName), "(admin)");
         }
     }
 
     /** Every role change on any site of this fake's pair, in order. */
     public List<RoleChange> roleChanges() {
         return List.copyOf(roleChanges);
+    }
+
+    /** Every queue created or deleted on any site of this fake's pair, in order. */
+    public List<QueueChange> queueChanges() {
+        return List.copyOf(queueChanges);
     }
 
     /** "METHOD raw-path" of every request to this site, in order. */
@@ -373,21 +388,27 @@ public final class SempV2Fake implements AutoCloseable {
         return mate;
     }
 
-    private static void putQueue(Vpn vpn, String name, ObjectNode attributes) {
+    private void putQueue(Vpn vpn, String name, ObjectNode attributes, String user) {
         vpn.queues.put(name, attributes.deepCopy().put("msgVpnName", vpn.name));
+        queueChanges.add(new QueueChange(++shared.sequence, vpn.name, name, true, user));
         Vpn mate = syncTarget(vpn);
         if (mate != null) {
             mate.queues.put(name, attributes.deepCopy().put("msgVpnName", mate.name));
+            queueChanges.add(new QueueChange(++shared.sequence, mate.name, name, true, "config-sync"));
         }
     }
 
-    private static boolean removeQueue(Vpn vpn, String name) {
+    private boolean removeQueue(Vpn vpn, String name, String user) {
         boolean existed = vpn.queues.remove(name) != null;
-        Vpn mate = syncTarget(vpn);
-        if (existed && mate != null) {
-            mate.queues.remove(name);
+        if (!existed) {
+            return false;
         }
-        return existed;
+        queueChanges.add(new QueueChange(++shared.sequence, vpn.name, name, false, user));
+        Vpn mate = syncTarget(vpn);
+        if (mate != null && mate.queues.remove(name) != null) {
+            queueChanges.add(new QueueChange(++shared.sequence, mate.name, name, false, "config-sync"));
+        }
+        return true;
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -469,7 +490,7 @@ public final class SempV2Fake implements AutoCloseable {
             }
             if (parts[0].equals("config") && parts.length == 4 && parts[3].equals("queues")) {
                 if (method.equals("POST")) {
-                    createQueue(exchange, vpn, body);
+                    createQueue(exchange, vpn, user, body);
                     return;
                 }
                 if (method.equals("GET")) {
@@ -479,7 +500,7 @@ public final class SempV2Fake implements AutoCloseable {
             }
             if (parts[0].equals("config") && parts.length == 5 && parts[3].equals("queues") && method.equals("DELETE")) {
                 String queue = decode(parts[4]);
-                if (!removeQueue(vpn, queue)) {
+                if (!removeQueue(vpn, queue, user)) {
                     respond(exchange, 400, error(exchange, 400, 6, "NOT_FOUND", "Could not find match for queueName "
                             + queue));
                     return;
@@ -592,7 +613,7 @@ public final class SempV2Fake implements AutoCloseable {
         respond(exchange, 200, success(exchange, data, null));
     }
 
-    private void createQueue(HttpExchange exchange, Vpn vpn, byte[] body) throws IOException {
+    private void createQueue(HttpExchange exchange, Vpn vpn, String user, byte[] body) throws IOException {
         JsonNode request = parse(exchange, body);
         if (request == null) {
             return;
@@ -612,7 +633,7 @@ public final class SempV2Fake implements AutoCloseable {
             respond(exchange, 400, error(exchange, 400, 10, "ALREADY_EXISTS", "Queue " + name + " already exists"));
             return;
         }
-        putQueue(vpn, name, (ObjectNode) request);
+        putQueue(vpn, name, (ObjectNode) request, user);
         respond(exchange, 200, success(exchange, vpn.queues.get(name).deepCopy(), null));
     }
 
