@@ -82,6 +82,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A VPN added without a mate stands for one whose mate is elsewhere, up and complementary; its bridge
  * follows {@link #linkUp} only.
  *
+ * <p>Sources: Solace's SEMP v2 OpenAPI reference, config API (MsgVpn: {@code replicationRole};
+ * QueueService: "Create a Queue object") and monitor API (MsgVpn: {@code replicationBridgeUp},
+ * {@code replicationQueueBound}), as published with the broker and rendered e.g. at
+ * {@code solacelabs.github.io/solace-tools-typescript/tsdocs/} ({@code SempV2_Config_OpenAPI_Node.*});
+ * {@code docs.solace.com/Features/DR-Replication/Switching-Replication-Service.htm} (controlled failover),
+ * {@code docs.solace.com/System-and-Software-Maintenance/Recov-Uncon-Fail-Over.htm} (uncontrolled failover),
+ * {@code docs.solace.com/Overviews/Config-Sync-Overview.htm} and
+ * {@code docs.solace.com/Features/DR-Replication/Monitoring-Replication.htm}.
+ *
  * <p>Every request is served under one lock shared by every fake of the pair, so the brokers are
  * linearizable, as Solace applies each request atomically. Tests can make a site answer an error
  * envelope for a while, delay a new role in the monitor, and read what was changed by whom.
