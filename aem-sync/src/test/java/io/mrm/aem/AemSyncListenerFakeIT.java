@@ -2,7 +2,7 @@ package io.mrm.aem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mrm.aem.adapter.SempV2Fake;
+import io.mrm.sempfake.SempV2Fake;
 import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
 import io.mrm.events.ack.AckOutcome;

@@ -3,6 +3,7 @@ package io.mrm.aem.domain;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -66,7 +67,8 @@ public final class RoleFence {
     /** Announces the intent to write for {@code epoch} and waits (until {@code until}) for the right to. */
     public Admission enter(ReplicatedVpn vpn, String applicationId, long epoch, Instant until)
             throws BrokerException, InterruptedException {
-        FenceMark intent = FenceMark.intent(epoch, instance, clock.instant());
+        // milliseconds: the precision a mark keeps on the broker, so the listed copy equals this one
+        FenceMark intent = FenceMark.intent(epoch, instance, clock.instant().truncatedTo(ChronoUnit.MILLIS));
         vpn.create(applicationId, intent);
         try {
             boolean fenced = false;
@@ -84,9 +86,10 @@ public final class RoleFence {
                     continue;   // list again: the fence must exist before the intents are judged
                 }
                 fenced = true;
+                deleteOwnLeftovers(vpn, applicationId, marks, intent);
                 Instant now = clock.instant();
                 List<FenceMark> older = marks.stream()
-                        .filter(m -> !m.isFence() && m.epoch() < epoch)
+                        .filter(m -> !m.isFence() && m.epoch() < epoch && !isOwnLeftover(m, intent))
                         .sorted(Comparator.comparingLong(FenceMark::epoch))
                         .toList();
                 List<FenceMark> live = new java.util.ArrayList<>();
@@ -125,6 +128,26 @@ public final class RoleFence {
             }
         } catch (BrokerException e) {
             // old fences only cost a line in a listing; the next switch removes them
+        }
+    }
+
+    /**
+     * An intent of this instance other than the one it holds now is a leftover: this instance runs one
+     * command per application at a time, so it is not writing under it. Leftovers arise on a replicated
+     * pair: an intent created while the VPN was active is config-synced to the mate site, and its deletion,
+     * made after the same command demoted the VPN, is not (a standby site's changes stay local). Without
+     * this, the next decision on the mate would wait for the leftover's whole lease.
+     */
+    private boolean isOwnLeftover(FenceMark mark, FenceMark current) {
+        return !mark.isFence() && mark.instance().equals(current.instance()) && mark.epoch() <= current.epoch()
+                && !mark.equals(current);
+    }
+
+    private void deleteOwnLeftovers(ReplicatedVpn vpn, String applicationId, List<FenceMark> marks, FenceMark current) {
+        for (FenceMark mark : marks) {
+            if (isOwnLeftover(mark, current)) {
+                deleteQuietly(vpn, applicationId, mark);
+            }
         }
     }
 

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * What the broker reports about one Message VPN's replication. Booleans and counts the broker did
- * not send are null: Solace leaves out {@code replicationBridgeUp} while the local bridge is not
- * operational, and an absent value must not read as a confirmed one.
+ * not send are null (SEMP v2 marks every monitor attribute optional), and an absent value must not
+ * read as a confirmed one.
  *
  * @param vpn                the Message VPN
  * @param state              the VPN's operational state, e.g. {@code up}

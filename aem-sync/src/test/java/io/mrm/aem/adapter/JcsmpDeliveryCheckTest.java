@@ -41,7 +41,8 @@ class JcsmpDeliveryCheckTest {
                     assertThat(e.getMessage()).startsWith("connecting to tcp://127.0.0.1:" + port + " (VPN shop-b) failed")
                             .doesNotContain("pw");
                 });
-        assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(5));
+        // the bound is the claim (no endless reconnecting), so it is generous: a busy machine still meets it
+        assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(30));
     }
 
     @Test
@@ -61,7 +62,8 @@ class JcsmpDeliveryCheckTest {
             assertThatThrownBy(() -> check(silent.getLocalPort(), SecretReference.literal("pw"))
                     .roundTrip("v1", Duration.ofMillis(1500)))
                     .isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.retriable()).isTrue());
-            assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(6));
+            // a login that is never answered must not hang the check: generous, as the claim is "bounded"
+            assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(30));
         }
     }
 

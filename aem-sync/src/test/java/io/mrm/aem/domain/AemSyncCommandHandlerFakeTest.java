@@ -7,7 +7,7 @@ import io.mrm.kafka.SecretReference;
 import io.mrm.aem.adapter.SempCredentials;
 import io.mrm.aem.adapter.SempReplicatedVpn;
 import io.mrm.aem.adapter.SempV2Client;
-import io.mrm.aem.adapter.SempV2Fake;
+import io.mrm.sempfake.SempV2Fake;
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.EventsDrainCommand;
@@ -18,7 +18,6 @@ import io.mrm.events.command.StepRef;
 import io.mrm.events.decision.StepAction;
 import java.io.IOException;
 import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -27,7 +26,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The handler end to end, command in and acknowledgement out, through the real SEMP client against
- * {@link SempV2Fake}: region-a's VPN starts active, region-b's standby.
+ * {@link SempV2Fake}: region-a's VPN starts active, region-b's standby, the two replicated as one pair
+ * (fence marks created on the active one are config-synced to the other). The handler's waits run on a
+ * {@link VirtualClock}: their bounds are exact and do not depend on how busy the machine is.
  */
 class AemSyncCommandHandlerFakeTest {
 
@@ -38,11 +39,13 @@ class AemSyncCommandHandlerFakeTest {
             Duration.ofSeconds(2));
 
     final SempV2Fake fake;
+    final VirtualClock clock = VirtualClock.aheadOfRealTime();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     final AemSyncCommandHandler handler;
 
     AemSyncCommandHandlerFakeTest() throws IOException {
         fake = new SempV2Fake("mrm", PASSWORD).vpn("shop-a", "active").vpn("shop-b", "standby");
+        fake.replicate("shop-a", fake, "shop-b");
         handler = handler("aem-sync-1", "mrm", PASSWORD, LIMITS);
     }
 
@@ -57,24 +60,26 @@ class AemSyncCommandHandlerFakeTest {
         ConfiguredEventBrokers brokers = new ConfiguredEventBrokers(Map.of(APP, Map.of(
                 "region-a", new ConfiguredEventBrokers.Site(new SempReplicatedVpn(semp, "shop-a"), null),
                 "region-b", new ConfiguredEventBrokers.Site(new SempReplicatedVpn(semp, "shop-b"), null))));
-        return new AemSyncCommandHandler(brokers, limits, instance, Clock.systemUTC(), Sleeper.THREAD);
+        return new AemSyncCommandHandler(brokers, limits, instance, clock, clock.sleeper());
     }
 
-    static StepRef step(long epoch, Duration toDeadline) {
-        return new StepRef("d-" + epoch, epoch, 0, 1, Instant.now().plus(toDeadline));
+    StepRef step(long epoch, Duration toDeadline) {
+        return new StepRef("d-" + epoch, epoch, 0, 1, clock.instant().plus(toDeadline));
     }
 
-    static EventsSetRoleCommand setRole(String id, long epoch, String region, ReplicationRole role) {
-        return new EventsSetRoleCommand(id, APP, Instant.now(), 1, step(epoch, Duration.ofSeconds(30)), region, role);
+    EventsSetRoleCommand setRole(String id, long epoch, String region, ReplicationRole role) {
+        return new EventsSetRoleCommand(id, APP, clock.instant(), 1, step(epoch, Duration.ofSeconds(30)), region, role);
     }
 
-    static EventsDrainCommand drain(String id, long epoch) {
-        return new EventsDrainCommand(id, APP, Instant.now(), 1, step(epoch, Duration.ofSeconds(30)), "region-a",
+    EventsDrainCommand drain(String id, long epoch) {
+        return new EventsDrainCommand(id, APP, clock.instant(), 1, step(epoch, Duration.ofSeconds(30)), "region-a",
                 "region-b");
     }
 
     @Test
     void setRoleChangesTheRoleAndWaitsUntilTheBrokerShowsIt() {
+        assertThat(handler.handle(setRole("c0", 1, "region-a", ReplicationRole.STANDBY)).outcome())
+                .isEqualTo(AckOutcome.SUCCEEDED);
         fake.roleVisibleAfterReads(3);
 
         CommandAck ack = handler.handle(setRole("c1", 1, "region-b", ReplicationRole.ACTIVE));
@@ -92,8 +97,9 @@ class AemSyncCommandHandlerFakeTest {
         // three monitor reads before it showed: the handler read back rather than trusting the PATCH
         assertThat(fake.requests().stream().filter(r -> r.equals("GET /SEMP/v2/monitor/msgVpns/shop-b")).count())
                 .isGreaterThanOrEqualTo(3);
-        // only the fence of the acting epoch stays behind; the intent is gone
+        // only the fence of the acting epoch stays behind on either site; the intents are gone
         assertThat(fake.queueNames("shop-b")).containsExactly("mrm/shop/fence/0000000000000000001");
+        assertThat(fake.queueNames("shop-a")).containsExactly("mrm/shop/fence/0000000000000000001");
     }
 
     @Test
@@ -144,7 +150,7 @@ class AemSyncCommandHandlerFakeTest {
 
     @Test
     void anIntentLeftByACrashedActuatorIsIgnoredOnceItsLeaseHasPassed() {
-        long longAgo = Instant.now().minusSeconds(60).toEpochMilli();
+        long longAgo = clock.instant().minusSeconds(60).toEpochMilli();
         fake.addQueue("shop-b", "mrm/shop/intent/0000000000000000001/crashed-pod/" + longAgo);
 
         CommandAck ack = handler.handle(setRole("c2", 2, "region-b", ReplicationRole.ACTIVE));
@@ -155,8 +161,8 @@ class AemSyncCommandHandlerFakeTest {
 
     @Test
     void aLiveIntentOfAnOlderEpochMakesTheNewerOneWaitAndGiveUpRetriablyWithoutChangingAnything() {
-        fake.addQueue("shop-b", "mrm/shop/intent/0000000000000000001/slow-pod/" + Instant.now().toEpochMilli());
-        EventsSetRoleCommand command = new EventsSetRoleCommand("c2", APP, Instant.now(), 1,
+        fake.addQueue("shop-b", "mrm/shop/intent/0000000000000000001/slow-pod/" + clock.instant().toEpochMilli());
+        EventsSetRoleCommand command = new EventsSetRoleCommand("c2", APP, clock.instant(), 1,
                 step(2, Duration.ofMillis(400)), "region-b", ReplicationRole.ACTIVE);
 
         CommandAck ack = handler.handle(command);
@@ -184,7 +190,7 @@ class AemSyncCommandHandlerFakeTest {
     @Test
     void drainGivesUpAtItsBoundAndSaysWhatRemains() {
         fake.backlog("shop-a", 1000, 0);
-        Instant start = Instant.now();
+        Instant start = clock.instant();
 
         CommandAck ack = handler.handle(drain("d1", 1));
 
@@ -192,31 +198,71 @@ class AemSyncCommandHandlerFakeTest {
         assertThat(ack.errorCode()).isEqualTo("NOT_DRAINED");
         assertThat(ack.detail()).startsWith("1000 messages remain in the replication queue of VPN shop-a");
         assertThat(ack.observed()).containsEntry("replicationQueueMessages", "1000");
-        assertThat(Duration.between(start, Instant.now())).isBetween(Duration.ofMillis(300), Duration.ofSeconds(3));
+        // the drain bound (400 ms): it waited until one more poll would pass it, and no longer
+        assertThat(Duration.between(start, ack.time())).isBetween(Duration.ofMillis(390), Duration.ofMillis(400));
+        assertThat(fake.requests()).filteredOn(r -> r.endsWith("/shop-a/queues/%23MSGVPN_REPLICATION_DATA_QUEUE"))
+                .hasSize(40);
     }
 
     @Test
     void drainEndsBeforeTheCommandsDeadlineLessTheMargin() {
         fake.backlog("shop-a", 1000, 0);
-        EventsDrainCommand command = new EventsDrainCommand("d1", APP, Instant.now(), 1,
+        EventsDrainCommand command = new EventsDrainCommand("d1", APP, clock.instant(), 1,
                 step(1, Duration.ofMillis(250)), "region-a", "region-b");
 
         CommandAck ack = handler.handle(command);
 
         assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
-        assertThat(ack.time()).isBefore(command.step().deadline());
+        assertThat(ack.errorCode()).isEqualTo("NOT_DRAINED");
+        assertThat(ack.time()).isBeforeOrEqualTo(command.step().deadline().minus(LIMITS.ackMargin()));
     }
 
     @Test
     void aDownBridgeKeepsTheDrainFromSucceedingEvenWithAnEmptyQueue() {
-        fake.bridgeUp("shop-a", false);
+        fake.linkUp("shop-a", false);
 
         CommandAck ack = handler.handle(drain("d1", 1));
 
         assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         assertThat(ack.errorCode()).isEqualTo("BRIDGE_DOWN");
-        assertThat(ack.detail()).contains("replication bridge of VPN shop-a", "is unknown");
-        assertThat(ack.observed()).doesNotContainKey("replicationBridgeUp");
+        assertThat(ack.detail()).contains("replication bridge of VPN shop-a", "is down");
+        assertThat(ack.observed()).containsEntry("replicationBridgeUp", "false");
+    }
+
+    @Test
+    void aControlledFailoverDrainsTheDemotedSiteOverTheBridgeTheOtherKeepsBound() {
+        fake.backlog("shop-a", 30, 10);
+
+        CommandAck demoted = handler.handle(setRole("c1", 1, "region-a", ReplicationRole.STANDBY));
+        CommandAck drained = handler.handle(drain("d1", 1));
+        CommandAck promoted = handler.handle(setRole("c2", 1, "region-b", ReplicationRole.ACTIVE));
+
+        assertThat(demoted.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(drained.outcome()).as(drained.detail()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(drained.observed()).containsEntry("role", "STANDBY").containsEntry("replicationBridgeUp", "true");
+        assertThat(promoted.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(promoted.observed()).containsEntry("replicationBridgeUp", "true");
+    }
+
+    @Test
+    void aFailbackRightAfterAFailoverIsNotHeldUpByTheIntentConfigSyncedFromTheDemotedSite() {
+        // failover, epoch 1: region-a's intent is synced to region-b while region-a is active; its deletion,
+        // after region-a was demoted, is not
+        assertThat(handler.handle(setRole("c1", 1, "region-a", ReplicationRole.STANDBY)).outcome())
+                .isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(handler.handle(setRole("c2", 1, "region-b", ReplicationRole.ACTIVE)).outcome())
+                .isEqualTo(AckOutcome.SUCCEEDED);
+
+        // failback, epoch 2, well within the intent lease (5 s)
+        CommandAck demoteB = handler.handle(setRole("c3", 2, "region-b", ReplicationRole.STANDBY));
+        CommandAck promoteA = handler.handle(setRole("c4", 2, "region-a", ReplicationRole.ACTIVE));
+
+        assertThat(demoteB.outcome()).as(demoteB.detail()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(promoteA.outcome()).as(promoteA.detail()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(fake.role("shop-a")).isEqualTo("active");
+        assertThat(fake.role("shop-b")).isEqualTo("standby");
+        assertThat(fake.queueNames("shop-a")).noneMatch(q -> q.contains("/intent/"));
+        assertThat(fake.queueNames("shop-b")).noneMatch(q -> q.contains("/intent/"));
     }
 
     @Test
@@ -273,9 +319,9 @@ class AemSyncCommandHandlerFakeTest {
 
     @Test
     void verifyWithoutADeliveryCheckChecksThatTheVpnIsUpAndActive() {
-        EventsVerifyCommand onA = new EventsVerifyCommand("v1", APP, Instant.now(), 1, step(1, Duration.ofSeconds(30)),
+        EventsVerifyCommand onA = new EventsVerifyCommand("v1", APP, clock.instant(), 1, step(1, Duration.ofSeconds(30)),
                 "region-a");
-        EventsVerifyCommand onB = new EventsVerifyCommand("v2", APP, Instant.now(), 1, step(1, Duration.ofSeconds(30)),
+        EventsVerifyCommand onB = new EventsVerifyCommand("v2", APP, clock.instant(), 1, step(1, Duration.ofSeconds(30)),
                 "region-b");
 
         CommandAck active = handler.handle(onA);
@@ -298,7 +344,7 @@ class AemSyncCommandHandlerFakeTest {
 
     @Test
     void aCommandPastItsDeadlineIsNotExecuted() {
-        EventsSetRoleCommand late = new EventsSetRoleCommand("c1", APP, Instant.now(), 1,
+        EventsSetRoleCommand late = new EventsSetRoleCommand("c1", APP, clock.instant(), 1,
                 step(1, Duration.ofSeconds(-1)), "region-b", ReplicationRole.ACTIVE);
 
         CommandAck ack = handler.handle(late);

@@ -7,7 +7,7 @@ import io.mrm.kafka.SecretReference;
 import io.mrm.aem.adapter.SempCredentials;
 import io.mrm.aem.adapter.SempReplicatedVpn;
 import io.mrm.aem.adapter.SempV2Client;
-import io.mrm.aem.adapter.SempV2Fake;
+import io.mrm.sempfake.SempV2Fake;
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.EventsSetRoleCommand;
@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Test;
  * Two actuator instances that share nothing but the broker ({@link SempV2Fake}): each has its own
  * in-memory epoch fence, its own SEMP user (so the fake records who changed what) and its own
  * handler. One is always handed the older epoch. The fence marks on the broker must keep the older
- * one from ever changing the role after the newer one has.
+ * one from ever changing the role after the newer one has. The fake's log of queue changes shows in
+ * which rounds the two really contended (both intents on the broker at once): the race test counts
+ * them and fails if there were none, since then it would have proved nothing.
  */
 class RoleFenceRaceFakeTest {
 
@@ -93,6 +95,9 @@ class RoleFenceRaceFakeTest {
         AemSyncCommandHandler older = handler("actuator-old", vpn("old"), LIMITS);
         AemSyncCommandHandler newer = handler("actuator-new", vpn("new"), LIMITS);
         Map<AckOutcome, Integer> olderOutcomes = new EnumMap<>(AckOutcome.class);
+        int contended = 0;
+        int olderRefusedByTheFence = 0;
+        int newerWaitedForTheOlderWrite = 0;
         int rounds = 200;
         for (int round = 0; round < rounds; round++) {
             // both kinds of conflict: the newer decision flips the role and the older one wants it back, or the
@@ -102,6 +107,7 @@ class RoleFenceRaceFakeTest {
             EventsSetRoleCommand stale = command(2L * round + 1, opposite(wanted));
             EventsSetRoleCommand fresh = command(2L * round + 2, wanted);
             long before = fake.roleChanges().size();
+            int queueChangesBefore = fake.queueChanges().size();
             CyclicBarrier start = new CyclicBarrier(2);
             CompletableFuture<CommandAck> staleAck = CompletableFuture.supplyAsync(() -> {
                 awaitQuietly(start);
@@ -127,8 +133,26 @@ class RoleFenceRaceFakeTest {
                         .as(where + "; changes " + changes).extracting(SempV2Fake.RoleChange::user).containsOnly("new");
             }
             olderOutcomes.merge(olderAck.outcome(), 1, Integer::sum);
+            List<SempV2Fake.QueueChange> queueChanges = fake.queueChanges();
+            List<SempV2Fake.QueueChange> roundChanges = queueChanges.subList(queueChangesBefore, queueChanges.size());
+            if (bothIntentsHeldAtOnce(roundChanges)) {
+                // the two ways the protocol settles a real contention: the older one meets the newer fence, or
+                // the newer one waits while the older one, admitted first, writes
+                if ("FENCED_BY_NEWER_EPOCH".equals(olderAck.errorCode())) {
+                    olderRefusedByTheFence++;
+                    contended++;
+                } else if (olderWroteWhileNewerIntentLive(roundChanges, changes)) {
+                    newerWaitedForTheOlderWrite++;
+                    contended++;
+                }
+            }
         }
-        System.out.println("older epoch's outcomes over " + rounds + " rounds: " + olderOutcomes);
+        System.out.println("older epoch's outcomes over " + rounds + " rounds: " + olderOutcomes + "; contended in "
+                + contended + " rounds: the older refused by the newer fence in " + olderRefusedByTheFence
+                + ", the newer waiting for the older write in " + newerWaitedForTheOlderWrite);
+        // the race was real: in some rounds both actuators were inside the protocol at once and it had to decide
+        assertThat(contended).as("rounds in which both intents were on the broker at once and the fence decided")
+                .isPositive();
     }
 
     @Test
@@ -181,6 +205,45 @@ class RoleFenceRaceFakeTest {
         assertThat(newerAck.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(fake.role(VPN)).isEqualTo("active");
         assertThat(fake.roleChanges()).extracting(SempV2Fake.RoleChange::user).containsExactly("old");
+    }
+
+    /** Whether, replaying one round's queue changes in order, an intent of each user existed at the same moment. */
+    static boolean bothIntentsHeldAtOnce(List<SempV2Fake.QueueChange> changes) {
+        java.util.Map<String, String> liveIntents = new java.util.HashMap<>();   // queue name -> user
+        for (SempV2Fake.QueueChange change : changes) {
+            if (!change.queueName().contains("/intent/")) {
+                continue;
+            }
+            if (change.created()) {
+                liveIntents.put(change.queueName(), change.user());
+            } else {
+                liveIntents.remove(change.queueName());
+            }
+            if (liveIntents.containsValue("old") && liveIntents.containsValue("new")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a role change by the older actuator falls while the newer one's intent existed (same sequence). */
+    static boolean olderWroteWhileNewerIntentLive(List<SempV2Fake.QueueChange> queueChanges,
+                                                  List<SempV2Fake.RoleChange> roleChanges) {
+        long created = -1;
+        long deleted = Long.MAX_VALUE;
+        for (SempV2Fake.QueueChange change : queueChanges) {
+            if (change.queueName().contains("/intent/") && change.user().equals("new")) {
+                if (change.created()) {
+                    created = change.sequence();
+                } else {
+                    deleted = change.sequence();
+                }
+            }
+        }
+        long from = created;
+        long to = deleted;
+        return created >= 0 && roleChanges.stream()
+                .anyMatch(c -> c.user().equals("old") && c.sequence() > from && c.sequence() < to);
     }
 
     private long listings() {

@@ -72,6 +72,24 @@ class RoleFenceTest {
     }
 
     @Test
+    void aLeftoverIntentOfThisInstanceIsDeletedNotWaitedForButAnotherInstancesIsWaitedFor() throws Exception {
+        // config-synced from the mate site while it was active; its deletion was not
+        FenceMark leftover = FenceMark.intent(1, "me", T0.minusSeconds(1));
+        FenceMark others = FenceMark.intent(1, "other", T0.minusSeconds(1));
+        vpn.marks.add(leftover);
+
+        RoleFence.Admission admission = fence.enter(vpn, "shop", 2, T0.plusSeconds(30));
+
+        assertThat(admission).isInstanceOf(RoleFence.Admitted.class);
+        assertThat(clock.now).as("admitted at once").isEqualTo(T0);
+        assertThat(vpn.marks).doesNotContain(leftover);
+
+        vpn.marks.add(others);
+        assertThat(fence.enter(vpn, "shop", 3, T0.plusSeconds(5))).isInstanceOf(RoleFence.StillWaiting.class);
+        assertThat(vpn.marks).contains(others);
+    }
+
+    @Test
     void anOlderIntentPastItsLeaseIsRemovedAsAbandoned() throws Exception {
         vpn.marks.add(FenceMark.intent(1, "crashed", T0.minusSeconds(61)));
 
