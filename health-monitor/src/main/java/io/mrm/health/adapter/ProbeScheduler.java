@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,9 +53,10 @@ public final class ProbeScheduler implements SmartLifecycle {
     private final ObservationRule rule;
     private final ObservationSink sink;
     private final RandomGenerator random;
-    private final int tickerThreads;
     private final int publishQueueCapacity;
     private final Duration stopGrace;
+    private final LongSupplier nanoTime;
+    private final Function<ThreadFactory, ScheduledExecutorService> tickers;
 
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
@@ -76,7 +79,7 @@ public final class ProbeScheduler implements SmartLifecycle {
     private static final class Job {
         final MonitoredTarget monitored;
         final AtomicBoolean inFlight = new AtomicBoolean();
-        /** When the next tick is due (System.nanoTime), for measuring slip; touched only by the tick itself. */
+        /** When the next tick is due (on the scheduler's nano clock), for measuring slip; touched only by the tick. */
         long plannedNanos;
 
         Job(MonitoredTarget monitored) {
@@ -99,11 +102,23 @@ public final class ProbeScheduler implements SmartLifecycle {
      */
     public ProbeScheduler(List<MonitoredTarget> targets, ObservationRule rule, ObservationSink sink,
                           RandomGenerator random, int tickerThreads, int publishQueueCapacity, Duration stopGrace) {
+        this(targets, rule, sink, random, publishQueueCapacity, stopGrace, System::nanoTime,
+                threads -> Executors.newScheduledThreadPool(tickerThreads, threads));
+    }
+
+    /**
+     * With the clock that times ticks and probes and the executor that runs the ticks (made at each
+     * {@link #start()} from the ticker thread factory): a test drives both by hand.
+     */
+    ProbeScheduler(List<MonitoredTarget> targets, ObservationRule rule, ObservationSink sink, RandomGenerator random,
+                   int publishQueueCapacity, Duration stopGrace, LongSupplier nanoTime,
+                   Function<ThreadFactory, ScheduledExecutorService> tickers) {
+        this.nanoTime = nanoTime;
+        this.tickers = tickers;
         this.jobs = targets.stream().map(Job::new).toList();
         this.rule = rule;
         this.sink = sink;
         this.random = random;
-        this.tickerThreads = tickerThreads;
         this.publishQueueCapacity = publishQueueCapacity;
         this.stopGrace = stopGrace;
     }
@@ -113,14 +128,14 @@ public final class ProbeScheduler implements SmartLifecycle {
         if (running) {
             return;
         }
-        ticker = Executors.newScheduledThreadPool(tickerThreads, threads("probe-ticker"));
+        ticker = tickers.apply(threads("probe-ticker"));
         running = true;
         publisher = threads("observation-publisher").newThread(this::drain);
         publisher.start();
         for (Job job : jobs) {
             long interval = Math.max(1, job.target().interval().toMillis());
             long delay = initialDelayMillis(job.target().interval(), random);
-            job.plannedNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
+            job.plannedNanos = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(delay);
             ticker.scheduleAtFixedRate(() -> tick(job), delay, interval, TimeUnit.MILLISECONDS);
         }
         if (jobs.isEmpty()) {
@@ -173,7 +188,7 @@ public final class ProbeScheduler implements SmartLifecycle {
     }
 
     private void tick(Job job) {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         // a fixed-rate task runs at start + delay + k * interval, so the plan advances by one interval a tick
         slipListener.accept(now - job.plannedNanos);
         job.plannedNanos += TimeUnit.MILLISECONDS.toNanos(Math.max(1, job.target().interval().toMillis()));
@@ -203,7 +218,7 @@ public final class ProbeScheduler implements SmartLifecycle {
         try {
             ProbeResult outcome = result;
             if (outcome == null) {
-                Duration latency = Duration.ofNanos(System.nanoTime() - start);
+                Duration latency = Duration.ofNanos(nanoTime.getAsLong() - start);
                 outcome = ObservationRule.failure(job.target(),
                         error == null ? new IllegalStateException("probe completed without a result") : error,
                         latency);

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.Test;
 class ProbeSchedulerTest {
 
     static final Duration FAST = Duration.ofMillis(20);
-    static final Duration BOUND = Duration.ofSeconds(5);
+    /** How long a test waits for something that happens within milliseconds on an idle machine. */
+    static final Duration BOUND = Duration.ofSeconds(30);
     static final int TICKER_THREADS = 2;
 
     final List<HealthObservation> published = new CopyOnWriteArrayList<>();
@@ -160,6 +162,38 @@ class ProbeSchedulerTest {
 
     @Test
     void everyTickReportsHowLateItStarted() {
+        // the ticks are run by hand at chosen times of a hand-set clock, so every slip is known exactly
+        AtomicLong nanos = new AtomicLong(Duration.ofHours(1).toNanos());
+        ManualTicker ticker = new ManualTicker();
+        List<Long> slips = new CopyOnWriteArrayList<>();
+        CountingProbe probe = new CountingProbe(() -> CompletableFuture.completedFuture(ProbeResult.up(Duration.ZERO, "ok")));
+        ObservationRule rule = new ObservationRule("vantage-t", Clock.systemUTC(), () -> UUID.randomUUID().toString());
+        scheduler = new ProbeScheduler(List.of(new MonitoredTarget(target("app", FAST, Duration.ofMinutes(1)), probe)),
+                rule, recordingSink, new SplittableRandom(1), 100, Duration.ofSeconds(1), nanos::get, threads -> ticker);
+        scheduler.onTickSlip(slips::add);
+        long startedAt = nanos.get();
+        scheduler.start();
+
+        ManualTicker.FixedRate ticks = ticker.tasks().get(0);
+        assertThat(ticker.tasks()).hasSize(1);
+        assertThat(ticks.periodNanos()).isEqualTo(FAST.toNanos());
+        long firstDue = startedAt + ticks.initialDelayNanos();
+        long late = Duration.ofMillis(30).toNanos();
+        nanos.set(firstDue);
+        ticks.command().run();                                  // on time
+        nanos.set(firstDue + FAST.toNanos() + late);
+        ticks.command().run();                                  // 30 ms late
+        nanos.set(firstDue + 2 * FAST.toNanos() + Duration.ofMillis(5).toNanos());
+        ticks.command().run();                                  // the plan kept its rate: 5 ms late, not 35
+
+        assertThat(slips).containsExactly(0L, late, Duration.ofMillis(5).toNanos());
+        assertThat(probe.calls.get()).isEqualTo(3);
+    }
+
+    @Test
+    void aRealTickerNeverStartsATickBeforeItsPlan() {
+        // the plan the slips are measured against is the one the executor follows: a tick is never early
+        // (how late it is depends on the machine and is not asserted)
         List<Long> slips = new CopyOnWriteArrayList<>();
         CountingProbe probe = new CountingProbe(() -> CompletableFuture.completedFuture(ProbeResult.up(Duration.ZERO, "ok")));
         ObservationRule rule = new ObservationRule("vantage-t", Clock.systemUTC(), () -> UUID.randomUUID().toString());
@@ -170,11 +204,7 @@ class ProbeSchedulerTest {
 
         await("ten ticks measured").atMost(BOUND).until(() -> slips.size() >= 10);
 
-        // an idle scheduler starts ticks within a few ms of their plan, never before it (bounds leave room for a busy CI)
-        assertThat(slips).allSatisfy(slip -> assertThat(slip)
-                .isBetween(-Duration.ofMillis(1).toNanos(), Duration.ofSeconds(5).toNanos()));
-        List<Long> sorted = slips.stream().sorted().toList();
-        assertThat(sorted.get(sorted.size() / 2)).isLessThan(Duration.ofMillis(100).toNanos());
+        assertThat(slips).allSatisfy(slip -> assertThat(slip).isGreaterThanOrEqualTo(-Duration.ofMillis(1).toNanos()));
     }
 
     @Test
