@@ -28,6 +28,9 @@ class DnsProbeTest {
         dns = new DnsjavaLoopbackDnsServer();
     }
 
+    /** The timeout of the queries that do get an answer: generous, so that a busy machine cannot make one time out. */
+    static final Duration ANSWERED = Duration.ofSeconds(10);
+
     @AfterEach
     void stopDns() {
         dns.close();
@@ -37,28 +40,28 @@ class DnsProbeTest {
     void cnameToRegionBIsUpAndNamesRegionB() throws Exception {
         dns.cname(DOMAIN, "shop.region-b.example.net", "192.0.2.7");
 
-        ProbeResult result = probe(DOMAIN, Duration.ofSeconds(2));
+        ProbeResult result = probe(DOMAIN, ANSWERED);
 
         assertThat(result.status()).isEqualTo(HealthStatus.UP);
         assertThat(result.detail()).isEqualTo("answers from region-b (CNAME shop.region-b.example.net.)");
-        assertThat(result.latency()).isNotNull().isLessThan(Duration.ofSeconds(2));
+        assertThat(result.latency()).isNotNull().isLessThan(ANSWERED);
     }
 
     @Test
     void aSwitchShowsInTheNextAnswer() throws Exception {
         dns.cname(DOMAIN, "shop.region-a.example.net", null);
-        assertThat(probe(DOMAIN, Duration.ofSeconds(2)).detail()).startsWith("answers from region-a");
+        assertThat(probe(DOMAIN, ANSWERED).detail()).startsWith("answers from region-a");
 
         dns.cname(DOMAIN, "SHOP.Region-B.example.net", null);
 
-        assertThat(probe(DOMAIN, Duration.ofSeconds(2)).detail()).startsWith("answers from region-b");
+        assertThat(probe(DOMAIN, ANSWERED).detail()).startsWith("answers from region-b");
     }
 
     @Test
     void anAddressOfARegionCountsAsThatRegion() throws Exception {
         dns.addresses(DOMAIN, "10.0.0.1");
 
-        ProbeResult result = probe(DOMAIN, Duration.ofSeconds(2));
+        ProbeResult result = probe(DOMAIN, ANSWERED);
 
         assertThat(result.status()).isEqualTo(HealthStatus.UP);
         assertThat(result.detail()).isEqualTo("answers from region-a (A 10.0.0.1)");
@@ -68,7 +71,7 @@ class DnsProbeTest {
     void anAnswerNoRegionClaimsIsDown() throws Exception {
         dns.cname(DOMAIN, "parking.registrar.example", "203.0.113.9");
 
-        ProbeResult result = probe(DOMAIN, Duration.ofSeconds(2));
+        ProbeResult result = probe(DOMAIN, ANSWERED);
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
         assertThat(result.detail()).isEqualTo("shop.example.com answers CNAME parking.registrar.example., "
@@ -79,7 +82,7 @@ class DnsProbeTest {
     void answersOfBothRegionsAreDegraded() throws Exception {
         dns.addresses(DOMAIN, "10.0.0.1", "10.0.0.2");
 
-        ProbeResult result = probe(DOMAIN, Duration.ofSeconds(2));
+        ProbeResult result = probe(DOMAIN, ANSWERED);
 
         assertThat(result.status()).isEqualTo(HealthStatus.DEGRADED);
         assertThat(result.detail()).startsWith("shop.example.com answers from several regions region-a and region-b");
@@ -87,7 +90,7 @@ class DnsProbeTest {
 
     @Test
     void nxdomainIsDownWithTheRcode() throws Exception {
-        ProbeResult result = probe("missing.example.com", Duration.ofSeconds(2));
+        ProbeResult result = probe("missing.example.com", ANSWERED);
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
         assertThat(result.detail()).isEqualTo("resolver 127.0.0.1:" + dns.address().getPort()
@@ -103,12 +106,12 @@ class DnsProbeTest {
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
         assertThat(result.detail()).isEqualTo("DNS timeout: resolver 127.0.0.1:" + dns.address().getPort()
                 + " gave no answer for shop.example.com within 300 ms");
-        assertThat(result.latency()).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofSeconds(3));
+        assertThat(result.latency()).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofSeconds(20));
         assertThat(dns.queries()).isPositive();
     }
 
     private ProbeResult probe(String domain, Duration timeout) throws Exception {
         DnsProbe probe = new DnsProbe(new DnsProbe.Settings(domain, dns.address(), timeout), REGIONS);
-        return probe.probe().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        return probe.probe().toCompletableFuture().get(timeout.plusSeconds(30).toSeconds(), TimeUnit.SECONDS);
     }
 }

@@ -18,8 +18,11 @@ import org.junit.jupiter.api.Test;
 /** The HANA probe's statements, against {@link FakeHanaJdbc} (a JDBC fake, not a HANA). */
 class HanaProbeTest {
 
-    static final Duration CONNECT = Duration.ofMillis(200);
-    static final Duration QUERY = Duration.ofMillis(300);
+    /** Timeouts of the probes that do get an answer: generous, so that a busy machine cannot make one time out. */
+    static final Duration CONNECT = Duration.ofSeconds(10);
+    static final Duration QUERY = Duration.ofSeconds(10);
+    /** How long a test waits for a probe's result beyond the probe's own deadline (a busy machine's room). */
+    static final Duration ROOM = Duration.ofSeconds(20);
 
     final FakeHanaJdbc hana = new FakeHanaJdbc();
     final BlockingProbePool pool = new BlockingProbePool(2, 4);
@@ -46,7 +49,7 @@ class HanaProbeTest {
                 "SELECT COUNT(*), COALESCE(SUM(RECEIVED_MESSAGE_COUNT - APPLIED_MESSAGE_COUNT), 0) "
                         + "FROM SYS.M_REMOTE_SUBSCRIPTION_STATISTICS",
                 FakeHanaJdbc.STREAMING);
-        assertThat(hana.queryTimeouts).containsOnly(1);
+        assertThat(hana.queryTimeouts).containsOnly((int) QUERY.toSeconds());
     }
 
     @Test
@@ -133,18 +136,21 @@ class HanaProbeTest {
 
     @Test
     void aHangingStatementIsAbortedAtTheDeadlineAndTheNextProbeReconnects() throws Exception {
-        JdbcProbe probe = probe(0);
+        // short timeouts: this one must fire
+        JdbcProbe probe = new JdbcProbe(hana.source(), new HanaCheck(0), pool, Duration.ofMillis(200),
+                Duration.ofMillis(300));
         hana.hang = true;
 
         ProbeResult result = probe(probe);
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
         assertThat(result.detail()).isEqualTo("timeout: no answer from jdbc:sap://hana.fake:443 within 500 ms");
-        assertThat(result.latency()).isGreaterThanOrEqualTo(Duration.ofMillis(500)).isLessThan(Duration.ofSeconds(3));
+        assertThat(result.latency()).isGreaterThanOrEqualTo(Duration.ofMillis(500))
+                .isLessThan(Duration.ofMillis(500).plus(ROOM));
         assertThat(hana.aborted).hasValue(1);
 
         hana.hang = false;
-        await("the next probe is UP on a fresh connection").atMost(Duration.ofSeconds(5))
+        await("the next probe is UP on a fresh connection").atMost(ROOM)
                 .until(() -> probe(probe).status() == HealthStatus.UP);
         assertThat(hana.opened).hasValue(2);
     }
@@ -168,6 +174,6 @@ class HanaProbeTest {
     }
 
     private static ProbeResult probe(JdbcProbe probe) throws Exception {
-        return probe.probe().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        return probe.probe().toCompletableFuture().get(CONNECT.plus(QUERY).plus(ROOM).toSeconds(), TimeUnit.SECONDS);
     }
 }

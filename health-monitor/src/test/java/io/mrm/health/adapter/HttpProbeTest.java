@@ -28,7 +28,13 @@ import org.junit.jupiter.api.Test;
 
 class HttpProbeTest {
 
-    static final Duration TIMEOUT = Duration.ofMillis(300);
+    /**
+     * Connect and read timeout of the exchanges that do get an answer: generous, so that a busy machine cannot
+     * turn an answer into a timeout. The tests where a timeout must fire set their own, short ones.
+     */
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** How long a test waits for a probe's result beyond the probe's own deadline (a busy machine's room). */
+    static final Duration ROOM = Duration.ofSeconds(20);
 
     final AtomicInteger status = new AtomicInteger(200);
     final AtomicReference<String> body = new AtomicReference<>("{\"status\":\"UP\"}");
@@ -137,11 +143,19 @@ class HttpProbeTest {
 
     @Test
     void downOnReadTimeoutAfterConnectPlusReadTimeout() throws Exception {
-        ProbeResult result = probe(settings("/hang", null));
+        // the server never answers: the deadline (connect + read timeout) must fire. The connect timeout is
+        // long enough for a busy machine's loopback connect, so it is the read side that times out
+        HttpProbe.Settings hanging = new HttpProbe.Settings(url("/hang"), null, null, Duration.ofSeconds(2),
+                Duration.ofMillis(300));
+
+        ProbeResult result = probe(hanging);
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
-        assertThat(result.detail()).startsWith("read timeout: no complete response within 600 ms");
-        assertThat(result.latency()).isGreaterThanOrEqualTo(Duration.ofMillis(600)).isLessThan(Duration.ofSeconds(5));
+        assertThat(result.detail()).isEqualTo("read timeout: no complete response within 2300 ms "
+                + "(connect-timeout 2000 ms + read-timeout 300 ms)");
+        // not at the read timeout alone, nor at the connect timeout: at their sum
+        assertThat(result.latency()).isGreaterThanOrEqualTo(hanging.deadline())
+                .isLessThan(hanging.deadline().plus(ROOM));
     }
 
     @Test
@@ -173,10 +187,14 @@ class HttpProbeTest {
 
     @Test
     void aBodyThatNeverEndsIsReadOnlyUpToTheLimit() throws Exception {
-        ProbeResult result = probe(settings("/endless", "MARKER"));
+        HttpProbe.Settings settings = settings("/endless", "MARKER");
 
-        assertThat(result.status()).isEqualTo(HealthStatus.UP);
-        assertThat(result.latency()).isLessThan(Duration.ofMillis(600));
+        ProbeResult result = probe(settings);
+
+        // the rest of the body never comes (until the test ends): a probe that waited for it would have run
+        // into its deadline and be DOWN with a read timeout
+        assertThat(result.status()).as(result.detail()).isEqualTo(HealthStatus.UP);
+        assertThat(result.latency()).isLessThan(settings.deadline());
     }
 
     @Test
@@ -186,7 +204,7 @@ class HttpProbeTest {
         HttpProbe probe = new HttpProbe(clients.withConnectTimeout(TIMEOUT), settings,
                 () -> fakeNanos.addAndGet(Duration.ofMillis(42).toNanos()));
 
-        ProbeResult result = probe.probe().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        ProbeResult result = probe.probe().toCompletableFuture().get(ROOM.toSeconds(), TimeUnit.SECONDS);
 
         assertThat(result.latency()).isEqualTo(Duration.ofMillis(42));
     }
@@ -195,7 +213,9 @@ class HttpProbeTest {
     void latencyIsRecordedWithTheRealClock() throws Exception {
         ProbeResult result = probe(settings("/health", null));
 
-        assertThat(result.latency()).isNotNull().isPositive().isLessThan(Duration.ofSeconds(5));
+        assertThat(result.status()).isEqualTo(HealthStatus.UP);
+        // measured, not a constant; an answer later than the deadline would have been a timeout
+        assertThat(result.latency()).isNotNull().isPositive().isLessThan(settings("/health", null).deadline());
     }
 
     @Test
@@ -207,9 +227,9 @@ class HttpProbeTest {
                 java.util.Map.of("Authorization", SecretReference.env("HEALTH_AUTH", env)));
         HttpProbe probe = new HttpProbe(clients.withConnectTimeout(TIMEOUT), settings);
 
-        ProbeResult refused = probe.probe().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        ProbeResult refused = probe.probe().toCompletableFuture().get(ROOM.toSeconds(), TimeUnit.SECONDS);
         env.put("HEALTH_AUTH", "Bearer t0ken");
-        ProbeResult accepted = probe.probe().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        ProbeResult accepted = probe.probe().toCompletableFuture().get(ROOM.toSeconds(), TimeUnit.SECONDS);
 
         assertThat(refused.detail()).isEqualTo("HTTP 401, expected 200-299");
         assertThat(accepted.status()).isEqualTo(HealthStatus.UP);
@@ -250,7 +270,7 @@ class HttpProbeTest {
 
     private ProbeResult probe(HttpProbe.Settings settings) throws Exception {
         HttpProbe probe = new HttpProbe(clients.withConnectTimeout(settings.connectTimeout()), settings);
-        return probe.probe().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        return probe.probe().toCompletableFuture().get(settings.deadline().plus(ROOM).toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private HttpProbe.Settings settings(String path, String bodyContains) {

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PostgresProbeIT {
 
-    static final Duration CONNECT = Duration.ofSeconds(2);
-    static final Duration QUERY = Duration.ofSeconds(2);
+    /** Generous, so that a busy machine cannot turn the database's answer into a timeout. */
+    static final Duration CONNECT = Duration.ofSeconds(10);
+    static final Duration QUERY = Duration.ofSeconds(10);
     static final Map<String, String> ENV = Map.of("MRM_TEST_PG_PASSWORD", "not-checked-by-trust-auth");
     static EmbeddedPostgres postgres;
     static BlockingProbePool pool;
@@ -126,7 +127,7 @@ class PostgresProbeIT {
     }
 
     private static ProbeResult probe(JdbcProbe probe) throws Exception {
-        return probe.probe().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return probe.probe().toCompletableFuture().get(CONNECT.plus(QUERY).plusSeconds(20).toSeconds(), TimeUnit.SECONDS);
     }
 
     private static String url() {

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.Test;
 /** The AEM / Solace probe against {@link SempV2MonitorFake}, a local fake of the SEMP v2 monitor API. */
 class SempProbeTest {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(1);
+    /** Timeouts of the probes that do get an answer: generous, so that a busy machine cannot make one time out. */
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** How long a test waits for a probe's result beyond the probe's own deadline (a busy machine's room). */
+    static final Duration ROOM = Duration.ofSeconds(20);
     static final Map<String, String> ENV = Map.of("MRM_TEST_SEMP_PASSWORD", "s3mp-secret");
 
     final HttpClients clients = new HttpClients();
@@ -154,11 +157,15 @@ class SempProbeTest {
         broker.replicatingVpn("shop", "active", true, 0);
         broker.hang = true;
 
-        ProbeResult result = probe(settings("shop", 0));
+        // short timeouts: these must fire
+        Duration second = Duration.ofSeconds(1);
+        ProbeResult result = probe(new SempProbe.Settings(broker.baseUrl(), "shop", "mrm-monitor",
+                SecretReference.env("MRM_TEST_SEMP_PASSWORD", ENV), 0, second, second));
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
         assertThat(result.detail()).isEqualTo("SEMP read timeout: no answer from 127.0.0.1:"
                 + broker.baseUrl().getPort() + " within 2000 ms");
+        assertThat(result.latency()).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
@@ -182,7 +189,7 @@ class SempProbeTest {
     }
 
     private ProbeResult probe(SempProbe.Settings settings) throws Exception {
-        return new SempProbe(clients.withConnectTimeout(TIMEOUT), settings).probe().toCompletableFuture()
-                .get(5, TimeUnit.SECONDS);
+        return new SempProbe(clients.withConnectTimeout(settings.connectTimeout()), settings).probe()
+                .toCompletableFuture().get(settings.deadline().plus(ROOM).toMillis(), TimeUnit.MILLISECONDS);
     }
 }
