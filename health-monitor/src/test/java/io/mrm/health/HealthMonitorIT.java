@@ -9,7 +9,7 @@ import io.mrm.events.Topics;
 import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.observation.HealthStatus;
 import io.mrm.events.observation.ProbeKind;
-import io.mrm.health.adapter.ProbeScheduler;
+import io.mrm.health.adapter.probe.ProbeScheduler;
 import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.mrm.health.config;
 import io.mrm.events.Require;
 import io.mrm.events.observation.ProbeKind;
 import io.mrm.kafka.SecretSetting;
-import io.mrm.health.adapter.StatusRange;
+import io.mrm.health.adapter.probe.StatusRange;
 import io.mrm.health.domain.AlertRouter;
 import io.mrm.health.domain.DnsAnswerRule;
 import java.net.URI;
