@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
  */
 class HttpRedirectTest {
 
+    /** Connect and read timeout: generous, so that a busy machine cannot turn the server's answer into a timeout. */
+    static final Duration ANSWERED = Duration.ofSeconds(10);
+
     HttpServer server;
     final HttpClients clients = new HttpClients();
 
@@ -49,10 +52,10 @@ class HttpRedirectTest {
 
     private ProbeResult probe(String path, URI redirectTo) throws Exception {
         HttpProbe.Settings settings = new HttpProbe.Settings(URI.create("http://127.0.0.1:"
-                + server.getAddress().getPort() + path), StatusRange.DEFAULT, null, Duration.ofSeconds(2),
-                Duration.ofSeconds(2), "GET", Map.of(), Map.of(), redirectTo);
+                + server.getAddress().getPort() + path), StatusRange.DEFAULT, null, ANSWERED, ANSWERED, "GET", Map.of(),
+                Map.of(), redirectTo);
         return new HttpProbe(clients.withConnectTimeout(settings.connectTimeout()), settings).probe()
-                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+                .toCompletableFuture().get(settings.deadline().plusSeconds(20).toSeconds(), TimeUnit.SECONDS);
     }
 
     @Test
