@@ -9,10 +9,10 @@ public class HealthMonitorApplication {
 
     public static final String SERVICE = "health-monitor";
 
-    /** See {@link io.mrm.health.adapter.HttpClients#COMMON_POOL_PARALLELISM}. */
+    /** See {@link io.mrm.health.adapter.probe.HttpClients#COMMON_POOL_PARALLELISM}. */
     public static void main(String[] args) {
-        if (System.getProperty(io.mrm.health.adapter.HttpClients.COMMON_POOL_PARALLELISM) == null) {
-            System.setProperty(io.mrm.health.adapter.HttpClients.COMMON_POOL_PARALLELISM, "2");
+        if (System.getProperty(io.mrm.health.adapter.probe.HttpClients.COMMON_POOL_PARALLELISM) == null) {
+            System.setProperty(io.mrm.health.adapter.probe.HttpClients.COMMON_POOL_PARALLELISM, "2");
         }
         MrmApplication.run(HealthMonitorApplication.class, SERVICE, args);
     }

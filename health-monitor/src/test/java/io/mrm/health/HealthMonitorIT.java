@@ -9,7 +9,7 @@ import io.mrm.events.Topics;
 import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.observation.HealthStatus;
 import io.mrm.events.observation.ProbeKind;
-import io.mrm.health.adapter.ProbeScheduler;
+import io.mrm.health.adapter.probe.ProbeScheduler;
 import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
 import java.io.IOException;
@@ -42,6 +42,10 @@ class HealthMonitorIT {
     static final InProcessKafka KAFKA = InProcessKafka.start();
     static final TopicNames NAMES = new TopicNames("hmtest.");
     static final AtomicInteger STATUS = new AtomicInteger(200);
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    /** How long the test waits for observations that come every 200 ms on an idle machine. */
+    static final Duration BOUND = Duration.ofSeconds(60);
     static final HttpServer REGION = startRegion();
 
     @DynamicPropertySource
@@ -53,8 +57,9 @@ class HealthMonitorIT {
         registry.add("mrm.health.targets[0].component", () -> "web");
         registry.add("mrm.health.targets[0].url",
                 () -> "http://127.0.0.1:" + REGION.getAddress().getPort() + "/health");
-        registry.add("mrm.health.targets[0].connect-timeout", () -> "500ms");
-        registry.add("mrm.health.targets[0].read-timeout", () -> "500ms");
+        // generous, so that a busy machine cannot turn the endpoint's answer into a timeout
+        registry.add("mrm.health.targets[0].connect-timeout", () -> CONNECT_TIMEOUT.toMillis() + "ms");
+        registry.add("mrm.health.targets[0].read-timeout", () -> READ_TIMEOUT.toMillis() + "ms");
     }
 
     @AfterAll
@@ -70,10 +75,10 @@ class HealthMonitorIT {
     void upObservationsThenDownObservationsArriveOnTheObservationsTopic() {
         try (TopicRecorder recorder = new TopicRecorder(KAFKA.bootstrapServers(), NAMES,
                 List.of(Topics.OBSERVATIONS))) {
-            recorder.await(HealthObservation.class, o -> o.status() == HealthStatus.UP, Duration.ofSeconds(15));
+            recorder.await(HealthObservation.class, o -> o.status() == HealthStatus.UP, BOUND);
 
             STATUS.set(503);
-            await("two DOWN observations").atMost(Duration.ofSeconds(10)).until(() -> recorder
+            await("two DOWN observations").atMost(BOUND).until(() -> recorder
                     .events(HealthObservation.class).stream().filter(o -> o.status() == HealthStatus.DOWN).count() >= 2);
             scheduler.stop();
 
@@ -93,7 +98,8 @@ class HealthMonitorIT {
                 assertThat(o.vantageRegion()).isEqualTo("eu20");
                 assertThat(o.probe()).isEqualTo(ProbeKind.HTTP);
                 assertThat(o.schemaVersion()).isEqualTo(HealthObservation.SCHEMA_VERSION);
-                assertThat(o.latencyMs()).isNotNull().isBetween(0L, 1000L);
+                // the probe's measured time: an answer later than connect + read timeout would be a timeout
+                assertThat(o.latencyMs()).isNotNull().isBetween(0L, CONNECT_TIMEOUT.plus(READ_TIMEOUT).toMillis());
             });
             assertThat(seen).extracting(HealthObservation::id).doesNotHaveDuplicates();
             // one run for the whole process, and the topic holds them in number order without a gap

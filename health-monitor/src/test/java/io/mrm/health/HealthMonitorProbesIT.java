@@ -7,9 +7,9 @@ import io.mrm.events.Topics;
 import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.observation.HealthStatus;
 import io.mrm.events.observation.ProbeKind;
-import io.mrm.health.adapter.DnsjavaLoopbackDnsServer;
-import io.mrm.health.adapter.ProbeScheduler;
-import io.mrm.health.adapter.SempV2MonitorFake;
+import io.mrm.health.adapter.probe.DnsjavaLoopbackDnsServer;
+import io.mrm.health.adapter.probe.ProbeScheduler;
+import io.mrm.health.adapter.probe.SempV2MonitorFake;
 import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
 import java.io.IOException;
@@ -97,8 +97,9 @@ class HealthMonitorProbesIT {
         registry.add(key + "region", () -> "region-a");
         registry.add(key + "component", () -> component);
         registry.add(key + "type", () -> type);
-        registry.add(key + "connect-timeout", () -> "500ms");
-        registry.add(key + "read-timeout", () -> "500ms");
+        // generous, so that a busy machine cannot turn an answer (or a refusal) into a timeout
+        registry.add(key + "connect-timeout", () -> "10s");
+        registry.add(key + "read-timeout", () -> "10s");
     }
 
     @AfterAll
@@ -118,7 +119,7 @@ class HealthMonitorProbesIT {
     @Test
     void everyProbeKindAndTheAlertWebhookReachTheObservationsTopic() throws Exception {
         try (TopicRecorder recorder = new TopicRecorder(KAFKA.bootstrapServers(), NAMES, List.of(Topics.OBSERVATIONS))) {
-            Duration bound = Duration.ofSeconds(20);
+            Duration bound = Duration.ofSeconds(60);
             HealthObservation tcp = recorder.await(HealthObservation.class, o -> o.component().equals("db-port"), bound);
             HealthObservation dns = recorder.await(HealthObservation.class, o -> o.component().equals("dns"), bound);
             HealthObservation aem = recorder.await(HealthObservation.class, o -> o.component().equals("aem"), bound);

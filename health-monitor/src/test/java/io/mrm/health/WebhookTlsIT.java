@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
 import io.mrm.events.observation.HealthObservation;
-import io.mrm.health.adapter.AlertRefresher;
+import io.mrm.health.adapter.alert.AlertRefresher;
 import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
 import java.io.IOException;

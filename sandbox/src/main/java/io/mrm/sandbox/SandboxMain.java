@@ -1,6 +1,6 @@
 package io.mrm.sandbox;
 
-import io.mrm.health.adapter.HttpClients;
+import io.mrm.health.adapter.probe.HttpClients;
 import java.io.PrintStream;
 import io.mrm.events.topology.TopologyState;
 import java.nio.file.Path;

@@ -1,14 +1,14 @@
 package io.mrm.health.config;
 
-import io.mrm.health.adapter.AlertIntake;
-import io.mrm.health.adapter.AlertRefresher;
-import io.mrm.health.adapter.BlockingProbePool;
-import io.mrm.health.adapter.HttpClients;
-import io.mrm.health.adapter.KafkaObservationSink;
+import io.mrm.health.adapter.alert.AlertIntake;
+import io.mrm.health.adapter.alert.AlertRefresher;
+import io.mrm.health.adapter.probe.BlockingProbePool;
+import io.mrm.health.adapter.probe.HttpClients;
+import io.mrm.health.adapter.publish.KafkaObservationSink;
 import io.mrm.health.domain.MonitorRun;
-import io.mrm.health.adapter.ObservationIds;
-import io.mrm.health.adapter.ProbeScheduler;
-import io.mrm.health.adapter.WebhookCredentials;
+import io.mrm.health.adapter.publish.ObservationIds;
+import io.mrm.health.adapter.probe.ProbeScheduler;
+import io.mrm.health.adapter.alert.WebhookCredentials;
 import io.mrm.health.domain.AlertRoute;
 import io.mrm.health.domain.AlertRouter;
 import io.mrm.health.domain.AlertedComponents;
@@ -80,10 +80,10 @@ class HealthMonitorConfiguration {
      * least 10 s) is not ready.
      */
     @Bean
-    io.mrm.health.adapter.ProbingHealthIndicator probingHealthIndicator(ProbeScheduler scheduler,
+    io.mrm.health.adapter.probe.ProbingHealthIndicator probingHealthIndicator(ProbeScheduler scheduler,
                                                                         HealthMonitorProperties props) {
         Duration stallAfter = props.interval().multipliedBy(3);
-        return new io.mrm.health.adapter.ProbingHealthIndicator(scheduler,
+        return new io.mrm.health.adapter.probe.ProbingHealthIndicator(scheduler,
                 stallAfter.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : stallAfter,
                 !props.targets().isEmpty());
     }

@@ -5,7 +5,7 @@ import io.mrm.events.observation.ProbeKind;
 import io.mrm.kafka.SecretSetting;
 import io.mrm.kafka.config.SettingChecks;
 import io.mrm.kafka.config.SettingChecks.UrlRule;
-import io.mrm.health.adapter.StatusRange;
+import io.mrm.health.adapter.probe.StatusRange;
 import io.mrm.health.domain.AlertRouter;
 import io.mrm.health.domain.DnsAnswerRule;
 import java.net.URI;

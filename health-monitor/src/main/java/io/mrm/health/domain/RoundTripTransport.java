@@ -5,7 +5,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * The messaging half of a round-trip probe: a session with an event broker that publishes persistent
  * messages to a probe topic and receives them back from an endpoint subscribed to that topic (for
- * Solace / Advanced Event Mesh: {@code JcsmpTransport} in {@code ..adapter..}). It only moves messages;
+ * Solace / Advanced Event Mesh: {@code JcsmpTransport} in {@code ..adapter.probe}). It only moves messages;
  * {@link RoundTripProbe} decides which arrival belongs to which probe, times it and judges it.
  *
  * <p>The probe calls {@link #send} at most once at a time and waits for the returned stage before it

@@ -3,8 +3,8 @@ package io.mrm.health.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mrm.events.observation.HealthStatus;
-import io.mrm.health.adapter.BlockingProbePool;
-import io.mrm.health.adapter.HttpClients;
+import io.mrm.health.adapter.probe.BlockingProbePool;
+import io.mrm.health.adapter.probe.HttpClients;
 import io.mrm.health.domain.MonitoredTarget;
 import io.mrm.health.domain.ProbeResult;
 import java.io.IOException;

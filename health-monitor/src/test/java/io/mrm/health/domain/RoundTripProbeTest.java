@@ -62,7 +62,7 @@ class RoundTripProbeTest {
 
         CompletableFuture<ProbeResult> second = probe.probe().toCompletableFuture();
         broker.deliverHeld();   // token-1 (late) and token-2 arrive in that order
-        ProbeResult result = second.get(5, TimeUnit.SECONDS);
+        ProbeResult result = second.get(30, TimeUnit.SECONDS);
 
         assertThat(result.status()).isEqualTo(HealthStatus.UP);
         assertThat(probe.strays()).isEqualTo(1);
@@ -75,7 +75,7 @@ class RoundTripProbeTest {
         CompletableFuture<ProbeResult> second = probe.probe().toCompletableFuture();
         broker.deliverForeign("token-1");
 
-        ProbeResult result = second.get(5, TimeUnit.SECONDS);
+        ProbeResult result = second.get(30, TimeUnit.SECONDS);
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
         assertThat(result.detail()).startsWith("timeout: probe message acknowledged but not received back within 300 ms");
@@ -91,7 +91,7 @@ class RoundTripProbeTest {
         assertThat(round).isNotDone();
         broker.deliverHeld();
 
-        assertThat(round.get(5, TimeUnit.SECONDS).status()).isEqualTo(HealthStatus.UP);
+        assertThat(round.get(30, TimeUnit.SECONDS).status()).isEqualTo(HealthStatus.UP);
         assertThat(probe.strays()).isEqualTo(2);
     }
 
@@ -102,7 +102,7 @@ class RoundTripProbeTest {
 
         ProbeResult result = run();
 
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(DEADLINE, DEADLINE.plusSeconds(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(DEADLINE, DEADLINE.plusSeconds(20));
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
         assertThat(result.detail()).isEqualTo("timeout: probe message acknowledged but not received back within "
                 + "300 ms (topic mrm/probe -> queue mrm-probe on tcp://broker.test:55555, VPN shop)");
@@ -170,7 +170,7 @@ class RoundTripProbeTest {
 
         broker.behaviour = InMemoryRoundTripTransport.Behaviour.LOOP_BACK;
         broker.finishHangingConnect();
-        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(run().status()).isEqualTo(HealthStatus.UP));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(run().status()).isEqualTo(HealthStatus.UP));
         assertThat(broker.sent).hasSize(2);
     }
 
@@ -192,6 +192,6 @@ class RoundTripProbeTest {
     }
 
     private ProbeResult run() throws Exception {
-        return probe.probe().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        return probe.probe().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 }
