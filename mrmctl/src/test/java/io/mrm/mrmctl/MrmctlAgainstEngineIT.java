@@ -14,8 +14,6 @@ import io.mrm.events.operator.OperatorRequest;
 import io.mrm.events.operator.RequestSigning;
 import io.mrm.mrmctl.adapter.KeyFiles;
 import java.net.URI;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import io.mrm.events.operator.SafetyRule;
 import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
@@ -43,13 +41,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * mrmctl against a real in-process broker and the real decision engine, with signed requests: keys
  * made by {@code mrmctl keygen}, the engine configured with their public keys. Status, an accepted
- * and a rejected request, and a manual failover whose plan is followed until it waits for its first
- * actuator (none runs here, so the plan cannot finish and mrmctl must stop at --timeout); each
+ * and a rejected request, and a manual failover whose plan is followed until it pauses (no actuator
+ * runs here, so its first step gets no answer before the step's deadline) and mrmctl exits 4; each
  * kind of bad request refused with an alert; the two-person rule's approval round trip; a request
  * signed offline by {@code mrmctl sign} and sent by another Kafka client (kcat when installed).
  */
@@ -57,52 +54,35 @@ import org.springframework.context.ConfigurableApplicationContext;
 class MrmctlAgainstEngineIT {
 
     static final TopicNames NAMES = new TopicNames("ctl.");
+    static SignedEngine signed;
     static InProcessKafka kafka;
-    static ConfigurableApplicationContext engine;
     static Path keys;
 
-    /** Makes the operators' keys with mrmctl keygen, then starts the engine knowing their public keys. */
+    /**
+     * Makes the operators' keys with mrmctl keygen, then starts the engine knowing their public keys. Orders' steps
+     * time out after 3 s with no second attempt: with no actuator running, a followed plan pauses on its first step.
+     */
     @BeforeAll
     static void startEngine() throws Exception {
-        keys = Files.createTempDirectory("mrmctl-keys");
-        List<String> args = new ArrayList<>();
-        String[][] operators = {{"alice@example.com", "operator", "approver"}, {"bob@example.com", "approver"},
-                {"victor@example.com", "viewer"}};
-        for (int i = 0; i < operators.length; i++) {
-            String id = operators[i][0];
-            List<String> keygen = new ArrayList<>(List.of("--operator", id, "keygen", "--out", key(id).toString(),
+        signed = SignedEngine.start(NAMES, "ctl-engine", (operator, key, roles) -> {
+            List<String> keygen = new ArrayList<>(List.of("--operator", operator, "keygen", "--out", key.toString(),
                     "--role"));
-            keygen.addAll(List.of(operators[i]).subList(1, operators[i].length));
+            keygen.addAll(roles);
             MrmctlRun made = MrmctlRun.of(keygen.toArray(String[]::new));
             assertThat(made.exitCode()).as(made.toString()).isZero();
-            args.add("operators[" + i + "].id=" + id);
-            args.add("operators[" + i + "].roles="
-                    + String.join(",", List.of(operators[i]).subList(1, operators[i].length)));
-            args.add("operators[" + i + "].public-key-file=" + key(id) + ".pub");
-        }
-        kafka = InProcessKafka.start();
-        args.addAll(List.of("applications[0].id=orders", "applications[0].primary-region=eu10",
-                "applications[0].standby-region=us10", "applications[0].vantages=vantage-1,vantage-2",
-                "applications[0].plan=EVENTS_SET_ACTIVE,DATA_PROMOTE,DNS_ROUTE,DNS_VERIFY",
-                "applications[0].step-timeout=120s",
-                "applications[1].id=payments", "applications[1].primary-region=eu10",
-                "applications[1].standby-region=us10", "applications[1].plan=DNS_ROUTE,DNS_VERIFY",
-                "applications[1].vantages=vantage-1,vantage-2",
-                "applications[1].step-timeout=120s", "applications[1].two-person-rule=true"));
-        engine = TestEngine.start(kafka, NAMES, "ctl-engine", args);
+        }, List.of("step-timeout=3s", "step-max-attempts=1"));
+        kafka = signed.kafka;
+        keys = signed.keys;
     }
 
     static Path key(String operator) {
-        return keys.resolve(operator.substring(0, operator.indexOf('@')) + ".key");
+        return signed.key(operator);
     }
 
     @AfterAll
     static void stop() {
-        if (engine != null) {
-            engine.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (signed != null) {
+            signed.close();
         }
     }
 
@@ -177,29 +157,36 @@ class MrmctlAgainstEngineIT {
 
         try (TopicRecorder recorder = new TopicRecorder(kafka.bootstrapServers(), NAMES,
                 List.of(Topics.EVENTS_COMMANDS, Topics.OPERATOR_REQUESTS))) {
-            // when a manual failover is followed; no health was reported, so STANDBY_HEALTHY is overridden
-            MrmctlRun failover = mrmctl("8s", "failover", "orders", "--to", "us10", "--override", "STANDBY_HEALTHY",
+            // when a manual failover is followed; no health was reported, so STANDBY_HEALTHY is overridden.
+            // The follow ends when the engine pauses the plan (no actuator answers step 1 before its 3 s
+            // deadline), not at a --timeout a busy machine might miss: that is generous and never reached.
+            MrmctlRun failover = mrmctl("180s", "failover", "orders", "--to", "us10", "--override", "STANDBY_HEALTHY",
                     "--reason", "drill", "--follow");
 
-            // then it is accepted, the plan's first step runs, and mrmctl stops at its timeout (exit 3)
-            assertThat(failover.exitCode()).as(failover.toString()).isEqualTo(3);
+            // then it is accepted, the plan's first step runs, waits for its actuator in vain, and the plan pauses
+            assertThat(failover.exitCode()).as(failover.toString()).isEqualTo(4);
             assertThat(failover.out()).containsPattern("accepted \\(decision [A-Za-z0-9._:-]+\\)")
                     .contains("step 1 of 5: EVENTS_SET_ACTIVE us10 RUNNING")
                     // beside the plan, once us10's database is promoted, eu10's is fenced (best-effort)
                     .contains("step 3 of 5: DATA_FENCE eu10 PENDING")
-                    .contains("step 5 of 5: DNS_VERIFY");
-            assertThat(failover.err()).contains("not finished within 8000 ms");
+                    .contains("step 5 of 5: DNS_VERIFY")
+                    .containsPattern("step 1 of 5: EVENTS_SET_ACTIVE us10 FAILED \\(.*no acknowledgement before the "
+                            + "deadline");
+            assertThat(failover.out().indexOf("EVENTS_SET_ACTIVE us10 RUNNING"))
+                    .as("progress is printed as it happens: running before failed")
+                    .isLessThan(failover.out().indexOf("EVENTS_SET_ACTIVE us10 FAILED"));
+            assertThat(failover.err()).contains("PAUSED on a failed step: resume, skip or abort it");
             ManualFailoverRequest sent = recorder.await(ManualFailoverRequest.class,
-                    r -> r.targetRegion().equals("us10"), Duration.ofSeconds(5));
+                    r -> r.targetRegion().equals("us10"), Duration.ofSeconds(30));
             assertThat(sent.operator()).isEqualTo("alice@example.com");
             assertThat(sent.signature()).as("signed with alice's key").isNotNull();
             assertThat(sent.signature().clusterId()).as("signed for this cluster").isEqualTo(clusterId(kafka));
             assertThat(sent.overrideRules()).containsExactly(SafetyRule.STANDBY_HEALTHY);
-            recorder.await(EventsSetRoleCommand.class, c -> c.applicationId().equals("orders"), Duration.ofSeconds(5));
+            recorder.await(EventsSetRoleCommand.class, c -> c.applicationId().equals("orders"), Duration.ofSeconds(30));
         }
 
-        MrmctlRun switching = mrmctl("30s", "status", "orders");
-        assertThat(switching.out()).contains("phase SWITCHING").contains("plan: 0 of 5 steps done");
+        MrmctlRun paused = mrmctl("30s", "status", "orders");
+        assertThat(paused.out()).contains("phase PAUSED").contains("plan: 0 of 5 steps done");
     }
 
     @Test
@@ -390,9 +377,7 @@ class MrmctlAgainstEngineIT {
     }
 
     static String clusterId(InProcessKafka broker) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
-        }
+        return SignedEngine.clusterId(broker);
     }
 
     private static String sendSignedFiles(Path prefix) throws Exception {
