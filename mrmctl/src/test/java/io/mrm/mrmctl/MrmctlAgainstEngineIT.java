@@ -199,21 +199,21 @@ class MrmctlAgainstEngineIT {
             assertThat(unsigned.exitCode()).as(unsigned.toString()).isEqualTo(2);
             assertThat(unsigned.err()).contains("no --key, so the request is unsigned");
             assertThat(unsigned.out()).contains("rejected: refused: unsigned request from 'alice@example.com'");
-            recorder.await(Alert.class, a -> a.code().equals("REQUEST_UNSIGNED"), Duration.ofSeconds(10));
+            recorder.await(Alert.class, a -> a.code().equals("REQUEST_UNSIGNED"), Duration.ofSeconds(60));
 
             // forged: bob's key, claiming to be alice
             MrmctlRun forged = mrmctlAs("alice@example.com", key("bob@example.com"), "30s", "freeze", "payments",
                     "--reason", "x");
             assertThat(forged.exitCode()).as(forged.toString()).isEqualTo(2);
             assertThat(forged.out()).contains("does not verify with the public key of 'alice@example.com'");
-            recorder.await(Alert.class, a -> a.code().equals("REQUEST_FORGED"), Duration.ofSeconds(10));
+            recorder.await(Alert.class, a -> a.code().equals("REQUEST_FORGED"), Duration.ofSeconds(60));
 
             // a viewer may look, not ask
             MrmctlRun viewer = mrmctlAs("victor@example.com", key("victor@example.com"), "30s", "freeze",
                     "payments", "--reason", "x");
             assertThat(viewer.exitCode()).as(viewer.toString()).isEqualTo(2);
             assertThat(viewer.out()).contains("has roles [viewer]");
-            recorder.await(Alert.class, a -> a.code().equals("REQUEST_NOT_PERMITTED"), Duration.ofSeconds(10));
+            recorder.await(Alert.class, a -> a.code().equals("REQUEST_NOT_PERMITTED"), Duration.ofSeconds(60));
 
             // expired: signed offline six minutes ago, sent now
             Path oldPrefix = keys.resolve("old-freeze");
@@ -224,7 +224,7 @@ class MrmctlAgainstEngineIT {
             assertThat(old.exitCode()).as(old.toString()).isZero();
             sendSignedFiles(oldPrefix);
             Alert expired = recorder.await(Alert.class, a -> a.code().equals("REQUEST_EXPIRED"),
-                    Duration.ofSeconds(20));
+                    Duration.ofSeconds(60));
             assertThat(expired.message()).contains("at most 300 s are accepted");
 
             // signed offline, sent twice by another client: once accepted, then refused as a replay
@@ -236,12 +236,12 @@ class MrmctlAgainstEngineIT {
                     .contains("-H ce_type=io.mrm.operator.freeze.v1");
             String via = sendSignedFiles(signedPrefix);
             RequestOutcome first = recorder.await(RequestOutcome.class, o -> o.applicationId().equals("payments")
-                    && o.requestType().equals("io.mrm.operator.freeze.v1") && o.accepted(), Duration.ofSeconds(20));
+                    && o.requestType().equals("io.mrm.operator.freeze.v1") && o.accepted(), Duration.ofSeconds(60));
             sendSignedFiles(signedPrefix);
             RequestOutcome second = recorder.await(RequestOutcome.class,
-                    o -> o.requestId().equals(first.requestId()) && !o.accepted(), Duration.ofSeconds(20));
+                    o -> o.requestId().equals(first.requestId()) && !o.accepted(), Duration.ofSeconds(60));
             assertThat(second.reason()).as("sent with " + via).contains("already used: a replayed request");
-            recorder.await(Alert.class, a -> a.code().equals("REQUEST_REPLAYED"), Duration.ofSeconds(10));
+            recorder.await(Alert.class, a -> a.code().equals("REQUEST_REPLAYED"), Duration.ofSeconds(60));
             assertThat(mrmctl("30s", "unfreeze", "payments").exitCode()).isZero();
 
             // two-person rule: alice asks, alice may not approve, bob approves
@@ -262,7 +262,7 @@ class MrmctlAgainstEngineIT {
             assertThat(approved.exitCode()).as(approved.toString()).isZero();
             FailoverDecision executing = recorder.await(FailoverDecision.class,
                     d -> d.applicationId().equals("payments") && d.status() == DecisionStatus.EXECUTING,
-                    Duration.ofSeconds(20));
+                    Duration.ofSeconds(60));
             assertThat(executing.requestedBy()).isEqualTo("bob@example.com");
             assertThat(executing.reason()).contains("asked by alice@example.com").contains("CHG-43");
             assertThat(mrmctl("30s", "status", "payments").out()).contains("phase SWITCHING");
@@ -293,12 +293,12 @@ class MrmctlAgainstEngineIT {
             String requestId = EventJson.mapper().readTree(Files.readAllBytes(Path.of(prefix + ".json")))
                     .get("id").asText();
             RequestOutcome refused = recorder.await(RequestOutcome.class, o -> o.requestId().equals(requestId),
-                    Duration.ofSeconds(20));
+                    Duration.ofSeconds(60));
             assertThat(refused.accepted()).isFalse();
             assertThat(refused.reason()).contains("signed for Kafka cluster " + stagingId)
                     .contains("this engine runs on cluster " + clusterId(kafka));
             recorder.await(Alert.class, a -> a.code().equals("REQUEST_WRONG_ENVIRONMENT")
-                    && a.message().contains(requestId), Duration.ofSeconds(10));
+                    && a.message().contains(requestId), Duration.ofSeconds(60));
             assertThat(mrmctl("30s", "status", "orders").out()).doesNotContain("FROZEN");
         }
     }
@@ -319,11 +319,11 @@ class MrmctlAgainstEngineIT {
             }
 
             RequestOutcome refused = recorder.await(RequestOutcome.class,
-                    o -> o.requestId().equals("req-first-form-1"), Duration.ofSeconds(20));
+                    o -> o.requestId().equals("req-first-form-1"), Duration.ofSeconds(60));
             assertThat(refused.accepted()).isFalse();
             assertThat(refused.reason()).contains("mrm-operator-request-v1").contains("sign it again");
             recorder.await(Alert.class, a -> a.code().equals("REQUEST_WRONG_ENVIRONMENT")
-                    && a.message().contains("req-first-form-1"), Duration.ofSeconds(10));
+                    && a.message().contains("req-first-form-1"), Duration.ofSeconds(60));
         }
     }
 
