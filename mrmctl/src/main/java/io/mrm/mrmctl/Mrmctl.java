@@ -1,67 +1,42 @@
 package io.mrm.mrmctl;
 
-import io.mrm.events.Require;
 import io.mrm.events.TopicNames;
 import io.mrm.events.codec.EventJson;
-import io.mrm.events.decision.RequestOutcome;
-import io.mrm.events.operator.AbortRequest;
-import io.mrm.events.operator.AcknowledgeHoldDownRequest;
-import io.mrm.events.operator.ApproveRequest;
-import io.mrm.events.operator.FailbackRequest;
-import io.mrm.events.operator.FailoverMode;
-import io.mrm.events.operator.FreezeRequest;
-import io.mrm.events.operator.ManualFailoverRequest;
-import io.mrm.events.operator.OperatorRequest;
-import io.mrm.events.operator.RejectRequest;
-import io.mrm.events.operator.ResumeRequest;
-import io.mrm.events.operator.SafetyRule;
-import io.mrm.events.operator.SkipStepRequest;
-import io.mrm.events.operator.UnfreezeRequest;
-import io.mrm.events.topology.Phase;
-import io.mrm.events.topology.TopologyState;
 import io.mrm.mrmctl.adapter.MrmKafka;
 import io.mrm.mrmctl.domain.ExitCodes;
-import io.mrm.mrmctl.domain.PlanProgress;
 import io.mrm.mrmctl.domain.TimeArgument;
-import io.mrm.mrmctl.domain.StatusView;
-import io.mrm.events.codec.EventCodec;
-import io.mrm.events.operator.OperatorKeys;
-import io.mrm.events.operator.RequestSigning;
 import io.mrm.mrmctl.adapter.ContextsFile;
-import io.mrm.mrmctl.adapter.KeyFiles;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.PrivateKey;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
-/** The operators' command-line tool: reads the topology topic and sends requests to the decision engine. */
+/**
+ * The operators' command-line tool: reads the topology topic and sends requests to the decision engine. This is
+ * the root command: the options every subcommand shares, the contexts file, output and error handling; each
+ * subcommand is a class of its own (requests publish through {@link RequestSender}).
+ */
 @Command(name = "mrmctl", mixinStandardHelpOptions = true, version = "mrmctl 0.1.0",
         description = "Shows and steers MRM's failover control plane through its Kafka topics.",
-        subcommands = {CommandLine.HelpCommand.class, AuditCommand.class, ReplayCommand.class, ConfigCommand.class},
+        // listed as picocli listed them when they were methods of this class: the help text stays the same
+        subcommands = {CommandLine.HelpCommand.class, AuditCommand.class, ReplayCommand.class, ConfigCommand.class,
+                AbortCommand.class, AckHoldDownCommand.class, ApproveCommand.class, FailbackCommand.class,
+                FailoverCommand.class, FreezeCommand.class, KeygenCommand.class, RejectCommand.class,
+                ResumeCommand.class, SignCommand.class, SkipCommand.class, StatusCommand.class,
+                UnfreezeCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:accepted / ok",
@@ -132,19 +107,19 @@ public final class Mrmctl {
             description = "Publish the request and exit 0 without waiting for the engine's answer.")
     boolean noWait;
 
-    private final Supplier<Instant> clock;
+    final Supplier<Instant> clock;
     /** Set by {@code sign}: write the signed request here instead of publishing it. */
-    private Path signOnlyTo;
+    Path signOnlyTo;
     /** Set by {@code sign}: the Kafka cluster to sign for (else the one --bootstrap-servers belongs to). */
-    private String signForCluster;
+    String signForCluster;
     /** The contexts file read when neither --config nor MRMCTL_CONFIG names one (null: none). */
     private final Path defaultConfig;
     /** The context in use, once the contexts file has been applied (null: none). */
     private ContextsFile.Context context;
     /** Set once the contexts file has been applied (a nested run, as sign's, takes the resolved settings). */
-    private boolean contextsApplied;
+    boolean contextsApplied;
     /** How the key was named, for messages: --key, or the context's key. */
-    private String keyLabel = "--key";
+    String keyLabel = "--key";
 
     /** mrmctl as operators run it: the contexts file in ~/.config/mrmctl (or $XDG_CONFIG_HOME) applies. */
     public Mrmctl() {
@@ -247,388 +222,10 @@ public final class Mrmctl {
         cli.getSubcommands().values().forEach(Mrmctl::useErrorCodes);
     }
 
-    // ---- status ---------------------------------------------------------------------------
 
-    @Command(name = "status", description = "Per application: active region, epoch, phase, plan progress, "
-            + "hold-down, frozen, last decision (from the compacted topology topic).")
-    int status(@Parameters(arity = "0..1", paramLabel = "APP", description = "Only this application.") String app) {
-        if (app != null) {
-            checked("APP", () -> Require.name("APP", app));
-        }
-        MrmKafka kafka = kafka();
-        List<TopologyState> states = kafka.topology(deadline()).stream()
-                .filter(s -> app == null || s.applicationId().equals(app)).toList();
-        if (app != null && states.isEmpty()) {
-            return finish(ExitCodes.ERROR, "status", new LinkedHashMap<>(Map.of("application", app, "result", "error")),
-                    app + ": no state on the topology topic (the engine writes one after its first input "
-                            + "for the application)");
-        }
-        if (output == Output.json) {
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("command", "status");
-            json.put("applications", states.stream().map(StatusView::json).toList());
-            json.put("exitCode", ExitCodes.OK);
-            printJson(json);
-        } else if (states.isEmpty()) {
-            out().println("no applications on the topology topic yet");
-        } else {
-            Instant now = clock.get();
-            states.forEach(s -> StatusView.text(s, now).forEach(out()::println));
-        }
-        return ExitCodes.OK;
-    }
-
-    // ---- requests -------------------------------------------------------------------------
-
-    @Command(name = "failover", description = "Switch APP to --to REGION now.")
-    int failover(@Parameters(paramLabel = "APP") String app,
-                 @Option(names = "--to", required = true, paramLabel = "REGION") String region,
-                 @Option(names = "--forced", description = "Skip the steps that need the old region.") boolean forced,
-                 @Option(names = "--override", paramLabel = "RULE", arity = "1..*",
-                         description = "Safety rules not to check (break-glass): ${COMPLETION-CANDIDATES}.")
-                 List<SafetyRule> overrides,
-                 @Option(names = "--reason", required = true) String reason,
-                 @Option(names = "--follow", description = "Print plan progress until STEADY, PAUSED or --timeout.")
-                 boolean follow) {
-        return send("failover", follow, () -> new ManualFailoverRequest(newId(), app, clock.get(),
-                ManualFailoverRequest.SCHEMA_VERSION, operator(), region,
-                forced ? FailoverMode.FORCED : FailoverMode.GRACEFUL, overrides, reason), Map.of("--to", "targetRegion"));
-    }
-
-    @Command(name = "failback", description = "Switch APP back to its primary region.")
-    int failback(@Parameters(paramLabel = "APP") String app,
-                 @Option(names = "--forced", description = "Skip the steps that need the old region.") boolean forced,
-                 @Option(names = "--override", paramLabel = "RULE", arity = "1..*",
-                         description = "Safety rules not to check (break-glass): ${COMPLETION-CANDIDATES}.")
-                 List<SafetyRule> overrides,
-                 @Option(names = "--reason", required = true) String reason,
-                 @Option(names = "--follow", description = "Print plan progress until STEADY, PAUSED or --timeout.")
-                 boolean follow) {
-        return send("failback", follow, () -> new FailbackRequest(newId(), app, clock.get(),
-                FailbackRequest.SCHEMA_VERSION, operator(), forced ? FailoverMode.FORCED : FailoverMode.GRACEFUL,
-                overrides, reason), Map.of());
-    }
-
-    @Command(name = "approve", description = "Approve a proposed decision, which then executes.")
-    int approve(@Parameters(paramLabel = "APP") String app, @Parameters(paramLabel = "DECISION_ID") String decisionId,
-                @Option(names = "--reason") String reason,
-                @Option(names = "--follow", description = "Print plan progress until STEADY, PAUSED or --timeout.")
-                boolean follow) {
-        return send("approve", follow, () -> new ApproveRequest(newId(), app, clock.get(), ApproveRequest.SCHEMA_VERSION,
-                operator(), decisionId, reason), Map.of());
-    }
-
-    @Command(name = "reject", description = "Reject a proposed decision; nothing is switched.")
-    int reject(@Parameters(paramLabel = "APP") String app, @Parameters(paramLabel = "DECISION_ID") String decisionId,
-               @Option(names = "--reason", required = true) String reason) {
-        return send("reject", false, () -> new RejectRequest(newId(), app, clock.get(), RejectRequest.SCHEMA_VERSION,
-                operator(), decisionId, reason), Map.of());
-    }
-
-    @Command(name = "freeze", description = "No automatic decision for APP until unfrozen.")
-    int freeze(@Parameters(paramLabel = "APP") String app, @Option(names = "--reason", required = true) String reason) {
-        return send("freeze", false, () -> new FreezeRequest(newId(), app, clock.get(), FreezeRequest.SCHEMA_VERSION,
-                operator(), reason), Map.of());
-    }
-
-    @Command(name = "unfreeze", description = "Lift a freeze.")
-    int unfreeze(@Parameters(paramLabel = "APP") String app, @Option(names = "--reason") String reason) {
-        return send("unfreeze", false, () -> new UnfreezeRequest(newId(), app, clock.get(),
-                UnfreezeRequest.SCHEMA_VERSION, operator(), reason), Map.of());
-    }
-
-    @Command(name = "ack-hold-down", description = "End the hold-down after a failover early.")
-    int ackHoldDown(@Parameters(paramLabel = "APP") String app,
-                    @Option(names = "--reason", required = true) String reason) {
-        return send("ack-hold-down", false, () -> new AcknowledgeHoldDownRequest(newId(), app, clock.get(),
-                AcknowledgeHoldDownRequest.SCHEMA_VERSION, operator(), reason), Map.of());
-    }
-
-    @Command(name = "resume", description = "Resume a paused plan by retrying its failed step.")
-    int resume(@Parameters(paramLabel = "APP") String app, @Parameters(paramLabel = "DECISION_ID") String decisionId,
-               @Option(names = "--reason") String reason,
-               @Option(names = "--follow", description = "Print plan progress until STEADY, PAUSED or --timeout.")
-               boolean follow) {
-        return send("resume", follow, () -> new ResumeRequest(newId(), app, clock.get(), ResumeRequest.SCHEMA_VERSION,
-                operator(), decisionId, reason), Map.of());
-    }
-
-    @Command(name = "skip", description = "Break-glass: mark a failed step of a paused plan skipped and carry on.")
-    int skip(@Parameters(paramLabel = "APP") String app, @Parameters(paramLabel = "DECISION_ID") String decisionId,
-             @Parameters(paramLabel = "STEP", description = "The step number as status prints it (1 = first).") int step,
-             @Option(names = "--reason", required = true) String reason,
-             @Option(names = "--follow", description = "Print plan progress until STEADY, PAUSED or --timeout.")
-             boolean follow) {
-        if (step < 1) {
-            throw usageError("STEP must be >= 1 (steps are numbered from 1), was " + step);
-        }
-        return send("skip", follow, () -> new SkipStepRequest(newId(), app, clock.get(), SkipStepRequest.SCHEMA_VERSION,
-                operator(), decisionId, step - 1, reason), Map.of());
-    }
-
-    @Command(name = "abort", description = "Abort a running or paused plan; steps already done stay done.")
-    int abort(@Parameters(paramLabel = "APP") String app, @Parameters(paramLabel = "DECISION_ID") String decisionId,
-              @Option(names = "--reason", required = true) String reason) {
-        return send("abort", false, () -> new AbortRequest(newId(), app, clock.get(), AbortRequest.SCHEMA_VERSION,
-                operator(), decisionId, reason), Map.of());
-    }
-
-    // ---- shared ---------------------------------------------------------------------------
-
-    /**
-     * Builds the request (its record checks every field; a failure is a usage error naming the
-     * option), publishes it and reports the engine's answer.
-     */
-    private int send(String command, boolean follow, Supplier<OperatorRequest> build, Map<String, String> optionOfField) {
-        checked("--operator", () -> Require.operator("--operator", operator));
-        OperatorRequest built = checked(null, () -> {
-            try {
-                return build.get();
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(optionNames(e.getMessage(), optionOfField), e);
-            }
-        });
-        OperatorRequest request = built;
-        Instant deadline = deadline();
-        MrmKafka kafka = signOnlyTo == null ? kafka() : null;
-        if (keyFile != null) {
-            PrivateKey key = checked(null, () -> {
-                try {
-                    return KeyFiles.readPrivateKey(keyFile);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(e.getMessage().replaceFirst("^--key", keyLabel), e);
-                }
-            });
-            // signed for this environment only: an engine on another Kafka cluster refuses it
-            String cluster = signForCluster != null ? signForCluster : kafka.clusterId(deadline);
-            request = checked("--key", () -> RequestSigning.sign(built, key, cluster));
-        } else if (signOnlyTo != null) {
-            throw usageError("--key is required to sign (or set MRM_OPERATOR_KEY_FILE)");
-        } else if (output == Output.text) {
-            err().println("mrmctl: note: no --key, so the request is unsigned; the engine refuses it unless "
-                    + "request signatures are switched off");
-        }
-        if (signOnlyTo != null) {
-            return writeSigned(command, request);
-        }
-        List<String> progress = new ArrayList<>();
-        PlanProgress[] plan = new PlanProgress[1];
-        MrmKafka.PlanFollower follower = !follow ? null : new MrmKafka.PlanFollower() {
-            @Override
-            public boolean follows(RequestOutcome outcome) {
-                if (!outcome.accepted() || outcome.decisionId() == null) {
-                    return false;
-                }
-                report(outcome);
-                plan[0] = new PlanProgress(outcome.decisionId());
-                return true;
-            }
-
-            @Override
-            public boolean onState(TopologyState state) {
-                for (String line : plan[0].update(state)) {
-                    progress.add(line);
-                    if (output == Output.text) {
-                        out().println("  " + line);
-                        out().flush();
-                    }
-                }
-                return plan[0].finished();
-            }
-        };
-        MrmKafka.Answer answer = kafka.publish(request, !noWait, follower, deadline);
-
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("command", command);
-        json.put("application", request.applicationId());
-        json.put("requestId", request.id());
-        json.put("operator", request.operator());
-        if (request.signature() != null) {
-            json.put("clusterId", request.signature().clusterId());
-        }
-        RequestOutcome outcome = answer.outcome();
-        if (noWait) {
-            json.put("result", "published");
-            return finish(ExitCodes.OK, command, json,
-                    "published " + command + " request " + request.id() + " (not waiting for the answer)");
-        }
-        if (outcome == null) {
-            json.put("result", "timed-out");
-            return finish(ExitCodes.TIMED_OUT, command, json, "no answer to request " + request.id()
-                    + " within " + timeout.toMillis() + " ms (is the decision engine running?)");
-        }
-        json.put("result", outcome.accepted() ? "accepted" : "rejected");
-        json.put("reason", outcome.reason());
-        json.put("decisionId", outcome.decisionId());
-        boolean followed = plan[0] != null;
-        if (!followed) {
-            if (output == Output.text) {
-                report(outcome);
-            }
-            return finish(outcome.accepted() ? ExitCodes.OK : ExitCodes.REJECTED, command, json, null);
-        }
-        TopologyState last = plan[0].latest();
-        json.put("progress", progress);
-        json.put("phase", last == null ? null : last.phase().name());
-        json.put("plan", last == null ? List.of() : StatusView.steps(last.planSteps()));
-        if (!answer.planFinished()) {
-            json.put("result", "accepted, plan not finished");
-            return finish(ExitCodes.TIMED_OUT, command, json, "plan of " + outcome.decisionId()
-                    + " not finished within " + timeout.toMillis() + " ms; see `mrmctl status " + request.applicationId() + "`");
-        }
-        if (last.phase() == Phase.PAUSED) {
-            json.put("result", "accepted, plan paused");
-            return finish(ExitCodes.PLAN_PAUSED, command, json, "plan of " + outcome.decisionId()
-                    + " PAUSED on a failed step: resume, skip or abort it");
-        }
-        return finish(ExitCodes.OK, command, json, "plan of " + outcome.decisionId() + " finished: "
-                + last.activeRegion() + " is active");
-    }
-
-    // ---- keys and offline signing ------------------------------------------------------------
-
-    @Command(name = "keygen", description = "Make an Ed25519 key pair for an operator: FILE (private, mode 0600) "
-            + "and FILE.pub, and print the entry the engine's configuration needs.")
-    int keygen(@Option(names = "--out", required = true, paramLabel = "FILE",
-                       description = "Where to write the private key; the public key goes to FILE.pub.") Path out,
-               @Option(names = "--role", paramLabel = "ROLE", arity = "1..*", defaultValue = "operator",
-                       description = "Roles to print in the configuration entry: viewer, operator, approver "
-                               + "(default: ${DEFAULT-VALUE}).") List<String> roles) {
-        checked("--operator", () -> Require.operator("--operator", operator));
-        for (String role : roles) {
-            if (!List.of("viewer", "operator", "approver").contains(role.toLowerCase(Locale.ROOT))) {
-                throw usageError("--role: '" + role + "' is not one of viewer, operator, approver");
-            }
-        }
-        KeyPair keys = OperatorKeys.generate();
-        Path pub = out.resolveSibling(out.getFileName() + ".pub");
-        checked(null, () -> {
-            KeyFiles.write(keys, out, pub);
-            return null;
-        });
-        String line = OperatorKeys.oneLine(keys.getPublic());
-        List<String> lower = roles.stream().map(r -> r.toLowerCase(Locale.ROOT)).distinct().toList();
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("operator", operator);
-        json.put("privateKeyFile", out.toString());
-        json.put("publicKeyFile", pub.toString());
-        json.put("publicKey", line);
-        json.put("fingerprint", OperatorKeys.fingerprint(keys.getPublic()));
-        json.put("roles", lower);
-        json.put("result", "ok");
-        String text = "wrote " + out + " (private: keep it to yourself) and " + pub + "\n"
-                + "fingerprint " + OperatorKeys.fingerprint(keys.getPublic()) + "\n"
-                + "add to the decision engine's configuration (mrm.decision.operators):\n"
-                + "  - id: " + operator + "\n"
-                + "    roles: [" + String.join(", ", lower) + "]\n"
-                + "    public-key: " + line;
-        return finish(ExitCodes.OK, "keygen", json, text);
-    }
-
-    @Command(name = "sign", description = "Sign a request without sending it: writes FILE.json (the body) and "
-            + "FILE.headers (CloudEvents headers, one name=value per line) for any Kafka client that partitions "
-            + "keys like Kafka's Java client, e.g. kcat -X partitioner=murmur2_random (the command is printed). "
-            + "Example: mrmctl --key alice.key --operator alice sign --out req freeze shop --reason 'CHG-42'",
-            sortOptions = false)
-    int sign(@Option(names = "--out", required = true, paramLabel = "FILE",
-                     description = "Prefix of the files to write.") Path out,
-             @Option(names = "--cluster-id", paramLabel = "ID",
-                     description = "The Kafka cluster id of the environment the request is for (default: asks "
-                             + "--bootstrap-servers). An engine on another cluster refuses it.") String clusterId,
-             @Parameters(arity = "1..*", paramLabel = "REQUEST",
-                     description = "A request command and its arguments, as you would run it.") List<String> request) {
-        List<String> args = new ArrayList<>();
-        args.add("--topic-prefix=" + topicPrefix);
-        args.add("--output=" + output);
-        if (operator != null) {
-            args.add("--operator=" + operator);
-        }
-        if (keyFile != null) {
-            args.add("--key=" + keyFile);
-        }
-        args.addAll(request);
-        String name = request.get(0);
-        if (!REQUEST_COMMANDS.contains(name)) {
-            throw usageError("sign: '" + name + "' is not a request; one of " + REQUEST_COMMANDS);
-        }
-        if (clusterId != null) {
-            checked("--cluster-id", () -> Require.clusterId("--cluster-id", clusterId));
-        }
-        Mrmctl nested = new Mrmctl(clock);
-        nested.signOnlyTo = out;
-        nested.contextsApplied = true; // it gets the settings resolved here
-        nested.keyLabel = keyLabel;
-        // asked before the request is built, so the time it is issued at is not spent waiting for Kafka
-        if (keyFile != null && clusterId == null && (bootstrapServers == null || bootstrapServers.isBlank())) {
-            throw usageError("sign: --cluster-id or --bootstrap-servers is needed: a request is signed for one "
-                    + "Kafka cluster (an engine on another refuses it)");
-        }
-        nested.signForCluster = keyFile == null ? null : clusterId != null ? clusterId : kafka().clusterId(deadline());
-        CommandLine cli = commandLine(nested);
-        cli.setOut(out());
-        cli.setErr(err());
-        return cli.execute(args.toArray(String[]::new));
-    }
-
-    private static final List<String> REQUEST_COMMANDS = List.of("failover", "failback", "approve", "reject",
-            "freeze", "unfreeze", "ack-hold-down", "resume", "skip", "abort");
-
-    private int writeSigned(String command, OperatorRequest request) {
-        TopicNames names = checked("--topic-prefix", () -> new TopicNames(topicPrefix));
-        ProducerRecord<String, byte[]> record = new EventCodec(names, URI.create("/mrm/mrmctl")).toRecord(request);
-        Path body = signOnlyTo.resolveSibling(signOnlyTo.getFileName() + ".json");
-        Path headers = signOnlyTo.resolveSibling(signOnlyTo.getFileName() + ".headers");
-        Map<String, String> headerMap = new LinkedHashMap<>();
-        StringBuilder lines = new StringBuilder();
-        for (Header h : record.headers()) {
-            String value = new String(h.value(), StandardCharsets.UTF_8);
-            headerMap.put(h.key(), value);
-            lines.append(h.key()).append('=').append(value).append('\n');
-        }
-        try {
-            Files.write(body, record.value());
-            Files.writeString(headers, lines.toString());
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--out: cannot write " + e.getMessage());
-        }
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("result", "signed");
-        json.put("requestId", request.id());
-        json.put("operator", request.operator());
-        json.put("topic", record.topic());
-        json.put("key", record.key());
-        json.put("headers", headerMap);
-        json.put("bodyFile", body.toString());
-        json.put("headersFile", headers.toString());
-        json.put("clusterId", request.signature().clusterId());
-        json.put("expiresAt", request.time().plus(Duration.ofMinutes(5)).toString());
-        // kcat's default partitioner hashes the key with CRC32, Java clients with murmur2: without the
-        // option the request lands on a partition whose engine task does not own the application, and
-        // the engine refuses it (WRONG_PARTITION).
-        StringBuilder kcat = new StringBuilder("kcat -P -b \"$MRM_KAFKA_BOOTSTRAP_SERVERS\" -t " + record.topic()
-                + " -k " + record.key() + " -X partitioner=murmur2_random");
-        headerMap.forEach((k, v) -> kcat.append(" -H ").append(k).append('=').append(v));
-        kcat.append(' ').append(body);
-        json.put("kcat", kcat.toString());
-        return finish(ExitCodes.OK, command, json, "signed " + command + " request " + request.id() + " as "
-                + request.operator() + " for Kafka cluster " + request.signature().clusterId() + "; wrote " + body
-                + " and " + headers
-                + "\nsend it within 5 minutes (the engine refuses older requests), e.g.:\n  " + kcat);
-    }
-
-    private void report(RequestOutcome outcome) {
-        if (output == Output.text) {
-            String verdict = outcome.accepted() ? "accepted" : "rejected";
-            // the engine says just "accepted" when it has nothing to add
-            String why = outcome.reason().equals(verdict) ? "" : ": " + outcome.reason();
-            out().println(verdict + why
-                    + (outcome.decisionId() == null ? "" : " (decision " + outcome.decisionId() + ")"));
-            out().flush();
-        }
-    }
 
     /** Prints the command's result (text line or one JSON object) and returns its exit code. */
-    private int finish(int exitCode, String command, Map<String, Object> json, String text) {
+    int finish(int exitCode, String command, Map<String, Object> json, String text) {
         if (output == Output.json) {
             Map<String, Object> all = new LinkedHashMap<>();
             all.put("command", command);
@@ -652,7 +249,7 @@ public final class Mrmctl {
     }
 
     /** A usage error reported against the subcommand being run, so its hint points to that command's help. */
-    private ParameterException usageError(String message) {
+    ParameterException usageError(String message) {
         CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
         while (parsed != null && parsed.subcommand() != null) {
             parsed = parsed.subcommand();
@@ -660,7 +257,7 @@ public final class Mrmctl {
         return new ParameterException(parsed == null ? spec.commandLine() : parsed.commandSpec().commandLine(), message);
     }
 
-    private MrmKafka kafka() {
+    MrmKafka kafka() {
         TopicNames names = checked("--topic-prefix", () -> new TopicNames(topicPrefix));
         return new MrmKafka(connection(), names);
     }
@@ -788,16 +385,17 @@ public final class Mrmctl {
         return finish(ExitCodes.OK, command, json, text);
     }
 
-    private Instant deadline() {
+    /** The time now, as this run's clock says. */
+    Instant now() {
+        return clock.get();
+    }
+
+    Instant deadline() {
         return clock.get().plus(timeout);
     }
 
-    private String operator() {
-        return operator;
-    }
-
     /** Runs a check; its IllegalArgumentException becomes a usage error (exit 1, message, no stack trace). */
-    private <T> T checked(String option, Supplier<T> check) {
+    <T> T checked(String option, Supplier<T> check) {
         try {
             return check.get();
         } catch (IllegalArgumentException e) {
@@ -811,26 +409,12 @@ public final class Mrmctl {
         }
     }
 
-    /** Request records name their fields; the operator typed options and parameters. */
-    private static String optionNames(String message, Map<String, String> optionOfField) {
-        String result = message.replaceFirst("^applicationId", "APP").replaceFirst("^decisionId", "DECISION_ID")
-                .replaceFirst("^reason", "--reason").replaceFirst("^overrideRules", "--override");
-        for (Map.Entry<String, String> e : optionOfField.entrySet()) {
-            result = result.replaceFirst("^" + Pattern.quote(e.getValue()), e.getKey());
-        }
-        return result;
-    }
-
-    private PrintWriter out() {
+    PrintWriter out() {
         return spec.commandLine().getOut();
     }
 
-    private PrintWriter err() {
+    PrintWriter err() {
         return spec.commandLine().getErr();
-    }
-
-    private static String newId() {
-        return UUID.randomUUID().toString();
     }
 
     /** Accepts 500ms, 30s, 2m, 1h, 7d or ISO-8601 (PT30S); must be positive. */

@@ -14,8 +14,6 @@ import io.mrm.events.operator.OperatorRequest;
 import io.mrm.events.operator.RequestSigning;
 import io.mrm.mrmctl.adapter.KeyFiles;
 import java.net.URI;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import io.mrm.events.operator.SafetyRule;
 import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
@@ -43,13 +41,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * mrmctl against a real in-process broker and the real decision engine, with signed requests: keys
  * made by {@code mrmctl keygen}, the engine configured with their public keys. Status, an accepted
- * and a rejected request, and a manual failover whose plan is followed until it waits for its first
- * actuator (none runs here, so the plan cannot finish and mrmctl must stop at --timeout); each
+ * and a rejected request, and a manual failover whose plan is followed until it pauses (no actuator
+ * runs here, so its first step gets no answer before the step's deadline) and mrmctl exits 4; each
  * kind of bad request refused with an alert; the two-person rule's approval round trip; a request
  * signed offline by {@code mrmctl sign} and sent by another Kafka client (kcat when installed).
  */
@@ -57,52 +54,35 @@ import org.springframework.context.ConfigurableApplicationContext;
 class MrmctlAgainstEngineIT {
 
     static final TopicNames NAMES = new TopicNames("ctl.");
+    static SignedEngine signed;
     static InProcessKafka kafka;
-    static ConfigurableApplicationContext engine;
     static Path keys;
 
-    /** Makes the operators' keys with mrmctl keygen, then starts the engine knowing their public keys. */
+    /**
+     * Makes the operators' keys with mrmctl keygen, then starts the engine knowing their public keys. Orders' steps
+     * time out after 3 s with no second attempt: with no actuator running, a followed plan pauses on its first step.
+     */
     @BeforeAll
     static void startEngine() throws Exception {
-        keys = Files.createTempDirectory("mrmctl-keys");
-        List<String> args = new ArrayList<>();
-        String[][] operators = {{"alice@example.com", "operator", "approver"}, {"bob@example.com", "approver"},
-                {"victor@example.com", "viewer"}};
-        for (int i = 0; i < operators.length; i++) {
-            String id = operators[i][0];
-            List<String> keygen = new ArrayList<>(List.of("--operator", id, "keygen", "--out", key(id).toString(),
+        signed = SignedEngine.start(NAMES, "ctl-engine", (operator, key, roles) -> {
+            List<String> keygen = new ArrayList<>(List.of("--operator", operator, "keygen", "--out", key.toString(),
                     "--role"));
-            keygen.addAll(List.of(operators[i]).subList(1, operators[i].length));
+            keygen.addAll(roles);
             MrmctlRun made = MrmctlRun.of(keygen.toArray(String[]::new));
             assertThat(made.exitCode()).as(made.toString()).isZero();
-            args.add("operators[" + i + "].id=" + id);
-            args.add("operators[" + i + "].roles="
-                    + String.join(",", List.of(operators[i]).subList(1, operators[i].length)));
-            args.add("operators[" + i + "].public-key-file=" + key(id) + ".pub");
-        }
-        kafka = InProcessKafka.start();
-        args.addAll(List.of("applications[0].id=orders", "applications[0].primary-region=eu10",
-                "applications[0].standby-region=us10", "applications[0].vantages=vantage-1,vantage-2",
-                "applications[0].plan=EVENTS_SET_ACTIVE,DATA_PROMOTE,DNS_ROUTE,DNS_VERIFY",
-                "applications[0].step-timeout=120s",
-                "applications[1].id=payments", "applications[1].primary-region=eu10",
-                "applications[1].standby-region=us10", "applications[1].plan=DNS_ROUTE,DNS_VERIFY",
-                "applications[1].vantages=vantage-1,vantage-2",
-                "applications[1].step-timeout=120s", "applications[1].two-person-rule=true"));
-        engine = TestEngine.start(kafka, NAMES, "ctl-engine", args);
+        }, List.of("step-timeout=3s", "step-max-attempts=1"));
+        kafka = signed.kafka;
+        keys = signed.keys;
     }
 
     static Path key(String operator) {
-        return keys.resolve(operator.substring(0, operator.indexOf('@')) + ".key");
+        return signed.key(operator);
     }
 
     @AfterAll
     static void stop() {
-        if (engine != null) {
-            engine.close();
-        }
-        if (kafka != null) {
-            kafka.close();
+        if (signed != null) {
+            signed.close();
         }
     }
 
@@ -177,29 +157,36 @@ class MrmctlAgainstEngineIT {
 
         try (TopicRecorder recorder = new TopicRecorder(kafka.bootstrapServers(), NAMES,
                 List.of(Topics.EVENTS_COMMANDS, Topics.OPERATOR_REQUESTS))) {
-            // when a manual failover is followed; no health was reported, so STANDBY_HEALTHY is overridden
-            MrmctlRun failover = mrmctl("8s", "failover", "orders", "--to", "us10", "--override", "STANDBY_HEALTHY",
+            // when a manual failover is followed; no health was reported, so STANDBY_HEALTHY is overridden.
+            // The follow ends when the engine pauses the plan (no actuator answers step 1 before its 3 s
+            // deadline), not at a --timeout a busy machine might miss: that is generous and never reached.
+            MrmctlRun failover = mrmctl("180s", "failover", "orders", "--to", "us10", "--override", "STANDBY_HEALTHY",
                     "--reason", "drill", "--follow");
 
-            // then it is accepted, the plan's first step runs, and mrmctl stops at its timeout (exit 3)
-            assertThat(failover.exitCode()).as(failover.toString()).isEqualTo(3);
+            // then it is accepted, the plan's first step runs, waits for its actuator in vain, and the plan pauses
+            assertThat(failover.exitCode()).as(failover.toString()).isEqualTo(4);
             assertThat(failover.out()).containsPattern("accepted \\(decision [A-Za-z0-9._:-]+\\)")
                     .contains("step 1 of 5: EVENTS_SET_ACTIVE us10 RUNNING")
                     // beside the plan, once us10's database is promoted, eu10's is fenced (best-effort)
                     .contains("step 3 of 5: DATA_FENCE eu10 PENDING")
-                    .contains("step 5 of 5: DNS_VERIFY");
-            assertThat(failover.err()).contains("not finished within 8000 ms");
+                    .contains("step 5 of 5: DNS_VERIFY")
+                    .containsPattern("step 1 of 5: EVENTS_SET_ACTIVE us10 FAILED \\(.*no acknowledgement before the "
+                            + "deadline");
+            assertThat(failover.out().indexOf("EVENTS_SET_ACTIVE us10 RUNNING"))
+                    .as("progress is printed as it happens: running before failed")
+                    .isLessThan(failover.out().indexOf("EVENTS_SET_ACTIVE us10 FAILED"));
+            assertThat(failover.err()).contains("PAUSED on a failed step: resume, skip or abort it");
             ManualFailoverRequest sent = recorder.await(ManualFailoverRequest.class,
-                    r -> r.targetRegion().equals("us10"), Duration.ofSeconds(5));
+                    r -> r.targetRegion().equals("us10"), Duration.ofSeconds(30));
             assertThat(sent.operator()).isEqualTo("alice@example.com");
             assertThat(sent.signature()).as("signed with alice's key").isNotNull();
             assertThat(sent.signature().clusterId()).as("signed for this cluster").isEqualTo(clusterId(kafka));
             assertThat(sent.overrideRules()).containsExactly(SafetyRule.STANDBY_HEALTHY);
-            recorder.await(EventsSetRoleCommand.class, c -> c.applicationId().equals("orders"), Duration.ofSeconds(5));
+            recorder.await(EventsSetRoleCommand.class, c -> c.applicationId().equals("orders"), Duration.ofSeconds(30));
         }
 
-        MrmctlRun switching = mrmctl("30s", "status", "orders");
-        assertThat(switching.out()).contains("phase SWITCHING").contains("plan: 0 of 5 steps done");
+        MrmctlRun paused = mrmctl("30s", "status", "orders");
+        assertThat(paused.out()).contains("phase PAUSED").contains("plan: 0 of 5 steps done");
     }
 
     @Test
@@ -212,21 +199,21 @@ class MrmctlAgainstEngineIT {
             assertThat(unsigned.exitCode()).as(unsigned.toString()).isEqualTo(2);
             assertThat(unsigned.err()).contains("no --key, so the request is unsigned");
             assertThat(unsigned.out()).contains("rejected: refused: unsigned request from 'alice@example.com'");
-            recorder.await(Alert.class, a -> a.code().equals("REQUEST_UNSIGNED"), Duration.ofSeconds(10));
+            recorder.await(Alert.class, a -> a.code().equals("REQUEST_UNSIGNED"), Duration.ofSeconds(60));
 
             // forged: bob's key, claiming to be alice
             MrmctlRun forged = mrmctlAs("alice@example.com", key("bob@example.com"), "30s", "freeze", "payments",
                     "--reason", "x");
             assertThat(forged.exitCode()).as(forged.toString()).isEqualTo(2);
             assertThat(forged.out()).contains("does not verify with the public key of 'alice@example.com'");
-            recorder.await(Alert.class, a -> a.code().equals("REQUEST_FORGED"), Duration.ofSeconds(10));
+            recorder.await(Alert.class, a -> a.code().equals("REQUEST_FORGED"), Duration.ofSeconds(60));
 
             // a viewer may look, not ask
             MrmctlRun viewer = mrmctlAs("victor@example.com", key("victor@example.com"), "30s", "freeze",
                     "payments", "--reason", "x");
             assertThat(viewer.exitCode()).as(viewer.toString()).isEqualTo(2);
             assertThat(viewer.out()).contains("has roles [viewer]");
-            recorder.await(Alert.class, a -> a.code().equals("REQUEST_NOT_PERMITTED"), Duration.ofSeconds(10));
+            recorder.await(Alert.class, a -> a.code().equals("REQUEST_NOT_PERMITTED"), Duration.ofSeconds(60));
 
             // expired: signed offline six minutes ago, sent now
             Path oldPrefix = keys.resolve("old-freeze");
@@ -237,7 +224,7 @@ class MrmctlAgainstEngineIT {
             assertThat(old.exitCode()).as(old.toString()).isZero();
             sendSignedFiles(oldPrefix);
             Alert expired = recorder.await(Alert.class, a -> a.code().equals("REQUEST_EXPIRED"),
-                    Duration.ofSeconds(20));
+                    Duration.ofSeconds(60));
             assertThat(expired.message()).contains("at most 300 s are accepted");
 
             // signed offline, sent twice by another client: once accepted, then refused as a replay
@@ -249,12 +236,12 @@ class MrmctlAgainstEngineIT {
                     .contains("-H ce_type=io.mrm.operator.freeze.v1");
             String via = sendSignedFiles(signedPrefix);
             RequestOutcome first = recorder.await(RequestOutcome.class, o -> o.applicationId().equals("payments")
-                    && o.requestType().equals("io.mrm.operator.freeze.v1") && o.accepted(), Duration.ofSeconds(20));
+                    && o.requestType().equals("io.mrm.operator.freeze.v1") && o.accepted(), Duration.ofSeconds(60));
             sendSignedFiles(signedPrefix);
             RequestOutcome second = recorder.await(RequestOutcome.class,
-                    o -> o.requestId().equals(first.requestId()) && !o.accepted(), Duration.ofSeconds(20));
+                    o -> o.requestId().equals(first.requestId()) && !o.accepted(), Duration.ofSeconds(60));
             assertThat(second.reason()).as("sent with " + via).contains("already used: a replayed request");
-            recorder.await(Alert.class, a -> a.code().equals("REQUEST_REPLAYED"), Duration.ofSeconds(10));
+            recorder.await(Alert.class, a -> a.code().equals("REQUEST_REPLAYED"), Duration.ofSeconds(60));
             assertThat(mrmctl("30s", "unfreeze", "payments").exitCode()).isZero();
 
             // two-person rule: alice asks, alice may not approve, bob approves
@@ -275,7 +262,7 @@ class MrmctlAgainstEngineIT {
             assertThat(approved.exitCode()).as(approved.toString()).isZero();
             FailoverDecision executing = recorder.await(FailoverDecision.class,
                     d -> d.applicationId().equals("payments") && d.status() == DecisionStatus.EXECUTING,
-                    Duration.ofSeconds(20));
+                    Duration.ofSeconds(60));
             assertThat(executing.requestedBy()).isEqualTo("bob@example.com");
             assertThat(executing.reason()).contains("asked by alice@example.com").contains("CHG-43");
             assertThat(mrmctl("30s", "status", "payments").out()).contains("phase SWITCHING");
@@ -306,12 +293,12 @@ class MrmctlAgainstEngineIT {
             String requestId = EventJson.mapper().readTree(Files.readAllBytes(Path.of(prefix + ".json")))
                     .get("id").asText();
             RequestOutcome refused = recorder.await(RequestOutcome.class, o -> o.requestId().equals(requestId),
-                    Duration.ofSeconds(20));
+                    Duration.ofSeconds(60));
             assertThat(refused.accepted()).isFalse();
             assertThat(refused.reason()).contains("signed for Kafka cluster " + stagingId)
                     .contains("this engine runs on cluster " + clusterId(kafka));
             recorder.await(Alert.class, a -> a.code().equals("REQUEST_WRONG_ENVIRONMENT")
-                    && a.message().contains(requestId), Duration.ofSeconds(10));
+                    && a.message().contains(requestId), Duration.ofSeconds(60));
             assertThat(mrmctl("30s", "status", "orders").out()).doesNotContain("FROZEN");
         }
     }
@@ -332,11 +319,11 @@ class MrmctlAgainstEngineIT {
             }
 
             RequestOutcome refused = recorder.await(RequestOutcome.class,
-                    o -> o.requestId().equals("req-first-form-1"), Duration.ofSeconds(20));
+                    o -> o.requestId().equals("req-first-form-1"), Duration.ofSeconds(60));
             assertThat(refused.accepted()).isFalse();
             assertThat(refused.reason()).contains("mrm-operator-request-v1").contains("sign it again");
             recorder.await(Alert.class, a -> a.code().equals("REQUEST_WRONG_ENVIRONMENT")
-                    && a.message().contains("req-first-form-1"), Duration.ofSeconds(10));
+                    && a.message().contains("req-first-form-1"), Duration.ofSeconds(60));
         }
     }
 
@@ -390,9 +377,7 @@ class MrmctlAgainstEngineIT {
     }
 
     static String clusterId(InProcessKafka broker) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            return admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
-        }
+        return SignedEngine.clusterId(broker);
     }
 
     private static String sendSignedFiles(Path prefix) throws Exception {

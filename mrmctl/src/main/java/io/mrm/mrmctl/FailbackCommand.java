@@ -1,0 +1,43 @@
+package io.mrm.mrmctl;
+
+import io.mrm.events.operator.FailbackRequest;
+import io.mrm.events.operator.FailoverMode;
+import io.mrm.events.operator.SafetyRule;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code mrmctl failback}: a manual switch of an application back to its primary region. */
+@Command(name = "failback", description = "Switch APP back to its primary region.")
+final class FailbackCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Mrmctl mrmctl;
+
+    @Parameters(index = "0", paramLabel = "APP")
+    String app;
+
+    @Option(names = "--forced", description = "Skip the steps that need the old region.")
+    boolean forced;
+
+    @Option(names = "--override", paramLabel = "RULE", arity = "1..*",
+            description = "Safety rules not to check (break-glass): ${COMPLETION-CANDIDATES}.")
+    List<SafetyRule> overrides;
+
+    @Option(names = "--reason", required = true)
+    String reason;
+
+    @Option(names = "--follow", description = "Print plan progress until STEADY, PAUSED or --timeout.")
+    boolean follow;
+
+    @Override
+    public Integer call() {
+        return new RequestSender(mrmctl).send("failback", follow, () -> new FailbackRequest(RequestSender.newId(),
+                app, mrmctl.now(), FailbackRequest.SCHEMA_VERSION, mrmctl.operator,
+                forced ? FailoverMode.FORCED : FailoverMode.GRACEFUL, overrides, reason), Map.of());
+    }
+}
