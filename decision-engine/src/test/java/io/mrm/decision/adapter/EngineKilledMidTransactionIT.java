@@ -63,7 +63,7 @@ class EngineKilledMidTransactionIT {
     static final List<String> POLICY = List.of("id=orders", "primary-region=eu10", "standby-region=us10",
             "vantages=vantage-1,vantage-2",
             "quorum=2", "failure-threshold=2", "plan=EVENTS_SET_ACTIVE,EVENTS_VERIFY,DNS_ROUTE,DNS_VERIFY",
-            "step-timeout=120s", "stale-after=30m");
+            "step-timeout=10m", "stale-after=30m");
 
     static final int STEPS = 4;
 
