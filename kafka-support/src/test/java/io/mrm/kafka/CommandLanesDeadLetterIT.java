@@ -114,7 +114,7 @@ class CommandLanesDeadLetterIT {
             publisher.publishAndWait(command("c-next", "shop", 1));
             RecordMetadata last = publisher.publishAndWait(command("c-other", "other", 0));
 
-            Awaitility.await("dead letters").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+            Awaitility.await("dead letters").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
                     .until(() -> dlq.events(DeadLetter.class).size() >= 2 && handled.containsAll(List.of("c-next", "c-other")));
 
             List<DeadLetter> letters = dlq.events(DeadLetter.class);
@@ -130,7 +130,7 @@ class CommandLanesDeadLetterIT {
             TopicPartition partition = new TopicPartition(topic, last.partition());
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
                 long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).all().get().get(partition).offset();
-                Awaitility.await("all committed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                Awaitility.await("all committed").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
                         .untilAsserted(() -> assertThat(admin.listConsumerGroupOffsets("lanes-dlq")
                                 .partitionsToOffsetAndMetadata().get().get(partition))
                                 .isNotNull().extracting(OffsetAndMetadata::offset).isEqualTo(end));

@@ -131,9 +131,9 @@ class DeadLetterIT {
                 producer.send(codec.toRecord(good)).get();
             }
 
-            Awaitility.await("good records consumed").atMost(Duration.ofSeconds(60))
+            Awaitility.await("good records consumed").atMost(Duration.ofSeconds(120))
                     .until(() -> received.stream().map(HealthObservation::id).toList().containsAll(goodIds));
-            Awaitility.await("dead letters published").atMost(Duration.ofSeconds(60))
+            Awaitility.await("dead letters published").atMost(Duration.ofSeconds(120))
                     .until(() -> dlq.events(DeadLetter.class).size() >= bad.size());
 
             List<DeadLetter> letters = dlq.events(DeadLetter.class);

@@ -2,6 +2,7 @@ package io.mrm.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mrm.events.Topic;
 import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
 import io.mrm.events.observation.HealthObservation;
@@ -9,17 +10,34 @@ import io.mrm.events.observation.HealthStatus;
 import io.mrm.events.observation.ObservationEvent;
 import io.mrm.events.observation.ProbeKind;
 import io.mrm.testsupport.InProcessKafkaCluster;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.assertj.core.api.SoftAssertions;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -34,17 +52,23 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Production topic settings on a real three-broker cluster: every registry topic is created with
- * replication factor 3 and min.insync.replicas 2 from configuration, the topology topic compacted,
- * and an acks=all publisher keeps publishing (and a listener keeps consuming) after a broker is lost.
+ * replication factor 3 and min.insync.replicas 2 from configuration (set on the topic itself, not
+ * inherited from a broker default), with its registry cleanup policy; and an acks=all publisher
+ * whose next record goes to a partition whose leader has just been stopped gets that record
+ * acknowledged by the remaining replicas, and it can be read back.
  */
 @SpringBootTest(classes = ReplicatedTopicsIT.TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"mrm.service.name=replication-test", "mrm.bus-auth.mode=off", "mrm.kafka.topic-prefix=rep.", "mrm.kafka.partitions=3",
                 "mrm.kafka.replication-factor=3", "mrm.kafka.min-insync-replicas=2", "mrm.kafka.create-topics=true",
+                // generous: a busy machine may need a while to move the leadership
+                "mrm.kafka.send-timeout=120s",
                 "spring.config.import=classpath:mrm-defaults.yml"})
 class ReplicatedTopicsIT {
 
     static final InProcessKafkaCluster CLUSTER = start();
     static final TopicNames NAMES = new TopicNames("rep.");
+    static final int PARTITIONS = 3;
+    static final Duration BOUND = Duration.ofSeconds(120);
 
     static InProcessKafkaCluster start() {
         try {
@@ -86,30 +110,102 @@ class ReplicatedTopicsIT {
     List<ObservationEvent> received;
 
     @Test
-    void topicsAreReplicatedAsConfiguredAndPublishingSurvivesTheLossOfABroker() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers()))) {
-            List<String> names = Topics.ALL.stream().map(NAMES::of).toList();
-            Awaitility.await("topics created").atMost(Duration.ofSeconds(30))
-                    .until(() -> admin.listTopics().names().get().containsAll(names));
+    void everyRegistryTopicIsCreatedReplicatedWithItsOwnMinInsyncReplicas() throws Exception {
+        try (Admin admin = admin()) {
+            Set<String> names = Topics.ALL.stream().map(NAMES::of).collect(Collectors.toSet());
+            awaitTopics(admin, names);
+            assertThat(admin.listTopics().names().get().stream().filter(n -> n.startsWith(NAMES.prefix())))
+                    .as("the deployment's topics are exactly the registry's").containsExactlyInAnyOrderElementsOf(names);
+
             Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames().get();
-            descriptions.values().forEach(description -> {
-                assertThat(description.partitions()).hasSize(3);
-                description.partitions().forEach(p -> assertThat(p.replicas()).hasSize(3));
-            });
-            ConfigResource topology = new ConfigResource(ConfigResource.Type.TOPIC, NAMES.of(Topics.TOPOLOGY));
-            Config config = admin.describeConfigs(List.of(topology)).all().get().get(topology);
-            assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
-            assertThat(config.get("min.insync.replicas").value()).isEqualTo("2");
+            List<ConfigResource> resources = names.stream()
+                    .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
+            SoftAssertions softly = new SoftAssertions();
+            for (Topic<?> topic : Topics.ALL) {
+                String name = NAMES.of(topic);
+                TopicDescription description = descriptions.get(name);
+                softly.assertThat(description.partitions()).as(name + " partitions").hasSize(PARTITIONS);
+                description.partitions().forEach(p -> softly.assertThat(p.replicas())
+                        .as(name + "-" + p.partition() + " replicas").hasSize(3));
+                Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
+                ConfigEntry minInsync = config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+                softly.assertThat(minInsync.value()).as(name + " min.insync.replicas").isEqualTo("2");
+                softly.assertThat(minInsync.source()).as(name + " min.insync.replicas set on the topic")
+                        .isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+                softly.assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).as(name + " cleanup.policy")
+                        .isEqualTo(topic.cleanup().kafkaValue());
+            }
+            softly.assertAll();
         }
+    }
 
+    @Test
+    void aWriteToThePartitionWhoseLeaderWasJustStoppedIsAcknowledgedAndReadable() throws Exception {
+        String topic = NAMES.of(Topics.OBSERVATIONS);
         HealthObservation before = observation();
-        publisher.publishAndWait(before);
-        CLUSTER.stopBroker(CLUSTER.brokerIds().iterator().next());
         HealthObservation after = observation();
-        publisher.publishAndWait(after);
+        // the partition both go to, as Kafka's default partitioner picks it from the key (the application id)
+        int partition = BuiltInPartitioner.partitionForKey(before.applicationId().getBytes(StandardCharsets.UTF_8),
+                PARTITIONS);
+        try (Admin admin = admin()) {
+            awaitTopics(admin, Set.of(topic));
+            RecordMetadata first = publisher.publishAndWait(before);
+            assertThat(first.partition()).as("the partition the producer chose for the key").isEqualTo(partition);
 
-        Awaitility.await("both consumed").atMost(Duration.ofSeconds(60))
-                .until(() -> received.stream().map(e -> e.id()).toList().containsAll(List.of(before.id(), after.id())));
+            TopicPartitionInfo info = partitionInfo(admin, topic, partition);
+            assertThat(info.leader()).as("leader of " + topic + "-" + partition).isNotNull();
+            int stopped = info.leader().id();
+            CLUSTER.stopBroker(stopped);
+
+            RecordMetadata written = publisher.publishAndWait(after);
+            assertThat(written.partition()).isEqualTo(partition);
+            assertThat(written.offset()).isGreaterThan(first.offset());
+            TopicPartitionInfo now = partitionInfo(admin, topic, partition);
+            assertThat(now.leader()).as("a new leader").isNotNull();
+            assertThat(now.leader().id()).isNotEqualTo(stopped);
+            assertThat(now.isr()).extracting(Node::id).doesNotContain(stopped).hasSizeGreaterThanOrEqualTo(2);
+
+            // readable where it was acknowledged, by a reader of committed data, and by the service's listener
+            assertThat(readAt(new TopicPartition(topic, partition), written.offset())).isEqualTo(after.id());
+            Awaitility.await("both consumed").atMost(BOUND).until(
+                    () -> received.stream().map(e -> e.id()).toList().containsAll(List.of(before.id(), after.id())));
+        }
+    }
+
+    private static Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers()));
+    }
+
+    private static void awaitTopics(Admin admin, Set<String> names) {
+        Awaitility.await("topics created").atMost(BOUND)
+                .until(() -> admin.listTopics().names().get().containsAll(names));
+    }
+
+    private static TopicPartitionInfo partitionInfo(Admin admin, String topic, int partition) throws Exception {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().get(partition);
+    }
+
+    /** The event id (ce_id) of the record at {@code offset}, read with read_committed. */
+    private static String readAt(TopicPartition partition, long offset) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, offset);
+            return Awaitility.await("record at " + partition + "@" + offset).atMost(BOUND)
+                    .until(() -> {
+                        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                            if (r.offset() == offset) {
+                                Header id = r.headers().lastHeader("ce_id");
+                                return id == null ? "" : new String(id.value(), StandardCharsets.UTF_8);
+                            }
+                        }
+                        return null;
+                    }, Objects::nonNull);
+        }
     }
 
     private static HealthObservation observation() {

@@ -193,16 +193,117 @@ class DecisionCoreTest {
         assertThat(of(all, FailoverDecision.class)).isEmpty();
     }
 
+    /**
+     * The test policy with another hold-down and no practical cap on failovers per window, so that
+     * hold-down is the only safety rule that can withhold a switch from a healthy standby.
+     */
+    static ApplicationPolicy flappingPolicy(Duration holdDown) {
+        return new ApplicationPolicy("orders", "eu10", "us10", Set.of("app"), Set.of("hana"), 2, 3, 3,
+                Duration.ofSeconds(30), DecisionMode.AUTOMATIC, holdDown, 100_000, Duration.ofHours(24),
+                List.of(StepAction.DATA_DRAIN, StepAction.DNS_ROUTE, StepAction.DNS_VERIFY),
+                List.of(StepAction.DATA_REPROTECT), Duration.ofSeconds(30), 2, Duration.ofSeconds(2), Set.of(), false,
+                Set.copyOf(VANTAGES), null, null, null, null);
+    }
+
+    /** A fresh core with {@code p} and no history, for a second run in the same test. */
+    void startOver(ApplicationPolicy p) {
+        usePolicy(p);
+        state = null;
+        now = T0;
+        seq = 0;
+        all.clear();
+    }
+
+    /** Acknowledges every command in {@code outputs}, and every command those answers lead to, as the actuators would. */
+    void actuatorsAnswer(List<MrmEvent> outputs) {
+        java.util.ArrayDeque<StepCommand> open = new java.util.ArrayDeque<>(of(outputs, StepCommand.class));
+        while (!open.isEmpty()) {
+            open.addAll(of(ack(open.poll(), AckOutcome.SUCCEEDED), StepCommand.class));
+        }
+    }
+
+    /**
+     * One flap of whichever region is active: every vantage sees it fail {@code failures} probes in a
+     * row, then succeed recovery-threshold times; the standby is up throughout. Every command is answered.
+     */
+    void flap(int failures) {
+        String active = state.activeRegion();
+        String standby = state.standbyRegion();
+        actuatorsAnswer(report(standby, HealthStatus.UP, policy.recoveryThreshold(), VANTAGES));
+        actuatorsAnswer(report(active, HealthStatus.DOWN, failures, VANTAGES));
+        actuatorsAnswer(report(active, HealthStatus.UP, policy.recoveryThreshold(), VANTAGES));
+    }
+
+    /** Flaps alternately one failure short of the threshold and exactly at it, until {@code until}; returns how many reached it. */
+    int flapUntil(Instant until) {
+        int outages = 0;
+        for (int i = 0; now.isBefore(until); i++) {
+            boolean reachesThreshold = i % 2 == 1;
+            flap(reachesThreshold ? policy.failureThreshold() : policy.failureThreshold() - 1);
+            outages += reachesThreshold ? 1 : 0;
+        }
+        return outages;
+    }
+
+    List<Alert> holdDownAlerts() {
+        return of(all, Alert.class).stream().filter(a -> a.rule() == SafetyRule.HOLD_DOWN).toList();
+    }
+
     @Test
     void flappingAroundTheThresholdFailsOverAtMostOncePerHoldDown() {
+        Duration holdDown = Duration.ofMinutes(20);
+        usePolicy(flappingPolicy(holdDown));
         report("us10", HealthStatus.UP);
-        for (int i = 0; i < 1000; i++) {
-            report("eu10", HealthStatus.DOWN, 3, VANTAGES);
-            report("eu10", HealthStatus.UP, 3, VANTAGES);
-            report("us10", HealthStatus.UP, 1, VANTAGES);
-        }
-        // 1,000 cycles of ~2 s are well within one hour of hold-down.
-        assertThat(of(all, FailoverDecision.class)).hasSize(1);
+        report("eu10", HealthStatus.UP);
+
+        // Given the active region flapping around the failure threshold, each plan answered to the end
+        flap(policy.failureThreshold());
+        FailoverDecision first = one(all, FailoverDecision.class);
+        assertThat(state.activeRegion()).as("the first plan finished").isEqualTo("us10");
+        assertThat(state.phase()).isEqualTo(Phase.STEADY);
+        Instant holdDownEnds = now.plus(holdDown); // the plan finished a moment ago
+
+        // When it keeps flapping for as long as the hold-down lasts (stopping short of its end)
+        int outagesDuringHoldDown = flapUntil(holdDownEnds.minus(Duration.ofSeconds(10)));
+
+        // Then no second switch, and each outage that reached the threshold was withheld by hold-down, said so
+        assertThat(outagesDuringHoldDown).as("outages that reached the threshold within hold-down")
+                .isGreaterThan(200);
+        assertThat(of(all, FailoverDecision.class)).containsExactly(first);
+        assertThat(state.activeRegion()).isEqualTo("us10");
+        assertThat(holdDownAlerts()).as("one HOLD_DOWN alert per withheld outage").hasSize(outagesDuringHoldDown)
+                .allSatisfy(alert -> {
+                    assertThat(alert.code()).isEqualTo("SAFETY_RULE_BLOCKED");
+                    assertThat(alert.time()).isBefore(holdDownEnds);
+                });
+        assertThat(of(all, Alert.class)).filteredOn(a -> a.rule() != null).as("no other rule withheld a switch")
+                .allSatisfy(alert -> assertThat(alert.rule()).isEqualTo(SafetyRule.HOLD_DOWN));
+
+        // And after the hold-down a genuine outage of the active region fails over again, and that plan finishes
+        now = holdDownEnds.plusSeconds(1);
+        report("eu10", HealthStatus.UP);
+        report("us10", HealthStatus.UP);
+        List<MrmEvent> out = report("us10", HealthStatus.DOWN);
+        FailoverDecision second = one(out, FailoverDecision.class);
+        assertThat(second.fromRegion()).isEqualTo("us10");
+        assertThat(second.toRegion()).isEqualTo("eu10");
+        assertThat(second.epoch()).isGreaterThan(first.epoch());
+        actuatorsAnswer(out);
+        assertThat(state.activeRegion()).isEqualTo("eu10");
+        // ... which starts a hold-down of its own: the flapping that follows is withheld again
+        int alertsBefore = holdDownAlerts().size();
+        int outagesAfter = flapUntil(now.plus(Duration.ofMinutes(5)));
+        assertThat(of(all, FailoverDecision.class)).containsExactly(first, second);
+        assertThat(holdDownAlerts()).hasSize(alertsBefore + outagesAfter);
+
+        // Control: the same flapping without hold-down switches on every outage that reaches the threshold
+        startOver(flappingPolicy(Duration.ZERO));
+        report("us10", HealthStatus.UP);
+        report("eu10", HealthStatus.UP);
+        int outagesWithout = flapUntil(now.plus(Duration.ofMinutes(10)));
+        assertThat(outagesWithout).isGreaterThan(100);
+        assertThat(of(all, FailoverDecision.class)).as("failovers without hold-down").hasSize(outagesWithout);
+        assertThat(holdDownAlerts()).isEmpty();
     }
 
     @Test

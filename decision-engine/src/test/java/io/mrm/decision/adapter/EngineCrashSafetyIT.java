@@ -35,7 +35,9 @@ class EngineCrashSafetyIT {
     static final List<String> POLICY = List.of("id=orders", "primary-region=eu10", "standby-region=us10",
             "vantages=vantage-1,vantage-2",
             "quorum=2", "failure-threshold=2", "plan=EVENTS_SET_ACTIVE,EVENTS_VERIFY,DNS_ROUTE,DNS_VERIFY",
-            "step-timeout=60s");
+            // an instance swap before each ack can take a minute on a busy machine: no step may time out
+            // (a retry would rightly be a second command for the step)
+            "step-timeout=10m");
 
     @Test
     void aPlanFinishesExactlyOnceWhenTheEngineIsReplacedAfterEveryStep() throws Exception {
@@ -49,7 +51,7 @@ class EngineCrashSafetyIT {
             for (int step = 0; step < 4; step++) {
                 int index = step;
                 StepCommand command = recorder.await(StepCommand.class, c -> c.step().stepIndex() == index,
-                        Duration.ofSeconds(60));
+                        Duration.ofSeconds(120));
                 if (step % 2 == 0) {
                     // A second instance joins and takes the partitions over when the first leaves.
                     ConfigurableApplicationContext next = harness.startEngine("engine-" + (step + 1));
@@ -63,7 +65,7 @@ class EngineCrashSafetyIT {
                 harness.publish(Acks.of(command, AckOutcome.SUCCEEDED, null, "done", 1, Map.of(), Instant.now()));
             }
             TopologyState done = recorder.await(TopologyState.class,
-                    t -> t.phase() == Phase.STEADY && t.activeRegion().equals("us10"), Duration.ofSeconds(60));
+                    t -> t.phase() == Phase.STEADY && t.activeRegion().equals("us10"), Duration.ofSeconds(120));
             engine.close();
 
             assertThat(done.epoch()).isEqualTo(1);

@@ -55,13 +55,14 @@ final class EngineHarness implements AutoCloseable {
      * shutdown hook, no transaction abort, no leave-group). Its output goes to {@code log}.
      */
     Process startEngineProcess(String instance, Path stateDir, String commitInterval, boolean commitOnOutput,
-                               Path log) throws Exception {
+                               Path log, List<String> moreArgs) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), DecisionEngineApplication.class.getName()));
         command.addAll(engineArgs(instance, stateDir, commitInterval));
         command.add("--mrm.decision.commit-on-output=" + commitOnOutput);
+        command.addAll(moreArgs);
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }

@@ -85,13 +85,13 @@ class EngineStateResetIT {
                     harness.kafka.bootstrapServers()))) {
                 assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(changelog);
                 admin.deleteTopics(Set.of(changelog)).all().get(30, TimeUnit.SECONDS);
-                Awaitility.await("changelog deleted").atMost(Duration.ofSeconds(60))
+                Awaitility.await("changelog deleted").atMost(Duration.ofSeconds(120))
                         .until(() -> !admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(changelog));
             }
             engine = harness.startEngine("engine-1");
 
             harness.publish(new AcknowledgeHoldDownRequest(id(), "orders", Instant.now(), 1, "alice", "checked"));
-            Alert restored = recorder.await(Alert.class, a -> a.code().equals("STATE_RESTORED"), Duration.ofSeconds(90));
+            Alert restored = recorder.await(Alert.class, a -> a.code().equals("STATE_RESTORED"), Duration.ofSeconds(120));
             assertThat(restored.message()).contains("epoch 2").contains("eu10 active");
             report(harness, "us10", HealthStatus.UP);
             report(harness, "eu10", HealthStatus.DOWN);

@@ -46,7 +46,10 @@ class ReplayDeterminismIT {
     static final List<String> POLICY = List.of("id=orders", "primary-region=eu10", "standby-region=us10",
             "vantages=vantage-1,vantage-2",
             "quorum=2", "failure-threshold=2", "recovery-threshold=2", "plan=DNS_ROUTE,DNS_VERIFY",
-            "step-max-attempts=3", "retry-backoff=200ms", "step-timeout=5s");
+            "step-max-attempts=3", "retry-backoff=200ms",
+            // the retry is driven by a retriable answer and the back-off, never by a slow machine's timeout or
+            // observations going stale while it waits
+            "step-timeout=10m", "stale-after=30m");
 
     @Test
     void replayingTheJournalReproducesEveryPublishedOutput() throws Exception {
@@ -58,20 +61,20 @@ class ReplayDeterminismIT {
             report(harness, "us10", HealthStatus.UP);
             report(harness, "eu10", HealthStatus.DOWN);
             recorder.await(io.mrm.events.decision.Alert.class, a -> "SAFETY_RULE_BLOCKED".equals(a.code()),
-                    Duration.ofSeconds(60));
+                    Duration.ofSeconds(120));
             harness.publish(new UnfreezeRequest(id(), "orders", Instant.now(), 1, "alice", null));
 
-            StepCommand route = recorder.await(StepCommand.class, c -> true, Duration.ofSeconds(30));
+            StepCommand route = recorder.await(StepCommand.class, c -> true, Duration.ofSeconds(120));
             harness.publish(Acks.of(route, AckOutcome.FAILED_RETRIABLE, "Throttling", "rate exceeded", 3, Map.of(),
                     Instant.now()));
             StepCommand retry = recorder.await(StepCommand.class, c -> c.step().attempt() == 2,
-                    Duration.ofSeconds(30));
+                    Duration.ofSeconds(120));
             harness.publish(Acks.of(retry, AckOutcome.SUCCEEDED, null, "routed", 3, Map.of(), Instant.now()));
             StepCommand verify = recorder.await(StepCommand.class, c -> c.step().stepIndex() == 1,
-                    Duration.ofSeconds(30));
+                    Duration.ofSeconds(120));
             harness.publish(Acks.of(verify, AckOutcome.SUCCEEDED, null, "answers us10", 3, Map.of(), Instant.now()));
             recorder.await(TopologyState.class, t -> t.phase() == Phase.STEADY && t.activeRegion().equals("us10"),
-                    Duration.ofSeconds(30));
+                    Duration.ofSeconds(120));
             long journaled = recorder.events(EngineStep.class).size();
 
             List<RecordedStep> steps = new ArrayList<>();

@@ -78,8 +78,8 @@ class WrongPartitionIT {
     static final String APP = "orders";
     static final List<String> POLICY = List.of("id=" + APP, "primary-region=eu10", "standby-region=us10",
             "vantages=vantage-1,vantage-2", "quorum=2", "failure-threshold=2", "step-timeout=60s");
-    static final Duration FIRST = Duration.ofSeconds(90);
-    static final Duration THEN = Duration.ofSeconds(30);
+    static final Duration FIRST = Duration.ofSeconds(120);
+    static final Duration THEN = Duration.ofSeconds(120);
 
     static final byte[] KEY = APP.getBytes(StandardCharsets.UTF_8);
     /** Where the Java client puts the key: Kafka's own partitioner, not the engine's copy of it. */
