@@ -85,27 +85,27 @@ class MrmctlAuditIT {
             }
 
             // when: the engine fails over, the route fails once and is retried, the verify succeeds
-            FailoverDecision decision = recorder.await(FailoverDecision.class, d -> true, Duration.ofSeconds(60));
-            StepCommand route1 = recorder.await(StepCommand.class, c -> c.step().stepIndex() == 0, Duration.ofSeconds(30));
+            FailoverDecision decision = recorder.await(FailoverDecision.class, d -> true, Duration.ofSeconds(120));
+            StepCommand route1 = recorder.await(StepCommand.class, c -> c.step().stepIndex() == 0, Duration.ofSeconds(120));
             publish(producer, codec, Acks.of(route1, AckOutcome.FAILED_RETRIABLE, "Throttling", "rate exceeded", 12,
                     Map.of(), Instant.now()));
             StepCommand route2 = recorder.await(StepCommand.class, c -> c.step().stepIndex() == 0
-                    && c.step().attempt() == 2, Duration.ofSeconds(30));
+                    && c.step().attempt() == 2, Duration.ofSeconds(120));
             publish(producer, codec, Acks.of(route2, AckOutcome.SUCCEEDED, null, "routed to us10", 15, Map.of(),
                     Instant.now()));
-            StepCommand verify = recorder.await(StepCommand.class, c -> c.step().stepIndex() == 1, Duration.ofSeconds(30));
+            StepCommand verify = recorder.await(StepCommand.class, c -> c.step().stepIndex() == 1, Duration.ofSeconds(120));
             CommandAck verified = Acks.of(verify, AckOutcome.SUCCEEDED, null, "answers from us10", 20, Map.of(),
                     Instant.now());
             publish(producer, codec, verified);
             recorder.await(TopologyState.class, t -> t.phase() == Phase.STEADY && t.activeRegion().equals("us10"),
-                    Duration.ofSeconds(30));
+                    Duration.ofSeconds(120));
 
             // and an operator asks for what is already so, with a hostile reason
             MrmctlRun rejected = MrmctlRun.against(kafka, NAMES, "30s", "--operator", "mallory", "failover", "orders", "--to", "us10",
                     "--reason", HOSTILE);
             assertThat(rejected.exitCode()).as(rejected.toString()).isEqualTo(2);
             // (the engine's reason, whatever it is: already active, or unsigned once requests must be signed)
-            RequestOutcome refusal = recorder.await(RequestOutcome.class, o -> !o.accepted(), Duration.ofSeconds(10));
+            RequestOutcome refusal = recorder.await(RequestOutcome.class, o -> !o.accepted(), Duration.ofSeconds(120));
 
             // then: the JSON audit has the run, its attempts and the figures from the events' times
             MrmctlRun json = MrmctlRun.against(kafka, NAMES, "30s", "--output", "json", "audit", "orders");

@@ -67,17 +67,17 @@ class MrmctlReplayIT {
             EventCodec codec = new EventCodec(NAMES, URI.create("/test"));
             // given a run: a refused unsigned request, then an automatic failover whose plan completes
             publish(producer, codec, new FreezeRequest(id(), "orders", Instant.now(), 1, "mallory", "unsigned"));
-            recorder.await(RequestOutcome.class, o -> !o.accepted(), Duration.ofSeconds(60));
+            recorder.await(RequestOutcome.class, o -> !o.accepted(), Duration.ofSeconds(120));
             report(producer, codec, "us10", HealthStatus.UP);
             report(producer, codec, "eu10", HealthStatus.DOWN);
-            DnsRouteCommand route = recorder.await(DnsRouteCommand.class, c -> true, Duration.ofSeconds(30));
+            DnsRouteCommand route = recorder.await(DnsRouteCommand.class, c -> true, Duration.ofSeconds(120));
             publish(producer, codec, Acks.of(route, AckOutcome.SUCCEEDED, null, "routed", 3, Map.of(), Instant.now()));
-            DnsVerifyCommand verify = recorder.await(DnsVerifyCommand.class, c -> true, Duration.ofSeconds(30));
+            DnsVerifyCommand verify = recorder.await(DnsVerifyCommand.class, c -> true, Duration.ofSeconds(120));
             publish(producer, codec, Acks.of(verify, AckOutcome.SUCCEEDED, null, "answers us10", 3, Map.of(),
                     Instant.now()));
             recorder.await(TopologyState.class, t -> t.phase() == Phase.STEADY && t.activeRegion().equals("us10"),
-                    Duration.ofSeconds(30));
-            recorder.await(PolicyRecord.class, p -> p.applicationId().equals("orders"), Duration.ofSeconds(5));
+                    Duration.ofSeconds(120));
+            recorder.await(PolicyRecord.class, p -> p.applicationId().equals("orders"), Duration.ofSeconds(120));
 
             // when replayed under the recorded policy: every output is reproduced, exit 0
             MrmctlRun replay = MrmctlRun.against(kafka, NAMES, "60s", "--output", "json", "replay");
