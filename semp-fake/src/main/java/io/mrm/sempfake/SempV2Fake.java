@@ -94,8 +94,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p><b>One site's own state</b>, set by tests as an administrator would: a VPN without replication
  * ({@link #vpnWithoutReplication}: {@code replicationEnabled} false, the MsgVpn config default role
- * {@code standby}, and no {@code #MSGVPN_REPLICATION_DATA_QUEUE}, which the broker keeps only for a
- * replication-enabled VPN — "Monitoring-Replication"); a VPN shut down ({@link #enabled}: monitor
+ * {@code standby}, and no {@code #MSGVPN_REPLICATION_DATA_QUEUE} — <em>chosen</em>: the replication queue
+ * is the replication bridge's, so a VPN without replication is taken to have none); a VPN shut down ({@link #enabled}: monitor
  * {@code enabled} false and {@code state} {@code "down"}, "The Message VPN is operationally down", and its
  * pair's bridge down); the replication backlog ({@link #backlog}), read by the monitor as
  * {@code msgSpoolUsage} ("The message spool usage by the Queue, in bytes") at {@link #MESSAGE_BYTES} per
