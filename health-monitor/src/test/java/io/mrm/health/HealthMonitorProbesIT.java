@@ -9,7 +9,7 @@ import io.mrm.events.observation.HealthStatus;
 import io.mrm.events.observation.ProbeKind;
 import io.mrm.health.adapter.probe.DnsjavaLoopbackDnsServer;
 import io.mrm.health.adapter.probe.ProbeScheduler;
-import io.mrm.health.adapter.probe.SempV2MonitorFake;
+import io.mrm.sempfake.SempV2Fake;
 import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
 import java.io.IOException;
@@ -33,8 +33,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The service with a probe of every network kind (TCP open and closed, DNS, AEM SEMP, an AEM messaging
- * round trip through the real JCSMP client to a closed port) and the alert
+ * The service with a probe of every network kind (TCP open and closed, DNS, AEM SEMP against the project's
+ * {@link SempV2Fake}, an AEM messaging round trip through the real JCSMP client to a closed port) and the alert
  * webhook enabled, on a real in-process broker: each kind's observations arrive on the observations
  * topic, pass the consumers' inbound validation (key, CloudEvents headers, body) and carry the right
  * probe kind; an authenticated Alertmanager call becomes an ALERT_WEBHOOK observation, an
@@ -54,7 +54,7 @@ class HealthMonitorProbesIT {
     static final ServerSocket OPEN_PORT = openPort();
     static final int CLOSED_PORT = closedPort();
     static final DnsjavaLoopbackDnsServer DNS = dns();
-    static final SempV2MonitorFake SEMP = semp();
+    static final SempV2Fake SEMP = semp();
     static final Path SECRETS = secrets();
 
     @DynamicPropertySource
@@ -211,11 +211,10 @@ class HealthMonitorProbesIT {
         }
     }
 
-    private static SempV2MonitorFake semp() {
+    /** Region A's broker: VPN {@code shop} active, its replication mate elsewhere and up, no backlog. */
+    private static SempV2Fake semp() {
         try {
-            SempV2MonitorFake fake = new SempV2MonitorFake("mrm-monitor", "semp-pw");
-            fake.replicatingVpn("shop", "active", true, 0);
-            return fake;
+            return new SempV2Fake("mrm-monitor", "semp-pw").vpn("shop", "active");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

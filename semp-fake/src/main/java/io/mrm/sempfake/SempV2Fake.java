@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -91,9 +92,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code docs.solace.com/Overviews/Config-Sync-Overview.htm} and
  * {@code docs.solace.com/Features/DR-Replication/Monitoring-Replication.htm}.
  *
+ * <p><b>One site's own state</b>, set by tests as an administrator would: a VPN without replication
+ * ({@link #vpnWithoutReplication}: {@code replicationEnabled} false, the MsgVpn config default role
+ * {@code standby}, and no {@code #MSGVPN_REPLICATION_DATA_QUEUE} — <em>chosen</em>: the replication queue
+ * is the replication bridge's, so a VPN without replication is taken to have none); a VPN shut down ({@link #enabled}: monitor
+ * {@code enabled} false and {@code state} {@code "down"}, "The Message VPN is operationally down", and its
+ * pair's bridge down); the replication backlog ({@link #backlog}), read by the monitor as
+ * {@code msgSpoolUsage} ("The message spool usage by the Queue, in bytes") at {@link #MESSAGE_BYTES} per
+ * message and {@code collections.msgs.count}; a queue removed ({@link #deleteQueue}). <em>Chosen</em>: the
+ * monitor's {@code state} stays {@code "up"} on a standby VPN, although the reference also lists
+ * {@code "standby"} ("operationally replication standby").
+ *
+ * <p><b>Faults</b> of the management port, for the clients' error paths: an HTTP error with SEMP's error
+ * envelope for the next N requests or until {@link #clearFaults} ({@link #fail}, {@link #failUntilCleared});
+ * a non-JSON maintenance page, HTTP 200 {@code text/html}, as a proxy in front of the broker answers during
+ * maintenance, before any authentication ({@link #answerMaintenancePage}); and a port that accepts the
+ * request but never answers until {@link #clearFaults} or {@link #close} ({@link #hang}).
+ *
  * <p>Every request is served under one lock shared by every fake of the pair, so the brokers are
- * linearizable, as Solace applies each request atomically. Tests can make a site answer an error
- * envelope for a while, delay a new role in the monitor, and read what was changed by whom.
+ * linearizable, as Solace applies each request atomically. Tests can also delay a new role in the monitor,
+ * and read what was changed by whom.
  */
 public final class SempV2Fake implements AutoCloseable {
 
@@ -107,6 +125,11 @@ public final class SempV2Fake implements AutoCloseable {
 
     public static final String REPLICATION_QUEUE = "#MSGVPN_REPLICATION_DATA_QUEUE";
     public static final String REPLICATION_BRIDGE = "#MSGVPN_REPLICATION_BRIDGE";
+    /** The spool usage of one message of the replication backlog, in bytes, as {@code msgSpoolUsage} counts it. */
+    public static final long MESSAGE_BYTES = 1024;
+    private static final byte[] MAINTENANCE_PAGE = ("<!DOCTYPE html><html><head><title>Maintenance</title></head>"
+            + "<body><h1>Service temporarily unavailable for maintenance</h1></body></html>")
+            .getBytes(StandardCharsets.UTF_8);
     private static final Set<String> VPN_MONITOR_FIELDS = Set.of("msgVpnName", "enabled", "state",
             "replicationEnabled", "replicationRole", "replicationBridgeName", "replicationBridgeUp",
             "replicationRemoteBridgeUp", "replicationQueueBound");
@@ -150,6 +173,8 @@ public final class SempV2Fake implements AutoCloseable {
         String pendingRole;
         int readsUntilVisible;
         boolean replicationEnabled = true;
+        boolean enabled = true;
+        boolean replicationQueuePresent = true;
         Vpn mate;
         Link link = new Link();
         long queuedMessages;
@@ -179,6 +204,10 @@ public final class SempV2Fake implements AutoCloseable {
     private boolean up = true;
     private Failure failure;
     private int failuresLeft;
+    private volatile boolean maintenancePage;
+    /** Closed while the port hangs: a request waits on it outside the lock, so the other site still answers. */
+    private volatile CountDownLatch hangGate;
+    private volatile boolean closed;
     private int roleDelayReads;
     private int pageSize = 100;
 
@@ -241,6 +270,16 @@ public final class SempV2Fake implements AutoCloseable {
     }
 
     /**
+     * A VPN with replication disabled (so without the replication queue) and the config default role
+     * {@code standby}, up.
+     */
+    public SempV2Fake vpnWithoutReplication(String name) {
+        vpn(name, "standby");
+        replicationEnabled(name, false);
+        return this;
+    }
+
+    /**
      * Couples this broker's VPN {@code vpn} and {@code mateSite}'s VPN {@code mateVpn} (the same fake
      * for two VPNs of one broker) as the two sites of one replicated pair.
      */
@@ -264,6 +303,16 @@ public final class SempV2Fake implements AutoCloseable {
     public void replicationEnabled(String vpn, boolean enabled) {
         synchronized (shared.lock) {
             vpn(vpn).replicationEnabled = enabled;
+        }
+    }
+
+    /**
+     * The VPN enabled or shut down: a shut-down VPN's monitor shows {@code enabled} false and {@code state}
+     * {@code "down"}, and its pair's bridge is down.
+     */
+    public void enabled(String vpn, boolean enabled) {
+        synchronized (shared.lock) {
+            vpn(vpn).enabled = enabled;
         }
     }
 
@@ -291,9 +340,52 @@ public final class SempV2Fake implements AutoCloseable {
 
     /** The next {@code times} requests (after authentication) answer with {@code failure}. */
     public void fail(int times, Failure failure) {
+        if (times < 0) {
+            throw new IllegalArgumentException("times must be 0 or more, not " + times);
+        }
         synchronized (shared.lock) {
             this.failure = failure;
             this.failuresLeft = times;
+        }
+    }
+
+    /** Every request (after authentication) answers with {@code failure} until {@link #clearFaults}. */
+    public void failUntilCleared(Failure failure) {
+        fail(Integer.MAX_VALUE, failure);
+    }
+
+    /**
+     * Every request, authenticated or not, answers HTTP 200 with an HTML maintenance page until
+     * {@link #clearFaults}: a body that is not SEMP, nor JSON.
+     */
+    public void answerMaintenancePage() {
+        maintenancePage = true;
+    }
+
+    /**
+     * Every request from now on is accepted and read, and answered only after {@link #clearFaults} or
+     * {@link #close} (then normally, or not at all): a broker that takes connections but does not respond.
+     */
+    public void hang() {
+        synchronized (shared.lock) {
+            if (hangGate == null) {
+                hangGate = new CountDownLatch(1);
+            }
+        }
+    }
+
+    /** Ends every fault: no more failures, maintenance page or hanging; hung requests are answered now. */
+    public void clearFaults() {
+        CountDownLatch gate;
+        synchronized (shared.lock) {
+            failuresLeft = 0;
+            failure = null;
+            maintenancePage = false;
+            gate = hangGate;
+            hangGate = null;
+        }
+        if (gate != null) {
+            gate.countDown();
         }
     }
 
@@ -331,6 +423,28 @@ public final class SempV2Fake implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes a queue as an administrator would on this site, synced like a DELETE. The replication queue
+     * can be removed too (<em>chosen</em>: the broker creates it with replication and the reference does not
+     * describe it missing): its monitor read answers {@code NOT_FOUND} and {@code replicationQueueBound} is
+     * false, the bridge itself stays as the pair makes it.
+     */
+    public void deleteQueue(String vpn, String queueName) {
+        synchronized (shared.lock) {
+            Vpn v = vpn(vpn);
+            boolean existed = queueName.equals(REPLICATION_QUEUE) ? v.replicationEnabled && v.replicationQueuePresent
+                    : v.queues.containsKey(queueName);
+            if (!existed) {
+                throw new IllegalArgumentException("no queue " + queueName + " on VPN " + vpn);
+            }
+            if (queueName.equals(REPLICATION_QUEUE)) {
+                v.replicationQueuePresent = false;
+            } else {
+                removeQueue(v, queueName, "(admin)");
+            }
+        }
+    }
+
     /** Every role change on any site of this fake's pair, in order. */
     public List<RoleChange> roleChanges() {
         return List.copyOf(roleChanges);
@@ -356,6 +470,11 @@ public final class SempV2Fake implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        CountDownLatch gate = hangGate;
+        if (gate != null) {
+            gate.countDown();
+        }
         stop();
         handlers.shutdownNow();
     }
@@ -376,14 +495,14 @@ public final class SempV2Fake implements AutoCloseable {
 
     /** The pair's one bridge state (see the class comment). */
     private static boolean bridgeUp(Vpn vpn) {
-        if (!vpn.replicationEnabled || !vpn.site.up || !vpn.link.up) {
+        if (!vpn.replicationEnabled || !vpn.enabled || !vpn.site.up || !vpn.link.up) {
             return false;
         }
         Vpn mate = vpn.mate;
         if (mate == null) {
             return true;   // the mate is elsewhere: taken as up and complementary
         }
-        return mate.site.up && mate.replicationEnabled
+        return mate.site.up && mate.replicationEnabled && mate.enabled
                 && !(vpn.effectiveRole().equals("active") && mate.effectiveRole().equals("active"));
     }
 
@@ -425,6 +544,21 @@ public final class SempV2Fake implements AutoCloseable {
             URI uri = exchange.getRequestURI();
             String method = exchange.getRequestMethod();
             requests.add(method + " " + uri.getRawPath());
+            CountDownLatch gate = hangGate;
+            if (gate != null) {
+                gate.await();
+                if (closed) {
+                    return;   // closing drops the connection unanswered
+                }
+            }
+            if (maintenancePage) {
+                exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+                exchange.sendResponseHeaders(200, MAINTENANCE_PAGE.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(MAINTENANCE_PAGE);
+                }
+                return;
+            }
             String user = authenticate(exchange.getRequestHeaders().getFirst("Authorization"));
             if (user == null) {
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"SEMP\"");
@@ -441,6 +575,8 @@ public final class SempV2Fake implements AutoCloseable {
                 }
                 route(exchange, method, uri, user, body);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();   // closing: the connection goes unanswered
         } catch (RuntimeException e) {
             respond(exchange, 500, error(exchange, 500, 2, "FAIL", "fake failed: " + e));
         } finally {
@@ -530,14 +666,14 @@ public final class SempV2Fake implements AutoCloseable {
         boolean bridge = bridgeUp(vpn);
         ObjectNode data = JSON.createObjectNode()
                 .put("msgVpnName", vpn.name)
-                .put("enabled", true)
-                .put("state", "up")
+                .put("enabled", vpn.enabled)
+                .put("state", vpn.enabled ? "up" : "down")
                 .put("replicationEnabled", vpn.replicationEnabled)
                 .put("replicationRole", vpn.role)
                 .put("replicationBridgeName", REPLICATION_BRIDGE)
                 .put("replicationBridgeUp", bridge)
                 .put("replicationRemoteBridgeUp", bridge)
-                .put("replicationQueueBound", bridge);
+                .put("replicationQueueBound", bridge && vpn.replicationQueuePresent);
         ObjectNode selected = select(exchange, data, query, VPN_MONITOR_FIELDS);
         if (selected != null) {
             respond(exchange, 200, success(exchange, selected, null));
@@ -546,7 +682,7 @@ public final class SempV2Fake implements AutoCloseable {
 
     private void monitorQueue(HttpExchange exchange, Vpn vpn, String queue, Map<String, String> query)
             throws IOException {
-        if (!queue.equals(REPLICATION_QUEUE) || !vpn.replicationEnabled) {
+        if (!queue.equals(REPLICATION_QUEUE) || !vpn.replicationEnabled || !vpn.replicationQueuePresent) {
             respond(exchange, 400, error(exchange, 400, 6, "NOT_FOUND", "Could not find match for queueName " + queue));
             return;
         }
@@ -556,7 +692,7 @@ public final class SempV2Fake implements AutoCloseable {
         ObjectNode data = JSON.createObjectNode()
                 .put("msgVpnName", vpn.name)
                 .put("queueName", queue)
-                .put("msgSpoolUsage", vpn.queuedMessages * 1024)
+                .put("msgSpoolUsage", vpn.queuedMessages * MESSAGE_BYTES)
                 .put("spooledMsgCount", 1_000_000);   // cumulative, not the backlog
         ObjectNode selected = select(exchange, data, query, QUEUE_MONITOR_FIELDS);
         if (selected != null) {
