@@ -99,9 +99,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code enabled} false and {@code state} {@code "down"}, "The Message VPN is operationally down", and its
  * pair's bridge down); the replication backlog ({@link #backlog}), read by the monitor as
  * {@code msgSpoolUsage} ("The message spool usage by the Queue, in bytes") at {@link #MESSAGE_BYTES} per
- * message and {@code collections.msgs.count}; a queue removed ({@link #deleteQueue}). <em>Chosen</em>: the
- * monitor's {@code state} stays {@code "up"} on a standby VPN, although the reference also lists
- * {@code "standby"} ("operationally replication standby").
+ * message and {@code collections.msgs.count}; a queue removed ({@link #deleteQueue}). The monitor's
+ * {@code state} of an enabled VPN with replication on and the standby role is {@code "standby"} (the
+ * reference's MsgVpn {@code state}: "up", "down", or "standby" — "The Message VPN is operationally
+ * replication standby"); with the active role, or without replication, it is {@code "up"}.
  *
  * <p><b>Faults</b> of the management port, for the clients' error paths: an HTTP error with SEMP's error
  * envelope for the next N requests or until {@link #clearFaults} ({@link #fail}, {@link #failUntilCleared});
@@ -667,7 +668,8 @@ public final class SempV2Fake implements AutoCloseable {
         ObjectNode data = JSON.createObjectNode()
                 .put("msgVpnName", vpn.name)
                 .put("enabled", vpn.enabled)
-                .put("state", vpn.enabled ? "up" : "down")
+                .put("state", !vpn.enabled ? "down"
+                        : vpn.replicationEnabled && "standby".equals(vpn.role) ? "standby" : "up")
                 .put("replicationEnabled", vpn.replicationEnabled)
                 .put("replicationRole", vpn.role)
                 .put("replicationBridgeName", REPLICATION_BRIDGE)

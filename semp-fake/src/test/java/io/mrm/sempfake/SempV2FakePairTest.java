@@ -143,7 +143,7 @@ class SempV2FakePairTest {
         JsonNode queue = send(siteB, "GET", "/SEMP/v2/monitor/msgVpns/shop/queues/%23MSGVPN_REPLICATION_DATA_QUEUE"
                 + "?select=queueName,msgSpoolUsage", null).body();
 
-        assertThat(vpn.path("data").path("state").asText()).isEqualTo("up");
+        assertThat(vpn.path("data").path("state").asText()).isEqualTo("standby");
         assertThat(vpn.path("data").path("replicationRole").asText()).isEqualTo("standby");
         assertThat(vpn.path("data").has("replicationRemoteBridgeUp")).isFalse();
         assertThat(queue.path("data").path("msgSpoolUsage").isNumber()).isTrue();

@@ -97,7 +97,7 @@ class SempV2FakeSiteStateTest {
         assertThat(a.path("enabled").asBoolean(true)).isFalse();
         assertThat(a.path("state").asText()).isEqualTo("down");
         assertThat(a.path("replicationBridgeUp").asBoolean(true)).isFalse();
-        assertThat(b.path("state").asText()).isEqualTo("up");
+        assertThat(b.path("state").asText()).isEqualTo("standby"); // the standby site is operationally standby
         assertThat(b.path("replicationBridgeUp").asBoolean(true)).isFalse();
 
         siteA.enabled("shop", true);

@@ -228,11 +228,13 @@ public final class AemSyncCommandHandler {
                               Map<String, String> observed) throws BrokerException, InterruptedException {
         VpnState state = vpn.read();
         observed.putAll(state.observed());
-        if (state.state() != null && !state.state().equalsIgnoreCase("up")) {
+        // a standby site's VPN is operationally "standby" (SEMP v2 monitor MsgVpn.state): not active, not down
+        boolean standby = "standby".equalsIgnoreCase(state.state());
+        if (state.state() != null && !state.state().equalsIgnoreCase("up") && !standby) {
             return ack(command, start, AckOutcome.FAILED_RETRIABLE, "VPN_NOT_UP", vpn.describe() + " is "
                     + state.state(), observed);
         }
-        if (state.replicationEnabled() && state.role() != ReplicationRole.ACTIVE) {
+        if (standby || (state.replicationEnabled() && state.role() != ReplicationRole.ACTIVE)) {
             return ack(command, start, AckOutcome.FAILED_RETRIABLE, "NOT_ACTIVE", vpn.describe()
                     + " is not the active replication site: " + state.summary(), observed);
         }

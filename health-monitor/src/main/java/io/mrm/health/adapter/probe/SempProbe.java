@@ -177,14 +177,18 @@ public final class SempProbe implements Probe {
         }
         JsonNode data = vpnAnswer.body().path("data");
         String state = text(data, "state");
-        if (state != null && !state.equalsIgnoreCase("up")) {
+        // "standby" is the operational state of a healthy replication standby site (SEMP v2 monitor
+        // MsgVpn.state: up, down, standby): the standby region is not down for being the standby
+        boolean healthyStandby = "standby".equalsIgnoreCase(state)
+                && "standby".equalsIgnoreCase(text(data, "replicationRole"));
+        if (state != null && !state.equalsIgnoreCase("up") && !healthyStandby) {
             return ProbeResult.down(latency, "message VPN " + vpn + " is " + state);
         }
         if (!data.path("replicationEnabled").asBoolean(data.has("replicationRole"))) {
             return ProbeResult.up(latency, "message VPN " + vpn + " up; replication not enabled");
         }
         String role = text(data, "replicationRole");
-        String head = "message VPN " + vpn + " up; replication role " + (role == null ? "unknown" : role);
+        String head = "message VPN " + vpn + (healthyStandby ? " standby" : " up") + "; replication role " + (role == null ? "unknown" : role);
         boolean bridgeUp = data.path("replicationBridgeUp").asBoolean(false);
         String queueProblem = problem(queueAnswer);
         JsonNode usage = queueProblem == null ? queueAnswer.body().path("data").path("msgSpoolUsage") : null;

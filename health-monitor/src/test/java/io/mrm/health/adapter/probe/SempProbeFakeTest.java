@@ -54,13 +54,13 @@ class SempProbeFakeTest {
     }
 
     @Test
-    void aReplicatingVpnWithItsBridgeUpIsUpAndNamesItsRole() throws Exception {
+    void aStandbySiteWhoseVpnIsOperationallyStandbyIsUpAndNamesItsRole() throws Exception {
         siteB.backlog("shop", 2, 0);
 
         ProbeResult result = probe(settings(siteB, "shop", 1_000_000));
 
         assertThat(result.status()).isEqualTo(HealthStatus.UP);
-        assertThat(result.detail()).isEqualTo("message VPN shop up; replication role standby, bridge up, "
+        assertThat(result.detail()).isEqualTo("message VPN shop standby; replication role standby, bridge up, "
                 + "replication backlog 2048 bytes");
         assertThat(siteB.requests()).containsExactlyInAnyOrder(VPN_REQUEST, QUEUE_REQUEST);
     }
