@@ -2,7 +2,7 @@ package io.mrm.aem;
 
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import io.mrm.testsupport.DomainPurityRules;
+import io.mrm.architecture.DomainPurityRules;
 import org.junit.jupiter.api.Test;
 
 class ArchitectureTest {

@@ -1,7 +1,7 @@
 package io.mrm.health;
 
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import io.mrm.testsupport.DomainPurityRules;
+import io.mrm.architecture.DomainPurityRules;
 import org.junit.jupiter.api.Test;
 
 class ArchitectureTest {
