@@ -11,7 +11,7 @@ import io.mrm.decision.domain.Backtest.ReplayReport;
 import io.mrm.decision.domain.Backtest.Row;
 import io.mrm.decision.domain.Backtest.SideBySide;
 import io.mrm.decision.domain.Backtest.Step;
-import io.mrm.decision.policy.PolicyFile;
+import io.mrm.mrmctl.adapter.PolicyFile;
 import io.mrm.decision.policy.PolicyRecords;
 import io.mrm.events.MrmEvent;
 import io.mrm.events.Topic;

@@ -10,7 +10,7 @@ import io.mrm.decision.domain.Backtest.Step;
 import io.mrm.decision.domain.DecisionCore;
 import io.mrm.decision.domain.RequestAuthority;
 import io.mrm.decision.domain.StepResult;
-import io.mrm.decision.policy.PolicyFile;
+import io.mrm.mrmctl.adapter.PolicyFile;
 import io.mrm.decision.policy.PolicyRecords;
 import io.mrm.events.decision.RequestOutcome;
 import io.mrm.events.operator.FreezeRequest;

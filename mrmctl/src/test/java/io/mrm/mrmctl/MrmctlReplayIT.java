@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mrm.decision.domain.DecisionCore;
-import io.mrm.decision.policy.PolicyFile;
+import io.mrm.mrmctl.adapter.PolicyFile;
 import io.mrm.events.MrmEvent;
 import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;

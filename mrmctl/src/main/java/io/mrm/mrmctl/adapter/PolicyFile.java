@@ -1,4 +1,4 @@
-package io.mrm.decision.policy;
+package io.mrm.mrmctl.adapter;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +11,8 @@ import io.mrm.decision.domain.DecisionMode;
 import io.mrm.decision.domain.Operator;
 import io.mrm.decision.domain.OperatorRole;
 import io.mrm.decision.domain.RequestAuthority;
+import io.mrm.decision.policy.DataSizes;
+import io.mrm.decision.policy.Durations;
 import io.mrm.events.Require;
 import io.mrm.events.decision.StepAction;
 import java.io.IOException;
@@ -30,7 +32,8 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * A policy file for backtests: the engine's configuration keys ({@code mrm.decision.request-signatures},
+ * A policy file for mrmctl's backtests (an adapter: it parses YAML and reads files, which decision-core
+ * leaves to the module that does I/O): the engine's configuration keys ({@code mrm.decision.request-signatures},
  * {@code operators}, {@code applications[...]}) in YAML, with or without the {@code mrm: decision:}
  * wrapping, with the engine's defaults and checks. Unlike Spring's binding, an unknown key is an
  * error naming it: a typo in a stricter policy must not silently fall back to a default.

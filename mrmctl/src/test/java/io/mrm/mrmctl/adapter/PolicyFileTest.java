@@ -1,4 +1,4 @@
-package io.mrm.decision.policy;
+package io.mrm.mrmctl.adapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +8,7 @@ import io.mrm.decision.domain.DecisionMode;
 import io.mrm.decision.domain.Operator;
 import io.mrm.decision.domain.OperatorRole;
 import io.mrm.decision.domain.RequestAuthority;
+import io.mrm.decision.policy.PolicyRecords;
 import io.mrm.events.decision.StepAction;
 import io.mrm.events.operator.OperatorKeys;
 import java.nio.file.Files;
