@@ -1,5 +1,6 @@
 package io.mrm.mrmctl;
 
+import io.mrm.events.MrmService;
 import io.mrm.events.Require;
 import io.mrm.events.TopicNames;
 import io.mrm.events.codec.EventJson;
@@ -575,7 +576,8 @@ public final class Mrmctl {
 
     private int writeSigned(String command, OperatorRequest request) {
         TopicNames names = checked("--topic-prefix", () -> new TopicNames(topicPrefix));
-        ProducerRecord<String, byte[]> record = new EventCodec(names, URI.create("/mrm/mrmctl")).toRecord(request);
+        ProducerRecord<String, byte[]> record = new EventCodec(names, URI.create("/mrm/mrmctl"))
+                .writtenBy(MrmService.MRMCTL).toRecord(request);
         Path body = signOnlyTo.resolveSibling(signOnlyTo.getFileName() + ".json");
         Path headers = signOnlyTo.resolveSibling(signOnlyTo.getFileName() + ".headers");
         Map<String, String> headerMap = new LinkedHashMap<>();
