@@ -1,6 +1,9 @@
 package io.mrm.events;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * One entry of the topic registry. Every topic is keyed by the application id (a UTF-8 string) so
@@ -12,10 +15,23 @@ import java.time.Duration;
  * @param cleanup        delete (time-based) or compact (latest per key)
  * @param retention      how long records are kept; {@code null} keeps them forever
  * @param maxRecordBytes the largest value a consumer accepts before dead-lettering it
- * @param writer         the one service that writes it (documentation and tests; the DLQ has many)
+ * @param writers        the services that write it: one, except the acknowledgements (each actuator) and the
+ *                       dead letters (every consumer); a service's codec refuses to encode for any other topic
  */
 public record Topic<E extends MrmEvent>(String logicalName, Class<E> valueType, CleanupPolicy cleanup,
-                                        Duration retention, int maxRecordBytes, String writer) {
+                                        Duration retention, int maxRecordBytes, Set<MrmService> writers) {
+
+    public Topic {
+        if (writers.isEmpty()) {
+            throw new IllegalArgumentException(logicalName + ": a topic has at least one writer");
+        }
+        writers = Collections.unmodifiableSet(EnumSet.copyOf(writers));
+    }
+
+    /** Whether this service may write the topic. */
+    public boolean isWrittenBy(MrmService service) {
+        return writers.contains(service);
+    }
 
     /** The record size cap every event topic applies (64 KiB). */
     public static final int EVENT_SIZE_CAP = 64 * 1024;

@@ -191,7 +191,7 @@ class BusAuthenticationDeploymentTest {
                     });
         }
         Set<String> applicationVantages = new TreeSet<>();
-        ShippedConfigurationTest.bind(engine.shipped()).get(DecisionEngineProperties.class).applications()
+        ShippedConfigurationTest.bind(engine.shipped()).get(DecisionEngineProperties.class).policies().values()
                 .forEach(app -> applicationVantages.addAll(app.vantages()));
         assertThat(monitored).as("the applications' vantages have a monitor in some site").isEqualTo(applicationVantages);
     }

@@ -190,9 +190,9 @@ class ShippedConfigurationTest {
         assertThat(engines).as("shipped engine configurations").hasSize(2);
         for (Shipped s : engines) {
             DecisionEngineProperties engine = bind(s).get(DecisionEngineProperties.class);
-            assertThat(engine.requestSignatures().required()).as(s + ": request-signatures.required").isTrue();
-            assertThat(engine.applications()).as(s.where()).isNotEmpty().allSatisfy(app ->
-                    assertThat(app.twoPersonRule()).as(s + ": " + app.id() + " two-person-rule").isTrue());
+            assertThat(engine.authority().signaturesRequired()).as(s + ": request-signatures.required").isTrue();
+            assertThat(engine.policies().values()).as(s.where()).isNotEmpty().allSatisfy(app ->
+                    assertThat(app.twoPersonRule()).as(s + ": " + app.applicationId() + " two-person-rule").isTrue());
         }
     }
 
@@ -289,7 +289,7 @@ class ShippedConfigurationTest {
                 .orElseThrow();
         Shipped quorumZero = new Shipped("quorum 0", engine.service(), engine.text().replace("quorum: 2", "quorum: 0"),
                 engine.environment(), engine.secretFiles());
-        assertThatThrownBy(() -> bind(quorumZero)).hasStackTraceContaining("quorum");
+        assertThatThrownBy(() -> startUpChecks(quorumZero, bind(quorumZero))).hasStackTraceContaining("quorum");
     }
 
     // ---------------------------------------------------------------------------------------------

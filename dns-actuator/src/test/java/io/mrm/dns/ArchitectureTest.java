@@ -1,16 +1,14 @@
 package io.mrm.dns;
 
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
-import io.mrm.testsupport.DomainPurityRules;
+import io.mrm.architecture.ModuleRules;
+import io.mrm.architecture.ServiceModule;
 import org.junit.jupiter.api.Test;
 
+/** Its domain is pure Java, it uses no other service's code and no test framework (see {@link ModuleRules}). */
 class ArchitectureTest {
 
     @Test
-    void domainIsPureJava() {
-        DomainPurityRules.DOMAIN_IS_PURE_JAVA.check(new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("io.mrm.dns"));
+    void followsTheServiceRules() {
+        ModuleRules.checkService(ServiceModule.DNS_ACTUATOR);
     }
 }

@@ -5,21 +5,23 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import io.mrm.testsupport.DomainPurityRules;
+import io.mrm.architecture.ModuleRules;
+import io.mrm.architecture.ServiceModule;
 import org.junit.jupiter.api.Test;
 
 /**
  * The module's layout: {@code domain} (pure Java), {@code adapter} split by job — {@code adapter.probe} (the
  * probe kinds, their transports and the scheduler), {@code adapter.alert} (the alert webhook intake),
  * {@code adapter.publish} (observations onto Kafka, shared by both) — and {@code config}, which wires them.
+ * Like every service, it uses no other service's code and ships no test framework (see {@link ModuleRules}).
  */
 class ArchitectureTest {
 
     static final JavaClasses CLASSES = new ClassFileImporter().importPackages("io.mrm.health");
 
     @Test
-    void domainIsPureJava() {
-        DomainPurityRules.DOMAIN_IS_PURE_JAVA.check(CLASSES);
+    void followsTheServiceRules() {
+        ModuleRules.checkService(ServiceModule.HEALTH_MONITOR);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.mrm.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.mrm.events.MrmService;
 import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
 import io.mrm.events.auth.RecordAuthenticator;
@@ -102,9 +103,14 @@ public class MrmKafkaAutoConfiguration {
         return authenticator;
     }
 
+    /**
+     * Encodes only for the topics the registry says this service writes (the six services by their
+     * {@code mrm.service.name}); a name of no MRM service (a test harness's) writes as no one in particular.
+     */
     @Bean
     EventCodec eventCodec(TopicNames names, MrmServiceProperties service, RecordAuthenticator authenticator) {
-        return new EventCodec(names, service.eventSource(), authenticator);
+        EventCodec codec = new EventCodec(names, service.eventSource(), authenticator);
+        return MrmService.forName(service.name()).map(codec::writtenBy).orElse(codec);
     }
 
     @Bean

@@ -11,7 +11,8 @@ import io.mrm.decision.domain.Backtest.ReplayReport;
 import io.mrm.decision.domain.Backtest.Row;
 import io.mrm.decision.domain.Backtest.SideBySide;
 import io.mrm.decision.domain.Backtest.Step;
-import io.mrm.decision.policy.PolicyFile;
+import io.mrm.decision.policy.PolicySettings;
+import io.mrm.mrmctl.adapter.PolicyFile;
 import io.mrm.decision.policy.PolicyRecords;
 import io.mrm.events.MrmEvent;
 import io.mrm.events.Topic;
@@ -95,7 +96,7 @@ final class ReplayCommand implements Callable<Integer> {
         if (printPolicy && policy != null) {
             throw usage("--print-policy and --policy do not go together");
         }
-        PolicyFile.Policies alternate = null;
+        PolicySettings.Policies alternate = null;
         if (policy != null) {
             alternate = checked("--policy", () -> PolicyFile.read(policy));
         }
@@ -278,7 +279,7 @@ final class ReplayCommand implements Callable<Integer> {
         return recorded == null ? fromFile : fromFile.inCluster(recorded);
     }
 
-    private int backtest(Recording recording, PolicyFile.Policies alternate, List<String> warnings, Instant fromTime,
+    private int backtest(Recording recording, PolicySettings.Policies alternate, List<String> warnings, Instant fromTime,
                          Instant toTime) {
         RequestAuthority authority = inRecordedCluster(recording, alternate.authority());
         BacktestReport report = Backtest.backtest(recording, alternate.applications(), authority,

@@ -1,6 +1,7 @@
 package io.mrm.mrmctl;
 
 import io.mrm.events.Require;
+import io.mrm.events.MrmService;
 import io.mrm.events.TopicNames;
 import io.mrm.events.codec.EventCodec;
 import io.mrm.events.decision.RequestOutcome;
@@ -156,7 +157,8 @@ final class RequestSender {
     /** {@code sign}: writes the signed request to files instead of publishing it. */
     private int writeSigned(String command, OperatorRequest request) {
         TopicNames names = mrmctl.checked("--topic-prefix", () -> new TopicNames(mrmctl.topicPrefix));
-        ProducerRecord<String, byte[]> record = new EventCodec(names, URI.create("/mrm/mrmctl")).toRecord(request);
+        ProducerRecord<String, byte[]> record = new EventCodec(names, URI.create("/mrm/mrmctl"))
+                .writtenBy(MrmService.MRMCTL).toRecord(request);
         Path body = mrmctl.signOnlyTo.resolveSibling(mrmctl.signOnlyTo.getFileName() + ".json");
         Path headers = mrmctl.signOnlyTo.resolveSibling(mrmctl.signOnlyTo.getFileName() + ".headers");
         Map<String, String> headerMap = new LinkedHashMap<>();

@@ -3,20 +3,18 @@ package io.mrm.mrmctl;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
-import com.tngtech.archunit.core.importer.ImportOption;
-import io.mrm.testsupport.DomainPurityRules;
+import io.mrm.architecture.ModuleRules;
+import io.mrm.architecture.ServiceModule;
 import org.junit.jupiter.api.Test;
 
 class ArchitectureTest {
 
-    static final JavaClasses MRMCTL = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("io.mrm.mrmctl");
+    static final JavaClasses MRMCTL = ModuleRules.mainClasses("io.mrm.mrmctl");
 
+    /** Pure domain, no other service's code (its tests start the real engine; its main code never uses it). */
     @Test
-    void domainIsPureJava() {
-        DomainPurityRules.DOMAIN_IS_PURE_JAVA.check(MRMCTL);
+    void followsTheServiceRules() {
+        ModuleRules.checkService(ServiceModule.MRMCTL);
     }
 
     @Test

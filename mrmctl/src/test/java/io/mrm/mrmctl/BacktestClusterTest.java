@@ -10,7 +10,8 @@ import io.mrm.decision.domain.Backtest.Step;
 import io.mrm.decision.domain.DecisionCore;
 import io.mrm.decision.domain.RequestAuthority;
 import io.mrm.decision.domain.StepResult;
-import io.mrm.decision.policy.PolicyFile;
+import io.mrm.decision.policy.PolicySettings;
+import io.mrm.mrmctl.adapter.PolicyFile;
 import io.mrm.decision.policy.PolicyRecords;
 import io.mrm.events.decision.RequestOutcome;
 import io.mrm.events.operator.FreezeRequest;
@@ -37,7 +38,7 @@ class BacktestClusterTest {
 
     @Test
     void aSignedRequestBacktestsUnderAPolicyFileAsTheEngineDecidedIt() {
-        PolicyFile.Policies file = PolicyFile.read("""
+        PolicySettings.Policies file = PolicyFile.read("""
                 request-signatures: {required: true}
                 operators:
                   - {id: alice, roles: [operator], public-key: %s}

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mrm.decision.domain.DecisionCore;
-import io.mrm.decision.policy.PolicyFile;
+import io.mrm.decision.policy.PolicySettings;
+import io.mrm.mrmctl.adapter.PolicyFile;
 import io.mrm.events.MrmEvent;
 import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
@@ -137,7 +138,7 @@ class MrmctlReplayIT {
             assertThat(printed.exitCode()).as(printed.toString()).isZero();
             Path recordedFile = dir.resolve("recorded.yaml");
             Files.writeString(recordedFile, printed.out());
-            PolicyFile.Policies read = PolicyFile.read(recordedFile);
+            PolicySettings.Policies read = PolicyFile.read(recordedFile);
             DecisionCore running = engine.getBean(DecisionCore.class);
             assertThat(read.applications()).isEqualTo(running.policies());
             // a policy file names no Kafka cluster: the backtest takes the one the journal recorded

@@ -44,7 +44,8 @@ class ReplayCommandParsingTest {
         MrmctlRun missing = replay("orders", "--policy", dir.resolve("none.yaml").toString());
 
         assertThat(typo.exitCode()).isEqualTo(1);
-        assertThat(typo.err()).contains("--policy: ").contains("mrm.decision.applications[0]: unknown key 'quorom'");
+        assertThat(typo.err()).contains("--policy: ")
+                .contains("mrm.decision.applications[0].quorom is not a setting; did you mean mrm.decision.applications[0].quorum?");
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err()).contains("cannot read policy file");
     }

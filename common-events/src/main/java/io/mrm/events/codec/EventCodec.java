@@ -3,6 +3,7 @@ package io.mrm.events.codec;
 import io.mrm.events.EventType;
 import io.mrm.events.EventTypes;
 import io.mrm.events.MrmEvent;
+import io.mrm.events.MrmService;
 import io.mrm.events.TopicNames;
 import io.mrm.events.auth.RecordAuthenticator;
 import java.net.URI;
@@ -21,6 +22,8 @@ public final class EventCodec {
     private final TopicNames topicNames;
     private final CloudEventsBinary.Writer envelope;
     private final RecordAuthenticator authenticator;
+    /** The service this codec encodes for; null: any (tools and tests that write as no particular service). */
+    private final MrmService writer;
 
     /**
      * @param topicNames the deployment's topic names
@@ -34,9 +37,24 @@ public final class EventCodec {
      * @param authenticator signs the records that must be signed (commands, acknowledgements, observations)
      */
     public EventCodec(TopicNames topicNames, URI source, RecordAuthenticator authenticator) {
+        this(topicNames, new CloudEventsBinary.Writer(source, CONTENT_TYPE), authenticator, null);
+    }
+
+    private EventCodec(TopicNames topicNames, CloudEventsBinary.Writer envelope, RecordAuthenticator authenticator,
+                       MrmService writer) {
         this.topicNames = topicNames;
-        this.envelope = new CloudEventsBinary.Writer(source, CONTENT_TYPE);
+        this.envelope = envelope;
         this.authenticator = authenticator;
+        this.writer = writer;
+    }
+
+    /**
+     * This codec, encoding only for the topics the registry says {@code service} writes: publishing anything else
+     * (an actuator that acknowledges on the commands topic, a monitor that writes a decision) fails at once,
+     * naming the topic's writers, instead of reaching a topic whose consumers trust its one writer.
+     */
+    public EventCodec writtenBy(MrmService service) {
+        return new EventCodec(topicNames, envelope, authenticator, service);
     }
 
     public TopicNames topicNames() {
@@ -45,6 +63,10 @@ public final class EventCodec {
 
     public ProducerRecord<String, byte[]> toRecord(MrmEvent event) {
         EventType<?> type = EventTypes.forClass(event.getClass());
+        if (writer != null && !type.topic().isWrittenBy(writer)) {
+            throw new IllegalStateException(writer + " may not write " + type.ceType() + " " + event.id() + ": topic "
+                    + topicNames.of(type.topic()) + " is written by " + type.topic().writers() + " only");
+        }
         byte[] body = EventJson.write(event);
         int cap = type.topic().maxRecordBytes();
         if (body.length > cap) {

@@ -4,6 +4,7 @@ import io.mrm.decision.adapter.DecisionEngineStreams;
 import io.mrm.decision.adapter.DecisionEngineTopology;
 import io.mrm.decision.domain.DecisionCore;
 import io.mrm.decision.domain.RequestAuthority;
+import io.mrm.decision.policy.PolicySettings;
 import io.mrm.events.operator.OperatorKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.kafka.core.KafkaAdmin;
 
 @Configuration(proxyBeanMethods = false)
@@ -37,13 +39,21 @@ class DecisionEngineConfiguration {
      * The core, with the request authority bound to the Kafka cluster this engine runs on (read once here):
      * a signed request must be signed for it.
      */
+    /** An unknown key inside the policy stops start-up before any bean is made (static: a post-processor). */
+    @Bean
+    static PolicyKeysCheck policyKeysCheck(ConfigurableEnvironment environment) {
+        return new PolicyKeysCheck(environment);
+    }
+
     @Bean
     DecisionCore decisionCore(DecisionEngineProperties props, ObjectProvider<KafkaAdmin> admin, KafkaProperties kafka) {
+        // the whole policy is checked before the broker is asked for its cluster id
+        PolicySettings.Policies policies = props.read();
         KafkaAdmin kafkaAdmin = admin.getIfAvailable();
         String clusterId = KafkaClusterId.read(kafkaAdmin != null ? kafkaAdmin.getConfigurationProperties()
                 : kafka.buildAdminProperties(), KafkaClusterId.TIMEOUT);
         log.info("operator requests must be signed for Kafka cluster {}", clusterId);
-        RequestAuthority authority = props.authority().inCluster(clusterId);
+        RequestAuthority authority = policies.authority().inCluster(clusterId);
         if (!authority.signaturesRequired()) {
             log.warn("mrm.decision.request-signatures.required=false: unsigned operator requests are ACCEPTED; "
                     + "anyone who can write to the requests topic can switch regions. Development only.");
@@ -54,7 +64,7 @@ class DecisionEngineConfiguration {
             authority.operators().forEach(o -> log.info("operator {} with roles {}, key {}", o.id(),
                     o.roles().stream().sorted().toList(), OperatorKeys.fingerprint(o.key())));
         }
-        return new DecisionCore(props.policies(), authority);
+        return new DecisionCore(policies.applications(), authority);
     }
 
     @Bean

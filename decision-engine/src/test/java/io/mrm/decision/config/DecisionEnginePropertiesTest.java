@@ -22,9 +22,12 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 /** Policies are read from configuration; a bad one must stop the engine with a message naming the key. */
 class DecisionEnginePropertiesTest {
 
+    /** Binds the settings and reads the policy through PolicySettings, as the engine does at start-up. */
     static DecisionEngineProperties bind(Map<String, String> values) {
-        return new Binder(new MapConfigurationPropertySource(values))
+        DecisionEngineProperties props = new Binder(new MapConfigurationPropertySource(values))
                 .bind("mrm.decision", DecisionEngineProperties.class).get();
+        props.read();
+        return props;
     }
 
     static Map<String, String> app(String... extra) {

@@ -1,5 +1,6 @@
 package io.mrm.mrmctl.adapter;
 
+import io.mrm.events.MrmService;
 import io.mrm.events.MrmEvent;
 import io.mrm.events.Topic;
 import io.mrm.events.TopicNames;
@@ -191,7 +192,7 @@ public final class MrmKafka {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, budget);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(budget, Integer.MAX_VALUE));
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(budget, Integer.MAX_VALUE));
-        EventCodec codec = new EventCodec(names, URI.create("/mrm/mrmctl"));
+        EventCodec codec = new EventCodec(names, URI.create("/mrm/mrmctl")).writtenBy(MrmService.MRMCTL);
         try (KafkaProducer<String, byte[]> producer =
                      new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             producer.send(codec.toRecord(request)).get(budget, TimeUnit.MILLISECONDS);

@@ -1,4 +1,4 @@
-package io.mrm.decision.policy;
+package io.mrm.mrmctl.adapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +8,8 @@ import io.mrm.decision.domain.DecisionMode;
 import io.mrm.decision.domain.Operator;
 import io.mrm.decision.domain.OperatorRole;
 import io.mrm.decision.domain.RequestAuthority;
+import io.mrm.decision.policy.PolicyRecords;
+import io.mrm.decision.policy.PolicySettings;
 import io.mrm.events.decision.StepAction;
 import io.mrm.events.operator.OperatorKeys;
 import java.nio.file.Files;
@@ -48,7 +50,7 @@ class PolicyFileTest {
 
         // when written and read back
         String yaml = PolicyFile.write(policies, authority);
-        PolicyFile.Policies read = PolicyFile.read(yaml, null);
+        PolicySettings.Policies read = PolicyFile.read(yaml, null);
 
         // then everything is equal, and the YAML uses the engine's keys
         assertThat(read.applications()).isEqualTo(policies);
@@ -74,7 +76,7 @@ class PolicyFileTest {
                     vantages: v1, v2
                 """;
 
-        PolicyFile.Policies read = PolicyFile.read(yaml, null);
+        PolicySettings.Policies read = PolicyFile.read(yaml, null);
 
         ApplicationPolicy shop = read.applications().get("shop");
         assertThat(shop.plan()).containsExactly(StepAction.DNS_ROUTE, StepAction.DNS_VERIFY);
@@ -84,7 +86,7 @@ class PolicyFileTest {
 
     @Test
     void defaultsAreTheEngines() {
-        PolicyFile.Policies read = PolicyFile.read("""
+        PolicySettings.Policies read = PolicyFile.read("""
                 mrm:
                   decision:
                     applications:
@@ -103,14 +105,16 @@ class PolicyFileTest {
                   - {id: orders, primary-region: eu10, standby-region: us10, failure-treshold: 5}
                 """, null))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("mrm.decision.applications[0]: unknown key 'failure-treshold'");
+                .hasMessageContaining("mrm.decision.applications[0].failure-treshold is not a setting; did you mean "
+                        + "mrm.decision.applications[0].failure-threshold?");
         assertThatThrownBy(() -> PolicyFile.read("""
                 request-signatures: {required: true, max_age: 5m, maxskew: 1s}
                 applications: [{id: orders, primary-region: eu10, standby-region: us10, vantages: [v1, v2]}]
                 """, null))
-                .hasMessageContaining("mrm.decision.request-signatures: unknown key 'maxskew'");
+                .hasMessageContaining("mrm.decision.request-signatures.maxskew is not a setting; did you mean "
+                        + "mrm.decision.request-signatures.max-age?");
         assertThatThrownBy(() -> PolicyFile.read("operator: []\napplications: []", null))
-                .hasMessageContaining("unknown key 'operator'");
+                .hasMessageContaining("mrm.decision.operator is not a setting; did you mean mrm.decision.operators?");
     }
 
     @ParameterizedTest

@@ -1,4 +1,4 @@
-package io.mrm.testsupport;
+package io.mrm.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 

@@ -1,11 +1,11 @@
-package io.mrm.testsupport;
+package io.mrm.architecture;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import io.mrm.testsupport.fixture.domain.ImpureRule;
-import io.mrm.testsupport.fixture.domain.PureRule;
+import io.mrm.architecture.fixture.domain.ImpureRule;
+import io.mrm.architecture.fixture.domain.PureRule;
 import org.junit.jupiter.api.Test;
 
 /** The rule every service's ArchitectureTest applies must actually catch a violation. */

@@ -1,0 +1,577 @@
+package io.mrm.decision.policy;
+
+import io.mrm.decision.domain.ApplicationPolicy;
+import io.mrm.decision.domain.DecisionCore;
+import io.mrm.decision.domain.DecisionMode;
+import io.mrm.decision.domain.Operator;
+import io.mrm.decision.domain.OperatorRole;
+import io.mrm.decision.domain.RequestAuthority;
+import io.mrm.events.Require;
+import io.mrm.events.decision.StepAction;
+import io.mrm.events.text.Nearest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The one definition of the decision policy settings under {@code mrm.decision}: their keys, types, defaults
+ * (those of {@link ApplicationPolicy#defaults} and {@link RequestAuthority}) and checks. The engine reads its
+ * configuration through it and mrmctl its policy files, so a setting means the same in both and both are
+ * exactly as strict: an unknown key is an error naming the nearest known one.
+ *
+ * <p>It reads a tree of plain values, whatever parsed it: maps with string keys, lists (or maps of index to
+ * entry, as Spring's binder gives them), and scalars (strings, numbers, booleans). Keys may be kebab-case,
+ * camelCase, snake_case or lower case without separators, as Spring's relaxed binding accepts them. Files
+ * (operators' {@code public-key-file}) are read by the function the caller hands in: this module does no I/O.
+ */
+public final class PolicySettings {
+
+    /** Where the policy lives in the engine's configuration and in a policy file. */
+    public static final String PREFIX = "mrm.decision";
+
+    /** What the settings say: one policy per application, and who may send requests. */
+    public record Policies(Map<String, ApplicationPolicy> applications, RequestAuthority authority) {
+
+        public Policies {
+            applications = Collections.unmodifiableMap(new LinkedHashMap<>(applications));
+        }
+
+        public DecisionCore core() {
+            return new DecisionCore(applications, authority);
+        }
+    }
+
+    private static final Pattern NAME = Require.NAME;
+    private static final Pattern OPERATOR_ID = Require.OPERATOR;
+    /**
+     * The engine's own settings under the same prefix (its Kafka Streams tuning), read by the engine and not
+     * part of a policy: accepted and skipped here, so that an engine's file can be backtested as it is.
+     */
+    public static final Set<String> ENGINE_KEYS = Set.of("commit-interval", "commit-on-output", "tick-interval",
+            "state-dir");
+    /** The policy's keys directly under {@value #PREFIX}. */
+    public static final Set<String> DECISION_KEYS = Set.of("request-signatures", "operators", "applications");
+    /**
+     * The keys of {@code request-signatures}, how operator requests are authenticated:
+     * <ul>
+     * <li>{@code required}: refuse unsigned requests (the default). Off only on a developer's machine:
+     *                     anyone who can write to the requests topic can then switch regions
+     * <li>{@code max-age}: a signed request issued longer ago than this is refused as expired
+     * <li>{@code max-clock-skew}: a signed request issued further in the future than this is refused
+     * </ul>
+     */
+    public static final Set<String> SIGNATURE_KEYS = Set.of("required", "max-age", "max-clock-skew");
+    /**
+     * The keys of one of {@code operators}, who may send requests (public keys are not secrets, but a key file lets them live in a mounted volume):
+     * <ul>
+     * <li>{@code id}: the id they sign as (mrmctl --operator)
+     * <li>{@code roles}: viewer, operator, approver (see {@link OperatorRole})
+     * <li>{@code public-key}: the Ed25519 public key: PEM, or the base64 line `mrmctl keygen` prints
+     * <li>{@code public-key-file}: or a file holding it
+     * </ul>
+     */
+    public static final Set<String> OPERATOR_KEYS = Set.of("id", "roles", "public-key", "public-key-file");
+    /**
+     * The keys of one of {@code applications}, one application's policy. Defaults follow the figures users compare us with: three failures in a row (Route 53), a quorum of two vantage points, one hour of hold-down (GitHub's orchestrator), and three successes in a row before a region counts as up again.
+     * <ul>
+     * <li>{@code id}: application id, the key of every record about it
+     * <li>{@code primary-region}: the region it normally runs in
+     * <li>{@code standby-region}: the region it fails over to
+     * <li>{@code health-components}: components whose failure makes a region down
+     * <li>{@code alert-components}: components whose failure only raises an alert
+     * <li>{@code quorum}: vantage points that must agree a component fails (or works)
+     * <li>{@code failure-threshold}: consecutive failures a vantage point must see
+     * <li>{@code recovery-threshold}: consecutive successes before a component counts as up again
+     * <li>{@code stale-after}: observations older than this count as unknown
+     * <li>{@code mode}: AUTOMATIC executes; MANUAL proposes and waits for approval
+     * <li>{@code hold-down}: no automatic failover for this long after one
+     * <li>{@code max-failovers-per-window}: automatic failovers allowed per window
+     * <li>{@code failover-window}: that window
+     * <li>{@code plan}: switch plan actions in order (default: the graceful switchover)
+     * <li>{@code reprotect-plan}: actions run first on failback to restore replication
+     * <li>{@code step-timeout}: how long one step attempt may take
+     * <li>{@code step-max-attempts}: attempts per step before the plan pauses
+     * <li>{@code retry-backoff}: pause before a retry; doubles with each further attempt
+     * <li>{@code parallel-steps}: plan actions that run together with the step before them
+     * <li>{@code two-person-rule}: a manual failover or failback is only proposed; a second person with
+     *                                 the approver role must approve it (nobody approves their own)
+     * <li>{@code vantages}: the vantage points (health-monitor instances, mrm.health.vantage) that
+     *                                 watch this application; observations from any other are dead-lettered
+     * <li>{@code max-observation-skew}: an observation stamped further ahead of the engine's clock is
+     *                                 dead-lettered and its monitor alerted
+     * <li>{@code proposal-timeout}: a proposal nobody approved or rejected within this expires
+     * <li>{@code fence-timeout}: how long the best-effort fence of the region a forced failover leaves
+     *                                 may take (it never delays the switch)
+     * <li>{@code fence-retry-interval}: how often a fence that has not succeeded yet is tried again
+     * <li>{@code failover-drain-within}: an automatic failover first tries the graceful path (the region it leaves
+     *                                 demoted, drained and fenced) for at most this long, then falls back to
+     *                                 forced; 0s: forced at once
+     * <li>{@code degraded-not-a-target}: components (health or alert) whose DEGRADED, seen by a quorum, makes a
+     *                                 region no failover target (blocked by STANDBY_HEALTHY)
+     * <li>{@code max-alert-witnesses}: alert webhooks that may count towards the quorum together (default 1: one
+     *                                 webhook credential is never a quorum by itself)
+     * <li>{@code failover-drain-max-backlog}: the largest backlog an automatic failover's graceful try drains (e.g. 512MB):
+     *                                 a standby further behind at the start of the drain falls back to forced at
+     *                                 once; unset (the default): no bound. Operator-requested switches are not bounded
+     * </ul>
+     */
+    public static final Set<String> APPLICATION_KEYS = Set.of("id", "primary-region", "standby-region",
+            "health-components", "alert-components", "quorum", "failure-threshold", "recovery-threshold", "stale-after",
+            "mode", "hold-down", "max-failovers-per-window", "failover-window", "plan", "reprotect-plan",
+            "step-timeout", "step-max-attempts", "retry-backoff", "parallel-steps", "two-person-rule", "vantages",
+            "max-observation-skew", "proposal-timeout", "fence-timeout", "fence-retry-interval",
+            "failover-drain-within", "degraded-not-a-target", "max-alert-witnesses", "failover-drain-max-backlog");
+
+
+
+    private PolicySettings() {
+    }
+
+    /**
+     * Reads the settings under {@value #PREFIX} (the map holds what is under it, not the prefix itself).
+     *
+     * @param keyFiles reads an operator's {@code public-key-file} by the name the settings give it
+     * @throws IllegalArgumentException naming the key, when a key is unknown or a value is missing or bad
+     */
+    public static Policies read(Map<String, ?> decision, Function<String, String> keyFiles) {
+        return new Policies(applications(decision), authority(decision, keyFiles));
+    }
+
+    /** The applications' policies alone (reads no file); the same checks as {@link #read}. */
+    public static Map<String, ApplicationPolicy> applications(Map<String, ?> decision) {
+        Map<String, Object> keys = object(PREFIX, decision, DECISION_KEYS, ENGINE_KEYS);
+        Object apps = keys.get("applications");
+        List<Object> entries = apps == null ? List.of() : entries("mrm.decision.applications", apps);
+        if (entries.isEmpty()) {
+            throw new IllegalArgumentException("mrm.decision.applications: must not be empty (one entry per application)");
+        }
+        Map<String, ApplicationPolicy> policies = new LinkedHashMap<>();
+        for (int i = 0; i < entries.size(); i++) {
+            ApplicationPolicy policy = application(i, entries.get(i));
+            if (policies.put(policy.applicationId(), policy) != null) {
+                throw new IllegalArgumentException("mrm.decision.applications: id '" + policy.applicationId()
+                        + "' appears twice");
+            }
+        }
+        return policies;
+    }
+
+    /** Who may send requests (reads the operators' key files through {@code keyFiles}). */
+    public static RequestAuthority authority(Map<String, ?> decision, Function<String, String> keyFiles) {
+        Map<String, Object> keys = object(PREFIX, decision, DECISION_KEYS, ENGINE_KEYS);
+        return authority(keys.get("request-signatures"), keys.get("operators"), keyFiles);
+    }
+
+    /** A key no setting takes, in full ({@code mrm.decision.applications[0].failure-treshold}), and the nearest. */
+    public record UnknownKey(String key, String nearest) {
+    }
+
+    /**
+     * Every unknown key in the settings, without checking any value: for a host that reports misspelt keys
+     * before anything else (the engine does so with its other unknown settings, at start-up).
+     */
+    public static List<UnknownKey> unknownKeys(Map<String, ?> decision) {
+        List<UnknownKey> unknown = new ArrayList<>();
+        Map<String, Object> top = known(PREFIX, decision, DECISION_KEYS, ENGINE_KEYS, unknown);
+        if (top.get("request-signatures") instanceof Map<?, ?> signatures) {
+            known(PREFIX + ".request-signatures", signatures, SIGNATURE_KEYS, Set.of(), unknown);
+        }
+        for (String list : List.of("operators", "applications")) {
+            Object node = top.get(list);
+            if (node instanceof List<?> || node instanceof Map<?, ?>) {
+                List<Object> entries = entries(PREFIX + "." + list, node);
+                for (int i = 0; i < entries.size(); i++) {
+                    if (entries.get(i) instanceof Map<?, ?> entry) {
+                        known(PREFIX + "." + list + "[" + i + "]", entry, list.equals("operators") ? OPERATOR_KEYS
+                                : APPLICATION_KEYS, Set.of(), unknown);
+                    }
+                }
+            }
+        }
+        return unknown;
+    }
+
+    private static RequestAuthority authority(Object signatures, Object operatorList, Function<String, String> keyFiles) {
+        String where = "mrm.decision.request-signatures";
+        Map<String, Object> keys = signatures == null ? Map.of() : object(where, signatures, SIGNATURE_KEYS, Set.of());
+        boolean required = bool(where + ".required", keys.get("required"), true);
+        Duration maxAge = duration(where + ".max-age", keys.get("max-age"), RequestAuthority.DEFAULT_MAX_AGE);
+        Duration skew = duration(where + ".max-clock-skew", keys.get("max-clock-skew"),
+                RequestAuthority.DEFAULT_MAX_CLOCK_SKEW);
+        if (maxAge.isNegative() || maxAge.isZero()) {
+            throw new IllegalArgumentException(where + ".max-age must be positive");
+        }
+        if (skew.isNegative()) {
+            throw new IllegalArgumentException(where + ".max-clock-skew must not be negative");
+        }
+        List<Operator> operators = new ArrayList<>();
+        if (operatorList != null) {
+            List<Object> entries = entries("mrm.decision.operators", operatorList);
+            Set<String> seen = new LinkedHashSet<>();
+            for (int i = 0; i < entries.size(); i++) {
+                Operator operator = operator(i, entries.get(i), keyFiles);
+                if (!seen.add(operator.id())) {
+                    throw new IllegalArgumentException("mrm.decision.operators: id '" + operator.id()
+                            + "' appears twice");
+                }
+                operators.add(operator);
+            }
+        }
+        return new RequestAuthority(required, operators, maxAge, skew);
+    }
+
+    private static Operator operator(int index, Object node, Function<String, String> keyFiles) {
+        String at = "mrm.decision.operators[" + index + "]";
+        Map<String, Object> keys = object(at, node, OPERATOR_KEYS, Set.of());
+        String id = text(at + ".id", keys.get("id"), null);
+        if (id == null) {
+            throw new IllegalArgumentException(at + ".id: must not be null");
+        }
+        matches(at + ".id", id, OPERATOR_ID);
+        String where = "mrm.decision.operators[" + index + "] (" + id + ")";
+        List<OperatorRole> roles = list(at + ".roles", keys.get("roles"), null,
+                v -> enumValue(at + ".roles", v, OperatorRole.class));
+        if (roles == null || roles.isEmpty()) {
+            throw new IllegalArgumentException(at + ".roles: must not be empty");
+        }
+        String key = text(at + ".public-key", keys.get("public-key"), null);
+        String keyFile = text(at + ".public-key-file", keys.get("public-key-file"), null);
+        boolean inline = key != null && !key.isBlank();
+        boolean file = keyFile != null && !keyFile.isBlank();
+        if (inline == file) {
+            throw new IllegalArgumentException(where + ": set exactly one of public-key and public-key-file");
+        }
+        if (file) {
+            try {
+                key = keyFiles.apply(keyFile);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(where + ": cannot read public-key-file " + keyFile + ": "
+                        + e.getMessage());
+            }
+        }
+        try {
+            return new Operator(id, Set.copyOf(roles), key);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage());
+        }
+    }
+
+    private static ApplicationPolicy application(int index, Object node) {
+        Map<String, Object> keys = object("mrm.decision.applications[" + index + "]", node, APPLICATION_KEYS,
+                Set.of());
+        String rawId = text("mrm.decision.applications[" + index + "].id", keys.get("id"), null);
+        if (rawId == null) {
+            throw new IllegalArgumentException("mrm.decision.applications[" + index + "].id: must not be null");
+        }
+        String at = "mrm.decision.applications[" + rawId + "]";
+        String id = matches(at + ".id", rawId, NAME);
+        String primary = required(at + ".primary-region", keys.get("primary-region"));
+        String standby = required(at + ".standby-region", keys.get("standby-region"));
+        // the engine's defaults, where the file says nothing
+        ApplicationPolicy d = ApplicationPolicy.defaults(id, primary, standby);
+        List<String> health = list(at + ".health-components", keys.get("health-components"),
+                List.copyOf(d.healthComponents()),
+                v -> matches(at + ".health-components", v, NAME));
+        if (health.isEmpty()) {
+            throw new IllegalArgumentException(at + ".health-components: must not be empty");
+        }
+        List<String> alert = list(at + ".alert-components", keys.get("alert-components"),
+                List.copyOf(d.alertComponents()), v -> matches(at + ".alert-components", v, NAME));
+        int quorum = integer(at + ".quorum", keys.get("quorum"), d.quorum(), 1, 100);
+        int failureThreshold = integer(at + ".failure-threshold", keys.get("failure-threshold"),
+                d.failureThreshold(), 1, 100);
+        int recoveryThreshold = integer(at + ".recovery-threshold", keys.get("recovery-threshold"),
+                d.recoveryThreshold(), 1, 100);
+        Duration staleAfter = duration(at + ".stale-after", keys.get("stale-after"), d.staleAfter());
+        DecisionMode mode = keys.get("mode") == null ? d.mode()
+                : enumValue(at + ".mode", scalar(at + ".mode", keys.get("mode")), DecisionMode.class);
+        Duration holdDown = nonNegative(at + ".hold-down", duration(at + ".hold-down", keys.get("hold-down"),
+                d.holdDown()));
+        int maxFailovers = integer(at + ".max-failovers-per-window", keys.get("max-failovers-per-window"),
+                d.maxFailoversPerWindow(), 1, 1000);
+        Duration window = nonNegative(at + ".failover-window", duration(at + ".failover-window",
+                keys.get("failover-window"), d.failoverWindow()));
+        List<StepAction> plan = list(at + ".plan", keys.get("plan"), List.of(),
+                v -> enumValue(at + ".plan", v, StepAction.class));
+        if (plan.isEmpty()) {
+            plan = d.plan();
+        }
+        List<StepAction> reprotect = list(at + ".reprotect-plan", keys.get("reprotect-plan"),
+                d.reprotectPlan(), v -> enumValue(at + ".reprotect-plan", v, StepAction.class));
+        Duration stepTimeout = duration(at + ".step-timeout", keys.get("step-timeout"), d.stepTimeout());
+        if (stepTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException(at + ".step-timeout must be at least 1ms");
+        }
+        int attempts = integer(at + ".step-max-attempts", keys.get("step-max-attempts"), d.stepMaxAttempts(), 1, 20);
+        Duration backoff = nonNegative(at + ".retry-backoff", duration(at + ".retry-backoff", keys.get("retry-backoff"),
+                d.retryBackoff()));
+        List<StepAction> parallel = list(at + ".parallel-steps", keys.get("parallel-steps"),
+                List.copyOf(d.parallelSteps()), v -> enumValue(at + ".parallel-steps", v, StepAction.class));
+        boolean twoPerson = bool(at + ".two-person-rule", keys.get("two-person-rule"), d.twoPersonRule());
+        // required, as in the engine: observations from any other vantage are refused
+        List<String> vantages = list(at + ".vantages", keys.get("vantages"), List.of(),
+                v -> matches(at + ".vantages", v, NAME));
+        if (vantages.isEmpty()) {
+            throw new IllegalArgumentException(at + ".vantages: must name the vantage points (monitors) that watch "
+                    + id + "; observations from any other are refused");
+        }
+        Duration skew = nonNegative(at + ".max-observation-skew", duration(at + ".max-observation-skew",
+                keys.get("max-observation-skew"), d.maxObservationSkew()));
+        Duration proposalTimeout = positive(at + ".proposal-timeout", duration(at + ".proposal-timeout",
+                keys.get("proposal-timeout"), d.proposalTimeout()));
+        Duration fenceTimeout = positive(at + ".fence-timeout", duration(at + ".fence-timeout",
+                keys.get("fence-timeout"), d.fenceTimeout()));
+        Duration fenceRetry = positive(at + ".fence-retry-interval", duration(at + ".fence-retry-interval",
+                keys.get("fence-retry-interval"), d.fenceRetryInterval()));
+        Duration drainWithin = nonNegative(at + ".failover-drain-within", duration(at + ".failover-drain-within",
+                keys.get("failover-drain-within"), d.failoverDrainWithin()));
+        List<String> degradedNotATarget = list(at + ".degraded-not-a-target", keys.get("degraded-not-a-target"),
+                List.of(), v -> matches(at + ".degraded-not-a-target", v, NAME));
+        for (String component : degradedNotATarget) {
+            if (!health.contains(component) && !alert.contains(component)) {
+                throw new IllegalArgumentException(at + ".degraded-not-a-target: '" + component + "' is neither in "
+                        + "health-components nor in alert-components");
+            }
+        }
+        int alertWitnesses = integer(at + ".max-alert-witnesses", keys.get("max-alert-witnesses"),
+                d.maxAlertWitnesses(), 0, 100);
+        Long maxBacklog = dataSize(at + ".failover-drain-max-backlog", keys.get("failover-drain-max-backlog"),
+                d.failoverDrainMaxBacklogBytes());
+        if (maxBacklog != null && maxBacklog < 1) {
+            throw new IllegalArgumentException(at + ".failover-drain-max-backlog must be positive");
+        }
+        ApplicationPolicy.checkConsistent(at, primary, standby, health, alert, staleAfter, plan, parallel, vantages,
+                quorum);
+        return new ApplicationPolicy(id, primary, standby, Set.copyOf(health), Set.copyOf(alert), quorum,
+                failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailovers, window, plan, reprotect,
+                stepTimeout, attempts, backoff, parallel.isEmpty() ? Set.of() : EnumSet.copyOf(parallel), twoPerson,
+                Set.copyOf(vantages), skew, proposalTimeout, fenceTimeout, fenceRetry, drainWithin,
+                Set.copyOf(degradedNotATarget), alertWitnesses, maxBacklog);
+    }
+
+    // ---- the tree ------------------------------------------------------------------------
+
+    /**
+     * The keys of a map, canonical (kebab-case); an unknown key is an error that names it and the nearest
+     * known key, in the words of the services' unknown-settings check.
+     */
+    private static Map<String, Object> object(String at, Object node, Set<String> known, Set<String> skipped) {
+        if (!(node instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException(at + ": must be a map of keys, was " + describe(node));
+        }
+        List<UnknownKey> unknown = new ArrayList<>();
+        Map<String, Object> keys = known(at, map, known, skipped, unknown);
+        if (!unknown.isEmpty()) {
+            UnknownKey first = unknown.get(0);
+            throw new IllegalArgumentException(first.key() + " is not a setting; did you mean " + first.nearest()
+                    + "? (known here: " + known.stream().sorted().toList() + ")");
+        }
+        return keys;
+    }
+
+    /** The known keys of a map, canonical (kebab-case); adds the unknown ones to {@code unknown}. */
+    private static Map<String, Object> known(String at, Map<?, ?> map, Set<String> known, Set<String> skipped,
+                                             List<UnknownKey> unknown) {
+        Map<String, String> canonical = new LinkedHashMap<>();
+        known.forEach(k -> canonical.put(uniform(k), k));
+        Set<String> skippedUniform = new LinkedHashSet<>();
+        skipped.forEach(k -> skippedUniform.add(uniform(k)));
+        Map<String, Object> keys = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            String typed = String.valueOf(e.getKey());
+            String u = uniform(typed);
+            if (skippedUniform.contains(u)) {
+                continue;
+            }
+            String key = canonical.get(u);
+            if (key == null) {
+                unknown.add(new UnknownKey(at + "." + typed, at + "." + Nearest.of(typed, known).orElseThrow()));
+            } else if (keys.put(key, e.getValue()) != null) {
+                throw new IllegalArgumentException(at + ": key '" + key + "' is given twice");
+            }
+        }
+        return keys;
+    }
+
+    /** Lower case without separators: how Spring's relaxed binding compares keys. */
+    static String uniform(String key) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (Character.isLetterOrDigit(c)) {
+                out.append(Character.toLowerCase(c));
+            }
+        }
+        return out.toString();
+    }
+
+    /** A list, or a map of index to entry (Spring's binder gives indexed keys so): its entries in order. */
+    private static List<Object> entries(String at, Object node) {
+        if (node instanceof List<?> list) {
+            return new ArrayList<>(list);
+        }
+        if (node instanceof Map<?, ?> map) {
+            TreeMap<Integer, Object> byIndex = new TreeMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                String index = String.valueOf(e.getKey());
+                if (!index.matches("\\d{1,9}")) {
+                    throw new IllegalArgumentException(at + ": must be a list, has key '" + index + "'");
+                }
+                byIndex.put(Integer.parseInt(index), e.getValue());
+            }
+            return new ArrayList<>(byIndex.values());
+        }
+        if (node instanceof String s && s.isBlank()) {
+            return List.of();
+        }
+        throw new IllegalArgumentException(at + ": must be a list, was " + describe(node));
+    }
+
+    private static String describe(Object node) {
+        return node instanceof Collection<?> || node instanceof Map<?, ?> ? node.getClass().getSimpleName() + " " + node
+                : "'" + node + "'";
+    }
+
+    private static String scalar(String at, Object node) {
+        if (node == null || node instanceof Map<?, ?> || node instanceof Collection<?>) {
+            throw new IllegalArgumentException(at + ": must be a single value, was " + node);
+        }
+        return String.valueOf(node).trim();
+    }
+
+    private static int integer(String at, Object node, int otherwise, int min, int max) {
+        if (node == null) {
+            return otherwise;
+        }
+        long value;
+        if (node instanceof Integer || node instanceof Long || node instanceof Short || node instanceof Byte) {
+            value = ((Number) node).longValue();
+        } else {
+            try {
+                value = Long.parseLong(scalar(at, node));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(at + ": '" + node + "' is not a whole number");
+            }
+        }
+        if (value < min) {
+            throw new IllegalArgumentException(at + ": must be greater than or equal to " + min + ", was " + value);
+        }
+        if (value > max) {
+            throw new IllegalArgumentException(at + ": must be less than or equal to " + max + ", was " + value);
+        }
+        return (int) value;
+    }
+
+    /** A list, or a comma-separated string as Spring accepts it. */
+    private static <T> List<T> list(String at, Object node, List<T> otherwise, Function<String, T> element) {
+        if (node == null) {
+            return otherwise;
+        }
+        List<String> values = new ArrayList<>();
+        if (node instanceof List<?> || node instanceof Map<?, ?>) {
+            List<Object> entries = entries(at, node);
+            for (int i = 0; i < entries.size(); i++) {
+                values.add(scalar(at + "[" + i + "]", entries.get(i)));
+            }
+        } else {
+            String text = scalar(at, node);
+            if (!text.isEmpty()) {
+                for (String part : text.split(",")) {
+                    values.add(part.trim());
+                }
+            }
+        }
+        return values.stream().map(element).toList();
+    }
+
+    private static String text(String at, Object node, String otherwise) {
+        return node == null ? otherwise : scalar(at, node);
+    }
+
+    private static String required(String at, Object node) {
+        String value = text(at, node, null);
+        if (value == null) {
+            throw new IllegalArgumentException(at + ": must not be null");
+        }
+        return matches(at, value, NAME);
+    }
+
+    private static String matches(String at, String value, Pattern pattern) {
+        if (!pattern.matcher(value).matches()) {
+            throw new IllegalArgumentException(at + ": must match \"" + pattern.pattern() + "\", was '" + value + "'");
+        }
+        return value;
+    }
+
+    private static boolean bool(String at, Object node, boolean otherwise) {
+        if (node == null) {
+            return otherwise;
+        }
+        String value = scalar(at, node).toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(at + ": '" + String.valueOf(node) + "' is not true or false");
+        };
+    }
+
+    private static Duration duration(String at, Object node, Duration otherwise) {
+        if (node == null) {
+            return otherwise;
+        }
+        String value = scalar(at, node);
+        try {
+            return Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(at + ": '" + value + "' is not a duration (e.g. 500ms, 30s, 5m, 1h, PT30S)");
+        }
+    }
+
+    private static Long dataSize(String at, Object node, Long otherwise) {
+        if (node == null) {
+            return otherwise;
+        }
+        String value = scalar(at, node);
+        try {
+            return DataSizes.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(at + ": '" + value + "' is not a data size (e.g. 512MB, 2GB, 1048576)");
+        }
+    }
+
+    private static Duration nonNegative(String at, Duration value) {
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(at + " must not be negative");
+        }
+        return value;
+    }
+
+    private static Duration positive(String at, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(at + " must be positive");
+        }
+        return value;
+    }
+
+    private static <E extends Enum<E>> E enumValue(String at, String value, Class<E> type) {
+        String normalized = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(normalized)) {
+                return constant;
+            }
+        }
+        throw new IllegalArgumentException(at + ": '" + value + "' is not one of "
+                + java.util.Arrays.toString(type.getEnumConstants()));
+    }
+}
