@@ -1,6 +1,5 @@
 package io.mrm.aem.adapter;
 
-import io.mrm.kafka.SecretReference;
 import com.solacesystems.jcsmp.BytesXMLMessage;
 import com.solacesystems.jcsmp.ConsumerFlowProperties;
 import com.solacesystems.jcsmp.DeliveryMode;
@@ -16,8 +15,9 @@ import com.solacesystems.jcsmp.JCSMPStreamingPublishCorrelatingEventHandler;
 import com.solacesystems.jcsmp.Queue;
 import com.solacesystems.jcsmp.XMLMessageListener;
 import com.solacesystems.jcsmp.XMLMessageProducer;
-import io.mrm.aem.domain.BrokerException;
 import io.mrm.aem.domain.DeliveryCheck;
+import io.mrm.events.ack.ActuatorFailure;
+import io.mrm.kafka.SecretReference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,17 +78,17 @@ public final class JcsmpDeliveryCheck implements DeliveryCheck {
     }
 
     @Override
-    public Duration roundTrip(String correlationId, Duration bound) throws BrokerException, InterruptedException {
+    public Duration roundTrip(String correlationId, Duration bound) throws ActuatorFailure, InterruptedException {
         try {
             return attempt(correlationId, bound);
         } catch (RuntimeException e) {
             // JCSMP also reports trouble as unchecked exceptions (e.g. a session closed under it)
-            throw new BrokerException(true, "JCSMP_UNAVAILABLE", "delivery check on " + describe() + " failed: "
+            throw ActuatorFailure.retriable("JCSMP_UNAVAILABLE", "delivery check on " + describe() + " failed: "
                     + reason(e));
         }
     }
 
-    private Duration attempt(String correlationId, Duration bound) throws BrokerException, InterruptedException {
+    private Duration attempt(String correlationId, Duration bound) throws ActuatorFailure, InterruptedException {
         long start = System.nanoTime();
         long deadline = start + bound.toNanos();
         String token = correlationId + "/" + UUID.randomUUID();
@@ -98,10 +98,10 @@ public final class JcsmpDeliveryCheck implements DeliveryCheck {
         try {
             session = JCSMPFactory.onlyInstance().createSession(properties(bound));
         } catch (JCSMPException e) {
-            throw new BrokerException(false, "JCSMP_INVALID_SETTINGS", "invalid JCSMP settings for " + settings.host()
+            throw ActuatorFailure.fatal("JCSMP_INVALID_SETTINGS", "invalid JCSMP settings for " + settings.host()
                     + ": " + reason(e));
         } catch (IllegalStateException e) {
-            throw new BrokerException(false, "CREDENTIAL_UNAVAILABLE", e.getMessage());
+            throw ActuatorFailure.fatal("CREDENTIAL_UNAVAILABLE", e.getMessage());
         }
         try {
             try {
@@ -169,11 +169,11 @@ public final class JcsmpDeliveryCheck implements DeliveryCheck {
     }
 
     private void await(CompletableFuture<Void> future, long deadline, String timeoutMessage, String step)
-            throws BrokerException, InterruptedException {
+            throws ActuatorFailure, InterruptedException {
         try {
             future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw new BrokerException(true, "DELIVERY_TIMEOUT", timeoutMessage + " within the bound (" + describe() + ")");
+            throw ActuatorFailure.retriable("DELIVERY_TIMEOUT", timeoutMessage + " within the bound (" + describe() + ")");
         } catch (ExecutionException e) {
             throw classify(step, e.getCause());
         }
@@ -210,23 +210,23 @@ public final class JcsmpDeliveryCheck implements DeliveryCheck {
     }
 
     /** Refusals by the broker that trying again will not fix are fatal; the rest (network, 5xx, timeouts) retriable. */
-    static BrokerException classify(String step, Throwable error) {
+    static ActuatorFailure classify(String step, Throwable error) {
         if (error instanceof JCSMPErrorResponseException response) {
             int code = response.getResponseCode();
             String phrase = response.getResponsePhrase() == null ? "" : response.getResponsePhrase();
             String what = step + " refused: " + code + " " + phrase;
             if (code == 401) {
-                return new BrokerException(false, "JCSMP_LOGIN_FAILED", what);
+                return ActuatorFailure.fatal("JCSMP_LOGIN_FAILED", what);
             }
             if (code == 403) {
-                return new BrokerException(false, "JCSMP_FORBIDDEN", what);
+                return ActuatorFailure.fatal("JCSMP_FORBIDDEN", what);
             }
             if (phrase.toLowerCase(Locale.ROOT).contains("unknown queue")) {
-                return new BrokerException(false, "JCSMP_UNKNOWN_QUEUE", what);
+                return ActuatorFailure.fatal("JCSMP_UNKNOWN_QUEUE", what);
             }
-            return new BrokerException(code >= 500 || code == 429, "JCSMP_" + code, what);
+            return ActuatorFailure.of(code >= 500 || code == 429, "JCSMP_" + code, what, null);
         }
-        return new BrokerException(true, "JCSMP_UNAVAILABLE", step + " failed: " + reason(error));
+        return ActuatorFailure.retriable("JCSMP_UNAVAILABLE", step + " failed: " + reason(error));
     }
 
     private static String reason(Throwable error) {

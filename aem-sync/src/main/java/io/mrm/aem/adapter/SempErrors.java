@@ -1,6 +1,6 @@
 package io.mrm.aem.adapter;
 
-import io.mrm.aem.domain.BrokerException;
+import io.mrm.events.ack.ActuatorFailure;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -43,17 +43,17 @@ final class SempErrors {
     }
 
     /** A transport failure: no answer at all. All retriable except a TLS handshake the broker's certificate failed. */
-    static BrokerException transport(String operation, String broker, IOException error, long timeoutMs) {
+    static ActuatorFailure transport(String operation, String broker, IOException error, long timeoutMs) {
         if (error instanceof HttpConnectTimeoutException) {
-            return new BrokerException(true, "CONNECT_TIMEOUT", operation + ": no connection to " + broker
+            return ActuatorFailure.retriable("CONNECT_TIMEOUT", operation + ": no connection to " + broker
                     + " within the connect timeout", error);
         }
         if (error instanceof HttpTimeoutException) {
-            return new BrokerException(true, "TIMEOUT", operation + ": no answer from " + broker + " within "
+            return ActuatorFailure.retriable("TIMEOUT", operation + ": no answer from " + broker + " within "
                     + timeoutMs + " ms", error);
         }
         if (error instanceof SSLHandshakeException) {
-            return new BrokerException(false, "TLS_HANDSHAKE_FAILED", operation + ": TLS handshake with " + broker
+            return ActuatorFailure.fatal("TLS_HANDSHAKE_FAILED", operation + ": TLS handshake with " + broker
                     + " failed (is its certificate trusted? " + message(error) + ")", error);
         }
         Throwable cause = error;
@@ -61,14 +61,14 @@ final class SempErrors {
             cause = cause.getCause();
         }
         if (cause instanceof ConnectException || error instanceof ConnectException) {
-            return new BrokerException(true, "CONNECTION_REFUSED", operation + ": cannot connect to " + broker
+            return ActuatorFailure.retriable("CONNECTION_REFUSED", operation + ": cannot connect to " + broker
                     + " (connection refused)", error);
         }
         if (cause instanceof UnknownHostException || cause instanceof NoRouteToHostException) {
-            return new BrokerException(true, "UNREACHABLE", operation + ": " + broker + " is unreachable ("
+            return ActuatorFailure.retriable("UNREACHABLE", operation + ": " + broker + " is unreachable ("
                     + cause.getClass().getSimpleName() + ")", error);
         }
-        return new BrokerException(true, "IO_ERROR", operation + " to " + broker + " failed: " + message(error), error);
+        return ActuatorFailure.retriable("IO_ERROR", operation + " to " + broker + " failed: " + message(error), error);
     }
 
     private static String message(Throwable error) {

@@ -2,10 +2,10 @@ package io.mrm.aem.adapter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mrm.aem.domain.BrokerException;
 import io.mrm.aem.domain.FenceMark;
 import io.mrm.aem.domain.ReplicatedVpn;
 import io.mrm.aem.domain.VpnState;
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.events.command.ReplicationRole;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,7 +60,7 @@ public final class SempReplicatedVpn implements ReplicatedVpn {
     }
 
     @Override
-    public VpnState read() throws BrokerException {
+    public VpnState read() throws ActuatorFailure {
         JsonNode data = semp.get("/SEMP/v2/monitor/msgVpns/" + SempV2Client.segment(vpn)
                 + "?select=msgVpnName,state,replicationEnabled,replicationRole,replicationBridgeUp,"
                 + "replicationRemoteBridgeUp").path("data");
@@ -73,7 +73,7 @@ public final class SempReplicatedVpn implements ReplicatedVpn {
             messages = count.isIntegralNumber() ? count.asLong() : null;
             JsonNode usage = queue.path("data").path("msgSpoolUsage");
             bytes = usage.isIntegralNumber() ? usage.asLong() : null;
-        } catch (BrokerException e) {
+        } catch (ActuatorFailure e) {
             if (!"NOT_FOUND".equals(e.code())) {
                 throw e;
             }
@@ -85,13 +85,13 @@ public final class SempReplicatedVpn implements ReplicatedVpn {
     }
 
     @Override
-    public void setRole(ReplicationRole role) throws BrokerException {
+    public void setRole(ReplicationRole role) throws ActuatorFailure {
         ObjectNode body = SempV2Client.JSON.createObjectNode().put("replicationRole", role.name().toLowerCase(Locale.ROOT));
         semp.patch("/SEMP/v2/config/msgVpns/" + SempV2Client.segment(vpn), body);
     }
 
     @Override
-    public List<FenceMark> marks(String applicationId) throws BrokerException {
+    public List<FenceMark> marks(String applicationId) throws ActuatorFailure {
         String prefix = MARK_PREFIX + applicationId + "/";
         JsonNode page = semp.get("/SEMP/v2/config/msgVpns/" + SempV2Client.segment(vpn) + "/queues?count=100"
                 + "&select=queueName&where=" + SempV2Client.query("queueName==" + prefix + "*"));
@@ -108,7 +108,7 @@ public final class SempReplicatedVpn implements ReplicatedVpn {
                 return marks;
             }
             if (pages >= MAX_PAGES) {
-                throw new BrokerException(false, "TOO_MANY_MARKS", describe() + " holds more than " + (MAX_PAGES * 100)
+                throw ActuatorFailure.fatal("TOO_MANY_MARKS", describe() + " holds more than " + (MAX_PAGES * 100)
                         + " MRM fence queues for " + applicationId + "; remove old mrm/" + applicationId + "/ queues");
             }
             page = semp.getAbsolute(next.asText());
@@ -116,7 +116,7 @@ public final class SempReplicatedVpn implements ReplicatedVpn {
     }
 
     @Override
-    public void create(String applicationId, FenceMark mark) throws BrokerException {
+    public void create(String applicationId, FenceMark mark) throws ActuatorFailure {
         ObjectNode body = SempV2Client.JSON.createObjectNode()
                 .put("queueName", name(applicationId, mark))
                 .put("ingressEnabled", false)
@@ -125,7 +125,7 @@ public final class SempReplicatedVpn implements ReplicatedVpn {
                 .put("maxMsgSpoolUsage", 0);
         try {
             semp.post("/SEMP/v2/config/msgVpns/" + SempV2Client.segment(vpn) + "/queues", body);
-        } catch (BrokerException e) {
+        } catch (ActuatorFailure e) {
             if (!"ALREADY_EXISTS".equals(e.code())) {
                 throw e;
             }
@@ -133,11 +133,11 @@ public final class SempReplicatedVpn implements ReplicatedVpn {
     }
 
     @Override
-    public void delete(String applicationId, FenceMark mark) throws BrokerException {
+    public void delete(String applicationId, FenceMark mark) throws ActuatorFailure {
         try {
             semp.delete("/SEMP/v2/config/msgVpns/" + SempV2Client.segment(vpn) + "/queues/"
                     + SempV2Client.segment(name(applicationId, mark)));
-        } catch (BrokerException e) {
+        } catch (ActuatorFailure e) {
             if (!"NOT_FOUND".equals(e.code())) {
                 throw e;
             }

@@ -2,7 +2,7 @@ package io.mrm.aem.adapter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mrm.aem.domain.BrokerException;
+import io.mrm.events.ack.ActuatorFailure;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -16,7 +16,7 @@ import java.time.Instant;
 /**
  * A small Solace SEMP v2 client on the JDK's {@link HttpClient}: one broker, one set of credentials.
  * Every answer is checked to be SEMP v2 ({@code meta.responseCode}); every failure becomes a
- * classified {@link BrokerException} whose message names the operation and broker, never a
+ * classified {@link ActuatorFailure} whose message names the operation and broker, never a
  * credential. The client given must not follow redirects (the credentials would go along).
  */
 public final class SempV2Client {
@@ -76,27 +76,27 @@ public final class SempV2Client {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    public JsonNode get(String pathAndQuery) throws BrokerException {
+    public JsonNode get(String pathAndQuery) throws ActuatorFailure {
         return send("GET", pathAndQuery, null);
     }
 
-    public JsonNode patch(String path, JsonNode body) throws BrokerException {
+    public JsonNode patch(String path, JsonNode body) throws ActuatorFailure {
         return send("PATCH", path, body);
     }
 
-    public JsonNode post(String path, JsonNode body) throws BrokerException {
+    public JsonNode post(String path, JsonNode body) throws ActuatorFailure {
         return send("POST", path, body);
     }
 
-    public JsonNode delete(String path) throws BrokerException {
+    public JsonNode delete(String path) throws ActuatorFailure {
         return send("DELETE", path, null);
     }
 
     /** Follows a paging link, only if it points at the same broker (credentials must not travel elsewhere). */
-    public JsonNode getAbsolute(String uri) throws BrokerException {
+    public JsonNode getAbsolute(String uri) throws ActuatorFailure {
         URI next = URI.create(uri);
         if (!sameOrigin(next)) {
-            throw new BrokerException(false, "FOREIGN_PAGING_LINK", "SEMP paging link points away from " + broker());
+            throw ActuatorFailure.fatal("FOREIGN_PAGING_LINK", "SEMP paging link points away from " + broker());
         }
         String path = next.getRawPath() + (next.getRawQuery() == null ? "" : "?" + next.getRawQuery());
         return send("GET", path, null);
@@ -112,13 +112,13 @@ public final class SempV2Client {
         return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
-    private JsonNode send(String method, String pathAndQuery, JsonNode body) throws BrokerException {
+    private JsonNode send(String method, String pathAndQuery, JsonNode body) throws ActuatorFailure {
         String operation = method + " " + withoutQuery(pathAndQuery);
         String authorization;
         try {
             authorization = credentials.authorization();
         } catch (IllegalStateException e) {
-            throw new BrokerException(false, "CREDENTIAL_UNAVAILABLE", operation + ": " + e.getMessage());
+            throw ActuatorFailure.fatal("CREDENTIAL_UNAVAILABLE", operation + ": " + e.getMessage());
         }
         Duration timeout = timeout(operation);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
@@ -144,25 +144,25 @@ public final class SempV2Client {
             throw SempErrors.transport(operation, broker(), e, timeout.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BrokerException(true, "INTERRUPTED", operation + " was interrupted");
+            throw ActuatorFailure.retriable("INTERRUPTED", operation + " was interrupted");
         }
         return answer(operation, response.statusCode(), response.body());
     }
 
-    private Duration timeout(String operation) throws BrokerException {
+    private Duration timeout(String operation) throws ActuatorFailure {
         if (until == null) {
             return requestTimeout;
         }
         Duration left = Duration.between(Instant.now(), until);
         if (left.isNegative() || left.isZero()) {
-            throw new BrokerException(true, "NO_TIME_LEFT", operation + " to " + broker()
+            throw ActuatorFailure.retriable("NO_TIME_LEFT", operation + " to " + broker()
                     + " not sent: no time left before the step's deadline");
         }
         return left.compareTo(requestTimeout) < 0 ? left : requestTimeout;
     }
 
     /** The parsed body of a success; the classified error otherwise. */
-    static JsonNode answer(String operation, int status, byte[] bytes) throws BrokerException {
+    static JsonNode answer(String operation, int status, byte[] bytes) throws ActuatorFailure {
         JsonNode body = null;
         try {
             if (bytes != null && bytes.length > 0) {
@@ -186,20 +186,20 @@ public final class SempV2Client {
             } else if (status == 401) {
                 detail.append(" (authentication failed)");
             }
-            throw new BrokerException(SempErrors.retriable(status, sempStatus), SempErrors.code(status, sempStatus),
-                    detail.toString());
+            throw ActuatorFailure.of(SempErrors.retriable(status, sempStatus), SempErrors.code(status, sempStatus),
+                    detail.toString(), null);
         }
         if (body == null || !body.isObject() || !meta.path("responseCode").isInt()) {
             // e.g. a proxy's maintenance page: not the broker speaking
-            throw new BrokerException(true, "NOT_SEMP", operation + ": HTTP " + status
+            throw ActuatorFailure.retriable("NOT_SEMP", operation + ": HTTP " + status
                     + " but the body is not a SEMP v2 answer (no meta.responseCode)");
         }
         int responseCode = meta.path("responseCode").asInt();
         if (responseCode < 200 || responseCode > 299) {
-            throw new BrokerException(SempErrors.retriable(responseCode, sempStatus),
+            throw ActuatorFailure.of(SempErrors.retriable(responseCode, sempStatus),
                     SempErrors.code(responseCode, sempStatus), operation + ": meta.responseCode " + responseCode
                     + (error != null && error.isObject() ? ", SEMP error " + error.path("code").asText("?") + " "
-                    + sempStatus + ": " + abbreviate(error.path("description").asText("")) : ""));
+                    + sempStatus + ": " + abbreviate(error.path("description").asText("")) : ""), null);
         }
         return body;
     }

@@ -2,6 +2,7 @@ package io.mrm.aem.domain;
 
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.Acks;
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.CommandGate;
 import io.mrm.events.command.EventsCommand;
@@ -95,9 +96,8 @@ public final class AemSyncCommandHandler {
                 return drain(c, vpn, start, observed);
             }
             return verify((EventsVerifyCommand) command, vpn, start, observed);
-        } catch (BrokerException e) {
-            return ack(command, start, e.retriable() ? AckOutcome.FAILED_RETRIABLE : AckOutcome.FAILED_FATAL,
-                    e.code(), vpn.describe() + ": " + e.getMessage(), observed);
+        } catch (ActuatorFailure e) {
+            return ack(command, start, e.outcome(), e.code(), vpn.describe() + ": " + e.getMessage(), observed);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ack(command, start, AckOutcome.FAILED_RETRIABLE, "INTERRUPTED",
@@ -106,7 +106,7 @@ public final class AemSyncCommandHandler {
     }
 
     private CommandAck setRole(EventsSetRoleCommand command, ReplicatedVpn vpn, Instant start,
-                               Map<String, String> observed) throws BrokerException, InterruptedException {
+                               Map<String, String> observed) throws ActuatorFailure, InterruptedException {
         String app = command.applicationId();
         long epoch = command.step().epoch();
         ReplicationRole desired = command.role();
@@ -180,9 +180,9 @@ public final class AemSyncCommandHandler {
     }
 
     private CommandAck drain(EventsDrainCommand command, ReplicatedVpn vpn, Instant start,
-                             Map<String, String> observed) throws BrokerException, InterruptedException {
+                             Map<String, String> observed) throws ActuatorFailure, InterruptedException {
         Instant until = bound(command, start, limits.drainMaxWait());
-        BrokerException lastError = null;
+        ActuatorFailure lastError = null;
         VpnState state = null;
         while (true) {
             try {
@@ -197,7 +197,7 @@ public final class AemSyncCommandHandler {
                     return ack(command, start, AckOutcome.SUCCEEDED, null, "replication queue of " + vpn.describe()
                             + " is empty and its bridge up: drained towards " + command.toRegion(), observed);
                 }
-            } catch (BrokerException e) {
+            } catch (ActuatorFailure e) {
                 if (!e.retriable()) {
                     throw e;
                 }
@@ -210,7 +210,7 @@ public final class AemSyncCommandHandler {
         }
         long waited = Duration.between(start, clock.instant()).toMillis();
         if (lastError != null) {
-            throw new BrokerException(true, lastError.code(), lastError.getMessage() + " (still failing after "
+            throw ActuatorFailure.retriable(lastError.code(), lastError.getMessage() + " (still failing after "
                     + waited + " ms of draining)", lastError);
         }
         String remaining = !state.replicationQueueKnown() ? "an unknown number of messages (replication queue unreadable)"
@@ -225,7 +225,7 @@ public final class AemSyncCommandHandler {
     }
 
     private CommandAck verify(EventsVerifyCommand command, ReplicatedVpn vpn, Instant start,
-                              Map<String, String> observed) throws BrokerException, InterruptedException {
+                              Map<String, String> observed) throws ActuatorFailure, InterruptedException {
         VpnState state = vpn.read();
         observed.putAll(state.observed());
         // a standby site's VPN is operationally "standby" (SEMP v2 monitor MsgVpn.state): not active, not down
@@ -258,7 +258,7 @@ public final class AemSyncCommandHandler {
     private void leaveQuietly(ReplicatedVpn vpn, String app, RoleFence.Admitted admitted) {
         try {
             fence.leave(vpn, app, admitted);
-        } catch (BrokerException | RuntimeException e) {
+        } catch (ActuatorFailure | RuntimeException e) {
             // the intent then lapses after its lease; newer epochs wait at most that long
         }
     }

@@ -1,5 +1,6 @@
 package io.mrm.aem.domain;
 
+import io.mrm.events.ack.ActuatorFailure;
 import java.time.Duration;
 
 /**
@@ -16,7 +17,7 @@ public interface DeliveryCheck {
      * acknowledged it and delivered it back.
      *
      * @return how long the round trip took
-     * @throws BrokerException when it is refused, lost or not back within {@code bound}
+     * @throws ActuatorFailure when it is refused, lost or not back within {@code bound}
      */
-    Duration roundTrip(String correlationId, Duration bound) throws BrokerException, InterruptedException;
+    Duration roundTrip(String correlationId, Duration bound) throws ActuatorFailure, InterruptedException;
 }

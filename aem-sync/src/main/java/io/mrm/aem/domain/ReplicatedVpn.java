@@ -1,5 +1,6 @@
 package io.mrm.aem.domain;
 
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.events.command.ReplicationRole;
 import java.time.Instant;
 import java.util.List;
@@ -14,19 +15,19 @@ public interface ReplicatedVpn {
     String describe();
 
     /** The VPN's replication state and the depth of its replication queue. */
-    VpnState read() throws BrokerException;
+    VpnState read() throws ActuatorFailure;
 
     /** Asks the broker to give the VPN {@code role}; the change may become visible only later. */
-    void setRole(ReplicationRole role) throws BrokerException;
+    void setRole(ReplicationRole role) throws ActuatorFailure;
 
     /** The fence marks of {@code applicationId} on this VPN. */
-    List<FenceMark> marks(String applicationId) throws BrokerException;
+    List<FenceMark> marks(String applicationId) throws ActuatorFailure;
 
     /** Creates a mark atomically; creating one that exists already is not an error. */
-    void create(String applicationId, FenceMark mark) throws BrokerException;
+    void create(String applicationId, FenceMark mark) throws ActuatorFailure;
 
     /** Deletes a mark; deleting one that does not exist is not an error. */
-    void delete(String applicationId, FenceMark mark) throws BrokerException;
+    void delete(String applicationId, FenceMark mark) throws ActuatorFailure;
 
     /**
      * This VPN with every request bounded to end by {@code until} (sooner than the request timeout

@@ -1,5 +1,6 @@
 package io.mrm.aem.domain;
 
+import io.mrm.events.ack.ActuatorFailure;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,7 +67,7 @@ public final class RoleFence {
 
     /** Announces the intent to write for {@code epoch} and waits (until {@code until}) for the right to. */
     public Admission enter(ReplicatedVpn vpn, String applicationId, long epoch, Instant until)
-            throws BrokerException, InterruptedException {
+            throws ActuatorFailure, InterruptedException {
         // milliseconds: the precision a mark keeps on the broker, so the listed copy equals this one
         FenceMark intent = FenceMark.intent(epoch, instance, clock.instant().truncatedTo(ChronoUnit.MILLIS));
         vpn.create(applicationId, intent);
@@ -111,14 +112,14 @@ public final class RoleFence {
                 }
                 sleeper.sleep(limits.pollInterval());
             }
-        } catch (BrokerException | InterruptedException | RuntimeException e) {
+        } catch (ActuatorFailure | InterruptedException | RuntimeException e) {
             deleteQuietly(vpn, applicationId, intent);
             throw e;
         }
     }
 
     /** Ends a write: deletes the intent, and the fences of older epochs (housekeeping, best effort). */
-    public void leave(ReplicatedVpn vpn, String applicationId, Admitted admitted) throws BrokerException {
+    public void leave(ReplicatedVpn vpn, String applicationId, Admitted admitted) throws ActuatorFailure {
         vpn.delete(applicationId, admitted.intent());
         try {
             for (FenceMark mark : vpn.marks(applicationId)) {
@@ -126,7 +127,7 @@ public final class RoleFence {
                     vpn.delete(applicationId, mark);
                 }
             }
-        } catch (BrokerException e) {
+        } catch (ActuatorFailure e) {
             // old fences only cost a line in a listing; the next switch removes them
         }
     }
@@ -159,7 +160,7 @@ public final class RoleFence {
     private static void deleteQuietly(ReplicatedVpn vpn, String applicationId, FenceMark intent) {
         try {
             vpn.delete(applicationId, intent);
-        } catch (BrokerException | RuntimeException e) {
+        } catch (ActuatorFailure | RuntimeException e) {
             // the intent expires after its lease
         }
     }

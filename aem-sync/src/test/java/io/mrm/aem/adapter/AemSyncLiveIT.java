@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mrm.aem.domain.ActuatorLimits;
 import io.mrm.aem.domain.AemSyncCommandHandler;
-import io.mrm.aem.domain.BrokerException;
 import io.mrm.aem.domain.FenceMark;
 import io.mrm.aem.domain.Sleeper;
 import io.mrm.aem.domain.VpnState;
 import io.mrm.events.ack.AckOutcome;
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.EventsDrainCommand;
 import io.mrm.events.command.EventsSetRoleCommand;
@@ -168,11 +168,11 @@ class AemSyncLiveIT {
     }
 
     private static ReplicationRole role(SempReplicatedVpn site, SempReplicatedVpn mate, String which)
-            throws BrokerException {
+            throws ActuatorFailure {
         return (which.equals("site") ? site : mate).read().role();
     }
 
-    private static void removeMarks(SempReplicatedVpn vpn) throws BrokerException {
+    private static void removeMarks(SempReplicatedVpn vpn) throws ActuatorFailure {
         if (!SWITCH_LIMITS.brokerFencing()) {
             return;
         }
@@ -187,7 +187,7 @@ class AemSyncLiveIT {
         String wrong = "not-the-password-" + UUID.randomUUID();
 
         assertThatThrownBy(() -> vpn(SecretReference.literal(wrong)).read())
-                .isInstanceOfSatisfying(BrokerException.class, e -> {
+                .isInstanceOfSatisfying(ActuatorFailure.class, e -> {
                     assertThat(e.retriable()).isFalse();
                     assertThat(e.getMessage()).contains("HTTP 401").doesNotContain(wrong);
                 });

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.solacesystems.jcsmp.JCSMPErrorResponseException;
-import io.mrm.aem.domain.BrokerException;
+import io.mrm.events.ack.ActuatorFailure;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -35,7 +35,7 @@ class JcsmpDeliveryCheckTest {
         Instant start = Instant.now();
 
         assertThatThrownBy(() -> check(port, SecretReference.literal("pw")).roundTrip("v1", Duration.ofSeconds(2)))
-                .isInstanceOfSatisfying(BrokerException.class, e -> {
+                .isInstanceOfSatisfying(ActuatorFailure.class, e -> {
                     assertThat(e.retriable()).isTrue();
                     assertThat(e.code()).isEqualTo("JCSMP_UNAVAILABLE");
                     assertThat(e.getMessage()).startsWith("connecting to tcp://127.0.0.1:" + port + " (VPN shop-b) failed")
@@ -61,7 +61,7 @@ class JcsmpDeliveryCheckTest {
 
             assertThatThrownBy(() -> check(silent.getLocalPort(), SecretReference.literal("pw"))
                     .roundTrip("v1", Duration.ofMillis(1500)))
-                    .isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.retriable()).isTrue());
+                    .isInstanceOfSatisfying(ActuatorFailure.class, e -> assertThat(e.retriable()).isTrue());
             // a login that is never answered must not hang the check: generous, as the claim is "bounded"
             assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(30));
         }
@@ -71,7 +71,7 @@ class JcsmpDeliveryCheckTest {
     void aMissingPasswordIsFatalAndNamesTheReference() {
         assertThatThrownBy(() -> check(1, SecretReference.env("NO_SUCH_PROBE_PASSWORD", Map.of()))
                 .roundTrip("v1", Duration.ofSeconds(1)))
-                .isInstanceOfSatisfying(BrokerException.class, e -> {
+                .isInstanceOfSatisfying(ActuatorFailure.class, e -> {
                     assertThat(e.retriable()).isFalse();
                     assertThat(e.code()).isEqualTo("CREDENTIAL_UNAVAILABLE");
                     assertThat(e.getMessage()).contains("NO_SUCH_PROBE_PASSWORD");

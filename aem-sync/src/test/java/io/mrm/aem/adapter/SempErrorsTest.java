@@ -3,7 +3,7 @@ package io.mrm.aem.adapter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mrm.aem.domain.BrokerException;
+import io.mrm.events.ack.ActuatorFailure;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
@@ -37,7 +37,7 @@ class SempErrorsTest {
     void theErrorEnvelopeGivesSolacesStatusAsCodeAndItsCodeAndDescriptionInTheMessage() {
         assertThatThrownBy(() -> SempV2Client.answer("PATCH /SEMP/v2/config/msgVpns/x", 400,
                 envelope(400, 6, "NOT_FOUND", "Could not find match for msgVpnName x")))
-                .isInstanceOfSatisfying(BrokerException.class, e -> {
+                .isInstanceOfSatisfying(ActuatorFailure.class, e -> {
                     assertThat(e.retriable()).isFalse();
                     assertThat(e.code()).isEqualTo("NOT_FOUND");
                     assertThat(e.getMessage()).isEqualTo("PATCH /SEMP/v2/config/msgVpns/x: HTTP 400, SEMP error 6 "
@@ -48,19 +48,19 @@ class SempErrorsTest {
     @Test
     void anAnswerWithoutTheEnvelopeIsNamedByItsHttpStatus() {
         assertThatThrownBy(() -> SempV2Client.answer("GET /x", 401, "<html>no</html>".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOfSatisfying(BrokerException.class, e -> {
+                .isInstanceOfSatisfying(ActuatorFailure.class, e -> {
                     assertThat(e.retriable()).isFalse();
                     assertThat(e.code()).isEqualTo("HTTP_401");
                     assertThat(e.getMessage()).contains("authentication failed");
                 });
         assertThatThrownBy(() -> SempV2Client.answer("GET /x", 502, new byte[0]))
-                .isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.retriable()).isTrue());
+                .isInstanceOfSatisfying(ActuatorFailure.class, e -> assertThat(e.retriable()).isTrue());
     }
 
     @Test
     void aSuccessThatIsNotSempIsRetriable() {
         assertThatThrownBy(() -> SempV2Client.answer("GET /x", 200, "<html>maintenance</html>".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOfSatisfying(BrokerException.class, e -> {
+                .isInstanceOfSatisfying(ActuatorFailure.class, e -> {
                     assertThat(e.retriable()).isTrue();
                     assertThat(e.code()).isEqualTo("NOT_SEMP");
                 });
@@ -77,7 +77,7 @@ class SempErrorsTest {
                 .isEqualTo("TIMEOUT");
         assertThat(SempErrors.transport("GET /x", "b:943", new IOException("reset", new ConnectException()), 1000)
                 .code()).isEqualTo("CONNECTION_REFUSED");
-        BrokerException tls = SempErrors.transport("GET /x", "b:943", new SSLHandshakeException("PKIX path building failed"), 1000);
+        ActuatorFailure tls = SempErrors.transport("GET /x", "b:943", new SSLHandshakeException("PKIX path building failed"), 1000);
         assertThat(tls.retriable()).isFalse();
         assertThat(tls.code()).isEqualTo("TLS_HANDSHAKE_FAILED");
     }

@@ -4,9 +4,9 @@ import io.mrm.kafka.SecretReference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mrm.aem.domain.BrokerException;
 import io.mrm.aem.domain.FenceMark;
 import io.mrm.aem.domain.VpnState;
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.events.command.ReplicationRole;
 import io.mrm.sempfake.SempV2Fake;
 import java.io.IOException;
@@ -88,7 +88,7 @@ class SempReplicatedVpnFakeTest {
     void aWrongPasswordIsFatalWithSolacesCodeAndTheMessageHoldsNoSecret() {
         SempReplicatedVpn vpn = vpn("shop-eu10", new SempCredentials.Basic("mrm", SecretReference.literal("wrong-pw")));
 
-        assertThatThrownBy(() -> vpn.setRole(ReplicationRole.ACTIVE)).isInstanceOfSatisfying(BrokerException.class, e -> {
+        assertThatThrownBy(() -> vpn.setRole(ReplicationRole.ACTIVE)).isInstanceOfSatisfying(ActuatorFailure.class, e -> {
             assertThat(e.retriable()).isFalse();
             assertThat(e.code()).isEqualTo("UNAUTHORIZED");
             assertThat(e.getMessage()).contains("HTTP 401", "SEMP error 72").doesNotContain("wrong-pw", PASSWORD);
@@ -110,7 +110,7 @@ class SempReplicatedVpnFakeTest {
         SempReplicatedVpn vpn = vpn("shop-eu10", new SempCredentials.Basic("mrm",
                 SecretReference.env("NOT_SET_ANYWHERE", Map.of())));
 
-        assertThatThrownBy(vpn::read).isInstanceOfSatisfying(BrokerException.class, e -> {
+        assertThatThrownBy(vpn::read).isInstanceOfSatisfying(ActuatorFailure.class, e -> {
             assertThat(e.retriable()).isFalse();
             assertThat(e.code()).isEqualTo("CREDENTIAL_UNAVAILABLE");
             assertThat(e.getMessage()).contains("environment variable NOT_SET_ANYWHERE is not set");
@@ -120,7 +120,7 @@ class SempReplicatedVpnFakeTest {
 
     @Test
     void anUnknownVpnIsFatalNotFound() {
-        assertThatThrownBy(() -> vpn("nope").read()).isInstanceOfSatisfying(BrokerException.class, e -> {
+        assertThatThrownBy(() -> vpn("nope").read()).isInstanceOfSatisfying(ActuatorFailure.class, e -> {
             assertThat(e.retriable()).isFalse();
             assertThat(e.code()).isEqualTo("NOT_FOUND");
             assertThat(e.getMessage()).contains("SEMP error 6 NOT_FOUND: Could not find match for msgVpnName nope");
@@ -131,13 +131,13 @@ class SempReplicatedVpnFakeTest {
     void serverErrorsAndThrottlingAreRetriableWithSolacesStatus() {
         fake.fail(1, new SempV2Fake.Failure(503, 2, "FAIL", "Service temporarily unavailable"));
         assertThatThrownBy(() -> vpn("shop-eu10").setRole(ReplicationRole.ACTIVE))
-                .isInstanceOfSatisfying(BrokerException.class, e -> {
+                .isInstanceOfSatisfying(ActuatorFailure.class, e -> {
                     assertThat(e.retriable()).isTrue();
                     assertThat(e.code()).isEqualTo("FAIL");
                 });
         fake.fail(1, new SempV2Fake.Failure(429, 2, "FAIL", "Too many requests"));
         assertThatThrownBy(() -> vpn("shop-eu10").read())
-                .isInstanceOfSatisfying(BrokerException.class, e -> assertThat(e.retriable()).isTrue());
+                .isInstanceOfSatisfying(ActuatorFailure.class, e -> assertThat(e.retriable()).isTrue());
     }
 
     @Test
@@ -149,7 +149,7 @@ class SempReplicatedVpnFakeTest {
         SempReplicatedVpn vpn = new SempReplicatedVpn(new SempV2Client(http, URI.create("http://127.0.0.1:" + port),
                 new SempCredentials.Basic("mrm", SecretReference.literal(PASSWORD)), Duration.ofSeconds(2)), "shop-eu10");
 
-        assertThatThrownBy(vpn::read).isInstanceOfSatisfying(BrokerException.class, e -> {
+        assertThatThrownBy(vpn::read).isInstanceOfSatisfying(ActuatorFailure.class, e -> {
             assertThat(e.retriable()).isTrue();
             assertThat(e.code()).isEqualTo("CONNECTION_REFUSED");
         });
@@ -175,7 +175,7 @@ class SempReplicatedVpnFakeTest {
 
             // TIMEOUT is the request timeout's HttpTimeoutException: without one the read would never end
             // (the @Timeout would fail the test); how soon it fires is the JDK client's business
-            assertThatThrownBy(vpn::read).isInstanceOfSatisfying(BrokerException.class, e -> {
+            assertThatThrownBy(vpn::read).isInstanceOfSatisfying(ActuatorFailure.class, e -> {
                 assertThat(e.retriable()).isTrue();
                 assertThat(e.code()).isEqualTo("TIMEOUT");
                 assertThat(e.getMessage()).contains("within 300 ms");

@@ -1,5 +1,6 @@
 package io.mrm.aem.domain;
 
+import io.mrm.events.ack.ActuatorFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -276,12 +277,12 @@ class RoleFenceRaceFakeTest {
             }
 
             @Override
-            public VpnState read() throws BrokerException {
+            public VpnState read() throws ActuatorFailure {
                 return delegate.read();
             }
 
             @Override
-            public void setRole(ReplicationRole role) throws BrokerException {
+            public void setRole(ReplicationRole role) throws ActuatorFailure {
                 writing.countDown();
                 try {
                     if (!release.await(20, TimeUnit.SECONDS)) {
@@ -295,17 +296,17 @@ class RoleFenceRaceFakeTest {
             }
 
             @Override
-            public List<FenceMark> marks(String applicationId) throws BrokerException {
+            public List<FenceMark> marks(String applicationId) throws ActuatorFailure {
                 return delegate.marks(applicationId);
             }
 
             @Override
-            public void create(String applicationId, FenceMark mark) throws BrokerException {
+            public void create(String applicationId, FenceMark mark) throws ActuatorFailure {
                 delegate.create(applicationId, mark);
             }
 
             @Override
-            public void delete(String applicationId, FenceMark mark) throws BrokerException {
+            public void delete(String applicationId, FenceMark mark) throws ActuatorFailure {
                 delegate.delete(applicationId, mark);
             }
         };

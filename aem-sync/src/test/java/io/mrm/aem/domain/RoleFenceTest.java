@@ -1,5 +1,6 @@
 package io.mrm.aem.domain;
 
+import io.mrm.events.ack.ActuatorFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mrm.events.command.ReplicationRole;
@@ -38,7 +39,7 @@ class RoleFenceTest {
             assertThat(vpn.marks).contains(FenceMark.fence(3), admitted.intent());
             try {
                 fence.leave(vpn, "shop", admitted);
-            } catch (BrokerException e) {
+            } catch (ActuatorFailure e) {
                 throw new AssertionError(e);
             }
         });

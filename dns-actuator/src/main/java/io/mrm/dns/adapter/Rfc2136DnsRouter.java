@@ -1,11 +1,11 @@
 package io.mrm.dns.adapter;
 
-import io.mrm.kafka.SecretReference;
 import io.mrm.dns.domain.DnsAnswer;
 import io.mrm.dns.domain.DnsFencedException;
 import io.mrm.dns.domain.DnsRouter;
-import io.mrm.dns.domain.DnsRouterException;
 import io.mrm.dns.domain.DnsState;
+import io.mrm.events.ack.ActuatorFailure;
+import io.mrm.kafka.SecretReference;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -128,13 +128,12 @@ public final class Rfc2136DnsRouter implements DnsRouter {
             }
         }
 
-        TSIG load() throws DnsRouterException {
+        TSIG load() throws ActuatorFailure {
             String value;
             try {
                 value = secret.read();
             } catch (IllegalStateException e) {
-                throw new DnsRouterException(false, TSIG_SECRET_UNAVAILABLE, "TSIG key " + name + ": " + e.getMessage(),
-                        null);
+                throw ActuatorFailure.fatal(TSIG_SECRET_UNAVAILABLE, "TSIG key " + name + ": " + e.getMessage());
             }
             byte[] bytes;
             try {
@@ -144,8 +143,8 @@ public final class Rfc2136DnsRouter implements DnsRouter {
             }
             if (bytes.length == 0) {
                 // the message names where the secret lives, never what it holds
-                throw new DnsRouterException(false, TSIG_SECRET_INVALID, "TSIG key " + name + ": the secret in "
-                        + secret + " is not base64 (as tsig-keygen prints it)", null);
+                throw ActuatorFailure.fatal(TSIG_SECRET_INVALID, "TSIG key " + name + ": the secret in "
+                        + secret + " is not base64 (as tsig-keygen prints it)");
             }
             return new TSIG(algorithm, name, bytes);
         }
@@ -314,7 +313,7 @@ public final class Rfc2136DnsRouter implements DnsRouter {
 
     /** Reads the record set and the fencing token, both signed queries sent at once. */
     @Override
-    public DnsState current(String applicationId) throws DnsRouterException {
+    public DnsState current(String applicationId) throws ActuatorFailure {
         Application app = application(applicationId);
         TSIG tsig = settings.tsig().load();
         CompletableFuture<List<Record>> records = query(app.name(), app.type().code, tsig);
@@ -325,13 +324,13 @@ public final class Rfc2136DnsRouter implements DnsRouter {
 
     /** Every authoritative name server of the zone, asked as a resolver asks it. */
     @Override
-    public List<DnsAnswer> answers(String applicationId) throws DnsRouterException {
+    public List<DnsAnswer> answers(String applicationId) throws ActuatorFailure {
         Application app = application(applicationId);
         TSIG tsig = settings.tsig().load();
         List<Record> servers = await(query(app.zone(), Type.NS, tsig), "query for the name servers of " + app.zone());
         if (servers.isEmpty()) {
-            throw new DnsRouterException(false, "NO_NAME_SERVERS", "zone " + app.zone() + " has no NS records at "
-                    + settings.server(), null);
+            throw ActuatorFailure.fatal("NO_NAME_SERVERS", "zone " + app.zone() + " has no NS records at "
+                    + settings.server());
         }
         List<CompletableFuture<DnsAnswer>> asked = new ArrayList<>();
         for (Record record : servers) {
@@ -351,7 +350,7 @@ public final class Rfc2136DnsRouter implements DnsRouter {
     }
 
     /** Where a name server is reached: as configured, else its addresses in the zone, else as the JVM resolves it. */
-    private List<InetSocketAddress> addressesOf(Name server, Application app, TSIG tsig) throws DnsRouterException {
+    private List<InetSocketAddress> addressesOf(Name server, Application app, TSIG tsig) throws ActuatorFailure {
         InetSocketAddress configured = settings.nameServers().get(server);
         if (configured != null) {
             return List.of(configured);
@@ -403,17 +402,17 @@ public final class Rfc2136DnsRouter implements DnsRouter {
 
     @Override
     public void routeTo(String applicationId, String region, long epoch, DnsState expected)
-            throws DnsRouterException {
+            throws ActuatorFailure {
         Application app = application(applicationId);
         long ttl = settings.ttl().toSeconds();
         List<Record> target = app.records(region, ttl);
         if (target == null) {
-            throw new DnsRouterException(false, UNKNOWN_REGION, "application " + applicationId + " has no target for"
-                    + " region " + region + "; configured: " + app.targets().keySet(), null);
+            throw ActuatorFailure.fatal(UNKNOWN_REGION, "application " + applicationId + " has no target for"
+                    + " region " + region + "; configured: " + app.targets().keySet());
         }
         if (epoch < 1) {
             // 0 means "no token": a token MRM writes always holds a decision's epoch
-            throw new DnsRouterException(false, "INVALID_EPOCH", "epoch must be at least 1, was " + epoch, null);
+            throw ActuatorFailure.fatal("INVALID_EPOCH", "epoch must be at least 1, was " + epoch);
         }
         TSIG tsig = settings.tsig().load();
         Update update = new Update(app.zone());
@@ -433,7 +432,7 @@ public final class Rfc2136DnsRouter implements DnsRouter {
 
         String what = "UPDATE of " + app.name() + " in zone " + app.zone();
         Message response = await(send(update, tsig, what), what);
-        DnsRouterException failure = Rfc2136Errors.classify(response.getRcode(), Rcode.NOERROR, true, what);
+        ActuatorFailure failure = Rfc2136Errors.classify(response.getRcode(), Rcode.NOERROR, true, what);
         if (failure != null) {
             throw failure;
         }
@@ -442,12 +441,12 @@ public final class Rfc2136DnsRouter implements DnsRouter {
     }
 
     /** The record-set prerequisite: the expected region's exact records, or whatever is there if none matched. */
-    private void pinRecords(Update update, Application app, DnsState expected, TSIG tsig) throws DnsRouterException {
+    private void pinRecords(Update update, Application app, DnsState expected, TSIG tsig) throws ActuatorFailure {
         if (expected.region() != null) {
             List<Record> records = app.records(expected.region(), 0);
             if (records == null) {
-                throw new DnsRouterException(false, UNKNOWN_REGION, "expected region " + expected.region()
-                        + " is not configured for " + app.name(), null);
+                throw ActuatorFailure.fatal(UNKNOWN_REGION, "expected region " + expected.region()
+                        + " is not configured for " + app.name());
             }
             records.forEach(update::present);
             return;
@@ -470,7 +469,7 @@ public final class Rfc2136DnsRouter implements DnsRouter {
         return new TXTRecord(app.token(), DClass.IN, ttl, "epoch=" + epoch);
     }
 
-    private static long epochOf(Application app, List<Record> tokens) throws DnsRouterException {
+    private static long epochOf(Application app, List<Record> tokens) throws ActuatorFailure {
         if (tokens.isEmpty()) {
             return 0;
         }
@@ -481,29 +480,29 @@ public final class Rfc2136DnsRouter implements DnsRouter {
             }
         }
         List<String> seen = tokens.stream().map(Record::rdataToString).toList();
-        throw new DnsRouterException(false, FOREIGN_FENCING_TOKEN, app.token() + " holds " + seen
+        throw ActuatorFailure.fatal(FOREIGN_FENCING_TOKEN, app.token() + " holds " + seen
                 + ", not one TXT record \"epoch=<n>\" as MRM writes it; someone else changed it: find out who,"
-                + " then delete it or restore the last epoch", null);
+                + " then delete it or restore the last epoch");
     }
 
-    private Application application(String applicationId) throws DnsRouterException {
+    private Application application(String applicationId) throws ActuatorFailure {
         Application app = settings.applications().get(applicationId);
         if (app == null) {
-            throw new DnsRouterException(false, UNKNOWN_APPLICATION, "application " + applicationId
-                    + " is not configured under mrm.dns.rfc2136.applications", null);
+            throw ActuatorFailure.fatal(UNKNOWN_APPLICATION, "application " + applicationId
+                    + " is not configured under mrm.dns.rfc2136.applications");
         }
         return app;
     }
 
-    private CompletableFuture<List<Record>> query(Name name, int type, TSIG tsig) throws DnsRouterException {
+    private CompletableFuture<List<Record>> query(Name name, int type, TSIG tsig) throws ActuatorFailure {
         String what = "query for " + name + " " + Type.string(type);
         Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
         return send(query, tsig, what).thenApply(response -> {
-            DnsRouterException failure = Rfc2136Errors.classify(response.getRcode(), Rcode.NOERROR, false, what);
+            ActuatorFailure failure = Rfc2136Errors.classify(response.getRcode(), Rcode.NOERROR, false, what);
             if (failure == null && !response.getHeader().getFlag(Flags.AA)) {
-                failure = new DnsRouterException(false, Rfc2136Errors.NOT_AUTHORITATIVE, what + ": "
+                failure = ActuatorFailure.fatal(Rfc2136Errors.NOT_AUTHORITATIVE, what + ": "
                         + settings.server() + " is not authoritative for " + name
-                        + "; point mrm.dns.rfc2136.server at the zone's primary", null);
+                        + "; point mrm.dns.rfc2136.server at the zone's primary");
             }
             if (failure != null) {
                 throw new CompletionException(failure);
@@ -519,11 +518,11 @@ public final class Rfc2136DnsRouter implements DnsRouter {
     }
 
     /** Sends a signed message; the answer must carry a verified signature of the same key. */
-    private CompletableFuture<Message> send(Message message, TSIG tsig, String what) throws DnsRouterException {
+    private CompletableFuture<Message> send(Message message, TSIG tsig, String what) throws ActuatorFailure {
         InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
         if (address.isUnresolved()) {
-            throw new DnsRouterException(true, Rfc2136Errors.UNREACHABLE, what + ": cannot resolve the server's host "
-                    + settings.host(), null);
+            throw ActuatorFailure.retriable(Rfc2136Errors.UNREACHABLE, what + ": cannot resolve the server's host "
+                    + settings.host());
         }
         SimpleResolver resolver = new SimpleResolver(address);
         resolver.setTCP(settings.transport() == Transport.TCP);
@@ -537,25 +536,25 @@ public final class Rfc2136DnsRouter implements DnsRouter {
                         message.getHeader().getOpcode() == org.xbill.DNS.Opcode.UPDATE, what));
             }
             if (!response.isVerified()) {
-                throw new CompletionException(new DnsRouterException(false, Rfc2136Errors.TSIG_NOT_VERIFIED, what
+                throw new CompletionException(ActuatorFailure.fatal(Rfc2136Errors.TSIG_NOT_VERIFIED, what
                         + ": the answer from " + settings.server() + " is " + (signature == null ? "not signed"
-                        : "signed, but the signature does not verify") + " with key " + settings.tsig().name(), null));
+                        : "signed, but the signature does not verify") + " with key " + settings.tsig().name()));
             }
             return response;
         });
     }
 
-    private <T> T await(CompletableFuture<T> future, String what) throws DnsRouterException {
+    private <T> T await(CompletableFuture<T> future, String what) throws ActuatorFailure {
         // dnsjava bounds each exchange itself (twice over when UDP falls back to TCP); this bound only
         // guards against a completion that never comes
         long bound = settings.timeout().toMillis() * 2 + 500;
         try {
             return future.get(bound, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof DnsRouterException known) {
+            if (e.getCause() instanceof ActuatorFailure known) {
                 throw known;
             }
-            if (e.getCause() instanceof CompletionException c && c.getCause() instanceof DnsRouterException known) {
+            if (e.getCause() instanceof CompletionException c && c.getCause() instanceof ActuatorFailure known) {
                 throw known;
             }
             throw Rfc2136Errors.transport(e, what, settings.server());
@@ -564,7 +563,7 @@ public final class Rfc2136DnsRouter implements DnsRouter {
             throw Rfc2136Errors.transport(e, what, settings.server());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DnsRouterException(true, "INTERRUPTED", what + " was interrupted", e);
+            throw ActuatorFailure.retriable("INTERRUPTED", what + " was interrupted", e);
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.mrm.dns.adapter;
 
 import io.mrm.dns.domain.DnsFencedException;
-import io.mrm.dns.domain.DnsRouterException;
+import io.mrm.events.ack.ActuatorFailure;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.util.Locale;
@@ -37,12 +37,12 @@ public final class Rfc2136Errors {
      * @param what       what was asked, for the message, e.g. {@code UPDATE of shop.example.com.}
      * @return the exception to throw, or null when the answer is a success
      */
-    public static DnsRouterException classify(int rcode, int tsigError, boolean update, String what) {
+    public static ActuatorFailure classify(int rcode, int tsigError, boolean update, String what) {
         if (tsigError != Rcode.NOERROR) {
             String code = Rcode.TSIGstring(tsigError);
-            return new DnsRouterException(false, code, what + " was refused: TSIG " + code
+            return ActuatorFailure.fatal(code, what + " was refused: TSIG " + code
                     + " (the key name, algorithm or secret does not match the server's, or the clocks differ by"
-                    + " more than the fudge)", null);
+                    + " more than the fudge)");
         }
         String name = Rcode.string(rcode);
         return switch (rcode) {
@@ -51,16 +51,15 @@ public final class Rfc2136Errors {
             case Rcode.NXDOMAIN -> update ? fenced(what, name) : null;
             case Rcode.NXRRSET, Rcode.YXRRSET, Rcode.YXDOMAIN -> update
                     ? fenced(what, name)
-                    : new DnsRouterException(false, name, what + " failed: " + name, null);
-            case Rcode.SERVFAIL -> new DnsRouterException(true, name, what + " failed: the server answered SERVFAIL",
-                    null);
-            case Rcode.NOTAUTH -> new DnsRouterException(false, name, what + " was refused: NOTAUTH (the server is not"
-                    + " authoritative for the zone, or does not accept the key)", null);
-            case Rcode.NOTZONE -> new DnsRouterException(false, name, what + " was refused: NOTZONE (a name is outside"
-                    + " the configured zone)", null);
-            case Rcode.REFUSED -> new DnsRouterException(false, name, what + " was refused: REFUSED (the server's"
-                    + " update policy does not allow this key to change the name)", null);
-            default -> new DnsRouterException(false, name, what + " failed: " + name, null);
+                    : ActuatorFailure.fatal(name, what + " failed: " + name);
+            case Rcode.SERVFAIL -> ActuatorFailure.retriable(name, what + " failed: the server answered SERVFAIL");
+            case Rcode.NOTAUTH -> ActuatorFailure.fatal(name, what + " was refused: NOTAUTH (the server is not"
+                    + " authoritative for the zone, or does not accept the key)");
+            case Rcode.NOTZONE -> ActuatorFailure.fatal(name, what + " was refused: NOTZONE (a name is outside"
+                    + " the configured zone)");
+            case Rcode.REFUSED -> ActuatorFailure.fatal(name, what + " was refused: REFUSED (the server's"
+                    + " update policy does not allow this key to change the name)");
+            default -> ActuatorFailure.fatal(name, what + " failed: " + name);
         };
     }
 
@@ -70,22 +69,22 @@ public final class Rfc2136Errors {
     }
 
     /** A failure to get an answer at all: timeouts and unreachable servers are retriable. */
-    public static DnsRouterException transport(Throwable error, String what, String server) {
+    public static ActuatorFailure transport(Throwable error, String what, String server) {
         Throwable cause = unwrap(error);
         if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException
                 || String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT).contains("timed out")) {
-            return new DnsRouterException(true, TIMEOUT, what + ": no answer from " + server + " in time", cause);
+            return ActuatorFailure.retriable(TIMEOUT, what + ": no answer from " + server + " in time", cause);
         }
         if (cause instanceof WireParseException) {
-            return new DnsRouterException(true, BAD_RESPONSE, what + ": " + server + " sent an unreadable answer: "
+            return ActuatorFailure.retriable(BAD_RESPONSE, what + ": " + server + " sent an unreadable answer: "
                     + cause.getMessage(), cause);
         }
         if (cause instanceof IOException) {
-            return new DnsRouterException(true, UNREACHABLE, what + ": " + server + " is unreachable: "
+            return ActuatorFailure.retriable(UNREACHABLE, what + ": " + server + " is unreachable: "
                     + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage()),
                     cause);
         }
-        return new DnsRouterException(false, cause.getClass().getSimpleName(), what + " failed: " + cause, cause);
+        return ActuatorFailure.fatal(cause.getClass().getSimpleName(), what + " failed: " + cause, cause);
     }
 
     private static Throwable unwrap(Throwable error) {

@@ -3,8 +3,8 @@ package io.mrm.dns.adapter;
 import io.mrm.dns.domain.DnsAnswer;
 import io.mrm.dns.domain.DnsFencedException;
 import io.mrm.dns.domain.DnsRouter;
-import io.mrm.dns.domain.DnsRouterException;
 import io.mrm.dns.domain.DnsState;
+import io.mrm.events.ack.ActuatorFailure;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -167,7 +167,7 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
     }
 
     @Override
-    public DnsState current(String applicationId) throws DnsRouterException {
+    public DnsState current(String applicationId) throws ActuatorFailure {
         Zone zone = zone(applicationId);
         try {
             List<ResourceRecordSet> records = list(zone, zone.recordName(), zone.recordType());
@@ -186,7 +186,7 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
      * included), with the TTL of the record set that answered.
      */
     @Override
-    public List<DnsAnswer> answers(String applicationId) throws DnsRouterException {
+    public List<DnsAnswer> answers(String applicationId) throws ActuatorFailure {
         Zone zone = zone(applicationId);
         try {
             TestDnsAnswerResponse answer = client.testDNSAnswer(r -> r.hostedZoneId(zone.hostedZoneId())
@@ -210,12 +210,12 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
 
     @Override
     public void routeTo(String applicationId, String region, long epoch, DnsState expected)
-            throws DnsRouterException {
+            throws ActuatorFailure {
         Zone zone = zone(applicationId);
         Target target = zone.targets().get(region);
         if (target == null) {
-            throw new DnsRouterException(false, "UNKNOWN_REGION", "no Route 53 target is configured for region "
-                    + region + " of application " + applicationId, null);
+            throw ActuatorFailure.fatal("UNKNOWN_REGION", "no Route 53 target is configured for region "
+                    + region + " of application " + applicationId);
         }
         ChangeInfo info;
         ResourceRecordSet marker = marker(zone, epoch, "submitted=" + clock.instant().getEpochSecond());
@@ -282,7 +282,7 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
      * its name servers yet; null when it does, or when no change is recorded for that epoch (a switch
      * made by hand or before this record existed).
      */
-    private String pendingChange(String applicationId, Zone zone, long epoch) throws DnsRouterException {
+    private String pendingChange(String applicationId, Zone zone, long epoch) throws ActuatorFailure {
         Marker marker = markerOf(zone, list(zone, zone.changeName(), RRType.TXT));
         if (marker == null || marker.epoch() != epoch) {
             return null;
@@ -315,7 +315,7 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
         return true;
     }
 
-    private static Marker markerOf(Zone zone, List<ResourceRecordSet> markers) throws DnsRouterException {
+    private static Marker markerOf(Zone zone, List<ResourceRecordSet> markers) throws ActuatorFailure {
         if (markers.isEmpty()) {
             return null;
         }
@@ -329,8 +329,8 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
                 return new Marker(Long.parseLong(m.group(1)), null, Instant.ofEpochSecond(Long.parseLong(m.group(3))));
             }
         }
-        throw new DnsRouterException(false, "CHANGE_RECORD_UNREADABLE", "the change record " + zone.changeName()
-                + " must hold exactly one value \"epoch=<n>\" \"change=<id>\"; fix or delete it by hand", null);
+        throw ActuatorFailure.fatal("CHANGE_RECORD_UNREADABLE", "the change record " + zone.changeName()
+                + " must hold exactly one value \"epoch=<n>\" \"change=<id>\"; fix or delete it by hand");
     }
 
     /** {@code /change/C2682N5HXP0BZ4} as the API answers it → {@code C2682N5HXP0BZ4}. */
@@ -481,7 +481,7 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
         }
     }
 
-    private static long epochOf(Zone zone, List<ResourceRecordSet> tokens) throws DnsRouterException {
+    private static long epochOf(Zone zone, List<ResourceRecordSet> tokens) throws ActuatorFailure {
         if (tokens.isEmpty()) {
             return 0;
         }
@@ -492,15 +492,15 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
                 return Long.parseLong(m.group(1));
             }
         }
-        throw new DnsRouterException(false, "TOKEN_UNREADABLE", "the fencing token " + zone.tokenName()
-                + " must hold exactly one value \"" + TOKEN_PREFIX + "<n>\"; fix or delete it by hand", null);
+        throw ActuatorFailure.fatal("TOKEN_UNREADABLE", "the fencing token " + zone.tokenName()
+                + " must hold exactly one value \"" + TOKEN_PREFIX + "<n>\"; fix or delete it by hand");
     }
 
-    private Zone zone(String applicationId) throws DnsRouterException {
+    private Zone zone(String applicationId) throws ActuatorFailure {
         Zone zone = zones.get(applicationId);
         if (zone == null) {
-            throw new DnsRouterException(false, "UNKNOWN_APPLICATION", "application " + applicationId
-                    + " has no Route 53 record configured (mrm.dns.route53.applications)", null);
+            throw ActuatorFailure.fatal("UNKNOWN_APPLICATION", "application " + applicationId
+                    + " has no Route 53 record configured (mrm.dns.route53.applications)");
         }
         return zone;
     }

@@ -1,7 +1,7 @@
 package io.mrm.dns.adapter;
 
 import io.mrm.dns.domain.DnsFencedException;
-import io.mrm.dns.domain.DnsRouterException;
+import io.mrm.events.ack.ActuatorFailure;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Set;
@@ -25,7 +25,7 @@ final class Route53Errors {
     private Route53Errors() {
     }
 
-    static DnsRouterException classify(SdkException e) {
+    static ActuatorFailure classify(SdkException e) {
         if (e instanceof AwsServiceException service) {
             String code = service.awsErrorDetails() != null && service.awsErrorDetails().errorCode() != null
                     ? service.awsErrorDetails().errorCode() : "HTTP_" + service.statusCode();
@@ -33,16 +33,16 @@ final class Route53Errors {
                     ? service.awsErrorDetails().errorMessage() : "status " + service.statusCode();
             boolean retriable = RETRIABLE_CODES.contains(code) || service.isThrottlingException()
                     || service.statusCode() >= 500;
-            return new DnsRouterException(retriable, code, "Route 53: " + message, e);
+            return ActuatorFailure.of(retriable, code, "Route 53: " + message, e);
         }
         if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
-            return new DnsRouterException(true, "TIMEOUT", "Route 53 did not answer in time", e);
+            return ActuatorFailure.retriable("TIMEOUT", "Route 53 did not answer in time", e);
         }
         if (e instanceof SdkClientException && causedByIo(e)) {
-            return new DnsRouterException(true, "IO_ERROR", "cannot reach Route 53: " + rootMessage(e), e);
+            return ActuatorFailure.retriable("IO_ERROR", "cannot reach Route 53: " + rootMessage(e), e);
         }
         // e.g. no credentials in any provider of the chain: a configuration problem
-        return new DnsRouterException(false, "CLIENT_ERROR", "Route 53 client: " + e.getMessage(), e);
+        return ActuatorFailure.fatal("CLIENT_ERROR", "Route 53 client: " + e.getMessage(), e);
     }
 
     /**
@@ -50,7 +50,7 @@ final class Route53Errors {
      * matches, or the CREATE finds one) another writer got there first: fenced. Anything else in the
      * batch is invalid input.
      */
-    static DnsRouterException classifyRejectedBatch(InvalidChangeBatchException e, String tokenName) {
+    static ActuatorFailure classifyRejectedBatch(InvalidChangeBatchException e, String tokenName) {
         String message = e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
                 ? e.awsErrorDetails().errorMessage() : String.valueOf(e.getMessage());
         if (e.messages() != null && !e.messages().isEmpty()) {
@@ -63,7 +63,7 @@ final class Route53Errors {
             return new DnsFencedException("Route 53 rejected the change batch: the fencing token changed since it was"
                     + " read (" + message + ")", e);
         }
-        return new DnsRouterException(false, "InvalidChangeBatch", "Route 53 rejected the change batch: " + message, e);
+        return ActuatorFailure.fatal("InvalidChangeBatch", "Route 53 rejected the change batch: " + message, e);
     }
 
     private static boolean causedByIo(Throwable e) {

@@ -11,8 +11,8 @@ import com.azure.resourcemanager.trafficmanager.models.TrafficRoutingMethod;
 import io.mrm.dns.domain.DnsAnswer;
 import io.mrm.dns.domain.DnsFencedException;
 import io.mrm.dns.domain.DnsRouter;
-import io.mrm.dns.domain.DnsRouterException;
 import io.mrm.dns.domain.DnsState;
+import io.mrm.events.ack.ActuatorFailure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -94,19 +94,19 @@ public final class TrafficManagerDnsRouter implements DnsRouter {
     }
 
     @Override
-    public DnsState current(String applicationId) throws DnsRouterException {
+    public DnsState current(String applicationId) throws ActuatorFailure {
         Profile profile = profile(applicationId);
         return state(profile, read(profile));
     }
 
     @Override
     public void routeTo(String applicationId, String region, long epoch, DnsState expected)
-            throws DnsRouterException {
+            throws ActuatorFailure {
         Profile profile = profile(applicationId);
         String endpointName = profile.endpoints().get(region);
         if (endpointName == null) {
-            throw new DnsRouterException(false, "UNKNOWN_REGION", "no Traffic Manager endpoint is configured for region "
-                    + region + " of application " + applicationId, null);
+            throw ActuatorFailure.fatal("UNKNOWN_REGION", "no Traffic Manager endpoint is configured for region "
+                    + region + " of application " + applicationId);
         }
         ProfileInner inner = read(profile);
         DnsState now = state(profile, inner);
@@ -116,9 +116,9 @@ public final class TrafficManagerDnsRouter implements DnsRouter {
                     + expected.epoch(), null);
         }
         List<EndpointInner> endpoints = inner.endpoints() == null ? List.of() : inner.endpoints();
-        EndpointInner target = endpoint(endpoints, endpointName).orElseThrow(() -> new DnsRouterException(false,
+        EndpointInner target = endpoint(endpoints, endpointName).orElseThrow(() -> ActuatorFailure.fatal(
                 "ENDPOINT_NOT_FOUND", "profile " + profile.profileName() + " has no endpoint " + endpointName
-                + " (region " + region + ")", null));
+                + " (region " + region + ")"));
         if (profile.mode() == Mode.PRIORITY) {
             // priorities must stay unique in a profile: target first, the rest keep their order after it
             List<EndpointInner> others = new ArrayList<>(endpoints);
@@ -158,7 +158,7 @@ public final class TrafficManagerDnsRouter implements DnsRouter {
     }
 
     @Override
-    public List<DnsAnswer> answers(String applicationId) throws DnsRouterException {
+    public List<DnsAnswer> answers(String applicationId) throws ActuatorFailure {
         Profile profile = profile(applicationId);
         ProfileInner inner = read(profile);
         DnsConfig dns = inner.dnsConfig();
@@ -188,7 +188,7 @@ public final class TrafficManagerDnsRouter implements DnsRouter {
         return answers;
     }
 
-    private ProfileInner read(Profile profile) throws DnsRouterException {
+    private ProfileInner read(Profile profile) throws ActuatorFailure {
         try {
             return profiles.getByResourceGroup(profile.resourceGroup(), profile.profileName());
         } catch (RuntimeException e) {
@@ -196,7 +196,7 @@ public final class TrafficManagerDnsRouter implements DnsRouter {
         }
     }
 
-    private static DnsState state(Profile profile, ProfileInner inner) throws DnsRouterException {
+    private static DnsState state(Profile profile, ProfileInner inner) throws ActuatorFailure {
         List<EndpointInner> endpoints = inner.endpoints() == null ? List.of() : inner.endpoints();
         Map<String, String> details = new TreeMap<>();
         profile.endpoints().forEach((region, name) -> details.put("monitorStatus." + region, endpoint(endpoints, name)
@@ -228,14 +228,14 @@ public final class TrafficManagerDnsRouter implements DnsRouter {
         return regions.size() == 1 ? regions.get(0) : null;
     }
 
-    private static long epochOf(Profile profile, ProfileInner inner) throws DnsRouterException {
+    private static long epochOf(Profile profile, ProfileInner inner) throws ActuatorFailure {
         String value = inner.tags() == null ? null : inner.tags().get(EPOCH_TAG);
         if (value == null) {
             return 0;
         }
         if (!EPOCH_VALUE.matcher(value).matches()) {
-            throw new DnsRouterException(false, "TOKEN_UNREADABLE", "tag " + EPOCH_TAG + " of profile "
-                    + profile.profileName() + " must be a whole number; fix or delete it by hand", null);
+            throw ActuatorFailure.fatal("TOKEN_UNREADABLE", "tag " + EPOCH_TAG + " of profile "
+                    + profile.profileName() + " must be a whole number; fix or delete it by hand");
         }
         return Long.parseLong(value);
     }
@@ -251,11 +251,11 @@ public final class TrafficManagerDnsRouter implements DnsRouter {
                 .findFirst();
     }
 
-    private Profile profile(String applicationId) throws DnsRouterException {
+    private Profile profile(String applicationId) throws ActuatorFailure {
         Profile profile = applications.get(applicationId);
         if (profile == null) {
-            throw new DnsRouterException(false, "UNKNOWN_APPLICATION", "application " + applicationId
-                    + " has no Traffic Manager profile configured (mrm.dns.traffic-manager.applications)", null);
+            throw ActuatorFailure.fatal("UNKNOWN_APPLICATION", "application " + applicationId
+                    + " has no Traffic Manager profile configured (mrm.dns.traffic-manager.applications)");
         }
         return profile;
     }

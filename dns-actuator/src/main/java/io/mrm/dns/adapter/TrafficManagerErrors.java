@@ -3,7 +3,7 @@ package io.mrm.dns.adapter;
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.management.exception.ManagementException;
-import io.mrm.dns.domain.DnsRouterException;
+import io.mrm.events.ack.ActuatorFailure;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
@@ -17,10 +17,10 @@ final class TrafficManagerErrors {
     private TrafficManagerErrors() {
     }
 
-    static DnsRouterException classify(RuntimeException e) {
+    static ActuatorFailure classify(RuntimeException e) {
         if (e instanceof ClientAuthenticationException auth && auth.getResponse() == null) {
             // the credential could not get a token at all (nothing configured, or refused)
-            return new DnsRouterException(false, "AUTHENTICATION", "Azure credential: " + auth.getMessage(), e);
+            return ActuatorFailure.fatal("AUTHENTICATION", "Azure credential: " + auth.getMessage(), e);
         }
         if (e instanceof HttpResponseException http && http.getResponse() != null) {
             int status = http.getResponse().getStatusCode();
@@ -29,17 +29,17 @@ final class TrafficManagerErrors {
             String message = e instanceof ManagementException m && m.getValue() != null
                     && m.getValue().getMessage() != null ? m.getValue().getMessage() : "status " + status;
             boolean retriable = status == 408 || status == 409 || status == 429 || status >= 500;
-            return new DnsRouterException(retriable, code, "Traffic Manager (" + status + "): " + message, e);
+            return ActuatorFailure.of(retriable, code, "Traffic Manager (" + status + "): " + message, e);
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException) {
-                return new DnsRouterException(true, "TIMEOUT", "Traffic Manager did not answer in time", e);
+                return ActuatorFailure.retriable("TIMEOUT", "Traffic Manager did not answer in time", e);
             }
             if (t instanceof IOException) {
-                return new DnsRouterException(true, "IO_ERROR", "cannot reach Azure Resource Manager: "
+                return ActuatorFailure.retriable("IO_ERROR", "cannot reach Azure Resource Manager: "
                         + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()), e);
             }
         }
-        return new DnsRouterException(false, "CLIENT_ERROR", "Traffic Manager client: " + e.getMessage(), e);
+        return ActuatorFailure.fatal("CLIENT_ERROR", "Traffic Manager client: " + e.getMessage(), e);
     }
 }

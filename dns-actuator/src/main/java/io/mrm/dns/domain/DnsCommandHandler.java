@@ -2,6 +2,7 @@ package io.mrm.dns.domain;
 
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.Acks;
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.CommandGate;
 import io.mrm.events.command.DnsCommand;
@@ -83,9 +84,9 @@ public final class DnsCommandHandler {
                 return route(route, app, start);
             }
             return verify((DnsVerifyCommand) command, app, start);
-        } catch (DnsRouterException e) {
-            return Acks.of(command, e.retriable() ? AckOutcome.FAILED_RETRIABLE : AckOutcome.FAILED_FATAL, e.code(),
-                    e.getMessage(), elapsed(start), Map.of(), clock.instant(), held(command, 0));
+        } catch (ActuatorFailure e) {
+            return Acks.of(command, e.outcome(), e.code(), e.getMessage(), elapsed(start), Map.of(), clock.instant(),
+                    held(command, 0));
         } catch (RuntimeException e) {
             // a defect or an answer no router expected: fatal, so the plan pauses and someone looks
             return Acks.of(command, AckOutcome.FAILED_FATAL, "UNEXPECTED", e.toString(), elapsed(start), Map.of(),
@@ -93,7 +94,7 @@ public final class DnsCommandHandler {
         }
     }
 
-    private CommandAck route(DnsRouteCommand route, String app, Instant start) throws DnsRouterException {
+    private CommandAck route(DnsRouteCommand route, String app, Instant start) throws ActuatorFailure {
         String target = route.targetRegion();
         long epoch = route.step().epoch();
         Instant until = lastMoment(route);
@@ -139,7 +140,7 @@ public final class DnsCommandHandler {
      * region (and, with {@link Pacing#waitOutCachedAnswers}, the old answer's TTL has run out since);
      * reads again until then or until the deadline.
      */
-    private CommandAck verify(DnsVerifyCommand verify, String app, Instant start) throws DnsRouterException {
+    private CommandAck verify(DnsVerifyCommand verify, String app, Instant start) throws ActuatorFailure {
         String expected = verify.expectedRegion();
         Instant until = lastMoment(verify);
         while (true) {
@@ -186,7 +187,7 @@ public final class DnsCommandHandler {
                 oldAnswers.put(app, new OldAnswer(target, ttl.orElse(Duration.ZERO)));
                 return;
             }
-        } catch (DnsRouterException e) {
+        } catch (ActuatorFailure e) {
             // not known then; verify says so
         }
         oldAnswers.remove(app);
@@ -216,7 +217,7 @@ public final class DnsCommandHandler {
     }
 
     /** Reads again while a change is pending, until the deadline allows no further read. */
-    private DnsState settled(String app, DnsState read, Instant until) throws DnsRouterException {
+    private DnsState settled(String app, DnsState read, Instant until) throws ActuatorFailure {
         DnsState state = read;
         while (state.isPending() && canWait(until)) {
             pause();
@@ -234,12 +235,12 @@ public final class DnsCommandHandler {
         return pacing.waits() && !clock.instant().plus(pacing.pollInterval()).isAfter(until);
     }
 
-    private void pause() throws DnsRouterException {
+    private void pause() throws ActuatorFailure {
         try {
             pacing.pause().pause(pacing.pollInterval());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DnsRouterException(true, "INTERRUPTED", "interrupted while waiting for the DNS to settle", e);
+            throw ActuatorFailure.retriable("INTERRUPTED", "interrupted while waiting for the DNS to settle", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.mrm.dns.domain;
 
+import io.mrm.events.ack.ActuatorFailure;
 import java.util.List;
 
 /**
@@ -21,7 +22,7 @@ public interface DnsRouter {
      * being applied ({@link DnsState#pendingChange}). Read from state every instance sees, so a
      * restarted actuator reads the same.
      */
-    DnsState current(String applicationId) throws DnsRouterException;
+    DnsState current(String applicationId) throws ActuatorFailure;
 
     /**
      * Points the application's name at {@code region} and stores {@code epoch} as its fencing
@@ -30,17 +31,17 @@ public interface DnsRouter {
      * still be pending ({@link #current} says until when).
      *
      * @throws DnsFencedException  if the authority no longer holds {@code expected}
-     * @throws DnsRouterException  for any other failure, classified retriable or fatal
+     * @throws ActuatorFailure  for any other failure, classified retriable or fatal
      */
-    void routeTo(String applicationId, String region, long epoch, DnsState expected) throws DnsRouterException;
+    void routeTo(String applicationId, String region, long epoch, DnsState expected) throws ActuatorFailure;
 
     /**
      * What clients are answered now, asked the way their resolvers ask: one answer per place they may
      * get it from (every authoritative name server of the zone, or the provider's own resolution with
      * its health checks). A source that cannot be reached is an answer with a failure, not an exception.
      *
-     * @throws DnsRouterException when the sources themselves cannot be found (e.g. the zone's name
+     * @throws ActuatorFailure when the sources themselves cannot be found (e.g. the zone's name
      *                            servers cannot be read)
      */
-    List<DnsAnswer> answers(String applicationId) throws DnsRouterException;
+    List<DnsAnswer> answers(String applicationId) throws ActuatorFailure;
 }

@@ -13,9 +13,9 @@ import io.mrm.dns.domain.DnsAnswer;
 import io.mrm.dns.domain.DnsCommandHandler;
 import io.mrm.dns.domain.DnsFencedException;
 import io.mrm.dns.domain.DnsRouter;
-import io.mrm.dns.domain.DnsRouterException;
 import io.mrm.dns.domain.DnsState;
 import io.mrm.events.ack.AckOutcome;
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.DnsRouteCommand;
 import io.mrm.events.command.DnsVerifyCommand;
@@ -216,20 +216,20 @@ class Rfc2136DnsRouterBindIT {
         Rfc2136DnsRouter router = router();
         DnsRouter interleaving = new DnsRouter() {
             @Override
-            public DnsState current(String applicationId) throws DnsRouterException {
+            public DnsState current(String applicationId) throws ActuatorFailure {
                 return router.current(applicationId);
             }
 
             @Override
             public void routeTo(String applicationId, String region, long epoch, DnsState expected)
-                    throws DnsRouterException {
+                    throws ActuatorFailure {
                 assertThat(other.handle(route("fenced", 600, "region-a", 1)).outcome())
                         .isEqualTo(AckOutcome.SUCCEEDED);
                 router.routeTo(applicationId, region, epoch, expected);
             }
 
             @Override
-            public List<DnsAnswer> answers(String applicationId) throws DnsRouterException {
+            public List<DnsAnswer> answers(String applicationId) throws ActuatorFailure {
                 return router.answers(applicationId);
             }
         };
@@ -342,7 +342,7 @@ class Rfc2136DnsRouterBindIT {
             Rfc2136DnsRouter router = new Rfc2136DnsRouter(new Settings("127.0.0.1", silent.getLocalPort(),
                     Transport.UDP, Duration.ofMillis(300), Duration.ofSeconds(30), router().settings().tsig(),
                     router().settings().applications()));
-            assertThatThrownBy(() -> router.current("switch")).isInstanceOfSatisfying(DnsRouterException.class, e -> {
+            assertThatThrownBy(() -> router.current("switch")).isInstanceOfSatisfying(ActuatorFailure.class, e -> {
                 assertThat(e.retriable()).isTrue();
                 assertThat(e.code()).isEqualTo(Rfc2136Errors.TIMEOUT);
             });
@@ -359,26 +359,26 @@ class Rfc2136DnsRouterBindIT {
         }
 
         @Override
-        public DnsState current(String applicationId) throws DnsRouterException {
+        public DnsState current(String applicationId) throws ActuatorFailure {
             return delegate.current(applicationId);
         }
 
         @Override
         public void routeTo(String applicationId, String region, long epoch, DnsState expected)
-                throws DnsRouterException {
+                throws ActuatorFailure {
             CyclicBarrier once = barrier.getAndSet(null);
             if (once != null) {
                 try {
                     once.await(30, TimeUnit.SECONDS);
                 } catch (Exception e) {
-                    throw new DnsRouterException(true, "BARRIER", "the other actuator did not arrive: " + e, e);
+                    throw ActuatorFailure.retriable("BARRIER", "the other actuator did not arrive: " + e, e);
                 }
             }
             delegate.routeTo(applicationId, region, epoch, expected);
         }
 
         @Override
-        public List<DnsAnswer> answers(String applicationId) throws DnsRouterException {
+        public List<DnsAnswer> answers(String applicationId) throws ActuatorFailure {
             return delegate.answers(applicationId);
         }
     }

@@ -3,7 +3,7 @@ package io.mrm.dns.adapter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mrm.dns.domain.DnsFencedException;
-import io.mrm.dns.domain.DnsRouterException;
+import io.mrm.events.ack.ActuatorFailure;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.CompletionException;
@@ -26,7 +26,7 @@ class Rfc2136ErrorsTest {
     @ParameterizedTest
     @ValueSource(ints = {Rcode.NXRRSET, Rcode.YXRRSET, Rcode.YXDOMAIN, Rcode.NXDOMAIN})
     void aFailedPrerequisiteOfAnUpdateIsFenced(int rcode) {
-        DnsRouterException e = Rfc2136Errors.classify(rcode, Rcode.NOERROR, true, WHAT);
+        ActuatorFailure e = Rfc2136Errors.classify(rcode, Rcode.NOERROR, true, WHAT);
         assertThat(e).isInstanceOf(DnsFencedException.class);
         assertThat(e.code()).isEqualTo(DnsFencedException.CODE);
         assertThat(e.retriable()).isTrue();
@@ -41,7 +41,7 @@ class Rfc2136ErrorsTest {
     @ParameterizedTest
     @ValueSource(ints = {Rcode.NOTAUTH, Rcode.NOTZONE, Rcode.REFUSED, Rcode.FORMERR, Rcode.NOTIMP})
     void authorizationAndZoneErrorsAreFatal(int rcode) {
-        DnsRouterException e = Rfc2136Errors.classify(rcode, Rcode.NOERROR, true, WHAT);
+        ActuatorFailure e = Rfc2136Errors.classify(rcode, Rcode.NOERROR, true, WHAT);
         assertThat(e).isNotInstanceOf(DnsFencedException.class);
         assertThat(e.retriable()).isFalse();
         assertThat(e.code()).isEqualTo(Rcode.string(rcode));
@@ -50,14 +50,14 @@ class Rfc2136ErrorsTest {
     @ParameterizedTest
     @ValueSource(ints = {Rcode.BADSIG, Rcode.BADKEY, Rcode.BADTIME})
     void signatureErrorsAreFatalWhateverTheRcode(int tsigError) {
-        DnsRouterException e = Rfc2136Errors.classify(Rcode.NOTAUTH, tsigError, true, WHAT);
+        ActuatorFailure e = Rfc2136Errors.classify(Rcode.NOTAUTH, tsigError, true, WHAT);
         assertThat(e.retriable()).isFalse();
         assertThat(e.code()).isEqualTo(Rcode.TSIGstring(tsigError));
     }
 
     @Test
     void servfailIsRetriable() {
-        DnsRouterException e = Rfc2136Errors.classify(Rcode.SERVFAIL, Rcode.NOERROR, true, WHAT);
+        ActuatorFailure e = Rfc2136Errors.classify(Rcode.SERVFAIL, Rcode.NOERROR, true, WHAT);
         assertThat(e.retriable()).isTrue();
         assertThat(e.code()).isEqualTo("SERVFAIL");
     }

@@ -1,5 +1,6 @@
 package io.mrm.dns.domain;
 
+import io.mrm.events.ack.ActuatorFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mrm.dns.adapter.InMemoryDnsRouter;
@@ -29,7 +30,7 @@ class DnsCommandHandlerTest {
 
         @Override
         public void routeTo(String applicationId, String region, long epoch, DnsState expected)
-                throws DnsRouterException {
+                throws ActuatorFailure {
             changes.add(region);
             memory.routeTo(applicationId, region, epoch, expected);
         }
@@ -97,8 +98,8 @@ class DnsCommandHandlerTest {
     void backendErrorsAreClassified() {
         DnsCommandHandler failing = new DnsCommandHandler(new DnsRouter() {
             @Override
-            public DnsState current(String applicationId) throws DnsRouterException {
-                throw new DnsRouterException(true, "Throttling", "rate exceeded", null);
+            public DnsState current(String applicationId) throws ActuatorFailure {
+                throw ActuatorFailure.retriable("Throttling", "rate exceeded");
             }
 
             @Override
@@ -170,7 +171,7 @@ class DnsCommandHandlerTest {
 
             @Override
             public void routeTo(String applicationId, String region, long epoch, DnsState expected)
-                    throws DnsRouterException {
+                    throws ActuatorFailure {
                 // the other actuator (epoch 7) wins in between
                 memory.routeTo(applicationId, "us10", 7, expected);
                 memory.routeTo(applicationId, region, epoch, expected);

@@ -1,7 +1,7 @@
 package io.mrm.hana.adapter;
 
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.hana.domain.DataReplication;
-import io.mrm.hana.domain.DataReplicationException;
 import io.mrm.hana.domain.DataStaleEpochException;
 import io.mrm.hana.domain.DrainResult;
 import io.mrm.hana.domain.FenceFailure;
@@ -98,17 +98,17 @@ public final class InMemoryDataReplication implements DataReplication, AutoClose
 
     @Override
     public synchronized ReplicationStatus promote(String applicationId, String region, long epoch, boolean forced,
-                                                  Duration within) throws DataReplicationException {
+                                                  Duration within) throws ActuatorFailure {
         State s = state(applicationId);
         if (!s.regions.contains(region)) {
-            throw new DataReplicationException(false, "UNKNOWN_REGION", region + " is not one of " + applicationId
-                    + "'s regions " + s.regions, null);
+            throw ActuatorFailure.fatal("UNKNOWN_REGION", region + " is not one of " + applicationId
+                    + "'s regions " + s.regions);
         }
         fence(s, epoch);
         if (!region.equals(s.primary)) {
             if (s.primary != null && s.unreachable.contains(s.primary) && !forced) {
-                throw new DataReplicationException(true, "OLD_PRIMARY_UNREACHABLE", "a graceful promote opens nothing "
-                        + "until " + s.primary + " is fenced, and it does not answer", null);
+                throw ActuatorFailure.retriable("OLD_PRIMARY_UNREACHABLE", "a graceful promote opens nothing "
+                        + "until " + s.primary + " is fenced, and it does not answer");
             }
             if (s.primary != null && !s.unreachable.contains(s.primary)) {
                 s.fencedAt.put(s.primary, epoch); // the old primary is fenced when it answers
@@ -141,7 +141,7 @@ public final class InMemoryDataReplication implements DataReplication, AutoClose
 
     @Override
     public synchronized FenceResult fence(String applicationId, String region, long epoch, Duration within)
-            throws DataReplicationException {
+            throws ActuatorFailure {
         State s = state(applicationId);
         if (!s.regions.contains(region)) {
             throw FenceFailure.UNKNOWN_REGION.exception(region + " is not one of " + applicationId + "'s regions "

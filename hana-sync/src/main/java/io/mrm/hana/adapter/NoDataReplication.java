@@ -1,7 +1,7 @@
 package io.mrm.hana.adapter;
 
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.hana.domain.DataReplication;
-import io.mrm.hana.domain.DataReplicationException;
 import io.mrm.hana.domain.DrainResult;
 import io.mrm.hana.domain.FenceResult;
 import io.mrm.hana.domain.ReplicationStatus;
@@ -13,38 +13,37 @@ import java.time.Duration;
  */
 public final class NoDataReplication implements DataReplication, AutoCloseable {
 
-    private static DataReplicationException none() {
-        return new DataReplicationException(false, "NO_BACKEND", "hana-sync has no backend configured (mrm.data.backend)",
-                null);
+    private static ActuatorFailure none() {
+        return ActuatorFailure.fatal("NO_BACKEND", "hana-sync has no backend configured (mrm.data.backend)");
     }
 
     @Override
-    public ReplicationStatus status(String applicationId) throws DataReplicationException {
+    public ReplicationStatus status(String applicationId) throws ActuatorFailure {
         throw none();
     }
 
     @Override
     public DrainResult drain(String applicationId, String fromRegion, String toRegion, Duration within)
-            throws DataReplicationException {
+            throws ActuatorFailure {
         throw none();
     }
 
     @Override
     public ReplicationStatus promote(String applicationId, String region, long epoch, boolean forced,
                                      Duration within)
-            throws DataReplicationException {
+            throws ActuatorFailure {
         throw none();
     }
 
     @Override
     public ReplicationStatus reprotect(String applicationId, String fromRegion, String toRegion, long epoch)
-            throws DataReplicationException {
+            throws ActuatorFailure {
         throw none();
     }
 
     @Override
     public FenceResult fence(String applicationId, String region, long epoch, Duration within)
-            throws DataReplicationException {
+            throws ActuatorFailure {
         throw none();
     }
 

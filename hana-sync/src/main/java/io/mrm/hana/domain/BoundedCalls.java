@@ -1,5 +1,6 @@
 package io.mrm.hana.domain;
 
+import io.mrm.events.ack.ActuatorFailure;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -40,7 +41,7 @@ final class BoundedCalls {
      *
      * @param what names the work in the failure's message
      */
-    <T> T call(Callable<T> work, Duration within, String what) throws DataReplicationException {
+    <T> T call(Callable<T> work, Duration within, String what) throws ActuatorFailure {
         if (within.isNegative() || within.isZero()) {
             throw FenceFailure.NO_TIME_LEFT.exception("no time left before the step's deadline for " + what, null);
         }
@@ -57,7 +58,7 @@ final class BoundedCalls {
                     + " ms (its database does not answer, or another command of the application holds it)", null);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof DataReplicationException d) {
+            if (cause instanceof ActuatorFailure d) {
                 throw d;
             }
             if (cause instanceof RuntimeException r) {
@@ -66,10 +67,10 @@ final class BoundedCalls {
             if (cause instanceof Error err) {
                 throw err;
             }
-            throw new DataReplicationException(false, "UNEXPECTED", what + ": " + cause, cause);
+            throw ActuatorFailure.fatal("UNEXPECTED", what + ": " + cause, cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DataReplicationException(true, "INTERRUPTED", "hana-sync was stopping during " + what, e);
+            throw ActuatorFailure.retriable("INTERRUPTED", "hana-sync was stopping during " + what, e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.mrm.hana.domain;
 
+import io.mrm.events.ack.ActuatorFailure;
 import java.time.Duration;
 import java.util.Map;
 
@@ -16,7 +17,7 @@ import java.util.Map;
 public interface DataReplication {
 
     /** Which region is primary, which way data flows, the backlog and each table's state. */
-    ReplicationStatus status(String applicationId) throws DataReplicationException;
+    ReplicationStatus status(String applicationId) throws ActuatorFailure;
 
     /**
      * Waits at most {@code within} until {@code toRegion} has applied everything {@code fromRegion}
@@ -25,7 +26,7 @@ public interface DataReplication {
      * @return complete, or the backlog still remaining when the time ran out
      */
     DrainResult drain(String applicationId, String fromRegion, String toRegion, Duration within)
-            throws DataReplicationException;
+            throws ActuatorFailure;
 
     /**
      * How far {@code toRegion} is behind {@code fromRegion} now, in bytes, read without changing anything
@@ -34,7 +35,7 @@ public interface DataReplication {
      * (the drain then runs as without a bound and meets any failure itself).
      */
     default Backlog backlog(String applicationId, String fromRegion, String toRegion)
-            throws DataReplicationException {
+            throws ActuatorFailure {
         return Backlog.unknown("this backend does not measure its backlog in bytes", Map.of());
     }
 
@@ -52,11 +53,11 @@ public interface DataReplication {
      * ({@code oldPrimaryFenced}, {@code dataLeftBehind...}).
      *
      * @throws DataStaleEpochException  if a database already holds a higher epoch
-     * @throws DataReplicationException {@code UNKNOWN_REGION} (before any change) for a region that is
+     * @throws ActuatorFailure {@code UNKNOWN_REGION} (before any change) for a region that is
      *                                  not the application's
      */
     ReplicationStatus promote(String applicationId, String region, long epoch, boolean forced, Duration within)
-            throws DataReplicationException;
+            throws ActuatorFailure;
 
     /**
      * Starts replicating from the primary {@code fromRegion} to {@code toRegion} from a consistent
@@ -66,7 +67,7 @@ public interface DataReplication {
      * @throws DataStaleEpochException if a database already holds a higher epoch
      */
     ReplicationStatus reprotect(String applicationId, String fromRegion, String toRegion, long epoch)
-            throws DataReplicationException;
+            throws ActuatorFailure;
 
     /**
      * Makes {@code region}'s database refuse the application's writes under {@code epoch}: the fence
@@ -82,11 +83,11 @@ public interface DataReplication {
      * @return whether it changed anything, and the fenced database's epoch afterwards
      * @throws DataStaleEpochException  if the fenced database (or the other one, when read) holds a
      *                                  higher epoch
-     * @throws DataReplicationException {@link FenceFailure#UNKNOWN_REGION} for a region that is not the
+     * @throws ActuatorFailure {@link FenceFailure#UNKNOWN_REGION} for a region that is not the
      *                                  application's; {@link FenceFailure#IS_PRIMARY} when {@code region}
      *                                  is the current primary and not fenced (the engine fences only the
      *                                  region it left; this would close the only writable database)
      */
     FenceResult fence(String applicationId, String region, long epoch, Duration within)
-            throws DataReplicationException;
+            throws ActuatorFailure;
 }

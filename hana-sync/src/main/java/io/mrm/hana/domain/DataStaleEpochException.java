@@ -1,7 +1,12 @@
 package io.mrm.hana.domain;
 
-/** A region's fencing table holds a higher epoch than the command's: a newer decision got there first. */
-public class DataStaleEpochException extends DataReplicationException {
+import io.mrm.events.ack.ActuatorFailure;
+
+/**
+ * A region's fencing table holds a higher epoch than the command's: a newer decision got there first. A subtype
+ * of the shared failure because the handler answers it REJECTED_STALE rather than failed.
+ */
+public class DataStaleEpochException extends ActuatorFailure {
 
     public static final String CODE = "FENCED_BY_NEWER_EPOCH";
 

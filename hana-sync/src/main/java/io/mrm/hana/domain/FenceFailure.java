@@ -1,8 +1,11 @@
 package io.mrm.hana.domain;
 
+import io.mrm.events.ack.ActuatorFailure;
+
 /**
  * Why a fence was not done, besides a stale epoch ({@link DataStaleEpochException}) and the backend's
- * own classified errors: the ack's error code is the constant's name.
+ * own classified errors: the ack's error code is the constant's name. A catalogue of our own codes, each with
+ * its fixed classification, not a failure type: {@link #exception} builds the {@link ActuatorFailure} to throw.
  */
 public enum FenceFailure {
     /** The database to fence does not answer; the engine retries the fence as a duty. */
@@ -33,7 +36,7 @@ public enum FenceFailure {
         return retriable;
     }
 
-    public DataReplicationException exception(String message, Throwable cause) {
-        return new DataReplicationException(retriable, name(), message, cause);
+    public ActuatorFailure exception(String message, Throwable cause) {
+        return ActuatorFailure.of(retriable, name(), message, cause);
     }
 }

@@ -2,6 +2,7 @@ package io.mrm.hana.domain;
 
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.Acks;
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.CommandGate;
 import io.mrm.events.command.DataCommand;
@@ -57,9 +58,9 @@ public final class HanaSyncCommandHandler {
         } catch (DataStaleEpochException e) {
             return Acks.of(command, AckOutcome.REJECTED_STALE, e.code(), e.getMessage(), elapsed(start),
                     Map.of("fencingEpoch", Long.toString(e.storedEpoch())), clock.instant(), e.storedEpoch());
-        } catch (DataReplicationException e) {
-            return Acks.of(command, e.retriable() ? AckOutcome.FAILED_RETRIABLE : AckOutcome.FAILED_FATAL, e.code(),
-                    e.getMessage(), elapsed(start), Map.of(), clock.instant(), held(command, 0));
+        } catch (ActuatorFailure e) {
+            return Acks.of(command, e.outcome(), e.code(), e.getMessage(), elapsed(start), Map.of(), clock.instant(),
+                    held(command, 0));
         } catch (RuntimeException e) {
             // a defect or input no backend expected: fatal, so the plan pauses and someone looks
             return Acks.of(command, AckOutcome.FAILED_FATAL, "UNEXPECTED", e.toString(), elapsed(start), Map.of(),
@@ -68,7 +69,7 @@ public final class HanaSyncCommandHandler {
     }
 
     /** Every action is named, so a new one does not compile until it is dispatched here. */
-    private CommandAck execute(DataCommand command, Instant start) throws DataReplicationException {
+    private CommandAck execute(DataCommand command, Instant start) throws ActuatorFailure {
         return switch (command.action()) {
             case DATA_DRAIN -> withStatus(command, start, before -> drain((DataDrainCommand) command, start, before));
             case DATA_PROMOTE -> withStatus(command, start,
@@ -83,7 +84,7 @@ public final class HanaSyncCommandHandler {
 
     @FunctionalInterface
     private interface Converge {
-        CommandAck from(ReplicationStatus before) throws DataReplicationException;
+        CommandAck from(ReplicationStatus before) throws ActuatorFailure;
     }
 
     /**
@@ -91,7 +92,7 @@ public final class HanaSyncCommandHandler {
      * never saw the newer one.
      */
     private CommandAck withStatus(DataCommand command, Instant start, Converge converge)
-            throws DataReplicationException {
+            throws ActuatorFailure {
         ReplicationStatus before = replication.status(command.applicationId());
         long epoch = command.step().epoch();
         if (before.fencingEpoch() > epoch) {
@@ -102,7 +103,7 @@ public final class HanaSyncCommandHandler {
     }
 
     private CommandAck drain(DataDrainCommand drain, Instant start, ReplicationStatus before)
-            throws DataReplicationException {
+            throws ActuatorFailure {
         String app = drain.applicationId();
         if (drain.toRegion().equals(before.primaryRegion())) {
             // re-delivered after the promote: everything was applied before the switch
@@ -142,7 +143,7 @@ public final class HanaSyncCommandHandler {
     }
 
     private CommandAck promote(DataPromoteCommand promote, Instant start, ReplicationStatus before)
-            throws DataReplicationException {
+            throws ActuatorFailure {
         long epoch = promote.step().epoch();
         // always through the backend, even when it looks done: an earlier attempt may have stopped
         // between the new primary's fencing row and its grant, and the backend finishes what is left
@@ -161,7 +162,7 @@ public final class HanaSyncCommandHandler {
     }
 
     private CommandAck reprotect(DataReprotectCommand reprotect, Instant start, ReplicationStatus before)
-            throws DataReplicationException {
+            throws ActuatorFailure {
         long epoch = reprotect.step().epoch();
         if (before.replicates(reprotect.fromRegion(), reprotect.toRegion()) && before.fencingEpoch() == epoch) {
             return ack(reprotect, start, AckOutcome.SUCCEEDED, null, "already replicating "
@@ -204,7 +205,7 @@ public final class HanaSyncCommandHandler {
      * No status read first (it would wait on a region that may be down): the backend checks the region,
      * the epoch and the primary itself, and the whole call is bounded by the step's deadline.
      */
-    private CommandAck fence(DataFenceCommand fence, Instant start) throws DataReplicationException {
+    private CommandAck fence(DataFenceCommand fence, Instant start) throws ActuatorFailure {
         String app = fence.applicationId();
         String region = fence.region();
         long epoch = fence.step().epoch();

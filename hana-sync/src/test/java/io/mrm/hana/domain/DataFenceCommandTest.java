@@ -1,5 +1,6 @@
 package io.mrm.hana.domain;
 
+import io.mrm.events.ack.ActuatorFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mrm.events.ack.AckOutcome;
@@ -144,7 +145,7 @@ class DataFenceCommandTest {
         CountDownLatch entered = new CountDownLatch(1);
         DataReplication hanging = new FencingOnly() {
             @Override
-            public FenceResult fence(String a, String r, long e, Duration within) throws DataReplicationException {
+            public FenceResult fence(String a, String r, long e, Duration within) throws ActuatorFailure {
                 entered.countDown();
                 try {
                     release.await(60, TimeUnit.SECONDS); // a black-holed host whose driver waits long

@@ -1,5 +1,6 @@
 package io.mrm.hana.domain;
 
+import io.mrm.events.ack.ActuatorFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mrm.events.ack.AckOutcome;
@@ -44,19 +45,19 @@ class HanaSyncCommandHandlerTest {
 
         @Override
         public ReplicationStatus promote(String applicationId, String region, long epoch, boolean forced,
-                                         Duration within) throws DataReplicationException {
+                                         Duration within) throws ActuatorFailure {
             return memory.promote(applicationId, region, epoch, forced, within);
         }
 
         @Override
         public ReplicationStatus reprotect(String applicationId, String fromRegion, String toRegion, long epoch)
-                throws DataReplicationException {
+                throws ActuatorFailure {
             return memory.reprotect(applicationId, fromRegion, toRegion, epoch);
         }
 
         @Override
         public FenceResult fence(String applicationId, String region, long epoch, Duration within)
-                throws DataReplicationException {
+                throws ActuatorFailure {
             return memory.fence(applicationId, region, epoch, within);
         }
     };
@@ -205,8 +206,8 @@ class HanaSyncCommandHandlerTest {
     void backendFailuresAreClassified() {
         DataReplication broken = new DataReplication() {
             @Override
-            public ReplicationStatus status(String applicationId) throws DataReplicationException {
-                throw new DataReplicationException(true, "CONNECTION", "region eu10 unreachable", null);
+            public ReplicationStatus status(String applicationId) throws ActuatorFailure {
+                throw ActuatorFailure.retriable("CONNECTION", "region eu10 unreachable");
             }
 
             @Override

@@ -9,15 +9,15 @@ import io.mrm.dns.adapter.Rfc2136DnsRouter.RecordType;
 import io.mrm.dns.adapter.Rfc2136DnsRouter.Settings;
 import io.mrm.dns.adapter.Rfc2136DnsRouter.Transport;
 import io.mrm.dns.adapter.Rfc2136DnsRouter.TsigKey;
-import io.mrm.kafka.SecretReference;
 import io.mrm.dns.domain.DnsCommandHandler;
 import io.mrm.dns.domain.DnsFencedException;
-import io.mrm.dns.domain.DnsRouterException;
 import io.mrm.dns.domain.DnsState;
 import io.mrm.events.ack.AckOutcome;
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.DnsRouteCommand;
 import io.mrm.events.command.StepRef;
+import io.mrm.kafka.SecretReference;
 import java.io.File;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -162,7 +162,7 @@ class LoopbackAuthoritativeDnsServerTest {
     @Test
     void theRouterReportsAWrongKeyAsFatal() {
         assertThatThrownBy(() -> router(Transport.TCP, KEY, random()).current("shop"))
-                .isInstanceOfSatisfying(DnsRouterException.class, e -> {
+                .isInstanceOfSatisfying(ActuatorFailure.class, e -> {
                     assertThat(e.retriable()).isFalse();
                     assertThat(e.code()).isEqualTo("BADSIG");
                 });

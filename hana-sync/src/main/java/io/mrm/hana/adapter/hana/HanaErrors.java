@@ -1,6 +1,6 @@
 package io.mrm.hana.adapter.hana;
 
-import io.mrm.hana.domain.DataReplicationException;
+import io.mrm.events.ack.ActuatorFailure;
 import java.sql.SQLException;
 import java.util.Set;
 
@@ -16,8 +16,8 @@ final class HanaErrors {
     private HanaErrors() {
     }
 
-    static DataReplicationException classify(String doing, SQLException e) {
-        return new DataReplicationException(retriable(e), "HANA_" + e.getErrorCode(), doing + ": " + e.getMessage(), e);
+    static ActuatorFailure classify(String doing, SQLException e) {
+        return ActuatorFailure.of(retriable(e), "HANA_" + e.getErrorCode(), doing + ": " + e.getMessage(), e);
     }
 
     static boolean retriable(SQLException e) {

@@ -1,8 +1,8 @@
 package io.mrm.hana.adapter.hana;
 
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.hana.adapter.hana.HanaRemoteSubscriptionReplication.ConnectionSource;
 import io.mrm.hana.adapter.hana.HanaRemoteSubscriptionReplication.Fencing;
-import io.mrm.hana.domain.DataReplicationException;
 import io.mrm.hana.domain.DataStaleEpochException;
 import io.mrm.hana.domain.FenceFailure;
 import io.mrm.hana.domain.FenceResult;
@@ -46,7 +46,7 @@ final class HanaFence {
         this.connections = connections;
     }
 
-    FenceResult run() throws DataReplicationException {
+    FenceResult run() throws ActuatorFailure {
         try (Connection c = open(region)) {
             Optional<Fencing> row = HanaRemoteSubscriptionReplication.fencing(c, app);
             long stored = row.map(Fencing::epoch).orElse(0L);
@@ -82,7 +82,7 @@ final class HanaFence {
     }
 
     /** The fenced region says it is (or may be) the primary: the other region must show a newer one. */
-    private void requireSuperseded(Optional<Fencing> row) throws DataReplicationException {
+    private void requireSuperseded(Optional<Fencing> row) throws ActuatorFailure {
         String other = app.other(region);
         Optional<Fencing> peer;
         try (Connection p = open(other)) {
@@ -118,7 +118,7 @@ final class HanaFence {
         return false;
     }
 
-    private Connection open(String which) throws SQLException, DataReplicationException {
+    private Connection open(String which) throws SQLException, ActuatorFailure {
         if (deadlineNanos - System.nanoTime() <= 0) {
             throw FenceFailure.NO_TIME_LEFT.exception("no time left to reach " + which + "'s database", null);
         }

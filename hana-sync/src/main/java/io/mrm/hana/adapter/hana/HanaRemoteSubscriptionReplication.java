@@ -2,9 +2,9 @@ package io.mrm.hana.adapter.hana;
 
 import static io.mrm.hana.adapter.hana.HanaApplication.quote;
 
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.hana.domain.Backlog;
 import io.mrm.hana.domain.DataReplication;
-import io.mrm.hana.domain.DataReplicationException;
 import io.mrm.hana.domain.DataStaleEpochException;
 import io.mrm.hana.domain.DrainResult;
 import io.mrm.hana.domain.FenceFailure;
@@ -115,7 +115,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                         ensureMarker(p, app);
                         ensureMarker(s, app);
                     }
-                } catch (SQLException | DataReplicationException e) {
+                } catch (SQLException | ActuatorFailure e) {
                     LOG.warn("HANA replication of {} not set up yet: {}", app.applicationId(), e.getMessage());
                 }
             }
@@ -123,7 +123,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
     }
 
     @Override
-    public ReplicationStatus status(String applicationId) throws DataReplicationException {
+    public ReplicationStatus status(String applicationId) throws ActuatorFailure {
         HanaApplication app = app(applicationId);
         synchronized (app) {
             Map<String, Fencing> fencing = new HashMap<>();
@@ -141,8 +141,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                 }
             }
             if (details.values().stream().noneMatch("true"::equals)) {
-                throw new DataReplicationException(true, "NO_DATABASE", "no database of " + applicationId + " answers",
-                        null);
+                throw ActuatorFailure.retriable("NO_DATABASE", "no database of " + applicationId + " answers");
             }
             fencing.forEach((region, f) -> details.put("role." + region, f.role() + "@" + f.epoch()));
             String primary = fencing.entrySet().stream().filter(e -> "PRIMARY".equals(e.getValue().role()))
@@ -173,7 +172,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
      * is never refused for its size here; the message count goes into the acknowledgement for the record.
      */
     @Override
-    public Backlog backlog(String applicationId, String fromRegion, String toRegion) throws DataReplicationException {
+    public Backlog backlog(String applicationId, String fromRegion, String toRegion) throws ActuatorFailure {
         HanaApplication app = app(applicationId);
         Map<String, String> details = new TreeMap<>();
         try (Connection target = connections.open(app.applicationId(), toRegion)) {
@@ -187,7 +186,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
 
     @Override
     public DrainResult drain(String applicationId, String fromRegion, String toRegion, Duration within)
-            throws DataReplicationException {
+            throws ActuatorFailure {
         HanaApplication app = app(applicationId);
         synchronized (app) {
             return drain(app, fromRegion, toRegion, within);
@@ -195,7 +194,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
     }
 
     private DrainResult drain(HanaApplication app, String from, String to, Duration within)
-            throws DataReplicationException {
+            throws ActuatorFailure {
         long deadline = System.nanoTime() + within.toNanos();
         long token = RANDOM.nextLong() & Long.MAX_VALUE;
         try (Connection source = connections.open(app.applicationId(), from)) {
@@ -231,11 +230,11 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
      */
     @Override
     public ReplicationStatus promote(String applicationId, String region, long epoch, boolean forced,
-                                     Duration within) throws DataReplicationException {
+                                     Duration within) throws ActuatorFailure {
         HanaApplication app = app(applicationId);
         if (!app.remoteSources().containsKey(region)) {
-            throw new DataReplicationException(false, "UNKNOWN_REGION", region + " is not one of " + applicationId
-                    + "'s regions " + new java.util.TreeSet<>(app.remoteSources().keySet()), null);
+            throw ActuatorFailure.fatal("UNKNOWN_REGION", region + " is not one of " + applicationId
+                    + "'s regions " + new java.util.TreeSet<>(app.remoteSources().keySet()));
         }
         synchronized (app) {
             String old = app.other(region);
@@ -269,7 +268,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                     extra.put("oldPrimaryFenced", "true");
                 } catch (SQLException e) {
                     if (!forced) {
-                        throw new DataReplicationException(true, HanaErrors.unreachable(e) ? "OLD_PRIMARY_UNREACHABLE"
+                        throw ActuatorFailure.retriable(HanaErrors.unreachable(e) ? "OLD_PRIMARY_UNREACHABLE"
                                 : "OLD_PRIMARY_NOT_FENCED", "a graceful promote opens nothing until " + old
                                 + " is fenced, and it could not be (" + e.getMessage() + "); the promote is retried, "
                                 + "or the plan can be forced", e);
@@ -285,9 +284,9 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                 if (oldFenced && !subscribed.isEmpty()) {
                     DrainResult d = drain(app, old, region, within);
                     if (!d.complete() && !forced) {
-                        throw new DataReplicationException(true, "DRAIN_TIMEOUT", d.remaining() + " messages still to "
+                        throw ActuatorFailure.retriable("DRAIN_TIMEOUT", d.remaining() + " messages still to "
                                 + "apply on " + region + " when the step's time ran out; " + reopened(app, old, region,
-                                epoch, oldRoleBefore), null);
+                                epoch, oldRoleBefore));
                     }
                     extra.put("dataLeftBehindMessages", Long.toString(d.remaining()));
                 } else if (!oldFenced && !alreadyPrimary) {
@@ -329,7 +328,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
      */
     @Override
     public ReplicationStatus reprotect(String applicationId, String fromRegion, String toRegion, long epoch)
-            throws DataReplicationException {
+            throws ActuatorFailure {
         HanaApplication app = app(applicationId);
         Map<String, String> details = new TreeMap<>();
         synchronized (app) {
@@ -470,7 +469,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
      */
     private Map<String, String> await(Connection t, HanaApplication app, List<String> subscriptions,
                                       java.util.function.Predicate<String> done)
-            throws SQLException, DataReplicationException {
+            throws SQLException, ActuatorFailure {
         long deadline = System.nanoTime() + settle.toNanos();
         while (true) {
             Map<String, String> states = subscriptionStates(t, app);
@@ -483,16 +482,16 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
     }
 
     private static void failOnException(Connection t, HanaApplication app, List<String> subscriptions)
-            throws SQLException, DataReplicationException {
+            throws SQLException, ActuatorFailure {
         try (PreparedStatement ps = t.prepareStatement("SELECT OBJECT_NAME, ERROR_NUMBER, ERROR_MESSAGE FROM"
                 + " SYS.REMOTE_SUBSCRIPTION_EXCEPTIONS WHERE OBJECT_TYPE = 'REMOTE SUBSCRIPTION'");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 if (subscriptions.contains(rs.getString(1))) {
-                    throw new DataReplicationException(false, "SUBSCRIPTION_EXCEPTION", "remote subscription "
+                    throw ActuatorFailure.fatal("SUBSCRIPTION_EXCEPTION", "remote subscription "
                             + app.schema() + "." + rs.getString(1) + " stopped on error " + rs.getLong(2) + " ("
                             + printable(rs.getString(3)) + "); it moves on only once the exception is processed "
-                            + "(PROCESS REMOTE SUBSCRIPTION EXCEPTION ... RETRY or IGNORE), then retry", null);
+                            + "(PROCESS REMOTE SUBSCRIPTION EXCEPTION ... RETRY or IGNORE), then retry");
                 }
             }
         }
@@ -504,18 +503,18 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                 + " AND TABLE_NAME = ?", app.schema(), table);
     }
 
-    private void pause(String doing) throws DataReplicationException {
+    private void pause(String doing) throws ActuatorFailure {
         try {
             Thread.sleep(poll.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DataReplicationException(true, "INTERRUPTED", doing + " interrupted", e);
+            throw ActuatorFailure.retriable("INTERRUPTED", doing + " interrupted", e);
         }
     }
 
     @Override
     public FenceResult fence(String applicationId, String region, long epoch, Duration within)
-            throws DataReplicationException {
+            throws ActuatorFailure {
         HanaApplication app = app(applicationId);
         if (!app.remoteSources().containsKey(region)) {
             throw FenceFailure.UNKNOWN_REGION.exception(region + " is not one of " + applicationId + "'s regions "
@@ -547,7 +546,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
             LOG.warn("graceful promote of {} for {}: drain timed out; {} is open to the application again", region,
                     app.applicationId(), old);
             return old + " is open to the application again; " + region + " was not promoted";
-        } catch (SQLException | DataReplicationException e) {
+        } catch (SQLException | ActuatorFailure e) {
             LOG.error("graceful promote of {} for {}: re-opening {} failed: {}", region, app.applicationId(), old,
                     e.getMessage());
             return old + " stays fenced and " + region + " was not promoted: re-opening " + old + " failed too ("
@@ -675,16 +674,16 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
      * place would leave the new primary's table still written by replication.
      */
     static List<String> checkedForSql(HanaApplication app, String region, java.util.Collection<String> names)
-            throws DataReplicationException {
+            throws ActuatorFailure {
         for (String name : names) {
             try {
                 HanaApplication.identifier("remote subscription", name);
             } catch (IllegalArgumentException e) {
-                throw new DataReplicationException(false, "UNSAFE_SUBSCRIPTION_NAME", "SYS.REMOTE_SUBSCRIPTIONS in "
+                throw ActuatorFailure.fatal("UNSAFE_SUBSCRIPTION_NAME", "SYS.REMOTE_SUBSCRIPTIONS in "
                         + region + " lists a remote subscription of schema " + app.schema() + " named "
                         + printable(name) + ", which is not an identifier this service puts into SQL (upper-case "
                         + "letters, digits and _, starting with a letter, at most 120 characters); no subscription "
-                        + "was dropped: rename or drop that one by hand, then retry", null);
+                        + "was dropped: rename or drop that one by hand, then retry");
             }
         }
         return List.copyOf(names);
@@ -775,11 +774,11 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
         }
     }
 
-    private HanaApplication app(String applicationId) throws DataReplicationException {
+    private HanaApplication app(String applicationId) throws ActuatorFailure {
         HanaApplication app = applications.get(applicationId);
         if (app == null) {
-            throw new DataReplicationException(false, "UNKNOWN_APPLICATION", "application " + applicationId
-                    + " is not configured under mrm.data.hana", null);
+            throw ActuatorFailure.fatal("UNKNOWN_APPLICATION", "application " + applicationId
+                    + " is not configured under mrm.data.hana");
         }
         return app;
     }

@@ -1,10 +1,10 @@
 package io.mrm.hana.adapter.postgres;
 
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.hana.adapter.postgres.ReplicationSchema.Fencing;
 import io.mrm.hana.adapter.postgres.ReplicationSchema.Role;
 import io.mrm.hana.domain.Backlog;
 import io.mrm.hana.domain.DataReplication;
-import io.mrm.hana.domain.DataReplicationException;
 import io.mrm.hana.domain.DataStaleEpochException;
 import io.mrm.hana.domain.DrainResult;
 import io.mrm.hana.domain.FenceFailure;
@@ -282,7 +282,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         }
     }
 
-    private CdcPipeline startCapture(PostgresApplication app, String from, String to) throws DataReplicationException {
+    private CdcPipeline startCapture(PostgresApplication app, String from, String to) throws ActuatorFailure {
         try {
             return startPipeline(app, from, to, null);
         } catch (SQLException e) {
@@ -297,7 +297,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
     }
 
     @Override
-    public ReplicationStatus status(String applicationId) throws DataReplicationException {
+    public ReplicationStatus status(String applicationId) throws ActuatorFailure {
         PostgresApplication app = app(applicationId);
         synchronized (app) {
             try {
@@ -312,7 +312,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         }
     }
 
-    private ReplicationStatus read(PostgresApplication app) throws DataReplicationException {
+    private ReplicationStatus read(PostgresApplication app) throws ActuatorFailure {
         Map<String, Fencing> rows = new HashMap<>();
         Map<String, String> details = new TreeMap<>(lastDetails.getOrDefault(app.applicationId(), Map.of()));
         for (PostgresRegion region : app.regions().values()) {
@@ -336,8 +336,8 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         }
         rows.forEach((region, f) -> details.put("role." + region, f.role() + "@" + f.epoch()));
         if (rows.isEmpty()) {
-            throw new DataReplicationException(true, "NO_DATABASE", "no database of " + app.applicationId()
-                    + " answers or none is set up", null);
+            throw ActuatorFailure.retriable("NO_DATABASE", "no database of " + app.applicationId()
+                    + " answers or none is set up");
         }
         long epoch = rows.values().stream().mapToLong(Fencing::epoch).max().orElse(0);
         CdcPipeline p = pipelines.get(app.applicationId());
@@ -380,7 +380,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
 
     @Override
     public DrainResult drain(String applicationId, String fromRegion, String toRegion, Duration within)
-            throws DataReplicationException {
+            throws ActuatorFailure {
         PostgresApplication app = app(applicationId);
         requireRegions(app, fromRegion, toRegion);
         long deadline = System.nanoTime() + within.toNanos();
@@ -393,8 +393,8 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             if (captureAlive(app, fromRegion, toRegion) == null) {
                 return drain(app, fromRegion, toRegion, () -> captureAlive(app, fromRegion, toRegion), deadline);
             }
-            throw new DataReplicationException(true, "NOT_REPLICATING", "nothing replicates " + fromRegion + "->"
-                    + toRegion, null);
+            throw ActuatorFailure.retriable("NOT_REPLICATING", "nothing replicates " + fromRegion + "->"
+                    + toRegion);
         }
     }
 
@@ -408,7 +408,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
      * not answer makes it unknown (the drain then meets that itself).
      */
     @Override
-    public Backlog backlog(String applicationId, String fromRegion, String toRegion) throws DataReplicationException {
+    public Backlog backlog(String applicationId, String fromRegion, String toRegion) throws ActuatorFailure {
         PostgresApplication app = app(applicationId);
         requireRegions(app, fromRegion, toRegion);
         Map<String, String> details = new TreeMap<>();
@@ -457,12 +457,12 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         String stopped();
     }
 
-    private DrainResult drain(PostgresApplication app, CdcPipeline p, long deadline) throws DataReplicationException {
+    private DrainResult drain(PostgresApplication app, CdcPipeline p, long deadline) throws ActuatorFailure {
         return drain(app, p.sourceRegion(), p.targetRegion(), () -> p.stopped() ? p.failure() : null, deadline);
     }
 
     private DrainResult drain(PostgresApplication app, String from, String to, CaptureCheck capture, long deadline)
-            throws DataReplicationException {
+            throws ActuatorFailure {
         String id = pipelineId(app, from, to);
         ReplicationSchema.DrainMark mark;
         try (Connection s = app.region(from).connect()) {
@@ -480,8 +480,8 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                 if (System.nanoTime() > nextCheck) {
                     String stopped = capture.stopped();
                     if (stopped != null) {
-                        throw new DataReplicationException(true, "CAPTURE_STOPPED", "replication " + id
-                                + " stopped: " + stopped, null);
+                        throw ActuatorFailure.retriable("CAPTURE_STOPPED", "replication " + id
+                                + " stopped: " + stopped);
                     }
                     nextCheck = System.nanoTime() + 500_000_000L;
                 }
@@ -512,7 +512,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
      */
     @Override
     public ReplicationStatus promote(String applicationId, String region, long epoch, boolean forced,
-                                     Duration within) throws DataReplicationException {
+                                     Duration within) throws ActuatorFailure {
         PostgresApplication app = app(applicationId);
         requireRegions(app, region);
         long deadline = System.nanoTime() + within.toNanos();
@@ -572,7 +572,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
      * cannot rule it out and fails retriably, unless this very promote opened {@code region} already.
      */
     private boolean oldClaimsNewerPrimary(PostgresApplication app, String old, String region, Fencing target,
-                                          long epoch, boolean forced, long deadline) throws DataReplicationException {
+                                          long epoch, boolean forced, long deadline) throws ActuatorFailure {
         try (Connection o = app.region(old).connect(remaining(deadline))) {
             Optional<Fencing> row = ReplicationSchema.fencing(o, app.applicationId());
             if (row.isPresent() && row.get().epoch() > epoch) {
@@ -583,7 +583,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             if (forced || target.epoch() == epoch) {
                 return false;
             }
-            throw new DataReplicationException(true, "OLD_PRIMARY_UNREACHABLE", region + " says it is the primary "
+            throw ActuatorFailure.retriable("OLD_PRIMARY_UNREACHABLE", region + " says it is the primary "
                     + "(epoch " + target.epoch() + "), but " + old + ", which may say so with a newer epoch, does not "
                     + "answer: a graceful promote opens nothing until it does", e);
         }
@@ -591,7 +591,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
 
     /** @return true when the old primary is fenced now; false only for a forced promote that could not */
     private boolean fenceOldPrimary(PostgresApplication app, String old, long epoch, boolean forced, long deadline,
-                                    Map<String, String> details) throws DataReplicationException {
+                                    Map<String, String> details) throws ActuatorFailure {
         try (Connection o = app.region(old).connect(remaining(deadline))) {
             Optional<Fencing> row = ReplicationSchema.fencing(o, app.applicationId());
             Role role = row.map(Fencing::role).orElse(null);
@@ -605,14 +605,14 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             ReplicationSchema.revokeWrites(o, app.appRole(), app.tables(), deadline);
             details.put("oldPrimaryFenced", "true");
             return true;
-        } catch (SQLException | DataReplicationException e) {
+        } catch (SQLException | ActuatorFailure e) {
             if (e instanceof DataStaleEpochException stale) {
                 throw stale;
             }
             String why = e.getMessage();
             if (!forced) {
                 boolean unreachable = e instanceof SQLException sql && PostgresErrors.unreachable(sql);
-                throw new DataReplicationException(true, unreachable ? "OLD_PRIMARY_UNREACHABLE" : "OLD_PRIMARY_NOT_FENCED",
+                throw ActuatorFailure.retriable(unreachable ? "OLD_PRIMARY_UNREACHABLE" : "OLD_PRIMARY_NOT_FENCED",
                         "a graceful promote opens nothing until " + old + " is fenced, and it could not be (" + why
                                 + "); the promote is retried, or the plan can be forced", e);
             }
@@ -630,15 +630,15 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
      *         recorded)
      */
     private boolean drainOldPrimary(PostgresApplication app, String old, String region, long epoch, boolean forced,
-                                    long deadline, Map<String, String> details) throws DataReplicationException {
+                                    long deadline, Map<String, String> details) throws ActuatorFailure {
         try {
             CdcPipeline p = pipelines.get(app.applicationId());
             if (p == null || p.stopped() || !p.sourceRegion().equals(old) || !p.targetRegion().equals(region)) {
                 try (Connection o = app.region(old).connect()) {
                     if (!ReplicationSchema.slotExists(o, app.slotName(region))) {
-                        throw new DataReplicationException(false, "DRAIN_UNPROVABLE", old + " has no replication slot "
+                        throw ActuatorFailure.fatal("DRAIN_UNPROVABLE", old + " has no replication slot "
                                 + "feeding " + region + ", so what it committed cannot be shown to be applied; a "
-                                + "forced promote opens " + region + " anyway and leaves " + old + " fenced", null);
+                                + "forced promote opens " + region + " anyway and leaves " + old + " fenced");
                     }
                 } catch (SQLException e) {
                     throw PostgresErrors.classify("reading " + old + "'s replication slot", e);
@@ -655,12 +655,12 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                 return true;
             }
             if (!forced) {
-                throw new DataReplicationException(true, "DRAIN_TIMEOUT", d.remaining() + " bytes of " + old
-                        + "'s WAL still to apply to " + region + " when the step's time ran out", null);
+                throw ActuatorFailure.retriable("DRAIN_TIMEOUT", d.remaining() + " bytes of " + old
+                        + "'s WAL still to apply to " + region + " when the step's time ran out");
             }
             details.put("dataLeftBehindWalBytes", Long.toString(d.remaining()));
             return false;
-        } catch (DataReplicationException e) {
+        } catch (ActuatorFailure e) {
             if (e instanceof DataStaleEpochException) {
                 throw e;
             }
@@ -678,11 +678,11 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
      * comes: the old primary takes the role PRIMARY again (under the same epoch) and its writes are
      * granted. The next attempt fences it again.
      */
-    private DataReplicationException reopened(PostgresApplication app, String old, String region, long epoch,
-                                              String roleBefore, DataReplicationException cause) {
+    private ActuatorFailure reopened(PostgresApplication app, String old, String region, long epoch,
+                                     String roleBefore, ActuatorFailure cause) {
         if (!Role.PRIMARY.name().equals(roleBefore)) {
             // it was not the application's database before this promote fenced it: it stays closed
-            return new DataReplicationException(cause.retriable(), cause.code(), cause.getMessage() + "; " + old
+            return ActuatorFailure.of(cause.retriable(), cause.code(), cause.getMessage() + "; " + old
                     + " was " + roleBefore + " before and stays closed; " + region + " was not promoted", cause);
         }
         String outcome;
@@ -691,17 +691,17 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             ReplicationSchema.grantWrites(o, app.appRole(), app.tables());
             outcome = old + " is open to the application again; " + region + " was not promoted";
             LOG.warn("graceful promote of {} for {}: {} ({})", region, app.applicationId(), outcome, cause.getMessage());
-        } catch (SQLException | DataReplicationException e) {
+        } catch (SQLException | ActuatorFailure e) {
             outcome = old + " stays fenced and " + region + " was not promoted: re-opening " + old + " failed too ("
                     + e.getMessage() + ")";
             LOG.error("graceful promote of {} for {}: {}", region, app.applicationId(), outcome);
         }
-        return new DataReplicationException(cause.retriable(), cause.code(), cause.getMessage() + "; " + outcome, cause);
+        return ActuatorFailure.of(cause.retriable(), cause.code(), cause.getMessage() + "; " + outcome, cause);
     }
 
     /** Reverse slot before writes open (re-protect's consistent point), then the epoch, then the grant. */
     private void open(PostgresApplication app, String region, String old, long epoch, Map<String, String> details)
-            throws DataReplicationException {
+            throws ActuatorFailure {
         try (Connection n = app.region(region).connect()) {
             ReplicationSchema.createSlot(n, app.slotName(old));
             checkedFence(n, app, epoch, Role.PRIMARY);
@@ -717,21 +717,21 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         return Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
     }
 
-    private static void requireRegions(PostgresApplication app, String... regions) throws DataReplicationException {
+    private static void requireRegions(PostgresApplication app, String... regions) throws ActuatorFailure {
         for (String region : regions) {
             if (!app.regions().containsKey(region)) {
-                throw new DataReplicationException(false, "UNKNOWN_REGION", region + " is not one of "
-                        + app.applicationId() + "'s regions " + new java.util.TreeSet<>(app.regions().keySet()), null);
+                throw ActuatorFailure.fatal("UNKNOWN_REGION", region + " is not one of "
+                        + app.applicationId() + "'s regions " + new java.util.TreeSet<>(app.regions().keySet()));
             }
         }
         if (regions.length == 2 && regions[0].equals(regions[1])) {
-            throw new DataReplicationException(false, "SAME_REGION", "from and to are both " + regions[0], null);
+            throw ActuatorFailure.fatal("SAME_REGION", "from and to are both " + regions[0]);
         }
     }
 
     @Override
     public ReplicationStatus reprotect(String applicationId, String fromRegion, String toRegion, long epoch)
-            throws DataReplicationException {
+            throws ActuatorFailure {
         PostgresApplication app = app(applicationId);
         requireRegions(app, fromRegion, toRegion);
         synchronized (app) {
@@ -740,7 +740,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                 ReplicationSchema.ensure(t, app);
                 Optional<Fencing> primary = ReplicationSchema.fencing(f, applicationId);
                 if (primary.isEmpty() || primary.get().role() != Role.PRIMARY) {
-                    throw new DataReplicationException(false, "NOT_PRIMARY", fromRegion + " is not the primary", null);
+                    throw ActuatorFailure.fatal("NOT_PRIMARY", fromRegion + " is not the primary");
                 }
                 // 0. the slot made at promote holds every change since; without it (never made, dropped, or it
                 // lost WAL it needed) the standby would start from now and silently lack them: it gets a fresh
@@ -792,7 +792,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
 
     @Override
     public FenceResult fence(String applicationId, String region, long epoch, Duration within)
-            throws DataReplicationException {
+            throws ActuatorFailure {
         PostgresApplication app = app(applicationId);
         if (!app.regions().containsKey(region)) {
             throw FenceFailure.UNKNOWN_REGION.exception(region + " is not one of " + applicationId + "'s regions "
@@ -814,15 +814,15 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
      * of changes recorded.
      */
     private long reportUnreplicated(PostgresApplication app, String oldPrimary, String newPrimary, Connection n,
-                                    Connection o) throws SQLException, DataReplicationException {
+                                    Connection o) throws SQLException, ActuatorFailure {
         CdcPipeline report = startPipeline(app, oldPrimary, newPrimary, app.applicationId());
         try {
             long deadline = System.nanoTime() + REPORT_DRAIN.toNanos();
             await(report::ready, deadline, "the report capture did not start");
             DrainResult d = drain(app, report, deadline);
             if (!d.complete()) {
-                throw new DataReplicationException(true, "REPORT_TIMEOUT", "reading what " + oldPrimary
-                        + " committed did not finish in " + REPORT_DRAIN, null);
+                throw ActuatorFailure.retriable("REPORT_TIMEOUT", "reading what " + oldPrimary
+                        + " committed did not finish in " + REPORT_DRAIN);
             }
         } finally {
             report.close();
@@ -890,10 +890,10 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         }
     }
 
-    private static void await(BooleanSupplier condition, long deadline, String failure) throws DataReplicationException {
+    private static void await(BooleanSupplier condition, long deadline, String failure) throws ActuatorFailure {
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new DataReplicationException(true, "TIMEOUT", failure, null);
+                throw ActuatorFailure.retriable("TIMEOUT", failure);
             }
             ReplicationSchema.pause();
         }
@@ -907,11 +907,11 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         }
     }
 
-    private PostgresApplication app(String applicationId) throws DataReplicationException {
+    private PostgresApplication app(String applicationId) throws ActuatorFailure {
         PostgresApplication app = applications.get(applicationId);
         if (app == null) {
-            throw new DataReplicationException(false, "UNKNOWN_APPLICATION", "application " + applicationId
-                    + " is not configured under mrm.data.postgres", null);
+            throw ActuatorFailure.fatal("UNKNOWN_APPLICATION", "application " + applicationId
+                    + " is not configured under mrm.data.postgres");
         }
         return app;
     }

@@ -1,6 +1,6 @@
 package io.mrm.hana.adapter.postgres;
 
-import io.mrm.hana.domain.DataReplicationException;
+import io.mrm.events.ack.ActuatorFailure;
 import java.sql.SQLException;
 
 /** Classifies PostgreSQL failures by SQLSTATE class: what a retry can cure and what it cannot. */
@@ -9,9 +9,9 @@ final class PostgresErrors {
     private PostgresErrors() {
     }
 
-    static DataReplicationException classify(String doing, SQLException e) {
+    static ActuatorFailure classify(String doing, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        return new DataReplicationException(retriable(state), "PG_" + (state.isEmpty() ? "UNKNOWN" : state),
+        return ActuatorFailure.of(retriable(state), "PG_" + (state.isEmpty() ? "UNKNOWN" : state),
                 doing + ": " + e.getMessage(), e);
     }
 

@@ -1,8 +1,8 @@
 package io.mrm.hana.adapter.postgres;
 
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.hana.adapter.postgres.ReplicationSchema.Fencing;
 import io.mrm.hana.adapter.postgres.ReplicationSchema.Role;
-import io.mrm.hana.domain.DataReplicationException;
 import io.mrm.hana.domain.DataStaleEpochException;
 import io.mrm.hana.domain.FenceFailure;
 import io.mrm.hana.domain.FenceResult;
@@ -37,7 +37,7 @@ final class PostgresFence {
         this.deadlineNanos = System.nanoTime() + within.toNanos();
     }
 
-    FenceResult run() throws DataReplicationException {
+    FenceResult run() throws ActuatorFailure {
         try (Connection c = connect(region)) {
             ReplicationSchema.ensureFencing(c);
             Optional<Fencing> row = ReplicationSchema.fencing(c, app.applicationId());
@@ -59,8 +59,8 @@ final class PostgresFence {
             checkedFence(c, Role.FENCED);
             ReplicationSchema.revokeWrites(c, app.appRole(), app.tables(), deadlineNanos);
             if (ReplicationSchema.canWrite(c, app.appRole(), app.tables())) {
-                throw new DataReplicationException(false, "STILL_WRITABLE", app.appRole() + " may still write on "
-                        + region + " after the REVOKE: it holds the privilege through another role or PUBLIC", null);
+                throw ActuatorFailure.fatal("STILL_WRITABLE", app.appRole() + " may still write on "
+                        + region + " after the REVOKE: it holds the privilege through another role or PUBLIC");
             }
             return result(true, Role.FENCED, epoch);
         } catch (SQLException e) {
@@ -87,7 +87,7 @@ final class PostgresFence {
     }
 
     /** The fenced region says it is (or may be) the primary: the other region must show a newer one. */
-    private void requireSuperseded(Optional<Fencing> row) throws DataReplicationException {
+    private void requireSuperseded(Optional<Fencing> row) throws ActuatorFailure {
         String other = app.other(region);
         Optional<Fencing> peer;
         try (Connection p = connect(other)) {
@@ -116,7 +116,7 @@ final class PostgresFence {
         }
     }
 
-    private Connection connect(String which) throws SQLException, DataReplicationException {
+    private Connection connect(String which) throws SQLException, ActuatorFailure {
         long left = deadlineNanos - System.nanoTime();
         if (left <= 0) {
             throw FenceFailure.NO_TIME_LEFT.exception("no time left to reach " + which + "'s database", null);

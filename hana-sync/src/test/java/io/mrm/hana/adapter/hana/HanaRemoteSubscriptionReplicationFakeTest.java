@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mrm.events.ack.AckOutcome;
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.events.ack.CommandAck;
-import io.mrm.events.command.DataFenceCommand;
 import io.mrm.events.command.DataDrainCommand;
+import io.mrm.events.command.DataFenceCommand;
 import io.mrm.events.command.DataPromoteCommand;
 import io.mrm.events.command.DataReprotectCommand;
 import io.mrm.events.command.StepRef;
 import io.mrm.events.operator.FailoverMode;
 import io.mrm.hana.domain.DataStaleEpochException;
-import io.mrm.hana.domain.DataReplicationException;
 import io.mrm.hana.domain.DrainResult;
 import io.mrm.hana.domain.FenceFailure;
 import io.mrm.hana.domain.FenceResult;
@@ -26,8 +26,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -269,7 +269,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         hana.executed.clear();
 
         assertThatThrownBy(() -> replication.promote("orders", "us10", 2, false, Duration.ofMillis(500)))
-                .isInstanceOfSatisfying(DataReplicationException.class, e -> {
+                .isInstanceOfSatisfying(ActuatorFailure.class, e -> {
                     assertThat(e.code()).isEqualTo("DRAIN_TIMEOUT");
                     assertThat(e.retriable()).isTrue();
                     assertThat(e.getMessage()).contains("eu10 is open to the application again", "us10 was not promoted");
@@ -290,7 +290,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         hana.db("eu10").grants.clear();
 
         assertThatThrownBy(() -> replication.promote("orders", "us10", 2, false, Duration.ofMillis(500)))
-                .isInstanceOfSatisfying(DataReplicationException.class, e ->
+                .isInstanceOfSatisfying(ActuatorFailure.class, e ->
                         assertThat(e.getMessage()).contains("eu10 is open to the application again"));
         assertThat(hana.db("eu10").role("orders")).isEqualTo("PRIMARY");
         assertThat(hana.db("eu10").grants).isEqualTo(grantsBefore);
@@ -311,7 +311,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         hana.executed.clear();
 
         assertThatThrownBy(() -> replication.promote("orders", "us10", 2, false, ENOUGH))
-                .isInstanceOfSatisfying(DataReplicationException.class, e -> {
+                .isInstanceOfSatisfying(ActuatorFailure.class, e -> {
                     assertThat(e.code()).isEqualTo("OLD_PRIMARY_UNREACHABLE");
                     assertThat(e.retriable()).isTrue();
                 });
@@ -335,7 +335,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         hana.failOnce = "DELETE FROM \"SALES\".\"ORDERS\"";
 
         assertThatThrownBy(() -> replication.reprotect("orders", "us10", "eu10", 3))
-                .isInstanceOfSatisfying(DataReplicationException.class, e -> assertThat(e.retriable()).isTrue());
+                .isInstanceOfSatisfying(ActuatorFailure.class, e -> assertThat(e.retriable()).isTrue());
         ReplicationStatus retried = replication.reprotect("orders", "us10", "eu10", 3);
 
         assertThat(retried.details()).containsEntry("unreplicatedRows.ORDERS", "3")
@@ -370,12 +370,12 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         hana.executed.clear();
 
         assertThatThrownBy(() -> replication.fence("orders", "eu10", 1, ENOUGH))
-                .isInstanceOfSatisfying(DataReplicationException.class, e -> {
+                .isInstanceOfSatisfying(ActuatorFailure.class, e -> {
                     assertThat(e.code()).isEqualTo(FenceFailure.IS_PRIMARY.name());
                     assertThat(e.retriable()).isFalse();
                 });
         assertThatThrownBy(() -> replication.fence("orders", "ap10", 1, ENOUGH))
-                .isInstanceOfSatisfying(DataReplicationException.class,
+                .isInstanceOfSatisfying(ActuatorFailure.class,
                         e -> assertThat(e.code()).isEqualTo(FenceFailure.UNKNOWN_REGION.name()));
         assertThat(hana.changes("eu10")).isEmpty();
         assertThat(hana.changes("us10")).isEmpty();
@@ -391,7 +391,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         hana.executed.clear();
 
         assertThatThrownBy(() -> replication.fence("orders", "eu10", 2, ENOUGH))
-                .isInstanceOfSatisfying(DataReplicationException.class, e -> {
+                .isInstanceOfSatisfying(ActuatorFailure.class, e -> {
                     assertThat(e.code()).isEqualTo(FenceFailure.PEER_UNREACHABLE.name());
                     assertThat(e.retriable()).isTrue();
                 });
@@ -447,7 +447,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         hana.executed.clear();
 
         assertThatThrownBy(() -> replication.promote("orders", "us10", 2, true, ENOUGH))
-                .isInstanceOfSatisfying(DataReplicationException.class, e -> {
+                .isInstanceOfSatisfying(ActuatorFailure.class, e -> {
                     assertThat(e.code()).isEqualTo("UNSAFE_SUBSCRIPTION_NAME");
                     assertThat(e.retriable()).isFalse();
                 })
@@ -487,7 +487,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         for (String bad : List.of("", "sub_orders", "SUB ORDERS", "SUB_ORDERS\"", "_SUB", "1SUB", "SUB-ORDERS",
                 "SUB_\u0130", "S".repeat(121))) {
             assertThatThrownBy(() -> HanaRemoteSubscriptionReplication.checkedForSql(app, "us10", List.of(bad)))
-                    .as("'%s'", bad).isInstanceOf(DataReplicationException.class);
+                    .as("'%s'", bad).isInstanceOf(ActuatorFailure.class);
         }
         assertThat(HanaApplication.quote("A\"B")).isEqualTo("\"A\"\"B\"");
     }
@@ -587,7 +587,7 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         hana.db("us10").exceptions.put("SUB_ORDERS", new Object[] {1001L, "target table is locked"});
 
         assertThatThrownBy(() -> replication.reprotect("orders", "eu10", "us10", 1))
-                .isInstanceOfSatisfying(DataReplicationException.class, e -> {
+                .isInstanceOfSatisfying(ActuatorFailure.class, e -> {
                     assertThat(e.code()).isEqualTo("SUBSCRIPTION_EXCEPTION");
                     assertThat(e.retriable()).isFalse();
                 })

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.mrm.hana.domain.DataReplicationException;
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.hana.domain.DrainResult;
 import io.mrm.hana.domain.ReplicationStatus;
 import java.security.SecureRandom;
@@ -152,7 +152,7 @@ class HanaReplicationLiveIT {
         await().atMost(CONVERGE).pollInterval(Duration.ofSeconds(5)).untilAsserted(() -> {
             try {
                 last.set(attempt.run());
-            } catch (DataReplicationException e) {
+            } catch (ActuatorFailure e) {
                 if (!e.retriable()) {
                     throw e;
                 }
