@@ -1,5 +1,7 @@
 package io.mrm.dns.config;
 
+import io.mrm.kafka.config.SettingChecks;
+
 import io.mrm.dns.adapter.Rfc2136DnsRouter;
 import io.mrm.dns.adapter.Rfc2136DnsRouter.Application;
 import io.mrm.dns.adapter.Rfc2136DnsRouter.RecordType;
@@ -102,8 +104,8 @@ public record Rfc2136Properties(
         if (transport == null) {
             problems.add(PREFIX + ".transport is required: TCP or UDP");
         }
-        checkDuration(problems, PREFIX + ".timeout", timeout, Duration.ofMillis(1), MAX_TIMEOUT);
-        checkDuration(problems, PREFIX + ".ttl", ttl, Duration.ofSeconds(1), MAX_TTL);
+        SettingChecks.between(problems, PREFIX + ".timeout", timeout, Duration.ofMillis(1), MAX_TIMEOUT);
+        SettingChecks.between(problems, PREFIX + ".ttl", ttl, Duration.ofSeconds(1), MAX_TTL);
         if (ttl != null && ttl.toMillis() % 1000 != 0) {
             problems.add(PREFIX + ".ttl must be whole seconds, was " + ttl.toMillis() + "ms");
         }
@@ -243,15 +245,6 @@ public record Rfc2136Properties(
         } catch (IllegalArgumentException e) {
             problems.add(key + ": " + e.getMessage());
             return null;
-        }
-    }
-
-    private static void checkDuration(List<String> problems, String key, Duration value, Duration min, Duration max) {
-        if (value == null) {
-            problems.add(key + " is required");
-        } else if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            problems.add(key + " must be between " + min.toMillis() + "ms and " + max.toSeconds() + "s, was "
-                    + value.toMillis() + "ms");
         }
     }
 

@@ -1,5 +1,7 @@
 package io.mrm.dns.config;
 
+import io.mrm.kafka.config.SettingChecks;
+
 import io.mrm.dns.adapter.Route53DnsRouter;
 import io.mrm.dns.adapter.Route53DnsRouter.Mode;
 import io.mrm.events.Require;
@@ -81,8 +83,8 @@ public record Route53Properties(
     /** The router's settings, or every problem at once, each naming its key. */
     Map<String, Route53DnsRouter.Zone> zones() {
         List<String> problems = new ArrayList<>();
-        checkPositive(problems, PREFIX + ".ttl", ttl);
-        checkPositive(problems, PREFIX + ".api-call-timeout", apiCallTimeout);
+        SettingChecks.positive(problems, PREFIX + ".ttl", ttl);
+        SettingChecks.positive(problems, PREFIX + ".api-call-timeout", apiCallTimeout);
         if (ttl != null && !ttl.isNegative() && !ttl.isZero() && ttl.toSeconds() < 1) {
             problems.add(PREFIX + ".ttl must be at least 1s, was " + ttl);
         }
@@ -194,9 +196,4 @@ public record Route53Properties(
         }
     }
 
-    private static void checkPositive(List<String> problems, String key, Duration value) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            problems.add(key + " must be a positive duration, was " + value);
-        }
-    }
 }

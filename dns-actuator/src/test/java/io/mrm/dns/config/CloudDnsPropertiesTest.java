@@ -88,7 +88,7 @@ class CloudDnsPropertiesTest {
         m.put("mrm.dns.route53.applications.Bad_App.record-name", "x.example.com");
 
         assertThatThrownBy(() -> route53(m).zones()).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("mrm.dns.route53.ttl must be a positive duration")
+                .hasMessageContaining("mrm.dns.route53.ttl must be positive")
                 .hasMessageContaining("mrm.dns.route53.max-attempts must be between 1 and 10")
                 .hasMessageContaining("mrm.dns.route53.endpoint must be an http(s) URL")
                 .hasMessageContaining("mrm.dns.route53.applications.orders.hosted-zone-id must be a Route 53 zone id")
