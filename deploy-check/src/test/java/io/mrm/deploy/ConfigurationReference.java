@@ -2,6 +2,7 @@ package io.mrm.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mrm.decision.policy.PolicySettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,6 +37,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code applications}, a monitor's {@code targets}); for those the element record's components are
  * read by reflection (name, type, {@code @DefaultValue}) and their description from the same
  * {@code @param} javadoc in the record's source, so one definition still describes every setting.
+ * The decision policy (request signatures, operators, applications) is bound as plain maps and lists and
+ * checked by {@link PolicySettings}; its rows come from that class's table of settings.
  */
 final class ConfigurationReference {
 
@@ -106,6 +109,7 @@ final class ConfigurationReference {
                 String type = p.path("type").asText("");
                 reference.row(out, p.path("name").asText(), typeName(type), defaultOf(p.path("defaultValue")),
                         p.path("description").asText(""));
+                reference.policyRows(out, p.path("name").asText());
                 Type declared = reference.declaredType(p);
                 if (declared != null) {
                     reference.expandElements(out, p.path("name").asText(), declared, 0);
@@ -113,6 +117,25 @@ final class ConfigurationReference {
             }
         }
         return out.append('\n').append(END).toString();
+    }
+
+    /**
+     * Rows for the decision policy's settings under a group's property ({@code mrm.decision.applications}):
+     * {@link PolicySettings#GROUPS} is their one definition, which the engine binds as plain maps and lists.
+     */
+    private void policyRows(StringBuilder out, String property) {
+        for (Map.Entry<String, List<PolicySettings.Setting>> group : PolicySettings.GROUPS.entrySet()) {
+            String path = PolicySettings.PREFIX + "." + group.getKey();
+            if (!path.replace("[*]", "").equals(property)) {
+                continue;
+            }
+            for (PolicySettings.Setting setting : group.getValue()) {
+                // enum values in code type, as the other services' enum settings show them
+                String type = setting.type().replaceAll("(?<=[:,] )([A-Z][A-Z0-9_]*)\\b", "`$1`");
+                row(out, path + "." + setting.key(), type,
+                        setting.defaultValue() == null ? "" : "`" + setting.defaultValue() + "`", setting.description());
+            }
+        }
     }
 
     /** The record component's full generic type behind a metadata property, when it is a list or map of records. */

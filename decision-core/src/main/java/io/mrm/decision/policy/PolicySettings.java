@@ -25,8 +25,9 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * The one definition of the decision policy settings under {@code mrm.decision}: their keys, types, defaults
- * (those of {@link ApplicationPolicy#defaults} and {@link RequestAuthority}) and checks. The engine reads its
+ * The one definition of the decision policy settings under {@code mrm.decision}: a table of their keys, types,
+ * defaults (those of {@link ApplicationPolicy#defaults} and {@link RequestAuthority}) and descriptions
+ * ({@link #GROUPS}), and their checks. The engine reads its
  * configuration through it and mrmctl its policy files, so a setting means the same in both and both are
  * exactly as strict: an unknown key is an error naming the nearest known one.
  *
@@ -63,75 +64,141 @@ public final class PolicySettings {
     /** The policy's keys directly under {@value #PREFIX}. */
     public static final Set<String> DECISION_KEYS = Set.of("request-signatures", "operators", "applications");
     /**
-     * The keys of {@code request-signatures}, how operator requests are authenticated:
-     * <ul>
-     * <li>{@code required}: refuse unsigned requests (the default). Off only on a developer's machine:
-     *                     anyone who can write to the requests topic can then switch regions
-     * <li>{@code max-age}: a signed request issued longer ago than this is refused as expired
-     * <li>{@code max-clock-skew}: a signed request issued further in the future than this is refused
-     * </ul>
+     * One setting of the policy: its key (kebab-case, within its group), its type as users write and read it
+     * (Integer, Duration, Boolean, DataSize, List&lt;String&gt;, an enum with its values), its default as written
+     * in a file ({@code null}: none, the setting is required or absent means empty) and what it does, in one
+     * line. deploy-check's configuration reference is rendered from these.
      */
-    public static final Set<String> SIGNATURE_KEYS = Set.of("required", "max-age", "max-clock-skew");
+    public record Setting(String key, String type, String defaultValue, String description) {
+
+        public Setting {
+            if (key == null || key.isBlank() || type == null || type.isBlank() || description == null
+                    || description.isBlank()) {
+                throw new IllegalArgumentException("a setting needs a key, a type and a description: " + key);
+            }
+        }
+    }
+
+    /** {@code request-signatures}: how operator requests are authenticated. */
+    public static final List<Setting> SIGNATURE_SETTINGS = List.of(
+            new Setting("required", "Boolean", "true", "refuse unsigned requests (the default). Off only on a "
+                    + "developer's machine: anyone who can write to the requests topic can then switch regions"),
+            new Setting("max-age", "Duration", "5m", "a signed request issued longer ago than this is refused as "
+                    + "expired"),
+            new Setting("max-clock-skew", "Duration", "30s", "a signed request issued further in the future than "
+                    + "this is refused"));
+
     /**
-     * The keys of one of {@code operators}, who may send requests (public keys are not secrets, but a key file lets them live in a mounted volume):
-     * <ul>
-     * <li>{@code id}: the id they sign as (mrmctl --operator)
-     * <li>{@code roles}: viewer, operator, approver (see {@link OperatorRole})
-     * <li>{@code public-key}: the Ed25519 public key: PEM, or the base64 line `mrmctl keygen` prints
-     * <li>{@code public-key-file}: or a file holding it
-     * </ul>
+     * One of {@code operators}: who may send requests (public keys are not secrets, but a key file lets them
+     * live in a mounted volume).
      */
-    public static final Set<String> OPERATOR_KEYS = Set.of("id", "roles", "public-key", "public-key-file");
+    public static final List<Setting> OPERATOR_SETTINGS = List.of(
+            new Setting("id", "String", null, "the id they sign as (mrmctl --operator)"),
+            new Setting("roles", listOf(enumType(OperatorRole.class)), null, "viewer, operator, approver"),
+            new Setting("public-key", "String", null, "the Ed25519 public key: PEM, or the base64 line "
+                    + "`mrmctl keygen` prints"),
+            new Setting("public-key-file", "String", null, "or a file holding it"));
+
+    private static final String ACTIONS = listOf(enumType(StepAction.class));
+
     /**
-     * The keys of one of {@code applications}, one application's policy. Defaults follow the figures users compare us with: three failures in a row (Route 53), a quorum of two vantage points, one hour of hold-down (GitHub's orchestrator), and three successes in a row before a region counts as up again.
-     * <ul>
-     * <li>{@code id}: application id, the key of every record about it
-     * <li>{@code primary-region}: the region it normally runs in
-     * <li>{@code standby-region}: the region it fails over to
-     * <li>{@code health-components}: components whose failure makes a region down
-     * <li>{@code alert-components}: components whose failure only raises an alert
-     * <li>{@code quorum}: vantage points that must agree a component fails (or works)
-     * <li>{@code failure-threshold}: consecutive failures a vantage point must see
-     * <li>{@code recovery-threshold}: consecutive successes before a component counts as up again
-     * <li>{@code stale-after}: observations older than this count as unknown
-     * <li>{@code mode}: AUTOMATIC executes; MANUAL proposes and waits for approval
-     * <li>{@code hold-down}: no automatic failover for this long after one
-     * <li>{@code max-failovers-per-window}: automatic failovers allowed per window
-     * <li>{@code failover-window}: that window
-     * <li>{@code plan}: switch plan actions in order (default: the graceful switchover)
-     * <li>{@code reprotect-plan}: actions run first on failback to restore replication
-     * <li>{@code step-timeout}: how long one step attempt may take
-     * <li>{@code step-max-attempts}: attempts per step before the plan pauses
-     * <li>{@code retry-backoff}: pause before a retry; doubles with each further attempt
-     * <li>{@code parallel-steps}: plan actions that run together with the step before them
-     * <li>{@code two-person-rule}: a manual failover or failback is only proposed; a second person with
-     *                                 the approver role must approve it (nobody approves their own)
-     * <li>{@code vantages}: the vantage points (health-monitor instances, mrm.health.vantage) that
-     *                                 watch this application; observations from any other are dead-lettered
-     * <li>{@code max-observation-skew}: an observation stamped further ahead of the engine's clock is
-     *                                 dead-lettered and its monitor alerted
-     * <li>{@code proposal-timeout}: a proposal nobody approved or rejected within this expires
-     * <li>{@code fence-timeout}: how long the best-effort fence of the region a forced failover leaves
-     *                                 may take (it never delays the switch)
-     * <li>{@code fence-retry-interval}: how often a fence that has not succeeded yet is tried again
-     * <li>{@code failover-drain-within}: an automatic failover first tries the graceful path (the region it leaves
-     *                                 demoted, drained and fenced) for at most this long, then falls back to
-     *                                 forced; 0s: forced at once
-     * <li>{@code degraded-not-a-target}: components (health or alert) whose DEGRADED, seen by a quorum, makes a
-     *                                 region no failover target (blocked by STANDBY_HEALTHY)
-     * <li>{@code max-alert-witnesses}: alert webhooks that may count towards the quorum together (default 1: one
-     *                                 webhook credential is never a quorum by itself)
-     * <li>{@code failover-drain-max-backlog}: the largest backlog an automatic failover's graceful try drains (e.g. 512MB):
-     *                                 a standby further behind at the start of the drain falls back to forced at
-     *                                 once; unset (the default): no bound. Operator-requested switches are not bounded
-     * </ul>
+     * One of {@code applications}: one application's policy. Defaults follow the figures users compare us with:
+     * three failures in a row (Route 53), a quorum of two vantage points, one hour of hold-down (GitHub's
+     * orchestrator), and three successes in a row before a region counts as up again. They are
+     * {@link ApplicationPolicy#defaults}' (a test holds the two equal).
      */
-    public static final Set<String> APPLICATION_KEYS = Set.of("id", "primary-region", "standby-region",
-            "health-components", "alert-components", "quorum", "failure-threshold", "recovery-threshold", "stale-after",
-            "mode", "hold-down", "max-failovers-per-window", "failover-window", "plan", "reprotect-plan",
-            "step-timeout", "step-max-attempts", "retry-backoff", "parallel-steps", "two-person-rule", "vantages",
-            "max-observation-skew", "proposal-timeout", "fence-timeout", "fence-retry-interval",
-            "failover-drain-within", "degraded-not-a-target", "max-alert-witnesses", "failover-drain-max-backlog");
+    public static final List<Setting> APPLICATION_SETTINGS = List.of(
+            new Setting("id", "String", null, "application id, the key of every record about it"),
+            new Setting("primary-region", "String", null, "the region it normally runs in"),
+            new Setting("standby-region", "String", null, "the region it fails over to"),
+            new Setting("health-components", "List<String>", "app", "components whose failure makes a region down"),
+            new Setting("alert-components", "List<String>", null, "components whose failure only raises an alert"),
+            new Setting("quorum", "Integer", "2", "vantage points that must agree a component fails (or works)"),
+            new Setting("failure-threshold", "Integer", "3", "consecutive failures a vantage point must see"),
+            new Setting("recovery-threshold", "Integer", "3", "consecutive successes before a component counts as "
+                    + "up again"),
+            new Setting("stale-after", "Duration", "30s", "observations older than this count as unknown"),
+            new Setting("mode", enumType(DecisionMode.class), "AUTOMATIC", "AUTOMATIC executes; MANUAL proposes "
+                    + "and waits for approval"),
+            new Setting("hold-down", "Duration", "1h", "no automatic failover for this long after one"),
+            new Setting("max-failovers-per-window", "Integer", "2", "automatic failovers allowed per window"),
+            new Setting("failover-window", "Duration", "24h", "that window"),
+            new Setting("plan", ACTIONS, "EVENTS_SET_STANDBY,DATA_DRAIN,DATA_PROMOTE,EVENTS_SET_ACTIVE,DNS_ROUTE,"
+                    + "DNS_VERIFY", "switch plan actions in order (the default: the graceful switchover)"),
+            new Setting("reprotect-plan", ACTIONS, "DATA_REPROTECT", "actions run first on failback to restore "
+                    + "replication"),
+            new Setting("step-timeout", "Duration", "60s", "how long one step attempt may take"),
+            new Setting("step-max-attempts", "Integer", "3", "attempts per step before the plan pauses"),
+            new Setting("retry-backoff", "Duration", "2s", "pause before a retry; doubles with each further attempt"),
+            new Setting("parallel-steps", ACTIONS, null, "plan actions that run together with the step before them"),
+            new Setting("two-person-rule", "Boolean", "false", "a manual failover or failback is only proposed; a "
+                    + "second person with the approver role must approve it (nobody approves their own)"),
+            new Setting("vantages", "List<String>", null, "the vantage points (health-monitor instances, "
+                    + "mrm.health.vantage) that watch this application; observations from any other are "
+                    + "dead-lettered"),
+            new Setting("max-observation-skew", "Duration", "5s", "an observation stamped further ahead of the "
+                    + "engine's clock is dead-lettered and its monitor alerted"),
+            new Setting("proposal-timeout", "Duration", "30m", "a proposal nobody approved or rejected within this "
+                    + "expires"),
+            new Setting("fence-timeout", "Duration", "10s", "how long the best-effort fence of the region a forced "
+                    + "failover leaves may take (it never delays the switch)"),
+            new Setting("fence-retry-interval", "Duration", "30s", "how often a fence that has not succeeded yet is "
+                    + "tried again"),
+            new Setting("failover-drain-within", "Duration", "30s", "an automatic failover first tries the graceful "
+                    + "path (the region it leaves demoted, drained and fenced) for at most this long, then falls "
+                    + "back to forced; 0s: forced at once"),
+            new Setting("degraded-not-a-target", "List<String>", null, "components (health or alert) whose "
+                    + "DEGRADED, seen by a quorum, makes a region no failover target (blocked by STANDBY_HEALTHY)"),
+            new Setting("max-alert-witnesses", "Integer", "1", "alert webhooks that may count towards the quorum "
+                    + "together (default 1: one webhook credential is never a quorum by itself)"),
+            new Setting("failover-drain-max-backlog", "DataSize", null, "the largest backlog an automatic "
+                    + "failover's graceful try drains (e.g. 512MB): a standby further behind at the start of the "
+                    + "drain falls back to forced at once; unset (the default): no bound. Operator-requested "
+                    + "switches are not bounded"));
+
+    /**
+     * Each group of settings by where its keys sit under {@value #PREFIX}: {@code request-signatures.<key>},
+     * {@code operators[*].<key>} and {@code applications[*].<key>} ({@code [*]}: each element of the list).
+     */
+    public static final Map<String, List<Setting>> GROUPS = groups();
+
+    /** The keys of {@code request-signatures}. */
+    public static final Set<String> SIGNATURE_KEYS = keys(SIGNATURE_SETTINGS);
+    /** The keys of one of {@code operators}. */
+    public static final Set<String> OPERATOR_KEYS = keys(OPERATOR_SETTINGS);
+    /** The keys of one of {@code applications}. */
+    public static final Set<String> APPLICATION_KEYS = keys(APPLICATION_SETTINGS);
+
+    private static Map<String, List<Setting>> groups() {
+        Map<String, List<Setting>> groups = new LinkedHashMap<>();
+        groups.put("request-signatures", SIGNATURE_SETTINGS);
+        groups.put("operators[*]", OPERATOR_SETTINGS);
+        groups.put("applications[*]", APPLICATION_SETTINGS);
+        return Collections.unmodifiableMap(groups);
+    }
+
+    private static Set<String> keys(List<Setting> settings) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (Setting setting : settings) {
+            if (!keys.add(setting.key())) {
+                throw new IllegalStateException("setting " + setting.key() + " is declared twice");
+            }
+        }
+        return Collections.unmodifiableSet(keys);
+    }
+
+    /** An enum's type as users see it: its name and the values it takes. */
+    private static String enumType(Class<? extends Enum<?>> type) {
+        StringBuilder out = new StringBuilder(type.getSimpleName()).append(':');
+        for (Enum<?> constant : type.getEnumConstants()) {
+            out.append(out.charAt(out.length() - 1) == ':' ? " " : ", ").append(constant.name());
+        }
+        return out.toString();
+    }
+
+    private static String listOf(String elementType) {
+        return "List<" + elementType + ">";
+    }
 
 
 

@@ -30,9 +30,9 @@ import org.springframework.validation.annotation.Validated;
  *                       its transaction commits (see docs/architecture.md, "Latency"). Off only to study crashes.
  * @param tickInterval   how often time is applied to every application (staleness, deadlines, retries)
  * @param stateDir       Kafka Streams state directory; empty means a folder under java.io.tmpdir
- * @param requestSignatures how operator requests are authenticated (see {@link PolicySettings})
- * @param operators      who may send requests: id, roles, Ed25519 public key (see {@link PolicySettings})
- * @param applications   one policy per application (see {@link PolicySettings})
+ * @param requestSignatures how operator requests are authenticated
+ * @param operators      who may send requests: id, roles, Ed25519 public key
+ * @param applications   one policy per application
  */
 @Validated
 @ConfigurationProperties(PolicySettings.PREFIX)
