@@ -154,6 +154,10 @@ public final class ProbeScheduler implements SmartLifecycle {
         running = false;
         ticker.shutdownNow();
         try {
+            // a tick already running finishes before stop returns: after stop, no probe starts
+            if (!ticker.awaitTermination(stopGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("a probe tick did not end within {} ms of stop", stopGrace.toMillis());
+            }
             // the publisher drains what is queued, then ends
             publisher.join(stopGrace.toMillis());
         } catch (InterruptedException e) {
