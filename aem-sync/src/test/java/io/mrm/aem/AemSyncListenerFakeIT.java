@@ -2,7 +2,6 @@ package io.mrm.aem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mrm.sempfake.SempV2Fake;
 import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
 import io.mrm.events.ack.AckOutcome;
@@ -12,6 +11,7 @@ import io.mrm.events.command.ReplicationRole;
 import io.mrm.events.command.StepRef;
 import io.mrm.events.decision.Actuator;
 import io.mrm.kafka.EventPublisher;
+import io.mrm.sempfake.SempV2Fake;
 import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
 import java.io.IOException;
@@ -34,10 +34,17 @@ import org.springframework.test.context.DynamicPropertySource;
  * command on the events command topic leads to the role change on the broker and an acknowledgement
  * on the acks topic; a command it cannot execute is answered too, and the service carries on.
  */
-@SpringBootTest(classes = AemSyncApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"spring.config.name=aem-sync", "spring.profiles.active=local",
-                "mrm.kafka.topic-prefix=aemtest.", "mrm.kafka.partitions=1",
-                "mrm.service.instance=aem-sync-it", "mrm.aem.poll-interval=20ms"})
+@SpringBootTest(
+        classes = AemSyncApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {
+            "spring.config.name=aem-sync",
+            "spring.profiles.active=local",
+            "mrm.kafka.topic-prefix=aemtest.",
+            "mrm.kafka.partitions=1",
+            "mrm.service.instance=aem-sync-it",
+            "mrm.aem.poll-interval=20ms"
+        })
 class AemSyncListenerFakeIT {
 
     static final String PASSWORD = "it-semp-password";
@@ -67,32 +74,43 @@ class AemSyncListenerFakeIT {
 
     @Test
     void aSetRoleCommandOnTheTopicChangesTheRoleAndIsAcknowledgedOnTheAcksTopic() {
-        try (TopicRecorder recorder = new TopicRecorder(KAFKA.bootstrapServers(), NAMES, List.of(Topics.COMMAND_ACKS))) {
+        try (TopicRecorder recorder =
+                new TopicRecorder(KAFKA.bootstrapServers(), NAMES, List.of(Topics.COMMAND_ACKS))) {
             EventsSetRoleCommand unknownRegion = command("c-unknown", "region-x", ReplicationRole.ACTIVE);
             EventsSetRoleCommand activate = command("c-activate", "region-b", ReplicationRole.ACTIVE);
 
             publisher.publishAndWait(unknownRegion);
             publisher.publishAndWait(activate);
 
-            CommandAck refused = recorder.await(CommandAck.class, a -> a.commandId().equals("c-unknown"),
-                    Duration.ofSeconds(30));
-            CommandAck done = recorder.await(CommandAck.class, a -> a.commandId().equals("c-activate"),
-                    Duration.ofSeconds(30));
+            CommandAck refused =
+                    recorder.await(CommandAck.class, a -> a.commandId().equals("c-unknown"), Duration.ofSeconds(30));
+            CommandAck done =
+                    recorder.await(CommandAck.class, a -> a.commandId().equals("c-activate"), Duration.ofSeconds(30));
             assertThat(refused.outcome()).isEqualTo(AckOutcome.FAILED_FATAL);
             assertThat(refused.errorCode()).isEqualTo("NOT_CONFIGURED");
             assertThat(done.outcome()).as(done.detail()).isEqualTo(AckOutcome.SUCCEEDED);
             assertThat(done.actuator()).isEqualTo(Actuator.AEM);
             assertThat(done.step()).isEqualTo(activate.step());
-            assertThat(done.observed()).containsEntry("role", "ACTIVE").containsEntry("changed", "true")
+            assertThat(done.observed())
+                    .containsEntry("role", "ACTIVE")
+                    .containsEntry("changed", "true")
                     .containsEntry("vpn", "shop-b");
             assertThat(SEMP.role("shop-b")).isEqualTo("active");
-            assertThat(SEMP.roleChanges()).singleElement().satisfies(change -> assertThat(change.user()).isEqualTo("mrm"));
+            assertThat(SEMP.roleChanges())
+                    .singleElement()
+                    .satisfies(change -> assertThat(change.user()).isEqualTo("mrm"));
         }
     }
 
     static EventsSetRoleCommand command(String id, String region, ReplicationRole role) {
-        return new EventsSetRoleCommand(id, "shop", Instant.now(), 1,
-                new StepRef("d-1", 1, 0, 1, Instant.now().plusSeconds(60)), region, role);
+        return new EventsSetRoleCommand(
+                id,
+                "shop",
+                Instant.now(),
+                1,
+                new StepRef("d-1", 1, 0, 1, Instant.now().plusSeconds(60)),
+                region,
+                role);
     }
 
     private static SempV2Fake startFake() {
@@ -105,7 +123,9 @@ class AemSyncListenerFakeIT {
 
     private static Path passwordFile() {
         try {
-            Path file = Files.createTempFile("semp-password", ".txt",
+            Path file = Files.createTempFile(
+                    "semp-password",
+                    ".txt",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, PASSWORD + "\n");
             file.toFile().deleteOnExit();

@@ -11,16 +11,27 @@ import com.tngtech.archunit.lang.ArchRule;
 public final class DomainPurityRules {
 
     public static final ArchRule DOMAIN_IS_PURE_JAVA = noClasses()
-            .that().resideInAPackage("..domain..")
-            .should().dependOnClassesThat().resideInAnyPackage(
-                    "org.springframework..", "org.apache.kafka..", "io.cloudevents..",
-                    "software.amazon..", "com.azure..", "com.sap..", "com.solacesystems..",
-                    "io.debezium..", "jakarta.persistence..", "java.sql..", "java.net.http..",
-                    "io.micrometer..", "com.fasterxml.jackson..")
+            .that()
+            .resideInAPackage("..domain..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "org.springframework..",
+                    "org.apache.kafka..",
+                    "io.cloudevents..",
+                    "software.amazon..",
+                    "com.azure..",
+                    "com.sap..",
+                    "com.solacesystems..",
+                    "io.debezium..",
+                    "jakarta.persistence..",
+                    "java.sql..",
+                    "java.net.http..",
+                    "io.micrometer..",
+                    "com.fasterxml.jackson..")
             .because("domain code must stay pure Java (no framework, broker, SDK or I/O types) so that "
                     + "decide(state, input, now) can be replayed for audit; move the dependency into an "
                     + "adapter and give the domain an interface it owns (e.g. DnsRouter)");
 
-    private DomainPurityRules() {
-    }
+    private DomainPurityRules() {}
 }

@@ -22,7 +22,8 @@ public final class FailureTypeRules {
     private static final Pattern RETRIABLE_FLAG = Pattern.compile("(?i)(is)?retr[iy]able");
 
     public static final ArchRule NO_OWN_RETRIABLE_FAILURE = noClasses()
-            .that().areAssignableTo(Throwable.class)
+            .that()
+            .areAssignableTo(Throwable.class)
             .should(declareARetriableFlag())
             // a module whose only failures are ActuatorFailure's factories declares no exception at all
             .allowEmptyShould(true)
@@ -38,10 +39,13 @@ public final class FailureTypeRules {
                 // satisfied = declares a flag; noClasses() turns each satisfied event into a violation
                 boolean declares = false;
                 for (JavaMember member : type.getMembers()) {
-                    if (member.getOwner().equals(type) && RETRIABLE_FLAG.matcher(member.getName()).matches()) {
+                    if (member.getOwner().equals(type)
+                            && RETRIABLE_FLAG.matcher(member.getName()).matches()) {
                         declares = true;
-                        events.add(SimpleConditionEvent.satisfied(type, type.getName() + " declares "
-                                + member.getName() + " (" + member.getDescription() + ")"));
+                        events.add(SimpleConditionEvent.satisfied(
+                                type,
+                                type.getName() + " declares " + member.getName() + " (" + member.getDescription()
+                                        + ")"));
                     }
                 }
                 if (!declares) {
@@ -51,6 +55,5 @@ public final class FailureTypeRules {
         };
     }
 
-    private FailureTypeRules() {
-    }
+    private FailureTypeRules() {}
 }

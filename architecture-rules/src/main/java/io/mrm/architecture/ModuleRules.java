@@ -26,19 +26,32 @@ public final class ModuleRules {
     /** The packages of decision-core: the engine's rules, replayed by mrmctl and the simulation. */
     public static final String[] DECISION_CORE = {"io.mrm.decision.domain..", "io.mrm.decision.policy.."};
     /** The library modules' packages: shared by services, so they depend on none. */
-    public static final String[] LIBRARIES = {"io.mrm.events..", "io.mrm.kafka..", "io.mrm.decision.domain..",
-            "io.mrm.decision.policy.."};
+    public static final String[] LIBRARIES = {
+        "io.mrm.events..", "io.mrm.kafka..", "io.mrm.decision.domain..", "io.mrm.decision.policy.."
+    };
 
-    private static final DescribedPredicate<JavaClass> FILE_ACCESS = JavaClass.Predicates
-            .resideInAnyPackage("java.nio.file..")
-            .or(JavaClass.Predicates.belongToAnyOf(File.class, FileDescriptor.class, FileInputStream.class,
-                    FileOutputStream.class, FileReader.class, FileWriter.class, RandomAccessFile.class,
+    private static final DescribedPredicate<JavaClass> FILE_ACCESS = JavaClass.Predicates.resideInAnyPackage(
+                    "java.nio.file..")
+            .or(JavaClass.Predicates.belongToAnyOf(
+                    File.class,
+                    FileDescriptor.class,
+                    FileInputStream.class,
+                    FileOutputStream.class,
+                    FileReader.class,
+                    FileWriter.class,
+                    RandomAccessFile.class,
                     PrintWriter.class))
             .as("access files (java.nio.file, java.io.File...)");
 
-    private static final DescribedPredicate<JavaClass> FRAMEWORKS = JavaClass.Predicates
-            .resideInAnyPackage("org.springframework..", "org.apache.kafka..", "com.fasterxml.jackson..",
-                    "tools.jackson..", "io.cloudevents..", "jakarta..", "io.micrometer..", "org.slf4j..",
+    private static final DescribedPredicate<JavaClass> FRAMEWORKS = JavaClass.Predicates.resideInAnyPackage(
+                    "org.springframework..",
+                    "org.apache.kafka..",
+                    "com.fasterxml.jackson..",
+                    "tools.jackson..",
+                    "io.cloudevents..",
+                    "jakarta..",
+                    "io.micrometer..",
+                    "org.slf4j..",
                     "org.yaml..")
             .as("are Spring, Kafka, Jackson, CloudEvents, Jakarta, Micrometer, SLF4J or SnakeYAML types");
 
@@ -47,9 +60,11 @@ public final class ModuleRules {
      * runs it millions of times on a virtual clock, neither with a framework or a file system of its own.
      */
     public static final ArchRule DECISION_CORE_IS_FRAMEWORK_FREE = noClasses()
-            .that().resideInAnyPackage(DECISION_CORE)
-            .should().dependOnClassesThat(FRAMEWORKS.or(FILE_ACCESS).as(FRAMEWORKS.getDescription() + " or "
-                    + FILE_ACCESS.getDescription()))
+            .that()
+            .resideInAnyPackage(DECISION_CORE)
+            .should()
+            .dependOnClassesThat(
+                    FRAMEWORKS.or(FILE_ACCESS).as(FRAMEWORKS.getDescription() + " or " + FILE_ACCESS.getDescription()))
             .because("decision-core is the engine's rules as plain Java, shared by the engine, mrmctl's replay and "
                     + "the simulation: parse files (YAML policies, keys) in the module that reads them (e.g. "
                     + "mrmctl's adapter.PolicyFile) and hand decision-core values or a function it owns "
@@ -57,27 +72,37 @@ public final class ModuleRules {
 
     /** A library shared by the services knows none of them. */
     public static final ArchRule LIBRARIES_DEPEND_ON_NO_SERVICE = noClasses()
-            .that().resideInAnyPackage(LIBRARIES)
-            .should().dependOnClassesThat().resideInAnyPackage(ServiceModule.allPackages())
+            .that()
+            .resideInAnyPackage(LIBRARIES)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(ServiceModule.allPackages())
             .because("common-events, kafka-support and decision-core are shared by every service: move what the "
                     + "library needs from a service into the library (or invert it behind an interface the "
                     + "library owns)");
 
-    private static final String[] TEST_FRAMEWORKS = {"org.junit..", "com.tngtech.archunit..", "org.mockito..",
-            "org.assertj..", "org.springframework.test..", "org.springframework.kafka.test.."};
+    private static final String[] TEST_FRAMEWORKS = {
+        "org.junit..",
+        "com.tngtech.archunit..",
+        "org.mockito..",
+        "org.assertj..",
+        "org.springframework.test..",
+        "org.springframework.kafka.test.."
+    };
 
     /**
      * What a runnable module (the sandbox, the benchmarks, the simulation) ships uses no test framework: those
      * are on its test classpath only. In-process Kafka comes from test-support, which carries none.
      */
     public static final ArchRule SHIPS_NO_TEST_FRAMEWORK = noClasses()
-            .should().dependOnClassesThat().resideInAnyPackage(TEST_FRAMEWORKS)
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(TEST_FRAMEWORKS)
             .because("this module runs outside tests and does not ship JUnit, ArchUnit, Mockito or AssertJ: "
                     + "move the helper into test sources, or into test-support if it is a runtime helper "
                     + "(test-support has no test framework on purpose)");
 
-    private ModuleRules() {
-    }
+    private ModuleRules() {}
 
     /**
      * A service's code uses no other service's packages: services are deployed apart and talk only through
@@ -85,8 +110,11 @@ public final class ModuleRules {
      */
     public static ArchRule serviceIsIndependent(ServiceModule service) {
         return noClasses()
-                .that().resideInAnyPackage(service.packages().toArray(String[]::new))
-                .should().dependOnClassesThat().resideInAnyPackage(service.otherServicesPackages())
+                .that()
+                .resideInAnyPackage(service.packages().toArray(String[]::new))
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(service.otherServicesPackages())
                 .because(service.artifactId() + " is deployed on its own and talks to other services only through "
                         + "the topics: move what it shares with another service into common-events, kafka-support "
                         + "or decision-core");
@@ -105,7 +133,8 @@ public final class ModuleRules {
      */
     public static void checkService(ServiceModule service) {
         JavaClasses classes = mainClasses(service.packages().stream()
-                .map(p -> p.endsWith("..") ? p.substring(0, p.length() - 2) : p).toArray(String[]::new));
+                .map(p -> p.endsWith("..") ? p.substring(0, p.length() - 2) : p)
+                .toArray(String[]::new));
         DomainPurityRules.DOMAIN_IS_PURE_JAVA.check(classes);
         serviceIsIndependent(service).check(classes);
         SHIPS_NO_TEST_FRAMEWORK.check(classes);

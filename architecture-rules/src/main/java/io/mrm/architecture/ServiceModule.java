@@ -40,7 +40,9 @@ public enum ServiceModule {
 
     /** The package identifiers of every service except this one. */
     public String[] otherServicesPackages() {
-        return Arrays.stream(values()).filter(s -> s != this).flatMap(s -> s.packages.stream())
+        return Arrays.stream(values())
+                .filter(s -> s != this)
+                .flatMap(s -> s.packages.stream())
                 .toArray(String[]::new);
     }
 

@@ -14,7 +14,7 @@ class DomainPurityRulesTest {
     @Test
     void aDomainClassUsingAKafkaTypeIsReportedWithHowToFixIt() {
         assertThatThrownBy(() -> DomainPurityRules.DOMAIN_IS_PURE_JAVA.check(
-                new ClassFileImporter().importClasses(ImpureRule.class)))
+                        new ClassFileImporter().importClasses(ImpureRule.class)))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("ImpureRule")
                 .hasMessageContaining("org.apache.kafka")
@@ -24,6 +24,7 @@ class DomainPurityRulesTest {
     @Test
     void aPlainJavaDomainClassPasses() {
         assertThatCode(() -> DomainPurityRules.DOMAIN_IS_PURE_JAVA.check(
-                new ClassFileImporter().importClasses(PureRule.class))).doesNotThrowAnyException();
+                        new ClassFileImporter().importClasses(PureRule.class)))
+                .doesNotThrowAnyException();
     }
 }

@@ -15,7 +15,7 @@ class FailureTypeRulesTest {
     @Test
     void anExceptionWithItsOwnRetriableFlagIsReportedWithHowToFixIt() {
         assertThatThrownBy(() -> FailureTypeRules.NO_OWN_RETRIABLE_FAILURE.check(
-                new ClassFileImporter().importClasses(CopiedFailureException.class)))
+                        new ClassFileImporter().importClasses(CopiedFailureException.class)))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("CopiedFailureException declares retriable")
                 .hasMessageContaining("ActuatorFailure.retriable(code, message)");
@@ -24,7 +24,7 @@ class FailureTypeRulesTest {
     @Test
     void anotherSpellingOfTheFlagIsReportedToo() {
         assertThatThrownBy(() -> FailureTypeRules.NO_OWN_RETRIABLE_FAILURE.check(
-                new ClassFileImporter().importClasses(RetryableFlagError.class)))
+                        new ClassFileImporter().importClasses(RetryableFlagError.class)))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("RetryableFlagError declares isRetryable");
     }
@@ -32,6 +32,7 @@ class FailureTypeRulesTest {
     @Test
     void aSubtypeOfTheSharedFailurePasses() {
         assertThatCode(() -> FailureTypeRules.NO_OWN_RETRIABLE_FAILURE.check(
-                new ClassFileImporter().importClasses(SubtypedFailure.class))).doesNotThrowAnyException();
+                        new ClassFileImporter().importClasses(SubtypedFailure.class)))
+                .doesNotThrowAnyException();
     }
 }

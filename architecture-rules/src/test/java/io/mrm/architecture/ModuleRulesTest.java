@@ -26,7 +26,7 @@ class ModuleRulesTest {
     @Test
     void aServiceUsingAnotherServicesCodeIsReported() {
         assertThatThrownBy(() -> ModuleRules.serviceIsIndependent(ServiceModule.DNS_ACTUATOR)
-                .check(classes(ReachesIntoTheMonitor.class, MonitorHelper.class)))
+                        .check(classes(ReachesIntoTheMonitor.class, MonitorHelper.class)))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("ReachesIntoTheMonitor")
                 .hasMessageContaining("io.mrm.health.fixture.MonitorHelper")
@@ -36,7 +36,7 @@ class ModuleRulesTest {
     @Test
     void mrmctlUsingTheEnginesAdapterIsReportedThoughTheEngineSharesDecisionCoresRootPackage() {
         assertThatThrownBy(() -> ModuleRules.serviceIsIndependent(ServiceModule.MRMCTL)
-                .check(classes(ReachesIntoTheEngine.class, EngineHelper.class)))
+                        .check(classes(ReachesIntoTheEngine.class, EngineHelper.class)))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("EngineHelper");
     }
@@ -44,7 +44,8 @@ class ModuleRulesTest {
     @Test
     void theMonitorUsingItsOwnCodeIsFine() {
         assertThatCode(() -> ModuleRules.serviceIsIndependent(ServiceModule.HEALTH_MONITOR)
-                .check(classes(MonitorHelper.class))).doesNotThrowAnyException();
+                        .check(classes(MonitorHelper.class)))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -66,8 +67,8 @@ class ModuleRulesTest {
 
     @Test
     void aLibraryKnowingAServiceIsReported() {
-        assertThatThrownBy(() -> ModuleRules.LIBRARIES_DEPEND_ON_NO_SERVICE
-                .check(classes(KnowsAService.class, ReachesIntoTheMonitor.class)))
+        assertThatThrownBy(() -> ModuleRules.LIBRARIES_DEPEND_ON_NO_SERVICE.check(
+                        classes(KnowsAService.class, ReachesIntoTheMonitor.class)))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("KnowsAService")
                 .hasMessageContaining("io.mrm.dns.fixture.ReachesIntoTheMonitor");

@@ -41,19 +41,23 @@ public final class LoopbackHttpServers {
             }
         }
         List<HttpServer> started = start(servers, handlerThreads);
-        System.out.println("PORTS " + started.stream().map(s -> Integer.toString(s.getAddress().getPort()))
-                .collect(Collectors.joining(",")));
+        System.out.println("PORTS "
+                + started.stream()
+                        .map(s -> Integer.toString(s.getAddress().getPort()))
+                        .collect(Collectors.joining(",")));
         System.out.flush();
-        Thread stdinWatch = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // the parent never writes; end of input means it is gone
-                }
-            } catch (IOException e) {
-                // same: the parent is gone
-            }
-            System.exit(0);
-        }, "parent-watch");
+        Thread stdinWatch = new Thread(
+                () -> {
+                    try {
+                        while (System.in.read() >= 0) {
+                            // the parent never writes; end of input means it is gone
+                        }
+                    } catch (IOException e) {
+                        // same: the parent is gone
+                    }
+                    System.exit(0);
+                },
+                "parent-watch");
         stdinWatch.setDaemon(true);
         stdinWatch.start();
         TimeUnit.SECONDS.sleep(seconds);

@@ -3,19 +3,17 @@ package io.mrm.benchmarks;
 import com.sun.net.httpserver.HttpServer;
 import io.mrm.events.TopicNames;
 import io.mrm.events.codec.EventCodec;
-import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.observation.HealthStatus;
 import io.mrm.events.observation.ProbeKind;
 import io.mrm.health.adapter.probe.HttpClients;
 import io.mrm.health.adapter.probe.HttpProbe;
-import io.mrm.health.adapter.publish.ObservationIds;
 import io.mrm.health.adapter.probe.ProbeScheduler;
 import io.mrm.health.adapter.probe.StatusRange;
+import io.mrm.health.adapter.publish.ObservationIds;
 import io.mrm.health.domain.MonitoredTarget;
 import io.mrm.health.domain.ObservationRule;
 import io.mrm.health.domain.ObservationSink;
 import io.mrm.health.domain.ProbeTarget;
-import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
@@ -60,7 +58,6 @@ import org.HdrHistogram.Recorder;
  */
 public final class SchedulerSlipBenchmark {
 
-
     public static void main(String[] args) throws Exception {
         // as HealthMonitorApplication does (see HttpClients): before anything touches CompletableFuture
         if (System.getProperty(HttpClients.COMMON_POOL_PARALLELISM) == null) {
@@ -68,11 +65,15 @@ public final class SchedulerSlipBenchmark {
         }
         Map<String, String> options = parse(args);
         int targets = Integer.parseInt(options.getOrDefault("targets", "10000"));
-        Duration interval = Duration.parse("PT" + options.getOrDefault("interval", "1s").toUpperCase(Locale.ROOT));
+        Duration interval =
+                Duration.parse("PT" + options.getOrDefault("interval", "1s").toUpperCase(Locale.ROOT));
         int servers = Integer.parseInt(options.getOrDefault("servers", "8"));
-        Duration warmup = Duration.parse("PT" + options.getOrDefault("warmup", "60s").toUpperCase(Locale.ROOT));
-        Duration measure = Duration.parse("PT" + options.getOrDefault("measure", "90s").toUpperCase(Locale.ROOT));
-        Duration reportEvery = Duration.parse("PT" + options.getOrDefault("report-every", "10s").toUpperCase(Locale.ROOT));
+        Duration warmup =
+                Duration.parse("PT" + options.getOrDefault("warmup", "60s").toUpperCase(Locale.ROOT));
+        Duration measure =
+                Duration.parse("PT" + options.getOrDefault("measure", "90s").toUpperCase(Locale.ROOT));
+        Duration reportEvery = Duration.parse(
+                "PT" + options.getOrDefault("report-every", "10s").toUpperCase(Locale.ROOT));
         int tickerThreads = Integer.parseInt(options.getOrDefault("ticker-threads", "2"));
         int httpClients = Integer.parseInt(options.getOrDefault("http-clients", "2"));
         int httpThreads = Integer.parseInt(options.getOrDefault("http-executor-threads", "2"));
@@ -87,18 +88,28 @@ public final class SchedulerSlipBenchmark {
         }
         startWatchdog(warmup.plus(measure).plusSeconds(60));
 
-        System.out.printf("scheduler slip benchmark: %d HTTP targets every %d ms on %d loopback JDK HttpServers "
+        System.out.printf(
+                "scheduler slip benchmark: %d HTTP targets every %d ms on %d loopback JDK HttpServers "
                         + "(%s, " + (maxIdle > 0 ? "max " + maxIdle + " idle connections per client, " : "")
-                + "keep-alive " + System.getProperty("jdk.httpclient.keepalive.timeout", "30") + " s, " + (Boolean.parseBoolean(options.getOrDefault("servers-in-same-jvm", "false"))
-                        ? "in this JVM" : "in a child JVM") + "), %d ticker threads, %d HTTP clients, %s; warm-up %ds, measured %ds; %d CPUs, "
+                        + "keep-alive " + System.getProperty("jdk.httpclient.keepalive.timeout", "30") + " s, "
+                        + (Boolean.parseBoolean(options.getOrDefault("servers-in-same-jvm", "false"))
+                                ? "in this JVM"
+                                : "in a child JVM")
+                        + "), %d ticker threads, %d HTTP clients, %s; warm-up %ds, measured %ds; %d CPUs, "
                         + "max heap %d MiB, common-pool parallelism %d, Java %s%n",
-                targets, interval.toMillis(), servers,
+                targets,
+                interval.toMillis(),
+                servers,
                 serverThreads == 0 ? "handlers on the dispatcher thread" : serverThreads + " handler threads",
-                tickerThreads, httpClients,
+                tickerThreads,
+                httpClients,
                 httpThreads == 0 ? "JDK default HTTP executor" : httpThreads + " HTTP executor threads",
-                warmup.toSeconds(), measure.toSeconds(),
-                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
-                java.util.concurrent.ForkJoinPool.getCommonPoolParallelism(), System.getProperty("java.version"));
+                warmup.toSeconds(),
+                measure.toSeconds(),
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20,
+                java.util.concurrent.ForkJoinPool.getCommonPoolParallelism(),
+                System.getProperty("java.version"));
 
         boolean sameJvm = Boolean.parseBoolean(options.getOrDefault("servers-in-same-jvm", "false"));
         List<Integer> ports = new ArrayList<>();
@@ -108,14 +119,21 @@ public final class SchedulerSlipBenchmark {
             inProcess.addAll(LoopbackHttpServers.start(servers, serverThreads));
             inProcess.forEach(server -> ports.add(server.getAddress().getPort()));
         } else {
-            child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
-                    "-XX:+UseG1GC", "-cp", System.getProperty("java.class.path"), LoopbackHttpServers.class.getName(),
-                    "--servers=" + servers, "--handler-threads=" + serverThreads,
-                    "--seconds=" + warmup.plus(measure).plusSeconds(60).toSeconds())
+            child = new ProcessBuilder(
+                            ProcessHandle.current().info().command().orElse("java"),
+                            "-Xmx512m",
+                            "-XX:+UseG1GC",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            LoopbackHttpServers.class.getName(),
+                            "--servers=" + servers,
+                            "--handler-threads=" + serverThreads,
+                            "--seconds=" + warmup.plus(measure).plusSeconds(60).toSeconds())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
-            String line = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8)).readLine();
+            String line = new java.io.BufferedReader(
+                            new java.io.InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
             if (line == null || !line.startsWith("PORTS ")) {
                 throw new IllegalStateException("the HTTP server process did not start: " + line);
             }
@@ -131,8 +149,13 @@ public final class SchedulerSlipBenchmark {
             int port = regionAHangs && i % 2 == 0 ? hung.get(i % servers).getLocalPort() : ports.get(i % servers);
             URI url = URI.create("http://127.0.0.1:" + port + "/health/" + i);
             HttpProbe.Settings settings = new HttpProbe.Settings(url, StatusRange.DEFAULT, "\"UP\"", timeout, timeout);
-            ProbeTarget target = new ProbeTarget("app-" + (i / 2), i % 2 == 0 ? "region-a" : "region-b", "app",
-                    ProbeKind.HTTP, interval, settings.deadline().plusSeconds(1));
+            ProbeTarget target = new ProbeTarget(
+                    "app-" + (i / 2),
+                    i % 2 == 0 ? "region-a" : "region-b",
+                    "app",
+                    ProbeKind.HTTP,
+                    interval,
+                    settings.deadline().plusSeconds(1));
             monitored.add(new MonitoredTarget(target, new HttpProbe(clients.withConnectTimeout(timeout), settings)));
         }
 
@@ -156,8 +179,8 @@ public final class SchedulerSlipBenchmark {
             return CompletableFuture.completedFuture(null);
         };
         ObservationRule rule = new ObservationRule("bench", Clock.systemUTC(), ObservationIds::next);
-        ProbeScheduler scheduler = new ProbeScheduler(monitored, rule, sink, new SplittableRandom(42), tickerThreads,
-                10_000, Duration.ofSeconds(5));
+        ProbeScheduler scheduler = new ProbeScheduler(
+                monitored, rule, sink, new SplittableRandom(42), tickerThreads, 10_000, Duration.ofSeconds(5));
         // slip in microseconds, up to 1 hour, 3 significant digits
         Recorder slips = new Recorder(TimeUnit.HOURS.toMicros(1), 3);
         AtomicLong ticks = new AtomicLong();
@@ -197,12 +220,19 @@ public final class SchedulerSlipBenchmark {
             double seconds = (now - lastReport) / 1e9;
             long u = up.sum();
             long d = notUp.sum();
-            System.out.printf("%6.1fs %s probes/s %7.0f (not UP %5.0f/s)  slip p50 %6.2f ms  p99 %7.2f ms  max %7.2f ms"
+            System.out.printf(
+                    "%6.1fs %s probes/s %7.0f (not UP %5.0f/s)  slip p50 %6.2f ms  p99 %7.2f ms  max %7.2f ms"
                             + "  heap used %4d MiB  skipped %d  dropped %d%n",
-                    (now - t0) / 1e9, warming ? "warm-up " : "measured", (u + d - lastUp - lastNotUp) / seconds,
-                    (d - lastNotUp) / seconds, ms(interval10s.getValueAtPercentile(50)),
-                    ms(interval10s.getValueAtPercentile(99)), ms(interval10s.getMaxValue()), heap >> 20,
-                    scheduler.skippedTicks(), scheduler.droppedObservations());
+                    (now - t0) / 1e9,
+                    warming ? "warm-up " : "measured",
+                    (u + d - lastUp - lastNotUp) / seconds,
+                    (d - lastNotUp) / seconds,
+                    ms(interval10s.getValueAtPercentile(50)),
+                    ms(interval10s.getValueAtPercentile(99)),
+                    ms(interval10s.getMaxValue()),
+                    heap >> 20,
+                    scheduler.skippedTicks(),
+                    scheduler.droppedObservations());
             lastReport = now;
             lastUp = u;
             lastNotUp = d;
@@ -237,30 +267,58 @@ public final class SchedulerSlipBenchmark {
         if (measured == null || measured.getTotalCount() == 0) {
             System.out.println("RESULT: no measurement (measure period shorter than --report-every?)");
         } else {
-            System.out.printf(Locale.ROOT, "RESULT targets=%d interval=%dms measured=%.0fs ticks=%d%n", targets,
-                    interval.toMillis(), measuredSeconds, ticks.get() - ticksAtMeasureStart);
-            System.out.printf(Locale.ROOT, "RESULT schedule slip: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, "
-                            + "max %.2f ms%n", ms(measured.getValueAtPercentile(50)),
-                    ms(measured.getValueAtPercentile(90)), ms(measured.getValueAtPercentile(99)),
-                    ms(measured.getValueAtPercentile(99.9)), ms(measured.getMaxValue()));
-            System.out.printf(Locale.ROOT, "RESULT probes completed: %.0f/s (expected %.0f/s), not UP: %d, ticks skipped "
-                            + "(probe still in flight): %d%n", probes / measuredSeconds,
-                    targets * 1000.0 / interval.toMillis(), notUp.sum() - notUpAtMeasureStart,
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT targets=%d interval=%dms measured=%.0fs ticks=%d%n",
+                    targets,
+                    interval.toMillis(),
+                    measuredSeconds,
+                    ticks.get() - ticksAtMeasureStart);
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT schedule slip: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, " + "max %.2f ms%n",
+                    ms(measured.getValueAtPercentile(50)),
+                    ms(measured.getValueAtPercentile(90)),
+                    ms(measured.getValueAtPercentile(99)),
+                    ms(measured.getValueAtPercentile(99.9)),
+                    ms(measured.getMaxValue()));
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT probes completed: %.0f/s (expected %.0f/s), not UP: %d, ticks skipped "
+                            + "(probe still in flight): %d%n",
+                    probes / measuredSeconds,
+                    targets * 1000.0 / interval.toMillis(),
+                    notUp.sum() - notUpAtMeasureStart,
                     scheduler.skippedTicks() - skippedAtMeasureStart);
-            System.out.printf(Locale.ROOT, "RESULT heap: peak used %d MiB (sampled), %d MiB live after full GC, max %d MiB;"
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT heap: peak used %d MiB (sampled), %d MiB live after full GC, max %d MiB;"
                             + " GC %d collections, %d ms while measured; %d threads; %.0f encoded bytes/observation%n",
-                    peakHeap >> 20, heapAfterGc.getUsed() >> 20, heapAfterGc.getMax() >> 20,
-                    gcCount() - gcCountAtStart, gcTime() - gcTimeAtStart, Thread.activeCount(),
+                    peakHeap >> 20,
+                    heapAfterGc.getUsed() >> 20,
+                    heapAfterGc.getMax() >> 20,
+                    gcCount() - gcCountAtStart,
+                    gcTime() - gcTimeAtStart,
+                    Thread.activeCount(),
                     (double) encodedBytes.sum() / Math.max(1, up.sum() + notUp.sum()));
-            System.out.printf(Locale.ROOT, "RESULT CPU while measured: monitor JVM %.0f%% of one core (%.0f us/probe)%s;"
-                            + " the machine has %d%n", monitorCpu / 1e7 / measuredSeconds,
+            System.out.printf(
+                    Locale.ROOT,
+                    "RESULT CPU while measured: monitor JVM %.0f%% of one core (%.0f us/probe)%s;"
+                            + " the machine has %d%n",
+                    monitorCpu / 1e7 / measuredSeconds,
                     monitorCpu / 1e3 / Math.max(1, probes),
-                    child == null ? " incl. the HTTP servers" : String.format(Locale.ROOT,
-                            ", HTTP server JVM %.0f%% (%.0f us/request)", serverCpu / 1e7 / measuredSeconds,
-                            serverCpu / 1e3 / Math.max(1, probes)),
+                    child == null
+                            ? " incl. the HTTP servers"
+                            : String.format(
+                                    Locale.ROOT,
+                                    ", HTTP server JVM %.0f%% (%.0f us/request)",
+                                    serverCpu / 1e7 / measuredSeconds,
+                                    serverCpu / 1e3 / Math.max(1, probes)),
                     Runtime.getRuntime().availableProcessors());
             if (regionAHangs) {
-                System.out.printf(Locale.ROOT, "RESULT region-a's servers hang: region-b targets not UP (whole run): %d%n",
+                System.out.printf(
+                        Locale.ROOT,
+                        "RESULT region-a's servers hang: region-b targets not UP (whole run): %d%n",
                         regionBNotUp.sum());
             }
             if (lastFailure.containsKey("last")) {
@@ -283,7 +341,13 @@ public final class SchedulerSlipBenchmark {
     }
 
     private static long cpuNanos(Process process) {
-        return process == null ? 0 : process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        return process == null
+                ? 0
+                : process.toHandle()
+                        .info()
+                        .totalCpuDuration()
+                        .map(Duration::toNanos)
+                        .orElse(0L);
     }
 
     private static double ms(long micros) {
@@ -291,25 +355,29 @@ public final class SchedulerSlipBenchmark {
     }
 
     private static long gcCount() {
-        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionCount)
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionCount)
                 .sum();
     }
 
     private static long gcTime() {
-        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(GarbageCollectorMXBean::getCollectionTime)
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionTime)
                 .sum();
     }
 
     private static void startWatchdog(Duration bound) {
-        Thread watchdog = new Thread(() -> {
-            try {
-                TimeUnit.NANOSECONDS.sleep(bound.toNanos());
-                System.err.println("benchmark overran its bound of " + bound.toSeconds() + " s: exiting");
-                Runtime.getRuntime().halt(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "benchmark-watchdog");
+        Thread watchdog = new Thread(
+                () -> {
+                    try {
+                        TimeUnit.NANOSECONDS.sleep(bound.toNanos());
+                        System.err.println("benchmark overran its bound of " + bound.toSeconds() + " s: exiting");
+                        Runtime.getRuntime().halt(2);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "benchmark-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
     }
@@ -318,15 +386,17 @@ public final class SchedulerSlipBenchmark {
     private static java.net.ServerSocket silentServer() throws java.io.IOException {
         java.net.ServerSocket server = new java.net.ServerSocket(0, 10_000, java.net.InetAddress.getLoopbackAddress());
         List<java.net.Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
-        Thread accept = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    held.add(server.accept());
-                } catch (java.io.IOException e) {
-                    return;
-                }
-            }
-        }, "hung-backend");
+        Thread accept = new Thread(
+                () -> {
+                    while (!server.isClosed()) {
+                        try {
+                            held.add(server.accept());
+                        } catch (java.io.IOException e) {
+                            return;
+                        }
+                    }
+                },
+                "hung-backend");
         accept.setDaemon(true);
         accept.start();
         return server;

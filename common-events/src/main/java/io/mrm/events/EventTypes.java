@@ -36,13 +36,16 @@ public final class EventTypes {
 
     public static final List<EventType<?>> ALL = List.of(
             new EventType<>("io.mrm.health.observation.v1", HealthObservation.class, Topics.OBSERVATIONS),
-            new EventType<>("io.mrm.operator.manual-failover.v1", ManualFailoverRequest.class, Topics.OPERATOR_REQUESTS),
+            new EventType<>(
+                    "io.mrm.operator.manual-failover.v1", ManualFailoverRequest.class, Topics.OPERATOR_REQUESTS),
             new EventType<>("io.mrm.operator.failback.v1", FailbackRequest.class, Topics.OPERATOR_REQUESTS),
             new EventType<>("io.mrm.operator.approve.v1", ApproveRequest.class, Topics.OPERATOR_REQUESTS),
             new EventType<>("io.mrm.operator.reject.v1", RejectRequest.class, Topics.OPERATOR_REQUESTS),
             new EventType<>("io.mrm.operator.freeze.v1", FreezeRequest.class, Topics.OPERATOR_REQUESTS),
             new EventType<>("io.mrm.operator.unfreeze.v1", UnfreezeRequest.class, Topics.OPERATOR_REQUESTS),
-            new EventType<>("io.mrm.operator.acknowledge-hold-down.v1", AcknowledgeHoldDownRequest.class,
+            new EventType<>(
+                    "io.mrm.operator.acknowledge-hold-down.v1",
+                    AcknowledgeHoldDownRequest.class,
                     Topics.OPERATOR_REQUESTS),
             new EventType<>("io.mrm.operator.resume.v1", ResumeRequest.class, Topics.OPERATOR_REQUESTS),
             new EventType<>("io.mrm.operator.skip-step.v1", SkipStepRequest.class, Topics.OPERATOR_REQUESTS),
@@ -55,17 +58,17 @@ public final class EventTypes {
             new EventType<>("io.mrm.command.data.drain.v1", DataDrainCommand.class, Topics.DATA_COMMANDS),
             new EventType<>("io.mrm.command.data.promote.v1", DataPromoteCommand.class, Topics.DATA_COMMANDS),
             new EventType<>("io.mrm.command.data.reprotect.v1", DataReprotectCommand.class, Topics.DATA_COMMANDS),
-            new EventType<>("io.mrm.command.data.fence.v1", io.mrm.events.command.DataFenceCommand.class,
-                    Topics.DATA_COMMANDS),
+            new EventType<>(
+                    "io.mrm.command.data.fence.v1", io.mrm.events.command.DataFenceCommand.class, Topics.DATA_COMMANDS),
             new EventType<>("io.mrm.command.events.set-role.v1", EventsSetRoleCommand.class, Topics.EVENTS_COMMANDS),
             new EventType<>("io.mrm.command.events.drain.v1", EventsDrainCommand.class, Topics.EVENTS_COMMANDS),
             new EventType<>("io.mrm.command.events.verify.v1", EventsVerifyCommand.class, Topics.EVENTS_COMMANDS),
             new EventType<>("io.mrm.ack.command.v1", CommandAck.class, Topics.COMMAND_ACKS),
             new EventType<>("io.mrm.topology.state.v1", io.mrm.events.topology.TopologyState.class, Topics.TOPOLOGY),
-            new EventType<>("io.mrm.journal.engine-step.v1", io.mrm.events.journal.EngineStep.class,
-                    Topics.ENGINE_JOURNAL),
-            new EventType<>("io.mrm.journal.policy.v1", io.mrm.events.journal.PolicyRecord.class,
-                    Topics.ENGINE_JOURNAL),
+            new EventType<>(
+                    "io.mrm.journal.engine-step.v1", io.mrm.events.journal.EngineStep.class, Topics.ENGINE_JOURNAL),
+            new EventType<>(
+                    "io.mrm.journal.policy.v1", io.mrm.events.journal.PolicyRecord.class, Topics.ENGINE_JOURNAL),
             new EventType<>("io.mrm.deadletter.v1", DeadLetter.class, Topics.DEAD_LETTERS));
 
     private static final Map<String, EventType<?>> BY_CE_TYPE =
@@ -73,8 +76,7 @@ public final class EventTypes {
     private static final Map<Class<?>, EventType<?>> BY_CLASS =
             ALL.stream().collect(Collectors.toUnmodifiableMap(EventType::javaType, Function.identity()));
 
-    private EventTypes() {
-    }
+    private EventTypes() {}
 
     /** The type registered under a CloudEvents type, or null. */
     public static EventType<?> forCeType(String ceType) {

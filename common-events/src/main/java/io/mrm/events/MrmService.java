@@ -29,7 +29,9 @@ public enum MrmService {
 
     /** The service of that {@code mrm.service.name}; empty for any other name (a test harness's own). */
     public static Optional<MrmService> forName(String serviceName) {
-        return Arrays.stream(values()).filter(s -> s.serviceName.equals(serviceName)).findFirst();
+        return Arrays.stream(values())
+                .filter(s -> s.serviceName.equals(serviceName))
+                .findFirst();
     }
 
     @Override

@@ -26,10 +26,10 @@ public final class Require {
      * (Kafka's own are the 22 characters of a UUID), at most 64.
      */
     public static final Pattern CLUSTER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
     public static final int MAX_TEXT = 2048;
 
-    private Require() {
-    }
+    private Require() {}
 
     /** The checks every event shares: id, application id, time and schema version. */
     public static void common(String id, String applicationId, Instant time, int schemaVersion) {
@@ -92,8 +92,8 @@ public final class Require {
     /** For pairs of regions that must not be the same one (a drain from a region to itself is no step). */
     public static void different(String field, String value, String otherField, String other) {
         if (value != null && value.equals(other)) {
-            throw new IllegalArgumentException(field + " must differ from " + otherField + ", both are '"
-                    + abbreviate(value) + "'");
+            throw new IllegalArgumentException(
+                    field + " must differ from " + otherField + ", both are '" + abbreviate(value) + "'");
         }
     }
 

@@ -18,8 +18,13 @@ import java.util.Set;
  * @param writers        the services that write it: one, except the acknowledgements (each actuator) and the
  *                       dead letters (every consumer); a service's codec refuses to encode for any other topic
  */
-public record Topic<E extends MrmEvent>(String logicalName, Class<E> valueType, CleanupPolicy cleanup,
-                                        Duration retention, int maxRecordBytes, Set<MrmService> writers) {
+public record Topic<E extends MrmEvent>(
+        String logicalName,
+        Class<E> valueType,
+        CleanupPolicy cleanup,
+        Duration retention,
+        int maxRecordBytes,
+        Set<MrmService> writers) {
 
     public Topic {
         if (writers.isEmpty()) {
@@ -37,7 +42,8 @@ public record Topic<E extends MrmEvent>(String logicalName, Class<E> valueType, 
     public static final int EVENT_SIZE_CAP = 64 * 1024;
 
     public enum CleanupPolicy {
-        DELETE, COMPACT;
+        DELETE,
+        COMPACT;
 
         /** The value of Kafka's {@code cleanup.policy} topic setting. */
         public String kafkaValue() {

@@ -13,8 +13,8 @@ public record TopicNames(String prefix) {
 
     public TopicNames {
         if (prefix == null || !PREFIX.matcher(prefix).matches()) {
-            throw new IllegalArgumentException("topic prefix '" + prefix
-                    + "' is not valid: at most 100 characters of [A-Za-z0-9._-]");
+            throw new IllegalArgumentException(
+                    "topic prefix '" + prefix + "' is not valid: at most 100 characters of [A-Za-z0-9._-]");
         }
     }
 

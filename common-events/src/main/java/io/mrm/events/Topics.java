@@ -22,44 +22,86 @@ public final class Topics {
 
     private static final Duration AUDIT_RETENTION = Duration.ofDays(400);
     private static final Set<MrmService> ENGINE = Set.of(MrmService.DECISION_ENGINE);
-    private static final Set<MrmService> ACTUATORS = Set.of(MrmService.DNS_ACTUATOR, MrmService.HANA_SYNC,
-            MrmService.AEM_SYNC);
+    private static final Set<MrmService> ACTUATORS =
+            Set.of(MrmService.DNS_ACTUATOR, MrmService.HANA_SYNC, MrmService.AEM_SYNC);
     /** Every service that consumes a topic and may have to dead-letter a record: the engine and the actuators. */
-    private static final Set<MrmService> CONSUMERS = Set.of(MrmService.DECISION_ENGINE, MrmService.DNS_ACTUATOR,
-            MrmService.HANA_SYNC, MrmService.AEM_SYNC);
+    private static final Set<MrmService> CONSUMERS =
+            Set.of(MrmService.DECISION_ENGINE, MrmService.DNS_ACTUATOR, MrmService.HANA_SYNC, MrmService.AEM_SYNC);
 
-    public static final Topic<ObservationEvent> OBSERVATIONS = new Topic<>("health.observations",
-            ObservationEvent.class, Topic.CleanupPolicy.DELETE, Duration.ofDays(7), Topic.EVENT_SIZE_CAP,
+    public static final Topic<ObservationEvent> OBSERVATIONS = new Topic<>(
+            "health.observations",
+            ObservationEvent.class,
+            Topic.CleanupPolicy.DELETE,
+            Duration.ofDays(7),
+            Topic.EVENT_SIZE_CAP,
             Set.of(MrmService.HEALTH_MONITOR));
-    public static final Topic<OperatorRequest> OPERATOR_REQUESTS = new Topic<>("operator.requests",
-            OperatorRequest.class, Topic.CleanupPolicy.DELETE, AUDIT_RETENTION, Topic.EVENT_SIZE_CAP,
+    public static final Topic<OperatorRequest> OPERATOR_REQUESTS = new Topic<>(
+            "operator.requests",
+            OperatorRequest.class,
+            Topic.CleanupPolicy.DELETE,
+            AUDIT_RETENTION,
+            Topic.EVENT_SIZE_CAP,
             Set.of(MrmService.MRMCTL));
-    public static final Topic<DecisionEvent> DECISIONS = new Topic<>("decisions",
-            DecisionEvent.class, Topic.CleanupPolicy.DELETE, AUDIT_RETENTION, Topic.EVENT_SIZE_CAP,
+    public static final Topic<DecisionEvent> DECISIONS = new Topic<>(
+            "decisions",
+            DecisionEvent.class,
+            Topic.CleanupPolicy.DELETE,
+            AUDIT_RETENTION,
+            Topic.EVENT_SIZE_CAP,
             ENGINE);
-    public static final Topic<TopologyEvent> TOPOLOGY = new Topic<>("topology",
-            TopologyEvent.class, Topic.CleanupPolicy.COMPACT, null, Topic.EVENT_SIZE_CAP, ENGINE);
-    public static final Topic<DnsCommand> DNS_COMMANDS = new Topic<>("commands.dns",
-            DnsCommand.class, Topic.CleanupPolicy.DELETE, AUDIT_RETENTION, Topic.EVENT_SIZE_CAP,
+    public static final Topic<TopologyEvent> TOPOLOGY = new Topic<>(
+            "topology", TopologyEvent.class, Topic.CleanupPolicy.COMPACT, null, Topic.EVENT_SIZE_CAP, ENGINE);
+    public static final Topic<DnsCommand> DNS_COMMANDS = new Topic<>(
+            "commands.dns",
+            DnsCommand.class,
+            Topic.CleanupPolicy.DELETE,
+            AUDIT_RETENTION,
+            Topic.EVENT_SIZE_CAP,
             ENGINE);
-    public static final Topic<DataCommand> DATA_COMMANDS = new Topic<>("commands.hana",
-            DataCommand.class, Topic.CleanupPolicy.DELETE, AUDIT_RETENTION, Topic.EVENT_SIZE_CAP,
+    public static final Topic<DataCommand> DATA_COMMANDS = new Topic<>(
+            "commands.hana",
+            DataCommand.class,
+            Topic.CleanupPolicy.DELETE,
+            AUDIT_RETENTION,
+            Topic.EVENT_SIZE_CAP,
             ENGINE);
-    public static final Topic<EventsCommand> EVENTS_COMMANDS = new Topic<>("commands.aem",
-            EventsCommand.class, Topic.CleanupPolicy.DELETE, AUDIT_RETENTION, Topic.EVENT_SIZE_CAP,
+    public static final Topic<EventsCommand> EVENTS_COMMANDS = new Topic<>(
+            "commands.aem",
+            EventsCommand.class,
+            Topic.CleanupPolicy.DELETE,
+            AUDIT_RETENTION,
+            Topic.EVENT_SIZE_CAP,
             ENGINE);
-    public static final Topic<AckEvent> COMMAND_ACKS = new Topic<>("command.acks",
-            AckEvent.class, Topic.CleanupPolicy.DELETE, AUDIT_RETENTION, Topic.EVENT_SIZE_CAP, ACTUATORS);
+    public static final Topic<AckEvent> COMMAND_ACKS = new Topic<>(
+            "command.acks",
+            AckEvent.class,
+            Topic.CleanupPolicy.DELETE,
+            AUDIT_RETENTION,
+            Topic.EVENT_SIZE_CAP,
+            ACTUATORS);
     /** What the decision core consumed, in order, with the time it was given: the replay source. */
-    public static final Topic<JournalEvent> ENGINE_JOURNAL = new Topic<>("engine.journal",
-            JournalEvent.class, Topic.CleanupPolicy.DELETE, AUDIT_RETENTION, Topic.EVENT_SIZE_CAP, ENGINE);
+    public static final Topic<JournalEvent> ENGINE_JOURNAL = new Topic<>(
+            "engine.journal",
+            JournalEvent.class,
+            Topic.CleanupPolicy.DELETE,
+            AUDIT_RETENTION,
+            Topic.EVENT_SIZE_CAP,
+            ENGINE);
     /** Dead letters hold up to 512 KiB of the original record, base64: allow 1 MiB. */
-    public static final Topic<DeadLetterEvent> DEAD_LETTERS = new Topic<>("dlq",
-            DeadLetterEvent.class, Topic.CleanupPolicy.DELETE, Duration.ofDays(30), 1024 * 1024, CONSUMERS);
+    public static final Topic<DeadLetterEvent> DEAD_LETTERS = new Topic<>(
+            "dlq", DeadLetterEvent.class, Topic.CleanupPolicy.DELETE, Duration.ofDays(30), 1024 * 1024, CONSUMERS);
 
-    public static final List<Topic<?>> ALL = List.of(OBSERVATIONS, OPERATOR_REQUESTS, DECISIONS, TOPOLOGY,
-            DNS_COMMANDS, DATA_COMMANDS, EVENTS_COMMANDS, COMMAND_ACKS, ENGINE_JOURNAL, DEAD_LETTERS);
+    public static final List<Topic<?>> ALL = List.of(
+            OBSERVATIONS,
+            OPERATOR_REQUESTS,
+            DECISIONS,
+            TOPOLOGY,
+            DNS_COMMANDS,
+            DATA_COMMANDS,
+            EVENTS_COMMANDS,
+            COMMAND_ACKS,
+            ENGINE_JOURNAL,
+            DEAD_LETTERS);
 
-    private Topics() {
-    }
+    private Topics() {}
 }

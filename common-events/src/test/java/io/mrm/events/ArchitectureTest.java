@@ -18,8 +18,11 @@ class ArchitectureTest {
 
     @Test
     void dependsOnNoOtherMrmModuleAndNoSpring() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("io.mrm.kafka..", "io.mrm.decision..",
-                        "io.mrm.testsupport..", "org.springframework..")
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.mrm.kafka..", "io.mrm.decision..", "io.mrm.testsupport..", "org.springframework..")
                 .because("common-events is the bottom of the module graph, read by mrmctl without Spring: what it "
                         + "needs from kafka-support or decision-core belongs here instead")
                 .check(EVENTS);

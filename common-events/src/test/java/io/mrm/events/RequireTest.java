@@ -25,22 +25,27 @@ class RequireTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "-obs", ".obs", "obs 1", "obs/1", "obs#1", "ö"})
     void invalidIdsAreRefusedWithTheFieldAndTheRule(String id) {
-        assertThatIllegalArgumentException().isThrownBy(() -> Require.id("decisionId", id))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Require.id("decisionId", id))
                 .withMessage("decisionId '" + id + "' is not valid: 1-128 characters of [A-Za-z0-9._:-]");
     }
 
     @Test
     void idsAreAtMost128Characters() {
         assertThat(Require.id("id", "a".repeat(128))).hasSize(128);
-        assertThatIllegalArgumentException().isThrownBy(() -> Require.id("id", "a".repeat(129)))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Require.id("id", "a".repeat(129)))
                 .withMessage("id '" + "a".repeat(61) + "...' is not valid: 1-128 characters of [A-Za-z0-9._:-]");
     }
 
     @Test
     void aMissingIdIsRequired() {
-        assertThatIllegalArgumentException().isThrownBy(() -> Require.id("id", null)).withMessage("id is required");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Require.id("id", null))
+                .withMessage("id is required");
         assertThat(Require.optionalId("requestId", null)).isNull();
-        assertThatIllegalArgumentException().isThrownBy(() -> Require.optionalId("requestId", "a b"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Require.optionalId("requestId", "a b"))
                 .withMessageStartingWith("requestId 'a b' is not valid");
     }
 
@@ -53,8 +58,10 @@ class RequireTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "EU10", "eu_10", "-eu10", "eu10-", "eu.10", "eu 10"})
     void invalidNamesAreRefused(String name) {
-        assertThatIllegalArgumentException().isThrownBy(() -> Require.name("region", name))
-                .withMessage("region '" + name + "' is not valid: lower-case letters, digits and '-', at most 63 characters");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Require.name("region", name))
+                .withMessage("region '" + name
+                        + "' is not valid: lower-case letters, digits and '-', at most 63 characters");
     }
 
     @Test
@@ -66,8 +73,10 @@ class RequireTest {
 
     @Test
     void operatorsMayBeEmailLike() {
-        assertThat(Require.operator("operator", "jane.doe+oncall@example.com")).isEqualTo("jane.doe+oncall@example.com");
-        assertThatIllegalArgumentException().isThrownBy(() -> Require.operator("operator", "jane doe"))
+        assertThat(Require.operator("operator", "jane.doe+oncall@example.com"))
+                .isEqualTo("jane.doe+oncall@example.com");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Require.operator("operator", "jane doe"))
                 .withMessage("operator 'jane doe' is not valid: 1-128 characters of [A-Za-z0-9._@+-]");
         assertThatIllegalArgumentException().isThrownBy(() -> Require.operator("operator", "@jane"));
     }
@@ -76,11 +85,14 @@ class RequireTest {
     void textMustBePresentNotBlankAndShort() {
         assertThat(Require.text("reason", "eu10 is down")).isEqualTo("eu10 is down");
         assertThat(Require.text("reason", "x".repeat(Require.MAX_TEXT))).hasSize(Require.MAX_TEXT);
-        assertThatIllegalArgumentException().isThrownBy(() -> Require.text("reason", null))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Require.text("reason", null))
                 .withMessage("reason is required");
-        assertThatIllegalArgumentException().isThrownBy(() -> Require.text("reason", " \t\n"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Require.text("reason", " \t\n"))
                 .withMessage("reason must not be blank");
-        assertThatIllegalArgumentException().isThrownBy(() -> Require.text("reason", "x".repeat(2049)))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Require.text("reason", "x".repeat(2049)))
                 .withMessage("reason is longer than 2048 characters");
     }
 
@@ -88,7 +100,8 @@ class RequireTest {
     void optionalTextMayBeAbsentOrBlankButNotLong() {
         assertThat(Require.optionalText("detail", null)).isNull();
         assertThat(Require.optionalText("detail", "")).isEmpty();
-        assertThatIllegalArgumentException().isThrownBy(() -> Require.optionalText("detail", "x".repeat(2049)))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Require.optionalText("detail", "x".repeat(2049)))
                 .withMessage("detail is longer than 2048 characters");
     }
 
@@ -97,11 +110,14 @@ class RequireTest {
         Instant time = Instant.parse("2026-11-25T10:00:00Z");
         Require.common("obs-1", "orders", time, 1);
 
-        assertThatIllegalArgumentException().isThrownBy(() -> Require.common("obs-1", "Orders", time, 1))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Require.common("obs-1", "Orders", time, 1))
                 .withMessageStartingWith("applicationId 'Orders'");
-        assertThatIllegalArgumentException().isThrownBy(() -> Require.common("obs-1", "orders", null, 1))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Require.common("obs-1", "orders", null, 1))
                 .withMessage("time is required");
-        assertThatIllegalArgumentException().isThrownBy(() -> Require.common("obs-1", "orders", time, 0))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Require.common("obs-1", "orders", time, 0))
                 .withMessage("schemaVersion is required and must be >= 1, was 0");
     }
 
@@ -109,9 +125,11 @@ class RequireTest {
     void atLeastSaysTheBoundAndTheValue() {
         assertThat(Require.atLeast("epoch", 1L, 1L)).isEqualTo(1L);
         assertThat(Require.atLeast("attempt", 3, 1)).isEqualTo(3);
-        assertThatIllegalArgumentException().isThrownBy(() -> Require.atLeast("step.attempt", 0, 1))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Require.atLeast("step.attempt", 0, 1))
                 .withMessage("step.attempt must be >= 1, was 0");
-        assertThatIllegalArgumentException().isThrownBy(() -> Require.atLeast("offset", -1L, 0L))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Require.atLeast("offset", -1L, 0L))
                 .withMessage("offset must be >= 0, was -1");
     }
 
@@ -139,7 +157,8 @@ class RequireTest {
         assertThat(Require.map("observed", null)).isEmpty();
         Map<String, String> withNull = new HashMap<>();
         withNull.put("target", null);
-        assertThatIllegalArgumentException().isThrownBy(() -> Require.map("observed", withNull))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> Require.map("observed", withNull))
                 .withMessage("observed[target] is required");
     }
 
@@ -166,12 +185,17 @@ class RequireTest {
             StringBuilder text = new StringBuilder(length);
             for (int j = 0; j < length; j++) {
                 // mostly valid characters, so that long valid strings occur too
-                text.append(random.nextInt(100) < validPercent ? "abz09-".charAt(random.nextInt(6))
-                        : alphabet.charAt(random.nextInt(alphabet.length())));
+                text.append(
+                        random.nextInt(100) < validPercent
+                                ? "abz09-".charAt(random.nextInt(6))
+                                : alphabet.charAt(random.nextInt(alphabet.length())));
             }
             String value = text.toString();
-            assertThat(Require.isName(value)).as("name '%s'", value).isEqualTo(Require.NAME.matcher(value).matches());
-            assertThat(Require.isEventId(value)).as("id '%s'", value)
+            assertThat(Require.isName(value))
+                    .as("name '%s'", value)
+                    .isEqualTo(Require.NAME.matcher(value).matches());
+            assertThat(Require.isEventId(value))
+                    .as("id '%s'", value)
                     .isEqualTo(Require.EVENT_ID.matcher(value).matches());
             longValidNames += value.length() >= 62 && Require.isName(value) ? 1 : 0;
         }

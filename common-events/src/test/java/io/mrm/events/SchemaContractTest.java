@@ -78,9 +78,11 @@ class SchemaContractTest {
     @MethodSource("types")
     void schemaAndSampleExist(EventType<?> type) {
         assertThat(SchemaContractTest.class.getResource(SCHEMAS + type.schemaFile()))
-                .as("schema %s", type.schemaFile()).isNotNull();
+                .as("schema %s", type.schemaFile())
+                .isNotNull();
         assertThat(SchemaContractTest.class.getResource(SAMPLES + type.schemaFile()))
-                .as("sample %s", type.schemaFile()).isNotNull();
+                .as("sample %s", type.schemaFile())
+                .isNotNull();
     }
 
     @ParameterizedTest
@@ -91,12 +93,17 @@ class SchemaContractTest {
         assertThat(schema.path("$schema").asText()).isEqualTo(DRAFT_2020_12);
         assertThat(schema.path("$id").asText()).isEqualTo("urn:mrm:schema:" + type.ceType());
         assertThat(schema.path("title").asText()).isEqualTo(type.javaType().getSimpleName());
-        assertThat(schema.path("description").asText()).contains(type.ceType()).contains(type.topic().logicalName());
+        assertThat(schema.path("description").asText())
+                .contains(type.ceType())
+                .contains(type.topic().logicalName());
         assertThat(schema.path("type").asText()).isEqualTo("object");
-        assertThat(allValues(schema, "$ref")).as("only local references, so one file is enough")
+        assertThat(allValues(schema, "$ref"))
+                .as("only local references, so one file is enough")
                 .allSatisfy(ref -> assertThat(ref).startsWith("#/$defs/"));
-        assertThat(allValues(schema, "$ref")).allSatisfy(ref ->
-                assertThat(schema.at(ref.substring(1)).isMissingNode()).as("%s resolves", ref).isFalse());
+        assertThat(allValues(schema, "$ref"))
+                .allSatisfy(ref -> assertThat(schema.at(ref.substring(1)).isMissingNode())
+                        .as("%s resolves", ref)
+                        .isFalse());
 
         Schema metaSchema = REGISTRY.getSchema(SchemaLocation.of(DRAFT_2020_12));
         assertThat(metaSchema.validate(text(schema), InputFormat.JSON)).isEmpty();
@@ -108,7 +115,7 @@ class SchemaContractTest {
         JsonNode schema = schemaTree(type);
         for (Level level : levels(type)) {
             assertThat(level.schema().path("additionalProperties").isBoolean()
-                    && level.schema().path("additionalProperties").booleanValue())
+                            && level.schema().path("additionalProperties").booleanValue())
                     .as("%s at '%s' declares additionalProperties: true", type.ceType(), level.pointer())
                     .isTrue();
         }
@@ -117,7 +124,8 @@ class SchemaContractTest {
 
     @Test
     void everySchemaFileAndSampleBelongsToARegisteredType() throws Exception {
-        Set<String> registered = EventTypes.ALL.stream().map(EventType::schemaFile).collect(Collectors.toSet());
+        Set<String> registered =
+                EventTypes.ALL.stream().map(EventType::schemaFile).collect(Collectors.toSet());
 
         assertThat(listJsonFiles(SCHEMAS)).containsExactlyInAnyOrderElementsOf(registered);
         assertThat(listJsonFiles(SAMPLES)).containsExactlyInAnyOrderElementsOf(registered);
@@ -125,14 +133,16 @@ class SchemaContractTest {
 
     @Test
     void everyEventClassAllowedOnATopicIsRegistered() {
-        Set<Class<?>> registered = EventTypes.ALL.stream().map(EventType::javaType).collect(Collectors.toSet());
+        Set<Class<?>> registered =
+                EventTypes.ALL.stream().map(EventType::javaType).collect(Collectors.toSet());
         Set<Class<?>> permitted = Topics.ALL.stream()
                 .flatMap(topic -> Arrays.stream(topic.valueType().getPermittedSubclasses()))
                 .flatMap(SchemaContractTest::concreteSubclasses)
                 .collect(Collectors.toSet());
 
         assertThat(registered).containsExactlyInAnyOrderElementsOf(permitted);
-        assertThat(EventTypes.ALL.stream().map(EventType::schemaFile).distinct()).hasSize(EventTypes.ALL.size());
+        assertThat(EventTypes.ALL.stream().map(EventType::schemaFile).distinct())
+                .hasSize(EventTypes.ALL.size());
     }
 
     // ---------------------------------------------------------------- sample against schema and record
@@ -170,8 +180,13 @@ class SchemaContractTest {
         for (Level level : levels(type)) {
             // In a list, it is enough that one of the elements sets the field.
             List<JsonNode> objects = level.pointer().endsWith("/0")
-                    ? StreamSupport.stream(sample.at(level.pointer().substring(0, level.pointer().length() - 2))
-                            .spliterator(), false).toList()
+                    ? StreamSupport.stream(
+                                    sample.at(level.pointer()
+                                                    .substring(
+                                                            0, level.pointer().length() - 2))
+                                            .spliterator(),
+                                    false)
+                            .toList()
                     : List.of(sample.at(level.pointer()));
             for (RecordComponent component : level.recordType().getRecordComponents()) {
                 assertThat(objects.stream().anyMatch(object -> object.has(component.getName())))
@@ -203,7 +218,8 @@ class SchemaContractTest {
     void schemaPropertiesAreTheRecordComponents(EventType<?> type) {
         for (Level level : levels(type)) {
             List<String> properties = fieldNames(level.schema().path("properties"));
-            assertThat(properties).as("%s properties at '%s'", type.ceType(), level.pointer())
+            assertThat(properties)
+                    .as("%s properties at '%s'", type.ceType(), level.pointer())
                     .containsExactlyInAnyOrderElementsOf(componentNames(level.recordType()));
         }
     }
@@ -227,11 +243,15 @@ class SchemaContractTest {
                     refused.add(component.getName());
                 }
                 if (component.getType().isPrimitive()) {
-                    softly.assertThat(javaAccepts).as("%s: a missing primitive %s%s is not read as 0/false",
-                            type.ceType(), level.pointer(), "/" + component.getName()).isFalse();
+                    softly.assertThat(javaAccepts)
+                            .as(
+                                    "%s: a missing primitive %s%s is not read as 0/false",
+                                    type.ceType(), level.pointer(), "/" + component.getName())
+                            .isFalse();
                 }
                 softly.assertThat(validate(type, without).isEmpty())
-                        .as("%s without %s%s: schema agrees with the record (record accepts: %s)",
+                        .as(
+                                "%s without %s%s: schema agrees with the record (record accepts: %s)",
                                 type.ceType(), level.pointer(), "/" + component.getName(), javaAccepts)
                         .isEqualTo(javaAccepts);
             }
@@ -261,8 +281,12 @@ class SchemaContractTest {
                     ObjectNode mutated = sample(type);
                     ((ObjectNode) mutated.at(level.pointer())).set(field, bad);
                     String what = type.ceType() + " " + level.pointer() + "/" + field + " = " + abbreviate(bad);
-                    softly.assertThat(validate(type, mutated)).as("schema refuses %s", what).isNotEmpty();
-                    softly.assertThat(javaAccepts(type, mutated)).as("record refuses %s", what).isFalse();
+                    softly.assertThat(validate(type, mutated))
+                            .as("schema refuses %s", what)
+                            .isNotEmpty();
+                    softly.assertThat(javaAccepts(type, mutated))
+                            .as("record refuses %s", what)
+                            .isFalse();
                     probes++;
                 }
             }
@@ -275,20 +299,33 @@ class SchemaContractTest {
     @MethodSource("types")
     void patternsAndLengthsAreThoseOfRequire(EventType<?> type) {
         JsonNode schema = schemaTree(type);
-        Set<String> allowed = Set.of(anchored(Require.EVENT_ID.pattern()), anchored(Require.NAME.pattern()),
-                anchored(Require.OPERATOR.pattern()), anchored(ALERT_CODE), NOT_BLANK,
-                anchored(Require.NONCE.pattern()), anchored(Require.ED25519_SIGNATURE.pattern()),
+        Set<String> allowed = Set.of(
+                anchored(Require.EVENT_ID.pattern()),
+                anchored(Require.NAME.pattern()),
+                anchored(Require.OPERATOR.pattern()),
+                anchored(ALERT_CODE),
+                NOT_BLANK,
+                anchored(Require.NONCE.pattern()),
+                anchored(Require.ED25519_SIGNATURE.pattern()),
                 anchored(Require.CLUSTER_ID.pattern()));
 
-        assertThat(allValues(schema, "pattern")).isNotEmpty().allSatisfy(p -> assertThat(allowed).contains(p));
+        assertThat(allValues(schema, "pattern"))
+                .isNotEmpty()
+                .allSatisfy(p -> assertThat(allowed).contains(p));
         assertThat(allValues(schema, "maxLength"))
                 .allSatisfy(max -> assertThat(max).isEqualTo(String.valueOf(Require.MAX_TEXT)));
         assertThat(resolve(schema, schema.at("/properties/id")).path("pattern").asText())
                 .isEqualTo(anchored(Require.EVENT_ID.pattern()));
-        assertThat(resolve(schema, schema.at("/properties/applicationId")).path("pattern").asText())
+        assertThat(resolve(schema, schema.at("/properties/applicationId"))
+                        .path("pattern")
+                        .asText())
                 .isEqualTo(anchored(Require.NAME.pattern()));
-        assertThat(resolve(schema, schema.at("/properties/time")).path("format").asText()).isEqualTo("date-time");
-        assertThat(resolve(schema, schema.at("/properties/schemaVersion")).path("minimum").asInt()).isEqualTo(1);
+        assertThat(resolve(schema, schema.at("/properties/time")).path("format").asText())
+                .isEqualTo("date-time");
+        assertThat(resolve(schema, schema.at("/properties/schemaVersion"))
+                        .path("minimum")
+                        .asInt())
+                .isEqualTo(1);
     }
 
     @ParameterizedTest
@@ -301,13 +338,16 @@ class SchemaContractTest {
                 if (enumType == null || !enumType.isEnum()) {
                     continue;
                 }
-                JsonNode property = resolve(root, level.schema().path("properties").path(component.getName()));
+                JsonNode property =
+                        resolve(root, level.schema().path("properties").path(component.getName()));
                 if (property.path("type").asText().equals("array")) {
                     property = resolve(root, property.path("items"));
                 }
                 List<String> constants = Arrays.stream(enumType.getEnumConstants())
-                        .map(constant -> ((Enum<?>) constant).name()).toList();
-                assertThat(textValues(property.path("enum"))).as("%s %s", type.ceType(), component.getName())
+                        .map(constant -> ((Enum<?>) constant).name())
+                        .toList();
+                assertThat(textValues(property.path("enum")))
+                        .as("%s %s", type.ceType(), component.getName())
                         .containsExactlyElementsOf(constants);
             }
         }
@@ -315,20 +355,48 @@ class SchemaContractTest {
 
     static Stream<Arguments> crossFieldRules() {
         return Stream.of(
-                arguments("io.mrm.topology.state.v1", "", "standbyRegion", "eu10",
+                arguments(
+                        "io.mrm.topology.state.v1",
+                        "",
+                        "standbyRegion",
+                        "eu10",
                         "standbyRegion must differ from activeRegion, both are 'eu10'"),
-                arguments("io.mrm.command.data.drain.v1", "", "toRegion", "eu10",
+                arguments(
+                        "io.mrm.command.data.drain.v1",
+                        "",
+                        "toRegion",
+                        "eu10",
                         "toRegion must differ from fromRegion, both are 'eu10'"),
-                arguments("io.mrm.command.data.reprotect.v1", "", "toRegion", "us10",
+                arguments(
+                        "io.mrm.command.data.reprotect.v1",
+                        "",
+                        "toRegion",
+                        "us10",
                         "toRegion must differ from fromRegion, both are 'us10'"),
-                arguments("io.mrm.command.events.drain.v1", "", "toRegion", "eu10",
+                arguments(
+                        "io.mrm.command.events.drain.v1",
+                        "",
+                        "toRegion",
+                        "eu10",
                         "toRegion must differ from fromRegion, both are 'eu10'"),
-                arguments("io.mrm.decision.failover.v1", "", "toRegion", "eu10",
+                arguments(
+                        "io.mrm.decision.failover.v1",
+                        "",
+                        "toRegion",
+                        "eu10",
                         "fromRegion and toRegion must differ, both are eu10"),
-                arguments("io.mrm.decision.failover.v1", "/plan/1", "peerRegion", "eu10",
+                arguments(
+                        "io.mrm.decision.failover.v1",
+                        "/plan/1",
+                        "peerRegion",
+                        "eu10",
                         "peerRegion must differ from region, both are 'eu10'"),
                 arguments("io.mrm.decision.failover.v1", "/plan/1", "index", 2, "plan[1].index must be 1"),
-                arguments("io.mrm.ack.command.v1", "", "actuator", "HANA",
+                arguments(
+                        "io.mrm.ack.command.v1",
+                        "",
+                        "actuator",
+                        "HANA",
                         "actuator HANA does not execute action DNS_ROUTE (DNS does)"));
     }
 
@@ -338,17 +406,23 @@ class SchemaContractTest {
      */
     @ParameterizedTest(name = "{0} {1}/{2}")
     @MethodSource("crossFieldRules")
-    void crossFieldRulesAreDescribedInTheSchemaAndEnforcedByTheRecord(String ceType, String pointer, String field,
-                                                                      Object value, String message) {
+    void crossFieldRulesAreDescribedInTheSchemaAndEnforcedByTheRecord(
+            String ceType, String pointer, String field, Object value, String message) {
         EventType<?> type = EventTypes.forCeType(ceType);
         ObjectNode mutated = sample(type);
         ((ObjectNode) mutated.at(pointer)).set(field, JSON.valueToTree(value));
 
-        assertThat(propertySchema(schemaTree(type), pointer, field).path("description").asText()).contains("must");
-        assertThat(validate(type, mutated)).as("beyond what JSON Schema can check").isEmpty();
+        assertThat(propertySchema(schemaTree(type), pointer, field)
+                        .path("description")
+                        .asText())
+                .contains("must");
+        assertThat(validate(type, mutated))
+                .as("beyond what JSON Schema can check")
+                .isEmpty();
         assertThatThrownBy(() -> EventJson.read(bytes(mutated), type.javaType()))
                 .isInstanceOf(ValueInstantiationException.class)
-                .cause().hasMessage(message);
+                .cause()
+                .hasMessage(message);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -356,7 +430,8 @@ class SchemaContractTest {
     /** The property schema (as written, its {@code $ref} not followed) of {@code field} in the object at {@code pointer}. */
     private static JsonNode propertySchema(JsonNode root, String pointer, String field) {
         JsonNode object = root;
-        for (String segment : pointer.isEmpty() ? new String[0] : pointer.substring(1).split("/")) {
+        for (String segment :
+                pointer.isEmpty() ? new String[0] : pointer.substring(1).split("/")) {
             object = segment.chars().allMatch(Character::isDigit)
                     ? resolve(root, object.path("items"))
                     : resolve(root, object.path("properties").path(segment));
@@ -365,8 +440,7 @@ class SchemaContractTest {
     }
 
     /** One JSON object of the event that maps onto a record: the event itself or a nested record. */
-    record Level(String pointer, Class<?> recordType, JsonNode schema) {
-    }
+    record Level(String pointer, Class<?> recordType, JsonNode schema) {}
 
     /** The event and every nested record reachable from it (lists: their first element). */
     private static List<Level> levels(EventType<?> type) {
@@ -385,7 +459,9 @@ class SchemaContractTest {
                 collect(root, new Level(pointer, component.getType(), resolve(root, property)), sample, out);
             } else if (listElement(component) != null && listElement(component).isRecord()) {
                 JsonNode items = resolve(root, resolve(root, property).path("items"));
-                assertThat(sample.at(pointer).size()).as("sample has at least one %s", pointer).isPositive();
+                assertThat(sample.at(pointer).size())
+                        .as("sample has at least one %s", pointer)
+                        .isPositive();
                 collect(root, new Level(pointer + "/0", listElement(component), items), sample, out);
             }
         }
@@ -454,8 +530,8 @@ class SchemaContractTest {
     }
 
     private static List<Error> validate(EventType<?> type, JsonNode instance) {
-        Schema schema = COMPILED.computeIfAbsent(type.schemaFile(),
-                file -> REGISTRY.getSchema(resource(SCHEMAS + file), InputFormat.JSON));
+        Schema schema = COMPILED.computeIfAbsent(
+                type.schemaFile(), file -> REGISTRY.getSchema(resource(SCHEMAS + file), InputFormat.JSON));
         return schema.validate(text(instance), InputFormat.JSON);
     }
 
@@ -532,11 +608,15 @@ class SchemaContractTest {
     }
 
     private static List<String> textValues(JsonNode array) {
-        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+        return StreamSupport.stream(array.spliterator(), false)
+                .map(JsonNode::asText)
+                .toList();
     }
 
     private static List<String> componentNames(Class<?> recordType) {
-        return Arrays.stream(recordType.getRecordComponents()).map(RecordComponent::getName).toList();
+        return Arrays.stream(recordType.getRecordComponents())
+                .map(RecordComponent::getName)
+                .toList();
     }
 
     private static String anchored(String pattern) {

@@ -28,7 +28,8 @@ class TopicNamesTest {
         for (Topic<?> topic : Topics.ALL) {
             assertThat(names.topicNamed(names.of(topic))).isSameAs(topic);
         }
-        assertThat(Topics.ALL.stream().map(names::of).collect(Collectors.toSet())).hasSize(Topics.ALL.size());
+        assertThat(Topics.ALL.stream().map(names::of).collect(Collectors.toSet()))
+                .hasSize(Topics.ALL.size());
     }
 
     @Test
@@ -59,7 +60,8 @@ class TopicNamesTest {
     @NullSource
     @ValueSource(strings = {"mrm/", "mrm ", "mrm:", "mrm#", "prod,mrm."})
     void invalidPrefixesAreRefusedWithTheRule(String prefix) {
-        assertThatIllegalArgumentException().isThrownBy(() -> new TopicNames(prefix))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new TopicNames(prefix))
                 .withMessage("topic prefix '" + prefix + "' is not valid: at most 100 characters of [A-Za-z0-9._-]");
     }
 }

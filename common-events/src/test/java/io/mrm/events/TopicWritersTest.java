@@ -23,8 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TopicWritersTest {
 
     static Stream<Arguments> everyEventTypeAndService() {
-        return EventTypes.ALL.stream().flatMap(type -> Arrays.stream(MrmService.values())
-                .map(service -> Arguments.of(type.ceType(), service)));
+        return EventTypes.ALL.stream()
+                .flatMap(type ->
+                        Arrays.stream(MrmService.values()).map(service -> Arguments.of(type.ceType(), service)));
     }
 
     static MrmEvent sample(EventType<?> type) throws IOException {
@@ -42,7 +43,8 @@ class TopicWritersTest {
         EventCodec codec = new EventCodec(TopicNames.defaults(), URI.create("/mrm/test")).writtenBy(service);
 
         if (type.topic().isWrittenBy(service)) {
-            assertThat(codec.toRecord(event).topic()).isEqualTo(TopicNames.defaults().of(type.topic()));
+            assertThat(codec.toRecord(event).topic())
+                    .isEqualTo(TopicNames.defaults().of(type.topic()));
         } else {
             assertThatThrownBy(() -> codec.toRecord(event))
                     .isInstanceOf(IllegalStateException.class)
@@ -55,11 +57,18 @@ class TopicWritersTest {
     void theWritersAreThoseTheArchitectureNames() {
         assertThat(Topics.OBSERVATIONS.writers()).containsExactly(MrmService.HEALTH_MONITOR);
         assertThat(Topics.OPERATOR_REQUESTS.writers()).containsExactly(MrmService.MRMCTL);
-        Stream.of(Topics.DECISIONS, Topics.TOPOLOGY, Topics.DNS_COMMANDS, Topics.DATA_COMMANDS, Topics.EVENTS_COMMANDS,
-                Topics.ENGINE_JOURNAL).forEach(topic ->
-                assertThat(topic.writers()).as(topic.logicalName()).containsExactly(MrmService.DECISION_ENGINE));
-        assertThat(Topics.COMMAND_ACKS.writers()).containsExactlyInAnyOrder(MrmService.DNS_ACTUATOR,
-                MrmService.HANA_SYNC, MrmService.AEM_SYNC);
+        Stream.of(
+                        Topics.DECISIONS,
+                        Topics.TOPOLOGY,
+                        Topics.DNS_COMMANDS,
+                        Topics.DATA_COMMANDS,
+                        Topics.EVENTS_COMMANDS,
+                        Topics.ENGINE_JOURNAL)
+                .forEach(topic -> assertThat(topic.writers())
+                        .as(topic.logicalName())
+                        .containsExactly(MrmService.DECISION_ENGINE));
+        assertThat(Topics.COMMAND_ACKS.writers())
+                .containsExactlyInAnyOrder(MrmService.DNS_ACTUATOR, MrmService.HANA_SYNC, MrmService.AEM_SYNC);
         assertThat(Topics.DEAD_LETTERS.writers()).doesNotContain(MrmService.HEALTH_MONITOR, MrmService.MRMCTL);
     }
 

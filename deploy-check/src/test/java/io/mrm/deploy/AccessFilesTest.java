@@ -62,6 +62,7 @@ class AccessFilesTest {
             DnsActuatorApplication.SERVICE, KafkaRole.DNS_ACTUATOR,
             HanaSyncApplication.SERVICE, KafkaRole.HANA_SYNC,
             AemSyncApplication.SERVICE, KafkaRole.AEM_SYNC);
+
     static final String JAAS = "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG";
 
     @TempDir
@@ -72,11 +73,13 @@ class AccessFilesTest {
         if (Boolean.getBoolean("mrm.write-access-files")) {
             AccessFiles.write(Repo.ROOT);
         }
-        AccessFiles.render().forEach((path, expected) -> assertThat(Repo.read(Repo.ROOT.resolve(path)))
-                .as(path + " differs from io.mrm.kafka.acl.AccessMatrix; regenerate: " + AccessFiles.REGENERATE)
-                .isEqualTo(expected));
-        assertThat(Files.isExecutable(Repo.ROOT.resolve(AccessFiles.ACL_SCRIPT))).as(AccessFiles.ACL_SCRIPT
-                + " is executable").isTrue();
+        AccessFiles.render()
+                .forEach((path, expected) -> assertThat(Repo.read(Repo.ROOT.resolve(path)))
+                        .as(path + " differs from io.mrm.kafka.acl.AccessMatrix; regenerate: " + AccessFiles.REGENERATE)
+                        .isEqualTo(expected));
+        assertThat(Files.isExecutable(Repo.ROOT.resolve(AccessFiles.ACL_SCRIPT)))
+                .as(AccessFiles.ACL_SCRIPT + " is executable")
+                .isTrue();
     }
 
     @Test
@@ -87,7 +90,7 @@ class AccessFilesTest {
         control.all(KafkaUser.class).forEach(u -> users.put(u.getMetadata().getName(), u));
         Set<String> expectedUsers = new TreeSet<>();
         for (KafkaRole role : KafkaRole.values()) {
-            if (role != KafkaRole.ADMIN) {   // under Strimzi the topic operator makes the topics
+            if (role != KafkaRole.ADMIN) { // under Strimzi the topic operator makes the topics
                 expectedUsers.add(role.defaultUser());
             }
         }
@@ -97,9 +100,11 @@ class AccessFilesTest {
             if (user == null) {
                 continue;
             }
-            assertThat(user.getSpec().getAuthentication()).as(role.id())
+            assertThat(user.getSpec().getAuthentication())
+                    .as(role.id())
                     .isInstanceOf(KafkaUserScramSha512ClientAuthentication.class);
-            assertThat(user.getMetadata().getLabels()).as(role.id())
+            assertThat(user.getMetadata().getLabels())
+                    .as(role.id())
                     .containsEntry("strimzi.io/cluster", AccessFiles.STRIMZI_CLUSTER);
             String principal = "User:" + role.defaultUser();
             Set<AclBinding> allowed = new HashSet<>();
@@ -109,7 +114,9 @@ class AccessFilesTest {
             assertThat(allowed).as(role.id()).isEqualTo(Set.copyOf(matrix.bindings(role, principal)));
         }
         for (String region : List.of("region-a", "region-b")) {
-            assertThat(Manifests.render(region, work).all(KafkaUser.class)).as(region + " declares no users").isEmpty();
+            assertThat(Manifests.render(region, work).all(KafkaUser.class))
+                    .as(region + " declares no users")
+                    .isEmpty();
         }
     }
 
@@ -117,13 +124,25 @@ class AccessFilesTest {
     void theScriptCreatesTheRegistrysTopicsAndAllowsExactlyTheMatrix() throws Exception {
         // another prefix than the default, and every role named (the admin's ACLs only when named)
         TopicNames names = new TopicNames("blue.");
-        List<String> command = new ArrayList<>(List.of("bash", AccessFiles.ACL_SCRIPT, "--dry-run",
-                "--bootstrap-server", "kafka-1:9093", "--command-config", "admin.properties", "--topic-prefix", "blue.",
-                "--min-insync-replicas", "2"));
+        List<String> command = new ArrayList<>(List.of(
+                "bash",
+                AccessFiles.ACL_SCRIPT,
+                "--dry-run",
+                "--bootstrap-server",
+                "kafka-1:9093",
+                "--command-config",
+                "admin.properties",
+                "--topic-prefix",
+                "blue.",
+                "--min-insync-replicas",
+                "2"));
         for (KafkaRole role : KafkaRole.values()) {
             command.addAll(List.of("--principal", role.id() + "=User:blue-" + role.id()));
         }
-        Process process = new ProcessBuilder(command).directory(Repo.ROOT.toFile()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(command)
+                .directory(Repo.ROOT.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
@@ -132,8 +151,9 @@ class AccessFilesTest {
         Set<AclBinding> allowed = new HashSet<>();
         for (String line : output.lines().toList()) {
             List<String> words = List.of(line.trim().split(" "));
-            assertThat(words).as(line).contains("--bootstrap-server", "kafka-1:9093", "--command-config",
-                    "admin.properties");
+            assertThat(words)
+                    .as(line)
+                    .contains("--bootstrap-server", "kafka-1:9093", "--command-config", "admin.properties");
             if (words.get(0).equals("kafka-topics.sh")) {
                 assertThat(words).as(line).contains("--create", "--if-not-exists", "min.insync.replicas=2");
                 topics.add(after(words, "--topic"));
@@ -142,7 +162,8 @@ class AccessFilesTest {
                 allowed.addAll(scriptBindings(words));
             }
         }
-        assertThat(topics).isEqualTo(new TreeSet<>(Topics.ALL.stream().map(names::of).toList()));
+        assertThat(topics)
+                .isEqualTo(new TreeSet<>(Topics.ALL.stream().map(names::of).toList()));
         Set<AclBinding> expected = new HashSet<>();
         AccessMatrix matrix = AccessMatrix.of(names);
         for (KafkaRole role : KafkaRole.values()) {
@@ -153,13 +174,24 @@ class AccessFilesTest {
 
     @Test
     void theScriptAddsNoAdminAclsUnlessAnAdminPrincipalIsNamed() throws Exception {
-        Process process = new ProcessBuilder("bash", AccessFiles.ACL_SCRIPT, "--dry-run", "--acls-only",
-                "--bootstrap-server", "kafka-1:9093", "--command-config", "admin.properties")
-                .directory(Repo.ROOT.toFile()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        "bash",
+                        AccessFiles.ACL_SCRIPT,
+                        "--dry-run",
+                        "--acls-only",
+                        "--bootstrap-server",
+                        "kafka-1:9093",
+                        "--command-config",
+                        "admin.properties")
+                .directory(Repo.ROOT.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
-        assertThat(output).doesNotContain("kafka-topics.sh").doesNotContain("mrm-admin")
+        assertThat(output)
+                .doesNotContain("kafka-topics.sh")
+                .doesNotContain("mrm-admin")
                 .contains("--allow-principal User:mrm-engine");
     }
 
@@ -170,17 +202,24 @@ class AccessFilesTest {
             for (KubernetesManifestsTest.Workload w : KubernetesManifestsTest.workloads(m)) {
                 Container c = w.template().getSpec().getContainers().get(0);
                 KafkaRole role = SERVICE_ROLES.get(c.getName());
-                assertThat(role).as(overlay + " " + w.name() + " has a Kafka role").isNotNull();
-                List<EnvVar> jaas = c.getEnv().stream().filter(e -> e.getName().equals(JAAS)).toList();
+                assertThat(role)
+                        .as(overlay + " " + w.name() + " has a Kafka role")
+                        .isNotNull();
+                List<EnvVar> jaas = c.getEnv().stream()
+                        .filter(e -> e.getName().equals(JAAS))
+                        .toList();
                 assertThat(jaas).as(overlay + " " + w.name() + " " + JAAS).hasSize(1);
                 var ref = jaas.get(0).getValueFrom().getSecretKeyRef();
-                assertThat(ref.getName()).as(overlay + " " + w.name() + ": the Secret of its own Kafka user")
+                assertThat(ref.getName())
+                        .as(overlay + " " + w.name() + ": the Secret of its own Kafka user")
                         .isEqualTo(role.defaultUser());
                 assertThat(ref.getKey()).isEqualTo("sasl.jaas.config");
                 for (EnvFromSource from : c.getEnvFrom()) {
                     if (from.getSecretRef() != null) {
-                        Secret secret = m.named(Secret.class, from.getSecretRef().getName());
-                        assertThat(secret.getData()).as(overlay + " " + w.name() + ": no other Kafka credential")
+                        Secret secret =
+                                m.named(Secret.class, from.getSecretRef().getName());
+                        assertThat(secret.getData())
+                                .as(overlay + " " + w.name() + ": no other Kafka credential")
                                 .doesNotContainKey(JAAS);
                     }
                 }
@@ -191,10 +230,15 @@ class AccessFilesTest {
     @Test
     void theMatrixNamesTheServicesOwnConsumerGroups() {
         // each service listens in the group named by its mrm.service.name, set in its own yml
-        assertThat(Map.of(AccessMatrix.DNS_ACTUATOR_GROUP, DnsActuatorApplication.SERVICE,
-                AccessMatrix.HANA_SYNC_GROUP, HanaSyncApplication.SERVICE,
-                AccessMatrix.AEM_SYNC_GROUP, AemSyncApplication.SERVICE,
-                AccessMatrix.ENGINE_SERVICE, DecisionEngineApplication.SERVICE))
+        assertThat(Map.of(
+                        AccessMatrix.DNS_ACTUATOR_GROUP,
+                        DnsActuatorApplication.SERVICE,
+                        AccessMatrix.HANA_SYNC_GROUP,
+                        HanaSyncApplication.SERVICE,
+                        AccessMatrix.AEM_SYNC_GROUP,
+                        AemSyncApplication.SERVICE,
+                        AccessMatrix.ENGINE_SERVICE,
+                        DecisionEngineApplication.SERVICE))
                 .allSatisfy((group, service) -> {
                     assertThat(group).isEqualTo(service);
                     assertThat(Repo.read(Repo.ROOT.resolve(service).resolve("src/main/resources/" + service + ".yml")))
@@ -235,8 +279,11 @@ class AccessFilesTest {
         assertThat(rule.getOperation()).as("the deprecated single operation").isNull();
         ResourcePattern resource = new ResourcePattern(type, name, pattern);
         String host = rule.getHost() == null ? "*" : rule.getHost();
-        return rule.getOperations().stream().map(op -> new AclBinding(resource, new AccessControlEntry(principal, host,
-                kafkaOperation(op.toValue()), AclPermissionType.ALLOW))).toList();
+        return rule.getOperations().stream()
+                .map(op -> new AclBinding(
+                        resource,
+                        new AccessControlEntry(principal, host, kafkaOperation(op.toValue()), AclPermissionType.ALLOW)))
+                .toList();
     }
 
     /** One kafka-acls.sh command line, as --dry-run prints it, as ACL bindings. */
@@ -244,7 +291,8 @@ class AccessFilesTest {
         assertThat(words).contains("--add").contains("--allow-host");
         assertThat(after(words, "--allow-host")).isIn("\\*", "*");
         String principal = after(words, "--allow-principal");
-        PatternType pattern = PatternType.fromString(after(words, "--resource-pattern-type").toUpperCase());
+        PatternType pattern =
+                PatternType.fromString(after(words, "--resource-pattern-type").toUpperCase());
         ResourcePattern resource;
         if (words.contains("--topic")) {
             resource = new ResourcePattern(ResourceType.TOPIC, after(words, "--topic"), pattern);
@@ -259,8 +307,10 @@ class AccessFilesTest {
         List<AclBinding> out = new ArrayList<>();
         for (int i = 0; i < words.size(); i++) {
             if (words.get(i).equals("--operation")) {
-                out.add(new AclBinding(resource, new AccessControlEntry(principal, "*", kafkaOperation(words.get(i + 1)),
-                        AclPermissionType.ALLOW)));
+                out.add(new AclBinding(
+                        resource,
+                        new AccessControlEntry(
+                                principal, "*", kafkaOperation(words.get(i + 1)), AclPermissionType.ALLOW)));
             }
         }
         return out;

@@ -59,8 +59,12 @@ class BusAuthenticationDeploymentTest {
     Path work;
 
     /** One container of a workload as it starts: its configuration, its files, its settings re-rooted at {@code root}. */
-    record Pod(String overlay, String workload, ShippedConfigurationTest.Shipped shipped, Path root,
-               BusAuthProperties busAuth) {
+    record Pod(
+            String overlay,
+            String workload,
+            ShippedConfigurationTest.Shipped shipped,
+            Path root,
+            BusAuthProperties busAuth) {
 
         String service() {
             return shipped.service();
@@ -91,9 +95,11 @@ class BusAuthenticationDeploymentTest {
     void everySecretFileAPodHasIsOneItsConfigurationReads() {
         for (ShippedConfigurationTest.Shipped s : ShippedConfigurationTest.kubernetes(work)) {
             for (String file : s.secretFiles()) {
-                boolean read = s.text().contains(file) || s.environment().values().stream()
-                        .anyMatch(value -> value != null && value.contains(file));
-                assertThat(read).as(s + " has " + file + " from a Secret, and nothing it reads names it").isTrue();
+                boolean read = s.text().contains(file)
+                        || s.environment().values().stream().anyMatch(value -> value != null && value.contains(file));
+                assertThat(read)
+                        .as(s + " has " + file + " from a Secret, and nothing it reads names it")
+                        .isTrue();
             }
         }
     }
@@ -101,11 +107,17 @@ class BusAuthenticationDeploymentTest {
     @Test
     void theComposeStackRunsWithBusAuthenticationOffAndKubernetesWithItRequired() {
         for (ShippedConfigurationTest.Shipped s : ShippedConfigurationTest.compose()) {
-            assertThat(ShippedConfigurationTest.bind(s).get(BusAuthProperties.class).mode()).as(s + " (profile local)")
+            assertThat(ShippedConfigurationTest.bind(s)
+                            .get(BusAuthProperties.class)
+                            .mode())
+                    .as(s + " (profile local)")
                     .isEqualTo(BusAuthProperties.Mode.OFF);
         }
         for (ShippedConfigurationTest.Shipped s : ShippedConfigurationTest.kubernetes(work)) {
-            assertThat(ShippedConfigurationTest.bind(s).get(BusAuthProperties.class).mode()).as(s.where())
+            assertThat(ShippedConfigurationTest.bind(s)
+                            .get(BusAuthProperties.class)
+                            .mode())
+                    .as(s.where())
                     .isEqualTo(BusAuthProperties.Mode.REQUIRED);
         }
     }
@@ -132,9 +144,17 @@ class BusAuthenticationDeploymentTest {
         assertEveryServiceStarts(pods);
         assertSignersAndReadersAgree(pods);
 
-        Path key = made.stream().filter(f -> f.getFileName().toString().endsWith(".key")).findFirst().orElseThrow();
-        Files.copy(key.resolveSibling(key.getFileName() + ".example"), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        assertThat(script(k8s)).as("make-bus-keys.sh with an example left in place of a key").isNotZero();
+        Path key = made.stream()
+                .filter(f -> f.getFileName().toString().endsWith(".key"))
+                .findFirst()
+                .orElseThrow();
+        Files.copy(
+                key.resolveSibling(key.getFileName() + ".example"),
+                key,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThat(script(k8s))
+                .as("make-bus-keys.sh with an example left in place of a key")
+                .isNotZero();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -142,7 +162,9 @@ class BusAuthenticationDeploymentTest {
     static void assertEveryServiceStarts(List<Pod> pods) {
         for (Pod pod : pods) {
             assertThat(pod.busAuth().mode()).as(pod + ": mrm.bus-auth.mode").isEqualTo(BusAuthProperties.Mode.REQUIRED);
-            assertThat(pod.busAuth().environment()).as(pod + ": mrm.bus-auth.environment (MRM_ENVIRONMENT)").isNotBlank();
+            assertThat(pod.busAuth().environment())
+                    .as(pod + ": mrm.bus-auth.environment (MRM_ENVIRONMENT)")
+                    .isNotBlank();
             try {
                 BusAuthentication.authenticator(pod.busAuth(), pod.service());
             } catch (IllegalStateException e) {
@@ -154,46 +176,70 @@ class BusAuthenticationDeploymentTest {
     static void assertSignersAndReadersAgree(List<Pod> pods) {
         Map<String, String> environments = new TreeMap<>();
         pods.forEach(p -> environments.put(p.toString(), p.busAuth().environment()));
-        assertThat(new TreeSet<>(environments.values())).as("one environment name (MRM_ENVIRONMENT) in all sites: "
-                + environments).hasSize(1);
-        Pod engine = pods.stream().filter(p -> p.service().equals("decision-engine")).findFirst().orElseThrow();
+        assertThat(new TreeSet<>(environments.values()))
+                .as("one environment name (MRM_ENVIRONMENT) in all sites: " + environments)
+                .hasSize(1);
+        Pod engine = pods.stream()
+                .filter(p -> p.service().equals("decision-engine"))
+                .findFirst()
+                .orElseThrow();
         SigningKeySetting engineKey = engine.busAuth().signingKey();
-        for (Pod actuator : pods.stream().filter(p -> Set.of("dns-actuator", "hana-sync", "aem-sync")
-                .contains(p.service())).toList()) {
-            assertThat(actuator.busAuth().trustedKeys()).as(actuator + ": trusts the engine's key " + engineKey.id())
+        for (Pod actuator : pods.stream()
+                .filter(p -> Set.of("dns-actuator", "hana-sync", "aem-sync").contains(p.service()))
+                .toList()) {
+            assertThat(actuator.busAuth().trustedKeys())
+                    .as(actuator + ": trusts the engine's key " + engineKey.id())
                     .anySatisfy(t -> {
                         assertThat(t.signer()).isEqualTo("decision-engine");
                         assertThat(t.id()).isEqualTo(engineKey.id());
-                        assertPair(privateKey(engineKey.file()), publicKey(t.publicKeyFile()),
+                        assertPair(
+                                privateKey(engineKey.file()),
+                                publicKey(t.publicKeyFile()),
                                 actuator + ": the engine's public key " + t.publicKeyFile());
                     });
             SigningKeySetting own = actuator.busAuth().signingKey();
-            assertThat(engine.busAuth().trustedKeys()).as("the engine trusts " + actuator + "'s key " + own.id())
+            assertThat(engine.busAuth().trustedKeys())
+                    .as("the engine trusts " + actuator + "'s key " + own.id())
                     .anySatisfy(t -> {
                         assertThat(t.signer()).isEqualTo(actuator.service());
                         assertThat(t.id()).isEqualTo(own.id());
-                        assertPair(privateKey(own.file()), publicKey(t.publicKeyFile()),
+                        assertPair(
+                                privateKey(own.file()),
+                                publicKey(t.publicKeyFile()),
                                 "the engine's public key of " + actuator.service() + " " + t.publicKeyFile());
                     });
         }
         Set<String> monitored = new TreeSet<>();
-        for (Pod monitor : pods.stream().filter(p -> p.service().equals("health-monitor")).toList()) {
-            String vantage = ShippedConfigurationTest.bind(monitor.shipped()).get(HealthMonitorProperties.class).vantage();
+        for (Pod monitor :
+                pods.stream().filter(p -> p.service().equals("health-monitor")).toList()) {
+            String vantage = ShippedConfigurationTest.bind(monitor.shipped())
+                    .get(HealthMonitorProperties.class)
+                    .vantage();
             monitored.add(vantage);
-            VantageKeySetting own = monitor.busAuth().vantageKeys().stream().filter(v -> v.vantage().equals(vantage))
-                    .findFirst().orElseThrow(() -> new AssertionError(monitor + ": no vantage key for its vantage "
-                            + vantage + " (mrm.health.vantage)"));
-            assertThat(engine.busAuth().vantageKeys()).as("the engine checks " + monitor + "'s observations: "
-                    + own.id() + " for " + vantage + ", with the same secret").anySatisfy(v -> {
+            VantageKeySetting own = monitor.busAuth().vantageKeys().stream()
+                    .filter(v -> v.vantage().equals(vantage))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(
+                            monitor + ": no vantage key for its vantage " + vantage + " (mrm.health.vantage)"));
+            assertThat(engine.busAuth().vantageKeys())
+                    .as("the engine checks " + monitor + "'s observations: " + own.id() + " for " + vantage
+                            + ", with the same secret")
+                    .anySatisfy(v -> {
                         assertThat(v.id()).isEqualTo(own.id());
                         assertThat(v.vantage()).isEqualTo(vantage);
-                        assertThat(read(v.secret().file())).isEqualTo(read(own.secret().file()));
+                        assertThat(read(v.secret().file()))
+                                .isEqualTo(read(own.secret().file()));
                     });
         }
         Set<String> applicationVantages = new TreeSet<>();
-        ShippedConfigurationTest.bind(engine.shipped()).get(DecisionEngineProperties.class).policies().values()
+        ShippedConfigurationTest.bind(engine.shipped())
+                .get(DecisionEngineProperties.class)
+                .policies()
+                .values()
                 .forEach(app -> applicationVantages.addAll(app.vantages()));
-        assertThat(monitored).as("the applications' vantages have a monitor in some site").isEqualTo(applicationVantages);
+        assertThat(monitored)
+                .as("the applications' vantages have a monitor in some site")
+                .isEqualTo(applicationVantages);
     }
 
     /**
@@ -215,7 +261,9 @@ class BusAuthenticationDeploymentTest {
             String overlay = s.where().split(" ")[1];
             Path root = work.resolve("pods").resolve(overlay).resolve(w.name());
             Container c = w.template().getSpec().getContainers().stream()
-                    .filter(x -> x.getName().equals(s.service())).findFirst().orElseThrow();
+                    .filter(x -> x.getName().equals(s.service()))
+                    .findFirst()
+                    .orElseThrow();
             writeMountedFiles(manifests.get(overlay), w, c, root);
             BusAuthProperties bound = ShippedConfigurationTest.bind(s).get(BusAuthProperties.class);
             pods.add(new Pod(overlay, w.name(), s, root, reroot(bound, root, s.where())));
@@ -231,11 +279,13 @@ class BusAuthenticationDeploymentTest {
             Map<String, byte[]> data = new TreeMap<>();
             List<KeyToPath> items = null;
             if (v != null && v.getSecret() != null) {
-                m.named(Secret.class, v.getSecret().getSecretName()).getData()
+                m.named(Secret.class, v.getSecret().getSecretName())
+                        .getData()
                         .forEach((k, value) -> data.put(k, Base64.getDecoder().decode(value)));
                 items = v.getSecret().getItems();
             } else if (v != null && v.getConfigMap() != null) {
-                m.named(ConfigMap.class, v.getConfigMap().getName()).getData()
+                m.named(ConfigMap.class, v.getConfigMap().getName())
+                        .getData()
                         .forEach((k, value) -> data.put(k, value.getBytes(StandardCharsets.UTF_8)));
                 items = v.getConfigMap().getItems();
             }
@@ -251,12 +301,24 @@ class BusAuthenticationDeploymentTest {
 
     /** The settings with every file they name moved under {@code root}, where the pod's files are written. */
     private static BusAuthProperties reroot(BusAuthProperties p, Path root, String where) {
-        SigningKeySetting signing = p.signingKey() == null ? null
-                : new SigningKeySetting(p.signingKey().id(), p.signingKey().env(), file(root, p.signingKey().file(), where));
-        List<TrustedKeySetting> trusted = p.trustedKeys().stream().map(t -> new TrustedKeySetting(t.id(), t.signer(),
-                t.publicKey(), file(root, t.publicKeyFile(), where))).toList();
-        List<VantageKeySetting> vantages = p.vantageKeys().stream().map(v -> new VantageKeySetting(v.id(), v.vantage(),
-                v.secret() == null ? null : new SecretSetting(v.secret().env(), file(root, v.secret().file(), where))))
+        SigningKeySetting signing = p.signingKey() == null
+                ? null
+                : new SigningKeySetting(
+                        p.signingKey().id(),
+                        p.signingKey().env(),
+                        file(root, p.signingKey().file(), where));
+        List<TrustedKeySetting> trusted = p.trustedKeys().stream()
+                .map(t ->
+                        new TrustedKeySetting(t.id(), t.signer(), t.publicKey(), file(root, t.publicKeyFile(), where)))
+                .toList();
+        List<VantageKeySetting> vantages = p.vantageKeys().stream()
+                .map(v -> new VantageKeySetting(
+                        v.id(),
+                        v.vantage(),
+                        v.secret() == null
+                                ? null
+                                : new SecretSetting(
+                                        v.secret().env(), file(root, v.secret().file(), where))))
                 .toList();
         return new BusAuthProperties(p.mode(), p.environment(), signing, trusted, vantages);
     }
@@ -265,9 +327,13 @@ class BusAuthenticationDeploymentTest {
         if (file == null || file.isBlank()) {
             return file;
         }
-        assertThat(Path.of(file).isAbsolute()).as(where + ": " + file + " is absolute").isTrue();
+        assertThat(Path.of(file).isAbsolute())
+                .as(where + ": " + file + " is absolute")
+                .isTrue();
         Path inPod = under(root, file);
-        assertThat(inPod).as(where + ": names " + file + ", which its pod does not have (no volume mounts it)").exists();
+        assertThat(inPod)
+                .as(where + ": names " + file + ", which its pod does not have (no volume mounts it)")
+                .exists();
         return inPod.toString();
     }
 
@@ -293,7 +359,9 @@ class BusAuthenticationDeploymentTest {
             String content;
             if (key.matches()) {
                 KeyPair pair = pairs.computeIfAbsent(key.group(1), signer -> OperatorKeys.generate());
-                content = key.group(2).equals("key") ? OperatorKeys.pem(pair.getPrivate()) : OperatorKeys.pem(pair.getPublic());
+                content = key.group(2).equals("key")
+                        ? OperatorKeys.pem(pair.getPrivate())
+                        : OperatorKeys.pem(pair.getPublic());
             } else if (vantage.matches()) {
                 content = secrets.computeIfAbsent(name, n -> {
                     byte[] bytes = new byte[48];
@@ -314,8 +382,11 @@ class BusAuthenticationDeploymentTest {
                     .filter(f -> f.getFileName().toString().endsWith(".example"))
                     .map(f -> f.resolveSibling(f.getFileName().toString().replaceFirst("\\.example$", "")))
                     .filter(f -> BUS_KEY.matcher(f.getFileName().toString()).matches()
-                            || VANTAGE_SECRET.matcher(f.getFileName().toString()).matches())
-                    .sorted().toList();
+                            || VANTAGE_SECRET
+                                    .matcher(f.getFileName().toString())
+                                    .matches())
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -339,7 +410,9 @@ class BusAuthenticationDeploymentTest {
             Signature verifier = Signature.getInstance("Ed25519");
             verifier.initVerify(publicKey);
             verifier.update(message);
-            assertThat(verifier.verify(signature)).as(what + " is the pair of the signer's private key").isTrue();
+            assertThat(verifier.verify(signature))
+                    .as(what + " is the pair of the signer's private key")
+                    .isTrue();
         } catch (java.security.GeneralSecurityException e) {
             throw new AssertionError(what + ": " + e.getMessage(), e);
         }
@@ -347,15 +420,21 @@ class BusAuthenticationDeploymentTest {
 
     private static int script(Path k8s) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("bash", k8s.resolve("make-bus-keys.sh").toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("make-bus-keys.sh finished in 120 s").isTrue();
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS))
+                .as("make-bus-keys.sh finished in 120 s")
+                .isTrue();
         return p.exitValue();
     }
 
     private static boolean runs(String... command) {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
             return false;

@@ -21,7 +21,6 @@ import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -50,18 +49,19 @@ final class ConfigurationReference {
     private static final String METADATA = "META-INF/spring-configuration-metadata.json";
     /** The module a metadata file came from: {@code .../<module>/target/classes/...} or {@code <module>-<version>.jar}. */
     private static final Pattern MODULE = Pattern.compile("/([a-z][a-z0-9-]*?)(?:/target/classes/|-\\d[^/]*\\.jar!/)");
+
     private static final int MAX_DEPTH = 6;
 
     private final Map<Class<?>, Map<String, String>> javadocs = new HashMap<>();
 
-    private ConfigurationReference() {
-    }
+    private ConfigurationReference() {}
 
     /** Module name → its metadata, for every module on the class path that has some. */
     static Map<String, JsonNode> metadataByModule() {
         Map<String, JsonNode> out = new TreeMap<>();
         try {
-            Enumeration<URL> urls = ConfigurationReference.class.getClassLoader().getResources(METADATA);
+            Enumeration<URL> urls =
+                    ConfigurationReference.class.getClassLoader().getResources(METADATA);
             ObjectMapper json = new ObjectMapper();
             for (URL url : Collections.list(urls)) {
                 Matcher m = MODULE.matcher(url.toString());
@@ -86,9 +86,13 @@ final class ConfigurationReference {
     static String render() {
         ConfigurationReference reference = new ConfigurationReference();
         StringBuilder out = new StringBuilder(BEGIN).append('\n');
-        out.append("<!-- Generated from each module's spring-configuration-metadata.json by deploy-check's ConfigurationReference;\n")
-                .append("     do not edit by hand. Regenerate with:\n     ").append(REGENERATE).append(" -->\n\n");
-        out.append("Every setting each service takes under `mrm.`, with its type and default; the descriptions are the\n")
+        out.append(
+                        "<!-- Generated from each module's spring-configuration-metadata.json by deploy-check's ConfigurationReference;\n")
+                .append("     do not edit by hand. Regenerate with:\n     ")
+                .append(REGENERATE)
+                .append(" -->\n\n");
+        out.append(
+                        "Every setting each service takes under `mrm.`, with its type and default; the descriptions are the\n")
                 .append("javadoc of the configuration records. `[*]` is an element of a list, `<key>` a key of a map\n")
                 .append("(an application id, a region name). Spring Boot's own settings (`spring.*`, `server.*`,\n")
                 .append("`management.*`) are Spring Boot's.\n");
@@ -99,15 +103,21 @@ final class ConfigurationReference {
         }
         modules.putAll(metadataByModule());
         for (Map.Entry<String, JsonNode> module : modules.entrySet()) {
-            out.append("\n### ").append(module.getKey().equals("kafka-support")
-                    ? "Every service (kafka-support)" : module.getKey()).append("\n\n");
+            out.append("\n### ")
+                    .append(module.getKey().equals("kafka-support") ? "Every service (kafka-support)" : module.getKey())
+                    .append("\n\n");
             out.append("| setting | type | default | description |\n|---|---|---|---|\n");
             List<JsonNode> properties = new ArrayList<>();
             module.getValue().path("properties").forEach(properties::add);
-            properties.sort((a, b) -> a.path("name").asText().compareTo(b.path("name").asText()));
+            properties.sort(
+                    (a, b) -> a.path("name").asText().compareTo(b.path("name").asText()));
             for (JsonNode p : properties) {
                 String type = p.path("type").asText("");
-                reference.row(out, p.path("name").asText(), typeName(type), defaultOf(p.path("defaultValue")),
+                reference.row(
+                        out,
+                        p.path("name").asText(),
+                        typeName(type),
+                        defaultOf(p.path("defaultValue")),
                         p.path("description").asText(""));
                 reference.policyRows(out, p.path("name").asText());
                 Type declared = reference.declaredType(p);
@@ -132,8 +142,12 @@ final class ConfigurationReference {
             for (PolicySettings.Setting setting : group.getValue()) {
                 // enum values in code type, as the other services' enum settings show them
                 String type = setting.type().replaceAll("(?<=[:,] )([A-Z][A-Z0-9_]*)\\b", "`$1`");
-                row(out, path + "." + setting.key(), type,
-                        setting.defaultValue() == null ? "" : "`" + setting.defaultValue() + "`", setting.description());
+                row(
+                        out,
+                        path + "." + setting.key(),
+                        type,
+                        setting.defaultValue() == null ? "" : "`" + setting.defaultValue() + "`",
+                        setting.description());
             }
         }
     }
@@ -190,9 +204,10 @@ final class ConfigurationReference {
             RecordComponent c = components[i];
             String name = prefix + "." + kebab(c.getName());
             Type type = c.getGenericType();
-            DefaultValue defaultValue = canonical == null ? null
-                    : canonical.getParameters()[i].getAnnotation(DefaultValue.class);
-            String dflt = defaultValue == null || defaultValue.value().length == 0 ? ""
+            DefaultValue defaultValue =
+                    canonical == null ? null : canonical.getParameters()[i].getAnnotation(DefaultValue.class);
+            String dflt = defaultValue == null || defaultValue.value().length == 0
+                    ? ""
                     : "`" + String.join(",", defaultValue.value()) + "`";
             if (type instanceof Class<?> nested && isOurRecord(nested)) {
                 if (docs.containsKey(c.getName())) {
@@ -207,8 +222,15 @@ final class ConfigurationReference {
     }
 
     private void row(StringBuilder out, String name, String type, String dflt, String description) {
-        out.append("| `").append(name).append("` | ").append(cell(type)).append(" | ").append(cell(dflt))
-                .append(" | ").append(cell(prose(description))).append(" |\n");
+        out.append("| `")
+                .append(name)
+                .append("` | ")
+                .append(cell(type))
+                .append(" | ")
+                .append(cell(dflt))
+                .append(" | ")
+                .append(cell(prose(description)))
+                .append(" |\n");
     }
 
     private static boolean isOurRecord(Class<?> c) {
@@ -216,7 +238,9 @@ final class ConfigurationReference {
     }
 
     private static Constructor<?> canonical(Class<?> record) {
-        Class<?>[] types = Arrays.stream(record.getRecordComponents()).map(RecordComponent::getType).toArray(Class<?>[]::new);
+        Class<?>[] types = Arrays.stream(record.getRecordComponents())
+                .map(RecordComponent::getType)
+                .toArray(Class<?>[]::new);
         try {
             return record.getDeclaredConstructor(types);
         } catch (NoSuchMethodException e) {
@@ -255,12 +279,14 @@ final class ConfigurationReference {
         int end = source.lastIndexOf("*/", declaration.start());
         int start = end < 0 ? -1 : source.lastIndexOf("/**", end);
         // the comment belongs to this record only if nothing but annotations and modifiers stand between them
-        if (start < 0 || !source.substring(end + 2, declaration.start())
-                .matches("(?s)\\s*(@[\\w.]+(\\([^)]*\\))?\\s*|public\\s+|static\\s+|final\\s+)*")) {
+        if (start < 0
+                || !source.substring(end + 2, declaration.start())
+                        .matches("(?s)\\s*(@[\\w.]+(\\([^)]*\\))?\\s*|public\\s+|static\\s+|final\\s+)*")) {
             return params;
         }
         String comment = source.substring(start + 3, end).replaceAll("(?m)^\\s*\\*", " ");
-        Matcher param = Pattern.compile("@param\\s+(\\w+)\\s+(.*?)(?=\\n\\s*@[a-z]+\\b|\\z)", Pattern.DOTALL).matcher(comment);
+        Matcher param = Pattern.compile("@param\\s+(\\w+)\\s+(.*?)(?=\\n\\s*@[a-z]+\\b|\\z)", Pattern.DOTALL)
+                .matcher(comment);
         while (param.find()) {
             params.put(param.group(1), param.group(2).replaceAll("\\s+", " ").strip());
         }
@@ -291,7 +317,10 @@ final class ConfigurationReference {
         if (c != null && c.isEnum()) {
             return enumName(c);
         }
-        return metadataType.replaceAll("\\b(?:[a-z_][\\w]*\\.)+", "").replaceAll("\\w+\\$", "").replace(",", ", ");
+        return metadataType
+                .replaceAll("\\b(?:[a-z_][\\w]*\\.)+", "")
+                .replaceAll("\\w+\\$", "")
+                .replace(",", ", ");
     }
 
     static String typeName(Type type) {
@@ -299,8 +328,10 @@ final class ConfigurationReference {
             return c.isEnum() ? enumName(c) : c.isArray() ? typeName(c.getComponentType()) + "[]" : boxed(c);
         }
         if (type instanceof ParameterizedType pt) {
-            return typeName(pt.getRawType()) + Arrays.stream(pt.getActualTypeArguments())
-                    .map(ConfigurationReference::typeName).collect(Collectors.joining(", ", "<", ">"));
+            return typeName(pt.getRawType())
+                    + Arrays.stream(pt.getActualTypeArguments())
+                            .map(ConfigurationReference::typeName)
+                            .collect(Collectors.joining(", ", "<", ">"));
         }
         return type.getTypeName();
     }
@@ -317,8 +348,10 @@ final class ConfigurationReference {
     }
 
     private static String enumName(Class<?> c) {
-        return c.getSimpleName() + ": " + Arrays.stream(c.getEnumConstants())
-                .map(e -> "`" + ((Enum<?>) e).name() + "`").collect(Collectors.joining(", "));
+        return c.getSimpleName() + ": "
+                + Arrays.stream(c.getEnumConstants())
+                        .map(e -> "`" + ((Enum<?>) e).name() + "`")
+                        .collect(Collectors.joining(", "));
     }
 
     private static String defaultOf(JsonNode value) {

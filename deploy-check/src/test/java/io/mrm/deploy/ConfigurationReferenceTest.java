@@ -22,7 +22,8 @@ class ConfigurationReferenceTest {
         String document = Repo.read(ConfigurationReference.DOCUMENT);
         String generated = ConfigurationReference.render();
         if (Boolean.getBoolean("mrm.write-configuration-reference")) {
-            Files.writeString(ConfigurationReference.DOCUMENT, ConfigurationReference.withReference(document, generated));
+            Files.writeString(
+                    ConfigurationReference.DOCUMENT, ConfigurationReference.withReference(document, generated));
             document = Repo.read(ConfigurationReference.DOCUMENT);
         }
         assertThat(ConfigurationReference.committedReference(document))
@@ -43,11 +44,14 @@ class ConfigurationReferenceTest {
     @Test
     void everySettingIsDescribed() {
         // each setting's description is its record component's @param javadoc (CONVENTIONS: javadoc per field)
-        List<String> undescribed = ConfigurationReference.render().lines()
+        List<String> undescribed = ConfigurationReference.render()
+                .lines()
                 .filter(line -> line.startsWith("| `mrm.") && line.endsWith("|  |"))
                 .map(line -> line.substring(2, line.indexOf('`', 3) + 1))
                 .toList();
-        assertThat(undescribed).as("settings without a @param javadoc in their configuration record").isEmpty();
+        assertThat(undescribed)
+                .as("settings without a @param javadoc in their configuration record")
+                .isEmpty();
     }
 
     @Test
@@ -56,7 +60,9 @@ class ConfigurationReferenceTest {
         // processor metadata: a top-level setting with its default and javadoc
         assertThat(generated).contains("| `mrm.decision.tick-interval` | Duration | `1s` | how often time is applied");
         // an element of a list, read by reflection with its @DefaultValue and its @param javadoc
-        assertThat(generated).containsPattern("\\| `mrm\\.decision\\.applications\\[\\*]\\.quorum` \\| Integer \\| `[0-9]+` \\| \\S");
+        assertThat(generated)
+                .containsPattern(
+                        "\\| `mrm\\.decision\\.applications\\[\\*]\\.quorum` \\| Integer \\| `[0-9]+` \\| \\S");
         // an element of a map, and a record nested in it
         assertThat(generated).contains("`mrm.data.postgres.applications.<key>.regions.<key>.password.env`");
     }

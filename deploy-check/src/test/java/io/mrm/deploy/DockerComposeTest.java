@@ -18,7 +18,8 @@ import org.yaml.snakeyaml.Yaml;
 class DockerComposeTest {
 
     @SuppressWarnings("unchecked")
-    private static final Map<String, Object> COMPOSE = new Yaml().load(Repo.read(Repo.ROOT.resolve("docker-compose.yml")));
+    private static final Map<String, Object> COMPOSE =
+            new Yaml().load(Repo.read(Repo.ROOT.resolve("docker-compose.yml")));
 
     @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> services() {
@@ -46,8 +47,9 @@ class DockerComposeTest {
     @Test
     void theStackBuildsEveryServiceModuleAndNothingElse() {
         assertThat(new TreeSet<>(builtFromRepo().values())).isEqualTo(Repo.serviceModules());
-        builtFromRepo().forEach((name, module) ->
-                assertThat(services().get(name).get("image")).as(name).isEqualTo("mrm/" + module + ":local"));
+        builtFromRepo()
+                .forEach((name, module) ->
+                        assertThat(services().get(name).get("image")).as(name).isEqualTo("mrm/" + module + ":local"));
     }
 
     @Test
@@ -59,7 +61,9 @@ class DockerComposeTest {
         Matcher loop = Pattern.compile("for service in ([a-z -]+);").matcher(dockerfile);
         assertThat(loop.find()).isTrue();
         assertThat(new TreeSet<>(List.of(loop.group(1).trim().split(" +")))).isEqualTo(Repo.serviceModules());
-        assertThat(dockerfile).contains("FROM eclipse-temurin:17-jre").contains("USER 10001")
+        assertThat(dockerfile)
+                .contains("FROM eclipse-temurin:17-jre")
+                .contains("USER 10001")
                 .contains("-exec.jar");
     }
 
@@ -70,12 +74,16 @@ class DockerComposeTest {
             Map<String, Object> service = services().get(name);
             Map<String, Object> env = map(service.get("environment"));
             assertThat(env.get("MRM_KAFKA_BOOTSTRAP_SERVERS")).as(name).isEqualTo("kafka:9092");
-            assertThat(map(map(service.get("depends_on")).get("kafka")).get("condition")).as(name)
+            assertThat(map(map(service.get("depends_on")).get("kafka")).get("condition"))
+                    .as(name)
                     .isEqualTo("service_healthy");
-            assertThat(instances.add(String.valueOf(env.get("MRM_INSTANCE")))).as(name + " MRM_INSTANCE unique").isTrue();
+            assertThat(instances.add(String.valueOf(env.get("MRM_INSTANCE"))))
+                    .as(name + " MRM_INSTANCE unique")
+                    .isTrue();
             @SuppressWarnings("unchecked")
             List<String> test = (List<String>) map(service.get("healthcheck")).get("test");
-            assertThat(String.join(" ", test)).as(name + " healthcheck")
+            assertThat(String.join(" ", test))
+                    .as(name + " healthcheck")
                     .contains("http://localhost:" + Repo.defaultHttpPort(module) + "/actuator/health/readiness");
 
             List<String> mounted = new ArrayList<>();
@@ -86,7 +94,8 @@ class DockerComposeTest {
                 }
             }
             Set<String> placeholders = Repo.environmentRead(module, mounted.toArray(String[]::new));
-            assertThat(env.keySet()).as(name + ": variables " + module + " does not read")
+            assertThat(env.keySet())
+                    .as(name + ": variables " + module + " does not read")
                     .allMatch(variable -> Repo.reads(module, variable, placeholders));
         });
     }
@@ -97,7 +106,8 @@ class DockerComposeTest {
         builtFromRepo().forEach((name, module) -> {
             if (module.equals("health-monitor")) {
                 Map<String, Object> env = map(services().get(name).get("environment"));
-                vantageRegions.put(String.valueOf(env.get("MRM_VANTAGE")), String.valueOf(env.get("MRM_VANTAGE_REGION")));
+                vantageRegions.put(
+                        String.valueOf(env.get("MRM_VANTAGE")), String.valueOf(env.get("MRM_VANTAGE_REGION")));
             }
         });
         assertThat(vantageRegions).hasSize(3);
@@ -108,17 +118,22 @@ class DockerComposeTest {
     void theBackingServicesAreThere() {
         Map<String, Map<String, Object>> services = services();
         for (String postgres : List.of("postgres-a", "postgres-b")) {
-            assertThat(String.valueOf(services.get(postgres).get("command"))).as(postgres).contains("wal_level=logical");
+            assertThat(String.valueOf(services.get(postgres).get("command")))
+                    .as(postgres)
+                    .contains("wal_level=logical");
         }
         assertThat(String.valueOf(services.get("kafka").get("image"))).startsWith("apache/kafka:");
-        assertThat(map(services.get("kafka").get("environment")).get("KAFKA_PROCESS_ROLES")).isEqualTo("broker,controller");
+        assertThat(map(services.get("kafka").get("environment")).get("KAFKA_PROCESS_ROLES"))
+                .isEqualTo("broker,controller");
         assertThat(String.valueOf(services.get("localstack").get("image"))).startsWith("localstack/localstack:");
         for (String solace : List.of("solace-a", "solace-b")) {
             assertThat(services.get(solace).get("profiles")).as(solace).isEqualTo(List.of("solace"));
         }
         services.forEach((name, service) -> {
             if (!name.startsWith("solace-")) {
-                assertThat(service.get("profiles")).as(name + " starts without a profile").isNull();
+                assertThat(service.get("profiles"))
+                        .as(name + " starts without a profile")
+                        .isNull();
             }
         });
     }
@@ -128,8 +143,10 @@ class DockerComposeTest {
         services().forEach((name, service) -> {
             String image = String.valueOf(service.get("image"));
             if (!image.startsWith("mrm/")) {
-                assertThat(image).as(name + ": a tag that moves (or none) is no reproducible drill")
-                        .contains(":").doesNotEndWith(":latest");
+                assertThat(image)
+                        .as(name + ": a tag that moves (or none) is no reproducible drill")
+                        .contains(":")
+                        .doesNotEndWith(":latest");
             }
         });
     }
@@ -142,7 +159,8 @@ class DockerComposeTest {
         secrets.forEach((name, spec) -> {
             assertThat(map(spec).get("file")).as(name).isEqualTo("./deploy/compose/secrets/" + name);
             assertThat(script.contains("write " + name + " ") || script.contains("\"$dir/" + name + "\""))
-                    .as("make-secrets.sh writes " + name).isTrue();
+                    .as("make-secrets.sh writes " + name)
+                    .isTrue();
         });
         services().forEach((name, service) -> {
             for (Object used : (List<?>) service.getOrDefault("secrets", List.of())) {
@@ -154,15 +172,20 @@ class DockerComposeTest {
     @Test
     void theDnsActuatorAndBindAgreeOnServerKeyAndName() {
         @SuppressWarnings("unchecked")
-        Map<String, Object> rfc2136 = map(map(map(map(new Yaml().load(Repo.read(Repo.ROOT.resolve(
-                "deploy/compose/dns-actuator.yml")))).get("mrm")).get("dns")).get("rfc2136"));
+        Map<String, Object> rfc2136 =
+                map(map(map(map(new Yaml().load(Repo.read(Repo.ROOT.resolve("deploy/compose/dns-actuator.yml"))))
+                                        .get("mrm"))
+                                .get("dns"))
+                        .get("rfc2136"));
         assertThat(String.valueOf(rfc2136.get("server"))).startsWith("dns:");
         assertThat(services()).containsKey("dns");
         String keyName = String.valueOf(map(rfc2136.get("tsig")).get("key-name"));
-        assertThat(Repo.read(Repo.ROOT.resolve("deploy/compose/make-secrets.sh"))).contains("key \\\"" + keyName + "\\\"");
+        assertThat(Repo.read(Repo.ROOT.resolve("deploy/compose/make-secrets.sh")))
+                .contains("key \\\"" + keyName + "\\\"");
         String named = Repo.read(Repo.ROOT.resolve("deploy/compose/dns/named.conf"));
         Map<String, Object> shop = map(map(rfc2136.get("applications")).get("shop"));
-        assertThat(named).contains("grant " + keyName + " name " + shop.get("name") + ". CNAME;")
+        assertThat(named)
+                .contains("grant " + keyName + " name " + shop.get("name") + ". CNAME;")
                 .contains("grant " + keyName + " name _mrm-epoch." + shop.get("name") + ". TXT;")
                 .contains("zone \"" + shop.get("zone") + "\"");
     }

@@ -27,6 +27,7 @@ class DocumentationLinksTest {
 
     /** {@code [text](target)}; an image's {@code ![alt](target)} matches too. */
     private static final Pattern LINK = Pattern.compile("\\[[^\\]]*\\]\\(([^)\\s]+)\\)");
+
     private static final Pattern HEADING = Pattern.compile("^(#{1,6}) (.*)$");
     /** A tracker reference: "#123" not inside a word, a URL fragment or a heading. */
     private static final Pattern ISSUE_NUMBER = Pattern.compile("(?<![\\w&/])#[0-9]+\\b");
@@ -57,16 +58,18 @@ class DocumentationLinksTest {
                 int hash = target.indexOf('#');
                 String file = hash < 0 ? target : target.substring(0, hash);
                 String anchor = hash < 0 ? null : target.substring(hash + 1);
-                Path resolved = file.isEmpty() ? doc : doc.getParent().resolve(file).normalize();
+                Path resolved =
+                        file.isEmpty() ? doc : doc.getParent().resolve(file).normalize();
                 String where = Repo.ROOT.relativize(doc) + ": (" + target + ")";
                 if (!resolved.startsWith(Repo.ROOT) || !Files.exists(resolved)) {
                     broken.add(where + " names no file in the repository");
                 } else if (anchor != null) {
                     if (!resolved.toString().endsWith(".md")) {
                         broken.add(where + " has an anchor into a file that is not Markdown");
-                    } else if (!anchors.computeIfAbsent(resolved, p -> headingAnchors(Repo.read(p))).contains(anchor)) {
-                        broken.add(where + " names no heading of " + Repo.ROOT.relativize(resolved)
-                                + "; its headings: " + anchors.get(resolved));
+                    } else if (!anchors.computeIfAbsent(resolved, p -> headingAnchors(Repo.read(p)))
+                            .contains(anchor)) {
+                        broken.add(where + " names no heading of " + Repo.ROOT.relativize(resolved) + "; its headings: "
+                                + anchors.get(resolved));
                     }
                 }
             }
@@ -86,7 +89,9 @@ class DocumentationLinksTest {
                 }
             }
         }
-        assertThat(found).as("the documentation speaks to users: no tracker or issue numbers").isEmpty();
+        assertThat(found)
+                .as("the documentation speaks to users: no tracker or issue numbers")
+                .isEmpty();
     }
 
     /** The checks themselves, on made-up documents: else a broken regex would pass everything. */
@@ -104,10 +109,19 @@ class DocumentationLinksTest {
                 ```
                 """;
         assertThat(links(doc)).containsExactly("other.md#x", "#the-event-contract", "fig.png", "https://example.com");
-        assertThat(headingAnchors(doc)).contains("title", "the-event-contract", "aem-sync-event-replication",
-                "who-may-write-what", "who-may-write-what-1").doesNotContain("not-a-heading");
+        assertThat(headingAnchors(doc))
+                .contains(
+                        "title",
+                        "the-event-contract",
+                        "aem-sync-event-replication",
+                        "who-may-write-what",
+                        "who-may-write-what-1")
+                .doesNotContain("not-a-heading");
         assertThat(ISSUE_NUMBER.matcher("fixed in #123").find()).isTrue();
-        assertThat(ISSUE_NUMBER.matcher("see [x](a.md#the-event-contract) or &#8212;").find()).isFalse();
+        assertThat(ISSUE_NUMBER
+                        .matcher("see [x](a.md#the-event-contract) or &#8212;")
+                        .find())
+                .isFalse();
     }
 
     /** Every link target outside fenced code blocks. */
@@ -144,7 +158,9 @@ class DocumentationLinksTest {
             if (code || !m.matches()) {
                 continue;
             }
-            String slug = m.group(2).strip().toLowerCase(Locale.ROOT)
+            String slug = m.group(2)
+                    .strip()
+                    .toLowerCase(Locale.ROOT)
                     .replaceAll("[^\\p{L}\\p{N}_\\- ]", "")
                     .replace(' ', '-');
             int n = seen.merge(slug, 1, Integer::sum) - 1;

@@ -28,16 +28,24 @@ class KustomizeCrossCheckTest {
     @ValueSource(strings = {"region-a", "region-b", "control"})
     void theRendererAgreesWithKustomize(String overlay) throws Exception {
         String version = kustomizeVersion();
-        requireTool(version != null && version.matches("v[5-9].*"),
+        requireTool(
+                version != null && version.matches("v[5-9].*"),
                 "kubectl with kustomize v5 or newer is not installed (found: " + version + "; .ci/run installs one)");
-        Manifests.render(overlay, work);  // makes the copy with the secret files in place
+        Manifests.render(overlay, work); // makes the copy with the secret files in place
         Path out = work.resolve("kustomize-" + overlay + ".yaml");
-        Process kubectl = new ProcessBuilder("kubectl", "kustomize",
-                work.resolve("k8s/overlays").resolve(overlay).toString())
-                .redirectOutput(out.toFile()).redirectErrorStream(false).start();
-        assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).as("kubectl kustomize finished in 60 s").isTrue();
-        assertThat(kubectl.exitValue()).as("kubectl kustomize: "
-                + new String(kubectl.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        Process kubectl = new ProcessBuilder(
+                        "kubectl",
+                        "kustomize",
+                        work.resolve("k8s/overlays").resolve(overlay).toString())
+                .redirectOutput(out.toFile())
+                .redirectErrorStream(false)
+                .start();
+        assertThat(kubectl.waitFor(60, TimeUnit.SECONDS))
+                .as("kubectl kustomize finished in 60 s")
+                .isTrue();
+        assertThat(kubectl.exitValue())
+                .as("kubectl kustomize: " + new String(kubectl.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isZero();
 
         Map<String, JsonNode> theirs = byIdentity(StrictYaml.documents(out));
         Map<String, JsonNode> ours = byIdentity(List.copyOf(
@@ -55,7 +63,9 @@ class KustomizeCrossCheckTest {
     /** The kustomize version kubectl reports, or null without kubectl. */
     private static String kustomizeVersion() throws InterruptedException {
         try {
-            Process p = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("kubectl", "version", "--client")
+                    .redirectErrorStream(true)
+                    .start();
             String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
@@ -74,11 +84,14 @@ class KustomizeCrossCheckTest {
             if (r.path("kind").asText().equals("Secret") && r.path("data").isObject()) {
                 // kustomize wraps base64 at 76 columns; the API server ignores the line breaks
                 var data = (com.fasterxml.jackson.databind.node.ObjectNode) r.get("data");
-                List.copyOf(iterable(data.fieldNames())).forEach(key ->
-                        data.put(key, data.get(key).asText().replaceAll("\\s", "")));
+                List.copyOf(iterable(data.fieldNames()))
+                        .forEach(key -> data.put(key, data.get(key).asText().replaceAll("\\s", "")));
             }
-            out.put(r.path("apiVersion").asText() + "/" + r.path("kind").asText() + " "
-                    + r.path("metadata").path("namespace").asText() + "/" + r.path("metadata").path("name").asText(), r);
+            out.put(
+                    r.path("apiVersion").asText() + "/" + r.path("kind").asText() + " "
+                            + r.path("metadata").path("namespace").asText() + "/"
+                            + r.path("metadata").path("name").asText(),
+                    r);
         }
         return out;
     }

@@ -28,28 +28,40 @@ import java.util.Set;
 final class KustomizeRenderer {
 
     /** Kinds that have no namespace (the ones k8s/ could contain). */
-    private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding",
-            "CustomResourceDefinition", "PersistentVolume", "StorageClass", "PriorityClass");
+    private static final Set<String> CLUSTER_SCOPED = Set.of(
+            "Namespace",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "CustomResourceDefinition",
+            "PersistentVolume",
+            "StorageClass",
+            "PriorityClass");
+
     private static final Set<String> POD_TEMPLATE_KINDS = Set.of("Deployment", "StatefulSet");
 
     /** The fields of kustomization.yaml this renderer implements; any other field fails parsing. */
-    record Kustomization(String apiVersion, String kind, List<String> resources, String namespace,
-                         List<Labels> labels, GeneratorOptions generatorOptions,
-                         List<Generator> configMapGenerator, List<Generator> secretGenerator) {
-    }
+    record Kustomization(
+            String apiVersion,
+            String kind,
+            List<String> resources,
+            String namespace,
+            List<Labels> labels,
+            GeneratorOptions generatorOptions,
+            List<Generator> configMapGenerator,
+            List<Generator> secretGenerator) {}
 
-    record Labels(Map<String, String> pairs, Boolean includeSelectors, Boolean includeTemplates) {
-    }
+    record Labels(Map<String, String> pairs, Boolean includeSelectors, Boolean includeTemplates) {}
 
-    record GeneratorOptions(Boolean disableNameSuffixHash) {
-    }
+    record GeneratorOptions(Boolean disableNameSuffixHash) {}
 
-    record Generator(String name, List<String> literals, List<String> files, List<String> envs,
-                     @JsonProperty("type") String type) {
-    }
+    record Generator(
+            String name,
+            List<String> literals,
+            List<String> files,
+            List<String> envs,
+            @JsonProperty("type") String type) {}
 
-    private KustomizeRenderer() {
-    }
+    private KustomizeRenderer() {}
 
     /** The rendered resources of the kustomization in {@code dir}, as JSON trees. */
     static List<ObjectNode> render(Path dir) {
@@ -79,8 +91,11 @@ final class KustomizeRenderer {
                 }
             }
         }
-        boolean anyGenerator = !nullToEmpty(k.configMapGenerator()).isEmpty() || !nullToEmpty(k.secretGenerator()).isEmpty();
-        if (anyGenerator && (k.generatorOptions() == null || !Boolean.TRUE.equals(k.generatorOptions().disableNameSuffixHash()))) {
+        boolean anyGenerator = !nullToEmpty(k.configMapGenerator()).isEmpty()
+                || !nullToEmpty(k.secretGenerator()).isEmpty();
+        if (anyGenerator
+                && (k.generatorOptions() == null
+                        || !Boolean.TRUE.equals(k.generatorOptions().disableNameSuffixHash()))) {
             throw new IllegalArgumentException(file + ": generators need generatorOptions.disableNameSuffixHash: true"
                     + " (name hashes and the rewriting of references to them are not implemented)");
         }
@@ -94,7 +109,8 @@ final class KustomizeRenderer {
             out.add(generated("Secret", dir, g, true));
         }
         for (ObjectNode resource : out) {
-            if (k.namespace() != null && !CLUSTER_SCOPED.contains(resource.path("kind").asText())) {
+            if (k.namespace() != null
+                    && !CLUSTER_SCOPED.contains(resource.path("kind").asText())) {
                 metadata(resource).put("namespace", k.namespace());
             }
             for (Labels labels : nullToEmpty(k.labels())) {
@@ -118,7 +134,9 @@ final class KustomizeRenderer {
             ObjectNode template = (ObjectNode) spec.path("template");
             labels.pairs().forEach((key, value) -> labelsOf(metadata(template)).put(key, value));
             for (JsonNode claim : spec.path("volumeClaimTemplates")) {
-                labels.pairs().forEach((key, value) -> labelsOf(metadata((ObjectNode) claim)).put(key, value));
+                labels.pairs()
+                        .forEach((key, value) ->
+                                labelsOf(metadata((ObjectNode) claim)).put(key, value));
             }
         } else if (spec.has("template") || spec.has("jobTemplate")) {
             throw new IllegalArgumentException("labels.includeTemplates on a " + kind + " is not implemented");
@@ -152,16 +170,16 @@ final class KustomizeRenderer {
             node.put("type", g.type() == null ? "Opaque" : g.type());
         }
         ObjectNode dataNode = node.putObject("data");
-        data.forEach((key, value) -> dataNode.put(key, base64
-                ? Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)) : value));
+        data.forEach((key, value) -> dataNode.put(
+                key, base64 ? Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)) : value));
         return node;
     }
 
     private static void putPair(Map<String, String> data, String pair, String generator) {
         int eq = pair.indexOf('=');
         if (eq <= 0) {
-            throw new IllegalArgumentException("generator " + generator + ": '" + pair.split("=")[0]
-                    + "...' is not KEY=VALUE");
+            throw new IllegalArgumentException(
+                    "generator " + generator + ": '" + pair.split("=")[0] + "...' is not KEY=VALUE");
         }
         put(data, pair.substring(0, eq), pair.substring(eq + 1), generator);
     }
@@ -176,7 +194,8 @@ final class KustomizeRenderer {
         try {
             return Files.readString(path);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path + " (a secret file not yet made from its .example?)", e);
+            throw new UncheckedIOException(
+                    "cannot read " + path + " (a secret file not yet made from its .example?)", e);
         }
     }
 

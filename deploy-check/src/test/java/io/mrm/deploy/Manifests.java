@@ -43,7 +43,9 @@ record Manifests(String overlay, List<HasMetadata> resources) {
      * place under its real name, as an operator would make it (the real files are not committed).
      */
     static Manifests render(String overlay, Path workDir) {
-        return parse(overlay, KustomizeRenderer.render(copy(workDir).resolve("overlays").resolve(overlay)));
+        return parse(
+                overlay,
+                KustomizeRenderer.render(copy(workDir).resolve("overlays").resolve(overlay)));
     }
 
     /** The copy of k8s/ in {@code workDir} that {@link #render} renders, made on first use. */
@@ -78,7 +80,10 @@ record Manifests(String overlay, List<HasMetadata> resources) {
     }
 
     <T extends HasMetadata> T named(Class<T> type, String name) {
-        return all(type).stream().filter(r -> r.getMetadata().getName().equals(name)).findFirst().orElse(null);
+        return all(type).stream()
+                .filter(r -> r.getMetadata().getName().equals(name))
+                .findFirst()
+                .orElse(null);
     }
 
     private static void copyTree(Path from, Path to) {

@@ -38,8 +38,9 @@ class NetworkPoliciesTest {
     private static final String EGRESS = "Egress";
     /** A URL's port, or its scheme's default. */
     private static final Pattern URL = Pattern.compile("^([a-z][a-z0-9+.:-]*)://\\[?[^/\\s:?\\]]+]?(?::(\\d+))?");
-    private static final Map<String, Integer> DEFAULT_PORTS = Map.of("https", 443, "http", 80,
-            "jdbc:postgresql", 5432, "tcps", 55443, "tcp", 55555);
+
+    private static final Map<String, Integer> DEFAULT_PORTS =
+            Map.of("https", 443, "http", 80, "jdbc:postgresql", 5432, "tcps", 55443, "tcp", 55555);
     private static final Pattern HOST_PORT = Pattern.compile("^[A-Za-z0-9.-]+:(\\d+)$");
 
     @TempDir
@@ -49,7 +50,8 @@ class NetworkPoliciesTest {
     @ValueSource(strings = {"region-a", "region-b", "control"})
     void theNamespaceDeniesEverythingThatNoPolicyAllows(String overlay) {
         Manifests m = Manifests.render(overlay, work);
-        assertThat(m.all(NetworkPolicy.class)).as(overlay + ": a policy for every pod, both ways, that allows nothing")
+        assertThat(m.all(NetworkPolicy.class))
+                .as(overlay + ": a policy for every pod, both ways, that allows nothing")
                 .anySatisfy(p -> {
                     assertThat(selectsEveryPod(p)).isTrue();
                     assertThat(p.getSpec().getPolicyTypes()).containsExactlyInAnyOrder(INGRESS, EGRESS);
@@ -58,11 +60,16 @@ class NetworkPoliciesTest {
                 });
         for (NetworkPolicy p : m.all(NetworkPolicy.class)) {
             String where = overlay + ": NetworkPolicy " + p.getMetadata().getName();
-            assertThat(p.getSpec().getPolicyTypes()).as(where + " says which ways it applies").isNotEmpty();
+            assertThat(p.getSpec().getPolicyTypes())
+                    .as(where + " says which ways it applies")
+                    .isNotEmpty();
             if (selectsEveryPod(p)) {
-                assertThat(p.getSpec().getIngress()).as(where + ": no way in for every pod").isEmpty();
+                assertThat(p.getSpec().getIngress())
+                        .as(where + ": no way in for every pod")
+                        .isEmpty();
             } else {
-                assertThat(KubernetesManifestsTest.workloads(m)).as(where + " selects a workload")
+                assertThat(KubernetesManifestsTest.workloads(m))
+                        .as(where + " selects a workload")
                         .anyMatch(w -> selects(p, w.template().getMetadata().getLabels()));
             }
         }
@@ -73,10 +80,13 @@ class NetworkPoliciesTest {
     void everyWorkloadHasAPolicyOfItsOwnBothWays(String overlay) {
         Manifests m = Manifests.render(overlay, work);
         for (KubernetesManifestsTest.Workload w : KubernetesManifestsTest.workloads(m)) {
-            assertThat(m.all(NetworkPolicy.class)).as(overlay + " " + w.name() + ": a NetworkPolicy selecting it by "
-                    + "its labels, for ingress and egress").anySatisfy(p -> {
+            assertThat(m.all(NetworkPolicy.class))
+                    .as(overlay + " " + w.name() + ": a NetworkPolicy selecting it by "
+                            + "its labels, for ingress and egress")
+                    .anySatisfy(p -> {
                         assertThat(selectsEveryPod(p)).isFalse();
-                        assertThat(selects(p, w.template().getMetadata().getLabels())).isTrue();
+                        assertThat(selects(p, w.template().getMetadata().getLabels()))
+                                .isTrue();
                         assertThat(p.getSpec().getPolicyTypes()).contains(INGRESS, EGRESS);
                     });
         }
@@ -94,10 +104,15 @@ class NetworkPoliciesTest {
             for (NetworkPolicy p : applying(m, w, INGRESS)) {
                 for (NetworkPolicyIngressRule rule : p.getSpec().getIngress()) {
                     String rw = where + ": ingress rule of " + p.getMetadata().getName();
-                    assertThat(rule.getFrom()).as(rw + " names its sources (none: from anywhere)").isNotEmpty();
-                    assertThat(rule.getFrom()).as(rw + ": sources are selected pods or namespaces, not addresses")
+                    assertThat(rule.getFrom())
+                            .as(rw + " names its sources (none: from anywhere)")
+                            .isNotEmpty();
+                    assertThat(rule.getFrom())
+                            .as(rw + ": sources are selected pods or namespaces, not addresses")
                             .allMatch(peer -> peer.getIpBlock() == null);
-                    assertThat(rule.getPorts()).as(rw + " names its ports (none: every port)").isNotEmpty();
+                    assertThat(rule.getPorts())
+                            .as(rw + " names its ports (none: every port)")
+                            .isNotEmpty();
                     for (NetworkPolicyPort port : rule.getPorts()) {
                         open.add(containerPort(c, port.getPort(), rw));
                     }
@@ -117,26 +132,36 @@ class NetworkPoliciesTest {
     void everyWorkloadMayReachDnsKafkaAndTheBackendsItsConfigurationNames(String overlay) {
         Manifests m = Manifests.render(overlay, work);
         Set<Integer> kafkaPorts = new TreeSet<>();
-        for (String server : m.named(ConfigMap.class, "mrm-kafka").getData().get("MRM_KAFKA_BOOTSTRAP_SERVERS").split(",")) {
-            kafkaPorts.add(Integer.parseInt(server.substring(server.lastIndexOf(':') + 1).trim()));
+        for (String server : m.named(ConfigMap.class, "mrm-kafka")
+                .getData()
+                .get("MRM_KAFKA_BOOTSTRAP_SERVERS")
+                .split(",")) {
+            kafkaPorts.add(Integer.parseInt(
+                    server.substring(server.lastIndexOf(':') + 1).trim()));
         }
         for (KubernetesManifestsTest.Workload w : KubernetesManifestsTest.workloads(m)) {
             String where = overlay + " " + w.name();
             List<NetworkPolicyEgressRule> rules = new ArrayList<>();
             applying(m, w, EGRESS).forEach(p -> rules.addAll(p.getSpec().getEgress()));
             for (NetworkPolicyEgressRule rule : rules) {
-                assertThat(rule.getPorts()).as(where + ": an egress rule names its ports (none: every port)").isNotEmpty();
+                assertThat(rule.getPorts())
+                        .as(where + ": an egress rule names its ports (none: every port)")
+                        .isNotEmpty();
             }
             for (String protocol : List.of("UDP", "TCP")) {
-                assertThat(rules).as(where + ": name lookups (" + protocol + " 53) at the cluster's DNS").anyMatch(rule ->
-                        allows(rule, protocol, 53) && rule.getTo().stream().anyMatch(NetworkPoliciesTest::isClusterDns));
+                assertThat(rules)
+                        .as(where + ": name lookups (" + protocol + " 53) at the cluster's DNS")
+                        .anyMatch(rule -> allows(rule, protocol, 53)
+                                && rule.getTo().stream().anyMatch(NetworkPoliciesTest::isClusterDns));
             }
             for (int port : kafkaPorts) {
-                assertThat(rules).as(where + ": Kafka (MRM_KAFKA_BOOTSTRAP_SERVERS) on TCP " + port)
+                assertThat(rules)
+                        .as(where + ": Kafka (MRM_KAFKA_BOOTSTRAP_SERVERS) on TCP " + port)
                         .anyMatch(rule -> allows(rule, "TCP", port));
             }
             for (int port : backendPorts(m, w)) {
-                assertThat(rules).as(where + ": a backend its configuration names, on TCP " + port)
+                assertThat(rules)
+                        .as(where + ": a backend its configuration names, on TCP " + port)
                         .anyMatch(rule -> allows(rule, "TCP", port));
             }
         }
@@ -148,7 +173,8 @@ class NetworkPoliciesTest {
     static List<NetworkPolicy> applying(Manifests m, KubernetesManifestsTest.Workload w, String direction) {
         return m.all(NetworkPolicy.class).stream()
                 .filter(p -> selects(p, w.template().getMetadata().getLabels()))
-                .filter(p -> p.getSpec().getPolicyTypes().contains(direction)).toList();
+                .filter(p -> p.getSpec().getPolicyTypes().contains(direction))
+                .toList();
     }
 
     static boolean selectsEveryPod(NetworkPolicy p) {
@@ -159,23 +185,31 @@ class NetworkPoliciesTest {
     static boolean selects(NetworkPolicy p, Map<String, String> podLabels) {
         LabelSelector s = p.getSpec().getPodSelector();
         if (s != null && !isEmpty(s.getMatchExpressions())) {
-            throw new IllegalArgumentException("NetworkPolicy " + p.getMetadata().getName()
-                    + ": matchExpressions are not implemented by this check; use matchLabels");
+            throw new IllegalArgumentException(
+                    "NetworkPolicy " + p.getMetadata().getName()
+                            + ": matchExpressions are not implemented by this check; use matchLabels");
         }
-        return s == null || isEmpty(s.getMatchLabels()) || podLabels.entrySet().containsAll(s.getMatchLabels().entrySet());
+        return s == null
+                || isEmpty(s.getMatchLabels())
+                || podLabels.entrySet().containsAll(s.getMatchLabels().entrySet());
     }
 
     private static boolean isClusterDns(NetworkPolicyPeer peer) {
-        return peer.getNamespaceSelector() != null && peer.getPodSelector() != null
-                && "kube-system".equals(peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name"))
+        return peer.getNamespaceSelector() != null
+                && peer.getPodSelector() != null
+                && "kube-system"
+                        .equals(peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name"))
                 && "kube-dns".equals(peer.getPodSelector().getMatchLabels().get("k8s-app"));
     }
 
     private static boolean allows(NetworkPolicyEgressRule rule, String protocol, int port) {
-        return rule.getPorts().stream().anyMatch(p -> protocol.equals(p.getProtocol() == null ? "TCP" : p.getProtocol())
-                && p.getPort() != null && p.getPort().getIntVal() != null
-                && (p.getEndPort() == null ? p.getPort().getIntVal() == port
-                : p.getPort().getIntVal() <= port && port <= p.getEndPort()));
+        return rule.getPorts().stream()
+                .anyMatch(p -> protocol.equals(p.getProtocol() == null ? "TCP" : p.getProtocol())
+                        && p.getPort() != null
+                        && p.getPort().getIntVal() != null
+                        && (p.getEndPort() == null
+                                ? p.getPort().getIntVal() == port
+                                : p.getPort().getIntVal() <= port && port <= p.getEndPort()));
     }
 
     private static int containerPort(Container c, IntOrString port, String where) {
@@ -183,8 +217,11 @@ class NetworkPoliciesTest {
         if (port.getIntVal() != null) {
             return port.getIntVal();
         }
-        return c.getPorts().stream().filter(p -> port.getStrVal().equals(p.getName())).map(ContainerPort::getContainerPort)
-                .findFirst().orElseThrow(() -> new AssertionError(where + ": no container port named " + port.getStrVal()));
+        return c.getPorts().stream()
+                .filter(p -> port.getStrVal().equals(p.getName()))
+                .map(ContainerPort::getContainerPort)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(where + ": no container port named " + port.getStrVal()));
     }
 
     /**
@@ -197,7 +234,9 @@ class NetworkPoliciesTest {
             if (v.getConfigMap() == null) {
                 continue;
             }
-            String yml = m.named(ConfigMap.class, v.getConfigMap().getName()).getData().get("application.yml");
+            String yml = m.named(ConfigMap.class, v.getConfigMap().getName())
+                    .getData()
+                    .get("application.yml");
             if (yml != null) {
                 collectPorts(StrictYaml.MAPPER.valueToTree(new Yaml().load(yml)), null, ports);
             }

@@ -32,8 +32,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PodSecurityTest {
 
     /** The volume types {@code restricted} allows. */
-    private static final Set<String> RESTRICTED_VOLUMES = Set.of("configMap", "csi", "downwardAPI", "emptyDir",
-            "ephemeral", "persistentVolumeClaim", "projected", "secret");
+    private static final Set<String> RESTRICTED_VOLUMES = Set.of(
+            "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret");
+
     private static final int OWNER_READ_ONLY = 0400;
 
     @TempDir
@@ -45,7 +46,8 @@ class PodSecurityTest {
         Namespace ns = Manifests.render(overlay, work).named(Namespace.class, "mrm");
         assertThat(ns).as(overlay + ": namespace mrm").isNotNull();
         for (String mode : List.of("enforce", "audit", "warn")) {
-            assertThat(ns.getMetadata().getLabels()).as(overlay + ": namespace mrm, Pod Security " + mode)
+            assertThat(ns.getMetadata().getLabels())
+                    .as(overlay + ": namespace mrm, Pod Security " + mode)
                     .containsEntry("pod-security.kubernetes.io/" + mode, "restricted");
         }
     }
@@ -56,22 +58,28 @@ class PodSecurityTest {
         Manifests m = Manifests.render(overlay, work);
         assertThat(KubernetesManifestsTest.workloads(m)).isNotEmpty();
         for (KubernetesManifestsTest.Workload w : KubernetesManifestsTest.workloads(m)) {
-            assertThat(restrictedViolations(w.template().getSpec())).as(overlay + " " + w.name()).isEmpty();
+            assertThat(restrictedViolations(w.template().getSpec()))
+                    .as(overlay + " " + w.name())
+                    .isEmpty();
         }
     }
 
     /** The check finds what the admission controller would refuse. */
     @Test
     void theCheckFindsAPodThatTheRestrictedProfileRefuses() {
-        PodSpec shipped = Manifests.render("region-a", work).named(Deployment.class, "health-monitor")
-                .getSpec().getTemplate().getSpec();
+        PodSpec shipped = Manifests.render("region-a", work)
+                .named(Deployment.class, "health-monitor")
+                .getSpec()
+                .getTemplate()
+                .getSpec();
         assertThat(restrictedViolations(shipped)).isEmpty();
         Function<PodSpec, PodSpec> copy = spec -> StrictYaml.MAPPER.convertValue(spec, PodSpec.class);
 
         PodSpec root = copy.apply(shipped);
         root.getSecurityContext().setRunAsUser(0L);
         root.getSecurityContext().setRunAsNonRoot(null);
-        assertThat(restrictedViolations(root)).anyMatch(v -> v.contains("runAsNonRoot"))
+        assertThat(restrictedViolations(root))
+                .anyMatch(v -> v.contains("runAsNonRoot"))
                 .anyMatch(v -> v.contains("runAsUser 0"));
 
         PodSpec privileged = copy.apply(shipped);
@@ -79,19 +87,27 @@ class PodSecurityTest {
         sc.setPrivileged(true);
         sc.setAllowPrivilegeEscalation(null);
         sc.setCapabilities(new Capabilities(List.of("NET_ADMIN"), List.of()));
-        assertThat(restrictedViolations(privileged)).anyMatch(v -> v.contains("privileged"))
-                .anyMatch(v -> v.contains("allowPrivilegeEscalation")).anyMatch(v -> v.contains("drop ALL"))
+        assertThat(restrictedViolations(privileged))
+                .anyMatch(v -> v.contains("privileged"))
+                .anyMatch(v -> v.contains("allowPrivilegeEscalation"))
+                .anyMatch(v -> v.contains("drop ALL"))
                 .anyMatch(v -> v.contains("NET_ADMIN"));
 
         PodSpec unconfined = copy.apply(shipped);
-        unconfined.getContainers().get(0).getSecurityContext().setSeccompProfile(new SeccompProfile(null, "Unconfined"));
+        unconfined
+                .getContainers()
+                .get(0)
+                .getSecurityContext()
+                .setSeccompProfile(new SeccompProfile(null, "Unconfined"));
         unconfined.setHostNetwork(true);
         Volume host = new Volume();
         host.setName("host");
         host.setHostPath(new io.fabric8.kubernetes.api.model.HostPathVolumeSource("/", null));
         unconfined.getVolumes().add(host);
-        assertThat(restrictedViolations(unconfined)).anyMatch(v -> v.contains("seccomp"))
-                .anyMatch(v -> v.contains("hostNetwork")).anyMatch(v -> v.contains("hostPath"));
+        assertThat(restrictedViolations(unconfined))
+                .anyMatch(v -> v.contains("seccomp"))
+                .anyMatch(v -> v.contains("hostNetwork"))
+                .anyMatch(v -> v.contains("hostPath"));
     }
 
     /** readOnlyRootFilesystem, with an emptyDir for /tmp (and the engine's state on its own volume). */
@@ -103,22 +119,33 @@ class PodSecurityTest {
             Map<String, Volume> volumes = volumesByName(w.template().getSpec());
             for (Container c : w.template().getSpec().getContainers()) {
                 String where = overlay + " " + w.name() + "/" + c.getName();
-                assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).as(where + " readOnlyRootFilesystem")
+                assertThat(c.getSecurityContext().getReadOnlyRootFilesystem())
+                        .as(where + " readOnlyRootFilesystem")
                         .isTrue();
-                assertThat(c.getVolumeMounts()).as(where + ": /tmp is writable (an emptyDir)").anySatisfy(mount -> {
-                    assertThat(mount.getMountPath()).isEqualTo("/tmp");
-                    assertThat(volumes.get(mount.getName()).getEmptyDir()).isNotNull();
-                });
+                assertThat(c.getVolumeMounts())
+                        .as(where + ": /tmp is writable (an emptyDir)")
+                        .anySatisfy(mount -> {
+                            assertThat(mount.getMountPath()).isEqualTo("/tmp");
+                            assertThat(volumes.get(mount.getName()).getEmptyDir())
+                                    .isNotNull();
+                        });
             }
         }
         if (overlay.equals("control")) {
-            var engine = KubernetesManifestsTest.workloads(m).stream().filter(w -> w.name().equals("decision-engine"))
-                    .findFirst().orElseThrow();
+            var engine = KubernetesManifestsTest.workloads(m).stream()
+                    .filter(w -> w.name().equals("decision-engine"))
+                    .findFirst()
+                    .orElseThrow();
             Container c = engine.template().getSpec().getContainers().get(0);
-            String stateDir = c.getEnv().stream().filter(e -> e.getName().equals("MRM_STATE_DIR")).findFirst()
-                    .orElseThrow().getValue();
-            assertThat(c.getVolumeMounts()).as("the engine's state dir " + stateDir + " is a volume of its own")
-                    .anyMatch(mount -> mount.getMountPath().equals(stateDir) && !Boolean.TRUE.equals(mount.getReadOnly()));
+            String stateDir = c.getEnv().stream()
+                    .filter(e -> e.getName().equals("MRM_STATE_DIR"))
+                    .findFirst()
+                    .orElseThrow()
+                    .getValue();
+            assertThat(c.getVolumeMounts())
+                    .as("the engine's state dir " + stateDir + " is a volume of its own")
+                    .anyMatch(mount ->
+                            mount.getMountPath().equals(stateDir) && !Boolean.TRUE.equals(mount.getReadOnly()));
         }
     }
 
@@ -131,17 +158,21 @@ class PodSecurityTest {
             Map<String, Volume> volumes = volumesByName(w.template().getSpec());
             volumes.values().stream().filter(v -> v.getSecret() != null).forEach(v -> {
                 String where = overlay + " " + w.name() + ": Secret volume " + v.getName();
-                assertThat(v.getSecret().getDefaultMode()).as(where + " defaultMode 0400").isEqualTo(OWNER_READ_ONLY);
+                assertThat(v.getSecret().getDefaultMode())
+                        .as(where + " defaultMode 0400")
+                        .isEqualTo(OWNER_READ_ONLY);
                 for (Container c : w.template().getSpec().getContainers()) {
                     for (VolumeMount mount : c.getVolumeMounts()) {
                         if (mount.getName().equals(v.getName())) {
-                            assertThat(mount.getReadOnly()).as(where + " mounted read-only").isTrue();
+                            assertThat(mount.getReadOnly())
+                                    .as(where + " mounted read-only")
+                                    .isTrue();
                         }
                     }
                 }
             });
-            assertThat(w.template().getSpec().getSecurityContext().getFsGroup()).as(overlay + " " + w.name()
-                    + ": fsGroup is the service's group, so it can read its 0400 Secrets")
+            assertThat(w.template().getSpec().getSecurityContext().getFsGroup())
+                    .as(overlay + " " + w.name() + ": fsGroup is the service's group, so it can read its 0400 Secrets")
                     .isEqualTo(w.template().getSpec().getSecurityContext().getRunAsGroup());
         }
     }
@@ -154,8 +185,10 @@ class PodSecurityTest {
      */
     static List<String> restrictedViolations(PodSpec spec) {
         List<String> out = new ArrayList<>();
-        PodSecurityContext pod = spec.getSecurityContext() == null ? new PodSecurityContext() : spec.getSecurityContext();
-        if (Boolean.TRUE.equals(spec.getHostNetwork()) || Boolean.TRUE.equals(spec.getHostPID())
+        PodSecurityContext pod =
+                spec.getSecurityContext() == null ? new PodSecurityContext() : spec.getSecurityContext();
+        if (Boolean.TRUE.equals(spec.getHostNetwork())
+                || Boolean.TRUE.equals(spec.getHostPID())
                 || Boolean.TRUE.equals(spec.getHostIPC())) {
             out.add("hostNetwork, hostPID and hostIPC must be unset or false");
         }
@@ -188,7 +221,8 @@ class PodSecurityTest {
             if (!Boolean.FALSE.equals(sc.getAllowPrivilegeEscalation())) {
                 out.add(name + "allowPrivilegeEscalation must be false");
             }
-            boolean nonRoot = sc.getRunAsNonRoot() != null ? sc.getRunAsNonRoot() : Boolean.TRUE.equals(pod.getRunAsNonRoot());
+            boolean nonRoot =
+                    sc.getRunAsNonRoot() != null ? sc.getRunAsNonRoot() : Boolean.TRUE.equals(pod.getRunAsNonRoot());
             if (!nonRoot) {
                 out.add(name + "runAsNonRoot must be true (pod or container)");
             }
@@ -203,17 +237,20 @@ class PodSecurityTest {
                 out.add(name + "capabilities must drop ALL");
             }
             if (caps != null && caps.getAdd() != null) {
-                caps.getAdd().stream().filter(cap -> !cap.equals("NET_BIND_SERVICE"))
+                caps.getAdd().stream()
+                        .filter(cap -> !cap.equals("NET_BIND_SERVICE"))
                         .forEach(cap -> out.add(name + "adds capability " + cap));
             }
             if (sc.getProcMount() != null && !sc.getProcMount().equals("Default")) {
                 out.add(name + "procMount " + sc.getProcMount());
             }
-            if (sc.getSeLinuxOptions() != null && (sc.getSeLinuxOptions().getUser() != null
-                    || sc.getSeLinuxOptions().getRole() != null)) {
+            if (sc.getSeLinuxOptions() != null
+                    && (sc.getSeLinuxOptions().getUser() != null
+                            || sc.getSeLinuxOptions().getRole() != null)) {
                 out.add(name + "SELinux user or role");
             }
-            if (c.getPorts() != null && c.getPorts().stream().anyMatch(p -> p.getHostPort() != null && p.getHostPort() != 0)) {
+            if (c.getPorts() != null
+                    && c.getPorts().stream().anyMatch(p -> p.getHostPort() != null && p.getHostPort() != 0)) {
                 out.add(name + "hostPort");
             }
         }

@@ -19,8 +19,7 @@ final class Repo {
     private static final Pattern MODULE = Pattern.compile("<module>([^<]+)</module>");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)");
 
-    private Repo() {
-    }
+    private Repo() {}
 
     private static Path findRoot() {
         Path dir = Path.of("").toAbsolutePath();
@@ -63,8 +62,10 @@ final class Repo {
             String module = m.group(1).trim();
             String pom = read(ROOT.resolve(module).resolve("pom.xml"));
             Path config = ROOT.resolve(module).resolve("src/main/resources").resolve(module + ".yml");
-            if (pom.contains("spring-boot-maven-plugin") && pom.contains("<classifier>exec</classifier>")
-                    && Files.isRegularFile(config) && read(config).contains("classpath:mrm-defaults.yml")) {
+            if (pom.contains("spring-boot-maven-plugin")
+                    && pom.contains("<classifier>exec</classifier>")
+                    && Files.isRegularFile(config)
+                    && read(config).contains("classpath:mrm-defaults.yml")) {
                 services.add(module);
             }
         }
@@ -78,8 +79,13 @@ final class Repo {
      */
     static Set<String> environmentRead(String service, String... extraConfig) {
         Set<String> names = new TreeSet<>();
-        Stream.concat(Stream.of(read(ROOT.resolve(service).resolve("src/main/resources").resolve(service + ".yml")),
-                        read(ROOT.resolve("kafka-support/src/main/resources/mrm-defaults.yml"))), Stream.of(extraConfig))
+        Stream.concat(
+                        Stream.of(
+                                read(ROOT.resolve(service)
+                                        .resolve("src/main/resources")
+                                        .resolve(service + ".yml")),
+                                read(ROOT.resolve("kafka-support/src/main/resources/mrm-defaults.yml"))),
+                        Stream.of(extraConfig))
                 .forEach(text -> {
                     Matcher m = PLACEHOLDER.matcher(text);
                     while (m.find()) {
@@ -92,7 +98,8 @@ final class Repo {
     /** The service's default HTTP port, from {@code ${MRM_HTTP_PORT:NNNN}} in its own yml. */
     static int defaultHttpPort(String service) {
         Matcher m = Pattern.compile("\\$\\{MRM_HTTP_PORT:(\\d+)}")
-                .matcher(read(ROOT.resolve(service).resolve("src/main/resources").resolve(service + ".yml")));
+                .matcher(
+                        read(ROOT.resolve(service).resolve("src/main/resources").resolve(service + ".yml")));
         if (!m.find()) {
             throw new IllegalStateException(service + ".yml sets no ${MRM_HTTP_PORT:...} default");
         }
@@ -106,7 +113,8 @@ final class Repo {
      */
     static int defaultManagementPort(String service) {
         Matcher m = Pattern.compile("\\$\\{MRM_MANAGEMENT_PORT:(\\d+)}")
-                .matcher(read(ROOT.resolve(service).resolve("src/main/resources").resolve(service + ".yml")));
+                .matcher(
+                        read(ROOT.resolve(service).resolve("src/main/resources").resolve(service + ".yml")));
         return m.find() ? Integer.parseInt(m.group(1)) : defaultHttpPort(service);
     }
 
@@ -116,7 +124,9 @@ final class Repo {
      * {@code JAVA_TOOL_OPTIONS}, or an AWS SDK credential (dns-actuator only, for Route 53).
      */
     static boolean reads(String service, String variable, Set<String> placeholders) {
-        return placeholders.contains(variable) || variable.startsWith("SPRING_") || variable.equals("JAVA_TOOL_OPTIONS")
+        return placeholders.contains(variable)
+                || variable.startsWith("SPRING_")
+                || variable.equals("JAVA_TOOL_OPTIONS")
                 || (service.equals("dns-actuator") && variable.startsWith("AWS_"));
     }
 }

@@ -98,6 +98,7 @@ class ShippedConfigurationTest {
             "dns-actuator", "io.mrm.dns.config.DnsActuatorConfiguration",
             "hana-sync", "io.mrm.hana.config.HanaSyncConfiguration",
             "aem-sync", "io.mrm.aem.config.AemSyncConfiguration");
+
     private static final String MOUNTED_AT = "/etc/mrm/application.yml";
     private static final Pattern COMPOSE_VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:?-([^}]*))?}");
     private static final SpringValidatorAdapter VALIDATOR =
@@ -117,8 +118,8 @@ class ShippedConfigurationTest {
      * @param environment the container's environment (literal values; a Secret's keys with empty values)
      * @param secretFiles the files the container has from secrets
      */
-    record Shipped(String where, String service, String text, Map<String, String> environment,
-                   Set<String> secretFiles) {
+    record Shipped(
+            String where, String service, String text, Map<String, String> environment, Set<String> secretFiles) {
 
         Shipped withEnvironment(String suffix, Map<String, String> extra) {
             Map<String, String> env = new HashMap<>(environment);
@@ -146,9 +147,12 @@ class ShippedConfigurationTest {
         }
         List<Shipped> cases = new ArrayList<>(shipped);
         // the local stack's other DNS backend, as .env.example selects it
-        shipped.stream().filter(s -> s.where().startsWith("compose dns-actuator")).findFirst().ifPresent(s ->
-                cases.add(s.withEnvironment("with MRM_DNS_ROUTER=ROUTE53", Map.of("MRM_DNS_ROUTER", "ROUTE53",
-                        "MRM_ROUTE53_HOSTED_ZONE_ID", "Z0123456789ABCDEFGHIJ"))));
+        shipped.stream()
+                .filter(s -> s.where().startsWith("compose dns-actuator"))
+                .findFirst()
+                .ifPresent(s -> cases.add(s.withEnvironment(
+                        "with MRM_DNS_ROUTER=ROUTE53",
+                        Map.of("MRM_DNS_ROUTER", "ROUTE53", "MRM_ROUTE53_HOSTED_ZONE_ID", "Z0123456789ABCDEFGHIJ"))));
         return cases;
     }
 
@@ -162,12 +166,15 @@ class ShippedConfigurationTest {
         List<Path> files = new ArrayList<>(yamlFiles(Repo.ROOT.resolve("deploy/compose")));
         for (String overlay : Manifests.OVERLAYS) {
             files.addAll(yamlFiles(Repo.ROOT.resolve("k8s/overlays").resolve(overlay)).stream()
-                    .filter(f -> !f.getFileName().toString().equals("kustomization.yaml")).toList());
+                    .filter(f -> !f.getFileName().toString().equals("kustomization.yaml"))
+                    .toList());
         }
         assertThat(files).isNotEmpty();
         for (Path file : files) {
-            assertThat(mountedTexts).as(Repo.ROOT.relativize(file) + " is mounted as some service's " + MOUNTED_AT
-                    + " (else nothing checks it)").contains(Repo.read(file));
+            assertThat(mountedTexts)
+                    .as(Repo.ROOT.relativize(file) + " is mounted as some service's " + MOUNTED_AT
+                            + " (else nothing checks it)")
+                    .contains(Repo.read(file));
         }
         Set<String> services = new TreeSet<>();
         shipped.forEach(s -> services.add(s.service()));
@@ -178,21 +185,30 @@ class ShippedConfigurationTest {
     @MethodSource("shipped")
     void bindsThroughTheServicesOwnRecordsAndPassesItsStartUpChecks(Shipped s) {
         Bound bound = bind(s);
-        assertThat(bound.unknown()).as(s + ": keys no configuration record of " + s.service()
-                + " binds (misspelt, or in the wrong place)").isEmpty();
+        assertThat(bound.unknown())
+                .as(s + ": keys no configuration record of " + s.service() + " binds (misspelt, or in the wrong place)")
+                .isEmpty();
         startUpChecks(s, bound);
         assertSecretReferencesAreMounted(s);
     }
 
     @Test
     void theEnginesRequireSignedRequestsAndTwoPeopleForEveryApplication() {
-        List<Shipped> engines = shipped.stream().filter(s -> s.service().equals("decision-engine")).toList();
+        List<Shipped> engines = shipped.stream()
+                .filter(s -> s.service().equals("decision-engine"))
+                .toList();
         assertThat(engines).as("shipped engine configurations").hasSize(2);
         for (Shipped s : engines) {
             DecisionEngineProperties engine = bind(s).get(DecisionEngineProperties.class);
-            assertThat(engine.authority().signaturesRequired()).as(s + ": request-signatures.required").isTrue();
-            assertThat(engine.policies().values()).as(s.where()).isNotEmpty().allSatisfy(app ->
-                    assertThat(app.twoPersonRule()).as(s + ": " + app.applicationId() + " two-person-rule").isTrue());
+            assertThat(engine.authority().signaturesRequired())
+                    .as(s + ": request-signatures.required")
+                    .isTrue();
+            assertThat(engine.policies().values())
+                    .as(s.where())
+                    .isNotEmpty()
+                    .allSatisfy(app -> assertThat(app.twoPersonRule())
+                            .as(s + ": " + app.applicationId() + " two-person-rule")
+                            .isTrue());
         }
     }
 
@@ -201,12 +217,19 @@ class ShippedConfigurationTest {
         for (Shipped s : shipped) {
             Bound bound = bind(s);
             switch (s.service()) {
-                case "dns-actuator" -> assertThat(bound.get(DnsActuatorProperties.class).router()).as(s.where())
-                        .isNotEqualTo(DnsActuatorProperties.Router.IN_MEMORY);
-                case "hana-sync" -> assertThat(bound.get(DataSyncProperties.class).backend()).as(s.where())
-                        .isIn(DataSyncProperties.Backend.POSTGRES_DEBEZIUM, DataSyncProperties.Backend.HANA);
-                case "aem-sync" -> assertThat(bound.get(AemSyncProperties.class).applications()).as(s.where()).isNotEmpty();
-                default -> { }
+                case "dns-actuator" ->
+                    assertThat(bound.get(DnsActuatorProperties.class).router())
+                            .as(s.where())
+                            .isNotEqualTo(DnsActuatorProperties.Router.IN_MEMORY);
+                case "hana-sync" ->
+                    assertThat(bound.get(DataSyncProperties.class).backend())
+                            .as(s.where())
+                            .isIn(DataSyncProperties.Backend.POSTGRES_DEBEZIUM, DataSyncProperties.Backend.HANA);
+                case "aem-sync" ->
+                    assertThat(bound.get(AemSyncProperties.class).applications())
+                            .as(s.where())
+                            .isNotEmpty();
+                default -> {}
             }
         }
     }
@@ -216,14 +239,17 @@ class ShippedConfigurationTest {
     @MethodSource("servicesAndProfiles")
     void eachServicesOwnFileAndTheSharedDefaultsHoldNoUnknownKey(String service, String profile) {
         Map<String, String> environment = profile.isEmpty() ? Map.of() : Map.of("SPRING_PROFILES_ACTIVE", profile);
-        List<SettingsRoot> roots = recordsOf(service).stream().map(SettingsRoot::of).toList();
+        List<SettingsRoot> roots =
+                recordsOf(service).stream().map(SettingsRoot::of).toList();
         assertThat(UnknownSettings.find(sources(service, null, environment), roots))
-                .as(service + ".yml, mrm-defaults.yml").isEmpty();
+                .as(service + ".yml, mrm-defaults.yml")
+                .isEmpty();
     }
 
     static Stream<Arguments> servicesAndProfiles() {
-        return Repo.serviceModules().stream().flatMap(service -> Stream.of("", DurabilityRule.LOCAL_PROFILE)
-                .map(profile -> Arguments.of(service, profile)));
+        return Repo.serviceModules().stream()
+                .flatMap(service ->
+                        Stream.of("", DurabilityRule.LOCAL_PROFILE).map(profile -> Arguments.of(service, profile)));
     }
 
     /**
@@ -232,19 +258,27 @@ class ShippedConfigurationTest {
      */
     @Test
     void theProductionStacksAreDurableAndTheSingleBrokerComposeStackIsLocal() {
-        assertThat(composeKafkaBrokers()).as("Kafka brokers in docker-compose.yml").isEqualTo(1);
+        assertThat(composeKafkaBrokers())
+                .as("Kafka brokers in docker-compose.yml")
+                .isEqualTo(1);
         for (Shipped s : shipped) {
             MrmKafkaProperties kafka = bind(s).get(MrmKafkaProperties.class);
             Set<String> profiles = activeProfiles(s.environment());
             if (s.where().startsWith("compose")) {
                 assertThat(profiles).as(s + ": SPRING_PROFILES_ACTIVE").contains(DurabilityRule.LOCAL_PROFILE);
-                assertThat(kafka.replicationFactor()).as(s + ": replication on one broker").isEqualTo((short) 1);
+                assertThat(kafka.replicationFactor())
+                        .as(s + ": replication on one broker")
+                        .isEqualTo((short) 1);
             } else {
                 assertThat(profiles).as(s + ": SPRING_PROFILES_ACTIVE").doesNotContain(DurabilityRule.LOCAL_PROFILE);
-                assertThat(kafka.allowWeakDurability()).as(s + ": allow-weak-durability").isFalse();
-                assertThat((int) kafka.replicationFactor()).as(s + ": replication factor")
+                assertThat(kafka.allowWeakDurability())
+                        .as(s + ": allow-weak-durability")
+                        .isFalse();
+                assertThat((int) kafka.replicationFactor())
+                        .as(s + ": replication factor")
                         .isGreaterThanOrEqualTo(DurabilityRule.MIN_REPLICATION_FACTOR);
-                assertThat(kafka.minInsyncReplicas()).as(s + ": min.insync.replicas")
+                assertThat(kafka.minInsyncReplicas())
+                        .as(s + ": min.insync.replicas")
                         .isGreaterThanOrEqualTo(DurabilityRule.MIN_INSYNC_REPLICAS);
             }
         }
@@ -253,18 +287,29 @@ class ShippedConfigurationTest {
     @SuppressWarnings("unchecked")
     private static long composeKafkaBrokers() {
         Map<String, Object> compose = new Yaml().load(Repo.read(Repo.ROOT.resolve("docker-compose.yml")));
-        return ((Map<String, Map<String, Object>>) compose.get("services")).values().stream()
-                .filter(service -> String.valueOf(service.get("image")).startsWith("apache/kafka")).count();
+        return ((Map<String, Map<String, Object>>) compose.get("services"))
+                .values().stream()
+                        .filter(service -> String.valueOf(service.get("image")).startsWith("apache/kafka"))
+                        .count();
     }
 
     /** The check itself: a typo, a wrong value and a dangling secret each fail it. */
     @Test
     void aMisspeltKeyAnInvalidValueOrAnUnmountedSecretIsCaught() {
-        Shipped hana = shipped.stream().filter(s -> s.where().startsWith("compose hana-sync")).findFirst().orElseThrow();
-        Shipped typo = new Shipped("typo", hana.service(), hana.text().replace("app-role:", "app-rol:"),
-                hana.environment(), hana.secretFiles());
-        assertThat(bind(typo).unknown()).anyMatch(u -> u.key().endsWith(".app-rol")
-                && u.suggestion().endsWith(".app-role") && u.origin().contains("mounted"));
+        Shipped hana = shipped.stream()
+                .filter(s -> s.where().startsWith("compose hana-sync"))
+                .findFirst()
+                .orElseThrow();
+        Shipped typo = new Shipped(
+                "typo",
+                hana.service(),
+                hana.text().replace("app-role:", "app-rol:"),
+                hana.environment(),
+                hana.secretFiles());
+        assertThat(bind(typo).unknown())
+                .anyMatch(u -> u.key().endsWith(".app-rol")
+                        && u.suggestion().endsWith(".app-role")
+                        && u.origin().contains("mounted"));
 
         Shipped envTypo = hana.withEnvironment("with a misspelt variable", Map.of("MRM_KAFKA_PARTITONS", "3"));
         assertThat(bind(envTypo).unknown()).singleElement().satisfies(u -> {
@@ -272,23 +317,36 @@ class ShippedConfigurationTest {
             assertThat(u.suggestion()).isEqualTo("MRM_KAFKA_PARTITIONS");
         });
 
-        Shipped badTable = new Shipped("bad table", hana.service(),
+        Shipped badTable = new Shipped(
+                "bad table",
+                hana.service(),
                 hana.text().replace("tables: [public.orders]", "tables: [\"public.orders; drop\"]"),
-                hana.environment(), hana.secretFiles());
+                hana.environment(),
+                hana.secretFiles());
         assertThatThrownBy(() -> startUpChecks(badTable, bind(badTable))).hasMessageContaining(".tables[0]");
 
-        Shipped badBackend = new Shipped("bad backend", hana.service(),
-                hana.text().replace("POSTGRES_DEBEZIUM", "POSTGRES"), hana.environment(), hana.secretFiles());
+        Shipped badBackend = new Shipped(
+                "bad backend",
+                hana.service(),
+                hana.text().replace("POSTGRES_DEBEZIUM", "POSTGRES"),
+                hana.environment(),
+                hana.secretFiles());
         assertThatThrownBy(() -> bind(badBackend)).hasStackTraceContaining("mrm.data.backend");
 
         Shipped unmounted = new Shipped("unmounted", hana.service(), hana.text(), hana.environment(), Set.of());
         assertThatThrownBy(() -> assertSecretReferencesAreMounted(unmounted))
                 .hasMessageContaining("/run/secrets/postgres_password");
 
-        Shipped engine = shipped.stream().filter(s -> s.where().startsWith("compose decision-engine")).findFirst()
+        Shipped engine = shipped.stream()
+                .filter(s -> s.where().startsWith("compose decision-engine"))
+                .findFirst()
                 .orElseThrow();
-        Shipped quorumZero = new Shipped("quorum 0", engine.service(), engine.text().replace("quorum: 2", "quorum: 0"),
-                engine.environment(), engine.secretFiles());
+        Shipped quorumZero = new Shipped(
+                "quorum 0",
+                engine.service(),
+                engine.text().replace("quorum: 2", "quorum: 0"),
+                engine.environment(),
+                engine.secretFiles());
         assertThatThrownBy(() -> startUpChecks(quorumZero, bind(quorumZero))).hasStackTraceContaining("quorum");
     }
 
@@ -305,15 +363,17 @@ class ShippedConfigurationTest {
 
     static Bound bind(Shipped s) {
         MutablePropertySources sources = sources(s.service(), s.text(), s.environment());
-        Binder binder = new Binder(ConfigurationPropertySources.from(sources),
-                new PropertySourcesPlaceholdersResolver(sources));
+        Binder binder = new Binder(
+                ConfigurationPropertySources.from(sources), new PropertySourcesPlaceholdersResolver(sources));
         Map<Class<?>, Object> records = new LinkedHashMap<>();
         for (Class<?> type : recordsOf(s.service())) {
             BindHandler handler = type.isAnnotationPresent(Validated.class)
-                    ? new ValidationBindHandler(VALIDATOR) : BindHandler.DEFAULT;
+                    ? new ValidationBindHandler(VALIDATOR)
+                    : BindHandler.DEFAULT;
             records.put(type, binder.bindOrCreate(SettingsRoot.of(type).prefix(), Bindable.of(type), handler));
         }
-        List<SettingsRoot> roots = recordsOf(s.service()).stream().map(SettingsRoot::of).toList();
+        List<SettingsRoot> roots =
+                recordsOf(s.service()).stream().map(SettingsRoot::of).toList();
         return new Bound(records, UnknownSettings.find(sources, roots));
     }
 
@@ -349,7 +409,10 @@ class ShippedConfigurationTest {
     static Set<String> activeProfiles(Map<String, String> environment) {
         String active = environment.getOrDefault("SPRING_PROFILES_ACTIVE", "");
         Set<String> profiles = new TreeSet<>();
-        Arrays.stream(active.split(",")).map(String::trim).filter(p -> !p.isEmpty()).forEach(profiles::add);
+        Arrays.stream(active.split(","))
+                .map(String::trim)
+                .filter(p -> !p.isEmpty())
+                .forEach(profiles::add);
         return profiles;
     }
 
@@ -358,11 +421,15 @@ class ShippedConfigurationTest {
         List<Class<?>> types = new ArrayList<>();
         try {
             Class<?> configuration = Class.forName(CONFIGURATION.get(service));
-            types.addAll(List.of(configuration.getAnnotation(EnableConfigurationProperties.class).value()));
+            types.addAll(List.of(configuration
+                    .getAnnotation(EnableConfigurationProperties.class)
+                    .value()));
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(service + ": " + e.getMessage(), e);
         }
-        types.addAll(List.of(MrmKafkaAutoConfiguration.class.getAnnotation(EnableConfigurationProperties.class).value()));
+        types.addAll(List.of(MrmKafkaAutoConfiguration.class
+                .getAnnotation(EnableConfigurationProperties.class)
+                .value()));
         assertThat(types).as(service + " records").isNotEmpty();
         return types;
     }
@@ -380,19 +447,24 @@ class ShippedConfigurationTest {
                     case RFC2136 -> bound.get(Rfc2136Properties.class).routerSettings();
                     case ROUTE53 -> DnsBackendChecks.route53(bound.get(Route53Properties.class));
                     case TRAFFIC_MANAGER -> DnsBackendChecks.trafficManager(bound.get(TrafficManagerProperties.class));
-                    case IN_MEMORY -> { }
+                    case IN_MEMORY -> {}
                 }
             }
             case "hana-sync" -> {
                 switch (bound.get(DataSyncProperties.class).backend()) {
-                    case POSTGRES_DEBEZIUM -> assertThat(bound.get(PostgresProperties.class).applicationSettings())
-                            .as(s.where()).isNotEmpty();
+                    case POSTGRES_DEBEZIUM ->
+                        assertThat(bound.get(PostgresProperties.class).applicationSettings())
+                                .as(s.where())
+                                .isNotEmpty();
                     case HANA -> bound.get(HanaProperties.class).replication();
-                    case NONE, IN_MEMORY -> { }
+                    case NONE, IN_MEMORY -> {}
                 }
             }
-            case "health-monitor" -> assertThat(bound.get(HealthMonitorProperties.class).targets()).as(s.where()).isNotEmpty();
-            case "aem-sync" -> { } // AemSyncProperties checks everything when bound
+            case "health-monitor" ->
+                assertThat(bound.get(HealthMonitorProperties.class).targets())
+                        .as(s.where())
+                        .isNotEmpty();
+            case "aem-sync" -> {} // AemSyncProperties checks everything when bound
             default -> throw new IllegalStateException("no start-up checks known for " + s.service());
         }
     }
@@ -406,11 +478,15 @@ class ShippedConfigurationTest {
             for (String key : ((org.springframework.core.env.EnumerablePropertySource<?>) source).getPropertyNames()) {
                 String value = String.valueOf(source.getProperty(key));
                 if (key.endsWith(".file")) {
-                    assertThat(Path.of(value).isAbsolute()).as(s + ": " + key + " " + value + " is absolute").isTrue();
-                    assertThat(s.secretFiles()).as(s + ": " + key + " " + value
-                            + " is a file the container has from a secret").contains(value);
+                    assertThat(Path.of(value).isAbsolute())
+                            .as(s + ": " + key + " " + value + " is absolute")
+                            .isTrue();
+                    assertThat(s.secretFiles())
+                            .as(s + ": " + key + " " + value + " is a file the container has from a secret")
+                            .contains(value);
                 } else if (key.endsWith(".env")) {
-                    assertThat(s.environment()).as(s + ": " + key + " names a variable the container has")
+                    assertThat(s.environment())
+                            .as(s + ": " + key + " names a variable the container has")
                             .containsKey(value);
                 }
             }
@@ -437,15 +513,20 @@ class ShippedConfigurationTest {
                     Map<String, String> env = new HashMap<>();
                     ((Map<String, Object>) service.getOrDefault("environment", Map.of()))
                             .forEach((k, v) -> env.put(k, interpolate(String.valueOf(v))));
-                    assertThat(env.get("SPRING_CONFIG_ADDITIONAL_LOCATION")).as("compose " + name
-                            + " reads /etc/mrm/").isEqualTo("/etc/mrm/");
+                    assertThat(env.get("SPRING_CONFIG_ADDITIONAL_LOCATION"))
+                            .as("compose " + name + " reads /etc/mrm/")
+                            .isEqualTo("/etc/mrm/");
                     Set<String> secrets = new TreeSet<>();
                     for (Object secret : (List<Object>) service.getOrDefault("secrets", List.of())) {
                         secrets.add("/run/secrets/" + secret);
                     }
                     String file = parts[0];
-                    out.add(new Shipped("compose " + name + " (" + file.substring(2) + ")", module,
-                            Repo.read(Repo.ROOT.resolve(file)), env, secrets));
+                    out.add(new Shipped(
+                            "compose " + name + " (" + file.substring(2) + ")",
+                            module,
+                            Repo.read(Repo.ROOT.resolve(file)),
+                            env,
+                            secrets));
                 }
             }
         });
@@ -478,8 +559,11 @@ class ShippedConfigurationTest {
                         if (v == null) {
                             continue; // a StatefulSet's volume claim
                         }
-                        if (v.getConfigMap() != null && (mount.getMountPath() + "/application.yml").equals(MOUNTED_AT)) {
-                            config = m.named(ConfigMap.class, v.getConfigMap().getName()).getData().get("application.yml");
+                        if (v.getConfigMap() != null
+                                && (mount.getMountPath() + "/application.yml").equals(MOUNTED_AT)) {
+                            config = m.named(ConfigMap.class, v.getConfigMap().getName())
+                                    .getData()
+                                    .get("application.yml");
                         }
                         if (v.getSecret() != null) {
                             Secret secret = m.named(Secret.class, v.getSecret().getSecretName());
@@ -497,17 +581,23 @@ class ShippedConfigurationTest {
                     Map<String, String> env = new HashMap<>();
                     for (EnvFromSource from : c.getEnvFrom() == null ? List.<EnvFromSource>of() : c.getEnvFrom()) {
                         if (from.getConfigMapRef() != null) {
-                            env.putAll(m.named(ConfigMap.class, from.getConfigMapRef().getName()).getData());
+                            env.putAll(m.named(
+                                            ConfigMap.class,
+                                            from.getConfigMapRef().getName())
+                                    .getData());
                         } else if (from.getSecretRef() != null) {
-                            m.named(Secret.class, from.getSecretRef().getName()).getData().keySet()
+                            m.named(Secret.class, from.getSecretRef().getName())
+                                    .getData()
+                                    .keySet()
                                     .forEach(k -> env.put(k, ""));
                         }
                     }
                     for (EnvVar e : c.getEnv() == null ? List.<EnvVar>of() : c.getEnv()) {
                         env.put(e.getName(), e.getValue() != null ? e.getValue() : w.name() + "-0");
                     }
-                    assertThat(env.get("SPRING_CONFIG_ADDITIONAL_LOCATION")).as(overlay + " " + w.name()
-                            + " reads /etc/mrm/").isEqualTo("/etc/mrm/");
+                    assertThat(env.get("SPRING_CONFIG_ADDITIONAL_LOCATION"))
+                            .as(overlay + " " + w.name() + " reads /etc/mrm/")
+                            .isEqualTo("/etc/mrm/");
                     out.add(new Shipped("k8s " + overlay + " " + w.name(), c.getName(), config, env, secretFiles));
                 }
             }
@@ -519,8 +609,8 @@ class ShippedConfigurationTest {
 
     static List<PropertySource<?>> yaml(String name, String text) {
         try {
-            return new YamlPropertySourceLoader().load(name,
-                    new ByteArrayResource(text.getBytes(StandardCharsets.UTF_8), name));
+            return new YamlPropertySourceLoader()
+                    .load(name, new ByteArrayResource(text.getBytes(StandardCharsets.UTF_8), name));
         } catch (IOException e) {
             throw new UncheckedIOException(name + " is not valid YAML", e);
         }
@@ -536,7 +626,10 @@ class ShippedConfigurationTest {
 
     static List<Path> yamlFiles(Path dir) {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).sorted().toList();
+            return files.filter(
+                            f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -40,7 +40,14 @@ class StrictParsingTest {
     @Test
     void aValidDeploymentParsesIntoItsModel() throws IOException {
         var d = (Deployment) Manifests.typed(yaml(DEPLOYMENT), "test");
-        assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getReadinessProbe().getHttpGet().getPath())
+        assertThat(d.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getReadinessProbe()
+                        .getHttpGet()
+                        .getPath())
                 .isEqualTo("/actuator/health/readiness");
     }
 
@@ -48,7 +55,8 @@ class StrictParsingTest {
     void aMisspeltFieldDeepInADeploymentIsRefusedWithItsName() throws IOException {
         JsonNode node = yaml(DEPLOYMENT.replace("readinessProbe", "readynessProbe"));
         assertThatThrownBy(() -> Manifests.typed(node, "test"))
-                .hasMessageContaining("readynessProbe").hasMessageContaining("containers");
+                .hasMessageContaining("readynessProbe")
+                .hasMessageContaining("containers");
     }
 
     @Test
@@ -121,9 +129,12 @@ class StrictParsingTest {
         Manifests m = Manifests.parse("test", KustomizeRenderer.render(dir));
         Deployment d = m.named(Deployment.class, "x");
         assertThat(d.getMetadata().getNamespace()).isEqualTo("ns");
-        assertThat(d.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("site", "a").containsEntry("app", "x");
+        assertThat(d.getSpec().getTemplate().getMetadata().getLabels())
+                .containsEntry("site", "a")
+                .containsEntry("app", "x");
         assertThat(d.getSpec().getSelector().getMatchLabels()).doesNotContainKey("site");
-        assertThat(m.named(io.fabric8.kubernetes.api.model.ConfigMap.class, "c").getData()).containsEntry("A", "1");
+        assertThat(m.named(io.fabric8.kubernetes.api.model.ConfigMap.class, "c").getData())
+                .containsEntry("A", "1");
         assertThat(m.named(io.fabric8.kubernetes.api.model.Secret.class, "s").getData())
                 .containsEntry("TOKEN", java.util.Base64.getEncoder().encodeToString("s3cret=x".getBytes()));
     }

@@ -39,8 +39,7 @@ final class StrictYaml {
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .disable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
 
-    private StrictYaml() {
-    }
+    private StrictYaml() {}
 
     /** Every document of a YAML file (empty documents, e.g. a leading comment block, are left out). */
     static List<JsonNode> documents(Path file) {
@@ -67,9 +66,10 @@ final class StrictYaml {
             return MAPPER.treeToValue(node, type);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             String at = e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping
-                    ? " (at " + mapping.getPathReference() + ")" : "";
-            throw new IllegalArgumentException(where + ": not a valid " + type.getSimpleName() + ": "
-                    + e.getOriginalMessage() + at, e);
+                    ? " (at " + mapping.getPathReference() + ")"
+                    : "";
+            throw new IllegalArgumentException(
+                    where + ": not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage() + at, e);
         }
     }
 }

@@ -21,8 +21,8 @@ import io.mrm.events.command.StepRef;
 import io.mrm.events.deadletter.DeadLetter;
 import io.mrm.events.deadletter.DeadLetterReason;
 import io.mrm.events.operator.OperatorKeys;
-import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.BusKeyring;
+import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,22 +60,30 @@ import org.springframework.test.context.DynamicPropertySource;
  * and its fencing token stay as they were, and the engine's next command, signed, switches and is
  * acknowledged with the actuator's own signature.
  */
-@SpringBootTest(classes = DnsActuatorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"spring.config.name=dns-actuator", "spring.profiles.active=local",
-                "mrm.kafka.topic-prefix=dnsforged.", "mrm.kafka.partitions=1",
-                "mrm.dns.router=ROUTE53", "mrm.dns.poll-interval=10ms",
-                "mrm.dns.route53.applications.orders.hosted-zone-id=Z0FAKE0000000002",
-                "mrm.dns.route53.applications.orders.record-name=orders.example.com",
-                "mrm.dns.route53.applications.orders.targets.eu10.value=orders-eu10.example.net",
-                "mrm.dns.route53.applications.orders.targets.us10.value=orders-us10.example.net"})
+@SpringBootTest(
+        classes = DnsActuatorApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {
+            "spring.config.name=dns-actuator",
+            "spring.profiles.active=local",
+            "mrm.kafka.topic-prefix=dnsforged.",
+            "mrm.kafka.partitions=1",
+            "mrm.dns.router=ROUTE53",
+            "mrm.dns.poll-interval=10ms",
+            "mrm.dns.route53.applications.orders.hosted-zone-id=Z0FAKE0000000002",
+            "mrm.dns.route53.applications.orders.record-name=orders.example.com",
+            "mrm.dns.route53.applications.orders.targets.eu10.value=orders-eu10.example.net",
+            "mrm.dns.route53.applications.orders.targets.us10.value=orders-us10.example.net"
+        })
 class DnsActuatorForgedCommandsIT {
 
     static final InProcessKafka KAFKA = InProcessKafka.start();
     static final TopicNames NAMES = new TopicNames("dnsforged.");
-    static final Route53ApiFakeAccess ROUTE53 = Route53ApiFakeAccess.start("Z0FAKE0000000002",
-            "orders.example.com", "orders-eu10.example.net");
+    static final Route53ApiFakeAccess ROUTE53 =
+            Route53ApiFakeAccess.start("Z0FAKE0000000002", "orders.example.com", "orders-eu10.example.net");
     /** The deployment's keys: the actuator holds its own and trusts the engine's, as in production. */
     static final BusKeyring KEYS = keyring();
+
     static final KeyPair INTRUDER = OperatorKeys.generate();
 
     static {
@@ -103,31 +111,46 @@ class DnsActuatorForgedCommandsIT {
     void aForgedCommandWithTheHighestEpochDoesNotBlockTheEnginesNextCommand() {
         EventCodec unsigned = new EventCodec(NAMES, URI.create("/mrm/intruder/1"));
         // names the engine's key id, signs with a key of its own
-        EventCodec intruder = new EventCodec(NAMES, URI.create("/mrm/intruder/1"), RecordAuthenticator.required(
-                KEYS.environment(), Optional.of(new SigningKey(KEYS.signingKey(BusSigner.ENGINE).id(), BusSigner.ENGINE,
-                        INTRUDER.getPrivate())), List.of(), List.of()));
-        EventCodec engine = new EventCodec(NAMES, URI.create("/mrm/decision-engine/1"), KEYS.signingAs(BusSigner.ENGINE));
-        try (TopicRecorder recorder = new TopicRecorder(KAFKA.bootstrapServers(), NAMES,
-                List.of(Topics.COMMAND_ACKS, Topics.DEAD_LETTERS));
-             KafkaProducer<String, byte[]> producer = producer()) {
+        EventCodec intruder = new EventCodec(
+                NAMES,
+                URI.create("/mrm/intruder/1"),
+                RecordAuthenticator.required(
+                        KEYS.environment(),
+                        Optional.of(new SigningKey(
+                                KEYS.signingKey(BusSigner.ENGINE).id(), BusSigner.ENGINE, INTRUDER.getPrivate())),
+                        List.of(),
+                        List.of()));
+        EventCodec engine =
+                new EventCodec(NAMES, URI.create("/mrm/decision-engine/1"), KEYS.signingAs(BusSigner.ENGINE));
+        try (TopicRecorder recorder = new TopicRecorder(
+                        KAFKA.bootstrapServers(), NAMES, List.of(Topics.COMMAND_ACKS, Topics.DEAD_LETTERS));
+                KafkaProducer<String, byte[]> producer = producer()) {
             Instant now = Instant.now();
             send(producer, unsigned.toRecord(route("c-forged-1", Long.MAX_VALUE, now)));
             send(producer, intruder.toRecord(route("c-forged-2", Long.MAX_VALUE, now)));
 
             for (String forged : List.of("c-forged-1", "c-forged-2")) {
-                DeadLetter deadLetter = recorder.await(DeadLetter.class, d -> d.category() == DeadLetterReason.UNAUTHENTICATED
-                        && new String(java.util.Base64.getDecoder().decode(d.valueBase64()), StandardCharsets.UTF_8)
-                        .contains(forged), Duration.ofSeconds(60));
+                DeadLetter deadLetter = recorder.await(
+                        DeadLetter.class,
+                        d -> d.category() == DeadLetterReason.UNAUTHENTICATED
+                                && new String(
+                                                java.util.Base64.getDecoder().decode(d.valueBase64()),
+                                                StandardCharsets.UTF_8)
+                                        .contains(forged),
+                        Duration.ofSeconds(60));
                 assertThat(deadLetter.consumer()).isEqualTo("dns-actuator");
             }
             assertThat(ROUTE53.cname("orders.example.com")).isEqualTo("orders-eu10.example.net");
-            assertThat(ROUTE53.txt("_mrm-epoch.orders.example.com")).as("no fence stored by a forged command").isNull();
-            assertThat(recorder.events(CommandAck.class)).as("a forged command is never executed nor answered")
+            assertThat(ROUTE53.txt("_mrm-epoch.orders.example.com"))
+                    .as("no fence stored by a forged command")
+                    .isNull();
+            assertThat(recorder.events(CommandAck.class))
+                    .as("a forged command is never executed nor answered")
                     .noneMatch(a -> a.commandId().startsWith("c-forged"));
 
             send(producer, engine.toRecord(route("c-engine-1", 5, Instant.now())));
-            CommandAck ack = recorder.await(CommandAck.class, a -> a.commandId().equals("c-engine-1"),
-                    Duration.ofSeconds(60));
+            CommandAck ack =
+                    recorder.await(CommandAck.class, a -> a.commandId().equals("c-engine-1"), Duration.ofSeconds(60));
             assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.SUCCEEDED);
             assertThat(ROUTE53.cname("orders.example.com")).isEqualTo("orders-us10.example.net");
             assertThat(ROUTE53.txt("_mrm-epoch.orders.example.com")).isEqualTo("\"epoch=5\"");
@@ -137,25 +160,41 @@ class DnsActuatorForgedCommandsIT {
 
     /** The engine's side: the actuator's ack carries dns-actuator's signature, and verifies. */
     private static void assertTheAckVerifiesAsTheEngineWouldCheckIt(String commandId) {
-        InboundDecoder engineSide = new InboundDecoder(NAMES, "decision-engine", InboundLimits.DEFAULTS,
-                Clock.systemUTC(), RecordAuthenticator.required(KEYS.environment(), Optional.empty(),
-                List.of(new TrustedKey("dns-actuator-1", BusSigner.DNS_ACTUATOR, KEYS.pair(BusSigner.DNS_ACTUATOR)
-                        .getPublic())), List.of()));
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "verify-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(),
+        InboundDecoder engineSide = new InboundDecoder(
+                NAMES,
+                "decision-engine",
+                InboundLimits.DEFAULTS,
+                Clock.systemUTC(),
+                RecordAuthenticator.required(
+                        KEYS.environment(),
+                        Optional.empty(),
+                        List.of(new TrustedKey(
+                                "dns-actuator-1",
+                                BusSigner.DNS_ACTUATOR,
+                                KEYS.pair(BusSigner.DNS_ACTUATOR).getPublic())),
+                        List.of()));
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        KAFKA.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "verify-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(NAMES.of(Topics.COMMAND_ACKS)));
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    Decoded decoded = engineSide.decode(new RawRecord(r.topic(), r.partition(), r.offset(), r.key(),
-                            r.headers(), r.value()));
-                    if (decoded instanceof Decoded.Accepted accepted && accepted.event() instanceof CommandAck a
+                    Decoded decoded = engineSide.decode(
+                            new RawRecord(r.topic(), r.partition(), r.offset(), r.key(), r.headers(), r.value()));
+                    if (decoded instanceof Decoded.Accepted accepted
+                            && accepted.event() instanceof CommandAck a
                             && a.commandId().equals(commandId)) {
                         return true;
                     }
-                    assertThat(decoded).as("every ack on the topic is signed by the actuator")
+                    assertThat(decoded)
+                            .as("every ack on the topic is signed by the actuator")
                             .isInstanceOf(Decoded.Accepted.class);
                 }
                 return false;
@@ -164,13 +203,24 @@ class DnsActuatorForgedCommandsIT {
     }
 
     private static DnsRouteCommand route(String id, long epoch, Instant now) {
-        return new DnsRouteCommand(id, "orders", now, DnsRouteCommand.SCHEMA_VERSION,
-                new StepRef("d-forged-it", epoch, 0, 1, now.plusSeconds(60)), "us10");
+        return new DnsRouteCommand(
+                id,
+                "orders",
+                now,
+                DnsRouteCommand.SCHEMA_VERSION,
+                new StepRef("d-forged-it", epoch, 0, 1, now.plusSeconds(60)),
+                "us10");
     }
 
     private static KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        KAFKA.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, ProducerRecord<String, byte[]> record) {

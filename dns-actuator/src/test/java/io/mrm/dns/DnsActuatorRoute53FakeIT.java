@@ -28,20 +28,27 @@ import org.springframework.test.context.DynamicPropertySource;
  * command published on the commands topic comes back as a SUCCEEDED ack, and the zone holds the
  * switch and its fencing token.
  */
-@SpringBootTest(classes = DnsActuatorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"spring.config.name=dns-actuator", "spring.profiles.active=local",
-                "mrm.kafka.topic-prefix=dnsr53.", "mrm.kafka.partitions=1",
-                "mrm.dns.router=ROUTE53", "mrm.dns.poll-interval=10ms",
-                "mrm.dns.route53.applications.orders.hosted-zone-id=Z0FAKE0000000001",
-                "mrm.dns.route53.applications.orders.record-name=orders.example.com",
-                "mrm.dns.route53.applications.orders.targets.eu10.value=orders-eu10.example.net",
-                "mrm.dns.route53.applications.orders.targets.us10.value=orders-us10.example.net"})
+@SpringBootTest(
+        classes = DnsActuatorApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {
+            "spring.config.name=dns-actuator",
+            "spring.profiles.active=local",
+            "mrm.kafka.topic-prefix=dnsr53.",
+            "mrm.kafka.partitions=1",
+            "mrm.dns.router=ROUTE53",
+            "mrm.dns.poll-interval=10ms",
+            "mrm.dns.route53.applications.orders.hosted-zone-id=Z0FAKE0000000001",
+            "mrm.dns.route53.applications.orders.record-name=orders.example.com",
+            "mrm.dns.route53.applications.orders.targets.eu10.value=orders-eu10.example.net",
+            "mrm.dns.route53.applications.orders.targets.us10.value=orders-us10.example.net"
+        })
 class DnsActuatorRoute53FakeIT {
 
     static final InProcessKafka KAFKA = InProcessKafka.start();
     static final TopicNames NAMES = new TopicNames("dnsr53.");
-    static final Route53ApiFakeAccess ROUTE53 = Route53ApiFakeAccess.start("Z0FAKE0000000001",
-            "orders.example.com", "orders-eu10.example.net");
+    static final Route53ApiFakeAccess ROUTE53 =
+            Route53ApiFakeAccess.start("Z0FAKE0000000001", "orders.example.com", "orders-eu10.example.net");
 
     static {
         // the default credential chain reads these system properties; fake values for the fake
@@ -68,13 +75,14 @@ class DnsActuatorRoute53FakeIT {
 
     @Test
     void aRouteCommandOnTheTopicSwitchesTheZoneAndIsAcknowledged() {
-        try (TopicRecorder recorder = new TopicRecorder(KAFKA.bootstrapServers(), NAMES, List.of(Topics.COMMAND_ACKS))) {
+        try (TopicRecorder recorder =
+                new TopicRecorder(KAFKA.bootstrapServers(), NAMES, List.of(Topics.COMMAND_ACKS))) {
             Instant now = Instant.now();
-            publisher.publishAndWait(new DnsRouteCommand("c-r53-it-1", "orders", now, 1,
-                    new StepRef("d-it-1", 1, 0, 1, now.plusSeconds(60)), "us10"));
+            publisher.publishAndWait(new DnsRouteCommand(
+                    "c-r53-it-1", "orders", now, 1, new StepRef("d-it-1", 1, 0, 1, now.plusSeconds(60)), "us10"));
 
-            CommandAck ack = recorder.await(CommandAck.class, a -> a.commandId().equals("c-r53-it-1"),
-                    Duration.ofSeconds(60));
+            CommandAck ack =
+                    recorder.await(CommandAck.class, a -> a.commandId().equals("c-r53-it-1"), Duration.ofSeconds(60));
 
             assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.SUCCEEDED);
             assertThat(ack.observed()).containsEntry("region", "us10").containsEntry("fencingEpoch", "1");

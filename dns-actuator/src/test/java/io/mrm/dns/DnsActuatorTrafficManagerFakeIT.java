@@ -58,17 +58,24 @@ import org.springframework.test.context.DynamicPropertySource;
  * only with the token Entra issued for Resource Manager's scope; and a throttled write was retried by the
  * production retry policy after ARM's Retry-After.
  */
-@SpringBootTest(classes = DnsActuatorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"spring.config.name=dns-actuator", "spring.profiles.active=local",
-                "mrm.kafka.topic-prefix=dnstm.", "mrm.kafka.partitions=1",
-                "mrm.dns.router=TRAFFIC_MANAGER", "mrm.dns.poll-interval=10ms",
-                "mrm.dns.traffic-manager.subscription-id=" + DnsActuatorTrafficManagerFakeIT.SUBSCRIPTION,
-                "mrm.dns.traffic-manager.tenant-id=" + DnsActuatorTrafficManagerFakeIT.TENANT,
-                "mrm.dns.traffic-manager.max-retries=2",
-                "mrm.dns.traffic-manager.applications.orders.resource-group=rg-dns",
-                "mrm.dns.traffic-manager.applications.orders.profile-name=orders-tm",
-                "mrm.dns.traffic-manager.applications.orders.endpoints.eu10=orders-eu10",
-                "mrm.dns.traffic-manager.applications.orders.endpoints.us10=orders-us10"})
+@SpringBootTest(
+        classes = DnsActuatorApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {
+            "spring.config.name=dns-actuator",
+            "spring.profiles.active=local",
+            "mrm.kafka.topic-prefix=dnstm.",
+            "mrm.kafka.partitions=1",
+            "mrm.dns.router=TRAFFIC_MANAGER",
+            "mrm.dns.poll-interval=10ms",
+            "mrm.dns.traffic-manager.subscription-id=" + DnsActuatorTrafficManagerFakeIT.SUBSCRIPTION,
+            "mrm.dns.traffic-manager.tenant-id=" + DnsActuatorTrafficManagerFakeIT.TENANT,
+            "mrm.dns.traffic-manager.max-retries=2",
+            "mrm.dns.traffic-manager.applications.orders.resource-group=rg-dns",
+            "mrm.dns.traffic-manager.applications.orders.profile-name=orders-tm",
+            "mrm.dns.traffic-manager.applications.orders.endpoints.eu10=orders-eu10",
+            "mrm.dns.traffic-manager.applications.orders.endpoints.us10=orders-us10"
+        })
 class DnsActuatorTrafficManagerFakeIT {
 
     static final String SUBSCRIPTION = "00000000-0000-0000-0000-0000000000a1";
@@ -77,14 +84,15 @@ class DnsActuatorTrafficManagerFakeIT {
     static final String CLIENT_SECRET = "fake-secret-" + UUID.randomUUID();
     /** Environment variables EnvironmentCredential reads, set where azure-core reads them first. */
     static final List<String> AZURE_VARIABLES = List.of("AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_TENANT_ID");
-    static final List<String> TRUST_PROPERTIES = List.of("javax.net.ssl.trustStore", "javax.net.ssl.trustStorePassword",
-            "javax.net.ssl.trustStoreType");
+
+    static final List<String> TRUST_PROPERTIES =
+            List.of("javax.net.ssl.trustStore", "javax.net.ssl.trustStorePassword", "javax.net.ssl.trustStoreType");
 
     static final InProcessKafka KAFKA = InProcessKafka.start();
     static final TopicNames NAMES = new TopicNames("dnstm.");
     static final LocalTls TLS = LocalTls.create();
-    static final TrafficManagerFakeAccess AZURE = TrafficManagerFakeAccess.https(TLS, TENANT, CLIENT_ID, CLIENT_SECRET,
-            SUBSCRIPTION, "rg-dns", "orders-tm", "orders-eu10", "orders-us10");
+    static final TrafficManagerFakeAccess AZURE = TrafficManagerFakeAccess.https(
+            TLS, TENANT, CLIENT_ID, CLIENT_SECRET, SUBSCRIPTION, "rg-dns", "orders-tm", "orders-eu10", "orders-us10");
     /** The deployment's keys: the actuator holds its own and trusts the engine's, as in production. */
     static final BusKeyring KEYS = keyring();
 
@@ -93,8 +101,10 @@ class DnsActuatorTrafficManagerFakeIT {
         System.setProperty("javax.net.ssl.trustStore", TLS.trustStore().toString());
         System.setProperty("javax.net.ssl.trustStorePassword", TLS.trustStorePassword());
         System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
-        Configuration.getGlobalConfiguration().put("AZURE_CLIENT_ID", CLIENT_ID)
-                .put("AZURE_CLIENT_SECRET", CLIENT_SECRET).put("AZURE_TENANT_ID", TENANT);
+        Configuration.getGlobalConfiguration()
+                .put("AZURE_CLIENT_ID", CLIENT_ID)
+                .put("AZURE_CLIENT_SECRET", CLIENT_SECRET)
+                .put("AZURE_TENANT_ID", TENANT);
     }
 
     @DynamicPropertySource
@@ -116,20 +126,30 @@ class DnsActuatorTrafficManagerFakeIT {
 
     @Test
     void aSignedRouteCommandSwitchesTheProfileThroughTheProductionAzureWiringAndIsAcknowledgedSigned() {
-        EventCodec engine = new EventCodec(NAMES, URI.create("/mrm/decision-engine/1"), KEYS.signingAs(BusSigner.ENGINE));
+        EventCodec engine =
+                new EventCodec(NAMES, URI.create("/mrm/decision-engine/1"), KEYS.signingAs(BusSigner.ENGINE));
         // ARM throttles the first write: the service's retry policy must wait and retry it
         AZURE.throttle("PUT", 1, Duration.ofSeconds(1));
         try (TopicRecorder recorder = new TopicRecorder(KAFKA.bootstrapServers(), NAMES, List.of(Topics.COMMAND_ACKS));
-             KafkaProducer<String, byte[]> producer = producer()) {
+                KafkaProducer<String, byte[]> producer = producer()) {
             Instant now = Instant.now();
-            send(producer, engine.toRecord(new DnsRouteCommand("c-tm-it-1", "orders", now,
-                    DnsRouteCommand.SCHEMA_VERSION, new StepRef("d-tm-it-1", 3, 0, 1, now.plusSeconds(120)), "us10")));
+            send(
+                    producer,
+                    engine.toRecord(new DnsRouteCommand(
+                            "c-tm-it-1",
+                            "orders",
+                            now,
+                            DnsRouteCommand.SCHEMA_VERSION,
+                            new StepRef("d-tm-it-1", 3, 0, 1, now.plusSeconds(120)),
+                            "us10")));
 
-            CommandAck ack = recorder.await(CommandAck.class, a -> a.commandId().equals("c-tm-it-1"),
-                    Duration.ofSeconds(120));
+            CommandAck ack =
+                    recorder.await(CommandAck.class, a -> a.commandId().equals("c-tm-it-1"), Duration.ofSeconds(120));
 
             assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.SUCCEEDED);
-            assertThat(ack.observed()).containsEntry("region", "us10").containsEntry("fencingEpoch", "3")
+            assertThat(ack.observed())
+                    .containsEntry("region", "us10")
+                    .containsEntry("fencingEpoch", "3")
                     .containsEntry("monitorStatus.us10", "Online");
         }
         assertThat(AZURE.priority("orders-us10")).isEqualTo(1);
@@ -137,8 +157,8 @@ class DnsActuatorTrafficManagerFakeIT {
         assertThat(AZURE.epochTag()).isEqualTo("3");
         // the credential chain got its token from Entra, for Resource Manager, and ARM accepted only that
         assertThat(AZURE.issuedTokens()).isNotEmpty();
-        assertThat(AZURE.requestedScopes()).allSatisfy(scope ->
-                assertThat(scope).contains("https://management.core.windows.net//.default"));
+        assertThat(AZURE.requestedScopes())
+                .allSatisfy(scope -> assertThat(scope).contains("https://management.core.windows.net//.default"));
         assertThat(AZURE.served("GET", 401)).as("no call was refused its token").isZero();
         assertThat(AZURE.served("PUT", 429)).isEqualTo(1);
         assertThat(AZURE.waitAfterThrottle("PUT")).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
@@ -147,23 +167,39 @@ class DnsActuatorTrafficManagerFakeIT {
 
     /** The engine's side: the actuator's ack carries dns-actuator's signature, and verifies. */
     private static void assertTheAckVerifiesAsTheEngineWouldCheckIt(String commandId) {
-        InboundDecoder engineSide = new InboundDecoder(NAMES, "decision-engine", InboundLimits.DEFAULTS,
-                Clock.systemUTC(), RecordAuthenticator.required(KEYS.environment(), Optional.empty(),
-                List.of(new TrustedKey("dns-actuator-1", BusSigner.DNS_ACTUATOR, KEYS.pair(BusSigner.DNS_ACTUATOR)
-                        .getPublic())), List.of()));
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "verify-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(),
+        InboundDecoder engineSide = new InboundDecoder(
+                NAMES,
+                "decision-engine",
+                InboundLimits.DEFAULTS,
+                Clock.systemUTC(),
+                RecordAuthenticator.required(
+                        KEYS.environment(),
+                        Optional.empty(),
+                        List.of(new TrustedKey(
+                                "dns-actuator-1",
+                                BusSigner.DNS_ACTUATOR,
+                                KEYS.pair(BusSigner.DNS_ACTUATOR).getPublic())),
+                        List.of()));
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        KAFKA.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "verify-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(NAMES.of(Topics.COMMAND_ACKS)));
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    Decoded decoded = engineSide.decode(new RawRecord(r.topic(), r.partition(), r.offset(), r.key(),
-                            r.headers(), r.value()));
-                    assertThat(decoded).as("every ack on the topic is signed by the actuator")
+                    Decoded decoded = engineSide.decode(
+                            new RawRecord(r.topic(), r.partition(), r.offset(), r.key(), r.headers(), r.value()));
+                    assertThat(decoded)
+                            .as("every ack on the topic is signed by the actuator")
                             .isInstanceOf(Decoded.Accepted.class);
-                    if (((Decoded.Accepted) decoded).event() instanceof CommandAck a && a.commandId().equals(commandId)) {
+                    if (((Decoded.Accepted) decoded).event() instanceof CommandAck a
+                            && a.commandId().equals(commandId)) {
                         return true;
                     }
                 }
@@ -173,12 +209,19 @@ class DnsActuatorTrafficManagerFakeIT {
     }
 
     private static KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        KAFKA.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 
-    private static void send(KafkaProducer<String, byte[]> producer,
-                             org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> record) {
+    private static void send(
+            KafkaProducer<String, byte[]> producer,
+            org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> record) {
         try {
             producer.send(record).get();
         } catch (Exception e) {

@@ -34,10 +34,17 @@ import org.springframework.test.context.DynamicPropertySource;
  * reporting the component DOWN on its probe cadence until the alert resolves, so the engine's
  * stale-after never ages out an alert that is still firing.
  */
-@SpringBootTest(classes = HealthMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=health-monitor", "spring.profiles.active=local",
-                "mrm.kafka.topic-prefix=alertit.", "mrm.kafka.partitions=1", "mrm.health.interval=200ms",
-                "mrm.health.vantage=vantage-it"})
+@SpringBootTest(
+        classes = HealthMonitorApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.config.name=health-monitor",
+            "spring.profiles.active=local",
+            "mrm.kafka.topic-prefix=alertit.",
+            "mrm.kafka.partitions=1",
+            "mrm.health.interval=200ms",
+            "mrm.health.vantage=vantage-it"
+        })
 class AlertIntakeIT {
 
     static final String TOKEN = "alert-it-token";
@@ -73,25 +80,30 @@ class AlertIntakeIT {
 
     @Test
     void aFiringAlertIsRepublishedOnTheProbeCadenceUntilItResolves() throws Exception {
-        try (TopicRecorder recorder = new TopicRecorder(KAFKA.bootstrapServers(), NAMES,
-                List.of(Topics.OBSERVATIONS))) {
+        try (TopicRecorder recorder =
+                new TopicRecorder(KAFKA.bootstrapServers(), NAMES, List.of(Topics.OBSERVATIONS))) {
             assertThat(send(alert("firing", "a"))).isEqualTo(202);
 
             // one notification, yet the component keeps being reported: one observation per refresh
-            await("region-a reported DOWN again and again after one notification").atMost(Duration.ofSeconds(30))
+            await("region-a reported DOWN again and again after one notification")
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> downOf(recorder, "region-a") >= 3);
 
             assertThat(send(alert("resolved", "a"))).isEqualTo(202);
             long afterResolution = downOf(recorder, "region-a");
             // a marker: once region-b has been refreshed twice after the resolution, region-a would have been too
             assertThat(send(alert("firing", "b"))).isEqualTo(202);
-            await("region-b refreshed twice").atMost(Duration.ofSeconds(30))
+            await("region-b refreshed twice")
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> downOf(recorder, "region-b") >= 3);
 
-            assertThat(downOf(recorder, "region-a")).as("region-a observations after it resolved")
+            assertThat(downOf(recorder, "region-a"))
+                    .as("region-a observations after it resolved")
                     .isEqualTo(afterResolution);
             assertThat(recorder.events(HealthObservation.class)).allSatisfy(o -> {
-                assertThat(o.status()).as("resolution is not evidence of health by default").isEqualTo(HealthStatus.DOWN);
+                assertThat(o.status())
+                        .as("resolution is not evidence of health by default")
+                        .isEqualTo(HealthStatus.DOWN);
                 assertThat(o.vantage()).isEqualTo("alertmanager");
                 assertThat(o.component()).isEqualTo("app");
             });
@@ -103,7 +115,8 @@ class AlertIntakeIT {
 
     private static long downOf(TopicRecorder recorder, String region) {
         return recorder.events(HealthObservation.class).stream()
-                .filter(o -> o.region().equals(region) && o.status() == HealthStatus.DOWN).count();
+                .filter(o -> o.region().equals(region) && o.status() == HealthStatus.DOWN)
+                .count();
     }
 
     private int send(String alert) throws IOException, InterruptedException {
@@ -111,9 +124,14 @@ class AlertIntakeIT {
                 + "\"commonLabels\":{},\"commonAnnotations\":{},\"externalURL\":\"http://alertmanager:9093\","
                 + "\"alerts\":[" + alert + "]}";
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/alerts/alertmanager"))
-                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private static String alert(String status, String region) {

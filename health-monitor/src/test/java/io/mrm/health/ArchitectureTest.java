@@ -26,8 +26,12 @@ class ArchitectureTest {
 
     @Test
     void domainKnowsNoAdapterAndNoConfiguration() {
-        noClasses().that().resideInAPackage("io.mrm.health.domain..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.mrm.health.adapter..", "io.mrm.health.config..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.mrm.health.domain..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.mrm.health.adapter..", "io.mrm.health.config..")
                 .because("the domain owns the interfaces (Probe, ObservationSink, RoundTripTransport) that adapters "
                         + "implement; a domain class that needs an adapter's type needs a domain interface instead")
                 .check(CLASSES);
@@ -35,8 +39,10 @@ class ArchitectureTest {
 
     @Test
     void probesAlertIntakeAndPublishingDoNotDependOnEachOther() {
-        slices().matching("io.mrm.health.adapter.(*)..").namingSlices("adapter.$1")
-                .should().notDependOnEachOther()
+        slices().matching("io.mrm.health.adapter.(*)..")
+                .namingSlices("adapter.$1")
+                .should()
+                .notDependOnEachOther()
                 .because("the probes, the alert intake and the Kafka publishing meet only through the domain's "
                         + "interfaces (ObservationSink) and the wiring in config: move what two of them share into "
                         + "the domain, or wire it in config, rather than reaching into the other package")

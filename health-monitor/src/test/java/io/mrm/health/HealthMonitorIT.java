@@ -33,10 +33,18 @@ import org.springframework.test.context.DynamicPropertySource;
  * region and component, this vantage point and its region label, this process's run and numbers that
  * grow by one in the topic's order.
  */
-@SpringBootTest(classes = HealthMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"spring.config.name=health-monitor", "spring.profiles.active=local",
-                "mrm.kafka.topic-prefix=hmtest.", "mrm.kafka.partitions=1", "mrm.health.interval=200ms",
-                "mrm.health.vantage=vantage-it", "mrm.health.vantage-region=eu20"})
+@SpringBootTest(
+        classes = HealthMonitorApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {
+            "spring.config.name=health-monitor",
+            "spring.profiles.active=local",
+            "mrm.kafka.topic-prefix=hmtest.",
+            "mrm.kafka.partitions=1",
+            "mrm.health.interval=200ms",
+            "mrm.health.vantage=vantage-it",
+            "mrm.health.vantage-region=eu20"
+        })
 class HealthMonitorIT {
 
     static final InProcessKafka KAFKA = InProcessKafka.start();
@@ -46,6 +54,7 @@ class HealthMonitorIT {
     static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     /** How long the test waits for observations that come every 200 ms on an idle machine. */
     static final Duration BOUND = Duration.ofSeconds(60);
+
     static final HttpServer REGION = startRegion();
 
     @DynamicPropertySource
@@ -55,7 +64,8 @@ class HealthMonitorIT {
         registry.add("mrm.health.targets[0].application-id", () -> "orders");
         registry.add("mrm.health.targets[0].region", () -> "eu10");
         registry.add("mrm.health.targets[0].component", () -> "web");
-        registry.add("mrm.health.targets[0].url",
+        registry.add(
+                "mrm.health.targets[0].url",
                 () -> "http://127.0.0.1:" + REGION.getAddress().getPort() + "/health");
         // generous, so that a busy machine cannot turn the endpoint's answer into a timeout
         registry.add("mrm.health.targets[0].connect-timeout", () -> CONNECT_TIMEOUT.toMillis() + "ms");
@@ -73,18 +83,24 @@ class HealthMonitorIT {
 
     @Test
     void upObservationsThenDownObservationsArriveOnTheObservationsTopic() {
-        try (TopicRecorder recorder = new TopicRecorder(KAFKA.bootstrapServers(), NAMES,
-                List.of(Topics.OBSERVATIONS))) {
+        try (TopicRecorder recorder =
+                new TopicRecorder(KAFKA.bootstrapServers(), NAMES, List.of(Topics.OBSERVATIONS))) {
             recorder.await(HealthObservation.class, o -> o.status() == HealthStatus.UP, BOUND);
 
             STATUS.set(503);
-            await("two DOWN observations").atMost(BOUND).until(() -> recorder
-                    .events(HealthObservation.class).stream().filter(o -> o.status() == HealthStatus.DOWN).count() >= 2);
+            await("two DOWN observations")
+                    .atMost(BOUND)
+                    .until(() -> recorder.events(HealthObservation.class).stream()
+                                    .filter(o -> o.status() == HealthStatus.DOWN)
+                                    .count()
+                            >= 2);
             scheduler.stop();
 
             List<HealthObservation> seen = recorder.events(HealthObservation.class);
-            int firstDown = seen.stream().map(HealthObservation::status).toList().indexOf(HealthStatus.DOWN);
-            assertThat(seen.subList(0, firstDown)).isNotEmpty()
+            int firstDown =
+                    seen.stream().map(HealthObservation::status).toList().indexOf(HealthStatus.DOWN);
+            assertThat(seen.subList(0, firstDown))
+                    .isNotEmpty()
                     .allSatisfy(o -> assertThat(o.status()).isEqualTo(HealthStatus.UP));
             assertThat(seen.subList(firstDown, seen.size())).allSatisfy(o -> {
                 assertThat(o.status()).isEqualTo(HealthStatus.DOWN);
@@ -99,15 +115,20 @@ class HealthMonitorIT {
                 assertThat(o.probe()).isEqualTo(ProbeKind.HTTP);
                 assertThat(o.schemaVersion()).isEqualTo(HealthObservation.SCHEMA_VERSION);
                 // the probe's measured time: an answer later than connect + read timeout would be a timeout
-                assertThat(o.latencyMs()).isNotNull().isBetween(0L, CONNECT_TIMEOUT.plus(READ_TIMEOUT).toMillis());
+                assertThat(o.latencyMs())
+                        .isNotNull()
+                        .isBetween(0L, CONNECT_TIMEOUT.plus(READ_TIMEOUT).toMillis());
             });
             assertThat(seen).extracting(HealthObservation::id).doesNotHaveDuplicates();
             // one run for the whole process, and the topic holds them in number order without a gap
-            assertThat(seen).extracting(HealthObservation::monitorRun).doesNotContainNull().containsOnly(
-                    seen.get(0).monitorRun());
+            assertThat(seen)
+                    .extracting(HealthObservation::monitorRun)
+                    .doesNotContainNull()
+                    .containsOnly(seen.get(0).monitorRun());
             assertThat(seen.get(0).sequence()).isNotNull().isPositive();
             for (int i = 1; i < seen.size(); i++) {
-                assertThat(seen.get(i).sequence()).as("observation " + i + " of " + seen.size())
+                assertThat(seen.get(i).sequence())
+                        .as("observation " + i + " of " + seen.size())
                         .isEqualTo(seen.get(i - 1).sequence() + 1);
             }
         } finally {

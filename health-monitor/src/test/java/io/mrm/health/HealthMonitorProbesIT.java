@@ -41,11 +41,18 @@ import org.springframework.test.context.DynamicPropertySource;
  * unauthenticated one is refused. Every observation, the alert's included, carries this monitor's
  * region label.
  */
-@SpringBootTest(classes = HealthMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=health-monitor", "spring.profiles.active=local",
-                "mrm.kafka.topic-prefix=hmprobes.", "mrm.kafka.partitions=1",
-                "mrm.health.interval=300ms", "mrm.health.vantage=vantage-it",
-                "mrm.health.vantage-region=control"})
+@SpringBootTest(
+        classes = HealthMonitorApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.config.name=health-monitor",
+            "spring.profiles.active=local",
+            "mrm.kafka.topic-prefix=hmprobes.",
+            "mrm.kafka.partitions=1",
+            "mrm.health.interval=300ms",
+            "mrm.health.vantage=vantage-it",
+            "mrm.health.vantage-region=control"
+        })
 class HealthMonitorProbesIT {
 
     static final InProcessKafka KAFKA = InProcessKafka.start();
@@ -65,14 +72,18 @@ class HealthMonitorProbesIT {
         registry.add("mrm.health.targets[0].tcp.port", OPEN_PORT::getLocalPort);
         target(registry, 1, "dns", "dns");
         registry.add("mrm.health.targets[1].dns.domain", () -> "shop.example.com");
-        registry.add("mrm.health.targets[1].dns.resolver", () -> "127.0.0.1:" + DNS.address().getPort());
+        registry.add(
+                "mrm.health.targets[1].dns.resolver",
+                () -> "127.0.0.1:" + DNS.address().getPort());
         registry.add("mrm.health.targets[1].dns.answers.region-a", () -> "shop.region-a.example.net");
         registry.add("mrm.health.targets[1].dns.answers.region-b", () -> "shop.region-b.example.net");
         target(registry, 2, "aem", "aem-semp");
         registry.add("mrm.health.targets[2].semp.url", () -> SEMP.baseUrl().toString());
         registry.add("mrm.health.targets[2].semp.vpn", () -> "shop");
         registry.add("mrm.health.targets[2].semp.username", () -> "mrm-monitor");
-        registry.add("mrm.health.targets[2].semp.password.file", () -> SECRETS.resolve("semp").toString());
+        registry.add(
+                "mrm.health.targets[2].semp.password.file",
+                () -> SECRETS.resolve("semp").toString());
         target(registry, 3, "closed-port", "tcp");
         registry.add("mrm.health.targets[3].tcp.host", () -> "127.0.0.1");
         registry.add("mrm.health.targets[3].tcp.port", () -> CLOSED_PORT);
@@ -80,12 +91,16 @@ class HealthMonitorProbesIT {
         registry.add("mrm.health.targets[4].jcsmp.host", () -> "tcp://127.0.0.1:" + CLOSED_PORT);
         registry.add("mrm.health.targets[4].jcsmp.vpn", () -> "shop");
         registry.add("mrm.health.targets[4].jcsmp.username", () -> "mrm-probe");
-        registry.add("mrm.health.targets[4].jcsmp.password.file", () -> SECRETS.resolve("jcsmp").toString());
+        registry.add(
+                "mrm.health.targets[4].jcsmp.password.file",
+                () -> SECRETS.resolve("jcsmp").toString());
         registry.add("mrm.health.targets[4].jcsmp.topic", () -> "mrm/probe/vantage-it");
         registry.add("mrm.health.targets[4].jcsmp.queue", () -> "mrm-probe-vantage-it");
         registry.add("mrm.health.targets[4].jcsmp.max-round-trip", () -> "200ms");
         registry.add("mrm.health.alerts.enabled", () -> "true");
-        registry.add("mrm.health.alerts.token.file", () -> SECRETS.resolve("alert-token").toString());
+        registry.add(
+                "mrm.health.alerts.token.file",
+                () -> SECRETS.resolve("alert-token").toString());
         registry.add("mrm.health.alerts.rules[0].alert-name", () -> "ShopRegionDown");
         registry.add("mrm.health.alerts.rules[0].application-id", () -> "shop");
         registry.add("mrm.health.alerts.rules[0].region", () -> "region-a");
@@ -118,15 +133,19 @@ class HealthMonitorProbesIT {
 
     @Test
     void everyProbeKindAndTheAlertWebhookReachTheObservationsTopic() throws Exception {
-        try (TopicRecorder recorder = new TopicRecorder(KAFKA.bootstrapServers(), NAMES, List.of(Topics.OBSERVATIONS))) {
+        try (TopicRecorder recorder =
+                new TopicRecorder(KAFKA.bootstrapServers(), NAMES, List.of(Topics.OBSERVATIONS))) {
             Duration bound = Duration.ofSeconds(60);
-            HealthObservation tcp = recorder.await(HealthObservation.class, o -> o.component().equals("db-port"), bound);
-            HealthObservation dns = recorder.await(HealthObservation.class, o -> o.component().equals("dns"), bound);
-            HealthObservation aem = recorder.await(HealthObservation.class, o -> o.component().equals("aem"), bound);
-            HealthObservation closed = recorder.await(HealthObservation.class,
-                    o -> o.component().equals("closed-port"), bound);
-            HealthObservation messaging = recorder.await(HealthObservation.class,
-                    o -> o.component().equals("aem-messaging"), bound);
+            HealthObservation tcp =
+                    recorder.await(HealthObservation.class, o -> o.component().equals("db-port"), bound);
+            HealthObservation dns =
+                    recorder.await(HealthObservation.class, o -> o.component().equals("dns"), bound);
+            HealthObservation aem =
+                    recorder.await(HealthObservation.class, o -> o.component().equals("aem"), bound);
+            HealthObservation closed =
+                    recorder.await(HealthObservation.class, o -> o.component().equals("closed-port"), bound);
+            HealthObservation messaging =
+                    recorder.await(HealthObservation.class, o -> o.component().equals("aem-messaging"), bound);
 
             assertThat(tcp.probe()).isEqualTo(ProbeKind.TCP);
             assertThat(tcp.status()).isEqualTo(HealthStatus.UP);
@@ -137,40 +156,48 @@ class HealthMonitorProbesIT {
             assertThat(aem.status()).isEqualTo(HealthStatus.UP);
             assertThat(aem.detail()).startsWith("message VPN shop up; replication role active, bridge up");
             assertThat(closed.status()).isEqualTo(HealthStatus.DOWN);
-            assertThat(closed.detail()).isEqualTo("cannot connect to 127.0.0.1:" + CLOSED_PORT + ": connection refused");
+            assertThat(closed.detail())
+                    .isEqualTo("cannot connect to 127.0.0.1:" + CLOSED_PORT + ": connection refused");
             assertThat(messaging.probe()).isEqualTo(ProbeKind.AEM_MESSAGING);
             assertThat(messaging.status()).isEqualTo(HealthStatus.DOWN);
-            assertThat(messaging.detail()).isEqualTo("cannot connect to tcp://127.0.0.1:" + CLOSED_PORT
-                    + ": connection refused");
+            assertThat(messaging.detail())
+                    .isEqualTo("cannot connect to tcp://127.0.0.1:" + CLOSED_PORT + ": connection refused");
 
             HttpClient http = HttpClient.newHttpClient();
             String alert = "{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[{\"status\":\"firing\","
                     + "\"labels\":{\"alertname\":\"ShopRegionDown\"},\"annotations\":{\"summary\":\"5xx\"}}]}";
             HttpResponse<String> refused = http.send(webhook(alert).build(), HttpResponse.BodyHandlers.ofString());
-            HttpResponse<String> accepted = http.send(webhook(alert).header("Authorization", "Bearer " + TOKEN).build(),
+            HttpResponse<String> accepted = http.send(
+                    webhook(alert).header("Authorization", "Bearer " + TOKEN).build(),
                     HttpResponse.BodyHandlers.ofString());
 
             assertThat(refused.statusCode()).isEqualTo(401);
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-            HealthObservation fromAlert = recorder.await(HealthObservation.class,
-                    o -> o.probe() == ProbeKind.ALERT_WEBHOOK, bound);
+            HealthObservation fromAlert =
+                    recorder.await(HealthObservation.class, o -> o.probe() == ProbeKind.ALERT_WEBHOOK, bound);
             assertThat(fromAlert.vantage()).isEqualTo("alertmanager");
             assertThat(fromAlert.status()).isEqualTo(HealthStatus.DOWN);
             assertThat(fromAlert.detail()).isEqualTo("alertmanager alert ShopRegionDown firing: 5xx");
             // the one firing alert (the refused call added nothing); the intake republishes it on the probe
             // cadence while it fires, so there may be more reports of it by now — all the same, all DOWN
             assertThat(recorder.events(HealthObservation.class).stream()
-                    .filter(o -> o.probe() == ProbeKind.ALERT_WEBHOOK)).isNotEmpty()
+                            .filter(o -> o.probe() == ProbeKind.ALERT_WEBHOOK))
+                    .isNotEmpty()
                     .allSatisfy(o -> assertThat(o.status()).isEqualTo(HealthStatus.DOWN))
                     .allSatisfy(o -> assertThat(o.detail()).isEqualTo("alertmanager alert ShopRegionDown firing: 5xx"));
-            assertThat(recorder.records()).allSatisfy(r -> assertThat(r.rejection()).isNull());
+            assertThat(recorder.records())
+                    .allSatisfy(r -> assertThat(r.rejection()).isNull());
             assertThat(recorder.events(HealthObservation.class))
                     .allSatisfy(o -> assertThat(o.vantageRegion()).isEqualTo("control"));
             // probes and the webhook number the application's observations from one counter of one run
             List<HealthObservation> shop = recorder.events(HealthObservation.class).stream()
-                    .filter(o -> o.applicationId().equals("shop")).toList();
+                    .filter(o -> o.applicationId().equals("shop"))
+                    .toList();
             assertThat(shop).extracting(HealthObservation::monitorRun).containsOnly(tcp.monitorRun());
-            assertThat(shop).extracting(HealthObservation::sequence).doesNotContainNull().isSorted()
+            assertThat(shop)
+                    .extracting(HealthObservation::sequence)
+                    .doesNotContainNull()
+                    .isSorted()
                     .doesNotHaveDuplicates();
             assertThat(fromAlert.sequence()).isGreaterThan(tcp.sequence());
         } finally {

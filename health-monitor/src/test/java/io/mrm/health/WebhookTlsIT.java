@@ -46,10 +46,18 @@ import org.springframework.test.context.DynamicPropertySource;
  * answered 400 by the TLS connector and never reaches the webhook; one that does not trust the certificate
  * fails its handshake.
  */
-@SpringBootTest(classes = HealthMonitorApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.config.name=health-monitor", "spring.profiles.active=local,webhook-tls",
-                "management.server.port=0", "mrm.kafka.topic-prefix=tlsit.", "mrm.kafka.partitions=1",
-                "mrm.health.interval=200ms", "mrm.health.vantage=vantage-tls"})
+@SpringBootTest(
+        classes = HealthMonitorApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.config.name=health-monitor",
+            "spring.profiles.active=local,webhook-tls",
+            "management.server.port=0",
+            "mrm.kafka.topic-prefix=tlsit.",
+            "mrm.kafka.partitions=1",
+            "mrm.health.interval=200ms",
+            "mrm.health.vantage=vantage-tls"
+        })
 class WebhookTlsIT {
 
     static final String TOKEN = "webhook-tls-it-token";
@@ -60,10 +68,28 @@ class WebhookTlsIT {
     static final char[] STORE_PASSWORD = "test-only-store-password".toCharArray();
 
     static {
-        keytool("-genkeypair", "-alias", "webhook", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", KEYSTORE.toString(),
-                "-storepass", new String(STORE_PASSWORD), "-keypass", new String(STORE_PASSWORD));
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "webhook",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                KEYSTORE.toString(),
+                "-storepass",
+                new String(STORE_PASSWORD),
+                "-keypass",
+                new String(STORE_PASSWORD));
         writePem(); // tls.crt and tls.key, as a Kubernetes TLS secret holds them
     }
 
@@ -105,8 +131,8 @@ class WebhookTlsIT {
 
     @Test
     void theWebhookAnswersOnlyOverTlsAndAPlainTextCallerNeverReachesIt() throws Exception {
-        try (TopicRecorder recorder = new TopicRecorder(KAFKA.bootstrapServers(), NAMES,
-                List.of(Topics.OBSERVATIONS))) {
+        try (TopicRecorder recorder =
+                new TopicRecorder(KAFKA.bootstrapServers(), NAMES, List.of(Topics.OBSERVATIONS))) {
             // given a caller that speaks plain HTTP to the webhook's port, with a valid token
             int plain = statusOrMinusOne(HttpClient.newHttpClient(), "http", "b");
 
@@ -114,11 +140,16 @@ class WebhookTlsIT {
             int tls = statusOrMinusOne(trusting(), "https", "a");
 
             // then only the TLS call counted: region-a is reported again and again, region-b never
-            assertThat(plain).as("plain HTTP on the TLS port: the connector's 400, or no answer").isIn(400, -1);
+            assertThat(plain)
+                    .as("plain HTTP on the TLS port: the connector's 400, or no answer")
+                    .isIn(400, -1);
             assertThat(tls).isEqualTo(202);
-            await("region-a reported DOWN repeatedly").atMost(Duration.ofSeconds(30))
+            await("region-a reported DOWN repeatedly")
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> observationsOf(recorder, "region-a") >= 3);
-            assertThat(observationsOf(recorder, "region-b")).as("the plain-text call's alert").isZero();
+            assertThat(observationsOf(recorder, "region-b"))
+                    .as("the plain-text call's alert")
+                    .isZero();
         } finally {
             refresher.stop();
         }
@@ -126,7 +157,8 @@ class WebhookTlsIT {
 
     @Test
     void aCallerThatDoesNotTrustTheCertificateFailsItsHandshake() {
-        HttpClient jdkTrust = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient jdkTrust =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         assertThatThrownBy(() -> jdkTrust.send(post("https", "a"), HttpResponse.BodyHandlers.discarding()))
                 .isInstanceOf(SSLHandshakeException.class);
     }
@@ -134,26 +166,36 @@ class WebhookTlsIT {
     @Test
     void actuatorIsOnTheManagementPortInPlainHttpAndNotOnTheWebhooksPort() throws Exception {
         assertThat(managementPort).isNotEqualTo(port);
-        HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/liveness"))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/liveness"))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("UP");
 
-        HttpResponse<String> onWebhookPort = trusting().send(HttpRequest.newBuilder(
-                URI.create("https://localhost:" + port + "/actuator/health/liveness"))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> onWebhookPort = trusting()
+                .send(
+                        HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/actuator/health/liveness"))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(onWebhookPort.statusCode()).isEqualTo(404);
     }
 
     private static long observationsOf(TopicRecorder recorder, String region) {
-        return recorder.events(HealthObservation.class).stream().filter(o -> o.region().equals(region)).count();
+        return recorder.events(HealthObservation.class).stream()
+                .filter(o -> o.region().equals(region))
+                .count();
     }
 
     /** The status, or -1 when the server closed the connection without an HTTP answer. */
     private int statusOrMinusOne(HttpClient client, String scheme, String region) throws InterruptedException {
         try {
-            return client.send(post(scheme, region), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return client.send(post(scheme, region), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             if (scheme.equals("https")) {
                 throw new UncheckedIOException(e);
@@ -169,8 +211,11 @@ class WebhookTlsIT {
                 + region + "\",\"severity\":\"critical\"},\"annotations\":{},\"startsAt\":\"2026-11-25T09:59:00Z\","
                 + "\"endsAt\":\"0001-01-01T00:00:00Z\",\"fingerprint\":\"f00d" + region + "\"}]}";
         return HttpRequest.newBuilder(URI.create(scheme + "://localhost:" + port + "/alerts/alertmanager"))
-                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
     }
 
     /** A client that trusts this run's certificate only (and verifies the host name against its SAN). */
@@ -186,7 +231,10 @@ class WebhookTlsIT {
         tmf.init(trust);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(10)).build();
+        return HttpClient.newBuilder()
+                .sslContext(context)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     private static void keytool(String... args) {
@@ -216,10 +264,14 @@ class WebhookTlsIT {
             Certificate certificate = keys.getCertificate("webhook");
             PrivateKey key = (PrivateKey) keys.getKey("webhook", STORE_PASSWORD);
             Base64.Encoder pem = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
-            Files.writeString(DIR.resolve("tls.crt"), "-----BEGIN CERTIFICATE-----\n"
-                    + pem.encodeToString(certificate.getEncoded()) + "\n-----END CERTIFICATE-----\n");
-            Files.writeString(DIR.resolve("tls.key"), "-----BEGIN PRIVATE KEY-----\n"
-                    + pem.encodeToString(key.getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+            Files.writeString(
+                    DIR.resolve("tls.crt"),
+                    "-----BEGIN CERTIFICATE-----\n" + pem.encodeToString(certificate.getEncoded())
+                            + "\n-----END CERTIFICATE-----\n");
+            Files.writeString(
+                    DIR.resolve("tls.key"),
+                    "-----BEGIN PRIVATE KEY-----\n" + pem.encodeToString(key.getEncoded())
+                            + "\n-----END PRIVATE KEY-----\n");
             Files.writeString(DIR.resolve("token"), TOKEN + "\n");
         } catch (Exception e) {
             throw new IllegalStateException("cannot write the test's PEM files", e);

@@ -37,15 +37,17 @@ public record BusAuthProperties(
         vantageKeys = vantageKeys == null ? List.of() : List.copyOf(vantageKeys);
     }
 
-    public enum Mode { REQUIRED, OFF }
+    public enum Mode {
+        REQUIRED,
+        OFF
+    }
 
     /**
      * @param id  names the key in every record it signs, e.g. {@code engine-2026-12}
      * @param env the environment variable holding the PEM
      * @param file the mounted file holding the PEM
      */
-    public record SigningKeySetting(String id, String env, String file) {
-    }
+    public record SigningKeySetting(String id, String env, String file) {}
 
     /**
      * @param id             the key's id, as the signer names it
@@ -53,14 +55,12 @@ public record BusAuthProperties(
      * @param publicKey      the public key: PEM, or the base64 of its DER on one line
      * @param publicKeyFile  or a file holding it
      */
-    public record TrustedKeySetting(String id, String signer, String publicKey, String publicKeyFile) {
-    }
+    public record TrustedKeySetting(String id, String signer, String publicKey, String publicKeyFile) {}
 
     /**
      * @param id      the key's id, e.g. {@code vantage-a-1}
      * @param vantage the vantage point (or alert source) it speaks for
      * @param secret  where the secret is: exactly one of {@code env} or {@code file}; at least 32 bytes
      */
-    public record VantageKeySetting(String id, String vantage, SecretSetting secret) {
-    }
+    public record VantageKeySetting(String id, String vantage, SecretSetting secret) {}
 }

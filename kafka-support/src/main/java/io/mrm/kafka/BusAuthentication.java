@@ -29,8 +29,7 @@ public final class BusAuthentication {
     private static final Logger log = LoggerFactory.getLogger(BusAuthentication.class);
     static final String MONITOR = "health-monitor";
 
-    private BusAuthentication() {
-    }
+    private BusAuthentication() {}
 
     public static RecordAuthenticator authenticator(BusAuthProperties props, String serviceName) {
         if (props.mode() == BusAuthProperties.Mode.OFF) {
@@ -48,7 +47,8 @@ public final class BusAuthentication {
         SigningKey signingKey = signingKey(props, signer, serviceName, problems);
         List<TrustedKey> trusted = trustedKeys(props, problems);
         List<VantageSecret> vantages = vantageKeys(props, problems);
-        Set<BusSigner> trustedSigners = trusted.stream().map(TrustedKey::signer)
+        Set<BusSigner> trustedSigners = trusted.stream()
+                .map(TrustedKey::signer)
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(BusSigner.class)));
         if (signer.isPresent() && signer.get() != BusSigner.ENGINE && !trustedSigners.contains(BusSigner.ENGINE)) {
             problems.add("mrm.bus-auth.trusted-keys names no key of decision-engine: every command would be refused");
@@ -60,9 +60,11 @@ public final class BusAuthentication {
             Set<BusSigner> actuators = EnumSet.of(BusSigner.DNS_ACTUATOR, BusSigner.HANA_SYNC, BusSigner.AEM_SYNC);
             actuators.removeAll(trustedSigners);
             if (actuators.size() == 3) {
-                problems.add("mrm.bus-auth.trusted-keys names no actuator's key: every acknowledgement would be refused");
+                problems.add(
+                        "mrm.bus-auth.trusted-keys names no actuator's key: every acknowledgement would be refused");
             } else if (!actuators.isEmpty()) {
-                log.warn("mrm.bus-auth.trusted-keys names no key of {}: its acknowledgements will be refused",
+                log.warn(
+                        "mrm.bus-auth.trusted-keys names no key of {}: its acknowledgements will be refused",
                         actuators.stream().map(BusSigner::serviceName).toList());
             }
         }
@@ -76,8 +78,8 @@ public final class BusAuthentication {
         }
         RecordAuthenticator authenticator;
         try {
-            authenticator = RecordAuthenticator.required(props.environment().strip(), Optional.ofNullable(signingKey),
-                    trusted, vantages);
+            authenticator = RecordAuthenticator.required(
+                    props.environment().strip(), Optional.ofNullable(signingKey), trusted, vantages);
         } catch (IllegalArgumentException e) {
             // one key held for two identities (never names a key, only ids)
             throw new IllegalStateException("mrm.bus-auth: " + e.getMessage(), e);
@@ -86,8 +88,8 @@ public final class BusAuthentication {
         return authenticator;
     }
 
-    private static SigningKey signingKey(BusAuthProperties props, Optional<BusSigner> signer, String serviceName,
-                                         List<String> problems) {
+    private static SigningKey signingKey(
+            BusAuthProperties props, Optional<BusSigner> signer, String serviceName, List<String> problems) {
         BusAuthProperties.SigningKeySetting setting = props.signingKey();
         if (signer.isEmpty()) {
             if (setting != null) {
@@ -101,8 +103,8 @@ public final class BusAuthentication {
                     + (signer.get() == BusSigner.ENGINE ? "commands" : "acknowledgements"));
             return null;
         }
-        SecretReference reference = SecretSetting.check(problems, "mrm.bus-auth.signing-key",
-                new SecretSetting(setting.env(), setting.file()));
+        SecretReference reference = SecretSetting.check(
+                problems, "mrm.bus-auth.signing-key", new SecretSetting(setting.env(), setting.file()));
         if (reference == null) {
             return null;
         }
@@ -125,11 +127,13 @@ public final class BusAuthentication {
                 if (inline == file) {
                     throw new IllegalArgumentException("needs exactly one of public-key or public-key-file");
                 }
-                String text = inline ? t.publicKey() : Files.readString(Path.of(t.publicKeyFile().strip()),
-                        StandardCharsets.UTF_8);
+                String text = inline
+                        ? t.publicKey()
+                        : Files.readString(Path.of(t.publicKeyFile().strip()), StandardCharsets.UTF_8);
                 out.add(new TrustedKey(t.id(), BusSigner.named(t.signer()), OperatorKeys.publicKey(text)));
             } catch (IOException e) {
-                problems.add(key + ": cannot read " + t.publicKeyFile() + " (" + e.getClass().getSimpleName() + ")");
+                problems.add(key + ": cannot read " + t.publicKeyFile() + " ("
+                        + e.getClass().getSimpleName() + ")");
             } catch (RuntimeException e) {
                 problems.add(key + ": " + e.getMessage());
             }
@@ -147,7 +151,8 @@ public final class BusAuthentication {
                 continue;
             }
             try {
-                out.add(new VantageSecret(v.id(), v.vantage(), reference.read().strip().getBytes(StandardCharsets.UTF_8)));
+                out.add(new VantageSecret(
+                        v.id(), v.vantage(), reference.read().strip().getBytes(StandardCharsets.UTF_8)));
             } catch (RuntimeException e) {
                 problems.add(key + ": " + e.getMessage());
             }

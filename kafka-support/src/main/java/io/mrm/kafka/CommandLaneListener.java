@@ -44,9 +44,13 @@ final class CommandLaneListener<E extends MrmEvent>
      * @param ackGrace          time allowed past a command's deadline for its acknowledgement to be sent
      * @param maxRevocationWait bound on handing partitions over
      */
-    record Settings(ConsumerRecordRecoverer recoverer, int retries, Duration retryBackoff, Duration ackGrace,
-                    Duration maxRevocationWait, Clock clock) {
-    }
+    record Settings(
+            ConsumerRecordRecoverer recoverer,
+            int retries,
+            Duration retryBackoff,
+            Duration ackGrace,
+            Duration maxRevocationWait,
+            Clock clock) {}
 
     private final Topic<E> topic;
     private final Consumer<? super E> handler;
@@ -57,30 +61,39 @@ final class CommandLaneListener<E extends MrmEvent>
     private final ApplicationLanes lanes;
     private final CommandProgress progress;
 
-    CommandLaneListener(Topic<E> topic, Consumer<? super E> handler, Function<? super E, Instant> deadlineOf,
-                        InboundDecoder decoder, Settings settings, ConsumerAwareRebalanceListener serviceListener,
-                        String name) {
+    CommandLaneListener(
+            Topic<E> topic,
+            Consumer<? super E> handler,
+            Function<? super E, Instant> deadlineOf,
+            InboundDecoder decoder,
+            Settings settings,
+            ConsumerAwareRebalanceListener serviceListener,
+            String name) {
         this.topic = topic;
         this.handler = handler;
         this.deadlineOf = deadlineOf;
         this.decoder = decoder;
         this.settings = settings;
-        this.serviceListener = serviceListener != null ? serviceListener : new ConsumerAwareRebalanceListener() {
-        };
+        this.serviceListener = serviceListener != null ? serviceListener : new ConsumerAwareRebalanceListener() {};
         this.lanes = new ApplicationLanes(name);
         this.progress = new CommandProgress(settings.clock());
     }
 
     @Override
     public void onMessage(ConsumerRecord<byte[], byte[]> record, Acknowledgment acknowledgment) {
-        Decoded decoded = decoder.decode(new RawRecord(record.topic(), record.partition(), record.offset(),
-                record.key(), record.headers(), record.value()));
-        E event = decoded instanceof Decoded.Accepted accepted ? topic.valueType().cast(accepted.event()) : null;
+        Decoded decoded = decoder.decode(new RawRecord(
+                record.topic(), record.partition(), record.offset(), record.key(), record.headers(), record.value()));
+        E event =
+                decoded instanceof Decoded.Accepted accepted ? topic.valueType().cast(accepted.event()) : null;
         String where = record.topic() + "-" + record.partition() + "@" + record.offset();
-        CommandProgress.Entry entry = progress.register(record, acknowledgment,
-                event == null ? null : deadlineOf.apply(event), event == null ? where : where + " " + event.id());
+        CommandProgress.Entry entry = progress.register(
+                record,
+                acknowledgment,
+                event == null ? null : deadlineOf.apply(event),
+                event == null ? where : where + " " + event.id());
         // a record that cannot be read is dead-lettered in its key's order; the key is the application id
-        String lane = event != null ? event.applicationId()
+        String lane = event != null
+                ? event.applicationId()
                 : record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
         // should the lane's thread not start, this throws and the record stays pending: nothing after it on its
         // partition is committed, and it is delivered again after a rebalance or restart
@@ -113,7 +126,9 @@ final class CommandLaneListener<E extends MrmEvent>
                 return true;
             } catch (RuntimeException | Error e) {
                 if (progress.abandoning(entry)) {
-                    log.info("{} stopped as its partition is handed over ({}): its new owner runs it", entry,
+                    log.info(
+                            "{} stopped as its partition is handed over ({}): its new owner runs it",
+                            entry,
                             e.toString());
                     return false;
                 }
@@ -140,8 +155,8 @@ final class CommandLaneListener<E extends MrmEvent>
     }
 
     @Override
-    public void onPartitionsRevokedBeforeCommit(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
-                                                Collection<TopicPartition> partitions) {
+    public void onPartitionsRevokedBeforeCommit(
+            org.apache.kafka.clients.consumer.Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         try {
             progress.handOver(partitions, settings.maxRevocationWait(), settings.ackGrace());
         } finally {
@@ -150,14 +165,14 @@ final class CommandLaneListener<E extends MrmEvent>
     }
 
     @Override
-    public void onPartitionsRevokedAfterCommit(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
-                                               Collection<TopicPartition> partitions) {
+    public void onPartitionsRevokedAfterCommit(
+            org.apache.kafka.clients.consumer.Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         serviceListener.onPartitionsRevokedAfterCommit(consumer, partitions);
     }
 
     @Override
-    public void onPartitionsLost(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
-                                 Collection<TopicPartition> partitions) {
+    public void onPartitionsLost(
+            org.apache.kafka.clients.consumer.Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         try {
             progress.drop(partitions);
         } finally {
@@ -166,8 +181,8 @@ final class CommandLaneListener<E extends MrmEvent>
     }
 
     @Override
-    public void onPartitionsAssigned(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
-                                     Collection<TopicPartition> partitions) {
+    public void onPartitionsAssigned(
+            org.apache.kafka.clients.consumer.Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         serviceListener.onPartitionsAssigned(consumer, partitions);
     }
 }

@@ -20,7 +20,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("mrm.kafka.commands")
-public record CommandListenerProperties(@NotNull @DefaultValue("2m") Duration maxRevocationWait) {
+public record CommandListenerProperties(
+        @NotNull @DefaultValue("2m") Duration maxRevocationWait) {
 
     public CommandListenerProperties {
         if (maxRevocationWait != null && maxRevocationWait.compareTo(Duration.ofSeconds(1)) < 0) {

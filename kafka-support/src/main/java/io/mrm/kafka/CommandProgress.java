@@ -87,8 +87,8 @@ final class CommandProgress {
 
     /** Takes a record delivered by the consumer; {@code deadline} is null for one that has none. */
     synchronized Entry register(ConsumerRecord<?, ?> record, Acknowledgment ack, Instant deadline, String what) {
-        Partition partition = partitions.computeIfAbsent(new TopicPartition(record.topic(), record.partition()),
-                tp -> new Partition());
+        Partition partition = partitions.computeIfAbsent(
+                new TopicPartition(record.topic(), record.partition()), tp -> new Partition());
         Entry entry = new Entry(partition, record.offset(), ack, deadline, what);
         partition.pending.put(record.offset(), entry);
         return entry;
@@ -169,7 +169,8 @@ final class CommandProgress {
         long lastStop = giveUp - Math.min(STOP_GRACE.toNanos(), maxWait.toNanos() / 4);
         Instant now = clock.instant();
         Map<Entry, Long> stopAt = new HashMap<>();
-        running(leaving).forEach(entry -> stopAt.put(entry, Math.min(entry.endByNanos(now, start, ackGrace), lastStop)));
+        running(leaving)
+                .forEach(entry -> stopAt.put(entry, Math.min(entry.endByNanos(now, start, ackGrace), lastStop)));
         try {
             while (true) {
                 List<Entry> running = running(leaving);
@@ -183,9 +184,11 @@ final class CommandProgress {
                     if (nanos - stop < 0) {
                         wake = Math.min(wake, stop);
                     } else {
-                        stop(entry, "its partition is being handed over and it is still running "
-                                + (nanos - entry.startedNanos) / 1_000_000 + " ms after it started"
-                                + (entry.deadline == null ? "" : " (deadline " + entry.deadline + ")"));
+                        stop(
+                                entry,
+                                "its partition is being handed over and it is still running "
+                                        + (nanos - entry.startedNanos) / 1_000_000 + " ms after it started"
+                                        + (entry.deadline == null ? "" : " (deadline " + entry.deadline + ")"));
                     }
                 }
                 wait(Math.max(1, (wake - nanos) / 1_000_000));
@@ -197,9 +200,13 @@ final class CommandProgress {
         left.forEach(entry -> stop(entry, "the hand-over ended"));
         leaving.forEach(partition -> partition.gone = true);
         if (!left.isEmpty()) {
-            log.error("handing {} over after {} ms with {} still running, though interrupted: their new owner may "
-                    + "start them while they run here (raise mrm.kafka.commands.max-revocation-wait, or make the "
-                    + "handler keep its deadline)", revoked, (System.nanoTime() - start) / 1_000_000, left);
+            log.error(
+                    "handing {} over after {} ms with {} still running, though interrupted: their new owner may "
+                            + "start them while they run here (raise mrm.kafka.commands.max-revocation-wait, or make the "
+                            + "handler keep its deadline)",
+                    revoked,
+                    (System.nanoTime() - start) / 1_000_000,
+                    left);
         } else if (!leaving.isEmpty()) {
             log.info("handed {} over after {} ms", revoked, (System.nanoTime() - start) / 1_000_000);
         }

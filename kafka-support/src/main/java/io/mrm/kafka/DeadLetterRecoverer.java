@@ -1,10 +1,10 @@
 package io.mrm.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mrm.events.codec.DeadLetters;
 import io.mrm.events.codec.DeadLetters.RawRecord;
 import io.mrm.events.deadletter.DeadLetter;
 import io.mrm.events.deadletter.DeadLetterReason;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -37,16 +37,30 @@ public class DeadLetterRecoverer implements ConsumerRecordRecoverer {
     public void accept(ConsumerRecord<?, ?> record, Exception exception) {
         DeadLetter deadLetter = deadLetterFor(record, exception);
         publisher.publishAndWait(deadLetter);
-        meters.counter("mrm.dead.letters", "topic", record.topic(), "category", deadLetter.category().name())
+        meters.counter(
+                        "mrm.dead.letters",
+                        "topic",
+                        record.topic(),
+                        "category",
+                        deadLetter.category().name())
                 .increment();
         if (deadLetter.category() == io.mrm.events.deadletter.DeadLetterReason.UNAUTHENTICATED) {
             // a forged command, or a service writing with the wrong key: an attack or a broken deployment
             // (alert on mrm_dead_letters_total{category="UNAUTHENTICATED"})
-            log.error("REFUSED an unauthenticated record {}-{}@{}: {}", record.topic(), record.partition(),
-                    record.offset(), deadLetter.reason());
+            log.error(
+                    "REFUSED an unauthenticated record {}-{}@{}: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    deadLetter.reason());
         } else {
-            log.warn("dead-lettered {}-{}@{} as {}: {}", record.topic(), record.partition(), record.offset(),
-                    deadLetter.category(), deadLetter.reason());
+            log.warn(
+                    "dead-lettered {}-{}@{} as {}: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    deadLetter.category(),
+                    deadLetter.reason());
         }
     }
 
@@ -58,10 +72,19 @@ public class DeadLetterRecoverer implements ConsumerRecordRecoverer {
         if (cause instanceof RejectedRecordException rejected) {
             return rejected.deadLetter();
         }
-        RawRecord raw = new RawRecord(record.topic(), record.partition(), record.offset(), bytes(record.key()),
-                record.headers(), bytes(record.value()));
-        return DeadLetters.of(raw, consumer, DeadLetterReason.PROCESSING_FAILED,
-                "processing failed after retries: " + cause, clock.instant());
+        RawRecord raw = new RawRecord(
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                bytes(record.key()),
+                record.headers(),
+                bytes(record.value()));
+        return DeadLetters.of(
+                raw,
+                consumer,
+                DeadLetterReason.PROCESSING_FAILED,
+                "processing failed after retries: " + cause,
+                clock.instant());
     }
 
     private static byte[] bytes(Object value) {

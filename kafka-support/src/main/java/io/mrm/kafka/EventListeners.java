@@ -3,8 +3,8 @@ package io.mrm.kafka;
 import io.mrm.events.MrmEvent;
 import io.mrm.events.Topic;
 import io.mrm.events.TopicNames;
-import io.mrm.events.codec.Decoded;
 import io.mrm.events.codec.DeadLetters.RawRecord;
+import io.mrm.events.codec.Decoded;
 import io.mrm.events.codec.InboundDecoder;
 import io.mrm.events.command.StepCommand;
 import java.time.Clock;
@@ -31,6 +31,7 @@ public class EventListeners {
 
     /** Kafka's default {@code max.poll.interval.ms}. */
     private static final Duration DEFAULT_MAX_POLL_INTERVAL = Duration.ofMinutes(5);
+
     private static final Duration COMMIT_EVERY = Duration.ofSeconds(1);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -46,17 +47,28 @@ public class EventListeners {
      * @param recoverer    dead-letters what a {@link #commandContainer} gives up on, after
      *                     {@code kafka.processingRetries()} retries {@code kafka.retryBackoff()} apart
      */
-    public EventListeners(ConsumerFactory<byte[], byte[]> consumerFactory, CommonErrorHandler errorHandler,
-                          InboundDecoder decoder, TopicNames topicNames, String groupId,
-                          ConsumerRecordRecoverer recoverer, MrmKafkaProperties kafka,
-                          CommandListenerProperties commands, Clock clock) {
+    public EventListeners(
+            ConsumerFactory<byte[], byte[]> consumerFactory,
+            CommonErrorHandler errorHandler,
+            InboundDecoder decoder,
+            TopicNames topicNames,
+            String groupId,
+            ConsumerRecordRecoverer recoverer,
+            MrmKafkaProperties kafka,
+            CommandListenerProperties commands,
+            Clock clock) {
         this.consumerFactory = consumerFactory;
         this.errorHandler = errorHandler;
         this.decoder = decoder;
         this.topicNames = topicNames;
         this.groupId = groupId;
-        this.commandSettings = new CommandLaneListener.Settings(recoverer, kafka.processingRetries(),
-                kafka.retryBackoff(), kafka.sendTimeout(), commands.maxRevocationWait(), clock);
+        this.commandSettings = new CommandLaneListener.Settings(
+                recoverer,
+                kafka.processingRetries(),
+                kafka.retryBackoff(),
+                kafka.sendTimeout(),
+                commands.maxRevocationWait(),
+                clock);
     }
 
     /**
@@ -69,8 +81,13 @@ public class EventListeners {
         ContainerProperties props = new ContainerProperties(topicNames.of(topic));
         props.setGroupId(groupId);
         props.setMessageListener((org.springframework.kafka.listener.MessageListener<byte[], byte[]>) record -> {
-            RawRecord raw = new RawRecord(record.topic(), record.partition(), record.offset(), record.key(),
-                    record.headers(), record.value());
+            RawRecord raw = new RawRecord(
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    record.key(),
+                    record.headers(),
+                    record.value());
             Decoded decoded = decoder.decode(raw);
             if (decoded instanceof Decoded.Rejected rejected) {
                 throw new RejectedRecordException(rejected.deadLetter());
@@ -111,8 +128,8 @@ public class EventListeners {
             Topic<E> topic, Consumer<? super E> handler, ConsumerAwareRebalanceListener serviceListener) {
         checkRevocationWaitFitsPollInterval();
         String name = groupId + "-" + topic.logicalName();
-        CommandLaneListener<E> listener = new CommandLaneListener<>(topic, handler, command -> command.step().deadline(),
-                decoder, commandSettings, serviceListener, name);
+        CommandLaneListener<E> listener = new CommandLaneListener<>(
+                topic, handler, command -> command.step().deadline(), decoder, commandSettings, serviceListener, name);
         ContainerProperties props = new ContainerProperties(topicNames.of(topic));
         props.setGroupId(groupId);
         props.setAckMode(ContainerProperties.AckMode.MANUAL);
@@ -145,14 +162,18 @@ public class EventListeners {
     }
 
     private void checkRevocationWaitFitsPollInterval() {
-        Object configured = consumerFactory.getConfigurationProperties().get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
-        Duration maxPollInterval = configured == null ? DEFAULT_MAX_POLL_INTERVAL
+        Object configured =
+                consumerFactory.getConfigurationProperties().get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+        Duration maxPollInterval = configured == null
+                ? DEFAULT_MAX_POLL_INTERVAL
                 : Duration.ofMillis(Long.parseLong(configured.toString().trim()));
         if (commandSettings.maxRevocationWait().compareTo(maxPollInterval) >= 0) {
-            throw new IllegalStateException("mrm.kafka.commands.max-revocation-wait ("
-                    + commandSettings.maxRevocationWait().toMillis() + "ms) must be below the consumer's "
-                    + "max.poll.interval.ms (" + maxPollInterval.toMillis() + "ms): a member that waits longer in a "
-                    + "rebalance is evicted from the group, and its partitions move while it still runs their commands");
+            throw new IllegalStateException(
+                    "mrm.kafka.commands.max-revocation-wait ("
+                            + commandSettings.maxRevocationWait().toMillis() + "ms) must be below the consumer's "
+                            + "max.poll.interval.ms (" + maxPollInterval.toMillis()
+                            + "ms): a member that waits longer in a "
+                            + "rebalance is evicted from the group, and its partitions move while it still runs their commands");
         }
     }
 
@@ -166,10 +187,11 @@ public class EventListeners {
         Properties overrides = new Properties();
         var config = consumerFactory.getConfigurationProperties();
         Object protocol = config.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
-        boolean brokerSide = protocol != null && "consumer".equalsIgnoreCase(protocol.toString().trim());
+        boolean brokerSide = protocol != null
+                && "consumer".equalsIgnoreCase(protocol.toString().trim());
         if (!brokerSide && !config.containsKey(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG)) {
-            overrides.setProperty(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-                    CooperativeStickyAssignor.class.getName());
+            overrides.setProperty(
+                    ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         }
         return overrides;
     }

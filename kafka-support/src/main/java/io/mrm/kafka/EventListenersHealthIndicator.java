@@ -20,7 +20,8 @@ public class EventListenersHealthIndicator extends AbstractHealthIndicator {
         for (MessageListenerContainer container : containers) {
             boolean running = container.isRunning() && !container.isContainerPaused();
             allRunning &= running;
-            builder.withDetail(container.getListenerId() == null ? String.valueOf(container) : container.getListenerId(),
+            builder.withDetail(
+                    container.getListenerId() == null ? String.valueOf(container) : container.getListenerId(),
                     running ? "running" : "stopped");
         }
         if (allRunning) {

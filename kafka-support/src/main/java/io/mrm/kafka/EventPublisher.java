@@ -35,8 +35,9 @@ public class EventPublisher {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing " + event.id(), e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not publish " + event.getClass().getSimpleName() + " "
-                    + event.id() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "could not publish " + event.getClass().getSimpleName() + " " + event.id() + ": " + e.getMessage(),
+                    e);
         }
     }
 

@@ -11,8 +11,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 public final class MrmApplication {
 
-    private MrmApplication() {
-    }
+    private MrmApplication() {}
 
     public static SpringApplicationBuilder builder(Class<?> application, String serviceName) {
         return new SpringApplicationBuilder(application)

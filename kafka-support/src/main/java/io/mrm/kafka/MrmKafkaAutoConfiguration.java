@@ -49,8 +49,12 @@ import org.springframework.util.backoff.FixedBackOff;
  * enough to survive the loss of a site.
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
-@EnableConfigurationProperties({MrmKafkaProperties.class, MrmServiceProperties.class, CommandListenerProperties.class,
-        BusAuthProperties.class})
+@EnableConfigurationProperties({
+    MrmKafkaProperties.class,
+    MrmServiceProperties.class,
+    CommandListenerProperties.class,
+    BusAuthProperties.class
+})
 public class MrmKafkaAutoConfiguration {
 
     @Bean
@@ -64,16 +68,21 @@ public class MrmKafkaAutoConfiguration {
     }
 
     @Bean
-    ExistingTopicsDurabilityCheck existingTopicsDurabilityCheck(ObjectProvider<KafkaAdmin> admin, KafkaProperties kafka,
-                                                                MrmKafkaProperties props, TopicNames names,
-                                                                ObjectProvider<DurableTopics> durableTopics) {
+    ExistingTopicsDurabilityCheck existingTopicsDurabilityCheck(
+            ObjectProvider<KafkaAdmin> admin,
+            KafkaProperties kafka,
+            MrmKafkaProperties props,
+            TopicNames names,
+            ObjectProvider<DurableTopics> durableTopics) {
         Set<String> registry = Topics.ALL.stream().map(names::of).collect(Collectors.toUnmodifiableSet());
         List<DurableTopics> others = durableTopics.orderedStream().toList();
         KafkaAdmin kafkaAdmin = admin.getIfAvailable();
         return new ExistingTopicsDurabilityCheck(
                 kafkaAdmin != null ? kafkaAdmin.getConfigurationProperties() : kafka.buildAdminProperties(),
                 topic -> registry.contains(topic) || others.stream().anyMatch(o -> o.includes(topic)),
-                props.allowWeakDurability(), props.replicationFactor(), props.minInsyncReplicas(),
+                props.allowWeakDurability(),
+                props.replicationFactor(),
+                props.minInsyncReplicas(),
                 props.durabilityCheckTimeout());
     }
 
@@ -90,15 +99,16 @@ public class MrmKafkaAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    RecordAuthenticator recordAuthenticator(BusAuthProperties busAuth, MrmServiceProperties service,
-                                            ObjectProvider<MeterRegistry> meters) {
+    RecordAuthenticator recordAuthenticator(
+            BusAuthProperties busAuth, MrmServiceProperties service, ObjectProvider<MeterRegistry> meters) {
         RecordAuthenticator authenticator = BusAuthentication.authenticator(busAuth, service.name());
         // 1 when this service signs and checks, 0 when bus authentication is off: a service running
         // unauthenticated outside a development stack is something to alert on, not only a start-up warning
         MeterRegistry registry = meters.getIfAvailable();
         if (registry != null) {
-            io.micrometer.core.instrument.Gauge.builder("mrm.bus.authentication.required",
-                    authenticator, a -> a.isRequired() ? 1 : 0).register(registry);
+            io.micrometer.core.instrument.Gauge.builder(
+                            "mrm.bus.authentication.required", authenticator, a -> a.isRequired() ? 1 : 0)
+                    .register(registry);
         }
         return authenticator;
     }
@@ -114,10 +124,14 @@ public class MrmKafkaAutoConfiguration {
     }
 
     @Bean
-    InboundDecoder inboundDecoder(TopicNames names, MrmKafkaProperties props, MrmServiceProperties service,
-                                  Clock clock, RecordAuthenticator authenticator) {
-        return new InboundDecoder(names, service.name(), new InboundLimits(props.maxFutureSkew(), props.maxAge()),
-                clock, authenticator);
+    InboundDecoder inboundDecoder(
+            TopicNames names,
+            MrmKafkaProperties props,
+            MrmServiceProperties service,
+            Clock clock,
+            RecordAuthenticator authenticator) {
+        return new InboundDecoder(
+                names, service.name(), new InboundLimits(props.maxFutureSkew(), props.maxAge()), clock, authenticator);
     }
 
     @Bean
@@ -142,8 +156,8 @@ public class MrmKafkaAutoConfiguration {
     }
 
     @Bean
-    EventPublisher eventPublisher(KafkaTemplate<String, byte[]> mrmKafkaTemplate, EventCodec codec,
-                                  MrmKafkaProperties props) {
+    EventPublisher eventPublisher(
+            KafkaTemplate<String, byte[]> mrmKafkaTemplate, EventCodec codec, MrmKafkaProperties props) {
         return new EventPublisher(mrmKafkaTemplate, codec, props.sendTimeout());
     }
 
@@ -158,27 +172,41 @@ public class MrmKafkaAutoConfiguration {
     }
 
     @Bean
-    DeadLetterRecoverer deadLetterRecoverer(EventPublisher publisher, MrmServiceProperties service, Clock clock,
-                                            ObjectProvider<MeterRegistry> meters) {
-        return new DeadLetterRecoverer(publisher, service.name(), clock,
-                meters.getIfAvailable(SimpleMeterRegistry::new));
+    DeadLetterRecoverer deadLetterRecoverer(
+            EventPublisher publisher, MrmServiceProperties service, Clock clock, ObjectProvider<MeterRegistry> meters) {
+        return new DeadLetterRecoverer(
+                publisher, service.name(), clock, meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     @Bean
     DefaultErrorHandler mrmErrorHandler(DeadLetterRecoverer recoverer, MrmKafkaProperties props) {
-        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer,
-                new FixedBackOff(props.retryBackoff().toMillis(), props.processingRetries()));
+        DefaultErrorHandler handler = new DefaultErrorHandler(
+                recoverer, new FixedBackOff(props.retryBackoff().toMillis(), props.processingRetries()));
         handler.addNotRetryableExceptions(RejectedRecordException.class);
         return handler;
     }
 
     @Bean
-    EventListeners eventListeners(ConsumerFactory<byte[], byte[]> mrmConsumerFactory,
-                                  DefaultErrorHandler mrmErrorHandler, InboundDecoder decoder, TopicNames names,
-                                  MrmServiceProperties service, DeadLetterRecoverer deadLetterRecoverer,
-                                  MrmKafkaProperties props, CommandListenerProperties commands, Clock clock) {
-        return new EventListeners(mrmConsumerFactory, mrmErrorHandler, decoder, names, service.name(),
-                deadLetterRecoverer, props, commands, clock);
+    EventListeners eventListeners(
+            ConsumerFactory<byte[], byte[]> mrmConsumerFactory,
+            DefaultErrorHandler mrmErrorHandler,
+            InboundDecoder decoder,
+            TopicNames names,
+            MrmServiceProperties service,
+            DeadLetterRecoverer deadLetterRecoverer,
+            MrmKafkaProperties props,
+            CommandListenerProperties commands,
+            Clock clock) {
+        return new EventListeners(
+                mrmConsumerFactory,
+                mrmErrorHandler,
+                decoder,
+                names,
+                service.name(),
+                deadLetterRecoverer,
+                props,
+                commands,
+                clock);
     }
 
     @Bean

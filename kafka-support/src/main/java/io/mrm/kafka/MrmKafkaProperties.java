@@ -37,7 +37,9 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("mrm.kafka")
 public record MrmKafkaProperties(
-        @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{0,100}") @DefaultValue("mrm.") String topicPrefix,
+        @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{0,100}") @DefaultValue("mrm.")
+        String topicPrefix,
+
         @Min(1) @Max(10000) @DefaultValue("6") int partitions,
         @Min(1) @Max(7) @DefaultValue("3") short replicationFactor,
         @Min(1) @Max(7) @DefaultValue("2") int minInsyncReplicas,
@@ -55,7 +57,11 @@ public record MrmKafkaProperties(
             throw new IllegalArgumentException("mrm.kafka.min-insync-replicas (" + minInsyncReplicas
                     + ") must not exceed mrm.kafka.replication-factor (" + replicationFactor + ")");
         }
-        DurabilityRule.require(allowWeakDurability, "mrm.kafka.replication-factor", replicationFactor,
-                "mrm.kafka.min-insync-replicas", minInsyncReplicas);
+        DurabilityRule.require(
+                allowWeakDurability,
+                "mrm.kafka.replication-factor",
+                replicationFactor,
+                "mrm.kafka.min-insync-replicas",
+                minInsyncReplicas);
     }
 }

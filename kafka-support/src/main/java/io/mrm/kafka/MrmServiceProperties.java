@@ -15,7 +15,9 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("mrm.service")
 public record MrmServiceProperties(
-        @NotNull @Pattern(regexp = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?") String name,
+        @NotNull @Pattern(regexp = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+        String name,
+
         @Pattern(regexp = "[A-Za-z0-9._-]{1,128}") String instance) {
 
     public MrmServiceProperties {

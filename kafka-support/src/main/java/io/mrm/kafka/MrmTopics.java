@@ -14,8 +14,7 @@ public final class MrmTopics {
     /** Kafka's own default for max.message.bytes (about 1 MiB). */
     static final int MIN_BATCH_BYTES = 1024 * 1024 + 12;
 
-    private MrmTopics() {
-    }
+    private MrmTopics() {}
 
     public static NewTopic[] newTopics(TopicNames names, MrmKafkaProperties props) {
         return Topics.ALL.stream().map(topic -> newTopic(names, props, topic)).toArray(NewTopic[]::new);
@@ -29,7 +28,8 @@ public final class MrmTopics {
         // The broker's limit applies to whole record batches, not single records: keep it well above
         // the record cap (a batch split by the producer for being too large can break idempotent
         // sequencing). Consumers enforce the exact per-record cap.
-        configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+        configs.put(
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                 Integer.toString(Math.max(MIN_BATCH_BYTES, topic.maxRecordBytes() * 2)));
         return new NewTopic(names.of(topic), props.partitions(), props.replicationFactor()).configs(configs);
     }

@@ -55,7 +55,8 @@ public final class SecretReference {
         if (env != null) {
             value = environment.apply(env);
             if (value == null) {
-                throw new IllegalStateException("credential not available: environment variable " + env + " is not set");
+                throw new IllegalStateException(
+                        "credential not available: environment variable " + env + " is not set");
             }
         } else {
             try {

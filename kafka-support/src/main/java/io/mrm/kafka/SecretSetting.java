@@ -18,7 +18,8 @@ public record SecretSetting(String env, String file) {
      */
     public static SecretReference check(List<String> problems, String key, SecretSetting setting) {
         boolean env = setting != null && setting.env() != null && !setting.env().isBlank();
-        boolean file = setting != null && setting.file() != null && !setting.file().isBlank();
+        boolean file =
+                setting != null && setting.file() != null && !setting.file().isBlank();
         if (env == file) {
             problems.add(key + " needs exactly one of " + key + ".env (an environment variable) or " + key
                     + ".file (a mounted secret file)");
@@ -29,6 +30,8 @@ public record SecretSetting(String env, String file) {
 
     /** The reference; call only on a setting {@link #check} accepted. */
     public SecretReference reference() {
-        return env != null && !env.isBlank() ? SecretReference.env(env.trim()) : SecretReference.file(Path.of(file.trim()));
+        return env != null && !env.isBlank()
+                ? SecretReference.env(env.trim())
+                : SecretReference.file(Path.of(file.trim()));
     }
 }

@@ -48,7 +48,9 @@ class ApplicationLanesTest {
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ran.size() == 20);
         assertThat(ran).doesNotContain("hung-2");
-        assertThat(lanes.active()).as("only the hung application still has a lane").isEqualTo(1);
+        assertThat(lanes.active())
+                .as("only the hung application still has a lane")
+                .isEqualTo(1);
 
         lanes.submit("hung", afterHung::countDown);
         hung.countDown();
@@ -65,7 +67,9 @@ class ApplicationLanesTest {
 
         release.countDown();
 
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> lanes.active() == 0 && threadNamed("test/orders") == null);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> lanes.active() == 0 && threadNamed("test/orders") == null);
     }
 
     @Test
@@ -83,14 +87,17 @@ class ApplicationLanesTest {
     void anInterruptMeantForOneTaskDoesNotReachTheNext() {
         List<Boolean> interruptedAtStart = new CopyOnWriteArrayList<>();
         lanes.submit("orders", () -> Thread.currentThread().interrupt());
-        lanes.submit("orders", () -> interruptedAtStart.add(Thread.currentThread().isInterrupted()));
+        lanes.submit(
+                "orders", () -> interruptedAtStart.add(Thread.currentThread().isInterrupted()));
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> interruptedAtStart.size() == 1);
         assertThat(interruptedAtStart).containsExactly(false);
     }
 
     private static Thread threadNamed(String name) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).findFirst()
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(name))
+                .findFirst()
                 .orElse(null);
     }
 

@@ -18,7 +18,10 @@ class ArchitectureTest {
 
     @Test
     void knowsNeitherTheDecisionCoreNorTestHelpers() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("io.mrm.decision..", "io.mrm.testsupport..")
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("io.mrm.decision..", "io.mrm.testsupport..")
                 .because("every service (actuators and monitors too) ships kafka-support: what it needs from the "
                         + "decision rules belongs in common-events")
                 .check(KAFKA);

@@ -15,10 +15,12 @@ class BusAuthenticationGaugeTest {
     @Test
     void offIsVisibleAsZero() {
         MeterRegistry registry = new SimpleMeterRegistry();
-        new MrmKafkaAutoConfiguration().recordAuthenticator(
-                new BusAuthProperties(BusAuthProperties.Mode.OFF, null, null, List.of(), List.of()),
-                new MrmServiceProperties("dns-actuator", null),
-                new StaticListableBeanFactory(Map.of("meters", registry)).getBeanProvider(MeterRegistry.class));
-        assertThat(registry.get("mrm.bus.authentication.required").gauge().value()).isZero();
+        new MrmKafkaAutoConfiguration()
+                .recordAuthenticator(
+                        new BusAuthProperties(BusAuthProperties.Mode.OFF, null, null, List.of(), List.of()),
+                        new MrmServiceProperties("dns-actuator", null),
+                        new StaticListableBeanFactory(Map.of("meters", registry)).getBeanProvider(MeterRegistry.class));
+        assertThat(registry.get("mrm.bus.authentication.required").gauge().value())
+                .isZero();
     }
 }

@@ -23,12 +23,18 @@ class BusAuthenticationReviewTest {
     void theEngineRefusesOneSecretCopiedForEveryVantage() throws Exception {
         Path file = Files.writeString(dir.resolve("vantage.secret"), "copied-to-every-vantage-".repeat(3) + "\n");
         List<BusAuthProperties.VantageKeySetting> vantages = List.of(
-                new BusAuthProperties.VantageKeySetting("vantage-a-1", "vantage-a", new SecretSetting(null, file.toString())),
-                new BusAuthProperties.VantageKeySetting("vantage-b-1", "vantage-b", new SecretSetting(null, file.toString())));
+                new BusAuthProperties.VantageKeySetting(
+                        "vantage-a-1", "vantage-a", new SecretSetting(null, file.toString())),
+                new BusAuthProperties.VantageKeySetting(
+                        "vantage-b-1", "vantage-b", new SecretSetting(null, file.toString())));
         KeyPair dns = OperatorKeys.generate();
-        BusAuthProperties props = new BusAuthProperties(BusAuthProperties.Mode.REQUIRED, "prod", signingKey(
-                OperatorKeys.generate()), List.of(new BusAuthProperties.TrustedKeySetting("dns-1", "dns-actuator",
-                OperatorKeys.oneLine(dns.getPublic()), null)), vantages);
+        BusAuthProperties props = new BusAuthProperties(
+                BusAuthProperties.Mode.REQUIRED,
+                "prod",
+                signingKey(OperatorKeys.generate()),
+                List.of(new BusAuthProperties.TrustedKeySetting(
+                        "dns-1", "dns-actuator", OperatorKeys.oneLine(dns.getPublic()), null)),
+                vantages);
         assertThatThrownBy(() -> BusAuthentication.authenticator(props, "decision-engine"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("mrm.bus-auth: ")
@@ -39,17 +45,22 @@ class BusAuthenticationReviewTest {
     @Test
     void anActuatorRefusesToHoldTheEnginesKey() throws Exception {
         KeyPair shared = OperatorKeys.generate();
-        BusAuthProperties props = new BusAuthProperties(BusAuthProperties.Mode.REQUIRED, "prod", signingKey(shared),
-                List.of(new BusAuthProperties.TrustedKeySetting("engine-1", "decision-engine",
-                        OperatorKeys.oneLine(shared.getPublic()), null)), List.of());
+        BusAuthProperties props = new BusAuthProperties(
+                BusAuthProperties.Mode.REQUIRED,
+                "prod",
+                signingKey(shared),
+                List.of(new BusAuthProperties.TrustedKeySetting(
+                        "engine-1", "decision-engine", OperatorKeys.oneLine(shared.getPublic()), null)),
+                List.of());
         assertThatThrownBy(() -> BusAuthentication.authenticator(props, "dns-actuator"))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("signing key 'key-1' (dns-actuator) is the key trusted as 'engine-1' of "
-                        + "decision-engine");
+                .hasMessageContaining(
+                        "signing key 'key-1' (dns-actuator) is the key trusted as 'engine-1' of " + "decision-engine");
     }
 
     private BusAuthProperties.SigningKeySetting signingKey(KeyPair pair) throws Exception {
-        Path file = Files.writeString(dir.resolve("signing-" + System.nanoTime() + ".pem"), OperatorKeys.pem(pair.getPrivate()));
+        Path file = Files.writeString(
+                dir.resolve("signing-" + System.nanoTime() + ".pem"), OperatorKeys.pem(pair.getPrivate()));
         return new BusAuthProperties.SigningKeySetting("key-1", null, file.toString());
     }
 }

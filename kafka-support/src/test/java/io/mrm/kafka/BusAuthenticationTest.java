@@ -22,15 +22,15 @@ class BusAuthenticationTest {
 
     @Test
     void offIsOffAndSaysSo() {
-        RecordAuthenticator off = BusAuthentication.authenticator(props(BusAuthProperties.Mode.OFF, null, null,
-                List.of(), List.of()), "decision-engine");
+        RecordAuthenticator off = BusAuthentication.authenticator(
+                props(BusAuthProperties.Mode.OFF, null, null, List.of(), List.of()), "decision-engine");
         assertThat(off.isRequired()).isFalse();
     }
 
     @Test
     void requiredNeedsAnEnvironmentAndTheEnginesKeysAndNamesEveryProblemAtOnce() {
-        assertThatThrownBy(() -> BusAuthentication.authenticator(props(BusAuthProperties.Mode.REQUIRED, " ", null,
-                List.of(), List.of()), "decision-engine"))
+        assertThatThrownBy(() -> BusAuthentication.authenticator(
+                        props(BusAuthProperties.Mode.REQUIRED, " ", null, List.of(), List.of()), "decision-engine"))
                 .hasMessageContaining("mrm.bus-auth.environment must name this deployment")
                 .hasMessageContaining("mrm.bus-auth.signing-key is required: decision-engine signs its commands")
                 .hasMessageContaining("vantage-keys is empty: every observation would be refused")
@@ -39,15 +39,19 @@ class BusAuthenticationTest {
 
     @Test
     void anActuatorMustTrustAnEngineKey() throws Exception {
-        BusAuthProperties props = props(BusAuthProperties.Mode.REQUIRED, "prod", signingKeyFile(OperatorKeys.generate()),
-                List.of(), List.of());
+        BusAuthProperties props = props(
+                BusAuthProperties.Mode.REQUIRED, "prod", signingKeyFile(OperatorKeys.generate()), List.of(), List.of());
         assertThatThrownBy(() -> BusAuthentication.authenticator(props, "dns-actuator"))
                 .hasMessageContaining("names no key of decision-engine: every command would be refused");
     }
 
     @Test
     void aServiceThatSignsNothingRefusesASigningKey() throws Exception {
-        BusAuthProperties props = props(BusAuthProperties.Mode.REQUIRED, "prod", signingKeyFile(engine), List.of(),
+        BusAuthProperties props = props(
+                BusAuthProperties.Mode.REQUIRED,
+                "prod",
+                signingKeyFile(engine),
+                List.of(),
                 List.of(vantage("vantage-a")));
         assertThatThrownBy(() -> BusAuthentication.authenticator(props, "health-monitor"))
                 .hasMessageContaining("health-monitor signs nothing with it");
@@ -55,18 +59,21 @@ class BusAuthenticationTest {
 
     @Test
     void aMonitorNeedsItsVantageSecret() {
-        assertThatThrownBy(() -> BusAuthentication.authenticator(props(BusAuthProperties.Mode.REQUIRED, "prod", null,
-                List.of(), List.of()), "health-monitor"))
+        assertThatThrownBy(() -> BusAuthentication.authenticator(
+                        props(BusAuthProperties.Mode.REQUIRED, "prod", null, List.of(), List.of()), "health-monitor"))
                 .hasMessageContaining("a monitor needs the secret of its vantage point");
     }
 
     @Test
     void aShortSecretOrAWrongKeyIsNamedWithoutPrintingIt() throws Exception {
         Path shortSecret = Files.writeString(dir.resolve("short"), "tooshort-secret-value");
-        BusAuthProperties props = props(BusAuthProperties.Mode.REQUIRED, "prod", null, List.of(
-                new BusAuthProperties.TrustedKeySetting("engine-1", "decision-engine", "bm90IGEga2V5", null)),
-                List.of(new BusAuthProperties.VantageKeySetting("a-1", "vantage-a",
-                        new SecretSetting(null, shortSecret.toString()))));
+        BusAuthProperties props = props(
+                BusAuthProperties.Mode.REQUIRED,
+                "prod",
+                null,
+                List.of(new BusAuthProperties.TrustedKeySetting("engine-1", "decision-engine", "bm90IGEga2V5", null)),
+                List.of(new BusAuthProperties.VantageKeySetting(
+                        "a-1", "vantage-a", new SecretSetting(null, shortSecret.toString()))));
         assertThatThrownBy(() -> BusAuthentication.authenticator(props, "health-monitor"))
                 .hasMessageContaining("must be at least 32 bytes")
                 .hasMessageContaining("trusted-keys[0]: not an Ed25519 public key")
@@ -75,9 +82,13 @@ class BusAuthenticationTest {
 
     @Test
     void aTrustedKeyNamesARealSigner() {
-        BusAuthProperties props = props(BusAuthProperties.Mode.REQUIRED, "prod", null, List.of(
-                new BusAuthProperties.TrustedKeySetting("x-1", "health-monitor", OperatorKeys.oneLine(engine.getPublic()),
-                        null)), List.of(vantage("vantage-a")));
+        BusAuthProperties props = props(
+                BusAuthProperties.Mode.REQUIRED,
+                "prod",
+                null,
+                List.of(new BusAuthProperties.TrustedKeySetting(
+                        "x-1", "health-monitor", OperatorKeys.oneLine(engine.getPublic()), null)),
+                List.of(vantage("vantage-a")));
         assertThatThrownBy(() -> BusAuthentication.authenticator(props, "health-monitor"))
                 .hasMessageContaining("signer must be one of [decision-engine, dns-actuator, hana-sync, aem-sync]");
     }
@@ -85,33 +96,42 @@ class BusAuthenticationTest {
     @Test
     void aCompleteEngineConfigurationStarts() throws Exception {
         KeyPair dns = OperatorKeys.generate();
-        BusAuthProperties props = props(BusAuthProperties.Mode.REQUIRED, "prod-eu", signingKeyFile(engine), List.of(
-                new BusAuthProperties.TrustedKeySetting("dns-1", "dns-actuator", OperatorKeys.oneLine(dns.getPublic()),
-                        null)), List.of(vantage("vantage-a")));
+        BusAuthProperties props = props(
+                BusAuthProperties.Mode.REQUIRED,
+                "prod-eu",
+                signingKeyFile(engine),
+                List.of(new BusAuthProperties.TrustedKeySetting(
+                        "dns-1", "dns-actuator", OperatorKeys.oneLine(dns.getPublic()), null)),
+                List.of(vantage("vantage-a")));
         RecordAuthenticator authenticator = BusAuthentication.authenticator(props, "decision-engine");
         assertThat(authenticator.isRequired()).isTrue();
-        assertThat(authenticator.toString()).contains("signs as decision-engine", "dns-1", "vantage-a-1")
+        assertThat(authenticator.toString())
+                .contains("signs as decision-engine", "dns-1", "vantage-a-1")
                 .doesNotContain(OperatorKeys.oneLine(dns.getPublic()));
     }
 
     private BusAuthProperties.SigningKeySetting signingKeyFile(KeyPair pair) throws Exception {
-        Path file = Files.writeString(dir.resolve("signing-" + System.nanoTime() + ".pem"), OperatorKeys.pem(pair.getPrivate()));
+        Path file = Files.writeString(
+                dir.resolve("signing-" + System.nanoTime() + ".pem"), OperatorKeys.pem(pair.getPrivate()));
         return new BusAuthProperties.SigningKeySetting("key-1", null, file.toString());
     }
 
     private BusAuthProperties.VantageKeySetting vantage(String vantage) {
         try {
             Path file = Files.writeString(dir.resolve(vantage + ".secret"), "s".repeat(48));
-            return new BusAuthProperties.VantageKeySetting(vantage + "-1", vantage, new SecretSetting(null, file.toString()));
+            return new BusAuthProperties.VantageKeySetting(
+                    vantage + "-1", vantage, new SecretSetting(null, file.toString()));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
-    private static BusAuthProperties props(BusAuthProperties.Mode mode, String environment,
-                                           BusAuthProperties.SigningKeySetting key,
-                                           List<BusAuthProperties.TrustedKeySetting> trusted,
-                                           List<BusAuthProperties.VantageKeySetting> vantages) {
+    private static BusAuthProperties props(
+            BusAuthProperties.Mode mode,
+            String environment,
+            BusAuthProperties.SigningKeySetting key,
+            List<BusAuthProperties.TrustedKeySetting> trusted,
+            List<BusAuthProperties.VantageKeySetting> vantages) {
         return new BusAuthProperties(mode, environment, key, trusted, vantages);
     }
 }

@@ -45,10 +45,18 @@ import org.springframework.test.context.DynamicPropertySource;
  * handler keeps failing (retried, bounded) are dead-lettered with their reason, their offsets are
  * committed, and the application's next commands run after them.
  */
-@SpringBootTest(classes = CommandLanesDeadLetterIT.TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"mrm.service.name=lanes-dlq", "mrm.kafka.topic-prefix=lanesdlq.", "mrm.kafka.partitions=1",
-                "mrm.kafka.processing-retries=2", "mrm.kafka.retry-backoff=10ms", "spring.profiles.active=local",
-                "spring.config.import=classpath:mrm-defaults.yml"})
+@SpringBootTest(
+        classes = CommandLanesDeadLetterIT.TestApp.class,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {
+            "mrm.service.name=lanes-dlq",
+            "mrm.kafka.topic-prefix=lanesdlq.",
+            "mrm.kafka.partitions=1",
+            "mrm.kafka.processing-retries=2",
+            "mrm.kafka.retry-backoff=10ms",
+            "spring.profiles.active=local",
+            "spring.config.import=classpath:mrm-defaults.yml"
+        })
 class CommandLanesDeadLetterIT {
 
     static final InProcessKafka KAFKA = InProcessKafka.start();
@@ -74,8 +82,8 @@ class CommandLanesDeadLetterIT {
         }
 
         @Bean
-        ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(EventListeners listeners,
-                                                                          List<String> handled) {
+        ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(
+                EventListeners listeners, List<String> handled) {
             return commandContainer(listeners, command -> {
                 handled.add(command.id());
                 if (POISON.equals(command.id())) {
@@ -85,15 +93,17 @@ class CommandLanesDeadLetterIT {
         }
     }
 
-    static ConcurrentMessageListenerContainer<byte[], byte[]> commandContainer(EventListeners listeners,
-                                                                               Consumer<DnsCommand> handler) {
+    static ConcurrentMessageListenerContainer<byte[], byte[]> commandContainer(
+            EventListeners listeners, Consumer<DnsCommand> handler) {
         return listeners.commandContainer(Topics.DNS_COMMANDS, handler);
     }
 
     @Autowired
     List<String> handled;
+
     @Autowired
     EventPublisher publisher;
+
     @Autowired
     ConcurrentMessageListenerContainer<byte[], byte[]> commandListener;
 
@@ -105,35 +115,61 @@ class CommandLanesDeadLetterIT {
     @Test
     void unreadableAndFailingCommandsAreDeadLetteredCommittedAndFollowedByTheNext() throws Exception {
         String topic = NAMES.of(Topics.DNS_COMMANDS);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new ByteArraySerializer());
-             TopicRecorder dlq = new TopicRecorder(KAFKA.bootstrapServers(), NAMES, List.of(Topics.DEAD_LETTERS))) {
-            RecordMetadata garbage = producer.send(new ProducerRecord<>(topic, "shop", new byte[] {0, 1, 2})).get();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                KAFKA.bootstrapServers(),
+                                ProducerConfig.ACKS_CONFIG,
+                                "all"),
+                        new StringSerializer(),
+                        new ByteArraySerializer());
+                TopicRecorder dlq = new TopicRecorder(KAFKA.bootstrapServers(), NAMES, List.of(Topics.DEAD_LETTERS))) {
+            RecordMetadata garbage = producer.send(new ProducerRecord<>(topic, "shop", new byte[] {0, 1, 2}))
+                    .get();
             RecordMetadata poison = publisher.publishAndWait(command(POISON, "shop", 0));
             publisher.publishAndWait(command("c-next", "shop", 1));
             RecordMetadata last = publisher.publishAndWait(command("c-other", "other", 0));
 
-            Awaitility.await("dead letters").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> dlq.events(DeadLetter.class).size() >= 2 && handled.containsAll(List.of("c-next", "c-other")));
+            Awaitility.await("dead letters")
+                    .atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> dlq.events(DeadLetter.class).size() >= 2
+                            && handled.containsAll(List.of("c-next", "c-other")));
 
             List<DeadLetter> letters = dlq.events(DeadLetter.class);
-            assertThat(letters).extracting(DeadLetter::category)
+            assertThat(letters)
+                    .extracting(DeadLetter::category)
                     .containsExactly(DeadLetterReason.UNREADABLE, DeadLetterReason.PROCESSING_FAILED);
             assertThat(letters).extracting(DeadLetter::offset).containsExactly(garbage.offset(), poison.offset());
             assertThat(letters.get(1).reason()).contains("cannot process " + POISON);
-            assertThat(letters).allSatisfy(letter -> assertThat(letter.consumer()).isEqualTo("lanes-dlq"));
-            assertThat(handled).as("the poison command: tried, then retried twice").filteredOn(POISON::equals).hasSize(3);
-            assertThat(handled.indexOf("c-next")).as("shop's next command runs after the failed one")
+            assertThat(letters)
+                    .allSatisfy(letter -> assertThat(letter.consumer()).isEqualTo("lanes-dlq"));
+            assertThat(handled)
+                    .as("the poison command: tried, then retried twice")
+                    .filteredOn(POISON::equals)
+                    .hasSize(3);
+            assertThat(handled.indexOf("c-next"))
+                    .as("shop's next command runs after the failed one")
                     .isGreaterThan(handled.lastIndexOf(POISON));
 
             TopicPartition partition = new TopicPartition(topic, last.partition());
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
-                long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).all().get().get(partition).offset();
-                Awaitility.await("all committed").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+            try (Admin admin =
+                    Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+                long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest()))
+                        .all()
+                        .get()
+                        .get(partition)
+                        .offset();
+                Awaitility.await("all committed")
+                        .atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(100))
                         .untilAsserted(() -> assertThat(admin.listConsumerGroupOffsets("lanes-dlq")
-                                .partitionsToOffsetAndMetadata().get().get(partition))
-                                .isNotNull().extracting(OffsetAndMetadata::offset).isEqualTo(end));
+                                        .partitionsToOffsetAndMetadata()
+                                        .get()
+                                        .get(partition))
+                                .isNotNull()
+                                .extracting(OffsetAndMetadata::offset)
+                                .isEqualTo(end));
             }
         }
     }

@@ -45,10 +45,16 @@ import org.springframework.test.context.DynamicPropertySource;
  * its first (in order, alone), no two commands of an application ever run at once, and the
  * committed offset of the hung application's partition never passes its unfinished command.
  */
-@SpringBootTest(classes = CommandLanesLivenessIT.TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"mrm.service.name=lanes-liveness", "mrm.kafka.topic-prefix=laneslive.",
-                "mrm.kafka.partitions=6", "spring.profiles.active=local",
-                "spring.config.import=classpath:mrm-defaults.yml"})
+@SpringBootTest(
+        classes = CommandLanesLivenessIT.TestApp.class,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {
+            "mrm.service.name=lanes-liveness",
+            "mrm.kafka.topic-prefix=laneslive.",
+            "mrm.kafka.partitions=6",
+            "spring.profiles.active=local",
+            "spring.config.import=classpath:mrm-defaults.yml"
+        })
 class CommandLanesLivenessIT {
 
     static final InProcessKafka KAFKA = InProcessKafka.start();
@@ -82,24 +88,25 @@ class CommandLanesLivenessIT {
         }
 
         @Bean
-        ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(EventListeners listeners,
-                                                                          EventPublisher publisher,
-                                                                          Executions executions) {
-            return commandContainer(listeners, command -> executions.run("A", command, () -> {
-                if (HUNG.equals(command.applicationId())) {
-                    hang();
-                } else {
-                    // what the actuators do: answer, and wait for the broker to take the answer
-                    publisher.publishAndWait(Acks.of(command, AckOutcome.SUCCEEDED, null, "done", 1, Map.of(),
-                            Instant.now()));
-                }
-            }));
+        ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(
+                EventListeners listeners, EventPublisher publisher, Executions executions) {
+            return commandContainer(
+                    listeners,
+                    command -> executions.run("A", command, () -> {
+                        if (HUNG.equals(command.applicationId())) {
+                            hang();
+                        } else {
+                            // what the actuators do: answer, and wait for the broker to take the answer
+                            publisher.publishAndWait(
+                                    Acks.of(command, AckOutcome.SUCCEEDED, null, "done", 1, Map.of(), Instant.now()));
+                        }
+                    }));
         }
     }
 
     /** The container under test: the actuators' command listener. */
-    static ConcurrentMessageListenerContainer<byte[], byte[]> commandContainer(EventListeners listeners,
-                                                                               Consumer<DnsCommand> handler) {
+    static ConcurrentMessageListenerContainer<byte[], byte[]> commandContainer(
+            EventListeners listeners, Consumer<DnsCommand> handler) {
         return listeners.commandContainer(Topics.DNS_COMMANDS, handler);
     }
 
@@ -114,8 +121,10 @@ class CommandLanesLivenessIT {
 
     @Autowired
     Executions executions;
+
     @Autowired
     EventPublisher publisher;
+
     @Autowired
     ConcurrentMessageListenerContainer<byte[], byte[]> commandListener;
 
@@ -134,52 +143,83 @@ class CommandLanesLivenessIT {
             for (int app = 0; app < APPLICATIONS; app++) {
                 Instant now = Instant.now();
                 String applicationId = String.format("app-%02d", app);
-                DnsRouteCommand command = new DnsRouteCommand("c-" + applicationId + "-" + round, applicationId, now,
-                        1, new StepRef("d-" + applicationId, 1, round, 1, now.plus(DEADLINE)), "us10");
+                DnsRouteCommand command = new DnsRouteCommand(
+                        "c-" + applicationId + "-" + round,
+                        applicationId,
+                        now,
+                        1,
+                        new StepRef("d-" + applicationId, 1, round, 1, now.plus(DEADLINE)),
+                        "us10");
                 commands.add(command);
                 where.put(command.id(), publisher.publishAndWait(command));
             }
         }
-        List<String> others = commands.stream().filter(c -> !HUNG.equals(c.applicationId())).map(c -> c.id()).toList();
+        List<String> others = commands.stream()
+                .filter(c -> !HUNG.equals(c.applicationId()))
+                .map(c -> c.id())
+                .toList();
 
-        Awaitility.await("every other application's commands done").atMost(DEADLINE.plusSeconds(15))
+        Awaitility.await("every other application's commands done")
+                .atMost(DEADLINE.plusSeconds(15))
                 .pollInterval(Duration.ofMillis(100))
-                .untilAsserted(() -> assertThat(executions.completed()).as("completed commands of the "
-                                + (APPLICATIONS - 1) + " applications whose backend answers")
-                        .extracting(Executions.Execution::commandId).containsAll(others));
+                .untilAsserted(() -> assertThat(executions.completed())
+                        .as("completed commands of the " + (APPLICATIONS - 1) + " applications whose backend answers")
+                        .extracting(Executions.Execution::commandId)
+                        .containsAll(others));
 
         List<Executions.Execution> done = executions.completed();
         System.out.println("[lanes] step times (publication to end) while " + HUNG + "'s backend hangs: "
                 + Executions.summary(done));
         assertThat(done).as("every command finished before its own deadline").allMatch(Executions.Execution::onTime);
         assertThat(done).extracting(Executions.Execution::commandId).doesNotHaveDuplicates();
-        assertThat(executions.overlaps()).as("two commands of one application running at once").isEmpty();
-        assertThat(executions.runningOf(HUNG)).as("the hung command is still running").containsExactly("A:c-" + HUNG + "-0");
+        assertThat(executions.overlaps())
+                .as("two commands of one application running at once")
+                .isEmpty();
+        assertThat(executions.runningOf(HUNG))
+                .as("the hung command is still running")
+                .containsExactly("A:c-" + HUNG + "-0");
         assertThat(executions.hasStarted("A", "c-" + HUNG + "-1"))
-                .as("the hung application's next command waits for its first").isFalse();
+                .as("the hung application's next command waits for its first")
+                .isFalse();
 
         // the hung command's offset, and what follows it on its partition, are not committed; the rest are
         RecordMetadata hung = where.get("c-" + HUNG + "-0");
         TopicPartition hungPartition = new TopicPartition(hung.topic(), hung.partition());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
-            Map<TopicPartition, Long> ends = admin.listOffsets(where.values().stream()
-                            .map(m -> new TopicPartition(m.topic(), m.partition())).distinct()
+            Map<TopicPartition, Long> ends = admin
+                    .listOffsets(where.values().stream()
+                            .map(m -> new TopicPartition(m.topic(), m.partition()))
+                            .distinct()
                             .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
-                    .all().get().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-            Awaitility.await("offsets committed").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+                    .all()
+                    .get()
+                    .entrySet()
+                    .stream()
+                    .collect(Collectors.toMap(
+                            Map.Entry::getKey, e -> e.getValue().offset()));
+            Awaitility.await("offsets committed")
+                    .atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(100))
                     .untilAsserted(() -> {
                         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
-                                .partitionsToOffsetAndMetadata().get();
+                                .partitionsToOffsetAndMetadata()
+                                .get();
                         ends.forEach((tp, end) -> {
                             if (!tp.equals(hungPartition)) {
-                                assertThat(committed.get(tp)).as("committed offset of " + tp).isNotNull()
-                                        .extracting(OffsetAndMetadata::offset).isEqualTo(end);
+                                assertThat(committed.get(tp))
+                                        .as("committed offset of " + tp)
+                                        .isNotNull()
+                                        .extracting(OffsetAndMetadata::offset)
+                                        .isEqualTo(end);
                             }
                         });
                     });
-            OffsetAndMetadata atHung = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get()
+            OffsetAndMetadata atHung = admin.listConsumerGroupOffsets(GROUP)
+                    .partitionsToOffsetAndMetadata()
+                    .get()
                     .get(hungPartition);
-            assertThat(atHung == null ? 0 : atHung.offset()).as("committed offset of the hung command's partition")
+            assertThat(atHung == null ? 0 : atHung.offset())
+                    .as("committed offset of the hung command's partition")
                     .isLessThanOrEqualTo(hung.offset());
         }
     }

@@ -57,13 +57,19 @@ import org.springframework.test.context.DynamicPropertySource;
  * ({@code max.poll.interval.ms} is short so that a member stuck in a command is evicted in the
  * test's time; the hand-over's bound must stay below it.)
  */
-@SpringBootTest(classes = CommandLanesRebalanceIT.TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"mrm.service.name=lanes-rebalance", "mrm.kafka.topic-prefix=lanesreb.",
-                "mrm.kafka.partitions=6", "spring.profiles.active=local",
-                "spring.config.import=classpath:mrm-defaults.yml",
-                // a member that does not come back to the group within this is evicted
-                "spring.kafka.consumer.properties.max.poll.interval.ms=8000",
-                "mrm.kafka.commands.max-revocation-wait=6s"})
+@SpringBootTest(
+        classes = CommandLanesRebalanceIT.TestApp.class,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {
+            "mrm.service.name=lanes-rebalance",
+            "mrm.kafka.topic-prefix=lanesreb.",
+            "mrm.kafka.partitions=6",
+            "spring.profiles.active=local",
+            "spring.config.import=classpath:mrm-defaults.yml",
+            // a member that does not come back to the group within this is evicted
+            "spring.kafka.consumer.properties.max.poll.interval.ms=8000",
+            "mrm.kafka.commands.max-revocation-wait=6s"
+        })
 class CommandLanesRebalanceIT {
 
     static final InProcessKafka KAFKA = InProcessKafka.start();
@@ -78,9 +84,11 @@ class CommandLanesRebalanceIT {
     static final Set<String> HUNG = hungApplications();
     /** Each command's own deadline: generous, so that "on time" does not need an idle machine. */
     static final Duration DEADLINE = Duration.ofSeconds(60);
+
     static final CountDownLatch HUNG_BACKEND = new CountDownLatch(1);
     /** B has been through its first assignment: the group is rebalancing, or has. */
     static final CountDownLatch B_ASSIGNED = new CountDownLatch(1);
+
     static volatile Instant bAssignedAt;
     static final Set<TopicPartition> OWNED_BY_B = ConcurrentHashMap.newKeySet();
     static final Set<TopicPartition> REVOKED_FROM_A = ConcurrentHashMap.newKeySet();
@@ -105,25 +113,27 @@ class CommandLanesRebalanceIT {
         }
 
         @Bean
-        ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(EventListeners listeners,
-                                                                          EventPublisher publisher,
-                                                                          Executions executions) {
-            return commandContainer(listeners, command -> executions.run("A", command, () -> {
-                if (HUNG.contains(command.applicationId())) {
-                    hang();
-                    return;
-                }
-                if (command.step().stepIndex() == 0) {
-                    Instant deadline = command.step().deadline();
-                    // busy with every application when the group rebalances
-                    awaitUntil(() -> B_ASSIGNED.getCount() == 0, deadline);
-                    // were B given this partition now, it would run this command too: let that be seen
-                    if (OWNED_BY_B.contains(partitionOf(command.applicationId()))) {
-                        awaitUntil(() -> executions.hasStarted("B", command.id()), deadline);
-                    }
-                }
-                answer(publisher, command);
-            }), recording(REVOKED_FROM_A, null, null));
+        ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(
+                EventListeners listeners, EventPublisher publisher, Executions executions) {
+            return commandContainer(
+                    listeners,
+                    command -> executions.run("A", command, () -> {
+                        if (HUNG.contains(command.applicationId())) {
+                            hang();
+                            return;
+                        }
+                        if (command.step().stepIndex() == 0) {
+                            Instant deadline = command.step().deadline();
+                            // busy with every application when the group rebalances
+                            awaitUntil(() -> B_ASSIGNED.getCount() == 0, deadline);
+                            // were B given this partition now, it would run this command too: let that be seen
+                            if (OWNED_BY_B.contains(partitionOf(command.applicationId()))) {
+                                awaitUntil(() -> executions.hasStarted("B", command.id()), deadline);
+                            }
+                        }
+                        answer(publisher, command);
+                    }),
+                    recording(REVOKED_FROM_A, null, null));
         }
     }
 
@@ -135,10 +145,13 @@ class CommandLanesRebalanceIT {
 
     @Autowired
     Executions executions;
+
     @Autowired
     EventPublisher publisher;
+
     @Autowired
     EventListeners listeners;
+
     @Autowired
     ConcurrentMessageListenerContainer<byte[], byte[]> commandListener;
 
@@ -157,78 +170,121 @@ class CommandLanesRebalanceIT {
             for (int app = 0; app < APPLICATIONS; app++) {
                 Instant now = Instant.now();
                 String applicationId = String.format("app-%02d", app);
-                DnsRouteCommand command = new DnsRouteCommand("c-" + applicationId + "-" + round, applicationId, now,
-                        1, new StepRef("d-" + applicationId, 1, round, 1, now.plus(DEADLINE)), "us10");
+                DnsRouteCommand command = new DnsRouteCommand(
+                        "c-" + applicationId + "-" + round,
+                        applicationId,
+                        now,
+                        1,
+                        new StepRef("d-" + applicationId, 1, round, 1, now.plus(DEADLINE)),
+                        "us10");
                 commands.add(command);
                 where.put(command.id(), publisher.publishAndWait(command));
             }
         }
-        Awaitility.await("A has started commands").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
+        Awaitility.await("A has started commands")
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> executions.startedCount() > 0);
 
-        ConcurrentMessageListenerContainer<byte[], byte[]> b = commandContainer(listeners,
+        ConcurrentMessageListenerContainer<byte[], byte[]> b = commandContainer(
+                listeners,
                 command -> executions.run("B", command, () -> {
                     if (HUNG.contains(command.applicationId())) {
                         hang();
                     } else {
                         answer(publisher, command);
                     }
-                }), recording(null, OWNED_BY_B, executions));
+                }),
+                recording(null, OWNED_BY_B, executions));
         b.start();
         try {
-            List<String> others = commands.stream().filter(c -> !HUNG.contains(c.applicationId())).map(c -> c.id())
+            List<String> others = commands.stream()
+                    .filter(c -> !HUNG.contains(c.applicationId()))
+                    .map(c -> c.id())
                     .toList();
             Awaitility.await("every other application's commands done, or two instances running one application")
-                    .atMost(DEADLINE.plusSeconds(30)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> !executions.overlaps().isEmpty() || executions.completed().stream()
-                            .map(Executions.Execution::commandId).collect(Collectors.toSet()).containsAll(others));
-            assertThat(executions.overlaps()).as("two instances running one application's commands").isEmpty();
-            assertThat(executions.completed()).as("completed commands").extracting(Executions.Execution::commandId)
+                    .atMost(DEADLINE.plusSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> !executions.overlaps().isEmpty()
+                            || executions.completed().stream()
+                                    .map(Executions.Execution::commandId)
+                                    .collect(Collectors.toSet())
+                                    .containsAll(others));
+            assertThat(executions.overlaps())
+                    .as("two instances running one application's commands")
+                    .isEmpty();
+            assertThat(executions.completed())
+                    .as("completed commands")
+                    .extracting(Executions.Execution::commandId)
                     .containsAll(others);
 
             List<Executions.Execution> ended = executions.ended();
-            System.out.println("[lanes] step times across the rebalance: " + Executions.summary(executions.completed()));
+            System.out.println(
+                    "[lanes] step times across the rebalance: " + Executions.summary(executions.completed()));
             System.out.println("[lanes] partitions revoked from A: " + REVOKED_FROM_A + "; B owns " + OWNED_BY_B);
-            assertThat(executions.completed()).as("every command finished before its own deadline")
+            assertThat(executions.completed())
+                    .as("every command finished before its own deadline")
                     .allMatch(Executions.Execution::onTime);
             // A commits a partition up to its first command that did not complete: the commands A completed
             // after that one run again on B (in order, after A's run ended), and no other does
-            Set<String> completedOnA = executions.completed().stream().filter(e -> e.instance().equals("A"))
-                    .map(Executions.Execution::commandId).collect(Collectors.toSet());
-            Map<Integer, Long> firstNotCompletedOnA = commands.stream().map(DnsRouteCommand::id)
-                    .filter(id -> !completedOnA.contains(id)).map(where::get)
+            Set<String> completedOnA = executions.completed().stream()
+                    .filter(e -> e.instance().equals("A"))
+                    .map(Executions.Execution::commandId)
+                    .collect(Collectors.toSet());
+            Map<Integer, Long> firstNotCompletedOnA = commands.stream()
+                    .map(DnsRouteCommand::id)
+                    .filter(id -> !completedOnA.contains(id))
+                    .map(where::get)
                     .collect(Collectors.toMap(m -> m.partition(), m -> m.offset(), Math::min));
-            List<String> again = executions.completed().stream().filter(e -> e.instance().equals("B"))
-                    .map(Executions.Execution::commandId).filter(completedOnA::contains).toList();
+            List<String> again = executions.completed().stream()
+                    .filter(e -> e.instance().equals("B"))
+                    .map(Executions.Execution::commandId)
+                    .filter(completedOnA::contains)
+                    .toList();
             System.out.println("[lanes] commands completed on A and run again on B: " + again.size()
                     + " (offset of the first command A did not complete, per partition: " + firstNotCompletedOnA + ")");
-            assertThat(again).as("completed on A, run again on B").allSatisfy(id -> assertThat(where.get(id).offset())
-                    .isGreaterThan(firstNotCompletedOnA.getOrDefault(where.get(id).partition(), Long.MAX_VALUE)));
-            assertThat(executions.completed()).filteredOn(e -> e.instance().equals("B"))
-                    .extracting(Executions.Execution::commandId).as("B runs each command once").doesNotHaveDuplicates();
+            assertThat(again)
+                    .as("completed on A, run again on B")
+                    .allSatisfy(id -> assertThat(where.get(id).offset())
+                            .isGreaterThan(firstNotCompletedOnA.getOrDefault(
+                                    where.get(id).partition(), Long.MAX_VALUE)));
+            assertThat(executions.completed())
+                    .filteredOn(e -> e.instance().equals("B"))
+                    .extracting(Executions.Execution::commandId)
+                    .as("B runs each command once")
+                    .doesNotHaveDuplicates();
             // the race was real: B took over applications A was running a command of when the group rebalanced
-            Set<String> handedOver = ended.stream().filter(e -> e.instance().equals("B")).map(e -> e.applicationId())
+            Set<String> handedOver = ended.stream()
+                    .filter(e -> e.instance().equals("B"))
+                    .map(e -> e.applicationId())
                     .collect(Collectors.toSet());
-            Set<String> busy = ended.stream().filter(e -> e.instance().equals("A"))
+            Set<String> busy = ended.stream()
+                    .filter(e -> e.instance().equals("A"))
                     .filter(e -> e.started().isBefore(bAssignedAt) && !e.ended().isBefore(bAssignedAt))
-                    .map(Executions.Execution::applicationId).collect(Collectors.toSet());
+                    .map(Executions.Execution::applicationId)
+                    .collect(Collectors.toSet());
             busy.retainAll(handedOver);
             System.out.println("[lanes] applications A was running a command of when B was first assigned, then B ran: "
                     + busy.size());
-            assertThat(busy).as("applications A was running a command of when the group rebalanced, then B ran")
+            assertThat(busy)
+                    .as("applications A was running a command of when the group rebalanced, then B ran")
                     .isNotEmpty();
             assertThat(OWNED_BY_B).as("partitions B was given").isNotEmpty().isSubsetOf(REVOKED_FROM_A);
             // a hung command on a partition that moved was stopped on A before B ran it (again)
             List<String> stoppedThenMoved = ended.stream()
                     .filter(e -> e.instance().equals("A") && !e.completed() && HUNG.contains(e.applicationId()))
-                    .filter(e -> executions.hasStarted("B", e.commandId())).map(Executions.Execution::commandId)
+                    .filter(e -> executions.hasStarted("B", e.commandId()))
+                    .map(Executions.Execution::commandId)
                     .toList();
-            assertThat(stoppedThenMoved).as("hung commands A stopped to hand their partition to B").isNotEmpty();
+            assertThat(stoppedThenMoved)
+                    .as("hung commands A stopped to hand their partition to B")
+                    .isNotEmpty();
             // in each application, commands completed in the order they were sent
-            Map<String, List<String>> order = executions.completed().stream().sorted(
-                            java.util.Comparator.comparing(Executions.Execution::ended))
-                    .collect(Collectors.groupingBy(Executions.Execution::applicationId, Collectors.mapping(
-                            Executions.Execution::commandId, Collectors.toList())));
+            Map<String, List<String>> order = executions.completed().stream()
+                    .sorted(java.util.Comparator.comparing(Executions.Execution::ended))
+                    .collect(Collectors.groupingBy(
+                            Executions.Execution::applicationId,
+                            Collectors.mapping(Executions.Execution::commandId, Collectors.toList())));
             order.forEach((app, ids) -> assertThat(ids).as(app).isSortedAccordingTo(String::compareTo));
         } finally {
             b.stop();
@@ -239,12 +295,12 @@ class CommandLanesRebalanceIT {
      * Records what an instance is given and loses; for B also that it is given a partition while A
      * still runs a command of it (B would start that command next: the overlap this test is about).
      */
-    static ConsumerAwareRebalanceListener recording(Set<TopicPartition> revoked, Set<TopicPartition> owned,
-                                                    Executions executions) {
+    static ConsumerAwareRebalanceListener recording(
+            Set<TopicPartition> revoked, Set<TopicPartition> owned, Executions executions) {
         return new ConsumerAwareRebalanceListener() {
             @Override
-            public void onPartitionsAssigned(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
-                                             Collection<TopicPartition> partitions) {
+            public void onPartitionsAssigned(
+                    org.apache.kafka.clients.consumer.Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
                 if (executions != null) {
                     for (int app = 0; app < APPLICATIONS; app++) {
                         String applicationId = String.format("app-%02d", app);
@@ -265,8 +321,8 @@ class CommandLanesRebalanceIT {
             }
 
             @Override
-            public void onPartitionsRevokedBeforeCommit(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
-                                                        Collection<TopicPartition> partitions) {
+            public void onPartitionsRevokedBeforeCommit(
+                    org.apache.kafka.clients.consumer.Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
                 if (revoked != null) {
                     revoked.addAll(partitions);
                 }
@@ -278,8 +334,8 @@ class CommandLanesRebalanceIT {
     }
 
     static Set<String> hungApplications() {
-        Map<TopicPartition, String> first = new java.util.TreeMap<>(java.util.Comparator.comparingInt(
-                TopicPartition::partition));
+        Map<TopicPartition, String> first =
+                new java.util.TreeMap<>(java.util.Comparator.comparingInt(TopicPartition::partition));
         for (int app = 0; app < APPLICATIONS; app++) {
             String applicationId = String.format("app-%02d", app);
             first.putIfAbsent(partitionOf(applicationId), applicationId);

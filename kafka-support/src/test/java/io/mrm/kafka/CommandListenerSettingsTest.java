@@ -31,7 +31,7 @@ class CommandListenerSettingsTest {
         @Bean
         ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(EventListeners listeners) {
             ConcurrentMessageListenerContainer<byte[], byte[]> container =
-                    listeners.commandContainer(Topics.DNS_COMMANDS, command -> { });
+                    listeners.commandContainer(Topics.DNS_COMMANDS, command -> {});
             container.setAutoStartup(false);
             return container;
         }
@@ -47,18 +47,22 @@ class CommandListenerSettingsTest {
     @Test
     void theHandOverBoundMustBeBelowTheMaxPollInterval() {
         assertThatThrownBy(() -> start("--mrm.kafka.commands.max-revocation-wait=5m"))
-                .rootCause().hasMessageContaining("mrm.kafka.commands.max-revocation-wait (300000ms) must be below "
+                .rootCause()
+                .hasMessageContaining("mrm.kafka.commands.max-revocation-wait (300000ms) must be below "
                         + "the consumer's max.poll.interval.ms (300000ms)");
-        try (ConfigurableApplicationContext context = start("--mrm.kafka.commands.max-revocation-wait=9m",
+        try (ConfigurableApplicationContext context = start(
+                "--mrm.kafka.commands.max-revocation-wait=9m",
                 "--spring.kafka.consumer.properties.max.poll.interval.ms=600000")) {
-            assertThat(context.getBean(CommandListenerProperties.class).maxRevocationWait()).hasMinutes(9);
+            assertThat(context.getBean(CommandListenerProperties.class).maxRevocationWait())
+                    .hasMinutes(9);
         }
     }
 
     @Test
     void theHandOverBoundIsAtLeastASecond() {
         assertThatThrownBy(() -> start("--mrm.kafka.commands.max-revocation-wait=100ms"))
-                .rootCause().hasMessageContaining("mrm.kafka.commands.max-revocation-wait must be at least 1s");
+                .rootCause()
+                .hasMessageContaining("mrm.kafka.commands.max-revocation-wait must be at least 1s");
     }
 
     @Test
@@ -69,35 +73,42 @@ class CommandListenerSettingsTest {
         }
         try (ConfigurableApplicationContext context = start(
                 "--spring.kafka.consumer.properties.partition.assignment.strategy=" + RangeAssignor.class.getName())) {
-            assertThat(consumerOverrides(context)).doesNotContainKey(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
+            assertThat(consumerOverrides(context))
+                    .doesNotContainKey(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
         }
     }
 
     @Test
     void aContainerWhoseHandOverWasReplacedRefusesToStart() {
         try (ConfigurableApplicationContext context = start()) {
-            ConcurrentMessageListenerContainer<byte[], byte[]> container = context.getBean(EventListeners.class)
-                    .commandContainer(Topics.DNS_COMMANDS, command -> { });
-            container.getContainerProperties().setConsumerRebalanceListener(new ConsumerAwareRebalanceListener() {
-            });
+            ConcurrentMessageListenerContainer<byte[], byte[]> container =
+                    context.getBean(EventListeners.class).commandContainer(Topics.DNS_COMMANDS, command -> {});
+            container.getContainerProperties().setConsumerRebalanceListener(new ConsumerAwareRebalanceListener() {});
 
-            assertThatThrownBy(container::start).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(container::start)
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("pass the service's own to EventListeners.commandContainer");
         }
     }
 
     @SuppressWarnings("unchecked")
     private static java.util.Properties consumerOverrides(ConfigurableApplicationContext context) {
-        return context.getBean("commandListener", ConcurrentMessageListenerContainer.class).getContainerProperties()
+        return context.getBean("commandListener", ConcurrentMessageListenerContainer.class)
+                .getContainerProperties()
                 .getKafkaConsumerProperties();
     }
 
     /** No broker: the local profile skips the topic check, and no topic is made. */
     private static ConfigurableApplicationContext start(String... args) {
-        return new SpringApplicationBuilder(TestApp.class).web(WebApplicationType.NONE)
-                .properties("spring.config.import=classpath:mrm-defaults.yml", "spring.profiles.active=local",
-                        "mrm.service.name=commands-test", "mrm.kafka.create-topics=false",
-                        "spring.kafka.bootstrap-servers=127.0.0.1:9", "spring.main.banner-mode=off")
+        return new SpringApplicationBuilder(TestApp.class)
+                .web(WebApplicationType.NONE)
+                .properties(
+                        "spring.config.import=classpath:mrm-defaults.yml",
+                        "spring.profiles.active=local",
+                        "mrm.service.name=commands-test",
+                        "mrm.kafka.create-topics=false",
+                        "spring.kafka.bootstrap-servers=127.0.0.1:9",
+                        "spring.main.banner-mode=off")
                 .run(args);
     }
 }

@@ -26,8 +26,8 @@ class CommandProgressTest {
 
     @Test
     void offsetsAreAcknowledgedOnlyUpToTheFirstCommandNotCompleted() {
-        List<CommandProgress.Entry> entries = List.of(entry(0, null), entry(1, null), entry(2, null), entry(3, null),
-                entry(4, null));
+        List<CommandProgress.Entry> entries =
+                List.of(entry(0, null), entry(1, null), entry(2, null), entry(3, null), entry(4, null));
         entries.forEach(progress::start);
 
         progress.finish(entries.get(1), true);
@@ -62,16 +62,20 @@ class CommandProgressTest {
         CommandProgress.Entry queued = entry(1, Instant.now().plus(LONG));
         runOnLane(running, () -> await(backend));
 
-        CompletableFuture<List<String>> handOver = CompletableFuture.supplyAsync(
-                () -> progress.handOver(List.of(TP), LONG, LONG));
+        CompletableFuture<List<String>> handOver =
+                CompletableFuture.supplyAsync(() -> progress.handOver(List.of(TP), LONG, LONG));
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !progress.mayStart(queued));
         assertThat(handOver).as("waits while the command runs").isNotDone();
 
         backend.countDown();
 
         assertThat(handOver.join()).isEmpty();
-        assertThat(acknowledged).as("the completed command is committed with the hand-over").containsExactly(0L);
-        assertThat(progress.start(queued)).as("the next command is left to the new owner").isFalse();
+        assertThat(acknowledged)
+                .as("the completed command is committed with the hand-over")
+                .containsExactly(0L);
+        assertThat(progress.start(queued))
+                .as("the next command is left to the new owner")
+                .isFalse();
     }
 
     @Test
@@ -107,8 +111,12 @@ class CommandProgressTest {
         backend.countDown();
 
         assertThat(left).containsExactly("command 0");
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> progress.pending().isEmpty() && !isRunning());
-        assertThat(acknowledged).as("completed after its partition left: not this instance's to commit").isEmpty();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> progress.pending().isEmpty() && !isRunning());
+        assertThat(acknowledged)
+                .as("completed after its partition left: not this instance's to commit")
+                .isEmpty();
     }
 
     @Test
@@ -141,8 +149,8 @@ class CommandProgressTest {
 
     @Test
     void otherPartitionsAreNotHandedOver() {
-        CommandProgress.Entry other = progress.register(new ConsumerRecord<>(TP.topic(), 3, 7, null, null),
-                () -> acknowledged.add(7L), null, "other");
+        CommandProgress.Entry other = progress.register(
+                new ConsumerRecord<>(TP.topic(), 3, 7, null, null), () -> acknowledged.add(7L), null, "other");
 
         progress.handOver(List.of(TP), LONG, LONG);
 
@@ -155,15 +163,23 @@ class CommandProgressTest {
     void waitsRunOnTheirOwnTimeNotOnTheServicesClock() {
         Instant frozen = Instant.now();
         CommandProgress stopped = new CommandProgress(Clock.fixed(frozen, java.time.ZoneOffset.UTC));
-        CommandProgress.Entry retrying = stopped.register(new ConsumerRecord<>(TP.topic(), TP.partition(), 0, null, null),
-                () -> acknowledged.add(0L), frozen.minusSeconds(1), "late");
+        CommandProgress.Entry retrying = stopped.register(
+                new ConsumerRecord<>(TP.topic(), TP.partition(), 0, null, null),
+                () -> acknowledged.add(0L),
+                frozen.minusSeconds(1),
+                "late");
         assertThat(stopped.start(retrying)).isTrue();
-        assertThat(stopped.pause(retrying, Duration.ofMillis(20))).as("a retry pause ends").isTrue();
+        assertThat(stopped.pause(retrying, Duration.ofMillis(20)))
+                .as("a retry pause ends")
+                .isTrue();
         stopped.finish(retrying, false);
 
         CountDownLatch never = new CountDownLatch(1);
-        CommandProgress.Entry late = stopped.register(new ConsumerRecord<>(TP.topic(), TP.partition(), 1, null, null),
-                () -> acknowledged.add(1L), frozen.minusSeconds(1), "late");
+        CommandProgress.Entry late = stopped.register(
+                new ConsumerRecord<>(TP.topic(), TP.partition(), 1, null, null),
+                () -> acknowledged.add(1L),
+                frozen.minusSeconds(1),
+                "late");
         CountDownLatch started = new CountDownLatch(1);
         Thread lane = new Thread(() -> {
             stopped.start(late);
@@ -174,7 +190,8 @@ class CommandProgressTest {
         lane.start();
         assertThat(await(started)).isTrue();
 
-        assertThat(stopped.handOver(List.of(TP), LONG, Duration.ofMillis(100))).as("past its deadline: interrupted")
+        assertThat(stopped.handOver(List.of(TP), LONG, Duration.ofMillis(100)))
+                .as("past its deadline: interrupted")
                 .isEmpty();
     }
 
@@ -207,8 +224,11 @@ class CommandProgressTest {
     }
 
     private CommandProgress.Entry entry(long offset, Instant deadline) {
-        return progress.register(new ConsumerRecord<>(TP.topic(), TP.partition(), offset, null, null),
-                () -> acknowledged.add(offset), deadline, "command " + offset);
+        return progress.register(
+                new ConsumerRecord<>(TP.topic(), TP.partition(), offset, null, null),
+                () -> acknowledged.add(offset),
+                deadline,
+                "command " + offset);
     }
 
     /** False when interrupted. */

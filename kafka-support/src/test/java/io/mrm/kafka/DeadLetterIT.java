@@ -48,10 +48,18 @@ import org.springframework.test.context.DynamicPropertySource;
  * cannot process dead-letters each one with its original bytes and reason, and keeps consuming the
  * good records that follow.
  */
-@SpringBootTest(classes = DeadLetterIT.TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"mrm.service.name=dlq-test", "mrm.kafka.topic-prefix=dlqtest.", "mrm.kafka.partitions=1",
-                "mrm.kafka.processing-retries=2", "mrm.kafka.retry-backoff=10ms", "spring.profiles.active=local",
-                "spring.config.import=classpath:mrm-defaults.yml"})
+@SpringBootTest(
+        classes = DeadLetterIT.TestApp.class,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {
+            "mrm.service.name=dlq-test",
+            "mrm.kafka.topic-prefix=dlqtest.",
+            "mrm.kafka.partitions=1",
+            "mrm.kafka.processing-retries=2",
+            "mrm.kafka.retry-backoff=10ms",
+            "spring.profiles.active=local",
+            "spring.config.import=classpath:mrm-defaults.yml"
+        })
 class DeadLetterIT {
 
     static final InProcessKafka KAFKA = InProcessKafka.start();
@@ -77,8 +85,8 @@ class DeadLetterIT {
         }
 
         @Bean
-        ConcurrentMessageListenerContainer<byte[], byte[]> observationListener(EventListeners listeners,
-                                                                               List<HealthObservation> received) {
+        ConcurrentMessageListenerContainer<byte[], byte[]> observationListener(
+                EventListeners listeners, List<HealthObservation> received) {
             return listeners.container(Topics.OBSERVATIONS, event -> {
                 HealthObservation observation = (HealthObservation) event;
                 if (POISON.equals(observation.detail())) {
@@ -97,29 +105,35 @@ class DeadLetterIT {
         EventCodec codec = new EventCodec(NAMES, URI.create("/test"));
         String topic = NAMES.of(Topics.OBSERVATIONS);
         try (KafkaProducer<String, byte[]> producer = producer();
-             TopicRecorder dlq = new TopicRecorder(KAFKA.bootstrapServers(), NAMES, List.of(Topics.DEAD_LETTERS))) {
+                TopicRecorder dlq = new TopicRecorder(KAFKA.bootstrapServers(), NAMES, List.of(Topics.DEAD_LETTERS))) {
 
             ProducerRecord<String, byte[]> template = codec.toRecord(observation("ok"));
             byte[] json = template.value();
 
-            ProducerRecord<String, byte[]> garbage = new ProducerRecord<>(topic, "orders",
-                    new byte[] {0, 1, 2, 'g', 'a', 'r', 'b', 'a', 'g', 'e'});
+            ProducerRecord<String, byte[]> garbage =
+                    new ProducerRecord<>(topic, "orders", new byte[] {0, 1, 2, 'g', 'a', 'r', 'b', 'a', 'g', 'e'});
             ProducerRecord<String, byte[]> truncated = withValue(template, Arrays.copyOf(json, json.length / 2));
             ProducerRecord<String, byte[]> wrongType = withValue(template, json);
             wrongType.headers().remove("ce_type");
-            wrongType.headers().add(new RecordHeader("ce_type", "io.mrm.no.such.type.v1".getBytes(StandardCharsets.UTF_8)));
+            wrongType
+                    .headers()
+                    .add(new RecordHeader("ce_type", "io.mrm.no.such.type.v1".getBytes(StandardCharsets.UTF_8)));
             byte[] big = new byte[70 * 1024];
             Arrays.fill(big, (byte) ' ');
             System.arraycopy(json, 0, big, 0, json.length);
             ProducerRecord<String, byte[]> oversized = withValue(template, big);
-            ProducerRecord<String, byte[]> missingField = withValue(template, EventJson.write(
-                    withoutField(json, "region")));
+            ProducerRecord<String, byte[]> missingField =
+                    withValue(template, EventJson.write(withoutField(json, "region")));
             ProducerRecord<String, byte[]> poison = codec.toRecord(observation(POISON));
 
-            List<ProducerRecord<String, byte[]>> bad = List.of(garbage, truncated, wrongType, oversized, missingField,
-                    poison);
-            List<DeadLetterReason> expected = List.of(DeadLetterReason.UNREADABLE, DeadLetterReason.UNREADABLE,
-                    DeadLetterReason.UNKNOWN_TYPE, DeadLetterReason.TOO_LARGE, DeadLetterReason.INVALID,
+            List<ProducerRecord<String, byte[]>> bad =
+                    List.of(garbage, truncated, wrongType, oversized, missingField, poison);
+            List<DeadLetterReason> expected = List.of(
+                    DeadLetterReason.UNREADABLE,
+                    DeadLetterReason.UNREADABLE,
+                    DeadLetterReason.UNKNOWN_TYPE,
+                    DeadLetterReason.TOO_LARGE,
+                    DeadLetterReason.INVALID,
                     DeadLetterReason.PROCESSING_FAILED);
             List<String> goodIds = new java.util.ArrayList<>();
             List<Long> badOffsets = new java.util.ArrayList<>();
@@ -131,9 +145,14 @@ class DeadLetterIT {
                 producer.send(codec.toRecord(good)).get();
             }
 
-            Awaitility.await("good records consumed").atMost(Duration.ofSeconds(120))
-                    .until(() -> received.stream().map(HealthObservation::id).toList().containsAll(goodIds));
-            Awaitility.await("dead letters published").atMost(Duration.ofSeconds(120))
+            Awaitility.await("good records consumed")
+                    .atMost(Duration.ofSeconds(120))
+                    .until(() -> received.stream()
+                            .map(HealthObservation::id)
+                            .toList()
+                            .containsAll(goodIds));
+            Awaitility.await("dead letters published")
+                    .atMost(Duration.ofSeconds(120))
                     .until(() -> dlq.events(DeadLetter.class).size() >= bad.size());
 
             List<DeadLetter> letters = dlq.events(DeadLetter.class);
@@ -146,7 +165,8 @@ class DeadLetterIT {
                 assertThat(letter.consumer()).isEqualTo("dlq-test");
                 assertThat(letter.applicationId()).isEqualTo("orders");
                 assertThat(letter.valueSize()).isEqualTo(bad.get(i).value().length);
-                assertThat(Base64.getDecoder().decode(letter.valueBase64())).isEqualTo(bad.get(i).value());
+                assertThat(Base64.getDecoder().decode(letter.valueBase64()))
+                        .isEqualTo(bad.get(i).value());
             }
             assertThat(letters.get(2).reason()).contains("io.mrm.no.such.type.v1");
             assertThat(letters.get(2).headers()).containsKey("ce_type");
@@ -171,13 +191,28 @@ class DeadLetterIT {
     }
 
     private static HealthObservation observation(String detail) {
-        return new HealthObservation(UUID.randomUUID().toString(), "orders", Instant.now(),
-                HealthObservation.SCHEMA_VERSION, "eu10", "app", ProbeKind.HTTP, "vantage-a", HealthStatus.UP, 12L,
+        return new HealthObservation(
+                UUID.randomUUID().toString(),
+                "orders",
+                Instant.now(),
+                HealthObservation.SCHEMA_VERSION,
+                "eu10",
+                "app",
+                ProbeKind.HTTP,
+                "vantage-a",
+                HealthStatus.UP,
+                12L,
                 detail);
     }
 
     private static KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        KAFKA.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new StringSerializer(),
+                new ByteArraySerializer());
     }
 }

@@ -19,8 +19,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class Executions {
 
     /** One execution of a command by one instance. */
-    record Execution(String instance, String applicationId, String commandId, Instant published, Instant deadline,
-                     Instant started, Instant ended, boolean completed) {
+    record Execution(
+            String instance,
+            String applicationId,
+            String commandId,
+            Instant published,
+            Instant deadline,
+            Instant started,
+            Instant ended,
+            boolean completed) {
 
         Duration stepTime() {
             return Duration.between(published, ended);
@@ -57,8 +64,15 @@ final class Executions {
             synchronized (now) {
                 now.remove(me);
             }
-            ended.add(new Execution(instance, app, command.id(), command.time(), command.step().deadline(), start,
-                    Instant.now(), completed));
+            ended.add(new Execution(
+                    instance,
+                    app,
+                    command.id(),
+                    command.time(),
+                    command.step().deadline(),
+                    start,
+                    Instant.now(),
+                    completed));
         }
     }
 
@@ -98,12 +112,14 @@ final class Executions {
 
     /** "min / median / max" of the step times (publication to end) of these executions. */
     static String summary(List<Execution> executions) {
-        List<Duration> times = new ArrayList<>(executions.stream().map(Execution::stepTime).toList());
+        List<Duration> times =
+                new ArrayList<>(executions.stream().map(Execution::stepTime).toList());
         times.sort(Comparator.naturalOrder());
         if (times.isEmpty()) {
             return "none";
         }
         return times.size() + " commands: min " + times.get(0).toMillis() + " ms, median "
-                + times.get(times.size() / 2).toMillis() + " ms, max " + times.get(times.size() - 1).toMillis() + " ms";
+                + times.get(times.size() / 2).toMillis() + " ms, max "
+                + times.get(times.size() - 1).toMillis() + " ms";
     }
 }

@@ -57,12 +57,21 @@ import org.springframework.test.context.DynamicPropertySource;
  * whose next record goes to a partition whose leader has just been stopped gets that record
  * acknowledged by the remaining replicas, and it can be read back.
  */
-@SpringBootTest(classes = ReplicatedTopicsIT.TestApp.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"mrm.service.name=replication-test", "mrm.bus-auth.mode=off", "mrm.kafka.topic-prefix=rep.", "mrm.kafka.partitions=3",
-                "mrm.kafka.replication-factor=3", "mrm.kafka.min-insync-replicas=2", "mrm.kafka.create-topics=true",
-                // generous: a busy machine may need a while to move the leadership
-                "mrm.kafka.send-timeout=120s",
-                "spring.config.import=classpath:mrm-defaults.yml"})
+@SpringBootTest(
+        classes = ReplicatedTopicsIT.TestApp.class,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {
+            "mrm.service.name=replication-test",
+            "mrm.bus-auth.mode=off",
+            "mrm.kafka.topic-prefix=rep.",
+            "mrm.kafka.partitions=3",
+            "mrm.kafka.replication-factor=3",
+            "mrm.kafka.min-insync-replicas=2",
+            "mrm.kafka.create-topics=true",
+            // generous: a busy machine may need a while to move the leadership
+            "mrm.kafka.send-timeout=120s",
+            "spring.config.import=classpath:mrm-defaults.yml"
+        })
 class ReplicatedTopicsIT {
 
     static final InProcessKafkaCluster CLUSTER = start();
@@ -97,8 +106,8 @@ class ReplicatedTopicsIT {
         }
 
         @Bean
-        ConcurrentMessageListenerContainer<byte[], byte[]> listener(EventListeners listeners,
-                                                                    List<ObservationEvent> received) {
+        ConcurrentMessageListenerContainer<byte[], byte[]> listener(
+                EventListeners listeners, List<ObservationEvent> received) {
             return listeners.container(Topics.OBSERVATIONS, received::add);
         }
     }
@@ -115,25 +124,38 @@ class ReplicatedTopicsIT {
             Set<String> names = Topics.ALL.stream().map(NAMES::of).collect(Collectors.toSet());
             awaitTopics(admin, names);
             assertThat(admin.listTopics().names().get().stream().filter(n -> n.startsWith(NAMES.prefix())))
-                    .as("the deployment's topics are exactly the registry's").containsExactlyInAnyOrderElementsOf(names);
+                    .as("the deployment's topics are exactly the registry's")
+                    .containsExactlyInAnyOrderElementsOf(names);
 
-            Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames().get();
+            Map<String, TopicDescription> descriptions =
+                    admin.describeTopics(names).allTopicNames().get();
             List<ConfigResource> resources = names.stream()
-                    .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
-            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
+                    .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name))
+                    .toList();
+            Map<ConfigResource, Config> configs =
+                    admin.describeConfigs(resources).all().get();
             SoftAssertions softly = new SoftAssertions();
             for (Topic<?> topic : Topics.ALL) {
                 String name = NAMES.of(topic);
                 TopicDescription description = descriptions.get(name);
-                softly.assertThat(description.partitions()).as(name + " partitions").hasSize(PARTITIONS);
-                description.partitions().forEach(p -> softly.assertThat(p.replicas())
-                        .as(name + "-" + p.partition() + " replicas").hasSize(3));
+                softly.assertThat(description.partitions())
+                        .as(name + " partitions")
+                        .hasSize(PARTITIONS);
+                description
+                        .partitions()
+                        .forEach(p -> softly.assertThat(p.replicas())
+                                .as(name + "-" + p.partition() + " replicas")
+                                .hasSize(3));
                 Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
                 ConfigEntry minInsync = config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
-                softly.assertThat(minInsync.value()).as(name + " min.insync.replicas").isEqualTo("2");
-                softly.assertThat(minInsync.source()).as(name + " min.insync.replicas set on the topic")
+                softly.assertThat(minInsync.value())
+                        .as(name + " min.insync.replicas")
+                        .isEqualTo("2");
+                softly.assertThat(minInsync.source())
+                        .as(name + " min.insync.replicas set on the topic")
                         .isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
-                softly.assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).as(name + " cleanup.policy")
+                softly.assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value())
+                        .as(name + " cleanup.policy")
                         .isEqualTo(topic.cleanup().kafkaValue());
             }
             softly.assertAll();
@@ -146,12 +168,14 @@ class ReplicatedTopicsIT {
         HealthObservation before = observation();
         HealthObservation after = observation();
         // the partition both go to, as Kafka's default partitioner picks it from the key (the application id)
-        int partition = BuiltInPartitioner.partitionForKey(before.applicationId().getBytes(StandardCharsets.UTF_8),
-                PARTITIONS);
+        int partition =
+                BuiltInPartitioner.partitionForKey(before.applicationId().getBytes(StandardCharsets.UTF_8), PARTITIONS);
         try (Admin admin = admin()) {
             awaitTopics(admin, Set.of(topic));
             RecordMetadata first = publisher.publishAndWait(before);
-            assertThat(first.partition()).as("the partition the producer chose for the key").isEqualTo(partition);
+            assertThat(first.partition())
+                    .as("the partition the producer chose for the key")
+                    .isEqualTo(partition);
 
             TopicPartitionInfo info = partitionInfo(admin, topic, partition);
             assertThat(info.leader()).as("leader of " + topic + "-" + partition).isNotNull();
@@ -167,9 +191,12 @@ class ReplicatedTopicsIT {
             assertThat(now.isr()).extracting(Node::id).doesNotContain(stopped).hasSizeGreaterThanOrEqualTo(2);
 
             // readable where it was acknowledged, by a reader of committed data, and by the service's listener
-            assertThat(readAt(new TopicPartition(topic, partition), written.offset())).isEqualTo(after.id());
-            Awaitility.await("both consumed").atMost(BOUND).until(
-                    () -> received.stream().map(e -> e.id()).toList().containsAll(List.of(before.id(), after.id())));
+            assertThat(readAt(new TopicPartition(topic, partition), written.offset()))
+                    .isEqualTo(after.id());
+            Awaitility.await("both consumed")
+                    .atMost(BOUND)
+                    .until(() ->
+                            received.stream().map(e -> e.id()).toList().containsAll(List.of(before.id(), after.id())));
         }
     }
 
@@ -178,38 +205,62 @@ class ReplicatedTopicsIT {
     }
 
     private static void awaitTopics(Admin admin, Set<String> names) {
-        Awaitility.await("topics created").atMost(BOUND)
+        Awaitility.await("topics created")
+                .atMost(BOUND)
                 .until(() -> admin.listTopics().names().get().containsAll(names));
     }
 
     private static TopicPartitionInfo partitionInfo(Admin admin, String topic, int partition) throws Exception {
-        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().get(partition);
+        return admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get()
+                .get(topic)
+                .partitions()
+                .get(partition);
     }
 
     /** The event id (ce_id) of the record at {@code offset}, read with read_committed. */
     private static String readAt(TopicPartition partition, long offset) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(),
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        CLUSTER.bootstrapServers(),
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                        "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer.assign(List.of(partition));
             consumer.seek(partition, offset);
-            return Awaitility.await("record at " + partition + "@" + offset).atMost(BOUND)
-                    .until(() -> {
-                        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                            if (r.offset() == offset) {
-                                Header id = r.headers().lastHeader("ce_id");
-                                return id == null ? "" : new String(id.value(), StandardCharsets.UTF_8);
-                            }
-                        }
-                        return null;
-                    }, Objects::nonNull);
+            return Awaitility.await("record at " + partition + "@" + offset)
+                    .atMost(BOUND)
+                    .until(
+                            () -> {
+                                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                                    if (r.offset() == offset) {
+                                        Header id = r.headers().lastHeader("ce_id");
+                                        return id == null ? "" : new String(id.value(), StandardCharsets.UTF_8);
+                                    }
+                                }
+                                return null;
+                            },
+                            Objects::nonNull);
         }
     }
 
     private static HealthObservation observation() {
-        return new HealthObservation(UUID.randomUUID().toString(), "orders", Instant.now(),
-                HealthObservation.SCHEMA_VERSION, "eu10", "app", ProbeKind.HTTP, "vantage-a", HealthStatus.UP, 1L, null);
+        return new HealthObservation(
+                UUID.randomUUID().toString(),
+                "orders",
+                Instant.now(),
+                HealthObservation.SCHEMA_VERSION,
+                "eu10",
+                "app",
+                ProbeKind.HTTP,
+                "vantage-a",
+                HealthStatus.UP,
+                1L,
+                null);
     }
 }

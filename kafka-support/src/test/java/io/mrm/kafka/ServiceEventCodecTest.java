@@ -25,13 +25,24 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ServiceEventCodecTest {
 
     static EventCodec codecOf(String serviceName) {
-        return new MrmKafkaAutoConfiguration().eventCodec(TopicNames.defaults(),
-                new MrmServiceProperties(serviceName, null), RecordAuthenticator.off());
+        return new MrmKafkaAutoConfiguration()
+                .eventCodec(
+                        TopicNames.defaults(), new MrmServiceProperties(serviceName, null), RecordAuthenticator.off());
     }
 
     static HealthObservation observation() {
-        return new HealthObservation(UUID.randomUUID().toString(), "orders", Instant.now(),
-                HealthObservation.SCHEMA_VERSION, "eu10", "app", ProbeKind.HTTP, "vantage-a", HealthStatus.UP, 1L, null);
+        return new HealthObservation(
+                UUID.randomUUID().toString(),
+                "orders",
+                Instant.now(),
+                HealthObservation.SCHEMA_VERSION,
+                "eu10",
+                "app",
+                ProbeKind.HTTP,
+                "vantage-a",
+                HealthStatus.UP,
+                1L,
+                null);
     }
 
     @ParameterizedTest
@@ -40,7 +51,8 @@ class ServiceEventCodecTest {
         EventCodec codec = codecOf(service.serviceName());
 
         if (service == MrmService.HEALTH_MONITOR) {
-            assertThat(codec.toRecord(observation()).topic()).isEqualTo(TopicNames.defaults().of(Topics.OBSERVATIONS));
+            assertThat(codec.toRecord(observation()).topic())
+                    .isEqualTo(TopicNames.defaults().of(Topics.OBSERVATIONS));
         } else {
             assertThatThrownBy(() -> codec.toRecord(observation()))
                     .isInstanceOf(IllegalStateException.class)

@@ -18,8 +18,7 @@ class TopicCreationDefaultTest {
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
-    static class TestApp {
-    }
+    static class TestApp {}
 
     @Test
     void outsideTheProfileLocalAServiceCreatesNoTopic() {
@@ -46,12 +45,21 @@ class TopicCreationDefaultTest {
 
     private static ConfigurableApplicationContext start(String... args) {
         // no broker: the admin does not connect at start (auto-create off), weak durability skips the topic check
-        return new SpringApplicationBuilder(TestApp.class).web(WebApplicationType.NONE)
-                .properties("spring.config.import=classpath:mrm-defaults.yml", "mrm.service.name=topics-test",
-                        "mrm.bus-auth.mode=off", "spring.kafka.bootstrap-servers=127.0.0.1:9",
-                        "spring.kafka.admin.auto-create=false", "spring.main.banner-mode=off")
-                .run(java.util.stream.Stream.concat(java.util.stream.Stream.of("--mrm.kafka.replication-factor=1",
-                        "--mrm.kafka.min-insync-replicas=1", "--mrm.kafka.allow-weak-durability=true"),
-                        java.util.stream.Stream.of(args)).toArray(String[]::new));
+        return new SpringApplicationBuilder(TestApp.class)
+                .web(WebApplicationType.NONE)
+                .properties(
+                        "spring.config.import=classpath:mrm-defaults.yml",
+                        "mrm.service.name=topics-test",
+                        "mrm.bus-auth.mode=off",
+                        "spring.kafka.bootstrap-servers=127.0.0.1:9",
+                        "spring.kafka.admin.auto-create=false",
+                        "spring.main.banner-mode=off")
+                .run(java.util.stream.Stream.concat(
+                                java.util.stream.Stream.of(
+                                        "--mrm.kafka.replication-factor=1",
+                                        "--mrm.kafka.min-insync-replicas=1",
+                                        "--mrm.kafka.allow-weak-durability=true"),
+                                java.util.stream.Stream.of(args))
+                        .toArray(String[]::new));
     }
 }

@@ -26,7 +26,18 @@ final class AbortCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return new RequestSender(mrmctl).send("abort", false, () -> new AbortRequest(RequestSender.newId(), app,
-                mrmctl.now(), AbortRequest.SCHEMA_VERSION, mrmctl.operator, decisionId, reason), Map.of());
+        return new RequestSender(mrmctl)
+                .send(
+                        "abort",
+                        false,
+                        () -> new AbortRequest(
+                                RequestSender.newId(),
+                                app,
+                                mrmctl.now(),
+                                AbortRequest.SCHEMA_VERSION,
+                                mrmctl.operator,
+                                decisionId,
+                                reason),
+                        Map.of());
     }
 }

@@ -23,8 +23,17 @@ final class AckHoldDownCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return new RequestSender(mrmctl).send("ack-hold-down", false, () -> new AcknowledgeHoldDownRequest(
-                RequestSender.newId(), app, mrmctl.now(), AcknowledgeHoldDownRequest.SCHEMA_VERSION, mrmctl.operator,
-                reason), Map.of());
+        return new RequestSender(mrmctl)
+                .send(
+                        "ack-hold-down",
+                        false,
+                        () -> new AcknowledgeHoldDownRequest(
+                                RequestSender.newId(),
+                                app,
+                                mrmctl.now(),
+                                AcknowledgeHoldDownRequest.SCHEMA_VERSION,
+                                mrmctl.operator,
+                                reason),
+                        Map.of());
     }
 }

@@ -18,7 +18,9 @@ final class AppAndTimeRange {
     @Parameters(arity = "0..1", paramLabel = "APP", description = "Only this application.")
     String app;
 
-    @Option(names = "--from", paramLabel = "TIME",
+    @Option(
+            names = "--from",
+            paramLabel = "TIME",
             description = "From TIME on: ISO-8601 (2026-11-25T10:00:00Z) or how long ago (30m, 2h, 7d).")
     String from;
 

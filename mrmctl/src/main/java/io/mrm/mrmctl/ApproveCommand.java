@@ -29,7 +29,18 @@ final class ApproveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return new RequestSender(mrmctl).send("approve", follow, () -> new ApproveRequest(RequestSender.newId(), app,
-                mrmctl.now(), ApproveRequest.SCHEMA_VERSION, mrmctl.operator, decisionId, reason), Map.of());
+        return new RequestSender(mrmctl)
+                .send(
+                        "approve",
+                        follow,
+                        () -> new ApproveRequest(
+                                RequestSender.newId(),
+                                app,
+                                mrmctl.now(),
+                                ApproveRequest.SCHEMA_VERSION,
+                                mrmctl.operator,
+                                decisionId,
+                                reason),
+                        Map.of());
     }
 }

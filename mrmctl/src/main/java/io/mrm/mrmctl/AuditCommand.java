@@ -24,10 +24,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -36,17 +36,25 @@ import picocli.CommandLine.Spec;
  * when the command starts — what triggered it, the decision, each step attempt and its ack, how it
  * ended, and the measured detection time, time to switch and RTO.
  */
-@Command(name = "audit", mixinStandardHelpOptions = true, description = {
-        "The failover timeline from the topics: per run its trigger and evidence, decision, every step attempt "
-                + "with its ack, outcome and figures (detection, time to switch, RTO); between runs the operator "
-                + "requests and alerts. Reads up to the end offsets at start; never waits for new records."})
+@Command(
+        name = "audit",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The failover timeline from the topics: per run its trigger and evidence, decision, every step attempt "
+                    + "with its ack, outcome and figures (detection, time to switch, RTO); between runs the operator "
+                    + "requests and alerts. Reads up to the end offsets at start; never waits for new records."
+        })
 public final class AuditCommand implements Callable<Integer> {
 
     /** What the report is written as. */
-    public enum Format { text, json, html }
+    public enum Format {
+        text,
+        json,
+        html
+    }
 
-    private static final ObjectMapper JSON = EventJson.mapper().copy()
-            .setDefaultPropertyInclusion(JsonInclude.Include.ALWAYS);
+    private static final ObjectMapper JSON =
+            EventJson.mapper().copy().setDefaultPropertyInclusion(JsonInclude.Include.ALWAYS);
 
     @ParentCommand
     Mrmctl parent;
@@ -57,7 +65,9 @@ public final class AuditCommand implements Callable<Integer> {
     @Mixin
     AppAndTimeRange range;
 
-    @Option(names = "--format", paramLabel = "FORMAT",
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
             description = "text, json or html (a self-contained file); default: text, or json with --output json.")
     Format format;
 
@@ -125,8 +135,8 @@ public final class AuditCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    static AuditReport report(io.mrm.mrmctl.adapter.KafkaConnection connection, TopicNames names, AuditQuery query,
-                              Instant deadline) {
+    static AuditReport report(
+            io.mrm.mrmctl.adapter.KafkaConnection connection, TopicNames names, AuditQuery query, Instant deadline) {
         AuditTimeline timeline = new AuditTimeline(query);
         new TopicReader(connection, names).readForAudit(query.from(), deadline, timeline);
         return timeline.report(Instant.now());
@@ -182,11 +192,11 @@ public final class AuditCommand implements Callable<Integer> {
 
     /** "2 runs of 1 application, 0 undecodable, 0 dead letters". */
     static final class AuditTextSummary {
-        private AuditTextSummary() {
-        }
+        private AuditTextSummary() {}
 
         static String of(AuditReport r) {
-            return r.runCount() + (r.runCount() == 1 ? " run" : " runs") + " of " + r.applications().size()
+            return r.runCount() + (r.runCount() == 1 ? " run" : " runs") + " of "
+                    + r.applications().size()
                     + (r.applications().size() == 1 ? " application" : " applications") + ", "
                     + r.undecodable().size() + " undecodable, " + r.deadLetterCount() + " dead letters";
         }

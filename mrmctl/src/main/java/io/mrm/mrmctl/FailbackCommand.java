@@ -24,7 +24,10 @@ final class FailbackCommand implements Callable<Integer> {
     @Option(names = "--forced", description = "Skip the steps that need the old region.")
     boolean forced;
 
-    @Option(names = "--override", paramLabel = "RULE", arity = "1..*",
+    @Option(
+            names = "--override",
+            paramLabel = "RULE",
+            arity = "1..*",
             description = "Safety rules not to check (break-glass): ${COMPLETION-CANDIDATES}.")
     List<SafetyRule> overrides;
 
@@ -36,8 +39,19 @@ final class FailbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return new RequestSender(mrmctl).send("failback", follow, () -> new FailbackRequest(RequestSender.newId(),
-                app, mrmctl.now(), FailbackRequest.SCHEMA_VERSION, mrmctl.operator,
-                forced ? FailoverMode.FORCED : FailoverMode.GRACEFUL, overrides, reason), Map.of());
+        return new RequestSender(mrmctl)
+                .send(
+                        "failback",
+                        follow,
+                        () -> new FailbackRequest(
+                                RequestSender.newId(),
+                                app,
+                                mrmctl.now(),
+                                FailbackRequest.SCHEMA_VERSION,
+                                mrmctl.operator,
+                                forced ? FailoverMode.FORCED : FailoverMode.GRACEFUL,
+                                overrides,
+                                reason),
+                        Map.of());
     }
 }

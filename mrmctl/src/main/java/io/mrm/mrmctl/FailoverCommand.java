@@ -27,7 +27,10 @@ final class FailoverCommand implements Callable<Integer> {
     @Option(names = "--forced", description = "Skip the steps that need the old region.")
     boolean forced;
 
-    @Option(names = "--override", paramLabel = "RULE", arity = "1..*",
+    @Option(
+            names = "--override",
+            paramLabel = "RULE",
+            arity = "1..*",
             description = "Safety rules not to check (break-glass): ${COMPLETION-CANDIDATES}.")
     List<SafetyRule> overrides;
 
@@ -39,8 +42,20 @@ final class FailoverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return new RequestSender(mrmctl).send("failover", follow, () -> new ManualFailoverRequest(
-                RequestSender.newId(), app, mrmctl.now(), ManualFailoverRequest.SCHEMA_VERSION, mrmctl.operator, region,
-                forced ? FailoverMode.FORCED : FailoverMode.GRACEFUL, overrides, reason), Map.of("--to", "targetRegion"));
+        return new RequestSender(mrmctl)
+                .send(
+                        "failover",
+                        follow,
+                        () -> new ManualFailoverRequest(
+                                RequestSender.newId(),
+                                app,
+                                mrmctl.now(),
+                                ManualFailoverRequest.SCHEMA_VERSION,
+                                mrmctl.operator,
+                                region,
+                                forced ? FailoverMode.FORCED : FailoverMode.GRACEFUL,
+                                overrides,
+                                reason),
+                        Map.of("--to", "targetRegion"));
     }
 }

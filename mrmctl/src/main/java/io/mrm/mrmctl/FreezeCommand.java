@@ -23,7 +23,17 @@ final class FreezeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return new RequestSender(mrmctl).send("freeze", false, () -> new FreezeRequest(RequestSender.newId(), app,
-                mrmctl.now(), FreezeRequest.SCHEMA_VERSION, mrmctl.operator, reason), Map.of());
+        return new RequestSender(mrmctl)
+                .send(
+                        "freeze",
+                        false,
+                        () -> new FreezeRequest(
+                                RequestSender.newId(),
+                                app,
+                                mrmctl.now(),
+                                FreezeRequest.SCHEMA_VERSION,
+                                mrmctl.operator,
+                                reason),
+                        Map.of());
     }
 }

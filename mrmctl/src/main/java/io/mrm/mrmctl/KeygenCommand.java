@@ -16,18 +16,27 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code mrmctl keygen}: an operator's Ed25519 key pair, and the entry the engine's configuration needs. */
-@Command(name = "keygen", description = "Make an Ed25519 key pair for an operator: FILE (private, mode 0600) "
-        + "and FILE.pub, and print the entry the engine's configuration needs.")
+@Command(
+        name = "keygen",
+        description = "Make an Ed25519 key pair for an operator: FILE (private, mode 0600) "
+                + "and FILE.pub, and print the entry the engine's configuration needs.")
 final class KeygenCommand implements Callable<Integer> {
 
     @ParentCommand
     Mrmctl mrmctl;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE",
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "FILE",
             description = "Where to write the private key; the public key goes to FILE.pub.")
     Path out;
 
-    @Option(names = "--role", paramLabel = "ROLE", arity = "1..*", defaultValue = "operator",
+    @Option(
+            names = "--role",
+            paramLabel = "ROLE",
+            arity = "1..*",
+            defaultValue = "operator",
             description = "Roles to print in the configuration entry: viewer, operator, approver "
                     + "(default: ${DEFAULT-VALUE}).")
     List<String> roles;
@@ -48,7 +57,8 @@ final class KeygenCommand implements Callable<Integer> {
             return null;
         });
         String line = OperatorKeys.oneLine(keys.getPublic());
-        List<String> lower = roles.stream().map(r -> r.toLowerCase(Locale.ROOT)).distinct().toList();
+        List<String> lower =
+                roles.stream().map(r -> r.toLowerCase(Locale.ROOT)).distinct().toList();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("operator", operator);
         json.put("privateKeyFile", out.toString());

@@ -2,12 +2,11 @@ package io.mrm.mrmctl;
 
 import io.mrm.events.TopicNames;
 import io.mrm.events.codec.EventJson;
+import io.mrm.mrmctl.adapter.ContextsFile;
 import io.mrm.mrmctl.adapter.MrmKafka;
 import io.mrm.mrmctl.domain.ExitCodes;
 import io.mrm.mrmctl.domain.TimeArgument;
-import io.mrm.mrmctl.adapter.ContextsFile;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,81 +28,136 @@ import picocli.CommandLine.Spec;
  * the root command: the options every subcommand shares, the contexts file, output and error handling; each
  * subcommand is a class of its own (requests publish through {@link RequestSender}).
  */
-@Command(name = "mrmctl", mixinStandardHelpOptions = true, version = "mrmctl 0.1.0",
+@Command(
+        name = "mrmctl",
+        mixinStandardHelpOptions = true,
+        version = "mrmctl 0.1.0",
         description = "Shows and steers MRM's failover control plane through its Kafka topics.",
         // listed as picocli listed them when they were methods of this class: the help text stays the same
-        subcommands = {CommandLine.HelpCommand.class, AuditCommand.class, ReplayCommand.class, ConfigCommand.class,
-                AbortCommand.class, AckHoldDownCommand.class, ApproveCommand.class, FailbackCommand.class,
-                FailoverCommand.class, FreezeCommand.class, KeygenCommand.class, RejectCommand.class,
-                ResumeCommand.class, SignCommand.class, SkipCommand.class, StatusCommand.class,
-                UnfreezeCommand.class},
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            AuditCommand.class,
+            ReplayCommand.class,
+            ConfigCommand.class,
+            AbortCommand.class,
+            AckHoldDownCommand.class,
+            ApproveCommand.class,
+            FailbackCommand.class,
+            FailoverCommand.class,
+            FreezeCommand.class,
+            KeygenCommand.class,
+            RejectCommand.class,
+            ResumeCommand.class,
+            SignCommand.class,
+            SkipCommand.class,
+            StatusCommand.class,
+            UnfreezeCommand.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-                "0:accepted / ok",
-                "1:error: bad input or Kafka unreachable",
-                "2:rejected by the decision engine (reason printed)",
-                "3:timed out waiting (--timeout)",
-                "4:the followed plan paused on a failed step",
-                "5:replay did not reproduce the recorded outputs"},
+            "0:accepted / ok",
+            "1:error: bad input or Kafka unreachable",
+            "2:rejected by the decision engine (reason printed)",
+            "3:timed out waiting (--timeout)",
+            "4:the followed plan paused on a failed step",
+            "5:replay did not reproduce the recorded outputs"
+        },
         footerHeading = "%nSigned requests:%n",
-        footer = {"Every request is signed with --key (Ed25519, from `mrmctl keygen`) as --operator, for the Kafka",
-                "cluster it is sent to. The engine refuses unsigned, forged, expired (over 5 minutes old) and",
-                "replayed requests, requests signed for another cluster, and requests the operator's role does",
-                "not allow, with an alert."})
+        footer = {
+            "Every request is signed with --key (Ed25519, from `mrmctl keygen`) as --operator, for the Kafka",
+            "cluster it is sent to. The engine refuses unsigned, forged, expired (over 5 minutes old) and",
+            "replayed requests, requests signed for another cluster, and requests the operator's role does",
+            "not allow, with an alert."
+        })
 public final class Mrmctl {
 
-    public enum Output { text, json }
+    public enum Output {
+        text,
+        json
+    }
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            scope = ScopeType.INHERIT,
+            paramLabel = "FILE",
             defaultValue = "${env:MRMCTL_CONFIG}",
             description = "mrmctl's contexts file (default: env MRMCTL_CONFIG, else ~/.config/mrmctl/config.yaml "
                     + "when it exists). See `mrmctl config --help`.")
     Path configFile;
 
-    @Option(names = "--context", scope = ScopeType.INHERIT, paramLabel = "NAME",
+    @Option(
+            names = "--context",
+            scope = ScopeType.INHERIT,
+            paramLabel = "NAME",
             description = "The context of the contexts file to use (default: its current-context). Options given "
                     + "on the command line win over the context's settings, and those over the environment's.")
     String contextName;
 
-    @Option(names = "--bootstrap-servers", scope = ScopeType.INHERIT, paramLabel = "HOST:PORT[,...]",
+    @Option(
+            names = "--bootstrap-servers",
+            scope = ScopeType.INHERIT,
+            paramLabel = "HOST:PORT[,...]",
             defaultValue = "${env:MRM_KAFKA_BOOTSTRAP_SERVERS}",
             description = "Kafka bootstrap servers (default: env MRM_KAFKA_BOOTSTRAP_SERVERS).")
     String bootstrapServers;
 
-    @Option(names = "--command-config", scope = ScopeType.INHERIT, paramLabel = "FILE",
+    @Option(
+            names = "--command-config",
+            scope = ScopeType.INHERIT,
+            paramLabel = "FILE",
             defaultValue = "${env:MRM_KAFKA_COMMAND_CONFIG}",
-            description = "Kafka client properties for a secured cluster (security.protocol, sasl.*, ssl.*), as Kafka's "
-                    + "own tools take them; readable by its owner only (default: env MRM_KAFKA_COMMAND_CONFIG).")
+            description =
+                    "Kafka client properties for a secured cluster (security.protocol, sasl.*, ssl.*), as Kafka's "
+                            + "own tools take them; readable by its owner only (default: env MRM_KAFKA_COMMAND_CONFIG).")
     String commandConfig;
 
-    @Option(names = "--topic-prefix", scope = ScopeType.INHERIT, defaultValue = TopicNames.DEFAULT_PREFIX,
+    @Option(
+            names = "--topic-prefix",
+            scope = ScopeType.INHERIT,
+            defaultValue = TopicNames.DEFAULT_PREFIX,
             description = "Prefix of MRM's topic names (default: ${DEFAULT-VALUE}).")
     String topicPrefix;
 
-    @Option(names = "--operator", scope = ScopeType.INHERIT, defaultValue = "${env:MRM_OPERATOR}",
+    @Option(
+            names = "--operator",
+            scope = ScopeType.INHERIT,
+            defaultValue = "${env:MRM_OPERATOR}",
             description = "Who asks, recorded with each request (default: env MRM_OPERATOR).")
     String operator;
 
-    @Option(names = "--key", scope = ScopeType.INHERIT, paramLabel = "FILE",
+    @Option(
+            names = "--key",
+            scope = ScopeType.INHERIT,
+            paramLabel = "FILE",
             defaultValue = "${env:MRM_OPERATOR_KEY_FILE}",
             description = "The operator's Ed25519 private key (PEM, from `mrmctl keygen`); every request is signed "
                     + "with it (default: env MRM_OPERATOR_KEY_FILE). Without it requests go unsigned, which the "
                     + "engine refuses unless configured not to.")
     Path keyFile;
 
-    @Option(names = "--output", scope = ScopeType.INHERIT, defaultValue = "text",
+    @Option(
+            names = "--output",
+            scope = ScopeType.INHERIT,
+            defaultValue = "text",
             description = "text or json (one JSON object per command; default: ${DEFAULT-VALUE}).")
     Output output;
 
-    @Option(names = "--timeout", scope = ScopeType.INHERIT, defaultValue = "60s", paramLabel = "DURATION",
+    @Option(
+            names = "--timeout",
+            scope = ScopeType.INHERIT,
+            defaultValue = "60s",
+            paramLabel = "DURATION",
             converter = DurationConverter.class,
-            description = "Longest wait for Kafka and for the engine's answer, e.g. 30s, 2m, 500ms (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Longest wait for Kafka and for the engine's answer, e.g. 30s, 2m, 500ms (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--no-wait", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--no-wait",
+            scope = ScopeType.INHERIT,
             description = "Publish the request and exit 0 without waiting for the engine's answer.")
     boolean noWait;
 
@@ -139,10 +193,14 @@ public final class Mrmctl {
     public static void main(String[] args) {
         CommandLine cli = commandLine(new Mrmctl());
         // nothing read from the bus reaches the terminal as a control sequence
-        cli.setOut(new java.io.PrintWriter(new io.mrm.mrmctl.adapter.TerminalSafeWriter(
-                new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8)), true));
-        cli.setErr(new java.io.PrintWriter(new io.mrm.mrmctl.adapter.TerminalSafeWriter(
-                new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8)), true));
+        cli.setOut(new java.io.PrintWriter(
+                new io.mrm.mrmctl.adapter.TerminalSafeWriter(
+                        new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8)),
+                true));
+        cli.setErr(new java.io.PrintWriter(
+                new io.mrm.mrmctl.adapter.TerminalSafeWriter(
+                        new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8)),
+                true));
         System.exit(cli.execute(args));
     }
 
@@ -207,7 +265,8 @@ public final class Mrmctl {
             if (t instanceof org.apache.kafka.common.errors.AuthorizationException
                     || t instanceof org.apache.kafka.common.errors.AuthenticationException) {
                 String kind = t instanceof org.apache.kafka.common.errors.AuthorizationException
-                        ? "not authorized" : "could not authenticate";
+                        ? "not authorized"
+                        : "could not authenticate";
                 return "the Kafka broker refused this principal (" + kind + "): " + t.getMessage()
                         + " — check the client settings (--command-config, the context) name the right user, and that "
                         + "user's ACLs";
@@ -217,12 +276,9 @@ public final class Mrmctl {
     }
 
     private static void useErrorCodes(CommandLine cli) {
-        cli.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.ERROR)
-                .exitCodeOnExecutionException(ExitCodes.ERROR);
+        cli.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.ERROR).exitCodeOnExecutionException(ExitCodes.ERROR);
         cli.getSubcommands().values().forEach(Mrmctl::useErrorCodes);
     }
-
-
 
     /** Prints the command's result (text line or one JSON object) and returns its exit code. */
     int finish(int exitCode, String command, Map<String, Object> json, String text) {
@@ -254,7 +310,8 @@ public final class Mrmctl {
         while (parsed != null && parsed.subcommand() != null) {
             parsed = parsed.subcommand();
         }
-        return new ParameterException(parsed == null ? spec.commandLine() : parsed.commandSpec().commandLine(), message);
+        return new ParameterException(
+                parsed == null ? spec.commandLine() : parsed.commandSpec().commandLine(), message);
     }
 
     MrmKafka kafka() {
@@ -273,11 +330,16 @@ public final class Mrmctl {
         }
         boolean fromContext = context != null && context.setsClientSettings() && !given("--command-config");
         Map<String, String> inline = fromContext ? context.clientProperties() : Map.of();
-        Path file = fromContext ? context.commandConfig()
+        Path file = fromContext
+                ? context.commandConfig()
                 : commandConfig == null || commandConfig.isBlank() ? null : Path.of(commandConfig.trim());
         String where = fromContext ? "context " + context.name() + ": command-config" : "--command-config";
         try {
-            return io.mrm.mrmctl.adapter.KafkaConnection.of(bootstrapServers.trim(), file, where, inline,
+            return io.mrm.mrmctl.adapter.KafkaConnection.of(
+                    bootstrapServers.trim(),
+                    file,
+                    where,
+                    inline,
                     fromContext ? "context " + context.name() + ": client-properties" : "");
         } catch (IllegalArgumentException e) {
             throw usageError(e.getMessage());
@@ -306,7 +368,8 @@ public final class Mrmctl {
         contextsApplied = true;
         for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
             // help always answers, whatever the file says; the config commands read the file themselves
-            if (p.isUsageHelpRequested() || p.isVersionHelpRequested()
+            if (p.isUsageHelpRequested()
+                    || p.isVersionHelpRequested()
                     || List.of("config", "help").contains(p.commandSpec().name())) {
                 return;
             }
@@ -314,8 +377,11 @@ public final class Mrmctl {
         Path file = contextsFile();
         if (file == null) {
             if (contextName != null) {
-                throw usageError("--context " + contextName + ": there is no contexts file (" + (defaultConfig == null
-                        ? "give --config FILE" : defaultConfig + " does not exist; or give --config FILE") + ")");
+                throw usageError("--context " + contextName + ": there is no contexts file ("
+                        + (defaultConfig == null
+                                ? "give --config FILE"
+                                : defaultConfig + " does not exist; or give --config FILE")
+                        + ")");
             }
             return;
         }
@@ -327,11 +393,12 @@ public final class Mrmctl {
         if (name == null) {
             return;
         }
-        context = checked(null, () -> contents.require(name, contextName != null ? "--context"
-                : "current-context of " + file + ":"));
+        context = checked(
+                null,
+                () -> contents.require(name, contextName != null ? "--context" : "current-context of " + file + ":"));
         if (!given("--bootstrap-servers")) {
-            bootstrapServers = fromContext("MRM_KAFKA_BOOTSTRAP_SERVERS", "bootstrap-servers", bootstrapServers,
-                    context.bootstrapServers());
+            bootstrapServers = fromContext(
+                    "MRM_KAFKA_BOOTSTRAP_SERVERS", "bootstrap-servers", bootstrapServers, context.bootstrapServers());
         }
         if (!given("--topic-prefix") && context.topicPrefix() != null) {
             topicPrefix = context.topicPrefix();
@@ -340,11 +407,16 @@ public final class Mrmctl {
             operator = fromContext("MRM_OPERATOR", "operator", operator, context.operator());
         }
         if (!given("--key") && context.key() != null) {
-            keyFile = Path.of(fromContext("MRM_OPERATOR_KEY_FILE", "key", keyFile == null ? null : keyFile.toString(),
+            keyFile = Path.of(fromContext(
+                    "MRM_OPERATOR_KEY_FILE",
+                    "key",
+                    keyFile == null ? null : keyFile.toString(),
                     context.key().toString()));
             keyLabel = "context " + context.name() + ": key";
         }
-        if (!given("--command-config") && context.setsClientSettings() && commandConfig != null
+        if (!given("--command-config")
+                && context.setsClientSettings()
+                && commandConfig != null
                 && !commandConfig.isBlank()) {
             note("context " + context.name() + " sets the Kafka client settings; MRM_KAFKA_COMMAND_CONFIG is not used");
             commandConfig = null;

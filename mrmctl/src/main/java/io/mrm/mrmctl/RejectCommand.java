@@ -26,7 +26,18 @@ final class RejectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return new RequestSender(mrmctl).send("reject", false, () -> new RejectRequest(RequestSender.newId(), app,
-                mrmctl.now(), RejectRequest.SCHEMA_VERSION, mrmctl.operator, decisionId, reason), Map.of());
+        return new RequestSender(mrmctl)
+                .send(
+                        "reject",
+                        false,
+                        () -> new RejectRequest(
+                                RequestSender.newId(),
+                                app,
+                                mrmctl.now(),
+                                RejectRequest.SCHEMA_VERSION,
+                                mrmctl.operator,
+                                decisionId,
+                                reason),
+                        Map.of());
     }
 }

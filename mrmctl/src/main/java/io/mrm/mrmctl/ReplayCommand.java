@@ -5,15 +5,14 @@ import io.mrm.decision.domain.Backtest;
 import io.mrm.decision.domain.Backtest.BacktestReport;
 import io.mrm.decision.domain.Backtest.Divergence;
 import io.mrm.decision.domain.Backtest.Governing;
-import io.mrm.decision.domain.RequestAuthority;
 import io.mrm.decision.domain.Backtest.Recording;
 import io.mrm.decision.domain.Backtest.ReplayReport;
 import io.mrm.decision.domain.Backtest.Row;
 import io.mrm.decision.domain.Backtest.SideBySide;
 import io.mrm.decision.domain.Backtest.Step;
-import io.mrm.decision.policy.PolicySettings;
-import io.mrm.mrmctl.adapter.PolicyFile;
+import io.mrm.decision.domain.RequestAuthority;
 import io.mrm.decision.policy.PolicyRecords;
+import io.mrm.decision.policy.PolicySettings;
 import io.mrm.events.MrmEvent;
 import io.mrm.events.Topic;
 import io.mrm.events.TopicNames;
@@ -24,6 +23,7 @@ import io.mrm.events.journal.PolicyRecord;
 import io.mrm.mrmctl.adapter.JournalReader;
 import io.mrm.mrmctl.adapter.JournalReader.Read;
 import io.mrm.mrmctl.adapter.JournalReader.Snapshot;
+import io.mrm.mrmctl.adapter.PolicyFile;
 import io.mrm.mrmctl.domain.ExitCodes;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -38,9 +38,9 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -50,16 +50,21 @@ import picocli.CommandLine.Spec;
  * {@code --policy FILE} it shows what that policy would have decided on the same inputs (a backtest).
  * Reads only: nothing is published and no actuator is touched.
  */
-@Command(name = "replay", sortOptions = false, mixinStandardHelpOptions = true,
-        description = {"Replays the decision engine's journal (from its beginning: state depends on all history) "
-                + "under the recorded policy and checks that every published output is reproduced; with --policy, "
-                + "backtests another policy on the same inputs and shows both runs' decisions side by side.",
-                "Only reads; nothing is published."})
+@Command(
+        name = "replay",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
+        description = {
+            "Replays the decision engine's journal (from its beginning: state depends on all history) "
+                    + "under the recorded policy and checks that every published output is reproduced; with --policy, "
+                    + "backtests another policy on the same inputs and shows both runs' decisions side by side.",
+            "Only reads; nothing is published."
+        })
 final class ReplayCommand implements Callable<Integer> {
 
     static final List<Topic<?>> INPUTS = List.of(Topics.OBSERVATIONS, Topics.OPERATOR_REQUESTS, Topics.COMMAND_ACKS);
-    static final List<Topic<?>> OUTPUTS = List.of(Topics.DECISIONS, Topics.TOPOLOGY, Topics.DNS_COMMANDS,
-            Topics.DATA_COMMANDS, Topics.EVENTS_COMMANDS);
+    static final List<Topic<?>> OUTPUTS = List.of(
+            Topics.DECISIONS, Topics.TOPOLOGY, Topics.DNS_COMMANDS, Topics.DATA_COMMANDS, Topics.EVENTS_COMMANDS);
 
     @ParentCommand
     Mrmctl mrmctl;
@@ -72,15 +77,22 @@ final class ReplayCommand implements Callable<Integer> {
 
     private String app;
 
-    @Option(names = "--policy", paramLabel = "FILE",
+    @Option(
+            names = "--policy",
+            paramLabel = "FILE",
             description = "Backtest this policy file (the engine's mrm.decision keys in YAML) instead of replaying.")
     Path policy;
 
-    @Option(names = "--tick", paramLabel = "DURATION", defaultValue = "1s", converter = Mrmctl.DurationConverter.class,
+    @Option(
+            names = "--tick",
+            paramLabel = "DURATION",
+            defaultValue = "1s",
+            converter = Mrmctl.DurationConverter.class,
             description = "Backtest: a synthetic tick this often between recorded steps (default: ${DEFAULT-VALUE}).")
     Duration tick;
 
-    @Option(names = "--print-policy",
+    @Option(
+            names = "--print-policy",
             description = "Print APP's recorded policy (the latest up to --to) as a policy file, to edit into another.")
     boolean printPolicy;
 
@@ -110,8 +122,7 @@ final class ReplayCommand implements Callable<Integer> {
             topics.addAll(INPUTS);
             topics.addAll(OUTPUTS);
         }
-        Snapshot snapshot = new JournalReader(mrmctl.connection(), names)
-                .read(topics, now.plus(mrmctl.timeout));
+        Snapshot snapshot = new JournalReader(mrmctl.connection(), names).read(topics, now.plus(mrmctl.timeout));
         if (printPolicy) {
             return printPolicy(snapshot, names, toTime);
         }
@@ -121,7 +132,8 @@ final class ReplayCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the journal " + names.of(Topics.ENGINE_JOURNAL) + " has no step"
                     + (app == null ? "" : " of " + app) + " to replay");
         }
-        return alternate == null ? replay(recording, warnings, fromTime, toTime)
+        return alternate == null
+                ? replay(recording, warnings, fromTime, toTime)
                 : backtest(recording, alternate, warnings, fromTime, toTime);
     }
 
@@ -155,26 +167,37 @@ final class ReplayCommand implements Callable<Integer> {
         for (Read read : snapshot.of(journal)) {
             index++;
             if (read.event() instanceof PolicyRecord record && wanted(record.applicationId())) {
-                governing.put(record.applicationId(), new Governing(PolicyRecords.policy(record),
-                        PolicyRecords.authority(record), record.fingerprint()));
+                governing.put(
+                        record.applicationId(),
+                        new Governing(
+                                PolicyRecords.policy(record), PolicyRecords.authority(record), record.fingerprint()));
             } else if (read.event() instanceof EngineStep step && wanted(step.applicationId())) {
                 MrmEvent input = null;
                 if (!step.tick()) {
-                    input = inputs.get(Read.coordinates(step.input().topic(), step.input().partition(),
+                    input = inputs.get(Read.coordinates(
+                            step.input().topic(),
+                            step.input().partition(),
                             step.input().offset()));
                     if (input == null) {
                         if (missing++ == 0) {
-                            warnings.add("the input of journal entry " + index + " (" + step.input().type() + " at "
+                            warnings.add("the input of journal entry " + index + " ("
+                                    + step.input().type() + " at "
                                     + step.input().topic() + "/" + step.input().partition() + "/"
-                                    + step.input().offset() + ") is no longer on its topic (retention, or compaction of the topology "
+                                    + step.input().offset()
+                                    + ") is no longer on its topic (retention, or compaction of the topology "
                                     + "topic): such steps "
                                     + "are left out and the replay cannot be exact");
                         }
                         continue;
                     }
                 }
-                steps.add(new Step(index, step.applicationId(), step.time(), input,
-                        governing.get(step.applicationId()), step.outputs()));
+                steps.add(new Step(
+                        index,
+                        step.applicationId(),
+                        step.time(),
+                        input,
+                        governing.get(step.applicationId()),
+                        step.outputs()));
             }
         }
         if (missing > 1) {
@@ -201,7 +224,8 @@ final class ReplayCommand implements Callable<Integer> {
         ReplayReport report = Backtest.replay(recording, Map.of());
         warnings.addAll(report.warnings());
         List<Divergence> shown = report.divergences().stream()
-                .filter(d -> within(d.now(), fromTime, toTime)).toList();
+                .filter(d -> within(d.now(), fromTime, toTime))
+                .toList();
         int exit = report.exact() ? ExitCodes.OK : ExitCodes.REPLAY_DIVERGED;
         if (mrmctl.output == Mrmctl.Output.json) {
             Map<String, Object> json = new LinkedHashMap<>();
@@ -223,14 +247,21 @@ final class ReplayCommand implements Callable<Integer> {
         PrintWriter out = out();
         out.println("replay of " + String.join(", ", recording.applications()) + ": " + report.steps()
                 + " journaled steps from the beginning of the journal, each under the policy recorded for it");
-        report.fingerprints().forEach((application, versions) -> out.println("  " + application + ": policy "
-                + String.join(" then ", versions.stream().map(ReplayCommand::shortFingerprint).toList())));
+        report.fingerprints()
+                .forEach((application, versions) -> out.println("  " + application + ": policy "
+                        + String.join(
+                                " then ",
+                                versions.stream()
+                                        .map(ReplayCommand::shortFingerprint)
+                                        .toList())));
         warnings.forEach(w -> out.println("warning: " + w));
         if (report.exact()) {
             out.println("reproduced " + report.outputs() + " outputs (" + report.decisions()
                     + (report.decisions() == 1 ? " decision" : " decisions") + ") exactly"
-                    + (report.compacted() == 0 ? "" : "; " + report.compacted()
-                    + " topology states are no longer on the compacted topic and were not compared"));
+                    + (report.compacted() == 0
+                            ? ""
+                            : "; " + report.compacted()
+                                    + " topology states are no longer on the compacted topic and were not compared"));
         } else {
             out.println("did NOT reproduce the recorded outputs: " + report.divergent() + " output(s) differ, "
                     + report.outputs() + " reproduced");
@@ -279,12 +310,18 @@ final class ReplayCommand implements Callable<Integer> {
         return recorded == null ? fromFile : fromFile.inCluster(recorded);
     }
 
-    private int backtest(Recording recording, PolicySettings.Policies alternate, List<String> warnings, Instant fromTime,
-                         Instant toTime) {
+    private int backtest(
+            Recording recording,
+            PolicySettings.Policies alternate,
+            List<String> warnings,
+            Instant fromTime,
+            Instant toTime) {
         RequestAuthority authority = inRecordedCluster(recording, alternate.authority());
-        BacktestReport report = Backtest.backtest(recording, alternate.applications(), authority,
-                policy.toString(), tick);
-        List<SideBySide> shown = report.rows().stream().filter(r -> within(r.time(), fromTime, toTime)).toList();
+        BacktestReport report =
+                Backtest.backtest(recording, alternate.applications(), authority, policy.toString(), tick);
+        List<SideBySide> shown = report.rows().stream()
+                .filter(r -> within(r.time(), fromTime, toTime))
+                .toList();
         Map<String, String> alternateFingerprints = new LinkedHashMap<>();
         for (String application : report.alternateFingerprints().keySet()) {
             ApplicationPolicy p = alternate.applications().get(application);
@@ -311,8 +348,11 @@ final class ReplayCommand implements Callable<Integer> {
         for (String application : report.recordedFingerprints().keySet()) {
             String alt = alternateFingerprints.get(application);
             out.println("backtest of " + application + ": recorded policy "
-                    + String.join(" then ", report.recordedFingerprints().get(application).stream()
-                    .map(ReplayCommand::shortFingerprint).toList())
+                    + String.join(
+                            " then ",
+                            report.recordedFingerprints().get(application).stream()
+                                    .map(ReplayCommand::shortFingerprint)
+                                    .toList())
                     + " vs " + policy + (alt == null ? " (no policy for it there)" : " (" + shortFingerprint(alt) + ")")
                     + ", a synthetic tick every " + tickText() + " (" + report.ticks() + " added)");
         }
@@ -369,7 +409,8 @@ final class ReplayCommand implements Callable<Integer> {
     private int printPolicy(Snapshot snapshot, TopicNames names, Instant toTime) {
         PolicyRecord latest = null;
         for (Read read : snapshot.of(names.of(Topics.ENGINE_JOURNAL))) {
-            if (read.event() instanceof PolicyRecord record && record.applicationId().equals(app)
+            if (read.event() instanceof PolicyRecord record
+                    && record.applicationId().equals(app)
                     && (toTime == null || !record.time().isAfter(toTime))
                     && (latest == null || !record.time().isBefore(latest.time()))) {
                 latest = record;

@@ -1,7 +1,7 @@
 package io.mrm.mrmctl;
 
-import io.mrm.events.Require;
 import io.mrm.events.MrmService;
+import io.mrm.events.Require;
 import io.mrm.events.TopicNames;
 import io.mrm.events.codec.EventCodec;
 import io.mrm.events.decision.RequestOutcome;
@@ -74,37 +74,40 @@ final class RequestSender {
         } else if (mrmctl.signOnlyTo != null) {
             throw mrmctl.usageError("--key is required to sign (or set MRM_OPERATOR_KEY_FILE)");
         } else if (mrmctl.output == Mrmctl.Output.text) {
-            mrmctl.err().println("mrmctl: note: no --key, so the request is unsigned; the engine refuses it unless "
-                    + "request signatures are switched off");
+            mrmctl.err()
+                    .println("mrmctl: note: no --key, so the request is unsigned; the engine refuses it unless "
+                            + "request signatures are switched off");
         }
         if (mrmctl.signOnlyTo != null) {
             return writeSigned(command, request);
         }
         List<String> progress = new ArrayList<>();
         PlanProgress[] plan = new PlanProgress[1];
-        MrmKafka.PlanFollower follower = !follow ? null : new MrmKafka.PlanFollower() {
-            @Override
-            public boolean follows(RequestOutcome outcome) {
-                if (!outcome.accepted() || outcome.decisionId() == null) {
-                    return false;
-                }
-                report(outcome);
-                plan[0] = new PlanProgress(outcome.decisionId());
-                return true;
-            }
-
-            @Override
-            public boolean onState(TopologyState state) {
-                for (String line : plan[0].update(state)) {
-                    progress.add(line);
-                    if (mrmctl.output == Mrmctl.Output.text) {
-                        mrmctl.out().println("  " + line);
-                        mrmctl.out().flush();
+        MrmKafka.PlanFollower follower = !follow
+                ? null
+                : new MrmKafka.PlanFollower() {
+                    @Override
+                    public boolean follows(RequestOutcome outcome) {
+                        if (!outcome.accepted() || outcome.decisionId() == null) {
+                            return false;
+                        }
+                        report(outcome);
+                        plan[0] = new PlanProgress(outcome.decisionId());
+                        return true;
                     }
-                }
-                return plan[0].finished();
-            }
-        };
+
+                    @Override
+                    public boolean onState(TopologyState state) {
+                        for (String line : plan[0].update(state)) {
+                            progress.add(line);
+                            if (mrmctl.output == Mrmctl.Output.text) {
+                                mrmctl.out().println("  " + line);
+                                mrmctl.out().flush();
+                            }
+                        }
+                        return plan[0].finished();
+                    }
+                };
         MrmKafka.Answer answer = kafka.publish(request, !mrmctl.noWait, follower, deadline);
 
         Map<String, Object> json = new LinkedHashMap<>();
@@ -118,13 +121,20 @@ final class RequestSender {
         RequestOutcome outcome = answer.outcome();
         if (mrmctl.noWait) {
             json.put("result", "published");
-            return mrmctl.finish(ExitCodes.OK, command, json,
+            return mrmctl.finish(
+                    ExitCodes.OK,
+                    command,
+                    json,
                     "published " + command + " request " + request.id() + " (not waiting for the answer)");
         }
         if (outcome == null) {
             json.put("result", "timed-out");
-            return mrmctl.finish(ExitCodes.TIMED_OUT, command, json, "no answer to request " + request.id()
-                    + " within " + mrmctl.timeout.toMillis() + " ms (is the decision engine running?)");
+            return mrmctl.finish(
+                    ExitCodes.TIMED_OUT,
+                    command,
+                    json,
+                    "no answer to request " + request.id() + " within " + mrmctl.timeout.toMillis()
+                            + " ms (is the decision engine running?)");
         }
         json.put("result", outcome.accepted() ? "accepted" : "rejected");
         json.put("reason", outcome.reason());
@@ -142,23 +152,34 @@ final class RequestSender {
         json.put("plan", last == null ? List.of() : StatusView.steps(last.planSteps()));
         if (!answer.planFinished()) {
             json.put("result", "accepted, plan not finished");
-            return mrmctl.finish(ExitCodes.TIMED_OUT, command, json, "plan of " + outcome.decisionId()
-                    + " not finished within " + mrmctl.timeout.toMillis() + " ms; see `mrmctl status " + request.applicationId() + "`");
+            return mrmctl.finish(
+                    ExitCodes.TIMED_OUT,
+                    command,
+                    json,
+                    "plan of " + outcome.decisionId() + " not finished within " + mrmctl.timeout.toMillis()
+                            + " ms; see `mrmctl status " + request.applicationId() + "`");
         }
         if (last.phase() == Phase.PAUSED) {
             json.put("result", "accepted, plan paused");
-            return mrmctl.finish(ExitCodes.PLAN_PAUSED, command, json, "plan of " + outcome.decisionId()
-                    + " PAUSED on a failed step: resume, skip or abort it");
+            return mrmctl.finish(
+                    ExitCodes.PLAN_PAUSED,
+                    command,
+                    json,
+                    "plan of " + outcome.decisionId() + " PAUSED on a failed step: resume, skip or abort it");
         }
-        return mrmctl.finish(ExitCodes.OK, command, json, "plan of " + outcome.decisionId() + " finished: "
-                + last.activeRegion() + " is active");
+        return mrmctl.finish(
+                ExitCodes.OK,
+                command,
+                json,
+                "plan of " + outcome.decisionId() + " finished: " + last.activeRegion() + " is active");
     }
 
     /** {@code sign}: writes the signed request to files instead of publishing it. */
     private int writeSigned(String command, OperatorRequest request) {
         TopicNames names = mrmctl.checked("--topic-prefix", () -> new TopicNames(mrmctl.topicPrefix));
         ProducerRecord<String, byte[]> record = new EventCodec(names, URI.create("/mrm/mrmctl"))
-                .writtenBy(MrmService.MRMCTL).toRecord(request);
+                .writtenBy(MrmService.MRMCTL)
+                .toRecord(request);
         Path body = mrmctl.signOnlyTo.resolveSibling(mrmctl.signOnlyTo.getFileName() + ".json");
         Path headers = mrmctl.signOnlyTo.resolveSibling(mrmctl.signOnlyTo.getFileName() + ".headers");
         Map<String, String> headerMap = new LinkedHashMap<>();
@@ -193,10 +214,15 @@ final class RequestSender {
         headerMap.forEach((k, v) -> kcat.append(" -H ").append(k).append('=').append(v));
         kcat.append(' ').append(body);
         json.put("kcat", kcat.toString());
-        return mrmctl.finish(ExitCodes.OK, command, json, "signed " + command + " request " + request.id() + " as "
-                + request.operator() + " for Kafka cluster " + request.signature().clusterId() + "; wrote " + body
-                + " and " + headers
-                + "\nsend it within 5 minutes (the engine refuses older requests), e.g.:\n  " + kcat);
+        return mrmctl.finish(
+                ExitCodes.OK,
+                command,
+                json,
+                "signed " + command + " request " + request.id() + " as "
+                        + request.operator() + " for Kafka cluster "
+                        + request.signature().clusterId() + "; wrote " + body
+                        + " and " + headers
+                        + "\nsend it within 5 minutes (the engine refuses older requests), e.g.:\n  " + kcat);
     }
 
     private void report(RequestOutcome outcome) {
@@ -204,16 +230,20 @@ final class RequestSender {
             String verdict = outcome.accepted() ? "accepted" : "rejected";
             // the engine says just "accepted" when it has nothing to add
             String why = outcome.reason().equals(verdict) ? "" : ": " + outcome.reason();
-            mrmctl.out().println(verdict + why
-                    + (outcome.decisionId() == null ? "" : " (decision " + outcome.decisionId() + ")"));
+            mrmctl.out()
+                    .println(verdict
+                            + why
+                            + (outcome.decisionId() == null ? "" : " (decision " + outcome.decisionId() + ")"));
             mrmctl.out().flush();
         }
     }
 
     /** Request records name their fields; the operator typed options and parameters. */
     private static String optionNames(String message, Map<String, String> optionOfField) {
-        String result = message.replaceFirst("^applicationId", "APP").replaceFirst("^decisionId", "DECISION_ID")
-                .replaceFirst("^reason", "--reason").replaceFirst("^overrideRules", "--override");
+        String result = message.replaceFirst("^applicationId", "APP")
+                .replaceFirst("^decisionId", "DECISION_ID")
+                .replaceFirst("^reason", "--reason")
+                .replaceFirst("^overrideRules", "--override");
         for (Map.Entry<String, String> e : optionOfField.entrySet()) {
             result = result.replaceFirst("^" + Pattern.quote(e.getValue()), e.getKey());
         }

@@ -29,7 +29,18 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return new RequestSender(mrmctl).send("resume", follow, () -> new ResumeRequest(RequestSender.newId(), app,
-                mrmctl.now(), ResumeRequest.SCHEMA_VERSION, mrmctl.operator, decisionId, reason), Map.of());
+        return new RequestSender(mrmctl)
+                .send(
+                        "resume",
+                        follow,
+                        () -> new ResumeRequest(
+                                RequestSender.newId(),
+                                app,
+                                mrmctl.now(),
+                                ResumeRequest.SCHEMA_VERSION,
+                                mrmctl.operator,
+                                decisionId,
+                                reason),
+                        Map.of());
     }
 }

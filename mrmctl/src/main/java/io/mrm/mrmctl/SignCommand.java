@@ -15,16 +15,27 @@ import picocli.CommandLine.ParentCommand;
  * {@code mrmctl sign}: signs a request without sending it. The request is parsed and built by a nested run of
  * its own command, which writes the signed record to files instead of publishing it.
  */
-@Command(name = "sign", description = "Sign a request without sending it: writes FILE.json (the body) and "
-        + "FILE.headers (CloudEvents headers, one name=value per line) for any Kafka client that partitions "
-        + "keys like Kafka's Java client, e.g. kcat -X partitioner=murmur2_random (the command is printed). "
-        + "Example: mrmctl --key alice.key --operator alice sign --out req freeze shop --reason 'CHG-42'",
+@Command(
+        name = "sign",
+        description = "Sign a request without sending it: writes FILE.json (the body) and "
+                + "FILE.headers (CloudEvents headers, one name=value per line) for any Kafka client that partitions "
+                + "keys like Kafka's Java client, e.g. kcat -X partitioner=murmur2_random (the command is printed). "
+                + "Example: mrmctl --key alice.key --operator alice sign --out req freeze shop --reason 'CHG-42'",
         sortOptions = false)
 final class SignCommand implements Callable<Integer> {
 
     /** The commands whose requests can be signed. */
-    static final List<String> REQUEST_COMMANDS = List.of("failover", "failback", "approve", "reject",
-            "freeze", "unfreeze", "ack-hold-down", "resume", "skip", "abort");
+    static final List<String> REQUEST_COMMANDS = List.of(
+            "failover",
+            "failback",
+            "approve",
+            "reject",
+            "freeze",
+            "unfreeze",
+            "ack-hold-down",
+            "resume",
+            "skip",
+            "abort");
 
     @ParentCommand
     Mrmctl mrmctl;
@@ -33,12 +44,17 @@ final class SignCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Prefix of the files to write.")
     Path out;
 
-    @Option(names = "--cluster-id", paramLabel = "ID",
+    @Option(
+            names = "--cluster-id",
+            paramLabel = "ID",
             description = "The Kafka cluster id of the environment the request is for (default: asks "
                     + "--bootstrap-servers). An engine on another cluster refuses it.")
     String clusterId;
 
-    @Parameters(index = "0..*", arity = "1..*", paramLabel = "REQUEST",
+    @Parameters(
+            index = "0..*",
+            arity = "1..*",
+            paramLabel = "REQUEST",
             description = "A request command and its arguments, as you would run it.")
     List<String> request;
 
@@ -66,12 +82,14 @@ final class SignCommand implements Callable<Integer> {
         nested.contextsApplied = true; // it gets the settings resolved here
         nested.keyLabel = mrmctl.keyLabel;
         // asked before the request is built, so the time it is issued at is not spent waiting for Kafka
-        if (mrmctl.keyFile != null && clusterId == null
+        if (mrmctl.keyFile != null
+                && clusterId == null
                 && (mrmctl.bootstrapServers == null || mrmctl.bootstrapServers.isBlank())) {
             throw mrmctl.usageError("sign: --cluster-id or --bootstrap-servers is needed: a request is signed for one "
                     + "Kafka cluster (an engine on another refuses it)");
         }
-        nested.signForCluster = mrmctl.keyFile == null ? null
+        nested.signForCluster = mrmctl.keyFile == null
+                ? null
                 : clusterId != null ? clusterId : mrmctl.kafka().clusterId(mrmctl.deadline());
         CommandLine cli = Mrmctl.commandLine(nested);
         cli.setOut(mrmctl.out());

@@ -35,7 +35,19 @@ final class SkipCommand implements Callable<Integer> {
         if (step < 1) {
             throw mrmctl.usageError("STEP must be >= 1 (steps are numbered from 1), was " + step);
         }
-        return new RequestSender(mrmctl).send("skip", follow, () -> new SkipStepRequest(RequestSender.newId(), app,
-                mrmctl.now(), SkipStepRequest.SCHEMA_VERSION, mrmctl.operator, decisionId, step - 1, reason), Map.of());
+        return new RequestSender(mrmctl)
+                .send(
+                        "skip",
+                        follow,
+                        () -> new SkipStepRequest(
+                                RequestSender.newId(),
+                                app,
+                                mrmctl.now(),
+                                SkipStepRequest.SCHEMA_VERSION,
+                                mrmctl.operator,
+                                decisionId,
+                                step - 1,
+                                reason),
+                        Map.of());
     }
 }

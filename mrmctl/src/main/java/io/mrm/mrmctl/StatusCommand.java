@@ -14,8 +14,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code mrmctl status}: each application's state as the compacted topology topic has it. */
-@Command(name = "status", description = "Per application: active region, epoch, phase, plan progress, "
-        + "hold-down, frozen, last decision (from the compacted topology topic).")
+@Command(
+        name = "status",
+        description = "Per application: active region, epoch, phase, plan progress, "
+                + "hold-down, frozen, last decision (from the compacted topology topic).")
 final class StatusCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -30,9 +32,12 @@ final class StatusCommand implements Callable<Integer> {
             mrmctl.checked("APP", () -> Require.name("APP", app));
         }
         List<TopologyState> states = mrmctl.kafka().topology(mrmctl.deadline()).stream()
-                .filter(s -> app == null || s.applicationId().equals(app)).toList();
+                .filter(s -> app == null || s.applicationId().equals(app))
+                .toList();
         if (app != null && states.isEmpty()) {
-            return mrmctl.finish(ExitCodes.ERROR, "status",
+            return mrmctl.finish(
+                    ExitCodes.ERROR,
+                    "status",
                     new LinkedHashMap<>(Map.of("application", app, "result", "error")),
                     app + ": no state on the topology topic (the engine writes one after its first input "
                             + "for the application)");

@@ -23,7 +23,17 @@ final class UnfreezeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return new RequestSender(mrmctl).send("unfreeze", false, () -> new UnfreezeRequest(RequestSender.newId(), app,
-                mrmctl.now(), UnfreezeRequest.SCHEMA_VERSION, mrmctl.operator, reason), Map.of());
+        return new RequestSender(mrmctl)
+                .send(
+                        "unfreeze",
+                        false,
+                        () -> new UnfreezeRequest(
+                                RequestSender.newId(),
+                                app,
+                                mrmctl.now(),
+                                UnfreezeRequest.SCHEMA_VERSION,
+                                mrmctl.operator,
+                                reason),
+                        Map.of());
     }
 }

@@ -19,9 +19,12 @@ class ArchitectureTest {
 
     @Test
     void theAuditDomainNeitherParsesCommandLinesNorReadsOrWrites() {
-        noClasses().that().resideInAPackage("io.mrm.mrmctl.domain..")
-                .should().dependOnClassesThat().resideInAnyPackage("picocli..", "io.mrm.mrmctl.adapter..",
-                        "java.io..", "java.nio.file..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.mrm.mrmctl.domain..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("picocli..", "io.mrm.mrmctl.adapter..", "java.io..", "java.nio.file..")
                 .because("the audit is built and rendered from records handed to it, so it can be tested and reused "
                         + "(the sandbox renders it too): read topics in adapter.TopicReader, parse options and write "
                         + "files in AuditCommand")

@@ -24,7 +24,9 @@ class AuditCommandParsingTest {
     void aTimeThatIsNoTimeIsRefusedNamingTheOption() {
         MrmctlRun run = audit("audit", "--from", "yesterday");
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-        assertThat(run.err()).contains("--from 'yesterday' is not a time").contains("Try 'mrmctl audit --help'")
+        assertThat(run.err())
+                .contains("--from 'yesterday' is not a time")
+                .contains("Try 'mrmctl audit --help'")
                 .doesNotContain("\tat ");
     }
 
@@ -51,7 +53,12 @@ class AuditCommandParsingTest {
 
     @Test
     void anOutFileInAMissingDirectoryIsRefused(@TempDir Path dir) {
-        MrmctlRun run = audit("audit", "--format", "html", "--out", dir.resolve("nope/report.html").toString());
+        MrmctlRun run = audit(
+                "audit",
+                "--format",
+                "html",
+                "--out",
+                dir.resolve("nope/report.html").toString());
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.err()).contains("--out").contains("does not exist");
     }
@@ -85,8 +92,16 @@ class AuditCommandParsingTest {
         }
         Path out = dir.resolve("audit.html");
         long start = System.nanoTime();
-        MrmctlRun run = MrmctlRun.of("--bootstrap-servers", "127.0.0.1:" + closedPort, "--timeout", "2s",
-                "audit", "--format", "html", "--out", out.toString());
+        MrmctlRun run = MrmctlRun.of(
+                "--bootstrap-servers",
+                "127.0.0.1:" + closedPort,
+                "--timeout",
+                "2s",
+                "audit",
+                "--format",
+                "html",
+                "--out",
+                out.toString());
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.err()).contains("127.0.0.1:" + closedPort).doesNotContain("\tat ");
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
@@ -97,7 +112,10 @@ class AuditCommandParsingTest {
     void helpListsTheAuditOptions() {
         MrmctlRun run = MrmctlRun.of("audit", "--help");
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("--from=TIME").contains("--to=TIME").contains("--format=FORMAT")
+        assertThat(run.out())
+                .contains("--from=TIME")
+                .contains("--to=TIME")
+                .contains("--format=FORMAT")
                 .contains("--out=FILE");
     }
 }

@@ -10,20 +10,19 @@ import io.mrm.decision.domain.Backtest.Step;
 import io.mrm.decision.domain.DecisionCore;
 import io.mrm.decision.domain.RequestAuthority;
 import io.mrm.decision.domain.StepResult;
-import io.mrm.decision.policy.PolicySettings;
-import io.mrm.mrmctl.adapter.PolicyFile;
 import io.mrm.decision.policy.PolicyRecords;
+import io.mrm.decision.policy.PolicySettings;
 import io.mrm.events.decision.RequestOutcome;
 import io.mrm.events.operator.FreezeRequest;
 import io.mrm.events.operator.OperatorKeys;
 import io.mrm.events.operator.OperatorRequest;
 import io.mrm.events.operator.RequestSigning;
+import io.mrm.mrmctl.adapter.PolicyFile;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,7 +37,8 @@ class BacktestClusterTest {
 
     @Test
     void aSignedRequestBacktestsUnderAPolicyFileAsTheEngineDecidedIt() {
-        PolicySettings.Policies file = PolicyFile.read("""
+        PolicySettings.Policies file =
+                PolicyFile.read("""
                 request-signatures: {required: true}
                 operators:
                   - {id: alice, roles: [operator], public-key: %s}
@@ -46,25 +46,32 @@ class BacktestClusterTest {
                   - {id: orders, primary-region: eu10, standby-region: us10, vantages: [vantage-1, vantage-2]}
                 """.formatted(OperatorKeys.oneLine(ALICE.getPublic())), Path.of("."));
         RequestAuthority engine = file.authority().inCluster(RECORDED_ON);
-        OperatorRequest freeze = RequestSigning.sign(new FreezeRequest("req-1", "orders", T, 1, "alice", "CHG-1"),
-                ALICE.getPrivate(), RECORDED_ON);
+        OperatorRequest freeze = RequestSigning.sign(
+                new FreezeRequest("req-1", "orders", T, 1, "alice", "CHG-1"), ALICE.getPrivate(), RECORDED_ON);
         StepResult ran = new DecisionCore(file.applications(), engine).step(null, freeze, T);
-        assertThat(ran.outputs()).filteredOn(RequestOutcome.class::isInstance)
+        assertThat(ran.outputs())
+                .filteredOn(RequestOutcome.class::isInstance)
                 .allMatch(o -> ((RequestOutcome) o).accepted());
-        Governing governing = new Governing(file.applications().get("orders"), engine,
+        Governing governing = new Governing(
+                file.applications().get("orders"),
+                engine,
                 PolicyRecords.fingerprint(file.applications().get("orders"), engine));
-        Recording recording = new Recording(List.of(new Step(1, "orders", T, freeze, governing,
-                ran.outputs().size())), ran.outputs());
+        Recording recording = new Recording(
+                List.of(new Step(
+                        1, "orders", T, freeze, governing, ran.outputs().size())),
+                ran.outputs());
 
         RequestAuthority bound = ReplayCommand.inRecordedCluster(recording, file.authority());
-        BacktestReport asRecorded = Backtest.backtest(recording, file.applications(), bound, "same",
-                Duration.ofSeconds(1));
-        BacktestReport unbound = Backtest.backtest(recording, file.applications(), file.authority(), "same",
-                Duration.ofSeconds(1));
+        BacktestReport asRecorded =
+                Backtest.backtest(recording, file.applications(), bound, "same", Duration.ofSeconds(1));
+        BacktestReport unbound =
+                Backtest.backtest(recording, file.applications(), file.authority(), "same", Duration.ofSeconds(1));
 
         assertThat(bound.clusterId()).isEqualTo(RECORDED_ON);
         assertThat(asRecorded.differs()).as("%s", asRecorded.rows()).isZero();
-        assertThat(unbound.differs()).as("without the recorded cluster the request would read as forged").isOne();
+        assertThat(unbound.differs())
+                .as("without the recorded cluster the request would read as forged")
+                .isOne();
     }
 
     @Test

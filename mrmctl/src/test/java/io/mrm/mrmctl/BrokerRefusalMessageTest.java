@@ -13,9 +13,11 @@ class BrokerRefusalMessageTest {
 
     @Test
     void anAuthorizationErrorUnderTheClientsGenericErrorIsNamed() {
-        Exception e = new IllegalStateException("send failed", new KafkaException(
-                "Cannot execute transactional method because we are in an error state",
-                new TopicAuthorizationException(Set.of("mrm.operator.requests"))));
+        Exception e = new IllegalStateException(
+                "send failed",
+                new KafkaException(
+                        "Cannot execute transactional method because we are in an error state",
+                        new TopicAuthorizationException(Set.of("mrm.operator.requests"))));
         assertThat(Mrmctl.brokerRefusal(e)).contains("not authorized", "mrm.operator.requests", "ACLs");
     }
 
@@ -27,6 +29,7 @@ class BrokerRefusalMessageTest {
 
     @Test
     void otherFailuresKeepTheirOwnMessage() {
-        assertThat(Mrmctl.brokerRefusal(new IllegalArgumentException("no such application"))).isNull();
+        assertThat(Mrmctl.brokerRefusal(new IllegalArgumentException("no such application")))
+                .isNull();
     }
 }

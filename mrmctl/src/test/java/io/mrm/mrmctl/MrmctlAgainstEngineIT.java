@@ -5,25 +5,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
+import io.mrm.events.codec.EventCodec;
 import io.mrm.events.codec.EventJson;
 import io.mrm.events.command.EventsSetRoleCommand;
-import io.mrm.events.codec.EventCodec;
-import io.mrm.events.operator.FreezeRequest;
-import io.mrm.events.operator.ManualFailoverRequest;
-import io.mrm.events.operator.OperatorRequest;
-import io.mrm.events.operator.RequestSigning;
-import io.mrm.mrmctl.adapter.KeyFiles;
-import java.net.URI;
-import io.mrm.events.operator.SafetyRule;
-import io.mrm.testsupport.InProcessKafka;
-import io.mrm.testsupport.TopicRecorder;
 import io.mrm.events.decision.Alert;
 import io.mrm.events.decision.DecisionStatus;
 import io.mrm.events.decision.FailoverDecision;
 import io.mrm.events.decision.RequestOutcome;
+import io.mrm.events.operator.FreezeRequest;
+import io.mrm.events.operator.ManualFailoverRequest;
+import io.mrm.events.operator.OperatorRequest;
+import io.mrm.events.operator.RequestSigning;
+import io.mrm.events.operator.SafetyRule;
+import io.mrm.mrmctl.adapter.KeyFiles;
+import io.mrm.testsupport.InProcessKafka;
+import io.mrm.testsupport.TopicRecorder;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -31,10 +35,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -64,13 +64,17 @@ class MrmctlAgainstEngineIT {
      */
     @BeforeAll
     static void startEngine() throws Exception {
-        signed = SignedEngine.start(NAMES, "ctl-engine", (operator, key, roles) -> {
-            List<String> keygen = new ArrayList<>(List.of("--operator", operator, "keygen", "--out", key.toString(),
-                    "--role"));
-            keygen.addAll(roles);
-            MrmctlRun made = MrmctlRun.of(keygen.toArray(String[]::new));
-            assertThat(made.exitCode()).as(made.toString()).isZero();
-        }, List.of("step-timeout=3s", "step-max-attempts=1"));
+        signed = SignedEngine.start(
+                NAMES,
+                "ctl-engine",
+                (operator, key, roles) -> {
+                    List<String> keygen = new ArrayList<>(
+                            List.of("--operator", operator, "keygen", "--out", key.toString(), "--role"));
+                    keygen.addAll(roles);
+                    MrmctlRun made = MrmctlRun.of(keygen.toArray(String[]::new));
+                    assertThat(made.exitCode()).as(made.toString()).isZero();
+                },
+                List.of("step-timeout=3s", "step-max-attempts=1"));
         kafka = signed.kafka;
         keys = signed.keys;
     }
@@ -103,7 +107,9 @@ class MrmctlAgainstEngineIT {
 
     @Test
     void theCommandConfigFileIsWhatTheClientsConnectWith() throws Exception {
-        java.nio.file.Path plain = java.nio.file.Files.createTempFile("mrmctl-client", ".properties",
+        java.nio.file.Path plain = java.nio.file.Files.createTempFile(
+                "mrmctl-client",
+                ".properties",
                 java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                         java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         java.nio.file.Files.writeString(plain, "client.id=mrmctl-ops\nrequest.timeout.ms=20000\n");
@@ -132,7 +138,8 @@ class MrmctlAgainstEngineIT {
 
         MrmctlRun frozen = mrmctl("30s", "--output", "json", "status", "orders");
         assertThat(frozen.exitCode()).as(frozen.toString()).isZero();
-        JsonNode app = EventJson.mapper().readTree(frozen.out()).get("applications").get(0);
+        JsonNode app =
+                EventJson.mapper().readTree(frozen.out()).get("applications").get(0);
         assertThat(app.get("application").asText()).isEqualTo("orders");
         assertThat(app.get("frozen").asBoolean()).isTrue();
         assertThat(app.get("activeRegion").asText()).isEqualTo("eu10");
@@ -155,17 +162,27 @@ class MrmctlAgainstEngineIT {
         assertThat(unfreeze.exitCode()).as(unfreeze.toString()).isZero();
         assertThat(mrmctl("30s", "status", "orders").out()).doesNotContain("FROZEN");
 
-        try (TopicRecorder recorder = new TopicRecorder(kafka.bootstrapServers(), NAMES,
-                List.of(Topics.EVENTS_COMMANDS, Topics.OPERATOR_REQUESTS))) {
+        try (TopicRecorder recorder = new TopicRecorder(
+                kafka.bootstrapServers(), NAMES, List.of(Topics.EVENTS_COMMANDS, Topics.OPERATOR_REQUESTS))) {
             // when a manual failover is followed; no health was reported, so STANDBY_HEALTHY is overridden.
             // The follow ends when the engine pauses the plan (no actuator answers step 1 before its 3 s
             // deadline), not at a --timeout a busy machine might miss: that is generous and never reached.
-            MrmctlRun failover = mrmctl("180s", "failover", "orders", "--to", "us10", "--override", "STANDBY_HEALTHY",
-                    "--reason", "drill", "--follow");
+            MrmctlRun failover = mrmctl(
+                    "180s",
+                    "failover",
+                    "orders",
+                    "--to",
+                    "us10",
+                    "--override",
+                    "STANDBY_HEALTHY",
+                    "--reason",
+                    "drill",
+                    "--follow");
 
             // then it is accepted, the plan's first step runs, waits for its actuator in vain, and the plan pauses
             assertThat(failover.exitCode()).as(failover.toString()).isEqualTo(4);
-            assertThat(failover.out()).containsPattern("accepted \\(decision [A-Za-z0-9._:-]+\\)")
+            assertThat(failover.out())
+                    .containsPattern("accepted \\(decision [A-Za-z0-9._:-]+\\)")
                     .contains("step 1 of 5: EVENTS_SET_ACTIVE us10 RUNNING")
                     // beside the plan, once us10's database is promoted, eu10's is fenced (best-effort)
                     .contains("step 3 of 5: DATA_FENCE eu10 PENDING")
@@ -176,11 +193,13 @@ class MrmctlAgainstEngineIT {
                     .as("progress is printed as it happens: running before failed")
                     .isLessThan(failover.out().indexOf("EVENTS_SET_ACTIVE us10 FAILED"));
             assertThat(failover.err()).contains("PAUSED on a failed step: resume, skip or abort it");
-            ManualFailoverRequest sent = recorder.await(ManualFailoverRequest.class,
-                    r -> r.targetRegion().equals("us10"), Duration.ofSeconds(30));
+            ManualFailoverRequest sent = recorder.await(
+                    ManualFailoverRequest.class, r -> r.targetRegion().equals("us10"), Duration.ofSeconds(30));
             assertThat(sent.operator()).isEqualTo("alice@example.com");
             assertThat(sent.signature()).as("signed with alice's key").isNotNull();
-            assertThat(sent.signature().clusterId()).as("signed for this cluster").isEqualTo(clusterId(kafka));
+            assertThat(sent.signature().clusterId())
+                    .as("signed for this cluster")
+                    .isEqualTo(clusterId(kafka));
             assertThat(sent.overrideRules()).containsExactly(SafetyRule.STANDBY_HEALTHY);
             recorder.await(EventsSetRoleCommand.class, c -> c.applicationId().equals("orders"), Duration.ofSeconds(30));
         }
@@ -192,8 +211,8 @@ class MrmctlAgainstEngineIT {
     @Test
     @Order(2)
     void badRequestsAreRefusedWithAnAlertAndTheTwoPersonRuleNeedsASecondApprover() throws Exception {
-        try (TopicRecorder recorder = new TopicRecorder(kafka.bootstrapServers(), NAMES,
-                List.of(Topics.DECISIONS, Topics.OPERATOR_REQUESTS))) {
+        try (TopicRecorder recorder = new TopicRecorder(
+                kafka.bootstrapServers(), NAMES, List.of(Topics.DECISIONS, Topics.OPERATOR_REQUESTS))) {
             // unsigned
             MrmctlRun unsigned = mrmctlAs("alice@example.com", null, "30s", "freeze", "payments", "--reason", "x");
             assertThat(unsigned.exitCode()).as(unsigned.toString()).isEqualTo(2);
@@ -202,54 +221,93 @@ class MrmctlAgainstEngineIT {
             recorder.await(Alert.class, a -> a.code().equals("REQUEST_UNSIGNED"), Duration.ofSeconds(60));
 
             // forged: bob's key, claiming to be alice
-            MrmctlRun forged = mrmctlAs("alice@example.com", key("bob@example.com"), "30s", "freeze", "payments",
-                    "--reason", "x");
+            MrmctlRun forged =
+                    mrmctlAs("alice@example.com", key("bob@example.com"), "30s", "freeze", "payments", "--reason", "x");
             assertThat(forged.exitCode()).as(forged.toString()).isEqualTo(2);
             assertThat(forged.out()).contains("does not verify with the public key of 'alice@example.com'");
             recorder.await(Alert.class, a -> a.code().equals("REQUEST_FORGED"), Duration.ofSeconds(60));
 
             // a viewer may look, not ask
-            MrmctlRun viewer = mrmctlAs("victor@example.com", key("victor@example.com"), "30s", "freeze",
-                    "payments", "--reason", "x");
+            MrmctlRun viewer = mrmctlAs(
+                    "victor@example.com", key("victor@example.com"), "30s", "freeze", "payments", "--reason", "x");
             assertThat(viewer.exitCode()).as(viewer.toString()).isEqualTo(2);
             assertThat(viewer.out()).contains("has roles [viewer]");
             recorder.await(Alert.class, a -> a.code().equals("REQUEST_NOT_PERMITTED"), Duration.ofSeconds(60));
 
             // expired: signed offline six minutes ago, sent now
             Path oldPrefix = keys.resolve("old-freeze");
-            MrmctlRun old = MrmctlRun.at(Instant.now().minus(Duration.ofMinutes(6)), "--operator",
-                    "alice@example.com", "--key", key("alice@example.com").toString(), "--topic-prefix",
-                    NAMES.prefix(), "sign", "--cluster-id", clusterId(kafka), "--out", oldPrefix.toString(), "freeze",
-                    "payments", "--reason", "x");
+            MrmctlRun old = MrmctlRun.at(
+                    Instant.now().minus(Duration.ofMinutes(6)),
+                    "--operator",
+                    "alice@example.com",
+                    "--key",
+                    key("alice@example.com").toString(),
+                    "--topic-prefix",
+                    NAMES.prefix(),
+                    "sign",
+                    "--cluster-id",
+                    clusterId(kafka),
+                    "--out",
+                    oldPrefix.toString(),
+                    "freeze",
+                    "payments",
+                    "--reason",
+                    "x");
             assertThat(old.exitCode()).as(old.toString()).isZero();
             sendSignedFiles(oldPrefix);
-            Alert expired = recorder.await(Alert.class, a -> a.code().equals("REQUEST_EXPIRED"),
-                    Duration.ofSeconds(60));
+            Alert expired =
+                    recorder.await(Alert.class, a -> a.code().equals("REQUEST_EXPIRED"), Duration.ofSeconds(60));
             assertThat(expired.message()).contains("at most 300 s are accepted");
 
             // signed offline, sent twice by another client: once accepted, then refused as a replay
             Path signedPrefix = keys.resolve("freeze-payments");
-            MrmctlRun sign = mrmctl("30s", "sign", "--out", signedPrefix.toString(), "freeze", "payments",
-                    "--reason", "change window CHG-42");
+            MrmctlRun sign = mrmctl(
+                    "30s",
+                    "sign",
+                    "--out",
+                    signedPrefix.toString(),
+                    "freeze",
+                    "payments",
+                    "--reason",
+                    "change window CHG-42");
             assertThat(sign.exitCode()).as(sign.toString()).isZero();
-            assertThat(sign.out()).contains("kcat -P").contains("-X partitioner=murmur2_random")
+            assertThat(sign.out())
+                    .contains("kcat -P")
+                    .contains("-X partitioner=murmur2_random")
                     .contains("-H ce_type=io.mrm.operator.freeze.v1");
             String via = sendSignedFiles(signedPrefix);
-            RequestOutcome first = recorder.await(RequestOutcome.class, o -> o.applicationId().equals("payments")
-                    && o.requestType().equals("io.mrm.operator.freeze.v1") && o.accepted(), Duration.ofSeconds(60));
+            RequestOutcome first = recorder.await(
+                    RequestOutcome.class,
+                    o -> o.applicationId().equals("payments")
+                            && o.requestType().equals("io.mrm.operator.freeze.v1")
+                            && o.accepted(),
+                    Duration.ofSeconds(60));
             sendSignedFiles(signedPrefix);
-            RequestOutcome second = recorder.await(RequestOutcome.class,
-                    o -> o.requestId().equals(first.requestId()) && !o.accepted(), Duration.ofSeconds(60));
+            RequestOutcome second = recorder.await(
+                    RequestOutcome.class,
+                    o -> o.requestId().equals(first.requestId()) && !o.accepted(),
+                    Duration.ofSeconds(60));
             assertThat(second.reason()).as("sent with " + via).contains("already used: a replayed request");
             recorder.await(Alert.class, a -> a.code().equals("REQUEST_REPLAYED"), Duration.ofSeconds(60));
             assertThat(mrmctl("30s", "unfreeze", "payments").exitCode()).isZero();
 
             // two-person rule: alice asks, alice may not approve, bob approves
-            MrmctlRun asked = mrmctl("30s", "--output", "json", "failover", "payments", "--to", "us10",
-                    "--override", "STANDBY_HEALTHY", "--reason", "planned switchover CHG-43");
+            MrmctlRun asked = mrmctl(
+                    "30s",
+                    "--output",
+                    "json",
+                    "failover",
+                    "payments",
+                    "--to",
+                    "us10",
+                    "--override",
+                    "STANDBY_HEALTHY",
+                    "--reason",
+                    "planned switchover CHG-43");
             assertThat(asked.exitCode()).as(asked.toString()).isZero();
             JsonNode answer = EventJson.mapper().readTree(asked.out());
-            assertThat(answer.get("reason").asText()).startsWith("proposed; the two-person rule needs another approver");
+            assertThat(answer.get("reason").asText())
+                    .startsWith("proposed; the two-person rule needs another approver");
             String decisionId = answer.get("decisionId").asText();
             assertThat(mrmctl("30s", "status", "payments").out()).contains("phase PROPOSED");
 
@@ -257,14 +315,24 @@ class MrmctlAgainstEngineIT {
             assertThat(self.exitCode()).as(self.toString()).isEqualTo(2);
             assertThat(self.out()).contains("two-person rule: alice@example.com asked for this MANUAL_FAILOVER");
 
-            MrmctlRun approved = mrmctlAs("bob@example.com", key("bob@example.com"), "30s", "approve", "payments",
-                    decisionId, "--reason", "checked with the payments team");
+            MrmctlRun approved = mrmctlAs(
+                    "bob@example.com",
+                    key("bob@example.com"),
+                    "30s",
+                    "approve",
+                    "payments",
+                    decisionId,
+                    "--reason",
+                    "checked with the payments team");
             assertThat(approved.exitCode()).as(approved.toString()).isZero();
-            FailoverDecision executing = recorder.await(FailoverDecision.class,
+            FailoverDecision executing = recorder.await(
+                    FailoverDecision.class,
                     d -> d.applicationId().equals("payments") && d.status() == DecisionStatus.EXECUTING,
                     Duration.ofSeconds(60));
             assertThat(executing.requestedBy()).isEqualTo("bob@example.com");
-            assertThat(executing.reason()).contains("asked by alice@example.com").contains("CHG-43");
+            assertThat(executing.reason())
+                    .contains("asked by alice@example.com")
+                    .contains("CHG-43");
             assertThat(mrmctl("30s", "status", "payments").out()).contains("phase SWITCHING");
         }
     }
@@ -278,11 +346,25 @@ class MrmctlAgainstEngineIT {
     @Order(3)
     void aStagingRequestDoesNotReplayInProduction() throws Exception {
         try (InProcessKafka staging = InProcessKafka.start();
-             TopicRecorder recorder = new TopicRecorder(kafka.bootstrapServers(), NAMES, List.of(Topics.DECISIONS))) {
+                TopicRecorder recorder =
+                        new TopicRecorder(kafka.bootstrapServers(), NAMES, List.of(Topics.DECISIONS))) {
             Path prefix = keys.resolve("staging-freeze");
-            MrmctlRun signed = MrmctlRun.of("--bootstrap-servers", staging.bootstrapServers(), "--topic-prefix",
-                    NAMES.prefix(), "--operator", "alice@example.com", "--key", key("alice@example.com").toString(),
-                    "sign", "--out", prefix.toString(), "freeze", "orders", "--reason", "staging drill");
+            MrmctlRun signed = MrmctlRun.of(
+                    "--bootstrap-servers",
+                    staging.bootstrapServers(),
+                    "--topic-prefix",
+                    NAMES.prefix(),
+                    "--operator",
+                    "alice@example.com",
+                    "--key",
+                    key("alice@example.com").toString(),
+                    "sign",
+                    "--out",
+                    prefix.toString(),
+                    "freeze",
+                    "orders",
+                    "--reason",
+                    "staging drill");
             assertThat(signed.exitCode()).as(signed.toString()).isZero();
             String stagingId = clusterId(staging);
             assertThat(stagingId).isNotEqualTo(clusterId(kafka));
@@ -290,15 +372,21 @@ class MrmctlAgainstEngineIT {
 
             sendSignedFiles(prefix, "orders");
 
-            String requestId = EventJson.mapper().readTree(Files.readAllBytes(Path.of(prefix + ".json")))
-                    .get("id").asText();
-            RequestOutcome refused = recorder.await(RequestOutcome.class, o -> o.requestId().equals(requestId),
-                    Duration.ofSeconds(60));
+            String requestId = EventJson.mapper()
+                    .readTree(Files.readAllBytes(Path.of(prefix + ".json")))
+                    .get("id")
+                    .asText();
+            RequestOutcome refused =
+                    recorder.await(RequestOutcome.class, o -> o.requestId().equals(requestId), Duration.ofSeconds(60));
             assertThat(refused.accepted()).isFalse();
-            assertThat(refused.reason()).contains("signed for Kafka cluster " + stagingId)
+            assertThat(refused.reason())
+                    .contains("signed for Kafka cluster " + stagingId)
                     .contains("this engine runs on cluster " + clusterId(kafka));
-            recorder.await(Alert.class, a -> a.code().equals("REQUEST_WRONG_ENVIRONMENT")
-                    && a.message().contains(requestId), Duration.ofSeconds(60));
+            recorder.await(
+                    Alert.class,
+                    a -> a.code().equals("REQUEST_WRONG_ENVIRONMENT")
+                            && a.message().contains(requestId),
+                    Duration.ofSeconds(60));
             assertThat(mrmctl("30s", "status", "orders").out()).doesNotContain("FROZEN");
         }
     }
@@ -308,22 +396,32 @@ class MrmctlAgainstEngineIT {
     @Order(4)
     void aRequestSignedInTheFirstFormIsRefused() throws Exception {
         try (TopicRecorder recorder = new TopicRecorder(kafka.bootstrapServers(), NAMES, List.of(Topics.DECISIONS))) {
-            FreezeRequest freeze = new FreezeRequest("req-first-form-1", "orders", Instant.now(),
-                    FreezeRequest.SCHEMA_VERSION, "alice@example.com", "signed by an old mrmctl");
-            OperatorRequest firstForm = RequestSigning.signFirstForm(freeze,
-                    KeyFiles.readPrivateKey(key("alice@example.com")), RequestSigning.newNonce());
+            FreezeRequest freeze = new FreezeRequest(
+                    "req-first-form-1",
+                    "orders",
+                    Instant.now(),
+                    FreezeRequest.SCHEMA_VERSION,
+                    "alice@example.com",
+                    "signed by an old mrmctl");
+            OperatorRequest firstForm = RequestSigning.signFirstForm(
+                    freeze, KeyFiles.readPrivateKey(key("alice@example.com")), RequestSigning.newNonce());
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                    Map.of("bootstrap.servers", kafka.bootstrapServers()), new StringSerializer(),
+                    Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                    new StringSerializer(),
                     new ByteArraySerializer())) {
-                producer.send(new EventCodec(NAMES, URI.create("/test/old-mrmctl")).toRecord(firstForm)).get();
+                producer.send(new EventCodec(NAMES, URI.create("/test/old-mrmctl")).toRecord(firstForm))
+                        .get();
             }
 
-            RequestOutcome refused = recorder.await(RequestOutcome.class,
-                    o -> o.requestId().equals("req-first-form-1"), Duration.ofSeconds(60));
+            RequestOutcome refused = recorder.await(
+                    RequestOutcome.class, o -> o.requestId().equals("req-first-form-1"), Duration.ofSeconds(60));
             assertThat(refused.accepted()).isFalse();
             assertThat(refused.reason()).contains("mrm-operator-request-v1").contains("sign it again");
-            recorder.await(Alert.class, a -> a.code().equals("REQUEST_WRONG_ENVIRONMENT")
-                    && a.message().contains("req-first-form-1"), Duration.ofSeconds(60));
+            recorder.await(
+                    Alert.class,
+                    a -> a.code().equals("REQUEST_WRONG_ENVIRONMENT")
+                            && a.message().contains("req-first-form-1"),
+                    Duration.ofSeconds(60));
         }
     }
 
@@ -354,8 +452,17 @@ class MrmctlAgainstEngineIT {
 
         MrmctlRun use = MrmctlRun.of("--config", config.toString(), "config", "use-context", "production");
         assertThat(use.exitCode()).as(use.toString()).isZero();
-        MrmctlRun freeze = MrmctlRun.of("--config", config.toString(), "--timeout", "60s", "--output", "json",
-                "freeze", "orders", "--reason", "through a context");
+        MrmctlRun freeze = MrmctlRun.of(
+                "--config",
+                config.toString(),
+                "--timeout",
+                "60s",
+                "--output",
+                "json",
+                "freeze",
+                "orders",
+                "--reason",
+                "through a context");
         assertThat(freeze.exitCode()).as(freeze.toString()).isZero();
         JsonNode answer = EventJson.mapper().readTree(freeze.out());
         assertThat(answer.get("result").asText()).isEqualTo("accepted");
@@ -364,14 +471,23 @@ class MrmctlAgainstEngineIT {
         MrmctlRun unfreeze = MrmctlRun.of("--config", config.toString(), "--timeout", "60s", "unfreeze", "orders");
         assertThat(unfreeze.exitCode()).as(unfreeze.toString()).isZero();
 
-        MrmctlRun tls = MrmctlRun.of("--config", config.toString(), "--context", "tls-only", "--timeout", "5s",
-                "status");
+        MrmctlRun tls =
+                MrmctlRun.of("--config", config.toString(), "--context", "tls-only", "--timeout", "5s", "status");
         assertThat(tls.exitCode()).as(tls.toString()).isNotZero();
         Path plain = keys.resolve("plain.properties");
         Files.writeString(plain, "client.id=mrmctl-context-it\n");
         Files.setPosixFilePermissions(plain, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        MrmctlRun overridden = MrmctlRun.of("--config", config.toString(), "--context", "tls-only",
-                "--command-config", plain.toString(), "--timeout", "30s", "status", "orders");
+        MrmctlRun overridden = MrmctlRun.of(
+                "--config",
+                config.toString(),
+                "--context",
+                "tls-only",
+                "--command-config",
+                plain.toString(),
+                "--timeout",
+                "30s",
+                "status",
+                "orders");
         assertThat(overridden.exitCode()).as(overridden.toString()).isZero();
         assertThat(overridden.out()).contains("orders");
     }
@@ -389,25 +505,38 @@ class MrmctlAgainstEngineIT {
         Path body = Path.of(prefix + ".json");
         List<String> headerLines = Files.readAllLines(Path.of(prefix + ".headers"));
         Optional<Path> kcat = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-                .map(dir -> Path.of(dir, "kcat")).filter(Files::isExecutable).findFirst();
+                .map(dir -> Path.of(dir, "kcat"))
+                .filter(Files::isExecutable)
+                .findFirst();
         String topic = NAMES.of(Topics.OPERATOR_REQUESTS);
         if (kcat.isPresent()) {
-            List<String> command = new ArrayList<>(List.of(kcat.get().toString(), "-P", "-b", kafka.bootstrapServers(),
-                    "-t", topic, "-k", key, "-X", "partitioner=murmur2_random"));
+            List<String> command = new ArrayList<>(List.of(
+                    kcat.get().toString(),
+                    "-P",
+                    "-b",
+                    kafka.bootstrapServers(),
+                    "-t",
+                    topic,
+                    "-k",
+                    key,
+                    "-X",
+                    "partitioner=murmur2_random"));
             headerLines.forEach(h -> command.addAll(List.of("-H", h)));
             command.add(body.toString());
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(process.waitFor()).as("kcat: " + output).isZero();
             return "kcat";
         }
         Map<String, Object> config = Map.of("bootstrap.servers", kafka.bootstrapServers());
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, Files.readAllBytes(body));
             for (String line : headerLines) {
                 int eq = line.indexOf('=');
-                record.headers().add(line.substring(0, eq), line.substring(eq + 1).getBytes(StandardCharsets.UTF_8));
+                record.headers()
+                        .add(line.substring(0, eq), line.substring(eq + 1).getBytes(StandardCharsets.UTF_8));
             }
             producer.send(record).get();
         }

@@ -19,7 +19,6 @@ import io.mrm.events.observation.HealthStatus;
 import io.mrm.events.observation.ProbeKind;
 import io.mrm.events.topology.Phase;
 import io.mrm.events.topology.TopologyState;
-import io.mrm.mrmctl.domain.audit.AuditQuery;
 import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
 import java.net.URI;
@@ -54,16 +53,27 @@ class MrmctlAuditIT {
     @Test
     void anAutomaticFailoverIsAuditedWithItsAttemptsAndFigures(@TempDir Path dir) throws Exception {
         try (InProcessKafka kafka = InProcessKafka.start();
-             ConfigurableApplicationContext engine = TestEngine.start(kafka, NAMES, "audit-engine", List.of(
-                     "applications[0].id=orders", "applications[0].primary-region=eu10",
-                     "applications[0].standby-region=us10", "applications[0].quorum=2",
-                     "applications[0].vantages=vantage-1,vantage-2",
-                     "applications[0].failure-threshold=2", "applications[0].recovery-threshold=2",
-                     "applications[0].plan=DNS_ROUTE,DNS_VERIFY", "applications[0].step-max-attempts=3",
-                     "applications[0].retry-backoff=200ms", "applications[0].step-timeout=20s"));
-             KafkaProducer<String, byte[]> producer = producer(kafka);
-             TopicRecorder recorder = new TopicRecorder(kafka.bootstrapServers(), NAMES,
-                     List.of(Topics.DECISIONS, Topics.TOPOLOGY, Topics.DNS_COMMANDS))) {
+                ConfigurableApplicationContext engine = TestEngine.start(
+                        kafka,
+                        NAMES,
+                        "audit-engine",
+                        List.of(
+                                "applications[0].id=orders",
+                                "applications[0].primary-region=eu10",
+                                "applications[0].standby-region=us10",
+                                "applications[0].quorum=2",
+                                "applications[0].vantages=vantage-1,vantage-2",
+                                "applications[0].failure-threshold=2",
+                                "applications[0].recovery-threshold=2",
+                                "applications[0].plan=DNS_ROUTE,DNS_VERIFY",
+                                "applications[0].step-max-attempts=3",
+                                "applications[0].retry-backoff=200ms",
+                                "applications[0].step-timeout=20s"));
+                KafkaProducer<String, byte[]> producer = producer(kafka);
+                TopicRecorder recorder = new TopicRecorder(
+                        kafka.bootstrapServers(),
+                        NAMES,
+                        List.of(Topics.DECISIONS, Topics.TOPOLOGY, Topics.DNS_COMMANDS))) {
             EventCodec codec = new EventCodec(NAMES, URI.create("/test"));
 
             // given: us10 healthy, eu10 seen UP once and then DOWN twice by two vantage points
@@ -86,23 +96,50 @@ class MrmctlAuditIT {
 
             // when: the engine fails over, the route fails once and is retried, the verify succeeds
             FailoverDecision decision = recorder.await(FailoverDecision.class, d -> true, Duration.ofSeconds(120));
-            StepCommand route1 = recorder.await(StepCommand.class, c -> c.step().stepIndex() == 0, Duration.ofSeconds(120));
-            publish(producer, codec, Acks.of(route1, AckOutcome.FAILED_RETRIABLE, "Throttling", "rate exceeded", 12,
-                    Map.of(), Instant.now()));
-            StepCommand route2 = recorder.await(StepCommand.class, c -> c.step().stepIndex() == 0
-                    && c.step().attempt() == 2, Duration.ofSeconds(120));
-            publish(producer, codec, Acks.of(route2, AckOutcome.SUCCEEDED, null, "routed to us10", 15, Map.of(),
-                    Instant.now()));
-            StepCommand verify = recorder.await(StepCommand.class, c -> c.step().stepIndex() == 1, Duration.ofSeconds(120));
-            CommandAck verified = Acks.of(verify, AckOutcome.SUCCEEDED, null, "answers from us10", 20, Map.of(),
-                    Instant.now());
+            StepCommand route1 =
+                    recorder.await(StepCommand.class, c -> c.step().stepIndex() == 0, Duration.ofSeconds(120));
+            publish(
+                    producer,
+                    codec,
+                    Acks.of(
+                            route1,
+                            AckOutcome.FAILED_RETRIABLE,
+                            "Throttling",
+                            "rate exceeded",
+                            12,
+                            Map.of(),
+                            Instant.now()));
+            StepCommand route2 = recorder.await(
+                    StepCommand.class,
+                    c -> c.step().stepIndex() == 0 && c.step().attempt() == 2,
+                    Duration.ofSeconds(120));
+            publish(
+                    producer,
+                    codec,
+                    Acks.of(route2, AckOutcome.SUCCEEDED, null, "routed to us10", 15, Map.of(), Instant.now()));
+            StepCommand verify =
+                    recorder.await(StepCommand.class, c -> c.step().stepIndex() == 1, Duration.ofSeconds(120));
+            CommandAck verified =
+                    Acks.of(verify, AckOutcome.SUCCEEDED, null, "answers from us10", 20, Map.of(), Instant.now());
             publish(producer, codec, verified);
-            recorder.await(TopologyState.class, t -> t.phase() == Phase.STEADY && t.activeRegion().equals("us10"),
+            recorder.await(
+                    TopologyState.class,
+                    t -> t.phase() == Phase.STEADY && t.activeRegion().equals("us10"),
                     Duration.ofSeconds(120));
 
             // and an operator asks for what is already so, with a hostile reason
-            MrmctlRun rejected = MrmctlRun.against(kafka, NAMES, "30s", "--operator", "mallory", "failover", "orders", "--to", "us10",
-                    "--reason", HOSTILE);
+            MrmctlRun rejected = MrmctlRun.against(
+                    kafka,
+                    NAMES,
+                    "30s",
+                    "--operator",
+                    "mallory",
+                    "failover",
+                    "orders",
+                    "--to",
+                    "us10",
+                    "--reason",
+                    HOSTILE);
             assertThat(rejected.exitCode()).as(rejected.toString()).isEqualTo(2);
             // (the engine's reason, whatever it is: already active, or unsigned once requests must be signed)
             RequestOutcome refusal = recorder.await(RequestOutcome.class, o -> !o.accepted(), Duration.ofSeconds(120));
@@ -144,15 +181,19 @@ class MrmctlAuditIT {
             assertThat(run.get("switchedAt").asText()).isEqualTo(verified.time().toString());
             JsonNode figures = run.get("figures");
             assertThat(figures.get("detectionMs").asLong())
-                    .isEqualTo(Duration.between(firstDown.time(), decision.time()).toMillis());
+                    .isEqualTo(
+                            Duration.between(firstDown.time(), decision.time()).toMillis());
             assertThat(figures.get("switchMs").asLong())
-                    .isEqualTo(Duration.between(decision.time(), verified.time()).toMillis());
+                    .isEqualTo(
+                            Duration.between(decision.time(), verified.time()).toMillis());
             assertThat(figures.get("rtoMs").asLong())
-                    .isEqualTo(Duration.between(firstDown.time(), verified.time()).toMillis());
+                    .isEqualTo(
+                            Duration.between(firstDown.time(), verified.time()).toMillis());
 
             JsonNode refused = null;
             for (JsonNode note : app.get("between")) {
-                if ("request".equals(note.get("kind").asText()) && !note.get("accepted").asBoolean(true)) {
+                if ("request".equals(note.get("kind").asText())
+                        && !note.get("accepted").asBoolean(true)) {
                     refused = note;
                 }
             }
@@ -163,20 +204,33 @@ class MrmctlAuditIT {
 
             // the HTML report: one self-contained file with a timeline and the hostile reason escaped
             Path file = dir.resolve("audit.html");
-            MrmctlRun html = MrmctlRun.against(kafka, NAMES, "30s", "audit", "orders", "--format", "html", "--out", file.toString());
+            MrmctlRun html = MrmctlRun.against(
+                    kafka, NAMES, "30s", "audit", "orders", "--format", "html", "--out", file.toString());
             assertThat(html.exitCode()).as(html.toString()).isZero();
             assertThat(html.out()).contains("wrote the html audit to " + file + ": 1 run of 1 application");
             String page = Files.readString(file, StandardCharsets.UTF_8);
-            assertThat(page).startsWith("<!DOCTYPE html>").contains("<svg").contains(decision.id())
+            assertThat(page)
+                    .startsWith("<!DOCTYPE html>")
+                    .contains("<svg")
+                    .contains(decision.id())
                     .contains("&lt;script&gt;alert(&#39;audit&#39;)&lt;/script&gt;")
-                    .doesNotContainIgnoringCase("<script").doesNotContain("http://").doesNotContain("https://");
+                    .doesNotContainIgnoringCase("<script")
+                    .doesNotContain("http://")
+                    .doesNotContain("https://");
 
             // the text report, and --to before the decision leaves the run out
             MrmctlRun text = MrmctlRun.against(kafka, NAMES, "30s", "audit", "orders");
             System.out.println("---- mrmctl audit orders\n" + text.out());
-            assertThat(text.out()).contains("-- run 1: AUTOMATIC_FAILOVER eu10 → us10: FINISHED, us10 active --")
+            assertThat(text.out())
+                    .contains("-- run 1: AUTOMATIC_FAILOVER eu10 → us10: FINISHED, us10 active --")
                     .contains("attempt 1: command " + route1.id());
-            MrmctlRun before = MrmctlRun.against(kafka, NAMES, "30s", "audit", "orders", "--to",
+            MrmctlRun before = MrmctlRun.against(
+                    kafka,
+                    NAMES,
+                    "30s",
+                    "audit",
+                    "orders",
+                    "--to",
                     decision.time().minusMillis(1).toString());
             assertThat(before.exitCode()).as(before.toString()).isZero();
             assertThat(before.out()).contains("== orders: 0 failover runs");
@@ -184,8 +238,15 @@ class MrmctlAuditIT {
     }
 
     static KafkaProducer<String, byte[]> producer(InProcessKafka kafka) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(),
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        0),
+                new StringSerializer(),
                 new ByteArraySerializer());
     }
 
@@ -194,7 +255,17 @@ class MrmctlAuditIT {
     }
 
     static HealthObservation observation(String region, String vantage, HealthStatus status) {
-        return new HealthObservation(UUID.randomUUID().toString(), "orders", Instant.now(), 1, region, "app",
-                ProbeKind.HTTP, vantage, status, 2L, status == HealthStatus.DOWN ? "HTTP 503" : null);
+        return new HealthObservation(
+                UUID.randomUUID().toString(),
+                "orders",
+                Instant.now(),
+                1,
+                region,
+                "app",
+                ProbeKind.HTTP,
+                vantage,
+                status,
+                2L,
+                status == HealthStatus.DOWN ? "HTTP 503" : null);
     }
 }

@@ -26,6 +26,7 @@ class MrmctlContextsTest {
 
     @TempDir
     Path dir;
+
     Path config;
     int closedA;
     int closedB;
@@ -33,7 +34,11 @@ class MrmctlContextsTest {
     @BeforeEach
     void twoContextsAndThreeOperators() throws Exception {
         for (String who : new String[] {"alice", "bob", "carol"}) {
-            MrmctlRun made = MrmctlRun.of("--operator", who + "@example.com", "keygen", "--out",
+            MrmctlRun made = MrmctlRun.of(
+                    "--operator",
+                    who + "@example.com",
+                    "keygen",
+                    "--out",
                     dir.resolve(who + ".key").toString());
             assertThat(made.exitCode()).as(made.toString()).isZero();
         }
@@ -58,8 +63,20 @@ class MrmctlContextsTest {
 
     @Test
     void theCurrentContextSaysWhereAndAsWhom() throws Exception {
-        JsonNode signed = sign(MrmctlRun.of("--config", config.toString(), "--output", "json", "sign", "--cluster-id",
-                CLUSTER, "--out", dir.resolve("req").toString(), "freeze", "orders", "--reason", "CHG-1"));
+        JsonNode signed = sign(MrmctlRun.of(
+                "--config",
+                config.toString(),
+                "--output",
+                "json",
+                "sign",
+                "--cluster-id",
+                CLUSTER,
+                "--out",
+                dir.resolve("req").toString(),
+                "freeze",
+                "orders",
+                "--reason",
+                "CHG-1"));
 
         assertThat(signed.get("topic").asText()).isEqualTo("stg.operator.requests");
         assertThat(signed.get("operator").asText()).isEqualTo("alice@example.com");
@@ -68,10 +85,26 @@ class MrmctlContextsTest {
 
     @Test
     void optionsOnTheCommandLineWinOverTheContext() throws Exception {
-        JsonNode signed = sign(MrmctlRun.of("--config", config.toString(), "--output", "json",
-                "--operator", "bob@example.com", "--key", dir.resolve("bob.key").toString(), "--topic-prefix", "cli.",
-                "sign", "--cluster-id", CLUSTER, "--out", dir.resolve("req").toString(), "freeze", "orders",
-                "--reason", "CHG-1"));
+        JsonNode signed = sign(MrmctlRun.of(
+                "--config",
+                config.toString(),
+                "--output",
+                "json",
+                "--operator",
+                "bob@example.com",
+                "--key",
+                dir.resolve("bob.key").toString(),
+                "--topic-prefix",
+                "cli.",
+                "sign",
+                "--cluster-id",
+                CLUSTER,
+                "--out",
+                dir.resolve("req").toString(),
+                "freeze",
+                "orders",
+                "--reason",
+                "CHG-1"));
 
         assertThat(signed.get("topic").asText()).isEqualTo("cli.operator.requests");
         assertThat(signed.get("operator").asText()).isEqualTo("bob@example.com");
@@ -81,9 +114,22 @@ class MrmctlContextsTest {
 
     @Test
     void contextPicksAnotherThanTheCurrentOne() throws Exception {
-        JsonNode signed = sign(MrmctlRun.of("--config", config.toString(), "--context", "production", "--output",
-                "json", "sign", "--cluster-id", CLUSTER, "--out", dir.resolve("req").toString(), "freeze", "orders",
-                "--reason", "CHG-1"));
+        JsonNode signed = sign(MrmctlRun.of(
+                "--config",
+                config.toString(),
+                "--context",
+                "production",
+                "--output",
+                "json",
+                "sign",
+                "--cluster-id",
+                CLUSTER,
+                "--out",
+                dir.resolve("req").toString(),
+                "freeze",
+                "orders",
+                "--reason",
+                "CHG-1"));
 
         assertThat(signed.get("topic").asText()).isEqualTo("prd.operator.requests");
         assertThat(signed.get("operator").asText()).isEqualTo("carol@example.com");
@@ -92,21 +138,53 @@ class MrmctlContextsTest {
 
     @Test
     void theFileInTheConfigFolderAppliesWithoutBeingNamed() throws Exception {
-        JsonNode signed = sign(MrmctlRun.withDefaultConfig(config, "--output", "json", "sign", "--cluster-id",
-                CLUSTER, "--out", dir.resolve("req").toString(), "freeze", "orders", "--reason", "CHG-1"));
+        JsonNode signed = sign(MrmctlRun.withDefaultConfig(
+                config,
+                "--output",
+                "json",
+                "sign",
+                "--cluster-id",
+                CLUSTER,
+                "--out",
+                dir.resolve("req").toString(),
+                "freeze",
+                "orders",
+                "--reason",
+                "CHG-1"));
 
         assertThat(signed.get("topic").asText()).isEqualTo("stg.operator.requests");
-        MrmctlRun none = MrmctlRun.withDefaultConfig(dir.resolve("absent.yaml"), "--operator", "bob@example.com",
-                "--key", dir.resolve("bob.key").toString(), "sign", "--cluster-id", CLUSTER, "--out",
-                dir.resolve("req2").toString(), "freeze", "orders", "--reason", "CHG-1");
-        assertThat(none.exitCode()).as("no file there: nothing applies, nothing fails").as(none.toString()).isZero();
+        MrmctlRun none = MrmctlRun.withDefaultConfig(
+                dir.resolve("absent.yaml"),
+                "--operator",
+                "bob@example.com",
+                "--key",
+                dir.resolve("bob.key").toString(),
+                "sign",
+                "--cluster-id",
+                CLUSTER,
+                "--out",
+                dir.resolve("req2").toString(),
+                "freeze",
+                "orders",
+                "--reason",
+                "CHG-1");
+        assertThat(none.exitCode())
+                .as("no file there: nothing applies, nothing fails")
+                .as(none.toString())
+                .isZero();
     }
 
     @Test
     void bootstrapServersComeFromTheContextUnlessGiven() {
         MrmctlRun fromContext = MrmctlRun.of("--config", config.toString(), "--timeout", "1s", "status");
-        MrmctlRun given = MrmctlRun.of("--config", config.toString(), "--bootstrap-servers", "127.0.0.1:" + closedB,
-                "--timeout", "1s", "status");
+        MrmctlRun given = MrmctlRun.of(
+                "--config",
+                config.toString(),
+                "--bootstrap-servers",
+                "127.0.0.1:" + closedB,
+                "--timeout",
+                "1s",
+                "status");
 
         assertThat(fromContext.exitCode()).isEqualTo(1);
         assertThat(fromContext.err()).contains("127.0.0.1:" + closedA);
@@ -119,8 +197,9 @@ class MrmctlContextsTest {
         MrmctlRun run = MrmctlRun.of("--config", config.toString(), "--context", "prodution", "status");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("--context 'prodution' is no context of " + config
-                + " (it has staging, production); did you mean production?");
+        assertThat(run.err())
+                .contains("--context 'prodution' is no context of " + config
+                        + " (it has staging, production); did you mean production?");
     }
 
     @Test
@@ -138,22 +217,33 @@ class MrmctlContextsTest {
     void aBrokenFileStopsEveryCommandSayingWhatIsWrong() throws Exception {
         Path broken = write("broken.yaml", "contexts:\n  - {name: a, bootstrap-servers: \"k:1\", opertor: alice}\n");
 
-        MrmctlRun run = MrmctlRun.of("--config", broken.toString(), "--bootstrap-servers", "127.0.0.1:" + closedA,
-                "status");
+        MrmctlRun run =
+                MrmctlRun.of("--config", broken.toString(), "--bootstrap-servers", "127.0.0.1:" + closedA, "status");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("contexts[0].opertor is not a setting; did you mean contexts[0].operator?");
         MrmctlRun help = MrmctlRun.withDefaultConfig(broken, "--help");
         assertThat(help.exitCode()).as("help answers whatever the file says").isZero();
-        assertThat(MrmctlRun.withDefaultConfig(broken, "help", "freeze").exitCode()).isZero();
+        assertThat(MrmctlRun.withDefaultConfig(broken, "help", "freeze").exitCode())
+                .isZero();
     }
 
     @Test
     void aContextsKeyThatOthersMayReadIsRefusedAsTheContextsKey() throws Exception {
         Files.setPosixFilePermissions(dir.resolve("alice.key"), PosixFilePermissions.fromString("rw-r--r--"));
 
-        MrmctlRun run = MrmctlRun.of("--config", config.toString(), "sign", "--cluster-id", CLUSTER, "--out",
-                dir.resolve("req").toString(), "freeze", "orders", "--reason", "CHG-1");
+        MrmctlRun run = MrmctlRun.of(
+                "--config",
+                config.toString(),
+                "sign",
+                "--cluster-id",
+                CLUSTER,
+                "--out",
+                dir.resolve("req").toString(),
+                "freeze",
+                "orders",
+                "--reason",
+                "CHG-1");
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("context staging: key " + dir.resolve("alice.key") + " is accessible to others");
@@ -164,8 +254,12 @@ class MrmctlContextsTest {
         MrmctlRun list = MrmctlRun.of("--config", config.toString(), "config", "get-contexts");
         assertThat(list.exitCode()).as(list.toString()).isZero();
         assertThat(list.out().lines().toList()).hasSize(3);
-        assertThat(list.out().lines().toList().get(0)).startsWith("CURRENT").contains("NAME").contains("BOOTSTRAP-SERVERS");
-        assertThat(list.out()).containsPattern("\\*\\s+staging\\s+127\\.0\\.0\\.1:" + closedA + "\\s+stg\\.\\s+alice@")
+        assertThat(list.out().lines().toList().get(0))
+                .startsWith("CURRENT")
+                .contains("NAME")
+                .contains("BOOTSTRAP-SERVERS");
+        assertThat(list.out())
+                .containsPattern("\\*\\s+staging\\s+127\\.0\\.0\\.1:" + closedA + "\\s+stg\\.\\s+alice@")
                 .containsPattern("\\n\\s+production\\s+127\\.0\\.0\\.1:" + closedB);
 
         MrmctlRun use = MrmctlRun.of("--config", config.toString(), "config", "use-context", "production");
@@ -178,7 +272,11 @@ class MrmctlContextsTest {
         JsonNode listed = EventJson.mapper().readTree(json.out());
         assertThat(listed.get("currentContext").asText()).isEqualTo("production");
         assertThat(listed.get("contexts").get(1).get("current").asBoolean()).isTrue();
-        assertThat(listed.get("contexts").get(1).get("clientProperties").get("request.timeout.ms").asText())
+        assertThat(listed.get("contexts")
+                        .get(1)
+                        .get("clientProperties")
+                        .get("request.timeout.ms")
+                        .asText())
                 .isEqualTo("1000");
 
         MrmctlRun unknown = MrmctlRun.of("--config", config.toString(), "config", "use-context", "qa");

@@ -59,21 +59,29 @@ class MrmctlPackagedIT {
         script = required(SCRIPT_PROPERTY);
         // mrmctl.sh runs the jar this build made (it builds one only when it finds none): a version that
         // changes in the pom and not in the script would have it build and run a jar that never exists
-        assertThat(Files.readString(script)).as("the jar %s runs", script)
+        assertThat(Files.readString(script))
+                .as("the jar %s runs", script)
                 .contains("/mrmctl/target/" + jar.getFileName() + "\"");
         assertThat(jar.toAbsolutePath().normalize())
-                .isEqualTo(script.toAbsolutePath().getParent().resolve("mrmctl/target").resolve(jar.getFileName())
+                .isEqualTo(script.toAbsolutePath()
+                        .getParent()
+                        .resolve("mrmctl/target")
+                        .resolve(jar.getFileName())
                         .normalize());
         // an empty home: no operator's ~/.config/mrmctl/config.yaml applies
         home = Files.createTempDirectory("mrmctl-home");
-        signed = SignedEngine.start(NAMES, "jar-engine", (operator, key, roles) -> {
-            List<String> args = new ArrayList<>(List.of("--operator", operator, "keygen", "--out", key.toString(),
-                    "--role"));
-            args.addAll(roles);
-            Run made = java(Map.of(), args.toArray(String[]::new));
-            assertThat(made.exitCode()).as(made.toString()).isZero();
-            assertThat(made.out()).contains("public-key: ");
-        }, List.of());
+        signed = SignedEngine.start(
+                NAMES,
+                "jar-engine",
+                (operator, key, roles) -> {
+                    List<String> args = new ArrayList<>(
+                            List.of("--operator", operator, "keygen", "--out", key.toString(), "--role"));
+                    args.addAll(roles);
+                    Run made = java(Map.of(), args.toArray(String[]::new));
+                    assertThat(made.exitCode()).as(made.toString()).isZero();
+                    assertThat(made.out()).contains("public-key: ");
+                },
+                List.of());
     }
 
     @AfterAll
@@ -91,7 +99,8 @@ class MrmctlPackagedIT {
         }
         Path path = Path.of(value);
         if (!Files.isRegularFile(path)) {
-            fail(property + "=" + path + " does not exist: run it through `./mvnw verify` (the jar is made by package)");
+            fail(property + "=" + path
+                    + " does not exist: run it through `./mvnw verify` (the jar is made by package)");
         }
         return path;
     }
@@ -101,9 +110,15 @@ class MrmctlPackagedIT {
     void helpThroughTheScriptAndTheJar() throws Exception {
         Run viaScript = script(Map.of(), "--help");
         assertThat(viaScript.exitCode()).as(viaScript.toString()).isZero();
-        assertThat(viaScript.out()).startsWith("Usage: mrmctl ").contains("Exit codes:")
-                .contains("2   rejected by the decision engine").contains("failover").contains("audit");
-        assertThat(viaScript.err()).as("the script built nothing and nothing was logged").isEmpty();
+        assertThat(viaScript.out())
+                .startsWith("Usage: mrmctl ")
+                .contains("Exit codes:")
+                .contains("2   rejected by the decision engine")
+                .contains("failover")
+                .contains("audit");
+        assertThat(viaScript.err())
+                .as("the script built nothing and nothing was logged")
+                .isEmpty();
 
         Run viaJar = java(Map.of(), "--help");
         assertThat(viaJar.exitCode()).as(viaJar.toString()).isZero();
@@ -118,21 +133,39 @@ class MrmctlPackagedIT {
     @Order(2) // before any request: the engine has seen nothing yet
     void statusAsTheReadmeShowsIt() throws Exception {
         // MRM_KAFKA_BOOTSTRAP_SERVERS=... MRM_OPERATOR=alice ./mrmctl.sh status
-        Run status = script(Map.of("MRM_KAFKA_BOOTSTRAP_SERVERS", signed.kafka.bootstrapServers(),
-                "MRM_OPERATOR", "alice@example.com"), here("status"));
+        Run status = script(
+                Map.of(
+                        "MRM_KAFKA_BOOTSTRAP_SERVERS",
+                        signed.kafka.bootstrapServers(),
+                        "MRM_OPERATOR",
+                        "alice@example.com"),
+                here("status"));
         assertThat(status.exitCode()).as(status.toString()).isZero();
         assertThat(status.out()).isEqualTo("no applications on the topology topic yet\n");
-        assertThat(status.err()).as("no logging binding warning or log line from the jar").isEmpty();
+        assertThat(status.err())
+                .as("no logging binding warning or log line from the jar")
+                .isEmpty();
     }
 
     @Test
     @Order(3)
     void aSignedFailoverIsHeardByTheEngineAndASecondOneIsRejected() throws Exception {
-        try (TopicRecorder recorder = new TopicRecorder(signed.kafka.bootstrapServers(), NAMES,
-                List.of(Topics.OPERATOR_REQUESTS))) {
+        try (TopicRecorder recorder =
+                new TopicRecorder(signed.kafka.bootstrapServers(), NAMES, List.of(Topics.OPERATOR_REQUESTS))) {
             // when alice asks through the jar, signing with her key, for a JSON answer
-            Run failover = java(asAlice(), here("--output", "json", "failover", "orders", "--to", "us10",
-                    "--override", "STANDBY_HEALTHY", "--reason", "drill through the jar"));
+            Run failover = java(
+                    asAlice(),
+                    here(
+                            "--output",
+                            "json",
+                            "failover",
+                            "orders",
+                            "--to",
+                            "us10",
+                            "--override",
+                            "STANDBY_HEALTHY",
+                            "--reason",
+                            "drill through the jar"));
 
             // then the engine accepted it, the exit code says so, and the request on the topic is hers, signed
             assertThat(failover.exitCode()).as(failover.toString()).isZero();
@@ -141,8 +174,10 @@ class MrmctlPackagedIT {
             assertThat(answer.get("result").asText()).isEqualTo("accepted");
             assertThat(answer.get("clusterId").asText()).isEqualTo(signed.clusterId());
             String decisionId = answer.get("decisionId").asText();
-            ManualFailoverRequest heard = recorder.await(ManualFailoverRequest.class,
-                    r -> r.id().equals(answer.get("requestId").asText()), Duration.ofSeconds(30));
+            ManualFailoverRequest heard = recorder.await(
+                    ManualFailoverRequest.class,
+                    r -> r.id().equals(answer.get("requestId").asText()),
+                    Duration.ofSeconds(30));
             assertThat(heard.operator()).isEqualTo("alice@example.com");
             assertThat(heard.signature()).as("signed with alice's key").isNotNull();
             assertThat(heard.signature().clusterId()).isEqualTo(signed.clusterId());
@@ -151,7 +186,10 @@ class MrmctlPackagedIT {
             // status through the script shows the switch under way (no actuator runs here)
             Run status = script(asAlice(), here("status", "orders"));
             assertThat(status.exitCode()).as(status.toString()).isZero();
-            assertThat(status.out()).contains("orders").contains("phase SWITCHING").contains(decisionId);
+            assertThat(status.out())
+                    .contains("orders")
+                    .contains("phase SWITCHING")
+                    .contains(decisionId);
 
             // a second failover while the first one's plan runs: the engine rejects it, exit 2 and its reason
             Run again = script(asAlice(), here("failover", "orders", "--to", "us10", "--reason", "again"));
@@ -167,19 +205,26 @@ class MrmctlPackagedIT {
         Run badRegion = script(asAlice(), here("failover", "orders", "--to", "US_10", "--reason", "drill"));
         assertThat(badRegion.exitCode()).as(badRegion.toString()).isEqualTo(1);
         assertThat(badRegion.out()).isEmpty();
-        assertThat(badRegion.err()).contains("mrmctl: --to 'US_10' is not valid")
-                .contains("Try 'mrmctl failover --help'.").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(badRegion.err())
+                .contains("mrmctl: --to 'US_10' is not valid")
+                .contains("Try 'mrmctl failover --help'.")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
 
         Run unknown = java(asAlice(), here("failovr", "orders"));
         assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(1);
         assertThat(unknown.err()).contains("Unmatched argument").contains("failover");
 
         // refused by the engine: victor is a viewer; exit 2 with the engine's reason, and an alert
-        try (TopicRecorder recorder = new TopicRecorder(signed.kafka.bootstrapServers(), NAMES,
-                List.of(Topics.DECISIONS))) {
-            Map<String, String> victor = Map.of("MRM_KAFKA_BOOTSTRAP_SERVERS", signed.kafka.bootstrapServers(),
-                    "MRM_OPERATOR", "victor@example.com",
-                    "MRM_OPERATOR_KEY_FILE", signed.key("victor@example.com").toString());
+        try (TopicRecorder recorder =
+                new TopicRecorder(signed.kafka.bootstrapServers(), NAMES, List.of(Topics.DECISIONS))) {
+            Map<String, String> victor = Map.of(
+                    "MRM_KAFKA_BOOTSTRAP_SERVERS",
+                    signed.kafka.bootstrapServers(),
+                    "MRM_OPERATOR",
+                    "victor@example.com",
+                    "MRM_OPERATOR_KEY_FILE",
+                    signed.key("victor@example.com").toString());
             Run viewer = java(victor, here("freeze", "payments", "--reason", "not mine to ask"));
             assertThat(viewer.exitCode()).as(viewer.toString()).isEqualTo(2);
             assertThat(viewer.out()).startsWith("rejected: ").contains("has roles [viewer]");
@@ -189,9 +234,13 @@ class MrmctlPackagedIT {
 
     /** Alice's settings as an operator's shell has them. */
     private static Map<String, String> asAlice() {
-        return Map.of("MRM_KAFKA_BOOTSTRAP_SERVERS", signed.kafka.bootstrapServers(),
-                "MRM_OPERATOR", "alice@example.com",
-                "MRM_OPERATOR_KEY_FILE", signed.key("alice@example.com").toString());
+        return Map.of(
+                "MRM_KAFKA_BOOTSTRAP_SERVERS",
+                signed.kafka.bootstrapServers(),
+                "MRM_OPERATOR",
+                "alice@example.com",
+                "MRM_OPERATOR_KEY_FILE",
+                signed.key("alice@example.com").toString());
     }
 
     /** This test's topic prefix and a generous --timeout, then the arguments. */
@@ -211,8 +260,8 @@ class MrmctlPackagedIT {
 
     /** {@code java -jar mrmctl-...-exec.jar ARGS}, with the Java that runs this test. */
     static Run java(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(javaHome().resolve("bin/java").toString(), "-jar",
-                jar.toString()));
+        List<String> command =
+                new ArrayList<>(List.of(javaHome().resolve("bin/java").toString(), "-jar", jar.toString()));
         command.addAll(List.of(args));
         return run(command, env);
     }
@@ -229,11 +278,17 @@ class MrmctlPackagedIT {
     }
 
     private static Run run(List<String> command, Map<String, String> env) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(script.getParent().toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(script.getParent().toFile());
         Map<String, String> environment = builder.environment();
         // only what this test gives: not the settings of whoever runs the build
-        environment.keySet().removeIf(name -> name.startsWith("MRM_") || name.startsWith("MRMCTL_")
-                || name.equals("XDG_CONFIG_HOME") || name.equals("JAVA_TOOL_OPTIONS") || name.equals("JDK_JAVA_OPTIONS"));
+        environment
+                .keySet()
+                .removeIf(name -> name.startsWith("MRM_")
+                        || name.startsWith("MRMCTL_")
+                        || name.equals("XDG_CONFIG_HOME")
+                        || name.equals("JAVA_TOOL_OPTIONS")
+                        || name.equals("JDK_JAVA_OPTIONS"));
         environment.putAll(env);
         environment.put("HOME", home.toString());
         // the script runs `java` from PATH: the one running this test, whatever else is installed
@@ -241,12 +296,17 @@ class MrmctlPackagedIT {
         Path out = Files.createTempFile(home, "out", ".txt");
         Path err = Files.createTempFile(home, "err", ".txt");
         Process process = builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         if (!process.waitFor(PROCESS_BOUND.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();
-            fail(command + " did not end within " + PROCESS_BOUND + ":\n" + Files.readString(out) + Files.readString(err));
+            fail(command + " did not end within " + PROCESS_BOUND + ":\n" + Files.readString(out)
+                    + Files.readString(err));
         }
-        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        return new Run(
+                process.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
     }
 }

@@ -24,7 +24,10 @@ class MrmctlParsingTest {
     void aRegionThatIsNoRegionNameIsRefusedNamingTheOption() {
         MrmctlRun run = run("failover", "orders", "--to", "US_10", "--reason", "drill");
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-        assertThat(run.err()).contains("--to 'US_10' is not valid").doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(run.err())
+                .contains("--to 'US_10' is not valid")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
     }
 
     @Test
@@ -64,8 +67,15 @@ class MrmctlParsingTest {
 
     @Test
     void anInvalidOperatorIsRefused() {
-        MrmctlRun run = MrmctlRun.of("--bootstrap-servers", "192.0.2.1:9092", "--operator", "alice smith",
-                "freeze", "orders", "--reason", "x");
+        MrmctlRun run = MrmctlRun.of(
+                "--bootstrap-servers",
+                "192.0.2.1:9092",
+                "--operator",
+                "alice smith",
+                "freeze",
+                "orders",
+                "--reason",
+                "x");
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.err()).contains("--operator 'alice smith' is not valid");
     }
@@ -86,8 +96,8 @@ class MrmctlParsingTest {
 
     @Test
     void optionsMayFollowTheCommand() {
-        MrmctlRun run = MrmctlRun.of("freeze", "orders", "--reason", "x", "--operator", "bad op",
-                "--bootstrap-servers", "192.0.2.1:9092");
+        MrmctlRun run = MrmctlRun.of(
+                "freeze", "orders", "--reason", "x", "--operator", "bad op", "--bootstrap-servers", "192.0.2.1:9092");
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.err()).contains("--operator 'bad op' is not valid");
     }
@@ -96,7 +106,10 @@ class MrmctlParsingTest {
     void helpDocumentsTheExitCodes() {
         MrmctlRun run = MrmctlRun.of("--help");
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("Exit codes:").contains("2   rejected").contains("3   timed out")
+        assertThat(run.out())
+                .contains("Exit codes:")
+                .contains("2   rejected")
+                .contains("3   timed out")
                 .contains("1   error");
     }
 
@@ -121,8 +134,8 @@ class MrmctlParsingTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        MrmctlRun run = MrmctlRun.of("--bootstrap-servers", "127.0.0.1:" + closedPort, "--timeout", "1s",
-                "--output", "json", "status");
+        MrmctlRun run = MrmctlRun.of(
+                "--bootstrap-servers", "127.0.0.1:" + closedPort, "--timeout", "1s", "--output", "json", "status");
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         var json = io.mrm.events.codec.EventJson.mapper().readTree(run.out());
         assertThat(json.get("command").asText()).isEqualTo("status");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mrm.decision.domain.DecisionCore;
 import io.mrm.decision.policy.PolicySettings;
-import io.mrm.mrmctl.adapter.PolicyFile;
 import io.mrm.events.MrmEvent;
 import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
@@ -24,6 +23,7 @@ import io.mrm.events.observation.ProbeKind;
 import io.mrm.events.operator.FreezeRequest;
 import io.mrm.events.topology.Phase;
 import io.mrm.events.topology.TopologyState;
+import io.mrm.mrmctl.adapter.PolicyFile;
 import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
 import java.net.URI;
@@ -56,15 +56,27 @@ class MrmctlReplayIT {
     @Test
     void replayReproducesTheRunAndBacktestsAStricterPolicy(@TempDir Path dir) throws Exception {
         try (InProcessKafka kafka = InProcessKafka.start();
-             ConfigurableApplicationContext engine = TestEngine.start(kafka, NAMES, "replay-engine", List.of(
-                     "applications[0].id=orders", "applications[0].primary-region=eu10",
-                     "applications[0].standby-region=us10", "applications[0].failure-threshold=2",
-                     "applications[0].vantages=vantage-1,vantage-2",
-                     "applications[0].recovery-threshold=2", "applications[0].plan=DNS_ROUTE,DNS_VERIFY"));
-             TopicRecorder recorder = new TopicRecorder(kafka.bootstrapServers(), NAMES, Topics.ALL);
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG,
-                     "all"), new StringSerializer(), new ByteArraySerializer())) {
+                ConfigurableApplicationContext engine = TestEngine.start(
+                        kafka,
+                        NAMES,
+                        "replay-engine",
+                        List.of(
+                                "applications[0].id=orders",
+                                "applications[0].primary-region=eu10",
+                                "applications[0].standby-region=us10",
+                                "applications[0].failure-threshold=2",
+                                "applications[0].vantages=vantage-1,vantage-2",
+                                "applications[0].recovery-threshold=2",
+                                "applications[0].plan=DNS_ROUTE,DNS_VERIFY"));
+                TopicRecorder recorder = new TopicRecorder(kafka.bootstrapServers(), NAMES, Topics.ALL);
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                kafka.bootstrapServers(),
+                                ProducerConfig.ACKS_CONFIG,
+                                "all"),
+                        new StringSerializer(),
+                        new ByteArraySerializer())) {
             EventCodec codec = new EventCodec(NAMES, URI.create("/test"));
             // given a run: a refused unsigned request, then an automatic failover whose plan completes
             publish(producer, codec, new FreezeRequest(id(), "orders", Instant.now(), 1, "mallory", "unsigned"));
@@ -74,9 +86,13 @@ class MrmctlReplayIT {
             DnsRouteCommand route = recorder.await(DnsRouteCommand.class, c -> true, Duration.ofSeconds(120));
             publish(producer, codec, Acks.of(route, AckOutcome.SUCCEEDED, null, "routed", 3, Map.of(), Instant.now()));
             DnsVerifyCommand verify = recorder.await(DnsVerifyCommand.class, c -> true, Duration.ofSeconds(120));
-            publish(producer, codec, Acks.of(verify, AckOutcome.SUCCEEDED, null, "answers us10", 3, Map.of(),
-                    Instant.now()));
-            recorder.await(TopologyState.class, t -> t.phase() == Phase.STEADY && t.activeRegion().equals("us10"),
+            publish(
+                    producer,
+                    codec,
+                    Acks.of(verify, AckOutcome.SUCCEEDED, null, "answers us10", 3, Map.of(), Instant.now()));
+            recorder.await(
+                    TopologyState.class,
+                    t -> t.phase() == Phase.STEADY && t.activeRegion().equals("us10"),
                     Duration.ofSeconds(120));
             recorder.await(PolicyRecord.class, p -> p.applicationId().equals("orders"), Duration.ofSeconds(120));
 
@@ -111,9 +127,11 @@ class MrmctlReplayIT {
                             recovery-threshold: 2
                             plan: [DNS_ROUTE, DNS_VERIFY]
                     """);
-            MrmctlRun backtest = MrmctlRun.against(kafka, NAMES, "60s", "replay", "orders", "--policy", stricter.toString());
+            MrmctlRun backtest =
+                    MrmctlRun.against(kafka, NAMES, "60s", "replay", "orders", "--policy", stricter.toString());
             assertThat(backtest.exitCode()).as(backtest.toString()).isZero();
-            assertThat(backtest.out()).contains("backtest of orders: recorded policy")
+            assertThat(backtest.out())
+                    .contains("backtest of orders: recorded policy")
                     .contains("not how its plan would have executed")
                     .containsPattern("\\* \\S+  decision 1\\n      recorded : \\S+ AUTOMATIC_FAILOVER eu10→us10 "
                             + "EXECUTING \\(epoch 1\\)")
@@ -121,16 +139,28 @@ class MrmctlReplayIT {
                     .contains("freeze by mallory: refused (unsigned request from 'mallory'")
                     .contains("1 of 2 rows differ");
             System.out.println("---- mrmctl replay orders --policy stricter.yaml\n" + backtest.out());
-            MrmctlRun backtestJson = MrmctlRun.against(kafka, NAMES, "60s", "--output", "json", "replay", "--policy", stricter.toString(),
-                    "--tick", "500ms");
+            MrmctlRun backtestJson = MrmctlRun.against(
+                    kafka,
+                    NAMES,
+                    "60s",
+                    "--output",
+                    "json",
+                    "replay",
+                    "--policy",
+                    stricter.toString(),
+                    "--tick",
+                    "500ms");
             JsonNode rows = EventJson.mapper().readTree(backtestJson.out()).get("rows");
             assertThat(rows).hasSize(2);
-            assertThat(rows.get(0).get("what").asText()).isEqualTo("request " + recorder.events(FreezeRequest.class)
-                    .get(0).id());
+            assertThat(rows.get(0).get("what").asText())
+                    .isEqualTo("request "
+                            + recorder.events(FreezeRequest.class).get(0).id());
             assertThat(rows.get(0).get("differs").asBoolean()).isFalse();
             assertThat(rows.get(1).get("differs").asBoolean()).isTrue();
             assertThat(rows.get(1).get("recorded").get("kind").asText()).isEqualTo("decision");
-            assertThat(rows.get(1).path("alternate").isMissingNode()).as("no alternate row").isTrue();
+            assertThat(rows.get(1).path("alternate").isMissingNode())
+                    .as("no alternate row")
+                    .isTrue();
 
             // --print-policy writes the recorded policy as a file that reads back into the engine's own,
             // and backtesting it shows no difference
@@ -143,19 +173,38 @@ class MrmctlReplayIT {
             assertThat(read.applications()).isEqualTo(running.policies());
             // a policy file names no Kafka cluster: the backtest takes the one the journal recorded
             assertThat(read.authority().clusterId()).isNull();
-            assertThat(read.authority().inCluster(running.authority().clusterId())).isEqualTo(running.authority());
-            MrmctlRun same = MrmctlRun.against(kafka, NAMES, "60s", "replay", "orders", "--policy", recordedFile.toString());
+            assertThat(read.authority().inCluster(running.authority().clusterId()))
+                    .isEqualTo(running.authority());
+            MrmctlRun same =
+                    MrmctlRun.against(kafka, NAMES, "60s", "replay", "orders", "--policy", recordedFile.toString());
             assertThat(same.out()).as(same.toString()).contains("0 of 2 rows differ");
 
             // a forged decision under an id the engine used: the replay no longer reproduces it, exit 5
             FailoverDecision real = recorder.events(FailoverDecision.class).get(0);
-            publish(producer, codec, new FailoverDecision(real.id(), real.applicationId(), real.time(),
-                    real.schemaVersion(), real.epoch(), real.kind(), real.mode(), real.status(), real.fromRegion(),
-                    real.toRegion(), "forged", "mallory", real.requestId(), real.overriddenRules(), real.evidence(),
-                    real.plan()));
+            publish(
+                    producer,
+                    codec,
+                    new FailoverDecision(
+                            real.id(),
+                            real.applicationId(),
+                            real.time(),
+                            real.schemaVersion(),
+                            real.epoch(),
+                            real.kind(),
+                            real.mode(),
+                            real.status(),
+                            real.fromRegion(),
+                            real.toRegion(),
+                            "forged",
+                            "mallory",
+                            real.requestId(),
+                            real.overriddenRules(),
+                            real.evidence(),
+                            real.plan()));
             MrmctlRun diverged = MrmctlRun.against(kafka, NAMES, "60s", "replay");
             assertThat(diverged.exitCode()).as(diverged.toString()).isEqualTo(5);
-            assertThat(diverged.out()).contains("did NOT reproduce the recorded outputs: 1 output(s) differ")
+            assertThat(diverged.out())
+                    .contains("did NOT reproduce the recorded outputs: 1 output(s) differ")
                     .contains("expected: io.mrm.decision.failover.v1 " + real.id())
                     .contains("got:      io.mrm.decision.failover.v1 " + real.id())
                     .contains("differs in reason: expected 'forged', got '" + real.reason() + "'")
@@ -163,17 +212,32 @@ class MrmctlReplayIT {
             System.out.println("---- mrmctl replay (after a forged decision)\n" + diverged.out());
             MrmctlRun before = MrmctlRun.against(kafka, NAMES, "60s", "replay", "--to", "2000-01-01T00:00:00Z");
             assertThat(before.exitCode()).as(before.toString()).isEqualTo(5);
-            assertThat(before.out()).contains("(1 more not shown or outside --from/--to)")
+            assertThat(before.out())
+                    .contains("(1 more not shown or outside --from/--to)")
                     .doesNotContain("expected:");
         }
     }
 
-    private static void report(KafkaProducer<String, byte[]> producer, EventCodec codec, String region,
-                               HealthStatus status) throws Exception {
+    private static void report(
+            KafkaProducer<String, byte[]> producer, EventCodec codec, String region, HealthStatus status)
+            throws Exception {
         for (int i = 0; i < 2; i++) {
             for (String vantage : List.of("vantage-1", "vantage-2")) {
-                publish(producer, codec, new HealthObservation(id(), "orders", Instant.now(), 1, region, "app",
-                        ProbeKind.HTTP, vantage, status, 2L, null));
+                publish(
+                        producer,
+                        codec,
+                        new HealthObservation(
+                                id(),
+                                "orders",
+                                Instant.now(),
+                                1,
+                                region,
+                                "app",
+                                ProbeKind.HTTP,
+                                vantage,
+                                status,
+                                2L,
+                                null));
             }
         }
     }

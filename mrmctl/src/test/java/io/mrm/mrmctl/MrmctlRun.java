@@ -8,11 +8,22 @@ import picocli.CommandLine;
 record MrmctlRun(int exitCode, String out, String err) {
 
     /** mrmctl against this broker and topic prefix, with this --timeout. */
-    static MrmctlRun against(io.mrm.testsupport.InProcessKafka kafka, io.mrm.events.TopicNames names, String timeout,
-                             String... args) {
+    static MrmctlRun against(
+            io.mrm.testsupport.InProcessKafka kafka, io.mrm.events.TopicNames names, String timeout, String... args) {
         String[] all = new String[6 + args.length];
-        System.arraycopy(new String[] {"--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix",
-                names.prefix(), "--timeout", timeout}, 0, all, 0, 6);
+        System.arraycopy(
+                new String[] {
+                    "--bootstrap-servers",
+                    kafka.bootstrapServers(),
+                    "--topic-prefix",
+                    names.prefix(),
+                    "--timeout",
+                    timeout
+                },
+                0,
+                all,
+                0,
+                6);
         System.arraycopy(args, 0, all, 6, args.length);
         return of(all);
     }

@@ -12,7 +12,8 @@ class ReplayCommandParsingTest {
 
     static MrmctlRun replay(String... args) {
         String[] all = new String[5 + args.length];
-        System.arraycopy(new String[] {"--bootstrap-servers", "localhost:1", "--timeout", "2s", "replay"}, 0, all, 0, 5);
+        System.arraycopy(
+                new String[] {"--bootstrap-servers", "localhost:1", "--timeout", "2s", "replay"}, 0, all, 0, 5);
         System.arraycopy(args, 0, all, 5, args.length);
         return MrmctlRun.of(all);
     }
@@ -37,15 +38,18 @@ class ReplayCommandParsingTest {
     @Test
     void aBadPolicyFileIsRefusedNamingTheKey(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("typo.yaml");
-        Files.writeString(file, "applications:\n  - {id: orders, primary-region: eu10, standby-region: us10, "
-                + "quorom: 3}\n");
+        Files.writeString(
+                file, "applications:\n  - {id: orders, primary-region: eu10, standby-region: us10, " + "quorom: 3}\n");
 
         MrmctlRun typo = replay("orders", "--policy", file.toString());
-        MrmctlRun missing = replay("orders", "--policy", dir.resolve("none.yaml").toString());
+        MrmctlRun missing =
+                replay("orders", "--policy", dir.resolve("none.yaml").toString());
 
         assertThat(typo.exitCode()).isEqualTo(1);
-        assertThat(typo.err()).contains("--policy: ")
-                .contains("mrm.decision.applications[0].quorom is not a setting; did you mean mrm.decision.applications[0].quorum?");
+        assertThat(typo.err())
+                .contains("--policy: ")
+                .contains(
+                        "mrm.decision.applications[0].quorom is not a setting; did you mean mrm.decision.applications[0].quorum?");
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err()).contains("cannot read policy file");
     }

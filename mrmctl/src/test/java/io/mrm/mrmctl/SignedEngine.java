@@ -21,8 +21,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 final class SignedEngine implements AutoCloseable {
 
     /** Each operator and the roles the engine gives them. */
-    static final String[][] OPERATORS = {{"alice@example.com", "operator", "approver"}, {"bob@example.com", "approver"},
-            {"victor@example.com", "viewer"}};
+    static final String[][] OPERATORS = {
+        {"alice@example.com", "operator", "approver"}, {"bob@example.com", "approver"}, {"victor@example.com", "viewer"}
+    };
 
     /** How the operators' keys are made: {@code mrmctl keygen} in this JVM or in the packaged jar. */
     interface Keygen {
@@ -59,18 +60,32 @@ final class SignedEngine implements AutoCloseable {
             args.add("operators[" + i + "].public-key-file=" + key(keys, id) + ".pub");
         }
         // a key given twice would reach Spring as one comma-joined value: the given settings replace the defaults
-        Map<String, String> orders = new LinkedHashMap<>(Map.of("id", "orders", "primary-region", "eu10",
-                "standby-region", "us10", "vantages", "vantage-1,vantage-2",
-                "plan", "EVENTS_SET_ACTIVE,DATA_PROMOTE,DNS_ROUTE,DNS_VERIFY", "step-timeout", "120s"));
+        Map<String, String> orders = new LinkedHashMap<>(Map.of(
+                "id",
+                "orders",
+                "primary-region",
+                "eu10",
+                "standby-region",
+                "us10",
+                "vantages",
+                "vantage-1,vantage-2",
+                "plan",
+                "EVENTS_SET_ACTIVE,DATA_PROMOTE,DNS_ROUTE,DNS_VERIFY",
+                "step-timeout",
+                "120s"));
         for (String setting : ordersSettings) {
             int eq = setting.indexOf('=');
             orders.put(setting.substring(0, eq), setting.substring(eq + 1));
         }
         orders.forEach((key, value) -> args.add("applications[0]." + key + "=" + value));
-        args.addAll(List.of("applications[1].id=payments", "applications[1].primary-region=eu10",
-                "applications[1].standby-region=us10", "applications[1].plan=DNS_ROUTE,DNS_VERIFY",
+        args.addAll(List.of(
+                "applications[1].id=payments",
+                "applications[1].primary-region=eu10",
+                "applications[1].standby-region=us10",
+                "applications[1].plan=DNS_ROUTE,DNS_VERIFY",
                 "applications[1].vantages=vantage-1,vantage-2",
-                "applications[1].step-timeout=120s", "applications[1].two-person-rule=true"));
+                "applications[1].step-timeout=120s",
+                "applications[1].two-person-rule=true"));
         InProcessKafka kafka = InProcessKafka.start();
         try {
             return new SignedEngine(keys, kafka, TestEngine.start(kafka, names, instance, args));

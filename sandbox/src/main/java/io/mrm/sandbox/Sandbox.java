@@ -13,14 +13,14 @@ import io.mrm.events.topology.TopologyState;
 import io.mrm.hana.HanaSyncApplication;
 import io.mrm.health.HealthMonitorApplication;
 import io.mrm.kafka.MrmApplication;
+import io.mrm.mrmctl.Mrmctl;
 import io.mrm.sandbox.dns.LoopbackAuthoritativeDnsServer;
 import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
-import io.mrm.mrmctl.Mrmctl;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,8 +67,10 @@ public final class Sandbox implements AutoCloseable {
     static final String TSIG_KEY = "mrm-sandbox";
     /** The sandbox's operators: alice asks for manual switches, bob approves them. */
     public static final String ALICE = "alice";
+
     public static final String BOB = "bob";
-    static final Map<String, String> VANTAGE_REGIONS = Map.of("vantage-1", REGION_A, "vantage-2", REGION_B, "vantage-3", "site-c");
+    static final Map<String, String> VANTAGE_REGIONS =
+            Map.of("vantage-1", REGION_A, "vantage-2", REGION_B, "vantage-3", "site-c");
 
     private final PrintStream out;
     private final Instant started = Instant.now();
@@ -76,6 +78,7 @@ public final class Sandbox implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     /** The in-process broker, or null when the sandbox runs on {@link #external}. */
     private final InProcessKafka kafka;
+
     private final ExternalKafka external;
     private final io.mrm.sandbox.aem.SandboxEventBrokers eventBrokers;
     private final SimulatedRegion regionA;
@@ -93,8 +96,8 @@ public final class Sandbox implements AutoCloseable {
      * @param dnsBefore what {@value #DNS_NAME} answered before the outage, asked over DNS
      * @param dnsAfter  what it answered once the switch was acknowledged
      */
-    public record OutageResult(Instant outageAt, FailoverDecision decision, TopologyState switched, String dnsBefore,
-                               String dnsAfter) {
+    public record OutageResult(
+            Instant outageAt, FailoverDecision decision, TopologyState switched, String dnsBefore, String dnsAfter) {
 
         public Duration detection() {
             return Duration.between(outageAt, decision.time());
@@ -112,8 +115,10 @@ public final class Sandbox implements AutoCloseable {
      * principal per role), and the consumer settings of the sandbox's own reader of the topics. Its
      * topics must exist (the services do not create them unless their settings say so).
      */
-    public record ExternalKafka(String bootstrapServers, Map<String, Map<String, Object>> serviceProperties,
-                                Map<String, Object> readerClientProperties) {
+    public record ExternalKafka(
+            String bootstrapServers,
+            Map<String, Map<String, Object>> serviceProperties,
+            Map<String, Object> readerClientProperties) {
 
         public ExternalKafka {
             serviceProperties = Map.copyOf(serviceProperties);
@@ -149,24 +154,40 @@ public final class Sandbox implements AutoCloseable {
         dns = track(startDns(tsigSecret));
         timeline.note("DNS: zone " + DNS_ZONE + " on 127.0.0.1:" + dns.port() + " (UDP and TCP); " + DNS_NAME
                 + " answers " + dnsAnswer());
-        startService("decision-engine", DecisionEngineApplication.class, DecisionEngineApplication.SERVICE,
+        startService(
+                "decision-engine",
+                DecisionEngineApplication.class,
+                DecisionEngineApplication.SERVICE,
                 decisionEngineProperties(stateDir));
-        startService("dns-actuator", DnsActuatorApplication.class, DnsActuatorApplication.SERVICE,
+        startService(
+                "dns-actuator",
+                DnsActuatorApplication.class,
+                DnsActuatorApplication.SERVICE,
                 dnsActuatorProperties(writeSecret(stateDir, tsigSecret)));
         databases = track(new SandboxDatabases(List.of(REGION_A, REGION_B)));
         timeline.note("data: PostgreSQL " + REGION_A + " " + databases.url(REGION_A) + ", " + REGION_B + " "
                 + databases.url(REGION_B));
-        startService("hana-sync", HanaSyncApplication.class, HanaSyncApplication.SERVICE,
+        startService(
+                "hana-sync",
+                HanaSyncApplication.class,
+                HanaSyncApplication.SERVICE,
                 databases.hanaSyncProperties(APP, REGION_A, stateDir));
         eventBrokers = track(new io.mrm.sandbox.aem.SandboxEventBrokers(APP, REGION_A, REGION_B));
         timeline.note(eventBrokers.describe());
-        startService("aem-sync", AemSyncApplication.class, AemSyncApplication.SERVICE, eventBrokers.aemSyncProperties());
+        startService(
+                "aem-sync", AemSyncApplication.class, AemSyncApplication.SERVICE, eventBrokers.aemSyncProperties());
         for (String vantage : VANTAGES) {
-            startService("health-monitor " + vantage, HealthMonitorApplication.class, HealthMonitorApplication.SERVICE,
+            startService(
+                    "health-monitor " + vantage,
+                    HealthMonitorApplication.class,
+                    HealthMonitorApplication.SERVICE,
                     healthMonitorProperties(vantage));
         }
-        recorder = track(new TopicRecorder(bootstrapServers(),
-                external == null ? Map.of() : external.readerClientProperties(), TopicNames.defaults(), Topics.ALL));
+        recorder = track(new TopicRecorder(
+                bootstrapServers(),
+                external == null ? Map.of() : external.readerClientProperties(),
+                TopicNames.defaults(),
+                Topics.ALL));
         recorder.subscribe(timeline::print);
     }
 
@@ -229,8 +250,16 @@ public final class Sandbox implements AutoCloseable {
         Path dir = Files.createDirectory(stateDir.resolve("operators"));
         for (String[] operator : new String[][] {{ALICE, "operator"}, {BOB, "approver"}}) {
             StringWriter text = new StringWriter();
-            int exit = Mrmctl.run(new PrintWriter(text), new PrintWriter(text), "--operator", operator[0], "keygen",
-                    "--out", dir.resolve(operator[0] + ".key").toString(), "--role", operator[1]);
+            int exit = Mrmctl.run(
+                    new PrintWriter(text),
+                    new PrintWriter(text),
+                    "--operator",
+                    operator[0],
+                    "keygen",
+                    "--out",
+                    dir.resolve(operator[0] + ".key").toString(),
+                    "--role",
+                    operator[1]);
             if (exit != 0) {
                 throw new IllegalStateException("mrmctl keygen failed: " + text);
             }
@@ -257,8 +286,8 @@ public final class Sandbox implements AutoCloseable {
             // both simulated regions listen on loopback; their ports tell them apart
             records.add(new ARecord(name(regionHost(region)), DClass.IN, 60, loopback));
         }
-        return new LoopbackAuthoritativeDnsServer(name(DNS_ZONE), name(TSIG_KEY), TSIG.HMAC_SHA256, tsigSecret,
-                records);
+        return new LoopbackAuthoritativeDnsServer(
+                name(DNS_ZONE), name(TSIG_KEY), TSIG.HMAC_SHA256, tsigSecret, records);
     }
 
     private static String regionHost(String region) {
@@ -267,7 +296,8 @@ public final class Sandbox implements AutoCloseable {
 
     /** The TSIG secret goes to the actuator the way it would in production: a file only its owner reads. */
     private Path writeSecret(Path dir, byte[] secret) throws IOException {
-        Path file = Files.createFile(dir.resolve("tsig-secret"),
+        Path file = Files.createFile(
+                dir.resolve("tsig-secret"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, Base64.getEncoder().encodeToString(secret), StandardCharsets.US_ASCII);
         track(() -> Files.deleteIfExists(file));
@@ -326,11 +356,14 @@ public final class Sandbox implements AutoCloseable {
         props.putAll(extra);
         props.putAll(busKeys.properties(serviceName, (String) extra.get("mrm.health.vantage")));
         // Command-line style arguments: they win over each service's own yml and mrm-defaults.yml.
-        String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+        String[] args = props.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
-        ConfigurableApplicationContext context = MrmApplication.builder(application, serviceName).run(args);
+        ConfigurableApplicationContext context =
+                MrmApplication.builder(application, serviceName).run(args);
         track(context::close);
-        timeline.note(label + " started in " + Duration.between(t0, Instant.now()).toMillis() + " ms");
+        timeline.note(
+                label + " started in " + Duration.between(t0, Instant.now()).toMillis() + " ms");
     }
 
     private <T extends AutoCloseable> T track(T resource) {
@@ -369,11 +402,17 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private OutageResult awaitSwitch(Instant outageAt, String dnsBefore, Duration timeout) {
-        FailoverDecision decision = recorder.await(FailoverDecision.class,
-                d -> d.applicationId().equals(APP) && d.toRegion().equals(REGION_B), timeout);
-        TopologyState switched = recorder.await(TopologyState.class,
-                t -> t.applicationId().equals(APP) && t.phase() == Phase.STEADY && t.activeRegion().equals(REGION_B)
-                        && t.epoch() == decision.epoch(), timeout);
+        FailoverDecision decision = recorder.await(
+                FailoverDecision.class,
+                d -> d.applicationId().equals(APP) && d.toRegion().equals(REGION_B),
+                timeout);
+        TopologyState switched = recorder.await(
+                TopologyState.class,
+                t -> t.applicationId().equals(APP)
+                        && t.phase() == Phase.STEADY
+                        && t.activeRegion().equals(REGION_B)
+                        && t.epoch() == decision.epoch(),
+                timeout);
         String dnsAfter = dnsAnswer();
         timeline.note("DNS: " + DNS_NAME + " answers " + dnsAfter);
         return new OutageResult(outageAt, decision, switched, dnsBefore, dnsAfter);
@@ -390,19 +429,41 @@ public final class Sandbox implements AutoCloseable {
         timeline.note("MENDED: " + REGION_A + " answers 200 again");
         awaitUpSince(REGION_A, mended, timeout);
         timeline.note(REGION_A + " is up for a quorum of vantage points: " + ALICE + " asks to fail back");
-        String asked = mrmctl(ALICE, timeout, "--output", "json", "failback", APP, "--reason",
+        String asked = mrmctl(
+                ALICE,
+                timeout,
+                "--output",
+                "json",
+                "failback",
+                APP,
+                "--reason",
                 REGION_A + " recovered; back to the primary");
         String decisionId;
         try {
-            decisionId = io.mrm.events.codec.EventJson.mapper().readTree(asked).path("decisionId").asText();
+            decisionId = io.mrm.events.codec.EventJson.mapper()
+                    .readTree(asked)
+                    .path("decisionId")
+                    .asText();
         } catch (IOException e) {
             throw new IllegalStateException("mrmctl failback printed no JSON: " + asked, e);
         }
         timeline.note(BOB + " approves " + decisionId + " and follows its plan");
-        mrmctl(BOB, timeout, "approve", APP, decisionId, "--reason", "checked: " + REGION_A + " is healthy",
+        mrmctl(
+                BOB,
+                timeout,
+                "approve",
+                APP,
+                decisionId,
+                "--reason",
+                "checked: " + REGION_A + " is healthy",
                 "--follow");
-        return recorder.await(TopologyState.class, t -> t.applicationId().equals(APP) && t.phase() == Phase.STEADY
-                && t.activeRegion().equals(REGION_A) && t.time().isAfter(mended), timeout);
+        return recorder.await(
+                TopologyState.class,
+                t -> t.applicationId().equals(APP)
+                        && t.phase() == Phase.STEADY
+                        && t.activeRegion().equals(REGION_A)
+                        && t.time().isAfter(mended),
+                timeout);
     }
 
     /**
@@ -433,8 +494,15 @@ public final class Sandbox implements AutoCloseable {
 
     /** Runs mrmctl as an operator, signing with their key; its output goes to the timeline, and a non-zero exit fails. */
     public String mrmctl(String operator, Duration timeout, String... args) {
-        List<String> all = new ArrayList<>(List.of("--bootstrap-servers", bootstrapServers(), "--operator",
-                operator, "--key", keyFile(operator).toString(), "--timeout", timeout.toSeconds() + "s"));
+        List<String> all = new ArrayList<>(List.of(
+                "--bootstrap-servers",
+                bootstrapServers(),
+                "--operator",
+                operator,
+                "--key",
+                keyFile(operator).toString(),
+                "--timeout",
+                timeout.toSeconds() + "s"));
         all.addAll(List.of(args));
         StringWriter output = new StringWriter();
         StringWriter errors = new StringWriter();
@@ -455,15 +523,26 @@ public final class Sandbox implements AutoCloseable {
      * a request that needs the region up does not overtake the observations that show it.
      */
     private void awaitUpSince(String region, Instant since, Duration timeout) {
-        org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
-            java.util.Set<String> consumed = new java.util.HashSet<>();
-            recorder.events(io.mrm.events.journal.EngineStep.class).stream().filter(step -> !step.tick())
-                    .forEach(step -> consumed.add(step.input().id()));
-            long vantagesUp = VANTAGES.stream().filter(v -> recorder.events(HealthObservation.class).stream()
-                    .filter(o -> o.vantage().equals(v) && o.region().equals(region) && o.time().isAfter(since)
-                            && o.status() == HealthStatus.UP && consumed.contains(o.id())).count() >= 4).count();
-            return vantagesUp >= 2;
-        });
+        org.awaitility.Awaitility.await()
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    java.util.Set<String> consumed = new java.util.HashSet<>();
+                    recorder.events(io.mrm.events.journal.EngineStep.class).stream()
+                            .filter(step -> !step.tick())
+                            .forEach(step -> consumed.add(step.input().id()));
+                    long vantagesUp = VANTAGES.stream()
+                            .filter(v -> recorder.events(HealthObservation.class).stream()
+                                            .filter(o -> o.vantage().equals(v)
+                                                    && o.region().equals(region)
+                                                    && o.time().isAfter(since)
+                                                    && o.status() == HealthStatus.UP
+                                                    && consumed.contains(o.id()))
+                                            .count()
+                                    >= 4)
+                            .count();
+                    return vantagesUp >= 2;
+                });
     }
 
     /**
@@ -479,7 +558,8 @@ public final class Sandbox implements AutoCloseable {
                 return Rcode.string(answer.getRcode());
             }
             return answer.getSection(Section.ANSWER).stream()
-                    .map(r -> Type.string(r.getType()) + " " + r.rdataToString()).collect(Collectors.joining(" "));
+                    .map(r -> Type.string(r.getType()) + " " + r.rdataToString())
+                    .collect(Collectors.joining(" "));
         } catch (IOException e) {
             return "no answer (" + e.getMessage() + ")";
         }
@@ -506,8 +586,10 @@ public final class Sandbox implements AutoCloseable {
     private void awaitAllUp(Duration timeout) {
         for (String vantage : VANTAGES) {
             for (String region : List.of(REGION_A, REGION_B)) {
-                recorder.await(HealthObservation.class, o -> o.vantage().equals(vantage) && o.region().equals(region)
-                        && o.status() == HealthStatus.UP, timeout);
+                recorder.await(
+                        HealthObservation.class,
+                        o -> o.vantage().equals(vantage) && o.region().equals(region) && o.status() == HealthStatus.UP,
+                        timeout);
             }
         }
     }

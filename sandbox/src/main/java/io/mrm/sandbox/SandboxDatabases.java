@@ -37,9 +37,10 @@ final class SandboxDatabases implements AutoCloseable {
                     .start();
             servers.put(region, pg);
             try (Connection c = DriverManager.getConnection(url(region), "postgres", "");
-                 Statement s = c.createStatement()) {
+                    Statement s = c.createStatement()) {
                 s.execute("CREATE ROLE " + APP_ROLE + " LOGIN PASSWORD '" + APP_PASSWORD + "'");
-                s.execute("CREATE TABLE orders (id bigint PRIMARY KEY, item text NOT NULL, placed_at timestamptz NOT NULL)");
+                s.execute(
+                        "CREATE TABLE orders (id bigint PRIMARY KEY, item text NOT NULL, placed_at timestamptz NOT NULL)");
                 s.execute("GRANT SELECT ON orders TO " + APP_ROLE);
             } catch (SQLException e) {
                 throw new IOException("setting up the " + region + " database failed: " + e.getMessage(), e);
@@ -54,9 +55,11 @@ final class SandboxDatabases implements AutoCloseable {
 
     /** hana-sync's settings; the password goes in a file only its owner reads, as in production. */
     Map<String, Object> hanaSyncProperties(String applicationId, String primary, Path dir) throws IOException {
-        Path password = Files.createFile(dir.resolve("pg-password"),
+        Path password = Files.createFile(
+                dir.resolve("pg-password"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(password, "trust-on-loopback", StandardCharsets.US_ASCII); // embedded PostgreSQL trusts local logins
+        Files.writeString(
+                password, "trust-on-loopback", StandardCharsets.US_ASCII); // embedded PostgreSQL trusts local logins
         passwordFile = password;
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("mrm.data.backend", "POSTGRES_DEBEZIUM");
@@ -75,7 +78,7 @@ final class SandboxDatabases implements AutoCloseable {
     /** Whether the application may write in {@code region}'s database (only the primary's). */
     boolean appCanWrite(String region) {
         try (Connection c = DriverManager.getConnection(url(region), APP_ROLE, APP_PASSWORD);
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO orders VALUES (" + System.nanoTime() + ", 'probe', now())");
             return true;
         } catch (SQLException e) {

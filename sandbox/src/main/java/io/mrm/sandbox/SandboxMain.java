@@ -1,8 +1,8 @@
 package io.mrm.sandbox;
 
+import io.mrm.events.topology.TopologyState;
 import io.mrm.health.adapter.probe.HttpClients;
 import java.io.PrintStream;
-import io.mrm.events.topology.TopologyState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -14,8 +14,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class SandboxMain {
 
-    private SandboxMain() {
-    }
+    private SandboxMain() {}
 
     public static void main(String[] args) throws Exception {
         // The health monitors' HTTP clients need a common pool of at least 2 on 2-CPU machines (see HttpClients).
@@ -28,7 +27,8 @@ public final class SandboxMain {
             if (arg.equals("--interactive")) {
                 interactive = true;
             } else if (arg.startsWith("--timeout=")) {
-                timeout = Duration.parse("PT" + arg.substring("--timeout=".length()).toUpperCase());
+                timeout = Duration.parse(
+                        "PT" + arg.substring("--timeout=".length()).toUpperCase());
             } else {
                 System.err.println("unknown argument '" + arg + "'; usage: sandbox [--interactive] [--timeout=60s]");
                 System.exit(2);
@@ -63,29 +63,50 @@ public final class SandboxMain {
         try {
             Sandbox.OutageResult result = sandbox.runScriptedOutage(timeout);
             out.println();
-            out.printf("SUMMARY: %s failed over from %s to %s (epoch %d): outage -> decision %d ms, "
-                            + "outage -> acknowledged switch %d ms; DNS %s: %s -> %s%n", Sandbox.APP, Sandbox.REGION_A,
-                    Sandbox.REGION_B, result.decision().epoch(), result.detection().toMillis(),
-                    result.timeToSwitch().toMillis(), Sandbox.DNS_NAME, result.dnsBefore(), result.dnsAfter());
+            out.printf(
+                    "SUMMARY: %s failed over from %s to %s (epoch %d): outage -> decision %d ms, "
+                            + "outage -> acknowledged switch %d ms; DNS %s: %s -> %s%n",
+                    Sandbox.APP,
+                    Sandbox.REGION_A,
+                    Sandbox.REGION_B,
+                    result.decision().epoch(),
+                    result.detection().toMillis(),
+                    result.timeToSwitch().toMillis(),
+                    Sandbox.DNS_NAME,
+                    result.dnsBefore(),
+                    result.dnsAfter());
             out.println();
             TopologyState back = sandbox.runFailbackWithApproval(timeout);
-            out.printf("SUMMARY: %s failed back to %s (epoch %d), asked by %s and approved by %s, both signed; "
-                            + "DNS %s: %s%n", Sandbox.APP, back.activeRegion(), back.epoch(), Sandbox.ALICE, Sandbox.BOB,
-                    Sandbox.DNS_NAME, sandbox.dnsAnswer());
+            out.printf(
+                    "SUMMARY: %s failed back to %s (epoch %d), asked by %s and approved by %s, both signed; "
+                            + "DNS %s: %s%n",
+                    Sandbox.APP,
+                    back.activeRegion(),
+                    back.epoch(),
+                    Sandbox.ALICE,
+                    Sandbox.BOB,
+                    Sandbox.DNS_NAME,
+                    sandbox.dnsAnswer());
             out.println();
             // Replay the journal (it must reproduce every decision), then backtest a stricter policy.
             String backtest = sandbox.replayAndBacktest(timeout);
             out.println();
             // Last, the record itself: what happened, who did it and why, read back from the topics.
             Path report = sandbox.workDir().resolve("audit.html");
-            sandbox.mrmctl(Sandbox.ALICE, timeout, "audit", Sandbox.APP, "--format", "html", "--out",
-                    report.toString());
+            sandbox.mrmctl(
+                    Sandbox.ALICE, timeout, "audit", Sandbox.APP, "--format", "html", "--out", report.toString());
             sandbox.mrmctl(Sandbox.ALICE, timeout, "audit", Sandbox.APP);
             out.println();
             out.println("SUMMARY: the replay reproduced every decision; the stricter policy "
-                    + (backtest.contains("decision 1\n") ? "decides differently ("
-                    + backtest.lines().filter(l -> l.matches("\\d+ of \\d+ rows differ")).findFirst().orElse("")
-                    + ")" : "was not compared") + "; the audit above shows both runs (HTML: " + report + ")");
+                    + (backtest.contains("decision 1\n")
+                            ? "decides differently ("
+                                    + backtest.lines()
+                                            .filter(l -> l.matches("\\d+ of \\d+ rows differ"))
+                                            .findFirst()
+                                            .orElse("")
+                                    + ")"
+                            : "was not compared")
+                    + "; the audit above shows both runs (HTML: " + report + ")");
             exit = 0;
         } catch (RuntimeException e) {
             out.println();

@@ -22,8 +22,10 @@ public final class SimulatedRegion implements AutoCloseable {
     public SimulatedRegion(String name) throws IOException {
         this.name = name;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/health", exchange -> respond(exchange, up ? 200 : 503,
-                up ? name + " ok" : name + " is down (simulated outage)"));
+        server.createContext(
+                "/health",
+                exchange ->
+                        respond(exchange, up ? 200 : 503, up ? name + " ok" : name + " is down (simulated outage)"));
         server.createContext("/control/fail", exchange -> {
             fail();
             respond(exchange, 200, name + " broken");

@@ -89,18 +89,23 @@ final class Timeline {
                     + (o.detail() == null ? "" : " (" + o.detail() + ")");
         } else if (event instanceof FailoverDecision d) {
             return "epoch " + d.epoch() + " " + d.kind() + " " + d.mode() + " " + d.fromRegion() + " -> "
-                    + d.toRegion() + ": " + d.reason() + "; plan: " + d.plan().stream()
-                    .map(Timeline::step).collect(Collectors.joining(", "));
+                    + d.toRegion() + ": " + d.reason() + "; plan: "
+                    + d.plan().stream().map(Timeline::step).collect(Collectors.joining(", "));
         } else if (event instanceof StepCommand c) {
-            return c.action().actuator() + " " + c.action() + " (step " + c.step().stepIndex() + ", attempt "
-                    + c.step().attempt() + ", epoch " + c.step().epoch() + ")";
+            return c.action().actuator() + " " + c.action() + " (step "
+                    + c.step().stepIndex() + ", attempt " + c.step().attempt() + ", epoch "
+                    + c.step().epoch() + ")";
         } else if (event instanceof CommandAck a) {
             return a.actuator() + " " + a.action() + " step " + a.step().stepIndex() + " " + a.outcome() + " in "
                     + a.durationMs() + " ms" + (a.detail() == null ? "" : ": " + a.detail());
         } else if (event instanceof TopologyState t) {
             return "active " + t.activeRegion() + ", " + t.phase() + ", epoch " + t.epoch()
-                    + (t.planSteps().isEmpty() ? "" : ", steps " + t.planSteps().stream()
-                    .map(Timeline::progress).collect(Collectors.joining(" ")));
+                    + (t.planSteps().isEmpty()
+                            ? ""
+                            : ", steps "
+                                    + t.planSteps().stream()
+                                            .map(Timeline::progress)
+                                            .collect(Collectors.joining(" ")));
         } else if (event instanceof Alert a) {
             return a.severity() + " " + a.code() + ": " + a.message();
         } else if (event instanceof RequestOutcome r) {

@@ -2,21 +2,20 @@ package io.mrm.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mrm.events.decision.Alert;
-import io.mrm.events.decision.DecisionStatus;
-import io.mrm.events.operator.OperatorRequest;
-import io.mrm.events.topology.TopologyState;
-import java.util.List;
-
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.deadletter.DeadLetter;
+import io.mrm.events.decision.Alert;
+import io.mrm.events.decision.DecisionStatus;
 import io.mrm.events.decision.FailoverDecision;
 import io.mrm.events.decision.StepAction;
+import io.mrm.events.operator.OperatorRequest;
+import io.mrm.events.topology.TopologyState;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +26,7 @@ class SandboxIT {
     void scriptedOutageOfRegionAEndsWithAnAcknowledgedSwitchToRegionB() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
-             Sandbox sandbox = Sandbox.start(out)) {
+                Sandbox sandbox = Sandbox.start(out)) {
             Sandbox.OutageResult result = sandbox.runScriptedOutage(Duration.ofSeconds(90));
 
             assertThat(result.decision().fromRegion()).isEqualTo(Sandbox.REGION_A);
@@ -35,8 +34,11 @@ class SandboxIT {
             assertThat(result.detection()).isPositive();
             assertThat(result.timeToSwitch()).isGreaterThanOrEqualTo(result.detection());
             // Evidence comes from a quorum of vantage points: one alone could be a partition, not an outage.
-            assertThat(result.decision().evidence()).extracting(e -> e.vantage())
-                    .hasSizeGreaterThanOrEqualTo(2).doesNotHaveDuplicates().isSubsetOf(Sandbox.VANTAGES);
+            assertThat(result.decision().evidence())
+                    .extracting(e -> e.vantage())
+                    .hasSizeGreaterThanOrEqualTo(2)
+                    .doesNotHaveDuplicates()
+                    .isSubsetOf(Sandbox.VANTAGES);
             assertThat(sandbox.recorder().events(FailoverDecision.class)).hasSize(1);
             // Only region-a's application tier failed: its broker and database still answer, so the automatic
             // failover took the graceful path within its bound: region-a's VPN demoted first, its database
@@ -45,31 +47,48 @@ class SandboxIT {
             assertThat(sandbox.recorder().events(io.mrm.events.command.DataPromoteCommand.class))
                     .extracting(io.mrm.events.command.DataPromoteCommand::mode)
                     .containsOnly(io.mrm.events.operator.FailoverMode.GRACEFUL);
-            Awaitility.await("the path taken, alerted").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(sandbox.recorder().events(Alert.class)).filteredOn(a -> a.code().equals("FAILOVER_DRAINED"))
-                            .singleElement().satisfies(a -> assertThat(a.message()).contains("graceful path",
-                                    "dataLeftBehindWalBytes=0", "old broker demoted before the new one took over")));
-            assertThat(sandbox.recorder().events(Alert.class)).extracting(Alert::code)
+            Awaitility.await("the path taken, alerted")
+                    .atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(sandbox.recorder().events(Alert.class))
+                            .filteredOn(a -> a.code().equals("FAILOVER_DRAINED"))
+                            .singleElement()
+                            .satisfies(a -> assertThat(a.message())
+                                    .contains(
+                                            "graceful path",
+                                            "dataLeftBehindWalBytes=0",
+                                            "old broker demoted before the new one took over")));
+            assertThat(sandbox.recorder().events(Alert.class))
+                    .extracting(Alert::code)
                     .doesNotContain("FAILOVER_FELL_BACK", "FAILOVER_FORCED");
             // Events switched too: region-b's VPN is the active replication site now, region-a's was demoted
             // before it (and again, best-effort, after it: the fence a forced fallback would have needed).
             assertThat(sandbox.eventBrokers().role(Sandbox.REGION_B)).isEqualTo("active");
-            Awaitility.await("region-a's VPN fenced").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(sandbox.eventBrokers().role(Sandbox.REGION_A)).isEqualTo("standby"));
-            Awaitility.await("both fences acknowledged").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(sandbox.recorder().events(CommandAck.class)).extracting(CommandAck::action)
-                            .contains(StepAction.EVENTS_SET_ACTIVE, StepAction.EVENTS_SET_STANDBY,
+            Awaitility.await("region-a's VPN fenced")
+                    .atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(sandbox.eventBrokers().role(Sandbox.REGION_A))
+                            .isEqualTo("standby"));
+            Awaitility.await("both fences acknowledged")
+                    .atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(sandbox.recorder().events(CommandAck.class))
+                            .extracting(CommandAck::action)
+                            .contains(
+                                    StepAction.EVENTS_SET_ACTIVE,
+                                    StepAction.EVENTS_SET_STANDBY,
                                     StepAction.DATA_FENCE));
-            Awaitility.await("no fence left pending").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(sandbox.recorder().events(TopologyState.class)).last()
+            Awaitility.await("no fence left pending")
+                    .atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(sandbox.recorder().events(TopologyState.class))
+                            .last()
                             .satisfies(t -> assertThat(t.fenceDuties()).isEmpty()));
-            assertThat(sandbox.recorder().events(CommandAck.class)).extracting(CommandAck::outcome)
+            assertThat(sandbox.recorder().events(CommandAck.class))
+                    .extracting(CommandAck::outcome)
                     .containsOnly(AckOutcome.SUCCEEDED);
             assertThat(sandbox.recorder().events(DeadLetter.class)).isEmpty();
             // region-b was never broken.
             assertThat(sandbox.regionB().isUp()).isTrue();
             // The database moved with it: region-b's is the primary, region-a's is fenced.
-            assertThat(sandbox.recorder().events(CommandAck.class)).extracting(CommandAck::action)
+            assertThat(sandbox.recorder().events(CommandAck.class))
+                    .extracting(CommandAck::action)
                     .contains(StepAction.DATA_PROMOTE);
             assertThat(sandbox.appCanWrite(Sandbox.REGION_B)).isTrue();
             assertThat(sandbox.appCanWrite(Sandbox.REGION_A)).isFalse();
@@ -83,13 +102,16 @@ class SandboxIT {
             TopologyState back = sandbox.runFailbackWithApproval(Duration.ofSeconds(90));
             assertThat(back.activeRegion()).isEqualTo(Sandbox.REGION_A);
             List<FailoverDecision> decisions = sandbox.recorder().events(FailoverDecision.class);
-            assertThat(decisions).extracting(FailoverDecision::status).containsExactly(DecisionStatus.EXECUTING,
-                    DecisionStatus.PROPOSED, DecisionStatus.EXECUTING);
+            assertThat(decisions)
+                    .extracting(FailoverDecision::status)
+                    .containsExactly(DecisionStatus.EXECUTING, DecisionStatus.PROPOSED, DecisionStatus.EXECUTING);
             assertThat(decisions.get(1).requestedBy()).isEqualTo(Sandbox.ALICE);
             assertThat(decisions.get(2).requestedBy()).isEqualTo(Sandbox.BOB);
-            assertThat(sandbox.recorder().events(OperatorRequest.class)).allSatisfy(r ->
-                    assertThat(r.signature()).as("signed: %s", r).isNotNull());
-            assertThat(sandbox.recorder().events(Alert.class)).extracting(Alert::code)
+            assertThat(sandbox.recorder().events(OperatorRequest.class))
+                    .allSatisfy(
+                            r -> assertThat(r.signature()).as("signed: %s", r).isNotNull());
+            assertThat(sandbox.recorder().events(Alert.class))
+                    .extracting(Alert::code)
                     .noneMatch(code -> code.startsWith("REQUEST_"));
             assertThat(sandbox.appCanWrite(Sandbox.REGION_A)).isTrue();
             assertThat(sandbox.appCanWrite(Sandbox.REGION_B)).isFalse();
@@ -101,21 +123,35 @@ class SandboxIT {
 
             // And the topics tell the story: mrmctl audit, as the sandbox's scripted run ends.
             String audit = sandbox.mrmctl(Sandbox.ALICE, Duration.ofSeconds(60), "audit", Sandbox.APP);
-            assertThat(audit).contains("-- run 1: AUTOMATIC_FAILOVER region-a → region-b: FINISHED, region-b active --",
-                    "-- run 2: FAILBACK region-b → region-a: FINISHED, region-a active --",
-                    "failback requested by alice", "approved by bob", "two-person rule",
-                    "RTO (first failing observation → switched)");
+            assertThat(audit)
+                    .contains(
+                            "-- run 1: AUTOMATIC_FAILOVER region-a → region-b: FINISHED, region-b active --",
+                            "-- run 2: FAILBACK region-b → region-a: FINISHED, region-a active --",
+                            "failback requested by alice",
+                            "approved by bob",
+                            "two-person rule",
+                            "RTO (first failing observation → switched)");
 
             // The journal replays exactly (or mrmctl exits 5 and this throws); a stricter policy decides
             // differently: later if the outage outlasted its 20 failures in a row (a slow machine), else never.
             String backtest = sandbox.replayAndBacktest(Duration.ofSeconds(60));
-            assertThat(backtest).contains("recorded : ", "AUTOMATIC_FAILOVER region-a→region-b EXECUTING (epoch 1)")
+            assertThat(backtest)
+                    .contains("recorded : ", "AUTOMATIC_FAILOVER region-a→region-b EXECUTING (epoch 1)")
                     .containsPattern("(?m)^\\* \\S+ +decision 1$")
                     .containsPattern("(?m)^[1-9]\\d* of \\d+ rows differ$");
         }
         String timeline = printed.toString(StandardCharsets.UTF_8);
-        assertThat(timeline).contains("OUTAGE", "DECISION", "DNS_ROUTE", "SUCCEEDED", "active region-b, STEADY",
-                "MENDED", "mrmctl --operator bob --key bob.key approve shop", "finished: region-a is active",
-                "answers with region-b", "DNS: shop.sandbox.test answers CNAME shop.region-b.sandbox.test.");
+        assertThat(timeline)
+                .contains(
+                        "OUTAGE",
+                        "DECISION",
+                        "DNS_ROUTE",
+                        "SUCCEEDED",
+                        "active region-b, STEADY",
+                        "MENDED",
+                        "mrmctl --operator bob --key bob.key approve shop",
+                        "finished: region-a is active",
+                        "answers with region-b",
+                        "DNS: shop.sandbox.test answers CNAME shop.region-b.sandbox.test.");
     }
 }

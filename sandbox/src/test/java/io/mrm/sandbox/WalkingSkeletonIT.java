@@ -53,11 +53,17 @@ class WalkingSkeletonIT {
     @BeforeAll
     static void start() throws Exception {
         kafka = InProcessKafka.start();
-        String[] common = {"--spring.profiles.active=local",
-                "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--mrm.kafka.topic-prefix=skeleton.", "--mrm.kafka.partitions=2", "--server.port=0"};
+        String[] common = {
+            "--spring.profiles.active=local",
+            "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+            "--mrm.kafka.topic-prefix=skeleton.",
+            "--mrm.kafka.partitions=2",
+            "--server.port=0"
+        };
         services.add(MrmApplication.builder(DecisionEngineApplication.class, DecisionEngineApplication.SERVICE)
-                .run(concat(common, "--spring.config.name=" + DecisionEngineApplication.SERVICE,
+                .run(concat(
+                        common,
+                        "--spring.config.name=" + DecisionEngineApplication.SERVICE,
                         "--mrm.decision.applications[0].id=orders",
                         "--mrm.decision.applications[0].primary-region=eu10",
                         "--mrm.decision.applications[0].standby-region=us10",
@@ -68,7 +74,9 @@ class WalkingSkeletonIT {
                         "--mrm.decision.commit-interval=20ms",
                         "--mrm.decision.state-dir=" + Files.createTempDirectory("skeleton-streams"))));
         services.add(MrmApplication.builder(DnsActuatorApplication.class, DnsActuatorApplication.SERVICE)
-                .run(concat(common, "--spring.config.name=" + DnsActuatorApplication.SERVICE,
+                .run(concat(
+                        common,
+                        "--spring.config.name=" + DnsActuatorApplication.SERVICE,
                         "--mrm.dns.initial-routes.orders=eu10")));
     }
 
@@ -82,18 +90,28 @@ class WalkingSkeletonIT {
     void downRegionBecomesDecisionCommandAckAndSwitchedTopology() throws Exception {
         EventCodec codec = new EventCodec(NAMES, URI.create("/test/monitor"));
         try (TopicRecorder recorder = new TopicRecorder(kafka.bootstrapServers(), NAMES, Topics.ALL);
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                     ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                kafka.bootstrapServers(),
+                                ProducerConfig.ACKS_CONFIG,
+                                "all"),
+                        new StringSerializer(),
+                        new ByteArraySerializer())) {
             // us10 is healthy; one vantage point alone seeing eu10 down is not enough (quorum 2)...
             for (int i = 0; i < 3; i++) {
-                producer.send(codec.toRecord(observation("vantage-1", "eu10", HealthStatus.DOWN))).get();
-                producer.send(codec.toRecord(observation("vantage-2", "eu10", HealthStatus.UP))).get();
-                producer.send(codec.toRecord(observation("vantage-2", "us10", HealthStatus.UP))).get();
-                producer.send(codec.toRecord(observation("vantage-1", "us10", HealthStatus.UP))).get();
+                producer.send(codec.toRecord(observation("vantage-1", "eu10", HealthStatus.DOWN)))
+                        .get();
+                producer.send(codec.toRecord(observation("vantage-2", "eu10", HealthStatus.UP)))
+                        .get();
+                producer.send(codec.toRecord(observation("vantage-2", "us10", HealthStatus.UP)))
+                        .get();
+                producer.send(codec.toRecord(observation("vantage-1", "us10", HealthStatus.UP)))
+                        .get();
             }
             // ...until the second one agrees, twice in a row.
-            producer.send(codec.toRecord(observation("vantage-2", "eu10", HealthStatus.DOWN))).get();
+            producer.send(codec.toRecord(observation("vantage-2", "eu10", HealthStatus.DOWN)))
+                    .get();
             HealthObservation trigger = observation("vantage-2", "eu10", HealthStatus.DOWN);
             producer.send(codec.toRecord(trigger)).get();
 
@@ -102,10 +120,12 @@ class WalkingSkeletonIT {
             assertThat(decision.fromRegion()).isEqualTo("eu10");
             assertThat(decision.toRegion()).isEqualTo("us10");
             assertThat(decision.epoch()).isEqualTo(1);
-            assertThat(decision.evidence()).extracting(e -> e.vantage()).containsExactlyInAnyOrder("vantage-1",
-                    "vantage-2");
+            assertThat(decision.evidence())
+                    .extracting(e -> e.vantage())
+                    .containsExactlyInAnyOrder("vantage-1", "vantage-2");
             assertThat(decision.evidence()).extracting(e -> e.observationId()).contains(trigger.id());
-            assertThat(decision.plan()).extracting(p -> p.action())
+            assertThat(decision.plan())
+                    .extracting(p -> p.action())
                     .containsExactly(StepAction.DNS_ROUTE, StepAction.DNS_VERIFY);
 
             DnsRouteCommand command = recorder.await(DnsRouteCommand.class, c -> true, Duration.ofSeconds(30));
@@ -113,17 +133,18 @@ class WalkingSkeletonIT {
             assertThat(command.step().epoch()).isEqualTo(1);
             assertThat(command.step().decisionId()).isEqualTo(decision.id());
 
-            CommandAck routed = recorder.await(CommandAck.class, a -> a.commandId().equals(command.id()),
-                    Duration.ofSeconds(30));
+            CommandAck routed =
+                    recorder.await(CommandAck.class, a -> a.commandId().equals(command.id()), Duration.ofSeconds(30));
             assertThat(routed.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
             assertThat(routed.observed()).containsEntry("region", "us10").containsEntry("changed", "true");
 
-            TopologyState switched = recorder.await(TopologyState.class,
-                    t -> t.phase() == Phase.STEADY && t.epoch() == 1, Duration.ofSeconds(30));
+            TopologyState switched = recorder.await(
+                    TopologyState.class, t -> t.phase() == Phase.STEADY && t.epoch() == 1, Duration.ofSeconds(30));
             assertThat(switched.activeRegion()).isEqualTo("us10");
             assertThat(switched.standbyRegion()).isEqualTo("eu10");
             assertThat(switched.lastDecisionId()).isEqualTo(decision.id());
-            assertThat(switched.planSteps()).extracting(s -> s.status())
+            assertThat(switched.planSteps())
+                    .extracting(s -> s.status())
                     .containsExactly(StepStatus.SUCCEEDED, StepStatus.SUCCEEDED);
             // Exactly one decision: further DOWN observations do not decide again.
             assertThat(recorder.events(FailoverDecision.class)).hasSize(1);
@@ -131,8 +152,17 @@ class WalkingSkeletonIT {
     }
 
     private static HealthObservation observation(String vantage, String region, HealthStatus status) {
-        return new HealthObservation(UUID.randomUUID().toString(), "orders", Instant.now(),
-                HealthObservation.SCHEMA_VERSION, region, "app", ProbeKind.HTTP, vantage, status, 5L,
+        return new HealthObservation(
+                UUID.randomUUID().toString(),
+                "orders",
+                Instant.now(),
+                HealthObservation.SCHEMA_VERSION,
+                region,
+                "app",
+                ProbeKind.HTTP,
+                vantage,
+                status,
+                5L,
                 status == HealthStatus.DOWN ? "HTTP 503" : "HTTP 200");
     }
 

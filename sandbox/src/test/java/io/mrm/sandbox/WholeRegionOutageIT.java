@@ -33,31 +33,46 @@ class WholeRegionOutageIT {
     void aFailoverThatCannotReachTheRegionItLeavesFallsBackToForcedAndSaysWhatWasLeftBehind() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
-             Sandbox sandbox = Sandbox.start(out)) {
+                Sandbox sandbox = Sandbox.start(out)) {
             Sandbox.OutageResult result = sandbox.runWholeRegionOutage(Duration.ofSeconds(120));
             FailoverDecision decision = result.decision();
 
             assertThat(decision.fromRegion()).isEqualTo(Sandbox.REGION_A);
-            assertThat(decision.drainWithinMs()).as("the decision states its graceful try's bound").isEqualTo(15_000);
+            assertThat(decision.drainWithinMs())
+                    .as("the decision states its graceful try's bound")
+                    .isEqualTo(15_000);
             assertThat(result.switched().activeRegion()).isEqualTo(Sandbox.REGION_B);
 
             // the completion alert is written with the switched topology, but on another topic: it may be read later
-            Awaitility.await("the path taken, alerted").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(sandbox.recorder().events(Alert.class)).extracting(Alert::code)
+            Awaitility.await("the path taken, alerted")
+                    .atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(sandbox.recorder().events(Alert.class))
+                            .extracting(Alert::code)
                             .contains("FAILOVER_FELL_BACK", "FAILOVER_FORCED"));
-            assertThat(sandbox.recorder().events(Alert.class)).extracting(Alert::code)
+            assertThat(sandbox.recorder().events(Alert.class))
+                    .extracting(Alert::code)
                     .doesNotContain("FAILOVER_DRAINED", "PLAN_PAUSED");
             Alert forced = sandbox.recorder().events(Alert.class).stream()
-                    .filter(a -> a.code().equals("FAILOVER_FORCED")).findFirst().orElseThrow();
-            assertThat(forced.message()).contains("forced path", "its graceful try gave up", "old primary NOT fenced",
-                    "dataLeftBehind=unknown", "old broker not demoted before the new one took over");
+                    .filter(a -> a.code().equals("FAILOVER_FORCED"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(forced.message())
+                    .contains(
+                            "forced path",
+                            "its graceful try gave up",
+                            "old primary NOT fenced",
+                            "dataLeftBehind=unknown",
+                            "old broker not demoted before the new one took over");
 
             // the promote that took effect was forced; the first step, demoting region-a's broker, was skipped
             List<DataPromoteCommand> promotes = sandbox.recorder().events(DataPromoteCommand.class);
             assertThat(promotes).last().extracting(DataPromoteCommand::mode).isEqualTo(FailoverMode.FORCED);
-            Awaitility.await("the forced promote's ack read").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(sandbox.recorder().events(CommandAck.class)).filteredOn(a -> a.action()
-                            == StepAction.DATA_PROMOTE && a.outcome() == AckOutcome.SUCCEEDED).singleElement()
+            Awaitility.await("the forced promote's ack read")
+                    .atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(sandbox.recorder().events(CommandAck.class))
+                            .filteredOn(
+                                    a -> a.action() == StepAction.DATA_PROMOTE && a.outcome() == AckOutcome.SUCCEEDED)
+                            .singleElement()
                             .satisfies(a -> assertThat(a.detail()).contains("FORCED")));
             assertThat(result.switched().planSteps().get(0).detail()).startsWith("fell back to forced");
 
@@ -66,9 +81,12 @@ class WholeRegionOutageIT {
             assertThat(sandbox.eventBrokers().role(Sandbox.REGION_B)).isEqualTo("active");
             assertThat(result.dnsAfter()).startsWith("CNAME shop.region-b.sandbox.test.");
             // and region-a is owed its fences until it answers again
-            Awaitility.await("region-a's fences owed").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(sandbox.recorder().events(TopologyState.class)).last()
-                            .satisfies(t -> assertThat(t.fenceDuties()).extracting(f -> f.action())
+            Awaitility.await("region-a's fences owed")
+                    .atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(sandbox.recorder().events(TopologyState.class))
+                            .last()
+                            .satisfies(t -> assertThat(t.fenceDuties())
+                                    .extracting(f -> f.action())
                                     .contains(StepAction.DATA_FENCE, StepAction.EVENTS_SET_STANDBY)));
             assertThat(sandbox.recorder().events(DeadLetter.class)).isEmpty();
         } finally {

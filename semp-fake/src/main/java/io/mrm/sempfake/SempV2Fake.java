@@ -128,33 +128,45 @@ public final class SempV2Fake implements AutoCloseable {
     public static final String REPLICATION_BRIDGE = "#MSGVPN_REPLICATION_BRIDGE";
     /** The spool usage of one message of the replication backlog, in bytes, as {@code msgSpoolUsage} counts it. */
     public static final long MESSAGE_BYTES = 1024;
+
     private static final byte[] MAINTENANCE_PAGE = ("<!DOCTYPE html><html><head><title>Maintenance</title></head>"
-            + "<body><h1>Service temporarily unavailable for maintenance</h1></body></html>")
+                    + "<body><h1>Service temporarily unavailable for maintenance</h1></body></html>")
             .getBytes(StandardCharsets.UTF_8);
-    private static final Set<String> VPN_MONITOR_FIELDS = Set.of("msgVpnName", "enabled", "state",
-            "replicationEnabled", "replicationRole", "replicationBridgeName", "replicationBridgeUp",
-            "replicationRemoteBridgeUp", "replicationQueueBound");
-    private static final Set<String> QUEUE_MONITOR_FIELDS = Set.of("msgVpnName", "queueName", "msgSpoolUsage",
-            "spooledMsgCount");
-    private static final Set<String> QUEUE_CONFIG_FIELDS = Set.of("queueName", "msgVpnName", "ingressEnabled",
-            "egressEnabled", "permission", "maxMsgSpoolUsage", "accessType", "owner");
+    private static final Set<String> VPN_MONITOR_FIELDS = Set.of(
+            "msgVpnName",
+            "enabled",
+            "state",
+            "replicationEnabled",
+            "replicationRole",
+            "replicationBridgeName",
+            "replicationBridgeUp",
+            "replicationRemoteBridgeUp",
+            "replicationQueueBound");
+    private static final Set<String> QUEUE_MONITOR_FIELDS =
+            Set.of("msgVpnName", "queueName", "msgSpoolUsage", "spooledMsgCount");
+    private static final Set<String> QUEUE_CONFIG_FIELDS = Set.of(
+            "queueName",
+            "msgVpnName",
+            "ingressEnabled",
+            "egressEnabled",
+            "permission",
+            "maxMsgSpoolUsage",
+            "accessType",
+            "owner");
     private static final Set<String> ROLES = Set.of("active", "standby");
 
     /** One role change: which VPN, to what, by which SEMP user, in which order (across the pair). */
-    public record RoleChange(long sequence, String vpn, String role, String user) {
-    }
+    public record RoleChange(long sequence, String vpn, String role, String user) {}
 
     /**
      * One queue created or deleted on one VPN, in the same order as the role changes ({@code user} is
      * {@code config-sync} for the copy on the mate site): what tests read to see which interleaving
      * really happened.
      */
-    public record QueueChange(long sequence, String vpn, String queueName, boolean created, String user) {
-    }
+    public record QueueChange(long sequence, String vpn, String queueName, boolean created, String user) {}
 
     /** A canned failure for the next requests: HTTP status and Solace's error object. */
-    public record Failure(int httpStatus, int code, String status, String description) {
-    }
+    public record Failure(int httpStatus, int code, String status, String description) {}
 
     /** What the fakes of one pair share: the lock and the order of changes. */
     private static final class Shared {
@@ -208,6 +220,7 @@ public final class SempV2Fake implements AutoCloseable {
     private volatile boolean maintenancePage;
     /** Closed while the port hangs: a request waits on it outside the lock, so the other site still answers. */
     private volatile CountDownLatch hangGate;
+
     private volatile boolean closed;
     private int roleDelayReads;
     private int pageSize = 100;
@@ -222,8 +235,13 @@ public final class SempV2Fake implements AutoCloseable {
         this(username, password, mateSite.shared, mateSite.roleChanges, mateSite.queueChanges);
     }
 
-    private SempV2Fake(String username, String password, Shared shared, List<RoleChange> roleChanges,
-                       List<QueueChange> queueChanges) throws IOException {
+    private SempV2Fake(
+            String username,
+            String password,
+            Shared shared,
+            List<RoleChange> roleChanges,
+            List<QueueChange> queueChanges)
+            throws IOException {
         this.shared = shared;
         this.roleChanges = roleChanges;
         this.queueChanges = queueChanges;
@@ -231,7 +249,7 @@ public final class SempV2Fake implements AutoCloseable {
         AtomicInteger threads = new AtomicInteger();
         handlers = Executors.newFixedThreadPool(8, runnable -> {
             Thread thread = new Thread(runnable, "semp-fake-" + threads.incrementAndGet());
-            thread.setDaemon(true);   // the sandbox's JVM ends without closing every fake
+            thread.setDaemon(true); // the sandbox's JVM ends without closing every fake
             return thread;
         });
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -433,7 +451,8 @@ public final class SempV2Fake implements AutoCloseable {
     public void deleteQueue(String vpn, String queueName) {
         synchronized (shared.lock) {
             Vpn v = vpn(vpn);
-            boolean existed = queueName.equals(REPLICATION_QUEUE) ? v.replicationEnabled && v.replicationQueuePresent
+            boolean existed = queueName.equals(REPLICATION_QUEUE)
+                    ? v.replicationEnabled && v.replicationQueuePresent
                     : v.queues.containsKey(queueName);
             if (!existed) {
                 throw new IllegalArgumentException("no queue " + queueName + " on VPN " + vpn);
@@ -501,17 +520,25 @@ public final class SempV2Fake implements AutoCloseable {
         }
         Vpn mate = vpn.mate;
         if (mate == null) {
-            return true;   // the mate is elsewhere: taken as up and complementary
+            return true; // the mate is elsewhere: taken as up and complementary
         }
-        return mate.site.up && mate.replicationEnabled && mate.enabled
-                && !(vpn.effectiveRole().equals("active") && mate.effectiveRole().equals("active"));
+        return mate.site.up
+                && mate.replicationEnabled
+                && mate.enabled
+                && !(vpn.effectiveRole().equals("active")
+                        && mate.effectiveRole().equals("active"));
     }
 
     /** The mate a config change on {@code vpn} is synchronized to now, or null. */
     private static Vpn syncTarget(Vpn vpn) {
         Vpn mate = vpn.mate;
-        if (mate == null || !vpn.effectiveRole().equals("active") || !vpn.replicationEnabled || !mate.replicationEnabled
-                || !vpn.link.up || !vpn.site.up || !mate.site.up) {
+        if (mate == null
+                || !vpn.effectiveRole().equals("active")
+                || !vpn.replicationEnabled
+                || !mate.replicationEnabled
+                || !vpn.link.up
+                || !vpn.site.up
+                || !mate.site.up) {
             return null;
         }
         return mate;
@@ -549,7 +576,7 @@ public final class SempV2Fake implements AutoCloseable {
             if (gate != null) {
                 gate.await();
                 if (closed) {
-                    return;   // closing drops the connection unanswered
+                    return; // closing drops the connection unanswered
                 }
             }
             if (maintenancePage) {
@@ -570,14 +597,21 @@ public final class SempV2Fake implements AutoCloseable {
             synchronized (shared.lock) {
                 if (failuresLeft > 0) {
                     failuresLeft--;
-                    respond(exchange, failure.httpStatus(), error(exchange, failure.httpStatus(), failure.code(),
-                            failure.status(), failure.description()));
+                    respond(
+                            exchange,
+                            failure.httpStatus(),
+                            error(
+                                    exchange,
+                                    failure.httpStatus(),
+                                    failure.code(),
+                                    failure.status(),
+                                    failure.description()));
                     return;
                 }
                 route(exchange, method, uri, user, body);
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();   // closing: the connection goes unanswered
+            Thread.currentThread().interrupt(); // closing: the connection goes unanswered
         } catch (RuntimeException e) {
             respond(exchange, 500, error(exchange, 500, 2, "FAIL", "fake failed: " + e));
         } finally {
@@ -618,8 +652,10 @@ public final class SempV2Fake implements AutoCloseable {
             String vpnName = decode(parts[2]);
             Vpn vpn = vpns.get(vpnName);
             if (vpn == null) {
-                respond(exchange, 400, error(exchange, 400, 6, "NOT_FOUND", "Could not find match for msgVpnName "
-                        + vpnName));
+                respond(
+                        exchange,
+                        400,
+                        error(exchange, 400, 6, "NOT_FOUND", "Could not find match for msgVpnName " + vpnName));
                 return;
             }
             if (parts[0].equals("monitor") && parts.length == 3 && method.equals("GET")) {
@@ -644,19 +680,31 @@ public final class SempV2Fake implements AutoCloseable {
                     return;
                 }
             }
-            if (parts[0].equals("config") && parts.length == 5 && parts[3].equals("queues") && method.equals("DELETE")) {
+            if (parts[0].equals("config")
+                    && parts.length == 5
+                    && parts[3].equals("queues")
+                    && method.equals("DELETE")) {
                 String queue = decode(parts[4]);
                 if (!removeQueue(vpn, queue, user)) {
-                    respond(exchange, 400, error(exchange, 400, 6, "NOT_FOUND", "Could not find match for queueName "
-                            + queue));
+                    respond(
+                            exchange,
+                            400,
+                            error(exchange, 400, 6, "NOT_FOUND", "Could not find match for queueName " + queue));
                     return;
                 }
                 respond(exchange, 200, meta(exchange, 200));
                 return;
             }
         }
-        respond(exchange, 400, error(exchange, 400, 14, "NOT_SUPPORTED", "not supported by the fake: " + method + " "
-                + uri.getRawPath()));
+        respond(
+                exchange,
+                400,
+                error(
+                        exchange,
+                        400,
+                        14,
+                        "NOT_SUPPORTED",
+                        "not supported by the fake: " + method + " " + uri.getRawPath()));
     }
 
     private void monitorVpn(HttpExchange exchange, Vpn vpn, Map<String, String> query) throws IOException {
@@ -668,8 +716,9 @@ public final class SempV2Fake implements AutoCloseable {
         ObjectNode data = JSON.createObjectNode()
                 .put("msgVpnName", vpn.name)
                 .put("enabled", vpn.enabled)
-                .put("state", !vpn.enabled ? "down"
-                        : vpn.replicationEnabled && "standby".equals(vpn.role) ? "standby" : "up")
+                .put(
+                        "state",
+                        !vpn.enabled ? "down" : vpn.replicationEnabled && "standby".equals(vpn.role) ? "standby" : "up")
                 .put("replicationEnabled", vpn.replicationEnabled)
                 .put("replicationRole", vpn.role)
                 .put("replicationBridgeName", REPLICATION_BRIDGE)
@@ -695,7 +744,7 @@ public final class SempV2Fake implements AutoCloseable {
                 .put("msgVpnName", vpn.name)
                 .put("queueName", queue)
                 .put("msgSpoolUsage", vpn.queuedMessages * MESSAGE_BYTES)
-                .put("spooledMsgCount", 1_000_000);   // cumulative, not the backlog
+                .put("spooledMsgCount", 1_000_000); // cumulative, not the backlog
         ObjectNode selected = select(exchange, data, query, QUEUE_MONITOR_FIELDS);
         if (selected != null) {
             ObjectNode collections = JSON.createObjectNode();
@@ -705,8 +754,8 @@ public final class SempV2Fake implements AutoCloseable {
     }
 
     /** The selected attributes, or null after answering 400 for one the object does not have. */
-    private static ObjectNode select(HttpExchange exchange, ObjectNode data, Map<String, String> query,
-                                     Set<String> known) throws IOException {
+    private static ObjectNode select(
+            HttpExchange exchange, ObjectNode data, Map<String, String> query, Set<String> known) throws IOException {
         String select = query.get("select");
         if (select == null) {
             return data;
@@ -714,8 +763,15 @@ public final class SempV2Fake implements AutoCloseable {
         ObjectNode selected = JSON.createObjectNode();
         for (String field : select.split(",")) {
             if (!known.contains(field)) {
-                respond(exchange, 400, error(exchange, 400, 11, "INVALID_PARAMETER", "Invalid select: " + field
-                        + " is not a valid attribute"));
+                respond(
+                        exchange,
+                        400,
+                        error(
+                                exchange,
+                                400,
+                                11,
+                                "INVALID_PARAMETER",
+                                "Invalid select: " + field + " is not a valid attribute"));
                 return null;
             }
             if (data.has(field)) {
@@ -732,16 +788,25 @@ public final class SempV2Fake implements AutoCloseable {
         }
         for (var field : (Iterable<String>) request::fieldNames) {
             if (!field.equals("replicationRole") && !field.equals("msgVpnName")) {
-                respond(exchange, 400, error(exchange, 400, 11, "INVALID_PARAMETER", "the fake supports only "
-                        + "replicationRole, not " + field));
+                respond(
+                        exchange,
+                        400,
+                        error(
+                                exchange,
+                                400,
+                                11,
+                                "INVALID_PARAMETER",
+                                "the fake supports only " + "replicationRole, not " + field));
                 return;
             }
         }
         JsonNode role = request.path("replicationRole");
         if (!role.isMissingNode()) {
             if (!role.isTextual() || !ROLES.contains(role.asText())) {
-                respond(exchange, 400, error(exchange, 400, 11, "INVALID_PARAMETER", "Invalid value for replicationRole: "
-                        + role));
+                respond(
+                        exchange,
+                        400,
+                        error(exchange, 400, 11, "INVALID_PARAMETER", "Invalid value for replicationRole: " + role));
                 return;
             }
             if (!vpn.effectiveRole().equals(role.asText())) {
@@ -755,8 +820,10 @@ public final class SempV2Fake implements AutoCloseable {
                 vpn.pendingRole = null;
             }
         }
-        ObjectNode data = JSON.createObjectNode().put("msgVpnName", vpn.name)
-                .put("replicationEnabled", vpn.replicationEnabled).put("replicationRole", vpn.effectiveRole());
+        ObjectNode data = JSON.createObjectNode()
+                .put("msgVpnName", vpn.name)
+                .put("replicationEnabled", vpn.replicationEnabled)
+                .put("replicationRole", vpn.effectiveRole());
         respond(exchange, 200, success(exchange, data, null));
     }
 
@@ -767,12 +834,18 @@ public final class SempV2Fake implements AutoCloseable {
         }
         String name = request.path("queueName").asText("");
         if (name.isEmpty() || name.length() > 200) {
-            respond(exchange, 400, error(exchange, 400, 228, "MISSING_PARAMETER", "queueName is required (1-200 characters)"));
+            respond(
+                    exchange,
+                    400,
+                    error(exchange, 400, 228, "MISSING_PARAMETER", "queueName is required (1-200 characters)"));
             return;
         }
         for (var field : (Iterable<String>) request::fieldNames) {
             if (!QUEUE_CONFIG_FIELDS.contains(field)) {
-                respond(exchange, 400, error(exchange, 400, 11, "INVALID_PARAMETER", field + " is not a valid attribute"));
+                respond(
+                        exchange,
+                        400,
+                        error(exchange, 400, 11, "INVALID_PARAMETER", field + " is not a valid attribute"));
                 return;
             }
         }
@@ -790,7 +863,10 @@ public final class SempV2Fake implements AutoCloseable {
         String exact = null;
         if (where != null) {
             if (!where.startsWith("queueName==")) {
-                respond(exchange, 400, error(exchange, 400, 11, "INVALID_PARAMETER", "the fake supports where=queueName==..."));
+                respond(
+                        exchange,
+                        400,
+                        error(exchange, 400, 11, "INVALID_PARAMETER", "the fake supports where=queueName==..."));
                 return;
             }
             String pattern = where.substring("queueName==".length());
@@ -805,7 +881,8 @@ public final class SempV2Fake implements AutoCloseable {
         String after = query.get("cursor");
         List<String> matching = new ArrayList<>();
         for (String name : vpn.queues.keySet()) {
-            if ((prefix == null || name.startsWith(prefix)) && (exact == null || name.equals(exact))
+            if ((prefix == null || name.startsWith(prefix))
+                    && (exact == null || name.equals(exact))
                     && (after == null || name.compareTo(after) > 0)) {
                 matching.add(name);
             }
@@ -819,8 +896,9 @@ public final class SempV2Fake implements AutoCloseable {
         ObjectNode meta = (ObjectNode) meta(exchange, 200).get("meta");
         if (matching.size() > count) {
             String last = matching.get(count - 1);
-            String next = "http://" + exchange.getRequestHeaders().getFirst("Host") + exchange.getRequestURI().getRawPath()
-                    + "?count=" + count + (where == null ? "" : "&where=" + encode(where)) + "&cursor=" + encode(last);
+            String next = "http://" + exchange.getRequestHeaders().getFirst("Host")
+                    + exchange.getRequestURI().getRawPath() + "?count=" + count
+                    + (where == null ? "" : "&where=" + encode(where)) + "&cursor=" + encode(last);
             meta.putObject("paging").put("cursorQuery", last).put("nextPageUri", next);
         }
         body.set("meta", meta);
@@ -846,8 +924,11 @@ public final class SempV2Fake implements AutoCloseable {
             body.set("collections", collections);
         }
         body.set("data", data);
-        body.putObject("links").put("uri", "http://" + exchange.getRequestHeaders().getFirst("Host")
-                + exchange.getRequestURI().getRawPath());
+        body.putObject("links")
+                .put(
+                        "uri",
+                        "http://" + exchange.getRequestHeaders().getFirst("Host")
+                                + exchange.getRequestURI().getRawPath());
         body.setAll(meta(exchange, 200));
         return body;
     }
@@ -855,14 +936,19 @@ public final class SempV2Fake implements AutoCloseable {
     private static ObjectNode meta(HttpExchange exchange, int status) {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode meta = body.putObject("meta");
-        meta.putObject("request").put("method", exchange.getRequestMethod()).put("uri", exchange.getRequestURI().toString());
+        meta.putObject("request")
+                .put("method", exchange.getRequestMethod())
+                .put("uri", exchange.getRequestURI().toString());
         meta.put("responseCode", status);
         return body;
     }
 
     private static ObjectNode error(HttpExchange exchange, int status, int code, String name, String description) {
         ObjectNode body = meta(exchange, status);
-        ((ObjectNode) body.get("meta")).putObject("error").put("code", code).put("description", description)
+        ((ObjectNode) body.get("meta"))
+                .putObject("error")
+                .put("code", code)
+                .put("description", description)
                 .put("status", name);
         return body;
     }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class SempV2FakePairTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     final SempV2Fake siteA;
     final SempV2Fake siteB;
 
@@ -34,14 +35,17 @@ class SempV2FakePairTest {
         siteB.close();
     }
 
-    record Answer(int status, JsonNode body) {
-    }
+    record Answer(int status, JsonNode body) {}
 
     Answer send(SempV2Fake site, String method, String path, String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(site.baseUrl() + path))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:pw".getBytes(StandardCharsets.UTF_8)))
+                .header(
+                        "Authorization",
+                        "Basic " + Base64.getEncoder().encodeToString("admin:pw".getBytes(StandardCharsets.UTF_8)))
                 .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build();
         HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         return new Answer(response.statusCode(), JSON.readTree(response.body()));
@@ -66,7 +70,9 @@ class SempV2FakePairTest {
     void bothActiveIsASplitBrainWithTheBridgeDownAndPresentAsFalseOnBothSites() throws Exception {
         Answer patched = send(siteB, "PATCH", "/SEMP/v2/config/msgVpns/shop", "{\"replicationRole\":\"active\"}");
 
-        assertThat(patched.status()).as("the broker takes its own role whatever the mate holds").isEqualTo(200);
+        assertThat(patched.status())
+                .as("the broker takes its own role whatever the mate holds")
+                .isEqualTo(200);
         assertThat(monitor(siteA).path("replicationBridgeUp").isBoolean()).isTrue();
         assertThat(monitor(siteA).path("replicationBridgeUp").asBoolean()).isFalse();
         assertThat(monitor(siteB).path("replicationBridgeUp").asBoolean()).isFalse();
@@ -82,7 +88,11 @@ class SempV2FakePairTest {
         long count = 30;
         for (int read = 0; read < 3; read++) {
             count = send(siteA, "GET", "/SEMP/v2/monitor/msgVpns/shop/queues/%23MSGVPN_REPLICATION_DATA_QUEUE", null)
-                    .body().path("collections").path("msgs").path("count").asLong();
+                    .body()
+                    .path("collections")
+                    .path("msgs")
+                    .path("count")
+                    .asLong();
         }
         assertThat(count).isZero();
     }
@@ -97,12 +107,18 @@ class SempV2FakePairTest {
 
     @Test
     void aQueueCreatedOnTheActiveSiteAppearsOnTheStandbyAndItsDeletionToo() throws Exception {
-        Answer created = send(siteA, "POST", "/SEMP/v2/config/msgVpns/shop/queues", "{\"queueName\":\"mrm/shop/fence/1\"}");
+        Answer created =
+                send(siteA, "POST", "/SEMP/v2/config/msgVpns/shop/queues", "{\"queueName\":\"mrm/shop/fence/1\"}");
 
         assertThat(created.status()).isEqualTo(200);
         assertThat(siteB.queueNames("shop")).containsExactly("mrm/shop/fence/1");
         assertThat(send(siteB, "GET", "/SEMP/v2/config/msgVpns/shop/queues?where=queueName%3D%3Dmrm%2Fshop%2F*", null)
-                .body().path("data").get(0).path("queueName").asText()).isEqualTo("mrm/shop/fence/1");
+                        .body()
+                        .path("data")
+                        .get(0)
+                        .path("queueName")
+                        .asText())
+                .isEqualTo("mrm/shop/fence/1");
 
         send(siteA, "DELETE", "/SEMP/v2/config/msgVpns/shop/queues/mrm%2Fshop%2Ffence%2F1", null);
         assertThat(siteB.queueNames("shop")).isEmpty();
@@ -129,19 +145,32 @@ class SempV2FakePairTest {
 
         assertThat(missing.status()).isEqualTo(400);
         assertThat(missing.body().path("meta").path("responseCode").asInt()).isEqualTo(400);
-        assertThat(missing.body().path("meta").path("error").path("status").asText()).isEqualTo("NOT_FOUND");
-        assertThat(badRole.body().path("meta").path("error").path("status").asText()).isEqualTo("INVALID_PARAMETER");
+        assertThat(missing.body().path("meta").path("error").path("status").asText())
+                .isEqualTo("NOT_FOUND");
+        assertThat(badRole.body().path("meta").path("error").path("status").asText())
+                .isEqualTo("INVALID_PARAMETER");
         assertThat(siteA.role("shop")).isEqualTo("active");
         assertThat(badSelect.status()).isEqualTo(400);
-        assertThat(twice.body().path("meta").path("error").path("status").asText()).isEqualTo("ALREADY_EXISTS");
+        assertThat(twice.body().path("meta").path("error").path("status").asText())
+                .isEqualTo("ALREADY_EXISTS");
     }
 
     @Test
     void servesTheTwoRequestsHealthMonitorsSempProbeSends() throws Exception {
-        JsonNode vpn = send(siteB, "GET", "/SEMP/v2/monitor/msgVpns/shop"
-                + "?select=msgVpnName,state,replicationEnabled,replicationRole,replicationBridgeUp", null).body();
-        JsonNode queue = send(siteB, "GET", "/SEMP/v2/monitor/msgVpns/shop/queues/%23MSGVPN_REPLICATION_DATA_QUEUE"
-                + "?select=queueName,msgSpoolUsage", null).body();
+        JsonNode vpn = send(
+                        siteB,
+                        "GET",
+                        "/SEMP/v2/monitor/msgVpns/shop"
+                                + "?select=msgVpnName,state,replicationEnabled,replicationRole,replicationBridgeUp",
+                        null)
+                .body();
+        JsonNode queue = send(
+                        siteB,
+                        "GET",
+                        "/SEMP/v2/monitor/msgVpns/shop/queues/%23MSGVPN_REPLICATION_DATA_QUEUE"
+                                + "?select=queueName,msgSpoolUsage",
+                        null)
+                .body();
 
         assertThat(vpn.path("data").path("state").asText()).isEqualTo("standby");
         assertThat(vpn.path("data").path("replicationRole").asText()).isEqualTo("standby");

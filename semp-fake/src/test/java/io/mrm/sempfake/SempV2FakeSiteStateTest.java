@@ -30,9 +30,10 @@ class SempV2FakeSiteStateTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String VPN_PATH = "/SEMP/v2/monitor/msgVpns/shop";
     static final String QUEUE_PATH = VPN_PATH + "/queues/%23MSGVPN_REPLICATION_DATA_QUEUE";
-    static final SempV2Fake.Failure UNAVAILABLE = new SempV2Fake.Failure(503, 2, "SERVICE_UNAVAILABLE",
-            "the broker is busy");
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    static final SempV2Fake.Failure UNAVAILABLE =
+            new SempV2Fake.Failure(503, 2, "SERVICE_UNAVAILABLE", "the broker is busy");
+    final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     final SempV2Fake siteA;
     final SempV2Fake siteB;
 
@@ -56,12 +57,17 @@ class SempV2FakeSiteStateTest {
 
     HttpRequest.Builder get(SempV2Fake site, String path) {
         return HttpRequest.newBuilder(URI.create(site.baseUrl() + path))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("admin:pw".getBytes(StandardCharsets.UTF_8)));
+                .header(
+                        "Authorization",
+                        "Basic " + Base64.getEncoder().encodeToString("admin:pw".getBytes(StandardCharsets.UTF_8)));
     }
 
     Answer send(HttpRequest request) throws Exception {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
+        return new Answer(
+                response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(""),
+                response.body());
     }
 
     Answer send(SempV2Fake site, String path) throws Exception {
@@ -81,7 +87,8 @@ class SempV2FakeSiteStateTest {
             assertThat(vpn.path("replicationBridgeUp").asBoolean()).isFalse();
             assertThat(vpn.path("state").asText()).isEqualTo("up");
             assertThat(queue.status()).isEqualTo(400);
-            assertThat(queue.json().path("meta").path("error").path("status").asText()).isEqualTo("NOT_FOUND");
+            assertThat(queue.json().path("meta").path("error").path("status").asText())
+                    .isEqualTo("NOT_FOUND");
         } finally {
             plain.close();
         }
@@ -101,21 +108,30 @@ class SempV2FakeSiteStateTest {
         assertThat(b.path("replicationBridgeUp").asBoolean(true)).isFalse();
 
         siteA.enabled("shop", true);
-        assertThat(send(siteB, VPN_PATH).json().path("data").path("replicationBridgeUp").asBoolean()).isTrue();
+        assertThat(send(siteB, VPN_PATH)
+                        .json()
+                        .path("data")
+                        .path("replicationBridgeUp")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
     void theReplicationBacklogIsReadAsSpoolUsageInBytesWithTheSelectHealthMonitorSends() throws Exception {
         siteA.backlog("shop", 3, 0);
 
-        JsonNode first = send(siteA, QUEUE_PATH + "?select=queueName,msgSpoolUsage").json();
-        JsonNode second = send(siteA, QUEUE_PATH + "?select=queueName,msgSpoolUsage").json();
+        JsonNode first =
+                send(siteA, QUEUE_PATH + "?select=queueName,msgSpoolUsage").json();
+        JsonNode second =
+                send(siteA, QUEUE_PATH + "?select=queueName,msgSpoolUsage").json();
 
         assertThat(first.path("data").path("queueName").asText()).isEqualTo(SempV2Fake.REPLICATION_QUEUE);
         assertThat(first.path("data").path("msgSpoolUsage").asLong()).isEqualTo(3 * SempV2Fake.MESSAGE_BYTES);
         assertThat(first.path("data").has("spooledMsgCount")).as("not selected").isFalse();
-        assertThat(first.path("collections").path("msgs").path("count").asLong()).isEqualTo(3);
-        assertThat(second.path("data").path("msgSpoolUsage").asLong()).as("nothing drains at 0 per read")
+        assertThat(first.path("collections").path("msgs").path("count").asLong())
+                .isEqualTo(3);
+        assertThat(second.path("data").path("msgSpoolUsage").asLong())
+                .as("nothing drains at 0 per read")
                 .isEqualTo(3 * SempV2Fake.MESSAGE_BYTES);
     }
 
@@ -132,7 +148,9 @@ class SempV2FakeSiteStateTest {
                 .isEqualTo("Could not find match for queueName #MSGVPN_REPLICATION_DATA_QUEUE");
         assertThat(vpn.path("replicationQueueBound").asBoolean(true)).isFalse();
         assertThat(vpn.path("replicationBridgeUp").asBoolean()).isTrue();
-        assertThat(send(siteB, QUEUE_PATH).status()).as("the mate's own queue is untouched").isEqualTo(200);
+        assertThat(send(siteB, QUEUE_PATH).status())
+                .as("the mate's own queue is untouched")
+                .isEqualTo(200);
     }
 
     @Test
@@ -155,9 +173,12 @@ class SempV2FakeSiteStateTest {
 
         assertThat(first.status()).isEqualTo(503);
         assertThat(first.json().path("meta").path("responseCode").asInt()).isEqualTo(503);
-        assertThat(first.json().path("meta").path("error").path("status").asText()).isEqualTo("SERVICE_UNAVAILABLE");
-        assertThat(first.json().path("meta").path("error").path("description").asText()).isEqualTo("the broker is busy");
-        assertThat(first.json().path("meta").path("request").path("method").asText()).isEqualTo("GET");
+        assertThat(first.json().path("meta").path("error").path("status").asText())
+                .isEqualTo("SERVICE_UNAVAILABLE");
+        assertThat(first.json().path("meta").path("error").path("description").asText())
+                .isEqualTo("the broker is busy");
+        assertThat(first.json().path("meta").path("request").path("method").asText())
+                .isEqualTo("GET");
         assertThat(second.status()).isEqualTo(503);
         assertThat(third.status()).isEqualTo(200);
     }
@@ -179,7 +200,8 @@ class SempV2FakeSiteStateTest {
     void theMaintenancePageIsHtmlNotJsonAndAnsweredWithoutCredentials() throws Exception {
         siteA.answerMaintenancePage();
 
-        Answer anonymous = send(HttpRequest.newBuilder(URI.create(siteA.baseUrl() + VPN_PATH)).build());
+        Answer anonymous = send(
+                HttpRequest.newBuilder(URI.create(siteA.baseUrl() + VPN_PATH)).build());
 
         assertThat(anonymous.status()).isEqualTo(200);
         assertThat(anonymous.contentType()).startsWith("text/html");
@@ -195,12 +217,15 @@ class SempV2FakeSiteStateTest {
         siteA.hang();
 
         // a request with a deadline runs into it: the port never answers (a lower bound only)
-        assertThatThrownBy(() -> send(get(siteA, VPN_PATH).timeout(Duration.ofSeconds(1)).build()))
+        assertThatThrownBy(() ->
+                        send(get(siteA, VPN_PATH).timeout(Duration.ofSeconds(1)).build()))
                 .isInstanceOf(HttpTimeoutException.class);
-        CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(get(siteA, QUEUE_PATH).build(),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> waiting =
+                http.sendAsync(get(siteA, QUEUE_PATH).build(), HttpResponse.BodyHandlers.ofString());
         await().atMost(Duration.ofSeconds(30)).until(() -> siteA.requests().contains("GET " + QUEUE_PATH));
-        assertThat(send(siteB, VPN_PATH).status()).as("the hung site holds no lock its mate needs").isEqualTo(200);
+        assertThat(send(siteB, VPN_PATH).status())
+                .as("the hung site holds no lock its mate needs")
+                .isEqualTo(200);
         assertThat(waiting).isNotDone();
 
         siteA.clearFaults();
@@ -212,8 +237,8 @@ class SempV2FakeSiteStateTest {
     @Test
     void closingAHangingPortLeavesItsRequestUnanswered() throws Exception {
         siteA.hang();
-        CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(get(siteA, VPN_PATH).build(),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> waiting =
+                http.sendAsync(get(siteA, VPN_PATH).build(), HttpResponse.BodyHandlers.ofString());
         await().atMost(Duration.ofSeconds(30)).until(() -> siteA.requests().contains("GET " + VPN_PATH));
 
         siteA.close();

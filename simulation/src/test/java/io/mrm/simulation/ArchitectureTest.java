@@ -20,7 +20,9 @@ class ArchitectureTest {
 
     @Test
     void usesOfTheEngineOnlyItsStateSerde() {
-        noClasses().should().dependOnClassesThat(
+        noClasses()
+                .should()
+                .dependOnClassesThat(
                         resideInAnyPackage("io.mrm.decision", "io.mrm.decision.adapter..", "io.mrm.decision.config..")
                                 .and(not(simpleNameStartingWith("ApplicationStateSerde"))))
                 .because("the simulation drives decision-core on a virtual clock; the engine's Kafka Streams "

@@ -72,20 +72,27 @@ class SimulationTest {
     @Test
     void everyInvariantHoldsForTenThousandSeedsAndEveryCaseIsReached() {
         int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-        Campaign.Figures figures = Campaign.run(0, SEEDS, Simulation.DEFAULT_RUN_MS, threads, r -> {
-        });
+        Campaign.Figures figures = Campaign.run(0, SEEDS, Simulation.DEFAULT_RUN_MS, threads, r -> {});
         System.out.print(figures.summary());
 
         StringBuilder failures = new StringBuilder();
         for (RunResult r : figures.failures) {
-            failures.append("\nseed ").append(r.seed()).append(": ").append(r.violation())
-                    .append("\n  replay: ").append(SimulationMain.replayCommand(r.seed(), Simulation.DEFAULT_RUN_MS))
-                    .append("\n  last steps:\n").append(tail(r.seed()));
+            failures.append("\nseed ")
+                    .append(r.seed())
+                    .append(": ")
+                    .append(r.violation())
+                    .append("\n  replay: ")
+                    .append(SimulationMain.replayCommand(r.seed(), Simulation.DEFAULT_RUN_MS))
+                    .append("\n  last steps:\n")
+                    .append(tail(r.seed()));
         }
-        assertThat(figures.failed()).as("seeds that broke an invariant" + failures).isZero();
+        assertThat(figures.failed())
+                .as("seeds that broke an invariant" + failures)
+                .isZero();
         for (Map.Entry<Coverage, Double> minimum : MINIMUM.entrySet()) {
             // fewer seeds (-Dsimulation.seeds) reach the rare cases less often: the minimum scales down
-            assertThat(figures.percent(minimum.getKey())).as("%% of seeds reaching %s", minimum.getKey())
+            assertThat(figures.percent(minimum.getKey()))
+                    .as("%% of seeds reaching %s", minimum.getKey())
                     .isGreaterThanOrEqualTo(minimum.getValue() * Math.min(1, SEEDS / 10_000.0));
         }
         assertThat(MINIMUM.keySet()).as("every case has a minimum").containsAll(List.of(Coverage.values()));
@@ -93,15 +100,21 @@ class SimulationTest {
 
     @Test
     void aSeedRunTwiceGivesTheSameTraceAndTracingChangesNothing() {
-        long[] first = LongStream.range(0, 40).map(s -> s * 997).map(s -> Simulation.run(s, Simulation.DEFAULT_RUN_MS)
-                .traceHash()).toArray();
-        long[] again = LongStream.range(0, 40).map(s -> s * 997).map(s -> Simulation.run(s, Simulation.DEFAULT_RUN_MS)
-                .traceHash()).toArray();
+        long[] first = LongStream.range(0, 40)
+                .map(s -> s * 997)
+                .map(s -> Simulation.run(s, Simulation.DEFAULT_RUN_MS).traceHash())
+                .toArray();
+        long[] again = LongStream.range(0, 40)
+                .map(s -> s * 997)
+                .map(s -> Simulation.run(s, Simulation.DEFAULT_RUN_MS).traceHash())
+                .toArray();
         assertThat(again).isEqualTo(first);
         Simulation traced = new Simulation(997, Simulation.DEFAULT_RUN_MS, true);
         RunResult result = traced.run();
         assertThat(result.traceHash()).isEqualTo(first[1]);
-        assertThat(traced.trace().lines()).as("a traced run prints what happened").hasSizeGreaterThan(100);
+        assertThat(traced.trace().lines())
+                .as("a traced run prints what happened")
+                .hasSizeGreaterThan(100);
     }
 
     /** The last lines of a failing seed's trace: enough to see what led to it (the replay command shows all). */
@@ -111,7 +124,8 @@ class SimulationTest {
         List<String> lines = again.trace().lines();
         StringBuilder b = new StringBuilder();
         b.append("    ").append(lines.get(0)).append('\n');
-        lines.subList(Math.max(1, lines.size() - 60), lines.size()).forEach(l -> b.append("    ").append(l).append('\n'));
+        lines.subList(Math.max(1, lines.size() - 60), lines.size())
+                .forEach(l -> b.append("    ").append(l).append('\n'));
         return b.toString();
     }
 }

@@ -42,8 +42,8 @@ public final class BusKeyring {
         for (BusSigner signer : BusSigner.values()) {
             KeyPair pair = OperatorKeys.generate();
             pairs.put(signer, pair);
-            privateKeys.put(signer, ownerOnly(dir.resolve(signer.serviceName() + ".key"),
-                    OperatorKeys.pem(pair.getPrivate())));
+            privateKeys.put(
+                    signer, ownerOnly(dir.resolve(signer.serviceName() + ".key"), OperatorKeys.pem(pair.getPrivate())));
         }
         SecureRandom random = new SecureRandom();
         for (String vantage : vantages) {
@@ -69,7 +69,8 @@ public final class BusKeyring {
 
     /** What {@code signer} signs with, as its service holds it. */
     public SigningKey signingKey(BusSigner signer) {
-        return new SigningKey(keyId(signer.serviceName()), signer, pairs.get(signer).getPrivate());
+        return new SigningKey(
+                keyId(signer.serviceName()), signer, pairs.get(signer).getPrivate());
     }
 
     /** An authenticator that signs as {@code signer} (the way that service's codec does), trusting nobody. */
@@ -104,7 +105,9 @@ public final class BusKeyring {
                 String key = "mrm.bus-auth.trusted-keys[" + i++ + "].";
                 props.put(key + "id", keyId(signer.serviceName()));
                 props.put(key + "signer", signer.serviceName());
-                props.put(key + "public-key", OperatorKeys.oneLine(pairs.get(signer).getPublic()));
+                props.put(
+                        key + "public-key",
+                        OperatorKeys.oneLine(pairs.get(signer).getPublic()));
             }
         }
         int v = 0;
@@ -121,7 +124,8 @@ public final class BusKeyring {
 
     /** The same settings as command-line arguments ({@code --key=value}). */
     public List<String> args(String serviceName, String vantage) {
-        return properties(serviceName, vantage).entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+        return properties(serviceName, vantage).entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toList();
     }
 

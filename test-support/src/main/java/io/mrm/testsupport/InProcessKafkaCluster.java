@@ -19,10 +19,10 @@ public final class InProcessKafkaCluster implements AutoCloseable {
 
     public static InProcessKafkaCluster start(int brokers) throws Exception {
         KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(false)
-                .setNumControllerNodes(1)
-                .setNumBrokerNodes(brokers)
-                .build())
+                        .setCombined(false)
+                        .setNumControllerNodes(1)
+                        .setNumBrokerNodes(brokers)
+                        .build())
                 .setConfigProp("auto.create.topics.enable", "false")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
                 .setConfigProp("offsets.topic.replication.factor", Integer.toString(Math.min(3, brokers)))
@@ -53,5 +53,4 @@ public final class InProcessKafkaCluster implements AutoCloseable {
     public void close() throws Exception {
         cluster.close();
     }
-
 }

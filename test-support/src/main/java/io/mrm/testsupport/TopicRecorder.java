@@ -3,8 +3,8 @@ package io.mrm.testsupport;
 import io.mrm.events.MrmEvent;
 import io.mrm.events.Topic;
 import io.mrm.events.TopicNames;
-import io.mrm.events.codec.Decoded;
 import io.mrm.events.codec.DeadLetters.RawRecord;
+import io.mrm.events.codec.Decoded;
 import io.mrm.events.codec.InboundDecoder;
 import io.mrm.events.codec.InboundLimits;
 import java.time.Clock;
@@ -36,9 +36,14 @@ import org.awaitility.Awaitility;
 public final class TopicRecorder implements AutoCloseable {
 
     /** One record as read: its event (null when it could not be decoded), topic and read time. */
-    public record Recorded(String topic, int partition, long offset, MrmEvent event, String rejection,
-                           Instant readAt, long timestamp) {
-    }
+    public record Recorded(
+            String topic,
+            int partition,
+            long offset,
+            MrmEvent event,
+            String rejection,
+            Instant readAt,
+            long timestamp) {}
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final InboundDecoder decoder;
@@ -55,19 +60,23 @@ public final class TopicRecorder implements AutoCloseable {
      * A recorder on a secured cluster: {@code clientProperties} are Kafka consumer settings such as
      * {@code security.protocol}, {@code sasl.*} and {@code ssl.*} (a principal that may read the topics).
      */
-    public TopicRecorder(String bootstrapServers, Map<String, ?> clientProperties, TopicNames names,
-                         Collection<Topic<?>> topics) {
+    public TopicRecorder(
+            String bootstrapServers, Map<String, ?> clientProperties, TopicNames names, Collection<Topic<?>> topics) {
         this(bootstrapServers, clientProperties, names, topics, "read_committed");
     }
 
     /** A recorder that reads uncommitted and aborted records too. */
-    public static TopicRecorder includingUncommitted(String bootstrapServers, TopicNames names,
-                                                     Collection<Topic<?>> topics) {
+    public static TopicRecorder includingUncommitted(
+            String bootstrapServers, TopicNames names, Collection<Topic<?>> topics) {
         return new TopicRecorder(bootstrapServers, Map.of(), names, topics, "read_uncommitted");
     }
 
-    private TopicRecorder(String bootstrapServers, Map<String, ?> clientProperties, TopicNames names,
-                          Collection<Topic<?>> topics, String isolationLevel) {
+    private TopicRecorder(
+            String bootstrapServers,
+            Map<String, ?> clientProperties,
+            TopicNames names,
+            Collection<Topic<?>> topics,
+            String isolationLevel) {
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -75,12 +84,16 @@ public final class TopicRecorder implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         // Lenient on age: a recorder shows history, including old records.
-        this.decoder = new InboundDecoder(names, "topic-recorder",
-                new InboundLimits(Duration.ofDays(3650), Duration.ofDays(3650)), Clock.systemUTC());
+        this.decoder = new InboundDecoder(
+                names,
+                "topic-recorder",
+                new InboundLimits(Duration.ofDays(3650), Duration.ofDays(3650)),
+                Clock.systemUTC());
         List<TopicPartition> partitions = new ArrayList<>();
         for (Topic<?> topic : topics) {
             String name = names.of(topic);
-            Awaitility.await("topic " + name + " exists").atMost(Duration.ofSeconds(60))
+            Awaitility.await("topic " + name + " exists")
+                    .atMost(Duration.ofSeconds(60))
                     .until(() -> !partitionsOf(name).isEmpty());
             for (PartitionInfo info : partitionsOf(name)) {
                 partitions.add(new TopicPartition(name, info.partition()));
@@ -104,12 +117,25 @@ public final class TopicRecorder implements AutoCloseable {
         try {
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    Decoded decoded = decoder.decode(new RawRecord(record.topic(), record.partition(),
-                            record.offset(), record.key(), record.headers(), record.value()));
+                    Decoded decoded = decoder.decode(new RawRecord(
+                            record.topic(),
+                            record.partition(),
+                            record.offset(),
+                            record.key(),
+                            record.headers(),
+                            record.value()));
                     MrmEvent event = decoded instanceof Decoded.Accepted ok ? ok.event() : null;
-                    String rejection = decoded instanceof Decoded.Rejected no ? no.deadLetter().reason() : null;
-                    Recorded recorded = new Recorded(record.topic(), record.partition(), record.offset(), event,
-                            rejection, Instant.now(), record.timestamp());
+                    String rejection = decoded instanceof Decoded.Rejected no
+                            ? no.deadLetter().reason()
+                            : null;
+                    Recorded recorded = new Recorded(
+                            record.topic(),
+                            record.partition(),
+                            record.offset(),
+                            event,
+                            rejection,
+                            Instant.now(),
+                            record.timestamp());
                     records.add(recorded);
                     subscribers.forEach(subscriber -> subscriber.accept(recorded));
                 }
@@ -132,14 +158,19 @@ public final class TopicRecorder implements AutoCloseable {
 
     /** Decoded events of one type, in the order read. */
     public <E extends MrmEvent> List<E> events(Class<E> type) {
-        return records.stream().map(Recorded::event).filter(type::isInstance).map(type::cast).toList();
+        return records.stream()
+                .map(Recorded::event)
+                .filter(type::isInstance)
+                .map(type::cast)
+                .toList();
     }
 
     /** Waits (bounded) for an event of {@code type} matching {@code condition} and returns the first. */
     public <E extends MrmEvent> E await(Class<E> type, Predicate<? super E> condition, Duration atMost) {
-        return Awaitility.await(type.getSimpleName()).atMost(atMost).pollInterval(Duration.ofMillis(20))
-                .until(() -> events(type).stream().filter(condition).findFirst().orElse(null),
-                        found -> found != null);
+        return Awaitility.await(type.getSimpleName())
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> events(type).stream().filter(condition).findFirst().orElse(null), found -> found != null);
     }
 
     @Override

@@ -10,8 +10,7 @@ import java.util.Optional;
 public final class ConfiguredEventBrokers implements EventBrokers {
 
     /** One region of one application. */
-    public record Site(ReplicatedVpn vpn, DeliveryCheck deliveryCheck) {
-    }
+    public record Site(ReplicatedVpn vpn, DeliveryCheck deliveryCheck) {}
 
     private final Map<String, Map<String, Site>> sites;
 

@@ -50,8 +50,16 @@ public final class JcsmpDeliveryCheck implements DeliveryCheck {
      * @param trustStore         trust store for TLS, or null for the JDK's
      * @param trustStorePassword its password, or null
      */
-    public record Settings(String host, String vpn, String username, SecretReference password, String queue,
-                           String topic, Duration connectTimeout, Path trustStore, SecretReference trustStorePassword) {
+    public record Settings(
+            String host,
+            String vpn,
+            String username,
+            SecretReference password,
+            String queue,
+            String topic,
+            Duration connectTimeout,
+            Path trustStore,
+            SecretReference trustStorePassword) {
 
         public Settings {
             Objects.requireNonNull(host, "host");
@@ -73,8 +81,10 @@ public final class JcsmpDeliveryCheck implements DeliveryCheck {
 
     @Override
     public String describe() {
-        return (settings.topic() == null ? "queue " + settings.queue() : "topic " + settings.topic() + " -> queue "
-                + settings.queue()) + " on " + settings.host() + ", VPN " + settings.vpn();
+        return (settings.topic() == null
+                        ? "queue " + settings.queue()
+                        : "topic " + settings.topic() + " -> queue " + settings.queue())
+                + " on " + settings.host() + ", VPN " + settings.vpn();
     }
 
     @Override
@@ -83,8 +93,8 @@ public final class JcsmpDeliveryCheck implements DeliveryCheck {
             return attempt(correlationId, bound);
         } catch (RuntimeException e) {
             // JCSMP also reports trouble as unchecked exceptions (e.g. a session closed under it)
-            throw ActuatorFailure.retriable("JCSMP_UNAVAILABLE", "delivery check on " + describe() + " failed: "
-                    + reason(e));
+            throw ActuatorFailure.retriable(
+                    "JCSMP_UNAVAILABLE", "delivery check on " + describe() + " failed: " + reason(e));
         }
     }
 
@@ -98,8 +108,8 @@ public final class JcsmpDeliveryCheck implements DeliveryCheck {
         try {
             session = JCSMPFactory.onlyInstance().createSession(properties(bound));
         } catch (JCSMPException e) {
-            throw ActuatorFailure.fatal("JCSMP_INVALID_SETTINGS", "invalid JCSMP settings for " + settings.host()
-                    + ": " + reason(e));
+            throw ActuatorFailure.fatal(
+                    "JCSMP_INVALID_SETTINGS", "invalid JCSMP settings for " + settings.host() + ": " + reason(e));
         } catch (IllegalStateException e) {
             throw ActuatorFailure.fatal("CREDENTIAL_UNAVAILABLE", e.getMessage());
         }
@@ -112,20 +122,24 @@ public final class JcsmpDeliveryCheck implements DeliveryCheck {
             Queue queue = JCSMPFactory.onlyInstance().createQueue(settings.queue());
             FlowReceiver flow;
             try {
-                flow = session.createFlow(new XMLMessageListener() {
-                    @Override
-                    public void onReceive(BytesXMLMessage message) {
-                        message.ackMessage();   // leftovers of earlier checks go too
-                        if (token.equals(message.getApplicationMessageId())) {
-                            delivered.complete(null);
-                        }
-                    }
+                flow = session.createFlow(
+                        new XMLMessageListener() {
+                            @Override
+                            public void onReceive(BytesXMLMessage message) {
+                                message.ackMessage(); // leftovers of earlier checks go too
+                                if (token.equals(message.getApplicationMessageId())) {
+                                    delivered.complete(null);
+                                }
+                            }
 
-                    @Override
-                    public void onException(JCSMPException e) {
-                        delivered.completeExceptionally(e);
-                    }
-                }, new ConsumerFlowProperties().setEndpoint(queue).setAckMode(JCSMPProperties.SUPPORTED_MESSAGE_ACK_CLIENT));
+                            @Override
+                            public void onException(JCSMPException e) {
+                                delivered.completeExceptionally(e);
+                            }
+                        },
+                        new ConsumerFlowProperties()
+                                .setEndpoint(queue)
+                                .setAckMode(JCSMPProperties.SUPPORTED_MESSAGE_ACK_CLIENT));
                 flow.start();
             } catch (JCSMPException e) {
                 throw classify("binding to queue " + settings.queue(), e);
@@ -152,16 +166,23 @@ public final class JcsmpDeliveryCheck implements DeliveryCheck {
                 message.setApplicationMessageId(token);
                 message.setCorrelationKey(token);
                 message.writeAttachment(PAYLOAD);
-                Destination destination = settings.topic() == null ? queue
+                Destination destination = settings.topic() == null
+                        ? queue
                         : JCSMPFactory.onlyInstance().createTopic(settings.topic());
                 producer.send(message, destination);
             } catch (JCSMPException e) {
                 throw classify("publishing to " + describe(), e);
             }
-            await(acknowledged, deadline, "the broker did not acknowledge the persistent message", "publishing to "
-                    + describe());
-            await(delivered, deadline, "the message did not come back from queue " + settings.queue(), "receiving from "
-                    + settings.queue());
+            await(
+                    acknowledged,
+                    deadline,
+                    "the broker did not acknowledge the persistent message",
+                    "publishing to " + describe());
+            await(
+                    delivered,
+                    deadline,
+                    "the message did not come back from queue " + settings.queue(),
+                    "receiving from " + settings.queue());
             return Duration.ofNanos(System.nanoTime() - start);
         } finally {
             session.closeSession();
@@ -173,7 +194,8 @@ public final class JcsmpDeliveryCheck implements DeliveryCheck {
         try {
             future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw ActuatorFailure.retriable("DELIVERY_TIMEOUT", timeoutMessage + " within the bound (" + describe() + ")");
+            throw ActuatorFailure.retriable(
+                    "DELIVERY_TIMEOUT", timeoutMessage + " within the bound (" + describe() + ")");
         } catch (ExecutionException e) {
             throw classify(step, e.getCause());
         }
@@ -191,14 +213,18 @@ public final class JcsmpDeliveryCheck implements DeliveryCheck {
         props.setBooleanProperty(JCSMPProperties.SSL_VALIDATE_CERTIFICATE_HOST, true);
         props.setBooleanProperty(JCSMPProperties.SSL_VALIDATE_CERTIFICATE_DATE, true);
         if (settings.trustStore() != null) {
-            props.setProperty(JCSMPProperties.SSL_TRUST_STORE, settings.trustStore().toString());
+            props.setProperty(
+                    JCSMPProperties.SSL_TRUST_STORE, settings.trustStore().toString());
             if (settings.trustStorePassword() != null) {
-                props.setProperty(JCSMPProperties.SSL_TRUST_STORE_PASSWORD, settings.trustStorePassword().read());
+                props.setProperty(
+                        JCSMPProperties.SSL_TRUST_STORE_PASSWORD,
+                        settings.trustStorePassword().read());
             }
         }
         int connectMs = (int) Math.max(1, Math.min(settings.connectTimeout().toMillis(), bound.toMillis()));
         int readMs = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bound.toMillis()));
-        JCSMPChannelProperties channel = (JCSMPChannelProperties) props.getProperty(JCSMPProperties.CLIENT_CHANNEL_PROPERTIES);
+        JCSMPChannelProperties channel =
+                (JCSMPChannelProperties) props.getProperty(JCSMPProperties.CLIENT_CHANNEL_PROPERTIES);
         channel.setConnectTimeoutInMillis(connectMs);
         channel.setReadTimeoutInMillis(readMs);
         // one attempt and no pause after it: the plan's retry policy decides about trying again

@@ -17,8 +17,9 @@ public sealed interface SempCredentials {
 
         @Override
         public String authorization() {
-            return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password.read())
-                    .getBytes(StandardCharsets.UTF_8));
+            return "Basic "
+                    + Base64.getEncoder()
+                            .encodeToString((username + ":" + password.read()).getBytes(StandardCharsets.UTF_8));
         }
 
         @Override

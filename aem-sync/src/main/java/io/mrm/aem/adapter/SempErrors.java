@@ -19,11 +19,13 @@ import javax.net.ssl.SSLHandshakeException;
 final class SempErrors {
 
     /** Solace error statuses that mean the broker is busy or the change could not be made yet. */
-    private static final Set<String> RETRIABLE_STATUSES = Set.of("SEMP_RESPONSE_BUFFER_ALLOCATION_FAILED",
-            "SERVICE_UNAVAILABLE", "TIMEOUT", "RESOURCE_TEMPORARILY_UNAVAILABLE");
+    private static final Set<String> RETRIABLE_STATUSES = Set.of(
+            "SEMP_RESPONSE_BUFFER_ALLOCATION_FAILED",
+            "SERVICE_UNAVAILABLE",
+            "TIMEOUT",
+            "RESOURCE_TEMPORARILY_UNAVAILABLE");
 
-    private SempErrors() {
-    }
+    private SempErrors() {}
 
     /**
      * Retriable: HTTP 429, 5xx, or an error status Solace uses for transient conditions. Fatal:
@@ -45,28 +47,36 @@ final class SempErrors {
     /** A transport failure: no answer at all. All retriable except a TLS handshake the broker's certificate failed. */
     static ActuatorFailure transport(String operation, String broker, IOException error, long timeoutMs) {
         if (error instanceof HttpConnectTimeoutException) {
-            return ActuatorFailure.retriable("CONNECT_TIMEOUT", operation + ": no connection to " + broker
-                    + " within the connect timeout", error);
+            return ActuatorFailure.retriable(
+                    "CONNECT_TIMEOUT",
+                    operation + ": no connection to " + broker + " within the connect timeout",
+                    error);
         }
         if (error instanceof HttpTimeoutException) {
-            return ActuatorFailure.retriable("TIMEOUT", operation + ": no answer from " + broker + " within "
-                    + timeoutMs + " ms", error);
+            return ActuatorFailure.retriable(
+                    "TIMEOUT", operation + ": no answer from " + broker + " within " + timeoutMs + " ms", error);
         }
         if (error instanceof SSLHandshakeException) {
-            return ActuatorFailure.fatal("TLS_HANDSHAKE_FAILED", operation + ": TLS handshake with " + broker
-                    + " failed (is its certificate trusted? " + message(error) + ")", error);
+            return ActuatorFailure.fatal(
+                    "TLS_HANDSHAKE_FAILED",
+                    operation + ": TLS handshake with " + broker + " failed (is its certificate trusted? "
+                            + message(error) + ")",
+                    error);
         }
         Throwable cause = error;
         while (cause.getCause() != null && !(cause instanceof ConnectException)) {
             cause = cause.getCause();
         }
         if (cause instanceof ConnectException || error instanceof ConnectException) {
-            return ActuatorFailure.retriable("CONNECTION_REFUSED", operation + ": cannot connect to " + broker
-                    + " (connection refused)", error);
+            return ActuatorFailure.retriable(
+                    "CONNECTION_REFUSED", operation + ": cannot connect to " + broker + " (connection refused)", error);
         }
         if (cause instanceof UnknownHostException || cause instanceof NoRouteToHostException) {
-            return ActuatorFailure.retriable("UNREACHABLE", operation + ": " + broker + " is unreachable ("
-                    + cause.getClass().getSimpleName() + ")", error);
+            return ActuatorFailure.retriable(
+                    "UNREACHABLE",
+                    operation + ": " + broker + " is unreachable ("
+                            + cause.getClass().getSimpleName() + ")",
+                    error);
         }
         return ActuatorFailure.retriable("IO_ERROR", operation + " to " + broker + " failed: " + message(error), error);
     }

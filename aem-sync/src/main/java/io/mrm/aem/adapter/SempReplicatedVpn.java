@@ -37,8 +37,10 @@ public final class SempReplicatedVpn implements ReplicatedVpn {
     static final String MARK_PREFIX = "mrm/";
     /** Queue names are at most 200 characters; the instance part is cut to keep within that. */
     static final int MAX_INSTANCE_IN_NAME = 80;
+
     private static final Pattern FENCE = Pattern.compile("mrm/([a-z0-9-]+)/fence/(\\d{1,19})");
-    private static final Pattern INTENT = Pattern.compile("mrm/([a-z0-9-]+)/intent/(\\d{1,19})/([A-Za-z0-9._-]+)/(\\d{1,19})");
+    private static final Pattern INTENT =
+            Pattern.compile("mrm/([a-z0-9-]+)/intent/(\\d{1,19})/([A-Za-z0-9._-]+)/(\\d{1,19})");
     private static final int MAX_PAGES = 50;
 
     private final SempV2Client semp;
@@ -62,8 +64,9 @@ public final class SempReplicatedVpn implements ReplicatedVpn {
     @Override
     public VpnState read() throws ActuatorFailure {
         JsonNode data = semp.get("/SEMP/v2/monitor/msgVpns/" + SempV2Client.segment(vpn)
-                + "?select=msgVpnName,state,replicationEnabled,replicationRole,replicationBridgeUp,"
-                + "replicationRemoteBridgeUp").path("data");
+                        + "?select=msgVpnName,state,replicationEnabled,replicationRole,replicationBridgeUp,"
+                        + "replicationRemoteBridgeUp")
+                .path("data");
         Long messages = null;
         Long bytes = null;
         try {
@@ -79,14 +82,22 @@ public final class SempReplicatedVpn implements ReplicatedVpn {
             }
             // no replication queue (replication not configured): its depth stays unknown
         }
-        return new VpnState(vpn, text(data, "state"), data.path("replicationEnabled").asBoolean(false),
-                role(text(data, "replicationRole")), bool(data, "replicationBridgeUp"),
-                bool(data, "replicationRemoteBridgeUp"), messages, bytes);
+        return new VpnState(
+                vpn,
+                text(data, "state"),
+                data.path("replicationEnabled").asBoolean(false),
+                role(text(data, "replicationRole")),
+                bool(data, "replicationBridgeUp"),
+                bool(data, "replicationRemoteBridgeUp"),
+                messages,
+                bytes);
     }
 
     @Override
     public void setRole(ReplicationRole role) throws ActuatorFailure {
-        ObjectNode body = SempV2Client.JSON.createObjectNode().put("replicationRole", role.name().toLowerCase(Locale.ROOT));
+        ObjectNode body = SempV2Client.JSON
+                .createObjectNode()
+                .put("replicationRole", role.name().toLowerCase(Locale.ROOT));
         semp.patch("/SEMP/v2/config/msgVpns/" + SempV2Client.segment(vpn), body);
     }
 
@@ -108,8 +119,10 @@ public final class SempReplicatedVpn implements ReplicatedVpn {
                 return marks;
             }
             if (pages >= MAX_PAGES) {
-                throw ActuatorFailure.fatal("TOO_MANY_MARKS", describe() + " holds more than " + (MAX_PAGES * 100)
-                        + " MRM fence queues for " + applicationId + "; remove old mrm/" + applicationId + "/ queues");
+                throw ActuatorFailure.fatal(
+                        "TOO_MANY_MARKS",
+                        describe() + " holds more than " + (MAX_PAGES * 100) + " MRM fence queues for " + applicationId
+                                + "; remove old mrm/" + applicationId + "/ queues");
             }
             page = semp.getAbsolute(next.asText());
         }
@@ -117,7 +130,8 @@ public final class SempReplicatedVpn implements ReplicatedVpn {
 
     @Override
     public void create(String applicationId, FenceMark mark) throws ActuatorFailure {
-        ObjectNode body = SempV2Client.JSON.createObjectNode()
+        ObjectNode body = SempV2Client.JSON
+                .createObjectNode()
                 .put("queueName", name(applicationId, mark))
                 .put("ingressEnabled", false)
                 .put("egressEnabled", false)
@@ -154,7 +168,8 @@ public final class SempReplicatedVpn implements ReplicatedVpn {
         if (instance.length() > MAX_INSTANCE_IN_NAME) {
             instance = instance.substring(0, MAX_INSTANCE_IN_NAME);
         }
-        return MARK_PREFIX + applicationId + "/intent/" + epoch + "/" + instance + "/" + mark.created().toEpochMilli();
+        return MARK_PREFIX + applicationId + "/intent/" + epoch + "/" + instance + "/"
+                + mark.created().toEpochMilli();
     }
 
     /** The mark a queue name stands for, or null if it is no MRM mark of this application. */
@@ -165,7 +180,9 @@ public final class SempReplicatedVpn implements ReplicatedVpn {
         }
         Matcher intent = INTENT.matcher(queueName);
         if (intent.matches() && intent.group(1).equals(applicationId)) {
-            return FenceMark.intent(Long.parseLong(intent.group(2)), intent.group(3),
+            return FenceMark.intent(
+                    Long.parseLong(intent.group(2)),
+                    intent.group(3),
                     Instant.ofEpochMilli(Long.parseLong(intent.group(4))));
         }
         return null;

@@ -34,8 +34,8 @@ public final class SempV2Client {
         this(http, normalized(baseUrl), credentials, requestTimeout, null);
     }
 
-    private SempV2Client(HttpClient http, URI baseUrl, SempCredentials credentials, Duration requestTimeout,
-                         Instant until) {
+    private SempV2Client(
+            HttpClient http, URI baseUrl, SempCredentials credentials, Duration requestTimeout, Instant until) {
         this.http = http;
         this.baseUrl = baseUrl;
         this.credentials = credentials;
@@ -155,8 +155,9 @@ public final class SempV2Client {
         }
         Duration left = Duration.between(Instant.now(), until);
         if (left.isNegative() || left.isZero()) {
-            throw ActuatorFailure.retriable("NO_TIME_LEFT", operation + " to " + broker()
-                    + " not sent: no time left before the step's deadline");
+            throw ActuatorFailure.retriable(
+                    "NO_TIME_LEFT",
+                    operation + " to " + broker() + " not sent: no time left before the step's deadline");
         }
         return left.compareTo(requestTimeout) < 0 ? left : requestTimeout;
     }
@@ -173,11 +174,16 @@ public final class SempV2Client {
         }
         JsonNode meta = body == null ? null : body.path("meta");
         JsonNode error = meta == null ? null : meta.path("error");
-        String sempStatus = error != null && error.path("status").isTextual() ? error.path("status").asText() : null;
+        String sempStatus = error != null && error.path("status").isTextual()
+                ? error.path("status").asText()
+                : null;
         if (status < 200 || status > 299) {
-            StringBuilder detail = new StringBuilder(operation).append(": HTTP ").append(status);
+            StringBuilder detail =
+                    new StringBuilder(operation).append(": HTTP ").append(status);
             if (error != null && error.isObject()) {
-                detail.append(", SEMP error ").append(error.path("code").asText("?")).append(' ')
+                detail.append(", SEMP error ")
+                        .append(error.path("code").asText("?"))
+                        .append(' ')
                         .append(sempStatus == null ? "" : sempStatus);
                 String description = error.path("description").asText("");
                 if (!description.isBlank()) {
@@ -186,20 +192,30 @@ public final class SempV2Client {
             } else if (status == 401) {
                 detail.append(" (authentication failed)");
             }
-            throw ActuatorFailure.of(SempErrors.retriable(status, sempStatus), SempErrors.code(status, sempStatus),
-                    detail.toString(), null);
+            throw ActuatorFailure.of(
+                    SempErrors.retriable(status, sempStatus),
+                    SempErrors.code(status, sempStatus),
+                    detail.toString(),
+                    null);
         }
         if (body == null || !body.isObject() || !meta.path("responseCode").isInt()) {
             // e.g. a proxy's maintenance page: not the broker speaking
-            throw ActuatorFailure.retriable("NOT_SEMP", operation + ": HTTP " + status
-                    + " but the body is not a SEMP v2 answer (no meta.responseCode)");
+            throw ActuatorFailure.retriable(
+                    "NOT_SEMP",
+                    operation + ": HTTP " + status + " but the body is not a SEMP v2 answer (no meta.responseCode)");
         }
         int responseCode = meta.path("responseCode").asInt();
         if (responseCode < 200 || responseCode > 299) {
-            throw ActuatorFailure.of(SempErrors.retriable(responseCode, sempStatus),
-                    SempErrors.code(responseCode, sempStatus), operation + ": meta.responseCode " + responseCode
-                    + (error != null && error.isObject() ? ", SEMP error " + error.path("code").asText("?") + " "
-                    + sempStatus + ": " + abbreviate(error.path("description").asText("")) : ""), null);
+            throw ActuatorFailure.of(
+                    SempErrors.retriable(responseCode, sempStatus),
+                    SempErrors.code(responseCode, sempStatus),
+                    operation + ": meta.responseCode " + responseCode
+                            + (error != null && error.isObject()
+                                    ? ", SEMP error " + error.path("code").asText("?") + " " + sempStatus + ": "
+                                            + abbreviate(
+                                                    error.path("description").asText(""))
+                                    : ""),
+                    null);
         }
         return body;
     }

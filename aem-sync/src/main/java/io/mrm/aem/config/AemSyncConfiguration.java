@@ -55,31 +55,47 @@ class AemSyncConfiguration {
                 .executor(sempExecutor)
                 .build();
         Map<String, Map<String, ConfiguredEventBrokers.Site>> sites = new LinkedHashMap<>();
-        props.applications().forEach((app, application) -> application.regions().forEach((region, settings) -> {
-            SempCredentials credentials = settings.bearerToken() != null
-                    ? new SempCredentials.Bearer(settings.bearerToken().reference())
-                    : new SempCredentials.Basic(settings.username().trim(), settings.password().reference());
-            SempV2Client semp = new SempV2Client(http, URI.create(settings.sempUrl().trim()), credentials,
-                    props.requestTimeout());
-            JcsmpDeliveryCheck check = null;
-            AemSyncProperties.DeliveryCheck dc = settings.deliveryCheck();
-            if (dc != null) {
-                check = new JcsmpDeliveryCheck(new JcsmpDeliveryCheck.Settings(dc.host().trim(),
-                        dc.vpn() != null ? dc.vpn() : settings.vpn(), dc.username().trim(), dc.password().reference(),
-                        dc.queue().trim(), dc.topic() == null || dc.topic().isBlank() ? null : dc.topic().trim(),
-                        dc.connectTimeout(), dc.trustStore() == null || dc.trustStore().isBlank() ? null
-                        : Path.of(dc.trustStore().trim()),
-                        dc.trustStorePassword() == null ? null : dc.trustStorePassword().reference()));
-            }
-            sites.computeIfAbsent(app, a -> new LinkedHashMap<>())
-                    .put(region, new ConfiguredEventBrokers.Site(new SempReplicatedVpn(semp, settings.vpn()), check));
-        }));
+        props.applications()
+                .forEach((app, application) -> application.regions().forEach((region, settings) -> {
+                    SempCredentials credentials = settings.bearerToken() != null
+                            ? new SempCredentials.Bearer(settings.bearerToken().reference())
+                            : new SempCredentials.Basic(
+                                    settings.username().trim(),
+                                    settings.password().reference());
+                    SempV2Client semp = new SempV2Client(
+                            http, URI.create(settings.sempUrl().trim()), credentials, props.requestTimeout());
+                    JcsmpDeliveryCheck check = null;
+                    AemSyncProperties.DeliveryCheck dc = settings.deliveryCheck();
+                    if (dc != null) {
+                        check = new JcsmpDeliveryCheck(new JcsmpDeliveryCheck.Settings(
+                                dc.host().trim(),
+                                dc.vpn() != null ? dc.vpn() : settings.vpn(),
+                                dc.username().trim(),
+                                dc.password().reference(),
+                                dc.queue().trim(),
+                                dc.topic() == null || dc.topic().isBlank()
+                                        ? null
+                                        : dc.topic().trim(),
+                                dc.connectTimeout(),
+                                dc.trustStore() == null || dc.trustStore().isBlank()
+                                        ? null
+                                        : Path.of(dc.trustStore().trim()),
+                                dc.trustStorePassword() == null
+                                        ? null
+                                        : dc.trustStorePassword().reference()));
+                    }
+                    sites.computeIfAbsent(app, a -> new LinkedHashMap<>())
+                            .put(
+                                    region,
+                                    new ConfiguredEventBrokers.Site(
+                                            new SempReplicatedVpn(semp, settings.vpn()), check));
+                }));
         return new ConfiguredEventBrokers(sites);
     }
 
     @Bean
-    AemSyncCommandHandler commandHandler(EventBrokers brokers, AemSyncProperties props, MrmServiceProperties service,
-                                         Clock clock) {
+    AemSyncCommandHandler commandHandler(
+            EventBrokers brokers, AemSyncProperties props, MrmServiceProperties service, Clock clock) {
         return new AemSyncCommandHandler(brokers, props.limits(), service.instance(), clock, Sleeper.THREAD);
     }
 
@@ -88,10 +104,9 @@ class AemSyncConfiguration {
      * parallel) and its ack is published (and confirmed) before its offset commits.
      */
     @Bean
-    ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(EventListeners listeners,
-                                                                      AemSyncCommandHandler handler,
-                                                                      EventPublisher publisher) {
-        return listeners.commandContainer(Topics.EVENTS_COMMANDS,
-                command -> publisher.publishAndWait(handler.handle(command)));
+    ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(
+            EventListeners listeners, AemSyncCommandHandler handler, EventPublisher publisher) {
+        return listeners.commandContainer(
+                Topics.EVENTS_COMMANDS, command -> publisher.publishAndWait(handler.handle(command)));
     }
 }

@@ -1,8 +1,8 @@
 package io.mrm.aem.config;
 
-import io.mrm.kafka.SecretSetting;
 import io.mrm.aem.domain.ActuatorLimits;
 import io.mrm.events.Require;
+import io.mrm.kafka.SecretSetting;
 import io.mrm.kafka.config.SettingChecks;
 import io.mrm.kafka.config.SettingChecks.UrlRule;
 import java.net.URI;
@@ -75,11 +75,20 @@ public record AemSyncProperties(
      *                      sidecar refreshes, or an environment variable)
      * @param deliveryCheck optional: the JCSMP publish-and-receive check the verify step runs
      */
-    public record Region(String sempUrl, String vpn, String username, SecretSetting password, SecretSetting bearerToken,
-                         DeliveryCheck deliveryCheck) {
+    public record Region(
+            String sempUrl,
+            String vpn,
+            String username,
+            SecretSetting password,
+            SecretSetting bearerToken,
+            DeliveryCheck deliveryCheck) {
 
         void check(String key, List<String> problems) {
-            SettingChecks.url(problems, key + ".semp-url", sempUrl, UrlRule.HTTPS_ADDRESS_EXCEPT_LOOPBACK,
+            SettingChecks.url(
+                    problems,
+                    key + ".semp-url",
+                    sempUrl,
+                    UrlRule.HTTPS_ADDRESS_EXCEPT_LOOPBACK,
                     "https://mr-abc.messaging.solace.cloud:943");
             checkVpn(problems, key + ".vpn", vpn);
             boolean basic = username != null && !username.isBlank();
@@ -114,9 +123,16 @@ public record AemSyncProperties(
      * @param trustStore         a trust store file for a private CA; the JDK's by default
      * @param trustStorePassword where its password lives
      */
-    public record DeliveryCheck(String host, String vpn, String username, SecretSetting password, String queue, String topic,
-                                @DefaultValue("5s") Duration connectTimeout, String trustStore,
-                                SecretSetting trustStorePassword) {
+    public record DeliveryCheck(
+            String host,
+            String vpn,
+            String username,
+            SecretSetting password,
+            String queue,
+            String topic,
+            @DefaultValue("5s") Duration connectTimeout,
+            String trustStore,
+            SecretSetting trustStorePassword) {
 
         void check(String key, List<String> problems) {
             if (host == null || host.isBlank()) {
@@ -124,7 +140,8 @@ public record AemSyncProperties(
             } else {
                 try {
                     URI uri = new URI(host.trim());
-                    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                    String scheme =
+                            uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
                     if (!scheme.equals("tcps") && !scheme.equals("tcp")) {
                         problems.add(key + ".host must be tcps://host:port (or tcp:// on loopback)");
                     } else if (uri.getHost() == null) {
@@ -157,7 +174,6 @@ public record AemSyncProperties(
         }
     }
 
-
     public AemSyncProperties {
         applications = applications == null ? Map.of() : new LinkedHashMap<>(applications);
         List<String> problems = new ArrayList<>();
@@ -173,7 +189,9 @@ public record AemSyncProperties(
         if (ackMargin == null || ackMargin.isNegative()) {
             problems.add(PREFIX + ".ack-margin must be zero or positive, was " + millis(ackMargin));
         }
-        if (intentLease != null && requestTimeout != null && intentLease.compareTo(requestTimeout.multipliedBy(2)) <= 0) {
+        if (intentLease != null
+                && requestTimeout != null
+                && intentLease.compareTo(requestTimeout.multipliedBy(2)) <= 0) {
             problems.add(PREFIX + ".intent-lease (" + millis(intentLease) + ") must exceed twice " + PREFIX
                     + ".request-timeout (" + millis(requestTimeout) + ")");
         }
@@ -200,8 +218,15 @@ public record AemSyncProperties(
 
     /** The handler's limits. */
     public ActuatorLimits limits() {
-        return new ActuatorLimits(pollInterval, roleChangeTimeout, drainMaxWait, verifyTimeout, ackMargin,
-                brokerFencing, intentLease, requestTimeout);
+        return new ActuatorLimits(
+                pollInterval,
+                roleChangeTimeout,
+                drainMaxWait,
+                verifyTimeout,
+                ackMargin,
+                brokerFencing,
+                intentLease,
+                requestTimeout);
     }
 
     private static void checkName(List<String> problems, String key, String value) {
@@ -215,7 +240,8 @@ public record AemSyncProperties(
         if (value == null || value.isBlank()) {
             problems.add(key + " is required (the Message VPN's name)");
         } else if (value.length() > 32 || !value.equals(value.strip())) {
-            problems.add(key + " '" + value + "' is not a Message VPN name: at most 32 characters, no surrounding spaces");
+            problems.add(
+                    key + " '" + value + "' is not a Message VPN name: at most 32 characters, no surrounding spaces");
         }
     }
 
@@ -227,7 +253,6 @@ public record AemSyncProperties(
                     + millis(value));
         }
     }
-
 
     static boolean loopback(String host) {
         return io.mrm.kafka.config.Loopback.host(host);

@@ -16,9 +16,15 @@ import java.time.Duration;
  *                          actuator stops short of writing once its own intent is this old
  * @param requestTimeout    bound on one broker request (a write must be answered within the lease)
  */
-public record ActuatorLimits(Duration pollInterval, Duration roleChangeTimeout, Duration drainMaxWait,
-                             Duration verifyTimeout, Duration ackMargin, boolean brokerFencing,
-                             Duration intentLease, Duration requestTimeout) {
+public record ActuatorLimits(
+        Duration pollInterval,
+        Duration roleChangeTimeout,
+        Duration drainMaxWait,
+        Duration verifyTimeout,
+        Duration ackMargin,
+        boolean brokerFencing,
+        Duration intentLease,
+        Duration requestTimeout) {
 
     public ActuatorLimits {
         positive("pollInterval", pollInterval);

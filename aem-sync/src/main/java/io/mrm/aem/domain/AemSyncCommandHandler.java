@@ -49,8 +49,8 @@ public final class AemSyncCommandHandler {
     private final RoleFence fence;
     private final CommandGate gate = new CommandGate();
 
-    public AemSyncCommandHandler(EventBrokers brokers, ActuatorLimits limits, String instance, Clock clock,
-                                 Sleeper sleeper) {
+    public AemSyncCommandHandler(
+            EventBrokers brokers, ActuatorLimits limits, String instance, Clock clock, Sleeper sleeper) {
         this.brokers = brokers;
         this.limits = limits;
         this.clock = clock;
@@ -74,18 +74,26 @@ public final class AemSyncCommandHandler {
     }
 
     private CommandAck execute(EventsCommand command, Instant start) {
-        String region = command instanceof EventsSetRoleCommand c ? c.region()
-                : command instanceof EventsDrainCommand c ? c.fromRegion()
-                : ((EventsVerifyCommand) command).region();
+        String region = command instanceof EventsSetRoleCommand c
+                ? c.region()
+                : command instanceof EventsDrainCommand c ? c.fromRegion() : ((EventsVerifyCommand) command).region();
         Optional<ReplicatedVpn> configured = brokers.vpn(command.applicationId(), region);
         if (configured.isEmpty()) {
-            return ack(command, start, AckOutcome.FAILED_FATAL, "NOT_CONFIGURED", "no Message VPN is configured "
-                    + "for application " + command.applicationId() + " in region " + region + " (mrm.aem.applications."
-                    + command.applicationId() + ".regions." + region + ")", Map.of());
+            return ack(
+                    command,
+                    start,
+                    AckOutcome.FAILED_FATAL,
+                    "NOT_CONFIGURED",
+                    "no Message VPN is configured "
+                            + "for application " + command.applicationId() + " in region " + region
+                            + " (mrm.aem.applications."
+                            + command.applicationId() + ".regions." + region + ")",
+                    Map.of());
         }
         // waits end a whole margin before the deadline, requests half a one: the clean-up after a wait that
         // ran to its end still has time, and a broker that never answers leaves the ack half the margin
-        ReplicatedVpn vpn = configured.get()
+        ReplicatedVpn vpn = configured
+                .get()
                 .within(command.step().deadline().minus(limits.ackMargin().dividedBy(2)));
         Map<String, String> observed = new LinkedHashMap<>();
         try {
@@ -100,13 +108,19 @@ public final class AemSyncCommandHandler {
             return ack(command, start, e.outcome(), e.code(), vpn.describe() + ": " + e.getMessage(), observed);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return ack(command, start, AckOutcome.FAILED_RETRIABLE, "INTERRUPTED",
-                    "aem-sync was stopping while it executed the command", observed);
+            return ack(
+                    command,
+                    start,
+                    AckOutcome.FAILED_RETRIABLE,
+                    "INTERRUPTED",
+                    "aem-sync was stopping while it executed the command",
+                    observed);
         }
     }
 
-    private CommandAck setRole(EventsSetRoleCommand command, ReplicatedVpn vpn, Instant start,
-                               Map<String, String> observed) throws ActuatorFailure, InterruptedException {
+    private CommandAck setRole(
+            EventsSetRoleCommand command, ReplicatedVpn vpn, Instant start, Map<String, String> observed)
+            throws ActuatorFailure, InterruptedException {
         String app = command.applicationId();
         long epoch = command.step().epoch();
         ReplicationRole desired = command.role();
@@ -116,13 +130,26 @@ public final class AemSyncCommandHandler {
             RoleFence.Admission admission = fence.enter(vpn, app, epoch, until);
             if (admission instanceof RoleFence.Refused refused) {
                 observed.put("fenceEpoch", Long.toString(refused.newerEpoch()));
-                return ack(command, start, AckOutcome.REJECTED_STALE, "FENCED_BY_NEWER_EPOCH", vpn.describe()
-                        + " carries the fence of epoch " + refused.newerEpoch() + " > " + epoch
-                        + ": a newer decision has acted on it", observed, refused.newerEpoch());
+                return ack(
+                        command,
+                        start,
+                        AckOutcome.REJECTED_STALE,
+                        "FENCED_BY_NEWER_EPOCH",
+                        vpn.describe()
+                                + " carries the fence of epoch " + refused.newerEpoch() + " > " + epoch
+                                + ": a newer decision has acted on it",
+                        observed,
+                        refused.newerEpoch());
             }
             if (admission instanceof RoleFence.StillWaiting waiting) {
-                return ack(command, start, AckOutcome.FAILED_RETRIABLE, "FENCE_BUSY", vpn.describe()
-                        + ": actuators of older epochs are still changing it (" + waiting.holders() + ")", observed);
+                return ack(
+                        command,
+                        start,
+                        AckOutcome.FAILED_RETRIABLE,
+                        "FENCE_BUSY",
+                        vpn.describe() + ": actuators of older epochs are still changing it (" + waiting.holders()
+                                + ")",
+                        observed);
             }
             admitted = (RoleFence.Admitted) admission;
             observed.put("fenceEpoch", Long.toString(epoch));
@@ -133,14 +160,24 @@ public final class AemSyncCommandHandler {
             before = vpn.read();
             observed.putAll(before.observed());
             if (!before.replicationEnabled()) {
-                return ack(command, start, AckOutcome.FAILED_FATAL, "REPLICATION_NOT_ENABLED", vpn.describe()
-                        + " does not have replication enabled; enable it on both sites first", observed);
+                return ack(
+                        command,
+                        start,
+                        AckOutcome.FAILED_FATAL,
+                        "REPLICATION_NOT_ENABLED",
+                        vpn.describe() + " does not have replication enabled; enable it on both sites first",
+                        observed);
             }
             changed = before.role() != desired;
             if (changed) {
                 if (admitted != null && !clock.instant().isBefore(admitted.writeBy())) {
-                    return ack(command, start, AckOutcome.FAILED_RETRIABLE, "INTENT_LEASE_EXPIRED", vpn.describe()
-                            + ": too slow to write within the intent lease; nothing was changed", observed);
+                    return ack(
+                            command,
+                            start,
+                            AckOutcome.FAILED_RETRIABLE,
+                            "INTENT_LEASE_EXPIRED",
+                            vpn.describe() + ": too slow to write within the intent lease; nothing was changed",
+                            observed);
                 }
                 vpn.setRole(desired);
             }
@@ -158,8 +195,14 @@ public final class AemSyncCommandHandler {
                 if (highest > epoch) {
                     observed.putAll(after.observed());
                     observed.put("fenceEpoch", Long.toString(highest));
-                    return ack(command, start, AckOutcome.REJECTED_STALE, "SUPERSEDED", vpn.describe()
-                            + " was taken over by epoch " + highest + " after this command set it", observed, highest);
+                    return ack(
+                            command,
+                            start,
+                            AckOutcome.REJECTED_STALE,
+                            "SUPERSEDED",
+                            vpn.describe() + " was taken over by epoch " + highest + " after this command set it",
+                            observed,
+                            highest);
                 }
             }
             if (!clock.instant().plus(limits.pollInterval()).isBefore(until)) {
@@ -170,17 +213,24 @@ public final class AemSyncCommandHandler {
         }
         observed.putAll(after.observed());
         if (after.role() == desired) {
-            String detail = changed ? "set " + vpn.describe() + " " + lower(desired) + " (was " + lower(before.role())
-                    + ")" : vpn.describe() + " already " + lower(desired);
+            String detail = changed
+                    ? "set " + vpn.describe() + " " + lower(desired) + " (was " + lower(before.role()) + ")"
+                    : vpn.describe() + " already " + lower(desired);
             return ack(command, start, AckOutcome.SUCCEEDED, null, detail, observed);
         }
-        return ack(command, start, AckOutcome.FAILED_RETRIABLE, "NOT_CONVERGED", "asked " + vpn.describe()
-                + " to become " + lower(desired) + " but it still reports " + lower(after.role()) + " after "
-                + Duration.between(start, clock.instant()).toMillis() + " ms", observed);
+        return ack(
+                command,
+                start,
+                AckOutcome.FAILED_RETRIABLE,
+                "NOT_CONVERGED",
+                "asked " + vpn.describe()
+                        + " to become " + lower(desired) + " but it still reports " + lower(after.role()) + " after "
+                        + Duration.between(start, clock.instant()).toMillis() + " ms",
+                observed);
     }
 
-    private CommandAck drain(EventsDrainCommand command, ReplicatedVpn vpn, Instant start,
-                             Map<String, String> observed) throws ActuatorFailure, InterruptedException {
+    private CommandAck drain(EventsDrainCommand command, ReplicatedVpn vpn, Instant start, Map<String, String> observed)
+            throws ActuatorFailure, InterruptedException {
         Instant until = bound(command, start, limits.drainMaxWait());
         ActuatorFailure lastError = null;
         VpnState state = null;
@@ -190,18 +240,29 @@ public final class AemSyncCommandHandler {
                 lastError = null;
                 observed.putAll(state.observed());
                 if (!state.replicationEnabled()) {
-                    return ack(command, start, AckOutcome.FAILED_FATAL, "REPLICATION_NOT_ENABLED", vpn.describe()
-                            + " does not have replication enabled: there is nothing to drain", observed);
+                    return ack(
+                            command,
+                            start,
+                            AckOutcome.FAILED_FATAL,
+                            "REPLICATION_NOT_ENABLED",
+                            vpn.describe() + " does not have replication enabled: there is nothing to drain",
+                            observed);
                 }
                 if (state.replicationQueueEmpty() && Boolean.TRUE.equals(state.bridgeUp())) {
-                    return ack(command, start, AckOutcome.SUCCEEDED, null, "replication queue of " + vpn.describe()
-                            + " is empty and its bridge up: drained towards " + command.toRegion(), observed);
+                    return ack(
+                            command,
+                            start,
+                            AckOutcome.SUCCEEDED,
+                            null,
+                            "replication queue of " + vpn.describe() + " is empty and its bridge up: drained towards "
+                                    + command.toRegion(),
+                            observed);
                 }
             } catch (ActuatorFailure e) {
                 if (!e.retriable()) {
                     throw e;
                 }
-                lastError = e;   // a blip while draining: keep waiting until the bound
+                lastError = e; // a blip while draining: keep waiting until the bound
             }
             if (!clock.instant().plus(limits.pollInterval()).isBefore(until)) {
                 break;
@@ -210,49 +271,93 @@ public final class AemSyncCommandHandler {
         }
         long waited = Duration.between(start, clock.instant()).toMillis();
         if (lastError != null) {
-            throw ActuatorFailure.retriable(lastError.code(), lastError.getMessage() + " (still failing after "
-                    + waited + " ms of draining)", lastError);
+            throw ActuatorFailure.retriable(
+                    lastError.code(),
+                    lastError.getMessage() + " (still failing after " + waited + " ms of draining)",
+                    lastError);
         }
-        String remaining = !state.replicationQueueKnown() ? "an unknown number of messages (replication queue unreadable)"
-                : state.queuedMessages() != null ? state.queuedMessages() + " messages" : state.queuedBytes() + " bytes";
+        String remaining = !state.replicationQueueKnown()
+                ? "an unknown number of messages (replication queue unreadable)"
+                : state.queuedMessages() != null
+                        ? state.queuedMessages() + " messages"
+                        : state.queuedBytes() + " bytes";
         if (!Boolean.TRUE.equals(state.bridgeUp())) {
-            return ack(command, start, AckOutcome.FAILED_RETRIABLE, "BRIDGE_DOWN", "replication bridge of "
-                    + vpn.describe() + " is " + state.bridge() + " after " + waited + " ms; " + remaining
-                    + " remain queued towards " + command.toRegion(), observed);
+            return ack(
+                    command,
+                    start,
+                    AckOutcome.FAILED_RETRIABLE,
+                    "BRIDGE_DOWN",
+                    "replication bridge of "
+                            + vpn.describe() + " is " + state.bridge() + " after " + waited + " ms; " + remaining
+                            + " remain queued towards " + command.toRegion(),
+                    observed);
         }
-        return ack(command, start, AckOutcome.FAILED_RETRIABLE, "NOT_DRAINED", remaining + " remain in the "
-                + "replication queue of " + vpn.describe() + " after " + waited + " ms", observed);
+        return ack(
+                command,
+                start,
+                AckOutcome.FAILED_RETRIABLE,
+                "NOT_DRAINED",
+                remaining + " remain in the " + "replication queue of " + vpn.describe() + " after " + waited + " ms",
+                observed);
     }
 
-    private CommandAck verify(EventsVerifyCommand command, ReplicatedVpn vpn, Instant start,
-                              Map<String, String> observed) throws ActuatorFailure, InterruptedException {
+    private CommandAck verify(
+            EventsVerifyCommand command, ReplicatedVpn vpn, Instant start, Map<String, String> observed)
+            throws ActuatorFailure, InterruptedException {
         VpnState state = vpn.read();
         observed.putAll(state.observed());
         // a standby site's VPN is operationally "standby" (SEMP v2 monitor MsgVpn.state): not active, not down
         boolean standby = "standby".equalsIgnoreCase(state.state());
         if (state.state() != null && !state.state().equalsIgnoreCase("up") && !standby) {
-            return ack(command, start, AckOutcome.FAILED_RETRIABLE, "VPN_NOT_UP", vpn.describe() + " is "
-                    + state.state(), observed);
+            return ack(
+                    command,
+                    start,
+                    AckOutcome.FAILED_RETRIABLE,
+                    "VPN_NOT_UP",
+                    vpn.describe() + " is " + state.state(),
+                    observed);
         }
         if (standby || (state.replicationEnabled() && state.role() != ReplicationRole.ACTIVE)) {
-            return ack(command, start, AckOutcome.FAILED_RETRIABLE, "NOT_ACTIVE", vpn.describe()
-                    + " is not the active replication site: " + state.summary(), observed);
+            return ack(
+                    command,
+                    start,
+                    AckOutcome.FAILED_RETRIABLE,
+                    "NOT_ACTIVE",
+                    vpn.describe() + " is not the active replication site: " + state.summary(),
+                    observed);
         }
         Optional<DeliveryCheck> check = brokers.deliveryCheck(command.applicationId(), command.region());
         if (check.isEmpty()) {
-            return ack(command, start, AckOutcome.SUCCEEDED, null, "state check (no delivery check configured): "
-                    + state.summary(), observed);
+            return ack(
+                    command,
+                    start,
+                    AckOutcome.SUCCEEDED,
+                    null,
+                    "state check (no delivery check configured): " + state.summary(),
+                    observed);
         }
         Instant until = bound(command, start, limits.verifyTimeout());
         Duration budget = Duration.between(clock.instant(), until);
         if (budget.isNegative() || budget.isZero()) {
-            return ack(command, start, AckOutcome.FAILED_RETRIABLE, "NO_TIME_LEFT", "no time left before the "
-                    + "deadline for the delivery check on " + check.get().describe(), observed);
+            return ack(
+                    command,
+                    start,
+                    AckOutcome.FAILED_RETRIABLE,
+                    "NO_TIME_LEFT",
+                    "no time left before the " + "deadline for the delivery check on "
+                            + check.get().describe(),
+                    observed);
         }
         Duration roundTrip = check.get().roundTrip(command.id(), budget);
         observed.put("roundTripMs", Long.toString(roundTrip.toMillis()));
-        return ack(command, start, AckOutcome.SUCCEEDED, null, "published a persistent message and received it in "
-                + roundTrip.toMillis() + " ms (" + check.get().describe() + ")", observed);
+        return ack(
+                command,
+                start,
+                AckOutcome.SUCCEEDED,
+                null,
+                "published a persistent message and received it in " + roundTrip.toMillis() + " ms ("
+                        + check.get().describe() + ")",
+                observed);
     }
 
     private void leaveQuietly(ReplicatedVpn vpn, String app, RoleFence.Admitted admitted) {
@@ -270,19 +375,38 @@ public final class AemSyncCommandHandler {
         return byDeadline.isBefore(byMax) ? byDeadline : byMax;
     }
 
-    private CommandAck ack(EventsCommand command, Instant start, AckOutcome outcome, String code, String detail,
-                           Map<String, String> observed) {
+    private CommandAck ack(
+            EventsCommand command,
+            Instant start,
+            AckOutcome outcome,
+            String code,
+            String detail,
+            Map<String, String> observed) {
         return ack(command, start, outcome, code, detail, observed, 0);
     }
 
     /** @param brokerEpoch the fence on the broker, when it is what refused the command (else 0) */
-    private CommandAck ack(EventsCommand command, Instant start, AckOutcome outcome, String code, String detail,
-                           Map<String, String> observed, long brokerEpoch) {
+    private CommandAck ack(
+            EventsCommand command,
+            Instant start,
+            AckOutcome outcome,
+            String code,
+            String detail,
+            Map<String, String> observed,
+            long brokerEpoch) {
         Instant now = clock.instant();
-        long fenceEpoch = outcome == AckOutcome.REJECTED_STALE && brokerEpoch > 0 ? brokerEpoch
+        long fenceEpoch = outcome == AckOutcome.REJECTED_STALE && brokerEpoch > 0
+                ? brokerEpoch
                 : Math.max(gate.highest(command.applicationId()), brokerEpoch);
-        return Acks.of(command, outcome, code, abbreviate(detail), Duration.between(start, now).toMillis(),
-                observed, now, fenceEpoch);
+        return Acks.of(
+                command,
+                outcome,
+                code,
+                abbreviate(detail),
+                Duration.between(start, now).toMillis(),
+                observed,
+                now,
+                fenceEpoch);
     }
 
     private static String lower(ReplicationRole role) {

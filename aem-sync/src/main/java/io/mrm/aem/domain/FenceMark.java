@@ -14,7 +14,10 @@ import java.time.Instant;
  */
 public record FenceMark(Kind kind, long epoch, String instance, Instant created) {
 
-    public enum Kind { FENCE, INTENT }
+    public enum Kind {
+        FENCE,
+        INTENT
+    }
 
     public FenceMark {
         if (kind == null) {

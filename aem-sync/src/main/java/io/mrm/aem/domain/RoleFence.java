@@ -2,7 +2,6 @@ package io.mrm.aem.domain;
 
 import io.mrm.events.ack.ActuatorFailure;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
@@ -38,20 +37,16 @@ import java.util.stream.Collectors;
 public final class RoleFence {
 
     /** The outcome of {@link #enter}. */
-    public sealed interface Admission {
-    }
+    public sealed interface Admission {}
 
     /** May write until {@code writeBy}; must call {@link #leave} afterwards. */
-    public record Admitted(FenceMark intent, Instant writeBy, List<String> abandonedIntents) implements Admission {
-    }
+    public record Admitted(FenceMark intent, Instant writeBy, List<String> abandonedIntents) implements Admission {}
 
     /** A newer epoch has acted on this VPN. */
-    public record Refused(long newerEpoch) implements Admission {
-    }
+    public record Refused(long newerEpoch) implements Admission {}
 
     /** Older actuators still hold intents; nothing was changed. */
-    public record StillWaiting(String holders) implements Admission {
-    }
+    public record StillWaiting(String holders) implements Admission {}
 
     private final String instance;
     private final ActuatorLimits limits;
@@ -84,7 +79,7 @@ public final class RoleFence {
                 if (!fenced && highest < epoch) {
                     vpn.create(applicationId, FenceMark.fence(epoch));
                     fenced = true;
-                    continue;   // list again: the fence must exist before the intents are judged
+                    continue; // list again: the fence must exist before the intents are judged
                 }
                 fenced = true;
                 deleteOwnLeftovers(vpn, applicationId, marks, intent);
@@ -103,12 +98,14 @@ public final class RoleFence {
                     }
                 }
                 if (live.isEmpty()) {
-                    Instant writeBy = intent.created().plus(limits.intentLease()).minus(limits.requestTimeout());
+                    Instant writeBy =
+                            intent.created().plus(limits.intentLease()).minus(limits.requestTimeout());
                     return new Admitted(intent, writeBy, List.copyOf(abandoned));
                 }
                 if (!now.plus(limits.pollInterval()).isBefore(until)) {
                     deleteQuietly(vpn, applicationId, intent);
-                    return new StillWaiting(live.stream().map(RoleFence::describe).collect(Collectors.joining(", ")));
+                    return new StillWaiting(
+                            live.stream().map(RoleFence::describe).collect(Collectors.joining(", ")));
                 }
                 sleeper.sleep(limits.pollInterval());
             }
@@ -140,7 +137,9 @@ public final class RoleFence {
      * this, the next decision on the mate would wait for the leftover's whole lease.
      */
     private boolean isOwnLeftover(FenceMark mark, FenceMark current) {
-        return !mark.isFence() && mark.instance().equals(current.instance()) && mark.epoch() <= current.epoch()
+        return !mark.isFence()
+                && mark.instance().equals(current.instance())
+                && mark.epoch() <= current.epoch()
                 && !mark.equals(current);
     }
 
@@ -154,7 +153,11 @@ public final class RoleFence {
 
     /** The highest fence epoch on the VPN for the application, 0 if none. */
     public static long highestFence(List<FenceMark> marks) {
-        return marks.stream().filter(FenceMark::isFence).mapToLong(FenceMark::epoch).max().orElse(0);
+        return marks.stream()
+                .filter(FenceMark::isFence)
+                .mapToLong(FenceMark::epoch)
+                .max()
+                .orElse(0);
     }
 
     private static void deleteQuietly(ReplicatedVpn vpn, String applicationId, FenceMark intent) {

@@ -18,8 +18,15 @@ import java.util.Map;
  * @param queuedMessages     messages in {@code #MSGVPN_REPLICATION_DATA_QUEUE}
  * @param queuedBytes        the same queue's spool usage in bytes
  */
-public record VpnState(String vpn, String state, boolean replicationEnabled, ReplicationRole role,
-                       Boolean bridgeUp, Boolean remoteBridgeUp, Long queuedMessages, Long queuedBytes) {
+public record VpnState(
+        String vpn,
+        String state,
+        boolean replicationEnabled,
+        ReplicationRole role,
+        Boolean bridgeUp,
+        Boolean remoteBridgeUp,
+        Long queuedMessages,
+        Long queuedBytes) {
 
     /** True when the replication queue is known to be empty. */
     public boolean replicationQueueEmpty() {
@@ -44,8 +51,10 @@ public record VpnState(String vpn, String state, boolean replicationEnabled, Rep
         return "VPN " + vpn + " " + (state == null ? "state unknown" : state) + ", role "
                 + (role == null ? "unknown" : role.name().toLowerCase(java.util.Locale.ROOT))
                 + (replicationEnabled ? "" : " (replication not enabled)") + ", bridge " + bridge()
-                + ", replication queue " + (queuedMessages != null ? queuedMessages + " messages"
-                : queuedBytes != null ? queuedBytes + " bytes" : "unknown");
+                + ", replication queue "
+                + (queuedMessages != null
+                        ? queuedMessages + " messages"
+                        : queuedBytes != null ? queuedBytes + " bytes" : "unknown");
     }
 
     /** The state as an acknowledgement's observed map (what the issue calls the status); absent values are left out. */

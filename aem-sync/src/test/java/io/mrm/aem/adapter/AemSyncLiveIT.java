@@ -1,6 +1,5 @@
 package io.mrm.aem.adapter;
 
-import io.mrm.kafka.SecretReference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -17,6 +16,7 @@ import io.mrm.events.command.EventsDrainCommand;
 import io.mrm.events.command.EventsSetRoleCommand;
 import io.mrm.events.command.ReplicationRole;
 import io.mrm.events.command.StepRef;
+import io.mrm.kafka.SecretReference;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -58,20 +58,29 @@ class AemSyncLiveIT {
             + "MRM_IT_SOLACE_SEMP_PASSWORD and MRM_IT_SOLACE_VPN";
 
     static boolean sempConfigured() {
-        return System.getenv("MRM_IT_SOLACE_SEMP_URL") != null && System.getenv("MRM_IT_SOLACE_SEMP_USERNAME") != null
-                && System.getenv("MRM_IT_SOLACE_SEMP_PASSWORD") != null && System.getenv("MRM_IT_SOLACE_VPN") != null;
+        return System.getenv("MRM_IT_SOLACE_SEMP_URL") != null
+                && System.getenv("MRM_IT_SOLACE_SEMP_USERNAME") != null
+                && System.getenv("MRM_IT_SOLACE_SEMP_PASSWORD") != null
+                && System.getenv("MRM_IT_SOLACE_VPN") != null;
     }
 
     static final String MATE_VARIABLES = "MRM_IT_SOLACE_MATE_SEMP_URL, MRM_IT_SOLACE_MATE_SEMP_USERNAME, "
             + "MRM_IT_SOLACE_MATE_SEMP_PASSWORD, MRM_IT_SOLACE_MATE_VPN";
     static final String LIVE_APP = "mrm-live-it";
     /** Generous: a real broker over the internet, and a replication queue that may hold a backlog. */
-    static final ActuatorLimits SWITCH_LIMITS = new ActuatorLimits(Duration.ofMillis(500), Duration.ofSeconds(60),
-            Duration.ofSeconds(120), Duration.ofSeconds(30), Duration.ofSeconds(5),
-            "true".equals(System.getenv("MRM_IT_SOLACE_FENCING")), Duration.ofSeconds(120), Duration.ofSeconds(15));
+    static final ActuatorLimits SWITCH_LIMITS = new ActuatorLimits(
+            Duration.ofMillis(500),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(120),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(5),
+            "true".equals(System.getenv("MRM_IT_SOLACE_FENCING")),
+            Duration.ofSeconds(120),
+            Duration.ofSeconds(15));
 
     static boolean pairConfigured() {
-        return sempConfigured() && "true".equals(System.getenv("MRM_IT_SOLACE_SWITCH_ROLES"))
+        return sempConfigured()
+                && "true".equals(System.getenv("MRM_IT_SOLACE_SWITCH_ROLES"))
                 && System.getenv("MRM_IT_SOLACE_MATE_SEMP_URL") != null
                 && System.getenv("MRM_IT_SOLACE_MATE_SEMP_USERNAME") != null
                 && System.getenv("MRM_IT_SOLACE_MATE_SEMP_PASSWORD") != null
@@ -84,11 +93,17 @@ class AemSyncLiveIT {
 
     /** The site named by the variables {@code prefix + SEMP_URL}, {@code SEMP_USERNAME} and {@code VPN}. */
     static SempReplicatedVpn vpn(String prefix, SecretReference password) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
-        return new SempReplicatedVpn(new SempV2Client(http, URI.create(System.getenv(prefix + "SEMP_URL")),
-                new SempCredentials.Basic(System.getenv(prefix + "SEMP_USERNAME"), password),
-                Duration.ofSeconds(15)), System.getenv(prefix + "VPN"));
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        return new SempReplicatedVpn(
+                new SempV2Client(
+                        http,
+                        URI.create(System.getenv(prefix + "SEMP_URL")),
+                        new SempCredentials.Basic(System.getenv(prefix + "SEMP_USERNAME"), password),
+                        Duration.ofSeconds(15)),
+                System.getenv(prefix + "VPN"));
     }
 
     @Test
@@ -102,7 +117,7 @@ class AemSyncLiveIT {
         assertThat(before.state()).isNotBlank();
         if (before.replicationEnabled()) {
             assertThat(before.role()).as(before.summary()).isNotNull();
-            vpn.setRole(before.role());   // the same role: exercises the PATCH and changes nothing
+            vpn.setRole(before.role()); // the same role: exercises the PATCH and changes nothing
             assertThat(vpn.read().role()).isEqualTo(before.role());
         }
         System.out.println("live broker: " + before.summary());
@@ -115,23 +130,32 @@ class AemSyncLiveIT {
      */
     @Test
     void theRolesOfATestPairAreSwitchedThroughTheProductAndRestored() throws Exception {
-        assumeTrue(pairConfigured(), "skipped: set " + SEMP_VARIABLES + ", " + MATE_VARIABLES
-                + " and MRM_IT_SOLACE_SWITCH_ROLES=true (switches the roles of a test VPN pair, then restores them)");
+        assumeTrue(
+                pairConfigured(),
+                "skipped: set " + SEMP_VARIABLES + ", " + MATE_VARIABLES
+                        + " and MRM_IT_SOLACE_SWITCH_ROLES=true (switches the roles of a test VPN pair, then restores them)");
         SempReplicatedVpn site = vpn("MRM_IT_SOLACE_", SecretReference.env("MRM_IT_SOLACE_SEMP_PASSWORD"));
         SempReplicatedVpn mate = vpn("MRM_IT_SOLACE_MATE_", SecretReference.env("MRM_IT_SOLACE_MATE_SEMP_PASSWORD"));
         VpnState siteBefore = site.read();
         VpnState mateBefore = mate.read();
         assertThat(siteBefore.replicationEnabled() && mateBefore.replicationEnabled())
-                .as("replication enabled on both: %s; %s", siteBefore.summary(), mateBefore.summary()).isTrue();
+                .as("replication enabled on both: %s; %s", siteBefore.summary(), mateBefore.summary())
+                .isTrue();
         assertThat(java.util.Set.of(siteBefore.role(), mateBefore.role()))
                 .as("one site active, one standby: %s; %s", siteBefore.summary(), mateBefore.summary())
                 .containsExactlyInAnyOrder(ReplicationRole.ACTIVE, ReplicationRole.STANDBY);
         String active = siteBefore.role() == ReplicationRole.ACTIVE ? "site" : "mate";
         String standby = active.equals("site") ? "mate" : "site";
-        AemSyncCommandHandler handler = new AemSyncCommandHandler(new ConfiguredEventBrokers(Map.of(LIVE_APP, Map.of(
-                "site", new ConfiguredEventBrokers.Site(site, null),
-                "mate", new ConfiguredEventBrokers.Site(mate, null)))), SWITCH_LIMITS, "aem-sync-live-it",
-                Clock.systemUTC(), Sleeper.THREAD);
+        AemSyncCommandHandler handler = new AemSyncCommandHandler(
+                new ConfiguredEventBrokers(Map.of(
+                        LIVE_APP,
+                        Map.of(
+                                "site", new ConfiguredEventBrokers.Site(site, null),
+                                "mate", new ConfiguredEventBrokers.Site(mate, null)))),
+                SWITCH_LIMITS,
+                "aem-sync-live-it",
+                Clock.systemUTC(),
+                Sleeper.THREAD);
         long epoch = System.currentTimeMillis();
         try {
             switchover(handler, epoch, active, standby);
@@ -155,14 +179,15 @@ class AemSyncLiveIT {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
         StepRef step = new StepRef("live-it-" + epoch, epoch, 0, 1, deadline);
         List<CommandAck> acks = List.of(
-                handler.handle(new EventsSetRoleCommand("live-it-" + epoch + "-1", LIVE_APP, Instant.now(), 1, step,
-                        from, ReplicationRole.STANDBY)),
-                handler.handle(new EventsDrainCommand("live-it-" + epoch + "-2", LIVE_APP, Instant.now(), 1, step, from,
-                        to)),
-                handler.handle(new EventsSetRoleCommand("live-it-" + epoch + "-3", LIVE_APP, Instant.now(), 1, step, to,
-                        ReplicationRole.ACTIVE)));
+                handler.handle(new EventsSetRoleCommand(
+                        "live-it-" + epoch + "-1", LIVE_APP, Instant.now(), 1, step, from, ReplicationRole.STANDBY)),
+                handler.handle(
+                        new EventsDrainCommand("live-it-" + epoch + "-2", LIVE_APP, Instant.now(), 1, step, from, to)),
+                handler.handle(new EventsSetRoleCommand(
+                        "live-it-" + epoch + "-3", LIVE_APP, Instant.now(), 1, step, to, ReplicationRole.ACTIVE)));
         for (CommandAck ack : acks) {
-            assertThat(ack.outcome()).as("%s %s: %s", ack.action(), ack.errorCode(), ack.detail())
+            assertThat(ack.outcome())
+                    .as("%s %s: %s", ack.action(), ack.errorCode(), ack.detail())
                     .isEqualTo(AckOutcome.SUCCEEDED);
         }
     }
@@ -195,14 +220,16 @@ class AemSyncLiveIT {
 
     @Test
     void fenceMarksCanBeCreatedListedAndDeletedOnARealBroker() throws Exception {
-        assumeTrue(sempConfigured() && "true".equals(System.getenv("MRM_IT_SOLACE_FENCING")),
+        assumeTrue(
+                sempConfigured() && "true".equals(System.getenv("MRM_IT_SOLACE_FENCING")),
                 "skipped: set " + SEMP_VARIABLES + " and MRM_IT_SOLACE_FENCING=true (creates and deletes a queue)");
         SempReplicatedVpn vpn = vpn(SecretReference.env("MRM_IT_SOLACE_SEMP_PASSWORD"));
         // milliseconds: the precision a mark's queue name keeps
-        FenceMark intent = FenceMark.intent(1, "live-it", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        FenceMark intent =
+                FenceMark.intent(1, "live-it", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         try {
             vpn.create("mrm-live-it", intent);
-            vpn.create("mrm-live-it", intent);   // ALREADY_EXISTS is no error
+            vpn.create("mrm-live-it", intent); // ALREADY_EXISTS is no error
 
             assertThat(vpn.marks("mrm-live-it")).contains(intent);
         } finally {
@@ -217,14 +244,25 @@ class AemSyncLiveIT {
         String vpnName = System.getenv("MRM_IT_SOLACE_VPN");
         String username = System.getenv("MRM_IT_SOLACE_USERNAME");
         String queue = System.getenv("MRM_IT_SOLACE_QUEUE");
-        assumeTrue(host != null && vpnName != null && username != null && queue != null
+        assumeTrue(
+                host != null
+                        && vpnName != null
+                        && username != null
+                        && queue != null
                         && System.getenv("MRM_IT_SOLACE_PASSWORD") != null,
                 "skipped: set MRM_IT_SOLACE_HOST, MRM_IT_SOLACE_VPN, MRM_IT_SOLACE_USERNAME, MRM_IT_SOLACE_PASSWORD and "
                         + "MRM_IT_SOLACE_QUEUE (optionally MRM_IT_SOLACE_TOPIC) to run the JCSMP delivery check");
         String trustStore = System.getenv("MRM_IT_SOLACE_TRUST_STORE");
-        JcsmpDeliveryCheck check = new JcsmpDeliveryCheck(new JcsmpDeliveryCheck.Settings(host, vpnName, username,
-                SecretReference.env("MRM_IT_SOLACE_PASSWORD"), queue, System.getenv("MRM_IT_SOLACE_TOPIC"),
-                Duration.ofSeconds(10), trustStore == null ? null : Path.of(trustStore), null));
+        JcsmpDeliveryCheck check = new JcsmpDeliveryCheck(new JcsmpDeliveryCheck.Settings(
+                host,
+                vpnName,
+                username,
+                SecretReference.env("MRM_IT_SOLACE_PASSWORD"),
+                queue,
+                System.getenv("MRM_IT_SOLACE_TOPIC"),
+                Duration.ofSeconds(10),
+                trustStore == null ? null : Path.of(trustStore),
+                null));
 
         Duration first = check.roundTrip("live-it-1", Duration.ofSeconds(20));
         Duration second = check.roundTrip("live-it-2", Duration.ofSeconds(20));

@@ -1,11 +1,11 @@
 package io.mrm.aem.adapter;
 
-import io.mrm.kafka.SecretReference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.solacesystems.jcsmp.JCSMPErrorResponseException;
 import io.mrm.events.ack.ActuatorFailure;
+import io.mrm.kafka.SecretReference;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -22,8 +22,16 @@ import org.junit.jupiter.api.Test;
 class JcsmpDeliveryCheckTest {
 
     static JcsmpDeliveryCheck check(int port, SecretReference password) {
-        return new JcsmpDeliveryCheck(new JcsmpDeliveryCheck.Settings("tcp://127.0.0.1:" + port, "shop-b", "mrm-probe",
-                password, "mrm/verify", "mrm/verify/shop", Duration.ofSeconds(1), null, null));
+        return new JcsmpDeliveryCheck(new JcsmpDeliveryCheck.Settings(
+                "tcp://127.0.0.1:" + port,
+                "shop-b",
+                "mrm-probe",
+                password,
+                "mrm/verify",
+                "mrm/verify/shop",
+                Duration.ofSeconds(1),
+                null,
+                null));
     }
 
     @Test
@@ -38,7 +46,8 @@ class JcsmpDeliveryCheckTest {
                 .isInstanceOfSatisfying(ActuatorFailure.class, e -> {
                     assertThat(e.retriable()).isTrue();
                     assertThat(e.code()).isEqualTo("JCSMP_UNAVAILABLE");
-                    assertThat(e.getMessage()).startsWith("connecting to tcp://127.0.0.1:" + port + " (VPN shop-b) failed")
+                    assertThat(e.getMessage())
+                            .startsWith("connecting to tcp://127.0.0.1:" + port + " (VPN shop-b) failed")
                             .doesNotContain("pw");
                 });
         // the bound is the claim (no endless reconnecting), so it is generous: a busy machine still meets it
@@ -60,8 +69,10 @@ class JcsmpDeliveryCheckTest {
             Instant start = Instant.now();
 
             assertThatThrownBy(() -> check(silent.getLocalPort(), SecretReference.literal("pw"))
-                    .roundTrip("v1", Duration.ofMillis(1500)))
-                    .isInstanceOfSatisfying(ActuatorFailure.class, e -> assertThat(e.retriable()).isTrue());
+                            .roundTrip("v1", Duration.ofMillis(1500)))
+                    .isInstanceOfSatisfying(
+                            ActuatorFailure.class,
+                            e -> assertThat(e.retriable()).isTrue());
             // a login that is never answered must not hang the check: generous, as the claim is "bounded"
             assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(30));
         }
@@ -70,7 +81,7 @@ class JcsmpDeliveryCheckTest {
     @Test
     void aMissingPasswordIsFatalAndNamesTheReference() {
         assertThatThrownBy(() -> check(1, SecretReference.env("NO_SUCH_PROBE_PASSWORD", Map.of()))
-                .roundTrip("v1", Duration.ofSeconds(1)))
+                        .roundTrip("v1", Duration.ofSeconds(1)))
                 .isInstanceOfSatisfying(ActuatorFailure.class, e -> {
                     assertThat(e.retriable()).isFalse();
                     assertThat(e.code()).isEqualTo("CREDENTIAL_UNAVAILABLE");
@@ -80,14 +91,20 @@ class JcsmpDeliveryCheckTest {
 
     @Test
     void brokerRefusalsAreClassifiedByTheirResponseCode() {
-        assertThat(JcsmpDeliveryCheck.classify("login", new JCSMPErrorResponseException(401, "Unauthorized", null, null)))
+        assertThat(JcsmpDeliveryCheck.classify(
+                        "login", new JCSMPErrorResponseException(401, "Unauthorized", null, null)))
                 .satisfies(e -> assertThat(e.retriable()).isFalse())
                 .satisfies(e -> assertThat(e.code()).isEqualTo("JCSMP_LOGIN_FAILED"));
-        assertThat(JcsmpDeliveryCheck.classify("bind", new JCSMPErrorResponseException(503, "Unknown Queue", null, null))
-                .code()).isEqualTo("JCSMP_UNKNOWN_QUEUE");
-        assertThat(JcsmpDeliveryCheck.classify("publish", new JCSMPErrorResponseException(503, "Replication Is Standby",
-                null, null))).satisfies(e -> assertThat(e.retriable()).isTrue());
-        assertThat(JcsmpDeliveryCheck.classify("bind", new JCSMPErrorResponseException(403, "Permission Not Allowed",
-                null, null)).code()).isEqualTo("JCSMP_FORBIDDEN");
+        assertThat(JcsmpDeliveryCheck.classify(
+                                "bind", new JCSMPErrorResponseException(503, "Unknown Queue", null, null))
+                        .code())
+                .isEqualTo("JCSMP_UNKNOWN_QUEUE");
+        assertThat(JcsmpDeliveryCheck.classify(
+                        "publish", new JCSMPErrorResponseException(503, "Replication Is Standby", null, null)))
+                .satisfies(e -> assertThat(e.retriable()).isTrue());
+        assertThat(JcsmpDeliveryCheck.classify(
+                                "bind", new JCSMPErrorResponseException(403, "Permission Not Allowed", null, null))
+                        .code())
+                .isEqualTo("JCSMP_FORBIDDEN");
     }
 }

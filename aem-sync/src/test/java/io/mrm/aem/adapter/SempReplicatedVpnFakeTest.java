@@ -1,6 +1,5 @@
 package io.mrm.aem.adapter;
 
-import io.mrm.kafka.SecretReference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +7,7 @@ import io.mrm.aem.domain.FenceMark;
 import io.mrm.aem.domain.VpnState;
 import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.events.command.ReplicationRole;
+import io.mrm.kafka.SecretReference;
 import io.mrm.sempfake.SempV2Fake;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -27,8 +27,10 @@ class SempReplicatedVpnFakeTest {
 
     static final String PASSWORD = "s3cret-semp-pw";
     final SempV2Fake fake;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(2))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
 
     SempReplicatedVpnFakeTest() throws IOException {
         fake = new SempV2Fake("mrm", PASSWORD).vpn("shop-eu10", "standby").vpn("odd name/#1", "active");
@@ -53,10 +55,13 @@ class SempReplicatedVpnFakeTest {
 
         VpnState state = vpn("odd name/#1").read();
 
-        assertThat(state).isEqualTo(new VpnState("odd name/#1", "up", true, ReplicationRole.ACTIVE, true, true, 42L,
-                42L * 1024));
-        assertThat(fake.requests()).contains("GET /SEMP/v2/monitor/msgVpns/odd%20name%2F%231",
-                "GET /SEMP/v2/monitor/msgVpns/odd%20name%2F%231/queues/%23MSGVPN_REPLICATION_DATA_QUEUE");
+        assertThat(state)
+                .isEqualTo(
+                        new VpnState("odd name/#1", "up", true, ReplicationRole.ACTIVE, true, true, 42L, 42L * 1024));
+        assertThat(fake.requests())
+                .contains(
+                        "GET /SEMP/v2/monitor/msgVpns/odd%20name%2F%231",
+                        "GET /SEMP/v2/monitor/msgVpns/odd%20name%2F%231/queues/%23MSGVPN_REPLICATION_DATA_QUEUE");
     }
 
     @Test
@@ -80,7 +85,8 @@ class SempReplicatedVpnFakeTest {
         assertThat(fake.requests()).contains("PATCH /SEMP/v2/config/msgVpns/shop-eu10");
         assertThat(vpn.read().role()).isEqualTo(ReplicationRole.STANDBY);
         assertThat(vpn.read().role()).isEqualTo(ReplicationRole.ACTIVE);
-        assertThat(fake.roleChanges()).extracting(SempV2Fake.RoleChange::role, SempV2Fake.RoleChange::user)
+        assertThat(fake.roleChanges())
+                .extracting(SempV2Fake.RoleChange::role, SempV2Fake.RoleChange::user)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("active", "mrm"));
     }
 
@@ -88,27 +94,31 @@ class SempReplicatedVpnFakeTest {
     void aWrongPasswordIsFatalWithSolacesCodeAndTheMessageHoldsNoSecret() {
         SempReplicatedVpn vpn = vpn("shop-eu10", new SempCredentials.Basic("mrm", SecretReference.literal("wrong-pw")));
 
-        assertThatThrownBy(() -> vpn.setRole(ReplicationRole.ACTIVE)).isInstanceOfSatisfying(ActuatorFailure.class, e -> {
-            assertThat(e.retriable()).isFalse();
-            assertThat(e.code()).isEqualTo("UNAUTHORIZED");
-            assertThat(e.getMessage()).contains("HTTP 401", "SEMP error 72").doesNotContain("wrong-pw", PASSWORD);
-        });
+        assertThatThrownBy(() -> vpn.setRole(ReplicationRole.ACTIVE))
+                .isInstanceOfSatisfying(ActuatorFailure.class, e -> {
+                    assertThat(e.retriable()).isFalse();
+                    assertThat(e.code()).isEqualTo("UNAUTHORIZED");
+                    assertThat(e.getMessage())
+                            .contains("HTTP 401", "SEMP error 72")
+                            .doesNotContain("wrong-pw", PASSWORD);
+                });
         assertThat(fake.role("shop-eu10")).isEqualTo("standby");
     }
 
     @Test
     void aBearerTokenFromASecretReferenceAuthenticates() throws Exception {
         fake.bearer("token-123");
-        SempReplicatedVpn vpn = vpn("shop-eu10", new SempCredentials.Bearer(
-                SecretReference.env("SEMP_TOKEN", Map.of("SEMP_TOKEN", "token-123\n"))));
+        SempReplicatedVpn vpn = vpn(
+                "shop-eu10",
+                new SempCredentials.Bearer(SecretReference.env("SEMP_TOKEN", Map.of("SEMP_TOKEN", "token-123\n"))));
 
         assertThat(vpn.read().role()).isEqualTo(ReplicationRole.STANDBY);
     }
 
     @Test
     void aMissingCredentialIsFatalAndNamesTheReferenceOnly() {
-        SempReplicatedVpn vpn = vpn("shop-eu10", new SempCredentials.Basic("mrm",
-                SecretReference.env("NOT_SET_ANYWHERE", Map.of())));
+        SempReplicatedVpn vpn =
+                vpn("shop-eu10", new SempCredentials.Basic("mrm", SecretReference.env("NOT_SET_ANYWHERE", Map.of())));
 
         assertThatThrownBy(vpn::read).isInstanceOfSatisfying(ActuatorFailure.class, e -> {
             assertThat(e.retriable()).isFalse();
@@ -137,7 +147,8 @@ class SempReplicatedVpnFakeTest {
                 });
         fake.fail(1, new SempV2Fake.Failure(429, 2, "FAIL", "Too many requests"));
         assertThatThrownBy(() -> vpn("shop-eu10").read())
-                .isInstanceOfSatisfying(ActuatorFailure.class, e -> assertThat(e.retriable()).isTrue());
+                .isInstanceOfSatisfying(
+                        ActuatorFailure.class, e -> assertThat(e.retriable()).isTrue());
     }
 
     @Test
@@ -146,8 +157,13 @@ class SempReplicatedVpnFakeTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        SempReplicatedVpn vpn = new SempReplicatedVpn(new SempV2Client(http, URI.create("http://127.0.0.1:" + port),
-                new SempCredentials.Basic("mrm", SecretReference.literal(PASSWORD)), Duration.ofSeconds(2)), "shop-eu10");
+        SempReplicatedVpn vpn = new SempReplicatedVpn(
+                new SempV2Client(
+                        http,
+                        URI.create("http://127.0.0.1:" + port),
+                        new SempCredentials.Basic("mrm", SecretReference.literal(PASSWORD)),
+                        Duration.ofSeconds(2)),
+                "shop-eu10");
 
         assertThatThrownBy(vpn::read).isInstanceOfSatisfying(ActuatorFailure.class, e -> {
             assertThat(e.retriable()).isTrue();
@@ -161,16 +177,19 @@ class SempReplicatedVpnFakeTest {
         try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             Thread acceptor = new Thread(() -> {
                 try (Socket ignored = silent.accept()) {
-                    ignored.getInputStream().readAllBytes();   // read and never answer
+                    ignored.getInputStream().readAllBytes(); // read and never answer
                 } catch (IOException e) {
                     // closed
                 }
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            SempReplicatedVpn vpn = new SempReplicatedVpn(new SempV2Client(http,
-                    URI.create("http://127.0.0.1:" + silent.getLocalPort()),
-                    new SempCredentials.Basic("mrm", SecretReference.literal(PASSWORD)), Duration.ofMillis(300)),
+            SempReplicatedVpn vpn = new SempReplicatedVpn(
+                    new SempV2Client(
+                            http,
+                            URI.create("http://127.0.0.1:" + silent.getLocalPort()),
+                            new SempCredentials.Basic("mrm", SecretReference.literal(PASSWORD)),
+                            Duration.ofMillis(300)),
                     "shop-eu10");
 
             // TIMEOUT is the request timeout's HttpTimeoutException: without one the read would never end
@@ -192,17 +211,19 @@ class SempReplicatedVpnFakeTest {
 
         vpn.create("shop", FenceMark.fence(5));
         vpn.create("shop", FenceMark.fence(7));
-        vpn.create("shop", FenceMark.fence(7));   // ALREADY_EXISTS is no error
+        vpn.create("shop", FenceMark.fence(7)); // ALREADY_EXISTS is no error
         vpn.create("shop", intent);
         vpn.create("other", FenceMark.fence(9));
         fake.addQueue("shop-eu10", "orders-in");
 
         assertThat(vpn.marks("shop")).containsExactlyInAnyOrder(FenceMark.fence(5), FenceMark.fence(7), intent);
-        assertThat(fake.queueNames("shop-eu10")).contains("mrm/shop/fence/0000000000000000007",
-                "mrm/shop/intent/0000000000000000007/aem-sync-0/1764000000123");
+        assertThat(fake.queueNames("shop-eu10"))
+                .contains(
+                        "mrm/shop/fence/0000000000000000007",
+                        "mrm/shop/intent/0000000000000000007/aem-sync-0/1764000000123");
 
         vpn.delete("shop", intent);
-        vpn.delete("shop", intent);   // NOT_FOUND is no error
+        vpn.delete("shop", intent); // NOT_FOUND is no error
         assertThat(vpn.marks("shop")).containsExactlyInAnyOrder(FenceMark.fence(5), FenceMark.fence(7));
         assertThat(vpn.marks("other")).containsExactly(FenceMark.fence(9));
     }

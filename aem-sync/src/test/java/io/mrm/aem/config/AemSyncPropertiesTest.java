@@ -15,7 +15,8 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 class AemSyncPropertiesTest {
 
     static AemSyncProperties bind(Map<String, String> settings) {
-        return new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("mrm.aem", AemSyncProperties.class);
+        return new Binder(new MapConfigurationPropertySource(settings))
+                .bindOrCreate("mrm.aem", AemSyncProperties.class);
     }
 
     static Map<String, String> valid() {
@@ -54,7 +55,8 @@ class AemSyncPropertiesTest {
 
         assertThat(props.applications()).containsOnlyKeys("orders");
         assertThat(props.applications().get("orders").regions()).containsOnlyKeys("eu10", "us10");
-        AemSyncProperties.Region us = props.applications().get("orders").regions().get("us10");
+        AemSyncProperties.Region us =
+                props.applications().get("orders").regions().get("us10");
         assertThat(us.bearerToken().reference().toString()).isEqualTo("file /var/run/secrets/aem/us10-token");
         assertThat(us.deliveryCheck().connectTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(props.requestTimeout()).isEqualTo(Duration.ofSeconds(10));
@@ -82,14 +84,16 @@ class AemSyncPropertiesTest {
 
         String message = problems(settings);
 
-        assertThat(message).startsWith("invalid aem-sync configuration:").contains(
-                eu + "semp-url must be https: plain http would send the credentials in clear",
-                eu + "vpn is required",
-                "mrm.aem.applications.orders.regions.eu10 needs exactly one way to authenticate",
-                us + "delivery-check.host must use tcps",
-                us + "delivery-check.queue is required",
-                "mrm.aem.drain-max-wait must be at most 4m",
-                "mrm.aem.intent-lease (15000ms) must exceed twice mrm.aem.request-timeout (10000ms)");
+        assertThat(message)
+                .startsWith("invalid aem-sync configuration:")
+                .contains(
+                        eu + "semp-url must be https: plain http would send the credentials in clear",
+                        eu + "vpn is required",
+                        "mrm.aem.applications.orders.regions.eu10 needs exactly one way to authenticate",
+                        us + "delivery-check.host must use tcps",
+                        us + "delivery-check.queue is required",
+                        "mrm.aem.drain-max-wait must be at most 4m",
+                        "mrm.aem.intent-lease (15000ms) must exceed twice mrm.aem.request-timeout (10000ms)");
     }
 
     @Test
@@ -97,12 +101,14 @@ class AemSyncPropertiesTest {
         Map<String, String> settings = valid();
         String eu = "mrm.aem.applications.orders.regions.eu10.";
         settings.put(eu + "semp-url", "https://admin:pw@mr-abc.messaging.solace.cloud:943");
-        settings.put(eu + "password.file", "/run/secrets/pw");   // both env and file
+        settings.put(eu + "password.file", "/run/secrets/pw"); // both env and file
 
         String message = problems(settings);
 
-        assertThat(message).contains(eu + "semp-url must not contain credentials",
-                eu + "password needs exactly one of " + eu + "password.env");
+        assertThat(message)
+                .contains(
+                        eu + "semp-url must not contain credentials",
+                        eu + "password needs exactly one of " + eu + "password.env");
     }
 
     @Test
@@ -115,8 +121,11 @@ class AemSyncPropertiesTest {
 
         String message = problems(settings);
 
-        assertThat(message).contains("mrm.aem.applications key 'Orders' is not valid", "without path or query",
-                "is not a Message VPN name");
+        assertThat(message)
+                .contains(
+                        "mrm.aem.applications key 'Orders' is not valid",
+                        "without path or query",
+                        "is not a Message VPN name");
     }
 
     @Test

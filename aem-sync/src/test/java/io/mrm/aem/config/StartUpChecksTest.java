@@ -19,8 +19,8 @@ class StartUpChecksTest {
     @Test
     void aMisspeltKeyOfARegionStopsStartUpNamingTheNearestKey() {
         assertThatThrownBy(() -> start(
-                "--mrm.aem.applications.orders.regions.eu10.semp-ulr=https://broker.example.com:943",
-                "--mrm.aem.applications.orders.regions.eu10.vpn=orders"))
+                        "--mrm.aem.applications.orders.regions.eu10.semp-ulr=https://broker.example.com:943",
+                        "--mrm.aem.applications.orders.regions.eu10.vpn=orders"))
                 .isInstanceOf(UnknownSettingsException.class)
                 .hasMessageContaining("mrm.aem.applications.orders.regions.eu10.semp-ulr is not a setting; "
                         + "did you mean "
@@ -28,10 +28,14 @@ class StartUpChecksTest {
     }
 
     private static void start(String... extra) {
-        List<String> args = new ArrayList<>(List.of("--spring.profiles.active=local", "--spring.main.banner-mode=off",
-                "--server.port=0", "--spring.kafka.bootstrap-servers=127.0.0.1:9"));
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.profiles.active=local",
+                "--spring.main.banner-mode=off",
+                "--server.port=0",
+                "--spring.kafka.bootstrap-servers=127.0.0.1:9"));
         args.addAll(List.of(extra));
         MrmApplication.builder(AemSyncApplication.class, AemSyncApplication.SERVICE)
-                .run(args.toArray(String[]::new)).close();
+                .run(args.toArray(String[]::new))
+                .close();
     }
 }

@@ -3,11 +3,9 @@ package io.mrm.aem.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mrm.aem.adapter.ConfiguredEventBrokers;
-import io.mrm.kafka.SecretReference;
 import io.mrm.aem.adapter.SempCredentials;
 import io.mrm.aem.adapter.SempReplicatedVpn;
 import io.mrm.aem.adapter.SempV2Client;
-import io.mrm.sempfake.SempV2Fake;
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.EventsDrainCommand;
@@ -16,6 +14,8 @@ import io.mrm.events.command.EventsVerifyCommand;
 import io.mrm.events.command.ReplicationRole;
 import io.mrm.events.command.StepRef;
 import io.mrm.events.decision.StepAction;
+import io.mrm.kafka.SecretReference;
+import io.mrm.sempfake.SempV2Fake;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -34,13 +34,20 @@ class AemSyncCommandHandlerFakeTest {
 
     static final String APP = "shop";
     static final String PASSWORD = "semp-password-1";
-    static final ActuatorLimits LIMITS = new ActuatorLimits(Duration.ofMillis(10), Duration.ofSeconds(3),
-            Duration.ofMillis(400), Duration.ofSeconds(2), Duration.ofMillis(100), true, Duration.ofSeconds(5),
+    static final ActuatorLimits LIMITS = new ActuatorLimits(
+            Duration.ofMillis(10),
+            Duration.ofSeconds(3),
+            Duration.ofMillis(400),
+            Duration.ofSeconds(2),
+            Duration.ofMillis(100),
+            true,
+            Duration.ofSeconds(5),
             Duration.ofSeconds(2));
 
     final SempV2Fake fake;
     final VirtualClock clock = VirtualClock.aheadOfRealTime();
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     final AemSyncCommandHandler handler;
 
     AemSyncCommandHandlerFakeTest() throws IOException {
@@ -57,9 +64,11 @@ class AemSyncCommandHandlerFakeTest {
     AemSyncCommandHandler handler(String instance, String user, String password, ActuatorLimits limits) {
         SempCredentials credentials = new SempCredentials.Basic(user, SecretReference.literal(password));
         SempV2Client semp = new SempV2Client(http, fake.baseUrl(), credentials, limits.requestTimeout());
-        ConfiguredEventBrokers brokers = new ConfiguredEventBrokers(Map.of(APP, Map.of(
-                "region-a", new ConfiguredEventBrokers.Site(new SempReplicatedVpn(semp, "shop-a"), null),
-                "region-b", new ConfiguredEventBrokers.Site(new SempReplicatedVpn(semp, "shop-b"), null))));
+        ConfiguredEventBrokers brokers = new ConfiguredEventBrokers(Map.of(
+                APP,
+                Map.of(
+                        "region-a", new ConfiguredEventBrokers.Site(new SempReplicatedVpn(semp, "shop-a"), null),
+                        "region-b", new ConfiguredEventBrokers.Site(new SempReplicatedVpn(semp, "shop-b"), null))));
         return new AemSyncCommandHandler(brokers, limits, instance, clock, clock.sleeper());
     }
 
@@ -72,13 +81,14 @@ class AemSyncCommandHandlerFakeTest {
     }
 
     EventsDrainCommand drain(String id, long epoch) {
-        return new EventsDrainCommand(id, APP, clock.instant(), 1, step(epoch, Duration.ofSeconds(30)), "region-a",
-                "region-b");
+        return new EventsDrainCommand(
+                id, APP, clock.instant(), 1, step(epoch, Duration.ofSeconds(30)), "region-a", "region-b");
     }
 
     @Test
     void setRoleChangesTheRoleAndWaitsUntilTheBrokerShowsIt() {
-        assertThat(handler.handle(setRole("c0", 1, "region-a", ReplicationRole.STANDBY)).outcome())
+        assertThat(handler.handle(setRole("c0", 1, "region-a", ReplicationRole.STANDBY))
+                        .outcome())
                 .isEqualTo(AckOutcome.SUCCEEDED);
         fake.roleVisibleAfterReads(3);
 
@@ -86,16 +96,23 @@ class AemSyncCommandHandlerFakeTest {
 
         assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(ack.action()).isEqualTo(StepAction.EVENTS_SET_ACTIVE);
-        assertThat(ack.detail()).isEqualTo("set VPN shop-b at 127.0.0.1:" + fake.baseUrl().getPort()
-                + " active (was standby)");
-        assertThat(ack.observed()).containsEntry("role", "ACTIVE").containsEntry("changed", "true")
-                .containsEntry("replicationEnabled", "true").containsEntry("replicationBridgeUp", "true")
-                .containsEntry("replicationRemoteBridgeUp", "true").containsEntry("replicationQueueMessages", "0")
-                .containsEntry("vpn", "shop-b").containsEntry("fenceEpoch", "1");
+        assertThat(ack.detail())
+                .isEqualTo("set VPN shop-b at 127.0.0.1:" + fake.baseUrl().getPort() + " active (was standby)");
+        assertThat(ack.observed())
+                .containsEntry("role", "ACTIVE")
+                .containsEntry("changed", "true")
+                .containsEntry("replicationEnabled", "true")
+                .containsEntry("replicationBridgeUp", "true")
+                .containsEntry("replicationRemoteBridgeUp", "true")
+                .containsEntry("replicationQueueMessages", "0")
+                .containsEntry("vpn", "shop-b")
+                .containsEntry("fenceEpoch", "1");
         assertThat(ack.fenceEpoch()).isEqualTo(1L);
         assertThat(fake.role("shop-b")).isEqualTo("active");
         // three monitor reads before it showed: the handler read back rather than trusting the PATCH
-        assertThat(fake.requests().stream().filter(r -> r.equals("GET /SEMP/v2/monitor/msgVpns/shop-b")).count())
+        assertThat(fake.requests().stream()
+                        .filter(r -> r.equals("GET /SEMP/v2/monitor/msgVpns/shop-b"))
+                        .count())
                 .isGreaterThanOrEqualTo(3);
         // only the fence of the acting epoch stays behind on either site; the intents are gone
         assertThat(fake.queueNames("shop-b")).containsExactly("mrm/shop/fence/0000000000000000001");
@@ -120,7 +137,8 @@ class AemSyncCommandHandlerFakeTest {
 
     @Test
     void aStaleEpochIsRefusedByTheFenceOnTheBrokerEvenByAnInstanceThatNeverSawTheNewerOne() {
-        assertThat(handler.handle(setRole("c2", 2, "region-b", ReplicationRole.ACTIVE)).outcome())
+        assertThat(handler.handle(setRole("c2", 2, "region-b", ReplicationRole.ACTIVE))
+                        .outcome())
                 .isEqualTo(AckOutcome.SUCCEEDED);
         AemSyncCommandHandler other = handler("aem-sync-2", "mrm", PASSWORD, LIMITS);
 
@@ -129,7 +147,9 @@ class AemSyncCommandHandlerFakeTest {
         assertThat(stale.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
         assertThat(stale.errorCode()).isEqualTo("FENCED_BY_NEWER_EPOCH");
         assertThat(stale.observed()).containsEntry("fenceEpoch", "2");
-        assertThat(stale.fenceEpoch()).as("the broker's fence, which this instance never saw").isEqualTo(2L);
+        assertThat(stale.fenceEpoch())
+                .as("the broker's fence, which this instance never saw")
+                .isEqualTo(2L);
         assertThat(fake.role("shop-b")).isEqualTo("active");
         assertThat(fake.roleChanges()).hasSize(1);
         assertThat(fake.queueNames("shop-b")).containsExactly("mrm/shop/fence/0000000000000000002");
@@ -161,9 +181,12 @@ class AemSyncCommandHandlerFakeTest {
 
     @Test
     void aLiveIntentOfAnOlderEpochMakesTheNewerOneWaitAndGiveUpRetriablyWithoutChangingAnything() {
-        fake.addQueue("shop-b", "mrm/shop/intent/0000000000000000001/slow-pod/" + clock.instant().toEpochMilli());
-        EventsSetRoleCommand command = new EventsSetRoleCommand("c2", APP, clock.instant(), 1,
-                step(2, Duration.ofMillis(400)), "region-b", ReplicationRole.ACTIVE);
+        fake.addQueue(
+                "shop-b",
+                "mrm/shop/intent/0000000000000000001/slow-pod/"
+                        + clock.instant().toEpochMilli());
+        EventsSetRoleCommand command = new EventsSetRoleCommand(
+                "c2", APP, clock.instant(), 1, step(2, Duration.ofMillis(400)), "region-b", ReplicationRole.ACTIVE);
 
         CommandAck ack = handler.handle(command);
 
@@ -183,7 +206,9 @@ class AemSyncCommandHandlerFakeTest {
         assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(ack.action()).isEqualTo(StepAction.EVENTS_DRAIN);
         assertThat(ack.fenceEpoch()).isEqualTo(1L);
-        assertThat(ack.observed()).containsEntry("replicationQueueMessages", "0").containsEntry("replicationQueueBytes", "0");
+        assertThat(ack.observed())
+                .containsEntry("replicationQueueMessages", "0")
+                .containsEntry("replicationQueueBytes", "0");
         assertThat(ack.detail()).contains("drained towards region-b");
     }
 
@@ -200,15 +225,16 @@ class AemSyncCommandHandlerFakeTest {
         assertThat(ack.observed()).containsEntry("replicationQueueMessages", "1000");
         // the drain bound (400 ms): it waited until one more poll would pass it, and no longer
         assertThat(Duration.between(start, ack.time())).isBetween(Duration.ofMillis(390), Duration.ofMillis(400));
-        assertThat(fake.requests()).filteredOn(r -> r.endsWith("/shop-a/queues/%23MSGVPN_REPLICATION_DATA_QUEUE"))
+        assertThat(fake.requests())
+                .filteredOn(r -> r.endsWith("/shop-a/queues/%23MSGVPN_REPLICATION_DATA_QUEUE"))
                 .hasSize(40);
     }
 
     @Test
     void drainEndsBeforeTheCommandsDeadlineLessTheMargin() {
         fake.backlog("shop-a", 1000, 0);
-        EventsDrainCommand command = new EventsDrainCommand("d1", APP, clock.instant(), 1,
-                step(1, Duration.ofMillis(250)), "region-a", "region-b");
+        EventsDrainCommand command = new EventsDrainCommand(
+                "d1", APP, clock.instant(), 1, step(1, Duration.ofMillis(250)), "region-a", "region-b");
 
         CommandAck ack = handler.handle(command);
 
@@ -248,9 +274,11 @@ class AemSyncCommandHandlerFakeTest {
     void aFailbackRightAfterAFailoverIsNotHeldUpByTheIntentConfigSyncedFromTheDemotedSite() {
         // failover, epoch 1: region-a's intent is synced to region-b while region-a is active; its deletion,
         // after region-a was demoted, is not
-        assertThat(handler.handle(setRole("c1", 1, "region-a", ReplicationRole.STANDBY)).outcome())
+        assertThat(handler.handle(setRole("c1", 1, "region-a", ReplicationRole.STANDBY))
+                        .outcome())
                 .isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(handler.handle(setRole("c2", 1, "region-b", ReplicationRole.ACTIVE)).outcome())
+        assertThat(handler.handle(setRole("c2", 1, "region-b", ReplicationRole.ACTIVE))
+                        .outcome())
                 .isEqualTo(AckOutcome.SUCCEEDED);
 
         // failback, epoch 2, well within the intent lease (5 s)
@@ -274,7 +302,9 @@ class AemSyncCommandHandlerFakeTest {
         assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_FATAL);
         assertThat(ack.errorCode()).isEqualTo("UNAUTHORIZED");
         assertThat(ack.fenceEpoch()).isEqualTo(1L);
-        assertThat(ack.detail()).contains("HTTP 401", "SEMP error 72 UNAUTHORIZED").doesNotContain("not-the-password");
+        assertThat(ack.detail())
+                .contains("HTTP 401", "SEMP error 72 UNAUTHORIZED")
+                .doesNotContain("not-the-password");
         assertThat(fake.role("shop-b")).isEqualTo("standby");
     }
 
@@ -295,8 +325,15 @@ class AemSyncCommandHandlerFakeTest {
     @Test
     void aRoleThatNeverShowsIsRetriableNotConverged() {
         fake.roleVisibleAfterReads(1_000_000);
-        ActuatorLimits quick = new ActuatorLimits(Duration.ofMillis(10), Duration.ofMillis(300), Duration.ofMillis(300),
-                Duration.ofSeconds(1), Duration.ZERO, true, Duration.ofSeconds(5), Duration.ofSeconds(2));
+        ActuatorLimits quick = new ActuatorLimits(
+                Duration.ofMillis(10),
+                Duration.ofMillis(300),
+                Duration.ofMillis(300),
+                Duration.ofSeconds(1),
+                Duration.ZERO,
+                true,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(2));
 
         CommandAck ack = handler("aem-sync-1", "mrm", PASSWORD, quick)
                 .handle(setRole("c1", 1, "region-b", ReplicationRole.ACTIVE));
@@ -319,16 +356,17 @@ class AemSyncCommandHandlerFakeTest {
 
     @Test
     void verifyWithoutADeliveryCheckChecksThatTheVpnIsUpAndActive() {
-        EventsVerifyCommand onA = new EventsVerifyCommand("v1", APP, clock.instant(), 1, step(1, Duration.ofSeconds(30)),
-                "region-a");
-        EventsVerifyCommand onB = new EventsVerifyCommand("v2", APP, clock.instant(), 1, step(1, Duration.ofSeconds(30)),
-                "region-b");
+        EventsVerifyCommand onA =
+                new EventsVerifyCommand("v1", APP, clock.instant(), 1, step(1, Duration.ofSeconds(30)), "region-a");
+        EventsVerifyCommand onB =
+                new EventsVerifyCommand("v2", APP, clock.instant(), 1, step(1, Duration.ofSeconds(30)), "region-b");
 
         CommandAck active = handler.handle(onA);
         CommandAck standby = handler.handle(onB);
 
         assertThat(active.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(active.detail()).startsWith("state check (no delivery check configured): VPN shop-a up, role active");
+        assertThat(active.detail())
+                .startsWith("state check (no delivery check configured): VPN shop-a up, role active");
         assertThat(standby.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         assertThat(standby.errorCode()).isEqualTo("NOT_ACTIVE");
     }
@@ -344,8 +382,8 @@ class AemSyncCommandHandlerFakeTest {
 
     @Test
     void aCommandPastItsDeadlineIsNotExecuted() {
-        EventsSetRoleCommand late = new EventsSetRoleCommand("c1", APP, clock.instant(), 1,
-                step(1, Duration.ofSeconds(-1)), "region-b", ReplicationRole.ACTIVE);
+        EventsSetRoleCommand late = new EventsSetRoleCommand(
+                "c1", APP, clock.instant(), 1, step(1, Duration.ofSeconds(-1)), "region-b", ReplicationRole.ACTIVE);
 
         CommandAck ack = handler.handle(late);
 

@@ -1,19 +1,19 @@
 package io.mrm.aem.domain;
 
-import io.mrm.events.ack.ActuatorFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mrm.kafka.SecretReference;
 import io.mrm.aem.adapter.SempCredentials;
 import io.mrm.aem.adapter.SempReplicatedVpn;
 import io.mrm.aem.adapter.SempV2Client;
-import io.mrm.sempfake.SempV2Fake;
 import io.mrm.events.ack.AckOutcome;
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.EventsSetRoleCommand;
 import io.mrm.events.command.ReplicationRole;
 import io.mrm.events.command.StepRef;
+import io.mrm.kafka.SecretReference;
+import io.mrm.sempfake.SempV2Fake;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -44,12 +44,19 @@ class RoleFenceRaceFakeTest {
 
     static final String APP = "shop";
     static final String VPN = "shop-b";
-    static final ActuatorLimits LIMITS = new ActuatorLimits(Duration.ofMillis(5), Duration.ofSeconds(5),
-            Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(100), true, Duration.ofSeconds(10),
+    static final ActuatorLimits LIMITS = new ActuatorLimits(
+            Duration.ofMillis(5),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            Duration.ofMillis(100),
+            true,
+            Duration.ofSeconds(10),
             Duration.ofSeconds(2));
 
     final SempV2Fake fake;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     final ExecutorService threads = Executors.newFixedThreadPool(2);
 
     RoleFenceRaceFakeTest() throws IOException {
@@ -63,8 +70,13 @@ class RoleFenceRaceFakeTest {
     }
 
     ReplicatedVpn vpn(String user) {
-        return new SempReplicatedVpn(new SempV2Client(http, fake.baseUrl(),
-                new SempCredentials.Basic(user, SecretReference.literal(user + "-pw")), Duration.ofSeconds(2)), VPN);
+        return new SempReplicatedVpn(
+                new SempV2Client(
+                        http,
+                        fake.baseUrl(),
+                        new SempCredentials.Basic(user, SecretReference.literal(user + "-pw")),
+                        Duration.ofSeconds(2)),
+                VPN);
     }
 
     AemSyncCommandHandler handler(String instance, ReplicatedVpn vpn, ActuatorLimits limits) {
@@ -83,8 +95,14 @@ class RoleFenceRaceFakeTest {
     }
 
     static EventsSetRoleCommand command(long epoch, ReplicationRole role) {
-        return new EventsSetRoleCommand("c-" + epoch, APP, Instant.now(), 1,
-                new StepRef("d-" + epoch, epoch, 0, 1, Instant.now().plusSeconds(20)), "region-b", role);
+        return new EventsSetRoleCommand(
+                "c-" + epoch,
+                APP,
+                Instant.now(),
+                1,
+                new StepRef("d-" + epoch, epoch, 0, 1, Instant.now().plusSeconds(20)),
+                "region-b",
+                role);
     }
 
     static ReplicationRole opposite(ReplicationRole role) {
@@ -110,14 +128,18 @@ class RoleFenceRaceFakeTest {
             long before = fake.roleChanges().size();
             int queueChangesBefore = fake.queueChanges().size();
             CyclicBarrier start = new CyclicBarrier(2);
-            CompletableFuture<CommandAck> staleAck = CompletableFuture.supplyAsync(() -> {
-                awaitQuietly(start);
-                return older.handle(stale);
-            }, threads);
-            CompletableFuture<CommandAck> freshAck = CompletableFuture.supplyAsync(() -> {
-                awaitQuietly(start);
-                return newer.handle(fresh);
-            }, threads);
+            CompletableFuture<CommandAck> staleAck = CompletableFuture.supplyAsync(
+                    () -> {
+                        awaitQuietly(start);
+                        return older.handle(stale);
+                    },
+                    threads);
+            CompletableFuture<CommandAck> freshAck = CompletableFuture.supplyAsync(
+                    () -> {
+                        awaitQuietly(start);
+                        return newer.handle(fresh);
+                    },
+                    threads);
 
             CommandAck newerAck = freshAck.get(30, TimeUnit.SECONDS);
             CommandAck olderAck = staleAck.get(30, TimeUnit.SECONDS);
@@ -127,11 +149,14 @@ class RoleFenceRaceFakeTest {
             assertThat(newerAck.outcome()).as(where).isEqualTo(AckOutcome.SUCCEEDED);
             assertThat(olderAck.outcome()).as(where).isIn(AckOutcome.SUCCEEDED, AckOutcome.REJECTED_STALE);
             assertThat(fake.role(VPN)).as(where).isEqualTo(wanted.name().toLowerCase());
-            List<SempV2Fake.RoleChange> changes = fake.roleChanges().subList((int) before, fake.roleChanges().size());
+            List<SempV2Fake.RoleChange> changes =
+                    fake.roleChanges().subList((int) before, fake.roleChanges().size());
             int firstByNewer = indexOfUser(changes, "new");
             if (firstByNewer >= 0) {
                 assertThat(changes.subList(firstByNewer, changes.size()))
-                        .as(where + "; changes " + changes).extracting(SempV2Fake.RoleChange::user).containsOnly("new");
+                        .as(where + "; changes " + changes)
+                        .extracting(SempV2Fake.RoleChange::user)
+                        .containsOnly("new");
             }
             olderOutcomes.merge(olderAck.outcome(), 1, Integer::sum);
             List<SempV2Fake.QueueChange> queueChanges = fake.queueChanges();
@@ -152,7 +177,8 @@ class RoleFenceRaceFakeTest {
                 + contended + " rounds: the older refused by the newer fence in " + olderRefusedByTheFence
                 + ", the newer waiting for the older write in " + newerWaitedForTheOlderWrite);
         // the race was real: in some rounds both actuators were inside the protocol at once and it had to decide
-        assertThat(contended).as("rounds in which both intents were on the broker at once and the fence decided")
+        assertThat(contended)
+                .as("rounds in which both intents were on the broker at once and the fence decided")
                 .isPositive();
     }
 
@@ -164,14 +190,15 @@ class RoleFenceRaceFakeTest {
         AemSyncCommandHandler newer = handler("actuator-new", vpn("new"), LIMITS);
 
         // epoch 1 (a failover) wants region-b active; epoch 2 (a failback that overtook it) wants it standby
-        CompletableFuture<CommandAck> olderAck = CompletableFuture.supplyAsync(
-                () -> older.handle(command(1, ReplicationRole.ACTIVE)), threads);
+        CompletableFuture<CommandAck> olderAck =
+                CompletableFuture.supplyAsync(() -> older.handle(command(1, ReplicationRole.ACTIVE)), threads);
         assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
-        CompletableFuture<CommandAck> newerAck = CompletableFuture.supplyAsync(
-                () -> newer.handle(command(2, ReplicationRole.STANDBY)), threads);
+        CompletableFuture<CommandAck> newerAck =
+                CompletableFuture.supplyAsync(() -> newer.handle(command(2, ReplicationRole.STANDBY)), threads);
         long listingsBefore = listings();
         await("the newer actuator keeps re-reading the marks while the older one holds its intent")
-                .atMost(Duration.ofSeconds(10)).until(() -> listings() >= listingsBefore + 5);
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> listings() >= listingsBefore + 5);
         assertThat(newerAck).isNotDone();
         assertThat(fake.queueNames(VPN)).contains("mrm/shop/fence/0000000000000000002");
 
@@ -179,24 +206,32 @@ class RoleFenceRaceFakeTest {
 
         assertThat(newerAck.get(30, TimeUnit.SECONDS).outcome()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(olderAck.get(30, TimeUnit.SECONDS).outcome()).isIn(AckOutcome.SUCCEEDED, AckOutcome.REJECTED_STALE);
-        assertThat(fake.roleChanges()).extracting(SempV2Fake.RoleChange::user, SempV2Fake.RoleChange::role)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("old", "active"),
+        assertThat(fake.roleChanges())
+                .extracting(SempV2Fake.RoleChange::user, SempV2Fake.RoleChange::role)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("old", "active"),
                         org.assertj.core.groups.Tuple.tuple("new", "standby"));
         assertThat(fake.role(VPN)).isEqualTo("standby");
     }
 
     @Test
     void withoutBrokerFencingTheSameInterleavingLetsTheOlderEpochUndoTheNewerOne() throws Exception {
-        ActuatorLimits unfenced = new ActuatorLimits(LIMITS.pollInterval(), LIMITS.roleChangeTimeout(),
-                LIMITS.drainMaxWait(), LIMITS.verifyTimeout(), LIMITS.ackMargin(), false, LIMITS.intentLease(),
+        ActuatorLimits unfenced = new ActuatorLimits(
+                LIMITS.pollInterval(),
+                LIMITS.roleChangeTimeout(),
+                LIMITS.drainMaxWait(),
+                LIMITS.verifyTimeout(),
+                LIMITS.ackMargin(),
+                false,
+                LIMITS.intentLease(),
                 LIMITS.requestTimeout());
         CountDownLatch writing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AemSyncCommandHandler older = handler("actuator-old", paused(vpn("old"), writing, release), unfenced);
         AemSyncCommandHandler newer = handler("actuator-new", vpn("new"), unfenced);
 
-        CompletableFuture<CommandAck> olderAck = CompletableFuture.supplyAsync(
-                () -> older.handle(command(1, ReplicationRole.ACTIVE)), threads);
+        CompletableFuture<CommandAck> olderAck =
+                CompletableFuture.supplyAsync(() -> older.handle(command(1, ReplicationRole.ACTIVE)), threads);
         assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
         CommandAck newerAck = newer.handle(command(2, ReplicationRole.STANDBY));
         release.countDown();
@@ -210,7 +245,7 @@ class RoleFenceRaceFakeTest {
 
     /** Whether, replaying one round's queue changes in order, an intent of each user existed at the same moment. */
     static boolean bothIntentsHeldAtOnce(List<SempV2Fake.QueueChange> changes) {
-        java.util.Map<String, String> liveIntents = new java.util.HashMap<>();   // queue name -> user
+        java.util.Map<String, String> liveIntents = new java.util.HashMap<>(); // queue name -> user
         for (SempV2Fake.QueueChange change : changes) {
             if (!change.queueName().contains("/intent/")) {
                 continue;
@@ -228,8 +263,8 @@ class RoleFenceRaceFakeTest {
     }
 
     /** Whether a role change by the older actuator falls while the newer one's intent existed (same sequence). */
-    static boolean olderWroteWhileNewerIntentLive(List<SempV2Fake.QueueChange> queueChanges,
-                                                  List<SempV2Fake.RoleChange> roleChanges) {
+    static boolean olderWroteWhileNewerIntentLive(
+            List<SempV2Fake.QueueChange> queueChanges, List<SempV2Fake.RoleChange> roleChanges) {
         long created = -1;
         long deleted = Long.MAX_VALUE;
         for (SempV2Fake.QueueChange change : queueChanges) {
@@ -243,12 +278,15 @@ class RoleFenceRaceFakeTest {
         }
         long from = created;
         long to = deleted;
-        return created >= 0 && roleChanges.stream()
-                .anyMatch(c -> c.user().equals("old") && c.sequence() > from && c.sequence() < to);
+        return created >= 0
+                && roleChanges.stream()
+                        .anyMatch(c -> c.user().equals("old") && c.sequence() > from && c.sequence() < to);
     }
 
     private long listings() {
-        return fake.requests().stream().filter(r -> r.equals("GET /SEMP/v2/config/msgVpns/" + VPN + "/queues")).count();
+        return fake.requests().stream()
+                .filter(r -> r.equals("GET /SEMP/v2/config/msgVpns/" + VPN + "/queues"))
+                .count();
     }
 
     private static int indexOfUser(List<SempV2Fake.RoleChange> changes, String user) {

@@ -1,8 +1,8 @@
 package io.mrm.aem.domain;
 
-import io.mrm.events.ack.ActuatorFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.events.command.ReplicationRole;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,8 +17,14 @@ import org.junit.jupiter.api.Test;
 class RoleFenceTest {
 
     static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
-    static final ActuatorLimits LIMITS = new ActuatorLimits(Duration.ofSeconds(1), Duration.ofSeconds(30),
-            Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ZERO, true, Duration.ofSeconds(60),
+    static final ActuatorLimits LIMITS = new ActuatorLimits(
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(10),
+            Duration.ZERO,
+            true,
+            Duration.ofSeconds(60),
             Duration.ofSeconds(10));
 
     final MovableClock clock = new MovableClock(T0);
@@ -35,7 +41,7 @@ class RoleFenceTest {
         RoleFence.Admission admission = fence.enter(vpn, "shop", 3, T0.plusSeconds(30));
 
         assertThat(admission).isInstanceOfSatisfying(RoleFence.Admitted.class, admitted -> {
-            assertThat(admitted.writeBy()).isEqualTo(T0.plusSeconds(50));   // lease 60 s less one request timeout
+            assertThat(admitted.writeBy()).isEqualTo(T0.plusSeconds(50)); // lease 60 s less one request timeout
             assertThat(vpn.marks).contains(FenceMark.fence(3), admitted.intent());
             try {
                 fence.leave(vpn, "shop", admitted);
@@ -96,9 +102,15 @@ class RoleFenceTest {
 
         RoleFence.Admission admission = fence.enter(vpn, "shop", 2, T0.plusSeconds(30));
 
-        assertThat(admission).isInstanceOfSatisfying(RoleFence.Admitted.class,
-                admitted -> assertThat(admitted.abandonedIntents()).singleElement().asString().contains("crashed"));
-        assertThat(vpn.marks).noneMatch(m -> m.instance() != null && m.instance().equals("crashed"));
+        assertThat(admission)
+                .isInstanceOfSatisfying(
+                        RoleFence.Admitted.class,
+                        admitted -> assertThat(admitted.abandonedIntents())
+                                .singleElement()
+                                .asString()
+                                .contains("crashed"));
+        assertThat(vpn.marks)
+                .noneMatch(m -> m.instance() != null && m.instance().equals("crashed"));
     }
 
     @Test
@@ -107,8 +119,10 @@ class RoleFenceTest {
 
         RoleFence.Admission admission = fence.enter(vpn, "shop", 2, T0.plusSeconds(5));
 
-        assertThat(admission).isInstanceOfSatisfying(RoleFence.StillWaiting.class,
-                waiting -> assertThat(waiting.holders()).contains("epoch 1 held by slow"));
+        assertThat(admission)
+                .isInstanceOfSatisfying(
+                        RoleFence.StillWaiting.class,
+                        waiting -> assertThat(waiting.holders()).contains("epoch 1 held by slow"));
         assertThat(clock.now).isBefore(T0.plusSeconds(5));
         // the fence of epoch 2 stays: the decision exists, and older commands must be refused from now on
         assertThat(vpn.marks).containsExactlyInAnyOrder(FenceMark.intent(1, "slow", T0), FenceMark.fence(2));
@@ -159,8 +173,7 @@ class RoleFenceTest {
         }
 
         @Override
-        public void setRole(ReplicationRole role) {
-        }
+        public void setRole(ReplicationRole role) {}
 
         @Override
         public List<FenceMark> marks(String applicationId) {

@@ -6,7 +6,6 @@ import io.mrm.aem.adapter.ConfiguredEventBrokers;
 import io.mrm.aem.adapter.SempCredentials;
 import io.mrm.aem.adapter.SempReplicatedVpn;
 import io.mrm.aem.adapter.SempV2Client;
-import io.mrm.sempfake.SempV2Fake;
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.EventsSetRoleCommand;
@@ -14,6 +13,7 @@ import io.mrm.events.command.ReplicationRole;
 import io.mrm.events.command.StepRef;
 import io.mrm.events.decision.StepAction;
 import io.mrm.kafka.SecretReference;
+import io.mrm.sempfake.SempV2Fake;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -44,12 +44,19 @@ class SetStandbyAsFenceFakeTest {
      * cuts a request 1 s before the deadline, so the acknowledgement has a whole second to be made even
      * on a busy machine: the bound is the claim, and generous.
      */
-    static final ActuatorLimits LIMITS = new ActuatorLimits(Duration.ofMillis(10), Duration.ofSeconds(3),
-            Duration.ofMillis(400), Duration.ofSeconds(2), Duration.ofSeconds(2), true, Duration.ofSeconds(30),
+    static final ActuatorLimits LIMITS = new ActuatorLimits(
+            Duration.ofMillis(10),
+            Duration.ofSeconds(3),
+            Duration.ofMillis(400),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(2),
+            true,
+            Duration.ofSeconds(30),
             Duration.ofSeconds(10));
 
     final SempV2Fake fake;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     SetStandbyAsFenceFakeTest() throws IOException {
         fake = new SempV2Fake("mrm", PASSWORD).vpn("shop-a", "active").vpn("shop-b", "standby");
@@ -65,15 +72,22 @@ class SetStandbyAsFenceFakeTest {
         SempCredentials credentials = new SempCredentials.Basic("mrm", SecretReference.literal(PASSWORD));
         SempV2Client a = new SempV2Client(http, regionASemp, credentials, LIMITS.requestTimeout());
         SempV2Client b = new SempV2Client(http, fake.baseUrl(), credentials, LIMITS.requestTimeout());
-        ConfiguredEventBrokers brokers = new ConfiguredEventBrokers(Map.of(APP, Map.of(
-                "region-a", new ConfiguredEventBrokers.Site(new SempReplicatedVpn(a, "shop-a"), null),
-                "region-b", new ConfiguredEventBrokers.Site(new SempReplicatedVpn(b, "shop-b"), null))));
+        ConfiguredEventBrokers brokers = new ConfiguredEventBrokers(Map.of(
+                APP,
+                Map.of(
+                        "region-a", new ConfiguredEventBrokers.Site(new SempReplicatedVpn(a, "shop-a"), null),
+                        "region-b", new ConfiguredEventBrokers.Site(new SempReplicatedVpn(b, "shop-b"), null))));
         return new AemSyncCommandHandler(brokers, LIMITS, instance, Clock.systemUTC(), Sleeper.THREAD);
     }
 
     static EventsSetRoleCommand standbyOfA(String id, long epoch, Duration toDeadline) {
-        return new EventsSetRoleCommand(id, APP, Instant.now(), 1,
-                new StepRef("d-" + epoch, epoch, 3, 1, Instant.now().plus(toDeadline)), "region-a",
+        return new EventsSetRoleCommand(
+                id,
+                APP,
+                Instant.now(),
+                1,
+                new StepRef("d-" + epoch, epoch, 3, 1, Instant.now().plus(toDeadline)),
+                "region-a",
                 ReplicationRole.STANDBY);
     }
 
@@ -98,15 +112,19 @@ class SetStandbyAsFenceFakeTest {
 
     @Test
     void aStaleEpochIsRefusedByTheBrokersFenceAfterARestartWithTheEpochThatRefusedIt() {
-        assertThat(handler("aem-sync-1", fake.baseUrl()).handle(standbyOfA("f5", 5, Duration.ofSeconds(10)))
-                .outcome()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(handler("aem-sync-1", fake.baseUrl())
+                        .handle(standbyOfA("f5", 5, Duration.ofSeconds(10)))
+                        .outcome())
+                .isEqualTo(AckOutcome.SUCCEEDED);
         AemSyncCommandHandler restarted = handler("aem-sync-1-restarted", fake.baseUrl());
 
         CommandAck stale = restarted.handle(standbyOfA("f4", 4, Duration.ofSeconds(10)));
 
         assertThat(stale.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
         assertThat(stale.errorCode()).isEqualTo("FENCED_BY_NEWER_EPOCH");
-        assertThat(stale.fenceEpoch()).as("the broker's fence, above anything this instance saw").isEqualTo(5L);
+        assertThat(stale.fenceEpoch())
+                .as("the broker's fence, above anything this instance saw")
+                .isEqualTo(5L);
         assertThat(fake.roleChanges()).hasSize(1);
     }
 
@@ -153,15 +171,17 @@ class SetStandbyAsFenceFakeTest {
         private final List<Socket> held = new CopyOnWriteArrayList<>();
 
         SilentServer() throws IOException {
-            Thread acceptor = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try {
-                        held.add(server.accept());
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            }, "silent-semp");
+            Thread acceptor = new Thread(
+                    () -> {
+                        while (!server.isClosed()) {
+                            try {
+                                held.add(server.accept());
+                            } catch (IOException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "silent-semp");
             acceptor.setDaemon(true);
             acceptor.start();
         }

@@ -7,12 +7,12 @@ import io.mrm.events.command.DataDrainCommand;
 import io.mrm.events.command.DataPromoteCommand;
 import io.mrm.events.command.DataReprotectCommand;
 import io.mrm.events.command.StepRef;
-import io.mrm.kafka.SecretReference;
 import io.mrm.hana.adapter.postgres.PostgresApplication;
 import io.mrm.hana.adapter.postgres.PostgresDebeziumReplication;
 import io.mrm.hana.adapter.postgres.PostgresRegion;
 import io.mrm.hana.adapter.postgres.TableName;
 import io.mrm.hana.domain.HanaSyncCommandHandler;
+import io.mrm.kafka.SecretReference;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -48,12 +48,27 @@ public final class PostgresReplicationBench {
     private static final String B = "region-b";
 
     public static void main(String[] args) throws Exception {
-        BenchArgs opts = new BenchArgs(args, Map.of("rate", "1000", "warmup", "30s", "measure", "60s",
-                "burst", "20s", "switchovers", "4", "synchronous-commit", "off"));
+        BenchArgs opts = new BenchArgs(
+                args,
+                Map.of(
+                        "rate",
+                        "1000",
+                        "warmup",
+                        "30s",
+                        "measure",
+                        "60s",
+                        "burst",
+                        "20s",
+                        "switchovers",
+                        "4",
+                        "synchronous-commit",
+                        "off"));
         System.out.println("postgres replication bench " + opts);
-        try (EmbeddedPostgres a = start(); EmbeddedPostgres b = start()) {
+        try (EmbeddedPostgres a = start();
+                EmbeddedPostgres b = start()) {
             for (EmbeddedPostgres pg : List.of(a, b)) {
-                try (Connection c = admin(pg); Statement s = c.createStatement()) {
+                try (Connection c = admin(pg);
+                        Statement s = c.createStatement()) {
                     s.execute("CREATE ROLE app LOGIN PASSWORD 'app'");
                     // how the application commits: with off (these servers' default), its WAL reaches the
                     // capture only when the WAL writer flushes it (every wal_writer_delay, 200 ms)
@@ -67,14 +82,18 @@ public final class PostgresReplicationBench {
                 }
             }
             SecretReference password = SecretReference.env("BENCH_PG", Map.of("BENCH_PG", "trust"));
-            PostgresApplication app = new PostgresApplication("bench", A, Map.of(
-                    A, new PostgresRegion(A, url(a), "postgres", password),
-                    B, new PostgresRegion(B, url(b), "postgres", password)),
-                    List.of(TableName.parse("orders"), TableName.parse("account")), "app");
+            PostgresApplication app = new PostgresApplication(
+                    "bench",
+                    A,
+                    Map.of(
+                            A, new PostgresRegion(A, url(a), "postgres", password),
+                            B, new PostgresRegion(B, url(b), "postgres", password)),
+                    List.of(TableName.parse("orders"), TableName.parse("account")),
+                    "app");
             Recorder lag = new Recorder(3);
             AtomicLong applied = new AtomicLong();
-            try (PostgresDebeziumReplication replication = new PostgresDebeziumReplication(List.of(app),
-                    (committed, at) -> {
+            try (PostgresDebeziumReplication replication =
+                    new PostgresDebeziumReplication(List.of(app), (committed, at) -> {
                         lag.recordValue(Math.max(0, at - committed));
                         applied.incrementAndGet();
                     })) {
@@ -94,10 +113,16 @@ public final class PostgresReplicationBench {
                 TimeUnit.MILLISECONDS.sleep(opts.duration("measure").toMillis());
                 var h = lag.getIntervalHistogram();
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("steady %d rows/s offered: applied %.0f rows/s; lag p50 %d ms, p99 %d ms, p99.9 %d ms,"
-                                + " max %d ms (%d changes)%n", opts.integer("rate"), (applied.get() - before) / seconds,
-                        h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9),
-                        h.getMaxValue(), h.getTotalCount());
+                System.out.printf(
+                        "steady %d rows/s offered: applied %.0f rows/s; lag p50 %d ms, p99 %d ms, p99.9 %d ms,"
+                                + " max %d ms (%d changes)%n",
+                        opts.integer("rate"),
+                        (applied.get() - before) / seconds,
+                        h.getValueAtPercentile(50),
+                        h.getValueAtPercentile(99),
+                        h.getValueAtPercentile(99.9),
+                        h.getMaxValue(),
+                        h.getTotalCount());
 
                 // 2. switchovers under the steady rate
                 HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
@@ -107,18 +132,20 @@ public final class PostgresReplicationBench {
                     String standby = primary.equals(A) ? B : A;
                     epoch++;
                     if (i > 0) {
-                        check(handler.handle(new DataReprotectCommand(id(), "bench", Instant.now(), 1, step(epoch, 0),
-                                primary, standby)));
+                        check(handler.handle(new DataReprotectCommand(
+                                id(), "bench", Instant.now(), 1, step(epoch, 0), primary, standby)));
                         TimeUnit.SECONDS.sleep(3); // let the standby catch up with what it missed
                     }
                     long s0 = System.nanoTime();
-                    check(handler.handle(new DataDrainCommand(id(), "bench", Instant.now(), 1, step(epoch, 1),
-                            primary, standby)));
+                    check(handler.handle(
+                            new DataDrainCommand(id(), "bench", Instant.now(), 1, step(epoch, 1), primary, standby)));
                     long s1 = System.nanoTime();
-                    check(handler.handle(new DataPromoteCommand(id(), "bench", Instant.now(), 1, step(epoch, 2), standby)));
+                    check(handler.handle(
+                            new DataPromoteCommand(id(), "bench", Instant.now(), 1, step(epoch, 2), standby)));
                     long s2 = System.nanoTime();
                     writer.pointAt(standby);
-                    System.out.printf("switchover %s -> %s under load: drain %d ms, promote %d ms, total %d ms%n",
+                    System.out.printf(
+                            "switchover %s -> %s under load: drain %d ms, promote %d ms, total %d ms%n",
                             primary, standby, (s1 - s0) / 1_000_000, (s2 - s1) / 1_000_000, (s2 - s0) / 1_000_000);
                     primary = standby;
                 }
@@ -127,24 +154,36 @@ public final class PostgresReplicationBench {
                 // 3. throughput: write as fast as possible for a while, then wait until applied
                 String standby = primary.equals(A) ? B : A;
                 epoch++;
-                check(handler.handle(new DataReprotectCommand(id(), "bench", Instant.now(), 1, step(epoch, 0),
-                        primary, standby)));
-                check(handler.handle(new DataDrainCommand(id(), "bench", Instant.now(), 1, step(epoch, 1),
-                        primary, standby)));
+                check(handler.handle(
+                        new DataReprotectCommand(id(), "bench", Instant.now(), 1, step(epoch, 0), primary, standby)));
+                check(handler.handle(
+                        new DataDrainCommand(id(), "bench", Instant.now(), 1, step(epoch, 1), primary, standby)));
                 long appliedBefore = applied.get();
                 long w0 = System.nanoTime();
                 long written = writer.burst(primary, opts.duration("burst"));
                 long w1 = System.nanoTime();
                 CommandAck drained;
                 do {
-                    drained = handler.handle(new DataDrainCommand(id(), "bench", Instant.now(), 1,
-                            new StepRef("d-" + epoch, epoch, 1, 1, Instant.now().plusSeconds(600)), primary, standby));
+                    drained = handler.handle(new DataDrainCommand(
+                            id(),
+                            "bench",
+                            Instant.now(),
+                            1,
+                            new StepRef("d-" + epoch, epoch, 1, 1, Instant.now().plusSeconds(600)),
+                            primary,
+                            standby));
                 } while (drained.outcome() != AckOutcome.SUCCEEDED);
                 long w2 = System.nanoTime();
                 long rows = applied.get() - appliedBefore;
-                System.out.printf("throughput: wrote %d rows in %.1f s (%.0f rows/s on one connection); applied %d rows"
-                                + " by %.1f s: %.0f rows/s sustained%n", written, (w1 - w0) / 1e9, written / ((w1 - w0) / 1e9),
-                        rows, (w2 - w0) / 1e9, rows / ((w2 - w0) / 1e9));
+                System.out.printf(
+                        "throughput: wrote %d rows in %.1f s (%.0f rows/s on one connection); applied %d rows"
+                                + " by %.1f s: %.0f rows/s sustained%n",
+                        written,
+                        (w1 - w0) / 1e9,
+                        written / ((w1 - w0) / 1e9),
+                        rows,
+                        (w2 - w0) / 1e9,
+                        rows / ((w2 - w0) / 1e9));
                 writer.close();
             }
         }
@@ -152,7 +191,8 @@ public final class PostgresReplicationBench {
 
     private static void check(CommandAck ack) {
         if (ack.outcome() != AckOutcome.SUCCEEDED) {
-            throw new IllegalStateException(ack.action() + " " + ack.outcome() + " " + ack.errorCode() + ": " + ack.detail());
+            throw new IllegalStateException(
+                    ack.action() + " " + ack.outcome() + " " + ack.errorCode() + ": " + ack.detail());
         }
     }
 
@@ -165,8 +205,11 @@ public final class PostgresReplicationBench {
     }
 
     private static EmbeddedPostgres start() throws Exception {
-        return EmbeddedPostgres.builder().setServerConfig("wal_level", "logical")
-                .setServerConfig("max_replication_slots", "8").setServerConfig("max_wal_senders", "8").start();
+        return EmbeddedPostgres.builder()
+                .setServerConfig("wal_level", "logical")
+                .setServerConfig("max_replication_slots", "8")
+                .setServerConfig("max_wal_senders", "8")
+                .start();
     }
 
     static String url(EmbeddedPostgres pg) {
@@ -197,25 +240,30 @@ public final class PostgresReplicationBench {
         }
 
         void steady(int transactionsPerSecond) {
-            steadyTask = timer.scheduleAtFixedRate(() -> {
-                try {
-                    write(target, 1);
-                } catch (SQLException e) {
-                    closeConnection(); // fenced, or the session was ended: reconnect on the next tick
-                }
-            }, 0, 1_000_000 / transactionsPerSecond, TimeUnit.MICROSECONDS);
+            steadyTask = timer.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            write(target, 1);
+                        } catch (SQLException e) {
+                            closeConnection(); // fenced, or the session was ended: reconnect on the next tick
+                        }
+                    },
+                    0,
+                    1_000_000 / transactionsPerSecond,
+                    TimeUnit.MICROSECONDS);
         }
 
         long burst(String region, Duration duration) throws Exception {
             return timer.submit(() -> {
-                long end = System.nanoTime() + duration.toNanos();
-                long rows = 0;
-                while (System.nanoTime() < end) {
-                    write(region, 50);
-                    rows += 100;
-                }
-                return rows;
-            }).get();
+                        long end = System.nanoTime() + duration.toNanos();
+                        long rows = 0;
+                        while (System.nanoTime() < end) {
+                            write(region, 50);
+                            rows += 100;
+                        }
+                        return rows;
+                    })
+                    .get();
         }
 
         private void write(String region, int orders) throws SQLException {
@@ -225,10 +273,10 @@ public final class PostgresReplicationBench {
                 connection.setAutoCommit(false);
                 connectedTo = region;
             }
-            try (PreparedStatement order = connection.prepareStatement(
-                    "INSERT INTO orders VALUES (?, ?, ?, 'bench order', now())");
-                 PreparedStatement account = connection.prepareStatement(
-                         "UPDATE account SET last_order = ?, updated_at = now() WHERE id = ?")) {
+            try (PreparedStatement order =
+                            connection.prepareStatement("INSERT INTO orders VALUES (?, ?, ?, 'bench order', now())");
+                    PreparedStatement account = connection.prepareStatement(
+                            "UPDATE account SET last_order = ?, updated_at = now() WHERE id = ?")) {
                 for (int i = 0; i < orders; i++) {
                     long id = ids.getAndIncrement();
                     order.setLong(1, id);

@@ -53,8 +53,8 @@ public final class PostgresSwitchoverStress {
     private static final String B = "region-b";
 
     public static void main(String[] args) throws Exception {
-        BenchArgs opts = new BenchArgs(args, Map.of("cycles", "30", "writers", "3", "rate", "300", "burners", "2",
-                "settle", "3s"));
+        BenchArgs opts = new BenchArgs(
+                args, Map.of("cycles", "30", "writers", "3", "rate", "300", "burners", "2", "settle", "3s"));
         System.out.println("postgres switchover stress " + opts);
         List<Process> burners = new ArrayList<>();
         for (int i = 0; i < opts.integer("burners"); i++) {
@@ -63,7 +63,8 @@ public final class PostgresSwitchoverStress {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> burners.forEach(Process::destroyForcibly)));
         int failures;
-        try (EmbeddedPostgres a = start(); EmbeddedPostgres b = start()) {
+        try (EmbeddedPostgres a = start();
+                EmbeddedPostgres b = start()) {
             failures = run(opts, Map.of(A, a, B, b));
         } finally {
             burners.forEach(Process::destroyForcibly);
@@ -73,7 +74,8 @@ public final class PostgresSwitchoverStress {
 
     private static int run(BenchArgs opts, Map<String, EmbeddedPostgres> servers) throws Exception {
         for (EmbeddedPostgres pg : servers.values()) {
-            try (Connection c = admin(pg); Statement s = c.createStatement()) {
+            try (Connection c = admin(pg);
+                    Statement s = c.createStatement()) {
                 s.execute("CREATE ROLE app LOGIN PASSWORD 'app'");
                 s.execute("ALTER ROLE app SET synchronous_commit = off");
                 s.execute("CREATE TABLE orders (id bigint PRIMARY KEY, account int NOT NULL, amount numeric(12,2),"
@@ -84,10 +86,14 @@ public final class PostgresSwitchoverStress {
             }
         }
         SecretReference password = SecretReference.env("BENCH_PG", Map.of("BENCH_PG", "trust"));
-        PostgresApplication app = new PostgresApplication("stress", A, Map.of(
-                A, new PostgresRegion(A, url(servers.get(A)), "postgres", password),
-                B, new PostgresRegion(B, url(servers.get(B)), "postgres", password)),
-                List.of(TableName.parse("orders"), TableName.parse("account")), "app");
+        PostgresApplication app = new PostgresApplication(
+                "stress",
+                A,
+                Map.of(
+                        A, new PostgresRegion(A, url(servers.get(A)), "postgres", password),
+                        B, new PostgresRegion(B, url(servers.get(B)), "postgres", password)),
+                List.of(TableName.parse("orders"), TableName.parse("account")),
+                "app");
         Map<String, String> urls = Map.of(A, url(servers.get(A)), B, url(servers.get(B)));
         List<Writer> writers = new ArrayList<>();
         int lost = 0;
@@ -112,15 +118,15 @@ public final class PostgresSwitchoverStress {
                 String decision = "d-" + cycle;
                 long epoch = cycle;
                 if (cycle > 1) {
-                    failedSteps += retry(() -> handler.handle(new DataReprotectCommand(id(), "stress", Instant.now(), 1,
-                            step(decision, epoch, 0), from, standby)));
+                    failedSteps += retry(() -> handler.handle(new DataReprotectCommand(
+                            id(), "stress", Instant.now(), 1, step(decision, epoch, 0), from, standby)));
                 }
                 TimeUnit.MILLISECONDS.sleep(opts.duration("settle").toMillis()); // writes flow both sides of the switch
                 long s0 = System.nanoTime();
-                failedSteps += retry(() -> handler.handle(new DataDrainCommand(id(), "stress", Instant.now(), 1,
-                        step(decision, epoch, 1), from, standby)));
-                failedSteps += retry(() -> handler.handle(new DataPromoteCommand(id(), "stress", Instant.now(), 1,
-                        step(decision, epoch, 2), standby, FailoverMode.GRACEFUL)));
+                failedSteps += retry(() -> handler.handle(new DataDrainCommand(
+                        id(), "stress", Instant.now(), 1, step(decision, epoch, 1), from, standby)));
+                failedSteps += retry(() -> handler.handle(new DataPromoteCommand(
+                        id(), "stress", Instant.now(), 1, step(decision, epoch, 2), standby, FailoverMode.GRACEFUL)));
                 long took = System.nanoTime() - s0;
                 switchovers.add(took / 1_000_000);
                 writers.forEach(w -> w.pointAt(standby));
@@ -128,8 +134,16 @@ public final class PostgresSwitchoverStress {
                 lost += check.lost;
                 stale += check.stale;
                 phantom += check.phantom;
-                System.out.printf("cycle %d: %s -> %s in %d ms; on %s: %d lost, %d stale, %d phantom; %d commits so far%n",
-                        cycle, from, standby, took / 1_000_000, standby, check.lost, check.stale, check.phantom,
+                System.out.printf(
+                        "cycle %d: %s -> %s in %d ms; on %s: %d lost, %d stale, %d phantom; %d commits so far%n",
+                        cycle,
+                        from,
+                        standby,
+                        took / 1_000_000,
+                        standby,
+                        check.lost,
+                        check.stale,
+                        check.phantom,
                         writers.stream().mapToLong(w -> w.commits.size()).sum());
                 primary = standby;
             }
@@ -139,10 +153,10 @@ public final class PostgresSwitchoverStress {
             String standby = primary.equals(A) ? B : A;
             long last = opts.integer("cycles") + 1L;
             String p = primary;
-            failedSteps += retry(() -> handler.handle(new DataReprotectCommand(id(), "stress", Instant.now(), 1,
-                    step("d-" + last, last, 0), p, standby)));
-            failedSteps += retry(() -> handler.handle(new DataDrainCommand(id(), "stress", Instant.now(), 1,
-                    step("d-" + last, last, 1), p, standby)));
+            failedSteps += retry(() -> handler.handle(new DataReprotectCommand(
+                    id(), "stress", Instant.now(), 1, step("d-" + last, last, 0), p, standby)));
+            failedSteps += retry(() -> handler.handle(
+                    new DataDrainCommand(id(), "stress", Instant.now(), 1, step("d-" + last, last, 1), p, standby)));
             List<String> onPrimary = contents(servers.get(primary));
             List<String> onStandby = contents(servers.get(standby));
             Set<String> differ = new HashSet<>(onPrimary);
@@ -152,13 +166,25 @@ public final class PostgresSwitchoverStress {
             List<Long> sorted = switchovers.stream().sorted().toList();
             long commits = writers.stream().mapToLong(w -> w.commits.size()).sum();
             long inDoubt = writers.stream().mapToLong(w -> w.inDoubt.size()).sum();
-            System.out.printf("%nSTRESS: %d switchovers under %d busy processes, %d writers x %d tx/s asynchronous commit;"
+            System.out.printf(
+                    "%nSTRESS: %d switchovers under %d busy processes, %d writers x %d tx/s asynchronous commit;"
                             + " %d transactions confirmed, %d in doubt; lost %d, stale %d, phantom %d; rows that differ"
                             + " between the two databases at the end %d; steps that needed a retry %d;"
                             + " switchover (drain + promote) min %d ms, p50 %d ms, p90 %d ms, max %d ms%n",
-                    switchovers.size(), opts.integer("burners"), opts.integer("writers"), opts.integer("rate"), commits,
-                    inDoubt, lost, stale, phantom, differ.size() + extra.size(), failedSteps, sorted.get(0),
-                    sorted.get(sorted.size() / 2), sorted.get(Math.min(sorted.size() - 1, sorted.size() * 9 / 10)),
+                    switchovers.size(),
+                    opts.integer("burners"),
+                    opts.integer("writers"),
+                    opts.integer("rate"),
+                    commits,
+                    inDoubt,
+                    lost,
+                    stale,
+                    phantom,
+                    differ.size() + extra.size(),
+                    failedSteps,
+                    sorted.get(0),
+                    sorted.get(sorted.size() / 2),
+                    sorted.get(Math.min(sorted.size() - 1, sorted.size() * 9 / 10)),
                     sorted.get(sorted.size() - 1));
             return lost + stale + phantom + differ.size() + extra.size();
         }
@@ -178,16 +204,15 @@ public final class PostgresSwitchoverStress {
                 return failed;
             }
             if (ack.outcome() != AckOutcome.FAILED_RETRIABLE || ++failed > 20) {
-                throw new IllegalStateException(ack.action() + " " + ack.outcome() + " " + ack.errorCode() + ": "
-                        + ack.detail());
+                throw new IllegalStateException(
+                        ack.action() + " " + ack.outcome() + " " + ack.errorCode() + ": " + ack.detail());
             }
             System.out.printf("  %s %s (%s), retrying%n", ack.action(), ack.errorCode(), ack.detail());
             TimeUnit.MILLISECONDS.sleep(500);
         }
     }
 
-    private record Check(int lost, int stale, int phantom) {
-    }
+    private record Check(int lost, int stale, int phantom) {}
 
     /** With the writers paused between transactions: what the new primary shows against what was confirmed. */
     private static Check check(List<Writer> writers, EmbeddedPostgres primary) throws SQLException {
@@ -209,8 +234,9 @@ public final class PostgresSwitchoverStress {
                 }
             }
             Set<Long> present = new HashSet<>();
-            try (Connection c = admin(primary); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT id FROM orders")) {
+            try (Connection c = admin(primary);
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT id FROM orders")) {
                 while (rs.next()) {
                     present.add(rs.getLong(1));
                 }
@@ -239,9 +265,11 @@ public final class PostgresSwitchoverStress {
 
     private static List<String> contents(EmbeddedPostgres pg) throws SQLException {
         List<String> rows = new ArrayList<>();
-        try (Connection c = admin(pg); Statement s = c.createStatement()) {
+        try (Connection c = admin(pg);
+                Statement s = c.createStatement()) {
             for (String table : List.of("orders", "account")) {
-                try (ResultSet rs = s.executeQuery("SELECT '" + table + ":' || x::text FROM " + table + " x ORDER BY id")) {
+                try (ResultSet rs =
+                        s.executeQuery("SELECT '" + table + ":' || x::text FROM " + table + " x ORDER BY id")) {
                     while (rs.next()) {
                         rows.add(rs.getString(1));
                     }
@@ -260,13 +288,15 @@ public final class PostgresSwitchoverStress {
     }
 
     private static EmbeddedPostgres start() throws Exception {
-        return EmbeddedPostgres.builder().setServerConfig("wal_level", "logical")
-                .setServerConfig("max_replication_slots", "8").setServerConfig("max_wal_senders", "8")
-                .setServerConfig("wal_writer_delay", "10000ms").start();
+        return EmbeddedPostgres.builder()
+                .setServerConfig("wal_level", "logical")
+                .setServerConfig("max_replication_slots", "8")
+                .setServerConfig("max_wal_senders", "8")
+                .setServerConfig("wal_writer_delay", "10000ms")
+                .start();
     }
 
-    private record Commit(long orderId, long deletedId) {
-    }
+    private record Commit(long orderId, long deletedId) {}
 
     /** One application session: an order, its account, every 5th transaction also deletes an earlier order. */
     private static final class Writer implements AutoCloseable {
@@ -311,10 +341,10 @@ public final class PostgresSwitchoverStress {
                     connection = DriverManager.getConnection(urls.get(connectedTo), "app", "app");
                     connection.setAutoCommit(false);
                 }
-                try (PreparedStatement order = connection.prepareStatement(
-                        "INSERT INTO orders VALUES (?, ?, ?, now())");
-                     PreparedStatement account = connection.prepareStatement(
-                             "UPDATE account SET last_order = ?, updated_at = now() WHERE id = ?")) {
+                try (PreparedStatement order =
+                                connection.prepareStatement("INSERT INTO orders VALUES (?, ?, ?, now())");
+                        PreparedStatement account = connection.prepareStatement(
+                                "UPDATE account SET last_order = ?, updated_at = now() WHERE id = ?")) {
                     order.setLong(1, id);
                     order.setInt(2, (int) (id % 100) + 1);
                     order.setBigDecimal(3, java.math.BigDecimal.valueOf(id % 100_000, 2));

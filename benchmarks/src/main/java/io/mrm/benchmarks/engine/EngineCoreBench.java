@@ -21,8 +21,7 @@ import java.util.Map;
  */
 public final class EngineCoreBench {
 
-    private EngineCoreBench() {
-    }
+    private EngineCoreBench() {}
 
     public static void main(String[] args) throws Exception {
         run(args);
@@ -35,12 +34,34 @@ public final class EngineCoreBench {
         Map<String, ApplicationPolicy> policies = new HashMap<>();
         for (int i = 0; i < apps; i++) {
             String id = "app-" + i;
-            policies.put(id, new ApplicationPolicy(id, "region-a", "region-b", java.util.Set.of("app"),
-                    java.util.Set.of(), 2, 3, 3, Duration.ofSeconds(30),
-                    io.mrm.decision.domain.DecisionMode.AUTOMATIC, Duration.ofHours(1), 2, Duration.ofHours(24),
-                    List.of(StepAction.DNS_ROUTE), List.of(), Duration.ofSeconds(30), 3, Duration.ofSeconds(1),
-                    java.util.Set.of(), false, java.util.Set.of("vantage-0", "vantage-1", "vantage-2"), null, null,
-                    null, null));
+            policies.put(
+                    id,
+                    new ApplicationPolicy(
+                            id,
+                            "region-a",
+                            "region-b",
+                            java.util.Set.of("app"),
+                            java.util.Set.of(),
+                            2,
+                            3,
+                            3,
+                            Duration.ofSeconds(30),
+                            io.mrm.decision.domain.DecisionMode.AUTOMATIC,
+                            Duration.ofHours(1),
+                            2,
+                            Duration.ofHours(24),
+                            List.of(StepAction.DNS_ROUTE),
+                            List.of(),
+                            Duration.ofSeconds(30),
+                            3,
+                            Duration.ofSeconds(1),
+                            java.util.Set.of(),
+                            false,
+                            java.util.Set.of("vantage-0", "vantage-1", "vantage-2"),
+                            null,
+                            null,
+                            null,
+                            null));
         }
         DecisionCore core = new DecisionCore(policies);
         Map<String, ApplicationState> states = new HashMap<>();
@@ -54,8 +75,18 @@ public final class EngineCoreBench {
                 String app = "app-" + i;
                 for (String region : List.of("region-a", "region-b")) {
                     for (int v = 0; v < 3; v++) {
-                        HealthObservation o = new HealthObservation(app + region + v + now.toEpochMilli(), app, now,
-                                1, region, "app", ProbeKind.HTTP, "vantage-" + v, HealthStatus.UP, 3L, null);
+                        HealthObservation o = new HealthObservation(
+                                app + region + v + now.toEpochMilli(),
+                                app,
+                                now,
+                                1,
+                                region,
+                                "app",
+                                ProbeKind.HTTP,
+                                "vantage-" + v,
+                                HealthStatus.UP,
+                                3L,
+                                null);
                         StepResult result = core.step(states.get(app), o, now);
                         states.put(app, result.state());
                         blackhole[0] += result.outputs().size();
@@ -76,8 +107,9 @@ public final class EngineCoreBench {
             steps += perRound;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("engine-core: %,d observations in %.1f s on one thread = %,.0f observations/s "
-                + "(%d applications x 2 regions x 3 vantage points; outputs %d)%n", steps, seconds, steps / seconds, apps,
-                blackhole[0]);
+        System.out.printf(
+                "engine-core: %,d observations in %.1f s on one thread = %,.0f observations/s "
+                        + "(%d applications x 2 regions x 3 vantage points; outputs %d)%n",
+                steps, seconds, steps / seconds, apps, blackhole[0]);
     }
 }

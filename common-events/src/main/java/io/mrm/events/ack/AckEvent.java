@@ -3,5 +3,4 @@ package io.mrm.events.ack;
 import io.mrm.events.MrmEvent;
 
 /** Events on the command-acknowledgements topic. */
-public sealed interface AckEvent extends MrmEvent permits CommandAck {
-}
+public sealed interface AckEvent extends MrmEvent permits CommandAck {}

@@ -37,7 +37,8 @@ public record CommandAck(
         String detail,
         long durationMs,
         Map<String, String> observed,
-        Long fenceEpoch) implements AckEvent {
+        Long fenceEpoch)
+        implements AckEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -48,8 +49,8 @@ public record CommandAck(
         Require.present("actuator", actuator);
         Require.present("action", action);
         if (action.actuator() != actuator) {
-            throw new IllegalArgumentException("actuator " + actuator + " does not execute action " + action
-                    + " (" + action.actuator() + " does)");
+            throw new IllegalArgumentException("actuator " + actuator + " does not execute action " + action + " ("
+                    + action.actuator() + " does)");
         }
         Require.present("outcome", outcome);
         Require.optionalText("errorCode", errorCode);
@@ -62,10 +63,34 @@ public record CommandAck(
     }
 
     /** Without a fence epoch: what actuators wrote before they reported it. */
-    public CommandAck(String id, String applicationId, Instant time, int schemaVersion, String commandId,
-                      StepRef step, Actuator actuator, StepAction action, AckOutcome outcome, String errorCode,
-                      String detail, long durationMs, Map<String, String> observed) {
-        this(id, applicationId, time, schemaVersion, commandId, step, actuator, action, outcome, errorCode, detail,
-                durationMs, observed, null);
+    public CommandAck(
+            String id,
+            String applicationId,
+            Instant time,
+            int schemaVersion,
+            String commandId,
+            StepRef step,
+            Actuator actuator,
+            StepAction action,
+            AckOutcome outcome,
+            String errorCode,
+            String detail,
+            long durationMs,
+            Map<String, String> observed) {
+        this(
+                id,
+                applicationId,
+                time,
+                schemaVersion,
+                commandId,
+                step,
+                actuator,
+                action,
+                outcome,
+                errorCode,
+                detail,
+                durationMs,
+                observed,
+                null);
     }
 }

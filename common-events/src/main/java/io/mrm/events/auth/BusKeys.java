@@ -13,8 +13,7 @@ public final class BusKeys {
     /** An HMAC secret shorter than SHA-256's output gives less than its strength. */
     public static final int MIN_SECRET_BYTES = 32;
 
-    private BusKeys() {
-    }
+    private BusKeys() {}
 
     static String keyId(String id) {
         if (id == null || !KEY_ID.matcher(id).matches()) {

@@ -35,12 +35,16 @@ public enum BusSigner {
     }
 
     public static Optional<BusSigner> forService(String serviceName) {
-        return Arrays.stream(values()).filter(s -> s.serviceName.equals(serviceName)).findFirst();
+        return Arrays.stream(values())
+                .filter(s -> s.serviceName.equals(serviceName))
+                .findFirst();
     }
 
     /** Reads a signer by its service name, e.g. {@code decision-engine}. */
     public static BusSigner named(String serviceName) {
-        return forService(serviceName).orElseThrow(() -> new IllegalArgumentException("signer must be one of "
-                + Arrays.stream(values()).map(BusSigner::serviceName).toList() + ", was '" + serviceName + "'"));
+        return forService(serviceName)
+                .orElseThrow(() -> new IllegalArgumentException("signer must be one of "
+                        + Arrays.stream(values()).map(BusSigner::serviceName).toList() + ", was '" + serviceName
+                        + "'"));
     }
 }

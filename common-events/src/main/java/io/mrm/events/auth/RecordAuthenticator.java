@@ -53,6 +53,7 @@ public final class RecordAuthenticator {
     private final boolean required;
     /** The environment and its newline, as every authenticated byte string carries them. */
     private final byte[] environmentLine;
+
     private final SigningKey signingKey;
     private final Map<String, TrustedKey> trusted;
     private final Map<String, VantageSecret> vantageSecrets;
@@ -61,8 +62,12 @@ public final class RecordAuthenticator {
     /** Mac.init computes the HMAC pads; an initialised instance per key and thread is reused. */
     private final ThreadLocal<Map<String, Mac>> macs = ThreadLocal.withInitial(HashMap::new);
 
-    private RecordAuthenticator(boolean required, String environment, SigningKey signingKey,
-                                List<TrustedKey> trusted, List<VantageSecret> vantageSecrets) {
+    private RecordAuthenticator(
+            boolean required,
+            String environment,
+            SigningKey signingKey,
+            List<TrustedKey> trusted,
+            List<VantageSecret> vantageSecrets) {
         this.required = required;
         this.environmentLine = (environment + "\n").getBytes(StandardCharsets.UTF_8);
         this.signingKey = signingKey;
@@ -85,9 +90,14 @@ public final class RecordAuthenticator {
      * @param vantageSecrets the vantage secrets this service signs observations with (a monitor) or
      *                       checks them with (the engine)
      */
-    public static RecordAuthenticator required(String environment, Optional<SigningKey> signingKey,
-                                               List<TrustedKey> trusted, List<VantageSecret> vantageSecrets) {
-        if (environment == null || environment.isBlank() || environment.length() > 128
+    public static RecordAuthenticator required(
+            String environment,
+            Optional<SigningKey> signingKey,
+            List<TrustedKey> trusted,
+            List<VantageSecret> vantageSecrets) {
+        if (environment == null
+                || environment.isBlank()
+                || environment.length() > 128
                 || environment.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
             throw new IllegalArgumentException("the bus environment must be 1-128 printable characters without "
                     + "spaces, was '" + environment + "'");
@@ -96,8 +106,8 @@ public final class RecordAuthenticator {
         if (!shared.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", shared));
         }
-        return new RecordAuthenticator(true, environment, signingKey.orElse(null), List.copyOf(trusted),
-                List.copyOf(vantageSecrets));
+        return new RecordAuthenticator(
+                true, environment, signingKey.orElse(null), List.copyOf(trusted), List.copyOf(vantageSecrets));
     }
 
     /**
@@ -105,7 +115,8 @@ public final class RecordAuthenticator {
      * reader can tell them apart (e.g. one secret file copied for every vantage, one key pair made for
      * the engine and reused for an actuator). Names the key ids, never the keys.
      */
-    static List<String> sharedKeys(SigningKey signingKey, List<TrustedKey> trusted, List<VantageSecret> vantageSecrets) {
+    static List<String> sharedKeys(
+            SigningKey signingKey, List<TrustedKey> trusted, List<VantageSecret> vantageSecrets) {
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < vantageSecrets.size(); i++) {
             for (int j = i + 1; j < vantageSecrets.size(); j++) {
@@ -122,7 +133,8 @@ public final class RecordAuthenticator {
             for (int j = i + 1; j < trusted.size(); j++) {
                 TrustedKey a = trusted.get(i);
                 TrustedKey b = trusted.get(j);
-                if (a.signer() != b.signer() && java.util.Arrays.equals(a.key().getEncoded(), b.key().getEncoded())) {
+                if (a.signer() != b.signer()
+                        && java.util.Arrays.equals(a.key().getEncoded(), b.key().getEncoded())) {
                     problems.add("trusted keys '" + a.id() + "' (" + a.signer().serviceName() + ") and '" + b.id()
                             + "' (" + b.signer().serviceName() + ") are the same public key: one key pair for two "
                             + "signers lets either sign as the other; make a key pair per signer");
@@ -173,8 +185,8 @@ public final class RecordAuthenticator {
      * @throws IllegalStateException when this service holds no key for it: it is not the one who
      *                               may write this record (e.g. a monitor writing a command)
      */
-    public Header sign(Topic<?> topic, String topicName, String key, String ceType, String ceId, byte[] value,
-                       MrmEvent event) {
+    public Header sign(
+            Topic<?> topic, String topicName, String key, String ceType, String ceId, byte[] value, MrmEvent event) {
         if (!required) {
             return null;
         }
@@ -186,7 +198,9 @@ public final class RecordAuthenticator {
             if (signingKey == null || signingKey.signer() != expected.signer) {
                 throw new IllegalStateException("cannot sign " + ceType + " " + ceId + ": only "
                         + expected.signer.serviceName() + " may, and this service holds "
-                        + (signingKey == null ? "no signing key" : "the key of " + signingKey.signer().serviceName()));
+                        + (signingKey == null
+                                ? "no signing key"
+                                : "the key of " + signingKey.signer().serviceName()));
             }
             try {
                 Signature signer = Signature.getInstance("Ed25519");
@@ -209,8 +223,15 @@ public final class RecordAuthenticator {
      * Why this decoded record is not authentic, or null when it is (or needs no authentication, or
      * authentication is off). Never throws for bad input.
      */
-    public String refusal(Topic<?> topic, String topicName, String key, String ceType, String ceId, byte[] value,
-                          Headers headers, MrmEvent event) {
+    public String refusal(
+            Topic<?> topic,
+            String topicName,
+            String key,
+            String ceType,
+            String ceId,
+            byte[] value,
+            Headers headers,
+            MrmEvent event) {
         if (!required) {
             return null;
         }
@@ -238,28 +259,31 @@ public final class RecordAuthenticator {
         }
         if (expected.signer != null) {
             if (!ED25519.equals(parts[0])) {
-                return "signed with '" + parts[0] + "'; " + ceType + " must carry an " + ED25519 + " signature of " + expected.who();
+                return "signed with '" + parts[0] + "'; " + ceType + " must carry an " + ED25519 + " signature of "
+                        + expected.who();
             }
             TrustedKey trustedKey = trusted.get(parts[1]);
             if (trustedKey == null) {
                 return "signed with key '" + parts[1] + "', which is not a trusted key of " + expected.who();
             }
             if (trustedKey.signer() != expected.signer) {
-                return "signed with key '" + parts[1] + "' of " + trustedKey.signer().serviceName() + ", but only "
-                        + expected.who() + " may write this";
+                return "signed with key '" + parts[1] + "' of "
+                        + trustedKey.signer().serviceName() + ", but only " + expected.who() + " may write this";
             }
             try {
                 Signature verifier = Signature.getInstance("Ed25519");
                 verifier.initVerify(trustedKey.key());
                 feed(verifier::update, topicName, key, ceType, ceId, value);
-                return verifier.verify(signature) ? null : "forged: the signature does not verify with key '"
-                        + parts[1] + "' of " + expected.who();
+                return verifier.verify(signature)
+                        ? null
+                        : "forged: the signature does not verify with key '" + parts[1] + "' of " + expected.who();
             } catch (GeneralSecurityException e) {
                 return "forged: the signature does not verify with key '" + parts[1] + "' of " + expected.who();
             }
         }
         if (!HMAC.equals(parts[0])) {
-            return "authenticated with '" + parts[0] + "'; " + ceType + " must carry an " + HMAC + " of " + expected.who();
+            return "authenticated with '" + parts[0] + "'; " + ceType + " must carry an " + HMAC + " of "
+                    + expected.who();
         }
         VantageSecret secret = vantageSecrets.get(parts[1]);
         if (secret == null) {
@@ -269,7 +293,8 @@ public final class RecordAuthenticator {
             // a monitor speaks only for the vantages whose secrets it holds
             return "authenticated with the key of vantage '" + secret.vantage() + "' but speaks for " + expected.who();
         }
-        return MessageDigest.isEqual(mac(secret, topicName, key, ceType, ceId, value), signature) ? null
+        return MessageDigest.isEqual(mac(secret, topicName, key, ceType, ceId, value), signature)
+                ? null
                 : "forged: the HMAC does not verify with key '" + parts[1] + "' of " + expected.who();
     }
 
@@ -286,7 +311,8 @@ public final class RecordAuthenticator {
         }
         if (topic == Topics.COMMAND_ACKS || topic == Topics.OBSERVATIONS) {
             // a type added to these topics must say who signs it before it can be trusted
-            throw new IllegalStateException("no signer defined for " + event.getClass().getSimpleName());
+            throw new IllegalStateException(
+                    "no signer defined for " + event.getClass().getSimpleName());
         }
         return null;
     }
@@ -369,8 +395,11 @@ public final class RecordAuthenticator {
 
     @Override
     public String toString() {
-        return required ? "RecordAuthenticator[required, signs as "
-                + (signingKey == null ? "nobody" : signingKey.signer().serviceName()) + ", trusts " + trusted.keySet()
-                + ", vantage keys " + vantageSecrets.keySet() + "]" : "RecordAuthenticator[off]";
+        return required
+                ? "RecordAuthenticator[required, signs as "
+                        + (signingKey == null ? "nobody" : signingKey.signer().serviceName()) + ", trusts "
+                        + trusted.keySet()
+                        + ", vantage keys " + vantageSecrets.keySet() + "]"
+                : "RecordAuthenticator[off]";
     }
 }

@@ -36,14 +36,13 @@ final class CloudEventsBinary {
     private static final byte[] V1_BYTES = V1.getBytes(StandardCharsets.UTF_8);
     /** Sources repeat (one per producer): each distinct one is checked as a URI once, up to a bound. */
     private static final int MAX_REMEMBERED_SOURCES = 4096;
+
     private static final Map<String, Boolean> VALID_SOURCES = new ConcurrentHashMap<>();
 
-    private CloudEventsBinary() {
-    }
+    private CloudEventsBinary() {}
 
     /** The context attributes MRM reads; null where a header is absent. */
-    record Envelope(String id, String source, String type, String subject, String time, String dataContentType) {
-    }
+    record Envelope(String id, String source, String type, String subject, String time, String dataContentType) {}
 
     /** Encodes the constant header values of one producer once. */
     static final class Writer {
@@ -99,7 +98,7 @@ final class CloudEventsBinary {
                     case TIME -> time = value;
                     case DATASCHEMA -> dataschema = value;
                     case CONTENT_TYPE -> contentType = value;
-                    default -> { } // extension attributes: allowed, not used
+                    default -> {} // extension attributes: allowed, not used
                 }
             }
         }
@@ -107,7 +106,8 @@ final class CloudEventsBinary {
             throw new IllegalArgumentException("no ce_specversion header");
         }
         if (!V1.equals(specversion)) {
-            throw new IllegalArgumentException("ce_specversion '" + specversion + "' is not supported (CloudEvents 1.0)");
+            throw new IllegalArgumentException(
+                    "ce_specversion '" + specversion + "' is not supported (CloudEvents 1.0)");
         }
         require(ID, id);
         require(SOURCE, source);

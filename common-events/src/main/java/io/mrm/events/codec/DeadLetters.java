@@ -16,12 +16,10 @@ import org.apache.kafka.common.header.Headers;
 /** Builds {@link DeadLetter}s from a raw Kafka record; used by every consumer in the suite. */
 public final class DeadLetters {
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     /** Where a record came from and what it held, exactly as read. */
-    public record RawRecord(String topic, int partition, long offset, byte[] key, Headers headers, byte[] value) {
-    }
+    public record RawRecord(String topic, int partition, long offset, byte[] key, Headers headers, byte[] value) {}
 
     /** Headers kept in a dead letter, keys and values together; the rest are counted in {@link #OMITTED_HEADERS}. */
     public static final int MAX_KEPT_HEADER_BYTES = 64 * 1024;
@@ -30,16 +28,30 @@ public final class DeadLetters {
     /** The header entry of a dead letter that says how many of the original headers were not kept. */
     public static final String OMITTED_HEADERS = "mrm_dlq_omitted_headers";
 
-    public static DeadLetter of(RawRecord raw, String consumer, DeadLetterReason category, String reason,
-                                Instant now) {
+    public static DeadLetter of(RawRecord raw, String consumer, DeadLetterReason category, String reason, Instant now) {
         byte[] value = raw.value() == null ? new byte[0] : raw.value();
-        byte[] kept = value.length > DeadLetter.MAX_KEPT_BYTES ? Arrays.copyOf(value, DeadLetter.MAX_KEPT_BYTES) : value;
+        byte[] kept =
+                value.length > DeadLetter.MAX_KEPT_BYTES ? Arrays.copyOf(value, DeadLetter.MAX_KEPT_BYTES) : value;
         Base64.Encoder b64 = Base64.getEncoder();
-        return new DeadLetter(UUID.randomUUID().toString(), applicationIdFromKey(raw.key()), now,
-                DeadLetter.SCHEMA_VERSION, consumer, raw.topic(), Math.max(0, raw.partition()),
-                Math.max(0, raw.offset()), raw.key() == null ? null : b64.encodeToString(
-                        raw.key().length > MAX_KEPT_KEY_BYTES ? Arrays.copyOf(raw.key(), MAX_KEPT_KEY_BYTES) : raw.key()),
-                b64.encodeToString(kept), value.length, headers(raw.headers()), category,
+        return new DeadLetter(
+                UUID.randomUUID().toString(),
+                applicationIdFromKey(raw.key()),
+                now,
+                DeadLetter.SCHEMA_VERSION,
+                consumer,
+                raw.topic(),
+                Math.max(0, raw.partition()),
+                Math.max(0, raw.offset()),
+                raw.key() == null
+                        ? null
+                        : b64.encodeToString(
+                                raw.key().length > MAX_KEPT_KEY_BYTES
+                                        ? Arrays.copyOf(raw.key(), MAX_KEPT_KEY_BYTES)
+                                        : raw.key()),
+                b64.encodeToString(kept),
+                value.length,
+                headers(raw.headers()),
+                category,
                 clip(reason == null || reason.isBlank() ? category.name() : reason));
     }
 
@@ -70,12 +82,17 @@ public final class DeadLetters {
                 }
                 kept += size;
                 // A repeated header keeps its last value, which is the one Kafka clients read.
-                out.put(header.key(), header.value() == null ? "" : Base64.getEncoder().encodeToString(header.value()));
+                out.put(
+                        header.key(),
+                        header.value() == null ? "" : Base64.getEncoder().encodeToString(header.value()));
             }
             if (omitted > 0) {
-                out.put(OMITTED_HEADERS, Base64.getEncoder().encodeToString((omitted + " headers (" + omittedBytes
-                        + " bytes) not kept: over " + MAX_KEPT_HEADER_BYTES + " bytes of headers")
-                        .getBytes(StandardCharsets.UTF_8)));
+                out.put(
+                        OMITTED_HEADERS,
+                        Base64.getEncoder()
+                                .encodeToString((omitted + " headers (" + omittedBytes + " bytes) not kept: over "
+                                                + MAX_KEPT_HEADER_BYTES + " bytes of headers")
+                                        .getBytes(StandardCharsets.UTF_8)));
             }
         }
         return out;

@@ -40,8 +40,11 @@ public final class EventCodec {
         this(topicNames, new CloudEventsBinary.Writer(source, CONTENT_TYPE), authenticator, null);
     }
 
-    private EventCodec(TopicNames topicNames, CloudEventsBinary.Writer envelope, RecordAuthenticator authenticator,
-                       MrmService writer) {
+    private EventCodec(
+            TopicNames topicNames,
+            CloudEventsBinary.Writer envelope,
+            RecordAuthenticator authenticator,
+            MrmService writer) {
         this.topicNames = topicNames;
         this.envelope = envelope;
         this.authenticator = authenticator;
@@ -65,7 +68,8 @@ public final class EventCodec {
         EventType<?> type = EventTypes.forClass(event.getClass());
         if (writer != null && !type.topic().isWrittenBy(writer)) {
             throw new IllegalStateException(writer + " may not write " + type.ceType() + " " + event.id() + ": topic "
-                    + topicNames.of(type.topic()) + " is written by " + type.topic().writers() + " only");
+                    + topicNames.of(type.topic()) + " is written by "
+                    + type.topic().writers() + " only");
         }
         byte[] body = EventJson.write(event);
         int cap = type.topic().maxRecordBytes();
@@ -75,10 +79,10 @@ public final class EventCodec {
         }
         // binary mode, keyed by application (the partitioning every MRM topic shares)
         String topicName = topicNames.of(type.topic());
-        Headers headers = envelope.headers(event.id(), type.ceType(), event.applicationId(),
-                FastInstants.format(event.time()));
-        Header signature = authenticator.sign(type.topic(), topicName, event.applicationId(), type.ceType(), event.id(),
-                body, event);
+        Headers headers =
+                envelope.headers(event.id(), type.ceType(), event.applicationId(), FastInstants.format(event.time()));
+        Header signature = authenticator.sign(
+                type.topic(), topicName, event.applicationId(), type.ceType(), event.id(), body, event);
         if (signature != null) {
             headers.add(signature);
         }

@@ -29,8 +29,7 @@ public final class EventJson {
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
 
-    private EventJson() {
-    }
+    private EventJson() {}
 
     /** A shared, thread-safe mapper; do not reconfigure it. */
     public static ObjectMapper mapper() {

@@ -24,8 +24,7 @@ import java.time.LocalTime;
  */
 final class FastInstants {
 
-    private FastInstants() {
-    }
+    private FastInstants() {}
 
     static SimpleModule module() {
         return new SimpleModule("fast-iso-instants")
@@ -36,8 +35,14 @@ final class FastInstants {
     /** The instant of {@code text} if it has the form {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}, else null. */
     static Instant parse(String text) {
         int n = text.length();
-        if (n < 20 || n > 30 || text.charAt(n - 1) != 'Z' || text.charAt(4) != '-' || text.charAt(7) != '-'
-                || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':') {
+        if (n < 20
+                || n > 30
+                || text.charAt(n - 1) != 'Z'
+                || text.charAt(4) != '-'
+                || text.charAt(7) != '-'
+                || text.charAt(10) != 'T'
+                || text.charAt(13) != ':'
+                || text.charAt(16) != ':') {
             return null;
         }
         int year = digits(text, 0, 4);
@@ -67,7 +72,8 @@ final class FastInstants {
         }
         try {
             long days = LocalDate.of(year, month, day).toEpochDay();
-            return Instant.ofEpochSecond(days * 86_400 + LocalTime.of(hour, minute, second).toSecondOfDay(), nano);
+            return Instant.ofEpochSecond(
+                    days * 86_400 + LocalTime.of(hour, minute, second).toSecondOfDay(), nano);
         } catch (DateTimeException e) {
             return null; // e.g. February 30th: let the standard parser give its error
         }

@@ -46,8 +46,12 @@ public final class InboundDecoder {
      * @param authenticator checks the signatures of commands, acknowledgements and observations
      *                      (records that fail are dead-lettered as {@link DeadLetterReason#UNAUTHENTICATED})
      */
-    public InboundDecoder(TopicNames topicNames, String consumer, InboundLimits limits, Clock clock,
-                          RecordAuthenticator authenticator) {
+    public InboundDecoder(
+            TopicNames topicNames,
+            String consumer,
+            InboundLimits limits,
+            Clock clock,
+            RecordAuthenticator authenticator) {
         this.topicNames = topicNames;
         this.consumer = consumer;
         this.limits = limits;
@@ -59,8 +63,8 @@ public final class InboundDecoder {
         try {
             return new Decoded.Accepted(read(raw));
         } catch (Rejection rejection) {
-            return new Decoded.Rejected(DeadLetters.of(raw, consumer, rejection.category, rejection.getMessage(),
-                    clock.instant()));
+            return new Decoded.Rejected(
+                    DeadLetters.of(raw, consumer, rejection.category, rejection.getMessage(), clock.instant()));
         }
     }
 
@@ -73,8 +77,10 @@ public final class InboundDecoder {
             throw new Rejection(DeadLetterReason.UNREADABLE, "record has no value (a tombstone)");
         }
         if (raw.value().length > topic.maxRecordBytes()) {
-            throw new Rejection(DeadLetterReason.TOO_LARGE, "record value is " + raw.value().length
-                    + " bytes, over the " + topic.maxRecordBytes() + "-byte cap of " + raw.topic());
+            throw new Rejection(
+                    DeadLetterReason.TOO_LARGE,
+                    "record value is " + raw.value().length + " bytes, over the " + topic.maxRecordBytes()
+                            + "-byte cap of " + raw.topic());
         }
         Envelope envelope = envelope(raw);
         EventType<?> type = EventTypes.forCeType(envelope.type());
@@ -82,8 +88,9 @@ public final class InboundDecoder {
             throw new Rejection(DeadLetterReason.UNKNOWN_TYPE, "unknown ce_type '" + envelope.type() + "'");
         }
         if (type.topic() != topic) {
-            throw new Rejection(DeadLetterReason.UNKNOWN_TYPE, "ce_type '" + envelope.type()
-                    + "' does not belong on topic " + raw.topic());
+            throw new Rejection(
+                    DeadLetterReason.UNKNOWN_TYPE,
+                    "ce_type '" + envelope.type() + "' does not belong on topic " + raw.topic());
         }
         String contentType = envelope.dataContentType();
         if (contentType != null && !contentType.startsWith(EventCodec.CONTENT_TYPE)) {
@@ -93,8 +100,15 @@ public final class InboundDecoder {
         checkEnvelope(raw, envelope, event);
         String forged;
         try {
-            forged = authenticator.refusal(topic, raw.topic(), event.applicationId(), type.ceType(), envelope.id(),
-                    raw.value(), raw.headers(), event);
+            forged = authenticator.refusal(
+                    topic,
+                    raw.topic(),
+                    event.applicationId(),
+                    type.ceType(),
+                    envelope.id(),
+                    raw.value(),
+                    raw.headers(),
+                    event);
         } catch (RuntimeException e) {
             // never thrown for a record: a reader that throws is stopped by it (the engine's stream task
             // fails on it again at every restart); what cannot be checked is not authentic
@@ -111,8 +125,10 @@ public final class InboundDecoder {
         try {
             return CloudEventsBinary.read(raw.headers());
         } catch (IllegalArgumentException e) {
-            throw new Rejection(DeadLetterReason.UNREADABLE,
-                    "not a binary-mode CloudEvent (ce_specversion, ce_id, ce_type, ce_source headers): " + e.getMessage());
+            throw new Rejection(
+                    DeadLetterReason.UNREADABLE,
+                    "not a binary-mode CloudEvent (ce_specversion, ce_id, ce_type, ce_source headers): "
+                            + e.getMessage());
         }
     }
 
@@ -130,24 +146,28 @@ public final class InboundDecoder {
             String where = e.getPath().isEmpty() ? "" : "in " + path(e) + ": ";
             throw new Rejection(DeadLetterReason.INVALID, type.ceType() + ": " + where + cause.getMessage());
         } catch (InvalidFormatException e) {
-            throw new Rejection(DeadLetterReason.INVALID, type.ceType() + ": field " + path(e) + " has invalid value '"
-                    + e.getValue() + "'" + allowed(e));
+            throw new Rejection(
+                    DeadLetterReason.INVALID,
+                    type.ceType() + ": field " + path(e) + " has invalid value '" + e.getValue() + "'" + allowed(e));
         } catch (JsonMappingException e) {
             if (e.getCause() instanceof JsonParseException syntax) {
                 // A syntax error (e.g. truncated JSON) inside a field's value arrives wrapped with its path.
-                throw new Rejection(DeadLetterReason.UNREADABLE, type.ceType() + ": body is not valid JSON: "
-                        + syntax.getOriginalMessage());
+                throw new Rejection(
+                        DeadLetterReason.UNREADABLE,
+                        type.ceType() + ": body is not valid JSON: " + syntax.getOriginalMessage());
             }
-            if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
-                    && mismatch.getTargetType().isPrimitive() && e.getOriginalMessage().contains("`null`")) {
+            if (e instanceof MismatchedInputException mismatch
+                    && mismatch.getTargetType() != null
+                    && mismatch.getTargetType().isPrimitive()
+                    && e.getOriginalMessage().contains("`null`")) {
                 // Jackson's own text here tells the reader to reconfigure Jackson; say what is wrong instead.
                 throw new Rejection(DeadLetterReason.INVALID, type.ceType() + ": field " + path(e) + " is required");
             }
-            throw new Rejection(DeadLetterReason.INVALID, type.ceType() + ": field " + path(e) + ": "
-                    + e.getOriginalMessage());
+            throw new Rejection(
+                    DeadLetterReason.INVALID, type.ceType() + ": field " + path(e) + ": " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
-            throw new Rejection(DeadLetterReason.UNREADABLE, type.ceType() + ": body is not valid JSON: "
-                    + e.getOriginalMessage());
+            throw new Rejection(
+                    DeadLetterReason.UNREADABLE, type.ceType() + ": body is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new Rejection(DeadLetterReason.UNREADABLE, type.ceType() + ": " + e.getMessage());
         }
@@ -169,29 +189,36 @@ public final class InboundDecoder {
 
     private static void checkEnvelope(RawRecord raw, Envelope envelope, MrmEvent event) throws Rejection {
         if (!envelope.id().equals(event.id())) {
-            throw new Rejection(DeadLetterReason.INVALID, "ce_id '" + envelope.id() + "' differs from body id '"
-                    + event.id() + "'");
+            throw new Rejection(
+                    DeadLetterReason.INVALID,
+                    "ce_id '" + envelope.id() + "' differs from body id '" + event.id() + "'");
         }
         if (envelope.subject() != null && !envelope.subject().equals(event.applicationId())) {
-            throw new Rejection(DeadLetterReason.INVALID, "ce_subject '" + envelope.subject()
-                    + "' differs from body applicationId '" + event.applicationId() + "'");
+            throw new Rejection(
+                    DeadLetterReason.INVALID,
+                    "ce_subject '" + envelope.subject() + "' differs from body applicationId '" + event.applicationId()
+                            + "'");
         }
         String key = raw.key() == null ? null : new String(raw.key(), StandardCharsets.UTF_8);
         if (!event.applicationId().equals(key)) {
-            throw new Rejection(DeadLetterReason.INVALID, "record key '" + key
-                    + "' must be the body's applicationId '" + event.applicationId() + "'");
+            throw new Rejection(
+                    DeadLetterReason.INVALID,
+                    "record key '" + key + "' must be the body's applicationId '" + event.applicationId() + "'");
         }
     }
 
     private void checkTime(Topic<?> topic, MrmEvent event) throws Rejection {
         Instant now = clock.instant();
         if (event.time().isAfter(now.plus(limits.maxFutureSkew()))) {
-            throw new Rejection(DeadLetterReason.INVALID, "time " + event.time() + " is more than "
-                    + limits.maxFutureSkew() + " in the future (now " + now + ")");
+            throw new Rejection(
+                    DeadLetterReason.INVALID,
+                    "time " + event.time() + " is more than " + limits.maxFutureSkew() + " in the future (now " + now
+                            + ")");
         }
         if (topic.cleanup() == Topic.CleanupPolicy.DELETE && event.time().isBefore(now.minus(limits.maxAge()))) {
-            throw new Rejection(DeadLetterReason.INVALID, "time " + event.time() + " is older than "
-                    + limits.maxAge() + " (now " + now + ")");
+            throw new Rejection(
+                    DeadLetterReason.INVALID,
+                    "time " + event.time() + " is older than " + limits.maxAge() + " (now " + now + ")");
         }
     }
 

@@ -22,18 +22,32 @@ public final class CommandGate {
         long epoch = command.step().epoch();
         if (!fence.admit(command.applicationId(), epoch)) {
             long held = fence.highest(command.applicationId());
-            return Optional.of(Acks.of(command, AckOutcome.REJECTED_STALE, "STALE_EPOCH", "epoch " + epoch
-                    + " is below the highest seen, " + held, 0, Map.of("highestEpoch", Long.toString(held)), now,
+            return Optional.of(Acks.of(
+                    command,
+                    AckOutcome.REJECTED_STALE,
+                    "STALE_EPOCH",
+                    "epoch " + epoch + " is below the highest seen, " + held,
+                    0,
+                    Map.of("highestEpoch", Long.toString(held)),
+                    now,
                     held));
         }
         if (now.isAfter(command.step().deadline())) {
             // retriable, as the engine treats its own missed deadline: nothing was done, and the next attempt
             // carries a new deadline (an ack racing the engine's tick, or a clock ahead, must not pause a plan)
-            long lateMs = java.time.Duration.between(command.step().deadline(), now).toMillis();
-            return Optional.of(Acks.of(command, AckOutcome.FAILED_RETRIABLE, "DEADLINE_PASSED", "deadline "
-                    + command.step().deadline() + " passed " + lateMs + " ms before execution; nothing was done"
-                    + " (if every attempt says so, this actuator's clock may run ahead of the engine's)", 0,
-                    Map.of("lateMs", Long.toString(lateMs)), now, fence.highest(command.applicationId())));
+            long lateMs =
+                    java.time.Duration.between(command.step().deadline(), now).toMillis();
+            return Optional.of(Acks.of(
+                    command,
+                    AckOutcome.FAILED_RETRIABLE,
+                    "DEADLINE_PASSED",
+                    "deadline "
+                            + command.step().deadline() + " passed " + lateMs + " ms before execution; nothing was done"
+                            + " (if every attempt says so, this actuator's clock may run ahead of the engine's)",
+                    0,
+                    Map.of("lateMs", Long.toString(lateMs)),
+                    now,
+                    fence.highest(command.applicationId())));
         }
         return Optional.empty();
     }

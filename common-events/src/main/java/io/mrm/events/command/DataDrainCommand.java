@@ -22,7 +22,8 @@ public record DataDrainCommand(
         StepRef step,
         String fromRegion,
         String toRegion,
-        Long maxBacklogBytes) implements DataCommand {
+        Long maxBacklogBytes)
+        implements DataCommand {
 
     public static final int SCHEMA_VERSION = 1;
     /** The error code of a drain refused because the backlog exceeds {@link #maxBacklogBytes()}. */
@@ -40,8 +41,14 @@ public record DataDrainCommand(
     }
 
     /** A drain without a bound on the backlog: what commands written before the bound existed meant. */
-    public DataDrainCommand(String id, String applicationId, Instant time, int schemaVersion, StepRef step,
-                            String fromRegion, String toRegion) {
+    public DataDrainCommand(
+            String id,
+            String applicationId,
+            Instant time,
+            int schemaVersion,
+            StepRef step,
+            String fromRegion,
+            String toRegion) {
         this(id, applicationId, time, schemaVersion, step, fromRegion, toRegion, null);
     }
 

@@ -10,12 +10,8 @@ import java.time.Instant;
  * nothing on a database already fenced at this epoch or a higher one.
  */
 public record DataFenceCommand(
-        String id,
-        String applicationId,
-        Instant time,
-        int schemaVersion,
-        StepRef step,
-        String region) implements DataCommand {
+        String id, String applicationId, Instant time, int schemaVersion, StepRef step, String region)
+        implements DataCommand {
 
     public static final int SCHEMA_VERSION = 1;
 

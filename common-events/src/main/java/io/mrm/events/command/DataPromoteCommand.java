@@ -21,7 +21,8 @@ public record DataPromoteCommand(
         int schemaVersion,
         StepRef step,
         String region,
-        FailoverMode mode) implements DataCommand {
+        FailoverMode mode)
+        implements DataCommand {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -33,8 +34,8 @@ public record DataPromoteCommand(
     }
 
     /** A graceful promote: what commands written before the mode existed meant. */
-    public DataPromoteCommand(String id, String applicationId, Instant time, int schemaVersion, StepRef step,
-                              String region) {
+    public DataPromoteCommand(
+            String id, String applicationId, Instant time, int schemaVersion, StepRef step, String region) {
         this(id, applicationId, time, schemaVersion, step, region, FailoverMode.GRACEFUL);
     }
 

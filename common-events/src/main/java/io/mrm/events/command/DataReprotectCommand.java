@@ -12,7 +12,8 @@ public record DataReprotectCommand(
         int schemaVersion,
         StepRef step,
         String fromRegion,
-        String toRegion) implements DataCommand {
+        String toRegion)
+        implements DataCommand {
 
     public static final int SCHEMA_VERSION = 1;
 

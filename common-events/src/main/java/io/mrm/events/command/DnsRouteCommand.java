@@ -6,12 +6,8 @@ import java.time.Instant;
 
 /** Point the application's DNS name at {@code targetRegion}. */
 public record DnsRouteCommand(
-        String id,
-        String applicationId,
-        Instant time,
-        int schemaVersion,
-        StepRef step,
-        String targetRegion) implements DnsCommand {
+        String id, String applicationId, Instant time, int schemaVersion, StepRef step, String targetRegion)
+        implements DnsCommand {
 
     public static final int SCHEMA_VERSION = 1;
 

@@ -6,12 +6,8 @@ import java.time.Instant;
 
 /** Check that the application's DNS name answers with {@code expectedRegion}'s target. */
 public record DnsVerifyCommand(
-        String id,
-        String applicationId,
-        Instant time,
-        int schemaVersion,
-        StepRef step,
-        String expectedRegion) implements DnsCommand {
+        String id, String applicationId, Instant time, int schemaVersion, StepRef step, String expectedRegion)
+        implements DnsCommand {
 
     public static final int SCHEMA_VERSION = 1;
 

@@ -12,7 +12,8 @@ public record EventsDrainCommand(
         int schemaVersion,
         StepRef step,
         String fromRegion,
-        String toRegion) implements EventsCommand {
+        String toRegion)
+        implements EventsCommand {
 
     public static final int SCHEMA_VERSION = 1;
 

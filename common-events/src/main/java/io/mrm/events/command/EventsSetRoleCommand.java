@@ -12,7 +12,8 @@ public record EventsSetRoleCommand(
         int schemaVersion,
         StepRef step,
         String region,
-        ReplicationRole role) implements EventsCommand {
+        ReplicationRole role)
+        implements EventsCommand {
 
     public static final int SCHEMA_VERSION = 1;
 

@@ -6,12 +6,8 @@ import java.time.Instant;
 
 /** Check that {@code region}'s broker accepts a persistent message and delivers it. */
 public record EventsVerifyCommand(
-        String id,
-        String applicationId,
-        Instant time,
-        int schemaVersion,
-        StepRef step,
-        String region) implements EventsCommand {
+        String id, String applicationId, Instant time, int schemaVersion, StepRef step, String region)
+        implements EventsCommand {
 
     public static final int SCHEMA_VERSION = 1;
 

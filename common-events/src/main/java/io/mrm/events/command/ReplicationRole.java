@@ -2,5 +2,6 @@ package io.mrm.events.command;
 
 /** Solace Message VPN replication role. */
 public enum ReplicationRole {
-    ACTIVE, STANDBY
+    ACTIVE,
+    STANDBY
 }

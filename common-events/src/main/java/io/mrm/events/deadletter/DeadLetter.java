@@ -32,7 +32,8 @@ public record DeadLetter(
         int valueSize,
         Map<String, String> headers,
         DeadLetterReason category,
-        String reason) implements DeadLetterEvent {
+        String reason)
+        implements DeadLetterEvent {
 
     public static final int SCHEMA_VERSION = 1;
     public static final String UNKNOWN_APPLICATION = "unknown";

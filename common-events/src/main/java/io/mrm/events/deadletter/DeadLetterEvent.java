@@ -3,5 +3,4 @@ package io.mrm.events.deadletter;
 import io.mrm.events.MrmEvent;
 
 /** Events on the dead-letter topic. */
-public sealed interface DeadLetterEvent extends MrmEvent permits DeadLetter {
-}
+public sealed interface DeadLetterEvent extends MrmEvent permits DeadLetter {}

@@ -22,7 +22,8 @@ public record Alert(
         String code,
         String message,
         SafetyRule rule,
-        String decisionId) implements DecisionEvent {
+        String decisionId)
+        implements DecisionEvent {
 
     public static final int SCHEMA_VERSION = 1;
     private static final Pattern CODE = Pattern.compile("[A-Z][A-Z0-9_]{0,63}");

@@ -1,5 +1,7 @@
 package io.mrm.events.decision;
 
 public enum AlertSeverity {
-    INFO, WARNING, CRITICAL
+    INFO,
+    WARNING,
+    CRITICAL
 }

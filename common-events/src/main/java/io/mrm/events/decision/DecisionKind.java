@@ -1,5 +1,8 @@
 package io.mrm.events.decision;
 
 public enum DecisionKind {
-    AUTOMATIC_FAILOVER, MANUAL_FAILOVER, FAILBACK, REPROTECT
+    AUTOMATIC_FAILOVER,
+    MANUAL_FAILOVER,
+    FAILBACK,
+    REPROTECT
 }

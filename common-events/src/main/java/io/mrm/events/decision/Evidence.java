@@ -5,8 +5,14 @@ import io.mrm.events.observation.HealthStatus;
 import java.time.Instant;
 
 /** An observation a decision was based on, copied so that the decision explains itself. */
-public record Evidence(String observationId, String region, String component, String vantage,
-                       HealthStatus status, Instant observedAt, String detail) {
+public record Evidence(
+        String observationId,
+        String region,
+        String component,
+        String vantage,
+        HealthStatus status,
+        Instant observedAt,
+        String detail) {
 
     public Evidence {
         Require.id("observationId", observationId);

@@ -38,7 +38,8 @@ public record FailoverDecision(
         List<SafetyRule> overriddenRules,
         List<Evidence> evidence,
         List<PlanStep> plan,
-        Long drainWithinMs) implements DecisionEvent {
+        Long drainWithinMs)
+        implements DecisionEvent {
 
     public static final int SCHEMA_VERSION = 1;
     public static final String ENGINE = "engine";
@@ -71,19 +72,48 @@ public record FailoverDecision(
         if (drainWithinMs != null) {
             Require.atLeast("drainWithinMs", drainWithinMs, 1);
             if (mode != FailoverMode.FORCED) {
-                throw new IllegalArgumentException("drainWithinMs is the bound of a FORCED plan's graceful first "
-                        + "try; mode is " + mode);
+                throw new IllegalArgumentException(
+                        "drainWithinMs is the bound of a FORCED plan's graceful first " + "try; mode is " + mode);
             }
         }
     }
 
     /** A decision whose plan runs in {@code mode} from the start (no graceful first try). */
-    public FailoverDecision(String id, String applicationId, Instant time, int schemaVersion, long epoch,
-                            DecisionKind kind, FailoverMode mode, DecisionStatus status, String fromRegion,
-                            String toRegion, String reason, String requestedBy, String requestId,
-                            List<SafetyRule> overriddenRules, List<Evidence> evidence, List<PlanStep> plan) {
-        this(id, applicationId, time, schemaVersion, epoch, kind, mode, status, fromRegion, toRegion, reason,
-                requestedBy, requestId, overriddenRules, evidence, plan, null);
+    public FailoverDecision(
+            String id,
+            String applicationId,
+            Instant time,
+            int schemaVersion,
+            long epoch,
+            DecisionKind kind,
+            FailoverMode mode,
+            DecisionStatus status,
+            String fromRegion,
+            String toRegion,
+            String reason,
+            String requestedBy,
+            String requestId,
+            List<SafetyRule> overriddenRules,
+            List<Evidence> evidence,
+            List<PlanStep> plan) {
+        this(
+                id,
+                applicationId,
+                time,
+                schemaVersion,
+                epoch,
+                kind,
+                mode,
+                status,
+                fromRegion,
+                toRegion,
+                reason,
+                requestedBy,
+                requestId,
+                overriddenRules,
+                evidence,
+                plan,
+                null);
     }
 
     /** Whether the plan tries the graceful path first, falling back to forced after {@code drainWithinMs}. */

@@ -18,8 +18,15 @@ import io.mrm.events.Require;
  *                    from its position on, never holds it up, and its failure does not pause the plan
  *                    (the engine keeps it as a pending duty); absent means false
  */
-public record PlanStep(int index, StepAction action, String region, String peerRegion, long timeoutMs,
-                       int maxAttempts, Boolean parallel, Boolean bestEffort) {
+public record PlanStep(
+        int index,
+        StepAction action,
+        String region,
+        String peerRegion,
+        long timeoutMs,
+        int maxAttempts,
+        Boolean parallel,
+        Boolean bestEffort) {
 
     public PlanStep {
         Require.atLeast("index", index, 0);
@@ -31,7 +38,8 @@ public record PlanStep(int index, StepAction action, String region, String peerR
         Require.atLeast("maxAttempts", maxAttempts, 1);
         parallel = Boolean.TRUE.equals(parallel);
         if (parallel && index == 0) {
-            throw new IllegalArgumentException("the first step (index 0) cannot be parallel: there is no step before it");
+            throw new IllegalArgumentException(
+                    "the first step (index 0) cannot be parallel: there is no step before it");
         }
         bestEffort = Boolean.TRUE.equals(bestEffort);
         if (parallel && bestEffort) {
@@ -40,8 +48,14 @@ public record PlanStep(int index, StepAction action, String region, String peerR
     }
 
     /** A step that is not best-effort: what plans held before best-effort fences existed. */
-    public PlanStep(int index, StepAction action, String region, String peerRegion, long timeoutMs,
-                    int maxAttempts, Boolean parallel) {
+    public PlanStep(
+            int index,
+            StepAction action,
+            String region,
+            String peerRegion,
+            long timeoutMs,
+            int maxAttempts,
+            Boolean parallel) {
         this(index, action, region, peerRegion, timeoutMs, maxAttempts, parallel, false);
     }
 

@@ -22,7 +22,8 @@ public record RequestOutcome(
         String operator,
         boolean accepted,
         String reason,
-        String decisionId) implements DecisionEvent {
+        String decisionId)
+        implements DecisionEvent {
 
     public static final int SCHEMA_VERSION = 1;
 

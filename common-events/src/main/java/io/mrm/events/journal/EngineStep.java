@@ -13,13 +13,8 @@ import java.time.Instant;
  * @param input   the input consumed; null for a tick
  * @param outputs how many events the step emitted
  */
-public record EngineStep(
-        String id,
-        String applicationId,
-        Instant time,
-        int schemaVersion,
-        InputRef input,
-        int outputs) implements JournalEvent {
+public record EngineStep(String id, String applicationId, Instant time, int schemaVersion, InputRef input, int outputs)
+        implements JournalEvent {
 
     public static final int SCHEMA_VERSION = 1;
 

@@ -33,7 +33,8 @@ public record PolicyRecord(
         int schemaVersion,
         RecordedPolicy policy,
         RecordedAuthority authority,
-        String fingerprint) implements JournalEvent {
+        String fingerprint)
+        implements JournalEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -53,7 +54,8 @@ public record PolicyRecord(
         both.set("authority", EventJson.mapper().valueToTree(authority));
         both.set("policy", EventJson.mapper().valueToTree(policy));
         try {
-            byte[] canonical = EventJson.mapper().writeValueAsString(sorted(both)).getBytes(StandardCharsets.UTF_8);
+            byte[] canonical =
+                    EventJson.mapper().writeValueAsString(sorted(both)).getBytes(StandardCharsets.UTF_8);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
         } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot fingerprint a policy", e);

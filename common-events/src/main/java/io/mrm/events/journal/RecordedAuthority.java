@@ -23,8 +23,8 @@ public record RecordedAuthority(
         String clusterId) {
 
     /** An authority bound to no cluster (as engines recorded it before requests were). */
-    public RecordedAuthority(boolean signaturesRequired, long maxAgeMs, long maxClockSkewMs,
-                             List<RecordedOperator> operators) {
+    public RecordedAuthority(
+            boolean signaturesRequired, long maxAgeMs, long maxClockSkewMs, List<RecordedOperator> operators) {
         this(signaturesRequired, maxAgeMs, maxClockSkewMs, operators, null);
     }
 

@@ -13,7 +13,11 @@ import java.util.List;
 public record RecordedOperator(String id, List<Role> roles, String publicKey) {
 
     /** VIEWER reads; OPERATOR switches, freezes, resumes...; APPROVER approves proposals. */
-    public enum Role { VIEWER, OPERATOR, APPROVER }
+    public enum Role {
+        VIEWER,
+        OPERATOR,
+        APPROVER
+    }
 
     public RecordedOperator {
         Require.operator("id", id);

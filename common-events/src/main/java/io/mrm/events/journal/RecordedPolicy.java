@@ -72,7 +72,10 @@ public record RecordedPolicy(
         Long failoverDrainMaxBacklogBytes) {
 
     /** AUTOMATIC: the engine executes its own decisions. MANUAL: it proposes and waits for approval. */
-    public enum Mode { AUTOMATIC, MANUAL }
+    public enum Mode {
+        AUTOMATIC,
+        MANUAL
+    }
 
     public RecordedPolicy {
         Require.name("primaryRegion", primaryRegion);
@@ -126,19 +129,63 @@ public record RecordedPolicy(
     }
 
     /** Without a backlog bound: what records written before the setting hold. */
-    public RecordedPolicy(String primaryRegion, String standbyRegion, List<String> healthComponents,
-                          List<String> alertComponents, int quorum, int failureThreshold, int recoveryThreshold,
-                          long staleAfterMs, Mode mode, long holdDownMs, int maxFailoversPerWindow,
-                          long failoverWindowMs, List<StepAction> plan, List<StepAction> reprotectPlan,
-                          long stepTimeoutMs, int stepMaxAttempts, long retryBackoffMs, List<StepAction> parallelSteps,
-                          boolean twoPersonRule, List<String> vantages, Long maxObservationSkewMs,
-                          Long proposalTimeoutMs, Long fenceTimeoutMs, Long fenceRetryIntervalMs,
-                          Long failoverDrainWithinMs, List<String> degradedNotATarget, Integer maxAlertWitnesses) {
-        this(primaryRegion, standbyRegion, healthComponents, alertComponents, quorum, failureThreshold,
-                recoveryThreshold, staleAfterMs, mode, holdDownMs, maxFailoversPerWindow, failoverWindowMs, plan,
-                reprotectPlan, stepTimeoutMs, stepMaxAttempts, retryBackoffMs, parallelSteps, twoPersonRule, vantages,
-                maxObservationSkewMs, proposalTimeoutMs, fenceTimeoutMs, fenceRetryIntervalMs, failoverDrainWithinMs,
-                degradedNotATarget, maxAlertWitnesses, null);
+    public RecordedPolicy(
+            String primaryRegion,
+            String standbyRegion,
+            List<String> healthComponents,
+            List<String> alertComponents,
+            int quorum,
+            int failureThreshold,
+            int recoveryThreshold,
+            long staleAfterMs,
+            Mode mode,
+            long holdDownMs,
+            int maxFailoversPerWindow,
+            long failoverWindowMs,
+            List<StepAction> plan,
+            List<StepAction> reprotectPlan,
+            long stepTimeoutMs,
+            int stepMaxAttempts,
+            long retryBackoffMs,
+            List<StepAction> parallelSteps,
+            boolean twoPersonRule,
+            List<String> vantages,
+            Long maxObservationSkewMs,
+            Long proposalTimeoutMs,
+            Long fenceTimeoutMs,
+            Long fenceRetryIntervalMs,
+            Long failoverDrainWithinMs,
+            List<String> degradedNotATarget,
+            Integer maxAlertWitnesses) {
+        this(
+                primaryRegion,
+                standbyRegion,
+                healthComponents,
+                alertComponents,
+                quorum,
+                failureThreshold,
+                recoveryThreshold,
+                staleAfterMs,
+                mode,
+                holdDownMs,
+                maxFailoversPerWindow,
+                failoverWindowMs,
+                plan,
+                reprotectPlan,
+                stepTimeoutMs,
+                stepMaxAttempts,
+                retryBackoffMs,
+                parallelSteps,
+                twoPersonRule,
+                vantages,
+                maxObservationSkewMs,
+                proposalTimeoutMs,
+                fenceTimeoutMs,
+                fenceRetryIntervalMs,
+                failoverDrainWithinMs,
+                degradedNotATarget,
+                maxAlertWitnesses,
+                null);
     }
 
     private static List<String> names(String field, List<String> values) {

@@ -35,7 +35,8 @@ public record HealthObservation(
         String detail,
         String vantageRegion,
         String monitorRun,
-        Long sequence) implements ObservationEvent {
+        Long sequence)
+        implements ObservationEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -58,18 +59,63 @@ public record HealthObservation(
     }
 
     /** Without a run and sequence: what monitors wrote before they numbered their observations. */
-    public HealthObservation(String id, String applicationId, Instant time, int schemaVersion, String region,
-                             String component, ProbeKind probe, String vantage, HealthStatus status, Long latencyMs,
-                             String detail, String vantageRegion) {
-        this(id, applicationId, time, schemaVersion, region, component, probe, vantage, status, latencyMs, detail,
-                vantageRegion, null, null);
+    public HealthObservation(
+            String id,
+            String applicationId,
+            Instant time,
+            int schemaVersion,
+            String region,
+            String component,
+            ProbeKind probe,
+            String vantage,
+            HealthStatus status,
+            Long latencyMs,
+            String detail,
+            String vantageRegion) {
+        this(
+                id,
+                applicationId,
+                time,
+                schemaVersion,
+                region,
+                component,
+                probe,
+                vantage,
+                status,
+                latencyMs,
+                detail,
+                vantageRegion,
+                null,
+                null);
     }
 
     /** Without a region label for the monitor: what producers wrote before {@code vantageRegion} existed. */
-    public HealthObservation(String id, String applicationId, Instant time, int schemaVersion, String region,
-                             String component, ProbeKind probe, String vantage, HealthStatus status, Long latencyMs,
-                             String detail) {
-        this(id, applicationId, time, schemaVersion, region, component, probe, vantage, status, latencyMs, detail,
-                null, null, null);
+    public HealthObservation(
+            String id,
+            String applicationId,
+            Instant time,
+            int schemaVersion,
+            String region,
+            String component,
+            ProbeKind probe,
+            String vantage,
+            HealthStatus status,
+            Long latencyMs,
+            String detail) {
+        this(
+                id,
+                applicationId,
+                time,
+                schemaVersion,
+                region,
+                component,
+                probe,
+                vantage,
+                status,
+                latencyMs,
+                detail,
+                null,
+                null,
+                null);
     }
 }

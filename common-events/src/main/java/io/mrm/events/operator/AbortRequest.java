@@ -12,7 +12,8 @@ public record AbortRequest(
         String operator,
         String decisionId,
         String reason,
-        RequestSignature signature) implements OperatorRequest {
+        RequestSignature signature)
+        implements OperatorRequest {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -24,8 +25,14 @@ public record AbortRequest(
     }
 
     /** An unsigned request; sign it with {@link RequestSigning#sign}. */
-    public AbortRequest(String id, String applicationId, Instant time, int schemaVersion, String operator,
-            String decisionId, String reason) {
+    public AbortRequest(
+            String id,
+            String applicationId,
+            Instant time,
+            int schemaVersion,
+            String operator,
+            String decisionId,
+            String reason) {
         this(id, applicationId, time, schemaVersion, operator, decisionId, reason, null);
     }
 

@@ -14,7 +14,8 @@ public record FailbackRequest(
         FailoverMode mode,
         List<SafetyRule> overrideRules,
         String reason,
-        RequestSignature signature) implements OperatorRequest {
+        RequestSignature signature)
+        implements OperatorRequest {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -27,14 +28,21 @@ public record FailbackRequest(
     }
 
     /** An unsigned request; sign it with {@link RequestSigning#sign}. */
-    public FailbackRequest(String id, String applicationId, Instant time, int schemaVersion, String operator,
-            FailoverMode mode, List<SafetyRule> overrideRules, String reason) {
+    public FailbackRequest(
+            String id,
+            String applicationId,
+            Instant time,
+            int schemaVersion,
+            String operator,
+            FailoverMode mode,
+            List<SafetyRule> overrideRules,
+            String reason) {
         this(id, applicationId, time, schemaVersion, operator, mode, overrideRules, reason, null);
     }
 
     @Override
     public FailbackRequest withSignature(RequestSignature signature) {
-        return new FailbackRequest(id, applicationId, time, schemaVersion, operator, mode, overrideRules, reason,
-                signature);
+        return new FailbackRequest(
+                id, applicationId, time, schemaVersion, operator, mode, overrideRules, reason, signature);
     }
 }

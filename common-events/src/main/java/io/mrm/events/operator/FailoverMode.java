@@ -5,5 +5,6 @@ package io.mrm.events.operator;
  * demotions). FORCED skips the steps that need the old region: for when it is gone.
  */
 public enum FailoverMode {
-    GRACEFUL, FORCED
+    GRACEFUL,
+    FORCED
 }

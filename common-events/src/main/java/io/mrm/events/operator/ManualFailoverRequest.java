@@ -15,7 +15,8 @@ public record ManualFailoverRequest(
         FailoverMode mode,
         List<SafetyRule> overrideRules,
         String reason,
-        RequestSignature signature) implements OperatorRequest {
+        RequestSignature signature)
+        implements OperatorRequest {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -29,14 +30,22 @@ public record ManualFailoverRequest(
     }
 
     /** An unsigned request; sign it with {@link RequestSigning#sign}. */
-    public ManualFailoverRequest(String id, String applicationId, Instant time, int schemaVersion, String operator,
-            String targetRegion, FailoverMode mode, List<SafetyRule> overrideRules, String reason) {
+    public ManualFailoverRequest(
+            String id,
+            String applicationId,
+            Instant time,
+            int schemaVersion,
+            String operator,
+            String targetRegion,
+            FailoverMode mode,
+            List<SafetyRule> overrideRules,
+            String reason) {
         this(id, applicationId, time, schemaVersion, operator, targetRegion, mode, overrideRules, reason, null);
     }
 
     @Override
     public ManualFailoverRequest withSignature(RequestSignature signature) {
-        return new ManualFailoverRequest(id, applicationId, time, schemaVersion, operator, targetRegion, mode,
-                overrideRules, reason, signature);
+        return new ManualFailoverRequest(
+                id, applicationId, time, schemaVersion, operator, targetRegion, mode, overrideRules, reason, signature);
     }
 }

@@ -23,8 +23,7 @@ public final class OperatorKeys {
 
     private static final String ALGORITHM = "Ed25519";
 
-    private OperatorKeys() {
-    }
+    private OperatorKeys() {}
 
     public static KeyPair generate() {
         try {
@@ -80,7 +79,8 @@ public final class OperatorKeys {
     }
 
     private static String pem(String label, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der);
         return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
     }
 

@@ -7,8 +7,16 @@ import io.mrm.events.MrmEvent;
  * asks the decision engine to do. Each is answered on the decisions topic.
  */
 public sealed interface OperatorRequest extends MrmEvent
-        permits ManualFailoverRequest, FailbackRequest, ApproveRequest, RejectRequest, FreezeRequest,
-        UnfreezeRequest, AcknowledgeHoldDownRequest, ResumeRequest, SkipStepRequest, AbortRequest {
+        permits ManualFailoverRequest,
+                FailbackRequest,
+                ApproveRequest,
+                RejectRequest,
+                FreezeRequest,
+                UnfreezeRequest,
+                AcknowledgeHoldDownRequest,
+                ResumeRequest,
+                SkipStepRequest,
+                AbortRequest {
 
     /** Who asks: the operator's id. */
     String operator();

@@ -12,7 +12,8 @@ public record RejectRequest(
         String operator,
         String decisionId,
         String reason,
-        RequestSignature signature) implements OperatorRequest {
+        RequestSignature signature)
+        implements OperatorRequest {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -24,8 +25,14 @@ public record RejectRequest(
     }
 
     /** An unsigned request; sign it with {@link RequestSigning#sign}. */
-    public RejectRequest(String id, String applicationId, Instant time, int schemaVersion, String operator,
-            String decisionId, String reason) {
+    public RejectRequest(
+            String id,
+            String applicationId,
+            Instant time,
+            int schemaVersion,
+            String operator,
+            String decisionId,
+            String reason) {
         this(id, applicationId, time, schemaVersion, operator, decisionId, reason, null);
     }
 

@@ -43,8 +43,7 @@ public final class RequestSigning {
     private static final byte[] PREFIX_V2 = "mrm-operator-request-v2\n".getBytes(StandardCharsets.UTF_8);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private RequestSigning() {
-    }
+    private RequestSigning() {}
 
     /**
      * The bytes an operator signs for this request (its signature's value, if any, left out): the form
@@ -55,7 +54,8 @@ public final class RequestSigning {
         if (body.get("signature") instanceof ObjectNode signature) {
             signature.remove("value"); // the algorithm, nonce and cluster are signed; the value cannot be
         }
-        String clusterId = request.signature() == null ? null : request.signature().clusterId();
+        String clusterId =
+                request.signature() == null ? null : request.signature().clusterId();
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         if (clusterId == null) {
             out.writeBytes(PREFIX_V1);
@@ -99,8 +99,8 @@ public final class RequestSigning {
             String value = Base64.getEncoder().encodeToString(signer.sign());
             return request.withSignature(new RequestSignature(RequestSignature.ED25519, nonce, value, clusterId));
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot sign with this key (an Ed25519 private key is needed): "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot sign with this key (an Ed25519 private key is needed): " + e.getMessage(), e);
         }
     }
 
@@ -110,7 +110,9 @@ public final class RequestSigning {
      */
     public static boolean verify(OperatorRequest request, PublicKey key, String clusterId) {
         RequestSignature signature = request.signature();
-        if (signature == null || signature.clusterId() == null || !signature.clusterId().equals(clusterId)) {
+        if (signature == null
+                || signature.clusterId() == null
+                || !signature.clusterId().equals(clusterId)) {
             return false;
         }
         return verifiesAsWritten(request, key);
@@ -174,5 +176,4 @@ public final class RequestSigning {
         }
         return node;
     }
-
 }

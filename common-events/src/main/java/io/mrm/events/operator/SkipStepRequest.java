@@ -13,7 +13,8 @@ public record SkipStepRequest(
         String decisionId,
         int stepIndex,
         String reason,
-        RequestSignature signature) implements OperatorRequest {
+        RequestSignature signature)
+        implements OperatorRequest {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -26,14 +27,21 @@ public record SkipStepRequest(
     }
 
     /** An unsigned request; sign it with {@link RequestSigning#sign}. */
-    public SkipStepRequest(String id, String applicationId, Instant time, int schemaVersion, String operator,
-            String decisionId, int stepIndex, String reason) {
+    public SkipStepRequest(
+            String id,
+            String applicationId,
+            Instant time,
+            int schemaVersion,
+            String operator,
+            String decisionId,
+            int stepIndex,
+            String reason) {
         this(id, applicationId, time, schemaVersion, operator, decisionId, stepIndex, reason, null);
     }
 
     @Override
     public SkipStepRequest withSignature(RequestSignature signature) {
-        return new SkipStepRequest(id, applicationId, time, schemaVersion, operator, decisionId, stepIndex, reason,
-                signature);
+        return new SkipStepRequest(
+                id, applicationId, time, schemaVersion, operator, decisionId, stepIndex, reason, signature);
     }
 }

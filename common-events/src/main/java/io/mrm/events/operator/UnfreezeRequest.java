@@ -11,7 +11,8 @@ public record UnfreezeRequest(
         int schemaVersion,
         String operator,
         String reason,
-        RequestSignature signature) implements OperatorRequest {
+        RequestSignature signature)
+        implements OperatorRequest {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -22,8 +23,8 @@ public record UnfreezeRequest(
     }
 
     /** An unsigned request; sign it with {@link RequestSigning#sign}. */
-    public UnfreezeRequest(String id, String applicationId, Instant time, int schemaVersion, String operator,
-            String reason) {
+    public UnfreezeRequest(
+            String id, String applicationId, Instant time, int schemaVersion, String operator, String reason) {
         this(id, applicationId, time, schemaVersion, operator, reason, null);
     }
 

@@ -10,8 +10,7 @@ import java.util.Optional;
  */
 public final class Nearest {
 
-    private Nearest() {
-    }
+    private Nearest() {}
 
     public static Optional<String> of(String typed, Collection<String> candidates) {
         return candidates.stream()

@@ -5,8 +5,15 @@ import io.mrm.events.decision.StepAction;
 import java.time.Instant;
 
 /** Where one plan step stands. */
-public record StepProgress(int index, StepAction action, String region, StepStatus status, int attempts,
-                           Instant startedAt, Instant finishedAt, String detail) {
+public record StepProgress(
+        int index,
+        StepAction action,
+        String region,
+        StepStatus status,
+        int attempts,
+        Instant startedAt,
+        Instant finishedAt,
+        String detail) {
 
     public StepProgress {
         Require.atLeast("index", index, 0);

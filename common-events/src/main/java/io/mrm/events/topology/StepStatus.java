@@ -1,5 +1,9 @@
 package io.mrm.events.topology;
 
 public enum StepStatus {
-    PENDING, RUNNING, SUCCEEDED, FAILED, SKIPPED
+    PENDING,
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    SKIPPED
 }

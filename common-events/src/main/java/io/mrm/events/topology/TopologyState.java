@@ -40,7 +40,8 @@ public record TopologyState(
         Placement placement,
         List<FenceDuty> fenceDuties,
         Long highestEpoch,
-        List<Instant> automaticFailovers) implements TopologyEvent {
+        List<Instant> automaticFailovers)
+        implements TopologyEvent {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -61,21 +62,73 @@ public record TopologyState(
     }
 
     /** Without the recent automatic failovers. */
-    public TopologyState(String id, String applicationId, Instant time, int schemaVersion, long epoch,
-                         String activeRegion, String standbyRegion, Phase phase, boolean frozen, Instant holdDownUntil,
-                         String lastDecisionId, List<StepProgress> planSteps, Placement placement,
-                         List<FenceDuty> fenceDuties, Long highestEpoch) {
-        this(id, applicationId, time, schemaVersion, epoch, activeRegion, standbyRegion, phase, frozen, holdDownUntil,
-                lastDecisionId, planSteps, placement, fenceDuties, highestEpoch, List.of());
+    public TopologyState(
+            String id,
+            String applicationId,
+            Instant time,
+            int schemaVersion,
+            long epoch,
+            String activeRegion,
+            String standbyRegion,
+            Phase phase,
+            boolean frozen,
+            Instant holdDownUntil,
+            String lastDecisionId,
+            List<StepProgress> planSteps,
+            Placement placement,
+            List<FenceDuty> fenceDuties,
+            Long highestEpoch) {
+        this(
+                id,
+                applicationId,
+                time,
+                schemaVersion,
+                epoch,
+                activeRegion,
+                standbyRegion,
+                phase,
+                frozen,
+                holdDownUntil,
+                lastDecisionId,
+                planSteps,
+                placement,
+                fenceDuties,
+                highestEpoch,
+                List.of());
     }
 
     /** Without a highest epoch above the current one. */
-    public TopologyState(String id, String applicationId, Instant time, int schemaVersion, long epoch,
-                         String activeRegion, String standbyRegion, Phase phase, boolean frozen, Instant holdDownUntil,
-                         String lastDecisionId, List<StepProgress> planSteps, Placement placement,
-                         List<FenceDuty> fenceDuties) {
-        this(id, applicationId, time, schemaVersion, epoch, activeRegion, standbyRegion, phase, frozen, holdDownUntil,
-                lastDecisionId, planSteps, placement, fenceDuties, null);
+    public TopologyState(
+            String id,
+            String applicationId,
+            Instant time,
+            int schemaVersion,
+            long epoch,
+            String activeRegion,
+            String standbyRegion,
+            Phase phase,
+            boolean frozen,
+            Instant holdDownUntil,
+            String lastDecisionId,
+            List<StepProgress> planSteps,
+            Placement placement,
+            List<FenceDuty> fenceDuties) {
+        this(
+                id,
+                applicationId,
+                time,
+                schemaVersion,
+                epoch,
+                activeRegion,
+                standbyRegion,
+                phase,
+                frozen,
+                holdDownUntil,
+                lastDecisionId,
+                planSteps,
+                placement,
+                fenceDuties,
+                null);
     }
 
     /** The highest epoch known to have been issued: {@code highestEpoch} or {@code epoch}. */
@@ -84,10 +137,34 @@ public record TopologyState(
     }
 
     /** Without placement and duties: what engines wrote before they tracked them. */
-    public TopologyState(String id, String applicationId, Instant time, int schemaVersion, long epoch,
-                         String activeRegion, String standbyRegion, Phase phase, boolean frozen, Instant holdDownUntil,
-                         String lastDecisionId, List<StepProgress> planSteps) {
-        this(id, applicationId, time, schemaVersion, epoch, activeRegion, standbyRegion, phase, frozen,
-                holdDownUntil, lastDecisionId, planSteps, null, List.of(), null);
+    public TopologyState(
+            String id,
+            String applicationId,
+            Instant time,
+            int schemaVersion,
+            long epoch,
+            String activeRegion,
+            String standbyRegion,
+            Phase phase,
+            boolean frozen,
+            Instant holdDownUntil,
+            String lastDecisionId,
+            List<StepProgress> planSteps) {
+        this(
+                id,
+                applicationId,
+                time,
+                schemaVersion,
+                epoch,
+                activeRegion,
+                standbyRegion,
+                phase,
+                frozen,
+                holdDownUntil,
+                lastDecisionId,
+                planSteps,
+                null,
+                List.of(),
+                null);
     }
 }

@@ -81,37 +81,73 @@ class BusAuthenticationAttacksTest {
     }
 
     static EventCodec writer(Optional<SigningKey> key, List<VantageSecret> vantages, String env) {
-        return new EventCodec(NAMES, URI.create("/mrm/test/1"), RecordAuthenticator.required(env, key, List.of(),
-                vantages));
+        return new EventCodec(
+                NAMES, URI.create("/mrm/test/1"), RecordAuthenticator.required(env, key, List.of(), vantages));
     }
 
     // ---- who reads
 
     static InboundDecoder actuatorReader() {
-        return new InboundDecoder(NAMES, "dns-actuator", InboundLimits.DEFAULTS, Clock.fixed(NOW, ZoneOffset.UTC),
+        return new InboundDecoder(
+                NAMES,
+                "dns-actuator",
+                InboundLimits.DEFAULTS,
+                Clock.fixed(NOW, ZoneOffset.UTC),
                 RecordAuthenticator.required(ENV, Optional.empty(), TRUSTED, List.of()));
     }
 
     static InboundDecoder engineReader() {
-        return new InboundDecoder(NAMES, "decision-engine", InboundLimits.DEFAULTS, Clock.fixed(NOW, ZoneOffset.UTC),
+        return new InboundDecoder(
+                NAMES,
+                "decision-engine",
+                InboundLimits.DEFAULTS,
+                Clock.fixed(NOW, ZoneOffset.UTC),
                 RecordAuthenticator.required(ENV, Optional.empty(), TRUSTED, List.of(VANTAGE_A, VANTAGE_B)));
     }
 
     // ---- the events
 
     static DnsRouteCommand route(long epoch) {
-        return new DnsRouteCommand("c-1", "orders", NOW, DnsRouteCommand.SCHEMA_VERSION,
-                new StepRef("d-1", epoch, 0, 1, NOW.plusSeconds(30)), "us10");
+        return new DnsRouteCommand(
+                "c-1",
+                "orders",
+                NOW,
+                DnsRouteCommand.SCHEMA_VERSION,
+                new StepRef("d-1", epoch, 0, 1, NOW.plusSeconds(30)),
+                "us10");
     }
 
     static CommandAck ack(Actuator actuator, StepAction action) {
-        return new CommandAck("a-1", "orders", NOW, CommandAck.SCHEMA_VERSION, "c-1", new StepRef("d-1", 3, 1, 1,
-                NOW.plusSeconds(30)), actuator, action, AckOutcome.SUCCEEDED, null, "done", 10, Map.of(), 3L);
+        return new CommandAck(
+                "a-1",
+                "orders",
+                NOW,
+                CommandAck.SCHEMA_VERSION,
+                "c-1",
+                new StepRef("d-1", 3, 1, 1, NOW.plusSeconds(30)),
+                actuator,
+                action,
+                AckOutcome.SUCCEEDED,
+                null,
+                "done",
+                10,
+                Map.of(),
+                3L);
     }
 
     static HealthObservation down(String vantage) {
-        return new HealthObservation("o-" + vantage, "orders", NOW, HealthObservation.SCHEMA_VERSION, "eu10", "app",
-                ProbeKind.HTTP, vantage, HealthStatus.DOWN, 5000L, "GET /health timed out");
+        return new HealthObservation(
+                "o-" + vantage,
+                "orders",
+                NOW,
+                HealthObservation.SCHEMA_VERSION,
+                "eu10",
+                "app",
+                ProbeKind.HTTP,
+                vantage,
+                HealthStatus.DOWN,
+                5000L,
+                "GET /health timed out");
     }
 
     // ---- the attacks
@@ -122,8 +158,10 @@ class BusAuthenticationAttacksTest {
         // unsigned, as any client with write access to the topic would send it
         assertRefused(actuatorReader(), new EventCodec(NAMES, URI.create("/mrm/x/1")).toRecord(forged), "not signed");
         // signed by an actuator's key (a compromised actuator)
-        assertRefused(actuatorReader(), withSignature(forged, "ed25519", "dns-1", DNS), "of dns-actuator, but only "
-                + "decision-engine may");
+        assertRefused(
+                actuatorReader(),
+                withSignature(forged, "ed25519", "dns-1", DNS),
+                "of dns-actuator, but only " + "decision-engine may");
         // signed by a key nobody trusts, named like the engine's
         assertRefused(actuatorReader(), withSignature(forged, "ed25519", "engine-1", INTRUDER), "forged");
         assertAccepted(actuatorReader(), engineWriter().toRecord(forged));
@@ -131,8 +169,14 @@ class BusAuthenticationAttacksTest {
 
     @Test
     void aForgedPromoteCannotSkipToTheNewPrimary() {
-        DataPromoteCommand forged = new DataPromoteCommand("c-2", "orders", NOW, DataPromoteCommand.SCHEMA_VERSION,
-                new StepRef("d-1", 3, 4, 1, NOW.plusSeconds(30)), "us10", FailoverMode.GRACEFUL);
+        DataPromoteCommand forged = new DataPromoteCommand(
+                "c-2",
+                "orders",
+                NOW,
+                DataPromoteCommand.SCHEMA_VERSION,
+                new StepRef("d-1", 3, 4, 1, NOW.plusSeconds(30)),
+                "us10",
+                FailoverMode.GRACEFUL);
         assertRefused(actuatorReader(), withSignature(forged, "ed25519", "hana-1", HANA), "only decision-engine may");
         assertAccepted(actuatorReader(), engineWriter().toRecord(forged));
     }
@@ -144,8 +188,10 @@ class BusAuthenticationAttacksTest {
         // another actuator's key does not speak for hana-sync
         assertRefused(engineReader(), dnsSignedAs(forged), "of dns-actuator, but only hana-sync may");
         assertRefused(engineReader(), withSignature(forged, "ed25519", "hana-1", INTRUDER), "forged");
-        assertThatThrownBy(() -> dnsActuatorWriter().toRecord(forged)).as("the codec will not sign for another actuator")
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("only hana-sync may");
+        assertThatThrownBy(() -> dnsActuatorWriter().toRecord(forged))
+                .as("the codec will not sign for another actuator")
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("only hana-sync may");
     }
 
     @Test
@@ -162,15 +208,18 @@ class BusAuthenticationAttacksTest {
         HealthObservation forged = down("made-up-1");
         assertRefused(engineReader(), new EventCodec(NAMES, URI.create("/mrm/x/1")).toRecord(forged), "not signed");
         // a real vantage's key does not speak for a name it was not given
-        assertRefused(engineReader(), macAs(forged, VANTAGE_A), "key of vantage 'vantage-a' but speaks for vantage "
-                + "'made-up-1'");
+        assertRefused(
+                engineReader(),
+                macAs(forged, VANTAGE_A),
+                "key of vantage 'vantage-a' but speaks for vantage " + "'made-up-1'");
         assertAccepted(engineReader(), monitorA().toRecord(down("vantage-a")));
     }
 
     @Test
     void aCompromisedMonitorCannotSpeakForAnotherVantage() {
         HealthObservation asB = down("vantage-b");
-        assertThatThrownBy(() -> monitorA().toRecord(asB)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> monitorA().toRecord(asB))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no secret for vantage 'vantage-b'");
         assertRefused(engineReader(), macAs(asB, VANTAGE_A), "speaks for vantage 'vantage-b'");
         // with a secret of its own making, under B's key id
@@ -183,14 +232,24 @@ class BusAuthenticationAttacksTest {
         ProducerRecord<String, byte[]> signed = engineWriter().toRecord(route(3));
         String body = new String(signed.value(), StandardCharsets.UTF_8).replace("\"epoch\":3", "\"epoch\":9");
         assertThat(body).contains("\"epoch\":9");
-        assertRefused(actuatorReader(), new ProducerRecord<>(signed.topic(), null, null, signed.key(),
-                body.getBytes(StandardCharsets.UTF_8), signed.headers()), "forged");
+        assertRefused(
+                actuatorReader(),
+                new ProducerRecord<>(
+                        signed.topic(),
+                        null,
+                        null,
+                        signed.key(),
+                        body.getBytes(StandardCharsets.UTF_8),
+                        signed.headers()),
+                "forged");
     }
 
     @Test
     void aRecordSignedInStagingDoesNotVerifyInProduction() {
-        EventCodec staging = writer(Optional.of(new SigningKey("engine-1", BusSigner.ENGINE, ENGINE.getPrivate())),
-                List.of(), "staging-eu");
+        EventCodec staging = writer(
+                Optional.of(new SigningKey("engine-1", BusSigner.ENGINE, ENGINE.getPrivate())),
+                List.of(),
+                "staging-eu");
         assertRefused(actuatorReader(), staging.toRecord(route(3)), "forged");
     }
 
@@ -199,10 +258,14 @@ class BusAuthenticationAttacksTest {
         // the same command, signed, replayed under another deployment's topic prefix on the same cluster
         ProducerRecord<String, byte[]> signed = engineWriter().toRecord(route(3));
         TopicNames other = new TopicNames("other.");
-        InboundDecoder otherReader = new InboundDecoder(other, "dns-actuator", InboundLimits.DEFAULTS,
-                Clock.fixed(NOW, ZoneOffset.UTC), RecordAuthenticator.required(ENV, Optional.empty(), TRUSTED, List.of()));
-        ProducerRecord<String, byte[]> moved = new ProducerRecord<>("other." + signed.topic().substring(4), null, null,
-                signed.key(), signed.value(), signed.headers());
+        InboundDecoder otherReader = new InboundDecoder(
+                other,
+                "dns-actuator",
+                InboundLimits.DEFAULTS,
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                RecordAuthenticator.required(ENV, Optional.empty(), TRUSTED, List.of()));
+        ProducerRecord<String, byte[]> moved = new ProducerRecord<>(
+                "other." + signed.topic().substring(4), null, null, signed.key(), signed.value(), signed.headers());
         Decoded decoded = otherReader.decode(raw(moved));
         assertThat(decoded).isInstanceOf(Decoded.Rejected.class);
         assertThat(((Decoded.Rejected) decoded).deadLetter().reason()).contains("forged");
@@ -212,19 +275,27 @@ class BusAuthenticationAttacksTest {
     void twoSignaturesOnOneRecordAreRefused() {
         ProducerRecord<String, byte[]> signed = engineWriter().toRecord(route(3));
         RecordHeaders headers = new RecordHeaders(signed.headers().toArray());
-        headers.add(new RecordHeader(RecordAuthenticator.HEADER, "ed25519 engine-1 AAAA".getBytes(StandardCharsets.US_ASCII)));
-        assertRefused(actuatorReader(), new ProducerRecord<>(signed.topic(), null, null, signed.key(), signed.value(),
-                headers), "malformed");
+        headers.add(new RecordHeader(
+                RecordAuthenticator.HEADER, "ed25519 engine-1 AAAA".getBytes(StandardCharsets.US_ASCII)));
+        assertRefused(
+                actuatorReader(),
+                new ProducerRecord<>(signed.topic(), null, null, signed.key(), signed.value(), headers),
+                "malformed");
     }
 
     @Test
     void duringAKeyRolloverBothEngineKeysVerify() {
-        List<TrustedKey> both = List.of(new TrustedKey("engine-1", BusSigner.ENGINE, ENGINE.getPublic()),
+        List<TrustedKey> both = List.of(
+                new TrustedKey("engine-1", BusSigner.ENGINE, ENGINE.getPublic()),
                 new TrustedKey("engine-2", BusSigner.ENGINE, ENGINE_NEXT.getPublic()));
-        InboundDecoder reader = new InboundDecoder(NAMES, "dns-actuator", InboundLimits.DEFAULTS,
-                Clock.fixed(NOW, ZoneOffset.UTC), RecordAuthenticator.required(ENV, Optional.empty(), both, List.of()));
-        EventCodec next = writer(Optional.of(new SigningKey("engine-2", BusSigner.ENGINE, ENGINE_NEXT.getPrivate())),
-                List.of(), ENV);
+        InboundDecoder reader = new InboundDecoder(
+                NAMES,
+                "dns-actuator",
+                InboundLimits.DEFAULTS,
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                RecordAuthenticator.required(ENV, Optional.empty(), both, List.of()));
+        EventCodec next = writer(
+                Optional.of(new SigningKey("engine-2", BusSigner.ENGINE, ENGINE_NEXT.getPrivate())), List.of(), ENV);
         assertAccepted(reader, engineWriter().toRecord(route(3)));
         assertAccepted(reader, next.toRecord(route(3)));
         // once the old key is removed, what it signs is refused
@@ -234,10 +305,12 @@ class BusAuthenticationAttacksTest {
     @Test
     void aServiceCannotSignWhatIsNotItsToWrite() {
         // the engine holds no vantage secret: it cannot publish an observation
-        assertThatThrownBy(() -> engineWriter().toRecord(down("vantage-a"))).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> engineWriter().toRecord(down("vantage-a")))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no secret for vantage 'vantage-a'");
         // a monitor holds no signing key: it cannot publish a command
-        assertThatThrownBy(() -> monitorA().toRecord(route(3))).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> monitorA().toRecord(route(3)))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("only decision-engine may");
     }
 
@@ -245,8 +318,9 @@ class BusAuthenticationAttacksTest {
     void withAuthenticationOffNothingIsSignedOrChecked() {
         ProducerRecord<String, byte[]> plain = new EventCodec(NAMES, URI.create("/mrm/x/1")).toRecord(route(3));
         assertThat(plain.headers().lastHeader(RecordAuthenticator.HEADER)).isNull();
-        assertAccepted(new InboundDecoder(NAMES, "dns-actuator", InboundLimits.DEFAULTS,
-                Clock.fixed(NOW, ZoneOffset.UTC)), plain);
+        assertAccepted(
+                new InboundDecoder(NAMES, "dns-actuator", InboundLimits.DEFAULTS, Clock.fixed(NOW, ZoneOffset.UTC)),
+                plain);
     }
 
     @Test
@@ -257,15 +331,17 @@ class BusAuthenticationAttacksTest {
         ProducerRecord<String, byte[]> record = monitorA().toRecord(observation);
         java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
         expected.writeBytes(("mrm-bus-v1\n" + ENV + "\n" + record.topic() + "\n" + record.key() + "\n"
-                + "io.mrm.health.observation.v1\n" + observation.id() + "\n").getBytes(StandardCharsets.UTF_8));
+                        + "io.mrm.health.observation.v1\n" + observation.id() + "\n")
+                .getBytes(StandardCharsets.UTF_8));
         expected.writeBytes(record.value());
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
         mac.init(new javax.crypto.spec.SecretKeySpec(secret('a'), "HmacSHA256"));
-        String header = new String(record.headers().lastHeader(RecordAuthenticator.HEADER).value(),
-                StandardCharsets.US_ASCII);
+        String header = new String(
+                record.headers().lastHeader(RecordAuthenticator.HEADER).value(), StandardCharsets.US_ASCII);
 
-        assertThat(header).isEqualTo("hmac-sha256 vantage-a-1 "
-                + java.util.Base64.getEncoder().encodeToString(mac.doFinal(expected.toByteArray())));
+        assertThat(header)
+                .isEqualTo("hmac-sha256 vantage-a-1 "
+                        + java.util.Base64.getEncoder().encodeToString(mac.doFinal(expected.toByteArray())));
     }
 
     // ---- helpers
@@ -284,14 +360,21 @@ class BusAuthenticationAttacksTest {
     }
 
     /** The record as an unsigned writer makes it, with a signature header computed by the attacker. */
-    private static ProducerRecord<String, byte[]> withSignature(MrmEvent event, String scheme, String keyId, KeyPair key) {
-        RecordAuthenticator attacker = RecordAuthenticator.required(ENV, Optional.of(new SigningKey(keyId,
-                BusSigner.ENGINE, key.getPrivate())), List.of(), List.of());
+    private static ProducerRecord<String, byte[]> withSignature(
+            MrmEvent event, String scheme, String keyId, KeyPair key) {
+        RecordAuthenticator attacker = RecordAuthenticator.required(
+                ENV, Optional.of(new SigningKey(keyId, BusSigner.ENGINE, key.getPrivate())), List.of(), List.of());
         ProducerRecord<String, byte[]> plain = new EventCodec(NAMES, URI.create("/mrm/x/1")).toRecord(event);
         String type = new String(plain.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8);
         // sign as if it were a command topic record, whatever the topic: the bytes are the same shape
-        RecordHeader header = (RecordHeader) attacker.sign(io.mrm.events.Topics.DNS_COMMANDS, plain.topic(),
-                plain.key(), type, event.id(), plain.value(), route(1));
+        RecordHeader header = (RecordHeader) attacker.sign(
+                io.mrm.events.Topics.DNS_COMMANDS,
+                plain.topic(),
+                plain.key(),
+                type,
+                event.id(),
+                plain.value(),
+                route(1));
         String value = new String(header.value(), StandardCharsets.US_ASCII).replaceFirst("^ed25519", scheme);
         plain.headers().add(RecordAuthenticator.HEADER, value.getBytes(StandardCharsets.US_ASCII));
         return plain;
@@ -303,16 +386,26 @@ class BusAuthenticationAttacksTest {
 
     private static ProducerRecord<String, byte[]> macAs(HealthObservation observation, VantageSecret secret) {
         ProducerRecord<String, byte[]> plain = new EventCodec(NAMES, URI.create("/mrm/x/1")).toRecord(observation);
-        RecordAuthenticator attacker = RecordAuthenticator.required(ENV, Optional.empty(), List.of(),
+        RecordAuthenticator attacker = RecordAuthenticator.required(
+                ENV,
+                Optional.empty(),
+                List.of(),
                 List.of(new VantageSecret(secret.id(), observation.vantage(), secret.secret())));
-        plain.headers().add(attacker.sign(io.mrm.events.Topics.OBSERVATIONS, plain.topic(), plain.key(),
-                "io.mrm.health.observation.v1", observation.id(), plain.value(), observation));
+        plain.headers()
+                .add(attacker.sign(
+                        io.mrm.events.Topics.OBSERVATIONS,
+                        plain.topic(),
+                        plain.key(),
+                        "io.mrm.health.observation.v1",
+                        observation.id(),
+                        plain.value(),
+                        observation));
         return plain;
     }
 
     private static RawRecord raw(ProducerRecord<String, byte[]> record) {
-        return new RawRecord(record.topic(), 0, 7, record.key().getBytes(StandardCharsets.UTF_8), record.headers(),
-                record.value());
+        return new RawRecord(
+                record.topic(), 0, 7, record.key().getBytes(StandardCharsets.UTF_8), record.headers(), record.value());
     }
 
     private static byte[] secret(char c) {

@@ -59,14 +59,28 @@ class BusAuthenticationReviewTest {
 
     /** Every other shape of the header than the writer's own: refused, with the genuine signature in it. */
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", "ed25519", "ed25519 engine-1", "ed25519  engine-1 SIG", " ed25519 engine-1 SIG",
-            "ed25519 engine-1 SIG ", "ed25519 engine-1 SIG\n", "ED25519 engine-1 SIG", "ed25519 engine-1 SIG SIG",
-            "ed25519\tengine-1\tSIG", "ed25519 engine-1\u00a0SIG", "ed25519 engine-\u00e9 SIG", "ed25519 ../engine-1 SIG",
-            "hmac-sha256 engine-1 SIG"})
+    @ValueSource(
+            strings = {
+                "",
+                " ",
+                "ed25519",
+                "ed25519 engine-1",
+                "ed25519  engine-1 SIG",
+                " ed25519 engine-1 SIG",
+                "ed25519 engine-1 SIG ",
+                "ed25519 engine-1 SIG\n",
+                "ED25519 engine-1 SIG",
+                "ed25519 engine-1 SIG SIG",
+                "ed25519\tengine-1\tSIG",
+                "ed25519 engine-1\u00a0SIG",
+                "ed25519 engine-\u00e9 SIG",
+                "ed25519 ../engine-1 SIG",
+                "hmac-sha256 engine-1 SIG"
+            })
     void everyOtherShapeOfTheHeaderIsRefused(String shape) {
         ProducerRecord<String, byte[]> signed = engineWriter().toRecord(route(3));
-        String genuine = new String(signed.headers().lastHeader(RecordAuthenticator.HEADER).value(),
-                StandardCharsets.US_ASCII);
+        String genuine = new String(
+                signed.headers().lastHeader(RecordAuthenticator.HEADER).value(), StandardCharsets.US_ASCII);
         String sig = genuine.split(" ")[2];
         byte[] value = shape.replace("SIG", sig).getBytes(StandardCharsets.UTF_8);
         DeadLetter refused = refused(actuatorReader(), withHeader(signed, value));
@@ -80,10 +94,18 @@ class BusAuthenticationReviewTest {
     @ValueSource(ints = {0, 1, 31, 32, 63, 65, 128, 1 << 20})
     void signaturesOfTheWrongLengthAreRefused(int length) {
         String sig = Base64.getEncoder().encodeToString(new byte[length]);
-        assertRefused(actuatorReader(), withHeader(engineWriter().toRecord(route(3)),
-                ("ed25519 engine-1 " + sig).getBytes(StandardCharsets.US_ASCII)), "");
-        assertRefused(engineReader(), withHeader(monitorA().toRecord(down("vantage-a")),
-                ("hmac-sha256 vantage-a-1 " + sig).getBytes(StandardCharsets.US_ASCII)), "");
+        assertRefused(
+                actuatorReader(),
+                withHeader(
+                        engineWriter().toRecord(route(3)),
+                        ("ed25519 engine-1 " + sig).getBytes(StandardCharsets.US_ASCII)),
+                "");
+        assertRefused(
+                engineReader(),
+                withHeader(
+                        monitorA().toRecord(down("vantage-a")),
+                        ("hmac-sha256 vantage-a-1 " + sig).getBytes(StandardCharsets.US_ASCII)),
+                "");
     }
 
     /**
@@ -93,8 +115,10 @@ class BusAuthenticationReviewTest {
      */
     @Test
     void aSecretChangedUnderTheSameKeyIdIsNotServedFromTheCache() {
-        VantageSecret old = new VantageSecret("vantage-a-1", "vantage-a", "o".repeat(40).getBytes(StandardCharsets.UTF_8));
-        VantageSecret fresh = new VantageSecret("vantage-a-1", "vantage-a", "n".repeat(40).getBytes(StandardCharsets.UTF_8));
+        VantageSecret old =
+                new VantageSecret("vantage-a-1", "vantage-a", "o".repeat(40).getBytes(StandardCharsets.UTF_8));
+        VantageSecret fresh =
+                new VantageSecret("vantage-a-1", "vantage-a", "n".repeat(40).getBytes(StandardCharsets.UTF_8));
         RecordAuthenticator before = RecordAuthenticator.required(ENV, Optional.empty(), List.of(), List.of(old));
         RecordAuthenticator after = RecordAuthenticator.required(ENV, Optional.empty(), List.of(), List.of(fresh));
         EventCodec oldMonitor = new EventCodec(NAMES, URI.create("/mrm/m/1"), before);
@@ -125,8 +149,8 @@ class BusAuthenticationReviewTest {
                 .hasMessageContaining("'vantage-a-1' (vantage-a) and 'vantage-b-1' (vantage-b) hold the same secret")
                 .hasMessageNotContaining("one-secret-file");
         // two secrets of one vantage during a rotation may be anything, even equal
-        RecordAuthenticator.required(ENV, Optional.empty(), List.of(), List.of(a,
-                new VantageSecret("vantage-a-2", "vantage-a", same)));
+        RecordAuthenticator.required(
+                ENV, Optional.empty(), List.of(), List.of(a, new VantageSecret("vantage-a-2", "vantage-a", same)));
     }
 
     /**
@@ -139,22 +163,35 @@ class BusAuthenticationReviewTest {
     void oneKeyPairForTwoSignersIsRefusedAtStart() {
         java.security.KeyPair shared = io.mrm.events.operator.OperatorKeys.generate();
         TrustedKey asEngine = new TrustedKey("engine-1", BusSigner.ENGINE, shared.getPublic());
-        assertThatThrownBy(() -> RecordAuthenticator.required(ENV,
-                Optional.of(new BusKeys.SigningKey("dns-1", BusSigner.DNS_ACTUATOR, shared.getPrivate())),
-                List.of(asEngine), List.of()))
-                .hasMessageContaining("signing key 'dns-1' (dns-actuator) is the key trusted as 'engine-1' of "
-                        + "decision-engine");
+        assertThatThrownBy(() -> RecordAuthenticator.required(
+                        ENV,
+                        Optional.of(new BusKeys.SigningKey("dns-1", BusSigner.DNS_ACTUATOR, shared.getPrivate())),
+                        List.of(asEngine),
+                        List.of()))
+                .hasMessageContaining(
+                        "signing key 'dns-1' (dns-actuator) is the key trusted as 'engine-1' of " + "decision-engine");
         TrustedKey asDns = new TrustedKey("dns-1", BusSigner.DNS_ACTUATOR, shared.getPublic());
-        assertThatThrownBy(() -> RecordAuthenticator.required(ENV,
-                Optional.of(new BusKeys.SigningKey("engine-1", BusSigner.ENGINE, shared.getPrivate())),
-                List.of(asDns), List.of()))
+        assertThatThrownBy(() -> RecordAuthenticator.required(
+                        ENV,
+                        Optional.of(new BusKeys.SigningKey("engine-1", BusSigner.ENGINE, shared.getPrivate())),
+                        List.of(asDns),
+                        List.of()))
                 .hasMessageContaining("is the key trusted as 'dns-1' of dns-actuator");
-        assertThatThrownBy(() -> RecordAuthenticator.required(ENV, Optional.empty(), List.of(asEngine,
-                new TrustedKey("hana-1", BusSigner.HANA_SYNC, shared.getPublic())), List.of()))
+        assertThatThrownBy(() -> RecordAuthenticator.required(
+                        ENV,
+                        Optional.empty(),
+                        List.of(asEngine, new TrustedKey("hana-1", BusSigner.HANA_SYNC, shared.getPublic())),
+                        List.of()))
                 .hasMessageContaining("'engine-1' (decision-engine) and 'hana-1' (hana-sync) are the same public key");
         // the usual set-up, a key pair per signer, starts
-        RecordAuthenticator.required(ENV, Optional.of(new BusKeys.SigningKey("dns-1", BusSigner.DNS_ACTUATOR,
-                io.mrm.events.operator.OperatorKeys.generate().getPrivate())), List.of(asEngine), List.of());
+        RecordAuthenticator.required(
+                ENV,
+                Optional.of(new BusKeys.SigningKey(
+                        "dns-1",
+                        BusSigner.DNS_ACTUATOR,
+                        io.mrm.events.operator.OperatorKeys.generate().getPrivate())),
+                List.of(asEngine),
+                List.of());
     }
 
     /**
@@ -180,7 +217,8 @@ class BusAuthenticationReviewTest {
             }
             case "control characters in header keys" -> {
                 for (int i = 0; i < 400; i++) {
-                    headers.add(new RecordHeader(String.valueOf((char) (i % 31 + 1)).repeat(1000) + i, new byte[0]));
+                    headers.add(new RecordHeader(
+                            String.valueOf((char) (i % 31 + 1)).repeat(1000) + i, new byte[0]));
                 }
             }
             default -> key = new byte[400 * 1024];
@@ -190,7 +228,8 @@ class BusAuthenticationReviewTest {
         ProducerRecord<String, byte[]> out = new EventCodec(NAMES, URI.create("/mrm/dns-actuator/1")).toRecord(letter);
         assertThat(out.value().length).isLessThanOrEqualTo(io.mrm.events.Topics.DEAD_LETTERS.maxRecordBytes());
         if (!shape.equals("a huge key")) {
-            assertThat(letter.headers()).containsKey(io.mrm.events.codec.DeadLetters.OMITTED_HEADERS)
+            assertThat(letter.headers())
+                    .containsKey(io.mrm.events.codec.DeadLetters.OMITTED_HEADERS)
                     .containsKey("ce_id"); // the envelope comes first, and is kept
         }
     }
@@ -198,8 +237,8 @@ class BusAuthenticationReviewTest {
     // ---- helpers
 
     private static InboundDecoder reader(RecordAuthenticator authenticator) {
-        return new InboundDecoder(NAMES, "decision-engine", InboundLimits.DEFAULTS,
-                Clock.fixed(NOW, ZoneOffset.UTC), authenticator);
+        return new InboundDecoder(
+                NAMES, "decision-engine", InboundLimits.DEFAULTS, Clock.fixed(NOW, ZoneOffset.UTC), authenticator);
     }
 
     /** The record with its signature header replaced by one with this value. */
@@ -227,7 +266,7 @@ class BusAuthenticationReviewTest {
     }
 
     private static RawRecord raw(ProducerRecord<String, byte[]> record) {
-        return new RawRecord(record.topic(), 0, 7, record.key().getBytes(StandardCharsets.UTF_8), record.headers(),
-                record.value());
+        return new RawRecord(
+                record.topic(), 0, 7, record.key().getBytes(StandardCharsets.UTF_8), record.headers(), record.value());
     }
 }

@@ -18,22 +18,32 @@ import java.time.ZoneOffset;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** {@link CloudEventsBinary} against the CloudEvents SDK's Kafka binding, as the oracle. */
 class CloudEventsBinaryTest {
 
     final EventCodec codec = new EventCodec(new TopicNames("mrm."), URI.create("/mrm/health-monitor/vantage-a"));
-    final HealthObservation observation = new HealthObservation("obs-1", "orders",
-            Instant.parse("2026-11-25T10:00:41.250Z"), 1, "eu10", "app", ProbeKind.HTTP, "vantage-a", HealthStatus.UP,
-            12L, null);
+    final HealthObservation observation = new HealthObservation(
+            "obs-1",
+            "orders",
+            Instant.parse("2026-11-25T10:00:41.250Z"),
+            1,
+            "eu10",
+            "app",
+            ProbeKind.HTTP,
+            "vantage-a",
+            HealthStatus.UP,
+            12L,
+            null);
 
     @Test
     void theSdkReadsWhatTheCodecWrites() {
         ProducerRecord<String, byte[]> record = codec.toRecord(observation);
-        CloudEvent event = KafkaMessageFactory.createReader(record.headers(), record.value()).toEvent();
+        CloudEvent event = KafkaMessageFactory.createReader(record.headers(), record.value())
+                .toEvent();
         assertThat(event.getSpecVersion().toString()).isEqualTo("1.0");
         assertThat(event.getId()).isEqualTo("obs-1");
         assertThat(event.getType()).isEqualTo("io.mrm.health.observation.v1");
@@ -47,33 +57,49 @@ class CloudEventsBinaryTest {
 
     @Test
     void theCodecReadsWhatTheSdkWrites() {
-        CloudEvent event = CloudEventBuilder.v1().withId("obs-9").withType("io.mrm.health.observation.v1")
-                .withSource(URI.create("https://monitor.example/vantage-b")).withSubject("orders")
+        CloudEvent event = CloudEventBuilder.v1()
+                .withId("obs-9")
+                .withType("io.mrm.health.observation.v1")
+                .withSource(URI.create("https://monitor.example/vantage-b"))
+                .withSubject("orders")
                 .withTime(OffsetDateTime.of(2026, 11, 25, 11, 0, 0, 0, ZoneOffset.ofHours(1)))
-                .withDataContentType("application/json").withExtension("traceparent", "00-abc-def-01")
-                .withData("{}".getBytes(StandardCharsets.UTF_8)).build();
+                .withDataContentType("application/json")
+                .withExtension("traceparent", "00-abc-def-01")
+                .withData("{}".getBytes(StandardCharsets.UTF_8))
+                .build();
         ProducerRecord<String, byte[]> record = KafkaMessageFactory.createWriter("mrm.health.observations", "orders")
                 .writeBinary(event);
         CloudEventsBinary.Envelope envelope = CloudEventsBinary.read(record.headers());
-        assertThat(envelope).isEqualTo(new CloudEventsBinary.Envelope("obs-9", "https://monitor.example/vantage-b",
-                "io.mrm.health.observation.v1", "orders", "2026-11-25T11:00:00+01:00", "application/json"));
+        assertThat(envelope)
+                .isEqualTo(new CloudEventsBinary.Envelope(
+                        "obs-9",
+                        "https://monitor.example/vantage-b",
+                        "io.mrm.health.observation.v1",
+                        "orders",
+                        "2026-11-25T11:00:00+01:00",
+                        "application/json"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
-    @CsvSource(delimiter = '|', value = {
-            "ce_specversion|0.2|is not supported",
-            "ce_source|http://a b|is not a URI-reference",
-            "ce_time|yesterday|is not an RFC 3339 timestamp",
-            "ce_time|2026-02-30T10:00:00Z|is not an RFC 3339 timestamp",
-            "ce_dataschema|::|is not a URI",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "ce_specversion|0.2|is not supported",
+                "ce_source|http://a b|is not a URI-reference",
+                "ce_time|yesterday|is not an RFC 3339 timestamp",
+                "ce_time|2026-02-30T10:00:00Z|is not an RFC 3339 timestamp",
+                "ce_dataschema|::|is not a URI",
+            })
     void rejectsWhatTheSdkRejects(String header, String value, String message) {
         Headers headers = validHeaders();
         headers.remove(header);
         headers.add(header, (value == null ? "" : value).getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> KafkaMessageFactory.createReader(headers, new byte[] {'{', '}'}).toEvent())
-                .as("the SDK rejects it too").isInstanceOf(RuntimeException.class);
-        assertThatThrownBy(() -> CloudEventsBinary.read(headers)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> KafkaMessageFactory.createReader(headers, new byte[] {'{', '}'})
+                        .toEvent())
+                .as("the SDK rejects it too")
+                .isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> CloudEventsBinary.read(headers))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(message);
     }
 
@@ -82,9 +108,12 @@ class CloudEventsBinaryTest {
     void requiredAttributesMustBePresent(String header) {
         Headers headers = validHeaders();
         headers.remove(header);
-        assertThatThrownBy(() -> KafkaMessageFactory.createReader(headers, new byte[] {'{', '}'}).toEvent())
-                .as("the SDK rejects it too").isInstanceOf(RuntimeException.class);
-        assertThatThrownBy(() -> CloudEventsBinary.read(headers)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> KafkaMessageFactory.createReader(headers, new byte[] {'{', '}'})
+                        .toEvent())
+                .as("the SDK rejects it too")
+                .isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> CloudEventsBinary.read(headers))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(header);
     }
 

@@ -40,8 +40,7 @@ class FastInstantsTest {
 
     @Test
     void eventJsonStillAcceptsOffsetsThroughTheFallback() throws Exception {
-        record Holder(Instant at) {
-        }
+        record Holder(Instant at) {}
         Holder holder = EventJson.read("{\"at\":\"2026-11-25T11:00:00+01:00\"}".getBytes(), Holder.class);
         assertThat(holder.at()).isEqualTo(Instant.parse("2026-11-25T10:00:00Z"));
     }

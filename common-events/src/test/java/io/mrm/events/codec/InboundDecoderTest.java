@@ -99,8 +99,19 @@ class InboundDecoderTest {
 
     @Test
     void oldStateOnTheCompactedTopologyTopicIsAccepted() {
-        TopologyState state = new TopologyState("topo-orders-1", "orders", NOW.minus(Duration.ofDays(30)),
-                TopologyState.SCHEMA_VERSION, 3, "eu10", "us10", Phase.STEADY, false, null, null, List.of());
+        TopologyState state = new TopologyState(
+                "topo-orders-1",
+                "orders",
+                NOW.minus(Duration.ofDays(30)),
+                TopologyState.SCHEMA_VERSION,
+                3,
+                "eu10",
+                "us10",
+                Phase.STEADY,
+                false,
+                null,
+                null,
+                List.of());
 
         Decoded decoded = decoder.decode(raw(codec.toRecord(state)));
 
@@ -130,7 +141,8 @@ class InboundDecoderTest {
 
         DeadLetter deadLetter = rejected(raw, DeadLetterReason.UNREADABLE);
 
-        assertThat(deadLetter.reason()).startsWith("io.mrm.health.observation.v1: body is not valid JSON: ")
+        assertThat(deadLetter.reason())
+                .startsWith("io.mrm.health.observation.v1: body is not valid JSON: ")
                 .contains("end-of-input");
     }
 
@@ -165,8 +177,8 @@ class InboundDecoderTest {
     @Test
     void aRecordOnATopicThatIsNotOursIsRefused() {
         RawRecord valid = validObservationRecord();
-        RawRecord raw = new RawRecord("other.health.observations", PARTITION, OFFSET, valid.key(), valid.headers(),
-                valid.value());
+        RawRecord raw = new RawRecord(
+                "other.health.observations", PARTITION, OFFSET, valid.key(), valid.headers(), valid.value());
 
         DeadLetter deadLetter = rejected(raw, DeadLetterReason.UNKNOWN_TYPE);
 
@@ -181,8 +193,8 @@ class InboundDecoderTest {
 
         DeadLetter deadLetter = rejected(raw, DeadLetterReason.TOO_LARGE);
 
-        assertThat(deadLetter.reason()).isEqualTo(
-                "record value is 65537 bytes, over the 65536-byte cap of mrm.health.observations");
+        assertThat(deadLetter.reason())
+                .isEqualTo("record value is 65537 bytes, over the 65536-byte cap of mrm.health.observations");
         assertThat(deadLetter.valueSize()).isEqualTo(65_537);
     }
 
@@ -198,8 +210,8 @@ class InboundDecoderTest {
     @Test
     void aRecordWithoutCloudEventsHeadersIsUnreadable() {
         RawRecord valid = validObservationRecord();
-        RawRecord raw = new RawRecord(valid.topic(), PARTITION, OFFSET, valid.key(), new RecordHeaders(),
-                valid.value());
+        RawRecord raw =
+                new RawRecord(valid.topic(), PARTITION, OFFSET, valid.key(), new RecordHeaders(), valid.value());
 
         DeadLetter deadLetter = rejected(raw, DeadLetterReason.UNREADABLE);
 
@@ -253,8 +265,9 @@ class InboundDecoderTest {
 
         DeadLetter deadLetter = rejected(raw, DeadLetterReason.INVALID);
 
-        assertThat(deadLetter.reason()).isEqualTo("io.mrm.health.observation.v1: field 'status' has invalid value"
-                + " 'SIDEWAYS', expected one of [UP, DEGRADED, DOWN]");
+        assertThat(deadLetter.reason())
+                .isEqualTo("io.mrm.health.observation.v1: field 'status' has invalid value"
+                        + " 'SIDEWAYS', expected one of [UP, DEGRADED, DOWN]");
     }
 
     @Test
@@ -272,15 +285,15 @@ class InboundDecoderTest {
 
         DeadLetter deadLetter = rejected(raw, DeadLetterReason.INVALID);
 
-        assertThat(deadLetter.reason()).isEqualTo(
-                "io.mrm.health.observation.v1: id 'obs 1!' is not valid: 1-128 characters of [A-Za-z0-9._:-]");
+        assertThat(deadLetter.reason())
+                .isEqualTo(
+                        "io.mrm.health.observation.v1: id 'obs 1!' is not valid: 1-128 characters of [A-Za-z0-9._:-]");
     }
 
     @Test
     void anInvalidNestedRecordIsNamedWithItsPath() {
         RawRecord raw = raw(codec.toRecord(sample(EventTypes.forCeType("io.mrm.decision.failover.v1"))));
-        RawRecord broken = withBody(raw, body -> ((ObjectNode) ((ArrayNode) body.get("plan")).get(2))
-                .remove("region"));
+        RawRecord broken = withBody(raw, body -> ((ObjectNode) ((ArrayNode) body.get("plan")).get(2)).remove("region"));
 
         DeadLetter deadLetter = rejected(broken, DeadLetterReason.INVALID);
 
@@ -293,7 +306,8 @@ class InboundDecoderTest {
 
         DeadLetter deadLetter = rejected(raw, DeadLetterReason.INVALID);
 
-        assertThat(deadLetter.reason()).isEqualTo("io.mrm.health.observation.v1: body is JSON null, expected an object");
+        assertThat(deadLetter.reason())
+                .isEqualTo("io.mrm.health.observation.v1: body is JSON null, expected an object");
     }
 
     @Test
@@ -310,8 +324,13 @@ class InboundDecoderTest {
     @Test
     void aKeyOtherThanTheApplicationIdIsInvalid() {
         RawRecord valid = validObservationRecord();
-        RawRecord raw = new RawRecord(valid.topic(), PARTITION, OFFSET, "payments".getBytes(StandardCharsets.UTF_8),
-                valid.headers(), valid.value());
+        RawRecord raw = new RawRecord(
+                valid.topic(),
+                PARTITION,
+                OFFSET,
+                "payments".getBytes(StandardCharsets.UTF_8),
+                valid.headers(),
+                valid.value());
 
         DeadLetter deadLetter = rejected(raw, DeadLetterReason.INVALID);
 
@@ -352,23 +371,25 @@ class InboundDecoderTest {
 
     @Test
     void aTimeMoreThanFiveMinutesInTheFutureIsInvalid() {
-        HealthObservation early = observation("obs-1", NOW.plus(Duration.ofMinutes(5)).plusSeconds(1));
+        HealthObservation early =
+                observation("obs-1", NOW.plus(Duration.ofMinutes(5)).plusSeconds(1));
 
         DeadLetter deadLetter = rejected(raw(codec.toRecord(early)), DeadLetterReason.INVALID);
 
-        assertThat(deadLetter.reason()).isEqualTo(
-                "time 2026-11-25T10:05:01Z is more than PT5M in the future (now 2026-11-25T10:00:00Z)");
+        assertThat(deadLetter.reason())
+                .isEqualTo("time 2026-11-25T10:05:01Z is more than PT5M in the future (now 2026-11-25T10:00:00Z)");
     }
 
     @Test
     void aTimeOlderThanMaxAgeOnADeleteTopicIsInvalid() {
-        HealthObservation stale = observation("obs-1", NOW.minus(Duration.ofDays(7)).minusSeconds(1));
+        HealthObservation stale =
+                observation("obs-1", NOW.minus(Duration.ofDays(7)).minusSeconds(1));
 
         DeadLetter deadLetter = rejected(raw(codec.toRecord(stale)), DeadLetterReason.INVALID);
 
         assertThat(Topics.OBSERVATIONS.cleanup()).isEqualTo(Topic.CleanupPolicy.DELETE);
-        assertThat(deadLetter.reason()).isEqualTo(
-                "time 2026-11-18T09:59:59Z is older than PT168H (now 2026-11-25T10:00:00Z)");
+        assertThat(deadLetter.reason())
+                .isEqualTo("time 2026-11-18T09:59:59Z is older than PT168H (now 2026-11-25T10:00:00Z)");
     }
 
     // ---------------------------------------------------------------- helpers
@@ -400,7 +421,8 @@ class InboundDecoderTest {
         raw.headers().forEach(header -> headers.put(header.key(), b64.encodeToString(header.value())));
         assertThat(deadLetter.headers()).isEqualTo(headers);
         assertThat(deadLetter.reason()).isNotBlank();
-        assertThatCode(() -> codec.toRecord(deadLetter)).as("the dead letter itself can be published")
+        assertThatCode(() -> codec.toRecord(deadLetter))
+                .as("the dead letter itself can be published")
                 .doesNotThrowAnyException();
         return deadLetter;
     }
@@ -410,8 +432,18 @@ class InboundDecoderTest {
     }
 
     private static HealthObservation observation(String id, Instant time) {
-        return new HealthObservation(id, "orders", time, HealthObservation.SCHEMA_VERSION, "eu10", "app",
-                ProbeKind.HTTP, "vantage-a", HealthStatus.DOWN, 5000L, "GET /health timed out after 5000 ms");
+        return new HealthObservation(
+                id,
+                "orders",
+                time,
+                HealthObservation.SCHEMA_VERSION,
+                "eu10",
+                "app",
+                ProbeKind.HTTP,
+                "vantage-a",
+                HealthStatus.DOWN,
+                5000L,
+                "GET /health timed out after 5000 ms");
     }
 
     private RawRecord validObservationRecord() {

@@ -14,15 +14,21 @@ class CommandGateTest {
     static final Instant ENGINE_NOW = Instant.parse("2026-12-06T10:00:00Z");
 
     private static DnsRouteCommand command(Duration timeout) {
-        return new DnsRouteCommand("c-1", "orders", ENGINE_NOW, DnsRouteCommand.SCHEMA_VERSION,
-                new StepRef("d-1", 3, 0, 1, ENGINE_NOW.plus(timeout)), "us10");
+        return new DnsRouteCommand(
+                "c-1",
+                "orders",
+                ENGINE_NOW,
+                DnsRouteCommand.SCHEMA_VERSION,
+                new StepRef("d-1", 3, 0, 1, ENGINE_NOW.plus(timeout)),
+                "us10");
     }
 
     @Test
     void anActuatorWhoseClockRunsAheadAnswersRetriableNotFatal() {
         CommandGate gate = new CommandGate();
         // the engine gave the attempt 2 s; the actuator's clock is 2.5 s ahead of the engine's
-        CommandAck ack = gate.refusal(command(Duration.ofSeconds(2)), ENGINE_NOW.plusMillis(2_500)).orElseThrow();
+        CommandAck ack = gate.refusal(command(Duration.ofSeconds(2)), ENGINE_NOW.plusMillis(2_500))
+                .orElseThrow();
 
         assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         assertThat(ack.errorCode()).isEqualTo("DEADLINE_PASSED");
@@ -32,6 +38,7 @@ class CommandGateTest {
 
     @Test
     void aCommandWithinItsDeadlineRuns() {
-        assertThat(new CommandGate().refusal(command(Duration.ofSeconds(2)), ENGINE_NOW.plusMillis(1_999))).isEmpty();
+        assertThat(new CommandGate().refusal(command(Duration.ofSeconds(2)), ENGINE_NOW.plusMillis(1_999)))
+                .isEmpty();
     }
 }

@@ -13,7 +13,8 @@ class PolicyRecordTest {
     void theSamplesFingerprintIsTheOneOfItsPolicyAndAuthority() throws Exception {
         PolicyRecord sample = sample();
 
-        assertThat(sample.fingerprint()).as("the sample's fingerprint")
+        assertThat(sample.fingerprint())
+                .as("the sample's fingerprint")
                 .isEqualTo(PolicyRecord.fingerprintOf(sample.policy(), sample.authority()));
         assertThat(sample.fingerprintMatches()).isTrue();
         assertThat(sample.fingerprint()).hasSize(64).matches("[0-9a-f]{64}");
@@ -23,31 +24,66 @@ class PolicyRecordTest {
     void anyChangeToThePolicyChangesTheFingerprint() throws Exception {
         PolicyRecord sample = sample();
         RecordedPolicy p = sample.policy();
-        RecordedPolicy stricter = new RecordedPolicy(p.primaryRegion(), p.standbyRegion(), p.healthComponents(),
-                p.alertComponents(), p.quorum(), p.failureThreshold() + 1, p.recoveryThreshold(), p.staleAfterMs(),
-                p.mode(), p.holdDownMs(), p.maxFailoversPerWindow(), p.failoverWindowMs(), p.plan(), p.reprotectPlan(),
-                p.stepTimeoutMs(), p.stepMaxAttempts(), p.retryBackoffMs(), p.parallelSteps(), p.twoPersonRule(),
-                p.vantages(), p.maxObservationSkewMs(), p.proposalTimeoutMs(), p.fenceTimeoutMs(),
-                p.fenceRetryIntervalMs(), p.failoverDrainWithinMs(),
-                p.degradedNotATarget(), p.maxAlertWitnesses(), p.failoverDrainMaxBacklogBytes());
+        RecordedPolicy stricter = new RecordedPolicy(
+                p.primaryRegion(),
+                p.standbyRegion(),
+                p.healthComponents(),
+                p.alertComponents(),
+                p.quorum(),
+                p.failureThreshold() + 1,
+                p.recoveryThreshold(),
+                p.staleAfterMs(),
+                p.mode(),
+                p.holdDownMs(),
+                p.maxFailoversPerWindow(),
+                p.failoverWindowMs(),
+                p.plan(),
+                p.reprotectPlan(),
+                p.stepTimeoutMs(),
+                p.stepMaxAttempts(),
+                p.retryBackoffMs(),
+                p.parallelSteps(),
+                p.twoPersonRule(),
+                p.vantages(),
+                p.maxObservationSkewMs(),
+                p.proposalTimeoutMs(),
+                p.fenceTimeoutMs(),
+                p.fenceRetryIntervalMs(),
+                p.failoverDrainWithinMs(),
+                p.degradedNotATarget(),
+                p.maxAlertWitnesses(),
+                p.failoverDrainMaxBacklogBytes());
         RecordedAuthority noOperators = new RecordedAuthority(true, 300_000, 30_000, List.of());
 
         assertThat(PolicyRecord.fingerprintOf(stricter, sample.authority())).isNotEqualTo(sample.fingerprint());
         assertThat(PolicyRecord.fingerprintOf(p, noOperators)).isNotEqualTo(sample.fingerprint());
-        assertThat(new PolicyRecord(sample.id(), sample.applicationId(), sample.time(), 1, stricter,
-                sample.authority(), sample.fingerprint()).fingerprintMatches()).isFalse();
+        assertThat(new PolicyRecord(
+                                sample.id(),
+                                sample.applicationId(),
+                                sample.time(),
+                                1,
+                                stricter,
+                                sample.authority(),
+                                sample.fingerprint())
+                        .fingerprintMatches())
+                .isFalse();
     }
 
     @Test
     void theClusterIsPartOfTheFingerprintAndARecordWrittenBeforeClusterIdsKeepsItsOwn() throws Exception {
         PolicyRecord sample = sample();
         RecordedAuthority a = sample.authority();
-        RecordedAuthority elsewhere = new RecordedAuthority(a.signaturesRequired(), a.maxAgeMs(), a.maxClockSkewMs(),
-                a.operators(), "q1Sh-9_ZSmKdPZ8lrfyh6w");
+        RecordedAuthority elsewhere = new RecordedAuthority(
+                a.signaturesRequired(), a.maxAgeMs(), a.maxClockSkewMs(), a.operators(), "q1Sh-9_ZSmKdPZ8lrfyh6w");
         // the sample as engines wrote it before they recorded a cluster id, under the key it had then
-        RecordedAuthority before = new RecordedAuthority(a.signaturesRequired(), a.maxAgeMs(), a.maxClockSkewMs(),
-                a.operators().stream().map(o -> new RecordedOperator(o.id(), o.roles(),
-                        "MCowBQYDK2VwAyEAcri0doenCaFZnRT4sTXx8mkAz92IAdFujW/nol868Tk=")).toList());
+        RecordedAuthority before = new RecordedAuthority(
+                a.signaturesRequired(),
+                a.maxAgeMs(),
+                a.maxClockSkewMs(),
+                a.operators().stream()
+                        .map(o -> new RecordedOperator(
+                                o.id(), o.roles(), "MCowBQYDK2VwAyEAcri0doenCaFZnRT4sTXx8mkAz92IAdFujW/nol868Tk="))
+                        .toList());
 
         assertThat(PolicyRecord.fingerprintOf(sample.policy(), elsewhere)).isNotEqualTo(sample.fingerprint());
         assertThat(PolicyRecord.fingerprintOf(withoutBacklogBound(sample.policy()), before))
@@ -61,7 +97,8 @@ class PolicyRecordTest {
         String json = new String(EventJson.write(before), java.nio.charset.StandardCharsets.UTF_8);
 
         assertThat(json).doesNotContain("failoverDrainMaxBacklogBytes");
-        assertThat(EventJson.read(EventJson.write(before), RecordedPolicy.class).failoverDrainMaxBacklogBytes()).isNull();
+        assertThat(EventJson.read(EventJson.write(before), RecordedPolicy.class).failoverDrainMaxBacklogBytes())
+                .isNull();
         // the sample's fingerprint before the setting existed
         assertThat(PolicyRecord.fingerprintOf(before, sample.authority()))
                 .isEqualTo("b506ed8903c20c3d4879fd133b784252d6556e95855b81b8ed12b67fe40f80c3");
@@ -69,12 +106,34 @@ class PolicyRecordTest {
 
     /** The sample's policy as engines recorded it before failover-drain-max-backlog existed. */
     private static RecordedPolicy withoutBacklogBound(RecordedPolicy p) {
-        return new RecordedPolicy(p.primaryRegion(), p.standbyRegion(), p.healthComponents(),
-                p.alertComponents(), p.quorum(), p.failureThreshold(), p.recoveryThreshold(), p.staleAfterMs(),
-                p.mode(), p.holdDownMs(), p.maxFailoversPerWindow(), p.failoverWindowMs(), p.plan(), p.reprotectPlan(),
-                p.stepTimeoutMs(), p.stepMaxAttempts(), p.retryBackoffMs(), p.parallelSteps(), p.twoPersonRule(),
-                p.vantages(), p.maxObservationSkewMs(), p.proposalTimeoutMs(), p.fenceTimeoutMs(),
-                p.fenceRetryIntervalMs(), p.failoverDrainWithinMs(), p.degradedNotATarget(), p.maxAlertWitnesses());
+        return new RecordedPolicy(
+                p.primaryRegion(),
+                p.standbyRegion(),
+                p.healthComponents(),
+                p.alertComponents(),
+                p.quorum(),
+                p.failureThreshold(),
+                p.recoveryThreshold(),
+                p.staleAfterMs(),
+                p.mode(),
+                p.holdDownMs(),
+                p.maxFailoversPerWindow(),
+                p.failoverWindowMs(),
+                p.plan(),
+                p.reprotectPlan(),
+                p.stepTimeoutMs(),
+                p.stepMaxAttempts(),
+                p.retryBackoffMs(),
+                p.parallelSteps(),
+                p.twoPersonRule(),
+                p.vantages(),
+                p.maxObservationSkewMs(),
+                p.proposalTimeoutMs(),
+                p.fenceTimeoutMs(),
+                p.fenceRetryIntervalMs(),
+                p.failoverDrainWithinMs(),
+                p.degradedNotATarget(),
+                p.maxAlertWitnesses());
     }
 
     private static PolicyRecord sample() throws Exception {

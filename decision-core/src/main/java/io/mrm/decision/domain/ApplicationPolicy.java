@@ -90,9 +90,14 @@ public record ApplicationPolicy(
         Long failoverDrainMaxBacklogBytes) {
 
     /** The default graceful switchover of ARCHITECTURE.md. */
-    public static final List<StepAction> DEFAULT_PLAN = List.of(StepAction.EVENTS_SET_STANDBY,
-            StepAction.DATA_DRAIN, StepAction.DATA_PROMOTE, StepAction.EVENTS_SET_ACTIVE, StepAction.DNS_ROUTE,
+    public static final List<StepAction> DEFAULT_PLAN = List.of(
+            StepAction.EVENTS_SET_STANDBY,
+            StepAction.DATA_DRAIN,
+            StepAction.DATA_PROMOTE,
+            StepAction.EVENTS_SET_ACTIVE,
+            StepAction.DNS_ROUTE,
             StepAction.DNS_VERIFY);
+
     public static final List<StepAction> DEFAULT_REPROTECT_PLAN = List.of(StepAction.DATA_REPROTECT);
     public static final Duration DEFAULT_MAX_OBSERVATION_SKEW = Duration.ofSeconds(5);
     public static final Duration DEFAULT_PROPOSAL_TIMEOUT = Duration.ofMinutes(30);
@@ -126,69 +131,241 @@ public record ApplicationPolicy(
     }
 
     /** A policy without a bound on the backlog an automatic failover's graceful try drains. */
-    public ApplicationPolicy(String applicationId, String primaryRegion, String standbyRegion,
-                             Set<String> healthComponents, Set<String> alertComponents, int quorum,
-                             int failureThreshold, int recoveryThreshold, Duration staleAfter, DecisionMode mode,
-                             Duration holdDown, int maxFailoversPerWindow, Duration failoverWindow,
-                             List<StepAction> plan, List<StepAction> reprotectPlan, Duration stepTimeout,
-                             int stepMaxAttempts, Duration retryBackoff, Set<StepAction> parallelSteps,
-                             boolean twoPersonRule, Set<String> vantages, Duration maxObservationSkew,
-                             Duration proposalTimeout, Duration fenceTimeout, Duration fenceRetryInterval,
-                             Duration failoverDrainWithin, Set<String> degradedNotATarget, int maxAlertWitnesses) {
-        this(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents, quorum,
-                failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow, failoverWindow,
-                plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps, twoPersonRule, vantages,
-                maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin,
-                degradedNotATarget, maxAlertWitnesses, null);
+    public ApplicationPolicy(
+            String applicationId,
+            String primaryRegion,
+            String standbyRegion,
+            Set<String> healthComponents,
+            Set<String> alertComponents,
+            int quorum,
+            int failureThreshold,
+            int recoveryThreshold,
+            Duration staleAfter,
+            DecisionMode mode,
+            Duration holdDown,
+            int maxFailoversPerWindow,
+            Duration failoverWindow,
+            List<StepAction> plan,
+            List<StepAction> reprotectPlan,
+            Duration stepTimeout,
+            int stepMaxAttempts,
+            Duration retryBackoff,
+            Set<StepAction> parallelSteps,
+            boolean twoPersonRule,
+            Set<String> vantages,
+            Duration maxObservationSkew,
+            Duration proposalTimeout,
+            Duration fenceTimeout,
+            Duration fenceRetryInterval,
+            Duration failoverDrainWithin,
+            Set<String> degradedNotATarget,
+            int maxAlertWitnesses) {
+        this(
+                applicationId,
+                primaryRegion,
+                standbyRegion,
+                healthComponents,
+                alertComponents,
+                quorum,
+                failureThreshold,
+                recoveryThreshold,
+                staleAfter,
+                mode,
+                holdDown,
+                maxFailoversPerWindow,
+                failoverWindow,
+                plan,
+                reprotectPlan,
+                stepTimeout,
+                stepMaxAttempts,
+                retryBackoff,
+                parallelSteps,
+                twoPersonRule,
+                vantages,
+                maxObservationSkew,
+                proposalTimeout,
+                fenceTimeout,
+                fenceRetryInterval,
+                failoverDrainWithin,
+                degradedNotATarget,
+                maxAlertWitnesses,
+                null);
     }
 
     /** A policy without a graceful first try of automatic failovers (as policies recorded before it). */
-    public ApplicationPolicy(String applicationId, String primaryRegion, String standbyRegion,
-                             Set<String> healthComponents, Set<String> alertComponents, int quorum,
-                             int failureThreshold, int recoveryThreshold, Duration staleAfter, DecisionMode mode,
-                             Duration holdDown, int maxFailoversPerWindow, Duration failoverWindow,
-                             List<StepAction> plan, List<StepAction> reprotectPlan, Duration stepTimeout,
-                             int stepMaxAttempts, Duration retryBackoff, Set<StepAction> parallelSteps,
-                             boolean twoPersonRule, Set<String> vantages, Duration maxObservationSkew,
-                             Duration proposalTimeout, Duration fenceTimeout, Duration fenceRetryInterval) {
-        this(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents, quorum,
-                failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow, failoverWindow,
-                plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps, twoPersonRule, vantages,
-                maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, Duration.ZERO, Set.of());
+    public ApplicationPolicy(
+            String applicationId,
+            String primaryRegion,
+            String standbyRegion,
+            Set<String> healthComponents,
+            Set<String> alertComponents,
+            int quorum,
+            int failureThreshold,
+            int recoveryThreshold,
+            Duration staleAfter,
+            DecisionMode mode,
+            Duration holdDown,
+            int maxFailoversPerWindow,
+            Duration failoverWindow,
+            List<StepAction> plan,
+            List<StepAction> reprotectPlan,
+            Duration stepTimeout,
+            int stepMaxAttempts,
+            Duration retryBackoff,
+            Set<StepAction> parallelSteps,
+            boolean twoPersonRule,
+            Set<String> vantages,
+            Duration maxObservationSkew,
+            Duration proposalTimeout,
+            Duration fenceTimeout,
+            Duration fenceRetryInterval) {
+        this(
+                applicationId,
+                primaryRegion,
+                standbyRegion,
+                healthComponents,
+                alertComponents,
+                quorum,
+                failureThreshold,
+                recoveryThreshold,
+                staleAfter,
+                mode,
+                holdDown,
+                maxFailoversPerWindow,
+                failoverWindow,
+                plan,
+                reprotectPlan,
+                stepTimeout,
+                stepMaxAttempts,
+                retryBackoff,
+                parallelSteps,
+                twoPersonRule,
+                vantages,
+                maxObservationSkew,
+                proposalTimeout,
+                fenceTimeout,
+                fenceRetryInterval,
+                Duration.ZERO,
+                Set.of());
     }
 
     /** A policy in which no component's DEGRADED keeps a region from being a target. */
-    public ApplicationPolicy(String applicationId, String primaryRegion, String standbyRegion,
-                             Set<String> healthComponents, Set<String> alertComponents, int quorum,
-                             int failureThreshold, int recoveryThreshold, Duration staleAfter, DecisionMode mode,
-                             Duration holdDown, int maxFailoversPerWindow, Duration failoverWindow,
-                             List<StepAction> plan, List<StepAction> reprotectPlan, Duration stepTimeout,
-                             int stepMaxAttempts, Duration retryBackoff, Set<StepAction> parallelSteps,
-                             boolean twoPersonRule, Set<String> vantages, Duration maxObservationSkew,
-                             Duration proposalTimeout, Duration fenceTimeout, Duration fenceRetryInterval,
-                             Duration failoverDrainWithin) {
-        this(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents, quorum,
-                failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow, failoverWindow,
-                plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps, twoPersonRule, vantages,
-                maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin, Set.of(),
+    public ApplicationPolicy(
+            String applicationId,
+            String primaryRegion,
+            String standbyRegion,
+            Set<String> healthComponents,
+            Set<String> alertComponents,
+            int quorum,
+            int failureThreshold,
+            int recoveryThreshold,
+            Duration staleAfter,
+            DecisionMode mode,
+            Duration holdDown,
+            int maxFailoversPerWindow,
+            Duration failoverWindow,
+            List<StepAction> plan,
+            List<StepAction> reprotectPlan,
+            Duration stepTimeout,
+            int stepMaxAttempts,
+            Duration retryBackoff,
+            Set<StepAction> parallelSteps,
+            boolean twoPersonRule,
+            Set<String> vantages,
+            Duration maxObservationSkew,
+            Duration proposalTimeout,
+            Duration fenceTimeout,
+            Duration fenceRetryInterval,
+            Duration failoverDrainWithin) {
+        this(
+                applicationId,
+                primaryRegion,
+                standbyRegion,
+                healthComponents,
+                alertComponents,
+                quorum,
+                failureThreshold,
+                recoveryThreshold,
+                staleAfter,
+                mode,
+                holdDown,
+                maxFailoversPerWindow,
+                failoverWindow,
+                plan,
+                reprotectPlan,
+                stepTimeout,
+                stepMaxAttempts,
+                retryBackoff,
+                parallelSteps,
+                twoPersonRule,
+                vantages,
+                maxObservationSkew,
+                proposalTimeout,
+                fenceTimeout,
+                fenceRetryInterval,
+                failoverDrainWithin,
+                Set.of(),
                 DEFAULT_MAX_ALERT_WITNESSES);
     }
 
     /** A policy in which alert webhooks together count as at most one witness. */
-    public ApplicationPolicy(String applicationId, String primaryRegion, String standbyRegion,
-                             Set<String> healthComponents, Set<String> alertComponents, int quorum,
-                             int failureThreshold, int recoveryThreshold, Duration staleAfter, DecisionMode mode,
-                             Duration holdDown, int maxFailoversPerWindow, Duration failoverWindow,
-                             List<StepAction> plan, List<StepAction> reprotectPlan, Duration stepTimeout,
-                             int stepMaxAttempts, Duration retryBackoff, Set<StepAction> parallelSteps,
-                             boolean twoPersonRule, Set<String> vantages, Duration maxObservationSkew,
-                             Duration proposalTimeout, Duration fenceTimeout, Duration fenceRetryInterval,
-                             Duration failoverDrainWithin, Set<String> degradedNotATarget) {
-        this(applicationId, primaryRegion, standbyRegion, healthComponents, alertComponents, quorum,
-                failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailoversPerWindow, failoverWindow,
-                plan, reprotectPlan, stepTimeout, stepMaxAttempts, retryBackoff, parallelSteps, twoPersonRule, vantages,
-                maxObservationSkew, proposalTimeout, fenceTimeout, fenceRetryInterval, failoverDrainWithin,
-                degradedNotATarget, DEFAULT_MAX_ALERT_WITNESSES);
+    public ApplicationPolicy(
+            String applicationId,
+            String primaryRegion,
+            String standbyRegion,
+            Set<String> healthComponents,
+            Set<String> alertComponents,
+            int quorum,
+            int failureThreshold,
+            int recoveryThreshold,
+            Duration staleAfter,
+            DecisionMode mode,
+            Duration holdDown,
+            int maxFailoversPerWindow,
+            Duration failoverWindow,
+            List<StepAction> plan,
+            List<StepAction> reprotectPlan,
+            Duration stepTimeout,
+            int stepMaxAttempts,
+            Duration retryBackoff,
+            Set<StepAction> parallelSteps,
+            boolean twoPersonRule,
+            Set<String> vantages,
+            Duration maxObservationSkew,
+            Duration proposalTimeout,
+            Duration fenceTimeout,
+            Duration fenceRetryInterval,
+            Duration failoverDrainWithin,
+            Set<String> degradedNotATarget) {
+        this(
+                applicationId,
+                primaryRegion,
+                standbyRegion,
+                healthComponents,
+                alertComponents,
+                quorum,
+                failureThreshold,
+                recoveryThreshold,
+                staleAfter,
+                mode,
+                holdDown,
+                maxFailoversPerWindow,
+                failoverWindow,
+                plan,
+                reprotectPlan,
+                stepTimeout,
+                stepMaxAttempts,
+                retryBackoff,
+                parallelSteps,
+                twoPersonRule,
+                vantages,
+                maxObservationSkew,
+                proposalTimeout,
+                fenceTimeout,
+                fenceRetryInterval,
+                failoverDrainWithin,
+                degradedNotATarget,
+                DEFAULT_MAX_ALERT_WITNESSES);
     }
 
     /**
@@ -198,30 +375,39 @@ public record ApplicationPolicy(
      * @param at where the policy was read, e.g. {@code mrm.decision.applications[orders]}: every message starts with it
      * @throws IllegalArgumentException naming the first rule broken
      */
-    public static void checkConsistent(String at, String primaryRegion, String standbyRegion,
-                                       Collection<String> healthComponents, Collection<String> alertComponents,
-                                       Duration staleAfter, List<StepAction> plan, Collection<StepAction> parallelSteps,
-                                       Collection<String> vantages, int quorum) {
+    public static void checkConsistent(
+            String at,
+            String primaryRegion,
+            String standbyRegion,
+            Collection<String> healthComponents,
+            Collection<String> alertComponents,
+            Duration staleAfter,
+            List<StepAction> plan,
+            Collection<StepAction> parallelSteps,
+            Collection<String> vantages,
+            int quorum) {
         if (vantages != null && !vantages.isEmpty() && vantages.size() < quorum) {
-            throw new IllegalArgumentException(at + ": quorum " + quorum + " needs at least " + quorum
-                    + " vantages, but only " + vantages.size() + " are declared " + vantages.stream().sorted().toList());
+            throw new IllegalArgumentException(
+                    at + ": quorum " + quorum + " needs at least " + quorum + " vantages, but only " + vantages.size()
+                            + " are declared " + vantages.stream().sorted().toList());
         }
         if (plan != null && plan.contains(StepAction.DATA_FENCE)) {
             throw new IllegalArgumentException(at + ".plan: DATA_FENCE is not a plan step of its own: a forced "
                     + "failover adds it (best-effort) to fence the region it leaves");
         }
         if (primaryRegion != null && primaryRegion.equals(standbyRegion)) {
-            throw new IllegalArgumentException(at + ": primary-region and standby-region must differ, both are '"
-                    + primaryRegion + "'");
+            throw new IllegalArgumentException(
+                    at + ": primary-region and standby-region must differ, both are '" + primaryRegion + "'");
         }
         if (plan != null && !plan.isEmpty() && parallelSteps != null && parallelSteps.contains(plan.get(0))) {
             throw new IllegalArgumentException(at + ".parallel-steps: " + plan.get(0)
                     + " is the plan's first step; it has no step before it to run with");
         }
-        if (healthComponents != null && alertComponents != null
+        if (healthComponents != null
+                && alertComponents != null
                 && alertComponents.stream().anyMatch(healthComponents::contains)) {
-            throw new IllegalArgumentException(at + ": a component cannot be both in health-components and "
-                    + "alert-components");
+            throw new IllegalArgumentException(
+                    at + ": a component cannot be both in health-components and " + "alert-components");
         }
         if (staleAfter != null && (staleAfter.isNegative() || staleAfter.isZero())) {
             throw new IllegalArgumentException(at + ".stale-after must be positive");
@@ -309,22 +495,68 @@ public record ApplicationPolicy(
         }
 
         ApplicationPolicy build() {
-            return new ApplicationPolicy(p.applicationId, p.primaryRegion, p.standbyRegion, p.healthComponents,
-                    alertComponents, p.quorum, p.failureThreshold, p.recoveryThreshold, p.staleAfter, p.mode,
-                    p.holdDown, p.maxFailoversPerWindow, p.failoverWindow, p.plan, p.reprotectPlan, p.stepTimeout,
-                    p.stepMaxAttempts, p.retryBackoff, p.parallelSteps, twoPersonRule, vantages, p.maxObservationSkew,
-                    proposalTimeout, p.fenceTimeout, p.fenceRetryInterval, failoverDrainWithin, degradedNotATarget,
-                    maxAlertWitnesses, failoverDrainMaxBacklogBytes);
+            return new ApplicationPolicy(
+                    p.applicationId,
+                    p.primaryRegion,
+                    p.standbyRegion,
+                    p.healthComponents,
+                    alertComponents,
+                    p.quorum,
+                    p.failureThreshold,
+                    p.recoveryThreshold,
+                    p.staleAfter,
+                    p.mode,
+                    p.holdDown,
+                    p.maxFailoversPerWindow,
+                    p.failoverWindow,
+                    p.plan,
+                    p.reprotectPlan,
+                    p.stepTimeout,
+                    p.stepMaxAttempts,
+                    p.retryBackoff,
+                    p.parallelSteps,
+                    twoPersonRule,
+                    vantages,
+                    p.maxObservationSkew,
+                    proposalTimeout,
+                    p.fenceTimeout,
+                    p.fenceRetryInterval,
+                    failoverDrainWithin,
+                    degradedNotATarget,
+                    maxAlertWitnesses,
+                    failoverDrainMaxBacklogBytes);
         }
     }
 
     /** A policy with the defaults for everything but the regions; for tests and examples. */
     public static ApplicationPolicy defaults(String applicationId, String primaryRegion, String standbyRegion) {
-        return new ApplicationPolicy(applicationId, primaryRegion, standbyRegion, Set.of("app"), Set.of(), 2, 3, 3,
-                Duration.ofSeconds(30), DecisionMode.AUTOMATIC, Duration.ofHours(1), 2, Duration.ofHours(24),
-                DEFAULT_PLAN, DEFAULT_REPROTECT_PLAN, Duration.ofSeconds(60), 3, Duration.ofSeconds(2), Set.of(),
-                false, DEFAULT_VANTAGES, DEFAULT_MAX_OBSERVATION_SKEW, DEFAULT_PROPOSAL_TIMEOUT, DEFAULT_FENCE_TIMEOUT,
-                DEFAULT_FENCE_RETRY_INTERVAL, DEFAULT_FAILOVER_DRAIN_WITHIN);
+        return new ApplicationPolicy(
+                applicationId,
+                primaryRegion,
+                standbyRegion,
+                Set.of("app"),
+                Set.of(),
+                2,
+                3,
+                3,
+                Duration.ofSeconds(30),
+                DecisionMode.AUTOMATIC,
+                Duration.ofHours(1),
+                2,
+                Duration.ofHours(24),
+                DEFAULT_PLAN,
+                DEFAULT_REPROTECT_PLAN,
+                Duration.ofSeconds(60),
+                3,
+                Duration.ofSeconds(2),
+                Set.of(),
+                false,
+                DEFAULT_VANTAGES,
+                DEFAULT_MAX_OBSERVATION_SKEW,
+                DEFAULT_PROPOSAL_TIMEOUT,
+                DEFAULT_FENCE_TIMEOUT,
+                DEFAULT_FENCE_RETRY_INTERVAL,
+                DEFAULT_FAILOVER_DRAIN_WITHIN);
     }
 
     /** The vantages of {@link #defaults}: three monitors, of which the default quorum of two must agree. */

@@ -70,8 +70,27 @@ public record ApplicationState(
 
     /** A new application, serving from its primary region, first seen in the input {@code lineage}. */
     public static ApplicationState initial(ApplicationPolicy policy, String lineage) {
-        return new ApplicationState(policy.applicationId(), 0, policy.primaryRegion(), policy.standbyRegion(),
-                Phase.STEADY, false, null, null, List.of(), null, 0, List.of(), Set.of(), List.of(), lineage, 0, null,
-                List.of(), null, Map.of(), null);
+        return new ApplicationState(
+                policy.applicationId(),
+                0,
+                policy.primaryRegion(),
+                policy.standbyRegion(),
+                Phase.STEADY,
+                false,
+                null,
+                null,
+                List.of(),
+                null,
+                0,
+                List.of(),
+                Set.of(),
+                List.of(),
+                lineage,
+                0,
+                null,
+                List.of(),
+                null,
+                Map.of(),
+                null);
     }
 }

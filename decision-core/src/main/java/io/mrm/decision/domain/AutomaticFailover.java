@@ -23,8 +23,7 @@ final class AutomaticFailover {
     private static final String OUTAGE_WHILE_DIVERGED_KEY = "OUTAGE_WHILE_DIVERGED";
     private static final String OUTAGE_WHILE_PAUSED_KEY = "OUTAGE_WHILE_PAUSED:";
 
-    private AutomaticFailover() {
-    }
+    private AutomaticFailover() {}
 
     static void evaluate(WorkingState w) {
         if (w.phase == Phase.PROPOSED) {
@@ -36,8 +35,10 @@ final class AutomaticFailover {
         }
         RegionHealth activeHealth = HealthAssessment.health(w, w.active);
         if (activeHealth != RegionHealth.DOWN) {
-            w.raised.removeIf(key -> key.startsWith(SAFETY_KEY) || key.startsWith(BOTH_DOWN_KEY)
-                    || key.equals(WorkingState.SUPPRESSED) || key.equals(OUTAGE_DURING_PROPOSAL_KEY)
+            w.raised.removeIf(key -> key.startsWith(SAFETY_KEY)
+                    || key.startsWith(BOTH_DOWN_KEY)
+                    || key.equals(WorkingState.SUPPRESSED)
+                    || key.equals(OUTAGE_DURING_PROPOSAL_KEY)
                     || key.startsWith(OUTAGE_WHILE_PAUSED_KEY));
             return;
         }
@@ -45,8 +46,12 @@ final class AutomaticFailover {
             considerFailover(w);
         } else if (w.phase == Phase.PAUSED) {
             // a plan paused (perhaps long ago, for another reason) must not make an outage silent
-            w.raiseOnce(OUTAGE_WHILE_PAUSED_KEY + w.active, AlertCode.OUTAGE_WHILE_PAUSED, w.active + " is down while "
-                    + "decision " + w.run.decision().id() + " is paused: resume, skip or abort it", null);
+            w.raiseOnce(
+                    OUTAGE_WHILE_PAUSED_KEY + w.active,
+                    AlertCode.OUTAGE_WHILE_PAUSED,
+                    w.active + " is down while " + "decision "
+                            + w.run.decision().id() + " is paused: resume, skip or abort it",
+                    null);
         }
     }
 
@@ -62,16 +67,25 @@ final class AutomaticFailover {
                 w.clear(key);
                 continue;
             }
-            w.raiseOnce(key, AlertCode.OUTAGE_WHILE_DIVERGED, region + " is down while the components are split ("
-                    + w.placement.describe(ComponentPlacement.ManagedComponents.of(w.policy.plan())) + "; traffic "
-                    + "goes to " + w.active + "); no automatic failover out of a split state: fail over (or back) to "
-                    + "one region, or resume the aborted plan", null);
+            w.raiseOnce(
+                    key,
+                    AlertCode.OUTAGE_WHILE_DIVERGED,
+                    region + " is down while the components are split ("
+                            + w.placement.describe(ComponentPlacement.ManagedComponents.of(w.policy.plan()))
+                            + "; traffic "
+                            + "goes to " + w.active
+                            + "); no automatic failover out of a split state: fail over (or back) to "
+                            + "one region, or resume the aborted plan",
+                    null);
         }
     }
 
     private static boolean mayHoldAComponent(ComponentPlacement placement, String region) {
-        return placement.dns() == null || placement.data() == null || placement.events() == null
-                || region.equals(placement.dns()) || region.equals(placement.data())
+        return placement.dns() == null
+                || placement.data() == null
+                || placement.events() == null
+                || region.equals(placement.dns())
+                || region.equals(placement.data())
                 || region.equals(placement.events());
     }
 
@@ -86,9 +100,13 @@ final class AutomaticFailover {
         FailoverDecision proposal = w.run.decision();
         if (!w.now.isBefore(proposal.time().plus(w.policy.proposalTimeout()))) {
             PlanExecution.endProposal(w);
-            w.alert(AlertCode.PROPOSAL_EXPIRED, "proposal " + proposal.id() + " (" + proposal.kind() + " "
-                    + proposal.fromRegion() + " -> " + proposal.toRegion() + ", asked by " + proposal.requestedBy()
-                    + ") expired: nobody approved or rejected it within " + w.policy.proposalTimeout(), null,
+            w.alert(
+                    AlertCode.PROPOSAL_EXPIRED,
+                    "proposal " + proposal.id() + " (" + proposal.kind() + " "
+                            + proposal.fromRegion() + " -> " + proposal.toRegion() + ", asked by "
+                            + proposal.requestedBy()
+                            + ") expired: nobody approved or rejected it within " + w.policy.proposalTimeout(),
+                    null,
                     proposal.id());
         }
     }
@@ -102,8 +120,11 @@ final class AutomaticFailover {
         boolean automatic = proposal.kind() == DecisionKind.AUTOMATIC_FAILOVER;
         if (automatic && activeHealth == RegionHealth.UP) {
             PlanExecution.endProposal(w);
-            w.alert(AlertCode.PROPOSAL_WITHDRAWN, w.active + " is up again: proposal " + proposal.id()
-                    + " is withdrawn", null, proposal.id());
+            w.alert(
+                    AlertCode.PROPOSAL_WITHDRAWN,
+                    w.active + " is up again: proposal " + proposal.id() + " is withdrawn",
+                    null,
+                    proposal.id());
             return;
         }
         if (automatic || activeHealth != RegionHealth.DOWN) {
@@ -111,19 +132,30 @@ final class AutomaticFailover {
         }
         // a real outage while an operator's switch waits for a second person
         SafetyRules.Blocked blocked = SafetyRules.automaticFailover(w);
-        boolean willFailOver = w.policy.mode() == DecisionMode.AUTOMATIC && w.restingPhase() == Phase.STEADY
-                && blocked == null && !w.raised.contains(WorkingState.SUPPRESSED);
+        boolean willFailOver = w.policy.mode() == DecisionMode.AUTOMATIC
+                && w.restingPhase() == Phase.STEADY
+                && blocked == null
+                && !w.raised.contains(WorkingState.SUPPRESSED);
         if (willFailOver) {
             PlanExecution.endProposal(w);
-            w.alert(AlertCode.PROPOSAL_SUPERSEDED, w.active + " is down: proposal " + proposal.id() + " ("
-                    + proposal.kind() + " asked by " + proposal.requestedBy() + ") is superseded by an automatic "
-                    + "failover to " + w.standby, null, proposal.id());
+            w.alert(
+                    AlertCode.PROPOSAL_SUPERSEDED,
+                    w.active + " is down: proposal " + proposal.id() + " ("
+                            + proposal.kind() + " asked by " + proposal.requestedBy()
+                            + ") is superseded by an automatic "
+                            + "failover to " + w.standby,
+                    null,
+                    proposal.id());
         } else if (w.policy.mode() == DecisionMode.AUTOMATIC && blocked != null) {
             reportBlocked(w, blocked);
         } else {
-            w.raiseOnce(OUTAGE_DURING_PROPOSAL_KEY, AlertCode.OUTAGE_DURING_PROPOSAL, w.active + " is down while "
-                    + "proposal " + proposal.id() + " (" + proposal.kind() + " to " + proposal.toRegion()
-                    + ") waits for approval: approve or reject it now", null);
+            w.raiseOnce(
+                    OUTAGE_DURING_PROPOSAL_KEY,
+                    AlertCode.OUTAGE_DURING_PROPOSAL,
+                    w.active + " is down while "
+                            + "proposal " + proposal.id() + " (" + proposal.kind() + " to " + proposal.toRegion()
+                            + ") waits for approval: approve or reject it now",
+                    null);
         }
     }
 
@@ -137,10 +169,20 @@ final class AutomaticFailover {
         String reason = w.active + " is down (seen by " + evidence.size() + " vantage points, quorum "
                 + w.policy.quorum() + ")";
         boolean propose = w.policy.mode() == DecisionMode.MANUAL;
-        FailoverDecision decision = PlanBuilder.decide(w, new PlanBuilder.Switch(DecisionKind.AUTOMATIC_FAILOVER,
-                FailoverMode.FORCED, propose ? DecisionStatus.PROPOSED : DecisionStatus.EXECUTING, w.active,
-                w.standby, propose ? reason + "; mode MANUAL: waiting for approval" : reason, FailoverDecision.ENGINE,
-                null, List.of(), evidence, w.policy.plan()));
+        FailoverDecision decision = PlanBuilder.decide(
+                w,
+                new PlanBuilder.Switch(
+                        DecisionKind.AUTOMATIC_FAILOVER,
+                        FailoverMode.FORCED,
+                        propose ? DecisionStatus.PROPOSED : DecisionStatus.EXECUTING,
+                        w.active,
+                        w.standby,
+                        propose ? reason + "; mode MANUAL: waiting for approval" : reason,
+                        FailoverDecision.ENGINE,
+                        null,
+                        List.of(),
+                        evidence,
+                        w.policy.plan()));
         if (propose) {
             PlanExecution.propose(w, decision);
         } else {
@@ -157,8 +199,10 @@ final class AutomaticFailover {
             }
             return;
         }
-        w.raiseOnce(SAFETY_KEY + blocked.rule() + ":" + w.active, AlertCode.SAFETY_RULE_BLOCKED, w.active
-                + " is down but the automatic failover is blocked by " + blocked.rule() + ": " + blocked.why(),
+        w.raiseOnce(
+                SAFETY_KEY + blocked.rule() + ":" + w.active,
+                AlertCode.SAFETY_RULE_BLOCKED,
+                w.active + " is down but the automatic failover is blocked by " + blocked.rule() + ": " + blocked.why(),
                 blocked.rule());
     }
 }

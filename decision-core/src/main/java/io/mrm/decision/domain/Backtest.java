@@ -56,15 +56,17 @@ public final class Backtest {
      * @param governing       the policy recorded for it, or null when the journal has none
      * @param recordedOutputs how many outputs the engine published for it
      */
-    public record Step(long index, String applicationId, Instant now, MrmEvent input, Governing governing,
-                       int recordedOutputs) {
+    public record Step(
+            long index, String applicationId, Instant now, MrmEvent input, Governing governing, int recordedOutputs) {
 
         public boolean tick() {
             return input == null;
         }
 
         String describe() {
-            return input == null ? "tick" : EventTypes.forClass(input.getClass()).ceType() + " " + input.id();
+            return input == null
+                    ? "tick"
+                    : EventTypes.forClass(input.getClass()).ceType() + " " + input.id();
         }
     }
 
@@ -91,9 +93,14 @@ public final class Backtest {
      * @param expected the recorded output (null: the replay emitted one more than the engine)
      * @param got      the replayed output (null: the replay emitted one fewer)
      */
-    public record Divergence(long step, String applicationId, Instant now, String input, int position,
-                             MrmEvent expected, MrmEvent got) {
-    }
+    public record Divergence(
+            long step,
+            String applicationId,
+            Instant now,
+            String input,
+            int position,
+            MrmEvent expected,
+            MrmEvent got) {}
 
     /**
      * What a replay found.
@@ -106,8 +113,15 @@ public final class Backtest {
      * @param warnings      why a replay cannot be exact (journal retention, missing policy records...)
      * @param fingerprints  per application, the recorded policy versions in order
      */
-    public record ReplayReport(int steps, int outputs, int decisions, int compacted, List<Divergence> divergences,
-                               int divergent, List<String> warnings, Map<String, List<String>> fingerprints) {
+    public record ReplayReport(
+            int steps,
+            int outputs,
+            int decisions,
+            int compacted,
+            List<Divergence> divergences,
+            int divergent,
+            List<String> warnings,
+            Map<String, List<String>> fingerprints) {
 
         public boolean exact() {
             return divergent == 0;
@@ -115,8 +129,7 @@ public final class Backtest {
     }
 
     /** One row of the side-by-side view: something decided, blocked, refused or answered. */
-    public record Row(Instant time, String kind, String text) {
-    }
+    public record Row(Instant time, String kind, String text) {}
 
     /**
      * The recorded and the alternate row for the same thing (the n-th decision, the n-th blocked
@@ -125,9 +138,11 @@ public final class Backtest {
     public record SideBySide(String applicationId, String key, Row recorded, Row alternate, boolean differs) {
 
         public Instant time() {
-            return recorded == null ? alternate.time()
-                    : alternate == null || !alternate.time().isBefore(recorded.time()) ? recorded.time()
-                    : alternate.time();
+            return recorded == null
+                    ? alternate.time()
+                    : alternate == null || !alternate.time().isBefore(recorded.time())
+                            ? recorded.time()
+                            : alternate.time();
         }
     }
 
@@ -139,12 +154,16 @@ public final class Backtest {
      * @param ticks    synthetic ticks added
      * @param notes    what the comparison means and where it stops
      */
-    public record BacktestReport(Duration tick, List<SideBySide> rows, int differs, long ticks, List<String> notes,
-                                 Map<String, List<String>> recordedFingerprints, Map<String, String> alternateFingerprints) {
-    }
+    public record BacktestReport(
+            Duration tick,
+            List<SideBySide> rows,
+            int differs,
+            long ticks,
+            List<String> notes,
+            Map<String, List<String>> recordedFingerprints,
+            Map<String, String> alternateFingerprints) {}
 
-    private Backtest() {
-    }
+    private Backtest() {}
 
     // ---- replay -----------------------------------------------------------------------------
 
@@ -179,7 +198,8 @@ public final class Backtest {
             if (versions.isEmpty() || !versions.get(versions.size() - 1).equals(governing.fingerprint())) {
                 versions.add(governing.fingerprint());
             }
-            DecisionCore core = cores.computeIfAbsent(app + "/" + governing.fingerprint(),
+            DecisionCore core = cores.computeIfAbsent(
+                    app + "/" + governing.fingerprint(),
                     k -> new DecisionCore(Map.of(app, governing.policy()), governing.authority()));
             List<MrmEvent> got = run(core, states, step);
             long first = recordedSeq.getOrDefault(app, 0L);
@@ -208,8 +228,8 @@ public final class Backtest {
                 }
                 divergent++;
                 if (divergences.size() < MAX_DIVERGENCES) {
-                    divergences.add(new Divergence(step.index(), app, step.now(), step.describe(), i, expected,
-                            replayed));
+                    divergences.add(
+                            new Divergence(step.index(), app, step.now(), step.describe(), i, expected, replayed));
                 }
             }
         }
@@ -217,8 +237,15 @@ public final class Backtest {
             warnings.add(unmatched.size() + " published output(s) belong to no journaled step (e.g. "
                     + unmatched.iterator().next() + "): the journal is incomplete");
         }
-        return new ReplayReport(recording.steps().size(), reproduced, decisions, compacted, divergences, divergent,
-                warnings, fingerprints);
+        return new ReplayReport(
+                recording.steps().size(),
+                reproduced,
+                decisions,
+                compacted,
+                divergences,
+                divergent,
+                warnings,
+                fingerprints);
     }
 
     private static List<MrmEvent> run(DecisionCore core, Map<String, ApplicationState> states, Step step) {
@@ -259,8 +286,12 @@ public final class Backtest {
      *
      * @param alternate the other policies, by application; applications without one are left out
      */
-    public static BacktestReport backtest(Recording recording, Map<String, ApplicationPolicy> alternate,
-                                          RequestAuthority authority, String alternateFingerprint, Duration tick) {
+    public static BacktestReport backtest(
+            Recording recording,
+            Map<String, ApplicationPolicy> alternate,
+            RequestAuthority authority,
+            String alternateFingerprint,
+            Duration tick) {
         if (tick == null || tick.isNegative() || tick.isZero()) {
             throw new IllegalArgumentException("the tick interval must be positive");
         }
@@ -269,18 +300,29 @@ public final class Backtest {
                 + "are given to it, but only one with the same decision id, epoch, step and attempt takes them; its "
                 + "other plans wait and time out): the backtest shows what the policy would have decided, not how "
                 + "its plan would have executed");
-        Instant end = recording.steps().stream().map(Step::now).max(Comparator.naturalOrder()).orElse(null);
-        DecisionCore core = new DecisionCore(alternate.entrySet().stream()
-                .filter(e -> recording.applications().contains(e.getKey()))
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)), authority);
+        Instant end = recording.steps().stream()
+                .map(Step::now)
+                .max(Comparator.naturalOrder())
+                .orElse(null);
+        DecisionCore core = new DecisionCore(
+                alternate.entrySet().stream()
+                        .filter(e -> recording.applications().contains(e.getKey()))
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)),
+                authority);
         List<SideBySide> rows = new ArrayList<>();
         Map<String, List<String>> recordedFingerprints = new LinkedHashMap<>();
         Map<String, String> alternateFingerprints = new LinkedHashMap<>();
         long ticks = 0;
         for (String app : recording.applications()) {
-            List<Step> steps = recording.steps().stream().filter(s -> s.applicationId().equals(app)).toList();
+            List<Step> steps = recording.steps().stream()
+                    .filter(s -> s.applicationId().equals(app))
+                    .toList();
             List<String> versions = new ArrayList<>();
-            steps.stream().map(Step::governing).filter(Objects::nonNull).map(Governing::fingerprint).distinct()
+            steps.stream()
+                    .map(Step::governing)
+                    .filter(Objects::nonNull)
+                    .map(Governing::fingerprint)
+                    .distinct()
                     .forEach(versions::add);
             recordedFingerprints.put(app, versions);
             if (!alternate.containsKey(app)) {
@@ -322,7 +364,9 @@ public final class Backtest {
             }
             if (state != null && previous != null) {
                 int added = 0;
-                for (Instant t = previous.plus(tick); !t.isAfter(end) && added++ < MAX_TICKS_PER_GAP; t = t.plus(tick)) {
+                for (Instant t = previous.plus(tick);
+                        !t.isAfter(end) && added++ < MAX_TICKS_PER_GAP;
+                        t = t.plus(tick)) {
                     StepResult result = core.tick(state, t);
                     state = result.state();
                     produced.addAll(result.outputs());
@@ -339,13 +383,17 @@ public final class Backtest {
     private static List<MrmEvent> recordedOutputs(String app, List<Step> steps, List<MrmEvent> outputs) {
         long total = steps.stream().mapToLong(Step::recordedOutputs).sum();
         // the engine's state for the application began with its first input: that input names the line of ids
-        String lineage = steps.stream().filter(st -> st.applicationId().equals(app)).findFirst()
-                .map(st -> st.input() == null ? null : st.input().id()).orElse(null);
+        String lineage = steps.stream()
+                .filter(st -> st.applicationId().equals(app))
+                .findFirst()
+                .map(st -> st.input() == null ? null : st.input().id())
+                .orElse(null);
         Map<String, Long> seqOf = new HashMap<>();
         for (long seq = 1; seq <= total; seq++) {
             seqOf.put(DecisionCore.outputId(app, lineage, seq), seq);
         }
-        return outputs.stream().filter(o -> o.applicationId().equals(app))
+        return outputs.stream()
+                .filter(o -> o.applicationId().equals(app))
                 .sorted(Comparator.comparing((MrmEvent o) -> seqOf.getOrDefault(o.id(), Long.MAX_VALUE))
                         .thenComparing(MrmEvent::time))
                 .toList();
@@ -358,18 +406,28 @@ public final class Backtest {
         int blocked = 0;
         for (MrmEvent event : outputs) {
             if (event instanceof FailoverDecision d) {
-                rows.put("decision " + (++decisions), new Row(d.time(), "decision", d.kind() + " " + d.fromRegion()
-                        + "→" + d.toRegion() + " " + d.status() + " (epoch " + d.epoch() + "): " + d.reason()));
+                rows.put(
+                        "decision " + (++decisions),
+                        new Row(
+                                d.time(),
+                                "decision",
+                                d.kind() + " " + d.fromRegion() + "→" + d.toRegion() + " " + d.status() + " (epoch "
+                                        + d.epoch() + "): " + d.reason()));
             } else if (event instanceof Alert a && a.rule() != null) {
-                rows.put("blocked " + (++blocked), new Row(a.time(), "blocked", a.code() + " " + a.rule() + ": "
-                        + a.message()));
+                rows.put(
+                        "blocked " + (++blocked),
+                        new Row(a.time(), "blocked", a.code() + " " + a.rule() + ": " + a.message()));
             } else if (event instanceof RequestOutcome o) {
                 boolean refused = !o.accepted() && o.reason().startsWith("refused:");
                 String verdict = o.accepted() ? "accepted" : refused ? "refused" : "rejected";
                 String why = refused ? o.reason().substring("refused:".length()).strip() : o.reason();
-                rows.put("request " + o.requestId(), new Row(o.time(), refused ? "refused" : "request",
-                        shortType(o.requestType()) + " by " + o.operator() + ": " + verdict
-                                + (why.equals(verdict) ? "" : " (" + why + ")")));
+                rows.put(
+                        "request " + o.requestId(),
+                        new Row(
+                                o.time(),
+                                refused ? "refused" : "request",
+                                shortType(o.requestType()) + " by " + o.operator() + ": " + verdict
+                                        + (why.equals(verdict) ? "" : " (" + why + ")")));
             }
         }
         return rows;
@@ -398,7 +456,9 @@ public final class Backtest {
      * (empty when they are not comparable).
      */
     public static List<String> differences(MrmEvent expected, MrmEvent got) {
-        if (expected == null || got == null || expected.getClass() != got.getClass()
+        if (expected == null
+                || got == null
+                || expected.getClass() != got.getClass()
                 || !expected.getClass().isRecord()) {
             return List.of();
         }
@@ -441,7 +501,8 @@ public final class Backtest {
         } else if (event instanceof CommandAck ack) {
             what = ack.outcome().name();
         } else if (event instanceof io.mrm.events.command.StepCommand c) {
-            what = "step " + c.step().stepIndex() + " attempt " + c.step().attempt() + " epoch " + c.step().epoch();
+            what = "step " + c.step().stepIndex() + " attempt " + c.step().attempt() + " epoch "
+                    + c.step().epoch();
         } else {
             what = "";
         }

@@ -38,8 +38,8 @@ public record ComponentPlacement(String dns, String data, String events) {
 
     /** For the topology: only the managed components, null when none is known. */
     Placement published(ManagedComponents managed) {
-        return Placement.ofKnown(managed.dns() ? dns : null, managed.data() ? data : null,
-                managed.events() ? events : null);
+        return Placement.ofKnown(
+                managed.dns() ? dns : null, managed.data() ? data : null, managed.events() ? events : null);
     }
 
     /** "DNS in us10, data in eu10, events in none": for alerts. */
@@ -68,7 +68,9 @@ public record ComponentPlacement(String dns, String data, String events) {
     record ManagedComponents(boolean dns, boolean data, boolean events) {
 
         static ManagedComponents of(List<StepAction> plan) {
-            return new ManagedComponents(plan.contains(StepAction.DNS_ROUTE), plan.contains(StepAction.DATA_PROMOTE),
+            return new ManagedComponents(
+                    plan.contains(StepAction.DNS_ROUTE),
+                    plan.contains(StepAction.DATA_PROMOTE),
                     plan.contains(StepAction.EVENTS_SET_ACTIVE));
         }
 

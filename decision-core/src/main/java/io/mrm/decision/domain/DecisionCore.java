@@ -76,8 +76,8 @@ public final class DecisionCore {
             // the host gives it only when the state was lost; a replay gives it where the engine did
             return Restore.from(policy, published, now);
         }
-        WorkingState w = new WorkingState(policy, state == null ? ApplicationState.initial(policy, input.id()) : state,
-                now);
+        WorkingState w =
+                new WorkingState(policy, state == null ? ApplicationState.initial(policy, input.id()) : state, now);
         w.announce = state == null;
         if (input instanceof OperatorRequest request) {
             RequestAuthority.Refusal refusal = authenticate(w, request);
@@ -131,9 +131,12 @@ public final class DecisionCore {
     private static void onAck(WorkingState w, CommandAck ack) {
         long claimed = Math.max(ack.step().epoch(), ack.fenceEpoch() == null ? 0 : ack.fenceEpoch());
         if (claimed > w.highestEpochSeen + WorkingState.PLAUSIBLE_EPOCH_JUMP) {
-            w.alertThrottled("IMPLAUSIBLE_FENCE_EPOCH", HealthAssessment.SOURCE_ALERT_EVERY,
-                    AlertCode.IMPLAUSIBLE_FENCE_EPOCH, "ack " + ack.id() + " from " + ack.actuator() + " claims epoch "
-                            + claimed + ", far above the highest known (" + w.highestEpochSeen + "); not believed");
+            w.alertThrottled(
+                    "IMPLAUSIBLE_FENCE_EPOCH",
+                    HealthAssessment.SOURCE_ALERT_EVERY,
+                    AlertCode.IMPLAUSIBLE_FENCE_EPOCH,
+                    "ack " + ack.id() + " from " + ack.actuator() + " claims epoch " + claimed
+                            + ", far above the highest known (" + w.highestEpochSeen + "); not believed");
         } else {
             w.epochSeen(claimed);
         }
@@ -144,7 +147,9 @@ public final class DecisionCore {
 
     private RequestAuthority.Refusal authenticate(WorkingState w, OperatorRequest request) {
         if (w.seenNonces.stream().anyMatch(n -> !w.now.isBefore(n.forgetAfter()))) {
-            w.seenNonces = w.seenNonces.stream().filter(n -> w.now.isBefore(n.forgetAfter())).toList();
+            w.seenNonces = w.seenNonces.stream()
+                    .filter(n -> w.now.isBefore(n.forgetAfter()))
+                    .toList();
         }
         RequestAuthority.Refusal refusal = authority.check(request, w.now, w.seenNonces, keys);
         if (refusal == null && request.signature() != null) {
@@ -158,9 +163,22 @@ public final class DecisionCore {
     /** A request refused before it was considered: the answer, and an alert someone should read. */
     private static void refuse(WorkingState w, OperatorRequest request, RequestAuthority.Refusal refusal) {
         String type = EventTypes.forClass(request.getClass()).ceType();
-        w.alert(refusal.code(), "refused " + type + " " + request.id() + " claiming to be from '"
-                + request.operator() + "': " + refusal.reason(), null, null);
-        w.outputs.add(new RequestOutcome(w.nextId(), w.applicationId(), w.now, RequestOutcome.SCHEMA_VERSION,
-                request.id(), type, request.operator(), false, Texts.clip("refused: " + refusal.reason()), null));
+        w.alert(
+                refusal.code(),
+                "refused " + type + " " + request.id() + " claiming to be from '" + request.operator() + "': "
+                        + refusal.reason(),
+                null,
+                null);
+        w.outputs.add(new RequestOutcome(
+                w.nextId(),
+                w.applicationId(),
+                w.now,
+                RequestOutcome.SCHEMA_VERSION,
+                request.id(),
+                type,
+                request.operator(),
+                false,
+                Texts.clip("refused: " + refusal.reason()),
+                null));
     }
 }

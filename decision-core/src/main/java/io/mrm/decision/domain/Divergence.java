@@ -17,8 +17,7 @@ import java.util.Set;
  */
 final class Divergence {
 
-    private Divergence() {
-    }
+    private Divergence() {}
 
     /** After an abort: STEADY in one region, or DIVERGED with the placement recorded and alerted. */
     static void afterAbort(WorkingState w, String operator, String reason) {
@@ -35,17 +34,27 @@ final class Divergence {
             } else if (d.kind() == DecisionKind.AUTOMATIC_FAILOVER) {
                 w.raised.add(WorkingState.SUPPRESSED); // the operator stopped this failover: not again for this outage
             }
-            w.alert(AlertCode.PLAN_ABORTED, aborted + "; " + placement.describe(managed) + ": " + region
-                    + " is active", null, d.id());
+            w.alert(
+                    AlertCode.PLAN_ABORTED,
+                    aborted + "; " + placement.describe(managed) + ": " + region + " is active",
+                    null,
+                    d.id());
             return;
         }
         diverge(w, placement);
         w.extendHoldDown();
-        w.alert(AlertCode.DIVERGED, aborted + "; it left the components split: " + placement.describe(managed)
-                + "; traffic goes to " + w.active + ". Commands of the old epoch still in flight may take effect "
-                + "until their deadlines (their answers are recorded). Way out: resume " + d.id() + " to finish the "
-                + "switch to " + d.toRegion() + ", or fail over (or back) to one region, which runs the whole plan "
-                + "there", null, d.id());
+        w.alert(
+                AlertCode.DIVERGED,
+                aborted + "; it left the components split: " + placement.describe(managed)
+                        + "; traffic goes to " + w.active
+                        + ". Commands of the old epoch still in flight may take effect "
+                        + "until their deadlines (their answers are recorded). Way out: resume " + d.id()
+                        + " to finish the "
+                        + "switch to " + d.toRegion()
+                        + ", or fail over (or back) to one region, which runs the whole plan "
+                        + "there",
+                null,
+                d.id());
     }
 
     /** A late answer of an aborted plan said a step did take effect: the placement follows. */
@@ -60,14 +69,23 @@ final class Divergence {
         if (region != null) {
             settle(w, region);
             if (wasDiverged) {
-                w.alert(AlertCode.CONVERGED, "a late answer of aborted decision " + w.run.decision().id()
-                        + " shows every component in " + region, null, w.run.decision().id());
+                w.alert(
+                        AlertCode.CONVERGED,
+                        "a late answer of aborted decision " + w.run.decision().id() + " shows every component in "
+                                + region,
+                        null,
+                        w.run.decision().id());
             }
         } else if (!placement.equals(w.placement)) {
             diverge(w, placement);
-            w.alert(AlertCode.DIVERGED, "a late answer of aborted decision " + w.run.decision().id()
-                    + " shows a step took effect after the abort: " + placement.describe(managed) + "; traffic goes to "
-                    + w.active, null, w.run.decision().id());
+            w.alert(
+                    AlertCode.DIVERGED,
+                    "a late answer of aborted decision " + w.run.decision().id()
+                            + " shows a step took effect after the abort: " + placement.describe(managed)
+                            + "; traffic goes to "
+                            + w.active,
+                    null,
+                    w.run.decision().id());
         }
     }
 
@@ -140,7 +158,9 @@ final class Divergence {
         }
 
         ComponentPlacement placement() {
-            String events = brokersKnown && activeBrokers.size() == 1 ? activeBrokers.iterator().next() : null;
+            String events = brokersKnown && activeBrokers.size() == 1
+                    ? activeBrokers.iterator().next()
+                    : null;
             return new ComponentPlacement(dns, data, events);
         }
     }
@@ -151,7 +171,9 @@ final class Divergence {
      * or an attempt is in flight or went unanswered, and may have landed.
      */
     enum Effect {
-        DONE, NONE, UNKNOWN;
+        DONE,
+        NONE,
+        UNKNOWN;
 
         static Effect of(StepProgress step, PlanRun.StepTimer timer) {
             if (step.status() == StepStatus.SUCCEEDED) {

@@ -25,27 +25,34 @@ final class HealthAssessment {
 
     /** How often an alert about one misbehaving source repeats while it goes on. */
     static final Duration SOURCE_ALERT_EVERY = Duration.ofMinutes(15);
+
     static final String BLIND_KEY = "BLIND";
     static final String QUORUM_KEY = "QUORUM_LOST:";
     static final String COMPONENT_KEY = "COMPONENT:";
     static final String DEGRADED_KEY = "DEGRADED:";
 
-    private HealthAssessment() {
-    }
+    private HealthAssessment() {}
 
     /** Takes one observation into the counters, or refuses it (returned, and alerted). */
     static InputRefusal take(WorkingState w, HealthObservation o) {
         ApplicationPolicy policy = w.policy;
-        String unknown = !policy.hasRegion(o.region()) ? "region '" + o.region() + "'"
-                : !policy.declaresComponent(o.component()) ? "component '" + o.component() + "'"
-                : !policy.declaresVantage(o.vantage()) ? "vantage '" + o.vantage() + "'" : null;
+        String unknown = !policy.hasRegion(o.region())
+                ? "region '" + o.region() + "'"
+                : !policy.declaresComponent(o.component())
+                        ? "component '" + o.component() + "'"
+                        : !policy.declaresVantage(o.vantage()) ? "vantage '" + o.vantage() + "'" : null;
         if (unknown != null) {
             String detail = "observation " + o.id() + " is from " + unknown + ", which the policy of "
                     + policy.applicationId() + " does not declare (regions " + policy.primaryRegion() + ", "
-                    + policy.standbyRegion() + "; components " + sorted(policy.healthComponents(), policy.alertComponents())
+                    + policy.standbyRegion() + "; components "
+                    + sorted(policy.healthComponents(), policy.alertComponents())
                     + "; vantages " + policy.vantages().stream().sorted().toList() + ")";
-            w.alertThrottled("UNKNOWN_SOURCE", SOURCE_ALERT_EVERY, AlertCode.UNKNOWN_SOURCE, detail
-                    + "; such observations are dead-lettered (alerted at most every " + SOURCE_ALERT_EVERY + ")");
+            w.alertThrottled(
+                    "UNKNOWN_SOURCE",
+                    SOURCE_ALERT_EVERY,
+                    AlertCode.UNKNOWN_SOURCE,
+                    detail + "; such observations are dead-lettered (alerted at most every " + SOURCE_ALERT_EVERY
+                            + ")");
             return new InputRefusal(InputRefusal.Reason.UNKNOWN_SOURCE, detail);
         }
         Duration ahead = Duration.between(w.now, o.time());
@@ -53,8 +60,11 @@ final class HealthAssessment {
             String detail = "observation " + o.id() + " from " + o.vantage() + " is stamped " + o.time() + ", "
                     + ahead.toMillis() + " ms ahead of the engine's clock (at most " + policy.maxObservationSkew()
                     + "): fix the monitor's clock (NTP)";
-            w.alertThrottled("CLOCK_SKEW:" + o.vantage(), SOURCE_ALERT_EVERY, AlertCode.MONITOR_CLOCK_SKEW, detail
-                    + "; its observations are dead-lettered until then");
+            w.alertThrottled(
+                    "CLOCK_SKEW:" + o.vantage(),
+                    SOURCE_ALERT_EVERY,
+                    AlertCode.MONITOR_CLOCK_SKEW,
+                    detail + "; its observations are dead-lettered until then");
             return new InputRefusal(InputRefusal.Reason.CLOCK_SKEW, detail);
         }
         count(w, o);
@@ -73,7 +83,7 @@ final class HealthAssessment {
         }
         if (previous != null && !previous.isBefore(o.monitorRun(), o.sequence(), o.time())) {
             return; // the same monitor run already reported this or something later, or another run's report
-                    // no newer than the latest counted: a replay
+            // no newer than the latest counted: a replay
         }
         if (w.firstObservationAt == null) {
             w.firstObservationAt = w.now;
@@ -82,11 +92,23 @@ final class HealthAssessment {
         int failures = failed ? (previous == null ? 0 : previous.consecutiveFailures()) + 1 : 0;
         int successes = failed ? 0 : (previous == null ? 0 : previous.consecutiveSuccesses()) + 1;
         boolean wasDown = previous != null && previous.down();
-        boolean down = failed ? wasDown || failures >= w.policy.failureThreshold()
+        boolean down = failed
+                ? wasDown || failures >= w.policy.failureThreshold()
                 : wasDown && successes < w.policy.recoveryThreshold();
         Instant counted = o.time().isAfter(w.now) ? w.now : o.time();
-        next.add(new HealthCounter(o.region(), o.component(), o.vantage(), failures, successes, down, o.status(),
-                counted, o.id(), o.detail(), o.monitorRun(), o.sequence(),
+        next.add(new HealthCounter(
+                o.region(),
+                o.component(),
+                o.vantage(),
+                failures,
+                successes,
+                down,
+                o.status(),
+                counted,
+                o.id(),
+                o.detail(),
+                o.monitorRun(),
+                o.sequence(),
                 o.probe() == io.mrm.events.observation.ProbeKind.ALERT_WEBHOOK));
         w.counters = next;
     }
@@ -123,10 +145,13 @@ final class HealthAssessment {
         List<String> found = new ArrayList<>();
         for (String component : components.stream().sorted().toList()) {
             List<HealthCounter> seen = fresh(w, region, component).stream()
-                    .filter(c -> c.lastStatus() == HealthStatus.DEGRADED).toList();
+                    .filter(c -> c.lastStatus() == HealthStatus.DEGRADED)
+                    .toList();
             if (seen.size() >= w.policy.quorum()) {
-                found.add(component + " (" + (seen.get(0).lastDetail() == null ? "DEGRADED"
-                        : Texts.clip(seen.get(0).lastDetail())) + ")");
+                found.add(component + " ("
+                        + (seen.get(0).lastDetail() == null
+                                ? "DEGRADED"
+                                : Texts.clip(seen.get(0).lastDetail())) + ")");
             }
         }
         return found;
@@ -147,11 +172,19 @@ final class HealthAssessment {
     static List<Evidence> evidence(WorkingState w, String region) {
         List<Evidence> evidence = new ArrayList<>();
         for (HealthCounter c : w.counters) {
-            if (c.region().equals(region) && c.down() && c.isFresh(w.now, w.policy.staleAfter())
+            if (c.region().equals(region)
+                    && c.down()
+                    && c.isFresh(w.now, w.policy.staleAfter())
                     && w.policy.healthComponents().contains(c.component())) {
-                evidence.add(new Evidence(c.lastObservationId(), c.region(), c.component(), c.vantage(),
-                        c.lastStatus(), c.lastSeen(), Texts.clip(c.consecutiveFailures() + " consecutive failures"
-                        + (c.lastDetail() == null ? "" : ": " + c.lastDetail()))));
+                evidence.add(new Evidence(
+                        c.lastObservationId(),
+                        c.region(),
+                        c.component(),
+                        c.vantage(),
+                        c.lastStatus(),
+                        c.lastSeen(),
+                        Texts.clip(c.consecutiveFailures() + " consecutive failures"
+                                + (c.lastDetail() == null ? "" : ": " + c.lastDetail()))));
             }
         }
         return evidence;
@@ -176,9 +209,16 @@ final class HealthAssessment {
             List<String> degraded = degraded(w, region, List.of(component));
             if (!degraded.isEmpty()) {
                 boolean blocks = w.policy.degradedNotATarget().contains(component);
-                w.raiseOnce(key, AlertCode.COMPONENT_DEGRADED, degraded.get(0) + " in " + region + " is DEGRADED (seen "
-                        + "by a quorum of vantage points)" + (blocks ? "; " + region + " is no failover target while "
-                        + "it is (degraded-not-a-target)" : "; it still counts as up"), null);
+                w.raiseOnce(
+                        key,
+                        AlertCode.COMPONENT_DEGRADED,
+                        degraded.get(0) + " in " + region + " is DEGRADED (seen "
+                                + "by a quorum of vantage points)"
+                                + (blocks
+                                        ? "; " + region + " is no failover target while "
+                                                + "it is (degraded-not-a-target)"
+                                        : "; it still counts as up"),
+                        null);
             } else {
                 w.clear(key);
             }
@@ -189,8 +229,12 @@ final class HealthAssessment {
         boolean anySeen = !w.counters.isEmpty();
         boolean anyFresh = w.counters.stream().anyMatch(c -> c.isFresh(w.now, w.policy.staleAfter()));
         if (anySeen && !anyFresh) {
-            w.raiseOnce(BLIND_KEY, AlertCode.BLIND, "no vantage point has reported for " + w.policy.staleAfter()
-                    + ": monitors are silent; not failing over on silence", null);
+            w.raiseOnce(
+                    BLIND_KEY,
+                    AlertCode.BLIND,
+                    "no vantage point has reported for " + w.policy.staleAfter()
+                            + ": monitors are silent; not failing over on silence",
+                    null);
             return true;
         }
         if (anyFresh && w.clear(BLIND_KEY)) {
@@ -218,9 +262,14 @@ final class HealthAssessment {
         }
         int seen = watching == null ? 0 : watching.size();
         if (seen < w.policy.quorum() && !blind) {
-            w.raiseOnce(key, AlertCode.QUORUM_LOST, "only " + seen + " vantage point(s) " + sortedList(watching)
-                    + " report fresh observations of " + region + ", fewer than the quorum of " + w.policy.quorum()
-                    + ": no automatic failover can be decided about " + region + " until more report", null);
+            w.raiseOnce(
+                    key,
+                    AlertCode.QUORUM_LOST,
+                    "only " + seen + " vantage point(s) " + sortedList(watching)
+                            + " report fresh observations of " + region + ", fewer than the quorum of "
+                            + w.policy.quorum()
+                            + ": no automatic failover can be decided about " + region + " until more report",
+                    null);
         } else if (seen >= w.policy.quorum() && w.clear(key)) {
             w.alert(AlertCode.QUORUM_RESTORED, seen + " vantage points watch " + region + " again");
         }
@@ -231,8 +280,12 @@ final class HealthAssessment {
             String key = COMPONENT_KEY + region + "/" + component;
             long down = witnessesDown(w, fresh(w, region, component));
             if (down >= w.policy.quorum()) {
-                w.raiseOnce(key, AlertCode.COMPONENT_DOWN, component + " in " + region + " is down (seen by " + down
-                        + " vantage points); it does not trigger a failover", null);
+                w.raiseOnce(
+                        key,
+                        AlertCode.COMPONENT_DOWN,
+                        component + " in " + region + " is down (seen by " + down
+                                + " vantage points); it does not trigger a failover",
+                        null);
             } else {
                 w.clear(key);
             }

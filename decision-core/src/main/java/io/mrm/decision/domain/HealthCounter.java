@@ -18,16 +18,48 @@ import java.time.Instant;
  * @param external          the reports come from an alert webhook, not a probe (false in states stored
  *                          before it existed): such witnesses count at most {@code max-alert-witnesses}
  */
-public record HealthCounter(String region, String component, String vantage, int consecutiveFailures,
-                            int consecutiveSuccesses, boolean down, HealthStatus lastStatus, Instant lastSeen,
-                            String lastObservationId, String lastDetail, String monitorRun, Long sequence,
-                            boolean external) {
+public record HealthCounter(
+        String region,
+        String component,
+        String vantage,
+        int consecutiveFailures,
+        int consecutiveSuccesses,
+        boolean down,
+        HealthStatus lastStatus,
+        Instant lastSeen,
+        String lastObservationId,
+        String lastDetail,
+        String monitorRun,
+        Long sequence,
+        boolean external) {
 
-    public HealthCounter(String region, String component, String vantage, int consecutiveFailures,
-                         int consecutiveSuccesses, boolean down, HealthStatus lastStatus, Instant lastSeen,
-                         String lastObservationId, String lastDetail, String monitorRun, Long sequence) {
-        this(region, component, vantage, consecutiveFailures, consecutiveSuccesses, down, lastStatus, lastSeen,
-                lastObservationId, lastDetail, monitorRun, sequence, false);
+    public HealthCounter(
+            String region,
+            String component,
+            String vantage,
+            int consecutiveFailures,
+            int consecutiveSuccesses,
+            boolean down,
+            HealthStatus lastStatus,
+            Instant lastSeen,
+            String lastObservationId,
+            String lastDetail,
+            String monitorRun,
+            Long sequence) {
+        this(
+                region,
+                component,
+                vantage,
+                consecutiveFailures,
+                consecutiveSuccesses,
+                down,
+                lastStatus,
+                lastSeen,
+                lastObservationId,
+                lastDetail,
+                monitorRun,
+                sequence,
+                false);
     }
 
     boolean sameSource(String region, String component, String vantage) {

@@ -14,11 +14,9 @@ import java.util.Map;
 public final class JournalReplay {
 
     /** One recorded step: the time the core was given, and the input (null for a tick). */
-    public record RecordedStep(String applicationId, Instant now, MrmEvent input) {
-    }
+    public record RecordedStep(String applicationId, Instant now, MrmEvent input) {}
 
-    private JournalReplay() {
-    }
+    private JournalReplay() {}
 
     /** The outputs, in order, of every step; application states start empty. */
     public static List<MrmEvent> replay(DecisionCore core, List<RecordedStep> steps) {

@@ -14,8 +14,14 @@ import java.time.Instant;
  * @param nextAttemptAt   when to try again if nothing is in flight
  * @param lastDetail      what the latest attempt answered
  */
-public record PendingFence(FenceDuty duty, int stepIndex, int attempts, long epoch, Instant attemptDeadline,
-                           Instant nextAttemptAt, String lastDetail) {
+public record PendingFence(
+        FenceDuty duty,
+        int stepIndex,
+        int attempts,
+        long epoch,
+        Instant attemptDeadline,
+        Instant nextAttemptAt,
+        String lastDetail) {
 
     boolean inFlight() {
         return attemptDeadline != null;

@@ -25,13 +25,13 @@ final class PendingFences {
     private static final String PENDING_KEY = "FENCE:";
     private static final String UP_KEY = "FENCE_REGION_UP:";
 
-    private PendingFences() {
-    }
+    private PendingFences() {}
 
     /** At a plan's completion: its best-effort fences started but not succeeded (yet) stay duties. */
     static void keepUnfinished(WorkingState w, PlanRun run) {
         for (StepProgress step : run.steps()) {
-            if (run.bestEffort(step.index()) && step.status() != StepStatus.SUCCEEDED
+            if (run.bestEffort(step.index())
+                    && step.status() != StepStatus.SUCCEEDED
                     && step.status() != StepStatus.PENDING) {
                 keep(w, run, step);
             }
@@ -47,7 +47,8 @@ final class PendingFences {
         String target = run.decision().toRegion();
         for (StepProgress step : run.steps()) {
             boolean startedBestEffort = run.bestEffort(step.index()) && step.status() != StepStatus.PENDING;
-            boolean fenceOfTarget = !run.bestEffort(step.index()) && step.region().equals(target)
+            boolean fenceOfTarget = !run.bestEffort(step.index())
+                    && step.region().equals(target)
                     && (step.action() == StepAction.DATA_FENCE || step.action() == StepAction.EVENTS_SET_STANDBY);
             if ((startedBestEffort || fenceOfTarget) && step.status() != StepStatus.SUCCEEDED) {
                 keep(w, run, step);
@@ -58,9 +59,14 @@ final class PendingFences {
     private static void keep(WorkingState w, PlanRun run, StepProgress step) {
         PlanRun.StepTimer timer = run.timer(step.index());
         boolean inFlight = timer.attemptDeadline() != null;
-        PendingFence fence = new PendingFence(new FenceDuty(step.action(), step.region(), run.decision().id()),
-                step.index(), step.attempts(), inFlight ? run.epoch() : 0, inFlight ? timer.attemptDeadline() : null,
-                w.now.plus(w.policy.fenceRetryInterval()), step.detail());
+        PendingFence fence = new PendingFence(
+                new FenceDuty(step.action(), step.region(), run.decision().id()),
+                step.index(),
+                step.attempts(),
+                inFlight ? run.epoch() : 0,
+                inFlight ? timer.attemptDeadline() : null,
+                w.now.plus(w.policy.fenceRetryInterval()),
+                step.detail());
         if (inFlight) {
             keepQuietly(w, fence); // still under way: alerted only if it fails or goes unanswered
         } else {
@@ -82,11 +88,15 @@ final class PendingFences {
     }
 
     private static void alertPending(WorkingState w, PendingFence fence) {
-        w.raiseOnce(pendingKey(fence.duty()), AlertCode.FENCE_PENDING,
-                describe(fence.duty()) + " is not confirmed" + (fence.lastDetail() == null ? ""
-                        : " (" + fence.lastDetail() + ")") + ": it is retried every " + w.policy.fenceRetryInterval()
+        w.raiseOnce(
+                pendingKey(fence.duty()),
+                AlertCode.FENCE_PENDING,
+                describe(fence.duty()) + " is not confirmed"
+                        + (fence.lastDetail() == null ? "" : " (" + fence.lastDetail() + ")") + ": it is retried every "
+                        + w.policy.fenceRetryInterval()
                         + " and as soon as " + fence.duty().region() + " is seen up, and a graceful switch towards "
-                        + fence.duty().region() + " runs it first", null);
+                        + fence.duty().region() + " runs it first",
+                null);
     }
 
     private static String pendingKey(FenceDuty duty) {
@@ -100,16 +110,19 @@ final class PendingFences {
                 w.clear(pendingKey(fence.duty()));
             }
         }
-        w.fences = w.fences.stream().filter(f -> !f.duty().region().equals(region)).toList();
+        w.fences =
+                w.fences.stream().filter(f -> !f.duty().region().equals(region)).toList();
     }
 
     /** An answer to a fence attempt: true when it was one (then nothing else should look at it). */
     static boolean onAck(WorkingState w, CommandAck ack) {
         StepRef ref = ack.step();
         for (PendingFence fence : w.fences) {
-            if (fence.inFlight() && fence.duty().action() == ack.action()
+            if (fence.inFlight()
+                    && fence.duty().action() == ack.action()
                     && fence.duty().decisionId().equals(ref.decisionId())
-                    && fence.stepIndex() == ref.stepIndex() && fence.attempts() == ref.attempt()
+                    && fence.stepIndex() == ref.stepIndex()
+                    && fence.attempts() == ref.attempt()
                     && fence.epoch() == ref.epoch()) {
                 answered(w, fence, ack);
                 return true;
@@ -119,7 +132,8 @@ final class PendingFences {
     }
 
     private static void answered(WorkingState w, PendingFence fence, CommandAck ack) {
-        String detail = Texts.clip(ack.outcome() + (ack.errorCode() == null ? "" : " " + ack.errorCode())
+        String detail = Texts.clip(ack.outcome()
+                + (ack.errorCode() == null ? "" : " " + ack.errorCode())
                 + (ack.detail() == null ? "" : ": " + ack.detail()));
         boolean done = ack.outcome() == AckOutcome.SUCCEEDED;
         List<PendingFence> next = new ArrayList<>();
@@ -138,13 +152,20 @@ final class PendingFences {
         String key = pendingKey(fence.duty());
         if (done) {
             if (w.clear(key)) { // said to be pending: say it is done
-                w.alert(AlertCode.FENCE_COMPLETED, describe(fence.duty()) + " succeeded: " + detail, null,
+                w.alert(
+                        AlertCode.FENCE_COMPLETED,
+                        describe(fence.duty()) + " succeeded: " + detail,
+                        null,
                         fence.duty().decisionId());
             }
         } else {
-            w.raiseOnce(key, AlertCode.FENCE_PENDING, describe(fence.duty()) + " failed (" + detail
-                    + "); retried every " + w.policy.fenceRetryInterval() + " and as soon as "
-                    + fence.duty().region() + " is seen up", null);
+            w.raiseOnce(
+                    key,
+                    AlertCode.FENCE_PENDING,
+                    describe(fence.duty()) + " failed (" + detail
+                            + "); retried every " + w.policy.fenceRetryInterval() + " and as soon as "
+                            + fence.duty().region() + " is seen up",
+                    null);
         }
     }
 
@@ -155,14 +176,23 @@ final class PendingFences {
     private static boolean recordInRun(WorkingState w, PendingFence fence, StepStatus status, String detail) {
         PlanRun run = w.run;
         boolean running = run != null && !run.aborted() && (w.phase == Phase.SWITCHING || w.phase == Phase.PAUSED);
-        if (run == null || running || !run.decision().id().equals(fence.duty().decisionId())
+        if (run == null
+                || running
+                || !run.decision().id().equals(fence.duty().decisionId())
                 || fence.stepIndex() >= run.steps().size()
                 || run.step(fence.stepIndex()).action() != fence.duty().action()) {
             return false;
         }
         StepProgress step = run.step(fence.stepIndex());
-        w.run = run.with(new StepProgress(step.index(), step.action(), step.region(), status,
-                Math.max(step.attempts(), fence.attempts()), step.startedAt(), w.now, detail))
+        w.run = run.with(new StepProgress(
+                        step.index(),
+                        step.action(),
+                        step.region(),
+                        status,
+                        Math.max(step.attempts(), fence.attempts()),
+                        step.startedAt(),
+                        w.now,
+                        detail))
                 .with(run.timer(step.index()).idle());
         return true;
     }
@@ -182,13 +212,24 @@ final class PendingFences {
             Holder holder = holder(w, f.duty());
             if (holder == Holder.THIS_REGION || !w.policy.hasRegion(f.duty().region())) {
                 w.clear(pendingKey(f.duty()));
-                w.alert(AlertCode.FENCE_SUPERSEDED, describe(f.duty()) + " is no longer due: "
-                        + (w.policy.hasRegion(f.duty().region()) ? f.duty().region() + " holds that role now"
-                        : f.duty().region() + " is not a region of " + w.applicationId()), null, f.duty().decisionId());
+                w.alert(
+                        AlertCode.FENCE_SUPERSEDED,
+                        describe(f.duty()) + " is no longer due: "
+                                + (w.policy.hasRegion(f.duty().region())
+                                        ? f.duty().region() + " holds that role now"
+                                        : f.duty().region() + " is not a region of " + w.applicationId()),
+                        null,
+                        f.duty().decisionId());
                 continue;
             }
             if (f.inFlight() && w.now.isAfter(f.attemptDeadline())) {
-                f = new PendingFence(f.duty(), f.stepIndex(), f.attempts(), 0, null, f.nextAttemptAt(),
+                f = new PendingFence(
+                        f.duty(),
+                        f.stepIndex(),
+                        f.attempts(),
+                        0,
+                        null,
+                        f.nextAttemptAt(),
                         "no acknowledgement before the deadline " + f.attemptDeadline());
                 alertPending(w, f);
             }
@@ -211,7 +252,11 @@ final class PendingFences {
     }
 
     /** Who holds the role a fence takes away: the fenced region itself, another one, or unknown. */
-    enum Holder { THIS_REGION, ANOTHER_REGION, UNKNOWN }
+    enum Holder {
+        THIS_REGION,
+        ANOTHER_REGION,
+        UNKNOWN
+    }
 
     static Holder holder(WorkingState w, FenceDuty duty) {
         String holder;
@@ -237,11 +282,24 @@ final class PendingFences {
         int attempt = f.attempts() + 1;
         Instant deadline = w.now.plus(w.policy.fenceTimeout());
         StepRef ref = new StepRef(f.duty().decisionId(), w.epoch, f.stepIndex(), attempt, deadline);
-        PlanStep step = new PlanStep(f.stepIndex(), f.duty().action(), f.duty().region(), null,
-                Math.max(1, w.policy.fenceTimeout().toMillis()), 1, false, true);
+        PlanStep step = new PlanStep(
+                f.stepIndex(),
+                f.duty().action(),
+                f.duty().region(),
+                null,
+                Math.max(1, w.policy.fenceTimeout().toMillis()),
+                1,
+                false,
+                true);
         w.outputs.add(StepCommands.forStep(w.nextId(), w.applicationId(), w.now, step, ref));
-        return new PendingFence(f.duty(), f.stepIndex(), attempt, w.epoch, deadline,
-                w.now.plus(w.policy.fenceRetryInterval()), f.lastDetail());
+        return new PendingFence(
+                f.duty(),
+                f.stepIndex(),
+                attempt,
+                w.epoch,
+                deadline,
+                w.now.plus(w.policy.fenceRetryInterval()),
+                f.lastDetail());
     }
 
     static String describe(FenceDuty duty) {

@@ -35,31 +35,43 @@ import java.util.List;
 final class PlanBuilder {
 
     /** What a switch is, before it has a plan. */
-    record Switch(DecisionKind kind, FailoverMode mode, DecisionStatus status, String from, String to, String reason,
-                  String requestedBy, String requestId, List<SafetyRule> overrides, List<Evidence> evidence,
-                  List<StepAction> actions) {
-    }
+    record Switch(
+            DecisionKind kind,
+            FailoverMode mode,
+            DecisionStatus status,
+            String from,
+            String to,
+            String reason,
+            String requestedBy,
+            String requestId,
+            List<SafetyRule> overrides,
+            List<Evidence> evidence,
+            List<StepAction> actions) {}
 
-    private PlanBuilder() {
-    }
+    private PlanBuilder() {}
 
     static FailoverDecision decide(WorkingState w, Switch s) {
-        boolean drainFirst = s.kind() == DecisionKind.AUTOMATIC_FAILOVER && s.mode() == FailoverMode.FORCED
+        boolean drainFirst = s.kind() == DecisionKind.AUTOMATIC_FAILOVER
+                && s.mode() == FailoverMode.FORCED
                 && !w.policy.failoverDrainWithin().isZero();
         List<PlanStep> plan = new ArrayList<>();
         // the broker first, then the database: the order a graceful switch demotes them in. A forced
         // switch towards that region does not: it makes the region primary and active at once, and
         // its fence would need the region it leaves (which is down) to show a newer primary.
         if (s.mode() != FailoverMode.FORCED || drainFirst) {
-            w.fences.stream().filter(f -> f.duty().region().equals(s.to()))
-                    .map(f -> f.duty().action()).distinct().sorted()
+            w.fences.stream()
+                    .filter(f -> f.duty().region().equals(s.to()))
+                    .map(f -> f.duty().action())
+                    .distinct()
+                    .sorted()
                     .forEach(action -> plan.add(step(w, plan.size(), action, s.to(), null, false, false)));
         }
         // a fence only where the plan itself moves that role to the target: fencing the old database of
         // a plan that promotes nothing would close the only writable one
         boolean forced = s.mode() == FailoverMode.FORCED;
         boolean dropSourceSteps = forced && !drainFirst;
-        boolean fenceEvents = forced && s.actions().contains(StepAction.EVENTS_SET_STANDBY)
+        boolean fenceEvents = forced
+                && s.actions().contains(StepAction.EVENTS_SET_STANDBY)
                 && s.actions().contains(StepAction.EVENTS_SET_ACTIVE);
         // and a graceful one too: its promote fences the old primary, but if the old region became
         // unreachable after the drain nothing else would (defence in depth; a fenced database is left as is)
@@ -72,8 +84,8 @@ final class PlanBuilder {
             // the first of the switch's own steps never runs together with the fences before it
             boolean parallel = !first && w.policy.parallelSteps().contains(action);
             first = false;
-            plan.add(step(w, plan.size(), action, region(action, s.from(), s.to()), peer(action, s.to()), parallel,
-                    false));
+            plan.add(step(
+                    w, plan.size(), action, region(action, s.from(), s.to()), peer(action, s.to()), parallel, false));
             if (fenceData && action == StepAction.DATA_PROMOTE) {
                 plan.add(step(w, plan.size(), StepAction.DATA_FENCE, s.from(), null, false, true));
             }
@@ -82,16 +94,46 @@ final class PlanBuilder {
             }
         }
         long epoch = w.nextEpoch();
-        return new FailoverDecision(w.nextId(), w.applicationId(), w.now, FailoverDecision.SCHEMA_VERSION, epoch,
-                s.kind(), s.mode(), s.status(), s.from(), s.to(), Texts.clip(s.reason()), s.requestedBy(), s.requestId(),
-                s.overrides(), s.evidence(), plan, drainFirst ? w.policy.failoverDrainWithin().toMillis() : null);
+        return new FailoverDecision(
+                w.nextId(),
+                w.applicationId(),
+                w.now,
+                FailoverDecision.SCHEMA_VERSION,
+                epoch,
+                s.kind(),
+                s.mode(),
+                s.status(),
+                s.from(),
+                s.to(),
+                Texts.clip(s.reason()),
+                s.requestedBy(),
+                s.requestId(),
+                s.overrides(),
+                s.evidence(),
+                plan,
+                drainFirst ? w.policy.failoverDrainWithin().toMillis() : null);
     }
 
-    private static PlanStep step(WorkingState w, int index, StepAction action, String region, String peer,
-                                 boolean parallel, boolean bestEffort) {
-        long timeout = bestEffort ? w.policy.fenceTimeout().toMillis() : w.policy.stepTimeout().toMillis();
-        return new PlanStep(index, action, region, peer, Math.max(1, timeout),
-                bestEffort ? 1 : w.policy.stepMaxAttempts(), parallel && index > 0, bestEffort);
+    private static PlanStep step(
+            WorkingState w,
+            int index,
+            StepAction action,
+            String region,
+            String peer,
+            boolean parallel,
+            boolean bestEffort) {
+        long timeout = bestEffort
+                ? w.policy.fenceTimeout().toMillis()
+                : w.policy.stepTimeout().toMillis();
+        return new PlanStep(
+                index,
+                action,
+                region,
+                peer,
+                Math.max(1, timeout),
+                bestEffort ? 1 : w.policy.stepMaxAttempts(),
+                parallel && index > 0,
+                bestEffort);
     }
 
     /** Target-side actions act on the region switched to; the others on the region left. */

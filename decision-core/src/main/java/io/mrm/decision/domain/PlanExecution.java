@@ -54,8 +54,7 @@ final class PlanExecution {
     /** How a step skipped by a fallback to forced is marked (its detail starts so). */
     static final String FELL_BACK = "fell back to forced: ";
 
-    private PlanExecution() {
-    }
+    private PlanExecution() {}
 
     // ---- starting ---------------------------------------------------------------------------------
 
@@ -105,8 +104,8 @@ final class PlanExecution {
     static List<StepProgress> pending(FailoverDecision decision) {
         List<StepProgress> progress = new ArrayList<>();
         for (PlanStep step : decision.plan()) {
-            progress.add(new StepProgress(step.index(), step.action(), step.region(), StepStatus.PENDING, 0, null,
-                    null, null));
+            progress.add(new StepProgress(
+                    step.index(), step.action(), step.region(), StepStatus.PENDING, 0, null, null, null));
         }
         return progress;
     }
@@ -116,9 +115,15 @@ final class PlanExecution {
         if (w.run.tryingGraceful() && !w.now.isBefore(w.run.drainDeadline()) && unfinishedGracefulTry(w.run) >= 0) {
             // past the bound (a drain answered late, a resume): nothing more of the graceful try is sent
             int late = unfinishedGracefulTry(w.run);
-            fallBack(w, "the graceful path did not complete within " + seconds(w.run.decision().drainWithinMs())
-                    + " (step " + late + ", " + w.run.step(late).action() + " " + w.run.step(late).region() + ": "
-                    + (w.run.step(late).detail() == null ? "not finished" : w.run.step(late).detail()) + ")");
+            fallBack(
+                    w,
+                    "the graceful path did not complete within "
+                            + seconds(w.run.decision().drainWithinMs())
+                            + " (step " + late + ", " + w.run.step(late).action() + " "
+                            + w.run.step(late).region() + ": "
+                            + (w.run.step(late).detail() == null
+                                    ? "not finished"
+                                    : w.run.step(late).detail()) + ")");
             return;
         }
         for (int index : w.run.currentGroup()) {
@@ -139,15 +144,24 @@ final class PlanExecution {
         StepProgress current = run.step(index);
         int attempt = current.attempts() + 1;
         Instant deadline = w.now.plusMillis(planStep.timeoutMs());
-        if (run.tryingGraceful() && run.gracefulTry(index) && run.drainDeadline().isAfter(w.now)
+        if (run.tryingGraceful()
+                && run.gracefulTry(index)
+                && run.drainDeadline().isAfter(w.now)
                 && run.drainDeadline().isBefore(deadline)) {
             deadline = run.drainDeadline(); // the graceful try's bound is the actuator's bound too
         }
         StepRef ref = new StepRef(run.decision().id(), run.epoch(), index, attempt, deadline);
-        w.outputs.add(StepCommands.forStep(w.nextId(), w.applicationId(), w.now, planStep, ref, run.mode(),
-                backlogBound(w, run, index)));
-        w.run = run.with(new StepProgress(index, current.action(), current.region(), StepStatus.RUNNING, attempt,
-                        current.startedAt() == null ? w.now : current.startedAt(), null, current.detail()))
+        w.outputs.add(StepCommands.forStep(
+                w.nextId(), w.applicationId(), w.now, planStep, ref, run.mode(), backlogBound(w, run, index)));
+        w.run = run.with(new StepProgress(
+                        index,
+                        current.action(),
+                        current.region(),
+                        StepStatus.RUNNING,
+                        attempt,
+                        current.startedAt() == null ? w.now : current.startedAt(),
+                        null,
+                        current.detail()))
                 .with(run.timer(index).sent(deadline));
     }
 
@@ -157,8 +171,11 @@ final class PlanExecution {
      * bound. Null for every other step, and for plans an operator asked for.
      */
     private static Long backlogBound(WorkingState w, PlanRun run, int index) {
-        return run.tryingGraceful() && run.gracefulTry(index) && run.planStep(index).action() == StepAction.DATA_DRAIN
-                ? w.policy.failoverDrainMaxBacklogBytes() : null;
+        return run.tryingGraceful()
+                        && run.gracefulTry(index)
+                        && run.planStep(index).action() == StepAction.DATA_DRAIN
+                ? w.policy.failoverDrainMaxBacklogBytes()
+                : null;
     }
 
     // ---- time ------------------------------------------------------------------------------------
@@ -168,12 +185,20 @@ final class PlanExecution {
         if (w.run == null || w.run.aborted() || (w.phase != Phase.SWITCHING && w.phase != Phase.PAUSED)) {
             return;
         }
-        if (w.phase == Phase.SWITCHING && w.run.tryingGraceful() && !w.now.isBefore(w.run.drainDeadline())
+        if (w.phase == Phase.SWITCHING
+                && w.run.tryingGraceful()
+                && !w.now.isBefore(w.run.drainDeadline())
                 && unfinishedGracefulTry(w.run) >= 0) {
             int late = unfinishedGracefulTry(w.run);
-            fallBack(w, "the graceful path did not complete within " + seconds(w.run.decision().drainWithinMs())
-                    + " (step " + late + ", " + w.run.step(late).action() + " " + w.run.step(late).region() + ": "
-                    + (w.run.step(late).detail() == null ? "no answer yet" : w.run.step(late).detail()) + ")");
+            fallBack(
+                    w,
+                    "the graceful path did not complete within "
+                            + seconds(w.run.decision().drainWithinMs())
+                            + " (step " + late + ", " + w.run.step(late).action() + " "
+                            + w.run.step(late).region() + ": "
+                            + (w.run.step(late).detail() == null
+                                    ? "no answer yet"
+                                    : w.run.step(late).detail()) + ")");
         }
         if (w.phase == Phase.SWITCHING) {
             for (int index : w.run.currentGroup()) {
@@ -185,18 +210,27 @@ final class PlanExecution {
                     sendAttempt(w, index);
                 } else if (timer.attemptDeadline() != null && w.now.isAfter(timer.attemptDeadline())) {
                     w.run = w.run.with(timer.givenUp());
-                    attemptFailed(w, w.run.step(index), Failure.NO_ANSWER, "no acknowledgement before the deadline "
-                            + timer.attemptDeadline(), null, null);
+                    attemptFailed(
+                            w,
+                            w.run.step(index),
+                            Failure.NO_ANSWER,
+                            "no acknowledgement before the deadline " + timer.attemptDeadline(),
+                            null,
+                            null);
                 }
             }
         }
         for (int index : w.run.bestEffortStarted()) {
             PlanRun.StepTimer timer = w.run.timer(index);
-            if (w.run.step(index).status() == StepStatus.RUNNING && timer.attemptDeadline() != null
+            if (w.run.step(index).status() == StepStatus.RUNNING
+                    && timer.attemptDeadline() != null
                     && w.now.isAfter(timer.attemptDeadline())) {
                 w.run = w.run.with(timer.givenUp());
-                bestEffortEnded(w, w.run.step(index), StepStatus.FAILED, "no acknowledgement before the deadline "
-                        + timer.attemptDeadline());
+                bestEffortEnded(
+                        w,
+                        w.run.step(index),
+                        StepStatus.FAILED,
+                        "no acknowledgement before the deadline " + timer.attemptDeadline());
             }
         }
     }
@@ -205,7 +239,8 @@ final class PlanExecution {
 
     /** An actuator's answer to one of the current plan's commands (others are ignored). */
     static void onAck(WorkingState w, CommandAck ack) {
-        if (w.parkedRun != null && ack.step().decisionId().equals(w.parkedRun.decision().id())) {
+        if (w.parkedRun != null
+                && ack.step().decisionId().equals(w.parkedRun.decision().id())) {
             // an answer to the aborted plan parked beside a proposal: recorded on it
             PlanRun proposal = w.run;
             w.run = w.parkedRun;
@@ -216,7 +251,9 @@ final class PlanExecution {
             return;
         }
         PlanRun run = w.run;
-        if (run == null || !ack.step().decisionId().equals(run.decision().id()) || ack.step().epoch() != run.epoch()
+        if (run == null
+                || !ack.step().decisionId().equals(run.decision().id())
+                || ack.step().epoch() != run.epoch()
                 || ack.step().stepIndex() >= run.steps().size()) {
             return; // late, duplicate or foreign: the plan has moved on
         }
@@ -231,14 +268,18 @@ final class PlanExecution {
         boolean awaited = timer.attemptDeadline() != null && ack.step().attempt() == current.attempts();
         // a command can be delivered twice: an earlier attempt's success (or this one's after a failure
         // was taken) means the step took effect, whatever was answered before
-        boolean skippedByFallback = run.fellBack() && current.status() == StepStatus.SKIPPED
-                && current.detail() != null && current.detail().startsWith(FELL_BACK);
-        boolean lateSuccess = ack.outcome() == AckOutcome.SUCCEEDED && ack.step().attempt() <= current.attempts()
+        boolean skippedByFallback = run.fellBack()
+                && current.status() == StepStatus.SKIPPED
+                && current.detail() != null
+                && current.detail().startsWith(FELL_BACK);
+        boolean lateSuccess = ack.outcome() == AckOutcome.SUCCEEDED
+                && ack.step().attempt() <= current.attempts()
                 && (!PlanRun.done(current) || skippedByFallback);
         if (!awaited && !lateSuccess) {
             return;
         }
-        String detail = ack.outcome() + (ack.errorCode() == null ? "" : " " + ack.errorCode())
+        String detail = ack.outcome()
+                + (ack.errorCode() == null ? "" : " " + ack.errorCode())
                 + (ack.detail() == null ? "" : ": " + ack.detail());
         if (run.aborted()) {
             lateAnswer(w, current, ack, detail);
@@ -249,20 +290,25 @@ final class PlanExecution {
         }
         if (skippedByFallback) {
             // it took effect after all (the old broker was demoted, the old database drained): say so
-            w.run = w.run.with(finished(w, current, StepStatus.SUCCEEDED, "took effect after the fallback to forced: "
-                    + detail)).with(timer.idle());
+            w.run = w.run.with(finished(
+                            w, current, StepStatus.SUCCEEDED, "took effect after the fallback to forced: " + detail))
+                    .with(timer.idle());
             return;
         }
         if (run.bestEffort(index)) {
-            bestEffortEnded(w, current, ack.outcome() == AckOutcome.SUCCEEDED ? StepStatus.SUCCEEDED
-                    : StepStatus.FAILED, detail);
+            bestEffortEnded(
+                    w,
+                    current,
+                    ack.outcome() == AckOutcome.SUCCEEDED ? StepStatus.SUCCEEDED : StepStatus.FAILED,
+                    detail);
             return;
         }
         if (!run.currentGroup().contains(index)) {
             return;
         }
         if (ack.outcome() == AckOutcome.SUCCEEDED) {
-            w.run = w.run.with(finished(w, current, StepStatus.SUCCEEDED, detail)).with(timer.idle());
+            w.run = w.run.with(finished(w, current, StepStatus.SUCCEEDED, detail))
+                    .with(timer.idle());
             // while paused, the answers of a failed step's still-running siblings are recorded too
             if (w.phase == Phase.SWITCHING) {
                 advance(w);
@@ -281,56 +327,91 @@ final class PlanExecution {
      * before and executed, its success lost), proves nothing about an earlier delivery.
      */
     private static boolean provesNotDone(WorkingState w, CommandAck ack, PlanRun.StepTimer timer) {
-        return ack.outcome() != AckOutcome.REJECTED_STALE && timer.attemptDeadline() != null
+        return ack.outcome() != AckOutcome.REJECTED_STALE
+                && timer.attemptDeadline() != null
                 && !w.now.isAfter(timer.attemptDeadline());
     }
 
-    private static void attemptFailed(WorkingState w, StepProgress current, Failure failure, String detail,
-                                      Long fenceEpoch, String errorCode) {
+    private static void attemptFailed(
+            WorkingState w, StepProgress current, Failure failure, String detail, Long fenceEpoch, String errorCode) {
         int limit = w.run.timer(current.index()).attemptLimit();
-        if (w.run.tryingGraceful() && w.run.gracefulTry(current.index()) && failure != Failure.STALE
+        if (w.run.tryingGraceful()
+                && w.run.gracefulTry(current.index())
+                && failure != Failure.STALE
                 && w.phase == Phase.SWITCHING) {
             Duration backoff = w.policy.retryBackoff().multipliedBy(1L << Math.min(10, current.attempts() - 1));
-            boolean retryInTime = failure.retriable() && current.attempts() < limit
+            boolean retryInTime = failure.retriable()
+                    && current.attempts() < limit
                     && w.now.plus(backoff).isBefore(w.run.drainDeadline());
             if (!retryInTime) {
                 // a step of the graceful try that cannot succeed in time: forced instead, never a pause
-                w.run = w.run.with(new StepProgress(current.index(), current.action(), current.region(),
-                        current.status(), current.attempts(), current.startedAt(), null, Texts.clip(detail)))
+                w.run = w.run.with(new StepProgress(
+                                current.index(),
+                                current.action(),
+                                current.region(),
+                                current.status(),
+                                current.attempts(),
+                                current.startedAt(),
+                                null,
+                                Texts.clip(detail)))
                         .with(w.run.timer(current.index()).idle()); // this attempt has ended
-                fallBack(w, (backlogTooLarge(current, failure, errorCode) ? "the backlog on " + current.region()
-                        + " is larger than failover-drain-max-backlog (" + w.policy.failoverDrainMaxBacklogBytes()
-                        + " bytes), so it was not drained; " : "")
-                        + "step " + current.index() + " (" + current.action() + " " + current.region() + ") "
-                        + (failure == Failure.FATAL ? "cannot succeed" : "did not succeed in time") + ": " + detail);
+                fallBack(
+                        w,
+                        (backlogTooLarge(current, failure, errorCode)
+                                        ? "the backlog on " + current.region()
+                                                + " is larger than failover-drain-max-backlog ("
+                                                + w.policy.failoverDrainMaxBacklogBytes()
+                                                + " bytes), so it was not drained; "
+                                        : "")
+                                + "step " + current.index() + " (" + current.action() + " " + current.region() + ") "
+                                + (failure == Failure.FATAL ? "cannot succeed" : "did not succeed in time") + ": "
+                                + detail);
                 return;
             }
         }
         if (failure.retriable() && w.phase == Phase.SWITCHING && current.attempts() < limit) {
             Duration backoff = w.policy.retryBackoff().multipliedBy(1L << Math.min(10, current.attempts() - 1));
-            w.run = w.run.with(new StepProgress(current.index(), current.action(), current.region(),
-                            StepStatus.RUNNING, current.attempts(), current.startedAt(), null,
+            w.run = w.run.with(new StepProgress(
+                            current.index(),
+                            current.action(),
+                            current.region(),
+                            StepStatus.RUNNING,
+                            current.attempts(),
+                            current.startedAt(),
+                            null,
                             Texts.clip(detail + "; retrying at " + w.now.plus(backoff))))
                     .with(w.run.timer(current.index()).retryingAt(w.now.plus(backoff)));
             return;
         }
-        w.run = w.run.with(finished(w, current, StepStatus.FAILED, detail)).with(w.run.timer(current.index()).idle());
+        w.run = w.run.with(finished(w, current, StepStatus.FAILED, detail))
+                .with(w.run.timer(current.index()).idle());
         w.phase = Phase.PAUSED;
         String where = "step " + current.index() + " (" + current.action() + " " + current.region() + ")";
         if (failure == Failure.STALE) {
-            w.alert(AlertCode.STALE_EPOCH, where + " was refused as stale: the " + current.action().actuator()
-                    + " actuator holds epoch " + (fenceEpoch == null ? "(not reported)" : fenceEpoch) + " above "
-                    + w.run.epoch() + " (" + detail + "); resume re-issues the plan under a new epoch above it, "
-                    + "or abort", null, w.run.decision().id());
+            w.alert(
+                    AlertCode.STALE_EPOCH,
+                    where + " was refused as stale: the " + current.action().actuator()
+                            + " actuator holds epoch " + (fenceEpoch == null ? "(not reported)" : fenceEpoch)
+                            + " above "
+                            + w.run.epoch() + " (" + detail
+                            + "); resume re-issues the plan under a new epoch above it, "
+                            + "or abort",
+                    null,
+                    w.run.decision().id());
         } else {
-            w.alert(AlertCode.PLAN_PAUSED, where + " failed after " + current.attempts() + " attempt(s): " + detail
-                    + "; resume, skip or abort", null, w.run.decision().id());
+            w.alert(
+                    AlertCode.PLAN_PAUSED,
+                    where + " failed after " + current.attempts() + " attempt(s): " + detail
+                            + "; resume, skip or abort",
+                    null,
+                    w.run.decision().id());
         }
     }
 
     /** A drain the actuator refused because the backlog exceeded the bound it carried. */
     private static boolean backlogTooLarge(StepProgress step, Failure failure, String errorCode) {
-        return step.action() == StepAction.DATA_DRAIN && failure == Failure.FATAL
+        return step.action() == StepAction.DATA_DRAIN
+                && failure == Failure.FATAL
                 && DataDrainCommand.BACKLOG_TOO_LARGE.equals(errorCode);
     }
 
@@ -363,17 +444,30 @@ final class PlanExecution {
                 // to it no longer moves the plan (a late success still counts); the forced attempt queues
                 // behind it at the actuator, which runs an application's commands one at a time
                 int limit = step.attempts() + w.policy.stepMaxAttempts();
-                w.run = w.run.with(new StepProgress(index, step.action(), step.region(), StepStatus.PENDING,
-                        step.attempts(), step.startedAt(), null, step.detail())).with(timer.withLimit(limit));
+                w.run = w.run.with(new StepProgress(
+                                index,
+                                step.action(),
+                                step.region(),
+                                StepStatus.PENDING,
+                                step.attempts(),
+                                step.startedAt(),
+                                null,
+                                step.detail()))
+                        .with(timer.withLimit(limit));
                 continue;
             }
             w.run = w.run.with(finished(w, step, StepStatus.SKIPPED, FELL_BACK + why))
                     .with(timer.attemptDeadline() != null ? timer.givenUp() : timer.idle());
         }
         FailoverDecision decision = w.run.decision();
-        w.alert(AlertCode.FAILOVER_FELL_BACK, "automatic failover " + decision.id() + " (" + decision.fromRegion()
-                + " -> " + decision.toRegion() + ") falls back to forced: " + why + "; what " + decision.fromRegion()
-                + " held and had not replicated is left behind (the promote measures it)", null, decision.id());
+        w.alert(
+                AlertCode.FAILOVER_FELL_BACK,
+                "automatic failover " + decision.id() + " (" + decision.fromRegion()
+                        + " -> " + decision.toRegion() + ") falls back to forced: " + why + "; what "
+                        + decision.fromRegion()
+                        + " held and had not replicated is left behind (the promote measures it)",
+                null,
+                decision.id());
         advance(w);
     }
 
@@ -392,8 +486,10 @@ final class PlanExecution {
         StringBuilder text = new StringBuilder(decision.kind() + " " + decision.id() + " (" + decision.fromRegion()
                 + " -> " + decision.toRegion() + ") completed on the " + (graceful ? "graceful" : "forced") + " path");
         if (decision.drainsFirst()) {
-            text.append(graceful ? " (within its bound of " + seconds(decision.drainWithinMs()) + ")"
-                    : " (its graceful try gave up)");
+            text.append(
+                    graceful
+                            ? " (within its bound of " + seconds(decision.drainWithinMs()) + ")"
+                            : " (its graceful try gave up)");
         }
         for (StepProgress step : run.steps()) {
             if (step.action() == StepAction.DATA_PROMOTE && step.status() == StepStatus.SUCCEEDED) {
@@ -401,7 +497,10 @@ final class PlanExecution {
             }
         }
         text.append("; events: ").append(eventsPath(run));
-        w.alert(graceful ? AlertCode.FAILOVER_DRAINED : AlertCode.FAILOVER_FORCED, text.toString(), null,
+        w.alert(
+                graceful ? AlertCode.FAILOVER_DRAINED : AlertCode.FAILOVER_FORCED,
+                text.toString(),
+                null,
                 decision.id());
     }
 
@@ -413,7 +512,8 @@ final class PlanExecution {
         StepProgress demoted = null;
         StepProgress drained = null;
         for (StepProgress step : run.steps()) {
-            if (run.bestEffort(step.index()) || !step.region().equals(run.decision().fromRegion())) {
+            if (run.bestEffort(step.index())
+                    || !step.region().equals(run.decision().fromRegion())) {
                 continue;
             }
             if (step.action() == StepAction.EVENTS_SET_STANDBY) {
@@ -423,14 +523,18 @@ final class PlanExecution {
             }
         }
         if (demoted == null && drained == null) {
-            return run.decision().plan().stream().anyMatch(s -> s.action().actuator() == io.mrm.events.decision.Actuator.AEM)
+            return run.decision().plan().stream()
+                            .anyMatch(s -> s.action().actuator() == io.mrm.events.decision.Actuator.AEM)
                     ? "the old broker was not demoted before the new one took over: messages it accepted and had not "
-                    + "replicated are left in its replication queue" : "not part of the plan";
+                            + "replicated are left in its replication queue"
+                    : "not part of the plan";
         }
-        String result = demoted == null ? "" : demoted.status() == StepStatus.SUCCEEDED
-                ? "old broker demoted before the new one took over"
-                : "old broker not demoted before the new one took over (" + demoted.status() + "): messages it "
-                + "accepted and had not replicated are left in its replication queue";
+        String result = demoted == null
+                ? ""
+                : demoted.status() == StepStatus.SUCCEEDED
+                        ? "old broker demoted before the new one took over"
+                        : "old broker not demoted before the new one took over (" + demoted.status() + "): messages it "
+                                + "accepted and had not replicated are left in its replication queue";
         if (drained != null) {
             result += (result.isEmpty() ? "" : ", ") + "replication queue drained: " + drained.status()
                     + (drained.status() == StepStatus.SUCCEEDED ? "" : " (" + drained.detail() + ")");
@@ -439,7 +543,8 @@ final class PlanExecution {
     }
 
     private static void bestEffortEnded(WorkingState w, StepProgress current, StepStatus status, String detail) {
-        w.run = w.run.with(finished(w, current, status, detail)).with(w.run.timer(current.index()).idle());
+        w.run = w.run.with(finished(w, current, status, detail))
+                .with(w.run.timer(current.index()).idle());
     }
 
     /** An answer to a plan already aborted: it still tells what took effect. */
@@ -447,7 +552,10 @@ final class PlanExecution {
         boolean tookEffect = ack.outcome() == AckOutcome.SUCCEEDED;
         PlanRun.StepTimer timer = w.run.timer(current.index());
         PlanRun.StepTimer after = tookEffect || provesNotDone(w, ack, timer) ? timer.idle() : timer.givenUp();
-        w.run = w.run.with(finished(w, current, tookEffect ? StepStatus.SUCCEEDED : StepStatus.FAILED,
+        w.run = w.run.with(finished(
+                        w,
+                        current,
+                        tookEffect ? StepStatus.SUCCEEDED : StepStatus.FAILED,
                         (tookEffect ? "took effect after the abort: " : "answered after the abort: ") + detail))
                 .with(after);
         Divergence.recordLateEffect(w); // a success moved something; a failure in time says it did not
@@ -476,8 +584,11 @@ final class PlanExecution {
         }
         if (w.placement != null) {
             w.placement = null;
-            w.alert(AlertCode.CONVERGED, "every component is in " + w.active + " again (decision " + decision.id()
-                    + ")", null, decision.id());
+            w.alert(
+                    AlertCode.CONVERGED,
+                    "every component is in " + w.active + " again (decision " + decision.id() + ")",
+                    null,
+                    decision.id());
         }
         // hold-down runs from the switch's end, not its start: a plan paused for hours must not be
         // followed by an automatic flip back seconds after it completes
@@ -488,8 +599,15 @@ final class PlanExecution {
     }
 
     static StepProgress finished(WorkingState w, StepProgress step, StepStatus status, String detail) {
-        return new StepProgress(step.index(), step.action(), step.region(), status, step.attempts(),
-                step.startedAt(), w.now, Texts.clip(detail));
+        return new StepProgress(
+                step.index(),
+                step.action(),
+                step.region(),
+                status,
+                step.attempts(),
+                step.startedAt(),
+                w.now,
+                Texts.clip(detail));
     }
 
     // ---- operators -------------------------------------------------------------------------------
@@ -504,8 +622,12 @@ final class PlanExecution {
         for (StepProgress step : run.steps()) {
             if (step.status() == StepStatus.RUNNING) {
                 // the deadline stays: an answer that still comes tells whether it took effect
-                w.run = w.run.with(finished(w, step, StepStatus.FAILED, "aborted by " + operator
-                        + " while running: it may have taken effect")).with(w.run.timer(step.index()).orphaned());
+                w.run = w.run.with(finished(
+                                w,
+                                step,
+                                StepStatus.FAILED,
+                                "aborted by " + operator + " while running: it may have taken effect"))
+                        .with(w.run.timer(step.index()).orphaned());
             }
         }
         w.run = w.run.abortedRun();
@@ -529,15 +651,25 @@ final class PlanExecution {
         for (StepProgress step : w.run.steps()) {
             if (!PlanRun.done(step) && !w.run.bestEffort(step.index())) {
                 int limit = step.attempts() + w.policy.stepMaxAttempts();
-                w.run = w.run.with(new StepProgress(step.index(), step.action(), step.region(), StepStatus.PENDING,
-                        step.attempts(), step.startedAt(), null, step.detail()))
+                w.run = w.run.with(new StepProgress(
+                                step.index(),
+                                step.action(),
+                                step.region(),
+                                StepStatus.PENDING,
+                                step.attempts(),
+                                step.startedAt(),
+                                null,
+                                step.detail()))
                         .with(w.run.timer(step.index()).withLimit(limit));
             }
         }
         // fences of the target kept at the abort are the plan's own steps again
         PendingFences.handOver(w, w.run.decision().toRegion());
-        w.alert(AlertCode.PLAN_RESUMED, "decision " + w.run.decision().id() + " resumed by " + operator
-                + " under epoch " + epoch, null, w.run.decision().id());
+        w.alert(
+                AlertCode.PLAN_RESUMED,
+                "decision " + w.run.decision().id() + " resumed by " + operator + " under epoch " + epoch,
+                null,
+                w.run.decision().id());
         advance(w);
     }
 
@@ -546,10 +678,10 @@ final class PlanExecution {
         if (!w.run.currentGroup().contains(index) || w.run.step(index).status() != StepStatus.FAILED) {
             return "step " + index + " is not a failed step of the current group " + w.run.currentGroup();
         }
-        w.run = w.run.with(finished(w, w.run.step(index), StepStatus.SKIPPED, "skipped by " + operator
-                + " (break-glass): " + reason));
-        boolean stillFailed = w.run.currentGroup().stream()
-                .anyMatch(i -> w.run.step(i).status() == StepStatus.FAILED);
+        w.run = w.run.with(finished(
+                w, w.run.step(index), StepStatus.SKIPPED, "skipped by " + operator + " (break-glass): " + reason));
+        boolean stillFailed =
+                w.run.currentGroup().stream().anyMatch(i -> w.run.step(i).status() == StepStatus.FAILED);
         if (!stillFailed) {
             advance(w);
         }

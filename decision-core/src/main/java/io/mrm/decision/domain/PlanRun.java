@@ -25,8 +25,14 @@ import java.util.List;
  * @param fellBack a plan that tries the graceful path first ({@link FailoverDecision#drainsFirst()}) gave
  *                it up and runs forced from then on (false in states stored before it existed)
  */
-public record PlanRun(FailoverDecision decision, List<StepProgress> steps, List<StepTimer> timers, long epoch,
-                      boolean aborted, ComponentPlacement startPlacement, boolean fellBack) {
+public record PlanRun(
+        FailoverDecision decision,
+        List<StepProgress> steps,
+        List<StepTimer> timers,
+        long epoch,
+        boolean aborted,
+        ComponentPlacement startPlacement,
+        boolean fellBack) {
 
     /**
      * @param attemptDeadline when the running attempt counts as failed if unacknowledged (null: none in flight)
@@ -35,8 +41,7 @@ public record PlanRun(FailoverDecision decision, List<StepProgress> steps, List<
      * @param unanswered      an attempt went without an answer (its deadline passed, or the plan was aborted
      *                        while it ran): it may have taken effect even if the step did not succeed
      */
-    public record StepTimer(int index, Instant attemptDeadline, Instant retryAt, int attemptLimit,
-                            boolean unanswered) {
+    public record StepTimer(int index, Instant attemptDeadline, Instant retryAt, int attemptLimit, boolean unanswered) {
 
         StepTimer(int index, Instant attemptDeadline, Instant retryAt, int attemptLimit) {
             this(index, attemptDeadline, retryAt, attemptLimit, false);
@@ -115,7 +120,8 @@ public record PlanRun(FailoverDecision decision, List<StepProgress> steps, List<
      */
     boolean gracefulTry(int index) {
         PlanStep step = planStep(index);
-        return decision.drainsFirst() && !bestEffort(index)
+        return decision.drainsFirst()
+                && !bestEffort(index)
                 && (step.action().needsSourceRegion() || step.action() == StepAction.DATA_PROMOTE);
     }
 
@@ -184,7 +190,8 @@ public record PlanRun(FailoverDecision decision, List<StepProgress> steps, List<
             if (!bestEffort(step.index())) {
                 predecessorsDone &= done(step);
                 nearest = step;
-            } else if (predecessorsDone && step.status() == StepStatus.PENDING
+            } else if (predecessorsDone
+                    && step.status() == StepStatus.PENDING
                     && (nearest == null || nearest.status() == StepStatus.SUCCEEDED)) {
                 due.add(step.index());
             }

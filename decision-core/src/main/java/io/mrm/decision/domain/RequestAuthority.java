@@ -30,11 +30,16 @@ import java.util.Set;
  *                           production. Null only in an authority replayed from a journal of an engine that
  *                           predates it, which took requests signed for no cluster ({@code v1}), and in tests
  */
-public record RequestAuthority(boolean signaturesRequired, List<Operator> operators, Duration maxAge,
-                               Duration maxClockSkew, String clusterId) {
+public record RequestAuthority(
+        boolean signaturesRequired,
+        List<Operator> operators,
+        Duration maxAge,
+        Duration maxClockSkew,
+        String clusterId) {
 
     /** The limits the issue set: five minutes to live, thirty seconds of clock skew. */
     public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(5);
+
     public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofSeconds(30);
     /** Nonces remembered per application; a flood beyond this is refused rather than forgotten. */
     static final int MAX_REMEMBERED_NONCES = 10_000;
@@ -42,20 +47,20 @@ public record RequestAuthority(boolean signaturesRequired, List<Operator> operat
     /**
      * Why a request was refused: the alert code, and the reason given to the operator.
      */
-    public record Refusal(AlertCode code, String reason) {
-    }
+    public record Refusal(AlertCode code, String reason) {}
 
     /** An authority bound to no cluster yet; the engine binds it with {@link #inCluster}. */
-    public RequestAuthority(boolean signaturesRequired, List<Operator> operators, Duration maxAge,
-                            Duration maxClockSkew) {
+    public RequestAuthority(
+            boolean signaturesRequired, List<Operator> operators, Duration maxAge, Duration maxClockSkew) {
         this(signaturesRequired, operators, maxAge, maxClockSkew, null);
     }
 
     public RequestAuthority {
         operators = List.copyOf(operators);
-        if (clusterId != null && !io.mrm.events.Require.CLUSTER_ID.matcher(clusterId).matches()) {
-            throw new IllegalArgumentException("cluster id '" + clusterId + "' is not a Kafka cluster id "
-                    + "(1-64 characters of [A-Za-z0-9_-])");
+        if (clusterId != null
+                && !io.mrm.events.Require.CLUSTER_ID.matcher(clusterId).matches()) {
+            throw new IllegalArgumentException(
+                    "cluster id '" + clusterId + "' is not a Kafka cluster id " + "(1-64 characters of [A-Za-z0-9_-])");
         }
         checkOnePersonOneIdentity(operators);
         if (maxAge == null || maxAge.isNegative() || maxAge.isZero()) {
@@ -77,12 +82,14 @@ public record RequestAuthority(boolean signaturesRequired, List<Operator> operat
         for (Operator operator : operators) {
             Operator sameId = byFoldedId.put(operator.id().toLowerCase(java.util.Locale.ROOT), operator);
             if (sameId != null) {
-                throw new IllegalArgumentException(sameId.id().equals(operator.id())
-                        ? "operator " + operator.id() + " is listed twice"
-                        : "operators " + sameId.id() + " and " + operator.id() + " differ only in case: "
-                                + "one person, one id (the two-person rule counts ids)");
+                throw new IllegalArgumentException(
+                        sameId.id().equals(operator.id())
+                                ? "operator " + operator.id() + " is listed twice"
+                                : "operators " + sameId.id() + " and " + operator.id() + " differ only in case: "
+                                        + "one person, one id (the two-person rule counts ids)");
             }
-            String key = java.util.Base64.getEncoder().encodeToString(operator.key().getEncoded());
+            String key =
+                    java.util.Base64.getEncoder().encodeToString(operator.key().getEncoded());
             Operator sameKey = byKey.put(key, operator);
             if (sameKey != null) {
                 throw new IllegalArgumentException("operators " + sameKey.id() + " and " + operator.id()
@@ -131,8 +138,10 @@ public record RequestAuthority(boolean signaturesRequired, List<Operator> operat
             if (!signaturesRequired) {
                 return null;
             }
-            return new Refusal(AlertCode.REQUEST_UNSIGNED, "unsigned request from '" + request.operator()
-                    + "': requests must be signed (mrmctl keygen, then --key)");
+            return new Refusal(
+                    AlertCode.REQUEST_UNSIGNED,
+                    "unsigned request from '" + request.operator()
+                            + "': requests must be signed (mrmctl keygen, then --key)");
         }
         if (operator == null) {
             return new Refusal(AlertCode.REQUEST_FORGED, "'" + request.operator() + "' is not a known operator");
@@ -144,29 +153,40 @@ public record RequestAuthority(boolean signaturesRequired, List<Operator> operat
         }
         Duration age = Duration.between(request.time(), now);
         if (age.compareTo(maxAge) >= 0) {
-            return new Refusal(AlertCode.REQUEST_EXPIRED, "request issued at " + request.time() + " is "
-                    + age.toSeconds() + " s old; at most " + maxAge.toSeconds() + " s are accepted");
+            return new Refusal(
+                    AlertCode.REQUEST_EXPIRED,
+                    "request issued at " + request.time() + " is " + age.toSeconds() + " s old; at most "
+                            + maxAge.toSeconds() + " s are accepted");
         }
         if (age.negated().compareTo(maxClockSkew) > 0) {
-            return new Refusal(AlertCode.REQUEST_EXPIRED, "request issued at " + request.time() + " is "
-                    + age.negated().toSeconds() + " s in the future; check the clock of the signer");
+            return new Refusal(
+                    AlertCode.REQUEST_EXPIRED,
+                    "request issued at " + request.time() + " is "
+                            + age.negated().toSeconds() + " s in the future; check the clock of the signer");
         }
         for (SeenNonce s : seen) {
             if (s.operator().equals(operator.id()) && s.nonce().equals(signature.nonce())) {
-                return new Refusal(AlertCode.REQUEST_REPLAYED, "nonce " + signature.nonce() + " of '" + operator.id()
-                        + "' was already used: a replayed request");
+                return new Refusal(
+                        AlertCode.REQUEST_REPLAYED,
+                        "nonce " + signature.nonce() + " of '" + operator.id()
+                                + "' was already used: a replayed request");
             }
         }
         // per operator: one operator's flood (or a leaked key's) must not lock the others out
-        long fromThisOperator = seen.stream().filter(s -> s.operator().equals(operator.id())).count();
+        long fromThisOperator =
+                seen.stream().filter(s -> s.operator().equals(operator.id())).count();
         if (fromThisOperator >= MAX_REMEMBERED_NONCES) {
-            return new Refusal(AlertCode.REQUEST_FLOOD, "more than " + MAX_REMEMBERED_NONCES + " signed requests from '"
-                    + operator.id() + "' within " + maxAge.toSeconds() + " s; refusing theirs until older ones expire");
+            return new Refusal(
+                    AlertCode.REQUEST_FLOOD,
+                    "more than " + MAX_REMEMBERED_NONCES + " signed requests from '" + operator.id() + "' within "
+                            + maxAge.toSeconds() + " s; refusing theirs until older ones expire");
         }
         Set<OperatorRole> allowed = rolesFor(request);
         if (operator.roles().stream().noneMatch(allowed::contains)) {
-            return new Refusal(AlertCode.REQUEST_NOT_PERMITTED, "'" + operator.id() + "' has roles " + sorted(operator.roles())
-                    + "; " + kind(request) + " needs one of " + sorted(allowed));
+            return new Refusal(
+                    AlertCode.REQUEST_NOT_PERMITTED,
+                    "'" + operator.id() + "' has roles " + sorted(operator.roles()) + "; " + kind(request)
+                            + " needs one of " + sorted(allowed));
         }
         return null;
     }
@@ -189,18 +209,25 @@ public record RequestAuthority(boolean signaturesRequired, List<Operator> operat
         }
         String signedFor = request.signature().clusterId();
         if (signedFor == null) {
-            return new Refusal(AlertCode.REQUEST_WRONG_ENVIRONMENT, "signed in the first form "
-                    + "(mrm-operator-request-v1), which names no environment; this engine takes only requests "
-                    + "signed for its Kafka cluster " + clusterId + ": sign it again with a current mrmctl");
+            return new Refusal(
+                    AlertCode.REQUEST_WRONG_ENVIRONMENT,
+                    "signed in the first form "
+                            + "(mrm-operator-request-v1), which names no environment; this engine takes only requests "
+                            + "signed for its Kafka cluster " + clusterId + ": sign it again with a current mrmctl");
         }
-        return new Refusal(AlertCode.REQUEST_WRONG_ENVIRONMENT, "signed for Kafka cluster " + signedFor
-                + ", but this engine runs on cluster " + clusterId + ": a request meant for another environment "
-                + "is not accepted here");
+        return new Refusal(
+                AlertCode.REQUEST_WRONG_ENVIRONMENT,
+                "signed for Kafka cluster " + signedFor
+                        + ", but this engine runs on cluster " + clusterId
+                        + ": a request meant for another environment "
+                        + "is not accepted here");
     }
 
     private static Refusal forged(Operator operator) {
-        return new Refusal(AlertCode.REQUEST_FORGED, "the signature does not verify with the public key of '"
-                + operator.id() + "' (forged, altered in transit, or signed with another key)");
+        return new Refusal(
+                AlertCode.REQUEST_FORGED,
+                "the signature does not verify with the public key of '" + operator.id()
+                        + "' (forged, altered in transit, or signed with another key)");
     }
 
     /**
@@ -228,6 +255,9 @@ public record RequestAuthority(boolean signaturesRequired, List<Operator> operat
     }
 
     private static List<String> sorted(Set<OperatorRole> roles) {
-        return roles.stream().map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList();
+        return roles.stream()
+                .map(r -> r.name().toLowerCase(java.util.Locale.ROOT))
+                .sorted()
+                .toList();
     }
 }

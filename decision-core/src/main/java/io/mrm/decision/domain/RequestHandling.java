@@ -36,8 +36,7 @@ import java.util.List;
  */
 final class RequestHandling {
 
-    private RequestHandling() {
-    }
+    private RequestHandling() {}
 
     static void onRequest(WorkingState w, OperatorRequest request) {
         String rejection = null;
@@ -49,11 +48,21 @@ final class RequestHandling {
         } else if (request instanceof AcknowledgeHoldDownRequest) {
             w.holdDownUntil = null;
         } else if (request instanceof ManualFailoverRequest failover) {
-            rejection = manualSwitch(w, DecisionKind.MANUAL_FAILOVER, failover.mode(), failover.targetRegion(),
-                    failover, failover.overrideRules());
+            rejection = manualSwitch(
+                    w,
+                    DecisionKind.MANUAL_FAILOVER,
+                    failover.mode(),
+                    failover.targetRegion(),
+                    failover,
+                    failover.overrideRules());
             decisionId = rejection == null ? w.lastDecisionId : null;
         } else if (request instanceof FailbackRequest failback) {
-            rejection = manualSwitch(w, DecisionKind.FAILBACK, failback.mode(), w.policy.primaryRegion(), failback,
+            rejection = manualSwitch(
+                    w,
+                    DecisionKind.FAILBACK,
+                    failback.mode(),
+                    w.policy.primaryRegion(),
+                    failback,
                     failback.overrideRules());
             decisionId = rejection == null ? w.lastDecisionId : null;
         } else if (request instanceof ApproveRequest approve) {
@@ -84,16 +93,27 @@ final class RequestHandling {
             rejection = requireCurrent(w, abort.decisionId(), Phase.SWITCHING, Phase.PAUSED, Phase.PROPOSED);
             if (rejection == null && w.phase == Phase.PROPOSED) {
                 endProposal(w);
-                w.alert(AlertCode.PLAN_ABORTED, "proposal " + abort.decisionId() + " withdrawn by " + abort.operator()
-                        + ": " + abort.reason(), null, abort.decisionId());
+                w.alert(
+                        AlertCode.PLAN_ABORTED,
+                        "proposal " + abort.decisionId() + " withdrawn by " + abort.operator() + ": " + abort.reason(),
+                        null,
+                        abort.decisionId());
             } else if (rejection == null) {
                 PlanExecution.abort(w, abort.operator(), abort.reason());
             }
             decisionId = abort.decisionId();
         }
-        w.outputs.add(new RequestOutcome(w.nextId(), w.applicationId(), w.now, RequestOutcome.SCHEMA_VERSION,
-                request.id(), EventTypes.forClass(request.getClass()).ceType(), request.operator(),
-                rejection == null, Texts.clip(rejection == null ? w.acceptedAs : rejection), decisionId));
+        w.outputs.add(new RequestOutcome(
+                w.nextId(),
+                w.applicationId(),
+                w.now,
+                RequestOutcome.SCHEMA_VERSION,
+                request.id(),
+                EventTypes.forClass(request.getClass()).ceType(),
+                request.operator(),
+                rejection == null,
+                Texts.clip(rejection == null ? w.acceptedAs : rejection),
+                decisionId));
     }
 
     /** A proposal ends without running: an automatic one is not made again for this outage. */
@@ -118,8 +138,13 @@ final class RequestHandling {
         return "decision " + decisionId + " is " + w.phase + ", not " + List.of(phases);
     }
 
-    private static String manualSwitch(WorkingState w, DecisionKind kind, FailoverMode mode, String target,
-                                       OperatorRequest request, List<SafetyRule> overrides) {
+    private static String manualSwitch(
+            WorkingState w,
+            DecisionKind kind,
+            FailoverMode mode,
+            String target,
+            OperatorRequest request,
+            List<SafetyRule> overrides) {
         if (w.phase != Phase.STEADY && w.phase != Phase.DIVERGED) {
             return "a decision is " + w.phase + ": only abort, resume or skip it (or approve or reject a proposal) "
                     + "now; freeze, unfreeze and acknowledge-hold-down are always accepted";
@@ -128,7 +153,8 @@ final class RequestHandling {
             return target + " is not a region of " + w.policy.applicationId();
         }
         if (w.phase == Phase.STEADY && target.equals(w.active)) {
-            return kind == DecisionKind.FAILBACK ? target + " (the primary) is already active"
+            return kind == DecisionKind.FAILBACK
+                    ? target + " (the primary) is already active"
                     : target + " is already active";
         }
         String source = w.policy.otherRegion(target);
@@ -136,20 +162,44 @@ final class RequestHandling {
         if (unsafe != null) {
             return unsafe;
         }
-        List<Evidence> evidence = kind == DecisionKind.MANUAL_FAILOVER ? HealthAssessment.evidence(w, source)
-                : List.of();
+        List<Evidence> evidence =
+                kind == DecisionKind.MANUAL_FAILOVER ? HealthAssessment.evidence(w, source) : List.of();
         if (w.policy.twoPersonRule()) {
-            FailoverDecision proposal = PlanBuilder.decide(w, new PlanBuilder.Switch(kind, mode,
-                    DecisionStatus.PROPOSED, source, target, request.reason() + awaitingSecondPerson(request.operator()),
-                    request.operator(), request.id(), overrides, evidence, actions(w, kind)));
+            FailoverDecision proposal = PlanBuilder.decide(
+                    w,
+                    new PlanBuilder.Switch(
+                            kind,
+                            mode,
+                            DecisionStatus.PROPOSED,
+                            source,
+                            target,
+                            request.reason() + awaitingSecondPerson(request.operator()),
+                            request.operator(),
+                            request.id(),
+                            overrides,
+                            evidence,
+                            actions(w, kind)));
             PlanExecution.propose(w, proposal);
-            w.acceptedAs = "proposed; the two-person rule needs another approver: mrmctl approve "
-                    + w.applicationId() + " " + proposal.id();
+            w.acceptedAs = "proposed; the two-person rule needs another approver: mrmctl approve " + w.applicationId()
+                    + " " + proposal.id();
             return null;
         }
-        PlanExecution.start(w, PlanBuilder.decide(w, new PlanBuilder.Switch(kind, mode, DecisionStatus.EXECUTING,
-                source, target, request.reason(), request.operator(), request.id(), overrides, evidence,
-                actions(w, kind))));
+        PlanExecution.start(
+                w,
+                PlanBuilder.decide(
+                        w,
+                        new PlanBuilder.Switch(
+                                kind,
+                                mode,
+                                DecisionStatus.EXECUTING,
+                                source,
+                                target,
+                                request.reason(),
+                                request.operator(),
+                                request.id(),
+                                overrides,
+                                evidence,
+                                actions(w, kind))));
         return null;
     }
 
@@ -180,10 +230,22 @@ final class RequestHandling {
             return proposal.toRegion() + " is no longer healthy; not executing the proposal";
         }
         SafetyRules.recordAutomaticFailover(w);
-        PlanExecution.start(w, PlanBuilder.decide(w, new PlanBuilder.Switch(proposal.kind(), proposal.mode(),
-                DecisionStatus.EXECUTING, proposal.fromRegion(), proposal.toRegion(), "approved proposal "
-                + proposal.id() + ": " + proposal.reason(), request.operator(), request.id(), List.of(),
-                proposal.evidence(), w.policy.plan())));
+        PlanExecution.start(
+                w,
+                PlanBuilder.decide(
+                        w,
+                        new PlanBuilder.Switch(
+                                proposal.kind(),
+                                proposal.mode(),
+                                DecisionStatus.EXECUTING,
+                                proposal.fromRegion(),
+                                proposal.toRegion(),
+                                "approved proposal " + proposal.id() + ": " + proposal.reason(),
+                                request.operator(),
+                                request.id(),
+                                List.of(),
+                                proposal.evidence(),
+                                w.policy.plan())));
         return null;
     }
 
@@ -193,8 +255,8 @@ final class RequestHandling {
             return "two-person rule: " + request.operator() + " asked for this " + proposal.kind()
                     + " and cannot approve it; another approver must";
         }
-        String unsafe = SafetyRules.manualSwitch(w, proposal.fromRegion(), proposal.toRegion(), proposal.mode(),
-                proposal.overriddenRules());
+        String unsafe = SafetyRules.manualSwitch(
+                w, proposal.fromRegion(), proposal.toRegion(), proposal.mode(), proposal.overriddenRules());
         if (unsafe != null) {
             return "not executing the proposal: " + unsafe;
         }
@@ -204,11 +266,25 @@ final class RequestHandling {
         if (asked.endsWith(note)) {
             asked = asked.substring(0, asked.length() - note.length());
         }
-        PlanExecution.start(w, PlanBuilder.decide(w, new PlanBuilder.Switch(proposal.kind(), proposal.mode(),
-                DecisionStatus.EXECUTING, proposal.fromRegion(), proposal.toRegion(), "approved by "
-                + request.operator() + " (two-person rule), asked by " + proposal.requestedBy() + " (request "
-                + proposal.requestId() + "): " + asked, request.operator(), request.id(), proposal.overriddenRules(),
-                proposal.evidence(), actions(w, proposal.kind()))));
+        PlanExecution.start(
+                w,
+                PlanBuilder.decide(
+                        w,
+                        new PlanBuilder.Switch(
+                                proposal.kind(),
+                                proposal.mode(),
+                                DecisionStatus.EXECUTING,
+                                proposal.fromRegion(),
+                                proposal.toRegion(),
+                                "approved by "
+                                        + request.operator() + " (two-person rule), asked by " + proposal.requestedBy()
+                                        + " (request "
+                                        + proposal.requestId() + "): " + asked,
+                                request.operator(),
+                                request.id(),
+                                proposal.overriddenRules(),
+                                proposal.evidence(),
+                                actions(w, proposal.kind()))));
         return null;
     }
 }

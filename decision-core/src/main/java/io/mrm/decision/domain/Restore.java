@@ -8,8 +8,6 @@ import io.mrm.events.topology.StepProgress;
 import io.mrm.events.topology.StepStatus;
 import io.mrm.events.topology.TopologyState;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A state rebuilt from the last topology the engine published, for an application whose state was
@@ -25,8 +23,7 @@ final class Restore {
     /** Step indices for restored fences of another decision than the last: distinct, above any plan's. */
     private static final int FOREIGN_FENCE_INDEX = 1_000;
 
-    private Restore() {
-    }
+    private Restore() {}
 
     static StepResult from(ApplicationPolicy policy, TopologyState last, Instant now) {
         WorkingState w = new WorkingState(policy, ApplicationState.initial(policy, last.id()), now);
@@ -63,21 +60,31 @@ final class Restore {
             }
         }
         restoreFences(w, last, now);
-        w.alert(AlertCode.STATE_RESTORED, "the engine had no state for " + policy.applicationId()
-                + "; rebuilt from the topology published at " + last.time() + ": epoch " + last.epoch()
-                + " (new epochs are above " + w.highestEpochSeen + "), " + w.active + " active, " + w.phase + note,
-                null, null);
+        w.alert(
+                AlertCode.STATE_RESTORED,
+                "the engine had no state for " + policy.applicationId()
+                        + "; rebuilt from the topology published at " + last.time() + ": epoch " + last.epoch()
+                        + " (new epochs are above " + w.highestEpochSeen + "), " + w.active + " active, " + w.phase
+                        + note,
+                null,
+                null);
         if (w.phase == Phase.DIVERGED) {
             ComponentPlacement.ManagedComponents managed = ComponentPlacement.ManagedComponents.of(policy.plan());
-            w.alert(AlertCode.DIVERGED, "after the restore the components may be split: "
-                    + w.placement.describe(managed) + "; fail over (or back) to one region, which runs the whole "
-                    + "plan there", null, null);
+            w.alert(
+                    AlertCode.DIVERGED,
+                    "after the restore the components may be split: "
+                            + w.placement.describe(managed)
+                            + "; fail over (or back) to one region, which runs the whole "
+                            + "plan there",
+                    null,
+                    null);
         }
         return w.result();
     }
 
     private static ComponentPlacement placement(Placement published) {
-        return published == null ? new ComponentPlacement(null, null, null)
+        return published == null
+                ? new ComponentPlacement(null, null, null)
                 : new ComponentPlacement(published.dns(), published.data(), published.events());
     }
 
@@ -96,8 +103,8 @@ final class Restore {
      * The switch ended here, so the hold-down runs from now.
      */
     private static void midPlan(WorkingState w, TopologyState last) {
-        ComponentPlacement start = last.placement() != null ? placement(last.placement())
-                : ComponentPlacement.all(last.activeRegion());
+        ComponentPlacement start =
+                last.placement() != null ? placement(last.placement()) : ComponentPlacement.all(last.activeRegion());
         Divergence.Tracker tracker = new Divergence.Tracker(start);
         last.planSteps().forEach(step -> tracker.apply(step, null));
         ComponentPlacement placement = tracker.placement();
@@ -125,8 +132,16 @@ final class Restore {
                 continue;
             }
             StepProgress step = duty.decisionId().equals(last.lastDecisionId()) ? stepOf(last, duty) : null;
-            PendingFences.add(w, new PendingFence(duty, step == null ? foreign++ : step.index(),
-                    step == null ? 0 : step.attempts(), 0, null, now, "restored"));
+            PendingFences.add(
+                    w,
+                    new PendingFence(
+                            duty,
+                            step == null ? foreign++ : step.index(),
+                            step == null ? 0 : step.attempts(),
+                            0,
+                            null,
+                            now,
+                            "restored"));
         }
         if (last.phase() != Phase.SWITCHING && last.phase() != Phase.PAUSED || last.lastDecisionId() == null) {
             return;
@@ -139,10 +154,19 @@ final class Restore {
             }
             FenceDuty duty = new FenceDuty(step.action(), step.region(), last.lastDecisionId());
             if (PendingFences.holder(w, duty) != PendingFences.Holder.THIS_REGION
-                    && w.fences.stream().noneMatch(f -> f.duty().action() == duty.action()
-                    && f.duty().region().equals(duty.region()))) {
-                PendingFences.add(w, new PendingFence(duty, step.index(), step.attempts(), 0, null, now,
-                        "the plan that started it was cut short by the state loss"));
+                    && w.fences.stream()
+                            .noneMatch(f -> f.duty().action() == duty.action()
+                                    && f.duty().region().equals(duty.region()))) {
+                PendingFences.add(
+                        w,
+                        new PendingFence(
+                                duty,
+                                step.index(),
+                                step.attempts(),
+                                0,
+                                null,
+                                now,
+                                "the plan that started it was cut short by the state loss"));
             }
         }
     }

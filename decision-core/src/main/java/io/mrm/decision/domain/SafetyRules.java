@@ -13,11 +13,9 @@ import java.util.List;
 final class SafetyRules {
 
     /** A rule that blocks a switch, and why in words. */
-    record Blocked(SafetyRule rule, String why) {
-    }
+    record Blocked(SafetyRule rule, String why) {}
 
-    private SafetyRules() {
-    }
+    private SafetyRules() {}
 
     /**
      * Null when an automatic failover from the active region to the standby may go ahead now, else the
@@ -29,25 +27,30 @@ final class SafetyRules {
         }
         RegionHealth standbyHealth = HealthAssessment.health(w, w.standby);
         if (standbyHealth == RegionHealth.DOWN) {
-            return new Blocked(SafetyRule.NOT_BOTH_DOWN, "both " + w.active + " and " + w.standby
-                    + " are down: failing safe, not switching");
+            return new Blocked(
+                    SafetyRule.NOT_BOTH_DOWN,
+                    "both " + w.active + " and " + w.standby + " are down: failing safe, not switching");
         }
         if (standbyHealth != RegionHealth.UP) {
-            return new Blocked(SafetyRule.STANDBY_HEALTHY, w.standby + " is not known to be healthy (no quorum of "
-                    + "fresh vantage points whose latest reports are up)");
+            return new Blocked(
+                    SafetyRule.STANDBY_HEALTHY,
+                    w.standby + " is not known to be healthy (no quorum of "
+                            + "fresh vantage points whose latest reports are up)");
         }
         String degraded = notATarget(w, w.standby);
         if (degraded != null) {
             return new Blocked(SafetyRule.STANDBY_HEALTHY, degraded);
         }
         if (w.holdDownUntil != null && w.now.isBefore(w.holdDownUntil)) {
-            return new Blocked(SafetyRule.HOLD_DOWN, "hold-down after the previous switch lasts until "
-                    + w.holdDownUntil);
+            return new Blocked(
+                    SafetyRule.HOLD_DOWN, "hold-down after the previous switch lasts until " + w.holdDownUntil);
         }
         long recent = failoversInWindow(w);
         if (recent >= w.policy.maxFailoversPerWindow()) {
-            return new Blocked(SafetyRule.MAX_FAILOVERS_PER_WINDOW, recent + " automatic failovers within "
-                    + w.policy.failoverWindow() + " (at most " + w.policy.maxFailoversPerWindow() + ")");
+            return new Blocked(
+                    SafetyRule.MAX_FAILOVERS_PER_WINDOW,
+                    recent + " automatic failovers within " + w.policy.failoverWindow() + " (at most "
+                            + w.policy.maxFailoversPerWindow() + ")");
         }
         return null;
     }
@@ -57,11 +60,12 @@ final class SafetyRules {
      * target must be UP and not both down, and a FORCED switch (no drain, no orderly demotion of the
      * source) is only for a source that is down — each unless overridden.
      */
-    static String manualSwitch(WorkingState w, String source, String target, FailoverMode mode,
-                               List<SafetyRule> overrides) {
+    static String manualSwitch(
+            WorkingState w, String source, String target, FailoverMode mode, List<SafetyRule> overrides) {
         RegionHealth targetHealth = HealthAssessment.health(w, target);
         RegionHealth sourceHealth = HealthAssessment.health(w, source);
-        if (targetHealth == RegionHealth.DOWN && sourceHealth == RegionHealth.DOWN
+        if (targetHealth == RegionHealth.DOWN
+                && sourceHealth == RegionHealth.DOWN
                 && !overrides.contains(SafetyRule.NOT_BOTH_DOWN)) {
             return "both regions are down (override NOT_BOTH_DOWN to switch anyway)";
         }
@@ -72,7 +76,8 @@ final class SafetyRules {
         if (degraded != null && !overrides.contains(SafetyRule.STANDBY_HEALTHY)) {
             return degraded + " (override STANDBY_HEALTHY to switch anyway)";
         }
-        if (mode == FailoverMode.FORCED && sourceHealth != RegionHealth.DOWN
+        if (mode == FailoverMode.FORCED
+                && sourceHealth != RegionHealth.DOWN
                 && !overrides.contains(SafetyRule.SOURCE_DOWN)) {
             return "a FORCED switch skips the drain and the orderly demotion of " + source + ", which is "
                     + sourceHealth + ", not DOWN: ask for a GRACEFUL switch, or override SOURCE_DOWN (break-glass) "
@@ -87,8 +92,10 @@ final class SafetyRules {
             return null;
         }
         List<String> degraded = HealthAssessment.degraded(w, region, w.policy.degradedNotATarget());
-        return degraded.isEmpty() ? null : region + " is no failover target while " + String.join(", ", degraded)
-                + (degraded.size() == 1 ? " is" : " are") + " DEGRADED (degraded-not-a-target)";
+        return degraded.isEmpty()
+                ? null
+                : region + " is no failover target while " + String.join(", ", degraded)
+                        + (degraded.size() == 1 ? " is" : " are") + " DEGRADED (degraded-not-a-target)";
     }
 
     static long failoversInWindow(WorkingState w) {

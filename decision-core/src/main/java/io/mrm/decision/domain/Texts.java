@@ -9,8 +9,7 @@ import io.mrm.events.Require;
  */
 final class Texts {
 
-    private Texts() {
-    }
+    private Texts() {}
 
     static String clip(String text) {
         if (text == null || text.length() <= Require.MAX_TEXT) {

@@ -76,8 +76,8 @@ final class WorkingState {
         seenNonces = s.seenNonces();
         placement = s.placement();
         fences = s.fences();
-        firstObservationAt = s.firstObservationAt() != null && s.firstObservationAt().isAfter(now) ? now
-                : s.firstObservationAt();
+        firstObservationAt =
+                s.firstObservationAt() != null && s.firstObservationAt().isAfter(now) ? now : s.firstObservationAt();
         throttled = new HashMap<>(s.throttledAlerts());
         parkedRun = s.parkedRun();
     }
@@ -90,9 +90,24 @@ final class WorkingState {
         if (counters.stream().noneMatch(c -> c.lastSeen().isAfter(now))) {
             return counters;
         }
-        return counters.stream().map(c -> !c.lastSeen().isAfter(now) ? c : new HealthCounter(c.region(),
-                c.component(), c.vantage(), c.consecutiveFailures(), c.consecutiveSuccesses(), c.down(), c.lastStatus(),
-                now, c.lastObservationId(), c.lastDetail(), c.monitorRun(), c.sequence(), c.external())).toList();
+        return counters.stream()
+                .map(c -> !c.lastSeen().isAfter(now)
+                        ? c
+                        : new HealthCounter(
+                                c.region(),
+                                c.component(),
+                                c.vantage(),
+                                c.consecutiveFailures(),
+                                c.consecutiveSuccesses(),
+                                c.down(),
+                                c.lastStatus(),
+                                now,
+                                c.lastObservationId(),
+                                c.lastDetail(),
+                                c.monitorRun(),
+                                c.sequence(),
+                                c.external()))
+                .toList();
     }
 
     String applicationId() {
@@ -128,8 +143,16 @@ final class WorkingState {
     // ---- outputs ------------------------------------------------------------------------------
 
     void alert(AlertCode code, String message, SafetyRule rule, String decisionId) {
-        outputs.add(new Alert(nextId(), applicationId(), now, Alert.SCHEMA_VERSION, code.severity(), code.name(),
-                Texts.clip(message), rule, decisionId));
+        outputs.add(new Alert(
+                nextId(),
+                applicationId(),
+                now,
+                Alert.SCHEMA_VERSION,
+                code.severity(),
+                code.name(),
+                Texts.clip(message),
+                rule,
+                decisionId));
     }
 
     void alert(AlertCode code, String message) {
@@ -166,9 +189,28 @@ final class WorkingState {
     // ---- result -------------------------------------------------------------------------------
 
     ApplicationState snapshot() {
-        return new ApplicationState(applicationId(), epoch, active, standby, phase, frozen, holdDownUntil,
-                lastDecisionId, counters, run, outputSeq, automaticFailovers, raised, seenNonces, before.lineage(),
-                highestEpochSeen, placement, fences, firstObservationAt, throttled, parkedRun);
+        return new ApplicationState(
+                applicationId(),
+                epoch,
+                active,
+                standby,
+                phase,
+                frozen,
+                holdDownUntil,
+                lastDecisionId,
+                counters,
+                run,
+                outputSeq,
+                automaticFailovers,
+                raised,
+                seenNonces,
+                before.lineage(),
+                highestEpochSeen,
+                placement,
+                fences,
+                firstObservationAt,
+                throttled,
+                parkedRun);
     }
 
     StepResult result() {
@@ -181,24 +223,42 @@ final class WorkingState {
     }
 
     private static boolean topologyChanged(ApplicationState a, ApplicationState b) {
-        return a.epoch() != b.epoch() || a.highestEpochSeen() != b.highestEpochSeen()
-                || !a.activeRegion().equals(b.activeRegion()) || a.phase() != b.phase()
-                || a.frozen() != b.frozen() || !Objects.equals(a.holdDownUntil(), b.holdDownUntil())
+        return a.epoch() != b.epoch()
+                || a.highestEpochSeen() != b.highestEpochSeen()
+                || !a.activeRegion().equals(b.activeRegion())
+                || a.phase() != b.phase()
+                || a.frozen() != b.frozen()
+                || !Objects.equals(a.holdDownUntil(), b.holdDownUntil())
                 || !Objects.equals(a.lastDecisionId(), b.lastDecisionId())
-                || !Objects.equals(a.run() == null ? null : a.run().steps(), b.run() == null ? null : b.run().steps())
+                || !Objects.equals(
+                        a.run() == null ? null : a.run().steps(),
+                        b.run() == null ? null : b.run().steps())
                 || !Objects.equals(a.placement(), b.placement())
                 || !a.automaticFailovers().equals(b.automaticFailovers())
-                || !a.fences().stream().map(PendingFence::duty).toList()
+                || !a.fences().stream()
+                        .map(PendingFence::duty)
+                        .toList()
                         .equals(b.fences().stream().map(PendingFence::duty).toList());
     }
 
     private TopologyState topology(ApplicationState s) {
         ComponentPlacement.ManagedComponents managed = ComponentPlacement.ManagedComponents.of(policy.plan());
-        return new TopologyState(nextId(), s.applicationId(), now, TopologyState.SCHEMA_VERSION, s.epoch(),
-                s.activeRegion(), s.standbyRegion(), s.phase(), s.frozen(), s.holdDownUntil(), s.lastDecisionId(),
+        return new TopologyState(
+                nextId(),
+                s.applicationId(),
+                now,
+                TopologyState.SCHEMA_VERSION,
+                s.epoch(),
+                s.activeRegion(),
+                s.standbyRegion(),
+                s.phase(),
+                s.frozen(),
+                s.holdDownUntil(),
+                s.lastDecisionId(),
                 s.run() == null ? List.of() : s.run().steps(),
                 s.placement() == null ? null : s.placement().published(managed),
                 s.fences().stream().map(PendingFence::duty).toList(),
-                s.highestEpochSeen() > s.epoch() ? s.highestEpochSeen() : null, s.automaticFailovers());
+                s.highestEpochSeen() > s.epoch() ? s.highestEpochSeen() : null,
+                s.automaticFailovers());
     }
 }

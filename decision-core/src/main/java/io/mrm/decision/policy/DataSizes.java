@@ -13,8 +13,7 @@ public final class DataSizes {
     private static final Pattern SIZE = Pattern.compile("([+\\-]?\\d+)\\s*([a-zA-Z]{0,2})");
     private static final String[] UNITS = {"B", "KB", "MB", "GB", "TB"};
 
-    private DataSizes() {
-    }
+    private DataSizes() {}
 
     /** @throws IllegalArgumentException when the text is not a data size */
     public static long parse(String value) {

@@ -15,8 +15,7 @@ public final class Durations {
 
     private static final Pattern SIMPLE = Pattern.compile("([+]?\\d+)(ns|us|ms|s|m|h|d)?");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /** @throws IllegalArgumentException when the text is not a duration */
     public static Duration parse(String value) {

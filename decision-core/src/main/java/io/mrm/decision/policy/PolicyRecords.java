@@ -24,15 +24,20 @@ import java.util.Set;
  */
 public final class PolicyRecords {
 
-    private PolicyRecords() {
-    }
+    private PolicyRecords() {}
 
     /** The record of one application's policy under an authority, with its fingerprint. */
     public static PolicyRecord of(String id, Instant time, ApplicationPolicy policy, RequestAuthority authority) {
         RecordedPolicy recordedPolicy = record(policy);
         RecordedAuthority recordedAuthority = record(authority);
-        return new PolicyRecord(id, policy.applicationId(), time, PolicyRecord.SCHEMA_VERSION, recordedPolicy,
-                recordedAuthority, PolicyRecord.fingerprintOf(recordedPolicy, recordedAuthority));
+        return new PolicyRecord(
+                id,
+                policy.applicationId(),
+                time,
+                PolicyRecord.SCHEMA_VERSION,
+                recordedPolicy,
+                recordedAuthority,
+                PolicyRecord.fingerprintOf(recordedPolicy, recordedAuthority));
     }
 
     /** The fingerprint the engine records for this policy and authority. */
@@ -41,39 +46,83 @@ public final class PolicyRecords {
     }
 
     public static RecordedPolicy record(ApplicationPolicy p) {
-        return new RecordedPolicy(p.primaryRegion(), p.standbyRegion(), sorted(p.healthComponents()),
-                sorted(p.alertComponents()), p.quorum(), p.failureThreshold(), p.recoveryThreshold(),
-                p.staleAfter().toMillis(), RecordedPolicy.Mode.valueOf(p.mode().name()), p.holdDown().toMillis(),
-                p.maxFailoversPerWindow(), p.failoverWindow().toMillis(), p.plan(), p.reprotectPlan(),
-                p.stepTimeout().toMillis(), p.stepMaxAttempts(), p.retryBackoff().toMillis(),
-                p.parallelSteps().stream().sorted().toList(), p.twoPersonRule(), sorted(p.vantages()),
-                p.maxObservationSkew().toMillis(), p.proposalTimeout().toMillis(), p.fenceTimeout().toMillis(),
-                p.fenceRetryInterval().toMillis(), p.failoverDrainWithin().toMillis(), sorted(p.degradedNotATarget()),
-                p.maxAlertWitnesses(), p.failoverDrainMaxBacklogBytes());
+        return new RecordedPolicy(
+                p.primaryRegion(),
+                p.standbyRegion(),
+                sorted(p.healthComponents()),
+                sorted(p.alertComponents()),
+                p.quorum(),
+                p.failureThreshold(),
+                p.recoveryThreshold(),
+                p.staleAfter().toMillis(),
+                RecordedPolicy.Mode.valueOf(p.mode().name()),
+                p.holdDown().toMillis(),
+                p.maxFailoversPerWindow(),
+                p.failoverWindow().toMillis(),
+                p.plan(),
+                p.reprotectPlan(),
+                p.stepTimeout().toMillis(),
+                p.stepMaxAttempts(),
+                p.retryBackoff().toMillis(),
+                p.parallelSteps().stream().sorted().toList(),
+                p.twoPersonRule(),
+                sorted(p.vantages()),
+                p.maxObservationSkew().toMillis(),
+                p.proposalTimeout().toMillis(),
+                p.fenceTimeout().toMillis(),
+                p.fenceRetryInterval().toMillis(),
+                p.failoverDrainWithin().toMillis(),
+                sorted(p.degradedNotATarget()),
+                p.maxAlertWitnesses(),
+                p.failoverDrainMaxBacklogBytes());
     }
 
     public static RecordedAuthority record(RequestAuthority a) {
         List<RecordedOperator> operators = a.operators().stream()
                 .sorted(Comparator.comparing(Operator::id))
-                .map(o -> new RecordedOperator(o.id(), o.roles().stream().sorted()
-                        .map(r -> RecordedOperator.Role.valueOf(r.name())).toList(), o.publicKey()))
+                .map(o -> new RecordedOperator(
+                        o.id(),
+                        o.roles().stream()
+                                .sorted()
+                                .map(r -> RecordedOperator.Role.valueOf(r.name()))
+                                .toList(),
+                        o.publicKey()))
                 .toList();
-        return new RecordedAuthority(a.signaturesRequired(), a.maxAge().toMillis(), a.maxClockSkew().toMillis(),
-                operators, a.clusterId());
+        return new RecordedAuthority(
+                a.signaturesRequired(), a.maxAge().toMillis(), a.maxClockSkew().toMillis(), operators, a.clusterId());
     }
 
     /** The domain policy a record describes. */
     public static ApplicationPolicy policy(PolicyRecord record) {
         RecordedPolicy p = record.policy();
-        return new ApplicationPolicy(record.applicationId(), p.primaryRegion(), p.standbyRegion(),
-                Set.copyOf(p.healthComponents()), Set.copyOf(p.alertComponents()), p.quorum(), p.failureThreshold(),
-                p.recoveryThreshold(), Duration.ofMillis(p.staleAfterMs()), DecisionMode.valueOf(p.mode().name()),
-                Duration.ofMillis(p.holdDownMs()), p.maxFailoversPerWindow(), Duration.ofMillis(p.failoverWindowMs()),
-                p.plan(), p.reprotectPlan(), Duration.ofMillis(p.stepTimeoutMs()), p.stepMaxAttempts(),
-                Duration.ofMillis(p.retryBackoffMs()), p.parallelSteps().isEmpty() ? Set.of()
-                        : EnumSet.copyOf(p.parallelSteps()), p.twoPersonRule(), Set.copyOf(p.vantages()),
-                millis(p.maxObservationSkewMs()), millis(p.proposalTimeoutMs()), millis(p.fenceTimeoutMs()),
-                millis(p.fenceRetryIntervalMs()), millis(p.failoverDrainWithinMs()), Set.copyOf(p.degradedNotATarget()),
+        return new ApplicationPolicy(
+                record.applicationId(),
+                p.primaryRegion(),
+                p.standbyRegion(),
+                Set.copyOf(p.healthComponents()),
+                Set.copyOf(p.alertComponents()),
+                p.quorum(),
+                p.failureThreshold(),
+                p.recoveryThreshold(),
+                Duration.ofMillis(p.staleAfterMs()),
+                DecisionMode.valueOf(p.mode().name()),
+                Duration.ofMillis(p.holdDownMs()),
+                p.maxFailoversPerWindow(),
+                Duration.ofMillis(p.failoverWindowMs()),
+                p.plan(),
+                p.reprotectPlan(),
+                Duration.ofMillis(p.stepTimeoutMs()),
+                p.stepMaxAttempts(),
+                Duration.ofMillis(p.retryBackoffMs()),
+                p.parallelSteps().isEmpty() ? Set.of() : EnumSet.copyOf(p.parallelSteps()),
+                p.twoPersonRule(),
+                Set.copyOf(p.vantages()),
+                millis(p.maxObservationSkewMs()),
+                millis(p.proposalTimeoutMs()),
+                millis(p.fenceTimeoutMs()),
+                millis(p.fenceRetryIntervalMs()),
+                millis(p.failoverDrainWithinMs()),
+                Set.copyOf(p.degradedNotATarget()),
                 p.maxAlertWitnesses() == null ? ApplicationPolicy.DEFAULT_MAX_ALERT_WITNESSES : p.maxAlertWitnesses(),
                 p.failoverDrainMaxBacklogBytes());
     }
@@ -82,9 +131,14 @@ public final class PolicyRecords {
     public static RequestAuthority authority(PolicyRecord record) {
         RecordedAuthority a = record.authority();
         List<Operator> operators = a.operators().stream()
-                .map(o -> new Operator(o.id(), roles(o.roles()), o.publicKey())).toList();
-        return new RequestAuthority(a.signaturesRequired(), operators, Duration.ofMillis(a.maxAgeMs()),
-                Duration.ofMillis(a.maxClockSkewMs()), a.clusterId());
+                .map(o -> new Operator(o.id(), roles(o.roles()), o.publicKey()))
+                .toList();
+        return new RequestAuthority(
+                a.signaturesRequired(),
+                operators,
+                Duration.ofMillis(a.maxAgeMs()),
+                Duration.ofMillis(a.maxClockSkewMs()),
+                a.clusterId());
     }
 
     private static Set<OperatorRole> roles(List<RecordedOperator.Role> roles) {
@@ -101,5 +155,4 @@ public final class PolicyRecords {
     private static List<String> sorted(Set<String> values) {
         return values.stream().sorted().toList();
     }
-
 }

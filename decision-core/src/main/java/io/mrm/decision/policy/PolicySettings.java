@@ -59,8 +59,8 @@ public final class PolicySettings {
      * The engine's own settings under the same prefix (its Kafka Streams tuning), read by the engine and not
      * part of a policy: accepted and skipped here, so that an engine's file can be backtested as it is.
      */
-    public static final Set<String> ENGINE_KEYS = Set.of("commit-interval", "commit-on-output", "tick-interval",
-            "state-dir");
+    public static final Set<String> ENGINE_KEYS =
+            Set.of("commit-interval", "commit-on-output", "tick-interval", "state-dir");
     /** The policy's keys directly under {@value #PREFIX}. */
     public static final Set<String> DECISION_KEYS = Set.of("request-signatures", "operators", "applications");
     /**
@@ -72,7 +72,11 @@ public final class PolicySettings {
     public record Setting(String key, String type, String defaultValue, String description) {
 
         public Setting {
-            if (key == null || key.isBlank() || type == null || type.isBlank() || description == null
+            if (key == null
+                    || key.isBlank()
+                    || type == null
+                    || type.isBlank()
+                    || description == null
                     || description.isBlank()) {
                 throw new IllegalArgumentException("a setting needs a key, a type and a description: " + key);
             }
@@ -81,12 +85,22 @@ public final class PolicySettings {
 
     /** {@code request-signatures}: how operator requests are authenticated. */
     public static final List<Setting> SIGNATURE_SETTINGS = List.of(
-            new Setting("required", "Boolean", "true", "refuse unsigned requests (the default). Off only on a "
-                    + "developer's machine: anyone who can write to the requests topic can then switch regions"),
-            new Setting("max-age", "Duration", "5m", "a signed request issued longer ago than this is refused as "
-                    + "expired"),
-            new Setting("max-clock-skew", "Duration", "30s", "a signed request issued further in the future than "
-                    + "this is refused"));
+            new Setting(
+                    "required",
+                    "Boolean",
+                    "true",
+                    "refuse unsigned requests (the default). Off only on a "
+                            + "developer's machine: anyone who can write to the requests topic can then switch regions"),
+            new Setting(
+                    "max-age",
+                    "Duration",
+                    "5m",
+                    "a signed request issued longer ago than this is refused as " + "expired"),
+            new Setting(
+                    "max-clock-skew",
+                    "Duration",
+                    "30s",
+                    "a signed request issued further in the future than " + "this is refused"));
 
     /**
      * One of {@code operators}: who may send requests (public keys are not secrets, but a key file lets them
@@ -95,8 +109,11 @@ public final class PolicySettings {
     public static final List<Setting> OPERATOR_SETTINGS = List.of(
             new Setting("id", "String", null, "the id they sign as (mrmctl --operator)"),
             new Setting("roles", listOf(enumType(OperatorRole.class)), null, "viewer, operator, approver"),
-            new Setting("public-key", "String", null, "the Ed25519 public key: PEM, or the base64 line "
-                    + "`mrmctl keygen` prints"),
+            new Setting(
+                    "public-key",
+                    "String",
+                    null,
+                    "the Ed25519 public key: PEM, or the base64 line " + "`mrmctl keygen` prints"),
             new Setting("public-key-file", "String", null, "or a file holding it"));
 
     private static final String ACTIONS = listOf(enumType(StepAction.class));
@@ -115,46 +132,96 @@ public final class PolicySettings {
             new Setting("alert-components", "List<String>", null, "components whose failure only raises an alert"),
             new Setting("quorum", "Integer", "2", "vantage points that must agree a component fails (or works)"),
             new Setting("failure-threshold", "Integer", "3", "consecutive failures a vantage point must see"),
-            new Setting("recovery-threshold", "Integer", "3", "consecutive successes before a component counts as "
-                    + "up again"),
+            new Setting(
+                    "recovery-threshold",
+                    "Integer",
+                    "3",
+                    "consecutive successes before a component counts as " + "up again"),
             new Setting("stale-after", "Duration", "30s", "observations older than this count as unknown"),
-            new Setting("mode", enumType(DecisionMode.class), "AUTOMATIC", "AUTOMATIC executes; MANUAL proposes "
-                    + "and waits for approval"),
+            new Setting(
+                    "mode",
+                    enumType(DecisionMode.class),
+                    "AUTOMATIC",
+                    "AUTOMATIC executes; MANUAL proposes " + "and waits for approval"),
             new Setting("hold-down", "Duration", "1h", "no automatic failover for this long after one"),
             new Setting("max-failovers-per-window", "Integer", "2", "automatic failovers allowed per window"),
             new Setting("failover-window", "Duration", "24h", "that window"),
-            new Setting("plan", ACTIONS, "EVENTS_SET_STANDBY,DATA_DRAIN,DATA_PROMOTE,EVENTS_SET_ACTIVE,DNS_ROUTE,"
-                    + "DNS_VERIFY", "switch plan actions in order (the default: the graceful switchover)"),
-            new Setting("reprotect-plan", ACTIONS, "DATA_REPROTECT", "actions run first on failback to restore "
-                    + "replication"),
+            new Setting(
+                    "plan",
+                    ACTIONS,
+                    "EVENTS_SET_STANDBY,DATA_DRAIN,DATA_PROMOTE,EVENTS_SET_ACTIVE,DNS_ROUTE," + "DNS_VERIFY",
+                    "switch plan actions in order (the default: the graceful switchover)"),
+            new Setting(
+                    "reprotect-plan",
+                    ACTIONS,
+                    "DATA_REPROTECT",
+                    "actions run first on failback to restore " + "replication"),
             new Setting("step-timeout", "Duration", "60s", "how long one step attempt may take"),
             new Setting("step-max-attempts", "Integer", "3", "attempts per step before the plan pauses"),
             new Setting("retry-backoff", "Duration", "2s", "pause before a retry; doubles with each further attempt"),
             new Setting("parallel-steps", ACTIONS, null, "plan actions that run together with the step before them"),
-            new Setting("two-person-rule", "Boolean", "false", "a manual failover or failback is only proposed; a "
-                    + "second person with the approver role must approve it (nobody approves their own)"),
-            new Setting("vantages", "List<String>", null, "the vantage points (health-monitor instances, "
-                    + "mrm.health.vantage) that watch this application; observations from any other are "
-                    + "dead-lettered"),
-            new Setting("max-observation-skew", "Duration", "5s", "an observation stamped further ahead of the "
-                    + "engine's clock is dead-lettered and its monitor alerted"),
-            new Setting("proposal-timeout", "Duration", "30m", "a proposal nobody approved or rejected within this "
-                    + "expires"),
-            new Setting("fence-timeout", "Duration", "10s", "how long the best-effort fence of the region a forced "
-                    + "failover leaves may take (it never delays the switch)"),
-            new Setting("fence-retry-interval", "Duration", "30s", "how often a fence that has not succeeded yet is "
-                    + "tried again"),
-            new Setting("failover-drain-within", "Duration", "30s", "an automatic failover first tries the graceful "
-                    + "path (the region it leaves demoted, drained and fenced) for at most this long, then falls "
-                    + "back to forced; 0s: forced at once"),
-            new Setting("degraded-not-a-target", "List<String>", null, "components (health or alert) whose "
-                    + "DEGRADED, seen by a quorum, makes a region no failover target (blocked by STANDBY_HEALTHY)"),
-            new Setting("max-alert-witnesses", "Integer", "1", "alert webhooks that may count towards the quorum "
-                    + "together (default 1: one webhook credential is never a quorum by itself)"),
-            new Setting("failover-drain-max-backlog", "DataSize", null, "the largest backlog an automatic "
-                    + "failover's graceful try drains (e.g. 512MB): a standby further behind at the start of the "
-                    + "drain falls back to forced at once; unset (the default): no bound. Operator-requested "
-                    + "switches are not bounded"));
+            new Setting(
+                    "two-person-rule",
+                    "Boolean",
+                    "false",
+                    "a manual failover or failback is only proposed; a "
+                            + "second person with the approver role must approve it (nobody approves their own)"),
+            new Setting(
+                    "vantages",
+                    "List<String>",
+                    null,
+                    "the vantage points (health-monitor instances, "
+                            + "mrm.health.vantage) that watch this application; observations from any other are "
+                            + "dead-lettered"),
+            new Setting(
+                    "max-observation-skew",
+                    "Duration",
+                    "5s",
+                    "an observation stamped further ahead of the "
+                            + "engine's clock is dead-lettered and its monitor alerted"),
+            new Setting(
+                    "proposal-timeout",
+                    "Duration",
+                    "30m",
+                    "a proposal nobody approved or rejected within this " + "expires"),
+            new Setting(
+                    "fence-timeout",
+                    "Duration",
+                    "10s",
+                    "how long the best-effort fence of the region a forced "
+                            + "failover leaves may take (it never delays the switch)"),
+            new Setting(
+                    "fence-retry-interval",
+                    "Duration",
+                    "30s",
+                    "how often a fence that has not succeeded yet is " + "tried again"),
+            new Setting(
+                    "failover-drain-within",
+                    "Duration",
+                    "30s",
+                    "an automatic failover first tries the graceful "
+                            + "path (the region it leaves demoted, drained and fenced) for at most this long, then falls "
+                            + "back to forced; 0s: forced at once"),
+            new Setting(
+                    "degraded-not-a-target",
+                    "List<String>",
+                    null,
+                    "components (health or alert) whose "
+                            + "DEGRADED, seen by a quorum, makes a region no failover target (blocked by STANDBY_HEALTHY)"),
+            new Setting(
+                    "max-alert-witnesses",
+                    "Integer",
+                    "1",
+                    "alert webhooks that may count towards the quorum "
+                            + "together (default 1: one webhook credential is never a quorum by itself)"),
+            new Setting(
+                    "failover-drain-max-backlog",
+                    "DataSize",
+                    null,
+                    "the largest backlog an automatic "
+                            + "failover's graceful try drains (e.g. 512MB): a standby further behind at the start of the "
+                            + "drain falls back to forced at once; unset (the default): no bound. Operator-requested "
+                            + "switches are not bounded"));
 
     /**
      * Each group of settings by where its keys sit under {@value #PREFIX}: {@code request-signatures.<key>},
@@ -200,10 +267,7 @@ public final class PolicySettings {
         return "List<" + elementType + ">";
     }
 
-
-
-    private PolicySettings() {
-    }
+    private PolicySettings() {}
 
     /**
      * Reads the settings under {@value #PREFIX} (the map holds what is under it, not the prefix itself).
@@ -221,14 +285,15 @@ public final class PolicySettings {
         Object apps = keys.get("applications");
         List<Object> entries = apps == null ? List.of() : entries("mrm.decision.applications", apps);
         if (entries.isEmpty()) {
-            throw new IllegalArgumentException("mrm.decision.applications: must not be empty (one entry per application)");
+            throw new IllegalArgumentException(
+                    "mrm.decision.applications: must not be empty (one entry per application)");
         }
         Map<String, ApplicationPolicy> policies = new LinkedHashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             ApplicationPolicy policy = application(i, entries.get(i));
             if (policies.put(policy.applicationId(), policy) != null) {
-                throw new IllegalArgumentException("mrm.decision.applications: id '" + policy.applicationId()
-                        + "' appears twice");
+                throw new IllegalArgumentException(
+                        "mrm.decision.applications: id '" + policy.applicationId() + "' appears twice");
             }
         }
         return policies;
@@ -241,8 +306,7 @@ public final class PolicySettings {
     }
 
     /** A key no setting takes, in full ({@code mrm.decision.applications[0].failure-treshold}), and the nearest. */
-    public record UnknownKey(String key, String nearest) {
-    }
+    public record UnknownKey(String key, String nearest) {}
 
     /**
      * Every unknown key in the settings, without checking any value: for a host that reports misspelt keys
@@ -260,8 +324,12 @@ public final class PolicySettings {
                 List<Object> entries = entries(PREFIX + "." + list, node);
                 for (int i = 0; i < entries.size(); i++) {
                     if (entries.get(i) instanceof Map<?, ?> entry) {
-                        known(PREFIX + "." + list + "[" + i + "]", entry, list.equals("operators") ? OPERATOR_KEYS
-                                : APPLICATION_KEYS, Set.of(), unknown);
+                        known(
+                                PREFIX + "." + list + "[" + i + "]",
+                                entry,
+                                list.equals("operators") ? OPERATOR_KEYS : APPLICATION_KEYS,
+                                Set.of(),
+                                unknown);
                     }
                 }
             }
@@ -269,13 +337,14 @@ public final class PolicySettings {
         return unknown;
     }
 
-    private static RequestAuthority authority(Object signatures, Object operatorList, Function<String, String> keyFiles) {
+    private static RequestAuthority authority(
+            Object signatures, Object operatorList, Function<String, String> keyFiles) {
         String where = "mrm.decision.request-signatures";
         Map<String, Object> keys = signatures == null ? Map.of() : object(where, signatures, SIGNATURE_KEYS, Set.of());
         boolean required = bool(where + ".required", keys.get("required"), true);
         Duration maxAge = duration(where + ".max-age", keys.get("max-age"), RequestAuthority.DEFAULT_MAX_AGE);
-        Duration skew = duration(where + ".max-clock-skew", keys.get("max-clock-skew"),
-                RequestAuthority.DEFAULT_MAX_CLOCK_SKEW);
+        Duration skew = duration(
+                where + ".max-clock-skew", keys.get("max-clock-skew"), RequestAuthority.DEFAULT_MAX_CLOCK_SKEW);
         if (maxAge.isNegative() || maxAge.isZero()) {
             throw new IllegalArgumentException(where + ".max-age must be positive");
         }
@@ -289,8 +358,8 @@ public final class PolicySettings {
             for (int i = 0; i < entries.size(); i++) {
                 Operator operator = operator(i, entries.get(i), keyFiles);
                 if (!seen.add(operator.id())) {
-                    throw new IllegalArgumentException("mrm.decision.operators: id '" + operator.id()
-                            + "' appears twice");
+                    throw new IllegalArgumentException(
+                            "mrm.decision.operators: id '" + operator.id() + "' appears twice");
                 }
                 operators.add(operator);
             }
@@ -307,8 +376,8 @@ public final class PolicySettings {
         }
         matches(at + ".id", id, OPERATOR_ID);
         String where = "mrm.decision.operators[" + index + "] (" + id + ")";
-        List<OperatorRole> roles = list(at + ".roles", keys.get("roles"), null,
-                v -> enumValue(at + ".roles", v, OperatorRole.class));
+        List<OperatorRole> roles =
+                list(at + ".roles", keys.get("roles"), null, v -> enumValue(at + ".roles", v, OperatorRole.class));
         if (roles == null || roles.isEmpty()) {
             throw new IllegalArgumentException(at + ".roles: must not be empty");
         }
@@ -323,8 +392,8 @@ public final class PolicySettings {
             try {
                 key = keyFiles.apply(keyFile);
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException(where + ": cannot read public-key-file " + keyFile + ": "
-                        + e.getMessage());
+                throw new IllegalArgumentException(
+                        where + ": cannot read public-key-file " + keyFile + ": " + e.getMessage());
             }
         }
         try {
@@ -335,8 +404,7 @@ public final class PolicySettings {
     }
 
     private static ApplicationPolicy application(int index, Object node) {
-        Map<String, Object> keys = object("mrm.decision.applications[" + index + "]", node, APPLICATION_KEYS,
-                Set.of());
+        Map<String, Object> keys = object("mrm.decision.applications[" + index + "]", node, APPLICATION_KEYS, Set.of());
         String rawId = text("mrm.decision.applications[" + index + "].id", keys.get("id"), null);
         if (rawId == null) {
             throw new IllegalArgumentException("mrm.decision.applications[" + index + "].id: must not be null");
@@ -347,84 +415,135 @@ public final class PolicySettings {
         String standby = required(at + ".standby-region", keys.get("standby-region"));
         // the engine's defaults, where the file says nothing
         ApplicationPolicy d = ApplicationPolicy.defaults(id, primary, standby);
-        List<String> health = list(at + ".health-components", keys.get("health-components"),
+        List<String> health = list(
+                at + ".health-components",
+                keys.get("health-components"),
                 List.copyOf(d.healthComponents()),
                 v -> matches(at + ".health-components", v, NAME));
         if (health.isEmpty()) {
             throw new IllegalArgumentException(at + ".health-components: must not be empty");
         }
-        List<String> alert = list(at + ".alert-components", keys.get("alert-components"),
-                List.copyOf(d.alertComponents()), v -> matches(at + ".alert-components", v, NAME));
+        List<String> alert = list(
+                at + ".alert-components",
+                keys.get("alert-components"),
+                List.copyOf(d.alertComponents()),
+                v -> matches(at + ".alert-components", v, NAME));
         int quorum = integer(at + ".quorum", keys.get("quorum"), d.quorum(), 1, 100);
-        int failureThreshold = integer(at + ".failure-threshold", keys.get("failure-threshold"),
-                d.failureThreshold(), 1, 100);
-        int recoveryThreshold = integer(at + ".recovery-threshold", keys.get("recovery-threshold"),
-                d.recoveryThreshold(), 1, 100);
+        int failureThreshold =
+                integer(at + ".failure-threshold", keys.get("failure-threshold"), d.failureThreshold(), 1, 100);
+        int recoveryThreshold =
+                integer(at + ".recovery-threshold", keys.get("recovery-threshold"), d.recoveryThreshold(), 1, 100);
         Duration staleAfter = duration(at + ".stale-after", keys.get("stale-after"), d.staleAfter());
-        DecisionMode mode = keys.get("mode") == null ? d.mode()
+        DecisionMode mode = keys.get("mode") == null
+                ? d.mode()
                 : enumValue(at + ".mode", scalar(at + ".mode", keys.get("mode")), DecisionMode.class);
-        Duration holdDown = nonNegative(at + ".hold-down", duration(at + ".hold-down", keys.get("hold-down"),
-                d.holdDown()));
-        int maxFailovers = integer(at + ".max-failovers-per-window", keys.get("max-failovers-per-window"),
-                d.maxFailoversPerWindow(), 1, 1000);
-        Duration window = nonNegative(at + ".failover-window", duration(at + ".failover-window",
-                keys.get("failover-window"), d.failoverWindow()));
-        List<StepAction> plan = list(at + ".plan", keys.get("plan"), List.of(),
-                v -> enumValue(at + ".plan", v, StepAction.class));
+        Duration holdDown =
+                nonNegative(at + ".hold-down", duration(at + ".hold-down", keys.get("hold-down"), d.holdDown()));
+        int maxFailovers = integer(
+                at + ".max-failovers-per-window",
+                keys.get("max-failovers-per-window"),
+                d.maxFailoversPerWindow(),
+                1,
+                1000);
+        Duration window = nonNegative(
+                at + ".failover-window",
+                duration(at + ".failover-window", keys.get("failover-window"), d.failoverWindow()));
+        List<StepAction> plan =
+                list(at + ".plan", keys.get("plan"), List.of(), v -> enumValue(at + ".plan", v, StepAction.class));
         if (plan.isEmpty()) {
             plan = d.plan();
         }
-        List<StepAction> reprotect = list(at + ".reprotect-plan", keys.get("reprotect-plan"),
-                d.reprotectPlan(), v -> enumValue(at + ".reprotect-plan", v, StepAction.class));
+        List<StepAction> reprotect = list(
+                at + ".reprotect-plan",
+                keys.get("reprotect-plan"),
+                d.reprotectPlan(),
+                v -> enumValue(at + ".reprotect-plan", v, StepAction.class));
         Duration stepTimeout = duration(at + ".step-timeout", keys.get("step-timeout"), d.stepTimeout());
         if (stepTimeout.toMillis() < 1) {
             throw new IllegalArgumentException(at + ".step-timeout must be at least 1ms");
         }
         int attempts = integer(at + ".step-max-attempts", keys.get("step-max-attempts"), d.stepMaxAttempts(), 1, 20);
-        Duration backoff = nonNegative(at + ".retry-backoff", duration(at + ".retry-backoff", keys.get("retry-backoff"),
-                d.retryBackoff()));
-        List<StepAction> parallel = list(at + ".parallel-steps", keys.get("parallel-steps"),
-                List.copyOf(d.parallelSteps()), v -> enumValue(at + ".parallel-steps", v, StepAction.class));
+        Duration backoff = nonNegative(
+                at + ".retry-backoff", duration(at + ".retry-backoff", keys.get("retry-backoff"), d.retryBackoff()));
+        List<StepAction> parallel = list(
+                at + ".parallel-steps",
+                keys.get("parallel-steps"),
+                List.copyOf(d.parallelSteps()),
+                v -> enumValue(at + ".parallel-steps", v, StepAction.class));
         boolean twoPerson = bool(at + ".two-person-rule", keys.get("two-person-rule"), d.twoPersonRule());
         // required, as in the engine: observations from any other vantage are refused
-        List<String> vantages = list(at + ".vantages", keys.get("vantages"), List.of(),
-                v -> matches(at + ".vantages", v, NAME));
+        List<String> vantages =
+                list(at + ".vantages", keys.get("vantages"), List.of(), v -> matches(at + ".vantages", v, NAME));
         if (vantages.isEmpty()) {
             throw new IllegalArgumentException(at + ".vantages: must name the vantage points (monitors) that watch "
                     + id + "; observations from any other are refused");
         }
-        Duration skew = nonNegative(at + ".max-observation-skew", duration(at + ".max-observation-skew",
-                keys.get("max-observation-skew"), d.maxObservationSkew()));
-        Duration proposalTimeout = positive(at + ".proposal-timeout", duration(at + ".proposal-timeout",
-                keys.get("proposal-timeout"), d.proposalTimeout()));
-        Duration fenceTimeout = positive(at + ".fence-timeout", duration(at + ".fence-timeout",
-                keys.get("fence-timeout"), d.fenceTimeout()));
-        Duration fenceRetry = positive(at + ".fence-retry-interval", duration(at + ".fence-retry-interval",
-                keys.get("fence-retry-interval"), d.fenceRetryInterval()));
-        Duration drainWithin = nonNegative(at + ".failover-drain-within", duration(at + ".failover-drain-within",
-                keys.get("failover-drain-within"), d.failoverDrainWithin()));
-        List<String> degradedNotATarget = list(at + ".degraded-not-a-target", keys.get("degraded-not-a-target"),
-                List.of(), v -> matches(at + ".degraded-not-a-target", v, NAME));
+        Duration skew = nonNegative(
+                at + ".max-observation-skew",
+                duration(at + ".max-observation-skew", keys.get("max-observation-skew"), d.maxObservationSkew()));
+        Duration proposalTimeout = positive(
+                at + ".proposal-timeout",
+                duration(at + ".proposal-timeout", keys.get("proposal-timeout"), d.proposalTimeout()));
+        Duration fenceTimeout = positive(
+                at + ".fence-timeout", duration(at + ".fence-timeout", keys.get("fence-timeout"), d.fenceTimeout()));
+        Duration fenceRetry = positive(
+                at + ".fence-retry-interval",
+                duration(at + ".fence-retry-interval", keys.get("fence-retry-interval"), d.fenceRetryInterval()));
+        Duration drainWithin = nonNegative(
+                at + ".failover-drain-within",
+                duration(at + ".failover-drain-within", keys.get("failover-drain-within"), d.failoverDrainWithin()));
+        List<String> degradedNotATarget = list(
+                at + ".degraded-not-a-target",
+                keys.get("degraded-not-a-target"),
+                List.of(),
+                v -> matches(at + ".degraded-not-a-target", v, NAME));
         for (String component : degradedNotATarget) {
             if (!health.contains(component) && !alert.contains(component)) {
                 throw new IllegalArgumentException(at + ".degraded-not-a-target: '" + component + "' is neither in "
                         + "health-components nor in alert-components");
             }
         }
-        int alertWitnesses = integer(at + ".max-alert-witnesses", keys.get("max-alert-witnesses"),
-                d.maxAlertWitnesses(), 0, 100);
-        Long maxBacklog = dataSize(at + ".failover-drain-max-backlog", keys.get("failover-drain-max-backlog"),
+        int alertWitnesses =
+                integer(at + ".max-alert-witnesses", keys.get("max-alert-witnesses"), d.maxAlertWitnesses(), 0, 100);
+        Long maxBacklog = dataSize(
+                at + ".failover-drain-max-backlog",
+                keys.get("failover-drain-max-backlog"),
                 d.failoverDrainMaxBacklogBytes());
         if (maxBacklog != null && maxBacklog < 1) {
             throw new IllegalArgumentException(at + ".failover-drain-max-backlog must be positive");
         }
-        ApplicationPolicy.checkConsistent(at, primary, standby, health, alert, staleAfter, plan, parallel, vantages,
-                quorum);
-        return new ApplicationPolicy(id, primary, standby, Set.copyOf(health), Set.copyOf(alert), quorum,
-                failureThreshold, recoveryThreshold, staleAfter, mode, holdDown, maxFailovers, window, plan, reprotect,
-                stepTimeout, attempts, backoff, parallel.isEmpty() ? Set.of() : EnumSet.copyOf(parallel), twoPerson,
-                Set.copyOf(vantages), skew, proposalTimeout, fenceTimeout, fenceRetry, drainWithin,
-                Set.copyOf(degradedNotATarget), alertWitnesses, maxBacklog);
+        ApplicationPolicy.checkConsistent(
+                at, primary, standby, health, alert, staleAfter, plan, parallel, vantages, quorum);
+        return new ApplicationPolicy(
+                id,
+                primary,
+                standby,
+                Set.copyOf(health),
+                Set.copyOf(alert),
+                quorum,
+                failureThreshold,
+                recoveryThreshold,
+                staleAfter,
+                mode,
+                holdDown,
+                maxFailovers,
+                window,
+                plan,
+                reprotect,
+                stepTimeout,
+                attempts,
+                backoff,
+                parallel.isEmpty() ? Set.of() : EnumSet.copyOf(parallel),
+                twoPerson,
+                Set.copyOf(vantages),
+                skew,
+                proposalTimeout,
+                fenceTimeout,
+                fenceRetry,
+                drainWithin,
+                Set.copyOf(degradedNotATarget),
+                alertWitnesses,
+                maxBacklog);
     }
 
     // ---- the tree ------------------------------------------------------------------------
@@ -448,8 +567,8 @@ public final class PolicySettings {
     }
 
     /** The known keys of a map, canonical (kebab-case); adds the unknown ones to {@code unknown}. */
-    private static Map<String, Object> known(String at, Map<?, ?> map, Set<String> known, Set<String> skipped,
-                                             List<UnknownKey> unknown) {
+    private static Map<String, Object> known(
+            String at, Map<?, ?> map, Set<String> known, Set<String> skipped, List<UnknownKey> unknown) {
         Map<String, String> canonical = new LinkedHashMap<>();
         known.forEach(k -> canonical.put(uniform(k), k));
         Set<String> skippedUniform = new LinkedHashSet<>();
@@ -463,7 +582,8 @@ public final class PolicySettings {
             }
             String key = canonical.get(u);
             if (key == null) {
-                unknown.add(new UnknownKey(at + "." + typed, at + "." + Nearest.of(typed, known).orElseThrow()));
+                unknown.add(new UnknownKey(
+                        at + "." + typed, at + "." + Nearest.of(typed, known).orElseThrow()));
             } else if (keys.put(key, e.getValue()) != null) {
                 throw new IllegalArgumentException(at + ": key '" + key + "' is given twice");
             }
@@ -506,7 +626,8 @@ public final class PolicySettings {
     }
 
     private static String describe(Object node) {
-        return node instanceof Collection<?> || node instanceof Map<?, ?> ? node.getClass().getSimpleName() + " " + node
+        return node instanceof Collection<?> || node instanceof Map<?, ?>
+                ? node.getClass().getSimpleName() + " " + node
                 : "'" + node + "'";
     }
 
@@ -601,7 +722,8 @@ public final class PolicySettings {
         try {
             return Durations.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(at + ": '" + value + "' is not a duration (e.g. 500ms, 30s, 5m, 1h, PT30S)");
+            throw new IllegalArgumentException(
+                    at + ": '" + value + "' is not a duration (e.g. 500ms, 30s, 5m, 1h, PT30S)");
         }
     }
 
@@ -638,7 +760,7 @@ public final class PolicySettings {
                 return constant;
             }
         }
-        throw new IllegalArgumentException(at + ": '" + value + "' is not one of "
-                + java.util.Arrays.toString(type.getEnumConstants()));
+        throw new IllegalArgumentException(
+                at + ": '" + value + "' is not one of " + java.util.Arrays.toString(type.getEnumConstants()));
     }
 }

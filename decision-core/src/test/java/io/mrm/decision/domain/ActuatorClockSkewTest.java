@@ -25,8 +25,10 @@ class ActuatorClockSkewTest {
         h.failOver();
         StepCommand promote = h.lastOf(StepAction.DATA_PROMOTE);
         // the actuator's clock is the whole step timeout (and a bit) ahead of the engine's
-        Duration ahead = Duration.between(promote.time(), promote.step().deadline()).plusMillis(500);
-        CommandAck refusal = new CommandGate().refusal(promote, h.now.plus(ahead)).orElseThrow();
+        Duration ahead =
+                Duration.between(promote.time(), promote.step().deadline()).plusMillis(500);
+        CommandAck refusal =
+                new CommandGate().refusal(promote, h.now.plus(ahead)).orElseThrow();
         assertThat(refusal.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
 
         h.feed(refusal);

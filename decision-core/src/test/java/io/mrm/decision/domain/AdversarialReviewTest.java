@@ -68,13 +68,16 @@ class AdversarialReviewTest {
         h.failOverLeavingBothFencesPending();
         h.feed(new AcknowledgeHoldDownRequest(id("ack"), "orders", h.now, 1, "bob", "checked"));
         h.report("eu10", HealthStatus.UP); // the fences are sent at once; eu10's actuators do not answer them
-        FailoverDecision failback = one(h.feed(new FailbackRequest(id("fb"), "orders", h.now, 1, "bob",
-                FailoverMode.GRACEFUL, List.of(), "eu10 is back")), FailoverDecision.class);
+        FailoverDecision failback = one(
+                h.feed(new FailbackRequest(
+                        id("fb"), "orders", h.now, 1, "bob", FailoverMode.GRACEFUL, List.of(), "eu10 is back")),
+                FailoverDecision.class);
         assertThat(failback.plan().get(0).action()).isEqualTo(StepAction.EVENTS_SET_STANDBY);
         h.feed(new AbortRequest(id("ab"), "orders", h.now, 1, "bob", failback.id(), "wrong moment"));
         assertThat(h.state.phase()).isEqualTo(Phase.DIVERGED);
         assertThat(answer(h.feed(new ResumeRequest(id("res"), "orders", h.now, 1, "bob", failback.id(), null)))
-                .accepted()).isTrue();
+                        .accepted())
+                .isTrue();
         h.completePlan();
         assertThat(h.state.activeRegion()).isEqualTo("eu10");
 
@@ -84,9 +87,12 @@ class AdversarialReviewTest {
             later.addAll(h.report("eu10", HealthStatus.UP, 1, VANTAGES));
             later.addAll(h.report("us10", HealthStatus.UP, 1, VANTAGES));
         }
-        assertThat(of(later, StepCommand.class)).as("no fence of the active region is sent")
+        assertThat(of(later, StepCommand.class))
+                .as("no fence of the active region is sent")
                 .noneMatch(c -> isFence(c) && "eu10".equals(regionOf(c)));
-        assertThat(h.state.fences()).as("no duty to fence the active region").extracting(f -> f.duty().region())
+        assertThat(h.state.fences())
+                .as("no duty to fence the active region")
+                .extracting(f -> f.duty().region())
                 .doesNotContain("eu10");
     }
 
@@ -106,21 +112,26 @@ class AdversarialReviewTest {
         h.failOverLeavingBothFencesPending();
         h.feed(new AcknowledgeHoldDownRequest(id("ack"), "orders", h.now, 1, "bob", "checked"));
         h.report("eu10", HealthStatus.UP);
-        FailoverDecision failback = one(h.feed(new FailbackRequest(id("fb"), "orders", h.now, 1, "bob",
-                FailoverMode.GRACEFUL, List.of(), "eu10 is back")), FailoverDecision.class);
+        FailoverDecision failback = one(
+                h.feed(new FailbackRequest(
+                        id("fb"), "orders", h.now, 1, "bob", FailoverMode.GRACEFUL, List.of(), "eu10 is back")),
+                FailoverDecision.class);
         StepCommand abortedAttempt = h.lastOf(StepAction.EVENTS_SET_STANDBY);
         assertThat(abortedAttempt.step().decisionId()).isEqualTo(failback.id());
         h.feed(new AbortRequest(id("ab"), "orders", h.now, 1, "bob", failback.id(), "wrong moment"));
         h.feed(new ResumeRequest(id("res"), "orders", h.now, 1, "bob", failback.id(), null));
         StepCommand resumedAttempt = h.lastOf(StepAction.EVENTS_SET_STANDBY);
-        assertThat(resumedAttempt.step().epoch()).isGreaterThan(abortedAttempt.step().epoch());
+        assertThat(resumedAttempt.step().epoch())
+                .isGreaterThan(abortedAttempt.step().epoch());
 
         h.ack(abortedAttempt, AckOutcome.SUCCEEDED); // it did take effect, after all
         List<MrmEvent> out = new java.util.ArrayList<>(h.ack(resumedAttempt, AckOutcome.SUCCEEDED));
         out.addAll(h.wait(Duration.ofMinutes(10), Duration.ofSeconds(10)));
 
-        assertThat(of(out, StepCommand.class)).as("the failback goes on with its step 1")
-                .anyMatch(c -> c.step().decisionId().equals(failback.id()) && c.step().stepIndex() == 1);
+        assertThat(of(out, StepCommand.class))
+                .as("the failback goes on with its step 1")
+                .anyMatch(c ->
+                        c.step().decisionId().equals(failback.id()) && c.step().stepIndex() == 1);
     }
 
     /**
@@ -137,14 +148,20 @@ class AdversarialReviewTest {
     void aRestoreOfAnInterruptedForcedFailoverKeepsItsUnfinishedFencesAsDuties() {
         h.failOver();
         // DNS_VERIFY sent, not answered
-        h.answerForcedPlan(AckOutcome.SUCCEEDED, AckOutcome.FAILED_RETRIABLE, AckOutcome.SUCCEEDED,
-                AckOutcome.SUCCEEDED, AckOutcome.SUCCEEDED, null);
+        h.answerForcedPlan(
+                AckOutcome.SUCCEEDED,
+                AckOutcome.FAILED_RETRIABLE,
+                AckOutcome.SUCCEEDED,
+                AckOutcome.SUCCEEDED,
+                AckOutcome.SUCCEEDED,
+                null);
         assertThat(h.state.phase()).isEqualTo(Phase.SWITCHING);
 
         List<MrmEvent> out = h.restoreFromPublished();
 
         assertThat(h.state.activeRegion()).isEqualTo("us10");
-        assertThat(h.state.fences()).as("eu10's database was never fenced")
+        assertThat(h.state.fences())
+                .as("eu10's database was never fenced")
                 .extracting(f -> f.duty().action(), f -> f.duty().region())
                 .contains(org.assertj.core.groups.Tuple.tuple(StepAction.DATA_FENCE, "eu10"));
         assertThat(alertCodes(out)).contains("FENCE_PENDING");
@@ -165,8 +182,15 @@ class AdversarialReviewTest {
     void aRestoredFenceIsCompletedOnlyByAnAnswerToThatFence() {
         h.use(CoreHarness.policy().withTwoPersonRule(true));
         h.failOverLeavingBothFencesPending();
-        RequestOutcome proposed = answer(h.feed(new FailbackRequest(id("fb"), "orders", h.now, 1, "alice",
-                FailoverMode.GRACEFUL, List.of(SafetyRule.STANDBY_HEALTHY), "back when eu10 returns")));
+        RequestOutcome proposed = answer(h.feed(new FailbackRequest(
+                id("fb"),
+                "orders",
+                h.now,
+                1,
+                "alice",
+                FailoverMode.GRACEFUL,
+                List.of(SafetyRule.STANDBY_HEALTHY),
+                "back when eu10 returns")));
         assertThat(proposed.reason()).startsWith("proposed");
         h.restoreFromPublished();
         assertThat(h.state.fences()).hasSize(2);
@@ -174,12 +198,15 @@ class AdversarialReviewTest {
         List<StepCommand> fences = of(retried, StepCommand.class);
         assertThat(fences).hasSize(2);
         StepAction first = h.state.fences().get(0).duty().action();
-        StepCommand other = fences.stream().filter(c -> c.action() != first).findFirst().orElseThrow();
+        StepCommand other =
+                fences.stream().filter(c -> c.action() != first).findFirst().orElseThrow();
 
         h.ack(other, AckOutcome.SUCCEEDED); // only the other fence succeeded
 
-        assertThat(h.state.fences()).as("the fence nobody answered is still pending")
-                .extracting(f -> f.duty().action()).containsExactly(first);
+        assertThat(h.state.fences())
+                .as("the fence nobody answered is still pending")
+                .extracting(f -> f.duty().action())
+                .containsExactly(first);
     }
 
     /**
@@ -197,8 +224,8 @@ class AdversarialReviewTest {
     void aRestoreMidwayThroughAPlanStartedWhileDivergedKeepsTheSplitItStartedFrom() {
         gracefulSwitchAbortedAfterThePromote();
         assertThat(h.state.placement().data()).isEqualTo("us10");
-        List<MrmEvent> out = h.feed(new ManualFailoverRequest(id("m"), "orders", h.now, 1, "bob", "eu10",
-                FailoverMode.GRACEFUL, List.of(), "back to one region"));
+        List<MrmEvent> out = h.feed(new ManualFailoverRequest(
+                id("m"), "orders", h.now, 1, "bob", "eu10", FailoverMode.GRACEFUL, List.of(), "back to one region"));
         assertThat(answer(out).accepted()).as(answer(out).reason()).isTrue();
         h.ack(h.lastOf(StepAction.EVENTS_SET_STANDBY), AckOutcome.SUCCEEDED); // us10's broker to standby
         assertThat(h.published.placement().data()).isEqualTo("us10");
@@ -221,8 +248,18 @@ class AdversarialReviewTest {
     @Test
     void aRestoreWhileAProposalMadeWhileDivergedWaitsStaysDiverged() {
         approvedSwitchAbortedAfterThePromote();
-        one(h.feed(new ManualFailoverRequest(id("m"), "orders", h.now, 1, "alice", "eu10", FailoverMode.GRACEFUL,
-                List.of(), "back to one region")), FailoverDecision.class);
+        one(
+                h.feed(new ManualFailoverRequest(
+                        id("m"),
+                        "orders",
+                        h.now,
+                        1,
+                        "alice",
+                        "eu10",
+                        FailoverMode.GRACEFUL,
+                        List.of(),
+                        "back to one region")),
+                FailoverDecision.class);
         assertThat(h.published.phase()).isEqualTo(Phase.PROPOSED);
         assertThat(h.published.placement().data()).isEqualTo("us10");
 
@@ -248,8 +285,8 @@ class AdversarialReviewTest {
         for (StepCommand c : of(whenBack, StepCommand.class)) {
             h.ack(c, AckOutcome.FAILED_RETRIABLE); // e.g. the actuator's session is not up yet
         }
-        answer(h.feed(new FailbackRequest(id("fb"), "orders", h.now, 1, "alice", FailoverMode.GRACEFUL, List.of(),
-                "eu10 is back")));
+        answer(h.feed(new FailbackRequest(
+                id("fb"), "orders", h.now, 1, "alice", FailoverMode.GRACEFUL, List.of(), "eu10 is back")));
         assertThat(h.state.phase()).isEqualTo(Phase.PROPOSED);
 
         List<MrmEvent> out = new java.util.ArrayList<>();
@@ -258,7 +295,9 @@ class AdversarialReviewTest {
             out.addAll(h.report("eu10", HealthStatus.UP, 1, VANTAGES));
             out.addAll(h.report("us10", HealthStatus.UP, 1, VANTAGES));
         }
-        assertThat(of(out, StepCommand.class)).as("fences retried every 30 s").extracting(StepCommand::action)
+        assertThat(of(out, StepCommand.class))
+                .as("fences retried every 30 s")
+                .extracting(StepCommand::action)
                 .contains(StepAction.DATA_FENCE);
     }
 
@@ -283,15 +322,28 @@ class AdversarialReviewTest {
         h.bothUp();
         String detail = "x".repeat(io.mrm.events.Require.MAX_TEXT);
         assertThatCode(() -> {
-            for (int round = 0; round < 3; round++) {
-                for (String vantage : VANTAGES) {
-                    HealthObservation o = h.obs(vantage, "eu10", HealthStatus.DOWN);
-                    h.feed(new HealthObservation(o.id(), o.applicationId(), o.time(), o.schemaVersion(), o.region(),
-                            o.component(), o.probe(), o.vantage(), o.status(), o.latencyMs(), detail,
-                            o.vantageRegion(), o.monitorRun(), o.sequence()));
-                }
-            }
-        }).doesNotThrowAnyException();
+                    for (int round = 0; round < 3; round++) {
+                        for (String vantage : VANTAGES) {
+                            HealthObservation o = h.obs(vantage, "eu10", HealthStatus.DOWN);
+                            h.feed(new HealthObservation(
+                                    o.id(),
+                                    o.applicationId(),
+                                    o.time(),
+                                    o.schemaVersion(),
+                                    o.region(),
+                                    o.component(),
+                                    o.probe(),
+                                    o.vantage(),
+                                    o.status(),
+                                    o.latencyMs(),
+                                    detail,
+                                    o.vantageRegion(),
+                                    o.monitorRun(),
+                                    o.sequence()));
+                        }
+                    }
+                })
+                .doesNotThrowAnyException();
         assertThat(of(h.all, FailoverDecision.class)).hasSize(1);
     }
 
@@ -307,7 +359,8 @@ class AdversarialReviewTest {
         String reason = "y".repeat(io.mrm.events.Require.MAX_TEXT);
         assertThatCode(() -> h.feed(new AbortRequest(id("ab"), "orders", h.now, 1, "bob", decision.id(), reason)))
                 .doesNotThrowAnyException();
-        assertThat(answer(h.all.subList(h.all.size() - 3, h.all.size())).accepted()).isTrue();
+        assertThat(answer(h.all.subList(h.all.size() - 3, h.all.size())).accepted())
+                .isTrue();
         assertThat(h.state.phase()).isNotEqualTo(Phase.SWITCHING);
     }
 
@@ -347,15 +400,25 @@ class AdversarialReviewTest {
         assertThat(h.state.phase()).isEqualTo(Phase.STEADY);
         h.feed(new AcknowledgeHoldDownRequest(id("ack"), "orders", h.now, 1, "bob", "checked"));
 
-        List<MrmEvent> out = h.feed(new ManualFailoverRequest(id("m"), "orders", h.now, 1, "alice", "us10",
-                FailoverMode.GRACEFUL, List.of(), "eu10 is down, switch"));
+        List<MrmEvent> out = h.feed(new ManualFailoverRequest(
+                id("m"),
+                "orders",
+                h.now,
+                1,
+                "alice",
+                "us10",
+                FailoverMode.GRACEFUL,
+                List.of(),
+                "eu10 is down, switch"));
 
         assertThat(answer(out).accepted()).isTrue();
         if (alertCodes(out).contains("PROPOSAL_SUPERSEDED")) {
-            assertThat(of(out, FailoverDecision.class)).as("the failover the alert announces")
+            assertThat(of(out, FailoverDecision.class))
+                    .as("the failover the alert announces")
                     .anyMatch(d -> d.status() == DecisionStatus.EXECUTING);
         }
-        assertThat(h.state.phase()).as("eu10 is down: a proposal waits or a plan runs")
+        assertThat(h.state.phase())
+                .as("eu10 is down: a proposal waits or a plan runs")
                 .isIn(Phase.PROPOSED, Phase.SWITCHING);
     }
 
@@ -384,7 +447,9 @@ class AdversarialReviewTest {
         List<MrmEvent> out = h.report("us10", HealthStatus.DOWN);
 
         assertThat(of(out, FailoverDecision.class)).isEmpty();
-        assertThat(alertCodes(out)).as("us10 holds the data and events, and maybe DNS").isNotEmpty();
+        assertThat(alertCodes(out))
+                .as("us10 holds the data and events, and maybe DNS")
+                .isNotEmpty();
     }
 
     // =================================================================================================
@@ -402,8 +467,13 @@ class AdversarialReviewTest {
     @Test
     void aRestoreThatEndsALongPausedPlanStartsTheHoldDown() {
         h.failOver();
-        h.answerForcedPlan(AckOutcome.SUCCEEDED, AckOutcome.SUCCEEDED, AckOutcome.SUCCEEDED, AckOutcome.SUCCEEDED,
-                AckOutcome.SUCCEEDED, AckOutcome.FAILED_FATAL);
+        h.answerForcedPlan(
+                AckOutcome.SUCCEEDED,
+                AckOutcome.SUCCEEDED,
+                AckOutcome.SUCCEEDED,
+                AckOutcome.SUCCEEDED,
+                AckOutcome.SUCCEEDED,
+                AckOutcome.FAILED_FATAL);
         assertThat(h.state.phase()).isEqualTo(Phase.PAUSED);
         h.now = h.now.plus(Duration.ofHours(2));
 
@@ -412,7 +482,8 @@ class AdversarialReviewTest {
         h.report("eu10", HealthStatus.UP);
         List<MrmEvent> out = h.report("us10", HealthStatus.DOWN);
 
-        assertThat(of(out, FailoverDecision.class)).as("no automatic flip back seconds after the switch ended")
+        assertThat(of(out, FailoverDecision.class))
+                .as("no automatic flip back seconds after the switch ended")
                 .isEmpty();
     }
 
@@ -427,8 +498,8 @@ class AdversarialReviewTest {
     void anApproveArrivingAfterTheProposalExpiredIsRefused() {
         h.use(CoreHarness.policy().withTwoPersonRule(true));
         h.bothUp();
-        List<MrmEvent> out = h.feed(new ManualFailoverRequest(id("m"), "orders", h.now, 1, "alice", "us10",
-                FailoverMode.GRACEFUL, List.of(), "planned"));
+        List<MrmEvent> out = h.feed(new ManualFailoverRequest(
+                id("m"), "orders", h.now, 1, "alice", "us10", FailoverMode.GRACEFUL, List.of(), "planned"));
         FailoverDecision proposal = one(out, FailoverDecision.class);
         java.time.Instant expiry = proposal.time().plus(h.policy.proposalTimeout());
         while (h.now.plusSeconds(10).isBefore(expiry)) {
@@ -438,8 +509,8 @@ class AdversarialReviewTest {
         }
         h.now = expiry.plusMillis(400);
 
-        RequestOutcome approve = answer(h.feed(new ApproveRequest(id("ap"), "orders", h.now, 1, "bob",
-                proposal.id(), "ok")));
+        RequestOutcome approve =
+                answer(h.feed(new ApproveRequest(id("ap"), "orders", h.now, 1, "bob", proposal.id(), "ok")));
 
         assertThat(approve.accepted()).as("the proposal expired at " + expiry).isFalse();
         assertThat(h.state.phase()).isNotEqualTo(Phase.SWITCHING);
@@ -466,7 +537,9 @@ class AdversarialReviewTest {
 
         List<MrmEvent> out = h.report("eu10", HealthStatus.DOWN);
 
-        assertThat(of(out, FailoverDecision.class)).as("us10 was last heard of five minutes ago").isEmpty();
+        assertThat(of(out, FailoverDecision.class))
+                .as("us10 was last heard of five minutes ago")
+                .isEmpty();
     }
 
     // =================================================================================================
@@ -518,7 +591,9 @@ class AdversarialReviewTest {
 
         assertThat(alertCodes(out)).contains("CONVERGED");
         assertThat(h.state.fences()).isEmpty();
-        assertThat(h.state.phase()).as("DNS, data and the only active broker are in us10").isEqualTo(Phase.STEADY);
+        assertThat(h.state.phase())
+                .as("DNS, data and the only active broker are in us10")
+                .isEqualTo(Phase.STEADY);
         assertThat(h.state.activeRegion()).isEqualTo("us10");
     }
 
@@ -534,13 +609,23 @@ class AdversarialReviewTest {
     @Test
     void theAbortedPlanCanStillBeResumedAfterAProposalMadeWhileDivergedIsRejected() {
         FailoverDecision approved = approvedSwitchAbortedAfterThePromote();
-        FailoverDecision toOne = one(h.feed(new ManualFailoverRequest(id("m"), "orders", h.now, 1, "alice", "eu10",
-                FailoverMode.GRACEFUL, List.of(), "back to one region")), FailoverDecision.class);
+        FailoverDecision toOne = one(
+                h.feed(new ManualFailoverRequest(
+                        id("m"),
+                        "orders",
+                        h.now,
+                        1,
+                        "alice",
+                        "eu10",
+                        FailoverMode.GRACEFUL,
+                        List.of(),
+                        "back to one region")),
+                FailoverDecision.class);
         h.feed(new RejectRequest(id("rj"), "orders", h.now, 1, "bob", toOne.id(), "no, finish the switch"));
         assertThat(h.state.phase()).isEqualTo(Phase.DIVERGED);
 
-        RequestOutcome resume = answer(h.feed(new ResumeRequest(id("res"), "orders", h.now, 1, "bob",
-                approved.id(), null)));
+        RequestOutcome resume =
+                answer(h.feed(new ResumeRequest(id("res"), "orders", h.now, 1, "bob", approved.id(), null)));
 
         assertThat(resume.accepted()).as(resume.reason()).isTrue();
     }
@@ -561,12 +646,16 @@ class AdversarialReviewTest {
         h.failOverLeavingBothFencesPending();
         List<MrmEvent> retried = h.tick(Duration.ofSeconds(31));
         StepCommand fence = of(retried, StepCommand.class).stream()
-                .filter(c -> c.action() == StepAction.DATA_FENCE).findFirst().orElseThrow();
+                .filter(c -> c.action() == StepAction.DATA_FENCE)
+                .findFirst()
+                .orElseThrow();
         h.ack(fence, AckOutcome.REJECTED_STALE, 41L);
 
         List<MrmEvent> again = h.tick(Duration.ofSeconds(31));
         StepCommand next = of(again, StepCommand.class).stream()
-                .filter(c -> c.action() == StepAction.DATA_FENCE).findFirst().orElseThrow();
+                .filter(c -> c.action() == StepAction.DATA_FENCE)
+                .findFirst()
+                .orElseThrow();
 
         assertThat(next.step().epoch()).as("above the actuator's 41").isGreaterThan(41);
     }
@@ -587,8 +676,8 @@ class AdversarialReviewTest {
         h.restoreFromPublished();
         h.bothUp();
 
-        List<MrmEvent> out = h.feed(new ManualFailoverRequest(id("m"), "orders", h.now, 1, "bob", "us10",
-                FailoverMode.GRACEFUL, List.of(), "finish the switch"));
+        List<MrmEvent> out = h.feed(new ManualFailoverRequest(
+                id("m"), "orders", h.now, 1, "bob", "us10", FailoverMode.GRACEFUL, List.of(), "finish the switch"));
 
         assertThat(one(out, FailoverDecision.class).epoch()).isGreaterThan(41);
     }
@@ -602,8 +691,20 @@ class AdversarialReviewTest {
      */
     @Test
     void aRestoredFenceDutyUnderEpochZeroDoesNotMakeTicksThrow() {
-        TopologyState last = new TopologyState("topo-1", "orders", h.now, 1, 0, "us10", "eu10", Phase.STEADY, false,
-                null, "decision-1", List.of(), null,
+        TopologyState last = new TopologyState(
+                "topo-1",
+                "orders",
+                h.now,
+                1,
+                0,
+                "us10",
+                "eu10",
+                Phase.STEADY,
+                false,
+                null,
+                "decision-1",
+                List.of(),
+                null,
                 List.of(new FenceDuty(StepAction.DATA_FENCE, "eu10", "decision-1")));
         h.feed(last);
 
@@ -620,12 +721,20 @@ class AdversarialReviewTest {
     @Test
     void hardening_anObservationExactlyAtTheSkewIsTakenAndCountsFromTheEnginesClock() {
         h.bothUp();
-        h.feed(h.obs("vantage-1", "eu10", "app", HealthStatus.UP, h.now.plusMillis(100)
-                .plus(h.policy.maxObservationSkew())));
+        h.feed(h.obs(
+                "vantage-1",
+                "eu10",
+                "app",
+                HealthStatus.UP,
+                h.now.plusMillis(100).plus(h.policy.maxObservationSkew())));
         assertThat(h.lastRefusal).isNull();
         assertThat(counter("eu10", "vantage-1").lastSeen()).isEqualTo(h.now);
-        h.feed(h.obs("vantage-1", "eu10", "app", HealthStatus.UP, h.now.plusMillis(101)
-                .plus(h.policy.maxObservationSkew())));
+        h.feed(h.obs(
+                "vantage-1",
+                "eu10",
+                "app",
+                HealthStatus.UP,
+                h.now.plusMillis(101).plus(h.policy.maxObservationSkew())));
         assertThat(h.lastRefusal.reason()).isEqualTo(InputRefusal.Reason.CLOCK_SKEW);
     }
 
@@ -633,15 +742,41 @@ class AdversarialReviewTest {
     @Test
     void hardening_aRestartedMonitorIsHeardAndAReplayWithinARunIsDropped() {
         h.bothUp();
-        HealthObservation afterRestart = new HealthObservation("restart-1", "orders", h.now.plusMillis(100), 1, "eu10",
-                "app", io.mrm.events.observation.ProbeKind.HTTP, "vantage-1", HealthStatus.DOWN, 3L, "HTTP 503", null,
-                "run-b", 1L);
+        HealthObservation afterRestart = new HealthObservation(
+                "restart-1",
+                "orders",
+                h.now.plusMillis(100),
+                1,
+                "eu10",
+                "app",
+                io.mrm.events.observation.ProbeKind.HTTP,
+                "vantage-1",
+                HealthStatus.DOWN,
+                3L,
+                "HTTP 503",
+                null,
+                "run-b",
+                1L);
         h.feed(afterRestart);
         assertThat(counter("eu10", "vantage-1").consecutiveFailures()).isEqualTo(1);
-        h.feed(new HealthObservation("restart-1-again", "orders", h.now.plusMillis(100), 1, "eu10", "app",
-                io.mrm.events.observation.ProbeKind.HTTP, "vantage-1", HealthStatus.DOWN, 3L, "HTTP 503", null, "run-b",
+        h.feed(new HealthObservation(
+                "restart-1-again",
+                "orders",
+                h.now.plusMillis(100),
+                1,
+                "eu10",
+                "app",
+                io.mrm.events.observation.ProbeKind.HTTP,
+                "vantage-1",
+                HealthStatus.DOWN,
+                3L,
+                "HTTP 503",
+                null,
+                "run-b",
                 1L));
-        assertThat(counter("eu10", "vantage-1").consecutiveFailures()).as("the replay is dropped").isEqualTo(1);
+        assertThat(counter("eu10", "vantage-1").consecutiveFailures())
+                .as("the replay is dropped")
+                .isEqualTo(1);
     }
 
     // =================================================================================================
@@ -655,15 +790,26 @@ class AdversarialReviewTest {
     /** A graceful switch eu10 -> us10 aborted after the promote, while us10's broker was being set active. */
     FailoverDecision gracefulSwitchAbortedAfterThePromote() {
         h.bothUp();
-        FailoverDecision decision = one(h.feed(new ManualFailoverRequest(id("m"), "orders", h.now, 1, "alice", "us10",
-                FailoverMode.GRACEFUL, List.of(), "planned switchover")), FailoverDecision.class);
-        for (StepAction action : List.of(StepAction.EVENTS_SET_STANDBY, StepAction.DATA_DRAIN,
-                StepAction.DATA_PROMOTE)) {
+        FailoverDecision decision = one(
+                h.feed(new ManualFailoverRequest(
+                        id("m"),
+                        "orders",
+                        h.now,
+                        1,
+                        "alice",
+                        "us10",
+                        FailoverMode.GRACEFUL,
+                        List.of(),
+                        "planned switchover")),
+                FailoverDecision.class);
+        for (StepAction action :
+                List.of(StepAction.EVENTS_SET_STANDBY, StepAction.DATA_DRAIN, StepAction.DATA_PROMOTE)) {
             h.ack(command(h.all, action), AckOutcome.SUCCEEDED);
         }
         command(h.all, StepAction.EVENTS_SET_ACTIVE); // sent, not answered
         assertThat(answer(h.feed(new AbortRequest(id("ab"), "orders", h.now, 1, "bob", decision.id(), "stop")))
-                .accepted()).isTrue();
+                        .accepted())
+                .isTrue();
         assertThat(h.state.phase()).isEqualTo(Phase.DIVERGED);
         return decision;
     }
@@ -672,12 +818,15 @@ class AdversarialReviewTest {
     FailoverDecision approvedSwitchAbortedAfterThePromote() {
         h.use(CoreHarness.policy().withTwoPersonRule(true));
         h.bothUp();
-        FailoverDecision proposal = one(h.feed(new ManualFailoverRequest(id("m"), "orders", h.now, 1, "alice",
-                "us10", FailoverMode.GRACEFUL, List.of(), "planned")), FailoverDecision.class);
-        FailoverDecision approved = one(h.feed(new ApproveRequest(id("ap"), "orders", h.now, 1, "bob",
-                proposal.id(), "ok")), FailoverDecision.class);
-        for (StepAction action : List.of(StepAction.EVENTS_SET_STANDBY, StepAction.DATA_DRAIN,
-                StepAction.DATA_PROMOTE)) {
+        FailoverDecision proposal = one(
+                h.feed(new ManualFailoverRequest(
+                        id("m"), "orders", h.now, 1, "alice", "us10", FailoverMode.GRACEFUL, List.of(), "planned")),
+                FailoverDecision.class);
+        FailoverDecision approved = one(
+                h.feed(new ApproveRequest(id("ap"), "orders", h.now, 1, "bob", proposal.id(), "ok")),
+                FailoverDecision.class);
+        for (StepAction action :
+                List.of(StepAction.EVENTS_SET_STANDBY, StepAction.DATA_DRAIN, StepAction.DATA_PROMOTE)) {
             h.ack(command(h.all, action), AckOutcome.SUCCEEDED);
         }
         h.feed(new AbortRequest(id("ab"), "orders", h.now, 1, "bob", approved.id(), "stop"));
@@ -687,7 +836,10 @@ class AdversarialReviewTest {
     }
 
     HealthCounter counter(String region, String vantage) {
-        return h.state.counters().stream().filter(c -> c.sameSource(region, "app", vantage)).findFirst().orElseThrow();
+        return h.state.counters().stream()
+                .filter(c -> c.sameSource(region, "app", vantage))
+                .findFirst()
+                .orElseThrow();
     }
 
     static boolean isFence(StepCommand c) {

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class AlertWitnessesTest {
 
-    static final List<String> VANTAGES = List.of("vantage-1", "vantage-2", "vantage-3", "alertmanager", "azure-monitor");
+    static final List<String> VANTAGES =
+            List.of("vantage-1", "vantage-2", "vantage-3", "alertmanager", "azure-monitor");
 
     final CoreHarness h = new CoreHarness(CoreHarness.policy().withVantages(Set.copyOf(VANTAGES)));
     long sequence;
@@ -27,9 +28,21 @@ class AlertWitnessesTest {
     private List<MrmEvent> alertDown(String source, String region) {
         List<MrmEvent> out = new ArrayList<>();
         for (int i = 0; i < h.policy.failureThreshold(); i++) {
-            out.addAll(h.feed(new HealthObservation("alert-" + source + "-" + ++sequence, "orders", h.now.plusMillis(50),
-                    1, region, "app", ProbeKind.ALERT_WEBHOOK, source, HealthStatus.DOWN, null, "firing", null,
-                    "run-" + source, sequence)));
+            out.addAll(h.feed(new HealthObservation(
+                    "alert-" + source + "-" + ++sequence,
+                    "orders",
+                    h.now.plusMillis(50),
+                    1,
+                    region,
+                    "app",
+                    ProbeKind.ALERT_WEBHOOK,
+                    source,
+                    HealthStatus.DOWN,
+                    null,
+                    "firing",
+                    null,
+                    "run-" + source,
+                    sequence)));
         }
         return out;
     }

@@ -14,21 +14,20 @@ import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.Acks;
 import io.mrm.events.command.StepCommand;
 import io.mrm.events.decision.Alert;
-import io.mrm.events.decision.DecisionKind;
 import io.mrm.events.decision.FailoverDecision;
 import io.mrm.events.decision.StepAction;
 import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.observation.HealthStatus;
 import io.mrm.events.observation.ProbeKind;
 import io.mrm.events.operator.FreezeRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.UUID;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class BacktestTest {
@@ -37,10 +36,32 @@ class BacktestTest {
     static final List<String> VANTAGES = List.of("vantage-1", "vantage-2");
 
     static ApplicationPolicy policy(int failureThreshold, Duration holdDown, DecisionMode mode) {
-        return new ApplicationPolicy("orders", "eu10", "us10", Set.of("app"), Set.of(), 2, failureThreshold, 2,
-                Duration.ofMinutes(5), mode, holdDown, 5, Duration.ofHours(24),
-                List.of(StepAction.DNS_ROUTE, StepAction.DNS_VERIFY), List.of(), Duration.ofSeconds(60), 3,
-                Duration.ofSeconds(2), Set.of(), false, Set.copyOf(VANTAGES), null, null, null, null);
+        return new ApplicationPolicy(
+                "orders",
+                "eu10",
+                "us10",
+                Set.of("app"),
+                Set.of(),
+                2,
+                failureThreshold,
+                2,
+                Duration.ofMinutes(5),
+                mode,
+                holdDown,
+                5,
+                Duration.ofHours(24),
+                List.of(StepAction.DNS_ROUTE, StepAction.DNS_VERIFY),
+                List.of(),
+                Duration.ofSeconds(60),
+                3,
+                Duration.ofSeconds(2),
+                Set.of(),
+                false,
+                Set.copyOf(VANTAGES),
+                null,
+                null,
+                null,
+                null);
     }
 
     static final ApplicationPolicy RECORDED = policy(3, Duration.ofHours(1), DecisionMode.AUTOMATIC);
@@ -76,7 +97,13 @@ class BacktestTest {
 
         private List<MrmEvent> record(StepResult result, MrmEvent input, Instant now) {
             state = result.state();
-            steps.add(new Step(steps.size() + 1, "orders", now, input, GOVERNING, result.outputs().size()));
+            steps.add(new Step(
+                    steps.size() + 1,
+                    "orders",
+                    now,
+                    input,
+                    GOVERNING,
+                    result.outputs().size()));
             outputs.addAll(result.outputs());
             return result.outputs();
         }
@@ -89,8 +116,20 @@ class BacktestTest {
     static void report(Engine engine, String region, HealthStatus status, int times, Instant at) {
         for (int i = 0; i < times; i++) {
             for (String vantage : VANTAGES) {
-                engine.input(new HealthObservation("obs-" + region + "-" + vantage + "-" + at.toEpochMilli() + "-" + i,
-                        "orders", at, 1, region, "app", ProbeKind.HTTP, vantage, status, 2L, null), at);
+                engine.input(
+                        new HealthObservation(
+                                "obs-" + region + "-" + vantage + "-" + at.toEpochMilli() + "-" + i,
+                                "orders",
+                                at,
+                                1,
+                                region,
+                                "app",
+                                ProbeKind.HTTP,
+                                vantage,
+                                status,
+                                2L,
+                                null),
+                        at);
             }
         }
     }
@@ -103,13 +142,21 @@ class BacktestTest {
         for (int i = 1; i <= 3; i++) {
             report(engine, "eu10", HealthStatus.DOWN, 1, T0.plusSeconds(10L * i));
         }
-        StepCommand route = engine.outputs.stream().filter(StepCommand.class::isInstance).map(StepCommand.class::cast)
-                .findFirst().orElseThrow();
-        List<MrmEvent> afterRoute = engine.input(Acks.of(route, AckOutcome.SUCCEEDED, null, "routed", 3, Map.of(),
-                T0.plusSeconds(35)), T0.plusSeconds(35));
-        StepCommand verify = afterRoute.stream().filter(StepCommand.class::isInstance).map(StepCommand.class::cast)
-                .findFirst().orElseThrow();
-        engine.input(Acks.of(verify, AckOutcome.SUCCEEDED, null, "answers us10", 3, Map.of(), T0.plusSeconds(40)),
+        StepCommand route = engine.outputs.stream()
+                .filter(StepCommand.class::isInstance)
+                .map(StepCommand.class::cast)
+                .findFirst()
+                .orElseThrow();
+        List<MrmEvent> afterRoute = engine.input(
+                Acks.of(route, AckOutcome.SUCCEEDED, null, "routed", 3, Map.of(), T0.plusSeconds(35)),
+                T0.plusSeconds(35));
+        StepCommand verify = afterRoute.stream()
+                .filter(StepCommand.class::isInstance)
+                .map(StepCommand.class::cast)
+                .findFirst()
+                .orElseThrow();
+        engine.input(
+                Acks.of(verify, AckOutcome.SUCCEEDED, null, "answers us10", 3, Map.of(), T0.plusSeconds(40)),
                 T0.plusSeconds(40));
         return engine;
     }
@@ -136,9 +183,25 @@ class BacktestTest {
         for (int i = 0; i < altered.size(); i++) {
             if (altered.get(i) instanceof FailoverDecision d) {
                 at = i;
-                altered.set(i, new FailoverDecision(d.id(), d.applicationId(), d.time(), d.schemaVersion(), d.epoch(),
-                        d.kind(), d.mode(), d.status(), d.fromRegion(), d.toRegion(), "tampered", d.requestedBy(),
-                        d.requestId(), d.overriddenRules(), d.evidence(), d.plan()));
+                altered.set(
+                        i,
+                        new FailoverDecision(
+                                d.id(),
+                                d.applicationId(),
+                                d.time(),
+                                d.schemaVersion(),
+                                d.epoch(),
+                                d.kind(),
+                                d.mode(),
+                                d.status(),
+                                d.fromRegion(),
+                                d.toRegion(),
+                                "tampered",
+                                d.requestedBy(),
+                                d.requestId(),
+                                d.overriddenRules(),
+                                d.evidence(),
+                                d.plan()));
             }
         }
         FailoverDecision original = (FailoverDecision) engine.outputs.get(at);
@@ -159,12 +222,14 @@ class BacktestTest {
     @Test
     void aMissingPolicyRecordOrAJournalCutByRetentionIsSaid() {
         Engine engine = automaticFailover();
-        List<Step> withoutPolicy = engine.steps.stream().map(s -> new Step(s.index(), s.applicationId(), s.now(),
-                s.input(), null, s.recordedOutputs())).toList();
+        List<Step> withoutPolicy = engine.steps.stream()
+                .map(s -> new Step(s.index(), s.applicationId(), s.now(), s.input(), null, s.recordedOutputs()))
+                .toList();
 
         assertThatThrownBy(() -> Backtest.replay(new Recording(withoutPolicy, engine.outputs), Map.of()))
                 .hasMessageContaining("has no recorded policy");
-        assertThat(Backtest.replay(new Recording(withoutPolicy, engine.outputs), Map.of("orders", GOVERNING)).exact())
+        assertThat(Backtest.replay(new Recording(withoutPolicy, engine.outputs), Map.of("orders", GOVERNING))
+                        .exact())
                 .isTrue();
 
         List<Step> cut = new ArrayList<>();
@@ -179,10 +244,16 @@ class BacktestTest {
         Engine engine = automaticFailover();
         ApplicationPolicy stricter = policy(5, Duration.ofHours(1), DecisionMode.AUTOMATIC);
 
-        BacktestReport report = Backtest.backtest(engine.recording(), Map.of("orders", stricter),
-                RequestAuthority.unsignedAccepted(), "stricter", Duration.ofSeconds(1));
+        BacktestReport report = Backtest.backtest(
+                engine.recording(),
+                Map.of("orders", stricter),
+                RequestAuthority.unsignedAccepted(),
+                "stricter",
+                Duration.ofSeconds(1));
 
-        SideBySide decision = report.rows().stream().filter(r -> r.key().equals("decision 1")).findFirst()
+        SideBySide decision = report.rows().stream()
+                .filter(r -> r.key().equals("decision 1"))
+                .findFirst()
                 .orElseThrow();
         assertThat(decision.recorded().text()).startsWith("AUTOMATIC_FAILOVER eu10→us10 EXECUTING (epoch 1)");
         assertThat(decision.alternate()).isNull();
@@ -195,9 +266,12 @@ class BacktestTest {
     void manualModeProposesWhereTheRecordedRunExecuted() {
         Engine engine = automaticFailover();
 
-        BacktestReport report = Backtest.backtest(engine.recording(),
+        BacktestReport report = Backtest.backtest(
+                engine.recording(),
                 Map.of("orders", policy(3, Duration.ofHours(1), DecisionMode.MANUAL)),
-                RequestAuthority.unsignedAccepted(), "manual", Duration.ofSeconds(1));
+                RequestAuthority.unsignedAccepted(),
+                "manual",
+                Duration.ofSeconds(1));
 
         SideBySide decision = report.rows().get(0);
         assertThat(decision.recorded().text()).contains("EXECUTING");
@@ -209,11 +283,16 @@ class BacktestTest {
     @Test
     void theSamePolicyBacktestsWithoutDifferences() {
         Engine engine = automaticFailover();
-        engine.input(new FreezeRequest("req-1", "orders", T0.plusSeconds(50), 1, "alice", "change window"),
+        engine.input(
+                new FreezeRequest("req-1", "orders", T0.plusSeconds(50), 1, "alice", "change window"),
                 T0.plusSeconds(50));
 
-        BacktestReport report = Backtest.backtest(engine.recording(), Map.of("orders", RECORDED),
-                RequestAuthority.unsignedAccepted(), "same", Duration.ofSeconds(1));
+        BacktestReport report = Backtest.backtest(
+                engine.recording(),
+                Map.of("orders", RECORDED),
+                RequestAuthority.unsignedAccepted(),
+                "same",
+                Duration.ofSeconds(1));
 
         assertThat(report.differs()).isZero();
         assertThat(report.rows()).extracting(SideBySide::key).containsExactly("decision 1", "request req-1");
@@ -235,25 +314,45 @@ class BacktestTest {
         }
         report(engine, "us10", HealthStatus.DOWN, 1, T0.plusSeconds(200));
         ApplicationPolicy shortHoldDown = policy(3, Duration.ofSeconds(30), DecisionMode.AUTOMATIC);
-        Instant failover = ((FailoverDecision) engine.outputs.stream().filter(FailoverDecision.class::isInstance)
-                .findFirst().orElseThrow()).time();
+        Instant failover = ((FailoverDecision) engine.outputs.stream()
+                        .filter(FailoverDecision.class::isInstance)
+                        .findFirst()
+                        .orElseThrow())
+                .time();
 
-        BacktestReport ticked = Backtest.backtest(engine.recording(), Map.of("orders", shortHoldDown),
-                RequestAuthority.unsignedAccepted(), "short", Duration.ofSeconds(1));
-        BacktestReport unticked = Backtest.backtest(engine.recording(), Map.of("orders", shortHoldDown),
-                RequestAuthority.unsignedAccepted(), "short", Duration.ofHours(1));
+        BacktestReport ticked = Backtest.backtest(
+                engine.recording(),
+                Map.of("orders", shortHoldDown),
+                RequestAuthority.unsignedAccepted(),
+                "short",
+                Duration.ofSeconds(1));
+        BacktestReport unticked = Backtest.backtest(
+                engine.recording(),
+                Map.of("orders", shortHoldDown),
+                RequestAuthority.unsignedAccepted(),
+                "short",
+                Duration.ofHours(1));
 
-        assertThat(engine.outputs).filteredOn(Alert.class::isInstance).map(e -> ((Alert) e).code())
+        assertThat(engine.outputs)
+                .filteredOn(Alert.class::isInstance)
+                .map(e -> ((Alert) e).code())
                 .contains("SAFETY_RULE_BLOCKED");
-        SideBySide second = ticked.rows().stream().filter(r -> r.key().equals("decision 2")).findFirst().orElseThrow();
+        SideBySide second = ticked.rows().stream()
+                .filter(r -> r.key().equals("decision 2"))
+                .findFirst()
+                .orElseThrow();
         assertThat(second.recorded()).isNull();
         assertThat(second.alternate().text()).startsWith("AUTOMATIC_FAILOVER us10→eu10 EXECUTING (epoch 2)");
         Instant completed = T0.plusSeconds(40);
         assertThat(failover).isBefore(completed);
-        assertThat(second.alternate().time()).isAfterOrEqualTo(completed.plusSeconds(30))
+        assertThat(second.alternate().time())
+                .isAfterOrEqualTo(completed.plusSeconds(30))
                 .isBefore(completed.plusSeconds(32));
         assertThat(ticked.ticks()).isGreaterThan(150);
-        SideBySide late = unticked.rows().stream().filter(r -> r.key().equals("decision 2")).findFirst().orElseThrow();
+        SideBySide late = unticked.rows().stream()
+                .filter(r -> r.key().equals("decision 2"))
+                .findFirst()
+                .orElseThrow();
         assertThat(late.alternate().time()).isEqualTo(T0.plusSeconds(200));
     }
 
@@ -271,17 +370,40 @@ class BacktestTest {
     @Test
     void anEngineStartedAfreshDoesNotRepeatTheIdsOfAnEarlierOne() {
         DecisionCore core = new DecisionCore(Map.of("orders", ApplicationPolicy.defaults("orders", "eu10", "us10")));
-        HealthObservation before = new HealthObservation("obs-before-reset", "orders", T0, 1, "eu10", "app",
-                ProbeKind.HTTP, "vantage-1", HealthStatus.UP, 3L, null);
-        HealthObservation after = new HealthObservation("obs-after-reset", "orders", T0.plusSeconds(60), 1, "eu10",
-                "app", ProbeKind.HTTP, "vantage-1", HealthStatus.UP, 3L, null);
+        HealthObservation before = new HealthObservation(
+                "obs-before-reset",
+                "orders",
+                T0,
+                1,
+                "eu10",
+                "app",
+                ProbeKind.HTTP,
+                "vantage-1",
+                HealthStatus.UP,
+                3L,
+                null);
+        HealthObservation after = new HealthObservation(
+                "obs-after-reset",
+                "orders",
+                T0.plusSeconds(60),
+                1,
+                "eu10",
+                "app",
+                ProbeKind.HTTP,
+                "vantage-1",
+                HealthStatus.UP,
+                3L,
+                null);
 
         // the same first output (the new application's topology) from a state begun by each input
         String first = core.step(null, before, T0).outputs().get(0).id();
-        String again = core.step(null, after, T0.plusSeconds(60)).outputs().get(0).id();
+        String again =
+                core.step(null, after, T0.plusSeconds(60)).outputs().get(0).id();
 
         assertThat(again).isNotEqualTo(first);
-        assertThat(DecisionCore.outputId("orders", null, 1)).as("states stored before lineages keep their ids")
-                .isEqualTo(UUID.nameUUIDFromBytes("orders/1".getBytes(StandardCharsets.UTF_8)).toString());
+        assertThat(DecisionCore.outputId("orders", null, 1))
+                .as("states stored before lineages keep their ids")
+                .isEqualTo(UUID.nameUUIDFromBytes("orders/1".getBytes(StandardCharsets.UTF_8))
+                        .toString());
     }
 }

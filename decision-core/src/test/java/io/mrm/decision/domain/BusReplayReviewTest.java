@@ -44,12 +44,25 @@ class BusReplayReviewTest {
         int index = route.step().stepIndex();
         assertThat(h.state.run().steps().get(index).status()).isEqualTo(StepStatus.RUNNING);
 
-        CommandAck forged = new CommandAck("forged-ack-1", route.applicationId(), h.now, CommandAck.SCHEMA_VERSION,
-                route.id(), route.step(), Actuator.HANA, StepAction.DATA_PROMOTE, AckOutcome.SUCCEEDED, null,
-                "hana-sync says the DNS route is done", 1, Map.of(), null);
+        CommandAck forged = new CommandAck(
+                "forged-ack-1",
+                route.applicationId(),
+                h.now,
+                CommandAck.SCHEMA_VERSION,
+                route.id(),
+                route.step(),
+                Actuator.HANA,
+                StepAction.DATA_PROMOTE,
+                AckOutcome.SUCCEEDED,
+                null,
+                "hana-sync says the DNS route is done",
+                1,
+                Map.of(),
+                null);
         h.feed(forged);
 
-        assertThat(h.state.run().steps().get(index).status()).as("the route step after hana-sync's ack for it")
+        assertThat(h.state.run().steps().get(index).status())
+                .as("the route step after hana-sync's ack for it")
                 .isEqualTo(StepStatus.RUNNING);
         assertThat(h.state.phase()).isEqualTo(Phase.SWITCHING);
 
@@ -69,8 +82,20 @@ class BusReplayReviewTest {
         StepCommand route = h.lastOf(StepAction.DNS_ROUTE);
         int index = route.step().stepIndex();
 
-        h.feed(new CommandAck("forged-ack-2", route.applicationId(), h.now, CommandAck.SCHEMA_VERSION, route.id(),
-                route.step(), Actuator.HANA, StepAction.DATA_PROMOTE, AckOutcome.FAILED_FATAL, "X", "no", 1, Map.of(),
+        h.feed(new CommandAck(
+                "forged-ack-2",
+                route.applicationId(),
+                h.now,
+                CommandAck.SCHEMA_VERSION,
+                route.id(),
+                route.step(),
+                Actuator.HANA,
+                StepAction.DATA_PROMOTE,
+                AckOutcome.FAILED_FATAL,
+                "X",
+                "no",
+                1,
+                Map.of(),
                 null));
 
         assertThat(h.state.run().steps().get(index).status()).isEqualTo(StepStatus.RUNNING);
@@ -104,7 +129,9 @@ class BusReplayReviewTest {
         out.addAll(h.report("eu10", HealthStatus.UP, 1, CoreHarness.VANTAGES));
         out.addAll(h.report("us10", HealthStatus.UP, 1, CoreHarness.VANTAGES));
 
-        assertThat(of(out, FailoverDecision.class)).as("decisions after replayed week-old reports").isEmpty();
+        assertThat(of(out, FailoverDecision.class))
+                .as("decisions after replayed week-old reports")
+                .isEmpty();
         assertThat(HealthAssessment.health(new WorkingState(h.policy, h.state, h.now), "eu10"))
                 .isNotEqualTo(RegionHealth.DOWN);
     }
@@ -116,16 +143,41 @@ class BusReplayReviewTest {
         List<MrmEvent> out = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             for (String vantage : CoreHarness.VANTAGES) {
-                out.addAll(h.feed(new HealthObservation("new-" + vantage + "-" + i, h.policy.applicationId(),
-                        h.now.plusMillis(100), 1, "eu10", "app", ProbeKind.HTTP, vantage, HealthStatus.DOWN, 3L,
-                        "HTTP 503", null, "new-run-" + vantage, (long) i)));
+                out.addAll(h.feed(new HealthObservation(
+                        "new-" + vantage + "-" + i,
+                        h.policy.applicationId(),
+                        h.now.plusMillis(100),
+                        1,
+                        "eu10",
+                        "app",
+                        ProbeKind.HTTP,
+                        vantage,
+                        HealthStatus.DOWN,
+                        3L,
+                        "HTTP 503",
+                        null,
+                        "new-run-" + vantage,
+                        (long) i)));
             }
         }
         assertThat(of(out, FailoverDecision.class)).hasSize(1);
     }
 
     private HealthObservation old(String vantage, String run, long number, Instant at) {
-        return new HealthObservation(run + "-" + vantage + "-" + number, h.policy.applicationId(), at, 1, "eu10", "app",
-                ProbeKind.HTTP, vantage, HealthStatus.DOWN, 3L, "HTTP 503", null, run, number);
+        return new HealthObservation(
+                run + "-" + vantage + "-" + number,
+                h.policy.applicationId(),
+                at,
+                1,
+                "eu10",
+                "app",
+                ProbeKind.HTTP,
+                vantage,
+                HealthStatus.DOWN,
+                3L,
+                "HTTP 503",
+                null,
+                run,
+                number);
     }
 }

@@ -59,7 +59,8 @@ final class CoreHarness {
      * about the forced path; {@link DrainFirstFailoverTest} is about the graceful try before it.
      */
     static ApplicationPolicy policy() {
-        return ApplicationPolicy.defaults("orders", "eu10", "us10").withVantages(Set.copyOf(VANTAGES))
+        return ApplicationPolicy.defaults("orders", "eu10", "us10")
+                .withVantages(Set.copyOf(VANTAGES))
                 .withFailoverDrainWithin(java.time.Duration.ZERO);
     }
 
@@ -91,7 +92,9 @@ final class CoreHarness {
         state = result.state();
         lastRefusal = result.refusal();
         all.addAll(result.outputs());
-        result.outputs().stream().filter(TopologyState.class::isInstance).map(TopologyState.class::cast)
+        result.outputs().stream()
+                .filter(TopologyState.class::isInstance)
+                .map(TopologyState.class::cast)
                 .forEach(t -> published = t);
         return result.outputs();
     }
@@ -103,9 +106,21 @@ final class CoreHarness {
 
     HealthObservation obs(String vantage, String region, String component, HealthStatus status, Instant stamped) {
         long number = sequences.merge(vantage, 1L, Long::sum);
-        return new HealthObservation("obs-" + ++seq, policy.applicationId(), stamped, 1, region, component,
-                ProbeKind.HTTP, vantage, status, 3L, status == HealthStatus.DOWN ? "HTTP 503" : null, null,
-                "run-" + vantage, number);
+        return new HealthObservation(
+                "obs-" + ++seq,
+                policy.applicationId(),
+                stamped,
+                1,
+                region,
+                component,
+                ProbeKind.HTTP,
+                vantage,
+                status,
+                3L,
+                status == HealthStatus.DOWN ? "HTTP 503" : null,
+                null,
+                "run-" + vantage,
+                number);
     }
 
     /** Each of {@code vantages} reports {@code status} for the region's app, {@code rounds} times. */
@@ -134,7 +149,14 @@ final class CoreHarness {
     }
 
     List<MrmEvent> ack(StepCommand command, AckOutcome outcome, Long fenceEpoch) {
-        return feed(Acks.of(command, outcome, outcome == AckOutcome.SUCCEEDED ? null : "X", "detail", 5, Map.of(), now,
+        return feed(Acks.of(
+                command,
+                outcome,
+                outcome == AckOutcome.SUCCEEDED ? null : "X",
+                "detail",
+                5,
+                Map.of(),
+                now,
                 fenceEpoch));
     }
 
@@ -168,8 +190,13 @@ final class CoreHarness {
      * given (null: leave it unanswered, and stop).
      */
     void answerForcedPlan(AckOutcome... outcomes) {
-        List<StepAction> order = List.of(StepAction.DATA_PROMOTE, StepAction.DATA_FENCE, StepAction.EVENTS_SET_ACTIVE,
-                StepAction.EVENTS_SET_STANDBY, StepAction.DNS_ROUTE, StepAction.DNS_VERIFY);
+        List<StepAction> order = List.of(
+                StepAction.DATA_PROMOTE,
+                StepAction.DATA_FENCE,
+                StepAction.EVENTS_SET_ACTIVE,
+                StepAction.EVENTS_SET_STANDBY,
+                StepAction.DNS_ROUTE,
+                StepAction.DNS_VERIFY);
         for (int i = 0; i < outcomes.length; i++) {
             StepCommand command = lastOf(order.get(i));
             if (outcomes[i] == null) {
@@ -182,8 +209,13 @@ final class CoreHarness {
     /** A forced failover eu10 -> us10 that completes with both fences of eu10 failed: two pending fences. */
     FailoverDecision failOverLeavingBothFencesPending() {
         FailoverDecision decision = failOver();
-        answerForcedPlan(AckOutcome.SUCCEEDED, AckOutcome.FAILED_RETRIABLE, AckOutcome.SUCCEEDED,
-                AckOutcome.FAILED_RETRIABLE, AckOutcome.SUCCEEDED, AckOutcome.SUCCEEDED);
+        answerForcedPlan(
+                AckOutcome.SUCCEEDED,
+                AckOutcome.FAILED_RETRIABLE,
+                AckOutcome.SUCCEEDED,
+                AckOutcome.FAILED_RETRIABLE,
+                AckOutcome.SUCCEEDED,
+                AckOutcome.SUCCEEDED);
         assertThat(state.phase()).isEqualTo(Phase.STEADY);
         assertThat(state.activeRegion()).isEqualTo("us10");
         assertThat(state.fences()).hasSize(2);
@@ -193,12 +225,18 @@ final class CoreHarness {
     /** Acknowledges every running command of the current plan, ordinary and best-effort, until it is done. */
     void completePlan() {
         for (int guard = 0; guard < 50 && state.phase() == Phase.SWITCHING; guard++) {
-            StepCommand pending = all.stream().filter(StepCommand.class::isInstance).map(StepCommand.class::cast)
-                    .filter(c -> c.step().decisionId().equals(state.run().decision().id()))
+            StepCommand pending = all.stream()
+                    .filter(StepCommand.class::isInstance)
+                    .map(StepCommand.class::cast)
+                    .filter(c ->
+                            c.step().decisionId().equals(state.run().decision().id()))
                     .filter(c -> c.step().epoch() == state.run().epoch())
                     .filter(c -> state.run().steps().get(c.step().stepIndex()).status() == StepStatus.RUNNING)
-                    .filter(c -> c.step().attempt() == state.run().steps().get(c.step().stepIndex()).attempts())
-                    .findFirst().orElseThrow(() -> new AssertionError("nothing running in " + state.run().steps()));
+                    .filter(c -> c.step().attempt()
+                            == state.run().steps().get(c.step().stepIndex()).attempts())
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(
+                            "nothing running in " + state.run().steps()));
             ack(pending, AckOutcome.SUCCEEDED);
         }
         assertThat(state.phase()).isEqualTo(Phase.STEADY);
@@ -213,14 +251,18 @@ final class CoreHarness {
 
     /** The latest command of an action (an action may appear twice in a plan, e.g. a fence and a step). */
     StepCommand lastOf(StepAction action) {
-        List<StepCommand> found = of(all, StepCommand.class).stream().filter(c -> c.action() == action).toList();
+        List<StepCommand> found = of(all, StepCommand.class).stream()
+                .filter(c -> c.action() == action)
+                .toList();
         assertThat(found).as(action.name()).isNotEmpty();
         return found.get(found.size() - 1);
     }
 
     /** The command of the given action among the events. */
     static StepCommand command(List<MrmEvent> events, StepAction action) {
-        List<StepCommand> found = of(events, StepCommand.class).stream().filter(c -> c.action() == action).toList();
+        List<StepCommand> found = of(events, StepCommand.class).stream()
+                .filter(c -> c.action() == action)
+                .toList();
         assertThat(found).as(action + " in " + events).hasSize(1);
         return found.get(0);
     }

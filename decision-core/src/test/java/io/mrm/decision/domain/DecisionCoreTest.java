@@ -55,11 +55,32 @@ class DecisionCoreTest {
     final List<MrmEvent> all = new ArrayList<>();
 
     static ApplicationPolicy policy(DecisionMode mode) {
-        return new ApplicationPolicy("orders", "eu10", "us10", Set.of("app"), Set.of("hana"), 2, 3, 3,
-                Duration.ofSeconds(30), mode, Duration.ofHours(1), 2, Duration.ofHours(24),
+        return new ApplicationPolicy(
+                "orders",
+                "eu10",
+                "us10",
+                Set.of("app"),
+                Set.of("hana"),
+                2,
+                3,
+                3,
+                Duration.ofSeconds(30),
+                mode,
+                Duration.ofHours(1),
+                2,
+                Duration.ofHours(24),
                 List.of(StepAction.DATA_DRAIN, StepAction.DNS_ROUTE, StepAction.DNS_VERIFY),
-                List.of(StepAction.DATA_REPROTECT), Duration.ofSeconds(30), 2, Duration.ofSeconds(2), Set.of(), false,
-                Set.copyOf(VANTAGES), null, null, null, null);
+                List.of(StepAction.DATA_REPROTECT),
+                Duration.ofSeconds(30),
+                2,
+                Duration.ofSeconds(2),
+                Set.of(),
+                false,
+                Set.copyOf(VANTAGES),
+                null,
+                null,
+                null,
+                null);
     }
 
     void usePolicy(ApplicationPolicy p) {
@@ -84,8 +105,18 @@ class DecisionCoreTest {
     }
 
     HealthObservation obs(String vantage, String region, String component, HealthStatus status) {
-        return new HealthObservation("obs-" + ++seq, "orders", now, 1, region, component, ProbeKind.HTTP, vantage,
-                status, 3L, status == HealthStatus.DOWN ? "HTTP 503" : null);
+        return new HealthObservation(
+                "obs-" + ++seq,
+                "orders",
+                now,
+                1,
+                region,
+                component,
+                ProbeKind.HTTP,
+                vantage,
+                status,
+                3L,
+                status == HealthStatus.DOWN ? "HTTP 503" : null);
     }
 
     /** Every vantage reports {@code status} for the region's app, {@code rounds} times. */
@@ -122,8 +153,8 @@ class DecisionCoreTest {
     }
 
     List<MrmEvent> ack(StepCommand command, AckOutcome outcome) {
-        return feed(Acks.of(command, outcome, outcome == AckOutcome.SUCCEEDED ? null : "X", "detail", 5, Map.of(),
-                now));
+        return feed(
+                Acks.of(command, outcome, outcome == AckOutcome.SUCCEEDED ? null : "X", "detail", 5, Map.of(), now));
     }
 
     OperatorRequest request(String type, String decisionId) {
@@ -156,17 +187,20 @@ class DecisionCoreTest {
         assertThat(decision.epoch()).isEqualTo(1);
         assertThat(decision.kind()).isEqualTo(DecisionKind.AUTOMATIC_FAILOVER);
         assertThat(decision.mode()).isEqualTo(FailoverMode.FORCED);
-        assertThat(decision.plan()).extracting(p -> p.action()).containsExactly(StepAction.DNS_ROUTE,
-                StepAction.DNS_VERIFY);
-        assertThat(decision.evidence()).extracting(e -> e.vantage()).containsExactlyInAnyOrder("vantage-1",
-                "vantage-2");
+        assertThat(decision.plan())
+                .extracting(p -> p.action())
+                .containsExactly(StepAction.DNS_ROUTE, StepAction.DNS_VERIFY);
+        assertThat(decision.evidence())
+                .extracting(e -> e.vantage())
+                .containsExactlyInAnyOrder("vantage-1", "vantage-2");
         StepCommand command = one(out, StepCommand.class);
         assertThat(command).isInstanceOf(DnsRouteCommand.class);
         assertThat(command.step().epoch()).isEqualTo(1);
         assertThat(command.step().deadline()).isEqualTo(now.plusSeconds(30));
         assertThat(one(out, TopologyState.class).phase()).isEqualTo(Phase.SWITCHING);
         // More DOWN observations while switching do not decide again.
-        assertThat(of(report("eu10", HealthStatus.DOWN), FailoverDecision.class)).isEmpty();
+        assertThat(of(report("eu10", HealthStatus.DOWN), FailoverDecision.class))
+                .isEmpty();
     }
 
     @Test
@@ -198,11 +232,32 @@ class DecisionCoreTest {
      * hold-down is the only safety rule that can withhold a switch from a healthy standby.
      */
     static ApplicationPolicy flappingPolicy(Duration holdDown) {
-        return new ApplicationPolicy("orders", "eu10", "us10", Set.of("app"), Set.of("hana"), 2, 3, 3,
-                Duration.ofSeconds(30), DecisionMode.AUTOMATIC, holdDown, 100_000, Duration.ofHours(24),
+        return new ApplicationPolicy(
+                "orders",
+                "eu10",
+                "us10",
+                Set.of("app"),
+                Set.of("hana"),
+                2,
+                3,
+                3,
+                Duration.ofSeconds(30),
+                DecisionMode.AUTOMATIC,
+                holdDown,
+                100_000,
+                Duration.ofHours(24),
                 List.of(StepAction.DATA_DRAIN, StepAction.DNS_ROUTE, StepAction.DNS_VERIFY),
-                List.of(StepAction.DATA_REPROTECT), Duration.ofSeconds(30), 2, Duration.ofSeconds(2), Set.of(), false,
-                Set.copyOf(VANTAGES), null, null, null, null);
+                List.of(StepAction.DATA_REPROTECT),
+                Duration.ofSeconds(30),
+                2,
+                Duration.ofSeconds(2),
+                Set.of(),
+                false,
+                Set.copyOf(VANTAGES),
+                null,
+                null,
+                null,
+                null);
     }
 
     /** A fresh core with {@code p} and no history, for a second run in the same test. */
@@ -246,7 +301,9 @@ class DecisionCoreTest {
     }
 
     List<Alert> holdDownAlerts() {
-        return of(all, Alert.class).stream().filter(a -> a.rule() == SafetyRule.HOLD_DOWN).toList();
+        return of(all, Alert.class).stream()
+                .filter(a -> a.rule() == SafetyRule.HOLD_DOWN)
+                .toList();
     }
 
     @Test
@@ -267,16 +324,21 @@ class DecisionCoreTest {
         int outagesDuringHoldDown = flapUntil(holdDownEnds.minus(Duration.ofSeconds(10)));
 
         // Then no second switch, and each outage that reached the threshold was withheld by hold-down, said so
-        assertThat(outagesDuringHoldDown).as("outages that reached the threshold within hold-down")
+        assertThat(outagesDuringHoldDown)
+                .as("outages that reached the threshold within hold-down")
                 .isGreaterThan(200);
         assertThat(of(all, FailoverDecision.class)).containsExactly(first);
         assertThat(state.activeRegion()).isEqualTo("us10");
-        assertThat(holdDownAlerts()).as("one HOLD_DOWN alert per withheld outage").hasSize(outagesDuringHoldDown)
+        assertThat(holdDownAlerts())
+                .as("one HOLD_DOWN alert per withheld outage")
+                .hasSize(outagesDuringHoldDown)
                 .allSatisfy(alert -> {
                     assertThat(alert.code()).isEqualTo("SAFETY_RULE_BLOCKED");
                     assertThat(alert.time()).isBefore(holdDownEnds);
                 });
-        assertThat(of(all, Alert.class)).filteredOn(a -> a.rule() != null).as("no other rule withheld a switch")
+        assertThat(of(all, Alert.class))
+                .filteredOn(a -> a.rule() != null)
+                .as("no other rule withheld a switch")
                 .allSatisfy(alert -> assertThat(alert.rule()).isEqualTo(SafetyRule.HOLD_DOWN));
 
         // And after the hold-down a genuine outage of the active region fails over again, and that plan finishes
@@ -302,7 +364,9 @@ class DecisionCoreTest {
         report("eu10", HealthStatus.UP);
         int outagesWithout = flapUntil(now.plus(Duration.ofMinutes(10)));
         assertThat(outagesWithout).isGreaterThan(100);
-        assertThat(of(all, FailoverDecision.class)).as("failovers without hold-down").hasSize(outagesWithout);
+        assertThat(of(all, FailoverDecision.class))
+                .as("failovers without hold-down")
+                .hasSize(outagesWithout);
         assertThat(holdDownAlerts()).isEmpty();
     }
 
@@ -330,7 +394,8 @@ class DecisionCoreTest {
         assertThat(of(out, Alert.class)).extracting(Alert::code).containsExactly("BLIND");
         assertThat(of(all, FailoverDecision.class)).isEmpty();
         // A stale DOWN view followed by one more failure does not decide on old evidence.
-        assertThat(of(report("eu10", HealthStatus.DOWN, 1, VANTAGES), FailoverDecision.class)).isEmpty();
+        assertThat(of(report("eu10", HealthStatus.DOWN, 1, VANTAGES), FailoverDecision.class))
+                .isEmpty();
         assertThat(of(all, Alert.class)).extracting(Alert::code).contains("SIGHT_RESTORED");
     }
 
@@ -342,8 +407,12 @@ class DecisionCoreTest {
         assertThat(of(out, FailoverDecision.class)).isEmpty();
         // the stale standby is also a region no quorum watches any more
         assertThat(of(out, Alert.class)).extracting(Alert::code).contains("QUORUM_LOST");
-        Alert alert = one(of(out, Alert.class).stream().filter(a -> a.rule() != null).map(MrmEvent.class::cast)
-                .toList(), Alert.class);
+        Alert alert = one(
+                of(out, Alert.class).stream()
+                        .filter(a -> a.rule() != null)
+                        .map(MrmEvent.class::cast)
+                        .toList(),
+                Alert.class);
         assertThat(alert.rule()).isEqualTo(SafetyRule.STANDBY_HEALTHY);
     }
 
@@ -393,12 +462,14 @@ class DecisionCoreTest {
         completeFailover();
         // eu10 comes back, the operator fails back, then us10 fails: still within hold-down.
         report("eu10", HealthStatus.UP);
-        List<MrmEvent> out = feed(new FailbackRequest("fb-1", "orders", now, 1, "alice", FailoverMode.GRACEFUL,
-                List.of(), "eu10 is back"));
+        List<MrmEvent> out = feed(new FailbackRequest(
+                "fb-1", "orders", now, 1, "alice", FailoverMode.GRACEFUL, List.of(), "eu10 is back"));
         FailoverDecision failback = one(out, FailoverDecision.class);
         assertThat(failback.kind()).isEqualTo(DecisionKind.FAILBACK);
-        assertThat(failback.plan()).extracting(p -> p.action()).containsExactly(StepAction.DATA_REPROTECT,
-                StepAction.DATA_DRAIN, StepAction.DNS_ROUTE, StepAction.DNS_VERIFY);
+        assertThat(failback.plan())
+                .extracting(p -> p.action())
+                .containsExactly(
+                        StepAction.DATA_REPROTECT, StepAction.DATA_DRAIN, StepAction.DNS_ROUTE, StepAction.DNS_VERIFY);
         runToCompletion(one(out, StepCommand.class));
         assertThat(state.activeRegion()).isEqualTo("eu10");
 
@@ -415,10 +486,32 @@ class DecisionCoreTest {
 
     @Test
     void atMostNAutomaticFailoversPerWindow() {
-        usePolicy(new ApplicationPolicy("orders", "eu10", "us10", Set.of("app"), Set.of(), 2, 3, 3,
-                Duration.ofSeconds(30), DecisionMode.AUTOMATIC, Duration.ZERO, 1, Duration.ofHours(24),
-                List.of(StepAction.DNS_ROUTE), List.of(), Duration.ofSeconds(30), 2, Duration.ofSeconds(2), Set.of(),
-                false, Set.copyOf(VANTAGES), null, null, null, null));
+        usePolicy(new ApplicationPolicy(
+                "orders",
+                "eu10",
+                "us10",
+                Set.of("app"),
+                Set.of(),
+                2,
+                3,
+                3,
+                Duration.ofSeconds(30),
+                DecisionMode.AUTOMATIC,
+                Duration.ZERO,
+                1,
+                Duration.ofHours(24),
+                List.of(StepAction.DNS_ROUTE),
+                List.of(),
+                Duration.ofSeconds(30),
+                2,
+                Duration.ofSeconds(2),
+                Set.of(),
+                false,
+                Set.copyOf(VANTAGES),
+                null,
+                null,
+                null,
+                null));
         completeFailover();
         report("eu10", HealthStatus.UP);
         report("us10", HealthStatus.UP);
@@ -455,10 +548,12 @@ class DecisionCoreTest {
         List<MrmEvent> out = feed(request("reject", proposal.id()));
         assertThat(answer(out).accepted()).isTrue();
         assertThat(state.phase()).isEqualTo(Phase.STEADY);
-        assertThat(of(report("eu10", HealthStatus.DOWN), FailoverDecision.class)).isEmpty();
+        assertThat(of(report("eu10", HealthStatus.DOWN), FailoverDecision.class))
+                .isEmpty();
         report("eu10", HealthStatus.UP);
         report("us10", HealthStatus.UP);
-        assertThat(of(report("eu10", HealthStatus.DOWN), FailoverDecision.class)).hasSize(1);
+        assertThat(of(report("eu10", HealthStatus.DOWN), FailoverDecision.class))
+                .hasSize(1);
     }
 
     @Test
@@ -476,8 +571,8 @@ class DecisionCoreTest {
     void aManualSwitchAlsoStartsAHoldDown() {
         report("us10", HealthStatus.UP);
         report("eu10", HealthStatus.UP);
-        List<MrmEvent> out = feed(new ManualFailoverRequest("m-1", "orders", now, 1, "alice", "us10",
-                FailoverMode.GRACEFUL, List.of(), "planned switchover"));
+        List<MrmEvent> out = feed(new ManualFailoverRequest(
+                "m-1", "orders", now, 1, "alice", "us10", FailoverMode.GRACEFUL, List.of(), "planned switchover"));
         runToCompletion(one(out, StepCommand.class));
         report("eu10", HealthStatus.UP);
         assertThat(one(report("us10", HealthStatus.DOWN), Alert.class).rule()).isEqualTo(SafetyRule.HOLD_DOWN);
@@ -492,14 +587,21 @@ class DecisionCoreTest {
 
     @Test
     void manualFailoverToAnUnhealthyRegionNeedsBreakGlassAndRecordsIt() {
-        ManualFailoverRequest plain = new ManualFailoverRequest("m-1", "orders", now, 1, "alice", "us10",
-                FailoverMode.FORCED, List.of(), "drill");
+        ManualFailoverRequest plain = new ManualFailoverRequest(
+                "m-1", "orders", now, 1, "alice", "us10", FailoverMode.FORCED, List.of(), "drill");
         RequestOutcome refused = answer(feed(plain));
         assertThat(refused.accepted()).isFalse();
         assertThat(refused.reason()).contains("STANDBY_HEALTHY");
 
-        ManualFailoverRequest breakGlass = new ManualFailoverRequest("m-2", "orders", now, 1, "alice", "us10",
-                FailoverMode.FORCED, List.of(SafetyRule.STANDBY_HEALTHY, SafetyRule.SOURCE_DOWN),
+        ManualFailoverRequest breakGlass = new ManualFailoverRequest(
+                "m-2",
+                "orders",
+                now,
+                1,
+                "alice",
+                "us10",
+                FailoverMode.FORCED,
+                List.of(SafetyRule.STANDBY_HEALTHY, SafetyRule.SOURCE_DOWN),
                 "monitors are blind, us10 is fine");
         List<MrmEvent> out = feed(breakGlass);
         assertThat(answer(out).accepted()).isTrue();
@@ -513,8 +615,8 @@ class DecisionCoreTest {
     @Test
     void aManualFailoverWhileAPlanRunsIsRejected() {
         failOver();
-        RequestOutcome outcome = answer(feed(new ManualFailoverRequest("m-1", "orders", now, 1, "alice", "us10",
-                FailoverMode.GRACEFUL, List.of(), "again")));
+        RequestOutcome outcome = answer(feed(new ManualFailoverRequest(
+                "m-1", "orders", now, 1, "alice", "us10", FailoverMode.GRACEFUL, List.of(), "again")));
         assertThat(outcome.accepted()).isFalse();
         assertThat(outcome.reason()).contains("SWITCHING");
     }
@@ -535,15 +637,20 @@ class DecisionCoreTest {
         assertThat(topology.activeRegion()).isEqualTo("us10");
         assertThat(topology.standbyRegion()).isEqualTo("eu10");
         assertThat(topology.holdDownUntil()).isNotNull();
-        assertThat(topology.planSteps()).extracting(s -> s.status()).containsExactly(StepStatus.SUCCEEDED,
-                StepStatus.SUCCEEDED);
+        assertThat(topology.planSteps())
+                .extracting(s -> s.status())
+                .containsExactly(StepStatus.SUCCEEDED, StepStatus.SUCCEEDED);
     }
 
     @Test
     void retriableFailureIsRetriedAfterBackoffThenThePlanPausesAndResumeRetries() {
         StepCommand route = failOver();
-        assertThat(ack(route, AckOutcome.FAILED_RETRIABLE)).filteredOn(StepCommand.class::isInstance).isEmpty();
-        assertThat(tick(Duration.ofMillis(500))).filteredOn(StepCommand.class::isInstance).isEmpty();
+        assertThat(ack(route, AckOutcome.FAILED_RETRIABLE))
+                .filteredOn(StepCommand.class::isInstance)
+                .isEmpty();
+        assertThat(tick(Duration.ofMillis(500)))
+                .filteredOn(StepCommand.class::isInstance)
+                .isEmpty();
         StepCommand retry = one(tick(Duration.ofSeconds(2)), StepCommand.class);
         assertThat(retry.step().attempt()).isEqualTo(2);
         assertThat(retry.id()).isNotEqualTo(route.id());
@@ -551,7 +658,8 @@ class DecisionCoreTest {
         List<MrmEvent> out = ack(retry, AckOutcome.FAILED_RETRIABLE);
         assertThat(state.phase()).isEqualTo(Phase.PAUSED);
         // eu10, still active, is down: the pause does not silence that
-        assertThat(of(out, Alert.class)).extracting(Alert::code)
+        assertThat(of(out, Alert.class))
+                .extracting(Alert::code)
                 .containsExactlyInAnyOrder("PLAN_PAUSED", "OUTAGE_WHILE_PAUSED");
         assertThat(state.activeRegion()).isEqualTo("eu10");
 
@@ -566,7 +674,9 @@ class DecisionCoreTest {
     @Test
     void aStepWithoutAckBeforeItsDeadlineCountsAsAFailedAttempt() {
         failOver();
-        assertThat(tick(Duration.ofSeconds(29))).filteredOn(StepCommand.class::isInstance).isEmpty();
+        assertThat(tick(Duration.ofSeconds(29)))
+                .filteredOn(StepCommand.class::isInstance)
+                .isEmpty();
         tick(Duration.ofSeconds(2));
         StepCommand retry = one(tick(Duration.ofSeconds(2)), StepCommand.class);
         assertThat(retry.step().attempt()).isEqualTo(2);
@@ -577,8 +687,8 @@ class DecisionCoreTest {
         StepCommand route = failOver();
         ack(route, AckOutcome.FAILED_FATAL);
         assertThat(state.phase()).isEqualTo(Phase.PAUSED);
-        List<MrmEvent> out = feed(new SkipStepRequest("s-1", "orders", now, 1, "alice", state.lastDecisionId(), 0,
-                "DNS changed by hand"));
+        List<MrmEvent> out = feed(new SkipStepRequest(
+                "s-1", "orders", now, 1, "alice", state.lastDecisionId(), 0, "DNS changed by hand"));
         assertThat(answer(out).accepted()).isTrue();
         StepCommand verify = one(out, StepCommand.class);
         assertThat(verify.step().stepIndex()).isEqualTo(1);
@@ -596,7 +706,8 @@ class DecisionCoreTest {
         assertThat(state.epoch()).as("abort fences with a new epoch").isEqualTo(2);
         assertThat(state.activeRegion()).isEqualTo("eu10");
         // The region is still down, but the operator aborted: no new decision until it recovers.
-        assertThat(of(report("eu10", HealthStatus.DOWN), FailoverDecision.class)).isEmpty();
+        assertThat(of(report("eu10", HealthStatus.DOWN), FailoverDecision.class))
+                .isEmpty();
     }
 
     @Test
@@ -618,28 +729,64 @@ class DecisionCoreTest {
     @Test
     void ackWithAnotherEpochOrForAnotherDecisionIsIgnored() {
         StepCommand route = failOver();
-        StepCommand foreign = new DnsRouteCommand("other", "orders", now, 1,
-                new io.mrm.events.command.StepRef("another-decision", route.step().epoch(), 0, 1, now), "us10");
+        StepCommand foreign = new DnsRouteCommand(
+                "other",
+                "orders",
+                now,
+                1,
+                new io.mrm.events.command.StepRef(
+                        "another-decision", route.step().epoch(), 0, 1, now),
+                "us10");
         assertThat(ack(foreign, AckOutcome.SUCCEEDED)).isEmpty();
-        StepCommand old = new DnsRouteCommand("old", "orders", now, 1,
-                new io.mrm.events.command.StepRef(route.step().decisionId(), route.step().epoch() + 1, 0, 1, now),
+        StepCommand old = new DnsRouteCommand(
+                "old",
+                "orders",
+                now,
+                1,
+                new io.mrm.events.command.StepRef(
+                        route.step().decisionId(), route.step().epoch() + 1, 0, 1, now),
                 "us10");
         // it moves nothing, but its epoch is never issued again (and the topology says so)
         List<MrmEvent> out = ack(old, AckOutcome.SUCCEEDED);
         assertThat(out).allMatch(TopologyState.class::isInstance);
-        assertThat(one(out, TopologyState.class).highestEpoch()).isEqualTo(route.step().epoch() + 1);
+        assertThat(one(out, TopologyState.class).highestEpoch())
+                .isEqualTo(route.step().epoch() + 1);
         assertThat(state.run().steps().get(0).status()).isEqualTo(StepStatus.RUNNING);
     }
 
     // ---- parallel steps ------------------------------------------------------------------------
 
     void useParallelPolicy() {
-        usePolicy(new ApplicationPolicy("orders", "eu10", "us10", Set.of("app"), Set.of(), 2, 3, 3,
-                Duration.ofSeconds(30), DecisionMode.AUTOMATIC, Duration.ofHours(1), 2, Duration.ofHours(24),
-                List.of(StepAction.DATA_PROMOTE, StepAction.EVENTS_SET_ACTIVE, StepAction.DNS_ROUTE,
-                        StepAction.DNS_VERIFY), List.of(), Duration.ofSeconds(30), 2, Duration.ofSeconds(2),
-                Set.of(StepAction.EVENTS_SET_ACTIVE, StepAction.DNS_ROUTE), false, Set.copyOf(VANTAGES), null, null,
-                null, null));
+        usePolicy(new ApplicationPolicy(
+                "orders",
+                "eu10",
+                "us10",
+                Set.of("app"),
+                Set.of(),
+                2,
+                3,
+                3,
+                Duration.ofSeconds(30),
+                DecisionMode.AUTOMATIC,
+                Duration.ofHours(1),
+                2,
+                Duration.ofHours(24),
+                List.of(
+                        StepAction.DATA_PROMOTE,
+                        StepAction.EVENTS_SET_ACTIVE,
+                        StepAction.DNS_ROUTE,
+                        StepAction.DNS_VERIFY),
+                List.of(),
+                Duration.ofSeconds(30),
+                2,
+                Duration.ofSeconds(2),
+                Set.of(StepAction.EVENTS_SET_ACTIVE, StepAction.DNS_ROUTE),
+                false,
+                Set.copyOf(VANTAGES),
+                null,
+                null,
+                null,
+                null));
     }
 
     List<StepCommand> startParallelPlan() {
@@ -654,13 +801,20 @@ class DecisionCoreTest {
         List<StepCommand> group = startParallelPlan();
         // the forced plan fences eu10's database beside it, once us10's is promoted
         FailoverDecision decision = one(all, FailoverDecision.class);
-        assertThat(decision.plan()).extracting(p -> p.action()).containsExactly(StepAction.DATA_PROMOTE,
-                StepAction.DATA_FENCE, StepAction.EVENTS_SET_ACTIVE, StepAction.DNS_ROUTE, StepAction.DNS_VERIFY);
+        assertThat(decision.plan())
+                .extracting(p -> p.action())
+                .containsExactly(
+                        StepAction.DATA_PROMOTE,
+                        StepAction.DATA_FENCE,
+                        StepAction.EVENTS_SET_ACTIVE,
+                        StepAction.DNS_ROUTE,
+                        StepAction.DNS_VERIFY);
         assertThat(decision.plan()).extracting(p -> p.parallel()).containsExactly(false, false, true, true, false);
         assertThat(decision.plan()).extracting(p -> p.bestEffort()).containsExactly(false, true, false, false, false);
         assertThat(group).extracting(c -> c.step().stepIndex()).containsExactly(0, 2, 3);
 
-        assertThat(of(ack(group.get(1), AckOutcome.SUCCEEDED), StepCommand.class)).isEmpty();
+        assertThat(of(ack(group.get(1), AckOutcome.SUCCEEDED), StepCommand.class))
+                .isEmpty();
         StepCommand fence = one(ack(group.get(0), AckOutcome.SUCCEEDED), StepCommand.class);
         assertThat(fence.action()).isEqualTo(StepAction.DATA_FENCE);
         assertThat(((io.mrm.events.command.DataFenceCommand) fence).region()).isEqualTo("eu10");
@@ -676,8 +830,14 @@ class DecisionCoreTest {
         // The siblings' answers still count while paused.
         ack(group.get(0), AckOutcome.SUCCEEDED);
         ack(group.get(2), AckOutcome.SUCCEEDED);
-        assertThat(state.run().steps()).extracting(st -> st.status()).containsExactly(StepStatus.SUCCEEDED,
-                StepStatus.PENDING, StepStatus.FAILED, StepStatus.SUCCEEDED, StepStatus.PENDING);
+        assertThat(state.run().steps())
+                .extracting(st -> st.status())
+                .containsExactly(
+                        StepStatus.SUCCEEDED,
+                        StepStatus.PENDING,
+                        StepStatus.FAILED,
+                        StepStatus.SUCCEEDED,
+                        StepStatus.PENDING);
 
         List<MrmEvent> out = feed(request("resume", state.lastDecisionId()));
         List<StepCommand> sent = of(out, StepCommand.class);
@@ -686,20 +846,26 @@ class DecisionCoreTest {
         assertThat(again.step().attempt()).isEqualTo(2);
         assertThat(again.step().epoch()).isEqualTo(2);
         assertThat(state.epoch()).isEqualTo(2);
-        assertThat(one(ack(again, AckOutcome.SUCCEEDED), StepCommand.class).step().stepIndex()).isEqualTo(4);
+        assertThat(one(ack(again, AckOutcome.SUCCEEDED), StepCommand.class)
+                        .step()
+                        .stepIndex())
+                .isEqualTo(4);
     }
 
     @Test
     void skippingAFailedStepWaitsForItsRunningSiblingsAndDoesNotFenceBehindASkippedPromote() {
         List<StepCommand> group = startParallelPlan();
         ack(group.get(0), AckOutcome.FAILED_FATAL);
-        List<MrmEvent> out = feed(new SkipStepRequest("s-1", "orders", now, 1, "alice", state.lastDecisionId(), 0,
-                "promoted by hand"));
+        List<MrmEvent> out = feed(
+                new SkipStepRequest("s-1", "orders", now, 1, "alice", state.lastDecisionId(), 0, "promoted by hand"));
         assertThat(answer(out).accepted()).isTrue();
         assertThat(of(out, StepCommand.class)).isEmpty();
         assertThat(state.phase()).isEqualTo(Phase.SWITCHING);
         ack(group.get(1), AckOutcome.SUCCEEDED);
-        assertThat(one(ack(group.get(2), AckOutcome.SUCCEEDED), StepCommand.class).step().stepIndex()).isEqualTo(4);
+        assertThat(one(ack(group.get(2), AckOutcome.SUCCEEDED), StepCommand.class)
+                        .step()
+                        .stepIndex())
+                .isEqualTo(4);
         assertThat(state.run().step(1).status()).isEqualTo(StepStatus.PENDING);
     }
 
@@ -714,8 +880,18 @@ class DecisionCoreTest {
             for (int i = 0; i < 3; i++) {
                 for (String vantage : VANTAGES) {
                     t = t.plusMillis(100);
-                    inputs.add(new HealthObservation("o" + inputs.size(), "orders", t, 1, region, "app",
-                            ProbeKind.HTTP, vantage, HealthStatus.UP, 1L, null));
+                    inputs.add(new HealthObservation(
+                            "o" + inputs.size(),
+                            "orders",
+                            t,
+                            1,
+                            region,
+                            "app",
+                            ProbeKind.HTTP,
+                            vantage,
+                            HealthStatus.UP,
+                            1L,
+                            null));
                     times.add(t);
                 }
             }
@@ -723,8 +899,18 @@ class DecisionCoreTest {
         for (int i = 0; i < 3; i++) {
             for (String vantage : VANTAGES) {
                 t = t.plusMillis(100);
-                inputs.add(new HealthObservation("d" + inputs.size(), "orders", t, 1, "eu10", "app", ProbeKind.HTTP,
-                        vantage, HealthStatus.DOWN, 1L, null));
+                inputs.add(new HealthObservation(
+                        "d" + inputs.size(),
+                        "orders",
+                        t,
+                        1,
+                        "eu10",
+                        "app",
+                        ProbeKind.HTTP,
+                        vantage,
+                        HealthStatus.DOWN,
+                        1L,
+                        null));
                 times.add(t);
             }
         }
@@ -736,9 +922,10 @@ class DecisionCoreTest {
 
     @Test
     void unknownApplicationIsRefused() {
-        HealthObservation other = new HealthObservation("x", "billing", now, 1, "eu10", "app", ProbeKind.HTTP,
-                "vantage-1", HealthStatus.DOWN, null, null);
-        assertThatThrownBy(() -> core.step(null, other, now)).isInstanceOf(UnknownApplicationException.class)
+        HealthObservation other = new HealthObservation(
+                "x", "billing", now, 1, "eu10", "app", ProbeKind.HTTP, "vantage-1", HealthStatus.DOWN, null, null);
+        assertThatThrownBy(() -> core.step(null, other, now))
+                .isInstanceOf(UnknownApplicationException.class)
                 .hasMessageContaining("billing");
     }
 

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class DegradedTargetTest {
 
-    final CoreHarness h = new CoreHarness(CoreHarness.policy().withAlertComponents(Set.of("hana"))
-            .withDegradedNotATarget(Set.of("hana")));
+    final CoreHarness h = new CoreHarness(
+            CoreHarness.policy().withAlertComponents(Set.of("hana")).withDegradedNotATarget(Set.of("hana")));
 
     private List<MrmEvent> standbyHanaDegraded() {
         List<MrmEvent> out = new java.util.ArrayList<>();
@@ -42,7 +42,9 @@ class DegradedTargetTest {
         List<MrmEvent> outage = h.report("eu10", HealthStatus.DOWN);
         assertThat(CoreHarness.of(outage, FailoverDecision.class)).isEmpty();
         Alert blocked = CoreHarness.of(outage, Alert.class).stream()
-                .filter(a -> a.code().equals("SAFETY_RULE_BLOCKED")).findFirst().orElseThrow();
+                .filter(a -> a.code().equals("SAFETY_RULE_BLOCKED"))
+                .findFirst()
+                .orElseThrow();
         assertThat(blocked.rule()).isEqualTo(SafetyRule.STANDBY_HEALTHY);
         assertThat(blocked.message()).contains("us10 is no failover target while hana", "DEGRADED");
     }
@@ -51,12 +53,28 @@ class DegradedTargetTest {
     void aManualSwitchIntoItNeedsTheOverride() {
         h.bothUp();
         standbyHanaDegraded();
-        h.feed(new ManualFailoverRequest(UUID.randomUUID().toString(), "orders", h.now, 1, "alice", "us10",
-                FailoverMode.GRACEFUL, List.of(), "planned"));
+        h.feed(new ManualFailoverRequest(
+                UUID.randomUUID().toString(),
+                "orders",
+                h.now,
+                1,
+                "alice",
+                "us10",
+                FailoverMode.GRACEFUL,
+                List.of(),
+                "planned"));
         assertThat(h.state.run()).isNull();
 
-        h.feed(new ManualFailoverRequest(UUID.randomUUID().toString(), "orders", h.now, 1, "alice", "us10",
-                FailoverMode.GRACEFUL, List.of(SafetyRule.STANDBY_HEALTHY), "accepting the backlog"));
+        h.feed(new ManualFailoverRequest(
+                UUID.randomUUID().toString(),
+                "orders",
+                h.now,
+                1,
+                "alice",
+                "us10",
+                FailoverMode.GRACEFUL,
+                List.of(SafetyRule.STANDBY_HEALTHY),
+                "accepting the backlog"));
         assertThat(h.state.run()).isNotNull();
     }
 
@@ -65,8 +83,10 @@ class DegradedTargetTest {
         h.use(CoreHarness.policy().withAlertComponents(Set.of("hana")));
         h.bothUp();
         List<MrmEvent> seen = standbyHanaDegraded();
-        assertThat(CoreHarness.of(seen, Alert.class)).filteredOn(a -> a.code().equals("COMPONENT_DEGRADED"))
-                .singleElement().satisfies(a -> assertThat(a.message()).contains("still counts as up"));
+        assertThat(CoreHarness.of(seen, Alert.class))
+                .filteredOn(a -> a.code().equals("COMPONENT_DEGRADED"))
+                .singleElement()
+                .satisfies(a -> assertThat(a.message()).contains("still counts as up"));
         h.report("eu10", HealthStatus.DOWN);
         assertThat(h.state.run()).isNotNull();
         assertThat(h.state.run().decision().toRegion()).isEqualTo("us10");

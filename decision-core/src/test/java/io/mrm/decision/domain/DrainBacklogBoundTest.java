@@ -33,8 +33,8 @@ class DrainBacklogBoundTest {
     static final Duration WITHIN = Duration.ofSeconds(30);
     static final long BOUND = 512L * 1024 * 1024;
 
-    final CoreHarness h = new CoreHarness(CoreHarness.policy().withFailoverDrainWithin(WITHIN)
-            .withFailoverDrainMaxBacklogBytes(BOUND));
+    final CoreHarness h = new CoreHarness(
+            CoreHarness.policy().withFailoverDrainWithin(WITHIN).withFailoverDrainMaxBacklogBytes(BOUND));
 
     @Test
     void anAutomaticFailoverWhoseDrainFindsTooLargeABacklogFallsBackToForcedAtOnceAndSaysWhy() {
@@ -46,17 +46,27 @@ class DrainBacklogBoundTest {
 
         // when hana-sync measures a larger backlog and refuses the drain
         Instant refusedAt = h.now;
-        List<MrmEvent> out = h.feed(Acks.of(drain, AckOutcome.FAILED_FATAL, DataDrainCommand.BACKLOG_TOO_LARGE,
+        List<MrmEvent> out = h.feed(Acks.of(
+                drain,
+                AckOutcome.FAILED_FATAL,
+                DataDrainCommand.BACKLOG_TOO_LARGE,
                 "the backlog of eu10 -> us10 is 1073741824 bytes, more than the drain's bound of " + BOUND
-                        + " bytes: nothing was drained or changed", 40,
-                Map.of("backlogBytes", "1073741824", "maxBacklogBytes", Long.toString(BOUND)), h.now, null));
+                        + " bytes: nothing was drained or changed",
+                40,
+                Map.of("backlogBytes", "1073741824", "maxBacklogBytes", Long.toString(BOUND)),
+                h.now,
+                null));
 
         // then the plan falls back to forced at once, not after the time bound, and says the backlog was why
         Alert fellBack = CoreHarness.of(out, Alert.class).stream()
-                .filter(a -> a.code().equals("FAILOVER_FELL_BACK")).findFirst().orElseThrow();
+                .filter(a -> a.code().equals("FAILOVER_FELL_BACK"))
+                .findFirst()
+                .orElseThrow();
         assertThat(fellBack.decisionId()).isEqualTo(decision.id());
-        assertThat(fellBack.message()).contains("the backlog on eu10 is larger than failover-drain-max-backlog ("
-                + BOUND + " bytes)").contains("BACKLOG_TOO_LARGE").contains("1073741824 bytes");
+        assertThat(fellBack.message())
+                .contains("the backlog on eu10 is larger than failover-drain-max-backlog (" + BOUND + " bytes)")
+                .contains("BACKLOG_TOO_LARGE")
+                .contains("1073741824 bytes");
         DataPromoteCommand promote = CoreHarness.one(out, DataPromoteCommand.class);
         assertThat(promote.mode()).isEqualTo(FailoverMode.FORCED);
         assertThat(Duration.between(refusedAt, promote.time())).isLessThan(Duration.ofSeconds(1)); // the answer's step
@@ -66,8 +76,9 @@ class DrainBacklogBoundTest {
 
         h.completePlan();
         assertThat(h.state.activeRegion()).isEqualTo("us10");
-        assertThat(CoreHarness.alertCodes(h.all)).contains("FAILOVER_FORCED").doesNotContain("PLAN_PAUSED",
-                "FAILOVER_DRAINED");
+        assertThat(CoreHarness.alertCodes(h.all))
+                .contains("FAILOVER_FORCED")
+                .doesNotContain("PLAN_PAUSED", "FAILOVER_DRAINED");
     }
 
     @Test
@@ -89,8 +100,8 @@ class DrainBacklogBoundTest {
     void aSwitchoverAnOperatorAsksForDrainsWithoutABound() {
         h.bothUp();
 
-        List<MrmEvent> out = h.feed(new ManualFailoverRequest("m-1", "orders", h.now, 1, "alice", "us10",
-                FailoverMode.GRACEFUL, List.of(), "planned switchover"));
+        List<MrmEvent> out = h.feed(new ManualFailoverRequest(
+                "m-1", "orders", h.now, 1, "alice", "us10", FailoverMode.GRACEFUL, List.of(), "planned switchover"));
 
         assertThat(CoreHarness.one(out, FailoverDecision.class).drainsFirst()).isFalse();
         h.ack(h.lastOf(StepAction.EVENTS_SET_STANDBY), AckOutcome.SUCCEEDED);

@@ -51,12 +51,33 @@ class DrainFirstAdversarialTest {
 
     static ApplicationPolicy manualDrainPolicy() {
         ApplicationPolicy p = drainPolicy();
-        return new ApplicationPolicy(p.applicationId(), p.primaryRegion(), p.standbyRegion(), p.healthComponents(),
-                p.alertComponents(), p.quorum(), p.failureThreshold(), p.recoveryThreshold(), p.staleAfter(),
-                DecisionMode.MANUAL, p.holdDown(), p.maxFailoversPerWindow(), p.failoverWindow(), p.plan(),
-                p.reprotectPlan(), p.stepTimeout(), p.stepMaxAttempts(), p.retryBackoff(), p.parallelSteps(),
-                p.twoPersonRule(), p.vantages(), p.maxObservationSkew(), p.proposalTimeout(), p.fenceTimeout(),
-                p.fenceRetryInterval(), p.failoverDrainWithin());
+        return new ApplicationPolicy(
+                p.applicationId(),
+                p.primaryRegion(),
+                p.standbyRegion(),
+                p.healthComponents(),
+                p.alertComponents(),
+                p.quorum(),
+                p.failureThreshold(),
+                p.recoveryThreshold(),
+                p.staleAfter(),
+                DecisionMode.MANUAL,
+                p.holdDown(),
+                p.maxFailoversPerWindow(),
+                p.failoverWindow(),
+                p.plan(),
+                p.reprotectPlan(),
+                p.stepTimeout(),
+                p.stepMaxAttempts(),
+                p.retryBackoff(),
+                p.parallelSteps(),
+                p.twoPersonRule(),
+                p.vantages(),
+                p.maxObservationSkew(),
+                p.proposalTimeout(),
+                p.fenceTimeout(),
+                p.fenceRetryInterval(),
+                p.failoverDrainWithin());
     }
 
     // ---- helpers ----------------------------------------------------------------------------------
@@ -80,7 +101,8 @@ class DrainFirstAdversarialTest {
     StepCommand cmd(int index) {
         String decision = h.state.run().decision().id();
         List<StepCommand> found = CoreHarness.of(h.all, StepCommand.class).stream()
-                .filter(c -> c.step().decisionId().equals(decision) && c.step().stepIndex() == index).toList();
+                .filter(c -> c.step().decisionId().equals(decision) && c.step().stepIndex() == index)
+                .toList();
         assertThat(found).as("a command for step " + index).isNotEmpty();
         return found.get(found.size() - 1);
     }
@@ -113,9 +135,11 @@ class DrainFirstAdversarialTest {
                     .filter(c -> c.step().decisionId().equals(run.decision().id()))
                     .filter(c -> c.step().epoch() == run.epoch())
                     .filter(c -> run.steps().get(c.step().stepIndex()).status() == StepStatus.RUNNING)
-                    .filter(c -> c.step().attempt() == run.steps().get(c.step().stepIndex()).attempts())
+                    .filter(c -> c.step().attempt()
+                            == run.steps().get(c.step().stepIndex()).attempts())
                     .filter(c -> run.timers().get(c.step().stepIndex()).attemptDeadline() != null)
-                    .findFirst().orElse(null);
+                    .findFirst()
+                    .orElse(null);
             if (pending == null) {
                 h.tick(Duration.ofSeconds(1));
             } else {
@@ -134,13 +158,16 @@ class DrainFirstAdversarialTest {
                 continue;
             }
             FailoverDecision d = decisions.get(p.step().decisionId());
-            assertThat(p.region()).as("promote of " + p.step().decisionId() + " goes to its target")
+            assertThat(p.region())
+                    .as("promote of " + p.step().decisionId() + " goes to its target")
                     .isEqualTo(d.toRegion());
-            if (p.mode() == FailoverMode.GRACEFUL && d.plan().stream().anyMatch(s -> s.action() == StepAction.DATA_DRAIN)) {
+            if (p.mode() == FailoverMode.GRACEFUL
+                    && d.plan().stream().anyMatch(s -> s.action() == StepAction.DATA_DRAIN)) {
                 Integer drained = drainSucceededAt.get(d.id());
                 assertThat(drained != null && drained <= i)
-                        .as("GRACEFUL promote " + p.step() + " only after the DATA_DRAIN of its decision was acknowledged "
-                                + "SUCCEEDED").isTrue();
+                        .as("GRACEFUL promote " + p.step()
+                                + " only after the DATA_DRAIN of its decision was acknowledged " + "SUCCEEDED")
+                        .isTrue();
             }
         }
     }
@@ -157,7 +184,9 @@ class DrainFirstAdversarialTest {
         assertThat(h.state.phase()).isEqualTo(Phase.DIVERGED);
         assertThat(h.state.placement().data()).isEqualTo("eu10");
         assertThat(h.state.placement().dns()).isEqualTo("eu10");
-        assertThat(h.state.placement().events()).as("eu10's broker demoted, none active").isNull();
+        assertThat(h.state.placement().events())
+                .as("eu10's broker demoted, none active")
+                .isNull();
         assertThat(h.state.fences()).isEmpty();
 
         ack(drain, AckOutcome.SUCCEEDED); // late
@@ -176,10 +205,12 @@ class DrainFirstAdversarialTest {
         assertThat(fence.action()).isEqualTo(StepAction.DATA_FENCE);
         abort(d);
 
-        assertThat(h.state.fences()).extracting(f -> f.duty().action() + " " + f.duty().region())
+        assertThat(h.state.fences())
+                .extracting(f -> f.duty().action() + " " + f.duty().region())
                 .contains("DATA_FENCE eu10");
         ack(fence, AckOutcome.FAILED_RETRIABLE);
-        assertThat(h.state.fences()).extracting(f -> f.duty().action() + " " + f.duty().region())
+        assertThat(h.state.fences())
+                .extracting(f -> f.duty().action() + " " + f.duty().region())
                 .contains("DATA_FENCE eu10");
         assertThat(h.state.placement().data()).isEqualTo("us10");
     }
@@ -207,9 +238,12 @@ class DrainFirstAdversarialTest {
         abort(d);
         ack(demote, AckOutcome.SUCCEEDED); // it did land
 
-        assertThat(h.state.run().steps().get(0).status()).as("the skipped demote's late success is recorded")
+        assertThat(h.state.run().steps().get(0).status())
+                .as("the skipped demote's late success is recorded")
                 .isEqualTo(StepStatus.SUCCEEDED);
-        assertThat(h.state.placement().events()).as("eu10's broker is standby now").isNotEqualTo("eu10");
+        assertThat(h.state.placement().events())
+                .as("eu10's broker is standby now")
+                .isNotEqualTo("eu10");
     }
 
     // ---- resume -----------------------------------------------------------------------------------
@@ -224,7 +258,8 @@ class DrainFirstAdversarialTest {
 
         assertThat(CoreHarness.answer(out).accepted()).isTrue();
         assertThat(promotes(out)).hasSize(1).allMatch(p -> p.mode() == FailoverMode.FORCED);
-        assertThat(CoreHarness.of(out, StepCommand.class)).noneMatch(c -> c.step().stepIndex() < 2);
+        assertThat(CoreHarness.of(out, StepCommand.class))
+                .noneMatch(c -> c.step().stepIndex() < 2);
     }
 
     @Test
@@ -251,8 +286,10 @@ class DrainFirstAdversarialTest {
         h.tick(WITHIN.plusSeconds(30)); // the operator takes a while: the bound has passed
         List<MrmEvent> out = resume(d);
 
-        assertThat(promotes(out)).as("a promote sent after the graceful try's bound, by a resume")
-                .isNotEmpty().allMatch(p -> p.mode() == FailoverMode.FORCED);
+        assertThat(promotes(out))
+                .as("a promote sent after the graceful try's bound, by a resume")
+                .isNotEmpty()
+                .allMatch(p -> p.mode() == FailoverMode.FORCED);
     }
 
     @Test
@@ -264,7 +301,8 @@ class DrainFirstAdversarialTest {
         List<MrmEvent> out = resume(d);
 
         assertThat(CoreHarness.alertCodes(out)).contains("FAILOVER_FELL_BACK");
-        assertThat(CoreHarness.of(out, StepCommand.class)).as("no step of the graceful try is sent past its bound")
+        assertThat(CoreHarness.of(out, StepCommand.class))
+                .as("no step of the graceful try is sent past its bound")
                 .noneMatch(c -> c.step().stepIndex() < 2);
         assertThat(promotes(out)).hasSize(1).allMatch(p -> p.mode() == FailoverMode.FORCED);
     }
@@ -290,14 +328,19 @@ class DrainFirstAdversarialTest {
         ack(forced, AckOutcome.SUCCEEDED); // and the forced one too
         ack(graceful, AckOutcome.SUCCEEDED); // duplicate
         List<MrmEvent> after = h.all.subList(before, h.all.size());
-        assertThat(CoreHarness.of(after, StepCommand.class)).filteredOn(c -> c.step().stepIndex() == 4).hasSize(1);
-        assertThat(CoreHarness.of(after, StepCommand.class)).filteredOn(c -> c.step().stepIndex() == 3).hasSize(1);
+        assertThat(CoreHarness.of(after, StepCommand.class))
+                .filteredOn(c -> c.step().stepIndex() == 4)
+                .hasSize(1);
+        assertThat(CoreHarness.of(after, StepCommand.class))
+                .filteredOn(c -> c.step().stepIndex() == 3)
+                .hasSize(1);
 
         completePlan();
         assertThat(h.state.activeRegion()).isEqualTo("us10");
         List<String> codes = CoreHarness.alertCodes(h.all);
         assertThat(codes).doesNotContain("PLAN_PAUSED");
-        assertThat(codes.stream().filter(c -> c.equals("FAILOVER_FORCED") || c.equals("FAILOVER_DRAINED"))).hasSize(1);
+        assertThat(codes.stream().filter(c -> c.equals("FAILOVER_FORCED") || c.equals("FAILOVER_DRAINED")))
+                .hasSize(1);
         assertThat(promotes(h.all)).hasSize(2);
         assertThat(d.id()).isEqualTo(h.state.lastDecisionId());
     }
@@ -316,7 +359,8 @@ class DrainFirstAdversarialTest {
         StepCommand promote = cmd(2);
         ack(promote, AckOutcome.FAILED_FATAL); // the graceful promote cannot fence eu10: forced at once
         ack(promote, AckOutcome.FAILED_FATAL); // duplicate
-        assertThat(CoreHarness.alertCodes(h.all).stream().filter("FAILOVER_FELL_BACK"::equals)).hasSize(1);
+        assertThat(CoreHarness.alertCodes(h.all).stream().filter("FAILOVER_FELL_BACK"::equals))
+                .hasSize(1);
         assertThat(promotes(h.all)).hasSize(2);
         assertThat(promotes(h.all).get(1).mode()).isEqualTo(FailoverMode.FORCED);
         completePlan();
@@ -336,7 +380,8 @@ class DrainFirstAdversarialTest {
         ack(graceful, AckOutcome.FAILED_FATAL); // "cannot fence the old primary": eu10's database is gone
         h.tick(Duration.ofSeconds(3));
 
-        assertThat(CoreHarness.alertCodes(h.all)).as("falls back to forced, never to a pause")
+        assertThat(CoreHarness.alertCodes(h.all))
+                .as("falls back to forced, never to a pause")
                 .doesNotContain("PLAN_PAUSED");
         assertThat(h.state.phase()).isEqualTo(Phase.SWITCHING);
         assertThat(promotes(h.all)).anyMatch(p -> p.mode() == FailoverMode.FORCED);
@@ -351,8 +396,11 @@ class DrainFirstAdversarialTest {
         List<MrmEvent> out = ack(drain, AckOutcome.SUCCEEDED); // processed at the bound
         assertThat(h.now).isEqualTo(bound(d));
 
-        assertThat(promotes(out)).as("promotes sent at the bound").isNotEmpty()
-                .allMatch(p -> p.mode() == FailoverMode.FORCED || !p.step().deadline().isAfter(bound(d)));
+        assertThat(promotes(out))
+                .as("promotes sent at the bound")
+                .isNotEmpty()
+                .allMatch(p ->
+                        p.mode() == FailoverMode.FORCED || !p.step().deadline().isAfter(bound(d)));
     }
 
     @Test
@@ -366,7 +414,8 @@ class DrainFirstAdversarialTest {
         // eu10's database stops answering: the graceful promote is never answered
         h.wait(Duration.ofSeconds(10), Duration.ofSeconds(1));
 
-        assertThat(promotes(h.all)).as("a forced promote within seconds of the bound")
+        assertThat(promotes(h.all))
+                .as("a forced promote within seconds of the bound")
                 .anyMatch(p -> p.mode() == FailoverMode.FORCED);
     }
 
@@ -431,7 +480,8 @@ class DrainFirstAdversarialTest {
         h.report("eu10", HealthStatus.UP);
         FailoverDecision back = CoreHarness.one(h.report("us10", HealthStatus.DOWN), FailoverDecision.class);
         assertThat(back.drainsFirst()).isTrue();
-        assertThat(back.plan().subList(0, 2)).extracting(s -> s.action() + " " + s.region())
+        assertThat(back.plan().subList(0, 2))
+                .extracting(s -> s.action() + " " + s.region())
                 .containsExactlyInAnyOrder("DATA_FENCE eu10", "EVENTS_SET_STANDBY eu10");
         assertThat(h.state.fences()).isEmpty(); // handed over to the plan
         return back;
@@ -444,7 +494,8 @@ class DrainFirstAdversarialTest {
         assertThat(h.state.run().fellBack()).isTrue();
         abort(back);
 
-        assertThat(h.state.fences()).extracting(f -> f.duty().action() + " " + f.duty().region())
+        assertThat(h.state.fences())
+                .extracting(f -> f.duty().action() + " " + f.duty().region())
                 .contains("DATA_FENCE eu10", "EVENTS_SET_STANDBY eu10");
     }
 
@@ -453,7 +504,8 @@ class DrainFirstAdversarialTest {
         FailoverDecision back = failBackToARegionOwedFences();
         abort(back);
 
-        assertThat(h.state.fences()).extracting(f -> f.duty().action() + " " + f.duty().region())
+        assertThat(h.state.fences())
+                .extracting(f -> f.duty().action() + " " + f.duty().region())
                 .contains("DATA_FENCE eu10", "EVENTS_SET_STANDBY eu10");
     }
 
@@ -467,7 +519,8 @@ class DrainFirstAdversarialTest {
         assertThat(h.state.fences()).noneMatch(f -> f.duty().region().equals("eu10"));
         int firstPromote = -1;
         for (int i = 0; i < h.all.size(); i++) {
-            if (h.all.get(i) instanceof DataPromoteCommand p && p.step().decisionId().equals(back.id())) {
+            if (h.all.get(i) instanceof DataPromoteCommand p
+                    && p.step().decisionId().equals(back.id())) {
                 firstPromote = i;
                 break;
             }
@@ -475,10 +528,15 @@ class DrainFirstAdversarialTest {
         Map<String, FailoverDecision> decisions = new HashMap<>();
         CoreHarness.of(h.all, FailoverDecision.class).forEach(x -> decisions.put(x.id(), x));
         List<StepCommand> later = CoreHarness.of(h.all.subList(firstPromote, h.all.size()), StepCommand.class);
-        assertThat(later).as("no fence of eu10 after eu10 was promoted")
-                .noneMatch(c -> decisions.get(c.step().decisionId()).plan().get(c.step().stepIndex()).region()
-                        .equals("eu10") && (c.action() == StepAction.DATA_FENCE
-                        || c.action() == StepAction.EVENTS_SET_STANDBY));
+        assertThat(later)
+                .as("no fence of eu10 after eu10 was promoted")
+                .noneMatch(c -> decisions
+                                .get(c.step().decisionId())
+                                .plan()
+                                .get(c.step().stepIndex())
+                                .region()
+                                .equals("eu10")
+                        && (c.action() == StepAction.DATA_FENCE || c.action() == StepAction.EVENTS_SET_STANDBY));
     }
 
     // ---- outages during the try -------------------------------------------------------------------
@@ -505,8 +563,10 @@ class DrainFirstAdversarialTest {
         ack(demote, AckOutcome.SUCCEEDED); // it landed, before the new broker was set active
         completePlan();
 
-        Alert done = CoreHarness.of(h.all, Alert.class).stream().filter(a -> a.code().equals("FAILOVER_FORCED"))
-                .findFirst().orElseThrow();
+        Alert done = CoreHarness.of(h.all, Alert.class).stream()
+                .filter(a -> a.code().equals("FAILOVER_FORCED"))
+                .findFirst()
+                .orElseThrow();
         assertThat(done.message()).doesNotContain("old broker not demoted");
     }
 

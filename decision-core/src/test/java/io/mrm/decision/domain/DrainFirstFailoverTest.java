@@ -9,7 +9,6 @@ import io.mrm.events.command.StepCommand;
 import io.mrm.events.decision.Alert;
 import io.mrm.events.decision.FailoverDecision;
 import io.mrm.events.decision.StepAction;
-import io.mrm.events.observation.HealthStatus;
 import io.mrm.events.operator.FailoverMode;
 import io.mrm.events.topology.Phase;
 import io.mrm.events.topology.StepStatus;
@@ -49,9 +48,17 @@ class DrainFirstFailoverTest {
 
         assertThat(decision.mode()).isEqualTo(FailoverMode.FORCED);
         assertThat(decision.drainWithinMs()).isEqualTo(WITHIN.toMillis());
-        assertThat(decision.plan()).extracting(p -> p.action() + (p.bestEffort() ? "*" : ""))
-                .containsExactly("EVENTS_SET_STANDBY", "DATA_DRAIN", "DATA_PROMOTE", "DATA_FENCE*", "EVENTS_SET_ACTIVE",
-                        "EVENTS_SET_STANDBY*", "DNS_ROUTE", "DNS_VERIFY");
+        assertThat(decision.plan())
+                .extracting(p -> p.action() + (p.bestEffort() ? "*" : ""))
+                .containsExactly(
+                        "EVENTS_SET_STANDBY",
+                        "DATA_DRAIN",
+                        "DATA_PROMOTE",
+                        "DATA_FENCE*",
+                        "EVENTS_SET_ACTIVE",
+                        "EVENTS_SET_STANDBY*",
+                        "DNS_ROUTE",
+                        "DNS_VERIFY");
         // the first command demotes the old broker, under the graceful try's bound
         StepCommand first = h.lastOf(StepAction.EVENTS_SET_STANDBY);
         assertThat(first.step().deadline()).isEqualTo(decision.time().plus(WITHIN));
@@ -65,12 +72,17 @@ class DrainFirstFailoverTest {
         assertThat(promotes(h.all)).hasSize(1).allMatch(p -> p.mode() == FailoverMode.GRACEFUL);
         assertThat(h.state.activeRegion()).isEqualTo("us10");
         List<String> codes = CoreHarness.alertCodes(h.all);
-        assertThat(codes).contains("FAILOVER_DRAINED").doesNotContain("FAILOVER_FELL_BACK", "FAILOVER_FORCED",
-                "PLAN_PAUSED");
-        Alert done = CoreHarness.of(h.all, Alert.class).stream().filter(a -> a.code().equals("FAILOVER_DRAINED"))
-                .findFirst().orElseThrow();
+        assertThat(codes)
+                .contains("FAILOVER_DRAINED")
+                .doesNotContain("FAILOVER_FELL_BACK", "FAILOVER_FORCED", "PLAN_PAUSED");
+        Alert done = CoreHarness.of(h.all, Alert.class).stream()
+                .filter(a -> a.code().equals("FAILOVER_DRAINED"))
+                .findFirst()
+                .orElseThrow();
         assertThat(done.decisionId()).isEqualTo(decision.id());
-        assertThat(done.message()).contains("graceful path").contains("old broker demoted before the new one took over");
+        assertThat(done.message())
+                .contains("graceful path")
+                .contains("old broker demoted before the new one took over");
     }
 
     @Test
@@ -90,12 +102,15 @@ class DrainFirstFailoverTest {
 
         h.completePlan();
         assertThat(h.state.activeRegion()).isEqualTo("us10");
-        assertThat(CoreHarness.alertCodes(h.all)).contains("FAILOVER_FORCED").doesNotContain("FAILOVER_DRAINED",
-                "PLAN_PAUSED");
+        assertThat(CoreHarness.alertCodes(h.all))
+                .contains("FAILOVER_FORCED")
+                .doesNotContain("FAILOVER_DRAINED", "PLAN_PAUSED");
         assertThat(promotes(h.all)).allMatch(p -> p.mode() == FailoverMode.FORCED);
         // the forced path fences what it left, beside the plan
-        assertThat(CoreHarness.of(h.all, StepCommand.class)).filteredOn(c -> c.action() == StepAction.DATA_FENCE)
-                .isNotEmpty().allMatch(c -> c.step().decisionId().equals(decision.id()));
+        assertThat(CoreHarness.of(h.all, StepCommand.class))
+                .filteredOn(c -> c.action() == StepAction.DATA_FENCE)
+                .isNotEmpty()
+                .allMatch(c -> c.step().decisionId().equals(decision.id()));
     }
 
     @Test
@@ -131,8 +146,9 @@ class DrainFirstFailoverTest {
         // then eu10's database stops answering: the graceful promote will not open us10 beside it
         for (int guard = 0; guard < 20 && !h.state.run().fellBack(); guard++) {
             DataPromoteCommand promote = promotes(h.all).get(promotes(h.all).size() - 1);
-            if (promote.mode() == FailoverMode.GRACEFUL && h.state.run().steps().get(2).attempts()
-                    == promote.step().attempt() && h.state.run().timers().get(2).attemptDeadline() != null) {
+            if (promote.mode() == FailoverMode.GRACEFUL
+                    && h.state.run().steps().get(2).attempts() == promote.step().attempt()
+                    && h.state.run().timers().get(2).attemptDeadline() != null) {
                 h.ack(promote, AckOutcome.FAILED_RETRIABLE);
             }
             h.tick(Duration.ofSeconds(2));
@@ -146,7 +162,8 @@ class DrainFirstFailoverTest {
         assertThat(status(1)).isEqualTo(StepStatus.SUCCEEDED);
 
         h.completePlan();
-        assertThat(CoreHarness.alertCodes(h.all)).contains("FAILOVER_FELL_BACK", "FAILOVER_FORCED")
+        assertThat(CoreHarness.alertCodes(h.all))
+                .contains("FAILOVER_FELL_BACK", "FAILOVER_FORCED")
                 .doesNotContain("PLAN_PAUSED");
     }
 
@@ -157,11 +174,14 @@ class DrainFirstFailoverTest {
         h.ack(h.lastOf(StepAction.DATA_DRAIN), AckOutcome.SUCCEEDED);
         DataPromoteCommand graceful = promotes(h.all).get(0);
         // its deadline is the bound: the actuator gives up the graceful promote then too
-        assertThat(graceful.step().deadline()).isEqualTo(h.state.run().decision().time().plus(WITHIN));
-        List<MrmEvent> atBound = h.tick(Duration.between(h.now, graceful.step().deadline()).plusMillis(1));
+        assertThat(graceful.step().deadline())
+                .isEqualTo(h.state.run().decision().time().plus(WITHIN));
+        List<MrmEvent> atBound =
+                h.tick(Duration.between(h.now, graceful.step().deadline()).plusMillis(1));
         assertThat(h.state.run().fellBack()).isTrue();
-        assertThat(promotes(atBound)).hasSize(1).allMatch(p -> p.mode() == FailoverMode.FORCED
-                && p.step().attempt() == 2);
+        assertThat(promotes(atBound))
+                .hasSize(1)
+                .allMatch(p -> p.mode() == FailoverMode.FORCED && p.step().attempt() == 2);
         // the graceful attempt's late refusal no longer moves the plan
         h.ack(graceful, AckOutcome.FAILED_FATAL);
         assertThat(h.state.phase()).isEqualTo(Phase.SWITCHING);
@@ -191,8 +211,15 @@ class DrainFirstFailoverTest {
     @Test
     void anOperatorsForcedFailoverIsNotDrainedFirst() {
         h.bothUp();
-        h.feed(new io.mrm.events.operator.ManualFailoverRequest(java.util.UUID.randomUUID().toString(), "orders",
-                h.now, 1, "alice", "us10", FailoverMode.FORCED, List.of(io.mrm.events.operator.SafetyRule.SOURCE_DOWN),
+        h.feed(new io.mrm.events.operator.ManualFailoverRequest(
+                java.util.UUID.randomUUID().toString(),
+                "orders",
+                h.now,
+                1,
+                "alice",
+                "us10",
+                FailoverMode.FORCED,
+                List.of(io.mrm.events.operator.SafetyRule.SOURCE_DOWN),
                 "break-glass"));
         FailoverDecision decision = h.state.run().decision();
 

@@ -19,7 +19,9 @@ class PromoteModeTest {
     final CoreHarness h = new CoreHarness(CoreHarness.policy());
 
     static List<DataPromoteCommand> promotes(List<MrmEvent> events) {
-        return events.stream().filter(DataPromoteCommand.class::isInstance).map(DataPromoteCommand.class::cast)
+        return events.stream()
+                .filter(DataPromoteCommand.class::isInstance)
+                .map(DataPromoteCommand.class::cast)
                 .toList();
     }
 
@@ -32,8 +34,16 @@ class PromoteModeTest {
     @Test
     void aPlannedSwitchoverSendsAGracefulPromote() {
         h.bothUp();
-        h.feed(new ManualFailoverRequest(UUID.randomUUID().toString(), "orders", h.now, 1, "alice", "us10",
-                FailoverMode.GRACEFUL, List.of(), "planned"));
+        h.feed(new ManualFailoverRequest(
+                UUID.randomUUID().toString(),
+                "orders",
+                h.now,
+                1,
+                "alice",
+                "us10",
+                FailoverMode.GRACEFUL,
+                List.of(),
+                "planned"));
         h.completePlan();
         assertThat(promotes(h.all)).isNotEmpty().allMatch(p -> p.mode() == FailoverMode.GRACEFUL);
     }

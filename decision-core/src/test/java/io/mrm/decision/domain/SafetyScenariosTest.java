@@ -78,7 +78,9 @@ class SafetyScenariosTest {
         h.report("us10", HealthStatus.DOWN);
         List<MrmEvent> out = h.report("eu10", HealthStatus.DOWN);
 
-        assertThat(of(h.all, FailoverDecision.class)).as("no failover into a region all three see down").isEmpty();
+        assertThat(of(h.all, FailoverDecision.class))
+                .as("no failover into a region all three see down")
+                .isEmpty();
         assertThat(alertCodes(out)).contains("BOTH_REGIONS_DOWN");
     }
 
@@ -93,7 +95,9 @@ class SafetyScenariosTest {
         for (String vantage : VANTAGES) {
             for (String region : List.of("eu10", "us10")) {
                 h.feed(h.obs(vantage, region, "app", HealthStatus.UP, h.now.plusSeconds(4)));
-                assertThat(h.lastRefusal).as("4 s ahead is within the allowed skew").isNull();
+                assertThat(h.lastRefusal)
+                        .as("4 s ahead is within the allowed skew")
+                        .isNull();
             }
         }
         List<MrmEvent> out = h.tick(Duration.ofSeconds(31));
@@ -115,10 +119,14 @@ class SafetyScenariosTest {
         List<MrmEvent> out = h.report("eu10", HealthStatus.DOWN);
 
         assertThat(of(h.all, FailoverDecision.class)).isEmpty();
-        Alert blocked = of(out, Alert.class).stream().filter(a -> a.rule() != null).findFirst().orElseThrow();
+        Alert blocked = of(out, Alert.class).stream()
+                .filter(a -> a.rule() != null)
+                .findFirst()
+                .orElseThrow();
         assertThat(blocked.rule()).isEqualTo(SafetyRule.STANDBY_HEALTHY);
         // once us10's latest reports are up again (hysteresis never set its counters down), it is a target
-        assertThat(of(h.report("us10", HealthStatus.UP, 1, VANTAGES), FailoverDecision.class)).hasSize(1);
+        assertThat(of(h.report("us10", HealthStatus.UP, 1, VANTAGES), FailoverDecision.class))
+                .hasSize(1);
     }
 
     // ---- 4 ------------------------------------------------------------------------------------
@@ -135,8 +143,8 @@ class SafetyScenariosTest {
         void abortAfterEverythingMovedFencesAndSaysTheTargetIsActive() {
             FailoverDecision decision = h.failOver();
             long epoch = h.state.epoch();
-            for (StepAction action : List.of(StepAction.DATA_PROMOTE, StepAction.EVENTS_SET_ACTIVE,
-                    StepAction.DNS_ROUTE)) {
+            for (StepAction action :
+                    List.of(StepAction.DATA_PROMOTE, StepAction.EVENTS_SET_ACTIVE, StepAction.DNS_ROUTE)) {
                 h.ack(command(h.all, action), AckOutcome.SUCCEEDED);
             }
             h.ack(command(h.all, StepAction.DATA_FENCE), AckOutcome.SUCCEEDED);
@@ -160,14 +168,22 @@ class SafetyScenariosTest {
             FailoverDecision decision = gracefulSwitchAbortedAfterThePromote();
 
             assertThat(h.state.phase()).isEqualTo(Phase.DIVERGED);
-            assertThat(h.state.activeRegion()).as("traffic still goes where DNS points").isEqualTo("eu10");
+            assertThat(h.state.activeRegion())
+                    .as("traffic still goes where DNS points")
+                    .isEqualTo("eu10");
             assertThat(h.published.placement().dns()).isEqualTo("eu10");
             assertThat(h.published.placement().data()).isEqualTo("us10");
-            assertThat(h.published.placement().events()).as("us10's broker was being set active").isNull();
-            Alert diverged = of(h.all, Alert.class).stream().filter(a -> a.code().equals("DIVERGED")).findFirst()
+            assertThat(h.published.placement().events())
+                    .as("us10's broker was being set active")
+                    .isNull();
+            Alert diverged = of(h.all, Alert.class).stream()
+                    .filter(a -> a.code().equals("DIVERGED"))
+                    .findFirst()
                     .orElseThrow();
-            assertThat(diverged.message()).contains("DNS in eu10").contains("data in us10").contains("resume "
-                    + decision.id());
+            assertThat(diverged.message())
+                    .contains("DNS in eu10")
+                    .contains("data in us10")
+                    .contains("resume " + decision.id());
             assertThat(alertCodes(h.report("eu10", HealthStatus.DOWN))).containsExactly("OUTAGE_WHILE_DIVERGED");
             assertThat(of(h.all, FailoverDecision.class)).hasSize(1);
         }
@@ -179,8 +195,9 @@ class SafetyScenariosTest {
             List<MrmEvent> out = h.feed(new ResumeRequest("res-1", "orders", h.now, 1, "bob", decision.id(), null));
 
             assertThat(answer(out).accepted()).isTrue();
-            assertThat(of(out, StepCommand.class)).isNotEmpty().allSatisfy(c -> assertThat(c.step().epoch())
-                    .isGreaterThan(fenced));
+            assertThat(of(out, StepCommand.class))
+                    .isNotEmpty()
+                    .allSatisfy(c -> assertThat(c.step().epoch()).isGreaterThan(fenced));
             h.completePlan();
             assertThat(h.state.activeRegion()).isEqualTo("us10");
             assertThat(h.state.placement()).isNull();
@@ -190,8 +207,8 @@ class SafetyScenariosTest {
         @Test
         void theWayOutByFailbackRunsTheWholePlanToThePrimary() {
             gracefulSwitchAbortedAfterThePromote();
-            List<MrmEvent> out = h.feed(new FailbackRequest("fb-1", "orders", h.now, 1, "bob", FailoverMode.GRACEFUL,
-                    List.of(), "back to one region"));
+            List<MrmEvent> out = h.feed(new FailbackRequest(
+                    "fb-1", "orders", h.now, 1, "bob", FailoverMode.GRACEFUL, List.of(), "back to one region"));
 
             assertThat(answer(out).accepted()).as(answer(out).reason()).isTrue();
             FailoverDecision failback = one(out, FailoverDecision.class);
@@ -205,11 +222,19 @@ class SafetyScenariosTest {
 
         private FailoverDecision gracefulSwitchAbortedAfterThePromote() {
             h.bothUp();
-            List<MrmEvent> out = h.feed(new ManualFailoverRequest("m-1", "orders", h.now, 1, "alice", "us10",
-                    FailoverMode.GRACEFUL, List.of(), "planned switchover"));
+            List<MrmEvent> out = h.feed(new ManualFailoverRequest(
+                    "m-1",
+                    "orders",
+                    h.now,
+                    1,
+                    "alice",
+                    "us10",
+                    FailoverMode.GRACEFUL,
+                    List.of(),
+                    "planned switchover"));
             FailoverDecision decision = one(out, FailoverDecision.class);
-            for (StepAction action : List.of(StepAction.EVENTS_SET_STANDBY, StepAction.DATA_DRAIN,
-                    StepAction.DATA_PROMOTE)) {
+            for (StepAction action :
+                    List.of(StepAction.EVENTS_SET_STANDBY, StepAction.DATA_DRAIN, StepAction.DATA_PROMOTE)) {
                 h.ack(command(h.all, action), AckOutcome.SUCCEEDED);
             }
             command(h.all, StepAction.EVENTS_SET_ACTIVE); // sent, not answered
@@ -259,12 +284,32 @@ class SafetyScenariosTest {
         @Test
         void inManualModeAnOutageWhileAProposalWaitsIsAlertedNotSilent() {
             ApplicationPolicy manual = CoreHarness.policy().withTwoPersonRule(true);
-            h.use(new ApplicationPolicy(manual.applicationId(), manual.primaryRegion(), manual.standbyRegion(),
-                    manual.healthComponents(), manual.alertComponents(), manual.quorum(), manual.failureThreshold(),
-                    manual.recoveryThreshold(), manual.staleAfter(), DecisionMode.MANUAL, manual.holdDown(),
-                    manual.maxFailoversPerWindow(), manual.failoverWindow(), manual.plan(), manual.reprotectPlan(),
-                    manual.stepTimeout(), manual.stepMaxAttempts(), manual.retryBackoff(), manual.parallelSteps(),
-                    true, manual.vantages(), null, null, null, null));
+            h.use(new ApplicationPolicy(
+                    manual.applicationId(),
+                    manual.primaryRegion(),
+                    manual.standbyRegion(),
+                    manual.healthComponents(),
+                    manual.alertComponents(),
+                    manual.quorum(),
+                    manual.failureThreshold(),
+                    manual.recoveryThreshold(),
+                    manual.staleAfter(),
+                    DecisionMode.MANUAL,
+                    manual.holdDown(),
+                    manual.maxFailoversPerWindow(),
+                    manual.failoverWindow(),
+                    manual.plan(),
+                    manual.reprotectPlan(),
+                    manual.stepTimeout(),
+                    manual.stepMaxAttempts(),
+                    manual.retryBackoff(),
+                    manual.parallelSteps(),
+                    true,
+                    manual.vantages(),
+                    null,
+                    null,
+                    null,
+                    null));
             h.bothUp();
             h.feed(manualFailover("alice"));
             List<MrmEvent> out = h.report("eu10", HealthStatus.DOWN);
@@ -301,17 +346,19 @@ class SafetyScenariosTest {
     /** Before: the same key under two ids (or ids differing only in case) met the two-person rule alone. */
     @Test
     void scenario7_oneKeyOrOneCaseFoldedIdForTwoOperatorsIsRefusedAtStartUp() throws Exception {
-        String key = OperatorKeys.oneLine(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());
-        String other = OperatorKeys.oneLine(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());
+        String key = OperatorKeys.oneLine(
+                KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());
+        String other = OperatorKeys.oneLine(
+                KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());
 
         assertThatThrownBy(() -> RequestAuthority.signed(List.of(
-                new Operator("alice", Set.of(OperatorRole.OPERATOR), key),
-                new Operator("mallory", Set.of(OperatorRole.APPROVER), key))))
+                        new Operator("alice", Set.of(OperatorRole.OPERATOR), key),
+                        new Operator("mallory", Set.of(OperatorRole.APPROVER), key))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("alice and mallory have the same public key");
         assertThatThrownBy(() -> RequestAuthority.signed(List.of(
-                new Operator("alice", Set.of(OperatorRole.OPERATOR), key),
-                new Operator("Alice", Set.of(OperatorRole.APPROVER), other))))
+                        new Operator("alice", Set.of(OperatorRole.OPERATOR), key),
+                        new Operator("Alice", Set.of(OperatorRole.APPROVER), other))))
                 .hasMessageContaining("alice and Alice differ only in case");
     }
 
@@ -321,19 +368,27 @@ class SafetyScenariosTest {
     @Test
     void scenario8_aForcedSwitchAwayFromAHealthySourceNeedsBreakGlass() {
         h.bothUp();
-        RequestOutcome refused = answer(h.feed(new ManualFailoverRequest("m-1", "orders", h.now, 1, "alice", "us10",
-                FailoverMode.FORCED, List.of(), "quick")));
+        RequestOutcome refused = answer(h.feed(new ManualFailoverRequest(
+                "m-1", "orders", h.now, 1, "alice", "us10", FailoverMode.FORCED, List.of(), "quick")));
         assertThat(refused.accepted()).isFalse();
         assertThat(refused.reason()).contains("SOURCE_DOWN").contains("GRACEFUL");
 
-        List<MrmEvent> out = h.feed(new ManualFailoverRequest("m-2", "orders", h.now, 1, "alice", "us10",
-                FailoverMode.FORCED, List.of(SafetyRule.SOURCE_DOWN), "eu10's database is corrupt"));
+        List<MrmEvent> out = h.feed(new ManualFailoverRequest(
+                "m-2",
+                "orders",
+                h.now,
+                1,
+                "alice",
+                "us10",
+                FailoverMode.FORCED,
+                List.of(SafetyRule.SOURCE_DOWN),
+                "eu10's database is corrupt"));
         assertThat(answer(out).accepted()).isTrue();
         assertThat(one(out, FailoverDecision.class).overriddenRules()).containsExactly(SafetyRule.SOURCE_DOWN);
         h.completePlan();
 
-        RequestOutcome failback = answer(h.feed(new FailbackRequest("fb-1", "orders", h.now, 1, "alice",
-                FailoverMode.FORCED, List.of(), "back")));
+        RequestOutcome failback = answer(h.feed(
+                new FailbackRequest("fb-1", "orders", h.now, 1, "alice", FailoverMode.FORCED, List.of(), "back")));
         assertThat(failback.accepted()).isFalse();
         assertThat(failback.reason()).contains("SOURCE_DOWN");
     }
@@ -350,7 +405,9 @@ class SafetyScenariosTest {
             List<MrmEvent> out = h.ack(command(h.all, StepAction.DATA_PROMOTE), AckOutcome.REJECTED_STALE, 7L);
             // (eu10, the active region, is down while the plan is paused: that is alerted too)
             assertThat(alertCodes(out)).containsExactlyInAnyOrder("STALE_EPOCH", "OUTAGE_WHILE_PAUSED");
-            Alert stale = of(out, Alert.class).stream().filter(a -> a.code().equals("STALE_EPOCH")).findFirst()
+            Alert stale = of(out, Alert.class).stream()
+                    .filter(a -> a.code().equals("STALE_EPOCH"))
+                    .findFirst()
                     .orElseThrow();
             assertThat(stale.code()).isEqualTo("STALE_EPOCH");
             assertThat(stale.message()).contains("epoch 7");
@@ -412,8 +469,11 @@ class SafetyScenariosTest {
             h.report("us10", HealthStatus.UP, 1, List.of("vantage-1"));
         }
         assertThat(alertCodes(out)).contains("QUORUM_LOST").doesNotContain("BLIND");
-        assertThat(of(out, Alert.class).stream().filter(a -> a.code().equals("QUORUM_LOST")).map(Alert::message))
-                .anyMatch(m -> m.contains("eu10")).anyMatch(m -> m.contains("us10"));
+        assertThat(of(out, Alert.class).stream()
+                        .filter(a -> a.code().equals("QUORUM_LOST"))
+                        .map(Alert::message))
+                .anyMatch(m -> m.contains("eu10"))
+                .anyMatch(m -> m.contains("us10"));
 
         List<MrmEvent> back = h.report("eu10", HealthStatus.UP, 1, VANTAGES);
         assertThat(alertCodes(back)).contains("QUORUM_RESTORED");
@@ -431,11 +491,14 @@ class SafetyScenariosTest {
         @Test
         void aForcedFailoverFencesTheOldRegionBesideThePlanAndRetriesWhatFailedUntilItSucceeds() {
             FailoverDecision decision = h.failOver();
-            assertThat(decision.plan()).filteredOn(p -> Boolean.TRUE.equals(p.bestEffort()))
+            assertThat(decision.plan())
+                    .filteredOn(p -> Boolean.TRUE.equals(p.bestEffort()))
                     .extracting(PlanStep::action, PlanStep::region)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple(StepAction.DATA_FENCE, "eu10"),
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(StepAction.DATA_FENCE, "eu10"),
                             org.assertj.core.groups.Tuple.tuple(StepAction.EVENTS_SET_STANDBY, "eu10"));
-            assertThat(decision.plan()).filteredOn(p -> Boolean.TRUE.equals(p.bestEffort()))
+            assertThat(decision.plan())
+                    .filteredOn(p -> Boolean.TRUE.equals(p.bestEffort()))
                     .allSatisfy(p -> assertThat(p.timeoutMs()).isEqualTo(10_000));
             // eu10 is unreachable: the data fence fails, the broker's demotion is never answered
             h.ack(command(h.all, StepAction.DATA_PROMOTE), AckOutcome.SUCCEEDED);
@@ -447,13 +510,15 @@ class SafetyScenariosTest {
 
             assertThat(h.state.phase()).isEqualTo(Phase.STEADY);
             assertThat(h.state.activeRegion()).isEqualTo("us10");
-            assertThat(h.published.fenceDuties()).extracting(FenceDuty::action)
+            assertThat(h.published.fenceDuties())
+                    .extracting(FenceDuty::action)
                     .containsExactlyInAnyOrder(StepAction.DATA_FENCE, StepAction.EVENTS_SET_STANDBY);
             assertThat(alertCodes(h.all)).contains("FENCE_PENDING");
 
             // retried on its interval while eu10 stays down
             List<MrmEvent> retried = h.tick(Duration.ofSeconds(30));
-            assertThat(of(retried, StepCommand.class)).extracting(StepCommand::action)
+            assertThat(of(retried, StepCommand.class))
+                    .extracting(StepCommand::action)
                     .containsExactlyInAnyOrder(StepAction.DATA_FENCE, StepAction.EVENTS_SET_STANDBY);
             for (StepCommand c : of(retried, StepCommand.class)) {
                 h.ack(c, AckOutcome.FAILED_RETRIABLE);
@@ -461,7 +526,8 @@ class SafetyScenariosTest {
             // as soon as eu10 answers again, at once, not at the next interval
             List<MrmEvent> whenBack = h.report("eu10", HealthStatus.UP);
             List<StepCommand> fences = of(whenBack, StepCommand.class);
-            assertThat(fences).extracting(StepCommand::action)
+            assertThat(fences)
+                    .extracting(StepCommand::action)
                     .containsExactlyInAnyOrder(StepAction.DATA_FENCE, StepAction.EVENTS_SET_STANDBY);
             for (StepCommand c : fences) {
                 h.ack(c, AckOutcome.SUCCEEDED);
@@ -477,12 +543,14 @@ class SafetyScenariosTest {
             h.feed(new AcknowledgeHoldDownRequest("ack-1", "orders", h.now, 1, "bob", "checked"));
             h.report("eu10", HealthStatus.UP); // (the fences are retried here too; leave them unanswered)
 
-            List<MrmEvent> out = h.feed(new FailbackRequest("fb-1", "orders", h.now, 1, "bob", FailoverMode.GRACEFUL,
-                    List.of(), "eu10 is back"));
+            List<MrmEvent> out = h.feed(new FailbackRequest(
+                    "fb-1", "orders", h.now, 1, "bob", FailoverMode.GRACEFUL, List.of(), "eu10 is back"));
             FailoverDecision failback = one(out, FailoverDecision.class);
 
-            assertThat(failback.plan().subList(0, 2)).extracting(PlanStep::action, PlanStep::region)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple(StepAction.EVENTS_SET_STANDBY, "eu10"),
+            assertThat(failback.plan().subList(0, 2))
+                    .extracting(PlanStep::action, PlanStep::region)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(StepAction.EVENTS_SET_STANDBY, "eu10"),
                             org.assertj.core.groups.Tuple.tuple(StepAction.DATA_FENCE, "eu10"));
             assertThat(failback.plan().get(2).action()).isEqualTo(StepAction.DATA_REPROTECT);
             assertThat(h.state.fences()).as("now steps of the failback").isEmpty();
@@ -502,12 +570,18 @@ class SafetyScenariosTest {
 
             assertThat(back.toRegion()).isEqualTo("eu10");
             assertThat(back.plan().get(0).action()).isEqualTo(StepAction.DATA_PROMOTE);
-            assertThat(h.state.fences()).as("still owed until the switch back completes").hasSize(2);
+            assertThat(h.state.fences())
+                    .as("still owed until the switch back completes")
+                    .hasSize(2);
             h.completePlan();
             assertThat(h.state.activeRegion()).isEqualTo("eu10");
-            assertThat(h.state.fences()).as("superseded: eu10 holds both roles now").isEmpty();
-            assertThat(back.plan()).filteredOn(p -> Boolean.TRUE.equals(p.bestEffort()))
-                    .extracting(PlanStep::region).containsOnly("us10");
+            assertThat(h.state.fences())
+                    .as("superseded: eu10 holds both roles now")
+                    .isEmpty();
+            assertThat(back.plan())
+                    .filteredOn(p -> Boolean.TRUE.equals(p.bestEffort()))
+                    .extracting(PlanStep::region)
+                    .containsOnly("us10");
         }
     }
 
@@ -537,12 +611,17 @@ class SafetyScenariosTest {
     @Test
     void scenario13_whileAPlanRunsFreezeUnfreezeAndHoldDownAreTakenASwitchIsNot() {
         h.failOver();
-        assertThat(answer(h.feed(new FreezeRequest("f-1", "orders", h.now, 1, "bob", "change"))).accepted()).isTrue();
+        assertThat(answer(h.feed(new FreezeRequest("f-1", "orders", h.now, 1, "bob", "change")))
+                        .accepted())
+                .isTrue();
         assertThat(h.state.frozen()).isTrue();
         assertThat(h.state.phase()).as("a freeze does not stop a running plan").isEqualTo(Phase.SWITCHING);
-        assertThat(answer(h.feed(new UnfreezeRequest("u-1", "orders", h.now, 1, "bob", null))).accepted()).isTrue();
+        assertThat(answer(h.feed(new UnfreezeRequest("u-1", "orders", h.now, 1, "bob", null)))
+                        .accepted())
+                .isTrue();
         assertThat(answer(h.feed(new AcknowledgeHoldDownRequest("a-1", "orders", h.now, 1, "bob", "ok")))
-                .accepted()).isTrue();
+                        .accepted())
+                .isTrue();
         RequestOutcome refused = answer(h.feed(manualFailover("bob")));
         assertThat(refused.accepted()).isFalse();
         assertThat(refused.reason()).contains("SWITCHING").contains("freeze, unfreeze and acknowledge-hold-down");
@@ -551,12 +630,11 @@ class SafetyScenariosTest {
     // ---- helpers ------------------------------------------------------------------------------
 
     ManualFailoverRequest manualFailover(String operator) {
-        return new ManualFailoverRequest("m-" + ++h.seq, "orders", h.now, 1, operator, "us10",
-                FailoverMode.GRACEFUL, List.of(), "planned");
+        return new ManualFailoverRequest(
+                "m-" + ++h.seq, "orders", h.now, 1, operator, "us10", FailoverMode.GRACEFUL, List.of(), "planned");
     }
 
     AbortRequest abort(FailoverDecision decision) {
         return new AbortRequest("ab-" + ++h.seq, "orders", h.now, 1, "bob", decision.id(), "stop");
     }
-
 }

@@ -52,13 +52,15 @@ class SignedRequestsTest {
 
     /** Kafka cluster ids: the engine under test runs in production. */
     static final String PRODUCTION = "MkU3OEVBNTcwNTJENDM2Qg";
+
     static final String STAGING = "q1Sh-9_ZSmKdPZ8lrfyh6w";
 
     static final RequestAuthority AUTHORITY = RequestAuthority.signed(List.of(
-            operator("alice", ALICE, OperatorRole.OPERATOR),
-            operator("bob", BOB, OperatorRole.APPROVER),
-            operator("carol", CAROL, OperatorRole.OPERATOR, OperatorRole.APPROVER),
-            operator("victor", VICTOR, OperatorRole.VIEWER))).inCluster(PRODUCTION);
+                    operator("alice", ALICE, OperatorRole.OPERATOR),
+                    operator("bob", BOB, OperatorRole.APPROVER),
+                    operator("carol", CAROL, OperatorRole.OPERATOR, OperatorRole.APPROVER),
+                    operator("victor", VICTOR, OperatorRole.VIEWER)))
+            .inCluster(PRODUCTION);
 
     ApplicationPolicy policy = DecisionCoreTest.policy(DecisionMode.AUTOMATIC);
     DecisionCore core = new DecisionCore(Map.of("orders", policy), AUTHORITY);
@@ -75,8 +77,18 @@ class SignedRequestsTest {
         for (int round = 0; round < 3; round++) {
             for (String vantage : DecisionCoreTest.VANTAGES) {
                 for (String region : List.of("eu10", "us10")) {
-                    feed(new HealthObservation("obs-" + ++seq, "orders", now, 1, region, "app", ProbeKind.HTTP,
-                            vantage, HealthStatus.UP, 3L, null));
+                    feed(new HealthObservation(
+                            "obs-" + ++seq,
+                            "orders",
+                            now,
+                            1,
+                            region,
+                            "app",
+                            ProbeKind.HTTP,
+                            vantage,
+                            HealthStatus.UP,
+                            3L,
+                            null));
                 }
             }
         }
@@ -94,8 +106,16 @@ class SignedRequestsTest {
     }
 
     ManualFailoverRequest failover(String operator) {
-        return new ManualFailoverRequest("req-" + ++seq, "orders", now, 1, operator, "us10", FailoverMode.GRACEFUL,
-                List.of(), "planned switchover CHG-7");
+        return new ManualFailoverRequest(
+                "req-" + ++seq,
+                "orders",
+                now,
+                1,
+                operator,
+                "us10",
+                FailoverMode.GRACEFUL,
+                List.of(),
+                "planned switchover CHG-7");
     }
 
     static OperatorRequest signed(OperatorRequest request, KeyPair keys) {
@@ -104,7 +124,10 @@ class SignedRequestsTest {
 
     /** Asserts the request was refused with this alert code, and returns the answer's reason. */
     String refused(List<MrmEvent> outputs, String code) {
-        Alert alert = outputs.stream().filter(Alert.class::isInstance).map(Alert.class::cast).findFirst()
+        Alert alert = outputs.stream()
+                .filter(Alert.class::isInstance)
+                .map(Alert.class::cast)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no alert in " + outputs));
         assertThat(alert.code()).isEqualTo(code);
         assertThat(alert.severity()).isEqualTo(AlertSeverity.CRITICAL);
@@ -115,8 +138,11 @@ class SignedRequestsTest {
     }
 
     static RequestOutcome outcome(List<MrmEvent> outputs) {
-        return outputs.stream().filter(RequestOutcome.class::isInstance).map(RequestOutcome.class::cast)
-                .findFirst().orElseThrow(() -> new AssertionError("no answer in " + outputs));
+        return outputs.stream()
+                .filter(RequestOutcome.class::isInstance)
+                .map(RequestOutcome.class::cast)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no answer in " + outputs));
     }
 
     @Test
@@ -147,8 +173,17 @@ class SignedRequestsTest {
     @Test
     void aRequestAlteredAfterSigningIsRefusedAsForged() {
         ManualFailoverRequest good = (ManualFailoverRequest) signed(failover("alice"), ALICE);
-        ManualFailoverRequest altered = new ManualFailoverRequest(good.id(), "orders", good.time(), 1, "alice",
-                "us10", FailoverMode.FORCED, good.overrideRules(), good.reason(), good.signature());
+        ManualFailoverRequest altered = new ManualFailoverRequest(
+                good.id(),
+                "orders",
+                good.time(),
+                1,
+                "alice",
+                "us10",
+                FailoverMode.FORCED,
+                good.overrideRules(),
+                good.reason(),
+                good.signature());
 
         refused(feed(altered), "REQUEST_FORGED");
         assertThat(state.phase()).isEqualTo(Phase.STEADY);
@@ -163,7 +198,8 @@ class SignedRequestsTest {
 
     @Test
     void aRequestOlderThanFiveMinutesIsRefusedAsExpired() {
-        OperatorRequest old = signed(freeze("alice", now.minus(Duration.ofMinutes(5)).minusSeconds(1)), ALICE);
+        OperatorRequest old =
+                signed(freeze("alice", now.minus(Duration.ofMinutes(5)).minusSeconds(1)), ALICE);
 
         String reason = refused(feed(old), "REQUEST_EXPIRED");
 
@@ -174,7 +210,8 @@ class SignedRequestsTest {
     @Test
     void aRequestExactlyFiveMinutesOldIsRefused() {
         // feed() adds 100 ms to now before the step: this request is exactly max-age old when it is checked
-        OperatorRequest old = signed(freeze("alice", now.minus(Duration.ofMinutes(5)).plusMillis(100)), ALICE);
+        OperatorRequest old =
+                signed(freeze("alice", now.minus(Duration.ofMinutes(5)).plusMillis(100)), ALICE);
 
         refused(feed(old), "REQUEST_EXPIRED");
     }
@@ -190,13 +227,16 @@ class SignedRequestsTest {
         RequestAuthority.Refusal alice = AUTHORITY.check(signed(freeze("alice", now), ALICE), now, seen, keys);
         assertThat(alice).isNotNull();
         assertThat(alice.code()).isEqualTo(AlertCode.REQUEST_FLOOD);
-        assertThat(AUTHORITY.check(signed(failover("carol"), CAROL), now, seen, keys)).as("carol is not alice").isNull();
+        assertThat(AUTHORITY.check(signed(failover("carol"), CAROL), now, seen, keys))
+                .as("carol is not alice")
+                .isNull();
     }
 
     @Test
     void aRequestJustUnderFiveMinutesOldIsAccepted() {
         // feed() adds 100 ms to now before the step
-        OperatorRequest old = signed(freeze("alice", now.minus(Duration.ofMinutes(5)).plusMillis(101)), ALICE);
+        OperatorRequest old =
+                signed(freeze("alice", now.minus(Duration.ofMinutes(5)).plusMillis(101)), ALICE);
 
         assertThat(outcome(feed(old)).accepted()).isTrue();
     }
@@ -222,7 +262,10 @@ class SignedRequestsTest {
     void aReplayedNonceIsRefusedEvenInADifferentRequest() {
         OperatorRequest first = signed(freeze("alice", now), ALICE);
         feed(first);
-        OperatorRequest second = RequestSigning.sign(freeze("alice", now), ALICE.getPrivate(), PRODUCTION,
+        OperatorRequest second = RequestSigning.sign(
+                freeze("alice", now),
+                ALICE.getPrivate(),
+                PRODUCTION,
                 first.signature().nonce());
 
         refused(feed(second), "REQUEST_REPLAYED");
@@ -233,18 +276,24 @@ class SignedRequestsTest {
         OperatorRequest first = signed(freeze("alice", now), ALICE);
         feed(first);
         now = now.plus(Duration.ofMinutes(5));
-        OperatorRequest within = signed(new io.mrm.events.operator.UnfreezeRequest("req-w", "orders",
-                now.plusMillis(100), 1, "alice", null), ALICE);
+        OperatorRequest within = signed(
+                new io.mrm.events.operator.UnfreezeRequest("req-w", "orders", now.plusMillis(100), 1, "alice", null),
+                ALICE);
         feed(within);
-        assertThat(state.seenNonces()).as("kept for max-age plus the allowed skew").extracting(SeenNonce::nonce)
+        assertThat(state.seenNonces())
+                .as("kept for max-age plus the allowed skew")
+                .extracting(SeenNonce::nonce)
                 .contains(first.signature().nonce());
         now = now.plus(AUTHORITY.maxClockSkew());
 
-        OperatorRequest second = signed(new io.mrm.events.operator.UnfreezeRequest("req-x", "orders",
-                now.plusMillis(100), 1, "alice", null), ALICE);
+        OperatorRequest second = signed(
+                new io.mrm.events.operator.UnfreezeRequest("req-x", "orders", now.plusMillis(100), 1, "alice", null),
+                ALICE);
         feed(second);
 
-        assertThat(state.seenNonces()).extracting(SeenNonce::nonce).doesNotContain(first.signature().nonce())
+        assertThat(state.seenNonces())
+                .extracting(SeenNonce::nonce)
+                .doesNotContain(first.signature().nonce())
                 .contains(second.signature().nonce());
         // and the forgotten one could not come back: it is expired by now
         refused(feed(first), "REQUEST_EXPIRED");
@@ -269,8 +318,9 @@ class SignedRequestsTest {
         core = new DecisionCore(Map.of("orders", policy.withTwoPersonRule(true)), AUTHORITY);
         FailoverDecision proposal = one(feed(signed(failover("carol"), CAROL)), FailoverDecision.class);
 
-        String reason = refused(feed(signed(new ApproveRequest("req-a", "orders", now, 1, "alice", proposal.id(),
-                null), ALICE)), "REQUEST_NOT_PERMITTED");
+        String reason = refused(
+                feed(signed(new ApproveRequest("req-a", "orders", now, 1, "alice", proposal.id(), null), ALICE)),
+                "REQUEST_NOT_PERMITTED");
 
         assertThat(reason).contains("needs one of [approver]");
         assertThat(state.phase()).isEqualTo(Phase.PROPOSED);
@@ -285,24 +335,29 @@ class SignedRequestsTest {
         assertThat(proposal.status()).isEqualTo(DecisionStatus.PROPOSED);
         assertThat(proposal.kind()).isEqualTo(DecisionKind.MANUAL_FAILOVER);
         assertThat(proposal.requestedBy()).isEqualTo("carol");
-        assertThat(of(asked, StepCommand.class)).as("nothing runs before approval").isEmpty();
+        assertThat(of(asked, StepCommand.class))
+                .as("nothing runs before approval")
+                .isEmpty();
         assertThat(outcome(asked).reason()).contains("proposed").contains("mrmctl approve orders " + proposal.id());
 
-        List<MrmEvent> self = feed(signed(new ApproveRequest("req-s", "orders", now, 1, "carol", proposal.id(),
-                "looks fine"), CAROL));
+        List<MrmEvent> self = feed(
+                signed(new ApproveRequest("req-s", "orders", now, 1, "carol", proposal.id(), "looks fine"), CAROL));
         assertThat(outcome(self).accepted()).isFalse();
         assertThat(outcome(self).reason()).contains("two-person rule: carol asked for this MANUAL_FAILOVER");
         assertThat(state.phase()).isEqualTo(Phase.PROPOSED);
 
-        List<MrmEvent> approved = feed(signed(new ApproveRequest("req-b", "orders", now, 1, "bob", proposal.id(),
-                "checked with the app team"), BOB));
+        List<MrmEvent> approved = feed(signed(
+                new ApproveRequest("req-b", "orders", now, 1, "bob", proposal.id(), "checked with the app team"), BOB));
         assertThat(outcome(approved).accepted()).isTrue();
         FailoverDecision executing = one(approved, FailoverDecision.class);
         assertThat(executing.status()).isEqualTo(DecisionStatus.EXECUTING);
         assertThat(executing.toRegion()).isEqualTo("us10");
-        assertThat(executing.plan()).extracting(p -> p.action()).containsExactly(StepAction.DATA_DRAIN,
-                StepAction.DNS_ROUTE, StepAction.DNS_VERIFY);
-        assertThat(executing.reason()).contains("approved by bob").contains("asked by carol")
+        assertThat(executing.plan())
+                .extracting(p -> p.action())
+                .containsExactly(StepAction.DATA_DRAIN, StepAction.DNS_ROUTE, StepAction.DNS_VERIFY);
+        assertThat(executing.reason())
+                .contains("approved by bob")
+                .contains("asked by carol")
                 .contains("planned switchover CHG-7");
         assertThat(of(approved, StepCommand.class)).hasSize(1);
         assertThat(state.phase()).isEqualTo(Phase.SWITCHING);
@@ -313,8 +368,8 @@ class SignedRequestsTest {
         core = new DecisionCore(Map.of("orders", policy.withTwoPersonRule(true)), AUTHORITY);
         feed(signed(failover("carol"), CAROL));
 
-        feed(new HealthObservation("obs-late", "orders", now, 1, "eu10", "app", ProbeKind.HTTP, "vantage-1",
-                HealthStatus.UP, 3L, null));
+        feed(new HealthObservation(
+                "obs-late", "orders", now, 1, "eu10", "app", ProbeKind.HTTP, "vantage-1", HealthStatus.UP, 3L, null));
 
         assertThat(state.phase()).isEqualTo(Phase.PROPOSED);
     }
@@ -327,8 +382,9 @@ class SignedRequestsTest {
         assertThat(state.phase()).isEqualTo(Phase.STEADY);
 
         // a failback from the primary is refused as such
-        List<MrmEvent> fromPrimary = feed(signed(new FailbackRequest("req-f0", "orders", now, 1, "carol",
-                FailoverMode.GRACEFUL, List.of(), "back home"), CAROL));
+        List<MrmEvent> fromPrimary = feed(signed(
+                new FailbackRequest("req-f0", "orders", now, 1, "carol", FailoverMode.GRACEFUL, List.of(), "back home"),
+                CAROL));
         assertThat(outcome(fromPrimary).reason()).contains("already active");
 
         // switch to us10 with two people, every step acknowledged
@@ -338,17 +394,21 @@ class SignedRequestsTest {
         assertThat(state.activeRegion()).isEqualTo("us10");
 
         // then the failback is a proposal too, re-protect first, and its asker cannot approve it
-        FailoverDecision proposal = one(feed(signed(new FailbackRequest("req-f1", "orders", now, 1, "carol",
-                FailoverMode.GRACEFUL, List.of(), "eu10 is back"), CAROL)), FailoverDecision.class);
+        FailoverDecision proposal = one(
+                feed(signed(
+                        new FailbackRequest(
+                                "req-f1", "orders", now, 1, "carol", FailoverMode.GRACEFUL, List.of(), "eu10 is back"),
+                        CAROL)),
+                FailoverDecision.class);
         assertThat(proposal.kind()).isEqualTo(DecisionKind.FAILBACK);
         assertThat(proposal.status()).isEqualTo(DecisionStatus.PROPOSED);
         assertThat(proposal.plan().get(0).action()).isEqualTo(StepAction.DATA_REPROTECT);
-        List<MrmEvent> self = feed(signed(new ApproveRequest("req-s", "orders", now, 1, "carol", proposal.id(),
-                null), CAROL));
+        List<MrmEvent> self =
+                feed(signed(new ApproveRequest("req-s", "orders", now, 1, "carol", proposal.id(), null), CAROL));
         assertThat(outcome(self).reason()).contains("two-person rule: carol asked for this FAILBACK");
 
-        List<MrmEvent> approved = feed(signed(new ApproveRequest("req-b", "orders", now, 1, "bob", proposal.id(),
-                null), BOB));
+        List<MrmEvent> approved =
+                feed(signed(new ApproveRequest("req-b", "orders", now, 1, "bob", proposal.id(), null), BOB));
         FailoverDecision failback = one(approved, FailoverDecision.class);
         assertThat(failback.status()).isEqualTo(DecisionStatus.EXECUTING);
         assertThat(failback.toRegion()).isEqualTo("eu10");
@@ -377,7 +437,8 @@ class SignedRequestsTest {
 
     @Test
     void whenSignaturesAreNotRequiredUnsignedRequestsPassButABadSignatureIsStillRefused() {
-        core = new DecisionCore(Map.of("orders", policy), RequestAuthority.unsignedAccepted().inCluster(PRODUCTION));
+        core = new DecisionCore(
+                Map.of("orders", policy), RequestAuthority.unsignedAccepted().inCluster(PRODUCTION));
 
         assertThat(outcome(feed(freeze("anyone", now))).accepted()).isTrue();
         refused(feed(signed(freeze("alice", now), MALLORY)), "REQUEST_FORGED");
@@ -395,7 +456,8 @@ class SignedRequestsTest {
 
         String reason = refused(feed(forStaging), "REQUEST_WRONG_ENVIRONMENT");
 
-        assertThat(reason).contains("signed for Kafka cluster " + STAGING)
+        assertThat(reason)
+                .contains("signed for Kafka cluster " + STAGING)
                 .contains("this engine runs on cluster " + PRODUCTION);
         assertThat(state.frozen()).isFalse();
         assertThat(state.seenNonces()).isEqualTo(before.seenNonces());
@@ -406,8 +468,10 @@ class SignedRequestsTest {
         OperatorRequest forStaging = RequestSigning.sign(freeze("alice", now), ALICE.getPrivate(), STAGING);
         RequestSignature sig = forStaging.signature();
 
-        String reason = refused(feed(forStaging.withSignature(
-                new RequestSignature(sig.algorithm(), sig.nonce(), sig.value(), PRODUCTION))), "REQUEST_FORGED");
+        String reason = refused(
+                feed(forStaging.withSignature(
+                        new RequestSignature(sig.algorithm(), sig.nonce(), sig.value(), PRODUCTION))),
+                "REQUEST_FORGED");
 
         assertThat(reason).contains("does not verify");
     }
@@ -420,8 +484,8 @@ class SignedRequestsTest {
 
     @Test
     void aRequestSignedInTheFirstFormIsRefusedAsBoundToNoEnvironment() {
-        OperatorRequest firstForm = RequestSigning.signFirstForm(freeze("alice", now), ALICE.getPrivate(),
-                RequestSigning.newNonce());
+        OperatorRequest firstForm =
+                RequestSigning.signFirstForm(freeze("alice", now), ALICE.getPrivate(), RequestSigning.newNonce());
 
         String reason = refused(feed(firstForm), "REQUEST_WRONG_ENVIRONMENT");
 
@@ -435,8 +499,8 @@ class SignedRequestsTest {
      */
     @Test
     void theRecordedPolicyCarriesTheClusterSoAReplayVerifiesAsTheEngineDid() throws Exception {
-        io.mrm.events.journal.PolicyRecord recorded = io.mrm.decision.policy.PolicyRecords.of("p:1", now, policy,
-                AUTHORITY);
+        io.mrm.events.journal.PolicyRecord recorded =
+                io.mrm.decision.policy.PolicyRecords.of("p:1", now, policy, AUTHORITY);
         io.mrm.events.journal.PolicyRecord read = io.mrm.events.codec.EventJson.read(
                 io.mrm.events.codec.EventJson.write(recorded), io.mrm.events.journal.PolicyRecord.class);
         RequestAuthority replayed = io.mrm.decision.policy.PolicyRecords.authority(read);
@@ -445,8 +509,10 @@ class SignedRequestsTest {
         assertThat(read.authority().clusterId()).isEqualTo(PRODUCTION);
         assertThat(read.fingerprintMatches()).isTrue();
         assertThat(replayed).isEqualTo(AUTHORITY);
-        assertThat(outcome(feed(signed(freeze("alice", now), ALICE))).accepted()).isTrue();
-        refused(feed(RequestSigning.sign(freeze("alice", now), ALICE.getPrivate(), STAGING)),
+        assertThat(outcome(feed(signed(freeze("alice", now), ALICE))).accepted())
+                .isTrue();
+        refused(
+                feed(RequestSigning.sign(freeze("alice", now), ALICE.getPrivate(), STAGING)),
                 "REQUEST_WRONG_ENVIRONMENT");
     }
 
@@ -455,8 +521,10 @@ class SignedRequestsTest {
     void aJournalOfAnEngineThatRecordedNoClusterReplaysItsFirstFormRequestsAsItRan() {
         core = new DecisionCore(Map.of("orders", policy), RequestAuthority.signed(AUTHORITY.operators()));
 
-        assertThat(outcome(feed(RequestSigning.signFirstForm(freeze("alice", now), ALICE.getPrivate(),
-                RequestSigning.newNonce()))).accepted()).isTrue();
+        assertThat(outcome(feed(RequestSigning.signFirstForm(
+                                freeze("alice", now), ALICE.getPrivate(), RequestSigning.newNonce())))
+                        .accepted())
+                .isTrue();
         refused(feed(signed(freeze("alice", now), ALICE)), "REQUEST_FORGED");
     }
 
@@ -472,8 +540,16 @@ class SignedRequestsTest {
     void aRefusedRequestLeavesTheStateAsItWasButForTheOutputSequence() {
         ApplicationState before = state;
 
-        feed(new FreezeRequest("req-u", "orders", now, 1, "alice", "no signature",
-                new RequestSignature("Ed25519", "AAAAAAAAAAAAAAAAAAAAAA",
+        feed(new FreezeRequest(
+                "req-u",
+                "orders",
+                now,
+                1,
+                "alice",
+                "no signature",
+                new RequestSignature(
+                        "Ed25519",
+                        "AAAAAAAAAAAAAAAAAAAAAA",
                         java.util.Base64.getEncoder().encodeToString(new byte[64]))));
 
         assertThat(state.frozen()).isEqualTo(before.frozen());

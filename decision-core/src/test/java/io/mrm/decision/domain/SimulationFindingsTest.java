@@ -1,6 +1,5 @@
 package io.mrm.decision.domain;
 
-import static io.mrm.decision.domain.CoreHarness.VANTAGES;
 import static io.mrm.decision.domain.CoreHarness.alertCodes;
 import static io.mrm.decision.domain.CoreHarness.answer;
 import static io.mrm.decision.domain.CoreHarness.command;
@@ -26,7 +25,6 @@ import io.mrm.events.operator.RejectRequest;
 import io.mrm.events.operator.ResumeRequest;
 import io.mrm.events.topology.Phase;
 import io.mrm.events.topology.StepStatus;
-import io.mrm.events.topology.TopologyState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +43,31 @@ class SimulationFindingsTest {
     @Test
     void theCapOnAutomaticFailoversSurvivesARestore() {
         ApplicationPolicy p = CoreHarness.policy();
-        h.use(new ApplicationPolicy(p.applicationId(), p.primaryRegion(), p.standbyRegion(), p.healthComponents(),
-                p.alertComponents(), p.quorum(), p.failureThreshold(), p.recoveryThreshold(), p.staleAfter(), p.mode(),
-                Duration.ZERO, 1, Duration.ofHours(24), p.plan(), p.reprotectPlan(), p.stepTimeout(),
-                p.stepMaxAttempts(), p.retryBackoff(), p.parallelSteps(), false, p.vantages(), null, null, null,
+        h.use(new ApplicationPolicy(
+                p.applicationId(),
+                p.primaryRegion(),
+                p.standbyRegion(),
+                p.healthComponents(),
+                p.alertComponents(),
+                p.quorum(),
+                p.failureThreshold(),
+                p.recoveryThreshold(),
+                p.staleAfter(),
+                p.mode(),
+                Duration.ZERO,
+                1,
+                Duration.ofHours(24),
+                p.plan(),
+                p.reprotectPlan(),
+                p.stepTimeout(),
+                p.stepMaxAttempts(),
+                p.retryBackoff(),
+                p.parallelSteps(),
+                false,
+                p.vantages(),
+                null,
+                null,
+                null,
                 null));
         h.failOver();
         h.completePlan();
@@ -59,7 +78,8 @@ class SimulationFindingsTest {
         List<MrmEvent> out = h.report("us10", HealthStatus.DOWN);
 
         assertThat(of(out, FailoverDecision.class)).isEmpty();
-        assertThat(of(out, Alert.class)).extracting(Alert::rule)
+        assertThat(of(out, Alert.class))
+                .extracting(Alert::rule)
                 .contains(io.mrm.events.operator.SafetyRule.MAX_FAILOVERS_PER_WINDOW);
     }
 
@@ -81,8 +101,8 @@ class SimulationFindingsTest {
     @Test
     void anOutageWhileAPlanIsPausedIsAlerted() {
         h.bothUp();
-        h.feed(new ManualFailoverRequest(id(), "orders", h.now, 1, "alice", "us10", FailoverMode.GRACEFUL, List.of(),
-                "planned"));
+        h.feed(new ManualFailoverRequest(
+                id(), "orders", h.now, 1, "alice", "us10", FailoverMode.GRACEFUL, List.of(), "planned"));
         h.ack(command(h.all, StepAction.EVENTS_SET_STANDBY), AckOutcome.FAILED_FATAL);
         assertThat(h.state.phase()).isEqualTo(Phase.PAUSED);
 
@@ -93,14 +113,20 @@ class SimulationFindingsTest {
     @Test
     void aGracefulPlanFencesTheOldDatabaseBesideItAfterThePromote() {
         h.bothUp();
-        FailoverDecision decision = one(h.feed(new ManualFailoverRequest(id(), "orders", h.now, 1, "alice", "us10",
-                FailoverMode.GRACEFUL, List.of(), "planned")), FailoverDecision.class);
+        FailoverDecision decision = one(
+                h.feed(new ManualFailoverRequest(
+                        id(), "orders", h.now, 1, "alice", "us10", FailoverMode.GRACEFUL, List.of(), "planned")),
+                FailoverDecision.class);
 
-        assertThat(decision.plan()).filteredOn(s -> Boolean.TRUE.equals(s.bestEffort()))
+        assertThat(decision.plan())
+                .filteredOn(s -> Boolean.TRUE.equals(s.bestEffort()))
                 .extracting(PlanStep::action, PlanStep::region)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(StepAction.DATA_FENCE, "eu10"));
-        int promote = decision.plan().stream().filter(s -> s.action() == StepAction.DATA_PROMOTE).findFirst()
-                .orElseThrow().index();
+        int promote = decision.plan().stream()
+                .filter(s -> s.action() == StepAction.DATA_PROMOTE)
+                .findFirst()
+                .orElseThrow()
+                .index();
         assertThat(decision.plan().get(promote + 1).action()).isEqualTo(StepAction.DATA_FENCE);
     }
 
@@ -115,14 +141,24 @@ class SimulationFindingsTest {
         h.feed(new io.mrm.events.operator.FreezeRequest(id(), "orders", h.now, 1, "bob", "change window"));
         assertThat(alertCodes(h.report("eu10", HealthStatus.DOWN))).containsExactly("SAFETY_RULE_BLOCKED");
         h.report("us10", HealthStatus.DOWN);
-        h.feed(new ManualFailoverRequest(id(), "orders", h.now, 1, "alice", "us10", FailoverMode.FORCED,
-                List.of(io.mrm.events.operator.SafetyRule.STANDBY_HEALTHY,
-                        io.mrm.events.operator.SafetyRule.NOT_BOTH_DOWN), "break glass: eu10 is gone"));
+        h.feed(new ManualFailoverRequest(
+                id(),
+                "orders",
+                h.now,
+                1,
+                "alice",
+                "us10",
+                FailoverMode.FORCED,
+                List.of(
+                        io.mrm.events.operator.SafetyRule.STANDBY_HEALTHY,
+                        io.mrm.events.operator.SafetyRule.NOT_BOTH_DOWN),
+                "break glass: eu10 is gone"));
         int before = h.all.size();
         h.completePlan();
 
         List<Alert> alerts = of(h.all.subList(before, h.all.size()), Alert.class);
-        assertThat(alerts).filteredOn(a -> a.code().equals("SAFETY_RULE_BLOCKED"))
+        assertThat(alerts)
+                .filteredOn(a -> a.code().equals("SAFETY_RULE_BLOCKED"))
                 .anyMatch(a -> a.message().startsWith("us10 is down"));
     }
 
@@ -135,19 +171,32 @@ class SimulationFindingsTest {
     void anAnswerToTheParkedAbortedPlanIsRecordedAndItIsCurrentAgainWhenTheProposalEnds() {
         h.use(CoreHarness.policy().withTwoPersonRule(true));
         h.bothUp();
-        FailoverDecision proposal = one(h.feed(new ManualFailoverRequest(id(), "orders", h.now, 1, "alice", "us10",
-                FailoverMode.GRACEFUL, List.of(), "planned")), FailoverDecision.class);
-        FailoverDecision approved = one(h.feed(new ApproveRequest(id(), "orders", h.now, 1, "bob", proposal.id(),
-                "ok")), FailoverDecision.class);
-        for (StepAction action : List.of(StepAction.EVENTS_SET_STANDBY, StepAction.DATA_DRAIN,
-                StepAction.DATA_PROMOTE)) {
+        FailoverDecision proposal = one(
+                h.feed(new ManualFailoverRequest(
+                        id(), "orders", h.now, 1, "alice", "us10", FailoverMode.GRACEFUL, List.of(), "planned")),
+                FailoverDecision.class);
+        FailoverDecision approved = one(
+                h.feed(new ApproveRequest(id(), "orders", h.now, 1, "bob", proposal.id(), "ok")),
+                FailoverDecision.class);
+        for (StepAction action :
+                List.of(StepAction.EVENTS_SET_STANDBY, StepAction.DATA_DRAIN, StepAction.DATA_PROMOTE)) {
             h.ack(command(h.all, action), AckOutcome.SUCCEEDED);
         }
         StepCommand eventsActive = command(h.all, StepAction.EVENTS_SET_ACTIVE); // in flight
         h.feed(new AbortRequest(id(), "orders", h.now, 1, "bob", approved.id(), "stop"));
         assertThat(h.state.phase()).isEqualTo(Phase.DIVERGED);
-        FailoverDecision toOne = one(h.feed(new ManualFailoverRequest(id(), "orders", h.now, 1, "alice", "eu10",
-                FailoverMode.GRACEFUL, List.of(), "back to one region")), FailoverDecision.class);
+        FailoverDecision toOne = one(
+                h.feed(new ManualFailoverRequest(
+                        id(),
+                        "orders",
+                        h.now,
+                        1,
+                        "alice",
+                        "eu10",
+                        FailoverMode.GRACEFUL,
+                        List.of(),
+                        "back to one region")),
+                FailoverDecision.class);
 
         h.ack(eventsActive, AckOutcome.SUCCEEDED);
         assertThat(h.state.parkedRun().step(eventsActive.step().stepIndex()).status())
@@ -158,7 +207,8 @@ class SimulationFindingsTest {
         assertThat(h.published.lastDecisionId()).isEqualTo(approved.id());
         assertThat(h.state.placement().events()).isEqualTo("us10");
         assertThat(answer(h.feed(new ResumeRequest(id(), "orders", h.now, 1, "bob", approved.id(), null)))
-                .accepted()).isTrue();
+                        .accepted())
+                .isTrue();
     }
 
     /**
@@ -189,13 +239,20 @@ class SimulationFindingsTest {
         h.feed(new AcknowledgeHoldDownRequest(id(), "orders", h.now, 1, "bob", "checked"));
         h.report("eu10", HealthStatus.UP);
         FailoverDecision back = one(h.report("us10", HealthStatus.DOWN), FailoverDecision.class);
-        h.ack(of(h.all, StepCommand.class).stream().filter(c -> c.step().decisionId().equals(back.id()))
-                .findFirst().orElseThrow(), AckOutcome.FAILED_FATAL);
+        h.ack(
+                of(h.all, StepCommand.class).stream()
+                        .filter(c -> c.step().decisionId().equals(back.id()))
+                        .findFirst()
+                        .orElseThrow(),
+                AckOutcome.FAILED_FATAL);
 
         h.feed(new AbortRequest(id(), "orders", h.now, 1, "bob", back.id(), "not now"));
 
         assertThat(h.state.activeRegion()).isEqualTo("us10");
-        assertThat(h.state.fences()).extracting(f -> f.duty().region()).containsOnly("eu10").hasSize(2);
+        assertThat(h.state.fences())
+                .extracting(f -> f.duty().region())
+                .containsOnly("eu10")
+                .hasSize(2);
     }
 
     String id() {

@@ -30,7 +30,8 @@ class PolicySettingsTableTest {
     }
 
     private static ApplicationPolicy read(Map<String, Object> application) {
-        return PolicySettings.applications(Map.of("applications", List.of(application))).get("shop");
+        return PolicySettings.applications(Map.of("applications", List.of(application)))
+                .get("shop");
     }
 
     @Test
@@ -42,7 +43,8 @@ class PolicySettingsTableTest {
             }
             Map<String, Object> app = minimalApplication();
             app.put(setting.key(), setting.defaultValue());
-            assertThat(read(app)).as("applications[*].%s declared default '%s'", setting.key(), setting.defaultValue())
+            assertThat(read(app))
+                    .as("applications[*].%s declared default '%s'", setting.key(), setting.defaultValue())
                     .isEqualTo(leftOut);
         }
     }
@@ -50,15 +52,27 @@ class PolicySettingsTableTest {
     @Test
     void anApplicationSettingWithoutADefaultIsRequiredOrReadAsNothing() {
         Set<String> required = Set.of("id", "primary-region", "standby-region", "vantages");
-        Set<String> none = PolicySettings.APPLICATION_SETTINGS.stream().filter(s -> s.defaultValue() == null)
-                .map(Setting::key).collect(Collectors.toSet());
+        Set<String> none = PolicySettings.APPLICATION_SETTINGS.stream()
+                .filter(s -> s.defaultValue() == null)
+                .map(Setting::key)
+                .collect(Collectors.toSet());
         // a new setting without a default must be added to one of the two groups here, deliberately
-        assertThat(none).containsExactlyInAnyOrder("id", "primary-region", "standby-region", "vantages",
-                "alert-components", "parallel-steps", "degraded-not-a-target", "failover-drain-max-backlog");
+        assertThat(none)
+                .containsExactlyInAnyOrder(
+                        "id",
+                        "primary-region",
+                        "standby-region",
+                        "vantages",
+                        "alert-components",
+                        "parallel-steps",
+                        "degraded-not-a-target",
+                        "failover-drain-max-backlog");
         for (String key : required) {
             Map<String, Object> app = minimalApplication();
             app.remove(key);
-            assertThatThrownBy(() -> read(app)).as(key).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> read(app))
+                    .as(key)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("." + key);
         }
         ApplicationPolicy leftOut = read(minimalApplication());
@@ -75,17 +89,20 @@ class PolicySettingsTableTest {
             assertThat(setting.defaultValue()).as(setting.key()).isNotNull();
             RequestAuthority written = PolicySettings.authority(
                     Map.of("request-signatures", Map.of(setting.key(), setting.defaultValue())), file -> "");
-            assertThat(written).as("request-signatures.%s declared default '%s'", setting.key(), setting.defaultValue())
+            assertThat(written)
+                    .as("request-signatures.%s declared default '%s'", setting.key(), setting.defaultValue())
                     .isEqualTo(leftOut);
         }
     }
 
     @Test
     void theKeySetsAreTheTablesAndEachGroupSitsWhereItIsRead() {
-        assertThat(PolicySettings.APPLICATION_KEYS).containsExactlyElementsOf(
-                PolicySettings.APPLICATION_SETTINGS.stream().map(Setting::key).toList());
-        assertThat(PolicySettings.GROUPS.keySet()).containsExactly("request-signatures", "operators[*]",
-                "applications[*]");
+        assertThat(PolicySettings.APPLICATION_KEYS)
+                .containsExactlyElementsOf(PolicySettings.APPLICATION_SETTINGS.stream()
+                        .map(Setting::key)
+                        .toList());
+        assertThat(PolicySettings.GROUPS.keySet())
+                .containsExactly("request-signatures", "operators[*]", "applications[*]");
         // every group is one of the policy's keys directly under the prefix
         assertThat(PolicySettings.GROUPS.keySet().stream().map(g -> g.replace("[*]", "")))
                 .containsExactlyInAnyOrderElementsOf(PolicySettings.DECISION_KEYS);

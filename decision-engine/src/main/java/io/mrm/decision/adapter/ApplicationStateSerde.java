@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.smile.databind.SmileMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.mrm.decision.domain.ApplicationState;
@@ -46,7 +46,8 @@ public final class ApplicationStateSerde {
 
             @Override
             public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-                gen.writeNumber(Math.addExact(Math.multiplyExact(value.getEpochSecond(), 1_000_000_000L), value.getNano()));
+                gen.writeNumber(
+                        Math.addExact(Math.multiplyExact(value.getEpochSecond(), 1_000_000_000L), value.getNano()));
             }
         }
 
@@ -58,16 +59,17 @@ public final class ApplicationStateSerde {
             @Override
             public Instant deserialize(JsonParser parser, DeserializationContext context) throws IOException {
                 long nanos = parser.getLongValue();
-                return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+                return Instant.ofEpochSecond(
+                        Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
             }
         }
     }
 
-    private ApplicationStateSerde() {
-    }
+    private ApplicationStateSerde() {}
 
     static Serde<ApplicationState> create() {
-        return Serdes.serdeFrom((topic, state) -> state == null ? null : write(state),
+        return Serdes.serdeFrom(
+                (topic, state) -> state == null ? null : write(state),
                 (topic, bytes) -> bytes == null ? null : read(bytes));
     }
 

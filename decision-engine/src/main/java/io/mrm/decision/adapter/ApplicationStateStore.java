@@ -46,6 +46,7 @@ public final class ApplicationStateStore implements StateStore, CachedStateStore
     private final KeyValueStore<String, ApplicationState> inner;
     /** All states of this task's partitions, in key order (ticks visit them deterministically). */
     private TreeMap<String, ApplicationState> states;
+
     private final Set<String> dirty = new LinkedHashSet<>();
 
     ApplicationStateStore(KeyValueStore<String, ApplicationState> inner) {
@@ -54,8 +55,8 @@ public final class ApplicationStateStore implements StateStore, CachedStateStore
 
     /** A builder for the store, backed by RocksDB with a changelog, as Streams' own builders are. */
     static StoreBuilder<ApplicationStateStore> builder(String name) {
-        return new Builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name),
-                Serdes.String(), ApplicationStateSerde.create()));
+        return new Builder(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(name), Serdes.String(), ApplicationStateSerde.create()));
     }
 
     public ApplicationState get(String applicationId) {

@@ -43,7 +43,9 @@ public class DecisionEngineStreams extends AbstractHealthIndicator implements Sm
         if (current != null) {
             // Leave the group at once, so another instance takes the partitions over without waiting
             // for the session timeout (which remains the failover time when an instance crashes).
-            current.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
+            current.close(new KafkaStreams.CloseOptions()
+                    .timeout(Duration.ofSeconds(30))
+                    .leaveGroup(true));
         }
     }
 

@@ -23,34 +23,61 @@ public final class DecisionEngineTopology {
 
     static final String STORE = "application-state";
     static final List<Topic<?>> INPUTS = List.of(Topics.OBSERVATIONS, Topics.OPERATOR_REQUESTS, Topics.COMMAND_ACKS);
-    static final List<Topic<?>> OUTPUTS = List.of(Topics.DECISIONS, Topics.TOPOLOGY, Topics.DNS_COMMANDS,
-            Topics.DATA_COMMANDS, Topics.EVENTS_COMMANDS, Topics.ENGINE_JOURNAL, Topics.DEAD_LETTERS);
+    static final List<Topic<?>> OUTPUTS = List.of(
+            Topics.DECISIONS,
+            Topics.TOPOLOGY,
+            Topics.DNS_COMMANDS,
+            Topics.DATA_COMMANDS,
+            Topics.EVENTS_COMMANDS,
+            Topics.ENGINE_JOURNAL,
+            Topics.DEAD_LETTERS);
     private static final String SOURCE = "inputs";
     private static final String PROCESSOR = "decision-core";
 
-    private DecisionEngineTopology() {
-    }
+    private DecisionEngineTopology() {}
 
-    public static Topology build(TopicNames names, DecisionCore core, InboundDecoder decoder, EventCodec codec,
-                                 Clock clock, String consumer, Duration tickInterval,
-                                 boolean commitOnOutput) {
+    public static Topology build(
+            TopicNames names,
+            DecisionCore core,
+            InboundDecoder decoder,
+            EventCodec codec,
+            Clock clock,
+            String consumer,
+            Duration tickInterval,
+            boolean commitOnOutput) {
         Topology topology = new Topology();
         // One per engine instance, shared by its tasks: the counts are read once, before any task runs.
-        InputPartitionCounts partitionCounts = new InputPartitionCounts(INPUTS.stream().map(names::of).toList());
-        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+        InputPartitionCounts partitionCounts =
+                new InputPartitionCounts(INPUTS.stream().map(names::of).toList());
+        topology.addSource(
+                SOURCE,
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(),
                 INPUTS.stream().map(names::of).toArray(String[]::new));
-        topology.addProcessor(PROCESSOR, () -> new DecisionProcessor(core, decoder, codec, clock, consumer,
-                tickInterval, commitOnOutput, partitionCounts), SOURCE);
+        topology.addProcessor(
+                PROCESSOR,
+                () -> new DecisionProcessor(
+                        core, decoder, codec, clock, consumer, tickInterval, commitOnOutput, partitionCounts),
+                SOURCE);
         // Persistent (RocksDB) and backed by a changelog topic: a restarted or moved task resumes from it.
         topology.addStateStore(ApplicationStateStore.builder(STORE), PROCESSOR);
         // What the engine published last, per application: restored in full before any input is
         // processed, so an application whose state was reset continues from it.
-        topology.addGlobalStore(PublishedTopology.storeBuilder(), "published-topology-source",
-                new ByteArrayDeserializer(), new ByteArrayDeserializer(), names.of(Topics.TOPOLOGY),
-                "published-topology-loader", PublishedTopology.Loader::new);
+        topology.addGlobalStore(
+                PublishedTopology.storeBuilder(),
+                "published-topology-source",
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(),
+                names.of(Topics.TOPOLOGY),
+                "published-topology-loader",
+                PublishedTopology.Loader::new);
         for (Topic<?> output : OUTPUTS) {
-            topology.addSink(sinkFor(names.of(output)), names.of(output), new StringSerializer(),
-                    new ByteArraySerializer(), PROCESSOR);
+            topology.addSink(
+                    sinkFor(names.of(output)),
+                    names.of(output),
+                    new StringSerializer(),
+                    new ByteArraySerializer(),
+                    PROCESSOR);
         }
         return topology;
     }

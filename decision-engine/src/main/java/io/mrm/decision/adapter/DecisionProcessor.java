@@ -19,15 +19,15 @@ import io.mrm.events.decision.Alert;
 import io.mrm.events.journal.EngineStep;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
-import java.time.Instant;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -62,8 +62,15 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     /** Applications whose policy this processor instance has journaled since it started. */
     private final Set<String> policyJournaled = new HashSet<>();
 
-    DecisionProcessor(DecisionCore core, InboundDecoder decoder, EventCodec codec, Clock clock, String consumer,
-                      Duration tickInterval, boolean commitOnOutput, InputPartitionCounts partitionCounts) {
+    DecisionProcessor(
+            DecisionCore core,
+            InboundDecoder decoder,
+            EventCodec codec,
+            Clock clock,
+            String consumer,
+            Duration tickInterval,
+            boolean commitOnOutput,
+            InputPartitionCounts partitionCounts) {
         this.core = core;
         this.partitionCheck = new PartitionCheck(consumer);
         this.partitionCounts = partitionCounts;
@@ -98,7 +105,12 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
                     store.put(entry.key, result.state());
                     String stepId = "t:" + entry.key + ":" + now.toEpochMilli();
                     policyFirst(entry.key, stepId, now, outputs::add);
-                    outputs.add(new EngineStep(stepId, entry.key, now, EngineStep.SCHEMA_VERSION, null,
+                    outputs.add(new EngineStep(
+                            stepId,
+                            entry.key,
+                            now,
+                            EngineStep.SCHEMA_VERSION,
+                            null,
                             result.outputs().size()));
                 }
                 outputs.addAll(result.outputs());
@@ -116,10 +128,10 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     @Override
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
-        RawRecord raw = new RawRecord(meta.topic(), meta.partition(), meta.offset(), record.key(), record.headers(),
-                record.value());
-        Optional<PartitionCheck.Refusal> misplaced = partitionCheck.check(raw, partitionCounts.of(meta.topic()),
-                clock.instant());
+        RawRecord raw = new RawRecord(
+                meta.topic(), meta.partition(), meta.offset(), record.key(), record.headers(), record.value());
+        Optional<PartitionCheck.Refusal> misplaced =
+                partitionCheck.check(raw, partitionCounts.of(meta.topic()), clock.instant());
         if (misplaced.isPresent()) {
             // every such record is dead-lettered; one misbehaving producer is alerted once a minute, not
             // once per record
@@ -154,21 +166,38 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
             return;
         } catch (RuntimeException e) {
             // The core is deterministic: retrying the same input would fail the same way.
-            log.error("decision core failed on {} {}", EventTypes.forClass(input.getClass()).ceType(), input.id(), e);
-            forward(DeadLetters.of(raw, consumer, DeadLetterReason.PROCESSING_FAILED, "decision core failed: " + e,
-                    now));
+            log.error(
+                    "decision core failed on {} {}",
+                    EventTypes.forClass(input.getClass()).ceType(),
+                    input.id(),
+                    e);
+            forward(DeadLetters.of(
+                    raw, consumer, DeadLetterReason.PROCESSING_FAILED, "decision core failed: " + e, now));
             return;
         }
         store.put(input.applicationId(), result.state());
         String stepId = "j:" + raw.topic() + ":" + raw.partition() + ":" + raw.offset();
         policyFirst(input.applicationId(), stepId, now, this::forward);
-        forward(new EngineStep(stepId, input.applicationId(), now, EngineStep.SCHEMA_VERSION,
-                new EngineStep.InputRef(input.id(), EventTypes.forClass(input.getClass()).ceType(), raw.topic(), raw.partition(), raw.offset()),
+        forward(new EngineStep(
+                stepId,
+                input.applicationId(),
+                now,
+                EngineStep.SCHEMA_VERSION,
+                new EngineStep.InputRef(
+                        input.id(),
+                        EventTypes.forClass(input.getClass()).ceType(),
+                        raw.topic(),
+                        raw.partition(),
+                        raw.offset()),
                 result.outputs().size()));
         result.outputs().forEach(this::forward);
         if (result.refusal() != null) {
-            forward(DeadLetters.of(raw, consumer, DeadLetterReason.valueOf(result.refusal().reason().name()),
-                    result.refusal().detail(), now));
+            forward(DeadLetters.of(
+                    raw,
+                    consumer,
+                    DeadLetterReason.valueOf(result.refusal().reason().name()),
+                    result.refusal().detail(),
+                    now));
         }
         commitSoonIfAnythingHappened(result.outputs());
     }
@@ -179,12 +208,21 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
      */
     private void unauthenticated(RawRecord raw, DeadLetter deadLetter) {
         Instant now = clock.instant();
-        log.error("refused an unauthenticated record on {}-{} at offset {}: {}", raw.topic(), raw.partition(),
-                raw.offset(), deadLetter.reason());
+        log.error(
+                "refused an unauthenticated record on {}-{} at offset {}: {}",
+                raw.topic(),
+                raw.partition(),
+                raw.offset(),
+                deadLetter.reason());
         if (unauthenticatedAlerts.allow(raw.topic() + "/" + raw.partition(), now)) {
-            Alert alert = PartitionCheck.refusedRecordAlert("unauthenticated", AlertCode.UNAUTHENTICATED_RECORD, raw,
-                    deadLetter.applicationId(), now, "refused a record on " + raw.topic() + " (partition "
-                            + raw.partition() + ", offset " + raw.offset() + "): " + deadLetter.reason());
+            Alert alert = PartitionCheck.refusedRecordAlert(
+                    "unauthenticated",
+                    AlertCode.UNAUTHENTICATED_RECORD,
+                    raw,
+                    deadLetter.applicationId(),
+                    now,
+                    "refused a record on " + raw.topic() + " (partition " + raw.partition() + ", offset " + raw.offset()
+                            + "): " + deadLetter.reason());
             forward(alert);
             commitSoonIfAnythingHappened(List.of(alert));
         }
@@ -207,11 +245,20 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
         store.put(applicationId, restored.state());
         String stepId = "r:" + trigger.topic() + ":" + trigger.partition() + ":" + trigger.offset();
         policyFirst(applicationId, stepId, now, this::forward);
-        forward(new EngineStep(stepId, applicationId, now, EngineStep.SCHEMA_VERSION,
-                entry.ref(codec.topicNames().of(io.mrm.events.Topics.TOPOLOGY)), restored.outputs().size()));
+        forward(new EngineStep(
+                stepId,
+                applicationId,
+                now,
+                EngineStep.SCHEMA_VERSION,
+                entry.ref(codec.topicNames().of(io.mrm.events.Topics.TOPOLOGY)),
+                restored.outputs().size()));
         restored.outputs().forEach(this::forward);
-        log.warn("no state for {}: restored from the topology published at {} (epoch {}, {} active, {})",
-                applicationId, entry.topology().time(), entry.topology().epoch(), entry.topology().activeRegion(),
+        log.warn(
+                "no state for {}: restored from the topology published at {} (epoch {}, {} active, {})",
+                applicationId,
+                entry.topology().time(),
+                entry.topology().epoch(),
+                entry.topology().activeRegion(),
                 entry.topology().phase());
         return restored.state();
     }
@@ -221,8 +268,8 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
      * governs it, in the same transaction: the journal then says which policy each step ran under,
      * also across restarts with a changed configuration.
      */
-    private void policyFirst(String applicationId, String stepId, Instant now,
-                             java.util.function.Consumer<MrmEvent> out) {
+    private void policyFirst(
+            String applicationId, String stepId, Instant now, java.util.function.Consumer<MrmEvent> out) {
         if (policyJournaled.add(applicationId)) {
             out.accept(PolicyRecords.of("p:" + stepId, now, core.policy(applicationId), core.authority()));
         }
@@ -246,7 +293,8 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
 
     private void forward(MrmEvent event) {
         ProducerRecord<String, byte[]> out = codec.toRecord(event);
-        context.forward(new Record<>(out.key(), out.value(), event.time().toEpochMilli(), out.headers()),
+        context.forward(
+                new Record<>(out.key(), out.value(), event.time().toEpochMilli(), out.headers()),
                 DecisionEngineTopology.sinkFor(out.topic()));
     }
 }

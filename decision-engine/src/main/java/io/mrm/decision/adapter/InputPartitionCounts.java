@@ -44,8 +44,8 @@ final class InputPartitionCounts {
     }
 
     /** @param describe reads the partition counts of the topics, given the Streams configuration */
-    InputPartitionCounts(List<String> topics,
-                         BiFunction<Map<String, Object>, List<String>, Map<String, Integer>> describe) {
+    InputPartitionCounts(
+            List<String> topics, BiFunction<Map<String, Object>, List<String>, Map<String, Integer>> describe) {
         this.topics = List.copyOf(topics);
         this.describe = describe;
     }
@@ -71,7 +71,10 @@ final class InputPartitionCounts {
                     + "give them the same count");
         }
         counts = Map.copyOf(read);
-        log.info("input topics have {} partitions each: {}", read.values().iterator().next(), read.keySet());
+        log.info(
+                "input topics have {} partitions each: {}",
+                read.values().iterator().next(),
+                read.keySet());
     }
 
     /** The count of an input topic; {@link #load} must have succeeded. */
@@ -86,11 +89,13 @@ final class InputPartitionCounts {
 
     private static Map<String, Integer> describe(Map<String, Object> streamsConfig, List<String> topics) {
         try (Admin admin = Admin.create(adminConfig(streamsConfig))) {
-            Map<String, TopicDescription> described = admin.describeTopics(topics,
-                            new DescribeTopicsOptions().timeoutMs((int) DESCRIBE_TIMEOUT.toMillis()))
-                    .allTopicNames().get(DESCRIBE_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            Map<String, TopicDescription> described = admin.describeTopics(
+                            topics, new DescribeTopicsOptions().timeoutMs((int) DESCRIBE_TIMEOUT.toMillis()))
+                    .allTopicNames()
+                    .get(DESCRIBE_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
             Map<String, Integer> counts = new HashMap<>();
-            described.forEach((topic, description) -> counts.put(topic, description.partitions().size()));
+            described.forEach((topic, description) ->
+                    counts.put(topic, description.partitions().size()));
             return counts;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -115,8 +120,9 @@ final class InputPartitionCounts {
                 admin.put(name.substring(StreamsConfig.ADMIN_CLIENT_PREFIX.length()), value);
             }
         });
-        admin.put(AdminClientConfig.CLIENT_ID_CONFIG, streamsConfig.get(StreamsConfig.APPLICATION_ID_CONFIG)
-                + "-partition-counts");
+        admin.put(
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                streamsConfig.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-partition-counts");
         return admin;
     }
 }

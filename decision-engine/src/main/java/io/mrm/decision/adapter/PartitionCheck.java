@@ -32,8 +32,7 @@ final class PartitionCheck {
     private final String consumer;
 
     /** What to publish instead of processing the record. */
-    record Refusal(DeadLetter deadLetter, Alert alert) {
-    }
+    record Refusal(DeadLetter deadLetter, Alert alert) {}
 
     /** @param consumer the engine's service name, recorded in dead letters */
     PartitionCheck(String consumer) {
@@ -69,8 +68,13 @@ final class PartitionCheck {
                 + ". Its producer does not partition like Kafka's Java client: with kcat or another librdkafka "
                 + "client add -X partitioner=murmur2_random; a producer that sets the partition itself must "
                 + "leave it to the partitioner. The record is in the dead-letter topic; resend it once fixed.";
-        Alert alert = refusedRecordAlert("wrong-partition", io.mrm.decision.domain.AlertCode.WRONG_PARTITION, raw,
-                deadLetter.applicationId(), now, message);
+        Alert alert = refusedRecordAlert(
+                "wrong-partition",
+                io.mrm.decision.domain.AlertCode.WRONG_PARTITION,
+                raw,
+                deadLetter.applicationId(),
+                now,
+                message);
         return Optional.of(new Refusal(deadLetter, alert));
     }
 
@@ -78,11 +82,25 @@ final class PartitionCheck {
      * The alert about one record the engine refused before its core saw it. Its id comes from the record's
      * coordinates: a step re-run after an aborted transaction writes the same id.
      */
-    static Alert refusedRecordAlert(String kind, io.mrm.decision.domain.AlertCode code, RawRecord raw,
-                                    String applicationId, Instant now, String message) {
+    static Alert refusedRecordAlert(
+            String kind,
+            io.mrm.decision.domain.AlertCode code,
+            RawRecord raw,
+            String applicationId,
+            Instant now,
+            String message) {
         String coordinates = kind + ":" + raw.topic() + ":" + raw.partition() + ":" + raw.offset();
-        return new Alert(UUID.nameUUIDFromBytes(coordinates.getBytes(StandardCharsets.UTF_8)).toString(), applicationId,
-                now, Alert.SCHEMA_VERSION, code.severity(), code.name(), clip(message), null, null);
+        return new Alert(
+                UUID.nameUUIDFromBytes(coordinates.getBytes(StandardCharsets.UTF_8))
+                        .toString(),
+                applicationId,
+                now,
+                Alert.SCHEMA_VERSION,
+                code.severity(),
+                code.name(),
+                clip(message),
+                null,
+                null);
     }
 
     /** The key as text when it is an application id, else (whatever a producer sent) as bounded base64. */

@@ -34,18 +34,17 @@ final class PublishedTopology {
     record Entry(int partition, long offset, TopologyState topology) {
 
         EngineStep.InputRef ref(String topic) {
-            return new EngineStep.InputRef(topology.id(), EventTypes.forClass(TopologyState.class).ceType(), topic,
-                    partition, offset);
+            return new EngineStep.InputRef(
+                    topology.id(), EventTypes.forClass(TopologyState.class).ceType(), topic, partition, offset);
         }
     }
 
-    private PublishedTopology() {
-    }
+    private PublishedTopology() {}
 
     /** Global stores are their topic's copy: no changelog of their own. */
     static StoreBuilder<KeyValueStore<Bytes, byte[]>> storeBuilder() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.Bytes(),
-                Serdes.ByteArray()).withLoggingDisabled();
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.Bytes(), Serdes.ByteArray())
+                .withLoggingDisabled();
     }
 
     /** Keeps the latest body per application, with its partition and offset. */
@@ -74,7 +73,11 @@ final class PublishedTopology {
     }
 
     static byte[] encode(int partition, long offset, byte[] body) {
-        return ByteBuffer.allocate(12 + body.length).putInt(partition).putLong(offset).put(body).array();
+        return ByteBuffer.allocate(12 + body.length)
+                .putInt(partition)
+                .putLong(offset)
+                .put(body)
+                .array();
     }
 
     /** The entry, or null when there is none or it cannot be read as a topology (then nothing is restored). */
@@ -86,8 +89,10 @@ final class PublishedTopology {
         int partition = buffer.getInt();
         long offset = buffer.getLong();
         try {
-            return new Entry(partition, offset, EventJson.readUnchecked(Arrays.copyOfRange(stored, 12, stored.length),
-                    TopologyState.class));
+            return new Entry(
+                    partition,
+                    offset,
+                    EventJson.readUnchecked(Arrays.copyOfRange(stored, 12, stored.length), TopologyState.class));
         } catch (RuntimeException e) {
             return null;
         }

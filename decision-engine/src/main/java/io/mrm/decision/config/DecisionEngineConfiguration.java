@@ -5,12 +5,10 @@ import io.mrm.decision.adapter.DecisionEngineTopology;
 import io.mrm.decision.domain.DecisionCore;
 import io.mrm.decision.domain.RequestAuthority;
 import io.mrm.decision.policy.PolicySettings;
-import io.mrm.events.operator.OperatorKeys;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.mrm.events.TopicNames;
 import io.mrm.events.codec.EventCodec;
 import io.mrm.events.codec.InboundDecoder;
+import io.mrm.events.operator.OperatorKeys;
 import io.mrm.kafka.MrmKafkaProperties;
 import io.mrm.kafka.MrmServiceProperties;
 import io.mrm.kafka.durability.DurabilityRule;
@@ -21,6 +19,8 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
@@ -50,8 +50,9 @@ class DecisionEngineConfiguration {
         // the whole policy is checked before the broker is asked for its cluster id
         PolicySettings.Policies policies = props.read();
         KafkaAdmin kafkaAdmin = admin.getIfAvailable();
-        String clusterId = KafkaClusterId.read(kafkaAdmin != null ? kafkaAdmin.getConfigurationProperties()
-                : kafka.buildAdminProperties(), KafkaClusterId.TIMEOUT);
+        String clusterId = KafkaClusterId.read(
+                kafkaAdmin != null ? kafkaAdmin.getConfigurationProperties() : kafka.buildAdminProperties(),
+                KafkaClusterId.TIMEOUT);
         log.info("operator requests must be signed for Kafka cluster {}", clusterId);
         RequestAuthority authority = policies.authority().inCluster(clusterId);
         if (!authority.signaturesRequired()) {
@@ -61,28 +62,46 @@ class DecisionEngineConfiguration {
             log.warn("no operators configured (mrm.decision.operators): every operator request will be refused; "
                     + "automatic decisions still run");
         } else {
-            authority.operators().forEach(o -> log.info("operator {} with roles {}, key {}", o.id(),
-                    o.roles().stream().sorted().toList(), OperatorKeys.fingerprint(o.key())));
+            authority
+                    .operators()
+                    .forEach(o -> log.info(
+                            "operator {} with roles {}, key {}",
+                            o.id(),
+                            o.roles().stream().sorted().toList(),
+                            OperatorKeys.fingerprint(o.key())));
         }
         return new DecisionCore(policies.applications(), authority);
     }
 
     @Bean
-    DecisionEngineStreams decisionEngineStreams(DecisionCore core, InboundDecoder decoder, EventCodec codec,
-                                                TopicNames names, Clock clock, KafkaProperties kafka,
-                                                MrmKafkaProperties mrmKafka, MrmServiceProperties service,
-                                                DecisionEngineProperties props) {
+    DecisionEngineStreams decisionEngineStreams(
+            DecisionCore core,
+            InboundDecoder decoder,
+            EventCodec codec,
+            TopicNames names,
+            Clock clock,
+            KafkaProperties kafka,
+            MrmKafkaProperties mrmKafka,
+            MrmServiceProperties service,
+            DecisionEngineProperties props) {
         Properties config = new Properties();
         config.putAll(kafka.buildStreamsProperties());
         String applicationId = applicationId(names, service);
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, props.commitInterval().toMillis());
+        config.put(
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, props.commitInterval().toMillis());
         config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) mrmKafka.replicationFactor());
-        config.put(StreamsConfig.STATE_DIR_CONFIG, props.stateDir() == null || props.stateDir().isBlank()
-                ? Path.of(System.getProperty("java.io.tmpdir"), "mrm-streams", applicationId, service.instance())
-                        .toString()
-                : props.stateDir());
+        config.put(
+                StreamsConfig.STATE_DIR_CONFIG,
+                props.stateDir() == null || props.stateDir().isBlank()
+                        ? Path.of(
+                                        System.getProperty("java.io.tmpdir"),
+                                        "mrm-streams",
+                                        applicationId,
+                                        service.instance())
+                                .toString()
+                        : props.stateDir());
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Static membership: a restarted instance gets its tasks back without a rebalance, and a
         // stopping one is removed from the group at once, so another takes over in seconds.
@@ -90,13 +109,23 @@ class DecisionEngineConfiguration {
         config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
         config.put(StreamsConfig.topicPrefix("min.insync.replicas"), mrmKafka.minInsyncReplicas());
         // the changelog holds every application's state: as durable as the registry's topics
-        DurabilityRule.require(mrmKafka.allowWeakDurability(),
+        DurabilityRule.require(
+                mrmKafka.allowWeakDurability(),
                 "Kafka Streams replication.factor (mrm.kafka.replication-factor)",
                 (Integer) config.get(StreamsConfig.REPLICATION_FACTOR_CONFIG),
                 "Kafka Streams topic.min.insync.replicas (mrm.kafka.min-insync-replicas)",
                 (Integer) config.get(StreamsConfig.topicPrefix("min.insync.replicas")));
-        return new DecisionEngineStreams(DecisionEngineTopology.build(names, core, decoder, codec, clock,
-                service.name(), props.tickInterval(), props.commitOnOutput()), config);
+        return new DecisionEngineStreams(
+                DecisionEngineTopology.build(
+                        names,
+                        core,
+                        decoder,
+                        codec,
+                        clock,
+                        service.name(),
+                        props.tickInterval(),
+                        props.commitOnOutput()),
+                config);
     }
 
     /** Kafka Streams' own topics (the state store's changelog), checked at start-up like the registry's. */

@@ -20,8 +20,7 @@ final class KafkaClusterId {
     /** How long start-up waits for the brokers to say who they are; the engine cannot work without them. */
     static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private KafkaClusterId() {
-    }
+    private KafkaClusterId() {}
 
     /** Asks the brokers named in the admin client properties; fails start-up with a reason if they do not answer. */
     static String read(Map<String, Object> adminProperties, Duration timeout) {
@@ -31,10 +30,12 @@ final class KafkaClusterId {
         props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "mrm-decision-engine-cluster-id");
         try (Admin admin = Admin.create(props)) {
             String id = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
-                    .clusterId().get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+                    .clusterId()
+                    .get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
             if (id == null || id.isBlank()) {
-                throw new IllegalStateException("the Kafka cluster at " + props.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
-                        + " has no cluster id; operator requests are signed for one");
+                throw new IllegalStateException(
+                        "the Kafka cluster at " + props.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+                                + " has no cluster id; operator requests are signed for one");
             }
             return id;
         } catch (InterruptedException e) {
@@ -42,11 +43,14 @@ final class KafkaClusterId {
             throw new IllegalStateException("interrupted while reading the Kafka cluster id", e);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new IllegalStateException("could not read the Kafka cluster id from "
-                    + props.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + " within " + timeout.toSeconds()
-                    + " s (" + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": "
-                    + cause.getMessage()) + "); the engine binds signed operator requests to it and does not "
-                    + "start without it", cause);
+            throw new IllegalStateException(
+                    "could not read the Kafka cluster id from "
+                            + props.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + " within " + timeout.toSeconds()
+                            + " s (" + cause.getClass().getSimpleName()
+                            + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+                            + "); the engine binds signed operator requests to it and does not "
+                            + "start without it",
+                    cause);
         }
     }
 }

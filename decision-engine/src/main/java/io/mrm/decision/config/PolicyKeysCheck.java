@@ -30,7 +30,8 @@ public final class PolicyKeysCheck implements BeanFactoryPostProcessor, Ordered 
     @Override
     public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
         Map<String, Object> tree = Binder.get(environment)
-                .bind(PolicySettings.PREFIX, Bindable.mapOf(String.class, Object.class)).orElse(Map.of());
+                .bind(PolicySettings.PREFIX, Bindable.mapOf(String.class, Object.class))
+                .orElse(Map.of());
         List<UnknownSetting> unknown = unknownKeys(tree);
         if (!unknown.isEmpty()) {
             throw new UnknownSettingsException(unknown);
@@ -39,8 +40,8 @@ public final class PolicyKeysCheck implements BeanFactoryPostProcessor, Ordered 
 
     static List<UnknownSetting> unknownKeys(Map<String, ?> tree) {
         return PolicySettings.unknownKeys(tree).stream()
-                .map(u -> new UnknownSetting(u.key(), "the decision policy (" + PolicySettings.PREFIX + ")",
-                        u.nearest()))
+                .map(u ->
+                        new UnknownSetting(u.key(), "the decision policy (" + PolicySettings.PREFIX + ")", u.nearest()))
                 .toList();
     }
 

@@ -16,7 +16,9 @@ class AlertThrottleTest {
 
         assertThat(throttle.allow("requests/2", T0)).isTrue();
         assertThat(throttle.allow("requests/2", T0.plusSeconds(59))).isFalse();
-        assertThat(throttle.allow("acks/0", T0.plusSeconds(59))).as("another source").isTrue();
+        assertThat(throttle.allow("acks/0", T0.plusSeconds(59)))
+                .as("another source")
+                .isTrue();
         assertThat(throttle.allow("requests/2", T0.plusSeconds(60))).isTrue();
         // a clock stepped back does not silence a source for the length of the step
         assertThat(throttle.allow("requests/2", T0.minusSeconds(3600))).isTrue();

@@ -6,9 +6,9 @@ import io.mrm.decision.domain.ApplicationPolicy;
 import io.mrm.decision.domain.ApplicationState;
 import io.mrm.decision.domain.DecisionMode;
 import io.mrm.decision.domain.SeenNonce;
-import java.time.Instant;
 import io.mrm.events.decision.StepAction;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 class ApplicationStateStoreTest {
 
     final KeyValueStore<String, ApplicationState> inner = Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore("application-state"), Serdes.String(), ApplicationStateSerde.create())
-            .withLoggingDisabled().build();
+                    Stores.inMemoryKeyValueStore("application-state"), Serdes.String(), ApplicationStateSerde.create())
+            .withLoggingDisabled()
+            .build();
     final ApplicationStateStore store = new ApplicationStateStore(inner);
 
     @BeforeEach
@@ -33,16 +34,55 @@ class ApplicationStateStoreTest {
     }
 
     static ApplicationState state(String id, long epoch) {
-        ApplicationPolicy policy = new ApplicationPolicy(id, "eu10", "us10", Set.of("app"), Set.of(), 2, 2, 2,
-                Duration.ofSeconds(20), DecisionMode.AUTOMATIC, Duration.ofMinutes(10), 2, Duration.ofHours(1),
-                List.of(StepAction.DNS_ROUTE), List.of(), Duration.ofSeconds(15), 2, Duration.ofSeconds(1), Set.of(),
-                false, Set.of("vantage-1", "vantage-2"), null, null, null, null);
+        ApplicationPolicy policy = new ApplicationPolicy(
+                id,
+                "eu10",
+                "us10",
+                Set.of("app"),
+                Set.of(),
+                2,
+                2,
+                2,
+                Duration.ofSeconds(20),
+                DecisionMode.AUTOMATIC,
+                Duration.ofMinutes(10),
+                2,
+                Duration.ofHours(1),
+                List.of(StepAction.DNS_ROUTE),
+                List.of(),
+                Duration.ofSeconds(15),
+                2,
+                Duration.ofSeconds(1),
+                Set.of(),
+                false,
+                Set.of("vantage-1", "vantage-2"),
+                null,
+                null,
+                null,
+                null);
         ApplicationState initial = ApplicationState.initial(policy, "obs-first");
-        return new ApplicationState(initial.applicationId(), epoch, initial.activeRegion(), initial.standbyRegion(),
-                initial.phase(), initial.frozen(), initial.holdDownUntil(), initial.lastDecisionId(),
-                initial.counters(), initial.run(), initial.outputSeq(), initial.automaticFailovers(), initial.raisedAlerts(),
-                List.of(new SeenNonce("alice", "nonce-" + epoch + "-0123456789", Instant.EPOCH)), initial.lineage(),
-                epoch, null, List.of(), null, java.util.Map.of(), null);
+        return new ApplicationState(
+                initial.applicationId(),
+                epoch,
+                initial.activeRegion(),
+                initial.standbyRegion(),
+                initial.phase(),
+                initial.frozen(),
+                initial.holdDownUntil(),
+                initial.lastDecisionId(),
+                initial.counters(),
+                initial.run(),
+                initial.outputSeq(),
+                initial.automaticFailovers(),
+                initial.raisedAlerts(),
+                List.of(new SeenNonce("alice", "nonce-" + epoch + "-0123456789", Instant.EPOCH)),
+                initial.lineage(),
+                epoch,
+                null,
+                List.of(),
+                null,
+                java.util.Map.of(),
+                null);
     }
 
     @Test

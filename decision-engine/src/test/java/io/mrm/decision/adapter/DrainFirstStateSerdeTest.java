@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 class DrainFirstStateSerdeTest {
 
     static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
-    final ApplicationPolicy policy = ApplicationPolicy.defaults("orders", "eu10", "us10")
-            .withFailoverDrainWithin(Duration.ofSeconds(30));
+    final ApplicationPolicy policy =
+            ApplicationPolicy.defaults("orders", "eu10", "us10").withFailoverDrainWithin(Duration.ofSeconds(30));
     final DecisionCore core = new DecisionCore(Map.of("orders", policy));
     final Map<String, Long> sequences = new HashMap<>();
     final List<MrmEvent> all = new ArrayList<>();
@@ -58,9 +58,21 @@ class DrainFirstStateSerdeTest {
         for (int round = 0; round < policy.failureThreshold(); round++) {
             for (String vantage : List.of("vantage-1", "vantage-2", "vantage-3")) {
                 long number = sequences.merge(vantage, 1L, Long::sum);
-                feed(new HealthObservation("obs-" + ++seq, "orders", now.plusMillis(100), 1, region, "app",
-                        ProbeKind.HTTP, vantage, status, 3L, status == HealthStatus.DOWN ? "HTTP 503" : null, null,
-                        "run-" + vantage, number));
+                feed(new HealthObservation(
+                        "obs-" + ++seq,
+                        "orders",
+                        now.plusMillis(100),
+                        1,
+                        region,
+                        "app",
+                        ProbeKind.HTTP,
+                        vantage,
+                        status,
+                        3L,
+                        status == HealthStatus.DOWN ? "HTTP 503" : null,
+                        null,
+                        "run-" + vantage,
+                        number));
             }
         }
     }
@@ -82,9 +94,14 @@ class DrainFirstStateSerdeTest {
         for (int i = 0; i < 20; i++) {
             tick(Duration.ofSeconds(5)); // retries after the round trip
         }
-        assertThat(all.subList(before, all.size()).stream().filter(DataPromoteCommand.class::isInstance)
-                .map(DataPromoteCommand.class::cast)).noneMatch(p -> p.mode() == FailoverMode.GRACEFUL);
-        assertThat(all.stream().filter(DataPromoteCommand.class::isInstance).map(DataPromoteCommand.class::cast)
-                .filter(p -> p.mode() == FailoverMode.FORCED)).isNotEmpty();
+        assertThat(all.subList(before, all.size()).stream()
+                        .filter(DataPromoteCommand.class::isInstance)
+                        .map(DataPromoteCommand.class::cast))
+                .noneMatch(p -> p.mode() == FailoverMode.GRACEFUL);
+        assertThat(all.stream()
+                        .filter(DataPromoteCommand.class::isInstance)
+                        .map(DataPromoteCommand.class::cast)
+                        .filter(p -> p.mode() == FailoverMode.FORCED))
+                .isNotEmpty();
     }
 }

@@ -58,12 +58,17 @@ import org.junit.jupiter.api.io.TempDir;
 class EngineBusAuthenticationIT {
 
     static final String APP = "orders";
-    static final List<String> POLICY = List.of("id=" + APP, "primary-region=eu10", "standby-region=us10",
-            "vantages=vantage-1,vantage-2", "quorum=2", "failure-threshold=2", "plan=DNS_ROUTE,DNS_VERIFY",
+    static final List<String> POLICY = List.of(
+            "id=" + APP,
+            "primary-region=eu10",
+            "standby-region=us10",
+            "vantages=vantage-1,vantage-2",
+            "quorum=2",
+            "failure-threshold=2",
+            "plan=DNS_ROUTE,DNS_VERIFY",
             // the test checks the route took one attempt: no timeout on a slow machine may add one
             "step-timeout=10m");
     static final Duration WITHIN = Duration.ofSeconds(120);
-
 
     @TempDir
     Path dir;
@@ -73,18 +78,28 @@ class EngineBusAuthenticationIT {
         try (EngineHarness harness = new EngineHarness("busauth.", POLICY)) {
             BusKeyring keys = new BusKeyring(dir.resolve("bus-keys"), "it", List.of("vantage-1", "vantage-2"));
             harness.closeLater(harness.startEngine("engine-0", keys.args("decision-engine", null)));
-            TopicRecorder recorder = harness.closeLater(new TopicRecorder(harness.kafka.bootstrapServers(),
-                    harness.names, Topics.ALL));
-            KafkaProducer<String, byte[]> producer = harness.closeLater(new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, harness.kafka.bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer()));
+            TopicRecorder recorder =
+                    harness.closeLater(new TopicRecorder(harness.kafka.bootstrapServers(), harness.names, Topics.ALL));
+            KafkaProducer<String, byte[]> producer = harness.closeLater(new KafkaProducer<>(
+                    Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            harness.kafka.bootstrapServers(),
+                            ProducerConfig.ACKS_CONFIG,
+                            "all"),
+                    new StringSerializer(),
+                    new ByteArraySerializer()));
             EventCodec unsigned = new EventCodec(harness.names, URI.create("/intruder"));
             // the attacker's own secrets, under the real key ids
-            EventCodec guessed = codec(harness, Optional.empty(), List.of(
-                    new VantageSecret("vantage-1-1", "vantage-1", "g".repeat(40).getBytes(StandardCharsets.UTF_8)),
-                    new VantageSecret("vantage-2-1", "vantage-2", "h".repeat(40).getBytes(StandardCharsets.UTF_8))));
-            EventCodec monitors = new EventCodec(harness.names, URI.create("/test"),
-                    keys.speakingFor("vantage-1", "vantage-2"));
+            EventCodec guessed = codec(
+                    harness,
+                    Optional.empty(),
+                    List.of(
+                            new VantageSecret(
+                                    "vantage-1-1", "vantage-1", "g".repeat(40).getBytes(StandardCharsets.UTF_8)),
+                            new VantageSecret(
+                                    "vantage-2-1", "vantage-2", "h".repeat(40).getBytes(StandardCharsets.UTF_8))));
+            EventCodec monitors =
+                    new EventCodec(harness.names, URI.create("/test"), keys.speakingFor("vantage-1", "vantage-2"));
 
             // forged: the active region DOWN from both declared vantages, past the failure threshold
             List<String> forgedIds = new ArrayList<>();
@@ -96,21 +111,28 @@ class EngineBusAuthenticationIT {
                 }
             }
             for (String id : forgedIds) {
-                DeadLetter refused = recorder.await(DeadLetter.class, d -> d.category() == DeadLetterReason.UNAUTHENTICATED
-                        && decodedValue(d).contains(id), WITHIN);
+                DeadLetter refused = recorder.await(
+                        DeadLetter.class,
+                        d -> d.category() == DeadLetterReason.UNAUTHENTICATED
+                                && decodedValue(d).contains(id),
+                        WITHIN);
                 assertThat(refused.reason()).containsAnyOf("not signed", "forged");
             }
-            Alert alert = recorder.await(Alert.class, a -> a.code().equals(AlertCode.UNAUTHENTICATED_RECORD.name()),
-                    WITHIN);
+            Alert alert =
+                    recorder.await(Alert.class, a -> a.code().equals(AlertCode.UNAUTHENTICATED_RECORD.name()), WITHIN);
             assertThat(alert.message()).contains(harness.names.of(Topics.OBSERVATIONS));
             // a signed request after them: once it is answered, everything before it was processed
-            FreezeRequest freeze = new FreezeRequest(UUID.randomUUID().toString(), APP, Instant.now(), 1,
-                    "alice@example.com", "fence check");
+            FreezeRequest freeze = new FreezeRequest(
+                    UUID.randomUUID().toString(), APP, Instant.now(), 1, "alice@example.com", "fence check");
             send(producer, unsigned.toRecord(freeze));
             recorder.await(RequestOutcome.class, o -> o.requestId().equals(freeze.id()), WITHIN);
-            assertThat(recorder.events(FailoverDecision.class)).as("no failover on forged observations").isEmpty();
-            send(producer, unsigned.toRecord(new UnfreezeRequest(UUID.randomUUID().toString(), APP, Instant.now(), 1,
-                    "alice@example.com", "done")));
+            assertThat(recorder.events(FailoverDecision.class))
+                    .as("no failover on forged observations")
+                    .isEmpty();
+            send(
+                    producer,
+                    unsigned.toRecord(new UnfreezeRequest(
+                            UUID.randomUUID().toString(), APP, Instant.now(), 1, "alice@example.com", "done")));
 
             // honest observations are taken
             for (String vantage : List.of("vantage-1", "vantage-2")) {
@@ -118,12 +140,19 @@ class EngineBusAuthenticationIT {
             }
 
             // a switch is running: the engine's first command is signed and waits for dns-actuator's answer
-            ManualFailoverRequest failover = new ManualFailoverRequest(UUID.randomUUID().toString(), APP,
-                    Instant.now(), 1, "alice@example.com", "us10", FailoverMode.GRACEFUL,
-                    List.of(SafetyRule.STANDBY_HEALTHY, SafetyRule.NOT_BOTH_DOWN), "drill");
+            ManualFailoverRequest failover = new ManualFailoverRequest(
+                    UUID.randomUUID().toString(),
+                    APP,
+                    Instant.now(),
+                    1,
+                    "alice@example.com",
+                    "us10",
+                    FailoverMode.GRACEFUL,
+                    List.of(SafetyRule.STANDBY_HEALTHY, SafetyRule.NOT_BOTH_DOWN),
+                    "drill");
             send(producer, unsigned.toRecord(failover));
-            RequestOutcome accepted = recorder.await(RequestOutcome.class, o -> o.requestId().equals(failover.id()),
-                    WITHIN);
+            RequestOutcome accepted =
+                    recorder.await(RequestOutcome.class, o -> o.requestId().equals(failover.id()), WITHIN);
             assertThat(accepted.accepted()).as(accepted.reason()).isTrue();
             DnsRouteCommand route = recorder.await(DnsRouteCommand.class, c -> true, WITHIN);
 
@@ -133,51 +162,105 @@ class EngineBusAuthenticationIT {
             send(producer, unsigned.toRecord(forgedPlain));
             send(producer, withSignatureOf(harness, forgedByHana, keys.pair(BusSigner.HANA_SYNC), "hana-sync-1"));
             for (CommandAck forged : List.of(forgedPlain, forgedByHana)) {
-                recorder.await(DeadLetter.class, d -> d.category() == DeadLetterReason.UNAUTHENTICATED
-                        && decodedValue(d).contains(forged.id()), WITHIN);
+                recorder.await(
+                        DeadLetter.class,
+                        d -> d.category() == DeadLetterReason.UNAUTHENTICATED
+                                && decodedValue(d).contains(forged.id()),
+                        WITHIN);
             }
             // the honest one, signed by dns-actuator
             CommandAck honest = ack(route, "honest");
-            send(producer, new EventCodec(harness.names, URI.create("/test"), keys.signingAs(BusSigner.DNS_ACTUATOR))
-                    .toRecord(honest));
+            send(
+                    producer,
+                    new EventCodec(harness.names, URI.create("/test"), keys.signingAs(BusSigner.DNS_ACTUATOR))
+                            .toRecord(honest));
 
-            recorder.await(DnsVerifyCommand.class, c -> c.step().decisionId().equals(route.step().decisionId()), WITHIN);
-            TopologyState topology = recorder.await(TopologyState.class, t -> !t.planSteps().isEmpty()
-                    && t.planSteps().get(0).detail() != null && t.planSteps().get(0).detail().contains("honest"), WITHIN);
-            assertThat(recorder.events(TopologyState.class)).as("no step ever took a forged answer")
-                    .noneMatch(t -> t.planSteps().stream().anyMatch(s -> s.detail() != null && s.detail().contains("FORGED")));
+            recorder.await(
+                    DnsVerifyCommand.class,
+                    c -> c.step().decisionId().equals(route.step().decisionId()),
+                    WITHIN);
+            TopologyState topology = recorder.await(
+                    TopologyState.class,
+                    t -> !t.planSteps().isEmpty()
+                            && t.planSteps().get(0).detail() != null
+                            && t.planSteps().get(0).detail().contains("honest"),
+                    WITHIN);
+            assertThat(recorder.events(TopologyState.class))
+                    .as("no step ever took a forged answer")
+                    .noneMatch(t -> t.planSteps().stream()
+                            .anyMatch(s -> s.detail() != null && s.detail().contains("FORGED")));
             assertThat(topology.planSteps().get(0).attempts()).isEqualTo(1);
         }
     }
 
     private static EventCodec codec(EngineHarness harness, Optional<SigningKey> key, List<VantageSecret> vantages) {
-        return new EventCodec(harness.names, URI.create("/test"), RecordAuthenticator.required("it", key, List.of(),
-                vantages));
+        return new EventCodec(
+                harness.names, URI.create("/test"), RecordAuthenticator.required("it", key, List.of(), vantages));
     }
 
     /** What a compromised hana-sync can do: sign with its own (trusted) key an ack that names dns-actuator. */
-    private static ProducerRecord<String, byte[]> withSignatureOf(EngineHarness harness, CommandAck ack, KeyPair key,
-                                                                  String keyId) {
+    private static ProducerRecord<String, byte[]> withSignatureOf(
+            EngineHarness harness, CommandAck ack, KeyPair key, String keyId) {
         ProducerRecord<String, byte[]> plain = new EventCodec(harness.names, URI.create("/intruder")).toRecord(ack);
-        RecordAuthenticator signer = RecordAuthenticator.required("it", Optional.of(new SigningKey(keyId,
-                BusSigner.HANA_SYNC, key.getPrivate())), List.of(), List.of());
-        CommandAck asHana = new CommandAck(ack.id(), ack.applicationId(), ack.time(), ack.schemaVersion(), ack.commandId(),
-                ack.step(), Actuator.HANA, StepAction.DATA_PROMOTE, ack.outcome(), null, ack.detail(), 1, Map.of());
+        RecordAuthenticator signer = RecordAuthenticator.required(
+                "it", Optional.of(new SigningKey(keyId, BusSigner.HANA_SYNC, key.getPrivate())), List.of(), List.of());
+        CommandAck asHana = new CommandAck(
+                ack.id(),
+                ack.applicationId(),
+                ack.time(),
+                ack.schemaVersion(),
+                ack.commandId(),
+                ack.step(),
+                Actuator.HANA,
+                StepAction.DATA_PROMOTE,
+                ack.outcome(),
+                null,
+                ack.detail(),
+                1,
+                Map.of());
         // the signature is computed over the record as sent (the ack naming dns-actuator)
-        plain.headers().add(signer.sign(Topics.COMMAND_ACKS, plain.topic(), plain.key(), "io.mrm.ack.command.v1",
-                ack.id(), plain.value(), asHana));
+        plain.headers()
+                .add(signer.sign(
+                        Topics.COMMAND_ACKS,
+                        plain.topic(),
+                        plain.key(),
+                        "io.mrm.ack.command.v1",
+                        ack.id(),
+                        plain.value(),
+                        asHana));
         return plain;
     }
 
     private static CommandAck ack(DnsRouteCommand command, String detail) {
-        return new CommandAck(UUID.randomUUID().toString(), APP, Instant.now(), CommandAck.SCHEMA_VERSION,
-                command.id(), command.step(), Actuator.DNS, StepAction.DNS_ROUTE, AckOutcome.SUCCEEDED, null, detail, 5,
+        return new CommandAck(
+                UUID.randomUUID().toString(),
+                APP,
+                Instant.now(),
+                CommandAck.SCHEMA_VERSION,
+                command.id(),
+                command.step(),
+                Actuator.DNS,
+                StepAction.DNS_ROUTE,
+                AckOutcome.SUCCEEDED,
+                null,
+                detail,
+                5,
                 Map.of("region", "us10"));
     }
 
     private static HealthObservation observation(String vantage, String region, HealthStatus status) {
-        return new HealthObservation(UUID.randomUUID().toString(), APP, Instant.now(), 1, region, "app",
-                ProbeKind.HTTP, vantage, status, 3L, null);
+        return new HealthObservation(
+                UUID.randomUUID().toString(),
+                APP,
+                Instant.now(),
+                1,
+                region,
+                "app",
+                ProbeKind.HTTP,
+                vantage,
+                status,
+                3L,
+                null);
     }
 
     private static String decodedValue(DeadLetter deadLetter) {

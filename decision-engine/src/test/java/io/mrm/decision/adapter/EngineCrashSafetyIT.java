@@ -32,9 +32,14 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class EngineCrashSafetyIT {
 
-    static final List<String> POLICY = List.of("id=orders", "primary-region=eu10", "standby-region=us10",
+    static final List<String> POLICY = List.of(
+            "id=orders",
+            "primary-region=eu10",
+            "standby-region=us10",
             "vantages=vantage-1,vantage-2",
-            "quorum=2", "failure-threshold=2", "plan=EVENTS_SET_ACTIVE,EVENTS_VERIFY,DNS_ROUTE,DNS_VERIFY",
+            "quorum=2",
+            "failure-threshold=2",
+            "plan=EVENTS_SET_ACTIVE,EVENTS_VERIFY,DNS_ROUTE,DNS_VERIFY",
             // an instance swap before each ack can take a minute on a busy machine: no step may time out
             // (a retry would rightly be a second command for the step)
             "step-timeout=10m");
@@ -43,15 +48,15 @@ class EngineCrashSafetyIT {
     void aPlanFinishesExactlyOnceWhenTheEngineIsReplacedAfterEveryStep() throws Exception {
         try (EngineHarness harness = new EngineHarness("crash.", POLICY)) {
             ConfigurableApplicationContext engine = harness.startEngine("engine-0");
-            TopicRecorder recorder = harness.closeLater(
-                    new TopicRecorder(harness.kafka.bootstrapServers(), harness.names, Topics.ALL));
+            TopicRecorder recorder =
+                    harness.closeLater(new TopicRecorder(harness.kafka.bootstrapServers(), harness.names, Topics.ALL));
             report(harness, "us10", HealthStatus.UP);
             report(harness, "eu10", HealthStatus.DOWN);
 
             for (int step = 0; step < 4; step++) {
                 int index = step;
-                StepCommand command = recorder.await(StepCommand.class, c -> c.step().stepIndex() == index,
-                        Duration.ofSeconds(120));
+                StepCommand command =
+                        recorder.await(StepCommand.class, c -> c.step().stepIndex() == index, Duration.ofSeconds(120));
                 if (step % 2 == 0) {
                     // A second instance joins and takes the partitions over when the first leaves.
                     ConfigurableApplicationContext next = harness.startEngine("engine-" + (step + 1));
@@ -64,19 +69,27 @@ class EngineCrashSafetyIT {
                 }
                 harness.publish(Acks.of(command, AckOutcome.SUCCEEDED, null, "done", 1, Map.of(), Instant.now()));
             }
-            TopologyState done = recorder.await(TopologyState.class,
-                    t -> t.phase() == Phase.STEADY && t.activeRegion().equals("us10"), Duration.ofSeconds(120));
+            TopologyState done = recorder.await(
+                    TopologyState.class,
+                    t -> t.phase() == Phase.STEADY && t.activeRegion().equals("us10"),
+                    Duration.ofSeconds(120));
             engine.close();
 
             assertThat(done.epoch()).isEqualTo(1);
-            assertThat(done.planSteps()).extracting(s -> s.status()).containsOnly(StepStatus.SUCCEEDED).hasSize(4);
+            assertThat(done.planSteps())
+                    .extracting(s -> s.status())
+                    .containsOnly(StepStatus.SUCCEEDED)
+                    .hasSize(4);
             assertThat(recorder.events(FailoverDecision.class)).hasSize(1);
             Map<Integer, List<String>> commandIdsByStep = recorder.events(StepCommand.class).stream()
-                    .collect(Collectors.groupingBy(c -> c.step().stepIndex(),
-                            Collectors.mapping(StepCommand::id, Collectors.toList())));
+                    .collect(Collectors.groupingBy(
+                            c -> c.step().stepIndex(), Collectors.mapping(StepCommand::id, Collectors.toList())));
             assertThat(commandIdsByStep).hasSize(4);
-            commandIdsByStep.forEach((index, ids) -> assertThat(ids).as("commands of step " + index).hasSize(1));
-            List<Long> epochs = recorder.events(TopologyState.class).stream().map(TopologyState::epoch).toList();
+            commandIdsByStep.forEach((index, ids) ->
+                    assertThat(ids).as("commands of step " + index).hasSize(1));
+            List<Long> epochs = recorder.events(TopologyState.class).stream()
+                    .map(TopologyState::epoch)
+                    .toList();
             for (int i = 1; i < epochs.size(); i++) {
                 assertThat(epochs.get(i)).as("epochs in order " + epochs).isGreaterThanOrEqualTo(epochs.get(i - 1));
             }
@@ -86,8 +99,18 @@ class EngineCrashSafetyIT {
     private static void report(EngineHarness harness, String region, HealthStatus status) {
         for (int i = 0; i < 2; i++) {
             for (String vantage : List.of("vantage-1", "vantage-2")) {
-                harness.publish(new HealthObservation(UUID.randomUUID().toString(), "orders", Instant.now(), 1, region,
-                        "app", ProbeKind.HTTP, vantage, status, 2L, null));
+                harness.publish(new HealthObservation(
+                        UUID.randomUUID().toString(),
+                        "orders",
+                        Instant.now(),
+                        1,
+                        region,
+                        "app",
+                        ProbeKind.HTTP,
+                        vantage,
+                        status,
+                        2L,
+                        null));
             }
         }
     }

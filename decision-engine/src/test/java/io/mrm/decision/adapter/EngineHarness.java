@@ -31,8 +31,15 @@ final class EngineHarness implements AutoCloseable {
         this.names = new TopicNames(prefix);
         this.codec = new EventCodec(names, URI.create("/test"));
         this.policy = policy;
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(),
+        this.producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        0),
+                new StringSerializer(),
                 new ByteArraySerializer());
     }
 
@@ -54,17 +61,29 @@ final class EngineHarness implements AutoCloseable {
      * An engine instance in a JVM of its own, so that a test can kill it outright (SIGKILL: no
      * shutdown hook, no transaction abort, no leave-group). Its output goes to {@code log}.
      */
-    Process startEngineProcess(String instance, Path stateDir, String commitInterval, boolean commitOnOutput,
-                               Path log, List<String> moreArgs) throws Exception {
+    Process startEngineProcess(
+            String instance,
+            Path stateDir,
+            String commitInterval,
+            boolean commitOnOutput,
+            Path log,
+            List<String> moreArgs)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), DecisionEngineApplication.class.getName()));
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                DecisionEngineApplication.class.getName()));
         command.addAll(engineArgs(instance, stateDir, commitInterval));
         command.add("--mrm.decision.commit-on-output=" + commitOnOutput);
         command.addAll(moreArgs);
-        return new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
     }
 
     private List<String> engineArgs(String instance, Path stateDir, String commitInterval) {
@@ -72,9 +91,13 @@ final class EngineHarness implements AutoCloseable {
                 "--spring.config.name=" + DecisionEngineApplication.SERVICE,
                 "--spring.profiles.active=local", // one in-process broker: replication 1
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
-                "--mrm.kafka.topic-prefix=" + names.prefix(), "--mrm.kafka.partitions=2", "--server.port=0",
-                "--spring.main.banner-mode=off", "--mrm.service.instance=" + instance,
-                "--mrm.decision.commit-interval=" + commitInterval, "--mrm.decision.tick-interval=100ms",
+                "--mrm.kafka.topic-prefix=" + names.prefix(),
+                "--mrm.kafka.partitions=2",
+                "--server.port=0",
+                "--spring.main.banner-mode=off",
+                "--mrm.service.instance=" + instance,
+                "--mrm.decision.commit-interval=" + commitInterval,
+                "--mrm.decision.tick-interval=100ms",
                 // these tests are about crashes and replay; signed requests have tests of their own
                 "--mrm.decision.request-signatures.required=false",
                 "--mrm.decision.state-dir=" + stateDir));

@@ -60,10 +60,16 @@ class EngineKilledMidTransactionIT {
      * get a new id — the committed view would still be exactly-once, but the test could no longer
      * show that re-processing the same inputs reproduces the same ids.
      */
-    static final List<String> POLICY = List.of("id=orders", "primary-region=eu10", "standby-region=us10",
+    static final List<String> POLICY = List.of(
+            "id=orders",
+            "primary-region=eu10",
+            "standby-region=us10",
             "vantages=vantage-1,vantage-2",
-            "quorum=2", "failure-threshold=2", "plan=EVENTS_SET_ACTIVE,EVENTS_VERIFY,DNS_ROUTE,DNS_VERIFY",
-            "step-timeout=10m", "stale-after=30m");
+            "quorum=2",
+            "failure-threshold=2",
+            "plan=EVENTS_SET_ACTIVE,EVENTS_VERIFY,DNS_ROUTE,DNS_VERIFY",
+            "step-timeout=10m",
+            "stale-after=30m");
 
     static final int STEPS = 4;
 
@@ -92,49 +98,63 @@ class EngineKilledMidTransactionIT {
 
                 for (int step = 0; step < STEPS; step++) {
                     int index = step;
-                    StepCommand command = committed.await(StepCommand.class, c -> c.step().stepIndex() == index,
-                            Duration.ofSeconds(120));
-                    harness.publish(Acks.of(command, AckOutcome.SUCCEEDED, null, "done", 1, Map.of(),
-                            Instant.now()));
+                    StepCommand command = committed.await(
+                            StepCommand.class, c -> c.step().stepIndex() == index, Duration.ofSeconds(120));
+                    harness.publish(Acks.of(command, AckOutcome.SUCCEEDED, null, "done", 1, Map.of(), Instant.now()));
                     // engine-N has written the ack's effect and holds its transaction open: kill it now
                     Path marker = markers.resolve("engine-" + step);
                     String held = Awaitility.await("engine-" + step + " holds " + effectOfAck(step) + " uncommitted")
-                            .atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
+                            .atMost(Duration.ofSeconds(120))
+                            .pollInterval(Duration.ofMillis(20))
                             .until(() -> Files.exists(marker) ? Files.readString(marker) : null, Objects::nonNull);
                     engine.destroyForcibly();
-                    assertThat(engine.waitFor(60, TimeUnit.SECONDS)).as("killed engine exited").isTrue();
+                    assertThat(engine.waitFor(60, TimeUnit.SECONDS))
+                            .as("killed engine exited")
+                            .isTrue();
                     killedAt.add(held);
                     // what it held is in the log, and is the ack's effect
                     Recorded written = awaitRecordAt(uncommitted, held);
-                    assertThat(HoldTransactionOpen.parse(effectOfAck(step))).as("the record held at " + held)
+                    assertThat(HoldTransactionOpen.parse(effectOfAck(step)))
+                            .as("the record held at " + held)
                             .accepts(written.event());
                     if (step % 2 == 1) {
                         stateDir = Files.createTempDirectory("engine-killed");
                     }
                     engine = startEngine(harness, step + 1, stateDir, markers, logs);
                 }
-                TopologyState done = committed.await(TopologyState.class,
-                        t -> t.phase() == Phase.STEADY && t.activeRegion().equals("us10"), Duration.ofSeconds(120));
+                TopologyState done = committed.await(
+                        TopologyState.class,
+                        t -> t.phase() == Phase.STEADY && t.activeRegion().equals("us10"),
+                        Duration.ofSeconds(120));
 
                 assertThat(done.epoch()).isEqualTo(1);
-                assertThat(done.planSteps()).extracting(s -> s.status()).containsOnly(StepStatus.SUCCEEDED)
+                assertThat(done.planSteps())
+                        .extracting(s -> s.status())
+                        .containsOnly(StepStatus.SUCCEEDED)
                         .hasSize(STEPS);
                 assertThat(committed.events(FailoverDecision.class)).hasSize(1);
-                assertThat(committed.events(StepCommand.class)).as("committed commands: one per step, no duplicate")
+                assertThat(committed.events(StepCommand.class))
+                        .as("committed commands: one per step, no duplicate")
                         .hasSize(STEPS);
                 assertOneCommandIdPerStep(committed.events(StepCommand.class), "committed");
                 assertOneCommandIdPerStep(uncommitted.events(StepCommand.class), "uncommitted, aborted included");
-                List<Long> epochs = committed.events(TopologyState.class).stream().map(TopologyState::epoch).toList();
+                List<Long> epochs = committed.events(TopologyState.class).stream()
+                        .map(TopologyState::epoch)
+                        .toList();
                 for (int i = 1; i < epochs.size(); i++) {
                     assertThat(epochs.get(i)).as("epochs in order " + epochs).isGreaterThanOrEqualTo(epochs.get(i - 1));
                 }
                 // Every kill was mid-transaction: what each killed instance had written was aborted, so
                 // read_committed never saw it (the committed view has read past each of those offsets:
                 // it saw the re-issued records that follow them).
-                Set<String> committedPositions = committed.records().stream().map(EngineKilledMidTransactionIT::position)
+                Set<String> committedPositions = committed.records().stream()
+                        .map(EngineKilledMidTransactionIT::position)
                         .collect(Collectors.toSet());
-                assertThat(killedAt).as("positions the killed instances held uncommitted").hasSize(STEPS)
-                        .doesNotHaveDuplicates().noneMatch(committedPositions::contains);
+                assertThat(killedAt)
+                        .as("positions the killed instances held uncommitted")
+                        .hasSize(STEPS)
+                        .doesNotHaveDuplicates()
+                        .noneMatch(committedPositions::contains);
             } finally {
                 engine.destroyForcibly();
                 engine.waitFor(60, TimeUnit.SECONDS);
@@ -150,35 +170,45 @@ class EngineKilledMidTransactionIT {
             throws Exception {
         List<String> hook = new ArrayList<>();
         if (n < STEPS) {
-            HoldTransactionOpen.settings(effectOfAck(n), markers.resolve("engine-" + n)).forEach((key, value) ->
-                    hook.add("--spring.kafka.streams.properties[producer." + key + "]=" + value));
+            HoldTransactionOpen.settings(effectOfAck(n), markers.resolve("engine-" + n))
+                    .forEach((key, value) ->
+                            hook.add("--spring.kafka.streams.properties[producer." + key + "]=" + value));
         }
-        return harness.startEngineProcess("engine-0", stateDir, "100ms", true, logs.resolve("engine-" + n + ".log"),
-                hook);
+        return harness.startEngineProcess(
+                "engine-0", stateDir, "100ms", true, logs.resolve("engine-" + n + ".log"), hook);
     }
 
     private static void awaitTopics(EngineHarness harness, Process engine) throws Exception {
         Set<String> names = Topics.ALL.stream().map(harness.names::of).collect(Collectors.toSet());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                harness.kafka.bootstrapServers()))) {
-            Awaitility.await("the engine created its topics").atMost(Duration.ofMinutes(5))
-                    .pollInterval(Duration.ofMillis(200)).failFast("the engine exited", () -> !engine.isAlive())
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, harness.kafka.bootstrapServers()))) {
+            Awaitility.await("the engine created its topics")
+                    .atMost(Duration.ofMinutes(5))
+                    .pollInterval(Duration.ofMillis(200))
+                    .failFast("the engine exited", () -> !engine.isAlive())
                     .until(() -> admin.listTopics().names().get().containsAll(names));
         }
     }
 
     private static Recorded awaitRecordAt(TopicRecorder recorder, String position) {
-        return Awaitility.await("record at " + position).atMost(Duration.ofSeconds(120))
+        return Awaitility.await("record at " + position)
+                .atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(20))
-                .until(() -> recorder.records().stream().filter(r -> position(r).equals(position)).findFirst()
-                        .orElse(null), Objects::nonNull);
+                .until(
+                        () -> recorder.records().stream()
+                                .filter(r -> position(r).equals(position))
+                                .findFirst()
+                                .orElse(null),
+                        Objects::nonNull);
     }
 
     private static void assertOneCommandIdPerStep(List<StepCommand> commands, String view) {
-        Map<Integer, Set<String>> idsByStep = commands.stream().collect(Collectors.groupingBy(
-                c -> c.step().stepIndex(), Collectors.mapping(StepCommand::id, Collectors.toSet())));
+        Map<Integer, Set<String>> idsByStep = commands.stream()
+                .collect(Collectors.groupingBy(
+                        c -> c.step().stepIndex(), Collectors.mapping(StepCommand::id, Collectors.toSet())));
         assertThat(idsByStep).as(view).hasSize(4);
-        idsByStep.forEach((index, ids) -> assertThat(ids).as(view + ": command ids of step " + index).hasSize(1));
+        idsByStep.forEach((index, ids) ->
+                assertThat(ids).as(view + ": command ids of step " + index).hasSize(1));
     }
 
     private static String position(Recorded r) {
@@ -188,8 +218,18 @@ class EngineKilledMidTransactionIT {
     private static void report(EngineHarness harness, String region, HealthStatus status) {
         for (int i = 0; i < 2; i++) {
             for (String vantage : List.of("vantage-1", "vantage-2")) {
-                harness.publish(new HealthObservation(UUID.randomUUID().toString(), "orders", Instant.now(), 1, region,
-                        "app", ProbeKind.HTTP, vantage, status, 2L, null));
+                harness.publish(new HealthObservation(
+                        UUID.randomUUID().toString(),
+                        "orders",
+                        Instant.now(),
+                        1,
+                        region,
+                        "app",
+                        ProbeKind.HTTP,
+                        vantage,
+                        status,
+                        2L,
+                        null));
             }
         }
     }

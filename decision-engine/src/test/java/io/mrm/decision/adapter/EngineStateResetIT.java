@@ -48,25 +48,32 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class EngineStateResetIT {
 
-    static final List<String> POLICY = List.of("id=orders", "primary-region=eu10", "standby-region=us10",
-            "vantages=vantage-1,vantage-2", "quorum=2", "failure-threshold=2", "recovery-threshold=2",
-            "plan=DNS_ROUTE,DNS_VERIFY", "step-timeout=60s",
+    static final List<String> POLICY = List.of(
+            "id=orders",
+            "primary-region=eu10",
+            "standby-region=us10",
+            "vantages=vantage-1,vantage-2",
+            "quorum=2",
+            "failure-threshold=2",
+            "recovery-threshold=2",
+            "plan=DNS_ROUTE,DNS_VERIFY",
+            "step-timeout=60s",
             // three automatic failovers in a few seconds; the cap (which a restore keeps) is not the subject
             "max-failovers-per-window=5");
 
     /** The actuator's fence, as its backend keeps it (a DNS token survives any engine reset). */
     private final Map<String, Long> fence = new HashMap<>();
+
     private final List<CommandAckSent> answered = new ArrayList<>();
 
-    record CommandAckSent(StepCommand command, AckOutcome outcome) {
-    }
+    record CommandAckSent(StepCommand command, AckOutcome outcome) {}
 
     @Test
     void afterAResetTheEngineRestoresFromItsTopologyAndFailsOverAboveTheActuatorsFence() throws Exception {
         try (EngineHarness harness = new EngineHarness("reset.", POLICY)) {
             ConfigurableApplicationContext engine = harness.startEngine("engine-0");
-            TopicRecorder recorder = harness.closeLater(
-                    new TopicRecorder(harness.kafka.bootstrapServers(), harness.names, Topics.ALL));
+            TopicRecorder recorder =
+                    harness.closeLater(new TopicRecorder(harness.kafka.bootstrapServers(), harness.names, Topics.ALL));
             // a failover and an automatic failover back: the actuator now holds epoch 2
             report(harness, "us10", HealthStatus.UP);
             report(harness, "eu10", HealthStatus.DOWN);
@@ -80,18 +87,24 @@ class EngineStateResetIT {
 
             // the reset: the instance stops, its state directory and changelog are gone
             engine.close();
-            String changelog = harness.names.prefix() + "decision-engine-" + DecisionEngineTopology.STORE + "-changelog";
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    harness.kafka.bootstrapServers()))) {
+            String changelog =
+                    harness.names.prefix() + "decision-engine-" + DecisionEngineTopology.STORE + "-changelog";
+            try (Admin admin = Admin.create(
+                    Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, harness.kafka.bootstrapServers()))) {
                 assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).contains(changelog);
                 admin.deleteTopics(Set.of(changelog)).all().get(30, TimeUnit.SECONDS);
-                Awaitility.await("changelog deleted").atMost(Duration.ofSeconds(120))
-                        .until(() -> !admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(changelog));
+                Awaitility.await("changelog deleted")
+                        .atMost(Duration.ofSeconds(120))
+                        .until(() -> !admin.listTopics()
+                                .names()
+                                .get(30, TimeUnit.SECONDS)
+                                .contains(changelog));
             }
             engine = harness.startEngine("engine-1");
 
             harness.publish(new AcknowledgeHoldDownRequest(id(), "orders", Instant.now(), 1, "alice", "checked"));
-            Alert restored = recorder.await(Alert.class, a -> a.code().equals("STATE_RESTORED"), Duration.ofSeconds(120));
+            Alert restored =
+                    recorder.await(Alert.class, a -> a.code().equals("STATE_RESTORED"), Duration.ofSeconds(120));
             assertThat(restored.message()).contains("epoch 2").contains("eu10 active");
             report(harness, "us10", HealthStatus.UP);
             report(harness, "eu10", HealthStatus.DOWN);
@@ -100,31 +113,42 @@ class EngineStateResetIT {
 
             List<FailoverDecision> decisions = recorder.events(FailoverDecision.class);
             assertThat(decisions).extracting(FailoverDecision::toRegion).containsExactly("us10", "eu10", "us10");
-            assertThat(decisions.get(2).epoch()).as("above the actuator's fence").isGreaterThan(fenced);
+            assertThat(decisions.get(2).epoch())
+                    .as("above the actuator's fence")
+                    .isGreaterThan(fenced);
             assertThat(answered).extracting(CommandAckSent::outcome).containsOnly(AckOutcome.SUCCEEDED);
-            assertThat(recorder.events(EngineStep.class)).as("the restore is journaled with its topology record")
+            assertThat(recorder.events(EngineStep.class))
+                    .as("the restore is journaled with its topology record")
                     .anyMatch(s -> !s.tick() && s.input().topic().equals(harness.names.of(Topics.TOPOLOGY)));
 
             // and the journal still replays: the restore is a step whose input is the topology record
             List<MrmEvent> replayed = JournalReplay.replay(recordedCore(recorder), steps(recorder));
-            List<String> published = recorder.records().stream().map(Recorded::event)
-                    .filter(e -> e != null && isEngineOutput(e)).map(MrmEvent::id).toList();
+            List<String> published = recorder.records().stream()
+                    .map(Recorded::event)
+                    .filter(e -> e != null && isEngineOutput(e))
+                    .map(MrmEvent::id)
+                    .toList();
             assertThat(replayed.stream().map(MrmEvent::id).toList()).containsExactlyInAnyOrderElementsOf(published);
         }
     }
 
     /** Acts as the DNS actuator until the application is STEADY in {@code region}. */
     private void actUntilSteady(EngineHarness harness, TopicRecorder recorder, String region) {
-        Awaitility.await("STEADY in " + region).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
+        Awaitility.await("STEADY in " + region)
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> {
                     for (StepCommand command : recorder.events(StepCommand.class)) {
                         if (answered.stream().noneMatch(a -> a.command().id().equals(command.id()))) {
                             answer(harness, command);
                         }
                     }
-                    return recorder.events(TopologyState.class).stream().reduce((a, b) -> b)
-                            .filter(t -> t.phase() == Phase.STEADY && t.activeRegion().equals(region)
-                                    && !t.planSteps().isEmpty()).isPresent();
+                    return recorder.events(TopologyState.class).stream()
+                            .reduce((a, b) -> b)
+                            .filter(t -> t.phase() == Phase.STEADY
+                                    && t.activeRegion().equals(region)
+                                    && !t.planSteps().isEmpty())
+                            .isPresent();
                 });
     }
 
@@ -135,8 +159,15 @@ class EngineStateResetIT {
         long after = Math.max(held, epoch);
         fence.put(command.applicationId(), after);
         answered.add(new CommandAckSent(command, outcome));
-        harness.publish(Acks.of(command, outcome, outcome == AckOutcome.SUCCEEDED ? null : "STALE_EPOCH", "test actuator",
-                1, Map.of(), Instant.now(), after));
+        harness.publish(Acks.of(
+                command,
+                outcome,
+                outcome == AckOutcome.SUCCEEDED ? null : "STALE_EPOCH",
+                "test actuator",
+                1,
+                Map.of(),
+                Instant.now(),
+                after));
     }
 
     private static DecisionCore recordedCore(TopicRecorder recorder) {
@@ -153,8 +184,10 @@ class EngineStateResetIT {
         }
         List<RecordedStep> steps = new ArrayList<>();
         for (EngineStep step : recorder.events(EngineStep.class)) {
-            MrmEvent input = step.tick() ? null : inputs.get(step.input().topic() + "/" + step.input().partition()
-                    + "/" + step.input().offset());
+            MrmEvent input = step.tick()
+                    ? null
+                    : inputs.get(step.input().topic() + "/" + step.input().partition() + "/"
+                            + step.input().offset());
             assertThat(step.tick() || input != null).as("input of " + step).isTrue();
             steps.add(new RecordedStep(step.applicationId(), step.time(), input));
         }
@@ -162,15 +195,16 @@ class EngineStateResetIT {
     }
 
     private static boolean isEngineOutput(MrmEvent e) {
-        return e instanceof io.mrm.events.decision.DecisionEvent || e instanceof io.mrm.events.topology.TopologyEvent
+        return e instanceof io.mrm.events.decision.DecisionEvent
+                || e instanceof io.mrm.events.topology.TopologyEvent
                 || e instanceof StepCommand;
     }
 
     private static void report(EngineHarness harness, String region, HealthStatus status) {
         for (int i = 0; i < 2; i++) {
             for (String vantage : List.of("vantage-1", "vantage-2")) {
-                harness.publish(new HealthObservation(id(), "orders", Instant.now(), 1, region, "app", ProbeKind.HTTP,
-                        vantage, status, 2L, null));
+                harness.publish(new HealthObservation(
+                        id(), "orders", Instant.now(), 1, region, "app", ProbeKind.HTTP, vantage, status, 2L, null));
             }
         }
     }

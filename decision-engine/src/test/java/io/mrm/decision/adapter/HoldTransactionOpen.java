@@ -45,8 +45,8 @@ public final class HoldTransactionOpen implements ProducerInterceptor<byte[], by
 
     /** The producer settings that make an engine hold its transaction open at {@code holdAt}. */
     static Map<String, String> settings(String holdAt, Path marker) {
-        return Map.of("interceptor.classes", HoldTransactionOpen.class.getName(), HOLD_AT, holdAt,
-                MARKER, marker.toString());
+        return Map.of(
+                "interceptor.classes", HoldTransactionOpen.class.getName(), HOLD_AT, holdAt, MARKER, marker.toString());
     }
 
     @Override
@@ -68,7 +68,9 @@ public final class HoldTransactionOpen implements ProducerInterceptor<byte[], by
         }
         if (parts.length == 2 && parts[0].equals("steady")) {
             String region = parts[1];
-            return e -> e instanceof TopologyState t && t.phase() == Phase.STEADY && t.activeRegion().equals(region);
+            return e -> e instanceof TopologyState t
+                    && t.phase() == Phase.STEADY
+                    && t.activeRegion().equals(region);
         }
         throw new IllegalArgumentException(HOLD_AT + ": expected command:N or steady:REGION, got " + holdAt);
     }
@@ -102,8 +104,7 @@ public final class HoldTransactionOpen implements ProducerInterceptor<byte[], by
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     private void writeMarker(String position) {
         try {

@@ -10,10 +10,9 @@ import org.junit.jupiter.api.Test;
 
 class InputPartitionCountsTest {
 
-    static final List<String> INPUTS = List.of("mrm.health.observations", "mrm.operator.requests",
-            "mrm.command.acks");
-    static final Map<String, Object> STREAMS = Map.of("application.id", "mrm.decision-engine",
-            "bootstrap.servers", "localhost:9092");
+    static final List<String> INPUTS = List.of("mrm.health.observations", "mrm.operator.requests", "mrm.command.acks");
+    static final Map<String, Object> STREAMS =
+            Map.of("application.id", "mrm.decision-engine", "bootstrap.servers", "localhost:9092");
 
     @Test
     void countsAreReadOnceAndKept() {
@@ -33,11 +32,13 @@ class InputPartitionCountsTest {
 
     @Test
     void inputTopicsWithDifferentCountsStopTheTaskFromStarting() {
-        InputPartitionCounts counts = new InputPartitionCounts(INPUTS, (config, topics) -> Map.of(
-                topics.get(0), 6, topics.get(1), 12, topics.get(2), 6));
+        InputPartitionCounts counts = new InputPartitionCounts(
+                INPUTS, (config, topics) -> Map.of(topics.get(0), 6, topics.get(1), 12, topics.get(2), 6));
 
-        assertThatThrownBy(() -> counts.load(STREAMS)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("different partition counts").hasMessageContaining("mrm.operator.requests=12");
+        assertThatThrownBy(() -> counts.load(STREAMS))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("different partition counts")
+                .hasMessageContaining("mrm.operator.requests=12");
         assertThatThrownBy(() -> counts.of("mrm.operator.requests")).isInstanceOf(IllegalStateException.class);
     }
 
@@ -59,13 +60,24 @@ class InputPartitionCountsTest {
 
     @Test
     void theAdminClientGetsTheStreamsConnectionSettingsAndItsOverrides() {
-        Map<String, Object> admin = InputPartitionCounts.adminConfig(Map.of("application.id", "mrm.decision-engine",
-                "bootstrap.servers", "b:9093", "security.protocol", "SASL_SSL", "admin.request.timeout.ms", 5000,
-                "processing.guarantee", "exactly_once_v2"));
+        Map<String, Object> admin = InputPartitionCounts.adminConfig(Map.of(
+                "application.id",
+                "mrm.decision-engine",
+                "bootstrap.servers",
+                "b:9093",
+                "security.protocol",
+                "SASL_SSL",
+                "admin.request.timeout.ms",
+                5000,
+                "processing.guarantee",
+                "exactly_once_v2"));
 
-        assertThat(admin).containsEntry("bootstrap.servers", "b:9093").containsEntry("security.protocol", "SASL_SSL")
+        assertThat(admin)
+                .containsEntry("bootstrap.servers", "b:9093")
+                .containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("request.timeout.ms", 5000)
                 .containsEntry("client.id", "mrm.decision-engine-partition-counts")
-                .doesNotContainKey("processing.guarantee").doesNotContainKey("application.id");
+                .doesNotContainKey("processing.guarantee")
+                .doesNotContainKey("application.id");
     }
 }

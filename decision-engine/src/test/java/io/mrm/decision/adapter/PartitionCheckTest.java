@@ -25,8 +25,13 @@ class PartitionCheckTest {
         RecordHeaders headers = new RecordHeaders();
         headers.add("ce_source", "/mrm/mrmctl".getBytes(StandardCharsets.UTF_8));
         headers.add("ce_type", "io.mrm.operator.freeze.v1".getBytes(StandardCharsets.UTF_8));
-        return new RawRecord(TOPIC, partition, offset, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                headers, "{}".getBytes(StandardCharsets.UTF_8));
+        return new RawRecord(
+                TOPIC,
+                partition,
+                offset,
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                headers,
+                "{}".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -34,7 +39,8 @@ class PartitionCheckTest {
         for (String key : new String[] {"orders", "payments", "billing", "shop", "a", "x-very-long-application-id"}) {
             for (int count : new int[] {1, 2, 3, 6, 12, 100}) {
                 byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
-                assertThat(PartitionCheck.partitionFor(bytes, count)).as(key + " over " + count)
+                assertThat(PartitionCheck.partitionFor(bytes, count))
+                        .as(key + " over " + count)
                         .isEqualTo(BuiltInPartitioner.partitionForKey(bytes, count));
             }
         }
@@ -76,24 +82,40 @@ class PartitionCheckTest {
         assertThat(deadLetter.partition()).isEqualTo(2);
         assertThat(deadLetter.offset()).isEqualTo(17);
         assertThat(deadLetter.consumer()).isEqualTo("decision-engine");
-        assertThat(deadLetter.reason()).contains("key 'orders' belongs on partition 0 of the 6 of " + TOPIC)
+        assertThat(deadLetter.reason())
+                .contains("key 'orders' belongs on partition 0 of the 6 of " + TOPIC)
                 .contains("arrived on partition 2 at offset 17");
         var alert = refusal.get().alert();
         assertThat(alert.code()).isEqualTo("WRONG_PARTITION");
         assertThat(alert.severity()).isEqualTo(AlertSeverity.CRITICAL);
         assertThat(alert.applicationId()).isEqualTo("orders");
         assertThat(alert.time()).isEqualTo(NOW);
-        assertThat(alert.message()).contains(TOPIC + " partition 2 offset 17")
-                .contains("ce_source '/mrm/mrmctl'").contains("'io.mrm.operator.freeze.v1'")
-                .contains("belongs on partition 0 of 6").contains("-X partitioner=murmur2_random");
+        assertThat(alert.message())
+                .contains(TOPIC + " partition 2 offset 17")
+                .contains("ce_source '/mrm/mrmctl'")
+                .contains("'io.mrm.operator.freeze.v1'")
+                .contains("belongs on partition 0 of 6")
+                .contains("-X partitioner=murmur2_random");
     }
 
     @Test
     void theAlertIdIsTheRecordsCoordinates() {
-        String first = check.check(record("orders", 2, 17), 6, NOW).orElseThrow().alert().id();
-        String again = check.check(record("orders", 2, 17), 6, NOW.plusSeconds(5)).orElseThrow().alert().id();
-        String next = check.check(record("orders", 2, 18), 6, NOW).orElseThrow().alert().id();
-        String elsewhere = check.check(record("orders", 3, 17), 6, NOW).orElseThrow().alert().id();
+        String first = check.check(record("orders", 2, 17), 6, NOW)
+                .orElseThrow()
+                .alert()
+                .id();
+        String again = check.check(record("orders", 2, 17), 6, NOW.plusSeconds(5))
+                .orElseThrow()
+                .alert()
+                .id();
+        String next = check.check(record("orders", 2, 18), 6, NOW)
+                .orElseThrow()
+                .alert()
+                .id();
+        String elsewhere = check.check(record("orders", 3, 17), 6, NOW)
+                .orElseThrow()
+                .alert()
+                .id();
 
         assertThat(again).isEqualTo(first);
         assertThat(next).isNotEqualTo(first);

@@ -74,10 +74,17 @@ class WrongPartitionIT {
 
     /** Not under {@code mrm.}: the engine runs in this JVM and refuses keys under it that it does not take. */
     static final String KCAT_OPTIONAL = "kcat.optional";
+
     static final int PARTITIONS = 6;
     static final String APP = "orders";
-    static final List<String> POLICY = List.of("id=" + APP, "primary-region=eu10", "standby-region=us10",
-            "vantages=vantage-1,vantage-2", "quorum=2", "failure-threshold=2", "step-timeout=60s");
+    static final List<String> POLICY = List.of(
+            "id=" + APP,
+            "primary-region=eu10",
+            "standby-region=us10",
+            "vantages=vantage-1,vantage-2",
+            "quorum=2",
+            "failure-threshold=2",
+            "step-timeout=60s");
     static final Duration FIRST = Duration.ofSeconds(120);
     static final Duration THEN = Duration.ofSeconds(120);
 
@@ -92,52 +99,63 @@ class WrongPartitionIT {
     void aRequestSentWithKcatsDefaultPartitionerIsRefusedAndWithMurmur2Accepted() throws Exception {
         Path kcat = kcat();
         int kcatPartition = kcatDefaultPartition(KEY, PARTITIONS);
-        assertThat(kcatPartition).as("kcat's default partition of '%s' must differ from Java's, or this test "
-                + "proves nothing", APP).isNotEqualTo(JAVA_PARTITION);
+        assertThat(kcatPartition)
+                .as("kcat's default partition of '%s' must differ from Java's, or this test " + "proves nothing", APP)
+                .isNotEqualTo(JAVA_PARTITION);
         try (EngineHarness harness = new EngineHarness("wrongpart-kcat.", POLICY)) {
             TopicRecorder recorder = startEngine(harness);
             EventCodec codec = new EventCodec(harness.names, URI.create("/test/kcat"));
-            FreezeRequest freeze = new FreezeRequest(UUID.randomUUID().toString(), APP, Instant.now(), 1,
-                    "alice@example.com", "change window CHG-42");
+            FreezeRequest freeze = new FreezeRequest(
+                    UUID.randomUUID().toString(), APP, Instant.now(), 1, "alice@example.com", "change window CHG-42");
             String requests = harness.names.of(Topics.OPERATOR_REQUESTS);
 
             // given kcat with its default partitioner
             kcatSend(kcat, harness, codec.toRecord(freeze), false);
 
             // then the request is dead-lettered from where kcat put it, and the producer alerted
-            DeadLetter deadLetter = recorder.await(DeadLetter.class, d -> d.sourceTopic().equals(requests)
-                    && d.category() == DeadLetterReason.WRONG_PARTITION, FIRST);
+            DeadLetter deadLetter = recorder.await(
+                    DeadLetter.class,
+                    d -> d.sourceTopic().equals(requests) && d.category() == DeadLetterReason.WRONG_PARTITION,
+                    FIRST);
             assertThat(deadLetter.partition()).isEqualTo(kcatPartition);
             assertThat(deadLetter.applicationId()).isEqualTo(APP);
-            assertThat(deadLetter.reason()).contains("key 'orders' belongs on partition " + JAVA_PARTITION
-                    + " of the " + PARTITIONS + " of " + requests).contains("arrived on partition " + kcatPartition);
+            assertThat(deadLetter.reason())
+                    .contains("key 'orders' belongs on partition " + JAVA_PARTITION + " of the " + PARTITIONS + " of "
+                            + requests)
+                    .contains("arrived on partition " + kcatPartition);
             Alert alert = recorder.await(Alert.class, a -> a.code().equals(PartitionCheck.ALERT_CODE), THEN);
             assertThat(alert.severity()).isEqualTo(AlertSeverity.CRITICAL);
             assertThat(alert.applicationId()).isEqualTo(APP);
-            assertThat(alert.message()).contains(requests + " partition " + kcatPartition)
-                    .contains("ce_source '/test/kcat'").contains("-X partitioner=murmur2_random");
-            assertThat(partitionOf(recorder, alert)).as("the alert is keyed by the application")
+            assertThat(alert.message())
+                    .contains(requests + " partition " + kcatPartition)
+                    .contains("ce_source '/test/kcat'")
+                    .contains("-X partitioner=murmur2_random");
+            assertThat(partitionOf(recorder, alert))
+                    .as("the alert is keyed by the application")
                     .isEqualTo(JAVA_PARTITION);
 
             // when the same request is sent as `mrmctl sign` prints it
             kcatSend(kcat, harness, codec.toRecord(freeze), true);
 
             // then it is accepted, by the task that holds the application's state
-            RequestOutcome outcome = recorder.await(RequestOutcome.class,
-                    o -> o.requestId().equals(freeze.id()), THEN);
+            RequestOutcome outcome =
+                    recorder.await(RequestOutcome.class, o -> o.requestId().equals(freeze.id()), THEN);
             assertThat(outcome.accepted()).as(outcome.reason()).isTrue();
-            TopologyState frozen = recorder.await(TopologyState.class,
-                    t -> t.applicationId().equals(APP) && t.frozen(), THEN);
+            TopologyState frozen =
+                    recorder.await(TopologyState.class, t -> t.applicationId().equals(APP) && t.frozen(), THEN);
             assertThat(frozen.epoch()).isZero();
-            EngineStep step = recorder.await(EngineStep.class,
-                    s -> s.input() != null && s.input().id().equals(freeze.id()), THEN);
+            EngineStep step = recorder.await(
+                    EngineStep.class, s -> s.input() != null && s.input().id().equals(freeze.id()), THEN);
             assertThat(step.input().partition()).isEqualTo(JAVA_PARTITION);
 
             // and the refused copy reached no task: its outputs would be on the same partitions, earlier
             assertThat(recorder.events(RequestOutcome.class)).as("outcomes").hasSize(1);
-            assertThat(recorder.events(TopologyState.class)).as("topology records").hasSize(1);
+            assertThat(recorder.events(TopologyState.class))
+                    .as("topology records")
+                    .hasSize(1);
             assertThat(recorder.events(EngineStep.class).stream().filter(s -> s.input() != null))
-                    .as("journaled inputs").hasSize(1);
+                    .as("journaled inputs")
+                    .hasSize(1);
         }
     }
 
@@ -146,24 +164,58 @@ class WrongPartitionIT {
         try (EngineHarness harness = new EngineHarness("wrongpart-java.", POLICY)) {
             TopicRecorder recorder = startEngine(harness);
             EventCodec codec = new EventCodec(harness.names, URI.create("/test/java-producer"));
-            KafkaProducer<String, byte[]> producer = harness.closeLater(new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, harness.kafka.bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer()));
+            KafkaProducer<String, byte[]> producer = harness.closeLater(new KafkaProducer<>(
+                    Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            harness.kafka.bootstrapServers(),
+                            ProducerConfig.ACKS_CONFIG,
+                            "all"),
+                    new StringSerializer(),
+                    new ByteArraySerializer()));
             Instant now = Instant.now();
-            HealthObservation down = new HealthObservation(UUID.randomUUID().toString(), APP, now, 1, "eu10", "app",
-                    ProbeKind.HTTP, "vantage-1", HealthStatus.DOWN, 2L, null);
-            ManualFailoverRequest breakGlass = new ManualFailoverRequest(UUID.randomUUID().toString(), APP, now, 1,
-                    "alice@example.com", "us10", FailoverMode.FORCED,
-                    List.of(SafetyRule.STANDBY_HEALTHY, SafetyRule.NOT_BOTH_DOWN), "break glass CHG-44");
-            CommandAck ack = new CommandAck(UUID.randomUUID().toString(), APP, now, 1, "cmd-1",
-                    new StepRef("decision-1", 1, 0, 1, now.plusSeconds(60)), Actuator.DNS, StepAction.DNS_ROUTE,
-                    AckOutcome.SUCCEEDED, null, "done", 1, Map.of());
+            HealthObservation down = new HealthObservation(
+                    UUID.randomUUID().toString(),
+                    APP,
+                    now,
+                    1,
+                    "eu10",
+                    "app",
+                    ProbeKind.HTTP,
+                    "vantage-1",
+                    HealthStatus.DOWN,
+                    2L,
+                    null);
+            ManualFailoverRequest breakGlass = new ManualFailoverRequest(
+                    UUID.randomUUID().toString(),
+                    APP,
+                    now,
+                    1,
+                    "alice@example.com",
+                    "us10",
+                    FailoverMode.FORCED,
+                    List.of(SafetyRule.STANDBY_HEALTHY, SafetyRule.NOT_BOTH_DOWN),
+                    "break glass CHG-44");
+            CommandAck ack = new CommandAck(
+                    UUID.randomUUID().toString(),
+                    APP,
+                    now,
+                    1,
+                    "cmd-1",
+                    new StepRef("decision-1", 1, 0, 1, now.plusSeconds(60)),
+                    Actuator.DNS,
+                    StepAction.DNS_ROUTE,
+                    AckOutcome.SUCCEEDED,
+                    null,
+                    "done",
+                    1,
+                    Map.of());
             List<MrmEvent> misplaced = List.of(down, breakGlass, ack);
 
             // given one record per input topic, each sent to a partition the producer chose wrongly
             for (int i = 0; i < misplaced.size(); i++) {
                 int wrong = (JAVA_PARTITION + 1 + i) % PARTITIONS;
-                producer.send(withPartition(codec.toRecord(misplaced.get(i)), wrong)).get(30, TimeUnit.SECONDS);
+                producer.send(withPartition(codec.toRecord(misplaced.get(i)), wrong))
+                        .get(30, TimeUnit.SECONDS);
             }
             // a record without key, and one whose key (partitioned right for it) is not its application
             FreezeRequest keyless = freeze();
@@ -174,34 +226,50 @@ class WrongPartitionIT {
             // then each misplaced one is dead-lettered as WRONG_PARTITION, from its topic, with its own alert
             for (Topic<?> input : DecisionEngineTopology.INPUTS) {
                 String topic = harness.names.of(input);
-                DeadLetter deadLetter = recorder.await(DeadLetter.class, d -> d.sourceTopic().equals(topic)
-                        && d.category() == DeadLetterReason.WRONG_PARTITION, FIRST);
-                assertThat(deadLetter.reason()).contains("belongs on partition " + JAVA_PARTITION + " of the "
-                        + PARTITIONS + " of " + topic);
+                DeadLetter deadLetter = recorder.await(
+                        DeadLetter.class,
+                        d -> d.sourceTopic().equals(topic) && d.category() == DeadLetterReason.WRONG_PARTITION,
+                        FIRST);
+                assertThat(deadLetter.reason())
+                        .contains("belongs on partition " + JAVA_PARTITION + " of the " + PARTITIONS + " of " + topic);
             }
-            recorder.await(Alert.class, a -> a.code().equals(PartitionCheck.ALERT_CODE)
-                    && a.message().contains(harness.names.of(Topics.COMMAND_ACKS)), THEN);
-            assertThat(recorder.events(Alert.class).stream().filter(a -> a.code().equals(PartitionCheck.ALERT_CODE))
-                    .map(Alert::id).distinct()).as("one alert per misplaced topic partition").hasSize(3);
+            recorder.await(
+                    Alert.class,
+                    a -> a.code().equals(PartitionCheck.ALERT_CODE)
+                            && a.message().contains(harness.names.of(Topics.COMMAND_ACKS)),
+                    THEN);
+            assertThat(recorder.events(Alert.class).stream()
+                            .filter(a -> a.code().equals(PartitionCheck.ALERT_CODE))
+                            .map(Alert::id)
+                            .distinct())
+                    .as("one alert per misplaced topic partition")
+                    .hasSize(3);
             // and the decoder refuses the other two: no key, and a key that is not the body's application
             // ('billing' is on partition 3 of 6, which the configured count of 2 would call wrong)
-            DeadLetter noKey = recorder.await(DeadLetter.class, d -> d.category() == DeadLetterReason.INVALID
-                    && d.reason().contains("record key 'null'"), THEN);
+            DeadLetter noKey = recorder.await(
+                    DeadLetter.class,
+                    d -> d.category() == DeadLetterReason.INVALID && d.reason().contains("record key 'null'"),
+                    THEN);
             assertThat(noKey.keyBase64()).isNull();
-            DeadLetter otherKey = recorder.await(DeadLetter.class, d -> d.category() == DeadLetterReason.INVALID
-                    && d.reason().contains("record key 'billing' must be the body's applicationId 'orders'"), THEN);
-            assertThat(otherKey.partition()).isEqualTo(BuiltInPartitioner.partitionForKey(
-                    "billing".getBytes(StandardCharsets.UTF_8), PARTITIONS));
+            DeadLetter otherKey = recorder.await(
+                    DeadLetter.class,
+                    d -> d.category() == DeadLetterReason.INVALID
+                            && d.reason().contains("record key 'billing' must be the body's applicationId 'orders'"),
+                    THEN);
+            assertThat(otherKey.partition())
+                    .isEqualTo(
+                            BuiltInPartitioner.partitionForKey("billing".getBytes(StandardCharsets.UTF_8), PARTITIONS));
 
             // when a correctly partitioned request follows
             FreezeRequest freeze = freeze();
             harness.publish(freeze);
 
             // then only it reached the application's state: no failover, no other outcome, one topology record
-            RequestOutcome outcome = recorder.await(RequestOutcome.class,
-                    o -> o.requestId().equals(freeze.id()), FIRST);
+            RequestOutcome outcome =
+                    recorder.await(RequestOutcome.class, o -> o.requestId().equals(freeze.id()), FIRST);
             assertThat(outcome.accepted()).as(outcome.reason()).isTrue();
-            TopologyState topology = recorder.await(TopologyState.class, t -> t.applicationId().equals(APP), THEN);
+            TopologyState topology =
+                    recorder.await(TopologyState.class, t -> t.applicationId().equals(APP), THEN);
             assertThat(topology.frozen()).isTrue();
             assertThat(topology.epoch()).isZero();
             assertThat(topology.activeRegion()).isEqualTo("eu10");
@@ -209,25 +277,32 @@ class WrongPartitionIT {
             assertThat(recorder.events(RequestOutcome.class)).hasSize(1);
             assertThat(recorder.events(TopologyState.class)).hasSize(1);
             Set<String> refusedIds = Set.of(down.id(), breakGlass.id(), ack.id(), keyless.id(), mislabelled.id());
-            assertThat(recorder.events(EngineStep.class)).as("journaled steps")
-                    .noneMatch(s -> s.input() != null && refusedIds.contains(s.input().id()));
+            assertThat(recorder.events(EngineStep.class))
+                    .as("journaled steps")
+                    .noneMatch(s ->
+                            s.input() != null && refusedIds.contains(s.input().id()));
         }
     }
 
     /** All MRM topics with 6 partitions, made before the engine (configured with 2) starts. */
     private static TopicRecorder startEngine(EngineHarness harness) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", harness.kafka.bootstrapServers()))) {
-            admin.createTopics(Topics.ALL.stream().map(topic -> new NewTopic(harness.names.of(topic), PARTITIONS,
-                            (short) 1).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanup().kafkaValue())))
-                    .toList()).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(Topics.ALL.stream()
+                            .map(topic -> new NewTopic(harness.names.of(topic), PARTITIONS, (short) 1)
+                                    .configs(Map.of(
+                                            TopicConfig.CLEANUP_POLICY_CONFIG,
+                                            topic.cleanup().kafkaValue())))
+                            .toList())
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
         harness.closeLater(harness.startEngine("engine-0"));
         return harness.closeLater(new TopicRecorder(harness.kafka.bootstrapServers(), harness.names, Topics.ALL));
     }
 
     private static FreezeRequest freeze() {
-        return new FreezeRequest(UUID.randomUUID().toString(), APP, Instant.now(), 1, "alice@example.com",
-                "change window CHG-42");
+        return new FreezeRequest(
+                UUID.randomUUID().toString(), APP, Instant.now(), 1, "alice@example.com", "change window CHG-42");
     }
 
     /** librdkafka's default partitioner (consistent_random): CRC32 of a non-empty key modulo the partitions. */
@@ -238,8 +313,11 @@ class WrongPartitionIT {
     }
 
     private static int partitionOf(TopicRecorder recorder, MrmEvent event) {
-        return recorder.records().stream().filter(r -> r.event() == event).map(Recorded::partition)
-                .findFirst().orElseThrow();
+        return recorder.records().stream()
+                .filter(r -> r.event() == event)
+                .map(Recorded::partition)
+                .findFirst()
+                .orElseThrow();
     }
 
     private static ProducerRecord<String, byte[]> withPartition(ProducerRecord<String, byte[]> record, int partition) {
@@ -251,11 +329,18 @@ class WrongPartitionIT {
     }
 
     /** Sends as a user of `mrmctl sign` does: the body from a file, the CloudEvents headers as -H. */
-    private void kcatSend(Path kcat, EngineHarness harness, ProducerRecord<String, byte[]> record,
-                          boolean murmur2) throws Exception {
+    private void kcatSend(Path kcat, EngineHarness harness, ProducerRecord<String, byte[]> record, boolean murmur2)
+            throws Exception {
         Path body = Files.write(dir.resolve(UUID.randomUUID() + ".json"), record.value());
-        List<String> command = new ArrayList<>(List.of(kcat.toString(), "-P", "-b",
-                harness.kafka.bootstrapServers(), "-t", record.topic(), "-k", record.key()));
+        List<String> command = new ArrayList<>(List.of(
+                kcat.toString(),
+                "-P",
+                "-b",
+                harness.kafka.bootstrapServers(),
+                "-t",
+                record.topic(),
+                "-k",
+                record.key()));
         if (murmur2) {
             command.addAll(List.of("-X", "partitioner=murmur2_random"));
         }
@@ -275,11 +360,13 @@ class WrongPartitionIT {
     /** kcat on the PATH; its absence fails the test unless the run opted out explicitly. */
     private static Path kcat() {
         Optional<Path> kcat = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-                .map(entry -> Path.of(entry, "kcat")).filter(Files::isExecutable).findFirst();
+                .map(entry -> Path.of(entry, "kcat"))
+                .filter(Files::isExecutable)
+                .findFirst();
         if (kcat.isEmpty()) {
             String message = "kcat is not installed (apt-get install kcat; .ci/run installs it)";
-            Assumptions.assumeFalse(Boolean.getBoolean(KCAT_OPTIONAL), message + "; skipped as -D" + KCAT_OPTIONAL
-                    + "=true asks");
+            Assumptions.assumeFalse(
+                    Boolean.getBoolean(KCAT_OPTIONAL), message + "; skipped as -D" + KCAT_OPTIONAL + "=true asks");
             fail(message + ". This test sends with kcat's own partitioner, which no Java client can stand in "
                     + "for; to skip it knowingly, run with -D" + KCAT_OPTIONAL + "=true");
         }

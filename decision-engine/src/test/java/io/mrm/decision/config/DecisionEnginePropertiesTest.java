@@ -25,7 +25,8 @@ class DecisionEnginePropertiesTest {
     /** Binds the settings and reads the policy through PolicySettings, as the engine does at start-up. */
     static DecisionEngineProperties bind(Map<String, String> values) {
         DecisionEngineProperties props = new Binder(new MapConfigurationPropertySource(values))
-                .bind("mrm.decision", DecisionEngineProperties.class).get();
+                .bind("mrm.decision", DecisionEngineProperties.class)
+                .get();
         props.read();
         return props;
     }
@@ -44,7 +45,8 @@ class DecisionEnginePropertiesTest {
 
     @Test
     void theEnginesDefaultsAreThoseOfApplicationPolicyWhichBacktestPolicyFilesUseToo() {
-        assertThat(bind(app()).policies().get("orders")).isEqualTo(ApplicationPolicy.defaults("orders", "eu10", "us10"));
+        assertThat(bind(app()).policies().get("orders"))
+                .isEqualTo(ApplicationPolicy.defaults("orders", "eu10", "us10"));
     }
 
     @Test
@@ -60,26 +62,33 @@ class DecisionEnginePropertiesTest {
 
     @Test
     void theBacklogBoundIsUnsetByDefaultAndReadAsTheBacktestsPolicyFilesReadIt() {
-        assertThat(bind(app()).policies().get("orders").failoverDrainMaxBacklogBytes()).isNull();
+        assertThat(bind(app()).policies().get("orders").failoverDrainMaxBacklogBytes())
+                .isNull();
         for (String size : java.util.List.of("512MB", "1GB", "1048576", "64KB", "2 GB", "+3MB")) {
-            Long engine = bind(app("failover-drain-max-backlog", size)).policies().get("orders")
+            Long engine = bind(app("failover-drain-max-backlog", size))
+                    .policies()
+                    .get("orders")
                     .failoverDrainMaxBacklogBytes();
             assertThat(engine).as(size).isEqualTo(io.mrm.decision.policy.DataSizes.parse(size));
         }
         for (String bad : java.util.List.of("512mb", "1.5GB", "lots", "5M")) {
-            assertThatThrownBy(() -> bind(app("failover-drain-max-backlog", bad))).as(bad)
+            assertThatThrownBy(() -> bind(app("failover-drain-max-backlog", bad)))
+                    .as(bad)
                     .hasStackTraceContaining("failover-drain-max-backlog");
-            assertThatThrownBy(() -> io.mrm.decision.policy.DataSizes.parse(bad)).as(bad)
+            assertThatThrownBy(() -> io.mrm.decision.policy.DataSizes.parse(bad))
+                    .as(bad)
                     .isInstanceOf(IllegalArgumentException.class);
         }
         assertThatThrownBy(() -> bind(app("failover-drain-max-backlog", "0MB")))
-                .hasStackTraceContaining("mrm.decision.applications[orders].failover-drain-max-backlog must be positive");
+                .hasStackTraceContaining(
+                        "mrm.decision.applications[orders].failover-drain-max-backlog must be positive");
     }
 
     @Test
     void sameRegionTwiceIsRefusedNamingTheApplication() {
         assertThatThrownBy(() -> bind(app("standby-region", "eu10")))
-                .hasStackTraceContaining("mrm.decision.applications[orders]: primary-region and standby-region must differ");
+                .hasStackTraceContaining(
+                        "mrm.decision.applications[orders]: primary-region and standby-region must differ");
     }
 
     @Test
@@ -114,7 +123,8 @@ class DecisionEnginePropertiesTest {
         assertThat(authority.maxClockSkew()).isEqualTo(Duration.ofSeconds(30));
         assertThat(authority.operators()).isEmpty();
         assertThat(props.policies().get("orders").twoPersonRule()).isFalse();
-        assertThat(bind(app("two-person-rule", "true")).policies().get("orders").twoPersonRule()).isTrue();
+        assertThat(bind(app("two-person-rule", "true")).policies().get("orders").twoPersonRule())
+                .isTrue();
     }
 
     @Test
@@ -144,7 +154,8 @@ class DecisionEnginePropertiesTest {
         neither.put("mrm.decision.operators[0].id", "alice");
         neither.put("mrm.decision.operators[0].roles", "operator");
         assertThatThrownBy(() -> bind(neither).authority())
-                .hasMessageContaining("mrm.decision.operators[0] (alice): set exactly one of public-key and public-key-file");
+                .hasMessageContaining(
+                        "mrm.decision.operators[0] (alice): set exactly one of public-key and public-key-file");
 
         Map<String, String> badKey = new HashMap<>(neither);
         badKey.put("mrm.decision.operators[0].public-key", "MCowBQYDK2VwAyEAtoo-short");
@@ -155,10 +166,14 @@ class DecisionEnginePropertiesTest {
         assertThatThrownBy(() -> bind(missingFile).authority()).hasMessageContaining("cannot read public-key-file");
 
         Map<String, String> twice = new HashMap<>(neither);
-        twice.put("mrm.decision.operators[0].public-key", OperatorKeys.oneLine(OperatorKeys.generate().getPublic()));
+        twice.put(
+                "mrm.decision.operators[0].public-key",
+                OperatorKeys.oneLine(OperatorKeys.generate().getPublic()));
         twice.put("mrm.decision.operators[1].id", "alice");
         twice.put("mrm.decision.operators[1].roles", "approver");
-        twice.put("mrm.decision.operators[1].public-key", OperatorKeys.oneLine(OperatorKeys.generate().getPublic()));
+        twice.put(
+                "mrm.decision.operators[1].public-key",
+                OperatorKeys.oneLine(OperatorKeys.generate().getPublic()));
         assertThatThrownBy(() -> bind(twice)).hasStackTraceContaining("id 'alice' appears twice");
 
         Map<String, String> badRole = new HashMap<>(neither);

@@ -17,8 +17,9 @@ class EngineKeysTest {
                 .map(c -> c.getName().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT))
                 .collect(Collectors.toSet());
 
-        assertThat(components).containsExactlyInAnyOrderElementsOf(
-                java.util.stream.Stream.concat(PolicySettings.ENGINE_KEYS.stream(),
-                        PolicySettings.DECISION_KEYS.stream()).toList());
+        assertThat(components)
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(
+                                PolicySettings.ENGINE_KEYS.stream(), PolicySettings.DECISION_KEYS.stream())
+                        .toList());
     }
 }

@@ -19,12 +19,16 @@ class KafkaClusterIdTest {
     @Test
     void theBrokersSayWhichClusterTheEngineRunsOn() throws Exception {
         try (InProcessKafka kafka = InProcessKafka.start();
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            String id = KafkaClusterId.read(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                Admin admin =
+                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            String id = KafkaClusterId.read(
+                    Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                     Duration.ofSeconds(60));
 
             assertThat(id).isEqualTo(admin.describeCluster().clusterId().get());
-            assertThat(Require.CLUSTER_ID.matcher(id).matches()).as("a Kafka cluster id: %s", id).isTrue();
+            assertThat(Require.CLUSTER_ID.matcher(id).matches())
+                    .as("a Kafka cluster id: %s", id)
+                    .isTrue();
         }
     }
 
@@ -37,7 +41,8 @@ class KafkaClusterIdTest {
         Instant start = Instant.now();
 
         assertThatThrownBy(() -> KafkaClusterId.read(
-                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + closed), Duration.ofSeconds(2)))
+                        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + closed),
+                        Duration.ofSeconds(2)))
                 .hasMessageContaining("could not read the Kafka cluster id from 127.0.0.1:" + closed + " within 2 s")
                 .hasMessageContaining("binds signed operator requests to it");
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(30));

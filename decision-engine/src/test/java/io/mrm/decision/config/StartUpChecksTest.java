@@ -19,8 +19,8 @@ class StartUpChecksTest {
 
     @Test
     void aMisspeltKeyInAnApplicationStopsStartUpNamingTheNearestKey() {
-        assertThatThrownBy(() -> start("--spring.profiles.active=local",
-                "--mrm.decision.applications[0].failure-treshold=20"))
+        assertThatThrownBy(() ->
+                        start("--spring.profiles.active=local", "--mrm.decision.applications[0].failure-treshold=20"))
                 .isInstanceOf(UnknownSettingsException.class)
                 .hasMessageContaining("mrm.decision.applications[0].failure-treshold is not a setting; did you mean "
                         + "mrm.decision.applications[0].failure-threshold?");
@@ -30,8 +30,8 @@ class StartUpChecksTest {
     void aMisspeltPrefixStopsStartUpNamingTheNearestKey() {
         assertThatThrownBy(() -> start("--spring.profiles.active=local", "--mrm.decison.tick-interval=5s"))
                 .isInstanceOf(UnknownSettingsException.class)
-                .hasMessageContaining("mrm.decison.tick-interval is not a setting; did you mean "
-                        + "mrm.decision.tick-interval?");
+                .hasMessageContaining(
+                        "mrm.decison.tick-interval is not a setting; did you mean " + "mrm.decision.tick-interval?");
     }
 
     @Test
@@ -43,13 +43,16 @@ class StartUpChecksTest {
     }
 
     private static void start(String... extra) {
-        List<String> args = new ArrayList<>(List.of("--spring.main.banner-mode=off", "--server.port=0",
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.main.banner-mode=off",
+                "--server.port=0",
                 "--spring.kafka.bootstrap-servers=127.0.0.1:9",
                 "--mrm.decision.applications[0].id=orders",
                 "--mrm.decision.applications[0].primary-region=eu10",
                 "--mrm.decision.applications[0].standby-region=us10"));
         args.addAll(List.of(extra));
         MrmApplication.builder(DecisionEngineApplication.class, DecisionEngineApplication.SERVICE)
-                .run(args.toArray(String[]::new)).close();
+                .run(args.toArray(String[]::new))
+                .close();
     }
 }

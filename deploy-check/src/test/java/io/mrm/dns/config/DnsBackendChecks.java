@@ -6,8 +6,7 @@ package io.mrm.dns.config;
  */
 public final class DnsBackendChecks {
 
-    private DnsBackendChecks() {
-    }
+    private DnsBackendChecks() {}
 
     /** @throws IllegalArgumentException naming every problem, as at the service's start */
     public static void route53(Route53Properties props) {

@@ -23,8 +23,7 @@ public class InMemoryDnsRouter implements DnsRouter {
     }
 
     @Override
-    public void routeTo(String applicationId, String region, long epoch, DnsState expected)
-            throws DnsFencedException {
+    public void routeTo(String applicationId, String region, long epoch, DnsState expected) throws DnsFencedException {
         DnsState next = new DnsState(region, epoch);
         // compare-and-set, the same guarantee a backend's atomic change batch gives
         boolean swapped = expected.equals(DnsState.UNSET) && !routes.containsKey(applicationId)

@@ -82,12 +82,15 @@ public final class Rfc2136DnsRouter implements DnsRouter {
 
     /** How messages travel: TCP (default), or UDP with dnsjava's fallback to TCP on truncation. */
     public enum Transport {
-        TCP, UDP
+        TCP,
+        UDP
     }
 
     /** The record types a switched name may have. */
     public enum RecordType {
-        CNAME(Type.CNAME), A(Type.A), AAAA(Type.AAAA);
+        CNAME(Type.CNAME),
+        A(Type.A),
+        AAAA(Type.AAAA);
 
         final int code;
 
@@ -123,8 +126,8 @@ public final class Rfc2136DnsRouter implements DnsRouter {
             try {
                 return TSIG.algorithmToName(name);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("'" + text + "' is not a TSIG algorithm; use hmac-sha256, hmac-sha384,"
-                        + " hmac-sha512 or hmac-sha224");
+                throw new IllegalArgumentException("'" + text
+                        + "' is not a TSIG algorithm; use hmac-sha256, hmac-sha384," + " hmac-sha512 or hmac-sha224");
             }
         }
 
@@ -143,8 +146,9 @@ public final class Rfc2136DnsRouter implements DnsRouter {
             }
             if (bytes.length == 0) {
                 // the message names where the secret lives, never what it holds
-                throw ActuatorFailure.fatal(TSIG_SECRET_INVALID, "TSIG key " + name + ": the secret in "
-                        + secret + " is not base64 (as tsig-keygen prints it)");
+                throw ActuatorFailure.fatal(
+                        TSIG_SECRET_INVALID,
+                        "TSIG key " + name + ": the secret in " + secret + " is not base64 (as tsig-keygen prints it)");
             }
             return new TSIG(algorithm, name, bytes);
         }
@@ -160,8 +164,8 @@ public final class Rfc2136DnsRouter implements DnsRouter {
      *                     CNAME, one or more address literals for A and AAAA
      * @param fencingLabel the label of the fencing token below {@code name}, e.g. {@code _mrm-epoch}
      */
-    public record Application(Name zone, Name name, RecordType type, Map<String, List<String>> targets,
-                              String fencingLabel) {
+    public record Application(
+            Name zone, Name name, RecordType type, Map<String, List<String>> targets, String fencingLabel) {
 
         public Application {
             Objects.requireNonNull(zone, "zone");
@@ -186,8 +190,8 @@ public final class Rfc2136DnsRouter implements DnsRouter {
                     String key = key(record(name, type, item, 0));
                     String other = regionByData.putIfAbsent(key, entry.getKey());
                     if (other != null && !other.equals(entry.getKey())) {
-                        throw new IllegalArgumentException(item + " is a target of both " + other + " and "
-                                + entry.getKey());
+                        throw new IllegalArgumentException(
+                                item + " is a target of both " + other + " and " + entry.getKey());
                     }
                 }
             }
@@ -243,18 +247,19 @@ public final class Rfc2136DnsRouter implements DnsRouter {
                     case AAAA -> new AAAARecord(owner, DClass.IN, ttl, Address.getByAddress(text, Address.IPv6));
                 };
             } catch (TextParseException | java.net.UnknownHostException | RuntimeException e) {
-                throw new IllegalArgumentException("'" + text + "' is not " + switch (type) {
-                    case CNAME -> "a host name";
-                    case A -> "an IPv4 address";
-                    case AAAA -> "an IPv6 address";
-                });
+                throw new IllegalArgumentException("'" + text + "' is not "
+                        + switch (type) {
+                            case CNAME -> "a host name";
+                            case A -> "an IPv4 address";
+                            case AAAA -> "an IPv6 address";
+                        });
             }
         }
 
         private static Name token(Name name, String label) {
             if (label == null || !label.matches("[A-Za-z0-9_-]{1,63}")) {
-                throw new IllegalArgumentException("fencing label '" + label + "' is not one DNS label of letters,"
-                        + " digits, '_' and '-'");
+                throw new IllegalArgumentException(
+                        "fencing label '" + label + "' is not one DNS label of letters," + " digits, '_' and '-'");
             }
             try {
                 return Name.concatenate(Name.fromString(label), name);
@@ -276,9 +281,16 @@ public final class Rfc2136DnsRouter implements DnsRouter {
      * @param nameServers    name server → where to reach it instead of its own addresses (a NAT, a
      *                       split horizon, or tests with several servers on one host)
      */
-    public record Settings(String host, int port, Transport transport, Duration timeout, Duration ttl, TsigKey tsig,
-                           Map<String, Application> applications, int nameServerPort,
-                           Map<Name, InetSocketAddress> nameServers) {
+    public record Settings(
+            String host,
+            int port,
+            Transport transport,
+            Duration timeout,
+            Duration ttl,
+            TsigKey tsig,
+            Map<String, Application> applications,
+            int nameServerPort,
+            Map<Name, InetSocketAddress> nameServers) {
 
         public Settings {
             Objects.requireNonNull(host, "host");
@@ -291,8 +303,14 @@ public final class Rfc2136DnsRouter implements DnsRouter {
         }
 
         /** The zone's name servers are asked at the primary's port, where they are. */
-        public Settings(String host, int port, Transport transport, Duration timeout, Duration ttl, TsigKey tsig,
-                        Map<String, Application> applications) {
+        public Settings(
+                String host,
+                int port,
+                Transport transport,
+                Duration timeout,
+                Duration ttl,
+                TsigKey tsig,
+                Map<String, Application> applications) {
             this(host, port, transport, timeout, ttl, tsig, applications, port, Map.of());
         }
 
@@ -329,16 +347,16 @@ public final class Rfc2136DnsRouter implements DnsRouter {
         TSIG tsig = settings.tsig().load();
         List<Record> servers = await(query(app.zone(), Type.NS, tsig), "query for the name servers of " + app.zone());
         if (servers.isEmpty()) {
-            throw ActuatorFailure.fatal("NO_NAME_SERVERS", "zone " + app.zone() + " has no NS records at "
-                    + settings.server());
+            throw ActuatorFailure.fatal(
+                    "NO_NAME_SERVERS", "zone " + app.zone() + " has no NS records at " + settings.server());
         }
         List<CompletableFuture<DnsAnswer>> asked = new ArrayList<>();
         for (Record record : servers) {
             Name server = ((NSRecord) record).getTarget();
             List<InetSocketAddress> addresses = addressesOf(server, app, tsig);
             if (addresses.isEmpty()) {
-                asked.add(CompletableFuture.completedFuture(DnsAnswer.unanswered(server.toString(),
-                        "its address cannot be found")));
+                asked.add(CompletableFuture.completedFuture(
+                        DnsAnswer.unanswered(server.toString(), "its address cannot be found")));
             }
             addresses.forEach(address -> asked.add(ask(server, address, app)));
         }
@@ -369,7 +387,9 @@ public final class Rfc2136DnsRouter implements DnsRouter {
                 return List.of();
             }
         }
-        return found.stream().map(a -> new InetSocketAddress(a, settings.nameServerPort())).toList();
+        return found.stream()
+                .map(a -> new InetSocketAddress(a, settings.nameServerPort()))
+                .toList();
     }
 
     /** An unsigned query over UDP, as a resolver sends it; never fails: a failure is an unanswered source. */
@@ -381,7 +401,8 @@ public final class Rfc2136DnsRouter implements DnsRouter {
         Message query = Message.newQuery(Record.newRecord(app.name(), app.type().code, DClass.IN));
         return resolver.sendAsync(query).toCompletableFuture().handle((response, error) -> {
             if (error != null) {
-                return DnsAnswer.unanswered(source, Rfc2136Errors.transport(error, "query", source).getMessage());
+                return DnsAnswer.unanswered(
+                        source, Rfc2136Errors.transport(error, "query", source).getMessage());
             }
             int rcode = response.getRcode();
             if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
@@ -391,24 +412,33 @@ public final class Rfc2136DnsRouter implements DnsRouter {
                 return DnsAnswer.unanswered(source, "not authoritative for " + app.zone() + " (a lame delegation)");
             }
             List<Record> records = response.getSection(Section.ANSWER).stream()
-                    .filter(r -> r.getName().equals(app.name()) && r.getType() == app.type().code).toList();
-            Duration ttl = records.stream().map(r -> Duration.ofSeconds(r.getTTL())).max(Duration::compareTo)
+                    .filter(r -> r.getName().equals(app.name()) && r.getType() == app.type().code)
+                    .toList();
+            Duration ttl = records.stream()
+                    .map(r -> Duration.ofSeconds(r.getTTL()))
+                    .max(Duration::compareTo)
                     .orElse(null);
-            String data = records.isEmpty() ? Rcode.string(rcode) : String.join(", ", records.stream()
-                    .map(r -> Type.string(r.getType()) + " " + r.rdataToString()).toList());
+            String data = records.isEmpty()
+                    ? Rcode.string(rcode)
+                    : String.join(
+                            ", ",
+                            records.stream()
+                                    .map(r -> Type.string(r.getType()) + " " + r.rdataToString())
+                                    .toList());
             return DnsAnswer.answered(source, app.regionOf(records), data, ttl);
         });
     }
 
     @Override
-    public void routeTo(String applicationId, String region, long epoch, DnsState expected)
-            throws ActuatorFailure {
+    public void routeTo(String applicationId, String region, long epoch, DnsState expected) throws ActuatorFailure {
         Application app = application(applicationId);
         long ttl = settings.ttl().toSeconds();
         List<Record> target = app.records(region, ttl);
         if (target == null) {
-            throw ActuatorFailure.fatal(UNKNOWN_REGION, "application " + applicationId + " has no target for"
-                    + " region " + region + "; configured: " + app.targets().keySet());
+            throw ActuatorFailure.fatal(
+                    UNKNOWN_REGION,
+                    "application " + applicationId + " has no target for" + " region " + region + "; configured: "
+                            + app.targets().keySet());
         }
         if (epoch < 1) {
             // 0 means "no token": a token MRM writes always holds a decision's epoch
@@ -436,8 +466,14 @@ public final class Rfc2136DnsRouter implements DnsRouter {
         if (failure != null) {
             throw failure;
         }
-        log.info("{}: {} epoch {} -> {} epoch {} (TTL {}s)", what, expected.region(), expected.epoch(), region,
-                epoch, ttl);
+        log.info(
+                "{}: {} epoch {} -> {} epoch {} (TTL {}s)",
+                what,
+                expected.region(),
+                expected.epoch(),
+                region,
+                epoch,
+                ttl);
     }
 
     /** The record-set prerequisite: the expected region's exact records, or whatever is there if none matched. */
@@ -445,8 +481,9 @@ public final class Rfc2136DnsRouter implements DnsRouter {
         if (expected.region() != null) {
             List<Record> records = app.records(expected.region(), 0);
             if (records == null) {
-                throw ActuatorFailure.fatal(UNKNOWN_REGION, "expected region " + expected.region()
-                        + " is not configured for " + app.name());
+                throw ActuatorFailure.fatal(
+                        UNKNOWN_REGION,
+                        "expected region " + expected.region() + " is not configured for " + app.name());
             }
             records.forEach(update::present);
             return;
@@ -457,11 +494,11 @@ public final class Rfc2136DnsRouter implements DnsRouter {
         if (now.isEmpty()) {
             update.absent(app.name(), app.type().code);
         } else if (app.regionOf(now) != null) {
-            throw new DnsFencedException(app.name() + " now points at " + app.regionOf(now)
-                    + ", not at no region as read", null);
+            throw new DnsFencedException(
+                    app.name() + " now points at " + app.regionOf(now) + ", not at no region as read", null);
         } else {
-            now.forEach(r -> update.present(Record.newRecord(r.getName(), r.getType(), DClass.IN, 0,
-                    r.rdataToWireCanonical())));
+            now.forEach(r ->
+                    update.present(Record.newRecord(r.getName(), r.getType(), DClass.IN, 0, r.rdataToWireCanonical())));
         }
     }
 
@@ -473,23 +510,28 @@ public final class Rfc2136DnsRouter implements DnsRouter {
         if (tokens.isEmpty()) {
             return 0;
         }
-        if (tokens.size() == 1 && tokens.get(0) instanceof TXTRecord txt && txt.getStrings().size() == 1) {
+        if (tokens.size() == 1
+                && tokens.get(0) instanceof TXTRecord txt
+                && txt.getStrings().size() == 1) {
             Matcher m = TOKEN.matcher(txt.getStrings().get(0));
             if (m.matches()) {
                 return Long.parseLong(m.group(1));
             }
         }
         List<String> seen = tokens.stream().map(Record::rdataToString).toList();
-        throw ActuatorFailure.fatal(FOREIGN_FENCING_TOKEN, app.token() + " holds " + seen
-                + ", not one TXT record \"epoch=<n>\" as MRM writes it; someone else changed it: find out who,"
-                + " then delete it or restore the last epoch");
+        throw ActuatorFailure.fatal(
+                FOREIGN_FENCING_TOKEN,
+                app.token() + " holds " + seen
+                        + ", not one TXT record \"epoch=<n>\" as MRM writes it; someone else changed it: find out who,"
+                        + " then delete it or restore the last epoch");
     }
 
     private Application application(String applicationId) throws ActuatorFailure {
         Application app = settings.applications().get(applicationId);
         if (app == null) {
-            throw ActuatorFailure.fatal(UNKNOWN_APPLICATION, "application " + applicationId
-                    + " is not configured under mrm.dns.rfc2136.applications");
+            throw ActuatorFailure.fatal(
+                    UNKNOWN_APPLICATION,
+                    "application " + applicationId + " is not configured under mrm.dns.rfc2136.applications");
         }
         return app;
     }
@@ -500,9 +542,11 @@ public final class Rfc2136DnsRouter implements DnsRouter {
         return send(query, tsig, what).thenApply(response -> {
             ActuatorFailure failure = Rfc2136Errors.classify(response.getRcode(), Rcode.NOERROR, false, what);
             if (failure == null && !response.getHeader().getFlag(Flags.AA)) {
-                failure = ActuatorFailure.fatal(Rfc2136Errors.NOT_AUTHORITATIVE, what + ": "
-                        + settings.server() + " is not authoritative for " + name
-                        + "; point mrm.dns.rfc2136.server at the zone's primary");
+                failure = ActuatorFailure.fatal(
+                        Rfc2136Errors.NOT_AUTHORITATIVE,
+                        what + ": "
+                                + settings.server() + " is not authoritative for " + name
+                                + "; point mrm.dns.rfc2136.server at the zone's primary");
             }
             if (failure != null) {
                 throw new CompletionException(failure);
@@ -521,8 +565,8 @@ public final class Rfc2136DnsRouter implements DnsRouter {
     private CompletableFuture<Message> send(Message message, TSIG tsig, String what) throws ActuatorFailure {
         InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
         if (address.isUnresolved()) {
-            throw ActuatorFailure.retriable(Rfc2136Errors.UNREACHABLE, what + ": cannot resolve the server's host "
-                    + settings.host());
+            throw ActuatorFailure.retriable(
+                    Rfc2136Errors.UNREACHABLE, what + ": cannot resolve the server's host " + settings.host());
         }
         SimpleResolver resolver = new SimpleResolver(address);
         resolver.setTCP(settings.transport() == Transport.TCP);
@@ -532,13 +576,19 @@ public final class Rfc2136DnsRouter implements DnsRouter {
             TSIGRecord signature = response.getTSIG();
             int tsigError = signature == null ? Rcode.NOERROR : signature.getError();
             if (tsigError != Rcode.NOERROR) {
-                throw new CompletionException(Rfc2136Errors.classify(response.getRcode(), tsigError,
-                        message.getHeader().getOpcode() == org.xbill.DNS.Opcode.UPDATE, what));
+                throw new CompletionException(Rfc2136Errors.classify(
+                        response.getRcode(),
+                        tsigError,
+                        message.getHeader().getOpcode() == org.xbill.DNS.Opcode.UPDATE,
+                        what));
             }
             if (!response.isVerified()) {
-                throw new CompletionException(ActuatorFailure.fatal(Rfc2136Errors.TSIG_NOT_VERIFIED, what
-                        + ": the answer from " + settings.server() + " is " + (signature == null ? "not signed"
-                        : "signed, but the signature does not verify") + " with key " + settings.tsig().name()));
+                throw new CompletionException(ActuatorFailure.fatal(
+                        Rfc2136Errors.TSIG_NOT_VERIFIED,
+                        what
+                                + ": the answer from " + settings.server() + " is "
+                                + (signature == null ? "not signed" : "signed, but the signature does not verify")
+                                + " with key " + settings.tsig().name()));
             }
             return response;
         });

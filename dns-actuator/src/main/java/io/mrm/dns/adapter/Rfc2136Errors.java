@@ -23,12 +23,12 @@ public final class Rfc2136Errors {
     public static final String TSIG_NOT_VERIFIED = "TSIG_NOT_VERIFIED";
     /** The server answered a query without the authoritative flag: not the primary for the zone. */
     public static final String NOT_AUTHORITATIVE = "NOT_AUTHORITATIVE";
+
     public static final String TIMEOUT = "TIMEOUT";
     public static final String UNREACHABLE = "UNREACHABLE";
     public static final String BAD_RESPONSE = "BAD_RESPONSE";
 
-    private Rfc2136Errors() {
-    }
+    private Rfc2136Errors() {}
 
     /**
      * @param rcode      the response code of the answer
@@ -40,48 +40,62 @@ public final class Rfc2136Errors {
     public static ActuatorFailure classify(int rcode, int tsigError, boolean update, String what) {
         if (tsigError != Rcode.NOERROR) {
             String code = Rcode.TSIGstring(tsigError);
-            return ActuatorFailure.fatal(code, what + " was refused: TSIG " + code
-                    + " (the key name, algorithm or secret does not match the server's, or the clocks differ by"
-                    + " more than the fudge)");
+            return ActuatorFailure.fatal(
+                    code,
+                    what + " was refused: TSIG " + code
+                            + " (the key name, algorithm or secret does not match the server's, or the clocks differ by"
+                            + " more than the fudge)");
         }
         String name = Rcode.string(rcode);
         return switch (rcode) {
             case Rcode.NOERROR -> null;
             // NXDOMAIN answers a query for a name that does not exist: that is an empty RRset, not an error
             case Rcode.NXDOMAIN -> update ? fenced(what, name) : null;
-            case Rcode.NXRRSET, Rcode.YXRRSET, Rcode.YXDOMAIN -> update
-                    ? fenced(what, name)
-                    : ActuatorFailure.fatal(name, what + " failed: " + name);
+            case Rcode.NXRRSET, Rcode.YXRRSET, Rcode.YXDOMAIN ->
+                update ? fenced(what, name) : ActuatorFailure.fatal(name, what + " failed: " + name);
             case Rcode.SERVFAIL -> ActuatorFailure.retriable(name, what + " failed: the server answered SERVFAIL");
-            case Rcode.NOTAUTH -> ActuatorFailure.fatal(name, what + " was refused: NOTAUTH (the server is not"
-                    + " authoritative for the zone, or does not accept the key)");
-            case Rcode.NOTZONE -> ActuatorFailure.fatal(name, what + " was refused: NOTZONE (a name is outside"
-                    + " the configured zone)");
-            case Rcode.REFUSED -> ActuatorFailure.fatal(name, what + " was refused: REFUSED (the server's"
-                    + " update policy does not allow this key to change the name)");
+            case Rcode.NOTAUTH ->
+                ActuatorFailure.fatal(
+                        name,
+                        what + " was refused: NOTAUTH (the server is not"
+                                + " authoritative for the zone, or does not accept the key)");
+            case Rcode.NOTZONE ->
+                ActuatorFailure.fatal(
+                        name, what + " was refused: NOTZONE (a name is outside" + " the configured zone)");
+            case Rcode.REFUSED ->
+                ActuatorFailure.fatal(
+                        name,
+                        what + " was refused: REFUSED (the server's"
+                                + " update policy does not allow this key to change the name)");
             default -> ActuatorFailure.fatal(name, what + " failed: " + name);
         };
     }
 
     private static DnsFencedException fenced(String what, String rcode) {
-        return new DnsFencedException(what + " was not applied: a prerequisite failed (" + rcode
-                + "), so the name or its fencing token changed since it was read", null);
+        return new DnsFencedException(
+                what + " was not applied: a prerequisite failed (" + rcode
+                        + "), so the name or its fencing token changed since it was read",
+                null);
     }
 
     /** A failure to get an answer at all: timeouts and unreachable servers are retriable. */
     public static ActuatorFailure transport(Throwable error, String what, String server) {
         Throwable cause = unwrap(error);
-        if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException
+        if (cause instanceof TimeoutException
+                || cause instanceof SocketTimeoutException
                 || String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT).contains("timed out")) {
             return ActuatorFailure.retriable(TIMEOUT, what + ": no answer from " + server + " in time", cause);
         }
         if (cause instanceof WireParseException) {
-            return ActuatorFailure.retriable(BAD_RESPONSE, what + ": " + server + " sent an unreadable answer: "
-                    + cause.getMessage(), cause);
+            return ActuatorFailure.retriable(
+                    BAD_RESPONSE, what + ": " + server + " sent an unreadable answer: " + cause.getMessage(), cause);
         }
         if (cause instanceof IOException) {
-            return ActuatorFailure.retriable(UNREACHABLE, what + ": " + server + " is unreachable: "
-                    + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage()),
+            return ActuatorFailure.retriable(
+                    UNREACHABLE,
+                    what + ": " + server + " is unreachable: "
+                            + cause.getClass().getSimpleName()
+                            + (cause.getMessage() == null ? "" : " " + cause.getMessage()),
                     cause);
         }
         return ActuatorFailure.fatal(cause.getClass().getSimpleName(), what + " failed: " + cause, cause);

@@ -73,7 +73,8 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Route53DnsRouter.class);
 
     public enum Mode {
-        SIMPLE, WEIGHTED
+        SIMPLE,
+        WEIGHTED
     }
 
     /**
@@ -99,8 +100,13 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
      * @param targets     region id → target
      * @param tokenName   the TXT record that holds the fencing epoch
      */
-    public record Zone(String hostedZoneId, String recordName, RRType recordType, Mode mode,
-                       Map<String, Target> targets, String tokenName) {
+    public record Zone(
+            String hostedZoneId,
+            String recordName,
+            RRType recordType,
+            Mode mode,
+            Map<String, Target> targets,
+            String tokenName) {
 
         public Zone {
             recordName = canonical(recordName);
@@ -117,23 +123,21 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
     /**
      * @param ttl TTL of the records this router writes (not of aliases, which have none)
      */
-    public record Settings(Duration ttl) {
-    }
+    public record Settings(Duration ttl) {}
 
     /** A change this instance submitted, known before the zone names it. */
-    private record Submitted(long epoch, String changeId) {
-    }
+    private record Submitted(long epoch, String changeId) {}
 
     /** The {@code _mrm-change} record: the epoch of the switch and its change id, or when it was submitted. */
-    private record Marker(long epoch, String changeId, Instant submittedAt) {
-    }
+    private record Marker(long epoch, String changeId, Instant submittedAt) {}
 
     static final String TOKEN_PREFIX = "epoch=";
     private static final Pattern TOKEN_VALUE = Pattern.compile("\"" + TOKEN_PREFIX + "(\\d{1,18})\"");
-    private static final Pattern MARKER_VALUE = Pattern.compile(
-            "\"epoch=(\\d{1,18})\" \"(change|submitted)=([A-Za-z0-9]{1,64})\"");
+    private static final Pattern MARKER_VALUE =
+            Pattern.compile("\"epoch=(\\d{1,18})\" \"(change|submitted)=([A-Za-z0-9]{1,64})\"");
     /** Route 53 FAQ: changes reach all its authoritative name servers within 60 s under normal conditions. */
     static final Duration DOCUMENTED_PROPAGATION = Duration.ofSeconds(60);
+
     private static final long ACTIVE_WEIGHT = 100;
     private static final int LIST_PAGE_SIZE = 100;
 
@@ -156,8 +160,13 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
      * With a page size of its own, so that tests can make the listing page, and a resolver of alias
      * targets' addresses (the JVM's in the service).
      */
-    Route53DnsRouter(Route53Client client, Map<String, Zone> zones, Settings settings, Clock clock, int listPageSize,
-                     Function<String, Set<String>> aliasAddresses) {
+    Route53DnsRouter(
+            Route53Client client,
+            Map<String, Zone> zones,
+            Settings settings,
+            Clock clock,
+            int listPageSize,
+            Function<String, Set<String>> aliasAddresses) {
         this.client = client;
         this.zones = Map.copyOf(zones);
         this.settings = settings;
@@ -190,7 +199,8 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
         Zone zone = zone(applicationId);
         try {
             TestDnsAnswerResponse answer = client.testDNSAnswer(r -> r.hostedZoneId(zone.hostedZoneId())
-                    .recordName(zone.recordName()).recordType(zone.recordType()));
+                    .recordName(zone.recordName())
+                    .recordType(zone.recordType()));
             String source = "route53:" + answer.nameserver();
             String rcode = answer.responseCode();
             List<String> data = answer.hasRecordData() ? answer.recordData() : List.of();
@@ -201,7 +211,8 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
                 return List.of(DnsAnswer.answered(source, null, rcode, null));
             }
             String region = regionAnswered(zone, data);
-            Duration ttl = region == null ? null : ttlOf(zone, region, list(zone, zone.recordName(), zone.recordType()));
+            Duration ttl =
+                    region == null ? null : ttlOf(zone, region, list(zone, zone.recordName(), zone.recordType()));
             return List.of(DnsAnswer.answered(source, region, zone.recordType() + " " + String.join(" ", data), ttl));
         } catch (SdkException e) {
             throw Route53Errors.classify(e);
@@ -209,37 +220,48 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
     }
 
     @Override
-    public void routeTo(String applicationId, String region, long epoch, DnsState expected)
-            throws ActuatorFailure {
+    public void routeTo(String applicationId, String region, long epoch, DnsState expected) throws ActuatorFailure {
         Zone zone = zone(applicationId);
         Target target = zone.targets().get(region);
         if (target == null) {
-            throw ActuatorFailure.fatal("UNKNOWN_REGION", "no Route 53 target is configured for region "
-                    + region + " of application " + applicationId);
+            throw ActuatorFailure.fatal(
+                    "UNKNOWN_REGION",
+                    "no Route 53 target is configured for region " + region + " of application " + applicationId);
         }
         ChangeInfo info;
-        ResourceRecordSet marker = marker(zone, epoch, "submitted=" + clock.instant().getEpochSecond());
+        ResourceRecordSet marker =
+                marker(zone, epoch, "submitted=" + clock.instant().getEpochSecond());
         try {
             // the token exactly as it is now: the DELETE must match it to the last byte (TTL included)
             List<ResourceRecordSet> tokens = list(zone, zone.tokenName(), RRType.TXT);
             long tokenEpoch = epochOf(zone, tokens);
             if (tokenEpoch != expected.epoch()) {
-                throw new DnsFencedException("the fencing token " + zone.tokenName() + " holds epoch " + tokenEpoch
-                        + ", expected " + expected.epoch(), null);
+                throw new DnsFencedException(
+                        "the fencing token " + zone.tokenName() + " holds epoch " + tokenEpoch + ", expected "
+                                + expected.epoch(),
+                        null);
             }
             List<Change> changes = new ArrayList<>(recordChanges(zone, region));
             if (!tokens.isEmpty()) {
                 changes.add(change(ChangeAction.DELETE, tokens.get(0)));
             }
-            changes.add(change(ChangeAction.CREATE, ResourceRecordSet.builder()
-                    .name(zone.tokenName()).type(RRType.TXT).ttl(settings.ttl().toSeconds())
-                    .resourceRecords(ResourceRecord.builder().value("\"" + TOKEN_PREFIX + epoch + "\"").build())
-                    .build()));
+            changes.add(change(
+                    ChangeAction.CREATE,
+                    ResourceRecordSet.builder()
+                            .name(zone.tokenName())
+                            .type(RRType.TXT)
+                            .ttl(settings.ttl().toSeconds())
+                            .resourceRecords(ResourceRecord.builder()
+                                    .value("\"" + TOKEN_PREFIX + epoch + "\"")
+                                    .build())
+                            .build()));
             // the token fences the batch; the marker only follows it
             changes.add(change(ChangeAction.UPSERT, marker));
             info = client.changeResourceRecordSets(r -> r.hostedZoneId(zone.hostedZoneId())
-                    .changeBatch(b -> b.comment("mrm: " + applicationId + " -> " + region + " (epoch " + epoch + ")")
-                            .changes(changes))).changeInfo();
+                            .changeBatch(
+                                    b -> b.comment("mrm: " + applicationId + " -> " + region + " (epoch " + epoch + ")")
+                                            .changes(changes)))
+                    .changeInfo();
         } catch (InvalidChangeBatchException e) {
             throw Route53Errors.classifyRejectedBatch(e, zone.tokenName());
         } catch (SdkException e) {
@@ -260,20 +282,31 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
      */
     private void nameChange(Zone zone, ResourceRecordSet written, long epoch, String changeId) {
         try {
-            client.changeResourceRecordSets(r -> r.hostedZoneId(zone.hostedZoneId()).changeBatch(b -> b
-                    .comment("mrm: change of epoch " + epoch + " is " + changeId)
-                    .changes(change(ChangeAction.DELETE, written),
-                            change(ChangeAction.CREATE, marker(zone, epoch, "change=" + changeId)))));
+            client.changeResourceRecordSets(r -> r.hostedZoneId(zone.hostedZoneId())
+                    .changeBatch(b -> b.comment("mrm: change of epoch " + epoch + " is " + changeId)
+                            .changes(
+                                    change(ChangeAction.DELETE, written),
+                                    change(ChangeAction.CREATE, marker(zone, epoch, "change=" + changeId)))));
         } catch (SdkException e) {
-            log.warn("{}: could not record change {} in {} ({}); instances that did not make it assume it applied"
-                    + " {} after it was submitted", zone.recordName(), changeId, zone.changeName(), e.getMessage(),
+            log.warn(
+                    "{}: could not record change {} in {} ({}); instances that did not make it assume it applied"
+                            + " {} after it was submitted",
+                    zone.recordName(),
+                    changeId,
+                    zone.changeName(),
+                    e.getMessage(),
                     DOCUMENTED_PROPAGATION);
         }
     }
 
     private ResourceRecordSet marker(Zone zone, long epoch, String what) {
-        return ResourceRecordSet.builder().name(zone.changeName()).type(RRType.TXT).ttl(settings.ttl().toSeconds())
-                .resourceRecords(ResourceRecord.builder().value("\"epoch=" + epoch + "\" \"" + what + "\"").build())
+        return ResourceRecordSet.builder()
+                .name(zone.changeName())
+                .type(RRType.TXT)
+                .ttl(settings.ttl().toSeconds())
+                .resourceRecords(ResourceRecord.builder()
+                        .value("\"epoch=" + epoch + "\" \"" + what + "\"")
+                        .build())
                 .build();
     }
 
@@ -294,8 +327,10 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
         }
         if (changeId == null) {
             Instant assumedApplied = marker.submittedAt().plus(DOCUMENTED_PROPAGATION);
-            return clock.instant().isBefore(assumedApplied) ? "submitted at " + marker.submittedAt()
-                    + " (its id was not recorded; assumed applied by " + assumedApplied + ")" : null;
+            return clock.instant().isBefore(assumedApplied)
+                    ? "submitted at " + marker.submittedAt() + " (its id was not recorded; assumed applied by "
+                            + assumedApplied + ")"
+                    : null;
         }
         return inSync(changeId) ? null : changeId;
     }
@@ -320,7 +355,9 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
             return null;
         }
         ResourceRecordSet marker = markers.get(0);
-        if (markers.size() == 1 && marker.hasResourceRecords() && marker.resourceRecords().size() == 1) {
+        if (markers.size() == 1
+                && marker.hasResourceRecords()
+                && marker.resourceRecords().size() == 1) {
             Matcher m = MARKER_VALUE.matcher(marker.resourceRecords().get(0).value());
             if (m.matches() && m.group(2).equals("change")) {
                 return new Marker(Long.parseLong(m.group(1)), m.group(3), null);
@@ -329,8 +366,10 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
                 return new Marker(Long.parseLong(m.group(1)), null, Instant.ofEpochSecond(Long.parseLong(m.group(3))));
             }
         }
-        throw ActuatorFailure.fatal("CHANGE_RECORD_UNREADABLE", "the change record " + zone.changeName()
-                + " must hold exactly one value \"epoch=<n>\" \"change=<id>\"; fix or delete it by hand");
+        throw ActuatorFailure.fatal(
+                "CHANGE_RECORD_UNREADABLE",
+                "the change record " + zone.changeName()
+                        + " must hold exactly one value \"epoch=<n>\" \"change=<id>\"; fix or delete it by hand");
     }
 
     /** {@code /change/C2682N5HXP0BZ4} as the API answers it → {@code C2682N5HXP0BZ4}. */
@@ -340,27 +379,37 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
 
     private List<Change> recordChanges(Zone zone, String region) {
         if (zone.mode() == Mode.SIMPLE) {
-            return List.of(change(ChangeAction.UPSERT, record(zone, zone.targets().get(region)).build()));
+            return List.of(change(
+                    ChangeAction.UPSERT,
+                    record(zone, zone.targets().get(region)).build()));
         }
         List<ResourceRecordSet> existing = list(zone, zone.recordName(), zone.recordType());
         List<Change> changes = new ArrayList<>();
         zone.targets().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             Target t = e.getValue();
-            ResourceRecordSet.Builder record = record(zone, t).setIdentifier(t.setIdentifier())
+            ResourceRecordSet.Builder record = record(zone, t)
+                    .setIdentifier(t.setIdentifier())
                     .weight(e.getKey().equals(region) ? ACTIVE_WEIGHT : 0L);
             // keep a health check someone attached to the weighted record
-            existing.stream().filter(r -> t.setIdentifier().equals(r.setIdentifier())).findFirst()
-                    .map(ResourceRecordSet::healthCheckId).ifPresent(record::healthCheckId);
+            existing.stream()
+                    .filter(r -> t.setIdentifier().equals(r.setIdentifier()))
+                    .findFirst()
+                    .map(ResourceRecordSet::healthCheckId)
+                    .ifPresent(record::healthCheckId);
             changes.add(change(ChangeAction.UPSERT, record.build()));
         });
         return changes;
     }
 
     private ResourceRecordSet.Builder record(Zone zone, Target target) {
-        ResourceRecordSet.Builder record = ResourceRecordSet.builder().name(zone.recordName()).type(zone.recordType());
+        ResourceRecordSet.Builder record =
+                ResourceRecordSet.builder().name(zone.recordName()).type(zone.recordType());
         if (target.alias()) {
-            return record.aliasTarget(AliasTarget.builder().hostedZoneId(target.aliasHostedZoneId())
-                    .dnsName(target.value()).evaluateTargetHealth(target.evaluateTargetHealth()).build());
+            return record.aliasTarget(AliasTarget.builder()
+                    .hostedZoneId(target.aliasHostedZoneId())
+                    .dnsName(target.value())
+                    .evaluateTargetHealth(target.evaluateTargetHealth())
+                    .build());
         }
         return record.ttl(settings.ttl().toSeconds())
                 .resourceRecords(ResourceRecord.builder().value(target.value()).build());
@@ -385,7 +434,9 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
             RRType startType = nextType;
             String startIdentifier = nextIdentifier;
             ListResourceRecordSetsResponse page = client.listResourceRecordSets(r -> r.hostedZoneId(zone.hostedZoneId())
-                    .startRecordName(startName).startRecordType(startType).startRecordIdentifier(startIdentifier)
+                    .startRecordName(startName)
+                    .startRecordType(startType)
+                    .startRecordIdentifier(startIdentifier)
                     .maxItems(listPageSize));
             boolean passed = false;
             for (ResourceRecordSet record : page.resourceRecordSets()) {
@@ -396,8 +447,11 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
                     break;
                 }
             }
-            if (passed || !Boolean.TRUE.equals(page.isTruncated()) || page.nextRecordName() == null
-                    || !canonical(page.nextRecordName()).equals(name) || page.nextRecordType() != type) {
+            if (passed
+                    || !Boolean.TRUE.equals(page.isTruncated())
+                    || page.nextRecordName() == null
+                    || !canonical(page.nextRecordName()).equals(name)
+                    || page.nextRecordType() != type) {
                 return found;
             }
             nextName = page.nextRecordName();
@@ -408,7 +462,8 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
 
     private static String regionOf(Zone zone, List<ResourceRecordSet> records) {
         if (zone.mode() == Mode.SIMPLE) {
-            List<ResourceRecordSet> plain = records.stream().filter(r -> r.setIdentifier() == null).toList();
+            List<ResourceRecordSet> plain =
+                    records.stream().filter(r -> r.setIdentifier() == null).toList();
             return plain.size() == 1 ? regionPointedAt(zone, plain.get(0)) : null;
         }
         // weighted: the one region whose record carries weight and points at that region's target
@@ -419,7 +474,9 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
             }
             String region = zone.targets().entrySet().stream()
                     .filter(e -> e.getValue().setIdentifier().equals(record.setIdentifier()))
-                    .map(Map.Entry::getKey).findFirst().orElse(null);
+                    .map(Map.Entry::getKey)
+                    .findFirst()
+                    .orElse(null);
             if (region == null || !region.equals(regionPointedAt(zone, record))) {
                 return null;
             }
@@ -429,16 +486,20 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
     }
 
     private static String regionPointedAt(Zone zone, ResourceRecordSet record) {
-        String value = record.aliasTarget() != null ? record.aliasTarget().dnsName()
+        String value = record.aliasTarget() != null
+                ? record.aliasTarget().dnsName()
                 : record.hasResourceRecords() && record.resourceRecords().size() == 1
-                ? record.resourceRecords().get(0).value() : null;
+                        ? record.resourceRecords().get(0).value()
+                        : null;
         if (value == null) {
             return null;
         }
         String canonical = canonical(value);
         return zone.targets().entrySet().stream()
                 .filter(e -> canonical(e.getValue().value()).equals(canonical))
-                .map(Map.Entry::getKey).findFirst().orElse(null);
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse(null);
     }
 
     /**
@@ -450,9 +511,12 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
         data.forEach(d -> answered.add(zone.recordType() == RRType.CNAME ? canonical(d) : d.trim()));
         List<String> regions = new ArrayList<>();
         zone.targets().forEach((region, target) -> {
-            if (target.alias() ? aliasAddresses.apply(target.value()).containsAll(answered)
-                    : answered.equals(Set.of(zone.recordType() == RRType.CNAME ? canonical(target.value())
-                    : target.value().trim()))) {
+            if (target.alias()
+                    ? aliasAddresses.apply(target.value()).containsAll(answered)
+                    : answered.equals(Set.of(
+                            zone.recordType() == RRType.CNAME
+                                    ? canonical(target.value())
+                                    : target.value().trim()))) {
                 regions.add(region);
             }
         });
@@ -463,9 +527,13 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
     private static Duration ttlOf(Zone zone, String region, List<ResourceRecordSet> records) {
         Target target = zone.targets().get(region);
         return records.stream()
-                .filter(r -> zone.mode() == Mode.SIMPLE ? r.setIdentifier() == null
+                .filter(r -> zone.mode() == Mode.SIMPLE
+                        ? r.setIdentifier() == null
                         : target.setIdentifier().equals(r.setIdentifier()))
-                .filter(r -> r.ttl() != null).map(r -> Duration.ofSeconds(r.ttl())).findFirst().orElse(null);
+                .filter(r -> r.ttl() != null)
+                .map(r -> Duration.ofSeconds(r.ttl()))
+                .findFirst()
+                .orElse(null);
     }
 
     /** The addresses a name resolves to with the JVM's resolver; empty when it does not resolve. */
@@ -486,21 +554,27 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
             return 0;
         }
         ResourceRecordSet token = tokens.get(0);
-        if (tokens.size() == 1 && token.hasResourceRecords() && token.resourceRecords().size() == 1) {
+        if (tokens.size() == 1
+                && token.hasResourceRecords()
+                && token.resourceRecords().size() == 1) {
             Matcher m = TOKEN_VALUE.matcher(token.resourceRecords().get(0).value());
             if (m.matches()) {
                 return Long.parseLong(m.group(1));
             }
         }
-        throw ActuatorFailure.fatal("TOKEN_UNREADABLE", "the fencing token " + zone.tokenName()
-                + " must hold exactly one value \"" + TOKEN_PREFIX + "<n>\"; fix or delete it by hand");
+        throw ActuatorFailure.fatal(
+                "TOKEN_UNREADABLE",
+                "the fencing token " + zone.tokenName() + " must hold exactly one value \"" + TOKEN_PREFIX
+                        + "<n>\"; fix or delete it by hand");
     }
 
     private Zone zone(String applicationId) throws ActuatorFailure {
         Zone zone = zones.get(applicationId);
         if (zone == null) {
-            throw ActuatorFailure.fatal("UNKNOWN_APPLICATION", "application " + applicationId
-                    + " has no Route 53 record configured (mrm.dns.route53.applications)");
+            throw ActuatorFailure.fatal(
+                    "UNKNOWN_APPLICATION",
+                    "application " + applicationId
+                            + " has no Route 53 record configured (mrm.dns.route53.applications)");
         }
         return zone;
     }

@@ -19,20 +19,27 @@ import software.amazon.awssdk.services.route53.model.InvalidChangeBatchException
 final class Route53Errors {
 
     /** Codes Route 53 answers with status 400 that go away by waiting. */
-    static final Set<String> RETRIABLE_CODES = Set.of("Throttling", "ThrottlingException", "PriorRequestNotComplete",
-            "RequestLimitExceeded", "ServiceUnavailable");
+    static final Set<String> RETRIABLE_CODES = Set.of(
+            "Throttling",
+            "ThrottlingException",
+            "PriorRequestNotComplete",
+            "RequestLimitExceeded",
+            "ServiceUnavailable");
 
-    private Route53Errors() {
-    }
+    private Route53Errors() {}
 
     static ActuatorFailure classify(SdkException e) {
         if (e instanceof AwsServiceException service) {
-            String code = service.awsErrorDetails() != null && service.awsErrorDetails().errorCode() != null
-                    ? service.awsErrorDetails().errorCode() : "HTTP_" + service.statusCode();
-            String message = service.awsErrorDetails() != null && service.awsErrorDetails().errorMessage() != null
-                    ? service.awsErrorDetails().errorMessage() : "status " + service.statusCode();
-            boolean retriable = RETRIABLE_CODES.contains(code) || service.isThrottlingException()
-                    || service.statusCode() >= 500;
+            String code = service.awsErrorDetails() != null
+                            && service.awsErrorDetails().errorCode() != null
+                    ? service.awsErrorDetails().errorCode()
+                    : "HTTP_" + service.statusCode();
+            String message = service.awsErrorDetails() != null
+                            && service.awsErrorDetails().errorMessage() != null
+                    ? service.awsErrorDetails().errorMessage()
+                    : "status " + service.statusCode();
+            boolean retriable =
+                    RETRIABLE_CODES.contains(code) || service.isThrottlingException() || service.statusCode() >= 500;
             return ActuatorFailure.of(retriable, code, "Route 53: " + message, e);
         }
         if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
@@ -52,7 +59,8 @@ final class Route53Errors {
      */
     static ActuatorFailure classifyRejectedBatch(InvalidChangeBatchException e, String tokenName) {
         String message = e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
-                ? e.awsErrorDetails().errorMessage() : String.valueOf(e.getMessage());
+                ? e.awsErrorDetails().errorMessage()
+                : String.valueOf(e.getMessage());
         if (e.messages() != null && !e.messages().isEmpty()) {
             message = String.join(", ", e.messages());
         }
@@ -60,8 +68,10 @@ final class Route53Errors {
         boolean aboutToken = lower.contains("name='" + tokenName.toLowerCase(Locale.ROOT) + "'")
                 && (lower.contains("not found") || lower.contains("do not match") || lower.contains("already exists"));
         if (aboutToken) {
-            return new DnsFencedException("Route 53 rejected the change batch: the fencing token changed since it was"
-                    + " read (" + message + ")", e);
+            return new DnsFencedException(
+                    "Route 53 rejected the change batch: the fencing token changed since it was" + " read (" + message
+                            + ")",
+                    e);
         }
         return ActuatorFailure.fatal("InvalidChangeBatch", "Route 53 rejected the change batch: " + message, e);
     }

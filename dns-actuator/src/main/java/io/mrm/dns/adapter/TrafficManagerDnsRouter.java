@@ -62,7 +62,8 @@ import java.util.regex.Pattern;
 public final class TrafficManagerDnsRouter implements DnsRouter {
 
     public enum Mode {
-        PRIORITY, ENABLE_DISABLE
+        PRIORITY,
+        ENABLE_DISABLE
     }
 
     /**
@@ -71,8 +72,8 @@ public final class TrafficManagerDnsRouter implements DnsRouter {
      * @param endpoints region id → name of its endpoint in the profile
      * @param ttl       the profile's DNS TTL to set with each switch; null leaves it as it is
      */
-    public record Profile(String resourceGroup, String profileName, Mode mode, Map<String, String> endpoints,
-                          Duration ttl) {
+    public record Profile(
+            String resourceGroup, String profileName, Mode mode, Map<String, String> endpoints, Duration ttl) {
 
         public Profile {
             endpoints = Map.copyOf(endpoints);
@@ -81,8 +82,9 @@ public final class TrafficManagerDnsRouter implements DnsRouter {
 
     public static final String EPOCH_TAG = "mrm-epoch";
     /** The monitor statuses with which an enabled endpoint is included in DNS responses. */
-    private static final Set<EndpointMonitorStatus> ANSWERED = Set.of(EndpointMonitorStatus.ONLINE,
-            EndpointMonitorStatus.CHECKING_ENDPOINT, EndpointMonitorStatus.UNMONITORED);
+    private static final Set<EndpointMonitorStatus> ANSWERED = Set.of(
+            EndpointMonitorStatus.ONLINE, EndpointMonitorStatus.CHECKING_ENDPOINT, EndpointMonitorStatus.UNMONITORED);
+
     private static final Pattern EPOCH_VALUE = Pattern.compile("\\d{1,18}");
 
     private final ProfilesClient profiles;
@@ -100,25 +102,31 @@ public final class TrafficManagerDnsRouter implements DnsRouter {
     }
 
     @Override
-    public void routeTo(String applicationId, String region, long epoch, DnsState expected)
-            throws ActuatorFailure {
+    public void routeTo(String applicationId, String region, long epoch, DnsState expected) throws ActuatorFailure {
         Profile profile = profile(applicationId);
         String endpointName = profile.endpoints().get(region);
         if (endpointName == null) {
-            throw ActuatorFailure.fatal("UNKNOWN_REGION", "no Traffic Manager endpoint is configured for region "
-                    + region + " of application " + applicationId);
+            throw ActuatorFailure.fatal(
+                    "UNKNOWN_REGION",
+                    "no Traffic Manager endpoint is configured for region " + region + " of application "
+                            + applicationId);
         }
         ProfileInner inner = read(profile);
         DnsState now = state(profile, inner);
         if (!now.sameRouting(expected)) {
-            throw new DnsFencedException("profile " + profile.profileName() + " changed since it was read: now "
-                    + now.region() + " at epoch " + now.epoch() + ", expected " + expected.region() + " at epoch "
-                    + expected.epoch(), null);
+            throw new DnsFencedException(
+                    "profile " + profile.profileName() + " changed since it was read: now "
+                            + now.region() + " at epoch " + now.epoch() + ", expected " + expected.region()
+                            + " at epoch "
+                            + expected.epoch(),
+                    null);
         }
         List<EndpointInner> endpoints = inner.endpoints() == null ? List.of() : inner.endpoints();
-        EndpointInner target = endpoint(endpoints, endpointName).orElseThrow(() -> ActuatorFailure.fatal(
-                "ENDPOINT_NOT_FOUND", "profile " + profile.profileName() + " has no endpoint " + endpointName
-                + " (region " + region + ")"));
+        EndpointInner target = endpoint(endpoints, endpointName)
+                .orElseThrow(() -> ActuatorFailure.fatal(
+                        "ENDPOINT_NOT_FOUND",
+                        "profile " + profile.profileName() + " has no endpoint " + endpointName + " (region " + region
+                                + ")"));
         if (profile.mode() == Mode.PRIORITY) {
             // priorities must stay unique in a profile: target first, the rest keep their order after it
             List<EndpointInner> others = new ArrayList<>(endpoints);
@@ -152,8 +160,10 @@ public final class TrafficManagerDnsRouter implements DnsRouter {
         }
         DnsState after = state(profile, read(profile));
         if (after.epoch() != epoch || !region.equals(after.region())) {
-            throw new DnsFencedException("profile " + profile.profileName() + " was overwritten right after this switch:"
-                    + " now " + after.region() + " at epoch " + after.epoch(), null);
+            throw new DnsFencedException(
+                    "profile " + profile.profileName() + " was overwritten right after this switch:" + " now "
+                            + after.region() + " at epoch " + after.epoch(),
+                    null);
         }
     }
 
@@ -168,22 +178,33 @@ public final class TrafficManagerDnsRouter implements DnsRouter {
             return List.of(DnsAnswer.answered(source, null, "NXDOMAIN (profile disabled)", ttl));
         }
         List<EndpointInner> enabled = (inner.endpoints() == null ? List.<EndpointInner>of() : inner.endpoints())
-                .stream().filter(e -> EndpointStatus.ENABLED.equals(e.endpointStatus())).toList();
-        List<EndpointInner> healthy = enabled.stream().filter(e -> ANSWERED.contains(e.endpointMonitorStatus())).toList();
+                .stream()
+                        .filter(e -> EndpointStatus.ENABLED.equals(e.endpointStatus()))
+                        .toList();
+        List<EndpointInner> healthy = enabled.stream()
+                .filter(e -> ANSWERED.contains(e.endpointMonitorStatus()))
+                .toList();
         // every enabled endpoint unhealthy: Traffic Manager treats them all as healthy
         List<EndpointInner> candidates = healthy.isEmpty() ? enabled : healthy;
         if (candidates.isEmpty()) {
             return List.of(DnsAnswer.answered(source, null, "NXDOMAIN (no endpoint enabled)", ttl));
         }
         if (TrafficRoutingMethod.PRIORITY.equals(inner.trafficRoutingMethod())) {
-            candidates = candidates.stream().filter(e -> e.priority() != null)
-                    .min(Comparator.comparing(EndpointInner::priority)).stream().toList();
+            candidates =
+                    candidates.stream()
+                            .filter(e -> e.priority() != null)
+                            .min(Comparator.comparing(EndpointInner::priority))
+                            .stream()
+                            .toList();
         }
         List<DnsAnswer> answers = new ArrayList<>();
         for (EndpointInner e : candidates) {
             String via = candidates.size() == 1 ? source : source + "#" + e.name();
-            answers.add(DnsAnswer.answered(via, regionNamed(profile, e.name()), "endpoint " + e.name() + " ("
-                    + e.target() + ", " + e.endpointMonitorStatus() + ")", ttl));
+            answers.add(DnsAnswer.answered(
+                    via,
+                    regionNamed(profile, e.name()),
+                    "endpoint " + e.name() + " (" + e.target() + ", " + e.endpointMonitorStatus() + ")",
+                    ttl));
         }
         return answers;
     }
@@ -199,32 +220,48 @@ public final class TrafficManagerDnsRouter implements DnsRouter {
     private static DnsState state(Profile profile, ProfileInner inner) throws ActuatorFailure {
         List<EndpointInner> endpoints = inner.endpoints() == null ? List.of() : inner.endpoints();
         Map<String, String> details = new TreeMap<>();
-        profile.endpoints().forEach((region, name) -> details.put("monitorStatus." + region, endpoint(endpoints, name)
-                .map(e -> e.endpointMonitorStatus() == null ? "Unknown" : e.endpointMonitorStatus().toString())
-                .orElse("Missing")));
+        profile.endpoints()
+                .forEach((region, name) -> details.put(
+                        "monitorStatus." + region,
+                        endpoint(endpoints, name)
+                                .map(e -> e.endpointMonitorStatus() == null
+                                        ? "Unknown"
+                                        : e.endpointMonitorStatus().toString())
+                                .orElse("Missing")));
         if (inner.monitorConfig() != null && inner.monitorConfig().profileMonitorStatus() != null) {
-            details.put("profileMonitorStatus", inner.monitorConfig().profileMonitorStatus().toString());
+            details.put(
+                    "profileMonitorStatus",
+                    inner.monitorConfig().profileMonitorStatus().toString());
         }
         String region = regionOf(profile, endpoints);
         DnsState state = new DnsState(region, epochOf(profile, inner), details);
-        Optional<EndpointInner> routedTo = region == null ? Optional.empty()
+        Optional<EndpointInner> routedTo = region == null
+                ? Optional.empty()
                 : endpoint(endpoints, profile.endpoints().get(region));
-        if (routedTo.isPresent() && EndpointMonitorStatus.CHECKING_ENDPOINT.equals(routedTo.get().endpointMonitorStatus())) {
-            return state.pending("first health probe of endpoint " + routedTo.get().name());
+        if (routedTo.isPresent()
+                && EndpointMonitorStatus.CHECKING_ENDPOINT.equals(routedTo.get().endpointMonitorStatus())) {
+            return state.pending(
+                    "first health probe of endpoint " + routedTo.get().name());
         }
         return state;
     }
 
     private static String regionOf(Profile profile, List<EndpointInner> endpoints) {
         List<EndpointInner> enabled = endpoints.stream()
-                .filter(e -> EndpointStatus.ENABLED.equals(e.endpointStatus())).toList();
+                .filter(e -> EndpointStatus.ENABLED.equals(e.endpointStatus()))
+                .toList();
         if (profile.mode() == Mode.PRIORITY) {
             // the enabled endpoint with the lowest priority number gets the traffic (while healthy)
-            return enabled.stream().filter(e -> e.priority() != null).min(Comparator.comparing(EndpointInner::priority))
-                    .map(e -> regionNamed(profile, e.name())).orElse(null);
+            return enabled.stream()
+                    .filter(e -> e.priority() != null)
+                    .min(Comparator.comparing(EndpointInner::priority))
+                    .map(e -> regionNamed(profile, e.name()))
+                    .orElse(null);
         }
-        List<String> regions = enabled.stream().map(e -> regionNamed(profile, e.name()))
-                .filter(r -> r != null).toList();
+        List<String> regions = enabled.stream()
+                .map(e -> regionNamed(profile, e.name()))
+                .filter(r -> r != null)
+                .toList();
         return regions.size() == 1 ? regions.get(0) : null;
     }
 
@@ -234,28 +271,37 @@ public final class TrafficManagerDnsRouter implements DnsRouter {
             return 0;
         }
         if (!EPOCH_VALUE.matcher(value).matches()) {
-            throw ActuatorFailure.fatal("TOKEN_UNREADABLE", "tag " + EPOCH_TAG + " of profile "
-                    + profile.profileName() + " must be a whole number; fix or delete it by hand");
+            throw ActuatorFailure.fatal(
+                    "TOKEN_UNREADABLE",
+                    "tag " + EPOCH_TAG + " of profile " + profile.profileName()
+                            + " must be a whole number; fix or delete it by hand");
         }
         return Long.parseLong(value);
     }
 
     private static String regionNamed(Profile profile, String endpointName) {
-        return profile.endpoints().entrySet().stream().filter(e -> e.getValue().equalsIgnoreCase(endpointName))
-                .map(Map.Entry::getKey).findFirst().orElse(null);
+        return profile.endpoints().entrySet().stream()
+                .filter(e -> e.getValue().equalsIgnoreCase(endpointName))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse(null);
     }
 
     private static Optional<EndpointInner> endpoint(List<EndpointInner> endpoints, String name) {
         String wanted = name.toLowerCase(Locale.ROOT);
-        return endpoints.stream().filter(e -> e.name() != null && e.name().toLowerCase(Locale.ROOT).equals(wanted))
+        return endpoints.stream()
+                .filter(e ->
+                        e.name() != null && e.name().toLowerCase(Locale.ROOT).equals(wanted))
                 .findFirst();
     }
 
     private Profile profile(String applicationId) throws ActuatorFailure {
         Profile profile = applications.get(applicationId);
         if (profile == null) {
-            throw ActuatorFailure.fatal("UNKNOWN_APPLICATION", "application " + applicationId
-                    + " has no Traffic Manager profile configured (mrm.dns.traffic-manager.applications)");
+            throw ActuatorFailure.fatal(
+                    "UNKNOWN_APPLICATION",
+                    "application " + applicationId
+                            + " has no Traffic Manager profile configured (mrm.dns.traffic-manager.applications)");
         }
         return profile;
     }

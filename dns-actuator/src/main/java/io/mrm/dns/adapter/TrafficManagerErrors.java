@@ -14,8 +14,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class TrafficManagerErrors {
 
-    private TrafficManagerErrors() {
-    }
+    private TrafficManagerErrors() {}
 
     static ActuatorFailure classify(RuntimeException e) {
         if (e instanceof ClientAuthenticationException auth && auth.getResponse() == null) {
@@ -24,10 +23,16 @@ final class TrafficManagerErrors {
         }
         if (e instanceof HttpResponseException http && http.getResponse() != null) {
             int status = http.getResponse().getStatusCode();
-            String code = e instanceof ManagementException m && m.getValue() != null && m.getValue().getCode() != null
-                    ? m.getValue().getCode() : "HTTP_" + status;
-            String message = e instanceof ManagementException m && m.getValue() != null
-                    && m.getValue().getMessage() != null ? m.getValue().getMessage() : "status " + status;
+            String code = e instanceof ManagementException m
+                            && m.getValue() != null
+                            && m.getValue().getCode() != null
+                    ? m.getValue().getCode()
+                    : "HTTP_" + status;
+            String message = e instanceof ManagementException m
+                            && m.getValue() != null
+                            && m.getValue().getMessage() != null
+                    ? m.getValue().getMessage()
+                    : "status " + status;
             boolean retriable = status == 408 || status == 409 || status == 429 || status >= 500;
             return ActuatorFailure.of(retriable, code, "Traffic Manager (" + status + "): " + message, e);
         }
@@ -36,8 +41,11 @@ final class TrafficManagerErrors {
                 return ActuatorFailure.retriable("TIMEOUT", "Traffic Manager did not answer in time", e);
             }
             if (t instanceof IOException) {
-                return ActuatorFailure.retriable("IO_ERROR", "cannot reach Azure Resource Manager: "
-                        + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()), e);
+                return ActuatorFailure.retriable(
+                        "IO_ERROR",
+                        "cannot reach Azure Resource Manager: " + t.getClass().getSimpleName()
+                                + (t.getMessage() == null ? "" : ": " + t.getMessage()),
+                        e);
             }
         }
         return ActuatorFailure.fatal("CLIENT_ERROR", "Traffic Manager client: " + e.getMessage(), e);

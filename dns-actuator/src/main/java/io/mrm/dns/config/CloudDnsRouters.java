@@ -28,13 +28,16 @@ final class CloudDnsRouters {
 
     /** First wait of the Traffic Manager client's exponential back-off, and its longest. */
     static final Duration AZURE_BASE_DELAY = Duration.ofMillis(500);
+
     static final Duration AZURE_MAX_DELAY = Duration.ofSeconds(8);
     /** Entra hosts of Microsoft's clouds, which MSAL's instance discovery knows. */
-    private static final Set<String> MICROSOFT_AUTHORITIES = Set.of("login.microsoftonline.com",
-            "login.chinacloudapi.cn", "login.microsoftonline.us", "login.microsoftonline.de");
+    private static final Set<String> MICROSOFT_AUTHORITIES = Set.of(
+            "login.microsoftonline.com",
+            "login.chinacloudapi.cn",
+            "login.microsoftonline.us",
+            "login.microsoftonline.de");
 
-    private CloudDnsRouters() {
-    }
+    private CloudDnsRouters() {}
 
     static Route53DnsRouter route53(Route53Properties props, Clock clock) {
         var zones = props.zones();
@@ -61,8 +64,8 @@ final class CloudDnsRouters {
      * @param backoff the retry policy's strategy; the policy ({@link #retryPolicy}) waits what a 429's or
      *                503's {@code Retry-After} says instead, when the response has one
      */
-    record AzureWiring(TokenCredential credential, HttpClientOptions http, ExponentialBackoff backoff,
-                       AzureProfile profile) {
+    record AzureWiring(
+            TokenCredential credential, HttpClientOptions http, ExponentialBackoff backoff, AzureProfile profile) {
 
         RetryPolicy retryPolicy() {
             // no header named: azure-core reads retry-after-ms, x-ms-retry-after-ms and Retry-After
@@ -81,10 +84,14 @@ final class CloudDnsRouters {
         if (tenantGiven) {
             credential.tenantId(props.tenantId());
         }
-        HttpClientOptions http = new HttpClientOptions().setConnectTimeout(props.timeout())
-                .setResponseTimeout(props.timeout()).setReadTimeout(props.timeout());
+        HttpClientOptions http = new HttpClientOptions()
+                .setConnectTimeout(props.timeout())
+                .setResponseTimeout(props.timeout())
+                .setReadTimeout(props.timeout());
         ExponentialBackoff backoff = new ExponentialBackoff(props.maxRetries(), AZURE_BASE_DELAY, AZURE_MAX_DELAY);
-        AzureProfile profile = new AzureProfile(tenantGiven ? props.tenantId() : null, props.subscriptionId(),
+        AzureProfile profile = new AzureProfile(
+                tenantGiven ? props.tenantId() : null,
+                props.subscriptionId(),
                 environment(props.resourceManagerEndpoint(), props.authorityHost()));
         return new AzureWiring(credential.build(), http, backoff, profile);
     }

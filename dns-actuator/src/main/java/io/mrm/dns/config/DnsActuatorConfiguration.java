@@ -14,13 +14,21 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({DnsActuatorProperties.class, Route53Properties.class, TrafficManagerProperties.class,
-        Rfc2136Properties.class})
+@EnableConfigurationProperties({
+    DnsActuatorProperties.class,
+    Route53Properties.class,
+    TrafficManagerProperties.class,
+    Rfc2136Properties.class
+})
 class DnsActuatorConfiguration {
 
     @Bean
-    DnsRouter dnsRouter(DnsActuatorProperties props, Route53Properties route53, TrafficManagerProperties trafficManager,
-                        Rfc2136Properties rfc2136, Clock clock) {
+    DnsRouter dnsRouter(
+            DnsActuatorProperties props,
+            Route53Properties route53,
+            TrafficManagerProperties trafficManager,
+            Rfc2136Properties rfc2136,
+            Clock clock) {
         return switch (props.router()) {
             case IN_MEMORY -> new InMemoryDnsRouter(props.initialRoutes());
             case ROUTE53 -> CloudDnsRouters.route53(route53, clock);
@@ -39,10 +47,9 @@ class DnsActuatorConfiguration {
      * parallel) and its ack is published (and confirmed) before its offset commits.
      */
     @Bean
-    ConcurrentMessageListenerContainer<byte[], byte[]> dnsCommandListener(EventListeners listeners,
-                                                                         DnsCommandHandler handler,
-                                                                         EventPublisher publisher) {
-        return listeners.commandContainer(Topics.DNS_COMMANDS,
-                command -> publisher.publishAndWait(handler.handle(command)));
+    ConcurrentMessageListenerContainer<byte[], byte[]> dnsCommandListener(
+            EventListeners listeners, DnsCommandHandler handler, EventPublisher publisher) {
+        return listeners.commandContainer(
+                Topics.DNS_COMMANDS, command -> publisher.publishAndWait(handler.handle(command)));
     }
 }

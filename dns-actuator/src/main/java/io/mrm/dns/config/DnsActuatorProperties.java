@@ -47,7 +47,9 @@ public record DnsActuatorProperties(
     public DnsActuatorProperties {
         initialRoutes = initialRoutes == null ? Map.of() : Map.copyOf(initialRoutes);
         List<String> problems = new ArrayList<>();
-        if (pollInterval == null || pollInterval.isNegative() || pollInterval.isZero()
+        if (pollInterval == null
+                || pollInterval.isNegative()
+                || pollInterval.isZero()
                 || pollInterval.compareTo(MAX_POLL_INTERVAL) > 0) {
             problems.add(PREFIX + ".poll-interval must be between 1ms and " + MAX_POLL_INTERVAL.toSeconds() + "s, was "
                     + pollInterval);
@@ -56,7 +58,8 @@ public record DnsActuatorProperties(
             problems.add(PREFIX + ".ack-margin must be zero or positive, was " + ackMargin);
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("invalid dns-actuator configuration:\n - " + String.join("\n - ", problems));
+            throw new IllegalArgumentException(
+                    "invalid dns-actuator configuration:\n - " + String.join("\n - ", problems));
         }
     }
 

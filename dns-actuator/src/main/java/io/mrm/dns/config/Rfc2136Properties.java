@@ -1,15 +1,14 @@
 package io.mrm.dns.config;
 
-import io.mrm.kafka.config.SettingChecks;
-
 import io.mrm.dns.adapter.Rfc2136DnsRouter;
 import io.mrm.dns.adapter.Rfc2136DnsRouter.Application;
 import io.mrm.dns.adapter.Rfc2136DnsRouter.RecordType;
 import io.mrm.dns.adapter.Rfc2136DnsRouter.Transport;
 import io.mrm.dns.adapter.Rfc2136DnsRouter.TsigKey;
+import io.mrm.events.Require;
 import io.mrm.kafka.SecretReference;
 import io.mrm.kafka.SecretSetting;
-import io.mrm.events.Require;
+import io.mrm.kafka.config.SettingChecks;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,9 +60,8 @@ public record Rfc2136Properties(
      * @param algorithm hmac-sha256 (default), hmac-sha384, hmac-sha512, ...
      * @param secret    where the base64 secret lives: exactly one of {@code env} or {@code file}
      */
-    public record Tsig(String keyName, @DefaultValue("hmac-sha256") String algorithm, SecretSetting secret) {
-    }
-
+    public record Tsig(
+            String keyName, @DefaultValue("hmac-sha256") String algorithm, SecretSetting secret) {}
 
     /**
      * @param zone    the zone the name belongs to, e.g. {@code example.com}
@@ -72,9 +70,8 @@ public record Rfc2136Properties(
      * @param targets region → what the name holds when routed there: one host name for CNAME, one or
      *                more addresses for A/AAAA
      */
-    public record ApplicationName(String zone, String name, @DefaultValue("CNAME") String type,
-                                  Map<String, List<String>> targets) {
-    }
+    public record ApplicationName(
+            String zone, String name, @DefaultValue("CNAME") String type, Map<String, List<String>> targets) {}
 
     public Rfc2136Properties {
         applications = applications == null ? Map.of() : new LinkedHashMap<>(applications);
@@ -152,8 +149,16 @@ public record Rfc2136Properties(
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid RFC 2136 configuration:\n - " + String.join("\n - ", problems));
         }
-        return new Rfc2136DnsRouter.Settings(host, port, transport, timeout, ttl, key, apps,
-                nameServerPort == null ? port : nameServerPort, servers);
+        return new Rfc2136DnsRouter.Settings(
+                host,
+                port,
+                transport,
+                timeout,
+                ttl,
+                key,
+                apps,
+                nameServerPort == null ? port : nameServerPort,
+                servers);
     }
 
     private TsigKey tsigKey(List<String> problems) {
@@ -163,8 +168,10 @@ public record Rfc2136Properties(
             return null;
         }
         Name name = dnsName(problems, key + ".key-name", tsig.keyName());
-        Name algorithm = check(problems, key + ".algorithm", () -> TsigKey.algorithm(
-                tsig.algorithm() == null ? "" : tsig.algorithm()));
+        Name algorithm = check(
+                problems,
+                key + ".algorithm",
+                () -> TsigKey.algorithm(tsig.algorithm() == null ? "" : tsig.algorithm()));
         SecretReference reference = SecretSetting.check(problems, key + ".secret", tsig.secret());
         if (reference == null) {
             return null;
@@ -191,8 +198,9 @@ public record Rfc2136Properties(
         }
         Map<String, List<String>> targets = app.targets() == null ? Map.of() : app.targets();
         if (targets.isEmpty()) {
-            problems.add(key + ".targets is required: region -> " + (type == RecordType.CNAME || type == null
-                    ? "host name" : "addresses") + ", e.g. " + key + ".targets.eu10=orders.eu10.example.com");
+            problems.add(key + ".targets is required: region -> "
+                    + (type == RecordType.CNAME || type == null ? "host name" : "addresses") + ", e.g. " + key
+                    + ".targets.eu10=orders.eu10.example.com");
         }
         targets.forEach((region, data) -> {
             String regionKey = key + ".targets." + region;

@@ -1,10 +1,9 @@
 package io.mrm.dns.config;
 
-import io.mrm.kafka.config.SettingChecks;
-
 import io.mrm.dns.adapter.Route53DnsRouter;
 import io.mrm.dns.adapter.Route53DnsRouter.Mode;
 import io.mrm.events.Require;
+import io.mrm.kafka.config.SettingChecks;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,8 +41,8 @@ public record Route53Properties(
         Map<String, Application> applications) {
 
     static final String PREFIX = "mrm.dns.route53";
-    private static final Pattern HOST_NAME = Pattern.compile(
-            "(?i)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.?");
+    private static final Pattern HOST_NAME =
+            Pattern.compile("(?i)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.)*[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.?");
     private static final Pattern ZONE_ID = Pattern.compile("(/hostedzone/)?[A-Z0-9]{1,32}");
     private static final Set<RRType> RECORD_TYPES = Set.of(RRType.CNAME, RRType.A, RRType.AAAA);
 
@@ -61,9 +60,13 @@ public record Route53Properties(
      * @param targets        region id → where that region's traffic goes
      * @param epochRecordName the TXT record holding the fencing epoch; default {@code _mrm-epoch.<record-name>}
      */
-    public record Application(String hostedZoneId, String recordName, @DefaultValue("CNAME") String recordType,
-                              @DefaultValue("SIMPLE") Mode mode, Map<String, Target> targets,
-                              String epochRecordName) {
+    public record Application(
+            String hostedZoneId,
+            String recordName,
+            @DefaultValue("CNAME") String recordType,
+            @DefaultValue("SIMPLE") Mode mode,
+            Map<String, Target> targets,
+            String epochRecordName) {
 
         public Application {
             targets = targets == null ? Map.of() : new LinkedHashMap<>(targets);
@@ -76,9 +79,11 @@ public record Route53Properties(
      * @param evaluateTargetHealth  alias only: let Route 53 check the target's health
      * @param setIdentifier         WEIGHTED only: the record's set identifier; default the region id
      */
-    public record Target(String value, String aliasHostedZoneId, @DefaultValue("false") boolean evaluateTargetHealth,
-                         String setIdentifier) {
-    }
+    public record Target(
+            String value,
+            String aliasHostedZoneId,
+            @DefaultValue("false") boolean evaluateTargetHealth,
+            String setIdentifier) {}
 
     /** The router's settings, or every problem at once, each naming its key. */
     Map<String, Route53DnsRouter.Zone> zones() {
@@ -98,8 +103,10 @@ public record Route53Properties(
         if (region == null || region.isBlank()) {
             problems.add(PREFIX + ".region is required (aws-global for Route 53)");
         }
-        if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null
-                || !List.of("http", "https").contains(endpoint.getScheme()))) {
+        if (endpoint != null
+                && (endpoint.getScheme() == null
+                        || endpoint.getHost() == null
+                        || !List.of("http", "https").contains(endpoint.getScheme()))) {
             problems.add(PREFIX + ".endpoint must be an http(s) URL, was " + endpoint);
         }
         if (applications.isEmpty()) {
@@ -121,8 +128,8 @@ public record Route53Properties(
             }
         });
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("invalid dns-actuator Route 53 configuration:\n - "
-                    + String.join("\n - ", problems));
+            throw new IllegalArgumentException(
+                    "invalid dns-actuator Route 53 configuration:\n - " + String.join("\n - ", problems));
         }
         return zones;
     }
@@ -141,7 +148,8 @@ public record Route53Properties(
         if (app.epochRecordName() != null) {
             checkHostName(problems, key + ".epoch-record-name", app.epochRecordName(), false);
         }
-        RRType type = RRType.fromValue(app.recordType() == null ? "" : app.recordType().toUpperCase(Locale.ROOT));
+        RRType type = RRType.fromValue(
+                app.recordType() == null ? "" : app.recordType().toUpperCase(Locale.ROOT));
         if (!RECORD_TYPES.contains(type)) {
             problems.add(key + ".record-type must be one of CNAME, A, AAAA, was " + app.recordType());
         }
@@ -149,7 +157,8 @@ public record Route53Properties(
             problems.add(key + ".mode must be SIMPLE or WEIGHTED");
         }
         if (app.targets().size() < 2) {
-            problems.add(key + ".targets must name at least two regions, has " + app.targets().keySet());
+            problems.add(key + ".targets must name at least two regions, has "
+                    + app.targets().keySet());
         }
         Map<String, Route53DnsRouter.Target> targets = new LinkedHashMap<>();
         Set<String> setIdentifiers = new HashSet<>();
@@ -162,7 +171,8 @@ public record Route53Properties(
                 problems.add(tkey + ".value is required");
                 return;
             }
-            boolean alias = t.aliasHostedZoneId() != null && !t.aliasHostedZoneId().isBlank();
+            boolean alias =
+                    t.aliasHostedZoneId() != null && !t.aliasHostedZoneId().isBlank();
             if (!alias && type == RRType.CNAME) {
                 checkHostName(problems, tkey + ".value", t.value(), false);
             }
@@ -176,8 +186,13 @@ public record Route53Properties(
             if (app.mode() == Mode.WEIGHTED && !setIdentifiers.add(setIdentifier)) {
                 problems.add(tkey + ".set-identifier " + setIdentifier + " is used by another region");
             }
-            targets.put(region, new Route53DnsRouter.Target(t.value().trim(), alias ? t.aliasHostedZoneId().trim() : null,
-                    t.evaluateTargetHealth(), setIdentifier));
+            targets.put(
+                    region,
+                    new Route53DnsRouter.Target(
+                            t.value().trim(),
+                            alias ? t.aliasHostedZoneId().trim() : null,
+                            t.evaluateTargetHealth(),
+                            setIdentifier));
         });
         if (problems.size() > before) {
             return null;
@@ -195,5 +210,4 @@ public record Route53Properties(
             problems.add(key + " must be a DNS name (letters, digits, '-', '_', dots), was " + value);
         }
     }
-
 }

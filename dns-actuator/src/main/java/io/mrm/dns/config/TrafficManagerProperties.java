@@ -46,8 +46,8 @@ public record TrafficManagerProperties(
         Map<String, Profile> applications) {
 
     static final String PREFIX = "mrm.dns.traffic-manager";
-    private static final Pattern GUID = Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern GUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     /** ARM resource group names: letters, digits, '_', '-', '.', '(' and ')', not ending with '.'. */
     private static final Pattern RESOURCE_GROUP = Pattern.compile("[\\w().-]{0,89}[\\w()-]");
     /** Traffic Manager profile and endpoint names: letters, digits and '-', not starting or ending with '-'. */
@@ -66,8 +66,12 @@ public record TrafficManagerProperties(
      * @param endpoints     region id → name of the region's endpoint in the profile
      * @param ttl           the profile's DNS TTL, set with each switch; empty leaves the profile's own
      */
-    public record Profile(String resourceGroup, String profileName, @DefaultValue("PRIORITY") Mode mode,
-                          Map<String, String> endpoints, Duration ttl) {
+    public record Profile(
+            String resourceGroup,
+            String profileName,
+            @DefaultValue("PRIORITY") Mode mode,
+            Map<String, String> endpoints,
+            Duration ttl) {
 
         public Profile {
             endpoints = endpoints == null ? Map.of() : new LinkedHashMap<>(endpoints);
@@ -112,40 +116,47 @@ public record TrafficManagerProperties(
                 problems.add(key + " is empty");
                 return;
             }
-            if (p.resourceGroup() == null || !RESOURCE_GROUP.matcher(p.resourceGroup()).matches()) {
+            if (p.resourceGroup() == null
+                    || !RESOURCE_GROUP.matcher(p.resourceGroup()).matches()) {
                 problems.add(key + ".resource-group must be a resource group name, was " + p.resourceGroup());
             }
-            if (p.profileName() == null || !RESOURCE_NAME.matcher(p.profileName()).matches()) {
+            if (p.profileName() == null
+                    || !RESOURCE_NAME.matcher(p.profileName()).matches()) {
                 problems.add(key + ".profile-name must be a Traffic Manager profile name, was " + p.profileName());
             }
             if (p.mode() == null) {
                 problems.add(key + ".mode must be PRIORITY or ENABLE_DISABLE");
             }
             if (p.endpoints().size() < 2) {
-                problems.add(key + ".endpoints must name at least two regions, has " + p.endpoints().keySet());
+                problems.add(key + ".endpoints must name at least two regions, has "
+                        + p.endpoints().keySet());
             }
             Set<String> names = new HashSet<>();
             p.endpoints().forEach((region, name) -> {
                 if (!Require.NAME.matcher(region).matches()) {
-                    problems.add(key + ".endpoints." + region + ": region id must be lower-case letters, digits and '-'");
+                    problems.add(
+                            key + ".endpoints." + region + ": region id must be lower-case letters, digits and '-'");
                 }
                 if (name == null || !RESOURCE_NAME.matcher(name).matches()) {
                     problems.add(key + ".endpoints." + region + " must be an endpoint name, was " + name);
                 } else if (!names.add(name.toLowerCase(Locale.ROOT))) {
-                    problems.add(key + ".endpoints." + region + ": endpoint " + name + " is named for another region too");
+                    problems.add(
+                            key + ".endpoints." + region + ": endpoint " + name + " is named for another region too");
                 }
             });
             if (p.ttl() != null && (p.ttl().toSeconds() < 0 || p.ttl().toSeconds() > 2_147_483_647L)) {
                 problems.add(key + ".ttl must be between 0s and 2147483647s, was " + p.ttl());
             }
             if (problems.size() == before) {
-                profiles.put(id, new TrafficManagerDnsRouter.Profile(p.resourceGroup(), p.profileName(), p.mode(),
-                        p.endpoints(), p.ttl()));
+                profiles.put(
+                        id,
+                        new TrafficManagerDnsRouter.Profile(
+                                p.resourceGroup(), p.profileName(), p.mode(), p.endpoints(), p.ttl()));
             }
         });
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("invalid dns-actuator Traffic Manager configuration:\n - "
-                    + String.join("\n - ", problems));
+            throw new IllegalArgumentException(
+                    "invalid dns-actuator Traffic Manager configuration:\n - " + String.join("\n - ", problems));
         }
         return profiles;
     }

@@ -14,8 +14,8 @@ import java.util.TreeMap;
  *
  * @param longestTtl the longest TTL the answers carry, null when none says
  */
-record AnswerCheck(boolean allExpected, String code, String summary, Map<String, String> observed,
-                   Duration longestTtl) {
+record AnswerCheck(
+        boolean allExpected, String code, String summary, Map<String, String> observed, Duration longestTtl) {
 
     static final String NOT_YET_VISIBLE = "NOT_YET_VISIBLE";
     static final String NO_ANSWER = "NO_ANSWER";
@@ -24,20 +24,36 @@ record AnswerCheck(boolean allExpected, String code, String summary, Map<String,
         Map<String, String> observed = new TreeMap<>();
         answers.forEach(a -> observed.put("answer." + a.source(), a.describe()));
         List<DnsAnswer> answered = answers.stream().filter(DnsAnswer::answered).toList();
-        List<DnsAnswer> other = answered.stream().filter(a -> !expected.equals(a.region())).toList();
-        Duration longest = answered.stream().map(DnsAnswer::ttl).filter(t -> t != null)
-                .max(Comparator.naturalOrder()).orElse(null);
+        List<DnsAnswer> other =
+                answered.stream().filter(a -> !expected.equals(a.region())).toList();
+        Duration longest = answered.stream()
+                .map(DnsAnswer::ttl)
+                .filter(t -> t != null)
+                .max(Comparator.naturalOrder())
+                .orElse(null);
         if (answered.isEmpty()) {
             return new AnswerCheck(false, NO_ANSWER, "no source answered: " + describe(answers), observed, longest);
         }
         if (!other.isEmpty()) {
-            return new AnswerCheck(false, NOT_YET_VISIBLE, "still answered with something else than " + expected
-                    + " by " + describe(other), observed, longest);
+            return new AnswerCheck(
+                    false,
+                    NOT_YET_VISIBLE,
+                    "still answered with something else than " + expected + " by " + describe(other),
+                    observed,
+                    longest);
         }
-        String unreachable = answered.size() == answers.size() ? ""
-                : "; no answer from " + describe(answers.stream().filter(a -> !a.answered()).toList());
-        return new AnswerCheck(true, null, "answers with " + expected + " from " + (answered.size() == 1
-                ? answered.get(0).source() : "all " + answered.size() + " sources") + unreachable, observed, longest);
+        String unreachable = answered.size() == answers.size()
+                ? ""
+                : "; no answer from "
+                        + describe(answers.stream().filter(a -> !a.answered()).toList());
+        return new AnswerCheck(
+                true,
+                null,
+                "answers with " + expected + " from "
+                        + (answered.size() == 1 ? answered.get(0).source() : "all " + answered.size() + " sources")
+                        + unreachable,
+                observed,
+                longest);
     }
 
     private static String describe(List<DnsAnswer> answers) {

@@ -38,7 +38,8 @@ public record DnsAnswer(String source, String region, String data, Duration ttl,
         if (failure != null) {
             return "no answer: " + failure;
         }
-        return (region == null ? "no configured region" : region) + " (" + (data == null || data.isEmpty() ? "no record"
-                : data) + (ttl == null ? "" : ", TTL " + ttl.toSeconds() + " s") + ")";
+        return (region == null ? "no configured region" : region) + " ("
+                + (data == null || data.isEmpty() ? "no record" : data)
+                + (ttl == null ? "" : ", TTL " + ttl.toSeconds() + " s") + ")";
     }
 }

@@ -39,12 +39,10 @@ public final class DnsCommandHandler {
     public static final String OLD_ANSWER_MAY_BE_CACHED = "OLD_ANSWER_MAY_BE_CACHED";
 
     /** What clients were answered before this actuator's last switch of an application. */
-    private record OldAnswer(String to, Duration ttl) {
-    }
+    private record OldAnswer(String to, Duration ttl) {}
 
     /** Since when every source answers with {@code region}, as this actuator first saw it. */
-    private record Seen(String region, Instant since) {
-    }
+    private record Seen(String region, Instant since) {}
 
     private final DnsRouter router;
     private final Clock clock;
@@ -85,12 +83,26 @@ public final class DnsCommandHandler {
             }
             return verify((DnsVerifyCommand) command, app, start);
         } catch (ActuatorFailure e) {
-            return Acks.of(command, e.outcome(), e.code(), e.getMessage(), elapsed(start), Map.of(), clock.instant(),
+            return Acks.of(
+                    command,
+                    e.outcome(),
+                    e.code(),
+                    e.getMessage(),
+                    elapsed(start),
+                    Map.of(),
+                    clock.instant(),
                     held(command, 0));
         } catch (RuntimeException e) {
             // a defect or an answer no router expected: fatal, so the plan pauses and someone looks
-            return Acks.of(command, AckOutcome.FAILED_FATAL, "UNEXPECTED", e.toString(), elapsed(start), Map.of(),
-                    clock.instant(), held(command, 0));
+            return Acks.of(
+                    command,
+                    AckOutcome.FAILED_FATAL,
+                    "UNEXPECTED",
+                    e.toString(),
+                    elapsed(start),
+                    Map.of(),
+                    clock.instant(),
+                    held(command, 0));
         }
     }
 
@@ -105,13 +117,29 @@ public final class DnsCommandHandler {
         }
         if (before.epoch() > epoch) {
             // the zone itself says a newer decision switched this name: this actuator is behind
-            return ack(route, start, AckOutcome.REJECTED_STALE, "FENCED_BY_NEWER_EPOCH",
-                    "the authority holds epoch " + before.epoch() + " > " + epoch, before, false, Map.of());
+            return ack(
+                    route,
+                    start,
+                    AckOutcome.REJECTED_STALE,
+                    "FENCED_BY_NEWER_EPOCH",
+                    "the authority holds epoch " + before.epoch() + " > " + epoch,
+                    before,
+                    false,
+                    Map.of());
         }
         if (before.isPending()) {
-            return ack(route, start, AckOutcome.FAILED_RETRIABLE, CHANGE_PENDING, "the change to " + before.region() + " at epoch "
-                    + before.epoch() + " is still pending (" + before.pendingChange() + "); nothing changed, a retry"
-                    + " waits for it again", before, false, Map.of());
+            return ack(
+                    route,
+                    start,
+                    AckOutcome.FAILED_RETRIABLE,
+                    CHANGE_PENDING,
+                    "the change to " + before.region() + " at epoch "
+                            + before.epoch() + " is still pending (" + before.pendingChange()
+                            + "); nothing changed, a retry"
+                            + " waits for it again",
+                    before,
+                    false,
+                    Map.of());
         }
         boolean move = !target.equals(before.region());
         if (move) {
@@ -122,17 +150,41 @@ public final class DnsCommandHandler {
         }
         DnsState after = settled(app, router.current(app), until);
         if (after.isPending()) {
-            return ack(route, start, AckOutcome.FAILED_RETRIABLE, CHANGE_PENDING, "routed to " + after.region()
-                    + ", but the change is still pending (" + after.pendingChange() + ") at the command's deadline;"
-                    + " a retry waits for it", after, move, Map.of());
+            return ack(
+                    route,
+                    start,
+                    AckOutcome.FAILED_RETRIABLE,
+                    CHANGE_PENDING,
+                    "routed to " + after.region()
+                            + ", but the change is still pending (" + after.pendingChange()
+                            + ") at the command's deadline;"
+                            + " a retry waits for it",
+                    after,
+                    move,
+                    Map.of());
         }
         if (!target.equals(after.region())) {
-            return ack(route, start, AckOutcome.FAILED_RETRIABLE, "NOT_CONVERGED",
-                    "routed to " + target + " but the authority answers " + after.region(), after, move, Map.of());
+            return ack(
+                    route,
+                    start,
+                    AckOutcome.FAILED_RETRIABLE,
+                    "NOT_CONVERGED",
+                    "routed to " + target + " but the authority answers " + after.region(),
+                    after,
+                    move,
+                    Map.of());
         }
-        return ack(route, start, AckOutcome.SUCCEEDED, null, move
-                ? "routed from " + before.region() + " to " + after.region() : "already routed to " + after.region(),
-                after, move, Map.of());
+        return ack(
+                route,
+                start,
+                AckOutcome.SUCCEEDED,
+                null,
+                move
+                        ? "routed from " + before.region() + " to " + after.region()
+                        : "already routed to " + after.region(),
+                after,
+                move,
+                Map.of());
     }
 
     /**
@@ -160,8 +212,8 @@ public final class DnsCommandHandler {
                 code = check.code();
                 detail = check.summary();
             } else {
-                Seen seen = allAnswersSince.compute(app, (k, s) -> s != null && s.region().equals(expected) ? s
-                        : new Seen(expected, now));
+                Seen seen = allAnswersSince.compute(
+                        app, (k, s) -> s != null && s.region().equals(expected) ? s : new Seen(expected, now));
                 Instant cachedUntil = cachedUntil(app, expected, check, seen.since(), observed);
                 detail = check.summary() + cachedSentence(app, expected, cachedUntil, now);
                 if (!pacing.waitOutCachedAnswers() || !now.isBefore(cachedUntil)) {
@@ -180,9 +232,11 @@ public final class DnsCommandHandler {
     private void rememberOldAnswer(String app, String target) {
         try {
             List<DnsAnswer> answers = router.answers(app);
-            List<DnsAnswer> old = answers.stream().filter(a -> a.answered() && !target.equals(a.region())).toList();
-            Optional<Duration> ttl = old.stream().map(DnsAnswer::ttl).filter(Objects::nonNull)
-                    .max(Comparator.naturalOrder());
+            List<DnsAnswer> old = answers.stream()
+                    .filter(a -> a.answered() && !target.equals(a.region()))
+                    .toList();
+            Optional<Duration> ttl =
+                    old.stream().map(DnsAnswer::ttl).filter(Objects::nonNull).max(Comparator.naturalOrder());
             if (ttl.isPresent() || (old.isEmpty() && answers.stream().anyMatch(DnsAnswer::answered))) {
                 oldAnswers.put(app, new OldAnswer(target, ttl.orElse(Duration.ZERO)));
                 return;
@@ -193,14 +247,17 @@ public final class DnsCommandHandler {
         oldAnswers.remove(app);
     }
 
-    private Instant cachedUntil(String app, String expected, AnswerCheck check, Instant since,
-                                Map<String, String> observed) {
+    private Instant cachedUntil(
+            String app, String expected, AnswerCheck check, Instant since, Map<String, String> observed) {
         OldAnswer old = oldAnswers.get(app);
         Duration ttl = old != null && old.to().equals(expected) ? old.ttl() : check.longestTtl();
         Instant cachedUntil = ttl == null ? since : since.plus(ttl);
         observed.put("allAnswersSince", since.toString());
-        observed.put("oldAnswerTtlSeconds", old != null && old.to().equals(expected)
-                ? Long.toString(old.ttl().toSeconds()) : "unknown");
+        observed.put(
+                "oldAnswerTtlSeconds",
+                old != null && old.to().equals(expected)
+                        ? Long.toString(old.ttl().toSeconds())
+                        : "unknown");
         observed.put("oldAnswersCachedUntil", cachedUntil.toString());
         return cachedUntil;
     }
@@ -209,8 +266,8 @@ public final class DnsCommandHandler {
         OldAnswer old = oldAnswers.get(app);
         String until = now.isBefore(cachedUntil) ? " until " + cachedUntil : " no longer (since " + cachedUntil + ")";
         if (old != null && old.to().equals(expected)) {
-            return "; resolvers may hold the answer from before the switch (TTL " + old.ttl().toSeconds() + " s)"
-                    + until;
+            return "; resolvers may hold the answer from before the switch (TTL "
+                    + old.ttl().toSeconds() + " s)" + until;
         }
         return "; the TTL of the answer before the switch is not known to this actuator (it did not switch, or"
                 + " restarted since), so the TTL served now is assumed: resolvers may hold an older answer" + until;
@@ -244,8 +301,15 @@ public final class DnsCommandHandler {
         }
     }
 
-    private CommandAck ack(DnsCommand command, Instant start, AckOutcome outcome, String code, String detail,
-                           DnsState state, boolean changed, Map<String, String> extra) {
+    private CommandAck ack(
+            DnsCommand command,
+            Instant start,
+            AckOutcome outcome,
+            String code,
+            String detail,
+            DnsState state,
+            boolean changed,
+            Map<String, String> extra) {
         Map<String, String> observed = new TreeMap<>(state.details());
         observed.putAll(extra);
         observed.put("region", String.valueOf(state.region()));

@@ -23,7 +23,7 @@ public record Pacing(Duration pollInterval, Duration ackMargin, boolean waitOutC
     }
 
     /** Reads once and never waits: each command is answered from one look. */
-    public static final Pacing ONCE = new Pacing(Duration.ZERO, Duration.ZERO, false, length -> { });
+    public static final Pacing ONCE = new Pacing(Duration.ZERO, Duration.ZERO, false, length -> {});
 
     public Pacing {
         Objects.requireNonNull(pollInterval, "pollInterval");

@@ -54,6 +54,7 @@ public final class Bind9Extension implements ExecutionCondition, BeforeAllCallba
     public static final String KEY_NAME = "mrm-actuator";
     /** How long a local BIND may take to answer on a saturated machine: a bound, not an expectation. */
     static final Duration ANSWER_BOUND = Duration.ofSeconds(10);
+
     private static final Duration START_BOUND = Duration.ofSeconds(60);
 
     private final String zone;
@@ -101,9 +102,13 @@ public final class Bind9Extension implements ExecutionCondition, BeforeAllCallba
     }
 
     private static Optional<Path> executable(String name, String... extraDirs) {
-        List<String> dirs = new ArrayList<>(Arrays.asList(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
+        List<String> dirs = new ArrayList<>(
+                Arrays.asList(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
         dirs.addAll(List.of(extraDirs));
-        return dirs.stream().filter(d -> !d.isBlank()).map(d -> Path.of(d, name)).filter(Files::isExecutable)
+        return dirs.stream()
+                .filter(d -> !d.isBlank())
+                .map(d -> Path.of(d, name))
+                .filter(Files::isExecutable)
                 .findFirst();
     }
 
@@ -132,15 +137,21 @@ public final class Bind9Extension implements ExecutionCondition, BeforeAllCallba
             Files.writeString(dir.resolve("named.conf"), namedConf(), StandardCharsets.UTF_8);
             // -g: foreground, log to stderr; -n 1: one worker, the machine is shared; as root named
             // keeps running as root here, which the folder (owned by this user) needs
-            named = new ProcessBuilder(binary.get().toString(), "-g", "-n", "1", "-c",
-                    dir.resolve("named.conf").toString())
+            named = new ProcessBuilder(
+                            binary.get().toString(),
+                            "-g",
+                            "-n",
+                            "1",
+                            "-c",
+                            dir.resolve("named.conf").toString())
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("named.log").toFile())
                     .start();
             Process started = named;
             Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "stop-named"));
             try {
-                await("named answering on 127.0.0.1:" + port).atMost(START_BOUND)
+                await("named answering on 127.0.0.1:" + port)
+                        .atMost(START_BOUND)
                         .pollInterval(Duration.ofMillis(50))
                         .failFast(() -> {
                             if (!started.isAlive()) {
@@ -153,8 +164,8 @@ public final class Bind9Extension implements ExecutionCondition, BeforeAllCallba
             } catch (ConditionTimeoutException e) {
                 stop();
                 if (attempt == 3 || !log().contains("address in use")) {
-                    throw new IllegalStateException("named did not answer within " + START_BOUND + "; its log:\n"
-                            + logTail(), e);
+                    throw new IllegalStateException(
+                            "named did not answer within " + START_BOUND + "; its log:\n" + logTail(), e);
                 }
             }
         }
@@ -191,7 +202,8 @@ public final class Bind9Extension implements ExecutionCondition, BeforeAllCallba
         Message notify = new Message();
         notify.getHeader().setOpcode(org.xbill.DNS.Opcode.NOTIFY);
         notify.getHeader().setFlag(Flags.AA);
-        notify.addRecord(Record.newRecord(Name.fromString(zone + "."), Type.SOA, DClass.IN), org.xbill.DNS.Section.QUESTION);
+        notify.addRecord(
+                Record.newRecord(Name.fromString(zone + "."), Type.SOA, DClass.IN), org.xbill.DNS.Section.QUESTION);
         SimpleResolver resolver = new SimpleResolver(address());
         resolver.setTimeout(ANSWER_BOUND);
         resolver.send(notify);
@@ -225,10 +237,14 @@ public final class Bind9Extension implements ExecutionCondition, BeforeAllCallba
             Files.writeString(dir.resolve("key.conf"), "", StandardCharsets.UTF_8);
             return;
         }
-        Files.writeString(dir.resolve("key.conf"), "key \"" + KEY_NAME + "\" {\n  algorithm hmac-sha256;\n  secret \""
-                + secret + "\";\n};\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                dir.resolve("key.conf"),
+                "key \"" + KEY_NAME + "\" {\n  algorithm hmac-sha256;\n  secret \"" + secret + "\";\n};\n",
+                StandardCharsets.UTF_8);
         StringBuilder zoneFile = new StringBuilder()
-                .append("$ORIGIN ").append(zone).append(".\n")
+                .append("$ORIGIN ")
+                .append(zone)
+                .append(".\n")
                 .append("$TTL 300\n")
                 .append("@ IN SOA ns1 hostmaster 1 3600 600 86400 60\n")
                 .append("@ IN NS ns1\n")
@@ -247,7 +263,8 @@ public final class Bind9Extension implements ExecutionCondition, BeforeAllCallba
                     };
                     """.formatted(dir, zone, primary.port());
         }
-        return "include \"" + dir + "/key.conf\";\n" + options("allow-transfer { 127.0.0.0/8; };") + """
+        return "include \"" + dir + "/key.conf\";\n" + options("allow-transfer { 127.0.0.0/8; };")
+                + """
                 zone "%2$s" {
                   type primary;
                   file "%1$s/%2$s.zone";
@@ -277,16 +294,16 @@ public final class Bind9Extension implements ExecutionCondition, BeforeAllCallba
     private boolean answersSoa() throws IOException {
         SimpleResolver resolver = new SimpleResolver(address());
         resolver.setTimeout(Duration.ofSeconds(2));
-        Message answer = resolver.send(Message.newQuery(Record.newRecord(Name.fromString(zone + "."), Type.SOA,
-                DClass.IN)));
+        Message answer =
+                resolver.send(Message.newQuery(Record.newRecord(Name.fromString(zone + "."), Type.SOA, DClass.IN)));
         return answer.getRcode() == Rcode.NOERROR && answer.getHeader().getFlag(Flags.AA);
     }
 
     private static int freePort() throws IOException {
         for (int i = 0; i < 20; i++) {
             try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                 DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                         tcp.getLocalPort()))) {
+                    DatagramSocket udp = new DatagramSocket(
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), tcp.getLocalPort()))) {
                 return udp.getLocalPort();
             } catch (IOException taken) {
                 // the UDP port of that number is in use: another one

@@ -71,10 +71,15 @@ final class EntraTokenFake implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             if (!exchange.getRequestMethod().equals("POST") || !path.equals("/" + tenant + "/oauth2/v2.0/token")) {
-                error(exchange, 404, "invalid_request", "no such endpoint: " + exchange.getRequestMethod() + " " + path);
+                error(
+                        exchange,
+                        404,
+                        "invalid_request",
+                        "no such endpoint: " + exchange.getRequestMethod() + " " + path);
                 return;
             }
-            Map<String, String> form = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            Map<String, String> form =
+                    form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             if (!"client_credentials".equals(form.get("grant_type")) || form.get("scope") == null) {
                 error(exchange, 400, "invalid_request", "grant_type=client_credentials and scope are required");
                 return;
@@ -86,8 +91,11 @@ final class EntraTokenFake implements AutoCloseable {
             scopes.add(form.get("scope"));
             String token = "fake-entra-" + UUID.randomUUID();
             issued.add(token);
-            ObjectNode body = JSON.createObjectNode().put("token_type", "Bearer").put("expires_in", 3599)
-                    .put("ext_expires_in", 3599).put("access_token", token);
+            ObjectNode body = JSON.createObjectNode()
+                    .put("token_type", "Bearer")
+                    .put("expires_in", 3599)
+                    .put("ext_expires_in", 3599)
+                    .put("access_token", token);
             respond(exchange, 200, body);
         }
     }
@@ -97,7 +105,8 @@ final class EntraTokenFake implements AutoCloseable {
         for (String pair : body.split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
-                form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                form.put(
+                        URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
                         URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }

@@ -26,8 +26,7 @@ final class ExternalTools {
     static final Tool NAMED = new Tool("named", "bind9", "the RFC 2136 tests against a real BIND server");
     static final Tool DIG = new Tool("dig", "bind9-dnsutils", "the check of BIND's answers with dig");
 
-    private ExternalTools() {
-    }
+    private ExternalTools() {}
 
     static boolean required() {
         return required(System.getenv());
@@ -50,8 +49,8 @@ final class ExternalTools {
             return found.get();
         }
         if (required) {
-            throw new AssertionError(tool.missingReason() + " (" + REQUIRE_VARIABLE
-                    + "=1 makes a missing tool a failure, not a skip)");
+            throw new AssertionError(
+                    tool.missingReason() + " (" + REQUIRE_VARIABLE + "=1 makes a missing tool a failure, not a skip)");
         }
         Assumptions.abort(tool.missingReason() + "; skipped (set " + REQUIRE_VARIABLE + "=1 to fail instead)");
         throw new IllegalStateException("unreachable: abort throws");

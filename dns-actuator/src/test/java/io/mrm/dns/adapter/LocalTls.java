@@ -33,13 +33,51 @@ public final class LocalTls {
             Path keyStore = dir.resolve("server.p12");
             Path cert = dir.resolve("server.crt");
             Path trustStore = dir.resolve("trust.p12");
-            keytool("-genkeypair", "-alias", "local", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                    "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
-                    "-keystore", keyStore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
-            keytool("-exportcert", "-alias", "local", "-keystore", keyStore.toString(), "-storepass", PASSWORD,
-                    "-file", cert.toString());
-            keytool("-importcert", "-noprompt", "-alias", "local", "-file", cert.toString(), "-storetype", "PKCS12",
-                    "-keystore", trustStore.toString(), "-storepass", PASSWORD);
+            keytool(
+                    "-genkeypair",
+                    "-alias",
+                    "local",
+                    "-keyalg",
+                    "EC",
+                    "-groupname",
+                    "secp256r1",
+                    "-validity",
+                    "2",
+                    "-dname",
+                    "CN=127.0.0.1",
+                    "-ext",
+                    "SAN=ip:127.0.0.1,dns:localhost",
+                    "-storetype",
+                    "PKCS12",
+                    "-keystore",
+                    keyStore.toString(),
+                    "-storepass",
+                    PASSWORD,
+                    "-keypass",
+                    PASSWORD);
+            keytool(
+                    "-exportcert",
+                    "-alias",
+                    "local",
+                    "-keystore",
+                    keyStore.toString(),
+                    "-storepass",
+                    PASSWORD,
+                    "-file",
+                    cert.toString());
+            keytool(
+                    "-importcert",
+                    "-noprompt",
+                    "-alias",
+                    "local",
+                    "-file",
+                    cert.toString(),
+                    "-storetype",
+                    "PKCS12",
+                    "-keystore",
+                    trustStore.toString(),
+                    "-storepass",
+                    PASSWORD);
             return new LocalTls(keyStore, trustStore);
         } catch (IOException e) {
             throw new IllegalStateException("cannot make a local certificate with keytool", e);

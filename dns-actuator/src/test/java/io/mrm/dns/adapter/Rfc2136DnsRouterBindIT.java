@@ -1,6 +1,5 @@
 package io.mrm.dns.adapter;
 
-import io.mrm.kafka.SecretReference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,6 +19,7 @@ import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.DnsRouteCommand;
 import io.mrm.events.command.DnsVerifyCommand;
 import io.mrm.events.command.StepRef;
+import io.mrm.kafka.SecretReference;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -68,11 +68,18 @@ class Rfc2136DnsRouterBindIT {
 
     @RegisterExtension
     @Order(1)
-    static final Bind9Extension BIND = new Bind9Extension(ZONE,
-            "@ NS ns2", "ns2 A 127.0.0.1",
-            "switch CNAME switch.region-a", "redeliver CNAME redeliver.region-a", "tsig CNAME tsig.region-a",
-            "fenced CNAME fenced.region-a", "race CNAME race.region-a", "verify CNAME verify.region-a",
-            "addresses A 192.0.2.10", "addresses A 192.0.2.11");
+    static final Bind9Extension BIND = new Bind9Extension(
+            ZONE,
+            "@ NS ns2",
+            "ns2 A 127.0.0.1",
+            "switch CNAME switch.region-a",
+            "redeliver CNAME redeliver.region-a",
+            "tsig CNAME tsig.region-a",
+            "fenced CNAME fenced.region-a",
+            "race CNAME race.region-a",
+            "verify CNAME verify.region-a",
+            "addresses A 192.0.2.10",
+            "addresses A 192.0.2.11");
 
     /**
      * The zone's second name server, ns2: a BIND secondary that catches up only when notified. It listens
@@ -101,13 +108,27 @@ class Rfc2136DnsRouterBindIT {
             }
             apps.put(app, new Application(name(ZONE), name(app + "." + ZONE), RecordType.CNAME, targets, "_mrm-epoch"));
         }
-        apps.put("addresses", new Application(name(ZONE), name("addresses." + ZONE), RecordType.A,
-                Map.of("region-a", List.of("192.0.2.10", "192.0.2.11"), "region-b", List.of("198.51.100.7")),
-                "_mrm-epoch"));
+        apps.put(
+                "addresses",
+                new Application(
+                        name(ZONE),
+                        name("addresses." + ZONE),
+                        RecordType.A,
+                        Map.of("region-a", List.of("192.0.2.10", "192.0.2.11"), "region-b", List.of("198.51.100.7")),
+                        "_mrm-epoch"));
         // ns1 is the primary, at its port; ns2 is the secondary, at a port of its own
-        return new Rfc2136DnsRouter(new Settings("127.0.0.1", BIND.port(), Transport.TCP, Bind9Extension.ANSWER_BOUND,
-                Duration.ofSeconds(30), new TsigKey(name(keyName), TsigKey.algorithm("hmac-sha256"),
-                SecretReference.env("TSIG", Map.of("TSIG", secret))), apps, BIND.port(),
+        return new Rfc2136DnsRouter(new Settings(
+                "127.0.0.1",
+                BIND.port(),
+                Transport.TCP,
+                Bind9Extension.ANSWER_BOUND,
+                Duration.ofSeconds(30),
+                new TsigKey(
+                        name(keyName),
+                        TsigKey.algorithm("hmac-sha256"),
+                        SecretReference.env("TSIG", Map.of("TSIG", secret))),
+                apps,
+                BIND.port(),
                 Map.of(name("ns2." + ZONE), SECONDARY.address())));
     }
 
@@ -120,8 +141,14 @@ class Rfc2136DnsRouterBindIT {
     }
 
     static DnsRouteCommand route(String app, long epoch, String region, int attempt) {
-        return new DnsRouteCommand("route-" + app + "-" + epoch + "-" + attempt, app, Instant.now(), 1,
-                new StepRef("decision-" + epoch, epoch, 0, attempt, Instant.now().plusSeconds(60)), region);
+        return new DnsRouteCommand(
+                "route-" + app + "-" + epoch + "-" + attempt,
+                app,
+                Instant.now(),
+                1,
+                new StepRef(
+                        "decision-" + epoch, epoch, 0, attempt, Instant.now().plusSeconds(60)),
+                region);
     }
 
     @Test
@@ -131,14 +158,17 @@ class Rfc2136DnsRouterBindIT {
         CommandAck ack = handler(router()).handle(command);
 
         assertThat(ack.outcome()).as(ack.toString()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(ack.observed()).containsEntry("changed", "true").containsEntry("region", "region-b")
+        assertThat(ack.observed())
+                .containsEntry("changed", "true")
+                .containsEntry("region", "region-b")
                 .containsEntry("fencingEpoch", "1");
         List<Record> cname = resolve("switch." + ZONE, Type.CNAME);
         assertThat(cname).singleElement().satisfies(r -> {
             assertThat(((CNAMERecord) r).getTarget()).isEqualTo(name("switch.region-b." + ZONE));
             assertThat(r.getTTL()).as("the configured TTL").isEqualTo(30);
         });
-        assertThat(resolve("_mrm-epoch.switch." + ZONE, Type.TXT)).singleElement()
+        assertThat(resolve("_mrm-epoch.switch." + ZONE, Type.TXT))
+                .singleElement()
                 .satisfies(r -> assertThat(((TXTRecord) r).getStrings()).containsExactly("epoch=1"));
         Path dig = ExternalTools.requireOrSkip(ExternalTools.DIG, Bind9Extension.dig());
         assertThat(dig(dig.toString(), "switch." + ZONE, "CNAME")).isEqualTo("switch.region-b." + ZONE + ".");
@@ -151,7 +181,8 @@ class Rfc2136DnsRouterBindIT {
         CommandAck ack = handler(router()).handle(route("addresses", 4, "region-b", 1));
 
         assertThat(ack.outcome()).as(ack.toString()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(resolve("addresses." + ZONE, Type.A)).extracting(r -> ((ARecord) r).getAddress().getHostAddress())
+        assertThat(resolve("addresses." + ZONE, Type.A))
+                .extracting(r -> ((ARecord) r).getAddress().getHostAddress())
                 .containsExactly("198.51.100.7");
     }
 
@@ -176,7 +207,8 @@ class Rfc2136DnsRouterBindIT {
     void aWrongTsigSecretIsAFatalAckAndChangesNothing() throws Exception {
         byte[] wrong = new byte[32];
         new SecureRandom().nextBytes(wrong);
-        CommandAck ack = handler(router(Bind9Extension.KEY_NAME, Base64.getEncoder().encodeToString(wrong)))
+        CommandAck ack = handler(
+                        router(Bind9Extension.KEY_NAME, Base64.getEncoder().encodeToString(wrong)))
                 .handle(route("tsig", 1, "region-b", 1));
 
         assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_FATAL);
@@ -203,7 +235,8 @@ class Rfc2136DnsRouterBindIT {
         long serial = serial();
 
         assertThatThrownBy(() -> router.routeTo("fenced", "region-b", 8, read))
-                .isInstanceOf(DnsFencedException.class).hasMessageContaining("NXRRSET");
+                .isInstanceOf(DnsFencedException.class)
+                .hasMessageContaining("NXRRSET");
 
         assertThat(serial()).isEqualTo(serial);
         assertThat(router.current("fenced")).isEqualTo(new DnsState("region-c", 7));
@@ -241,7 +274,9 @@ class Rfc2136DnsRouterBindIT {
         assertThat(lost.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         assertThat(lost.errorCode()).isEqualTo(DnsFencedException.CODE);
         assertThat(retried.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
-        assertThat(retried.fenceEpoch()).as("the zone's TXT token that refused it").isEqualTo(600L);
+        assertThat(retried.fenceEpoch())
+                .as("the zone's TXT token that refused it")
+                .isEqualTo(600L);
         assertThat(cnameTarget("fenced")).isEqualTo("fenced.region-a." + ZONE + ".");
         assertThat(router.current("fenced")).isEqualTo(new DnsState("region-a", 600));
     }
@@ -283,14 +318,18 @@ class Rfc2136DnsRouterBindIT {
             }
             CommandAck staleAck = first.get(60, TimeUnit.SECONDS);
             CommandAck newerAck = second.get(60, TimeUnit.SECONDS);
-            assertThat(List.of(staleAck, newerAck)).as("round " + round + ": one update loses at the server")
-                    .filteredOn(a -> DnsFencedException.CODE.equals(a.errorCode())).hasSize(1);
+            assertThat(List.of(staleAck, newerAck))
+                    .as("round " + round + ": one update loses at the server")
+                    .filteredOn(a -> DnsFencedException.CODE.equals(a.errorCode()))
+                    .hasSize(1);
             if (DnsFencedException.CODE.equals(newerAck.errorCode())) {
                 staleWon++;
                 // the engine retries a fenced step; so does this test
                 newerAck = newer.handle(route("race", newerEpoch, region, 2));
             }
-            assertThat(newerAck.outcome()).as("round " + round + ": " + newerAck).isEqualTo(AckOutcome.SUCCEEDED);
+            assertThat(newerAck.outcome())
+                    .as("round " + round + ": " + newerAck)
+                    .isEqualTo(AckOutcome.SUCCEEDED);
             long serial = serial();
             CommandAck redelivered = stale.handle(staleCommand);
 
@@ -302,8 +341,11 @@ class Rfc2136DnsRouterBindIT {
         }
 
         List<Long> applied = appliedEpochs("race");
-        assertThat(applied).as("epochs BIND applied to _mrm-epoch.race, in order").isSortedAccordingTo(Long::compare)
-                .doesNotHaveDuplicates().endsWith(epoch);
+        assertThat(applied)
+                .as("epochs BIND applied to _mrm-epoch.race, in order")
+                .isSortedAccordingTo(Long::compare)
+                .doesNotHaveDuplicates()
+                .endsWith(epoch);
         System.out.println("stale actuator updated first in " + staleWon + " of " + rounds + " races"
                 + " (the newer one then switched over it); fenced in the others");
     }
@@ -316,21 +358,31 @@ class Rfc2136DnsRouterBindIT {
     @Test
     void verifyAsksEveryNameServerOfTheZone() throws Exception {
         DnsCommandHandler handler = handler(router());
-        DnsVerifyCommand verify = new DnsVerifyCommand("verify-1", "verify", Instant.now(), 1,
-                new StepRef("decision-1", 1, 1, 1, Instant.now().plusSeconds(60)), "region-b");
+        DnsVerifyCommand verify = new DnsVerifyCommand(
+                "verify-1",
+                "verify",
+                Instant.now(),
+                1,
+                new StepRef("decision-1", 1, 1, 1, Instant.now().plusSeconds(60)),
+                "region-b");
         assertThat(handler.handle(route("verify", 1, "region-b", 1)).outcome()).isEqualTo(AckOutcome.SUCCEEDED);
 
         CommandAck lagging = handler.handle(verify);
 
-        assertThat(resolveAt(SECONDARY, "verify." + ZONE, Type.CNAME)).singleElement().satisfies(r ->
-                assertThat(((CNAMERecord) r).getTarget()).isEqualTo(name("verify.region-a." + ZONE)));
+        assertThat(resolveAt(SECONDARY, "verify." + ZONE, Type.CNAME))
+                .singleElement()
+                .satisfies(r -> assertThat(((CNAMERecord) r).getTarget()).isEqualTo(name("verify.region-a." + ZONE)));
         assertThat(lagging.outcome()).as(lagging.detail()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         assertThat(lagging.detail()).contains("ns2." + ZONE, "region-a");
 
         SECONDARY.notifySecondary();
-        org.awaitility.Awaitility.await("the secondary transferred the change").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(50)).ignoreExceptions()
-                .until(() -> ((CNAMERecord) resolveAt(SECONDARY, "verify." + ZONE, Type.CNAME).get(0)).getTarget()
+        org.awaitility.Awaitility.await("the secondary transferred the change")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions()
+                .until(() -> ((CNAMERecord) resolveAt(SECONDARY, "verify." + ZONE, Type.CNAME)
+                                .get(0))
+                        .getTarget()
                         .equals(name("verify.region-b." + ZONE)));
         CommandAck verified = handler.handle(verify);
         assertThat(verified.outcome()).as(verified.detail()).isEqualTo(AckOutcome.SUCCEEDED);
@@ -338,9 +390,15 @@ class Rfc2136DnsRouterBindIT {
 
     @Test
     void aServerThatDoesNotAnswerIsRetriable() throws Exception {
-        try (java.net.DatagramSocket silent = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            Rfc2136DnsRouter router = new Rfc2136DnsRouter(new Settings("127.0.0.1", silent.getLocalPort(),
-                    Transport.UDP, Duration.ofMillis(300), Duration.ofSeconds(30), router().settings().tsig(),
+        try (java.net.DatagramSocket silent =
+                new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            Rfc2136DnsRouter router = new Rfc2136DnsRouter(new Settings(
+                    "127.0.0.1",
+                    silent.getLocalPort(),
+                    Transport.UDP,
+                    Duration.ofMillis(300),
+                    Duration.ofSeconds(30),
+                    router().settings().tsig(),
                     router().settings().applications()));
             assertThatThrownBy(() -> router.current("switch")).isInstanceOfSatisfying(ActuatorFailure.class, e -> {
                 assertThat(e.retriable()).isTrue();
@@ -364,8 +422,7 @@ class Rfc2136DnsRouterBindIT {
         }
 
         @Override
-        public void routeTo(String applicationId, String region, long epoch, DnsState expected)
-                throws ActuatorFailure {
+        public void routeTo(String applicationId, String region, long epoch, DnsState expected) throws ActuatorFailure {
             CyclicBarrier once = barrier.getAndSet(null);
             if (once != null) {
                 try {
@@ -384,8 +441,9 @@ class Rfc2136DnsRouterBindIT {
     }
 
     private static List<Long> appliedEpochs(String app) {
-        Matcher m = Pattern.compile("adding an RR at '_mrm-epoch\\." + app + "\\." + Pattern.quote(ZONE)
-                + "' TXT \"epoch=(\\d+)\"").matcher(BIND.log());
+        Matcher m = Pattern.compile(
+                        "adding an RR at '_mrm-epoch\\." + app + "\\." + Pattern.quote(ZONE) + "' TXT \"epoch=(\\d+)\"")
+                .matcher(BIND.log());
         List<Long> epochs = new ArrayList<>();
         while (m.find()) {
             epochs.add(Long.parseLong(m.group(1)));
@@ -412,13 +470,25 @@ class Rfc2136DnsRouterBindIT {
         SimpleResolver resolver = new SimpleResolver(server.address());
         resolver.setTimeout(Bind9Extension.ANSWER_BOUND);
         Message answer = resolver.send(Message.newQuery(Record.newRecord(name(name), type, DClass.IN)));
-        return answer.getSection(Section.ANSWER).stream().filter(r -> r.getType() == type).toList();
+        return answer.getSection(Section.ANSWER).stream()
+                .filter(r -> r.getType() == type)
+                .toList();
     }
 
     static String dig(String dig, String name, String type) {
         try {
-            Process process = new ProcessBuilder(dig, "+short", "+time=2", "+tries=1", "-p",
-                    Integer.toString(BIND.port()), "@127.0.0.1", name, type).redirectErrorStream(true).start();
+            Process process = new ProcessBuilder(
+                            dig,
+                            "+short",
+                            "+time=2",
+                            "+tries=1",
+                            "-p",
+                            Integer.toString(BIND.port()),
+                            "@127.0.0.1",
+                            name,
+                            type)
+                    .redirectErrorStream(true)
+                    .start();
             // dig gives up after 2 s itself (+time=2 +tries=1): one that has not exited long after is hung,
             // which is a failure of this check, not a reason to skip it
             if (!process.waitFor(DIG_BOUND.toSeconds(), TimeUnit.SECONDS)) {

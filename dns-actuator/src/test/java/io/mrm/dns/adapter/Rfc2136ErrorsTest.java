@@ -20,7 +20,8 @@ class Rfc2136ErrorsTest {
 
     @Test
     void noErrorIsNoFailure() {
-        assertThat(Rfc2136Errors.classify(Rcode.NOERROR, Rcode.NOERROR, true, WHAT)).isNull();
+        assertThat(Rfc2136Errors.classify(Rcode.NOERROR, Rcode.NOERROR, true, WHAT))
+                .isNull();
     }
 
     @ParameterizedTest
@@ -35,7 +36,8 @@ class Rfc2136ErrorsTest {
 
     @Test
     void nxdomainAnswersAQueryWithAnEmptySet() {
-        assertThat(Rfc2136Errors.classify(Rcode.NXDOMAIN, Rcode.NOERROR, false, "query")).isNull();
+        assertThat(Rfc2136Errors.classify(Rcode.NXDOMAIN, Rcode.NOERROR, false, "query"))
+                .isNull();
     }
 
     @ParameterizedTest
@@ -64,25 +66,31 @@ class Rfc2136ErrorsTest {
 
     @Test
     void timeoutsAndUnreachableServersAreRetriable() {
-        assertThat(Rfc2136Errors.transport(new CompletionException(new SocketTimeoutException("Query timed out")),
-                WHAT, "ns1:53")).satisfies(e -> {
+        assertThat(Rfc2136Errors.transport(
+                        new CompletionException(new SocketTimeoutException("Query timed out")), WHAT, "ns1:53"))
+                .satisfies(e -> {
                     assertThat(e.retriable()).isTrue();
                     assertThat(e.code()).isEqualTo(Rfc2136Errors.TIMEOUT);
                 });
-        assertThat(Rfc2136Errors.transport(new TimeoutException(), WHAT, "ns1:53").code())
+        assertThat(Rfc2136Errors.transport(new TimeoutException(), WHAT, "ns1:53")
+                        .code())
                 .isEqualTo(Rfc2136Errors.TIMEOUT);
-        assertThat(Rfc2136Errors.transport(new CompletionException(new ConnectException("Connection refused")), WHAT,
-                "ns1:53")).satisfies(e -> {
+        assertThat(Rfc2136Errors.transport(
+                        new CompletionException(new ConnectException("Connection refused")), WHAT, "ns1:53"))
+                .satisfies(e -> {
                     assertThat(e.retriable()).isTrue();
                     assertThat(e.code()).isEqualTo(Rfc2136Errors.UNREACHABLE);
                     assertThat(e.getMessage()).contains("ns1:53", "Connection refused");
                 });
-        assertThat(Rfc2136Errors.transport(new WireParseException("invalid message id"), WHAT, "ns1:53").code())
+        assertThat(Rfc2136Errors.transport(new WireParseException("invalid message id"), WHAT, "ns1:53")
+                        .code())
                 .isEqualTo(Rfc2136Errors.BAD_RESPONSE);
     }
 
     @Test
     void anyOtherFailureIsFatal() {
-        assertThat(Rfc2136Errors.transport(new IllegalStateException("bug"), WHAT, "ns1:53").retriable()).isFalse();
+        assertThat(Rfc2136Errors.transport(new IllegalStateException("bug"), WHAT, "ns1:53")
+                        .retriable())
+                .isFalse();
     }
 }

@@ -55,11 +55,25 @@ import org.w3c.dom.NodeList;
  */
 final class Route53ApiFake implements AutoCloseable {
 
-    enum Op { CHANGE, LIST, GET_CHANGE, TEST_DNS_ANSWER }
+    enum Op {
+        CHANGE,
+        LIST,
+        GET_CHANGE,
+        TEST_DNS_ANSWER
+    }
 
     /** One record set as Route 53 holds it. {@code values} are kept in the order given. */
-    record Rrset(String name, String type, String setIdentifier, Long weight, Long ttl, List<String> values,
-                 String aliasZoneId, String aliasDnsName, Boolean evaluateTargetHealth, String healthCheckId) {
+    record Rrset(
+            String name,
+            String type,
+            String setIdentifier,
+            Long weight,
+            Long ttl,
+            List<String> values,
+            String aliasZoneId,
+            String aliasDnsName,
+            Boolean evaluateTargetHealth,
+            String healthCheckId) {
 
         Rrset {
             name = canonical(name);
@@ -77,8 +91,17 @@ final class Route53ApiFake implements AutoCloseable {
         }
 
         Rrset withHealthCheck(String id) {
-            return new Rrset(name, type, setIdentifier, weight, ttl, values, aliasZoneId, aliasDnsName,
-                    evaluateTargetHealth, id);
+            return new Rrset(
+                    name,
+                    type,
+                    setIdentifier,
+                    weight,
+                    ttl,
+                    values,
+                    aliasZoneId,
+                    aliasDnsName,
+                    evaluateTargetHealth,
+                    id);
         }
 
         String key() {
@@ -92,8 +115,7 @@ final class Route53ApiFake implements AutoCloseable {
     }
 
     /** An injected failure: the next {@code times} calls of {@code op} answer with it. */
-    private record Failure(Op op, int status, String code, String message) {
-    }
+    private record Failure(Op op, int status, String code, String message) {}
 
     private static final String NS = "https://route53.amazonaws.com/doc/2013-04-01/";
 
@@ -110,7 +132,7 @@ final class Route53ApiFake implements AutoCloseable {
     private final Map<String, List<String>> aliasTargets = new ConcurrentHashMap<>();
     private final java.util.Random random = new java.util.Random();
     private volatile int pendingPolls;
-    private volatile Consumer<List<Element>> beforeApply = changes -> { };
+    private volatile Consumer<List<Element>> beforeApply = changes -> {};
 
     static {
         // answer small responses at once instead of waiting on delayed ACKs (about 40 ms a request)
@@ -144,7 +166,8 @@ final class Route53ApiFake implements AutoCloseable {
     }
 
     synchronized Rrset get(String zoneId, String name, String type, String setIdentifier) {
-        return zones.get(zoneId).get(new Rrset(name, type, setIdentifier, null, null, null, null, null, null, null).key());
+        return zones.get(zoneId)
+                .get(new Rrset(name, type, setIdentifier, null, null, null, null, null, null, null).key());
     }
 
     /** How many GetChange polls answer PENDING before a change is INSYNC. */
@@ -248,7 +271,12 @@ final class Route53ApiFake implements AutoCloseable {
         Document doc = parse(exchange.getRequestBody().readAllBytes());
         Element batch = child(doc.getDocumentElement(), "ChangeBatch");
         if (batch == null) {
-            error(exchange, 400, "Sender", "MalformedInput", "ChangeBatch is not valid, expected ChangeResourceRecordSetsRequest");
+            error(
+                    exchange,
+                    400,
+                    "Sender",
+                    "MalformedInput",
+                    "ChangeBatch is not valid, expected ChangeResourceRecordSetsRequest");
             return;
         }
         List<Element> changeElements = children(child(batch, "Changes"), "Change");
@@ -264,7 +292,8 @@ final class Route53ApiFake implements AutoCloseable {
                 switch (action) {
                     case "CREATE" -> {
                         if (existing != null) {
-                            problems.add("Tried to create resource record set " + record.describe() + " but it already exists");
+                            problems.add("Tried to create resource record set " + record.describe()
+                                    + " but it already exists");
                         } else {
                             conflicts(working, record, problems);
                             working.put(record.key(), record);
@@ -272,7 +301,8 @@ final class Route53ApiFake implements AutoCloseable {
                     }
                     case "DELETE" -> {
                         if (existing == null) {
-                            problems.add("Tried to delete resource record set " + record.describe() + " but it was not found");
+                            problems.add("Tried to delete resource record set " + record.describe()
+                                    + " but it was not found");
                         } else if (!existing.equals(record)) {
                             problems.add("Tried to delete resource record set " + record.describe()
                                     + " but the values provided do not match the current values");
@@ -290,9 +320,12 @@ final class Route53ApiFake implements AutoCloseable {
             if (problems.isEmpty()) {
                 zone.clear();
                 zone.putAll(working);
-                commitLog.add(changeElements.stream().filter(c -> "CREATE".equals(text(c, "Action")))
-                        .map(c -> rrset(child(c, "ResourceRecordSet"))).filter(r -> r.type().equals("TXT"))
-                        .flatMap(r -> r.values().stream()).collect(Collectors.joining(",")));
+                commitLog.add(changeElements.stream()
+                        .filter(c -> "CREATE".equals(text(c, "Action")))
+                        .map(c -> rrset(child(c, "ResourceRecordSet")))
+                        .filter(r -> r.type().equals("TXT"))
+                        .flatMap(r -> r.values().stream())
+                        .collect(Collectors.joining(",")));
             }
         }
         if (!problems.isEmpty()) {
@@ -302,14 +335,18 @@ final class Route53ApiFake implements AutoCloseable {
         }
         String id = "C" + String.format("%012d", changeSeq.incrementAndGet());
         changes.put(id, new AtomicInteger(pendingPolls));
-        respond(exchange, 200, "<ChangeResourceRecordSetsResponse xmlns=\"" + NS + "\">" + changeInfo(id, pendingPolls > 0)
-                + "</ChangeResourceRecordSetsResponse>");
+        respond(
+                exchange,
+                200,
+                "<ChangeResourceRecordSetsResponse xmlns=\"" + NS + "\">" + changeInfo(id, pendingPolls > 0)
+                        + "</ChangeResourceRecordSetsResponse>");
     }
 
     /** Route 53 allows no other record type beside a CNAME of the same name. */
     private static void conflicts(Map<String, Rrset> zone, Rrset record, List<String> problems) {
         for (Rrset other : zone.values()) {
-            if (other.name().equals(record.name()) && !other.type().equals(record.type())
+            if (other.name().equals(record.name())
+                    && !other.type().equals(record.type())
                     && (other.type().equals("CNAME") || record.type().equals("CNAME"))) {
                 problems.add("RRSet of type " + record.type() + " with DNS name " + record.name()
                         + " is not permitted because a conflicting RRSet of type " + other.type()
@@ -333,16 +370,26 @@ final class Route53ApiFake implements AutoCloseable {
         synchronized (this) {
             sorted = zones.get(zoneId).values().stream().sorted(ORDER).toList();
         }
-        List<Rrset> from = sorted.stream().filter(r -> name == null || atOrAfter(r, name, type, identifier)).toList();
-        StringBuilder xml = new StringBuilder("<ListResourceRecordSetsResponse xmlns=\"" + NS + "\"><ResourceRecordSets>");
+        List<Rrset> from = sorted.stream()
+                .filter(r -> name == null || atOrAfter(r, name, type, identifier))
+                .toList();
+        StringBuilder xml =
+                new StringBuilder("<ListResourceRecordSetsResponse xmlns=\"" + NS + "\"><ResourceRecordSets>");
         from.stream().limit(max).forEach(r -> xml.append(xml(r)));
-        xml.append("</ResourceRecordSets><IsTruncated>").append(from.size() > max).append("</IsTruncated>");
+        xml.append("</ResourceRecordSets><IsTruncated>")
+                .append(from.size() > max)
+                .append("</IsTruncated>");
         if (from.size() > max) {
             Rrset next = from.get(max);
-            xml.append("<NextRecordName>").append(escape(next.name())).append("</NextRecordName><NextRecordType>")
-                    .append(next.type()).append("</NextRecordType>");
+            xml.append("<NextRecordName>")
+                    .append(escape(next.name()))
+                    .append("</NextRecordName><NextRecordType>")
+                    .append(next.type())
+                    .append("</NextRecordType>");
             if (next.setIdentifier() != null) {
-                xml.append("<NextRecordIdentifier>").append(escape(next.setIdentifier())).append("</NextRecordIdentifier>");
+                xml.append("<NextRecordIdentifier>")
+                        .append(escape(next.setIdentifier()))
+                        .append("</NextRecordIdentifier>");
             }
         }
         xml.append("<MaxItems>").append(max).append("</MaxItems></ListResourceRecordSetsResponse>");
@@ -350,7 +397,8 @@ final class Route53ApiFake implements AutoCloseable {
     }
 
     private static final Comparator<Rrset> ORDER = Comparator.comparing((Rrset r) -> reversed(r.name()))
-            .thenComparing(Rrset::type).thenComparing(r -> Objects.toString(r.setIdentifier(), ""));
+            .thenComparing(Rrset::type)
+            .thenComparing(r -> Objects.toString(r.setIdentifier(), ""));
 
     private static boolean atOrAfter(Rrset r, String name, String type, String identifier) {
         int byName = reversed(r.name()).compareTo(reversed(canonical(name)));
@@ -381,7 +429,10 @@ final class Route53ApiFake implements AutoCloseable {
             return;
         }
         boolean pending = remaining.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
-        respond(exchange, 200, "<GetChangeResponse xmlns=\"" + NS + "\">" + changeInfo(id, pending) + "</GetChangeResponse>");
+        respond(
+                exchange,
+                200,
+                "<GetChangeResponse xmlns=\"" + NS + "\">" + changeInfo(id, pending) + "</GetChangeResponse>");
     }
 
     private void testDnsAnswer(HttpExchange exchange) throws IOException {
@@ -401,8 +452,12 @@ final class Route53ApiFake implements AutoCloseable {
         List<String> data;
         String rcode;
         synchronized (this) {
-            List<Rrset> atName = zone.values().stream().filter(r -> r.name().equals(canonical(name))).toList();
-            List<Rrset> group = atName.stream().filter(r -> r.type().equals(type.toUpperCase(Locale.ROOT))).toList();
+            List<Rrset> atName = zone.values().stream()
+                    .filter(r -> r.name().equals(canonical(name)))
+                    .toList();
+            List<Rrset> group = atName.stream()
+                    .filter(r -> r.type().equals(type.toUpperCase(Locale.ROOT)))
+                    .toList();
             if (group.isEmpty()) {
                 // as a name server would: the CNAME at the name answers a query of another type
                 group = atName.stream().filter(r -> r.type().equals("CNAME")).toList();
@@ -411,12 +466,16 @@ final class Route53ApiFake implements AutoCloseable {
             data = chosen == null ? List.of() : answer(zone, chosen);
             rcode = atName.isEmpty() ? "NXDOMAIN" : chosen != null && data.isEmpty() ? "SERVFAIL" : "NOERROR";
         }
-        StringBuilder xml = new StringBuilder("<TestDNSAnswerResponse xmlns=\"" + NS + "\"><Nameserver>ns-0.awsdns-00.com"
-                + "</Nameserver><RecordName>").append(escape(name)).append("</RecordName><RecordType>")
-                .append(escape(type)).append("</RecordType><RecordData>");
+        StringBuilder xml = new StringBuilder("<TestDNSAnswerResponse xmlns=\"" + NS
+                        + "\"><Nameserver>ns-0.awsdns-00.com" + "</Nameserver><RecordName>")
+                .append(escape(name))
+                .append("</RecordName><RecordType>")
+                .append(escape(type))
+                .append("</RecordType><RecordData>");
         data.forEach(d -> xml.append("<RecordDataEntry>").append(escape(d)).append("</RecordDataEntry>"));
-        xml.append("</RecordData><ResponseCode>").append(rcode).append("</ResponseCode><Protocol>UDP</Protocol>"
-                + "</TestDNSAnswerResponse>");
+        xml.append("</RecordData><ResponseCode>")
+                .append(rcode)
+                .append("</ResponseCode><Protocol>UDP</Protocol>" + "</TestDNSAnswerResponse>");
         respond(exchange, 200, xml.toString());
     }
 
@@ -452,8 +511,11 @@ final class Route53ApiFake implements AutoCloseable {
         if (record.aliasDnsName() == null) {
             return record.values();
         }
-        Rrset sameZone = zone.values().stream().filter(r -> r.name().equals(record.aliasDnsName())
-                && r.type().equals(record.type()) && r.weight() == null).findFirst().orElse(null);
+        Rrset sameZone = zone.values().stream()
+                .filter(r ->
+                        r.name().equals(record.aliasDnsName()) && r.type().equals(record.type()) && r.weight() == null)
+                .findFirst()
+                .orElse(null);
         return sameZone != null ? sameZone.values() : aliasTargets.getOrDefault(record.aliasDnsName(), List.of());
     }
 
@@ -471,15 +533,25 @@ final class Route53ApiFake implements AutoCloseable {
             }
         }
         Element alias = child(e, "AliasTarget");
-        return new Rrset(text(e, "Name"), text(e, "Type"), text(e, "SetIdentifier"), longOrNull(text(e, "Weight")),
-                longOrNull(text(e, "TTL")), values, alias == null ? null : text(alias, "HostedZoneId"),
+        return new Rrset(
+                text(e, "Name"),
+                text(e, "Type"),
+                text(e, "SetIdentifier"),
+                longOrNull(text(e, "Weight")),
+                longOrNull(text(e, "TTL")),
+                values,
+                alias == null ? null : text(alias, "HostedZoneId"),
                 alias == null ? null : text(alias, "DNSName"),
-                alias == null ? null : Boolean.valueOf(text(alias, "EvaluateTargetHealth")), text(e, "HealthCheckId"));
+                alias == null ? null : Boolean.valueOf(text(alias, "EvaluateTargetHealth")),
+                text(e, "HealthCheckId"));
     }
 
     private static String xml(Rrset r) {
-        StringBuilder sb = new StringBuilder("<ResourceRecordSet><Name>").append(escape(r.name())).append("</Name><Type>")
-                .append(r.type()).append("</Type>");
+        StringBuilder sb = new StringBuilder("<ResourceRecordSet><Name>")
+                .append(escape(r.name()))
+                .append("</Name><Type>")
+                .append(r.type())
+                .append("</Type>");
         if (r.setIdentifier() != null) {
             sb.append("<SetIdentifier>").append(escape(r.setIdentifier())).append("</SetIdentifier>");
         }
@@ -491,13 +563,20 @@ final class Route53ApiFake implements AutoCloseable {
         }
         if (!r.values().isEmpty()) {
             sb.append("<ResourceRecords>");
-            r.values().forEach(v -> sb.append("<ResourceRecord><Value>").append(escape(v)).append("</Value></ResourceRecord>"));
+            r.values()
+                    .forEach(v -> sb.append("<ResourceRecord><Value>")
+                            .append(escape(v))
+                            .append("</Value></ResourceRecord>"));
             sb.append("</ResourceRecords>");
         }
         if (r.aliasDnsName() != null) {
-            sb.append("<AliasTarget><HostedZoneId>").append(escape(r.aliasZoneId())).append("</HostedZoneId><DNSName>")
-                    .append(escape(r.aliasDnsName())).append("</DNSName><EvaluateTargetHealth>")
-                    .append(Boolean.TRUE.equals(r.evaluateTargetHealth())).append("</EvaluateTargetHealth></AliasTarget>");
+            sb.append("<AliasTarget><HostedZoneId>")
+                    .append(escape(r.aliasZoneId()))
+                    .append("</HostedZoneId><DNSName>")
+                    .append(escape(r.aliasDnsName()))
+                    .append("</DNSName><EvaluateTargetHealth>")
+                    .append(Boolean.TRUE.equals(r.evaluateTargetHealth()))
+                    .append("</EvaluateTargetHealth></AliasTarget>");
         }
         if (r.healthCheckId() != null) {
             sb.append("<HealthCheckId>").append(escape(r.healthCheckId())).append("</HealthCheckId>");
@@ -507,9 +586,12 @@ final class Route53ApiFake implements AutoCloseable {
 
     private static void error(HttpExchange exchange, int status, String type, String code, String message)
             throws IOException {
-        respond(exchange, status, "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>" + type + "</Type><Code>" + code
-                + "</Code><Message>" + escape(message) + "</Message></Error><RequestId>fake-"
-                + System.nanoTime() + "</RequestId></ErrorResponse>");
+        respond(
+                exchange,
+                status,
+                "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>" + type + "</Type><Code>" + code
+                        + "</Code><Message>" + escape(message) + "</Message></Error><RequestId>fake-"
+                        + System.nanoTime() + "</RequestId></ErrorResponse>");
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {
@@ -573,7 +655,8 @@ final class Route53ApiFake implements AutoCloseable {
             for (String pair : raw.split("&")) {
                 int eq = pair.indexOf('=');
                 if (eq > 0) {
-                    query.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    query.put(
+                            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
                             URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
                 }
             }
@@ -598,7 +681,8 @@ final class Route53ApiFake implements AutoCloseable {
 
     @Override
     public String toString() {
-        return zones.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().values())
+        return zones.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue().values())
                 .collect(Collectors.joining(", "));
     }
 }

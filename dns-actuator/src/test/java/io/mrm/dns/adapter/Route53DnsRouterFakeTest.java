@@ -61,8 +61,8 @@ class Route53DnsRouterFakeTest {
     final List<Route53DnsRouter> routers = new ArrayList<>();
     final VirtualTime time = VirtualTime.startingNow();
     /** What the alias targets (load balancers) resolve to, as the JVM's resolver would say. */
-    final Map<String, Set<String>> aliasAddresses = Map.of("eu-lb.elb.example.com", Set.of("192.0.2.10"),
-            "us-lb.elb.example.com", Set.of("192.0.2.20", "192.0.2.21"));
+    final Map<String, Set<String>> aliasAddresses = Map.of(
+            "eu-lb.elb.example.com", Set.of("192.0.2.10"), "us-lb.elb.example.com", Set.of("192.0.2.20", "192.0.2.21"));
 
     Route53DnsRouterFakeTest() throws Exception {
         fake = new Route53ApiFake();
@@ -71,7 +71,8 @@ class Route53DnsRouterFakeTest {
     @BeforeEach
     void zoneWithNeighbours() {
         // records that sort right before and after the name in Route 53's order, to be filtered out
-        fake.createZone(ZONE,
+        fake.createZone(
+                ZONE,
                 Rrset.of(NAME, "CNAME", 300, EU),
                 Rrset.of("orders-eu10.orders.example.com", "CNAME", 300, "x.example.net"),
                 Rrset.of("orders-admin.example.com", "CNAME", 300, "y.example.net"),
@@ -92,27 +93,62 @@ class Route53DnsRouterFakeTest {
         Route53Client client = Route53Client.builder()
                 .endpointOverride(fake.endpoint())
                 .region(Region.AWS_GLOBAL)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAFAKE", "fake-secret")))
-                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(10)).retryStrategy(r -> r
-                        .maxAttempts(maxAttempts).backoffStrategy(BackoffStrategy.retryImmediately())
-                        .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAFAKE", "fake-secret")))
+                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(10))
+                        .retryStrategy(r -> r.maxAttempts(maxAttempts)
+                                .backoffStrategy(BackoffStrategy.retryImmediately())
+                                .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())))
                 .build();
         Map<String, Zone> zones = Map.of(
-                "orders", new Zone(ZONE, "orders.example.com", RRType.CNAME, Mode.SIMPLE, Map.of(
-                        "eu10", new Target(EU, null, false, "eu10"),
-                        "us10", new Target(US, null, false, "us10"),
-                        "ap10", new Target(AP, null, false, "ap10")), null),
-                "billing", new Zone(ZONE, "billing.example.com", RRType.CNAME, Mode.WEIGHTED, Map.of(
-                        "eu10", new Target("billing-eu10.example.net", null, false, "eu10"),
-                        "us10", new Target("billing-us10.example.net", null, false, "us10")), null),
-                "lost", new Zone("Z0NOSUCHZONE0001", "lost.example.com", RRType.CNAME, Mode.SIMPLE, Map.of(
-                        "eu10", new Target(EU, null, false, "eu10"),
-                        "us10", new Target(US, null, false, "us10")), null),
-                "edge", new Zone(ZONE, "edge.example.com", RRType.A, Mode.SIMPLE, Map.of(
-                        "eu10", new Target("eu-lb.elb.example.com", "Z32O12XQLNTSW2", true, "eu10"),
-                        "us10", new Target("us-lb.elb.example.com", "Z35SXDOTRQ7X7K", true, "us10")), null));
-        Route53DnsRouter router = new Route53DnsRouter(client, zones, new Route53DnsRouter.Settings(Duration.ofSeconds(60)),
-                time, pageSize, name -> aliasAddresses.getOrDefault(name, Set.of()));
+                "orders",
+                        new Zone(
+                                ZONE,
+                                "orders.example.com",
+                                RRType.CNAME,
+                                Mode.SIMPLE,
+                                Map.of(
+                                        "eu10", new Target(EU, null, false, "eu10"),
+                                        "us10", new Target(US, null, false, "us10"),
+                                        "ap10", new Target(AP, null, false, "ap10")),
+                                null),
+                "billing",
+                        new Zone(
+                                ZONE,
+                                "billing.example.com",
+                                RRType.CNAME,
+                                Mode.WEIGHTED,
+                                Map.of(
+                                        "eu10", new Target("billing-eu10.example.net", null, false, "eu10"),
+                                        "us10", new Target("billing-us10.example.net", null, false, "us10")),
+                                null),
+                "lost",
+                        new Zone(
+                                "Z0NOSUCHZONE0001",
+                                "lost.example.com",
+                                RRType.CNAME,
+                                Mode.SIMPLE,
+                                Map.of(
+                                        "eu10", new Target(EU, null, false, "eu10"),
+                                        "us10", new Target(US, null, false, "us10")),
+                                null),
+                "edge",
+                        new Zone(
+                                ZONE,
+                                "edge.example.com",
+                                RRType.A,
+                                Mode.SIMPLE,
+                                Map.of(
+                                        "eu10", new Target("eu-lb.elb.example.com", "Z32O12XQLNTSW2", true, "eu10"),
+                                        "us10", new Target("us-lb.elb.example.com", "Z35SXDOTRQ7X7K", true, "us10")),
+                                null));
+        Route53DnsRouter router = new Route53DnsRouter(
+                client,
+                zones,
+                new Route53DnsRouter.Settings(Duration.ofSeconds(60)),
+                time,
+                pageSize,
+                name -> aliasAddresses.getOrDefault(name, Set.of()));
         routers.add(router);
         return router;
     }
@@ -128,15 +164,25 @@ class Route53DnsRouterFakeTest {
 
     static DnsRouteCommand route(String app, long epoch, String region) {
         Instant now = Instant.now();
-        return new DnsRouteCommand("c-" + app + "-" + epoch + "-" + region, app, now, 1,
-                new StepRef("d-" + epoch, epoch, 0, 1, now.plusSeconds(60)), region);
+        return new DnsRouteCommand(
+                "c-" + app + "-" + epoch + "-" + region,
+                app,
+                now,
+                1,
+                new StepRef("d-" + epoch, epoch, 0, 1, now.plusSeconds(60)),
+                region);
     }
 
     /** A route command whose deadline is a minute after the virtual time now. */
     DnsRouteCommand routeNow(String app, long epoch, String region) {
         Instant now = time.instant();
-        return new DnsRouteCommand("c-" + app + "-" + epoch + "-" + region, app, now, 1,
-                new StepRef("d-" + epoch, epoch, 0, 1, now.plusSeconds(60)), region);
+        return new DnsRouteCommand(
+                "c-" + app + "-" + epoch + "-" + region,
+                app,
+                now,
+                1,
+                new StepRef("d-" + epoch, epoch, 0, 1, now.plusSeconds(60)),
+                region);
     }
 
     String tokenValue() {
@@ -149,7 +195,9 @@ class Route53DnsRouterFakeTest {
         CommandAck ack = handler(router()).handle(route("orders", 1, "us10"));
 
         assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(ack.observed()).containsEntry("region", "us10").containsEntry("fencingEpoch", "1")
+        assertThat(ack.observed())
+                .containsEntry("region", "us10")
+                .containsEntry("fencingEpoch", "1")
                 .containsEntry("changed", "true");
         Rrset record = fake.get(ZONE, NAME, "CNAME", null);
         assertThat(record.values()).containsExactly(US);
@@ -172,7 +220,9 @@ class Route53DnsRouterFakeTest {
 
         assertThat(again.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(again.observed()).containsEntry("changed", "false").containsEntry("region", "us10");
-        assertThat(fake.calls(Op.CHANGE)).as("one switch and the batch naming its change").isEqualTo(2);
+        assertThat(fake.calls(Op.CHANGE))
+                .as("one switch and the batch naming its change")
+                .isEqualTo(2);
     }
 
     @Test
@@ -193,9 +243,12 @@ class Route53DnsRouterFakeTest {
 
         assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(ack.observed()).containsEntry("region", "us10").containsEntry("fencingEpoch", "2");
-        assertThat(fake.get(ZONE, "billing.example.com", "CNAME", "us10").weight()).isEqualTo(100);
-        assertThat(fake.get(ZONE, "billing.example.com", "CNAME", "us10").healthCheckId()).isEqualTo("hc-us10");
-        assertThat(fake.get(ZONE, "billing.example.com", "CNAME", "eu10").weight()).isZero();
+        assertThat(fake.get(ZONE, "billing.example.com", "CNAME", "us10").weight())
+                .isEqualTo(100);
+        assertThat(fake.get(ZONE, "billing.example.com", "CNAME", "us10").healthCheckId())
+                .isEqualTo("hc-us10");
+        assertThat(fake.get(ZONE, "billing.example.com", "CNAME", "eu10").weight())
+                .isZero();
         assertThat(fake.get(ZONE, "_mrm-epoch.billing.example.com", "TXT", null).values())
                 .containsExactly("\"epoch=2\"");
     }
@@ -238,12 +291,20 @@ class Route53DnsRouterFakeTest {
         assertThat(stillPending.errorCode()).isEqualTo(DnsCommandHandler.CHANGE_PENDING);
         assertThat(done.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(done.observed()).containsEntry("changed", "false").containsEntry("region", "us10");
-        assertThat(fake.calls(Op.CHANGE)).as("one switch and the batch naming its change").isEqualTo(2);
+        assertThat(fake.calls(Op.CHANGE))
+                .as("one switch and the batch naming its change")
+                .isEqualTo(2);
     }
 
     @ParameterizedTest
-    @CsvSource({"CHANGE,400,Throttling", "CHANGE,400,PriorRequestNotComplete", "LIST,400,Throttling",
-            "CHANGE,500,InternalFailure", "LIST,503,ServiceUnavailable", "GET_CHANGE,400,Throttling"})
+    @CsvSource({
+        "CHANGE,400,Throttling",
+        "CHANGE,400,PriorRequestNotComplete",
+        "LIST,400,Throttling",
+        "CHANGE,500,InternalFailure",
+        "LIST,503,ServiceUnavailable",
+        "GET_CHANGE,400,Throttling"
+    })
     void throttlingAnd5xxAreRetriableAndALaterAttemptSucceeds(Op op, int status, String code) {
         fake.failNext(op, 1, status, code, "injected");
         fake.pendingPolls(1); // so that the switch polls GetChange at least once
@@ -265,7 +326,9 @@ class Route53DnsRouterFakeTest {
         CommandAck ack = handler(router(3, 100)).handle(route("orders", 1, "us10"));
 
         assertThat(ack.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(fake.calls(Op.CHANGE)).as("throttled, retried, then the batch naming the change").isEqualTo(3);
+        assertThat(fake.calls(Op.CHANGE))
+                .as("throttled, retried, then the batch naming the change")
+                .isEqualTo(3);
     }
 
     @ParameterizedTest
@@ -317,7 +380,9 @@ class Route53DnsRouterFakeTest {
         assertThat(refused.errorCode()).isEqualTo("FENCED_BY_NEWER_EPOCH");
         assertThat(refused.fenceEpoch()).as("the TXT token that refused it").isEqualTo(5L);
         assertThat(fake.get(ZONE, NAME, "CNAME", null).values()).containsExactly(US);
-        assertThat(fake.calls(Op.CHANGE)).as("the newer switch and the batch naming its change").isEqualTo(2);
+        assertThat(fake.calls(Op.CHANGE))
+                .as("the newer switch and the batch naming its change")
+                .isEqualTo(2);
     }
 
     @Test
@@ -345,7 +410,7 @@ class Route53DnsRouterFakeTest {
             assertThat(fake.get(ZONE, NAME, "CNAME", null).values()).containsExactly(US);
             assertThat(tokenValue()).isEqualTo("\"epoch=5\"");
             // the engine retries: now the zone itself says epoch 5
-            fake.beforeApply(changes -> { });
+            fake.beforeApply(changes -> {});
             assertThat(stale.handle(route("orders", 4, "ap10")).outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
             assertThat(fake.get(ZONE, NAME, "CNAME", null).values()).containsExactly(US);
         } finally {
@@ -368,8 +433,14 @@ class Route53DnsRouterFakeTest {
         try {
             for (int i = 0; i < 40; i++) {
                 long base = 10L * i;
-                fake.createZone(ZONE, i == 0 ? new Rrset[] {Rrset.of(NAME, "CNAME", 60, EU)}
-                        : new Rrset[] {Rrset.of(NAME, "CNAME", 60, EU), Rrset.of(TOKEN, "TXT", 60, "\"epoch=" + base + "\"")});
+                fake.createZone(
+                        ZONE,
+                        i == 0
+                                ? new Rrset[] {Rrset.of(NAME, "CNAME", 60, EU)}
+                                : new Rrset[] {
+                                    Rrset.of(NAME, "CNAME", 60, EU),
+                                    Rrset.of(TOKEN, "TXT", 60, "\"epoch=" + base + "\"")
+                                });
                 int logBefore = fake.commitLog().size();
                 CyclicBarrier bothArrived = new CyclicBarrier(2);
                 fake.beforeApply(changes -> {
@@ -393,16 +464,24 @@ class Route53DnsRouterFakeTest {
                 });
                 CommandAck newer = newerAck.get(60, TimeUnit.SECONDS);
                 CommandAck stale = staleAck.get(60, TimeUnit.SECONDS);
-                fake.beforeApply(changes -> { });
+                fake.beforeApply(changes -> {});
                 for (int attempt = 0; newer.outcome() == AckOutcome.FAILED_RETRIABLE && attempt < 3; attempt++) {
                     newer = newerActuator.handle(route("orders", base + 2, "us10"));
                 }
 
                 // the batches that switch, not those naming a change afterwards
-                List<Long> epochs = fake.commitLog().subList(logBefore, fake.commitLog().size()).stream()
-                        .filter(created -> !created.contains("change=")).map(Route53DnsRouterFakeTest::epochIn).toList();
-                assertThat(epochs).as("token history of race %d (stale %s, newer %s)", i, stale, newer)
-                        .isSorted().doesNotHaveDuplicates().endsWith(base + 2);
+                List<Long> epochs = fake
+                        .commitLog()
+                        .subList(logBefore, fake.commitLog().size())
+                        .stream()
+                        .filter(created -> !created.contains("change="))
+                        .map(Route53DnsRouterFakeTest::epochIn)
+                        .toList();
+                assertThat(epochs)
+                        .as("token history of race %d (stale %s, newer %s)", i, stale, newer)
+                        .isSorted()
+                        .doesNotHaveDuplicates()
+                        .endsWith(base + 2);
                 assertThat(newer.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
                 assertThat(fake.get(ZONE, NAME, "CNAME", null).values()).containsExactly(US);
                 assertThat(tokenValue()).isEqualTo("\"epoch=" + (base + 2) + "\"");
@@ -415,7 +494,8 @@ class Route53DnsRouterFakeTest {
         }
         // the race was real: batches were rejected because the other writer had just committed
         assertThat(fake.rejectedBatches()).isPositive();
-        System.out.printf("Route 53 race: %d rejected batches, stale epoch landed first (and was then superseded) %d/40%n",
+        System.out.printf(
+                "Route 53 race: %d rejected batches, stale epoch landed first (and was then superseded) %d/40%n",
                 fake.rejectedBatches(), staleLanded.get());
     }
 
@@ -427,8 +507,13 @@ class Route53DnsRouterFakeTest {
 
     static DnsVerifyCommand verify(String app, long epoch, String region) {
         Instant now = Instant.now();
-        return new DnsVerifyCommand("v-" + app + "-" + epoch, app, now, 1,
-                new StepRef("d-" + epoch, epoch, 1, 1, now.plusSeconds(60)), region);
+        return new DnsVerifyCommand(
+                "v-" + app + "-" + epoch,
+                app,
+                now,
+                1,
+                new StepRef("d-" + epoch, epoch, 1, 1, now.plusSeconds(60)),
+                region);
     }
 
     @Test
@@ -439,8 +524,8 @@ class Route53DnsRouterFakeTest {
         CommandAck verified = handler.handle(verify("orders", 1, "us10"));
 
         assertThat(verified.outcome()).as(verified.detail()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(verified.observed()).containsEntry("answer.route53:ns-0.awsdns-00.com",
-                "us10 (CNAME " + US + ", TTL 60 s)");
+        assertThat(verified.observed())
+                .containsEntry("answer.route53:ns-0.awsdns-00.com", "us10 (CNAME " + US + ", TTL 60 s)");
         assertThat(fake.calls(Op.TEST_DNS_ANSWER)).isPositive();
     }
 
@@ -480,7 +565,8 @@ class Route53DnsRouterFakeTest {
 
         assertThat(here.outcome()).as(here.detail()).isEqualTo(AckOutcome.SUCCEEDED);
         Instant since = Instant.parse(here.observed().get("allAnswersSince"));
-        assertThat(here.observed()).containsEntry("oldAnswerTtlSeconds", "300")
+        assertThat(here.observed())
+                .containsEntry("oldAnswerTtlSeconds", "300")
                 .containsEntry("oldAnswersCachedUntil", since.plusSeconds(300).toString());
         assertThat(here.detail()).contains("300 s");
         assertThat(elsewhere.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
@@ -489,8 +575,19 @@ class Route53DnsRouterFakeTest {
 
     @Test
     void anAliasAnswerIsMatchedByTheAddressesOfTheTargets() {
-        fake.put(ZONE, new Rrset("edge.example.com", "A", null, null, null, null, "Z32O12XQLNTSW2",
-                "eu-lb.elb.example.com", true, null));
+        fake.put(
+                ZONE,
+                new Rrset(
+                        "edge.example.com",
+                        "A",
+                        null,
+                        null,
+                        null,
+                        null,
+                        "Z32O12XQLNTSW2",
+                        "eu-lb.elb.example.com",
+                        true,
+                        null));
         fake.aliasTarget("eu-lb.elb.example.com", "192.0.2.10");
         fake.aliasTarget("us-lb.elb.example.com", "192.0.2.21");
         DnsCommandHandler handler = handler(router());
@@ -536,8 +633,9 @@ class Route53DnsRouterFakeTest {
         long submitted = time.instant().getEpochSecond();
         fake.put(ZONE, Rrset.of(NAME, "CNAME", 60, US));
         fake.put(ZONE, Rrset.of(TOKEN, "TXT", 60, "\"epoch=1\""));
-        fake.put(ZONE, Rrset.of("_mrm-change.orders.example.com", "TXT", 60,
-                "\"epoch=1\" \"submitted=" + submitted + "\""));
+        fake.put(
+                ZONE,
+                Rrset.of("_mrm-change.orders.example.com", "TXT", 60, "\"epoch=1\" \"submitted=" + submitted + "\""));
 
         CommandAck soon = new DnsCommandHandler(router(), time).handle(routeNow("orders", 1, "us10"));
         time.advance(Route53DnsRouter.DOCUMENTED_PROPAGATION.plusSeconds(1));
@@ -554,14 +652,15 @@ class Route53DnsRouterFakeTest {
     void theWaitForInSyncEndsByTheCommandsDeadline() {
         fake.pendingPolls(1_000_000);
         Instant now = time.instant();
-        DnsRouteCommand command = new DnsRouteCommand("c-deadline", "orders", now, 1,
-                new StepRef("d-1", 1, 0, 1, now.plusSeconds(30)), "us10");
+        DnsRouteCommand command = new DnsRouteCommand(
+                "c-deadline", "orders", now, 1, new StepRef("d-1", 1, 0, 1, now.plusSeconds(30)), "us10");
 
         CommandAck ack = handler(router()).handle(command);
 
         assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         assertThat(ack.errorCode()).isEqualTo("CHANGE_PENDING");
-        assertThat(ack.time()).isBeforeOrEqualTo(command.step().deadline().minusSeconds(2))
+        assertThat(ack.time())
+                .isBeforeOrEqualTo(command.step().deadline().minusSeconds(2))
                 .isAfter(command.step().deadline().minusSeconds(4));
     }
 

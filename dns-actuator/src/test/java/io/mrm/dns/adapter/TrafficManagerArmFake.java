@@ -76,12 +76,10 @@ final class TrafficManagerArmFake implements AutoCloseable {
                     + "(?:/(azureendpoints|externalendpoints|nestedendpoints)/([^/]+))?/?");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Failure(String method, int status, String code, long retryAfterSeconds) {
-    }
+    private record Failure(String method, int status, String code, long retryAfterSeconds) {}
 
     /** One request as served, in the order the fake served them. */
-    record Served(String method, String tag, int status, long nanos) {
-    }
+    record Served(String method, String tag, int status, long nanos) {}
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
@@ -93,7 +91,7 @@ final class TrafficManagerArmFake implements AutoCloseable {
     private final List<Served> served = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile java.util.function.Predicate<String> acceptedToken;
     private volatile String tagHeader = "x-ms-client-request-id";
-    private volatile BiConsumer<String, Headers> interceptor = (method, headers) -> { };
+    private volatile BiConsumer<String, Headers> interceptor = (method, headers) -> {};
 
     TrafficManagerArmFake() throws IOException {
         this(null);
@@ -115,7 +113,8 @@ final class TrafficManagerArmFake implements AutoCloseable {
     }
 
     String endpoint() {
-        return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort() + "/";
+        return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:"
+                + server.getAddress().getPort() + "/";
     }
 
     /** Only bearer tokens {@code valid} accepts are from now on (else any is): ARM answers others 401. */
@@ -130,13 +129,22 @@ final class TrafficManagerArmFake implements AutoCloseable {
         profile.putObject("tags").put("owner", "platform-team");
         ObjectNode props = profile.putObject("properties");
         props.put("profileStatus", "Enabled").put("trafficRoutingMethod", routingMethod);
-        props.putObject("dnsConfig").put("relativeName", name).put("fqdn", name + ".trafficmanager.net").put("ttl", 300);
-        props.putObject("monitorConfig").put("protocol", "HTTPS").put("port", 443).put("path", "/health");
+        props.putObject("dnsConfig")
+                .put("relativeName", name)
+                .put("fqdn", name + ".trafficmanager.net")
+                .put("ttl", 300);
+        props.putObject("monitorConfig")
+                .put("protocol", "HTTPS")
+                .put("port", 443)
+                .put("path", "/health");
         ArrayNode list = props.putArray("endpoints");
         for (Object[] e : endpoints) {
             ObjectNode endpoint = list.addObject();
-            endpoint.put("name", (String) e[0]).put("type", "Microsoft.Network/trafficManagerProfiles/externalEndpoints");
-            endpoint.putObject("properties").put("target", e[0] + ".example.net").put("endpointStatus", (String) e[1])
+            endpoint.put("name", (String) e[0])
+                    .put("type", "Microsoft.Network/trafficManagerProfiles/externalEndpoints");
+            endpoint.putObject("properties")
+                    .put("target", e[0] + ".example.net")
+                    .put("endpointStatus", (String) e[1])
                     .put("priority", (Integer) e[2]);
         }
         synchronized (this) {
@@ -213,18 +221,28 @@ final class TrafficManagerArmFake implements AutoCloseable {
             calls.computeIfAbsent(method, m -> new AtomicInteger()).incrementAndGet();
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             java.util.function.Predicate<String> accepted = acceptedToken;
-            if (auth != null && auth.startsWith("Bearer ") && accepted != null
+            if (auth != null
+                    && auth.startsWith("Bearer ")
+                    && accepted != null
                     && !accepted.test(auth.substring("Bearer ".length()))) {
                 error(exchange, 401, "InvalidAuthenticationToken", "The access token is invalid.");
                 return;
             }
             if (auth == null || !auth.startsWith("Bearer ")) {
-                error(exchange, 401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
+                error(
+                        exchange,
+                        401,
+                        "AuthenticationFailed",
+                        "Authentication failed. The 'Authorization' header is missing.");
                 return;
             }
             String query = exchange.getRequestURI().getRawQuery();
             if (query == null || !query.contains("api-version=")) {
-                error(exchange, 400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required.");
+                error(
+                        exchange,
+                        400,
+                        "MissingApiVersionParameter",
+                        "The api-version query parameter (?api-version=) is required.");
                 return;
             }
             interceptor.accept(method, exchange.getRequestHeaders());
@@ -241,7 +259,11 @@ final class TrafficManagerArmFake implements AutoCloseable {
             }
             Matcher m = PROFILE.matcher(exchange.getRequestURI().getPath().toLowerCase(Locale.ROOT));
             if (!m.matches()) {
-                error(exchange, 404, "InvalidResourceType", "no such resource type: " + exchange.getRequestURI().getPath());
+                error(
+                        exchange,
+                        404,
+                        "InvalidResourceType",
+                        "no such resource type: " + exchange.getRequestURI().getPath());
                 return;
             }
             byte[] body = exchange.getRequestBody().readAllBytes();
@@ -255,7 +277,8 @@ final class TrafficManagerArmFake implements AutoCloseable {
         }
     }
 
-    private void profileRequest(HttpExchange exchange, String method, String sub, String group, String name, byte[] body)
+    private void profileRequest(
+            HttpExchange exchange, String method, String sub, String group, String name, byte[] body)
             throws IOException {
         String key = key(sub, group, name);
         ObjectNode result;
@@ -293,8 +316,10 @@ final class TrafficManagerArmFake implements AutoCloseable {
                         merged.set("tags", patch.get("tags"));
                     }
                     if (patch.has("properties")) {
-                        patch.get("properties").fields().forEachRemaining(f ->
-                                ((ObjectNode) merged.get("properties")).set(f.getKey(), f.getValue()));
+                        patch.get("properties")
+                                .fields()
+                                .forEachRemaining(
+                                        f -> ((ObjectNode) merged.get("properties")).set(f.getKey(), f.getValue()));
                     }
                     String problem = invalid(merged);
                     if (problem != null) {
@@ -313,8 +338,16 @@ final class TrafficManagerArmFake implements AutoCloseable {
         respond(exchange, status, result);
     }
 
-    private void endpointRequest(HttpExchange exchange, String method, String sub, String group, String name,
-                                 String type, String endpointName, byte[] body) throws IOException {
+    private void endpointRequest(
+            HttpExchange exchange,
+            String method,
+            String sub,
+            String group,
+            String name,
+            String type,
+            String endpointName,
+            byte[] body)
+            throws IOException {
         String key = key(sub, group, name);
         ObjectNode endpoint;
         synchronized (this) {
@@ -412,18 +445,24 @@ final class TrafficManagerArmFake implements AutoCloseable {
     private ObjectNode store(String key, String sub, String group, String name, ObjectNode profile) {
         ObjectNode stored = normalize(sub, group, name, profile, profiles.get(key), false);
         profiles.put(key, stored);
-        StringBuilder log = new StringBuilder(stored.path("tags").path(TrafficManagerDnsRouter.EPOCH_TAG).asText("-"))
+        StringBuilder log = new StringBuilder(stored.path("tags")
+                        .path(TrafficManagerDnsRouter.EPOCH_TAG)
+                        .asText("-"))
                 .append(':');
         for (JsonNode e : stored.get("properties").get("endpoints")) {
-            log.append(e.get("name").asText()).append('=').append(e.path("properties").path("endpointStatus").asText())
-                    .append('/').append(e.path("properties").path("priority").asText()).append(',');
+            log.append(e.get("name").asText())
+                    .append('=')
+                    .append(e.path("properties").path("endpointStatus").asText())
+                    .append('/')
+                    .append(e.path("properties").path("priority").asText())
+                    .append(',');
         }
         writeLog.add(log.toString());
         return stored;
     }
 
-    private ObjectNode normalize(String sub, String group, String name, ObjectNode profile, ObjectNode previous,
-                                 boolean probed) {
+    private ObjectNode normalize(
+            String sub, String group, String name, ObjectNode profile, ObjectNode previous, boolean probed) {
         ObjectNode p = profile.deepCopy();
         String id = "/subscriptions/" + sub + "/resourceGroups/" + group
                 + "/providers/Microsoft.Network/trafficManagerProfiles/" + name;
@@ -433,7 +472,11 @@ final class TrafficManagerArmFake implements AutoCloseable {
         }
         for (JsonNode e : p.get("properties").path("endpoints")) {
             String type = e.path("type").asText("Microsoft.Network/trafficManagerProfiles/externalEndpoints");
-            ((ObjectNode) e).put("id", id + "/" + type.substring(type.lastIndexOf('/') + 1) + "/" + e.get("name").asText());
+            ((ObjectNode) e)
+                    .put(
+                            "id",
+                            id + "/" + type.substring(type.lastIndexOf('/') + 1) + "/"
+                                    + e.get("name").asText());
         }
         return refreshMonitorStatus(p, previous, probed);
     }
@@ -453,15 +496,23 @@ final class TrafficManagerArmFake implements AutoCloseable {
             boolean up = healthy.getOrDefault(name.toLowerCase(Locale.ROOT), true);
             String before = previousStatus(previous, name);
             boolean beingProbed = "Online".equals(before) || "Degraded".equals(before);
-            String status = profileDisabled ? "Inactive" : !enabled ? "Disabled"
-                    : !probed && !beingProbed ? "CheckingEndpoint" : up ? "Online" : "Degraded";
+            String status = profileDisabled
+                    ? "Inactive"
+                    : !enabled ? "Disabled" : !probed && !beingProbed ? "CheckingEndpoint" : up ? "Online" : "Degraded";
             ep.put("endpointMonitorStatus", status);
             statuses.add(status);
         }
-        ObjectNode monitor = props.has("monitorConfig") ? (ObjectNode) props.get("monitorConfig") : props.putObject("monitorConfig");
-        monitor.put("profileMonitorStatus", profileDisabled ? "Disabled" : statuses.contains("Degraded") ? "Degraded"
-                : statuses.contains("Online") ? "Online" : statuses.contains("CheckingEndpoint") ? "CheckingEndpoints"
-                : "Inactive");
+        ObjectNode monitor =
+                props.has("monitorConfig") ? (ObjectNode) props.get("monitorConfig") : props.putObject("monitorConfig");
+        monitor.put(
+                "profileMonitorStatus",
+                profileDisabled
+                        ? "Disabled"
+                        : statuses.contains("Degraded")
+                                ? "Degraded"
+                                : statuses.contains("Online")
+                                        ? "Online"
+                                        : statuses.contains("CheckingEndpoint") ? "CheckingEndpoints" : "Inactive");
         return p;
     }
 
@@ -482,8 +533,12 @@ final class TrafficManagerArmFake implements AutoCloseable {
     }
 
     private static void notFound(HttpExchange exchange, String group, String name) throws IOException {
-        error(exchange, 404, "ResourceNotFound", "The Resource 'Microsoft.Network/trafficmanagerprofiles/" + name
-                + "' under resource group '" + group + "' was not found.");
+        error(
+                exchange,
+                404,
+                "ResourceNotFound",
+                "The Resource 'Microsoft.Network/trafficmanagerprofiles/" + name + "' under resource group '" + group
+                        + "' was not found.");
     }
 
     private static void error(HttpExchange exchange, int status, String code, String message) throws IOException {

@@ -71,13 +71,22 @@ class TrafficManagerDnsRouterFakeTest {
 
     @BeforeEach
     void profiles() {
-        fake.createProfile(SUB, RG, "orders-tm", "Priority",
-                new Object[] {"eu10", "Enabled", 1}, new Object[] {"us10", "Enabled", 2},
+        fake.createProfile(
+                SUB,
+                RG,
+                "orders-tm",
+                "Priority",
+                new Object[] {"eu10", "Enabled", 1},
+                new Object[] {"us10", "Enabled", 2},
                 new Object[] {"maintenance", "Enabled", 3});
-        fake.createProfile(SUB, RG, "billing-tm", "Priority",
-                new Object[] {"billing-eu10", "Enabled", 1}, new Object[] {"billing-us10", "Disabled", 2});
-        fake.createProfile(SUB, RG, "payments-tm", "Priority",
-                new Object[] {"payments-eu10", "Enabled", 1}, new Object[] {"payments-us10", "Disabled", 2});
+        fake.createProfile(
+                SUB, RG, "billing-tm", "Priority", new Object[] {"billing-eu10", "Enabled", 1}, new Object[] {
+                    "billing-us10", "Disabled", 2
+                });
+        fake.createProfile(
+                SUB, RG, "payments-tm", "Priority", new Object[] {"payments-eu10", "Enabled", 1}, new Object[] {
+                    "payments-us10", "Disabled", 2
+                });
     }
 
     @AfterEach
@@ -88,22 +97,45 @@ class TrafficManagerDnsRouterFakeTest {
     TrafficManager manager(String actuator, int maxRetries) {
         HttpPipeline pipeline = new HttpPipelineBuilder()
                 .httpClient(HttpClient.createDefault())
-                .policies(new AddHeadersPolicy(new HttpHeaders().set("Authorization", "Bearer fake-token")
-                        .set(ACTUATOR_HEADER, actuator)), new RetryPolicy(new FixedDelay(maxRetries, Duration.ofMillis(1))))
+                .policies(
+                        new AddHeadersPolicy(new HttpHeaders()
+                                .set("Authorization", "Bearer fake-token")
+                                .set(ACTUATOR_HEADER, actuator)),
+                        new RetryPolicy(new FixedDelay(maxRetries, Duration.ofMillis(1))))
                 .build();
         AzureEnvironment local = new AzureEnvironment(Map.of("resourceManagerEndpointUrl", fake.endpoint()));
-        return TrafficManager.authenticate(pipeline, new AzureProfile("00000000-0000-0000-0000-0000000000b2", SUB, local));
+        return TrafficManager.authenticate(
+                pipeline, new AzureProfile("00000000-0000-0000-0000-0000000000b2", SUB, local));
     }
 
     TrafficManagerDnsRouter router(String actuator, int maxRetries) {
-        return new TrafficManagerDnsRouter(manager(actuator, maxRetries).serviceClient().getProfiles(), Map.of(
-                "orders", new Profile(RG, "orders-tm", Mode.PRIORITY, Map.of("eu10", "eu10", "us10", "us10"),
-                        Duration.ofSeconds(60)),
-                "billing", new Profile(RG, "billing-tm", Mode.ENABLE_DISABLE,
-                        Map.of("eu10", "billing-eu10", "us10", "billing-us10"), null),
-                "payments", new Profile(RG, "payments-tm", Mode.PRIORITY,
-                        Map.of("eu10", "payments-eu10", "us10", "payments-us10"), null),
-                "lost", new Profile(RG, "no-such-profile", Mode.PRIORITY, Map.of("eu10", "a", "us10", "b"), null)));
+        return new TrafficManagerDnsRouter(
+                manager(actuator, maxRetries).serviceClient().getProfiles(),
+                Map.of(
+                        "orders",
+                                new Profile(
+                                        RG,
+                                        "orders-tm",
+                                        Mode.PRIORITY,
+                                        Map.of("eu10", "eu10", "us10", "us10"),
+                                        Duration.ofSeconds(60)),
+                        "billing",
+                                new Profile(
+                                        RG,
+                                        "billing-tm",
+                                        Mode.ENABLE_DISABLE,
+                                        Map.of("eu10", "billing-eu10", "us10", "billing-us10"),
+                                        null),
+                        "payments",
+                                new Profile(
+                                        RG,
+                                        "payments-tm",
+                                        Mode.PRIORITY,
+                                        Map.of("eu10", "payments-eu10", "us10", "payments-us10"),
+                                        null),
+                        "lost",
+                                new Profile(
+                                        RG, "no-such-profile", Mode.PRIORITY, Map.of("eu10", "a", "us10", "b"), null)));
     }
 
     static DnsCommandHandler handler(TrafficManagerDnsRouter router) {
@@ -112,14 +144,24 @@ class TrafficManagerDnsRouterFakeTest {
 
     static DnsRouteCommand route(String app, long epoch, String region) {
         Instant now = Instant.now();
-        return new DnsRouteCommand("c-" + app + "-" + epoch + "-" + region, app, now, 1,
-                new StepRef("d-" + epoch, epoch, 0, 1, now.plusSeconds(60)), region);
+        return new DnsRouteCommand(
+                "c-" + app + "-" + epoch + "-" + region,
+                app,
+                now,
+                1,
+                new StepRef("d-" + epoch, epoch, 0, 1, now.plusSeconds(60)),
+                region);
     }
 
     static DnsVerifyCommand verify(String app, long epoch, String region) {
         Instant now = Instant.now();
-        return new DnsVerifyCommand("v-" + app + "-" + epoch, app, now, 1,
-                new StepRef("d-" + epoch, epoch, 1, 1, now.plusSeconds(60)), region);
+        return new DnsVerifyCommand(
+                "v-" + app + "-" + epoch,
+                app,
+                now,
+                1,
+                new StepRef("d-" + epoch, epoch, 1, 1, now.plusSeconds(60)),
+                region);
     }
 
     JsonNode endpoint(String profile, String name) {
@@ -132,7 +174,10 @@ class TrafficManagerDnsRouterFakeTest {
     }
 
     String epochTag(String profile) {
-        return fake.profile(SUB, RG, profile).path("tags").path(TrafficManagerDnsRouter.EPOCH_TAG).asText(null);
+        return fake.profile(SUB, RG, profile)
+                .path("tags")
+                .path(TrafficManagerDnsRouter.EPOCH_TAG)
+                .asText(null);
     }
 
     @Test
@@ -140,16 +185,22 @@ class TrafficManagerDnsRouterFakeTest {
         CommandAck ack = handler(router("a", 0)).handle(route("orders", 1, "us10"));
 
         assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(ack.observed()).containsEntry("region", "us10").containsEntry("fencingEpoch", "1")
-                .containsEntry("changed", "true").containsEntry("monitorStatus.us10", "Online")
-                .containsEntry("monitorStatus.eu10", "Online").containsEntry("profileMonitorStatus", "Online");
+        assertThat(ack.observed())
+                .containsEntry("region", "us10")
+                .containsEntry("fencingEpoch", "1")
+                .containsEntry("changed", "true")
+                .containsEntry("monitorStatus.us10", "Online")
+                .containsEntry("monitorStatus.eu10", "Online")
+                .containsEntry("profileMonitorStatus", "Online");
         assertThat(endpoint("orders-tm", "us10").get("priority").asLong()).isEqualTo(1);
         assertThat(endpoint("orders-tm", "eu10").get("priority").asLong()).isEqualTo(2);
-        assertThat(endpoint("orders-tm", "maintenance").get("priority").asLong()).isEqualTo(3);
+        assertThat(endpoint("orders-tm", "maintenance").get("priority").asLong())
+                .isEqualTo(3);
         assertThat(epochTag("orders-tm")).isEqualTo("1");
         JsonNode profile = fake.profile(SUB, RG, "orders-tm");
         assertThat(profile.path("tags").path("owner").asText()).isEqualTo("platform-team");
-        assertThat(profile.path("properties").path("dnsConfig").path("ttl").asLong()).isEqualTo(60);
+        assertThat(profile.path("properties").path("dnsConfig").path("ttl").asLong())
+                .isEqualTo(60);
         // one profile write: routing and token together; no per-endpoint calls
         assertThat(fake.writeLog()).containsExactly("1:eu10=Enabled/2,us10=Enabled/1,maintenance=Enabled/3,");
         assertThat(fake.calls("PATCH")).isZero();
@@ -169,18 +220,25 @@ class TrafficManagerDnsRouterFakeTest {
 
         assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         assertThat(ack.errorCode()).isEqualTo(DnsCommandHandler.CHANGE_PENDING);
-        assertThat(ack.observed()).containsEntry("region", "us10").containsEntry("monitorStatus.us10", "CheckingEndpoint")
-                .containsEntry("monitorStatus.eu10", "Disabled").containsEntry("profileMonitorStatus", "CheckingEndpoints")
+        assertThat(ack.observed())
+                .containsEntry("region", "us10")
+                .containsEntry("monitorStatus.us10", "CheckingEndpoint")
+                .containsEntry("monitorStatus.eu10", "Disabled")
+                .containsEntry("profileMonitorStatus", "CheckingEndpoints")
                 .containsEntry("pendingChange", "first health probe of endpoint billing-us10");
-        assertThat(endpoint("billing-tm", "billing-us10").get("endpointStatus").asText()).isEqualTo("Enabled");
-        assertThat(endpoint("billing-tm", "billing-eu10").get("endpointStatus").asText()).isEqualTo("Disabled");
+        assertThat(endpoint("billing-tm", "billing-us10").get("endpointStatus").asText())
+                .isEqualTo("Enabled");
+        assertThat(endpoint("billing-tm", "billing-eu10").get("endpointStatus").asText())
+                .isEqualTo("Disabled");
         assertThat(epochTag("billing-tm")).isEqualTo("7");
 
         fake.probe();
         CommandAck again = handler(router).handle(route("billing", 7, "us10"));
 
         assertThat(again.outcome()).as(again.detail()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(again.observed()).containsEntry("monitorStatus.us10", "Online").containsEntry("changed", "false");
+        assertThat(again.observed())
+                .containsEntry("monitorStatus.us10", "Online")
+                .containsEntry("changed", "false");
         assertThat(fake.calls("PUT")).isEqualTo(1);
     }
 
@@ -192,32 +250,53 @@ class TrafficManagerDnsRouterFakeTest {
     void anEndpointEnabledOrAddedThroughTheEndpointsApiIsCheckingEndpointUntilProbed() {
         var endpoints = manager("operator", 0).serviceClient().getEndpoints();
 
-        EndpointInner enabled = endpoints.update(RG, "billing-tm", EndpointTypes.EXTERNAL_ENDPOINTS, "billing-us10",
+        EndpointInner enabled = endpoints.update(
+                RG,
+                "billing-tm",
+                EndpointTypes.EXTERNAL_ENDPOINTS,
+                "billing-us10",
                 new EndpointInner().withEndpointStatus(EndpointStatus.ENABLED));
-        EndpointInner added = endpoints.createOrUpdate(RG, "billing-tm", EndpointTypes.EXTERNAL_ENDPOINTS,
-                "billing-ap10", new EndpointInner().withTarget("billing-ap10.example.net")
-                        .withEndpointStatus(EndpointStatus.ENABLED).withPriority(3L));
+        EndpointInner added = endpoints.createOrUpdate(
+                RG,
+                "billing-tm",
+                EndpointTypes.EXTERNAL_ENDPOINTS,
+                "billing-ap10",
+                new EndpointInner()
+                        .withTarget("billing-ap10.example.net")
+                        .withEndpointStatus(EndpointStatus.ENABLED)
+                        .withPriority(3L));
 
         assertThat(enabled.endpointMonitorStatus()).isEqualTo(EndpointMonitorStatus.CHECKING_ENDPOINT);
         assertThat(added.endpointMonitorStatus()).isEqualTo(EndpointMonitorStatus.CHECKING_ENDPOINT);
-        assertThat(endpoints.get(RG, "billing-tm", EndpointTypes.EXTERNAL_ENDPOINTS, "billing-eu10")
-                .endpointMonitorStatus()).as("enabled before: still probed").isEqualTo(EndpointMonitorStatus.ONLINE);
+        assertThat(endpoints
+                        .get(RG, "billing-tm", EndpointTypes.EXTERNAL_ENDPOINTS, "billing-eu10")
+                        .endpointMonitorStatus())
+                .as("enabled before: still probed")
+                .isEqualTo(EndpointMonitorStatus.ONLINE);
         fake.health("billing-ap10", false);
         fake.probe();
-        assertThat(endpoints.get(RG, "billing-tm", EndpointTypes.EXTERNAL_ENDPOINTS, "billing-us10")
-                .endpointMonitorStatus()).isEqualTo(EndpointMonitorStatus.ONLINE);
-        assertThat(endpoints.get(RG, "billing-tm", EndpointTypes.EXTERNAL_ENDPOINTS, "billing-ap10")
-                .endpointMonitorStatus()).isEqualTo(EndpointMonitorStatus.DEGRADED);
-        assertThat(fake.profile(SUB, RG, "billing-tm").path("properties").path("monitorConfig")
-                .path("profileMonitorStatus").asText()).isEqualTo("Degraded");
+        assertThat(endpoints
+                        .get(RG, "billing-tm", EndpointTypes.EXTERNAL_ENDPOINTS, "billing-us10")
+                        .endpointMonitorStatus())
+                .isEqualTo(EndpointMonitorStatus.ONLINE);
+        assertThat(endpoints
+                        .get(RG, "billing-tm", EndpointTypes.EXTERNAL_ENDPOINTS, "billing-ap10")
+                        .endpointMonitorStatus())
+                .isEqualTo(EndpointMonitorStatus.DEGRADED);
+        assertThat(fake.profile(SUB, RG, "billing-tm")
+                        .path("properties")
+                        .path("monitorConfig")
+                        .path("profileMonitorStatus")
+                        .asText())
+                .isEqualTo("Degraded");
     }
 
     /** A handler that waits (its pause is a probing round here) acknowledges the switch once probed. */
     @Test
     void aRouteWaitsForTheFirstProbeOfANewlyEnabledTargetWithinItsDeadline() {
         AtomicInteger rounds = new AtomicInteger();
-        DnsCommandHandler waiting = new DnsCommandHandler(router("a", 0), Clock.systemUTC(), new Pacing(
-                Duration.ofSeconds(1), Duration.ZERO, false, length -> {
+        DnsCommandHandler waiting = new DnsCommandHandler(
+                router("a", 0), Clock.systemUTC(), new Pacing(Duration.ofSeconds(1), Duration.ZERO, false, length -> {
                     rounds.incrementAndGet();
                     fake.probe();
                 }));
@@ -226,7 +305,9 @@ class TrafficManagerDnsRouterFakeTest {
 
         assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(ack.observed()).containsEntry("region", "us10").containsEntry("monitorStatus.us10", "Online");
-        assertThat(rounds.get()).as("it waited for the probe instead of taking CheckingEndpoint as done").isEqualTo(1);
+        assertThat(rounds.get())
+                .as("it waited for the probe instead of taking CheckingEndpoint as done")
+                .isEqualTo(1);
     }
 
     /**
@@ -279,7 +360,8 @@ class TrafficManagerDnsRouterFakeTest {
         CommandAck routed = handler.handle(route("orders", 1, "us10"));
         CommandAck verified = handler.handle(verify("orders", 1, "us10"));
 
-        assertThat(routed.observed()).containsEntry("monitorStatus.us10", "Degraded")
+        assertThat(routed.observed())
+                .containsEntry("monitorStatus.us10", "Degraded")
                 .containsEntry("monitorStatus.eu10", "Online");
         assertThat(verified.outcome()).as(verified.detail()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         assertThat(verified.detail()).contains("eu10");
@@ -309,8 +391,11 @@ class TrafficManagerDnsRouterFakeTest {
     void aDisabledProfileAnswersNoRegion() throws Exception {
         handler(router("a", 0)).handle(route("orders", 1, "us10"));
         var profiles = manager("operator", 0).serviceClient().getProfiles();
-        profiles.update(RG, "orders-tm", new com.azure.resourcemanager.trafficmanager.fluent.models.ProfileInner()
-                .withProfileStatus(com.azure.resourcemanager.trafficmanager.models.ProfileStatus.DISABLED));
+        profiles.update(
+                RG,
+                "orders-tm",
+                new com.azure.resourcemanager.trafficmanager.fluent.models.ProfileInner()
+                        .withProfileStatus(com.azure.resourcemanager.trafficmanager.models.ProfileStatus.DISABLED));
 
         CommandAck verified = handler(router("a", 0)).handle(verify("orders", 1, "us10"));
 
@@ -320,8 +405,13 @@ class TrafficManagerDnsRouterFakeTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"GET,429,TooManyRequests", "PUT,429,TooManyRequests", "GET,500,InternalServerError",
-            "PUT,503,ServiceUnavailable", "PUT,409,AnotherOperationInProgress"})
+    @CsvSource({
+        "GET,429,TooManyRequests",
+        "PUT,429,TooManyRequests",
+        "GET,500,InternalServerError",
+        "PUT,503,ServiceUnavailable",
+        "PUT,409,AnotherOperationInProgress"
+    })
     void throttlingConflictsAnd5xxAreRetriableAndALaterAttemptSucceeds(String method, int status, String code) {
         fake.failNext(method, 1, status, code);
         DnsCommandHandler handler = handler(router("a", 0));
@@ -345,8 +435,12 @@ class TrafficManagerDnsRouterFakeTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"GET,401,AuthenticationFailed", "GET,403,AuthorizationFailed", "PUT,403,AuthorizationFailed",
-            "PUT,400,BadRequest"})
+    @CsvSource({
+        "GET,401,AuthenticationFailed",
+        "GET,403,AuthorizationFailed",
+        "PUT,403,AuthorizationFailed",
+        "PUT,400,BadRequest"
+    })
     void authAndBadRequestsAreFatal(String method, int status, String code) {
         fake.failNext(method, 1, status, code);
         CommandAck ack = handler(router("a", 0)).handle(route("orders", 1, "us10"));
@@ -368,8 +462,10 @@ class TrafficManagerDnsRouterFakeTest {
         DnsState read = router.current("orders");
         // an operator swaps the priorities with the SDK's endpoint PATCH calls
         var endpoints = manager("operator", 0).serviceClient().getEndpoints();
-        endpoints.update(RG, "orders-tm", EndpointTypes.EXTERNAL_ENDPOINTS, "eu10", new EndpointInner().withPriority(5L));
-        endpoints.update(RG, "orders-tm", EndpointTypes.EXTERNAL_ENDPOINTS, "us10", new EndpointInner().withPriority(1L));
+        endpoints.update(
+                RG, "orders-tm", EndpointTypes.EXTERNAL_ENDPOINTS, "eu10", new EndpointInner().withPriority(5L));
+        endpoints.update(
+                RG, "orders-tm", EndpointTypes.EXTERNAL_ENDPOINTS, "us10", new EndpointInner().withPriority(1L));
 
         assertThatThrownBy(() -> router.routeTo("orders", "eu10", 3, read)).isInstanceOf(DnsFencedException.class);
         assertThat(router.current("orders").region()).isEqualTo("us10");
@@ -394,7 +490,8 @@ class TrafficManagerDnsRouterFakeTest {
         CountDownLatch newerDone = new CountDownLatch(1);
         AtomicInteger staleGets = new AtomicInteger();
         fake.intercept((method, headers) -> {
-            if ("stale".equals(headers.getFirst(ACTUATOR_HEADER)) && method.equals("GET")
+            if ("stale".equals(headers.getFirst(ACTUATOR_HEADER))
+                    && method.equals("GET")
                     && staleGets.incrementAndGet() == 2) {
                 await(newerDone);
             }
@@ -412,7 +509,7 @@ class TrafficManagerDnsRouterFakeTest {
             assertThat(lost.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
             assertThat(lost.errorCode()).isEqualTo(DnsFencedException.CODE);
             assertThat(fake.writeLog()).hasSize(1).allMatch(w -> w.startsWith("5:"));
-            fake.intercept((m, h) -> { });
+            fake.intercept((m, h) -> {});
             assertThat(stale.handle(route("orders", 4, "eu10")).outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
         } finally {
             pool.shutdownNow();
@@ -449,7 +546,7 @@ class TrafficManagerDnsRouterFakeTest {
             Future<CommandAck> newerAck = pool.submit(() -> newerActuator.handle(route("orders", 5, "us10")));
             CommandAck newer = newerAck.get(30, TimeUnit.SECONDS);
             staleAck.get(30, TimeUnit.SECONDS);
-            fake.intercept((m, h) -> { });
+            fake.intercept((m, h) -> {});
 
             assertThat(fake.writeLog()).extracting(w -> w.substring(0, 1)).containsExactly("5", "4");
             assertThat(newer.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
@@ -486,7 +583,7 @@ class TrafficManagerDnsRouterFakeTest {
             CommandAck newer = newerActuator.handle(route("orders", 5, "us10"));
             newerDone.countDown();
             staleAck.get(30, TimeUnit.SECONDS);
-            fake.intercept((m, h) -> { });
+            fake.intercept((m, h) -> {});
 
             assertThat(newer.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
             assertThat(epochTag("orders-tm")).isEqualTo("4");
@@ -544,13 +641,18 @@ class TrafficManagerDnsRouterFakeTest {
                 });
                 CommandAck newer = newerAck.get(60, TimeUnit.SECONDS);
                 staleAck.get(60, TimeUnit.SECONDS);
-                fake.intercept((m, h) -> { });
-                List<TrafficManagerArmFake.Served> round = fake.served().subList(servedBefore, fake.served().size());
+                fake.intercept((m, h) -> {});
+                List<TrafficManagerArmFake.Served> round =
+                        fake.served().subList(servedBefore, fake.served().size());
                 if (bothReadBeforeAnyWrite(round)) {
                     raced++;
                 }
-                if (round.stream().filter(r -> r.method().equals("PUT")).map(TrafficManagerArmFake.Served::tag)
-                        .distinct().count() == 2) {
+                if (round.stream()
+                                .filter(r -> r.method().equals("PUT"))
+                                .map(TrafficManagerArmFake.Served::tag)
+                                .distinct()
+                                .count()
+                        == 2) {
                     bothWrote++;
                 }
                 for (int attempt = 0; newer.outcome() == AckOutcome.FAILED_RETRIABLE && attempt < 3; attempt++) {
@@ -560,7 +662,9 @@ class TrafficManagerDnsRouterFakeTest {
                 DnsState end = router("check", 0).current("orders");
                 if (end.epoch() != base + 2) {
                     staleLastCount++;
-                    assertThat(verified.outcome()).as("a stale win must not verify").isNotEqualTo(AckOutcome.SUCCEEDED);
+                    assertThat(verified.outcome())
+                            .as("a stale win must not verify")
+                            .isNotEqualTo(AckOutcome.SUCCEEDED);
                 } else {
                     assertThat(end.region()).isEqualTo("us10");
                     assertThat(verified.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
@@ -581,10 +685,13 @@ class TrafficManagerDnsRouterFakeTest {
         } finally {
             pool.shutdownNow();
         }
-        System.out.printf("Traffic Manager race: %d/%d rounds raced (both read before either wrote), both wrote in %d,"
-                + " stale epoch remained (caught by verify) in %d, %d writes%n", raced, rounds, bothWrote,
-                staleLastCount, fake.writeLog().size());
-        assertThat(raced).as("rounds in which both actuators read the profile before either wrote it").isPositive();
+        System.out.printf(
+                "Traffic Manager race: %d/%d rounds raced (both read before either wrote), both wrote in %d,"
+                        + " stale epoch remained (caught by verify) in %d, %d writes%n",
+                raced, rounds, bothWrote, staleLastCount, fake.writeLog().size());
+        assertThat(raced)
+                .as("rounds in which both actuators read the profile before either wrote it")
+                .isPositive();
     }
 
     /** Both actuators had a read served before the round's first write was. */
@@ -602,7 +709,9 @@ class TrafficManagerDnsRouterFakeTest {
     }
 
     private static void awaitTrue(java.util.function.BooleanSupplier condition) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(5))
                 .until(condition::getAsBoolean);
     }
 

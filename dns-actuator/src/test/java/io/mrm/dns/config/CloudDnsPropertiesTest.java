@@ -3,11 +3,11 @@ package io.mrm.dns.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mrm.dns.adapter.Route53DnsRouter;
-import io.mrm.dns.adapter.TrafficManagerDnsRouter;
 import com.azure.core.management.AzureEnvironment;
 import com.azure.core.management.profile.AzureProfile;
 import com.azure.identity.DefaultAzureCredential;
+import io.mrm.dns.adapter.Route53DnsRouter;
+import io.mrm.dns.adapter.TrafficManagerDnsRouter;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -87,13 +87,15 @@ class CloudDnsPropertiesTest {
         m.put("mrm.dns.route53.applications.shop.targets.us10.set-identifier", "eu10");
         m.put("mrm.dns.route53.applications.Bad_App.record-name", "x.example.com");
 
-        assertThatThrownBy(() -> route53(m).zones()).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> route53(m).zones())
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("mrm.dns.route53.ttl must be positive")
                 .hasMessageContaining("mrm.dns.route53.max-attempts must be between 1 and 10")
                 .hasMessageContaining("mrm.dns.route53.endpoint must be an http(s) URL")
                 .hasMessageContaining("mrm.dns.route53.applications.orders.hosted-zone-id must be a Route 53 zone id")
                 .hasMessageContaining("mrm.dns.route53.applications.orders.record-type must be one of CNAME, A, AAAA")
-                .hasMessageContaining("mrm.dns.route53.applications.shop.targets.us10.set-identifier eu10 is used by another region")
+                .hasMessageContaining(
+                        "mrm.dns.route53.applications.shop.targets.us10.set-identifier eu10 is used by another region")
                 .hasMessageContaining("mrm.dns.route53.applications.Bad_App: application id must be lower-case")
                 .hasMessageContaining("mrm.dns.route53.applications.Bad_App.hosted-zone-id");
     }
@@ -113,8 +115,9 @@ class CloudDnsPropertiesTest {
         Map<String, String> m = validRoute53();
         m.put("mrm.dns.route53.applications.shop.record-type", "CNAME");
         assertThatThrownBy(() -> route53(m).zones())
-                .hasMessageContaining("mrm.dns.route53.applications.shop.targets.eu10.alias-hosted-zone-id: alias records"
-                        + " here must be of record-type A or AAAA");
+                .hasMessageContaining(
+                        "mrm.dns.route53.applications.shop.targets.eu10.alias-hosted-zone-id: alias records"
+                                + " here must be of record-type A or AAAA");
     }
 
     @Test
@@ -126,24 +129,27 @@ class CloudDnsPropertiesTest {
 
         try (Route53Client client = CloudDnsRouters.route53Client(route53(m))) {
             Route53ServiceClientConfiguration config = client.serviceClientConfiguration();
-            assertThat(config.credentialsProvider()).as("the default chain: environment, web identity, container,"
-                    + " instance role, profile").isInstanceOf(DefaultCredentialsProvider.class);
+            assertThat(config.credentialsProvider())
+                    .as("the default chain: environment, web identity, container," + " instance role, profile")
+                    .isInstanceOf(DefaultCredentialsProvider.class);
             assertThat(config.region()).isEqualTo(Region.AWS_GLOBAL);
             assertThat(config.endpointOverride()).contains(URI.create("http://127.0.0.1:9"));
             assertThat(config.overrideConfiguration().apiCallTimeout()).contains(Duration.ofSeconds(12));
-            assertThat(config.overrideConfiguration().retryStrategy()).hasValueSatisfying(
-                    retry -> assertThat(retry.maxAttempts()).isEqualTo(5));
+            assertThat(config.overrideConfiguration().retryStrategy())
+                    .hasValueSatisfying(retry -> assertThat(retry.maxAttempts()).isEqualTo(5));
         }
         // and the defaults: the SDK's own endpoint, 30 s per call, 3 attempts
         try (Route53Client client = CloudDnsRouters.route53Client(route53(validRoute53()))) {
             Route53ServiceClientConfiguration config = client.serviceClientConfiguration();
             assertThat(config.endpointOverride()).isEmpty();
             assertThat(config.overrideConfiguration().apiCallTimeout()).contains(Duration.ofSeconds(30));
-            assertThat(config.overrideConfiguration().retryStrategy()).hasValueSatisfying(
-                    retry -> assertThat(retry.maxAttempts()).isEqualTo(3));
+            assertThat(config.overrideConfiguration().retryStrategy())
+                    .hasValueSatisfying(retry -> assertThat(retry.maxAttempts()).isEqualTo(3));
         }
         try (Route53DnsRouter router = CloudDnsRouters.route53(route53(m), java.time.Clock.systemUTC())) {
-            assertThat(router).as("and the router is built on it without calling out").isNotNull();
+            assertThat(router)
+                    .as("and the router is built on it without calling out")
+                    .isNotNull();
         }
     }
 
@@ -181,8 +187,9 @@ class CloudDnsPropertiesTest {
 
         CloudDnsRouters.AzureWiring wiring = CloudDnsRouters.azureWiring(trafficManager(m));
 
-        assertThat(wiring.credential()).as("the default chain: environment, workload identity, managed identity,"
-                + " developer tools").isInstanceOf(DefaultAzureCredential.class);
+        assertThat(wiring.credential())
+                .as("the default chain: environment, workload identity, managed identity," + " developer tools")
+                .isInstanceOf(DefaultAzureCredential.class);
         assertThat(wiring.http().getConnectTimeout()).isEqualTo(Duration.ofSeconds(12));
         assertThat(wiring.http().getResponseTimeout()).isEqualTo(Duration.ofSeconds(12));
         assertThat(wiring.http().getReadTimeout()).isEqualTo(Duration.ofSeconds(12));
@@ -193,10 +200,12 @@ class CloudDnsPropertiesTest {
         assertThat(wiring.backoff().calculateRetryDelay(9)).isEqualTo(Duration.ofSeconds(8));
         assertThat(wiring.profile().getSubscriptionId()).isEqualTo("00000000-0000-0000-0000-0000000000a1");
         assertThat(wiring.profile().getTenantId()).isEqualTo("00000000-0000-0000-0000-0000000000b2");
-        assertThat(wiring.profile().getEnvironment().getResourceManagerEndpoint()).isEqualTo("https://management.azure.com/");
+        assertThat(wiring.profile().getEnvironment().getResourceManagerEndpoint())
+                .isEqualTo("https://management.azure.com/");
         assertThat(wiring.profile().getEnvironment().getActiveDirectoryEndpoint())
                 .isEqualTo("https://login.microsoftonline.com/");
-        assertThat(wiring.profile().getEnvironment().getManagementEndpoint()).as("the token's audience")
+        assertThat(wiring.profile().getEnvironment().getManagementEndpoint())
+                .as("the token's audience")
                 .isEqualTo(AzureEnvironment.AZURE.getManagementEndpoint());
     }
 
@@ -206,7 +215,8 @@ class CloudDnsPropertiesTest {
         m.put("mrm.dns.traffic-manager.resource-manager-endpoint", "https://management.chinacloudapi.cn/");
         m.put("mrm.dns.traffic-manager.authority-host", "https://login.chinacloudapi.cn/");
         AzureProfile profile = CloudDnsRouters.azureWiring(trafficManager(m)).profile();
-        assertThat(profile.getEnvironment().getResourceManagerEndpoint()).isEqualTo("https://management.chinacloudapi.cn/");
+        assertThat(profile.getEnvironment().getResourceManagerEndpoint())
+                .isEqualTo("https://management.chinacloudapi.cn/");
         assertThat(profile.getEnvironment().getActiveDirectoryEndpoint()).isEqualTo("https://login.chinacloudapi.cn/");
 
         m.put("mrm.dns.traffic-manager.resource-manager-endpoint", "http://management.example.com/");
@@ -225,12 +235,17 @@ class CloudDnsPropertiesTest {
         m.put("mrm.dns.traffic-manager.applications.orders.endpoints.us10", "orders-EU10");
         m.put("mrm.dns.traffic-manager.applications.billing.resource-group", "rg.");
 
-        assertThatThrownBy(() -> trafficManager(m).profiles()).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> trafficManager(m).profiles())
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("mrm.dns.traffic-manager.subscription-id must be a subscription GUID")
                 .hasMessageContaining("mrm.dns.traffic-manager.tenant-id must be a tenant GUID or empty")
-                .hasMessageContaining("mrm.dns.traffic-manager.applications.orders.profile-name must be a Traffic Manager profile name")
-                .hasMessageContaining("mrm.dns.traffic-manager.applications.orders.endpoints.us10: endpoint orders-EU10 is named for another region too")
-                .hasMessageContaining("mrm.dns.traffic-manager.applications.billing.resource-group must be a resource group name")
-                .hasMessageContaining("mrm.dns.traffic-manager.applications.billing.endpoints must name at least two regions");
+                .hasMessageContaining(
+                        "mrm.dns.traffic-manager.applications.orders.profile-name must be a Traffic Manager profile name")
+                .hasMessageContaining(
+                        "mrm.dns.traffic-manager.applications.orders.endpoints.us10: endpoint orders-EU10 is named for another region too")
+                .hasMessageContaining(
+                        "mrm.dns.traffic-manager.applications.billing.resource-group must be a resource group name")
+                .hasMessageContaining(
+                        "mrm.dns.traffic-manager.applications.billing.endpoints must name at least two regions");
     }
 }

@@ -25,13 +25,17 @@ class DnsActuatorPropertiesTest {
         assertThat(props.pacing().pollInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(props.pacing().ackMargin()).isEqualTo(Duration.ofSeconds(2));
         assertThat(props.pacing().waitOutCachedAnswers()).isFalse();
-        assertThat(bind(Map.of("mrm.dns.wait-out-cached-answers", "true")).pacing().waitOutCachedAnswers()).isTrue();
+        assertThat(bind(Map.of("mrm.dns.wait-out-cached-answers", "true"))
+                        .pacing()
+                        .waitOutCachedAnswers())
+                .isTrue();
     }
 
     @Test
     void badDurationsAreNamedByTheirKeys() {
         assertThatThrownBy(() -> bind(Map.of("mrm.dns.poll-interval", "0s", "mrm.dns.ack-margin", "-1s")))
-                .isInstanceOf(BindException.class).rootCause()
+                .isInstanceOf(BindException.class)
+                .rootCause()
                 .hasMessageContaining("mrm.dns.poll-interval must be between 1ms and 60s, was PT0S")
                 .hasMessageContaining("mrm.dns.ack-margin must be zero or positive, was PT-1S");
     }

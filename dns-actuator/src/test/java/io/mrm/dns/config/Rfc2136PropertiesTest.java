@@ -35,8 +35,10 @@ class Rfc2136PropertiesTest {
 
     static String problems(Map<String, String> props) {
         Rfc2136Properties bound = bind(props);
-        return assertThatThrownBy(bound::routerSettings).isInstanceOf(IllegalArgumentException.class)
-                .actual().getMessage();
+        return assertThatThrownBy(bound::routerSettings)
+                .isInstanceOf(IllegalArgumentException.class)
+                .actual()
+                .getMessage();
     }
 
     @Test
@@ -78,8 +80,10 @@ class Rfc2136PropertiesTest {
         props.put("mrm.dns.rfc2136.name-server-port", "0");
         props.put("mrm.dns.rfc2136.name-servers.[ns2.example.com]", "10.0.0.53:http");
 
-        assertThat(problems(props)).contains("mrm.dns.rfc2136.name-server-port must be 1-65535, was 0",
-                "mrm.dns.rfc2136.name-servers.ns2.example.com '10.0.0.53:http' has port 'http'");
+        assertThat(problems(props))
+                .contains(
+                        "mrm.dns.rfc2136.name-server-port must be 1-65535, was 0",
+                        "mrm.dns.rfc2136.name-servers.ns2.example.com '10.0.0.53:http' has port 'http'");
     }
 
     @Test
@@ -103,8 +107,11 @@ class Rfc2136PropertiesTest {
 
     @Test
     void nothingConfiguredNamesWhatIsMissing() {
-        assertThat(problems(Map.of())).contains("mrm.dns.rfc2136.server is required",
-                "mrm.dns.rfc2136.tsig is required", "mrm.dns.rfc2136.applications is required");
+        assertThat(problems(Map.of()))
+                .contains(
+                        "mrm.dns.rfc2136.server is required",
+                        "mrm.dns.rfc2136.tsig is required",
+                        "mrm.dns.rfc2136.applications is required");
     }
 
     @Test
@@ -127,17 +134,18 @@ class Rfc2136PropertiesTest {
 
         String problems = problems(props);
 
-        assertThat(problems).contains(
-                "mrm.dns.rfc2136.server 'ns1.example.com:99999' has port 99999",
-                "mrm.dns.rfc2136.ttl must be whole seconds",
-                "mrm.dns.rfc2136.timeout must be between",
-                "mrm.dns.rfc2136.fencing-label 'two.labels'",
-                "mrm.dns.rfc2136.tsig.algorithm: 'rot13' is not a TSIG algorithm",
-                "mrm.dns.rfc2136.tsig.secret needs exactly one of",
-                "mrm.dns.rfc2136.applications.orders.name orders.example.org. is not inside",
-                "mrm.dns.rfc2136.applications.billing.type 'MX' must be CNAME, A or AAAA",
-                "mrm.dns.rfc2136.applications.billing.targets is required",
-                "mrm.dns.rfc2136.applications.stock.targets.eu10[0]: '192.0.2.1' is not an IPv6 address");
+        assertThat(problems)
+                .contains(
+                        "mrm.dns.rfc2136.server 'ns1.example.com:99999' has port 99999",
+                        "mrm.dns.rfc2136.ttl must be whole seconds",
+                        "mrm.dns.rfc2136.timeout must be between",
+                        "mrm.dns.rfc2136.fencing-label 'two.labels'",
+                        "mrm.dns.rfc2136.tsig.algorithm: 'rot13' is not a TSIG algorithm",
+                        "mrm.dns.rfc2136.tsig.secret needs exactly one of",
+                        "mrm.dns.rfc2136.applications.orders.name orders.example.org. is not inside",
+                        "mrm.dns.rfc2136.applications.billing.type 'MX' must be CNAME, A or AAAA",
+                        "mrm.dns.rfc2136.applications.billing.targets is required",
+                        "mrm.dns.rfc2136.applications.stock.targets.eu10[0]: '192.0.2.1' is not an IPv6 address");
     }
 
     @Test
@@ -145,8 +153,10 @@ class Rfc2136PropertiesTest {
         for (String weak : new String[] {"hmac-md5", "HMAC-MD5.SIG-ALG.REG.INT", "hmac-sha1"}) {
             Map<String, String> props = valid();
             props.put("mrm.dns.rfc2136.tsig.algorithm", weak);
-            assertThat(problems(props)).as(weak).contains("mrm.dns.rfc2136.tsig.algorithm: '" + weak
-                    + "' is too weak for the key that moves traffic");
+            assertThat(problems(props))
+                    .as(weak)
+                    .contains("mrm.dns.rfc2136.tsig.algorithm: '" + weak
+                            + "' is too weak for the key that moves traffic");
         }
     }
 
@@ -155,8 +165,8 @@ class Rfc2136PropertiesTest {
         Map<String, String> props = valid();
         props.put("mrm.dns.rfc2136.applications.orders.targets.us10", "ORDERS.eu10.example.com.");
 
-        assertThat(problems(props)).contains("mrm.dns.rfc2136.applications.orders:",
-                "is a target of both eu10 and us10");
+        assertThat(problems(props))
+                .contains("mrm.dns.rfc2136.applications.orders:", "is a target of both eu10 and us10");
     }
 
     @Test
@@ -167,8 +177,10 @@ class Rfc2136PropertiesTest {
         props.put("mrm.dns.rfc2136.applications.orders.targets.eu10[1]", "b.example.com");
         props.put("mrm.dns.rfc2136.applications.orders.name", "example.com");
 
-        assertThat(problems(props)).contains("targets.eu10 has 2 host names; a CNAME has exactly one",
-                "mrm.dns.rfc2136.applications.orders.name is the zone's apex");
+        assertThat(problems(props))
+                .contains(
+                        "targets.eu10 has 2 host names; a CNAME has exactly one",
+                        "mrm.dns.rfc2136.applications.orders.name is the zone's apex");
     }
 
     @Test
@@ -176,9 +188,12 @@ class Rfc2136PropertiesTest {
         Map<String, String> props = valid();
         props.remove("mrm.dns.rfc2136.tsig.secret.env");
 
-        assertThat(problems(props)).contains("mrm.dns.rfc2136.tsig.secret needs exactly one of "
-                + "mrm.dns.rfc2136.tsig.secret.env (an environment variable) or mrm.dns.rfc2136.tsig.secret.file");
+        assertThat(problems(props))
+                .contains(
+                        "mrm.dns.rfc2136.tsig.secret needs exactly one of "
+                                + "mrm.dns.rfc2136.tsig.secret.env (an environment variable) or mrm.dns.rfc2136.tsig.secret.file");
         assertThat(List.of(io.mrm.kafka.SecretSetting.class.getRecordComponents()))
-                .extracting(c -> c.getName()).containsExactly("env", "file");
+                .extracting(c -> c.getName())
+                .containsExactly("env", "file");
     }
 }

@@ -36,8 +36,8 @@ class TrafficManagerThrottlingFakeTest {
 
     static final String SUB = "00000000-0000-0000-0000-0000000000a1";
 
-    final TrafficManagerFakeAccess fake = TrafficManagerFakeAccess.http(SUB, "rg-dns", "orders-tm", "orders-eu10",
-            "orders-us10");
+    final TrafficManagerFakeAccess fake =
+            TrafficManagerFakeAccess.http(SUB, "rg-dns", "orders-tm", "orders-eu10", "orders-us10");
 
     @AfterEach
     void close() {
@@ -56,19 +56,27 @@ class TrafficManagerThrottlingFakeTest {
         CloudDnsRouters.AzureWiring wiring = CloudDnsRouters.azureWiring(props);
         HttpPipeline pipeline = new HttpPipelineBuilder()
                 .httpClient(HttpClient.createDefault(wiring.http()))
-                .policies(new AddHeadersPolicy(new HttpHeaders().set("Authorization", "Bearer fake-token")),
+                .policies(
+                        new AddHeadersPolicy(new HttpHeaders().set("Authorization", "Bearer fake-token")),
                         wiring.retryPolicy())
                 .build();
-        AzureEnvironment local = new AzureEnvironment(Map.of("resourceManagerEndpointUrl", fake.resourceManagerEndpoint()));
+        AzureEnvironment local =
+                new AzureEnvironment(Map.of("resourceManagerEndpointUrl", fake.resourceManagerEndpoint()));
         TrafficManager manager = TrafficManager.authenticate(pipeline, new AzureProfile(null, SUB, local));
-        return new DnsCommandHandler(new TrafficManagerDnsRouter(manager.serviceClient().getProfiles(), props.profiles()),
+        return new DnsCommandHandler(
+                new TrafficManagerDnsRouter(manager.serviceClient().getProfiles(), props.profiles()),
                 Clock.systemUTC());
     }
 
     static DnsRouteCommand route(long epoch, String region) {
         Instant now = Instant.now();
-        return new DnsRouteCommand("c-orders-" + epoch, "orders", now, 1,
-                new StepRef("d-" + epoch, epoch, 0, 1, now.plusSeconds(120)), region);
+        return new DnsRouteCommand(
+                "c-orders-" + epoch,
+                "orders",
+                now,
+                1,
+                new StepRef("d-" + epoch, epoch, 0, 1, now.plusSeconds(120)),
+                region);
     }
 
     @Test
@@ -81,7 +89,8 @@ class TrafficManagerThrottlingFakeTest {
         assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(fake.priority("orders-us10")).isEqualTo(1);
         assertThat(fake.served("PUT", 429)).isEqualTo(1);
-        assertThat(fake.waitAfterThrottle("PUT")).as("wait between the 429 and the retried PUT")
+        assertThat(fake.waitAfterThrottle("PUT"))
+                .as("wait between the 429 and the retried PUT")
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
     }
 

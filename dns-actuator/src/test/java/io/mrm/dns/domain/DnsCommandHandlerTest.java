@@ -1,10 +1,10 @@
 package io.mrm.dns.domain;
 
-import io.mrm.events.ack.ActuatorFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mrm.dns.adapter.InMemoryDnsRouter;
 import io.mrm.events.ack.AckOutcome;
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.DnsRouteCommand;
 import io.mrm.events.command.DnsVerifyCommand;
@@ -29,8 +29,7 @@ class DnsCommandHandlerTest {
         }
 
         @Override
-        public void routeTo(String applicationId, String region, long epoch, DnsState expected)
-                throws ActuatorFailure {
+        public void routeTo(String applicationId, String region, long epoch, DnsState expected) throws ActuatorFailure {
             changes.add(region);
             memory.routeTo(applicationId, region, epoch, expected);
         }
@@ -66,7 +65,9 @@ class DnsCommandHandlerTest {
         CommandAck stale = handler.handle(route("c1", 1, "eu10", NOW.plusSeconds(30)));
         assertThat(stale.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
         assertThat(stale.errorCode()).isEqualTo("STALE_EPOCH");
-        assertThat(stale.fenceEpoch()).as("the epoch this actuator holds, which refused it").isEqualTo(2L);
+        assertThat(stale.fenceEpoch())
+                .as("the epoch this actuator holds, which refused it")
+                .isEqualTo(2L);
         assertThat(memory.current("orders")).isEqualTo(new DnsState("us10", 2));
         assertThat(changes).containsExactly("us10");
     }
@@ -83,8 +84,8 @@ class DnsCommandHandlerTest {
 
     @Test
     void verifyReportsWhatTheAuthorityAnswers() {
-        DnsVerifyCommand verify = new DnsVerifyCommand("v1", "orders", NOW, 1,
-                new StepRef("d-1", 1, 1, 1, NOW.plusSeconds(30)), "us10");
+        DnsVerifyCommand verify =
+                new DnsVerifyCommand("v1", "orders", NOW, 1, new StepRef("d-1", 1, 1, 1, NOW.plusSeconds(30)), "us10");
         CommandAck notYet = handler.handle(verify);
         assertThat(notYet.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         assertThat(notYet.fenceEpoch()).isEqualTo(1L);
@@ -96,21 +97,22 @@ class DnsCommandHandlerTest {
 
     @Test
     void backendErrorsAreClassified() {
-        DnsCommandHandler failing = new DnsCommandHandler(new DnsRouter() {
-            @Override
-            public DnsState current(String applicationId) throws ActuatorFailure {
-                throw ActuatorFailure.retriable("Throttling", "rate exceeded");
-            }
+        DnsCommandHandler failing = new DnsCommandHandler(
+                new DnsRouter() {
+                    @Override
+                    public DnsState current(String applicationId) throws ActuatorFailure {
+                        throw ActuatorFailure.retriable("Throttling", "rate exceeded");
+                    }
 
-            @Override
-            public void routeTo(String applicationId, String region, long epoch, DnsState expected) {
-            }
+                    @Override
+                    public void routeTo(String applicationId, String region, long epoch, DnsState expected) {}
 
-            @Override
-            public List<DnsAnswer> answers(String applicationId) {
-                return List.of();
-            }
-        }, Clock.fixed(NOW, ZoneOffset.UTC));
+                    @Override
+                    public List<DnsAnswer> answers(String applicationId) {
+                        return List.of();
+                    }
+                },
+                Clock.fixed(NOW, ZoneOffset.UTC));
         CommandAck ack = failing.handle(route("c1", 1, "us10", NOW.plusSeconds(30)));
         assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         assertThat(ack.errorCode()).isEqualTo("Throttling");
@@ -119,21 +121,22 @@ class DnsCommandHandlerTest {
 
     @Test
     void anUnexpectedFailureOfTheRouterStillBecomesAnAck() {
-        DnsCommandHandler broken = new DnsCommandHandler(new DnsRouter() {
-            @Override
-            public DnsState current(String applicationId) {
-                throw new IllegalStateException("a defect");
-            }
+        DnsCommandHandler broken = new DnsCommandHandler(
+                new DnsRouter() {
+                    @Override
+                    public DnsState current(String applicationId) {
+                        throw new IllegalStateException("a defect");
+                    }
 
-            @Override
-            public void routeTo(String applicationId, String region, long epoch, DnsState expected) {
-            }
+                    @Override
+                    public void routeTo(String applicationId, String region, long epoch, DnsState expected) {}
 
-            @Override
-            public List<DnsAnswer> answers(String applicationId) {
-                return List.of();
-            }
-        }, Clock.fixed(NOW, ZoneOffset.UTC));
+                    @Override
+                    public List<DnsAnswer> answers(String applicationId) {
+                        return List.of();
+                    }
+                },
+                Clock.fixed(NOW, ZoneOffset.UTC));
         CommandAck ack = broken.handle(route("c1", 3, "us10", NOW.plusSeconds(30)));
         assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_FATAL);
         assertThat(ack.errorCode()).isEqualTo("UNEXPECTED");
@@ -147,7 +150,9 @@ class DnsCommandHandlerTest {
         CommandAck stale = handler.handle(route("c3", 3, "eu10", NOW.plusSeconds(30)));
         assertThat(stale.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
         assertThat(stale.errorCode()).isEqualTo("FENCED_BY_NEWER_EPOCH");
-        assertThat(stale.fenceEpoch()).as("the zone's token, above anything this actuator saw").isEqualTo(5L);
+        assertThat(stale.fenceEpoch())
+                .as("the zone's token, above anything this actuator saw")
+                .isEqualTo(5L);
         assertThat(memory.current("orders")).isEqualTo(new DnsState("us10", 5));
         assertThat(changes).isEmpty();
     }
@@ -163,25 +168,27 @@ class DnsCommandHandlerTest {
 
     @Test
     void aChangeBetweenReadAndWriteIsRetriableAndThenRefusedAsStale() {
-        DnsCommandHandler racing = new DnsCommandHandler(new DnsRouter() {
-            @Override
-            public DnsState current(String applicationId) {
-                return memory.current(applicationId);
-            }
+        DnsCommandHandler racing = new DnsCommandHandler(
+                new DnsRouter() {
+                    @Override
+                    public DnsState current(String applicationId) {
+                        return memory.current(applicationId);
+                    }
 
-            @Override
-            public void routeTo(String applicationId, String region, long epoch, DnsState expected)
-                    throws ActuatorFailure {
-                // the other actuator (epoch 7) wins in between
-                memory.routeTo(applicationId, "us10", 7, expected);
-                memory.routeTo(applicationId, region, epoch, expected);
-            }
+                    @Override
+                    public void routeTo(String applicationId, String region, long epoch, DnsState expected)
+                            throws ActuatorFailure {
+                        // the other actuator (epoch 7) wins in between
+                        memory.routeTo(applicationId, "us10", 7, expected);
+                        memory.routeTo(applicationId, region, epoch, expected);
+                    }
 
-            @Override
-            public List<DnsAnswer> answers(String applicationId) {
-                return memory.answers(applicationId);
-            }
-        }, Clock.fixed(NOW, ZoneOffset.UTC));
+                    @Override
+                    public List<DnsAnswer> answers(String applicationId) {
+                        return memory.answers(applicationId);
+                    }
+                },
+                Clock.fixed(NOW, ZoneOffset.UTC));
         CommandAck lost = racing.handle(route("c1", 6, "ap10", NOW.plusSeconds(30)));
         assertThat(lost.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         assertThat(lost.errorCode()).isEqualTo(DnsFencedException.CODE);

@@ -65,13 +65,18 @@ class DnsCommandHandlerWaitsTest {
     }
 
     static DnsRouteCommand route(long epoch, String region, Instant deadline) {
-        return new DnsRouteCommand("r-" + epoch, "orders", NOW, 1, new StepRef("d-" + epoch, epoch, 0, 1, deadline),
-                region);
+        return new DnsRouteCommand(
+                "r-" + epoch, "orders", NOW, 1, new StepRef("d-" + epoch, epoch, 0, 1, deadline), region);
     }
 
     static DnsVerifyCommand verify(long epoch, String region, Instant deadline) {
-        return new DnsVerifyCommand("v-" + epoch + "-" + deadline, "orders", NOW, 1,
-                new StepRef("d-" + epoch, epoch, 1, 1, deadline), region);
+        return new DnsVerifyCommand(
+                "v-" + epoch + "-" + deadline,
+                "orders",
+                NOW,
+                1,
+                new StepRef("d-" + epoch, epoch, 1, 1, deadline),
+                region);
     }
 
     static DnsAnswer us10(String source) {
@@ -89,7 +94,8 @@ class DnsCommandHandlerWaitsTest {
         assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         assertThat(ack.errorCode()).isEqualTo(DnsCommandHandler.CHANGE_PENDING);
         assertThat(ack.observed()).containsEntry("pendingChange", "C1").containsEntry("changed", "true");
-        assertThat(ack.time()).isBeforeOrEqualTo(command.step().deadline().minus(MARGIN))
+        assertThat(ack.time())
+                .isBeforeOrEqualTo(command.step().deadline().minus(MARGIN))
                 .isAfter(command.step().deadline().minus(MARGIN).minus(POLL).minusMillis(1));
         assertThat(router.routed).containsExactly("us10");
     }
@@ -103,7 +109,9 @@ class DnsCommandHandlerWaitsTest {
 
         assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(ack.observed()).doesNotContainKey("pendingChange");
-        assertThat(Duration.between(NOW, ack.time())).as("three pauses: pending at reads 1-3").isEqualTo(Duration.ofSeconds(3));
+        assertThat(Duration.between(NOW, ack.time()))
+                .as("three pauses: pending at reads 1-3")
+                .isEqualTo(Duration.ofSeconds(3));
     }
 
     @Test
@@ -185,7 +193,8 @@ class DnsCommandHandlerWaitsTest {
 
         assertThat(ack.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
         Instant since = Instant.parse(ack.observed().get("allAnswersSince"));
-        assertThat(ack.observed()).containsEntry("oldAnswerTtlSeconds", "300")
+        assertThat(ack.observed())
+                .containsEntry("oldAnswerTtlSeconds", "300")
                 .containsEntry("oldAnswersCachedUntil", since.plusSeconds(300).toString());
         assertThat(ack.detail()).contains("TTL 300 s", "until " + since.plusSeconds(300));
     }
@@ -221,7 +230,8 @@ class DnsCommandHandlerWaitsTest {
         CommandAck ack = handler(false).handle(verify(1, "us10", NOW.plusSeconds(60)));
 
         assertThat(ack.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(ack.observed()).containsEntry("oldAnswerTtlSeconds", "unknown")
+        assertThat(ack.observed())
+                .containsEntry("oldAnswerTtlSeconds", "unknown")
                 .containsEntry("oldAnswersCachedUntil", NOW.plusSeconds(60).toString());
         assertThat(ack.detail()).contains("not known to this actuator");
     }

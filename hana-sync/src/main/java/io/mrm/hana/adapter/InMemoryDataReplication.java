@@ -35,6 +35,7 @@ public final class InMemoryDataReplication implements DataReplication, AutoClose
         List<String> regions;
         /** Region → the epoch its database was fenced at. */
         final Map<String, Long> fencedAt = new HashMap<>();
+
         final Set<String> unreachable = new HashSet<>();
     }
 
@@ -83,8 +84,8 @@ public final class InMemoryDataReplication implements DataReplication, AutoClose
     @Override
     public synchronized ReplicationStatus status(String applicationId) {
         State s = state(applicationId);
-        return new ReplicationStatus(s.primary, s.epoch, s.source, s.target, s.source == null ? -1 : s.pending,
-                Map.of(), Map.of());
+        return new ReplicationStatus(
+                s.primary, s.epoch, s.source, s.target, s.source == null ? -1 : s.pending, Map.of(), Map.of());
     }
 
     @Override
@@ -97,18 +98,20 @@ public final class InMemoryDataReplication implements DataReplication, AutoClose
     }
 
     @Override
-    public synchronized ReplicationStatus promote(String applicationId, String region, long epoch, boolean forced,
-                                                  Duration within) throws ActuatorFailure {
+    public synchronized ReplicationStatus promote(
+            String applicationId, String region, long epoch, boolean forced, Duration within) throws ActuatorFailure {
         State s = state(applicationId);
         if (!s.regions.contains(region)) {
-            throw ActuatorFailure.fatal("UNKNOWN_REGION", region + " is not one of " + applicationId
-                    + "'s regions " + s.regions);
+            throw ActuatorFailure.fatal(
+                    "UNKNOWN_REGION", region + " is not one of " + applicationId + "'s regions " + s.regions);
         }
         fence(s, epoch);
         if (!region.equals(s.primary)) {
             if (s.primary != null && s.unreachable.contains(s.primary) && !forced) {
-                throw ActuatorFailure.retriable("OLD_PRIMARY_UNREACHABLE", "a graceful promote opens nothing "
-                        + "until " + s.primary + " is fenced, and it does not answer");
+                throw ActuatorFailure.retriable(
+                        "OLD_PRIMARY_UNREACHABLE",
+                        "a graceful promote opens nothing " + "until " + s.primary
+                                + " is fenced, and it does not answer");
             }
             if (s.primary != null && !s.unreachable.contains(s.primary)) {
                 s.fencedAt.put(s.primary, epoch); // the old primary is fenced when it answers
@@ -125,8 +128,8 @@ public final class InMemoryDataReplication implements DataReplication, AutoClose
     }
 
     @Override
-    public synchronized ReplicationStatus reprotect(String applicationId, String fromRegion, String toRegion, long epoch)
-            throws DataStaleEpochException {
+    public synchronized ReplicationStatus reprotect(
+            String applicationId, String fromRegion, String toRegion, long epoch) throws DataStaleEpochException {
         State s = state(applicationId);
         fence(s, epoch);
         if (!fromRegion.equals(s.source) || !toRegion.equals(s.target)) {
@@ -144,8 +147,8 @@ public final class InMemoryDataReplication implements DataReplication, AutoClose
             throws ActuatorFailure {
         State s = state(applicationId);
         if (!s.regions.contains(region)) {
-            throw FenceFailure.UNKNOWN_REGION.exception(region + " is not one of " + applicationId + "'s regions "
-                    + s.regions, null);
+            throw FenceFailure.UNKNOWN_REGION.exception(
+                    region + " is not one of " + applicationId + "'s regions " + s.regions, null);
         }
         if (s.unreachable.contains(region)) {
             throw FenceFailure.UNREACHABLE.exception(region + "'s database does not answer", null);
@@ -156,8 +159,10 @@ public final class InMemoryDataReplication implements DataReplication, AutoClose
             return new FenceResult(false, epoch, Map.of("role." + region, "FENCED@" + epoch));
         }
         if (fencedAt == null && region.equals(s.primary)) {
-            throw FenceFailure.IS_PRIMARY.exception(region + " is the primary of " + applicationId
-                    + ": fencing it would close the only writable database", null);
+            throw FenceFailure.IS_PRIMARY.exception(
+                    region + " is the primary of " + applicationId
+                            + ": fencing it would close the only writable database",
+                    null);
         }
         s.fencedAt.put(region, epoch);
         s.epoch = epoch;

@@ -29,8 +29,7 @@ public final class NoDataReplication implements DataReplication, AutoCloseable {
     }
 
     @Override
-    public ReplicationStatus promote(String applicationId, String region, long epoch, boolean forced,
-                                     Duration within)
+    public ReplicationStatus promote(String applicationId, String region, long epoch, boolean forced, Duration within)
             throws ActuatorFailure {
         throw none();
     }
@@ -42,8 +41,7 @@ public final class NoDataReplication implements DataReplication, AutoCloseable {
     }
 
     @Override
-    public FenceResult fence(String applicationId, String region, long epoch, Duration within)
-            throws ActuatorFailure {
+    public FenceResult fence(String applicationId, String region, long epoch, Duration within) throws ActuatorFailure {
         throw none();
     }
 

@@ -41,8 +41,8 @@ final class CaptureOwnershipListener implements ConsumerAwareRebalanceListener {
     }
 
     @Override
-    public synchronized void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer,
-                                                             Collection<TopicPartition> partitions) {
+    public synchronized void onPartitionsRevokedBeforeCommit(
+            Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         assigned.removeAll(partitions);
         apply(consumer);
     }

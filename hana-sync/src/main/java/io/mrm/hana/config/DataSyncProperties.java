@@ -13,7 +13,8 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("mrm.data")
-public record DataSyncProperties(@NotNull @DefaultValue("NONE") Backend backend) {
+public record DataSyncProperties(
+        @NotNull @DefaultValue("NONE") Backend backend) {
 
     public enum Backend {
         /** no backend: every command is answered FAILED_FATAL NO_BACKEND */

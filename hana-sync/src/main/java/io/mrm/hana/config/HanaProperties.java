@@ -1,9 +1,9 @@
 package io.mrm.hana.config;
 
-import io.mrm.kafka.SecretReference;
-import io.mrm.kafka.SecretSetting;
 import io.mrm.hana.adapter.hana.HanaApplication;
 import io.mrm.hana.adapter.hana.HanaRemoteSubscriptionReplication;
+import io.mrm.kafka.SecretReference;
+import io.mrm.kafka.SecretSetting;
 import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,9 +31,8 @@ public record HanaProperties(Map<String, Application> applications) {
      * @param appRole        the role the application writes with
      * @param regions        region → its database (exactly two)
      */
-    public record Application(String initialPrimary, String schema, List<String> tables, String appRole,
-                              Map<String, Region> regions) {
-    }
+    public record Application(
+            String initialPrimary, String schema, List<String> tables, String appRole, Map<String, Region> regions) {}
 
     /**
      * @param jdbcUrl      {@code jdbc:sap://<host>:443?encrypt=true&validateCertificate=true}
@@ -43,9 +42,8 @@ public record HanaProperties(Map<String, Application> applications) {
      * @param allowUnverifiedTls a database outside loopback without {@code encrypt=true&validateCertificate=true}
      *                     is refused unless this is true (logged at every start)
      */
-    public record Region(String jdbcUrl, String user, SecretSetting password, String remoteSource,
-                         Boolean allowUnverifiedTls) {
-    }
+    public record Region(
+            String jdbcUrl, String user, SecretSetting password, String remoteSource, Boolean allowUnverifiedTls) {}
 
     /** The ngdbc driver's connect timeout: a database that does not answer fails a command, it does not hang it. */
     static final int CONNECT_TIMEOUT_MILLIS = 10_000;
@@ -74,8 +72,7 @@ public record HanaProperties(Map<String, Application> applications) {
     /**
      * The checked settings: each application, and the connection settings by {@code "<application>/<region>"}.
      */
-    public record Checked(List<HanaApplication> applications, Map<String, ConnectionSettings> connections) {
-    }
+    public record Checked(List<HanaApplication> applications, Map<String, ConnectionSettings> connections) {}
 
     /** The checked applications and a connection source over the ngdbc driver. */
     public HanaRemoteSubscriptionReplication replication() {
@@ -108,11 +105,15 @@ public record HanaProperties(Map<String, Application> applications) {
                 if (r.user() == null || r.user().isBlank()) {
                     problems.add(rkey + ".user: missing");
                 }
-                String tls = io.mrm.kafka.config.DatabaseTls.problem(rkey + ".jdbc-url", r.jdbcUrl(),
-                        rkey + ".allow-unverified-tls");
+                String tls = io.mrm.kafka.config.DatabaseTls.problem(
+                        rkey + ".jdbc-url", r.jdbcUrl(), rkey + ".allow-unverified-tls");
                 if (tls != null && Boolean.TRUE.equals(r.allowUnverifiedTls())) {
-                    org.slf4j.LoggerFactory.getLogger(HanaProperties.class).warn("{}: TLS to {}'s database is not "
-                            + "verified ({}: true)", rkey, region, rkey + ".allow-unverified-tls");
+                    org.slf4j.LoggerFactory.getLogger(HanaProperties.class)
+                            .warn(
+                                    "{}: TLS to {}'s database is not " + "verified ({}: true)",
+                                    rkey,
+                                    region,
+                                    rkey + ".allow-unverified-tls");
                 } else if (tls != null) {
                     problems.add(tls);
                 }
@@ -122,13 +123,19 @@ public record HanaProperties(Map<String, Application> applications) {
                 } catch (IllegalArgumentException e) {
                     problems.add(rkey + ".remote-source: " + e.getMessage());
                 }
-                connections.put(id + "/" + region, new ConnectionSettings(r.jdbcUrl(), r.user(), password,
-                        CONNECT_TIMEOUT_MILLIS));
+                connections.put(
+                        id + "/" + region,
+                        new ConnectionSettings(r.jdbcUrl(), r.user(), password, CONNECT_TIMEOUT_MILLIS));
             });
             if (problems.size() == before) {
                 try {
-                    result.add(new HanaApplication(id, app.initialPrimary(), sources, app.schema(),
-                            app.tables() == null ? List.of() : app.tables(), app.appRole()));
+                    result.add(new HanaApplication(
+                            id,
+                            app.initialPrimary(),
+                            sources,
+                            app.schema(),
+                            app.tables() == null ? List.of() : app.tables(),
+                            app.appRole()));
                 } catch (IllegalArgumentException e) {
                     problems.add(key + ": " + e.getMessage());
                 }

@@ -29,7 +29,8 @@ class HanaSyncConfiguration {
             case NONE -> new NoDataReplication();
             case IN_MEMORY -> new InMemoryDataReplication();
             case POSTGRES_DEBEZIUM -> {
-                PostgresDebeziumReplication replication = new PostgresDebeziumReplication(postgres.applicationSettings());
+                PostgresDebeziumReplication replication =
+                        new PostgresDebeziumReplication(postgres.applicationSettings());
                 // captures start once the command partitions are assigned (see CaptureOwnershipListener)
                 replication.awaitAssignment();
                 replication.start();
@@ -74,13 +75,16 @@ class HanaSyncConfiguration {
      * the command partitions; one leaving is told after the commands running for it have ended.
      */
     @Bean
-    ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(EventListeners listeners,
-                                                                      HanaSyncCommandHandler handler,
-                                                                      EventPublisher publisher,
-                                                                      DataReplication replication) {
-        return listeners.commandContainer(Topics.DATA_COMMANDS,
+    ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(
+            EventListeners listeners,
+            HanaSyncCommandHandler handler,
+            EventPublisher publisher,
+            DataReplication replication) {
+        return listeners.commandContainer(
+                Topics.DATA_COMMANDS,
                 command -> publisher.publishAndWait(handler.handle(command)),
                 replication instanceof PostgresDebeziumReplication postgres
-                        ? new CaptureOwnershipListener(postgres, postgres.applicationIds()) : null);
+                        ? new CaptureOwnershipListener(postgres, postgres.applicationIds())
+                        : null);
     }
 }

@@ -1,10 +1,10 @@
 package io.mrm.hana.config;
 
-import io.mrm.kafka.SecretReference;
-import io.mrm.kafka.SecretSetting;
 import io.mrm.hana.adapter.postgres.PostgresApplication;
 import io.mrm.hana.adapter.postgres.PostgresRegion;
 import io.mrm.hana.adapter.postgres.TableName;
+import io.mrm.kafka.SecretReference;
+import io.mrm.kafka.SecretSetting;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +29,8 @@ public record PostgresProperties(Map<String, Application> applications) {
      * @param tables         replicated tables, {@code schema.table} or {@code table} (schema public); each needs a primary key
      * @param regions        region → its database (exactly two)
      */
-    public record Application(String initialPrimary, String appRole, List<String> tables, Map<String, Region> regions) {
-    }
+    public record Application(
+            String initialPrimary, String appRole, List<String> tables, Map<String, Region> regions) {}
 
     /**
      * @param jdbcUrl  {@code jdbc:postgresql://host:port/database}
@@ -39,9 +39,7 @@ public record PostgresProperties(Map<String, Application> applications) {
      * @param allowUnverifiedTls a database outside loopback without {@code sslmode=verify-full} is refused
      *                 unless this is true (a local stack without certificates; logged at every start)
      */
-    public record Region(String jdbcUrl, String user, SecretSetting password, Boolean allowUnverifiedTls) {
-    }
-
+    public record Region(String jdbcUrl, String user, SecretSetting password, Boolean allowUnverifiedTls) {}
 
     public PostgresProperties {
         applications = applications == null ? Map.of() : new LinkedHashMap<>(applications);
@@ -93,11 +91,15 @@ public record PostgresProperties(Map<String, Application> applications) {
                     problems.add(rkey + ".user: missing");
                     return;
                 }
-                String tls = io.mrm.kafka.config.DatabaseTls.problem(rkey + ".jdbc-url", r.jdbcUrl(),
-                        rkey + ".allow-unverified-tls");
+                String tls = io.mrm.kafka.config.DatabaseTls.problem(
+                        rkey + ".jdbc-url", r.jdbcUrl(), rkey + ".allow-unverified-tls");
                 if (tls != null && Boolean.TRUE.equals(r.allowUnverifiedTls())) {
-                    org.slf4j.LoggerFactory.getLogger(PostgresProperties.class).warn("{}: TLS to {}'s database is not "
-                            + "verified ({}: true)", rkey, region, rkey + ".allow-unverified-tls");
+                    org.slf4j.LoggerFactory.getLogger(PostgresProperties.class)
+                            .warn(
+                                    "{}: TLS to {}'s database is not " + "verified ({}: true)",
+                                    rkey,
+                                    region,
+                                    rkey + ".allow-unverified-tls");
                 } else if (tls != null) {
                     problems.add(tls);
                     return;
@@ -125,7 +127,8 @@ public record PostgresProperties(Map<String, Application> applications) {
             }
         });
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("invalid hana-sync PostgreSQL settings:\n  " + String.join("\n  ", problems));
+            throw new IllegalArgumentException(
+                    "invalid hana-sync PostgreSQL settings:\n  " + String.join("\n  ", problems));
         }
         return result;
     }

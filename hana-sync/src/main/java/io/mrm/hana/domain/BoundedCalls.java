@@ -54,8 +54,10 @@ final class BoundedCalls {
         try {
             return future.get(within.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw FenceFailure.TIMEOUT.exception(what + " did not finish within " + within.toMillis()
-                    + " ms (its database does not answer, or another command of the application holds it)", null);
+            throw FenceFailure.TIMEOUT.exception(
+                    what + " did not finish within " + within.toMillis()
+                            + " ms (its database does not answer, or another command of the application holds it)",
+                    null);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof ActuatorFailure d) {

@@ -25,8 +25,7 @@ public interface DataReplication {
      *
      * @return complete, or the backlog still remaining when the time ran out
      */
-    DrainResult drain(String applicationId, String fromRegion, String toRegion, Duration within)
-            throws ActuatorFailure;
+    DrainResult drain(String applicationId, String fromRegion, String toRegion, Duration within) throws ActuatorFailure;
 
     /**
      * How far {@code toRegion} is behind {@code fromRegion} now, in bytes, read without changing anything
@@ -34,8 +33,7 @@ public interface DataReplication {
      * cannot measure it in bytes, or cannot reach a database to do so, answers {@link Backlog#unknown}
      * (the drain then runs as without a bound and meets any failure itself).
      */
-    default Backlog backlog(String applicationId, String fromRegion, String toRegion)
-            throws ActuatorFailure {
+    default Backlog backlog(String applicationId, String fromRegion, String toRegion) throws ActuatorFailure {
         return Backlog.unknown("this backend does not measure its backlog in bytes", Map.of());
     }
 
@@ -88,6 +86,5 @@ public interface DataReplication {
      *                                  is the current primary and not fenced (the engine fences only the
      *                                  region it left; this would close the only writable database)
      */
-    FenceResult fence(String applicationId, String region, long epoch, Duration within)
-            throws ActuatorFailure;
+    FenceResult fence(String applicationId, String region, long epoch, Duration within) throws ActuatorFailure;
 }

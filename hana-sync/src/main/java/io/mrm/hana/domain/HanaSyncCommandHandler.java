@@ -56,15 +56,36 @@ public final class HanaSyncCommandHandler {
         try {
             return execute(command, start);
         } catch (DataStaleEpochException e) {
-            return Acks.of(command, AckOutcome.REJECTED_STALE, e.code(), e.getMessage(), elapsed(start),
-                    Map.of("fencingEpoch", Long.toString(e.storedEpoch())), clock.instant(), e.storedEpoch());
+            return Acks.of(
+                    command,
+                    AckOutcome.REJECTED_STALE,
+                    e.code(),
+                    e.getMessage(),
+                    elapsed(start),
+                    Map.of("fencingEpoch", Long.toString(e.storedEpoch())),
+                    clock.instant(),
+                    e.storedEpoch());
         } catch (ActuatorFailure e) {
-            return Acks.of(command, e.outcome(), e.code(), e.getMessage(), elapsed(start), Map.of(), clock.instant(),
+            return Acks.of(
+                    command,
+                    e.outcome(),
+                    e.code(),
+                    e.getMessage(),
+                    elapsed(start),
+                    Map.of(),
+                    clock.instant(),
                     held(command, 0));
         } catch (RuntimeException e) {
             // a defect or input no backend expected: fatal, so the plan pauses and someone looks
-            return Acks.of(command, AckOutcome.FAILED_FATAL, "UNEXPECTED", e.toString(), elapsed(start), Map.of(),
-                    clock.instant(), held(command, 0));
+            return Acks.of(
+                    command,
+                    AckOutcome.FAILED_FATAL,
+                    "UNEXPECTED",
+                    e.toString(),
+                    elapsed(start),
+                    Map.of(),
+                    clock.instant(),
+                    held(command, 0));
         }
     }
 
@@ -72,13 +93,13 @@ public final class HanaSyncCommandHandler {
     private CommandAck execute(DataCommand command, Instant start) throws ActuatorFailure {
         return switch (command.action()) {
             case DATA_DRAIN -> withStatus(command, start, before -> drain((DataDrainCommand) command, start, before));
-            case DATA_PROMOTE -> withStatus(command, start,
-                    before -> promote((DataPromoteCommand) command, start, before));
-            case DATA_REPROTECT -> withStatus(command, start,
-                    before -> reprotect((DataReprotectCommand) command, start, before));
+            case DATA_PROMOTE ->
+                withStatus(command, start, before -> promote((DataPromoteCommand) command, start, before));
+            case DATA_REPROTECT ->
+                withStatus(command, start, before -> reprotect((DataReprotectCommand) command, start, before));
             case DATA_FENCE -> fence((DataFenceCommand) command, start);
             case DNS_ROUTE, DNS_VERIFY, EVENTS_SET_STANDBY, EVENTS_SET_ACTIVE, EVENTS_DRAIN, EVENTS_VERIFY ->
-                    throw new IllegalStateException(command.action() + " is not a data action");
+                throw new IllegalStateException(command.action() + " is not a data action");
         };
     }
 
@@ -91,42 +112,70 @@ public final class HanaSyncCommandHandler {
      * Reads the status first: the backend's fencing table refuses a stale epoch even if this actuator
      * never saw the newer one.
      */
-    private CommandAck withStatus(DataCommand command, Instant start, Converge converge)
-            throws ActuatorFailure {
+    private CommandAck withStatus(DataCommand command, Instant start, Converge converge) throws ActuatorFailure {
         ReplicationStatus before = replication.status(command.applicationId());
         long epoch = command.step().epoch();
         if (before.fencingEpoch() > epoch) {
-            return ack(command, start, AckOutcome.REJECTED_STALE, DataStaleEpochException.CODE,
-                    "the fencing table holds epoch " + before.fencingEpoch() + " > " + epoch, before, false, Map.of());
+            return ack(
+                    command,
+                    start,
+                    AckOutcome.REJECTED_STALE,
+                    DataStaleEpochException.CODE,
+                    "the fencing table holds epoch " + before.fencingEpoch() + " > " + epoch,
+                    before,
+                    false,
+                    Map.of());
         }
         return converge.from(before);
     }
 
-    private CommandAck drain(DataDrainCommand drain, Instant start, ReplicationStatus before)
-            throws ActuatorFailure {
+    private CommandAck drain(DataDrainCommand drain, Instant start, ReplicationStatus before) throws ActuatorFailure {
         String app = drain.applicationId();
         if (drain.toRegion().equals(before.primaryRegion())) {
             // re-delivered after the promote: everything was applied before the switch
-            return ack(drain, start, AckOutcome.SUCCEEDED, null, drain.toRegion() + " is already the primary",
-                    before, false, Map.of());
+            return ack(
+                    drain,
+                    start,
+                    AckOutcome.SUCCEEDED,
+                    null,
+                    drain.toRegion() + " is already the primary",
+                    before,
+                    false,
+                    Map.of());
         }
         if (!before.replicates(drain.fromRegion(), drain.toRegion())) {
             // e.g. the capture is (re)starting; the plan retries within its attempts
-            return ack(drain, start, AckOutcome.FAILED_RETRIABLE, "NOT_REPLICATING",
-                    "nothing replicates " + drain.fromRegion() + "->" + drain.toRegion(), before, false, Map.of());
+            return ack(
+                    drain,
+                    start,
+                    AckOutcome.FAILED_RETRIABLE,
+                    "NOT_REPLICATING",
+                    "nothing replicates " + drain.fromRegion() + "->" + drain.toRegion(),
+                    before,
+                    false,
+                    Map.of());
         }
         Map<String, String> measured = new TreeMap<>();
         if (drain.maxBacklogBytes() != null) {
             Backlog backlog = replication.backlog(app, drain.fromRegion(), drain.toRegion());
             measured.putAll(backlog.details());
             measured.put("maxBacklogBytes", Long.toString(drain.maxBacklogBytes()));
-            measured.put("backlogBytes", backlog.known() ? Long.toString(backlog.bytes()) : "unknown: " + backlog.how());
+            measured.put(
+                    "backlogBytes", backlog.known() ? Long.toString(backlog.bytes()) : "unknown: " + backlog.how());
             if (backlog.known() && backlog.bytes() > drain.maxBacklogBytes()) {
                 // refused before anything is written (no marker, no fence): the engine falls back to forced
-                return ack(drain, start, AckOutcome.FAILED_FATAL, DataDrainCommand.BACKLOG_TOO_LARGE, "the backlog "
-                        + drain.fromRegion() + "->" + drain.toRegion() + " is " + backlog.bytes() + " bytes ("
-                        + backlog.how() + "), more than the drain's bound of " + drain.maxBacklogBytes()
-                        + " bytes: not drained, nothing changed", before, false, measured);
+                return ack(
+                        drain,
+                        start,
+                        AckOutcome.FAILED_FATAL,
+                        DataDrainCommand.BACKLOG_TOO_LARGE,
+                        "the backlog "
+                                + drain.fromRegion() + "->" + drain.toRegion() + " is " + backlog.bytes() + " bytes ("
+                                + backlog.how() + "), more than the drain's bound of " + drain.maxBacklogBytes()
+                                + " bytes: not drained, nothing changed",
+                        before,
+                        false,
+                        measured);
             }
         }
         DrainResult result = replication.drain(app, drain.fromRegion(), drain.toRegion(), budget(drain));
@@ -135,11 +184,25 @@ public final class HanaSyncCommandHandler {
         extra.putAll(result.details());
         extra.put("remaining", Long.toString(result.remaining()));
         if (!result.complete()) {
-            return ack(drain, start, AckOutcome.FAILED_RETRIABLE, "DRAIN_TIMEOUT", result.remaining()
-                    + " still to apply when the step's deadline came near", after, false, extra);
+            return ack(
+                    drain,
+                    start,
+                    AckOutcome.FAILED_RETRIABLE,
+                    "DRAIN_TIMEOUT",
+                    result.remaining() + " still to apply when the step's deadline came near",
+                    after,
+                    false,
+                    extra);
         }
-        return ack(drain, start, AckOutcome.SUCCEEDED, null, drain.toRegion() + " applied everything "
-                + drain.fromRegion() + " had committed", after, false, extra);
+        return ack(
+                drain,
+                start,
+                AckOutcome.SUCCEEDED,
+                null,
+                drain.toRegion() + " applied everything " + drain.fromRegion() + " had committed",
+                after,
+                false,
+                extra);
     }
 
     private CommandAck promote(DataPromoteCommand promote, Instant start, ReplicationStatus before)
@@ -148,16 +211,25 @@ public final class HanaSyncCommandHandler {
         // always through the backend, even when it looks done: an earlier attempt may have stopped
         // between the new primary's fencing row and its grant, and the backend finishes what is left
         boolean done = promote.region().equals(before.primaryRegion()) && before.fencingEpoch() == epoch;
-        ReplicationStatus after = replication.promote(promote.applicationId(), promote.region(), epoch,
-                promote.forced(), budget(promote));
+        ReplicationStatus after = replication.promote(
+                promote.applicationId(), promote.region(), epoch, promote.forced(), budget(promote));
         if (!promote.region().equals(after.primaryRegion())) {
-            return ack(promote, start, AckOutcome.FAILED_RETRIABLE, "NOT_CONVERGED", "promoted " + promote.region()
-                    + " but the primary is " + after.primaryRegion(), after, !done, Map.of());
+            return ack(
+                    promote,
+                    start,
+                    AckOutcome.FAILED_RETRIABLE,
+                    "NOT_CONVERGED",
+                    "promoted " + promote.region() + " but the primary is " + after.primaryRegion(),
+                    after,
+                    !done,
+                    Map.of());
         }
-        String detail = done ? promote.region() + " is already the primary"
-                : "promoted " + promote.region() + " (was " + (before.primaryRegion() == null ? "no primary known"
-                : before.primaryRegion()) + ", " + promote.mode() + ")"
-                + dataPath(after.details());
+        String detail = done
+                ? promote.region() + " is already the primary"
+                : "promoted " + promote.region() + " (was "
+                        + (before.primaryRegion() == null ? "no primary known" : before.primaryRegion()) + ", "
+                        + promote.mode() + ")"
+                        + dataPath(after.details());
         return ack(promote, start, AckOutcome.SUCCEEDED, null, detail, after, !done, Map.of());
     }
 
@@ -165,25 +237,53 @@ public final class HanaSyncCommandHandler {
             throws ActuatorFailure {
         long epoch = reprotect.step().epoch();
         if (before.replicates(reprotect.fromRegion(), reprotect.toRegion()) && before.fencingEpoch() == epoch) {
-            return ack(reprotect, start, AckOutcome.SUCCEEDED, null, "already replicating "
-                    + reprotect.fromRegion() + "->" + reprotect.toRegion(), before, false, Map.of());
+            return ack(
+                    reprotect,
+                    start,
+                    AckOutcome.SUCCEEDED,
+                    null,
+                    "already replicating " + reprotect.fromRegion() + "->" + reprotect.toRegion(),
+                    before,
+                    false,
+                    Map.of());
         }
         if (before.primaryRegion() == null) {
             // e.g. the new primary does not answer for a moment: only it can say it is the primary
-            return ack(reprotect, start, AckOutcome.FAILED_RETRIABLE, "NO_PRIMARY_SEEN", "no database of "
-                    + reprotect.applicationId() + " answers as the primary now; " + reprotect.fromRegion()
-                    + " should", before, false, Map.of());
+            return ack(
+                    reprotect,
+                    start,
+                    AckOutcome.FAILED_RETRIABLE,
+                    "NO_PRIMARY_SEEN",
+                    "no database of "
+                            + reprotect.applicationId() + " answers as the primary now; " + reprotect.fromRegion()
+                            + " should",
+                    before,
+                    false,
+                    Map.of());
         }
         if (!reprotect.fromRegion().equals(before.primaryRegion())) {
-            return ack(reprotect, start, AckOutcome.FAILED_FATAL, "NOT_PRIMARY", reprotect.fromRegion()
-                    + " is not the primary (" + before.primaryRegion() + " is)", before, false, Map.of());
+            return ack(
+                    reprotect,
+                    start,
+                    AckOutcome.FAILED_FATAL,
+                    "NOT_PRIMARY",
+                    reprotect.fromRegion() + " is not the primary (" + before.primaryRegion() + " is)",
+                    before,
+                    false,
+                    Map.of());
         }
-        ReplicationStatus after = replication.reprotect(reprotect.applicationId(), reprotect.fromRegion(),
-                reprotect.toRegion(), epoch);
+        ReplicationStatus after =
+                replication.reprotect(reprotect.applicationId(), reprotect.fromRegion(), reprotect.toRegion(), epoch);
         boolean ok = after.replicates(reprotect.fromRegion(), reprotect.toRegion());
-        return ack(reprotect, start, ok ? AckOutcome.SUCCEEDED : AckOutcome.FAILED_RETRIABLE, ok ? null : "NOT_CONVERGED",
+        return ack(
+                reprotect,
+                start,
+                ok ? AckOutcome.SUCCEEDED : AckOutcome.FAILED_RETRIABLE,
+                ok ? null : "NOT_CONVERGED",
                 (ok ? "replicating " : "not yet replicating ") + reprotect.fromRegion() + "->" + reprotect.toRegion(),
-                after, true, Map.of());
+                after,
+                true,
+                Map.of());
     }
 
     /** What the audit should show of the old primary: fenced or not, and the data left behind on it. */
@@ -192,7 +292,8 @@ public final class HanaSyncCommandHandler {
         if (fenced == null || fenced.startsWith("not needed")) {
             return "";
         }
-        StringBuilder text = new StringBuilder("true".equals(fenced) ? "; old primary fenced" : "; old primary NOT fenced");
+        StringBuilder text =
+                new StringBuilder("true".equals(fenced) ? "; old primary fenced" : "; old primary NOT fenced");
         details.forEach((key, value) -> {
             if (key.startsWith("dataLeftBehind")) {
                 text.append(", ").append(key).append('=').append(value);
@@ -210,8 +311,8 @@ public final class HanaSyncCommandHandler {
         String region = fence.region();
         long epoch = fence.step().epoch();
         Duration budget = budget(fence);
-        FenceResult result = fences.call(() -> replication.fence(app, region, epoch, budget), budget,
-                "fencing " + region + "'s database");
+        FenceResult result = fences.call(
+                () -> replication.fence(app, region, epoch, budget), budget, "fencing " + region + "'s database");
         Map<String, String> observed = new TreeMap<>(result.details());
         observed.put("region", region);
         observed.put("fenced", "true");
@@ -220,22 +321,37 @@ public final class HanaSyncCommandHandler {
         String detail = result.changed()
                 ? "fenced " + region + "'s database at epoch " + epoch + ": the application can no longer write there"
                 : region + "'s database was already fenced at epoch " + result.fencingEpoch();
-        return Acks.of(fence, AckOutcome.SUCCEEDED, null, detail, elapsed(start), observed, clock.instant(),
+        return Acks.of(
+                fence,
+                AckOutcome.SUCCEEDED,
+                null,
+                detail,
+                elapsed(start),
+                observed,
+                clock.instant(),
                 held(fence, result.fencingEpoch()));
     }
 
     private Duration budget(DataCommand command) {
-        Duration left = Duration.between(clock.instant(), command.step().deadline()).minus(ACK_MARGIN);
+        Duration left =
+                Duration.between(clock.instant(), command.step().deadline()).minus(ACK_MARGIN);
         return left.isNegative() ? Duration.ZERO : left;
     }
 
-    private CommandAck ack(DataCommand command, Instant start, AckOutcome outcome, String code, String detail,
-                           ReplicationStatus status, boolean changed, Map<String, String> extra) {
+    private CommandAck ack(
+            DataCommand command,
+            Instant start,
+            AckOutcome outcome,
+            String code,
+            String detail,
+            ReplicationStatus status,
+            boolean changed,
+            Map<String, String> extra) {
         Map<String, String> observed = status.observed();
         observed.putAll(extra);
         observed.put("changed", Boolean.toString(changed));
-        long fenceEpoch = outcome == AckOutcome.REJECTED_STALE ? status.fencingEpoch()
-                : held(command, status.fencingEpoch());
+        long fenceEpoch =
+                outcome == AckOutcome.REJECTED_STALE ? status.fencingEpoch() : held(command, status.fencingEpoch());
         return Acks.of(command, outcome, code, detail, elapsed(start), observed, clock.instant(), fenceEpoch);
     }
 

@@ -14,8 +14,14 @@ import java.util.TreeMap;
  * @param tables          each replicated table's state, e.g. {@code APPLYING} or {@code PRIMARY}
  * @param details         what the backend reports besides (positions, fenced flags, divergence)
  */
-public record ReplicationStatus(String primaryRegion, long fencingEpoch, String sourceRegion, String targetRegion,
-                                long backlog, Map<String, String> tables, Map<String, String> details) {
+public record ReplicationStatus(
+        String primaryRegion,
+        long fencingEpoch,
+        String sourceRegion,
+        String targetRegion,
+        long backlog,
+        Map<String, String> tables,
+        Map<String, String> details) {
 
     public ReplicationStatus {
         tables = tables == null ? Map.of() : Map.copyOf(tables);

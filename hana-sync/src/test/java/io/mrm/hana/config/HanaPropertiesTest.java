@@ -28,10 +28,14 @@ class HanaPropertiesTest {
         props.put(APP + ".schema", "SALES");
         props.put(APP + ".app-role", "ORDERS_APP");
         for (String region : new String[] {"eu10", "us10"}) {
-            props.put(APP + ".regions." + region + ".jdbc-url", "jdbc:sap://" + region + ".hana.example:443?encrypt=true&validateCertificate=true");
+            props.put(
+                    APP + ".regions." + region + ".jdbc-url",
+                    "jdbc:sap://" + region + ".hana.example:443?encrypt=true&validateCertificate=true");
             props.put(APP + ".regions." + region + ".user", "MRM");
             props.put(APP + ".regions." + region + ".password.env", "MRM_HANA_" + region.toUpperCase() + "_PASSWORD");
-            props.put(APP + ".regions." + region + ".remote-source", region.equals("eu10") ? "US10_SOURCE" : "EU10_SOURCE");
+            props.put(
+                    APP + ".regions." + region + ".remote-source",
+                    region.equals("eu10") ? "US10_SOURCE" : "EU10_SOURCE");
         }
         return props;
     }
@@ -54,8 +58,13 @@ class HanaPropertiesTest {
         HanaProperties.Checked checked = hana.checked();
         HanaRemoteSubscriptionReplication backend = hana.replication();
 
-        HanaApplication orders = new HanaApplication("orders", "eu10", Map.of("eu10", "US10_SOURCE", "us10", "EU10_SOURCE"),
-                "SALES", List.of("ORDERS", "CUSTOMER"), "ORDERS_APP");
+        HanaApplication orders = new HanaApplication(
+                "orders",
+                "eu10",
+                Map.of("eu10", "US10_SOURCE", "us10", "EU10_SOURCE"),
+                "SALES",
+                List.of("ORDERS", "CUSTOMER"),
+                "ORDERS_APP");
         assertThat(checked.applications()).containsExactly(orders);
         assertThat(backend.applications()).containsExactly(orders);
         assertThat(backend.settle()).isEqualTo(Duration.ofSeconds(60));
@@ -73,7 +82,9 @@ class HanaPropertiesTest {
         Properties driver = us10.driverProperties();
         assertThat(driver).containsOnlyKeys("user", "password", "connectTimeout");
         assertThat(driver.getProperty("user")).isEqualTo("MRM");
-        assertThat(driver.getProperty("password")).as("read from the file, stripped").isEqualTo("s3cret-us10");
+        assertThat(driver.getProperty("password"))
+                .as("read from the file, stripped")
+                .isEqualTo("s3cret-us10");
         assertThat(driver.getProperty("connectTimeout")).isEqualTo("10000");
     }
 
@@ -95,10 +106,13 @@ class HanaPropertiesTest {
         props.put(APP + ".regions.eu10.remote-source", "us10 source");
         props.remove(APP + ".regions.eu10.password.env");
 
-        String message = assertThatThrownBy(bind(props)::replication).isInstanceOf(IllegalArgumentException.class)
-                .actual().getMessage();
+        String message = assertThatThrownBy(bind(props)::replication)
+                .isInstanceOf(IllegalArgumentException.class)
+                .actual()
+                .getMessage();
 
-        assertThat(message).contains(APP + ".regions.us10.jdbc-url: must look like jdbc:sap://")
+        assertThat(message)
+                .contains(APP + ".regions.us10.jdbc-url: must look like jdbc:sap://")
                 .contains(APP + ".regions.eu10.remote-source: remote source 'us10 source' is not valid")
                 .contains(APP + ".regions.eu10.password needs exactly one of");
     }

@@ -59,9 +59,12 @@ class PostgresPropertiesTest {
         props.remove(APP + ".app-role");
 
         String message = assertThatThrownBy(bind(props)::applicationSettings)
-                .isInstanceOf(IllegalArgumentException.class).actual().getMessage();
+                .isInstanceOf(IllegalArgumentException.class)
+                .actual()
+                .getMessage();
 
-        assertThat(message).contains(APP + ".tables[1]: table 'Robert'); DROP TABLE students;--' is not valid")
+        assertThat(message)
+                .contains(APP + ".tables[1]: table 'Robert'); DROP TABLE students;--' is not valid")
                 .contains(APP + ".initial-primary: must name one of the regions")
                 .contains(APP + ".regions.us10.jdbc-url: jdbc-url must look like jdbc:postgresql://")
                 .contains(APP + ".regions.eu10.password needs exactly one of")
@@ -73,8 +76,10 @@ class PostgresPropertiesTest {
         Map<String, String> props = valid();
         props.put(APP + ".regions.us10.jdbc-url", "jdbc:postgresql://db.us10.internal/orders?sslmode=require");
 
-        assertThatThrownBy(bind(props)::applicationSettings).hasMessageContaining(APP
-                + ".regions.us10.jdbc-url must verify TLS outside loopback: add sslmode=verify-full (was sslmode=require)");
+        assertThatThrownBy(bind(props)::applicationSettings)
+                .hasMessageContaining(
+                        APP
+                                + ".regions.us10.jdbc-url must verify TLS outside loopback: add sslmode=verify-full (was sslmode=require)");
 
         props.put(APP + ".regions.us10.allow-unverified-tls", "true");
         assertThat(bind(props).applicationSettings()).hasSize(1);

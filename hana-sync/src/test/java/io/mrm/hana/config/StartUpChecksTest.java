@@ -19,19 +19,23 @@ class StartUpChecksTest {
     @Test
     void aMisspeltKeyOfAnApplicationStopsStartUpNamingTheNearestKey() {
         assertThatThrownBy(() -> start(
-                "--mrm.data.backend=POSTGRES_DEBEZIUM",
-                "--mrm.data.postgres.applications.orders.initial-primary=eu10",
-                "--mrm.data.postgres.applications.orders.app-rol=orders_app"))
+                        "--mrm.data.backend=POSTGRES_DEBEZIUM",
+                        "--mrm.data.postgres.applications.orders.initial-primary=eu10",
+                        "--mrm.data.postgres.applications.orders.app-rol=orders_app"))
                 .isInstanceOf(UnknownSettingsException.class)
                 .hasMessageContaining("mrm.data.postgres.applications.orders.app-rol is not a setting; did you mean "
                         + "mrm.data.postgres.applications.orders.app-role?");
     }
 
     private static void start(String... extra) {
-        List<String> args = new ArrayList<>(List.of("--spring.profiles.active=local", "--spring.main.banner-mode=off",
-                "--server.port=0", "--spring.kafka.bootstrap-servers=127.0.0.1:9"));
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.profiles.active=local",
+                "--spring.main.banner-mode=off",
+                "--server.port=0",
+                "--spring.kafka.bootstrap-servers=127.0.0.1:9"));
         args.addAll(List.of(extra));
         MrmApplication.builder(HanaSyncApplication.class, HanaSyncApplication.SERVICE)
-                .run(args.toArray(String[]::new)).close();
+                .run(args.toArray(String[]::new))
+                .close();
     }
 }

@@ -1,15 +1,15 @@
 package io.mrm.hana.domain;
 
-import io.mrm.events.ack.ActuatorFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mrm.events.ack.AckOutcome;
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.DataFenceCommand;
 import io.mrm.events.command.DataPromoteCommand;
 import io.mrm.events.command.StepRef;
-import io.mrm.events.operator.FailoverMode;
 import io.mrm.events.decision.StepAction;
+import io.mrm.events.operator.FailoverMode;
 import io.mrm.hana.adapter.InMemoryDataReplication;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,8 +27,13 @@ class DataFenceCommandTest {
     final HanaSyncCommandHandler handler = new HanaSyncCommandHandler(memory, Clock.fixed(NOW, ZoneOffset.UTC));
 
     static DataFenceCommand fence(String id, long epoch, String region, Instant deadline) {
-        return new DataFenceCommand(id, "orders", NOW, DataFenceCommand.SCHEMA_VERSION,
-                new StepRef("d-" + epoch, epoch, 5, 1, deadline), region);
+        return new DataFenceCommand(
+                id,
+                "orders",
+                NOW,
+                DataFenceCommand.SCHEMA_VERSION,
+                new StepRef("d-" + epoch, epoch, 5, 1, deadline),
+                region);
     }
 
     static DataFenceCommand fence(long epoch, String region) {
@@ -37,8 +42,14 @@ class DataFenceCommandTest {
 
     /** A forced promote: the failovers here leave a region that does not answer. */
     static DataPromoteCommand promote(long epoch, String region) {
-        return new DataPromoteCommand("promote-" + epoch, "orders", NOW, 1,
-                new StepRef("d-" + epoch, epoch, 0, 1, NOW.plusSeconds(30)), region, FailoverMode.FORCED);
+        return new DataPromoteCommand(
+                "promote-" + epoch,
+                "orders",
+                NOW,
+                1,
+                new StepRef("d-" + epoch, epoch, 0, 1, NOW.plusSeconds(30)),
+                region,
+                FailoverMode.FORCED);
     }
 
     /** A forced failover: eu10 does not answer, so promote cannot fence it. */
@@ -59,9 +70,13 @@ class DataFenceCommandTest {
         assertThat(first.outcome()).as(first.detail()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(first.action()).isEqualTo(StepAction.DATA_FENCE);
         assertThat(first.fenceEpoch()).isEqualTo(4L);
-        assertThat(first.observed()).containsEntry("region", "eu10").containsEntry("fenced", "true")
-                .containsEntry("changed", "true").containsEntry("fencingEpoch", "4");
-        assertThat(first.detail()).isEqualTo("fenced eu10's database at epoch 4: the application can no longer write there");
+        assertThat(first.observed())
+                .containsEntry("region", "eu10")
+                .containsEntry("fenced", "true")
+                .containsEntry("changed", "true")
+                .containsEntry("fencingEpoch", "4");
+        assertThat(first.detail())
+                .isEqualTo("fenced eu10's database at epoch 4: the application can no longer write there");
         assertThat(again.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(again.observed()).containsEntry("changed", "false");
         assertThat(again.fenceEpoch()).isEqualTo(4L);
@@ -160,8 +175,8 @@ class DataFenceCommandTest {
         // starved test thread must not break; the backend hangs for 60 s
         Instant deadline = Instant.now().plusSeconds(10);
         try {
-            CommandAck ack = real.handle(new DataFenceCommand("f", "orders", Instant.now(), 1,
-                    new StepRef("d-4", 4, 5, 1, deadline), "eu10"));
+            CommandAck ack = real.handle(new DataFenceCommand(
+                    "f", "orders", Instant.now(), 1, new StepRef("d-4", 4, 5, 1, deadline), "eu10"));
 
             assertThat(entered.getCount()).isZero();
             assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);

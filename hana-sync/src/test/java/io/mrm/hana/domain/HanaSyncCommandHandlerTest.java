@@ -1,9 +1,9 @@
 package io.mrm.hana.domain;
 
-import io.mrm.events.ack.ActuatorFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mrm.events.ack.AckOutcome;
+import io.mrm.events.ack.ActuatorFailure;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.DataDrainCommand;
 import io.mrm.events.command.DataPromoteCommand;
@@ -25,10 +25,12 @@ class HanaSyncCommandHandlerTest {
     final List<Duration> drainBudgets = new ArrayList<>();
     /** What the backend measures as the backlog in bytes (null: it cannot). */
     Long backlogBytes;
+
     final DataReplication recording = new DataReplication() {
         @Override
         public Backlog backlog(String applicationId, String fromRegion, String toRegion) {
-            return backlogBytes == null ? Backlog.unknown("not measurable here", java.util.Map.of())
+            return backlogBytes == null
+                    ? Backlog.unknown("not measurable here", java.util.Map.of())
                     : Backlog.measured(backlogBytes, "WAL bytes", java.util.Map.of("backlogFromLsn", "5000"));
         }
 
@@ -44,8 +46,9 @@ class HanaSyncCommandHandlerTest {
         }
 
         @Override
-        public ReplicationStatus promote(String applicationId, String region, long epoch, boolean forced,
-                                         Duration within) throws ActuatorFailure {
+        public ReplicationStatus promote(
+                String applicationId, String region, long epoch, boolean forced, Duration within)
+                throws ActuatorFailure {
             return memory.promote(applicationId, region, epoch, forced, within);
         }
 
@@ -80,8 +83,8 @@ class HanaSyncCommandHandlerTest {
     }
 
     static DataDrainCommand boundedDrain(long epoch, long maxBacklogBytes) {
-        return new DataDrainCommand("drain-" + epoch, "orders", NOW, 1, step(epoch, 0), "eu10", "us10",
-                maxBacklogBytes);
+        return new DataDrainCommand(
+                "drain-" + epoch, "orders", NOW, 1, step(epoch, 0), "eu10", "us10", maxBacklogBytes);
     }
 
     @Test
@@ -93,14 +96,21 @@ class HanaSyncCommandHandlerTest {
 
         assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_FATAL);
         assertThat(ack.errorCode()).isEqualTo(DataDrainCommand.BACKLOG_TOO_LARGE);
-        assertThat(ack.detail()).contains("2000000 bytes").contains("bound of 1000000 bytes")
+        assertThat(ack.detail())
+                .contains("2000000 bytes")
+                .contains("bound of 1000000 bytes")
                 .contains("nothing changed");
-        assertThat(ack.observed()).containsEntry("backlogBytes", "2000000").containsEntry("maxBacklogBytes", "1000000")
-                .containsEntry("backlogFromLsn", "5000").containsEntry("changed", "false")
+        assertThat(ack.observed())
+                .containsEntry("backlogBytes", "2000000")
+                .containsEntry("maxBacklogBytes", "1000000")
+                .containsEntry("backlogFromLsn", "5000")
+                .containsEntry("changed", "false")
                 .containsEntry("primary", "eu10");
         assertThat(drainBudgets).as("no drain started").isEmpty();
         assertThat(memory.changes("orders")).isZero();
-        assertThat(memory.status("orders").backlog()).as("nothing applied either").isEqualTo(40);
+        assertThat(memory.status("orders").backlog())
+                .as("nothing applied either")
+                .isEqualTo(40);
     }
 
     @Test
@@ -127,8 +137,12 @@ class HanaSyncCommandHandlerTest {
         memory.commit("orders", 40);
         CommandAck ack = handler.handle(drain(1, "eu10", "us10"));
         assertThat(ack.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(ack.fenceEpoch()).as("the gate's epoch: a drain writes none to the backend").isEqualTo(1L);
-        assertThat(ack.observed()).containsEntry("backlog", "0").containsEntry("direction", "eu10->us10")
+        assertThat(ack.fenceEpoch())
+                .as("the gate's epoch: a drain writes none to the backend")
+                .isEqualTo(1L);
+        assertThat(ack.observed())
+                .containsEntry("backlog", "0")
+                .containsEntry("direction", "eu10->us10")
                 .containsEntry("primary", "eu10");
         assertThat(drainBudgets).containsExactly(Duration.ofSeconds(30).minus(HanaSyncCommandHandler.ACK_MARGIN));
     }
@@ -159,8 +173,11 @@ class HanaSyncCommandHandlerTest {
         CommandAck lateDrain = handler.handle(drain(1, "eu10", "us10"));
         assertThat(first.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(first.fenceEpoch()).isEqualTo(1L);
-        assertThat(first.observed()).containsEntry("primary", "us10").containsEntry("fencingEpoch", "1")
-                .containsEntry("direction", "none").containsEntry("changed", "true");
+        assertThat(first.observed())
+                .containsEntry("primary", "us10")
+                .containsEntry("fencingEpoch", "1")
+                .containsEntry("direction", "none")
+                .containsEntry("changed", "true");
         assertThat(again.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(again.observed()).containsEntry("changed", "false");
         assertThat(lateDrain.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
@@ -175,7 +192,9 @@ class HanaSyncCommandHandlerTest {
         CommandAck stale = other.handle(promote(2, "eu10"));
         assertThat(stale.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
         assertThat(stale.errorCode()).isEqualTo(DataStaleEpochException.CODE);
-        assertThat(stale.fenceEpoch()).as("the backend's epoch, which this actuator never saw").isEqualTo(3L);
+        assertThat(stale.fenceEpoch())
+                .as("the backend's epoch, which this actuator never saw")
+                .isEqualTo(3L);
         assertThat(memory.status("orders").primaryRegion()).isEqualTo("us10");
     }
 
@@ -230,8 +249,8 @@ class HanaSyncCommandHandlerTest {
                 throw new AssertionError();
             }
         };
-        CommandAck ack = new HanaSyncCommandHandler(broken, Clock.fixed(NOW, ZoneOffset.UTC))
-                .handle(promote(1, "us10"));
+        CommandAck ack =
+                new HanaSyncCommandHandler(broken, Clock.fixed(NOW, ZoneOffset.UTC)).handle(promote(1, "us10"));
         assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         assertThat(ack.errorCode()).isEqualTo("CONNECTION");
         assertThat(ack.fenceEpoch()).isEqualTo(1L);
@@ -239,8 +258,8 @@ class HanaSyncCommandHandlerTest {
 
     @Test
     void commandPastItsDeadlineIsNotExecuted() {
-        DataPromoteCommand late = new DataPromoteCommand("p", "orders", NOW, 1,
-                new StepRef("d-1", 1, 1, 1, NOW.minusSeconds(1)), "us10");
+        DataPromoteCommand late =
+                new DataPromoteCommand("p", "orders", NOW, 1, new StepRef("d-1", 1, 1, 1, NOW.minusSeconds(1)), "us10");
         CommandAck ack = handler.handle(late);
         assertThat(ack.errorCode()).isEqualTo("DEADLINE_PASSED");
         assertThat(ack.fenceEpoch()).isEqualTo(1L);

@@ -2,17 +2,17 @@ package io.mrm.health.config;
 
 import io.mrm.health.adapter.alert.AlertIntake;
 import io.mrm.health.adapter.alert.AlertRefresher;
+import io.mrm.health.adapter.alert.WebhookCredentials;
 import io.mrm.health.adapter.probe.BlockingProbePool;
 import io.mrm.health.adapter.probe.HttpClients;
-import io.mrm.health.adapter.publish.KafkaObservationSink;
-import io.mrm.health.domain.MonitorRun;
-import io.mrm.health.adapter.publish.ObservationIds;
 import io.mrm.health.adapter.probe.ProbeScheduler;
-import io.mrm.health.adapter.alert.WebhookCredentials;
+import io.mrm.health.adapter.publish.KafkaObservationSink;
+import io.mrm.health.adapter.publish.ObservationIds;
 import io.mrm.health.domain.AlertRoute;
 import io.mrm.health.domain.AlertRouter;
 import io.mrm.health.domain.AlertedComponents;
 import io.mrm.health.domain.ComponentKey;
+import io.mrm.health.domain.MonitorRun;
 import io.mrm.health.domain.MonitoredTarget;
 import io.mrm.health.domain.ObservationRule;
 import io.mrm.kafka.EventPublisher;
@@ -33,6 +33,7 @@ class HealthMonitorConfiguration {
 
     /** The scheduler's own deadline sits this far behind the probe's, as a net for a probe that hangs. */
     static final Duration SCHEDULER_MARGIN = ProbeFactory.SCHEDULER_MARGIN;
+
     static final int TICKER_THREADS = 2;
     static final int PUBLISH_QUEUE = 10_000;
     static final Duration STOP_GRACE = Duration.ofSeconds(5);
@@ -40,7 +41,9 @@ class HealthMonitorConfiguration {
 
     @Bean(destroyMethod = "close")
     HttpClients httpClients(HealthMonitorProperties props) {
-        return new HttpClients(props.http().clients(), props.http().executorThreads(),
+        return new HttpClients(
+                props.http().clients(),
+                props.http().executorThreads(),
                 props.http().maxIdleConnections());
     }
 
@@ -69,10 +72,16 @@ class HealthMonitorConfiguration {
     }
 
     @Bean
-    ProbeScheduler probeScheduler(MonitoredTargets targets, ObservationRule rule, EventPublisher publisher,
-                                  MonitorRun run) {
-        return new ProbeScheduler(targets.all(), rule, new KafkaObservationSink(publisher, run), new SplittableRandom(),
-                TICKER_THREADS, PUBLISH_QUEUE, STOP_GRACE);
+    ProbeScheduler probeScheduler(
+            MonitoredTargets targets, ObservationRule rule, EventPublisher publisher, MonitorRun run) {
+        return new ProbeScheduler(
+                targets.all(),
+                rule,
+                new KafkaObservationSink(publisher, run),
+                new SplittableRandom(),
+                TICKER_THREADS,
+                PUBLISH_QUEUE,
+                STOP_GRACE);
     }
 
     /**
@@ -80,10 +89,11 @@ class HealthMonitorConfiguration {
      * least 10 s) is not ready.
      */
     @Bean
-    io.mrm.health.adapter.probe.ProbingHealthIndicator probingHealthIndicator(ProbeScheduler scheduler,
-                                                                        HealthMonitorProperties props) {
+    io.mrm.health.adapter.probe.ProbingHealthIndicator probingHealthIndicator(
+            ProbeScheduler scheduler, HealthMonitorProperties props) {
         Duration stallAfter = props.interval().multipliedBy(3);
-        return new io.mrm.health.adapter.probe.ProbingHealthIndicator(scheduler,
+        return new io.mrm.health.adapter.probe.ProbingHealthIndicator(
+                scheduler,
                 stallAfter.compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : stallAfter,
                 !props.targets().isEmpty());
     }
@@ -94,16 +104,24 @@ class HealthMonitorConfiguration {
     AlertIntake alertIntake(HealthMonitorProperties props, EventPublisher publisher, Clock clock, MonitorRun run) {
         HealthMonitorProperties.AlertWebhook alerts = props.alerts();
         List<AlertRoute> routes = alerts.rules().stream()
-                .map(rule -> new AlertRoute(rule.alertName(), Set.copyOf(rule.severities()), rule.labels(),
-                        new ComponentKey(rule.applicationId(), rule.region(), rule.component()), rule.resolvedMeansUp()))
+                .map(rule -> new AlertRoute(
+                        rule.alertName(),
+                        Set.copyOf(rule.severities()),
+                        rule.labels(),
+                        new ComponentKey(rule.applicationId(), rule.region(), rule.component()),
+                        rule.resolvedMeansUp()))
                 .toList();
         WebhookCredentials credentials = new WebhookCredentials(alerts.token().reference(), alerts.username());
         if (credentials.check(null) == WebhookCredentials.Verdict.UNAVAILABLE) {
             throw new IllegalArgumentException("invalid health-monitor configuration:\n - mrm.health.alerts.token: "
                     + credentials.token() + " cannot be read");
         }
-        AlertedComponents state = new AlertedComponents(new AlertRouter(routes, Set.copyOf(alerts.ignoredAlertNames())),
-                alerts.maxAge(), props.vantageRegion(), clock, ObservationIds::next);
+        AlertedComponents state = new AlertedComponents(
+                new AlertRouter(routes, Set.copyOf(alerts.ignoredAlertNames())),
+                alerts.maxAge(),
+                props.vantageRegion(),
+                clock,
+                ObservationIds::next);
         return new AlertIntake(credentials, state, new KafkaObservationSink(publisher, run), ALERT_PUBLISH_TIMEOUT);
     }
 
@@ -114,8 +132,8 @@ class HealthMonitorConfiguration {
         return new AlertRefresher(intake, props.alerts().effectiveRefreshInterval(props.interval()));
     }
 
-    static MonitoredTarget httpTarget(HealthMonitorProperties.Target target, Duration defaultInterval,
-                                      HttpClients clients) {
+    static MonitoredTarget httpTarget(
+            HealthMonitorProperties.Target target, Duration defaultInterval, HttpClients clients) {
         return ProbeFactory.httpTarget(target, defaultInterval, clients);
     }
 
@@ -132,8 +150,11 @@ class HealthMonitorConfiguration {
                     try {
                         closeable.close();
                     } catch (Exception e) {
-                        LoggerFactory.getLogger(HealthMonitorConfiguration.class).warn("{}: closing its probe failed: {}",
-                                target.target().label(), e.toString());
+                        LoggerFactory.getLogger(HealthMonitorConfiguration.class)
+                                .warn(
+                                        "{}: closing its probe failed: {}",
+                                        target.target().label(),
+                                        e.toString());
                     }
                 }
             }

@@ -2,12 +2,12 @@ package io.mrm.health.config;
 
 import io.mrm.events.Require;
 import io.mrm.events.observation.ProbeKind;
-import io.mrm.kafka.SecretSetting;
-import io.mrm.kafka.config.SettingChecks;
-import io.mrm.kafka.config.SettingChecks.UrlRule;
 import io.mrm.health.adapter.probe.StatusRange;
 import io.mrm.health.domain.AlertRouter;
 import io.mrm.health.domain.DnsAnswerRule;
+import io.mrm.kafka.SecretSetting;
+import io.mrm.kafka.config.SettingChecks;
+import io.mrm.kafka.config.SettingChecks.UrlRule;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -53,10 +53,17 @@ public record HealthMonitorProperties(
     static final String DEFAULT_INTERVAL = "1s";
     static final Duration MIN_INTERVAL = Duration.ofMillis(100);
     /** The probe kinds a target may name; the others are produced by other parts of MRM. */
-    static final Set<ProbeKind> PROBE_TYPES = EnumSet.of(ProbeKind.HTTP, ProbeKind.TCP, ProbeKind.DNS,
-            ProbeKind.POSTGRES, ProbeKind.HANA, ProbeKind.AEM_SEMP, ProbeKind.AEM_MESSAGING);
+    static final Set<ProbeKind> PROBE_TYPES = EnumSet.of(
+            ProbeKind.HTTP,
+            ProbeKind.TCP,
+            ProbeKind.DNS,
+            ProbeKind.POSTGRES,
+            ProbeKind.HANA,
+            ProbeKind.AEM_SEMP,
+            ProbeKind.AEM_MESSAGING);
     /** Solace's limits: topics up to 250 bytes, queue names up to 200 characters. */
     static final int MAX_TOPIC_BYTES = 250;
+
     static final int MAX_QUEUE_NAME = 200;
 
     /**
@@ -135,20 +142,30 @@ public record HealthMonitorProperties(
                 return;
             }
             if (!PROBE_TYPES.contains(type)) {
-                problems.add(key + ".type " + type + " cannot be probed by the health monitor; use one of "
-                        + PROBE_TYPES);
+                problems.add(
+                        key + ".type " + type + " cannot be probed by the health monitor; use one of " + PROBE_TYPES);
                 return;
             }
             switch (type) {
                 case HTTP -> checkHttp(key, problems);
                 case TCP -> required(problems, key, "tcp", tcp, () -> tcp.check(key + ".tcp", problems));
                 case DNS -> required(problems, key, "dns", dns, () -> dns.check(key + ".dns", problems));
-                case POSTGRES -> required(problems, key, "postgres", postgres,
-                        () -> postgres.check(key + ".postgres", problems));
+                case POSTGRES ->
+                    required(problems, key, "postgres", postgres, () -> postgres.check(key + ".postgres", problems));
                 case HANA -> required(problems, key, "hana", hana, () -> hana.check(key + ".hana", problems));
                 case AEM_SEMP -> required(problems, key, "semp", semp, () -> semp.check(key + ".semp", problems));
-                case AEM_MESSAGING -> required(problems, key, "jcsmp", jcsmp, () -> jcsmp.check(key + ".jcsmp", problems,
-                        connectTimeout != null && readTimeout != null ? connectTimeout.plus(readTimeout) : null));
+                case AEM_MESSAGING ->
+                    required(
+                            problems,
+                            key,
+                            "jcsmp",
+                            jcsmp,
+                            () -> jcsmp.check(
+                                    key + ".jcsmp",
+                                    problems,
+                                    connectTimeout != null && readTimeout != null
+                                            ? connectTimeout.plus(readTimeout)
+                                            : null));
                 default -> throw new IllegalStateException("unreachable: " + type);
             }
         }
@@ -196,8 +213,8 @@ public record HealthMonitorProperties(
 
         private void required(List<String> problems, String key, String block, Object settings, Runnable check) {
             if (settings == null) {
-                problems.add(key + "." + block + " is required for type " + type + " (e.g. " + key + "." + block
-                        + "." + example(block) + ")");
+                problems.add(key + "." + block + " is required for type " + type + " (e.g. " + key + "." + block + "."
+                        + example(block) + ")");
             } else {
                 check.run();
             }
@@ -258,8 +275,8 @@ public record HealthMonitorProperties(
                 }
             }
             if (answers.isEmpty()) {
-                problems.add(key + ".answers is required: region -> expected CNAME targets or addresses, e.g. "
-                        + key + ".answers.eu10=orders.eu10.example.com");
+                problems.add(key + ".answers is required: region -> expected CNAME targets or addresses, e.g. " + key
+                        + ".answers.eu10=orders.eu10.example.com");
                 return;
             }
             int before = problems.size();
@@ -286,8 +303,13 @@ public record HealthMonitorProperties(
      *                            unless this is true (a stack without certificates); the monitor then warns
      *                            at every start
      */
-    public record Postgres(String jdbcUrl, String username, SecretSetting password, String replicationSlot,
-                           @DefaultValue("16777216") long maxReplicationLag, Boolean allowUnverifiedTls) {
+    public record Postgres(
+            String jdbcUrl,
+            String username,
+            SecretSetting password,
+            String replicationSlot,
+            @DefaultValue("16777216") long maxReplicationLag,
+            Boolean allowUnverifiedTls) {
 
         void check(String key, List<String> problems) {
             checkJdbc(problems, key, jdbcUrl, "jdbc:postgresql:", username, password);
@@ -312,9 +334,13 @@ public record HealthMonitorProperties(
      *                              {@code encrypt=true&validateCertificate=true} is refused unless this is true
      *                              (a stack without certificates); the monitor then warns at every start
      */
-    public record Hana(String jdbcUrl, String username, SecretSetting password,
-                       @DefaultValue("10000") long maxReplicationBacklog, Duration maxApplyAge,
-                       Boolean allowUnverifiedTls) {
+    public record Hana(
+            String jdbcUrl,
+            String username,
+            SecretSetting password,
+            @DefaultValue("10000") long maxReplicationBacklog,
+            Duration maxApplyAge,
+            Boolean allowUnverifiedTls) {
 
         void check(String key, List<String> problems) {
             checkJdbc(problems, key, jdbcUrl, "jdbc:sap:", username, password);
@@ -337,12 +363,21 @@ public record HealthMonitorProperties(
      * @param password              where the SEMP password lives
      * @param maxReplicationBacklog bytes in {@code #MSGVPN_REPLICATION_DATA_QUEUE} above which the result is DEGRADED
      */
-    public record Semp(String url, String vpn, String username, SecretSetting password,
-                       @DefaultValue("104857600") long maxReplicationBacklog) {
+    public record Semp(
+            String url,
+            String vpn,
+            String username,
+            SecretSetting password,
+            @DefaultValue("104857600") long maxReplicationBacklog) {
 
         void check(String key, List<String> problems) {
             SettingChecks.url(problems, key + ".url", url, UrlRule.HTTP_OR_HTTPS, null);
-            refuseClearTextCredentials(problems, key + ".url", url, "http", "https",
+            refuseClearTextCredentials(
+                    problems,
+                    key + ".url",
+                    url,
+                    "http",
+                    "https",
                     "plain http would send the SEMP password in clear text");
             if (vpn == null || vpn.isBlank()) {
                 problems.add(key + ".vpn is required");
@@ -378,13 +413,26 @@ public record HealthMonitorProperties(
      * @param trustStore          TLS: a trust store file (JKS or PKCS12); the JDK's default one when empty
      * @param trustStorePassword  the trust store's password, if it has one
      */
-    public record Jcsmp(String host, String vpn, String username, SecretSetting password, String topic, String queue,
-                        @DefaultValue("1s") Duration maxRoundTrip, @DefaultValue("true") boolean validateCertificate,
-                        String trustStore, SecretSetting trustStorePassword) {
+    public record Jcsmp(
+            String host,
+            String vpn,
+            String username,
+            SecretSetting password,
+            String topic,
+            String queue,
+            @DefaultValue("1s") Duration maxRoundTrip,
+            @DefaultValue("true") boolean validateCertificate,
+            String trustStore,
+            SecretSetting trustStorePassword) {
 
         void check(String key, List<String> problems, Duration deadline) {
             boolean tls = checkSmfHost(problems, key + ".host", host);
-            refuseClearTextCredentials(problems, key + ".host", host, "tcp", "tcps",
+            refuseClearTextCredentials(
+                    problems,
+                    key + ".host",
+                    host,
+                    "tcp",
+                    "tcps",
                     "plain tcp would send the client password in clear text");
             if (vpn == null || vpn.isBlank()) {
                 problems.add(key + ".vpn is required");
@@ -414,7 +462,6 @@ public record HealthMonitorProperties(
         }
     }
 
-
     /**
      * The threads of probes that block (JDBC, messaging sessions): each such target has a lane of its own
      * (a bulkhead), so one target's trouble never delays another's probe.
@@ -423,8 +470,9 @@ public record HealthMonitorProperties(
      * @param queue   probes of one target that may wait for its lane; beyond it the probe is not run and
      *                counted as not probed (never reported DOWN: it is the monitor's trouble, not the target's)
      */
-    public record Pool(@DefaultValue("1") int threads, @DefaultValue("1") int queue) {
-    }
+    public record Pool(
+            @DefaultValue("1") int threads,
+            @DefaultValue("1") int queue) {}
 
     /**
      * The HTTP clients the HTTP and SEMP probes share (see the scale benchmark in docs/figures.md).
@@ -436,9 +484,10 @@ public record HealthMonitorProperties(
      *                        every request); 0 for unbounded. Needs to exceed the number of distinct
      *                        hosts per client, or probes reconnect each time
      */
-    public record Http(@DefaultValue("2") int clients, @DefaultValue("2") int executorThreads,
-                       @DefaultValue("0") int maxIdleConnections) {
-    }
+    public record Http(
+            @DefaultValue("2") int clients,
+            @DefaultValue("2") int executorThreads,
+            @DefaultValue("0") int maxIdleConnections) {}
 
     /**
      * The alert webhook: {@code POST /alerts/alertmanager} and {@code POST /alerts/azure-monitor}. It keeps
@@ -461,9 +510,14 @@ public record HealthMonitorProperties(
      * @param ignoredAlertNames alert names no rule matches, whatever their labels; default the always-firing
      *                          {@code Watchdog} and {@code InfoInhibitor} of kube-prometheus
      */
-    public record AlertWebhook(@DefaultValue("false") boolean enabled, SecretSetting token, String username,
-                               List<AlertRule> rules, Duration refreshInterval, Duration maxAge,
-                               List<String> ignoredAlertNames) {
+    public record AlertWebhook(
+            @DefaultValue("false") boolean enabled,
+            SecretSetting token,
+            String username,
+            List<AlertRule> rules,
+            Duration refreshInterval,
+            Duration maxAge,
+            List<String> ignoredAlertNames) {
 
         static final Duration DEFAULT_MAX_AGE = Duration.ofHours(5);
 
@@ -547,9 +601,14 @@ public record HealthMonitorProperties(
      *                        false by default: a resolution only ends the DOWN reports, because an alert also
      *                        resolves when the Prometheus that evaluated it died with its region
      */
-    public record AlertRule(String alertName, List<String> severities, Map<String, String> labels,
-                            String applicationId, String region, @DefaultValue("app") String component,
-                            boolean resolvedMeansUp) {
+    public record AlertRule(
+            String alertName,
+            List<String> severities,
+            Map<String, String> labels,
+            String applicationId,
+            String region,
+            @DefaultValue("app") String component,
+            boolean resolvedMeansUp) {
 
         public AlertRule {
             severities = severities == null ? List.of() : new ArrayList<>(severities);
@@ -614,14 +673,14 @@ public record HealthMonitorProperties(
                 String identity = target.applicationId() + "/" + target.region() + "/" + target.component();
                 Integer first = seen.putIfAbsent(identity, i);
                 if (first != null) {
-                    problems.add(key + " has the same application-id, region and component (" + identity
-                            + ") as " + PREFIX + ".targets[" + first + "]; give it another component");
+                    problems.add(key + " has the same application-id, region and component (" + identity + ") as "
+                            + PREFIX + ".targets[" + first + "]; give it another component");
                 }
             }
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("invalid health-monitor configuration:\n - "
-                    + String.join("\n - ", problems));
+            throw new IllegalArgumentException(
+                    "invalid health-monitor configuration:\n - " + String.join("\n - ", problems));
         }
     }
 
@@ -646,6 +705,7 @@ public record HealthMonitorProperties(
     static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade");
     /** Headers that carry credentials and so belong in secret-headers. */
     static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie");
+
     private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     private static void checkHeaderName(List<String> problems, String key, String name) {
@@ -664,14 +724,13 @@ public record HealthMonitorProperties(
         }
     }
 
-
     /** An SMF address; true when it is TLS ({@code tcps://}). */
     /**
      * A probe that logs in sends its password: over the network only with TLS, as aem-sync requires;
      * the plain scheme only on loopback (the sandbox, tests).
      */
-    private static void refuseClearTextCredentials(List<String> problems, String key, String value, String plain,
-                                                   String secure, String why) {
+    private static void refuseClearTextCredentials(
+            List<String> problems, String key, String value, String plain, String secure, String why) {
         if (value == null || value.isBlank()) {
             return;
         }
@@ -704,16 +763,20 @@ public record HealthMonitorProperties(
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("tcps") && !scheme.equals("tcp")) {
-            problems.add(key + " must start with tcps:// (TLS) or tcp://" + (scheme.isEmpty() ? "" : ", was " + scheme));
+            problems.add(
+                    key + " must start with tcps:// (TLS) or tcp://" + (scheme.isEmpty() ? "" : ", was " + scheme));
             return false;
         }
         if (uri.getRawUserInfo() != null) {
             problems.add(key + " must not contain credentials");
         } else if (uri.getHost() == null) {
-            problems.add(key + " must name a host (and a port 1-65535, if any), e.g. " + scheme + "://broker.example.com:"
-                    + (scheme.equals("tcps") ? 55443 : 55555));
-        } else if ((uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))
-                || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            problems.add(key + " must name a host (and a port 1-65535, if any), e.g. " + scheme
+                    + "://broker.example.com:" + (scheme.equals("tcps") ? 55443 : 55555));
+        } else if ((uri.getRawPath() != null
+                        && !uri.getRawPath().isEmpty()
+                        && !uri.getRawPath().equals("/"))
+                || uri.getRawQuery() != null
+                || uri.getRawFragment() != null) {
             problems.add(key + " must be " + scheme + "://host:port only, with no path or query");
         }
         return scheme.equals("tcps");
@@ -728,7 +791,10 @@ public record HealthMonitorProperties(
             problems.add(key + " '" + value + "' must not contain the wildcards * or >: the probe publishes to it");
         } else if (value.startsWith("#")) {
             problems.add(key + " '" + value + "' starts with #, which the broker reserves for itself");
-        } else if (value.startsWith("/") || value.endsWith("/") || value.contains("//") || !value.equals(value.strip())) {
+        } else if (value.startsWith("/")
+                || value.endsWith("/")
+                || value.contains("//")
+                || !value.equals(value.strip())) {
             problems.add(key + " '" + value + "' has an empty level or surrounding blanks");
         }
     }
@@ -740,14 +806,16 @@ public record HealthMonitorProperties(
             problems.add(key + " is longer than " + MAX_QUEUE_NAME + " characters");
         } else if (value.startsWith("#")) {
             problems.add(key + " '" + value + "' is a system queue; the probe needs a queue of its own");
-        } else if (value.indexOf('*') >= 0 || value.indexOf('>') >= 0 || value.indexOf('?') >= 0
+        } else if (value.indexOf('*') >= 0
+                || value.indexOf('>') >= 0
+                || value.indexOf('?') >= 0
                 || !value.equals(value.strip())) {
             problems.add(key + " '" + value + "' must be a plain queue name (no *, >, ? or surrounding blanks)");
         }
     }
 
-    private static void checkJdbc(List<String> problems, String key, String url, String scheme, String username,
-                                  SecretSetting password) {
+    private static void checkJdbc(
+            List<String> problems, String key, String url, String scheme, String username, SecretSetting password) {
         if (url == null || url.isBlank()) {
             problems.add(key + ".jdbc-url is required");
         } else if (!url.trim().startsWith(scheme)) {
@@ -767,11 +835,10 @@ public record HealthMonitorProperties(
     private static void checkTls(List<String> problems, String key, String url, Boolean allowUnverified) {
         String tls = io.mrm.kafka.config.DatabaseTls.problem(key + ".jdbc-url", url, key + ".allow-unverified-tls");
         if (tls != null && Boolean.TRUE.equals(allowUnverified)) {
-            org.slf4j.LoggerFactory.getLogger(HealthMonitorProperties.class).warn("{}: TLS to the database is not "
-                    + "verified ({}.allow-unverified-tls: true)", key, key);
+            org.slf4j.LoggerFactory.getLogger(HealthMonitorProperties.class)
+                    .warn("{}: TLS to the database is not " + "verified ({}.allow-unverified-tls: true)", key, key);
         } else if (tls != null) {
             problems.add(tls);
         }
     }
-
 }

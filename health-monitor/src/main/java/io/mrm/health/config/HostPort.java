@@ -20,7 +20,7 @@ record HostPort(String host, int port) {
                 port = t.substring(close + 2);
             }
         } else if (t.indexOf(':') != t.lastIndexOf(':')) {
-            host = t;   // a bare IPv6 address
+            host = t; // a bare IPv6 address
         } else {
             int colon = t.indexOf(':');
             host = colon < 0 ? t : t.substring(0, colon);

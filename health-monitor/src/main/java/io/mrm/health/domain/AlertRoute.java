@@ -12,16 +12,20 @@ import java.util.Set;
  *                        resolution only ends the DOWN reports (an alert also resolves when whatever evaluated it
  *                        died, e.g. a Prometheus inside a region that is down)
  */
-public record AlertRoute(String alertName, Set<String> severities, Map<String, String> labels, ComponentKey component,
-                         boolean resolvedMeansUp) {
+public record AlertRoute(
+        String alertName,
+        Set<String> severities,
+        Map<String, String> labels,
+        ComponentKey component,
+        boolean resolvedMeansUp) {
 
     public AlertRoute {
         alertName = alertName == null || alertName.isBlank() ? null : alertName;
         severities = severities == null ? Set.of() : Set.copyOf(severities);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         if (alertName == null && severities.isEmpty() && labels.isEmpty()) {
-            throw new IllegalArgumentException("a route needs an alert name, severities or labels, or it would match "
-                    + "every alert");
+            throw new IllegalArgumentException(
+                    "a route needs an alert name, severities or labels, or it would match " + "every alert");
         }
         if (component == null) {
             throw new IllegalArgumentException("component is required");
@@ -29,8 +33,8 @@ public record AlertRoute(String alertName, Set<String> severities, Map<String, S
     }
 
     /** A route on name and labels whose resolutions are not taken as health. */
-    public AlertRoute(String alertName, Map<String, String> labels, String applicationId, String region,
-                      String component) {
+    public AlertRoute(
+            String alertName, Map<String, String> labels, String applicationId, String region, String component) {
         this(alertName, Set.of(), labels, new ComponentKey(applicationId, region, component), false);
     }
 
@@ -42,6 +46,7 @@ public record AlertRoute(String alertName, Set<String> severities, Map<String, S
         if (!severities.isEmpty() && (alert.severity() == null || !severities.contains(alert.severity()))) {
             return false;
         }
-        return labels.entrySet().stream().allMatch(e -> e.getValue().equals(alert.labels().get(e.getKey())));
+        return labels.entrySet().stream()
+                .allMatch(e -> e.getValue().equals(alert.labels().get(e.getKey())));
     }
 }

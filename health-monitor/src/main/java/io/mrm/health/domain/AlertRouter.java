@@ -40,8 +40,8 @@ public final class AlertRouter {
             }
             Boolean first = resolvedMeansUp.putIfAbsent(route.component(), route.resolvedMeansUp());
             if (first != null && first != route.resolvedMeansUp()) {
-                throw new IllegalArgumentException("routes to " + route.component()
-                        + " disagree on whether its resolution means UP");
+                throw new IllegalArgumentException(
+                        "routes to " + route.component() + " disagree on whether its resolution means UP");
             }
         }
     }

@@ -41,12 +41,10 @@ import java.util.function.Supplier;
 public final class AlertedComponents {
 
     /** The result of one notification: the observations to publish, and how many alerts no route took. */
-    public record Received(List<HealthObservation> observations, int unmatched) {
-    }
+    public record Received(List<HealthObservation> observations, int unmatched) {}
 
     /** A component as seen by one sender. */
-    private record Key(String source, ComponentKey component) {
-    }
+    private record Key(String source, ComponentKey component) {}
 
     /** What is held about one component from one sender. */
     private static final class Held {
@@ -54,6 +52,7 @@ public final class AlertedComponents {
         final Map<String, Firing> firing = new LinkedHashMap<>();
         /** Set when all alerts resolved and the routes take that as health: reported UP until then. */
         Instant upUntil;
+
         ExternalAlert lastResolved;
 
         boolean isEmpty() {
@@ -61,8 +60,7 @@ public final class AlertedComponents {
         }
     }
 
-    private record Firing(ExternalAlert alert, Instant expiresAt) {
-    }
+    private record Firing(ExternalAlert alert, Instant expiresAt) {}
 
     private final AlertRouter router;
     private final Duration maxAge;
@@ -78,8 +76,8 @@ public final class AlertedComponents {
      * @param clock         the time of each observation and of each expiry
      * @param ids           a fresh event id per observation
      */
-    public AlertedComponents(AlertRouter router, Duration maxAge, String vantageRegion, Clock clock,
-                             Supplier<String> ids) {
+    public AlertedComponents(
+            AlertRouter router, Duration maxAge, String vantageRegion, Clock clock, Supplier<String> ids) {
         this.router = Require.present("router", router);
         this.maxAge = Require.present("maxAge", maxAge);
         if (maxAge.isZero() || maxAge.isNegative()) {
@@ -171,12 +169,23 @@ public final class AlertedComponents {
 
     private HealthObservation observation(Key key, Held h, Instant now) {
         boolean down = !h.firing.isEmpty();
-        String detail = down ? firingDetail(key.source(), h.firing.values())
+        String detail = down
+                ? firingDetail(key.source(), h.firing.values())
                 : describe(key.source() + " alert ", h.lastResolved, " resolved");
         ComponentKey c = key.component();
-        return new HealthObservation(ids.get(), c.applicationId(), now, HealthObservation.SCHEMA_VERSION, c.region(),
-                c.component(), ProbeKind.ALERT_WEBHOOK, key.source(), down ? HealthStatus.DOWN : HealthStatus.UP, null,
-                cut(detail), vantageRegion);
+        return new HealthObservation(
+                ids.get(),
+                c.applicationId(),
+                now,
+                HealthObservation.SCHEMA_VERSION,
+                c.region(),
+                c.component(),
+                ProbeKind.ALERT_WEBHOOK,
+                key.source(),
+                down ? HealthStatus.DOWN : HealthStatus.UP,
+                null,
+                cut(detail),
+                vantageRegion);
     }
 
     private static String firingDetail(String source, Iterable<Firing> firing) {

@@ -37,8 +37,8 @@ public final class DnsAnswerRule {
             for (String answer : answers) {
                 String previous = regionByAnswer.putIfAbsent(normalize(answer), region);
                 if (previous != null && !previous.equals(region)) {
-                    throw new IllegalArgumentException("answer " + answer + " is claimed by both " + previous
-                            + " and " + region);
+                    throw new IllegalArgumentException(
+                            "answer " + answer + " is claimed by both " + previous + " and " + region);
                 }
             }
         });
@@ -76,10 +76,11 @@ public final class DnsAnswerRule {
             return ProbeResult.down(latency, domain + " answers " + seen + ", which no configured region claims");
         }
         if (regions.size() > 1) {
-            return ProbeResult.degraded(latency, domain + " answers from several regions " + String.join(" and ", regions)
-                    + " (" + seen + ")");
+            return ProbeResult.degraded(
+                    latency,
+                    domain + " answers from several regions " + String.join(" and ", regions) + " (" + seen + ")");
         }
-        return ProbeResult.up(latency, "answers from " + regions.iterator().next() + " (" + String.join(", ", matched)
-                + ")");
+        return ProbeResult.up(
+                latency, "answers from " + regions.iterator().next() + " (" + String.join(", ", matched) + ")");
     }
 }

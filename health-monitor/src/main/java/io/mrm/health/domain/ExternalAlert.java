@@ -18,8 +18,14 @@ import java.util.TreeMap;
  * @param endsAt      when the sender says a firing alert stops counting unless renewed; null when it says
  *                    nothing (Alertmanager sends its zero time for alerts still firing)
  */
-public record ExternalAlert(String source, String name, Map<String, String> labels, boolean firing, String summary,
-                            String fingerprint, Instant endsAt) {
+public record ExternalAlert(
+        String source,
+        String name,
+        Map<String, String> labels,
+        boolean firing,
+        String summary,
+        String fingerprint,
+        Instant endsAt) {
 
     public ExternalAlert {
         Require.name("source", source);

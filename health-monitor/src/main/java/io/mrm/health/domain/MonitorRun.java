@@ -78,7 +78,20 @@ public final class MonitorRun {
     }
 
     private HealthObservation numbered(HealthObservation o, long sequence) {
-        return new HealthObservation(o.id(), o.applicationId(), o.time(), o.schemaVersion(), o.region(), o.component(),
-                o.probe(), o.vantage(), o.status(), o.latencyMs(), o.detail(), o.vantageRegion(), id, sequence);
+        return new HealthObservation(
+                o.id(),
+                o.applicationId(),
+                o.time(),
+                o.schemaVersion(),
+                o.region(),
+                o.component(),
+                o.probe(),
+                o.vantage(),
+                o.status(),
+                o.latencyMs(),
+                o.detail(),
+                o.vantageRegion(),
+                id,
+                sequence);
     }
 }

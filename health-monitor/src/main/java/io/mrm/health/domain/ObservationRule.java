@@ -55,9 +55,19 @@ public final class ObservationRule {
 
     public HealthObservation observe(ProbeTarget target, ProbeResult result) {
         Long latencyMs = result.latency() == null ? null : result.latency().toMillis();
-        return new HealthObservation(ids.get(), target.applicationId(), clock.instant(),
-                HealthObservation.SCHEMA_VERSION, target.region(), target.component(), target.kind(), vantage,
-                result.status(), latencyMs, cut(result.detail()), vantageRegion);
+        return new HealthObservation(
+                ids.get(),
+                target.applicationId(),
+                clock.instant(),
+                HealthObservation.SCHEMA_VERSION,
+                target.region(),
+                target.component(),
+                target.kind(),
+                vantage,
+                result.status(),
+                latencyMs,
+                cut(result.detail()),
+                vantageRegion);
     }
 
     /**
@@ -67,14 +77,17 @@ public final class ObservationRule {
     public static ProbeResult failure(ProbeTarget target, Throwable error, Duration latency) {
         Throwable cause = unwrap(error);
         if (cause instanceof TimeoutException) {
-            return ProbeResult.down(latency, "probe gave no result within " + target.timeout().toMillis() + " ms");
+            return ProbeResult.down(
+                    latency, "probe gave no result within " + target.timeout().toMillis() + " ms");
         }
         if (cause instanceof CancellationException) {
             return ProbeResult.down(latency, "probe was cancelled");
         }
         String message = cause.getMessage();
-        return ProbeResult.down(latency, "probe failed: " + cause.getClass().getSimpleName()
-                + (message == null || message.isBlank() ? "" : ": " + message));
+        return ProbeResult.down(
+                latency,
+                "probe failed: " + cause.getClass().getSimpleName()
+                        + (message == null || message.isBlank() ? "" : ": " + message));
     }
 
     static Throwable unwrap(Throwable error) {

@@ -16,8 +16,8 @@ import java.time.Duration;
  * @param timeout       the longest a probe may run before the scheduler reports it DOWN; probes enforce
  *                      their own, shorter deadlines, this one only catches a probe that never answers
  */
-public record ProbeTarget(String applicationId, String region, String component, ProbeKind kind,
-                          Duration interval, Duration timeout) {
+public record ProbeTarget(
+        String applicationId, String region, String component, ProbeKind kind, Duration interval, Duration timeout) {
 
     public ProbeTarget {
         Require.name("applicationId", applicationId);

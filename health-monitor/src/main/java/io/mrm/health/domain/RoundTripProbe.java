@@ -81,8 +81,8 @@ public final class RoundTripProbe implements Probe, AutoCloseable {
      * @param tokens    a fresh, unique token per round (e.g. a random UUID)
      * @param nanoTime  the clock that times rounds ({@code System::nanoTime})
      */
-    public RoundTripProbe(RoundTripTransport transport, Settings settings, Supplier<String> tokens,
-                          LongSupplier nanoTime) {
+    public RoundTripProbe(
+            RoundTripTransport transport, Settings settings, Supplier<String> tokens, LongSupplier nanoTime) {
         this.transport = Require.present("transport", transport);
         this.settings = Require.present("settings", settings);
         this.tokens = Require.present("tokens", tokens);
@@ -115,15 +115,18 @@ public final class RoundTripProbe implements Probe, AutoCloseable {
         current.set(round);
         CompletableFuture<Void> sent;
         try {
-            sent = transport.send(round.token, () -> round.handedOverAt = nanoTime.getAsLong()).toCompletableFuture();
+            sent = transport
+                    .send(round.token, () -> round.handedOverAt = nanoTime.getAsLong())
+                    .toCompletableFuture();
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
         sent.whenComplete((ok, error) -> {
             if (error != null) {
-                round.outcome.complete(ObservationRule.unwrap(error) instanceof RejectedExecutionException
-                        ? ProbeResult.notProbed(sendFailure(error))
-                        : ProbeResult.down(elapsed(round.start), sendFailure(error)));
+                round.outcome.complete(
+                        ObservationRule.unwrap(error) instanceof RejectedExecutionException
+                                ? ProbeResult.notProbed(sendFailure(error))
+                                : ProbeResult.down(elapsed(round.start), sendFailure(error)));
             }
         });
         CompletableFuture<ProbeResult> result = round.outcome
@@ -170,8 +173,9 @@ public final class RoundTripProbe implements Probe, AutoCloseable {
         Duration latency = Duration.ofNanos(Math.max(0, arrivedAt - from));
         String detail = "persistent message round trip in " + latency.toMillis() + " ms (" + transport.describe() + ")";
         if (latency.compareTo(settings.maxRoundTrip()) > 0) {
-            return ProbeResult.degraded(latency, detail + ", over the maximum of " + settings.maxRoundTrip().toMillis()
-                    + " ms");
+            return ProbeResult.degraded(
+                    latency,
+                    detail + ", over the maximum of " + settings.maxRoundTrip().toMillis() + " ms");
         }
         return ProbeResult.up(latency, detail);
     }
@@ -206,7 +210,8 @@ public final class RoundTripProbe implements Probe, AutoCloseable {
         public void refused(String token, String reason) {
             Round round = roundOf(token);
             if (round != null) {
-                round.outcome.complete(ProbeResult.down(elapsed(round.start),
+                round.outcome.complete(ProbeResult.down(
+                        elapsed(round.start),
                         "the broker refused the probe message (" + transport.describe() + "): " + reason));
             }
         }

@@ -111,7 +111,9 @@ class HealthMonitorPropertiesTest {
 
         Map<String, String> props = valid();
         props.put("mrm.health.vantage-region", "");
-        assertThat(bind(props).vantageRegion()).as("empty, as ${MRM_VANTAGE_REGION:} gives when unset").isNull();
+        assertThat(bind(props).vantageRegion())
+                .as("empty, as ${MRM_VANTAGE_REGION:} gives when unset")
+                .isNull();
 
         props.put("mrm.health.vantage-region", "eu10");
         assertThat(bind(props).vantageRegion()).isEqualTo("eu10");
@@ -138,8 +140,8 @@ class HealthMonitorPropertiesTest {
         Map<String, String> props = valid();
         props.put("mrm.health.targets[0].expected-status", "2xx");
 
-        assertProblems(props).hasMessageContaining(
-                "mrm.health.targets[0].expected-status must be a status range such as 200-299");
+        assertProblems(props)
+                .hasMessageContaining("mrm.health.targets[0].expected-status must be a status range such as 200-299");
     }
 
     @Test
@@ -158,8 +160,9 @@ class HealthMonitorPropertiesTest {
         Map<String, String> props = valid();
         props.putAll(target(1, "orders", "eu10", "http://other.example.com/health"));
 
-        assertProblems(props).hasMessageContaining("mrm.health.targets[1] has the same application-id, region "
-                + "and component (orders/eu10/app) as mrm.health.targets[0]");
+        assertProblems(props)
+                .hasMessageContaining("mrm.health.targets[1] has the same application-id, region "
+                        + "and component (orders/eu10/app) as mrm.health.targets[0]");
     }
 
     @Test
@@ -173,11 +176,17 @@ class HealthMonitorPropertiesTest {
         props.put("mrm.health.targets[0].interval", "5s");
         HealthMonitorProperties bound = bind(props);
 
-        MonitoredTarget monitored = HealthMonitorConfiguration.httpTarget(bound.targets().get(0), bound.interval(),
-                new HttpClients());
+        MonitoredTarget monitored =
+                HealthMonitorConfiguration.httpTarget(bound.targets().get(0), bound.interval(), new HttpClients());
 
-        assertThat(monitored.target()).isEqualTo(new ProbeTarget("orders", "eu10", "web", ProbeKind.HTTP,
-                Duration.ofSeconds(5), Duration.ofMillis(1000).plus(HealthMonitorConfiguration.SCHEDULER_MARGIN)));
+        assertThat(monitored.target())
+                .isEqualTo(new ProbeTarget(
+                        "orders",
+                        "eu10",
+                        "web",
+                        ProbeKind.HTTP,
+                        Duration.ofSeconds(5),
+                        Duration.ofMillis(1000).plus(HealthMonitorConfiguration.SCHEDULER_MARGIN)));
         HttpProbe.Settings settings = ((HttpProbe) monitored.probe()).settings();
         assertThat(settings.url()).hasToString("https://orders.eu10.example.com/health");
         assertThat(settings.expectedStatus()).isEqualTo(new StatusRange(200, 299));
@@ -212,8 +221,9 @@ class HealthMonitorPropertiesTest {
         props.put("mrm.health.targets[0].method", "head");
         HealthMonitorProperties bound = bind(props);
 
-        HttpProbe probe = (HttpProbe) HealthMonitorConfiguration.httpTarget(bound.targets().get(0), bound.interval(),
-                new HttpClients()).probe();
+        HttpProbe probe = (HttpProbe)
+                HealthMonitorConfiguration.httpTarget(bound.targets().get(0), bound.interval(), new HttpClients())
+                        .probe();
 
         assertThat(probe.settings().method()).isEqualTo("HEAD");
         assertThat(probe.settings().headers()).containsEntry("X-Tenant", "orders");
@@ -228,8 +238,9 @@ class HealthMonitorPropertiesTest {
         Map<String, String> props = valid();
         props.put("mrm.health.targets[0].type", "alert-webhook");
 
-        assertProblems(props).hasMessageContaining("mrm.health.targets[0].type ALERT_WEBHOOK cannot be probed by "
-                + "the health monitor; use one of [HTTP, TCP, DNS, HANA, POSTGRES, AEM_SEMP, AEM_MESSAGING]");
+        assertProblems(props)
+                .hasMessageContaining("mrm.health.targets[0].type ALERT_WEBHOOK cannot be probed by "
+                        + "the health monitor; use one of [HTTP, TCP, DNS, HANA, POSTGRES, AEM_SEMP, AEM_MESSAGING]");
     }
 
     @Test
@@ -238,8 +249,9 @@ class HealthMonitorPropertiesTest {
         props.remove("mrm.health.targets[0].url");
         props.put("mrm.health.targets[0].type", "tcp");
 
-        assertProblems(props).hasMessageContaining(
-                "mrm.health.targets[0].tcp is required for type TCP (e.g. mrm.health.targets[0].tcp.port)")
+        assertProblems(props)
+                .hasMessageContaining(
+                        "mrm.health.targets[0].tcp is required for type TCP (e.g. mrm.health.targets[0].tcp.port)")
                 .hasMessageNotContaining(".url");
     }
 
@@ -252,11 +264,25 @@ class HealthMonitorPropertiesTest {
 
     @Test
     void jdbcUrlsMustHaveTheirSchemeAndNoPassword() {
-        Map<String, String> props = typed("postgres", Map.of("postgres.jdbc-url",
-                "jdbc:postgresql://db:5432/shop?password=hunter2", "postgres.username", "probe",
-                "postgres.password.env", "PG_PASSWORD"));
-        props.putAll(typedAt(1, "hana", Map.of("hana.jdbc-url", "jdbc:postgresql://db/shop", "hana.username", "probe",
-                "hana.password.file", "/var/run/secrets/hana")));
+        Map<String, String> props = typed(
+                "postgres",
+                Map.of(
+                        "postgres.jdbc-url",
+                        "jdbc:postgresql://db:5432/shop?password=hunter2",
+                        "postgres.username",
+                        "probe",
+                        "postgres.password.env",
+                        "PG_PASSWORD"));
+        props.putAll(typedAt(
+                1,
+                "hana",
+                Map.of(
+                        "hana.jdbc-url",
+                        "jdbc:postgresql://db/shop",
+                        "hana.username",
+                        "probe",
+                        "hana.password.file",
+                        "/var/run/secrets/hana")));
 
         assertProblems(props)
                 .hasMessageContaining("mrm.health.targets[0].postgres.jdbc-url must not contain a password; use "
@@ -267,10 +293,25 @@ class HealthMonitorPropertiesTest {
 
     @Test
     void aDatabaseOutsideLoopbackMustVerifyTlsUnlessOptedOut() {
-        Map<String, String> props = typed("postgres", Map.of("postgres.jdbc-url", "jdbc:postgresql://db.example.com/shop",
-                "postgres.username", "probe", "postgres.password.env", "PG_PASSWORD"));
-        props.putAll(typedAt(1, "hana", Map.of("hana.jdbc-url", "jdbc:sap://h.example.com:443?encrypt=true",
-                "hana.username", "probe", "hana.password.env", "HANA_PASSWORD")));
+        Map<String, String> props = typed(
+                "postgres",
+                Map.of(
+                        "postgres.jdbc-url",
+                        "jdbc:postgresql://db.example.com/shop",
+                        "postgres.username",
+                        "probe",
+                        "postgres.password.env",
+                        "PG_PASSWORD"));
+        props.putAll(typedAt(
+                1,
+                "hana",
+                Map.of(
+                        "hana.jdbc-url",
+                        "jdbc:sap://h.example.com:443?encrypt=true",
+                        "hana.username",
+                        "probe",
+                        "hana.password.env",
+                        "HANA_PASSWORD")));
 
         assertProblems(props)
                 .hasMessageContaining("mrm.health.targets[0].postgres.jdbc-url must verify TLS outside loopback: add "
@@ -285,11 +326,33 @@ class HealthMonitorPropertiesTest {
 
     @Test
     void probeCredentialsNeverCrossTheNetworkInClearText() {
-        Map<String, String> props = typed("aem-semp", Map.of("semp.url", "http://mr.example.com:8080",
-                "semp.vpn", "shop", "semp.username", "monitor", "semp.password.env", "SEMP_PASSWORD"));
-        props.putAll(typedAt(1, "aem-messaging", Map.of("jcsmp.host", "tcp://mr.example.com:55555",
-                "jcsmp.vpn", "shop", "jcsmp.username", "mrm-probe", "jcsmp.password.env", "AEM_PASSWORD",
-                "jcsmp.topic", "mrm/probe/v1", "jcsmp.queue", "mrm-probe-v1")));
+        Map<String, String> props = typed(
+                "aem-semp",
+                Map.of(
+                        "semp.url",
+                        "http://mr.example.com:8080",
+                        "semp.vpn",
+                        "shop",
+                        "semp.username",
+                        "monitor",
+                        "semp.password.env",
+                        "SEMP_PASSWORD"));
+        props.putAll(typedAt(
+                1,
+                "aem-messaging",
+                Map.of(
+                        "jcsmp.host",
+                        "tcp://mr.example.com:55555",
+                        "jcsmp.vpn",
+                        "shop",
+                        "jcsmp.username",
+                        "mrm-probe",
+                        "jcsmp.password.env",
+                        "AEM_PASSWORD",
+                        "jcsmp.topic",
+                        "mrm/probe/v1",
+                        "jcsmp.queue",
+                        "mrm-probe-v1")));
 
         assertProblems(props)
                 .hasMessageContaining("mrm.health.targets[0].semp.url must use https (TLS): plain http would send the "
@@ -300,19 +363,52 @@ class HealthMonitorPropertiesTest {
 
     @Test
     void onLoopbackThePlainSchemesStayAllowed() {
-        Map<String, String> props = typed("aem-semp", Map.of("semp.url", "http://127.0.0.1:8080",
-                "semp.vpn", "shop", "semp.username", "monitor", "semp.password.env", "SEMP_PASSWORD"));
-        props.putAll(typedAt(1, "aem-messaging", Map.of("jcsmp.host", "tcp://localhost:55555",
-                "jcsmp.vpn", "shop", "jcsmp.username", "mrm-probe", "jcsmp.password.env", "AEM_PASSWORD",
-                "jcsmp.topic", "mrm/probe/v1", "jcsmp.queue", "mrm-probe-v1")));
+        Map<String, String> props = typed(
+                "aem-semp",
+                Map.of(
+                        "semp.url",
+                        "http://127.0.0.1:8080",
+                        "semp.vpn",
+                        "shop",
+                        "semp.username",
+                        "monitor",
+                        "semp.password.env",
+                        "SEMP_PASSWORD"));
+        props.putAll(typedAt(
+                1,
+                "aem-messaging",
+                Map.of(
+                        "jcsmp.host",
+                        "tcp://localhost:55555",
+                        "jcsmp.vpn",
+                        "shop",
+                        "jcsmp.username",
+                        "mrm-probe",
+                        "jcsmp.password.env",
+                        "AEM_PASSWORD",
+                        "jcsmp.topic",
+                        "mrm/probe/v1",
+                        "jcsmp.queue",
+                        "mrm-probe-v1")));
 
         assertThat(bind(props).targets()).hasSize(2);
     }
 
     @Test
     void aSecretNeedsExactlyOneOfEnvOrFile() {
-        Map<String, String> props = typed("aem-semp", Map.of("semp.url", "https://mr.example.com:943", "semp.vpn", "shop",
-                "semp.username", "monitor", "semp.password.env", "A", "semp.password.file", "/b"));
+        Map<String, String> props = typed(
+                "aem-semp",
+                Map.of(
+                        "semp.url",
+                        "https://mr.example.com:943",
+                        "semp.vpn",
+                        "shop",
+                        "semp.username",
+                        "monitor",
+                        "semp.password.env",
+                        "A",
+                        "semp.password.file",
+                        "/b"));
         props.putAll(typedAt(1, "hana", Map.of("hana.jdbc-url", "jdbc:sap://h:443", "hana.username", "probe")));
 
         assertProblems(props)
@@ -324,10 +420,18 @@ class HealthMonitorPropertiesTest {
 
     @Test
     void dnsNeedsAResolverAndAnswersByValidRegion() {
-        Map<String, String> props = typed("dns", Map.of("dns.domain", "shop.example.com", "dns.resolver",
-                "10.0.0.53:99999"));
-        props.putAll(typedAt(1, "dns", Map.of("dns.domain", "shop.example.com", "dns.resolver", "10.0.0.53",
-                "dns.answers.EU10", "shop.eu10.example.com")));
+        Map<String, String> props =
+                typed("dns", Map.of("dns.domain", "shop.example.com", "dns.resolver", "10.0.0.53:99999"));
+        props.putAll(typedAt(
+                1,
+                "dns",
+                Map.of(
+                        "dns.domain",
+                        "shop.example.com",
+                        "dns.resolver",
+                        "10.0.0.53",
+                        "dns.answers.EU10",
+                        "shop.eu10.example.com")));
 
         assertProblems(props)
                 .hasMessageContaining("mrm.health.targets[0].dns.resolver '10.0.0.53:99999' has a port outside 1-65535")
@@ -418,8 +522,9 @@ class HealthMonitorPropertiesTest {
         props.put("mrm.health.interval", "10s");
         props.put("mrm.health.alerts.max-age", "10s");
 
-        assertProblems(props).hasMessageContaining("mrm.health.alerts.max-age (PT10S) must be longer than the "
-                + "refresh interval (PT10S)");
+        assertProblems(props)
+                .hasMessageContaining(
+                        "mrm.health.alerts.max-age (PT10S) must be longer than the " + "refresh interval (PT10S)");
     }
 
     private static Map<String, String> alerts() {
@@ -435,30 +540,81 @@ class HealthMonitorPropertiesTest {
     @Test
     void boundTargetsOfEveryTypeBecomeTheirProbes() {
         Map<String, String> props = valid();
-        props.putAll(typedAt(1, "tcp", Map.of("tcp.host", "db.eu10.example.com", "tcp.port", "5432",
-                "connect-timeout", "300ms")));
-        props.putAll(typedAt(2, "dns", Map.of("dns.domain", "shop.example.com", "dns.resolver", "127.0.0.1:5353",
-                "dns.answers.eu10", "shop.eu10.example.com,10.0.0.1", "dns.answers.us10", "shop.us10.example.com",
-                "read-timeout", "700ms")));
-        props.putAll(typedAt(3, "postgres", Map.of("postgres.jdbc-url", "jdbc:postgresql://db:5432/shop?sslmode=verify-full",
-                "postgres.username", "probe", "postgres.password.env", "PG_PASSWORD",
-                "postgres.replication-slot", "mrm_sync")));
-        props.putAll(typedAt(4, "hana", Map.of("hana.jdbc-url", "jdbc:sap://h.example.com:443?encrypt=true&validateCertificate=true",
-                "hana.username", "probe", "hana.password.file", "/var/run/secrets/hana",
-                "hana.max-replication-backlog", "500")));
-        props.putAll(typedAt(5, "aem-semp", Map.of("semp.url", "https://mr.example.com:943", "semp.vpn", "shop",
-                "semp.username", "monitor", "semp.password.env", "SEMP_PASSWORD")));
+        props.putAll(typedAt(
+                1, "tcp", Map.of("tcp.host", "db.eu10.example.com", "tcp.port", "5432", "connect-timeout", "300ms")));
+        props.putAll(typedAt(
+                2,
+                "dns",
+                Map.of(
+                        "dns.domain",
+                        "shop.example.com",
+                        "dns.resolver",
+                        "127.0.0.1:5353",
+                        "dns.answers.eu10",
+                        "shop.eu10.example.com,10.0.0.1",
+                        "dns.answers.us10",
+                        "shop.us10.example.com",
+                        "read-timeout",
+                        "700ms")));
+        props.putAll(typedAt(
+                3,
+                "postgres",
+                Map.of(
+                        "postgres.jdbc-url",
+                        "jdbc:postgresql://db:5432/shop?sslmode=verify-full",
+                        "postgres.username",
+                        "probe",
+                        "postgres.password.env",
+                        "PG_PASSWORD",
+                        "postgres.replication-slot",
+                        "mrm_sync")));
+        props.putAll(typedAt(
+                4,
+                "hana",
+                Map.of(
+                        "hana.jdbc-url",
+                        "jdbc:sap://h.example.com:443?encrypt=true&validateCertificate=true",
+                        "hana.username",
+                        "probe",
+                        "hana.password.file",
+                        "/var/run/secrets/hana",
+                        "hana.max-replication-backlog",
+                        "500")));
+        props.putAll(typedAt(
+                5,
+                "aem-semp",
+                Map.of(
+                        "semp.url",
+                        "https://mr.example.com:943",
+                        "semp.vpn",
+                        "shop",
+                        "semp.username",
+                        "monitor",
+                        "semp.password.env",
+                        "SEMP_PASSWORD")));
         HealthMonitorProperties bound = bind(props);
 
         try (BlockingProbePool pool = new BlockingProbePool(1, 1)) {
             ProbeFactory factory = new ProbeFactory(new HttpClients(), pool);
             List<MonitoredTarget> monitored = bound.targets().stream()
-                    .map(t -> factory.monitored(t, bound.interval())).toList();
+                    .map(t -> factory.monitored(t, bound.interval()))
+                    .toList();
 
-            assertThat(monitored).extracting(m -> m.target().kind()).containsExactly(ProbeKind.HTTP, ProbeKind.TCP,
-                    ProbeKind.DNS, ProbeKind.POSTGRES, ProbeKind.HANA, ProbeKind.AEM_SEMP);
-            assertThat(monitored.get(1).probe()).isInstanceOfSatisfying(TcpProbe.class, p -> assertThat(p.settings())
-                    .isEqualTo(new TcpProbe.Settings("db.eu10.example.com", 5432, Duration.ofMillis(300))));
+            assertThat(monitored)
+                    .extracting(m -> m.target().kind())
+                    .containsExactly(
+                            ProbeKind.HTTP,
+                            ProbeKind.TCP,
+                            ProbeKind.DNS,
+                            ProbeKind.POSTGRES,
+                            ProbeKind.HANA,
+                            ProbeKind.AEM_SEMP);
+            assertThat(monitored.get(1).probe())
+                    .isInstanceOfSatisfying(
+                            TcpProbe.class,
+                            p -> assertThat(p.settings())
+                                    .isEqualTo(new TcpProbe.Settings(
+                                            "db.eu10.example.com", 5432, Duration.ofMillis(300))));
             assertThat(monitored.get(1).target().timeout()).isEqualTo(Duration.ofMillis(1300));
             assertThat(monitored.get(2).probe()).isInstanceOfSatisfying(DnsProbe.class, p -> {
                 assertThat(p.settings().domain()).isEqualTo("shop.example.com");
@@ -466,12 +622,19 @@ class HealthMonitorPropertiesTest {
                 assertThat(p.settings().timeout()).isEqualTo(Duration.ofMillis(700));
             });
             assertThat(monitored.get(3).probe()).isInstanceOfSatisfying(JdbcProbe.class, p -> {
-                assertThat(p.check()).isInstanceOfSatisfying(PostgresCheck.class,
-                        c -> assertThat(c.replicationSlot()).isEqualTo("mrm_sync"));
+                assertThat(p.check())
+                        .isInstanceOfSatisfying(
+                                PostgresCheck.class,
+                                c -> assertThat(c.replicationSlot()).isEqualTo("mrm_sync"));
                 assertThat(p.deadline()).isEqualTo(Duration.ofSeconds(4));
             });
-            assertThat(monitored.get(4).probe()).isInstanceOfSatisfying(JdbcProbe.class, p -> assertThat(p.check())
-                    .isInstanceOfSatisfying(HanaCheck.class, c -> assertThat(c.maxBacklog()).isEqualTo(500)));
+            assertThat(monitored.get(4).probe())
+                    .isInstanceOfSatisfying(
+                            JdbcProbe.class,
+                            p -> assertThat(p.check())
+                                    .isInstanceOfSatisfying(
+                                            HanaCheck.class,
+                                            c -> assertThat(c.maxBacklog()).isEqualTo(500)));
             assertThat(monitored.get(5).probe()).isInstanceOfSatisfying(SempProbe.class, p -> {
                 assertThat(p.settings().vpn()).isEqualTo("shop");
                 assertThat(p.settings().password()).hasToString("environment variable SEMP_PASSWORD");
@@ -481,23 +644,30 @@ class HealthMonitorPropertiesTest {
 
     @Test
     void aJcsmpTargetBecomesARoundTripProbeOverJcsmp() {
-        Map<String, String> props = typed("aem-messaging", jcsmp(Map.of(
-                "jcsmp.trust-store", "/etc/mrm/aem-trust.p12", "jcsmp.trust-store-password.file", "/run/secrets/trust",
-                "jcsmp.max-round-trip", "750ms")));
+        Map<String, String> props = typed(
+                "aem-messaging",
+                jcsmp(Map.of(
+                        "jcsmp.trust-store",
+                        "/etc/mrm/aem-trust.p12",
+                        "jcsmp.trust-store-password.file",
+                        "/run/secrets/trust",
+                        "jcsmp.max-round-trip",
+                        "750ms")));
         props.put("mrm.health.targets[0].connect-timeout", "3s");
         props.put("mrm.health.targets[0].read-timeout", "4s");
         HealthMonitorProperties bound = bind(props);
 
         try (BlockingProbePool pool = new BlockingProbePool(1, 1)) {
-            MonitoredTarget monitored = new ProbeFactory(new HttpClients(), pool).monitored(bound.targets().get(0),
-                    bound.interval());
+            MonitoredTarget monitored = new ProbeFactory(new HttpClients(), pool)
+                    .monitored(bound.targets().get(0), bound.interval());
 
             assertThat(monitored.target().kind()).isEqualTo(ProbeKind.AEM_MESSAGING);
             RoundTripProbe probe = (RoundTripProbe) monitored.probe();
-            assertThat(probe.settings()).isEqualTo(new RoundTripProbe.Settings(
-                    Duration.ofSeconds(7).plus(ProbeFactory.JCSMP_MARGIN), Duration.ofMillis(750)));
-            assertThat(monitored.target().timeout()).isEqualTo(probe.settings().deadline()
-                    .plus(HealthMonitorConfiguration.SCHEDULER_MARGIN));
+            assertThat(probe.settings())
+                    .isEqualTo(new RoundTripProbe.Settings(
+                            Duration.ofSeconds(7).plus(ProbeFactory.JCSMP_MARGIN), Duration.ofMillis(750)));
+            assertThat(monitored.target().timeout())
+                    .isEqualTo(probe.settings().deadline().plus(HealthMonitorConfiguration.SCHEDULER_MARGIN));
             JcsmpTransport.Settings settings = ((JcsmpTransport) probe.transport()).settings();
             assertThat(settings.host()).isEqualTo("tcps://mr.example.com:55443");
             assertThat(settings.vpn()).isEqualTo("shop");
@@ -516,18 +686,42 @@ class HealthMonitorPropertiesTest {
 
     @Test
     void badJcsmpSettingsNameTheirKeys() {
-        Map<String, String> props = typed("aem-messaging", Map.of("jcsmp.host", "https://mr.example.com:943",
-                "jcsmp.username", "mrm-probe", "jcsmp.password.env", "AEM_PASSWORD", "jcsmp.topic", "mrm/probe/>",
-                "jcsmp.queue", "#DEAD_MSG_QUEUE", "jcsmp.max-round-trip", "10s"));
-        props.putAll(typedAt(1, "aem-messaging", Map.of("jcsmp.host", "tcp://user:pw@mr.example.com:55555",
-                "jcsmp.vpn", "shop", "jcsmp.username", "mrm-probe", "jcsmp.topic", "mrm//probe",
-                "jcsmp.trust-store", "/etc/trust.p12")));
+        Map<String, String> props = typed(
+                "aem-messaging",
+                Map.of(
+                        "jcsmp.host",
+                        "https://mr.example.com:943",
+                        "jcsmp.username",
+                        "mrm-probe",
+                        "jcsmp.password.env",
+                        "AEM_PASSWORD",
+                        "jcsmp.topic",
+                        "mrm/probe/>",
+                        "jcsmp.queue",
+                        "#DEAD_MSG_QUEUE",
+                        "jcsmp.max-round-trip",
+                        "10s"));
+        props.putAll(typedAt(
+                1,
+                "aem-messaging",
+                Map.of(
+                        "jcsmp.host",
+                        "tcp://user:pw@mr.example.com:55555",
+                        "jcsmp.vpn",
+                        "shop",
+                        "jcsmp.username",
+                        "mrm-probe",
+                        "jcsmp.topic",
+                        "mrm//probe",
+                        "jcsmp.trust-store",
+                        "/etc/trust.p12")));
         props.putAll(typedAt(2, "aem-messaging", Map.of("jcsmp.host", "tcps://:55443", "jcsmp.vpn", "shop")));
         props.putAll(typedAt(3, "aem-messaging", Map.of()));
         props.remove("mrm.health.targets[3].component");
 
         assertProblems(props)
-                .hasMessageContaining("mrm.health.targets[0].jcsmp.host must start with tcps:// (TLS) or tcp://, was https")
+                .hasMessageContaining(
+                        "mrm.health.targets[0].jcsmp.host must start with tcps:// (TLS) or tcp://, was https")
                 .hasMessageContaining("mrm.health.targets[0].jcsmp.vpn is required")
                 .hasMessageContaining("mrm.health.targets[0].jcsmp.topic 'mrm/probe/>' must not contain the wildcards")
                 .hasMessageContaining("mrm.health.targets[0].jcsmp.queue '#DEAD_MSG_QUEUE' is a system queue")
@@ -560,18 +754,29 @@ class HealthMonitorPropertiesTest {
                 closed.set(true);
             }
         }
-        ProbeTarget target = new ProbeTarget("orders", "eu10", "aem", ProbeKind.AEM_MESSAGING, Duration.ofSeconds(1),
-                Duration.ofSeconds(5));
+        ProbeTarget target = new ProbeTarget(
+                "orders", "eu10", "aem", ProbeKind.AEM_MESSAGING, Duration.ofSeconds(1), Duration.ofSeconds(5));
 
-        new HealthMonitorConfiguration.MonitoredTargets(List.of(new MonitoredTarget(target, new ClosingProbe()))).close();
+        new HealthMonitorConfiguration.MonitoredTargets(List.of(new MonitoredTarget(target, new ClosingProbe())))
+                .close();
 
         assertThat(closed).isTrue();
     }
 
     private static Map<String, String> jcsmp(Map<String, String> extra) {
-        Map<String, String> settings = new HashMap<>(Map.of("jcsmp.host", " tcps://mr.example.com:55443 ",
-                "jcsmp.vpn", "shop", "jcsmp.username", "mrm-probe", "jcsmp.password.env", "AEM_PASSWORD",
-                "jcsmp.topic", "mrm/probe/vantage-a", "jcsmp.queue", "mrm-probe-vantage-a"));
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "jcsmp.host",
+                " tcps://mr.example.com:55443 ",
+                "jcsmp.vpn",
+                "shop",
+                "jcsmp.username",
+                "mrm-probe",
+                "jcsmp.password.env",
+                "AEM_PASSWORD",
+                "jcsmp.topic",
+                "mrm/probe/vantage-a",
+                "jcsmp.queue",
+                "mrm-probe-vantage-a"));
         settings.putAll(extra);
         return settings;
     }

@@ -49,15 +49,17 @@ class ProbeBulkheadsTest {
     private int silentServer() throws IOException {
         ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         resources.add(server);
-        Thread accept = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    held.add(server.accept());
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "silent-db");
+        Thread accept = new Thread(
+                () -> {
+                    while (!server.isClosed()) {
+                        try {
+                            held.add(server.accept());
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                },
+                "silent-db");
         accept.setDaemon(true);
         accept.start();
         return server.getLocalPort();
@@ -95,11 +97,13 @@ class ProbeBulkheadsTest {
 
         HttpClients clients = new HttpClients(1, 2);
         resources.add(clients);
-        BlockingProbePool pool = new BlockingProbePool(bound.pool().threads(), bound.pool().queue());
+        BlockingProbePool pool =
+                new BlockingProbePool(bound.pool().threads(), bound.pool().queue());
         resources.add(pool);
         ProbeFactory factory = new ProbeFactory(clients, pool);
         List<MonitoredTarget> targets = bound.targets().stream()
-                .map(t -> factory.monitored(t, Duration.ofSeconds(1))).toList();
+                .map(t -> factory.monitored(t, Duration.ofSeconds(1)))
+                .toList();
         for (MonitoredTarget t : targets) {
             if (t.probe() instanceof AutoCloseable closeable) {
                 resources.add(closeable);
@@ -111,8 +115,11 @@ class ProbeBulkheadsTest {
             for (int i = 0; i < 8; i++) {
                 databases.add(targets.get(i).probe().probe().toCompletableFuture());
             }
-            ProbeResult gateway = targets.get(8).probe().probe().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            assertThat(gateway.status()).as("round %d: %s", round, gateway.detail()).isEqualTo(HealthStatus.UP);
+            ProbeResult gateway =
+                    targets.get(8).probe().probe().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            assertThat(gateway.status())
+                    .as("round %d: %s", round, gateway.detail())
+                    .isEqualTo(HealthStatus.UP);
             for (CompletableFuture<ProbeResult> db : databases) {
                 ProbeResult result = db.get(30, TimeUnit.SECONDS);
                 assertThat(result.notProbed() || result.status() == HealthStatus.DOWN)

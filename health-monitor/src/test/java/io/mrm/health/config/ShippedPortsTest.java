@@ -27,7 +27,9 @@ class ShippedPortsTest {
         assertThat(env.getProperty("server.port")).isEqualTo("8081");
         assertThat(env.getProperty("management.server.port")).isEqualTo("9081");
         assertThat(env.getProperty("management.server.ssl.enabled")).isEqualTo("false");
-        assertThat(env.getProperty("server.ssl.bundle")).as("TLS only with the profile webhook-tls").isNull();
+        assertThat(env.getProperty("server.ssl.bundle"))
+                .as("TLS only with the profile webhook-tls")
+                .isNull();
     }
 
     @Test
@@ -40,9 +42,11 @@ class ShippedPortsTest {
 
     @Test
     void theLocalProfileKeepsActuatorOnTheWebhooksPortAsComposeAndTheSandboxExpect() throws IOException {
-        assertThat(environment("local", Map.of()).getProperty("management.server.port")).isEqualTo("8081");
+        assertThat(environment("local", Map.of()).getProperty("management.server.port"))
+                .isEqualTo("8081");
         assertThat(environment("local", Map.of("MRM_HTTP_PORT", "0")).getProperty("management.server.port"))
-                .as("several monitors in one JVM on random ports").isEqualTo("0");
+                .as("several monitors in one JVM on random ports")
+                .isEqualTo("0");
     }
 
     @Test
@@ -54,14 +58,15 @@ class ShippedPortsTest {
                 .isEqualTo("file:/etc/mrm/webhook-tls/tls.crt");
         assertThat(env.getProperty("spring.ssl.bundle.pem.webhook.keystore.private-key"))
                 .isEqualTo("file:/etc/mrm/webhook-tls/tls.key");
-        assertThat(env.getProperty("spring.ssl.bundle.pem.webhook.reload-on-update")).isEqualTo("true");
+        assertThat(env.getProperty("spring.ssl.bundle.pem.webhook.reload-on-update"))
+                .isEqualTo("true");
         assertThat(env.getProperty("management.server.ssl.enabled")).isEqualTo("false");
     }
 
     /** health-monitor.yml's documents as Spring Boot orders them: the active profile's above the rest. */
     private static StandardEnvironment environment(String profile, Map<String, Object> variables) throws IOException {
-        List<PropertySource<?>> docs = new YamlPropertySourceLoader().load("health-monitor.yml",
-                new ClassPathResource("health-monitor.yml"));
+        List<PropertySource<?>> docs =
+                new YamlPropertySourceLoader().load("health-monitor.yml", new ClassPathResource("health-monitor.yml"));
         StandardEnvironment env = new StandardEnvironment();
         env.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
         env.getPropertySources().addFirst(new MapPropertySource("variables", variables));

@@ -19,9 +19,10 @@ class StartUpChecksTest {
     @Test
     void aMisspeltKeyInATargetStopsStartUpNamingTheNearestKey() {
         assertThatThrownBy(() -> start(
-                "--mrm.health.targets[0].application-id=orders",
-                "--mrm.health.targets[0].region=eu10",
-                "--mrm.health.targets[0].url=http://127.0.0.1:9/health", "--mrm.health.targets[0].conect-timeout=1s"))
+                        "--mrm.health.targets[0].application-id=orders",
+                        "--mrm.health.targets[0].region=eu10",
+                        "--mrm.health.targets[0].url=http://127.0.0.1:9/health",
+                        "--mrm.health.targets[0].conect-timeout=1s"))
                 .isInstanceOf(UnknownSettingsException.class)
                 .hasMessageContaining("mrm.health.targets[0].conect-timeout is not a setting; did you mean "
                         + "mrm.health.targets[0].connect-timeout?");
@@ -31,15 +32,19 @@ class StartUpChecksTest {
     void aMisspeltAlertIntakeKeyStopsStartUpNamingTheNearestKey() {
         assertThatThrownBy(() -> start("--mrm.health.alerts.max-agee=1h"))
                 .isInstanceOf(UnknownSettingsException.class)
-                .hasMessageContaining("mrm.health.alerts.max-agee is not a setting; did you mean "
-                        + "mrm.health.alerts.max-age?");
+                .hasMessageContaining(
+                        "mrm.health.alerts.max-agee is not a setting; did you mean " + "mrm.health.alerts.max-age?");
     }
 
     private static void start(String... extra) {
-        List<String> args = new ArrayList<>(List.of("--spring.profiles.active=local", "--spring.main.banner-mode=off",
-                "--server.port=0", "--spring.kafka.bootstrap-servers=127.0.0.1:9"));
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.profiles.active=local",
+                "--spring.main.banner-mode=off",
+                "--server.port=0",
+                "--spring.kafka.bootstrap-servers=127.0.0.1:9"));
         args.addAll(List.of(extra));
         MrmApplication.builder(HealthMonitorApplication.class, HealthMonitorApplication.SERVICE)
-                .run(args.toArray(String[]::new)).close();
+                .run(args.toArray(String[]::new))
+                .close();
     }
 }

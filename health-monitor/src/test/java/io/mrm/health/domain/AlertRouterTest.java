@@ -33,14 +33,18 @@ class AlertRouterTest {
 
     @Test
     void aRouteCanMatchAlertNameAndSeverity() {
-        AlertRouter bySeverity = new AlertRouter(List.of(
-                new AlertRoute("OrdersDown", Set.of("critical", "Sev0", "Sev1"), Map.of(), EU10, false)));
+        AlertRouter bySeverity = new AlertRouter(
+                List.of(new AlertRoute("OrdersDown", Set.of("critical", "Sev0", "Sev1"), Map.of(), EU10, false)));
 
-        assertThat(bySeverity.components(alert("OrdersDown", Map.of("severity", "critical")))).containsExactly(EU10);
-        assertThat(bySeverity.components(alert("OrdersDown", Map.of("severity", "Sev1")))).containsExactly(EU10);
-        assertThat(bySeverity.components(alert("OrdersDown", Map.of("severity", "warning")))).isEmpty();
+        assertThat(bySeverity.components(alert("OrdersDown", Map.of("severity", "critical"))))
+                .containsExactly(EU10);
+        assertThat(bySeverity.components(alert("OrdersDown", Map.of("severity", "Sev1"))))
+                .containsExactly(EU10);
+        assertThat(bySeverity.components(alert("OrdersDown", Map.of("severity", "warning"))))
+                .isEmpty();
         assertThat(bySeverity.components(alert("OrdersDown", Map.of()))).isEmpty();
-        assertThat(bySeverity.components(alert("OrdersSlow", Map.of("severity", "critical")))).isEmpty();
+        assertThat(bySeverity.components(alert("OrdersSlow", Map.of("severity", "critical"))))
+                .isEmpty();
     }
 
     @Test
@@ -50,28 +54,34 @@ class AlertRouterTest {
 
         assertThat(router.ignores(watchdog)).isTrue();
         assertThat(router.components(watchdog)).isEmpty();
-        assertThat(router.components(alert("InfoInhibitor", Map.of("team", "orders", "region", "eu10")))).isEmpty();
+        assertThat(router.components(alert("InfoInhibitor", Map.of("team", "orders", "region", "eu10"))))
+                .isEmpty();
     }
 
     @Test
     void theIgnoreListIsConfigurable() {
-        AlertRouter custom = new AlertRouter(List.of(new AlertRoute(null, Map.of("region", "eu10"), "orders", "eu10",
-                "app")), Set.of("DeadMansSnitch"));
+        AlertRouter custom = new AlertRouter(
+                List.of(new AlertRoute(null, Map.of("region", "eu10"), "orders", "eu10", "app")),
+                Set.of("DeadMansSnitch"));
 
-        assertThat(custom.components(alert("DeadMansSnitch", Map.of("region", "eu10")))).isEmpty();
-        assertThat(custom.components(alert("Watchdog", Map.of("region", "eu10")))).containsExactly(EU10);
+        assertThat(custom.components(alert("DeadMansSnitch", Map.of("region", "eu10"))))
+                .isEmpty();
+        assertThat(custom.components(alert("Watchdog", Map.of("region", "eu10"))))
+                .containsExactly(EU10);
     }
 
     @Test
     void aRouteNamingAnIgnoredAlertIsRefused() {
-        assertThatThrownBy(() -> new AlertRouter(List.of(new AlertRoute("Watchdog", Map.of(), "orders", "eu10", "app"))))
+        assertThatThrownBy(
+                        () -> new AlertRouter(List.of(new AlertRoute("Watchdog", Map.of(), "orders", "eu10", "app"))))
                 .hasMessageContaining("Watchdog, which is ignored");
     }
 
     @Test
     void routesToOneComponentMustAgreeWhetherResolutionMeansUp() {
-        assertThatThrownBy(() -> new AlertRouter(List.of(new AlertRoute("A", Set.of(), Map.of(), EU10, true),
-                new AlertRoute("B", Set.of(), Map.of(), EU10, false))))
+        assertThatThrownBy(() -> new AlertRouter(List.of(
+                        new AlertRoute("A", Set.of(), Map.of(), EU10, true),
+                        new AlertRoute("B", Set.of(), Map.of(), EU10, false))))
                 .hasMessageContaining("routes to orders/eu10/app disagree");
         assertThat(new AlertRouter(List.of(new AlertRoute("A", Set.of(), Map.of(), EU10, true))).resolvedMeansUp(EU10))
                 .isTrue();

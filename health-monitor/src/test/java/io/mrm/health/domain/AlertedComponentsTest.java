@@ -30,14 +30,15 @@ class AlertedComponentsTest {
     void oneNotificationWithThreeFiringPodsIsOneDownObservation() {
         AlertedComponents state = state(route("DbLag", DB, false));
 
-        AlertedComponents.Received received = state.receive(List.of(pod("DbLag", "db-0", true),
-                pod("DbLag", "db-1", true), pod("DbLag", "db-2", true)));
+        AlertedComponents.Received received = state.receive(
+                List.of(pod("DbLag", "db-0", true), pod("DbLag", "db-1", true), pod("DbLag", "db-2", true)));
 
         assertThat(received.observations()).singleElement().satisfies(o -> {
             assertThat(o.status()).isEqualTo(HealthStatus.DOWN);
             assertThat(o.component()).isEqualTo("db");
-            assertThat(o.detail()).isEqualTo("alertmanager: 3 alerts firing: DbLag: db-0 lags; DbLag: db-1 lags; "
-                    + "DbLag: db-2 lags");
+            assertThat(o.detail())
+                    .isEqualTo(
+                            "alertmanager: 3 alerts firing: DbLag: db-0 lags; DbLag: db-1 lags; " + "DbLag: db-2 lags");
         });
         assertThat(state.refresh()).hasSize(1);
     }
@@ -46,14 +47,17 @@ class AlertedComponentsTest {
     void aResolvedSiblingSortedAfterAFiringOneLeavesTheComponentDown() {
         AlertedComponents state = state(route("DbLag", DB, true));
 
-        assertThat(state.receive(List.of(pod("DbLag", "db-0", true), pod("DbLag", "db-1", false))).observations())
-                .singleElement().satisfies(o -> {
+        assertThat(state.receive(List.of(pod("DbLag", "db-0", true), pod("DbLag", "db-1", false)))
+                        .observations())
+                .singleElement()
+                .satisfies(o -> {
                     assertThat(o.status()).isEqualTo(HealthStatus.DOWN);
                     assertThat(o.detail()).isEqualTo("alertmanager alert DbLag firing: db-0 lags");
                 });
         // even where resolution counts as health, the component is UP only once its last alert resolved
         assertThat(state.receive(List.of(pod("DbLag", "db-0", false))).observations())
-                .singleElement().satisfies(o -> assertThat(o.status()).isEqualTo(HealthStatus.UP));
+                .singleElement()
+                .satisfies(o -> assertThat(o.status()).isEqualTo(HealthStatus.UP));
     }
 
     @Test
@@ -75,13 +79,17 @@ class AlertedComponentsTest {
         AlertedComponents state = state(route("RegionDown", APP, true));
         state.receive(List.of(alert("RegionDown", "f1", true, null)));
 
-        assertThat(state.receive(List.of(alert("RegionDown", "f1", false, null))).observations())
-                .singleElement().satisfies(o -> {
+        assertThat(state.receive(List.of(alert("RegionDown", "f1", false, null)))
+                        .observations())
+                .singleElement()
+                .satisfies(o -> {
                     assertThat(o.status()).isEqualTo(HealthStatus.UP);
                     assertThat(o.detail()).isEqualTo("alertmanager alert RegionDown resolved");
                 });
         clock.advance(MAX_AGE.minusSeconds(1));
-        assertThat(state.refresh()).singleElement().satisfies(o -> assertThat(o.status()).isEqualTo(HealthStatus.UP));
+        assertThat(state.refresh())
+                .singleElement()
+                .satisfies(o -> assertThat(o.status()).isEqualTo(HealthStatus.UP));
         clock.advance(Duration.ofSeconds(1));
         assertThat(state.refresh()).isEmpty();
     }
@@ -106,8 +114,8 @@ class AlertedComponentsTest {
     @Test
     void aRefreshReportsEveryHeldComponentOnce() {
         AlertedComponents state = state(route("DbLag", DB, false), route("RegionDown", APP, false));
-        state.receive(List.of(pod("DbLag", "db-0", true), pod("DbLag", "db-1", true),
-                alert("RegionDown", "f1", true, null)));
+        state.receive(
+                List.of(pod("DbLag", "db-0", true), pod("DbLag", "db-1", true), alert("RegionDown", "f1", true, null)));
 
         List<HealthObservation> refreshed = state.refresh();
 
@@ -118,11 +126,13 @@ class AlertedComponentsTest {
     @Test
     void aFiringAlertExpiresAtItsEndsAt() {
         AlertedComponents state = state(route("RegionDown", APP, true));
-        state.receive(List.of(new ExternalAlert("alertmanager", "RegionDown", Map.of(), true, null, "f1",
-                START.plus(Duration.ofMinutes(4)))));
+        state.receive(List.of(new ExternalAlert(
+                "alertmanager", "RegionDown", Map.of(), true, null, "f1", START.plus(Duration.ofMinutes(4)))));
 
         clock.advance(Duration.ofMinutes(4).minusMillis(1));
-        assertThat(state.refresh()).singleElement().satisfies(o -> assertThat(o.status()).isEqualTo(HealthStatus.DOWN));
+        assertThat(state.refresh())
+                .singleElement()
+                .satisfies(o -> assertThat(o.status()).isEqualTo(HealthStatus.DOWN));
         clock.advance(Duration.ofMillis(1));
         // ended without news: not reported, and not UP either, though resolution would count as health
         assertThat(state.refresh()).isEmpty();
@@ -133,7 +143,7 @@ class AlertedComponentsTest {
         AlertedComponents state = state(route("RegionDown", APP, false));
         state.receive(List.of(alert("RegionDown", "f1", true, null)));
         clock.advance(Duration.ofHours(4));
-        state.receive(List.of(alert("RegionDown", "f1", true, null)));   // Alertmanager's repeat
+        state.receive(List.of(alert("RegionDown", "f1", true, null))); // Alertmanager's repeat
 
         clock.advance(MAX_AGE.minusSeconds(1));
         assertThat(state.refresh()).hasSize(1);
@@ -145,8 +155,8 @@ class AlertedComponentsTest {
     void aFiringAlertAlreadyPastItsEndsAtCountsAsEndedNotAsHealthy() {
         AlertedComponents state = state(route("RegionDown", APP, true));
 
-        AlertedComponents.Received received = state.receive(List.of(new ExternalAlert("alertmanager", "RegionDown",
-                Map.of(), true, null, "f1", START.minusSeconds(1))));
+        AlertedComponents.Received received = state.receive(List.of(
+                new ExternalAlert("alertmanager", "RegionDown", Map.of(), true, null, "f1", START.minusSeconds(1))));
 
         assertThat(received.observations()).isEmpty();
         assertThat(state.size()).isZero();
@@ -155,46 +165,60 @@ class AlertedComponentsTest {
     @Test
     void alertsWithoutFingerprintAreToldApartByTheirLabels() {
         AlertedComponents state = state(route("DbLag", DB, false));
-        state.receive(List.of(new ExternalAlert("alertmanager", "DbLag", Map.of("pod", "db-0"), true, null),
+        state.receive(List.of(
+                new ExternalAlert("alertmanager", "DbLag", Map.of("pod", "db-0"), true, null),
                 new ExternalAlert("alertmanager", "DbLag", Map.of("pod", "db-1"), true, null)));
 
         state.receive(List.of(new ExternalAlert("alertmanager", "DbLag", Map.of("pod", "db-1"), false, null)));
 
-        assertThat(state.refresh()).singleElement().satisfies(o -> assertThat(o.detail())
-                .isEqualTo("alertmanager alert DbLag firing"));
+        assertThat(state.refresh())
+                .singleElement()
+                .satisfies(o -> assertThat(o.detail()).isEqualTo("alertmanager alert DbLag firing"));
     }
 
     @Test
     void twoSendersAreTwoWitnessesOfOneComponent() {
         AlertedComponents state = state(route("RegionDown", APP, false));
         state.receive(List.of(alert("RegionDown", "f1", true, null)));
-        state.receive(List.of(new ExternalAlert("azure-monitor", "RegionDown", Map.of(), true, null, "/alerts/1", null)));
+        state.receive(
+                List.of(new ExternalAlert("azure-monitor", "RegionDown", Map.of(), true, null, "/alerts/1", null)));
 
-        assertThat(state.refresh()).extracting(HealthObservation::vantage).containsExactly("alertmanager",
-                "azure-monitor");
+        assertThat(state.refresh())
+                .extracting(HealthObservation::vantage)
+                .containsExactly("alertmanager", "azure-monitor");
     }
 
     @Test
     void oneObservationPerComponentPerNotificationAcrossRoutesAndAlerts() {
-        AlertedComponents state = state(route("RegionDown", APP, false),
-                new AlertRoute(null, Set.of(), Map.of("team", "shop"), APP, false), route("RegionDown", APP_US, false));
+        AlertedComponents state = state(
+                route("RegionDown", APP, false),
+                new AlertRoute(null, Set.of(), Map.of("team", "shop"), APP, false),
+                route("RegionDown", APP_US, false));
 
         AlertedComponents.Received received = state.receive(List.of(
                 new ExternalAlert("alertmanager", "RegionDown", Map.of("team", "shop"), true, null, "f1", null),
                 new ExternalAlert("alertmanager", "Other", Map.of("team", "shop"), true, null, "f2", null),
                 new ExternalAlert("alertmanager", "Unrelated", Map.of(), true, null, "f3", null)));
 
-        assertThat(received.observations()).extracting(HealthObservation::region).containsExactly("eu10", "us10");
+        assertThat(received.observations())
+                .extracting(HealthObservation::region)
+                .containsExactly("eu10", "us10");
         assertThat(received.unmatched()).isEqualTo(1);
     }
 
     @Test
     void observationsAreAlertWebhookReportsFromTheSenderWithThisMonitorsRegion() {
-        AlertedComponents state = new AlertedComponents(new AlertRouter(List.of(route("RegionDown", APP, false))),
-                MAX_AGE, "control", clock, () -> "obs-" + ids.incrementAndGet());
+        AlertedComponents state = new AlertedComponents(
+                new AlertRouter(List.of(route("RegionDown", APP, false))),
+                MAX_AGE,
+                "control",
+                clock,
+                () -> "obs-" + ids.incrementAndGet());
 
-        assertThat(state.receive(List.of(alert("RegionDown", "f1", true, "x".repeat(5000)))).observations())
-                .singleElement().satisfies(o -> {
+        assertThat(state.receive(List.of(alert("RegionDown", "f1", true, "x".repeat(5000))))
+                        .observations())
+                .singleElement()
+                .satisfies(o -> {
                     assertThat(o.id()).isEqualTo("obs-1");
                     assertThat(o.applicationId()).isEqualTo("shop");
                     assertThat(o.probe()).isEqualTo(ProbeKind.ALERT_WEBHOOK);
@@ -207,8 +231,8 @@ class AlertedComponentsTest {
     }
 
     private AlertedComponents state(AlertRoute... routes) {
-        return new AlertedComponents(new AlertRouter(List.of(routes)), MAX_AGE, null, clock,
-                () -> "obs-" + ids.incrementAndGet());
+        return new AlertedComponents(
+                new AlertRouter(List.of(routes)), MAX_AGE, null, clock, () -> "obs-" + ids.incrementAndGet());
     }
 
     private static AlertRoute route(String alertName, ComponentKey component, boolean resolvedMeansUp) {
@@ -216,12 +240,12 @@ class AlertedComponentsTest {
     }
 
     private static ExternalAlert alert(String name, String fingerprint, boolean firing, String summary) {
-        return new ExternalAlert("alertmanager", name, Map.of("severity", "critical"), firing, summary, fingerprint,
-                null);
+        return new ExternalAlert(
+                "alertmanager", name, Map.of("severity", "critical"), firing, summary, fingerprint, null);
     }
 
     private static ExternalAlert pod(String name, String pod, boolean firing) {
-        return new ExternalAlert("alertmanager", name, Map.of("pod", pod), firing, pod + " lags", name + "/" + pod,
-                null);
+        return new ExternalAlert(
+                "alertmanager", name, Map.of("pod", pod), firing, pod + " lags", name + "/" + pod, null);
     }
 }

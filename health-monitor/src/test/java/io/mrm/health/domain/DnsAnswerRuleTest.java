@@ -25,8 +25,8 @@ class DnsAnswerRuleTest {
 
     @Test
     void answersThatNoRegionClaimsAreIgnoredWhenOneIsClaimed() {
-        ProbeResult result = rule.judge("orders.example.com",
-                List.of("CNAME edge.cdn.example.net.", "AAAA 2001:db8::10"), Duration.ZERO);
+        ProbeResult result = rule.judge(
+                "orders.example.com", List.of("CNAME edge.cdn.example.net.", "AAAA 2001:db8::10"), Duration.ZERO);
 
         assertThat(result.status()).isEqualTo(HealthStatus.UP);
         assertThat(result.detail()).isEqualTo("answers from us10 (AAAA 2001:db8::10)");
@@ -40,9 +40,11 @@ class DnsAnswerRuleTest {
 
     @Test
     void oneAnswerClaimedByTwoRegionsIsRefused() {
-        assertThatThrownBy(() -> new DnsAnswerRule(Map.of("eu10", List.of("a.example.com"),
-                "us10", List.of("A.example.com."))))
-                .hasMessageMatching("answer (a\\.example\\.com|A\\.example\\.com\\.) is claimed by both (eu10 and us10|us10 and eu10)")
-                .hasMessageContaining("eu10").hasMessageContaining("us10");
+        assertThatThrownBy(() ->
+                        new DnsAnswerRule(Map.of("eu10", List.of("a.example.com"), "us10", List.of("A.example.com."))))
+                .hasMessageMatching(
+                        "answer (a\\.example\\.com|A\\.example\\.com\\.) is claimed by both (eu10 and us10|us10 and eu10)")
+                .hasMessageContaining("eu10")
+                .hasMessageContaining("us10");
     }
 }

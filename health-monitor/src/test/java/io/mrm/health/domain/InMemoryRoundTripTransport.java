@@ -55,16 +55,15 @@ final class InMemoryRoundTripTransport implements RoundTripTransport {
         sent.add(token);
         switch (behaviour) {
             case CANNOT_CONNECT -> {
-                return CompletableFuture.failedFuture(new RoundTripFailure(
-                        "cannot connect to tcp://broker.test:55555: connection refused"));
+                return CompletableFuture.failedFuture(
+                        new RoundTripFailure("cannot connect to tcp://broker.test:55555: connection refused"));
             }
             case CONNECT_HANGS -> {
                 hanging = new CompletableFuture<>();
                 return hanging;
             }
             case THROWS -> throw new IllegalStateException("pool gone");
-            default -> {
-            }
+            default -> {}
         }
         if (!connected) {
             advance(connectTime);

@@ -24,8 +24,19 @@ class MonitorRunTest {
     static final Instant NOW = Instant.parse("2026-03-01T10:15:30Z");
 
     static HealthObservation observation(String applicationId, String id) {
-        return new HealthObservation(id, applicationId, NOW, HealthObservation.SCHEMA_VERSION, "eu10", "app",
-                ProbeKind.HTTP, "vantage-a", HealthStatus.UP, 3L, "HTTP 200", "us10");
+        return new HealthObservation(
+                id,
+                applicationId,
+                NOW,
+                HealthObservation.SCHEMA_VERSION,
+                "eu10",
+                "app",
+                ProbeKind.HTTP,
+                "vantage-a",
+                HealthStatus.UP,
+                3L,
+                "HTTP 200",
+                "us10");
     }
 
     @Test
@@ -38,10 +49,17 @@ class MonitorRunTest {
         }
 
         assertThat(sent).extracting(HealthObservation::monitorRun).containsOnly("run-1");
-        assertThat(sent).extracting(HealthObservation::applicationId, HealthObservation::sequence).containsExactly(
-                tuple("orders", 1L), tuple("orders", 2L), tuple("billing", 1L), tuple("orders", 3L),
-                tuple("billing", 2L));
-        assertThat(sent.get(0)).usingRecursiveComparison().ignoringFields("monitorRun", "sequence")
+        assertThat(sent)
+                .extracting(HealthObservation::applicationId, HealthObservation::sequence)
+                .containsExactly(
+                        tuple("orders", 1L),
+                        tuple("orders", 2L),
+                        tuple("billing", 1L),
+                        tuple("orders", 3L),
+                        tuple("billing", 2L));
+        assertThat(sent.get(0))
+                .usingRecursiveComparison()
+                .ignoringFields("monitorRun", "sequence")
                 .isEqualTo(observation("orders", sent.get(0).id()));
         assertThat(run.handedOver("orders")).isEqualTo(3);
         assertThat(run.handedOver("unknown")).isZero();
@@ -64,8 +82,9 @@ class MonitorRunTest {
         run.publish(observation("orders", "o-1"), sent::add);
 
         assertThatThrownBy(() -> run.publish(observation("orders", "o-2"), o -> {
-            throw new IllegalStateException("producer closed");
-        })).hasMessage("producer closed");
+                    throw new IllegalStateException("producer closed");
+                }))
+                .hasMessage("producer closed");
         run.publish(observation("orders", "o-3"), sent::add);
 
         assertThat(sent).extracting(HealthObservation::sequence).containsExactly(1L, 2L);
@@ -119,6 +138,8 @@ class MonitorRunTest {
                 switches.incrementAndGet();
             }
         }
-        assertThat(switches.get()).as("hand-overs from different threads interleaved").isPositive();
+        assertThat(switches.get())
+                .as("hand-overs from different threads interleaved")
+                .isPositive();
     }
 }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 class ObservationRuleTest {
 
     static final Instant NOW = Instant.parse("2026-03-01T10:15:30Z");
-    static final ProbeTarget TARGET = new ProbeTarget("orders", "eu10", "app", ProbeKind.HTTP,
-            Duration.ofSeconds(1), Duration.ofSeconds(5));
+    static final ProbeTarget TARGET =
+            new ProbeTarget("orders", "eu10", "app", ProbeKind.HTTP, Duration.ofSeconds(1), Duration.ofSeconds(5));
     final ObservationRule rule = new ObservationRule("vantage-a", Clock.fixed(NOW, ZoneOffset.UTC), () -> "obs-1");
 
     @Test
@@ -41,11 +41,13 @@ class ObservationRuleTest {
 
     @Test
     void observationsCarryTheRegionOfThisMonitorWhenConfigured() {
-        ObservationRule labelled = new ObservationRule("vantage-a", "us10", Clock.fixed(NOW, ZoneOffset.UTC),
-                () -> "obs-2");
+        ObservationRule labelled =
+                new ObservationRule("vantage-a", "us10", Clock.fixed(NOW, ZoneOffset.UTC), () -> "obs-2");
 
-        assertThat(labelled.observe(TARGET, ProbeResult.up(Duration.ZERO, "ok")).vantageRegion()).isEqualTo("us10");
-        assertThat(rule.observe(TARGET, ProbeResult.up(Duration.ZERO, "ok")).vantageRegion()).isNull();
+        assertThat(labelled.observe(TARGET, ProbeResult.up(Duration.ZERO, "ok")).vantageRegion())
+                .isEqualTo("us10");
+        assertThat(rule.observe(TARGET, ProbeResult.up(Duration.ZERO, "ok")).vantageRegion())
+                .isNull();
         assertThatThrownBy(() -> new ObservationRule("vantage-a", "US10", Clock.systemUTC(), () -> "x"))
                 .hasMessageContaining("vantageRegion 'US10' is not valid");
     }
@@ -64,8 +66,8 @@ class ObservationRuleTest {
 
     @Test
     void probeThatOverranItsTimeoutIsDownWithTheTimeoutInTheDetail() {
-        ProbeResult result = ObservationRule.failure(TARGET, new CompletionException(new TimeoutException()),
-                Duration.ofMillis(5001));
+        ProbeResult result = ObservationRule.failure(
+                TARGET, new CompletionException(new TimeoutException()), Duration.ofMillis(5001));
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
         assertThat(result.detail()).isEqualTo("probe gave no result within 5000 ms");
@@ -88,9 +90,11 @@ class ObservationRuleTest {
 
     @Test
     void targetRefusesInvalidNamesAndNonPositiveDurations() {
-        assertThatThrownBy(() -> new ProbeTarget("orders", "EU10", "app", ProbeKind.HTTP, Duration.ofSeconds(1),
-                Duration.ofSeconds(1))).hasMessageContaining("region 'EU10' is not valid");
-        assertThatThrownBy(() -> new ProbeTarget("orders", "eu10", "app", ProbeKind.HTTP, Duration.ZERO,
-                Duration.ofSeconds(1))).hasMessageContaining("interval must be positive");
+        assertThatThrownBy(() -> new ProbeTarget(
+                        "orders", "EU10", "app", ProbeKind.HTTP, Duration.ofSeconds(1), Duration.ofSeconds(1)))
+                .hasMessageContaining("region 'EU10' is not valid");
+        assertThatThrownBy(() ->
+                        new ProbeTarget("orders", "eu10", "app", ProbeKind.HTTP, Duration.ZERO, Duration.ofSeconds(1)))
+                .hasMessageContaining("interval must be positive");
     }
 }

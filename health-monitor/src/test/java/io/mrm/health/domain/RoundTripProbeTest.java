@@ -24,8 +24,11 @@ class RoundTripProbeTest {
     static final Duration ROOMY_DEADLINE = Duration.ofSeconds(5);
 
     RoundTripProbe probe(Duration deadline) {
-        return new RoundTripProbe(broker, new RoundTripProbe.Settings(deadline, Duration.ofMillis(50)),
-                () -> "token-" + tokenCount.incrementAndGet(), broker.clock::get);
+        return new RoundTripProbe(
+                broker,
+                new RoundTripProbe.Settings(deadline, Duration.ofMillis(50)),
+                () -> "token-" + tokenCount.incrementAndGet(),
+                broker.clock::get);
     }
 
     @Test
@@ -37,8 +40,9 @@ class RoundTripProbeTest {
 
         assertThat(result.status()).isEqualTo(HealthStatus.UP);
         assertThat(result.latency()).isEqualTo(Duration.ofMillis(12));
-        assertThat(result.detail()).isEqualTo("persistent message round trip in 12 ms (topic mrm/probe -> queue "
-                + "mrm-probe on tcp://broker.test:55555, VPN shop)");
+        assertThat(result.detail())
+                .isEqualTo("persistent message round trip in 12 ms (topic mrm/probe -> queue "
+                        + "mrm-probe on tcp://broker.test:55555, VPN shop)");
         assertThat(broker.resets).hasValue(0);
     }
 
@@ -50,8 +54,9 @@ class RoundTripProbeTest {
 
         assertThat(result.status()).isEqualTo(HealthStatus.DEGRADED);
         assertThat(result.latency()).isEqualTo(Duration.ofMillis(80));
-        assertThat(result.detail()).startsWith("persistent message round trip in 80 ms").endsWith(
-                ", over the maximum of 50 ms");
+        assertThat(result.detail())
+                .startsWith("persistent message round trip in 80 ms")
+                .endsWith(", over the maximum of 50 ms");
     }
 
     @Test
@@ -71,7 +76,7 @@ class RoundTripProbeTest {
         assertThat(first.status()).isEqualTo(HealthStatus.DOWN);
 
         CompletableFuture<ProbeResult> second = probe.probe().toCompletableFuture();
-        broker.deliverHeld();   // token-1 (late) and token-2 arrive in that order
+        broker.deliverHeld(); // token-1 (late) and token-2 arrive in that order
         ProbeResult result = second.get(30, TimeUnit.SECONDS);
 
         assertThat(result.status()).isEqualTo(HealthStatus.UP);
@@ -88,7 +93,8 @@ class RoundTripProbeTest {
         ProbeResult result = second.get(30, TimeUnit.SECONDS);
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
-        assertThat(result.detail()).startsWith("timeout: probe message acknowledged but not received back within 300 ms");
+        assertThat(result.detail())
+                .startsWith("timeout: probe message acknowledged but not received back within 300 ms");
         assertThat(probe.strays()).isEqualTo(1);
     }
 
@@ -115,8 +121,9 @@ class RoundTripProbeTest {
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(DEADLINE, DEADLINE.plusSeconds(20));
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
-        assertThat(result.detail()).isEqualTo("timeout: probe message acknowledged but not received back within "
-                + "300 ms (topic mrm/probe -> queue mrm-probe on tcp://broker.test:55555, VPN shop)");
+        assertThat(result.detail())
+                .isEqualTo("timeout: probe message acknowledged but not received back within "
+                        + "300 ms (topic mrm/probe -> queue mrm-probe on tcp://broker.test:55555, VPN shop)");
         assertThat(broker.resets).hasValue(1);
     }
 
@@ -137,8 +144,9 @@ class RoundTripProbeTest {
         ProbeResult result = run();
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
-        assertThat(result.detail()).isEqualTo("the broker refused the probe message (topic mrm/probe -> queue mrm-probe "
-                + "on tcp://broker.test:55555, VPN shop): 400 Spool Over Quota");
+        assertThat(result.detail())
+                .isEqualTo("the broker refused the probe message (topic mrm/probe -> queue mrm-probe "
+                        + "on tcp://broker.test:55555, VPN shop): 400 Spool Over Quota");
         assertThat(broker.resets).hasValue(1);
     }
 
@@ -175,15 +183,18 @@ class RoundTripProbeTest {
         ProbeResult second = run();
 
         assertThat(first.status()).isEqualTo(HealthStatus.DOWN);
-        assertThat(first.detail()).isEqualTo("timeout: no session with topic mrm/probe -> queue mrm-probe on "
-                + "tcp://broker.test:55555, VPN shop within 300 ms (connect or login not finished)");
-        assertThat(second.detail()).startsWith("previous round trip (topic mrm/probe").endsWith(
-                "is still connecting; not probed again until it gives up");
+        assertThat(first.detail())
+                .isEqualTo("timeout: no session with topic mrm/probe -> queue mrm-probe on "
+                        + "tcp://broker.test:55555, VPN shop within 300 ms (connect or login not finished)");
+        assertThat(second.detail())
+                .startsWith("previous round trip (topic mrm/probe")
+                .endsWith("is still connecting; not probed again until it gives up");
         assertThat(broker.sent).hasSize(1);
 
         broker.behaviour = InMemoryRoundTripTransport.Behaviour.LOOP_BACK;
         broker.finishHangingConnect();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(run().status()).isEqualTo(HealthStatus.UP));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(run().status()).isEqualTo(HealthStatus.UP));
         assertThat(broker.sent).hasSize(2);
     }
 

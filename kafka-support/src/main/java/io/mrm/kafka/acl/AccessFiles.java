@@ -32,6 +32,7 @@ public final class AccessFiles {
 
     /** Where each generated file lives in the repository. */
     public static final String STRIMZI_USERS = "k8s/base/kafka-users/users.yaml";
+
     public static final String ACL_SCRIPT = "deploy/kafka-acls.sh";
     /** The Strimzi {@code Kafka} resource the users belong to (as the shipped KafkaTopics). */
     public static final String STRIMZI_CLUSTER = "mrm-kafka";
@@ -42,8 +43,7 @@ public final class AccessFiles {
     /** A topic prefix no deployment uses, replaced by the script's {@code ${PREFIX}}. */
     private static final String PREFIX_MARK = "__MRM_TOPIC_PREFIX__";
 
-    private AccessFiles() {
-    }
+    private AccessFiles() {}
 
     /** Writes every generated file under the repository root {@code args[0]} (default: the working folder). */
     public static void main(String[] args) throws IOException {
@@ -71,7 +71,9 @@ public final class AccessFiles {
 
     /** The roles that connect to Kafka as themselves; the admin step is Strimzi's topic operator there. */
     static List<KafkaRole> strimziRoles() {
-        return Arrays.stream(KafkaRole.values()).filter(r -> r != KafkaRole.ADMIN).toList();
+        return Arrays.stream(KafkaRole.values())
+                .filter(r -> r != KafkaRole.ADMIN)
+                .toList();
     }
 
     /** One Strimzi {@code KafkaUser} (SCRAM-SHA-512, simple authorization) per role but admin. */
@@ -91,7 +93,11 @@ public final class AccessFiles {
                 """.formatted(REGENERATE));
         for (KafkaRole role : strimziRoles()) {
             out.append("---\n");
-            out.append("# ").append(role.id()).append(": ").append(role.usedBy()).append('\n');
+            out.append("# ")
+                    .append(role.id())
+                    .append(": ")
+                    .append(role.usedBy())
+                    .append('\n');
             out.append("""
                     apiVersion: kafka.strimzi.io/v1beta2
                     kind: KafkaUser
@@ -109,12 +115,18 @@ public final class AccessFiles {
             for (AccessMatrix.Grant g : matrix.grants(role)) {
                 out.append("      # ").append(g.why()).append('\n');
                 out.append("      - resource:\n");
-                out.append("          type: ").append(strimziType(g.resourceType())).append('\n');
-                out.append("          name: ").append(g.name()).append('\n');
-                out.append("          patternType: ").append(g.patternType() == PatternType.PREFIXED ? "prefix" : "literal")
+                out.append("          type: ")
+                        .append(strimziType(g.resourceType()))
                         .append('\n');
-                out.append("        operations: [").append(g.operations().stream().map(AccessFiles::operationName)
-                        .collect(Collectors.joining(", "))).append("]\n");
+                out.append("          name: ").append(g.name()).append('\n');
+                out.append("          patternType: ")
+                        .append(g.patternType() == PatternType.PREFIXED ? "prefix" : "literal")
+                        .append('\n');
+                out.append("        operations: [")
+                        .append(g.operations().stream()
+                                .map(AccessFiles::operationName)
+                                .collect(Collectors.joining(", ")))
+                        .append("]\n");
             }
         }
         return out.toString();
@@ -143,42 +155,70 @@ public final class AccessFiles {
     /** Kafka's own spelling of an operation, as kafka-acls.sh and Strimzi take it: DESCRIBE_CONFIGS → DescribeConfigs. */
     public static String operationName(AclOperation operation) {
         return Arrays.stream(operation.name().split("_"))
-                .map(w -> w.charAt(0) + w.substring(1).toLowerCase(Locale.ROOT)).collect(Collectors.joining());
+                .map(w -> w.charAt(0) + w.substring(1).toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining());
     }
 
     /** deploy/kafka-acls.sh: the registry's topics and every role's ACLs, for any topic prefix. */
     public static String aclScript() {
         AccessMatrix matrix = AccessMatrix.of(new TopicNames(PREFIX_MARK));
         StringBuilder topics = new StringBuilder();
-        MrmKafkaProperties defaults = new MrmKafkaProperties(PREFIX_MARK, 6, (short) 3, 2, false,
-                Duration.ofMinutes(5), Duration.ofDays(7), 3, Duration.ofMillis(200), Duration.ofSeconds(30), false,
+        MrmKafkaProperties defaults = new MrmKafkaProperties(
+                PREFIX_MARK,
+                6,
+                (short) 3,
+                2,
+                false,
+                Duration.ofMinutes(5),
+                Duration.ofDays(7),
+                3,
+                Duration.ofMillis(200),
+                Duration.ofSeconds(30),
+                false,
                 Duration.ofSeconds(15));
         for (NewTopic topic : MrmTopics.newTopics(matrix.names(), defaults)) {
             topics.append("topic ").append(shellWord(topic.name()));
-            new TreeMap<>(topic.configs()).forEach((key, value) -> topics.append(' ').append(
-                    key.equals(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG) ? "\"" + key + "=$MIN_ISR\"" : key + "=" + value));
+            new TreeMap<>(topic.configs())
+                    .forEach((key, value) -> topics.append(' ')
+                            .append(
+                                    key.equals(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG)
+                                            ? "\"" + key + "=$MIN_ISR\""
+                                            : key + "=" + value));
             topics.append('\n');
         }
         StringBuilder acls = new StringBuilder();
         for (KafkaRole role : KafkaRole.values()) {
-            acls.append("\n# ").append(role.id()).append(": ").append(role.usedBy()).append('\n');
+            acls.append("\n# ")
+                    .append(role.id())
+                    .append(": ")
+                    .append(role.usedBy())
+                    .append('\n');
             for (AccessMatrix.Grant g : matrix.grants(role)) {
                 acls.append("# ").append(g.why()).append('\n');
                 acls.append("allow ").append(role.id()).append(' ').append(aclOption(g.resourceType()));
                 if (g.resourceType() != ResourceType.CLUSTER) {
                     acls.append(' ').append(shellWord(g.name()));
                 }
-                acls.append(" --resource-pattern-type ").append(g.patternType().name().toLowerCase(Locale.ROOT));
+                acls.append(" --resource-pattern-type ")
+                        .append(g.patternType().name().toLowerCase(Locale.ROOT));
                 g.operations().forEach(op -> acls.append(" --operation ").append(operationName(op)));
                 acls.append('\n');
             }
         }
-        String principals = Arrays.stream(KafkaRole.values()).filter(r -> r != KafkaRole.ADMIN)
-                .map(r -> "[" + r.id() + "]=User:" + r.defaultUser()).collect(Collectors.joining(" "));
-        return SCRIPT.replace("@REGENERATE@", REGENERATE).replace("@PRINCIPALS@", principals)
-                .replace("@ROLES@", Arrays.stream(KafkaRole.values()).map(KafkaRole::id).collect(Collectors.joining(", ")))
-                .replace("@ROLE_WORDS@", Arrays.stream(KafkaRole.values()).map(KafkaRole::id).collect(Collectors.joining(" ")))
-                .replace("@TOPICS@", topics.toString()).replace("@ACLS@", acls.toString());
+        String principals = Arrays.stream(KafkaRole.values())
+                .filter(r -> r != KafkaRole.ADMIN)
+                .map(r -> "[" + r.id() + "]=User:" + r.defaultUser())
+                .collect(Collectors.joining(" "));
+        return SCRIPT.replace("@REGENERATE@", REGENERATE)
+                .replace("@PRINCIPALS@", principals)
+                .replace(
+                        "@ROLES@",
+                        Arrays.stream(KafkaRole.values()).map(KafkaRole::id).collect(Collectors.joining(", ")))
+                .replace(
+                        "@ROLE_WORDS@",
+                        Arrays.stream(KafkaRole.values()).map(KafkaRole::id).collect(Collectors.joining(" ")))
+                .replace("@TOPICS@", topics.toString())
+                .replace("@ACLS@", acls.toString());
     }
 
     /** A name in double quotes, with the deployment's prefix as {@code ${PREFIX}}. */
@@ -204,12 +244,17 @@ public final class AccessFiles {
             out.append("| `").append(matrix.names().of(topic)).append("` |");
             for (KafkaRole role : KafkaRole.values()) {
                 AccessMatrix.TopicAccess access = matrix.access(role, topic);
-                out.append(' ').append(access == null ? "—" : switch (access) {
-                    case READ -> "R";
-                    case WRITE -> "**W**";
-                    case READ_WRITE -> "R **W**";
-                    case CREATE -> "C";
-                }).append(" |");
+                out.append(' ')
+                        .append(
+                                access == null
+                                        ? "—"
+                                        : switch (access) {
+                                            case READ -> "R";
+                                            case WRITE -> "**W**";
+                                            case READ_WRITE -> "R **W**";
+                                            case CREATE -> "C";
+                                        })
+                        .append(" |");
             }
             out.append('\n');
         }

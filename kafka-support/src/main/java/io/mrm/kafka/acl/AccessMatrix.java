@@ -42,14 +42,20 @@ public final class AccessMatrix {
 
     /** The services' consumer groups: each listens in the group named by its {@code mrm.service.name}. */
     public static final String DNS_ACTUATOR_GROUP = "dns-actuator";
+
     public static final String HANA_SYNC_GROUP = "hana-sync";
     public static final String AEM_SYNC_GROUP = "aem-sync";
     /** The engine's {@code mrm.service.name}; its Streams {@code application.id} is the topic prefix and this. */
     public static final String ENGINE_SERVICE = "decision-engine";
 
     /** What one role may do on one resource (a topic, a group, a transactional id), and why. */
-    public record Grant(KafkaRole role, ResourceType resourceType, String name, PatternType patternType,
-                        Set<AclOperation> operations, String why) {
+    public record Grant(
+            KafkaRole role,
+            ResourceType resourceType,
+            String name,
+            PatternType patternType,
+            Set<AclOperation> operations,
+            String why) {
 
         public Grant {
             operations = Collections.unmodifiableSet(EnumSet.copyOf(operations));
@@ -58,14 +64,19 @@ public final class AccessMatrix {
         /** The grant as Kafka ACL bindings for {@code principal} (e.g. {@code User:mrm-monitor}), from any host. */
         public List<AclBinding> bindings(String principal) {
             ResourcePattern pattern = new ResourcePattern(resourceType, name, patternType);
-            return operations.stream().map(op -> new AclBinding(pattern,
-                    new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW))).toList();
+            return operations.stream()
+                    .map(op -> new AclBinding(
+                            pattern, new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW)))
+                    .toList();
         }
     }
 
     /** A role's access to one registry topic, for the table in docs/security.md. */
     public enum TopicAccess {
-        READ, WRITE, READ_WRITE, CREATE
+        READ,
+        WRITE,
+        READ_WRITE,
+        CREATE
     }
 
     private final TopicNames names;
@@ -89,20 +100,42 @@ public final class AccessMatrix {
         b.read(KafkaRole.ENGINE, Topics.OPERATOR_REQUESTS, "input");
         b.read(KafkaRole.ENGINE, Topics.COMMAND_ACKS, "input");
         b.read(KafkaRole.ENGINE, Topics.TOPOLOGY, "restores a reset application from what it published");
-        for (Topic<?> output : List.of(Topics.DECISIONS, Topics.TOPOLOGY, Topics.DNS_COMMANDS, Topics.DATA_COMMANDS,
-                Topics.EVENTS_COMMANDS, Topics.ENGINE_JOURNAL)) {
+        for (Topic<?> output : List.of(
+                Topics.DECISIONS,
+                Topics.TOPOLOGY,
+                Topics.DNS_COMMANDS,
+                Topics.DATA_COMMANDS,
+                Topics.EVENTS_COMMANDS,
+                Topics.ENGINE_JOURNAL)) {
             b.write(KafkaRole.ENGINE, output, "only the engine writes it");
         }
         b.write(KafkaRole.ENGINE, Topics.DEAD_LETTERS, "inputs it cannot read or validate");
         b.durabilityCheck(KafkaRole.ENGINE);
         String applicationId = engineApplicationId(names);
-        b.grant(KafkaRole.ENGINE, ResourceType.GROUP, applicationId, PatternType.LITERAL,
-                EnumSet.of(AclOperation.READ), "Kafka Streams' consumer group (its application.id)");
-        b.grant(KafkaRole.ENGINE, ResourceType.TRANSACTIONAL_ID, applicationId + "-", PatternType.PREFIXED,
+        b.grant(
+                KafkaRole.ENGINE,
+                ResourceType.GROUP,
+                applicationId,
+                PatternType.LITERAL,
+                EnumSet.of(AclOperation.READ),
+                "Kafka Streams' consumer group (its application.id)");
+        b.grant(
+                KafkaRole.ENGINE,
+                ResourceType.TRANSACTIONAL_ID,
+                applicationId + "-",
+                PatternType.PREFIXED,
                 EnumSet.of(AclOperation.WRITE, AclOperation.DESCRIBE),
                 "exactly-once: one transactional id per stream thread, prefixed by the application.id");
-        b.grant(KafkaRole.ENGINE, ResourceType.TOPIC, applicationId + "-", PatternType.PREFIXED,
-                EnumSet.of(AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE,
+        b.grant(
+                KafkaRole.ENGINE,
+                ResourceType.TOPIC,
+                applicationId + "-",
+                PatternType.PREFIXED,
+                EnumSet.of(
+                        AclOperation.CREATE,
+                        AclOperation.READ,
+                        AclOperation.WRITE,
+                        AclOperation.DESCRIBE,
                         AclOperation.DESCRIBE_CONFIGS),
                 "Kafka Streams' internal topics (the state store's changelog), which it creates and checks itself");
 
@@ -122,7 +155,11 @@ public final class AccessMatrix {
         // the admin step: creates the registry's topics (never alters them: adding partitions to a running
         // deployment strands the engine's state, see docs/architecture.md, "The event contract")
         for (Topic<?> topic : Topics.ALL) {
-            b.grant(KafkaRole.ADMIN, ResourceType.TOPIC, names.of(topic), PatternType.LITERAL,
+            b.grant(
+                    KafkaRole.ADMIN,
+                    ResourceType.TOPIC,
+                    names.of(topic),
+                    PatternType.LITERAL,
                     EnumSet.of(AclOperation.CREATE, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS),
                     "creates it with the registry's settings");
         }
@@ -134,7 +171,12 @@ public final class AccessMatrix {
         b.write(role, Topics.COMMAND_ACKS, "its acknowledgements");
         b.write(role, Topics.DEAD_LETTERS, "commands it cannot read or validate");
         b.durabilityCheck(role);
-        b.grant(role, ResourceType.GROUP, group, PatternType.LITERAL, EnumSet.of(AclOperation.READ),
+        b.grant(
+                role,
+                ResourceType.GROUP,
+                group,
+                PatternType.LITERAL,
+                EnumSet.of(AclOperation.READ),
                 "its consumer group (mrm.service.name)");
     }
 
@@ -157,7 +199,9 @@ public final class AccessMatrix {
 
     /** Every ACL binding of {@code role} for {@code principal} (e.g. {@code User:mrm-engine}). */
     public List<AclBinding> bindings(KafkaRole role, String principal) {
-        return grants(role).stream().flatMap(g -> g.bindings(principal).stream()).toList();
+        return grants(role).stream()
+                .flatMap(g -> g.bindings(principal).stream())
+                .toList();
     }
 
     /** The registry topics {@code role} may write. */
@@ -183,7 +227,8 @@ public final class AccessMatrix {
     private Set<Topic<?>> topicsWith(KafkaRole role, AclOperation operation) {
         Set<Topic<?>> out = new LinkedHashSet<>();
         for (Grant g : grants(role)) {
-            if (g.resourceType() == ResourceType.TOPIC && g.patternType() == PatternType.LITERAL
+            if (g.resourceType() == ResourceType.TOPIC
+                    && g.patternType() == PatternType.LITERAL
                     && g.operations().contains(operation)) {
                 Topic<?> topic = names.topicNamed(g.name());
                 if (topic != null) {
@@ -196,8 +241,7 @@ public final class AccessMatrix {
 
     /** Collects grants, one per (role, resource): operations and reasons given twice are merged. */
     private static final class Builder {
-        private record Key(KafkaRole role, ResourceType type, String name, PatternType pattern) {
-        }
+        private record Key(KafkaRole role, ResourceType type, String name, PatternType pattern) {}
 
         private final TopicNames names;
         private final Map<Key, Set<AclOperation>> operations = new LinkedHashMap<>();
@@ -208,13 +252,23 @@ public final class AccessMatrix {
         }
 
         void read(KafkaRole role, Topic<?> topic, String why) {
-            grant(role, ResourceType.TOPIC, names.of(topic), PatternType.LITERAL,
-                    EnumSet.of(AclOperation.READ, AclOperation.DESCRIBE), "reads: " + why);
+            grant(
+                    role,
+                    ResourceType.TOPIC,
+                    names.of(topic),
+                    PatternType.LITERAL,
+                    EnumSet.of(AclOperation.READ, AclOperation.DESCRIBE),
+                    "reads: " + why);
         }
 
         void write(KafkaRole role, Topic<?> topic, String why) {
-            grant(role, ResourceType.TOPIC, names.of(topic), PatternType.LITERAL,
-                    EnumSet.of(AclOperation.WRITE, AclOperation.DESCRIBE), "writes: " + why);
+            grant(
+                    role,
+                    ResourceType.TOPIC,
+                    names.of(topic),
+                    PatternType.LITERAL,
+                    EnumSet.of(AclOperation.WRITE, AclOperation.DESCRIBE),
+                    "writes: " + why);
         }
 
         /** A service reads the settings of the registry topics it uses at start-up (ExistingTopicsDurabilityCheck). */
@@ -226,17 +280,24 @@ public final class AccessMatrix {
             }
         }
 
-        void grant(KafkaRole role, ResourceType type, String name, PatternType pattern, Set<AclOperation> ops,
-                   String why) {
+        void grant(
+                KafkaRole role,
+                ResourceType type,
+                String name,
+                PatternType pattern,
+                Set<AclOperation> ops,
+                String why) {
             Key key = new Key(role, type, name, pattern);
-            operations.computeIfAbsent(key, k -> EnumSet.noneOf(AclOperation.class)).addAll(ops);
+            operations
+                    .computeIfAbsent(key, k -> EnumSet.noneOf(AclOperation.class))
+                    .addAll(ops);
             reasons.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(why);
         }
 
         List<Grant> build() {
             List<Grant> out = new ArrayList<>();
-            operations.forEach((key, ops) -> out.add(new Grant(key.role(), key.type(), key.name(), key.pattern(), ops,
-                    String.join("; ", reasons.get(key)))));
+            operations.forEach((key, ops) -> out.add(new Grant(
+                    key.role(), key.type(), key.name(), key.pattern(), ops, String.join("; ", reasons.get(key)))));
             return out;
         }
     }

@@ -13,8 +13,7 @@ import java.util.Map;
  */
 public final class DatabaseTls {
 
-    private DatabaseTls() {
-    }
+    private DatabaseTls() {}
 
     /**
      * What is wrong with {@code jdbcUrl}'s TLS settings, or null. {@code key} names the setting in the
@@ -31,18 +30,24 @@ public final class DatabaseTls {
                 return null;
             }
             String sslmode = parameters(url).get("sslmode");
-            return "verify-full".equalsIgnoreCase(sslmode) ? null : key + " must verify TLS outside loopback: add "
-                    + "sslmode=verify-full (was " + (sslmode == null ? "not set" : "sslmode=" + sslmode) + "), or set "
-                    + optOutKey + ": true for a stack without certificates";
+            return "verify-full".equalsIgnoreCase(sslmode)
+                    ? null
+                    : key + " must verify TLS outside loopback: add "
+                            + "sslmode=verify-full (was " + (sslmode == null ? "not set" : "sslmode=" + sslmode)
+                            + "), or set "
+                            + optOutKey + ": true for a stack without certificates";
         }
         if (lower.startsWith("jdbc:sap:")) {
             if (onlyLoopback(url, "jdbc:sap://")) {
                 return null;
             }
             Map<String, String> p = parameters(url);
-            boolean ok = "true".equalsIgnoreCase(p.get("encrypt")) && "true".equalsIgnoreCase(p.get("validatecertificate"));
-            return ok ? null : key + " must verify TLS outside loopback: add encrypt=true&validateCertificate=true, "
-                    + "or set " + optOutKey + ": true for a stack without certificates";
+            boolean ok =
+                    "true".equalsIgnoreCase(p.get("encrypt")) && "true".equalsIgnoreCase(p.get("validatecertificate"));
+            return ok
+                    ? null
+                    : key + " must verify TLS outside loopback: add encrypt=true&validateCertificate=true, " + "or set "
+                            + optOutKey + ": true for a stack without certificates";
         }
         return null;
     }
@@ -60,7 +65,9 @@ public final class DatabaseTls {
         for (String pair : jdbcUrl.substring(q + 1).split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
-                parameters.put(pair.substring(0, eq).trim().toLowerCase(Locale.ROOT), pair.substring(eq + 1).trim());
+                parameters.put(
+                        pair.substring(0, eq).trim().toLowerCase(Locale.ROOT),
+                        pair.substring(eq + 1).trim());
             }
         }
         return parameters;
@@ -84,7 +91,8 @@ public final class DatabaseTls {
             return true; // the driver's default: localhost
         }
         for (String hostPort : hosts.split(",")) {
-            String host = hostPort.startsWith("[") ? hostPort.substring(1, Math.max(1, hostPort.indexOf(']')))
+            String host = hostPort.startsWith("[")
+                    ? hostPort.substring(1, Math.max(1, hostPort.indexOf(']')))
                     : hostPort.contains(":") ? hostPort.substring(0, hostPort.indexOf(':')) : hostPort;
             if (!Loopback.host(host)) {
                 return false;

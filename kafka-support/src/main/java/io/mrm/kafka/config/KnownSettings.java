@@ -35,6 +35,7 @@ final class KnownSettings {
     private final List<ConfigurationPropertyName> roots;
     /** The shape of each visited name and of each of its ancestors → the names one level below it. */
     private final Map<String, Set<ConfigurationPropertyName>> below = new HashMap<>();
+
     private final Set<String> shapes = new HashSet<>();
     private Set<String> variables;
 
@@ -44,19 +45,24 @@ final class KnownSettings {
         for (ConfigurationPropertyName name : visited) {
             shapes.add(shape(name));
             for (int size = 1; size <= name.getNumberOfElements(); size++) {
-                below.computeIfAbsent(shape(name.chop(size - 1)), k -> new LinkedHashSet<>()).add(name.chop(size));
+                below.computeIfAbsent(shape(name.chop(size - 1)), k -> new LinkedHashSet<>())
+                        .add(name.chop(size));
             }
         }
     }
 
-    static KnownSettings visit(Iterable<ConfigurationPropertySource> sources, PlaceholdersResolver placeholders,
-                               Collection<SettingsRoot> roots) {
+    static KnownSettings visit(
+            Iterable<ConfigurationPropertySource> sources,
+            PlaceholdersResolver placeholders,
+            Collection<SettingsRoot> roots) {
         Binder binder = new Binder(sources, placeholders);
         NameRecordingBindHandler recorder = new NameRecordingBindHandler();
         for (SettingsRoot root : roots) {
             binder.bind(root.prefix(), root.bindable(), recorder);
         }
-        return new KnownSettings(recorder.visited(), roots.stream().map(SettingsRoot::prefix).distinct().toList());
+        return new KnownSettings(
+                recorder.visited(),
+                roots.stream().map(SettingsRoot::prefix).distinct().toList());
     }
 
     boolean contains(ConfigurationPropertyName name) {

@@ -9,8 +9,7 @@ import java.net.UnknownHostException;
  */
 public final class Loopback {
 
-    private Loopback() {
-    }
+    private Loopback() {}
 
     /**
      * {@code localhost}, or an IPv4/IPv6 literal (brackets allowed) of a loopback address. Any other

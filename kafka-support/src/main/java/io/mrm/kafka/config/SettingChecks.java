@@ -14,8 +14,7 @@ import java.util.Locale;
  */
 public final class SettingChecks {
 
-    private SettingChecks() {
-    }
+    private SettingChecks() {}
 
     /** What a URL setting may be. */
     public enum UrlRule {
@@ -89,8 +88,12 @@ public final class SettingChecks {
             problems.add(key + " must name a host");
         } else if (uri.getRawUserInfo() != null) {
             problems.add(key + " must not contain credentials (they come from the environment or mounted files)");
-        } else if (https && (uri.getRawQuery() != null || uri.getRawFragment() != null
-                || (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")))) {
+        } else if (https
+                && (uri.getRawQuery() != null
+                        || uri.getRawFragment() != null
+                        || (uri.getRawPath() != null
+                                && !uri.getRawPath().isEmpty()
+                                && !uri.getRawPath().equals("/")))) {
             problems.add(key + " must be the service's address only (scheme, host, port), without path or query");
         } else if (https && scheme.equals("http") && !Loopback.host(uri.getHost())) {
             problems.add(key + " must be https: plain http would send the credentials in clear (allowed only on "

@@ -22,8 +22,8 @@ public record SettingsRoot(ConfigurationPropertyName prefix, Class<?> type) {
 
     /** The root of a type annotated with {@code @ConfigurationProperties}. */
     public static SettingsRoot of(Class<?> type) {
-        ConfigurationProperties annotation = AnnotatedElementUtils.findMergedAnnotation(type,
-                ConfigurationProperties.class);
+        ConfigurationProperties annotation =
+                AnnotatedElementUtils.findMergedAnnotation(type, ConfigurationProperties.class);
         if (annotation == null) {
             throw new IllegalArgumentException(type.getName() + " is not annotated with @ConfigurationProperties");
         }

@@ -11,7 +11,7 @@ public record UnknownSetting(String key, String origin, String suggestion) {
 
     @Override
     public String toString() {
-        return key + " is not a setting" + (suggestion == null ? "" : "; did you mean " + suggestion + "?")
-                + " (" + origin + ")";
+        return key + " is not a setting" + (suggestion == null ? "" : "; did you mean " + suggestion + "?") + " ("
+                + origin + ")";
     }
 }

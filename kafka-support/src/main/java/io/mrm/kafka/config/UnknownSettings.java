@@ -40,15 +40,15 @@ public final class UnknownSettings {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^:}\\s$]+)");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    private UnknownSettings() {
-    }
+    private UnknownSettings() {}
 
     /** The keys under {@code mrm.} in the sources that none of the roots takes, sorted by key. */
     public static List<UnknownSetting> find(PropertySources sources, Collection<SettingsRoot> roots) {
         Iterable<ConfigurationPropertySource> configurationSources = ConfigurationPropertySources.from(sources);
-        List<SettingsRoot> mrmRoots = roots.stream().filter(root -> isMrm(root.prefix())).distinct().toList();
-        KnownSettings known = KnownSettings.visit(configurationSources,
-                new PropertySourcesPlaceholdersResolver(sources), mrmRoots);
+        List<SettingsRoot> mrmRoots =
+                roots.stream().filter(root -> isMrm(root.prefix())).distinct().toList();
+        KnownSettings known =
+                KnownSettings.visit(configurationSources, new PropertySourcesPlaceholdersResolver(sources), mrmRoots);
         Set<String> referenced = referencedVariables(sources);
         List<UnknownSetting> unknown = new ArrayList<>();
         for (ConfigurationPropertySource source : configurationSources) {
@@ -60,8 +60,8 @@ public final class UnknownSettings {
         return unknown;
     }
 
-    private static List<UnknownSetting> unknownIn(IterableConfigurationPropertySource source, KnownSettings known,
-                                                  Set<String> referenced) {
+    private static List<UnknownSetting> unknownIn(
+            IterableConfigurationPropertySource source, KnownSettings known, Set<String> referenced) {
         boolean environment = source.getUnderlyingSource() instanceof SystemEnvironmentPropertySource;
         Set<String> boundVariables = environment ? variablesBound(source, known) : Set.of();
         List<UnknownSetting> unknown = new ArrayList<>();
@@ -72,10 +72,14 @@ public final class UnknownSettings {
             ConfigurationProperty property = source.getConfigurationProperty(name);
             String key = keyOf(property, name);
             if (!environment) {
-                unknown.add(new UnknownSetting(key, where(source, property),
+                unknown.add(new UnknownSetting(
+                        key,
+                        where(source, property),
                         known.nearest(typed(key, name)).orElse(null)));
             } else if (isMisspeltSetting(name, key, known, boundVariables, referenced)) {
-                unknown.add(new UnknownSetting(key, "environment variable",
+                unknown.add(new UnknownSetting(
+                        key,
+                        "environment variable",
                         known.nearestVariable(key, referenced).orElse(null)));
             }
         }
@@ -83,9 +87,15 @@ public final class UnknownSettings {
     }
 
     /** A variable inside a root that Spring does not bind and no configuration names (see the class comment). */
-    private static boolean isMisspeltSetting(ConfigurationPropertyName name, String variable, KnownSettings known,
-                                             Set<String> boundVariables, Set<String> referenced) {
-        return known.isUnderARoot(name) && !boundVariables.contains(variable) && !known.containsVariable(variable)
+    private static boolean isMisspeltSetting(
+            ConfigurationPropertyName name,
+            String variable,
+            KnownSettings known,
+            Set<String> boundVariables,
+            Set<String> referenced) {
+        return known.isUnderARoot(name)
+                && !boundVariables.contains(variable)
+                && !known.containsVariable(variable)
                 && !referenced.contains(variable);
     }
 
@@ -156,8 +166,8 @@ public final class UnknownSettings {
         if (origin instanceof PropertySourceOrigin p && p.getOrigin() != null) {
             return p.getOrigin().toString();
         }
-        String name = source.getUnderlyingSource() instanceof PropertySource<?> p ? p.getName()
-                : String.valueOf(source);
+        String name =
+                source.getUnderlyingSource() instanceof PropertySource<?> p ? p.getName() : String.valueOf(source);
         return switch (name) {
             case "commandLineArgs" -> "command line";
             case "systemProperties" -> "system property";

@@ -41,7 +41,8 @@ public final class UnknownSettingsCheck implements BeanFactoryPostProcessor, Ord
         for (String name : beanFactory.getBeanDefinitionNames()) {
             try {
                 Class<?> type = beanFactory.getType(name, false);
-                ConfigurationProperties annotation = type == null ? null
+                ConfigurationProperties annotation = type == null
+                        ? null
                         : beanFactory.findAnnotationOnBean(name, ConfigurationProperties.class, false);
                 if (annotation != null) {
                     roots.add(SettingsRoot.of(annotation, ClassUtils.getUserClass(type)));

@@ -11,7 +11,8 @@ public class UnknownSettingsFailureAnalyzer extends AbstractFailureAnalyzer<Unkn
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, UnknownSettingsException cause) {
-        return new FailureAnalysis(cause.getMessage(),
+        return new FailureAnalysis(
+                cause.getMessage(),
                 "Correct or remove each key. Every key under mrm. must be a setting of this service; the settings "
                         + "are listed in docs/configuration.md and in the service's own <service>.yml.",
                 cause);

@@ -22,8 +22,7 @@ public final class DurabilityRule {
             + LOCAL_PROFILE + "' (SPRING_PROFILES_ACTIVE=" + LOCAL_PROFILE + ", which also sets replication 1) or set "
             + ALLOW_SETTING + "=true.";
 
-    private DurabilityRule() {
-    }
+    private DurabilityRule() {}
 
     /**
      * Refuses a replication factor or {@code min.insync.replicas} below the minimum, unless allowed.
@@ -32,8 +31,12 @@ public final class DurabilityRule {
      * @param minInsyncSetting   the name of the setting {@code min.insync.replicas} comes from
      * @throws WeakDurabilityException naming each weak setting, its value, its minimum and how to allow it
      */
-    public static void require(boolean allowWeak, String replicationSetting, int replicationFactor,
-                               String minInsyncSetting, int minInsyncReplicas) {
+    public static void require(
+            boolean allowWeak,
+            String replicationSetting,
+            int replicationFactor,
+            String minInsyncSetting,
+            int minInsyncReplicas) {
         List<String> problems = problems(replicationSetting, replicationFactor, minInsyncSetting, minInsyncReplicas);
         if (!allowWeak && !problems.isEmpty()) {
             throw new WeakDurabilityException(String.join("; ", problems) + ". Raise "
@@ -48,8 +51,8 @@ public final class DurabilityRule {
     }
 
     /** Each value below its minimum, as "{@code setting is value, below the minimum of n}". */
-    static List<String> problems(String replicationSetting, int replicationFactor, String minInsyncSetting,
-                                 int minInsyncReplicas) {
+    static List<String> problems(
+            String replicationSetting, int replicationFactor, String minInsyncSetting, int minInsyncReplicas) {
         List<String> problems = new ArrayList<>();
         if (replicationFactor < MIN_REPLICATION_FACTOR) {
             problems.add(replicationSetting + " is " + replicationFactor + ", below the minimum of "

@@ -52,8 +52,13 @@ public final class ExistingTopicsDurabilityCheck implements SmartInitializingSin
      * @param minInsyncReplicas the configured min.insync.replicas, for the warning
      * @param timeout           bound on reading the topics
      */
-    public ExistingTopicsDurabilityCheck(Map<String, Object> adminConfig, Predicate<String> checked, boolean allowWeak,
-                                         int replicationFactor, int minInsyncReplicas, Duration timeout) {
+    public ExistingTopicsDurabilityCheck(
+            Map<String, Object> adminConfig,
+            Predicate<String> checked,
+            boolean allowWeak,
+            int replicationFactor,
+            int minInsyncReplicas,
+            Duration timeout) {
         this.adminConfig = new HashMap<>(adminConfig);
         this.checked = checked;
         this.allowWeak = allowWeak;
@@ -66,10 +71,13 @@ public final class ExistingTopicsDurabilityCheck implements SmartInitializingSin
     public void afterSingletonsInstantiated() {
         if (allowWeak) {
             if (DurabilityRule.isWeak(replicationFactor, minInsyncReplicas)) {
-                log.warn("WEAK DURABILITY ALLOWED ({}=true): topics are made with replication factor {} and "
-                        + "min.insync.replicas {}, existing topics are not checked. Losing one broker can lose "
-                        + "acknowledged events and decisions. For a single-broker development stack only.",
-                        DurabilityRule.ALLOW_SETTING, replicationFactor, minInsyncReplicas);
+                log.warn(
+                        "WEAK DURABILITY ALLOWED ({}=true): topics are made with replication factor {} and "
+                                + "min.insync.replicas {}, existing topics are not checked. Losing one broker can lose "
+                                + "acknowledged events and decisions. For a single-broker development stack only.",
+                        DurabilityRule.ALLOW_SETTING,
+                        replicationFactor,
+                        minInsyncReplicas);
             }
             return;
         }
@@ -92,26 +100,35 @@ public final class ExistingTopicsDurabilityCheck implements SmartInitializingSin
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
         Admin admin = Admin.create(config);
         try {
-            Set<String> existing = await(admin.listTopics(new ListTopicsOptions().timeoutMs(timeoutMs)).names(),
+            Set<String> existing = await(
+                    admin.listTopics(new ListTopicsOptions().timeoutMs(timeoutMs))
+                            .names(),
                     deadline);
             List<String> topics = existing.stream().filter(checked).sorted().toList();
             if (topics.isEmpty()) {
                 return List.of();
             }
-            Map<String, KafkaFuture<TopicDescription>> descriptions = admin.describeTopics(topics,
-                    new DescribeTopicsOptions().timeoutMs(timeoutMs)).topicNameValues();
-            Map<ConfigResource, KafkaFuture<Config>> configs = admin.describeConfigs(topics.stream()
-                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList(),
-                    new DescribeConfigsOptions().timeoutMs(timeoutMs)).values();
+            Map<String, KafkaFuture<TopicDescription>> descriptions = admin.describeTopics(
+                            topics, new DescribeTopicsOptions().timeoutMs(timeoutMs))
+                    .topicNameValues();
+            Map<ConfigResource, KafkaFuture<Config>> configs = admin.describeConfigs(
+                            topics.stream()
+                                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+                                    .toList(),
+                            new DescribeConfigsOptions().timeoutMs(timeoutMs))
+                    .values();
             List<String> problems = new ArrayList<>();
             List<String> unverified = new ArrayList<>();
             for (String topic : topics) {
                 try {
                     TopicDescription description = await(descriptions.get(topic), deadline);
-                    Config topicConfig = await(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic)),
-                            deadline);
-                    problems.addAll(DurabilityRule.problems("topic " + topic + ": replication factor",
-                            replicas(description), "topic " + topic + ": min.insync.replicas", minInsync(topicConfig)));
+                    Config topicConfig =
+                            await(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic)), deadline);
+                    problems.addAll(DurabilityRule.problems(
+                            "topic " + topic + ": replication factor",
+                            replicas(description),
+                            "topic " + topic + ": min.insync.replicas",
+                            minInsync(topicConfig)));
                 } catch (ExecutionException e) {
                     unverified.add(topic + " (" + e.getCause().getClass().getSimpleName() + ")");
                 } catch (TimeoutException e) {
@@ -122,14 +139,18 @@ public final class ExistingTopicsDurabilityCheck implements SmartInitializingSin
             if (!unverified.isEmpty()) {
                 log.warn("could not read the replication of {}: these topics are not checked", unverified);
             }
-            log.info("checked the replication of {} existing topics: {}", topics.size() - unverified.size(),
+            log.info(
+                    "checked the replication of {} existing topics: {}",
+                    topics.size() - unverified.size(),
                     problems.isEmpty() ? "durable" : problems.size() + " problems");
             return problems;
         } catch (TimeoutException | ExecutionException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            log.warn("could not read the replication of the existing topics within {} ms ({}): starting without "
-                    + "checking them (the settings are durable; they are checked again at the next start)",
-                    timeout.toMillis(), cause.getClass().getSimpleName());
+            log.warn(
+                    "could not read the replication of the existing topics within {} ms ({}): starting without "
+                            + "checking them (the settings are durable; they are checked again at the next start)",
+                    timeout.toMillis(),
+                    cause.getClass().getSimpleName());
             return List.of();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -141,7 +162,10 @@ public final class ExistingTopicsDurabilityCheck implements SmartInitializingSin
 
     /** The fewest replicas any partition has. */
     private static int replicas(TopicDescription description) {
-        return description.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
+        return description.partitions().stream()
+                .mapToInt(p -> p.replicas().size())
+                .min()
+                .orElse(0);
     }
 
     private static int minInsync(Config config) {

@@ -11,8 +11,11 @@ public class WeakDurabilityFailureAnalyzer extends AbstractFailureAnalyzer<WeakD
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, WeakDurabilityException cause) {
-        return new FailureAnalysis(cause.getMessage(), "Use replication factor " + DurabilityRule.MIN_REPLICATION_FACTOR
-                + " and min.insync.replicas " + DurabilityRule.MIN_INSYNC_REPLICAS + " or more. "
-                + DurabilityRule.HOW_TO_ALLOW, cause);
+        return new FailureAnalysis(
+                cause.getMessage(),
+                "Use replication factor " + DurabilityRule.MIN_REPLICATION_FACTOR
+                        + " and min.insync.replicas " + DurabilityRule.MIN_INSYNC_REPLICAS + " or more. "
+                        + DurabilityRule.HOW_TO_ALLOW,
+                cause);
     }
 }

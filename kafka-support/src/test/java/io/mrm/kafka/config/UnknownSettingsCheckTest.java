@@ -48,8 +48,8 @@ class UnknownSettingsCheckTest {
     void aMisspeltKeyStopsStartUpNamingItAndTheNearestSetting() {
         assertThatThrownBy(() -> start("--mrm.kafka.partitons=2"))
                 .isInstanceOf(UnknownSettingsException.class)
-                .hasMessageContaining("mrm.kafka.partitons is not a setting; did you mean mrm.kafka.partitions? "
-                        + "(command line)");
+                .hasMessageContaining(
+                        "mrm.kafka.partitons is not a setting; did you mean mrm.kafka.partitions? " + "(command line)");
     }
 
     @Test
@@ -59,15 +59,15 @@ class UnknownSettingsCheckTest {
 
         FailureAnalysis analysis = new UnknownSettingsFailureAnalyzer().analyze(failure);
 
-        assertThat(analysis.getDescription()).contains("mrm.decison.tick-interval is not a setting; did you mean "
-                + "mrm.decision.tick-interval?");
+        assertThat(analysis.getDescription())
+                .contains("mrm.decison.tick-interval is not a setting; did you mean " + "mrm.decision.tick-interval?");
         assertThat(analysis.getAction()).contains("Correct or remove");
     }
 
     @Test
     void settingsOfTheApplicationAndOfKafkaSupportAreKnown() {
-        try (ConfigurableApplicationContext context = start("--mrm.probe.port=1", "--mrm.kafka.partitions=2",
-                "--mrm.service.name=check-test")) {
+        try (ConfigurableApplicationContext context =
+                start("--mrm.probe.port=1", "--mrm.kafka.partitions=2", "--mrm.service.name=check-test")) {
             assertThat(context.getBean(TestApp.Probe.class).getPort()).isEqualTo(1);
         }
     }
@@ -80,10 +80,15 @@ class UnknownSettingsCheckTest {
 
     /** No broker: the local profile skips the topic check, and no topic is made. */
     private static ConfigurableApplicationContext start(String... args) {
-        return new SpringApplicationBuilder(TestApp.class).web(WebApplicationType.NONE)
-                .properties("spring.config.import=classpath:mrm-defaults.yml", "spring.profiles.active=local",
-                        "mrm.service.name=check-test", "mrm.kafka.create-topics=false",
-                        "spring.kafka.bootstrap-servers=127.0.0.1:9", "spring.main.banner-mode=off")
+        return new SpringApplicationBuilder(TestApp.class)
+                .web(WebApplicationType.NONE)
+                .properties(
+                        "spring.config.import=classpath:mrm-defaults.yml",
+                        "spring.profiles.active=local",
+                        "mrm.service.name=check-test",
+                        "mrm.kafka.create-topics=false",
+                        "spring.kafka.bootstrap-servers=127.0.0.1:9",
+                        "spring.main.banner-mode=off")
                 .run(args);
     }
 }

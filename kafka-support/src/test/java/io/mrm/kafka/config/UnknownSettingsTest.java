@@ -28,22 +28,24 @@ class UnknownSettingsTest {
      * @param labels a map of strings: keys of any depth
      */
     @ConfigurationProperties("mrm.test")
-    record TestSettings(@DefaultValue("3") int threshold, Nested nested, List<Item> items, Map<String, Item> byName,
-                        Map<String, String> labels, List<String> tags, SecretSetting secret) {
-    }
+    record TestSettings(
+            @DefaultValue("3") int threshold,
+            Nested nested,
+            List<Item> items,
+            Map<String, Item> byName,
+            Map<String, String> labels,
+            List<String> tags,
+            SecretSetting secret) {}
 
-    record Nested(Duration timeout, String name) {
-    }
+    record Nested(Duration timeout, String name) {}
 
-    record Item(String id, @DefaultValue("3") int failureThreshold) {
-    }
+    record Item(String id, @DefaultValue("3") int failureThreshold) {}
 
     @ConfigurationProperties("mrm.other")
-    record OtherSettings(String name) {
-    }
+    record OtherSettings(String name) {}
 
-    static final List<SettingsRoot> ROOTS = List.of(SettingsRoot.of(TestSettings.class),
-            SettingsRoot.of(OtherSettings.class));
+    static final List<SettingsRoot> ROOTS =
+            List.of(SettingsRoot.of(TestSettings.class), SettingsRoot.of(OtherSettings.class));
 
     @Test
     void everyKindOfKnownKeyPasses() {
@@ -51,10 +53,10 @@ class UnknownSettingsTest {
                 "mrm.test.threshold", "4",
                 "mrm.test.nested.timeout", "1s",
                 "mrm.test.items[0].id", "orders",
-                "mrm.test.items[0].failureThreshold", "5",      // relaxed: camel case
-                "mrm.test.by-name.orders.id", "orders",          // a map's keys are free
+                "mrm.test.items[0].failureThreshold", "5", // relaxed: camel case
+                "mrm.test.by-name.orders.id", "orders", // a map's keys are free
                 "mrm.test.byName[eu10.example].failure-threshold", "2",
-                "mrm.test.labels.team.name", "payments",         // string map: keys of any depth
+                "mrm.test.labels.team.name", "payments", // string map: keys of any depth
                 "mrm.test.tags[0]", "a",
                 "mrm.test.secret.env", "SOME_VARIABLE",
                 "mrm.other.name", "x"))));
@@ -65,20 +67,28 @@ class UnknownSettingsTest {
     @Test
     void aTypoInANestedObjectIsNamedWithTheNearestKey() {
         assertThat(find(sources(args(Map.of("mrm.test.nested.timeot", "1s")))))
-                .singleElement().satisfies(u -> {
+                .singleElement()
+                .satisfies(u -> {
                     assertThat(u.key()).isEqualTo("mrm.test.nested.timeot");
                     assertThat(u.suggestion()).isEqualTo("mrm.test.nested.timeout");
                     assertThat(u.origin()).isEqualTo("command line");
-                    assertThat(u).hasToString("mrm.test.nested.timeot is not a setting; did you mean "
-                            + "mrm.test.nested.timeout? (command line)");
+                    assertThat(u)
+                            .hasToString("mrm.test.nested.timeot is not a setting; did you mean "
+                                    + "mrm.test.nested.timeout? (command line)");
                 });
     }
 
     @Test
     void aTypoInAListElementIsNamedWithItsIndex() {
-        assertThat(find(sources(args(Map.of("mrm.test.items[0].id", "orders",
-                "mrm.test.items[1].id", "billing", "mrm.test.items[1].failure-treshold", "20")))))
-                .singleElement().satisfies(u -> {
+        assertThat(find(sources(args(Map.of(
+                        "mrm.test.items[0].id",
+                        "orders",
+                        "mrm.test.items[1].id",
+                        "billing",
+                        "mrm.test.items[1].failure-treshold",
+                        "20")))))
+                .singleElement()
+                .satisfies(u -> {
                     assertThat(u.key()).isEqualTo("mrm.test.items[1].failure-treshold");
                     assertThat(u.suggestion()).isEqualTo("mrm.test.items[1].failure-threshold");
                 });
@@ -86,9 +96,17 @@ class UnknownSettingsTest {
 
     @Test
     void theElementsOfAListOverriddenByAHigherSourceAreNotMisspelt() {
-        MutablePropertySources sources = sources(args(Map.of("mrm.test.items[0].id", "orders")),
-                new MapPropertySource("application.yml", Map.of("mrm.test.items[0].id", "billing",
-                        "mrm.test.items[1].id", "audit", "mrm.test.items[1].failure-treshold", "2")));
+        MutablePropertySources sources = sources(
+                args(Map.of("mrm.test.items[0].id", "orders")),
+                new MapPropertySource(
+                        "application.yml",
+                        Map.of(
+                                "mrm.test.items[0].id",
+                                "billing",
+                                "mrm.test.items[1].id",
+                                "audit",
+                                "mrm.test.items[1].failure-treshold",
+                                "2")));
 
         assertThat(find(sources)).singleElement().satisfies(u -> {
             assertThat(u.key()).isEqualTo("mrm.test.items[1].failure-treshold");
@@ -98,9 +116,10 @@ class UnknownSettingsTest {
 
     @Test
     void aMapsKeysAreFreeButTheFieldsOfItsValuesAreNot() {
-        assertThat(find(sources(args(Map.of("mrm.test.by-name.orders.id", "orders",
-                "mrm.test.by-name.orders.failure-treshold", "2")))))
-                .singleElement().satisfies(u -> {
+        assertThat(find(sources(args(Map.of(
+                        "mrm.test.by-name.orders.id", "orders", "mrm.test.by-name.orders.failure-treshold", "2")))))
+                .singleElement()
+                .satisfies(u -> {
                     assertThat(u.key()).isEqualTo("mrm.test.by-name.orders.failure-treshold");
                     assertThat(u.suggestion()).isEqualTo("mrm.test.by-name.orders.failure-threshold");
                 });
@@ -110,21 +129,29 @@ class UnknownSettingsTest {
     void aTypoOfThePrefixIsNamedWithTheNearestRoot() {
         assertThat(find(sources(args(Map.of("mrm.tset.nested.name", "x", "mrm.othr.name", "y")))))
                 .extracting(UnknownSetting::key, UnknownSetting::suggestion)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("mrm.othr.name", "mrm.other.name"),
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("mrm.othr.name", "mrm.other.name"),
                         org.assertj.core.groups.Tuple.tuple("mrm.tset.nested.name", "mrm.test.nested.name"));
     }
 
     @Test
     void aKeyBelowASettingThatTakesNoNestedKeysIsNamedWithThatSetting() {
         assertThat(find(sources(args(Map.of("mrm.test.threshold.value", "3")))))
-                .singleElement().satisfies(u -> assertThat(u.suggestion()).isEqualTo("mrm.test.threshold"));
+                .singleElement()
+                .satisfies(u -> assertThat(u.suggestion()).isEqualTo("mrm.test.threshold"));
     }
 
     @Test
     void aBadValueDoesNotHideATypoAfterIt() {
-        assertThat(find(sources(args(Map.of("mrm.test.threshold", "many", "mrm.test.nested.timeout", "soon",
-                "mrm.test.nested.nmae", "x")))))
-                .extracting(UnknownSetting::key).containsExactly("mrm.test.nested.nmae");
+        assertThat(find(sources(args(Map.of(
+                        "mrm.test.threshold",
+                        "many",
+                        "mrm.test.nested.timeout",
+                        "soon",
+                        "mrm.test.nested.nmae",
+                        "x")))))
+                .extracting(UnknownSetting::key)
+                .containsExactly("mrm.test.nested.nmae");
     }
 
     @Test
@@ -136,13 +163,15 @@ class UnknownSettingsTest {
     @Test
     void aKeyInAConfigurationFileIsNamedWithItsFileAndLine() throws IOException {
         MutablePropertySources sources = new MutablePropertySources();
-        new YamlPropertySourceLoader().load("application.yml", new ByteArrayResource("""
+        new YamlPropertySourceLoader()
+                .load("application.yml", new ByteArrayResource("""
                 mrm:
                   test:
                     items:
                       - id: orders
                         failure-treshold: 20
-                """.getBytes(StandardCharsets.UTF_8), "application.yml")).forEach(sources::addLast);
+                """.getBytes(StandardCharsets.UTF_8), "application.yml"))
+                .forEach(sources::addLast);
 
         assertThat(find(sources)).singleElement().satisfies(u -> {
             assertThat(u.key()).isEqualTo("mrm.test.items[0].failure-treshold");
@@ -157,13 +186,13 @@ class UnknownSettingsTest {
                 "mrm.test.nested.name", "${MRM_TEST_NAME:default}",
                 "mrm.test.secret.env", "MRM_TEST_PASSWORD")));
         Map<String, Object> environment = new LinkedHashMap<>();
-        environment.put("MRM_TEST_THRESHOLD", "4");                      // bound
-        environment.put("MRM_TEST_ITEMS_0_FAILURE_THRESHOLD", "4");      // bound, in the underscore form
-        environment.put("MRM_TEST_ITEMS_0_FAILURETHRESHOLD", "4");       // bound, in Spring's own form
-        environment.put("MRM_HTTP_PORT", "8081");                        // outside every root: a placeholder's input
-        environment.put("MRM_TEST_NAME", "n");                           // inside a root, but named by a placeholder
-        environment.put("MRM_TEST_PASSWORD", "secret");                  // inside a root, but named by a secret setting
-        environment.put("MRM_TEST_THRESHOLDD", "4");                     // a typo
+        environment.put("MRM_TEST_THRESHOLD", "4"); // bound
+        environment.put("MRM_TEST_ITEMS_0_FAILURE_THRESHOLD", "4"); // bound, in the underscore form
+        environment.put("MRM_TEST_ITEMS_0_FAILURETHRESHOLD", "4"); // bound, in Spring's own form
+        environment.put("MRM_HTTP_PORT", "8081"); // outside every root: a placeholder's input
+        environment.put("MRM_TEST_NAME", "n"); // inside a root, but named by a placeholder
+        environment.put("MRM_TEST_PASSWORD", "secret"); // inside a root, but named by a secret setting
+        environment.put("MRM_TEST_THRESHOLDD", "4"); // a typo
         sources.addLast(new SystemEnvironmentPropertySource("systemEnvironment", environment));
 
         assertThat(find(sources)).singleElement().satisfies(u -> {
@@ -176,11 +205,13 @@ class UnknownSettingsTest {
     @Test
     void aMisspeltVariableInsideARootIsNamedWithTheNearestVariable() {
         MutablePropertySources sources = new MutablePropertySources();
-        sources.addLast(new SystemEnvironmentPropertySource("systemEnvironment",
+        sources.addLast(new SystemEnvironmentPropertySource(
+                "systemEnvironment",
                 Map.of("MRM_TEST_ITEMS_0_FAILURE_TRESHOLD", "4", "MRM_TEST_ITEMS_0_ID", "orders")));
 
-        assertThat(find(sources)).singleElement().satisfies(u ->
-                assertThat(u.suggestion()).isEqualTo("MRM_TEST_ITEMS_0_FAILURE_THRESHOLD"));
+        assertThat(find(sources))
+                .singleElement()
+                .satisfies(u -> assertThat(u.suggestion()).isEqualTo("MRM_TEST_ITEMS_0_FAILURE_THRESHOLD"));
     }
 
     private static List<UnknownSetting> find(MutablePropertySources sources) {

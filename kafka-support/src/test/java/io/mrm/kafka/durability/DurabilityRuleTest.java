@@ -24,8 +24,10 @@ class DurabilityRuleTest {
 
     @Test
     void replicationOneIsRefusedNamingTheSettingItsValueTheMinimumAndHowToAllowIt() {
-        assertThatThrownBy(() -> bind(Map.of("mrm.kafka.replication-factor", "1", "mrm.kafka.min-insync-replicas", "1")))
-                .rootCause().isInstanceOf(WeakDurabilityException.class)
+        assertThatThrownBy(
+                        () -> bind(Map.of("mrm.kafka.replication-factor", "1", "mrm.kafka.min-insync-replicas", "1")))
+                .rootCause()
+                .isInstanceOf(WeakDurabilityException.class)
                 .hasMessageContaining("mrm.kafka.replication-factor is 1, below the minimum of 3")
                 .hasMessageContaining("mrm.kafka.min-insync-replicas is 1, below the minimum of 2")
                 .hasMessageContaining("profile 'local'")
@@ -35,18 +37,25 @@ class DurabilityRuleTest {
     @Test
     void minInsyncOneIsRefusedEvenWithThreeReplicas() {
         assertThatThrownBy(() -> bind(Map.of("mrm.kafka.min-insync-replicas", "1")))
-                .rootCause().isInstanceOf(WeakDurabilityException.class)
+                .rootCause()
+                .isInstanceOf(WeakDurabilityException.class)
                 .hasMessageContaining("mrm.kafka.min-insync-replicas is 1, below the minimum of 2")
                 .hasMessageNotContaining("replication-factor is");
     }
 
     @Test
     void weakSettingsPassWhenExplicitlyAllowed() {
-        MrmKafkaProperties props = bind(Map.of("mrm.kafka.replication-factor", "1", "mrm.kafka.min-insync-replicas", "1",
-                "mrm.kafka.allow-weak-durability", "true"));
+        MrmKafkaProperties props = bind(Map.of(
+                "mrm.kafka.replication-factor",
+                "1",
+                "mrm.kafka.min-insync-replicas",
+                "1",
+                "mrm.kafka.allow-weak-durability",
+                "true"));
 
         assertThat(props.replicationFactor()).isEqualTo((short) 1);
-        assertThat(DurabilityRule.isWeak(props.replicationFactor(), props.minInsyncReplicas())).isTrue();
+        assertThat(DurabilityRule.isWeak(props.replicationFactor(), props.minInsyncReplicas()))
+                .isTrue();
     }
 
     private static MrmKafkaProperties bind(Map<String, String> settings) {

@@ -39,8 +39,7 @@ class ExistingTopicsDurabilityIT {
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
-    static class TestApp {
-    }
+    static class TestApp {}
 
     @AfterAll
     static void stopKafka() {
@@ -65,7 +64,8 @@ class ExistingTopicsDurabilityIT {
     @Test
     void topicsOfOtherDeploymentsAreNotChecked() {
         // the topic above belongs to the prefix handmade.; this deployment's topics do not exist yet
-        try (ConfigurableApplicationContext context = start(KAFKA.bootstrapServers(), "--mrm.kafka.topic-prefix=other.")) {
+        try (ConfigurableApplicationContext context =
+                start(KAFKA.bootstrapServers(), "--mrm.kafka.topic-prefix=other.")) {
             assertThat(context.isActive()).isTrue();
         }
     }
@@ -77,8 +77,8 @@ class ExistingTopicsDurabilityIT {
             closedPort = socket.getLocalPort();
         }
         long started = System.nanoTime();
-        try (ConfigurableApplicationContext context = start("127.0.0.1:" + closedPort,
-                "--mrm.kafka.durability-check-timeout=2s")) {
+        try (ConfigurableApplicationContext context =
+                start("127.0.0.1:" + closedPort, "--mrm.kafka.durability-check-timeout=2s")) {
             assertThat(context.isActive()).isTrue();
         }
         // the bound, plus a generous allowance for a machine whose CPUs are saturated
@@ -90,9 +90,14 @@ class ExistingTopicsDurabilityIT {
     private static ConfigurableApplicationContext start(String bootstrapServers, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--spring.kafka.bootstrap-servers=" + bootstrapServers);
-        return new SpringApplicationBuilder(TestApp.class).web(WebApplicationType.NONE)
-                .properties("spring.config.import=classpath:mrm-defaults.yml", "mrm.service.name=durability-it", "mrm.bus-auth.mode=off",
-                        "mrm.kafka.create-topics=false", "spring.main.banner-mode=off")
+        return new SpringApplicationBuilder(TestApp.class)
+                .web(WebApplicationType.NONE)
+                .properties(
+                        "spring.config.import=classpath:mrm-defaults.yml",
+                        "mrm.service.name=durability-it",
+                        "mrm.bus-auth.mode=off",
+                        "mrm.kafka.create-topics=false",
+                        "spring.main.banner-mode=off")
                 .run(all.toArray(String[]::new));
     }
 }

@@ -25,8 +25,7 @@ class WeakDurabilityStartUpTest {
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
-    static class TestApp {
-    }
+    static class TestApp {}
 
     @Test
     void replicationOneOutsideTheLocalProfileIsRefused() {
@@ -37,11 +36,15 @@ class WeakDurabilityStartUpTest {
 
     @Test
     void theFailureReportSaysHowToAllowIt() {
-        FailureAnalysis analysis = new WeakDurabilityFailureAnalyzer().analyze(new IllegalStateException("binding",
-                new WeakDurabilityException("mrm.kafka.replication-factor is 1, below the minimum of 3")));
+        FailureAnalysis analysis = new WeakDurabilityFailureAnalyzer()
+                .analyze(new IllegalStateException(
+                        "binding",
+                        new WeakDurabilityException("mrm.kafka.replication-factor is 1, below the minimum of 3")));
 
         assertThat(analysis.getDescription()).contains("mrm.kafka.replication-factor is 1");
-        assertThat(analysis.getAction()).contains("SPRING_PROFILES_ACTIVE=local").contains("allow-weak-durability=true");
+        assertThat(analysis.getAction())
+                .contains("SPRING_PROFILES_ACTIVE=local")
+                .contains("allow-weak-durability=true");
     }
 
     @Test
@@ -57,17 +60,25 @@ class WeakDurabilityStartUpTest {
 
     @Test
     void theExplicitAllowanceStartsWithoutTheProfile() {
-        try (ConfigurableApplicationContext context = start("--mrm.kafka.replication-factor=1",
-                "--mrm.kafka.min-insync-replicas=1", "--mrm.kafka.allow-weak-durability=true")) {
+        try (ConfigurableApplicationContext context = start(
+                "--mrm.kafka.replication-factor=1",
+                "--mrm.kafka.min-insync-replicas=1",
+                "--mrm.kafka.allow-weak-durability=true")) {
             assertThat(context.getEnvironment().getActiveProfiles()).isEmpty();
-            assertThat(context.getBean(MrmKafkaProperties.class).replicationFactor()).isEqualTo((short) 1);
+            assertThat(context.getBean(MrmKafkaProperties.class).replicationFactor())
+                    .isEqualTo((short) 1);
         }
     }
 
     private static ConfigurableApplicationContext start(String... args) {
-        return new SpringApplicationBuilder(TestApp.class).web(WebApplicationType.NONE)
-                .properties("spring.config.import=classpath:mrm-defaults.yml", "mrm.service.name=durability-test", "mrm.bus-auth.mode=off",
-                        "mrm.kafka.create-topics=false", "spring.kafka.bootstrap-servers=127.0.0.1:9",
+        return new SpringApplicationBuilder(TestApp.class)
+                .web(WebApplicationType.NONE)
+                .properties(
+                        "spring.config.import=classpath:mrm-defaults.yml",
+                        "mrm.service.name=durability-test",
+                        "mrm.bus-auth.mode=off",
+                        "mrm.kafka.create-topics=false",
+                        "spring.kafka.bootstrap-servers=127.0.0.1:9",
                         "spring.main.banner-mode=off")
                 .run(args);
     }

@@ -57,8 +57,14 @@ public final class ContextsFile {
      * @param commandConfig    a Kafka client properties file, like {@code --command-config}
      * @param clientProperties Kafka client settings given inline (no secrets)
      */
-    public record Context(String name, String bootstrapServers, String topicPrefix, Path commandConfig,
-                          Map<String, String> clientProperties, String operator, Path key) {
+    public record Context(
+            String name,
+            String bootstrapServers,
+            String topicPrefix,
+            Path commandConfig,
+            Map<String, String> clientProperties,
+            String operator,
+            Path key) {
 
         public Context {
             clientProperties = Map.copyOf(clientProperties);
@@ -85,23 +91,26 @@ public final class ContextsFile {
         public Context require(String name, String asked) {
             return context(name).orElseThrow(() -> {
                 List<String> names = contexts.stream().map(Context::name).toList();
-                String nearest = Nearest.of(name, names).map(n -> "; did you mean " + n + "?").orElse("");
+                String nearest = Nearest.of(name, names)
+                        .map(n -> "; did you mean " + n + "?")
+                        .orElse("");
                 return new IllegalArgumentException(asked + " '" + name + "' is no context of " + file
-                        + (names.isEmpty() ? " (it has none)" : " (it has " + String.join(", ", names) + ")") + nearest);
+                        + (names.isEmpty() ? " (it has none)" : " (it has " + String.join(", ", names) + ")")
+                        + nearest);
             });
         }
     }
 
     static final Set<String> TOP_KEYS = Set.of("current-context", "contexts");
-    static final Set<String> CONTEXT_KEYS = Set.of("name", "bootstrap-servers", "topic-prefix", "command-config",
-            "client-properties", "operator", "key");
+    static final Set<String> CONTEXT_KEYS = Set.of(
+            "name", "bootstrap-servers", "topic-prefix", "command-config", "client-properties", "operator", "key");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern CURRENT_LINE = Pattern.compile("(?m)^current-context[ \\t]*:.*$");
     private static final YAMLMapper YAML = YAMLMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
-    private ContextsFile() {
-    }
+    private ContextsFile() {}
 
     /**
      * Where mrmctl looks when neither {@code --config} nor {@code MRMCTL_CONFIG} names a file:
@@ -109,7 +118,8 @@ public final class ContextsFile {
      */
     public static Path defaultLocation(Map<String, String> environment, String userHome) {
         String xdg = environment.get("XDG_CONFIG_HOME");
-        Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg)
+        Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()
+                ? Path.of(xdg)
                 : Path.of(userHome, ".config");
         return base.resolve("mrmctl").resolve("config.yaml");
     }
@@ -160,8 +170,8 @@ public final class ContextsFile {
             for (int i = 0; i < list.size(); i++) {
                 Context context = context(file, "contexts[" + i + "]", list.get(i));
                 if (!names.add(context.name())) {
-                    throw new IllegalArgumentException(file + ": contexts[" + i + "]: the name " + context.name()
-                            + " is used twice");
+                    throw new IllegalArgumentException(
+                            file + ": contexts[" + i + "]: the name " + context.name() + " is used twice");
                 }
                 contexts.add(context);
             }
@@ -171,7 +181,8 @@ public final class ContextsFile {
 
     private static Context context(Path file, String where, JsonNode node) {
         if (node == null || !node.isObject()) {
-            throw new IllegalArgumentException(file + ": " + where + " must be a mapping (name, bootstrap-servers, ...)");
+            throw new IllegalArgumentException(
+                    file + ": " + where + " must be a mapping (name, bootstrap-servers, ...)");
         }
         unknownKeys(file, where + ".", node, CONTEXT_KEYS);
         String name = optionalText(file, where + ".name", node.get("name"));
@@ -209,8 +220,8 @@ public final class ContextsFile {
         JsonNode props = node.get("client-properties");
         if (props != null && !props.isNull()) {
             if (!props.isObject()) {
-                throw new IllegalArgumentException(at + ": client-properties must be a mapping of Kafka client "
-                        + "settings");
+                throw new IllegalArgumentException(
+                        at + ": client-properties must be a mapping of Kafka client " + "settings");
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = props.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
@@ -229,7 +240,9 @@ public final class ContextsFile {
             String key = it.next();
             if (!known.contains(key)) {
                 throw new IllegalArgumentException(file + ": " + where + key + " is not a setting"
-                        + Nearest.of(key, known).map(n -> "; did you mean " + where + n + "?").orElse(""));
+                        + Nearest.of(key, known)
+                                .map(n -> "; did you mean " + where + n + "?")
+                                .orElse(""));
             }
         }
     }
@@ -276,7 +289,8 @@ public final class ContextsFile {
         }
         Matcher current = CURRENT_LINE.matcher(text);
         String line = "current-context: " + name;
-        String changed = current.find() ? text.substring(0, current.start()) + line + text.substring(current.end())
+        String changed = current.find()
+                ? text.substring(0, current.start()) + line + text.substring(current.end())
                 : line + "\n" + text;
         Contents after;
         try {
@@ -301,7 +315,8 @@ public final class ContextsFile {
             } catch (UnsupportedOperationException e) {
                 // no POSIX modes here: the new file gets the folder's default
             }
-            Path temp = mode == null ? Files.createTempFile(dir, ".config", ".yaml")
+            Path temp = mode == null
+                    ? Files.createTempFile(dir, ".config", ".yaml")
                     : Files.createTempFile(dir, ".config", ".yaml", PosixFilePermissions.asFileAttribute(mode));
             try {
                 Files.writeString(temp, text, StandardCharsets.UTF_8);

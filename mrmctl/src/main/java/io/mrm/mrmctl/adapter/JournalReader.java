@@ -55,12 +55,17 @@ public final class JournalReader {
     /** Every record of {@code topics} (all must exist), as they stand when the read starts. */
     public Snapshot read(Collection<Topic<?>> topics, Instant deadline) {
         Map<String, List<Read>> records = new HashMap<>();
-        TopicSnapshot.Result result = snapshot.read(topics, Set.copyOf(topics), null, deadline,
+        TopicSnapshot.Result result = snapshot.read(
+                topics,
+                Set.copyOf(topics),
+                null,
+                deadline,
                 (topic, partition, offset, decoded) -> records.computeIfAbsent(topic, t -> new ArrayList<>())
-                        .add(new Read(topic, partition, offset,
-                                decoded instanceof Decoded.Accepted ok ? ok.event() : null)));
-        records.values().forEach(list -> list.sort(Comparator.comparingInt(Read::partition)
-                .thenComparingLong(Read::offset)));
+                        .add(new Read(
+                                topic, partition, offset, decoded instanceof Decoded.Accepted ok ? ok.event() : null)));
+        records.values()
+                .forEach(list ->
+                        list.sort(Comparator.comparingInt(Read::partition).thenComparingLong(Read::offset)));
         return new Snapshot(records, result.startOffsets());
     }
 }

@@ -26,12 +26,18 @@ import org.apache.kafka.common.config.SaslConfigs;
 public record KafkaConnection(String bootstrapServers, Map<String, String> clientProperties) {
 
     /** What mrmctl sets itself (how it reads and writes, not where or as whom): not for the file. */
-    static final Set<String> OWN = Set.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
-            ConsumerConfig.GROUP_ID_CONFIG, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ProducerConfig.ACKS_CONFIG,
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    static final Set<String> OWN = Set.of(
+            CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+            ConsumerConfig.GROUP_ID_CONFIG,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+            ProducerConfig.ACKS_CONFIG,
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            ProducerConfig.TRANSACTIONAL_ID_CONFIG);
 
     public KafkaConnection {
         clientProperties = Map.copyOf(clientProperties);
@@ -59,8 +65,8 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> clien
      * @param fileLabel   how the file was named, for messages: {@code --command-config} or a context's key
      * @param inlineLabel how the inline settings were named, for messages
      */
-    public static KafkaConnection of(String bootstrapServers, Path file, String fileLabel,
-                                     Map<String, String> inline, String inlineLabel) {
+    public static KafkaConnection of(
+            String bootstrapServers, Path file, String fileLabel, Map<String, String> inline, String inlineLabel) {
         Map<String, String> properties = new TreeMap<>();
         if (file != null) {
             refuseReadableByOthers(file, fileLabel);
@@ -79,8 +85,8 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> clien
         for (Map.Entry<String, String> e : inline.entrySet()) {
             checkInline(inlineLabel, e.getKey());
             if (properties.containsKey(e.getKey())) {
-                throw new IllegalArgumentException(inlineLabel + ": " + e.getKey() + " is set in " + file + " too; "
-                        + "set it in one place");
+                throw new IllegalArgumentException(
+                        inlineLabel + ": " + e.getKey() + " is set in " + file + " too; " + "set it in one place");
             }
             properties.put(e.getKey(), e.getValue().trim());
         }

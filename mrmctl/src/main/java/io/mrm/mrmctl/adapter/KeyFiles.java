@@ -15,8 +15,7 @@ import java.security.PrivateKey;
 /** Operators' key files: written private (0600) and never overwritten; read with errors that never show the key. */
 public final class KeyFiles {
 
-    private KeyFiles() {
-    }
+    private KeyFiles() {}
 
     public static PrivateKey readPrivateKey(Path file) {
         refuseReadableByOthers(file);
@@ -24,7 +23,8 @@ public final class KeyFiles {
         try {
             text = Files.readString(file, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw new IllegalArgumentException("--key: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+            throw new IllegalArgumentException(
+                    "--key: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
         }
         try {
             return OperatorKeys.privateKey(text);

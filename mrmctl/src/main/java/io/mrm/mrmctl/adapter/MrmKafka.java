@@ -1,12 +1,12 @@
 package io.mrm.mrmctl.adapter;
 
-import io.mrm.events.MrmService;
 import io.mrm.events.MrmEvent;
+import io.mrm.events.MrmService;
 import io.mrm.events.Topic;
 import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
-import io.mrm.events.codec.Decoded;
 import io.mrm.events.codec.DeadLetters.RawRecord;
+import io.mrm.events.codec.Decoded;
 import io.mrm.events.codec.EventCodec;
 import io.mrm.events.codec.InboundDecoder;
 import io.mrm.events.codec.InboundLimits;
@@ -25,7 +25,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -63,8 +62,7 @@ public final class MrmKafka {
      * @param outcome      the engine's answer, or null when none came in time (or no wait was asked)
      * @param planFinished the follower saw the plan finish (or pause) before the deadline
      */
-    public record Answer(RequestOutcome outcome, boolean planFinished) {
-    }
+    public record Answer(RequestOutcome outcome, boolean planFinished) {}
 
     /** Watches a plan after its request was accepted. */
     public interface PlanFollower {
@@ -85,19 +83,24 @@ public final class MrmKafka {
         this.bootstrapServers = connection.bootstrapServers();
         this.names = names;
         // Lenient on age: status shows current state, however old its record.
-        this.decoder = new InboundDecoder(names, "mrmctl",
-                new InboundLimits(Duration.ofMinutes(5), Duration.ofDays(3650)), Clock.systemUTC());
+        this.decoder = new InboundDecoder(
+                names, "mrmctl", new InboundLimits(Duration.ofMinutes(5), Duration.ofDays(3650)), Clock.systemUTC());
     }
 
     /** The latest topology state of every application, read from the beginning to the current end. */
     public List<TopologyState> topology(Instant deadline) {
         Map<String, TopologyState> latest = new LinkedHashMap<>();
-        new TopicSnapshot(connection, names, "mrmctl").read(List.of(Topics.TOPOLOGY), Set.of(Topics.TOPOLOGY),
-                null, deadline, (topic, partition, offset, decoded) -> {
-                    if (decoded instanceof Decoded.Accepted ok && ok.event() instanceof TopologyState state) {
-                        latest.put(state.applicationId(), state);
-                    }
-                });
+        new TopicSnapshot(connection, names, "mrmctl")
+                .read(
+                        List.of(Topics.TOPOLOGY),
+                        Set.of(Topics.TOPOLOGY),
+                        null,
+                        deadline,
+                        (topic, partition, offset, decoded) -> {
+                            if (decoded instanceof Decoded.Accepted ok && ok.event() instanceof TopologyState state) {
+                                latest.put(state.applicationId(), state);
+                            }
+                        });
         return List.copyOf(latest.values());
     }
 
@@ -128,7 +131,8 @@ public final class MrmKafka {
             while (Instant.now().isBefore(deadline)) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(KafkaClients.pollTime(deadline))) {
                     MrmEvent event = decode(record);
-                    if (event instanceof RequestOutcome answer && answer.requestId().equals(request.id())) {
+                    if (event instanceof RequestOutcome answer
+                            && answer.requestId().equals(request.id())) {
                         outcome = answer;
                         following = follower != null && follower.follows(answer);
                         if (!following) {
@@ -161,15 +165,17 @@ public final class MrmKafka {
      */
     public String clusterId(Instant deadline) {
         Properties props = connection.properties();
-        int budget = (int) Math.min(Integer.MAX_VALUE, Math.max(1, KafkaClients.remaining(deadline).toMillis()));
+        int budget = (int) Math.min(
+                Integer.MAX_VALUE, Math.max(1, KafkaClients.remaining(deadline).toMillis()));
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, budget);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, budget);
         try (Admin admin = Admin.create(props)) {
-            String id = admin.describeCluster(new DescribeClusterOptions().timeoutMs(budget)).clusterId()
+            String id = admin.describeCluster(new DescribeClusterOptions().timeoutMs(budget))
+                    .clusterId()
                     .get(budget + 1_000L, TimeUnit.MILLISECONDS);
             if (id == null || id.isBlank()) {
-                throw new KafkaUnavailableException("Kafka at " + bootstrapServers + " named no cluster id; requests "
-                        + "are signed for one");
+                throw new KafkaUnavailableException(
+                        "Kafka at " + bootstrapServers + " named no cluster id; requests " + "are signed for one");
             }
             return id;
         } catch (InterruptedException e) {
@@ -177,9 +183,12 @@ public final class MrmKafka {
             throw new KafkaUnavailableException("interrupted while asking " + bootstrapServers + " for its cluster id");
         } catch (ExecutionException | java.util.concurrent.TimeoutException | KafkaException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            throw new KafkaUnavailableException("could not read the cluster id of Kafka at " + bootstrapServers
-                    + " (requests are signed for it): " + cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : " " + cause.getMessage()), cause);
+            throw new KafkaUnavailableException(
+                    "could not read the cluster id of Kafka at " + bootstrapServers
+                            + " (requests are signed for it): "
+                            + cause.getClass().getSimpleName()
+                            + (cause.getMessage() == null ? "" : " " + cause.getMessage()),
+                    cause);
         }
     }
 
@@ -194,7 +203,7 @@ public final class MrmKafka {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(budget, Integer.MAX_VALUE));
         EventCodec codec = new EventCodec(names, URI.create("/mrm/mrmctl")).writtenBy(MrmService.MRMCTL);
         try (KafkaProducer<String, byte[]> producer =
-                     new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
             producer.send(codec.toRecord(request)).get(budget, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -218,8 +227,8 @@ public final class MrmKafka {
     }
 
     private MrmEvent decode(ConsumerRecord<byte[], byte[]> record) {
-        Decoded decoded = decoder.decode(new RawRecord(record.topic(), record.partition(), record.offset(),
-                record.key(), record.headers(), record.value()));
+        Decoded decoded = decoder.decode(new RawRecord(
+                record.topic(), record.partition(), record.offset(), record.key(), record.headers(), record.value()));
         // Records mrmctl cannot read are the engine's to dead-letter; a viewer skips them.
         return decoded instanceof Decoded.Accepted ok ? ok.event() : null;
     }

@@ -11,11 +11,13 @@ import java.util.Set;
 /** Files that hold a secret (a private key, a client password) are used only while others cannot read them. */
 final class OwnerOnlyFiles {
 
-    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
-            PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE);
 
-    private OwnerOnlyFiles() {
-    }
+    private OwnerOnlyFiles() {}
 
     /**
      * The file's mode (e.g. {@code rw-r--r--}) when its group or others may read or write it, else null —

@@ -41,8 +41,7 @@ public final class PolicyFile {
                     .build())
             .build();
 
-    private PolicyFile() {
-    }
+    private PolicyFile() {}
 
     /** Reads a policy file; a relative {@code public-key-file} is resolved against the file's folder. */
     public static Policies read(Path file) {
@@ -73,7 +72,8 @@ public final class PolicyFile {
             // plain maps, lists and scalars: what PolicySettings reads, whoever parsed it
             root = YAML.treeToValue(tree, Object.class);
         } catch (IOException e) {
-            throw new IllegalArgumentException("not valid YAML: " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+            throw new IllegalArgumentException("not valid YAML: "
+                    + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
         }
         Object decision = root;
         if (root instanceof Map<?, ?> top && field(top, "mrm") != null) {
@@ -88,8 +88,8 @@ public final class PolicyFile {
         }
         @SuppressWarnings("unchecked")
         Map<String, ?> tree = (Map<String, ?>) settings;
-        return PolicySettings.read(tree, keyFile -> readKeyFile(baseDir == null ? Path.of(keyFile)
-                : baseDir.resolve(keyFile)));
+        return PolicySettings.read(
+                tree, keyFile -> readKeyFile(baseDir == null ? Path.of(keyFile) : baseDir.resolve(keyFile)));
     }
 
     private static String readKeyFile(Path path) {
@@ -122,13 +122,20 @@ public final class PolicyFile {
         signatures.put("max-age", format(authority.maxAge()));
         signatures.put("max-clock-skew", format(authority.maxClockSkew()));
         List<Map<String, Object>> operators = new ArrayList<>();
-        authority.operators().stream().sorted(Comparator.comparing(Operator::id)).forEach(o -> {
-            Map<String, Object> op = new LinkedHashMap<>();
-            op.put("id", o.id());
-            op.put("roles", o.roles().stream().sorted().map(r -> r.name().toLowerCase(Locale.ROOT)).toList());
-            op.put("public-key", o.publicKey().strip());
-            operators.add(op);
-        });
+        authority.operators().stream()
+                .sorted(Comparator.comparing(Operator::id))
+                .forEach(o -> {
+                    Map<String, Object> op = new LinkedHashMap<>();
+                    op.put("id", o.id());
+                    op.put(
+                            "roles",
+                            o.roles().stream()
+                                    .sorted()
+                                    .map(r -> r.name().toLowerCase(Locale.ROOT))
+                                    .toList());
+                    op.put("public-key", o.publicKey().strip());
+                    operators.add(op);
+                });
         List<Map<String, Object>> applications = new ArrayList<>();
         for (ApplicationPolicy p : policies.values()) {
             Map<String, Object> app = new LinkedHashMap<>();
@@ -150,7 +157,9 @@ public final class PolicyFile {
             app.put("step-timeout", format(p.stepTimeout()));
             app.put("step-max-attempts", p.stepMaxAttempts());
             app.put("retry-backoff", format(p.retryBackoff()));
-            app.put("parallel-steps", p.parallelSteps().stream().sorted().map(Enum::name).toList());
+            app.put(
+                    "parallel-steps",
+                    p.parallelSteps().stream().sorted().map(Enum::name).toList());
             app.put("two-person-rule", p.twoPersonRule());
             app.put("vantages", p.vantages().stream().sorted().toList());
             app.put("max-observation-skew", format(p.maxObservationSkew()));
@@ -158,7 +167,9 @@ public final class PolicyFile {
             app.put("fence-timeout", format(p.fenceTimeout()));
             app.put("fence-retry-interval", format(p.fenceRetryInterval()));
             app.put("failover-drain-within", format(p.failoverDrainWithin()));
-            app.put("degraded-not-a-target", p.degradedNotATarget().stream().sorted().toList());
+            app.put(
+                    "degraded-not-a-target",
+                    p.degradedNotATarget().stream().sorted().toList());
             app.put("max-alert-witnesses", p.maxAlertWitnesses());
             if (p.failoverDrainMaxBacklogBytes() != null) {
                 app.put("failover-drain-max-backlog", DataSizes.format(p.failoverDrainMaxBacklogBytes()));

@@ -20,7 +20,8 @@ import java.util.Set;
 public final class TopicReader {
 
     /** Every topic but the engine's journal, which {@link #readForAudit} reads first. */
-    public static final List<Topic<?>> AUDITED = Topics.ALL.stream().filter(t -> t != Topics.ENGINE_JOURNAL).toList();
+    public static final List<Topic<?>> AUDITED =
+            Topics.ALL.stream().filter(t -> t != Topics.ENGINE_JOURNAL).toList();
 
     private final TopicSnapshot snapshot;
 
@@ -46,13 +47,17 @@ public final class TopicReader {
      * @param deadline give up (KafkaUnavailableException) when the end is not reached by then
      */
     public boolean read(List<Topic<?>> topics, Instant from, Instant deadline, AuditTimeline timeline) {
-        TopicSnapshot.Result result = snapshot.read(topics,
-                topics.contains(Topics.DECISIONS) ? Set.of(Topics.DECISIONS) : Set.of(), from, deadline,
+        TopicSnapshot.Result result = snapshot.read(
+                topics,
+                topics.contains(Topics.DECISIONS) ? Set.of(Topics.DECISIONS) : Set.of(),
+                from,
+                deadline,
                 (topic, partition, offset, decoded) -> {
                     if (decoded instanceof Decoded.Accepted ok) {
                         timeline.add(new AuditRecord(topic, partition, offset, ok.event()));
                     } else if (decoded instanceof Decoded.Rejected no) {
-                        timeline.undecodable(new Undecodable(topic, partition, offset, no.deadLetter().reason()));
+                        timeline.undecodable(new Undecodable(
+                                topic, partition, offset, no.deadLetter().reason()));
                     }
                 });
         if (!result.missingTopics().isEmpty()) {

@@ -2,8 +2,8 @@ package io.mrm.mrmctl.adapter;
 
 import io.mrm.events.Topic;
 import io.mrm.events.TopicNames;
-import io.mrm.events.codec.Decoded;
 import io.mrm.events.codec.DeadLetters.RawRecord;
+import io.mrm.events.codec.Decoded;
 import io.mrm.events.codec.InboundDecoder;
 import io.mrm.events.codec.InboundLimits;
 import io.mrm.mrmctl.adapter.MrmKafka.KafkaUnavailableException;
@@ -43,8 +43,7 @@ public final class TopicSnapshot {
      * @param startOffsets  per partition, the first offset still on it (above 0: retention deleted older ones)
      * @param missingTopics topics (full names) that do not exist and were not required
      */
-    public record Result(Map<TopicPartition, Long> startOffsets, List<String> missingTopics) {
-    }
+    public record Result(Map<TopicPartition, Long> startOffsets, List<String> missingTopics) {}
 
     private final KafkaConnection connection;
     private final String bootstrapServers;
@@ -55,8 +54,8 @@ public final class TopicSnapshot {
         this.connection = connection;
         this.bootstrapServers = connection.bootstrapServers();
         this.names = names;
-        this.decoder = new InboundDecoder(names, reader, new InboundLimits(Duration.ofDays(3650), Duration.ofDays(3650)),
-                Clock.systemUTC());
+        this.decoder = new InboundDecoder(
+                names, reader, new InboundLimits(Duration.ofDays(3650), Duration.ofDays(3650)), Clock.systemUTC());
     }
 
     /**
@@ -89,7 +88,8 @@ public final class TopicSnapshot {
             } else {
                 Map<TopicPartition, Long> at = new HashMap<>();
                 partitions.forEach(p -> at.put(p, from.toEpochMilli()));
-                Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(at, KafkaClients.remaining(deadline));
+                Map<TopicPartition, OffsetAndTimestamp> found =
+                        consumer.offsetsForTimes(at, KafkaClients.remaining(deadline));
                 for (TopicPartition p : partitions) {
                     OffsetAndTimestamp o = found.get(p);
                     consumer.seek(p, o == null ? end.get(p) : o.offset());
@@ -111,15 +111,20 @@ public final class TopicSnapshot {
                     return new Result(start, missing);
                 }
                 if (!Instant.now().isBefore(deadline)) {
-                    throw new KafkaUnavailableException("timed out reading " + open.get(0).topic() + " at "
-                            + bootstrapServers + " before its end offset (raise --timeout, or read less)");
+                    throw new KafkaUnavailableException(
+                            "timed out reading " + open.get(0).topic() + " at " + bootstrapServers
+                                    + " before its end offset (raise --timeout, or read less)");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(KafkaClients.pollTime(deadline))) {
                     if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
                         continue; // written after the read began
                     }
-                    sink.accept(r.topic(), r.partition(), r.offset(), decoder.decode(new RawRecord(r.topic(),
-                            r.partition(), r.offset(), r.key(), r.headers(), r.value())));
+                    sink.accept(
+                            r.topic(),
+                            r.partition(),
+                            r.offset(),
+                            decoder.decode(new RawRecord(
+                                    r.topic(), r.partition(), r.offset(), r.key(), r.headers(), r.value())));
                 }
             }
         } catch (org.apache.kafka.common.errors.TimeoutException e) {

@@ -16,6 +16,5 @@ public final class ExitCodes {
     /** mrmctl replay: running the journal under its recorded policy did not reproduce the recorded outputs. */
     public static final int REPLAY_DIVERGED = 5;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 }

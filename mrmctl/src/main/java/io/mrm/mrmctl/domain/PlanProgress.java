@@ -41,8 +41,10 @@ public final class PlanProgress {
 
     /** The plan finished (STEADY), stopped on a failed step (PAUSED) or was aborted part-way (DIVERGED). */
     public boolean finished() {
-        return latest != null && (latest.phase() == Phase.STEADY || latest.phase() == Phase.PAUSED
-                || latest.phase() == Phase.DIVERGED);
+        return latest != null
+                && (latest.phase() == Phase.STEADY
+                        || latest.phase() == Phase.PAUSED
+                        || latest.phase() == Phase.DIVERGED);
     }
 
     /** The latest state of this decision seen, or null. */
@@ -52,8 +54,8 @@ public final class PlanProgress {
 
     /** "step 2 of 4: DNS_ROUTE us10 SUCCEEDED", with the step's detail when it has one. */
     public static String describe(StepProgress step, int total) {
-        String line = "step " + (step.index() + 1) + " of " + total + ": " + step.action() + " " + step.region()
-                + " " + step.status();
+        String line = "step " + (step.index() + 1) + " of " + total + ": " + step.action() + " " + step.region() + " "
+                + step.status();
         return step.detail() == null || step.detail().isBlank() ? line : line + " (" + step.detail() + ")";
     }
 }

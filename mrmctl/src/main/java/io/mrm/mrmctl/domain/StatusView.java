@@ -15,8 +15,7 @@ import java.util.Map;
 /** How `mrmctl status` shows one application's topology state, as text lines and as a JSON-ready map. */
 public final class StatusView {
 
-    private StatusView() {
-    }
+    private StatusView() {}
 
     public static List<String> text(TopologyState state, Instant now) {
         List<String> lines = new ArrayList<>();
@@ -53,7 +52,9 @@ public final class StatusView {
         map.put("epoch", state.epoch());
         map.put("phase", state.phase().name());
         map.put("frozen", state.frozen());
-        map.put("holdDownUntil", state.holdDownUntil() == null ? null : state.holdDownUntil().toString());
+        map.put(
+                "holdDownUntil",
+                state.holdDownUntil() == null ? null : state.holdDownUntil().toString());
         map.put("lastDecisionId", state.lastDecisionId());
         map.put("plan", steps(state.planSteps()));
         if (state.placement() != null) {
@@ -63,8 +64,12 @@ public final class StatusView {
             placement.put("events", state.placement().events());
             map.put("placement", placement);
         }
-        map.put("fenceDuties", state.fenceDuties().stream().map(d -> Map.of("action", d.action().name(),
-                "region", d.region(), "decisionId", d.decisionId())).toList());
+        map.put(
+                "fenceDuties",
+                state.fenceDuties().stream()
+                        .map(d ->
+                                Map.of("action", d.action().name(), "region", d.region(), "decisionId", d.decisionId()))
+                        .toList());
         map.put("stateTime", state.time().toString());
         return map;
     }
@@ -89,13 +94,16 @@ public final class StatusView {
         String app = state.applicationId();
         String id = state.lastDecisionId();
         return switch (state.phase()) {
-            case PROPOSED -> "waiting for approval: mrmctl approve " + app + " " + id + " --follow, or mrmctl reject "
-                    + app + " " + id + " --reason ...";
-            case PAUSED -> "paused on a failed step: mrmctl resume " + app + " " + id + ", mrmctl skip " + app + " "
-                    + id + " STEP --reason ..., or mrmctl abort " + app + " " + id + " --reason ...";
-            case DIVERGED -> "the components are split: mrmctl resume " + app + " " + id + " to finish the aborted "
-                    + "switch (if it was aborted), or mrmctl failover " + app + " REGION / mrmctl failback " + app
-                    + " to run the whole plan towards one region";
+            case PROPOSED ->
+                "waiting for approval: mrmctl approve " + app + " " + id + " --follow, or mrmctl reject " + app + " "
+                        + id + " --reason ...";
+            case PAUSED ->
+                "paused on a failed step: mrmctl resume " + app + " " + id + ", mrmctl skip " + app + " " + id
+                        + " STEP --reason ..., or mrmctl abort " + app + " " + id + " --reason ...";
+            case DIVERGED ->
+                "the components are split: mrmctl resume " + app + " " + id + " to finish the aborted "
+                        + "switch (if it was aborted), or mrmctl failover " + app + " REGION / mrmctl failback " + app
+                        + " to run the whole plan towards one region";
             default -> null;
         };
     }
@@ -103,7 +111,8 @@ public final class StatusView {
     /** "2 of 4 steps done", counting skipped steps as done: the plan moved past them. */
     static String progress(List<StepProgress> steps) {
         long done = steps.stream()
-                .filter(s -> s.status() == StepStatus.SUCCEEDED || s.status() == StepStatus.SKIPPED).count();
+                .filter(s -> s.status() == StepStatus.SUCCEEDED || s.status() == StepStatus.SKIPPED)
+                .count();
         return done + " of " + steps.size() + " steps done";
     }
 

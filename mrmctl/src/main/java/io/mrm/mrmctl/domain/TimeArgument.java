@@ -9,8 +9,7 @@ import java.time.format.DateTimeParseException;
 /** How mrmctl reads durations (--timeout, --tick) and points in time (--from, --to): one syntax for all. */
 public final class TimeArgument {
 
-    private TimeArgument() {
-    }
+    private TimeArgument() {}
 
     /**
      * The services' duration syntax ({@link Durations}): 500ms, 30s, 2m, 1h, 7d, ISO-8601 (PT30S).

@@ -3,8 +3,8 @@ package io.mrm.mrmctl.adapter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mrm.mrmctl.adapter.ContextsFile.Context;
 import io.mrm.mrmctl.adapter.ContextsFile.Contents;
+import io.mrm.mrmctl.adapter.ContextsFile.Context;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -63,9 +63,13 @@ class ContextsFileTest {
         assertThat(staging.key()).isEqualTo(Path.of(System.getProperty("user.home"), ".mrm", "alice.key"));
         assertThat(staging.operator()).isEqualTo("alice@example.com");
         Context production = contents.context("production").orElseThrow();
-        assertThat(production.clientProperties()).containsEntry("security.protocol", "SSL")
-                .containsEntry("request.timeout.ms", "20000").hasSize(4);
-        assertThat(production.topicPrefix()).as("not set: mrmctl's default applies").isNull();
+        assertThat(production.clientProperties())
+                .containsEntry("security.protocol", "SSL")
+                .containsEntry("request.timeout.ms", "20000")
+                .hasSize(4);
+        assertThat(production.topicPrefix())
+                .as("not set: mrmctl's default applies")
+                .isNull();
         assertThat(production.operator()).isNull();
     }
 
@@ -90,12 +94,19 @@ class ContextsFileTest {
         assertThatThrownBy(() -> ContextsFile.read(file("""
                 contexts:
                   - {name: a, bootstrap-servers: "k:9092", key-file: a.key}
-                """))).hasMessageContaining("key-file is not a setting; did you mean contexts[0].key?");
+                """)))
+                .hasMessageContaining("key-file is not a setting; did you mean contexts[0].key?");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sasl.jaas.config", "ssl.keystore.password", "ssl.truststore.password",
-            "ssl.key.password", "ssl.keystore.key"})
+    @ValueSource(
+            strings = {
+                "sasl.jaas.config",
+                "ssl.keystore.password",
+                "ssl.truststore.password",
+                "ssl.key.password",
+                "ssl.keystore.key"
+            })
     void aSecretInlineIsRefusedAndTheFileSaysWhereItBelongs(String secret) throws Exception {
         Path file = file("""
                 contexts:
@@ -107,8 +118,8 @@ class ContextsFileTest {
                 """.formatted(secret));
 
         assertThatThrownBy(() -> ContextsFile.read(file))
-                .hasMessageContaining("context prod: client-properties: " + secret + " holds a secret and is not "
-                        + "taken inline")
+                .hasMessageContaining(
+                        "context prod: client-properties: " + secret + " holds a secret and is not " + "taken inline")
                 .hasMessageContaining("name that file instead")
                 .hasMessageNotContaining("s3cret");
     }
@@ -118,21 +129,25 @@ class ContextsFileTest {
         assertThatThrownBy(() -> ContextsFile.read(file("""
                 contexts:
                   - {name: a, bootstrap-servers: "k:9092", client-properties: {bootstrap.servers: "other:9092"}}
-                """))).hasMessageContaining("bootstrap.servers is set by mrmctl (use --bootstrap-servers)");
+                """)))
+                .hasMessageContaining("bootstrap.servers is set by mrmctl (use --bootstrap-servers)");
         assertThatThrownBy(() -> ContextsFile.read(file("""
                 contexts:
                   - {name: a, bootstrap-servers: "k:9092", client-properties: {securty.protocol: SSL}}
-                """))).hasMessageContaining("securty.protocol is not a Kafka client setting");
+                """)))
+                .hasMessageContaining("securty.protocol is not a Kafka client setting");
         assertThatThrownBy(() -> ContextsFile.read(file("""
                 contexts:
                   - {name: a, bootstrap-servers: "k:9092", client-properties: {security.protocol: [SSL, SASL_SSL]}}
-                """))).hasMessageContaining("security.protocol must be a value");
+                """)))
+                .hasMessageContaining("security.protocol must be a value");
     }
 
     @Test
     void aFileNamingAKeyOrAClientPropertiesFileMustBeTheOwnersAlone() throws Exception {
         String withKey = "contexts:\n  - {name: a, bootstrap-servers: \"k:9092\", key: a.key}\n";
-        String withCommandConfig = "contexts:\n  - {name: a, bootstrap-servers: \"k:9092\", command-config: c.properties}\n";
+        String withCommandConfig =
+                "contexts:\n  - {name: a, bootstrap-servers: \"k:9092\", command-config: c.properties}\n";
         for (String text : List.of(withKey, withCommandConfig)) {
             Path readable = file(text, "rw-r--r--");
             assertThatThrownBy(() -> ContextsFile.read(readable))
@@ -144,7 +159,8 @@ class ContextsFileTest {
         }
         // servers and names only: nothing to redirect to someone's key, so others may read it
         assertThat(ContextsFile.read(file("contexts:\n  - {name: a, bootstrap-servers: \"k:9092\"}\n", "rw-r--r--"))
-                .contexts()).hasSize(1);
+                        .contexts())
+                .hasSize(1);
     }
 
     @Test
@@ -158,10 +174,12 @@ class ContextsFileTest {
                 .hasMessageContaining("context a: bootstrap-servers is required");
         assertThatThrownBy(() -> ContextsFile.read(file("contexts:\n  - {bootstrap-servers: \"k:9092\"}\n")))
                 .hasMessageContaining("contexts[0].name is required");
-        assertThatThrownBy(() -> ContextsFile.read(file("contexts:\n  - {name: \"a b\", bootstrap-servers: \"k:1\"}\n")))
+        assertThatThrownBy(
+                        () -> ContextsFile.read(file("contexts:\n  - {name: \"a b\", bootstrap-servers: \"k:1\"}\n")))
                 .hasMessageContaining("name 'a b' is not valid");
-        assertThatThrownBy(() -> ContextsFile.read(file("contexts:\n  - {name: a, bootstrap-servers: \"k:1\", "
-                + "operator: \"alice smith\"}\n"))).hasMessageContaining("context a: operator");
+        assertThatThrownBy(() -> ContextsFile.read(
+                        file("contexts:\n  - {name: a, bootstrap-servers: \"k:1\", " + "operator: \"alice smith\"}\n")))
+                .hasMessageContaining("context a: operator");
         assertThatThrownBy(() -> ContextsFile.read(file("current-context: a\ncurrent-context: b\n")))
                 .hasMessageContaining("Duplicate field 'current-context'");
     }
@@ -190,8 +208,10 @@ class ContextsFileTest {
                   - name: production
                     bootstrap-servers: kafka-0.prod:9093
                 """);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(Files.list(dir).filter(p -> p.getFileName().toString().startsWith(".config"))).isEmpty();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(Files.list(dir).filter(p -> p.getFileName().toString().startsWith(".config")))
+                .isEmpty();
     }
 
     @Test
@@ -199,8 +219,8 @@ class ContextsFileTest {
         Path file = file("contexts:\n  - {name: staging, bootstrap-servers: \"k:9092\"}\n");
 
         assertThatThrownBy(() -> ContextsFile.useContext(file, "stagin"))
-                .hasMessageContaining("context 'stagin' is no context of " + file + " (it has staging); did you mean "
-                        + "staging?");
+                .hasMessageContaining(
+                        "context 'stagin' is no context of " + file + " (it has staging); did you mean " + "staging?");
         ContextsFile.useContext(file, "staging");
 
         assertThat(Files.readString(file)).startsWith("current-context: staging\ncontexts:");
@@ -213,7 +233,8 @@ class ContextsFileTest {
                 + "{name: b, bootstrap-servers: \"k:2\"}]}\n";
         Path file = file(flow);
 
-        assertThatThrownBy(() -> ContextsFile.useContext(file, "b")).hasMessageContaining("set current-context: b by hand");
+        assertThatThrownBy(() -> ContextsFile.useContext(file, "b"))
+                .hasMessageContaining("set current-context: b by hand");
         assertThat(Files.readString(file)).isEqualTo(flow);
     }
 
@@ -224,6 +245,7 @@ class ContextsFileTest {
         assertThat(ContextsFile.defaultLocation(Map.of("XDG_CONFIG_HOME", "/etc/xdg-alice"), "/home/alice"))
                 .isEqualTo(Path.of("/etc/xdg-alice/mrmctl/config.yaml"));
         assertThat(ContextsFile.defaultLocation(Map.of("XDG_CONFIG_HOME", "relative"), "/home/alice"))
-                .as("the XDG spec ignores a relative path").isEqualTo(Path.of("/home/alice/.config/mrmctl/config.yaml"));
+                .as("the XDG spec ignores a relative path")
+                .isEqualTo(Path.of("/home/alice/.config/mrmctl/config.yaml"));
     }
 }

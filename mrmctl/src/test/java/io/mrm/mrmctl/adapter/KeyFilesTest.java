@@ -21,7 +21,8 @@ class KeyFilesTest {
         Path key = dir.resolve("alice.key");
         KeyFiles.write(OperatorKeys.generate(), key, dir.resolve("alice.key.pub"));
 
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+                .isEqualTo("rw-------");
         assertThat(KeyFiles.readPrivateKey(key)).isNotNull();
     }
 
@@ -31,8 +32,10 @@ class KeyFilesTest {
         KeyFiles.write(OperatorKeys.generate(), key, dir.resolve("bob.key.pub"));
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
 
-        assertThatThrownBy(() -> KeyFiles.readPrivateKey(key)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("accessible to others (mode rw-r--r--)").hasMessageContaining("chmod 600")
+        assertThatThrownBy(() -> KeyFiles.readPrivateKey(key))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("accessible to others (mode rw-r--r--)")
+                .hasMessageContaining("chmod 600")
                 .hasMessageNotContaining("PRIVATE KEY");
     }
 }

@@ -24,8 +24,8 @@ import org.springframework.core.io.ByteArrayResource;
  */
 class PolicySettingsParityTest {
 
-    private static final String APP = "{id: orders, primary-region: eu10, standby-region: us10, "
-            + "vantages: [vantage-1, vantage-2, vantage-3]";
+    private static final String APP =
+            "{id: orders, primary-region: eu10, standby-region: us10, " + "vantages: [vantage-1, vantage-2, vantage-3]";
 
     static String policy(String applicationExtra, String decisionExtra) {
         return "mrm:\n  decision:\n" + decisionExtra + "    applications:\n      - " + APP + applicationExtra + "}\n";
@@ -34,10 +34,14 @@ class PolicySettingsParityTest {
     /** The engine's way: the YAML as a Spring configuration file, checked and read as at start-up. */
     static PolicySettings.Policies engine(String yaml) throws IOException {
         StandardEnvironment environment = new StandardEnvironment();
-        new YamlPropertySourceLoader().load("policy.yml", new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))
+        new YamlPropertySourceLoader()
+                .load("policy.yml", new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))
                 .forEach(environment.getPropertySources()::addFirst);
         new PolicyKeysCheck(environment).postProcessBeanFactory(null);
-        return Binder.get(environment).bind(PolicySettings.PREFIX, DecisionEngineProperties.class).get().read();
+        return Binder.get(environment)
+                .bind(PolicySettings.PREFIX, DecisionEngineProperties.class)
+                .get()
+                .read();
     }
 
     static PolicySettings.Policies file(String yaml) {
@@ -45,12 +49,13 @@ class PolicySettingsParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "",
-            ", quorum: 3, failure-threshold: 5, mode: MANUAL, plan: [DNS_ROUTE, DNS_VERIFY]",
-            ", failureThreshold: 4, stale_after: 45s, failover-drain-max-backlog: 512MB, two-person-rule: true",
-            ", health-components: [app, db], alert-components: [latency], degraded-not-a-target: [db]",
-    })
+    @ValueSource(
+            strings = {
+                "",
+                ", quorum: 3, failure-threshold: 5, mode: MANUAL, plan: [DNS_ROUTE, DNS_VERIFY]",
+                ", failureThreshold: 4, stale_after: 45s, failover-drain-max-backlog: 512MB, two-person-rule: true",
+                ", health-components: [app, db], alert-components: [latency], degraded-not-a-target: [db]",
+            })
     void bothAcceptTheSamePolicyAndReadItEqually(String extra) throws IOException {
         String yaml = policy(extra, "    request-signatures: {max-age: 2m}\n    commit-interval: 50ms\n");
 
@@ -62,18 +67,21 @@ class PolicySettingsParityTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-            ", failure-treshold: 5|"
-                    + "mrm.decision.applications[0].failure-treshold is not a setting; did you mean "
-                    + "mrm.decision.applications[0].failure-threshold?",
-            ", quorum: 0|mrm.decision.applications[orders].quorum: must be greater than or equal to 1, was 0",
-            ", plan: [DNS_ROUTE, REBOOT_THE_WORLD]|'REBOOT_THE_WORLD' is not one of",
-            ", stale-after: soon|mrm.decision.applications[orders].stale-after: 'soon' is not a duration",
-            ", failover-drain-max-backlog: 5M|mrm.decision.applications[orders].failover-drain-max-backlog: '5M' is not "
-                    + "a data size",
-            ", alert-components: [app]|both in health-components and alert-components",
-            ", degraded-not-a-target: [db]|'db' is neither in health-components nor in alert-components",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                ", failure-treshold: 5|"
+                        + "mrm.decision.applications[0].failure-treshold is not a setting; did you mean "
+                        + "mrm.decision.applications[0].failure-threshold?",
+                ", quorum: 0|mrm.decision.applications[orders].quorum: must be greater than or equal to 1, was 0",
+                ", plan: [DNS_ROUTE, REBOOT_THE_WORLD]|'REBOOT_THE_WORLD' is not one of",
+                ", stale-after: soon|mrm.decision.applications[orders].stale-after: 'soon' is not a duration",
+                ", failover-drain-max-backlog: 5M|mrm.decision.applications[orders].failover-drain-max-backlog: '5M' is not "
+                        + "a data size",
+                ", alert-components: [app]|both in health-components and alert-components",
+                ", degraded-not-a-target: [db]|'db' is neither in health-components nor in alert-components",
+            })
     void bothRefuseTheSameApplicationMistakeInTheSameWords(String extra, String message) {
         String yaml = policy(extra, "");
 
@@ -82,14 +90,17 @@ class PolicySettingsParityTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-            "request-signatures: {max-age: 0s}\\n|mrm.decision.request-signatures.max-age must be positive",
-            "request-signatures: {maxskew: 1s}\\n|mrm.decision.request-signatures.maxskew is not a setting",
-            "aplications: []\\n|mrm.decision.aplications is not a setting; did you mean mrm.decision.applications?",
-            "operators: [{id: alice, roles: [operator]}]\\n|mrm.decision.operators[0] (alice): set exactly one of "
-                    + "public-key and public-key-file",
-            "operators: [{id: alice, roles: [admin], public-key: x}]\\n|'admin' is not one of",
-    })
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "request-signatures: {max-age: 0s}\\n|mrm.decision.request-signatures.max-age must be positive",
+                "request-signatures: {maxskew: 1s}\\n|mrm.decision.request-signatures.maxskew is not a setting",
+                "aplications: []\\n|mrm.decision.aplications is not a setting; did you mean mrm.decision.applications?",
+                "operators: [{id: alice, roles: [operator]}]\\n|mrm.decision.operators[0] (alice): set exactly one of "
+                        + "public-key and public-key-file",
+                "operators: [{id: alice, roles: [admin], public-key: x}]\\n|'admin' is not one of",
+            })
     void bothRefuseTheSameMistakeOutsideTheApplications(String decisionExtra, String message) {
         String yaml = policy("", "    " + decisionExtra.replace("\\n", "\n"));
 

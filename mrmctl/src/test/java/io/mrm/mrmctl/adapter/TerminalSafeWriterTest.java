@@ -18,7 +18,8 @@ class TerminalSafeWriterTest {
         out.print("tabs\tand newlines stay\n");
         out.flush();
 
-        assertThat(screen.toString()).doesNotContain("\u001b", "\u0007", "\u009b", "\r")
+        assertThat(screen.toString())
+                .doesNotContain("\u001b", "\u0007", "\u009b", "\r")
                 .contains("reason: region down\uFFFD[2K")
                 .contains("tabs\tand newlines stay\n");
     }

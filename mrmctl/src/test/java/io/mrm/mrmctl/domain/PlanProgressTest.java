@@ -16,10 +16,21 @@ class PlanProgressTest {
     static final Instant T = Instant.parse("2026-11-25T10:00:00Z");
 
     static TopologyState state(String decisionId, Phase phase, StepStatus first, StepStatus second) {
-        return new TopologyState("t-" + phase + first + second, "orders", T, 1, 3, "eu10", "us10", phase, false, null,
-                decisionId, List.of(
-                new StepProgress(0, StepAction.DNS_ROUTE, "us10", first, 1, T, null, null),
-                new StepProgress(1, StepAction.DNS_VERIFY, "us10", second, 0, null, null, null)));
+        return new TopologyState(
+                "t-" + phase + first + second,
+                "orders",
+                T,
+                1,
+                3,
+                "eu10",
+                "us10",
+                phase,
+                false,
+                null,
+                decisionId,
+                List.of(
+                        new StepProgress(0, StepAction.DNS_ROUTE, "us10", first, 1, T, null, null),
+                        new StepProgress(1, StepAction.DNS_VERIFY, "us10", second, 0, null, null, null)));
     }
 
     @Test
@@ -28,7 +39,8 @@ class PlanProgressTest {
 
         assertThat(progress.update(state("d-1", Phase.SWITCHING, StepStatus.RUNNING, StepStatus.PENDING)))
                 .containsExactly("step 1 of 2: DNS_ROUTE us10 RUNNING", "step 2 of 2: DNS_VERIFY us10 PENDING");
-        assertThat(progress.update(state("d-1", Phase.SWITCHING, StepStatus.RUNNING, StepStatus.PENDING))).isEmpty();
+        assertThat(progress.update(state("d-1", Phase.SWITCHING, StepStatus.RUNNING, StepStatus.PENDING)))
+                .isEmpty();
         assertThat(progress.finished()).isFalse();
 
         assertThat(progress.update(state("d-1", Phase.STEADY, StepStatus.SUCCEEDED, StepStatus.SUCCEEDED)))
@@ -47,7 +59,8 @@ class PlanProgressTest {
     @Test
     void statesOfAnotherDecisionAreIgnored() {
         PlanProgress progress = new PlanProgress("d-2");
-        assertThat(progress.update(state("d-1", Phase.STEADY, StepStatus.SUCCEEDED, StepStatus.SUCCEEDED))).isEmpty();
+        assertThat(progress.update(state("d-1", Phase.STEADY, StepStatus.SUCCEEDED, StepStatus.SUCCEEDED)))
+                .isEmpty();
         assertThat(progress.finished()).isFalse();
         assertThat(progress.latest()).isNull();
     }

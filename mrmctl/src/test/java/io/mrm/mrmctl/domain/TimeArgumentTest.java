@@ -33,6 +33,7 @@ class TimeArgumentTest {
         assertThat(TimeArgument.duration("1h")).isEqualTo(Duration.ofHours(1));
         assertThat(TimeArgument.duration("7d")).isEqualTo(Duration.ofDays(7));
         assertThat(TimeArgument.duration("pt90s")).isEqualTo(Duration.ofSeconds(90));
-        assertThatThrownBy(() -> TimeArgument.duration("soon")).hasMessage("'soon' is not a duration (e.g. 30s, 2m, 500ms)");
+        assertThatThrownBy(() -> TimeArgument.duration("soon"))
+                .hasMessage("'soon' is not a duration (e.g. 30s, 2m, 500ms)");
     }
 }

@@ -35,7 +35,9 @@ public final class SandboxEventBrokers implements AutoCloseable {
         byte[] random = new byte[16];
         new SecureRandom().nextBytes(random);
         String password = HexFormat.of().formatHex(random);
-        passwordFile = Files.createTempFile("mrm-sandbox-semp-", ".secret",
+        passwordFile = Files.createTempFile(
+                "mrm-sandbox-semp-",
+                ".secret",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(passwordFile, password, StandardCharsets.US_ASCII);
         SempV2Fake activeSite = new SempV2Fake(SEMP_USER, password).vpn(vpn(active), "active");
@@ -44,7 +46,7 @@ public final class SandboxEventBrokers implements AutoCloseable {
             SempV2Fake standbySite = new SempV2Fake(SEMP_USER, password, activeSite).vpn(vpn(region), "standby");
             fakes.put(region, standbySite);
             if (fakes.size() == 2) {
-                activeSite.replicate(vpn(active), standbySite, vpn(region));   // a replication pair has two sites
+                activeSite.replicate(vpn(active), standbySite, vpn(region)); // a replication pair has two sites
             }
         }
     }
@@ -82,8 +84,15 @@ public final class SandboxEventBrokers implements AutoCloseable {
     /** E.g. {@code region-a: VPN shop-region-a active at http://127.0.0.1:41234}. */
     public String describe() {
         StringBuilder text = new StringBuilder("event brokers (SEMP v2 fakes):");
-        fakes.forEach((region, fake) -> text.append(' ').append(region).append(": VPN ").append(vpn(region)).append(' ')
-                .append(fake.role(vpn(region))).append(" at ").append(fake.baseUrl()).append(';'));
+        fakes.forEach((region, fake) -> text.append(' ')
+                .append(region)
+                .append(": VPN ")
+                .append(vpn(region))
+                .append(' ')
+                .append(fake.role(vpn(region)))
+                .append(" at ")
+                .append(fake.baseUrl())
+                .append(';'));
         return text.substring(0, text.length() - 1);
     }
 

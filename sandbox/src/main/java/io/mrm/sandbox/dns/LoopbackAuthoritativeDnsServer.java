@@ -74,8 +74,17 @@ public final class LoopbackAuthoritativeDnsServer implements AutoCloseable {
         this.keyName = Objects.requireNonNull(keyName, "keyName");
         this.key = new TSIG(algorithm, keyName, secret);
         Name ns = Name.concatenate(Name.fromConstantString("ns1"), zone);
-        put(new SOARecord(zone, DClass.IN, 60, ns, Name.concatenate(Name.fromConstantString("hostmaster"), zone), 1,
-                3600, 600, 86400, 60));
+        put(new SOARecord(
+                zone,
+                DClass.IN,
+                60,
+                ns,
+                Name.concatenate(Name.fromConstantString("hostmaster"), zone),
+                1,
+                3600,
+                600,
+                86400,
+                60));
         put(new org.xbill.DNS.NSRecord(zone, DClass.IN, 60, ns));
         put(new org.xbill.DNS.ARecord(ns, DClass.IN, 60, InetAddress.getLoopbackAddress()));
         for (Record record : records) {
@@ -208,7 +217,8 @@ public final class LoopbackAuthoritativeDnsServer implements AutoCloseable {
     private TSIG signerFor(TSIGRecord signature) {
         try {
             // a key we do not know: answer in its name, without a MAC (there is none to compute)
-            return signature.getName().equals(keyName) ? key
+            return signature.getName().equals(keyName)
+                    ? key
                     : new TSIG(signature.getAlgorithm(), signature.getName(), new byte[] {0});
         } catch (IllegalArgumentException unknownAlgorithm) {
             return key;
@@ -288,9 +298,20 @@ public final class LoopbackAuthoritativeDnsServer implements AutoCloseable {
         }
         if (changed) {
             SOARecord soa = (SOARecord) names.get(zone).get(Type.SOA).get(0);
-            names.get(zone).put(Type.SOA, List.of(new SOARecord(zone, DClass.IN, soa.getTTL(), soa.getHost(),
-                    soa.getAdmin(), soa.getSerial() + 1, soa.getRefresh(), soa.getRetry(), soa.getExpire(),
-                    soa.getMinimum())));
+            names.get(zone)
+                    .put(
+                            Type.SOA,
+                            List.of(new SOARecord(
+                                    zone,
+                                    DClass.IN,
+                                    soa.getTTL(),
+                                    soa.getHost(),
+                                    soa.getAdmin(),
+                                    soa.getSerial() + 1,
+                                    soa.getRefresh(),
+                                    soa.getRetry(),
+                                    soa.getExpire(),
+                                    soa.getMinimum())));
             updates.incrementAndGet();
         }
         return Rcode.NOERROR;
@@ -312,19 +333,25 @@ public final class LoopbackAuthoritativeDnsServer implements AutoCloseable {
                 if (!empty) {
                     return Rcode.FORMERR;
                 }
-                if (type == Type.ANY ? !names.containsKey(p.getName()) : rrset(p.getName(), type).isEmpty()) {
+                if (type == Type.ANY
+                        ? !names.containsKey(p.getName())
+                        : rrset(p.getName(), type).isEmpty()) {
                     return type == Type.ANY ? Rcode.NXDOMAIN : Rcode.NXRRSET;
                 }
             } else if (p.getDClass() == DClass.NONE) {
                 if (!empty) {
                     return Rcode.FORMERR;
                 }
-                if (type == Type.ANY ? names.containsKey(p.getName()) : !rrset(p.getName(), type).isEmpty()) {
+                if (type == Type.ANY
+                        ? names.containsKey(p.getName())
+                        : !rrset(p.getName(), type).isEmpty()) {
                     return type == Type.ANY ? Rcode.YXDOMAIN : Rcode.YXRRSET;
                 }
             } else if (p.getDClass() == DClass.IN) {
-                valueDependent.computeIfAbsent(p.getName(), n -> new HashMap<>())
-                        .computeIfAbsent(type, t -> new LinkedHashSet<>()).add(key(p));
+                valueDependent
+                        .computeIfAbsent(p.getName(), n -> new HashMap<>())
+                        .computeIfAbsent(type, t -> new LinkedHashSet<>())
+                        .add(key(p));
             } else {
                 return Rcode.FORMERR;
             }
@@ -346,7 +373,10 @@ public final class LoopbackAuthoritativeDnsServer implements AutoCloseable {
                 return Rcode.NOTZONE;
             }
             int type = u.getType();
-            boolean meta = type == Type.ANY || type == Type.AXFR || type == Type.IXFR || type == Type.MAILA
+            boolean meta = type == Type.ANY
+                    || type == Type.AXFR
+                    || type == Type.IXFR
+                    || type == Type.MAILA
                     || type == Type.MAILB;
             boolean empty = u.rdataToWireCanonical().length == 0;
             boolean valid = switch (u.getDClass()) {
@@ -373,7 +403,8 @@ public final class LoopbackAuthoritativeDnsServer implements AutoCloseable {
         if (u.getDClass() == DClass.IN) {
             Map<Integer, List<Record>> node = names.getOrDefault(name, Map.of());
             // a CNAME cannot share its name with other data (RFC 2136 §3.4.2.2)
-            if (type == Type.CNAME ? node.keySet().stream().anyMatch(t -> t != Type.CNAME)
+            if (type == Type.CNAME
+                    ? node.keySet().stream().anyMatch(t -> t != Type.CNAME)
                     : node.containsKey(Type.CNAME)) {
                 return false;
             }
@@ -386,10 +417,11 @@ public final class LoopbackAuthoritativeDnsServer implements AutoCloseable {
             }
             after.add(u);
             // one TTL per record set: the newest
-            after = after.stream().map(r -> Record.newRecord(name, type, DClass.IN, u.getTTL(),
-                    r.rdataToWireCanonical())).toList();
-            boolean changed = !keys(before).equals(keys(after))
-                    || before.stream().anyMatch(r -> r.getTTL() != u.getTTL());
+            after = after.stream()
+                    .map(r -> Record.newRecord(name, type, DClass.IN, u.getTTL(), r.rdataToWireCanonical()))
+                    .toList();
+            boolean changed =
+                    !keys(before).equals(keys(after)) || before.stream().anyMatch(r -> r.getTTL() != u.getTTL());
             names.computeIfAbsent(name, n -> new HashMap<>()).put(type, after);
             return changed;
         }
@@ -412,7 +444,8 @@ public final class LoopbackAuthoritativeDnsServer implements AutoCloseable {
             String removed = key(u);
             changed = rrs != null && rrs.stream().anyMatch(r -> key(r).equals(removed));
             if (changed) {
-                List<Record> left = rrs.stream().filter(r -> !key(r).equals(removed)).toList();
+                List<Record> left =
+                        rrs.stream().filter(r -> !key(r).equals(removed)).toList();
                 if (left.isEmpty()) {
                     node.remove(type);
                 } else {
@@ -495,8 +528,8 @@ public final class LoopbackAuthoritativeDnsServer implements AutoCloseable {
     /** RFC 1035 §4.2.2: each message prefixed by its two-byte length; several per connection. */
     private void serveTcp(Socket socket) {
         try (socket;
-             DataInputStream in = new DataInputStream(socket.getInputStream());
-             java.io.OutputStream out = socket.getOutputStream()) {
+                DataInputStream in = new DataInputStream(socket.getInputStream());
+                java.io.OutputStream out = socket.getOutputStream()) {
             socket.setSoTimeout(10_000);
             socket.setTcpNoDelay(true);
             while (!closed) {

@@ -63,10 +63,17 @@ class LoopbackAuthoritativeDnsServerTest {
     final LoopbackAuthoritativeDnsServer server;
 
     LoopbackAuthoritativeDnsServerTest() throws Exception {
-        server = new LoopbackAuthoritativeDnsServer(ZONE, KEY, TSIG.HMAC_SHA256, secret, List.of(
-                new CNAMERecord(name("shop.sandbox.test"), DClass.IN, 60, name("shop.region-a.sandbox.test")),
-                new ARecord(name("shop.region-a.sandbox.test"), DClass.IN, 60, InetAddress.getLoopbackAddress()),
-                new ARecord(name("shop.region-b.sandbox.test"), DClass.IN, 60, InetAddress.getLoopbackAddress())));
+        server = new LoopbackAuthoritativeDnsServer(
+                ZONE,
+                KEY,
+                TSIG.HMAC_SHA256,
+                secret,
+                List.of(
+                        new CNAMERecord(name("shop.sandbox.test"), DClass.IN, 60, name("shop.region-a.sandbox.test")),
+                        new ARecord(
+                                name("shop.region-a.sandbox.test"), DClass.IN, 60, InetAddress.getLoopbackAddress()),
+                        new ARecord(
+                                name("shop.region-b.sandbox.test"), DClass.IN, 60, InetAddress.getLoopbackAddress())));
     }
 
     @AfterEach
@@ -75,12 +82,26 @@ class LoopbackAuthoritativeDnsServerTest {
     }
 
     Rfc2136DnsRouter router(Transport transport, Name keyName, byte[] key) {
-        return new Rfc2136DnsRouter(new Settings("127.0.0.1", server.port(), transport, Duration.ofSeconds(2),
-                Duration.ofSeconds(5), new TsigKey(keyName, TSIG.HMAC_SHA256, SecretReference.env("K",
-                Map.of("K", Base64.getEncoder().encodeToString(key)))),
-                Map.of("shop", new Application(ZONE, name("shop.sandbox.test"), RecordType.CNAME, Map.of(
-                        "region-a", List.of("shop.region-a.sandbox.test"),
-                        "region-b", List.of("shop.region-b.sandbox.test")), "_mrm-epoch"))));
+        return new Rfc2136DnsRouter(new Settings(
+                "127.0.0.1",
+                server.port(),
+                transport,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
+                new TsigKey(
+                        keyName,
+                        TSIG.HMAC_SHA256,
+                        SecretReference.env("K", Map.of("K", Base64.getEncoder().encodeToString(key)))),
+                Map.of(
+                        "shop",
+                        new Application(
+                                ZONE,
+                                name("shop.sandbox.test"),
+                                RecordType.CNAME,
+                                Map.of(
+                                        "region-a", List.of("shop.region-a.sandbox.test"),
+                                        "region-b", List.of("shop.region-b.sandbox.test")),
+                                "_mrm-epoch"))));
     }
 
     Rfc2136DnsRouter router(Transport transport) {
@@ -88,8 +109,13 @@ class LoopbackAuthoritativeDnsServerTest {
     }
 
     static DnsRouteCommand route(long epoch, String region) {
-        return new DnsRouteCommand("c-" + epoch + "-" + region, "shop", Instant.now(), 1,
-                new StepRef("d-" + epoch, epoch, 0, 1, Instant.now().plusSeconds(30)), region);
+        return new DnsRouteCommand(
+                "c-" + epoch + "-" + region,
+                "shop",
+                Instant.now(),
+                1,
+                new StepRef("d-" + epoch, epoch, 0, 1, Instant.now().plusSeconds(30)),
+                region);
     }
 
     @Test
@@ -97,9 +123,12 @@ class LoopbackAuthoritativeDnsServerTest {
         Message answer = query("shop.sandbox.test", Type.A);
 
         assertThat(answer.getRcode()).isEqualTo(Rcode.NOERROR);
-        assertThat(answer.getSection(Section.ANSWER)).extracting(Record::getType).containsExactly(Type.CNAME, Type.A);
+        assertThat(answer.getSection(Section.ANSWER))
+                .extracting(Record::getType)
+                .containsExactly(Type.CNAME, Type.A);
         assertThat(query("nothing.sandbox.test", Type.A).getRcode()).isEqualTo(Rcode.NXDOMAIN);
-        assertThat(query("shop.sandbox.test", Type.TXT).getSection(Section.AUTHORITY)).extracting(Record::getType)
+        assertThat(query("shop.sandbox.test", Type.TXT).getSection(Section.AUTHORITY))
+                .extracting(Record::getType)
                 .containsExactly(Type.SOA);
         assertThat(query("example.com", Type.A).getRcode()).as("no recursion").isEqualTo(Rcode.REFUSED);
     }
@@ -113,10 +142,15 @@ class LoopbackAuthoritativeDnsServerTest {
 
         assertThat(ack.outcome()).as(ack.toString()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(target()).isEqualTo("shop.region-b.sandbox.test.");
-        assertThat(query("_mrm-epoch.shop.sandbox.test", Type.TXT).getSection(Section.ANSWER)).singleElement()
+        assertThat(query("_mrm-epoch.shop.sandbox.test", Type.TXT).getSection(Section.ANSWER))
+                .singleElement()
                 .satisfies(r -> assertThat(((TXTRecord) r).getStrings()).containsExactly("epoch=1"));
         assertThat(server.serial()).isEqualTo(serial + 1);
-        assertThat(query("shop.sandbox.test", Type.CNAME).getSection(Section.ANSWER).get(0).getTTL()).isEqualTo(5);
+        assertThat(query("shop.sandbox.test", Type.CNAME)
+                        .getSection(Section.ANSWER)
+                        .get(0)
+                        .getTTL())
+                .isEqualTo(5);
     }
 
     @Test
@@ -127,7 +161,8 @@ class LoopbackAuthoritativeDnsServerTest {
         long serial = server.serial();
 
         assertThatThrownBy(() -> router.routeTo("shop", "region-a", 5, read))
-                .isInstanceOf(DnsFencedException.class).hasMessageContaining("prerequisite failed");
+                .isInstanceOf(DnsFencedException.class)
+                .hasMessageContaining("prerequisite failed");
         assertThatThrownBy(() -> router.routeTo("shop", "region-a", 5, new DnsState("region-b", 3)))
                 .isInstanceOf(DnsFencedException.class);
 
@@ -154,7 +189,8 @@ class LoopbackAuthoritativeDnsServerTest {
         Message badSig = send(update, signer(KEY, random()));
         assertThat(badSig.getRcode()).isEqualTo(Rcode.NOTAUTH);
         assertThat(badSig.getTSIG().getError()).isEqualTo(Rcode.BADSIG);
-        assertThat(send(update, signer(name("stranger"), secret)).getTSIG().getError()).isEqualTo(Rcode.BADKEY);
+        assertThat(send(update, signer(name("stranger"), secret)).getTSIG().getError())
+                .isEqualTo(Rcode.BADKEY);
         assertThat(target()).isEqualTo("shop.region-a.sandbox.test.");
         assertThat(server.updates()).isZero();
     }
@@ -175,7 +211,8 @@ class LoopbackAuthoritativeDnsServerTest {
         new DnsCommandHandler(router(Transport.TCP), Clock.systemUTC()).handle(route(2, "region-b"));
 
         assertThat(dig(dig.get(), "shop.sandbox.test", "A")).isEqualTo("shop.region-b.sandbox.test.\n127.0.0.1");
-        assertThat(dig(dig.get(), "+tcp", "_mrm-epoch.shop.sandbox.test", "TXT")).isEqualTo("\"epoch=2\"");
+        assertThat(dig(dig.get(), "+tcp", "_mrm-epoch.shop.sandbox.test", "TXT"))
+                .isEqualTo("\"epoch=2\"");
     }
 
     private String target() throws Exception {
@@ -200,8 +237,8 @@ class LoopbackAuthoritativeDnsServerTest {
     }
 
     private String dig(Path dig, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(dig.toString(), "+short", "+time=2", "+tries=1",
-                "-p", Integer.toString(server.port()), "@127.0.0.1"));
+        List<String> command = new java.util.ArrayList<>(List.of(
+                dig.toString(), "+short", "+time=2", "+tries=1", "-p", Integer.toString(server.port()), "@127.0.0.1"));
         command.addAll(Arrays.asList(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -210,7 +247,10 @@ class LoopbackAuthoritativeDnsServerTest {
 
     static Optional<Path> dig() {
         return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .filter(d -> !d.isBlank()).map(d -> Path.of(d, "dig")).filter(Files::isExecutable).findFirst();
+                .filter(d -> !d.isBlank())
+                .map(d -> Path.of(d, "dig"))
+                .filter(Files::isExecutable)
+                .findFirst();
     }
 
     static byte[] random() {

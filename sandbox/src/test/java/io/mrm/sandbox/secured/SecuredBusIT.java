@@ -45,8 +45,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
@@ -82,12 +82,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecuredBusIT {
 
-    static final TopicNames NAMES = TopicNames.defaults();   // the sandbox's
+    static final TopicNames NAMES = TopicNames.defaults(); // the sandbox's
     static final AccessMatrix MATRIX = AccessMatrix.of(NAMES);
     static final Duration TIMEOUT = Duration.ofSeconds(120);
     /** Every topic only the engine may write. */
-    static final List<Topic<?>> ENGINE_ONLY = List.of(Topics.DECISIONS, Topics.TOPOLOGY, Topics.DNS_COMMANDS,
-            Topics.DATA_COMMANDS, Topics.EVENTS_COMMANDS, Topics.ENGINE_JOURNAL);
+    static final List<Topic<?>> ENGINE_ONLY = List.of(
+            Topics.DECISIONS,
+            Topics.TOPOLOGY,
+            Topics.DNS_COMMANDS,
+            Topics.DATA_COMMANDS,
+            Topics.EVENTS_COMMANDS,
+            Topics.ENGINE_JOURNAL);
 
     static SecuredKafka kafka;
     static final Map<KafkaRole, String> passwords = new EnumMap<>(KafkaRole.class);
@@ -99,10 +104,23 @@ class SecuredBusIT {
     static void startSecuredBroker() throws Exception {
         kafka = SecuredKafka.start();
         // the admin step: the registry's topics, as the sandbox's services would have made them (profile local)
-        MrmKafkaProperties local = new MrmKafkaProperties(NAMES.prefix(), 3, (short) 1, 1, false,
-                Duration.ofMinutes(5), Duration.ofDays(7), 3, Duration.ofMillis(200), Duration.ofSeconds(30), true,
+        MrmKafkaProperties local = new MrmKafkaProperties(
+                NAMES.prefix(),
+                3,
+                (short) 1,
+                1,
+                false,
+                Duration.ofMinutes(5),
+                Duration.ofDays(7),
+                3,
+                Duration.ofMillis(200),
+                Duration.ofSeconds(30),
+                true,
                 Duration.ofSeconds(15));
-        kafka.admin().createTopics(List.of(MrmTopics.newTopics(NAMES, local))).all().get(60, TimeUnit.SECONDS);
+        kafka.admin()
+                .createTopics(List.of(MrmTopics.newTopics(NAMES, local)))
+                .all()
+                .get(60, TimeUnit.SECONDS);
         for (KafkaRole role : KafkaRole.values()) {
             String password = SecuredKafka.secret();
             passwords.put(role, password);
@@ -198,21 +216,26 @@ class SecuredBusIT {
     @MethodSource("everyOtherPrincipalAndEngineOnlyTopic")
     @Order(2)
     void noPrincipalButTheEngineWritesAnEngineOnlyTopic(KafkaRole role, String logicalName) {
-        assertRefused(role, Topics.ALL.stream().filter(t -> t.logicalName().equals(logicalName)).findFirst()
-                .orElseThrow());
+        assertRefused(
+                role,
+                Topics.ALL.stream()
+                        .filter(t -> t.logicalName().equals(logicalName))
+                        .findFirst()
+                        .orElseThrow());
     }
 
     @Test
     @Order(3)
     void noPrincipalButTheEngineCanTakeTheEnginesTransactionalId() {
         // a zombie "engine" under stolen operator credentials cannot fence the real one's transactions
-        Map<String, Object> props = new LinkedHashMap<>(kafka.clientProperties(KafkaRole.OPERATOR.defaultUser(),
-                passwords.get(KafkaRole.OPERATOR)));
+        Map<String, Object> props = new LinkedHashMap<>(
+                kafka.clientProperties(KafkaRole.OPERATOR.defaultUser(), passwords.get(KafkaRole.OPERATOR)));
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, AccessMatrix.engineApplicationId(NAMES) + "-zombie-1");
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
-        try (KafkaProducer<String, byte[]> zombie = new KafkaProducer<>(props, new StringSerializer(),
-                new ByteArraySerializer())) {
-            assertThat(catchThrowable(zombie::initTransactions)).isInstanceOf(TransactionalIdAuthorizationException.class);
+        try (KafkaProducer<String, byte[]> zombie =
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            assertThat(catchThrowable(zombie::initTransactions))
+                    .isInstanceOf(TransactionalIdAuthorizationException.class);
         }
     }
 
@@ -247,7 +270,10 @@ class SecuredBusIT {
     @MethodSource("everyRolesOwnWrite")
     @Order(4)
     void eachRoleMayWriteWhatItIsThereToWrite(KafkaRole role, String logicalName) throws Exception {
-        Topic<?> topic = Topics.ALL.stream().filter(t -> t.logicalName().equals(logicalName)).findFirst().orElseThrow();
+        Topic<?> topic = Topics.ALL.stream()
+                .filter(t -> t.logicalName().equals(logicalName))
+                .findFirst()
+                .orElseThrow();
         assertThat(send(role, topic).get(60, TimeUnit.SECONDS).topic()).isEqualTo(NAMES.of(topic));
     }
 
@@ -256,18 +282,25 @@ class SecuredBusIT {
      * run as that service's principal against these one-replica topics, it names exactly its own as too weak.
      */
     @ParameterizedTest(name = "{0} checks its own topics' settings")
-    @EnumSource(value = KafkaRole.class, names = {"MONITOR", "ENGINE", "DNS_ACTUATOR", "HANA_SYNC", "AEM_SYNC"})
+    @EnumSource(
+            value = KafkaRole.class,
+            names = {"MONITOR", "ENGINE", "DNS_ACTUATOR", "HANA_SYNC", "AEM_SYNC"})
     @Order(4)
     void eachServiceChecksTheDurabilityOfItsOwnTopicsOnly(KafkaRole role) {
         ExistingTopicsDurabilityCheck check = new ExistingTopicsDurabilityCheck(
                 kafka.clientProperties(role.defaultUser(), passwords.get(role)),
-                topic -> NAMES.topicNamed(topic) != null, false, 3, 2, Duration.ofSeconds(60));
+                topic -> NAMES.topicNamed(topic) != null,
+                false,
+                3,
+                2,
+                Duration.ofSeconds(60));
 
         Throwable weak = catchThrowable(check::afterSingletonsInstantiated);
 
         assertThat(weak).isInstanceOf(WeakDurabilityException.class);
         for (Topic<?> topic : Topics.ALL) {
-            boolean uses = MATRIX.reads(role).contains(topic) || MATRIX.writes(role).contains(topic);
+            boolean uses =
+                    MATRIX.reads(role).contains(topic) || MATRIX.writes(role).contains(topic);
             String problem = "topic " + NAMES.of(topic) + ": min.insync.replicas is 1";
             if (uses) {
                 assertThat(weak.getMessage()).as(role.id()).contains(problem);
@@ -281,12 +314,19 @@ class SecuredBusIT {
     @Order(5)
     void theRefusalIsTheAclsDoing() throws Exception {
         // given the one ACL the matrix withholds, the very write that was refused goes through
-        List<AclBinding> grant = new AccessMatrix.Grant(KafkaRole.MONITOR, ResourceType.TOPIC,
-                NAMES.of(Topics.DNS_COMMANDS), PatternType.LITERAL, EnumSet.of(AclOperation.WRITE), "test only")
+        List<AclBinding> grant = new AccessMatrix.Grant(
+                        KafkaRole.MONITOR,
+                        ResourceType.TOPIC,
+                        NAMES.of(Topics.DNS_COMMANDS),
+                        PatternType.LITERAL,
+                        EnumSet.of(AclOperation.WRITE),
+                        "test only")
                 .bindings(principal(KafkaRole.MONITOR));
         kafka.allow(grant);
         try {
-            assertThat(send(KafkaRole.MONITOR, Topics.DNS_COMMANDS).get(60, TimeUnit.SECONDS).topic())
+            assertThat(send(KafkaRole.MONITOR, Topics.DNS_COMMANDS)
+                            .get(60, TimeUnit.SECONDS)
+                            .topic())
                     .isEqualTo(NAMES.of(Topics.DNS_COMMANDS));
         } finally {
             kafka.revoke(grant);
@@ -305,8 +345,10 @@ class SecuredBusIT {
         assertThat(result.switched().planSteps()).extracting(s -> s.status()).containsOnly(StepStatus.SUCCEEDED);
         assertThat(result.dnsAfter()).contains("region-b");
         // every actuator, each as itself, acknowledged its steps
-        assertThat(sandbox.recorder().events(CommandAck.class)).filteredOn(a -> a.outcome() == AckOutcome.SUCCEEDED)
-                .extracting(CommandAck::actuator).contains(Actuator.DNS, Actuator.HANA, Actuator.AEM);
+        assertThat(sandbox.recorder().events(CommandAck.class))
+                .filteredOn(a -> a.outcome() == AckOutcome.SUCCEEDED)
+                .extracting(CommandAck::actuator)
+                .contains(Actuator.DNS, Actuator.HANA, Actuator.AEM);
     }
 
     // --- 3. mrmctl on the secured cluster ------------------------------------------------------------------
@@ -314,8 +356,8 @@ class SecuredBusIT {
     @Test
     @Order(11)
     void mrmctlAsTheOperatorIsHeardByTheEngine() throws Exception {
-        Result unfreeze = mrmctl(KafkaRole.OPERATOR, Sandbox.ALICE, "unfreeze", Sandbox.APP, "--reason",
-                "secured bus test");
+        Result unfreeze =
+                mrmctl(KafkaRole.OPERATOR, Sandbox.ALICE, "unfreeze", Sandbox.APP, "--reason", "secured bus test");
 
         assertThat(unfreeze.exit()).as(unfreeze.text()).isZero();
         assertThat(unfreeze.text()).contains("accepted");
@@ -334,10 +376,12 @@ class SecuredBusIT {
         assertThat(unfreeze.text()).contains("could not publish to " + NAMES.of(Topics.OPERATOR_REQUESTS));
 
         // nothing reached the topic: a request the operator sends after it is read, the viewer's is not before it
-        Result barrier = mrmctl(KafkaRole.OPERATOR, Sandbox.ALICE, "unfreeze", Sandbox.APP, "--reason", "after the viewer");
+        Result barrier =
+                mrmctl(KafkaRole.OPERATOR, Sandbox.ALICE, "unfreeze", Sandbox.APP, "--reason", "after the viewer");
         assertThat(barrier.exit()).as(barrier.text()).isZero();
         sandbox.recorder().await(UnfreezeRequest.class, r -> "after the viewer".equals(r.reason()), TIMEOUT);
-        assertThat(sandbox.recorder().events(UnfreezeRequest.class)).extracting(UnfreezeRequest::reason)
+        assertThat(sandbox.recorder().events(UnfreezeRequest.class))
+                .extracting(UnfreezeRequest::reason)
                 .doesNotContain("as a viewer");
     }
 
@@ -351,15 +395,17 @@ class SecuredBusIT {
             services.put(DnsActuatorApplication.SERVICE, service(KafkaRole.DNS_ACTUATOR));
             services.put(HanaSyncApplication.SERVICE, service(KafkaRole.HANA_SYNC));
             services.put(AemSyncApplication.SERVICE, service(KafkaRole.AEM_SYNC));
-            sandbox = Sandbox.start(System.out, new Sandbox.ExternalKafka(kafka.bootstrapServers(), services,
-                    kafka.adminClientProperties()));
+            sandbox = Sandbox.start(
+                    System.out,
+                    new Sandbox.ExternalKafka(kafka.bootstrapServers(), services, kafka.adminClientProperties()));
         }
         return sandbox;
     }
 
     /** A service's settings: its own principal, and no topic creation (the admin step made them). */
     private static Map<String, Object> service(KafkaRole role) {
-        Map<String, Object> props = new LinkedHashMap<>(kafka.springProperties(role.defaultUser(), passwords.get(role)));
+        Map<String, Object> props =
+                new LinkedHashMap<>(kafka.springProperties(role.defaultUser(), passwords.get(role)));
         props.put("mrm.kafka.create-topics", false);
         return props;
     }
@@ -380,25 +426,30 @@ class SecuredBusIT {
             return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         });
         // not an event: were it ever accepted, its consumers would dead-letter it
-        return producer.send(new ProducerRecord<>(NAMES.of(topic), "secured-bus-it",
+        return producer.send(new ProducerRecord<>(
+                NAMES.of(topic),
+                "secured-bus-it",
                 "forged by a principal that must not write here".getBytes(StandardCharsets.UTF_8)));
     }
 
     private static void assertRefused(KafkaRole role, Topic<?> topic) {
         Throwable refused = catchThrowable(() -> send(role, topic).get(60, TimeUnit.SECONDS));
         assertThat(refused).as(role.id() + " writing " + NAMES.of(topic)).isInstanceOf(ExecutionException.class);
-        assertThat(refused.getCause()).as(role.id() + " writing " + NAMES.of(topic))
-                .isInstanceOfSatisfying(TopicAuthorizationException.class,
+        assertThat(refused.getCause())
+                .as(role.id() + " writing " + NAMES.of(topic))
+                .isInstanceOfSatisfying(
+                        TopicAuthorizationException.class,
                         e -> assertThat(e.unauthorizedTopics()).containsExactly(NAMES.of(topic)));
     }
 
     /** Tries to join {@code group} as {@code role} on a topic it may read; returns what the broker answered. */
     private static Throwable joinGroup(KafkaRole role, String group, Topic<?> topic) {
-        Map<String, Object> props = new LinkedHashMap<>(kafka.clientProperties(role.defaultUser(), passwords.get(role)));
+        Map<String, Object> props =
+                new LinkedHashMap<>(kafka.clientProperties(role.defaultUser(), passwords.get(role)));
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(NAMES.of(topic)));
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (System.nanoTime() < deadline) {
@@ -412,8 +463,7 @@ class SecuredBusIT {
         }
     }
 
-    record Result(int exit, String text) {
-    }
+    record Result(int exit, String text) {}
 
     /** mrmctl with {@code --command-config}: the client settings of {@code role}'s principal. */
     private static Result mrmctl(KafkaRole role, String operator, String... command) throws Exception {
@@ -422,9 +472,17 @@ class SecuredBusIT {
             commandConfig = kafka.commandConfig(role.defaultUser(), passwords.get(role));
             commandConfigs.put(role, commandConfig);
         }
-        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(),
-                "--command-config", commandConfig.toString(), "--operator", operator,
-                "--key", sandbox().keyFile(operator).toString(), "--timeout", "60s"));
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--command-config",
+                commandConfig.toString(),
+                "--operator",
+                operator,
+                "--key",
+                sandbox().keyFile(operator).toString(),
+                "--timeout",
+                "60s"));
         args.addAll(List.of(command));
         StringWriter out = new StringWriter();
         int exit = Mrmctl.run(new PrintWriter(out, true), new PrintWriter(out, true), args.toArray(String[]::new));

@@ -23,12 +23,12 @@ import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.apache.kafka.metadata.authorizer.StandardAuthorizer;
 import org.apache.kafka.common.metadata.UserScramCredentialRecord;
 import org.apache.kafka.common.security.scram.ScramCredential;
 import org.apache.kafka.common.security.scram.internals.ScramFormatter;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.metadata.authorizer.StandardAuthorizer;
 import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
 import org.apache.kafka.server.common.ApiMessageAndVersion;
 import org.awaitility.Awaitility;
@@ -65,12 +65,12 @@ final class SecuredKafka implements AutoCloseable {
         Path dir = Files.createTempDirectory("mrm-secured-kafka-");
         TestCertificates certificates = TestCertificates.make(dir, secret());
         String adminPassword = secret();
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder(
-                withAdminCredential(new TestKitNodes.Builder().build().bootstrapMetadata(), adminPassword))
-                .setCombined(true)
-                .setNumControllerNodes(1)
-                .setNumBrokerNodes(1)
-                .build())
+        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder(withAdminCredential(
+                                new TestKitNodes.Builder().build().bootstrapMetadata(), adminPassword))
+                        .setCombined(true)
+                        .setNumControllerNodes(1)
+                        .setNumBrokerNodes(1)
+                        .build())
                 // clients: SASL_SSL only; the controller listener: TLS with client certificates
                 .setConfigProp("listener.security.protocol.map", "EXTERNAL:SASL_SSL,CONTROLLER:SSL")
                 .setConfigProp("listener.name.controller.ssl.client.auth", "required")
@@ -78,11 +78,15 @@ final class SecuredKafka implements AutoCloseable {
                 .setConfigProp("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512")
                 .setConfigProp("listener.name.external.scram-sha-512.sasl.jaas.config", jaas(ADMIN, adminPassword))
                 .setConfigProp(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12")
-                .setConfigProp(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, certificates.brokerKeyStore().toString())
+                .setConfigProp(
+                        SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG,
+                        certificates.brokerKeyStore().toString())
                 .setConfigProp(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, certificates.keyStorePassword())
                 .setConfigProp(SslConfigs.SSL_KEY_PASSWORD_CONFIG, certificates.keyStorePassword())
                 .setConfigProp(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM")
-                .setConfigProp(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, certificates.caCertificate().toString())
+                .setConfigProp(
+                        SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG,
+                        certificates.caCertificate().toString())
                 .setConfigProp("authorizer.class.name", StandardAuthorizer.class.getName())
                 .setConfigProp("allow.everyone.if.no.acl.found", "false")
                 .setConfigProp("super.users", "User:" + ADMIN + ";User:" + certificates.brokerDn())
@@ -111,16 +115,18 @@ final class SecuredKafka implements AutoCloseable {
     private static BootstrapMetadata withAdminCredential(BootstrapMetadata base, String adminPassword)
             throws Exception {
         ScramCredential credential = new ScramFormatter(
-                org.apache.kafka.common.security.scram.internals.ScramMechanism.SCRAM_SHA_512)
+                        org.apache.kafka.common.security.scram.internals.ScramMechanism.SCRAM_SHA_512)
                 .generateCredential(adminPassword, 4096);
         List<ApiMessageAndVersion> records = new ArrayList<>(base.records());
-        records.add(new ApiMessageAndVersion(new UserScramCredentialRecord()
-                .setName(ADMIN)
-                .setMechanism(ScramMechanism.SCRAM_SHA_512.type())
-                .setSalt(credential.salt())
-                .setStoredKey(credential.storedKey())
-                .setServerKey(credential.serverKey())
-                .setIterations(credential.iterations()), (short) 0));
+        records.add(new ApiMessageAndVersion(
+                new UserScramCredentialRecord()
+                        .setName(ADMIN)
+                        .setMechanism(ScramMechanism.SCRAM_SHA_512.type())
+                        .setSalt(credential.salt())
+                        .setStoredKey(credential.storedKey())
+                        .setServerKey(credential.serverKey())
+                        .setIterations(credential.iterations()),
+                (short) 0));
         return BootstrapMetadata.fromRecords(records, "secured-kafka");
     }
 
@@ -136,7 +142,9 @@ final class SecuredKafka implements AutoCloseable {
         props.put(SaslConfigs.SASL_MECHANISM, "SCRAM-SHA-512");
         props.put(SaslConfigs.SASL_JAAS_CONFIG, jaas(user, password));
         props.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PEM");
-        props.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, certificates.caCertificate().toString());
+        props.put(
+                SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG,
+                certificates.caCertificate().toString());
         return props;
     }
 
@@ -167,7 +175,8 @@ final class SecuredKafka implements AutoCloseable {
         props.remove(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
         Properties file = new Properties();
         props.forEach((k, v) -> file.setProperty(k, String.valueOf(v)));
-        Path path = Files.createFile(dir.resolve(user + ".properties"),
+        Path path = Files.createFile(
+                dir.resolve(user + ".properties"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try (var out = Files.newBufferedWriter(path, StandardCharsets.UTF_8)) {
             file.store(out, "client settings of " + user);
@@ -182,10 +191,15 @@ final class SecuredKafka implements AutoCloseable {
 
     /** Creates a SCRAM-SHA-512 user and waits until the broker lets it in. */
     void createUser(String user, String password) throws Exception {
-        admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
-                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password))).all().get();
-        Awaitility.await("user " + user + " may log in").atMost(PROPAGATION).pollInterval(Duration.ofMillis(200))
-                .ignoreExceptions().until(() -> {
+        admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                        user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password)))
+                .all()
+                .get();
+        Awaitility.await("user " + user + " may log in")
+                .atMost(PROPAGATION)
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> {
                     try (Admin as = Admin.create(clientProperties(user, password))) {
                         as.describeCluster().clusterId().get();
                         return true;
@@ -196,21 +210,28 @@ final class SecuredKafka implements AutoCloseable {
     /** Adds ACLs and waits until the broker's authorizer holds them. */
     void allow(Collection<AclBinding> bindings) throws Exception {
         admin.createAcls(bindings).all().get();
-        Awaitility.await("ACLs in force").atMost(PROPAGATION).pollInterval(Duration.ofMillis(100))
-                .until(() -> admin.describeAcls(AclBindingFilter.ANY).values().get().containsAll(bindings));
+        Awaitility.await("ACLs in force")
+                .atMost(PROPAGATION)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() ->
+                        admin.describeAcls(AclBindingFilter.ANY).values().get().containsAll(bindings));
     }
 
     /** Removes ACLs and waits until the broker's authorizer no longer holds them. */
     void revoke(Collection<AclBinding> bindings) throws Exception {
-        admin.deleteAcls(bindings.stream().map(AclBinding::toFilter).toList()).all().get();
-        Awaitility.await("ACLs removed").atMost(PROPAGATION).pollInterval(Duration.ofMillis(100))
+        admin.deleteAcls(bindings.stream().map(AclBinding::toFilter).toList())
+                .all()
+                .get();
+        Awaitility.await("ACLs removed")
+                .atMost(PROPAGATION)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> admin.describeAcls(AclBindingFilter.ANY).values().get().stream()
                         .noneMatch(bindings::contains));
     }
 
     static String jaas(String user, String password) {
-        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-                + "\" password=\"" + password + "\";";
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                + password + "\";";
     }
 
     /** A random password (hex, so that no JAAS or SCRAM argument needs quoting). */

@@ -27,22 +27,101 @@ record TestCertificates(Path caCertificate, Path brokerKeyStore, String keyStore
         Path brokerPem = dir.resolve("broker.crt");
         String dn = "CN=mrm-test-broker";
         String[] ec = {"-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2"};
-        keytool(concat(new String[] {"-genkeypair", "-alias", "ca", "-dname", "CN=mrm-test-ca", "-ext", "bc:c",
-                "-keystore", ca.toString(), "-storetype", "PKCS12", "-storepass", password}, ec));
-        keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-storepass", password,
-                "-file", caPem.toString());
-        keytool(concat(new String[] {"-genkeypair", "-alias", "broker", "-dname", dn,
-                "-keystore", broker.toString(), "-storetype", "PKCS12", "-storepass", password}, ec));
-        keytool("-certreq", "-alias", "broker", "-keystore", broker.toString(), "-storepass", password,
-                "-file", csr.toString());
+        keytool(concat(
+                new String[] {
+                    "-genkeypair",
+                    "-alias",
+                    "ca",
+                    "-dname",
+                    "CN=mrm-test-ca",
+                    "-ext",
+                    "bc:c",
+                    "-keystore",
+                    ca.toString(),
+                    "-storetype",
+                    "PKCS12",
+                    "-storepass",
+                    password
+                },
+                ec));
+        keytool(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "ca",
+                "-keystore",
+                ca.toString(),
+                "-storepass",
+                password,
+                "-file",
+                caPem.toString());
+        keytool(concat(
+                new String[] {
+                    "-genkeypair",
+                    "-alias",
+                    "broker",
+                    "-dname",
+                    dn,
+                    "-keystore",
+                    broker.toString(),
+                    "-storetype",
+                    "PKCS12",
+                    "-storepass",
+                    password
+                },
+                ec));
+        keytool(
+                "-certreq",
+                "-alias",
+                "broker",
+                "-keystore",
+                broker.toString(),
+                "-storepass",
+                password,
+                "-file",
+                csr.toString());
         // the clients reach the broker as localhost; the broker's own client certificate (controller listener)
-        keytool("-gencert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-storepass", password,
-                "-infile", csr.toString(), "-outfile", brokerPem.toString(), "-validity", "2",
-                "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-ext", "EKU=serverAuth,clientAuth");
-        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caPem.toString(), "-keystore", broker.toString(),
-                "-storepass", password);
-        keytool("-importcert", "-noprompt", "-alias", "broker", "-file", brokerPem.toString(),
-                "-keystore", broker.toString(), "-storepass", password);
+        keytool(
+                "-gencert",
+                "-rfc",
+                "-alias",
+                "ca",
+                "-keystore",
+                ca.toString(),
+                "-storepass",
+                password,
+                "-infile",
+                csr.toString(),
+                "-outfile",
+                brokerPem.toString(),
+                "-validity",
+                "2",
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-ext",
+                "EKU=serverAuth,clientAuth");
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "ca",
+                "-file",
+                caPem.toString(),
+                "-keystore",
+                broker.toString(),
+                "-storepass",
+                password);
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "broker",
+                "-file",
+                brokerPem.toString(),
+                "-keystore",
+                broker.toString(),
+                "-storepass",
+                password);
         return new TestCertificates(caPem, broker, password, dn);
     }
 

@@ -34,8 +34,7 @@ import java.util.stream.Collectors;
 /** One-line descriptions of events for the trace (only built when a run is traced). */
 public final class Describe {
 
-    private Describe() {
-    }
+    private Describe() {}
 
     public static String event(MrmEvent e) {
         if (e instanceof HealthObservation o) {
@@ -56,10 +55,12 @@ public final class Describe {
             return "DECISION " + d.kind() + " " + d.mode() + " " + d.status() + " " + d.fromRegion() + "->"
                     + d.toRegion() + " epoch " + d.epoch() + " by " + d.requestedBy() + " id=" + id(d.id())
                     + (d.overriddenRules().isEmpty() ? "" : " overrides " + d.overriddenRules()) + " plan "
-                    + d.plan().stream().map(s -> s.index() + ":" + s.action() + "@" + s.region()
-                            + (Boolean.TRUE.equals(s.bestEffort()) ? "(best-effort)" : "")
-                            + (Boolean.TRUE.equals(s.parallel()) ? "(parallel)" : ""))
-                    .collect(Collectors.joining(" ")) + " — " + d.reason();
+                    + d.plan().stream()
+                            .map(s -> s.index() + ":" + s.action() + "@" + s.region()
+                                    + (Boolean.TRUE.equals(s.bestEffort()) ? "(best-effort)" : "")
+                                    + (Boolean.TRUE.equals(s.parallel()) ? "(parallel)" : ""))
+                            .collect(Collectors.joining(" "))
+                    + " — " + d.reason();
         }
         if (e instanceof Alert a) {
             return "ALERT " + a.code() + (a.rule() == null ? "" : " [" + a.rule() + "]") + ": " + a.message();
@@ -70,8 +71,10 @@ public final class Describe {
         }
         if (e instanceof TopologyState t) {
             return "topology " + t.activeRegion() + " " + t.phase() + " epoch " + t.epoch()
-                    + (t.frozen() ? " FROZEN" : "") + (t.holdDownUntil() == null ? ""
-                    : " hold-down to " + Trace.clock(VirtualTime.ms(t.holdDownUntil())))
+                    + (t.frozen() ? " FROZEN" : "")
+                    + (t.holdDownUntil() == null
+                            ? ""
+                            : " hold-down to " + Trace.clock(VirtualTime.ms(t.holdDownUntil())))
                     + (t.planSteps().isEmpty() ? "" : " steps " + steps(t.planSteps()))
                     + (t.placement() == null ? "" : " placement " + t.placement())
                     + (t.fenceDuties().isEmpty() ? "" : " duties " + t.fenceDuties());
@@ -85,11 +88,17 @@ public final class Describe {
      */
     public static long fingerprint(MrmEvent e) {
         if (e instanceof StepCommand c) {
-            return c.action().ordinal() * 1_000_003L + c.step().epoch() * 7919 + c.step().stepIndex() * 31
-                    + c.step().attempt() + c.step().deadline().toEpochMilli();
+            return c.action().ordinal() * 1_000_003L
+                    + c.step().epoch() * 7919
+                    + c.step().stepIndex() * 31
+                    + c.step().attempt()
+                    + c.step().deadline().toEpochMilli();
         }
         if (e instanceof FailoverDecision d) {
-            return d.epoch() * 31 + d.kind().ordinal() * 7 + d.status().ordinal() + d.toRegion().hashCode();
+            return d.epoch() * 31
+                    + d.kind().ordinal() * 7
+                    + d.status().ordinal()
+                    + d.toRegion().hashCode();
         }
         if (e instanceof Alert a) {
             return a.code().hashCode();
@@ -104,14 +113,17 @@ public final class Describe {
     }
 
     public static String command(StepCommand c) {
-        return c.action() + "@" + String.join(">", regions(c)) + " epoch " + c.step().epoch() + " step "
-                + c.step().stepIndex() + " attempt " + c.step().attempt() + " of " + id(c.step().decisionId())
+        return c.action() + "@" + String.join(">", regions(c)) + " epoch "
+                + c.step().epoch() + " step "
+                + c.step().stepIndex() + " attempt " + c.step().attempt() + " of "
+                + id(c.step().decisionId())
                 + " deadline " + Trace.clock(VirtualTime.ms(c.step().deadline()));
     }
 
     public static String ack(CommandAck a) {
         return "ack " + a.action() + " " + a.outcome() + (a.errorCode() == null ? "" : " " + a.errorCode())
-                + " epoch " + a.step().epoch() + " step " + a.step().stepIndex() + " attempt " + a.step().attempt()
+                + " epoch " + a.step().epoch() + " step " + a.step().stepIndex() + " attempt "
+                + a.step().attempt()
                 + " of " + id(a.step().decisionId()) + " fence " + a.fenceEpoch();
     }
 
@@ -119,8 +131,8 @@ public final class Describe {
         String what = r.getClass().getSimpleName().replace("Request", "").toLowerCase(java.util.Locale.ROOT);
         String extra = "";
         if (r instanceof ManualFailoverRequest m) {
-            extra = " to " + m.targetRegion() + " " + m.mode() + (m.overrideRules().isEmpty() ? "" : " overrides "
-                    + m.overrideRules());
+            extra = " to " + m.targetRegion() + " " + m.mode()
+                    + (m.overrideRules().isEmpty() ? "" : " overrides " + m.overrideRules());
         } else if (r instanceof FailbackRequest f) {
             extra = " " + f.mode() + (f.overrideRules().isEmpty() ? "" : " overrides " + f.overrideRules());
         } else if (r instanceof ApproveRequest a) {
@@ -181,5 +193,4 @@ public final class Describe {
     private static String shortType(String ceType) {
         return ceType.replace("io.mrm.operator.", "").replace(".v1", "");
     }
-
 }

@@ -24,7 +24,11 @@ import java.util.function.Consumer;
  */
 public final class EngineHost {
 
-    public enum Fate { KEPT, LOST, RESET }
+    public enum Fate {
+        KEPT,
+        LOST,
+        RESET
+    }
 
     private final DecisionCore core;
     private final VirtualTime time;
@@ -35,6 +39,7 @@ public final class EngineHost {
     private final ArrayDeque<MrmEvent> backlog = new ArrayDeque<>();
     /** Every n-th state also goes through the store's serialization (cheap enough, and finds more). */
     private final int roundTripEvery;
+
     private ApplicationState state;
     private TopologyState lastTopology;
     private boolean up = true;
@@ -42,8 +47,14 @@ public final class EngineHost {
     private int lineage;
     private long steps;
 
-    public EngineHost(DecisionCore core, VirtualTime time, long tickMs, int roundTripEvery, Trace trace,
-                      EngineListener listener, Consumer<MrmEvent> publish) {
+    public EngineHost(
+            DecisionCore core,
+            VirtualTime time,
+            long tickMs,
+            int roundTripEvery,
+            Trace trace,
+            EngineListener listener,
+            Consumer<MrmEvent> publish) {
         this.core = core;
         this.time = time;
         this.tickMs = tickMs;
@@ -102,9 +113,19 @@ public final class EngineHost {
             lineage++;
         }
         // a tick that changed nothing is left out of the trace: it would only repeat the clock
-        if (trace.on() && (input != null || !result.outputs().isEmpty() || !result.state().equals(before))) {
-            trace.line(now, "engine", input == null ? "TICK" : "IN " + Describe.event(input)
-                    + (result.refusal() == null ? "" : "  => REFUSED " + result.refusal().reason()));
+        if (trace.on()
+                && (input != null
+                        || !result.outputs().isEmpty()
+                        || !result.state().equals(before))) {
+            trace.line(
+                    now,
+                    "engine",
+                    input == null
+                            ? "TICK"
+                            : "IN " + Describe.event(input)
+                                    + (result.refusal() == null
+                                            ? ""
+                                            : "  => REFUSED " + result.refusal().reason()));
             result.outputs().forEach(o -> trace.line(now, "engine", "  OUT " + Describe.event(o)));
         }
         trace.mix(now);
@@ -151,8 +172,13 @@ public final class EngineHost {
     private void restart() {
         up = true;
         if (trace.on()) {
-            trace.line(time.now(), "engine", "RESTART with " + backlog.size() + " inputs waiting"
-                    + (state == null ? (lastTopology == null ? ", no state and no topology" : ", restoring") : ""));
+            trace.line(
+                    time.now(),
+                    "engine",
+                    "RESTART with " + backlog.size() + " inputs waiting"
+                            + (state == null
+                                    ? (lastTopology == null ? ", no state and no topology" : ", restoring")
+                                    : ""));
         }
         listener.started(time.now());
         if (state == null) {

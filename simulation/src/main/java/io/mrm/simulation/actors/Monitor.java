@@ -29,9 +29,14 @@ public final class Monitor {
      * @param replay      chance an observation is delivered again, later (same id, run and sequence)
      * @param latencyMs   delivery latency bound
      */
-    public record Setup(String vantage, long intervalMs, List<String> components, double flaky, double degraded,
-                        double replay, long latencyMs) {
-    }
+    public record Setup(
+            String vantage,
+            long intervalMs,
+            List<String> components,
+            double flaky,
+            double degraded,
+            double replay,
+            long latencyMs) {}
 
     private final Setup setup;
     private final String applicationId;
@@ -47,10 +52,17 @@ public final class Monitor {
     private boolean silent;
     /** Observations of one monitor reach the partition in the order it sends them. */
     private long lastArrival;
+
     private long published;
 
-    public Monitor(Setup setup, String applicationId, World world, VirtualTime time, SplittableRandom rng,
-                   Consumer<HealthObservation> engine, Trace trace) {
+    public Monitor(
+            Setup setup,
+            String applicationId,
+            World world,
+            VirtualTime time,
+            SplittableRandom rng,
+            Consumer<HealthObservation> engine,
+            Trace trace) {
         this.setup = setup;
         this.applicationId = applicationId;
         this.world = world;
@@ -83,15 +95,28 @@ public final class Monitor {
         boolean cut = partitioned.contains(region.name());
         boolean ok = component.equals("app") ? region.appUp() : region.reachable();
         boolean flaked = rng.nextDouble() < setup.flaky();
-        HealthStatus status = !ok || cut || flaked ? HealthStatus.DOWN
+        HealthStatus status = !ok || cut || flaked
+                ? HealthStatus.DOWN
                 : rng.nextDouble() < setup.degraded() ? HealthStatus.DEGRADED : HealthStatus.UP;
         String detail = cut ? "connect timed out (partition)" : !ok ? "HTTP 503" : flaked ? "read timed out" : null;
         sequence++;
         published++;
         String run = runId();
-        HealthObservation o = new HealthObservation(setup.vantage() + "-r" + this.run + "-" + sequence, applicationId,
-                VirtualTime.at(time.now() + skewMs), HealthObservation.SCHEMA_VERSION, region.name(), component,
-                ProbeKind.HTTP, setup.vantage(), status, 5L, detail, null, run, sequence);
+        HealthObservation o = new HealthObservation(
+                setup.vantage() + "-r" + this.run + "-" + sequence,
+                applicationId,
+                VirtualTime.at(time.now() + skewMs),
+                HealthObservation.SCHEMA_VERSION,
+                region.name(),
+                component,
+                ProbeKind.HTTP,
+                setup.vantage(),
+                status,
+                5L,
+                detail,
+                null,
+                run,
+                sequence);
         long arrival = Math.max(lastArrival + 1, time.now() + 1 + rng.nextLong(Math.max(1, setup.latencyMs())));
         lastArrival = arrival;
         time.after(arrival - time.now(), () -> engine.accept(o));

@@ -36,9 +36,14 @@ public final class Operators {
      * @param ignore       chance a prompt is ignored
      * @param duplicate    chance a request is delivered twice (the same request: a client's retry)
      */
-    public record Setup(boolean signed, double badSignature, long meanGapMs, long reactMs, double ignore,
-                        double duplicate, long latencyMs) {
-    }
+    public record Setup(
+            boolean signed,
+            double badSignature,
+            long meanGapMs,
+            long reactMs,
+            double ignore,
+            double duplicate,
+            long latencyMs) {}
 
     private static final String[] ASKERS = {Signers.ALICE, Signers.CAROL};
     private static final String[] APPROVERS = {Signers.BOB, Signers.CAROL};
@@ -53,8 +58,14 @@ public final class Operators {
     private TopologyState topology;
     private final List<String> decisionIds = new ArrayList<>();
 
-    public Operators(Setup setup, String applicationId, List<String> regions, VirtualTime time, SplittableRandom rng,
-                     Consumer<OperatorRequest> engine, Trace trace) {
+    public Operators(
+            Setup setup,
+            String applicationId,
+            List<String> regions,
+            VirtualTime time,
+            SplittableRandom rng,
+            Consumer<OperatorRequest> engine,
+            Trace trace) {
         this.setup = setup;
         this.regions = regions;
         this.time = time;
@@ -77,8 +88,9 @@ public final class Operators {
             if (d.status() == DecisionStatus.PROPOSED) {
                 later(() -> answerProposal(d));
             } else if (rng.nextDouble() < 0.12) {
-                time.after(1 + rng.nextLong(Math.max(1, d.plan().size() * 8_000L)), () ->
-                        send(requests.abort(asker(), d.id())));
+                time.after(
+                        1 + rng.nextLong(Math.max(1, d.plan().size() * 8_000L)),
+                        () -> send(requests.abort(asker(), d.id())));
             }
         } else if (output instanceof Alert a) {
             onAlert(a);
@@ -88,13 +100,14 @@ public final class Operators {
     private void onAlert(Alert a) {
         switch (a.code()) {
             case "PLAN_PAUSED", "STALE_EPOCH" -> later(() -> unpause(a.decisionId()));
-            case "DIVERGED" -> later(() -> {
-                if (rng.nextBoolean()) {
-                    send(requests.resume(asker(), a.decisionId() == null ? current() : a.decisionId()));
-                } else {
-                    send(requests.failover(asker(), pick(regions), FailoverMode.GRACEFUL, List.of()));
-                }
-            });
+            case "DIVERGED" ->
+                later(() -> {
+                    if (rng.nextBoolean()) {
+                        send(requests.resume(asker(), a.decisionId() == null ? current() : a.decisionId()));
+                    } else {
+                        send(requests.failover(asker(), pick(regions), FailoverMode.GRACEFUL, List.of()));
+                    }
+                });
             case "SAFETY_RULE_BLOCKED" -> {
                 if (a.rule() == SafetyRule.HOLD_DOWN && rng.nextDouble() < 0.4) {
                     later(() -> send(requests.acknowledgeHoldDown(asker())));
@@ -109,15 +122,15 @@ public final class Operators {
                     later(() -> breakGlass(List.of(SafetyRule.NOT_BOTH_DOWN, SafetyRule.STANDBY_HEALTHY)));
                 }
             }
-            case "OUTAGE_DURING_PROPOSAL", "OUTAGE_WHILE_DIVERGED" -> later(() -> {
-                if (topology != null && topology.phase() == Phase.PROPOSED) {
-                    send(requests.approve(approver(), current()));
-                } else {
-                    send(requests.failover(asker(), pick(regions), FailoverMode.FORCED, List.of()));
-                }
-            });
-            default -> {
-            }
+            case "OUTAGE_DURING_PROPOSAL", "OUTAGE_WHILE_DIVERGED" ->
+                later(() -> {
+                    if (topology != null && topology.phase() == Phase.PROPOSED) {
+                        send(requests.approve(approver(), current()));
+                    } else {
+                        send(requests.failover(asker(), pick(regions), FailoverMode.FORCED, List.of()));
+                    }
+                });
+            default -> {}
         }
     }
 
@@ -173,13 +186,16 @@ public final class Operators {
             send(requests.acknowledgeHoldDown(asker()));
         } else if (r < 0.38) {
             FailoverMode mode = rng.nextDouble() < 0.6 ? FailoverMode.GRACEFUL : FailoverMode.FORCED;
-            List<SafetyRule> overrides = rng.nextDouble() < 0.2 ? List.of(pick(new SafetyRule[] {
-                    SafetyRule.STANDBY_HEALTHY, SafetyRule.SOURCE_DOWN, SafetyRule.NOT_BOTH_DOWN})) : List.of();
+            List<SafetyRule> overrides = rng.nextDouble() < 0.2
+                    ? List.of(pick(new SafetyRule[] {
+                        SafetyRule.STANDBY_HEALTHY, SafetyRule.SOURCE_DOWN, SafetyRule.NOT_BOTH_DOWN
+                    }))
+                    : List.of();
             String target = rng.nextDouble() < 0.8 ? other(active) : active;
             send(requests.failover(asker(), target, mode, overrides));
         } else if (r < 0.50) {
-            send(requests.failback(asker(), rng.nextDouble() < 0.8 ? FailoverMode.GRACEFUL : FailoverMode.FORCED,
-                    List.of()));
+            send(requests.failback(
+                    asker(), rng.nextDouble() < 0.8 ? FailoverMode.GRACEFUL : FailoverMode.FORCED, List.of()));
         } else if (r < 0.60) {
             send(requests.approve(pick(APPROVERS), id));
         } else if (r < 0.66) {
@@ -226,7 +242,8 @@ public final class Operators {
     }
 
     private String randomDecision() {
-        return decisionIds.isEmpty() || rng.nextDouble() < 0.3 ? "no-such-decision-" + rng.nextInt(1000)
+        return decisionIds.isEmpty() || rng.nextDouble() < 0.3
+                ? "no-such-decision-" + rng.nextInt(1000)
                 : decisionIds.get(rng.nextInt(decisionIds.size()));
     }
 

@@ -54,13 +54,13 @@ final class Requests {
     }
 
     OperatorRequest failover(String who, String target, FailoverMode mode, List<SafetyRule> overrides) {
-        return finish(new ManualFailoverRequest(id(), applicationId, time.instant(), 1, who, target, mode, overrides,
-                "operator switch"));
+        return finish(new ManualFailoverRequest(
+                id(), applicationId, time.instant(), 1, who, target, mode, overrides, "operator switch"));
     }
 
     OperatorRequest failback(String who, FailoverMode mode, List<SafetyRule> overrides) {
-        return finish(new FailbackRequest(id(), applicationId, time.instant(), 1, who, mode, overrides,
-                "back to the primary"));
+        return finish(new FailbackRequest(
+                id(), applicationId, time.instant(), 1, who, mode, overrides, "back to the primary"));
     }
 
     OperatorRequest approve(String who, String decisionId) {
@@ -76,8 +76,8 @@ final class Requests {
     }
 
     OperatorRequest skip(String who, String decisionId, int stepIndex) {
-        return finish(new SkipStepRequest(id(), applicationId, time.instant(), 1, who, decisionId, stepIndex,
-                "done by hand"));
+        return finish(new SkipStepRequest(
+                id(), applicationId, time.instant(), 1, who, decisionId, stepIndex, "done by hand"));
     }
 
     OperatorRequest abort(String who, String decisionId) {

@@ -34,12 +34,12 @@ public final class Signers {
 
     /** The authority of a signed run: every operator but mallory, each with their roles. */
     public static final RequestAuthority AUTHORITY = RequestAuthority.signed(List.of(
-            operator(ALICE, OperatorRole.OPERATOR),
-            operator(BOB, OperatorRole.APPROVER),
-            operator(CAROL, OperatorRole.OPERATOR, OperatorRole.APPROVER))).inCluster(CLUSTER_ID);
+                    operator(ALICE, OperatorRole.OPERATOR),
+                    operator(BOB, OperatorRole.APPROVER),
+                    operator(CAROL, OperatorRole.OPERATOR, OperatorRole.APPROVER)))
+            .inCluster(CLUSTER_ID);
 
-    private Signers() {
-    }
+    private Signers() {}
 
     /** The request signed by {@code as} (whose key may not be the operator's own: a forgery). */
     public static OperatorRequest sign(OperatorRequest request, String as, String nonce) {

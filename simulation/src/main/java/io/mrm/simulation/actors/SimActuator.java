@@ -42,9 +42,12 @@ public final class SimActuator {
      * @param eventsBacklogStuck chance an events drain finds messages it cannot drain in time
      * @param executionMs how long executing takes: the ack leaves 1..executionMs after the command starts
      */
-    public record Faults(double transientFailure, double fatal, double hangWhenUnreachable, double eventsBacklogStuck,
-                         long executionMs) {
-    }
+    public record Faults(
+            double transientFailure,
+            double fatal,
+            double hangWhenUnreachable,
+            double eventsBacklogStuck,
+            long executionMs) {}
 
     private final Actuator kind;
     private final World world;
@@ -58,8 +61,15 @@ public final class SimActuator {
     private long downUntil = -1;
     private int restarts;
 
-    public SimActuator(Actuator kind, World world, VirtualTime time, SplittableRandom rng, Faults faults,
-                       Transport acks, Consumer<CommandAck> engine, Trace trace) {
+    public SimActuator(
+            Actuator kind,
+            World world,
+            VirtualTime time,
+            SplittableRandom rng,
+            Faults faults,
+            Transport acks,
+            Consumer<CommandAck> engine,
+            Trace trace) {
         this.kind = kind;
         this.world = world;
         this.time = time;
@@ -110,25 +120,49 @@ public final class SimActuator {
             }
             return;
         } else if (rng.nextDouble() < faults.transientFailure()) {
-            ack = Acks.of(command, AckOutcome.FAILED_RETRIABLE, "THROTTLED", "the backend throttled the request", 0,
-                    Map.of(), now, gate.highest(app));
+            ack = Acks.of(
+                    command,
+                    AckOutcome.FAILED_RETRIABLE,
+                    "THROTTLED",
+                    "the backend throttled the request",
+                    0,
+                    Map.of(),
+                    now,
+                    gate.highest(app));
         } else if (fatal(command)) {
-            ack = Acks.of(command, AckOutcome.FAILED_FATAL, "UNAUTHORIZED", "the backend refused the credentials", 0,
-                    Map.of(), now, gate.highest(app));
+            ack = Acks.of(
+                    command,
+                    AckOutcome.FAILED_FATAL,
+                    "UNAUTHORIZED",
+                    "the backend refused the credentials",
+                    0,
+                    Map.of(),
+                    now,
+                    gate.highest(app));
         } else {
             BackendResult result = converge(command);
-            long fenceEpoch = result.outcome() == AckOutcome.REJECTED_STALE ? result.backendEpoch()
+            long fenceEpoch = result.outcome() == AckOutcome.REJECTED_STALE
+                    ? result.backendEpoch()
                     : Math.max(gate.highest(app), result.backendEpoch());
-            ack = Acks.of(command, result.outcome(), result.code(), result.detail(), 0,
-                    Map.of("changed", Boolean.toString(result.changed())), now, fenceEpoch);
+            ack = Acks.of(
+                    command,
+                    result.outcome(),
+                    result.code(),
+                    result.detail(),
+                    0,
+                    Map.of("changed", Boolean.toString(result.changed())),
+                    now,
+                    fenceEpoch);
         }
         if (trace.on()) {
-            trace.line(time.now(), kind.name(), "EXECUTES " + Describe.command(command) + " -> " + ack.outcome()
-                    + (ack.errorCode() == null ? "" : " " + ack.errorCode()) + " fence " + ack.fenceEpoch());
+            trace.line(
+                    time.now(),
+                    kind.name(),
+                    "EXECUTES " + Describe.command(command) + " -> " + ack.outcome()
+                            + (ack.errorCode() == null ? "" : " " + ack.errorCode()) + " fence " + ack.fenceEpoch());
         }
         CommandAck answer = ack;
-        time.after(1 + rng.nextLong(Math.max(1, faults.executionMs())),
-                () -> acks.send(answer, Describe::ack, engine));
+        time.after(1 + rng.nextLong(Math.max(1, faults.executionMs())), () -> acks.send(answer, Describe::ack, engine));
     }
 
     /**
@@ -170,7 +204,8 @@ public final class SimActuator {
         if (command instanceof EventsVerifyCommand c) {
             return world.events().verify(c.region());
         }
-        throw new IllegalStateException("no actuator executes " + command.getClass().getSimpleName());
+        throw new IllegalStateException(
+                "no actuator executes " + command.getClass().getSimpleName());
     }
 
     private boolean towardsUnreachable(StepCommand command) {

@@ -22,15 +22,17 @@ public final class Transport {
      * @param latencyMs  the usual latency is 1..latencyMs
      * @param lateMs     a late message comes up to this much later
      */
-    public record Faults(double loss, double duplicate, double late, long latencyMs, long lateMs) {
-    }
+    public record Faults(double loss, double duplicate, double late, long latencyMs, long lateMs) {}
 
     /**
      * Whether messages keep their order (a Kafka partition read by one consumer: a late message holds up
      * those behind it, a duplicate comes in sequence), or may overtake one another (acks of different
      * actuators, produced independently).
      */
-    public enum Order { KEPT, FREE }
+    public enum Order {
+        KEPT,
+        FREE
+    }
 
     private final String name;
     private final VirtualTime time;

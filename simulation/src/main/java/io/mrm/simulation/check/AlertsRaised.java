@@ -65,15 +65,24 @@ final class AlertsRaised extends Check {
         HealthOracle health = c().health;
         boolean silent = health.blind(now);
         if (silent != blind) {
-            fail(now, silent ? "every vantage is silent (nothing fresh for " + c().policy.staleAfter() + ") but no BLIND "
-                    + "alert is raised" : "vantages report again but BLIND was not cleared (no SIGHT_RESTORED)");
+            fail(
+                    now,
+                    silent
+                            ? "every vantage is silent (nothing fresh for "
+                                    + c().policy.staleAfter() + ") but no BLIND " + "alert is raised"
+                            : "vantages report again but BLIND was not cleared (no SIGHT_RESTORED)");
         }
-        for (String region : new String[] {c().policy.primaryRegion(), c().policy.standbyRegion()}) {
+        for (String region :
+                new String[] {c().policy.primaryRegion(), c().policy.standbyRegion()}) {
             int watching = health.watching(region, now);
-            boolean lost = health.graceOver(now) && !silent && watching < c().policy.quorum();
+            boolean lost =
+                    health.graceOver(now) && !silent && watching < c().policy.quorum();
             if (lost && !quorumLost.contains(region)) {
-                fail(now, "only " + watching + " fresh vantage(s) watch " + region + " (quorum " + c().policy.quorum()
-                        + ") but no QUORUM_LOST alert is raised: " + health.describe(region, now));
+                fail(
+                        now,
+                        "only " + watching + " fresh vantage(s) watch " + region + " (quorum "
+                                + c().policy.quorum() + ") but no QUORUM_LOST alert is raised: "
+                                + health.describe(region, now));
             } else if (watching >= c().policy.quorum() && quorumLost.contains(region)) {
                 fail(now, watching + " fresh vantages watch " + region + " again but QUORUM_LOST was not cleared");
             }
@@ -94,14 +103,15 @@ final class AlertsRaised extends Check {
                     }
                 }
                 case "FENCE_PENDING" -> fencePendingAt = step.nowMs();
-                default -> {
-                }
+                default -> {}
             }
         }
     }
 
     private String regionIn(String message) {
-        return message.contains(c().policy.primaryRegion()) ? c().policy.primaryRegion() : c().policy.standbyRegion();
+        return message.contains(c().policy.primaryRegion())
+                ? c().policy.primaryRegion()
+                : c().policy.standbyRegion();
     }
 
     private void observations(CoreStep step) {
@@ -124,14 +134,18 @@ final class AlertsRaised extends Check {
             }
             case CLOCK_SKEW -> {
                 if (refusal == null || refusal.reason() != InputRefusal.Reason.CLOCK_SKEW) {
-                    fail(step.nowMs(), "observation " + o.id() + " stamped " + (VirtualTime.ms(o.time()) - step.nowMs())
-                            + " ms ahead (allowed " + c().policy.maxObservationSkew() + ") was " + got);
+                    fail(
+                            step.nowMs(),
+                            "observation " + o.id() + " stamped " + (VirtualTime.ms(o.time()) - step.nowMs())
+                                    + " ms ahead (allowed " + c().policy.maxObservationSkew() + ") was " + got);
                 }
                 Long last = skewAlerted.get(o.vantage());
                 boolean due = last == null || step.nowMs() - last >= SKEW_ALERT_EVERY_MS;
                 if (due && !Steps.alerted(step, "MONITOR_CLOCK_SKEW")) {
-                    fail(step.nowMs(), "observation " + o.id() + " from " + o.vantage() + " is ahead of the clock "
-                            + "beyond the allowed skew, but no MONITOR_CLOCK_SKEW alert (none for it in 15 min)");
+                    fail(
+                            step.nowMs(),
+                            "observation " + o.id() + " from " + o.vantage() + " is ahead of the clock "
+                                    + "beyond the allowed skew, but no MONITOR_CLOCK_SKEW alert (none for it in 15 min)");
                 }
             }
         }
@@ -142,24 +156,33 @@ final class AlertsRaised extends Check {
         if (!(step.input() instanceof CommandAck ack)) {
             return;
         }
-        String attempt = ack.step().decisionId() + "#" + ack.step().stepIndex() + "#" + ack.step().attempt() + "#"
-                + ack.step().epoch();
+        String attempt = ack.step().decisionId() + "#" + ack.step().stepIndex() + "#"
+                + ack.step().attempt() + "#" + ack.step().epoch();
         boolean first = answeredAttempts.add(attempt);
         ApplicationState before = step.before();
-        if (!first || ack.outcome() != AckOutcome.REJECTED_STALE || before == null || before.phase() != Phase.SWITCHING
+        if (!first
+                || ack.outcome() != AckOutcome.REJECTED_STALE
+                || before == null
+                || before.phase() != Phase.SWITCHING
                 || !ack.step().decisionId().equals(before.lastDecisionId())) {
             return;
         }
-        StepCommand sent = c().ledger.lastCommand(ack.step().decisionId(), ack.step().stepIndex());
+        StepCommand sent =
+                c().ledger.lastCommand(ack.step().decisionId(), ack.step().stepIndex());
         FailoverDecision d = c().ledger.decisions.get(ack.step().decisionId());
-        if (sent == null || d == null || sent.step().attempt() != ack.step().attempt()
-                || sent.step().epoch() != ack.step().epoch() || step.nowMs() > VirtualTime.ms(sent.step().deadline())) {
+        if (sent == null
+                || d == null
+                || sent.step().attempt() != ack.step().attempt()
+                || sent.step().epoch() != ack.step().epoch()
+                || step.nowMs() > VirtualTime.ms(sent.step().deadline())) {
             return;
         }
         PlanStep planned = d.plan().get(ack.step().stepIndex());
         if (!Boolean.TRUE.equals(planned.bestEffort()) && !Steps.alerted(step, "STALE_EPOCH")) {
-            fail(step.nowMs(), "the " + ack.actuator() + " actuator refused " + Describe.ack(ack) + " as stale (it holds "
-                    + ack.fenceEpoch() + ") but no STALE_EPOCH alert was raised");
+            fail(
+                    step.nowMs(),
+                    "the " + ack.actuator() + " actuator refused " + Describe.ack(ack) + " as stale (it holds "
+                            + ack.fenceEpoch() + ") but no STALE_EPOCH alert was raised");
         }
     }
 
@@ -167,13 +190,17 @@ final class AlertsRaised extends Check {
         ApplicationState before = step.before();
         ApplicationState after = step.after();
         // a proposal made while split returns to DIVERGED when it ends: that split was alerted already
-        if (after.phase() == Phase.DIVERGED && (before == null || (before.phase() != Phase.DIVERGED
-                && before.phase() != Phase.PROPOSED)) && !Steps.alerted(step, "DIVERGED")) {
+        if (after.phase() == Phase.DIVERGED
+                && (before == null || (before.phase() != Phase.DIVERGED && before.phase() != Phase.PROPOSED))
+                && !Steps.alerted(step, "DIVERGED")) {
             fail(step.nowMs(), "the engine entered DIVERGED without a DIVERGED alert");
         }
         boolean planRan = before != null && (before.phase() == Phase.SWITCHING || before.phase() == Phase.PAUSED);
-        if (planRan && Ledger.accepted(step, AbortRequest.class) && after.phase() != Phase.STEADY
-                && after.phase() != Phase.DIVERGED && Steps.decision(step) == null) {
+        if (planRan
+                && Ledger.accepted(step, AbortRequest.class)
+                && after.phase() != Phase.STEADY
+                && after.phase() != Phase.DIVERGED
+                && Steps.decision(step) == null) {
             fail(step.nowMs(), "an aborted plan left the engine " + after.phase() + ", not STEADY or DIVERGED");
         }
     }
@@ -189,8 +216,10 @@ final class AlertsRaised extends Check {
     }
 
     private static boolean inFlight(ApplicationState state, PlanStep fence) {
-        return state.fences().stream().anyMatch(f -> f.duty().action() == fence.action()
-                && f.duty().region().equals(fence.region()) && f.attemptDeadline() != null);
+        return state.fences().stream()
+                .anyMatch(f -> f.duty().action() == fence.action()
+                        && f.duty().region().equals(fence.region())
+                        && f.attemptDeadline() != null);
     }
 
     /** A completed plan whose fence was sent but not confirmed keeps it as a duty, alerted unless under way. */
@@ -201,19 +230,25 @@ final class AlertsRaised extends Check {
         ApplicationState after = step.after();
         FailoverDecision d = after.run().decision();
         for (PlanStep planned : d.plan()) {
-            if (!Boolean.TRUE.equals(planned.bestEffort()) || !c().ledger.sent(d.id(), planned.index())
+            if (!Boolean.TRUE.equals(planned.bestEffort())
+                    || !c().ledger.sent(d.id(), planned.index())
                     || c().ledger.confirmed(d.id(), planned.index())) {
                 continue;
             }
             boolean duty = pending(after, planned);
             // an alert raised for the same fence earlier (a duty an abort kept) still stands; an attempt still
             // under way is alerted only once it fails or goes unanswered
-            boolean alerted = fencePendingAt >= VirtualTime.ms(d.time()) || pending(step.before(), planned)
+            boolean alerted = fencePendingAt >= VirtualTime.ms(d.time())
+                    || pending(step.before(), planned)
                     || inFlight(after, planned);
             if (!duty || !alerted) {
-                fail(step.nowMs(), "plan " + Describe.id(d.id()) + " completed with " + planned.action() + "@"
-                        + planned.region() + " not confirmed, but " + (duty ? "no FENCE_PENDING alert since the decision"
-                        : "it is not kept as a fence duty"));
+                fail(
+                        step.nowMs(),
+                        "plan " + Describe.id(d.id()) + " completed with " + planned.action() + "@"
+                                + planned.region() + " not confirmed, but "
+                                + (duty
+                                        ? "no FENCE_PENDING alert since the decision"
+                                        : "it is not kept as a fence duty"));
             }
         }
     }

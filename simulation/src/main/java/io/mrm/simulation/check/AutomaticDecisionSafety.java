@@ -36,8 +36,11 @@ final class AutomaticDecisionSafety extends Check {
         HealthOracle health = c().health;
         if (!d.requestedBy().equals(FailoverDecision.ENGINE)) {
             if (!health.up(d.toRegion(), now)) {
-                fail(now, "approved automatic failover " + Describe.id(d.id()) + " goes to " + d.toRegion()
-                        + ", which a quorum of fresh vantages does not see UP: " + health.describe(d.toRegion(), now));
+                fail(
+                        now,
+                        "approved automatic failover " + Describe.id(d.id()) + " goes to " + d.toRegion()
+                                + ", which a quorum of fresh vantages does not see UP: "
+                                + health.describe(d.toRegion(), now));
             }
             return;
         }
@@ -45,7 +48,8 @@ final class AutomaticDecisionSafety extends Check {
         if (frozen(step, c().safety)) {
             why = "the application is frozen";
         } else if (inHoldDown(step, c().safety)) {
-            why = Checker.completed(step) ? "a plan completed in this very step (its hold-down starts now)"
+            why = Checker.completed(step)
+                    ? "a plan completed in this very step (its hold-down starts now)"
                     : "hold-down lasts until " + Trace.clock(c().safety.holdDownUntil());
         } else if (d.status() == DecisionStatus.EXECUTING
                 && c().safety.automaticFailoversInWindow(now) >= c().policy.maxFailoversPerWindow()) {
@@ -54,13 +58,16 @@ final class AutomaticDecisionSafety extends Check {
                     + c().policy.maxFailoversPerWindow() + " per " + c().policy.failoverWindow() + ")"
                     + (forgotten == null ? "" : "; " + forgotten);
         } else if (!health.down(d.fromRegion(), now)) {
-            why = d.fromRegion() + " is not seen DOWN by a quorum of fresh vantages: " + health.describe(d.fromRegion(), now);
+            why = d.fromRegion() + " is not seen DOWN by a quorum of fresh vantages: "
+                    + health.describe(d.fromRegion(), now);
         } else if (!health.up(d.toRegion(), now)) {
             why = d.toRegion() + " is not seen UP by a quorum of fresh vantages: " + health.describe(d.toRegion(), now);
         }
         if (why != null) {
-            fail(now, "automatic decision " + Describe.id(d.id()) + " " + d.status() + " " + d.fromRegion() + "->"
-                    + d.toRegion() + " although " + why);
+            fail(
+                    now,
+                    "automatic decision " + Describe.id(d.id()) + " " + d.status() + " " + d.fromRegion() + "->"
+                            + d.toRegion() + " although " + why);
         }
     }
 

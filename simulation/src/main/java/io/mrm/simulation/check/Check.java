@@ -13,27 +13,20 @@ abstract class Check {
     }
 
     /** After every step, with the oracles updated by the step's input and the ledger not yet by its outputs. */
-    void afterStep(CoreStep step) {
-    }
+    void afterStep(CoreStep step) {}
 
     /** The engine starts from no state: what it knew is gone. */
-    void newLineage(CoreStep step) {
-    }
+    void newLineage(CoreStep step) {}
 
-    void engineStopped(long nowMs) {
-    }
+    void engineStopped(long nowMs) {}
 
-    void engineStarted(long nowMs) {
-    }
+    void engineStarted(long nowMs) {}
 
-    void dnsMoved(String from, String to, long epoch, String decisionId, long nowMs) {
-    }
+    void dnsMoved(String from, String to, long epoch, String decisionId, long nowMs) {}
 
-    void promoted(String region, long epoch, String decisionId, long nowMs) {
-    }
+    void promoted(String region, long epoch, String decisionId, long nowMs) {}
 
-    void worldChanged(long nowMs) {
-    }
+    void worldChanged(long nowMs) {}
 
     void fail(long nowMs, String message) {
         checker.fail(name, nowMs, message);

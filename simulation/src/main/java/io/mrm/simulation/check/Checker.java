@@ -42,12 +42,25 @@ public final class Checker implements EngineListener, WorldListener {
     private int lineage;
     HealthOracle.Verdict verdict;
 
-    public Checker(ApplicationPolicy policy, World world, long tickMs, Supplier<ApplicationState> engineState,
-                   Supplier<Boolean> engineUp) {
+    public Checker(
+            ApplicationPolicy policy,
+            World world,
+            long tickMs,
+            Supplier<ApplicationState> engineState,
+            Supplier<Boolean> engineUp) {
         this.context = new Context(policy, world, tickMs, engineState, engineUp);
-        this.checks = List.of(new OnePlanInFlight(), new EpochsIncrease(), new AutomaticDecisionSafety(),
-                new RoutedWherePromoted(), new NoSplitBrain(), new OneAnswerPerRequest(), new PlansEnd(),
-                new AlertsRaised(), new NoSilentOutage(), new FailoverLiveness(), new SteadyMatchesWorld(),
+        this.checks = List.of(
+                new OnePlanInFlight(),
+                new EpochsIncrease(),
+                new AutomaticDecisionSafety(),
+                new RoutedWherePromoted(),
+                new NoSplitBrain(),
+                new OneAnswerPerRequest(),
+                new PlansEnd(),
+                new AlertsRaised(),
+                new NoSilentOutage(),
+                new FailoverLiveness(),
+                new SteadyMatchesWorld(),
                 new TwoPersonRule());
         checks.forEach(c -> c.checker = this);
     }
@@ -135,7 +148,8 @@ public final class Checker implements EngineListener, WorldListener {
             safety.holdDownAcknowledged();
         }
         ApplicationState before = step.before();
-        boolean planWasRunning = before != null && (before.phase() == Phase.SWITCHING || before.phase() == Phase.PAUSED);
+        boolean planWasRunning =
+                before != null && (before.phase() == Phase.SWITCHING || before.phase() == Phase.PAUSED);
         if (planWasRunning && Ledger.accepted(step, AbortRequest.class)) {
             safety.switchAborted(step.nowMs());
         }
@@ -163,10 +177,14 @@ public final class Checker implements EngineListener, WorldListener {
             return false;
         }
         boolean ran = before.phase() == Phase.SWITCHING || before.phase() == Phase.PAUSED;
-        if (ran && Steps.outputs(step, FailoverDecision.class).stream().anyMatch(d -> d.status() == DecisionStatus.EXECUTING)) {
+        if (ran
+                && Steps.outputs(step, FailoverDecision.class).stream()
+                        .anyMatch(d -> d.status() == DecisionStatus.EXECUTING)) {
             return true; // no plan starts while one runs: the running one completed first, in this step
         }
-        return after.phase() == Phase.STEADY && after.run() != null && !after.run().aborted()
+        return after.phase() == Phase.STEADY
+                && after.run() != null
+                && !after.run().aborted()
                 && (ran || before.phase() == Phase.DIVERGED);
     }
 
@@ -196,8 +214,10 @@ public final class Checker implements EngineListener, WorldListener {
             coverage.add(Coverage.PLAN_COMPLETED);
         }
         if (step.result().refusal() != null) {
-            coverage.add(step.result().refusal().reason().name().equals("CLOCK_SKEW") ? Coverage.CLOCK_SKEW_REFUSED
-                    : Coverage.UNKNOWN_SOURCE_REFUSED);
+            coverage.add(
+                    step.result().refusal().reason().name().equals("CLOCK_SKEW")
+                            ? Coverage.CLOCK_SKEW_REFUSED
+                            : Coverage.UNKNOWN_SOURCE_REFUSED);
         }
     }
 
@@ -214,8 +234,11 @@ public final class Checker implements EngineListener, WorldListener {
             case "PROPOSAL_SUPERSEDED" -> coverage.add(Coverage.PROPOSAL_SUPERSEDED);
             case "OUTAGE_DURING_PROPOSAL" -> coverage.add(Coverage.OUTAGE_DURING_PROPOSAL);
             case "OUTAGE_WHILE_DIVERGED" -> coverage.add(Coverage.OUTAGE_WHILE_DIVERGED);
-            case "SAFETY_RULE_BLOCKED" -> coverage.add(a.rule() == io.mrm.events.operator.SafetyRule.HOLD_DOWN
-                    ? Coverage.HOLD_DOWN_BLOCKED : Coverage.SAFETY_RULE_BLOCKED);
+            case "SAFETY_RULE_BLOCKED" ->
+                coverage.add(
+                        a.rule() == io.mrm.events.operator.SafetyRule.HOLD_DOWN
+                                ? Coverage.HOLD_DOWN_BLOCKED
+                                : Coverage.SAFETY_RULE_BLOCKED);
             case "BOTH_REGIONS_DOWN" -> coverage.add(Coverage.BOTH_REGIONS_DOWN);
             case "BLIND" -> coverage.add(Coverage.BLIND);
             case "QUORUM_LOST" -> coverage.add(Coverage.QUORUM_LOST);
@@ -237,7 +260,8 @@ public final class Checker implements EngineListener, WorldListener {
                 coverage.add(Coverage.PROPOSAL_APPROVED);
             } else if (step.input() instanceof RejectRequest) {
                 coverage.add(Coverage.PROPOSAL_REJECTED);
-            } else if (step.input() instanceof AbortRequest && step.before() != null
+            } else if (step.input() instanceof AbortRequest
+                    && step.before() != null
                     && step.before().phase() != Phase.PROPOSED) {
                 coverage.add(step.after().phase() == Phase.DIVERGED ? Coverage.ABORT_DIVERGED : Coverage.ABORT);
             }
@@ -283,5 +307,4 @@ public final class Checker implements EngineListener, WorldListener {
     public void changed(long nowMs) {
         checks.forEach(c -> c.worldChanged(nowMs));
     }
-
 }

@@ -16,6 +16,7 @@ final class Context {
     final Ledger ledger = new Ledger();
     /** The engine's current state (null while it has none) and whether it runs. */
     final Supplier<ApplicationState> engineState;
+
     final Supplier<Boolean> engineUp;
     /** The engine was reset (state and topology lost) at least once: it cannot know what came before. */
     boolean resetHappened;
@@ -28,7 +29,11 @@ final class Context {
     /** When the engine restored from a topology after a reset (what it learnt from acks is not published). */
     long restoredAfterResetAtMs = -1;
 
-    Context(ApplicationPolicy policy, World world, long tickMs, Supplier<ApplicationState> engineState,
+    Context(
+            ApplicationPolicy policy,
+            World world,
+            long tickMs,
+            Supplier<ApplicationState> engineState,
             Supplier<Boolean> engineUp) {
         this.policy = policy;
         this.world = world;

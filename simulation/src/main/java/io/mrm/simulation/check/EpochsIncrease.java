@@ -28,8 +28,9 @@ final class EpochsIncrease extends Check {
     private String of() {
         String of = c().resetHappened ? "known to the engine since its reset" : "ever issued";
         if (c().restoredAfterResetAtMs >= 0) {
-            of += " (it restored its state from its topology at " + io.mrm.simulation.run.Trace.clock(
-                    c().restoredAfterResetAtMs) + ", after learning epochs from acks)";
+            of += " (it restored its state from its topology at "
+                    + io.mrm.simulation.run.Trace.clock(c().restoredAfterResetAtMs)
+                    + ", after learning epochs from acks)";
         }
         return of;
     }
@@ -43,17 +44,24 @@ final class EpochsIncrease extends Check {
         ApplicationState after = step.after();
         FailoverDecision d = Steps.decision(step);
         if (d != null && d.epoch() <= floor) {
-            fail(step.nowMs(), "decision " + Describe.id(d.id()) + " has epoch " + d.epoch() + ", not above the "
-                    + "highest " + of.get() + " (" + floor + ")");
+            fail(
+                    step.nowMs(),
+                    "decision " + Describe.id(d.id()) + " has epoch " + d.epoch() + ", not above the " + "highest "
+                            + of.get() + " (" + floor + ")");
         }
         if (Ledger.accepted(step, ResumeRequest.class) && after.epoch() <= floor) {
-            fail(step.nowMs(), "resume of " + Describe.id(after.lastDecisionId()) + " continues under epoch "
-                    + after.epoch() + ", not above the highest " + of.get() + " (" + floor + ")");
+            fail(
+                    step.nowMs(),
+                    "resume of " + Describe.id(after.lastDecisionId()) + " continues under epoch " + after.epoch()
+                            + ", not above the highest " + of.get() + " (" + floor + ")");
         }
         boolean planRan = before != null && (before.phase() == Phase.SWITCHING || before.phase() == Phase.PAUSED);
         if (planRan && Ledger.accepted(step, AbortRequest.class) && after.epoch() <= floor) {
-            fail(step.nowMs(), "abort of " + Describe.id(before.lastDecisionId()) + " leaves epoch " + after.epoch()
-                    + ", not above the highest " + of.get() + " (" + floor + "): commands in flight are not fenced");
+            fail(
+                    step.nowMs(),
+                    "abort of " + Describe.id(before.lastDecisionId()) + " leaves epoch " + after.epoch()
+                            + ", not above the highest " + of.get() + " (" + floor
+                            + "): commands in flight are not fenced");
         }
         // the running plan's commands carry the current epoch; a fence duty retried in the same step, before a new
         // decision took it over, carries the epoch current when it was sent (the new one fences it anyway)
@@ -61,9 +69,13 @@ final class EpochsIncrease extends Check {
         long atStart = before == null ? 0 : before.epoch();
         for (StepCommand c : Steps.outputs(step, StepCommand.class)) {
             boolean ofPlan = c.step().decisionId().equals(current);
-            if (ofPlan ? c.step().epoch() != after.epoch() : c.step().epoch() < atStart || c.step().epoch() > after.epoch()) {
-                fail(step.nowMs(), "command " + Describe.command(c) + " carries epoch " + c.step().epoch()
-                        + ", not the current " + after.epoch());
+            if (ofPlan
+                    ? c.step().epoch() != after.epoch()
+                    : c.step().epoch() < atStart || c.step().epoch() > after.epoch()) {
+                fail(
+                        step.nowMs(),
+                        "command " + Describe.command(c) + " carries epoch "
+                                + c.step().epoch() + ", not the current " + after.epoch());
             }
         }
         if (before != null && !step.restore() && after.epoch() < before.epoch()) {

@@ -46,26 +46,34 @@ final class FailoverLiveness extends Check {
         if (!health.down(after.activeRegion(), now) || Steps.decision(step) != null) {
             suppressed = false;
         }
-        if (Steps.decision(step) != null || after.phase() != Phase.STEADY || suppressed
-                || AutomaticDecisionSafety.frozen(step, c().safety) || AutomaticDecisionSafety.maybeInHoldDown(step, c().safety)
+        if (Steps.decision(step) != null
+                || after.phase() != Phase.STEADY
+                || suppressed
+                || AutomaticDecisionSafety.frozen(step, c().safety)
+                || AutomaticDecisionSafety.maybeInHoldDown(step, c().safety)
                 || c().safety.automaticFailoversInWindow(now) >= c().policy.maxFailoversPerWindow()) {
             return;
         }
         if (health.down(after.activeRegion(), now) && health.up(after.standbyRegion(), now)) {
-            fail(now, after.activeRegion() + " is DOWN and " + after.standbyRegion() + " UP (quorum of fresh vantages), "
-                    + "nothing running, not frozen, no hold-down, under the cap, yet no automatic failover: "
-                    + health.describe(after.activeRegion(), now) + " / " + health.describe(after.standbyRegion(), now));
+            fail(
+                    now,
+                    after.activeRegion() + " is DOWN and " + after.standbyRegion() + " UP (quorum of fresh vantages), "
+                            + "nothing running, not frozen, no hold-down, under the cap, yet no automatic failover: "
+                            + health.describe(after.activeRegion(), now) + " / "
+                            + health.describe(after.standbyRegion(), now));
         }
     }
 
     private boolean stoppedAutomaticFailover(CoreStep step) {
-        String decisionId = step.input() instanceof AbortRequest a ? a.decisionId()
+        String decisionId = step.input() instanceof AbortRequest a
+                ? a.decisionId()
                 : step.input() instanceof RejectRequest r ? r.decisionId() : null;
         if (decisionId == null) {
             return false;
         }
         FailoverDecision d = c().ledger.decisions.get(decisionId);
-        return d != null && d.kind() == DecisionKind.AUTOMATIC_FAILOVER
+        return d != null
+                && d.kind() == DecisionKind.AUTOMATIC_FAILOVER
                 && Steps.outputs(step, RequestOutcome.class).stream().anyMatch(RequestOutcome::accepted);
     }
 }

@@ -25,7 +25,11 @@ import java.util.List;
  */
 final class HealthOracle {
 
-    enum Verdict { ACCEPTED, UNKNOWN_SOURCE, CLOCK_SKEW }
+    enum Verdict {
+        ACCEPTED,
+        UNKNOWN_SOURCE,
+        CLOCK_SKEW
+    }
 
     /** What one vantage reported last about one component of one region. */
     private static final class Seen {
@@ -54,6 +58,7 @@ final class HealthOracle {
     private Long firstCountedMs;
     /** Verdicts at {@link #memoAt}, per region (index 0 the primary, 1 the standby). */
     private long memoAt = Long.MIN_VALUE;
+
     private final boolean[] downMemo = new boolean[2];
     private final boolean[] upMemo = new boolean[2];
     private final int[] watchingMemo = new int[2];
@@ -74,7 +79,8 @@ final class HealthOracle {
     /** Whether the engine must take this observation, or refuse it and why. */
     Verdict verdict(HealthObservation o, long nowMs) {
         boolean declared = policy.hasRegion(o.region())
-                && (policy.healthComponents().contains(o.component()) || policy.alertComponents().contains(o.component()))
+                && (policy.healthComponents().contains(o.component())
+                        || policy.alertComponents().contains(o.component()))
                 && (policy.vantages().isEmpty() || policy.vantages().contains(o.vantage()));
         if (!declared) {
             return Verdict.UNKNOWN_SOURCE;
@@ -87,20 +93,22 @@ final class HealthOracle {
     void take(HealthObservation o, long nowMs) {
         Seen s = null;
         for (Seen candidate : seen) {
-            if (candidate.region.equals(o.region()) && candidate.component.equals(o.component())
+            if (candidate.region.equals(o.region())
+                    && candidate.component.equals(o.component())
                     && candidate.vantage.equals(o.vantage())) {
                 s = candidate;
                 break;
             }
         }
         if (s != null) {
-            boolean sameRun = o.monitorRun() != null && o.sequence() != null && o.monitorRun().equals(s.run)
+            boolean sameRun = o.monitorRun() != null
+                    && o.sequence() != null
+                    && o.monitorRun().equals(s.run)
                     && s.sequence != null;
             if (sameRun && o.sequence() <= s.sequence) {
                 return; // a replay, or reordered behind a later report of the same run
             }
-            if (!sameRun && !(o.monitorRun() == null && s.run == null)
-                    && VirtualTime.ms(o.time()) <= s.lastSeenMs) {
+            if (!sameRun && !(o.monitorRun() == null && s.run == null) && VirtualTime.ms(o.time()) <= s.lastSeenMs) {
                 return; // another run's report no newer than the latest counted: a replay
             }
         }
@@ -199,12 +207,23 @@ final class HealthOracle {
 
     String describe(String region, long nowMs) {
         StringBuilder b = new StringBuilder(region).append(": ");
-        seen.stream().filter(s -> s.region.equals(region))
+        seen.stream()
+                .filter(s -> s.region.equals(region))
                 .sorted(Comparator.comparing((Seen s) -> s.vantage + s.component))
-                .forEach(s -> b.append(s.vantage).append('/').append(s.component).append(' ').append(s.last)
-                        .append(s.down ? "(down)" : "").append(" f=").append(s.failures).append(" s=").append(s.successes)
-                        .append(fresh(s, nowMs) ? " fresh" : " STALE").append(" seen ")
-                        .append(Trace.clock(s.lastSeenMs)).append("; "));
+                .forEach(s -> b.append(s.vantage)
+                        .append('/')
+                        .append(s.component)
+                        .append(' ')
+                        .append(s.last)
+                        .append(s.down ? "(down)" : "")
+                        .append(" f=")
+                        .append(s.failures)
+                        .append(" s=")
+                        .append(s.successes)
+                        .append(fresh(s, nowMs) ? " fresh" : " STALE")
+                        .append(" seen ")
+                        .append(Trace.clock(s.lastSeenMs))
+                        .append("; "));
         return b.toString();
     }
 }

@@ -28,14 +28,17 @@ final class Ledger {
     private final Map<String, StepCommand> lastCommand = new HashMap<>();
     /** Acks delivered to the engine with SUCCEEDED, by decision, step, attempt and epoch. */
     private final Set<String> succeeded = new HashSet<>();
+
     final Set<String> drainSucceeded = new HashSet<>();
     /** The first answer delivered for each attempt, and attempts answered with a failure first, success later. */
     private final Map<String, AckOutcome> firstAnswer = new HashMap<>();
+
     final Set<String> contradicted = new HashSet<>();
     /** Decisions with a failure answer that arrived after its attempt's deadline (e.g. a redelivered command). */
     final Set<String> lateFailures = new HashSet<>();
     /** The region a FORCED decision went towards, for each such decision an operator aborted. */
     final Map<String, String> abortedForced = new HashMap<>();
+
     final Set<String> skipped = new HashSet<>();
     /** When the latest deadline of any command sent passes: until then a command may still take effect. */
     long commandsSettleAtMs;
@@ -65,19 +68,28 @@ final class Ledger {
             if (claimed <= maxEpochKnown + 1_000_000) {
                 maxEpochKnown = Math.max(maxEpochKnown, claimed);
             }
-            String attempt = attemptKey(ack.step().decisionId(), ack.step().stepIndex(), ack.step().attempt(),
+            String attempt = attemptKey(
+                    ack.step().decisionId(),
+                    ack.step().stepIndex(),
+                    ack.step().attempt(),
                     ack.step().epoch());
             AckOutcome first = firstAnswer.putIfAbsent(attempt, ack.outcome());
             if (first != null && first != AckOutcome.SUCCEEDED && ack.outcome() == AckOutcome.SUCCEEDED) {
                 contradicted.add(ack.step().decisionId());
             }
-            StepCommand sent = lastCommand.get(key(ack.step().decisionId(), ack.step().stepIndex()));
-            if (ack.outcome() != AckOutcome.SUCCEEDED && sent != null && sent.step().attempt() == ack.step().attempt()
+            StepCommand sent =
+                    lastCommand.get(key(ack.step().decisionId(), ack.step().stepIndex()));
+            if (ack.outcome() != AckOutcome.SUCCEEDED
+                    && sent != null
+                    && sent.step().attempt() == ack.step().attempt()
                     && VirtualTime.ms(ack.time()) > VirtualTime.ms(ack.step().deadline())) {
                 lateFailures.add(ack.step().decisionId());
             }
             if (ack.outcome() == AckOutcome.SUCCEEDED) {
-                succeeded.add(attemptKey(ack.step().decisionId(), ack.step().stepIndex(), ack.step().attempt(),
+                succeeded.add(attemptKey(
+                        ack.step().decisionId(),
+                        ack.step().stepIndex(),
+                        ack.step().attempt(),
                         ack.step().epoch()));
                 if (ack.action() == StepAction.DATA_DRAIN) {
                     drainSucceeded.add(ack.step().decisionId());
@@ -94,7 +106,8 @@ final class Ledger {
                 maxEpochIssued = Math.max(maxEpochIssued, d.epoch());
             } else if (output instanceof StepCommand c) {
                 lastCommand.put(key(c.step().decisionId(), c.step().stepIndex()), c);
-                commandsSettleAtMs = Math.max(commandsSettleAtMs, VirtualTime.ms(c.step().deadline()));
+                commandsSettleAtMs =
+                        Math.max(commandsSettleAtMs, VirtualTime.ms(c.step().deadline()));
                 maxEpochIssued = Math.max(maxEpochIssued, c.step().epoch());
             }
         }
@@ -109,7 +122,9 @@ final class Ledger {
     /** Whether the latest command sent for the step was answered SUCCEEDED (as delivered to the engine). */
     boolean confirmed(String decisionId, int index) {
         StepCommand c = lastCommand(decisionId, index);
-        return c != null && succeeded.contains(attemptKey(decisionId, index, c.step().attempt(), c.step().epoch()));
+        return c != null
+                && succeeded.contains(attemptKey(
+                        decisionId, index, c.step().attempt(), c.step().epoch()));
     }
 
     /**
@@ -117,16 +132,21 @@ final class Ledger {
      * was answered with a failure and then, executed again, with a success the engine ignored. Null if none.
      */
     String contradiction() {
-        return contradicted.isEmpty() ? null : "an attempt of decision "
-                + io.mrm.simulation.actors.Describe.id(contradicted.iterator().next())
-                + " was answered FAILED and later SUCCEEDED (a redelivered command)";
+        return contradicted.isEmpty()
+                ? null
+                : "an attempt of decision "
+                        + io.mrm.simulation.actors.Describe.id(
+                                contradicted.iterator().next())
+                        + " was answered FAILED and later SUCCEEDED (a redelivered command)";
     }
 
     /** What explains a placement that took a late failure of this decision for "not done". Null if none. */
     String lateFailure(String decisionId) {
-        return !lateFailures.contains(decisionId) ? null : "a failure answer of decision "
-                + io.mrm.simulation.actors.Describe.id(decisionId)
-                + " arrived after its attempt's deadline (a redelivered command refused as late)";
+        return !lateFailures.contains(decisionId)
+                ? null
+                : "a failure answer of decision "
+                        + io.mrm.simulation.actors.Describe.id(decisionId)
+                        + " arrived after its attempt's deadline (a redelivered command refused as late)";
     }
 
     boolean sent(String decisionId, int index) {
@@ -156,7 +176,9 @@ final class Ledger {
             return false;
         }
         for (MrmEvent output : step.result().outputs()) {
-            if (output instanceof RequestOutcome o && o.accepted() && o.requestId().equals(step.input().id())) {
+            if (output instanceof RequestOutcome o
+                    && o.accepted()
+                    && o.requestId().equals(step.input().id())) {
                 return true;
             }
         }

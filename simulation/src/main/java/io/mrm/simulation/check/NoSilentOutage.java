@@ -18,8 +18,14 @@ import java.util.Set;
  */
 final class NoSilentOutage extends Check {
 
-    private static final Set<String> REACTIONS = Set.of("SAFETY_RULE_BLOCKED", "BOTH_REGIONS_DOWN",
-            "PROPOSAL_SUPERSEDED", "OUTAGE_DURING_PROPOSAL", "OUTAGE_WHILE_DIVERGED", "OUTAGE_WHILE_PAUSED", "PLAN_PAUSED",
+    private static final Set<String> REACTIONS = Set.of(
+            "SAFETY_RULE_BLOCKED",
+            "BOTH_REGIONS_DOWN",
+            "PROPOSAL_SUPERSEDED",
+            "OUTAGE_DURING_PROPOSAL",
+            "OUTAGE_WHILE_DIVERGED",
+            "OUTAGE_WHILE_PAUSED",
+            "PLAN_PAUSED",
             "STALE_EPOCH");
 
     private String region;
@@ -76,12 +82,17 @@ final class NoSilentOutage extends Check {
         }
         reacted |= reaction(step) || waitingOn(after);
         if (!reacted && now - since > c().tickMs) {
-            String stale = standing.entrySet().stream().filter(e -> !e.getValue().equals(region))
-                    .map(e -> e.getKey() + " raised while " + e.getValue() + " was the active region").findFirst()
-                    .map(s -> "; " + s + " still stands (the core's alert key is not per region)").orElse("");
-            fail(now, region + " (active) has been DOWN since " + io.mrm.simulation.run.Trace.clock(since)
-                    + " and the engine is " + after.phase() + ", but nothing was decided or alerted: "
-                    + c().health.describe(region, now) + stale);
+            String stale = standing.entrySet().stream()
+                    .filter(e -> !e.getValue().equals(region))
+                    .map(e -> e.getKey() + " raised while " + e.getValue() + " was the active region")
+                    .findFirst()
+                    .map(s -> "; " + s + " still stands (the core's alert key is not per region)")
+                    .orElse("");
+            fail(
+                    now,
+                    region + " (active) has been DOWN since " + io.mrm.simulation.run.Trace.clock(since)
+                            + " and the engine is " + after.phase() + ", but nothing was decided or alerted: "
+                            + c().health.describe(region, now) + stale);
         }
     }
 
@@ -102,7 +113,9 @@ final class NoSilentOutage extends Check {
 
     /** A plan leaving the region, or the engine's own proposal to leave it waiting for an operator. */
     private static boolean waitingOn(ApplicationState after) {
-        return after.phase() == Phase.SWITCHING || (after.phase() == Phase.PROPOSED && after.run() != null
-                && after.run().decision().kind() == DecisionKind.AUTOMATIC_FAILOVER);
+        return after.phase() == Phase.SWITCHING
+                || (after.phase() == Phase.PROPOSED
+                        && after.run() != null
+                        && after.run().decision().kind() == DecisionKind.AUTOMATIC_FAILOVER);
     }
 }

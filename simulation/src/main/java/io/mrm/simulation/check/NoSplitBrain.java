@@ -60,12 +60,17 @@ final class NoSplitBrain extends Check {
             if (!qualifying) {
                 exposedMs = 0; // counted from when it (last) began to qualify: a plan or an outage in between resets it
             }
-            long bound = c().policy.fenceRetryInterval().toMillis() + c().policy.fenceTimeout().toMillis()
-                    + 2 * c().tickMs + 1_000;
+            long bound = c().policy.fenceRetryInterval().toMillis()
+                    + c().policy.fenceTimeout().toMillis()
+                    + 2 * c().tickMs
+                    + 1_000;
             if (qualifying && exposedMs > bound) {
-                fail(now, what + " for " + exposedMs + " ms (bound " + bound + " ms) with both regions reachable and "
-                        + "the engine STEADY, and no fence sent towards the stale one since " + Trace.clock(now - exposedMs)
-                        + "; " + c().world + context());
+                fail(
+                        now,
+                        what + " for " + exposedMs + " ms (bound " + bound + " ms) with both regions reachable and "
+                                + "the engine STEADY, and no fence sent towards the stale one since "
+                                + Trace.clock(now - exposedMs)
+                                + "; " + c().world + context());
             }
         }
     }
@@ -78,13 +83,15 @@ final class NoSplitBrain extends Check {
                     + Trace.clock(c().restoredMidPlanAtMs);
         }
         String promotedBy = c().world.region(c().world.data().primary()).promotedBy();
-        io.mrm.events.decision.FailoverDecision d = promotedBy == null ? null : c().ledger.decisions.get(promotedBy);
+        io.mrm.events.decision.FailoverDecision d =
+                promotedBy == null ? null : c().ledger.decisions.get(promotedBy);
         if (d != null && d.mode() == io.mrm.events.operator.FailoverMode.GRACEFUL) {
             more += "; the primary was promoted by GRACEFUL decision " + io.mrm.simulation.actors.Describe.id(d.id())
                     + ", which has no fence of the region it leaves";
         }
         String stale = c().world.other(c().world.data().primary()).name();
-        for (java.util.Map.Entry<String, String> aborted : c().ledger.abortedForced.entrySet()) {
+        for (java.util.Map.Entry<String, String> aborted :
+                c().ledger.abortedForced.entrySet()) {
             if (aborted.getValue().equals(stale)) {
                 more += "; FORCED decision " + io.mrm.simulation.actors.Describe.id(aborted.getKey()) + " towards "
                         + stale + " was aborted (a forced failover back supersedes the fences owed to its target)";
@@ -102,7 +109,8 @@ final class NoSplitBrain extends Check {
         for (StepCommand command : Steps.outputs(step, StepCommand.class)) {
             if (command instanceof DataFenceCommand f && f.region().equals(staleData)) {
                 data.exposedMs = 0;
-            } else if (command instanceof EventsSetRoleCommand r && r.role() == ReplicationRole.STANDBY
+            } else if (command instanceof EventsSetRoleCommand r
+                    && r.role() == ReplicationRole.STANDBY
                     && r.region().equals(staleBroker)) {
                 brokers.exposedMs = 0;
             }

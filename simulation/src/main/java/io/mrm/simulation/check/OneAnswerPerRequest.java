@@ -20,10 +20,14 @@ final class OneAnswerPerRequest extends Check {
     void afterStep(CoreStep step) {
         List<RequestOutcome> answers = Steps.outputs(step, RequestOutcome.class);
         if (step.input() instanceof OperatorRequest request) {
-            long forIt = answers.stream().filter(o -> o.requestId().equals(request.id())).count();
+            long forIt = answers.stream()
+                    .filter(o -> o.requestId().equals(request.id()))
+                    .count();
             if (forIt != 1 || answers.size() != 1) {
-                fail(step.nowMs(), "request " + request.id() + " got " + forIt + " answers (" + answers.size()
-                        + " outcomes in the step): " + answers);
+                fail(
+                        step.nowMs(),
+                        "request " + request.id() + " got " + forIt + " answers (" + answers.size()
+                                + " outcomes in the step): " + answers);
             }
         } else if (!answers.isEmpty()) {
             fail(step.nowMs(), "a step without a request answered one: " + answers);

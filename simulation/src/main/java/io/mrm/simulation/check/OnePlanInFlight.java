@@ -40,25 +40,38 @@ final class OnePlanInFlight extends Check {
         ApplicationState after = step.after();
         List<FailoverDecision> decisions = Steps.outputs(step, FailoverDecision.class);
         // a proposal may be superseded by an automatic failover in the step that made it; two plans never start
-        if (decisions.stream().filter(d -> d.status() == DecisionStatus.EXECUTING).count() > 1) {
+        if (decisions.stream()
+                        .filter(d -> d.status() == DecisionStatus.EXECUTING)
+                        .count()
+                > 1) {
             fail(step.nowMs(), decisions.size() + " decisions execute in one step: " + decisions);
         }
         boolean running = after.phase() == Phase.SWITCHING || after.phase() == Phase.PAUSED;
         if (running && (after.run() == null || !after.run().decision().id().equals(after.lastDecisionId()))) {
-            io.mrm.events.decision.FailoverDecision latest = c().ledger.decisions.get(after.lastDecisionId());
-            fail(step.nowMs(), "phase " + after.phase() + " but the plan in flight"
-                    + (after.run() == null ? "" : " (" + Describe.id(after.run().decision().id()) + ")")
-                    + " is not the latest decision " + Describe.id(after.lastDecisionId())
-                    + (latest != null && latest.status() == DecisionStatus.PROPOSED
-                    ? ", a proposal that ended: the topology names the wrong decision" : ""));
+            io.mrm.events.decision.FailoverDecision latest =
+                    c().ledger.decisions.get(after.lastDecisionId());
+            fail(
+                    step.nowMs(),
+                    "phase " + after.phase() + " but the plan in flight"
+                            + (after.run() == null
+                                    ? ""
+                                    : " (" + Describe.id(after.run().decision().id()) + ")")
+                            + " is not the latest decision " + Describe.id(after.lastDecisionId())
+                            + (latest != null && latest.status() == DecisionStatus.PROPOSED
+                                    ? ", a proposal that ended: the topology names the wrong decision"
+                                    : ""));
         }
         for (FailoverDecision d : decisions) {
             // an abort, or the answer (resume, skip) that completes the running plan, ends it first in the
             // same step; the rules may then start another
-            if (d.status() == DecisionStatus.EXECUTING && before != null && (before.phase() == Phase.SWITCHING
-                    || before.phase() == Phase.PAUSED) && !endsPlan(step)) {
-                fail(step.nowMs(), "decision " + Describe.id(d.id()) + " starts a plan while "
-                        + Describe.id(before.lastDecisionId()) + " is " + before.phase());
+            if (d.status() == DecisionStatus.EXECUTING
+                    && before != null
+                    && (before.phase() == Phase.SWITCHING || before.phase() == Phase.PAUSED)
+                    && !endsPlan(step)) {
+                fail(
+                        step.nowMs(),
+                        "decision " + Describe.id(d.id()) + " starts a plan while "
+                                + Describe.id(before.lastDecisionId()) + " is " + before.phase());
             }
         }
         String current = after.run() == null ? null : after.run().decision().id();
@@ -67,8 +80,11 @@ final class OnePlanInFlight extends Check {
             boolean fence = c.action() == StepAction.DATA_FENCE || c.action() == StepAction.EVENTS_SET_STANDBY;
             String region = Describe.regions(c).get(0);
             if (!of.equals(current) && !(fence && c().ledger.fences(of, c.action(), region))) {
-                fail(step.nowMs(), "command " + Describe.command(c) + " of decision " + Describe.id(of)
-                        + " interleaves with the plan of " + Describe.id(current) + " and is not a pending fence");
+                fail(
+                        step.nowMs(),
+                        "command " + Describe.command(c) + " of decision " + Describe.id(of)
+                                + " interleaves with the plan of " + Describe.id(current)
+                                + " and is not a pending fence");
             }
         }
     }

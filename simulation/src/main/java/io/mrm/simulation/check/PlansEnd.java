@@ -44,21 +44,33 @@ final class PlansEnd extends Check {
             deadlineMs = now + bound(after);
         }
         if (after.phase() == Phase.SWITCHING && plan != null && now > deadlineMs) {
-            fail(now, "plan " + Describe.id(plan) + " still SWITCHING at the bound " + Trace.clock(deadlineMs)
-                    + " derived from the policy: " + after.run().steps());
+            fail(
+                    now,
+                    "plan " + Describe.id(plan) + " still SWITCHING at the bound " + Trace.clock(deadlineMs)
+                            + " derived from the policy: " + after.run().steps());
         }
-        if (before != null && before.phase() == Phase.SWITCHING && after.phase() == Phase.PAUSED
-                && !Steps.alerted(step, "PLAN_PAUSED") && !Steps.alerted(step, "STALE_EPOCH")) {
-            fail(now, "plan " + Describe.id(after.lastDecisionId()) + " paused without a PLAN_PAUSED or STALE_EPOCH alert");
+        if (before != null
+                && before.phase() == Phase.SWITCHING
+                && after.phase() == Phase.PAUSED
+                && !Steps.alerted(step, "PLAN_PAUSED")
+                && !Steps.alerted(step, "STALE_EPOCH")) {
+            fail(
+                    now,
+                    "plan " + Describe.id(after.lastDecisionId())
+                            + " paused without a PLAN_PAUSED or STALE_EPOCH alert");
         }
         if (after.phase() != Phase.SWITCHING) {
             plan = null;
         }
         if (after.phase() == Phase.PROPOSED && Steps.evaluated(step)) {
             FailoverDecision proposal = after.run().decision();
-            if (now >= io.mrm.simulation.world.VirtualTime.ms(proposal.time()) + c().policy.proposalTimeout().toMillis()) {
-                fail(now, "proposal " + Describe.id(proposal.id()) + " of " + proposal.time() + " still waits after "
-                        + "proposal-timeout " + c().policy.proposalTimeout());
+            if (now
+                    >= io.mrm.simulation.world.VirtualTime.ms(proposal.time())
+                            + c().policy.proposalTimeout().toMillis()) {
+                fail(
+                        now,
+                        "proposal " + Describe.id(proposal.id()) + " of " + proposal.time() + " still waits after "
+                                + "proposal-timeout " + c().policy.proposalTimeout());
             }
         }
     }
@@ -82,7 +94,8 @@ final class PlansEnd extends Check {
         long total = 0;
         for (StepProgress step : run.steps()) {
             PlanStep planned = run.decision().plan().get(step.index());
-            if (Boolean.TRUE.equals(planned.bestEffort()) || step.status() == StepStatus.SUCCEEDED
+            if (Boolean.TRUE.equals(planned.bestEffort())
+                    || step.status() == StepStatus.SUCCEEDED
                     || step.status() == StepStatus.SKIPPED) {
                 continue;
             }

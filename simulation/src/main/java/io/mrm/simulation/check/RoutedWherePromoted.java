@@ -34,9 +34,11 @@ final class RoutedWherePromoted extends Check {
         }
         Region r = c().world.region(to);
         if (r.dbRole() != DbRole.PRIMARY || !decisionId.equals(r.promotedBy()) || r.dbEpoch() > epoch) {
-            fail(nowMs, "DNS moved " + from + "->" + to + " by decision " + Describe.id(decisionId) + " at epoch " + epoch
-                    + ", but " + to + "'s database is " + r.dbRole() + "@" + r.dbEpoch() + " promoted by "
-                    + Describe.id(r.promotedBy()) + "; " + c().world);
+            fail(
+                    nowMs,
+                    "DNS moved " + from + "->" + to + " by decision " + Describe.id(decisionId) + " at epoch " + epoch
+                            + ", but " + to + "'s database is " + r.dbRole() + "@" + r.dbEpoch() + " promoted by "
+                            + Describe.id(r.promotedBy()) + "; " + c().world);
         } else {
             checker.cover(Coverage.DNS_ROUTE_CHECKED);
         }
@@ -51,15 +53,18 @@ final class RoutedWherePromoted extends Check {
                 d = made.id().equals(id) ? made : d; // decided in this very step
             }
             // the promote's own mode: an automatic failover that drains first sends GRACEFUL ones until it falls back
-            if (d == null || promote.mode() != FailoverMode.GRACEFUL
+            if (d == null
+                    || promote.mode() != FailoverMode.GRACEFUL
                     || d.plan().stream().noneMatch(s -> s.action() == StepAction.DATA_DRAIN)) {
                 continue;
             }
             if (c().ledger.skipped.contains(id)) {
                 checker.cover(Coverage.BREAK_GLASS_EXCLUDED);
             } else if (!c().ledger.drainSucceeded.contains(id)) {
-                fail(step.nowMs(), "GRACEFUL plan " + Describe.id(id) + " sends its promote "
-                        + Describe.command(promote) + " before any drain of it was acknowledged SUCCEEDED");
+                fail(
+                        step.nowMs(),
+                        "GRACEFUL plan " + Describe.id(id) + " sends its promote " + Describe.command(promote)
+                                + " before any drain of it was acknowledged SUCCEEDED");
             } else {
                 checker.cover(Coverage.GRACEFUL_PROMOTE_CHECKED);
                 if (d.drainsFirst()) {

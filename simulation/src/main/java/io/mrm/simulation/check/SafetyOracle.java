@@ -97,9 +97,14 @@ final class SafetyOracle {
      */
     String forgotten(long nowMs) {
         long since = nowMs - policy.failoverWindow().toMillis();
-        long first = automaticFailovers.stream().filter(t -> t > since).min(Long::compare).orElse(Long.MAX_VALUE);
-        return stateLostAtMs > first ? "the engine lost its state at " + io.mrm.simulation.run.Trace.clock(stateLostAtMs)
-                + ", after the first of them" : null;
+        long first = automaticFailovers.stream()
+                .filter(t -> t > since)
+                .min(Long::compare)
+                .orElse(Long.MAX_VALUE);
+        return stateLostAtMs > first
+                ? "the engine lost its state at " + io.mrm.simulation.run.Trace.clock(stateLostAtMs)
+                        + ", after the first of them"
+                : null;
     }
 
     /**

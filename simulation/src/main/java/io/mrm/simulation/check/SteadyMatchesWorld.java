@@ -26,28 +26,40 @@ final class SteadyMatchesWorld extends Check {
     @Override
     void afterStep(CoreStep step) {
         ApplicationState after = step.after();
-        if (after.phase() != Phase.STEADY || c().resetHappened || c().breakGlass
-                || step.nowMs() <= c().ledger.commandsSettleAtMs || !Steps.outputs(step, StepCommand.class).isEmpty()) {
+        if (after.phase() != Phase.STEADY
+                || c().resetHappened
+                || c().breakGlass
+                || step.nowMs() <= c().ledger.commandsSettleAtMs
+                || !Steps.outputs(step, StepCommand.class).isEmpty()) {
             return;
         }
         World world = c().world;
         String active = after.activeRegion();
         Region r = world.region(active);
-        String wrong = !world.dns().region().equals(active) ? "DNS points at " + world.dns().region()
-                : !world.data().primary().equals(active) || r.dbRole() != DbRole.PRIMARY ? "the database primary is "
-                + world.data().primary() + " (" + active + "'s is " + r.dbRole() + ")"
-                : c().policy.plan().contains(StepAction.EVENTS_SET_ACTIVE) && r.vpnRole() != ReplicationRole.ACTIVE
-                ? active + "'s broker is " + r.vpnRole() : null;
+        String wrong = !world.dns().region().equals(active)
+                ? "DNS points at " + world.dns().region()
+                : !world.data().primary().equals(active) || r.dbRole() != DbRole.PRIMARY
+                        ? "the database primary is " + world.data().primary() + " (" + active + "'s is " + r.dbRole()
+                                + ")"
+                        : c().policy.plan().contains(StepAction.EVENTS_SET_ACTIVE)
+                                        && r.vpnRole() != ReplicationRole.ACTIVE
+                                ? active + "'s broker is " + r.vpnRole()
+                                : null;
         if (wrong != null) {
             String contradiction = c().ledger.contradiction();
-            String restored = c().restoredSplitProposalAtMs < 0 ? "" : "; the engine restored its state at "
-                    + io.mrm.simulation.run.Trace.clock(c().restoredSplitProposalAtMs)
-                    + " from a PROPOSED topology whose placement showed the components split";
-            String late = after.run() == null ? null : c().ledger.lateFailure(after.run().decision().id());
-            fail(step.nowMs(), "the engine is STEADY in " + active + " with no command in flight, but " + wrong + "; "
-                    + world + (contradiction == null ? "" : "; " + contradiction) + restored
-                    + (late == null ? "" : "; " + late));
+            String restored = c().restoredSplitProposalAtMs < 0
+                    ? ""
+                    : "; the engine restored its state at "
+                            + io.mrm.simulation.run.Trace.clock(c().restoredSplitProposalAtMs)
+                            + " from a PROPOSED topology whose placement showed the components split";
+            String late = after.run() == null
+                    ? null
+                    : c().ledger.lateFailure(after.run().decision().id());
+            fail(
+                    step.nowMs(),
+                    "the engine is STEADY in " + active + " with no command in flight, but " + wrong + "; "
+                            + world + (contradiction == null ? "" : "; " + contradiction) + restored
+                            + (late == null ? "" : "; " + late));
         }
     }
-
 }

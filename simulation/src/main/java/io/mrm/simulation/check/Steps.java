@@ -11,8 +11,7 @@ import java.util.List;
 /** Small questions about one step's outputs, shared by the checks. */
 final class Steps {
 
-    private Steps() {
-    }
+    private Steps() {}
 
     static <T> List<T> outputs(CoreStep step, Class<T> type) {
         List<T> found = new ArrayList<>(2);

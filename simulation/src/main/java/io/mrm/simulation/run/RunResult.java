@@ -11,6 +11,5 @@ import java.util.Set;
  * @param traceHash a hash of every step's time, input and outputs: equal for equal runs
  * @param steps     steps of the core (inputs and ticks)
  */
-public record RunResult(long seed, Violation violation, Set<Coverage> coverage, long traceHash, long steps,
-                        long virtualMs) {
-}
+public record RunResult(
+        long seed, Violation violation, Set<Coverage> coverage, long traceHash, long steps, long virtualMs) {}

@@ -41,6 +41,7 @@ public final class Scenario {
     public final long dnsPropagationMs;
     /** One of the engine's crashes (late in the run) loses its state and its published topology: a reset. */
     public final boolean reset;
+
     public final int engineCrashes;
     public final boolean blindSpell;
     public final boolean rogueSources;
@@ -59,15 +60,33 @@ public final class Scenario {
         replay = r.nextDouble() * 0.03;
         observationLatencyMs = 5 + r.nextInt(300);
         long stepTimeout = policy.stepTimeout().toMillis();
-        commandLink = new Transport.Faults(r.nextDouble() * 0.03, r.nextDouble() * 0.05, r.nextDouble() * 0.05,
-                1 + r.nextInt(100), 2 * stepTimeout);
-        ackLink = new Transport.Faults(r.nextDouble() * 0.05, r.nextDouble() * 0.05, r.nextDouble() * 0.05,
-                1 + r.nextInt(100), 2 * stepTimeout);
-        actuators = new SimActuator.Faults(r.nextDouble() * 0.08, r.nextDouble() < 0.3 ? 0 : r.nextDouble() * 0.02,
-                0.3, r.nextDouble() * 0.1, 10 + r.nextInt(800));
+        commandLink = new Transport.Faults(
+                r.nextDouble() * 0.03,
+                r.nextDouble() * 0.05,
+                r.nextDouble() * 0.05,
+                1 + r.nextInt(100),
+                2 * stepTimeout);
+        ackLink = new Transport.Faults(
+                r.nextDouble() * 0.05,
+                r.nextDouble() * 0.05,
+                r.nextDouble() * 0.05,
+                1 + r.nextInt(100),
+                2 * stepTimeout);
+        actuators = new SimActuator.Faults(
+                r.nextDouble() * 0.08,
+                r.nextDouble() < 0.3 ? 0 : r.nextDouble() * 0.02,
+                0.3,
+                r.nextDouble() * 0.1,
+                10 + r.nextInt(800));
         boolean signed = r.nextDouble() < 0.02;
-        operators = new Operators.Setup(signed, 0.1, 60_000 + r.nextInt(120_000), 5_000 + r.nextInt(115_000),
-                0.1 + r.nextDouble() * 0.2, 0.02, 1 + r.nextInt(500));
+        operators = new Operators.Setup(
+                signed,
+                0.1,
+                60_000 + r.nextInt(120_000),
+                5_000 + r.nextInt(115_000),
+                0.1 + r.nextDouble() * 0.2,
+                0.02,
+                1 + r.nextInt(500));
         dnsPropagationMs = r.nextInt(3_000);
         reset = r.nextDouble() < 0.06;
         engineCrashes = (reset ? 1 : 0) + r.nextInt(4);
@@ -89,15 +108,34 @@ public final class Scenario {
         long staleMs = probeIntervalMs * (3 + r.nextInt(4));
         List<StepAction> plan = plan(r);
         Set<StepAction> parallel = r.nextDouble() < 0.3 && plan.contains(StepAction.EVENTS_SET_ACTIVE)
-                ? Set.of(StepAction.DNS_ROUTE) : Set.of();
+                ? Set.of(StepAction.DNS_ROUTE)
+                : Set.of();
         long skewMs = Math.min(8_000, Math.max(2_000, staleMs / 2)) - r.nextInt(1_000);
-        return new ApplicationPolicy(APP, PRIMARY, STANDBY, Set.of("app"), alertComponent ? Set.of("hana") : Set.of(),
-                quorum, 2 + r.nextInt(3), 2 + r.nextInt(3), Duration.ofMillis(staleMs),
+        return new ApplicationPolicy(
+                APP,
+                PRIMARY,
+                STANDBY,
+                Set.of("app"),
+                alertComponent ? Set.of("hana") : Set.of(),
+                quorum,
+                2 + r.nextInt(3),
+                2 + r.nextInt(3),
+                Duration.ofMillis(staleMs),
                 r.nextDouble() < 0.75 ? DecisionMode.AUTOMATIC : DecisionMode.MANUAL,
-                Duration.ofSeconds(90 + r.nextInt(240)), 1 + r.nextInt(3), Duration.ofMinutes(8 + r.nextInt(20)),
-                plan, List.of(StepAction.DATA_REPROTECT), Duration.ofSeconds(4 + r.nextInt(12)), 2 + r.nextInt(3),
-                Duration.ofSeconds(1 + r.nextInt(3)), parallel, r.nextDouble() < 0.3, Set.copyOf(vantages),
-                Duration.ofMillis(skewMs), Duration.ofSeconds(60 + r.nextInt(180)), Duration.ofSeconds(2 + r.nextInt(5)),
+                Duration.ofSeconds(90 + r.nextInt(240)),
+                1 + r.nextInt(3),
+                Duration.ofMinutes(8 + r.nextInt(20)),
+                plan,
+                List.of(StepAction.DATA_REPROTECT),
+                Duration.ofSeconds(4 + r.nextInt(12)),
+                2 + r.nextInt(3),
+                Duration.ofSeconds(1 + r.nextInt(3)),
+                parallel,
+                r.nextDouble() < 0.3,
+                Set.copyOf(vantages),
+                Duration.ofMillis(skewMs),
+                Duration.ofSeconds(60 + r.nextInt(180)),
+                Duration.ofSeconds(2 + r.nextInt(5)),
                 Duration.ofSeconds(8 + r.nextInt(33)),
                 // half the seeds try the graceful path first on an automatic failover, the others force at once
                 r.nextDouble() < 0.5 ? Duration.ofSeconds(3 + r.nextInt(25)) : Duration.ZERO);
@@ -109,8 +147,14 @@ public final class Scenario {
             return List.of(StepAction.DATA_DRAIN, StepAction.DATA_PROMOTE, StepAction.DNS_ROUTE, StepAction.DNS_VERIFY);
         }
         if (p < 0.25) {
-            return List.of(StepAction.EVENTS_SET_STANDBY, StepAction.EVENTS_DRAIN, StepAction.DATA_DRAIN,
-                    StepAction.DATA_PROMOTE, StepAction.EVENTS_SET_ACTIVE, StepAction.EVENTS_VERIFY, StepAction.DNS_ROUTE,
+            return List.of(
+                    StepAction.EVENTS_SET_STANDBY,
+                    StepAction.EVENTS_DRAIN,
+                    StepAction.DATA_DRAIN,
+                    StepAction.DATA_PROMOTE,
+                    StepAction.EVENTS_SET_ACTIVE,
+                    StepAction.EVENTS_VERIFY,
+                    StepAction.DNS_ROUTE,
                     StepAction.DNS_VERIFY);
         }
         return ApplicationPolicy.DEFAULT_PLAN;
@@ -124,8 +168,8 @@ public final class Scenario {
                 + monitorComponents + "\n  policy: " + p + "\n  faults: commands " + commandLink + ", acks "
                 + ackLink + ", actuators " + actuators + ", monitors flaky " + pct(flaky) + " degraded " + pct(degraded)
                 + " replay " + pct(replay) + ", operators " + operators + ", DNS propagation " + dnsPropagationMs
-                + " ms, engine crashes " + engineCrashes + (reset ? " (one a reset)" : "") + (blindSpell
-                ? ", a blind spell" : "") + (rogueSources ? ", rogue sources" : "");
+                + " ms, engine crashes " + engineCrashes + (reset ? " (one a reset)" : "")
+                + (blindSpell ? ", a blind spell" : "") + (rogueSources ? ", rogue sources" : "");
     }
 
     private static String pct(double v) {

@@ -45,6 +45,7 @@ public final class Simulation {
     private final Weather weather;
     /** One command topic per actuator, each read in order. */
     private final Map<Actuator, Transport> commandLinks = new EnumMap<>(Actuator.class);
+
     private final Map<Actuator, List<StepCommand>> sent = new EnumMap<>(Actuator.class);
 
     public Simulation(long seed, long runMs, boolean recordTrace) {
@@ -52,30 +53,68 @@ public final class Simulation {
         trace = new Trace(recordTrace);
         SplittableRandom root = new SplittableRandom(seed);
         world = new World(Scenario.PRIMARY, Scenario.STANDBY, scenario.dnsPropagationMs);
-        RequestAuthority authority = scenario.operators.signed() ? Signers.AUTHORITY : RequestAuthority.unsignedAccepted();
+        RequestAuthority authority =
+                scenario.operators.signed() ? Signers.AUTHORITY : RequestAuthority.unsignedAccepted();
         DecisionCore core = new DecisionCore(Map.of(Scenario.APP, scenario.policy), authority);
         EngineHost[] host = new EngineHost[1];
         checker = new Checker(scenario.policy, world, scenario.tickMs, () -> host[0].state(), () -> host[0].up());
         world.listen(checker);
         engine = new EngineHost(core, time, scenario.tickMs, 200, trace, checker, this::publish);
         host[0] = engine;
-        Transport ackLink = new Transport("ack-link", time, root.split(), scenario.ackLink, Transport.Order.FREE, trace);
+        Transport ackLink =
+                new Transport("ack-link", time, root.split(), scenario.ackLink, Transport.Order.FREE, trace);
         for (Actuator kind : Actuator.values()) {
-            actuators.put(kind, new SimActuator(kind, world, time, root.split(), scenario.actuators, ackLink,
-                    engine::deliver, trace));
-            commandLinks.put(kind, new Transport("cmd-" + kind.name().toLowerCase(java.util.Locale.ROOT), time, root.split(),
-                    scenario.commandLink, Transport.Order.KEPT, trace));
+            actuators.put(
+                    kind,
+                    new SimActuator(
+                            kind, world, time, root.split(), scenario.actuators, ackLink, engine::deliver, trace));
+            commandLinks.put(
+                    kind,
+                    new Transport(
+                            "cmd-" + kind.name().toLowerCase(java.util.Locale.ROOT),
+                            time,
+                            root.split(),
+                            scenario.commandLink,
+                            Transport.Order.KEPT,
+                            trace));
             sent.put(kind, new ArrayList<>());
         }
         for (String vantage : scenario.policy.vantages().stream().sorted().toList()) {
-            monitors.add(new Monitor(new Monitor.Setup(vantage, scenario.probeIntervalMs, scenario.monitorComponents,
-                    scenario.flaky, scenario.degraded, scenario.replay, scenario.observationLatencyMs), Scenario.APP,
-                    world, time, root.split(), engine::deliver, trace));
+            monitors.add(new Monitor(
+                    new Monitor.Setup(
+                            vantage,
+                            scenario.probeIntervalMs,
+                            scenario.monitorComponents,
+                            scenario.flaky,
+                            scenario.degraded,
+                            scenario.replay,
+                            scenario.observationLatencyMs),
+                    Scenario.APP,
+                    world,
+                    time,
+                    root.split(),
+                    engine::deliver,
+                    trace));
         }
-        operators = new Operators(scenario.operators, Scenario.APP, List.of(Scenario.PRIMARY, Scenario.STANDBY), time,
-                root.split(), engine::deliver, trace);
-        weather = new Weather(scenario, time, root.split(), world, monitors, List.copyOf(actuators.values()), engine,
-                this::redeliverOld, engine::deliver, trace);
+        operators = new Operators(
+                scenario.operators,
+                Scenario.APP,
+                List.of(Scenario.PRIMARY, Scenario.STANDBY),
+                time,
+                root.split(),
+                engine::deliver,
+                trace);
+        weather = new Weather(
+                scenario,
+                time,
+                root.split(),
+                world,
+                monitors,
+                List.copyOf(actuators.values()),
+                engine,
+                this::redeliverOld,
+                engine::deliver,
+                trace);
     }
 
     public static RunResult run(long seed, long runMs) {
@@ -104,8 +143,10 @@ public final class Simulation {
         }
         Violation violation = thrown != null ? thrown : checker.violation();
         if (trace.on()) {
-            trace.line(time.now(), "end", violation == null ? "no invariant broken; " + world
-                    : "VIOLATION " + violation + "\n  " + world);
+            trace.line(
+                    time.now(),
+                    "end",
+                    violation == null ? "no invariant broken; " + world : "VIOLATION " + violation + "\n  " + world);
         }
         trace.mix(world.toString());
         return new RunResult(scenario.seed, violation, checker.coverage(), trace.hash(), engine.steps(), time.now());

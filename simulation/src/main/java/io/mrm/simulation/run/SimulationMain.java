@@ -17,8 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SimulationMain {
 
-    private SimulationMain() {
-    }
+    private SimulationMain() {}
 
     public static void main(String[] args) {
         long seeds = 10_000;
@@ -53,8 +52,12 @@ public final class SimulationMain {
         } else {
             System.out.println(simulation.scenario().describe());
         }
-        System.out.printf("seed %d: %s; %,d steps, trace hash %016x%n", seed,
-                result.violation() == null ? "every invariant held" : result.violation(), result.steps(), result.traceHash());
+        System.out.printf(
+                "seed %d: %s; %,d steps, trace hash %016x%n",
+                seed,
+                result.violation() == null ? "every invariant held" : result.violation(),
+                result.steps(),
+                result.traceHash());
         if (result.violation() != null) {
             System.out.println("replay: " + replayCommand(seed, runMs));
             return true;
@@ -63,8 +66,8 @@ public final class SimulationMain {
     }
 
     private static boolean many(long from, long count, long runMs, int threads) {
-        System.out.printf("simulating seeds %d..%d, %d s each, on %d threads%n", from, from + count - 1, runMs / 1000,
-                threads);
+        System.out.printf(
+                "simulating seeds %d..%d, %d s each, on %d threads%n", from, from + count - 1, runMs / 1000, threads);
         AtomicLong done = new AtomicLong();
         long start = System.nanoTime();
         AtomicLong lastPrint = new AtomicLong(start);
@@ -82,7 +85,8 @@ public final class SimulationMain {
         System.out.print(figures.summary());
         for (RunResult r : figures.failures) {
             Violation v = r.violation();
-            System.out.println("replay seed " + r.seed() + " (" + v.invariant() + "): " + replayCommand(r.seed(), runMs));
+            System.out.println(
+                    "replay seed " + r.seed() + " (" + v.invariant() + "): " + replayCommand(r.seed(), runMs));
         }
         return figures.failed() > 0;
     }

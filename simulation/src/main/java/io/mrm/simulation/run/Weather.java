@@ -33,9 +33,17 @@ final class Weather {
     private final Trace trace;
     private int rogue;
 
-    Weather(Scenario scenario, VirtualTime time, SplittableRandom rng, World world, List<Monitor> monitors,
-            List<SimActuator> actuators, EngineHost engine, Consumer<SplittableRandom> redeliverOld,
-            Consumer<HealthObservation> engineInbox, Trace trace) {
+    Weather(
+            Scenario scenario,
+            VirtualTime time,
+            SplittableRandom rng,
+            World world,
+            List<Monitor> monitors,
+            List<SimActuator> actuators,
+            EngineHost engine,
+            Consumer<SplittableRandom> redeliverOld,
+            Consumer<HealthObservation> engineInbox,
+            Trace trace) {
         this.scenario = scenario;
         this.time = time;
         this.rng = rng;
@@ -70,10 +78,16 @@ final class Weather {
         for (int i = 0; i < scenario.engineCrashes; i++) {
             // a reset late in the run, once epochs have moved on: the engine must learn them from the actuators
             boolean reset = scenario.reset && i == 0;
-            long at = reset ? scenario.runMs / 2 + rng.nextLong(Math.max(1, scenario.runMs / 3))
+            long at = reset
+                    ? scenario.runMs / 2 + rng.nextLong(Math.max(1, scenario.runMs / 3))
                     : 30_000 + rng.nextLong(Math.max(1, scenario.runMs - 60_000));
-            time.after(at, () -> engine.crash(reset ? EngineHost.Fate.RESET
-                    : rng.nextDouble() < 0.33 ? EngineHost.Fate.LOST : EngineHost.Fate.KEPT, 1_000 + rng.nextLong(60_000)));
+            time.after(
+                    at,
+                    () -> engine.crash(
+                            reset
+                                    ? EngineHost.Fate.RESET
+                                    : rng.nextDouble() < 0.33 ? EngineHost.Fate.LOST : EngineHost.Fate.KEPT,
+                            1_000 + rng.nextLong(60_000)));
         }
         if (scenario.blindSpell) {
             time.after(60_000 + rng.nextLong(Math.max(1, scenario.runMs - 120_000)), () -> {
@@ -169,8 +183,21 @@ final class Weather {
         String vantage = p < 0.4 ? "vantage-9" : "vantage-1";
         String region = p >= 0.4 && p < 0.7 ? "ap10" : Scenario.PRIMARY;
         String component = p >= 0.7 ? "db" : "app";
-        HealthObservation o = new HealthObservation("rogue-" + rogue, Scenario.APP, time.instant(), 1, region,
-                component, ProbeKind.HTTP, vantage, HealthStatus.DOWN, 5L, "from nowhere", null, "rogue-run", (long) rogue);
+        HealthObservation o = new HealthObservation(
+                "rogue-" + rogue,
+                Scenario.APP,
+                time.instant(),
+                1,
+                region,
+                component,
+                ProbeKind.HTTP,
+                vantage,
+                HealthStatus.DOWN,
+                5L,
+                "from nowhere",
+                null,
+                "rogue-run",
+                (long) rogue);
         time.after(1 + rng.nextLong(100), () -> engineInbox.accept(o));
         time.after(gap(60_000), this::rogueObservation);
     }

@@ -57,8 +57,8 @@ public final class DataTier {
             return BackendResult.retriable("NOT_REPLICATING", "nothing replicates " + from + "->" + to, fencingEpoch);
         }
         if (nowMs < stalledUntilMs) {
-            return BackendResult.retriable("DRAIN_TIMEOUT", "backlog still to apply when the deadline came near",
-                    fencingEpoch);
+            return BackendResult.retriable(
+                    "DRAIN_TIMEOUT", "backlog still to apply when the deadline came near", fencingEpoch);
         }
         return BackendResult.ok(to + " applied everything " + from + " had committed", fencingEpoch, false);
     }
@@ -130,8 +130,10 @@ public final class DataTier {
             return BackendResult.ok(regionName + "'s database was already fenced at epoch " + epoch, epoch, false);
         }
         if (region.dbRole == DbRole.PRIMARY && regionName.equals(primary)) {
-            return BackendResult.fatal("IS_PRIMARY", regionName + " is the primary: fencing it would close the only "
-                    + "writable database", fencingEpoch);
+            return BackendResult.fatal(
+                    "IS_PRIMARY",
+                    regionName + " is the primary: fencing it would close the only " + "writable database",
+                    fencingEpoch);
         }
         if (region.dbRole == DbRole.PRIMARY) {
             region.dbRole = DbRole.FENCED;
@@ -143,8 +145,8 @@ public final class DataTier {
     }
 
     private BackendResult stale(long epoch) {
-        return BackendResult.stale("STALE_EPOCH", "the fencing table holds epoch " + fencingEpoch + " > " + epoch,
-                fencingEpoch);
+        return BackendResult.stale(
+                "STALE_EPOCH", "the fencing table holds epoch " + fencingEpoch + " > " + epoch, fencingEpoch);
     }
 
     private String unreachable(String a, String b) {

@@ -30,8 +30,8 @@ public final class Dns {
     /** As the DNS actuator's router: refuses a token below its own, moves (or re-stamps) otherwise. */
     public BackendResult route(String target, long commandEpoch, String decisionId, long nowMs) {
         if (epoch > commandEpoch) {
-            return BackendResult.stale("FENCED_BY_NEWER_EPOCH", "the authority holds epoch " + epoch + " > "
-                    + commandEpoch, epoch);
+            return BackendResult.stale(
+                    "FENCED_BY_NEWER_EPOCH", "the authority holds epoch " + epoch + " > " + commandEpoch, epoch);
         }
         boolean move = !target.equals(region);
         if (move || epoch < commandEpoch) {
@@ -49,8 +49,11 @@ public final class Dns {
 
     public BackendResult verify(String expected, long nowMs) {
         boolean ok = expected.equals(region) && nowMs >= visibleFromMs;
-        return ok ? BackendResult.ok("answers with " + region, epoch, false)
-                : BackendResult.retriable("NOT_YET_VISIBLE", "answers with "
-                        + (nowMs >= visibleFromMs ? region : "the previous region"), epoch);
+        return ok
+                ? BackendResult.ok("answers with " + region, epoch, false)
+                : BackendResult.retriable(
+                        "NOT_YET_VISIBLE",
+                        "answers with " + (nowMs >= visibleFromMs ? region : "the previous region"),
+                        epoch);
     }
 }

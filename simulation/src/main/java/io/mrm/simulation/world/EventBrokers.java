@@ -18,12 +18,14 @@ public final class EventBrokers {
     public BackendResult setRole(String regionName, ReplicationRole role, long epoch, long nowMs) {
         Region region = world.region(regionName);
         if (!region.reachable) {
-            return BackendResult.retriable("CONNECTION_REFUSED", "the SEMP endpoint of " + regionName
-                    + " does not answer", 0);
+            return BackendResult.retriable(
+                    "CONNECTION_REFUSED", "the SEMP endpoint of " + regionName + " does not answer", 0);
         }
         if (region.vpnFence > epoch) {
-            return BackendResult.stale("FENCED_BY_NEWER_EPOCH", "the VPN of " + regionName + " carries the fence of epoch "
-                    + region.vpnFence + " > " + epoch, region.vpnFence);
+            return BackendResult.stale(
+                    "FENCED_BY_NEWER_EPOCH",
+                    "the VPN of " + regionName + " carries the fence of epoch " + region.vpnFence + " > " + epoch,
+                    region.vpnFence);
         }
         region.vpnFence = epoch;
         boolean changed = region.vpnRole != role;
@@ -31,26 +33,31 @@ public final class EventBrokers {
             region.vpnRole = role;
             world.listener.changed(nowMs);
         }
-        return BackendResult.ok((changed ? "set " : "already ") + role.name().toLowerCase(java.util.Locale.ROOT) + " in " + regionName, 0,
+        return BackendResult.ok(
+                (changed ? "set " : "already ") + role.name().toLowerCase(java.util.Locale.ROOT) + " in " + regionName,
+                0,
                 changed);
     }
 
     /** Waits for the old site's replication queue: possible only while it can be reached. */
     public BackendResult drain(String from, boolean backlogStuck) {
         if (!world.region(from).reachable) {
-            return BackendResult.retriable("CONNECTION_REFUSED", "the SEMP endpoint of " + from + " does not answer", 0);
+            return BackendResult.retriable(
+                    "CONNECTION_REFUSED", "the SEMP endpoint of " + from + " does not answer", 0);
         }
-        return backlogStuck ? BackendResult.retriable("NOT_DRAINED", "messages remain queued in " + from, 0)
+        return backlogStuck
+                ? BackendResult.retriable("NOT_DRAINED", "messages remain queued in " + from, 0)
                 : BackendResult.ok("replication queue of " + from + " is empty", 0, false);
     }
 
     public BackendResult verify(String regionName) {
         Region region = world.region(regionName);
         if (!region.reachable) {
-            return BackendResult.retriable("CONNECTION_REFUSED", "the SEMP endpoint of " + regionName
-                    + " does not answer", 0);
+            return BackendResult.retriable(
+                    "CONNECTION_REFUSED", "the SEMP endpoint of " + regionName + " does not answer", 0);
         }
-        return region.vpnRole == ReplicationRole.ACTIVE ? BackendResult.ok(regionName + " is active", 0, false)
+        return region.vpnRole == ReplicationRole.ACTIVE
+                ? BackendResult.ok(regionName + " is active", 0, false)
                 : BackendResult.retriable("NOT_ACTIVE", regionName + " is not the active replication site", 0);
     }
 }

@@ -13,11 +13,10 @@ public final class VirtualTime {
     public static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     private static final long T0_MS = T0.toEpochMilli();
 
-    private record Timed(long at, long order, Runnable action) {
-    }
+    private record Timed(long at, long order, Runnable action) {}
 
-    private final PriorityQueue<Timed> queue = new PriorityQueue<>((a, b) -> a.at != b.at
-            ? Long.compare(a.at, b.at) : Long.compare(a.order, b.order));
+    private final PriorityQueue<Timed> queue =
+            new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.order, b.order));
     private long now;
     private long scheduled;
 

@@ -81,7 +81,8 @@ public final class World {
 
     /** Regions whose event broker is the active replication site. */
     public int activeBrokers() {
-        return (primary.vpnRole == ReplicationRole.ACTIVE ? 1 : 0) + (standby.vpnRole == ReplicationRole.ACTIVE ? 1 : 0);
+        return (primary.vpnRole == ReplicationRole.ACTIVE ? 1 : 0)
+                + (standby.vpnRole == ReplicationRole.ACTIVE ? 1 : 0);
     }
 
     public boolean allReachable() {

@@ -14,15 +14,12 @@ public interface WorldListener {
 
     WorldListener NONE = new WorldListener() {
         @Override
-        public void dnsMoved(String from, String to, long epoch, String decisionId, long nowMs) {
-        }
+        public void dnsMoved(String from, String to, long epoch, String decisionId, long nowMs) {}
 
         @Override
-        public void promoted(String region, long epoch, String decisionId, long nowMs) {
-        }
+        public void promoted(String region, long epoch, String decisionId, long nowMs) {}
 
         @Override
-        public void changed(long nowMs) {
-        }
+        public void changed(long nowMs) {}
     };
 }

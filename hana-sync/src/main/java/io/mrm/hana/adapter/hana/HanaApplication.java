@@ -15,8 +15,13 @@ import java.util.regex.Pattern;
  * @param tables         the tables; empty: every column table of the schema on the primary ({@code M_CS_TABLES})
  * @param appRole        the role the application writes with: it loses its write privileges where not primary
  */
-public record HanaApplication(String applicationId, String initialPrimary, Map<String, String> remoteSources,
-                              String schema, List<String> tables, String appRole) {
+public record HanaApplication(
+        String applicationId,
+        String initialPrimary,
+        Map<String, String> remoteSources,
+        String schema,
+        List<String> tables,
+        String appRole) {
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Z][A-Z0-9_]{0,119}");
 
@@ -27,8 +32,8 @@ public record HanaApplication(String applicationId, String initialPrimary, Map<S
             throw new IllegalArgumentException("exactly two regions are needed, got " + remoteSources.keySet());
         }
         if (!remoteSources.containsKey(initialPrimary)) {
-            throw new IllegalArgumentException("initial primary " + initialPrimary + " is not one of "
-                    + remoteSources.keySet());
+            throw new IllegalArgumentException(
+                    "initial primary " + initialPrimary + " is not one of " + remoteSources.keySet());
         }
         remoteSources.values().forEach(s -> identifier("remote source", s));
         identifier("schema", schema);
@@ -76,6 +81,9 @@ public record HanaApplication(String applicationId, String initialPrimary, Map<S
     }
 
     String other(String region) {
-        return remoteSources.keySet().stream().filter(r -> !r.equals(region)).findFirst().orElseThrow();
+        return remoteSources.keySet().stream()
+                .filter(r -> !r.equals(region))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -13,19 +13,20 @@ final class HanaErrors {
      */
     private static final Set<Integer> RETRIABLE = Set.of(131, 133, 613, 1038, -10709, -10807, -10108);
 
-    private HanaErrors() {
-    }
+    private HanaErrors() {}
 
     static ActuatorFailure classify(String doing, SQLException e) {
         return ActuatorFailure.of(retriable(e), "HANA_" + e.getErrorCode(), doing + ": " + e.getMessage(), e);
     }
 
     static boolean retriable(SQLException e) {
-        return RETRIABLE.contains(e.getErrorCode()) || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
+        return RETRIABLE.contains(e.getErrorCode())
+                || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
     }
 
     static boolean unreachable(SQLException e) {
-        return e.getErrorCode() == -10709 || e.getErrorCode() == -10807
+        return e.getErrorCode() == -10709
+                || e.getErrorCode() == -10807
                 || (e.getSQLState() != null && e.getSQLState().startsWith("08"));
     }
 }

@@ -91,27 +91,38 @@ final class HanaFence {
             if (!HanaErrors.unreachable(e)) {
                 throw HanaErrors.classify("reading " + other + "'s fencing row", e);
             }
-            throw FenceFailure.PEER_UNREACHABLE.exception(region + " is a primary and " + other
-                    + ", which would show a newer one, does not answer (" + e.getMessage() + "): not fenced", e);
+            throw FenceFailure.PEER_UNREACHABLE.exception(
+                    region + " is a primary and " + other + ", which would show a newer one, does not answer ("
+                            + e.getMessage() + "): not fenced",
+                    e);
         }
         long peerEpoch = peer.map(Fencing::epoch).orElse(0L);
         if (peerEpoch > epoch) {
             throw new DataStaleEpochException(peerEpoch, epoch);
         }
-        boolean superseded = peer.isPresent() && PRIMARY.equals(peer.get().role())
+        boolean superseded = peer.isPresent()
+                && PRIMARY.equals(peer.get().role())
                 && (row.isEmpty() || peerEpoch > row.get().epoch());
         if (!superseded) {
-            throw FenceFailure.IS_PRIMARY.exception(region + " is the primary of " + app.applicationId()
-                    + " (" + other + " is " + peer.map(f -> f.role() + "@" + f.epoch()).orElse("not set up")
-                    + "): fencing it would close the only writable database", null);
+            throw FenceFailure.IS_PRIMARY.exception(
+                    region + " is the primary of " + app.applicationId()
+                            + " (" + other + " is "
+                            + peer.map(f -> f.role() + "@" + f.epoch()).orElse("not set up")
+                            + "): fencing it would close the only writable database",
+                    null);
         }
     }
 
     private boolean writable(Connection c, List<String> tables) throws SQLException {
         for (String table : tables) {
-            if (HanaRemoteSubscriptionReplication.count(c, "SELECT COUNT(*) FROM SYS.GRANTED_PRIVILEGES WHERE GRANTEE = ?"
-                    + " AND SCHEMA_NAME = ? AND OBJECT_NAME = ? AND PRIVILEGE = 'INSERT'", app.appRole(), app.schema(),
-                    table) > 0) {
+            if (HanaRemoteSubscriptionReplication.count(
+                            c,
+                            "SELECT COUNT(*) FROM SYS.GRANTED_PRIVILEGES WHERE GRANTEE = ?"
+                                    + " AND SCHEMA_NAME = ? AND OBJECT_NAME = ? AND PRIVILEGE = 'INSERT'",
+                            app.appRole(),
+                            app.schema(),
+                            table)
+                    > 0) {
                 return true;
             }
         }

@@ -71,6 +71,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
     static final String APPLYING = "APPLY_CHANGE_DATA";
     /** How long re-protect waits for the subscriptions to move on before it answers "not yet". */
     static final Duration SETTLE = Duration.ofSeconds(60);
+
     static final Duration POLL = Duration.ofMillis(200);
 
     private final Map<String, HanaApplication> applications = new LinkedHashMap<>();
@@ -82,8 +83,8 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
         this(applications, connections, SETTLE, POLL);
     }
 
-    HanaRemoteSubscriptionReplication(List<HanaApplication> applications, ConnectionSource connections,
-                                      Duration settle, Duration poll) {
+    HanaRemoteSubscriptionReplication(
+            List<HanaApplication> applications, ConnectionSource connections, Duration settle, Duration poll) {
         applications.forEach(a -> this.applications.put(a.applicationId(), a));
         this.connections = connections;
         this.settle = settle;
@@ -109,7 +110,7 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
         for (HanaApplication app : applications.values()) {
             synchronized (app) {
                 try (Connection p = connections.open(app.applicationId(), app.initialPrimary());
-                     Connection s = connections.open(app.applicationId(), app.other(app.initialPrimary()))) {
+                        Connection s = connections.open(app.applicationId(), app.other(app.initialPrimary()))) {
                     if (fencing(p, app).isEmpty() && fencing(s, app).isEmpty()) {
                         fence(p, app, 0, "PRIMARY");
                         ensureMarker(p, app);
@@ -144,11 +145,16 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                 throw ActuatorFailure.retriable("NO_DATABASE", "no database of " + applicationId + " answers");
             }
             fencing.forEach((region, f) -> details.put("role." + region, f.role() + "@" + f.epoch()));
-            String primary = fencing.entrySet().stream().filter(e -> "PRIMARY".equals(e.getValue().role()))
+            String primary = fencing.entrySet().stream()
+                    .filter(e -> "PRIMARY".equals(e.getValue().role()))
                     .max(Map.Entry.comparingByValue((a, b) -> Long.compare(a.epoch(), b.epoch())))
-                    .map(Map.Entry::getKey).orElse(null);
-            String target = subscriptions.entrySet().stream().filter(e -> !e.getValue().isEmpty())
-                    .map(Map.Entry::getKey).findFirst().orElse(null);
+                    .map(Map.Entry::getKey)
+                    .orElse(null);
+            String target = subscriptions.entrySet().stream()
+                    .filter(e -> !e.getValue().isEmpty())
+                    .map(Map.Entry::getKey)
+                    .findFirst()
+                    .orElse(null);
             Map<String, String> tables = new TreeMap<>();
             boolean applying = false;
             if (target != null) {
@@ -159,9 +165,14 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                 details.put("subscriptionsApplying." + target, applied + "/" + tables.size());
             }
             details.put("backlogUnit", "messages");
-            return new ReplicationStatus(primary, fencing.values().stream().mapToLong(Fencing::epoch).max().orElse(0),
-                    applying ? app.other(target) : null, applying ? target : null,
-                    applying ? backlog.get(target) : -1, tables, details);
+            return new ReplicationStatus(
+                    primary,
+                    fencing.values().stream().mapToLong(Fencing::epoch).max().orElse(0),
+                    applying ? app.other(target) : null,
+                    applying ? target : null,
+                    applying ? backlog.get(target) : -1,
+                    tables,
+                    details);
         }
     }
 
@@ -180,8 +191,8 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
         } catch (SQLException e) {
             details.put("backlogMessages", "unknown");
         }
-        return Backlog.unknown("HANA remote subscriptions report received and not yet applied messages, not bytes",
-                details);
+        return Backlog.unknown(
+                "HANA remote subscriptions report received and not yet applied messages, not bytes", details);
     }
 
     @Override
@@ -193,27 +204,34 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
         }
     }
 
-    private DrainResult drain(HanaApplication app, String from, String to, Duration within)
-            throws ActuatorFailure {
+    private DrainResult drain(HanaApplication app, String from, String to, Duration within) throws ActuatorFailure {
         long deadline = System.nanoTime() + within.toNanos();
         long token = RANDOM.nextLong() & Long.MAX_VALUE;
         try (Connection source = connections.open(app.applicationId(), from)) {
-            update(source, "UPSERT " + quote(app.schema()) + "." + quote(MARKER)
-                    + " (APPLICATION_ID, SEQ) VALUES (?, ?) WITH PRIMARY KEY", app.applicationId(), token);
+            update(
+                    source,
+                    "UPSERT " + quote(app.schema()) + "." + quote(MARKER)
+                            + " (APPLICATION_ID, SEQ) VALUES (?, ?) WITH PRIMARY KEY",
+                    app.applicationId(),
+                    token);
         } catch (SQLException e) {
             throw HanaErrors.classify("writing the drain marker on " + from, e);
         }
         try (Connection target = connections.open(app.applicationId(), to)) {
             while (true) {
                 long backlog = backlog(target, app);
-                Long seen = queryLong(target, "SELECT SEQ FROM " + quote(app.schema()) + "." + quote(MARKER)
-                        + " WHERE APPLICATION_ID = ?", app.applicationId());
+                Long seen = queryLong(
+                        target,
+                        "SELECT SEQ FROM " + quote(app.schema()) + "." + quote(MARKER) + " WHERE APPLICATION_ID = ?",
+                        app.applicationId());
                 if (seen != null && seen == token && backlog == 0) {
                     return new DrainResult(true, 0, Map.of());
                 }
                 if (System.nanoTime() > deadline) {
-                    return new DrainResult(false, Math.max(backlog, 1), Map.of("markerApplied",
-                            Boolean.toString(seen != null && seen == token)));
+                    return new DrainResult(
+                            false,
+                            Math.max(backlog, 1),
+                            Map.of("markerApplied", Boolean.toString(seen != null && seen == token)));
                 }
                 pause("drain");
             }
@@ -229,12 +247,14 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
      * PRIMARY only the grants are made sure of.
      */
     @Override
-    public ReplicationStatus promote(String applicationId, String region, long epoch, boolean forced,
-                                     Duration within) throws ActuatorFailure {
+    public ReplicationStatus promote(String applicationId, String region, long epoch, boolean forced, Duration within)
+            throws ActuatorFailure {
         HanaApplication app = app(applicationId);
         if (!app.remoteSources().containsKey(region)) {
-            throw ActuatorFailure.fatal("UNKNOWN_REGION", region + " is not one of " + applicationId
-                    + "'s regions " + new java.util.TreeSet<>(app.remoteSources().keySet()));
+            throw ActuatorFailure.fatal(
+                    "UNKNOWN_REGION",
+                    region + " is not one of " + applicationId + "'s regions "
+                            + new java.util.TreeSet<>(app.remoteSources().keySet()));
         }
         synchronized (app) {
             String old = app.other(region);
@@ -260,7 +280,8 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                 try (Connection o = connections.open(app.applicationId(), old)) {
                     Optional<Fencing> before = fencing(o, app);
                     // fenced under this very epoch: by an earlier attempt of this promote, which found it the primary
-                    oldRoleBefore = before.map(f -> "FENCED".equals(f.role()) && f.epoch() == epoch ? "PRIMARY" : f.role())
+                    oldRoleBefore = before.map(
+                                    f -> "FENCED".equals(f.role()) && f.epoch() == epoch ? "PRIMARY" : f.role())
                             .orElse(null);
                     fence(o, app, epoch, "FENCED");
                     revokeWrites(o, app, tables(o, app));
@@ -268,12 +289,19 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                     extra.put("oldPrimaryFenced", "true");
                 } catch (SQLException e) {
                     if (!forced) {
-                        throw ActuatorFailure.retriable(HanaErrors.unreachable(e) ? "OLD_PRIMARY_UNREACHABLE"
-                                : "OLD_PRIMARY_NOT_FENCED", "a graceful promote opens nothing until " + old
-                                + " is fenced, and it could not be (" + e.getMessage() + "); the promote is retried, "
-                                + "or the plan can be forced", e);
+                        throw ActuatorFailure.retriable(
+                                HanaErrors.unreachable(e) ? "OLD_PRIMARY_UNREACHABLE" : "OLD_PRIMARY_NOT_FENCED",
+                                "a graceful promote opens nothing until " + old
+                                        + " is fenced, and it could not be (" + e.getMessage()
+                                        + "); the promote is retried, "
+                                        + "or the plan can be forced",
+                                e);
                     }
-                    LOG.warn("forced promote {} of {}: old primary {} not fenced ({})", region, applicationId, old,
+                    LOG.warn(
+                            "forced promote {} of {}: old primary {} not fenced ({})",
+                            region,
+                            applicationId,
+                            old,
                             e.getMessage());
                     extra.put("oldPrimaryFenced", "false");
                     extra.put("oldPrimaryNotFencedBecause", e.getMessage());
@@ -284,9 +312,11 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                 if (oldFenced && !subscribed.isEmpty()) {
                     DrainResult d = drain(app, old, region, within);
                     if (!d.complete() && !forced) {
-                        throw ActuatorFailure.retriable("DRAIN_TIMEOUT", d.remaining() + " messages still to "
-                                + "apply on " + region + " when the step's time ran out; " + reopened(app, old, region,
-                                epoch, oldRoleBefore));
+                        throw ActuatorFailure.retriable(
+                                "DRAIN_TIMEOUT",
+                                d.remaining() + " messages still to "
+                                        + "apply on " + region + " when the step's time ran out; "
+                                        + reopened(app, old, region, epoch, oldRoleBefore));
                     }
                     extra.put("dataLeftBehindMessages", Long.toString(d.remaining()));
                 } else if (!oldFenced && !alreadyPrimary) {
@@ -308,8 +338,14 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
             ReplicationStatus status = status(applicationId);
             Map<String, String> details = new TreeMap<>(status.details());
             details.putAll(extra);
-            return new ReplicationStatus(status.primaryRegion(), status.fencingEpoch(), status.sourceRegion(),
-                    status.targetRegion(), status.backlog(), status.tables(), details);
+            return new ReplicationStatus(
+                    status.primaryRegion(),
+                    status.fencingEpoch(),
+                    status.sourceRegion(),
+                    status.targetRegion(),
+                    status.backlog(),
+                    status.tables(),
+                    details);
         }
     }
 
@@ -332,7 +368,8 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
         HanaApplication app = app(applicationId);
         Map<String, String> details = new TreeMap<>();
         synchronized (app) {
-            try (Connection f = connections.open(app.applicationId(), fromRegion); Connection t = connections.open(app.applicationId(), toRegion)) {
+            try (Connection f = connections.open(app.applicationId(), fromRegion);
+                    Connection t = connections.open(app.applicationId(), toRegion)) {
                 ensureMarker(f, app);
                 ensureMarker(t, app);
                 fence(t, app, epoch, "FENCED");
@@ -340,17 +377,23 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                 revokeWrites(t, app, tables);
                 List<String> all = withMarker(tables);
                 subscribe(t, app, toRegion, all);
-                List<String> subscriptions = all.stream().map(HanaApplication::subscription).toList();
+                List<String> subscriptions =
+                        all.stream().map(HanaApplication::subscription).toList();
                 Map<String, String> states = subscriptionStates(t, app);
                 for (String table : all) {
                     if ("CREATED".equals(states.get("SUB_" + table))) {
-                        execute(t, "ALTER REMOTE SUBSCRIPTION " + quote(app.schema()) + "." + quote("SUB_" + table)
-                                + " QUEUE");
+                        execute(
+                                t,
+                                "ALTER REMOTE SUBSCRIPTION " + quote(app.schema()) + "." + quote("SUB_" + table)
+                                        + " QUEUE");
                     }
                 }
                 // a table is loaded only once the begin marker has passed: a change committed before it is not queued
-                states = await(t, app, subscriptions, state -> !"CREATED".equals(state)
-                        && !"MAT_START_BEG_MARKER".equals(state));
+                states = await(
+                        t,
+                        app,
+                        subscriptions,
+                        state -> !"CREATED".equals(state) && !"MAT_START_BEG_MARKER".equals(state));
                 long lost = 0;
                 List<String> reloaded = new ArrayList<>();
                 for (String table : all) {
@@ -366,12 +409,15 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
                         if (reload(t, app, table, epoch)) {
                             reloaded.add(table);
                         }
-                        execute(t, "ALTER REMOTE SUBSCRIPTION " + quote(app.schema()) + "." + quote("SUB_" + table)
-                                + " DISTRIBUTE");
+                        execute(
+                                t,
+                                "ALTER REMOTE SUBSCRIPTION " + quote(app.schema()) + "." + quote("SUB_" + table)
+                                        + " DISTRIBUTE");
                     }
                 }
                 // one still waiting for its begin marker cannot reach APPLY_CHANGE_DATA in this attempt
-                boolean distributedAll = subscriptions.stream().map(states::get)
+                boolean distributedAll = subscriptions.stream()
+                        .map(states::get)
                         .noneMatch(state -> "CREATED".equals(state) || "MAT_START_BEG_MARKER".equals(state));
                 states = distributedAll ? await(t, app, subscriptions, APPLYING::equals) : subscriptionStates(t, app);
                 details.put("unreplicatedChanges", Long.toString(lost));
@@ -393,8 +439,14 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
             }
             ReplicationStatus status = status(applicationId);
             details.putAll(status.details());
-            return new ReplicationStatus(status.primaryRegion(), status.fencingEpoch(), status.sourceRegion(),
-                    status.targetRegion(), status.backlog(), status.tables(), details);
+            return new ReplicationStatus(
+                    status.primaryRegion(),
+                    status.fencingEpoch(),
+                    status.sourceRegion(),
+                    status.targetRegion(),
+                    status.backlog(),
+                    status.tables(),
+                    details);
         }
     }
 
@@ -406,18 +458,30 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
         Map<String, String> states = subscriptionStates(t, app);
         for (String table : tables) {
             String vt = "VT_" + table;
-            if (count(t, "SELECT COUNT(*) FROM SYS.VIRTUAL_TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?",
-                    app.schema(), vt) == 0) {
-                execute(t, "CREATE VIRTUAL TABLE " + schema + "." + quote(vt) + " AT " + source
-                        + ".\"<NULL>\"." + schema + "." + quote(table));
+            if (count(
+                            t,
+                            "SELECT COUNT(*) FROM SYS.VIRTUAL_TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?",
+                            app.schema(),
+                            vt)
+                    == 0) {
+                execute(
+                        t,
+                        "CREATE VIRTUAL TABLE " + schema + "." + quote(vt) + " AT " + source + ".\"<NULL>\"." + schema
+                                + "." + quote(table));
             }
-            if (count(t, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?",
-                    app.schema(), table) == 0) {
+            if (count(
+                            t,
+                            "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?",
+                            app.schema(),
+                            table)
+                    == 0) {
                 execute(t, "CREATE COLUMN TABLE " + schema + "." + quote(table) + " LIKE " + schema + "." + quote(vt));
             }
             if (!states.containsKey("SUB_" + table)) {
-                execute(t, "CREATE REMOTE SUBSCRIPTION " + schema + "." + quote("SUB_" + table) + " ON " + schema + "."
-                        + quote(vt) + " TARGET TABLE " + schema + "." + quote(table));
+                execute(
+                        t,
+                        "CREATE REMOTE SUBSCRIPTION " + schema + "." + quote("SUB_" + table) + " ON " + schema + "."
+                                + quote(vt) + " TARGET TABLE " + schema + "." + quote(table));
             }
         }
     }
@@ -431,17 +495,22 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
             throws SQLException {
         String schema = quote(app.schema());
         String kept = HanaApplication.identifier("lost-rows table", "MRM_LOST_" + table + "_E" + epoch);
-        if (count(t, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?", app.schema(), kept) > 0) {
+        if (count(t, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?", app.schema(), kept)
+                > 0) {
             return count(t, "SELECT COUNT(*) FROM " + schema + "." + quote(kept));
         }
         if (!queuing) {
             return 0;
         }
-        long only = count(t, "SELECT COUNT(*) FROM (SELECT * FROM " + schema + "." + quote(table)
-                + " EXCEPT SELECT * FROM " + schema + "." + quote("VT_" + table) + ")");
+        long only = count(
+                t,
+                "SELECT COUNT(*) FROM (SELECT * FROM " + schema + "." + quote(table) + " EXCEPT SELECT * FROM " + schema
+                        + "." + quote("VT_" + table) + ")");
         if (only > 0) {
-            execute(t, "CREATE COLUMN TABLE " + schema + "." + quote(kept) + " AS (SELECT * FROM " + schema + "."
-                    + quote(table) + " EXCEPT SELECT * FROM " + schema + "." + quote("VT_" + table) + ")");
+            execute(
+                    t,
+                    "CREATE COLUMN TABLE " + schema + "." + quote(kept) + " AS (SELECT * FROM " + schema + "."
+                            + quote(table) + " EXCEPT SELECT * FROM " + schema + "." + quote("VT_" + table) + ")");
         }
         return only;
     }
@@ -452,13 +521,19 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
      */
     private static boolean reload(Connection t, HanaApplication app, String table, long epoch) throws SQLException {
         String schema = quote(app.schema());
-        boolean kept = count(t, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?",
-                app.schema(), "MRM_LOST_" + table + "_E" + epoch) > 0;
+        boolean kept = count(
+                        t,
+                        "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?",
+                        app.schema(),
+                        "MRM_LOST_" + table + "_E" + epoch)
+                > 0;
         if (!kept && !table.equals(MARKER) && !differs(t, schema, quote(table), quote("VT_" + table))) {
             return false;
         }
         execute(t, "DELETE FROM " + schema + "." + quote(table));
-        execute(t, "INSERT INTO " + schema + "." + quote(table) + " SELECT * FROM " + schema + "." + quote("VT_" + table));
+        execute(
+                t,
+                "INSERT INTO " + schema + "." + quote(table) + " SELECT * FROM " + schema + "." + quote("VT_" + table));
         return true;
     }
 
@@ -467,8 +542,8 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
      * the last states read. A subscription with an entry in {@code REMOTE_SUBSCRIPTION_EXCEPTIONS} does not
      * move until someone processes it: that fails the command at once, fatally.
      */
-    private Map<String, String> await(Connection t, HanaApplication app, List<String> subscriptions,
-                                      java.util.function.Predicate<String> done)
+    private Map<String, String> await(
+            Connection t, HanaApplication app, List<String> subscriptions, java.util.function.Predicate<String> done)
             throws SQLException, ActuatorFailure {
         long deadline = System.nanoTime() + settle.toNanos();
         while (true) {
@@ -484,14 +559,17 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
     private static void failOnException(Connection t, HanaApplication app, List<String> subscriptions)
             throws SQLException, ActuatorFailure {
         try (PreparedStatement ps = t.prepareStatement("SELECT OBJECT_NAME, ERROR_NUMBER, ERROR_MESSAGE FROM"
-                + " SYS.REMOTE_SUBSCRIPTION_EXCEPTIONS WHERE OBJECT_TYPE = 'REMOTE SUBSCRIPTION'");
-             ResultSet rs = ps.executeQuery()) {
+                        + " SYS.REMOTE_SUBSCRIPTION_EXCEPTIONS WHERE OBJECT_TYPE = 'REMOTE SUBSCRIPTION'");
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 if (subscriptions.contains(rs.getString(1))) {
-                    throw ActuatorFailure.fatal("SUBSCRIPTION_EXCEPTION", "remote subscription "
-                            + app.schema() + "." + rs.getString(1) + " stopped on error " + rs.getLong(2) + " ("
-                            + printable(rs.getString(3)) + "); it moves on only once the exception is processed "
-                            + "(PROCESS REMOTE SUBSCRIPTION EXCEPTION ... RETRY or IGNORE), then retry");
+                    throw ActuatorFailure.fatal(
+                            "SUBSCRIPTION_EXCEPTION",
+                            "remote subscription "
+                                    + app.schema() + "." + rs.getString(1) + " stopped on error " + rs.getLong(2) + " ("
+                                    + printable(rs.getString(3))
+                                    + "); it moves on only once the exception is processed "
+                                    + "(PROCESS REMOTE SUBSCRIPTION EXCEPTION ... RETRY or IGNORE), then retry");
                 }
             }
         }
@@ -499,8 +577,12 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
 
     /** A table's record count: M_CS_TABLES has one row per partition, so the rows are summed. */
     private static long recordCount(Connection c, HanaApplication app, String table) throws SQLException {
-        return count(c, "SELECT COALESCE(SUM(RECORD_COUNT), 0) FROM SYS.M_CS_TABLES WHERE SCHEMA_NAME = ?"
-                + " AND TABLE_NAME = ?", app.schema(), table);
+        return count(
+                c,
+                "SELECT COALESCE(SUM(RECORD_COUNT), 0) FROM SYS.M_CS_TABLES WHERE SCHEMA_NAME = ?"
+                        + " AND TABLE_NAME = ?",
+                app.schema(),
+                table);
     }
 
     private void pause(String doing) throws ActuatorFailure {
@@ -513,12 +595,13 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
     }
 
     @Override
-    public FenceResult fence(String applicationId, String region, long epoch, Duration within)
-            throws ActuatorFailure {
+    public FenceResult fence(String applicationId, String region, long epoch, Duration within) throws ActuatorFailure {
         HanaApplication app = app(applicationId);
         if (!app.remoteSources().containsKey(region)) {
-            throw FenceFailure.UNKNOWN_REGION.exception(region + " is not one of " + applicationId + "'s regions "
-                    + new java.util.TreeSet<>(app.remoteSources().keySet()), null);
+            throw FenceFailure.UNKNOWN_REGION.exception(
+                    region + " is not one of " + applicationId + "'s regions "
+                            + new java.util.TreeSet<>(app.remoteSources().keySet()),
+                    null);
         }
         HanaFence fence = new HanaFence(app, region, epoch, within, connections); // the bound starts before the lock
         synchronized (app) {
@@ -543,26 +626,33 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
         try (Connection o = connections.open(app.applicationId(), old)) {
             fence(o, app, epoch, "PRIMARY");
             grantWrites(o, app, tables(o, app));
-            LOG.warn("graceful promote of {} for {}: drain timed out; {} is open to the application again", region,
-                    app.applicationId(), old);
+            LOG.warn(
+                    "graceful promote of {} for {}: drain timed out; {} is open to the application again",
+                    region,
+                    app.applicationId(),
+                    old);
             return old + " is open to the application again; " + region + " was not promoted";
         } catch (SQLException | ActuatorFailure e) {
-            LOG.error("graceful promote of {} for {}: re-opening {} failed: {}", region, app.applicationId(), old,
+            LOG.error(
+                    "graceful promote of {} for {}: re-opening {} failed: {}",
+                    region,
+                    app.applicationId(),
+                    old,
                     e.getMessage());
             return old + " stays fenced and " + region + " was not promoted: re-opening " + old + " failed too ("
                     + e.getMessage() + ")";
         }
     }
 
-    record Fencing(long epoch, String role) {
-    }
+    record Fencing(long epoch, String role) {}
 
     static Optional<Fencing> fencing(Connection c, HanaApplication app) throws SQLException {
-        if (count(c, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?", "MRM", "FENCING") == 0) {
+        if (count(c, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?", "MRM", "FENCING")
+                == 0) {
             return Optional.empty();
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT EPOCH, ROLE FROM \"MRM\".\"FENCING\" WHERE APPLICATION_ID = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT EPOCH, ROLE FROM \"MRM\".\"FENCING\" WHERE APPLICATION_ID = ?")) {
             ps.setString(1, app.applicationId());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(new Fencing(rs.getLong(1), rs.getString(2))) : Optional.empty();
@@ -576,27 +666,43 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
         if (count(c, "SELECT COUNT(*) FROM SYS.SCHEMAS WHERE SCHEMA_NAME = ?", "MRM") == 0) {
             execute(c, "CREATE SCHEMA \"MRM\"");
         }
-        if (count(c, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?", "MRM", "FENCING") == 0) {
-            execute(c, "CREATE COLUMN TABLE \"MRM\".\"FENCING\" (APPLICATION_ID NVARCHAR(256) PRIMARY KEY,"
-                    + " EPOCH BIGINT NOT NULL, ROLE NVARCHAR(16) NOT NULL)");
+        if (count(c, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?", "MRM", "FENCING")
+                == 0) {
+            execute(
+                    c,
+                    "CREATE COLUMN TABLE \"MRM\".\"FENCING\" (APPLICATION_ID NVARCHAR(256) PRIMARY KEY,"
+                            + " EPOCH BIGINT NOT NULL, ROLE NVARCHAR(16) NOT NULL)");
         }
-        int updated = update(c, "UPDATE \"MRM\".\"FENCING\" SET EPOCH = ?, ROLE = ? WHERE APPLICATION_ID = ? AND EPOCH <= ?",
-                epoch, role, app.applicationId(), epoch);
+        int updated = update(
+                c,
+                "UPDATE \"MRM\".\"FENCING\" SET EPOCH = ?, ROLE = ? WHERE APPLICATION_ID = ? AND EPOCH <= ?",
+                epoch,
+                role,
+                app.applicationId(),
+                epoch);
         if (updated == 0) {
-            updated = update(c, "INSERT INTO \"MRM\".\"FENCING\" (APPLICATION_ID, EPOCH, ROLE) SELECT ?, ?, ? FROM DUMMY"
-                    + " WHERE NOT EXISTS (SELECT 1 FROM \"MRM\".\"FENCING\" WHERE APPLICATION_ID = ?)",
-                    app.applicationId(), epoch, role, app.applicationId());
+            updated = update(
+                    c,
+                    "INSERT INTO \"MRM\".\"FENCING\" (APPLICATION_ID, EPOCH, ROLE) SELECT ?, ?, ? FROM DUMMY"
+                            + " WHERE NOT EXISTS (SELECT 1 FROM \"MRM\".\"FENCING\" WHERE APPLICATION_ID = ?)",
+                    app.applicationId(),
+                    epoch,
+                    role,
+                    app.applicationId());
         }
         if (updated == 0) {
-            throw new DataStaleEpochException(fencing(c, app).map(Fencing::epoch).orElse(0L), epoch);
+            throw new DataStaleEpochException(
+                    fencing(c, app).map(Fencing::epoch).orElse(0L), epoch);
         }
     }
 
     private static void ensureMarker(Connection c, HanaApplication app) throws SQLException {
-        if (count(c, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?", app.schema(),
-                MARKER) == 0) {
-            execute(c, "CREATE COLUMN TABLE " + quote(app.schema()) + "." + quote(MARKER)
-                    + " (APPLICATION_ID NVARCHAR(256) PRIMARY KEY, SEQ BIGINT NOT NULL)");
+        if (count(c, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?", app.schema(), MARKER)
+                == 0) {
+            execute(
+                    c,
+                    "CREATE COLUMN TABLE " + quote(app.schema()) + "." + quote(MARKER)
+                            + " (APPLICATION_ID NVARCHAR(256) PRIMARY KEY, SEQ BIGINT NOT NULL)");
         }
     }
 
@@ -642,8 +748,8 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
     /** Subscription name → state, for this application's schema. */
     private static Map<String, String> subscriptionStates(Connection c, HanaApplication app) throws SQLException {
         Map<String, String> states = new TreeMap<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT SUBSCRIPTION_NAME FROM SYS.REMOTE_SUBSCRIPTIONS WHERE SCHEMA_NAME = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT SUBSCRIPTION_NAME FROM SYS.REMOTE_SUBSCRIPTIONS WHERE SCHEMA_NAME = ?")) {
             ps.setString(1, app.schema());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -679,11 +785,14 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
             try {
                 HanaApplication.identifier("remote subscription", name);
             } catch (IllegalArgumentException e) {
-                throw ActuatorFailure.fatal("UNSAFE_SUBSCRIPTION_NAME", "SYS.REMOTE_SUBSCRIPTIONS in "
-                        + region + " lists a remote subscription of schema " + app.schema() + " named "
-                        + printable(name) + ", which is not an identifier this service puts into SQL (upper-case "
-                        + "letters, digits and _, starting with a letter, at most 120 characters); no subscription "
-                        + "was dropped: rename or drop that one by hand, then retry");
+                throw ActuatorFailure.fatal(
+                        "UNSAFE_SUBSCRIPTION_NAME",
+                        "SYS.REMOTE_SUBSCRIPTIONS in "
+                                + region + " lists a remote subscription of schema " + app.schema() + " named "
+                                + printable(name)
+                                + ", which is not an identifier this service puts into SQL (upper-case "
+                                + "letters, digits and _, starting with a letter, at most 120 characters); no subscription "
+                                + "was dropped: rename or drop that one by hand, then retry");
             }
         }
         return List.copyOf(names);
@@ -696,39 +805,58 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
         }
         StringBuilder out = new StringBuilder("'");
         name.codePoints().limit(80).forEach(c -> {
-            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
-                    || c == 0x2028 || c == 0x2029) {
+            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT || c == 0x2028 || c == 0x2029) {
                 out.append(String.format("\\u%04x", c));
             } else {
                 out.appendCodePoint(c);
             }
         });
-        return out.append(name.codePointCount(0, name.length()) > 80 ? "...'" : "'").toString();
+        return out.append(name.codePointCount(0, name.length()) > 80 ? "...'" : "'")
+                .toString();
     }
 
     /** Messages received and not yet applied, summed over the schema's subscriptions (a sum: COUNT would count rows). */
     private static long backlog(Connection c, HanaApplication app) throws SQLException {
-        Long backlog = queryLong(c, "SELECT COALESCE(SUM(RECEIVED_MESSAGE_COUNT - APPLIED_MESSAGE_COUNT), 0)"
-                + " FROM SYS.M_REMOTE_SUBSCRIPTION_STATISTICS WHERE SCHEMA_NAME = ?", app.schema());
+        Long backlog = queryLong(
+                c,
+                "SELECT COALESCE(SUM(RECEIVED_MESSAGE_COUNT - APPLIED_MESSAGE_COUNT), 0)"
+                        + " FROM SYS.M_REMOTE_SUBSCRIPTION_STATISTICS WHERE SCHEMA_NAME = ?",
+                app.schema());
         return backlog == null ? 0 : backlog;
     }
 
     static void revokeWrites(Connection c, HanaApplication app, List<String> tables) throws SQLException {
         for (String table : tables) {
-            if (count(c, "SELECT COUNT(*) FROM SYS.GRANTED_PRIVILEGES WHERE GRANTEE = ? AND SCHEMA_NAME = ?"
-                    + " AND OBJECT_NAME = ? AND PRIVILEGE = 'INSERT'", app.appRole(), app.schema(), table) > 0) {
-                execute(c, "REVOKE INSERT, UPDATE, DELETE ON " + quote(app.schema()) + "." + quote(table) + " FROM "
-                        + quote(app.appRole()));
+            if (count(
+                            c,
+                            "SELECT COUNT(*) FROM SYS.GRANTED_PRIVILEGES WHERE GRANTEE = ? AND SCHEMA_NAME = ?"
+                                    + " AND OBJECT_NAME = ? AND PRIVILEGE = 'INSERT'",
+                            app.appRole(),
+                            app.schema(),
+                            table)
+                    > 0) {
+                execute(
+                        c,
+                        "REVOKE INSERT, UPDATE, DELETE ON " + quote(app.schema()) + "." + quote(table) + " FROM "
+                                + quote(app.appRole()));
             }
         }
     }
 
     private static void grantWrites(Connection c, HanaApplication app, List<String> tables) throws SQLException {
         for (String table : tables) {
-            if (count(c, "SELECT COUNT(*) FROM SYS.GRANTED_PRIVILEGES WHERE GRANTEE = ? AND SCHEMA_NAME = ?"
-                    + " AND OBJECT_NAME = ? AND PRIVILEGE = 'INSERT'", app.appRole(), app.schema(), table) == 0) {
-                execute(c, "GRANT INSERT, UPDATE, DELETE ON " + quote(app.schema()) + "." + quote(table) + " TO "
-                        + quote(app.appRole()));
+            if (count(
+                            c,
+                            "SELECT COUNT(*) FROM SYS.GRANTED_PRIVILEGES WHERE GRANTEE = ? AND SCHEMA_NAME = ?"
+                                    + " AND OBJECT_NAME = ? AND PRIVILEGE = 'INSERT'",
+                            app.appRole(),
+                            app.schema(),
+                            table)
+                    == 0) {
+                execute(
+                        c,
+                        "GRANT INSERT, UPDATE, DELETE ON " + quote(app.schema()) + "." + quote(table) + " TO "
+                                + quote(app.appRole()));
             }
         }
     }
@@ -748,10 +876,13 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
 
     /** Whether the replica table lacks rows of the primary's, or holds a different number of rows. */
     private static boolean differs(Connection t, String schema, String table, String vt) throws SQLException {
-        return count(t, "SELECT COUNT(*) FROM (SELECT * FROM " + schema + "." + vt + " EXCEPT SELECT * FROM "
-                + schema + "." + table + ")") > 0
+        return count(
+                                t,
+                                "SELECT COUNT(*) FROM (SELECT * FROM " + schema + "." + vt + " EXCEPT SELECT * FROM "
+                                        + schema + "." + table + ")")
+                        > 0
                 || count(t, "SELECT COUNT(*) FROM " + schema + "." + table)
-                != count(t, "SELECT COUNT(*) FROM " + schema + "." + vt);
+                        != count(t, "SELECT COUNT(*) FROM " + schema + "." + vt);
     }
 
     static long count(Connection c, String sql, Object... params) throws SQLException {
@@ -777,8 +908,8 @@ public final class HanaRemoteSubscriptionReplication implements DataReplication,
     private HanaApplication app(String applicationId) throws ActuatorFailure {
         HanaApplication app = applications.get(applicationId);
         if (app == null) {
-            throw ActuatorFailure.fatal("UNKNOWN_APPLICATION", "application " + applicationId
-                    + " is not configured under mrm.data.hana");
+            throw ActuatorFailure.fatal(
+                    "UNKNOWN_APPLICATION", "application " + applicationId + " is not configured under mrm.data.hana");
         }
         return app;
     }

@@ -1,8 +1,8 @@
 package io.mrm.hana.adapter.postgres;
 
 import io.debezium.embedded.Connect;
-import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.DebeziumEngine;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -30,6 +30,7 @@ final class CdcPipeline implements AutoCloseable {
     private final String id;
     /** This capture's identity in {@code mrm.replication_owner}: each start is a new owner. */
     private final String owner = "hana-sync-" + java.util.UUID.randomUUID();
+
     private final PostgresRegion source;
     private final PostgresRegion target;
     private final ChangeApplier applier;
@@ -40,8 +41,16 @@ final class CdcPipeline implements AutoCloseable {
     private volatile String failure;
     private volatile boolean closing;
 
-    CdcPipeline(String applicationId, PostgresRegion source, PostgresRegion target, String slot, String publication,
-                List<TableName> tables, ReplicationLagListener lag, String recordFor, boolean initialCopy) {
+    CdcPipeline(
+            String applicationId,
+            PostgresRegion source,
+            PostgresRegion target,
+            String slot,
+            String publication,
+            List<TableName> tables,
+            ReplicationLagListener lag,
+            String recordFor,
+            boolean initialCopy) {
         this.id = id(applicationId, source.region(), target.region());
         this.source = source;
         this.target = target;
@@ -74,8 +83,12 @@ final class CdcPipeline implements AutoCloseable {
         // a first copy: Debezium creates the slot with an exported snapshot, copies, then streams from it;
         // otherwise the slot exists (made before the primary opened) and only changes are read
         props.setProperty("snapshot.mode", initialCopy ? "initial" : "no_data");
-        props.setProperty("table.include.list", tables.stream().map(TableName::toString)
-                .map(t -> t.replace(".", "\\.")).collect(Collectors.joining(",")));
+        props.setProperty(
+                "table.include.list",
+                tables.stream()
+                        .map(TableName::toString)
+                        .map(t -> t.replace(".", "\\."))
+                        .collect(Collectors.joining(",")));
         props.setProperty("tombstones.on.delete", "false");
         // each field names its source column's type, length and scale: the applier refuses a column
         // whose type changed on the primary instead of casting into the standby's old one
@@ -105,7 +118,8 @@ final class CdcPipeline implements AutoCloseable {
                     ready = false;
                     stopped = true;
                     if (!success) {
-                        failure = message + (error == null ? "" : " (" + error.getClass().getSimpleName() + ")");
+                        failure = message
+                                + (error == null ? "" : " (" + error.getClass().getSimpleName() + ")");
                         LOG.warn("replication {} stopped: {}", id, failure);
                     }
                 })
@@ -122,8 +136,9 @@ final class CdcPipeline implements AutoCloseable {
         executor.execute(engine);
     }
 
-    private void handleBatch(List<ChangeEvent<SourceRecord, SourceRecord>> batch,
-                             DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer)
+    private void handleBatch(
+            List<ChangeEvent<SourceRecord, SourceRecord>> batch,
+            DebeziumEngine.RecordCommitter<ChangeEvent<SourceRecord, SourceRecord>> committer)
             throws InterruptedException {
         // Debezium does not deliver a batch again, so a failed apply is retried here (rolled back
         // each time); only after that does the engine stop, and the position stays before the batch.
@@ -195,16 +210,18 @@ final class CdcPipeline implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        Thread closer = new Thread(() -> {
-            try {
-                engine.close();
-            } catch (IOException e) {
-                LOG.warn("replication {}: closing the engine failed: {}", id, e.getMessage());
-            } catch (IllegalStateException e) {
-                // it stopped by itself already (on a failure): nothing left to close
-                LOG.debug("replication {}: {}", id, e.getMessage());
-            }
-        }, "cdc-close-" + id);
+        Thread closer = new Thread(
+                () -> {
+                    try {
+                        engine.close();
+                    } catch (IOException e) {
+                        LOG.warn("replication {}: closing the engine failed: {}", id, e.getMessage());
+                    } catch (IllegalStateException e) {
+                        // it stopped by itself already (on a failure): nothing left to close
+                        LOG.debug("replication {}: {}", id, e.getMessage());
+                    }
+                },
+                "cdc-close-" + id);
         closer.setDaemon(true);
         closer.start();
         executor.shutdown();

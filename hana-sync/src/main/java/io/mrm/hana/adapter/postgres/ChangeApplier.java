@@ -50,11 +50,13 @@ final class ChangeApplier implements AutoCloseable {
     private final String owner;
     /** Applying a first copy: marked done in the target with the first batch that goes past it. */
     private boolean copying;
+
     private final JsonConverter rowConverter = new JsonConverter();
     private final JsonConverter keyConverter = new JsonConverter();
     private final JsonConverter valueConverter = new JsonConverter();
     /** Per target table, its columns as the target's catalog has them: read once, again after a refusal. */
     private final Map<String, Map<String, StandbyColumn>> catalog = new HashMap<>();
+
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private volatile Connection connection;
 
@@ -62,8 +64,15 @@ final class ChangeApplier implements AutoCloseable {
      * @param recordFor null to apply changes; an application id to record them instead in
      *                  {@code mrm.unreplicated_change} (what an old primary committed that the target never got)
      */
-    ChangeApplier(PostgresRegion target, String pipeline, String engineName, ReplicationLagListener lag, String recordFor,
-                  String sourceRegion, String owner, boolean initialCopy) {
+    ChangeApplier(
+            PostgresRegion target,
+            String pipeline,
+            String engineName,
+            ReplicationLagListener lag,
+            String recordFor,
+            String sourceRegion,
+            String owner,
+            boolean initialCopy) {
         this.owner = owner;
         this.copying = initialCopy;
         this.target = target;
@@ -81,8 +90,8 @@ final class ChangeApplier implements AutoCloseable {
     /** The stored position in Debezium's encoding (empty before the first batch). */
     Map<ByteBuffer, ByteBuffer> storedOffsets() {
         try (Connection c = target.connect();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT offset_key, offset_value FROM mrm.replication_offset WHERE pipeline = ?")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT offset_key, offset_value FROM mrm.replication_offset WHERE pipeline = ?")) {
             ps.setString(1, pipeline);
             try (ResultSet rs = ps.executeQuery()) {
                 Map<ByteBuffer, ByteBuffer> offsets = new HashMap<>();
@@ -92,7 +101,8 @@ final class ChangeApplier implements AutoCloseable {
                 return offsets;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the stored position of " + pipeline + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read the stored position of " + pipeline + ": " + e.getMessage(), e);
         }
     }
 
@@ -109,8 +119,10 @@ final class ChangeApplier implements AutoCloseable {
             String holder = ReplicationSchema.lockedOwner(c, pipeline);
             if (!owner.equals(holder)) {
                 // another instance took this pipeline over: this one must not write a stale batch after it
-                throw new SQLException("replication " + pipeline + " is applied by another owner now (" + holder
-                        + "); this capture stops", OWNERSHIP_LOST);
+                throw new SQLException(
+                        "replication " + pipeline + " is applied by another owner now (" + holder
+                                + "); this capture stops",
+                        OWNERSHIP_LOST);
             }
             SourceRecord last = null;
             long maxLsn = -1;
@@ -212,13 +224,14 @@ final class ChangeApplier implements AutoCloseable {
             return "{}";
         }
         Struct s = (Struct) struct;
-        return new String(rowConverter.fromConnectData(engineName, s.schema(), s), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(
+                rowConverter.fromConnectData(engineName, s.schema(), s), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private void upsert(Connection c, TableName table, Struct key, Struct after) throws SQLException {
         if (key == null || after == null) {
-            throw new SQLException("table " + table + " sent a change without key or row image (it needs a primary key)",
-                    "42P10");
+            throw new SQLException(
+                    "table " + table + " sent a change without key or row image (it needs a primary key)", "42P10");
         }
         List<Field> fields = after.schema().fields();
         List<String> keyNames = key.schema().fields().stream().map(Field::name).toList();
@@ -228,12 +241,20 @@ final class ChangeApplier implements AutoCloseable {
         String cacheKey = "u|" + table + "|" + fields.stream().map(Field::name).collect(Collectors.joining(","));
         PreparedStatement ps = statement(c, cacheKey, () -> {
             String columns = fields.stream().map(f -> quote(f.name())).collect(Collectors.joining(", "));
-            String values = fields.stream().map(f -> "CAST(? AS " + type(types, table, f.name()) + ")")
+            String values = fields.stream()
+                    .map(f -> "CAST(? AS " + type(types, table, f.name()) + ")")
                     .collect(Collectors.joining(", "));
-            List<String> nonKey = fields.stream().map(Field::name).filter(n -> !keyNames.contains(n)).toList();
+            List<String> nonKey = fields.stream()
+                    .map(Field::name)
+                    .filter(n -> !keyNames.contains(n))
+                    .toList();
             String conflict = keyNames.stream().map(ChangeApplier::quote).collect(Collectors.joining(", "));
-            String action = nonKey.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + nonKey.stream()
-                    .map(n -> quote(n) + " = EXCLUDED." + quote(n)).collect(Collectors.joining(", "));
+            String action = nonKey.isEmpty()
+                    ? "DO NOTHING"
+                    : "DO UPDATE SET "
+                            + nonKey.stream()
+                                    .map(n -> quote(n) + " = EXCLUDED." + quote(n))
+                                    .collect(Collectors.joining(", "));
             return "INSERT INTO " + table.quoted() + " (" + columns + ") VALUES (" + values + ") ON CONFLICT ("
                     + conflict + ") " + action;
         });
@@ -273,9 +294,13 @@ final class ChangeApplier implements AutoCloseable {
         List<Field> fields = key.schema().fields();
         Map<String, StandbyColumn> types = columns(c, table);
         String cacheKey = "d|" + table + "|" + fields.stream().map(Field::name).collect(Collectors.joining(","));
-        PreparedStatement ps = statement(c, cacheKey, () -> "DELETE FROM " + table.quoted() + " WHERE "
-                + fields.stream().map(f -> quote(f.name()) + " = CAST(? AS " + type(types, table, f.name()) + ")")
-                .collect(Collectors.joining(" AND ")));
+        PreparedStatement ps = statement(
+                c,
+                cacheKey,
+                () -> "DELETE FROM " + table.quoted() + " WHERE "
+                        + fields.stream()
+                                .map(f -> quote(f.name()) + " = CAST(? AS " + type(types, table, f.name()) + ")")
+                                .collect(Collectors.joining(" AND ")));
         int i = 1;
         for (Field f : fields) {
             ps.setObject(i++, jdbcValue(f.schema(), key.get(f)));
@@ -292,11 +317,15 @@ final class ChangeApplier implements AutoCloseable {
         if (name != null) {
             switch (name) {
                 case "io.debezium.time.Timestamp":
-                    return LocalDateTime.ofEpochSecond(Math.floorDiv((long) value, 1000L),
-                            (int) Math.floorMod((long) value, 1000L) * 1_000_000, ZoneOffset.UTC);
+                    return LocalDateTime.ofEpochSecond(
+                            Math.floorDiv((long) value, 1000L),
+                            (int) Math.floorMod((long) value, 1000L) * 1_000_000,
+                            ZoneOffset.UTC);
                 case "io.debezium.time.MicroTimestamp":
-                    return LocalDateTime.ofEpochSecond(Math.floorDiv((long) value, 1_000_000L),
-                            (int) Math.floorMod((long) value, 1_000_000L) * 1000, ZoneOffset.UTC);
+                    return LocalDateTime.ofEpochSecond(
+                            Math.floorDiv((long) value, 1_000_000L),
+                            (int) Math.floorMod((long) value, 1_000_000L) * 1000,
+                            ZoneOffset.UTC);
                 case "io.debezium.time.Date":
                     return LocalDate.ofEpochDay((int) value);
                 case "io.debezium.time.MicroTime":
@@ -329,8 +358,10 @@ final class ChangeApplier implements AutoCloseable {
             throws SQLException {
         java.util.Set<String> sent = fields.stream().map(Field::name).collect(Collectors.toSet());
         List<String> missing = columns(c, table).entrySet().stream()
-                .filter(e -> !e.getValue().generated() && !sent.contains(e.getKey())).map(Map.Entry::getKey)
-                .sorted().toList();
+                .filter(e -> !e.getValue().generated() && !sent.contains(e.getKey()))
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
         if (!missing.isEmpty()) {
             catalog.remove(table.toString()); // read the catalog again on the retry
             throw new IllegalStateException("column" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
@@ -361,16 +392,20 @@ final class ChangeApplier implements AutoCloseable {
             if (sourceType == null || here == null) {
                 continue; // no type from the source (an older capture), or a new column (refused elsewhere)
             }
-            String primary = sourceType + (p.get(SOURCE_LENGTH) == null ? "" : "(" + p.get(SOURCE_LENGTH)
-                    + (p.get(SOURCE_SCALE) == null ? "" : "," + p.get(SOURCE_SCALE)) + ")");
+            String primary = sourceType
+                    + (p.get(SOURCE_LENGTH) == null
+                            ? ""
+                            : "(" + p.get(SOURCE_LENGTH)
+                                    + (p.get(SOURCE_SCALE) == null ? "" : "," + p.get(SOURCE_SCALE)) + ")");
             if (!here.sameType(sourceType) || here.narrowerThan(p.get(SOURCE_LENGTH), p.get(SOURCE_SCALE))) {
                 differ.add(f.name() + " is " + primary + " on the primary, " + here.formatted() + " here");
             }
         }
         if (!differ.isEmpty()) {
             catalog.remove(table.toString()); // read the catalog again on the retry
-            throw new IllegalStateException("column type changed on the primary for " + table + ": "
-                    + String.join("; ", differ) + ": replication stops until the standby's column has the primary's type");
+            throw new IllegalStateException(
+                    "column type changed on the primary for " + table + ": " + String.join("; ", differ)
+                            + ": replication stops until the standby's column has the primary's type");
         }
         if (checkedRowSchemas.size() > 10_000) {
             checkedRowSchemas.clear();
@@ -441,8 +476,10 @@ final class ChangeApplier implements AutoCloseable {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     // a domain's typmod is on the domain (pg_type.typtypmod), not on the column: no length compared
-                    columns.put(rs.getString(1), new StandbyColumn(rs.getString(2), rs.getString(3), rs.getInt(4),
-                            rs.getString(5), rs.getBoolean(6)));
+                    columns.put(
+                            rs.getString(1),
+                            new StandbyColumn(
+                                    rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5), rs.getBoolean(6)));
                 }
             }
         }

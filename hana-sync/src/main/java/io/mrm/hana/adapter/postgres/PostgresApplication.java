@@ -13,8 +13,12 @@ import java.util.Objects;
  * @param tables         the replicated tables; each needs a primary key
  * @param appRole        the role the application writes with: the role fenced on the old primary
  */
-public record PostgresApplication(String applicationId, String initialPrimary, Map<String, PostgresRegion> regions,
-                                  List<TableName> tables, String appRole) {
+public record PostgresApplication(
+        String applicationId,
+        String initialPrimary,
+        Map<String, PostgresRegion> regions,
+        List<TableName> tables,
+        String appRole) {
 
     public PostgresApplication {
         Objects.requireNonNull(applicationId, "applicationId");
@@ -24,7 +28,8 @@ public record PostgresApplication(String applicationId, String initialPrimary, M
             throw new IllegalArgumentException("exactly two regions are needed, got " + regions.keySet());
         }
         if (!regions.containsKey(initialPrimary)) {
-            throw new IllegalArgumentException("initial primary " + initialPrimary + " is not one of " + regions.keySet());
+            throw new IllegalArgumentException(
+                    "initial primary " + initialPrimary + " is not one of " + regions.keySet());
         }
         if (tables.isEmpty()) {
             throw new IllegalArgumentException("no tables to replicate");
@@ -42,7 +47,10 @@ public record PostgresApplication(String applicationId, String initialPrimary, M
     }
 
     String other(String region) {
-        return regions.keySet().stream().filter(r -> !r.equals(region)).findFirst().orElseThrow();
+        return regions.keySet().stream()
+                .filter(r -> !r.equals(region))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The replication slot, on the source, that feeds {@code targetRegion}. */
@@ -61,7 +69,8 @@ public record PostgresApplication(String applicationId, String initialPrimary, M
     }
 
     private static String slotName(String applicationId, String targetRegion) {
-        return TableName.identifier("replication slot name (from application id and region)",
+        return TableName.identifier(
+                "replication slot name (from application id and region)",
                 "mrm_" + sanitize(applicationId) + "_to_" + sanitize(targetRegion));
     }
 

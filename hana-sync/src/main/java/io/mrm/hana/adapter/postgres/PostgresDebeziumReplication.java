@@ -63,6 +63,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
     private final ReplicationLagListener lag;
     /** The applications whose capture this instance runs; null: all of them (one instance, or no Kafka). */
     private volatile Set<String> owned;
+
     private volatile boolean waitingForAssignment;
 
     public PostgresDebeziumReplication(List<PostgresApplication> applications, ReplicationLagListener lag) {
@@ -71,7 +72,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
     }
 
     public PostgresDebeziumReplication(List<PostgresApplication> applications) {
-        this(applications, (committed, applied) -> { });
+        this(applications, (committed, applied) -> {});
     }
 
     /**
@@ -98,7 +99,9 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                     CdcPipeline p = pipelines.remove(app.applicationId());
                     if (p != null) {
                         p.close();
-                        LOG.info("replication {} stopped here: another instance owns {} now", p.id(),
+                        LOG.info(
+                                "replication {} stopped here: another instance owns {} now",
+                                p.id(),
                                 app.applicationId());
                     }
                 }
@@ -144,7 +147,8 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             return false;
         }
         Set<String> o = owned;
-        return applications.keySet().stream().filter(a -> o == null || o.contains(a))
+        return applications.keySet().stream()
+                .filter(a -> o == null || o.contains(a))
                 .allMatch(a -> pipelines.containsKey(a) && pipelines.get(a).ready());
     }
 
@@ -171,7 +175,8 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             String primary = app.initialPrimary();
             String standby = app.other(primary);
             boolean copy;
-            try (Connection p = app.region(primary).connect(); Connection s = app.region(standby).connect()) {
+            try (Connection p = app.region(primary).connect();
+                    Connection s = app.region(standby).connect()) {
                 ReplicationSchema.revokeWrites(s, app.appRole(), app.tables());
                 // an empty standby of a primary that holds data gets a first copy: Debezium creates the slot
                 // with an exported snapshot, copies the tables as of that point and streams from it, so no
@@ -188,7 +193,11 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                 ReplicationSchema.initialFencing(p, app.applicationId(), Role.PRIMARY);
                 ReplicationSchema.grantWrites(p, app.appRole(), app.tables());
             }
-            LOG.info("replication of {} set up: {} primary, {} standby{}", app.applicationId(), primary, standby,
+            LOG.info(
+                    "replication of {} set up: {} primary, {} standby{}",
+                    app.applicationId(),
+                    primary,
+                    standby,
                     copy ? " (copying the primary's tables first)" : "");
         }
         resume(app);
@@ -240,8 +249,16 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                 }
             }
         }
-        CdcPipeline p = new CdcPipeline(app.applicationId(), app.region(from), app.region(to), app.slotName(to),
-                app.publication(), app.replicatedTables(), lag, recordFor, copy);
+        CdcPipeline p = new CdcPipeline(
+                app.applicationId(),
+                app.region(from),
+                app.region(to),
+                app.slotName(to),
+                app.publication(),
+                app.replicatedTables(),
+                lag,
+                recordFor,
+                copy);
         // this capture owns the pipeline from now on; whoever read the slot before is cut off
         try (Connection t = app.region(to).connect()) {
             ReplicationSchema.takeOwnership(t, p.id(), p.owner());
@@ -275,8 +292,11 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             return null;
         }
         try (Connection c = app.region(primary).connect()) {
-            return ReplicationSchema.slot(c, app.slotName(app.other(primary))).filter(ReplicationSchema.Slot::active)
-                    .isPresent() ? primary : null;
+            return ReplicationSchema.slot(c, app.slotName(app.other(primary)))
+                            .filter(ReplicationSchema.Slot::active)
+                            .isPresent()
+                    ? primary
+                    : null;
         } catch (SQLException e) {
             return null;
         }
@@ -291,9 +311,11 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
     }
 
     private static String primary(Map<String, Fencing> rows) {
-        return rows.entrySet().stream().filter(e -> e.getValue().role() == Role.PRIMARY)
+        return rows.entrySet().stream()
+                .filter(e -> e.getValue().role() == Role.PRIMARY)
                 .max(Map.Entry.comparingByValue((a, b) -> Long.compare(a.epoch(), b.epoch())))
-                .map(Map.Entry::getKey).orElse(null);
+                .map(Map.Entry::getKey)
+                .orElse(null);
     }
 
     @Override
@@ -328,16 +350,17 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                         details.put("slotWalStatus." + key, slot.walStatus());
                     });
                 }
-                details.put("maxSlotWalKeepSize." + region.region(), ReplicationSchema.setting(c,
-                        "max_slot_wal_keep_size"));
+                details.put(
+                        "maxSlotWalKeepSize." + region.region(),
+                        ReplicationSchema.setting(c, "max_slot_wal_keep_size"));
             } catch (SQLException e) {
                 details.put("reachable." + region.region(), "false");
             }
         }
         rows.forEach((region, f) -> details.put("role." + region, f.role() + "@" + f.epoch()));
         if (rows.isEmpty()) {
-            throw ActuatorFailure.retriable("NO_DATABASE", "no database of " + app.applicationId()
-                    + " answers or none is set up");
+            throw ActuatorFailure.retriable(
+                    "NO_DATABASE", "no database of " + app.applicationId() + " answers or none is set up");
         }
         long epoch = rows.values().stream().mapToLong(Fencing::epoch).max().orElse(0);
         CdcPipeline p = pipelines.get(app.applicationId());
@@ -361,7 +384,8 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             }
         }
         if (from != null) {
-            try (Connection s = app.region(from).connect(); Connection t = app.region(to).connect()) {
+            try (Connection s = app.region(from).connect();
+                    Connection t = app.region(to).connect()) {
                 long current = ReplicationSchema.currentLsn(s);
                 long applied = ReplicationSchema.appliedLsn(t, pipelineId(app, from, to));
                 backlog = applied < 0 ? -1 : Math.max(0, current - applied);
@@ -386,15 +410,17 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         long deadline = System.nanoTime() + within.toNanos();
         synchronized (app) {
             CdcPipeline p = pipelines.get(applicationId);
-            if (p != null && !p.stopped() && p.sourceRegion().equals(fromRegion) && p.targetRegion().equals(toRegion)) {
+            if (p != null
+                    && !p.stopped()
+                    && p.sourceRegion().equals(fromRegion)
+                    && p.targetRegion().equals(toRegion)) {
                 return drain(app, fromRegion, toRegion, () -> p.stopped() ? p.failure() : null, deadline);
             }
             // the marker is applied by whoever runs the capture, here or in another instance
             if (captureAlive(app, fromRegion, toRegion) == null) {
                 return drain(app, fromRegion, toRegion, () -> captureAlive(app, fromRegion, toRegion), deadline);
             }
-            throw ActuatorFailure.retriable("NOT_REPLICATING", "nothing replicates " + fromRegion + "->"
-                    + toRegion);
+            throw ActuatorFailure.retriable("NOT_REPLICATING", "nothing replicates " + fromRegion + "->" + toRegion);
         }
     }
 
@@ -412,24 +438,31 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         PostgresApplication app = app(applicationId);
         requireRegions(app, fromRegion, toRegion);
         Map<String, String> details = new TreeMap<>();
-        try (Connection s = app.region(fromRegion).connect(); Connection t = app.region(toRegion).connect()) {
+        try (Connection s = app.region(fromRegion).connect();
+                Connection t = app.region(toRegion).connect()) {
             long current = ReplicationSchema.currentLsn(s);
             long applied = ReplicationSchema.appliedLsn(t, pipelineId(app, fromRegion, toRegion));
             details.put("backlogFromLsn", Long.toString(current));
             if (applied >= 0) {
                 details.put("backlogToLsn", Long.toString(applied));
-                return Backlog.measured(Math.max(0, current - applied), "WAL bytes from " + fromRegion
-                        + "'s insert position to the last position " + toRegion + " applied", details);
+                return Backlog.measured(
+                        Math.max(0, current - applied),
+                        "WAL bytes from " + fromRegion + "'s insert position to the last position " + toRegion
+                                + " applied",
+                        details);
             }
             long confirmed = ReplicationSchema.confirmedFlushLsn(s, app.slotName(toRegion));
             if (confirmed >= 0) {
                 details.put("backlogToLsn", Long.toString(confirmed));
-                return Backlog.measured(Math.max(0, current - confirmed), "WAL bytes from " + fromRegion
-                        + "'s insert position to the position its slot " + app.slotName(toRegion) + " confirmed",
+                return Backlog.measured(
+                        Math.max(0, current - confirmed),
+                        "WAL bytes from " + fromRegion + "'s insert position to the position its slot "
+                                + app.slotName(toRegion) + " confirmed",
                         details);
             }
-            return Backlog.unknown(toRegion + " has applied nothing yet and no slot feeding it has a confirmed "
-                    + "position", details);
+            return Backlog.unknown(
+                    toRegion + " has applied nothing yet and no slot feeding it has a confirmed " + "position",
+                    details);
         } catch (SQLException e) {
             return Backlog.unknown("not measured: " + e.getMessage(), details);
         }
@@ -444,8 +477,9 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
     private String captureAlive(PostgresApplication app, String from, String to) {
         try (Connection c = app.region(from).connect()) {
             Optional<ReplicationSchema.Slot> slot = ReplicationSchema.slot(c, app.slotName(to));
-            return slot.isEmpty() ? "no slot feeds " + to : slot.get().active() ? null : "no capture reads "
-                    + app.slotName(to);
+            return slot.isEmpty()
+                    ? "no slot feeds " + to
+                    : slot.get().active() ? null : "no capture reads " + app.slotName(to);
         } catch (SQLException e) {
             return from + " does not answer: " + e.getMessage();
         }
@@ -474,21 +508,29 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         try (Connection t = app.region(to).connect()) {
             while (true) {
                 if (ReplicationSchema.markerApplied(t, app.applicationId(), mark.token())) {
-                    return new DrainResult(true, 0, Map.of("drainedToLsn", Long.toString(mark.lsn()),
-                            "appliedLsn", Long.toString(ReplicationSchema.appliedLsn(t, id))));
+                    return new DrainResult(
+                            true,
+                            0,
+                            Map.of(
+                                    "drainedToLsn",
+                                    Long.toString(mark.lsn()),
+                                    "appliedLsn",
+                                    Long.toString(ReplicationSchema.appliedLsn(t, id))));
                 }
                 if (System.nanoTime() > nextCheck) {
                     String stopped = capture.stopped();
                     if (stopped != null) {
-                        throw ActuatorFailure.retriable("CAPTURE_STOPPED", "replication " + id
-                                + " stopped: " + stopped);
+                        throw ActuatorFailure.retriable(
+                                "CAPTURE_STOPPED", "replication " + id + " stopped: " + stopped);
                     }
                     nextCheck = System.nanoTime() + 500_000_000L;
                 }
                 if (System.nanoTime() > deadline) {
                     long applied = ReplicationSchema.appliedLsn(t, id);
                     // the marker itself is still to apply, so at least one byte remains
-                    return new DrainResult(false, applied < 0 ? -1 : Math.max(1, mark.lsn() - applied),
+                    return new DrainResult(
+                            false,
+                            applied < 0 ? -1 : Math.max(1, mark.lsn() - applied),
                             Map.of("drainTargetLsn", Long.toString(mark.lsn()), "appliedLsn", Long.toString(applied)));
                 }
                 ReplicationSchema.pause();
@@ -511,8 +553,8 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
      * anyway, and records what it could not do; the old slot is then kept, for re-protect's report.
      */
     @Override
-    public ReplicationStatus promote(String applicationId, String region, long epoch, boolean forced,
-                                     Duration within) throws ActuatorFailure {
+    public ReplicationStatus promote(String applicationId, String region, long epoch, boolean forced, Duration within)
+            throws ActuatorFailure {
         PostgresApplication app = app(applicationId);
         requireRegions(app, region);
         long deadline = System.nanoTime() + within.toNanos();
@@ -530,7 +572,8 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             if (target.isPresent() && target.get().epoch() > epoch) {
                 throw new DataStaleEpochException(target.get().epoch(), epoch);
             }
-            boolean alreadyPrimary = target.isPresent() && target.get().role() == Role.PRIMARY
+            boolean alreadyPrimary = target.isPresent()
+                    && target.get().role() == Role.PRIMARY
                     && !oldClaimsNewerPrimary(app, old, region, target.get(), epoch, forced, deadline);
             boolean drained = false;
             if (alreadyPrimary) {
@@ -555,8 +598,12 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                     ReplicationSchema.dropSlot(o, app.slotName(region));
                 } catch (SQLException e) {
                     // drained, so nothing is lost: re-protect finds the slot, reports nothing and drops it
-                    LOG.warn("promote {} of {}: the drained slot on {} was not dropped ({}); re-protect drops it",
-                            region, applicationId, old, e.getMessage());
+                    LOG.warn(
+                            "promote {} of {}: the drained slot on {} was not dropped ({}); re-protect drops it",
+                            region,
+                            applicationId,
+                            old,
+                            e.getMessage());
                 }
             }
             lastDetails.put(applicationId, details);
@@ -571,35 +618,50 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
      * primary" and the whole sequence runs. When the other region does not answer, a graceful promote
      * cannot rule it out and fails retriably, unless this very promote opened {@code region} already.
      */
-    private boolean oldClaimsNewerPrimary(PostgresApplication app, String old, String region, Fencing target,
-                                          long epoch, boolean forced, long deadline) throws ActuatorFailure {
+    private boolean oldClaimsNewerPrimary(
+            PostgresApplication app,
+            String old,
+            String region,
+            Fencing target,
+            long epoch,
+            boolean forced,
+            long deadline)
+            throws ActuatorFailure {
         try (Connection o = app.region(old).connect(remaining(deadline))) {
             Optional<Fencing> row = ReplicationSchema.fencing(o, app.applicationId());
             if (row.isPresent() && row.get().epoch() > epoch) {
                 throw new DataStaleEpochException(row.get().epoch(), epoch);
             }
-            return row.isPresent() && row.get().role() == Role.PRIMARY && row.get().epoch() >= target.epoch();
+            return row.isPresent()
+                    && row.get().role() == Role.PRIMARY
+                    && row.get().epoch() >= target.epoch();
         } catch (SQLException e) {
             if (forced || target.epoch() == epoch) {
                 return false;
             }
-            throw ActuatorFailure.retriable("OLD_PRIMARY_UNREACHABLE", region + " says it is the primary "
-                    + "(epoch " + target.epoch() + "), but " + old + ", which may say so with a newer epoch, does not "
-                    + "answer: a graceful promote opens nothing until it does", e);
+            throw ActuatorFailure.retriable(
+                    "OLD_PRIMARY_UNREACHABLE",
+                    region + " says it is the primary "
+                            + "(epoch " + target.epoch() + "), but " + old
+                            + ", which may say so with a newer epoch, does not "
+                            + "answer: a graceful promote opens nothing until it does",
+                    e);
         }
     }
 
     /** @return true when the old primary is fenced now; false only for a forced promote that could not */
-    private boolean fenceOldPrimary(PostgresApplication app, String old, long epoch, boolean forced, long deadline,
-                                    Map<String, String> details) throws ActuatorFailure {
+    private boolean fenceOldPrimary(
+            PostgresApplication app, String old, long epoch, boolean forced, long deadline, Map<String, String> details)
+            throws ActuatorFailure {
         try (Connection o = app.region(old).connect(remaining(deadline))) {
             Optional<Fencing> row = ReplicationSchema.fencing(o, app.applicationId());
             Role role = row.map(Fencing::role).orElse(null);
             // fenced under this very epoch: by an earlier attempt of this promote (a plan's own fence of the
             // old region runs only after its promote succeeded), which found it the primary
             boolean fencedByAnEarlierAttempt = role == Role.FENCED && row.get().epoch() == epoch;
-            details.put("oldPrimaryRoleBefore", fencedByAnEarlierAttempt ? Role.PRIMARY.name()
-                    : role == null ? "none" : role.name());
+            details.put(
+                    "oldPrimaryRoleBefore",
+                    fencedByAnEarlierAttempt ? Role.PRIMARY.name() : role == null ? "none" : role.name());
             // a replica keeps its role (its capture resumes from it); anything else is fenced
             checkedFence(o, app, epoch, role == Role.REPLICA ? Role.REPLICA : Role.FENCED);
             ReplicationSchema.revokeWrites(o, app.appRole(), app.tables(), deadline);
@@ -612,12 +674,17 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             String why = e.getMessage();
             if (!forced) {
                 boolean unreachable = e instanceof SQLException sql && PostgresErrors.unreachable(sql);
-                throw ActuatorFailure.retriable(unreachable ? "OLD_PRIMARY_UNREACHABLE" : "OLD_PRIMARY_NOT_FENCED",
+                throw ActuatorFailure.retriable(
+                        unreachable ? "OLD_PRIMARY_UNREACHABLE" : "OLD_PRIMARY_NOT_FENCED",
                         "a graceful promote opens nothing until " + old + " is fenced, and it could not be (" + why
-                                + "); the promote is retried, or the plan can be forced", e);
+                                + "); the promote is retried, or the plan can be forced",
+                        e);
             }
-            LOG.warn("forced promote of {}: {} not fenced ({}); the engine keeps fencing it", app.applicationId(),
-                    old, why);
+            LOG.warn(
+                    "forced promote of {}: {} not fenced ({}); the engine keeps fencing it",
+                    app.applicationId(),
+                    old,
+                    why);
             details.put("oldPrimaryFenced", "false");
             details.put("oldPrimaryNotFencedBecause", why);
             return false;
@@ -629,16 +696,29 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
      *         false only for a forced promote whose drain could not complete in time (what was left is
      *         recorded)
      */
-    private boolean drainOldPrimary(PostgresApplication app, String old, String region, long epoch, boolean forced,
-                                    long deadline, Map<String, String> details) throws ActuatorFailure {
+    private boolean drainOldPrimary(
+            PostgresApplication app,
+            String old,
+            String region,
+            long epoch,
+            boolean forced,
+            long deadline,
+            Map<String, String> details)
+            throws ActuatorFailure {
         try {
             CdcPipeline p = pipelines.get(app.applicationId());
-            if (p == null || p.stopped() || !p.sourceRegion().equals(old) || !p.targetRegion().equals(region)) {
+            if (p == null
+                    || p.stopped()
+                    || !p.sourceRegion().equals(old)
+                    || !p.targetRegion().equals(region)) {
                 try (Connection o = app.region(old).connect()) {
                     if (!ReplicationSchema.slotExists(o, app.slotName(region))) {
-                        throw ActuatorFailure.fatal("DRAIN_UNPROVABLE", old + " has no replication slot "
-                                + "feeding " + region + ", so what it committed cannot be shown to be applied; a "
-                                + "forced promote opens " + region + " anyway and leaves " + old + " fenced");
+                        throw ActuatorFailure.fatal(
+                                "DRAIN_UNPROVABLE",
+                                old + " has no replication slot "
+                                        + "feeding " + region
+                                        + ", so what it committed cannot be shown to be applied; a "
+                                        + "forced promote opens " + region + " anyway and leaves " + old + " fenced");
                     }
                 } catch (SQLException e) {
                     throw PostgresErrors.classify("reading " + old + "'s replication slot", e);
@@ -655,8 +735,10 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                 return true;
             }
             if (!forced) {
-                throw ActuatorFailure.retriable("DRAIN_TIMEOUT", d.remaining() + " bytes of " + old
-                        + "'s WAL still to apply to " + region + " when the step's time ran out");
+                throw ActuatorFailure.retriable(
+                        "DRAIN_TIMEOUT",
+                        d.remaining() + " bytes of " + old + "'s WAL still to apply to " + region
+                                + " when the step's time ran out");
             }
             details.put("dataLeftBehindWalBytes", Long.toString(d.remaining()));
             return false;
@@ -678,19 +760,24 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
      * comes: the old primary takes the role PRIMARY again (under the same epoch) and its writes are
      * granted. The next attempt fences it again.
      */
-    private ActuatorFailure reopened(PostgresApplication app, String old, String region, long epoch,
-                                     String roleBefore, ActuatorFailure cause) {
+    private ActuatorFailure reopened(
+            PostgresApplication app, String old, String region, long epoch, String roleBefore, ActuatorFailure cause) {
         if (!Role.PRIMARY.name().equals(roleBefore)) {
             // it was not the application's database before this promote fenced it: it stays closed
-            return ActuatorFailure.of(cause.retriable(), cause.code(), cause.getMessage() + "; " + old
-                    + " was " + roleBefore + " before and stays closed; " + region + " was not promoted", cause);
+            return ActuatorFailure.of(
+                    cause.retriable(),
+                    cause.code(),
+                    cause.getMessage() + "; " + old + " was " + roleBefore + " before and stays closed; " + region
+                            + " was not promoted",
+                    cause);
         }
         String outcome;
         try (Connection o = app.region(old).connect()) {
             checkedFence(o, app, epoch, Role.PRIMARY);
             ReplicationSchema.grantWrites(o, app.appRole(), app.tables());
             outcome = old + " is open to the application again; " + region + " was not promoted";
-            LOG.warn("graceful promote of {} for {}: {} ({})", region, app.applicationId(), outcome, cause.getMessage());
+            LOG.warn(
+                    "graceful promote of {} for {}: {} ({})", region, app.applicationId(), outcome, cause.getMessage());
         } catch (SQLException | ActuatorFailure e) {
             outcome = old + " stays fenced and " + region + " was not promoted: re-opening " + old + " failed too ("
                     + e.getMessage() + ")";
@@ -706,8 +793,9 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             ReplicationSchema.createSlot(n, app.slotName(old));
             checkedFence(n, app, epoch, Role.PRIMARY);
             ReplicationSchema.grantWrites(n, app.appRole(), app.tables());
-            details.put("promotedAtAppliedLsn", Long.toString(
-                    ReplicationSchema.appliedLsn(n, pipelineId(app, old, region))));
+            details.put(
+                    "promotedAtAppliedLsn",
+                    Long.toString(ReplicationSchema.appliedLsn(n, pipelineId(app, old, region))));
         } catch (SQLException e) {
             throw PostgresErrors.classify("opening " + region, e);
         }
@@ -720,8 +808,10 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
     private static void requireRegions(PostgresApplication app, String... regions) throws ActuatorFailure {
         for (String region : regions) {
             if (!app.regions().containsKey(region)) {
-                throw ActuatorFailure.fatal("UNKNOWN_REGION", region + " is not one of "
-                        + app.applicationId() + "'s regions " + new java.util.TreeSet<>(app.regions().keySet()));
+                throw ActuatorFailure.fatal(
+                        "UNKNOWN_REGION",
+                        region + " is not one of " + app.applicationId() + "'s regions "
+                                + new java.util.TreeSet<>(app.regions().keySet()));
             }
         }
         if (regions.length == 2 && regions[0].equals(regions[1])) {
@@ -736,7 +826,8 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         requireRegions(app, fromRegion, toRegion);
         synchronized (app) {
             Map<String, String> details = new TreeMap<>(lastDetails.getOrDefault(applicationId, Map.of()));
-            try (Connection f = app.region(fromRegion).connect(); Connection t = app.region(toRegion).connect()) {
+            try (Connection f = app.region(fromRegion).connect();
+                    Connection t = app.region(toRegion).connect()) {
                 ReplicationSchema.ensure(t, app);
                 Optional<Fencing> primary = ReplicationSchema.fencing(f, applicationId);
                 if (primary.isEmpty() || primary.get().role() != Role.PRIMARY) {
@@ -746,10 +837,12 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                 // lost WAL it needed) the standby would start from now and silently lack them: it gets a fresh
                 // copy of the primary instead, after what it alone committed has been reported (step 2)
                 Optional<ReplicationSchema.Slot> reverse = ReplicationSchema.slot(f, app.slotName(toRegion));
-                String freshCopy = reverse.isEmpty() ? "the replication slot " + app.slotName(toRegion) + " on "
-                        + fromRegion + " does not exist"
-                        : reverse.get().lost() ? "the replication slot " + app.slotName(toRegion) + " on " + fromRegion
-                        + " lost WAL it needed (max_slot_wal_keep_size)" : null;
+                String freshCopy = reverse.isEmpty()
+                        ? "the replication slot " + app.slotName(toRegion) + " on " + fromRegion + " does not exist"
+                        : reverse.get().lost()
+                                ? "the replication slot " + app.slotName(toRegion) + " on " + fromRegion
+                                        + " lost WAL it needed (max_slot_wal_keep_size)"
+                                : null;
                 // 1. the old primary may have come back writable after a forced failover
                 checkedFence(t, app, epoch, Role.FENCED);
                 ReplicationSchema.revokeWrites(t, app.appRole(), app.tables());
@@ -776,8 +869,13 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                     ReplicationSchema.forgetPosition(t, pipeline);
                     ReplicationSchema.initialCopy(t, pipeline, "PENDING");
                     details.put("freshCopy", freshCopy);
-                    LOG.warn("re-protect {} -> {} of {}: {}; copying {}'s tables afresh", fromRegion, toRegion,
-                            applicationId, freshCopy, fromRegion);
+                    LOG.warn(
+                            "re-protect {} -> {} of {}: {}; copying {}'s tables afresh",
+                            fromRegion,
+                            toRegion,
+                            applicationId,
+                            freshCopy,
+                            fromRegion);
                 }
                 checkedFence(t, app, epoch, Role.REPLICA);
                 checkedFence(f, app, epoch, Role.PRIMARY);
@@ -791,12 +889,13 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
     }
 
     @Override
-    public FenceResult fence(String applicationId, String region, long epoch, Duration within)
-            throws ActuatorFailure {
+    public FenceResult fence(String applicationId, String region, long epoch, Duration within) throws ActuatorFailure {
         PostgresApplication app = app(applicationId);
         if (!app.regions().containsKey(region)) {
-            throw FenceFailure.UNKNOWN_REGION.exception(region + " is not one of " + applicationId + "'s regions "
-                    + new java.util.TreeSet<>(app.regions().keySet()), null);
+            throw FenceFailure.UNKNOWN_REGION.exception(
+                    region + " is not one of " + applicationId + "'s regions "
+                            + new java.util.TreeSet<>(app.regions().keySet()),
+                    null);
         }
         PostgresFence fence = new PostgresFence(app, region, epoch, within); // the bound starts before the lock
         synchronized (app) {
@@ -813,16 +912,18 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
      * then sets each changed row back to the new primary's version (or removes it). Returns the number
      * of changes recorded.
      */
-    private long reportUnreplicated(PostgresApplication app, String oldPrimary, String newPrimary, Connection n,
-                                    Connection o) throws SQLException, ActuatorFailure {
+    private long reportUnreplicated(
+            PostgresApplication app, String oldPrimary, String newPrimary, Connection n, Connection o)
+            throws SQLException, ActuatorFailure {
         CdcPipeline report = startPipeline(app, oldPrimary, newPrimary, app.applicationId());
         try {
             long deadline = System.nanoTime() + REPORT_DRAIN.toNanos();
             await(report::ready, deadline, "the report capture did not start");
             DrainResult d = drain(app, report, deadline);
             if (!d.complete()) {
-                throw ActuatorFailure.retriable("REPORT_TIMEOUT", "reading what " + oldPrimary
-                        + " committed did not finish in " + REPORT_DRAIN);
+                throw ActuatorFailure.retriable(
+                        "REPORT_TIMEOUT",
+                        "reading what " + oldPrimary + " committed did not finish in " + REPORT_DRAIN);
             }
         } finally {
             report.close();
@@ -850,8 +951,14 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             ps.setString(2, oldPrimary);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                LOG.warn("{} committed {} changes ({} rows) that {} never applied; recorded in {}'s "
-                        + "mrm.unreplicated_change", oldPrimary, rs.getLong(1), count, newPrimary, newPrimary);
+                LOG.warn(
+                        "{} committed {} changes ({} rows) that {} never applied; recorded in {}'s "
+                                + "mrm.unreplicated_change",
+                        oldPrimary,
+                        rs.getLong(1),
+                        count,
+                        newPrimary,
+                        newPrimary);
                 return rs.getLong(1);
             }
         }
@@ -862,7 +969,8 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
             throws SQLException {
         List<String> key = ReplicationSchema.primaryKey(oldPrimary, table);
         // key columns come from the catalog; the key values are bound as JSON
-        String where = key.stream().map(k -> "t.\"" + k + "\" = k.\"" + k + "\"")
+        String where = key.stream()
+                .map(k -> "t.\"" + k + "\" = k.\"" + k + "\"")
                 .collect(java.util.stream.Collectors.joining(" AND "));
         String image = null;
         try (PreparedStatement ps = newPrimary.prepareStatement("SELECT row_to_json(t)::text FROM " + table.quoted()
@@ -902,7 +1010,9 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
     private static void checkedFence(Connection c, PostgresApplication app, long epoch, Role role)
             throws SQLException, DataStaleEpochException {
         if (!ReplicationSchema.fence(c, app.applicationId(), epoch, role)) {
-            long stored = ReplicationSchema.fencing(c, app.applicationId()).map(Fencing::epoch).orElse(0L);
+            long stored = ReplicationSchema.fencing(c, app.applicationId())
+                    .map(Fencing::epoch)
+                    .orElse(0L);
             throw new DataStaleEpochException(stored, epoch);
         }
     }
@@ -910,8 +1020,9 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
     private PostgresApplication app(String applicationId) throws ActuatorFailure {
         PostgresApplication app = applications.get(applicationId);
         if (app == null) {
-            throw ActuatorFailure.fatal("UNKNOWN_APPLICATION", "application " + applicationId
-                    + " is not configured under mrm.data.postgres");
+            throw ActuatorFailure.fatal(
+                    "UNKNOWN_APPLICATION",
+                    "application " + applicationId + " is not configured under mrm.data.postgres");
         }
         return app;
     }

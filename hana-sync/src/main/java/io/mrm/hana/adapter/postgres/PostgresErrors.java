@@ -6,13 +6,12 @@ import java.sql.SQLException;
 /** Classifies PostgreSQL failures by SQLSTATE class: what a retry can cure and what it cannot. */
 final class PostgresErrors {
 
-    private PostgresErrors() {
-    }
+    private PostgresErrors() {}
 
     static ActuatorFailure classify(String doing, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        return ActuatorFailure.of(retriable(state), "PG_" + (state.isEmpty() ? "UNKNOWN" : state),
-                doing + ": " + e.getMessage(), e);
+        return ActuatorFailure.of(
+                retriable(state), "PG_" + (state.isEmpty() ? "UNKNOWN" : state), doing + ": " + e.getMessage(), e);
     }
 
     /**

@@ -59,8 +59,10 @@ final class PostgresFence {
             checkedFence(c, Role.FENCED);
             ReplicationSchema.revokeWrites(c, app.appRole(), app.tables(), deadlineNanos);
             if (ReplicationSchema.canWrite(c, app.appRole(), app.tables())) {
-                throw ActuatorFailure.fatal("STILL_WRITABLE", app.appRole() + " may still write on "
-                        + region + " after the REVOKE: it holds the privilege through another role or PUBLIC");
+                throw ActuatorFailure.fatal(
+                        "STILL_WRITABLE",
+                        app.appRole() + " may still write on " + region
+                                + " after the REVOKE: it holds the privilege through another role or PUBLIC");
             }
             return result(true, Role.FENCED, epoch);
         } catch (SQLException e) {
@@ -75,8 +77,8 @@ final class PostgresFence {
      * A replica already takes no application writes, and turning its row to FENCED would keep its
      * capture from resuming: it keeps its role and takes the epoch.
      */
-    private FenceResult replica(Connection c, long stored, boolean canWrite) throws SQLException,
-            DataStaleEpochException {
+    private FenceResult replica(Connection c, long stored, boolean canWrite)
+            throws SQLException, DataStaleEpochException {
         if (stored < epoch) {
             checkedFence(c, Role.REPLICA);
         }
@@ -93,25 +95,33 @@ final class PostgresFence {
         try (Connection p = connect(other)) {
             peer = ReplicationSchema.fencing(p, app.applicationId());
         } catch (SQLException e) {
-            throw FenceFailure.PEER_UNREACHABLE.exception(region + " is a primary and " + other
-                    + ", which would show a newer one, does not answer (" + e.getMessage() + "): not fenced", e);
+            throw FenceFailure.PEER_UNREACHABLE.exception(
+                    region + " is a primary and " + other + ", which would show a newer one, does not answer ("
+                            + e.getMessage() + "): not fenced",
+                    e);
         }
         long peerEpoch = peer.map(Fencing::epoch).orElse(0L);
         if (peerEpoch > epoch) {
             throw new DataStaleEpochException(peerEpoch, epoch);
         }
-        boolean superseded = peer.isPresent() && peer.get().role() == Role.PRIMARY
+        boolean superseded = peer.isPresent()
+                && peer.get().role() == Role.PRIMARY
                 && (row.isEmpty() || peerEpoch > row.get().epoch());
         if (!superseded) {
-            throw FenceFailure.IS_PRIMARY.exception(region + " is the primary of " + app.applicationId()
-                    + " (" + other + " is " + peer.map(f -> f.role() + "@" + f.epoch()).orElse("not set up")
-                    + "): fencing it would close the only writable database", null);
+            throw FenceFailure.IS_PRIMARY.exception(
+                    region + " is the primary of " + app.applicationId()
+                            + " (" + other + " is "
+                            + peer.map(f -> f.role() + "@" + f.epoch()).orElse("not set up")
+                            + "): fencing it would close the only writable database",
+                    null);
         }
     }
 
     private void checkedFence(Connection c, Role role) throws SQLException, DataStaleEpochException {
         if (!ReplicationSchema.fence(c, app.applicationId(), epoch, role)) {
-            long stored = ReplicationSchema.fencing(c, app.applicationId()).map(Fencing::epoch).orElse(0L);
+            long stored = ReplicationSchema.fencing(c, app.applicationId())
+                    .map(Fencing::epoch)
+                    .orElse(0L);
             throw new DataStaleEpochException(stored, epoch);
         }
     }

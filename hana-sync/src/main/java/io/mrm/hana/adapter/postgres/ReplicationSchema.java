@@ -19,13 +19,15 @@ final class ReplicationSchema {
 
     static final TableName MARKER = new TableName("mrm", "drain_marker");
 
-    enum Role { PRIMARY, REPLICA, FENCED }
-
-    record Fencing(long epoch, Role role) {
+    enum Role {
+        PRIMARY,
+        REPLICA,
+        FENCED
     }
 
-    private ReplicationSchema() {
-    }
+    record Fencing(long epoch, Role role) {}
+
+    private ReplicationSchema() {}
 
     static void ensure(Connection c, PostgresApplication app) throws SQLException {
         ensureFencing(c);
@@ -67,8 +69,8 @@ final class ReplicationSchema {
         }
         if (!exists(c, "SELECT 1 FROM pg_publication WHERE pubname = ?", app.publication())) {
             try (Statement s = c.createStatement()) {
-                s.execute("CREATE PUBLICATION " + app.publication() + " FOR TABLE " + app.replicatedTables().stream()
-                        .map(TableName::quoted).collect(Collectors.joining(", ")));
+                s.execute("CREATE PUBLICATION " + app.publication() + " FOR TABLE "
+                        + app.replicatedTables().stream().map(TableName::quoted).collect(Collectors.joining(", ")));
             }
         }
     }
@@ -103,10 +105,13 @@ final class ReplicationSchema {
     }
 
     static Optional<Fencing> fencing(Connection c, String applicationId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT epoch, role FROM mrm.fencing WHERE application_id = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT epoch, role FROM mrm.fencing WHERE application_id = ?")) {
             ps.setString(1, applicationId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Fencing(rs.getLong(1), Role.valueOf(rs.getString(2)))) : Optional.empty();
+                return rs.next()
+                        ? Optional.of(new Fencing(rs.getLong(1), Role.valueOf(rs.getString(2))))
+                        : Optional.empty();
             }
         }
     }
@@ -152,8 +157,8 @@ final class ReplicationSchema {
 
     /** The highest source position applied by {@code pipeline} (-1 before its first change). */
     static long appliedLsn(Connection c, String pipeline) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT applied_lsn FROM mrm.replication_offset WHERE pipeline = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT applied_lsn FROM mrm.replication_offset WHERE pipeline = ?")) {
             ps.setString(1, pipeline);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : -1;
@@ -169,8 +174,7 @@ final class ReplicationSchema {
     }
 
     /** A drain's marker: its token, and the WAL insert position right after its commit. */
-    record DrainMark(String token, long lsn) {
-    }
+    record DrainMark(String token, long lsn) {}
 
     /**
      * Commits a marker row with a fresh token, synchronously: its commit flushes the WAL up to it, so
@@ -235,8 +239,8 @@ final class ReplicationSchema {
 
     /** Inside a batch's transaction: the owner row, locked until the batch commits; null without one. */
     static String lockedOwner(Connection c, String pipeline) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT owner FROM mrm.replication_owner WHERE pipeline = ? FOR SHARE")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT owner FROM mrm.replication_owner WHERE pipeline = ? FOR SHARE")) {
             ps.setString(1, pipeline);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
@@ -272,8 +276,8 @@ final class ReplicationSchema {
     /** Whether any of the tables holds a row. */
     static boolean anyRows(Connection c, List<TableName> tables) throws SQLException {
         for (TableName t : tables) {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1 FROM " + t.quoted()
-                    + " LIMIT 1")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT 1 FROM " + t.quoted() + " LIMIT 1")) {
                 if (rs.next()) {
                     return true;
                 }
@@ -320,7 +324,8 @@ final class ReplicationSchema {
                 FROM pg_replication_slots WHERE slot_name = ?""")) {
             ps.setString(1, slot);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Slot(rs.getBoolean(1), rs.getString(2), rs.getLong(3)))
+                return rs.next()
+                        ? Optional.of(new Slot(rs.getBoolean(1), rs.getString(2), rs.getLong(3)))
                         : Optional.empty();
             }
         }
@@ -341,7 +346,8 @@ final class ReplicationSchema {
     /** Created with no transaction open in this database, so it starts at a consistent point. */
     static void createSlot(Connection c, String slot) throws SQLException {
         if (!slotExists(c, slot)) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_create_logical_replication_slot(?, 'pgoutput')")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT pg_create_logical_replication_slot(?, 'pgoutput')")) {
                 ps.setString(1, slot);
                 ps.execute();
             }
@@ -373,7 +379,8 @@ final class ReplicationSchema {
 
     static boolean canWrite(Connection c, String role, List<TableName> tables) throws SQLException {
         for (TableName t : tables) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT has_table_privilege(?, ?, 'INSERT,UPDATE,DELETE')")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT has_table_privilege(?, ?, 'INSERT,UPDATE,DELETE')")) {
                 ps.setString(1, role);
                 ps.setString(2, t.quoted());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -418,7 +425,10 @@ final class ReplicationSchema {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity
                     WHERE pid = ANY(?) AND usename = ? AND datname = current_database()""")) {
-                ps.setArray(1, c.createArrayOf("int4", sessions.stream().map(Long::intValue).toArray()));
+                ps.setArray(
+                        1,
+                        c.createArrayOf(
+                                "int4", sessions.stream().map(Long::intValue).toArray()));
                 ps.setString(2, role);
                 List<Long> left = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -432,8 +442,10 @@ final class ReplicationSchema {
                 return;
             }
             if (System.nanoTime() > deadlineNanos) {
-                throw new SQLException(sessions.size() + " session(s) of " + role + " still running after they were "
-                        + "told to end: " + sessions, "55006");
+                throw new SQLException(
+                        sessions.size() + " session(s) of " + role + " still running after they were " + "told to end: "
+                                + sessions,
+                        "55006");
             }
             pause();
         }
@@ -455,7 +467,8 @@ final class ReplicationSchema {
     }
 
     private static long single(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }

@@ -21,7 +21,8 @@ public record TableName(String schema, String name) {
             throw new IllegalArgumentException("table name is missing");
         }
         int dot = qualified.indexOf('.');
-        return dot < 0 ? new TableName("public", qualified)
+        return dot < 0
+                ? new TableName("public", qualified)
                 : new TableName(qualified.substring(0, dot), qualified.substring(dot + 1));
     }
 

@@ -76,8 +76,13 @@ import java.util.regex.Pattern;
 final class FakeHanaCloudJdbc {
 
     enum State {
-        CREATED, MAT_START_BEG_MARKER, MAT_START_END_MARKER, MAT_COMP_BEG_MARKER, MAT_COMP_END_MARKER,
-        AUTO_CORRECT_CHANGE_DATA, APPLY_CHANGE_DATA
+        CREATED,
+        MAT_START_BEG_MARKER,
+        MAT_START_END_MARKER,
+        MAT_COMP_BEG_MARKER,
+        MAT_COMP_END_MARKER,
+        AUTO_CORRECT_CHANGE_DATA,
+        APPLY_CHANGE_DATA
     }
 
     /** A column table: rows by primary key, spread over its partitions by the key's hash. */
@@ -99,12 +104,10 @@ final class FakeHanaCloudJdbc {
         }
     }
 
-    record VirtualTable(String remoteSource, String remoteSchema, String remoteTable) {
-    }
+    record VirtualTable(String remoteSource, String remoteSchema, String remoteTable) {}
 
     /** One change: the row's new value, or null for a delete. */
-    record Change(Object key, Object value) {
-    }
+    record Change(Object key, Object value) {}
 
     static final class Subscription {
         final String virtualTable;
@@ -128,6 +131,7 @@ final class FakeHanaCloudJdbc {
         final Set<String> schemas = new HashSet<>(Set.of("SYS"));
         /** "SCHEMA.TABLE" → column table. */
         final Map<String, Table> tables = new TreeMap<>();
+
         final Map<String, VirtualTable> virtualTables = new TreeMap<>();
         /** Remote source name → the region whose database it reads. */
         final Map<String, String> remoteSources = new TreeMap<>();
@@ -137,6 +141,7 @@ final class FakeHanaCloudJdbc {
         final Set<String> grants = new HashSet<>();
         /** REMOTE_SUBSCRIPTION_EXCEPTIONS: subscription name → {error number, message}. */
         final Map<String, Object[]> exceptions = new TreeMap<>();
+
         final List<Object[]> heldAtSource = new ArrayList<>();
         boolean captureSuspended;
         boolean down;
@@ -182,6 +187,7 @@ final class FakeHanaCloudJdbc {
     final List<String> executed = new CopyOnWriteArrayList<>();
     /** The next statement starting with this fails as a lost connection would (then it is cleared). */
     volatile String failOnce;
+
     private boolean autoStep = true;
     private final Set<State> pausedIn = EnumSet.noneOf(State.class);
 
@@ -207,9 +213,11 @@ final class FakeHanaCloudJdbc {
 
     /** The statements sent to {@code region}, without the reads. */
     List<String> changes(String region) {
-        return executed.stream().filter(s -> s.startsWith(region + ": "))
+        return executed.stream()
+                .filter(s -> s.startsWith(region + ": "))
                 .map(s -> s.substring(region.length() + 2))
-                .filter(s -> !s.startsWith("SELECT")).toList();
+                .filter(s -> !s.startsWith("SELECT"))
+                .toList();
     }
 
     synchronized void manualSteps() {
@@ -258,16 +266,19 @@ final class FakeHanaCloudJdbc {
                             apply(db, s, s.toApply);
                         }
                     }
-                    default -> {
-                    }
+                    default -> {}
                 }
             }
         }
     }
 
     private static String nameOf(Db db, Subscription s) {
-        return db.subscriptions.entrySet().stream().filter(e -> e.getValue() == s).map(Map.Entry::getKey)
-                .map(k -> k.substring(k.indexOf('.') + 1)).findFirst().orElseThrow();
+        return db.subscriptions.entrySet().stream()
+                .filter(e -> e.getValue() == s)
+                .map(Map.Entry::getKey)
+                .map(k -> k.substring(k.indexOf('.') + 1))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static void apply(Db db, Subscription s, List<Change> changes) {
@@ -292,7 +303,9 @@ final class FakeHanaCloudJdbc {
         for (Db other : dbs.values()) {
             for (Subscription s : other.subscriptions.values()) {
                 VirtualTable vt = other.virtualTables.get(s.virtualTable);
-                if (other == db || vt == null || !db.region.equals(other.remoteSources.get(vt.remoteSource()))
+                if (other == db
+                        || vt == null
+                        || !db.region.equals(other.remoteSources.get(vt.remoteSource()))
                         || !table.equals(vt.remoteSchema() + "." + vt.remoteTable())) {
                     continue;
                 }
@@ -324,14 +337,15 @@ final class FakeHanaCloudJdbc {
     private Connection connection(Db db) {
         return proxy(Connection.class, (self, m, args) -> switch (m.getName()) {
             case "prepareStatement" -> prepared(db, (String) args[0]);
-            case "createStatement" -> proxy(Statement.class, (s, sm, sargs) -> switch (sm.getName()) {
-                case "execute" -> {
-                    run(db, (String) sargs[0], List.of());
-                    yield false;
-                }
-                case "close" -> null;
-                default -> throw new UnsupportedOperationException("FakeHanaCloudJdbc: Statement." + sm.getName());
-            });
+            case "createStatement" ->
+                proxy(Statement.class, (s, sm, sargs) -> switch (sm.getName()) {
+                    case "execute" -> {
+                        run(db, (String) sargs[0], List.of());
+                        yield false;
+                    }
+                    case "close" -> null;
+                    default -> throw new UnsupportedOperationException("FakeHanaCloudJdbc: Statement." + sm.getName());
+                });
             case "close" -> null;
             case "isClosed" -> false;
             default -> throw new UnsupportedOperationException("FakeHanaCloudJdbc: Connection." + m.getName());
@@ -346,7 +360,8 @@ final class FakeHanaCloudJdbc {
                 yield null;
             }
             case "executeQuery" -> result(run(db, sql, new ArrayList<>(params.values())));
-            case "executeUpdate" -> ((Number) run(db, sql, new ArrayList<>(params.values())).get(0)[0]).intValue();
+            case "executeUpdate" ->
+                ((Number) run(db, sql, new ArrayList<>(params.values())).get(0)[0]).intValue();
             case "close" -> null;
             default -> throw new UnsupportedOperationException("FakeHanaCloudJdbc: PreparedStatement." + m.getName());
         });
@@ -356,26 +371,32 @@ final class FakeHanaCloudJdbc {
     private static final String QT = Q + "\\." + Q;
     private static final Pattern CREATE_SCHEMA = Pattern.compile("CREATE SCHEMA " + Q);
     private static final Pattern CREATE_TABLE = Pattern.compile("CREATE COLUMN TABLE " + QT + " \\((.+)\\)");
-    private static final Pattern CREATE_VT = Pattern.compile("CREATE VIRTUAL TABLE " + QT + " AT " + Q + "\\.\"<NULL>\"\\." + QT);
+    private static final Pattern CREATE_VT =
+            Pattern.compile("CREATE VIRTUAL TABLE " + QT + " AT " + Q + "\\.\"<NULL>\"\\." + QT);
     private static final Pattern CREATE_LIKE = Pattern.compile("CREATE COLUMN TABLE " + QT + " LIKE " + QT);
-    private static final Pattern CREATE_SUB = Pattern.compile("CREATE REMOTE SUBSCRIPTION " + QT + " ON " + QT + " TARGET TABLE " + QT);
-    private static final Pattern ALTER_SUB = Pattern.compile("ALTER REMOTE SUBSCRIPTION " + QT + " (QUEUE|DISTRIBUTE|RESET)");
+    private static final Pattern CREATE_SUB =
+            Pattern.compile("CREATE REMOTE SUBSCRIPTION " + QT + " ON " + QT + " TARGET TABLE " + QT);
+    private static final Pattern ALTER_SUB =
+            Pattern.compile("ALTER REMOTE SUBSCRIPTION " + QT + " (QUEUE|DISTRIBUTE|RESET)");
     private static final Pattern DROP_SUB = Pattern.compile("DROP REMOTE SUBSCRIPTION " + QT);
     private static final Pattern CAPTURE = Pattern.compile("ALTER REMOTE SOURCE " + Q + " (SUSPEND|RESUME) CAPTURE");
-    private static final Pattern PRIVILEGE = Pattern.compile("(GRANT|REVOKE) INSERT, UPDATE, DELETE ON " + QT + " (TO|FROM) " + Q);
-    private static final Pattern CREATE_AS_EXCEPT = Pattern.compile("CREATE COLUMN TABLE " + QT
-            + " AS \\(SELECT \\* FROM " + QT + " EXCEPT SELECT \\* FROM " + QT + "\\)");
-    private static final Pattern COUNT_EXCEPT = Pattern.compile("SELECT COUNT\\(\\*\\) FROM \\(SELECT \\* FROM " + QT
-            + " EXCEPT SELECT \\* FROM " + QT + "\\)");
+    private static final Pattern PRIVILEGE =
+            Pattern.compile("(GRANT|REVOKE) INSERT, UPDATE, DELETE ON " + QT + " (TO|FROM) " + Q);
+    private static final Pattern CREATE_AS_EXCEPT = Pattern.compile(
+            "CREATE COLUMN TABLE " + QT + " AS \\(SELECT \\* FROM " + QT + " EXCEPT SELECT \\* FROM " + QT + "\\)");
+    private static final Pattern COUNT_EXCEPT = Pattern.compile(
+            "SELECT COUNT\\(\\*\\) FROM \\(SELECT \\* FROM " + QT + " EXCEPT SELECT \\* FROM " + QT + "\\)");
     private static final Pattern COUNT = Pattern.compile("SELECT COUNT\\(\\*\\) FROM " + QT);
     private static final Pattern DELETE_ALL = Pattern.compile("DELETE FROM " + QT);
     private static final Pattern INSERT_SELECT = Pattern.compile("INSERT INTO " + QT + " SELECT \\* FROM " + QT);
-    private static final Pattern UPSERT_KEYED = Pattern.compile("UPSERT " + QT + " \\(APPLICATION_ID, SEQ\\) VALUES \\(\\?, \\?\\) WITH PRIMARY KEY");
+    private static final Pattern UPSERT_KEYED =
+            Pattern.compile("UPSERT " + QT + " \\(APPLICATION_ID, SEQ\\) VALUES \\(\\?, \\?\\) WITH PRIMARY KEY");
     private static final Pattern SELECT_SEQ = Pattern.compile("SELECT SEQ FROM " + QT + " WHERE APPLICATION_ID = \\?");
     /** M_CS_TABLES: the columns modelled, optionally DISTINCT, by schema (and table), ordered, paged. */
-    private static final Pattern CS_TABLES = Pattern.compile("SELECT (DISTINCT )?((?:SCHEMA_NAME|TABLE_NAME|PART_ID|RECORD_COUNT)"
-            + "(?:, (?:SCHEMA_NAME|TABLE_NAME|PART_ID|RECORD_COUNT))*|COALESCE\\(SUM\\(RECORD_COUNT\\), 0\\)) FROM SYS.M_CS_TABLES"
-            + " WHERE SCHEMA_NAME = \\?( AND TABLE_NAME = \\?)?( ORDER BY TABLE_NAME(?:, PART_ID)?)?( LIMIT \\? OFFSET \\?)?");
+    private static final Pattern CS_TABLES = Pattern.compile(
+            "SELECT (DISTINCT )?((?:SCHEMA_NAME|TABLE_NAME|PART_ID|RECORD_COUNT)"
+                    + "(?:, (?:SCHEMA_NAME|TABLE_NAME|PART_ID|RECORD_COUNT))*|COALESCE\\(SUM\\(RECORD_COUNT\\), 0\\)) FROM SYS.M_CS_TABLES"
+                    + " WHERE SCHEMA_NAME = \\?( AND TABLE_NAME = \\?)?( ORDER BY TABLE_NAME(?:, PART_ID)?)?( LIMIT \\? OFFSET \\?)?");
 
     private synchronized List<Object[]> run(Db db, String sql, List<Object> p) throws SQLException {
         if (failOnce != null && sql.startsWith(failOnce)) {
@@ -412,18 +433,23 @@ final class FakeHanaCloudJdbc {
             case "SELECT COUNT(*) FROM SYS.SCHEMAS WHERE SCHEMA_NAME = ?":
                 return one(db.schemas.contains(p.get(0)) ? 1L : 0L);
             case "SELECT SUBSCRIPTION_NAME FROM SYS.REMOTE_SUBSCRIPTIONS WHERE SCHEMA_NAME = ?":
-                return inSchema(db.subscriptions, p.get(0)).keySet().stream().map(n -> new Object[] {n}).toList();
+                return inSchema(db.subscriptions, p.get(0)).keySet().stream()
+                        .map(n -> new Object[] {n})
+                        .toList();
             case "SELECT SUBSCRIPTION_NAME, STATE FROM SYS.M_REMOTE_SUBSCRIPTIONS WHERE SCHEMA_NAME = ?":
                 return inSchema(db.subscriptions, p.get(0)).entrySet().stream()
-                        .map(e -> new Object[] {e.getKey(), e.getValue().state.name()}).toList();
+                        .map(e -> new Object[] {e.getKey(), e.getValue().state.name()})
+                        .toList();
             case "SELECT COALESCE(SUM(RECEIVED_MESSAGE_COUNT - APPLIED_MESSAGE_COUNT), 0)"
                     + " FROM SYS.M_REMOTE_SUBSCRIPTION_STATISTICS WHERE SCHEMA_NAME = ?":
                 return one(inSchema(db.subscriptions, p.get(0)).values().stream()
-                        .mapToLong(s -> s.received - s.applied).sum());
+                        .mapToLong(s -> s.received - s.applied)
+                        .sum());
             case "SELECT OBJECT_NAME, ERROR_NUMBER, ERROR_MESSAGE FROM SYS.REMOTE_SUBSCRIPTION_EXCEPTIONS"
                     + " WHERE OBJECT_TYPE = 'REMOTE SUBSCRIPTION'":
                 return db.exceptions.entrySet().stream()
-                        .map(e -> new Object[] {e.getKey(), e.getValue()[0], e.getValue()[1]}).toList();
+                        .map(e -> new Object[] {e.getKey(), e.getValue()[0], e.getValue()[1]})
+                        .toList();
             case "SELECT COUNT(*) FROM SYS.GRANTED_PRIVILEGES WHERE GRANTEE = ? AND SCHEMA_NAME = ?"
                     + " AND OBJECT_NAME = ? AND PRIVILEGE = 'INSERT'":
                 return one(db.grants.contains(p.get(0) + ":" + p.get(1) + "." + p.get(2)) ? 1L : 0L);
@@ -456,7 +482,9 @@ final class FakeHanaCloudJdbc {
         List<Object[]> rows = new ArrayList<>();
         Set<List<Object>> seen = new HashSet<>();
         for (Object[] partition : partitions) {
-            Object[] row = java.util.Arrays.stream(m.group(2).split(", ")).map(c -> partition[columns.indexOf(c)]).toArray();
+            Object[] row = java.util.Arrays.stream(m.group(2).split(", "))
+                    .map(c -> partition[columns.indexOf(c)])
+                    .toArray();
             if (m.group(1) == null || seen.add(List.of(row))) {
                 rows.add(row);
             }
@@ -500,7 +528,8 @@ final class FakeHanaCloudJdbc {
         }
         Matcher m;
         if ((m = COUNT_EXCEPT.matcher(sql)).matches()) {
-            return one((long) except(db, m.group(1) + "." + m.group(2), m.group(3) + "." + m.group(4)).size());
+            return one((long) except(db, m.group(1) + "." + m.group(2), m.group(3) + "." + m.group(4))
+                    .size());
         }
         if ((m = COUNT.matcher(sql)).matches()) {
             return one((long) read(db, m.group(1) + "." + m.group(2)).size());
@@ -514,7 +543,8 @@ final class FakeHanaCloudJdbc {
         }
         if ((m = INSERT_SELECT.matcher(sql)).matches()) {
             Table t = table(db, m.group(1) + "." + m.group(2));
-            for (Map.Entry<Object, Object> row : read(db, m.group(3) + "." + m.group(4)).entrySet()) {
+            for (Map.Entry<Object, Object> row :
+                    read(db, m.group(3) + "." + m.group(4)).entrySet()) {
                 if (t.rows.containsKey(row.getKey())) {
                     throw new SQLException("unique constraint violated: " + sql, "23000", 301);
                 }
@@ -558,7 +588,9 @@ final class FakeHanaCloudJdbc {
             db.tables.put(name, new Table(0));
         } else if ((m = CREATE_VT.matcher(sql)).matches()) {
             String name = m.group(1) + "." + m.group(2);
-            require(!db.virtualTables.containsKey(name) && !db.tables.containsKey(name), 288,
+            require(
+                    !db.virtualTables.containsKey(name) && !db.tables.containsKey(name),
+                    288,
                     "cannot use duplicate table name: " + name);
             VirtualTable vt = new VirtualTable(m.group(3), m.group(4), m.group(5));
             remote(db, vt); // HANA reads the remote table's metadata at creation
@@ -566,13 +598,18 @@ final class FakeHanaCloudJdbc {
         } else if ((m = CREATE_SUB.matcher(sql)).matches()) {
             String name = m.group(1) + "." + m.group(2);
             require(!db.subscriptions.containsKey(name), 386, "cannot use duplicate name: remote subscription " + name);
-            require(db.virtualTables.containsKey(m.group(3) + "." + m.group(4)), 259, "invalid table name: " + m.group(4));
+            require(
+                    db.virtualTables.containsKey(m.group(3) + "." + m.group(4)),
+                    259,
+                    "invalid table name: " + m.group(4));
             require(db.tables.containsKey(m.group(5) + "." + m.group(6)), 259, "invalid table name: " + m.group(6));
             db.subscriptions.put(name, new Subscription(m.group(3) + "." + m.group(4), m.group(5) + "." + m.group(6)));
         } else if ((m = ALTER_SUB.matcher(sql)).matches()) {
             alter(db, m.group(1) + "." + m.group(2), m.group(3));
         } else if ((m = DROP_SUB.matcher(sql)).matches()) {
-            require(db.subscriptions.remove(m.group(1) + "." + m.group(2)) != null, 474,
+            require(
+                    db.subscriptions.remove(m.group(1) + "." + m.group(2)) != null,
+                    474,
                     "invalid remote subscription name: " + m.group(2));
             db.exceptions.remove(m.group(2));
         } else if ((m = CAPTURE.matcher(sql)).matches()) {
@@ -605,13 +642,18 @@ final class FakeHanaCloudJdbc {
         require(s != null, 474, "invalid remote subscription name: " + name);
         switch (action) {
             case "QUEUE" -> {
-                require(s.state == State.CREATED, 256, "sql processing error: QUEUE: remote subscription " + name
-                        + " is in state " + s.state);
+                require(
+                        s.state == State.CREATED,
+                        256,
+                        "sql processing error: QUEUE: remote subscription " + name + " is in state " + s.state);
                 s.state = State.MAT_START_BEG_MARKER;
             }
             case "DISTRIBUTE" -> {
-                require(s.state == State.MAT_START_END_MARKER, 256, "sql processing error: DISTRIBUTE: remote "
-                        + "subscription " + name + " is in state " + s.state);
+                require(
+                        s.state == State.MAT_START_END_MARKER,
+                        256,
+                        "sql processing error: DISTRIBUTE: remote " + "subscription " + name + " is in state "
+                                + s.state);
                 s.state = State.MAT_COMP_BEG_MARKER;
             }
             default -> {

@@ -38,16 +38,16 @@ import org.junit.jupiter.api.Test;
 class HanaRemoteSubscriptionReplicationFakeTest {
 
     final FakeHanaCloudJdbc hana = new FakeHanaCloudJdbc("eu10", "us10");
-    final HanaApplication app = new HanaApplication("orders", "eu10",
-            Map.of("eu10", "US10_SOURCE", "us10", "EU10_SOURCE"), "SALES", List.of(), "ORDERS_APP");
+    final HanaApplication app = new HanaApplication(
+            "orders", "eu10", Map.of("eu10", "US10_SOURCE", "us10", "EU10_SOURCE"), "SALES", List.of(), "ORDERS_APP");
     /** A step's time that a fake answering in-process never needs, busy machine or not. */
     static final Duration ENOUGH = Duration.ofSeconds(60);
     /** Waits up to a minute for the subscriptions to move on: here they move on every statement. */
-    final HanaRemoteSubscriptionReplication replication = new HanaRemoteSubscriptionReplication(List.of(app),
-            hana.source(), Duration.ofSeconds(60), Duration.ofMillis(5));
+    final HanaRemoteSubscriptionReplication replication = new HanaRemoteSubscriptionReplication(
+            List.of(app), hana.source(), Duration.ofSeconds(60), Duration.ofMillis(5));
     /** Waits briefly: for the tests that hold a subscription in its window and expect "not yet". */
-    final HanaRemoteSubscriptionReplication impatient = new HanaRemoteSubscriptionReplication(List.of(app),
-            hana.source(), Duration.ofMillis(200), Duration.ofMillis(5));
+    final HanaRemoteSubscriptionReplication impatient = new HanaRemoteSubscriptionReplication(
+            List.of(app), hana.source(), Duration.ofMillis(200), Duration.ofMillis(5));
 
     @BeforeEach
     void twoDatabasesWithTheSameTables() {
@@ -78,23 +78,28 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         hana.executed.clear();
         ReplicationStatus status = replication.reprotect("orders", "eu10", "us10", 1);
 
-        assertThat(hana.changes("us10")).containsSubsequence(
-                "CREATE VIRTUAL TABLE \"SALES\".\"VT_CUSTOMER\" AT \"EU10_SOURCE\".\"<NULL>\".\"SALES\".\"CUSTOMER\"",
-                "CREATE REMOTE SUBSCRIPTION \"SALES\".\"SUB_CUSTOMER\" ON \"SALES\".\"VT_CUSTOMER\" TARGET TABLE \"SALES\".\"CUSTOMER\"",
-                "ALTER REMOTE SUBSCRIPTION \"SALES\".\"SUB_CUSTOMER\" QUEUE",
-                "DELETE FROM \"SALES\".\"CUSTOMER\"",
-                "INSERT INTO \"SALES\".\"CUSTOMER\" SELECT * FROM \"SALES\".\"VT_CUSTOMER\"",
-                "ALTER REMOTE SUBSCRIPTION \"SALES\".\"SUB_CUSTOMER\" DISTRIBUTE");
-        assertThat(hana.changes("us10")).contains(
-                "CREATE REMOTE SUBSCRIPTION \"SALES\".\"SUB_ORDERS\" ON \"SALES\".\"VT_ORDERS\" TARGET TABLE \"SALES\".\"ORDERS\"",
-                "CREATE REMOTE SUBSCRIPTION \"SALES\".\"SUB_MRM_DRAIN_MARKER\" ON \"SALES\".\"VT_MRM_DRAIN_MARKER\""
-                        + " TARGET TABLE \"SALES\".\"MRM_DRAIN_MARKER\"");
+        assertThat(hana.changes("us10"))
+                .containsSubsequence(
+                        "CREATE VIRTUAL TABLE \"SALES\".\"VT_CUSTOMER\" AT \"EU10_SOURCE\".\"<NULL>\".\"SALES\".\"CUSTOMER\"",
+                        "CREATE REMOTE SUBSCRIPTION \"SALES\".\"SUB_CUSTOMER\" ON \"SALES\".\"VT_CUSTOMER\" TARGET TABLE \"SALES\".\"CUSTOMER\"",
+                        "ALTER REMOTE SUBSCRIPTION \"SALES\".\"SUB_CUSTOMER\" QUEUE",
+                        "DELETE FROM \"SALES\".\"CUSTOMER\"",
+                        "INSERT INTO \"SALES\".\"CUSTOMER\" SELECT * FROM \"SALES\".\"VT_CUSTOMER\"",
+                        "ALTER REMOTE SUBSCRIPTION \"SALES\".\"SUB_CUSTOMER\" DISTRIBUTE");
+        assertThat(hana.changes("us10"))
+                .contains(
+                        "CREATE REMOTE SUBSCRIPTION \"SALES\".\"SUB_ORDERS\" ON \"SALES\".\"VT_ORDERS\" TARGET TABLE \"SALES\".\"ORDERS\"",
+                        "CREATE REMOTE SUBSCRIPTION \"SALES\".\"SUB_MRM_DRAIN_MARKER\" ON \"SALES\".\"VT_MRM_DRAIN_MARKER\""
+                                + " TARGET TABLE \"SALES\".\"MRM_DRAIN_MARKER\"");
         assertThat(hana.changes("us10")).noneMatch(s -> s.startsWith("CREATE COLUMN TABLE \"SALES\".\"ORDERS\""));
         assertThat(status.replicates("eu10", "us10")).isTrue();
         assertThat(status.tables()).containsEntry("SUB_ORDERS", "APPLY_CHANGE_DATA");
         assertThat(status.fencingEpoch()).isEqualTo(1);
-        assertThat(hana.db("us10").rows("SALES.ORDERS")).isEqualTo(hana.db("eu10").rows("SALES.ORDERS")).hasSize(7);
-        assertThat(hana.db("us10").rows("SALES.CUSTOMER")).isEqualTo(hana.db("eu10").rows("SALES.CUSTOMER"));
+        assertThat(hana.db("us10").rows("SALES.ORDERS"))
+                .isEqualTo(hana.db("eu10").rows("SALES.ORDERS"))
+                .hasSize(7);
+        assertThat(hana.db("us10").rows("SALES.CUSTOMER"))
+                .isEqualTo(hana.db("eu10").rows("SALES.CUSTOMER"));
 
         hana.executed.clear();
         replication.reprotect("orders", "eu10", "us10", 1);
@@ -108,8 +113,10 @@ class HanaRemoteSubscriptionReplicationFakeTest {
 
         ReplicationStatus status = replication.reprotect("orders", "eu10", "us10", 1);
 
-        assertThat(hana.changes("us10")).doesNotContain("DELETE FROM \"SALES\".\"CUSTOMER\"")
-                .contains("DELETE FROM \"SALES\".\"ORDERS\"",
+        assertThat(hana.changes("us10"))
+                .doesNotContain("DELETE FROM \"SALES\".\"CUSTOMER\"")
+                .contains(
+                        "DELETE FROM \"SALES\".\"ORDERS\"",
                         "INSERT INTO \"SALES\".\"ORDERS\" SELECT * FROM \"SALES\".\"VT_ORDERS\"",
                         "ALTER REMOTE SUBSCRIPTION \"SALES\".\"SUB_CUSTOMER\" QUEUE",
                         "ALTER REMOTE SUBSCRIPTION \"SALES\".\"SUB_CUSTOMER\" DISTRIBUTE");
@@ -121,7 +128,8 @@ class HanaRemoteSubscriptionReplicationFakeTest {
     void aMissingReplicaTableIsCreatedLikeItsVirtualTable() throws Exception {
         hana.db("us10").tables.remove("SALES.ORDERS");
         replication.reprotect("orders", "eu10", "us10", 1);
-        assertThat(hana.changes("us10")).contains("CREATE COLUMN TABLE \"SALES\".\"ORDERS\" LIKE \"SALES\".\"VT_ORDERS\"");
+        assertThat(hana.changes("us10"))
+                .contains("CREATE COLUMN TABLE \"SALES\".\"ORDERS\" LIKE \"SALES\".\"VT_ORDERS\"");
         assertThat(hana.db("us10").rows("SALES.ORDERS")).hasSize(7);
     }
 
@@ -145,10 +153,12 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         assertThat(behind.complete()).isFalse();
         assertThat(behind.remaining()).isEqualTo(8); // 6 + 2 messages over two subscriptions: a sum
         assertThat(done.complete()).isTrue();
-        assertThat(hana.db("us10").rows("SALES.ORDERS")).isEqualTo(hana.db("eu10").rows("SALES.ORDERS")).hasSize(13);
+        assertThat(hana.db("us10").rows("SALES.ORDERS"))
+                .isEqualTo(hana.db("eu10").rows("SALES.ORDERS"))
+                .hasSize(13);
         assertThat(hana.db("us10").rows("SALES.CUSTOMER")).containsEntry(1L, "changed customer");
-        assertThat(hana.changes("eu10")).contains(
-                "UPSERT \"SALES\".\"MRM_DRAIN_MARKER\" (APPLICATION_ID, SEQ) VALUES (?, ?) WITH PRIMARY KEY");
+        assertThat(hana.changes("eu10"))
+                .contains("UPSERT \"SALES\".\"MRM_DRAIN_MARKER\" (APPLICATION_ID, SEQ) VALUES (?, ?) WITH PRIMARY KEY");
     }
 
     @Test
@@ -159,9 +169,16 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         assertThat(replication.backlog("orders", "eu10", "us10").known()).isFalse();
         hana.db("us10").subscription("SALES.SUB_ORDERS").stalled = false;
 
-        CommandAck ack = new HanaSyncCommandHandler(replication, Clock.systemUTC()).handle(new DataDrainCommand(
-                "d-1", "orders", Instant.now(), 1, new StepRef("d-1", 1, 1, 1, Instant.now().plusSeconds(30)),
-                "eu10", "us10", 1L));
+        CommandAck ack = new HanaSyncCommandHandler(replication, Clock.systemUTC())
+                .handle(new DataDrainCommand(
+                        "d-1",
+                        "orders",
+                        Instant.now(),
+                        1,
+                        new StepRef("d-1", 1, 1, 1, Instant.now().plusSeconds(30)),
+                        "eu10",
+                        "us10",
+                        1L));
 
         assertThat(ack.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(ack.observed()).containsEntry("maxBacklogBytes", "1").containsEntry("backlogMessages", "0");
@@ -175,18 +192,20 @@ class HanaRemoteSubscriptionReplicationFakeTest {
 
         ReplicationStatus status = replication.promote("orders", "us10", 2, false, ENOUGH);
 
-        assertThat(hana.changes("eu10")).containsSubsequence(
-                "UPDATE \"MRM\".\"FENCING\" SET EPOCH = ?, ROLE = ? WHERE APPLICATION_ID = ? AND EPOCH <= ?",
-                "REVOKE INSERT, UPDATE, DELETE ON \"SALES\".\"CUSTOMER\" FROM \"ORDERS_APP\"",
-                "REVOKE INSERT, UPDATE, DELETE ON \"SALES\".\"ORDERS\" FROM \"ORDERS_APP\"",
-                "UPSERT \"SALES\".\"MRM_DRAIN_MARKER\" (APPLICATION_ID, SEQ) VALUES (?, ?) WITH PRIMARY KEY");
-        assertThat(hana.changes("us10")).containsSubsequence(
-                "ALTER REMOTE SOURCE \"EU10_SOURCE\" SUSPEND CAPTURE",
-                "DROP REMOTE SUBSCRIPTION \"SALES\".\"SUB_CUSTOMER\"",
-                "DROP REMOTE SUBSCRIPTION \"SALES\".\"SUB_MRM_DRAIN_MARKER\"",
-                "DROP REMOTE SUBSCRIPTION \"SALES\".\"SUB_ORDERS\"",
-                "ALTER REMOTE SOURCE \"EU10_SOURCE\" RESUME CAPTURE",
-                "GRANT INSERT, UPDATE, DELETE ON \"SALES\".\"CUSTOMER\" TO \"ORDERS_APP\"");
+        assertThat(hana.changes("eu10"))
+                .containsSubsequence(
+                        "UPDATE \"MRM\".\"FENCING\" SET EPOCH = ?, ROLE = ? WHERE APPLICATION_ID = ? AND EPOCH <= ?",
+                        "REVOKE INSERT, UPDATE, DELETE ON \"SALES\".\"CUSTOMER\" FROM \"ORDERS_APP\"",
+                        "REVOKE INSERT, UPDATE, DELETE ON \"SALES\".\"ORDERS\" FROM \"ORDERS_APP\"",
+                        "UPSERT \"SALES\".\"MRM_DRAIN_MARKER\" (APPLICATION_ID, SEQ) VALUES (?, ?) WITH PRIMARY KEY");
+        assertThat(hana.changes("us10"))
+                .containsSubsequence(
+                        "ALTER REMOTE SOURCE \"EU10_SOURCE\" SUSPEND CAPTURE",
+                        "DROP REMOTE SUBSCRIPTION \"SALES\".\"SUB_CUSTOMER\"",
+                        "DROP REMOTE SUBSCRIPTION \"SALES\".\"SUB_MRM_DRAIN_MARKER\"",
+                        "DROP REMOTE SUBSCRIPTION \"SALES\".\"SUB_ORDERS\"",
+                        "ALTER REMOTE SOURCE \"EU10_SOURCE\" RESUME CAPTURE",
+                        "GRANT INSERT, UPDATE, DELETE ON \"SALES\".\"CUSTOMER\" TO \"ORDERS_APP\"");
         assertThat(status.primaryRegion()).isEqualTo("us10");
         assertThat(status.sourceRegion()).isNull();
         assertThat(status.details()).containsEntry("oldPrimaryFenced", "true").containsEntry("role.eu10", "FENCED@2");
@@ -201,11 +220,17 @@ class HanaRemoteSubscriptionReplicationFakeTest {
     void aLowerEpochIsRefusedByTheFencingTableEvenFromAFreshActuator() throws Exception {
         replication.promote("orders", "us10", 5, false, ENOUGH);
         assertThatThrownBy(() -> replication.promote("orders", "eu10", 4, false, ENOUGH))
-                .isInstanceOf(DataStaleEpochException.class).hasMessageContaining("epoch 5 > 4");
+                .isInstanceOf(DataStaleEpochException.class)
+                .hasMessageContaining("epoch 5 > 4");
 
         HanaSyncCommandHandler fresh = new HanaSyncCommandHandler(replication, Clock.systemUTC());
-        CommandAck ack = fresh.handle(new DataPromoteCommand("p-4", "orders", Instant.now(), 1,
-                new StepRef("d-4", 4, 1, 1, Instant.now().plusSeconds(30)), "eu10"));
+        CommandAck ack = fresh.handle(new DataPromoteCommand(
+                "p-4",
+                "orders",
+                Instant.now(),
+                1,
+                new StepRef("d-4", 4, 1, 1, Instant.now().plusSeconds(30)),
+                "eu10"));
         assertThat(ack.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
         assertThat(hana.db("us10").role("orders")).isEqualTo("PRIMARY");
     }
@@ -224,13 +249,15 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         hana.executed.clear();
         ReplicationStatus reprotected = replication.reprotect("orders", "us10", "eu10", 3);
 
-        assertThat(hana.changes("eu10")).containsSubsequence(
-                "REVOKE INSERT, UPDATE, DELETE ON \"SALES\".\"ORDERS\" FROM \"ORDERS_APP\"",
-                "ALTER REMOTE SUBSCRIPTION \"SALES\".\"SUB_ORDERS\" QUEUE",
-                "CREATE COLUMN TABLE \"SALES\".\"MRM_LOST_ORDERS_E3\" AS (SELECT * FROM \"SALES\".\"ORDERS\" EXCEPT"
-                        + " SELECT * FROM \"SALES\".\"VT_ORDERS\")",
-                "DELETE FROM \"SALES\".\"ORDERS\"");
-        assertThat(reprotected.details()).containsEntry("unreplicatedRows.ORDERS", "3")
+        assertThat(hana.changes("eu10"))
+                .containsSubsequence(
+                        "REVOKE INSERT, UPDATE, DELETE ON \"SALES\".\"ORDERS\" FROM \"ORDERS_APP\"",
+                        "ALTER REMOTE SUBSCRIPTION \"SALES\".\"SUB_ORDERS\" QUEUE",
+                        "CREATE COLUMN TABLE \"SALES\".\"MRM_LOST_ORDERS_E3\" AS (SELECT * FROM \"SALES\".\"ORDERS\" EXCEPT"
+                                + " SELECT * FROM \"SALES\".\"VT_ORDERS\")",
+                        "DELETE FROM \"SALES\".\"ORDERS\"");
+        assertThat(reprotected.details())
+                .containsEntry("unreplicatedRows.ORDERS", "3")
                 .containsEntry("unreplicatedChanges", "3");
         assertThat(reprotected.replicates("us10", "eu10")).isTrue();
     }
@@ -244,10 +271,11 @@ class HanaRemoteSubscriptionReplicationFakeTest {
 
         FenceResult first = replication.fence("orders", "eu10", 2, ENOUGH);
 
-        assertThat(hana.changes("eu10")).containsExactly(
-                "UPDATE \"MRM\".\"FENCING\" SET EPOCH = ?, ROLE = ? WHERE APPLICATION_ID = ? AND EPOCH <= ?",
-                "REVOKE INSERT, UPDATE, DELETE ON \"SALES\".\"CUSTOMER\" FROM \"ORDERS_APP\"",
-                "REVOKE INSERT, UPDATE, DELETE ON \"SALES\".\"ORDERS\" FROM \"ORDERS_APP\"");
+        assertThat(hana.changes("eu10"))
+                .containsExactly(
+                        "UPDATE \"MRM\".\"FENCING\" SET EPOCH = ?, ROLE = ? WHERE APPLICATION_ID = ? AND EPOCH <= ?",
+                        "REVOKE INSERT, UPDATE, DELETE ON \"SALES\".\"CUSTOMER\" FROM \"ORDERS_APP\"",
+                        "REVOKE INSERT, UPDATE, DELETE ON \"SALES\".\"ORDERS\" FROM \"ORDERS_APP\"");
         assertThat(hana.changes("us10")).isEmpty();
         assertThat(first.changed()).isTrue();
         assertThat(first.fencingEpoch()).isEqualTo(2);
@@ -272,7 +300,8 @@ class HanaRemoteSubscriptionReplicationFakeTest {
                 .isInstanceOfSatisfying(ActuatorFailure.class, e -> {
                     assertThat(e.code()).isEqualTo("DRAIN_TIMEOUT");
                     assertThat(e.retriable()).isTrue();
-                    assertThat(e.getMessage()).contains("eu10 is open to the application again", "us10 was not promoted");
+                    assertThat(e.getMessage())
+                            .contains("eu10 is open to the application again", "us10 was not promoted");
                 });
         // without the re-open both were closed: eu10 fenced and revoked, us10 never opened
         assertThat(hana.db("eu10").role("orders")).isEqualTo("PRIMARY");
@@ -290,8 +319,9 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         hana.db("eu10").grants.clear();
 
         assertThatThrownBy(() -> replication.promote("orders", "us10", 2, false, Duration.ofMillis(500)))
-                .isInstanceOfSatisfying(ActuatorFailure.class, e ->
-                        assertThat(e.getMessage()).contains("eu10 is open to the application again"));
+                .isInstanceOfSatisfying(
+                        ActuatorFailure.class,
+                        e -> assertThat(e.getMessage()).contains("eu10 is open to the application again"));
         assertThat(hana.db("eu10").role("orders")).isEqualTo("PRIMARY");
         assertThat(hana.db("eu10").grants).isEqualTo(grantsBefore);
     }
@@ -335,10 +365,12 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         hana.failOnce = "DELETE FROM \"SALES\".\"ORDERS\"";
 
         assertThatThrownBy(() -> replication.reprotect("orders", "us10", "eu10", 3))
-                .isInstanceOfSatisfying(ActuatorFailure.class, e -> assertThat(e.retriable()).isTrue());
+                .isInstanceOfSatisfying(
+                        ActuatorFailure.class, e -> assertThat(e.retriable()).isTrue());
         ReplicationStatus retried = replication.reprotect("orders", "us10", "eu10", 3);
 
-        assertThat(retried.details()).containsEntry("unreplicatedRows.ORDERS", "3")
+        assertThat(retried.details())
+                .containsEntry("unreplicatedRows.ORDERS", "3")
                 .containsEntry("unreplicatedChanges", "3");
         assertThat(retried.sourceRegion()).isEqualTo("us10");
         assertThat(hana.changes("eu10").stream().filter(c -> c.startsWith("CREATE COLUMN TABLE \"SALES\".\"MRM_LOST_")))
@@ -349,8 +381,14 @@ class HanaRemoteSubscriptionReplicationFakeTest {
     void fenceThroughTheHandlerAcksWhatItDidWithTheFenceEpoch() {
         hana.db("eu10").down = true;
         HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
-        CommandAck promoted = handler.handle(new DataPromoteCommand("p-3", "orders", Instant.now(), 1,
-                new StepRef("d-3", 3, 1, 1, Instant.now().plusSeconds(30)), "us10", FailoverMode.FORCED));
+        CommandAck promoted = handler.handle(new DataPromoteCommand(
+                "p-3",
+                "orders",
+                Instant.now(),
+                1,
+                new StepRef("d-3", 3, 1, 1, Instant.now().plusSeconds(30)),
+                "us10",
+                FailoverMode.FORCED));
         assertThat(promoted.outcome()).as(promoted.detail()).isEqualTo(AckOutcome.SUCCEEDED);
 
         CommandAck down = handler.handle(fenceCommand("f-1", 3, "eu10"));
@@ -375,8 +413,8 @@ class HanaRemoteSubscriptionReplicationFakeTest {
                     assertThat(e.retriable()).isFalse();
                 });
         assertThatThrownBy(() -> replication.fence("orders", "ap10", 1, ENOUGH))
-                .isInstanceOfSatisfying(ActuatorFailure.class,
-                        e -> assertThat(e.code()).isEqualTo(FenceFailure.UNKNOWN_REGION.name()));
+                .isInstanceOfSatisfying(
+                        ActuatorFailure.class, e -> assertThat(e.code()).isEqualTo(FenceFailure.UNKNOWN_REGION.name()));
         assertThat(hana.changes("eu10")).isEmpty();
         assertThat(hana.changes("us10")).isEmpty();
         assertThat(hana.db("eu10").grants).hasSize(2);
@@ -404,16 +442,24 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         hana.executed.clear();
 
         assertThatThrownBy(() -> replication.fence("orders", "eu10", 4, ENOUGH))
-                .isInstanceOfSatisfying(DataStaleEpochException.class, e -> assertThat(e.storedEpoch()).isEqualTo(5));
-        CommandAck ack = new HanaSyncCommandHandler(replication, Clock.systemUTC()).handle(fenceCommand("f-4", 4, "eu10"));
+                .isInstanceOfSatisfying(
+                        DataStaleEpochException.class,
+                        e -> assertThat(e.storedEpoch()).isEqualTo(5));
+        CommandAck ack =
+                new HanaSyncCommandHandler(replication, Clock.systemUTC()).handle(fenceCommand("f-4", 4, "eu10"));
         assertThat(ack.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
         assertThat(ack.fenceEpoch()).isEqualTo(5L);
         assertThat(hana.changes("eu10")).isEmpty();
     }
 
     static DataFenceCommand fenceCommand(String id, long epoch, String region) {
-        return new DataFenceCommand(id, "orders", Instant.now(), 1,
-                new StepRef("d-" + epoch, epoch, 6, 1, Instant.now().plusSeconds(10)), region);
+        return new DataFenceCommand(
+                id,
+                "orders",
+                Instant.now(),
+                1,
+                new StepRef("d-" + epoch, epoch, 6, 1, Instant.now().plusSeconds(10)),
+                region);
     }
 
     @Test
@@ -424,7 +470,9 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         }
         try (Connection c = hana.source().open("orders", "eu10")) {
             hana.executed.clear();
-            assertThat(HanaRemoteSubscriptionReplication.tables(c, app)).hasSize(2502).doesNotHaveDuplicates();
+            assertThat(HanaRemoteSubscriptionReplication.tables(c, app))
+                    .hasSize(2502)
+                    .doesNotHaveDuplicates();
             assertThat(hana.executed).filteredOn(s -> s.contains("M_CS_TABLES")).hasSize(3);
 
             eu10.createTable("SALES.bad\"name", 0);
@@ -454,7 +502,9 @@ class HanaRemoteSubscriptionReplicationFakeTest {
                 .hasMessageContaining("SYS.REMOTE_SUBSCRIPTIONS in us10")
                 .hasMessageContaining("not an identifier this service puts into SQL");
         assertThat(hana.changes("us10")).isEmpty();
-        assertThat(hana.changes("eu10")).as("the old primary is not fenced for a promote that cannot finish").isEmpty();
+        assertThat(hana.changes("eu10"))
+                .as("the old primary is not fenced for a promote that cannot finish")
+                .isEmpty();
         assertThat(hana.db("us10").schemas).contains("SALES");
         assertThat(hana.db("us10").subscriptions).containsKey("SALES.SUB_ORDERS");
     }
@@ -464,8 +514,14 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         foreignSubscription("SALES.sub_orders\u001b[2J");
         HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
 
-        CommandAck ack = handler.handle(new DataPromoteCommand("p-9", "orders", Instant.now(), 1,
-                new StepRef("d-9", 2, 1, 1, Instant.now().plusSeconds(30)), "us10", FailoverMode.GRACEFUL));
+        CommandAck ack = handler.handle(new DataPromoteCommand(
+                "p-9",
+                "orders",
+                Instant.now(),
+                1,
+                new StepRef("d-9", 2, 1, 1, Instant.now().plusSeconds(30)),
+                "us10",
+                FailoverMode.GRACEFUL));
 
         assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.FAILED_FATAL);
         assertThat(ack.errorCode()).isEqualTo("UNSAFE_SUBSCRIPTION_NAME");
@@ -474,7 +530,9 @@ class HanaRemoteSubscriptionReplicationFakeTest {
 
     /** A subscription someone else made in the schema, under a name of their choosing. */
     void foreignSubscription(String qualified) {
-        hana.db("us10").virtualTables.putIfAbsent("SALES.VT_X", new FakeHanaCloudJdbc.VirtualTable("EU10_SOURCE", "SALES", "ORDERS"));
+        hana.db("us10")
+                .virtualTables
+                .putIfAbsent("SALES.VT_X", new FakeHanaCloudJdbc.VirtualTable("EU10_SOURCE", "SALES", "ORDERS"));
         FakeHanaCloudJdbc.Subscription s = new FakeHanaCloudJdbc.Subscription("SALES.VT_X", "SALES.ORDERS");
         s.state = FakeHanaCloudJdbc.State.APPLY_CHANGE_DATA;
         hana.db("us10").subscriptions.put(qualified, s);
@@ -484,18 +542,33 @@ class HanaRemoteSubscriptionReplicationFakeTest {
     void namesAcceptedForSqlAreStrictIdentifiersAndQuotingDoublesAnyQuoteAnyway() throws Exception {
         assertThat(HanaRemoteSubscriptionReplication.checkedForSql(app, "us10", List.of("SUB_ORDERS", "SUB_T0001")))
                 .containsExactly("SUB_ORDERS", "SUB_T0001");
-        for (String bad : List.of("", "sub_orders", "SUB ORDERS", "SUB_ORDERS\"", "_SUB", "1SUB", "SUB-ORDERS",
-                "SUB_\u0130", "S".repeat(121))) {
+        for (String bad : List.of(
+                "",
+                "sub_orders",
+                "SUB ORDERS",
+                "SUB_ORDERS\"",
+                "_SUB",
+                "1SUB",
+                "SUB-ORDERS",
+                "SUB_\u0130",
+                "S".repeat(121))) {
             assertThatThrownBy(() -> HanaRemoteSubscriptionReplication.checkedForSql(app, "us10", List.of(bad)))
-                    .as("'%s'", bad).isInstanceOf(ActuatorFailure.class);
+                    .as("'%s'", bad)
+                    .isInstanceOf(ActuatorFailure.class);
         }
         assertThat(HanaApplication.quote("A\"B")).isEqualTo("\"A\"\"B\"");
     }
 
     @Test
     void configuredIdentifiersAreChecked() {
-        assertThatThrownBy(() -> new HanaApplication("orders", "eu10", Map.of("eu10", "A", "us10", "B"), "SALES",
-                List.of("ORDERS\" CASCADE --"), "ROLE")).hasMessageContaining("table 'ORDERS\" CASCADE --' is not valid");
+        assertThatThrownBy(() -> new HanaApplication(
+                        "orders",
+                        "eu10",
+                        Map.of("eu10", "A", "us10", "B"),
+                        "SALES",
+                        List.of("ORDERS\" CASCADE --"),
+                        "ROLE"))
+                .hasMessageContaining("table 'ORDERS\" CASCADE --' is not valid");
     }
 
     // --- the asynchronous lifecycle: a retry inside QUEUE's and DISTRIBUTE's windows ---
@@ -509,8 +582,10 @@ class HanaRemoteSubscriptionReplicationFakeTest {
 
         assertThat(first.sourceRegion()).as("queued is not replicating").isNull();
         assertThat(first.details().get("notYetApplying")).contains("SUB_ORDERS=MAT_START_BEG_MARKER");
-        assertThat(hana.changes("us10")).as("no load before the begin marker, no DISTRIBUTE before the load")
-                .noneMatch(s -> s.startsWith("DELETE FROM \"SALES\"") || s.startsWith("INSERT INTO \"SALES\"")
+        assertThat(hana.changes("us10"))
+                .as("no load before the begin marker, no DISTRIBUTE before the load")
+                .noneMatch(s -> s.startsWith("DELETE FROM \"SALES\"")
+                        || s.startsWith("INSERT INTO \"SALES\"")
                         || s.endsWith("DISTRIBUTE"));
 
         hana.executed.clear();
@@ -523,10 +598,15 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         ReplicationStatus done = replication.reprotect("orders", "eu10", "us10", 1);
 
         assertThat(done.replicates("eu10", "us10")).isTrue();
-        assertThat(done.tables()).containsOnlyKeys("SUB_CUSTOMER", "SUB_ORDERS", "SUB_MRM_DRAIN_MARKER")
+        assertThat(done.tables())
+                .containsOnlyKeys("SUB_CUSTOMER", "SUB_ORDERS", "SUB_MRM_DRAIN_MARKER")
                 .allSatisfy((sub, state) -> assertThat(state).isEqualTo("APPLY_CHANGE_DATA"));
-        assertThat(hana.db("us10").rows("SALES.ORDERS")).isEqualTo(hana.db("eu10").rows("SALES.ORDERS")).hasSize(8);
-        assertThat(hana.changes("us10")).as("queued by the first attempt only").noneMatch(s -> s.endsWith(" QUEUE"))
+        assertThat(hana.db("us10").rows("SALES.ORDERS"))
+                .isEqualTo(hana.db("eu10").rows("SALES.ORDERS"))
+                .hasSize(8);
+        assertThat(hana.changes("us10"))
+                .as("queued by the first attempt only")
+                .noneMatch(s -> s.endsWith(" QUEUE"))
                 .contains("ALTER REMOTE SUBSCRIPTION \"SALES\".\"SUB_ORDERS\" DISTRIBUTE");
     }
 
@@ -540,24 +620,37 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         hana.write("eu10", "SALES.ORDERS", 60L, "written while distributing");
         hana.executed.clear();
         CommandAck retried = handler.handle(reprotect("r-2", 1));
-        CommandAck drain = handler.handle(new DataDrainCommand("d-1", "orders", Instant.now(), 1,
-                new StepRef("d-1", 1, 2, 1, Instant.now().plusSeconds(30)), "eu10", "us10", null));
+        CommandAck drain = handler.handle(new DataDrainCommand(
+                "d-1",
+                "orders",
+                Instant.now(),
+                1,
+                new StepRef("d-1", 1, 2, 1, Instant.now().plusSeconds(30)),
+                "eu10",
+                "us10",
+                null));
         List<String> retriedChanges = hana.changes("us10");
         hana.resume();
         CommandAck converged = handler.handle(reprotect("r-3", 1));
 
         assertThat(first.outcome()).as(first.detail()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         assertThat(first.errorCode()).isEqualTo("NOT_CONVERGED");
-        assertThat(first.observed()).containsEntry("table.SUB_ORDERS", "MAT_COMP_BEG_MARKER")
+        assertThat(first.observed())
+                .containsEntry("table.SUB_ORDERS", "MAT_COMP_BEG_MARKER")
                 .containsEntry("direction", "none");
         assertThat(retried.outcome()).as(retried.detail()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
-        assertThat(retriedChanges).as("HANA refuses QUEUE and DISTRIBUTE again: the retry only waits")
+        assertThat(retriedChanges)
+                .as("HANA refuses QUEUE and DISTRIBUTE again: the retry only waits")
                 .noneMatch(s -> s.startsWith("ALTER REMOTE SUBSCRIPTION"));
-        assertThat(drain.errorCode()).as("no drain while the queue is being applied").isEqualTo("NOT_REPLICATING");
+        assertThat(drain.errorCode())
+                .as("no drain while the queue is being applied")
+                .isEqualTo("NOT_REPLICATING");
         assertThat(converged.outcome()).as(converged.detail()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(converged.observed()).containsEntry("direction", "eu10->us10")
+        assertThat(converged.observed())
+                .containsEntry("direction", "eu10->us10")
                 .containsEntry("table.SUB_ORDERS", "APPLY_CHANGE_DATA");
-        assertThat(hana.db("us10").rows("SALES.ORDERS")).containsEntry(60L, "written while distributing")
+        assertThat(hana.db("us10").rows("SALES.ORDERS"))
+                .containsEntry(60L, "written while distributing")
                 .isEqualTo(hana.db("eu10").rows("SALES.ORDERS"));
     }
 
@@ -565,20 +658,26 @@ class HanaRemoteSubscriptionReplicationFakeTest {
     void aStatementIssuedAgainInsideItsWindowIsRefusedByTheFakeAsHanaDoes() throws Exception {
         replication.reprotect("orders", "eu10", "us10", 1);
         hana.manualSteps();
-        try (Connection c = hana.source().open("orders", "us10"); Statement s = c.createStatement()) {
+        try (Connection c = hana.source().open("orders", "us10");
+                Statement s = c.createStatement()) {
             s.execute("ALTER REMOTE SUBSCRIPTION \"SALES\".\"SUB_ORDERS\" RESET");
             s.execute("ALTER REMOTE SUBSCRIPTION \"SALES\".\"SUB_ORDERS\" QUEUE");
             assertThatThrownBy(() -> s.execute("ALTER REMOTE SUBSCRIPTION \"SALES\".\"SUB_ORDERS\" QUEUE"))
-                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(256));
+                    .isInstanceOfSatisfying(
+                            SQLException.class,
+                            e -> assertThat(e.getErrorCode()).isEqualTo(256));
             assertThatThrownBy(() -> s.execute("ALTER REMOTE SUBSCRIPTION \"SALES\".\"SUB_ORDERS\" DISTRIBUTE"))
-                    .as("the begin marker has not passed").isInstanceOf(SQLException.class);
+                    .as("the begin marker has not passed")
+                    .isInstanceOf(SQLException.class);
             hana.step();
             s.execute("ALTER REMOTE SUBSCRIPTION \"SALES\".\"SUB_ORDERS\" DISTRIBUTE");
             assertThatThrownBy(() -> s.execute("ALTER REMOTE SUBSCRIPTION \"SALES\".\"SUB_ORDERS\" DISTRIBUTE"))
                     .isInstanceOf(SQLException.class);
             assertThatThrownBy(() -> s.execute("SELECT * FROM \"SALES\".\"ORDERS\""))
                     .as("SQL the fake does not model fails loudly")
-                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(257));
+                    .isInstanceOfSatisfying(
+                            SQLException.class,
+                            e -> assertThat(e.getErrorCode()).isEqualTo(257));
         }
     }
 
@@ -606,13 +705,18 @@ class HanaRemoteSubscriptionReplicationFakeTest {
 
         ReplicationStatus status = replication.reprotect("orders", "eu10", "us10", 1);
 
-        assertThat(hana.changes("us10")).filteredOn(s -> s.startsWith("CREATE REMOTE SUBSCRIPTION \"SALES\".\"SUB_ORDERS\""))
+        assertThat(hana.changes("us10"))
+                .filteredOn(s -> s.startsWith("CREATE REMOTE SUBSCRIPTION \"SALES\".\"SUB_ORDERS\""))
                 .hasSize(1);
         assertThat(status.details()).containsEntry("sourceRows.ORDERS", "10").containsEntry("targetRows.ORDERS", "10");
         assertThat(hana.db("us10").tables.get("SALES.ORDERS").partitions).isEqualTo(4);
         long partitionsUsed = hana.db("eu10").rows("SALES.ORDERS").keySet().stream()
-                .map(k -> hana.db("eu10").tables.get("SALES.ORDERS").partOf(k)).distinct().count();
-        assertThat(partitionsUsed).as("the rows really are spread over partitions").isGreaterThan(1);
+                .map(k -> hana.db("eu10").tables.get("SALES.ORDERS").partOf(k))
+                .distinct()
+                .count();
+        assertThat(partitionsUsed)
+                .as("the rows really are spread over partitions")
+                .isGreaterThan(1);
     }
 
     @Test
@@ -646,16 +750,29 @@ class HanaRemoteSubscriptionReplicationFakeTest {
         assertThat(report.fencingEpoch()).isEqualTo(3);
         assertThat(report.replicates("us10", "eu10")).isTrue();
         assertThat(report.backlog()).isZero();
-        assertThat(report.tables()).isEqualTo(Map.of("SUB_CUSTOMER", "APPLY_CHANGE_DATA", "SUB_ORDERS",
-                "APPLY_CHANGE_DATA", "SUB_MRM_DRAIN_MARKER", "APPLY_CHANGE_DATA"));
+        assertThat(report.tables())
+                .isEqualTo(Map.of(
+                        "SUB_CUSTOMER",
+                        "APPLY_CHANGE_DATA",
+                        "SUB_ORDERS",
+                        "APPLY_CHANGE_DATA",
+                        "SUB_MRM_DRAIN_MARKER",
+                        "APPLY_CHANGE_DATA"));
         assertThat(hana.db("eu10").rows("SALES.MRM_LOST_ORDERS_E3")).containsOnlyKeys(100L, 101L, 102L);
-        assertThat(hana.db("eu10").rows("SALES.ORDERS")).isEqualTo(hana.db("us10").rows("SALES.ORDERS"));
+        assertThat(hana.db("eu10").rows("SALES.ORDERS"))
+                .isEqualTo(hana.db("us10").rows("SALES.ORDERS"));
         assertThat(hana.db("eu10").grants).isEmpty();
         assertThat(hana.db("us10").grants).contains("ORDERS_APP:SALES.ORDERS", "ORDERS_APP:SALES.CUSTOMER");
     }
 
     static DataReprotectCommand reprotect(String id, long epoch) {
-        return new DataReprotectCommand(id, "orders", Instant.now(), 1,
-                new StepRef("d-" + epoch, epoch, 3, 1, Instant.now().plusSeconds(60)), "eu10", "us10");
+        return new DataReprotectCommand(
+                id,
+                "orders",
+                Instant.now(),
+                1,
+                new StepRef("d-" + epoch, epoch, 3, 1, Instant.now().plusSeconds(60)),
+                "eu10",
+                "us10");
     }
 }

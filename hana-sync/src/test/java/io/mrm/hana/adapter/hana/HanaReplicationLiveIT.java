@@ -61,8 +61,14 @@ import org.slf4j.LoggerFactory;
 class HanaReplicationLiveIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(HanaReplicationLiveIT.class);
-    private static final List<String> NEEDED = List.of("MRM_IT_HANA_URL_A", "MRM_IT_HANA_URL_B", "MRM_IT_HANA_USER",
-            "MRM_IT_HANA_PASSWORD", "MRM_IT_HANA_SCHEMA", "MRM_IT_HANA_SOURCE_A", "MRM_IT_HANA_SOURCE_B");
+    private static final List<String> NEEDED = List.of(
+            "MRM_IT_HANA_URL_A",
+            "MRM_IT_HANA_URL_B",
+            "MRM_IT_HANA_USER",
+            "MRM_IT_HANA_PASSWORD",
+            "MRM_IT_HANA_SCHEMA",
+            "MRM_IT_HANA_SOURCE_A",
+            "MRM_IT_HANA_SOURCE_B");
     /** SDI's initial load and its markers take their time on a real system; these are upper bounds only. */
     private static final Duration CONVERGE = Duration.ofMinutes(10);
 
@@ -70,7 +76,8 @@ class HanaReplicationLiveIT {
 
     @Test
     void rowsWrittenAtThePrimaryAreAppliedAtTheReplicaAndTheSwitchReprotectsBack() throws Exception {
-        assumeTrue(NEEDED.stream().allMatch(env::containsKey),
+        assumeTrue(
+                NEEDED.stream().allMatch(env::containsKey),
                 "skipped: set " + String.join(", ", NEEDED) + " to run against two real SAP HANA Cloud databases");
         String run = HexFormat.of().withUpperCase().formatHex(new SecureRandom().generateSeed(4));
         String schema = HanaApplication.identifier("MRM_IT_HANA_SCHEMA", env.get("MRM_IT_HANA_SCHEMA"));
@@ -79,20 +86,27 @@ class HanaReplicationLiveIT {
         String role = env.containsKey("MRM_IT_HANA_APP_ROLE")
                 ? HanaApplication.identifier("MRM_IT_HANA_APP_ROLE", env.get("MRM_IT_HANA_APP_ROLE"))
                 : "MRM_IT_APP_" + run;
-        HanaApplication app = new HanaApplication("mrm-it-" + run.toLowerCase(), "a",
-                Map.of("a", env.get("MRM_IT_HANA_SOURCE_A"), "b", env.get("MRM_IT_HANA_SOURCE_B")), schema,
-                List.of(orders, items), role);
-        HanaRemoteSubscriptionReplication replication = new HanaRemoteSubscriptionReplication(List.of(app),
-                (id, region) -> open(region));
+        HanaApplication app = new HanaApplication(
+                "mrm-it-" + run.toLowerCase(),
+                "a",
+                Map.of("a", env.get("MRM_IT_HANA_SOURCE_A"), "b", env.get("MRM_IT_HANA_SOURCE_B")),
+                schema,
+                List.of(orders, items),
+                role);
+        HanaRemoteSubscriptionReplication replication =
+                new HanaRemoteSubscriptionReplication(List.of(app), (id, region) -> open(region));
         boolean switching = "true".equals(env.get("MRM_IT_HANA_SWITCH"));
         Cleanup cleanup = new Cleanup(app, !env.containsKey("MRM_IT_HANA_APP_ROLE"), switching);
 
-        try (Connection a = open("a"); Connection b = open("b")) {
+        try (Connection a = open("a");
+                Connection b = open("b")) {
             for (Connection c : List.of(a, b)) {
                 cleanup.before(c, c == a ? "a" : "b");
                 execute(c, "CREATE COLUMN TABLE " + q(schema, orders) + " (ID BIGINT PRIMARY KEY, NOTE NVARCHAR(100))");
-                execute(c, "CREATE COLUMN TABLE " + q(schema, items) + " (ID BIGINT PRIMARY KEY, NOTE NVARCHAR(100))"
-                        + " PARTITION BY HASH (ID) PARTITIONS 2");
+                execute(
+                        c,
+                        "CREATE COLUMN TABLE " + q(schema, items) + " (ID BIGINT PRIMARY KEY, NOTE NVARCHAR(100))"
+                                + " PARTITION BY HASH (ID) PARTITIONS 2");
             }
             execute(a, "GRANT INSERT, UPDATE, DELETE ON " + q(schema, orders) + " TO " + q(role));
             execute(a, "GRANT INSERT, UPDATE, DELETE ON " + q(schema, items) + " TO " + q(role));
@@ -101,9 +115,13 @@ class HanaReplicationLiveIT {
             replication.start();
 
             // re-protect A -> B: subscribed, loaded, every subscription applying; a retry waits inside the windows
-            ReplicationStatus reprotected = converge(() -> replication.reprotect(app.applicationId(), "a", "b", 1), "a", "b");
-            assertThat(reprotected.details()).containsEntry("sourceRows." + orders, "5").containsEntry("targetRows." + orders, "5")
-                    .containsEntry("sourceRows." + items, "4").containsEntry("targetRows." + items, "4")
+            ReplicationStatus reprotected =
+                    converge(() -> replication.reprotect(app.applicationId(), "a", "b", 1), "a", "b");
+            assertThat(reprotected.details())
+                    .containsEntry("sourceRows." + orders, "5")
+                    .containsEntry("targetRows." + orders, "5")
+                    .containsEntry("sourceRows." + items, "4")
+                    .containsEntry("targetRows." + items, "4")
                     .containsEntry("unreplicatedChanges", "0");
             assertThat(reprotected.tables()).containsOnlyKeys("SUB_" + orders, "SUB_" + items, "SUB_MRM_DRAIN_MARKER");
 
@@ -123,16 +141,23 @@ class HanaReplicationLiveIT {
             if (switching) {
                 ReplicationStatus promoted = replication.promote(app.applicationId(), "b", 2, false, CONVERGE);
                 assertThat(promoted.primaryRegion()).isEqualTo("b");
-                assertThat(promoted.details()).containsEntry("oldPrimaryFenced", "true").containsEntry("role.a", "FENCED@2");
+                assertThat(promoted.details())
+                        .containsEntry("oldPrimaryFenced", "true")
+                        .containsEntry("role.a", "FENCED@2");
                 insert(b, schema, orders, 100, 102); // the application writes at its new primary
 
-                ReplicationStatus back = converge(() -> replication.reprotect(app.applicationId(), "b", "a", 3), "b", "a");
-                assertThat(back.details()).containsEntry("unreplicatedChanges", "0")
+                ReplicationStatus back =
+                        converge(() -> replication.reprotect(app.applicationId(), "b", "a", 3), "b", "a");
+                assertThat(back.details())
+                        .containsEntry("unreplicatedChanges", "0")
                         .containsEntry("sourceRows." + orders, "11");
-                await().atMost(CONVERGE).pollInterval(Duration.ofSeconds(2))
-                        .untilAsserted(() -> assertThat(count(a, schema, orders)).isEqualTo(11));
+                await().atMost(CONVERGE)
+                        .pollInterval(Duration.ofSeconds(2))
+                        .untilAsserted(
+                                () -> assertThat(count(a, schema, orders)).isEqualTo(11));
             }
-            assertThat(replication.status(app.applicationId()).toString()).doesNotContain(env.get("MRM_IT_HANA_PASSWORD"));
+            assertThat(replication.status(app.applicationId()).toString())
+                    .doesNotContain(env.get("MRM_IT_HANA_PASSWORD"));
         } finally {
             cleanup.run();
         }
@@ -168,7 +193,8 @@ class HanaReplicationLiveIT {
         props.setProperty("user", env.get("MRM_IT_HANA_USER"));
         props.setProperty("password", env.get("MRM_IT_HANA_PASSWORD"));
         props.setProperty("connectTimeout", "10000");
-        return DriverManager.getConnection(env.get(region.equals("a") ? "MRM_IT_HANA_URL_A" : "MRM_IT_HANA_URL_B"), props);
+        return DriverManager.getConnection(
+                env.get(region.equals("a") ? "MRM_IT_HANA_URL_A" : "MRM_IT_HANA_URL_B"), props);
     }
 
     /**
@@ -193,17 +219,27 @@ class HanaReplicationLiveIT {
          * and its subscriptions are someone else's).
          */
         void before(Connection c, String region) throws SQLException {
-            assertThat(strings(c, "SELECT SUBSCRIPTION_NAME FROM SYS.REMOTE_SUBSCRIPTIONS WHERE SCHEMA_NAME = ?",
-                    app.schema())).as("MRM_IT_HANA_SCHEMA in %s must be a dedicated test schema without remote "
-                    + "subscriptions", region).isEmpty();
+            assertThat(strings(
+                            c,
+                            "SELECT SUBSCRIPTION_NAME FROM SYS.REMOTE_SUBSCRIPTIONS WHERE SCHEMA_NAME = ?",
+                            app.schema()))
+                    .as(
+                            "MRM_IT_HANA_SCHEMA in %s must be a dedicated test schema without remote "
+                                    + "subscriptions",
+                            region)
+                    .isEmpty();
             List<String> created = new ArrayList<>();
             createdHere.put(region, created); // from here on, what is created is dropped again
             if (count(c, "SELECT COUNT(*) FROM SYS.SCHEMAS WHERE SCHEMA_NAME = ?", app.schema()) == 0) {
                 execute(c, "CREATE SCHEMA " + q(app.schema()));
                 created.add("schema");
             }
-            if (count(c, "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?", app.schema(),
-                    HanaRemoteSubscriptionReplication.MARKER) == 0) {
+            if (count(
+                            c,
+                            "SELECT COUNT(*) FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME = ?",
+                            app.schema(),
+                            HanaRemoteSubscriptionReplication.MARKER)
+                    == 0) {
                 created.add("marker");
             }
             if (count(c, "SELECT COUNT(*) FROM SYS.SCHEMAS WHERE SCHEMA_NAME = 'MRM'") == 0) {
@@ -229,7 +265,9 @@ class HanaReplicationLiveIT {
                     }
                     if (switched) {
                         // a promote that stopped between SUSPEND and RESUME would leave the capture suspended
-                        quietly(c, "ALTER REMOTE SOURCE " + q(app.remoteSources().get(region)) + " RESUME CAPTURE");
+                        quietly(
+                                c,
+                                "ALTER REMOTE SOURCE " + q(app.remoteSources().get(region)) + " RESUME CAPTURE");
                     }
                     // the schema held no subscription before the run: every one of these is this run's
                     for (String subscription : app.subscriptions()) {
@@ -240,15 +278,20 @@ class HanaReplicationLiveIT {
                         quietly(c, "DROP TABLE " + q(s, "VT_" + table));
                         quietly(c, "DROP TABLE " + q(s, table));
                     }
-                    for (String lost : strings(c, "SELECT TABLE_NAME FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME"
-                            + " LIKE 'MRM\\_LOST\\_IT\\_%' ESCAPE '\\'", s)) {
+                    for (String lost : strings(
+                            c,
+                            "SELECT TABLE_NAME FROM SYS.TABLES WHERE SCHEMA_NAME = ? AND TABLE_NAME"
+                                    + " LIKE 'MRM\\_LOST\\_IT\\_%' ESCAPE '\\'",
+                            s)) {
                         if (app.tables().stream().anyMatch(t -> lost.startsWith("MRM_LOST_" + t + "_E"))) {
                             quietly(c, "DROP TABLE " + q(s, lost));
                         }
                     }
                     if (!created.contains("marker")) {
-                        quietly(c, "DELETE FROM " + q(s, HanaRemoteSubscriptionReplication.MARKER)
-                                + " WHERE APPLICATION_ID = '" + app.applicationId() + "'");
+                        quietly(
+                                c,
+                                "DELETE FROM " + q(s, HanaRemoteSubscriptionReplication.MARKER)
+                                        + " WHERE APPLICATION_ID = '" + app.applicationId() + "'");
                     }
                     quietly(c, "DELETE FROM \"MRM\".\"FENCING\" WHERE APPLICATION_ID = '" + app.applicationId() + "'");
                     if (created.contains("mrm")) {
@@ -258,11 +301,17 @@ class HanaReplicationLiveIT {
                         quietly(c, "DROP ROLE " + q(app.appRole()));
                     }
                     if (created.contains("schema")) {
-                        quietly(c, "DROP SCHEMA " + q(s) + " RESTRICT"); // empty by now, or it stays for a person to look at
+                        quietly(
+                                c,
+                                "DROP SCHEMA " + q(s)
+                                        + " RESTRICT"); // empty by now, or it stays for a person to look at
                     }
                 } catch (SQLException e) {
-                    LOG.error("cleaning up {} in {} failed; drop IT_*, VT_IT_*, SUB_IT_* objects of this run by hand: {}",
-                            app.applicationId(), region, e.getMessage());
+                    LOG.error(
+                            "cleaning up {} in {} failed; drop IT_*, VT_IT_*, SUB_IT_* objects of this run by hand: {}",
+                            app.applicationId(),
+                            region,
+                            e.getMessage());
                 }
             }
         }
@@ -277,7 +326,8 @@ class HanaReplicationLiveIT {
     }
 
     private static void insert(Connection c, String schema, String table, long from, long to) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + q(schema, table) + " (ID, NOTE) VALUES (?, ?)")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO " + q(schema, table) + " (ID, NOTE) VALUES (?, ?)")) {
             for (long id = from; id <= to; id++) {
                 ps.setLong(1, id);
                 ps.setString(2, "row " + id);

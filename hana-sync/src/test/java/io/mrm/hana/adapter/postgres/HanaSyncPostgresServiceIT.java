@@ -14,6 +14,7 @@ import io.mrm.events.command.StepRef;
 import io.mrm.hana.HanaSyncApplication;
 import io.mrm.kafka.EventPublisher;
 import io.mrm.testsupport.InProcessKafka;
+import io.mrm.testsupport.TopicRecorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,7 +22,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import io.mrm.testsupport.TopicRecorder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -34,15 +34,21 @@ import org.springframework.test.context.DynamicPropertySource;
  * settings on a real in-process broker and two real PostgreSQL servers. Drain and promote commands
  * published on the data command topic come back as SUCCEEDED acks with the status in them.
  */
-@SpringBootTest(classes = HanaSyncApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-        properties = {"spring.config.name=hana-sync", "spring.profiles.active=local",
-                "mrm.kafka.topic-prefix=hanapg.", "mrm.kafka.partitions=1",
-                "mrm.data.backend=POSTGRES_DEBEZIUM",
-                "mrm.data.postgres.applications.shop.initial-primary=region-a",
-                "mrm.data.postgres.applications.shop.app-role=app",
-                "mrm.data.postgres.applications.shop.tables=public.account,public.orders,public.audit",
-                "mrm.data.postgres.applications.shop.regions.region-a.user=postgres",
-                "mrm.data.postgres.applications.shop.regions.region-b.user=postgres"})
+@SpringBootTest(
+        classes = HanaSyncApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
+        properties = {
+            "spring.config.name=hana-sync",
+            "spring.profiles.active=local",
+            "mrm.kafka.topic-prefix=hanapg.",
+            "mrm.kafka.partitions=1",
+            "mrm.data.backend=POSTGRES_DEBEZIUM",
+            "mrm.data.postgres.applications.shop.initial-primary=region-a",
+            "mrm.data.postgres.applications.shop.app-role=app",
+            "mrm.data.postgres.applications.shop.tables=public.account,public.orders,public.audit",
+            "mrm.data.postgres.applications.shop.regions.region-a.user=postgres",
+            "mrm.data.postgres.applications.shop.regions.region-b.user=postgres"
+        })
 class HanaSyncPostgresServiceIT {
 
     static final InProcessKafka KAFKA = InProcessKafka.start();
@@ -81,27 +87,35 @@ class HanaSyncPostgresServiceIT {
 
     @Test
     void drainAndPromoteOnTheTopicSwitchTheDatabasesAndAreAcknowledged() throws Exception {
-        try (TopicRecorder recorder = new TopicRecorder(KAFKA.bootstrapServers(), NAMES, List.of(Topics.COMMAND_ACKS))) {
-            try (Connection a = REGIONS.app(A); Statement s = a.createStatement()) {
+        try (TopicRecorder recorder =
+                new TopicRecorder(KAFKA.bootstrapServers(), NAMES, List.of(Topics.COMMAND_ACKS))) {
+            try (Connection a = REGIONS.app(A);
+                    Statement s = a.createStatement()) {
                 s.executeUpdate("UPDATE account SET owner = 'written on A' WHERE id = 7");
             }
             Instant now = Instant.now();
-            publisher.publishAndWait(new DataDrainCommand("c-pg-drain", "shop", now, 1,
-                    new StepRef("d-pg-1", 1, 0, 1, now.plusSeconds(30)), A, B));
-            CommandAck drained = recorder.await(CommandAck.class, a -> a.commandId().equals("c-pg-drain"),
-                    Duration.ofSeconds(60));
-            publisher.publishAndWait(new DataPromoteCommand("c-pg-promote", "shop", now, 1,
-                    new StepRef("d-pg-1", 1, 1, 1, now.plusSeconds(30)), B));
-            CommandAck promoted = recorder.await(CommandAck.class, a -> a.commandId().equals("c-pg-promote"),
-                    Duration.ofSeconds(60));
+            publisher.publishAndWait(new DataDrainCommand(
+                    "c-pg-drain", "shop", now, 1, new StepRef("d-pg-1", 1, 0, 1, now.plusSeconds(30)), A, B));
+            CommandAck drained =
+                    recorder.await(CommandAck.class, a -> a.commandId().equals("c-pg-drain"), Duration.ofSeconds(60));
+            publisher.publishAndWait(new DataPromoteCommand(
+                    "c-pg-promote", "shop", now, 1, new StepRef("d-pg-1", 1, 1, 1, now.plusSeconds(30)), B));
+            CommandAck promoted =
+                    recorder.await(CommandAck.class, a -> a.commandId().equals("c-pg-promote"), Duration.ofSeconds(60));
 
             assertThat(drained.outcome()).as(drained.detail()).isEqualTo(AckOutcome.SUCCEEDED);
-            assertThat(drained.observed()).containsEntry("direction", A + "->" + B).containsEntry("backlogUnit", "walBytes");
+            assertThat(drained.observed())
+                    .containsEntry("direction", A + "->" + B)
+                    .containsEntry("backlogUnit", "walBytes");
             assertThat(promoted.outcome()).as(promoted.detail()).isEqualTo(AckOutcome.SUCCEEDED);
-            assertThat(promoted.observed()).containsEntry("primary", B).containsEntry("fencingEpoch", "1")
+            assertThat(promoted.observed())
+                    .containsEntry("primary", B)
+                    .containsEntry("fencingEpoch", "1")
                     .containsEntry("table.public.orders", "NOT_REPLICATING");
-            try (Connection b = REGIONS.app(B); Statement s = b.createStatement()) {
-                assertThat(s.executeUpdate("UPDATE account SET owner = 'written on B' WHERE id = 7")).isEqualTo(1);
+            try (Connection b = REGIONS.app(B);
+                    Statement s = b.createStatement()) {
+                assertThat(s.executeUpdate("UPDATE account SET owner = 'written on B' WHERE id = 7"))
+                        .isEqualTo(1);
             }
             assertThat(REGIONS.contents(B)).anyMatch(row -> row.contains("written on B"));
         }

@@ -21,8 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class OrderWriter implements AutoCloseable {
 
-    record Commit(String region, long orderId, long deletedOrderId, long nanoTime) {
-    }
+    record Commit(String region, long orderId, long deletedOrderId, long nanoTime) {}
 
     private final TwoPostgresRegions regions;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
@@ -75,8 +74,8 @@ final class OrderWriter implements AutoCloseable {
                 ps.setString(5, "{\"n\": " + id + ", \"even\": " + (id % 2 == 0) + "}");
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE account SET last_order = ?, updated_at = now() WHERE id = ?")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("UPDATE account SET last_order = ?, updated_at = now() WHERE id = ?")) {
                 ps.setLong(1, id);
                 ps.setInt(2, (int) (id % 100) + 1);
                 ps.executeUpdate();

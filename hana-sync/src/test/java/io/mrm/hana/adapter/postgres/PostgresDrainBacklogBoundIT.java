@@ -58,12 +58,20 @@ class PostgresDrainBacklogBoundIT {
 
     CommandAck drain(long maxBacklogBytes) {
         // a deadline long enough that a drain started behind the held applier could not pass for an answer
-        return handler.handle(new DataDrainCommand(UUID.randomUUID().toString(), "shop", Instant.now(), 1,
-                new StepRef("decision-1", 1, 1, 1, Instant.now().plusSeconds(120)), A, B, maxBacklogBytes));
+        return handler.handle(new DataDrainCommand(
+                UUID.randomUUID().toString(),
+                "shop",
+                Instant.now(),
+                1,
+                new StepRef("decision-1", 1, 1, 1, Instant.now().plusSeconds(120)),
+                A,
+                B,
+                maxBacklogBytes));
     }
 
     void onA(String sql) throws SQLException {
-        try (Connection a = regions.admin(A); Statement s = a.createStatement()) {
+        try (Connection a = regions.admin(A);
+                Statement s = a.createStatement()) {
             s.execute(sql);
         }
     }
@@ -74,14 +82,18 @@ class PostgresDrainBacklogBoundIT {
 
     /** The primary's drain marker: every drain that starts writes it. */
     String marker(String region) throws SQLException {
-        try (Connection c = regions.admin(region); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT seq || ':' || token FROM mrm.drain_marker WHERE application_id = 'shop'")) {
+        try (Connection c = regions.admin(region);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT seq || ':' || token FROM mrm.drain_marker WHERE application_id = 'shop'")) {
             return rs.next() ? rs.getString(1) : "none";
         }
     }
 
     long single(String region, String sql) throws SQLException {
-        try (Connection c = regions.admin(region); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = regions.admin(region);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -98,7 +110,8 @@ class PostgresDrainBacklogBoundIT {
         long bound;
         String markerBefore;
         CommandAck refused;
-        try (Connection standby = regions.admin(B); Statement hold = standby.createStatement()) {
+        try (Connection standby = regions.admin(B);
+                Statement hold = standby.createStatement()) {
             // and an applier held by a lock on the standby while the primary writes about 2 MB of WAL
             standby.setAutoCommit(false);
             hold.execute("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE");
@@ -106,7 +119,9 @@ class PostgresDrainBacklogBoundIT {
             onA("INSERT INTO orders SELECT g, 1, 10, repeat(md5(g::text), 30), now(), NULL"
                     + " FROM generate_series(100, 2099) g");
             written = walInsertPosition(A) - from;
-            assertThat(written).as("WAL written past what the standby can apply").isGreaterThan(1_000_000L);
+            assertThat(written)
+                    .as("WAL written past what the standby can apply")
+                    .isGreaterThan(1_000_000L);
             bound = written / 2;
             markerBefore = marker(A);
 
@@ -120,13 +135,16 @@ class PostgresDrainBacklogBoundIT {
             assertThat(refused.durationMs()).isLessThan(60_000L);
             long measured = Long.parseLong(refused.observed().get("backlogBytes"));
             assertThat(measured).isGreaterThanOrEqualTo(written);
-            assertThat(refused.observed()).containsEntry("maxBacklogBytes", Long.toString(bound))
-                    .containsEntry("primary", A).containsEntry("direction", A + "->" + B)
+            assertThat(refused.observed())
+                    .containsEntry("maxBacklogBytes", Long.toString(bound))
+                    .containsEntry("primary", A)
+                    .containsEntry("direction", A + "->" + B)
                     .containsEntry("changed", "false");
             assertThat(refused.detail()).contains(measured + " bytes").contains("bound of " + bound + " bytes");
             // and nothing was written or fenced: no drain marker, the primary still the application's to write
             assertThat(marker(A)).isEqualTo(markerBefore);
-            try (Connection app = regions.app(A); Statement s = app.createStatement()) {
+            try (Connection app = regions.app(A);
+                    Statement s = app.createStatement()) {
                 assertThat(s.executeUpdate("INSERT INTO orders VALUES (9000, 1, 1, 'still writable', now(), NULL)"))
                         .isEqualTo(1);
             }
@@ -142,7 +160,11 @@ class PostgresDrainBacklogBoundIT {
         assertThat(Long.parseLong(drained.observed().get("backlogBytes"))).isLessThanOrEqualTo(1L << 30);
         assertThat(marker(A)).isNotEqualTo(markerBefore);
         assertThat(regions.orderIds(B)).isEqualTo(regions.orderIds(A)).hasSize(2011);
-        assertThat(regions.contents(B).stream().filter(row -> row.startsWith("orders:")).toList())
-                .isEqualTo(regions.contents(A).stream().filter(row -> row.startsWith("orders:")).toList());
+        assertThat(regions.contents(B).stream()
+                        .filter(row -> row.startsWith("orders:"))
+                        .toList())
+                .isEqualTo(regions.contents(A).stream()
+                        .filter(row -> row.startsWith("orders:"))
+                        .toList());
     }
 }

@@ -59,8 +59,8 @@ class PostgresFenceIT {
     }
 
     static DataFenceCommand fence(long epoch, String region, Duration toDeadline) {
-        return new DataFenceCommand(UUID.randomUUID().toString(), "shop", Instant.now(), 1, step(epoch, toDeadline),
-                region);
+        return new DataFenceCommand(
+                UUID.randomUUID().toString(), "shop", Instant.now(), 1, step(epoch, toDeadline), region);
     }
 
     @Test
@@ -79,8 +79,14 @@ class PostgresFenceIT {
 
         // forced failover at epoch 2: A is down, so promote cannot fence it
         regions.stop(A);
-        CommandAck promoted = handler.handle(new DataPromoteCommand(UUID.randomUUID().toString(), "shop",
-                Instant.now(), 1, step(2, Duration.ofSeconds(30)), B, FailoverMode.FORCED));
+        CommandAck promoted = handler.handle(new DataPromoteCommand(
+                UUID.randomUUID().toString(),
+                "shop",
+                Instant.now(),
+                1,
+                step(2, Duration.ofSeconds(30)),
+                B,
+                FailoverMode.FORCED));
         assertThat(promoted.observed()).containsEntry("primary", B).containsEntry("oldPrimaryFenced", "false");
 
         // A down: refused at once, retriably
@@ -111,30 +117,37 @@ class PostgresFenceIT {
 
         CommandAck fenced = handler.handle(fence(2, A, Duration.ofSeconds(15)));
         assertThat(fenced.outcome()).as(fenced.detail()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(fenced.observed()).containsEntry("changed", "true").containsEntry("fenced", "true")
-                .containsEntry("role." + A, "FENCED@2").containsEntry("appCanWrite." + A, "false");
+        assertThat(fenced.observed())
+                .containsEntry("changed", "true")
+                .containsEntry("fenced", "true")
+                .containsEntry("role." + A, "FENCED@2")
+                .containsEntry("appCanWrite." + A, "false");
         assertThat(fenced.fenceEpoch()).isEqualTo(2L);
-        assertThatThrownBy(open::commit).as("the open transaction's session was ended").isInstanceOf(SQLException.class);
+        assertThatThrownBy(open::commit)
+                .as("the open transaction's session was ended")
+                .isInstanceOf(SQLException.class);
         open.close();
-        assertThatThrownBy(() -> insertOrder(A, 4)).isInstanceOfSatisfying(SQLException.class,
-                e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+        assertThatThrownBy(() -> insertOrder(A, 4))
+                .isInstanceOfSatisfying(
+                        SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
 
         CommandAck again = handler.handle(fence(2, A, Duration.ofSeconds(10)));
         assertThat(again.outcome()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(again.observed()).containsEntry("changed", "false");
 
         // an actuator that never saw epoch 2 (restarted) is refused by A's fencing row
-        CommandAck stale = new HanaSyncCommandHandler(replication, Clock.systemUTC())
-                .handle(fence(1, A, Duration.ofSeconds(10)));
+        CommandAck stale =
+                new HanaSyncCommandHandler(replication, Clock.systemUTC()).handle(fence(1, A, Duration.ofSeconds(10)));
         assertThat(stale.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
         assertThat(stale.errorCode()).isEqualTo(DataStaleEpochException.CODE);
         assertThat(stale.fenceEpoch()).isEqualTo(2L);
 
         // the fence left the old slot: re-protect reports what A took after the failover and replicates B->A
-        CommandAck reprotected = handler.handle(new DataReprotectCommand(UUID.randomUUID().toString(), "shop",
-                Instant.now(), 1, step(3, Duration.ofSeconds(60)), B, A));
+        CommandAck reprotected = handler.handle(new DataReprotectCommand(
+                UUID.randomUUID().toString(), "shop", Instant.now(), 1, step(3, Duration.ofSeconds(60)), B, A));
         assertThat(reprotected.outcome()).as(reprotected.detail()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(Long.parseLong(reprotected.observed().get("unreplicatedChanges"))).isPositive();
+        assertThat(Long.parseLong(reprotected.observed().get("unreplicatedChanges")))
+                .isPositive();
         assertThat(reprotected.fenceEpoch()).isEqualTo(3L);
     }
 
@@ -164,15 +177,17 @@ class PostgresFenceIT {
 
         SilentServer(int port) throws IOException {
             server = new ServerSocket(port);
-            acceptor = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try {
-                        held.add(server.accept());
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            }, "silent-server");
+            acceptor = new Thread(
+                    () -> {
+                        while (!server.isClosed()) {
+                            try {
+                                held.add(server.accept());
+                            } catch (IOException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "silent-server");
             acceptor.setDaemon(true);
             acceptor.start();
         }

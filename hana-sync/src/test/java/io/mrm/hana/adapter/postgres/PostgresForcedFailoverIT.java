@@ -61,22 +61,27 @@ class PostgresForcedFailoverIT {
         OrderWriter writer = new OrderWriter(regions, A, 1).start();
         await().atMost(Duration.ofSeconds(120)).until(() -> writer.committedOn(A) >= 500);
         // B stops accepting orders (a constraint its applier trips over), so A gets ahead of it
-        try (Connection b = regions.admin(B); Statement s = b.createStatement()) {
+        try (Connection b = regions.admin(B);
+                Statement s = b.createStatement()) {
             s.execute("ALTER TABLE orders ADD CONSTRAINT refuse_new CHECK (id < 0) NOT VALID");
         }
         long before = writer.committedOn(A);
         await().atMost(Duration.ofSeconds(120)).until(() -> writer.committedOn(A) >= before + 300);
         writer.close();
         regions.stop(A);
-        try (Connection b = regions.admin(B); Statement s = b.createStatement()) {
+        try (Connection b = regions.admin(B);
+                Statement s = b.createStatement()) {
             s.execute("ALTER TABLE orders DROP CONSTRAINT refuse_new");
         }
 
-        CommandAck promoted = handler.handle(new DataPromoteCommand(UUID.randomUUID().toString(), "shop",
-                Instant.now(), 1, step(1, 0), B, FailoverMode.FORCED));
+        CommandAck promoted = handler.handle(new DataPromoteCommand(
+                UUID.randomUUID().toString(), "shop", Instant.now(), 1, step(1, 0), B, FailoverMode.FORCED));
         assertThat(promoted.outcome()).as(promoted.toString()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(promoted.observed()).containsEntry("primary", B).containsEntry("oldPrimaryFenced", "false");
-        assertThat(promoted.detail()).as("what the audit shows").contains("FORCED").contains("old primary NOT fenced")
+        assertThat(promoted.detail())
+                .as("what the audit shows")
+                .contains("FORCED")
+                .contains("old primary NOT fenced")
                 .contains("dataLeftBehind=unknown");
 
         Set<Long> lost = new HashSet<>();
@@ -89,19 +94,21 @@ class PostgresForcedFailoverIT {
         OrderWriter onB = new OrderWriter(regions, B, 1_000_000).start();
         await().atMost(Duration.ofSeconds(120)).until(() -> onB.committedOn(B) >= 300);
         regions.start(A);
-        CommandAck reprotected = handler.handle(new DataReprotectCommand(UUID.randomUUID().toString(), "shop",
-                Instant.now(), 1, step(2, 0), B, A));
+        CommandAck reprotected = handler.handle(
+                new DataReprotectCommand(UUID.randomUUID().toString(), "shop", Instant.now(), 1, step(2, 0), B, A));
         assertThat(reprotected.outcome()).as(reprotected.toString()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(Long.parseLong(reprotected.observed().get("unreplicatedChanges"))).isGreaterThanOrEqualTo(lost.size());
+        assertThat(Long.parseLong(reprotected.observed().get("unreplicatedChanges")))
+                .isGreaterThanOrEqualTo(lost.size());
         onB.close();
-        CommandAck drained = handler.handle(new DataDrainCommand(UUID.randomUUID().toString(), "shop",
-                Instant.now(), 1, step(2, 1), B, A));
+        CommandAck drained = handler.handle(
+                new DataDrainCommand(UUID.randomUUID().toString(), "shop", Instant.now(), 1, step(2, 1), B, A));
         assertThat(drained.outcome()).as(drained.toString()).isEqualTo(AckOutcome.SUCCEEDED);
 
         // the report names every order A committed that B lacked, and nothing B had
         Set<Long> reported = new HashSet<>();
-        try (Connection b = regions.admin(B); Statement s = b.createStatement();
-             ResultSet rs = s.executeQuery("""
+        try (Connection b = regions.admin(B);
+                Statement s = b.createStatement();
+                ResultSet rs = s.executeQuery("""
                      SELECT DISTINCT (row_key->>'id')::bigint FROM mrm.unreplicated_change
                      WHERE table_name = 'public.orders' AND op = 'c' AND source_region = 'region-a'""")) {
             while (rs.next()) {
@@ -110,12 +117,17 @@ class PostgresForcedFailoverIT {
         }
         Set<Long> insertedOnALost = new HashSet<>(lost);
         assertThat(reported).containsAll(insertedOnALost);
-        assertThat(reported).doesNotContainAnyElementsOf(new HashSet<>(regions.orderIds(B)).stream()
-                .filter(id -> id < 1_000_000).filter(id -> !lost.contains(id)).toList());
+        assertThat(reported)
+                .doesNotContainAnyElementsOf(new HashSet<>(regions.orderIds(B))
+                        .stream()
+                                .filter(id -> id < 1_000_000)
+                                .filter(id -> !lost.contains(id))
+                                .toList());
         // and A is a faithful replica of B again
         assertThat(regions.contents(A)).isEqualTo(regions.contents(B));
-        System.out.printf("%nPOSTGRES FORCED FAILOVER: A committed %d transactions; %d of its orders never reached B; "
-                + "re-protect reported %s changes from A%n%n", writer.committedOn(A), lost.size(),
-                reprotected.observed().get("unreplicatedChanges"));
+        System.out.printf(
+                "%nPOSTGRES FORCED FAILOVER: A committed %d transactions; %d of its orders never reached B; "
+                        + "re-protect reported %s changes from A%n%n",
+                writer.committedOn(A), lost.size(), reprotected.observed().get("unreplicatedChanges"));
     }
 }

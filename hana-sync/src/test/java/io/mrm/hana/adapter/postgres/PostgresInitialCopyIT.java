@@ -41,18 +41,21 @@ class PostgresInitialCopyIT {
 
     void primaryWithDataAndEmptyStandby() throws Exception {
         regions = new TwoPostgresRegions();
-        try (Connection a = regions.admin(A); Statement s = a.createStatement()) {
+        try (Connection a = regions.admin(A);
+                Statement s = a.createStatement()) {
             s.execute("INSERT INTO orders SELECT g, 1 + g % 100, g % 1000, 'from before replication', now(), NULL "
                     + "FROM generate_series(1000000, 1019999) g");
         }
-        try (Connection b = regions.admin(B); Statement s = b.createStatement()) {
+        try (Connection b = regions.admin(B);
+                Statement s = b.createStatement()) {
             s.execute("DELETE FROM account");
         }
     }
 
     long rows(String region, String table) throws Exception {
-        try (Connection c = regions.admin(region); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+        try (Connection c = regions.admin(region);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -74,7 +77,8 @@ class PostgresInitialCopyIT {
         assertThat(rows(B, "orders")).isEqualTo(rows(A, "orders")).isGreaterThan(20_000);
         assertThat(regions.contents(B)).isEqualTo(regions.contents(A));
         try (Connection b = regions.admin(B)) {
-            assertThat(ReplicationSchema.initialCopyPending(b, "shop:" + A + "->" + B)).isFalse();
+            assertThat(ReplicationSchema.initialCopyPending(b, "shop:" + A + "->" + B))
+                    .isFalse();
         }
     }
 
@@ -86,7 +90,8 @@ class PostgresInitialCopyIT {
         // stopped as soon as some of the copy is applied (or at once: either way the copy is not done)
         await().atMost(Duration.ofSeconds(120)).until(() -> rows(B, "orders") > 0 || replication.ready());
         replication.close();
-        try (Connection b = regions.admin(B); Statement s = b.createStatement()) {
+        try (Connection b = regions.admin(B);
+                Statement s = b.createStatement()) {
             // a row the copy must not keep: the standby is emptied before copying again
             s.execute("INSERT INTO orders VALUES (-1, 1, 1, 'not on the primary', now(), NULL)");
             s.execute("UPDATE mrm.initial_copy SET state = 'PENDING'");

@@ -61,7 +61,8 @@ class PostgresRpoZeroIT {
     void startRegions() throws Exception {
         regions = new TwoPostgresRegions(LAZY_WAL);
         for (String region : List.of(A, B)) {
-            try (Connection c = regions.admin(region); Statement s = c.createStatement()) {
+            try (Connection c = regions.admin(region);
+                    Statement s = c.createStatement()) {
                 s.execute("ALTER ROLE app SET synchronous_commit = off");
             }
         }
@@ -90,13 +91,13 @@ class PostgresRpoZeroIT {
     }
 
     static CommandAck drain(HanaSyncCommandHandler h, long epoch, String from, String to) {
-        return h.handle(new DataDrainCommand(UUID.randomUUID().toString(), "shop", Instant.now(), 1, step(epoch, 0),
-                from, to));
+        return h.handle(
+                new DataDrainCommand(UUID.randomUUID().toString(), "shop", Instant.now(), 1, step(epoch, 0), from, to));
     }
 
     static CommandAck promote(HanaSyncCommandHandler h, long epoch, String region, FailoverMode mode) {
-        return h.handle(new DataPromoteCommand(UUID.randomUUID().toString(), "shop", Instant.now(), 1,
-                step(epoch, 1), region, mode));
+        return h.handle(new DataPromoteCommand(
+                UUID.randomUUID().toString(), "shop", Instant.now(), 1, step(epoch, 1), region, mode));
     }
 
     /**
@@ -121,9 +122,10 @@ class PostgresRpoZeroIT {
     }
 
     static long writable(TwoPostgresRegions regions, String region) throws SQLException {
-        try (Connection c = regions.admin(region); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM information_schema.role_table_grants "
-                     + "WHERE grantee = 'app' AND privilege_type = 'INSERT'")) {
+        try (Connection c = regions.admin(region);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM information_schema.role_table_grants "
+                        + "WHERE grantee = 'app' AND privilege_type = 'INSERT'")) {
             rs.next();
             return rs.getLong(1);
         }
@@ -144,18 +146,24 @@ class PostgresRpoZeroIT {
 
         assertThat(drained.outcome()).as(drained.toString()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(promoted.outcome()).as(promoted.toString()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(promoted.observed()).containsEntry("oldPrimaryFenced", "true")
+        assertThat(promoted.observed())
+                .containsEntry("oldPrimaryFenced", "true")
                 .containsEntry("dataLeftBehindWalBytes", "0");
-        assertThat(promoted.detail()).as("what the audit shows").contains("GRACEFUL")
+        assertThat(promoted.detail())
+                .as("what the audit shows")
+                .contains("GRACEFUL")
                 .contains("old primary fenced, dataLeftBehindWalBytes=0");
-        assertThat(lost(A, B)).as("orders confirmed on A before the switch that B lacks").isEmpty();
+        assertThat(lost(A, B))
+                .as("orders confirmed on A before the switch that B lacks")
+                .isEmpty();
     }
 
     @Test
     void theFenceReturnsOnlyOnceTheApplicationsSessionsAreGone() throws Exception {
         regions = new TwoPostgresRegions(LAZY_WAL);
         PostgresApplication app = regions.application();
-        try (Connection a = regions.admin(A); Statement s = a.createStatement()) {
+        try (Connection a = regions.admin(A);
+                Statement s = a.createStatement()) {
             s.execute("GRANT INSERT ON orders TO app");
         }
         List<Connection> sessions = new ArrayList<>();
@@ -169,15 +177,17 @@ class PostgresRpoZeroIT {
         }
         try (Connection a = app.region(A).connect()) {
             ReplicationSchema.revokeWrites(a, app.appRole(), app.tables(), System.nanoTime() + 10_000_000_000L);
-            try (Statement s = a.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT count(*) FROM pg_stat_activity WHERE usename = 'app'")) {
+            try (Statement s = a.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE usename = 'app'")) {
                 rs.next();
-                assertThat(rs.getLong(1)).as("sessions of the application still there when the fence returned")
+                assertThat(rs.getLong(1))
+                        .as("sessions of the application still there when the fence returned")
                         .isZero();
             }
         }
         for (Connection c : sessions) {
-            assertThat(org.assertj.core.api.Assertions.catchThrowable(c::commit)).as("a commit after the fence")
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(c::commit))
+                    .as("a commit after the fence")
                     .isInstanceOf(SQLException.class);
             c.close();
         }
@@ -197,8 +207,14 @@ class PostgresRpoZeroIT {
                 // B's marker row is locked: the applier cannot apply the next marker, while changes before it flow
                 s.execute("SELECT * FROM mrm.drain_marker FOR UPDATE");
             }
-            CommandAck blocked = handler.handle(new DataDrainCommand(UUID.randomUUID().toString(), "shop",
-                    Instant.now(), 1, new StepRef("decision-1", 1, 0, 2, Instant.now().plusSeconds(4)), A, B));
+            CommandAck blocked = handler.handle(new DataDrainCommand(
+                    UUID.randomUUID().toString(),
+                    "shop",
+                    Instant.now(),
+                    1,
+                    new StepRef("decision-1", 1, 0, 2, Instant.now().plusSeconds(4)),
+                    A,
+                    B));
             assertThat(blocked.outcome()).as(blocked.toString()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
             assertThat(blocked.errorCode()).isEqualTo("DRAIN_TIMEOUT");
             assertThat(Long.parseLong(blocked.observed().get("remaining"))).isPositive();
@@ -220,8 +236,14 @@ class PostgresRpoZeroIT {
             try (Statement s = b.createStatement()) {
                 s.execute("SELECT * FROM mrm.drain_marker FOR UPDATE"); // the promote's drain cannot finish
             }
-            timedOut = handler.handle(new DataPromoteCommand(UUID.randomUUID().toString(), "shop", Instant.now(), 1,
-                    new StepRef("decision-1", 1, 1, 1, Instant.now().plusSeconds(5)), B, FailoverMode.GRACEFUL));
+            timedOut = handler.handle(new DataPromoteCommand(
+                    UUID.randomUUID().toString(),
+                    "shop",
+                    Instant.now(),
+                    1,
+                    new StepRef("decision-1", 1, 1, 1, Instant.now().plusSeconds(5)),
+                    B,
+                    FailoverMode.GRACEFUL));
             b.rollback();
         }
         assertThat(timedOut.outcome()).as(timedOut.toString()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
@@ -248,7 +270,8 @@ class PostgresRpoZeroIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> w.committedOn(A) >= 300);
         assertThat(drain(handler, 1, A, B).outcome()).isEqualTo(AckOutcome.SUCCEEDED); // the marker row exists
         // the first attempt fenced A under the plan's epoch, then its actuator died before it could drain
-        try (Connection a = regions.admin(A); Statement s = a.createStatement()) {
+        try (Connection a = regions.admin(A);
+                Statement s = a.createStatement()) {
             s.execute("UPDATE mrm.fencing SET epoch = 1, role = 'FENCED' WHERE application_id = 'shop'");
             s.execute("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON account, orders, audit FROM app");
         }
@@ -259,8 +282,14 @@ class PostgresRpoZeroIT {
             try (Statement s = b.createStatement()) {
                 s.execute("SELECT * FROM mrm.drain_marker FOR UPDATE"); // the retry's drain cannot finish either
             }
-            timedOut = handler.handle(new DataPromoteCommand(UUID.randomUUID().toString(), "shop", Instant.now(), 1,
-                    new StepRef("decision-1", 1, 1, 2, Instant.now().plusSeconds(5)), B, FailoverMode.GRACEFUL));
+            timedOut = handler.handle(new DataPromoteCommand(
+                    UUID.randomUUID().toString(),
+                    "shop",
+                    Instant.now(),
+                    1,
+                    new StepRef("decision-1", 1, 1, 2, Instant.now().plusSeconds(5)),
+                    B,
+                    FailoverMode.GRACEFUL));
             b.rollback();
         }
         assertThat(timedOut.errorCode()).as(timedOut.toString()).isEqualTo("DRAIN_TIMEOUT");
@@ -282,10 +311,14 @@ class PostgresRpoZeroIT {
         w.pointAt(B);
 
         assertThat(promoted.outcome()).as(promoted.toString()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(promoted.observed()).containsEntry("oldPrimaryFenced", "true").containsKey("dataLeftBehindWalBytes");
+        assertThat(promoted.observed())
+                .containsEntry("oldPrimaryFenced", "true")
+                .containsKey("dataLeftBehindWalBytes");
         assertThat(promoted.detail()).contains("FORCED").contains("old primary fenced");
         if ("0".equals(promoted.observed().get("dataLeftBehindWalBytes"))) {
-            assertThat(lost(A, B)).as("drained: nothing confirmed on A is missing on B").isEmpty();
+            assertThat(lost(A, B))
+                    .as("drained: nothing confirmed on A is missing on B")
+                    .isEmpty();
         }
         assertThat(writable(regions, A)).isZero();
     }
@@ -296,9 +329,12 @@ class PostgresRpoZeroIT {
         HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
         // B was the primary at epoch 1 and was never fenced (it did not answer a forced failback), and A has
         // been the primary since epoch 2: both rows say PRIMARY
-        try (Connection a = regions.admin(A); Connection b = regions.admin(B)) {
-            assertThat(ReplicationSchema.fence(b, "shop", 1, ReplicationSchema.Role.PRIMARY)).isTrue();
-            assertThat(ReplicationSchema.fence(a, "shop", 2, ReplicationSchema.Role.PRIMARY)).isTrue();
+        try (Connection a = regions.admin(A);
+                Connection b = regions.admin(B)) {
+            assertThat(ReplicationSchema.fence(b, "shop", 1, ReplicationSchema.Role.PRIMARY))
+                    .isTrue();
+            assertThat(ReplicationSchema.fence(a, "shop", 2, ReplicationSchema.Role.PRIMARY))
+                    .isTrue();
         }
         OrderWriter w = writer(A, 1, 4);
         await().atMost(Duration.ofSeconds(60)).until(() -> w.committedOn(A) >= 200);
@@ -308,7 +344,9 @@ class PostgresRpoZeroIT {
 
         assertThat(promoted.outcome()).as(promoted.toString()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(promoted.observed()).containsEntry("oldPrimaryFenced", "true");
-        assertThat(writable(regions, A)).as("A, the newer primary, fenced before B opened").isZero();
+        assertThat(writable(regions, A))
+                .as("A, the newer primary, fenced before B opened")
+                .isZero();
         assertThat(lost(A, B)).isEmpty();
     }
 
@@ -324,7 +362,8 @@ class PostgresRpoZeroIT {
         // attempt 1 of the promote got as far as fencing A, then the actuator died before its ack
         PostgresApplication app = regions.application();
         try (Connection a = app.region(A).connect()) {
-            assertThat(ReplicationSchema.fence(a, "shop", 1, ReplicationSchema.Role.FENCED)).isTrue();
+            assertThat(ReplicationSchema.fence(a, "shop", 1, ReplicationSchema.Role.FENCED))
+                    .isTrue();
             ReplicationSchema.revokeWrites(a, app.appRole(), app.tables());
         }
         await().atMost(Duration.ofSeconds(120)).until(() -> w.refused.containsKey(A));
@@ -335,7 +374,9 @@ class PostgresRpoZeroIT {
         HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
         CommandAck promoted = promoteRetried(handler, 1, B);
         assertThat(promoted.outcome()).as(promoted.toString()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(lost(A, B)).as("orders confirmed on A that B lacks after the retried promote").isEmpty();
+        assertThat(lost(A, B))
+                .as("orders confirmed on A that B lacks after the retried promote")
+                .isEmpty();
     }
 
     /** After a restart with A fenced and B a replica there is no primary, so no capture to wait for. */
@@ -357,10 +398,14 @@ class PostgresRpoZeroIT {
 
         CommandAck during = promote(handler, 1, B, FailoverMode.GRACEFUL);
         assertThat(during.outcome()).as(during.toString()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
-        assertThat(writable(regions, B)).as("B opened beside an A that was never fenced").isZero();
+        assertThat(writable(regions, B))
+                .as("B opened beside an A that was never fenced")
+                .isZero();
 
         regions.start(A);
-        assertThat(writable(regions, A)).as("A is still the only writable database").isPositive();
+        assertThat(writable(regions, A))
+                .as("A is still the only writable database")
+                .isPositive();
         CommandAck after = promoteRetried(handler, 1, B);
         assertThat(after.outcome()).as(after.toString()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(after.observed()).containsEntry("oldPrimaryFenced", "true");
@@ -378,11 +423,12 @@ class PostgresRpoZeroIT {
         assertThat(refused.outcome()).as(refused.toString()).isEqualTo(AckOutcome.FAILED_FATAL);
         assertThat(refused.errorCode()).isEqualTo("UNKNOWN_REGION");
         assertThat(writable(regions, A)).as("A, the primary, is still writable").isPositive();
-        try (Connection a = regions.admin(A); Connection b = regions.admin(B)) {
-            assertThat(ReplicationSchema.fencing(a, "shop")).contains(new ReplicationSchema.Fencing(0,
-                    ReplicationSchema.Role.PRIMARY));
-            assertThat(ReplicationSchema.fencing(b, "shop")).contains(new ReplicationSchema.Fencing(0,
-                    ReplicationSchema.Role.REPLICA));
+        try (Connection a = regions.admin(A);
+                Connection b = regions.admin(B)) {
+            assertThat(ReplicationSchema.fencing(a, "shop"))
+                    .contains(new ReplicationSchema.Fencing(0, ReplicationSchema.Role.PRIMARY));
+            assertThat(ReplicationSchema.fencing(b, "shop"))
+                    .contains(new ReplicationSchema.Fencing(0, ReplicationSchema.Role.REPLICA));
         }
     }
 
@@ -392,12 +438,12 @@ class PostgresRpoZeroIT {
         HanaSyncCommandHandler handler = new HanaSyncCommandHandler(replication, Clock.systemUTC());
         assertThat(promoteRetried(handler, 1, B).outcome()).isEqualTo(AckOutcome.SUCCEEDED);
         regions.stop(B);
-        CommandAck during = handler.handle(new DataReprotectCommand(UUID.randomUUID().toString(), "shop",
-                Instant.now(), 1, step(2, 0), B, A));
+        CommandAck during = handler.handle(
+                new DataReprotectCommand(UUID.randomUUID().toString(), "shop", Instant.now(), 1, step(2, 0), B, A));
         assertThat(during.outcome()).as(during.toString()).isEqualTo(AckOutcome.FAILED_RETRIABLE);
         regions.start(B);
-        CommandAck after = handler.handle(new DataReprotectCommand(UUID.randomUUID().toString(), "shop",
-                Instant.now(), 1, step(2, 0), B, A));
+        CommandAck after = handler.handle(
+                new DataReprotectCommand(UUID.randomUUID().toString(), "shop", Instant.now(), 1, step(2, 0), B, A));
         assertThat(after.outcome()).as(after.toString()).isEqualTo(AckOutcome.SUCCEEDED);
     }
 }

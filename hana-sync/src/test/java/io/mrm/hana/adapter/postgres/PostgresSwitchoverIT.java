@@ -43,10 +43,9 @@ class PostgresSwitchoverIT {
     @BeforeAll
     static void start() throws Exception {
         regions = new TwoPostgresRegions();
-        replication = new PostgresDebeziumReplication(List.of(regions.application()),
-                (committed, applied) -> {
-                    lagMillis.add(applied - committed);
-                });
+        replication = new PostgresDebeziumReplication(List.of(regions.application()), (committed, applied) -> {
+            lagMillis.add(applied - committed);
+        });
         replication.start();
         await().atMost(Duration.ofSeconds(120)).until(replication::ready);
     }
@@ -65,8 +64,10 @@ class PostgresSwitchoverIT {
 
     static <T extends DataCommand> T command(long epoch, int step, CommandFactory<T> factory) {
         Instant now = Instant.now();
-        return factory.create(UUID.randomUUID().toString(), now, new StepRef("decision-" + epoch, epoch, step, 1,
-                now.plusSeconds(20)));
+        return factory.create(
+                UUID.randomUUID().toString(),
+                now,
+                new StepRef("decision-" + epoch, epoch, step, 1, now.plusSeconds(20)));
     }
 
     interface CommandFactory<T> {
@@ -86,17 +87,18 @@ class PostgresSwitchoverIT {
     }
 
     CommandAck drain(long epoch, String from, String to) {
-        return retried(() -> handler.handle(command(epoch, 0,
-                (id, now, step) -> new DataDrainCommand(id, "shop", now, 1, step, from, to))));
+        return retried(() -> handler.handle(
+                command(epoch, 0, (id, now, step) -> new DataDrainCommand(id, "shop", now, 1, step, from, to))));
     }
 
     CommandAck promote(long epoch, String region) {
-        return retried(() -> handler.handle(command(epoch, 1,
-                (id, now, step) -> new DataPromoteCommand(id, "shop", now, 1, step, region))));
+        return retried(() -> handler.handle(
+                command(epoch, 1, (id, now, step) -> new DataPromoteCommand(id, "shop", now, 1, step, region))));
     }
 
     CommandAck reprotect(long epoch, String from, String to) {
-        return handler.handle(command(epoch, 0, (id, now, step) -> new DataReprotectCommand(id, "shop", now, 1, step, from, to)));
+        return handler.handle(
+                command(epoch, 0, (id, now, step) -> new DataReprotectCommand(id, "shop", now, 1, step, from, to)));
     }
 
     @Test
@@ -115,8 +117,11 @@ class PostgresSwitchoverIT {
         writer.pointAt(B);
         assertThat(drained.outcome()).as(drained.toString()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(promoted.outcome()).as(promoted.toString()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(promoted.observed()).containsEntry("primary", B).containsEntry("fencingEpoch", "1")
-                .containsEntry("oldPrimaryFenced", "true").containsEntry("direction", "none");
+        assertThat(promoted.observed())
+                .containsEntry("primary", B)
+                .containsEntry("fencingEpoch", "1")
+                .containsEntry("oldPrimaryFenced", "true")
+                .containsEntry("direction", "none");
         assertThat(promote(1, B).observed()).as("a re-delivered promote").containsEntry("changed", "false");
         assertNoWriteAccepted(A);
 
@@ -127,7 +132,8 @@ class PostgresSwitchoverIT {
         CommandAck reprotected = reprotect(2, B, A);
         long reprotectTime = System.nanoTime() - t1;
         assertThat(reprotected.outcome()).as(reprotected.toString()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(reprotected.observed()).containsEntry("direction", B + "->" + A)
+        assertThat(reprotected.observed())
+                .containsEntry("direction", B + "->" + A)
                 .containsEntry("unreplicatedChanges", "0");
         long t2 = System.nanoTime();
         CommandAck drainedBack = drain(2, B, A);
@@ -138,7 +144,8 @@ class PostgresSwitchoverIT {
         assertThat(drainedBack.outcome()).as(drainedBack.toString()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(promotedBack.outcome()).as(promotedBack.toString()).isEqualTo(AckOutcome.SUCCEEDED);
         assertNoWriteAccepted(B);
-        assertThat(promote(1, B).outcome()).as("the first decision, re-delivered late")
+        assertThat(promote(1, B).outcome())
+                .as("the first decision, re-delivered late")
                 .isEqualTo(AckOutcome.REJECTED_STALE);
 
         await().atMost(Duration.ofSeconds(120)).until(() -> writer.committedOn(A) >= 2500);
@@ -162,26 +169,41 @@ class PostgresSwitchoverIT {
         assertThat(missing).as("committed rows lost").isEmpty();
         assertThat(regions.orderIds(A)).doesNotHaveDuplicates();
         // no commit on A between its fence and its promotion back, none on B after the failback
-        assertThat(writer.commits).noneMatch(c -> c.region().equals(A) && c.nanoTime() > promotedAt
-                && c.nanoTime() < t1);
+        assertThat(writer.commits)
+                .noneMatch(c -> c.region().equals(A) && c.nanoTime() > promotedAt && c.nanoTime() < t1);
         assertThat(writer.commits).noneMatch(c -> c.region().equals(B) && c.nanoTime() > promotedBackAt);
 
         List<Long> lags = lagMillis.stream().sorted().toList();
-        System.out.printf("%nPOSTGRES SWITCHOVER: %d transactions committed (A %d, B %d), %d refused while fenced, "
+        System.out.printf(
+                "%nPOSTGRES SWITCHOVER: %d transactions committed (A %d, B %d), %d refused while fenced, "
                         + "%d in doubt; steady replication lag p50 %d ms, p99 %d ms over %d changes; "
                         + "whole run (with the catch-up after re-protect) p50 %d ms, p99 %d ms, max %d ms over %d changes; "
                         + "switchover A->B (drain + promote) %d ms, re-protect %d ms, failback (drain + promote) %d ms%n%n",
-                writer.commits.size(), writer.committedOn(A), writer.committedOn(B),
-                writer.refused.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum(),
-                writer.inDoubt.size(), percentile(steady, 50), percentile(steady, 99), steady.size(),
-                percentile(lags, 50), percentile(lags, 99), lags.get(lags.size() - 1),
-                lags.size(), switchover / 1_000_000, reprotectTime / 1_000_000, failback / 1_000_000);
+                writer.commits.size(),
+                writer.committedOn(A),
+                writer.committedOn(B),
+                writer.refused.values().stream()
+                        .mapToLong(java.util.concurrent.atomic.AtomicLong::get)
+                        .sum(),
+                writer.inDoubt.size(),
+                percentile(steady, 50),
+                percentile(steady, 99),
+                steady.size(),
+                percentile(lags, 50),
+                percentile(lags, 99),
+                lags.get(lags.size() - 1),
+                lags.size(),
+                switchover / 1_000_000,
+                reprotectTime / 1_000_000,
+                failback / 1_000_000);
     }
 
     static void assertNoWriteAccepted(String region) throws SQLException {
-        try (Connection c = regions.app(region); Statement s = c.createStatement()) {
+        try (Connection c = regions.app(region);
+                Statement s = c.createStatement()) {
             assertThatThrownBy(() -> s.executeUpdate("UPDATE account SET owner = 'zombie' WHERE id = 1"))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("permission denied");
         }
     }
 

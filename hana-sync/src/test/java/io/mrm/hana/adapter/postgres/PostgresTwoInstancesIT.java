@@ -68,8 +68,8 @@ class PostgresTwoInstancesIT {
     }
 
     static CommandAck drain(HanaSyncCommandHandler h, long epoch, String from, String to) {
-        return h.handle(new DataDrainCommand(UUID.randomUUID().toString(), "shop", Instant.now(), 1, step(epoch, 0),
-                from, to));
+        return h.handle(
+                new DataDrainCommand(UUID.randomUUID().toString(), "shop", Instant.now(), 1, step(epoch, 0), from, to));
     }
 
     @Test
@@ -81,29 +81,33 @@ class PostgresTwoInstancesIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> writer.committedOn(A) >= 200);
 
         // once the first's capture reads its slot (it starts reading shortly after it reports ready)
-        await().atMost(Duration.ofSeconds(120)).until(() -> A.equals(second.status("shop").sourceRegion()));
+        await().atMost(Duration.ofSeconds(120))
+                .until(() -> A.equals(second.status("shop").sourceRegion()));
         ReplicationStatus seen = second.status("shop");
         assertThat(seen.sourceRegion()).isEqualTo(A);
         assertThat(seen.targetRegion()).isEqualTo(B);
         assertThat(seen.details()).containsEntry("capture", "STREAMING (another instance)");
-        assertThat(second.ready()).as("ready: it runs no capture, and none is its own").isTrue();
+        assertThat(second.ready())
+                .as("ready: it runs no capture, and none is its own")
+                .isTrue();
         CommandAck drained = drain(viaSecond, 1, A, B);
         assertThat(drained.outcome()).as(drained.toString()).isEqualTo(AckOutcome.SUCCEEDED);
 
         // a switchover and a re-protect through the first; the second sees each new direction
         assertThat(drain(viaFirst, 1, A, B).outcome()).isEqualTo(AckOutcome.SUCCEEDED);
-        CommandAck promoted = viaFirst.handle(new DataPromoteCommand(UUID.randomUUID().toString(), "shop",
-                Instant.now(), 1, step(1, 1), B, FailoverMode.GRACEFUL));
+        CommandAck promoted = viaFirst.handle(new DataPromoteCommand(
+                UUID.randomUUID().toString(), "shop", Instant.now(), 1, step(1, 1), B, FailoverMode.GRACEFUL));
         assertThat(promoted.outcome()).as(promoted.toString()).isEqualTo(AckOutcome.SUCCEEDED);
         writer.pointAt(B);
         assertThat(second.status("shop").primaryRegion()).isEqualTo(B);
         assertThat(second.status("shop").sourceRegion()).isNull();
 
-        CommandAck reprotected = viaFirst.handle(new DataReprotectCommand(UUID.randomUUID().toString(), "shop",
-                Instant.now(), 1, step(2, 0), B, A));
+        CommandAck reprotected = viaFirst.handle(
+                new DataReprotectCommand(UUID.randomUUID().toString(), "shop", Instant.now(), 1, step(2, 0), B, A));
         assertThat(reprotected.outcome()).as(reprotected.toString()).isEqualTo(AckOutcome.SUCCEEDED);
-        await().atMost(Duration.ofSeconds(120)).untilAsserted(() ->
-                assertThat(second.status("shop").sourceRegion()).isEqualTo(B));
+        await().atMost(Duration.ofSeconds(120))
+                .untilAsserted(
+                        () -> assertThat(second.status("shop").sourceRegion()).isEqualTo(B));
         CommandAck drainedBack = drain(viaSecond, 2, B, A);
         assertThat(drainedBack.outcome()).as(drainedBack.toString()).isEqualTo(AckOutcome.SUCCEEDED);
     }
@@ -118,12 +122,14 @@ class PostgresTwoInstancesIT {
         try (Connection b = regions.admin(B)) {
             ReplicationSchema.takeOwnership(b, "shop:" + A + "->" + B, "hana-sync-another-instance");
         }
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(first.failures()).hasEntrySatisfying("shop", f -> assertThat(f).contains("another owner")));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(first.failures())
+                        .hasEntrySatisfying("shop", f -> assertThat(f).contains("another owner")));
         int appliedWhenStopped = regions.orderIds(B).size();
         long committed = writer.committedOn(A);
         await().atMost(Duration.ofSeconds(60)).until(() -> writer.committedOn(A) > committed + 200);
-        assertThat(regions.orderIds(B)).as("nothing written by the capture that lost the pipeline")
+        assertThat(regions.orderIds(B))
+                .as("nothing written by the capture that lost the pipeline")
                 .hasSize(appliedWhenStopped);
     }
 

@@ -26,8 +26,8 @@ final class TwoPostgresRegions implements AutoCloseable {
 
     static final String A = "region-a";
     static final String B = "region-b";
-    static final List<TableName> TABLES = List.of(TableName.parse("account"), TableName.parse("orders"),
-            TableName.parse("audit"));
+    static final List<TableName> TABLES =
+            List.of(TableName.parse("account"), TableName.parse("orders"), TableName.parse("audit"));
     static final String APP_PASSWORD = "app-secret";
 
     private final Path root;
@@ -46,7 +46,8 @@ final class TwoPostgresRegions implements AutoCloseable {
         for (String region : List.of(A, B)) {
             ports.put(region, freePort());
             start(region);
-            try (Connection c = admin(region); Statement s = c.createStatement()) {
+            try (Connection c = admin(region);
+                    Statement s = c.createStatement()) {
                 s.execute("CREATE ROLE app LOGIN PASSWORD '" + APP_PASSWORD + "'");
                 s.execute("""
                         CREATE TABLE account (id int PRIMARY KEY, owner text NOT NULL, last_order bigint,
@@ -64,16 +65,17 @@ final class TwoPostgresRegions implements AutoCloseable {
     void start(String region) throws IOException {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
         serverConfig.forEach(builder::setServerConfig);
-        servers.put(region, builder
-                .setPort(ports.get(region))
-                .setDataDirectory(root.resolve(region))
-                .setCleanDataDirectory(false)
-                .setServerConfig("wal_level", "logical")
-                .setServerConfig("max_replication_slots", "8")
-                .setServerConfig("max_wal_senders", "8")
-                .setServerConfig("max_connections", "60")
-                .setServerConfig("fsync", "off") // a test: durability against the OS is not what is tested
-                .start());
+        servers.put(
+                region,
+                builder.setPort(ports.get(region))
+                        .setDataDirectory(root.resolve(region))
+                        .setCleanDataDirectory(false)
+                        .setServerConfig("wal_level", "logical")
+                        .setServerConfig("max_replication_slots", "8")
+                        .setServerConfig("max_wal_senders", "8")
+                        .setServerConfig("max_connections", "60")
+                        .setServerConfig("fsync", "off") // a test: durability against the OS is not what is tested
+                        .start());
     }
 
     /** A region outage: the server stops (committed data stays on disk). */
@@ -95,19 +97,26 @@ final class TwoPostgresRegions implements AutoCloseable {
 
     PostgresApplication application() {
         // embedded PostgreSQL trusts local connections; the reference still has to resolve
-        SecretReference password = SecretReference.env("MRM_TEST_PG_PASSWORD", Map.of("MRM_TEST_PG_PASSWORD", "unused"));
-        return new PostgresApplication("shop", A, Map.of(
-                A, new PostgresRegion(A, url(A), "postgres", password),
-                B, new PostgresRegion(B, url(B), "postgres", password)), TABLES, "app");
+        SecretReference password =
+                SecretReference.env("MRM_TEST_PG_PASSWORD", Map.of("MRM_TEST_PG_PASSWORD", "unused"));
+        return new PostgresApplication(
+                "shop",
+                A,
+                Map.of(
+                        A, new PostgresRegion(A, url(A), "postgres", password),
+                        B, new PostgresRegion(B, url(B), "postgres", password)),
+                TABLES,
+                "app");
     }
 
     /** Every row of every table, in key order, as text: two regions are equal when these are. */
     List<String> contents(String region) throws SQLException {
         List<String> rows = new ArrayList<>();
-        try (Connection c = admin(region); Statement s = c.createStatement()) {
+        try (Connection c = admin(region);
+                Statement s = c.createStatement()) {
             for (TableName t : TABLES) {
-                try (ResultSet rs = s.executeQuery("SELECT '" + t.name() + ":' || x::text FROM " + t.quoted()
-                        + " x ORDER BY id")) {
+                try (ResultSet rs =
+                        s.executeQuery("SELECT '" + t.name() + ":' || x::text FROM " + t.quoted() + " x ORDER BY id")) {
                     while (rs.next()) {
                         rows.add(rs.getString(1));
                     }
@@ -119,8 +128,9 @@ final class TwoPostgresRegions implements AutoCloseable {
 
     List<Long> orderIds(String region) throws SQLException {
         List<Long> ids = new ArrayList<>();
-        try (Connection c = admin(region); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT id FROM orders")) {
+        try (Connection c = admin(region);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id FROM orders")) {
             while (rs.next()) {
                 ids.add(rs.getLong(1));
             }
@@ -144,7 +154,8 @@ final class TwoPostgresRegions implements AutoCloseable {
         // two data directories of about 100 MB each: left behind, a few hundred runs filled the disk
         if (Files.exists(root)) {
             try (java.util.stream.Stream<java.nio.file.Path> files = Files.walk(root)) {
-                for (java.nio.file.Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (java.nio.file.Path f :
+                        files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(f);
                 }
             }

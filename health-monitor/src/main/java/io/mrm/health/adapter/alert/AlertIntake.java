@@ -26,19 +26,19 @@ public final class AlertIntake {
     private static final Logger log = LoggerFactory.getLogger(AlertIntake.class);
 
     /** Which webhook format a call uses. */
-    public enum Format { ALERTMANAGER, AZURE_MONITOR }
+    public enum Format {
+        ALERTMANAGER,
+        AZURE_MONITOR
+    }
 
     /** What to answer: an HTTP status and a JSON-ready body. */
-    public record Reply(int status, Object body) {
-    }
+    public record Reply(int status, Object body) {}
 
     /** The body of a refused call. */
-    public record Problem(String error) {
-    }
+    public record Problem(String error) {}
 
     /** The body of an accepted call. */
-    public record Accepted(int alerts, int observations, int unmatched) {
-    }
+    public record Accepted(int alerts, int observations, int unmatched) {}
 
     private final WebhookCredentials credentials;
     private final AlertedComponents state;
@@ -51,8 +51,8 @@ public final class AlertIntake {
      */
     private final Object lock = new Object();
 
-    public AlertIntake(WebhookCredentials credentials, AlertedComponents state, ObservationSink sink,
-                       Duration publishTimeout) {
+    public AlertIntake(
+            WebhookCredentials credentials, AlertedComponents state, ObservationSink sink, Duration publishTimeout) {
         this.credentials = credentials;
         this.state = state;
         this.sink = sink;
@@ -75,8 +75,9 @@ public final class AlertIntake {
     public Reply authenticate(String authorization) {
         switch (credentials.check(authorization)) {
             case REFUSED -> {
-                return new Reply(401, new Problem(authorization == null ? "missing Authorization header"
-                        : "invalid credentials"));
+                return new Reply(
+                        401,
+                        new Problem(authorization == null ? "missing Authorization header" : "invalid credentials"));
             }
             case UNAVAILABLE -> {
                 log.error("alert webhook refused a call: its token ({}) cannot be read", credentials.token());
@@ -92,7 +93,8 @@ public final class AlertIntake {
     public Reply receiveAuthenticated(Format format, byte[] body) {
         List<ExternalAlert> alerts;
         try {
-            alerts = format == Format.ALERTMANAGER ? AlertPayloads.alertmanager(body) : AlertPayloads.azureMonitor(body);
+            alerts =
+                    format == Format.ALERTMANAGER ? AlertPayloads.alertmanager(body) : AlertPayloads.azureMonitor(body);
         } catch (AlertPayloads.MalformedAlertException e) {
             return new Reply(400, new Problem(e.getMessage()));
         }
@@ -103,20 +105,25 @@ public final class AlertIntake {
             sent = handOver(received.observations());
         }
         if (received.unmatched() > 0) {
-            log.debug("{} of {} alerts match no rule (mrm.health.alerts.rules) or are ignored (ignored-alert-names)", received.unmatched(),
+            log.debug(
+                    "{} of {} alerts match no rule (mrm.health.alerts.rules) or are ignored (ignored-alert-names)",
+                    received.unmatched(),
                     alerts.size());
         }
         try {
             sent.get(publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            log.warn("could not publish {} observations from a webhook call: {}", received.observations().size(),
+            log.warn(
+                    "could not publish {} observations from a webhook call: {}",
+                    received.observations().size(),
                     e.toString());
             return new Reply(503, new Problem("observations could not be published; retry"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Reply(503, new Problem("interrupted while publishing; retry"));
         }
-        return new Reply(202, new Accepted(alerts.size(), received.observations().size(), received.unmatched()));
+        return new Reply(
+                202, new Accepted(alerts.size(), received.observations().size(), received.unmatched()));
     }
 
     /**

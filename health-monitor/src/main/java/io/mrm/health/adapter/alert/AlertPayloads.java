@@ -46,8 +46,7 @@ public final class AlertPayloads {
         }
     }
 
-    private AlertPayloads() {
-    }
+    private AlertPayloads() {}
 
     public static List<ExternalAlert> alertmanager(byte[] body) throws MalformedAlertException {
         JsonNode root = parse(body, "Alertmanager webhook");
@@ -64,7 +63,8 @@ public final class AlertPayloads {
             }
             String status = text(alert, "status");
             if (!"firing".equals(status) && !"resolved".equals(status)) {
-                throw new MalformedAlertException(at + ".status must be firing or resolved, was " + describe(alert.get("status")));
+                throw new MalformedAlertException(
+                        at + ".status must be firing or resolved, was " + describe(alert.get("status")));
             }
             Map<String, String> labels = strings(alert.get("labels"), at + ".labels");
             String name = labels.get("alertname");
@@ -76,8 +76,14 @@ public final class AlertPayloads {
             if (summary == null) {
                 summary = text(annotations, "description");
             }
-            out.add(new ExternalAlert(ALERTMANAGER, name, labels, "firing".equals(status), summary,
-                    optionalText(alert, "fingerprint", at), endsAt(alert.get("endsAt"), at + ".endsAt")));
+            out.add(new ExternalAlert(
+                    ALERTMANAGER,
+                    name,
+                    labels,
+                    "firing".equals(status),
+                    summary,
+                    optionalText(alert, "fingerprint", at),
+                    endsAt(alert.get("endsAt"), at + ".endsAt")));
         }
         return out;
     }
@@ -110,8 +116,14 @@ public final class AlertPayloads {
         if (custom != null && !custom.isNull()) {
             labels.putAll(strings(custom, "data.customProperties"));
         }
-        return List.of(new ExternalAlert(AZURE_MONITOR, rule, labels, "Fired".equals(condition),
-                text(essentials, "description"), optionalText(essentials, "alertId", "data.essentials"), null));
+        return List.of(new ExternalAlert(
+                AZURE_MONITOR,
+                rule,
+                labels,
+                "Fired".equals(condition),
+                text(essentials, "description"),
+                optionalText(essentials, "alertId", "data.essentials"),
+                null));
     }
 
     private static JsonNode parse(byte[] body, String what) throws MalformedAlertException {
@@ -168,11 +180,12 @@ public final class AlertPayloads {
             return null;
         }
         try {
-            Instant instant = OffsetDateTime.parse(value.asText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            Instant instant = OffsetDateTime.parse(value.asText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                    .toInstant();
             return instant.equals(GO_ZERO_TIME) ? null : instant;
         } catch (DateTimeParseException e) {
-            throw new MalformedAlertException(at + " must be an RFC 3339 time, e.g. 2026-11-25T10:04:00Z, was "
-                    + describe(value));
+            throw new MalformedAlertException(
+                    at + " must be an RFC 3339 time, e.g. 2026-11-25T10:04:00Z, was " + describe(value));
         }
     }
 

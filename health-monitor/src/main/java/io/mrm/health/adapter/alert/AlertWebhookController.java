@@ -32,14 +32,18 @@ public class AlertWebhookController {
     }
 
     @PostMapping(path = "/alerts/alertmanager", produces = "application/json")
-    public ResponseEntity<Object> alertmanager(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false)
-                                               String authorization, HttpServletRequest request) throws IOException {
+    public ResponseEntity<Object> alertmanager(
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+            HttpServletRequest request)
+            throws IOException {
         return receive(AlertIntake.Format.ALERTMANAGER, authorization, request);
     }
 
     @PostMapping(path = "/alerts/azure-monitor", produces = "application/json")
-    public ResponseEntity<Object> azureMonitor(@RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false)
-                                               String authorization, HttpServletRequest request) throws IOException {
+    public ResponseEntity<Object> azureMonitor(
+            @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+            HttpServletRequest request)
+            throws IOException {
         return receive(AlertIntake.Format.AZURE_MONITOR, authorization, request);
     }
 
@@ -64,8 +68,8 @@ public class AlertWebhookController {
     }
 
     private static ResponseEntity<Object> tooLarge() {
-        return ResponseEntity.status(413).body(new AlertIntake.Problem("the body is larger than "
-                + AlertIntake.MAX_BODY_BYTES + " bytes"));
+        return ResponseEntity.status(413)
+                .body(new AlertIntake.Problem("the body is larger than " + AlertIntake.MAX_BODY_BYTES + " bytes"));
     }
 
     private ResponseEntity<Object> reply(AlertIntake.Reply reply) {

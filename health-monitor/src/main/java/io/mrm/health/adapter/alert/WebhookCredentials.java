@@ -13,7 +13,11 @@ import java.util.Base64;
 public final class WebhookCredentials {
 
     /** The outcome of checking a call. */
-    public enum Verdict { ACCEPTED, REFUSED, UNAVAILABLE }
+    public enum Verdict {
+        ACCEPTED,
+        REFUSED,
+        UNAVAILABLE
+    }
 
     private final SecretReference token;
     private final String username;
@@ -41,9 +45,14 @@ public final class WebhookCredentials {
         }
         String expected = username == null
                 ? "Bearer " + secret
-                : "Basic " + Base64.getEncoder().encodeToString((username + ":" + secret).getBytes(StandardCharsets.UTF_8));
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                authorization.trim().getBytes(StandardCharsets.UTF_8)) ? Verdict.ACCEPTED : Verdict.REFUSED;
+                : "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString((username + ":" + secret).getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.UTF_8),
+                        authorization.trim().getBytes(StandardCharsets.UTF_8))
+                ? Verdict.ACCEPTED
+                : Verdict.REFUSED;
     }
 
     public SecretReference token() {

@@ -37,18 +37,25 @@ public final class BlockingProbePool implements Executor, AutoCloseable {
 
     private BlockingProbePool(int threads, int queue, String name) {
         if (threads < 1 || queue < 1) {
-            throw new IllegalArgumentException("threads and queue must be at least 1, were " + threads + " and " + queue);
+            throw new IllegalArgumentException(
+                    "threads and queue must be at least 1, were " + threads + " and " + queue);
         }
         this.threads = threads;
         this.queue = queue;
         this.name = name;
         AtomicInteger n = new AtomicInteger();
-        executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
+        executor = new ThreadPoolExecutor(
+                threads,
+                threads,
+                30,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(queue),
                 runnable -> {
                     Thread thread = new Thread(runnable, name + "-" + n.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
-                }, new ThreadPoolExecutor.AbortPolicy());
+                },
+                new ThreadPoolExecutor.AbortPolicy());
         executor.allowCoreThreadTimeOut(true);
     }
 

@@ -97,8 +97,7 @@ public final class DnsProbe implements Probe {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(ProbeResult.down(elapsed(start), failure(e)));
         }
-        return answer
-                .handle((response, error) -> error == null
+        return answer.handle((response, error) -> error == null
                         ? judge(response, elapsed(start))
                         : ProbeResult.down(elapsed(start), failure(error)))
                 // dnsjava enforces the timeout itself; this bound only guards against a lost completion
@@ -109,8 +108,8 @@ public final class DnsProbe implements Probe {
     private ProbeResult judge(Message response, Duration latency) {
         int rcode = response.getRcode();
         if (rcode != Rcode.NOERROR) {
-            return ProbeResult.down(latency, resolverLabel() + " answered " + Rcode.string(rcode) + " for "
-                    + settings.domain());
+            return ProbeResult.down(
+                    latency, resolverLabel() + " answered " + Rcode.string(rcode) + " for " + settings.domain());
         }
         List<String> answers = new ArrayList<>();
         for (Record record : response.getSection(Section.ANSWER)) {
@@ -127,7 +126,8 @@ public final class DnsProbe implements Probe {
 
     private String failure(Throwable error) {
         Throwable cause = Failures.unwrap(error);
-        if (cause instanceof TimeoutException || cause instanceof java.net.SocketTimeoutException
+        if (cause instanceof TimeoutException
+                || cause instanceof java.net.SocketTimeoutException
                 || Failures.message(cause).toLowerCase(java.util.Locale.ROOT).contains("timed out")) {
             return "DNS timeout: " + resolverLabel() + " gave no answer for " + settings.domain() + " within "
                     + settings.timeout().toMillis() + " ms";
@@ -137,8 +137,8 @@ public final class DnsProbe implements Probe {
 
     private String resolverLabel() {
         InetSocketAddress r = settings.resolver();
-        return "resolver " + (r.getAddress() == null ? r.getHostString() : r.getAddress().getHostAddress()) + ":"
-                + r.getPort();
+        return "resolver "
+                + (r.getAddress() == null ? r.getHostString() : r.getAddress().getHostAddress()) + ":" + r.getPort();
     }
 
     private Duration elapsed(long start) {

@@ -22,8 +22,8 @@ public final class DriverConnectionSource implements JdbcProbe.ConnectionSource 
     /**
      * @param driverProperties driver options such as timeouts (never credentials)
      */
-    public DriverConnectionSource(String url, String username, SecretReference password,
-                                  Map<String, String> driverProperties) {
+    public DriverConnectionSource(
+            String url, String username, SecretReference password, Map<String, String> driverProperties) {
         this.url = url;
         this.username = username;
         this.password = password;

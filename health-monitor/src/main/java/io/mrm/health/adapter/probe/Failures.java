@@ -6,8 +6,7 @@ import java.util.concurrent.ExecutionException;
 /** Helpers shared by the probes to turn an exception into a short reason for operators. */
 final class Failures {
 
-    private Failures() {
-    }
+    private Failures() {}
 
     static Throwable unwrap(Throwable error) {
         Throwable t = error;

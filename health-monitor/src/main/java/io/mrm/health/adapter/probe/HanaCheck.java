@@ -28,6 +28,7 @@ public final class HanaCheck implements JdbcCheck {
     /** Each subscription's state and seconds since it last applied a transaction (the server's clock). */
     static final String STREAMING = "SELECT SUBSCRIPTION_NAME, STATE, SECONDS_BETWEEN(LAST_PROCESSED_TRANSACTION_TIME, "
             + "CURRENT_TIMESTAMP) FROM SYS.M_REMOTE_SUBSCRIPTIONS";
+
     static final String APPLYING = "APPLY_CHANGE_DATA";
 
     private final long maxBacklog;
@@ -73,8 +74,8 @@ public final class HanaCheck implements JdbcCheck {
                 backlog = rs.getLong(2);
             }
         } catch (SQLException e) {
-            return ProbeResult.degraded(null, "SELECT 1 ok; cannot read SYS.M_REMOTE_SUBSCRIPTION_STATISTICS: "
-                    + Failures.message(e));
+            return ProbeResult.degraded(
+                    null, "SELECT 1 ok; cannot read SYS.M_REMOTE_SUBSCRIPTION_STATISTICS: " + Failures.message(e));
         }
         if (subscriptions == 0) {
             return ProbeResult.up(null, "SELECT 1 ok; holds no remote subscriptions");
@@ -88,7 +89,8 @@ public final class HanaCheck implements JdbcCheck {
         try {
             stalled = notStreaming(connection, queryTimeoutSeconds);
         } catch (SQLException e) {
-            return ProbeResult.degraded(null, detail + "; cannot read SYS.M_REMOTE_SUBSCRIPTIONS: " + Failures.message(e));
+            return ProbeResult.degraded(
+                    null, detail + "; cannot read SYS.M_REMOTE_SUBSCRIPTIONS: " + Failures.message(e));
         }
         return stalled != null ? ProbeResult.degraded(null, detail + "; " + stalled) : ProbeResult.up(null, detail);
     }
@@ -104,12 +106,13 @@ public final class HanaCheck implements JdbcCheck {
                     long age = rs.getLong(3);
                     boolean neverApplied = rs.wasNull();
                     if (!APPLYING.equals(state)) {
-                        return "subscription " + name + " is in state " + state + ", not streaming changes ("
-                                + APPLYING + ")";
+                        return "subscription " + name + " is in state " + state + ", not streaming changes (" + APPLYING
+                                + ")";
                     }
                     if (maxApplyAge != null && (neverApplied || age > maxApplyAge.toSeconds())) {
-                        return "subscription " + name + " applied no change " + (neverApplied ? "yet"
-                                : "for " + age + " s") + " (at most " + maxApplyAge.toSeconds() + " s): the link "
+                        return "subscription " + name + " applied no change "
+                                + (neverApplied ? "yet" : "for " + age + " s") + " (at most " + maxApplyAge.toSeconds()
+                                + " s): the link "
                                 + "may have stalled";
                     }
                 }

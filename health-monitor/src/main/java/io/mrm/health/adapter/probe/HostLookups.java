@@ -43,8 +43,7 @@ public final class HostLookups implements AutoCloseable {
     private final java.util.function.LongSupplier nanoTime;
 
     /** A name's last answer and when it came. */
-    private record Resolved(InetAddress[] addresses, long atNanos) {
-    }
+    private record Resolved(InetAddress[] addresses, long atNanos) {}
 
     public HostLookups() {
         this(InetAddress::getAllByName);
@@ -60,8 +59,8 @@ public final class HostLookups implements AutoCloseable {
         this.nanoTime = nanoTime;
         AtomicInteger n = new AtomicInteger();
         // no queue: a lookup never waits behind another one; one thread per name being looked up
-        this.threads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                runnable -> {
+        this.threads = new ThreadPoolExecutor(
+                0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, "host-lookup-" + n.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
@@ -115,13 +114,18 @@ public final class HostLookups implements AutoCloseable {
      * {@link LookupTimeoutException} (the lookup itself goes on for whoever else waits on it).
      */
     public CompletableFuture<InetAddress[]> resolveWithin(String host, java.time.Duration bound) {
-        return resolve(host).copy()
+        return resolve(host)
+                .copy()
                 .orTimeout(Math.max(1, bound.toMillis()), TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(error -> {
-                    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                            ? error.getCause() : error;
-                    return CompletableFuture.failedFuture(cause instanceof java.util.concurrent.TimeoutException
-                            ? new LookupTimeoutException(host, bound) : cause);
+                    Throwable cause =
+                            error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                                    ? error.getCause()
+                                    : error;
+                    return CompletableFuture.failedFuture(
+                            cause instanceof java.util.concurrent.TimeoutException
+                                    ? new LookupTimeoutException(host, bound)
+                                    : cause);
                 });
     }
 

@@ -39,7 +39,8 @@ public final class HttpClients implements AutoCloseable {
     static final String KEEPALIVE_PROPERTY = "jdk.httpclient.keepalive.timeout";
     static final String POOL_SIZE_PROPERTY = "jdk.httpclient.connectionPoolSize";
     public static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
-    private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HttpClients.class);
 
     private final int clientsPerTimeout;
@@ -71,8 +72,10 @@ public final class HttpClients implements AutoCloseable {
             defaultProperty(POOL_SIZE_PROPERTY, Integer.toString(maxIdleConnections));
         }
         if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2 && WARNED.compareAndSet(false, true)) {
-            log.warn("the common fork-join pool has parallelism {}: the JDK HTTP client will start a thread for every "
-                    + "response; start the JVM with -D{}=2", java.util.concurrent.ForkJoinPool.getCommonPoolParallelism(),
+            log.warn(
+                    "the common fork-join pool has parallelism {}: the JDK HTTP client will start a thread for every "
+                            + "response; start the JVM with -D{}=2",
+                    java.util.concurrent.ForkJoinPool.getCommonPoolParallelism(),
                     COMMON_POOL_PARALLELISM);
         }
         if (clientsPerTimeout < 1 || executorThreads < 0) {
@@ -81,11 +84,13 @@ public final class HttpClients implements AutoCloseable {
         }
         this.clientsPerTimeout = clientsPerTimeout;
         AtomicInteger n = new AtomicInteger();
-        this.executor = executorThreads == 0 ? null : Executors.newFixedThreadPool(executorThreads, runnable -> {
-            Thread thread = new Thread(runnable, "probe-http-" + n.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = executorThreads == 0
+                ? null
+                : Executors.newFixedThreadPool(executorThreads, runnable -> {
+                    Thread thread = new Thread(runnable, "probe-http-" + n.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     private static void defaultProperty(String name, String value) {

@@ -1,9 +1,9 @@
 package io.mrm.health.adapter.probe;
 
-import io.mrm.kafka.SecretReference;
 import io.mrm.events.Require;
 import io.mrm.health.domain.Probe;
 import io.mrm.health.domain.ProbeResult;
+import io.mrm.kafka.SecretReference;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -39,6 +39,7 @@ public final class HttpProbe implements Probe {
 
     /** How much of the body is read and searched. */
     public static final int BODY_LIMIT = 5120;
+
     private static final String USER_AGENT = "mrm-health-monitor";
 
     /**
@@ -53,9 +54,16 @@ public final class HttpProbe implements Probe {
      * @param redirectTo     a redirect (3xx) counts as UP only when its Location starts with this absolute URL;
      *                       null: every redirect is DOWN (a login page or another region's page is not this one)
      */
-    public record Settings(URI url, StatusRange expectedStatus, String bodyContains, Duration connectTimeout,
-                           Duration readTimeout, String method, Map<String, String> headers,
-                           Map<String, SecretReference> secretHeaders, URI redirectTo) {
+    public record Settings(
+            URI url,
+            StatusRange expectedStatus,
+            String bodyContains,
+            Duration connectTimeout,
+            Duration readTimeout,
+            String method,
+            Map<String, String> headers,
+            Map<String, SecretReference> secretHeaders,
+            URI redirectTo) {
 
         public Settings {
             Require.present("url", url);
@@ -91,15 +99,25 @@ public final class HttpProbe implements Probe {
         }
 
         /** Without a redirect that counts. */
-        public Settings(URI url, StatusRange expectedStatus, String bodyContains, Duration connectTimeout,
-                        Duration readTimeout, String method, Map<String, String> headers,
-                        Map<String, SecretReference> secretHeaders) {
+        public Settings(
+                URI url,
+                StatusRange expectedStatus,
+                String bodyContains,
+                Duration connectTimeout,
+                Duration readTimeout,
+                String method,
+                Map<String, String> headers,
+                Map<String, SecretReference> secretHeaders) {
             this(url, expectedStatus, bodyContains, connectTimeout, readTimeout, method, headers, secretHeaders, null);
         }
 
         /** A GET without extra headers. */
-        public Settings(URI url, StatusRange expectedStatus, String bodyContains, Duration connectTimeout,
-                        Duration readTimeout) {
+        public Settings(
+                URI url,
+                StatusRange expectedStatus,
+                String bodyContains,
+                Duration connectTimeout,
+                Duration readTimeout) {
             this(url, expectedStatus, bodyContains, connectTimeout, readTimeout, "GET", Map.of(), Map.of(), null);
         }
 
@@ -167,15 +185,15 @@ public final class HttpProbe implements Probe {
         // executor every probe shares) sees it: a name that hangs fails only its own targets
         java.util.concurrent.atomic.AtomicReference<CompletableFuture<HttpResponse<byte[]>>> sent =
                 new java.util.concurrent.atomic.AtomicReference<>();
-        CompletableFuture<HttpResponse<byte[]>> exchange = lookups.resolveWithin(settings.url().getHost(),
-                settings.connectTimeout()).thenCompose(addresses -> {
+        CompletableFuture<HttpResponse<byte[]>> exchange = lookups.resolveWithin(
+                        settings.url().getHost(), settings.connectTimeout())
+                .thenCompose(addresses -> {
                     CompletableFuture<HttpResponse<byte[]>> response =
                             client.sendAsync(withSecrets, info -> new FirstBytes(BODY_LIMIT));
                     sent.set(response);
                     return response;
                 });
-        return exchange
-                .handle((response, error) -> error == null
+        return exchange.handle((response, error) -> error == null
                         ? judge(response, elapsed(start))
                         : ProbeResult.down(elapsed(start), failure(error)))
                 // The request timeout stops waiting for the status line; this also bounds the body.
@@ -214,8 +232,10 @@ public final class HttpProbe implements Probe {
         }
         String head = new String(response.body(), StandardCharsets.UTF_8);
         if (!head.contains(wanted)) {
-            return ProbeResult.down(latency, "HTTP " + status + " but the first " + BODY_LIMIT
-                    + " bytes of the body do not contain the expected text");
+            return ProbeResult.down(
+                    latency,
+                    "HTTP " + status + " but the first " + BODY_LIMIT
+                            + " bytes of the body do not contain the expected text");
         }
         return ProbeResult.up(latency, "HTTP " + status + ", body contains the expected text");
     }
@@ -233,12 +253,14 @@ public final class HttpProbe implements Probe {
         }
         String where = target == null ? "no Location" : "to " + clip(target.toString());
         if (settings.redirectTo() == null) {
-            return ProbeResult.down(latency, "HTTP " + status + " redirect " + where
-                    + " (a redirect counts as UP only with redirect-to)");
+            return ProbeResult.down(
+                    latency,
+                    "HTTP " + status + " redirect " + where + " (a redirect counts as UP only with redirect-to)");
         }
-        if (target == null || !target.toString().startsWith(settings.redirectTo().toString())) {
-            return ProbeResult.down(latency, "HTTP " + status + " redirect " + where + ", expected to "
-                    + settings.redirectTo());
+        if (target == null
+                || !target.toString().startsWith(settings.redirectTo().toString())) {
+            return ProbeResult.down(
+                    latency, "HTTP " + status + " redirect " + where + ", expected to " + settings.redirectTo());
         }
         return ProbeResult.up(latency, "HTTP " + status + " redirect to the expected location");
     }
@@ -257,10 +279,12 @@ public final class HttpProbe implements Probe {
             return "DNS: cannot resolve host " + settings.url().getHost();
         }
         if (cause instanceof HttpConnectTimeoutException) {
-            return "connect timeout: no connection within " + settings.connectTimeout().toMillis() + " ms";
+            return "connect timeout: no connection within "
+                    + settings.connectTimeout().toMillis() + " ms";
         }
         if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
-            return "read timeout: no complete response within " + settings.deadline().toMillis()
+            return "read timeout: no complete response within "
+                    + settings.deadline().toMillis()
                     + " ms (connect-timeout " + settings.connectTimeout().toMillis() + " ms + read-timeout "
                     + settings.readTimeout().toMillis() + " ms)";
         }

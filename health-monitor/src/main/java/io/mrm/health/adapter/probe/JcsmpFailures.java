@@ -21,8 +21,7 @@ final class JcsmpFailures {
     private static final Pattern CLIENT_INFO = Pattern.compile("\\((Client name|Client-)[^)]*\\)\\s*-?\\s*");
     private static final String LOGIN_TIMEOUT = "login request timeout";
 
-    private JcsmpFailures() {
-    }
+    private JcsmpFailures() {}
 
     /** Connecting and logging in failed. */
     static String connect(JcsmpTransport.Settings settings, Throwable error) {
@@ -35,21 +34,32 @@ final class JcsmpFailures {
         if (code != null) {
             return "login to " + host + " (message VPN " + settings.vpn() + ") refused: " + reason(error);
         }
-        Throwable network = find(error, ConnectException.class, NoRouteToHostException.class,
-                UnknownHostException.class, SSLException.class, CertificateException.class, SocketTimeoutException.class);
+        Throwable network = find(
+                error,
+                ConnectException.class,
+                NoRouteToHostException.class,
+                UnknownHostException.class,
+                SSLException.class,
+                CertificateException.class,
+                SocketTimeoutException.class);
         if (network instanceof UnknownHostException) {
             return "cannot resolve the host of " + host;
         }
         if (network instanceof ConnectException || network instanceof NoRouteToHostException) {
             String message = clean(network.getMessage()).toLowerCase(Locale.ROOT);
-            return "cannot connect to " + host + ": " + (message.contains("refused") ? "connection refused"
-                    : message.contains("timed out") ? "timeout: no connection within "
-                    + settings.connectTimeout().toMillis() + " ms" : message);
+            return "cannot connect to " + host + ": "
+                    + (message.contains("refused")
+                            ? "connection refused"
+                            : message.contains("timed out")
+                                    ? "timeout: no connection within "
+                                            + settings.connectTimeout().toMillis() + " ms"
+                                    : message);
         }
         if (network instanceof SSLException || network instanceof CertificateException) {
             String message = clean(network.getMessage());
             if (message.toLowerCase(Locale.ROOT).contains("timeout")) {
-                return "timeout: no TLS handshake with " + host + " within " + settings.connectTimeout().toMillis() + " ms";
+                return "timeout: no TLS handshake with " + host + " within "
+                        + settings.connectTimeout().toMillis() + " ms";
             }
             return "TLS handshake with " + host + " failed: " + message;
         }
@@ -62,7 +72,8 @@ final class JcsmpFailures {
             return "timeout: " + host + " accepted the connection but did not answer the login within "
                     + settings.readTimeout().toMillis() + " ms";
         }
-        if (network instanceof SocketTimeoutException || message.toLowerCase(Locale.ROOT).contains("timed out")
+        if (network instanceof SocketTimeoutException
+                || message.toLowerCase(Locale.ROOT).contains("timed out")
                 || message.toLowerCase(Locale.ROOT).contains("timeout")) {
             return "timeout: no session with " + host + " (" + message + ")";
         }
@@ -144,6 +155,10 @@ final class JcsmpFailures {
         if (message == null) {
             return "";
         }
-        return CLIENT_INFO.matcher(message).replaceAll("").replaceAll("\\s+", " ").trim();
+        return CLIENT_INFO
+                .matcher(message)
+                .replaceAll("")
+                .replaceAll("\\s+", " ")
+                .trim();
     }
 }

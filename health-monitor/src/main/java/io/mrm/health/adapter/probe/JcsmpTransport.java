@@ -1,6 +1,5 @@
 package io.mrm.health.adapter.probe;
 
-import io.mrm.kafka.SecretReference;
 import com.solacesystems.jcsmp.BytesXMLMessage;
 import com.solacesystems.jcsmp.ConsumerFlowProperties;
 import com.solacesystems.jcsmp.DeliveryMode;
@@ -24,10 +23,10 @@ import com.solacesystems.jcsmp.XMLMessageProducer;
 import io.mrm.events.Require;
 import io.mrm.health.domain.RoundTripFailure;
 import io.mrm.health.domain.RoundTripTransport;
+import io.mrm.kafka.SecretReference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.SynchronousQueue;
@@ -63,20 +62,16 @@ public final class JcsmpTransport implements RoundTripTransport {
     private static final byte[] PAYLOAD = "mrm health-monitor round-trip probe".getBytes(StandardCharsets.UTF_8);
     private static final Events NO_LISTENER = new Events() {
         @Override
-        public void acknowledged(String token) {
-        }
+        public void acknowledged(String token) {}
 
         @Override
-        public void refused(String token, String reason) {
-        }
+        public void refused(String token, String reason) {}
 
         @Override
-        public void arrived(String token) {
-        }
+        public void arrived(String token) {}
 
         @Override
-        public void failed(String reason) {
-        }
+        public void failed(String reason) {}
     };
     /** Closes given-up sessions (which may block while JCSMP finishes a connect) off every probe's path. */
     private static final Executor CLOSER = closer();
@@ -94,9 +89,18 @@ public final class JcsmpTransport implements RoundTripTransport {
      * @param trustStore          the trust store for TLS, or null for the JDK's default one
      * @param trustStorePassword  its password, or null
      */
-    public record Settings(String host, String vpn, String username, SecretReference password, String topic,
-                           String queue, Duration connectTimeout, Duration readTimeout, boolean validateCertificate,
-                           Path trustStore, SecretReference trustStorePassword) {
+    public record Settings(
+            String host,
+            String vpn,
+            String username,
+            SecretReference password,
+            String topic,
+            String queue,
+            Duration connectTimeout,
+            Duration readTimeout,
+            boolean validateCertificate,
+            Path trustStore,
+            SecretReference trustStorePassword) {
 
         public Settings {
             Require.text("host", host);
@@ -112,7 +116,8 @@ public final class JcsmpTransport implements RoundTripTransport {
         private static void positive(String field, Duration value) {
             Require.present(field, value);
             if (value.isZero() || value.isNegative() || value.toMillis() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(field + " must be positive and fit in int milliseconds, was " + value);
+                throw new IllegalArgumentException(
+                        field + " must be positive and fit in int milliseconds, was " + value);
             }
         }
     }
@@ -126,6 +131,7 @@ public final class JcsmpTransport implements RoundTripTransport {
     private volatile Events events = NO_LISTENER;
     /** The session in use or being opened; replaced whole after a failure. Written under {@link #lock}. */
     private volatile Link link;
+
     private boolean closed;
 
     public JcsmpTransport(Settings settings, BlockingProbePool pool) {
@@ -162,7 +168,7 @@ public final class JcsmpTransport implements RoundTripTransport {
             BytesXMLMessage message = JCSMPFactory.onlyInstance().createMessage(BytesXMLMessage.class);
             message.setDeliveryMode(DeliveryMode.PERSISTENT);
             message.setApplicationMessageId(token);
-            message.setCorrelationKey(token);   // comes back with the broker's acknowledgement
+            message.setCorrelationKey(token); // comes back with the broker's acknowledgement
             message.writeAttachment(PAYLOAD);
             handingOver.run();
             try {
@@ -214,7 +220,7 @@ public final class JcsmpTransport implements RoundTripTransport {
             }
             stale = link;
             fresh = new Link();
-            link = fresh;   // current already while connecting, so that its events count
+            link = fresh; // current already while connecting, so that its events count
         }
         if (stale != null && stale.ready) {
             closeInBackground(stale);
@@ -254,13 +260,14 @@ public final class JcsmpTransport implements RoundTripTransport {
         props.setBooleanProperty(JCSMPProperties.SSL_VALIDATE_CERTIFICATE_HOST, settings.validateCertificate());
         props.setBooleanProperty(JCSMPProperties.SSL_VALIDATE_CERTIFICATE_DATE, settings.validateCertificate());
         if (settings.trustStore() != null) {
-            props.setProperty(JCSMPProperties.SSL_TRUST_STORE, settings.trustStore().toString());
+            props.setProperty(
+                    JCSMPProperties.SSL_TRUST_STORE, settings.trustStore().toString());
             if (settings.trustStorePassword() != null) {
                 props.setProperty(JCSMPProperties.SSL_TRUST_STORE_PASSWORD, read(settings.trustStorePassword()));
             }
         }
-        JCSMPChannelProperties channel = (JCSMPChannelProperties) props.getProperty(
-                JCSMPProperties.CLIENT_CHANNEL_PROPERTIES);
+        JCSMPChannelProperties channel =
+                (JCSMPChannelProperties) props.getProperty(JCSMPProperties.CLIENT_CHANNEL_PROPERTIES);
         channel.setConnectTimeoutInMillis((int) settings.connectTimeout().toMillis());
         channel.setReadTimeoutInMillis((int) settings.readTimeout().toMillis());
         // one attempt, no automatic reconnection and no pause after a failed attempt (JCSMP waits 3 s by
@@ -290,8 +297,8 @@ public final class JcsmpTransport implements RoundTripTransport {
 
     private static Executor closer() {
         AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), runnable -> {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(
+                0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, "jcsmp-closer-" + n.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
@@ -304,8 +311,11 @@ public final class JcsmpTransport implements RoundTripTransport {
      * listener only while it is the transport's current link, so a session that was given up cannot
      * fail or complete a later round.
      */
-    private final class Link implements SessionEventHandler, FlowEventHandler, XMLMessageListener,
-            JCSMPStreamingPublishCorrelatingEventHandler {
+    private final class Link
+            implements SessionEventHandler,
+                    FlowEventHandler,
+                    XMLMessageListener,
+                    JCSMPStreamingPublishCorrelatingEventHandler {
 
         volatile JCSMPSession session;
         volatile XMLMessageProducer producer;
@@ -328,8 +338,8 @@ public final class JcsmpTransport implements RoundTripTransport {
             try {
                 session = JCSMPFactory.onlyInstance().createSession(properties(), null, this);
             } catch (JCSMPException e) {
-                throw new RoundTripFailure("invalid JCSMP settings for " + settings.host() + ": "
-                        + JcsmpFailures.reason(e));
+                throw new RoundTripFailure(
+                        "invalid JCSMP settings for " + settings.host() + ": " + JcsmpFailures.reason(e));
             }
             try {
                 session.connect();
@@ -339,8 +349,8 @@ public final class JcsmpTransport implements RoundTripTransport {
             try {
                 producer = session.getMessageProducer(this);
             } catch (JCSMPException | RuntimeException e) {
-                throw new RoundTripFailure("cannot open a publisher on " + settings.host() + ": "
-                        + JcsmpFailures.reason(e));
+                throw new RoundTripFailure(
+                        "cannot open a publisher on " + settings.host() + ": " + JcsmpFailures.reason(e));
             }
             try {
                 ConsumerFlowProperties flowProperties = new ConsumerFlowProperties()
@@ -375,8 +385,8 @@ public final class JcsmpTransport implements RoundTripTransport {
         @Override
         public void handleEvent(SessionEventArgs event) {
             if (event.getEvent() == SessionEvent.DOWN_ERROR) {
-                fail("session with " + settings.host() + " lost: " + JcsmpFailures.event(event.getInfo(),
-                        event.getException()));
+                fail("session with " + settings.host() + " lost: "
+                        + JcsmpFailures.event(event.getInfo(), event.getException()));
             }
         }
 
@@ -387,15 +397,15 @@ public final class JcsmpTransport implements RoundTripTransport {
                 fail("queue " + settings.queue() + " delivers to another consumer (an exclusive queue shared by "
                         + "several monitors?): give each monitor instance its own probe queue");
             } else if (type == FlowEvent.FLOW_DOWN || type == FlowEvent.FLOW_RECONNECTING) {
-                fail("flow from queue " + settings.queue() + " lost: " + JcsmpFailures.event(event.getInfo(),
-                        event.getException()));
+                fail("flow from queue " + settings.queue() + " lost: "
+                        + JcsmpFailures.event(event.getInfo(), event.getException()));
             }
         }
 
         @Override
         public void onReceive(BytesXMLMessage message) {
             try {
-                message.ackMessage();   // everything on the probe queue is the probe's: late rounds must not pile up
+                message.ackMessage(); // everything on the probe queue is the probe's: late rounds must not pile up
             } catch (RuntimeException e) {
                 log.debug("acknowledging a message from queue {} failed: {}", settings.queue(), e.toString());
             }

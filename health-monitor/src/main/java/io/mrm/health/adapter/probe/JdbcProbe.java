@@ -47,13 +47,22 @@ public final class JdbcProbe implements Probe, AutoCloseable {
      * @param connectTimeout bound on opening a connection (enforced by the driver, see the source)
      * @param queryTimeout   bound on each statement ({@code Statement.setQueryTimeout}, whole seconds, at least 1)
      */
-    public JdbcProbe(ConnectionSource source, JdbcCheck check, BlockingProbePool pool, Duration connectTimeout,
-                     Duration queryTimeout) {
+    public JdbcProbe(
+            ConnectionSource source,
+            JdbcCheck check,
+            BlockingProbePool pool,
+            Duration connectTimeout,
+            Duration queryTimeout) {
         this(source, check, pool, connectTimeout, queryTimeout, System::nanoTime);
     }
 
-    JdbcProbe(ConnectionSource source, JdbcCheck check, BlockingProbePool pool, Duration connectTimeout,
-              Duration queryTimeout, LongSupplier nanoTime) {
+    JdbcProbe(
+            ConnectionSource source,
+            JdbcCheck check,
+            BlockingProbePool pool,
+            Duration connectTimeout,
+            Duration queryTimeout,
+            LongSupplier nanoTime) {
         this.source = source;
         this.check = check;
         this.pool = pool;
@@ -75,8 +84,9 @@ public final class JdbcProbe implements Probe, AutoCloseable {
         long start = nanoTime.getAsLong();
         if (!busy.compareAndSet(false, true)) {
             // the monitor's own state, not an answer from the database: never published as DOWN
-            return CompletableFuture.completedFuture(ProbeResult.notProbed("previous check of " + source
-                    + " is still running (aborted after " + deadline.toMillis() + " ms); not probed again until it ends"));
+            return CompletableFuture.completedFuture(
+                    ProbeResult.notProbed("previous check of " + source + " is still running (aborted after "
+                            + deadline.toMillis() + " ms); not probed again until it ends"));
         }
         CompletableFuture<ProbeResult> work = pool.submit(() -> {
             try {
@@ -86,11 +96,11 @@ public final class JdbcProbe implements Probe, AutoCloseable {
             }
         });
         if (work.isCompletedExceptionally()) {
-            busy.set(false);   // refused by a full pool: the task never ran
+            busy.set(false); // refused by a full pool: the task never ran
         }
-        return work
-                .exceptionally(error -> Failures.unwrap(error) instanceof RejectedExecutionException
-                        ? ProbeResult.notProbed(failure(error)) : ProbeResult.down(elapsed(start), failure(error)))
+        return work.exceptionally(error -> Failures.unwrap(error) instanceof RejectedExecutionException
+                        ? ProbeResult.notProbed(failure(error))
+                        : ProbeResult.down(elapsed(start), failure(error)))
                 .orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(error -> {
                     abort();

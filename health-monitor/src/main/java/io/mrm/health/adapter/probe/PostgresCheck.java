@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 /**
  * PostgreSQL (the local data backend): {@code SELECT 1}; when a replication slot is named, also how
@@ -16,8 +15,9 @@ import java.sql.Statement;
 public final class PostgresCheck implements JdbcCheck {
 
     static final String SELECT_1 = "SELECT 1";
-    static final String SLOT_LAG = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), COALESCE(confirmed_flush_lsn, restart_lsn))"
-            + " FROM pg_replication_slots WHERE slot_name = ?";
+    static final String SLOT_LAG =
+            "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), COALESCE(confirmed_flush_lsn, restart_lsn))"
+                    + " FROM pg_replication_slots WHERE slot_name = ?";
 
     private final String replicationSlot;
     private final long maxLagBytes;
@@ -58,18 +58,21 @@ public final class PostgresCheck implements JdbcCheck {
             statement.setString(1, replicationSlot);
             try (ResultSet rs = statement.executeQuery()) {
                 if (!rs.next()) {
-                    return ProbeResult.degraded(null, "SELECT 1 ok; replication slot '" + replicationSlot + "' not found");
+                    return ProbeResult.degraded(
+                            null, "SELECT 1 ok; replication slot '" + replicationSlot + "' not found");
                 }
                 long value = rs.getLong(1);
                 lag = rs.wasNull() ? null : value;
             }
         } catch (SQLException e) {
-            return ProbeResult.degraded(null, "SELECT 1 ok; cannot read the lag of replication slot '" + replicationSlot
-                    + "': " + Failures.message(e));
+            return ProbeResult.degraded(
+                    null,
+                    "SELECT 1 ok; cannot read the lag of replication slot '" + replicationSlot + "': "
+                            + Failures.message(e));
         }
         if (lag == null) {
-            return ProbeResult.degraded(null, "SELECT 1 ok; replication slot '" + replicationSlot
-                    + "' has no confirmed position yet");
+            return ProbeResult.degraded(
+                    null, "SELECT 1 ok; replication slot '" + replicationSlot + "' has no confirmed position yet");
         }
         String detail = "SELECT 1 ok; replication slot '" + replicationSlot + "' lag " + lag + " bytes";
         return lag > maxLagBytes

@@ -10,15 +10,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
@@ -73,7 +73,7 @@ public final class ProbeScheduler implements SmartLifecycle {
     private final ConcurrentLinkedQueue<HealthObservation> pending = new ConcurrentLinkedQueue<>();
     private final AtomicInteger pendingCount = new AtomicInteger();
     private volatile boolean running;
-    private volatile LongConsumer slipListener = slip -> { };
+    private volatile LongConsumer slipListener = slip -> {};
 
     /** One target and whether its probe is running. */
     private static final class Job {
@@ -100,9 +100,22 @@ public final class ProbeScheduler implements SmartLifecycle {
      * @param publishQueueCapacity observations waiting to be published beyond which new ones are dropped
      * @param stopGrace            how long stopping waits for queued observations to be published
      */
-    public ProbeScheduler(List<MonitoredTarget> targets, ObservationRule rule, ObservationSink sink,
-                          RandomGenerator random, int tickerThreads, int publishQueueCapacity, Duration stopGrace) {
-        this(targets, rule, sink, random, publishQueueCapacity, stopGrace, System::nanoTime,
+    public ProbeScheduler(
+            List<MonitoredTarget> targets,
+            ObservationRule rule,
+            ObservationSink sink,
+            RandomGenerator random,
+            int tickerThreads,
+            int publishQueueCapacity,
+            Duration stopGrace) {
+        this(
+                targets,
+                rule,
+                sink,
+                random,
+                publishQueueCapacity,
+                stopGrace,
+                System::nanoTime,
                 threads -> Executors.newScheduledThreadPool(tickerThreads, threads));
     }
 
@@ -110,9 +123,15 @@ public final class ProbeScheduler implements SmartLifecycle {
      * With the clock that times ticks and probes and the executor that runs the ticks (made at each
      * {@link #start()} from the ticker thread factory): a test drives both by hand.
      */
-    ProbeScheduler(List<MonitoredTarget> targets, ObservationRule rule, ObservationSink sink, RandomGenerator random,
-                   int publishQueueCapacity, Duration stopGrace, LongSupplier nanoTime,
-                   Function<ThreadFactory, ScheduledExecutorService> tickers) {
+    ProbeScheduler(
+            List<MonitoredTarget> targets,
+            ObservationRule rule,
+            ObservationSink sink,
+            RandomGenerator random,
+            int publishQueueCapacity,
+            Duration stopGrace,
+            LongSupplier nanoTime,
+            Function<ThreadFactory, ScheduledExecutorService> tickers) {
         this.nanoTime = nanoTime;
         this.tickers = tickers;
         this.jobs = targets.stream().map(Job::new).toList();
@@ -139,7 +158,8 @@ public final class ProbeScheduler implements SmartLifecycle {
             ticker.scheduleAtFixedRate(() -> tick(job), delay, interval, TimeUnit.MILLISECONDS);
         }
         if (jobs.isEmpty()) {
-            log.warn("no targets configured (mrm.health.targets): vantage {} will publish no observations",
+            log.warn(
+                    "no targets configured (mrm.health.targets): vantage {} will publish no observations",
                     rule.vantage());
         } else {
             log.info("vantage {} probing {} targets", rule.vantage(), jobs.size());
@@ -167,8 +187,13 @@ public final class ProbeScheduler implements SmartLifecycle {
             publisher.interrupt();
             log.warn("{} observations not published at shutdown", pendingCount.get());
         }
-        log.info("stopped probing: {} observations published, {} publish failures, {} dropped, {} ticks skipped, "
-                + "{} probes not run", published.get(), publishFailures.get(), dropped.get(), skipped.get(),
+        log.info(
+                "stopped probing: {} observations published, {} publish failures, {} dropped, {} ticks skipped, "
+                        + "{} probes not run",
+                published.get(),
+                publishFailures.get(),
+                dropped.get(),
+                skipped.get(),
                 notProbed.get());
     }
 
@@ -195,11 +220,14 @@ public final class ProbeScheduler implements SmartLifecycle {
         long now = nanoTime.getAsLong();
         // a fixed-rate task runs at start + delay + k * interval, so the plan advances by one interval a tick
         slipListener.accept(now - job.plannedNanos);
-        job.plannedNanos += TimeUnit.MILLISECONDS.toNanos(Math.max(1, job.target().interval().toMillis()));
+        job.plannedNanos += TimeUnit.MILLISECONDS.toNanos(
+                Math.max(1, job.target().interval().toMillis()));
         if (!job.inFlight.compareAndSet(false, true)) {
             skipped.incrementAndGet();
             if (log.isDebugEnabled()) {
-                log.debug("{}: previous probe still running, tick skipped", job.target().label());
+                log.debug(
+                        "{}: previous probe still running, tick skipped",
+                        job.target().label());
             }
             return;
         }
@@ -209,7 +237,8 @@ public final class ProbeScheduler implements SmartLifecycle {
             if (stage == null) {
                 throw new IllegalStateException("probe returned no result");
             }
-            stage.toCompletableFuture().copy()
+            stage.toCompletableFuture()
+                    .copy()
                     .orTimeout(job.target().timeout().toMillis(), TimeUnit.MILLISECONDS)
                     .whenComplete((result, error) -> finish(job, result, error, start));
         } catch (Throwable e) {
@@ -223,7 +252,8 @@ public final class ProbeScheduler implements SmartLifecycle {
             ProbeResult outcome = result;
             if (outcome == null) {
                 Duration latency = Duration.ofNanos(nanoTime.getAsLong() - start);
-                outcome = ObservationRule.failure(job.target(),
+                outcome = ObservationRule.failure(
+                        job.target(),
                         error == null ? new IllegalStateException("probe completed without a result") : error,
                         latency);
             }
@@ -238,7 +268,10 @@ public final class ProbeScheduler implements SmartLifecycle {
                 enqueue(observation);
             }
         } catch (Throwable e) {
-            warn("{}: could not turn a probe result into an observation: {}", job.target().label(), e.toString());
+            warn(
+                    "{}: could not turn a probe result into an observation: {}",
+                    job.target().label(),
+                    e.toString());
         } finally {
             // released after the observation is queued, so one target's observations stay in order
             job.inFlight.set(false);
@@ -287,8 +320,13 @@ public final class ProbeScheduler implements SmartLifecycle {
                 lastPublished.set(System.nanoTime());
             } else {
                 long failures = publishFailures.incrementAndGet();
-                warn("could not publish observation {} ({}/{}/{}), {} failures so far: {}", observation.id(),
-                        observation.applicationId(), observation.region(), observation.component(), failures,
+                warn(
+                        "could not publish observation {} ({}/{}/{}), {} failures so far: {}",
+                        observation.id(),
+                        observation.applicationId(),
+                        observation.region(),
+                        observation.component(),
+                        failures,
                         error.toString());
             }
         });
@@ -297,8 +335,10 @@ public final class ProbeScheduler implements SmartLifecycle {
     private void onDropped() {
         long count = dropped.incrementAndGet();
         if (running) {
-            warn("publish queue full ({} observations): observation dropped, {} dropped so far",
-                    publishQueueCapacity, count);
+            warn(
+                    "publish queue full ({} observations): observation dropped, {} dropped so far",
+                    publishQueueCapacity,
+                    count);
         }
     }
 

@@ -40,8 +40,11 @@ public final class ProbingHealthIndicator extends AbstractHealthIndicator {
         } else if (!scheduler.publisherAlive()) {
             builder.down().withDetail("reason", "the publisher thread has ended");
         } else if (hasTargets && since.compareTo(stallAfter) > 0) {
-            builder.down().withDetail("reason", "no observation confirmed by the broker for " + since.toMillis()
-                    + " ms (at most " + stallAfter.toMillis() + " ms)");
+            builder.down()
+                    .withDetail(
+                            "reason",
+                            "no observation confirmed by the broker for " + since.toMillis() + " ms (at most "
+                                    + stallAfter.toMillis() + " ms)");
         } else {
             builder.up();
         }

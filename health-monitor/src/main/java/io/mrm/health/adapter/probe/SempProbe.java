@@ -1,11 +1,11 @@
 package io.mrm.health.adapter.probe;
 
-import io.mrm.kafka.SecretReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mrm.events.Require;
 import io.mrm.health.domain.Probe;
 import io.mrm.health.domain.ProbeResult;
+import io.mrm.kafka.SecretReference;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -57,8 +57,14 @@ public final class SempProbe implements Probe {
      * @param connectTimeout             bound on connecting
      * @param readTimeout                bound on the rest of the exchange
      */
-    public record Settings(URI baseUrl, String vpn, String username, SecretReference password,
-                           long maxReplicationBacklogBytes, Duration connectTimeout, Duration readTimeout) {
+    public record Settings(
+            URI baseUrl,
+            String vpn,
+            String username,
+            SecretReference password,
+            long maxReplicationBacklogBytes,
+            Duration connectTimeout,
+            Duration readTimeout) {
 
         public Settings {
             Require.present("baseUrl", baseUrl);
@@ -94,8 +100,7 @@ public final class SempProbe implements Probe {
     }
 
     /** One SEMP answer: its HTTP status and parsed body, or why it has none. */
-    private record Answer(int status, JsonNode body, String problem) {
-    }
+    private record Answer(int status, JsonNode body, String problem) {}
 
     private final HttpClient client;
     private final Settings settings;
@@ -133,14 +138,17 @@ public final class SempProbe implements Probe {
         long start = nanoTime.getAsLong();
         String authorization;
         try {
-            authorization = "Basic " + Base64.getEncoder().encodeToString(
-                    (settings.username() + ":" + settings.password().read()).getBytes(StandardCharsets.UTF_8));
+            authorization = "Basic "
+                    + Base64.getEncoder()
+                            .encodeToString((settings.username() + ":"
+                                            + settings.password().read())
+                                    .getBytes(StandardCharsets.UTF_8));
         } catch (IllegalStateException e) {
             return CompletableFuture.completedFuture(ProbeResult.down(elapsed(start), "SEMP " + e.getMessage()));
         }
         // resolved on its own lookup first: a broker name that hangs fails only this target (see HostLookups)
-        CompletableFuture<java.net.InetAddress[]> resolved = lookups.resolveWithin(settings.vpnUri().getHost(),
-                settings.connectTimeout());
+        CompletableFuture<java.net.InetAddress[]> resolved =
+                lookups.resolveWithin(settings.vpnUri().getHost(), settings.connectTimeout());
         CompletableFuture<Answer> vpn = resolved.thenCompose(a -> get(settings.vpnUri(), authorization));
         CompletableFuture<Answer> queue = resolved.thenCompose(a -> get(settings.queueUri(), authorization));
         return vpn.thenCombine(queue, (v, q) -> judge(v, q, elapsed(start)))
@@ -179,8 +187,8 @@ public final class SempProbe implements Probe {
         String state = text(data, "state");
         // "standby" is the operational state of a healthy replication standby site (SEMP v2 monitor
         // MsgVpn.state: up, down, standby): the standby region is not down for being the standby
-        boolean healthyStandby = "standby".equalsIgnoreCase(state)
-                && "standby".equalsIgnoreCase(text(data, "replicationRole"));
+        boolean healthyStandby =
+                "standby".equalsIgnoreCase(state) && "standby".equalsIgnoreCase(text(data, "replicationRole"));
         if (state != null && !state.equalsIgnoreCase("up") && !healthyStandby) {
             return ProbeResult.down(latency, "message VPN " + vpn + " is " + state);
         }
@@ -188,7 +196,8 @@ public final class SempProbe implements Probe {
             return ProbeResult.up(latency, "message VPN " + vpn + " up; replication not enabled");
         }
         String role = text(data, "replicationRole");
-        String head = "message VPN " + vpn + (healthyStandby ? " standby" : " up") + "; replication role " + (role == null ? "unknown" : role);
+        String head = "message VPN " + vpn + (healthyStandby ? " standby" : " up") + "; replication role "
+                + (role == null ? "unknown" : role);
         boolean bridgeUp = data.path("replicationBridgeUp").asBoolean(false);
         String queueProblem = problem(queueAnswer);
         JsonNode usage = queueProblem == null ? queueAnswer.body().path("data").path("msgSpoolUsage") : null;
@@ -203,7 +212,8 @@ public final class SempProbe implements Probe {
             return ProbeResult.degraded(latency, detail);
         }
         if (usage.asLong() > settings.maxReplicationBacklogBytes()) {
-            return ProbeResult.degraded(latency, detail + ", over the maximum of " + settings.maxReplicationBacklogBytes());
+            return ProbeResult.degraded(
+                    latency, detail + ", over the maximum of " + settings.maxReplicationBacklogBytes());
         }
         return ProbeResult.up(latency, detail);
     }
@@ -234,7 +244,10 @@ public final class SempProbe implements Probe {
 
     private String failure(Throwable error) {
         Throwable cause = Failures.unwrap(error);
-        String broker = settings.baseUrl().getHost() + (settings.baseUrl().getPort() < 0 ? "" : ":" + settings.baseUrl().getPort());
+        String broker = settings.baseUrl().getHost()
+                + (settings.baseUrl().getPort() < 0
+                        ? ""
+                        : ":" + settings.baseUrl().getPort());
         if (cause instanceof HostLookups.LookupTimeoutException) {
             return "SEMP DNS: " + cause.getMessage();
         }
@@ -242,10 +255,12 @@ public final class SempProbe implements Probe {
             return "SEMP DNS: cannot resolve host " + settings.baseUrl().getHost();
         }
         if (cause instanceof HttpConnectTimeoutException) {
-            return "SEMP connect timeout: no connection to " + broker + " within " + settings.connectTimeout().toMillis() + " ms";
+            return "SEMP connect timeout: no connection to " + broker + " within "
+                    + settings.connectTimeout().toMillis() + " ms";
         }
         if (cause instanceof HttpTimeoutException || cause instanceof TimeoutException) {
-            return "SEMP read timeout: no answer from " + broker + " within " + settings.deadline().toMillis() + " ms";
+            return "SEMP read timeout: no answer from " + broker + " within "
+                    + settings.deadline().toMillis() + " ms";
         }
         if (cause instanceof ConnectException) {
             String message = Failures.message(cause);

@@ -8,12 +8,13 @@ public record StatusRange(int min, int max) {
 
     /** 2xx: a redirect is not an answer from the application (it may be a login page or another region's). */
     public static final StatusRange DEFAULT = new StatusRange(200, 299);
+
     private static final Pattern TEXT = Pattern.compile("\\s*(\\d{3})\\s*(?:-\\s*(\\d{3})\\s*)?");
 
     public StatusRange {
         if (min < 100 || max > 599 || min > max) {
-            throw new IllegalArgumentException("status range must lie within 100-599 with min <= max, was "
-                    + min + "-" + max);
+            throw new IllegalArgumentException(
+                    "status range must lie within 100-599 with min <= max, was " + min + "-" + max);
         }
     }
 
@@ -21,8 +22,8 @@ public record StatusRange(int min, int max) {
     public static StatusRange parse(String text) {
         Matcher m = text == null ? null : TEXT.matcher(text);
         if (m == null || !m.matches()) {
-            throw new IllegalArgumentException("must be a status range such as 200-299 or a single code such as 204, was '"
-                    + text + "'");
+            throw new IllegalArgumentException(
+                    "must be a status range such as 200-299 or a single code such as 204, was '" + text + "'");
         }
         int min = Integer.parseInt(m.group(1));
         int max = m.group(2) == null ? min : Integer.parseInt(m.group(2));

@@ -72,8 +72,7 @@ public final class TcpProbe implements Probe {
         // a name is resolved on its own lookup (see HostLookups): one that hangs delays no other target
         CompletableFuture<InetSocketAddress> address = lookups.resolveWithin(settings.host(), settings.connectTimeout())
                 .thenApply(found -> new InetSocketAddress(found[0], settings.port()));
-        return address
-                .thenCompose(target -> connect(target, channel))
+        return address.thenCompose(target -> connect(target, channel))
                 .handle((connected, error) -> {
                     closeQuietly(connected);
                     return error == null
@@ -87,8 +86,8 @@ public final class TcpProbe implements Probe {
                 });
     }
 
-    private static CompletableFuture<AsynchronousSocketChannel> connect(InetSocketAddress target,
-            CompletableFuture<AsynchronousSocketChannel> opened) {
+    private static CompletableFuture<AsynchronousSocketChannel> connect(
+            InetSocketAddress target, CompletableFuture<AsynchronousSocketChannel> opened) {
         CompletableFuture<AsynchronousSocketChannel> connected = new CompletableFuture<>();
         AsynchronousSocketChannel channel;
         try {
@@ -102,7 +101,7 @@ public final class TcpProbe implements Probe {
             @Override
             public void completed(Void result, AsynchronousSocketChannel ch) {
                 if (!connected.complete(ch)) {
-                    closeQuietly(ch);   // the probe already timed out
+                    closeQuietly(ch); // the probe already timed out
                 }
             }
 
@@ -119,8 +118,8 @@ public final class TcpProbe implements Probe {
         Throwable cause = Failures.unwrap(error);
         String endpoint = settings.endpoint();
         if (cause instanceof TimeoutException) {
-            return "connect timeout: no connection to " + endpoint + " within " + settings.connectTimeout().toMillis()
-                    + " ms";
+            return "connect timeout: no connection to " + endpoint + " within "
+                    + settings.connectTimeout().toMillis() + " ms";
         }
         if (cause instanceof HostLookups.LookupTimeoutException) {
             return "DNS: " + cause.getMessage();
@@ -129,7 +128,8 @@ public final class TcpProbe implements Probe {
             return "cannot resolve host " + settings.host();
         }
         if (cause instanceof ConnectException) {
-            return "cannot connect to " + endpoint + ": " + Failures.message(cause).toLowerCase(java.util.Locale.ROOT);
+            return "cannot connect to " + endpoint + ": "
+                    + Failures.message(cause).toLowerCase(java.util.Locale.ROOT);
         }
         return "cannot connect to " + endpoint + ": " + Failures.message(cause);
     }

@@ -11,13 +11,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class ObservationIds {
 
-    private ObservationIds() {
-    }
+    private ObservationIds() {}
 
     public static String next() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        long most = (random.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L;   // version 4
-        long least = (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L;  // IETF variant
+        long most = (random.nextLong() & 0xffffffffffff0fffL) | 0x0000000000004000L; // version 4
+        long least = (random.nextLong() & 0x3fffffffffffffffL) | 0x8000000000000000L; // IETF variant
         return new UUID(most, least).toString();
     }
 }

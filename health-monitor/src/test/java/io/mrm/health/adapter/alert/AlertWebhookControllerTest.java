@@ -1,6 +1,5 @@
 package io.mrm.health.adapter.alert;
 
-import io.mrm.kafka.SecretReference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
@@ -16,6 +15,7 @@ import io.mrm.health.domain.AlertedComponents;
 import io.mrm.health.domain.ComponentKey;
 import io.mrm.health.domain.ObservationSink;
 import io.mrm.health.domain.SettableClock;
+import io.mrm.kafka.SecretReference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,10 +59,13 @@ class AlertWebhookControllerTest {
 
     @Test
     void alertmanagerFiringIsDownAndUnmatchedAlertsAreCounted() throws Exception {
-        call(bearer(), "/alerts/alertmanager", alertmanager(
-                alert("firing", "ShopRegionDown", "a", "region-a answers 503"),
-                alert("resolved", "ShopRegionDown", "b", null),
-                alert("firing", "DiskFull", "a", "not ours")))
+        call(
+                        bearer(),
+                        "/alerts/alertmanager",
+                        alertmanager(
+                                alert("firing", "ShopRegionDown", "a", "region-a answers 503"),
+                                alert("resolved", "ShopRegionDown", "b", null),
+                                alert("firing", "DiskFull", "a", "not ours")))
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.alerts").value(3))
                 .andExpect(jsonPath("$.observations").value(1))
@@ -83,9 +86,13 @@ class AlertWebhookControllerTest {
 
     @Test
     void oneNotificationWithThreeFiringPodsIsOneObservation() throws Exception {
-        call(bearer(), "/alerts/alertmanager", alertmanager(
-                pod("firing", "ShopDbBacklog", "db-0"), pod("firing", "ShopDbBacklog", "db-1"),
-                pod("firing", "ShopDbBacklog", "db-2")))
+        call(
+                        bearer(),
+                        "/alerts/alertmanager",
+                        alertmanager(
+                                pod("firing", "ShopDbBacklog", "db-0"),
+                                pod("firing", "ShopDbBacklog", "db-1"),
+                                pod("firing", "ShopDbBacklog", "db-2")))
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.alerts").value(3))
                 .andExpect(jsonPath("$.observations").value(1));
@@ -105,7 +112,8 @@ class AlertWebhookControllerTest {
         send(mvc, alertmanager(pod("firing", "ShopDbBacklog", "db-1")));
         send(mvc, alertmanager(pod("resolved", "ShopDbBacklog", "db-1")));
 
-        assertThat(published).extracting(HealthObservation::status)
+        assertThat(published)
+                .extracting(HealthObservation::status)
                 .containsExactly(HealthStatus.DOWN, HealthStatus.DOWN, HealthStatus.DOWN);
     }
 
@@ -135,14 +143,18 @@ class AlertWebhookControllerTest {
 
     @Test
     void azureMonitorFiredIsDownAndResolvedIsUpWhereTheRuleTakesResolutionAsHealth() throws Exception {
-        MockMvc mvc = mvc(intake(List.of(new AlertRoute("ShopDbBacklog", Set.of(), Map.of(),
-                new ComponentKey("shop", "region-a", "db"), true))));
-        mvc.perform(post("/alerts/azure-monitor").header("Authorization", bearer())
-                        .contentType(MediaType.APPLICATION_JSON).content(azure("ShopDbBacklog", "Fired")))
+        MockMvc mvc = mvc(intake(List.of(new AlertRoute(
+                "ShopDbBacklog", Set.of(), Map.of(), new ComponentKey("shop", "region-a", "db"), true))));
+        mvc.perform(post("/alerts/azure-monitor")
+                        .header("Authorization", bearer())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(azure("ShopDbBacklog", "Fired")))
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.observations").value(1));
-        mvc.perform(post("/alerts/azure-monitor").header("Authorization", bearer())
-                        .contentType(MediaType.APPLICATION_JSON).content(azure("ShopDbBacklog", "Resolved")))
+        mvc.perform(post("/alerts/azure-monitor")
+                        .header("Authorization", bearer())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(azure("ShopDbBacklog", "Resolved")))
                 .andExpect(status().isAccepted());
 
         assertThat(published).extracting(HealthObservation::status).containsExactly(HealthStatus.DOWN, HealthStatus.UP);
@@ -158,8 +170,12 @@ class AlertWebhookControllerTest {
     void aRefreshRepublishesWhatStillFiresOncePerComponent() throws Exception {
         AlertIntake intake = intake(SecretReference.literal(TOKEN), null);
         MockMvc mvc = mvc(intake);
-        send(mvc, alertmanager(pod("firing", "ShopDbBacklog", "db-0"), pod("firing", "ShopDbBacklog", "db-1"),
-                alert("firing", "ShopRegionDown", "a", null)));
+        send(
+                mvc,
+                alertmanager(
+                        pod("firing", "ShopDbBacklog", "db-0"),
+                        pod("firing", "ShopDbBacklog", "db-1"),
+                        alert("firing", "ShopRegionDown", "a", null)));
         published.clear();
 
         clock.advance(Duration.ofSeconds(1));
@@ -186,13 +202,20 @@ class AlertWebhookControllerTest {
 
     @Test
     void aMalformedEndsAtOrFingerprintIs400() throws Exception {
-        call(bearer(), "/alerts/alertmanager", alertmanager(alert("firing", "ShopRegionDown", "a", null)
-                .replace("0001-01-01T00:00:00Z", "yesterday")))
+        call(
+                        bearer(),
+                        "/alerts/alertmanager",
+                        alertmanager(alert("firing", "ShopRegionDown", "a", null)
+                                .replace("0001-01-01T00:00:00Z", "yesterday")))
                 .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.error").value("alerts[0].endsAt must be an RFC 3339 time, e.g. "
-                        + "2026-11-25T10:04:00Z, was \"yesterday\""));
-        call(bearer(), "/alerts/alertmanager", alertmanager("{\"status\":\"firing\",\"labels\":{\"alertname\":\"X\"},"
-                + "\"fingerprint\":42}"))
+                .andExpect(jsonPath("$.error")
+                        .value("alerts[0].endsAt must be an RFC 3339 time, e.g. "
+                                + "2026-11-25T10:04:00Z, was \"yesterday\""));
+        call(
+                        bearer(),
+                        "/alerts/alertmanager",
+                        alertmanager(
+                                "{\"status\":\"firing\",\"labels\":{\"alertname\":\"X\"}," + "\"fingerprint\":42}"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.error").value("alerts[0].fingerprint must be a string, was 42"));
 
@@ -202,8 +225,10 @@ class AlertWebhookControllerTest {
     @Test
     void anAlertmanagerEndsAtEndsTheAlert() throws Exception {
         AlertIntake intake = intake(SecretReference.literal(TOKEN), null);
-        send(mvc(intake), alertmanager(alert("firing", "ShopRegionDown", "a", null)
-                .replace("0001-01-01T00:00:00Z", "2026-11-25T11:04:00+01:00")));
+        send(
+                mvc(intake),
+                alertmanager(alert("firing", "ShopRegionDown", "a", null)
+                        .replace("0001-01-01T00:00:00Z", "2026-11-25T11:04:00+01:00")));
 
         clock.advance(Duration.ofMinutes(4).minusMillis(1));
         assertThat(intake.refresh()).isEqualTo(1);
@@ -220,13 +245,16 @@ class AlertWebhookControllerTest {
 
         call(bearer(), "/alerts/azure-monitor", body).andExpect(status().isAccepted());
 
-        assertThat(published).singleElement().satisfies(o -> assertThat(o.region()).isEqualTo("region-b"));
+        assertThat(published)
+                .singleElement()
+                .satisfies(o -> assertThat(o.region()).isEqualTo("region-b"));
     }
 
     @Test
     void aCallWithoutCredentialsIs401AndPublishesNothing() throws Exception {
         mvc(intake(SecretReference.literal(TOKEN), null))
-                .perform(post("/alerts/alertmanager").contentType(MediaType.APPLICATION_JSON)
+                .perform(post("/alerts/alertmanager")
+                        .contentType(MediaType.APPLICATION_JSON)
                         .content(alertmanager(alert("firing", "ShopRegionDown", "a", null))))
                 .andExpect(status().isUnauthorized())
                 .andExpect(header().string("WWW-Authenticate", "Bearer realm=\"mrm-alerts\""))
@@ -247,16 +275,19 @@ class AlertWebhookControllerTest {
     @Test
     void basicAuthenticationWorksWhenAUserIsConfigured() throws Exception {
         MockMvc mvc = mvc(intake(SecretReference.literal(TOKEN), "alertmanager"));
-        String basic = "Basic " + Base64.getEncoder().encodeToString(("alertmanager:" + TOKEN)
-                .getBytes(StandardCharsets.UTF_8));
+        String basic = "Basic "
+                + Base64.getEncoder().encodeToString(("alertmanager:" + TOKEN).getBytes(StandardCharsets.UTF_8));
 
-        mvc.perform(post("/alerts/alertmanager").header("Authorization", bearer())
-                        .contentType(MediaType.APPLICATION_JSON).content(alertmanager()))
+        mvc.perform(post("/alerts/alertmanager")
+                        .header("Authorization", bearer())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(alertmanager()))
                 .andExpect(status().isUnauthorized())
                 .andExpect(header().string("WWW-Authenticate", "Basic realm=\"mrm-alerts\""));
-        mvc.perform(post("/alerts/alertmanager").header("Authorization", basic)
-                        .contentType(MediaType.APPLICATION_JSON).content(alertmanager(
-                                alert("firing", "ShopRegionDown", "a", null))))
+        mvc.perform(post("/alerts/alertmanager")
+                        .header("Authorization", basic)
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(alertmanager(alert("firing", "ShopRegionDown", "a", null))))
                 .andExpect(status().isAccepted());
 
         assertThat(published).hasSize(1);
@@ -267,31 +298,40 @@ class AlertWebhookControllerTest {
         Path file = dir.resolve("token");
         Files.writeString(file, "first\n");
         MockMvc mvc = mvc(intake(SecretReference.file(file), null));
-        mvc.perform(post("/alerts/alertmanager").header("Authorization", "Bearer first")
-                .contentType(MediaType.APPLICATION_JSON).content(alertmanager())).andExpect(status().isAccepted());
+        mvc.perform(post("/alerts/alertmanager")
+                        .header("Authorization", "Bearer first")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(alertmanager()))
+                .andExpect(status().isAccepted());
 
         Files.writeString(file, "second\n");
 
-        mvc.perform(post("/alerts/alertmanager").header("Authorization", "Bearer first")
-                .contentType(MediaType.APPLICATION_JSON).content(alertmanager())).andExpect(status().isUnauthorized());
-        mvc.perform(post("/alerts/alertmanager").header("Authorization", "Bearer second")
-                .contentType(MediaType.APPLICATION_JSON).content(alertmanager())).andExpect(status().isAccepted());
+        mvc.perform(post("/alerts/alertmanager")
+                        .header("Authorization", "Bearer first")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(alertmanager()))
+                .andExpect(status().isUnauthorized());
+        mvc.perform(post("/alerts/alertmanager")
+                        .header("Authorization", "Bearer second")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(alertmanager()))
+                .andExpect(status().isAccepted());
     }
 
     @Test
     void malformedJsonIs400WithTheReason() throws Exception {
         call(bearer(), "/alerts/alertmanager", "{\"alerts\": [")
                 .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.error").value(org.hamcrest.Matchers.startsWith(
-                        "Alertmanager webhook body is not valid JSON")));
+                .andExpect(jsonPath("$.error")
+                        .value(org.hamcrest.Matchers.startsWith("Alertmanager webhook body is not valid JSON")));
 
         assertThat(published).isEmpty();
     }
 
     @Test
     void oneBadAlertRefusesTheWholeCall() throws Exception {
-        String body = alertmanager(alert("firing", "ShopRegionDown", "a", null),
-                "{\"status\":\"firing\",\"labels\":{\"region\":\"a\"}}");
+        String body = alertmanager(
+                alert("firing", "ShopRegionDown", "a", null), "{\"status\":\"firing\",\"labels\":{\"region\":\"a\"}}");
 
         call(bearer(), "/alerts/alertmanager", body)
                 .andExpect(status().isBadRequest())
@@ -307,8 +347,9 @@ class AlertWebhookControllerTest {
                 .andExpect(jsonPath("$.error").value("alerts[0].status must be firing or resolved, was \"pending\""));
         call(bearer(), "/alerts/azure-monitor", "{\"schemaId\":\"Microsoft.Insights/activityLogs\",\"data\":{}}")
                 .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.error").value("Azure Monitor alert must use the common alert schema: schemaId "
-                        + "must be azureMonitorCommonAlertSchema, was \"Microsoft.Insights/activityLogs\""));
+                .andExpect(jsonPath("$.error")
+                        .value("Azure Monitor alert must use the common alert schema: schemaId "
+                                + "must be azureMonitorCommonAlertSchema, was \"Microsoft.Insights/activityLogs\""));
         call(bearer(), "/alerts/azure-monitor", "")
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.error").value("Azure Monitor alert body is empty"));
@@ -329,8 +370,10 @@ class AlertWebhookControllerTest {
     void aTokenThatCannotBeReadIs503() throws Exception {
         MockMvc mvc = mvc(intake(SecretReference.env("MRM_UNSET_ALERT_TOKEN", Map.of()), null));
 
-        mvc.perform(post("/alerts/alertmanager").header("Authorization", "Bearer x")
-                        .contentType(MediaType.APPLICATION_JSON).content(alertmanager()))
+        mvc.perform(post("/alerts/alertmanager")
+                        .header("Authorization", "Bearer x")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(alertmanager()))
                 .andExpect(status().isServiceUnavailable());
     }
 
@@ -338,8 +381,8 @@ class AlertWebhookControllerTest {
     void anUnauthenticatedCallerCannotMakeTheMonitorReadItsBody() throws Exception {
         java.util.concurrent.atomic.AtomicInteger read = new java.util.concurrent.atomic.AtomicInteger();
         byte[] large = new byte[AlertIntake.MAX_BODY_BYTES * 4];
-        org.springframework.mock.web.MockHttpServletRequest request = new org.springframework.mock.web.MockHttpServletRequest(
-                "POST", "/alerts/alertmanager");
+        org.springframework.mock.web.MockHttpServletRequest request =
+                new org.springframework.mock.web.MockHttpServletRequest("POST", "/alerts/alertmanager");
         request.setContentType("application/json");
         var answer = new AlertWebhookController(intake(SecretReference.literal(TOKEN), null))
                 .alertmanager("Bearer wrong", new CountingRequest(request, read, large));
@@ -360,8 +403,10 @@ class AlertWebhookControllerTest {
         private final java.util.concurrent.atomic.AtomicInteger read;
         private final byte[] body;
 
-        CountingRequest(jakarta.servlet.http.HttpServletRequest request, java.util.concurrent.atomic.AtomicInteger read,
-                        byte[] body) {
+        CountingRequest(
+                jakarta.servlet.http.HttpServletRequest request,
+                java.util.concurrent.atomic.AtomicInteger read,
+                byte[] body) {
             super(request);
             this.read = read;
             this.body = body;
@@ -409,12 +454,15 @@ class AlertWebhookControllerTest {
 
     private ResultActions call(String authorization, String path, String body) throws Exception {
         return mvc(intake(SecretReference.literal(TOKEN), null))
-                .perform(post(path).header("Authorization", authorization).contentType(MediaType.APPLICATION_JSON)
+                .perform(post(path)
+                        .header("Authorization", authorization)
+                        .contentType(MediaType.APPLICATION_JSON)
                         .content(body));
     }
 
     private MockMvc mvc(AlertIntake intake) {
-        return MockMvcBuilders.standaloneSetup(new AlertWebhookController(intake)).build();
+        return MockMvcBuilders.standaloneSetup(new AlertWebhookController(intake))
+                .build();
     }
 
     private AlertIntake intake(SecretReference token, String username) {
@@ -427,8 +475,8 @@ class AlertWebhookControllerTest {
 
     private AlertIntake intake(SecretReference token, String username, List<AlertRoute> routes) {
         AtomicInteger ids = new AtomicInteger();
-        AlertedComponents state = new AlertedComponents(new AlertRouter(routes), Duration.ofHours(5), null, clock,
-                () -> "obs-" + ids.incrementAndGet());
+        AlertedComponents state = new AlertedComponents(
+                new AlertRouter(routes), Duration.ofHours(5), null, clock, () -> "obs-" + ids.incrementAndGet());
         return new AlertIntake(new WebhookCredentials(token, username), state, sink, Duration.ofSeconds(2));
     }
 
@@ -445,17 +493,20 @@ class AlertWebhookControllerTest {
 
     private static String alert(String status, String name, String region, String summary) {
         return "{\"status\":\"" + status + "\",\"labels\":{\"alertname\":\"" + name + "\",\"region\":\"" + region
-                + "\",\"severity\":\"critical\"},\"annotations\":{" + (summary == null ? "" : "\"summary\":\"" + summary
-                + "\"") + "},\"startsAt\":\"2026-11-25T09:59:00Z\",\"endsAt\":\"0001-01-01T00:00:00Z\","
-                + "\"generatorURL\":\"http://prometheus:9090/graph\",\"fingerprint\":\"" + fingerprint(name, region) + "\"}";
+                + "\",\"severity\":\"critical\"},\"annotations\":{"
+                + (summary == null ? "" : "\"summary\":\"" + summary + "\"")
+                + "},\"startsAt\":\"2026-11-25T09:59:00Z\",\"endsAt\":\"0001-01-01T00:00:00Z\","
+                + "\"generatorURL\":\"http://prometheus:9090/graph\",\"fingerprint\":\"" + fingerprint(name, region)
+                + "\"}";
     }
 
     /** One alert instance among siblings: the same alert name in region a, told apart by its pod label. */
     private static String pod(String status, String name, String pod) {
         return "{\"status\":\"" + status + "\",\"labels\":{\"alertname\":\"" + name + "\",\"region\":\"a\","
                 + "\"pod\":\"" + pod + "\",\"severity\":\"critical\"},\"annotations\":{\"summary\":\"" + pod
-                + " lags\"},\"startsAt\":\"2026-11-25T09:59:00Z\",\"endsAt\":\"" + ("resolved".equals(status)
-                ? "2026-11-25T09:59:30Z" : "0001-01-01T00:00:00Z") + "\",\"fingerprint\":\"" + fingerprint(name, pod) + "\"}";
+                + " lags\"},\"startsAt\":\"2026-11-25T09:59:00Z\",\"endsAt\":\""
+                + ("resolved".equals(status) ? "2026-11-25T09:59:30Z" : "0001-01-01T00:00:00Z")
+                + "\",\"fingerprint\":\"" + fingerprint(name, pod) + "\"}";
     }
 
     /** Alertmanager's fingerprint is a hash of the label set; any stable text per label set does here. */
@@ -464,8 +515,11 @@ class AlertWebhookControllerTest {
     }
 
     private ResultActions send(MockMvc mvc, String body) throws Exception {
-        return mvc.perform(post("/alerts/alertmanager").header("Authorization", bearer())
-                .contentType(MediaType.APPLICATION_JSON).content(body)).andExpect(status().isAccepted());
+        return mvc.perform(post("/alerts/alertmanager")
+                        .header("Authorization", bearer())
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(body))
+                .andExpect(status().isAccepted());
     }
 
     private static String azure(String rule, String condition) {

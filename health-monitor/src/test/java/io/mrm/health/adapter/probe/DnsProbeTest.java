@@ -74,8 +74,9 @@ class DnsProbeTest {
         ProbeResult result = probe(DOMAIN, ANSWERED);
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
-        assertThat(result.detail()).isEqualTo("shop.example.com answers CNAME parking.registrar.example., "
-                + "A 203.0.113.9, which no configured region claims");
+        assertThat(result.detail())
+                .isEqualTo("shop.example.com answers CNAME parking.registrar.example., "
+                        + "A 203.0.113.9, which no configured region claims");
     }
 
     @Test
@@ -93,8 +94,9 @@ class DnsProbeTest {
         ProbeResult result = probe("missing.example.com", ANSWERED);
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
-        assertThat(result.detail()).isEqualTo("resolver 127.0.0.1:" + dns.address().getPort()
-                + " answered NXDOMAIN for missing.example.com");
+        assertThat(result.detail())
+                .isEqualTo(
+                        "resolver 127.0.0.1:" + dns.address().getPort() + " answered NXDOMAIN for missing.example.com");
     }
 
     @Test
@@ -104,9 +106,12 @@ class DnsProbeTest {
         ProbeResult result = probe(DOMAIN, Duration.ofMillis(300));
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
-        assertThat(result.detail()).isEqualTo("DNS timeout: resolver 127.0.0.1:" + dns.address().getPort()
-                + " gave no answer for shop.example.com within 300 ms");
-        assertThat(result.latency()).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofSeconds(20));
+        assertThat(result.detail())
+                .isEqualTo("DNS timeout: resolver 127.0.0.1:" + dns.address().getPort()
+                        + " gave no answer for shop.example.com within 300 ms");
+        assertThat(result.latency())
+                .isGreaterThanOrEqualTo(Duration.ofMillis(300))
+                .isLessThan(Duration.ofSeconds(20));
         assertThat(dns.queries()).isPositive();
     }
 

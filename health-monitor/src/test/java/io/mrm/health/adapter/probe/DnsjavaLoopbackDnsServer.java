@@ -65,7 +65,11 @@ public final class DnsjavaLoopbackDnsServer implements AutoCloseable {
     /** {@code name} has these A addresses. */
     void addresses(String name, String... addresses) {
         Name owner = name(name);
-        answers.put(owner, java.util.Arrays.stream(addresses).<Record>map(address -> a(owner, address)).toList());
+        answers.put(
+                owner,
+                java.util.Arrays.stream(addresses)
+                        .<Record>map(address -> a(owner, address))
+                        .toList());
         silent.remove(owner);
     }
 

@@ -35,8 +35,13 @@ final class FakeHanaJdbc {
      * One subscription: its row of M_REMOTE_SUBSCRIPTION_STATISTICS and of M_REMOTE_SUBSCRIPTIONS (the
      * columns the probe uses); {@code secondsSinceApplied} null when it never applied a transaction.
      */
-    record Subscription(String schemaName, String subscriptionName, long receivedMessageCount,
-                        long appliedMessageCount, String state, Long secondsSinceApplied) {
+    record Subscription(
+            String schemaName,
+            String subscriptionName,
+            long receivedMessageCount,
+            long appliedMessageCount,
+            String state,
+            Long secondsSinceApplied) {
 
         /** A subscription that streams and applied a change a second ago. */
         Subscription(String schemaName, String subscriptionName, long receivedMessageCount, long appliedMessageCount) {
@@ -54,6 +59,7 @@ final class FakeHanaJdbc {
     volatile SQLException connectError;
     /** When set, SELECT 1 FROM DUMMY blocks until the connection is aborted (or 10 s pass). */
     volatile boolean hang;
+
     private volatile FakeConnection current;
 
     JdbcProbe.ConnectionSource source() {
@@ -134,7 +140,9 @@ final class FakeHanaJdbc {
                     throw statisticsError;
                 }
                 List<Subscription> rows = subscriptions;
-                long backlog = rows.stream().mapToLong(s -> s.receivedMessageCount() - s.appliedMessageCount()).sum();
+                long backlog = rows.stream()
+                        .mapToLong(s -> s.receivedMessageCount() - s.appliedMessageCount())
+                        .sum();
                 return rows(new long[] {rows.size(), backlog});
             }
             if (sql.equals(STREAMING)) {

@@ -22,13 +22,18 @@ class HostLookupsTest {
 
     @Test
     void aFreshAnswerIsReusedAndAStaleOneLookedUpAgain() throws Exception {
-        try (HostLookups names = new HostLookups(host -> {
-            lookups.incrementAndGet();
-            return new InetAddress[] {InetAddress.getLoopbackAddress()};
-        }, Duration.ofSeconds(5), now::get)) {
+        try (HostLookups names = new HostLookups(
+                host -> {
+                    lookups.incrementAndGet();
+                    return new InetAddress[] {InetAddress.getLoopbackAddress()};
+                },
+                Duration.ofSeconds(5),
+                now::get)) {
             names.resolve("app.region-b.example").get(5, TimeUnit.SECONDS);
             now.addAndGet(Duration.ofSeconds(4).toNanos());
-            assertThat(names.resolve("app.region-b.example").isDone()).as("answered at once").isTrue();
+            assertThat(names.resolve("app.region-b.example").isDone())
+                    .as("answered at once")
+                    .isTrue();
             assertThat(lookups).hasValue(1);
 
             now.addAndGet(Duration.ofSeconds(2).toNanos());
@@ -39,10 +44,13 @@ class HostLookupsTest {
 
     @Test
     void aFailedLookupIsNotRemembered() throws Exception {
-        try (HostLookups names = new HostLookups(host -> {
-            lookups.incrementAndGet();
-            throw new UnknownHostException(host);
-        }, Duration.ofSeconds(5), now::get)) {
+        try (HostLookups names = new HostLookups(
+                host -> {
+                    lookups.incrementAndGet();
+                    throw new UnknownHostException(host);
+                },
+                Duration.ofSeconds(5),
+                now::get)) {
             names.resolve("gone.region-a.example").handle((a, e) -> null).get(5, TimeUnit.SECONDS);
             names.resolve("gone.region-a.example").handle((a, e) -> null).get(5, TimeUnit.SECONDS);
             assertThat(lookups).hasValue(2);

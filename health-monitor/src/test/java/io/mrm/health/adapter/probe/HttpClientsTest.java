@@ -22,7 +22,8 @@ class HttpClientsTest {
             assertThat(first.connectTimeout()).contains(ONE);
             assertThat(first.executor()).isPresent();
             assertThat(first.executor()).isEqualTo(second.executor());
-            assertThat(clients.withConnectTimeout(Duration.ofSeconds(2)).connectTimeout()).contains(Duration.ofSeconds(2));
+            assertThat(clients.withConnectTimeout(Duration.ofSeconds(2)).connectTimeout())
+                    .contains(Duration.ofSeconds(2));
         }
     }
 

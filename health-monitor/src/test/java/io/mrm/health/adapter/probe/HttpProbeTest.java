@@ -1,6 +1,5 @@
 package io.mrm.health.adapter.probe;
 
-import io.mrm.kafka.SecretReference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.mrm.events.observation.HealthStatus;
 import io.mrm.health.domain.ProbeResult;
+import io.mrm.kafka.SecretReference;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -64,12 +64,12 @@ class HttpProbeTest {
             respond(exchange, 200, "late");
         });
         server.createContext("/endless", exchange -> {
-            exchange.sendResponseHeaders(200, 0);   // chunked, no length
+            exchange.sendResponseHeaders(200, 0); // chunked, no length
             OutputStream out = exchange.getResponseBody();
             out.write(("MARKER" + "x".repeat(HttpProbe.BODY_LIMIT)).getBytes(StandardCharsets.UTF_8));
             out.flush();
             try {
-                release.await(30, TimeUnit.SECONDS);   // the rest of the body never comes
+                release.await(30, TimeUnit.SECONDS); // the rest of the body never comes
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -117,8 +117,8 @@ class HttpProbeTest {
     @Test
     void expectedStatusRangeIsConfigurable() throws Exception {
         status.set(204);
-        HttpProbe.Settings only200 = new HttpProbe.Settings(url("/health"), StatusRange.parse("200"), null, TIMEOUT,
-                TIMEOUT);
+        HttpProbe.Settings only200 =
+                new HttpProbe.Settings(url("/health"), StatusRange.parse("200"), null, TIMEOUT, TIMEOUT);
 
         ProbeResult result = probe(only200);
 
@@ -132,8 +132,8 @@ class HttpProbeTest {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             closedPort = socket.getLocalPort();
         }
-        HttpProbe.Settings refused = new HttpProbe.Settings(URI.create("http://127.0.0.1:" + closedPort + "/health"),
-                null, null, TIMEOUT, TIMEOUT);
+        HttpProbe.Settings refused = new HttpProbe.Settings(
+                URI.create("http://127.0.0.1:" + closedPort + "/health"), null, null, TIMEOUT, TIMEOUT);
 
         ProbeResult result = probe(refused);
 
@@ -145,16 +145,18 @@ class HttpProbeTest {
     void downOnReadTimeoutAfterConnectPlusReadTimeout() throws Exception {
         // the server never answers: the deadline (connect + read timeout) must fire. The connect timeout is
         // long enough for a busy machine's loopback connect, so it is the read side that times out
-        HttpProbe.Settings hanging = new HttpProbe.Settings(url("/hang"), null, null, Duration.ofSeconds(2),
-                Duration.ofMillis(300));
+        HttpProbe.Settings hanging =
+                new HttpProbe.Settings(url("/hang"), null, null, Duration.ofSeconds(2), Duration.ofMillis(300));
 
         ProbeResult result = probe(hanging);
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
-        assertThat(result.detail()).isEqualTo("read timeout: no complete response within 2300 ms "
-                + "(connect-timeout 2000 ms + read-timeout 300 ms)");
+        assertThat(result.detail())
+                .isEqualTo("read timeout: no complete response within 2300 ms "
+                        + "(connect-timeout 2000 ms + read-timeout 300 ms)");
         // not at the read timeout alone, nor at the connect timeout: at their sum
-        assertThat(result.latency()).isGreaterThanOrEqualTo(hanging.deadline())
+        assertThat(result.latency())
+                .isGreaterThanOrEqualTo(hanging.deadline())
                 .isLessThan(hanging.deadline().plus(ROOM));
     }
 
@@ -173,8 +175,8 @@ class HttpProbeTest {
         ProbeResult result = probe(settings("/health", "\"status\":\"UP\""));
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
-        assertThat(result.detail()).isEqualTo(
-                "HTTP 200 but the first 5120 bytes of the body do not contain the expected text");
+        assertThat(result.detail())
+                .isEqualTo("HTTP 200 but the first 5120 bytes of the body do not contain the expected text");
     }
 
     @Test
@@ -201,7 +203,9 @@ class HttpProbeTest {
     void latencyIsTheTimeFromStartToResult() throws Exception {
         AtomicLong fakeNanos = new AtomicLong();
         HttpProbe.Settings settings = settings("/health", null);
-        HttpProbe probe = new HttpProbe(clients.withConnectTimeout(TIMEOUT), settings,
+        HttpProbe probe = new HttpProbe(
+                clients.withConnectTimeout(TIMEOUT),
+                settings,
                 () -> fakeNanos.addAndGet(Duration.ofMillis(42).toNanos()));
 
         ProbeResult result = probe.probe().toCompletableFuture().get(ROOM.toSeconds(), TimeUnit.SECONDS);
@@ -215,14 +219,23 @@ class HttpProbeTest {
 
         assertThat(result.status()).isEqualTo(HealthStatus.UP);
         // measured, not a constant; an answer later than the deadline would have been a timeout
-        assertThat(result.latency()).isNotNull().isPositive().isLessThan(settings("/health", null).deadline());
+        assertThat(result.latency())
+                .isNotNull()
+                .isPositive()
+                .isLessThan(settings("/health", null).deadline());
     }
 
     @Test
     void headersAndSecretHeadersAreSentAndTheSecretIsReadAtEachProbe() throws Exception {
         java.util.Map<String, String> env = new java.util.concurrent.ConcurrentHashMap<>();
         env.put("HEALTH_AUTH", "Bearer wrong");
-        HttpProbe.Settings settings = new HttpProbe.Settings(url("/guarded"), null, null, TIMEOUT, TIMEOUT, "GET",
+        HttpProbe.Settings settings = new HttpProbe.Settings(
+                url("/guarded"),
+                null,
+                null,
+                TIMEOUT,
+                TIMEOUT,
+                "GET",
                 java.util.Map.of("X-Tenant", "shop"),
                 java.util.Map.of("Authorization", SecretReference.env("HEALTH_AUTH", env)));
         HttpProbe probe = new HttpProbe(clients.withConnectTimeout(TIMEOUT), settings);
@@ -239,8 +252,15 @@ class HttpProbeTest {
 
     @Test
     void aSecretHeaderThatCannotBeReadIsDownNamingOnlyTheReference() throws Exception {
-        HttpProbe.Settings settings = new HttpProbe.Settings(url("/guarded"), null, null, TIMEOUT, TIMEOUT, "GET",
-                java.util.Map.of(), java.util.Map.of("Authorization", SecretReference.env("UNSET_AUTH", java.util.Map.of())));
+        HttpProbe.Settings settings = new HttpProbe.Settings(
+                url("/guarded"),
+                null,
+                null,
+                TIMEOUT,
+                TIMEOUT,
+                "GET",
+                java.util.Map.of(),
+                java.util.Map.of("Authorization", SecretReference.env("UNSET_AUTH", java.util.Map.of())));
 
         ProbeResult result = probe(settings);
 
@@ -251,26 +271,36 @@ class HttpProbeTest {
 
     @Test
     void headRequestsAreSupported() throws Exception {
-        HttpProbe.Settings settings = new HttpProbe.Settings(url("/guarded"), null, null, TIMEOUT, TIMEOUT, "head",
-                java.util.Map.of(), java.util.Map.of("Authorization", SecretReference.literal("Bearer t0ken")));
+        HttpProbe.Settings settings = new HttpProbe.Settings(
+                url("/guarded"),
+                null,
+                null,
+                TIMEOUT,
+                TIMEOUT,
+                "head",
+                java.util.Map.of(),
+                java.util.Map.of("Authorization", SecretReference.literal("Bearer t0ken")));
 
         ProbeResult result = probe(settings);
 
         assertThat(result.status()).isEqualTo(HealthStatus.UP);
         assertThat(seenMethod.get()).isEqualTo("HEAD");
-        assertThatThrownBy(() -> new HttpProbe.Settings(url("/health"), null, "UP", TIMEOUT, TIMEOUT, "HEAD", null, null))
+        assertThatThrownBy(
+                        () -> new HttpProbe.Settings(url("/health"), null, "UP", TIMEOUT, TIMEOUT, "HEAD", null, null))
                 .hasMessageContaining("a HEAD request has no body");
     }
 
     @Test
     void onlyHttpAndHttpsAreAccepted() {
-        assertThatThrownBy(() -> new HttpProbe.Settings(URI.create("ftp://example.com/"), null, null, TIMEOUT,
-                TIMEOUT)).hasMessageContaining("url must be http or https");
+        assertThatThrownBy(() -> new HttpProbe.Settings(URI.create("ftp://example.com/"), null, null, TIMEOUT, TIMEOUT))
+                .hasMessageContaining("url must be http or https");
     }
 
     private ProbeResult probe(HttpProbe.Settings settings) throws Exception {
         HttpProbe probe = new HttpProbe(clients.withConnectTimeout(settings.connectTimeout()), settings);
-        return probe.probe().toCompletableFuture().get(settings.deadline().plus(ROOM).toMillis(), TimeUnit.MILLISECONDS);
+        return probe.probe()
+                .toCompletableFuture()
+                .get(settings.deadline().plus(ROOM).toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private HttpProbe.Settings settings(String path, String bodyContains) {

@@ -51,18 +51,29 @@ class HttpRedirectTest {
     }
 
     private ProbeResult probe(String path, URI redirectTo) throws Exception {
-        HttpProbe.Settings settings = new HttpProbe.Settings(URI.create("http://127.0.0.1:"
-                + server.getAddress().getPort() + path), StatusRange.DEFAULT, null, ANSWERED, ANSWERED, "GET", Map.of(),
-                Map.of(), redirectTo);
-        return new HttpProbe(clients.withConnectTimeout(settings.connectTimeout()), settings).probe()
-                .toCompletableFuture().get(settings.deadline().plusSeconds(20).toSeconds(), TimeUnit.SECONDS);
+        HttpProbe.Settings settings = new HttpProbe.Settings(
+                URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path),
+                StatusRange.DEFAULT,
+                null,
+                ANSWERED,
+                ANSWERED,
+                "GET",
+                Map.of(),
+                Map.of(),
+                redirectTo);
+        return new HttpProbe(clients.withConnectTimeout(settings.connectTimeout()), settings)
+                .probe()
+                .toCompletableFuture()
+                .get(settings.deadline().plusSeconds(20).toSeconds(), TimeUnit.SECONDS);
     }
 
     @Test
     void aLoginRedirectKeepsNoRegionUpByDefault() throws Exception {
         ProbeResult result = probe("/login-redirect", null);
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
-        assertThat(result.detail()).contains("HTTP 302 redirect to http://127.0.0.1:").contains("/login");
+        assertThat(result.detail())
+                .contains("HTTP 302 redirect to http://127.0.0.1:")
+                .contains("/login");
     }
 
     @Test
@@ -80,8 +91,13 @@ class HttpRedirectTest {
 
     @Test
     void anExpectedStatusRangeWithRedirectsIsRefused() {
-        assertThatThrownBy(() -> new HttpProbe.Settings(URI.create("http://127.0.0.1/"), StatusRange.parse("200-399"),
-                null, Duration.ofSeconds(1), Duration.ofSeconds(1))).hasMessageContaining("includes redirects");
+        assertThatThrownBy(() -> new HttpProbe.Settings(
+                        URI.create("http://127.0.0.1/"),
+                        StatusRange.parse("200-399"),
+                        null,
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(1)))
+                .hasMessageContaining("includes redirects");
         assertThat(StatusRange.DEFAULT.toString()).isEqualTo("200-299");
     }
 }

@@ -33,7 +33,8 @@ class HungResolverIT {
     @Test
     void aNameThatNeverResolvesOnlyTurnsItsOwnTargetsDown(@TempDir Path dir) throws Exception {
         assertThat(new ProcessBuilder("id", "-u").start().inputReader().readLine())
-                .as("this test needs root (port 53, mount namespace)").isEqualTo("0");
+                .as("this test needs root (port 53, mount namespace)")
+                .isEqualTo("0");
         HttpServer healthy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         healthy.createContext("/health", exchange -> {
             exchange.sendResponseHeaders(200, 2);
@@ -42,35 +43,45 @@ class HungResolverIT {
         });
         healthy.start();
         try (DatagramSocket blackHole = new DatagramSocket(new InetSocketAddress(BLACK_HOLE, 53))) {
-            Thread swallow = new Thread(() -> {
-                byte[] buffer = new byte[512];
-                while (!blackHole.isClosed()) {
-                    try {
-                        blackHole.receive(new DatagramPacket(buffer, buffer.length)); // and never answer
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            }, "dns-black-hole");
+            Thread swallow = new Thread(
+                    () -> {
+                        byte[] buffer = new byte[512];
+                        while (!blackHole.isClosed()) {
+                            try {
+                                blackHole.receive(new DatagramPacket(buffer, buffer.length)); // and never answer
+                            } catch (IOException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "dns-black-hole");
             swallow.setDaemon(true);
             swallow.start();
-            Path resolvConf = Files.writeString(dir.resolve("resolv.conf"), "nameserver " + BLACK_HOLE
-                    + "\noptions timeout:5 attempts:2\n");
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Path resolvConf = Files.writeString(
+                    dir.resolve("resolv.conf"), "nameserver " + BLACK_HOLE + "\noptions timeout:5 attempts:2\n");
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String inner = "mount --bind '" + resolvConf + "' /etc/resolv.conf && exec '" + java + "' -cp '"
-                    + System.getProperty("java.class.path") + "' -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 "
-                    + HungResolverProbes.class.getName() + " " + healthy.getAddress().getPort() + " 3";
+                    + System.getProperty("java.class.path")
+                    + "' -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 "
+                    + HungResolverProbes.class.getName() + " "
+                    + healthy.getAddress().getPort() + " 3";
             Process child = new ProcessBuilder("unshare", "--mount", "sh", "-c", inner)
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             List<String> lines = child.inputReader().lines().toList();
             assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
             assertThat(child.exitValue()).as(String.join("\n", lines)).isZero();
 
-            List<String> results = lines.stream().filter(l -> l.startsWith("RESULT ")).toList();
+            List<String> results =
+                    lines.stream().filter(l -> l.startsWith("RESULT ")).toList();
             assertThat(results).as(String.join("\n", lines)).hasSize(27);
-            assertThat(results.stream().filter(l -> l.contains(" healthy "))).as(String.join("\n", results))
-                    .hasSize(3).allSatisfy(l -> assertThat(l).contains(" healthy UP "));
-            assertThat(results.stream().filter(l -> l.contains(" dead-"))).hasSize(24)
+            assertThat(results.stream().filter(l -> l.contains(" healthy ")))
+                    .as(String.join("\n", results))
+                    .hasSize(3)
+                    .allSatisfy(l -> assertThat(l).contains(" healthy UP "));
+            assertThat(results.stream().filter(l -> l.contains(" dead-")))
+                    .hasSize(24)
                     .allSatisfy(l -> assertThat(l).contains(" DOWN DNS: "));
         } finally {
             healthy.stop(0);

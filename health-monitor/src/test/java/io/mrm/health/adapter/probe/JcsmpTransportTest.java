@@ -1,6 +1,5 @@
 package io.mrm.health.adapter.probe;
 
-import io.mrm.kafka.SecretReference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,6 +12,7 @@ import io.mrm.health.domain.Probe;
 import io.mrm.health.domain.ProbeResult;
 import io.mrm.health.domain.ProbeTarget;
 import io.mrm.health.domain.RoundTripProbe;
+import io.mrm.kafka.SecretReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,6 +67,7 @@ class JcsmpTransportTest {
 
     @TempDir
     static Path tls;
+
     static SSLContext brokerTls;
     static Path trustStore;
 
@@ -77,10 +78,32 @@ class JcsmpTransportTest {
     static void makeABrokerCertificate() throws Exception {
         // a self-signed certificate for 127.0.0.1, as a broker might have, and a trust store holding it
         Path keyStore = tls.resolve("broker.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
-                "-ext", "san=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", keyStore.toString(),
-                "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
+        Process keytool = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "broker",
+                        "-keyalg",
+                        "EC",
+                        "-groupname",
+                        "secp256r1",
+                        "-dname",
+                        "CN=127.0.0.1",
+                        "-ext",
+                        "san=ip:127.0.0.1",
+                        "-validity",
+                        "2",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        keyStore.toString(),
+                        "-storepass",
+                        "changeit",
+                        "-keypass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
         String output = new String(keytool.getInputStream().readAllBytes());
         assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
         assertThat(keytool.exitValue()).as(output).isZero();
@@ -133,15 +156,19 @@ class JcsmpTransportTest {
         ProbeResult first = probe.probe().toCompletableFuture().get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
 
         assertThat(first.status()).isEqualTo(HealthStatus.DOWN);
-        assertThat(first.detail()).isEqualTo("timeout: tcp://127.0.0.1:" + server.port() + " accepted the connection "
-                + "but did not answer the login within 1000 ms").doesNotContain(PASSWORD);
+        assertThat(first.detail())
+                .isEqualTo("timeout: tcp://127.0.0.1:" + server.port() + " accepted the connection "
+                        + "but did not answer the login within 1000 ms")
+                .doesNotContain(PASSWORD);
         // JCSMP's own read timeout fired: not sooner, and before the probe's deadline
         assertThat(first.latency()).isGreaterThanOrEqualTo(READ).isLessThan(DEADLINE);
-        await("the next round opens a new session").atMost(BOUND.multipliedBy(2)).untilAsserted(() -> {
-            ProbeResult next = probe.probe().toCompletableFuture().get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
-            assertThat(next.detail()).startsWith("timeout: ");
-            assertThat(transport.sessionsOpened()).isEqualTo(2);
-        });
+        await("the next round opens a new session")
+                .atMost(BOUND.multipliedBy(2))
+                .untilAsserted(() -> {
+                    ProbeResult next = probe.probe().toCompletableFuture().get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
+                    assertThat(next.detail()).startsWith("timeout: ");
+                    assertThat(transport.sessionsOpened()).isEqualTo(2);
+                });
         assertThat(server.maxOpenAtOnce()).as("one connection at a time").isEqualTo(1);
     }
 
@@ -166,33 +193,46 @@ class JcsmpTransportTest {
             return CompletableFuture.completedFuture(ProbeResult.up(Duration.ZERO, "ok"));
         };
         List<HealthObservation> published = new CopyOnWriteArrayList<>();
-        ProbeScheduler scheduler = new ProbeScheduler(List.of(
-                new MonitoredTarget(target("aem-messaging", ProbeKind.AEM_MESSAGING, Duration.ofMillis(200)),
-                        watchedJcsmp),
-                new MonitoredTarget(target("app", ProbeKind.HTTP, Duration.ofMillis(50)), fast)),
-                new ObservationRule("vantage-t", Clock.systemUTC(), () -> UUID.randomUUID().toString()),
+        ProbeScheduler scheduler = new ProbeScheduler(
+                List.of(
+                        new MonitoredTarget(
+                                target("aem-messaging", ProbeKind.AEM_MESSAGING, Duration.ofMillis(200)), watchedJcsmp),
+                        new MonitoredTarget(target("app", ProbeKind.HTTP, Duration.ofMillis(50)), fast)),
+                new ObservationRule(
+                        "vantage-t", Clock.systemUTC(), () -> UUID.randomUUID().toString()),
                 observation -> {
                     published.add(observation);
                     return CompletableFuture.completedFuture(null);
-                }, new SplittableRandom(3), 1, 1000, Duration.ofSeconds(1));
+                },
+                new SplittableRandom(3),
+                1,
+                1000,
+                Duration.ofSeconds(1));
         scheduler.start();
         try {
-            await("three JCSMP rounds").atMost(BOUND.multipliedBy(4))
+            await("three JCSMP rounds")
+                    .atMost(BOUND.multipliedBy(4))
                     .until(() -> of(published, "aem-messaging").size() >= 3);
         } finally {
             scheduler.stop();
         }
 
-        assertThat(of(published, "aem-messaging")).allSatisfy(o -> {
-            assertThat(o.status()).isEqualTo(HealthStatus.DOWN);
-            // a tick that comes while JCSMP is still trying says so rather than starting a second connect
-            assertThat(o.detail()).matches("timeout: .*|previous round trip \\(.*\\) is still connecting; .*");
-            assertThat(o.probe()).isEqualTo(ProbeKind.AEM_MESSAGING);
-        }).anySatisfy(o -> assertThat(o.detail()).startsWith("timeout: ").contains("127.0.0.1:" + server.port()));
+        assertThat(of(published, "aem-messaging"))
+                .allSatisfy(o -> {
+                    assertThat(o.status()).isEqualTo(HealthStatus.DOWN);
+                    // a tick that comes while JCSMP is still trying says so rather than starting a second connect
+                    assertThat(o.detail()).matches("timeout: .*|previous round trip \\(.*\\) is still connecting; .*");
+                    assertThat(o.probe()).isEqualTo(ProbeKind.AEM_MESSAGING);
+                })
+                .anySatisfy(o -> assertThat(o.detail()).startsWith("timeout: ").contains("127.0.0.1:" + server.port()));
         // one ticker thread serves both targets. A round lasts at least JCSMP's read timeout (1 s, 20 of the fast
         // target's intervals); had it held the ticker, the fast target would not have been probed during it at all
-        assertThat(fastProbesDuringARound).isNotEmpty().allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(2));
-        assertThat(server.maxOpenAtOnce()).as("never more than one round trip in flight").isEqualTo(1);
+        assertThat(fastProbesDuringARound)
+                .isNotEmpty()
+                .allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(2));
+        assertThat(server.maxOpenAtOnce())
+                .as("never more than one round trip in flight")
+                .isEqualTo(1);
     }
 
     @Test
@@ -203,7 +243,8 @@ class JcsmpTransportTest {
         ProbeResult result = probe.probe().toCompletableFuture().get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
-        assertThat(result.detail()).startsWith("TLS handshake with tcps://127.0.0.1:" + server.port() + " failed: ")
+        assertThat(result.detail())
+                .startsWith("TLS handshake with tcps://127.0.0.1:" + server.port() + " failed: ")
                 .contains("certification path");
         assertThat(server.handshakes()).isZero();
     }
@@ -211,9 +252,18 @@ class JcsmpTransportTest {
     @Test
     void aTrustStoreThatHoldsTheBrokersCertificateGetsPastTheHandshake() throws Exception {
         SilentLoopbackServer server = track(new SilentLoopbackServer(brokerTls));
-        JcsmpTransport.Settings trusting = new JcsmpTransport.Settings("tcps://127.0.0.1:" + server.port(), "shop",
-                "mrm-probe", SecretReference.literal(PASSWORD), "mrm/probe/vantage-t", "mrm-probe-vantage-t", CONNECT,
-                READ, true, trustStore, SecretReference.literal("trust-pw"));
+        JcsmpTransport.Settings trusting = new JcsmpTransport.Settings(
+                "tcps://127.0.0.1:" + server.port(),
+                "shop",
+                "mrm-probe",
+                SecretReference.literal(PASSWORD),
+                "mrm/probe/vantage-t",
+                "mrm-probe-vantage-t",
+                CONNECT,
+                READ,
+                true,
+                trustStore,
+                SecretReference.literal("trust-pw"));
         RoundTripProbe probe = probe(trusting);
 
         ProbeResult result = probe.probe().toCompletableFuture().get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
@@ -226,14 +276,24 @@ class JcsmpTransportTest {
     @Test
     void aPasswordThatCannotBeReadIsDownNamingTheReferenceNotAValue() throws Exception {
         SilentLoopbackServer server = track(new SilentLoopbackServer(null));
-        JcsmpTransport.Settings unset = new JcsmpTransport.Settings("tcp://127.0.0.1:" + server.port(), "shop",
-                "mrm-probe", SecretReference.env("MRM_AEM_PASSWORD", Map.of()), "mrm/probe/vantage-t",
-                "mrm-probe-vantage-t", CONNECT, READ, true, null, null);
+        JcsmpTransport.Settings unset = new JcsmpTransport.Settings(
+                "tcp://127.0.0.1:" + server.port(),
+                "shop",
+                "mrm-probe",
+                SecretReference.env("MRM_AEM_PASSWORD", Map.of()),
+                "mrm/probe/vantage-t",
+                "mrm-probe-vantage-t",
+                CONNECT,
+                READ,
+                true,
+                null,
+                null);
 
         ProbeResult result = probe(unset).probe().toCompletableFuture().get(BOUND.toMillis(), TimeUnit.MILLISECONDS);
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
-        assertThat(result.detail()).isEqualTo("credential not available: environment variable MRM_AEM_PASSWORD is not set");
+        assertThat(result.detail())
+                .isEqualTo("credential not available: environment variable MRM_AEM_PASSWORD is not set");
         assertThat(server.accepted()).isZero();
     }
 
@@ -246,12 +306,16 @@ class JcsmpTransportTest {
         // JCSMP's reactor (Netty) threads live as long as the JVM, so they must be daemons; checked while in use
         Map<Thread, StackTraceElement[]> threads = Thread.getAllStackTraces();
         Set<String> jcsmpThreads = threads.entrySet().stream()
-                .filter(e -> java.util.Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().startsWith("io.netty.")
-                        || f.getClassName().startsWith("com.solacesystems.") || f.getClassName().startsWith("com.solace.")))
+                .filter(e -> java.util.Arrays.stream(e.getValue())
+                        .anyMatch(f -> f.getClassName().startsWith("io.netty.")
+                                || f.getClassName().startsWith("com.solacesystems.")
+                                || f.getClassName().startsWith("com.solace.")))
                 .map(e -> e.getKey().getName() + (e.getKey().isDaemon() ? "" : " (not a daemon)"))
                 .collect(Collectors.toSet());
 
-        assertThat(jcsmpThreads).as("threads running JCSMP or Netty code").isNotEmpty()
+        assertThat(jcsmpThreads)
+                .as("threads running JCSMP or Netty code")
+                .isNotEmpty()
                 .allSatisfy(name -> assertThat(name).doesNotEndWith("(not a daemon)"));
     }
 
@@ -259,21 +323,34 @@ class JcsmpTransportTest {
     void theDescriptionNamesBrokerVpnTopicAndQueueButNoCredential() {
         JcsmpTransport transport = new JcsmpTransport(settings("tcps://mr.example.com:55443"), pool);
 
-        assertThat(transport.describe()).isEqualTo(
-                "topic mrm/probe/vantage-t -> queue mrm-probe-vantage-t on tcps://mr.example.com:55443, VPN shop");
+        assertThat(transport.describe())
+                .isEqualTo(
+                        "topic mrm/probe/vantage-t -> queue mrm-probe-vantage-t on tcps://mr.example.com:55443, VPN shop");
     }
 
     private RoundTripProbe probe(JcsmpTransport.Settings settings) {
-        RoundTripProbe probe = new RoundTripProbe(new JcsmpTransport(settings, pool),
-                new RoundTripProbe.Settings(DEADLINE, Duration.ofMillis(500)), () -> UUID.randomUUID().toString(),
+        RoundTripProbe probe = new RoundTripProbe(
+                new JcsmpTransport(settings, pool),
+                new RoundTripProbe.Settings(DEADLINE, Duration.ofMillis(500)),
+                () -> UUID.randomUUID().toString(),
                 System::nanoTime);
         resources.add(probe);
         return probe;
     }
 
     private static JcsmpTransport.Settings settings(String host) {
-        return new JcsmpTransport.Settings(host, "shop", "mrm-probe", SecretReference.literal(PASSWORD),
-                "mrm/probe/vantage-t", "mrm-probe-vantage-t", CONNECT, READ, true, null, null);
+        return new JcsmpTransport.Settings(
+                host,
+                "shop",
+                "mrm-probe",
+                SecretReference.literal(PASSWORD),
+                "mrm/probe/vantage-t",
+                "mrm-probe-vantage-t",
+                CONNECT,
+                READ,
+                true,
+                null,
+                null);
     }
 
     private <T extends AutoCloseable> T track(T resource) {
@@ -282,8 +359,7 @@ class JcsmpTransportTest {
     }
 
     private static ProbeTarget target(String component, ProbeKind kind, Duration interval) {
-        return new ProbeTarget("shop", "region-a", component, kind, interval,
-                DEADLINE.plus(Duration.ofSeconds(1)));
+        return new ProbeTarget("shop", "region-a", component, kind, interval, DEADLINE.plus(Duration.ofSeconds(1)));
     }
 
     private static List<HealthObservation> of(List<HealthObservation> published, String component) {

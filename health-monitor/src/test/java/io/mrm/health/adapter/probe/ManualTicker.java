@@ -17,8 +17,7 @@ import java.util.concurrent.TimeUnit;
 final class ManualTicker extends AbstractExecutorService implements ScheduledExecutorService {
 
     /** One task given to {@link #scheduleAtFixedRate}. */
-    record FixedRate(Runnable command, long initialDelayNanos, long periodNanos) {
-    }
+    record FixedRate(Runnable command, long initialDelayNanos, long periodNanos) {}
 
     private final List<FixedRate> tasks = new CopyOnWriteArrayList<>();
     private volatile boolean shutdown;

@@ -1,10 +1,10 @@
 package io.mrm.health.adapter.probe;
 
-import io.mrm.kafka.SecretReference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mrm.events.observation.HealthStatus;
 import io.mrm.health.domain.ProbeResult;
+import io.mrm.kafka.SecretReference;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -24,6 +24,7 @@ class PostgresProbeIT {
 
     /** Generous, so that a busy machine cannot turn the database's answer into a timeout. */
     static final Duration CONNECT = Duration.ofSeconds(10);
+
     static final Duration QUERY = Duration.ofSeconds(10);
     static final Map<String, String> ENV = Map.of("MRM_TEST_PG_PASSWORD", "not-checked-by-trust-auth");
     static EmbeddedPostgres postgres;
@@ -58,7 +59,8 @@ class PostgresProbeIT {
     @Test
     @Order(2)
     void theLagOfAReplicationSlotIsReportedAndJudged() throws Exception {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = postgres.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             s.execute("SELECT pg_create_logical_replication_slot('mrm_sync', 'pgoutput')");
             s.execute("CREATE TABLE orders (id serial PRIMARY KEY, note text)");
             s.execute("INSERT INTO orders (note) SELECT repeat('x', 100) FROM generate_series(1, 1000)");
@@ -68,8 +70,8 @@ class PostgresProbeIT {
         ProbeResult lenient = probe(new PostgresCheck("mrm_sync", Long.MAX_VALUE));
 
         assertThat(strict.status()).isEqualTo(HealthStatus.DEGRADED);
-        assertThat(strict.detail()).matches("SELECT 1 ok; replication slot 'mrm_sync' lag [1-9]\\d* bytes, over the "
-                + "maximum of 0");
+        assertThat(strict.detail())
+                .matches("SELECT 1 ok; replication slot 'mrm_sync' lag [1-9]\\d* bytes, over the " + "maximum of 0");
         assertThat(lenient.status()).isEqualTo(HealthStatus.UP);
         assertThat(lenient.detail()).matches("SELECT 1 ok; replication slot 'mrm_sync' lag [1-9]\\d* bytes");
     }
@@ -86,14 +88,15 @@ class PostgresProbeIT {
     @Test
     @Order(4)
     void aMissingPasswordIsDownAndNamesOnlyTheReference() throws Exception {
-        DriverConnectionSource source = new DriverConnectionSource(url(), "postgres",
-                SecretReference.env("MRM_UNSET_PG_PASSWORD", Map.of()), Map.of());
+        DriverConnectionSource source = new DriverConnectionSource(
+                url(), "postgres", SecretReference.env("MRM_UNSET_PG_PASSWORD", Map.of()), Map.of());
 
         ProbeResult result = probe(new JdbcProbe(source, new PostgresCheck(null, 0), pool, CONNECT, QUERY));
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
-        assertThat(result.detail()).isEqualTo("cannot connect to " + url()
-                + ": credential not available: environment variable MRM_UNSET_PG_PASSWORD is not set");
+        assertThat(result.detail())
+                .isEqualTo("cannot connect to " + url()
+                        + ": credential not available: environment variable MRM_UNSET_PG_PASSWORD is not set");
     }
 
     @Test
@@ -106,7 +109,8 @@ class PostgresProbeIT {
         ProbeResult result = probe(probe);
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
-        assertThat(result.detail()).startsWith("cannot connect to " + url() + ": ")
+        assertThat(result.detail())
+                .startsWith("cannot connect to " + url() + ": ")
                 .containsIgnoringCase("refused");
         assertThat(result.detail()).doesNotContain(ENV.get("MRM_TEST_PG_PASSWORD"));
     }
@@ -121,13 +125,18 @@ class PostgresProbeIT {
     }
 
     private JdbcProbe probeOf(PostgresCheck check) {
-        DriverConnectionSource source = new DriverConnectionSource(url(), "postgres",
-                SecretReference.env("MRM_TEST_PG_PASSWORD", ENV), Map.of("connectTimeout", "2", "socketTimeout", "5"));
+        DriverConnectionSource source = new DriverConnectionSource(
+                url(),
+                "postgres",
+                SecretReference.env("MRM_TEST_PG_PASSWORD", ENV),
+                Map.of("connectTimeout", "2", "socketTimeout", "5"));
         return new JdbcProbe(source, check, pool, CONNECT, QUERY);
     }
 
     private static ProbeResult probe(JdbcProbe probe) throws Exception {
-        return probe.probe().toCompletableFuture().get(CONNECT.plus(QUERY).plusSeconds(20).toSeconds(), TimeUnit.SECONDS);
+        return probe.probe()
+                .toCompletableFuture()
+                .get(CONNECT.plus(QUERY).plusSeconds(20).toSeconds(), TimeUnit.SECONDS);
     }
 
     private static String url() {

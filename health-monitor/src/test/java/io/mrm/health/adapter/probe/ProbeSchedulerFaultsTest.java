@@ -47,8 +47,10 @@ class ProbeSchedulerFaultsTest {
             published.add(observation);
             return CompletableFuture.completedFuture(null);
         };
-        start(sink, new MonitoredTarget(target("app"), () -> CompletableFuture.completedFuture(
-                ProbeResult.up(Duration.ZERO, "ok"))));
+        start(
+                sink,
+                new MonitoredTarget(
+                        target("app"), () -> CompletableFuture.completedFuture(ProbeResult.up(Duration.ZERO, "ok"))));
 
         await("observations published after the Error").atMost(BOUND).until(() -> published.size() >= 5);
         assertThat(scheduler.publisherAlive()).isTrue();
@@ -57,24 +59,33 @@ class ProbeSchedulerFaultsTest {
 
     @Test
     void notProbedIsNeverPublishedAsDownButCounted() {
-        start(observation -> {
-            published.add(observation);
-            return CompletableFuture.completedFuture(null);
-        }, new MonitoredTarget(target("db"), () -> CompletableFuture.completedFuture(
-                ProbeResult.notProbed("all 1 threads of probe-orders-eu10-db are busy"))),
-                new MonitoredTarget(target("app"), () -> CompletableFuture.completedFuture(
-                        ProbeResult.up(Duration.ZERO, "ok"))));
+        start(
+                observation -> {
+                    published.add(observation);
+                    return CompletableFuture.completedFuture(null);
+                },
+                new MonitoredTarget(
+                        target("db"),
+                        () -> CompletableFuture.completedFuture(
+                                ProbeResult.notProbed("all 1 threads of probe-orders-eu10-db are busy"))),
+                new MonitoredTarget(
+                        target("app"), () -> CompletableFuture.completedFuture(ProbeResult.up(Duration.ZERO, "ok"))));
 
         await("not-probed counted").atMost(BOUND).until(() -> scheduler.notProbedCount() >= 5);
-        await("the other target still observed").atMost(BOUND)
-                .until(() -> published.stream().filter(o -> o.component().equals("app")).count() >= 5);
+        await("the other target still observed")
+                .atMost(BOUND)
+                .until(() -> published.stream()
+                                .filter(o -> o.component().equals("app"))
+                                .count()
+                        >= 5);
         assertThat(published).noneMatch(o -> o.component().equals("db"));
     }
 
     private void start(ObservationSink sink, MonitoredTarget... targets) {
-        ObservationRule rule = new ObservationRule("vantage-t", Clock.systemUTC(), () -> UUID.randomUUID().toString());
-        scheduler = new ProbeScheduler(List.of(targets), rule, sink, new SplittableRandom(1), 2, 100,
-                Duration.ofSeconds(1));
+        ObservationRule rule = new ObservationRule(
+                "vantage-t", Clock.systemUTC(), () -> UUID.randomUUID().toString());
+        scheduler = new ProbeScheduler(
+                List.of(targets), rule, sink, new SplittableRandom(1), 2, 100, Duration.ofSeconds(1));
         scheduler.start();
     }
 

@@ -34,6 +34,7 @@ class ProbeSchedulerTest {
     static final Duration FAST = Duration.ofMillis(20);
     /** How long a test waits for something that happens within milliseconds on an idle machine. */
     static final Duration BOUND = Duration.ofSeconds(30);
+
     static final int TICKER_THREADS = 2;
 
     final List<HealthObservation> published = new CopyOnWriteArrayList<>();
@@ -60,16 +61,19 @@ class ProbeSchedulerTest {
             slow.add(never);
             targets.add(new MonitoredTarget(target("slow-" + i, FAST, Duration.ofMinutes(1)), never));
         }
-        CountingProbe fast = new CountingProbe(() -> CompletableFuture.completedFuture(ProbeResult.up(Duration.ZERO, "ok")));
+        CountingProbe fast =
+                new CountingProbe(() -> CompletableFuture.completedFuture(ProbeResult.up(Duration.ZERO, "ok")));
         targets.add(new MonitoredTarget(target("fast", FAST, Duration.ofMinutes(1)), fast));
         start(recordingSink, targets.toArray(MonitoredTarget[]::new));
 
-        await("fast target observed 20 times").atMost(BOUND)
+        await("fast target observed 20 times")
+                .atMost(BOUND)
                 .until(() -> observationsOf("fast").size() >= 20);
 
         assertThat(published).allSatisfy(o -> assertThat(o.component()).isEqualTo("fast"));
         assertThat(slow).allSatisfy(probe -> assertThat(probe.calls.get()).isEqualTo(1));
-        assertThat(observationsOf("fast")).allSatisfy(o -> assertThat(o.status()).isEqualTo(HealthStatus.UP));
+        assertThat(observationsOf("fast"))
+                .allSatisfy(o -> assertThat(o.status()).isEqualTo(HealthStatus.UP));
     }
 
     @Test
@@ -136,7 +140,8 @@ class ProbeSchedulerTest {
             }
             return CompletableFuture.failedFuture(new IllegalStateException("send timed out"));
         };
-        CountingProbe probe = new CountingProbe(() -> CompletableFuture.completedFuture(ProbeResult.up(Duration.ZERO, "ok")));
+        CountingProbe probe =
+                new CountingProbe(() -> CompletableFuture.completedFuture(ProbeResult.up(Duration.ZERO, "ok")));
         start(failingSink, new MonitoredTarget(target("app", FAST, Duration.ofMinutes(1)), probe));
 
         await("several publishes failed").atMost(BOUND).until(() -> scheduler.publishFailures() >= 6);
@@ -148,7 +153,8 @@ class ProbeSchedulerTest {
 
     @Test
     void stoppedSchedulerProbesNoMore() {
-        CountingProbe probe = new CountingProbe(() -> CompletableFuture.completedFuture(ProbeResult.up(Duration.ZERO, "ok")));
+        CountingProbe probe =
+                new CountingProbe(() -> CompletableFuture.completedFuture(ProbeResult.up(Duration.ZERO, "ok")));
         start(recordingSink, new MonitoredTarget(target("app", FAST, Duration.ofMinutes(1)), probe));
         await().atMost(BOUND).until(() -> probe.calls.get() >= 2);
 
@@ -156,7 +162,9 @@ class ProbeSchedulerTest {
         int calls = probe.calls.get();
 
         assertThat(scheduler.isRunning()).isFalse();
-        await("no probe after stop").during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
+        await("no probe after stop")
+                .during(Duration.ofMillis(200))
+                .atMost(Duration.ofSeconds(2))
                 .until(() -> probe.calls.get() == calls);
     }
 
@@ -166,10 +174,19 @@ class ProbeSchedulerTest {
         AtomicLong nanos = new AtomicLong(Duration.ofHours(1).toNanos());
         ManualTicker ticker = new ManualTicker();
         List<Long> slips = new CopyOnWriteArrayList<>();
-        CountingProbe probe = new CountingProbe(() -> CompletableFuture.completedFuture(ProbeResult.up(Duration.ZERO, "ok")));
-        ObservationRule rule = new ObservationRule("vantage-t", Clock.systemUTC(), () -> UUID.randomUUID().toString());
-        scheduler = new ProbeScheduler(List.of(new MonitoredTarget(target("app", FAST, Duration.ofMinutes(1)), probe)),
-                rule, recordingSink, new SplittableRandom(1), 100, Duration.ofSeconds(1), nanos::get, threads -> ticker);
+        CountingProbe probe =
+                new CountingProbe(() -> CompletableFuture.completedFuture(ProbeResult.up(Duration.ZERO, "ok")));
+        ObservationRule rule = new ObservationRule(
+                "vantage-t", Clock.systemUTC(), () -> UUID.randomUUID().toString());
+        scheduler = new ProbeScheduler(
+                List.of(new MonitoredTarget(target("app", FAST, Duration.ofMinutes(1)), probe)),
+                rule,
+                recordingSink,
+                new SplittableRandom(1),
+                100,
+                Duration.ofSeconds(1),
+                nanos::get,
+                threads -> ticker);
         scheduler.onTickSlip(slips::add);
         long startedAt = nanos.get();
         scheduler.start();
@@ -180,11 +197,11 @@ class ProbeSchedulerTest {
         long firstDue = startedAt + ticks.initialDelayNanos();
         long late = Duration.ofMillis(30).toNanos();
         nanos.set(firstDue);
-        ticks.command().run();                                  // on time
+        ticks.command().run(); // on time
         nanos.set(firstDue + FAST.toNanos() + late);
-        ticks.command().run();                                  // 30 ms late
+        ticks.command().run(); // 30 ms late
         nanos.set(firstDue + 2 * FAST.toNanos() + Duration.ofMillis(5).toNanos());
-        ticks.command().run();                                  // the plan kept its rate: 5 ms late, not 35
+        ticks.command().run(); // the plan kept its rate: 5 ms late, not 35
 
         assertThat(slips).containsExactly(0L, late, Duration.ofMillis(5).toNanos());
         assertThat(probe.calls.get()).isEqualTo(3);
@@ -195,16 +212,26 @@ class ProbeSchedulerTest {
         // the plan the slips are measured against is the one the executor follows: a tick is never early
         // (how late it is depends on the machine and is not asserted)
         List<Long> slips = new CopyOnWriteArrayList<>();
-        CountingProbe probe = new CountingProbe(() -> CompletableFuture.completedFuture(ProbeResult.up(Duration.ZERO, "ok")));
-        ObservationRule rule = new ObservationRule("vantage-t", Clock.systemUTC(), () -> UUID.randomUUID().toString());
-        scheduler = new ProbeScheduler(List.of(new MonitoredTarget(target("app", FAST, Duration.ofMinutes(1)), probe)),
-                rule, recordingSink, new SplittableRandom(1), TICKER_THREADS, 100, Duration.ofSeconds(1));
+        CountingProbe probe =
+                new CountingProbe(() -> CompletableFuture.completedFuture(ProbeResult.up(Duration.ZERO, "ok")));
+        ObservationRule rule = new ObservationRule(
+                "vantage-t", Clock.systemUTC(), () -> UUID.randomUUID().toString());
+        scheduler = new ProbeScheduler(
+                List.of(new MonitoredTarget(target("app", FAST, Duration.ofMinutes(1)), probe)),
+                rule,
+                recordingSink,
+                new SplittableRandom(1),
+                TICKER_THREADS,
+                100,
+                Duration.ofSeconds(1));
         scheduler.onTickSlip(slips::add);
         scheduler.start();
 
         await("ten ticks measured").atMost(BOUND).until(() -> slips.size() >= 10);
 
-        assertThat(slips).allSatisfy(slip -> assertThat(slip).isGreaterThanOrEqualTo(-Duration.ofMillis(1).toNanos()));
+        assertThat(slips)
+                .allSatisfy(slip -> assertThat(slip)
+                        .isGreaterThanOrEqualTo(-Duration.ofMillis(1).toNanos()));
     }
 
     @Test
@@ -223,9 +250,10 @@ class ProbeSchedulerTest {
     }
 
     private void start(ObservationSink sink, MonitoredTarget... targets) {
-        ObservationRule rule = new ObservationRule("vantage-t", Clock.systemUTC(), () -> UUID.randomUUID().toString());
-        scheduler = new ProbeScheduler(List.of(targets), rule, sink, new SplittableRandom(1), TICKER_THREADS, 100,
-                Duration.ofSeconds(1));
+        ObservationRule rule = new ObservationRule(
+                "vantage-t", Clock.systemUTC(), () -> UUID.randomUUID().toString());
+        scheduler = new ProbeScheduler(
+                List.of(targets), rule, sink, new SplittableRandom(1), TICKER_THREADS, 100, Duration.ofSeconds(1));
         scheduler.start();
     }
 

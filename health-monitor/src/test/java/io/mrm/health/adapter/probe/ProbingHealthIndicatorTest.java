@@ -35,28 +35,41 @@ class ProbingHealthIndicatorTest {
     @Test
     void aMonitorWhoseObservationsNoLongerReachTheBrokerIsNotReady() {
         AtomicBoolean brokerUp = new AtomicBoolean(true);
-        ObservationSink sink = observation -> brokerUp.get() ? CompletableFuture.completedFuture(null)
+        ObservationSink sink = observation -> brokerUp.get()
+                ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.failedFuture(new IllegalStateException("broker unreachable"));
-        ObservationRule rule = new ObservationRule("vantage-t", Clock.systemUTC(), () -> UUID.randomUUID().toString());
-        scheduler = new ProbeScheduler(List.of(new MonitoredTarget(new ProbeTarget("orders", "eu10", "app",
-                ProbeKind.HTTP, Duration.ofMillis(20), Duration.ofSeconds(5)),
-                () -> CompletableFuture.completedFuture(ProbeResult.up(Duration.ZERO, "ok")))), rule, sink,
-                new SplittableRandom(1), 2, 100, Duration.ofSeconds(1));
+        ObservationRule rule = new ObservationRule(
+                "vantage-t", Clock.systemUTC(), () -> UUID.randomUUID().toString());
+        scheduler = new ProbeScheduler(
+                List.of(new MonitoredTarget(
+                        new ProbeTarget(
+                                "orders", "eu10", "app", ProbeKind.HTTP, Duration.ofMillis(20), Duration.ofSeconds(5)),
+                        () -> CompletableFuture.completedFuture(ProbeResult.up(Duration.ZERO, "ok")))),
+                rule,
+                sink,
+                new SplittableRandom(1),
+                2,
+                100,
+                Duration.ofSeconds(1));
         ProbingHealthIndicator readiness = new ProbingHealthIndicator(scheduler, Duration.ofMillis(500), true);
         assertThat(readiness.health(true).getStatus()).as("not started").isEqualTo(Status.DOWN);
 
         scheduler.start();
-        await("ready while publishing").atMost(Duration.ofSeconds(10))
+        await("ready while publishing")
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> readiness.health(true).getStatus().equals(Status.UP));
 
         brokerUp.set(false);
-        await("not ready once nothing is confirmed").atMost(Duration.ofSeconds(10))
+        await("not ready once nothing is confirmed")
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> readiness.health(true).getStatus().equals(Status.DOWN));
-        assertThat(readiness.health(true).getDetails()).containsKey("publishFailures")
+        assertThat(readiness.health(true).getDetails())
+                .containsKey("publishFailures")
                 .hasEntrySatisfying("reason", r -> assertThat((String) r).contains("no observation confirmed"));
 
         brokerUp.set(true);
-        await("ready again").atMost(Duration.ofSeconds(10))
+        await("ready again")
+                .atMost(Duration.ofSeconds(10))
                 .until(() -> readiness.health(true).getStatus().equals(Status.UP));
     }
 }

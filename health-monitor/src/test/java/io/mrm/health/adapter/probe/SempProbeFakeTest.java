@@ -1,10 +1,10 @@
 package io.mrm.health.adapter.probe;
 
-import io.mrm.kafka.SecretReference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mrm.events.observation.HealthStatus;
 import io.mrm.health.domain.ProbeResult;
+import io.mrm.kafka.SecretReference;
 import io.mrm.sempfake.SempV2Fake;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -32,6 +32,7 @@ class SempProbeFakeTest {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
     /** How long a test waits for a probe's result beyond the probe's own deadline (a busy machine's room). */
     static final Duration ROOM = Duration.ofSeconds(20);
+
     static final Map<String, String> ENV = Map.of("MRM_TEST_SEMP_PASSWORD", "s3mp-secret");
     static final String VPN_REQUEST = "GET /SEMP/v2/monitor/msgVpns/shop";
     static final String QUEUE_REQUEST = "GET /SEMP/v2/monitor/msgVpns/shop/queues/%23MSGVPN_REPLICATION_DATA_QUEUE";
@@ -42,7 +43,9 @@ class SempProbeFakeTest {
 
     @BeforeEach
     void start() throws Exception {
-        siteA = new SempV2Fake("mrm-monitor", "s3mp-secret").vpn("shop", "active").vpnWithoutReplication("plain");
+        siteA = new SempV2Fake("mrm-monitor", "s3mp-secret")
+                .vpn("shop", "active")
+                .vpnWithoutReplication("plain");
         siteB = new SempV2Fake("mrm-monitor", "s3mp-secret", siteA).vpn("shop", "standby");
         siteA.replicate("shop", siteB, "shop");
     }
@@ -60,8 +63,9 @@ class SempProbeFakeTest {
         ProbeResult result = probe(settings(siteB, "shop", 1_000_000));
 
         assertThat(result.status()).isEqualTo(HealthStatus.UP);
-        assertThat(result.detail()).isEqualTo("message VPN shop standby; replication role standby, bridge up, "
-                + "replication backlog 2048 bytes");
+        assertThat(result.detail())
+                .isEqualTo("message VPN shop standby; replication role standby, bridge up, "
+                        + "replication backlog 2048 bytes");
         assertThat(siteB.requests()).containsExactlyInAnyOrder(VPN_REQUEST, QUEUE_REQUEST);
     }
 
@@ -72,8 +76,9 @@ class SempProbeFakeTest {
         ProbeResult result = probe(settings(siteA, "shop", 1_000_000));
 
         assertThat(result.status()).isEqualTo(HealthStatus.DEGRADED);
-        assertThat(result.detail()).isEqualTo("message VPN shop up; replication role active, bridge DOWN, "
-                + "replication backlog 0 bytes");
+        assertThat(result.detail())
+                .isEqualTo(
+                        "message VPN shop up; replication role active, bridge DOWN, " + "replication backlog 0 bytes");
     }
 
     @Test
@@ -83,8 +88,9 @@ class SempProbeFakeTest {
         ProbeResult result = probe(settings(siteA, "shop", 1_000_000));
 
         assertThat(result.status()).isEqualTo(HealthStatus.DEGRADED);
-        assertThat(result.detail()).isEqualTo("message VPN shop up; replication role active, bridge DOWN, "
-                + "replication backlog 0 bytes");
+        assertThat(result.detail())
+                .isEqualTo(
+                        "message VPN shop up; replication role active, bridge DOWN, " + "replication backlog 0 bytes");
     }
 
     @Test
@@ -102,7 +108,7 @@ class SempProbeFakeTest {
 
     @Test
     void aBacklogOverTheMaximumIsDegraded() throws Exception {
-        siteA.backlog("shop", 4883, 0);   // 4883 * 1024 = 5,000,192 bytes
+        siteA.backlog("shop", 4883, 0); // 4883 * 1024 = 5,000,192 bytes
 
         ProbeResult over = probe(settings(siteA, "shop", 5_000_191));
         ProbeResult atTheMaximum = probe(settings(siteA, "shop", 5_000_192));
@@ -135,30 +141,45 @@ class SempProbeFakeTest {
         ProbeResult result = probe(settings(siteA, "nope", 0));
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
-        assertThat(result.detail()).isEqualTo("SEMP GET msgVpns/nope: HTTP 400 (Could not find match for msgVpnName nope)");
+        assertThat(result.detail())
+                .isEqualTo("SEMP GET msgVpns/nope: HTTP 400 (Could not find match for msgVpnName nope)");
     }
 
     @Test
     void aWrongPasswordIsDownAndTheDetailDoesNotContainIt() throws Exception {
-        SempProbe.Settings wrong = new SempProbe.Settings(siteA.baseUrl(), "shop", "mrm-monitor",
-                SecretReference.env("PW", Map.of("PW", "guess")), 0, TIMEOUT, TIMEOUT);
+        SempProbe.Settings wrong = new SempProbe.Settings(
+                siteA.baseUrl(),
+                "shop",
+                "mrm-monitor",
+                SecretReference.env("PW", Map.of("PW", "guess")),
+                0,
+                TIMEOUT,
+                TIMEOUT);
 
         ProbeResult result = probe(wrong);
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
-        assertThat(result.detail()).isEqualTo("SEMP GET msgVpns/shop: HTTP 401 (Unauthorized)")
+        assertThat(result.detail())
+                .isEqualTo("SEMP GET msgVpns/shop: HTTP 401 (Unauthorized)")
                 .doesNotContain("guess");
     }
 
     @Test
     void aMissingPasswordIsDownNamingTheReference() throws Exception {
-        SempProbe.Settings missing = new SempProbe.Settings(siteA.baseUrl(), "shop", "mrm-monitor",
-                SecretReference.env("MRM_UNSET", Map.of()), 0, TIMEOUT, TIMEOUT);
+        SempProbe.Settings missing = new SempProbe.Settings(
+                siteA.baseUrl(),
+                "shop",
+                "mrm-monitor",
+                SecretReference.env("MRM_UNSET", Map.of()),
+                0,
+                TIMEOUT,
+                TIMEOUT);
 
         ProbeResult result = probe(missing);
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
-        assertThat(result.detail()).isEqualTo("SEMP credential not available: environment variable MRM_UNSET is not set");
+        assertThat(result.detail())
+                .isEqualTo("SEMP credential not available: environment variable MRM_UNSET is not set");
         assertThat(siteA.requests()).isEmpty();
     }
 
@@ -188,9 +209,10 @@ class SempProbeFakeTest {
         ProbeResult result = probe(settings(siteA, "shop", 0));
 
         assertThat(result.status()).isEqualTo(HealthStatus.DEGRADED);
-        assertThat(result.detail()).isEqualTo("message VPN shop up; replication role active, bridge up, replication "
-                + "backlog unknown (GET queues/#MSGVPN_REPLICATION_DATA_QUEUE: HTTP 400 (Could not find match for "
-                + "queueName #MSGVPN_REPLICATION_DATA_QUEUE))");
+        assertThat(result.detail())
+                .isEqualTo("message VPN shop up; replication role active, bridge up, replication "
+                        + "backlog unknown (GET queues/#MSGVPN_REPLICATION_DATA_QUEUE: HTTP 400 (Could not find match for "
+                        + "queueName #MSGVPN_REPLICATION_DATA_QUEUE))");
     }
 
     @Test
@@ -199,12 +221,19 @@ class SempProbeFakeTest {
 
         // short timeouts: these must fire
         Duration second = Duration.ofSeconds(1);
-        ProbeResult result = probe(new SempProbe.Settings(siteA.baseUrl(), "shop", "mrm-monitor",
-                SecretReference.env("MRM_TEST_SEMP_PASSWORD", ENV), 0, second, second));
+        ProbeResult result = probe(new SempProbe.Settings(
+                siteA.baseUrl(),
+                "shop",
+                "mrm-monitor",
+                SecretReference.env("MRM_TEST_SEMP_PASSWORD", ENV),
+                0,
+                second,
+                second));
 
         assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
-        assertThat(result.detail()).isEqualTo("SEMP read timeout: no answer from 127.0.0.1:"
-                + siteA.baseUrl().getPort() + " within 2000 ms");
+        assertThat(result.detail())
+                .isEqualTo("SEMP read timeout: no answer from 127.0.0.1:"
+                        + siteA.baseUrl().getPort() + " within 2000 ms");
         assertThat(result.latency()).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
     }
 
@@ -214,8 +243,14 @@ class SempProbeFakeTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = socket.getLocalPort();
         }
-        SempProbe.Settings nowhere = new SempProbe.Settings(URI.create("http://127.0.0.1:" + closed), "shop",
-                "mrm-monitor", SecretReference.env("MRM_TEST_SEMP_PASSWORD", ENV), 0, TIMEOUT, TIMEOUT);
+        SempProbe.Settings nowhere = new SempProbe.Settings(
+                URI.create("http://127.0.0.1:" + closed),
+                "shop",
+                "mrm-monitor",
+                SecretReference.env("MRM_TEST_SEMP_PASSWORD", ENV),
+                0,
+                TIMEOUT,
+                TIMEOUT);
 
         ProbeResult result = probe(nowhere);
 
@@ -226,21 +261,34 @@ class SempProbeFakeTest {
     /** What an operator's SEMP client sends to change a site's role; the HTTP status. */
     private static int patchRole(SempV2Fake site, String role) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(site.baseUrl() + "/SEMP/v2/config/msgVpns/shop"))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                        "mrm-monitor:s3mp-secret".getBytes(StandardCharsets.UTF_8)))
+                .header(
+                        "Authorization",
+                        "Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString("mrm-monitor:s3mp-secret".getBytes(StandardCharsets.UTF_8)))
                 .header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"replicationRole\":\"" + role + "\"}"))
                 .build();
-        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private SempProbe.Settings settings(SempV2Fake site, String vpn, long maxBacklog) {
-        return new SempProbe.Settings(site.baseUrl(), vpn, "mrm-monitor",
-                SecretReference.env("MRM_TEST_SEMP_PASSWORD", ENV), maxBacklog, TIMEOUT, TIMEOUT);
+        return new SempProbe.Settings(
+                site.baseUrl(),
+                vpn,
+                "mrm-monitor",
+                SecretReference.env("MRM_TEST_SEMP_PASSWORD", ENV),
+                maxBacklog,
+                TIMEOUT,
+                TIMEOUT);
     }
 
     private ProbeResult probe(SempProbe.Settings settings) throws Exception {
-        return new SempProbe(clients.withConnectTimeout(settings.connectTimeout()), settings).probe()
-                .toCompletableFuture().get(settings.deadline().plus(ROOM).toMillis(), TimeUnit.MILLISECONDS);
+        return new SempProbe(clients.withConnectTimeout(settings.connectTimeout()), settings)
+                .probe()
+                .toCompletableFuture()
+                .get(settings.deadline().plus(ROOM).toMillis(), TimeUnit.MILLISECONDS);
     }
 }

@@ -20,7 +20,9 @@ class StatusRangeTest {
 
     @Test
     void singleCodeIsARangeOfOne() {
-        assertThat(StatusRange.parse(" 204 ")).isEqualTo(new StatusRange(204, 204)).hasToString("204");
+        assertThat(StatusRange.parse(" 204 "))
+                .isEqualTo(new StatusRange(204, 204))
+                .hasToString("204");
     }
 
     @Test

@@ -47,7 +47,9 @@ class TcpProbeTest {
             assertThat(result.latency()).isNotNull().isPositive().isLessThan(ANSWERED);
             server.setSoTimeout(2000);
             try (Socket accepted = server.accept()) {
-                assertThat(accepted.getInputStream().read()).as("the probe closed its connection").isEqualTo(-1);
+                assertThat(accepted.getInputStream().read())
+                        .as("the probe closed its connection")
+                        .isEqualTo(-1);
             }
         }
     }
@@ -59,32 +61,38 @@ class TcpProbeTest {
         AtomicReference<Thread> lookedUpOn = new AtomicReference<>();
         ExecutorService ticker = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "test-ticker"));
         try (ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
-             HostLookups blocking = new HostLookups(host -> {
-                 lookedUpOn.set(Thread.currentThread());
-                 lookupStarted.countDown();
-                 try {
-                     if (!release.await(ROOM.toSeconds(), TimeUnit.SECONDS)) {
-                         throw new java.net.UnknownHostException(host + " (never released)");
-                     }
-                 } catch (InterruptedException e) {
-                     Thread.currentThread().interrupt();
-                     throw new java.net.UnknownHostException(host + " (interrupted)");
-                 }
-                 return new InetAddress[] {InetAddress.getLoopbackAddress()};
-             })) {
-            TcpProbe byName = new TcpProbe(new TcpProbe.Settings("app.region-a.example", server.getLocalPort(), ANSWERED),
-                    blocking);
-            TcpProbe byAddress = new TcpProbe(new TcpProbe.Settings("127.0.0.1", server.getLocalPort(), ANSWERED),
-                    blocking);
+                HostLookups blocking = new HostLookups(host -> {
+                    lookedUpOn.set(Thread.currentThread());
+                    lookupStarted.countDown();
+                    try {
+                        if (!release.await(ROOM.toSeconds(), TimeUnit.SECONDS)) {
+                            throw new java.net.UnknownHostException(host + " (never released)");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.net.UnknownHostException(host + " (interrupted)");
+                    }
+                    return new InetAddress[] {InetAddress.getLoopbackAddress()};
+                })) {
+            TcpProbe byName = new TcpProbe(
+                    new TcpProbe.Settings("app.region-a.example", server.getLocalPort(), ANSWERED), blocking);
+            TcpProbe byAddress =
+                    new TcpProbe(new TcpProbe.Settings("127.0.0.1", server.getLocalPort(), ANSWERED), blocking);
 
             // the ticker starts the probe of the name, then the probe of another target, while the lookup hangs
             Future<Thread> tickerThread = ticker.submit(Thread::currentThread);
-            Future<CompletableFuture<ProbeResult>> named = ticker.submit(() -> byName.probe().toCompletableFuture());
-            assertThat(lookupStarted.await(ROOM.toSeconds(), TimeUnit.SECONDS)).as("lookup started").isTrue();
+            Future<CompletableFuture<ProbeResult>> named =
+                    ticker.submit(() -> byName.probe().toCompletableFuture());
+            assertThat(lookupStarted.await(ROOM.toSeconds(), TimeUnit.SECONDS))
+                    .as("lookup started")
+                    .isTrue();
             ProbeResult other = ticker.submit(() -> byAddress.probe().toCompletableFuture())
-                    .get(ROOM.toSeconds(), TimeUnit.SECONDS).get(ROOM.toSeconds(), TimeUnit.SECONDS);
+                    .get(ROOM.toSeconds(), TimeUnit.SECONDS)
+                    .get(ROOM.toSeconds(), TimeUnit.SECONDS);
 
-            assertThat(other.status()).as("the ticker went on with another target").isEqualTo(HealthStatus.UP);
+            assertThat(other.status())
+                    .as("the ticker went on with another target")
+                    .isEqualTo(HealthStatus.UP);
             assertThat(lookedUpOn.get()).isNotSameAs(tickerThread.get());
             CompletableFuture<ProbeResult> pending = named.get(ROOM.toSeconds(), TimeUnit.SECONDS);
             assertThat(pending).as("the probe of the name waits for its lookup").isNotDone();
@@ -125,11 +133,12 @@ class TcpProbeTest {
         })) {
             TcpProbe probe = new TcpProbe(new TcpProbe.Settings("app.region-a.example", 9, TIMEOUT), hanging);
 
-            ProbeResult result = probe.probe().toCompletableFuture().get(TIMEOUT.plus(ROOM).toMillis(),
-                    TimeUnit.MILLISECONDS);
+            ProbeResult result =
+                    probe.probe().toCompletableFuture().get(TIMEOUT.plus(ROOM).toMillis(), TimeUnit.MILLISECONDS);
 
             assertThat(result.status()).isEqualTo(HealthStatus.DOWN);
-            assertThat(result.detail()).isEqualTo("DNS: DNS lookup of app.region-a.example got no answer within 500 ms");
+            assertThat(result.detail())
+                    .isEqualTo("DNS: DNS lookup of app.region-a.example got no answer within 500 ms");
             assertThat(result.latency()).isGreaterThanOrEqualTo(TIMEOUT).isLessThan(TIMEOUT.plus(ROOM));
         } finally {
             release.countDown();
@@ -152,9 +161,11 @@ class TcpProbeTest {
             for (int i = 0; i < 16; i++) {
                 lookups.resolve("dead-" + i + ".region-a.example"); // sixteen hung names, each on its own thread
             }
-            java.util.concurrent.CompletableFuture<java.net.InetAddress[]> alive = lookups.resolve("alive.region-b.example");
+            java.util.concurrent.CompletableFuture<java.net.InetAddress[]> alive =
+                    lookups.resolve("alive.region-b.example");
 
-            assertThat(alive.get(ROOM.toSeconds(), TimeUnit.SECONDS)).containsExactly(java.net.InetAddress.getLoopbackAddress());
+            assertThat(alive.get(ROOM.toSeconds(), TimeUnit.SECONDS))
+                    .containsExactly(java.net.InetAddress.getLoopbackAddress());
             // a name already being looked up is not looked up twice at once
             assertThat(lookups.resolve("dead-0.region-a.example")).isSameAs(lookups.resolve("dead-0.region-a.example"));
             assertThat(lookups.inFlight()).isEqualTo(16);

@@ -5,6 +5,12 @@ import io.mrm.events.operator.SafetyRule;
 import java.time.Instant;
 
 /** An alert the engine raised. */
-public record AlertTrace(String id, Instant time, AlertSeverity severity, String code, String message,
-                         SafetyRule rule, String decisionId) implements TimelineNote {
-}
+public record AlertTrace(
+        String id,
+        Instant time,
+        AlertSeverity severity,
+        String code,
+        String message,
+        SafetyRule rule,
+        String decisionId)
+        implements TimelineNote {}

@@ -11,8 +11,8 @@ import java.util.List;
  *                    name no run's decision, by time
  * @param deadLetters dead letters keyed by this application
  */
-public record ApplicationAudit(String application, List<FailoverRun> runs, List<TimelineNote> between,
-                               long deadLetters) {
+public record ApplicationAudit(
+        String application, List<FailoverRun> runs, List<TimelineNote> between, long deadLetters) {
 
     public ApplicationAudit {
         runs = List.copyOf(runs);

@@ -35,14 +35,18 @@ public final class AuditHtml {
             svg text{font:11px system-ui,sans-serif;fill:#2d3748}code{font-size:12.5px}
             """;
 
-    private AuditHtml() {
-    }
+    private AuditHtml() {}
 
     public static String render(AuditReport report) {
         StringBuilder h = new StringBuilder(16_384);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>MRM audit")
-                .append(report.query().application() == null ? "" : " of " + esc(report.query().application()))
-                .append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<h1>MRM audit</h1>\n");
+                .append(
+                        report.query().application() == null
+                                ? ""
+                                : " of " + esc(report.query().application()))
+                .append("</title>\n<style>\n")
+                .append(CSS)
+                .append("</style>\n</head>\n<body>\n<h1>MRM audit</h1>\n");
         for (String line : AuditText.header(report)) {
             h.append("<p class=\"meta\">").append(esc(line)).append("</p>\n");
         }
@@ -50,16 +54,20 @@ public final class AuditHtml {
             h.append("<p>No events in the range read.</p>\n");
         }
         for (ApplicationAudit app : report.applications()) {
-            h.append("<section>\n<h2>").append(esc(app.application())).append("</h2>\n<p class=\"meta\">")
+            h.append("<section>\n<h2>")
+                    .append(esc(app.application()))
+                    .append("</h2>\n<p class=\"meta\">")
                     .append(esc(AuditText.plural(app.runs().size(), "failover run") + ", "
                             + AuditText.plural(app.between().size(), "other event") + ", "
-                            + AuditText.plural(app.deadLetters(), "dead letter"))).append("</p>\n");
+                            + AuditText.plural(app.deadLetters(), "dead letter")))
+                    .append("</p>\n");
             int next = 0;
             int number = 0;
             for (FailoverRun run : app.runs()) {
                 List<TimelineNote> before = new ArrayList<>();
-                while (next < app.between().size() && (run.start() == null
-                        || !app.between().get(next).time().isAfter(run.start()))) {
+                while (next < app.between().size()
+                        && (run.start() == null
+                                || !app.between().get(next).time().isAfter(run.start()))) {
                     before.add(app.between().get(next++));
                 }
                 notes(h, before);
@@ -79,21 +87,32 @@ public final class AuditHtml {
         h.append("<ul class=\"notes\">\n");
         for (TimelineNote n : notes) {
             boolean rejected = n instanceof RequestTrace t && Boolean.FALSE.equals(t.accepted());
-            h.append("<li").append(rejected ? " class=\"rejected\"" : "").append(">").append(esc(AuditText.note(n)))
+            h.append("<li")
+                    .append(rejected ? " class=\"rejected\"" : "")
+                    .append(">")
+                    .append(esc(AuditText.note(n)))
                     .append("</li>\n");
         }
         h.append("</ul>\n");
     }
 
     private static void run(StringBuilder h, FailoverRun run, int number) {
-        h.append("<article class=\"").append(run.outcome().name()).append("\">\n<h3>Run ").append(number).append(": ")
-                .append(esc(AuditText.title(run))).append("</h3>\n");
+        h.append("<article class=\"")
+                .append(run.outcome().name())
+                .append("\">\n<h3>Run ")
+                .append(number)
+                .append(": ")
+                .append(esc(AuditText.title(run)))
+                .append("</h3>\n");
         h.append(svg(run));
         h.append("<dl>\n");
         for (String line : AuditText.trigger(run)) {
             int cut = line.indexOf(' ');
-            h.append("<dt>").append(esc(line.substring(0, cut))).append("</dt><dd>")
-                    .append(esc(line.substring(cut).trim())).append("</dd>\n");
+            h.append("<dt>")
+                    .append(esc(line.substring(0, cut)))
+                    .append("</dt><dd>")
+                    .append(esc(line.substring(cut).trim()))
+                    .append("</dd>\n");
         }
         h.append("<dt>decision</dt><dd>").append(esc(AuditText.decision(run))).append("</dd>\n");
         for (RequestTrace t : run.interventions()) {
@@ -103,17 +122,33 @@ public final class AuditHtml {
             h.append("<dt>alert</dt><dd>").append(esc(AuditText.alert(a))).append("</dd>\n");
         }
         h.append("<dt>outcome</dt><dd>").append(esc(AuditText.outcome(run))).append("</dd>\n");
-        h.append("<dt>figures</dt><dd>").append(esc(AuditText.figures(run.figures()))).append("</dd>\n</dl>\n");
+        h.append("<dt>figures</dt><dd>")
+                .append(esc(AuditText.figures(run.figures())))
+                .append("</dd>\n</dl>\n");
         h.append("<table>\n<tr><th>step</th><th>action</th><th>region</th><th>outcome</th><th>attempt</th>"
                 + "<th>command</th><th>sent</th><th>ack</th><th>ack at</th><th>duration</th><th>detail</th></tr>\n");
         for (StepTrace s : run.steps()) {
             int rows = Math.max(1, s.attempts().size());
-            h.append("<tr><td rowspan=\"").append(rows).append("\">").append(s.index() + 1).append("</td><td rowspan=\"")
-                    .append(rows).append("\">").append(esc(String.valueOf(s.action()))).append("</td><td rowspan=\"")
-                    .append(rows).append("\">").append(esc(s.region() == null ? "" : s.region()))
-                    .append("</td><td rowspan=\"").append(rows).append("\" class=\"").append(s.outcome().name())
-                    .append("\">").append(esc(s.outcome() + (s.retries() > 0 ? ", " + AuditText.plural(s.retries(),
-                            "retry", "retries") : "") + (s.note() == null ? "" : " (" + s.note() + ")")))
+            h.append("<tr><td rowspan=\"")
+                    .append(rows)
+                    .append("\">")
+                    .append(s.index() + 1)
+                    .append("</td><td rowspan=\"")
+                    .append(rows)
+                    .append("\">")
+                    .append(esc(String.valueOf(s.action())))
+                    .append("</td><td rowspan=\"")
+                    .append(rows)
+                    .append("\">")
+                    .append(esc(s.region() == null ? "" : s.region()))
+                    .append("</td><td rowspan=\"")
+                    .append(rows)
+                    .append("\" class=\"")
+                    .append(s.outcome().name())
+                    .append("\">")
+                    .append(esc(s.outcome()
+                            + (s.retries() > 0 ? ", " + AuditText.plural(s.retries(), "retry", "retries") : "")
+                            + (s.note() == null ? "" : " (" + s.note() + ")")))
                     .append("</td>");
             if (s.attempts().isEmpty()) {
                 h.append("<td colspan=\"7\">no attempt read</td></tr>\n");
@@ -126,12 +161,21 @@ public final class AuditHtml {
                 }
                 firstRow = false;
                 String outcome = a.ackOutcome() == null ? "" : a.ackOutcome().name();
-                h.append("<td>").append(a.attempt()).append("</td><td><code>").append(esc(nz(a.commandId())))
-                        .append("</code></td><td>").append(esc(a.sentAt() == null ? "not read" : a.sentAt().toString()))
-                        .append("</td><td class=\"").append(outcome).append("\">")
-                        .append(esc(a.ackOutcome() == null ? "no ack read" : outcome)).append("</td><td>")
-                        .append(esc(a.ackAt() == null ? "" : a.ackAt().toString())).append("</td><td>")
-                        .append(a.durationMs() == null ? "" : a.durationMs() + " ms").append("</td><td>")
+                h.append("<td>")
+                        .append(a.attempt())
+                        .append("</td><td><code>")
+                        .append(esc(nz(a.commandId())))
+                        .append("</code></td><td>")
+                        .append(esc(a.sentAt() == null ? "not read" : a.sentAt().toString()))
+                        .append("</td><td class=\"")
+                        .append(outcome)
+                        .append("\">")
+                        .append(esc(a.ackOutcome() == null ? "no ack read" : outcome))
+                        .append("</td><td>")
+                        .append(esc(a.ackAt() == null ? "" : a.ackAt().toString()))
+                        .append("</td><td>")
+                        .append(a.durationMs() == null ? "" : a.durationMs() + " ms")
+                        .append("</td><td>")
                         .append(esc((a.errorCode() == null ? "" : a.errorCode() + " ") + nz(a.detail())))
                         .append("</td></tr>\n");
             }
@@ -144,8 +188,12 @@ public final class AuditHtml {
         List<Bar> bars = new ArrayList<>();
         for (StepTrace s : run.steps()) {
             for (StepAttempt a : s.attempts()) {
-                bars.add(new Bar((s.index() + 1) + " " + s.action() + " #" + a.attempt(), a.sentAt(), a.ackAt(),
-                        a.ackOutcome(), AuditText.attempt(a)));
+                bars.add(new Bar(
+                        (s.index() + 1) + " " + s.action() + " #" + a.attempt(),
+                        a.sentAt(),
+                        a.ackAt(),
+                        a.ackOutcome(),
+                        AuditText.attempt(a)));
             }
         }
         List<Mark> marks = new ArrayList<>();
@@ -160,8 +208,12 @@ public final class AuditHtml {
             marks.add(new Mark("decision", d.time(), "#2b6cb0"));
         }
         if (run.outcomeAt() != null) {
-            marks.add(new Mark(run.outcome() == RunOutcome.FINISHED ? "switched" : run.outcome().name().toLowerCase(
-                    Locale.ROOT), run.outcomeAt(), run.outcome() == RunOutcome.FINISHED ? "#2f855a" : "#c53030"));
+            marks.add(new Mark(
+                    run.outcome() == RunOutcome.FINISHED
+                            ? "switched"
+                            : run.outcome().name().toLowerCase(Locale.ROOT),
+                    run.outcomeAt(),
+                    run.outcome() == RunOutcome.FINISHED ? "#2f855a" : "#c53030"));
         }
         Instant t0 = null;
         Instant t1 = null;
@@ -176,31 +228,69 @@ public final class AuditHtml {
         int height = TOP + Math.max(1, bars.size()) * ROW + 24;
         int width = LABEL_WIDTH + CHART_WIDTH + 20;
         StringBuilder s = new StringBuilder();
-        s.append("<svg role=\"img\" width=\"").append(width).append("\" height=\"")
-                .append(height).append("\" viewBox=\"0 0 ").append(width).append(' ').append(height)
-                .append("\"><title>").append(esc("timeline of " + run.decisionId())).append("</title>\n");
+        s.append("<svg role=\"img\" width=\"")
+                .append(width)
+                .append("\" height=\"")
+                .append(height)
+                .append("\" viewBox=\"0 0 ")
+                .append(width)
+                .append(' ')
+                .append(height)
+                .append("\"><title>")
+                .append(esc("timeline of " + run.decisionId()))
+                .append("</title>\n");
         if (t0 == null) {
             s.append("<text x=\"4\" y=\"20\">no timed event read for this run</text></svg>\n");
             return s.toString();
         }
         long span = Math.max(1, AuditTimeline.millis(t0, t1));
         int axisY = height - 18;
-        s.append("<line x1=\"").append(LABEL_WIDTH).append("\" y1=\"").append(axisY).append("\" x2=\"")
-                .append(LABEL_WIDTH + CHART_WIDTH).append("\" y2=\"").append(axisY).append("\" stroke=\"#a0aec0\"/>\n");
+        s.append("<line x1=\"")
+                .append(LABEL_WIDTH)
+                .append("\" y1=\"")
+                .append(axisY)
+                .append("\" x2=\"")
+                .append(LABEL_WIDTH + CHART_WIDTH)
+                .append("\" y2=\"")
+                .append(axisY)
+                .append("\" stroke=\"#a0aec0\"/>\n");
         for (int i = 0; i <= 4; i++) {
             int x = LABEL_WIDTH + CHART_WIDTH * i / 4;
-            s.append("<text x=\"").append(x).append("\" y=\"").append(axisY + 14).append("\" text-anchor=\"")
-                    .append(i == 0 ? "start" : i == 4 ? "end" : "middle").append("\">+")
-                    .append(esc(AuditText.ms(span * i / 4).replaceAll(" \\(.*\\)", ""))).append("</text>\n");
+            s.append("<text x=\"")
+                    .append(x)
+                    .append("\" y=\"")
+                    .append(axisY + 14)
+                    .append("\" text-anchor=\"")
+                    .append(i == 0 ? "start" : i == 4 ? "end" : "middle")
+                    .append("\">+")
+                    .append(esc(AuditText.ms(span * i / 4).replaceAll(" \\(.*\\)", "")))
+                    .append("</text>\n");
         }
         int labelRow = 0;
         for (Mark m : marks) {
             int x = x(t0, span, m.at);
-            s.append("<line x1=\"").append(x).append("\" y1=\"").append(TOP - 6).append("\" x2=\"").append(x)
-                    .append("\" y2=\"").append(axisY).append("\" stroke=\"").append(m.color)
-                    .append("\" stroke-dasharray=\"4 3\"><title>").append(esc(m.label + " " + m.at))
-                    .append("</title></line>\n<text x=\"").append(x).append("\" y=\"").append(12 + 11 * (labelRow++ % 2))
-                    .append("\" text-anchor=\"").append(anchor(x)).append("\" fill=\"").append(m.color).append("\">").append(esc(m.label))
+            s.append("<line x1=\"")
+                    .append(x)
+                    .append("\" y1=\"")
+                    .append(TOP - 6)
+                    .append("\" x2=\"")
+                    .append(x)
+                    .append("\" y2=\"")
+                    .append(axisY)
+                    .append("\" stroke=\"")
+                    .append(m.color)
+                    .append("\" stroke-dasharray=\"4 3\"><title>")
+                    .append(esc(m.label + " " + m.at))
+                    .append("</title></line>\n<text x=\"")
+                    .append(x)
+                    .append("\" y=\"")
+                    .append(12 + 11 * (labelRow++ % 2))
+                    .append("\" text-anchor=\"")
+                    .append(anchor(x))
+                    .append("\" fill=\"")
+                    .append(m.color)
+                    .append("\">")
+                    .append(esc(m.label))
                     .append("</text>\n");
         }
         int y = TOP;
@@ -209,11 +299,26 @@ public final class AuditHtml {
             Instant to = b.to != null ? b.to : t1;
             int x1 = x(t0, span, from);
             int x2 = Math.max(x1 + 3, x(t0, span, to));
-            s.append("<text x=\"4\" y=\"").append(y + 14).append("\">").append(esc(b.label)).append("</text>\n")
-                    .append("<rect x=\"").append(x1).append("\" y=\"").append(y + 3).append("\" width=\"")
-                    .append(x2 - x1).append("\" height=\"").append(ROW - 7).append("\" rx=\"2\" fill=\"")
-                    .append(color(b.outcome)).append("\"").append(b.to == null ? " fill-opacity=\"0.35\"" : "")
-                    .append("><title>").append(esc(b.tooltip)).append("</title></rect>\n");
+            s.append("<text x=\"4\" y=\"")
+                    .append(y + 14)
+                    .append("\">")
+                    .append(esc(b.label))
+                    .append("</text>\n")
+                    .append("<rect x=\"")
+                    .append(x1)
+                    .append("\" y=\"")
+                    .append(y + 3)
+                    .append("\" width=\"")
+                    .append(x2 - x1)
+                    .append("\" height=\"")
+                    .append(ROW - 7)
+                    .append("\" rx=\"2\" fill=\"")
+                    .append(color(b.outcome))
+                    .append("\"")
+                    .append(b.to == null ? " fill-opacity=\"0.35\"" : "")
+                    .append("><title>")
+                    .append(esc(b.tooltip))
+                    .append("</title></rect>\n");
             y += ROW;
         }
         if (bars.isEmpty()) {
@@ -223,11 +328,9 @@ public final class AuditHtml {
         return s.toString();
     }
 
-    private record Bar(String label, Instant from, Instant to, AckOutcome outcome, String tooltip) {
-    }
+    private record Bar(String label, Instant from, Instant to, AckOutcome outcome, String tooltip) {}
 
-    private record Mark(String label, Instant at, String color) {
-    }
+    private record Mark(String label, Instant at, String color) {}
 
     /** Marker labels near either end of the axis stay inside the chart. */
     private static String anchor(int x) {

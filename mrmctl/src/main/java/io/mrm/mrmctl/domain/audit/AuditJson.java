@@ -14,8 +14,7 @@ import java.util.Map;
  */
 public final class AuditJson {
 
-    private AuditJson() {
-    }
+    private AuditJson() {}
 
     public static Map<String, Object> tree(AuditReport report) {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -69,12 +68,19 @@ public final class AuditJson {
         json.put("status", d == null ? null : d.status().name());
         json.put("decidedAt", d == null ? null : time(d.time()));
         json.put("reason", d == null ? null : d.reason());
-        json.put("overriddenRules", d == null ? List.of() : d.overriddenRules().stream().map(Enum::name).toList());
+        json.put(
+                "overriddenRules",
+                d == null
+                        ? List.of()
+                        : d.overriddenRules().stream().map(Enum::name).toList());
 
         Map<String, Object> trigger = new LinkedHashMap<>();
         FailoverDecision first = run.proposal() != null ? run.proposal() : d;
-        trigger.put("type", first == null ? "unknown"
-                : FailoverDecision.ENGINE.equals(first.requestedBy()) ? "automatic" : "manual");
+        trigger.put(
+                "type",
+                first == null
+                        ? "unknown"
+                        : FailoverDecision.ENGINE.equals(first.requestedBy()) ? "automatic" : "manual");
         trigger.put("requestedBy", first == null ? null : first.requestedBy());
         trigger.put("request", run.request() == null ? null : request(run.request()));
         trigger.put("evidence", run.evidence().stream().map(AuditJson::evidence).toList());
@@ -92,7 +98,9 @@ public final class AuditJson {
         json.put("proposal", proposal);
         json.put("verdict", run.verdict() == null ? null : request(run.verdict()));
         json.put("steps", run.steps().stream().map(AuditJson::step).toList());
-        json.put("interventions", run.interventions().stream().map(AuditJson::request).toList());
+        json.put(
+                "interventions",
+                run.interventions().stream().map(AuditJson::request).toList());
         json.put("alerts", run.alerts().stream().map(AuditJson::alert).toList());
         json.put("outcome", run.outcome().name());
         json.put("outcomeAt", time(run.outcomeAt()));

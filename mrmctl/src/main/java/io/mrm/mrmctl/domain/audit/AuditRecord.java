@@ -14,8 +14,8 @@ import java.util.Comparator;
 public record AuditRecord(String topic, int partition, long offset, MrmEvent event) {
 
     /** The audit's one order: event time, then topic, partition, offset — the same on every run. */
-    public static final Comparator<AuditRecord> ORDER = Comparator
-            .comparing((AuditRecord r) -> r.event().time())
+    public static final Comparator<AuditRecord> ORDER = Comparator.comparing(
+                    (AuditRecord r) -> r.event().time())
             .thenComparing(AuditRecord::topic)
             .thenComparingInt(AuditRecord::partition)
             .thenComparingLong(AuditRecord::offset);

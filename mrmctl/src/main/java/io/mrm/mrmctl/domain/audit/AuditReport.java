@@ -15,9 +15,14 @@ import java.util.Map;
  * @param deadLetters     dead letters read, per category
  * @param notes           what the reader wants the reader to know (e.g. a topic that does not exist)
  */
-public record AuditReport(AuditQuery query, Instant generatedAt, long recordsRead,
-                          List<ApplicationAudit> applications, List<Undecodable> undecodable,
-                          Map<String, Long> deadLetters, List<String> notes) {
+public record AuditReport(
+        AuditQuery query,
+        Instant generatedAt,
+        long recordsRead,
+        List<ApplicationAudit> applications,
+        List<Undecodable> undecodable,
+        Map<String, Long> deadLetters,
+        List<String> notes) {
 
     public AuditReport {
         applications = List.copyOf(applications);

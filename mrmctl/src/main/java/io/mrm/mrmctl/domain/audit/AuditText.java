@@ -10,8 +10,7 @@ import java.util.Locale;
 /** The audit as text: a header, then per application its runs as blocks with the events between. */
 public final class AuditText {
 
-    private AuditText() {
-    }
+    private AuditText() {}
 
     private static final java.util.regex.Pattern SUB_MILLIS =
             java.util.regex.Pattern.compile("(T\\d{2}:\\d{2}:\\d{2}\\.\\d{3})\\d+Z");
@@ -29,8 +28,10 @@ public final class AuditText {
         List<String> out = new ArrayList<>(header(report));
         if (report.applications().isEmpty()) {
             out.add("");
-            out.add("no events of " + (report.query().application() == null ? "any application"
-                    : report.query().application()) + " in the range read");
+            out.add("no events of "
+                    + (report.query().application() == null
+                            ? "any application"
+                            : report.query().application()) + " in the range read");
         }
         for (ApplicationAudit app : report.applications()) {
             out.add("");
@@ -42,7 +43,8 @@ public final class AuditText {
             List<TimelineNote> between = app.between();
             for (FailoverRun run : app.runs()) {
                 Instant start = run.start();
-                while (next < between.size() && (start == null || !between.get(next).time().isAfter(start))) {
+                while (next < between.size()
+                        && (start == null || !between.get(next).time().isAfter(start))) {
                     out.add(note(between.get(next++)));
                 }
                 out.add("");
@@ -62,10 +64,12 @@ public final class AuditText {
         out.add("MRM audit of " + (q.application() == null ? "all applications" : q.application()) + ", "
                 + (q.from() == null ? "from the beginning" : "from " + q.from()) + " to "
                 + (q.to() == null ? "the end" : q.to().toString()) + " (made " + report.generatedAt() + ")");
-        out.add("read " + plural(report.recordsRead(), "record") + "; " + report.undecodable().size()
+        out.add("read " + plural(report.recordsRead(), "record") + "; "
+                + report.undecodable().size()
                 + " undecodable; " + plural(report.deadLetterCount(), "dead letter")
                 + (report.deadLetters().isEmpty() ? "" : " " + report.deadLetters()));
-        for (Undecodable u : report.undecodable().subList(0, Math.min(5, report.undecodable().size()))) {
+        for (Undecodable u :
+                report.undecodable().subList(0, Math.min(5, report.undecodable().size()))) {
             out.add("  undecodable " + u.topic() + "/" + u.partition() + "@" + u.offset() + ": " + u.reason());
         }
         if (report.undecodable().size() > 5) {
@@ -106,7 +110,8 @@ public final class AuditText {
     /** "AUTOMATIC_FAILOVER eu10 → us10: FINISHED, us10 active". */
     public static String title(FailoverRun run) {
         FailoverDecision d = run.described();
-        String what = d == null ? "decision " + run.decisionId() + " (not in the records read)"
+        String what = d == null
+                ? "decision " + run.decisionId() + " (not in the records read)"
                 : d.kind() + " " + d.fromRegion() + " → " + d.toRegion();
         return what + ": " + run.outcome() + (run.activeRegion() == null ? "" : ", " + run.activeRegion() + " active");
     }
@@ -142,9 +147,10 @@ public final class AuditText {
         }
         if (p != null) {
             boolean asked = !FailoverDecision.ENGINE.equals(p.requestedBy());
-            out.add("proposal   " + p.id() + " at " + p.time() + (asked
-                    ? " (two-person rule: waits for an approver other than " + p.requestedBy() + ")"
-                    : " (mode MANUAL: waits for an approver)"));
+            out.add("proposal   " + p.id() + " at " + p.time()
+                    + (asked
+                            ? " (two-person rule: waits for an approver other than " + p.requestedBy() + ")"
+                            : " (mode MANUAL: waits for an approver)"));
         }
         RequestTrace v = run.verdict();
         if (v != null) {
@@ -162,16 +168,17 @@ public final class AuditText {
         if (d == null) {
             return run.decisionId() + " (not in the records read; known from its commands and acks)";
         }
-        String mode = d.drainsFirst() ? "GRACEFUL first (within " + java.time.Duration.ofMillis(d.drainWithinMs())
-                + "), else " + d.mode() : d.mode().toString();
+        String mode = d.drainsFirst()
+                ? "GRACEFUL first (within " + java.time.Duration.ofMillis(d.drainWithinMs()) + "), else " + d.mode()
+                : d.mode().toString();
         return d.id() + " " + d.kind() + " " + mode + " " + d.fromRegion() + " → " + d.toRegion() + ", epoch "
                 + d.epoch() + ", " + d.status() + " at " + d.time()
                 + (d.overriddenRules().isEmpty() ? "" : ", overridden " + d.overriddenRules());
     }
 
     public static String step(StepTrace s) {
-        String line = (s.index() + 1) + " " + s.action() + (s.region() == null ? "" : " " + s.region()) + ": "
-                + s.outcome();
+        String line =
+                (s.index() + 1) + " " + s.action() + (s.region() == null ? "" : " " + s.region()) + ": " + s.outcome();
         if (s.retries() > 0) {
             line += " after " + plural(s.retries(), "retry", "retries");
         }
@@ -182,11 +189,14 @@ public final class AuditText {
     }
 
     public static String attempt(StepAttempt a) {
-        String sent = a.commandSeen() ? "command " + a.commandId() + " sent " + a.sentAt()
+        String sent = a.commandSeen()
+                ? "command " + a.commandId() + " sent " + a.sentAt()
                 : "command " + a.commandId() + " (not in the records read)";
-        String ack = !a.acknowledged() ? "no ack read"
+        String ack = !a.acknowledged()
+                ? "no ack read"
                 : "ack " + a.ackOutcome() + " at " + a.ackAt() + " (" + a.durationMs() + " ms)"
-                + (a.errorCode() == null ? "" : " " + a.errorCode()) + (a.detail() == null ? "" : ": " + a.detail());
+                        + (a.errorCode() == null ? "" : " " + a.errorCode())
+                        + (a.detail() == null ? "" : ": " + a.detail());
         return "attempt " + a.attempt() + ": " + sent + "; " + ack;
     }
 
@@ -195,9 +205,11 @@ public final class AuditText {
     }
 
     static String request(RequestTrace t, boolean withTime) {
-        String verdict = t.accepted() == null ? "no answer read"
-                : t.accepted() ? "accepted" + (t.answer() == null || t.answer().equals("accepted") ? "" : ": " + t.answer())
-                : "REJECTED: " + t.answer();
+        String verdict = t.accepted() == null
+                ? "no answer read"
+                : t.accepted()
+                        ? "accepted" + (t.answer() == null || t.answer().equals("accepted") ? "" : ": " + t.answer())
+                        : "REJECTED: " + t.answer();
         return t.type() + " by " + t.operator() + (withTime ? " at " + t.time() : "") + " (request " + t.requestId()
                 + (t.decisionId() == null ? "" : ", decision " + t.decisionId())
                 + (t.stepIndex() == null ? "" : ", step " + (t.stepIndex() + 1)) + "): " + verdict
@@ -220,7 +232,8 @@ public final class AuditText {
     public static String outcome(FailoverRun run) {
         String at = run.outcomeAt() == null ? "" : " at " + run.outcomeAt();
         return switch (run.outcome()) {
-            case FINISHED -> "FINISHED" + at + (run.activeRegion() == null ? "" : ": " + run.activeRegion() + " is active");
+            case FINISHED ->
+                "FINISHED" + at + (run.activeRegion() == null ? "" : ": " + run.activeRegion() + " is active");
             case PAUSED -> "PAUSED" + at + " on a failed step: resume, skip or abort it";
             case ABORTED -> "ABORTED" + at + "; steps already done stay done";
             case REJECTED -> "REJECTED proposal" + at + ": nothing was switched";

@@ -74,6 +74,7 @@ public final class AuditTimeline {
     private final TakenInputs taken = new TakenInputs();
     /** Whether acks and observations are checked against the journal (read before them). */
     private boolean checkingInputs;
+
     private long acksLeftOut;
     private long observationsLeftOut;
 
@@ -96,7 +97,10 @@ public final class AuditTimeline {
         }
         if (event instanceof JournalEvent) {
             if (event instanceof io.mrm.events.journal.EngineStep step && step.input() != null) {
-                taken.add(step.input().topic(), step.input().partition(), step.input().offset());
+                taken.add(
+                        step.input().topic(),
+                        step.input().partition(),
+                        step.input().offset());
             }
             return this;
         }
@@ -164,8 +168,8 @@ public final class AuditTimeline {
             byApplication.get(r.event().applicationId()).add(r.event());
         }
         List<ApplicationAudit> audits = new ArrayList<>();
-        byApplication.forEach((application, events) -> audits.add(new Application(application, events)
-                .audit(deadLettersByApplication.getOrDefault(application, 0L))));
+        byApplication.forEach((application, events) -> audits.add(
+                new Application(application, events).audit(deadLettersByApplication.getOrDefault(application, 0L))));
         return new AuditReport(query, generatedAt, read, audits, undecodable, deadLetters, notes);
     }
 
@@ -220,7 +224,8 @@ public final class AuditTimeline {
                 } else if (e instanceof CommandAck a) {
                     // a re-delivered command is answered again with the same ack id
                     if (ackIds.add(a.id())) {
-                        acks.computeIfAbsent(a.step().decisionId(), k -> new ArrayList<>()).add(a);
+                        acks.computeIfAbsent(a.step().decisionId(), k -> new ArrayList<>())
+                                .add(a);
                     }
                 } else if (e instanceof Alert a) {
                     alerts.add(a);
@@ -316,14 +321,25 @@ public final class AuditTimeline {
                     default -> interventions.add(t);
                 }
             }
-            if (decision != null && request == null && verdict == null
+            if (decision != null
+                    && request == null
+                    && verdict == null
                     && !FailoverDecision.ENGINE.equals(decision.requestedBy())) {
                 // the request itself was not read: the decision says who asked and why
-                RequestTrace fromDecision = new RequestTrace(decision.requestId(),
-                        proposal != null || APPROVED.matcher(decision.reason()).find() ? "approve"
+                RequestTrace fromDecision = new RequestTrace(
+                        decision.requestId(),
+                        proposal != null || APPROVED.matcher(decision.reason()).find()
+                                ? "approve"
                                 : decision.kind() == DecisionKind.FAILBACK ? "failback" : "manual-failover",
-                        decision.requestedBy(), decision.time(), decision.reason(), decision.id(), null,
-                        decision.overriddenRules(), true, "accepted", decision.time());
+                        decision.requestedBy(),
+                        decision.time(),
+                        decision.reason(),
+                        decision.id(),
+                        null,
+                        decision.overriddenRules(),
+                        true,
+                        "accepted",
+                        decision.time());
                 if ("approve".equals(fromDecision.type())) {
                     verdict = fromDecision;
                 } else {
@@ -338,7 +354,8 @@ public final class AuditTimeline {
                 }
             }
 
-            List<RawStep> raw = decision == null && proposal != null ? planOnly(proposal)
+            List<RawStep> raw = decision == null && proposal != null
+                    ? planOnly(proposal)
                     : steps(decisionId, decision, interventions);
             Ending ending = decision == null && proposal != null
                     ? proposalEnding(proposal, verdict, interventions, runAlerts)
@@ -350,7 +367,8 @@ public final class AuditTimeline {
 
             List<Evidence> evidence = described == null ? List.of() : described.evidence();
             DetectionStart detection = described != null && described.kind() == DecisionKind.AUTOMATIC_FAILOVER
-                    ? detection(evidence) : null;
+                    ? detection(evidence)
+                    : null;
             FailoverDecision first = proposal != null ? proposal : decision;
             Instant switched = ending.outcome == RunOutcome.FINISHED ? ending.at : null;
             Figures figures = new Figures(
@@ -358,26 +376,39 @@ public final class AuditTimeline {
                     proposal != null && decision != null ? millis(proposal.time(), decision.time()) : null,
                     decision != null && switched != null ? millis(decision.time(), switched) : null,
                     detection != null && switched != null ? millis(detection.time(), switched) : null);
-            return new FailoverRun(decisionId, proposal, decision, evidence, detection, request, verdict, steps,
-                    interventions, runAlerts, ending.outcome, ending.at, ending.activeRegion, figures);
+            return new FailoverRun(
+                    decisionId,
+                    proposal,
+                    decision,
+                    evidence,
+                    detection,
+                    request,
+                    verdict,
+                    steps,
+                    interventions,
+                    runAlerts,
+                    ending.outcome,
+                    ending.at,
+                    ending.activeRegion,
+                    figures);
         }
 
         /** The earliest first failing observation over the evidence's vantage points. */
         private DetectionStart detection(List<Evidence> evidence) {
             DetectionStart best = null;
             for (Evidence e : evidence) {
-                ObservationStreaks.Streak s = streaks.streakAt(id, e.region(), e.component(), e.vantage(),
-                        e.observedAt());
+                ObservationStreaks.Streak s =
+                        streaks.streakAt(id, e.region(), e.component(), e.vantage(), e.observedAt());
                 if (s != null && (best == null || s.start().isBefore(best.time()))) {
-                    best = new DetectionStart(s.start(), s.startId(), e.region(), e.component(), e.vantage(), true,
-                            s.mayBeEarlier());
+                    best = new DetectionStart(
+                            s.start(), s.startId(), e.region(), e.component(), e.vantage(), true, s.mayBeEarlier());
                 }
             }
             if (best == null) {
                 for (Evidence e : evidence) {
                     if (best == null || e.observedAt().isBefore(best.time())) {
-                        best = new DetectionStart(e.observedAt(), e.observationId(), e.region(), e.component(),
-                                e.vantage(), false, true);
+                        best = new DetectionStart(
+                                e.observedAt(), e.observationId(), e.region(), e.component(), e.vantage(), false, true);
                     }
                 }
             }
@@ -408,7 +439,9 @@ public final class AuditTimeline {
                 step.ack(a);
             }
             for (RequestTrace t : interventions) {
-                if (SKIP_TYPE.equals(t.type()) && t.wasAccepted() && t.stepIndex() != null
+                if (SKIP_TYPE.equals(t.type())
+                        && t.wasAccepted()
+                        && t.stepIndex() != null
                         && steps.containsKey(t.stepIndex())) {
                     steps.get(t.stepIndex()).skippedBy = t;
                 }
@@ -416,8 +449,12 @@ public final class AuditTimeline {
             return new ArrayList<>(steps.values());
         }
 
-        private Ending ending(String decisionId, FailoverDecision decision, List<RawStep> steps,
-                              List<RequestTrace> interventions, List<AlertTrace> runAlerts) {
+        private Ending ending(
+                String decisionId,
+                FailoverDecision decision,
+                List<RawStep> steps,
+                List<RequestTrace> interventions,
+                List<AlertTrace> runAlerts) {
             Instant aborted = null;
             for (RequestTrace t : interventions) {
                 if ("abort".equals(t.type()) && t.wasAccepted()) {
@@ -426,13 +463,17 @@ public final class AuditTimeline {
                 }
             }
             for (AlertTrace a : runAlerts) {
-                if ("PLAN_ABORTED".equals(a.code()) && (aborted == null || a.time().isBefore(aborted))) {
+                if ("PLAN_ABORTED".equals(a.code())
+                        && (aborted == null || a.time().isBefore(aborted))) {
                     aborted = a.time();
                 }
             }
             Instant resumedAfter = null;
             for (RequestTrace t : interventions) {
-                if ("resume".equals(t.type()) && t.wasAccepted() && t.answeredAt() != null && aborted != null
+                if ("resume".equals(t.type())
+                        && t.wasAccepted()
+                        && t.answeredAt() != null
+                        && aborted != null
                         && t.answeredAt().isAfter(aborted)) {
                     resumedAfter = t.answeredAt(); // a plan aborted part-way can be resumed: it did not end there
                 }
@@ -441,7 +482,10 @@ public final class AuditTimeline {
                 return new Ending(RunOutcome.ABORTED, aborted, null);
             }
             if (decision != null && !steps.isEmpty() && steps.stream().allMatch(RawStep::done)) {
-                Instant last = steps.stream().map(RawStep::doneAt).max(Comparator.naturalOrder()).orElse(null);
+                Instant last = steps.stream()
+                        .map(RawStep::doneAt)
+                        .max(Comparator.naturalOrder())
+                        .orElse(null);
                 return new Ending(RunOutcome.FINISHED, last, activeAfter(decision));
             }
             Instant paused = null;
@@ -452,7 +496,8 @@ public final class AuditTimeline {
             }
             Instant carriedOn = null;
             for (RequestTrace t : interventions) {
-                if (("resume".equals(t.type()) || SKIP_TYPE.equals(t.type())) && t.wasAccepted()
+                if (("resume".equals(t.type()) || SKIP_TYPE.equals(t.type()))
+                        && t.wasAccepted()
                         && t.answeredAt() != null) {
                     carriedOn = t.answeredAt();
                 }
@@ -464,18 +509,24 @@ public final class AuditTimeline {
             if (state != null && state.phase() == Phase.STEADY) {
                 boolean allDone = state.planSteps().stream()
                         .allMatch(s -> s.status() == StepStatus.SUCCEEDED || s.status() == StepStatus.SKIPPED);
-                return allDone ? new Ending(RunOutcome.FINISHED, state.time(), state.activeRegion())
+                return allDone
+                        ? new Ending(RunOutcome.FINISHED, state.time(), state.activeRegion())
                         : new Ending(RunOutcome.ABORTED, state.time(), null);
             }
             if (state != null && state.phase() == Phase.PAUSED) {
                 return new Ending(RunOutcome.PAUSED, state.time(), null);
             }
-            return new Ending(laterDecisionThan(decisionId, startOf(decision, steps)) ? RunOutcome.UNKNOWN : RunOutcome.RUNNING,
-                    null, null);
+            return new Ending(
+                    laterDecisionThan(decisionId, startOf(decision, steps)) ? RunOutcome.UNKNOWN : RunOutcome.RUNNING,
+                    null,
+                    null);
         }
 
-        private Ending proposalEnding(FailoverDecision proposal, RequestTrace verdict, List<RequestTrace> interventions,
-                                      List<AlertTrace> runAlerts) {
+        private Ending proposalEnding(
+                FailoverDecision proposal,
+                RequestTrace verdict,
+                List<RequestTrace> interventions,
+                List<AlertTrace> runAlerts) {
             if (verdict != null && "reject".equals(verdict.type()) && verdict.wasAccepted()) {
                 return new Ending(RunOutcome.REJECTED, verdict.answeredAt(), null);
             }
@@ -492,27 +543,42 @@ public final class AuditTimeline {
                     return new Ending(RunOutcome.ABORTED, a.time(), null);
                 }
             }
-            return new Ending(laterDecisionThan(proposal.id(), proposal.time()) ? RunOutcome.UNKNOWN
-                    : RunOutcome.AWAITING_APPROVAL, null, null);
+            return new Ending(
+                    laterDecisionThan(proposal.id(), proposal.time())
+                            ? RunOutcome.UNKNOWN
+                            : RunOutcome.AWAITING_APPROVAL,
+                    null,
+                    null);
         }
 
         private boolean laterDecisionThan(String decisionId, Instant start) {
-            return decisions.stream().anyMatch(d -> !d.id().equals(decisionId)
-                    && (start == null || d.time().isAfter(start)));
+            return decisions.stream()
+                    .anyMatch(d -> !d.id().equals(decisionId)
+                            && (start == null || d.time().isAfter(start)));
         }
 
         private RequestTrace trace(OperatorRequest request, RequestOutcome outcome, String requestId) {
-            String type = request != null ? shortType(EventTypes.forClass(request.getClass()).ceType())
+            String type = request != null
+                    ? shortType(EventTypes.forClass(request.getClass()).ceType())
                     : shortType(outcome.requestType());
-            String decisionId = outcome != null && outcome.decisionId() != null ? outcome.decisionId()
-                    : requestDecision(request);
+            String decisionId =
+                    outcome != null && outcome.decisionId() != null ? outcome.decisionId() : requestDecision(request);
             Integer step = request instanceof SkipStepRequest skip ? skip.stepIndex() : null;
-            var overrides = request instanceof ManualFailoverRequest m ? m.overrideRules()
+            var overrides = request instanceof ManualFailoverRequest m
+                    ? m.overrideRules()
                     : request instanceof FailbackRequest f ? f.overrideRules() : null;
-            return new RequestTrace(requestId, type, request != null ? request.operator() : outcome.operator(),
-                    request != null ? request.time() : outcome.time(), request == null ? null : request.reason(),
-                    decisionId, step, overrides, outcome == null ? null : outcome.accepted(),
-                    outcome == null ? null : outcome.reason(), outcome == null ? null : outcome.time());
+            return new RequestTrace(
+                    requestId,
+                    type,
+                    request != null ? request.operator() : outcome.operator(),
+                    request != null ? request.time() : outcome.time(),
+                    request == null ? null : request.reason(),
+                    decisionId,
+                    step,
+                    overrides,
+                    outcome == null ? null : outcome.accepted(),
+                    outcome == null ? null : outcome.reason(),
+                    outcome == null ? null : outcome.time());
         }
 
         private static String requestDecision(OperatorRequest request) {
@@ -539,17 +605,19 @@ public final class AuditTimeline {
         return new AlertTrace(a.id(), a.time(), a.severity(), a.code(), a.message(), a.rule(), a.decisionId());
     }
 
-    private record Ending(RunOutcome outcome, Instant at, String activeRegion) {
-    }
+    private record Ending(RunOutcome outcome, Instant at, String activeRegion) {}
 
     /** The start of a run still being built: its decision, else its first command or ack. */
     private static Instant startOf(FailoverDecision decision, List<RawStep> steps) {
         if (decision != null) {
             return decision.time();
         }
-        return steps.stream().flatMap(s -> s.attempts.values().stream())
+        return steps.stream()
+                .flatMap(s -> s.attempts.values().stream())
                 .map(a -> a.sentAt != null ? a.sentAt : a.ack != null ? a.ack.time() : null)
-                .filter(java.util.Objects::nonNull).min(Comparator.naturalOrder()).orElse(null);
+                .filter(java.util.Objects::nonNull)
+                .min(Comparator.naturalOrder())
+                .orElse(null);
     }
 
     /** A step while the run is being built. */
@@ -589,8 +657,10 @@ public final class AuditTimeline {
         }
 
         RawAttempt succeeded() {
-            return attempts.values().stream().filter(a -> a.ack != null && a.ack.outcome() == AckOutcome.SUCCEEDED)
-                    .findFirst().orElse(null);
+            return attempts.values().stream()
+                    .filter(a -> a.ack != null && a.ack.outcome() == AckOutcome.SUCCEEDED)
+                    .findFirst()
+                    .orElse(null);
         }
 
         RawAttempt last() {
@@ -614,39 +684,78 @@ public final class AuditTimeline {
         }
 
         StepTrace trace(RunOutcome run, TopologyState state) {
-            List<StepAttempt> list = attempts.values().stream().map(RawAttempt::attempt).toList();
+            List<StepAttempt> list =
+                    attempts.values().stream().map(RawAttempt::attempt).toList();
             int retries = attempts.isEmpty() ? 0 : Math.max(0, last().number - 1);
             if (skippedBy != null) {
-                return new StepTrace(index, action, region, list, StepOutcome.SKIPPED, retries, doneAt(),
-                        "skipped by " + skippedBy.operator() + (skippedBy.reason() == null ? "" : ": "
-                                + skippedBy.reason()));
+                return new StepTrace(
+                        index,
+                        action,
+                        region,
+                        list,
+                        StepOutcome.SKIPPED,
+                        retries,
+                        doneAt(),
+                        "skipped by " + skippedBy.operator()
+                                + (skippedBy.reason() == null ? "" : ": " + skippedBy.reason()));
             }
             if (succeeded() != null) {
                 return new StepTrace(index, action, region, list, StepOutcome.SUCCEEDED, retries, doneAt(), null);
             }
-            boolean running = run == RunOutcome.RUNNING || run == RunOutcome.UNKNOWN
-                    || run == RunOutcome.AWAITING_APPROVAL;
+            boolean running =
+                    run == RunOutcome.RUNNING || run == RunOutcome.UNKNOWN || run == RunOutcome.AWAITING_APPROVAL;
             if (run == RunOutcome.FINISHED) {
                 // the run finished, so this step did too; its ack is not among the records read
-                StepProgress progress = state == null || index >= state.planSteps().size() ? null
-                        : state.planSteps().get(index);
+                StepProgress progress =
+                        state == null || index >= state.planSteps().size()
+                                ? null
+                                : state.planSteps().get(index);
                 StepOutcome outcome = progress != null && progress.status() == StepStatus.SKIPPED
-                        ? StepOutcome.SKIPPED : StepOutcome.SUCCEEDED;
-                return new StepTrace(index, action, region, list, outcome, retries,
-                        progress == null ? null : progress.finishedAt(), "outcome from the topology topic");
+                        ? StepOutcome.SKIPPED
+                        : StepOutcome.SUCCEEDED;
+                return new StepTrace(
+                        index,
+                        action,
+                        region,
+                        list,
+                        outcome,
+                        retries,
+                        progress == null ? null : progress.finishedAt(),
+                        "outcome from the topology topic");
             }
             RawAttempt last = last();
             if (last == null) {
-                return new StepTrace(index, action, region, list, running ? StepOutcome.PENDING : StepOutcome.NOT_RUN,
-                        0, null, null);
+                return new StepTrace(
+                        index,
+                        action,
+                        region,
+                        list,
+                        running ? StepOutcome.PENDING : StepOutcome.NOT_RUN,
+                        0,
+                        null,
+                        null);
             }
             if (last.ack == null) {
-                return new StepTrace(index, action, region, list, running ? StepOutcome.RUNNING : StepOutcome.FAILED,
-                        retries, null, running ? null : "no acknowledgement of attempt " + last.number + " was read");
+                return new StepTrace(
+                        index,
+                        action,
+                        region,
+                        list,
+                        running ? StepOutcome.RUNNING : StepOutcome.FAILED,
+                        retries,
+                        null,
+                        running ? null : "no acknowledgement of attempt " + last.number + " was read");
             }
             boolean retryDue = running && last.ack.outcome() == AckOutcome.FAILED_RETRIABLE;
-            return new StepTrace(index, action, region, list, retryDue ? StepOutcome.RUNNING : StepOutcome.FAILED,
-                    retries, null, last.ack.outcome() + (last.ack.detail() == null ? "" : ": " + last.ack.detail()));
+            return new StepTrace(
+                    index,
+                    action,
+                    region,
+                    list,
+                    retryDue ? StepOutcome.RUNNING : StepOutcome.FAILED,
+                    retries,
+                    null,
+                    last.ack.outcome() + (last.ack.detail() == null ? "" : ": " + last.ack.detail()));
         }
     }
 
@@ -669,9 +778,16 @@ public final class AuditTimeline {
         }
 
         StepAttempt attempt() {
-            return new StepAttempt(number, commandId, sentAt, deadline, ack == null ? null : ack.outcome(),
-                    ack == null ? null : ack.time(), ack == null ? null : ack.durationMs(),
-                    ack == null ? null : ack.errorCode(), ack == null ? null : ack.detail(),
+            return new StepAttempt(
+                    number,
+                    commandId,
+                    sentAt,
+                    deadline,
+                    ack == null ? null : ack.outcome(),
+                    ack == null ? null : ack.time(),
+                    ack == null ? null : ack.durationMs(),
+                    ack == null ? null : ack.errorCode(),
+                    ack == null ? null : ack.detail(),
                     ack == null ? null : ack.observed());
         }
     }

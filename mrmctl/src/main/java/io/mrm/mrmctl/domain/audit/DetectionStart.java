@@ -16,6 +16,11 @@ import java.time.Instant;
  * @param mayBeEarlier     the streak could have begun before the first record read (no earlier
  *                         observation of that vantage point was read, or only the evidence was)
  */
-public record DetectionStart(Instant time, String observationId, String region, String component, String vantage,
-                             boolean fromObservations, boolean mayBeEarlier) {
-}
+public record DetectionStart(
+        Instant time,
+        String observationId,
+        String region,
+        String component,
+        String vantage,
+        boolean fromObservations,
+        boolean mayBeEarlier) {}

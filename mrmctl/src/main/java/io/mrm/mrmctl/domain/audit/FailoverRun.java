@@ -25,11 +25,21 @@ import java.util.List;
  * @param activeRegion  the active region after it finished, or null
  * @param figures       the measured durations
  */
-public record FailoverRun(String decisionId, FailoverDecision proposal, FailoverDecision decision,
-                          List<Evidence> evidence, DetectionStart detectionStart, RequestTrace request,
-                          RequestTrace verdict, List<StepTrace> steps, List<RequestTrace> interventions,
-                          List<AlertTrace> alerts, RunOutcome outcome, Instant outcomeAt, String activeRegion,
-                          Figures figures) {
+public record FailoverRun(
+        String decisionId,
+        FailoverDecision proposal,
+        FailoverDecision decision,
+        List<Evidence> evidence,
+        DetectionStart detectionStart,
+        RequestTrace request,
+        RequestTrace verdict,
+        List<StepTrace> steps,
+        List<RequestTrace> interventions,
+        List<AlertTrace> alerts,
+        RunOutcome outcome,
+        Instant outcomeAt,
+        String activeRegion,
+        Figures figures) {
 
     public FailoverRun {
         evidence = List.copyOf(evidence);

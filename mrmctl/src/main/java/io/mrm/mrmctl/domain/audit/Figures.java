@@ -8,5 +8,4 @@ package io.mrm.mrmctl.domain.audit;
  * @param switchMs       executing decision → last step acknowledged (or skipped)
  * @param rtoMs          first failing observation → switched: the RTO as the control plane measures it
  */
-public record Figures(Long detectionMs, Long approvalWaitMs, Long switchMs, Long rtoMs) {
-}
+public record Figures(Long detectionMs, Long approvalWaitMs, Long switchMs, Long rtoMs) {}

@@ -17,8 +17,7 @@ import java.util.Map;
 final class ObservationStreaks {
 
     /** One streak: from its first failing observation to its last. */
-    record Streak(Instant start, String startId, Instant end, boolean mayBeEarlier) {
-    }
+    record Streak(Instant start, String startId, Instant end, boolean mayBeEarlier) {}
 
     private static final class Source {
         final List<Streak> closed = new ArrayList<>();
@@ -29,15 +28,16 @@ final class ObservationStreaks {
     private final Map<String, Source> sources = new HashMap<>();
 
     void add(HealthObservation o) {
-        Source source = sources.computeIfAbsent(key(o.applicationId(), o.region(), o.component(), o.vantage()),
-                k -> new Source());
+        Source source = sources.computeIfAbsent(
+                key(o.applicationId(), o.region(), o.component(), o.vantage()), k -> new Source());
         if (source.lastSeen != null && o.time().isBefore(source.lastSeen)) {
             return;
         }
         boolean first = source.lastSeen == null;
         source.lastSeen = o.time();
         if (o.status() == HealthStatus.DOWN) {
-            source.open = source.open == null ? new Streak(o.time(), o.id(), o.time(), first)
+            source.open = source.open == null
+                    ? new Streak(o.time(), o.id(), o.time(), first)
                     : new Streak(source.open.start(), source.open.startId(), o.time(), source.open.mayBeEarlier());
         } else if (source.open != null) {
             source.closed.add(source.open);

@@ -19,9 +19,19 @@ import java.util.List;
  * @param answer      the engine's reason ("accepted" or why not)
  * @param answeredAt  when the engine answered
  */
-public record RequestTrace(String requestId, String type, String operator, Instant time, String reason,
-                           String decisionId, Integer stepIndex, List<SafetyRule> overrides, Boolean accepted,
-                           String answer, Instant answeredAt) implements TimelineNote {
+public record RequestTrace(
+        String requestId,
+        String type,
+        String operator,
+        Instant time,
+        String reason,
+        String decisionId,
+        Integer stepIndex,
+        List<SafetyRule> overrides,
+        Boolean accepted,
+        String answer,
+        Instant answeredAt)
+        implements TimelineNote {
 
     public RequestTrace {
         overrides = overrides == null ? List.of() : List.copyOf(overrides);

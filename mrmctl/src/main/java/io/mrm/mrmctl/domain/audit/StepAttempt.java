@@ -19,9 +19,17 @@ import java.util.Map;
  * @param detail     the actuator's explanation
  * @param observed   the state the actuator observed afterwards
  */
-public record StepAttempt(int attempt, String commandId, Instant sentAt, Instant deadline, AckOutcome ackOutcome,
-                          Instant ackAt, Long durationMs, String errorCode, String detail,
-                          Map<String, String> observed) {
+public record StepAttempt(
+        int attempt,
+        String commandId,
+        Instant sentAt,
+        Instant deadline,
+        AckOutcome ackOutcome,
+        Instant ackAt,
+        Long durationMs,
+        String errorCode,
+        String detail,
+        Map<String, String> observed) {
 
     public StepAttempt {
         observed = observed == null ? Map.of() : Map.copyOf(observed);

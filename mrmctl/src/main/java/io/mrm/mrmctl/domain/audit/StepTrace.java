@@ -16,8 +16,15 @@ import java.util.List;
  * @param finishedAt when it succeeded (its ack) or was skipped; null otherwise
  * @param note       why it was skipped, or why it failed, when known
  */
-public record StepTrace(int index, StepAction action, String region, List<StepAttempt> attempts, StepOutcome outcome,
-                        int retries, Instant finishedAt, String note) {
+public record StepTrace(
+        int index,
+        StepAction action,
+        String region,
+        List<StepAttempt> attempts,
+        StepOutcome outcome,
+        int retries,
+        Instant finishedAt,
+        String note) {
 
     public StepTrace {
         attempts = List.copyOf(attempts);

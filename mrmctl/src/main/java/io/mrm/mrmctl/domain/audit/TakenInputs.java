@@ -36,7 +36,9 @@ final class TakenInputs {
 
     boolean contains(String topic, int partition, long offset) {
         Partition p = partitions.get(topic + "/" + partition);
-        return p != null && offset >= p.base && offset - p.base <= Integer.MAX_VALUE
+        return p != null
+                && offset >= p.base
+                && offset - p.base <= Integer.MAX_VALUE
                 && p.offsets.get((int) (offset - p.base));
     }
 }

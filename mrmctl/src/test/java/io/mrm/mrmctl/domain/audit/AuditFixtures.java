@@ -56,12 +56,23 @@ final class AuditFixtures {
     }
 
     HealthObservation observe(String id, long ms, String region, String vantage, HealthStatus status) {
-        return add(new HealthObservation(id, APP, at(ms), 1, region, "app", ProbeKind.HTTP, vantage, status, 5L,
+        return add(new HealthObservation(
+                id,
+                APP,
+                at(ms),
+                1,
+                region,
+                "app",
+                ProbeKind.HTTP,
+                vantage,
+                status,
+                5L,
                 status == HealthStatus.DOWN ? "HTTP 503" : null));
     }
 
     static Evidence evidence(HealthObservation o) {
-        return new Evidence(o.id(), o.region(), o.component(), o.vantage(), o.status(), o.time(), "2 consecutive failures");
+        return new Evidence(
+                o.id(), o.region(), o.component(), o.vantage(), o.status(), o.time(), "2 consecutive failures");
     }
 
     static List<PlanStep> plan(StepAction... actions) {
@@ -72,24 +83,49 @@ final class AuditFixtures {
         return plan;
     }
 
-    FailoverDecision decide(String id, long ms, long epoch, DecisionKind kind, DecisionStatus status, String reason,
-                            String requestedBy, String requestId, List<SafetyRule> overrides, List<Evidence> evidence,
-                            List<PlanStep> plan) {
-        return add(new FailoverDecision(id, APP, at(ms), 1, epoch, kind,
-                kind == DecisionKind.AUTOMATIC_FAILOVER ? FailoverMode.FORCED : FailoverMode.GRACEFUL, status, "eu10",
-                "us10", reason, requestedBy, requestId, overrides, evidence, plan));
+    FailoverDecision decide(
+            String id,
+            long ms,
+            long epoch,
+            DecisionKind kind,
+            DecisionStatus status,
+            String reason,
+            String requestedBy,
+            String requestId,
+            List<SafetyRule> overrides,
+            List<Evidence> evidence,
+            List<PlanStep> plan) {
+        return add(new FailoverDecision(
+                id,
+                APP,
+                at(ms),
+                1,
+                epoch,
+                kind,
+                kind == DecisionKind.AUTOMATIC_FAILOVER ? FailoverMode.FORCED : FailoverMode.GRACEFUL,
+                status,
+                "eu10",
+                "us10",
+                reason,
+                requestedBy,
+                requestId,
+                overrides,
+                evidence,
+                plan));
     }
 
     StepCommand command(String id, long ms, FailoverDecision d, int step, int attempt) {
         StepRef ref = new StepRef(d.id(), d.epoch(), step, attempt, at(ms + 30_000));
         StepAction action = d.plan().get(step).action();
-        return add(switch (action) {
-            case DNS_ROUTE -> new DnsRouteCommand(id, APP, at(ms), 1, ref, "us10");
-            case DNS_VERIFY -> new DnsVerifyCommand(id, APP, at(ms), 1, ref, "us10");
-            case DATA_PROMOTE -> new DataPromoteCommand(id, APP, at(ms), 1, ref, "us10");
-            case EVENTS_SET_ACTIVE -> new EventsSetRoleCommand(id, APP, at(ms), 1, ref, "us10", ReplicationRole.ACTIVE);
-            default -> throw new IllegalArgumentException(action.name());
-        });
+        return add(
+                switch (action) {
+                    case DNS_ROUTE -> new DnsRouteCommand(id, APP, at(ms), 1, ref, "us10");
+                    case DNS_VERIFY -> new DnsVerifyCommand(id, APP, at(ms), 1, ref, "us10");
+                    case DATA_PROMOTE -> new DataPromoteCommand(id, APP, at(ms), 1, ref, "us10");
+                    case EVENTS_SET_ACTIVE ->
+                        new EventsSetRoleCommand(id, APP, at(ms), 1, ref, "us10", ReplicationRole.ACTIVE);
+                    default -> throw new IllegalArgumentException(action.name());
+                });
     }
 
     CommandAck ack(StepCommand command, long ms, AckOutcome outcome, String errorCode, String detail, long duration) {
@@ -101,8 +137,17 @@ final class AuditFixtures {
     }
 
     RequestOutcome answer(OperatorRequest request, long ms, boolean accepted, String reason, String decisionId) {
-        return add(new RequestOutcome("out-" + request.id(), APP, at(ms), 1, request.id(),
-                EventTypes.forClass(request.getClass()).ceType(), request.operator(), accepted, reason, decisionId));
+        return add(new RequestOutcome(
+                "out-" + request.id(),
+                APP,
+                at(ms),
+                1,
+                request.id(),
+                EventTypes.forClass(request.getClass()).ceType(),
+                request.operator(),
+                accepted,
+                reason,
+                decisionId));
     }
 
     Alert alert(String id, long ms, String code, String message, String decisionId) {
@@ -126,9 +171,18 @@ final class AuditFixtures {
         f.observe("o-v2-2", 1_500, "eu10", "vantage-2", HealthStatus.DOWN);
         HealthObservation v1 = f.observe("o-v1-3", 2_000, "eu10", "vantage-1", HealthStatus.DOWN);
         HealthObservation v2 = f.observe("o-v2-3", 2_500, "eu10", "vantage-2", HealthStatus.DOWN);
-        FailoverDecision d = f.decide("d-auto", 3_000, 1, DecisionKind.AUTOMATIC_FAILOVER, DecisionStatus.EXECUTING,
-                "eu10 is down (seen by 2 vantage points, quorum 2)", FailoverDecision.ENGINE, null, List.of(),
-                List.of(evidence(v1), evidence(v2)), plan(StepAction.DNS_ROUTE, StepAction.DNS_VERIFY));
+        FailoverDecision d = f.decide(
+                "d-auto",
+                3_000,
+                1,
+                DecisionKind.AUTOMATIC_FAILOVER,
+                DecisionStatus.EXECUTING,
+                "eu10 is down (seen by 2 vantage points, quorum 2)",
+                FailoverDecision.ENGINE,
+                null,
+                List.of(),
+                List.of(evidence(v1), evidence(v2)),
+                plan(StepAction.DNS_ROUTE, StepAction.DNS_VERIFY));
         StepCommand route1 = f.command("c-route-1", 3_000, d, 0, 1);
         f.ack(route1, 3_200, AckOutcome.FAILED_RETRIABLE, "Throttling", "rate exceeded", 180);
         StepCommand route2 = f.command("c-route-2", 3_500, d, 0, 2);

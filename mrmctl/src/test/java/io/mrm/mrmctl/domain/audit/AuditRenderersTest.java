@@ -25,11 +25,21 @@ class AuditRenderersTest {
     /** The automatic failover, plus a rejected request and a rejected proposal whose texts are hostile. */
     static AuditReport report() {
         AuditFixtures f = AuditFixtures.automaticFailover();
-        ManualFailoverRequest bad = f.request(new ManualFailoverRequest("r-bad", APP, at(10_000), 1, "mallory",
-                "eu10", FailoverMode.GRACEFUL, List.of(), HOSTILE));
+        ManualFailoverRequest bad = f.request(new ManualFailoverRequest(
+                "r-bad", APP, at(10_000), 1, "mallory", "eu10", FailoverMode.GRACEFUL, List.of(), HOSTILE));
         f.answer(bad, 10_010, false, "rejected: " + HOSTILE, null);
-        f.decide("d-prop", 20_000, 2, DecisionKind.AUTOMATIC_FAILOVER, DecisionStatus.PROPOSED, "us10 down " + HOSTILE,
-                FailoverDecision.ENGINE, null, List.of(), List.of(), AuditFixtures.plan(StepAction.DNS_ROUTE));
+        f.decide(
+                "d-prop",
+                20_000,
+                2,
+                DecisionKind.AUTOMATIC_FAILOVER,
+                DecisionStatus.PROPOSED,
+                "us10 down " + HOSTILE,
+                FailoverDecision.ENGINE,
+                null,
+                List.of(),
+                List.of(),
+                AuditFixtures.plan(StepAction.DNS_ROUTE));
         RejectRequest reject = f.request(new RejectRequest("r-rej", APP, at(25_000), 1, "frank", "d-prop", HOSTILE));
         f.answer(reject, 25_000, true, "accepted", "d-prop");
         return f.report();
@@ -79,8 +89,10 @@ class AuditRenderersTest {
         assertThat(run.get("decidedAt").asText()).isEqualTo("2026-11-25T10:00:03Z");
         assertThat(run.get("switchedAt").asText()).isEqualTo("2026-11-25T10:00:04Z");
         assertThat(run.get("trigger").get("type").asText()).isEqualTo("automatic");
-        assertThat(run.get("trigger").get("detectionStart").get("time").asText()).isEqualTo("2026-11-25T10:00:01Z");
-        assertThat(run.get("trigger").get("detectionStart").get("source").asText()).isEqualTo("observations");
+        assertThat(run.get("trigger").get("detectionStart").get("time").asText())
+                .isEqualTo("2026-11-25T10:00:01Z");
+        assertThat(run.get("trigger").get("detectionStart").get("source").asText())
+                .isEqualTo("observations");
         JsonNode figures = run.get("figures");
         assertThat(figures.get("detectionMs").asLong()).isEqualTo(2_000);
         assertThat(figures.get("switchMs").asLong()).isEqualTo(1_000);
@@ -99,7 +111,8 @@ class AuditRenderersTest {
         assertThat(rejected.get("accepted").asBoolean()).isFalse();
         assertThat(rejected.get("answer").asText()).isEqualTo("rejected: " + HOSTILE);
         assertThat(app.get("runs").get(1).get("outcome").asText()).isEqualTo("REJECTED");
-        assertThat(app.get("runs").get(1).get("verdict").get("operator").asText()).isEqualTo("frank");
+        assertThat(app.get("runs").get(1).get("verdict").get("operator").asText())
+                .isEqualTo("frank");
         assertThat(json.get("deadLetters").get("count").asLong()).isZero();
     }
 
@@ -114,16 +127,24 @@ class AuditRenderersTest {
         assertThat(Pattern.compile("<rect").matcher(firstSvg).results().count()).isEqualTo(3);
         assertThat(firstSvg).contains(">detection<").contains(">decision<").contains(">switched<");
         // nothing is fetched: no script at all, no external URL, no link element, no web font
-        assertThat(html).doesNotContainIgnoringCase("<script").doesNotContain("http://").doesNotContain("https://")
-                .doesNotContainIgnoringCase("<link").doesNotContain("@import").doesNotContain("url(")
-                .doesNotContain("src=").doesNotContain("href=");
+        assertThat(html)
+                .doesNotContainIgnoringCase("<script")
+                .doesNotContain("http://")
+                .doesNotContain("https://")
+                .doesNotContainIgnoringCase("<link")
+                .doesNotContain("@import")
+                .doesNotContain("url(")
+                .doesNotContain("src=")
+                .doesNotContain("href=");
     }
 
     @Test
     void htmlEscapesEveryTextThatComesFromEvents() {
         String html = AuditHtml.render(report());
 
-        assertThat(html).doesNotContain(HOSTILE).doesNotContain("<script>")
+        assertThat(html)
+                .doesNotContain(HOSTILE)
+                .doesNotContain("<script>")
                 .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quotes&quot;");
         assertThat(AuditHtml.esc("<a href=\"x\">'&'</a>"))
                 .isEqualTo("&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");

@@ -1,9 +1,5 @@
 package io.mrm.mrmctl.domain.audit;
 
-import io.mrm.events.ack.CommandAck;
-
-import io.mrm.events.journal.EngineStep;
-
 import static io.mrm.mrmctl.domain.audit.AuditFixtures.APP;
 import static io.mrm.mrmctl.domain.audit.AuditFixtures.at;
 import static io.mrm.mrmctl.domain.audit.AuditFixtures.evidence;
@@ -13,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.Acks;
+import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.DnsRouteCommand;
 import io.mrm.events.command.StepCommand;
 import io.mrm.events.command.StepRef;
@@ -20,6 +17,7 @@ import io.mrm.events.decision.DecisionKind;
 import io.mrm.events.decision.DecisionStatus;
 import io.mrm.events.decision.FailoverDecision;
 import io.mrm.events.decision.StepAction;
+import io.mrm.events.journal.EngineStep;
 import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.observation.HealthStatus;
 import io.mrm.events.operator.AbortRequest;
@@ -31,7 +29,6 @@ import io.mrm.events.operator.RejectRequest;
 import io.mrm.events.operator.ResumeRequest;
 import io.mrm.events.operator.SafetyRule;
 import io.mrm.events.operator.SkipStepRequest;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -62,7 +59,8 @@ class AuditTimelineTest {
         assertThat(route.outcome()).isEqualTo(StepOutcome.SUCCEEDED);
         assertThat(route.retries()).isEqualTo(1);
         assertThat(route.attempts()).extracting(StepAttempt::commandId).containsExactly("c-route-1", "c-route-2");
-        assertThat(route.attempts()).extracting(StepAttempt::ackOutcome)
+        assertThat(route.attempts())
+                .extracting(StepAttempt::ackOutcome)
                 .containsExactly(AckOutcome.FAILED_RETRIABLE, AckOutcome.SUCCEEDED);
         assertThat(route.attempts().get(0).errorCode()).isEqualTo("Throttling");
         assertThat(route.attempts().get(0).durationMs()).isEqualTo(180);
@@ -87,20 +85,34 @@ class AuditTimelineTest {
             boolean refused = r.event() instanceof CommandAck a && a.commandId().equals("c-route-1")
                     || r.event().id().equals("o-v1-1");
             if ((r.event() instanceof CommandAck || r.event() instanceof HealthObservation) && !refused) {
-                journal.add(new AuditRecord("mrm.engine.journal", 0, offset++, new EngineStep("j-" + offset,
-                        r.event().applicationId(), r.event().time(), EngineStep.SCHEMA_VERSION,
-                        new EngineStep.InputRef(r.event().id(), "t", r.topic(), r.partition(), r.offset()), 0)));
+                journal.add(new AuditRecord(
+                        "mrm.engine.journal",
+                        0,
+                        offset++,
+                        new EngineStep(
+                                "j-" + offset,
+                                r.event().applicationId(),
+                                r.event().time(),
+                                EngineStep.SCHEMA_VERSION,
+                                new EngineStep.InputRef(r.event().id(), "t", r.topic(), r.partition(), r.offset()),
+                                0)));
             }
         }
         // as the audit reads them: the journal first, then the other topics
-        AuditReport report = new AuditTimeline(AuditQuery.ALL).addAll(journal).checkInputsAgainstJournal()
-                .addAll(f.records).report(at(3_600_000));
+        AuditReport report = new AuditTimeline(AuditQuery.ALL)
+                .addAll(journal)
+                .checkInputsAgainstJournal()
+                .addAll(f.records)
+                .report(at(3_600_000));
         StepTrace route = onlyRun(report).steps().get(0);
 
-        assertThat(route.attempts().get(0).ackOutcome()).as("the refused ack is not shown as the answer").isNull();
+        assertThat(route.attempts().get(0).ackOutcome())
+                .as("the refused ack is not shown as the answer")
+                .isNull();
         assertThat(route.attempts().get(1).ackOutcome()).isEqualTo(AckOutcome.SUCCEEDED);
-        assertThat(report.notes()).anyMatch(n -> n.contains("left out: 1 acknowledgement(s) and 1 observation(s) "
-                + "the engine did not take"));
+        assertThat(report.notes())
+                .anyMatch(n ->
+                        n.contains("left out: 1 acknowledgement(s) and 1 observation(s) " + "the engine did not take"));
     }
 
     @Test
@@ -125,7 +137,8 @@ class AuditTimelineTest {
     @Test
     void aStreakThatBeginsWithTheFirstObservationReadMayHaveBegunEarlier() {
         AuditFixtures f = AuditFixtures.automaticFailover();
-        f.records.removeIf(r -> r.event().id().equals("o-v1-1") || r.event().id().equals("o-v2-1"));
+        f.records.removeIf(
+                r -> r.event().id().equals("o-v1-1") || r.event().id().equals("o-v2-1"));
 
         DetectionStart start = onlyRun(f.report()).detectionStart();
 
@@ -136,10 +149,27 @@ class AuditTimelineTest {
     @Test
     void aManualFailoverWithAFailedThenResumedStepAndASkippedStep() {
         AuditFixtures f = new AuditFixtures();
-        ManualFailoverRequest ask = f.request(new ManualFailoverRequest("r-1", APP, at(0), 1, "alice", "us10",
-                FailoverMode.GRACEFUL, List.of(SafetyRule.STANDBY_HEALTHY), "drill"));
-        FailoverDecision d = f.decide("d-man", 100, 2, DecisionKind.MANUAL_FAILOVER, DecisionStatus.EXECUTING, "drill",
-                "alice", "r-1", List.of(SafetyRule.STANDBY_HEALTHY), List.of(),
+        ManualFailoverRequest ask = f.request(new ManualFailoverRequest(
+                "r-1",
+                APP,
+                at(0),
+                1,
+                "alice",
+                "us10",
+                FailoverMode.GRACEFUL,
+                List.of(SafetyRule.STANDBY_HEALTHY),
+                "drill"));
+        FailoverDecision d = f.decide(
+                "d-man",
+                100,
+                2,
+                DecisionKind.MANUAL_FAILOVER,
+                DecisionStatus.EXECUTING,
+                "drill",
+                "alice",
+                "r-1",
+                List.of(SafetyRule.STANDBY_HEALTHY),
+                List.of(),
                 plan(StepAction.EVENTS_SET_ACTIVE, StepAction.DATA_PROMOTE, StepAction.DNS_ROUTE));
         f.answer(ask, 100, true, "accepted", "d-man");
         StepCommand events1 = f.command("c-ev-1", 100, d, 0, 1);
@@ -152,8 +182,8 @@ class AuditTimelineTest {
         StepCommand promote = f.command("c-pr-1", 5_300, d, 1, 1);
         f.ack(promote, 6_000, AckOutcome.FAILED_FATAL, null, "replication broken", 600);
         f.alert("al-2", 6_000, "PLAN_PAUSED", "step 1 failed", "d-man");
-        SkipStepRequest skip = f.request(new SkipStepRequest("r-3", APP, at(9_000), 1, "carol", "d-man", 1,
-                "promoted by hand"));
+        SkipStepRequest skip =
+                f.request(new SkipStepRequest("r-3", APP, at(9_000), 1, "carol", "d-man", 1, "promoted by hand"));
         f.answer(skip, 9_000, true, "accepted", "d-man");
         StepCommand route = f.command("c-dns-1", 9_000, d, 2, 1);
         f.ack(route, 9_500, AckOutcome.SUCCEEDED, null, "routed", 90);
@@ -164,10 +194,12 @@ class AuditTimelineTest {
         assertThat(run.request().requestId()).isEqualTo("r-1");
         assertThat(run.request().reason()).isEqualTo("drill");
         assertThat(run.request().overrides()).containsExactly(SafetyRule.STANDBY_HEALTHY);
-        assertThat(run.steps()).extracting(StepTrace::outcome)
+        assertThat(run.steps())
+                .extracting(StepTrace::outcome)
                 .containsExactly(StepOutcome.SUCCEEDED, StepOutcome.SKIPPED, StepOutcome.SUCCEEDED);
         assertThat(run.steps().get(0).retries()).isEqualTo(1);
-        assertThat(run.steps().get(0).attempts()).extracting(StepAttempt::ackOutcome)
+        assertThat(run.steps().get(0).attempts())
+                .extracting(StepAttempt::ackOutcome)
                 .containsExactly(AckOutcome.FAILED_FATAL, AckOutcome.SUCCEEDED);
         assertThat(run.steps().get(1).note()).isEqualTo("skipped by carol: promoted by hand");
         assertThat(run.steps().get(1).finishedAt()).isEqualTo(at(9_000));
@@ -182,8 +214,18 @@ class AuditTimelineTest {
     @Test
     void aFailedStepThatNobodyResumedLeavesTheRunPaused() {
         AuditFixtures f = new AuditFixtures();
-        FailoverDecision d = f.decide("d-p", 0, 1, DecisionKind.MANUAL_FAILOVER, DecisionStatus.EXECUTING, "drill",
-                "alice", null, List.of(), List.of(), plan(StepAction.DNS_ROUTE, StepAction.DNS_VERIFY));
+        FailoverDecision d = f.decide(
+                "d-p",
+                0,
+                1,
+                DecisionKind.MANUAL_FAILOVER,
+                DecisionStatus.EXECUTING,
+                "drill",
+                "alice",
+                null,
+                List.of(),
+                List.of(),
+                plan(StepAction.DNS_ROUTE, StepAction.DNS_VERIFY));
         f.ack(f.command("c-1", 0, d, 0, 1), 300, AckOutcome.FAILED_FATAL, "NoSuchHostedZone", "zone missing", 30);
         f.alert("al-p", 300, "PLAN_PAUSED", "step 0 failed", "d-p");
 
@@ -201,8 +243,17 @@ class AuditTimelineTest {
     @Test
     void anAbortedPlanEndsAbortedWithItsUnansweredAttemptFailed() {
         AuditFixtures f = new AuditFixtures();
-        FailoverDecision d = f.decide("d-ab", 0, 1, DecisionKind.AUTOMATIC_FAILOVER, DecisionStatus.EXECUTING,
-                "eu10 is down", FailoverDecision.ENGINE, null, List.of(), List.of(),
+        FailoverDecision d = f.decide(
+                "d-ab",
+                0,
+                1,
+                DecisionKind.AUTOMATIC_FAILOVER,
+                DecisionStatus.EXECUTING,
+                "eu10 is down",
+                FailoverDecision.ENGINE,
+                null,
+                List.of(),
+                List.of(),
                 plan(StepAction.DNS_ROUTE, StepAction.DNS_VERIFY));
         f.command("c-ab", 0, d, 0, 1);
         AbortRequest abort = f.request(new AbortRequest("r-ab", APP, at(2_000), 1, "dave", "d-ab", "wrong region"));
@@ -223,8 +274,18 @@ class AuditTimelineTest {
     @Test
     void aPlanResumedAfterAnAbortThatLeftItSplitEndsAsItsStepsDo() {
         AuditFixtures f = new AuditFixtures();
-        FailoverDecision d = f.decide("d-rs", 0, 1, DecisionKind.MANUAL_FAILOVER, DecisionStatus.EXECUTING, "drill",
-                "alice", null, List.of(), List.of(), plan(StepAction.DNS_ROUTE, StepAction.DNS_VERIFY));
+        FailoverDecision d = f.decide(
+                "d-rs",
+                0,
+                1,
+                DecisionKind.MANUAL_FAILOVER,
+                DecisionStatus.EXECUTING,
+                "drill",
+                "alice",
+                null,
+                List.of(),
+                List.of(),
+                plan(StepAction.DNS_ROUTE, StepAction.DNS_VERIFY));
         f.command("c-1", 0, d, 0, 1);
         AbortRequest abort = f.request(new AbortRequest("r-ab", APP, at(2_000), 1, "dave", "d-rs", "wrong moment"));
         f.answer(abort, 2_000, true, "accepted", "d-rs");
@@ -245,12 +306,30 @@ class AuditTimelineTest {
         AuditFixtures f = new AuditFixtures();
         f.observe("o-1", 0, "eu10", "vantage-1", HealthStatus.UP);
         HealthObservation down = f.observe("o-2", 1_000, "eu10", "vantage-1", HealthStatus.DOWN);
-        FailoverDecision proposal = f.decide("d-prop", 2_000, 1, DecisionKind.AUTOMATIC_FAILOVER,
-                DecisionStatus.PROPOSED, "eu10 is down; mode MANUAL: waiting for approval", FailoverDecision.ENGINE,
-                null, List.of(), List.of(evidence(down)), plan(StepAction.DNS_ROUTE));
+        FailoverDecision proposal = f.decide(
+                "d-prop",
+                2_000,
+                1,
+                DecisionKind.AUTOMATIC_FAILOVER,
+                DecisionStatus.PROPOSED,
+                "eu10 is down; mode MANUAL: waiting for approval",
+                FailoverDecision.ENGINE,
+                null,
+                List.of(),
+                List.of(evidence(down)),
+                plan(StepAction.DNS_ROUTE));
         ApproveRequest approve = f.request(new ApproveRequest("r-ap", APP, at(60_000), 1, "erin", "d-prop", "go"));
-        FailoverDecision d = f.decide("d-exec", 60_000, 2, DecisionKind.AUTOMATIC_FAILOVER, DecisionStatus.EXECUTING,
-                "approved proposal d-prop: " + proposal.reason(), "erin", "r-ap", List.of(), proposal.evidence(),
+        FailoverDecision d = f.decide(
+                "d-exec",
+                60_000,
+                2,
+                DecisionKind.AUTOMATIC_FAILOVER,
+                DecisionStatus.EXECUTING,
+                "approved proposal d-prop: " + proposal.reason(),
+                "erin",
+                "r-ap",
+                List.of(),
+                proposal.evidence(),
                 proposal.plan());
         f.answer(approve, 60_000, true, "accepted", "d-exec");
         f.ack(f.command("c-ex", 60_000, d, 0, 1), 61_000, AckOutcome.SUCCEEDED, null, "routed", 900);
@@ -269,10 +348,20 @@ class AuditTimelineTest {
     @Test
     void aRejectedProposalEndsRejectedAndNothingRuns() {
         AuditFixtures f = new AuditFixtures();
-        f.decide("d-rej", 0, 1, DecisionKind.AUTOMATIC_FAILOVER, DecisionStatus.PROPOSED, "eu10 is down",
-                FailoverDecision.ENGINE, null, List.of(), List.of(), plan(StepAction.DNS_ROUTE));
-        RejectRequest reject = f.request(new RejectRequest("r-rej", APP, at(30_000), 1, "frank", "d-rej",
-                "false alarm"));
+        f.decide(
+                "d-rej",
+                0,
+                1,
+                DecisionKind.AUTOMATIC_FAILOVER,
+                DecisionStatus.PROPOSED,
+                "eu10 is down",
+                FailoverDecision.ENGINE,
+                null,
+                List.of(),
+                List.of(),
+                plan(StepAction.DNS_ROUTE));
+        RejectRequest reject =
+                f.request(new RejectRequest("r-rej", APP, at(30_000), 1, "frank", "d-rej", "false alarm"));
         f.answer(reject, 30_000, true, "accepted", "d-rej");
 
         FailoverRun run = onlyRun(f.report());
@@ -287,8 +376,18 @@ class AuditTimelineTest {
     @Test
     void aProposalNobodyAnsweredYetAwaitsApproval() {
         AuditFixtures f = new AuditFixtures();
-        f.decide("d-wait", 0, 1, DecisionKind.AUTOMATIC_FAILOVER, DecisionStatus.PROPOSED, "eu10 is down",
-                FailoverDecision.ENGINE, null, List.of(), List.of(), plan(StepAction.DNS_ROUTE));
+        f.decide(
+                "d-wait",
+                0,
+                1,
+                DecisionKind.AUTOMATIC_FAILOVER,
+                DecisionStatus.PROPOSED,
+                "eu10 is down",
+                FailoverDecision.ENGINE,
+                null,
+                List.of(),
+                List.of(),
+                plan(StepAction.DNS_ROUTE));
 
         FailoverRun run = onlyRun(f.report());
 
@@ -301,8 +400,16 @@ class AuditTimelineTest {
         AuditFixtures f = new AuditFixtures();
         FreezeRequest freeze = f.request(new FreezeRequest("r-fr", APP, at(0), 1, "alice", "change window"));
         f.answer(freeze, 10, true, "accepted", null);
-        ManualFailoverRequest bad = f.request(new ManualFailoverRequest("r-bad", APP, at(1_000), 1, "mallory", "eu10",
-                FailoverMode.GRACEFUL, List.of(), "<script>alert(1)</script>"));
+        ManualFailoverRequest bad = f.request(new ManualFailoverRequest(
+                "r-bad",
+                APP,
+                at(1_000),
+                1,
+                "mallory",
+                "eu10",
+                FailoverMode.GRACEFUL,
+                List.of(),
+                "<script>alert(1)</script>"));
         f.answer(bad, 1_010, false, "eu10 is already active", null);
         f.alert("al-blk", 2_000, "SAFETY_RULE_BLOCKED", "blocked by NOT_FROZEN", null);
 
@@ -324,15 +431,27 @@ class AuditTimelineTest {
     @Test
     void aRunInProgressShowsItsRunningStepAndNoSwitchFigures() {
         AuditFixtures f = new AuditFixtures();
-        FailoverDecision d = f.decide("d-run", 0, 1, DecisionKind.MANUAL_FAILOVER, DecisionStatus.EXECUTING, "drill",
-                "alice", null, List.of(), List.of(), plan(StepAction.DNS_ROUTE, StepAction.DNS_VERIFY));
+        FailoverDecision d = f.decide(
+                "d-run",
+                0,
+                1,
+                DecisionKind.MANUAL_FAILOVER,
+                DecisionStatus.EXECUTING,
+                "drill",
+                "alice",
+                null,
+                List.of(),
+                List.of(),
+                plan(StepAction.DNS_ROUTE, StepAction.DNS_VERIFY));
         f.command("c-run", 100, d, 0, 1);
 
         FailoverRun run = onlyRun(f.report());
 
         assertThat(run.outcome()).isEqualTo(RunOutcome.RUNNING);
         assertThat(run.outcomeAt()).isNull();
-        assertThat(run.steps()).extracting(StepTrace::outcome).containsExactly(StepOutcome.RUNNING, StepOutcome.PENDING);
+        assertThat(run.steps())
+                .extracting(StepTrace::outcome)
+                .containsExactly(StepOutcome.RUNNING, StepOutcome.PENDING);
         assertThat(run.steps().get(0).attempts().get(0).acknowledged()).isFalse();
         assertThat(run.figures()).isEqualTo(new Figures(null, null, null, null));
     }
@@ -340,8 +459,8 @@ class AuditTimelineTest {
     @Test
     void anAckWhoseCommandAndDecisionWereNotReadStillMakesARun() {
         AuditFixtures f = new AuditFixtures();
-        StepCommand unseen = new DnsRouteCommand("c-gone", APP, at(0), 1,
-                new StepRef("d-gone", 4, 0, 2, at(30_000)), "us10");
+        StepCommand unseen =
+                new DnsRouteCommand("c-gone", APP, at(0), 1, new StepRef("d-gone", 4, 0, 2, at(30_000)), "us10");
         f.add(Acks.of(unseen, AckOutcome.SUCCEEDED, null, "routed", 80, Map.of(), at(500)));
 
         FailoverRun run = onlyRun(f.report());
@@ -396,14 +515,18 @@ class AuditTimelineTest {
         f.add(new FreezeRequest("r-other", "billing", at(100), 1, "alice", "x"));
 
         assertThat(f.report(new AuditQuery("orders", null, null)).applications())
-                .extracting(ApplicationAudit::application).containsExactly("orders");
-        assertThat(f.report().applications()).extracting(ApplicationAudit::application)
+                .extracting(ApplicationAudit::application)
+                .containsExactly("orders");
+        assertThat(f.report().applications())
+                .extracting(ApplicationAudit::application)
                 .containsExactly("billing", "orders");
         // from 3.6 s on: the decision and the first route attempt are out of range, the run shows the rest
         FailoverRun late = onlyRun(f.report(new AuditQuery("orders", at(3_600), null)));
         assertThat(late.decision()).isNull();
         assertThat(late.steps()).extracting(StepTrace::index).containsExactly(0, 1);
-        assertThat(late.steps().get(0).attempts()).extracting(StepAttempt::commandSeen).containsExactly(false);
+        assertThat(late.steps().get(0).attempts())
+                .extracting(StepAttempt::commandSeen)
+                .containsExactly(false);
         // up to 3.1 s: the route's first attempt is still out
         FailoverRun early = onlyRun(f.report(new AuditQuery("orders", null, at(3_100))));
         assertThat(early.outcome()).isEqualTo(RunOutcome.RUNNING);
@@ -412,17 +535,32 @@ class AuditTimelineTest {
 
     @Test
     void fromAfterToIsRefused() {
-        assertThatThrownBy(() -> new AuditQuery(null, at(10), at(0))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new AuditQuery(null, at(10), at(0)))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is after --to");
     }
 
     @Test
     void deadLettersAndUndecodableRecordsAreCountedNotFatal() {
         AuditFixtures f = AuditFixtures.automaticFailover();
-        f.add(new io.mrm.events.deadletter.DeadLetter("dl-1", APP, at(50), 1, "decision-engine", "mrm.operator.requests",
-                0, 7, null, "", 0, Map.of(), io.mrm.events.deadletter.DeadLetterReason.INVALID, "bad signature"));
+        f.add(new io.mrm.events.deadletter.DeadLetter(
+                "dl-1",
+                APP,
+                at(50),
+                1,
+                "decision-engine",
+                "mrm.operator.requests",
+                0,
+                7,
+                null,
+                "",
+                0,
+                Map.of(),
+                io.mrm.events.deadletter.DeadLetterReason.INVALID,
+                "bad signature"));
 
-        AuditReport report = new AuditTimeline(AuditQuery.ALL).addAll(f.records)
+        AuditReport report = new AuditTimeline(AuditQuery.ALL)
+                .addAll(f.records)
                 .undecodable(new Undecodable("mrm.decisions", 0, 3, "not a binary-mode CloudEvent"))
                 .report(at(0));
 

@@ -14,10 +14,16 @@ class TakenInputsTest {
         taken.add("mrm.health.observations", 2, 3L);
 
         assertThat(taken.contains("mrm.command.acks", 0, 1_000_000_005L)).isTrue();
-        assertThat(taken.contains("mrm.command.acks", 0, 1_000_000_006L)).as("refused: not journaled").isFalse();
-        assertThat(taken.contains("mrm.command.acks", 1, 1_000_000_005L)).as("another partition").isFalse();
+        assertThat(taken.contains("mrm.command.acks", 0, 1_000_000_006L))
+                .as("refused: not journaled")
+                .isFalse();
+        assertThat(taken.contains("mrm.command.acks", 1, 1_000_000_005L))
+                .as("another partition")
+                .isFalse();
         assertThat(taken.contains("mrm.health.observations", 2, 3L)).isTrue();
-        assertThat(taken.contains("mrm.command.acks", 0, 4L)).as("before the first one named").isFalse();
+        assertThat(taken.contains("mrm.command.acks", 0, 4L))
+                .as("before the first one named")
+                .isFalse();
     }
 
     @Test
