@@ -9,14 +9,8 @@ import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.CommandAck;
-import io.mrm.events.auth.BusKeys.TrustedKey;
 import io.mrm.events.auth.BusSigner;
-import io.mrm.events.auth.RecordAuthenticator;
-import io.mrm.events.codec.DeadLetters.RawRecord;
-import io.mrm.events.codec.Decoded;
 import io.mrm.events.codec.EventCodec;
-import io.mrm.events.codec.InboundDecoder;
-import io.mrm.events.codec.InboundLimits;
 import io.mrm.events.command.DnsRouteCommand;
 import io.mrm.events.command.StepRef;
 import io.mrm.testsupport.BusKeyring;
@@ -26,22 +20,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -162,50 +149,7 @@ class DnsActuatorTrafficManagerFakeIT {
         assertThat(AZURE.served("GET", 401)).as("no call was refused its token").isZero();
         assertThat(AZURE.served("PUT", 429)).isEqualTo(1);
         assertThat(AZURE.waitAfterThrottle("PUT")).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
-        assertTheAckVerifiesAsTheEngineWouldCheckIt("c-tm-it-1");
-    }
-
-    /** The engine's side: the actuator's ack carries dns-actuator's signature, and verifies. */
-    private static void assertTheAckVerifiesAsTheEngineWouldCheckIt(String commandId) {
-        InboundDecoder engineSide = new InboundDecoder(
-                NAMES,
-                "decision-engine",
-                InboundLimits.DEFAULTS,
-                Clock.systemUTC(),
-                RecordAuthenticator.required(
-                        KEYS.environment(),
-                        Optional.empty(),
-                        List.of(new TrustedKey(
-                                "dns-actuator-1",
-                                BusSigner.DNS_ACTUATOR,
-                                KEYS.pair(BusSigner.DNS_ACTUATOR).getPublic())),
-                        List.of()));
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        KAFKA.bootstrapServers(),
-                        ConsumerConfig.GROUP_ID_CONFIG,
-                        "verify-" + UUID.randomUUID(),
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                        "earliest"),
-                new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(NAMES.of(Topics.COMMAND_ACKS)));
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    Decoded decoded = engineSide.decode(
-                            new RawRecord(r.topic(), r.partition(), r.offset(), r.key(), r.headers(), r.value()));
-                    assertThat(decoded)
-                            .as("every ack on the topic is signed by the actuator")
-                            .isInstanceOf(Decoded.Accepted.class);
-                    if (((Decoded.Accepted) decoded).event() instanceof CommandAck a
-                            && a.commandId().equals(commandId)) {
-                        return true;
-                    }
-                }
-                return false;
-            });
-        }
+        EngineSideAcks.assertSignedAckArrives(KAFKA.bootstrapServers(), NAMES, KEYS, "c-tm-it-1");
     }
 
     private static KafkaProducer<String, byte[]> producer() {
