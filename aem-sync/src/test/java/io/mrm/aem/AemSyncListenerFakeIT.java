@@ -2,10 +2,12 @@ package io.mrm.aem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mrm.events.MrmService;
 import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.CommandAck;
+import io.mrm.events.codec.EventCodec;
 import io.mrm.events.command.EventsSetRoleCommand;
 import io.mrm.events.command.ReplicationRole;
 import io.mrm.events.command.StepRef;
@@ -16,6 +18,7 @@ import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -70,7 +74,18 @@ class AemSyncListenerFakeIT {
     }
 
     @Autowired
-    EventPublisher publisher;
+    KafkaTemplate<String, byte[]> template;
+
+    /**
+     * Publishes the commands as the engine does: the service's own publisher may write only the topics the
+     * service writes (its acks), so it cannot stand in for the engine.
+     */
+    EventPublisher engine() {
+        return new EventPublisher(
+                template,
+                new EventCodec(NAMES, URI.create("/mrm/decision-engine")).writtenBy(MrmService.DECISION_ENGINE),
+                Duration.ofSeconds(30));
+    }
 
     @Test
     void aSetRoleCommandOnTheTopicChangesTheRoleAndIsAcknowledgedOnTheAcksTopic() {
@@ -79,8 +94,8 @@ class AemSyncListenerFakeIT {
             EventsSetRoleCommand unknownRegion = command("c-unknown", "region-x", ReplicationRole.ACTIVE);
             EventsSetRoleCommand activate = command("c-activate", "region-b", ReplicationRole.ACTIVE);
 
-            publisher.publishAndWait(unknownRegion);
-            publisher.publishAndWait(activate);
+            engine().publishAndWait(unknownRegion);
+            engine().publishAndWait(activate);
 
             CommandAck refused =
                     recorder.await(CommandAck.class, a -> a.commandId().equals("c-unknown"), Duration.ofSeconds(30));

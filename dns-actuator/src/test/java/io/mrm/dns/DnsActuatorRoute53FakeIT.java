@@ -3,15 +3,18 @@ package io.mrm.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mrm.dns.adapter.Route53ApiFakeAccess;
+import io.mrm.events.MrmService;
 import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.CommandAck;
+import io.mrm.events.codec.EventCodec;
 import io.mrm.events.command.DnsRouteCommand;
 import io.mrm.events.command.StepRef;
 import io.mrm.kafka.EventPublisher;
 import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -71,14 +75,25 @@ class DnsActuatorRoute53FakeIT {
     }
 
     @Autowired
-    EventPublisher publisher;
+    KafkaTemplate<String, byte[]> template;
+
+    /**
+     * Publishes the commands as the engine does: the service's own publisher may write only the topics the
+     * service writes (its acks), so it cannot stand in for the engine.
+     */
+    EventPublisher engine() {
+        return new EventPublisher(
+                template,
+                new EventCodec(NAMES, URI.create("/mrm/decision-engine")).writtenBy(MrmService.DECISION_ENGINE),
+                Duration.ofSeconds(30));
+    }
 
     @Test
     void aRouteCommandOnTheTopicSwitchesTheZoneAndIsAcknowledged() {
         try (TopicRecorder recorder =
                 new TopicRecorder(KAFKA.bootstrapServers(), NAMES, List.of(Topics.COMMAND_ACKS))) {
             Instant now = Instant.now();
-            publisher.publishAndWait(new DnsRouteCommand(
+            engine().publishAndWait(new DnsRouteCommand(
                     "c-r53-it-1", "orders", now, 1, new StepRef("d-it-1", 1, 0, 1, now.plusSeconds(60)), "us10"));
 
             CommandAck ack =

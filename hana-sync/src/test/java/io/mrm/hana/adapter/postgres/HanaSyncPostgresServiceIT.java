@@ -4,10 +4,12 @@ import static io.mrm.hana.adapter.postgres.TwoPostgresRegions.A;
 import static io.mrm.hana.adapter.postgres.TwoPostgresRegions.B;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mrm.events.MrmService;
 import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.CommandAck;
+import io.mrm.events.codec.EventCodec;
 import io.mrm.events.command.DataDrainCommand;
 import io.mrm.events.command.DataPromoteCommand;
 import io.mrm.events.command.StepRef;
@@ -15,6 +17,7 @@ import io.mrm.hana.HanaSyncApplication;
 import io.mrm.kafka.EventPublisher;
 import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -83,7 +87,18 @@ class HanaSyncPostgresServiceIT {
     }
 
     @Autowired
-    EventPublisher publisher;
+    KafkaTemplate<String, byte[]> template;
+
+    /**
+     * Publishes the commands as the engine does: the service's own publisher may write only the topics the
+     * service writes (its acks), so it cannot stand in for the engine.
+     */
+    EventPublisher engine() {
+        return new EventPublisher(
+                template,
+                new EventCodec(NAMES, URI.create("/mrm/decision-engine")).writtenBy(MrmService.DECISION_ENGINE),
+                Duration.ofSeconds(30));
+    }
 
     @Test
     void drainAndPromoteOnTheTopicSwitchTheDatabasesAndAreAcknowledged() throws Exception {
@@ -94,11 +109,11 @@ class HanaSyncPostgresServiceIT {
                 s.executeUpdate("UPDATE account SET owner = 'written on A' WHERE id = 7");
             }
             Instant now = Instant.now();
-            publisher.publishAndWait(new DataDrainCommand(
+            engine().publishAndWait(new DataDrainCommand(
                     "c-pg-drain", "shop", now, 1, new StepRef("d-pg-1", 1, 0, 1, now.plusSeconds(30)), A, B));
             CommandAck drained =
                     recorder.await(CommandAck.class, a -> a.commandId().equals("c-pg-drain"), Duration.ofSeconds(60));
-            publisher.publishAndWait(new DataPromoteCommand(
+            engine().publishAndWait(new DataPromoteCommand(
                     "c-pg-promote", "shop", now, 1, new StepRef("d-pg-1", 1, 1, 1, now.plusSeconds(30)), B));
             CommandAck promoted =
                     recorder.await(CommandAck.class, a -> a.commandId().equals("c-pg-promote"), Duration.ofSeconds(60));
