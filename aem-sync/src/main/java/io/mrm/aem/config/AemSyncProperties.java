@@ -1,7 +1,6 @@
 package io.mrm.aem.config;
 
 import io.mrm.aem.domain.ActuatorLimits;
-import io.mrm.events.Require;
 import io.mrm.kafka.SecretSetting;
 import io.mrm.kafka.config.SettingChecks;
 import io.mrm.kafka.config.SettingChecks.UrlRule;
@@ -197,13 +196,13 @@ public record AemSyncProperties(
         }
         applications.forEach((app, application) -> {
             String key = PREFIX + ".applications." + app;
-            checkName(problems, PREFIX + ".applications key '" + app + "'", app);
+            SettingChecks.name(problems, PREFIX + ".applications key", app);
             if (application == null || application.regions().isEmpty()) {
                 problems.add(key + ".regions is required: region id -> semp-url, vpn and credentials");
                 return;
             }
             application.regions().forEach((region, settings) -> {
-                checkName(problems, key + ".regions key '" + region + "'", region);
+                SettingChecks.name(problems, key + ".regions key", region);
                 if (settings == null) {
                     problems.add(key + ".regions." + region + " is empty");
                 } else {
@@ -227,13 +226,6 @@ public record AemSyncProperties(
                 brokerFencing,
                 intentLease,
                 requestTimeout);
-    }
-
-    private static void checkName(List<String> problems, String key, String value) {
-        if (value == null || !Require.NAME.matcher(value).matches()) {
-            problems.add(key + " is not valid: lower-case letters, digits and '-', starting and ending with a "
-                    + "letter or digit, at most 63 characters");
-        }
     }
 
     private static void checkVpn(List<String> problems, String key, String value) {

@@ -1,6 +1,5 @@
 package io.mrm.health.config;
 
-import io.mrm.events.Require;
 import io.mrm.events.observation.ProbeKind;
 import io.mrm.health.adapter.probe.StatusRange;
 import io.mrm.health.domain.AlertRouter;
@@ -129,9 +128,9 @@ public record HealthMonitorProperties(
         }
 
         void check(String key, List<String> problems) {
-            checkName(problems, key + ".application-id", applicationId);
-            checkName(problems, key + ".region", region);
-            checkName(problems, key + ".component", component);
+            SettingChecks.name(problems, key + ".application-id", applicationId);
+            SettingChecks.name(problems, key + ".region", region);
+            SettingChecks.name(problems, key + ".component", component);
             SettingChecks.positive(problems, key + ".connect-timeout", connectTimeout);
             SettingChecks.positive(problems, key + ".read-timeout", readTimeout);
             if (interval != null) {
@@ -280,7 +279,7 @@ public record HealthMonitorProperties(
                 return;
             }
             int before = problems.size();
-            answers.forEach((region, expected) -> checkName(problems, key + ".answers key", region));
+            answers.forEach((region, expected) -> SettingChecks.name(problems, key + ".answers key", region));
             if (problems.size() == before) {
                 try {
                     new DnsAnswerRule(answers);
@@ -628,9 +627,9 @@ public record HealthMonitorProperties(
                     problems.add(key + ".severities[" + i + "] must not be blank");
                 }
             }
-            checkName(problems, key + ".application-id", applicationId);
-            checkName(problems, key + ".region", region);
-            checkName(problems, key + ".component", component);
+            SettingChecks.name(problems, key + ".application-id", applicationId);
+            SettingChecks.name(problems, key + ".region", region);
+            SettingChecks.name(problems, key + ".component", component);
         }
     }
 
@@ -642,9 +641,9 @@ public record HealthMonitorProperties(
         alerts = alerts == null ? AlertWebhook.disabled() : alerts;
         http = http == null ? new Http(2, 2, 0) : http;
         List<String> problems = new ArrayList<>();
-        checkName(problems, PREFIX + ".vantage", vantage);
+        SettingChecks.name(problems, PREFIX + ".vantage", vantage);
         if (vantageRegion != null) {
-            checkName(problems, PREFIX + ".vantage-region", vantageRegion);
+            SettingChecks.name(problems, PREFIX + ".vantage-region", vantageRegion);
         }
         checkInterval(problems, PREFIX + ".interval", interval);
         if (pool.threads() < 1 || pool.threads() > 256) {
@@ -681,15 +680,6 @@ public record HealthMonitorProperties(
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(
                     "invalid health-monitor configuration:\n - " + String.join("\n - ", problems));
-        }
-    }
-
-    private static void checkName(List<String> problems, String key, String value) {
-        if (value == null || value.isBlank()) {
-            problems.add(key + " is required");
-        } else if (!Require.NAME.matcher(value).matches()) {
-            problems.add(key + " '" + value + "' is not valid: lower-case letters, digits and '-', "
-                    + "starting and ending with a letter or digit, at most 63 characters");
         }
     }
 
