@@ -3,6 +3,8 @@ package io.mrm.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mrm.testsupport.RequiredTools;
+import io.mrm.testsupport.RequiredTools.Tool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,9 +31,13 @@ class KustomizeCrossCheckTest {
     @ValueSource(strings = {"region-a", "region-b", "control"})
     void theRendererAgreesWithKustomize(String overlay) throws Exception {
         String version = kustomizeVersion();
-        requireTool(
-                version != null && version.matches("v[5-9].*"),
-                "kubectl with kustomize v5 or newer is not installed (found: " + version + "; .ci/run installs one)");
+        RequiredTools.skipReason(
+                        new Tool(
+                                "kubectl with kustomize v5 or newer (found: " + version + ")",
+                                ".ci/run, which fetches one",
+                                "the check against kustomize"),
+                        version != null && version.matches("v[5-9].*"))
+                .ifPresent(Assumptions::abort);
         Manifests.render(overlay, work); // makes the copy with the secret files in place
         Path out = work.resolve("kustomize-" + overlay + ".yaml");
         Process kubectl = new ProcessBuilder(
@@ -94,16 +101,5 @@ class KustomizeCrossCheckTest {
                     r);
         }
         return out;
-    }
-
-    /**
-     * A missing tool skips the test on a developer's machine but fails it where {@code MRM_REQUIRE_TOOLS=1}
-     * (CI's {@code .ci/run} sets it), so a run that could not install the tool cannot pass silently.
-     */
-    private static void requireTool(boolean present, String message) {
-        if ("1".equals(System.getenv("MRM_REQUIRE_TOOLS"))) {
-            org.junit.jupiter.api.Assertions.assertTrue(present, message + " (MRM_REQUIRE_TOOLS=1: required here)");
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(present, message);
     }
 }

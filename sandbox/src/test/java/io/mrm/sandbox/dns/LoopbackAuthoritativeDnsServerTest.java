@@ -18,6 +18,8 @@ import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.DnsRouteCommand;
 import io.mrm.events.command.StepRef;
 import io.mrm.kafka.SecretReference;
+import io.mrm.testsupport.RequiredTools;
+import io.mrm.testsupport.RequiredTools.Tool;
 import java.io.File;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -207,7 +210,13 @@ class LoopbackAuthoritativeDnsServerTest {
     @Test
     void digSeesTheSwitchOverUdpAndTcp() throws Exception {
         Optional<Path> dig = dig();
-        requireTool(dig.isPresent(), "dig is not installed (apt-get install bind9-dnsutils)");
+        RequiredTools.skipReason(
+                        new Tool(
+                                "dig",
+                                "apt-get install bind9-dnsutils",
+                                "the check of the sandbox DNS server's answers with dig"),
+                        dig.isPresent())
+                .ifPresent(Assumptions::abort);
         new DnsCommandHandler(router(Transport.TCP), Clock.systemUTC()).handle(route(2, "region-b"));
 
         assertThat(dig(dig.get(), "shop.sandbox.test", "A")).isEqualTo("shop.region-b.sandbox.test.\n127.0.0.1");
@@ -265,16 +274,5 @@ class LoopbackAuthoritativeDnsServerTest {
         } catch (org.xbill.DNS.TextParseException e) {
             throw new IllegalArgumentException(text, e);
         }
-    }
-
-    /**
-     * A missing tool skips the test on a developer's machine but fails it where {@code MRM_REQUIRE_TOOLS=1}
-     * (CI's {@code .ci/run} sets it), so a run that could not install the tool cannot pass silently.
-     */
-    private static void requireTool(boolean present, String message) {
-        if ("1".equals(System.getenv("MRM_REQUIRE_TOOLS"))) {
-            org.junit.jupiter.api.Assertions.assertTrue(present, message + " (MRM_REQUIRE_TOOLS=1: required here)");
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(present, message);
     }
 }
