@@ -114,6 +114,8 @@ topic "${PREFIX}commands.hana" cleanup.policy=delete max.message.bytes=1048588 "
 topic "${PREFIX}commands.aem" cleanup.policy=delete max.message.bytes=1048588 "min.insync.replicas=$MIN_ISR" retention.ms=34560000000
 topic "${PREFIX}command.acks" cleanup.policy=delete max.message.bytes=1048588 "min.insync.replicas=$MIN_ISR" retention.ms=34560000000
 topic "${PREFIX}engine.journal" cleanup.policy=delete max.message.bytes=1048588 "min.insync.replicas=$MIN_ISR" retention.ms=34560000000
+topic "${PREFIX}readiness.reports" cleanup.policy=delete max.message.bytes=1048588 "min.insync.replicas=$MIN_ISR" retention.ms=604800000
+topic "${PREFIX}readiness" cleanup.policy=compact max.message.bytes=1048588 "min.insync.replicas=$MIN_ISR" retention.ms=-1
 topic "${PREFIX}dlq" cleanup.policy=delete max.message.bytes=2097152 "min.insync.replicas=$MIN_ISR" retention.ms=2592000000
 fi
 
@@ -128,6 +130,8 @@ allow engine --topic "${PREFIX}health.observations" --resource-pattern-type lite
 allow engine --topic "${PREFIX}operator.requests" --resource-pattern-type literal --operation Read --operation Describe --operation DescribeConfigs
 # reads: input
 allow engine --topic "${PREFIX}command.acks" --resource-pattern-type literal --operation Read --operation Describe --operation DescribeConfigs
+# reads: input
+allow engine --topic "${PREFIX}readiness.reports" --resource-pattern-type literal --operation Read --operation Describe --operation DescribeConfigs
 # reads: restores a reset application from what it published; writes: only the engine writes it
 allow engine --topic "${PREFIX}topology" --resource-pattern-type literal --operation Read --operation Write --operation Describe --operation DescribeConfigs
 # writes: only the engine writes it
@@ -140,6 +144,8 @@ allow engine --topic "${PREFIX}commands.hana" --resource-pattern-type literal --
 allow engine --topic "${PREFIX}commands.aem" --resource-pattern-type literal --operation Write --operation Describe --operation DescribeConfigs
 # writes: only the engine writes it
 allow engine --topic "${PREFIX}engine.journal" --resource-pattern-type literal --operation Write --operation Describe --operation DescribeConfigs
+# writes: only the engine writes it
+allow engine --topic "${PREFIX}readiness" --resource-pattern-type literal --operation Write --operation Describe --operation DescribeConfigs
 # writes: inputs it cannot read or validate
 allow engine --topic "${PREFIX}dlq" --resource-pattern-type literal --operation Write --operation Describe --operation DescribeConfigs
 # Kafka Streams' consumer group (its application.id)
@@ -154,6 +160,8 @@ allow engine --topic "${PREFIX}decision-engine-" --resource-pattern-type prefixe
 allow dns-actuator --topic "${PREFIX}commands.dns" --resource-pattern-type literal --operation Read --operation Describe --operation DescribeConfigs
 # writes: its acknowledgements
 allow dns-actuator --topic "${PREFIX}command.acks" --resource-pattern-type literal --operation Write --operation Describe --operation DescribeConfigs
+# writes: its readiness checks
+allow dns-actuator --topic "${PREFIX}readiness.reports" --resource-pattern-type literal --operation Write --operation Describe --operation DescribeConfigs
 # writes: commands it cannot read or validate
 allow dns-actuator --topic "${PREFIX}dlq" --resource-pattern-type literal --operation Write --operation Describe --operation DescribeConfigs
 # its consumer group (mrm.service.name)
@@ -164,6 +172,8 @@ allow dns-actuator --group "dns-actuator" --resource-pattern-type literal --oper
 allow hana-sync --topic "${PREFIX}commands.hana" --resource-pattern-type literal --operation Read --operation Describe --operation DescribeConfigs
 # writes: its acknowledgements
 allow hana-sync --topic "${PREFIX}command.acks" --resource-pattern-type literal --operation Write --operation Describe --operation DescribeConfigs
+# writes: its readiness checks
+allow hana-sync --topic "${PREFIX}readiness.reports" --resource-pattern-type literal --operation Write --operation Describe --operation DescribeConfigs
 # writes: commands it cannot read or validate
 allow hana-sync --topic "${PREFIX}dlq" --resource-pattern-type literal --operation Write --operation Describe --operation DescribeConfigs
 # its consumer group (mrm.service.name)
@@ -174,6 +184,8 @@ allow hana-sync --group "hana-sync" --resource-pattern-type literal --operation 
 allow aem-sync --topic "${PREFIX}commands.aem" --resource-pattern-type literal --operation Read --operation Describe --operation DescribeConfigs
 # writes: its acknowledgements
 allow aem-sync --topic "${PREFIX}command.acks" --resource-pattern-type literal --operation Write --operation Describe --operation DescribeConfigs
+# writes: its readiness checks
+allow aem-sync --topic "${PREFIX}readiness.reports" --resource-pattern-type literal --operation Write --operation Describe --operation DescribeConfigs
 # writes: commands it cannot read or validate
 allow aem-sync --topic "${PREFIX}dlq" --resource-pattern-type literal --operation Write --operation Describe --operation DescribeConfigs
 # its consumer group (mrm.service.name)
@@ -199,6 +211,10 @@ allow operator --topic "${PREFIX}command.acks" --resource-pattern-type literal -
 # reads: status, audit, replay
 allow operator --topic "${PREFIX}engine.journal" --resource-pattern-type literal --operation Read --operation Describe
 # reads: status, audit, replay
+allow operator --topic "${PREFIX}readiness.reports" --resource-pattern-type literal --operation Read --operation Describe
+# reads: status, audit, replay
+allow operator --topic "${PREFIX}readiness" --resource-pattern-type literal --operation Read --operation Describe
+# reads: status, audit, replay
 allow operator --topic "${PREFIX}dlq" --resource-pattern-type literal --operation Read --operation Describe
 
 # viewer: mrmctl
@@ -221,6 +237,10 @@ allow viewer --topic "${PREFIX}command.acks" --resource-pattern-type literal --o
 # reads: status, audit, replay
 allow viewer --topic "${PREFIX}engine.journal" --resource-pattern-type literal --operation Read --operation Describe
 # reads: status, audit, replay
+allow viewer --topic "${PREFIX}readiness.reports" --resource-pattern-type literal --operation Read --operation Describe
+# reads: status, audit, replay
+allow viewer --topic "${PREFIX}readiness" --resource-pattern-type literal --operation Read --operation Describe
+# reads: status, audit, replay
 allow viewer --topic "${PREFIX}dlq" --resource-pattern-type literal --operation Read --operation Describe
 
 # admin: kafka-acls.sh / Strimzi's topic operator
@@ -242,5 +262,9 @@ allow admin --topic "${PREFIX}commands.aem" --resource-pattern-type literal --op
 allow admin --topic "${PREFIX}command.acks" --resource-pattern-type literal --operation Create --operation Describe --operation DescribeConfigs
 # creates it with the registry's settings
 allow admin --topic "${PREFIX}engine.journal" --resource-pattern-type literal --operation Create --operation Describe --operation DescribeConfigs
+# creates it with the registry's settings
+allow admin --topic "${PREFIX}readiness.reports" --resource-pattern-type literal --operation Create --operation Describe --operation DescribeConfigs
+# creates it with the registry's settings
+allow admin --topic "${PREFIX}readiness" --resource-pattern-type literal --operation Create --operation Describe --operation DescribeConfigs
 # creates it with the registry's settings
 allow admin --topic "${PREFIX}dlq" --resource-pattern-type literal --operation Create --operation Describe --operation DescribeConfigs

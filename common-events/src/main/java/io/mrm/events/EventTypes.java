@@ -69,6 +69,12 @@ public final class EventTypes {
                     "io.mrm.journal.engine-step.v1", io.mrm.events.journal.EngineStep.class, Topics.ENGINE_JOURNAL),
             new EventType<>(
                     "io.mrm.journal.policy.v1", io.mrm.events.journal.PolicyRecord.class, Topics.ENGINE_JOURNAL),
+            new EventType<>(
+                    "io.mrm.readiness.report.v1",
+                    io.mrm.events.readiness.ReadinessReport.class,
+                    Topics.READINESS_REPORTS),
+            new EventType<>(
+                    "io.mrm.readiness.state.v1", io.mrm.events.readiness.ReadinessState.class, Topics.READINESS),
             new EventType<>("io.mrm.deadletter.v1", DeadLetter.class, Topics.DEAD_LETTERS));
 
     private static final Map<String, EventType<?>> BY_CE_TYPE =

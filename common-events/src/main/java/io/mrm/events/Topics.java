@@ -9,6 +9,8 @@ import io.mrm.events.decision.DecisionEvent;
 import io.mrm.events.journal.JournalEvent;
 import io.mrm.events.observation.ObservationEvent;
 import io.mrm.events.operator.OperatorRequest;
+import io.mrm.events.readiness.ReadinessEvent;
+import io.mrm.events.readiness.ReadinessReportEvent;
 import io.mrm.events.topology.TopologyEvent;
 import java.time.Duration;
 import java.util.List;
@@ -87,6 +89,20 @@ public final class Topics {
             AUDIT_RETENTION,
             Topic.EVENT_SIZE_CAP,
             ENGINE);
+    /**
+     * The actuators' read-only checks (every interval, per application): input of the engine only, so kept
+     * a week, long enough for an engine that was down to catch up.
+     */
+    public static final Topic<ReadinessReportEvent> READINESS_REPORTS = new Topic<>(
+            "readiness.reports",
+            ReadinessReportEvent.class,
+            Topic.CleanupPolicy.DELETE,
+            Duration.ofDays(7),
+            Topic.EVENT_SIZE_CAP,
+            ACTUATORS);
+    /** The engine's view of each application's readiness: compacted, the latest per application. */
+    public static final Topic<ReadinessEvent> READINESS = new Topic<>(
+            "readiness", ReadinessEvent.class, Topic.CleanupPolicy.COMPACT, null, Topic.EVENT_SIZE_CAP, ENGINE);
     /** Dead letters hold up to 512 KiB of the original record, base64: allow 1 MiB. */
     public static final Topic<DeadLetterEvent> DEAD_LETTERS = new Topic<>(
             "dlq", DeadLetterEvent.class, Topic.CleanupPolicy.DELETE, Duration.ofDays(30), 1024 * 1024, CONSUMERS);
@@ -101,6 +117,8 @@ public final class Topics {
             EVENTS_COMMANDS,
             COMMAND_ACKS,
             ENGINE_JOURNAL,
+            READINESS_REPORTS,
+            READINESS,
             DEAD_LETTERS);
 
     private Topics() {}

@@ -8,6 +8,7 @@ import io.mrm.events.auth.BusKeys.SigningKey;
 import io.mrm.events.auth.BusKeys.TrustedKey;
 import io.mrm.events.auth.BusKeys.VantageSecret;
 import io.mrm.events.observation.HealthObservation;
+import io.mrm.events.readiness.ReadinessReport;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -26,7 +27,7 @@ import org.apache.kafka.common.header.Headers;
 
 /**
  * Authenticates the records whose forgery would move the control loop, whoever can write to their
- * topic: commands carry the engine's Ed25519 signature, acknowledgements the signature of the
+ * topic: commands carry the engine's Ed25519 signature, acknowledgements and readiness reports the signature of the
  * actuator they name, observations an HMAC-SHA256 under the secret of the vantage point they name.
  * Other records (decisions, topology, journal, dead letters) are written by the engine alone and
  * protected by the broker's ACLs; operator requests carry their operator's signature in the body.
@@ -306,10 +307,14 @@ public final class RecordAuthenticator {
         if (topic == Topics.COMMAND_ACKS && event instanceof CommandAck ack) {
             return new Expected(BusSigner.forActuator(ack.actuator()), null);
         }
+        if (topic == Topics.READINESS_REPORTS && event instanceof ReadinessReport report) {
+            // a forged "not ready" could block a failover; a forged "ready" hide a broken target
+            return new Expected(BusSigner.forActuator(report.actuator()), null);
+        }
         if (topic == Topics.OBSERVATIONS && event instanceof HealthObservation observation) {
             return new Expected(null, observation.vantage());
         }
-        if (topic == Topics.COMMAND_ACKS || topic == Topics.OBSERVATIONS) {
+        if (topic == Topics.COMMAND_ACKS || topic == Topics.OBSERVATIONS || topic == Topics.READINESS_REPORTS) {
             // a type added to these topics must say who signs it before it can be trusted
             throw new IllegalStateException(
                     "no signer defined for " + event.getClass().getSimpleName());

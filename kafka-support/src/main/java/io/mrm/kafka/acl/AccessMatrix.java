@@ -99,6 +99,7 @@ public final class AccessMatrix {
         b.read(KafkaRole.ENGINE, Topics.OBSERVATIONS, "input");
         b.read(KafkaRole.ENGINE, Topics.OPERATOR_REQUESTS, "input");
         b.read(KafkaRole.ENGINE, Topics.COMMAND_ACKS, "input");
+        b.read(KafkaRole.ENGINE, Topics.READINESS_REPORTS, "input");
         b.read(KafkaRole.ENGINE, Topics.TOPOLOGY, "restores a reset application from what it published");
         for (Topic<?> output : List.of(
                 Topics.DECISIONS,
@@ -106,7 +107,8 @@ public final class AccessMatrix {
                 Topics.DNS_COMMANDS,
                 Topics.DATA_COMMANDS,
                 Topics.EVENTS_COMMANDS,
-                Topics.ENGINE_JOURNAL)) {
+                Topics.ENGINE_JOURNAL,
+                Topics.READINESS)) {
             b.write(KafkaRole.ENGINE, output, "only the engine writes it");
         }
         b.write(KafkaRole.ENGINE, Topics.DEAD_LETTERS, "inputs it cannot read or validate");
@@ -169,6 +171,7 @@ public final class AccessMatrix {
     private static void actuator(Builder b, KafkaRole role, Topic<?> commands, String group) {
         b.read(role, commands, "its commands");
         b.write(role, Topics.COMMAND_ACKS, "its acknowledgements");
+        b.write(role, Topics.READINESS_REPORTS, "its readiness checks");
         b.write(role, Topics.DEAD_LETTERS, "commands it cannot read or validate");
         b.durabilityCheck(role);
         b.grant(
