@@ -53,7 +53,8 @@ import org.springframework.util.backoff.FixedBackOff;
     MrmKafkaProperties.class,
     MrmServiceProperties.class,
     CommandListenerProperties.class,
-    BusAuthProperties.class
+    BusAuthProperties.class,
+    io.mrm.kafka.readiness.ReadinessProperties.class
 })
 public class MrmKafkaAutoConfiguration {
 
@@ -212,5 +213,17 @@ public class MrmKafkaAutoConfiguration {
     @Bean
     EventListenersHealthIndicator eventListenersHealthIndicator(ObjectProvider<MessageListenerContainer> containers) {
         return new EventListenersHealthIndicator(containers.orderedStream().toList());
+    }
+
+    /** An actuator that declares its read-only checks publishes them on the configured interval. */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnBean(io.mrm.events.readiness.ReadinessChecker.class)
+    @ConditionalOnProperty(name = "mrm.readiness.enabled", havingValue = "true", matchIfMissing = true)
+    io.mrm.kafka.readiness.ReadinessPublisher readinessPublisher(
+            io.mrm.events.readiness.ReadinessChecker checker,
+            EventPublisher publisher,
+            io.mrm.kafka.readiness.ReadinessProperties properties,
+            Clock clock) {
+        return new io.mrm.kafka.readiness.ReadinessPublisher(checker, publisher, properties, clock);
     }
 }

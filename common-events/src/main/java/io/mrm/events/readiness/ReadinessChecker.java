@@ -1,6 +1,8 @@
 package io.mrm.events.readiness;
 
 import io.mrm.events.decision.Actuator;
+import io.mrm.events.decision.StepAction;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,6 +17,16 @@ public interface ReadinessChecker {
     /** The applications this actuator serves. */
     List<String> applications();
 
+    /** The two regions of an application, as this actuator knows them. */
+    List<String> regions(String applicationId);
+
     /** Every check of one application, towards both of its regions. */
     List<ReadinessCheck> check(String applicationId);
+
+    /** The steps this actuator checks (all it executes unless it says otherwise). */
+    default List<StepAction> actions() {
+        return Arrays.stream(StepAction.values())
+                .filter(a -> a.actuator() == actuator())
+                .toList();
+    }
 }
