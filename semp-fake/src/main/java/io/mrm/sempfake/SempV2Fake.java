@@ -55,7 +55,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@code GET /msgVpns/{msgVpnName}/queues/%23MSGVPN_REPLICATION_DATA_QUEUE} with
  *       {@code data.msgSpoolUsage} (bytes) and {@code collections.msgs.count}. {@code select} is strict:
  *       an attribute the object does not have is HTTP 400 {@code INVALID_PARAMETER}. These are the two
- *       requests both aem-sync's {@code SempReplicatedVpn} and health-monitor's {@code SempProbe} send.</li>
+ *       requests both aem-sync's {@code SempReplicatedVpn} and health-monitor's {@code SempProbe} send.
+ *       Any other queue of the VPN answers the same request with the monitor MsgVpnQueue's
+ *       {@code ingressEnabled} and {@code egressEnabled} (as configured; the config default is disabled)
+ *       and an empty spool.</li>
+ *   <li><b>The SEMP user</b> (monitor AboutService, "Get a User object" {@code GET /about/user}:
+ *       {@code globalAccessLevel} one of {@code none}, {@code read-only}, {@code read-write}, {@code admin};
+ *       "Get a User Message VPN object" {@code GET /about/user/msgVpns/{msgVpnName}}: {@code accessLevel} one
+ *       of {@code none}, {@code read-only}, {@code read-write}, "the Message VPN access level for the username
+ *       used to access the SEMP API", minimum access "global/none"). The levels are enforced as the config
+ *       reference states them: reading a VPN's objects needs {@code vpn/read-only}; creating or deleting a
+ *       queue {@code vpn/read-write}; "Update a Message VPN object" {@code vpn/read-write}, and a request that
+ *       includes {@code replicationRole} {@code global/read-write} ("Requests which include the following
+ *       attributes require greater access scope/level"). Refused: HTTP 403 (<em>chosen</em>: Solace's error
+ *       code 2 {@code FAIL}, its "general error code"; the SEMP error-handling page names no dedicated one,
+ *       and clients are told to act on the HTTP status, the strings being "only for logging"). A global
+ *       {@code read-write} or {@code admin} user is reported and treated as {@code read-write} on every VPN
+ *       (<em>chosen</em>).</li>
  * </ul>
  *
  * <p><b>The replicated pair</b> ({@link #replicate}), after Solace's "Replication" chapters:
@@ -89,7 +105,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code solacelabs.github.io/solace-tools-typescript/tsdocs/} ({@code SempV2_Config_OpenAPI_Node.*});
  * {@code docs.solace.com/Features/DR-Replication/Switching-Replication-Service.htm} (controlled failover),
  * {@code docs.solace.com/System-and-Software-Maintenance/Recov-Uncon-Fail-Over.htm} (uncontrolled failover),
- * {@code docs.solace.com/Overviews/Config-Sync-Overview.htm} and
+ * {@code docs.solace.com/Overviews/Config-Sync-Overview.htm},
+ * {@code docs.solace.com/Admin/SEMP/SEMP-Error-Handling.htm} (error codes and statuses),
+ * {@code SempV2_Config_OpenAPI_Node.AboutUser.globalAccessLevel} and {@code AboutUserMsgVpn.accessLevel} and
  * {@code docs.solace.com/Features/DR-Replication/Monitoring-Replication.htm}.
  *
  * <p><b>One site's own state</b>, set by tests as an administrator would: a VPN without replication
@@ -143,7 +161,14 @@ public final class SempV2Fake implements AutoCloseable {
             "replicationRemoteBridgeUp",
             "replicationQueueBound");
     private static final Set<String> QUEUE_MONITOR_FIELDS =
-            Set.of("msgVpnName", "queueName", "msgSpoolUsage", "spooledMsgCount");
+            Set.of("msgVpnName", "queueName", "msgSpoolUsage", "spooledMsgCount", "ingressEnabled", "egressEnabled");
+    private static final Set<String> ABOUT_USER_FIELDS = Set.of("globalAccessLevel");
+    private static final Set<String> ABOUT_USER_VPN_FIELDS = Set.of("msgVpnName", "accessLevel");
+    /** AboutUser.globalAccessLevel's values, weakest first. */
+    private static final List<String> GLOBAL_LEVELS = List.of("none", "read-only", "read-write", "admin");
+    /** AboutUserMsgVpn.accessLevel's values, weakest first. */
+    private static final List<String> VPN_LEVELS = List.of("none", "read-only", "read-write");
+
     private static final Set<String> QUEUE_CONFIG_FIELDS = Set.of(
             "queueName",
             "msgVpnName",
@@ -164,6 +189,9 @@ public final class SempV2Fake implements AutoCloseable {
      * really happened.
      */
     public record QueueChange(long sequence, String vpn, String queueName, boolean created, String user) {}
+
+    /** A SEMP user's access levels: global, and on every Message VPN of this broker. */
+    private record Access(String global, String vpn) {}
 
     /** A canned failure for the next requests: HTTP status and Solace's error object. */
     public record Failure(int httpStatus, int code, String status, String description) {}
@@ -209,6 +237,9 @@ public final class SempV2Fake implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService handlers;
     private final Map<String, String> users = new LinkedHashMap<>();
+    /** Users not named here are {@code admin} globally and {@code read-write} on every VPN. */
+    private final Map<String, Access> access = new LinkedHashMap<>();
+
     private volatile String bearerToken;
     private final Map<String, Vpn> vpns = new LinkedHashMap<>();
     private final List<RoleChange> roleChanges;
@@ -266,6 +297,21 @@ public final class SempV2Fake implements AutoCloseable {
     public SempV2Fake user(String username, String password) {
         synchronized (shared.lock) {
             users.put(username, password);
+        }
+        return this;
+    }
+
+    /**
+     * The access levels of a SEMP user (see the class comment): {@code global} one of {@code none},
+     * {@code read-only}, {@code read-write}, {@code admin}; {@code vpn}, on every VPN of this broker, one of
+     * {@code none}, {@code read-only}, {@code read-write}. Users are {@code admin} / {@code read-write} unless set.
+     */
+    public SempV2Fake access(String username, String global, String vpn) {
+        if (!GLOBAL_LEVELS.contains(global) || !VPN_LEVELS.contains(vpn)) {
+            throw new IllegalArgumentException("no such access level: " + global + " / " + vpn);
+        }
+        synchronized (shared.lock) {
+            access.put(username, new Access(global, vpn));
         }
         return this;
     }
@@ -439,6 +485,20 @@ public final class SempV2Fake implements AutoCloseable {
         synchronized (shared.lock) {
             Vpn v = vpn(vpn);
             putQueue(v, queueName, JSON.createObjectNode().put("queueName", queueName), "(admin)");
+        }
+    }
+
+    /** Creates a queue with ingress and egress as given, as an administrator would (e.g. a probe queue). */
+    public void addQueue(String vpn, String queueName, boolean ingressEnabled, boolean egressEnabled) {
+        synchronized (shared.lock) {
+            putQueue(
+                    vpn(vpn),
+                    queueName,
+                    JSON.createObjectNode()
+                            .put("queueName", queueName)
+                            .put("ingressEnabled", ingressEnabled)
+                            .put("egressEnabled", egressEnabled),
+                    "(admin)");
         }
     }
 
@@ -648,6 +708,11 @@ public final class SempV2Fake implements AutoCloseable {
     private void route(HttpExchange exchange, String method, URI uri, String user, byte[] body) throws IOException {
         String[] parts = uri.getRawPath().substring("/SEMP/v2/".length()).split("/", -1);
         Map<String, String> query = query(uri.getRawQuery());
+        Access levels = access.getOrDefault(user, new Access("admin", "read-write"));
+        if (parts[0].equals("monitor") && parts.length >= 3 && parts[1].equals("about") && parts[2].equals("user")) {
+            aboutUser(exchange, method, parts, query, levels);
+            return;
+        }
         if (parts.length >= 3 && parts[1].equals("msgVpns")) {
             String vpnName = decode(parts[2]);
             Vpn vpn = vpns.get(vpnName);
@@ -656,6 +721,19 @@ public final class SempV2Fake implements AutoCloseable {
                         exchange,
                         400,
                         error(exchange, 400, 6, "NOT_FOUND", "Could not find match for msgVpnName " + vpnName));
+                return;
+            }
+            String needed = needed(method, parts, levels);
+            if (needed != null) {
+                respond(
+                        exchange,
+                        403,
+                        error(
+                                exchange,
+                                403,
+                                2,
+                                "FAIL",
+                                "Permission denied: " + method + " " + uri.getRawPath() + " needs " + needed));
                 return;
             }
             if (parts[0].equals("monitor") && parts.length == 3 && method.equals("GET")) {
@@ -707,6 +785,58 @@ public final class SempV2Fake implements AutoCloseable {
                         "not supported by the fake: " + method + " " + uri.getRawPath()));
     }
 
+    /**
+     * The access level a request on a VPN needs and the user lacks, or null: reads need VPN read-only,
+     * queue writes VPN read-write, and a change of the MsgVpn (replicationRole) global read-write.
+     */
+    private static String needed(String method, String[] parts, Access levels) {
+        if (method.equals("GET")) {
+            return VPN_LEVELS.indexOf(levels.vpn()) >= 1 ? null : "vpn/read-only";
+        }
+        if (parts.length == 3) {
+            return GLOBAL_LEVELS.indexOf(levels.global()) >= 2 ? null : "global/read-write";
+        }
+        return VPN_LEVELS.indexOf(levels.vpn()) >= 2 || GLOBAL_LEVELS.indexOf(levels.global()) >= 2
+                ? null
+                : "vpn/read-write";
+    }
+
+    /** {@code GET /monitor/about/user} and {@code GET /monitor/about/user/msgVpns/{msgVpnName}}. */
+    private void aboutUser(
+            HttpExchange exchange, String method, String[] parts, Map<String, String> query, Access levels)
+            throws IOException {
+        if (method.equals("GET") && parts.length == 3) {
+            ObjectNode data = JSON.createObjectNode().put("globalAccessLevel", levels.global());
+            ObjectNode selected = select(exchange, data, query, ABOUT_USER_FIELDS);
+            if (selected != null) {
+                respond(exchange, 200, success(exchange, selected, null));
+            }
+            return;
+        }
+        if (method.equals("GET") && parts.length == 5 && parts[3].equals("msgVpns")) {
+            String vpnName = decode(parts[4]);
+            if (!vpns.containsKey(vpnName)) {
+                respond(
+                        exchange,
+                        400,
+                        error(exchange, 400, 6, "NOT_FOUND", "Could not find match for msgVpnName " + vpnName));
+                return;
+            }
+            // a global read-write or admin user may change every VPN
+            String level = GLOBAL_LEVELS.indexOf(levels.global()) >= 2 ? "read-write" : levels.vpn();
+            ObjectNode data = JSON.createObjectNode().put("msgVpnName", vpnName).put("accessLevel", level);
+            ObjectNode selected = select(exchange, data, query, ABOUT_USER_VPN_FIELDS);
+            if (selected != null) {
+                respond(exchange, 200, success(exchange, selected, null));
+            }
+            return;
+        }
+        respond(
+                exchange,
+                400,
+                error(exchange, 400, 14, "NOT_SUPPORTED", "not supported by the fake: " + method + " about/user"));
+    }
+
     private void monitorVpn(HttpExchange exchange, Vpn vpn, Map<String, String> query) throws IOException {
         if (vpn.pendingRole != null && --vpn.readsUntilVisible <= 0) {
             vpn.role = vpn.pendingRole;
@@ -733,7 +863,11 @@ public final class SempV2Fake implements AutoCloseable {
 
     private void monitorQueue(HttpExchange exchange, Vpn vpn, String queue, Map<String, String> query)
             throws IOException {
-        if (!queue.equals(REPLICATION_QUEUE) || !vpn.replicationEnabled || !vpn.replicationQueuePresent) {
+        if (!queue.equals(REPLICATION_QUEUE)) {
+            monitorConfiguredQueue(exchange, vpn, queue, query);
+            return;
+        }
+        if (!vpn.replicationEnabled || !vpn.replicationQueuePresent) {
             respond(exchange, 400, error(exchange, 400, 6, "NOT_FOUND", "Could not find match for queueName " + queue));
             return;
         }
@@ -749,6 +883,30 @@ public final class SempV2Fake implements AutoCloseable {
         if (selected != null) {
             ObjectNode collections = JSON.createObjectNode();
             collections.putObject("msgs").put("count", vpn.queuedMessages);
+            respond(exchange, 200, success(exchange, selected, collections));
+        }
+    }
+
+    /** A queue created through the config API (or {@link #addQueue}), empty: its ingress and egress as configured. */
+    private void monitorConfiguredQueue(HttpExchange exchange, Vpn vpn, String queue, Map<String, String> query)
+            throws IOException {
+        ObjectNode config = vpn.queues.get(queue);
+        if (config == null) {
+            respond(exchange, 400, error(exchange, 400, 6, "NOT_FOUND", "Could not find match for queueName " + queue));
+            return;
+        }
+        ObjectNode data = JSON.createObjectNode()
+                .put("msgVpnName", vpn.name)
+                .put("queueName", queue)
+                // the MsgVpnQueue config defaults: ingress and egress disabled
+                .put("ingressEnabled", config.path("ingressEnabled").asBoolean(false))
+                .put("egressEnabled", config.path("egressEnabled").asBoolean(false))
+                .put("msgSpoolUsage", 0L)
+                .put("spooledMsgCount", 0L);
+        ObjectNode selected = select(exchange, data, query, QUEUE_MONITOR_FIELDS);
+        if (selected != null) {
+            ObjectNode collections = JSON.createObjectNode();
+            collections.putObject("msgs").put("count", 0L);
             respond(exchange, 200, success(exchange, selected, collections));
         }
     }
