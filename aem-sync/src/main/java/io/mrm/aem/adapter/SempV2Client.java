@@ -192,11 +192,11 @@ public final class SempV2Client {
             } else if (status == 401) {
                 detail.append(" (authentication failed)");
             }
-            throw ActuatorFailure.of(
+            throw new SempFailure(
+                    status,
                     SempErrors.retriable(status, sempStatus),
                     SempErrors.code(status, sempStatus),
-                    detail.toString(),
-                    null);
+                    detail.toString());
         }
         if (body == null || !body.isObject() || !meta.path("responseCode").isInt()) {
             // e.g. a proxy's maintenance page: not the broker speaking
@@ -206,7 +206,8 @@ public final class SempV2Client {
         }
         int responseCode = meta.path("responseCode").asInt();
         if (responseCode < 200 || responseCode > 299) {
-            throw ActuatorFailure.of(
+            throw new SempFailure(
+                    responseCode,
                     SempErrors.retriable(responseCode, sempStatus),
                     SempErrors.code(responseCode, sempStatus),
                     operation + ": meta.responseCode " + responseCode
@@ -214,8 +215,7 @@ public final class SempV2Client {
                                     ? ", SEMP error " + error.path("code").asText("?") + " " + sempStatus + ": "
                                             + abbreviate(
                                                     error.path("description").asText(""))
-                                    : ""),
-                    null);
+                                    : ""));
         }
         return body;
     }

@@ -1,17 +1,24 @@
 package io.mrm.aem.config;
 
 import io.mrm.aem.adapter.ConfiguredEventBrokers;
+import io.mrm.aem.adapter.ConfiguredVpnInspections;
 import io.mrm.aem.adapter.JcsmpDeliveryCheck;
 import io.mrm.aem.adapter.SempCredentials;
 import io.mrm.aem.adapter.SempReplicatedVpn;
 import io.mrm.aem.adapter.SempV2Client;
+import io.mrm.aem.adapter.SempVpnInspection;
 import io.mrm.aem.domain.AemSyncCommandHandler;
 import io.mrm.aem.domain.EventBrokers;
+import io.mrm.aem.domain.EventsReadinessChecker;
 import io.mrm.aem.domain.Sleeper;
+import io.mrm.aem.domain.VpnInspection;
+import io.mrm.aem.domain.VpnInspections;
 import io.mrm.events.Topics;
+import io.mrm.events.readiness.ReadinessChecker;
 import io.mrm.kafka.EventListeners;
 import io.mrm.kafka.EventPublisher;
 import io.mrm.kafka.MrmServiceProperties;
+import io.mrm.kafka.readiness.ReadinessProperties;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -45,25 +52,33 @@ class AemSyncConfiguration {
         });
     }
 
-    @Bean
-    EventBrokers eventBrokers(AemSyncProperties props, ExecutorService sempExecutor) {
-        // certificates are verified with the JVM's trust store (javax.net.ssl.trustStore for a private CA);
-        // redirects are not followed, so the credentials go nowhere but the configured broker
-        HttpClient http = HttpClient.newBuilder()
+    /**
+     * Certificates are verified with the JVM's trust store (javax.net.ssl.trustStore for a private CA);
+     * redirects are not followed, so the credentials go nowhere but the configured broker.
+     */
+    private static HttpClient sempHttp(AemSyncProperties props, ExecutorService sempExecutor) {
+        return HttpClient.newBuilder()
                 .connectTimeout(props.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(sempExecutor)
                 .build();
+    }
+
+    private static SempV2Client semp(HttpClient http, AemSyncProperties props, AemSyncProperties.Region settings) {
+        SempCredentials credentials = settings.bearerToken() != null
+                ? new SempCredentials.Bearer(settings.bearerToken().reference())
+                : new SempCredentials.Basic(
+                        settings.username().trim(), settings.password().reference());
+        return new SempV2Client(http, URI.create(settings.sempUrl().trim()), credentials, props.requestTimeout());
+    }
+
+    @Bean
+    EventBrokers eventBrokers(AemSyncProperties props, ExecutorService sempExecutor) {
+        HttpClient http = sempHttp(props, sempExecutor);
         Map<String, Map<String, ConfiguredEventBrokers.Site>> sites = new LinkedHashMap<>();
         props.applications()
                 .forEach((app, application) -> application.regions().forEach((region, settings) -> {
-                    SempCredentials credentials = settings.bearerToken() != null
-                            ? new SempCredentials.Bearer(settings.bearerToken().reference())
-                            : new SempCredentials.Basic(
-                                    settings.username().trim(),
-                                    settings.password().reference());
-                    SempV2Client semp = new SempV2Client(
-                            http, URI.create(settings.sempUrl().trim()), credentials, props.requestTimeout());
+                    SempV2Client semp = semp(http, props, settings);
                     JcsmpDeliveryCheck check = null;
                     AemSyncProperties.DeliveryCheck dc = settings.deliveryCheck();
                     if (dc != null) {
@@ -91,6 +106,40 @@ class AemSyncConfiguration {
                                             new SempReplicatedVpn(semp, settings.vpn()), check));
                 }));
         return new ConfiguredEventBrokers(sites);
+    }
+
+    /** The read-only side of the same brokers, for the readiness checks. */
+    @Bean
+    VpnInspections vpnInspections(AemSyncProperties props, ExecutorService sempExecutor) {
+        HttpClient http = sempHttp(props, sempExecutor);
+        Map<String, Map<String, VpnInspection>> sites = new LinkedHashMap<>();
+        props.applications()
+                .forEach((app, application) -> application.regions().forEach((region, settings) -> {
+                    AemSyncProperties.DeliveryCheck dc = settings.deliveryCheck();
+                    String queueVpn = dc == null ? null : dc.vpn() != null ? dc.vpn() : settings.vpn();
+                    String queue = dc == null ? null : dc.queue().trim();
+                    sites.computeIfAbsent(app, a -> new LinkedHashMap<>())
+                            .put(
+                                    region,
+                                    new SempVpnInspection(
+                                            semp(http, props, settings), settings.vpn(), queueVpn, queue));
+                }));
+        return new ConfiguredVpnInspections(sites);
+    }
+
+    /**
+     * The checks ReadinessPublisher runs on mrm.readiness.interval. Their reads end within nine tenths of
+     * mrm.readiness.timeout, so that a broker that never answers is reported by the check that waited for
+     * it, not only as the publisher's timeout.
+     */
+    @Bean
+    ReadinessChecker readinessChecker(
+            VpnInspections inspections, AemSyncProperties props, ReadinessProperties readiness, Clock clock) {
+        return new EventsReadinessChecker(
+                inspections,
+                props.brokerFencing(),
+                readiness.timeout().multipliedBy(9).dividedBy(10),
+                clock);
     }
 
     @Bean
