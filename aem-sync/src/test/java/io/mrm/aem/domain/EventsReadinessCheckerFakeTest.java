@@ -179,7 +179,8 @@ class EventsReadinessCheckerFakeTest {
 
         ReadinessCheck activate = find(checks, "region-b", StepAction.EVENTS_SET_ACTIVE, "replication");
         assertThat(activate.status()).isEqualTo(ReadinessStatus.NOT_READY);
-        assertThat(activate.reason()).contains("VPN shop-b at", "does not have replication enabled", "enable replication");
+        assertThat(activate.reason())
+                .contains("VPN shop-b at", "does not have replication enabled", "enable replication");
         assertThat(find(checks, "region-a", StepAction.EVENTS_SET_STANDBY, "replication")
                         .status())
                 .isEqualTo(ReadinessStatus.NOT_READY);
