@@ -233,6 +233,15 @@ class HttpHookAgainstLocalReceiverTest {
     }
 
     @Test
+    void theSignatureIsTheDocumentedHmacOfTimestampDotBody() {
+        // computed independently with: printf '1765015200.{"commandId":"c-1"}' | openssl dgst -sha256 -hmac s3cr3t
+        byte[] body = "{\"commandId\":\"c-1\"}".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(HookSignature.sign("s3cr3t", 1765015200L, body))
+                .isEqualTo("v1=8ac8e5159f8befdb18dec77c1e22ea6dcb0d6bc2b73de1ffc13798e3ed596865");
+    }
+
+    @Test
     void aRehearsalTellsTheReceiverNotToAct() throws Exception {
         receiver = LocalReceiver.http(SECRET).answering(Answer.json("SUCCEEDED", "would page the on-call"));
 

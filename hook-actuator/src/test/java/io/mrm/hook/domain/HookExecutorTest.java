@@ -10,6 +10,14 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 class HookExecutorTest {
@@ -177,6 +185,66 @@ class HookExecutorTest {
 
         assertThat(outcome.status()).isEqualTo(HookOutcome.Status.FAILED_FATAL);
         assertThat(outcome.detail()).contains("environment variable X is not set");
+    }
+
+    @Test
+    void theOldestCommandIdsAreForgottenBeyondTheBound() {
+        HookExecutor small = new HookExecutor(Map.of("notify-ops", hook), clock, 1);
+
+        small.execute(step("c-1", 1));
+        small.execute(step("c-2", 1));
+        small.execute(step("c-1", 1));
+
+        assertThat(hook.calls).containsExactly("apply c-1", "apply c-2", "apply c-1");
+    }
+
+    @Test
+    void aCommandRedeliveredWhileItRunsWaitsAndGetsTheSameOutcome() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        HookBackend slow = new HookBackend() {
+            @Override
+            public HookOutcome apply(HookStep step, Duration timeLeft) {
+                calls.incrementAndGet();
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return HookOutcome.succeeded("done once", Map.of());
+            }
+
+            @Override
+            public HookOutcome rehearse(HookStep step, Duration timeLeft) {
+                return apply(step, timeLeft);
+            }
+        };
+        HookExecutor shared = new HookExecutor(Map.of("notify-ops", slow), clock, 10);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<HookOutcome> first = threads.submit(() -> shared.execute(step("c-1", 1)));
+            assertThat(entered.await(2, TimeUnit.MINUTES)).isTrue();
+            AtomicReference<Thread> secondThread = new AtomicReference<>();
+            Future<HookOutcome> second = threads.submit(() -> {
+                secondThread.set(Thread.currentThread());
+                return shared.execute(step("c-1", 1));
+            });
+            // the race really happens: the redelivery is blocked while the first run is inside the hook
+            Awaitility.await()
+                    .atMost(Duration.ofMinutes(2))
+                    .until(() ->
+                            secondThread.get() != null && secondThread.get().getState() == Thread.State.BLOCKED);
+            release.countDown();
+
+            assertThat(first.get(2, TimeUnit.MINUTES).detail()).isEqualTo("done once");
+            assertThat(second.get(2, TimeUnit.MINUTES).detail()).isEqualTo("done once");
+            assertThat(calls.get()).isEqualTo(1);
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
     }
 
     @Test
