@@ -142,7 +142,7 @@ public final class CloudIntegrationTenant {
     public void deploy(String id, String version, Instant deadline) throws ActuatorFailure {
         HttpResponse<String> response = send(
                 "POST",
-                "/api/v1/DeployIntegrationDesigntimeArtifact?Id=" + urlQuote(id) + "&Version=" + urlQuote(version),
+                "/api/v1/DeployIntegrationDesigntimeArtifact?Id=" + quote(id) + "&Version=" + quote(version),
                 deadline);
         expect2xx(response, "deploy " + id + " version " + version);
     }
@@ -314,9 +314,5 @@ public final class CloudIntegrationTenant {
     static String quote(String value) {
         return URLEncoder.encode("'" + value.replace("'", "''") + "'", StandardCharsets.UTF_8)
                 .replace("+", "%20");
-    }
-
-    private static String urlQuote(String value) {
-        return quote(value);
     }
 }

@@ -211,6 +211,31 @@ class CloudIntegrationHookAgainstCloudIntegrationFakeTest {
     }
 
     @Test
+    void aForcedSwitchGoesOnWhenTheRegionLeftIsDownAndAGracefulOneDoesNot() {
+        a.close(); // region A's tenant no longer answers: connections are refused
+
+        HookOutcome graceful = executor.execute(step("c-1", Duration.ofMinutes(5), false));
+        HookOutcome forced = executor.execute(new HookStep(
+                "c-2",
+                "orders",
+                "eu10",
+                "us10",
+                3,
+                HookMode.FORCED,
+                "cpi-orders",
+                clock.instant().plus(Duration.ofMinutes(5)),
+                false));
+
+        assertThat(graceful.status()).isEqualTo(Status.FAILED_RETRIABLE);
+        assertThat(forced.status()).isEqualTo(Status.SUCCEEDED);
+        assertThat(forced.detail()).contains("undeploy in eu10 failed, the forced switch goes on");
+        assertThat(forced.observed())
+                .containsEntry("eu10.orders-sync", "UNDEPLOY_FAILED")
+                .containsEntry("us10.orders-sync", "STARTED 1.0.3");
+        assertThat(b.changes).containsExactly("DEPLOY orders-sync 1.0.3");
+    }
+
+    @Test
     void aRehearsalChangesNothingAndSaysWhatItWouldDo() {
         HookOutcome outcome = executor.execute(step("drill-1", Duration.ofMinutes(5), true));
 
