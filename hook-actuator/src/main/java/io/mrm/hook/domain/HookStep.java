@@ -1,0 +1,86 @@
+package io.mrm.hook.domain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One hook step of a plan: run the hook named {@code kind} for an application switching from one region to
+ * another.
+ *
+ * @param commandId   the command's id; a hook receives it as the delivery id and de-duplicates by it
+ * @param application the application's id
+ * @param fromRegion  the region the application leaves
+ * @param toRegion    the region it goes to
+ * @param epoch       the decision's epoch (fencing token): a lower one than already seen is refused
+ * @param mode        graceful or forced
+ * @param kind        the configured hook to run, e.g. {@code notify-ops} or {@code cpi-orders}
+ * @param deadline    by when the step must have ended
+ * @param rehearsal   a drill: only read-only checks, nothing changes
+ */
+public record HookStep(
+        String commandId,
+        String application,
+        String fromRegion,
+        String toRegion,
+        long epoch,
+        HookMode mode,
+        String kind,
+        Instant deadline,
+        boolean rehearsal) {
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final int MAX_COMMAND_ID = 200;
+
+    /** @throws IllegalArgumentException naming every problem of the step at once */
+    public HookStep {
+        List<String> problems = new ArrayList<>();
+        if (commandId == null || commandId.isBlank()) {
+            problems.add("commandId is required");
+        } else if (commandId.length() > MAX_COMMAND_ID || !commandId.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            problems.add("commandId must be printable ASCII without spaces, at most " + MAX_COMMAND_ID + " characters");
+        }
+        name(problems, "application", application);
+        name(problems, "fromRegion", fromRegion);
+        name(problems, "toRegion", toRegion);
+        name(problems, "kind", kind);
+        if (fromRegion != null && fromRegion.equals(toRegion)) {
+            problems.add("fromRegion and toRegion are both '" + toRegion + "'");
+        }
+        if (epoch < 0) {
+            problems.add("epoch must not be negative, was " + epoch);
+        }
+        if (mode == null) {
+            problems.add("mode is required (GRACEFUL or FORCED)");
+        }
+        if (deadline == null) {
+            problems.add("deadline is required");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid hook step: " + String.join("; ", problems));
+        }
+    }
+
+    /** The same step without its deadline: a retry of a command may carry a later one. */
+    boolean sameRequestAs(HookStep other) {
+        return commandId.equals(other.commandId)
+                && application.equals(other.application)
+                && fromRegion.equals(other.fromRegion)
+                && toRegion.equals(other.toRegion)
+                && epoch == other.epoch
+                && mode == other.mode
+                && kind.equals(other.kind)
+                && rehearsal == other.rehearsal;
+    }
+
+    private static void name(List<String> problems, String field, String value) {
+        if (value == null || value.isBlank()) {
+            problems.add(field + " is required");
+        } else if (!NAME.matcher(value).matches()) {
+            problems.add(field + " '" + Objects.toString(value) + "' is not valid: lower-case letters, digits and '-', "
+                    + "at most 63 characters");
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package io.mrm.hook.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+class HookExecutorTest {
+
+    static final Instant T0 = Instant.parse("2026-12-06T10:00:00Z");
+
+    /** A hook that answers what the test queued and records each call with the time it was given. */
+    static final class ScriptedHook implements HookBackend {
+        final Deque<HookOutcome> answers = new ArrayDeque<>();
+        final List<String> calls = new ArrayList<>();
+        final List<Duration> timeGiven = new ArrayList<>();
+
+        ScriptedHook answering(HookOutcome... outcomes) {
+            answers.addAll(List.of(outcomes));
+            return this;
+        }
+
+        @Override
+        public HookOutcome apply(HookStep step, Duration timeLeft) {
+            calls.add("apply " + step.commandId());
+            timeGiven.add(timeLeft);
+            return answers.isEmpty() ? HookOutcome.succeeded("done", Map.of()) : answers.poll();
+        }
+
+        @Override
+        public HookOutcome rehearse(HookStep step, Duration timeLeft) {
+            calls.add("rehearse " + step.commandId());
+            timeGiven.add(timeLeft);
+            return HookOutcome.succeeded("would run", Map.of());
+        }
+    }
+
+    final MutableClock clock = new MutableClock(T0);
+    final ScriptedHook hook = new ScriptedHook();
+    final HookExecutor executor = new HookExecutor(Map.of("notify-ops", hook), clock, 100);
+
+    static HookStep step(String commandId, long epoch) {
+        return new HookStep(
+                commandId, "orders", "eu10", "us10", epoch, HookMode.GRACEFUL, "notify-ops", T0.plusSeconds(30), false);
+    }
+
+    @Test
+    void aRepeatedCommandReturnsTheRecordedOutcomeWithoutCallingTheHookAgain() {
+        HookOutcome first = executor.execute(step("c-1", 4));
+        HookOutcome again = executor.execute(step("c-1", 4));
+
+        assertThat(first.status()).isEqualTo(HookOutcome.Status.SUCCEEDED);
+        assertThat(again).isEqualTo(first);
+        assertThat(hook.calls).containsExactly("apply c-1");
+    }
+
+    @Test
+    void aCommandThatFailedRetriablyRunsAgain() {
+        hook.answering(HookOutcome.retriable("503"), HookOutcome.succeeded("ok", Map.of()));
+
+        assertThat(executor.execute(step("c-1", 4)).status()).isEqualTo(HookOutcome.Status.FAILED_RETRIABLE);
+        assertThat(executor.execute(step("c-1", 4)).status()).isEqualTo(HookOutcome.Status.SUCCEEDED);
+        assertThat(executor.execute(step("c-1", 4)).status()).isEqualTo(HookOutcome.Status.SUCCEEDED);
+        assertThat(hook.calls).containsExactly("apply c-1", "apply c-1");
+    }
+
+    @Test
+    void aFatalOutcomeIsNotRetriedUnderTheSameCommandId() {
+        hook.answering(HookOutcome.fatal("401"));
+
+        executor.execute(step("c-1", 4));
+        HookOutcome again = executor.execute(step("c-1", 4));
+
+        assertThat(again.status()).isEqualTo(HookOutcome.Status.FAILED_FATAL);
+        assertThat(hook.calls).hasSize(1);
+    }
+
+    @Test
+    void staleEpochCommandIsRefused() {
+        executor.execute(step("c-5", 5));
+
+        HookOutcome stale = executor.execute(step("c-4", 4));
+
+        assertThat(stale.status()).isEqualTo(HookOutcome.Status.FAILED_FATAL);
+        assertThat(stale.detail()).startsWith("stale epoch 4").contains("epoch 5", "orders");
+        assertThat(hook.calls).containsExactly("apply c-5");
+        assertThat(executor.execute(step("c-6", 5)).status()).isEqualTo(HookOutcome.Status.SUCCEEDED);
+    }
+
+    @Test
+    void epochsAreFencedPerApplication() {
+        executor.execute(step("c-9", 9));
+        HookStep otherApp = new HookStep(
+                "c-x", "billing", "eu10", "us10", 1, HookMode.GRACEFUL, "notify-ops", T0.plusSeconds(30), false);
+
+        assertThat(executor.execute(otherApp).status()).isEqualTo(HookOutcome.Status.SUCCEEDED);
+    }
+
+    @Test
+    void theHookGetsTheTimeLeftUntilTheDeadline() {
+        clock.advance(Duration.ofSeconds(12));
+
+        executor.execute(step("c-1", 1));
+
+        assertThat(hook.timeGiven).containsExactly(Duration.ofSeconds(18));
+    }
+
+    @Test
+    void aStepWhoseDeadlinePassedDoesNotStart() {
+        clock.advance(Duration.ofSeconds(30));
+
+        HookOutcome outcome = executor.execute(step("c-1", 1));
+
+        assertThat(outcome.status()).isEqualTo(HookOutcome.Status.FAILED_RETRIABLE);
+        assertThat(outcome.detail()).contains("deadline");
+        assertThat(hook.calls).isEmpty();
+    }
+
+    @Test
+    void aRehearsalRunsOnlyTheReadOnlyChecks() {
+        HookStep drill = new HookStep(
+                "d-1", "orders", "eu10", "us10", 1, HookMode.GRACEFUL, "notify-ops", T0.plusSeconds(30), true);
+
+        HookOutcome outcome = executor.execute(drill);
+
+        assertThat(outcome.detail()).isEqualTo("would run");
+        assertThat(hook.calls).containsExactly("rehearse d-1");
+    }
+
+    @Test
+    void anUnknownHookIsAFatalFailureNamingTheConfiguredOnes() {
+        HookStep step = new HookStep(
+                "c-1", "orders", "eu10", "us10", 1, HookMode.GRACEFUL, "cpi-orders", T0.plusSeconds(30), false);
+
+        HookOutcome outcome = executor.execute(step);
+
+        assertThat(outcome.status()).isEqualTo(HookOutcome.Status.FAILED_FATAL);
+        assertThat(outcome.detail()).contains("'cpi-orders'", "notify-ops");
+    }
+
+    @Test
+    void aCommandIdReusedForAnotherStepIsRefused() {
+        executor.execute(step("c-1", 1));
+        HookStep other = new HookStep(
+                "c-1", "orders", "us10", "eu10", 1, HookMode.GRACEFUL, "notify-ops", T0.plusSeconds(30), false);
+
+        HookOutcome outcome = executor.execute(other);
+
+        assertThat(outcome.status()).isEqualTo(HookOutcome.Status.FAILED_FATAL);
+        assertThat(outcome.detail()).contains("already used for a different step");
+        assertThat(hook.calls).hasSize(1);
+    }
+
+    @Test
+    void aHookThatThrowsIsReportedNotPropagated() {
+        HookBackend broken = new HookBackend() {
+            @Override
+            public HookOutcome apply(HookStep step, Duration timeLeft) {
+                throw new IllegalStateException("credential not available: environment variable X is not set");
+            }
+
+            @Override
+            public HookOutcome rehearse(HookStep step, Duration timeLeft) {
+                return apply(step, timeLeft);
+            }
+        };
+        HookExecutor withBroken = new HookExecutor(Map.of("notify-ops", broken), clock, 10);
+
+        HookOutcome outcome = withBroken.execute(step("c-1", 1));
+
+        assertThat(outcome.status()).isEqualTo(HookOutcome.Status.FAILED_FATAL);
+        assertThat(outcome.detail()).contains("environment variable X is not set");
+    }
+
+    @Test
+    void theOldestCommandIdsAreForgottenBeyondTheBound() {
+        HookExecutor small = new HookExecutor(Map.of("notify-ops", hook), clock, 1);
+
+        small.execute(step("c-1", 1));
+        small.execute(step("c-2", 1));
+        small.execute(step("c-1", 1));
+
+        assertThat(hook.calls).containsExactly("apply c-1", "apply c-2", "apply c-1");
+    }
+
+    @Test
+    void aCommandRedeliveredWhileItRunsWaitsAndGetsTheSameOutcome() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        HookBackend slow = new HookBackend() {
+            @Override
+            public HookOutcome apply(HookStep step, Duration timeLeft) {
+                calls.incrementAndGet();
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return HookOutcome.succeeded("done once", Map.of());
+            }
+
+            @Override
+            public HookOutcome rehearse(HookStep step, Duration timeLeft) {
+                return apply(step, timeLeft);
+            }
+        };
+        HookExecutor shared = new HookExecutor(Map.of("notify-ops", slow), clock, 10);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<HookOutcome> first = threads.submit(() -> shared.execute(step("c-1", 1)));
+            assertThat(entered.await(2, TimeUnit.MINUTES)).isTrue();
+            AtomicReference<Thread> secondThread = new AtomicReference<>();
+            Future<HookOutcome> second = threads.submit(() -> {
+                secondThread.set(Thread.currentThread());
+                return shared.execute(step("c-1", 1));
+            });
+            // the race really happens: the redelivery is blocked while the first run is inside the hook
+            Awaitility.await()
+                    .atMost(Duration.ofMinutes(2))
+                    .until(() ->
+                            secondThread.get() != null && secondThread.get().getState() == Thread.State.BLOCKED);
+            release.countDown();
+
+            assertThat(first.get(2, TimeUnit.MINUTES).detail()).isEqualTo("done once");
+            assertThat(second.get(2, TimeUnit.MINUTES).detail()).isEqualTo("done once");
+            assertThat(calls.get()).isEqualTo(1);
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void invalidStepsAreRefusedNamingEveryProblem() {
+        assertThatThrownBy(() -> new HookStep("", "Orders", "eu10", "eu10", -1, null, "k", null, false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("commandId is required")
+                .hasMessageContaining("application 'Orders' is not valid")
+                .hasMessageContaining("fromRegion and toRegion are both 'eu10'")
+                .hasMessageContaining("epoch must not be negative")
+                .hasMessageContaining("mode is required")
+                .hasMessageContaining("deadline is required");
+    }
+}
