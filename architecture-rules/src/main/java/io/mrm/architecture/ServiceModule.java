@@ -19,6 +19,7 @@ public enum ServiceModule {
     DNS_ACTUATOR("dns-actuator", "io.mrm.dns.."),
     HANA_SYNC("hana-sync", "io.mrm.hana.."),
     AEM_SYNC("aem-sync", "io.mrm.aem.."),
+    HOOK_ACTUATOR("hook-actuator", "io.mrm.hook.."),
     MRMCTL("mrmctl", "io.mrm.mrmctl..");
 
     private final String artifactId;

@@ -1,43 +1,27 @@
 package io.mrm.hook;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-
-import com.tngtech.archunit.core.domain.JavaClasses;
-import io.mrm.architecture.DomainPurityRules;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import io.mrm.architecture.FailureTypeRules;
 import io.mrm.architecture.ModuleRules;
 import io.mrm.architecture.ServiceModule;
 import org.junit.jupiter.api.Test;
 
 /**
- * The service rules on hook-actuator's main classes: its domain is pure Java, it uses no other service's code
- * and no test framework, and a backend's failure is the shared ActuatorFailure. (hook-actuator is not yet in
- * {@link ServiceModule}: it joins when it becomes a deployed service, so the independence rule is spelt here.)
+ * Its domain is pure Java, it uses no other service's code and no test framework (see {@link ModuleRules}),
+ * and a backend's failure is the shared ActuatorFailure, not a copy with its own retriable flag.
  */
 class ArchitectureTest {
 
-    static final JavaClasses CLASSES = ModuleRules.mainClasses("io.mrm.hook");
-
     @Test
-    void domainIsPureJava() {
-        DomainPurityRules.DOMAIN_IS_PURE_JAVA.check(CLASSES);
-    }
-
-    @Test
-    void usesNoOtherServiceAndNoTestFramework() {
-        noClasses()
-                .should()
-                .dependOnClassesThat()
-                .resideInAnyPackage(ServiceModule.allPackages())
-                .because("hook-actuator is deployed on its own and talks to other services only through the "
-                        + "topics: move what it shares with another service into common-events, kafka-support or "
-                        + "decision-core")
-                .check(CLASSES);
-        ModuleRules.SHIPS_NO_TEST_FRAMEWORK.check(CLASSES);
+    void followsTheServiceRules() {
+        ModuleRules.checkService(ServiceModule.HOOK_ACTUATOR);
     }
 
     @Test
     void backendFailuresAreActuatorFailures() {
-        FailureTypeRules.NO_OWN_RETRIABLE_FAILURE.check(CLASSES);
+        FailureTypeRules.NO_OWN_RETRIABLE_FAILURE.check(new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.mrm.hook"));
     }
 }
