@@ -500,6 +500,31 @@ class Rfc2136DnsRouterBindIT {
         assertThat(serialOf(LOCKED_ZONE)).isEqualTo(serial);
     }
 
+    @Test
+    void readinessOfAServerThatNeverAnswersIsUnknown() throws Exception {
+        try (java.net.DatagramSocket silent =
+                new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            Rfc2136DnsRouter router = new Rfc2136DnsRouter(new Settings(
+                    "127.0.0.1",
+                    silent.getLocalPort(),
+                    Transport.UDP,
+                    Duration.ofMillis(300),
+                    Duration.ofSeconds(30),
+                    router().settings().tsig(),
+                    router().settings().applications()));
+
+            List<ReadinessCheck> checks = readiness(router).check("readiness");
+
+            assertThat(checks)
+                    .filteredOn(c -> !c.check().equals(Rfc2136ReadinessProbe.TARGET))
+                    .hasSize(9)
+                    .allSatisfy(c -> {
+                        assertThat(c.status()).as(c.toString()).isEqualTo(ReadinessStatus.UNKNOWN);
+                        assertThat(c.reason()).contains(Rfc2136Errors.TIMEOUT);
+                    });
+        }
+    }
+
     /** Holds each routeTo until the other actuator has read too. */
     static final class Barriered implements DnsRouter {
         final Rfc2136DnsRouter delegate;

@@ -160,6 +160,16 @@ class Route53ReadinessProbeFakeTest {
     }
 
     @Test
+    void aServiceErrorIsUnknown() {
+        fake.failNext(Op.GET_HOSTED_ZONE, 2, 503, "ServiceUnavailable", "Service Unavailable");
+
+        assertThat(checker.check("orders"))
+                .filteredOn(c -> c.check().equals("hosted-zone"))
+                .hasSize(2)
+                .allSatisfy(c -> assertThat(c.status()).isEqualTo(ReadinessStatus.UNKNOWN));
+    }
+
+    @Test
     void throttlingIsUnknownNotNotReady() {
         fake.failNext(Op.GET_HOSTED_ZONE, 2, 400, "Throttling", "Rate exceeded");
 

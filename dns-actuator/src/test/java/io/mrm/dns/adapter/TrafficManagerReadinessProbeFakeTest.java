@@ -165,6 +165,15 @@ class TrafficManagerReadinessProbeFakeTest {
     }
 
     @Test
+    void aServerErrorIsUnknown() {
+        fake.failNext("GET", 3, 503, "ServiceUnavailable");
+
+        assertThat(checker.check("orders"))
+                .hasSize(4)
+                .allSatisfy(c -> assertThat(c.status()).as(c.toString()).isEqualTo(ReadinessStatus.UNKNOWN));
+    }
+
+    @Test
     void throttlingIsUnknown() {
         fake.throttle("GET", 3, 0);
 
