@@ -173,6 +173,38 @@ class TrafficManagerReadinessProbeFakeTest {
                 .allSatisfy(c -> assertThat(c.status()).as(c.toString()).isEqualTo(ReadinessStatus.UNKNOWN));
     }
 
+    /** An ARM endpoint that accepts connections and never answers: the client's own response timeout ends each call. */
+    @Test
+    void anArmThatNeverAnswersIsUnknown() throws Exception {
+        try (java.net.ServerSocket silent =
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            HttpPipeline pipeline = new HttpPipelineBuilder()
+                    .httpClient(HttpClient.createDefault(new com.azure.core.util.HttpClientOptions()
+                            .setResponseTimeout(Duration.ofMillis(500))
+                            .setReadTimeout(Duration.ofMillis(500))))
+                    .policies(new AddHeadersPolicy(new HttpHeaders().set("Authorization", "Bearer fake-token")))
+                    .build();
+            AzureEnvironment silentArm = new AzureEnvironment(
+                    Map.of("resourceManagerEndpointUrl", "http://127.0.0.1:" + silent.getLocalPort() + "/"));
+            ProfilesClient client = TrafficManager.authenticate(
+                            pipeline, new AzureProfile("00000000-0000-0000-0000-0000000000c2", SUB, silentArm))
+                    .serviceClient()
+                    .getProfiles();
+            Map<String, Profile> profiles = Map.of(
+                    "orders",
+                    new Profile(RG, "orders-tm", Mode.PRIORITY, Map.of("eu10", "eu10", "us10", "us10"), null));
+            DnsReadinessChecker unanswered = new DnsReadinessChecker(
+                    new TrafficManagerReadinessProbe(client, profiles),
+                    new TrafficManagerDnsRouter(client, profiles),
+                    Clock.systemUTC());
+
+            assertThat(unanswered.check("orders")).hasSize(4).allSatisfy(c -> {
+                assertThat(c.status()).as(c.toString()).isEqualTo(ReadinessStatus.UNKNOWN);
+                assertThat(c.reason()).contains("TIMEOUT");
+            });
+        }
+    }
+
     @Test
     void throttlingIsUnknown() {
         fake.throttle("GET", 3, 0);
