@@ -526,7 +526,7 @@ public final class Rfc2136DnsRouter implements DnsRouter {
                         + " then delete it or restore the last epoch");
     }
 
-    private Application application(String applicationId) throws ActuatorFailure {
+    Application application(String applicationId) throws ActuatorFailure {
         Application app = settings.applications().get(applicationId);
         if (app == null) {
             throw ActuatorFailure.fatal(
@@ -536,7 +536,7 @@ public final class Rfc2136DnsRouter implements DnsRouter {
         return app;
     }
 
-    private CompletableFuture<List<Record>> query(Name name, int type, TSIG tsig) throws ActuatorFailure {
+    CompletableFuture<List<Record>> query(Name name, int type, TSIG tsig) throws ActuatorFailure {
         String what = "query for " + name + " " + Type.string(type);
         Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
         return send(query, tsig, what).thenApply(response -> {
@@ -562,7 +562,7 @@ public final class Rfc2136DnsRouter implements DnsRouter {
     }
 
     /** Sends a signed message; the answer must carry a verified signature of the same key. */
-    private CompletableFuture<Message> send(Message message, TSIG tsig, String what) throws ActuatorFailure {
+    CompletableFuture<Message> send(Message message, TSIG tsig, String what) throws ActuatorFailure {
         InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
         if (address.isUnresolved()) {
             throw ActuatorFailure.retriable(
@@ -594,7 +594,7 @@ public final class Rfc2136DnsRouter implements DnsRouter {
         });
     }
 
-    private <T> T await(CompletableFuture<T> future, String what) throws ActuatorFailure {
+    <T> T await(CompletableFuture<T> future, String what) throws ActuatorFailure {
         // dnsjava bounds each exchange itself (twice over when UDP falls back to TCP); this bound only
         // guards against a completion that never comes
         long bound = settings.timeout().toMillis() * 2 + 500;

@@ -9,8 +9,11 @@ import com.azure.core.management.profile.AzureProfile;
 import com.azure.core.util.HttpClientOptions;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.resourcemanager.trafficmanager.TrafficManager;
+import com.azure.resourcemanager.trafficmanager.fluent.ProfilesClient;
 import io.mrm.dns.adapter.Route53DnsRouter;
+import io.mrm.dns.adapter.Route53ReadinessProbe;
 import io.mrm.dns.adapter.TrafficManagerDnsRouter;
+import io.mrm.dns.adapter.TrafficManagerReadinessProbe;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,8 +43,15 @@ final class CloudDnsRouters {
     private CloudDnsRouters() {}
 
     static Route53DnsRouter route53(Route53Properties props, Clock clock) {
+        return route53Backend(props, clock).router();
+    }
+
+    /** The Route 53 router and its readiness probe, sharing one client. */
+    static DnsBackend<Route53DnsRouter> route53Backend(Route53Properties props, Clock clock) {
         var zones = props.zones();
-        return new Route53DnsRouter(route53Client(props), zones, props.settings(), clock);
+        Route53Client client = route53Client(props);
+        Route53DnsRouter router = new Route53DnsRouter(client, zones, props.settings(), clock);
+        return new DnsBackend<>(router, new Route53ReadinessProbe(client, zones, router));
     }
 
     /** The Route 53 client as the service builds it: default credential chain, bounded calls and retries. */
@@ -105,12 +115,19 @@ final class CloudDnsRouters {
     }
 
     static TrafficManagerDnsRouter trafficManager(TrafficManagerProperties props) {
+        return trafficManagerBackend(props).router();
+    }
+
+    /** The Traffic Manager router and its readiness probe, sharing one client. */
+    static DnsBackend<TrafficManagerDnsRouter> trafficManagerBackend(TrafficManagerProperties props) {
         var profiles = props.profiles();
         AzureWiring wiring = azureWiring(props);
         TrafficManager manager = TrafficManager.configure()
                 .withHttpClient(HttpClient.createDefault(wiring.http()))
                 .withRetryPolicy(wiring.retryPolicy())
                 .authenticate(wiring.credential(), wiring.profile());
-        return new TrafficManagerDnsRouter(manager.serviceClient().getProfiles(), profiles);
+        ProfilesClient client = manager.serviceClient().getProfiles();
+        return new DnsBackend<>(
+                new TrafficManagerDnsRouter(client, profiles), new TrafficManagerReadinessProbe(client, profiles));
     }
 }

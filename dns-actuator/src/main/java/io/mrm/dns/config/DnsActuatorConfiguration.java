@@ -1,10 +1,14 @@
 package io.mrm.dns.config;
 
 import io.mrm.dns.adapter.InMemoryDnsRouter;
+import io.mrm.dns.adapter.InMemoryReadinessProbe;
 import io.mrm.dns.adapter.Rfc2136DnsRouter;
+import io.mrm.dns.adapter.Rfc2136ReadinessProbe;
 import io.mrm.dns.domain.DnsCommandHandler;
+import io.mrm.dns.domain.DnsReadinessChecker;
 import io.mrm.dns.domain.DnsRouter;
 import io.mrm.events.Topics;
+import io.mrm.events.readiness.ReadinessChecker;
 import io.mrm.kafka.EventListeners;
 import io.mrm.kafka.EventPublisher;
 import java.time.Clock;
@@ -22,19 +26,37 @@ import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 })
 class DnsActuatorConfiguration {
 
+    /** The backend chosen by mrm.dns.router: its router and its read-only readiness probe. */
     @Bean
-    DnsRouter dnsRouter(
+    DnsBackend<?> dnsBackend(
             DnsActuatorProperties props,
             Route53Properties route53,
             TrafficManagerProperties trafficManager,
             Rfc2136Properties rfc2136,
             Clock clock) {
         return switch (props.router()) {
-            case IN_MEMORY -> new InMemoryDnsRouter(props.initialRoutes());
-            case ROUTE53 -> CloudDnsRouters.route53(route53, clock);
-            case TRAFFIC_MANAGER -> CloudDnsRouters.trafficManager(trafficManager);
-            case RFC2136 -> new Rfc2136DnsRouter(rfc2136.routerSettings());
+            case IN_MEMORY ->
+                new DnsBackend<>(
+                        new InMemoryDnsRouter(props.initialRoutes()),
+                        new InMemoryReadinessProbe(props.initialRoutes()));
+            case ROUTE53 -> CloudDnsRouters.route53Backend(route53, clock);
+            case TRAFFIC_MANAGER -> CloudDnsRouters.trafficManagerBackend(trafficManager);
+            case RFC2136 -> {
+                Rfc2136DnsRouter router = new Rfc2136DnsRouter(rfc2136.routerSettings());
+                yield new DnsBackend<>(router, new Rfc2136ReadinessProbe(router));
+            }
         };
+    }
+
+    @Bean
+    DnsRouter dnsRouter(DnsBackend<?> backend) {
+        return backend.router();
+    }
+
+    /** Published by kafka-support's ReadinessPublisher every mrm.readiness.interval, unless mrm.readiness.enabled is false. */
+    @Bean
+    ReadinessChecker dnsReadinessChecker(DnsBackend<?> backend, Clock clock) {
+        return new DnsReadinessChecker(backend.probe(), backend.router(), clock);
     }
 
     @Bean

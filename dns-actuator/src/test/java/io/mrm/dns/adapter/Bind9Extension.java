@@ -61,6 +61,9 @@ public final class Bind9Extension implements ExecutionCondition, BeforeAllCallba
     private final List<String> records;
     private final String secret;
     private final Bind9Extension primary;
+    /** More zones of the primary, each with its own update-policy clause. */
+    private final List<ExtraZone> extraZones = new ArrayList<>();
+
     private Path dir;
     private Process named;
     private int port;
@@ -78,6 +81,17 @@ public final class Bind9Extension implements ExecutionCondition, BeforeAllCallba
         this.records = records;
         this.secret = secret;
         this.primary = primary;
+    }
+
+    private record ExtraZone(String zone, String updatePolicy, List<String> records) {}
+
+    /**
+     * One more zone on this (primary) server, with its own update policy, e.g. {@code grant mrm-actuator
+     * name other.example. TXT;} for a zone where the key may change nothing a switch writes.
+     */
+    public Bind9Extension withZone(String zone, String updatePolicy, String... records) {
+        extraZones.add(new ExtraZone(zone, updatePolicy, List.of(records)));
+        return this;
     }
 
     /** A secondary of {@code primary} on 127.0.0.1 and a port of its own; register it after the primary. */
@@ -241,16 +255,23 @@ public final class Bind9Extension implements ExecutionCondition, BeforeAllCallba
                 dir.resolve("key.conf"),
                 "key \"" + KEY_NAME + "\" {\n  algorithm hmac-sha256;\n  secret \"" + secret + "\";\n};\n",
                 StandardCharsets.UTF_8);
+        writeZone(zone, records);
+        for (ExtraZone extra : extraZones) {
+            writeZone(extra.zone(), extra.records());
+        }
+    }
+
+    private void writeZone(String name, List<String> lines) throws IOException {
         StringBuilder zoneFile = new StringBuilder()
                 .append("$ORIGIN ")
-                .append(zone)
+                .append(name)
                 .append(".\n")
                 .append("$TTL 300\n")
                 .append("@ IN SOA ns1 hostmaster 1 3600 600 86400 60\n")
                 .append("@ IN NS ns1\n")
                 .append("ns1 IN A 127.0.0.1\n");
-        records.forEach(line -> zoneFile.append(line).append('\n'));
-        Files.writeString(dir.resolve(zone + ".zone"), zoneFile, StandardCharsets.UTF_8);
+        lines.forEach(line -> zoneFile.append(line).append('\n'));
+        Files.writeString(dir.resolve(name + ".zone"), zoneFile, StandardCharsets.UTF_8);
     }
 
     private String namedConf() {
@@ -263,14 +284,21 @@ public final class Bind9Extension implements ExecutionCondition, BeforeAllCallba
                     };
                     """.formatted(dir, zone, primary.port());
         }
-        return "include \"" + dir + "/key.conf\";\n" + options("allow-transfer { 127.0.0.0/8; };")
-                + """
+        StringBuilder conf = new StringBuilder("include \"" + dir + "/key.conf\";\n")
+                .append(options("allow-transfer { 127.0.0.0/8; };"))
+                .append(primaryZone(zone, "grant " + KEY_NAME + " zonesub ANY;"));
+        extraZones.forEach(extra -> conf.append(primaryZone(extra.zone(), extra.updatePolicy())));
+        return conf.toString();
+    }
+
+    private String primaryZone(String name, String updatePolicy) {
+        return """
                 zone "%2$s" {
                   type primary;
                   file "%1$s/%2$s.zone";
-                  update-policy { grant %3$s zonesub ANY; };
+                  update-policy { %3$s };
                 };
-                """.formatted(dir, zone, KEY_NAME);
+                """.formatted(dir, name, updatePolicy);
     }
 
     /** What primary and secondary share: loopback only, no recursion, no notifies of their own. */

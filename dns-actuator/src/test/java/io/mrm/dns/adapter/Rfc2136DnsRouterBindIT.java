@@ -11,6 +11,7 @@ import io.mrm.dns.adapter.Rfc2136DnsRouter.TsigKey;
 import io.mrm.dns.domain.DnsAnswer;
 import io.mrm.dns.domain.DnsCommandHandler;
 import io.mrm.dns.domain.DnsFencedException;
+import io.mrm.dns.domain.DnsReadinessChecker;
 import io.mrm.dns.domain.DnsRouter;
 import io.mrm.dns.domain.DnsState;
 import io.mrm.events.ack.AckOutcome;
@@ -19,6 +20,9 @@ import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.DnsRouteCommand;
 import io.mrm.events.command.DnsVerifyCommand;
 import io.mrm.events.command.StepRef;
+import io.mrm.events.decision.StepAction;
+import io.mrm.events.readiness.ReadinessCheck;
+import io.mrm.events.readiness.ReadinessStatus;
 import io.mrm.kafka.SecretReference;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -64,22 +68,29 @@ import org.xbill.DNS.Type;
 class Rfc2136DnsRouterBindIT {
 
     static final String ZONE = "mrm.test";
-    static final List<String> NAMES = List.of("switch", "redeliver", "tsig", "fenced", "race", "verify");
+    static final List<String> NAMES = List.of("switch", "redeliver", "tsig", "fenced", "race", "verify", "readiness");
+    /** A zone on the same server where the key may change nothing a switch writes. */
+    static final String LOCKED_ZONE = "locked.test";
 
     @RegisterExtension
     @Order(1)
     static final Bind9Extension BIND = new Bind9Extension(
-            ZONE,
-            "@ NS ns2",
-            "ns2 A 127.0.0.1",
-            "switch CNAME switch.region-a",
-            "redeliver CNAME redeliver.region-a",
-            "tsig CNAME tsig.region-a",
-            "fenced CNAME fenced.region-a",
-            "race CNAME race.region-a",
-            "verify CNAME verify.region-a",
-            "addresses A 192.0.2.10",
-            "addresses A 192.0.2.11");
+                    ZONE,
+                    "@ NS ns2",
+                    "ns2 A 127.0.0.1",
+                    "switch CNAME switch.region-a",
+                    "redeliver CNAME redeliver.region-a",
+                    "tsig CNAME tsig.region-a",
+                    "fenced CNAME fenced.region-a",
+                    "race CNAME race.region-a",
+                    "verify CNAME verify.region-a",
+                    "readiness CNAME readiness.region-a",
+                    "addresses A 192.0.2.10",
+                    "addresses A 192.0.2.11")
+            .withZone(
+                    LOCKED_ZONE,
+                    "grant " + Bind9Extension.KEY_NAME + " name unrelated." + LOCKED_ZONE + ". TXT;",
+                    "locked CNAME locked.region-a");
 
     /**
      * The zone's second name server, ns2: a BIND secondary that catches up only when notified. It listens
@@ -115,6 +126,16 @@ class Rfc2136DnsRouterBindIT {
                         name("addresses." + ZONE),
                         RecordType.A,
                         Map.of("region-a", List.of("192.0.2.10", "192.0.2.11"), "region-b", List.of("198.51.100.7")),
+                        "_mrm-epoch"));
+        apps.put(
+                "locked",
+                new Application(
+                        name(LOCKED_ZONE),
+                        name("locked." + LOCKED_ZONE),
+                        RecordType.CNAME,
+                        Map.of(
+                                "region-a", List.of("locked.region-a." + LOCKED_ZONE),
+                                "region-b", List.of("locked.region-b." + LOCKED_ZONE)),
                         "_mrm-epoch"));
         // ns1 is the primary, at its port; ns2 is the secondary, at a port of its own
         return new Rfc2136DnsRouter(new Settings(
@@ -407,6 +428,103 @@ class Rfc2136DnsRouterBindIT {
         }
     }
 
+    static DnsReadinessChecker readiness(Rfc2136DnsRouter router) {
+        return new DnsReadinessChecker(new Rfc2136ReadinessProbe(router), router, Clock.systemUTC());
+    }
+
+    @Test
+    void readinessWithAGoodKeyIsReadyTowardsEveryRegionAndChangesNothing() throws Exception {
+        long serial = serial();
+
+        List<ReadinessCheck> checks = readiness(router()).check("readiness");
+
+        assertThat(checks).extracting(ReadinessCheck::region).containsOnly("region-a", "region-b", "region-c");
+        assertThat(checks)
+                .allSatisfy(c -> assertThat(c.status()).as(c.toString()).isEqualTo(ReadinessStatus.READY));
+        assertThat(checks)
+                .filteredOn(c -> c.check().equals(Rfc2136ReadinessProbe.UPDATE_PERMISSION))
+                .hasSize(3)
+                .allSatisfy(c -> assertThat(c.reason()).contains("NXRRSET", "changed nothing"));
+        assertThat(checks)
+                .filteredOn(c -> c.action() == StepAction.DNS_VERIFY)
+                .hasSize(3)
+                .allSatisfy(c -> assertThat(c.reason()).contains("ns2." + ZONE));
+        assertThat(serial()).as("SOA serial: no update was applied").isEqualTo(serial);
+        assertThat(cnameTarget("readiness")).isEqualTo("readiness.region-a." + ZONE + ".");
+        assertThat(resolve("_mrm-epoch.readiness." + ZONE, Type.TXT)).isEmpty();
+        assertThat(BIND.log())
+                .as("BIND's own log: the test updates were refused on their prerequisites, none added a record")
+                .contains("_mrm-readiness-", "prerequisite not satisfied (NXRRSET)")
+                .doesNotContain("adding an RR at 'readiness." + ZONE, "adding an RR at '_mrm-epoch.readiness.");
+    }
+
+    @Test
+    void readinessWithAWrongTsigSecretIsNotReadyAndNamesTheKey() throws Exception {
+        byte[] wrong = new byte[32];
+        new SecureRandom().nextBytes(wrong);
+        Rfc2136DnsRouter router =
+                router(Bind9Extension.KEY_NAME, Base64.getEncoder().encodeToString(wrong));
+        long serial = serial();
+
+        List<ReadinessCheck> checks = readiness(router).check("readiness");
+
+        assertThat(checks)
+                .filteredOn(
+                        c -> c.action() == StepAction.DNS_ROUTE && !c.check().equals(Rfc2136ReadinessProbe.TARGET))
+                .isNotEmpty()
+                .allSatisfy(c -> {
+                    assertThat(c.status()).as(c.toString()).isEqualTo(ReadinessStatus.NOT_READY);
+                    assertThat(c.reason()).contains("key " + Bind9Extension.KEY_NAME + ".", "BADSIG");
+                    assertThat(c.reason()).doesNotContain(Base64.getEncoder().encodeToString(wrong), BIND.secret());
+                });
+        assertThat(serial()).isEqualTo(serial);
+    }
+
+    @Test
+    void readinessForAZoneTheKeyMayNotUpdateIsNotReady() throws Exception {
+        long serial = serialOf(LOCKED_ZONE);
+
+        List<ReadinessCheck> checks = readiness(router()).check("locked");
+
+        assertThat(checks)
+                .filteredOn(c -> c.check().equals(Rfc2136ReadinessProbe.ZONE_SOA))
+                .as("the key itself is good: it reads the zone")
+                .allSatisfy(c -> assertThat(c.status()).as(c.toString()).isEqualTo(ReadinessStatus.READY));
+        assertThat(checks)
+                .filteredOn(c -> c.check().equals(Rfc2136ReadinessProbe.UPDATE_PERMISSION))
+                .hasSize(2)
+                .allSatisfy(c -> {
+                    assertThat(c.status()).as(c.toString()).isEqualTo(ReadinessStatus.NOT_READY);
+                    assertThat(c.reason()).contains("REFUSED", "update-policy");
+                });
+        assertThat(serialOf(LOCKED_ZONE)).isEqualTo(serial);
+    }
+
+    @Test
+    void readinessOfAServerThatNeverAnswersIsUnknown() throws Exception {
+        try (java.net.DatagramSocket silent =
+                new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            Rfc2136DnsRouter router = new Rfc2136DnsRouter(new Settings(
+                    "127.0.0.1",
+                    silent.getLocalPort(),
+                    Transport.UDP,
+                    Duration.ofMillis(300),
+                    Duration.ofSeconds(30),
+                    router().settings().tsig(),
+                    router().settings().applications()));
+
+            List<ReadinessCheck> checks = readiness(router).check("readiness");
+
+            assertThat(checks)
+                    .filteredOn(c -> !c.check().equals(Rfc2136ReadinessProbe.TARGET))
+                    .hasSize(9)
+                    .allSatisfy(c -> {
+                        assertThat(c.status()).as(c.toString()).isEqualTo(ReadinessStatus.UNKNOWN);
+                        assertThat(c.reason()).contains(Rfc2136Errors.TIMEOUT);
+                    });
+        }
+    }
+
     /** Holds each routeTo until the other actuator has read too. */
     static final class Barriered implements DnsRouter {
         final Rfc2136DnsRouter delegate;
@@ -458,7 +576,11 @@ class Rfc2136DnsRouterBindIT {
     }
 
     private static long serial() throws IOException {
-        return ((SOARecord) resolve(ZONE, Type.SOA).get(0)).getSerial();
+        return serialOf(ZONE);
+    }
+
+    private static long serialOf(String zone) throws IOException {
+        return ((SOARecord) resolve(zone, Type.SOA).get(0)).getSerial();
     }
 
     /** A plain, unsigned query, as any resolver would send it. */

@@ -52,6 +52,13 @@ import org.w3c.dom.NodeList;
  * Health check status is set by the test ({@link #healthCheck}), as Route 53's checkers would.
  * An alias is answered with its target's records (another record of the zone, or what
  * {@link #aliasTarget} says an AWS resource answers).
+ *
+ * <p>{@code GetHostedZone} (https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetHostedZone.html:
+ * GET {@code /2013-04-01/hostedzone/Id}, answering {@code HostedZone} with {@code Id}, {@code Name},
+ * {@code CallerReference}, {@code Config/PrivateZone}, {@code ResourceRecordSetCount}, and a
+ * {@code DelegationSet}; 404 {@code NoSuchHostedZone} for an unknown id). A credential problem fails every
+ * request alike ({@link #failEveryRequest}), with the codes of the AWS common errors (e.g. 403
+ * {@code ExpiredToken}, 403 {@code InvalidClientTokenId}).
  */
 final class Route53ApiFake implements AutoCloseable {
 
@@ -59,7 +66,8 @@ final class Route53ApiFake implements AutoCloseable {
         CHANGE,
         LIST,
         GET_CHANGE,
-        TEST_DNS_ANSWER
+        TEST_DNS_ANSWER,
+        GET_HOSTED_ZONE
     }
 
     /** One record set as Route 53 holds it. {@code values} are kept in the order given. */
@@ -131,6 +139,8 @@ final class Route53ApiFake implements AutoCloseable {
     private final Map<String, Boolean> healthChecks = new ConcurrentHashMap<>();
     private final Map<String, List<String>> aliasTargets = new ConcurrentHashMap<>();
     private final java.util.Random random = new java.util.Random();
+    private final Map<String, String> zoneNames = new ConcurrentHashMap<>();
+    private volatile Failure everyRequest;
     private volatile int pendingPolls;
     private volatile Consumer<List<Element>> beforeApply = changes -> {};
 
@@ -150,7 +160,14 @@ final class Route53ApiFake implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
+    /** A zone named after its first record's parent (orders.example.com. → example.com.). */
     void createZone(String zoneId, Rrset... records) {
+        String first = records.length == 0 ? "example.com." : records[0].name();
+        createZone(zoneId, first.substring(first.indexOf('.') + 1), records);
+    }
+
+    void createZone(String zoneId, String zoneName, Rrset... records) {
+        zoneNames.put(zoneId, canonical(zoneName));
         Map<String, Rrset> zone = new LinkedHashMap<>();
         for (Rrset r : records) {
             zone.put(r.key(), r);
@@ -196,6 +213,14 @@ final class Route53ApiFake implements AutoCloseable {
         }
     }
 
+    /**
+     * From now on every request is answered with this error (null: none), as AWS answers all of them when
+     * the credential itself is the problem.
+     */
+    void failEveryRequest(Integer status, String code, String message) {
+        everyRequest = status == null ? null : new Failure(null, status, code, message);
+    }
+
     /** Runs before a change batch is applied, outside the zone lock: tests use it to hold or order batches. */
     void beforeApply(Consumer<List<Element>> hook) {
         this.beforeApply = hook;
@@ -224,8 +249,18 @@ final class Route53ApiFake implements AutoCloseable {
                 error(exchange, 403, "Sender", "MissingAuthenticationToken", "Missing Authentication Token");
                 return;
             }
+            Failure credential = everyRequest;
+            if (credential != null) {
+                error(exchange, credential.status(), "Sender", credential.code(), credential.message());
+                return;
+            }
             String[] parts = path.substring("/2013-04-01/".length()).split("/");
-            if (parts.length >= 3 && parts[0].equals("hostedzone") && parts[2].equals("rrset")) {
+            if (parts.length == 2 && parts[0].equals("hostedzone") && method.equals("GET")) {
+                if (injected(exchange, Op.GET_HOSTED_ZONE)) {
+                    return;
+                }
+                getHostedZone(exchange, parts[1]);
+            } else if (parts.length >= 3 && parts[0].equals("hostedzone") && parts[2].equals("rrset")) {
                 Op op = method.equals("POST") ? Op.CHANGE : Op.LIST;
                 if (injected(exchange, op)) {
                     return;
@@ -420,6 +455,24 @@ final class Route53ApiFake implements AutoCloseable {
             sb.append(labels[i]).append('.');
         }
         return sb.toString();
+    }
+
+    private void getHostedZone(HttpExchange exchange, String zoneId) throws IOException {
+        Map<String, Rrset> zone = zones.get(zoneId);
+        if (zone == null) {
+            error(exchange, 404, "Sender", "NoSuchHostedZone", "No hosted zone found with ID: " + zoneId);
+            return;
+        }
+        respond(
+                exchange,
+                200,
+                "<GetHostedZoneResponse xmlns=\"" + NS + "\"><HostedZone><Id>/hostedzone/" + zoneId + "</Id><Name>"
+                        + escape(zoneNames.get(zoneId)) + "</Name><CallerReference>fake-" + zoneId
+                        + "</CallerReference><Config><PrivateZone>false</PrivateZone></Config>"
+                        + "<ResourceRecordSetCount>" + zone.size() + "</ResourceRecordSetCount></HostedZone>"
+                        + "<DelegationSet><NameServers><NameServer>ns-0.awsdns-00.com</NameServer>"
+                        + "<NameServer>ns-512.awsdns-00.net</NameServer></NameServers></DelegationSet>"
+                        + "</GetHostedZoneResponse>");
     }
 
     private void getChange(HttpExchange exchange, String id) throws IOException {
