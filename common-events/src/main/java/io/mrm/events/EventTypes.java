@@ -50,6 +50,8 @@ public final class EventTypes {
             new EventType<>("io.mrm.operator.resume.v1", ResumeRequest.class, Topics.OPERATOR_REQUESTS),
             new EventType<>("io.mrm.operator.skip-step.v1", SkipStepRequest.class, Topics.OPERATOR_REQUESTS),
             new EventType<>("io.mrm.operator.abort.v1", AbortRequest.class, Topics.OPERATOR_REQUESTS),
+            new EventType<>(
+                    "io.mrm.operator.drill.v1", io.mrm.events.operator.DrillRequest.class, Topics.OPERATOR_REQUESTS),
             new EventType<>("io.mrm.decision.failover.v1", FailoverDecision.class, Topics.DECISIONS),
             new EventType<>("io.mrm.decision.request-outcome.v1", RequestOutcome.class, Topics.DECISIONS),
             new EventType<>("io.mrm.decision.alert.v1", Alert.class, Topics.DECISIONS),

@@ -16,7 +16,8 @@ public sealed interface OperatorRequest extends MrmEvent
                 AcknowledgeHoldDownRequest,
                 ResumeRequest,
                 SkipStepRequest,
-                AbortRequest {
+                AbortRequest,
+                DrillRequest {
 
     /** Who asks: the operator's id. */
     String operator();

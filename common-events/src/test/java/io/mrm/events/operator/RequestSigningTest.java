@@ -189,7 +189,7 @@ class RequestSigningTest {
                 }
             }
         }
-        assertThat(checked).isEqualTo(10);
+        assertThat(checked).isEqualTo(11);
     }
 
     @Test
