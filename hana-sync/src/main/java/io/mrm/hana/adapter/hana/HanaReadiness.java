@@ -284,7 +284,8 @@ public final class HanaReadiness implements DataReadiness {
             List<String> missing = new ArrayList<>();
             String marker = HanaRemoteSubscriptionReplication.MARKER;
             for (String p : List.of("INSERT", "UPDATE")) {
-                if (!s.holds("TABLE", app.schema(), marker, p, false)) {
+                if (!s.holds("TABLE", app.schema(), marker, p, false)
+                        && !s.holds("SCHEMA", app.schema(), app.schema(), p, false)) {
                     missing.add(p + " on " + app.schema() + "." + marker);
                 }
             }
