@@ -87,6 +87,32 @@ class PostgresReadinessIT {
     }
 
     @Test
+    @Order(0)
+    void aDatabaseThatNeverAnswersIsUnknownWhereItIsReadAndTheOtherRegionStillReports() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        try (PostgresFenceIT.SilentServer silent = new PostgresFenceIT.SilentServer(port)) {
+            PostgresApplication bSilent = withRegionB("jdbc:postgresql://localhost:" + port + "/postgres", "postgres");
+
+            List<ReadinessCheck> checks = check(bSilent);
+
+            ReadinessCheck promoteB = find(checks, B, StepAction.DATA_PROMOTE, "connection");
+            assertThat(promoteB.status()).as(promoteB.reason()).isEqualTo(ReadinessStatus.UNKNOWN);
+            assertThat(promoteB.reason()).contains("did not answer in time");
+            assertThat(find(checks, A, StepAction.DATA_FENCE, "connection").status())
+                    .isEqualTo(ReadinessStatus.UNKNOWN);
+            // what reads A alone still reports, within the bound
+            assertThat(find(checks, A, StepAction.DATA_PROMOTE, "privileges").status())
+                    .isEqualTo(ReadinessStatus.READY);
+            assertThat(find(checks, B, StepAction.DATA_FENCE, "privileges").status())
+                    .isEqualTo(ReadinessStatus.READY);
+            assertThat(silent.accepted()).isPositive();
+        }
+    }
+
+    @Test
     @Order(1)
     void aHealthyReplicatingPairIsReadyTowardsBothRegions() {
         List<ReadinessCheck> checks = check(regions.application());
@@ -211,6 +237,10 @@ class PostgresReadinessIT {
     }
 
     PostgresApplication asUserOnB(String user) {
+        return withRegionB(regions.url(B), user);
+    }
+
+    PostgresApplication withRegionB(String url, String user) {
         SecretReference password =
                 SecretReference.env("MRM_TEST_PG_PASSWORD", Map.of("MRM_TEST_PG_PASSWORD", "unused"));
         return new PostgresApplication(
@@ -218,7 +248,7 @@ class PostgresReadinessIT {
                 A,
                 Map.of(
                         A, new PostgresRegion(A, regions.url(A), "postgres", password),
-                        B, new PostgresRegion(B, regions.url(B), user, password)),
+                        B, new PostgresRegion(B, url, user, password)),
                 TwoPostgresRegions.TABLES,
                 "app");
     }
