@@ -1,6 +1,8 @@
 package io.mrm.hana.adapter;
 
 import io.mrm.events.ack.ActuatorFailure;
+import io.mrm.events.decision.StepAction;
+import io.mrm.hana.domain.DataReadiness;
 import io.mrm.hana.domain.DataReplication;
 import io.mrm.hana.domain.DataStaleEpochException;
 import io.mrm.hana.domain.DrainResult;
@@ -22,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * unfenced, a graceful one fails retriably, and fencing it fails retriably, like a database that does
  * not answer.
  */
-public final class InMemoryDataReplication implements DataReplication, AutoCloseable {
+public final class InMemoryDataReplication implements DataReplication, DataReadiness, AutoCloseable {
 
     private static final class State {
         String primary;
@@ -182,6 +184,38 @@ public final class InMemoryDataReplication implements DataReplication, AutoClose
             throw new IllegalArgumentException("unknown application " + applicationId);
         }
         return s;
+    }
+
+    @Override
+    public List<String> applications() {
+        return states.keySet().stream().sorted().toList();
+    }
+
+    @Override
+    public synchronized List<String> regions(String applicationId) {
+        State s = states.get(applicationId);
+        return s == null ? List.of() : s.regions.stream().sorted().toList();
+    }
+
+    /** No database to read: every step READY, saying what this backend holds. */
+    @Override
+    public synchronized List<Finding> check(String applicationId, String target, Duration within) {
+        State s = states.get(applicationId);
+        if (s == null) {
+            return List.of();
+        }
+        String seen = "in-memory backend, no database: primary " + s.primary + ", "
+                + (s.source == null
+                        ? "not replicating"
+                        : "replicating " + s.source + "->" + s.target + ", backlog " + s.pending)
+                + ", epoch " + s.epoch + (s.unreachable.isEmpty() ? "" : ", marked unreachable " + s.unreachable);
+        return java.util.stream.Stream.of(
+                        StepAction.DATA_DRAIN,
+                        StepAction.DATA_PROMOTE,
+                        StepAction.DATA_FENCE,
+                        StepAction.DATA_REPROTECT)
+                .map(a -> Finding.ready(a, "in-memory", seen))
+                .toList();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.mrm.hana.config;
 
 import io.mrm.hana.adapter.hana.HanaApplication;
+import io.mrm.hana.adapter.hana.HanaReadiness;
 import io.mrm.hana.adapter.hana.HanaRemoteSubscriptionReplication;
 import io.mrm.kafka.SecretReference;
 import io.mrm.kafka.SecretSetting;
@@ -77,10 +78,20 @@ public record HanaProperties(Map<String, Application> applications) {
     /** The checked applications and a connection source over the ngdbc driver. */
     public HanaRemoteSubscriptionReplication replication() {
         Checked checked = checked();
-        return new HanaRemoteSubscriptionReplication(checked.applications(), (id, region) -> {
+        return new HanaRemoteSubscriptionReplication(checked.applications(), connections(checked));
+    }
+
+    /** The read-only readiness checks, over the same applications and connections. */
+    public HanaReadiness readiness() {
+        Checked checked = checked();
+        return new HanaReadiness(checked.applications(), connections(checked));
+    }
+
+    private static HanaRemoteSubscriptionReplication.ConnectionSource connections(Checked checked) {
+        return (id, region) -> {
             ConnectionSettings c = checked.connections().get(id + "/" + region);
             return DriverManager.getConnection(c.jdbcUrl(), c.driverProperties());
-        });
+        };
     }
 
     /** Every problem at once, each named by its full key. */

@@ -1,14 +1,19 @@
 package io.mrm.hana.config;
 
 import io.mrm.events.Topics;
+import io.mrm.events.readiness.ReadinessChecker;
 import io.mrm.hana.adapter.InMemoryDataReplication;
 import io.mrm.hana.adapter.NoDataReplication;
 import io.mrm.hana.adapter.hana.HanaRemoteSubscriptionReplication;
 import io.mrm.hana.adapter.postgres.PostgresDebeziumReplication;
+import io.mrm.hana.adapter.postgres.PostgresReadiness;
+import io.mrm.hana.domain.DataReadiness;
+import io.mrm.hana.domain.DataReadinessChecker;
 import io.mrm.hana.domain.DataReplication;
 import io.mrm.hana.domain.HanaSyncCommandHandler;
 import io.mrm.kafka.EventListeners;
 import io.mrm.kafka.EventPublisher;
+import io.mrm.kafka.readiness.ReadinessProperties;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -62,6 +67,28 @@ class HanaSyncConfiguration {
                 }
             }
         };
+    }
+
+    /** The read-only side of the configured backend, for the readiness checks. */
+    @Bean
+    DataReadiness dataReadiness(
+            DataSyncProperties props, PostgresProperties postgres, HanaProperties hana, DataReplication replication) {
+        return switch (props.backend()) {
+            case NONE, IN_MEMORY -> (DataReadiness) replication;
+            case POSTGRES_DEBEZIUM -> new PostgresReadiness(postgres.applicationSettings());
+            case HANA -> hana.readiness();
+        };
+    }
+
+    /**
+     * Published by kafka-support's ReadinessPublisher every {@code mrm.readiness.interval}. Both regions are
+     * checked at once, each within three quarters of {@code mrm.readiness.timeout}, so a database that hangs
+     * is reported UNKNOWN here, with its region named, before the publisher gives up on the whole report.
+     */
+    @Bean
+    ReadinessChecker dataReadinessChecker(DataReadiness readiness, Clock clock, ReadinessProperties properties) {
+        return new DataReadinessChecker(
+                readiness, clock, properties.timeout().multipliedBy(3).dividedBy(4));
     }
 
     @Bean

@@ -46,6 +46,13 @@ import java.util.regex.Pattern;
  *   ({@code EXCEPTION_OID}, {@code OBJECT_TYPE} = {@code 'REMOTE SUBSCRIPTION'}, {@code OBJECT_NAME},
  *   {@code ERROR_NUMBER}, {@code ERROR_MESSAGE}); the subscription does not progress until someone
  *   processes it ({@code PROCESS REMOTE SUBSCRIPTION EXCEPTION ... RETRY | IGNORE}).</li>
+ * <li><b>"EFFECTIVE_PRIVILEGES System View"</b> (SAP HANA SQL Reference Guide, System Views): the privileges
+ *   a user holds, directly or through roles; a query must name the user ({@code WHERE USER_NAME = ...}).
+ *   Modelled: {@code OBJECT_TYPE} ({@code TABLE}, {@code SCHEMA}, {@code REMOTE SOURCE}), {@code SCHEMA_NAME},
+ *   {@code OBJECT_NAME}, {@code PRIVILEGE}, {@code IS_GRANTABLE} ({@code 'TRUE'} / {@code 'FALSE'}), for the
+ *   one user this fake has ({@code CURRENT_USER}). A schema privilege's row carries the schema's name in
+ *   {@code SCHEMA_NAME} (and here in {@code OBJECT_NAME} too: the client accepts the object name empty or equal
+ *   to the schema, as the reference does not say which HANA returns).</li>
  * <li><b>"M_CS_TABLES System View"</b>: one row per column table <em>partition</em> ({@code PART_ID} 0 for a
  *   table that is not partitioned, 1..n otherwise), each with its own {@code RECORD_COUNT}.</li>
  * <li><b>SAP HANA Smart Data Integration, "ALTER REMOTE SOURCE Statement"</b>: {@code SUSPEND CAPTURE} holds
@@ -139,6 +146,8 @@ final class FakeHanaCloudJdbc {
         final Map<String, Subscription> subscriptions = new TreeMap<>();
         /** "ROLE:SCHEMA.TABLE": INSERT, UPDATE, DELETE granted. */
         final Set<String> grants = new HashSet<>();
+        /** EFFECTIVE_PRIVILEGES of the technical user: {OBJECT_TYPE, SCHEMA_NAME, OBJECT_NAME, PRIVILEGE, IS_GRANTABLE}. */
+        final List<Object[]> effectivePrivileges = new ArrayList<>();
         /** REMOTE_SUBSCRIPTION_EXCEPTIONS: subscription name → {error number, message}. */
         final Map<String, Object[]> exceptions = new TreeMap<>();
 
@@ -450,6 +459,9 @@ final class FakeHanaCloudJdbc {
                 return db.exceptions.entrySet().stream()
                         .map(e -> new Object[] {e.getKey(), e.getValue()[0], e.getValue()[1]})
                         .toList();
+            case "SELECT OBJECT_TYPE, SCHEMA_NAME, OBJECT_NAME, PRIVILEGE, IS_GRANTABLE FROM SYS.EFFECTIVE_PRIVILEGES"
+                    + " WHERE USER_NAME = CURRENT_USER":
+                return List.copyOf(db.effectivePrivileges);
             case "SELECT COUNT(*) FROM SYS.GRANTED_PRIVILEGES WHERE GRANTEE = ? AND SCHEMA_NAME = ?"
                     + " AND OBJECT_NAME = ? AND PRIVILEGE = 'INSERT'":
                 return one(db.grants.contains(p.get(0) + ":" + p.get(1) + "." + p.get(2)) ? 1L : 0L);
