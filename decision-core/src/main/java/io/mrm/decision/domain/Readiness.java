@@ -38,11 +38,13 @@ final class Readiness {
         w.readinessReports = next;
     }
 
-    /** The actuators that execute a step of the application's switch or failback plan. */
+    /**
+     * The actuators that execute a step of the application's switch plan. The failback's re-protect steps
+     * act on the region being left (they never block), so an actuator that runs only those is not awaited.
+     */
     static List<Actuator> planActuators(ApplicationPolicy policy) {
         TreeSet<Actuator> actuators = new TreeSet<>();
         policy.plan().forEach(a -> actuators.add(a.actuator()));
-        policy.reprotectPlan().forEach(a -> actuators.add(a.actuator()));
         return List.copyOf(actuators);
     }
 
