@@ -162,6 +162,25 @@ class ReadinessRulesTest {
     }
 
     @Test
+    void anApprovedProposalIsHeldToTheRuleWhenTheStandbyStoppedBeingReady() {
+        h.use(manualMode(CoreHarness.policy()));
+        h.bothUp();
+        standby(StepAction.DNS_ROUTE, ReadinessStatus.READY);
+        FailoverDecision proposal = CoreHarness.one(h.report("eu10", HealthStatus.DOWN), FailoverDecision.class);
+        h.feed(report(Actuator.DNS, "us10", StepAction.DNS_ROUTE, ReadinessStatus.NOT_READY));
+
+        RequestOutcome refused = CoreHarness.answer(h.feed(new io.mrm.events.operator.ApproveRequest(
+                UUID.randomUUID().toString(), "orders", h.now, 1, "bob", proposal.id(), "go")));
+        assertThat(refused.accepted()).isFalse();
+        assertThat(refused.reason()).contains("us10 is NOT_READY", "DNS_ROUTE", "not executing the proposal");
+
+        h.feed(report(Actuator.DNS, "us10", StepAction.DNS_ROUTE, ReadinessStatus.READY));
+        RequestOutcome approved = CoreHarness.answer(h.feed(new io.mrm.events.operator.ApproveRequest(
+                UUID.randomUUID().toString(), "orders", h.now, 1, "bob", proposal.id(), "go")));
+        assertThat(approved.accepted()).as(approved.reason()).isTrue();
+    }
+
+    @Test
     void theRuleTurnedOffOnlyShowsReadiness() {
         h.use(CoreHarness.policy().withReadiness(new ReadinessPolicy(false, Duration.ofMinutes(5), false)));
         h.bothUp();
@@ -217,6 +236,40 @@ class ReadinessRulesTest {
         assertThat(replay.divergences()).isEmpty();
         assertThat(replay.exact()).isTrue();
         assertThat(replay.decisions()).isEqualTo(1);
+    }
+
+    private static ApplicationPolicy manualMode(ApplicationPolicy p) {
+        return new ApplicationPolicy(
+                p.applicationId(),
+                p.primaryRegion(),
+                p.standbyRegion(),
+                p.healthComponents(),
+                p.alertComponents(),
+                p.quorum(),
+                p.failureThreshold(),
+                p.recoveryThreshold(),
+                p.staleAfter(),
+                DecisionMode.MANUAL,
+                p.holdDown(),
+                p.maxFailoversPerWindow(),
+                p.failoverWindow(),
+                p.plan(),
+                p.reprotectPlan(),
+                p.stepTimeout(),
+                p.stepMaxAttempts(),
+                p.retryBackoff(),
+                p.parallelSteps(),
+                p.twoPersonRule(),
+                p.vantages(),
+                p.maxObservationSkew(),
+                p.proposalTimeout(),
+                p.fenceTimeout(),
+                p.fenceRetryInterval(),
+                p.failoverDrainWithin(),
+                p.degradedNotATarget(),
+                p.maxAlertWitnesses(),
+                p.failoverDrainMaxBacklogBytes(),
+                p.readiness());
     }
 
     private static ReadinessReport dnsReport(String id, Instant at, ReadinessStatus route) {
