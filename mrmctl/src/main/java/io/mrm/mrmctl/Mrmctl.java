@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
             FailoverCommand.class,
             FreezeCommand.class,
             KeygenCommand.class,
+            ReadinessCommand.class,
             RejectCommand.class,
             ResumeCommand.class,
             SignCommand.class,

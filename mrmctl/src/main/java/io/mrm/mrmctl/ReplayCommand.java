@@ -62,9 +62,15 @@ import picocli.CommandLine.Spec;
         })
 final class ReplayCommand implements Callable<Integer> {
 
-    static final List<Topic<?>> INPUTS = List.of(Topics.OBSERVATIONS, Topics.OPERATOR_REQUESTS, Topics.COMMAND_ACKS);
+    static final List<Topic<?>> INPUTS =
+            List.of(Topics.OBSERVATIONS, Topics.OPERATOR_REQUESTS, Topics.COMMAND_ACKS, Topics.READINESS_REPORTS);
     static final List<Topic<?>> OUTPUTS = List.of(
-            Topics.DECISIONS, Topics.TOPOLOGY, Topics.DNS_COMMANDS, Topics.DATA_COMMANDS, Topics.EVENTS_COMMANDS);
+            Topics.DECISIONS,
+            Topics.TOPOLOGY,
+            Topics.DNS_COMMANDS,
+            Topics.DATA_COMMANDS,
+            Topics.EVENTS_COMMANDS,
+            Topics.READINESS);
 
     @ParentCommand
     Mrmctl mrmctl;

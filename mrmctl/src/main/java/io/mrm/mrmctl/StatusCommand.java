@@ -1,8 +1,10 @@
 package io.mrm.mrmctl;
 
 import io.mrm.events.Require;
+import io.mrm.events.readiness.ReadinessState;
 import io.mrm.events.topology.TopologyState;
 import io.mrm.mrmctl.domain.ExitCodes;
+import io.mrm.mrmctl.domain.ReadinessView;
 import io.mrm.mrmctl.domain.StatusView;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,7 +19,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(
         name = "status",
         description = "Per application: active region, epoch, phase, plan progress, "
-                + "hold-down, frozen, last decision (from the compacted topology topic).")
+                + "hold-down, frozen, last decision (from the compacted topology topic), and a line of "
+                + "readiness per region (mrmctl readiness APP for the checks).")
 final class StatusCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -42,17 +45,38 @@ final class StatusCommand implements Callable<Integer> {
                     app + ": no state on the topology topic (the engine writes one after its first input "
                             + "for the application)");
         }
+        Map<String, ReadinessState> readiness = new LinkedHashMap<>();
+        if (!states.isEmpty()) {
+            mrmctl.kafka().readiness(mrmctl.deadline()).forEach(r -> readiness.put(r.applicationId(), r));
+        }
         if (mrmctl.output == Mrmctl.Output.json) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("command", "status");
-            json.put("applications", states.stream().map(StatusView::json).toList());
+            json.put(
+                    "applications",
+                    states.stream()
+                            .map(s -> {
+                                Map<String, Object> app = StatusView.json(s);
+                                ReadinessState r = readiness.get(s.applicationId());
+                                app.put("readiness", r == null ? null : ReadinessView.json(r, mrmctl.now()));
+                                return app;
+                            })
+                            .toList());
             json.put("exitCode", ExitCodes.OK);
             mrmctl.printJson(json);
         } else if (states.isEmpty()) {
             mrmctl.out().println("no applications on the topology topic yet");
         } else {
             Instant now = mrmctl.now();
-            states.forEach(s -> StatusView.text(s, now).forEach(mrmctl.out()::println));
+            for (TopologyState s : states) {
+                StatusView.text(s, now).forEach(mrmctl.out()::println);
+                ReadinessState r = readiness.get(s.applicationId());
+                mrmctl.out()
+                        .println("  "
+                                + (r == null
+                                        ? "readiness: not reported yet"
+                                        : ReadinessView.summary(r, s.standbyRegion())));
+            }
         }
         return ExitCodes.OK;
     }

@@ -16,5 +16,10 @@ public enum SafetyRule {
      * A FORCED switch (which skips the drain and the orderly demotion of the region being left) is
      * only for a source region that is down; with a healthy source it needs this override.
      */
-    SOURCE_DOWN
+    SOURCE_DOWN,
+    /**
+     * The region to switch to is ready: no actuator's read-only check of a step on that region says it
+     * would fail (see the readiness reports).
+     */
+    TARGET_READY
 }

@@ -35,6 +35,12 @@ public enum AlertCode {
     // ---- automatic decisions
     /** The active region is down and a safety rule blocks the automatic failover. */
     SAFETY_RULE_BLOCKED(AlertSeverity.CRITICAL),
+    /**
+     * The active region is down but the standby is not ready: an actuator's read-only check of a step on it
+     * says it would fail (or could not tell, with {@code readiness.unknown-blocks}); names the checks. The
+     * failover is decided as soon as the standby is ready while the outage lasts.
+     */
+    TARGET_NOT_READY(AlertSeverity.CRITICAL),
     /** Both regions are down: failing safe, not switching. */
     BOTH_REGIONS_DOWN(AlertSeverity.CRITICAL),
     /** An automatic proposal is withdrawn because the active region is up again. */

@@ -57,6 +57,7 @@ import java.util.Set;
  *                              forced without waiting out {@code failoverDrainWithin}; null: no bound (what
  *                              every policy recorded before this setting meant). Operator-requested switches
  *                              are not bounded
+ * @param readiness             how the actuators' readiness reports bear on switches; null: the defaults
  */
 public record ApplicationPolicy(
         String applicationId,
@@ -87,7 +88,8 @@ public record ApplicationPolicy(
         Duration failoverDrainWithin,
         Set<String> degradedNotATarget,
         int maxAlertWitnesses,
-        Long failoverDrainMaxBacklogBytes) {
+        Long failoverDrainMaxBacklogBytes,
+        ReadinessPolicy readiness) {
 
     /** The default graceful switchover of ARCHITECTURE.md. */
     public static final List<StepAction> DEFAULT_PLAN = List.of(
@@ -128,6 +130,71 @@ public record ApplicationPolicy(
         if (failoverDrainMaxBacklogBytes != null && failoverDrainMaxBacklogBytes < 1) {
             throw new IllegalArgumentException("failover-drain-max-backlog must be positive");
         }
+        readiness = readiness == null ? ReadinessPolicy.DEFAULTS : readiness;
+    }
+
+    /** A policy with the default readiness rule (as policies recorded before it). */
+    public ApplicationPolicy(
+            String applicationId,
+            String primaryRegion,
+            String standbyRegion,
+            Set<String> healthComponents,
+            Set<String> alertComponents,
+            int quorum,
+            int failureThreshold,
+            int recoveryThreshold,
+            Duration staleAfter,
+            DecisionMode mode,
+            Duration holdDown,
+            int maxFailoversPerWindow,
+            Duration failoverWindow,
+            List<StepAction> plan,
+            List<StepAction> reprotectPlan,
+            Duration stepTimeout,
+            int stepMaxAttempts,
+            Duration retryBackoff,
+            Set<StepAction> parallelSteps,
+            boolean twoPersonRule,
+            Set<String> vantages,
+            Duration maxObservationSkew,
+            Duration proposalTimeout,
+            Duration fenceTimeout,
+            Duration fenceRetryInterval,
+            Duration failoverDrainWithin,
+            Set<String> degradedNotATarget,
+            int maxAlertWitnesses,
+            Long failoverDrainMaxBacklogBytes) {
+        this(
+                applicationId,
+                primaryRegion,
+                standbyRegion,
+                healthComponents,
+                alertComponents,
+                quorum,
+                failureThreshold,
+                recoveryThreshold,
+                staleAfter,
+                mode,
+                holdDown,
+                maxFailoversPerWindow,
+                failoverWindow,
+                plan,
+                reprotectPlan,
+                stepTimeout,
+                stepMaxAttempts,
+                retryBackoff,
+                parallelSteps,
+                twoPersonRule,
+                vantages,
+                maxObservationSkew,
+                proposalTimeout,
+                fenceTimeout,
+                fenceRetryInterval,
+                failoverDrainWithin,
+                degradedNotATarget,
+                maxAlertWitnesses,
+                failoverDrainMaxBacklogBytes,
+                null);
     }
 
     /** A policy without a bound on the backlog an automatic failover's graceful try drains. */
@@ -456,6 +523,13 @@ public record ApplicationPolicy(
         return c.build();
     }
 
+    /** This policy with another readiness rule. */
+    public ApplicationPolicy withReadiness(ReadinessPolicy rule) {
+        Copy c = new Copy(this);
+        c.readiness = rule;
+        return c.build();
+    }
+
     /** This policy with other alert-only components. */
     public ApplicationPolicy withAlertComponents(Set<String> components) {
         Copy c = new Copy(this);
@@ -481,6 +555,7 @@ public record ApplicationPolicy(
         Set<String> degradedNotATarget;
         int maxAlertWitnesses;
         Long failoverDrainMaxBacklogBytes;
+        ReadinessPolicy readiness;
 
         Copy(ApplicationPolicy p) {
             this.p = p;
@@ -492,6 +567,7 @@ public record ApplicationPolicy(
             degradedNotATarget = p.degradedNotATarget;
             maxAlertWitnesses = p.maxAlertWitnesses;
             failoverDrainMaxBacklogBytes = p.failoverDrainMaxBacklogBytes;
+            readiness = p.readiness;
         }
 
         ApplicationPolicy build() {
@@ -524,7 +600,8 @@ public record ApplicationPolicy(
                     failoverDrainWithin,
                     degradedNotATarget,
                     maxAlertWitnesses,
-                    failoverDrainMaxBacklogBytes);
+                    failoverDrainMaxBacklogBytes,
+                    readiness);
         }
     }
 

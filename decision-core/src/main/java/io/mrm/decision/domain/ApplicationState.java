@@ -1,5 +1,7 @@
 package io.mrm.decision.domain;
 
+import io.mrm.events.decision.Actuator;
+import io.mrm.events.readiness.ReadinessReport;
 import io.mrm.events.topology.Phase;
 import java.time.Instant;
 import java.util.List;
@@ -33,6 +35,10 @@ import java.util.Set;
  * @param throttledAlerts    when alerts that repeat per source were last raised, by key
  * @param parkedRun          an aborted plan that left the components split, kept while a proposal made
  *                           from the split waits (the proposal's plan is {@code run}): still resumable
+ * @param readinessReports   each actuator's latest readiness report (empty in states stored before them)
+ * @param readinessShown     what the last published readiness view said (statuses and the checks that were
+ *                           not READY), so that a view is published when that changes and not on every report;
+ *                           null before any
  */
 public record ApplicationState(
         String applicationId,
@@ -55,9 +61,12 @@ public record ApplicationState(
         List<PendingFence> fences,
         Instant firstObservationAt,
         Map<String, Instant> throttledAlerts,
-        PlanRun parkedRun) {
+        PlanRun parkedRun,
+        Map<Actuator, ReadinessReport> readinessReports,
+        String readinessShown) {
 
     public ApplicationState {
+        readinessReports = readinessReports == null ? Map.of() : Map.copyOf(readinessReports);
         counters = List.copyOf(counters);
         // states stored before signed requests existed have none
         seenNonces = seenNonces == null ? List.of() : List.copyOf(seenNonces);
@@ -89,6 +98,8 @@ public record ApplicationState(
                 0,
                 null,
                 List.of(),
+                null,
+                Map.of(),
                 null,
                 Map.of(),
                 null);

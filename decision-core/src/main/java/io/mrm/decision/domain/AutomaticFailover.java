@@ -167,7 +167,7 @@ final class AutomaticFailover {
         }
         List<Evidence> evidence = HealthAssessment.evidence(w, w.active);
         String reason = w.active + " is down (seen by " + evidence.size() + " vantage points, quorum "
-                + w.policy.quorum() + ")";
+                + w.policy.quorum() + "); " + Readiness.describe(w, w.standby);
         boolean propose = w.policy.mode() == DecisionMode.MANUAL;
         FailoverDecision decision = PlanBuilder.decide(
                 w,
@@ -193,6 +193,15 @@ final class AutomaticFailover {
 
     private static void reportBlocked(WorkingState w, SafetyRules.Blocked blocked) {
         // per region: the region that is down may change (a switch into a region that then fails)
+        if (blocked.rule() == SafetyRule.TARGET_READY) {
+            // decided as soon as the target is ready again: the evaluation runs on every report and tick
+            w.raiseOnce(
+                    SAFETY_KEY + blocked.rule() + ":" + w.active,
+                    AlertCode.TARGET_NOT_READY,
+                    w.active + " is down but the automatic failover is not decided: " + blocked.why(),
+                    blocked.rule());
+            return;
+        }
         if (blocked.rule() == SafetyRule.NOT_BOTH_DOWN) {
             if (w.raised.add(BOTH_DOWN_KEY + ":" + w.active)) {
                 w.alert(AlertCode.BOTH_REGIONS_DOWN, blocked.why(), SafetyRule.NOT_BOTH_DOWN, null);

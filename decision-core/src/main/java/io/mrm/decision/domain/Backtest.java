@@ -6,6 +6,7 @@ import io.mrm.events.ack.CommandAck;
 import io.mrm.events.decision.Alert;
 import io.mrm.events.decision.FailoverDecision;
 import io.mrm.events.decision.RequestOutcome;
+import io.mrm.events.readiness.ReadinessState;
 import io.mrm.events.topology.TopologyState;
 import java.time.Duration;
 import java.time.Instant;
@@ -215,8 +216,10 @@ public final class Backtest {
                     expected = recordedById.get(id);
                     unmatched.remove(id);
                 }
-                if (inRange && expected == null && replayed instanceof TopologyState) {
-                    compacted++; // a later state of the compacted topology topic replaced it
+                if (inRange
+                        && expected == null
+                        && (replayed instanceof TopologyState || replayed instanceof ReadinessState)) {
+                    compacted++; // a later state of the compacted topology (or readiness) topic replaced it
                     continue;
                 }
                 if (replayed != null && replayed.equals(expected)) {

@@ -6,6 +6,7 @@ import io.mrm.events.ack.CommandAck;
 import io.mrm.events.decision.RequestOutcome;
 import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.operator.OperatorRequest;
+import io.mrm.events.readiness.ReadinessReport;
 import io.mrm.events.topology.TopologyState;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
@@ -65,7 +66,7 @@ public final class DecisionCore {
 
     /**
      * @param state the application's state, or null for one never seen
-     * @param input an observation, operator request or command acknowledgement; or, for an application
+     * @param input an observation, operator request, command acknowledgement or readiness report; or, for an application
      *              whose state was lost, the last topology the engine published for it: the state is then
      *              rebuilt from it (whatever {@code state} says)
      * @param now   the processing time, recorded in every output
@@ -93,12 +94,14 @@ public final class DecisionCore {
             w.refusal = HealthAssessment.take(w, observation);
         } else if (input instanceof CommandAck ack) {
             onAck(w, ack);
+        } else if (input instanceof ReadinessReport report) {
+            Readiness.take(w, report);
         }
         evaluate(w);
         return w.result();
     }
 
-    /** The passing of time: staleness, step deadlines, due retries and fences, proposal expiry. */
+    /** The passing of time: staleness (of observations and readiness checks), step deadlines, due retries and fences, proposal expiry. */
     public StepResult tick(ApplicationState state, Instant now) {
         WorkingState w = new WorkingState(policy(state.applicationId()), state, now);
         evaluate(w);
@@ -121,6 +124,8 @@ public final class DecisionCore {
         PlanExecution.checkTimers(w);
         PendingFences.retryDue(w);
         AutomaticFailover.evaluate(w);
+        // after the decision: a view published in the same step shows what the decision saw
+        Readiness.publishIfChanged(w);
     }
 
     /**

@@ -229,6 +229,10 @@ final class RequestHandling {
         if (HealthAssessment.health(w, proposal.toRegion()) != RegionHealth.UP) {
             return proposal.toRegion() + " is no longer healthy; not executing the proposal";
         }
+        String notReady = Readiness.blocking(w, proposal.toRegion());
+        if (notReady != null) {
+            return notReady + "; not executing the proposal";
+        }
         SafetyRules.recordAutomaticFailover(w);
         PlanExecution.start(
                 w,

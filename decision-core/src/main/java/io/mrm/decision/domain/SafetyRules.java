@@ -19,7 +19,8 @@ final class SafetyRules {
 
     /**
      * Null when an automatic failover from the active region to the standby may go ahead now, else the
-     * first rule in the way: frozen, both down (fail safe), standby not UP, hold-down, too many.
+     * first rule in the way: frozen, both down (fail safe), standby not UP, hold-down, too many, standby not
+     * ready (an actuator's check of a step on it says it would fail).
      */
     static Blocked automaticFailover(WorkingState w) {
         if (w.frozen) {
@@ -52,13 +53,17 @@ final class SafetyRules {
                     recent + " automatic failovers within " + w.policy.failoverWindow() + " (at most "
                             + w.policy.maxFailoversPerWindow() + ")");
         }
+        String notReady = Readiness.blocking(w, w.standby);
+        if (notReady != null) {
+            return new Blocked(SafetyRule.TARGET_READY, notReady);
+        }
         return null;
     }
 
     /**
      * Null when a manual switch from {@code source} to {@code target} may go ahead, else why not: the
      * target must be UP and not both down, and a FORCED switch (no drain, no orderly demotion of the
-     * source) is only for a source that is down — each unless overridden.
+     * source) is only for a source that is down, and the target must not be NOT_READY — each unless overridden.
      */
     static String manualSwitch(
             WorkingState w, String source, String target, FailoverMode mode, List<SafetyRule> overrides) {
@@ -82,6 +87,10 @@ final class SafetyRules {
             return "a FORCED switch skips the drain and the orderly demotion of " + source + ", which is "
                     + sourceHealth + ", not DOWN: ask for a GRACEFUL switch, or override SOURCE_DOWN (break-glass) "
                     + "to force it anyway";
+        }
+        String notReady = Readiness.blocking(w, target);
+        if (notReady != null && !overrides.contains(SafetyRule.TARGET_READY)) {
+            return notReady + " (fix it, or override TARGET_READY to switch anyway)";
         }
         return null;
     }

@@ -1,8 +1,10 @@
 package io.mrm.decision.domain;
 
 import io.mrm.events.MrmEvent;
+import io.mrm.events.decision.Actuator;
 import io.mrm.events.decision.Alert;
 import io.mrm.events.operator.SafetyRule;
+import io.mrm.events.readiness.ReadinessReport;
 import io.mrm.events.topology.Phase;
 import io.mrm.events.topology.TopologyState;
 import java.time.Duration;
@@ -49,6 +51,8 @@ final class WorkingState {
     Instant firstObservationAt;
     final Map<String, Instant> throttled;
     PlanRun parkedRun;
+    Map<Actuator, ReadinessReport> readinessReports;
+    String readinessShown;
     /** What an accepted request's answer says. */
     String acceptedAs = "accepted";
     /** A new application: publish its topology even if this step changes nothing in it. */
@@ -80,6 +84,8 @@ final class WorkingState {
                 s.firstObservationAt() != null && s.firstObservationAt().isAfter(now) ? now : s.firstObservationAt();
         throttled = new HashMap<>(s.throttledAlerts());
         parkedRun = s.parkedRun();
+        readinessReports = s.readinessReports();
+        readinessShown = s.readinessShown();
     }
 
     /**
@@ -210,7 +216,9 @@ final class WorkingState {
                 fences,
                 firstObservationAt,
                 throttled,
-                parkedRun);
+                parkedRun,
+                readinessReports,
+                readinessShown);
     }
 
     StepResult result() {

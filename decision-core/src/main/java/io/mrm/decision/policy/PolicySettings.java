@@ -5,6 +5,7 @@ import io.mrm.decision.domain.DecisionCore;
 import io.mrm.decision.domain.DecisionMode;
 import io.mrm.decision.domain.Operator;
 import io.mrm.decision.domain.OperatorRole;
+import io.mrm.decision.domain.ReadinessPolicy;
 import io.mrm.decision.domain.RequestAuthority;
 import io.mrm.events.Require;
 import io.mrm.events.decision.StepAction;
@@ -221,7 +222,22 @@ public final class PolicySettings {
                     "the largest backlog an automatic "
                             + "failover's graceful try drains (e.g. 512MB): a standby further behind at the start of the "
                             + "drain falls back to forced at once; unset (the default): no bound. Operator-requested "
-                            + "switches are not bounded"));
+                            + "switches are not bounded"),
+            new Setting(
+                    "readiness.required",
+                    "Boolean",
+                    "true",
+                    "an automatic failover towards a region an actuator's read-only check says it "
+                            + "cannot switch to (NOT_READY) is not decided, and a manual switch there is refused unless "
+                            + "it overrides TARGET_READY; false: readiness is only shown"),
+            new Setting("readiness.max-age", "Duration", "5m", "a readiness check older than this counts as UNKNOWN"),
+            new Setting(
+                    "readiness.unknown-blocks",
+                    "Boolean",
+                    "false",
+                    "an UNKNOWN target (a check that could not tell, is stale, or an actuator of the "
+                            + "plan that has not reported) blocks too; by default the failover proceeds and the "
+                            + "decision says so"));
 
     /**
      * Each group of settings by where its keys sit under {@value #PREFIX}: {@code request-signatures.<key>},
@@ -323,7 +339,8 @@ public final class PolicySettings {
             if (node instanceof List<?> || node instanceof Map<?, ?>) {
                 List<Object> entries = entries(PREFIX + "." + list, node);
                 for (int i = 0; i < entries.size(); i++) {
-                    if (entries.get(i) instanceof Map<?, ?> entry) {
+                    Object element = list.equals("applications") ? flattened(entries.get(i)) : entries.get(i);
+                    if (element instanceof Map<?, ?> entry) {
                         known(
                                 PREFIX + "." + list + "[" + i + "]",
                                 entry,
@@ -403,7 +420,31 @@ public final class PolicySettings {
         }
     }
 
-    private static ApplicationPolicy application(int index, Object node) {
+    /** Groups of application settings written as a map of their own ({@code readiness: {max-age: 5m}}). */
+    private static final Set<String> NESTED_GROUPS = Set.of("readiness");
+
+    /**
+     * An application's entry with its nested groups flattened to dotted keys ({@code readiness.max-age}), as
+     * the table names them; a nested group that is not a map is left as it is (and refused as unknown).
+     */
+    private static Object flattened(Object node) {
+        if (!(node instanceof Map<?, ?> map)) {
+            return node;
+        }
+        Map<Object, Object> flat = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            String key = String.valueOf(e.getKey());
+            if (NESTED_GROUPS.contains(uniform(key)) && e.getValue() instanceof Map<?, ?> group) {
+                group.forEach((k, v) -> flat.put(key + "." + k, v));
+            } else {
+                flat.put(e.getKey(), e.getValue());
+            }
+        }
+        return flat;
+    }
+
+    private static ApplicationPolicy application(int index, Object raw) {
+        Object node = flattened(raw);
         Map<String, Object> keys = object("mrm.decision.applications[" + index + "]", node, APPLICATION_KEYS, Set.of());
         String rawId = text("mrm.decision.applications[" + index + "].id", keys.get("id"), null);
         if (rawId == null) {
@@ -512,6 +553,20 @@ public final class PolicySettings {
         if (maxBacklog != null && maxBacklog < 1) {
             throw new IllegalArgumentException(at + ".failover-drain-max-backlog must be positive");
         }
+        boolean readinessRequired = bool(
+                at + ".readiness.required",
+                keys.get("readiness.required"),
+                d.readiness().required());
+        Duration readinessMaxAge = positive(
+                at + ".readiness.max-age",
+                duration(
+                        at + ".readiness.max-age",
+                        keys.get("readiness.max-age"),
+                        d.readiness().maxAge()));
+        boolean unknownBlocks = bool(
+                at + ".readiness.unknown-blocks",
+                keys.get("readiness.unknown-blocks"),
+                d.readiness().unknownBlocks());
         ApplicationPolicy.checkConsistent(
                 at, primary, standby, health, alert, staleAfter, plan, parallel, vantages, quorum);
         return new ApplicationPolicy(
@@ -543,7 +598,8 @@ public final class PolicySettings {
                 drainWithin,
                 Set.copyOf(degradedNotATarget),
                 alertWitnesses,
-                maxBacklog);
+                maxBacklog,
+                new ReadinessPolicy(readinessRequired, readinessMaxAge, unknownBlocks));
     }
 
     // ---- the tree ------------------------------------------------------------------------

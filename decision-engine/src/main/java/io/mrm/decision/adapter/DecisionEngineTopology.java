@@ -15,14 +15,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 
 /**
- * The engine's Kafka Streams topology: observations, operator requests and acks (co-partitioned by
- * application id) into one processor with the application-state store, and one sink per output topic;
+ * The engine's Kafka Streams topology: observations, operator requests, acks and the actuators'
+ * readiness reports (co-partitioned by application id) into one processor with the application-state store, and one sink per output topic;
  * the engine's own topology topic read back into a global store ({@link PublishedTopology}).
  */
 public final class DecisionEngineTopology {
 
     static final String STORE = "application-state";
-    static final List<Topic<?>> INPUTS = List.of(Topics.OBSERVATIONS, Topics.OPERATOR_REQUESTS, Topics.COMMAND_ACKS);
+    static final List<Topic<?>> INPUTS =
+            List.of(Topics.OBSERVATIONS, Topics.OPERATOR_REQUESTS, Topics.COMMAND_ACKS, Topics.READINESS_REPORTS);
     static final List<Topic<?>> OUTPUTS = List.of(
             Topics.DECISIONS,
             Topics.TOPOLOGY,
@@ -30,6 +31,7 @@ public final class DecisionEngineTopology {
             Topics.DATA_COMMANDS,
             Topics.EVENTS_COMMANDS,
             Topics.ENGINE_JOURNAL,
+            Topics.READINESS,
             Topics.DEAD_LETTERS);
     private static final String SOURCE = "inputs";
     private static final String PROCESSOR = "decision-core";

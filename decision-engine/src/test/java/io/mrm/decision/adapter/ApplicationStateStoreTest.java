@@ -82,6 +82,8 @@ class ApplicationStateStoreTest {
                 List.of(),
                 null,
                 java.util.Map.of(),
+                null,
+                java.util.Map.of(),
                 null);
     }
 

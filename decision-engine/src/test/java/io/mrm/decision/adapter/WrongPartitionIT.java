@@ -209,7 +209,22 @@ class WrongPartitionIT {
                     "done",
                     1,
                     Map.of());
-            List<MrmEvent> misplaced = List.of(down, breakGlass, ack);
+            io.mrm.events.readiness.ReadinessReport report = new io.mrm.events.readiness.ReadinessReport(
+                    UUID.randomUUID().toString(),
+                    APP,
+                    now,
+                    io.mrm.events.readiness.ReadinessReport.SCHEMA_VERSION,
+                    Actuator.DNS,
+                    60_000,
+                    List.of(new io.mrm.events.readiness.ReadinessCheck(
+                            "us10",
+                            StepAction.DNS_ROUTE,
+                            "hosted-zone",
+                            io.mrm.events.readiness.ReadinessStatus.NOT_READY,
+                            "misplaced",
+                            now,
+                            1)));
+            List<MrmEvent> misplaced = List.of(down, breakGlass, ack, report);
 
             // given one record per input topic, each sent to a partition the producer chose wrongly
             for (int i = 0; i < misplaced.size(); i++) {
@@ -243,7 +258,7 @@ class WrongPartitionIT {
                             .map(Alert::id)
                             .distinct())
                     .as("one alert per misplaced topic partition")
-                    .hasSize(3);
+                    .hasSize(misplaced.size());
             // and the decoder refuses the other two: no key, and a key that is not the body's application
             // ('billing' is on partition 3 of 6, which the configured count of 2 would call wrong)
             DeadLetter noKey = recorder.await(

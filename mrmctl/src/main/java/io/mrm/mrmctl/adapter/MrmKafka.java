@@ -12,6 +12,7 @@ import io.mrm.events.codec.InboundDecoder;
 import io.mrm.events.codec.InboundLimits;
 import io.mrm.events.decision.RequestOutcome;
 import io.mrm.events.operator.OperatorRequest;
+import io.mrm.events.readiness.ReadinessState;
 import io.mrm.events.topology.TopologyState;
 import java.net.URI;
 import java.time.Clock;
@@ -98,6 +99,23 @@ public final class MrmKafka {
                         deadline,
                         (topic, partition, offset, decoded) -> {
                             if (decoded instanceof Decoded.Accepted ok && ok.event() instanceof TopologyState state) {
+                                latest.put(state.applicationId(), state);
+                            }
+                        });
+        return List.copyOf(latest.values());
+    }
+
+    /** The latest readiness view of every application (the compacted readiness topic), read to its current end. */
+    public List<ReadinessState> readiness(Instant deadline) {
+        Map<String, ReadinessState> latest = new LinkedHashMap<>();
+        new TopicSnapshot(connection, names, "mrmctl")
+                .read(
+                        List.of(Topics.READINESS),
+                        Set.of(Topics.READINESS),
+                        null,
+                        deadline,
+                        (topic, partition, offset, decoded) -> {
+                            if (decoded instanceof Decoded.Accepted ok && ok.event() instanceof ReadinessState state) {
                                 latest.put(state.applicationId(), state);
                             }
                         });
