@@ -40,6 +40,10 @@ import java.util.List;
  * @param maxAlertWitnesses     alert webhooks that may count towards a quorum together (absent: 1)
  * @param failoverDrainMaxBacklogBytes the largest backlog an automatic failover's graceful try drains, in bytes;
  *                              a larger one falls back to forced at once (absent: no bound)
+ * @param readinessRequired      whether an automatic failover waits for a target the actuators' checks call
+ *                               ready (absent, in records written before readiness: the default, true)
+ * @param readinessMaxAgeMs      how old a readiness check may be before it counts as UNKNOWN (absent: default)
+ * @param readinessUnknownBlocks whether an UNKNOWN target blocks an automatic failover (absent: default, false)
  */
 public record RecordedPolicy(
         String primaryRegion,
@@ -69,7 +73,10 @@ public record RecordedPolicy(
         Long failoverDrainWithinMs,
         List<String> degradedNotATarget,
         Integer maxAlertWitnesses,
-        Long failoverDrainMaxBacklogBytes) {
+        Long failoverDrainMaxBacklogBytes,
+        Boolean readinessRequired,
+        Long readinessMaxAgeMs,
+        Boolean readinessUnknownBlocks) {
 
     /** AUTOMATIC: the engine executes its own decisions. MANUAL: it proposes and waits for approval. */
     public enum Mode {
@@ -126,9 +133,76 @@ public record RecordedPolicy(
         if (failoverDrainMaxBacklogBytes != null) {
             Require.atLeast("failoverDrainMaxBacklogBytes", failoverDrainMaxBacklogBytes, 1L);
         }
+        if (readinessMaxAgeMs != null) {
+            Require.atLeast("readinessMaxAgeMs", readinessMaxAgeMs, 1L);
+        }
     }
 
     /** Without a backlog bound: what records written before the setting hold. */
+    /** As engines recorded it before readiness existed: the readiness settings absent (their defaults). */
+    public RecordedPolicy(
+            String primaryRegion,
+            String standbyRegion,
+            List<String> healthComponents,
+            List<String> alertComponents,
+            int quorum,
+            int failureThreshold,
+            int recoveryThreshold,
+            long staleAfterMs,
+            Mode mode,
+            long holdDownMs,
+            int maxFailoversPerWindow,
+            long failoverWindowMs,
+            List<StepAction> plan,
+            List<StepAction> reprotectPlan,
+            long stepTimeoutMs,
+            int stepMaxAttempts,
+            long retryBackoffMs,
+            List<StepAction> parallelSteps,
+            boolean twoPersonRule,
+            List<String> vantages,
+            Long maxObservationSkewMs,
+            Long proposalTimeoutMs,
+            Long fenceTimeoutMs,
+            Long fenceRetryIntervalMs,
+            Long failoverDrainWithinMs,
+            List<String> degradedNotATarget,
+            Integer maxAlertWitnesses,
+            Long failoverDrainMaxBacklogBytes) {
+        this(
+                primaryRegion,
+                standbyRegion,
+                healthComponents,
+                alertComponents,
+                quorum,
+                failureThreshold,
+                recoveryThreshold,
+                staleAfterMs,
+                mode,
+                holdDownMs,
+                maxFailoversPerWindow,
+                failoverWindowMs,
+                plan,
+                reprotectPlan,
+                stepTimeoutMs,
+                stepMaxAttempts,
+                retryBackoffMs,
+                parallelSteps,
+                twoPersonRule,
+                vantages,
+                maxObservationSkewMs,
+                proposalTimeoutMs,
+                fenceTimeoutMs,
+                fenceRetryIntervalMs,
+                failoverDrainWithinMs,
+                degradedNotATarget,
+                maxAlertWitnesses,
+                failoverDrainMaxBacklogBytes,
+                null,
+                null,
+                null);
+    }
+
     public RecordedPolicy(
             String primaryRegion,
             String standbyRegion,

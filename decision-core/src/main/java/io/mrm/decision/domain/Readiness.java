@@ -34,8 +34,33 @@ final class Readiness {
         }
         Map<Actuator, ReadinessReport> next = new EnumMap<>(Actuator.class);
         next.putAll(w.readinessReports);
-        next.put(report.actuator(), report);
+        next.put(report.actuator(), receivedAt(report, w.now));
         w.readinessReports = next;
+    }
+
+    /**
+     * The report with no check dated after its arrival: an actuator whose clock runs ahead must not keep a
+     * check fresh past {@code readiness.max-age} of the engine's time. A clock that runs behind only makes its
+     * checks go stale sooner (UNKNOWN: the safe side).
+     */
+    private static ReadinessReport receivedAt(ReadinessReport report, java.time.Instant now) {
+        if (report.checks().stream().noneMatch(c -> c.checkedAt().isAfter(now))) {
+            return report;
+        }
+        List<ReadinessCheck> clamped = report.checks().stream()
+                .map(c -> c.checkedAt().isAfter(now)
+                        ? new ReadinessCheck(
+                                c.region(), c.action(), c.check(), c.status(), c.reason(), now, c.durationMs())
+                        : c)
+                .toList();
+        return new ReadinessReport(
+                report.id(),
+                report.applicationId(),
+                report.time(),
+                report.schemaVersion(),
+                report.actuator(),
+                report.intervalMs(),
+                clamped);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.mrm.decision.domain.ApplicationPolicy;
 import io.mrm.decision.domain.DecisionMode;
 import io.mrm.decision.domain.Operator;
 import io.mrm.decision.domain.OperatorRole;
+import io.mrm.decision.domain.ReadinessPolicy;
 import io.mrm.decision.domain.RequestAuthority;
 import io.mrm.events.journal.PolicyRecord;
 import io.mrm.events.journal.RecordedAuthority;
@@ -74,7 +75,10 @@ public final class PolicyRecords {
                 p.failoverDrainWithin().toMillis(),
                 sorted(p.degradedNotATarget()),
                 p.maxAlertWitnesses(),
-                p.failoverDrainMaxBacklogBytes());
+                p.failoverDrainMaxBacklogBytes(),
+                p.readiness().required(),
+                p.readiness().maxAge().toMillis(),
+                p.readiness().unknownBlocks());
     }
 
     public static RecordedAuthority record(RequestAuthority a) {
@@ -96,35 +100,45 @@ public final class PolicyRecords {
     public static ApplicationPolicy policy(PolicyRecord record) {
         RecordedPolicy p = record.policy();
         return new ApplicationPolicy(
-                record.applicationId(),
-                p.primaryRegion(),
-                p.standbyRegion(),
-                Set.copyOf(p.healthComponents()),
-                Set.copyOf(p.alertComponents()),
-                p.quorum(),
-                p.failureThreshold(),
-                p.recoveryThreshold(),
-                Duration.ofMillis(p.staleAfterMs()),
-                DecisionMode.valueOf(p.mode().name()),
-                Duration.ofMillis(p.holdDownMs()),
-                p.maxFailoversPerWindow(),
-                Duration.ofMillis(p.failoverWindowMs()),
-                p.plan(),
-                p.reprotectPlan(),
-                Duration.ofMillis(p.stepTimeoutMs()),
-                p.stepMaxAttempts(),
-                Duration.ofMillis(p.retryBackoffMs()),
-                p.parallelSteps().isEmpty() ? Set.of() : EnumSet.copyOf(p.parallelSteps()),
-                p.twoPersonRule(),
-                Set.copyOf(p.vantages()),
-                millis(p.maxObservationSkewMs()),
-                millis(p.proposalTimeoutMs()),
-                millis(p.fenceTimeoutMs()),
-                millis(p.fenceRetryIntervalMs()),
-                millis(p.failoverDrainWithinMs()),
-                Set.copyOf(p.degradedNotATarget()),
-                p.maxAlertWitnesses() == null ? ApplicationPolicy.DEFAULT_MAX_ALERT_WITNESSES : p.maxAlertWitnesses(),
-                p.failoverDrainMaxBacklogBytes());
+                        record.applicationId(),
+                        p.primaryRegion(),
+                        p.standbyRegion(),
+                        Set.copyOf(p.healthComponents()),
+                        Set.copyOf(p.alertComponents()),
+                        p.quorum(),
+                        p.failureThreshold(),
+                        p.recoveryThreshold(),
+                        Duration.ofMillis(p.staleAfterMs()),
+                        DecisionMode.valueOf(p.mode().name()),
+                        Duration.ofMillis(p.holdDownMs()),
+                        p.maxFailoversPerWindow(),
+                        Duration.ofMillis(p.failoverWindowMs()),
+                        p.plan(),
+                        p.reprotectPlan(),
+                        Duration.ofMillis(p.stepTimeoutMs()),
+                        p.stepMaxAttempts(),
+                        Duration.ofMillis(p.retryBackoffMs()),
+                        p.parallelSteps().isEmpty() ? Set.of() : EnumSet.copyOf(p.parallelSteps()),
+                        p.twoPersonRule(),
+                        Set.copyOf(p.vantages()),
+                        millis(p.maxObservationSkewMs()),
+                        millis(p.proposalTimeoutMs()),
+                        millis(p.fenceTimeoutMs()),
+                        millis(p.fenceRetryIntervalMs()),
+                        millis(p.failoverDrainWithinMs()),
+                        Set.copyOf(p.degradedNotATarget()),
+                        p.maxAlertWitnesses() == null
+                                ? ApplicationPolicy.DEFAULT_MAX_ALERT_WITNESSES
+                                : p.maxAlertWitnesses(),
+                        p.failoverDrainMaxBacklogBytes())
+                .withReadiness(new ReadinessPolicy(
+                        p.readinessRequired() == null ? ReadinessPolicy.DEFAULTS.required() : p.readinessRequired(),
+                        p.readinessMaxAgeMs() == null
+                                ? ReadinessPolicy.DEFAULT_MAX_AGE
+                                : Duration.ofMillis(p.readinessMaxAgeMs()),
+                        p.readinessUnknownBlocks() == null
+                                ? ReadinessPolicy.DEFAULTS.unknownBlocks()
+                                : p.readinessUnknownBlocks()));
     }
 
     /** The request authority a record describes. */

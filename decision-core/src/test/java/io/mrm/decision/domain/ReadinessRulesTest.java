@@ -117,6 +117,38 @@ class ReadinessRulesTest {
     }
 
     @Test
+    void anActuatorWhoseClockRunsAheadCannotKeepItsChecksFreshPastTheMaxAge() {
+        h.use(CoreHarness.policy().withReadiness(new ReadinessPolicy(true, Duration.ofMinutes(5), true)));
+        // every check stamped an hour ahead of the engine's clock: READY "until" long after 5 minutes
+        for (Actuator actuator : List.of(Actuator.AEM, Actuator.HANA, Actuator.DNS)) {
+            ReadinessReport honest = report(actuator, "us10", StepAction.DNS_ROUTE, ReadinessStatus.READY);
+            h.feed(new ReadinessReport(
+                    honest.id(),
+                    honest.applicationId(),
+                    honest.time(),
+                    honest.schemaVersion(),
+                    honest.actuator(),
+                    honest.intervalMs(),
+                    honest.checks().stream()
+                            .map(c -> new ReadinessCheck(
+                                    c.region(),
+                                    c.action(),
+                                    c.check(),
+                                    c.status(),
+                                    c.reason(),
+                                    c.checkedAt().plus(Duration.ofHours(1)),
+                                    c.durationMs()))
+                            .toList()));
+        }
+        ReadinessState stale = CoreHarness.one(h.tick(Duration.ofMinutes(6)), ReadinessState.class);
+        assertThat(stale.region("us10").status()).isEqualTo(ReadinessStatus.UNKNOWN);
+
+        h.bothUp();
+        List<MrmEvent> outage = h.report("eu10", HealthStatus.DOWN);
+        assertThat(CoreHarness.of(outage, FailoverDecision.class)).isEmpty();
+    }
+
+    @Test
     void aStaleReadyBlocksWhenUnknownBlocks() {
         h.use(CoreHarness.policy().withReadiness(new ReadinessPolicy(true, Duration.ofMinutes(5), true)));
         standby(StepAction.DNS_ROUTE, ReadinessStatus.READY);

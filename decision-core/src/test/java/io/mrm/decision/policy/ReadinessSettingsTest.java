@@ -49,6 +49,27 @@ class ReadinessSettingsTest {
     }
 
     @Test
+    void theJournalsPolicyRecordCarriesTheReadinessSettingsSoAReplayUsesThem() {
+        Map<String, Object> app = application();
+        app.put("readiness", Map.of("max-age", "2m", "unknown-blocks", true, "required", false));
+        ApplicationPolicy policy = read(app);
+
+        var recorded = PolicyRecords.record(policy);
+        assertThat(recorded.readinessRequired()).isFalse();
+        assertThat(recorded.readinessMaxAgeMs()).isEqualTo(120_000L);
+        assertThat(recorded.readinessUnknownBlocks()).isTrue();
+        var record = PolicyRecords.of(
+                "p-1",
+                java.time.Instant.parse("2026-12-01T00:00:00Z"),
+                policy,
+                io.mrm.decision.domain.RequestAuthority.unsignedAccepted());
+        // through the journal's JSON, as a replay reads it
+        var read = io.mrm.events.codec.EventJson.readUnchecked(
+                io.mrm.events.codec.EventJson.write(record), io.mrm.events.journal.PolicyRecord.class);
+        assertThat(PolicyRecords.policy(read).readiness()).isEqualTo(policy.readiness());
+    }
+
+    @Test
     void anUnknownOrBadReadinessKeyIsAnErrorNamingIt() {
         Map<String, Object> typo = application();
         typo.put("readiness", Map.of("max-agee", "2m"));
