@@ -8,6 +8,8 @@ import io.mrm.events.Topics;
 import io.mrm.events.decision.FailoverDecision;
 import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.observation.HealthStatus;
+import io.mrm.events.readiness.ReadinessState;
+import io.mrm.events.readiness.ReadinessStatus;
 import io.mrm.events.topology.Phase;
 import io.mrm.events.topology.TopologyState;
 import io.mrm.hana.HanaSyncApplication;
@@ -375,12 +377,31 @@ public final class Sandbox implements AutoCloseable {
     public OutageResult runScriptedOutage(Duration timeout) {
         timeline.note("waiting until every vantage point sees both regions up");
         awaitAllUp(timeout);
+        awaitStandbyReady(timeout);
         String dnsBefore = dnsAnswer();
         timeline.note("DNS: " + DNS_NAME + " answers " + dnsBefore);
         Instant outageAt = Instant.now();
         regionA.fail();
         timeline.note("OUTAGE: " + REGION_A + " now answers 503 on every request");
         return awaitSwitch(outageAt, dnsBefore, timeout);
+    }
+
+    /**
+     * Waits until the engine's readiness view has heard from every actuator and calls {@link #REGION_B} READY:
+     * each step of a switch towards it was checked, read-only, by the actuator that would run it.
+     */
+    public ReadinessState awaitStandbyReady(Duration timeout) {
+        timeline.note("waiting until the actuators' read-only checks call " + REGION_B + " ready");
+        ReadinessState ready = recorder.await(
+                ReadinessState.class,
+                r -> r.applicationId().equals(APP)
+                        && r.missing().isEmpty()
+                        && r.region(REGION_B) != null
+                        && r.region(REGION_B).status() == ReadinessStatus.READY,
+                timeout);
+        timeline.note("readiness: " + REGION_B + " READY ("
+                + ready.region(REGION_B).checks().size() + " checks by the DNS, data and events actuators)");
+        return ready;
     }
 
     /**

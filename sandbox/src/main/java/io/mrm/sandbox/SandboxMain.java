@@ -50,6 +50,7 @@ public final class SandboxMain {
             out.println("sandbox operators' keys, and the two-person rule is on: alice asks, bob approves:");
             out.println("  export MRM_KAFKA_BOOTSTRAP_SERVERS=" + sandbox.bootstrapServers());
             out.println("  ./mrmctl.sh status");
+            out.println("  ./mrmctl.sh readiness " + Sandbox.APP);
             out.println("  ./mrmctl.sh --operator alice --key " + sandbox.keyFile(Sandbox.ALICE) + " failover "
                     + Sandbox.APP + " --to " + Sandbox.REGION_B + " --reason drill");
             out.println("  ./mrmctl.sh --operator bob --key " + sandbox.keyFile(Sandbox.BOB) + " approve " + Sandbox.APP
@@ -61,6 +62,10 @@ public final class SandboxMain {
         }
         int exit;
         try {
+            // Before anything breaks: could a switch to region B run? The actuators' read-only checks say.
+            sandbox.awaitStandbyReady(timeout);
+            sandbox.mrmctl(Sandbox.ALICE, timeout, "readiness", Sandbox.APP);
+            out.println();
             Sandbox.OutageResult result = sandbox.runScriptedOutage(timeout);
             out.println();
             out.printf(
