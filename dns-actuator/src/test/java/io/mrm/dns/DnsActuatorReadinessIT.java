@@ -9,6 +9,7 @@ import io.mrm.events.decision.StepAction;
 import io.mrm.events.readiness.ReadinessCheck;
 import io.mrm.events.readiness.ReadinessReport;
 import io.mrm.events.readiness.ReadinessStatus;
+import io.mrm.kafka.readiness.ReadinessEndpoint;
 import io.mrm.testsupport.BusKeyring;
 import io.mrm.testsupport.InProcessKafka;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -78,6 +80,20 @@ class DnsActuatorReadinessIT {
         KAFKA.close();
         System.clearProperty("aws.accessKeyId");
         System.clearProperty("aws.secretAccessKey");
+    }
+
+    @Autowired
+    ReadinessEndpoint onDemand;
+
+    @Test
+    void aRoundCanBeAskedForOnDemandButNotFasterThanTheGap() {
+        Map<String, Object> asked = onDemand.checkNow();
+        assertThat(asked.get("ranNow")).isEqualTo(true);
+        assertThat((List<?>) asked.get("reports")).hasSize(2);
+        // at once again: the last round comes back, no backend is read
+        Map<String, Object> again = onDemand.checkNow();
+        assertThat(again.get("ranNow")).isEqualTo(false);
+        assertThat(again.get("lastRound")).isEqualTo(asked.get("lastRound"));
     }
 
     @Test

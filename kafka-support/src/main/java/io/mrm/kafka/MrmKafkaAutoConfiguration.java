@@ -226,4 +226,13 @@ public class MrmKafkaAutoConfiguration {
             Clock clock) {
         return new io.mrm.kafka.readiness.ReadinessPublisher(checker, publisher, properties, clock);
     }
+
+    /** Readiness on demand on the management port (POST /actuator/mrmreadiness). */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnBean(io.mrm.events.readiness.ReadinessChecker.class)
+    @ConditionalOnProperty(name = "mrm.readiness.enabled", havingValue = "true", matchIfMissing = true)
+    io.mrm.kafka.readiness.ReadinessEndpoint readinessEndpoint(
+            io.mrm.kafka.readiness.ReadinessPublisher publisher, Clock clock) {
+        return new io.mrm.kafka.readiness.ReadinessEndpoint(publisher, clock);
+    }
 }
