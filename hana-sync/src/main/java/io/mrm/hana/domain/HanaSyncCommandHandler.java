@@ -129,13 +129,16 @@ public final class HanaSyncCommandHandler {
         }
         if (command instanceof DataPromoteCommand p) {
             String from = rehearsal.otherRegion(app, p.region());
+            // a forced promote does not wait for the region it leaves, so neither does its rehearsal
             return rehearsal.run(
                     p,
                     p.region(),
-                    checks -> "would promote " + p.region() + (p.forced() ? " (forced)" : "") + " under epoch " + epoch
-                            + ", fencing " + from + " first ("
-                            + backlogSentence(replication.backlog(app, from, p.region()), null)
-                            + "; " + Rehearsal.seen(checks) + ")",
+                    checks -> p.forced()
+                            ? "would promote " + p.region() + " (forced) under epoch " + epoch + ", fencing " + from
+                                    + " where it answers in time (" + Rehearsal.seen(checks) + ")"
+                            : "would promote " + p.region() + " under epoch " + epoch + ", fencing " + from + " first ("
+                                    + backlogSentence(replication.backlog(app, from, p.region()), null) + "; "
+                                    + Rehearsal.seen(checks) + ")",
                     held);
         }
         if (command instanceof DataFenceCommand f) {
