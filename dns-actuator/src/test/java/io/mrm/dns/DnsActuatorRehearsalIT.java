@@ -100,7 +100,9 @@ class DnsActuatorRehearsalIT {
 
         assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(ack.step().rehearsing()).isTrue();
-        assertThat(ack.detail()).startsWith("would route orders from eu10 to us10");
+        assertThat(ack.detail())
+                .startsWith("would route orders from eu10 to us10")
+                .contains("target for us10 is orders-us10.example.net, TTL ");
         assertThat(ack.observed()).containsEntry("rehearsal", "true").containsEntry("changed", "false");
         assertThat(ack.observed()).containsKey("ms.hosted-zone");
         assertThat(ROUTE53.cname("orders.example.com")).isEqualTo("orders-eu10.example.net");

@@ -122,7 +122,7 @@ class Rfc2136RehearsalBindIT {
         assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.SUCCEEDED);
         assertThat(ack.detail())
                 .startsWith("would route shop from region-a to region-b and write fencing token 9")
-                .contains("shop.region-b." + ZONE, "NXRRSET", "changed nothing");
+                .contains("shop.region-b." + ZONE + ".], TTL 60 s", "NXRRSET", "changed nothing");
         assertThat(ack.observed())
                 .containsEntry("rehearsal", "true")
                 .containsEntry("changed", "false")
