@@ -38,7 +38,14 @@ final class EngineSideAcks {
      * of {@code commandId} arrives: every ack before it must carry dns-actuator's signature and verify.
      */
     static void assertSignedAckArrives(String bootstrap, TopicNames names, BusKeyring keys, String commandId) {
+        awaitSignedAck(bootstrap, names, keys, commandId);
+    }
+
+    /** As {@link #assertSignedAckArrives}, and returns the ack of {@code commandId} as the engine decoded it. */
+    static CommandAck awaitSignedAck(String bootstrap, TopicNames names, BusKeyring keys, String commandId) {
         InboundDecoder engineSide = engineSide(names, keys);
+        java.util.concurrent.atomic.AtomicReference<CommandAck> found =
+                new java.util.concurrent.atomic.AtomicReference<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
             consumer.subscribe(List.of(names.of(Topics.COMMAND_ACKS)));
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
@@ -50,12 +57,14 @@ final class EngineSideAcks {
                             .isInstanceOf(Decoded.Accepted.class);
                     if (((Decoded.Accepted) decoded).event() instanceof CommandAck a
                             && a.commandId().equals(commandId)) {
+                        found.set(a);
                         return true;
                     }
                 }
                 return false;
             });
         }
+        return found.get();
     }
 
     /**

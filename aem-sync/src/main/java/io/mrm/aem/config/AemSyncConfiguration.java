@@ -15,6 +15,7 @@ import io.mrm.aem.domain.VpnInspection;
 import io.mrm.aem.domain.VpnInspections;
 import io.mrm.events.Topics;
 import io.mrm.events.readiness.ReadinessChecker;
+import io.mrm.events.readiness.Rehearsal;
 import io.mrm.kafka.EventListeners;
 import io.mrm.kafka.EventPublisher;
 import io.mrm.kafka.MrmServiceProperties;
@@ -142,10 +143,23 @@ class AemSyncConfiguration {
                 clock);
     }
 
+    /** A drill's step runs the readiness checks of its action, bounded by mrm.readiness.timeout. */
     @Bean
     AemSyncCommandHandler commandHandler(
-            EventBrokers brokers, AemSyncProperties props, MrmServiceProperties service, Clock clock) {
-        return new AemSyncCommandHandler(brokers, props.limits(), service.instance(), clock, Sleeper.THREAD);
+            EventBrokers brokers,
+            AemSyncProperties props,
+            MrmServiceProperties service,
+            Clock clock,
+            ReadinessChecker checker,
+            ReadinessProperties readiness) {
+        return new AemSyncCommandHandler(
+                brokers,
+                props.limits(),
+                service.instance(),
+                clock,
+                Sleeper.THREAD,
+                new Rehearsal(
+                        checker, clock, readiness.timeout(), props.limits().ackMargin()));
     }
 
     /**

@@ -10,6 +10,7 @@ import io.mrm.events.command.EventsDrainCommand;
 import io.mrm.events.command.EventsSetRoleCommand;
 import io.mrm.events.command.EventsVerifyCommand;
 import io.mrm.events.command.ReplicationRole;
+import io.mrm.events.readiness.Rehearsal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +40,10 @@ import java.util.Optional;
  * application (its own gate's; the broker's fence marks only ever hold a higher one on a stale
  * refusal), and on a stale refusal the epoch that refused the command, so that the engine can issue
  * a higher one.
+ *
+ * <p>A drill's step ({@code step().rehearsing()}) sends the broker no write and no fence mark, and never
+ * waits for a drain: it runs the readiness checks of its action ({@link EventsReadinessChecker}, GETs only)
+ * and says what it would have done.
  */
 public final class AemSyncCommandHandler {
 
@@ -48,9 +53,22 @@ public final class AemSyncCommandHandler {
     private final Sleeper sleeper;
     private final RoleFence fence;
     private final CommandGate gate = new CommandGate();
+    /** Null when built without readiness checks: a rehearsal is then refused, never run for real. */
+    private final Rehearsal rehearsal;
 
     public AemSyncCommandHandler(
             EventBrokers brokers, ActuatorLimits limits, String instance, Clock clock, Sleeper sleeper) {
+        this(brokers, limits, instance, clock, sleeper, null);
+    }
+
+    public AemSyncCommandHandler(
+            EventBrokers brokers,
+            ActuatorLimits limits,
+            String instance,
+            Clock clock,
+            Sleeper sleeper,
+            Rehearsal rehearsal) {
+        this.rehearsal = rehearsal;
         this.brokers = brokers;
         this.limits = limits;
         this.clock = clock;
@@ -66,11 +84,64 @@ public final class AemSyncCommandHandler {
             return refusal.get();
         }
         try {
+            if (command.step().rehearsing()) {
+                return rehearse(command, start);
+            }
             return execute(command, start);
         } catch (RuntimeException e) {
             // a defect or an answer no adapter expected: fatal, so the plan pauses and someone looks
             return ack(command, start, AckOutcome.FAILED_FATAL, "UNEXPECTED", e.toString(), Map.of());
         }
+    }
+
+    /**
+     * Reads only. Checks are named by the switch's target: a set-standby acts on the region being left, so
+     * its target is the other region; a drain's is its {@code toRegion}.
+     */
+    private CommandAck rehearse(EventsCommand command, Instant start) {
+        String app = command.applicationId();
+        long held = gate.highest(app);
+        if (rehearsal == null) {
+            return Acks.of(
+                    command,
+                    AckOutcome.FAILED_FATAL,
+                    "REHEARSAL_UNSUPPORTED",
+                    "this aem-sync runs without readiness checks, so it cannot rehearse; nothing was done",
+                    Duration.between(start, clock.instant()).toMillis(),
+                    Map.of("rehearsal", "true", "changed", "false"),
+                    clock.instant(),
+                    held);
+        }
+        long epoch = command.step().epoch();
+        if (command instanceof EventsSetRoleCommand c) {
+            String role = c.role().name().toLowerCase(Locale.ROOT);
+            String target = c.role() == ReplicationRole.STANDBY ? rehearsal.otherRegion(app, c.region()) : c.region();
+            return rehearsal.run(
+                    c,
+                    target,
+                    checks -> "would set " + vpnOf(app, c.region()) + " " + role + " under epoch " + epoch
+                            + (limits.brokerFencing() ? ", with its fence mark" : "") + " ("
+                            + Rehearsal.seen(checks) + ")",
+                    held);
+        }
+        if (command instanceof EventsDrainCommand c) {
+            return rehearsal.run(
+                    c,
+                    c.toRegion(),
+                    checks -> "would wait until " + vpnOf(app, c.fromRegion()) + "'s replication queue towards "
+                            + c.toRegion() + " is empty (" + Rehearsal.seen(checks) + ")",
+                    held);
+        }
+        EventsVerifyCommand v = (EventsVerifyCommand) command;
+        return rehearsal.run(
+                v,
+                v.region(),
+                checks -> "would verify " + vpnOf(app, v.region()) + " (" + Rehearsal.seen(checks) + ")",
+                held);
+    }
+
+    private String vpnOf(String app, String region) {
+        return brokers.vpn(app, region).map(ReplicatedVpn::describe).orElse("the VPN of " + region);
     }
 
     private CommandAck execute(EventsCommand command, Instant start) {

@@ -12,6 +12,9 @@ import java.util.Optional;
  * its deadline has not passed (a command re-delivered long after its plan moved on must not act: it is
  * answered FAILED_RETRIABLE, one classification with the engine's own missed deadline).
  * Its refusals report the fence epoch it holds, as every ack must.
+ *
+ * <p>A rehearsal ({@link StepRef#rehearsing()}) is refused as stale like a real command, but its epoch is
+ * never recorded: a drill must not fence out the real decision that follows it.
  */
 public final class CommandGate {
 
@@ -20,7 +23,10 @@ public final class CommandGate {
     /** The refusal to send instead of executing, or empty when the command may run. */
     public Optional<CommandAck> refusal(StepCommand command, Instant now) {
         long epoch = command.step().epoch();
-        if (!fence.admit(command.applicationId(), epoch)) {
+        boolean stale = command.step().rehearsing()
+                ? fence.stale(command.applicationId(), epoch)
+                : !fence.admit(command.applicationId(), epoch);
+        if (stale) {
             long held = fence.highest(command.applicationId());
             return Optional.of(Acks.of(
                     command,

@@ -23,6 +23,11 @@ public final class EpochFence {
         return epoch >= after;
     }
 
+    /** Whether {@code epoch} is below the highest seen, without recording it (a rehearsal's check). */
+    public boolean stale(String applicationId, long epoch) {
+        return epoch < highest(applicationId);
+    }
+
     /** The highest epoch seen for the application, or 0. */
     public long highest(String applicationId) {
         return highest.getOrDefault(applicationId, 0L);

@@ -23,6 +23,17 @@ public interface ReadinessChecker {
     /** Every check of one application, towards both of its regions. */
     List<ReadinessCheck> check(String applicationId);
 
+    /**
+     * The checks of one step of a switch towards {@code region} (the target, also for a step on the region
+     * being left): what a rehearsal of that step runs. By default every check of the application, filtered;
+     * an actuator whose checks are costly reads only what the step needs.
+     */
+    default List<ReadinessCheck> check(String applicationId, String region, StepAction action) {
+        return check(applicationId).stream()
+                .filter(c -> c.region().equals(region) && c.action() == action)
+                .toList();
+    }
+
     /** The steps this actuator checks (all it executes unless it says otherwise). */
     default List<StepAction> actions() {
         return Arrays.stream(StepAction.values())

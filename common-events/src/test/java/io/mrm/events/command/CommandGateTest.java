@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** One classification of a missed deadline, at the actuators as at the engine: retriable, never fatal. */
+/**
+ * One classification of a missed deadline, at the actuators as at the engine: retriable, never fatal. A
+ * rehearsal is refused as stale like a real command, and never records its epoch.
+ */
 class CommandGateTest {
 
     static final Instant ENGINE_NOW = Instant.parse("2026-12-06T10:00:00Z");
@@ -39,6 +42,42 @@ class CommandGateTest {
     @Test
     void aCommandWithinItsDeadlineRuns() {
         assertThat(new CommandGate().refusal(command(Duration.ofSeconds(2)), ENGINE_NOW.plusMillis(1_999)))
+                .isEmpty();
+    }
+
+    private static DnsRouteCommand at(long epoch, boolean rehearsal) {
+        return new DnsRouteCommand(
+                "c-" + epoch,
+                "orders",
+                ENGINE_NOW,
+                DnsRouteCommand.SCHEMA_VERSION,
+                new StepRef("d-" + epoch, epoch, 0, 1, ENGINE_NOW.plusSeconds(60), rehearsal),
+                "us10");
+    }
+
+    @Test
+    void aRehearsalRecordsNoEpoch() {
+        CommandGate gate = new CommandGate();
+
+        assertThat(gate.refusal(at(9, true), ENGINE_NOW)).isEmpty();
+
+        assertThat(gate.highest("orders")).isZero();
+        assertThat(gate.refusal(at(8, false), ENGINE_NOW))
+                .as("the real decision after a drill runs")
+                .isEmpty();
+    }
+
+    @Test
+    void aRehearsalBelowAnEpochSeenIsRefusedAsStale() {
+        CommandGate gate = new CommandGate();
+        assertThat(gate.refusal(at(5, false), ENGINE_NOW)).isEmpty();
+
+        CommandAck ack = gate.refusal(at(4, true), ENGINE_NOW).orElseThrow();
+
+        assertThat(ack.outcome()).isEqualTo(AckOutcome.REJECTED_STALE);
+        assertThat(ack.fenceEpoch()).isEqualTo(5);
+        assertThat(gate.refusal(at(5, true), ENGINE_NOW))
+                .as("equal to the highest is not stale")
                 .isEmpty();
     }
 }

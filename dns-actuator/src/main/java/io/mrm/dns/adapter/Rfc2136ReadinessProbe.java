@@ -86,7 +86,8 @@ public final class Rfc2136ReadinessProbe implements DnsReadinessProbe {
         probes.add(Probe.ready(
                 TARGET,
                 "target for " + region + ": "
-                        + target.stream().map(Record::rdataToString).toList()));
+                        + target.stream().map(Record::rdataToString).toList() + ", TTL "
+                        + settings.ttl().toSeconds() + " s"));
         probes.add(soa(app, tsig));
         probes.add(updatePermission(app, target, tsig));
         return probes;

@@ -175,6 +175,11 @@ public final class Route53DnsRouter implements DnsRouter, AutoCloseable {
         this.aliasAddresses = aliasAddresses;
     }
 
+    /** The TTL of the records this router writes. */
+    public Duration ttl() {
+        return settings.ttl();
+    }
+
     @Override
     public DnsState current(String applicationId) throws ActuatorFailure {
         Zone zone = zone(applicationId);

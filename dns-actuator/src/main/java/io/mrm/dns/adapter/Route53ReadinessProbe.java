@@ -99,7 +99,7 @@ public final class Route53ReadinessProbe implements DnsReadinessProbe {
                         + (state.isPending() ? ", change " + state.pendingChange() + " still pending" : ""));
     }
 
-    private static Probe target(String applicationId, Zone zone, String region) {
+    private Probe target(String applicationId, Zone zone, String region) {
         Target target = zone.targets().get(region);
         if (target == null) {
             return Probe.notReady(
@@ -107,7 +107,10 @@ public final class Route53ReadinessProbe implements DnsReadinessProbe {
                     "no target for region " + region + ": set mrm.dns.route53.applications." + applicationId
                             + ".targets." + region + ".value");
         }
-        return Probe.ready(TARGET, (target.alias() ? "alias " : "") + "target for " + region + " is " + target.value());
+        return Probe.ready(
+                TARGET,
+                (target.alias() ? "alias " : "") + "target for " + region + " is " + target.value()
+                        + (target.alias() ? "" : ", TTL " + router.ttl().toSeconds() + " s"));
     }
 
     /** An AWS failure as a probe: retriable ones cannot tell, the others say what to fix. */

@@ -7,10 +7,13 @@ import io.mrm.dns.adapter.Rfc2136ReadinessProbe;
 import io.mrm.dns.domain.DnsCommandHandler;
 import io.mrm.dns.domain.DnsReadinessChecker;
 import io.mrm.dns.domain.DnsRouter;
+import io.mrm.dns.domain.Pacing;
 import io.mrm.events.Topics;
 import io.mrm.events.readiness.ReadinessChecker;
+import io.mrm.events.readiness.Rehearsal;
 import io.mrm.kafka.EventListeners;
 import io.mrm.kafka.EventPublisher;
+import io.mrm.kafka.readiness.ReadinessProperties;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -59,9 +62,17 @@ class DnsActuatorConfiguration {
         return new DnsReadinessChecker(backend.probe(), backend.router(), clock);
     }
 
+    /** A drill's step runs the readiness checks of its action, bounded by mrm.readiness.timeout. */
     @Bean
-    DnsCommandHandler dnsCommandHandler(DnsRouter router, Clock clock, DnsActuatorProperties props) {
-        return new DnsCommandHandler(router, clock, props.pacing());
+    DnsCommandHandler dnsCommandHandler(
+            DnsRouter router,
+            Clock clock,
+            DnsActuatorProperties props,
+            ReadinessChecker checker,
+            ReadinessProperties readiness) {
+        Pacing pacing = props.pacing();
+        return new DnsCommandHandler(
+                router, clock, pacing, new Rehearsal(checker, clock, readiness.timeout(), pacing.ackMargin()));
     }
 
     /**

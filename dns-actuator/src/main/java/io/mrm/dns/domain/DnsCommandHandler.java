@@ -8,6 +8,8 @@ import io.mrm.events.command.CommandGate;
 import io.mrm.events.command.DnsCommand;
 import io.mrm.events.command.DnsRouteCommand;
 import io.mrm.events.command.DnsVerifyCommand;
+import io.mrm.events.readiness.ReadinessCheck;
+import io.mrm.events.readiness.Rehearsal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Every acknowledgement carries the fence epoch: the highest epoch this actuator holds for the
  * application (its own gate's, or the authority's fencing token when higher), and on a stale refusal
  * the epoch that refused the command, so that the engine can issue a higher one.
+ *
+ * <p>A drill's step ({@code step().rehearsing()}) never reaches the router's write: it runs the readiness
+ * checks of its action towards its region ({@link DnsReadinessChecker}) and says what it would have done.
  */
 public final class DnsCommandHandler {
 
@@ -47,6 +52,9 @@ public final class DnsCommandHandler {
     private final DnsRouter router;
     private final Clock clock;
     private final Pacing pacing;
+    /** Null when built without readiness checks: a rehearsal is then refused, never run for real. */
+    private final Rehearsal rehearsal;
+
     private final CommandGate gate = new CommandGate();
     // In memory on purpose: losing either only makes a report less exact or a wait longer, never
     // shorter (a restarted actuator sees the switch later than it happened, and falls back to the TTL
@@ -60,9 +68,14 @@ public final class DnsCommandHandler {
     }
 
     public DnsCommandHandler(DnsRouter router, Clock clock, Pacing pacing) {
+        this(router, clock, pacing, null);
+    }
+
+    public DnsCommandHandler(DnsRouter router, Clock clock, Pacing pacing, Rehearsal rehearsal) {
         this.router = router;
         this.clock = clock;
         this.pacing = Objects.requireNonNull(pacing, "pacing");
+        this.rehearsal = rehearsal;
     }
 
     /** Always an acknowledgement: no failure of the backend, however unexpected, escapes. */
@@ -72,7 +85,50 @@ public final class DnsCommandHandler {
         if (refusal.isPresent()) {
             return refusal.get();
         }
+        if (command.step().rehearsing()) {
+            return rehearse(command, start);
+        }
         return execute(command, start);
+    }
+
+    /** Reads only: the checks of the step, and the region the name points at now (for the sentence). */
+    private CommandAck rehearse(DnsCommand command, Instant start) {
+        long held = gate.highest(command.applicationId());
+        if (rehearsal == null) {
+            return Acks.of(
+                    command,
+                    AckOutcome.FAILED_FATAL,
+                    "REHEARSAL_UNSUPPORTED",
+                    "this DNS actuator runs without readiness checks, so it cannot rehearse; nothing was done",
+                    elapsed(start),
+                    Map.of("rehearsal", "true", "changed", "false"),
+                    clock.instant(),
+                    held);
+        }
+        if (command instanceof DnsRouteCommand route) {
+            String target = route.targetRegion();
+            return rehearsal.run(command, target, checks -> wouldRoute(route, checks), held);
+        }
+        String expected = ((DnsVerifyCommand) command).expectedRegion();
+        return rehearsal.run(
+                command,
+                expected,
+                checks -> "would verify that " + command.applicationId() + "'s name answers with " + expected + " ("
+                        + Rehearsal.seen(checks) + ")",
+                held);
+    }
+
+    private String wouldRoute(DnsRouteCommand route, List<ReadinessCheck> checks) throws ActuatorFailure {
+        DnsState now = router.current(route.applicationId());
+        if (now.epoch() > route.step().epoch()) {
+            throw ActuatorFailure.fatal(
+                    "FENCED_BY_NEWER_EPOCH",
+                    "would be refused: the authority holds epoch " + now.epoch() + " > "
+                            + route.step().epoch());
+        }
+        String from = now.region() == null ? "no configured region" : now.region();
+        return "would route " + route.applicationId() + " from " + from + " to " + route.targetRegion()
+                + " and write fencing token " + route.step().epoch() + " (" + Rehearsal.seen(checks) + ")";
     }
 
     private CommandAck execute(DnsCommand command, Instant start) {

@@ -61,6 +61,17 @@ public final class DnsReadinessChecker implements ReadinessChecker {
         return checks;
     }
 
+    /** One step's checks only: a rehearsal of DNS_ROUTE asks the probe, one of DNS_VERIFY the resolvers. */
+    @Override
+    public List<ReadinessCheck> check(String applicationId, String region, StepAction action) {
+        List<ReadinessCheck> checks = new ArrayList<>();
+        Timed timed = action == StepAction.DNS_ROUTE
+                ? timed(() -> probe.route(applicationId, region))
+                : timed(() -> List.of(resolver(applicationId)));
+        timed.add(checks, region, action);
+        return checks;
+    }
+
     private List<String> safeRegions(String applicationId) {
         try {
             return probe.regions(applicationId);

@@ -15,12 +15,20 @@ import com.azure.resourcemanager.trafficmanager.TrafficManager;
 import com.azure.resourcemanager.trafficmanager.fluent.ProfilesClient;
 import io.mrm.dns.adapter.TrafficManagerDnsRouter.Mode;
 import io.mrm.dns.adapter.TrafficManagerDnsRouter.Profile;
+import io.mrm.dns.domain.DnsCommandHandler;
 import io.mrm.dns.domain.DnsReadinessChecker;
+import io.mrm.dns.domain.Pacing;
+import io.mrm.events.ack.AckOutcome;
+import io.mrm.events.ack.CommandAck;
+import io.mrm.events.command.DnsRouteCommand;
+import io.mrm.events.command.StepRef;
 import io.mrm.events.decision.StepAction;
 import io.mrm.events.readiness.ReadinessCheck;
 import io.mrm.events.readiness.ReadinessStatus;
+import io.mrm.events.readiness.Rehearsal;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +37,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Traffic Manager readiness with the real Azure SDK against {@link TrafficManagerArmFake}: a readable
  * profile, an endpoint whose probe fails, and the ARM answers 401, 403, 404 and 429. Nothing is written.
+ * A drill's route (a rehearsal) runs the same checks through the command handler and writes nothing either.
  */
 class TrafficManagerReadinessProbeFakeTest {
 
@@ -37,6 +46,7 @@ class TrafficManagerReadinessProbeFakeTest {
 
     final TrafficManagerArmFake fake;
     final DnsReadinessChecker checker;
+    final DnsCommandHandler handler;
 
     TrafficManagerReadinessProbeFakeTest() throws Exception {
         fake = new TrafficManagerArmFake();
@@ -68,10 +78,48 @@ class TrafficManagerReadinessProbeFakeTest {
                                 Map.of("eu10", "billing-eu10", "us10", "billing-us10"),
                                 null),
                 "lost", new Profile(RG, "no-such-profile", Mode.PRIORITY, Map.of("eu10", "a", "us10", "b"), null));
-        checker = new DnsReadinessChecker(
-                new TrafficManagerReadinessProbe(client, profiles),
-                new TrafficManagerDnsRouter(client, profiles),
-                Clock.systemUTC());
+        TrafficManagerDnsRouter router = new TrafficManagerDnsRouter(client, profiles);
+        checker =
+                new DnsReadinessChecker(new TrafficManagerReadinessProbe(client, profiles), router, Clock.systemUTC());
+        // the bound is for a saturated machine, not an expectation
+        handler = new DnsCommandHandler(
+                router,
+                Clock.systemUTC(),
+                Pacing.ONCE,
+                new Rehearsal(checker, Clock.systemUTC(), Duration.ofSeconds(60), Duration.ZERO));
+    }
+
+    private static DnsRouteCommand rehearsedRoute(String app, String region) {
+        Instant now = Instant.now();
+        return new DnsRouteCommand(
+                "drill-" + app, app, now, 1, new StepRef("d-drill", 6, 4, 1, now.plusSeconds(120), true), region);
+    }
+
+    @Test
+    void aRehearsedRouteSaysWhatItWouldDoAndWritesNothing() {
+        CommandAck ack = handler.handle(rehearsedRoute("orders", "us10"));
+
+        assertThat(ack.outcome()).as(ack.detail()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(ack.detail()).startsWith("would route orders from eu10 to us10 and write fencing token 6");
+        assertThat(ack.observed())
+                .containsEntry("rehearsal", "true")
+                .containsEntry("check.endpoint-health", "READY")
+                .containsKey("ms.profile");
+        assertThat(fake.calls("PUT") + fake.calls("PATCH"))
+                .as("a rehearsal writes nothing")
+                .isZero();
+    }
+
+    @Test
+    void aRehearsedRouteToADegradedEndpointIsFatalWithTheChecksReason() {
+        fake.health("us10", false);
+
+        CommandAck ack = handler.handle(rehearsedRoute("orders", "us10"));
+
+        assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_FATAL);
+        assertThat(ack.errorCode()).isEqualTo(Rehearsal.NOT_READY);
+        assertThat(ack.detail()).contains("endpoint-health", "Degraded");
+        assertThat(fake.calls("PUT") + fake.calls("PATCH")).isZero();
     }
 
     @AfterEach

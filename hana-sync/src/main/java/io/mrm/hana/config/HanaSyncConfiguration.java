@@ -2,6 +2,7 @@ package io.mrm.hana.config;
 
 import io.mrm.events.Topics;
 import io.mrm.events.readiness.ReadinessChecker;
+import io.mrm.events.readiness.Rehearsal;
 import io.mrm.hana.adapter.InMemoryDataReplication;
 import io.mrm.hana.adapter.NoDataReplication;
 import io.mrm.hana.adapter.hana.HanaRemoteSubscriptionReplication;
@@ -91,9 +92,14 @@ class HanaSyncConfiguration {
                 readiness, clock, properties.timeout().multipliedBy(3).dividedBy(4));
     }
 
+    /** A drill's step runs the readiness checks of its action, bounded by mrm.readiness.timeout. */
     @Bean
-    HanaSyncCommandHandler commandHandler(DataReplication replication, Clock clock) {
-        return new HanaSyncCommandHandler(replication, clock);
+    HanaSyncCommandHandler commandHandler(
+            DataReplication replication, Clock clock, ReadinessChecker checker, ReadinessProperties readiness) {
+        return new HanaSyncCommandHandler(
+                replication,
+                clock,
+                new Rehearsal(checker, clock, readiness.timeout(), HanaSyncCommandHandler.ACK_MARGIN));
     }
 
     /**

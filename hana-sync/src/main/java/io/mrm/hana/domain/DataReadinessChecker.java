@@ -98,6 +98,16 @@ public final class DataReadinessChecker implements ReadinessChecker {
         return checks;
     }
 
+    /** One target only, and one step's findings: what a rehearsal of that step runs. */
+    @Override
+    public List<ReadinessCheck> check(String applicationId, String region, StepAction action) {
+        Instant started = clock.instant();
+        Future<List<DataReadiness.Finding>> future = workers.submit(() -> backend.check(applicationId, region, within));
+        return collect(region, future, started, System.nanoTime() + within.toNanos()).stream()
+                .filter(c -> c.action() == action)
+                .toList();
+    }
+
     private List<ReadinessCheck> collect(
             String target, Future<List<DataReadiness.Finding>> future, Instant started, long deadline) {
         List<DataReadiness.Finding> findings;

@@ -10,6 +10,7 @@ import io.mrm.events.command.DataDrainCommand;
 import io.mrm.events.command.DataFenceCommand;
 import io.mrm.events.command.DataPromoteCommand;
 import io.mrm.events.command.DataReprotectCommand;
+import io.mrm.events.readiness.Rehearsal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,11 +29,15 @@ import java.util.TreeMap;
  * <p>Every acknowledgement carries the fence epoch: the highest epoch this actuator holds for the
  * application (its own gate's, or the backend's fencing table's when higher), and on a stale refusal
  * the epoch that refused the command, so that the engine can issue a higher one.
+ *
+ * <p>A drill's step ({@code step().rehearsing()}) never reaches a write: it runs the readiness checks of
+ * its action ({@link DataReadinessChecker}) and, for a drain or promote, reads the backlog once (it never
+ * waits for a drain), and says what it would have done.
  */
 public final class HanaSyncCommandHandler {
 
     /** Kept free before the step deadline, so the ack (with the remaining backlog) arrives in time. */
-    static final Duration ACK_MARGIN = Duration.ofMillis(500);
+    public static final Duration ACK_MARGIN = Duration.ofMillis(500);
     /** Fences waiting at once on databases that do not answer; a further one is refused, retriably. */
     static final int FENCE_WORKERS = 8;
 
@@ -41,9 +46,17 @@ public final class HanaSyncCommandHandler {
     private final CommandGate gate = new CommandGate();
     private final BoundedCalls fences = new BoundedCalls(FENCE_WORKERS, "data-fence");
 
+    /** Null when built without readiness checks: a rehearsal is then refused, never run for real. */
+    private final Rehearsal rehearsal;
+
     public HanaSyncCommandHandler(DataReplication replication, Clock clock) {
+        this(replication, clock, null);
+    }
+
+    public HanaSyncCommandHandler(DataReplication replication, Clock clock, Rehearsal rehearsal) {
         this.replication = replication;
         this.clock = clock;
+        this.rehearsal = rehearsal;
     }
 
     /** Always an acknowledgement: no failure of the backend, however unexpected, escapes. */
@@ -52,6 +65,9 @@ public final class HanaSyncCommandHandler {
         Optional<CommandAck> refusal = gate.refusal(command, start);
         if (refusal.isPresent()) {
             return refusal.get();
+        }
+        if (command.step().rehearsing()) {
+            return rehearse(command, start);
         }
         try {
             return execute(command, start);
@@ -87,6 +103,83 @@ public final class HanaSyncCommandHandler {
                     clock.instant(),
                     held(command, 0));
         }
+    }
+
+    /**
+     * Reads only. Checks are named by the switch's target: a fence's and a re-protect's act on the region
+     * being left, so their target is the other region (the re-protect's new primary).
+     */
+    private CommandAck rehearse(DataCommand command, Instant start) {
+        long held = gate.highest(command.applicationId());
+        if (rehearsal == null) {
+            return Acks.of(
+                    command,
+                    AckOutcome.FAILED_FATAL,
+                    "REHEARSAL_UNSUPPORTED",
+                    "this hana-sync runs without readiness checks, so it cannot rehearse; nothing was done",
+                    elapsed(start),
+                    Map.of("rehearsal", "true", "changed", "false"),
+                    clock.instant(),
+                    held);
+        }
+        String app = command.applicationId();
+        long epoch = command.step().epoch();
+        if (command instanceof DataDrainCommand d) {
+            return rehearsal.run(d, d.toRegion(), checks -> wouldDrain(d), held);
+        }
+        if (command instanceof DataPromoteCommand p) {
+            String from = rehearsal.otherRegion(app, p.region());
+            // a forced promote does not wait for the region it leaves, so neither does its rehearsal
+            return rehearsal.run(
+                    p,
+                    p.region(),
+                    checks -> p.forced()
+                            ? "would promote " + p.region() + " (forced) under epoch " + epoch + ", fencing " + from
+                                    + " where it answers in time (" + Rehearsal.seen(checks) + ")"
+                            : "would promote " + p.region() + " under epoch " + epoch + ", fencing " + from + " first ("
+                                    + backlogSentence(replication.backlog(app, from, p.region()), null) + "; "
+                                    + Rehearsal.seen(checks) + ")",
+                    held);
+        }
+        if (command instanceof DataFenceCommand f) {
+            return rehearsal.run(
+                    f,
+                    rehearsal.otherRegion(app, f.region()),
+                    checks ->
+                            "would fence " + f.region() + " under epoch " + epoch + " (" + Rehearsal.seen(checks) + ")",
+                    held);
+        }
+        DataReprotectCommand r = (DataReprotectCommand) command;
+        return rehearsal.run(
+                r,
+                r.fromRegion(),
+                checks -> "would re-protect: replicate " + r.fromRegion() + " -> " + r.toRegion() + " under epoch "
+                        + epoch + " (" + Rehearsal.seen(checks) + ")",
+                held);
+    }
+
+    /** A drain's rehearsal reads the backlog once: over the drain's bound, the real drain would refuse. */
+    private String wouldDrain(DataDrainCommand d) throws ActuatorFailure {
+        Backlog backlog = replication.backlog(d.applicationId(), d.fromRegion(), d.toRegion());
+        if (d.maxBacklogBytes() != null && backlog.known() && backlog.bytes() > d.maxBacklogBytes()) {
+            throw ActuatorFailure.fatal(
+                    DataDrainCommand.BACKLOG_TOO_LARGE,
+                    "would refuse to drain " + d.fromRegion() + "->" + d.toRegion() + ": "
+                            + backlogSentence(backlog, d.maxBacklogBytes()));
+        }
+        return "would drain " + d.fromRegion() + "->" + d.toRegion() + " ("
+                + backlogSentence(backlog, d.maxBacklogBytes()) + ")";
+    }
+
+    private static String backlogSentence(Backlog backlog, Long bound) {
+        if (!backlog.known()) {
+            return "backlog not measured: " + backlog.how();
+        }
+        String b = "backlog " + backlog.bytes() + " bytes";
+        if (bound == null) {
+            return b;
+        }
+        return b + (backlog.bytes() <= bound ? ", within" : ", more than") + " the drain bound of " + bound + " bytes";
     }
 
     /** Every action is named, so a new one does not compile until it is dispatched here. */

@@ -2,12 +2,20 @@ package io.mrm.hana.adapter.hana;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mrm.events.ack.AckOutcome;
+import io.mrm.events.ack.CommandAck;
+import io.mrm.events.command.DataDrainCommand;
+import io.mrm.events.command.DataPromoteCommand;
+import io.mrm.events.command.StepRef;
 import io.mrm.events.decision.StepAction;
 import io.mrm.events.readiness.ReadinessCheck;
 import io.mrm.events.readiness.ReadinessStatus;
+import io.mrm.events.readiness.Rehearsal;
 import io.mrm.hana.domain.DataReadinessChecker;
+import io.mrm.hana.domain.HanaSyncCommandHandler;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * the primary and us10 subscribes to it. READY when every subscription applies and the technical user holds
  * what the steps execute with; a subscription in error, or not yet applying, is NOT_READY with its state and
  * error; a remote source that cannot reach its peer, or a missing privilege, is NOT_READY; nothing is changed.
+ * A drill's drain and promote (rehearsals) run the same checks through the command handler and change nothing.
  */
 class HanaReadinessFakeTest {
 
@@ -135,5 +144,49 @@ class HanaReadinessFakeTest {
 
         assertThat(promote.status()).isEqualTo(ReadinessStatus.NOT_READY);
         assertThat(promote.reason()).contains("ALTER on remote source EU10_SOURCE");
+    }
+
+    HanaSyncCommandHandler handler() {
+        // the bound is for a saturated machine, not an expectation
+        return new HanaSyncCommandHandler(
+                replication,
+                Clock.systemUTC(),
+                new Rehearsal(checker, Clock.systemUTC(), Duration.ofSeconds(60), HanaSyncCommandHandler.ACK_MARGIN));
+    }
+
+    static StepRef rehearsal(long epoch) {
+        return new StepRef("d-drill", epoch, 1, 1, Instant.now().plusSeconds(120), true);
+    }
+
+    @Test
+    void aRehearsedDrainAndPromoteSayWhatTheyWouldDoAndChangeNothing() {
+        HanaSyncCommandHandler handler = handler();
+
+        CommandAck drain = handler.handle(
+                new DataDrainCommand("drill-drain", "orders", Instant.now(), 1, rehearsal(2), "eu10", "us10"));
+        CommandAck promote = handler.handle(
+                new DataPromoteCommand("drill-promote", "orders", Instant.now(), 1, rehearsal(2), "us10"));
+
+        assertThat(drain.outcome()).as(drain.detail()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(drain.detail()).startsWith("would drain eu10->us10");
+        assertThat(promote.outcome()).as(promote.detail()).isEqualTo(AckOutcome.SUCCEEDED);
+        assertThat(promote.detail()).startsWith("would promote us10 under epoch 2, fencing eu10 first");
+        assertThat(promote.observed()).containsEntry("rehearsal", "true").containsKey("ms.privileges");
+        assertThat(hana.changes("eu10")).isEmpty();
+        assertThat(hana.changes("us10")).isEmpty();
+    }
+
+    @Test
+    void aSubscriptionInErrorMakesTheRehearsedDrainFatalWithItsError() {
+        hana.db("us10").exceptions.put("SUB_ORDERS", new Object[] {2010L, "remote source EU10_SOURCE: connection lost"
+        });
+
+        CommandAck ack = handler()
+                .handle(new DataDrainCommand(
+                        "drill-drain-2", "orders", Instant.now(), 1, rehearsal(2), "eu10", "us10"));
+
+        assertThat(ack.outcome()).isEqualTo(AckOutcome.FAILED_FATAL);
+        assertThat(ack.detail()).contains("SUB_ORDERS is APPLY_CHANGE_DATA with error 2010");
+        assertThat(hana.changes("us10")).isEmpty();
     }
 }
