@@ -31,8 +31,10 @@ final class Divergence {
             settle(w, region);
             if (!region.equals(d.fromRegion())) {
                 w.extendHoldDown(); // a switch happened: no automatic switch right after it
-            } else if (d.kind() == DecisionKind.AUTOMATIC_FAILOVER) {
-                w.raised.add(WorkingState.SUPPRESSED); // the operator stopped this failover: not again for this outage
+            } else if (d.kind() != DecisionKind.REPROTECT) {
+                // the operator stopped a switch away from this region (automatic or their own): no automatic
+                // one in the same direction, in the very step of the abort or later, until the region recovers
+                w.raised.add(WorkingState.SUPPRESSED);
             }
             w.alert(
                     AlertCode.PLAN_ABORTED,

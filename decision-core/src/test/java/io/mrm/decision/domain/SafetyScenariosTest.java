@@ -220,6 +220,35 @@ class SafetyScenariosTest {
             assertThat(h.state.phase()).isEqualTo(Phase.STEADY);
         }
 
+        /**
+         * Found by the property test: a manual switch away from eu10, paused and then aborted while eu10 was
+         * down, was followed in the very same step by an automatic failover doing what the operator had just
+         * stopped. An aborted switch of any kind suppresses the automatic one until the region recovers.
+         */
+        @Test
+        void anAbortedManualSwitchIsNotRedoneAutomaticallyUntilTheRegionRecovers() {
+            h.bothUp();
+            FailoverDecision manual = one(h.feed(manualFailover("alice")), FailoverDecision.class);
+            h.ack(command(h.all, StepAction.EVENTS_SET_STANDBY), AckOutcome.FAILED_FATAL);
+            assertThat(h.state.phase()).isEqualTo(Phase.PAUSED);
+            h.report("eu10", HealthStatus.DOWN);
+            assertThat(h.state.phase()).isEqualTo(Phase.PAUSED);
+
+            List<MrmEvent> out = h.feed(abort(manual));
+            assertThat(h.state.activeRegion()).isEqualTo("eu10");
+            assertThat(of(out, FailoverDecision.class))
+                    .as("no automatic redo of what was aborted")
+                    .isEmpty();
+            assertThat(of(h.report("eu10", HealthStatus.DOWN), FailoverDecision.class))
+                    .isEmpty();
+
+            // once eu10 recovers, a new outage is a new episode
+            h.bothUp();
+            assertThat(one(h.report("eu10", HealthStatus.DOWN), FailoverDecision.class)
+                            .kind())
+                    .isEqualTo(DecisionKind.AUTOMATIC_FAILOVER);
+        }
+
         private FailoverDecision gracefulSwitchAbortedAfterThePromote() {
             h.bothUp();
             List<MrmEvent> out = h.feed(new ManualFailoverRequest(
