@@ -79,9 +79,13 @@ public record DrillRun(
      * (the real plan sends it beside that group), or last when nothing follows.
      */
     List<List<Integer>> groups() {
+        return groups(decision.plan());
+    }
+
+    private static List<List<Integer>> groups(List<PlanStep> plan) {
         List<List<Integer>> groups = new ArrayList<>();
         List<Integer> waiting = new ArrayList<>();
-        for (PlanStep step : decision.plan()) {
+        for (PlanStep step : plan) {
             if (Boolean.TRUE.equals(step.bestEffort())) {
                 waiting.add(step.index());
             } else if (step.parallel() && !groups.isEmpty()) {
@@ -114,11 +118,19 @@ public record DrillRun(
      * its longest ordinary step (best-effort fences never hold a real plan up, so they do not count).
      */
     long stepsMs() {
+        return stepsMs(decision.plan(), durationMs);
+    }
+
+    /**
+     * The same rule for any reader of a drill's acknowledgements (the audit): {@code durationMs} by step index,
+     * a step without one counting 0.
+     */
+    public static long stepsMs(List<PlanStep> plan, Map<Integer, Long> durationMs) {
         long total = 0;
-        for (List<Integer> group : groups()) {
+        for (List<Integer> group : groups(plan)) {
             long longest = 0;
             for (int index : group) {
-                if (!bestEffort(index)) {
+                if (!Boolean.TRUE.equals(plan.get(index).bestEffort())) {
                     longest = Math.max(longest, durationMs.getOrDefault(index, 0L));
                 }
             }
