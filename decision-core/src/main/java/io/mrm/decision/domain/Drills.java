@@ -87,7 +87,7 @@ final class Drills {
             w.acceptedAs = "drill proposed; the two-person rule needs another approver: mrmctl approve "
                     + w.applicationId() + " " + decision.id();
         } else {
-            w.acceptedAs = "drill started: decision " + decision.id();
+            w.acceptedAs = "drill started (a rehearsal: nothing is switched)";
             advance(w);
         }
         return null;
