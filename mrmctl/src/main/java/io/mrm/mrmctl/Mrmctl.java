@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
             AbortCommand.class,
             AckHoldDownCommand.class,
             ApproveCommand.class,
+            DrillCommand.class,
             FailbackCommand.class,
             FailoverCommand.class,
             FreezeCommand.class,
@@ -61,7 +62,8 @@ import picocli.CommandLine.Spec;
             "2:rejected by the decision engine (reason printed)",
             "3:timed out waiting (--timeout)",
             "4:the followed plan paused on a failed step",
-            "5:replay did not reproduce the recorded outputs"
+            "5:replay did not reproduce the recorded outputs",
+            "6:the followed drill found failing steps, or was cancelled"
         },
         footerHeading = "%nSigned requests:%n",
         footer = {

@@ -11,6 +11,7 @@ import io.mrm.events.topology.Phase;
 import io.mrm.events.topology.TopologyState;
 import io.mrm.mrmctl.adapter.KeyFiles;
 import io.mrm.mrmctl.adapter.MrmKafka;
+import io.mrm.mrmctl.domain.DrillProgress;
 import io.mrm.mrmctl.domain.ExitCodes;
 import io.mrm.mrmctl.domain.PlanProgress;
 import io.mrm.mrmctl.domain.StatusView;
@@ -49,6 +50,19 @@ final class RequestSender {
      * option), publishes it and reports the engine's answer.
      */
     int send(String command, boolean follow, Supplier<OperatorRequest> build, Map<String, String> optionOfField) {
+        return send(command, follow, false, build, optionOfField);
+    }
+
+    /**
+     * As {@link #send(String, boolean, Supplier, Map)}; a {@code drill} is followed through its rehearsals'
+     * acknowledgements and the alert that ends it (it never changes the topology).
+     */
+    int send(
+            String command,
+            boolean follow,
+            boolean drill,
+            Supplier<OperatorRequest> build,
+            Map<String, String> optionOfField) {
         mrmctl.checked("--operator", () -> Require.operator("--operator", mrmctl.operator));
         OperatorRequest built = mrmctl.checked(null, () -> {
             try {
@@ -83,31 +97,34 @@ final class RequestSender {
         }
         List<String> progress = new ArrayList<>();
         PlanProgress[] plan = new PlanProgress[1];
+        DrillProgress[] rehearsal = new DrillProgress[1];
         MrmKafka.PlanFollower follower = !follow
                 ? null
-                : new MrmKafka.PlanFollower() {
-                    @Override
-                    public boolean follows(RequestOutcome outcome) {
-                        if (!outcome.accepted() || outcome.decisionId() == null) {
-                            return false;
-                        }
-                        report(outcome);
-                        plan[0] = new PlanProgress(outcome.decisionId());
-                        return true;
-                    }
-
-                    @Override
-                    public boolean onState(TopologyState state) {
-                        for (String line : plan[0].update(state)) {
-                            progress.add(line);
-                            if (mrmctl.output == Mrmctl.Output.text) {
-                                mrmctl.out().println("  " + line);
-                                mrmctl.out().flush();
+                : drill
+                        ? drillFollower(rehearsal, progress)
+                        : new MrmKafka.PlanFollower() {
+                            @Override
+                            public boolean follows(RequestOutcome outcome) {
+                                if (!outcome.accepted() || outcome.decisionId() == null) {
+                                    return false;
+                                }
+                                report(outcome);
+                                plan[0] = new PlanProgress(outcome.decisionId());
+                                return true;
                             }
-                        }
-                        return plan[0].finished();
-                    }
-                };
+
+                            @Override
+                            public boolean onState(TopologyState state) {
+                                for (String line : plan[0].update(state)) {
+                                    progress.add(line);
+                                    if (mrmctl.output == Mrmctl.Output.text) {
+                                        mrmctl.out().println("  " + line);
+                                        mrmctl.out().flush();
+                                    }
+                                }
+                                return plan[0].finished();
+                            }
+                        };
         MrmKafka.Answer answer = kafka.publish(request, !mrmctl.noWait, follower, deadline);
 
         Map<String, Object> json = new LinkedHashMap<>();
@@ -139,6 +156,9 @@ final class RequestSender {
         json.put("result", outcome.accepted() ? "accepted" : "rejected");
         json.put("reason", outcome.reason());
         json.put("decisionId", outcome.decisionId());
+        if (rehearsal[0] != null) {
+            return drillEnded(command, json, outcome, rehearsal[0], progress, answer.planFinished());
+        }
         boolean followed = plan[0] != null;
         if (!followed) {
             if (mrmctl.output == Mrmctl.Output.text) {
@@ -172,6 +192,74 @@ final class RequestSender {
                 command,
                 json,
                 "plan of " + outcome.decisionId() + " finished: " + last.activeRegion() + " is active");
+    }
+
+    private MrmKafka.PlanFollower drillFollower(DrillProgress[] rehearsal, List<String> progress) {
+        return new MrmKafka.PlanFollower() {
+            @Override
+            public boolean follows(RequestOutcome outcome) {
+                // a drill proposed under the two-person rule runs once approved: nothing to follow yet
+                if (!outcome.accepted()
+                        || outcome.decisionId() == null
+                        || outcome.reason().startsWith("drill proposed")) {
+                    return false;
+                }
+                report(outcome);
+                rehearsal[0] = new DrillProgress(outcome.decisionId());
+                return true;
+            }
+
+            @Override
+            public boolean readsAcks() {
+                return true;
+            }
+
+            @Override
+            public boolean onState(TopologyState state) {
+                return false;
+            }
+
+            @Override
+            public boolean onEvent(io.mrm.events.MrmEvent event) {
+                for (String line : rehearsal[0].update(event)) {
+                    progress.add(line);
+                    if (mrmctl.output == Mrmctl.Output.text) {
+                        mrmctl.out().println("  " + line);
+                        mrmctl.out().flush();
+                    }
+                }
+                return rehearsal[0].finished();
+            }
+        };
+    }
+
+    /** The end of a followed drill: its steps, and how it ended with the predicted RTO. */
+    private int drillEnded(
+            String command,
+            Map<String, Object> json,
+            RequestOutcome outcome,
+            DrillProgress drill,
+            List<String> progress,
+            boolean finished) {
+        json.put("progress", progress);
+        json.put("steps", drill.steps());
+        if (!finished) {
+            json.put("result", "accepted, drill not finished");
+            return mrmctl.finish(
+                    ExitCodes.TIMED_OUT,
+                    command,
+                    json,
+                    "drill " + outcome.decisionId() + " not finished within " + mrmctl.timeout.toMillis() + " ms; see "
+                            + "`mrmctl audit " + outcome.decisionId() + "` later");
+        }
+        json.put("result", "drill " + drill.end().name().toLowerCase(java.util.Locale.ROOT));
+        json.put("summary", drill.endMessage());
+        return mrmctl.finish(
+                drill.end() == DrillProgress.End.COMPLETED ? ExitCodes.OK : ExitCodes.DRILL_FAILED,
+                command,
+                json,
+                "drill " + outcome.decisionId() + " " + drill.end().name().toLowerCase(java.util.Locale.ROOT)
+                        + " (the summary above has the predicted RTO)");
     }
 
     /** {@code sign}: writes the signed request to files instead of publishing it. */

@@ -35,7 +35,8 @@ final class SignCommand implements Callable<Integer> {
             "ack-hold-down",
             "resume",
             "skip",
-            "abort");
+            "abort",
+            "drill");
 
     @ParentCommand
     Mrmctl mrmctl;

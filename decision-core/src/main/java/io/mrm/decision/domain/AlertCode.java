@@ -94,7 +94,13 @@ public enum AlertCode {
     REQUEST_EXPIRED(AlertSeverity.CRITICAL),
     REQUEST_REPLAYED(AlertSeverity.CRITICAL),
     REQUEST_FLOOD(AlertSeverity.CRITICAL),
-    REQUEST_NOT_PERMITTED(AlertSeverity.CRITICAL);
+    REQUEST_NOT_PERMITTED(AlertSeverity.CRITICAL),
+    /** A drill ran every step and each would have succeeded; carries the predicted RTO. */
+    DRILL_COMPLETED(AlertSeverity.INFO),
+    /** A drill ran every step and some would have failed (each named with its reason); carries the predicted RTO. */
+    DRILL_FAILED(AlertSeverity.WARNING),
+    /** A drill ended without a result: a real decision superseded it, or an operator withdrew or aborted it. */
+    DRILL_CANCELLED(AlertSeverity.WARNING);
 
     private final AlertSeverity severity;
 

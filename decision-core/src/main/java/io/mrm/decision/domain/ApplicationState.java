@@ -39,6 +39,8 @@ import java.util.Set;
  * @param readinessShown     what the last published readiness view said (statuses and the checks that were
  *                           not READY), so that a view is published when that changes and not on every report;
  *                           null before any
+ * @param drill              the latest drill, kept beside the real state (null before any, and in states stored
+ *                           before drills existed)
  */
 public record ApplicationState(
         String applicationId,
@@ -63,7 +65,8 @@ public record ApplicationState(
         Map<String, Instant> throttledAlerts,
         PlanRun parkedRun,
         Map<Actuator, ReadinessReport> readinessReports,
-        String readinessShown) {
+        String readinessShown,
+        DrillRun drill) {
 
     public ApplicationState {
         readinessReports = readinessReports == null ? Map.of() : Map.copyOf(readinessReports);
@@ -102,6 +105,7 @@ public record ApplicationState(
                 Map.of(),
                 null,
                 Map.of(),
+                null,
                 null);
     }
 }

@@ -122,6 +122,7 @@ public final class DecisionCore {
     private static void evaluate(WorkingState w) {
         HealthAssessment.watch(w);
         PlanExecution.checkTimers(w);
+        Drills.checkTimers(w);
         PendingFences.retryDue(w);
         AutomaticFailover.evaluate(w);
         // after the decision: a view published in the same step shows what the decision saw
@@ -134,7 +135,9 @@ public final class DecisionCore {
      * write an ack could otherwise exhaust the epochs).
      */
     private static void onAck(WorkingState w, CommandAck ack) {
-        long claimed = Math.max(ack.step().epoch(), ack.fenceEpoch() == null ? 0 : ack.fenceEpoch());
+        // a rehearsal's epoch is the drill's own (the current one, or 1 before any): only its fence tells news
+        long claimed = Math.max(
+                ack.step().rehearsing() ? 0 : ack.step().epoch(), ack.fenceEpoch() == null ? 0 : ack.fenceEpoch());
         if (claimed > w.highestEpochSeen + WorkingState.PLAUSIBLE_EPOCH_JUMP) {
             w.alertThrottled(
                     "IMPLAUSIBLE_FENCE_EPOCH",
@@ -145,7 +148,7 @@ public final class DecisionCore {
         } else {
             w.epochSeen(claimed);
         }
-        if (!PendingFences.onAck(w, ack)) {
+        if (!Drills.onAck(w, ack) && !PendingFences.onAck(w, ack)) {
             PlanExecution.onAck(w, ack);
         }
     }

@@ -51,6 +51,19 @@ final class PlanBuilder {
     private PlanBuilder() {}
 
     static FailoverDecision decide(WorkingState w, Switch s) {
+        return decision(w, s, w.nextEpoch());
+    }
+
+    /**
+     * A drill's decision: the plan a real switch would run, under the CURRENT epoch (a rehearsal raises
+     * nothing). Before the first real decision the epoch is 0, which no command may carry: the drill then
+     * carries 1, the epoch the first real decision would get (a rehearsing actuator records no epoch).
+     */
+    static FailoverDecision drill(WorkingState w, Switch s) {
+        return decision(w, s, Math.max(1, w.epoch));
+    }
+
+    private static FailoverDecision decision(WorkingState w, Switch s, long epoch) {
         boolean drainFirst = s.kind() == DecisionKind.AUTOMATIC_FAILOVER
                 && s.mode() == FailoverMode.FORCED
                 && !w.policy.failoverDrainWithin().isZero();
@@ -93,7 +106,6 @@ final class PlanBuilder {
                 plan.add(step(w, plan.size(), StepAction.EVENTS_SET_STANDBY, s.from(), null, false, true));
             }
         }
-        long epoch = w.nextEpoch();
         return new FailoverDecision(
                 w.nextId(),
                 w.applicationId(),

@@ -60,6 +60,7 @@ final class PlanExecution {
 
     /** Publishes the decision and starts its plan. */
     static void start(WorkingState w, FailoverDecision decision) {
+        Drills.cancel(w, supersededBy(decision));
         w.outputs.add(decision);
         w.lastDecisionId = decision.id();
         w.run = PlanRun.start(decision, pending(decision), w.placement);
@@ -75,12 +76,19 @@ final class PlanExecution {
         startDue(w);
     }
 
+    /** Why a real decision cancels a drill: it never waits for a rehearsal. */
+    private static String supersededBy(FailoverDecision decision) {
+        return "a real " + decision.kind() + " decision " + decision.id() + " (" + decision.fromRegion() + " -> "
+                + decision.toRegion() + ", " + decision.status() + ") takes precedence: " + decision.reason();
+    }
+
     /** Publishes a proposal: a decision that waits for an operator before anything runs. */
     static void propose(WorkingState w, FailoverDecision proposal) {
         if (w.run != null && w.run.aborted() && w.placement != null) {
             // the split's aborted plan stays resumable, and its late answers count, while the proposal waits
             w.parkedRun = w.run;
         }
+        Drills.cancel(w, supersededBy(proposal));
         w.outputs.add(proposal);
         w.lastDecisionId = proposal.id();
         w.run = PlanRun.start(proposal, pending(proposal), w.placement);

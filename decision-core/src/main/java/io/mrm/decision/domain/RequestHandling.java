@@ -10,6 +10,7 @@ import io.mrm.events.decision.StepAction;
 import io.mrm.events.operator.AbortRequest;
 import io.mrm.events.operator.AcknowledgeHoldDownRequest;
 import io.mrm.events.operator.ApproveRequest;
+import io.mrm.events.operator.DrillRequest;
 import io.mrm.events.operator.FailbackRequest;
 import io.mrm.events.operator.FailoverMode;
 import io.mrm.events.operator.FreezeRequest;
@@ -32,7 +33,8 @@ import java.util.List;
  * manual failover or failback when no decision is pending (STEADY), and while the components are
  * split (DIVERGED: to either region, which runs the whole plan there); approve and reject for a
  * proposal; resume for a paused plan or a split left by an abort; skip for a paused plan; abort for a
- * proposal or a running or paused plan.
+ * proposal or a running or paused plan. A drill (see {@link Drills}) while STEADY; approve, reject and
+ * abort that name the drill's decision act on the drill.
  */
 final class RequestHandling {
 
@@ -47,6 +49,23 @@ final class RequestHandling {
             w.frozen = false;
         } else if (request instanceof AcknowledgeHoldDownRequest) {
             w.holdDownUntil = null;
+        } else if (request instanceof DrillRequest drill) {
+            rejection = Drills.request(w, drill);
+            decisionId = rejection == null ? w.drill.decision().id() : null;
+        } else if (request instanceof ApproveRequest approve && Drills.isActive(w, approve.decisionId())) {
+            rejection = Drills.approve(w, approve.operator(), approve.id());
+            decisionId = rejection == null ? w.drill.decision().id() : approve.decisionId();
+        } else if (request instanceof RejectRequest reject && Drills.isActive(w, reject.decisionId())) {
+            rejection = w.drill.status() == DrillRun.Status.PROPOSED
+                    ? null
+                    : "drill " + reject.decisionId() + " is RUNNING, not PROPOSED; abort it instead";
+            if (rejection == null) {
+                Drills.cancel(w, "rejected by " + reject.operator() + ": " + reject.reason());
+            }
+            decisionId = reject.decisionId();
+        } else if (request instanceof AbortRequest abort && Drills.isActive(w, abort.decisionId())) {
+            Drills.cancel(w, "aborted by " + abort.operator() + ": " + abort.reason());
+            decisionId = abort.decisionId();
         } else if (request instanceof ManualFailoverRequest failover) {
             rejection = manualSwitch(
                     w,

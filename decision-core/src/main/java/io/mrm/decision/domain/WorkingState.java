@@ -53,6 +53,7 @@ final class WorkingState {
     PlanRun parkedRun;
     Map<Actuator, ReadinessReport> readinessReports;
     String readinessShown;
+    DrillRun drill;
     /** What an accepted request's answer says. */
     String acceptedAs = "accepted";
     /** A new application: publish its topology even if this step changes nothing in it. */
@@ -86,6 +87,7 @@ final class WorkingState {
         parkedRun = s.parkedRun();
         readinessReports = s.readinessReports();
         readinessShown = s.readinessShown();
+        drill = s.drill();
     }
 
     /**
@@ -218,7 +220,8 @@ final class WorkingState {
                 throttled,
                 parkedRun,
                 readinessReports,
-                readinessShown);
+                readinessShown,
+                drill);
     }
 
     StepResult result() {

@@ -313,6 +313,28 @@ class SignedRequestsTest {
         assertThat(state.phase()).isEqualTo(Phase.STEADY);
     }
 
+    io.mrm.events.operator.DrillRequest drill(String operator) {
+        return new io.mrm.events.operator.DrillRequest(
+                "req-" + ++seq, "orders", now, 1, operator, null, FailoverMode.GRACEFUL, "quarterly drill");
+    }
+
+    @Test
+    void aDrillIsAuthorisedLikeAFailoverAndUnderTheTwoPersonRuleAnotherApproverStartsIt() {
+        refused(feed(signed(drill("bob"), BOB)), "REQUEST_NOT_PERMITTED");
+        assertThat(state.drill()).isNull();
+
+        core = new DecisionCore(Map.of("orders", policy.withTwoPersonRule(true)), AUTHORITY);
+        FailoverDecision proposal = one(feed(signed(drill("carol"), CAROL)), FailoverDecision.class);
+        assertThat(proposal.status()).isEqualTo(io.mrm.events.decision.DecisionStatus.PROPOSED);
+
+        List<MrmEvent> approved =
+                feed(signed(new ApproveRequest("req-b", "orders", now, 1, "bob", proposal.id(), null), BOB));
+        assertThat(outcome(approved).accepted()).isTrue();
+        assertThat(one(approved, FailoverDecision.class).kind()).isEqualTo(io.mrm.events.decision.DecisionKind.DRILL);
+        assertThat(state.drill().status()).isEqualTo(DrillRun.Status.RUNNING);
+        assertThat(state.phase()).isEqualTo(Phase.STEADY);
+    }
+
     @Test
     void anOperatorWithoutTheApproverRoleMayNotApprove() {
         core = new DecisionCore(Map.of("orders", policy.withTwoPersonRule(true)), AUTHORITY);

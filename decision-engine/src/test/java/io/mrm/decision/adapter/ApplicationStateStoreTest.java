@@ -84,6 +84,7 @@ class ApplicationStateStoreTest {
                 java.util.Map.of(),
                 null,
                 java.util.Map.of(),
+                null,
                 null);
     }
 

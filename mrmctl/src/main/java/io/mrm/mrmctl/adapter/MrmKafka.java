@@ -72,6 +72,19 @@ public final class MrmKafka {
 
         /** Takes one topology state of the application; true once the plan finished or paused. */
         boolean onState(TopologyState state);
+
+        /** Whether the follower needs the actuators' acknowledgements too (a drill's progress is in them). */
+        default boolean readsAcks() {
+            return false;
+        }
+
+        /**
+         * Takes one event of the application (its decisions, alerts, topology and, with {@link #readsAcks()},
+         * acknowledgements); true once what is followed has ended.
+         */
+        default boolean onEvent(MrmEvent event) {
+            return event instanceof TopologyState state && onState(state);
+        }
     }
 
     private final KafkaConnection connection;
@@ -135,6 +148,9 @@ public final class MrmKafka {
                 // Positions are fixed before publishing, so the answer cannot slip past unseen.
                 List<TopicPartition> partitions = new ArrayList<>(partitions(consumer, Topics.DECISIONS, deadline));
                 partitions.addAll(partitions(consumer, Topics.TOPOLOGY, deadline));
+                if (follower != null && follower.readsAcks()) {
+                    partitions.addAll(partitions(consumer, Topics.COMMAND_ACKS, deadline));
+                }
                 consumer.assign(partitions);
                 consumer.seekToEnd(partitions);
                 partitions.forEach(p -> consumer.position(p, KafkaClients.remaining(deadline)));
@@ -143,7 +159,7 @@ public final class MrmKafka {
             if (!wait) {
                 return new Answer(null, false);
             }
-            List<TopologyState> early = new ArrayList<>();
+            List<MrmEvent> early = new ArrayList<>();
             RequestOutcome outcome = null;
             boolean following = false;
             while (Instant.now().isBefore(deadline)) {
@@ -156,16 +172,17 @@ public final class MrmKafka {
                         if (!following) {
                             return new Answer(outcome, false);
                         }
-                        for (TopologyState state : early) {
-                            if (follower.onState(state)) {
+                        for (MrmEvent earlier : early) {
+                            if (follower.onEvent(earlier)) {
                                 return new Answer(outcome, true);
                             }
                         }
-                    } else if (event instanceof TopologyState state
-                            && state.applicationId().equals(request.applicationId())) {
+                    } else if (event != null
+                            && follower != null
+                            && event.applicationId().equals(request.applicationId())) {
                         if (!following) {
-                            early.add(state);
-                        } else if (follower.onState(state)) {
+                            early.add(event);
+                        } else if (follower.onEvent(event)) {
                             return new Answer(outcome, true);
                         }
                     }

@@ -15,6 +15,8 @@ public final class ExitCodes {
     public static final int PLAN_PAUSED = 4;
     /** mrmctl replay: running the journal under its recorded policy did not reproduce the recorded outputs. */
     public static final int REPLAY_DIVERGED = 5;
+    /** mrmctl drill --follow: the drill found steps that would fail, or it was cancelled (a real decision came). */
+    public static final int DRILL_FAILED = 6;
 
     private ExitCodes() {}
 }

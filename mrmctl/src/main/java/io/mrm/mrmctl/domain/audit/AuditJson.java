@@ -111,6 +111,11 @@ public final class AuditJson {
         figures.put("approvalWaitMs", run.figures().approvalWaitMs());
         figures.put("switchMs", run.figures().switchMs());
         figures.put("rtoMs", run.figures().rtoMs());
+        if (run.figures().drill()) {
+            figures.put("drillStepsMs", run.figures().drillStepsMs());
+            figures.put("predictedRtoMs", run.figures().predictedRtoMs());
+            figures.put("lastRealRtoMs", run.figures().lastRealRtoMs());
+        }
         json.put("figures", figures);
         return json;
     }

@@ -241,10 +241,21 @@ public final class AuditText {
             case AWAITING_APPROVAL -> "AWAITING APPROVAL: approve or reject " + run.decisionId();
             case RUNNING -> "STILL RUNNING (as of the last record read)";
             case UNKNOWN -> "UNKNOWN: a later decision exists, but the records read do not say how this run ended";
+            case DRILL_COMPLETED -> "DRILL COMPLETED" + at + ": every step would succeed; nothing was switched";
+            case DRILL_FAILED -> "DRILL FAILED" + at + ": some steps would fail (see above); nothing was switched";
+            case DRILL_CANCELLED -> "DRILL CANCELLED" + at + "; nothing was switched";
         };
     }
 
     public static String figures(Figures f) {
+        if (f.drill()) {
+            return "predicted RTO " + ms(f.predictedRtoMs()) + " = "
+                    + (f.detectionMs() == null
+                            ? "steps " + ms(f.drillStepsMs()) + " (no automatic failover read: detection not known)"
+                            : "detection " + ms(f.detectionMs()) + " (the last automatic failover's) + steps "
+                                    + ms(f.drillStepsMs()))
+                    + "; last real run's measured RTO " + ms(f.lastRealRtoMs());
+        }
         List<String> parts = new ArrayList<>();
         parts.add("detection " + ms(f.detectionMs()));
         if (f.approvalWaitMs() != null) {

@@ -270,6 +270,7 @@ public final class AuditTimeline {
             }
             runs.sort(Comparator.comparing(FailoverRun::start, Comparator.nullsLast(Comparator.naturalOrder()))
                     .thenComparing(FailoverRun::decisionId));
+            predictDrills(runs);
 
             List<TimelineNote> between = new ArrayList<>();
             traces.forEach((requestId, trace) -> {
@@ -284,6 +285,34 @@ public final class AuditTimeline {
             }
             between.sort(Comparator.comparing(TimelineNote::time));
             return new ApplicationAudit(id, runs, between, deadLetterCount);
+        }
+
+        /**
+         * Each drill's predicted RTO beside the last real run before it: the last real automatic failover's
+         * detection plus the drill's steps, and the measured RTO of the last real run that finished.
+         */
+        private static void predictDrills(List<FailoverRun> runs) {
+            Long detection = null;
+            Long lastRto = null;
+            for (int i = 0; i < runs.size(); i++) {
+                FailoverRun run = runs.get(i);
+                Figures f = run.figures();
+                if (!run.drill()) {
+                    if (run.outcome() == RunOutcome.FINISHED) {
+                        detection = f.detectionMs() != null ? f.detectionMs() : detection;
+                        lastRto = f.rtoMs() != null ? f.rtoMs() : f.switchMs();
+                    }
+                    continue;
+                }
+                if (f.drillStepsMs() == null) {
+                    continue;
+                }
+                long predicted = f.drillStepsMs() + (detection == null ? 0 : detection);
+                runs.set(
+                        i,
+                        run.withFigures(new Figures(
+                                detection, f.approvalWaitMs(), null, null, f.drillStepsMs(), predicted, lastRto)));
+            }
         }
 
         /** The proposal an executing decision came from, if it was an approval. */
@@ -371,11 +400,20 @@ public final class AuditTimeline {
                     : null;
             FailoverDecision first = proposal != null ? proposal : decision;
             Instant switched = ending.outcome == RunOutcome.FINISHED ? ending.at : null;
-            Figures figures = new Figures(
-                    detection != null && first != null ? millis(detection.time(), first.time()) : null,
-                    proposal != null && decision != null ? millis(proposal.time(), decision.time()) : null,
-                    decision != null && switched != null ? millis(decision.time(), switched) : null,
-                    detection != null && switched != null ? millis(detection.time(), switched) : null);
+            Figures figures = described != null && described.kind() == DecisionKind.DRILL
+                    ? new Figures(
+                            null,
+                            proposal != null && decision != null ? millis(proposal.time(), decision.time()) : null,
+                            null,
+                            null,
+                            decision == null ? null : drillStepsMs(decision),
+                            null,
+                            null)
+                    : new Figures(
+                            detection != null && first != null ? millis(detection.time(), first.time()) : null,
+                            proposal != null && decision != null ? millis(proposal.time(), decision.time()) : null,
+                            decision != null && switched != null ? millis(decision.time(), switched) : null,
+                            detection != null && switched != null ? millis(detection.time(), switched) : null);
             return new FailoverRun(
                     decisionId,
                     proposal,
@@ -391,6 +429,15 @@ public final class AuditTimeline {
                     ending.at,
                     ending.activeRegion,
                     figures);
+        }
+
+        /** A drill's steps' time by the engine's rule, from the last acknowledgement read of each step. */
+        private Long drillStepsMs(FailoverDecision decision) {
+            Map<Integer, Long> durations = new java.util.HashMap<>();
+            for (CommandAck a : acks.getOrDefault(decision.id(), List.of())) {
+                durations.put(a.step().stepIndex(), a.durationMs());
+            }
+            return durations.isEmpty() ? null : io.mrm.decision.domain.DrillRun.stepsMs(decision.plan(), durations);
         }
 
         /** The earliest first failing observation over the evidence's vantage points. */
@@ -478,6 +525,9 @@ public final class AuditTimeline {
                     resumedAfter = t.answeredAt(); // a plan aborted part-way can be resumed: it did not end there
                 }
             }
+            if (decision != null && decision.kind() == DecisionKind.DRILL) {
+                return drillEnding(decisionId, decision, runAlerts);
+            }
             if (aborted != null && resumedAfter == null) {
                 return new Ending(RunOutcome.ABORTED, aborted, null);
             }
@@ -518,6 +568,25 @@ public final class AuditTimeline {
             }
             return new Ending(
                     laterDecisionThan(decisionId, startOf(decision, steps)) ? RunOutcome.UNKNOWN : RunOutcome.RUNNING,
+                    null,
+                    null);
+        }
+
+        /** A drill ends with its alert; it never makes a region active. */
+        private Ending drillEnding(String decisionId, FailoverDecision decision, List<AlertTrace> runAlerts) {
+            for (AlertTrace a : runAlerts) {
+                RunOutcome end = switch (a.code()) {
+                    case "DRILL_COMPLETED" -> RunOutcome.DRILL_COMPLETED;
+                    case "DRILL_FAILED" -> RunOutcome.DRILL_FAILED;
+                    case "DRILL_CANCELLED" -> RunOutcome.DRILL_CANCELLED;
+                    default -> null;
+                };
+                if (end != null) {
+                    return new Ending(end, a.time(), null);
+                }
+            }
+            return new Ending(
+                    laterDecisionThan(decisionId, decision.time()) ? RunOutcome.UNKNOWN : RunOutcome.RUNNING,
                     null,
                     null);
         }

@@ -73,6 +73,30 @@ public record FailoverRun(
         return first != null ? first : outcomeAt;
     }
 
+    FailoverRun withFigures(Figures replaced) {
+        return new FailoverRun(
+                decisionId,
+                proposal,
+                decision,
+                evidence,
+                detectionStart,
+                request,
+                verdict,
+                steps,
+                interventions,
+                alerts,
+                outcome,
+                outcomeAt,
+                activeRegion,
+                replaced);
+    }
+
+    /** Whether this run is a drill (a rehearsal that switched nothing). */
+    public boolean drill() {
+        FailoverDecision d = described();
+        return d != null && d.kind() == io.mrm.events.decision.DecisionKind.DRILL;
+    }
+
     /** When the run switched the application (its last step done), or null if it did not finish. */
     public Instant switchedAt() {
         return outcome == RunOutcome.FINISHED ? outcomeAt : null;

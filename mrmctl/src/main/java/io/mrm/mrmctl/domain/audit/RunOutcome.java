@@ -17,5 +17,11 @@ public enum RunOutcome {
     /** Steps are still running. */
     RUNNING,
     /** A later decision exists but the records read do not say how this one ended. */
-    UNKNOWN
+    UNKNOWN,
+    /** A drill whose every step would have succeeded (nothing was switched). */
+    DRILL_COMPLETED,
+    /** A drill that found steps that would fail (nothing was switched). */
+    DRILL_FAILED,
+    /** A drill cancelled by a real decision or an operator (nothing was switched). */
+    DRILL_CANCELLED
 }
