@@ -405,6 +405,46 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
+     * A drill before anything breaks: alice asks to rehearse the switch to {@link #REGION_B} (signed; under
+     * the two-person rule a proposal), bob approves it, and every actuator checks and times its step without
+     * changing anything. Returns the engine's closing alert (DRILL_COMPLETED or DRILL_FAILED) with the
+     * predicted RTO; DNS, data and events are where they were.
+     */
+    public io.mrm.events.decision.Alert runDrill(Duration timeout) {
+        timeline.note(ALICE + " asks for a drill of the switch to " + REGION_B + ": nothing is to change");
+        String asked = mrmctl(
+                ALICE,
+                timeout,
+                "--output",
+                "json",
+                "drill",
+                APP,
+                "--to",
+                REGION_B,
+                "--reason",
+                "rehearsal before the scripted outage");
+        String decisionId;
+        try {
+            decisionId = io.mrm.events.codec.EventJson.mapper()
+                    .readTree(asked)
+                    .path("decisionId")
+                    .asText();
+        } catch (IOException e) {
+            throw new IllegalStateException("mrmctl drill printed no JSON: " + asked, e);
+        }
+        timeline.note(BOB + " approves the drill " + decisionId);
+        mrmctl(BOB, timeout, "approve", APP, decisionId, "--reason", "rehearsal agreed");
+        io.mrm.events.decision.Alert ended = recorder.await(
+                io.mrm.events.decision.Alert.class,
+                // the approval executes the proposal under a decision of its own: the alert names that one
+                a -> a.applicationId().equals(APP)
+                        && (a.code().equals("DRILL_COMPLETED") || a.code().equals("DRILL_FAILED")),
+                timeout);
+        timeline.note(ended.code() + ": " + ended.message());
+        return ended;
+    }
+
+    /**
      * Like {@link #runScriptedOutage}, but the whole of region A goes: its application answers 503, and its
      * event broker and its database stop answering at all. The failover's graceful try cannot reach them, so
      * it falls back to forced; what region A held and had not replicated is left behind.

@@ -51,6 +51,8 @@ public final class SandboxMain {
             out.println("  export MRM_KAFKA_BOOTSTRAP_SERVERS=" + sandbox.bootstrapServers());
             out.println("  ./mrmctl.sh status");
             out.println("  ./mrmctl.sh readiness " + Sandbox.APP);
+            out.println("  ./mrmctl.sh --operator alice --key " + sandbox.keyFile(Sandbox.ALICE) + " drill "
+                    + Sandbox.APP + " --reason rehearsal   (bob approves it as below)");
             out.println("  ./mrmctl.sh --operator alice --key " + sandbox.keyFile(Sandbox.ALICE) + " failover "
                     + Sandbox.APP + " --to " + Sandbox.REGION_B + " --reason drill");
             out.println("  ./mrmctl.sh --operator bob --key " + sandbox.keyFile(Sandbox.BOB) + " approve " + Sandbox.APP
@@ -66,17 +68,25 @@ public final class SandboxMain {
             sandbox.awaitStandbyReady(timeout);
             sandbox.mrmctl(Sandbox.ALICE, timeout, "readiness", Sandbox.APP);
             out.println();
+            // Then rehearse the switch: every step checked and timed by its actuator, nothing changed.
+            io.mrm.events.decision.Alert drill = sandbox.runDrill(timeout);
+            out.println();
+            out.println("SUMMARY: drill " + drill.code() + ": " + drill.message());
+            out.println();
             Sandbox.OutageResult result = sandbox.runScriptedOutage(timeout);
             out.println();
             out.printf(
                     "SUMMARY: %s failed over from %s to %s (epoch %d): outage -> decision %d ms, "
-                            + "outage -> acknowledged switch %d ms; DNS %s: %s -> %s%n",
+                            + "outage -> acknowledged switch %d ms (the drill predicted: %s); DNS %s: %s -> %s%n",
                     Sandbox.APP,
                     Sandbox.REGION_A,
                     Sandbox.REGION_B,
                     result.decision().epoch(),
                     result.detection().toMillis(),
                     result.timeToSwitch().toMillis(),
+                    drill.message()
+                            .replaceAll("^.*(predicted RTO [^;(]*).*$", "$1")
+                            .trim(),
                     Sandbox.DNS_NAME,
                     result.dnsBefore(),
                     result.dnsAfter());
