@@ -465,7 +465,9 @@ public final class Sandbox implements AutoCloseable {
     private OutageResult awaitSwitch(Instant outageAt, String dnsBefore, Duration timeout) {
         FailoverDecision decision = recorder.await(
                 FailoverDecision.class,
-                d -> d.applicationId().equals(APP) && d.toRegion().equals(REGION_B),
+                d -> d.applicationId().equals(APP)
+                        && d.toRegion().equals(REGION_B)
+                        && d.kind() != io.mrm.events.decision.DecisionKind.DRILL,
                 timeout);
         TopologyState switched = recorder.await(
                 TopologyState.class,

@@ -67,7 +67,9 @@ class SandboxDrillIT {
             // the real outage afterwards fails over as ever, under an epoch of its own
             Sandbox.OutageResult result = sandbox.runScriptedOutage(TIMEOUT);
             assertThat(result.switched().activeRegion()).isEqualTo(Sandbox.REGION_B);
+            assertThat(result.decision().kind()).isEqualTo(DecisionKind.AUTOMATIC_FAILOVER);
             assertThat(result.decision().epoch()).isEqualTo(1);
+            assertThat(result.detection()).isPositive();
             assertThat(result.dnsAfter()).contains("region-b");
         } finally {
             System.out.println(printed.toString(StandardCharsets.UTF_8)); // the timeline, for a failure's report
