@@ -20,7 +20,10 @@ import io.mrm.simulation.actors.CoreStep;
  */
 final class FailoverLiveness extends Check {
 
-    /** An operator aborted or rejected an automatic failover during this outage: not again until it ends. */
+    /**
+     * An operator aborted or rejected an automatic failover, or aborted a running switch of their own, during
+     * this outage: not again until it ends.
+     */
     private boolean suppressed;
 
     FailoverLiveness() {
@@ -72,8 +75,17 @@ final class FailoverLiveness extends Check {
             return false;
         }
         FailoverDecision d = c().ledger.decisions.get(decisionId);
-        return d != null
-                && d.kind() == DecisionKind.AUTOMATIC_FAILOVER
-                && Steps.outputs(step, RequestOutcome.class).stream().anyMatch(RequestOutcome::accepted);
+        if (d == null || Steps.outputs(step, RequestOutcome.class).stream().noneMatch(RequestOutcome::accepted)) {
+            return false;
+        }
+        if (d.kind() == DecisionKind.AUTOMATIC_FAILOVER) {
+            return true;
+        }
+        // a running switch of any kind that an operator aborted is not redone automatically in this outage
+        return step.input() instanceof AbortRequest
+                && step.before() != null
+                && step.before().phase() != Phase.PROPOSED
+                && d.kind() != DecisionKind.REPROTECT
+                && d.kind() != DecisionKind.DRILL;
     }
 }
