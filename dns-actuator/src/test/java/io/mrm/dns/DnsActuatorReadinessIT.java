@@ -86,14 +86,11 @@ class DnsActuatorReadinessIT {
     ReadinessEndpoint onDemand;
 
     @Test
-    void aRoundCanBeAskedForOnDemandButNotFasterThanTheGap() {
+    void aRoundCanBeAskedForOnDemand() {
+        // the gap between rounds is ReadinessEndpointTest's, on a clock it moves; here: wired, and it runs
         Map<String, Object> asked = onDemand.checkNow();
         assertThat(asked.get("ranNow")).isEqualTo(true);
         assertThat((List<?>) asked.get("reports")).hasSize(2);
-        // at once again: the last round comes back, no backend is read
-        Map<String, Object> again = onDemand.checkNow();
-        assertThat(again.get("ranNow")).isEqualTo(false);
-        assertThat(again.get("lastRound")).isEqualTo(asked.get("lastRound"));
     }
 
     @Test
