@@ -65,6 +65,8 @@ public final class EventTypes {
             new EventType<>("io.mrm.command.events.set-role.v1", EventsSetRoleCommand.class, Topics.EVENTS_COMMANDS),
             new EventType<>("io.mrm.command.events.drain.v1", EventsDrainCommand.class, Topics.EVENTS_COMMANDS),
             new EventType<>("io.mrm.command.events.verify.v1", EventsVerifyCommand.class, Topics.EVENTS_COMMANDS),
+            new EventType<>(
+                    "io.mrm.command.hook.run.v1", io.mrm.events.command.HookRunCommand.class, Topics.HOOK_COMMANDS),
             new EventType<>("io.mrm.ack.command.v1", CommandAck.class, Topics.COMMAND_ACKS),
             new EventType<>("io.mrm.topology.state.v1", io.mrm.events.topology.TopologyState.class, Topics.TOPOLOGY),
             new EventType<>(

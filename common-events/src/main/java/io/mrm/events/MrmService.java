@@ -14,6 +14,7 @@ public enum MrmService {
     DNS_ACTUATOR("dns-actuator"),
     HANA_SYNC("hana-sync"),
     AEM_SYNC("aem-sync"),
+    HOOK_ACTUATOR("hook-actuator"),
     MRMCTL("mrmctl");
 
     private final String serviceName;

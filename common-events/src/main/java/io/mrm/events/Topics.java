@@ -4,6 +4,7 @@ import io.mrm.events.ack.AckEvent;
 import io.mrm.events.command.DataCommand;
 import io.mrm.events.command.DnsCommand;
 import io.mrm.events.command.EventsCommand;
+import io.mrm.events.command.HookCommand;
 import io.mrm.events.deadletter.DeadLetterEvent;
 import io.mrm.events.decision.DecisionEvent;
 import io.mrm.events.journal.JournalEvent;
@@ -25,10 +26,14 @@ public final class Topics {
     private static final Duration AUDIT_RETENTION = Duration.ofDays(400);
     private static final Set<MrmService> ENGINE = Set.of(MrmService.DECISION_ENGINE);
     private static final Set<MrmService> ACTUATORS =
-            Set.of(MrmService.DNS_ACTUATOR, MrmService.HANA_SYNC, MrmService.AEM_SYNC);
+            Set.of(MrmService.DNS_ACTUATOR, MrmService.HANA_SYNC, MrmService.AEM_SYNC, MrmService.HOOK_ACTUATOR);
     /** Every service that consumes a topic and may have to dead-letter a record: the engine and the actuators. */
-    private static final Set<MrmService> CONSUMERS =
-            Set.of(MrmService.DECISION_ENGINE, MrmService.DNS_ACTUATOR, MrmService.HANA_SYNC, MrmService.AEM_SYNC);
+    private static final Set<MrmService> CONSUMERS = Set.of(
+            MrmService.DECISION_ENGINE,
+            MrmService.DNS_ACTUATOR,
+            MrmService.HANA_SYNC,
+            MrmService.AEM_SYNC,
+            MrmService.HOOK_ACTUATOR);
 
     public static final Topic<ObservationEvent> OBSERVATIONS = new Topic<>(
             "health.observations",
@@ -74,6 +79,13 @@ public final class Topics {
             AUDIT_RETENTION,
             Topic.EVENT_SIZE_CAP,
             ENGINE);
+    public static final Topic<HookCommand> HOOK_COMMANDS = new Topic<>(
+            "commands.hook",
+            HookCommand.class,
+            Topic.CleanupPolicy.DELETE,
+            AUDIT_RETENTION,
+            Topic.EVENT_SIZE_CAP,
+            ENGINE);
     public static final Topic<AckEvent> COMMAND_ACKS = new Topic<>(
             "command.acks",
             AckEvent.class,
@@ -115,6 +127,7 @@ public final class Topics {
             DNS_COMMANDS,
             DATA_COMMANDS,
             EVENTS_COMMANDS,
+            HOOK_COMMANDS,
             COMMAND_ACKS,
             ENGINE_JOURNAL,
             READINESS_REPORTS,

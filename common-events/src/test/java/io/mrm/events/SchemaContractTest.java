@@ -393,6 +393,18 @@ class SchemaContractTest {
                         "peerRegion must differ from region, both are 'eu10'"),
                 arguments("io.mrm.decision.failover.v1", "/plan/1", "index", 2, "plan[1].index must be 1"),
                 arguments(
+                        "io.mrm.decision.failover.v1",
+                        "/plan/1",
+                        "hook",
+                        "month-end-close",
+                        "hook: only a hook step (HOOK, PREFLIGHT_HOOK) names a hook, DATA_DRAIN named 'month-end-close'"),
+                arguments(
+                        "io.mrm.command.hook.run.v1",
+                        "",
+                        "toRegion",
+                        "eu10",
+                        "toRegion must differ from fromRegion, both are 'eu10'"),
+                arguments(
                         "io.mrm.ack.command.v1",
                         "",
                         "actuator",

@@ -63,12 +63,14 @@ class TopicWritersTest {
                         Topics.DNS_COMMANDS,
                         Topics.DATA_COMMANDS,
                         Topics.EVENTS_COMMANDS,
+                        Topics.HOOK_COMMANDS,
                         Topics.ENGINE_JOURNAL)
                 .forEach(topic -> assertThat(topic.writers())
                         .as(topic.logicalName())
                         .containsExactly(MrmService.DECISION_ENGINE));
         assertThat(Topics.COMMAND_ACKS.writers())
-                .containsExactlyInAnyOrder(MrmService.DNS_ACTUATOR, MrmService.HANA_SYNC, MrmService.AEM_SYNC);
+                .containsExactlyInAnyOrder(
+                        MrmService.DNS_ACTUATOR, MrmService.HANA_SYNC, MrmService.AEM_SYNC, MrmService.HOOK_ACTUATOR);
         assertThat(Topics.DEAD_LETTERS.writers()).doesNotContain(MrmService.HEALTH_MONITOR, MrmService.MRMCTL);
     }
 

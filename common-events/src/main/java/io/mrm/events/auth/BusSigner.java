@@ -13,7 +13,8 @@ public enum BusSigner {
     ENGINE("decision-engine"),
     DNS_ACTUATOR("dns-actuator"),
     HANA_SYNC("hana-sync"),
-    AEM_SYNC("aem-sync");
+    AEM_SYNC("aem-sync"),
+    HOOK_ACTUATOR("hook-actuator");
 
     private final String serviceName;
 
@@ -31,6 +32,7 @@ public enum BusSigner {
             case DNS -> DNS_ACTUATOR;
             case HANA -> HANA_SYNC;
             case AEM -> AEM_SYNC;
+            case HOOK -> HOOK_ACTUATOR;
         };
     }
 

@@ -4,5 +4,7 @@ package io.mrm.events.decision;
 public enum Actuator {
     DNS,
     HANA,
-    AEM
+    AEM,
+    /** hook-actuator: HTTP hooks and SAP Cloud Integration, configured per hook name. */
+    HOOK
 }

@@ -17,6 +17,8 @@ import io.mrm.events.Require;
  * @param bestEffort  a fence of the region being left, added to a forced plan: it runs beside the plan
  *                    from its position on, never holds it up, and its failure does not pause the plan
  *                    (the engine keeps it as a pending duty); absent means false
+ * @param hook        the configured hook a {@link StepAction#runsHook() hook step} runs (its name in the
+ *                    hook actuator's configuration); absent on every other step
  */
 public record PlanStep(
         int index,
@@ -26,7 +28,8 @@ public record PlanStep(
         long timeoutMs,
         int maxAttempts,
         Boolean parallel,
-        Boolean bestEffort) {
+        Boolean bestEffort,
+        String hook) {
 
     public PlanStep {
         Require.atLeast("index", index, 0);
@@ -45,6 +48,25 @@ public record PlanStep(
         if (parallel && bestEffort) {
             throw new IllegalArgumentException("a best-effort step runs beside the plan; it cannot also be parallel");
         }
+        if (action.runsHook()) {
+            Require.name("hook", hook);
+        } else if (hook != null) {
+            throw new IllegalArgumentException(
+                    "hook: only a hook step (HOOK, PREFLIGHT_HOOK) names a hook, " + action + " named '" + hook + "'");
+        }
+    }
+
+    /** A step that runs no hook: what plans held before hook steps existed. */
+    public PlanStep(
+            int index,
+            StepAction action,
+            String region,
+            String peerRegion,
+            long timeoutMs,
+            int maxAttempts,
+            Boolean parallel,
+            Boolean bestEffort) {
+        this(index, action, region, peerRegion, timeoutMs, maxAttempts, parallel, bestEffort, null);
     }
 
     /** A step that is not best-effort: what plans held before best-effort fences existed. */
@@ -56,7 +78,7 @@ public record PlanStep(
             long timeoutMs,
             int maxAttempts,
             Boolean parallel) {
-        this(index, action, region, peerRegion, timeoutMs, maxAttempts, parallel, false);
+        this(index, action, region, peerRegion, timeoutMs, maxAttempts, parallel, false, null);
     }
 
     public Actuator actuator() {

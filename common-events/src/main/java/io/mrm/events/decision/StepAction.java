@@ -27,7 +27,18 @@ public enum StepAction {
     /** Point the application's DNS name at the target region. */
     DNS_ROUTE(Actuator.DNS, false),
     /** Check that the application's DNS name answers with the target region. */
-    DNS_VERIFY(Actuator.DNS, false);
+    DNS_VERIFY(Actuator.DNS, false),
+    /**
+     * Ask a configured pre-flight hook whether the switch may happen now; it runs before any step that
+     * changes something, and its VETO stops the plan (unless the decision overrides PREFLIGHT_VETO). A hook
+     * that does not answer does not stop it. The step names the hook ({@link PlanStep#hook()}).
+     */
+    PREFLIGHT_HOOK(Actuator.HOOK, false),
+    /**
+     * Run a configured hook: an HTTP hook (a scheduler's HA switch, a CDN purge, a ticket) or SAP Cloud
+     * Integration's switch of integration artifacts. The step names the hook ({@link PlanStep#hook()}).
+     */
+    HOOK(Actuator.HOOK, false);
 
     private final Actuator actuator;
     private final boolean needsSourceRegion;
@@ -43,5 +54,10 @@ public enum StepAction {
 
     public boolean needsSourceRegion() {
         return needsSourceRegion;
+    }
+
+    /** Whether the step runs a configured hook, so names one. */
+    public boolean runsHook() {
+        return actuator == Actuator.HOOK;
     }
 }
