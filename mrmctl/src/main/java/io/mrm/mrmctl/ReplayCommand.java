@@ -70,6 +70,7 @@ final class ReplayCommand implements Callable<Integer> {
             Topics.DNS_COMMANDS,
             Topics.DATA_COMMANDS,
             Topics.EVENTS_COMMANDS,
+            Topics.HOOK_COMMANDS,
             Topics.READINESS);
 
     @ParentCommand

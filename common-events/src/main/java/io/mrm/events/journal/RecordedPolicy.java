@@ -44,6 +44,11 @@ import java.util.List;
  *                               ready (absent, in records written before readiness: the default, true)
  * @param readinessMaxAgeMs      how old a readiness check may be before it counts as UNKNOWN (absent: default)
  * @param readinessUnknownBlocks whether an UNKNOWN target blocks an automatic failover (absent: default, false)
+ * @param steps                 the plan step by step, where a step has more than its action (a hook, its own
+ *                              timeout or attempts, a parallel group): then {@code plan} is its actions. Absent:
+ *                              {@code plan} with {@code parallelSteps} and the policy's step settings
+ * @param forcedSteps           the plan of a forced switch; absent: {@code plan} less the steps that need the
+ *                              region left
  */
 public record RecordedPolicy(
         String primaryRegion,
@@ -76,7 +81,9 @@ public record RecordedPolicy(
         Long failoverDrainMaxBacklogBytes,
         Boolean readinessRequired,
         Long readinessMaxAgeMs,
-        Boolean readinessUnknownBlocks) {
+        Boolean readinessUnknownBlocks,
+        List<RecordedStep> steps,
+        List<RecordedStep> forcedSteps) {
 
     /** AUTOMATIC: the engine executes its own decisions. MANUAL: it proposes and waits for approval. */
     public enum Mode {
@@ -136,9 +143,83 @@ public record RecordedPolicy(
         if (readinessMaxAgeMs != null) {
             Require.atLeast("readinessMaxAgeMs", readinessMaxAgeMs, 1L);
         }
+        steps = steps == null ? null : Require.list("steps", steps);
+        if (steps != null && !steps.stream().map(RecordedStep::action).toList().equals(plan)) {
+            throw new IllegalArgumentException("steps must be the plan's actions in order, " + plan);
+        }
+        forcedSteps = forcedSteps == null ? null : Require.list("forcedSteps", forcedSteps);
     }
 
     /** Without a backlog bound: what records written before the setting hold. */
+    /** A policy recorded before plans had steps of their own: {@code plan} with the policy's step settings. */
+    public RecordedPolicy(
+            String primaryRegion,
+            String standbyRegion,
+            List<String> healthComponents,
+            List<String> alertComponents,
+            int quorum,
+            int failureThreshold,
+            int recoveryThreshold,
+            long staleAfterMs,
+            Mode mode,
+            long holdDownMs,
+            int maxFailoversPerWindow,
+            long failoverWindowMs,
+            List<StepAction> plan,
+            List<StepAction> reprotectPlan,
+            long stepTimeoutMs,
+            int stepMaxAttempts,
+            long retryBackoffMs,
+            List<StepAction> parallelSteps,
+            boolean twoPersonRule,
+            List<String> vantages,
+            Long maxObservationSkewMs,
+            Long proposalTimeoutMs,
+            Long fenceTimeoutMs,
+            Long fenceRetryIntervalMs,
+            Long failoverDrainWithinMs,
+            List<String> degradedNotATarget,
+            Integer maxAlertWitnesses,
+            Long failoverDrainMaxBacklogBytes,
+            Boolean readinessRequired,
+            Long readinessMaxAgeMs,
+            Boolean readinessUnknownBlocks) {
+        this(
+                primaryRegion,
+                standbyRegion,
+                healthComponents,
+                alertComponents,
+                quorum,
+                failureThreshold,
+                recoveryThreshold,
+                staleAfterMs,
+                mode,
+                holdDownMs,
+                maxFailoversPerWindow,
+                failoverWindowMs,
+                plan,
+                reprotectPlan,
+                stepTimeoutMs,
+                stepMaxAttempts,
+                retryBackoffMs,
+                parallelSteps,
+                twoPersonRule,
+                vantages,
+                maxObservationSkewMs,
+                proposalTimeoutMs,
+                fenceTimeoutMs,
+                fenceRetryIntervalMs,
+                failoverDrainWithinMs,
+                degradedNotATarget,
+                maxAlertWitnesses,
+                failoverDrainMaxBacklogBytes,
+                readinessRequired,
+                readinessMaxAgeMs,
+                readinessUnknownBlocks,
+                null,
+                null);
+    }
+
     /** As engines recorded it before readiness existed: the readiness settings absent (their defaults). */
     public RecordedPolicy(
             String primaryRegion,

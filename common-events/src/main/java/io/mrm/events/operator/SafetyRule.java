@@ -21,5 +21,10 @@ public enum SafetyRule {
      * The region to switch to is ready: no actuator's read-only check of a step on that region says it
      * would fail (see the readiness reports).
      */
-    TARGET_READY
+    TARGET_READY,
+    /**
+     * No pre-flight hook vetoes the switch. Overridden (break-glass), a veto is recorded with an alert and the
+     * plan goes on.
+     */
+    PREFLIGHT_VETO
 }

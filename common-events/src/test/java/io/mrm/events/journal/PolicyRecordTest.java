@@ -119,7 +119,14 @@ class PolicyRecordTest {
                 p.holdDownMs(),
                 p.maxFailoversPerWindow(),
                 p.failoverWindowMs(),
-                p.plan(),
+                // the sample's plan then (it has steps of its own now)
+                List.of(
+                        io.mrm.events.decision.StepAction.EVENTS_SET_STANDBY,
+                        io.mrm.events.decision.StepAction.DATA_DRAIN,
+                        io.mrm.events.decision.StepAction.DATA_PROMOTE,
+                        io.mrm.events.decision.StepAction.EVENTS_SET_ACTIVE,
+                        io.mrm.events.decision.StepAction.DNS_ROUTE,
+                        io.mrm.events.decision.StepAction.DNS_VERIFY),
                 p.reprotectPlan(),
                 p.stepTimeoutMs(),
                 p.stepMaxAttempts(),

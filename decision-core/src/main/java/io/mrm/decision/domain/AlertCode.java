@@ -63,6 +63,19 @@ public enum AlertCode {
     FAILOVER_FORCED(AlertSeverity.WARNING),
     /** An actuator refused a command as stale: it holds a higher epoch; resume re-issues above it. */
     STALE_EPOCH(AlertSeverity.CRITICAL),
+    /**
+     * A pre-flight hook vetoed the switch (its reason in the text): the plan stopped before anything changed,
+     * and no automatic failover is tried again for this outage. An operator can switch with the break-glass
+     * override PREFLIGHT_VETO.
+     */
+    PREFLIGHT_VETOED(AlertSeverity.CRITICAL),
+    /** A pre-flight hook vetoed a switch that overrides PREFLIGHT_VETO (break-glass): recorded, and the plan goes on. */
+    PREFLIGHT_VETO_OVERRIDDEN(AlertSeverity.WARNING),
+    /**
+     * A pre-flight hook gave no answer (every attempt failed or timed out): the switch goes on without its word,
+     * since a hook that cannot be reached (it may live in the region that failed) must not hold a failover up.
+     */
+    PREFLIGHT_HOOK_UNANSWERED(AlertSeverity.WARNING),
     /** A plan was aborted (and fenced with a new epoch). */
     PLAN_ABORTED(AlertSeverity.WARNING),
     /** A plan was resumed under a new epoch. */

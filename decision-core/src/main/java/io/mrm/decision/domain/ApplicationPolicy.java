@@ -58,6 +58,12 @@ import java.util.Set;
  *                              every policy recorded before this setting meant). Operator-requested switches
  *                              are not bounded
  * @param readiness             how the actuators' readiness reports bear on switches; null: the defaults
+ * @param steps                 the graceful plan step by step (hooks, per-step timeouts and attempts, parallel
+ *                              groups); null: {@code plan} with {@code parallelSteps} and the policy's step
+ *                              settings. When given, {@code plan} is its actions
+ * @param forcedSteps           the plan of a FORCED switch (the region left may be down); null: the graceful
+ *                              plan without the steps that need the region left (an automatic failover that
+ *                              tries the graceful path first and falls back skips those steps the same way)
  */
 public record ApplicationPolicy(
         String applicationId,
@@ -89,7 +95,9 @@ public record ApplicationPolicy(
         Set<String> degradedNotATarget,
         int maxAlertWitnesses,
         Long failoverDrainMaxBacklogBytes,
-        ReadinessPolicy readiness) {
+        ReadinessPolicy readiness,
+        List<StepSpec> steps,
+        List<StepSpec> forcedSteps) {
 
     /** The default graceful switchover of ARCHITECTURE.md. */
     public static final List<StepAction> DEFAULT_PLAN = List.of(
@@ -131,6 +139,92 @@ public record ApplicationPolicy(
             throw new IllegalArgumentException("failover-drain-max-backlog must be positive");
         }
         readiness = readiness == null ? ReadinessPolicy.DEFAULTS : readiness;
+        if (steps == null) {
+            if (plan.stream().anyMatch(StepAction::runsHook)) {
+                throw new IllegalArgumentException("plan: a hook step needs the name of its hook; give the plan as "
+                        + "steps (action: " + StepAction.HOOK + ", hook: NAME)");
+            }
+            steps = StepSpec.of(plan, parallelSteps);
+        } else {
+            steps = List.copyOf(steps);
+            plan = StepSpec.actions(steps);
+        }
+        StepSpec.check("plan", steps, false);
+        if (forcedSteps != null) {
+            forcedSteps = List.copyOf(forcedSteps);
+            StepSpec.check("forced-plan", forcedSteps, true);
+        }
+        if (reprotectPlan.stream().anyMatch(StepAction::runsHook)) {
+            throw new IllegalArgumentException(
+                    "reprotect-plan: hooks belong in the plan (a failback runs the plan " + "after re-protecting)");
+        }
+    }
+
+    /** A policy whose plan is its actions with the policy's step settings (as policies recorded before steps). */
+    public ApplicationPolicy(
+            String applicationId,
+            String primaryRegion,
+            String standbyRegion,
+            Set<String> healthComponents,
+            Set<String> alertComponents,
+            int quorum,
+            int failureThreshold,
+            int recoveryThreshold,
+            Duration staleAfter,
+            DecisionMode mode,
+            Duration holdDown,
+            int maxFailoversPerWindow,
+            Duration failoverWindow,
+            List<StepAction> plan,
+            List<StepAction> reprotectPlan,
+            Duration stepTimeout,
+            int stepMaxAttempts,
+            Duration retryBackoff,
+            Set<StepAction> parallelSteps,
+            boolean twoPersonRule,
+            Set<String> vantages,
+            Duration maxObservationSkew,
+            Duration proposalTimeout,
+            Duration fenceTimeout,
+            Duration fenceRetryInterval,
+            Duration failoverDrainWithin,
+            Set<String> degradedNotATarget,
+            int maxAlertWitnesses,
+            Long failoverDrainMaxBacklogBytes,
+            ReadinessPolicy readiness) {
+        this(
+                applicationId,
+                primaryRegion,
+                standbyRegion,
+                healthComponents,
+                alertComponents,
+                quorum,
+                failureThreshold,
+                recoveryThreshold,
+                staleAfter,
+                mode,
+                holdDown,
+                maxFailoversPerWindow,
+                failoverWindow,
+                plan,
+                reprotectPlan,
+                stepTimeout,
+                stepMaxAttempts,
+                retryBackoff,
+                parallelSteps,
+                twoPersonRule,
+                vantages,
+                maxObservationSkew,
+                proposalTimeout,
+                fenceTimeout,
+                fenceRetryInterval,
+                failoverDrainWithin,
+                degradedNotATarget,
+                maxAlertWitnesses,
+                failoverDrainMaxBacklogBytes,
+                readiness,
+                null,
+                null);
     }
 
     /** A policy with the default readiness rule (as policies recorded before it). */
@@ -530,6 +624,19 @@ public record ApplicationPolicy(
         return c.build();
     }
 
+    /** This policy with another plan, step by step, and another forced variant (null: derived from the plan). */
+    public ApplicationPolicy withSteps(List<StepSpec> graceful, List<StepSpec> forced) {
+        Copy c = new Copy(this);
+        c.steps = graceful;
+        c.forcedSteps = forced;
+        return c.build();
+    }
+
+    /** The steps a switch in this mode runs (before the engine adds fences and hoists pre-flight hooks). */
+    public List<StepSpec> stepsFor(boolean forced) {
+        return forced && forcedSteps != null ? forcedSteps : steps;
+    }
+
     /** This policy with other alert-only components. */
     public ApplicationPolicy withAlertComponents(Set<String> components) {
         Copy c = new Copy(this);
@@ -556,6 +663,8 @@ public record ApplicationPolicy(
         int maxAlertWitnesses;
         Long failoverDrainMaxBacklogBytes;
         ReadinessPolicy readiness;
+        List<StepSpec> steps;
+        List<StepSpec> forcedSteps;
 
         Copy(ApplicationPolicy p) {
             this.p = p;
@@ -568,6 +677,8 @@ public record ApplicationPolicy(
             maxAlertWitnesses = p.maxAlertWitnesses;
             failoverDrainMaxBacklogBytes = p.failoverDrainMaxBacklogBytes;
             readiness = p.readiness;
+            steps = p.steps;
+            forcedSteps = p.forcedSteps;
         }
 
         ApplicationPolicy build() {
@@ -601,7 +712,9 @@ public record ApplicationPolicy(
                     degradedNotATarget,
                     maxAlertWitnesses,
                     failoverDrainMaxBacklogBytes,
-                    readiness);
+                    readiness,
+                    steps,
+                    forcedSteps);
         }
     }
 

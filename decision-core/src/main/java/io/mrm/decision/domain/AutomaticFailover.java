@@ -182,7 +182,7 @@ final class AutomaticFailover {
                         null,
                         List.of(),
                         evidence,
-                        w.policy.plan()));
+                        w.policy.steps()));
         if (propose) {
             PlanExecution.propose(w, decision);
         } else {

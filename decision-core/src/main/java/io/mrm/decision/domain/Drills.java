@@ -80,7 +80,7 @@ final class Drills {
                         request.id(),
                         List.of(),
                         List.<Evidence>of(),
-                        w.policy.plan()));
+                        w.policy.steps()));
         w.outputs.add(decision);
         w.drill = DrillRun.start(decision, proposed ? DrillRun.Status.PROPOSED : DrillRun.Status.RUNNING);
         if (proposed) {
@@ -127,7 +127,7 @@ final class Drills {
                         requestId,
                         List.of(),
                         List.of(),
-                        w.policy.plan()));
+                        w.policy.steps()));
         w.outputs.add(decision);
         w.drill = DrillRun.start(decision, DrillRun.Status.RUNNING);
         advance(w);

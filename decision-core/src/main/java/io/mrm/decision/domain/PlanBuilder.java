@@ -46,7 +46,13 @@ final class PlanBuilder {
             String requestId,
             List<SafetyRule> overrides,
             List<Evidence> evidence,
-            List<StepAction> actions) {}
+            List<StepSpec> steps) {
+
+        /** Whether the switch's steps include this action. */
+        boolean has(StepAction action) {
+            return steps.stream().anyMatch(step -> step.action() == action);
+        }
+    }
 
     private PlanBuilder() {}
 
@@ -68,42 +74,59 @@ final class PlanBuilder {
                 && s.mode() == FailoverMode.FORCED
                 && !w.policy.failoverDrainWithin().isZero();
         List<PlanStep> plan = new ArrayList<>();
+        boolean forced = s.mode() == FailoverMode.FORCED;
+        boolean dropSourceSteps = forced && !drainFirst;
+        // a forced switch runs the policy's forced plan where it has one (a failback's re-protect needs the region
+        // it leaves, so it is dropped either way); else the graceful one, less what needs the region left
+        List<StepSpec> steps =
+                dropSourceSteps && s.kind() != DecisionKind.REPROTECT ? w.policy.stepsFor(true) : s.steps();
+        // pre-flight hooks first: before anything changes, the target's pending fences included, so that a veto
+        // stops the switch with nothing moved
+        for (StepSpec step : steps) {
+            if (step.preflight()) {
+                plan.add(step(w, plan.size(), step, s.to(), s.from(), step.parallel(), false));
+            }
+        }
         // the broker first, then the database: the order a graceful switch demotes them in. A forced
         // switch towards that region does not: it makes the region primary and active at once, and
         // its fence would need the region it leaves (which is down) to show a newer primary.
-        if (s.mode() != FailoverMode.FORCED || drainFirst) {
+        if (!forced || drainFirst) {
             w.fences.stream()
                     .filter(f -> f.duty().region().equals(s.to()))
                     .map(f -> f.duty().action())
                     .distinct()
                     .sorted()
-                    .forEach(action -> plan.add(step(w, plan.size(), action, s.to(), null, false, false)));
+                    .forEach(action -> plan.add(step(w, plan.size(), StepSpec.of(action), s.to(), null, false, false)));
         }
         // a fence only where the plan itself moves that role to the target: fencing the old database of
         // a plan that promotes nothing would close the only writable one
-        boolean forced = s.mode() == FailoverMode.FORCED;
-        boolean dropSourceSteps = forced && !drainFirst;
-        boolean fenceEvents = forced
-                && s.actions().contains(StepAction.EVENTS_SET_STANDBY)
-                && s.actions().contains(StepAction.EVENTS_SET_ACTIVE);
+        boolean fenceEvents = forced && s.has(StepAction.EVENTS_SET_STANDBY) && s.has(StepAction.EVENTS_SET_ACTIVE);
         // and a graceful one too: its promote fences the old primary, but if the old region became
         // unreachable after the drain nothing else would (defence in depth; a fenced database is left as is)
-        boolean fenceData = s.actions().contains(StepAction.DATA_PROMOTE);
+        boolean fenceData = s.has(StepAction.DATA_PROMOTE);
         boolean first = true;
-        for (StepAction action : s.actions()) {
-            if (dropSourceSteps && action.needsSourceRegion()) {
+        for (StepSpec spec : steps) {
+            StepAction action = spec.action();
+            if (spec.preflight() || (dropSourceSteps && action.needsSourceRegion())) {
                 continue;
             }
-            // the first of the switch's own steps never runs together with the fences before it
-            boolean parallel = !first && w.policy.parallelSteps().contains(action);
+            // the first of the switch's own steps never runs together with the steps before it (fences, or
+            // pre-flight hooks that may veto it)
+            boolean parallel = !first && spec.parallel();
             first = false;
             plan.add(step(
-                    w, plan.size(), action, region(action, s.from(), s.to()), peer(action, s.to()), parallel, false));
+                    w,
+                    plan.size(),
+                    spec,
+                    region(action, s.from(), s.to()),
+                    peer(action, s.from(), s.to()),
+                    parallel,
+                    false));
             if (fenceData && action == StepAction.DATA_PROMOTE) {
-                plan.add(step(w, plan.size(), StepAction.DATA_FENCE, s.from(), null, false, true));
+                plan.add(step(w, plan.size(), StepSpec.of(StepAction.DATA_FENCE), s.from(), null, false, true));
             }
             if (fenceEvents && action == StepAction.EVENTS_SET_ACTIVE) {
-                plan.add(step(w, plan.size(), StepAction.EVENTS_SET_STANDBY, s.from(), null, false, true));
+                plan.add(step(w, plan.size(), StepSpec.of(StepAction.EVENTS_SET_STANDBY), s.from(), null, false, true));
             }
         }
         return new FailoverDecision(
@@ -129,36 +152,44 @@ final class PlanBuilder {
     private static PlanStep step(
             WorkingState w,
             int index,
-            StepAction action,
+            StepSpec spec,
             String region,
             String peer,
             boolean parallel,
             boolean bestEffort) {
         long timeout = bestEffort
                 ? w.policy.fenceTimeout().toMillis()
-                : w.policy.stepTimeout().toMillis();
+                : spec.timeout() != null
+                        ? spec.timeout().toMillis()
+                        : w.policy.stepTimeout().toMillis();
+        int attempts = bestEffort ? 1 : spec.maxAttempts() != null ? spec.maxAttempts() : w.policy.stepMaxAttempts();
         return new PlanStep(
                 index,
-                action,
+                spec.action(),
                 region,
                 peer,
                 Math.max(1, timeout),
-                bestEffort ? 1 : w.policy.stepMaxAttempts(),
+                attempts,
                 parallel && index > 0,
-                bestEffort);
+                bestEffort,
+                spec.hook());
     }
 
-    /** Target-side actions act on the region switched to; the others on the region left. */
+    /**
+     * Target-side actions act on the region switched to; the others on the region left. A hook's step is the
+     * target's (it may run on a forced path), its peer the region left.
+     */
     private static String region(StepAction action, String from, String to) {
         return switch (action) {
-            case DATA_PROMOTE, EVENTS_SET_ACTIVE, EVENTS_VERIFY, DNS_ROUTE, DNS_VERIFY -> to;
+            case DATA_PROMOTE, EVENTS_SET_ACTIVE, EVENTS_VERIFY, DNS_ROUTE, DNS_VERIFY, HOOK, PREFLIGHT_HOOK -> to;
             default -> from;
         };
     }
 
-    private static String peer(StepAction action, String to) {
+    private static String peer(StepAction action, String from, String to) {
         return switch (action) {
             case DATA_DRAIN, EVENTS_DRAIN, DATA_REPROTECT -> to;
+            case HOOK, PREFLIGHT_HOOK -> from;
             default -> null;
         };
     }

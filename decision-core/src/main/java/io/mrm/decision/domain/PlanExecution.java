@@ -9,6 +9,7 @@ import io.mrm.events.decision.FailoverDecision;
 import io.mrm.events.decision.PlanStep;
 import io.mrm.events.decision.StepAction;
 import io.mrm.events.operator.FailoverMode;
+import io.mrm.events.operator.SafetyRule;
 import io.mrm.events.topology.Phase;
 import io.mrm.events.topology.StepProgress;
 import io.mrm.events.topology.StepStatus;
@@ -40,7 +41,8 @@ final class PlanExecution {
         static Failure of(AckOutcome outcome) {
             return switch (outcome) {
                 case FAILED_RETRIABLE -> RETRIABLE;
-                case FAILED_FATAL -> FATAL;
+                // a veto from a step that is no pre-flight hook is no veto: the step failed for good
+                case FAILED_FATAL, VETOED -> FATAL;
                 case REJECTED_STALE -> STALE;
                 case SUCCEEDED -> throw new IllegalArgumentException("a success is not a failure");
             };
@@ -314,6 +316,12 @@ final class PlanExecution {
         if (!run.currentGroup().contains(index)) {
             return;
         }
+        if (ack.outcome() == AckOutcome.VETOED
+                && current.action() == StepAction.PREFLIGHT_HOOK
+                && current.status() == StepStatus.RUNNING) {
+            vetoed(w, current, ack, detail);
+            return;
+        }
         if (ack.outcome() == AckOutcome.SUCCEEDED) {
             w.run = w.run.with(finished(w, current, StepStatus.SUCCEEDED, detail))
                     .with(timer.idle());
@@ -327,6 +335,55 @@ final class PlanExecution {
             }
             attemptFailed(w, w.run.step(index), Failure.of(ack.outcome()), detail, ack.fenceEpoch(), ack.errorCode());
         }
+    }
+
+    /**
+     * A pre-flight hook said no. Nothing has changed yet (pre-flight hooks run before every step that changes
+     * something), so the plan stops as an abort would: fenced with a new epoch, the application where it was,
+     * and no automatic failover tried again for this outage. A decision that overrides PREFLIGHT_VETO
+     * (break-glass) records the veto and goes on.
+     */
+    private static void vetoed(WorkingState w, StepProgress current, CommandAck ack, String detail) {
+        FailoverDecision decision = w.run.decision();
+        String hook = w.run.planStep(current.index()).hook();
+        String reason = ack.detail() == null || ack.detail().isBlank() ? "no reason given" : ack.detail();
+        if (decision.overriddenRules().contains(SafetyRule.PREFLIGHT_VETO)) {
+            w.run = w.run.with(finished(
+                            w,
+                            current,
+                            StepStatus.SUCCEEDED,
+                            "vetoed, overridden (break-glass PREFLIGHT_VETO): " + reason))
+                    .with(w.run.timer(current.index()).idle());
+            w.alert(
+                    AlertCode.PREFLIGHT_VETO_OVERRIDDEN,
+                    "pre-flight hook " + hook + " vetoed " + describe(decision) + ": " + reason
+                            + "; the decision overrides PREFLIGHT_VETO, so the plan goes on",
+                    null,
+                    decision.id());
+            if (w.phase == Phase.SWITCHING) {
+                advance(w);
+            }
+            return;
+        }
+        w.run = w.run.with(finished(w, current, StepStatus.FAILED, detail))
+                .with(w.run.timer(current.index()).idle());
+        w.alert(
+                AlertCode.PREFLIGHT_VETOED,
+                "pre-flight hook " + hook + " vetoed " + describe(decision) + ": " + reason
+                        + "; the plan stops before anything changed"
+                        + (decision.kind() == DecisionKind.AUTOMATIC_FAILOVER
+                                ? " and no automatic failover is tried again for this outage"
+                                : "")
+                        + ". To switch anyway: mrmctl failover " + w.applicationId() + " --to " + decision.toRegion()
+                        + " --override " + SafetyRule.PREFLIGHT_VETO,
+                null,
+                decision.id());
+        abort(w, "pre-flight hook " + hook, "vetoed: " + reason);
+    }
+
+    private static String describe(FailoverDecision decision) {
+        return decision.kind() + " " + decision.id() + " (" + decision.fromRegion() + " -> " + decision.toRegion()
+                + ")";
     }
 
     /**
@@ -389,6 +446,22 @@ final class PlanExecution {
                             null,
                             Texts.clip(detail + "; retrying at " + w.now.plus(backoff))))
                     .with(w.run.timer(current.index()).retryingAt(w.now.plus(backoff)));
+            return;
+        }
+        if (current.action() == StepAction.PREFLIGHT_HOOK && failure != Failure.STALE && w.phase == Phase.SWITCHING) {
+            // no answer is no veto: a hook that cannot be reached (it may live in the region that failed) must not
+            // hold a switch up; only its VETO stops one
+            w.run = w.run.with(finished(
+                            w, current, StepStatus.SKIPPED, "pre-flight hook gave no answer, going on: " + detail))
+                    .with(w.run.timer(current.index()).idle());
+            w.alert(
+                    AlertCode.PREFLIGHT_HOOK_UNANSWERED,
+                    "pre-flight hook " + w.run.planStep(current.index()).hook() + " of "
+                            + describe(w.run.decision()) + " gave no answer after " + current.attempts()
+                            + " attempt(s) (" + detail + "); the switch goes on without its word",
+                    null,
+                    w.run.decision().id());
+            advance(w); // starts the next group once no other pre-flight hook of this one still runs
             return;
         }
         w.run = w.run.with(finished(w, current, StepStatus.FAILED, detail))

@@ -6,7 +6,6 @@ import io.mrm.events.decision.DecisionStatus;
 import io.mrm.events.decision.Evidence;
 import io.mrm.events.decision.FailoverDecision;
 import io.mrm.events.decision.RequestOutcome;
-import io.mrm.events.decision.StepAction;
 import io.mrm.events.operator.AbortRequest;
 import io.mrm.events.operator.AcknowledgeHoldDownRequest;
 import io.mrm.events.operator.ApproveRequest;
@@ -223,12 +222,12 @@ final class RequestHandling {
     }
 
     /** A failback restores replication towards the primary first, then switches. */
-    private static List<StepAction> actions(WorkingState w, DecisionKind kind) {
+    private static List<StepSpec> actions(WorkingState w, DecisionKind kind) {
         if (kind != DecisionKind.FAILBACK) {
-            return w.policy.plan();
+            return w.policy.steps();
         }
-        List<StepAction> plan = new ArrayList<>(w.policy.reprotectPlan());
-        plan.addAll(w.policy.plan());
+        List<StepSpec> plan = new ArrayList<>(StepSpec.of(w.policy.reprotectPlan(), java.util.Set.of()));
+        plan.addAll(w.policy.steps());
         return plan;
     }
 
@@ -268,7 +267,7 @@ final class RequestHandling {
                                 request.id(),
                                 List.of(),
                                 proposal.evidence(),
-                                w.policy.plan())));
+                                w.policy.steps())));
         return null;
     }
 

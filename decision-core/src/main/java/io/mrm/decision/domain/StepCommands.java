@@ -9,6 +9,7 @@ import io.mrm.events.command.DnsVerifyCommand;
 import io.mrm.events.command.EventsDrainCommand;
 import io.mrm.events.command.EventsSetRoleCommand;
 import io.mrm.events.command.EventsVerifyCommand;
+import io.mrm.events.command.HookRunCommand;
 import io.mrm.events.command.ReplicationRole;
 import io.mrm.events.command.StepCommand;
 import io.mrm.events.command.StepRef;
@@ -81,6 +82,19 @@ final class StepCommands {
                 new EventsDrainCommand(id, applicationId, now, EventsDrainCommand.SCHEMA_VERSION, ref, region, peer);
             case EVENTS_VERIFY ->
                 new EventsVerifyCommand(id, applicationId, now, EventsVerifyCommand.SCHEMA_VERSION, ref, region);
+            // a hook step acts for the whole switch: it leaves its peer (the region left) for its region
+            case HOOK, PREFLIGHT_HOOK ->
+                new HookRunCommand(
+                        id,
+                        applicationId,
+                        now,
+                        HookRunCommand.SCHEMA_VERSION,
+                        ref,
+                        step.hook(),
+                        step.action() == io.mrm.events.decision.StepAction.PREFLIGHT_HOOK,
+                        peer,
+                        region,
+                        mode);
         };
     }
 }

@@ -6,10 +6,12 @@ import io.mrm.decision.domain.Operator;
 import io.mrm.decision.domain.OperatorRole;
 import io.mrm.decision.domain.ReadinessPolicy;
 import io.mrm.decision.domain.RequestAuthority;
+import io.mrm.decision.domain.StepSpec;
 import io.mrm.events.journal.PolicyRecord;
 import io.mrm.events.journal.RecordedAuthority;
 import io.mrm.events.journal.RecordedOperator;
 import io.mrm.events.journal.RecordedPolicy;
+import io.mrm.events.journal.RecordedStep;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -78,7 +80,38 @@ public final class PolicyRecords {
                 p.failoverDrainMaxBacklogBytes(),
                 p.readiness().required(),
                 p.readiness().maxAge().toMillis(),
-                p.readiness().unknownBlocks());
+                p.readiness().unknownBlocks(),
+                // recorded only where they say more than plan and parallel-steps: a policy without steps of its
+                // own keeps the record (and fingerprint) it had before steps existed
+                p.plan().stream().noneMatch(io.mrm.events.decision.StepAction::runsHook)
+                                && p.steps().equals(StepSpec.of(p.plan(), p.parallelSteps()))
+                        ? null
+                        : steps(p.steps()),
+                p.forcedSteps() == null ? null : steps(p.forcedSteps()));
+    }
+
+    private static List<RecordedStep> steps(List<StepSpec> steps) {
+        return steps.stream()
+                .map(s -> new RecordedStep(
+                        s.action(),
+                        s.hook(),
+                        s.timeout() == null ? null : s.timeout().toMillis(),
+                        s.maxAttempts(),
+                        s.parallel()))
+                .toList();
+    }
+
+    private static List<StepSpec> specs(List<RecordedStep> steps) {
+        return steps == null
+                ? null
+                : steps.stream()
+                        .map(s -> new StepSpec(
+                                s.action(),
+                                s.hook(),
+                                millis(s.timeoutMs()),
+                                s.maxAttempts(),
+                                Boolean.TRUE.equals(s.parallel())))
+                        .toList();
     }
 
     public static RecordedAuthority record(RequestAuthority a) {
@@ -100,45 +133,45 @@ public final class PolicyRecords {
     public static ApplicationPolicy policy(PolicyRecord record) {
         RecordedPolicy p = record.policy();
         return new ApplicationPolicy(
-                        record.applicationId(),
-                        p.primaryRegion(),
-                        p.standbyRegion(),
-                        Set.copyOf(p.healthComponents()),
-                        Set.copyOf(p.alertComponents()),
-                        p.quorum(),
-                        p.failureThreshold(),
-                        p.recoveryThreshold(),
-                        Duration.ofMillis(p.staleAfterMs()),
-                        DecisionMode.valueOf(p.mode().name()),
-                        Duration.ofMillis(p.holdDownMs()),
-                        p.maxFailoversPerWindow(),
-                        Duration.ofMillis(p.failoverWindowMs()),
-                        p.plan(),
-                        p.reprotectPlan(),
-                        Duration.ofMillis(p.stepTimeoutMs()),
-                        p.stepMaxAttempts(),
-                        Duration.ofMillis(p.retryBackoffMs()),
-                        p.parallelSteps().isEmpty() ? Set.of() : EnumSet.copyOf(p.parallelSteps()),
-                        p.twoPersonRule(),
-                        Set.copyOf(p.vantages()),
-                        millis(p.maxObservationSkewMs()),
-                        millis(p.proposalTimeoutMs()),
-                        millis(p.fenceTimeoutMs()),
-                        millis(p.fenceRetryIntervalMs()),
-                        millis(p.failoverDrainWithinMs()),
-                        Set.copyOf(p.degradedNotATarget()),
-                        p.maxAlertWitnesses() == null
-                                ? ApplicationPolicy.DEFAULT_MAX_ALERT_WITNESSES
-                                : p.maxAlertWitnesses(),
-                        p.failoverDrainMaxBacklogBytes())
-                .withReadiness(new ReadinessPolicy(
+                record.applicationId(),
+                p.primaryRegion(),
+                p.standbyRegion(),
+                Set.copyOf(p.healthComponents()),
+                Set.copyOf(p.alertComponents()),
+                p.quorum(),
+                p.failureThreshold(),
+                p.recoveryThreshold(),
+                Duration.ofMillis(p.staleAfterMs()),
+                DecisionMode.valueOf(p.mode().name()),
+                Duration.ofMillis(p.holdDownMs()),
+                p.maxFailoversPerWindow(),
+                Duration.ofMillis(p.failoverWindowMs()),
+                p.plan(),
+                p.reprotectPlan(),
+                Duration.ofMillis(p.stepTimeoutMs()),
+                p.stepMaxAttempts(),
+                Duration.ofMillis(p.retryBackoffMs()),
+                p.parallelSteps().isEmpty() ? Set.of() : EnumSet.copyOf(p.parallelSteps()),
+                p.twoPersonRule(),
+                Set.copyOf(p.vantages()),
+                millis(p.maxObservationSkewMs()),
+                millis(p.proposalTimeoutMs()),
+                millis(p.fenceTimeoutMs()),
+                millis(p.fenceRetryIntervalMs()),
+                millis(p.failoverDrainWithinMs()),
+                Set.copyOf(p.degradedNotATarget()),
+                p.maxAlertWitnesses() == null ? ApplicationPolicy.DEFAULT_MAX_ALERT_WITNESSES : p.maxAlertWitnesses(),
+                p.failoverDrainMaxBacklogBytes(),
+                new ReadinessPolicy(
                         p.readinessRequired() == null ? ReadinessPolicy.DEFAULTS.required() : p.readinessRequired(),
                         p.readinessMaxAgeMs() == null
                                 ? ReadinessPolicy.DEFAULT_MAX_AGE
                                 : Duration.ofMillis(p.readinessMaxAgeMs()),
                         p.readinessUnknownBlocks() == null
                                 ? ReadinessPolicy.DEFAULTS.unknownBlocks()
-                                : p.readinessUnknownBlocks()));
+                                : p.readinessUnknownBlocks()),
+                specs(p.steps()),
+                specs(p.forcedSteps()));
     }
 
     /** The request authority a record describes. */

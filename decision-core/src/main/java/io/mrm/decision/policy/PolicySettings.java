@@ -7,6 +7,7 @@ import io.mrm.decision.domain.Operator;
 import io.mrm.decision.domain.OperatorRole;
 import io.mrm.decision.domain.ReadinessPolicy;
 import io.mrm.decision.domain.RequestAuthority;
+import io.mrm.decision.domain.StepSpec;
 import io.mrm.events.Require;
 import io.mrm.events.decision.StepAction;
 import io.mrm.events.text.Nearest;
@@ -118,6 +119,9 @@ public final class PolicySettings {
             new Setting("public-key-file", "String", null, "or a file holding it"));
 
     private static final String ACTIONS = listOf(enumType(StepAction.class));
+    private static final String STEPS = "List<StepAction or step>";
+    /** The keys of one step of {@code plan} / {@code forced-plan} written as a map. */
+    public static final Set<String> STEP_KEYS = Set.of("action", "hook", "timeout", "attempts", "parallel");
 
     /**
      * One of {@code applications}: one application's policy. Defaults follow the figures users compare us with:
@@ -149,9 +153,19 @@ public final class PolicySettings {
             new Setting("failover-window", "Duration", "24h", "that window"),
             new Setting(
                     "plan",
-                    ACTIONS,
+                    STEPS,
                     "EVENTS_SET_STANDBY,DATA_DRAIN,DATA_PROMOTE,EVENTS_SET_ACTIVE,DNS_ROUTE," + "DNS_VERIFY",
-                    "switch plan actions in order (the default: the graceful switchover)"),
+                    "the switch plan in order (the default: the graceful switchover). Each step is an action, or "
+                            + "{action, hook, timeout, attempts, parallel}: hook names the hook a HOOK or PREFLIGHT_HOOK "
+                            + "step runs, timeout and attempts override step-timeout and step-max-attempts for that "
+                            + "step, parallel: true runs it together with the step before it (a parallel group). "
+                            + "PREFLIGHT_HOOK steps come first"),
+            new Setting(
+                    "forced-plan",
+                    STEPS,
+                    null,
+                    "the plan of a FORCED switch, written as plan is; no step may need the region left. Unset: "
+                            + "plan without the steps that need the region left"),
             new Setting(
                     "reprotect-plan",
                     ACTIONS,
@@ -341,12 +355,28 @@ public final class PolicySettings {
                 for (int i = 0; i < entries.size(); i++) {
                     Object element = list.equals("applications") ? flattened(entries.get(i)) : entries.get(i);
                     if (element instanceof Map<?, ?> entry) {
-                        known(
+                        Map<String, Object> keys = known(
                                 PREFIX + "." + list + "[" + i + "]",
                                 entry,
                                 list.equals("operators") ? OPERATOR_KEYS : APPLICATION_KEYS,
                                 Set.of(),
                                 unknown);
+                        for (String plan : List.of("plan", "forced-plan")) {
+                            Object steps = keys.get(plan);
+                            if (steps instanceof List<?> || steps instanceof Map<?, ?>) {
+                                List<Object> stepEntries = entries(PREFIX + "." + list + "[" + i + "]." + plan, steps);
+                                for (int j = 0; j < stepEntries.size(); j++) {
+                                    if (stepEntries.get(j) instanceof Map<?, ?> step) {
+                                        known(
+                                                PREFIX + "." + list + "[" + i + "]." + plan + "[" + j + "]",
+                                                step,
+                                                STEP_KEYS,
+                                                Set.of(),
+                                                unknown);
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -489,11 +519,6 @@ public final class PolicySettings {
         Duration window = nonNegative(
                 at + ".failover-window",
                 duration(at + ".failover-window", keys.get("failover-window"), d.failoverWindow()));
-        List<StepAction> plan =
-                list(at + ".plan", keys.get("plan"), List.of(), v -> enumValue(at + ".plan", v, StepAction.class));
-        if (plan.isEmpty()) {
-            plan = d.plan();
-        }
         List<StepAction> reprotect = list(
                 at + ".reprotect-plan",
                 keys.get("reprotect-plan"),
@@ -511,6 +536,16 @@ public final class PolicySettings {
                 keys.get("parallel-steps"),
                 List.copyOf(d.parallelSteps()),
                 v -> enumValue(at + ".parallel-steps", v, StepAction.class));
+        List<StepSpec> steps = steps(at + ".plan", keys.get("plan"), parallel);
+        if (steps.isEmpty()) {
+            steps = StepSpec.of(d.plan(), parallel);
+        }
+        List<StepAction> plan = StepSpec.actions(steps);
+        List<StepSpec> forcedSteps =
+                keys.get("forced-plan") == null ? null : steps(at + ".forced-plan", keys.get("forced-plan"), parallel);
+        if (forcedSteps != null && forcedSteps.isEmpty()) {
+            throw new IllegalArgumentException(at + ".forced-plan: must not be empty (leave it out to derive it)");
+        }
         boolean twoPerson = bool(at + ".two-person-rule", keys.get("two-person-rule"), d.twoPersonRule());
         // required, as in the engine: observations from any other vantage are refused
         List<String> vantages =
@@ -569,6 +604,14 @@ public final class PolicySettings {
                 d.readiness().unknownBlocks());
         ApplicationPolicy.checkConsistent(
                 at, primary, standby, health, alert, staleAfter, plan, parallel, vantages, quorum);
+        StepSpec.check(at + ".plan", steps, false);
+        if (forcedSteps != null) {
+            StepSpec.check(at + ".forced-plan", forcedSteps, true);
+        }
+        if (reprotect.stream().anyMatch(StepAction::runsHook)) {
+            throw new IllegalArgumentException(
+                    at + ".reprotect-plan: hooks belong in plan (a failback runs the plan after re-protecting)");
+        }
         return new ApplicationPolicy(
                 id,
                 primary,
@@ -599,7 +642,65 @@ public final class PolicySettings {
                 Set.copyOf(degradedNotATarget),
                 alertWitnesses,
                 maxBacklog,
-                new ReadinessPolicy(readinessRequired, readinessMaxAge, unknownBlocks));
+                new ReadinessPolicy(readinessRequired, readinessMaxAge, unknownBlocks),
+                steps,
+                forcedSteps);
+    }
+
+    /**
+     * A plan: each entry an action name, or a map of {@link #STEP_KEYS}; a comma-separated string of actions as
+     * Spring accepts it. Actions in {@code parallel-steps} written by name run with the step before them.
+     */
+    private static List<StepSpec> steps(String at, Object node, Collection<StepAction> parallelSteps) {
+        if (node == null) {
+            return List.of();
+        }
+        List<Object> entries = new ArrayList<>();
+        if (node instanceof List<?> || node instanceof Map<?, ?>) {
+            entries.addAll(entries(at, node));
+        } else {
+            String text = scalar(at, node);
+            if (!text.isEmpty()) {
+                for (String part : text.split(",")) {
+                    entries.add(part.trim());
+                }
+            }
+        }
+        List<StepSpec> steps = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            String where = at + "[" + i + "]";
+            Object entry = entries.get(i);
+            try {
+                if (entry instanceof Map<?, ?>) {
+                    Map<String, Object> keys = object(where, entry, STEP_KEYS, Set.of());
+                    if (keys.get("action") == null) {
+                        throw new IllegalArgumentException(where + ".action: must not be null (e.g. action: HOOK)");
+                    }
+                    StepAction action = enumValue(
+                            where + ".action", scalar(where + ".action", keys.get("action")), StepAction.class);
+                    String hook = text(where + ".hook", keys.get("hook"), null);
+                    if (hook != null) {
+                        matches(where + ".hook", hook, NAME);
+                    }
+                    Duration timeout = keys.get("timeout") == null
+                            ? null
+                            : positive(where + ".timeout", duration(where + ".timeout", keys.get("timeout"), null));
+                    Integer attempts = keys.get("attempts") == null
+                            ? null
+                            : integer(where + ".attempts", keys.get("attempts"), 1, 1, 20);
+                    boolean parallel = bool(where + ".parallel", keys.get("parallel"), false);
+                    steps.add(new StepSpec(action, hook, timeout, attempts, parallel));
+                } else {
+                    StepAction action = enumValue(where, scalar(where, entry), StepAction.class);
+                    steps.add(new StepSpec(action, null, null, null, i > 0 && parallelSteps.contains(action)));
+                }
+            } catch (IllegalArgumentException e) {
+                throw e.getMessage() != null && e.getMessage().startsWith(at)
+                        ? e
+                        : new IllegalArgumentException(where + ": " + e.getMessage());
+            }
+        }
+        return steps;
     }
 
     // ---- the tree ------------------------------------------------------------------------

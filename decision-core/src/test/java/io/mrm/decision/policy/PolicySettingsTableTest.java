@@ -66,7 +66,8 @@ class PolicySettingsTableTest {
                         "alert-components",
                         "parallel-steps",
                         "degraded-not-a-target",
-                        "failover-drain-max-backlog");
+                        "failover-drain-max-backlog",
+                        "forced-plan");
         for (String key : required) {
             Map<String, Object> app = minimalApplication();
             app.remove(key);
@@ -80,6 +81,7 @@ class PolicySettingsTableTest {
         assertThat(leftOut.parallelSteps()).isEmpty();
         assertThat(leftOut.degradedNotATarget()).isEmpty();
         assertThat(leftOut.failoverDrainMaxBacklogBytes()).isNull();
+        assertThat(leftOut.forcedSteps()).isNull();
     }
 
     @Test

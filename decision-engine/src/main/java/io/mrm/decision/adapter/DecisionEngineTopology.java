@@ -30,6 +30,7 @@ public final class DecisionEngineTopology {
             Topics.DNS_COMMANDS,
             Topics.DATA_COMMANDS,
             Topics.EVENTS_COMMANDS,
+            Topics.HOOK_COMMANDS,
             Topics.ENGINE_JOURNAL,
             Topics.READINESS,
             Topics.DEAD_LETTERS);

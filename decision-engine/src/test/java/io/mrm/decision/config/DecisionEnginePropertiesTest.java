@@ -61,6 +61,42 @@ class DecisionEnginePropertiesTest {
     }
 
     @Test
+    void aPlanWithHooksAndItsOwnStepSettingsIsReadFromPropertiesAsFromAPolicyFile() {
+        ApplicationPolicy policy = bind(app(
+                        "plan[0].action", "PREFLIGHT_HOOK",
+                        "plan[0].hook", "month-end-close",
+                        "plan[0].timeout", "20s",
+                        "plan[0].attempts", "1",
+                        "plan[1]", "EVENTS_SET_STANDBY",
+                        "plan[2]", "DATA_DRAIN",
+                        "plan[3]", "DATA_PROMOTE",
+                        "plan[4]", "EVENTS_SET_ACTIVE",
+                        "plan[5].action", "DNS_ROUTE",
+                        "plan[5].attempts", "5",
+                        "plan[6]", "DNS_VERIFY",
+                        "plan[7].action", "HOOK",
+                        "plan[7].hook", "cpi-orders",
+                        "plan[7].parallel", "true",
+                        "forced-plan[0]", "DATA_PROMOTE",
+                        "forced-plan[1]", "DNS_ROUTE"))
+                .policies()
+                .get("orders");
+
+        assertThat(policy.steps().get(0))
+                .isEqualTo(new io.mrm.decision.domain.StepSpec(
+                        io.mrm.events.decision.StepAction.PREFLIGHT_HOOK,
+                        "month-end-close",
+                        Duration.ofSeconds(20),
+                        1,
+                        false));
+        assertThat(policy.steps().get(5).maxAttempts()).isEqualTo(5);
+        assertThat(policy.steps().get(7).parallel()).isTrue();
+        assertThat(policy.stepsFor(true)).hasSize(2);
+        assertThatThrownBy(() -> bind(app("plan[0].action", "DNS_ROUTE", "plan[0].atempts", "2")))
+                .hasStackTraceContaining("plan[0].atempts");
+    }
+
+    @Test
     void theBacklogBoundIsUnsetByDefaultAndReadAsTheBacktestsPolicyFilesReadIt() {
         assertThat(bind(app()).policies().get("orders").failoverDrainMaxBacklogBytes())
                 .isNull();
