@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.mrm.decision.domain.ApplicationPolicy;
 import io.mrm.decision.domain.Operator;
 import io.mrm.decision.domain.RequestAuthority;
+import io.mrm.decision.domain.StepSpec;
 import io.mrm.decision.policy.DataSizes;
 import io.mrm.decision.policy.PolicySettings;
 import io.mrm.decision.policy.PolicySettings.Policies;
@@ -152,7 +153,10 @@ public final class PolicyFile {
             app.put("hold-down", format(p.holdDown()));
             app.put("max-failovers-per-window", p.maxFailoversPerWindow());
             app.put("failover-window", format(p.failoverWindow()));
-            app.put("plan", names(p.plan()));
+            app.put("plan", steps(p.steps()));
+            if (p.forcedSteps() != null) {
+                app.put("forced-plan", steps(p.forcedSteps()));
+            }
             app.put("reprotect-plan", names(p.reprotectPlan()));
             app.put("step-timeout", format(p.stepTimeout()));
             app.put("step-max-attempts", p.stepMaxAttempts());
@@ -174,6 +178,11 @@ public final class PolicyFile {
             if (p.failoverDrainMaxBacklogBytes() != null) {
                 app.put("failover-drain-max-backlog", DataSizes.format(p.failoverDrainMaxBacklogBytes()));
             }
+            Map<String, Object> readiness = new LinkedHashMap<>();
+            readiness.put("required", p.readiness().required());
+            readiness.put("max-age", format(p.readiness().maxAge()));
+            readiness.put("unknown-blocks", p.readiness().unknownBlocks());
+            app.put("readiness", readiness);
             applications.add(app);
         }
         Map<String, Object> decision = new LinkedHashMap<>();
@@ -185,6 +194,37 @@ public final class PolicyFile {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write policy YAML", e);
         }
+    }
+
+    /**
+     * A plan as a policy file writes it: a step that is only its action by name, any other as a map; a step
+     * written by name runs alone (parallel-steps is written empty when a plan has steps of its own, since each
+     * step then says whether it runs with the one before it).
+     */
+    private static List<Object> steps(List<StepSpec> steps) {
+        List<Object> out = new ArrayList<>();
+        for (StepSpec step : steps) {
+            if (step.hook() == null && step.timeout() == null && step.maxAttempts() == null && !step.parallel()) {
+                out.add(step.action().name());
+                continue;
+            }
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("action", step.action().name());
+            if (step.hook() != null) {
+                entry.put("hook", step.hook());
+            }
+            if (step.timeout() != null) {
+                entry.put("timeout", format(step.timeout()));
+            }
+            if (step.maxAttempts() != null) {
+                entry.put("attempts", step.maxAttempts());
+            }
+            if (step.parallel()) {
+                entry.put("parallel", true);
+            }
+            out.add(entry);
+        }
+        return out;
     }
 
     private static List<String> names(List<StepAction> actions) {

@@ -8,6 +8,7 @@ import io.mrm.decision.domain.DecisionMode;
 import io.mrm.decision.domain.Operator;
 import io.mrm.decision.domain.OperatorRole;
 import io.mrm.decision.domain.RequestAuthority;
+import io.mrm.decision.domain.StepSpec;
 import io.mrm.decision.policy.PolicyRecords;
 import io.mrm.decision.policy.PolicySettings;
 import io.mrm.events.decision.StepAction;
@@ -88,6 +89,25 @@ class PolicyFileTest {
                 .contains("hold-down: 10m")
                 .contains("two-person-rule: true")
                 .contains("max-age: 2m");
+    }
+
+    @Test
+    void aPlanWithHooksStepSettingsAndAForcedVariantIsWrittenAndReadBackAsTheEngineReadsIt() {
+        ApplicationPolicy orders = ApplicationPolicy.defaults("orders", "eu10", "us10")
+                .withSteps(
+                        List.of(
+                                new StepSpec(
+                                        StepAction.PREFLIGHT_HOOK, "month-end-close", Duration.ofSeconds(20), 1, false),
+                                StepSpec.of(StepAction.DATA_DRAIN),
+                                StepSpec.of(StepAction.DATA_PROMOTE),
+                                new StepSpec(StepAction.DNS_ROUTE, null, null, 5, false),
+                                new StepSpec(StepAction.HOOK, "cpi-orders", Duration.ofMinutes(10), null, true)),
+                        List.of(StepSpec.of(StepAction.DATA_PROMOTE), StepSpec.of(StepAction.DNS_ROUTE)));
+
+        String yaml = PolicyFile.write(Map.of("orders", orders), RequestAuthority.signed(List.of()));
+
+        assertThat(PolicyFile.read(yaml, null).applications().get("orders")).isEqualTo(orders);
+        assertThat(yaml).contains("hook: \"month-end-close\"").contains("forced-plan:");
     }
 
     @Test

@@ -28,7 +28,7 @@ public final class AuditHtml {
             article.RUNNING,article.AWAITING_APPROVAL{border-left-color:#d69e2e}
             dl{display:grid;grid-template-columns:110px 1fr;gap:2px 10px;margin:8px 0}dt{font-weight:600;color:#4a5568}dd{margin:0}
             table{border-collapse:collapse;margin:8px 0;font-size:13px}th,td{border:1px solid #e2e8f0;padding:3px 6px;text-align:left;vertical-align:top}
-            th{background:#f7fafc}.SUCCEEDED{color:#2f855a}.FAILED,.FAILED_FATAL,.REJECTED_STALE{color:#c53030}
+            th{background:#f7fafc}.SUCCEEDED{color:#2f855a}.FAILED,.FAILED_FATAL,.REJECTED_STALE,.VETOED{color:#c53030}
             .FAILED_RETRIABLE,.RUNNING{color:#b7791f}ul.notes{list-style:none;padding:0;margin:6px 0}
             ul.notes li{padding:2px 0;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12.5px}
             .rejected{color:#c53030}svg{display:block;margin:6px 0;max-width:100%;height:auto}
@@ -348,7 +348,7 @@ public final class AuditHtml {
         return switch (outcome) {
             case SUCCEEDED -> "#38a169";
             case FAILED_RETRIABLE -> "#dd6b20";
-            case FAILED_FATAL, REJECTED_STALE -> "#e53e3e";
+            case FAILED_FATAL, REJECTED_STALE, VETOED -> "#e53e3e";
         };
     }
 
