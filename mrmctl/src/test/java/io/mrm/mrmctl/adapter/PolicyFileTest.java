@@ -107,7 +107,7 @@ class PolicyFileTest {
         String yaml = PolicyFile.write(Map.of("orders", orders), RequestAuthority.signed(List.of()));
 
         assertThat(PolicyFile.read(yaml, null).applications().get("orders")).isEqualTo(orders);
-        assertThat(yaml).contains("hook: \"month-end-close\"").contains("forced-plan:");
+        assertThat(yaml).contains("month-end-close").contains("forced-plan:").contains("attempts: 5");
     }
 
     @Test
@@ -175,7 +175,7 @@ class PolicyFileTest {
                 "stale-after: 0s|mrm.decision.applications[orders].stale-after must be positive",
                 "stale-after: soon|stale-after: 'soon' is not a duration",
                 "mode: SOMETIMES|mode: 'SOMETIMES' is not one of [AUTOMATIC, MANUAL]",
-                "plan: [DNS_ROUTE, DNS_FLIP]|plan: 'DNS_FLIP' is not one of",
+                "plan: [DNS_ROUTE, DNS_FLIP]|plan[1]: 'DNS_FLIP' is not one of",
                 "standby-region: eu10|primary-region and standby-region must differ, both are 'eu10'",
                 "standby-region: US10|standby-region: must match",
                 "alert-components: [app]|a component cannot be both in health-components and alert-components",
