@@ -191,8 +191,14 @@ public final class HanaSyncCommandHandler {
             case DATA_REPROTECT ->
                 withStatus(command, start, before -> reprotect((DataReprotectCommand) command, start, before));
             case DATA_FENCE -> fence((DataFenceCommand) command, start);
-            case DNS_ROUTE, DNS_VERIFY, EVENTS_SET_STANDBY, EVENTS_SET_ACTIVE, EVENTS_DRAIN, EVENTS_VERIFY ->
-                throw new IllegalStateException(command.action() + " is not a data action");
+            case DNS_ROUTE,
+                    DNS_VERIFY,
+                    EVENTS_SET_STANDBY,
+                    EVENTS_SET_ACTIVE,
+                    EVENTS_DRAIN,
+                    EVENTS_VERIFY,
+                    PREFLIGHT_HOOK,
+                    HOOK -> throw new IllegalStateException(command.action() + " is not a data action");
         };
     }
 
