@@ -60,8 +60,20 @@ class HttpHookAgainstLocalReceiverTest {
                 rehearsal);
     }
 
+    /** Runs the step as the plan would: a pre-flight step for a pre-flight hook. */
     static HookOutcome run(HttpHook hook, HookStep step) {
-        return new HookExecutor(Map.of("notify-ops", hook), Clock.systemUTC(), 100).execute(step);
+        HookStep asPlanned = new HookStep(
+                step.commandId(),
+                step.application(),
+                step.fromRegion(),
+                step.toRegion(),
+                step.epoch(),
+                step.mode(),
+                step.kind(),
+                step.deadline(),
+                step.rehearsal(),
+                hook.preflight());
+        return new HookExecutor(Map.of("notify-ops", hook), Clock.systemUTC(), 100).execute(asPlanned);
     }
 
     @Test
