@@ -108,6 +108,7 @@ public final class AccessMatrix {
                 Topics.DNS_COMMANDS,
                 Topics.DATA_COMMANDS,
                 Topics.EVENTS_COMMANDS,
+                Topics.HOOK_COMMANDS,
                 Topics.ENGINE_JOURNAL,
                 Topics.READINESS)) {
             b.write(KafkaRole.ENGINE, output, "only the engine writes it");
