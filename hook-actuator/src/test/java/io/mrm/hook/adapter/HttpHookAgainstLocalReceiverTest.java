@@ -254,6 +254,30 @@ class HttpHookAgainstLocalReceiverTest {
     }
 
     @Test
+    void theReadinessCheckConnectsAndPostsNothing() throws Exception {
+        receiver = LocalReceiver.http(SECRET);
+
+        HookOutcome outcome = hook(receiver.url(), false, SECRET).probe("orders", "eu10", Duration.ofSeconds(30));
+
+        assertThat(outcome.status()).as(outcome.detail()).isEqualTo(Status.SUCCEEDED);
+        assertThat(outcome.detail()).contains("takes connections");
+        assertThat(receiver.deliveries).isEmpty();
+    }
+
+    @Test
+    void aHookThatRefusesConnectionsIsUnknownForTheReadinessCheck() throws Exception {
+        URI closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/hook");
+        }
+
+        HookOutcome outcome = hook(closed, false, SECRET).probe("orders", "eu10", Duration.ofSeconds(30));
+
+        assertThat(outcome.status()).as(outcome.detail()).isEqualTo(Status.FAILED_RETRIABLE);
+        assertThat(outcome.detail()).contains("not reachable");
+    }
+
+    @Test
     void aRehearsalTellsTheReceiverNotToAct() throws Exception {
         receiver = LocalReceiver.http(SECRET).answering(Answer.json("SUCCEEDED", "would page the on-call"));
 
