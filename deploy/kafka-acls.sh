@@ -13,7 +13,7 @@
 #       [--replication-factor 3] [--min-insync-replicas 2] [--acls-only] [--kafka-bin DIR] [--dry-run]
 #
 # --command-config holds the client settings of a principal that may create topics and ACLs (Kafka's
-# own tools take the same file). Roles: monitor, engine, dns-actuator, hana-sync, aem-sync, operator, viewer, admin; each role's principal defaults to User:mrm-ROLE, the
+# own tools take the same file). Roles: monitor, engine, dns-actuator, hana-sync, aem-sync, hook-actuator, operator, viewer, admin; each role's principal defaults to User:mrm-ROLE, the
 # admin role's ACLs (a narrower principal for creating the topics later) are added only when
 # --principal admin=... names one. Running it again adds only what is missing. It needs Kafka's
 # kafka-topics.sh and kafka-acls.sh (on PATH or in --kafka-bin), and brokers with an authorizer and
@@ -54,7 +54,7 @@ MIN_ISR=2
 KAFKA_BIN=
 DRY_RUN=
 ACLS_ONLY=
-declare -A PRINCIPAL=([monitor]=User:mrm-monitor [engine]=User:mrm-engine [dns-actuator]=User:mrm-dns-actuator [hana-sync]=User:mrm-hana-sync [aem-sync]=User:mrm-aem-sync [operator]=User:mrm-operator [viewer]=User:mrm-viewer)
+declare -A PRINCIPAL=([monitor]=User:mrm-monitor [engine]=User:mrm-engine [dns-actuator]=User:mrm-dns-actuator [hana-sync]=User:mrm-hana-sync [aem-sync]=User:mrm-aem-sync [hook-actuator]=User:mrm-hook-actuator [operator]=User:mrm-operator [viewer]=User:mrm-viewer)
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -66,7 +66,7 @@ while [ $# -gt 0 ]; do
     --min-insync-replicas) MIN_ISR=${2:?}; shift 2 ;;
     --principal)
       role=${2%%=*}
-      [[ " monitor engine dns-actuator hana-sync aem-sync operator viewer admin " == *" $role "* ]] || die "unknown role '$role' in --principal $2"
+      [[ " monitor engine dns-actuator hana-sync aem-sync hook-actuator operator viewer admin " == *" $role "* ]] || die "unknown role '$role' in --principal $2"
       [[ "$2" == *=User:?* ]] || die "--principal $2: give ROLE=User:NAME"
       PRINCIPAL[$role]=${2#*=}; shift 2 ;;
     --kafka-bin) KAFKA_BIN=${2:?}/; shift 2 ;;
@@ -112,6 +112,7 @@ topic "${PREFIX}topology" cleanup.policy=compact max.message.bytes=1048588 "min.
 topic "${PREFIX}commands.dns" cleanup.policy=delete max.message.bytes=1048588 "min.insync.replicas=$MIN_ISR" retention.ms=34560000000
 topic "${PREFIX}commands.hana" cleanup.policy=delete max.message.bytes=1048588 "min.insync.replicas=$MIN_ISR" retention.ms=34560000000
 topic "${PREFIX}commands.aem" cleanup.policy=delete max.message.bytes=1048588 "min.insync.replicas=$MIN_ISR" retention.ms=34560000000
+topic "${PREFIX}commands.hook" cleanup.policy=delete max.message.bytes=1048588 "min.insync.replicas=$MIN_ISR" retention.ms=34560000000
 topic "${PREFIX}command.acks" cleanup.policy=delete max.message.bytes=1048588 "min.insync.replicas=$MIN_ISR" retention.ms=34560000000
 topic "${PREFIX}engine.journal" cleanup.policy=delete max.message.bytes=1048588 "min.insync.replicas=$MIN_ISR" retention.ms=34560000000
 topic "${PREFIX}readiness.reports" cleanup.policy=delete max.message.bytes=1048588 "min.insync.replicas=$MIN_ISR" retention.ms=604800000
@@ -142,6 +143,8 @@ allow engine --topic "${PREFIX}commands.dns" --resource-pattern-type literal --o
 allow engine --topic "${PREFIX}commands.hana" --resource-pattern-type literal --operation Write --operation Describe --operation DescribeConfigs
 # writes: only the engine writes it
 allow engine --topic "${PREFIX}commands.aem" --resource-pattern-type literal --operation Write --operation Describe --operation DescribeConfigs
+# writes: only the engine writes it
+allow engine --topic "${PREFIX}commands.hook" --resource-pattern-type literal --operation Write --operation Describe --operation DescribeConfigs
 # writes: only the engine writes it
 allow engine --topic "${PREFIX}engine.journal" --resource-pattern-type literal --operation Write --operation Describe --operation DescribeConfigs
 # writes: only the engine writes it
@@ -191,6 +194,18 @@ allow aem-sync --topic "${PREFIX}dlq" --resource-pattern-type literal --operatio
 # its consumer group (mrm.service.name)
 allow aem-sync --group "aem-sync" --resource-pattern-type literal --operation Read
 
+# hook-actuator: hook-actuator
+# reads: its commands
+allow hook-actuator --topic "${PREFIX}commands.hook" --resource-pattern-type literal --operation Read --operation Describe --operation DescribeConfigs
+# writes: its acknowledgements
+allow hook-actuator --topic "${PREFIX}command.acks" --resource-pattern-type literal --operation Write --operation Describe --operation DescribeConfigs
+# writes: its readiness checks
+allow hook-actuator --topic "${PREFIX}readiness.reports" --resource-pattern-type literal --operation Write --operation Describe --operation DescribeConfigs
+# writes: commands it cannot read or validate
+allow hook-actuator --topic "${PREFIX}dlq" --resource-pattern-type literal --operation Write --operation Describe --operation DescribeConfigs
+# its consumer group (mrm.service.name)
+allow hook-actuator --group "hook-actuator" --resource-pattern-type literal --operation Read
+
 # operator: mrmctl
 # reads: status, audit, replay
 allow operator --topic "${PREFIX}health.observations" --resource-pattern-type literal --operation Read --operation Describe
@@ -206,6 +221,8 @@ allow operator --topic "${PREFIX}commands.dns" --resource-pattern-type literal -
 allow operator --topic "${PREFIX}commands.hana" --resource-pattern-type literal --operation Read --operation Describe
 # reads: status, audit, replay
 allow operator --topic "${PREFIX}commands.aem" --resource-pattern-type literal --operation Read --operation Describe
+# reads: status, audit, replay
+allow operator --topic "${PREFIX}commands.hook" --resource-pattern-type literal --operation Read --operation Describe
 # reads: status, audit, replay
 allow operator --topic "${PREFIX}command.acks" --resource-pattern-type literal --operation Read --operation Describe
 # reads: status, audit, replay
@@ -233,6 +250,8 @@ allow viewer --topic "${PREFIX}commands.hana" --resource-pattern-type literal --
 # reads: status, audit, replay
 allow viewer --topic "${PREFIX}commands.aem" --resource-pattern-type literal --operation Read --operation Describe
 # reads: status, audit, replay
+allow viewer --topic "${PREFIX}commands.hook" --resource-pattern-type literal --operation Read --operation Describe
+# reads: status, audit, replay
 allow viewer --topic "${PREFIX}command.acks" --resource-pattern-type literal --operation Read --operation Describe
 # reads: status, audit, replay
 allow viewer --topic "${PREFIX}engine.journal" --resource-pattern-type literal --operation Read --operation Describe
@@ -258,6 +277,8 @@ allow admin --topic "${PREFIX}commands.dns" --resource-pattern-type literal --op
 allow admin --topic "${PREFIX}commands.hana" --resource-pattern-type literal --operation Create --operation Describe --operation DescribeConfigs
 # creates it with the registry's settings
 allow admin --topic "${PREFIX}commands.aem" --resource-pattern-type literal --operation Create --operation Describe --operation DescribeConfigs
+# creates it with the registry's settings
+allow admin --topic "${PREFIX}commands.hook" --resource-pattern-type literal --operation Create --operation Describe --operation DescribeConfigs
 # creates it with the registry's settings
 allow admin --topic "${PREFIX}command.acks" --resource-pattern-type literal --operation Create --operation Describe --operation DescribeConfigs
 # creates it with the registry's settings

@@ -3,7 +3,8 @@
 # overlays' secrets/ folders (git-ignored), where their kustomizations read them:
 #
 #   overlays/control/secrets/bus-<signer>.key   Ed25519 private key (PKCS#8 PEM) of decision-engine,
-#                                               dns-actuator, hana-sync, aem-sync: Secret mrm-bus-key-<signer>
+#                                               dns-actuator, hana-sync, aem-sync, hook-actuator:
+#                                               Secret mrm-bus-key-<signer>
 #   overlays/control/secrets/bus-<signer>.pub   its public key: ConfigMap mrm-bus-public-keys
 #   overlays/control/secrets/vantage-<site>.secret
 #                                               each vantage point's secret (48 random bytes, base64): the
@@ -36,7 +37,7 @@ not_an_example() {
 }
 
 mkdir -p "$control"
-for signer in decision-engine dns-actuator hana-sync aem-sync; do
+for signer in decision-engine dns-actuator hana-sync aem-sync hook-actuator; do
   key="$control/bus-$signer.key"
   pub="$control/bus-$signer.pub"
   if [ -e "$key" ]; then

@@ -13,6 +13,7 @@ import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
 import io.mrm.hana.HanaSyncApplication;
 import io.mrm.health.HealthMonitorApplication;
+import io.mrm.hook.HookActuatorApplication;
 import io.mrm.kafka.acl.AccessFiles;
 import io.mrm.kafka.acl.AccessMatrix;
 import io.mrm.kafka.acl.KafkaRole;
@@ -61,7 +62,8 @@ class AccessFilesTest {
             DecisionEngineApplication.SERVICE, KafkaRole.ENGINE,
             DnsActuatorApplication.SERVICE, KafkaRole.DNS_ACTUATOR,
             HanaSyncApplication.SERVICE, KafkaRole.HANA_SYNC,
-            AemSyncApplication.SERVICE, KafkaRole.AEM_SYNC);
+            AemSyncApplication.SERVICE, KafkaRole.AEM_SYNC,
+            HookActuatorApplication.SERVICE, KafkaRole.HOOK_ACTUATOR);
 
     static final String JAAS = "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG";
 
@@ -237,6 +239,8 @@ class AccessFilesTest {
                         HanaSyncApplication.SERVICE,
                         AccessMatrix.AEM_SYNC_GROUP,
                         AemSyncApplication.SERVICE,
+                        AccessMatrix.HOOK_ACTUATOR_GROUP,
+                        HookActuatorApplication.SERVICE,
                         AccessMatrix.ENGINE_SERVICE,
                         DecisionEngineApplication.SERVICE))
                 .allSatisfy((group, service) -> {

@@ -191,7 +191,8 @@ class BusAuthenticationDeploymentTest {
                 .orElseThrow();
         SigningKeySetting engineKey = engine.busAuth().signingKey();
         for (Pod actuator : pods.stream()
-                .filter(p -> Set.of("dns-actuator", "hana-sync", "aem-sync").contains(p.service()))
+                .filter(p -> Set.of("dns-actuator", "hana-sync", "aem-sync", "hook-actuator")
+                        .contains(p.service()))
                 .toList()) {
             assertThat(actuator.busAuth().trustedKeys())
                     .as(actuator + ": trusts the engine's key " + engineKey.id())

@@ -328,7 +328,14 @@ class KubernetesManifestsTest {
     void theActuatorsReadTheirBackendFromAConfigMapAndItsCredentialsFromASecret() {
         Manifests control = Manifests.render("control", work);
         Map<String, String> credentials = Map.of(
-                "dns-actuator", "mrm-dns-tsig", "hana-sync", "mrm-hana-sync-db", "aem-sync", "mrm-aem-sync-semp");
+                "dns-actuator",
+                "mrm-dns-tsig",
+                "hana-sync",
+                "mrm-hana-sync-db",
+                "aem-sync",
+                "mrm-aem-sync-semp",
+                "hook-actuator",
+                "mrm-hook-actuator-secrets");
         credentials.forEach((name, secretName) -> {
             Workload w = workloads(control).stream()
                     .filter(x -> x.name().equals(name))

@@ -97,7 +97,8 @@ class ShippedConfigurationTest {
             "decision-engine", "io.mrm.decision.config.DecisionEngineConfiguration",
             "dns-actuator", "io.mrm.dns.config.DnsActuatorConfiguration",
             "hana-sync", "io.mrm.hana.config.HanaSyncConfiguration",
-            "aem-sync", "io.mrm.aem.config.AemSyncConfiguration");
+            "aem-sync", "io.mrm.aem.config.AemSyncConfiguration",
+            "hook-actuator", "io.mrm.hook.config.HookActuatorConfiguration");
 
     private static final String MOUNTED_AT = "/etc/mrm/application.yml";
     private static final Pattern COMPOSE_VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:?-([^}]*))?}");
@@ -464,7 +465,7 @@ class ShippedConfigurationTest {
                 assertThat(bound.get(HealthMonitorProperties.class).targets())
                         .as(s.where())
                         .isNotEmpty();
-            case "aem-sync" -> {} // AemSyncProperties checks everything when bound
+            case "aem-sync", "hook-actuator" -> {} // their properties records check everything when bound
             default -> throw new IllegalStateException("no start-up checks known for " + s.service());
         }
     }

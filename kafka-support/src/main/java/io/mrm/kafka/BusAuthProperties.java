@@ -51,7 +51,8 @@ public record BusAuthProperties(
 
     /**
      * @param id             the key's id, as the signer names it
-     * @param signer         {@code decision-engine}, {@code dns-actuator}, {@code hana-sync} or {@code aem-sync}
+     * @param signer         {@code decision-engine}, {@code dns-actuator}, {@code hana-sync}, {@code aem-sync} or
+     *                       {@code hook-actuator}
      * @param publicKey      the public key: PEM, or the base64 of its DER on one line
      * @param publicKeyFile  or a file holding it
      */

@@ -57,9 +57,11 @@ public final class BusAuthentication {
             if (vantages.isEmpty() && props.vantageKeys().isEmpty()) {
                 problems.add("mrm.bus-auth.vantage-keys is empty: every observation would be refused");
             }
-            Set<BusSigner> actuators = EnumSet.of(BusSigner.DNS_ACTUATOR, BusSigner.HANA_SYNC, BusSigner.AEM_SYNC);
+            Set<BusSigner> actuators = EnumSet.of(
+                    BusSigner.DNS_ACTUATOR, BusSigner.HANA_SYNC, BusSigner.AEM_SYNC, BusSigner.HOOK_ACTUATOR);
+            int all = actuators.size();
             actuators.removeAll(trustedSigners);
-            if (actuators.size() == 3) {
+            if (actuators.size() == all) {
                 problems.add(
                         "mrm.bus-auth.trusted-keys names no actuator's key: every acknowledgement would be refused");
             } else if (!actuators.isEmpty()) {

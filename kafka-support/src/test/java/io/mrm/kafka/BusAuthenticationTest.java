@@ -90,7 +90,8 @@ class BusAuthenticationTest {
                         "x-1", "health-monitor", OperatorKeys.oneLine(engine.getPublic()), null)),
                 List.of(vantage("vantage-a")));
         assertThatThrownBy(() -> BusAuthentication.authenticator(props, "health-monitor"))
-                .hasMessageContaining("signer must be one of [decision-engine, dns-actuator, hana-sync, aem-sync]");
+                .hasMessageContaining(
+                        "signer must be one of [decision-engine, dns-actuator, hana-sync, aem-sync, hook-actuator]");
     }
 
     @Test

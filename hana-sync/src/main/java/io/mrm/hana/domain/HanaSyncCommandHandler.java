@@ -197,8 +197,8 @@ public final class HanaSyncCommandHandler {
                     EVENTS_SET_ACTIVE,
                     EVENTS_DRAIN,
                     EVENTS_VERIFY,
-                    HOOK,
-                    PREFLIGHT_HOOK -> throw new IllegalStateException(command.action() + " is not a data action");
+                    PREFLIGHT_HOOK,
+                    HOOK -> throw new IllegalStateException(command.action() + " is not a data action");
         };
     }
 

@@ -26,7 +26,8 @@ import java.util.Optional;
  * reported but does not fail the step.
  *
  * <p>A rehearsal only reads: a token is obtainable in both tenants, each design-time artifact exists in the
- * tenant entered, and the runtime status in both regions.
+ * tenant entered, and the runtime status in both regions. The readiness check of one region ({@link #probe})
+ * reads that region's tenant alone: a token, each design-time artifact, each runtime artifact.
  */
 public final class CloudIntegrationHook implements HookBackend {
 
@@ -216,6 +217,37 @@ public final class CloudIntegrationHook implements HookBackend {
                 "rehearsal: would undeploy " + ids(app) + " in " + step.fromRegion() + " and deploy them in "
                         + step.toRegion(),
                 observed);
+    }
+
+    @Override
+    public HookOutcome probe(String application, String region, Duration timeLeft) {
+        Instant deadline = clock.instant().plus(timeLeft);
+        Application app = applications.get(application);
+        CloudIntegrationTenant tenant = app == null ? null : app.tenants().get(region);
+        if (tenant == null) {
+            return HookOutcome.fatal("hook '" + name + "' has no Cloud Integration tenant for application "
+                    + application + " in region " + region);
+        }
+        Map<String, String> observed = new LinkedHashMap<>();
+        List<String> seen = new ArrayList<>();
+        try {
+            tenant.checkToken(deadline);
+            for (Artifact artifact : app.artifacts()) {
+                Optional<String> version = tenant.designtimeVersion(artifact.id(), artifact.version(), deadline);
+                if (version.isEmpty()) {
+                    return HookOutcome.fatal(tenant.name() + ": design-time artifact " + artifact.id() + " version "
+                            + artifact.version() + " does not exist: a switch to " + region + " could not deploy it");
+                }
+                String runtime = tenant.runtimeArtifact(artifact.id(), deadline)
+                        .map(a -> a.status() + " " + a.version())
+                        .orElse("NOT_DEPLOYED");
+                observed.put(region + "." + artifact.id(), runtime);
+                seen.add(artifact.id() + " " + version.get() + " (runtime: " + runtime + ")");
+            }
+        } catch (ActuatorFailure e) {
+            return failure(e).withObserved(observed);
+        }
+        return HookOutcome.succeeded(tenant.name() + ": token obtained; " + String.join(", ", seen), observed);
     }
 
     private Application application(HookStep step) throws ActuatorFailure {

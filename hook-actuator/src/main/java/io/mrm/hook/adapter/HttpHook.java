@@ -9,6 +9,9 @@ import io.mrm.hook.domain.HookStep;
 import io.mrm.kafka.SecretReference;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +27,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * An HTTP hook: POSTs the step as JSON to the configured URL and reads the hook's answer.
@@ -32,6 +37,10 @@ import javax.net.ssl.SSLException;
  * arrives again with the same id) and, with a shared secret, {@code MRM-Timestamp} and {@code MRM-Signature}
  * (see {@link HookSignature}); with a client key store the connection is mutual TLS. A rehearsal is the same
  * request with {@code "rehearsal": true}: the receiver must check and answer but not act.
+ *
+ * <p>Its readiness check ({@link #probe}) sends no request at all: it connects to the URL's host and port and,
+ * for https, completes a TLS handshake with the hook's client certificate and trust store, verifying the
+ * server's certificate and host name.
  *
  * <p>The answer is 2xx with {@code {"outcome": "SUCCEEDED"|"FAILED_RETRIABLE"|"FAILED_FATAL"|"VETO", "detail":
  * "..."}}. VETO counts only from a pre-flight hook; from any other it is FAILED_FATAL. 408, 429, 5xx, no answer
@@ -80,6 +89,49 @@ public final class HttpHook implements HookBackend {
     @Override
     public HookOutcome apply(HookStep step, Duration timeLeft) {
         return call(step, timeLeft);
+    }
+
+    @Override
+    public boolean preflight() {
+        return preflight;
+    }
+
+    /** The same for every application and region: whether the hook's address takes a connection (and TLS). */
+    @Override
+    public HookOutcome probe(String application, String region, Duration timeLeft) {
+        boolean https = "https".equalsIgnoreCase(url.getScheme());
+        int port = url.getPort() != -1 ? url.getPort() : https ? 443 : 80;
+        String address = url.getHost() + ":" + port;
+        int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeLeft.toMillis()));
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(url.getHost(), port), millis);
+            if (!https) {
+                return HookOutcome.succeeded(
+                        "hook '" + name + "': " + address + " takes connections (plain http, loopback only)", Map.of());
+            }
+            socket.setSoTimeout(millis);
+            SSLSocket tls =
+                    (SSLSocket) client.sslContext().getSocketFactory().createSocket(socket, url.getHost(), port, false);
+            try (tls) {
+                SSLParameters parameters = tls.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                tls.setSSLParameters(parameters);
+                tls.startHandshake();
+                return HookOutcome.succeeded(
+                        "hook '" + name + "': TLS handshake with " + address + " succeeded ("
+                                + tls.getSession().getProtocol() + ", server certificate and host name verified)",
+                        Map.of());
+            }
+        } catch (SocketTimeoutException e) {
+            return HookOutcome.retriable("hook '" + name + "': " + address + " did not complete a connection or TLS "
+                    + "handshake within " + millis + " ms");
+        } catch (SSLException e) {
+            // the same failure a step would have: retrying with these settings will not help
+            return HookOutcome.fatal(
+                    "hook '" + name + "': TLS handshake with " + address + " failed: " + e.getMessage());
+        } catch (IOException e) {
+            return HookOutcome.retriable("hook '" + name + "': " + address + " is not reachable: " + e);
+        }
     }
 
     @Override
@@ -202,6 +254,7 @@ public final class HttpHook implements HookBackend {
         json.put("kind", step.kind());
         json.put("deadline", step.deadline().toString());
         json.put("rehearsal", step.rehearsal());
+        json.put("preflight", step.preflight());
         try {
             return JSON.writeValueAsBytes(json);
         } catch (IOException e) {

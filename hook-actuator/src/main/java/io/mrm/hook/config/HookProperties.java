@@ -26,6 +26,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param requestTimeout     bound on one Cloud Integration request (the step's deadline bounds it further)
  * @param pollInterval       pause between two reads of a deploying Cloud Integration artifact; at least 100ms
  * @param rememberedCommands how many command ids are remembered to answer a repeated command without acting
+ * @param ackMargin          kept free before a command's deadline to publish its ack: a hook gets the time until
+ *                           the deadline less this
  * @param http               hook name → an HTTP hook
  * @param cloudIntegration   hook name → a SAP Cloud Integration switch
  */
@@ -35,6 +37,7 @@ public record HookProperties(
         @DefaultValue("30s") Duration requestTimeout,
         @DefaultValue("5s") Duration pollInterval,
         @DefaultValue("10000") int rememberedCommands,
+        @DefaultValue("2s") Duration ackMargin,
         Map<String, Http> http,
         Map<String, CloudIntegration> cloudIntegration) {
 
@@ -48,10 +51,34 @@ public record HookProperties(
      * @param secret    the shared secret the request is signed with (HMAC-SHA256); required unless
      *                  {@code tls.key-store} authenticates MRM by a client certificate
      * @param tls       mutual TLS and/or a private CA
+     * @param applications application id → its two regions: the applications whose readiness reports include
+     *                  this hook (a read-only connection and TLS handshake); a hook that names none is run for any
+     *                  application's step but not checked
      */
-    public record Http(String url, @DefaultValue("false") boolean preflight, SecretSetting secret, Tls tls) {
+    public record Http(
+            String url,
+            @DefaultValue("false") boolean preflight,
+            SecretSetting secret,
+            Tls tls,
+            Map<String, List<String>> applications) {
+
+        public Http {
+            applications = applications == null ? Map.of() : new LinkedHashMap<>(applications);
+        }
 
         void check(String key, List<String> problems) {
+            applications.forEach((app, regions) -> {
+                SettingChecks.name(problems, key + ".applications key", app);
+                String appKey = key + ".applications." + app;
+                if (regions == null || regions.size() != 2) {
+                    problems.add(appKey + " must list the application's two regions, e.g. [eu10, us10]");
+                } else {
+                    regions.forEach(region -> SettingChecks.name(problems, appKey + " region", region));
+                    if (regions.get(0) != null && regions.get(0).equals(regions.get(1))) {
+                        problems.add(appKey + " names region '" + regions.get(0) + "' twice");
+                    }
+                }
+            });
             SettingChecks.url(problems, key + ".url", url, UrlRule.HTTP_OR_HTTPS, "https://ops.example.com/mrm-hook");
             httpsUnlessLoopback(problems, key + ".url", url);
             boolean clientCertificate = tls != null && tls.keyStore() != null;
@@ -168,6 +195,9 @@ public record HookProperties(
         if (rememberedCommands < 1) {
             problems.add(PREFIX + ".remembered-commands must be at least 1, was " + rememberedCommands);
         }
+        if (ackMargin == null || ackMargin.isNegative()) {
+            problems.add(PREFIX + ".ack-margin must be zero or positive, was " + ackMargin);
+        }
         http.forEach((name, hook) -> {
             String key = PREFIX + ".http." + name;
             SettingChecks.name(problems, PREFIX + ".http key", name);
@@ -217,10 +247,60 @@ public record HookProperties(
                 });
             });
         });
+        if (problems.isEmpty()) {
+            sameRegionsEverywhere(http, cloudIntegration, problems);
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(
                     "invalid hook-actuator configuration:\n - " + String.join("\n - ", problems));
         }
+    }
+
+    /**
+     * Hook name → application id → its two regions: what the readiness checks cover. A Cloud Integration hook
+     * serves the applications it has tenants for, in their regions; an HTTP hook those it lists.
+     */
+    public Map<String, Map<String, List<String>>> served() {
+        return served(http, cloudIntegration);
+    }
+
+    private static Map<String, Map<String, List<String>>> served(
+            Map<String, Http> http, Map<String, CloudIntegration> cloudIntegration) {
+        Map<String, Map<String, List<String>>> served = new LinkedHashMap<>();
+        http.forEach((name, hook) -> {
+            if (!hook.applications().isEmpty()) {
+                Map<String, List<String>> apps = new LinkedHashMap<>();
+                hook.applications().forEach((app, regions) -> apps.put(app, List.copyOf(regions)));
+                served.put(name, apps);
+            }
+        });
+        cloudIntegration.forEach((name, hook) -> {
+            Map<String, List<String>> apps = new LinkedHashMap<>();
+            hook.applications()
+                    .forEach((app, settings) ->
+                            apps.put(app, List.copyOf(settings.regions().keySet())));
+            served.put(name, apps);
+        });
+        return served;
+    }
+
+    /** An application has one pair of regions: every hook that serves it must name the same two. */
+    private static void sameRegionsEverywhere(
+            Map<String, Http> http, Map<String, CloudIntegration> cloudIntegration, List<String> problems) {
+        Map<String, Set<String>> regionsOf = new LinkedHashMap<>();
+        Map<String, String> firstHook = new LinkedHashMap<>();
+        served(http, cloudIntegration)
+                .forEach((name, apps) -> apps.forEach((app, regions) -> {
+                    Set<String> these = new java.util.TreeSet<>(regions);
+                    Set<String> earlier = regionsOf.putIfAbsent(app, these);
+                    if (earlier == null) {
+                        firstHook.put(app, name);
+                    } else if (!earlier.equals(these)) {
+                        problems.add("application '" + app + "' has regions " + earlier + " under hook '"
+                                + firstHook.get(app) + "' but " + these + " under hook '" + name
+                                + "': an application has one pair of regions");
+                    }
+                }));
     }
 
     private static void httpsUnlessLoopback(List<String> problems, String key, String url) {

@@ -16,4 +16,17 @@ public interface HookBackend {
      * Changes nothing.
      */
     HookOutcome rehearse(HookStep step, Duration timeLeft);
+
+    /**
+     * Read-only readiness: could a step of {@code application} towards {@code region} run now? SUCCEEDED when
+     * it could (the detail says what was seen), FAILED_RETRIABLE when it cannot tell (unreachable, timed out),
+     * FAILED_FATAL when the step would fail (a certificate refused, a credential rejected, an artifact missing).
+     * Sends nothing a hook would act on.
+     */
+    HookOutcome probe(String application, String region, Duration timeLeft);
+
+    /** Whether this is a pre-flight hook, asked before anything changes, whose VETO stops the switch. */
+    default boolean preflight() {
+        return false;
+    }
 }

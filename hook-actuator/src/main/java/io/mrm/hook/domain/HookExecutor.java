@@ -3,20 +3,21 @@ package io.mrm.hook.domain;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Runs the configured hook for a step, once per command id, fenced by epoch and bounded by the step's deadline.
+ * Runs the configured hook for a step, once per command id, bounded by the step's deadline. Epochs are fenced
+ * before a step gets here, by the caller's {@link io.mrm.events.command.CommandGate} (one fence for the
+ * actuator, which also answers a stale command as REJECTED_STALE).
  *
  * <ul>
  *   <li>A command id already run returns its recorded outcome without calling the hook again, unless that
  *       outcome was {@code FAILED_RETRIABLE}: then the hook runs again (the hook de-duplicates by the same id).
- *   <li>An epoch lower than the highest seen for the application is refused ({@code FAILED_FATAL}): a zombie
- *       engine instance cannot act.
+ *   <li>A step that asks a pre-flight hook of a hook that is not configured as one, or the reverse, is
+ *       {@code FAILED_FATAL}: the engine's plan and this actuator's configuration disagree.
  *   <li>The hook gets the time left until the deadline (by the injected clock); a step whose deadline has
  *       passed does not start.
  *   <li>A rehearsal runs the hook's read-only checks only.
@@ -30,7 +31,6 @@ public final class HookExecutor {
     private final Clock clock;
     private final int rememberedCommands;
     private final Map<String, Object> applicationLocks = new ConcurrentHashMap<>();
-    private final Map<String, Long> highestEpoch = new HashMap<>();
     private final Map<String, Recorded> outcomes;
 
     private record Recorded(HookStep step, HookOutcome outcome) {}
@@ -81,18 +81,21 @@ public final class HookExecutor {
                 return earlier.outcome();
             }
         }
-        synchronized (highestEpoch) {
-            long highest = highestEpoch.getOrDefault(step.application(), Long.MIN_VALUE);
-            if (step.epoch() < highest) {
-                return HookOutcome.fatal("stale epoch " + step.epoch() + ": epoch " + highest
-                        + " was already seen for application " + step.application());
-            }
-            highestEpoch.put(step.application(), step.epoch());
-        }
         HookBackend hook = hooks.get(step.kind());
         if (hook == null) {
             return HookOutcome.fatal("no hook named '" + step.kind() + "' is configured (configured: "
                     + String.join(", ", hooks.keySet().stream().sorted().toList()) + ")");
+        }
+        if (step.preflight() != hook.preflight()) {
+            return HookOutcome.fatal(
+                    step.preflight()
+                            ? "the plan runs hook '" + step.kind()
+                                    + "' as a pre-flight step (PREFLIGHT_HOOK), but it is"
+                                    + " not configured with preflight: true; nothing was called (make the plan's step a HOOK,"
+                                    + " or configure the hook as a pre-flight hook)"
+                            : "the plan runs hook '" + step.kind() + "' as a HOOK step, but it is configured with"
+                                    + " preflight: true; nothing was called (make the plan's step a PREFLIGHT_HOOK, or"
+                                    + " configure the hook without preflight)");
         }
         Instant now = clock.instant();
         Duration timeLeft = Duration.between(now, step.deadline());
@@ -111,6 +114,6 @@ public final class HookExecutor {
 
     private static String describe(HookStep step) {
         return step.kind() + " for " + step.application() + " " + step.fromRegion() + "->" + step.toRegion() + " epoch "
-                + step.epoch() + (step.rehearsal() ? " rehearsal" : "");
+                + step.epoch() + (step.preflight() ? " pre-flight" : "") + (step.rehearsal() ? " rehearsal" : "");
     }
 }

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * @param kind        the configured hook to run, e.g. {@code notify-ops} or {@code cpi-orders}
  * @param deadline    by when the step must have ended
  * @param rehearsal   a drill: only read-only checks, nothing changes
+ * @param preflight   the plan asks a pre-flight hook (which may veto) rather than one that acts; it must match
+ *                    how the hook is configured
  */
 public record HookStep(
         String commandId,
@@ -29,7 +31,8 @@ public record HookStep(
         HookMode mode,
         String kind,
         Instant deadline,
-        boolean rehearsal) {
+        boolean rehearsal,
+        boolean preflight) {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final int MAX_COMMAND_ID = 200;
@@ -63,6 +66,20 @@ public record HookStep(
         }
     }
 
+    /** A step of a hook that acts (not a pre-flight hook). */
+    public HookStep(
+            String commandId,
+            String application,
+            String fromRegion,
+            String toRegion,
+            long epoch,
+            HookMode mode,
+            String kind,
+            Instant deadline,
+            boolean rehearsal) {
+        this(commandId, application, fromRegion, toRegion, epoch, mode, kind, deadline, rehearsal, false);
+    }
+
     /** The same step without its deadline: a retry of a command may carry a later one. */
     boolean sameRequestAs(HookStep other) {
         return commandId.equals(other.commandId)
@@ -72,7 +89,8 @@ public record HookStep(
                 && epoch == other.epoch
                 && mode == other.mode
                 && kind.equals(other.kind)
-                && rehearsal == other.rehearsal;
+                && rehearsal == other.rehearsal
+                && preflight == other.preflight;
     }
 
     private static void name(List<String> problems, String field, String value) {

@@ -47,10 +47,10 @@ import java.util.regex.Pattern;
  *
  * The test scripts how a deployment ends ({@link #scriptDeployment}) and can expire tokens.
  */
-final class CloudIntegrationFake implements AutoCloseable {
+public final class CloudIntegrationFake implements AutoCloseable {
 
-    static final String CLIENT_ID = "sb-mrm-api-client";
-    static final String CLIENT_SECRET = "fake-client-secret";
+    public static final String CLIENT_ID = "sb-mrm-api-client";
+    public static final String CLIENT_SECRET = "fake-client-secret";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern RUNTIME =
             Pattern.compile("/api/v1/IntegrationRuntimeArtifacts\\('((?:[^']|'')+)'\\)(/ErrorInformation/\\$value)?");
@@ -77,9 +77,9 @@ final class CloudIntegrationFake implements AutoCloseable {
     final Map<String, Runtime> runtime = new ConcurrentHashMap<>();
     final Map<String, Script> scripts = new ConcurrentHashMap<>();
     /** Every request that changed something, e.g. {@code DEPLOY orders-sync 1.0.3}, {@code UNDEPLOY orders-sync}. */
-    final List<String> changes = new CopyOnWriteArrayList<>();
+    public final List<String> changes = new CopyOnWriteArrayList<>();
 
-    final AtomicInteger tokensIssued = new AtomicInteger();
+    public final AtomicInteger tokensIssued = new AtomicInteger();
     final AtomicInteger csrfFetches = new AtomicInteger();
     volatile long expiresInSeconds = 3600;
 
@@ -87,35 +87,35 @@ final class CloudIntegrationFake implements AutoCloseable {
     private final Map<String, String> csrfBySession = new ConcurrentHashMap<>();
     private final HttpServer server;
 
-    CloudIntegrationFake() throws IOException {
+    public CloudIntegrationFake() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/oauth/token", this::token);
         server.createContext("/api/v1", this::api);
         server.start();
     }
 
-    URI apiUrl() {
+    public URI apiUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    URI tokenUrl() {
+    public URI tokenUrl() {
         return URI.create(apiUrl() + "/oauth/token");
     }
 
     /** A design-time artifact whose newest ("active") version is {@code version}. */
-    CloudIntegrationFake designtime(String id, String version) {
+    public CloudIntegrationFake designtime(String id, String version) {
         designtimeActiveVersion.put(id, version);
         return this;
     }
 
     /** An artifact already deployed. */
-    CloudIntegrationFake deployed(String id, String version, String status) {
+    public CloudIntegrationFake deployed(String id, String version, String status) {
         runtime.put(id, new Runtime(version, status));
         return this;
     }
 
     /** How the next deployment of {@code id} goes: STARTING for {@code startingPolls} reads, then {@code ending}. */
-    CloudIntegrationFake scriptDeployment(String id, int startingPolls, String ending, String error) {
+    public CloudIntegrationFake scriptDeployment(String id, int startingPolls, String ending, String error) {
         scripts.put(id, new Script(startingPolls, ending, error));
         return this;
     }

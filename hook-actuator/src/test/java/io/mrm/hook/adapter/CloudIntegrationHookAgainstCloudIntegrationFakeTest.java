@@ -37,6 +37,7 @@ class CloudIntegrationHookAgainstCloudIntegrationFakeTest {
     CloudIntegrationTenant tenantA;
     CloudIntegrationTenant tenantB;
     HookExecutor executor;
+    CloudIntegrationHook hook;
 
     @BeforeEach
     void start() throws Exception {
@@ -44,7 +45,7 @@ class CloudIntegrationHookAgainstCloudIntegrationFakeTest {
         b = new CloudIntegrationFake().designtime("orders-sync", "1.0.3");
         tenantA = tenant("orders/eu10", a);
         tenantB = tenant("orders/us10", b);
-        CloudIntegrationHook hook = new CloudIntegrationHook(
+        hook = new CloudIntegrationHook(
                 "cpi-orders",
                 Map.of(
                         "orders",
@@ -90,6 +91,39 @@ class CloudIntegrationHookAgainstCloudIntegrationFakeTest {
                 "cpi-orders",
                 clock.instant().plus(deadline),
                 rehearsal);
+    }
+
+    @Test
+    void theReadinessCheckOfARegionReadsOnlyThatRegionsTenant() {
+        HookOutcome outcome = hook.probe("orders", "us10", Duration.ofSeconds(30));
+
+        assertThat(outcome.status()).as(outcome.detail()).isEqualTo(Status.SUCCEEDED);
+        assertThat(outcome.detail())
+                .startsWith("orders/us10: token obtained")
+                .contains("orders-sync 1.0.3 (runtime: NOT_DEPLOYED)");
+        assertThat(outcome.observed()).containsEntry("us10.orders-sync", "NOT_DEPLOYED");
+        assertThat(a.tokensIssued.get()).isZero();
+        assertThat(b.tokensIssued.get()).isEqualTo(1);
+        assertThat(a.changes).isEmpty();
+        assertThat(b.changes).isEmpty();
+    }
+
+    @Test
+    void aMissingDesigntimeArtifactIsNotReady() {
+        b.designtimeActiveVersion.remove("orders-sync");
+
+        HookOutcome outcome = hook.probe("orders", "us10", Duration.ofSeconds(30));
+
+        assertThat(outcome.status()).isEqualTo(Status.FAILED_FATAL);
+        assertThat(outcome.detail()).contains("orders-sync", "does not exist");
+    }
+
+    @Test
+    void aRegionWithoutATenantIsNotReady() {
+        HookOutcome outcome = hook.probe("orders", "ap10", Duration.ofSeconds(30));
+
+        assertThat(outcome.status()).isEqualTo(Status.FAILED_FATAL);
+        assertThat(outcome.detail()).contains("no Cloud Integration tenant", "ap10");
     }
 
     @Test

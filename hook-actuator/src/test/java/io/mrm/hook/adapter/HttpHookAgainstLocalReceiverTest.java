@@ -60,8 +60,20 @@ class HttpHookAgainstLocalReceiverTest {
                 rehearsal);
     }
 
+    /** Runs the step as the plan would: a pre-flight step for a pre-flight hook. */
     static HookOutcome run(HttpHook hook, HookStep step) {
-        return new HookExecutor(Map.of("notify-ops", hook), Clock.systemUTC(), 100).execute(step);
+        HookStep asPlanned = new HookStep(
+                step.commandId(),
+                step.application(),
+                step.fromRegion(),
+                step.toRegion(),
+                step.epoch(),
+                step.mode(),
+                step.kind(),
+                step.deadline(),
+                step.rehearsal(),
+                hook.preflight());
+        return new HookExecutor(Map.of("notify-ops", hook), Clock.systemUTC(), 100).execute(asPlanned);
     }
 
     @Test
@@ -239,6 +251,30 @@ class HttpHookAgainstLocalReceiverTest {
 
         assertThat(HookSignature.sign("s3cr3t", 1765015200L, body))
                 .isEqualTo("v1=8ac8e5159f8befdb18dec77c1e22ea6dcb0d6bc2b73de1ffc13798e3ed596865");
+    }
+
+    @Test
+    void theReadinessCheckConnectsAndPostsNothing() throws Exception {
+        receiver = LocalReceiver.http(SECRET);
+
+        HookOutcome outcome = hook(receiver.url(), false, SECRET).probe("orders", "eu10", Duration.ofSeconds(30));
+
+        assertThat(outcome.status()).as(outcome.detail()).isEqualTo(Status.SUCCEEDED);
+        assertThat(outcome.detail()).contains("takes connections");
+        assertThat(receiver.deliveries).isEmpty();
+    }
+
+    @Test
+    void aHookThatRefusesConnectionsIsUnknownForTheReadinessCheck() throws Exception {
+        URI closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/hook");
+        }
+
+        HookOutcome outcome = hook(closed, false, SECRET).probe("orders", "eu10", Duration.ofSeconds(30));
+
+        assertThat(outcome.status()).as(outcome.detail()).isEqualTo(Status.FAILED_RETRIABLE);
+        assertThat(outcome.detail()).contains("not reachable");
     }
 
     @Test

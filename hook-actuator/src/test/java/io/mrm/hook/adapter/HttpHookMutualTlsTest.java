@@ -74,6 +74,38 @@ class HttpHookMutualTlsTest {
                 .contains("with-cert");
     }
 
+    static HttpHook hook(HookTls tls) {
+        return new HttpHook(
+                "mtls-hook",
+                receiver.url(),
+                false,
+                null,
+                HttpHook.client(Duration.ofSeconds(30), tls),
+                Clock.systemUTC());
+    }
+
+    @Test
+    void theReadinessCheckCompletesTheHandshakeAndPostsNothing() {
+        SecretReference password = SecretReference.literal(TestCertificates.PASSWORD);
+        HookTls tls = new HookTls(certificates.clientKeys(), password, certificates.clientTrust(), password);
+        int before = receiver.deliveries.size();
+
+        HookOutcome outcome = hook(tls).probe("orders", "us10", Duration.ofSeconds(30));
+
+        assertThat(outcome.status()).as(outcome.detail()).isEqualTo(Status.SUCCEEDED);
+        assertThat(outcome.detail()).contains("TLS handshake", "succeeded");
+        assertThat(receiver.deliveries).hasSize(before);
+    }
+
+    @Test
+    void aServerCertificateNotTrustedIsNotReadyForTheReadinessCheck() {
+        // the JDK's trust store does not know the test CA: a step would fail the same way
+        HookOutcome outcome = hook(null).probe("orders", "us10", Duration.ofSeconds(30));
+
+        assertThat(outcome.status()).as(outcome.detail()).isEqualTo(Status.FAILED_FATAL);
+        assertThat(outcome.detail()).contains("TLS handshake", "failed");
+    }
+
     @Test
     void withoutAClientCertificateTheServerRefuses() {
         SecretReference password = SecretReference.literal(TestCertificates.PASSWORD);

@@ -25,26 +25,26 @@ import javax.net.ssl.SSLContext;
  * A hook receiver as a user would write one, on a real local HTTP(S) server: it verifies the signature with
  * {@link HookSignature#verify} (401 if it does not verify) and answers what the test scripted.
  */
-final class LocalReceiver implements AutoCloseable {
+public final class LocalReceiver implements AutoCloseable {
 
     /** What the receiver got. */
-    record Delivery(String deliveryId, String body, boolean signatureValid) {}
+    public record Delivery(String deliveryId, String body, boolean signatureValid) {}
 
-    record Answer(int status, String body, boolean never) {
-        static Answer json(String outcome, String detail) {
+    public record Answer(int status, String body, boolean never) {
+        public static Answer json(String outcome, String detail) {
             return new Answer(200, "{\"outcome\":\"" + outcome + "\",\"detail\":\"" + detail + "\"}", false);
         }
 
-        static Answer status(int status, String body) {
+        public static Answer status(int status, String body) {
             return new Answer(status, body, false);
         }
 
-        static Answer neverAnswers() {
+        public static Answer neverAnswers() {
             return new Answer(0, "", true);
         }
     }
 
-    final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+    public final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
     private final Queue<Answer> answers = new ConcurrentLinkedQueue<>();
     private final CountDownLatch released = new CountDownLatch(1);
     private final HttpServer server;
@@ -60,13 +60,13 @@ final class LocalReceiver implements AutoCloseable {
     }
 
     /** Plain HTTP on loopback, verifying signatures under {@code secret} (null: accepts unsigned requests). */
-    static LocalReceiver http(String secret) throws IOException {
+    public static LocalReceiver http(String secret) throws IOException {
         return new LocalReceiver(
                 HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0), secret);
     }
 
     /** HTTPS on loopback that requires a client certificate its trust store accepts. */
-    static LocalReceiver mutualTls(SSLContext serverContext, String secret) throws IOException {
+    public static LocalReceiver mutualTls(SSLContext serverContext, String secret) throws IOException {
         HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(serverContext) {
             @Override
@@ -79,12 +79,12 @@ final class LocalReceiver implements AutoCloseable {
         return new LocalReceiver(server, secret);
     }
 
-    LocalReceiver answering(Answer... scripted) {
+    public LocalReceiver answering(Answer... scripted) {
         answers.addAll(List.of(scripted));
         return this;
     }
 
-    URI url() {
+    public URI url() {
         String scheme = server instanceof HttpsServer ? "https" : "http";
         return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort() + "/hook");
     }

@@ -124,6 +124,46 @@ class HookPropertiesTest {
     }
 
     @Test
+    void theApplicationsAHookIsCheckedForAreWhatReadinessCovers() throws Exception {
+        Map<String, String> settings = valid();
+        settings.put("mrm.hook.http.notify-ops.applications.orders[0]", "eu10");
+        settings.put("mrm.hook.http.notify-ops.applications.orders[1]", "us10");
+
+        HookProperties props = bind(settings);
+
+        assertThat(props.ackMargin()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(props.served())
+                .containsOnlyKeys("notify-ops", "cpi-orders")
+                .containsEntry("notify-ops", Map.of("orders", List.of("eu10", "us10")))
+                .containsEntry("cpi-orders", Map.of("orders", List.of("eu10", "us10")));
+    }
+
+    @Test
+    void aHooksApplicationsNeedTheirTwoRegionsTheSameUnderEveryHook() throws Exception {
+        Map<String, String> settings = valid();
+        settings.put("mrm.hook.http.notify-ops.applications.billing[0]", "eu10");
+        settings.put("mrm.hook.http.notify-ops.applications.shop[0]", "eu10");
+        settings.put("mrm.hook.http.notify-ops.applications.shop[1]", "eu10");
+        settings.put("mrm.hook.ack-margin", "-1s");
+
+        String message = problems(settings);
+
+        assertThat(message)
+                .contains(
+                        "mrm.hook.http.notify-ops.applications.billing must list the application's two regions",
+                        "mrm.hook.http.notify-ops.applications.shop names region 'eu10' twice",
+                        "mrm.hook.ack-margin must be zero or positive");
+
+        Map<String, String> conflicting = valid();
+        conflicting.put("mrm.hook.http.notify-ops.applications.orders[0]", "eu10");
+        conflicting.put("mrm.hook.http.notify-ops.applications.orders[1]", "ap10");
+
+        assertThat(problems(conflicting))
+                .contains("application 'orders' has regions [ap10, eu10] under hook 'notify-ops' but [eu10, us10]"
+                        + " under hook 'cpi-orders'");
+    }
+
+    @Test
     void unknownKeysAreFound() throws Exception {
         Map<String, Object> settings = new LinkedHashMap<>(valid());
         settings.put("mrm.hook.http.notify-ops.preflite", "true");

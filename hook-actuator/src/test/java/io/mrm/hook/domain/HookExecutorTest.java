@@ -26,9 +26,23 @@ class HookExecutorTest {
 
     /** A hook that answers what the test queued and records each call with the time it was given. */
     static final class ScriptedHook implements HookBackend {
+        final boolean preflight;
         final Deque<HookOutcome> answers = new ArrayDeque<>();
         final List<String> calls = new ArrayList<>();
         final List<Duration> timeGiven = new ArrayList<>();
+
+        ScriptedHook() {
+            this(false);
+        }
+
+        ScriptedHook(boolean preflight) {
+            this.preflight = preflight;
+        }
+
+        @Override
+        public boolean preflight() {
+            return preflight;
+        }
 
         ScriptedHook answering(HookOutcome... outcomes) {
             answers.addAll(List.of(outcomes));
@@ -47,6 +61,12 @@ class HookExecutorTest {
             calls.add("rehearse " + step.commandId());
             timeGiven.add(timeLeft);
             return HookOutcome.succeeded("would run", Map.of());
+        }
+
+        @Override
+        public HookOutcome probe(String application, String region, Duration timeLeft) {
+            calls.add("probe " + application + " " + region);
+            return HookOutcome.succeeded("reachable", Map.of());
         }
     }
 
@@ -91,24 +111,59 @@ class HookExecutorTest {
     }
 
     @Test
-    void staleEpochCommandIsRefused() {
+    void epochsAreLeftToTheCommandGate() {
         executor.execute(step("c-5", 5));
 
-        HookOutcome stale = executor.execute(step("c-4", 4));
-
-        assertThat(stale.status()).isEqualTo(HookOutcome.Status.FAILED_FATAL);
-        assertThat(stale.detail()).startsWith("stale epoch 4").contains("epoch 5", "orders");
-        assertThat(hook.calls).containsExactly("apply c-5");
-        assertThat(executor.execute(step("c-6", 5)).status()).isEqualTo(HookOutcome.Status.SUCCEEDED);
+        // the handler's CommandGate refuses stale epochs (REJECTED_STALE); the executor keeps no second fence
+        assertThat(executor.execute(step("c-4", 4)).status()).isEqualTo(HookOutcome.Status.SUCCEEDED);
+        assertThat(hook.calls).containsExactly("apply c-5", "apply c-4");
     }
 
     @Test
-    void epochsAreFencedPerApplication() {
-        executor.execute(step("c-9", 9));
-        HookStep otherApp = new HookStep(
-                "c-x", "billing", "eu10", "us10", 1, HookMode.GRACEFUL, "notify-ops", T0.plusSeconds(30), false);
+    void aPreflightStepOfAHookThatActsIsAFatalMisconfigurationAndCallsNothing() {
+        HookStep preflightStep = new HookStep(
+                "c-1", "orders", "eu10", "us10", 1, HookMode.GRACEFUL, "notify-ops", T0.plusSeconds(30), false, true);
 
-        assertThat(executor.execute(otherApp).status()).isEqualTo(HookOutcome.Status.SUCCEEDED);
+        HookOutcome outcome = executor.execute(preflightStep);
+
+        assertThat(outcome.status()).isEqualTo(HookOutcome.Status.FAILED_FATAL);
+        assertThat(outcome.detail()).contains("pre-flight step", "not configured with preflight: true");
+        assertThat(hook.calls).isEmpty();
+    }
+
+    @Test
+    void aHookStepOfAPreflightHookIsAFatalMisconfigurationAndCallsNothing() {
+        ScriptedHook preflight = new ScriptedHook(true);
+        HookExecutor withPreflight = new HookExecutor(Map.of("change-freeze", preflight), clock, 10);
+        HookStep actingStep = new HookStep(
+                "c-1", "orders", "eu10", "us10", 1, HookMode.GRACEFUL, "change-freeze", T0.plusSeconds(30), false);
+
+        HookOutcome outcome = withPreflight.execute(actingStep);
+
+        assertThat(outcome.status()).isEqualTo(HookOutcome.Status.FAILED_FATAL);
+        assertThat(outcome.detail()).contains("as a HOOK step", "configured with preflight: true");
+        assertThat(preflight.calls).isEmpty();
+    }
+
+    @Test
+    void aPreflightStepOfAPreflightHookRunsIt() {
+        ScriptedHook preflight =
+                new ScriptedHook(true).answering(new HookOutcome(HookOutcome.Status.VETOED, "freeze", null));
+        HookExecutor withPreflight = new HookExecutor(Map.of("change-freeze", preflight), clock, 10);
+        HookStep step = new HookStep(
+                "c-1",
+                "orders",
+                "eu10",
+                "us10",
+                1,
+                HookMode.GRACEFUL,
+                "change-freeze",
+                T0.plusSeconds(30),
+                false,
+                true);
+
+        assertThat(withPreflight.execute(step).status()).isEqualTo(HookOutcome.Status.VETOED);
+        assertThat(preflight.calls).containsExactly("apply c-1");
     }
 
     @Test
@@ -178,6 +233,11 @@ class HookExecutorTest {
             public HookOutcome rehearse(HookStep step, Duration timeLeft) {
                 return apply(step, timeLeft);
             }
+
+            @Override
+            public HookOutcome probe(String application, String region, Duration timeLeft) {
+                return HookOutcome.succeeded("reachable", Map.of());
+            }
         };
         HookExecutor withBroken = new HookExecutor(Map.of("notify-ops", broken), clock, 10);
 
@@ -219,6 +279,11 @@ class HookExecutorTest {
             @Override
             public HookOutcome rehearse(HookStep step, Duration timeLeft) {
                 return apply(step, timeLeft);
+            }
+
+            @Override
+            public HookOutcome probe(String application, String region, Duration timeLeft) {
+                return HookOutcome.succeeded("reachable", Map.of());
             }
         };
         HookExecutor shared = new HookExecutor(Map.of("notify-ops", slow), clock, 10);

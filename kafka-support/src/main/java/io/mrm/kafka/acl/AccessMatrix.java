@@ -45,6 +45,7 @@ public final class AccessMatrix {
 
     public static final String HANA_SYNC_GROUP = "hana-sync";
     public static final String AEM_SYNC_GROUP = "aem-sync";
+    public static final String HOOK_ACTUATOR_GROUP = "hook-actuator";
     /** The engine's {@code mrm.service.name}; its Streams {@code application.id} is the topic prefix and this. */
     public static final String ENGINE_SERVICE = "decision-engine";
 
@@ -107,6 +108,7 @@ public final class AccessMatrix {
                 Topics.DNS_COMMANDS,
                 Topics.DATA_COMMANDS,
                 Topics.EVENTS_COMMANDS,
+                Topics.HOOK_COMMANDS,
                 Topics.ENGINE_JOURNAL,
                 Topics.READINESS)) {
             b.write(KafkaRole.ENGINE, output, "only the engine writes it");
@@ -145,6 +147,7 @@ public final class AccessMatrix {
         actuator(b, KafkaRole.DNS_ACTUATOR, Topics.DNS_COMMANDS, DNS_ACTUATOR_GROUP);
         actuator(b, KafkaRole.HANA_SYNC, Topics.DATA_COMMANDS, HANA_SYNC_GROUP);
         actuator(b, KafkaRole.AEM_SYNC, Topics.EVENTS_COMMANDS, AEM_SYNC_GROUP);
+        actuator(b, KafkaRole.HOOK_ACTUATOR, Topics.HOOK_COMMANDS, HOOK_ACTUATOR_GROUP);
 
         // mrmctl: status, audit and replay read every topic (assigned partitions, no group); an operator also
         // sends requests. Records it cannot read are the engine's to dead-letter, not mrmctl's.

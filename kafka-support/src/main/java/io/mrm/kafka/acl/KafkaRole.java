@@ -18,6 +18,8 @@ public enum KafkaRole {
     HANA_SYNC("hana-sync", "hana-sync"),
     /** aem-sync: reads events commands, writes acknowledgements. */
     AEM_SYNC("aem-sync", "aem-sync"),
+    /** hook-actuator: reads hook commands, writes acknowledgements. */
+    HOOK_ACTUATOR("hook-actuator", "hook-actuator"),
     /** mrmctl as an operator: reads every topic, writes operator requests. */
     OPERATOR("operator", "mrmctl"),
     /** mrmctl read-only (status, audit, replay): reads every topic, writes nothing. */
