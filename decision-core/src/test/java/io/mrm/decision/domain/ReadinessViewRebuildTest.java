@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The readiness view is rebuilt only when it can have changed — a report arrived, the policy changed, or a
  * held check crossed {@code readiness.max-age} — and that crossing is seen at its moment: by the published
- * view, by the failover rule, and by an engine whose state was restored between the report and its max-age.
+ * view, by the failover rule, and by an engine whose state was restored between the report and its max-age
+ * (through the store, and from a state stored before the window existed: ReadinessStateSerdeTest).
  */
 class ReadinessViewRebuildTest {
 
@@ -131,15 +132,6 @@ class ReadinessViewRebuildTest {
     }
 
     @Test
-    void aStateStoredBeforeTheWindowExistedRebuildsTheViewAtItsNextStep() {
-        tickTo(crossing().plusSeconds(1));
-        // as read from a store written before the window: every check already stale, the view not yet shown so
-        h.state = withoutWindow(h.state, "eu10=READY[]us10=READY[] missing=[]");
-
-        assertThat(us10(h.tick(Duration.ofSeconds(1)))).isEqualTo(ReadinessStatus.UNKNOWN);
-    }
-
-    @Test
     void aShorterMaxAgeInANewPolicyTakesEffectAtOnce() {
         h.tick(Duration.ofMinutes(2));
         h.use(h.policy.withReadiness(new ReadinessPolicy(true, Duration.ofMinutes(1), true)));
@@ -153,34 +145,5 @@ class ReadinessViewRebuildTest {
         assertThat(h.state.readinessShown()).contains("us10=UNKNOWN");
 
         assertThat(us10(tickTo(crossing().minusSeconds(1)))).isEqualTo(ReadinessStatus.READY);
-    }
-
-    private static ApplicationState withoutWindow(ApplicationState s, String shown) {
-        return new ApplicationState(
-                s.applicationId(),
-                s.epoch(),
-                s.activeRegion(),
-                s.standbyRegion(),
-                s.phase(),
-                s.frozen(),
-                s.holdDownUntil(),
-                s.lastDecisionId(),
-                s.counters(),
-                s.run(),
-                s.outputSeq(),
-                s.automaticFailovers(),
-                s.raisedAlerts(),
-                s.seenNonces(),
-                s.lineage(),
-                s.highestEpochSeen(),
-                s.placement(),
-                s.fences(),
-                s.firstObservationAt(),
-                s.throttledAlerts(),
-                s.parkedRun(),
-                s.readinessReports(),
-                shown,
-                s.drill(),
-                null);
     }
 }
