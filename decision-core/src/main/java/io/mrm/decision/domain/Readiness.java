@@ -95,8 +95,7 @@ final class Readiness {
             }
             for (ReadinessCheck check : report.checks()) {
                 if (check.region().equals(region)) {
-                    boolean stale = w.now.isAfter(
-                            check.checkedAt().plus(w.policy.readiness().maxAge()));
+                    boolean stale = w.now.isAfter(staleAfter(check, w.policy));
                     checks.add(stale ? check.stale(w.now) : check);
                 }
             }
@@ -199,15 +198,15 @@ final class Readiness {
     }
 
     /**
-     * The instants around {@code w.now} between which no held check crosses {@code readiness.max-age}: a check
-     * is stale once the time is after its {@code checkedAt + max-age} ({@link #of}).
+     * The instants around {@code w.now} between which no held check crosses {@code readiness.max-age}
+     * ({@link #staleAfter}).
      */
     private static ReadinessWindow window(WorkingState w, String basis) {
         Instant after = null;
         Instant until = null;
         for (ReadinessReport report : w.readinessReports.values()) {
             for (ReadinessCheck check : report.checks()) {
-                Instant crossing = check.checkedAt().plus(w.policy.readiness().maxAge());
+                Instant crossing = staleAfter(check, w.policy);
                 if (w.now.isAfter(crossing)) {
                     after = after == null || crossing.isAfter(after) ? crossing : after;
                 } else {
@@ -216,6 +215,11 @@ final class Readiness {
             }
         }
         return new ReadinessWindow(basis, after, until);
+    }
+
+    /** A check is stale once the engine's time is after this: both the view and its window read it here. */
+    private static Instant staleAfter(ReadinessCheck check, ApplicationPolicy policy) {
+        return check.checkedAt().plus(policy.readiness().maxAge());
     }
 
     /** How many times the view was rebuilt in this JVM: read by the test that it is not rebuilt on every step. */
