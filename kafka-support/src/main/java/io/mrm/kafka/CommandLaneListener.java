@@ -5,6 +5,7 @@ import io.mrm.events.Topic;
 import io.mrm.events.codec.DeadLetters.RawRecord;
 import io.mrm.events.codec.Decoded;
 import io.mrm.events.codec.InboundDecoder;
+import io.mrm.events.command.StepCommand;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +25,8 @@ import org.springframework.kafka.support.Acknowledgment;
 /**
  * The listener of {@link EventListeners#commandContainer}: the consumer thread only decodes a record
  * and hands it to its application's lane, so it never waits for a command. On the lane the handler
- * runs (retried, bounded, then dead-lettered with the reason, as the shared error handler does);
+ * runs (retried, bounded, then dead-lettered with the reason, as the shared error handler does); a
+ * drill's step runs on the application's rehearsal lane, so a hung rehearsal never holds up a real command;
  * a record that cannot be read is dead-lettered there too, in its key's order. The record is
  * acknowledged once it has completed, and offsets are committed up to the first one that has not.
  *
@@ -95,9 +97,13 @@ final class CommandLaneListener<E extends MrmEvent>
         String lane = event != null
                 ? event.applicationId()
                 : record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+        // a drill's step goes to the application's rehearsal lane: however long it hangs, a real command never
+        // waits for it
+        boolean rehearsal =
+                event instanceof StepCommand command && command.step().rehearsing();
         // should the lane's thread not start, this throws and the record stays pending: nothing after it on its
         // partition is committed, and it is delivered again after a rebalance or restart
-        lanes.submit(lane, () -> run(entry, record, decoded, event));
+        lanes.submit(lane, rehearsal, () -> run(entry, record, decoded, event));
     }
 
     private void run(CommandProgress.Entry entry, ConsumerRecord<byte[], byte[]> record, Decoded decoded, E event) {

@@ -112,7 +112,8 @@ public class EventListeners {
      * consumer thread never runs a command: each application's commands run on a lane of their own,
      * in order and one at a time, and lanes of different applications run in parallel, so a hung
      * backend holds up its own application only and the consumer never overruns
-     * {@code max.poll.interval.ms}. An offset is committed once its command and every one before it
+     * {@code max.poll.interval.ms}. A drill's steps (rehearsals, which change nothing) run on a lane of
+     * their own beside the application's, so a hung rehearsal never delays a real failover's command. An offset is committed once its command and every one before it
      * on the partition have completed. A partition leaving this instance is handed over only once the
      * commands running for it have ended (waited for until their {@link io.mrm.events.command.StepRef#deadline()
      * deadline}, then interrupted; bounded by {@code mrm.kafka.commands.max-revocation-wait}), so its

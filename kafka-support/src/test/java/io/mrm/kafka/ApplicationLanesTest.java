@@ -35,6 +35,31 @@ class ApplicationLanesTest {
     }
 
     @Test
+    void aHungRehearsalHoldsUpNoRealTaskOfItsApplication() throws InterruptedException {
+        CountDownLatch backend = new CountDownLatch(1);
+        CountDownLatch rehearsing = new CountDownLatch(1);
+        CountDownLatch real = new CountDownLatch(1);
+        List<String> ran = new CopyOnWriteArrayList<>();
+        lanes.submit("orders", true, () -> {
+            rehearsing.countDown();
+            await(backend);
+            ran.add("rehearsal-1");
+        });
+        lanes.submit("orders", true, () -> ran.add("rehearsal-2"));
+        assertThat(rehearsing.await(30, TimeUnit.SECONDS)).isTrue();
+
+        lanes.submit("orders", real::countDown);
+
+        assertThat(real.await(30, TimeUnit.SECONDS))
+                .as("the real task ran while the rehearsal hangs")
+                .isTrue();
+        assertThat(ran).as("rehearsals still wait for each other").isEmpty();
+        backend.countDown();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> ran.size() == 2);
+        assertThat(ran).containsExactly("rehearsal-1", "rehearsal-2");
+    }
+
+    @Test
     void aBlockedApplicationHoldsUpOnlyItself() throws InterruptedException {
         CountDownLatch hung = new CountDownLatch(1);
         CountDownLatch afterHung = new CountDownLatch(1);

@@ -4,12 +4,17 @@ import io.mrm.decision.domain.ApplicationPolicy;
 import io.mrm.decision.domain.ApplicationState;
 import io.mrm.decision.domain.DecisionCore;
 import io.mrm.decision.domain.StepResult;
+import io.mrm.events.decision.Actuator;
 import io.mrm.events.decision.StepAction;
 import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.observation.HealthStatus;
 import io.mrm.events.observation.ProbeKind;
+import io.mrm.events.readiness.ReadinessCheck;
+import io.mrm.events.readiness.ReadinessReport;
+import io.mrm.events.readiness.ReadinessStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +22,9 @@ import java.util.Map;
 /**
  * Throughput of the pure decision core on one thread: observations of N applications × 2 regions
  * × 3 vantage points, in rounds, each round a little later. Warms up first (the JIT needs more
- * than a minute to settle on two cores), then measures.
+ * than a minute to settle on two cores), then measures. With {@code --readiness=60s} every application
+ * also holds the DNS actuator's readiness report, renewed every 60 s of the rounds' time as an actuator
+ * renews it: the core then carries readiness on every step ({@code off}, the default: none).
  */
 public final class EngineCoreBench {
 
@@ -29,7 +36,9 @@ public final class EngineCoreBench {
     }
 
     public static void run(String[] args) {
-        BenchArgs options = new BenchArgs(args, Map.of("apps", "1000", "warmup", "60s", "measure", "30s"));
+        BenchArgs options =
+                new BenchArgs(args, Map.of("apps", "1000", "warmup", "60s", "measure", "30s", "readiness", "off"));
+        Duration readinessEvery = options.text("readiness").equals("off") ? null : options.duration("readiness");
         int apps = options.integer("apps");
         Map<String, ApplicationPolicy> policies = new HashMap<>();
         for (int i = 0; i < apps; i++) {
@@ -71,8 +80,14 @@ public final class EngineCoreBench {
         Runnable round = () -> {
             clock[0] = clock[0].plusMillis(1000);
             Instant now = clock[0];
+            boolean renew = readinessEvery != null && now.getEpochSecond() % readinessEvery.toSeconds() == 0;
             for (int i = 0; i < apps; i++) {
                 String app = "app-" + i;
+                if (renew) {
+                    StepResult result = core.step(states.get(app), readiness(app, now), now);
+                    states.put(app, result.state());
+                    blackhole[0] += result.outputs().size();
+                }
                 for (String region : List.of("region-a", "region-b")) {
                     for (int v = 0; v < 3; v++) {
                         HealthObservation o = new HealthObservation(
@@ -109,7 +124,26 @@ public final class EngineCoreBench {
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(
                 "engine-core: %,d observations in %.1f s on one thread = %,.0f observations/s "
-                        + "(%d applications x 2 regions x 3 vantage points; outputs %d)%n",
-                steps, seconds, steps / seconds, apps, blackhole[0]);
+                        + "(%d applications x 2 regions x 3 vantage points; readiness %s; outputs %d)%n",
+                steps, seconds, steps / seconds, apps, options.text("readiness"), blackhole[0]);
+    }
+
+    /** The DNS actuator's report: both regions' route and verify checks READY, checked now. */
+    private static ReadinessReport readiness(String app, Instant now) {
+        List<ReadinessCheck> checks = new ArrayList<>();
+        for (String region : List.of("region-a", "region-b")) {
+            checks.add(new ReadinessCheck(
+                    region, StepAction.DNS_ROUTE, "hosted-zone", ReadinessStatus.READY, "zone Z1", now, 4));
+            checks.add(new ReadinessCheck(
+                    region, StepAction.DNS_VERIFY, "resolver", ReadinessStatus.READY, "answers", now, 2));
+        }
+        return new ReadinessReport(
+                app + "-rr-" + now.toEpochMilli(),
+                app,
+                now,
+                ReadinessReport.SCHEMA_VERSION,
+                Actuator.DNS,
+                60_000,
+                checks);
     }
 }

@@ -41,6 +41,8 @@ import java.util.Set;
  *                           null before any
  * @param drill              the latest drill, kept beside the real state (null before any, and in states stored
  *                           before drills existed)
+ * @param readinessWindow    while the readiness view last computed cannot have changed, so that it is not rebuilt
+ *                           on every step; null before any (and in states stored before it existed): rebuilt
  */
 public record ApplicationState(
         String applicationId,
@@ -66,7 +68,8 @@ public record ApplicationState(
         PlanRun parkedRun,
         Map<Actuator, ReadinessReport> readinessReports,
         String readinessShown,
-        DrillRun drill) {
+        DrillRun drill,
+        ReadinessWindow readinessWindow) {
 
     public ApplicationState {
         readinessReports = readinessReports == null ? Map.of() : Map.copyOf(readinessReports);
@@ -105,6 +108,7 @@ public record ApplicationState(
                 Map.of(),
                 null,
                 Map.of(),
+                null,
                 null,
                 null);
     }

@@ -6,12 +6,14 @@ import io.mrm.events.readiness.ReadinessReport;
 import io.mrm.events.readiness.ReadinessState;
 import io.mrm.events.readiness.ReadinessStatus;
 import io.mrm.events.readiness.RegionReadiness;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The actuators' readiness reports: what each says about a switch towards each region, and the engine's
@@ -23,6 +25,9 @@ import java.util.TreeSet;
  * never blocks — a forced switch skips it — but is shown.
  */
 final class Readiness {
+
+    /** Counts rebuilds of the view only; nothing the core decides reads it. */
+    private static final LongAdder VIEW_BUILDS = new LongAdder();
 
     private Readiness() {}
 
@@ -43,7 +48,7 @@ final class Readiness {
      * check fresh past {@code readiness.max-age} of the engine's time. A clock that runs behind only makes its
      * checks go stale sooner (UNKNOWN: the safe side).
      */
-    private static ReadinessReport receivedAt(ReadinessReport report, java.time.Instant now) {
+    private static ReadinessReport receivedAt(ReadinessReport report, Instant now) {
         if (report.checks().stream().noneMatch(c -> c.checkedAt().isAfter(now))) {
             return report;
         }
@@ -90,8 +95,7 @@ final class Readiness {
             }
             for (ReadinessCheck check : report.checks()) {
                 if (check.region().equals(region)) {
-                    boolean stale = w.now.isAfter(
-                            check.checkedAt().plus(w.policy.readiness().maxAge()));
+                    boolean stale = w.now.isAfter(staleAfter(check, w.policy));
                     checks.add(stale ? check.stale(w.now) : check);
                 }
             }
@@ -154,13 +158,25 @@ final class Readiness {
      * Publishes the view when what it says changed: a region's status, or which checks are not READY (and
      * with what status), or which actuators are missing — not when a report only renews timestamps. Nothing is
      * published for an application no actuator has reported on.
+     *
+     * <p>It runs on every step, so the view is rebuilt only when it can have changed: a report was taken in this
+     * step, the policy's {@link #basis} is not the one it was built for, or the engine's time left its
+     * {@link ReadinessWindow} (a held check crossed {@code readiness.max-age}).
      */
     static void publishIfChanged(WorkingState w) {
         if (w.readinessReports.isEmpty()) {
             return;
         }
+        String basis = basis(w.policy);
+        // take() replaces the map when it keeps a report: the same map is the same reports
+        boolean sameReports = w.readinessReports == w.before.readinessReports();
+        if (sameReports && w.readinessWindow != null && w.readinessWindow.holds(basis, w.now)) {
+            return;
+        }
+        VIEW_BUILDS.increment();
         List<RegionReadiness> regions = List.of(of(w, w.policy.primaryRegion()), of(w, w.policy.standbyRegion()));
         List<Actuator> missing = missing(w);
+        w.readinessWindow = window(w, basis);
         String shown = shown(regions, missing);
         if (shown.equals(w.readinessShown)) {
             return;
@@ -168,6 +184,47 @@ final class Readiness {
         w.readinessShown = shown;
         w.outputs.add(new ReadinessState(
                 w.nextId(), w.applicationId(), w.now, ReadinessState.SCHEMA_VERSION, regions, missing));
+    }
+
+    /** What of the policy the view depends on besides the reports and the time. */
+    private static String basis(ApplicationPolicy policy) {
+        return policy.primaryRegion()
+                + ' '
+                + policy.standbyRegion()
+                + ' '
+                + policy.readiness().maxAge()
+                + ' '
+                + planActuators(policy);
+    }
+
+    /**
+     * The instants around {@code w.now} between which no held check crosses {@code readiness.max-age}
+     * ({@link #staleAfter}).
+     */
+    private static ReadinessWindow window(WorkingState w, String basis) {
+        Instant after = null;
+        Instant until = null;
+        for (ReadinessReport report : w.readinessReports.values()) {
+            for (ReadinessCheck check : report.checks()) {
+                Instant crossing = staleAfter(check, w.policy);
+                if (w.now.isAfter(crossing)) {
+                    after = after == null || crossing.isAfter(after) ? crossing : after;
+                } else {
+                    until = until == null || crossing.isBefore(until) ? crossing : until;
+                }
+            }
+        }
+        return new ReadinessWindow(basis, after, until);
+    }
+
+    /** A check is stale once the engine's time is after this: both the view and its window read it here. */
+    private static Instant staleAfter(ReadinessCheck check, ApplicationPolicy policy) {
+        return check.checkedAt().plus(policy.readiness().maxAge());
+    }
+
+    /** How many times the view was rebuilt in this JVM: read by the test that it is not rebuilt on every step. */
+    static long viewBuilds() {
+        return VIEW_BUILDS.sum();
     }
 
     private static String shown(List<RegionReadiness> regions, List<Actuator> missing) {

@@ -53,6 +53,7 @@ final class WorkingState {
     PlanRun parkedRun;
     Map<Actuator, ReadinessReport> readinessReports;
     String readinessShown;
+    ReadinessWindow readinessWindow;
     DrillRun drill;
     /** What an accepted request's answer says. */
     String acceptedAs = "accepted";
@@ -87,6 +88,7 @@ final class WorkingState {
         parkedRun = s.parkedRun();
         readinessReports = s.readinessReports();
         readinessShown = s.readinessShown();
+        readinessWindow = s.readinessWindow();
         drill = s.drill();
     }
 
@@ -221,7 +223,8 @@ final class WorkingState {
                 parkedRun,
                 readinessReports,
                 readinessShown,
-                drill);
+                drill,
+                readinessWindow);
     }
 
     StepResult result() {

@@ -85,6 +85,7 @@ class ApplicationStateStoreTest {
                 null,
                 java.util.Map.of(),
                 null,
+                null,
                 null);
     }
 
