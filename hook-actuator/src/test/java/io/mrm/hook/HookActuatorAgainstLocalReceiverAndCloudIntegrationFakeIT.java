@@ -48,7 +48,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -256,12 +255,7 @@ class HookActuatorAgainstLocalReceiverAndCloudIntegrationFakeIT {
         }
     }
 
-    /**
-     * Disabled until common-events authenticates commands.hook: RecordAuthenticator requires the engine's
-     * signature on the DNS, data and events command topics but not (yet) on the hook command topic, so a forged
-     * hook command is executed today. With that topic added there (one line), this test passes.
-     */
-    @Disabled("common-events' RecordAuthenticator does not yet require the engine's signature on commands.hook")
+    /** Anyone who can write to commands.hook must not be able to run a hook: only the engine's signature counts. */
     @Test
     void forgedCommandsAreDeadLetteredAndNeverReachAHook() {
         EventCodec unsigned = new EventCodec(NAMES, URI.create("/mrm/intruder/1"));

@@ -167,6 +167,32 @@ class BusAuthenticationAttacksTest {
         assertAccepted(actuatorReader(), engineWriter().toRecord(forged));
     }
 
+    /**
+     * The class of the attack, not one example: every command type of the registry, on its topic, unsigned or
+     * signed by an actuator, is refused by an actuator's reader (a new actuator's topic cannot be left out).
+     */
+    @Test
+    void everyCommandTypeOfEveryActuatorIsRefusedUnlessTheEngineSignedIt() throws Exception {
+        List<io.mrm.events.EventType<?>> commandTypes = io.mrm.events.EventTypes.ALL.stream()
+                .filter(t -> io.mrm.events.command.StepCommand.class.isAssignableFrom(t.javaType()))
+                .toList();
+        assertThat(commandTypes)
+                .extracting(t -> t.topic().logicalName())
+                .contains("commands.dns", "commands.hana", "commands.aem", "commands.hook");
+        for (io.mrm.events.EventType<?> type : commandTypes) {
+            io.mrm.events.MrmEvent command;
+            try (java.io.InputStream in = getClass().getResourceAsStream("/samples/" + type.schemaFile())) {
+                command = io.mrm.events.codec.EventJson.read(in.readAllBytes(), type.javaType());
+            }
+            assertRefused(
+                    actuatorReader(), new EventCodec(NAMES, URI.create("/mrm/x/1")).toRecord(command), "not signed");
+            assertRefused(
+                    actuatorReader(),
+                    withSignature(command, "ed25519", "dns-1", DNS),
+                    "of dns-actuator, but only " + "decision-engine may");
+        }
+    }
+
     @Test
     void aForgedPromoteCannotSkipToTheNewPrimary() {
         DataPromoteCommand forged = new DataPromoteCommand(
