@@ -55,10 +55,14 @@ public final class HookExecutor {
         };
     }
 
-    /** Runs the step; one application's steps run one at a time. */
+    /**
+     * Runs the step; one application's steps run one at a time, and so do its rehearsals, but beside its real
+     * steps: a drill's step that hangs never holds up a real failover's (the command lanes run them apart too).
+     */
     public HookOutcome execute(HookStep step) {
         Objects.requireNonNull(step, "step");
-        synchronized (applicationLocks.computeIfAbsent(step.application(), a -> new Object())) {
+        String lane = step.application() + (step.rehearsal() ? " rehearsal" : "");
+        synchronized (applicationLocks.computeIfAbsent(lane, a -> new Object())) {
             HookOutcome outcome = run(step);
             synchronized (outcomes) {
                 outcomes.put(step.commandId(), new Recorded(step, outcome));

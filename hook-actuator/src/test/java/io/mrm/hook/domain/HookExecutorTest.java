@@ -25,7 +25,7 @@ class HookExecutorTest {
     static final Instant T0 = Instant.parse("2026-12-06T10:00:00Z");
 
     /** A hook that answers what the test queued and records each call with the time it was given. */
-    static final class ScriptedHook implements HookBackend {
+    static class ScriptedHook implements HookBackend {
         final boolean preflight;
         final Deque<HookOutcome> answers = new ArrayDeque<>();
         final List<String> calls = new ArrayList<>();
@@ -322,5 +322,50 @@ class HookExecutorTest {
                 .hasMessageContaining("epoch must not be negative")
                 .hasMessageContaining("mode is required")
                 .hasMessageContaining("deadline is required");
+    }
+
+    @Test
+    void aRealStepIsNotHeldUpByAHungRehearsalOfTheSameApplication() throws Exception {
+        CountDownLatch rehearsing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedHook hanging = new ScriptedHook() {
+            @Override
+            public HookOutcome rehearse(HookStep step, Duration timeLeft) {
+                rehearsing.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return HookOutcome.succeeded("would run", Map.of());
+            }
+        };
+        HookExecutor lanes = new HookExecutor(Map.of("notify-ops", hanging), clock, 100);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<HookOutcome> drill = pool.submit(() -> lanes.execute(new HookStep(
+                    "drill-1",
+                    "orders",
+                    "eu10",
+                    "us10",
+                    1,
+                    HookMode.GRACEFUL,
+                    "notify-ops",
+                    T0.plusSeconds(30),
+                    true)));
+            assertThat(rehearsing.await(30, TimeUnit.SECONDS)).isTrue();
+            Future<HookOutcome> real = pool.submit(() -> lanes.execute(step("real-1", 2)));
+
+            // the real step ends while the rehearsal still hangs
+            assertThat(real.get(30, TimeUnit.SECONDS).status()).isEqualTo(HookOutcome.Status.SUCCEEDED);
+            assertThat(drill.isDone())
+                    .as("the rehearsal still hangs: the race happened")
+                    .isFalse();
+            release.countDown();
+            assertThat(drill.get(30, TimeUnit.SECONDS).status()).isEqualTo(HookOutcome.Status.SUCCEEDED);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
     }
 }
