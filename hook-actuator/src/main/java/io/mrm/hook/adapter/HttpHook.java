@@ -50,6 +50,9 @@ import javax.net.ssl.SSLSocket;
 public final class HttpHook implements HookBackend {
 
     static final int MAX_QUOTED = 300;
+    /** The plan step a request is an attempt of: the same on every attempt (MRM-Delivery is one attempt's). */
+    public static final String STEP_HEADER = "MRM-Step";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
@@ -147,6 +150,7 @@ public final class HttpHook implements HookBackend {
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .header(HookSignature.DELIVERY_HEADER, step.commandId())
+                .header(STEP_HEADER, step.stepKey())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (secret != null) {
             long timestamp = clock.instant().getEpochSecond();
@@ -246,6 +250,7 @@ public final class HttpHook implements HookBackend {
     static byte[] body(HookStep step) {
         ObjectNode json = JSON.createObjectNode();
         json.put("commandId", step.commandId());
+        json.put("stepKey", step.stepKey());
         json.put("application", step.application());
         json.put("fromRegion", step.fromRegion());
         json.put("toRegion", step.toRegion());

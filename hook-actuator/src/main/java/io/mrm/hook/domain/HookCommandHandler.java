@@ -75,7 +75,9 @@ public final class HookCommandHandler {
                 run.hook(),
                 run.step().deadline().minus(ackMargin),
                 run.step().rehearsing(),
-                run.preflighting());
+                run.preflighting(),
+                run.step().decisionId() + "/" + run.step().epoch() + "/"
+                        + run.step().stepIndex());
     }
 
     private CommandAck ack(HookRunCommand run, HookOutcome outcome, Instant start) {

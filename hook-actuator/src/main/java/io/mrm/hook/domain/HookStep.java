@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
  * @param rehearsal   a drill: only read-only checks, nothing changes
  * @param preflight   the plan asks a pre-flight hook (which may veto) rather than one that acts; it must match
  *                    how the hook is configured
+ * @param stepKey     the plan step this command is an attempt of ({@code decisionId/epoch/stepIndex}): the same on
+ *                    every attempt of the step, where each attempt has a command id of its own; a hook
+ *                    de-duplicates by it. Null: the command id
  */
 public record HookStep(
         String commandId,
@@ -32,7 +35,8 @@ public record HookStep(
         String kind,
         Instant deadline,
         boolean rehearsal,
-        boolean preflight) {
+        boolean preflight,
+        String stepKey) {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final int MAX_COMMAND_ID = 200;
@@ -61,9 +65,31 @@ public record HookStep(
         if (deadline == null) {
             problems.add("deadline is required");
         }
+        stepKey = stepKey == null ? commandId : stepKey;
+        if (stepKey != null
+                && (stepKey.isBlank()
+                        || stepKey.length() > MAX_COMMAND_ID
+                        || !stepKey.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+            problems.add("stepKey must be printable ASCII without spaces, at most " + MAX_COMMAND_ID + " characters");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid hook step: " + String.join("; ", problems));
         }
+    }
+
+    /** A step whose command id stands for the step too (one attempt). */
+    public HookStep(
+            String commandId,
+            String application,
+            String fromRegion,
+            String toRegion,
+            long epoch,
+            HookMode mode,
+            String kind,
+            Instant deadline,
+            boolean rehearsal,
+            boolean preflight) {
+        this(commandId, application, fromRegion, toRegion, epoch, mode, kind, deadline, rehearsal, preflight, null);
     }
 
     /** A step of a hook that acts (not a pre-flight hook). */
@@ -77,7 +103,7 @@ public record HookStep(
             String kind,
             Instant deadline,
             boolean rehearsal) {
-        this(commandId, application, fromRegion, toRegion, epoch, mode, kind, deadline, rehearsal, false);
+        this(commandId, application, fromRegion, toRegion, epoch, mode, kind, deadline, rehearsal, false, null);
     }
 
     /** The same step without its deadline: a retry of a command may carry a later one. */
@@ -90,7 +116,8 @@ public record HookStep(
                 && mode == other.mode
                 && kind.equals(other.kind)
                 && rehearsal == other.rehearsal
-                && preflight == other.preflight;
+                && preflight == other.preflight
+                && stepKey.equals(other.stepKey);
     }
 
     private static void name(List<String> problems, String field, String value) {

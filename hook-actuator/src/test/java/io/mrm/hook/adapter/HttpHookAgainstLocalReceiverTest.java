@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -129,6 +130,35 @@ class HttpHookAgainstLocalReceiverTest {
                 .extracting(LocalReceiver.Delivery::deliveryId)
                 .containsExactly("cmd-1", "cmd-1");
         assertThat(receiver.deliveries).allMatch(LocalReceiver.Delivery::signatureValid);
+    }
+
+    @Test
+    void twoAttemptsOfOneStepHaveTheirOwnDeliveryIdsAndOneStepKeyToDeduplicateBy() throws Exception {
+        receiver = LocalReceiver.http(SECRET).answering(Answer.status(503, "busy"), Answer.json("SUCCEEDED", "done"));
+        HookExecutor executor =
+                new HookExecutor(Map.of("notify-ops", hook(receiver.url(), false, SECRET)), Clock.systemUTC(), 100);
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        for (String attempt : List.of("cmd-attempt-1", "cmd-attempt-2")) {
+            executor.execute(new HookStep(
+                    attempt,
+                    "orders",
+                    "eu10",
+                    "us10",
+                    7,
+                    HookMode.GRACEFUL,
+                    "notify-ops",
+                    deadline,
+                    false,
+                    false,
+                    "dec-1/7/3"));
+        }
+
+        assertThat(receiver.deliveries)
+                .extracting(LocalReceiver.Delivery::deliveryId)
+                .containsExactly("cmd-attempt-1", "cmd-attempt-2");
+        assertThat(receiver.deliveries)
+                .extracting(d -> JSON.readTree(d.body()).path("stepKey").asText())
+                .containsExactly("dec-1/7/3", "dec-1/7/3");
     }
 
     @Test
