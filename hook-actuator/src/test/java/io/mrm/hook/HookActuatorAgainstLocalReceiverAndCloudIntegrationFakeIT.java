@@ -238,7 +238,7 @@ class HookActuatorAgainstLocalReceiverAndCloudIntegrationFakeIT {
                     CommandAck.class, a -> a.commandId().equals("d-orders-notify"), Duration.ofSeconds(60));
 
             assertThat(cpi.outcome()).as(cpi.detail()).isEqualTo(AckOutcome.SUCCEEDED);
-            assertThat(cpi.detail()).startsWith("rehearsal: would undeploy [orders-sync] in eu10");
+            assertThat(cpi.detail()).startsWith("would undeploy [orders-sync] in eu10");
             assertThat(cpi.observed())
                     .containsEntry("rehearsal", "true")
                     .containsEntry("changed", "false")

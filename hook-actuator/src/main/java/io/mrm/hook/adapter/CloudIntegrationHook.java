@@ -210,12 +210,11 @@ public final class CloudIntegrationHook implements HookBackend {
             }
         }
         if (!problems.isEmpty()) {
-            String detail = "rehearsal: would not switch: " + String.join("; ", problems);
+            String detail = "would not switch: " + String.join("; ", problems);
             return (retriable ? HookOutcome.retriable(detail) : HookOutcome.fatal(detail)).withObserved(observed);
         }
         return HookOutcome.succeeded(
-                "rehearsal: would undeploy " + ids(app) + " in " + step.fromRegion() + " and deploy them in "
-                        + step.toRegion(),
+                "would undeploy " + ids(app) + " in " + step.fromRegion() + " and deploy them in " + step.toRegion(),
                 observed);
     }
 

@@ -140,7 +140,11 @@ public final class HttpHook implements HookBackend {
     @Override
     public HookOutcome rehearse(HookStep step, Duration timeLeft) {
         // The body says "rehearsal": true; by contract the receiver checks and answers without acting.
-        return call(step, timeLeft).withDetailPrefix("rehearsal: ");
+        // Said as every actuator's rehearsal says it: what it would do, then what the hook answered.
+        return call(step, timeLeft)
+                .withDetailPrefix("would " + (step.preflight() ? "ask pre-flight hook '" : "run hook '") + name
+                        + "' for " + step.application() + " " + step.fromRegion() + " -> " + step.toRegion()
+                        + "; it answered: ");
     }
 
     private HookOutcome call(HookStep step, Duration timeLeft) {

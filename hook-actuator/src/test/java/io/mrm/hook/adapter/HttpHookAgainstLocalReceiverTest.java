@@ -314,7 +314,9 @@ class HttpHookAgainstLocalReceiverTest {
         HookOutcome outcome = run(hook(receiver.url(), true, SECRET), step("drill-1", Duration.ofMinutes(2), true));
 
         assertThat(outcome.status()).isEqualTo(Status.SUCCEEDED);
-        assertThat(outcome.detail()).isEqualTo("rehearsal: would page the on-call");
+        assertThat(outcome.detail())
+                .isEqualTo(
+                        "would ask pre-flight hook 'notify-ops' for orders eu10 -> us10; it answered: would page the on-call");
         assertThat(JSON.readTree(receiver.deliveries.get(0).body())
                         .path("rehearsal")
                         .asBoolean())
