@@ -71,6 +71,9 @@ public final class Sandbox implements AutoCloseable {
     public static final String ALICE = "alice";
 
     public static final String BOB = "bob";
+    /** The sandbox application's pre-flight hook, by its name in the plan and in the hook actuator. */
+    public static final String CHANGE_FREEZE = "change-freeze";
+
     static final Map<String, String> VANTAGE_REGIONS =
             Map.of("vantage-1", REGION_A, "vantage-2", REGION_B, "vantage-3", "site-c");
 
@@ -91,6 +94,8 @@ public final class Sandbox implements AutoCloseable {
     private final Path operatorKeys;
     private final io.mrm.testsupport.BusKeyring busKeys;
     private final Path workDir;
+    /** The application's pre-flight hook: a change-freeze calendar on loopback, asked before every switch. */
+    private final io.mrm.sandbox.hook.ChangeFreezeHook changeFreeze;
 
     /**
      * What the scripted outage measured.
@@ -178,6 +183,17 @@ public final class Sandbox implements AutoCloseable {
         timeline.note(eventBrokers.describe());
         startService(
                 "aem-sync", AemSyncApplication.class, AemSyncApplication.SERVICE, eventBrokers.aemSyncProperties());
+        byte[] hookSecret = new byte[32];
+        new SecureRandom().nextBytes(hookSecret);
+        String hookSecretText = Base64.getEncoder().encodeToString(hookSecret);
+        changeFreeze = track(io.mrm.sandbox.hook.ChangeFreezeHook.start(hookSecretText));
+        timeline.note("pre-flight hook: a change-freeze calendar at " + changeFreeze.url()
+                + " (signed requests; it vetoes every switch while a freeze is on)");
+        startService(
+                "hook-actuator",
+                io.mrm.hook.HookActuatorApplication.class,
+                io.mrm.hook.HookActuatorApplication.SERVICE,
+                hookActuatorProperties(writeSecret(stateDir, "hook-secret", hookSecret)));
         for (String vantage : VANTAGES) {
             startService(
                     "health-monitor " + vantage,
@@ -231,7 +247,17 @@ public final class Sandbox implements AutoCloseable {
         // outage takes only the application tier, so region-a's broker and database still answer and are
         // demoted, drained and fenced); if that cannot complete within failover-drain-within it goes on
         // forced, skipping the steps that need the region being left.
-        props.put(app + "plan", "EVENTS_SET_STANDBY,DATA_DRAIN,DATA_PROMOTE,EVENTS_SET_ACTIVE,DNS_ROUTE,DNS_VERIFY");
+        // First, the application's own pre-flight hook (a change-freeze calendar): it may veto the switch before
+        // anything changes.
+        props.put(app + "plan[0].action", "PREFLIGHT_HOOK");
+        props.put(app + "plan[0].hook", CHANGE_FREEZE);
+        props.put(app + "plan[0].timeout", "5s");
+        props.put(app + "plan[0].attempts", 2);
+        List<String> switchover = List.of(
+                "EVENTS_SET_STANDBY", "DATA_DRAIN", "DATA_PROMOTE", "EVENTS_SET_ACTIVE", "DNS_ROUTE", "DNS_VERIFY");
+        for (int i = 0; i < switchover.size(); i++) {
+            props.put(app + "plan[" + (i + 1) + "]", switchover.get(i));
+        }
         props.put(app + "failover-drain-within", "15s");
         props.put(app + "step-timeout", "10s");
         // manual switches need two people: alice asks, bob approves (see runFailbackWithApproval)
@@ -298,12 +324,26 @@ public final class Sandbox implements AutoCloseable {
 
     /** The TSIG secret goes to the actuator the way it would in production: a file only its owner reads. */
     private Path writeSecret(Path dir, byte[] secret) throws IOException {
+        return writeSecret(dir, "tsig-secret", secret);
+    }
+
+    private Path writeSecret(Path dir, String name, byte[] secret) throws IOException {
         Path file = Files.createFile(
-                dir.resolve("tsig-secret"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                dir.resolve(name), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, Base64.getEncoder().encodeToString(secret), StandardCharsets.US_ASCII);
         track(() -> Files.deleteIfExists(file));
         return file;
+    }
+
+    /** The hook actuator: one HTTP pre-flight hook, signed with a shared secret read from a file. */
+    private Map<String, Object> hookActuatorProperties(Path secretFile) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        String hook = "mrm.hook.http." + CHANGE_FREEZE + ".";
+        props.put(hook + "url", changeFreeze.url());
+        props.put(hook + "preflight", true);
+        props.put(hook + "secret.file", secretFile.toString());
+        props.put(hook + "applications." + APP, REGION_A + "," + REGION_B);
+        return props;
     }
 
     private Map<String, Object> dnsActuatorProperties(Path secretFile) {
@@ -400,7 +440,7 @@ public final class Sandbox implements AutoCloseable {
                         && r.region(REGION_B).status() == ReadinessStatus.READY,
                 timeout);
         timeline.note("readiness: " + REGION_B + " READY ("
-                + ready.region(REGION_B).checks().size() + " checks by the DNS, data and events actuators)");
+                + ready.region(REGION_B).checks().size() + " checks by the DNS, data, events and hook actuators)");
         return ready;
     }
 
@@ -482,34 +522,48 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * Region A is mended; once the monitors see it up, alice asks (signed, through mrmctl) to fail
-     * back to it; under the two-person rule that is a proposal, and bob approves it (signed) and
-     * follows the plan to its end. Returns the topology once region A is active again.
+     * Region A is mended; once the monitors see it up, alice asks to fail back while a change freeze is on: bob
+     * approves, the plan asks its pre-flight hook first, and the hook vetoes. Nothing changes (region B stays
+     * active); the engine alerts PREFLIGHT_VETOED with the hook's reason, which this returns. The freeze is then
+     * lifted.
      */
-    public TopologyState runFailbackWithApproval(Duration timeout) {
+    public io.mrm.events.decision.Alert runVetoedFailback(Duration timeout) {
         Instant mended = Instant.now();
         regionA.recover();
         timeline.note("MENDED: " + REGION_A + " answers 200 again");
         awaitUpSince(REGION_A, mended, timeout);
+        changeFreeze.freeze("quarter-end close runs until the finance team signs off");
+        timeline.note("the change-freeze calendar now says: quarter-end close; " + ALICE + " asks to fail back anyway");
+        String decisionId = askFailback(timeout, REGION_A + " recovered; back to the primary");
+        timeline.note(BOB + " approves " + decisionId + "; its pre-flight hook is asked first");
+        mrmctl(BOB, timeout, "approve", APP, decisionId, "--reason", "checked: " + REGION_A + " is healthy");
+        io.mrm.events.decision.Alert vetoed = recorder.await(
+                io.mrm.events.decision.Alert.class,
+                a -> a.applicationId().equals(APP)
+                        && a.code().equals("PREFLIGHT_VETOED")
+                        && a.time().isAfter(mended),
+                timeout);
+        recorder.await(
+                TopologyState.class,
+                t -> t.applicationId().equals(APP)
+                        && t.phase() == Phase.STEADY
+                        && t.activeRegion().equals(REGION_B)
+                        && t.time().isAfter(vetoed.time().minusMillis(1)),
+                timeout);
+        changeFreeze.freeze(null);
+        timeline.note("the freeze is lifted");
+        return vetoed;
+    }
+
+    /**
+     * Alice asks (signed, through mrmctl) to fail back to region A; under the two-person rule that is a proposal,
+     * and bob approves it (signed) and follows the plan to its end. Returns the topology once region A is active
+     * again. Region A must be up (see {@link #runVetoedFailback}).
+     */
+    public TopologyState runFailbackWithApproval(Duration timeout) {
+        Instant asked = Instant.now();
         timeline.note(REGION_A + " is up for a quorum of vantage points: " + ALICE + " asks to fail back");
-        String asked = mrmctl(
-                ALICE,
-                timeout,
-                "--output",
-                "json",
-                "failback",
-                APP,
-                "--reason",
-                REGION_A + " recovered; back to the primary");
-        String decisionId;
-        try {
-            decisionId = io.mrm.events.codec.EventJson.mapper()
-                    .readTree(asked)
-                    .path("decisionId")
-                    .asText();
-        } catch (IOException e) {
-            throw new IllegalStateException("mrmctl failback printed no JSON: " + asked, e);
-        }
+        String decisionId = askFailback(timeout, REGION_A + " recovered and the freeze is over; back to the primary");
         timeline.note(BOB + " approves " + decisionId + " and follows its plan");
         mrmctl(
                 BOB,
@@ -525,8 +579,31 @@ public final class Sandbox implements AutoCloseable {
                 t -> t.applicationId().equals(APP)
                         && t.phase() == Phase.STEADY
                         && t.activeRegion().equals(REGION_A)
-                        && t.time().isAfter(mended),
+                        && t.time().isAfter(asked),
                 timeout);
+    }
+
+    /** Alice's signed failback request; returns the id of the proposal it makes. */
+    private String askFailback(Duration timeout, String reason) {
+        String asked = mrmctl(ALICE, timeout, "--output", "json", "failback", APP, "--reason", reason);
+        try {
+            return io.mrm.events.codec.EventJson.mapper()
+                    .readTree(asked)
+                    .path("decisionId")
+                    .asText();
+        } catch (IOException e) {
+            throw new IllegalStateException("mrmctl failback printed no JSON: " + asked, e);
+        }
+    }
+
+    /** The command that switches the change freeze on (true) or off: its pre-flight hook then vetoes, or not. */
+    public String freezeCommand(boolean on) {
+        return "curl -X POST " + changeFreeze.controlUrl(on);
+    }
+
+    /** What the change-freeze hook was asked so far. */
+    public List<io.mrm.sandbox.hook.ChangeFreezeHook.Asked> preflightAsked() {
+        return changeFreeze.asked();
     }
 
     /**

@@ -43,6 +43,9 @@ public final class SandboxMain {
             out.println("  curl -X POST " + sandbox.regionA().baseUrl() + "/control/fail");
             out.println("  curl -X POST " + sandbox.regionA().baseUrl() + "/control/recover");
             out.println("  (region-b: " + sandbox.regionB().baseUrl() + ")");
+            out.println("Start or end a change freeze (the plan's pre-flight hook then vetoes every switch, or not):");
+            out.println("  " + sandbox.freezeCommand(true));
+            out.println("  " + sandbox.freezeCommand(false));
             out.println("Ask the DNS server where " + Sandbox.DNS_NAME + " points (and its fencing token):");
             out.println("  " + sandbox.digCommand());
             out.println("  " + sandbox.digTokenCommand());
@@ -90,6 +93,10 @@ public final class SandboxMain {
                     Sandbox.DNS_NAME,
                     result.dnsBefore(),
                     result.dnsAfter());
+            out.println();
+            io.mrm.events.decision.Alert vetoed = sandbox.runVetoedFailback(timeout);
+            out.println();
+            out.println("SUMMARY: the pre-flight hook vetoed the first failback, nothing changed: " + vetoed.message());
             out.println();
             TopologyState back = sandbox.runFailbackWithApproval(timeout);
             out.printf(

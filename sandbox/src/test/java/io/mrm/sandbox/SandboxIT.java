@@ -98,15 +98,42 @@ class SandboxIT {
             assertThat(sandbox.dnsAnswer()).isEqualTo(result.dnsAfter());
             assertThat(sandbox.digCommand()).matches("dig @127\\.0\\.0\\.1 -p \\d+ shop\\.sandbox\\.test");
 
-            // Then region-a is mended and the operators fail back: alice asks, bob approves, both signed.
+            // Then region-a is mended, but a change freeze is on: the failback's pre-flight hook vetoes it before
+            // anything changes (through the hook actuator, a signed HTTP request on loopback).
+            Alert vetoed = sandbox.runVetoedFailback(Duration.ofSeconds(90));
+            assertThat(vetoed.message())
+                    .contains(Sandbox.CHANGE_FREEZE, "quarter-end close", "--override PREFLIGHT_VETO");
+            assertThat(sandbox.recorder().events(TopologyState.class))
+                    .last()
+                    .satisfies(t -> assertThat(t.activeRegion()).isEqualTo(Sandbox.REGION_B));
+            assertThat(sandbox.dnsAnswer()).startsWith("CNAME shop.region-b.sandbox.test.");
+            assertThat(sandbox.appCanWrite(Sandbox.REGION_B)).isTrue();
+            assertThat(sandbox.appCanWrite(Sandbox.REGION_A)).isFalse();
+            assertThat(sandbox.recorder().events(CommandAck.class))
+                    .filteredOn(a -> a.outcome() == AckOutcome.VETOED)
+                    .singleElement()
+                    .satisfies(a -> assertThat(a.action()).isEqualTo(StepAction.PREFLIGHT_HOOK));
+
+            // The freeze is lifted and the operators fail back: alice asks, bob approves, both signed.
             TopologyState back = sandbox.runFailbackWithApproval(Duration.ofSeconds(90));
             assertThat(back.activeRegion()).isEqualTo(Sandbox.REGION_A);
             List<FailoverDecision> decisions = sandbox.recorder().events(FailoverDecision.class);
             assertThat(decisions)
                     .extracting(FailoverDecision::status)
-                    .containsExactly(DecisionStatus.EXECUTING, DecisionStatus.PROPOSED, DecisionStatus.EXECUTING);
+                    .containsExactly(
+                            DecisionStatus.EXECUTING,
+                            DecisionStatus.PROPOSED,
+                            DecisionStatus.EXECUTING,
+                            DecisionStatus.PROPOSED,
+                            DecisionStatus.EXECUTING);
             assertThat(decisions.get(1).requestedBy()).isEqualTo(Sandbox.ALICE);
             assertThat(decisions.get(2).requestedBy()).isEqualTo(Sandbox.BOB);
+            assertThat(decisions.get(4).requestedBy()).isEqualTo(Sandbox.BOB);
+            // the hook was asked before each switch, and said no only while the freeze was on
+            assertThat(sandbox.preflightAsked())
+                    .extracting(a -> a.from() + "->" + a.to() + " " + a.answer())
+                    .containsExactly(
+                            "region-a->region-b SUCCEEDED", "region-b->region-a VETO", "region-b->region-a SUCCEEDED");
             assertThat(sandbox.recorder().events(OperatorRequest.class))
                     .allSatisfy(
                             r -> assertThat(r.signature()).as("signed: %s", r).isNotNull());
@@ -126,7 +153,7 @@ class SandboxIT {
             assertThat(audit)
                     .contains(
                             "-- run 1: AUTOMATIC_FAILOVER region-a → region-b: FINISHED, region-b active --",
-                            "-- run 2: FAILBACK region-b → region-a: FINISHED, region-a active --",
+                            "FAILBACK region-b → region-a: FINISHED, region-a active --",
                             "failback requested by alice",
                             "approved by bob",
                             "two-person rule",

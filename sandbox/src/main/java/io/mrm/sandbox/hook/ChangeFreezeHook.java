@@ -41,6 +41,9 @@ public final class ChangeFreezeHook implements AutoCloseable {
         this.secret = secret;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/preflight", this::handle);
+        // for --interactive: a freeze switched from a shell (loopback only, like the simulated regions' controls)
+        server.createContext("/control/freeze", exchange -> control(exchange, "a freeze set from the shell"));
+        server.createContext("/control/thaw", exchange -> control(exchange, null));
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "change-freeze-hook");
             t.setDaemon(true);
@@ -107,6 +110,22 @@ public final class ChangeFreezeHook implements AutoCloseable {
                             .put("detail", detail)
                             .toString());
         }
+    }
+
+    private void control(HttpExchange exchange, String reason) throws IOException {
+        try (exchange) {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                reply(exchange, 405, "{\"detail\":\"POST only\"}");
+                return;
+            }
+            freeze(reason);
+            reply(exchange, 200, "{\"freeze\":" + (reason == null ? "false" : "true") + "}");
+        }
+    }
+
+    /** Where an operator switches the freeze on from a shell ({@code curl -X POST}). */
+    public String controlUrl(boolean on) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + (on ? "/control/freeze" : "/control/thaw");
     }
 
     private static byte[] readAtMost(InputStream in) throws IOException {

@@ -286,7 +286,7 @@ class SecuredBusIT {
     @ParameterizedTest(name = "{0} checks its own topics' settings")
     @EnumSource(
             value = KafkaRole.class,
-            names = {"MONITOR", "ENGINE", "DNS_ACTUATOR", "HANA_SYNC", "AEM_SYNC"})
+            names = {"MONITOR", "ENGINE", "DNS_ACTUATOR", "HANA_SYNC", "AEM_SYNC", "HOOK_ACTUATOR"})
     @Order(4)
     void eachServiceChecksTheDurabilityOfItsOwnTopicsOnly(KafkaRole role) {
         ExistingTopicsDurabilityCheck check = new ExistingTopicsDurabilityCheck(
@@ -411,6 +411,7 @@ class SecuredBusIT {
             services.put(DnsActuatorApplication.SERVICE, service(KafkaRole.DNS_ACTUATOR));
             services.put(HanaSyncApplication.SERVICE, service(KafkaRole.HANA_SYNC));
             services.put(AemSyncApplication.SERVICE, service(KafkaRole.AEM_SYNC));
+            services.put(io.mrm.hook.HookActuatorApplication.SERVICE, service(KafkaRole.HOOK_ACTUATOR));
             sandbox = Sandbox.start(
                     System.out,
                     new Sandbox.ExternalKafka(kafka.bootstrapServers(), services, kafka.adminClientProperties()));
