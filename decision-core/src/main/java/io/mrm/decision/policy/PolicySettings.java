@@ -119,7 +119,8 @@ public final class PolicySettings {
             new Setting("public-key-file", "String", null, "or a file holding it"));
 
     private static final String ACTIONS = listOf(enumType(StepAction.class));
-    private static final String STEPS = "List<StepAction or step>";
+    private static final String STEPS =
+            "List<" + enumType(StepAction.class) + " or {action, hook, timeout, attempts, parallel}>";
     /** The keys of one step of {@code plan} / {@code forced-plan} written as a map. */
     public static final Set<String> STEP_KEYS = Set.of("action", "hook", "timeout", "attempts", "parallel");
 
