@@ -64,7 +64,8 @@ class WholeRegionOutageIT {
                             "dataLeftBehind=unknown",
                             "old broker not demoted before the new one took over");
 
-            // the promote that took effect was forced; the first step, demoting region-a's broker, was skipped
+            // the promote that took effect was forced; the first changing step, demoting region-a's broker, was
+            // skipped (the pre-flight hook, on loopback, still answered and let the switch go ahead)
             List<DataPromoteCommand> promotes = sandbox.recorder().events(DataPromoteCommand.class);
             assertThat(promotes).last().extracting(DataPromoteCommand::mode).isEqualTo(FailoverMode.FORCED);
             Awaitility.await("the forced promote's ack read")
@@ -74,7 +75,10 @@ class WholeRegionOutageIT {
                                     a -> a.action() == StepAction.DATA_PROMOTE && a.outcome() == AckOutcome.SUCCEEDED)
                             .singleElement()
                             .satisfies(a -> assertThat(a.detail()).contains("FORCED")));
-            assertThat(result.switched().planSteps().get(0).detail()).startsWith("fell back to forced");
+            assertThat(result.switched().planSteps().get(0).action()).isEqualTo(StepAction.PREFLIGHT_HOOK);
+            assertThat(result.switched().planSteps().get(0).detail()).contains("no change freeze");
+            assertThat(result.switched().planSteps().get(1).action()).isEqualTo(StepAction.EVENTS_SET_STANDBY);
+            assertThat(result.switched().planSteps().get(1).detail()).startsWith("fell back to forced");
 
             // region-b serves: its database takes writes, its VPN is active, the name points at it
             assertThat(sandbox.appCanWrite(Sandbox.REGION_B)).isTrue();
