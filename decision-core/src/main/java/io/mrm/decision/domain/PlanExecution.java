@@ -448,9 +448,11 @@ final class PlanExecution {
                     .with(w.run.timer(current.index()).retryingAt(w.now.plus(backoff)));
             return;
         }
-        if (current.action() == StepAction.PREFLIGHT_HOOK && failure != Failure.STALE && w.phase == Phase.SWITCHING) {
+        if (current.action() == StepAction.PREFLIGHT_HOOK && failure.retriable() && w.phase == Phase.SWITCHING) {
             // no answer is no veto: a hook that cannot be reached (it may live in the region that failed) must not
-            // hold a switch up; only its VETO stops one
+            // hold a switch up; only its VETO stops one. A fatal failure is an answer (the hook is not configured
+            // as a pre-flight hook, or refused the request): going on would switch without ever asking it, so
+            // the plan pauses like any fatal failure
             w.run = w.run.with(finished(
                             w, current, StepStatus.SKIPPED, "pre-flight hook gave no answer, going on: " + detail))
                     .with(w.run.timer(current.index()).idle());
