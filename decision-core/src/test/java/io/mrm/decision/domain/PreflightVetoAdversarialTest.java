@@ -201,4 +201,23 @@ class PreflightVetoAdversarialTest {
         assertThat(of(out, FailoverDecision.class)).isEmpty();
         assertThat(h.state.activeRegion()).isEqualTo("eu10");
     }
+
+    @Test
+    void aStateRestoredWhileThePreflightHookRunsAsksItAgainBeforeAnySwitch() {
+        h.failOver();
+        StepCommand ask = running().get(0);
+        h.restoreFromPublished();
+        assertThat(h.state.phase()).isEqualTo(Phase.STEADY);
+        assertThat(h.state.activeRegion()).isEqualTo("eu10");
+        // the old veto answers a plan that no longer exists
+        answer(ask, AckOutcome.VETOED, "VETO", "freeze on");
+        // the monitors go on reporting: us10 up, eu10 down
+        List<MrmEvent> out = new ArrayList<>(h.report("us10", HealthStatus.UP));
+        out.addAll(h.report("eu10", HealthStatus.DOWN));
+        assertThat(of(out, FailoverDecision.class))
+                .as("the outage is still there: " + out)
+                .hasSize(1);
+        assertThat(changing(out)).as("the new plan asks the hook first").isEmpty();
+        assertThat(running()).extracting(StepCommand::action).containsExactly(StepAction.PREFLIGHT_HOOK);
+    }
 }
