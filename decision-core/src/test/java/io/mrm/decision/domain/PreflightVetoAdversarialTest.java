@@ -120,7 +120,7 @@ class PreflightVetoAdversarialTest {
     }
 
     @Test
-    void aDuplicatedVetoAndAVetoForAnOlderEpochChangeNothingMore() {
+    void aDuplicatedVetoChangesNothingMore() {
         h.failOver();
         StepCommand ask = running().get(0);
         answer(ask, AckOutcome.VETOED, "VETO", "freeze on");
@@ -219,5 +219,55 @@ class PreflightVetoAdversarialTest {
                 .hasSize(1);
         assertThat(changing(out)).as("the new plan asks the hook first").isEmpty();
         assertThat(running()).extracting(StepCommand::action).containsExactly(StepAction.PREFLIGHT_HOOK);
+    }
+
+    static final StepSpec CLOSE_AFTER =
+            new StepSpec(StepAction.PREFLIGHT_HOOK, "month-end-close", Duration.ofSeconds(20), 1, false);
+
+    /** Lets both attempts of the first pre-flight hook go unanswered: it is skipped, and returns its last ask. */
+    StepCommand leaveTheFirstHookUnanswered(CoreHarness c) {
+        c.failOver();
+        c.tick(Duration.ofSeconds(21));
+        c.tick(Duration.ofSeconds(3));
+        StepCommand last = c.lastOf(StepAction.PREFLIGHT_HOOK);
+        assertThat(last.step().attempt()).isEqualTo(2);
+        List<MrmEvent> out = c.tick(Duration.ofSeconds(21));
+        assertThat(alertCodes(out)).contains("PREFLIGHT_HOOK_UNANSWERED");
+        return last;
+    }
+
+    @Test
+    void aVetoJustAfterTheLastDeadlineStillStopsAPlanThatHasChangedNothingYet() {
+        // a second pre-flight hook is being asked: nothing has moved, so the late veto can still be honoured
+        CoreHarness c = new CoreHarness(policy(FREEZE, CLOSE_AFTER));
+        StepCommand vetoed = leaveTheFirstHookUnanswered(c);
+        assertThat(changing(c.all)).isEmpty();
+
+        List<MrmEvent> out = c.feed(Acks.of(vetoed, AckOutcome.VETOED, "VETO", "freeze on", 5, Map.of(), c.now));
+
+        assertThat(alertCodes(out)).contains("PREFLIGHT_VETOED", "PLAN_ABORTED");
+        assertThat(changing(c.all)).isEmpty();
+        assertThat(c.state.phase()).isEqualTo(Phase.STEADY);
+        assertThat(c.state.activeRegion()).isEqualTo("eu10");
+    }
+
+    @Test
+    void aVetoAfterTheSwitchWentOnWithoutItIsRaisedNotDropped() {
+        StepCommand vetoed = leaveTheFirstHookUnanswered(h);
+        assertThat(changing(h.all)).extracting(StepCommand::action).containsExactly(StepAction.DATA_PROMOTE);
+
+        List<MrmEvent> out = answer(vetoed, AckOutcome.VETOED, "VETO", "freeze on");
+
+        // the promote is out: stopping now would leave a split, so the switch goes on, but nobody may miss the veto
+        assertThat(alertCodes(out)).containsExactly("PREFLIGHT_VETO_LATE");
+        assertThat(of(out, io.mrm.events.decision.Alert.class).get(0).message())
+                .contains("change-freeze", "freeze on", "abort");
+        assertThat(h.state.phase()).isEqualTo(Phase.SWITCHING);
+        assertThat(h.state.run().steps().get(0).status()).isEqualTo(StepStatus.SKIPPED);
+        assertThat(h.state.run().steps().get(0).detail()).contains("vetoed after", "freeze on");
+
+        // said once: a redelivered late veto raises nothing more
+        assertThat(alertCodes(answer(vetoed, AckOutcome.VETOED, "VETO", "freeze on")))
+                .isEmpty();
     }
 }
