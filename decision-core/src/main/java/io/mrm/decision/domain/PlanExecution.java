@@ -125,7 +125,7 @@ final class PlanExecution {
 
     /** Starts every step of the current group not started yet, and every best-effort step now due. */
     private static void startDue(WorkingState w) {
-        if (w.run.tryingGraceful() && !w.now.isBefore(w.run.drainDeadline()) && unfinishedGracefulTry(w.run) >= 0) {
+        if (w.run.pastDrainBound(w.now) && unfinishedGracefulTry(w.run) >= 0) {
             // past the bound (a drain answered late, a resume): nothing more of the graceful try is sent
             int late = unfinishedGracefulTry(w.run);
             fallBack(
@@ -159,6 +159,7 @@ final class PlanExecution {
         Instant deadline = w.now.plusMillis(planStep.timeoutMs());
         if (run.tryingGraceful()
                 && run.gracefulTry(index)
+                && run.drainDeadline() != null
                 && run.drainDeadline().isAfter(w.now)
                 && run.drainDeadline().isBefore(deadline)) {
             deadline = run.drainDeadline(); // the graceful try's bound is the actuator's bound too
@@ -198,10 +199,7 @@ final class PlanExecution {
         if (w.run == null || w.run.aborted() || (w.phase != Phase.SWITCHING && w.phase != Phase.PAUSED)) {
             return;
         }
-        if (w.phase == Phase.SWITCHING
-                && w.run.tryingGraceful()
-                && !w.now.isBefore(w.run.drainDeadline())
-                && unfinishedGracefulTry(w.run) >= 0) {
+        if (w.phase == Phase.SWITCHING && w.run.pastDrainBound(w.now) && unfinishedGracefulTry(w.run) >= 0) {
             int late = unfinishedGracefulTry(w.run);
             fallBack(
                     w,
@@ -449,6 +447,7 @@ final class PlanExecution {
             Duration backoff = w.policy.retryBackoff().multipliedBy(1L << Math.min(10, current.attempts() - 1));
             boolean retryInTime = failure.retriable()
                     && current.attempts() < limit
+                    && w.run.drainDeadline() != null
                     && w.now.plus(backoff).isBefore(w.run.drainDeadline());
             if (!retryInTime) {
                 // a step of the graceful try that cannot succeed in time: forced instead, never a pause

@@ -216,8 +216,8 @@ public final class PolicySettings {
                     "Duration",
                     "30s",
                     "an automatic failover first tries the graceful "
-                            + "path (the region it leaves demoted, drained and fenced) for at most this long, then falls "
-                            + "back to forced; 0s: forced at once"),
+                            + "path (the region it leaves demoted, drained and fenced) for at most this long (counted from "
+                            + "when its pre-flight hooks are done), then falls back to forced; 0s: forced at once"),
             new Setting(
                     "degraded-not-a-target",
                     "List<String>",

@@ -1,6 +1,7 @@
 package io.mrm.decision.domain;
 
 import static io.mrm.decision.domain.CoreHarness.alertCodes;
+import static io.mrm.decision.domain.CoreHarness.command;
 import static io.mrm.decision.domain.CoreHarness.of;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -269,5 +270,43 @@ class PreflightVetoAdversarialTest {
         // said once: a redelivered late veto raises nothing more
         assertThat(alertCodes(answer(vetoed, AckOutcome.VETOED, "VETO", "freeze on")))
                 .isEmpty();
+    }
+
+    @Test
+    void aSlowPreflightHookDoesNotUseUpTheGracefulBoundAndItsVetoStillStopsTheFailover() {
+        CoreHarness c = new CoreHarness(policy(FREEZE).withFailoverDrainWithin(Duration.ofSeconds(30)));
+        FailoverDecision decision = c.failOver();
+        assertThat(decision.drainsFirst()).isTrue();
+        c.tick(Duration.ofSeconds(21)); // the first ask went unanswered
+        c.tick(Duration.ofSeconds(3));
+        StepCommand retry = c.lastOf(StepAction.PREFLIGHT_HOOK);
+        List<MrmEvent> bound = c.tick(Duration.ofSeconds(8)); // past the 30 s graceful bound while the hook is asked
+        assertThat(changing(bound))
+                .as("nothing changes while the hook is asked")
+                .isEmpty();
+        assertThat(alertCodes(bound)).as("the graceful try has not begun").doesNotContain("FAILOVER_FELL_BACK");
+
+        List<MrmEvent> out = c.feed(Acks.of(retry, AckOutcome.VETOED, "VETO", "freeze on", 5, Map.of(), c.now));
+
+        assertThat(alertCodes(out)).contains("PREFLIGHT_VETOED");
+        assertThat(changing(c.all)).isEmpty();
+        assertThat(c.state.phase()).isEqualTo(Phase.STEADY);
+        assertThat(c.state.activeRegion()).isEqualTo("eu10");
+    }
+
+    @Test
+    void theGracefulBoundOfADrainFirstFailoverRunsFromThePreflightHooksAnswer() {
+        CoreHarness c = new CoreHarness(policy(FREEZE).withFailoverDrainWithin(Duration.ofSeconds(30)));
+        c.failOver();
+        c.tick(Duration.ofSeconds(21)); // the first ask went unanswered; the second is answered 35 s in
+        c.tick(Duration.ofSeconds(3));
+        c.tick(Duration.ofSeconds(8));
+        c.tick(Duration.ofSeconds(3));
+        List<MrmEvent> out = c.ack(c.lastOf(StepAction.PREFLIGHT_HOOK), AckOutcome.SUCCEEDED);
+
+        // the graceful path is tried now, with its whole bound: the old broker is demoted first
+        StepCommand demote = command(out, StepAction.EVENTS_SET_STANDBY);
+        assertThat(demote.step().deadline()).isEqualTo(c.now.plusSeconds(30));
+        assertThat(alertCodes(c.all)).doesNotContain("FAILOVER_FELL_BACK");
     }
 }
