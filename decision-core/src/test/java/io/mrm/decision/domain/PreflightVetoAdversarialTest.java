@@ -12,6 +12,7 @@ import io.mrm.events.command.StepCommand;
 import io.mrm.events.decision.FailoverDecision;
 import io.mrm.events.decision.StepAction;
 import io.mrm.events.observation.HealthStatus;
+import io.mrm.events.operator.FailoverMode;
 import io.mrm.events.operator.ResumeRequest;
 import io.mrm.events.operator.SkipStepRequest;
 import io.mrm.events.topology.Phase;
@@ -308,5 +309,31 @@ class PreflightVetoAdversarialTest {
         StepCommand demote = command(out, StepAction.EVENTS_SET_STANDBY);
         assertThat(demote.step().deadline()).isEqualTo(c.now.plusSeconds(30));
         assertThat(alertCodes(c.all)).doesNotContain("FAILOVER_FELL_BACK");
+    }
+
+    @Test
+    void aJournalWithVetoesInTimeAndLateReplaysToTheSameOutputsUnderTheRecordedPolicy() {
+        CoreHarness c = new CoreHarness(policy(FREEZE, CLOSE_AFTER));
+        StepCommand late = leaveTheFirstHookUnanswered(c);
+        c.ack(c.lastOf(StepAction.PREFLIGHT_HOOK), AckOutcome.SUCCEEDED); // the second hook says yes
+        c.feed(Acks.of(late, AckOutcome.VETOED, "VETO", "freeze on", 5, Map.of(), c.now)); // too late: raised
+        c.completePlan();
+        c.wait(Duration.ofHours(2), Duration.ofMinutes(1));
+        c.report("eu10", HealthStatus.UP);
+        c.feed(new io.mrm.events.operator.ManualFailoverRequest(
+                "fb-1", "orders", c.now, 1, "alice", "eu10", FailoverMode.GRACEFUL, List.of(), "back"));
+        c.feed(Acks.of(
+                c.lastOf(StepAction.PREFLIGHT_HOOK), AckOutcome.VETOED, "VETO", "freeze on", 5, Map.of(), c.now));
+        assertThat(alertCodes(c.all)).contains("PREFLIGHT_VETO_LATE", "PREFLIGHT_VETOED");
+
+        io.mrm.events.journal.PolicyRecord recorded = io.mrm.decision.policy.PolicyRecords.of(
+                "pol-1",
+                c.now,
+                c.policy,
+                new RequestAuthority(false, List.of(), Duration.ofMinutes(5), Duration.ofSeconds(30)));
+        DecisionCore replaying =
+                new DecisionCore(Map.of("orders", io.mrm.decision.policy.PolicyRecords.policy(recorded)));
+
+        assertThat(JournalReplay.replay(replaying, c.journal)).isEqualTo(c.all);
     }
 }
