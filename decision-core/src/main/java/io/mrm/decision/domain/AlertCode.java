@@ -76,6 +76,11 @@ public enum AlertCode {
      * since a hook that cannot be reached (it may live in the region that failed) must not hold a failover up.
      */
     PREFLIGHT_HOOK_UNANSWERED(AlertSeverity.WARNING),
+    /**
+     * A pre-flight hook vetoed after its last attempt's deadline, once the switch had gone on without its word and
+     * had changed something: the switch is not stopped half-way; an operator decides.
+     */
+    PREFLIGHT_VETO_LATE(AlertSeverity.CRITICAL),
     /** A plan was aborted (and fenced with a new epoch). */
     PLAN_ABORTED(AlertSeverity.WARNING),
     /** A plan was resumed under a new epoch. */

@@ -53,6 +53,9 @@ final class PlanExecution {
         }
     }
 
+    /** How a pre-flight hook skipped for want of an answer is marked (its detail starts so). */
+    static final String UNANSWERED = "pre-flight hook gave no answer, going on: ";
+
     /** How a step skipped by a fallback to forced is marked (its detail starts so). */
     static final String FELL_BACK = "fell back to forced: ";
 
@@ -122,7 +125,7 @@ final class PlanExecution {
 
     /** Starts every step of the current group not started yet, and every best-effort step now due. */
     private static void startDue(WorkingState w) {
-        if (w.run.tryingGraceful() && !w.now.isBefore(w.run.drainDeadline()) && unfinishedGracefulTry(w.run) >= 0) {
+        if (w.run.pastDrainBound(w.now) && unfinishedGracefulTry(w.run) >= 0) {
             // past the bound (a drain answered late, a resume): nothing more of the graceful try is sent
             int late = unfinishedGracefulTry(w.run);
             fallBack(
@@ -156,6 +159,7 @@ final class PlanExecution {
         Instant deadline = w.now.plusMillis(planStep.timeoutMs());
         if (run.tryingGraceful()
                 && run.gracefulTry(index)
+                && run.drainDeadline() != null
                 && run.drainDeadline().isAfter(w.now)
                 && run.drainDeadline().isBefore(deadline)) {
             deadline = run.drainDeadline(); // the graceful try's bound is the actuator's bound too
@@ -195,10 +199,7 @@ final class PlanExecution {
         if (w.run == null || w.run.aborted() || (w.phase != Phase.SWITCHING && w.phase != Phase.PAUSED)) {
             return;
         }
-        if (w.phase == Phase.SWITCHING
-                && w.run.tryingGraceful()
-                && !w.now.isBefore(w.run.drainDeadline())
-                && unfinishedGracefulTry(w.run) >= 0) {
+        if (w.phase == Phase.SWITCHING && w.run.pastDrainBound(w.now) && unfinishedGracefulTry(w.run) >= 0) {
             int late = unfinishedGracefulTry(w.run);
             fallBack(
                     w,
@@ -285,6 +286,15 @@ final class PlanExecution {
         boolean lateSuccess = ack.outcome() == AckOutcome.SUCCEEDED
                 && ack.step().attempt() <= current.attempts()
                 && (!PlanRun.done(current) || skippedByFallback);
+        if (ack.outcome() == AckOutcome.VETOED
+                && !run.aborted()
+                && ack.step().attempt() <= current.attempts()
+                && current.status() == StepStatus.SKIPPED
+                && current.detail() != null
+                && current.detail().startsWith(UNANSWERED)) {
+            lateVeto(w, current, ack);
+            return;
+        }
         if (!awaited && !lateSuccess) {
             return;
         }
@@ -381,6 +391,36 @@ final class PlanExecution {
         abort(w, "pre-flight hook " + hook, "vetoed: " + reason);
     }
 
+    /**
+     * A pre-flight hook vetoed after its last attempt's deadline, when the plan had already gone on without its
+     * word. While nothing but pre-flight hooks has run the veto still stops the plan cleanly; once something was
+     * sent it is too late to stop without leaving a split, so the switch goes on and the veto is raised.
+     */
+    private static void lateVeto(WorkingState w, StepProgress current, CommandAck ack) {
+        if (w.phase != Phase.SWITCHING && w.phase != Phase.PAUSED) {
+            return;
+        }
+        String reason = ack.detail() == null || ack.detail().isBlank() ? "no reason given" : ack.detail();
+        boolean nothingChanged = w.run.steps().stream()
+                .allMatch(s -> s.action() == StepAction.PREFLIGHT_HOOK || s.status() == StepStatus.PENDING);
+        if (nothingChanged) {
+            vetoed(w, current, ack, "VETOED after its last deadline: " + reason);
+            return;
+        }
+        w.run = w.run.with(finished(
+                w, current, StepStatus.SKIPPED, "vetoed after the switch went on without its answer: " + reason));
+        FailoverDecision decision = w.run.decision();
+        w.alert(
+                AlertCode.PREFLIGHT_VETO_LATE,
+                "pre-flight hook " + w.run.planStep(current.index()).hook() + " vetoed " + describe(decision) + ": "
+                        + reason + ", but only after its last attempt's deadline; the switch had gone on without its"
+                        + " answer and is not stopped half-way. If it must not happen: mrmctl abort "
+                        + w.applicationId() + " " + decision.id()
+                        + " --reason ... (the components may then be split), or switch back once it is done",
+                null,
+                decision.id());
+    }
+
     private static String describe(FailoverDecision decision) {
         return decision.kind() + " " + decision.id() + " (" + decision.fromRegion() + " -> " + decision.toRegion()
                 + ")";
@@ -407,6 +447,7 @@ final class PlanExecution {
             Duration backoff = w.policy.retryBackoff().multipliedBy(1L << Math.min(10, current.attempts() - 1));
             boolean retryInTime = failure.retriable()
                     && current.attempts() < limit
+                    && w.run.drainDeadline() != null
                     && w.now.plus(backoff).isBefore(w.run.drainDeadline());
             if (!retryInTime) {
                 // a step of the graceful try that cannot succeed in time: forced instead, never a pause
@@ -448,11 +489,12 @@ final class PlanExecution {
                     .with(w.run.timer(current.index()).retryingAt(w.now.plus(backoff)));
             return;
         }
-        if (current.action() == StepAction.PREFLIGHT_HOOK && failure != Failure.STALE && w.phase == Phase.SWITCHING) {
+        if (current.action() == StepAction.PREFLIGHT_HOOK && failure.retriable() && w.phase == Phase.SWITCHING) {
             // no answer is no veto: a hook that cannot be reached (it may live in the region that failed) must not
-            // hold a switch up; only its VETO stops one
-            w.run = w.run.with(finished(
-                            w, current, StepStatus.SKIPPED, "pre-flight hook gave no answer, going on: " + detail))
+            // hold a switch up; only its VETO stops one. A fatal failure is an answer (the hook is not configured
+            // as a pre-flight hook, or refused the request): going on would switch without ever asking it, so
+            // the plan pauses like any fatal failure
+            w.run = w.run.with(finished(w, current, StepStatus.SKIPPED, UNANSWERED + detail))
                     .with(w.run.timer(current.index()).idle());
             w.alert(
                     AlertCode.PREFLIGHT_HOOK_UNANSWERED,

@@ -108,9 +108,32 @@ public record PlanRun(
         return decision.drainsFirst() && !fellBack;
     }
 
-    /** When the graceful first try must have succeeded by (null: the plan has none). */
+    /**
+     * When the graceful first try must have succeeded by (null: the plan has none, or has not started it). It
+     * starts once the pre-flight hooks are done: a slow hook must not use up the bound before a drain was tried.
+     */
     Instant drainDeadline() {
-        return decision.drainsFirst() ? decision.time().plusMillis(decision.drainWithinMs()) : null;
+        if (!decision.drainsFirst()) {
+            return null;
+        }
+        Instant start = decision.time();
+        for (StepProgress step : steps) {
+            if (step.action() == StepAction.PREFLIGHT_HOOK && !bestEffort(step.index())) {
+                if (!done(step)) {
+                    return null;
+                }
+                if (step.finishedAt() != null && step.finishedAt().isAfter(start)) {
+                    start = step.finishedAt();
+                }
+            }
+        }
+        return start.plusMillis(decision.drainWithinMs());
+    }
+
+    /** Whether the graceful first try has used up its bound. */
+    boolean pastDrainBound(Instant now) {
+        Instant deadline = drainDeadline();
+        return tryingGraceful() && deadline != null && !now.isBefore(deadline);
     }
 
     /**

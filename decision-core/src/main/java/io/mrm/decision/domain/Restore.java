@@ -100,7 +100,7 @@ final class Restore {
     /**
      * The published steps of the interrupted plan, applied to where it started: the split it was made
      * from if there was one, else the active region (during a switch, still the region being left).
-     * The switch ended here, so the hold-down runs from now.
+     * The switch ended here, so the hold-down runs from now, unless nothing had moved.
      */
     private static void midPlan(WorkingState w, TopologyState last) {
         ComponentPlacement start =
@@ -109,6 +109,7 @@ final class Restore {
         last.planSteps().forEach(step -> tracker.apply(step, null));
         ComponentPlacement placement = tracker.placement();
         String region = placement.region(ComponentPlacement.ManagedComponents.of(w.policy.plan()));
+        boolean movedNothing = last.placement() == null && last.activeRegion().equals(region);
         if (region != null && w.policy.hasRegion(region)) {
             w.phase = Phase.STEADY;
             w.placement = null;
@@ -117,7 +118,11 @@ final class Restore {
         } else {
             diverged(w, placement);
         }
-        w.extendHoldDown();
+        if (!movedNothing) {
+            // a plan cut short before anything moved (e.g. while a pre-flight hook was asked) switched nothing:
+            // a hold-down would block the failover an outage still needs
+            w.extendHoldDown();
+        }
     }
 
     /**

@@ -216,8 +216,8 @@ public final class PolicySettings {
                     "Duration",
                     "30s",
                     "an automatic failover first tries the graceful "
-                            + "path (the region it leaves demoted, drained and fenced) for at most this long, then falls "
-                            + "back to forced; 0s: forced at once"),
+                            + "path (the region it leaves demoted, drained and fenced) for at most this long (counted from "
+                            + "when its pre-flight hooks are done), then falls back to forced; 0s: forced at once"),
             new Setting(
                     "degraded-not-a-target",
                     "List<String>",
@@ -773,7 +773,18 @@ public final class PolicySettings {
                 if (!index.matches("\\d{1,9}")) {
                     throw new IllegalArgumentException(at + ": must be a list, has key '" + index + "'");
                 }
-                byIndex.put(Integer.parseInt(index), e.getValue());
+                if (byIndex.put(Integer.parseInt(index), e.getValue()) != null) {
+                    throw new IllegalArgumentException(at + ": index " + Integer.parseInt(index) + " is given twice");
+                }
+            }
+            // a gap (a deleted or misnumbered entry) would renumber what follows; Spring's binder refuses it too
+            int expected = 0;
+            for (int index : byIndex.keySet()) {
+                if (index != expected) {
+                    throw new IllegalArgumentException(at + "[" + expected + "] is missing, but " + at + "[" + index
+                            + "] is given: number the" + " entries 0, 1, 2, ... without a gap");
+                }
+                expected++;
             }
             return new ArrayList<>(byIndex.values());
         }

@@ -41,6 +41,9 @@ final class CoreHarness {
     Instant now = T0;
     int seq;
     final List<MrmEvent> all = new ArrayList<>();
+    /** Every input with its time, as the engine journals it (null: a tick). */
+    final List<JournalReplay.RecordedStep> journal = new ArrayList<>();
+
     TopologyState published;
     InputRefusal lastRefusal;
     private final Map<String, Long> sequences = new HashMap<>();
@@ -71,11 +74,13 @@ final class CoreHarness {
 
     List<MrmEvent> feed(MrmEvent input) {
         now = now.plusMillis(100);
+        journal.add(new JournalReplay.RecordedStep(policy.applicationId(), now, input));
         return apply(core.step(state, input, now));
     }
 
     List<MrmEvent> tick(Duration later) {
         now = now.plus(later);
+        journal.add(new JournalReplay.RecordedStep(policy.applicationId(), now, null));
         return apply(core.tick(state, now));
     }
 

@@ -65,7 +65,11 @@ public final class HookExecutor {
         synchronized (applicationLocks.computeIfAbsent(lane, a -> new Object())) {
             HookOutcome outcome = run(step);
             synchronized (outcomes) {
-                outcomes.put(step.commandId(), new Recorded(step, outcome));
+                Recorded earlier = outcomes.get(step.commandId());
+                // a refused reuse of the id must not replace what the step it belongs to was answered
+                if (earlier == null || earlier.step().sameRequestAs(step)) {
+                    outcomes.put(step.commandId(), new Recorded(step, outcome));
+                }
             }
             return outcome;
         }

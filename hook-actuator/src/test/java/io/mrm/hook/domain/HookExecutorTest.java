@@ -222,6 +222,45 @@ class HookExecutorTest {
     }
 
     @Test
+    void aCommandIdReusedForAnotherStepDoesNotReplaceWhatTheFirstStepWasAnswered() {
+        executor.execute(step("c-1", 1));
+        executor.execute(new HookStep(
+                "c-1", "orders", "us10", "eu10", 1, HookMode.GRACEFUL, "notify-ops", T0.plusSeconds(30), false));
+
+        // the first command redelivered still gets its own answer, not the refusal of the impostor
+        HookOutcome redelivered = executor.execute(step("c-1", 1));
+
+        assertThat(redelivered.status()).isEqualTo(HookOutcome.Status.SUCCEEDED);
+        assertThat(hook.calls).hasSize(1);
+    }
+
+    @Test
+    void aVetoedPreflightCommandRedeliveredIsVetoedAgainWithoutAskingTheHookAgain() {
+        ScriptedHook freeze =
+                new ScriptedHook(true).answering(new HookOutcome(HookOutcome.Status.VETOED, "freeze on", Map.of()));
+        HookExecutor withFreeze = new HookExecutor(Map.of("change-freeze", freeze), clock, 100);
+        HookStep ask = new HookStep(
+                "c-9",
+                "orders",
+                "eu10",
+                "us10",
+                3,
+                HookMode.FORCED,
+                "change-freeze",
+                T0.plusSeconds(30),
+                false,
+                true,
+                "d-1/3/0");
+
+        assertThat(withFreeze.execute(ask).status()).isEqualTo(HookOutcome.Status.VETOED);
+        HookOutcome again = withFreeze.execute(ask);
+
+        assertThat(again.status()).isEqualTo(HookOutcome.Status.VETOED);
+        assertThat(again.detail()).isEqualTo("freeze on");
+        assertThat(freeze.calls).hasSize(1);
+    }
+
+    @Test
     void aHookThatThrowsIsReportedNotPropagated() {
         HookBackend broken = new HookBackend() {
             @Override

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -153,9 +154,9 @@ public final class PolicyFile {
             app.put("hold-down", format(p.holdDown()));
             app.put("max-failovers-per-window", p.maxFailoversPerWindow());
             app.put("failover-window", format(p.failoverWindow()));
-            app.put("plan", steps(p.steps()));
+            app.put("plan", steps(p.steps(), p.parallelSteps()));
             if (p.forcedSteps() != null) {
-                app.put("forced-plan", steps(p.forcedSteps()));
+                app.put("forced-plan", steps(p.forcedSteps(), p.parallelSteps()));
             }
             app.put("reprotect-plan", names(p.reprotectPlan()));
             app.put("step-timeout", format(p.stepTimeout()));
@@ -197,14 +198,18 @@ public final class PolicyFile {
     }
 
     /**
-     * A plan as a policy file writes it: a step that is only its action by name, any other as a map; a step
-     * written by name runs alone (parallel-steps is written empty when a plan has steps of its own, since each
-     * step then says whether it runs with the one before it).
+     * A plan as a policy file writes it: a step that is only its action by name, any other as a map. A step
+     * written by name runs with the one before it when its action is in parallel-steps (as the engine reads it),
+     * so a step whose own parallel says otherwise is written as a map that says it.
      */
-    private static List<Object> steps(List<StepSpec> steps) {
+    private static List<Object> steps(List<StepSpec> steps, Collection<StepAction> parallelSteps) {
         List<Object> out = new ArrayList<>();
         for (StepSpec step : steps) {
-            if (step.hook() == null && step.timeout() == null && step.maxAttempts() == null && !step.parallel()) {
+            boolean byName = !out.isEmpty() && parallelSteps.contains(step.action());
+            if (step.hook() == null
+                    && step.timeout() == null
+                    && step.maxAttempts() == null
+                    && step.parallel() == byName) {
                 out.add(step.action().name());
                 continue;
             }
@@ -219,8 +224,8 @@ public final class PolicyFile {
             if (step.maxAttempts() != null) {
                 entry.put("attempts", step.maxAttempts());
             }
-            if (step.parallel()) {
-                entry.put("parallel", true);
+            if (step.parallel() || byName) {
+                entry.put("parallel", step.parallel());
             }
             out.add(entry);
         }
