@@ -102,7 +102,10 @@ class SandboxIT {
             // anything changes (through the hook actuator, a signed HTTP request on loopback).
             Alert vetoed = sandbox.runVetoedFailback(Duration.ofSeconds(90));
             assertThat(vetoed.message())
-                    .contains(Sandbox.CHANGE_FREEZE, "quarter-end close", "--override PREFLIGHT_VETO");
+                    .contains(
+                            Sandbox.CHANGE_FREEZE,
+                            "quarter-end close",
+                            "mrmctl failback shop --override PREFLIGHT_VETO");
             assertThat(sandbox.recorder().events(TopologyState.class))
                     .last()
                     .satisfies(t -> assertThat(t.activeRegion()).isEqualTo(Sandbox.REGION_B));

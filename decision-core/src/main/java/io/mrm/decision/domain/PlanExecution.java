@@ -384,7 +384,10 @@ final class PlanExecution {
                         + (decision.kind() == DecisionKind.AUTOMATIC_FAILOVER
                                 ? " and no automatic failover is tried again for this outage"
                                 : "")
-                        + ". To switch anyway: mrmctl failover " + w.applicationId() + " --to " + decision.toRegion()
+                        + ". To switch anyway: "
+                        + (decision.kind() == DecisionKind.FAILBACK
+                                ? "mrmctl failback " + w.applicationId()
+                                : "mrmctl failover " + w.applicationId() + " --to " + decision.toRegion())
                         + " --override " + SafetyRule.PREFLIGHT_VETO,
                 null,
                 decision.id());

@@ -85,6 +85,12 @@ public record StepSpec(StepAction action, String hook, Duration timeout, Integer
                         where + ": the plan's first step has no step before it to run with (parallel)");
             }
             if (step.preflight()) {
+                if (step.parallel()) {
+                    // the hook actuator runs an application's steps one at a time: a hook that hangs would use up
+                    // the other's attempts, which would then count as "no answer" and skip its veto
+                    throw new IllegalArgumentException(where + ": pre-flight hooks are asked one after another; "
+                            + "a pre-flight hook cannot be parallel");
+                }
                 if (changed) {
                     throw new IllegalArgumentException(where + ": a pre-flight hook runs before anything changes; "
                             + "move it before " + steps.get(i - 1).action());

@@ -82,7 +82,7 @@ class PolicyFilePlanRoundTripTest {
         Map<String, Object> app = app(
                 List.of(
                         Map.of("action", "PREFLIGHT_HOOK", "hook", "change-freeze", "timeout", "20s", "attempts", 2),
-                        Map.of("action", "PREFLIGHT_HOOK", "hook", "month-end-close", "parallel", true),
+                        Map.of("action", "PREFLIGHT_HOOK", "hook", "month-end-close", "attempts", 1),
                         "EVENTS_SET_STANDBY",
                         "DATA_DRAIN",
                         "DATA_PROMOTE",
