@@ -225,6 +225,8 @@ public final class Mrmctl {
         // everything after the request's name belongs to the request, options included
         cli.getSubcommands().get("sign").setStopAtPositional(true);
         useErrorCodes(cli);
+        // --help (and -h) on every subcommand, answered before its required parameters are checked
+        withHelpOptions(cli);
         // the contexts file fills in what the command line did not say, before any command runs
         cli.setExecutionStrategy(parsed -> {
             mrmctl.applyContext(parsed);
@@ -236,6 +238,21 @@ public final class Mrmctl {
             failed.getErr().println("mrmctl: " + e.getMessage());
             CommandLine.UnmatchedArgumentException.printSuggestions(e, failed.getErr());
             failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help'.");
+            if (asksForJson(args)) {
+                // a script that asked for JSON gets JSON, even when its command line is wrong
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("command", failed == cli ? "mrmctl" : failed.getCommandName());
+                json.put("result", "usage-error");
+                json.put("error", e.getMessage());
+                json.put("help", failed.getCommandSpec().qualifiedName() + " --help");
+                json.put("exitCode", ExitCodes.ERROR);
+                try {
+                    cli.getOut().println(EventJson.mapper().writeValueAsString(json));
+                    cli.getOut().flush();
+                } catch (com.fasterxml.jackson.core.JsonProcessingException ignored) {
+                    // the text on stderr stands
+                }
+            }
             return ExitCodes.ERROR;
         });
         cli.setExecutionExceptionHandler((e, failed, parsed) -> {
@@ -276,6 +293,36 @@ public final class Mrmctl {
             }
         }
         return null;
+    }
+
+    /** Whether the command line asks for JSON output ({@code --output json} or {@code --output=json}). */
+    static boolean asksForJson(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equalsIgnoreCase("--output=json")
+                    || (args[i].equals("--output") && i + 1 < args.length && args[i + 1].equalsIgnoreCase("json"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void withHelpOptions(CommandLine cli) {
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
+            if (spec.userObject() instanceof CommandLine.HelpCommand) {
+                continue;
+            }
+            if (spec.optionsMap().get("--help") == null) {
+                spec.addOption(CommandLine.Model.OptionSpec.builder(
+                                spec.optionsMap().containsKey("-h")
+                                        ? new String[] {"--help"}
+                                        : new String[] {"-h", "--help"})
+                        .usageHelp(true)
+                        .description("Show this help message and exit.")
+                        .build());
+            }
+            withHelpOptions(sub);
+        }
     }
 
     private static void useErrorCodes(CommandLine cli) {
