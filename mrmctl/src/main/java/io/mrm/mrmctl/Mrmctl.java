@@ -53,7 +53,9 @@ import picocli.CommandLine.Spec;
             SignCommand.class,
             SkipCommand.class,
             StatusCommand.class,
-            UnfreezeCommand.class
+            UnfreezeCommand.class,
+            // `source <(mrmctl generate-completion)`: bash and zsh completion of commands and options
+            picocli.AutoComplete.GenerateCompletion.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -46,8 +46,13 @@ class MrmctlHelpTest {
         assertThat(run.err()).as(run.toString()).isEmpty();
     }
 
+    /** Every command but picocli's completion generator, which takes whatever follows it. */
+    static Stream<List<String>> commandsWithOptions() {
+        return commands().filter(c -> !c.equals(List.of("generate-completion")));
+    }
+
     @ParameterizedTest(name = "mrmctl --output json {0} (missing its parameters)")
-    @MethodSource("commands")
+    @MethodSource("commandsWithOptions")
     void aUsageErrorUnderOutputJsonIsOneJsonObject(List<String> command) throws Exception {
         List<String> args = new ArrayList<>(List.of("--output", "json"));
         args.addAll(command);
@@ -61,5 +66,17 @@ class MrmctlHelpTest {
         assertThat(json.path("error").asText()).isNotBlank();
         assertThat(json.path("exitCode").asInt()).isEqualTo(1);
         assertThat(run.err()).contains("mrmctl: ");
+    }
+
+    @org.junit.jupiter.api.Test
+    void generateCompletionPrintsABashCompletionScriptForEveryCommand() {
+        MrmctlRun run = MrmctlRun.of("generate-completion");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out())
+                .contains("complete -F")
+                .contains("failover")
+                .contains("readiness")
+                .contains("drill");
     }
 }
