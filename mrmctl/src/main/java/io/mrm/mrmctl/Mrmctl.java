@@ -195,6 +195,19 @@ public final class Mrmctl {
         this.defaultConfig = defaultConfig;
     }
 
+    /**
+     * Asks the operator a question on the terminal; null when there is none (a script, a pipe). Tests answer for
+     * the operator.
+     */
+    java.util.function.UnaryOperator<String> asker = prompt -> {
+        java.io.Console console = System.console();
+        return console == null ? null : console.readLine("%s", prompt);
+    };
+
+    String ask(String prompt) {
+        return asker.apply(prompt);
+    }
+
     public static void main(String[] args) {
         CommandLine cli = commandLine(new Mrmctl());
         // nothing read from the bus reaches the terminal as a control sequence

@@ -146,7 +146,7 @@ class MrmctlAgainstEngineIT {
         assertThat(app.get("phase").asText()).isEqualTo("STEADY");
 
         // a failover to the region that is already active: the engine rejects it, exit 2 with its reason
-        MrmctlRun already = mrmctl("30s", "failover", "orders", "--to", "eu10", "--reason", "drill");
+        MrmctlRun already = mrmctl("30s", "failover", "--yes", "orders", "--to", "eu10", "--reason", "drill");
         assertThat(already.exitCode()).as(already.toString()).isEqualTo(2);
         assertThat(already.out()).contains("rejected: eu10 is already active");
 
@@ -170,6 +170,7 @@ class MrmctlAgainstEngineIT {
             MrmctlRun failover = mrmctl(
                     "180s",
                     "failover",
+                    "--yes",
                     "orders",
                     "--to",
                     "us10",
@@ -297,6 +298,7 @@ class MrmctlAgainstEngineIT {
                     "--output",
                     "json",
                     "failover",
+                    "--yes",
                     "payments",
                     "--to",
                     "us10",

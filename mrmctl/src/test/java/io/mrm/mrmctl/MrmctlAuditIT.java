@@ -135,6 +135,7 @@ class MrmctlAuditIT {
                     "--operator",
                     "mallory",
                     "failover",
+                    "--yes",
                     "orders",
                     "--to",
                     "us10",

@@ -159,6 +159,7 @@ class MrmctlPackagedIT {
                             "--output",
                             "json",
                             "failover",
+                            "--yes",
                             "orders",
                             "--to",
                             "us10",
@@ -192,7 +193,7 @@ class MrmctlPackagedIT {
                     .contains(decisionId);
 
             // a second failover while the first one's plan runs: the engine rejects it, exit 2 and its reason
-            Run again = script(asAlice(), here("failover", "orders", "--to", "us10", "--reason", "again"));
+            Run again = script(asAlice(), here("failover", "--yes", "orders", "--to", "us10", "--reason", "again"));
             assertThat(again.exitCode()).as(again.toString()).isEqualTo(2);
             assertThat(again.out()).startsWith("rejected: a decision is SWITCHING");
         }
@@ -202,7 +203,7 @@ class MrmctlPackagedIT {
     @Order(4)
     void refusedAndInvalidInputEndWithItsExitCodeAndOneLine() throws Exception {
         // bad input: exit 1, one line naming the option and a pointer to the command's help, nothing sent
-        Run badRegion = script(asAlice(), here("failover", "orders", "--to", "US_10", "--reason", "drill"));
+        Run badRegion = script(asAlice(), here("failover", "--yes", "orders", "--to", "US_10", "--reason", "drill"));
         assertThat(badRegion.exitCode()).as(badRegion.toString()).isEqualTo(1);
         assertThat(badRegion.out()).isEmpty();
         assertThat(badRegion.err())

@@ -22,7 +22,7 @@ class MrmctlParsingTest {
 
     @Test
     void aRegionThatIsNoRegionNameIsRefusedNamingTheOption() {
-        MrmctlRun run = run("failover", "orders", "--to", "US_10", "--reason", "drill");
+        MrmctlRun run = run("failover", "--yes", "orders", "--to", "US_10", "--reason", "drill");
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.err())
                 .contains("--to 'US_10' is not valid")
@@ -53,7 +53,7 @@ class MrmctlParsingTest {
 
     @Test
     void anUnknownSafetyRuleIsRefusedListingTheKnownOnes() {
-        MrmctlRun run = run("failover", "orders", "--to", "us10", "--override", "EVERYTHING", "--reason", "x");
+        MrmctlRun run = run("failover", "--yes", "orders", "--to", "us10", "--override", "EVERYTHING", "--reason", "x");
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.err()).contains("--override").contains("STANDBY_HEALTHY");
     }
