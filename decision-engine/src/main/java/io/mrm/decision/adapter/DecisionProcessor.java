@@ -153,6 +153,7 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
             return;
         }
         MrmEvent input = ((Decoded.Accepted) decoded).event();
+        EngineLog.input(input);
         Instant now = clock.instant();
         StepResult result;
         try {
@@ -292,6 +293,7 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     // so a step re-run after an aborted transaction writes the same id.
 
     private void forward(MrmEvent event) {
+        EngineLog.output(event);
         ProducerRecord<String, byte[]> out = codec.toRecord(event);
         context.forward(
                 new Record<>(out.key(), out.value(), event.time().toEpochMilli(), out.headers()),
