@@ -153,7 +153,7 @@ public final class Checker implements EngineListener, WorldListener {
         if (planWasRunning && Ledger.accepted(step, AbortRequest.class)) {
             safety.switchAborted(step.nowMs());
         }
-        if (completed(step) || restoredMidPlan(step)) {
+        if (completed(step) || (restoredMidPlan(step) && restoredPlanMovedSomething(step, context.policy))) {
             safety.switchCompleted(step.nowMs());
         }
         for (MrmEvent output : step.result().outputs()) {
@@ -167,6 +167,53 @@ public final class Checker implements EngineListener, WorldListener {
     static boolean restoredMidPlan(CoreStep step) {
         return step.input() instanceof io.mrm.events.topology.TopologyState t
                 && (t.phase() == Phase.SWITCHING || t.phase() == Phase.PAUSED);
+    }
+
+    /**
+     * Whether the published steps of the plan a restore cut short may have moved a component the policy manages
+     * away from the active region (or it started from a split): then the switch ended there and the hold-down
+     * runs; a plan that moved nothing (cut short while a pre-flight hook or a drain ran) starts none. A step
+     * moved its component if it succeeded; one that went out and did not succeed may have (the topology has no
+     * timers); one never sent did not.
+     */
+    static boolean restoredPlanMovedSomething(CoreStep step, ApplicationPolicy policy) {
+        io.mrm.events.topology.TopologyState t = (io.mrm.events.topology.TopologyState) step.input();
+        if (t.placement() != null) {
+            return true;
+        }
+        String active = t.activeRegion();
+        String dns = active;
+        String data = active;
+        java.util.Set<String> brokers = new java.util.LinkedHashSet<>(java.util.List.of(active));
+        boolean brokersKnown = true;
+        for (io.mrm.events.topology.StepProgress s : t.planSteps()) {
+            boolean never = s.status() == io.mrm.events.topology.StepStatus.PENDING || s.attempts() == 0;
+            if (never) {
+                continue;
+            }
+            boolean done = s.status() == io.mrm.events.topology.StepStatus.SUCCEEDED;
+            switch (s.action()) {
+                case DNS_ROUTE -> dns = done ? s.region() : null;
+                case DATA_PROMOTE -> data = done ? s.region() : null;
+                case EVENTS_SET_ACTIVE -> {
+                    brokers.add(s.region());
+                    brokersKnown &= done;
+                }
+                case EVENTS_SET_STANDBY -> {
+                    brokers.remove(s.region());
+                    brokersKnown &= done;
+                }
+                default -> {
+                    // drains, verifies, fences, re-protect and hooks move no component
+                }
+            }
+        }
+        String events = brokersKnown && brokers.size() == 1 ? brokers.iterator().next() : null;
+        boolean stayed = (!policy.plan().contains(io.mrm.events.decision.StepAction.DNS_ROUTE) || active.equals(dns))
+                && (!policy.plan().contains(io.mrm.events.decision.StepAction.DATA_PROMOTE) || active.equals(data))
+                && (!policy.plan().contains(io.mrm.events.decision.StepAction.EVENTS_SET_ACTIVE)
+                        || active.equals(events));
+        return !stayed;
     }
 
     /** A plan ran to its end in this step (not an abort, not a late answer settling an aborted one). */
