@@ -70,6 +70,13 @@ public final class EngineCoreBench {
                             null,
                             null,
                             null,
+                            null,
+                            java.time.Duration.ZERO,
+                            java.util.Set.of(),
+                            ApplicationPolicy.DEFAULT_MAX_ALERT_WITNESSES,
+                            null,
+                            null,
+                            null,
                             null));
         }
         DecisionCore core = new DecisionCore(policies);

@@ -52,7 +52,12 @@ class PolicyRecordTest {
                 p.failoverDrainWithinMs(),
                 p.degradedNotATarget(),
                 p.maxAlertWitnesses(),
-                p.failoverDrainMaxBacklogBytes());
+                p.failoverDrainMaxBacklogBytes(),
+                null,
+                null,
+                null,
+                null,
+                null);
         RecordedAuthority noOperators = new RecordedAuthority(true, 300_000, 30_000, List.of());
 
         assertThat(PolicyRecord.fingerprintOf(stricter, sample.authority())).isNotEqualTo(sample.fingerprint());
@@ -140,7 +145,13 @@ class PolicyRecordTest {
                 p.fenceRetryIntervalMs(),
                 p.failoverDrainWithinMs(),
                 p.degradedNotATarget(),
-                p.maxAlertWitnesses());
+                p.maxAlertWitnesses(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     private static PolicyRecord sample() throws Exception {

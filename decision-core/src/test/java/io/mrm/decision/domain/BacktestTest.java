@@ -61,6 +61,13 @@ class BacktestTest {
                 null,
                 null,
                 null,
+                null,
+                java.time.Duration.ZERO,
+                java.util.Set.of(),
+                ApplicationPolicy.DEFAULT_MAX_ALERT_WITNESSES,
+                null,
+                null,
+                null,
                 null);
     }
 

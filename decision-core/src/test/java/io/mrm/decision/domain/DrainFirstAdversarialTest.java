@@ -77,7 +77,13 @@ class DrainFirstAdversarialTest {
                 p.proposalTimeout(),
                 p.fenceTimeout(),
                 p.fenceRetryInterval(),
-                p.failoverDrainWithin());
+                p.failoverDrainWithin(),
+                java.util.Set.of(),
+                ApplicationPolicy.DEFAULT_MAX_ALERT_WITNESSES,
+                null,
+                null,
+                null,
+                null);
     }
 
     // ---- helpers ----------------------------------------------------------------------------------

@@ -301,7 +301,9 @@ class ReadinessRulesTest {
                 p.degradedNotATarget(),
                 p.maxAlertWitnesses(),
                 p.failoverDrainMaxBacklogBytes(),
-                p.readiness());
+                p.readiness(),
+                null,
+                null);
     }
 
     private static ReadinessReport dnsReport(String id, Instant at, ReadinessStatus route) {

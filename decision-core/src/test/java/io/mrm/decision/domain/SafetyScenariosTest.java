@@ -338,6 +338,13 @@ class SafetyScenariosTest {
                     null,
                     null,
                     null,
+                    null,
+                    java.time.Duration.ZERO,
+                    java.util.Set.of(),
+                    ApplicationPolicy.DEFAULT_MAX_ALERT_WITNESSES,
+                    null,
+                    null,
+                    null,
                     null));
             h.bothUp();
             h.feed(manualFailover("alice"));

@@ -68,6 +68,13 @@ class SimulationFindingsTest {
                 null,
                 null,
                 null,
+                null,
+                java.time.Duration.ZERO,
+                java.util.Set.of(),
+                ApplicationPolicy.DEFAULT_MAX_ALERT_WITNESSES,
+                null,
+                null,
+                null,
                 null));
         h.failOver();
         h.completePlan();

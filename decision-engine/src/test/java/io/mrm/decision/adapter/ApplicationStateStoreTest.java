@@ -59,6 +59,13 @@ class ApplicationStateStoreTest {
                 null,
                 null,
                 null,
+                null,
+                java.time.Duration.ZERO,
+                java.util.Set.of(),
+                ApplicationPolicy.DEFAULT_MAX_ALERT_WITNESSES,
+                null,
+                null,
+                null,
                 null);
         ApplicationState initial = ApplicationState.initial(policy, "obs-first");
         return new ApplicationState(

@@ -101,6 +101,13 @@ class DecisionCorePropertiesTest {
                 null,
                 null,
                 null,
+                null,
+                java.time.Duration.ZERO,
+                java.util.Set.of(),
+                ApplicationPolicy.DEFAULT_MAX_ALERT_WITNESSES,
+                null,
+                null,
+                null,
                 null);
         DecisionCore core = new DecisionCore(Map.of("orders", policy));
         ApplicationState state = ApplicationState.initial(policy, "obs-first");

@@ -58,7 +58,14 @@ class PolicyFileTest {
                 Duration.ofSeconds(2),
                 Duration.ofMinutes(10),
                 Duration.ofSeconds(4),
-                Duration.ofSeconds(20));
+                Duration.ofSeconds(20),
+                java.time.Duration.ZERO,
+                java.util.Set.of(),
+                ApplicationPolicy.DEFAULT_MAX_ALERT_WITNESSES,
+                null,
+                null,
+                null,
+                null);
         ApplicationPolicy orders = ApplicationPolicy.defaults("orders", "eu10", "us10");
         String other = OperatorKeys.oneLine(
                 KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());

@@ -138,7 +138,13 @@ public final class Scenario {
                 Duration.ofSeconds(2 + r.nextInt(5)),
                 Duration.ofSeconds(8 + r.nextInt(33)),
                 // half the seeds try the graceful path first on an automatic failover, the others force at once
-                r.nextDouble() < 0.5 ? Duration.ofSeconds(3 + r.nextInt(25)) : Duration.ZERO);
+                r.nextDouble() < 0.5 ? Duration.ofSeconds(3 + r.nextInt(25)) : Duration.ZERO,
+                Set.of(),
+                ApplicationPolicy.DEFAULT_MAX_ALERT_WITNESSES,
+                null,
+                null,
+                null,
+                null);
     }
 
     private static List<StepAction> plan(SplittableRandom r) {
