@@ -77,21 +77,6 @@ public record HookStep(
         }
     }
 
-    /** A step whose command id stands for the step too (one attempt). */
-    public HookStep(
-            String commandId,
-            String application,
-            String fromRegion,
-            String toRegion,
-            long epoch,
-            HookMode mode,
-            String kind,
-            Instant deadline,
-            boolean rehearsal,
-            boolean preflight) {
-        this(commandId, application, fromRegion, toRegion, epoch, mode, kind, deadline, rehearsal, preflight, null);
-    }
-
     /** A step of a hook that acts (not a pre-flight hook). */
     public HookStep(
             String commandId,

@@ -73,7 +73,8 @@ class HttpHookAgainstLocalReceiverTest {
                 step.kind(),
                 step.deadline(),
                 step.rehearsal(),
-                hook.preflight());
+                hook.preflight(),
+                null);
         return new HookExecutor(Map.of("notify-ops", hook), Clock.systemUTC(), 100).execute(asPlanned);
     }
 

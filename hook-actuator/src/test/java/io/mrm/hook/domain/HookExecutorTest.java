@@ -122,7 +122,17 @@ class HookExecutorTest {
     @Test
     void aPreflightStepOfAHookThatActsIsAFatalMisconfigurationAndCallsNothing() {
         HookStep preflightStep = new HookStep(
-                "c-1", "orders", "eu10", "us10", 1, HookMode.GRACEFUL, "notify-ops", T0.plusSeconds(30), false, true);
+                "c-1",
+                "orders",
+                "eu10",
+                "us10",
+                1,
+                HookMode.GRACEFUL,
+                "notify-ops",
+                T0.plusSeconds(30),
+                false,
+                true,
+                null);
 
         HookOutcome outcome = executor.execute(preflightStep);
 
@@ -160,7 +170,8 @@ class HookExecutorTest {
                 "change-freeze",
                 T0.plusSeconds(30),
                 false,
-                true);
+                true,
+                null);
 
         assertThat(withPreflight.execute(step).status()).isEqualTo(HookOutcome.Status.VETOED);
         assertThat(preflight.calls).containsExactly("apply c-1");
