@@ -23,6 +23,8 @@ import java.util.List;
  *                       epoch is above it (absent: {@code epoch} is the highest)
  * @param automaticFailovers when the recent automatic failovers were decided (those the per-window cap
  *                       counts), so that a restored engine still counts them
+ * @param health         each region's health as the engine judges it and as each vantage point sees it
+ *                       (empty from engines that predate it, and before the first observation)
  */
 public record TopologyState(
         String id,
@@ -40,7 +42,8 @@ public record TopologyState(
         Placement placement,
         List<FenceDuty> fenceDuties,
         Long highestEpoch,
-        List<Instant> automaticFailovers)
+        List<Instant> automaticFailovers,
+        List<RegionHealthView> health)
         implements TopologyEvent {
 
     public static final int SCHEMA_VERSION = 1;
@@ -59,6 +62,50 @@ public record TopologyState(
             Require.atLeast("highestEpoch", highestEpoch, 0);
         }
         automaticFailovers = Require.list("automaticFailovers", automaticFailovers);
+        health = Require.list("health", health);
+    }
+
+    /** Without the health view. */
+    public TopologyState(
+            String id,
+            String applicationId,
+            Instant time,
+            int schemaVersion,
+            long epoch,
+            String activeRegion,
+            String standbyRegion,
+            Phase phase,
+            boolean frozen,
+            Instant holdDownUntil,
+            String lastDecisionId,
+            List<StepProgress> planSteps,
+            Placement placement,
+            List<FenceDuty> fenceDuties,
+            Long highestEpoch,
+            List<Instant> automaticFailovers) {
+        this(
+                id,
+                applicationId,
+                time,
+                schemaVersion,
+                epoch,
+                activeRegion,
+                standbyRegion,
+                phase,
+                frozen,
+                holdDownUntil,
+                lastDecisionId,
+                planSteps,
+                placement,
+                fenceDuties,
+                highestEpoch,
+                automaticFailovers,
+                List.of());
+    }
+
+    /** The view of one region, if the engine has published one. */
+    public java.util.Optional<RegionHealthView> healthOf(String region) {
+        return health.stream().filter(h -> h.region().equals(region)).findFirst();
     }
 
     /** Without the recent automatic failovers. */

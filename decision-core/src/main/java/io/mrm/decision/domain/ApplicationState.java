@@ -3,6 +3,7 @@ package io.mrm.decision.domain;
 import io.mrm.events.decision.Actuator;
 import io.mrm.events.readiness.ReadinessReport;
 import io.mrm.events.topology.Phase;
+import io.mrm.events.topology.RegionHealthView;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,8 @@ import java.util.Set;
  *                           before drills existed)
  * @param readinessWindow    while the readiness view last computed cannot have changed, so that it is not rebuilt
  *                           on every step; null before any (and in states stored before it existed): rebuilt
+ * @param healthShown        the health view last published on the topology (empty before any, and in states
+ *                           stored before it existed), so that the topology is published when it changes
  */
 public record ApplicationState(
         String applicationId,
@@ -69,9 +72,11 @@ public record ApplicationState(
         Map<Actuator, ReadinessReport> readinessReports,
         String readinessShown,
         DrillRun drill,
-        ReadinessWindow readinessWindow) {
+        ReadinessWindow readinessWindow,
+        List<RegionHealthView> healthShown) {
 
     public ApplicationState {
+        healthShown = healthShown == null ? List.of() : List.copyOf(healthShown);
         readinessReports = readinessReports == null ? Map.of() : Map.copyOf(readinessReports);
         counters = List.copyOf(counters);
         // states stored before signed requests existed have none
@@ -110,6 +115,7 @@ public record ApplicationState(
                 Map.of(),
                 null,
                 null,
-                null);
+                null,
+                List.of());
     }
 }

@@ -3,6 +3,9 @@ package io.mrm.decision.domain;
 import io.mrm.events.decision.Evidence;
 import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.observation.HealthStatus;
+import io.mrm.events.topology.RegionHealthView;
+import io.mrm.events.topology.SeenHealth;
+import io.mrm.events.topology.VantageHealth;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -135,6 +138,81 @@ final class HealthAssessment {
             allUp &= seen.stream().filter(HealthCounter::reportsUp).count() >= w.policy.quorum();
         }
         return allUp ? RegionHealth.UP : RegionHealth.UNKNOWN;
+    }
+
+    /**
+     * What the engine shows of each region's health (the topology's {@code health}): the quorum's verdict, and
+     * per vantage point that reported on it or is declared, what its reports on the health components say (by
+     * its hysteresis state: DOWN once it has seen the failure threshold, UP again after the recovery threshold).
+     * Deterministic in the state and the engine's clock, so a replay shows the same.
+     */
+    static List<RegionHealthView> view(WorkingState w) {
+        if (w.counters.isEmpty()) {
+            return List.of();
+        }
+        List<RegionHealthView> views = new ArrayList<>(2);
+        for (String region : List.of(w.policy.primaryRegion(), w.policy.standbyRegion())) {
+            java.util.TreeSet<String> vantages = new java.util.TreeSet<>(w.policy.vantages());
+            for (HealthCounter c : w.counters) {
+                if (c.region().equals(region)) {
+                    vantages.add(c.vantage());
+                }
+            }
+            List<VantageHealth> seen = new ArrayList<>(vantages.size());
+            for (String vantage : vantages) {
+                seen.add(new VantageHealth(vantage, vantageStatus(w, region, vantage)));
+            }
+            views.add(new RegionHealthView(region, verdict(w, region), seen));
+        }
+        return views;
+    }
+
+    private static SeenHealth verdict(WorkingState w, String region) {
+        switch (health(w, region)) {
+            case DOWN:
+                return SeenHealth.DOWN;
+            case UP:
+                return degraded(w, region, w.policy.healthComponents()).isEmpty() ? SeenHealth.UP : SeenHealth.DEGRADED;
+            default:
+                return SeenHealth.UNKNOWN;
+        }
+    }
+
+    private static SeenHealth vantageStatus(WorkingState w, String region, String vantage) {
+        boolean any = false;
+        boolean stale = false;
+        boolean degraded = false;
+        boolean allUp = true;
+        for (String component : w.policy.healthComponents()) {
+            HealthCounter counter = null;
+            for (HealthCounter c : w.counters) {
+                if (c.sameSource(region, component, vantage)) {
+                    counter = c;
+                    break;
+                }
+            }
+            if (counter == null) {
+                allUp = false;
+                continue;
+            }
+            any = true;
+            if (!counter.isFresh(w.now, w.policy.staleAfter())) {
+                stale = true;
+                allUp = false;
+            } else if (counter.down()) {
+                return SeenHealth.DOWN;
+            } else {
+                // the vantage's hysteresis state: a failure or two short of its threshold does not make it DOWN
+                degraded |= counter.lastStatus() == HealthStatus.DEGRADED;
+            }
+        }
+        if (!any) {
+            return SeenHealth.UNKNOWN;
+        }
+        if (degraded) {
+            return SeenHealth.DEGRADED;
+        }
+        return allUp ? SeenHealth.UP : stale ? SeenHealth.STALE : SeenHealth.UNKNOWN;
     }
 
     /**

@@ -6,6 +6,7 @@ import io.mrm.events.decision.Alert;
 import io.mrm.events.operator.SafetyRule;
 import io.mrm.events.readiness.ReadinessReport;
 import io.mrm.events.topology.Phase;
+import io.mrm.events.topology.RegionHealthView;
 import io.mrm.events.topology.TopologyState;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +56,7 @@ final class WorkingState {
     String readinessShown;
     ReadinessWindow readinessWindow;
     DrillRun drill;
+    List<RegionHealthView> healthShown;
     /** What an accepted request's answer says. */
     String acceptedAs = "accepted";
     /** A new application: publish its topology even if this step changes nothing in it. */
@@ -90,6 +92,7 @@ final class WorkingState {
         readinessShown = s.readinessShown();
         readinessWindow = s.readinessWindow();
         drill = s.drill();
+        healthShown = s.healthShown();
     }
 
     /**
@@ -224,12 +227,16 @@ final class WorkingState {
                 readinessReports,
                 readinessShown,
                 drill,
-                readinessWindow);
+                readinessWindow,
+                healthShown);
     }
 
     StepResult result() {
+        List<RegionHealthView> health = HealthAssessment.view(this);
+        boolean healthChanged = !health.equals(healthShown);
+        healthShown = health;
         ApplicationState next = snapshot();
-        if (announce || topologyChanged(before, next)) {
+        if (announce || healthChanged || topologyChanged(before, next)) {
             outputs.add(topology(next));
             next = snapshot();
         }
@@ -273,6 +280,7 @@ final class WorkingState {
                 s.placement() == null ? null : s.placement().published(managed),
                 s.fences().stream().map(PendingFence::duty).toList(),
                 s.highestEpochSeen() > s.epoch() ? s.highestEpochSeen() : null,
-                s.automaticFailovers());
+                s.automaticFailovers(),
+                s.healthShown());
     }
 }

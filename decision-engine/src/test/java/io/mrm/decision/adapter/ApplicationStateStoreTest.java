@@ -93,7 +93,8 @@ class ApplicationStateStoreTest {
                 java.util.Map.of(),
                 null,
                 null,
-                null);
+                null,
+                List.of());
     }
 
     @Test
