@@ -544,4 +544,87 @@ class MrmctlAgainstEngineIT {
         }
         return "a plain Kafka producer (kcat is not installed)";
     }
+
+    /**
+     * status --watch prints the status again when it changes, without being asked: a freeze (or unfreeze) made by
+     * another mrmctl while it watches shows up in its output as a new JSON line, and it ends when interrupted.
+     */
+    @Test
+    @Order(6)
+    void statusWatchShowsAChangeMadeWhileItWatches() throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = Mrmctl.commandLine(new Mrmctl(Instant::now, null));
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(new java.io.StringWriter(), true));
+        java.util.concurrent.atomic.AtomicInteger exit = new java.util.concurrent.atomic.AtomicInteger(-1);
+        Thread watcher = new Thread(
+                () -> exit.set(cli.execute(
+                        "--bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "--topic-prefix",
+                        NAMES.prefix(),
+                        "--timeout",
+                        "30s",
+                        "--output",
+                        "json",
+                        "status",
+                        "orders",
+                        "--watch",
+                        "--interval",
+                        "500ms")),
+                "mrmctl-watch");
+        watcher.start();
+        try {
+            List<JsonNode> first = awaitLines(out, 1);
+            boolean frozen =
+                    first.get(0).get("applications").get(0).get("frozen").asBoolean();
+
+            MrmctlRun toggle = frozen
+                    ? mrmctl("60s", "unfreeze", "orders")
+                    : mrmctl("60s", "freeze", "orders", "--reason", "watched");
+            assertThat(toggle.exitCode()).as(toggle.toString()).isZero();
+
+            org.awaitility.Awaitility.await("the watch prints the change")
+                    .atMost(Duration.ofSeconds(90))
+                    .untilAsserted(() -> assertThat(lines(out))
+                            .anySatisfy(line -> assertThat(line.get("applications")
+                                            .get(0)
+                                            .get("frozen")
+                                            .asBoolean())
+                                    .isEqualTo(!frozen)));
+        } finally {
+            watcher.interrupt();
+            watcher.join(Duration.ofSeconds(60).toMillis());
+        }
+        assertThat(watcher.isAlive()).as("the watch ends when interrupted").isFalse();
+        assertThat(exit.get()).isZero();
+        List<JsonNode> all = lines(out);
+        for (int i = 1; i < all.size(); i++) {
+            assertThat(all.get(i).get("applications"))
+                    .as("a line is printed only when something changed")
+                    .isNotEqualTo(all.get(i - 1).get("applications"));
+        }
+    }
+
+    private static List<JsonNode> awaitLines(java.io.StringWriter out, int count) {
+        return org.awaitility.Awaitility.await("the watch's first status")
+                .atMost(Duration.ofSeconds(90))
+                .until(() -> lines(out), l -> l.size() >= count);
+    }
+
+    private static List<JsonNode> lines(java.io.StringWriter out) throws Exception {
+        List<JsonNode> nodes = new ArrayList<>();
+        String text = out.toString();
+        // only complete lines: the watcher may be writing the next one
+        int end = text.lastIndexOf('\n');
+        if (end < 0) {
+            return nodes;
+        }
+        for (String line : text.substring(0, end).split("\n")) {
+            if (!line.isBlank()) {
+                nodes.add(EventJson.mapper().readTree(line));
+            }
+        }
+        return nodes;
+    }
 }

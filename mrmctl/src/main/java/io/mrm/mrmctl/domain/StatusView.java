@@ -70,6 +70,21 @@ public final class StatusView {
                         .map(d ->
                                 Map.of("action", d.action().name(), "region", d.region(), "decisionId", d.decisionId()))
                         .toList());
+        map.put(
+                "health",
+                state.health().stream()
+                        .map(h -> {
+                            Map<String, Object> region = new LinkedHashMap<>();
+                            region.put("region", h.region());
+                            region.put("verdict", h.verdict().name());
+                            Map<String, Object> vantages = new LinkedHashMap<>();
+                            h.vantages()
+                                    .forEach(v ->
+                                            vantages.put(v.vantage(), v.status().name()));
+                            region.put("vantages", vantages);
+                            return region;
+                        })
+                        .toList());
         map.put("stateTime", state.time().toString());
         return map;
     }
