@@ -46,6 +46,8 @@ import java.util.Set;
  *                           on every step; null before any (and in states stored before it existed): rebuilt
  * @param healthShown        the health view last published on the topology (empty before any, and in states
  *                           stored before it existed), so that the topology is published when it changes
+ * @param healthWindow       while that view cannot have changed by time alone (no counter crosses
+ *                           {@code stale-after}); null before any: computed at the next step
  */
 public record ApplicationState(
         String applicationId,
@@ -72,8 +74,9 @@ public record ApplicationState(
         Map<Actuator, ReadinessReport> readinessReports,
         String readinessShown,
         DrillRun drill,
-        ReadinessWindow readinessWindow,
-        List<RegionHealthView> healthShown) {
+        ViewWindow readinessWindow,
+        List<RegionHealthView> healthShown,
+        ViewWindow healthWindow) {
 
     public ApplicationState {
         healthShown = healthShown == null ? List.of() : List.copyOf(healthShown);
@@ -116,6 +119,7 @@ public record ApplicationState(
                 null,
                 null,
                 null,
-                List.of());
+                List.of(),
+                null);
     }
 }

@@ -34,7 +34,15 @@ final class HealthAssessment {
     static final String COMPONENT_KEY = "COMPONENT:";
     static final String DEGRADED_KEY = "DEGRADED:";
 
+    /** How many times the health view was built, across all instances (tests check it is not built per step). */
+    private static final java.util.concurrent.atomic.LongAdder VIEW_BUILDS =
+            new java.util.concurrent.atomic.LongAdder();
+
     private HealthAssessment() {}
+
+    static long viewBuilds() {
+        return VIEW_BUILDS.sum();
+    }
 
     /** Takes one observation into the counters, or refuses it (returned, and alerted). */
     static InputRefusal take(WorkingState w, HealthObservation o) {
@@ -99,7 +107,7 @@ final class HealthAssessment {
                 ? wasDown || failures >= w.policy.failureThreshold()
                 : wasDown && successes < w.policy.recoveryThreshold();
         Instant counted = o.time().isAfter(w.now) ? w.now : o.time();
-        next.add(new HealthCounter(
+        HealthCounter counter = new HealthCounter(
                 o.region(),
                 o.component(),
                 o.vantage(),
@@ -112,8 +120,12 @@ final class HealthAssessment {
                 o.detail(),
                 o.monitorRun(),
                 o.sequence(),
-                o.probe() == io.mrm.events.observation.ProbeKind.ALERT_WEBHOOK));
+                o.probe() == io.mrm.events.observation.ProbeKind.ALERT_WEBHOOK);
+        next.add(counter);
         w.counters = next;
+        if (previous == null || shownAs(w, previous) != shownAs(w, counter)) {
+            w.healthChanged = true;
+        }
     }
 
     private static List<HealthCounter> fresh(WorkingState w, String region, String component) {
@@ -138,6 +150,72 @@ final class HealthAssessment {
             allUp &= seen.stream().filter(HealthCounter::reportsUp).count() >= w.policy.quorum();
         }
         return allUp ? RegionHealth.UP : RegionHealth.UNKNOWN;
+    }
+
+    /**
+     * Rebuilds the health view when it can have changed — a counter changed in a way it shows, the policy's basis
+     * is not the one it was built for, or the engine's time left its {@link ViewWindow} (a counter crossed
+     * {@code stale-after}) — and keeps it if it differs from the one shown. It runs on every step: most steps
+     * only renew a counter and rebuild nothing.
+     *
+     * @return whether the view shown changed (the topology is then published)
+     */
+    static boolean viewChanged(WorkingState w) {
+        String basis = basis(w.policy);
+        if (!w.healthChanged && w.healthWindow != null && w.healthWindow.holds(basis, w.now)) {
+            return false;
+        }
+        w.healthWindow = window(w, basis);
+        VIEW_BUILDS.increment();
+        List<RegionHealthView> view = view(w);
+        if (view.equals(w.healthShown)) {
+            return false;
+        }
+        w.healthShown = view;
+        return true;
+    }
+
+    /** What of a counter the view and the verdict depend on, besides its freshness. */
+    private static int shownAs(WorkingState w, HealthCounter c) {
+        return (c.down() ? 1 : 0)
+                | (c.lastStatus() == HealthStatus.DOWN ? 2 : 0)
+                | (c.lastStatus() == HealthStatus.DEGRADED ? 4 : 0)
+                | (c.isFresh(w.now, w.policy.staleAfter()) ? 8 : 0);
+    }
+
+    /**
+     * What of the policy the view depends on besides the counters and the time (the sets by their hash: this runs
+     * on every step, and a policy changes only when the engine restarts).
+     */
+    private static String basis(ApplicationPolicy policy) {
+        return policy.primaryRegion()
+                + ' '
+                + policy.standbyRegion()
+                + ' '
+                + policy.quorum()
+                + ' '
+                + policy.staleAfter().toMillis()
+                + ' '
+                + policy.maxAlertWitnesses()
+                + ' '
+                + policy.healthComponents().hashCode()
+                + ' '
+                + policy.vantages().hashCode();
+    }
+
+    /** The {@code stale-after} crossings of the counters nearest to the engine's time, on either side. */
+    private static ViewWindow window(WorkingState w, String basis) {
+        Instant after = null;
+        Instant until = null;
+        for (HealthCounter c : w.counters) {
+            Instant crossing = c.lastSeen().plus(w.policy.staleAfter());
+            if (w.now.isAfter(crossing)) {
+                after = after == null || crossing.isAfter(after) ? crossing : after;
+            } else {
+                until = until == null || crossing.isBefore(until) ? crossing : until;
+            }
+        }
+        return new ViewWindow(basis, after, until);
     }
 
     /**

@@ -161,7 +161,7 @@ final class Readiness {
      *
      * <p>It runs on every step, so the view is rebuilt only when it can have changed: a report was taken in this
      * step, the policy's {@link #basis} is not the one it was built for, or the engine's time left its
-     * {@link ReadinessWindow} (a held check crossed {@code readiness.max-age}).
+     * {@link ViewWindow} (a held check crossed {@code readiness.max-age}).
      */
     static void publishIfChanged(WorkingState w) {
         if (w.readinessReports.isEmpty()) {
@@ -201,7 +201,7 @@ final class Readiness {
      * The instants around {@code w.now} between which no held check crosses {@code readiness.max-age}
      * ({@link #staleAfter}).
      */
-    private static ReadinessWindow window(WorkingState w, String basis) {
+    private static ViewWindow window(WorkingState w, String basis) {
         Instant after = null;
         Instant until = null;
         for (ReadinessReport report : w.readinessReports.values()) {
@@ -214,7 +214,7 @@ final class Readiness {
                 }
             }
         }
-        return new ReadinessWindow(basis, after, until);
+        return new ViewWindow(basis, after, until);
     }
 
     /** A check is stale once the engine's time is after this: both the view and its window read it here. */

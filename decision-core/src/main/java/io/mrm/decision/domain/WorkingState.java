@@ -54,9 +54,12 @@ final class WorkingState {
     PlanRun parkedRun;
     Map<Actuator, ReadinessReport> readinessReports;
     String readinessShown;
-    ReadinessWindow readinessWindow;
+    ViewWindow readinessWindow;
     DrillRun drill;
     List<RegionHealthView> healthShown;
+    ViewWindow healthWindow;
+    /** A counter changed in a way the health view shows (set by the health assessment): rebuild the view. */
+    boolean healthChanged;
     /** What an accepted request's answer says. */
     String acceptedAs = "accepted";
     /** A new application: publish its topology even if this step changes nothing in it. */
@@ -93,6 +96,8 @@ final class WorkingState {
         readinessWindow = s.readinessWindow();
         drill = s.drill();
         healthShown = s.healthShown();
+        healthWindow = s.healthWindow();
+        healthChanged = counters != s.counters();
     }
 
     /**
@@ -228,15 +233,14 @@ final class WorkingState {
                 readinessShown,
                 drill,
                 readinessWindow,
-                healthShown);
+                healthShown,
+                healthWindow);
     }
 
     StepResult result() {
-        List<RegionHealthView> health = HealthAssessment.view(this);
-        boolean healthChanged = !health.equals(healthShown);
-        healthShown = health;
+        boolean showHealth = HealthAssessment.viewChanged(this);
         ApplicationState next = snapshot();
-        if (announce || healthChanged || topologyChanged(before, next)) {
+        if (announce || showHealth || topologyChanged(before, next)) {
             outputs.add(topology(next));
             next = snapshot();
         }

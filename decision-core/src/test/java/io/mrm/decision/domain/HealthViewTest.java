@@ -165,4 +165,54 @@ class HealthViewTest {
         assertThat(topologies(feed("vantage-1", "eu10", HealthStatus.UP))).isEmpty();
         assertThat(state.healthShown()).isEqualTo(before);
     }
+
+    List<MrmEvent> tick(Duration later) {
+        now = now.plus(later);
+        StepResult result = core.tick(state, now);
+        state = result.state();
+        return result.outputs();
+    }
+
+    @Test
+    void withNoInputAtAllTheViewTurnsStaleWhenTheReportsAgePastStaleAfter() {
+        everyone("eu10", HealthStatus.UP, 3);
+        everyone("us10", HealthStatus.UP, 3);
+
+        assertThat(topologies(tick(Duration.ofSeconds(20)))).as("still fresh").isEmpty();
+        List<TopologyState> stale = topologies(tick(Duration.ofSeconds(20)));
+
+        assertThat(stale).hasSize(1);
+        assertThat(stale.get(0).health()).allSatisfy(region -> {
+            assertThat(region.verdict()).isEqualTo(SeenHealth.UNKNOWN);
+            assertThat(statuses(region)).containsOnly(SeenHealth.STALE);
+        });
+    }
+
+    @Test
+    void aClockSteppedBackMakesStaleReportsFreshAgainAndTheViewSaysSo() {
+        everyone("eu10", HealthStatus.UP, 3);
+        everyone("us10", HealthStatus.UP, 3);
+        tick(Duration.ofSeconds(45));
+        assertThat(statuses(shown("eu10"))).containsOnly(SeenHealth.STALE);
+
+        // an NTP correction steps the engine's clock back 30 s: the reports are fresh again
+        List<TopologyState> back = topologies(tick(Duration.ofSeconds(-30)));
+
+        assertThat(back).hasSize(1);
+        assertThat(statuses(back.get(0).healthOf("eu10").orElseThrow())).containsOnly(SeenHealth.UP);
+    }
+
+    @Test
+    void renewingReportsThatChangeNothingDoesNotRebuildTheView() {
+        everyone("eu10", HealthStatus.UP, 3);
+        everyone("us10", HealthStatus.UP, 3);
+
+        long before = HealthAssessment.viewBuilds();
+        everyone("eu10", HealthStatus.UP, 10);
+        everyone("us10", HealthStatus.UP, 10);
+
+        // 60 steps, each renewing a fresh UP counter: the window holds (other test classes may build views
+        // meanwhile on other threads, so allow a few, never one per step)
+        assertThat(HealthAssessment.viewBuilds() - before).isLessThan(10);
+    }
 }

@@ -94,7 +94,8 @@ class ApplicationStateStoreTest {
                 null,
                 null,
                 null,
-                List.of());
+                List.of(),
+                null);
     }
 
     @Test
