@@ -1,5 +1,6 @@
 package io.mrm.decision.adapter;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.mrm.decision.domain.AlertCode;
@@ -13,12 +14,14 @@ import io.mrm.events.decision.Evidence;
 import io.mrm.events.decision.FailoverDecision;
 import io.mrm.events.decision.RequestOutcome;
 import io.mrm.events.observation.HealthStatus;
+import io.mrm.events.operator.FailoverMode;
 import io.mrm.events.topology.Phase;
 import io.mrm.events.topology.StepProgress;
 import io.mrm.events.topology.StepStatus;
 import io.mrm.events.topology.TopologyState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -77,6 +80,41 @@ public final class EngineMetrics {
                 .description("engine clock minus the input record's timestamp, when the core took the input")
                 .serviceLevelObjectives(LAG_BUCKETS)
                 .register(registry);
+        // Every alert and decision series starts at 0: Prometheus' increase() cannot see a series' first
+        // increment, so an alert rule would miss the first BLIND (or failover) of a process's life.
+        for (String app : this.applications) {
+            for (AlertCode code : AlertCode.values()) {
+                alerts(app, code.name(), code.severity().name());
+            }
+            for (DecisionKind kind : DecisionKind.values()) {
+                for (FailoverMode mode : FailoverMode.values()) {
+                    for (String trigger : triggers(kind)) {
+                        decisions(app, kind, mode, trigger);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The triggers a decision of this kind can have (see {@link #trigger}). */
+    private static List<String> triggers(DecisionKind kind) {
+        switch (kind) {
+            case AUTOMATIC_FAILOVER:
+                return List.of("automatic", "proposal", "approved");
+            case DRILL:
+                return List.of("drill", "proposal");
+            default:
+                return List.of("manual", "proposal");
+        }
+    }
+
+    private Counter decisions(String app, DecisionKind kind, FailoverMode mode, String trigger) {
+        return registry.counter(
+                "mrm.decisions", "application", app, "kind", kind.name(), "mode", mode.name(), "trigger", trigger);
+    }
+
+    private Counter alerts(String app, String code, String severity) {
+        return registry.counter("mrm.alerts", "application", app, "code", code, "severity", severity);
     }
 
     /** Also tell {@code listener} of every topology published (the gauges learn new rows from it). */
@@ -141,17 +179,7 @@ public final class EngineMetrics {
     private void decision(FailoverDecision d) {
         String app = application(d.applicationId());
         String trigger = trigger(d);
-        registry.counter(
-                        "mrm.decisions",
-                        "application",
-                        app,
-                        "kind",
-                        d.kind().name(),
-                        "mode",
-                        d.mode().name(),
-                        "trigger",
-                        trigger)
-                .increment();
+        decisions(app, d.kind(), d.mode(), trigger).increment();
         if (d.kind() == DecisionKind.AUTOMATIC_FAILOVER && FailoverDecision.ENGINE.equals(d.requestedBy())) {
             // from the earliest DOWN evidence to the decision (a proposal included: detection is the engine's part)
             d.evidence().stream()
@@ -168,15 +196,7 @@ public final class EngineMetrics {
 
     private void alert(Alert a) {
         String code = ALERT_CODES.contains(a.code()) ? a.code() : "OTHER";
-        registry.counter(
-                        "mrm.alerts",
-                        "application",
-                        application(a.applicationId()),
-                        "code",
-                        code,
-                        "severity",
-                        a.severity().name())
-                .increment();
+        alerts(application(a.applicationId()), code, a.severity().name()).increment();
         OpenPlan plan = open.get(a.applicationId());
         if (plan == null || a.decisionId() == null || !plan.decisionId.equals(a.decisionId())) {
             return;

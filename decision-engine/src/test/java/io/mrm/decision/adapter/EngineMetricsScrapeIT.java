@@ -90,7 +90,7 @@ class EngineMetricsScrapeIT {
             assertThat(value(samples, "mrm_epoch", "application", "orders")).isEqualTo(1.0);
             assertThat(value(samples, "mrm_phase", "phase", "STEADY")).isEqualTo(1.0);
             assertThat(value(samples, "mrm_phase", "phase", "SWITCHING")).isZero();
-            assertThat(value(
+            assertThat(sum(
                             samples,
                             "mrm_decisions_total",
                             "application",
@@ -99,7 +99,9 @@ class EngineMetricsScrapeIT {
                             "AUTOMATIC_FAILOVER",
                             "trigger",
                             "automatic"))
+                    .as("one decision, its other series (other modes) at 0")
                     .isEqualTo(1.0);
+            assertThat(sum(samples, "mrm_decisions_total", "trigger", "manual")).isZero();
             assertThat(value(samples, "mrm_step_duration_seconds_count", "action", "DNS_ROUTE", "outcome", "succeeded"))
                     .isEqualTo(1.0);
             assertThat(value(
@@ -157,9 +159,24 @@ class EngineMetricsScrapeIT {
         return samples;
     }
 
+    /** The sum of the samples with this name whose labels include these. */
+    static double sum(List<Sample> samples, String name, String... labels) {
+        return matching(samples, name, labels).stream()
+                .mapToDouble(Sample::value)
+                .sum();
+    }
+
     /** The value of the one sample with this name whose labels include these; null when there is none. */
     static Double value(List<Sample> samples, String name, String... labels) {
-        List<Sample> matching = samples.stream()
+        List<Sample> matching = matching(samples, name, labels);
+        assertThat(matching.size())
+                .as(name + " " + List.of(labels) + ": " + matching)
+                .isLessThanOrEqualTo(1);
+        return matching.isEmpty() ? null : matching.get(0).value();
+    }
+
+    private static List<Sample> matching(List<Sample> samples, String name, String... labels) {
+        return samples.stream()
                 .filter(s -> s.name().equals(name))
                 .filter(s -> {
                     for (int i = 0; i < labels.length; i += 2) {
@@ -170,10 +187,6 @@ class EngineMetricsScrapeIT {
                     return true;
                 })
                 .toList();
-        assertThat(matching.size())
-                .as(name + " " + List.of(labels) + ": " + matching)
-                .isLessThanOrEqualTo(1);
-        return matching.isEmpty() ? null : matching.get(0).value();
     }
 
     private static String get(URI uri) throws Exception {

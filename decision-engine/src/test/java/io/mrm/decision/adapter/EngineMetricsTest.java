@@ -83,7 +83,7 @@ class EngineMetricsTest {
         metrics.published(topology(T0.plusSeconds(2), Phase.STEADY, "d2", running(0, T0), pending(1)));
 
         assertThat(registry.get("mrm.decisions")
-                        .tag("trigger", "manual")
+                        .tags("kind", "MANUAL_FAILOVER", "mode", "FORCED", "trigger", "manual")
                         .counter()
                         .count())
                 .isEqualTo(1);
@@ -166,6 +166,32 @@ class EngineMetricsTest {
                         .counter()
                         .count())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void everyAlertAndDecisionSeriesOfAConfiguredApplicationStartsAtZero() {
+        // increase() cannot see a series' first sample: a BLIND raised once must still be an increase
+        assertThat(registry.get("mrm.alerts")
+                        .tags("application", APP, "code", "BLIND", "severity", "CRITICAL")
+                        .counter()
+                        .count())
+                .isZero();
+        assertThat(registry.get("mrm.decisions")
+                        .tags(
+                                "application",
+                                APP,
+                                "kind",
+                                "AUTOMATIC_FAILOVER",
+                                "mode",
+                                "GRACEFUL",
+                                "trigger",
+                                "automatic")
+                        .counter()
+                        .count())
+                .isZero();
+        assertThat(registry.find("mrm.alerts").tag("application", "other").counters())
+                .as("nothing made up for applications not configured")
+                .isEmpty();
     }
 
     @Test
