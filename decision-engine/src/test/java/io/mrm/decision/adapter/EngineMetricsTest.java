@@ -101,6 +101,52 @@ class EngineMetricsTest {
     }
 
     @Test
+    void aPlanEndingSplitIsDivergedAndOneAPreflightHookStoppedIsVetoed() {
+        metrics.published(decision("d4", DecisionKind.FAILBACK, DecisionStatus.EXECUTING, "alice"));
+        metrics.published(alert(AlertCode.PLAN_ABORTED, "d4", T0.plusSeconds(1)));
+        metrics.published(topology(T0.plusSeconds(1), Phase.DIVERGED, "d4", done(0, T0, T0.plusSeconds(1))));
+        metrics.published(decision("d5", DecisionKind.AUTOMATIC_FAILOVER, DecisionStatus.EXECUTING, "engine"));
+        metrics.published(alert(AlertCode.PREFLIGHT_VETOED, "d5", T0.plusSeconds(2)));
+        metrics.published(topology(T0.plusSeconds(2), Phase.STEADY, "d5", pending(0)));
+
+        assertThat(registry.get("mrm.plan.duration")
+                        .tags("kind", "FAILBACK", "outcome", "diverged")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get("mrm.plan.duration")
+                        .tags("kind", "AUTOMATIC_FAILOVER", "outcome", "vetoed")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.find("mrm.rto").timers())
+                .as("only a completed automatic failover")
+                .isEmpty();
+    }
+
+    @Test
+    void theRecordsTheEngineDeadLettersAreCountedLikeTheListenersOnes() {
+        metrics.published(io.mrm.events.codec.DeadLetters.of(
+                new io.mrm.events.codec.DeadLetters.RawRecord(
+                        "mrm.health.observations",
+                        0,
+                        7,
+                        APP.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        new org.apache.kafka.common.header.internals.RecordHeaders(),
+                        new byte[] {1}),
+                "decision-engine",
+                io.mrm.events.deadletter.DeadLetterReason.CLOCK_SKEW,
+                "ahead",
+                T0));
+
+        assertThat(registry.get("mrm.dead.letters")
+                        .tags("topic", "mrm.health.observations", "category", "CLOCK_SKEW")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+    }
+
+    @Test
     void triggerTellsProposalsDrillsApprovalsAndOperatorsApart() {
         assertThat(EngineMetrics.trigger(
                         decision("a", DecisionKind.AUTOMATIC_FAILOVER, DecisionStatus.PROPOSED, "engine")))
