@@ -28,7 +28,7 @@ class KustomizeCrossCheckTest {
     Path work;
 
     @ParameterizedTest
-    @ValueSource(strings = {"region-a", "region-b", "control"})
+    @ValueSource(strings = {"region-a", "region-b", "control", "monitoring"})
     void theRendererAgreesWithKustomize(String overlay) throws Exception {
         String version = kustomizeVersion();
         RequiredTools.skipReason(

@@ -1,10 +1,18 @@
 package io.mrm.decision.adapter;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.mrm.events.topology.TopologyState;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -18,11 +26,14 @@ public class DecisionEngineStreams extends AbstractHealthIndicator implements Sm
 
     private final Topology topology;
     private final Properties config;
+    private final MeterRegistry meters;
     private volatile KafkaStreams streams;
+    private volatile KafkaStreamsMetrics streamsMetrics;
 
-    public DecisionEngineStreams(Topology topology, Properties config) {
+    public DecisionEngineStreams(Topology topology, Properties config, MeterRegistry meters) {
         this.topology = topology;
         this.config = config;
+        this.meters = meters;
     }
 
     @Override
@@ -34,6 +45,8 @@ public class DecisionEngineStreams extends AbstractHealthIndicator implements Sm
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((next, previous) -> log.info("decision engine streams {} -> {}", previous, next));
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters);
         streams.start();
     }
 
@@ -47,6 +60,26 @@ public class DecisionEngineStreams extends AbstractHealthIndicator implements Sm
                     .timeout(Duration.ofSeconds(30))
                     .leaveGroup(true));
         }
+        KafkaStreamsMetrics bound = streamsMetrics;
+        if (bound != null) {
+            bound.close();
+        }
+    }
+
+    /**
+     * The topology the engine last published for an application, read from the global store every instance holds;
+     * null when there is none. Throws while the store cannot be queried (Kafka Streams not running yet).
+     */
+    public TopologyState publishedTopology(String applicationId) {
+        KafkaStreams current = streams;
+        if (current == null) {
+            return null;
+        }
+        ReadOnlyKeyValueStore<Bytes, byte[]> store = current.store(StoreQueryParameters.fromNameAndType(
+                PublishedTopology.STORE, QueryableStoreTypes.<Bytes, byte[]>keyValueStore()));
+        PublishedTopology.Entry entry =
+                PublishedTopology.decode(store.get(Bytes.wrap(applicationId.getBytes(StandardCharsets.UTF_8))));
+        return entry == null ? null : entry.topology();
     }
 
     @Override

@@ -47,7 +47,8 @@ public final class DecisionEngineTopology {
             Clock clock,
             String consumer,
             Duration tickInterval,
-            boolean commitOnOutput) {
+            boolean commitOnOutput,
+            EngineMetrics metrics) {
         Topology topology = new Topology();
         // One per engine instance, shared by its tasks: the counts are read once, before any task runs.
         InputPartitionCounts partitionCounts =
@@ -60,7 +61,7 @@ public final class DecisionEngineTopology {
         topology.addProcessor(
                 PROCESSOR,
                 () -> new DecisionProcessor(
-                        core, decoder, codec, clock, consumer, tickInterval, commitOnOutput, partitionCounts),
+                        core, decoder, codec, clock, consumer, tickInterval, commitOnOutput, partitionCounts, metrics),
                 SOURCE);
         // Persistent (RocksDB) and backed by a changelog topic: a restarted or moved task resumes from it.
         topology.addStateStore(ApplicationStateStore.builder(STORE), PROCESSOR);

@@ -54,6 +54,7 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     private final boolean commitOnOutput;
     private final PartitionCheck partitionCheck;
     private final InputPartitionCounts partitionCounts;
+    private final EngineMetrics metrics;
     private ProcessorContext<String, byte[]> context;
     private ApplicationStateStore store;
     private org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> published;
@@ -70,8 +71,10 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
             String consumer,
             Duration tickInterval,
             boolean commitOnOutput,
-            InputPartitionCounts partitionCounts) {
+            InputPartitionCounts partitionCounts,
+            EngineMetrics metrics) {
         this.core = core;
+        this.metrics = metrics;
         this.partitionCheck = new PartitionCheck(consumer);
         this.partitionCounts = partitionCounts;
         this.commitOnOutput = commitOnOutput;
@@ -155,6 +158,7 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
         MrmEvent input = ((Decoded.Accepted) decoded).event();
         EngineLog.input(input);
         Instant now = clock.instant();
+        metrics.received(record.timestamp(), now);
         StepResult result;
         try {
             ApplicationState state = store.get(input.applicationId());
@@ -294,6 +298,7 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
 
     private void forward(MrmEvent event) {
         EngineLog.output(event);
+        metrics.published(event);
         ProducerRecord<String, byte[]> out = codec.toRecord(event);
         context.forward(
                 new Record<>(out.key(), out.value(), event.time().toEpochMilli(), out.headers()),

@@ -1,7 +1,10 @@
 package io.mrm.decision.config;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mrm.decision.adapter.DecisionEngineStreams;
 import io.mrm.decision.adapter.DecisionEngineTopology;
+import io.mrm.decision.adapter.EngineMetrics;
+import io.mrm.decision.adapter.TopologyGauges;
 import io.mrm.decision.domain.DecisionCore;
 import io.mrm.decision.domain.RequestAuthority;
 import io.mrm.decision.policy.PolicySettings;
@@ -74,7 +77,27 @@ class DecisionEngineConfiguration {
     }
 
     @Bean
+    EngineMetrics engineMetrics(MeterRegistry meters, DecisionCore core) {
+        return new EngineMetrics(meters, core.policies().keySet());
+    }
+
+    /** Gauges read from the published topology; told of each topology published, for rows beyond the policy's. */
+    @Bean
+    TopologyGauges topologyGauges(
+            MeterRegistry meters,
+            DecisionCore core,
+            DecisionEngineStreams streams,
+            EngineMetrics metrics,
+            Clock clock) {
+        TopologyGauges gauges = new TopologyGauges(meters, core.policies().values(), streams::publishedTopology, clock);
+        metrics.onTopology(gauges::published);
+        return gauges;
+    }
+
+    @Bean
     DecisionEngineStreams decisionEngineStreams(
+            MeterRegistry meters,
+            EngineMetrics metrics,
             DecisionCore core,
             InboundDecoder decoder,
             EventCodec codec,
@@ -124,8 +147,10 @@ class DecisionEngineConfiguration {
                         clock,
                         service.name(),
                         props.tickInterval(),
-                        props.commitOnOutput()),
-                config);
+                        props.commitOnOutput(),
+                        metrics),
+                config,
+                meters);
     }
 
     /** Kafka Streams' own topics (the state store's changelog), checked at start-up like the registry's. */
