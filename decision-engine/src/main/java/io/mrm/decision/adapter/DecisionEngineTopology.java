@@ -6,6 +6,7 @@ import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
 import io.mrm.events.codec.EventCodec;
 import io.mrm.events.codec.InboundDecoder;
+import io.mrm.kafka.tracing.BusTracing;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -47,7 +48,8 @@ public final class DecisionEngineTopology {
             Clock clock,
             String consumer,
             Duration tickInterval,
-            boolean commitOnOutput) {
+            boolean commitOnOutput,
+            BusTracing tracing) {
         Topology topology = new Topology();
         // One per engine instance, shared by its tasks: the counts are read once, before any task runs.
         InputPartitionCounts partitionCounts =
@@ -60,7 +62,7 @@ public final class DecisionEngineTopology {
         topology.addProcessor(
                 PROCESSOR,
                 () -> new DecisionProcessor(
-                        core, decoder, codec, clock, consumer, tickInterval, commitOnOutput, partitionCounts),
+                        core, decoder, codec, clock, consumer, tickInterval, commitOnOutput, partitionCounts, tracing),
                 SOURCE);
         // Persistent (RocksDB) and backed by a changelog topic: a restarted or moved task resumes from it.
         topology.addStateStore(ApplicationStateStore.builder(STORE), PROCESSOR);

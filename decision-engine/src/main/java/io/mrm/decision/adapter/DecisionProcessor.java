@@ -17,6 +17,7 @@ import io.mrm.events.deadletter.DeadLetter;
 import io.mrm.events.deadletter.DeadLetterReason;
 import io.mrm.events.decision.Alert;
 import io.mrm.events.journal.EngineStep;
+import io.mrm.kafka.tracing.BusTracing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +55,7 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     private final boolean commitOnOutput;
     private final PartitionCheck partitionCheck;
     private final InputPartitionCounts partitionCounts;
+    private final EngineTraces traces;
     private ProcessorContext<String, byte[]> context;
     private ApplicationStateStore store;
     private org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> published;
@@ -70,8 +72,10 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
             String consumer,
             Duration tickInterval,
             boolean commitOnOutput,
-            InputPartitionCounts partitionCounts) {
+            InputPartitionCounts partitionCounts,
+            BusTracing tracing) {
         this.core = core;
+        this.traces = new EngineTraces(tracing);
         this.partitionCheck = new PartitionCheck(consumer);
         this.partitionCounts = partitionCounts;
         this.commitOnOutput = commitOnOutput;
@@ -152,7 +156,16 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
             }
             return;
         }
-        MrmEvent input = ((Decoded.Accepted) decoded).event();
+        Decoded.Accepted accepted = (Decoded.Accepted) decoded;
+        traces.input(accepted.event(), accepted.trace());
+        try {
+            step(raw, accepted.event());
+        } finally {
+            traces.inputDone();
+        }
+    }
+
+    private void step(RawRecord raw, MrmEvent input) {
         EngineLog.input(input);
         Instant now = clock.instant();
         StepResult result;
@@ -294,7 +307,8 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
 
     private void forward(MrmEvent event) {
         EngineLog.output(event);
-        ProducerRecord<String, byte[]> out = codec.toRecord(event);
+        // a decision, a command: with the trace context of its span (EngineTraces); the core never sees it
+        ProducerRecord<String, byte[]> out = codec.toRecord(event, traces.output(event));
         context.forward(
                 new Record<>(out.key(), out.value(), event.time().toEpochMilli(), out.headers()),
                 DecisionEngineTopology.sinkFor(out.topic()));

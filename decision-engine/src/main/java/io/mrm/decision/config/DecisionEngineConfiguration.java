@@ -13,6 +13,7 @@ import io.mrm.kafka.MrmKafkaProperties;
 import io.mrm.kafka.MrmServiceProperties;
 import io.mrm.kafka.durability.DurabilityRule;
 import io.mrm.kafka.durability.DurableTopics;
+import io.mrm.kafka.tracing.BusTracing;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Properties;
@@ -83,7 +84,8 @@ class DecisionEngineConfiguration {
             KafkaProperties kafka,
             MrmKafkaProperties mrmKafka,
             MrmServiceProperties service,
-            DecisionEngineProperties props) {
+            DecisionEngineProperties props,
+            BusTracing tracing) {
         Properties config = new Properties();
         config.putAll(kafka.buildStreamsProperties());
         String applicationId = applicationId(names, service);
@@ -124,7 +126,8 @@ class DecisionEngineConfiguration {
                         clock,
                         service.name(),
                         props.tickInterval(),
-                        props.commitOnOutput()),
+                        props.commitOnOutput(),
+                        tracing),
                 config);
     }
 
