@@ -109,10 +109,11 @@ final class CommandTelemetry {
                     .lowCardinalityKeyValue("action", command.action().name())
                     .lowCardinalityKeyValue("backend", backend.of(command))
                     .lowCardinalityKeyValue("rehearsal", Boolean.toString(rehearsal))
-                    .highCardinalityKeyValue("mrm.application", command.applicationId())
-                    .highCardinalityKeyValue("mrm.decision", command.step().decisionId())
+                    .highCardinalityKeyValue(APPLICATION, command.applicationId())
+                    .highCardinalityKeyValue(DECISION, command.step().decisionId())
+                    .highCardinalityKeyValue(EPOCH, Long.toString(command.step().epoch()))
                     .highCardinalityKeyValue(
-                            "mrm.step", Integer.toString(command.step().stepIndex()))
+                            STEP, Integer.toString(command.step().stepIndex()))
                     .highCardinalityKeyValue(
                             "mrm.attempt", Integer.toString(command.step().attempt()))
                     .start();

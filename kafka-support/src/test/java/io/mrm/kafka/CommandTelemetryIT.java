@@ -160,6 +160,8 @@ class CommandTelemetryIT {
         assertThat(execution.getName()).isEqualTo("execute DNS_ROUTE");
         assertThat(execution.getParentSpanId()).isEqualTo(STEP_SPAN.parentId());
         assertThat(execution.getSpanContext().getTraceState().get("mrm")).isEqualTo("1");
+        assertThat(execution.getAttributes().asMap().toString())
+                .contains("mrm.application=shop", "mrm.decision=d-shop-5", "mrm.epoch=5", "mrm.step=0");
         // a command that carried no trace context runs in a trace of its own
         assertThat(spans.getFinishedSpanItems())
                 .filteredOn(s -> !s.getTraceId().equals(STEP_SPAN.traceId()))
