@@ -41,6 +41,12 @@ final class EngineTraces {
     private final Map<String, TraceParent> observations = bounded(MAX_OBSERVATIONS, trace -> {});
 
     private final Map<String, Span> decisions = bounded(MAX_DECISIONS, Span::end);
+    /**
+     * Each recent decision's context, kept past its span's end: a command issued after its plan is over (a fence
+     * left pending by a forced failover, run once the old region answers) still joins the failover's trace.
+     */
+    private final Map<String, TraceParent> decisionContexts = bounded(MAX_DECISIONS, trace -> {});
+
     private final Map<StepKey, Span> steps = bounded(MAX_STEPS, Span::end);
     private MrmEvent input;
     private TraceParent inputTrace;
@@ -69,7 +75,12 @@ final class EngineTraces {
     /** The trace context to write on an output record; null for outputs outside a failover's trace. */
     TraceParent output(MrmEvent event) {
         if (event instanceof FailoverDecision decision) {
-            return tracing.contextOf(decisions.computeIfAbsent(decision.id(), id -> decisionSpan(decision)));
+            TraceParent context =
+                    tracing.contextOf(decisions.computeIfAbsent(decision.id(), id -> decisionSpan(decision)));
+            if (context != null) {
+                decisionContexts.put(decision.id(), context);
+            }
+            return context;
         }
         if (event instanceof StepCommand command) {
             return tracing.contextOf(steps.computeIfAbsent(
@@ -116,10 +127,9 @@ final class EngineTraces {
     }
 
     private Span stepSpan(StepCommand command) {
-        Span decision = decisions.get(command.step().decisionId());
         Span span = tracing.start(
                 "step " + command.step().stepIndex() + " " + command.action(),
-                decision == null ? null : tracing.contextOf(decision));
+                decisionContexts.get(command.step().decisionId()));
         span.tag(EngineLog.APPLICATION, command.applicationId());
         span.tag(EngineLog.DECISION, command.step().decisionId());
         span.tag(EngineLog.EPOCH, Long.toString(command.step().epoch()));

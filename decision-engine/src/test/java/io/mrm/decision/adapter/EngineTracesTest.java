@@ -21,6 +21,8 @@ import io.mrm.events.observation.HealthStatus;
 import io.mrm.events.observation.ProbeKind;
 import io.mrm.events.operator.FailoverMode;
 import io.mrm.events.operator.ManualFailoverRequest;
+import io.mrm.events.topology.Phase;
+import io.mrm.events.topology.TopologyState;
 import io.mrm.kafka.tracing.BusTracing;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -85,6 +87,22 @@ class EngineTracesTest {
                 .singleElement()
                 .satisfies(e -> assertThat(e.getName()).isEqualTo("attempt 1 FAILED_RETRIABLE THROTTLED"));
         assertThat(stepSpan.getAttributes().asMap().toString()).contains("mrm.attempts=2");
+    }
+
+    @Test
+    void theDecisionSpanEndsWithItsPlanAndACommandIssuedAfterStillJoinsItsTrace() {
+        traces.input(observation("obs-1"), OBSERVED);
+        TraceParent decision = traces.output(decision("d-5", "obs-1"));
+        traces.output(new TopologyState(
+                "t-1", "orders", NOW, 1, 1, "us10", "eu10", Phase.STEADY, false, null, "d-5", List.of()));
+        traces.inputDone();
+
+        assertThat(spans.getFinishedSpanItems())
+                .singleElement()
+                .satisfies(s -> assertThat(s.getName()).isEqualTo("decision AUTOMATIC_FAILOVER"));
+        // e.g. a fence left pending by a forced failover, run once the old region answers
+        TraceParent late = traces.output(command("c-late", "d-5", 1));
+        assertThat(late.traceId()).isEqualTo(decision.traceId());
     }
 
     @Test
