@@ -182,6 +182,9 @@ class CommandTelemetryIT {
                 .tag("outcome", "SUCCEEDED")
                 .timer();
         assertThat(succeeded.count()).isEqualTo(1);
+        assertThat(succeeded.takeSnapshot().histogramCounts())
+                .as("published as a histogram")
+                .isNotEmpty();
         assertThat(meters.get("mrm.command.duration")
                         .tag("outcome", "REJECTED_STALE")
                         .timer()
