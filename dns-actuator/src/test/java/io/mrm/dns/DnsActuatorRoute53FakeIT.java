@@ -2,6 +2,7 @@ package io.mrm.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mrm.dns.adapter.Route53ApiFakeAccess;
 import io.mrm.events.MrmService;
 import io.mrm.events.TopicNames;
@@ -18,6 +19,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -77,6 +79,9 @@ class DnsActuatorRoute53FakeIT {
     @Autowired
     KafkaTemplate<String, byte[]> template;
 
+    @Autowired
+    MeterRegistry meters;
+
     /**
      * Publishes the commands as the engine does: the service's own publisher may write only the topics the
      * service writes (its acks), so it cannot stand in for the engine.
@@ -103,6 +108,15 @@ class DnsActuatorRoute53FakeIT {
             assertThat(ack.observed()).containsEntry("region", "us10").containsEntry("fencingEpoch", "1");
             assertThat(ROUTE53.cname("orders.example.com")).isEqualTo("orders-us10.example.net");
             assertThat(ROUTE53.txt("_mrm-epoch.orders.example.com")).isEqualTo("\"epoch=1\"");
+            // the command's timing names the backend this actuator is configured to drive
+            Awaitility.await("the command's timer")
+                    .atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(meters.get("mrm.command.duration")
+                                    .tags("actuator", "dns", "action", "DNS_ROUTE", "backend", "route53")
+                                    .tags("outcome", "SUCCEEDED", "rehearsal", "false")
+                                    .timer()
+                                    .count())
+                            .isEqualTo(1));
         }
     }
 }

@@ -3,6 +3,7 @@ package io.mrm.hook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
 import io.mrm.events.ack.AckOutcome;
@@ -47,8 +48,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -91,6 +94,9 @@ class HookActuatorAgainstLocalReceiverAndCloudIntegrationFakeIT {
     static final CloudIntegrationFake US10 = cloudIntegration();
     static final KeyPair INTRUDER = OperatorKeys.generate();
     static final ObjectMapper JSON = new ObjectMapper();
+
+    @Autowired
+    MeterRegistry meters;
 
     final EventCodec engine =
             new EventCodec(NAMES, URI.create("/mrm/decision-engine/1"), KEYS.signingAs(BusSigner.ENGINE));
@@ -147,6 +153,15 @@ class HookActuatorAgainstLocalReceiverAndCloudIntegrationFakeIT {
                 assertThat(JSON.readTree(d.body()).path("rehearsal").asBoolean())
                         .isFalse();
             });
+            // timed by the shared command path, the backend named by the kind of hook the step names
+            Awaitility.await("the command's timer")
+                    .atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(meters.get("mrm.command.duration")
+                                    .tags("actuator", "hook", "action", "HOOK", "backend", "http")
+                                    .tags("outcome", "SUCCEEDED", "rehearsal", "false")
+                                    .timer()
+                                    .count())
+                            .isPositive());
         }
     }
 
@@ -220,6 +235,11 @@ class HookActuatorAgainstLocalReceiverAndCloudIntegrationFakeIT {
             assertThat(stale.fenceEpoch()).isEqualTo(5L);
             assertThat(deliveriesOf(NOTIFY_OPS, "c-hr-5")).hasSize(1);
             assertThat(deliveriesOf(NOTIFY_OPS, "c-hr-4")).isEmpty();
+            assertThat(meters.get("mrm.fence.refusals")
+                            .tag("actuator", "hook")
+                            .counter()
+                            .count())
+                    .isPositive();
         }
     }
 

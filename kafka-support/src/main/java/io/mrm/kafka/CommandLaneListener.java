@@ -52,7 +52,8 @@ final class CommandLaneListener<E extends MrmEvent>
             Duration retryBackoff,
             Duration ackGrace,
             Duration maxRevocationWait,
-            Clock clock) {}
+            Clock clock,
+            CommandTelemetry telemetry) {}
 
     private final Topic<E> topic;
     private final Consumer<? super E> handler;
@@ -112,9 +113,16 @@ final class CommandLaneListener<E extends MrmEvent>
         }
         boolean completed = false;
         try {
-            completed = decoded instanceof Decoded.Rejected rejected
-                    ? deadLetter(entry, record, new RejectedRecordException(rejected.deadLetter()))
-                    : handle(entry, record, event);
+            if (decoded instanceof Decoded.Accepted accepted && event instanceof StepCommand command) {
+                // one observation per record, however often its handler is tried: one span, one timing, one log line
+                try (CommandTelemetry.Run telemetry = settings.telemetry().received(command, accepted.trace())) {
+                    completed = handle(entry, record, event);
+                }
+            } else {
+                completed = decoded instanceof Decoded.Rejected rejected
+                        ? deadLetter(entry, record, new RejectedRecordException(rejected.deadLetter()))
+                        : handle(entry, record, event);
+            }
         } finally {
             progress.finish(entry, completed);
         }

@@ -1,5 +1,7 @@
 package io.mrm.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.mrm.events.MrmEvent;
 import io.mrm.events.Topic;
 import io.mrm.events.TopicNames;
@@ -57,6 +59,62 @@ public class EventListeners {
             MrmKafkaProperties kafka,
             CommandListenerProperties commands,
             Clock clock) {
+        this(
+                consumerFactory,
+                errorHandler,
+                decoder,
+                topicNames,
+                groupId,
+                recoverer,
+                kafka,
+                commands,
+                clock,
+                CommandTelemetry.logOnly());
+    }
+
+    /**
+     * @param observations gives each command a span (continuing the trace the command carries) and the timer
+     *                     {@code mrm.command.duration}
+     * @param meters       holds the command counters ({@code mrm.command.retries}, {@code mrm.fence.refusals})
+     * @param backend      names the backend a command acts on, for the metrics' {@code backend} tag
+     */
+    public EventListeners(
+            ConsumerFactory<byte[], byte[]> consumerFactory,
+            CommonErrorHandler errorHandler,
+            InboundDecoder decoder,
+            TopicNames topicNames,
+            String groupId,
+            ConsumerRecordRecoverer recoverer,
+            MrmKafkaProperties kafka,
+            CommandListenerProperties commands,
+            Clock clock,
+            ObservationRegistry observations,
+            MeterRegistry meters,
+            CommandBackend backend) {
+        this(
+                consumerFactory,
+                errorHandler,
+                decoder,
+                topicNames,
+                groupId,
+                recoverer,
+                kafka,
+                commands,
+                clock,
+                new CommandTelemetry(observations, meters, backend));
+    }
+
+    private EventListeners(
+            ConsumerFactory<byte[], byte[]> consumerFactory,
+            CommonErrorHandler errorHandler,
+            InboundDecoder decoder,
+            TopicNames topicNames,
+            String groupId,
+            ConsumerRecordRecoverer recoverer,
+            MrmKafkaProperties kafka,
+            CommandListenerProperties commands,
+            Clock clock,
+            CommandTelemetry telemetry) {
         this.consumerFactory = consumerFactory;
         this.errorHandler = errorHandler;
         this.decoder = decoder;
@@ -68,7 +126,8 @@ public class EventListeners {
                 kafka.retryBackoff(),
                 kafka.sendTimeout(),
                 commands.maxRevocationWait(),
-                clock);
+                clock,
+                telemetry);
     }
 
     /**

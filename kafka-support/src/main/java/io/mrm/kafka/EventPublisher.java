@@ -1,7 +1,10 @@
 package io.mrm.kafka;
 
 import io.mrm.events.MrmEvent;
+import io.mrm.events.ack.CommandAck;
 import io.mrm.events.codec.EventCodec;
+import io.mrm.events.codec.TraceParent;
+import io.mrm.kafka.tracing.BusTracing;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -10,21 +13,44 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.springframework.kafka.core.KafkaTemplate;
 
-/** Publishes events as CloudEvents on the topic their type belongs to (idempotent, acks=all). */
+/**
+ * Publishes events as CloudEvents on the topic their type belongs to (idempotent, acks=all). A record carries the
+ * trace context of the span current on the publishing thread (an actuator's acknowledgement: its command's span).
+ */
 public class EventPublisher {
 
     private final KafkaTemplate<String, byte[]> template;
     private final EventCodec codec;
     private final Duration sendTimeout;
+    private final BusTracing tracing;
 
     public EventPublisher(KafkaTemplate<String, byte[]> template, EventCodec codec, Duration sendTimeout) {
+        this(template, codec, sendTimeout, BusTracing.off());
+    }
+
+    public EventPublisher(
+            KafkaTemplate<String, byte[]> template, EventCodec codec, Duration sendTimeout, BusTracing tracing) {
         this.template = template;
         this.codec = codec;
         this.sendTimeout = sendTimeout;
+        this.tracing = tracing;
     }
 
     public CompletableFuture<RecordMetadata> publish(MrmEvent event) {
-        return template.send(codec.toRecord(event)).thenApply(result -> result.getRecordMetadata());
+        return publish(event, tracing.current());
+    }
+
+    /** Publishes {@code event} carrying {@code trace} (null: none) rather than the current span's context. */
+    public CompletableFuture<RecordMetadata> publish(MrmEvent event, TraceParent trace) {
+        if (event instanceof CommandAck ack) {
+            CommandTelemetry.acknowledging(ack);
+        }
+        return template.send(codec.toRecord(event, trace)).thenApply(result -> result.getRecordMetadata());
+    }
+
+    /** The tracing this publisher's records carry the context of. */
+    public BusTracing tracing() {
+        return tracing;
     }
 
     /** Publishes and waits for the broker's acknowledgement; throws if it does not come in time. */

@@ -1,7 +1,13 @@
 package io.mrm.kafka;
 
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import io.mrm.events.MrmService;
 import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
@@ -12,6 +18,7 @@ import io.mrm.events.codec.InboundLimits;
 import io.mrm.kafka.config.UnknownSettingsCheck;
 import io.mrm.kafka.durability.DurableTopics;
 import io.mrm.kafka.durability.ExistingTopicsDurabilityCheck;
+import io.mrm.kafka.tracing.BusTracing;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -156,10 +163,42 @@ public class MrmKafkaAutoConfiguration {
         return new KafkaTemplate<>(mrmProducerFactory);
     }
 
+    /**
+     * The records this service writes carry the trace context of its current span, and what it does for a record
+     * continues that record's trace (see docs/operations.md, "Traces"). Without a tracer: off.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    BusTracing busTracing(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+        Tracer t = tracer.getIfAvailable();
+        Propagator p = propagator.getIfAvailable();
+        return t == null || p == null ? BusTracing.off() : new BusTracing(t, p);
+    }
+
+    /** Command durations as a histogram, so that quantiles can be read across instances. */
+    @Bean
+    MeterFilter mrmCommandDurationHistogram() {
+        return new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                if (!id.getName().equals(CommandTelemetry.DURATION)) {
+                    return config;
+                }
+                return DistributionStatisticConfig.builder()
+                        .percentilesHistogram(true)
+                        .build()
+                        .merge(config);
+            }
+        };
+    }
+
     @Bean
     EventPublisher eventPublisher(
-            KafkaTemplate<String, byte[]> mrmKafkaTemplate, EventCodec codec, MrmKafkaProperties props) {
-        return new EventPublisher(mrmKafkaTemplate, codec, props.sendTimeout());
+            KafkaTemplate<String, byte[]> mrmKafkaTemplate,
+            EventCodec codec,
+            MrmKafkaProperties props,
+            BusTracing tracing) {
+        return new EventPublisher(mrmKafkaTemplate, codec, props.sendTimeout(), tracing);
     }
 
     @Bean
@@ -197,7 +236,10 @@ public class MrmKafkaAutoConfiguration {
             DeadLetterRecoverer deadLetterRecoverer,
             MrmKafkaProperties props,
             CommandListenerProperties commands,
-            Clock clock) {
+            Clock clock,
+            ObjectProvider<ObservationRegistry> observations,
+            ObjectProvider<MeterRegistry> meters,
+            ObjectProvider<CommandBackend> backend) {
         return new EventListeners(
                 mrmConsumerFactory,
                 mrmErrorHandler,
@@ -207,7 +249,10 @@ public class MrmKafkaAutoConfiguration {
                 deadLetterRecoverer,
                 props,
                 commands,
-                clock);
+                clock,
+                observations.getIfAvailable(() -> ObservationRegistry.NOOP),
+                meters.getIfAvailable(SimpleMeterRegistry::new),
+                backend.getIfAvailable(() -> CommandBackend.UNKNOWN));
     }
 
     @Bean

@@ -16,6 +16,7 @@ import io.mrm.aem.domain.VpnInspections;
 import io.mrm.events.Topics;
 import io.mrm.events.readiness.ReadinessChecker;
 import io.mrm.events.readiness.Rehearsal;
+import io.mrm.kafka.CommandBackend;
 import io.mrm.kafka.EventListeners;
 import io.mrm.kafka.EventPublisher;
 import io.mrm.kafka.MrmServiceProperties;
@@ -166,6 +167,12 @@ class AemSyncConfiguration {
      * Thin: each command runs on its application's lane (in order, alone; other applications' in
      * parallel) and its ack is published (and confirmed) before its offset commits.
      */
+    /** The backend tag of the command metrics: every broker is driven through SEMP v2. */
+    @Bean
+    CommandBackend eventsCommandBackend() {
+        return CommandBackend.named("semp");
+    }
+
     @Bean
     ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(
             EventListeners listeners, AemSyncCommandHandler handler, EventPublisher publisher) {

@@ -31,6 +31,10 @@ final class CloudEventsBinary {
     static final String TIME = "ce_time";
     static final String DATASCHEMA = "ce_dataschema";
     static final String CONTENT_TYPE = "content-type";
+    /** The distributed-tracing extension's attributes (see {@link TraceParent}). */
+    static final String TRACEPARENT = "ce_traceparent";
+
+    static final String TRACESTATE = "ce_tracestate";
     static final String V1 = "1.0";
 
     private static final byte[] V1_BYTES = V1.getBytes(StandardCharsets.UTF_8);
@@ -41,8 +45,18 @@ final class CloudEventsBinary {
 
     private CloudEventsBinary() {}
 
-    /** The context attributes MRM reads; null where a header is absent. */
-    record Envelope(String id, String source, String type, String subject, String time, String dataContentType) {}
+    /**
+     * The context attributes MRM reads; null where a header is absent. The trace context is null also when
+     * malformed: it is never a reason to refuse a record.
+     */
+    record Envelope(
+            String id,
+            String source,
+            String type,
+            String subject,
+            String time,
+            String dataContentType,
+            TraceParent trace) {}
 
     /** Encodes the constant header values of one producer once. */
     static final class Writer {
@@ -66,6 +80,17 @@ final class CloudEventsBinary {
             headers.add(CONTENT_TYPE, contentType);
             return headers;
         }
+
+        /** Adds the distributed-tracing extension's headers; nothing when {@code trace} is null. */
+        static void trace(Headers headers, TraceParent trace) {
+            if (trace == null) {
+                return;
+            }
+            headers.add(TRACEPARENT, utf8(trace.traceparent()));
+            if (trace.traceState() != null) {
+                headers.add(TRACESTATE, utf8(trace.traceState()));
+            }
+        }
     }
 
     /**
@@ -82,6 +107,8 @@ final class CloudEventsBinary {
         String time = null;
         String dataschema = null;
         String contentType = null;
+        String traceparent = null;
+        String tracestate = null;
         if (headers != null) {
             for (Header header : headers) {
                 String key = header.key();
@@ -98,7 +125,9 @@ final class CloudEventsBinary {
                     case TIME -> time = value;
                     case DATASCHEMA -> dataschema = value;
                     case CONTENT_TYPE -> contentType = value;
-                    default -> {} // extension attributes: allowed, not used
+                    case TRACEPARENT -> traceparent = value;
+                    case TRACESTATE -> tracestate = value;
+                    default -> {} // other extension attributes: allowed, not used
                 }
             }
         }
@@ -125,7 +154,7 @@ final class CloudEventsBinary {
         if (dataschema != null && !uri(dataschema)) {
             throw new IllegalArgumentException("ce_dataschema '" + dataschema + "' is not a URI");
         }
-        return new Envelope(id, source, type, subject, time, contentType);
+        return new Envelope(id, source, type, subject, time, contentType, TraceParent.parse(traceparent, tracestate));
     }
 
     private static void require(String header, String value) {

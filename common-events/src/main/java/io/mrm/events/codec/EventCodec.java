@@ -65,6 +65,14 @@ public final class EventCodec {
     }
 
     public ProducerRecord<String, byte[]> toRecord(MrmEvent event) {
+        return toRecord(event, null);
+    }
+
+    /**
+     * As {@link #toRecord(MrmEvent)}, carrying {@code trace} (null: none) in the CloudEvents distributed-tracing
+     * extension's headers. They are not signed: a trace context only links spans, it never decides anything.
+     */
+    public ProducerRecord<String, byte[]> toRecord(MrmEvent event, TraceParent trace) {
         EventType<?> type = EventTypes.forClass(event.getClass());
         if (writer != null && !type.topic().isWrittenBy(writer)) {
             throw new IllegalStateException(writer + " may not write " + type.ceType() + " " + event.id() + ": topic "
@@ -86,6 +94,7 @@ public final class EventCodec {
         if (signature != null) {
             headers.add(signature);
         }
+        CloudEventsBinary.Writer.trace(headers, trace);
         return new ProducerRecord<>(topicName, null, null, event.applicationId(), body, headers);
     }
 }

@@ -61,14 +61,14 @@ public final class InboundDecoder {
 
     public Decoded decode(RawRecord raw) {
         try {
-            return new Decoded.Accepted(read(raw));
+            return read(raw);
         } catch (Rejection rejection) {
             return new Decoded.Rejected(
                     DeadLetters.of(raw, consumer, rejection.category, rejection.getMessage(), clock.instant()));
         }
     }
 
-    private MrmEvent read(RawRecord raw) throws Rejection {
+    private Decoded.Accepted read(RawRecord raw) throws Rejection {
         Topic<?> topic = topicNames.topicNamed(raw.topic());
         if (topic == null) {
             throw new Rejection(DeadLetterReason.UNKNOWN_TYPE, "topic " + raw.topic() + " is not an MRM topic");
@@ -118,7 +118,7 @@ public final class InboundDecoder {
             throw new Rejection(DeadLetterReason.UNAUTHENTICATED, forged);
         }
         checkTime(topic, event);
-        return event;
+        return new Decoded.Accepted(event, envelope.trace());
     }
 
     private static Envelope envelope(RawRecord raw) throws Rejection {

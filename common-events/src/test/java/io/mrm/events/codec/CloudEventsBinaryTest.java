@@ -77,7 +77,47 @@ class CloudEventsBinaryTest {
                         "io.mrm.health.observation.v1",
                         "orders",
                         "2026-11-25T11:00:00+01:00",
-                        "application/json"));
+                        "application/json",
+                        null));
+    }
+
+    @Test
+    void theSdkReadsTheTraceContextTheCodecWrites() {
+        TraceParent trace =
+                new TraceParent("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", true, "rojo=1,congo=2");
+        ProducerRecord<String, byte[]> record = codec.toRecord(observation, trace);
+        CloudEvent event = KafkaMessageFactory.createReader(record.headers(), record.value())
+                .toEvent();
+        assertThat(event.getExtension("traceparent"))
+                .isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        assertThat(event.getExtension("tracestate")).isEqualTo("rojo=1,congo=2");
+    }
+
+    @Test
+    void theCodecReadsTheTraceContextTheSdkWrites() {
+        CloudEvent event = CloudEventBuilder.v1()
+                .withId("obs-9")
+                .withType("io.mrm.health.observation.v1")
+                .withSource(URI.create("/monitor"))
+                .withExtension("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00")
+                .withExtension("tracestate", "congo=t61rcWkgMzE")
+                .withData("{}".getBytes(StandardCharsets.UTF_8))
+                .build();
+        ProducerRecord<String, byte[]> record = KafkaMessageFactory.createWriter("mrm.health.observations", "orders")
+                .writeBinary(event);
+        assertThat(CloudEventsBinary.read(record.headers()).trace())
+                .isEqualTo(new TraceParent(
+                        "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", false, "congo=t61rcWkgMzE"));
+    }
+
+    @Test
+    void aMalformedTraceparentIsIgnoredNotRefused() {
+        Headers headers = validHeaders();
+        headers.add("ce_traceparent", "00-not-a-trace-01".getBytes(StandardCharsets.UTF_8));
+        headers.add("ce_tracestate", "rojo=1".getBytes(StandardCharsets.UTF_8));
+        CloudEventsBinary.Envelope envelope = CloudEventsBinary.read(headers);
+        assertThat(envelope.id()).isEqualTo("obs-1");
+        assertThat(envelope.trace()).isNull();
     }
 
     @ParameterizedTest(name = "{0}={1}")

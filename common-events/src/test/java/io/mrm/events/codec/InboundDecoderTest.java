@@ -91,6 +91,27 @@ class InboundDecoderTest {
     }
 
     @Test
+    void theTraceContextARecordCarriesIsReadOnDecode() {
+        HealthObservation observation = observation("obs-1", NOW.minusSeconds(18));
+        TraceParent trace = new TraceParent("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7", true, null);
+
+        ProducerRecord<String, byte[]> record = codec.toRecord(observation, trace);
+
+        assertThat(header(record.headers(), "ce_traceparent"))
+                .isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        assertThat(decoder.decode(raw(record))).isEqualTo(new Decoded.Accepted(observation, trace));
+    }
+
+    @Test
+    void aMalformedTraceparentNeitherRefusesTheRecordNorReachesTheEvent() {
+        HealthObservation observation = observation("obs-1", NOW.minusSeconds(18));
+        ProducerRecord<String, byte[]> record = codec.toRecord(observation);
+        record.headers().add("ce_traceparent", "00-zzzz-01".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(decoder.decode(raw(record))).isEqualTo(new Decoded.Accepted(observation, null));
+    }
+
+    @Test
     void anEventAtTheEdgeOfTheFutureSkewIsAccepted() {
         HealthObservation observation = observation("obs-1", NOW.plus(Duration.ofMinutes(5)));
 

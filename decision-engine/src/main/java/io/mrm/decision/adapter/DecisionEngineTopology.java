@@ -6,6 +6,7 @@ import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
 import io.mrm.events.codec.EventCodec;
 import io.mrm.events.codec.InboundDecoder;
+import io.mrm.kafka.tracing.BusTracing;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -48,7 +49,8 @@ public final class DecisionEngineTopology {
             String consumer,
             Duration tickInterval,
             boolean commitOnOutput,
-            EngineMetrics metrics) {
+            EngineMetrics metrics,
+            BusTracing tracing) {
         Topology topology = new Topology();
         // One per engine instance, shared by its tasks: the counts are read once, before any task runs.
         InputPartitionCounts partitionCounts =
@@ -61,7 +63,16 @@ public final class DecisionEngineTopology {
         topology.addProcessor(
                 PROCESSOR,
                 () -> new DecisionProcessor(
-                        core, decoder, codec, clock, consumer, tickInterval, commitOnOutput, partitionCounts, metrics),
+                        core,
+                        decoder,
+                        codec,
+                        clock,
+                        consumer,
+                        tickInterval,
+                        commitOnOutput,
+                        partitionCounts,
+                        metrics,
+                        tracing),
                 SOURCE);
         // Persistent (RocksDB) and backed by a changelog topic: a restarted or moved task resumes from it.
         topology.addStateStore(ApplicationStateStore.builder(STORE), PROCESSOR);

@@ -17,6 +17,7 @@ import io.mrm.events.deadletter.DeadLetter;
 import io.mrm.events.deadletter.DeadLetterReason;
 import io.mrm.events.decision.Alert;
 import io.mrm.events.journal.EngineStep;
+import io.mrm.kafka.tracing.BusTracing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +56,7 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     private final PartitionCheck partitionCheck;
     private final InputPartitionCounts partitionCounts;
     private final EngineMetrics metrics;
+    private final EngineTraces traces;
     private ProcessorContext<String, byte[]> context;
     private ApplicationStateStore store;
     private org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> published;
@@ -72,9 +74,11 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
             Duration tickInterval,
             boolean commitOnOutput,
             InputPartitionCounts partitionCounts,
-            EngineMetrics metrics) {
+            EngineMetrics metrics,
+            BusTracing tracing) {
         this.core = core;
         this.metrics = metrics;
+        this.traces = new EngineTraces(tracing);
         this.partitionCheck = new PartitionCheck(consumer);
         this.partitionCounts = partitionCounts;
         this.commitOnOutput = commitOnOutput;
@@ -155,10 +159,19 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
             }
             return;
         }
-        MrmEvent input = ((Decoded.Accepted) decoded).event();
+        Decoded.Accepted accepted = (Decoded.Accepted) decoded;
+        traces.input(accepted.event(), accepted.trace());
+        try {
+            step(raw, accepted.event(), record.timestamp());
+        } finally {
+            traces.inputDone();
+        }
+    }
+
+    private void step(RawRecord raw, MrmEvent input, long recordTimestamp) {
         EngineLog.input(input);
         Instant now = clock.instant();
-        metrics.received(record.timestamp(), now);
+        metrics.received(recordTimestamp, now);
         StepResult result;
         try {
             ApplicationState state = store.get(input.applicationId());
@@ -299,7 +312,8 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     private void forward(MrmEvent event) {
         EngineLog.output(event);
         metrics.published(event);
-        ProducerRecord<String, byte[]> out = codec.toRecord(event);
+        // a decision, a command: with the trace context of its span (EngineTraces); the core never sees it
+        ProducerRecord<String, byte[]> out = codec.toRecord(event, traces.output(event));
         context.forward(
                 new Record<>(out.key(), out.value(), event.time().toEpochMilli(), out.headers()),
                 DecisionEngineTopology.sinkFor(out.topic()));

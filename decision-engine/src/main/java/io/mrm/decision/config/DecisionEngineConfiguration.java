@@ -16,6 +16,7 @@ import io.mrm.kafka.MrmKafkaProperties;
 import io.mrm.kafka.MrmServiceProperties;
 import io.mrm.kafka.durability.DurabilityRule;
 import io.mrm.kafka.durability.DurableTopics;
+import io.mrm.kafka.tracing.BusTracing;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Properties;
@@ -106,7 +107,8 @@ class DecisionEngineConfiguration {
             KafkaProperties kafka,
             MrmKafkaProperties mrmKafka,
             MrmServiceProperties service,
-            DecisionEngineProperties props) {
+            DecisionEngineProperties props,
+            BusTracing tracing) {
         Properties config = new Properties();
         config.putAll(kafka.buildStreamsProperties());
         String applicationId = applicationId(names, service);
@@ -148,7 +150,8 @@ class DecisionEngineConfiguration {
                         service.name(),
                         props.tickInterval(),
                         props.commitOnOutput(),
-                        metrics),
+                        metrics,
+                        tracing),
                 config,
                 meters);
     }

@@ -11,6 +11,7 @@ import io.mrm.dns.domain.Pacing;
 import io.mrm.events.Topics;
 import io.mrm.events.readiness.ReadinessChecker;
 import io.mrm.events.readiness.Rehearsal;
+import io.mrm.kafka.CommandBackend;
 import io.mrm.kafka.EventListeners;
 import io.mrm.kafka.EventPublisher;
 import io.mrm.kafka.readiness.ReadinessProperties;
@@ -49,6 +50,12 @@ class DnsActuatorConfiguration {
                 yield new DnsBackend<>(router, new Rfc2136ReadinessProbe(router));
             }
         };
+    }
+
+    /** The backend tag of the command metrics: route53, trafficmanager, rfc2136 or inmemory. */
+    @Bean
+    CommandBackend dnsCommandBackend(DnsActuatorProperties props) {
+        return CommandBackend.named(props.router().name());
     }
 
     @Bean

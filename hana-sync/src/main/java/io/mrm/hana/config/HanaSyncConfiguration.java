@@ -12,6 +12,7 @@ import io.mrm.hana.domain.DataReadiness;
 import io.mrm.hana.domain.DataReadinessChecker;
 import io.mrm.hana.domain.DataReplication;
 import io.mrm.hana.domain.HanaSyncCommandHandler;
+import io.mrm.kafka.CommandBackend;
 import io.mrm.kafka.EventListeners;
 import io.mrm.kafka.EventPublisher;
 import io.mrm.kafka.readiness.ReadinessProperties;
@@ -51,6 +52,15 @@ class HanaSyncConfiguration {
     }
 
     /** Readiness: the capture of every application streams (not checked for the other backends). */
+    /** The backend tag of the command metrics: hana, postgres, inmemory or none. */
+    @Bean
+    CommandBackend dataCommandBackend(DataSyncProperties props) {
+        return CommandBackend.named(
+                props.backend() == DataSyncProperties.Backend.POSTGRES_DEBEZIUM
+                        ? "postgres"
+                        : props.backend().name());
+    }
+
     @Bean
     HealthIndicator replicationHealthIndicator(DataReplication replication) {
         return new AbstractHealthIndicator() {

@@ -1,12 +1,14 @@
 package io.mrm.hook.config;
 
 import io.mrm.events.Topics;
+import io.mrm.events.command.HookRunCommand;
 import io.mrm.events.readiness.ReadinessChecker;
 import io.mrm.hook.adapter.Pause;
 import io.mrm.hook.domain.HookBackend;
 import io.mrm.hook.domain.HookCommandHandler;
 import io.mrm.hook.domain.HookExecutor;
 import io.mrm.hook.domain.HookReadinessChecker;
+import io.mrm.kafka.CommandBackend;
 import io.mrm.kafka.EventListeners;
 import io.mrm.kafka.EventPublisher;
 import io.mrm.kafka.readiness.ReadinessProperties;
@@ -46,6 +48,18 @@ class HookActuatorConfiguration {
                 props.served(),
                 readiness.timeout().multipliedBy(9).dividedBy(10),
                 clock);
+    }
+
+    /** The backend tag of the command metrics: http or cpi, by the kind of hook the step names (configured). */
+    @Bean
+    CommandBackend hookCommandBackend(HookProperties props) {
+        return command -> {
+            String hook = command instanceof HookRunCommand run ? run.hook() : null;
+            if (props.cloudIntegration() != null && props.cloudIntegration().containsKey(hook)) {
+                return "cpi";
+            }
+            return props.http() != null && props.http().containsKey(hook) ? "http" : "unknown";
+        };
     }
 
     /**

@@ -203,6 +203,24 @@ class UnknownSettingsTest {
     }
 
     @Test
+    void theTracingSettingsOperatorsSetAreNotRefused() {
+        MutablePropertySources sources = sources(args(Map.of(
+                "management.tracing.sampling.probability", "0.1",
+                "management.opentelemetry.tracing.export.otlp.endpoint", "http://collector:4318/v1/traces",
+                "management.opentelemetry.tracing.export.otlp.headers.api-key", "k")));
+        sources.addLast(new SystemEnvironmentPropertySource(
+                "systemEnvironment",
+                Map.of(
+                        "MANAGEMENT_TRACING_SAMPLING_PROBABILITY", "1.0",
+                        "MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT", "http://collector:4318/v1/traces",
+                        "MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_TRANSPORT", "grpc",
+                        "OTEL_SERVICE_NAME", "engine",
+                        "OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=prod")));
+
+        assertThat(find(sources)).isEmpty();
+    }
+
+    @Test
     void aMisspeltVariableInsideARootIsNamedWithTheNearestVariable() {
         MutablePropertySources sources = new MutablePropertySources();
         sources.addLast(new SystemEnvironmentPropertySource(

@@ -1,9 +1,11 @@
 package io.mrm.health.adapter.publish;
 
+import io.micrometer.tracing.Span;
 import io.mrm.events.observation.HealthObservation;
 import io.mrm.health.domain.MonitorRun;
 import io.mrm.health.domain.ObservationSink;
 import io.mrm.kafka.EventPublisher;
+import io.mrm.kafka.tracing.BusTracing;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -16,6 +18,10 @@ import java.util.concurrent.CompletionStage;
  * one partition) are appended in number order. With idempotence on, the producer keeps a partition's
  * order through retries (with the default of at most five requests in flight), so the broker stores
  * them in that order too.
+ *
+ * <p>Each observation is the root of a trace: a span of its own (ended as it is handed over, so it costs little),
+ * whose context the record carries. A failover's trace starts at the observation that crossed the threshold; the
+ * sampler decides whether it is recorded.
  */
 public final class KafkaObservationSink implements ObservationSink {
 
@@ -33,6 +39,19 @@ public final class KafkaObservationSink implements ObservationSink {
 
     @Override
     public CompletionStage<?> publish(HealthObservation observation) {
-        return run.publish(observation, publisher::publish);
+        return run.publish(observation, this::traced);
+    }
+
+    private CompletionStage<?> traced(HealthObservation observation) {
+        BusTracing tracing = publisher.tracing();
+        Span span = tracing.start("observe " + observation.component() + " " + observation.region(), null);
+        try {
+            span.tag("mrm.application", observation.applicationId());
+            span.tag("mrm.vantage", observation.vantage());
+            span.tag("mrm.status", observation.status().name());
+            return publisher.publish(observation, tracing.contextOf(span));
+        } finally {
+            span.end();
+        }
     }
 }
