@@ -1,5 +1,7 @@
 package io.mrm.decision.adapter;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
@@ -7,6 +9,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.context.SmartLifecycle;
@@ -19,15 +22,27 @@ public class DecisionEngineStreams extends AbstractHealthIndicator implements Sm
     private final Topology topology;
     private final Properties config;
     private volatile KafkaStreams streams;
+    private volatile MeterRegistry meters;
+    private volatile KafkaStreamsMetrics streamsMetrics;
 
     public DecisionEngineStreams(Topology topology, Properties config) {
         this.topology = topology;
         this.config = config;
     }
 
+    /** The Kafka Streams client metrics (its consumers' lag too) go to the service's meter registry. */
+    @Autowired(required = false)
+    public void setMeterRegistry(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
     @Override
     public void start() {
         streams = new KafkaStreams(topology, config);
+        if (meters != null) {
+            streamsMetrics = new KafkaStreamsMetrics(streams);
+            streamsMetrics.bindTo(meters);
+        }
         // A thread that dies (e.g. a broker hiccup outside the retry budget) is replaced, not fatal.
         streams.setUncaughtExceptionHandler(e -> {
             log.error("decision engine stream thread failed; replacing it", e);
@@ -46,6 +61,10 @@ public class DecisionEngineStreams extends AbstractHealthIndicator implements Sm
             current.close(new KafkaStreams.CloseOptions()
                     .timeout(Duration.ofSeconds(30))
                     .leaveGroup(true));
+        }
+        KafkaStreamsMetrics metrics = streamsMetrics;
+        if (metrics != null) {
+            metrics.close();
         }
     }
 
