@@ -38,6 +38,11 @@ class DnsActuatorMetricsIT {
     static final InProcessKafka KAFKA = InProcessKafka.start();
     /** For a saturated machine; on an idle one each wait ends within seconds. */
     static final Duration BOUND = Duration.ofSeconds(90);
+    /**
+     * Micrometer looks for a client's new metrics once a minute, and the lag metrics exist only once the
+     * consumer has its partitions: they show about a minute after start.
+     */
+    static final Duration LAG_BOUND = Duration.ofSeconds(180);
 
     static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
