@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.mrm.health.adapter.probe.ProbeScheduler;
 import io.mrm.testsupport.InProcessKafka;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,11 +18,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -51,6 +54,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class MonitorMetricsAndReadinessIT {
 
     static final InProcessKafka KAFKA = InProcessKafka.start();
+    static final AtomicBoolean KAFKA_CLOSED = new AtomicBoolean();
     static final HttpServer REGION = startRegion();
     /** For a saturated machine; on an idle one each wait ends within seconds. */
     static final Duration BOUND = Duration.ofSeconds(90);
@@ -74,11 +78,21 @@ class MonitorMetricsAndReadinessIT {
     @AfterAll
     static void stopAll() {
         REGION.stop(0);
-        KAFKA.close();
+        closeKafka();
+    }
+
+    /** Once: the readiness test closes the broker before the class ends. */
+    private static void closeKafka() {
+        if (KAFKA_CLOSED.compareAndSet(false, true)) {
+            KAFKA.close();
+        }
     }
 
     @LocalManagementPort
     int managementPort;
+
+    @Autowired
+    ProbeScheduler scheduler;
 
     @Test
     @Order(1)
@@ -113,7 +127,9 @@ class MonitorMetricsAndReadinessIT {
             assertThat(kafka.path("details").path("brokers").asInt()).isEqualTo(1);
         });
 
-        KAFKA.close();
+        // no more observations for the producer, which would otherwise hold the JVM's exit for its close timeout
+        scheduler.stop();
+        closeKafka();
 
         await("not ready without Kafka").atMost(BOUND).untilAsserted(() -> {
             HttpResponse<String> ready = get("/actuator/health/readiness");
