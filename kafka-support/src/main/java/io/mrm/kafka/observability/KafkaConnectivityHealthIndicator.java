@@ -43,7 +43,8 @@ public final class KafkaConnectivityHealthIndicator implements HealthIndicator, 
     private final KafkaConnectivityState state;
 
     private ScheduledExecutorService checker;
-    private Admin admin;
+    // made and replaced on the checker thread; stop() closes it once that thread has ended
+    private volatile Admin admin;
     private long adminCreatedNanos;
     private boolean reportedDown;
     private volatile boolean running;
