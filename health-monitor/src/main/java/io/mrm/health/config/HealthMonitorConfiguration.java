@@ -1,10 +1,12 @@
 package io.mrm.health.config;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.mrm.health.adapter.alert.AlertIntake;
 import io.mrm.health.adapter.alert.AlertRefresher;
 import io.mrm.health.adapter.alert.WebhookCredentials;
 import io.mrm.health.adapter.probe.BlockingProbePool;
 import io.mrm.health.adapter.probe.HttpClients;
+import io.mrm.health.adapter.probe.MicrometerProbeMetrics;
 import io.mrm.health.adapter.probe.ProbeScheduler;
 import io.mrm.health.adapter.publish.KafkaObservationSink;
 import io.mrm.health.adapter.publish.ObservationIds;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -73,8 +76,12 @@ class HealthMonitorConfiguration {
 
     @Bean
     ProbeScheduler probeScheduler(
-            MonitoredTargets targets, ObservationRule rule, EventPublisher publisher, MonitorRun run) {
-        return new ProbeScheduler(
+            MonitoredTargets targets,
+            ObservationRule rule,
+            EventPublisher publisher,
+            MonitorRun run,
+            ObjectProvider<MeterRegistry> meters) {
+        ProbeScheduler scheduler = new ProbeScheduler(
                 targets.all(),
                 rule,
                 new KafkaObservationSink(publisher, run),
@@ -82,6 +89,13 @@ class HealthMonitorConfiguration {
                 TICKER_THREADS,
                 PUBLISH_QUEUE,
                 STOP_GRACE);
+        MeterRegistry registry = meters.getIfAvailable();
+        if (registry != null) {
+            scheduler.recordMetricsTo(new MicrometerProbeMetrics(
+                    registry,
+                    targets.all().stream().map(MonitoredTarget::target).toList()));
+        }
+        return scheduler;
     }
 
     /**

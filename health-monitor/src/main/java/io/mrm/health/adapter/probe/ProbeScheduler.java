@@ -74,6 +74,7 @@ public final class ProbeScheduler implements SmartLifecycle {
     private final AtomicInteger pendingCount = new AtomicInteger();
     private volatile boolean running;
     private volatile LongConsumer slipListener = slip -> {};
+    private volatile ProbeMetrics metrics = ProbeMetrics.NONE;
 
     /** One target and whether its probe is running. */
     private static final class Job {
@@ -185,7 +186,11 @@ public final class ProbeScheduler implements SmartLifecycle {
         }
         if (publisher.isAlive()) {
             publisher.interrupt();
-            log.warn("{} observations not published at shutdown", pendingCount.get());
+            int left = pendingCount.get();
+            for (int i = 0; i < left; i++) {
+                metrics.dropped(ProbeMetrics.Dropped.SHUTDOWN);
+            }
+            log.warn("{} observations not published at shutdown", left);
         }
         log.info(
                 "stopped probing: {} observations published, {} publish failures, {} dropped, {} ticks skipped, "
@@ -216,6 +221,11 @@ public final class ProbeScheduler implements SmartLifecycle {
         this.slipListener = listener;
     }
 
+    /** Where probe durations, skipped ticks and dropped observations are counted; set it before {@link #start()}. */
+    public void recordMetricsTo(ProbeMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     private void tick(Job job) {
         long now = nanoTime.getAsLong();
         // a fixed-rate task runs at start + delay + k * interval, so the plan advances by one interval a tick
@@ -224,6 +234,7 @@ public final class ProbeScheduler implements SmartLifecycle {
                 Math.max(1, job.target().interval().toMillis()));
         if (!job.inFlight.compareAndSet(false, true)) {
             skipped.incrementAndGet();
+            metrics.tickSkipped(job.target());
             if (log.isDebugEnabled()) {
                 log.debug(
                         "{}: previous probe still running, tick skipped",
@@ -250,13 +261,20 @@ public final class ProbeScheduler implements SmartLifecycle {
     private void finish(Job job, ProbeResult result, Throwable error, long start) {
         try {
             ProbeResult outcome = result;
+            long took = nanoTime.getAsLong() - start;
             if (outcome == null) {
-                Duration latency = Duration.ofNanos(nanoTime.getAsLong() - start);
+                Duration latency = Duration.ofNanos(took);
                 outcome = ObservationRule.failure(
                         job.target(),
                         error == null ? new IllegalStateException("probe completed without a result") : error,
                         latency);
             }
+            metrics.probed(
+                    job.target(),
+                    outcome.notProbed()
+                            ? ProbeMetrics.NOT_PROBED
+                            : outcome.status().name(),
+                    took);
             if (outcome.notProbed()) {
                 // the monitor's own trouble: says nothing about the target, so nothing is published
                 long count = notProbed.incrementAndGet();
@@ -266,6 +284,8 @@ public final class ProbeScheduler implements SmartLifecycle {
             HealthObservation observation = rule.observe(job.target(), outcome);
             if (running) {
                 enqueue(observation);
+            } else {
+                metrics.dropped(ProbeMetrics.Dropped.SHUTDOWN);
             }
         } catch (Throwable e) {
             warn(
@@ -281,6 +301,7 @@ public final class ProbeScheduler implements SmartLifecycle {
     private void enqueue(HealthObservation observation) {
         if (pendingCount.incrementAndGet() > publishQueueCapacity) {
             pendingCount.decrementAndGet();
+            metrics.dropped(ProbeMetrics.Dropped.QUEUE_FULL);
             onDropped();
             return;
         }
@@ -320,6 +341,7 @@ public final class ProbeScheduler implements SmartLifecycle {
                 lastPublished.set(System.nanoTime());
             } else {
                 long failures = publishFailures.incrementAndGet();
+                metrics.dropped(ProbeMetrics.Dropped.PUBLISH_FAILED);
                 warn(
                         "could not publish observation {} ({}/{}/{}), {} failures so far: {}",
                         observation.id(),
