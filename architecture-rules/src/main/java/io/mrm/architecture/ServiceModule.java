@@ -20,7 +20,8 @@ public enum ServiceModule {
     HANA_SYNC("hana-sync", "io.mrm.hana.."),
     AEM_SYNC("aem-sync", "io.mrm.aem.."),
     HOOK_ACTUATOR("hook-actuator", "io.mrm.hook.."),
-    MRMCTL("mrmctl", "io.mrm.mrmctl..");
+    MRMCTL("mrmctl", "io.mrm.mrmctl.."),
+    STATUS_BOARD("status-board", "io.mrm.board..");
 
     private final String artifactId;
     private final List<String> packages;

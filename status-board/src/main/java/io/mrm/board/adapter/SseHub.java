@@ -1,0 +1,109 @@
+package io.mrm.board.adapter;
+
+import io.mrm.board.domain.BoardEvent;
+import io.mrm.board.domain.BoardState;
+import io.mrm.board.domain.Html;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * The browsers listening to {@code /events}: each gets every application's card on connecting (so nothing that
+ * changed between loading the page and connecting is missed), then an {@code application} event per change and a
+ * {@code heartbeat} event every {@code heartbeat}. At most {@code maxClients} at once; a client that cannot be
+ * written to is dropped (its browser reconnects).
+ */
+public final class SseHub implements AutoCloseable {
+
+    /** Too many browsers are listening already. */
+    public static final class Full extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Full(int max) {
+            super("the board already serves " + max + " live pages (mrm.board.max-clients)");
+        }
+    }
+
+    private final BoardState state;
+    private final int maxClients;
+    private final Duration connectionTimeout;
+    private final Clock clock;
+    private final List<SseEmitter> clients = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService heartbeats;
+
+    public SseHub(BoardState state, int maxClients, Duration heartbeat, Duration connectionTimeout, Clock clock) {
+        this.state = state;
+        this.maxClients = maxClients;
+        this.connectionTimeout = connectionTimeout;
+        this.clock = clock;
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "status-board-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        heartbeats.scheduleAtFixedRate(
+                this::heartbeat, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A new listener, sent every application's current card at once. */
+    public synchronized SseEmitter subscribe() {
+        if (clients.size() >= maxClients) {
+            throw new Full(maxClients);
+        }
+        SseEmitter emitter = new SseEmitter(connectionTimeout.toMillis());
+        emitter.onCompletion(() -> clients.remove(emitter));
+        emitter.onTimeout(() -> clients.remove(emitter));
+        emitter.onError(e -> clients.remove(emitter));
+        clients.add(emitter);
+        for (var board : state.applications()) {
+            if (!send(emitter, BoardEvent.of(board))) {
+                break;
+            }
+        }
+        return emitter;
+    }
+
+    /** Sends a change to every listener. */
+    public synchronized void publish(BoardEvent event) {
+        clients.forEach(c -> send(c, event));
+    }
+
+    public int clients() {
+        return clients.size();
+    }
+
+    private synchronized void heartbeat() {
+        String data = "{\"time\":"
+                + Html.json(clock.instant().truncatedTo(ChronoUnit.SECONDS).toString()) + ",\"version\":"
+                + state.version() + "}";
+        clients.forEach(c -> send(c, new BoardEvent(state.version(), "heartbeat", data)));
+    }
+
+    private boolean send(SseEmitter emitter, BoardEvent event) {
+        try {
+            emitter.send(SseEmitter.event()
+                    .id(Long.toString(event.id()))
+                    .name(event.name())
+                    .data(event.data()));
+            return true;
+        } catch (IOException | IllegalStateException e) {
+            clients.remove(emitter);
+            emitter.completeWithError(e);
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        heartbeats.shutdownNow();
+        clients.forEach(SseEmitter::complete);
+        clients.clear();
+    }
+}
