@@ -124,7 +124,7 @@ public final class ApplicationCard {
         }
         h.append("<table class=\"readiness\"><caption>Readiness (could a switch to the region run now?)</caption>")
                 .append(
-                        "<thead><tr><th>region</th><th>status</th><th>checks</th><th>not ready</th></tr></thead><tbody>");
+                        "<thead><tr><th>region</th><th>status</th><th>checks</th><th>checks not passing</th></tr></thead><tbody>");
         for (RegionReadiness r : readiness.regions()) {
             List<String> failing = new ArrayList<>();
             r.checks().stream()
@@ -191,6 +191,7 @@ public final class ApplicationCard {
         for (RecentEvent e : recent) {
             h.append("<li class=\"")
                     .append(e.kind())
+                    .append(e.kind() == RecentEvent.Kind.ALERT && !e.label().startsWith("INFO ") ? " serious" : "")
                     .append("\"><time>")
                     .append(esc(time(e.time())))
                     .append("</time> <b>")

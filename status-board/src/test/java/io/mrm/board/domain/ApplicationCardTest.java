@@ -68,6 +68,7 @@ class ApplicationCardTest {
         assertThat(html).doesNotContain("<script>").doesNotContain("'x'").doesNotContain("\"quoted\"");
         assertThat(html)
                 .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;quoted&quot;")
+                .contains("<li class=\"ALERT serious\">")
                 .contains("<b>WARNING FAILOVER_STARTED</b>");
     }
 
