@@ -18,7 +18,11 @@
     say("live", "online");
   };
   source.onerror = function () {
-    say("reconnecting…", "offline");
+    if (source.readyState === EventSource.CLOSED) {
+      say("not live (reload to try again)", "offline"); // refused, e.g. too many live pages
+    } else {
+      say("reconnecting…", "offline");
+    }
   };
   source.addEventListener("heartbeat", function (e) {
     var data = JSON.parse(e.data);

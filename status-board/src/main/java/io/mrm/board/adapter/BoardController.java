@@ -66,9 +66,17 @@ public class BoardController {
         return page(BoardPage.render(state.applications(), clock.instant(), state.ignoredApplications()), BOARD_POLICY);
     }
 
+    /** The live updates; 503 (the page stays complete, only not live) when too many pages listen already. */
     @GetMapping(path = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-    public SseEmitter events() {
-        return hub.subscribe();
+    public ResponseEntity<SseEmitter> events() {
+        try {
+            return ResponseEntity.ok()
+                    .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                    .header("X-Accel-Buffering", "no") // proxies that buffer responses would hold the events back
+                    .body(hub.subscribe());
+        } catch (SseHub.Full e) {
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).build();
+        }
     }
 
     @GetMapping(path = "/board.js")
@@ -112,11 +120,6 @@ public class BoardController {
         return error(HttpStatus.SERVICE_UNAVAILABLE, "the audit could not be read: " + e.getMessage());
     }
 
-    @ExceptionHandler(SseHub.Full.class)
-    ResponseEntity<String> full(SseHub.Full e) {
-        return error(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
-    }
-
     private static ResponseEntity<String> page(String html, String policy) {
         return ResponseEntity.ok()
                 .contentType(HTML)
@@ -129,8 +132,7 @@ public class BoardController {
 
     private static ResponseEntity<String> error(HttpStatus status, String message) {
         String html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + status.value()
-                + "</title></head><body><p>" + Html.esc(message) + "</p><p><a href=\"/\">Back to the board</a></p>"
-                + "</body></html>\n";
+                + "</title></head><body><p>" + Html.esc(message) + "</p></body></html>\n";
         return ResponseEntity.status(status)
                 .contentType(HTML)
                 .header("Content-Security-Policy", "default-src 'none'")

@@ -8,6 +8,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,8 +21,14 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * changed between loading the page and connecting is missed), then an {@code application} event per change and a
  * {@code heartbeat} event every {@code heartbeat}. At most {@code maxClients} at once; a client that cannot be
  * written to is dropped (its browser reconnects).
+ *
+ * <p>Changes are queued and sent by a thread of the hub's own, so a slow browser never holds up the feed that reads
+ * Kafka. The queue is bounded: should it fill up, it is emptied and every connection is closed, and each browser
+ * reconnects and gets every card afresh — nothing is lost, since a card is an application's whole state.
  */
 public final class SseHub implements AutoCloseable {
+
+    static final int QUEUE = 1_000;
 
     /** Too many browsers are listening already. */
     public static final class Full extends RuntimeException {
@@ -36,7 +44,10 @@ public final class SseHub implements AutoCloseable {
     private final Duration connectionTimeout;
     private final Clock clock;
     private final List<SseEmitter> clients = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<BoardEvent> queue = new ArrayBlockingQueue<>(QUEUE);
     private final ScheduledExecutorService heartbeats;
+    private final Thread sender;
+    private volatile boolean open = true;
 
     public SseHub(BoardState state, int maxClients, Duration heartbeat, Duration connectionTimeout, Clock clock) {
         this.state = state;
@@ -50,6 +61,9 @@ public final class SseHub implements AutoCloseable {
         });
         heartbeats.scheduleAtFixedRate(
                 this::heartbeat, heartbeat.toMillis(), heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+        sender = new Thread(this::sendQueued, "status-board-sender");
+        sender.setDaemon(true);
+        sender.start();
     }
 
     /** A new listener, sent every application's current card at once. */
@@ -70,20 +84,47 @@ public final class SseHub implements AutoCloseable {
         return emitter;
     }
 
-    /** Sends a change to every listener. */
-    public synchronized void publish(BoardEvent event) {
-        clients.forEach(c -> send(c, event));
+    /** Queues a change for every listener; never blocks. */
+    public void publish(BoardEvent event) {
+        if (!queue.offer(event)) {
+            overflow();
+        }
     }
 
     public int clients() {
         return clients.size();
     }
 
-    private synchronized void heartbeat() {
+    private void sendQueued() {
+        while (open) {
+            try {
+                BoardEvent event = queue.poll(1, TimeUnit.SECONDS);
+                if (event != null) {
+                    sendToAll(event);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** The browsers are too far behind: they start again from every card (see the class comment). */
+    private synchronized void overflow() {
+        queue.clear();
+        clients.forEach(SseEmitter::complete);
+        clients.clear();
+    }
+
+    private synchronized void sendToAll(BoardEvent event) {
+        clients.forEach(c -> send(c, event));
+    }
+
+    private void heartbeat() {
         String data = "{\"time\":"
                 + Html.json(clock.instant().truncatedTo(ChronoUnit.SECONDS).toString()) + ",\"version\":"
                 + state.version() + "}";
-        clients.forEach(c -> send(c, new BoardEvent(state.version(), "heartbeat", data)));
+        publish(new BoardEvent(state.version(), "heartbeat", data));
     }
 
     private boolean send(SseEmitter emitter, BoardEvent event) {
@@ -102,7 +143,9 @@ public final class SseHub implements AutoCloseable {
 
     @Override
     public void close() {
+        open = false;
         heartbeats.shutdownNow();
+        sender.interrupt();
         clients.forEach(SseEmitter::complete);
         clients.clear();
     }

@@ -60,7 +60,8 @@ public final class ApplicationCard {
             steps(h, t);
         }
         recent(h, board.recent());
-        h.append("<p class=\"links\"><a class=\"audit-link\" href=\"/applications/")
+        // relative, like every address on the page, so the board works behind a proxy that serves it under a path
+        h.append("<p class=\"links\"><a class=\"audit-link\" href=\"applications/")
                 .append(esc(Html.pathSegment(app)))
                 .append("/audit\">Audit of the recent runs</a></p>");
         h.append("</section>");

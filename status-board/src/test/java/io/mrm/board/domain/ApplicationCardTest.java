@@ -47,7 +47,7 @@ class ApplicationCardTest {
                 .contains("data-action=\"DNS_ROUTE\"><td>1</td><td>DNS_ROUTE</td><td>region-b</td>"
                         + "<td class=\"step-status SUCCEEDED\">SUCCEEDED</td>")
                 .contains("<td class=\"step-status RUNNING\">RUNNING</td>")
-                .contains("href=\"/applications/shop/audit\"");
+                .contains("href=\"applications/shop/audit\"");
     }
 
     @Test
