@@ -98,8 +98,10 @@ public final class Sandbox implements AutoCloseable {
     private final Path workDir;
     /** The application's pre-flight hook: a change-freeze calendar on loopback, asked before every switch. */
     private final io.mrm.sandbox.hook.ChangeFreezeHook changeFreeze;
-    /** Each service's HTTP address (its actuator endpoints, and the status board's pages), by label. */
+    /** Each service's HTTP address (the status board's pages, a monitor's webhook), by label. */
     private final Map<String, String> serviceUrls = new LinkedHashMap<>();
+    /** Each service's actuator address, by label: its HTTP address unless its actuator has a port of its own. */
+    private final Map<String, String> managementUrls = new LinkedHashMap<>();
 
     /**
      * What the scripted outage measured.
@@ -310,7 +312,7 @@ public final class Sandbox implements AutoCloseable {
     /** Each service's metrics in Prometheus' text format ({@code /actuator/prometheus}), by service label. */
     public Map<String, String> prometheusUrls() {
         Map<String, String> urls = new LinkedHashMap<>();
-        serviceUrls.forEach((label, url) -> urls.put(label, url + "/actuator/prometheus"));
+        managementUrls.forEach((label, url) -> urls.put(label, url + "/actuator/prometheus"));
         return urls;
     }
 
@@ -424,6 +426,14 @@ public final class Sandbox implements AutoCloseable {
         track(context::close);
         if (context instanceof WebServerApplicationContext web && web.getWebServer() != null) {
             serviceUrls.put(label, "http://127.0.0.1:" + web.getWebServer().getPort());
+            // a service whose actuator has a server of its own (a health monitor: its HTTP port is the webhook's)
+            String management = context.getEnvironment().getProperty("local.management.port");
+            managementUrls.put(
+                    label,
+                    "http://127.0.0.1:"
+                            + (management != null
+                                    ? management
+                                    : web.getWebServer().getPort()));
         }
         timeline.note(
                 label + " started in " + Duration.between(t0, Instant.now()).toMillis() + " ms");

@@ -11,6 +11,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,6 +146,20 @@ class StatusBoardBrowserIT {
                         .contains(result.decision().id())
                         .contains("<article class=\"FINISHED\">");
                 screenshot(browser, "4-audit.png");
+
+                // the metrics addresses --interactive prints: each of the 9 services (the board too) answers in
+                // Prometheus format
+                assertThat(sandbox.prometheusUrls()).hasSize(9).containsKey("status-board");
+                HttpClient http = HttpClient.newHttpClient();
+                for (var url : sandbox.prometheusUrls().entrySet()) {
+                    HttpResponse<String> metrics = http.send(
+                            HttpRequest.newBuilder(URI.create(url.getValue()))
+                                    .timeout(Duration.ofSeconds(30))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertThat(metrics.statusCode()).as(url.toString()).isEqualTo(200);
+                    assertThat(metrics.body()).as(url.toString()).contains("# TYPE jvm_");
+                }
             } finally {
                 browser.quit();
             }
