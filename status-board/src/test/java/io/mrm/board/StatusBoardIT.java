@@ -127,6 +127,33 @@ class StatusBoardIT {
     }
 
     @Test
+    void shuttingDownEndsEveryLivePageInsteadOfWaitingForIt() throws Exception {
+        // a board whose graceful shutdown would wait ten minutes for open responses
+        ConfigurableApplicationContext second = MrmApplication.builder(
+                        StatusBoardApplication.class, StatusBoardApplication.SERVICE)
+                .run(
+                        "--spring.profiles.active=local",
+                        "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                        "--mrm.kafka.partitions=3",
+                        "--server.port=0",
+                        "--spring.main.banner-mode=off",
+                        "--spring.lifecycle.timeout-per-shutdown-phase=10m");
+        int port = ((WebServerApplicationContext) second).getWebServer().getPort();
+        HttpResponse<Stream<String>> stream = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/events"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        Thread closing = new Thread(second::close, "closing-second-board");
+
+        closing.start();
+
+        java.util.concurrent.CompletableFuture<Long> ended = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> stream.body().count());
+        await().atMost(WAIT).until(() -> !closing.isAlive() && ended.isDone());
+    }
+
+    @Test
     void answersOnlyGetRequests() throws Exception {
         for (String path : List.of("/", "/events", "/applications/orders/audit")) {
             HttpResponse<String> post = HTTP.send(

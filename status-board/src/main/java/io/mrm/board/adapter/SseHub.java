@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -25,8 +26,11 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * <p>Changes are queued and sent by a thread of the hub's own, so a slow browser never holds up the feed that reads
  * Kafka. The queue is bounded: should it fill up, it is emptied and every connection is closed, and each browser
  * reconnects and gets every card afresh — nothing is lost, since a card is an application's whole state.
+ *
+ * <p>On shutdown it ends every live connection first, before the web server's graceful shutdown, which would
+ * otherwise wait its whole timeout for these never-ending responses.
  */
-public final class SseHub implements AutoCloseable {
+public final class SseHub implements AutoCloseable, SmartLifecycle {
 
     static final int QUEUE = 1_000;
 
@@ -139,6 +143,27 @@ public final class SseHub implements AutoCloseable {
             emitter.completeWithError(e);
             return false;
         }
+    }
+
+    @Override
+    public void start() {
+        // sends from construction on; the lifecycle is only for stopping early
+    }
+
+    @Override
+    public void stop() {
+        close();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return open;
+    }
+
+    /** Stops before the web server's graceful shutdown (which stops in a lower phase). */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE;
     }
 
     @Override
