@@ -1,18 +1,18 @@
 # syntax=docker/dockerfile:1
 # One image per MRM service, from this repository:
 #   docker build --build-arg SERVICE=decision-engine -t mrm/decision-engine:local .
-# SERVICE is one of health-monitor, decision-engine, dns-actuator, hana-sync, aem-sync, hook-actuator.
+# SERVICE is one of health-monitor, decision-engine, dns-actuator, hana-sync, aem-sync, hook-actuator, status-board.
 # Needs BuildKit (the default builder since Docker Engine 23 and in Compose v2) for the Maven cache.
 
 FROM eclipse-temurin:17-jdk AS build
 WORKDIR /src
 COPY . .
-# The build stage does not depend on SERVICE, so building the six images compiles the project once.
+# The build stage does not depend on SERVICE, so building the seven images compiles the project once.
 # Tests are skipped here: CI runs them (.ci/run).
 RUN --mount=type=cache,target=/root/.m2 \
-    ./mvnw -B -q -pl health-monitor,decision-engine,dns-actuator,hana-sync,aem-sync,hook-actuator -am package -DskipTests \
+    ./mvnw -B -q -pl health-monitor,decision-engine,dns-actuator,hana-sync,aem-sync,hook-actuator,status-board -am package -DskipTests \
  && mkdir /out \
- && for service in health-monitor decision-engine dns-actuator hana-sync aem-sync hook-actuator; do \
+ && for service in health-monitor decision-engine dns-actuator hana-sync aem-sync hook-actuator status-board; do \
       cp "$service"/target/"$service"-*-exec.jar /out/"$service".jar; \
     done
 

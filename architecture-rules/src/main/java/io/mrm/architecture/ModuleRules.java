@@ -27,7 +27,7 @@ public final class ModuleRules {
     public static final String[] DECISION_CORE = {"io.mrm.decision.domain..", "io.mrm.decision.policy.."};
     /** The library modules' packages: shared by services, so they depend on none. */
     public static final String[] LIBRARIES = {
-        "io.mrm.events..", "io.mrm.kafka..", "io.mrm.decision.domain..", "io.mrm.decision.policy.."
+        "io.mrm.events..", "io.mrm.kafka..", "io.mrm.decision.domain..", "io.mrm.decision.policy..", "io.mrm.audit.."
     };
 
     private static final DescribedPredicate<JavaClass> FILE_ACCESS = JavaClass.Predicates.resideInAnyPackage(
@@ -69,6 +69,19 @@ public final class ModuleRules {
                     + "the simulation: parse files (YAML policies, keys) in the module that reads them (e.g. "
                     + "mrmctl's adapter.PolicyFile) and hand decision-core values or a function it owns "
                     + "(e.g. a key-file reader)");
+
+    /**
+     * The audit library as a whole is plain Java: mrmctl and the status board read the topics and hand it records,
+     * and write what it renders to a file or a page themselves.
+     */
+    public static final ArchRule AUDIT_IS_FRAMEWORK_FREE = noClasses()
+            .that()
+            .resideInAPackage("io.mrm.audit..")
+            .should()
+            .dependOnClassesThat(
+                    FRAMEWORKS.or(FILE_ACCESS).as(FRAMEWORKS.getDescription() + " or " + FILE_ACCESS.getDescription()))
+            .because("the audit is built from records handed to it and rendered to strings, so that mrmctl and the "
+                    + "status board can share it: read the topics and write files in the module that uses it");
 
     /** A library shared by the services knows none of them. */
     public static final ArchRule LIBRARIES_DEPEND_ON_NO_SERVICE = noClasses()

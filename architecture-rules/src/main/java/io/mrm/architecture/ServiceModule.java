@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * The service modules and the packages their main code lives in. A service is deployed on its own, so its code
  * must not reach into another service's packages: what two services share belongs in a library module
- * (common-events, kafka-support, decision-core). The sandbox, the benchmarks, the simulation and deploy-check
+ * (common-events, kafka-support, decision-core, audit). The sandbox, the benchmarks, the simulation and deploy-check
  * are not services: they compose services (or test them) on purpose and have no rule of this kind.
  *
  * <p>decision-engine shares its root package with decision-core: the engine is {@code io.mrm.decision} itself
@@ -20,7 +20,8 @@ public enum ServiceModule {
     HANA_SYNC("hana-sync", "io.mrm.hana.."),
     AEM_SYNC("aem-sync", "io.mrm.aem.."),
     HOOK_ACTUATOR("hook-actuator", "io.mrm.hook.."),
-    MRMCTL("mrmctl", "io.mrm.mrmctl..");
+    MRMCTL("mrmctl", "io.mrm.mrmctl.."),
+    STATUS_BOARD("status-board", "io.mrm.board..");
 
     private final String artifactId;
     private final List<String> packages;

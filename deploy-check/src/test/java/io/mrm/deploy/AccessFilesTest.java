@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.mrm.aem.AemSyncApplication;
+import io.mrm.board.StatusBoardApplication;
 import io.mrm.decision.DecisionEngineApplication;
 import io.mrm.dns.DnsActuatorApplication;
 import io.mrm.events.TopicNames;
@@ -63,7 +64,9 @@ class AccessFilesTest {
             DnsActuatorApplication.SERVICE, KafkaRole.DNS_ACTUATOR,
             HanaSyncApplication.SERVICE, KafkaRole.HANA_SYNC,
             AemSyncApplication.SERVICE, KafkaRole.AEM_SYNC,
-            HookActuatorApplication.SERVICE, KafkaRole.HOOK_ACTUATOR);
+            HookActuatorApplication.SERVICE, KafkaRole.HOOK_ACTUATOR,
+            // read-only: it assigns partitions itself and writes nothing
+            StatusBoardApplication.SERVICE, KafkaRole.VIEWER);
 
     static final String JAAS = "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG";
 

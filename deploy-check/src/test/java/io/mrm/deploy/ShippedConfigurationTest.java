@@ -98,7 +98,8 @@ class ShippedConfigurationTest {
             "dns-actuator", "io.mrm.dns.config.DnsActuatorConfiguration",
             "hana-sync", "io.mrm.hana.config.HanaSyncConfiguration",
             "aem-sync", "io.mrm.aem.config.AemSyncConfiguration",
-            "hook-actuator", "io.mrm.hook.config.HookActuatorConfiguration");
+            "hook-actuator", "io.mrm.hook.config.HookActuatorConfiguration",
+            "status-board", "io.mrm.board.config.StatusBoardConfiguration");
 
     private static final String MOUNTED_AT = "/etc/mrm/application.yml";
     private static final Pattern COMPOSE_VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:?-([^}]*))?}");
@@ -465,7 +466,8 @@ class ShippedConfigurationTest {
                 assertThat(bound.get(HealthMonitorProperties.class).targets())
                         .as(s.where())
                         .isNotEmpty();
-            case "aem-sync", "hook-actuator" -> {} // their properties records check everything when bound
+            // their properties records check everything when bound
+            case "aem-sync", "hook-actuator", "status-board" -> {}
             default -> throw new IllegalStateException("no start-up checks known for " + s.service());
         }
     }

@@ -18,16 +18,16 @@ class ArchitectureTest {
     }
 
     @Test
-    void theAuditDomainNeitherParsesCommandLinesNorReadsOrWrites() {
+    void theDomainNeitherParsesCommandLinesNorReadsOrWrites() {
         noClasses()
                 .that()
                 .resideInAPackage("io.mrm.mrmctl.domain..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage("picocli..", "io.mrm.mrmctl.adapter..", "java.io..", "java.nio.file..")
-                .because("the audit is built and rendered from records handed to it, so it can be tested and reused "
-                        + "(the sandbox renders it too): read topics in adapter.TopicReader, parse options and write "
-                        + "files in AuditCommand")
+                .because("views are built and rendered from records handed to them, so they can be tested and reused "
+                        + "(the audit itself is the audit library's): read topics in the adapter package, parse "
+                        + "options and write files in the commands")
                 .check(MRMCTL);
     }
 }

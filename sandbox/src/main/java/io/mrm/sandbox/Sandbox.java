@@ -1,6 +1,7 @@
 package io.mrm.sandbox;
 
 import io.mrm.aem.AemSyncApplication;
+import io.mrm.board.StatusBoardApplication;
 import io.mrm.decision.DecisionEngineApplication;
 import io.mrm.dns.DnsActuatorApplication;
 import io.mrm.events.TopicNames;
@@ -37,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -96,6 +98,10 @@ public final class Sandbox implements AutoCloseable {
     private final Path workDir;
     /** The application's pre-flight hook: a change-freeze calendar on loopback, asked before every switch. */
     private final io.mrm.sandbox.hook.ChangeFreezeHook changeFreeze;
+    /** Each service's HTTP address (the status board's pages, a monitor's webhook), by label. */
+    private final Map<String, String> serviceUrls = new LinkedHashMap<>();
+    /** Each service's actuator address, by label: its HTTP address unless its actuator has a port of its own. */
+    private final Map<String, String> managementUrls = new LinkedHashMap<>();
 
     /**
      * What the scripted outage measured.
@@ -201,6 +207,8 @@ public final class Sandbox implements AutoCloseable {
                     HealthMonitorApplication.SERVICE,
                     healthMonitorProperties(vantage));
         }
+        startService("status-board", StatusBoardApplication.class, StatusBoardApplication.SERVICE, Map.of());
+        timeline.note("status board: " + statusBoardUrl() + " (read-only, live)");
         recorder = track(new TopicRecorder(
                 bootstrapServers(),
                 external == null ? Map.of() : external.readerClientProperties(),
@@ -294,6 +302,18 @@ public final class Sandbox implements AutoCloseable {
         }
         timeline.note("operators: " + ALICE + " (operator) and " + BOB + " (approver), keys in " + dir);
         return dir;
+    }
+
+    /** The status board's page: every application, live. */
+    public String statusBoardUrl() {
+        return serviceUrls.get("status-board") + "/";
+    }
+
+    /** Each service's metrics in Prometheus' text format ({@code /actuator/prometheus}), by service label. */
+    public Map<String, String> prometheusUrls() {
+        Map<String, String> urls = new LinkedHashMap<>();
+        managementUrls.forEach((label, url) -> urls.put(label, url + "/actuator/prometheus"));
+        return urls;
     }
 
     /** Where the sandbox keeps its state, keys and reports (a fresh temporary folder per run). */
@@ -404,6 +424,17 @@ public final class Sandbox implements AutoCloseable {
         ConfigurableApplicationContext context =
                 MrmApplication.builder(application, serviceName).run(args);
         track(context::close);
+        if (context instanceof WebServerApplicationContext web && web.getWebServer() != null) {
+            serviceUrls.put(label, "http://127.0.0.1:" + web.getWebServer().getPort());
+            // a service whose actuator has a server of its own (a health monitor: its HTTP port is the webhook's)
+            String management = context.getEnvironment().getProperty("local.management.port");
+            managementUrls.put(
+                    label,
+                    "http://127.0.0.1:"
+                            + (management != null
+                                    ? management
+                                    : web.getWebServer().getPort()));
+        }
         timeline.note(
                 label + " started in " + Duration.between(t0, Instant.now()).toMillis() + " ms");
     }

@@ -61,6 +61,9 @@ public final class SandboxMain {
             out.println("  ./mrmctl.sh --operator bob --key " + sandbox.keyFile(Sandbox.BOB) + " approve " + Sandbox.APP
                     + " DECISION_ID --follow");
             out.println("  ./mrmctl.sh audit " + Sandbox.APP + " --format html --out audit.html");
+            out.println("Watch it in a browser on the status board (read-only, live): " + sandbox.statusBoardUrl());
+            out.println("Each service's metrics (Prometheus text format):");
+            sandbox.prometheusUrls().forEach((label, url) -> out.println("  " + label + ": " + url));
             out.println("Kafka: " + sandbox.bootstrapServers() + "   Ctrl-C stops everything.");
             new CountDownLatch(1).await();
             return;

@@ -1,12 +1,12 @@
 package io.mrm.mrmctl.adapter;
 
+import io.mrm.audit.AuditRecord;
+import io.mrm.audit.AuditTimeline;
+import io.mrm.audit.Undecodable;
 import io.mrm.events.Topic;
 import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
 import io.mrm.events.codec.Decoded;
-import io.mrm.mrmctl.domain.audit.AuditRecord;
-import io.mrm.mrmctl.domain.audit.AuditTimeline;
-import io.mrm.mrmctl.domain.audit.Undecodable;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;

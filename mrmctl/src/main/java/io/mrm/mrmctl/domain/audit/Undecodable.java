@@ -1,4 +1,0 @@
-package io.mrm.mrmctl.domain.audit;
-
-/** A record the audit could not decode: counted and reported, never fatal. */
-public record Undecodable(String topic, int partition, long offset, String reason) {}
