@@ -132,7 +132,12 @@ class InboundDecoderTest {
                 false,
                 null,
                 null,
-                List.of());
+                List.of(),
+                null,
+                java.util.List.of(),
+                null,
+                java.util.List.of(),
+                java.util.List.of());
 
         Decoded decoded = decoder.decode(raw(codec.toRecord(state)));
 

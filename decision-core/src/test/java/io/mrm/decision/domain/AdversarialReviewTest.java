@@ -705,7 +705,10 @@ class AdversarialReviewTest {
                 "decision-1",
                 List.of(),
                 null,
-                List.of(new FenceDuty(StepAction.DATA_FENCE, "eu10", "decision-1")));
+                List.of(new FenceDuty(StepAction.DATA_FENCE, "eu10", "decision-1")),
+                null,
+                java.util.List.of(),
+                java.util.List.of());
         h.feed(last);
 
         assertThatCode(() -> h.tick(Duration.ofSeconds(1))).doesNotThrowAnyException();

@@ -297,7 +297,12 @@ class EngineMetricsTest {
                 false,
                 null,
                 decisionId,
-                List.of(steps));
+                List.of(steps),
+                null,
+                java.util.List.of(),
+                null,
+                java.util.List.of(),
+                java.util.List.of());
     }
 
     static StepProgress pending(int index) {

@@ -94,7 +94,23 @@ class EngineTracesTest {
         traces.input(observation("obs-1"), OBSERVED);
         TraceParent decision = traces.output(decision("d-5", "obs-1"));
         traces.output(new TopologyState(
-                "t-1", "orders", NOW, 1, 1, "us10", "eu10", Phase.STEADY, false, null, "d-5", List.of()));
+                "t-1",
+                "orders",
+                NOW,
+                1,
+                1,
+                "us10",
+                "eu10",
+                Phase.STEADY,
+                false,
+                null,
+                "d-5",
+                List.of(),
+                null,
+                java.util.List.of(),
+                null,
+                java.util.List.of(),
+                java.util.List.of()));
         traces.inputDone();
 
         assertThat(spans.getFinishedSpanItems())

@@ -30,7 +30,12 @@ class PlanProgressTest {
                 decisionId,
                 List.of(
                         new StepProgress(0, StepAction.DNS_ROUTE, "us10", first, 1, T, null, null),
-                        new StepProgress(1, StepAction.DNS_VERIFY, "us10", second, 0, null, null, null)));
+                        new StepProgress(1, StepAction.DNS_VERIFY, "us10", second, 0, null, null, null)),
+                null,
+                java.util.List.of(),
+                null,
+                java.util.List.of(),
+                java.util.List.of());
     }
 
     @Test

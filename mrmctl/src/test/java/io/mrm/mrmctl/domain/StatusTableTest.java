@@ -104,8 +104,24 @@ class StatusTableTest {
 
     @Test
     void anEngineWithoutTheHealthViewAndNoReadinessShowDashesNotGuesses() {
-        TopologyState old =
-                new TopologyState("t", "orders", T, 1, 0, "eu10", "us10", Phase.STEADY, true, null, null, List.of());
+        TopologyState old = new TopologyState(
+                "t",
+                "orders",
+                T,
+                1,
+                0,
+                "eu10",
+                "us10",
+                Phase.STEADY,
+                true,
+                null,
+                null,
+                List.of(),
+                null,
+                java.util.List.of(),
+                null,
+                java.util.List.of(),
+                java.util.List.of());
 
         List<String> lines = StatusTable.render(List.of(old), Map.of());
 

@@ -33,7 +33,23 @@ class StatusViewTest {
     @Test
     void frozenAndHoldDownAreShown() {
         TopologyState frozen = new TopologyState(
-                "t", "orders", NOW, 1, 0, "eu10", "us10", Phase.STEADY, true, NOW.plusSeconds(600), null, List.of());
+                "t",
+                "orders",
+                NOW,
+                1,
+                0,
+                "eu10",
+                "us10",
+                Phase.STEADY,
+                true,
+                NOW.plusSeconds(600),
+                null,
+                List.of(),
+                null,
+                java.util.List.of(),
+                null,
+                java.util.List.of(),
+                java.util.List.of());
         List<String> lines = StatusView.text(frozen, NOW);
         assertThat(lines.get(0)).endsWith(", FROZEN");
         assertThat(lines).contains("  hold-down: until 2026-11-25T10:10:00Z", "  last decision: none");
@@ -60,8 +76,24 @@ class StatusViewTest {
     void aProposalOrAPausedPlanSaysWhatTheOperatorCanDoNext() {
         TopologyState proposed = PlanProgressTest.state("d-2", Phase.PROPOSED, StepStatus.PENDING, StepStatus.PENDING);
         TopologyState paused = PlanProgressTest.state("d-1", Phase.PAUSED, StepStatus.SUCCEEDED, StepStatus.FAILED);
-        TopologyState steady =
-                new TopologyState("t", "orders", NOW, 1, 0, "eu10", "us10", Phase.STEADY, false, null, null, List.of());
+        TopologyState steady = new TopologyState(
+                "t",
+                "orders",
+                NOW,
+                1,
+                0,
+                "eu10",
+                "us10",
+                Phase.STEADY,
+                false,
+                null,
+                null,
+                List.of(),
+                null,
+                java.util.List.of(),
+                null,
+                java.util.List.of(),
+                java.util.List.of());
 
         assertThat(StatusView.text(proposed, NOW))
                 .contains("  next: waiting for approval: mrmctl approve orders d-2 "
@@ -88,7 +120,10 @@ class StatusViewTest {
                 "d-3",
                 List.of(),
                 new Placement("eu10", "us10", null),
-                List.of(new FenceDuty(StepAction.DATA_FENCE, "eu10", "d-2")));
+                List.of(new FenceDuty(StepAction.DATA_FENCE, "eu10", "d-2")),
+                null,
+                java.util.List.of(),
+                java.util.List.of());
 
         List<String> lines = StatusView.text(diverged, NOW);
 
