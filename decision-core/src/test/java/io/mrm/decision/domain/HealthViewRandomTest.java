@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,22 +25,38 @@ class HealthViewRandomTest {
     static final List<String> VANTAGES = List.of("vantage-1", "vantage-2", "vantage-3", "vantage-9");
     static final List<String> RUNS = java.util.Arrays.asList(null, "run-a", "run-b");
 
-    final ApplicationPolicy policy = DecisionCoreTest.policy(DecisionMode.MANUAL);
-    final DecisionCore core = new DecisionCore(Map.of("orders", policy));
+    static final ApplicationPolicy DECLARED = DecisionCoreTest.policy(DecisionMode.MANUAL);
+    /** Any vantage, two alert webhooks may witness, and the engine restarted with it half-way (a new basis). */
+    static final ApplicationPolicy ANY = DECLARED.withVantages(Set.of()).withMaxAlertWitnesses(2);
 
     @Test
     void theViewShownIsTheViewBuiltFromScratchAfterEveryStep() {
         for (long seed = 1; seed <= 200; seed++) {
-            run(seed, 400);
+            run(seed, 400, DECLARED, DECLARED);
         }
     }
 
-    private void run(long seed, int steps) {
+    @Test
+    void soItIsUnderAPolicyDeclaringNoVantagesAndAcrossARestartThatChangesThePolicy() {
+        for (long seed = 1; seed <= 50; seed++) {
+            run(seed, 400, ANY, ANY);
+            run(seed, 400, DECLARED, ANY);
+            run(seed, 400, ANY, DECLARED);
+        }
+    }
+
+    private void run(long seed, int steps, ApplicationPolicy first, ApplicationPolicy then) {
         Random random = new Random(seed);
+        ApplicationPolicy policy = first;
+        DecisionCore core = new DecisionCore(Map.of("orders", policy));
         ApplicationState state = null;
         Instant now = DecisionCoreTest.T0;
         long[] sequence = new long[VANTAGES.size()];
         for (int i = 0; i < steps; i++) {
+            if (i == steps / 2) {
+                policy = then;
+                core = new DecisionCore(Map.of("orders", policy));
+            }
             // mostly forward, sometimes a long silence, sometimes the clock steps back (an NTP correction)
             int dice = random.nextInt(20);
             now = now.plusMillis(
