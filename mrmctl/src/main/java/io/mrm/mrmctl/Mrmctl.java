@@ -209,16 +209,10 @@ public final class Mrmctl {
     }
 
     public static void main(String[] args) {
-        CommandLine cli = commandLine(new Mrmctl());
-        // nothing read from the bus reaches the terminal as a control sequence
-        cli.setOut(new java.io.PrintWriter(
-                new io.mrm.mrmctl.adapter.TerminalSafeWriter(
-                        new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8)),
-                true));
-        cli.setErr(new java.io.PrintWriter(
-                new io.mrm.mrmctl.adapter.TerminalSafeWriter(
-                        new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8)),
-                true));
+        CommandLine cli = withWriters(
+                new Mrmctl(),
+                new PrintWriter(new java.io.OutputStreamWriter(System.out, java.nio.charset.StandardCharsets.UTF_8)),
+                new PrintWriter(new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8)));
         System.exit(cli.execute(args));
     }
 
@@ -228,10 +222,31 @@ public final class Mrmctl {
      * embedding program says what it means.
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = commandLine(new Mrmctl(Instant::now, null));
+        return withWriters(new Mrmctl(Instant::now, null), out, err).execute(args);
+    }
+
+    /**
+     * The command line writing to {@code out} and {@code err} through a {@link
+     * io.mrm.mrmctl.adapter.TerminalSafeWriter}, so that nothing read from the bus reaches the terminal as a
+     * control sequence; only what mrmctl means itself ({@link #clearScreen()}) is written to {@code out} as it is.
+     */
+    static CommandLine withWriters(Mrmctl mrmctl, PrintWriter out, PrintWriter err) {
+        CommandLine cli = commandLine(mrmctl);
         cli.setOut(new PrintWriter(new io.mrm.mrmctl.adapter.TerminalSafeWriter(out), true));
         cli.setErr(new PrintWriter(new io.mrm.mrmctl.adapter.TerminalSafeWriter(err), true));
-        return cli.execute(args);
+        mrmctl.screen = out;
+        return cli;
+    }
+
+    /** Where {@link #clearScreen()} writes: the writer beneath {@link #out()}'s filter; null: {@link #out()}. */
+    private PrintWriter screen;
+
+    /** Clears the terminal and homes the cursor, as watch(1) does (status --watch on a terminal). */
+    void clearScreen() {
+        out().flush();
+        PrintWriter raw = screen == null ? out() : screen;
+        raw.print("\033[H\033[2J");
+        raw.flush();
     }
 
     /** The command line with mrmctl's exit codes and error handling (tests use it with their own writers). */

@@ -3,6 +3,7 @@ package io.mrm.mrmctl;
 import io.mrm.events.Require;
 import io.mrm.events.readiness.ReadinessState;
 import io.mrm.events.topology.TopologyState;
+import io.mrm.mrmctl.adapter.MrmKafka;
 import io.mrm.mrmctl.domain.ExitCodes;
 import io.mrm.mrmctl.domain.ReadinessView;
 import io.mrm.mrmctl.domain.StatusTable;
@@ -64,8 +65,9 @@ final class StatusCommand implements Callable<Integer> {
         }
         boolean terminal = System.console() != null && mrmctl.output == Mrmctl.Output.text;
         Snapshot last = null;
+        boolean unreadable = false;
         while (!Thread.currentThread().isInterrupted()) {
-            Snapshot now;
+            Snapshot now = null;
             try {
                 now = read();
             } catch (RuntimeException e) {
@@ -74,12 +76,27 @@ final class StatusCommand implements Callable<Integer> {
                     // interrupted while reading (Ctrl-C ends a watch): not an error
                     break;
                 }
-                throw e;
+                if (!(e instanceof MrmKafka.KafkaUnavailableException)
+                        && !(e instanceof org.apache.kafka.common.KafkaException)) {
+                    throw e;
+                }
+                // the broker gone for a while (a restart, a network split) does not end a watch: said once per outage
+                if (!unreadable) {
+                    mrmctl.err()
+                            .println("mrmctl: cannot read the topics (" + e.getMessage() + "); trying again every "
+                                    + interval.toMillis() + " ms (Ctrl-C ends)");
+                    mrmctl.err().flush();
+                    unreadable = true;
+                }
             }
-            if (!now.sameAs(last)) {
+            if (now != null && unreadable) {
+                mrmctl.err().println("mrmctl: reading the topics again");
+                mrmctl.err().flush();
+                unreadable = false;
+            }
+            if (now != null && !now.sameAs(last)) {
                 if (terminal) {
-                    // clear the screen and home the cursor, as watch(1) does
-                    mrmctl.out().print("\033[H\033[2J");
+                    mrmctl.clearScreen();
                 } else if (last != null && mrmctl.output == Mrmctl.Output.text) {
                     mrmctl.out().println();
                 }

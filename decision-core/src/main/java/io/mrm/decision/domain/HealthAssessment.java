@@ -123,9 +123,20 @@ final class HealthAssessment {
                 o.probe() == io.mrm.events.observation.ProbeKind.ALERT_WEBHOOK);
         next.add(counter);
         w.counters = next;
-        if (previous == null || shownAs(w, previous) != shownAs(w, counter)) {
+        if (previous == null || shownAs(w, previous) != shownAs(w, counter) || movesWindow(w, previous, counter)) {
             w.healthChanged = true;
         }
+    }
+
+    /**
+     * The view's window holds the latest stale-after crossing of the stale counters and the earliest of the fresh
+     * ones: a renewed counter keeps it right only if it was fresh and its crossing did not move earlier. A report
+     * counted from an earlier time (a run numbers it later but stamps it earlier) turns stale sooner; a stale
+     * counter renewed by a report that is stale too turns fresh again later if the clock steps back.
+     */
+    private static boolean movesWindow(WorkingState w, HealthCounter previous, HealthCounter counter) {
+        return counter.lastSeen().isBefore(previous.lastSeen())
+                || (counter.lastSeen().isAfter(previous.lastSeen()) && !previous.isFresh(w.now, w.policy.staleAfter()));
     }
 
     private static List<HealthCounter> fresh(WorkingState w, String region, String component) {
@@ -180,7 +191,9 @@ final class HealthAssessment {
         return (c.down() ? 1 : 0)
                 | (c.lastStatus() == HealthStatus.DOWN ? 2 : 0)
                 | (c.lastStatus() == HealthStatus.DEGRADED ? 4 : 0)
-                | (c.isFresh(w.now, w.policy.staleAfter()) ? 8 : 0);
+                | (c.isFresh(w.now, w.policy.staleAfter()) ? 8 : 0)
+                // alert webhooks count together at most max-alert-witnesses towards the quorum
+                | (c.external() ? 16 : 0);
     }
 
     /**

@@ -215,4 +215,81 @@ class HealthViewTest {
         // meanwhile on other threads, so allow a few, never one per step)
         assertThat(HealthAssessment.viewBuilds() - before).isLessThan(10);
     }
+
+    /** An observation stamped {@code time} from monitor run {@code run}, taken at the engine's {@code now}. */
+    List<MrmEvent> observe(
+            String vantage,
+            String region,
+            HealthStatus status,
+            Instant time,
+            String run,
+            long number,
+            ProbeKind probe) {
+        HealthObservation o = new HealthObservation(
+                "obs-" + ++seq, "orders", time, 1, region, "app", probe, vantage, status, 3L, null, null, run, number);
+        StepResult result = core.step(state, o, now);
+        state = result.state();
+        return result.outputs();
+    }
+
+    @Test
+    void aReportNumberedLaterButStampedEarlierTurnsTheVantageStaleWhenItsOwnTimeSays() {
+        for (String vantage : DecisionCoreTest.VANTAGES) {
+            now = now.plusMillis(100);
+            observe(vantage, "eu10", HealthStatus.UP, now, "run-1", 1, ProbeKind.HTTP);
+        }
+        // the next report of vantage-1's run, stamped 25 s earlier (its clock stepped back): it counts from then
+        now = now.plusSeconds(1);
+        observe("vantage-1", "eu10", HealthStatus.UP, now.minusSeconds(25), "run-1", 2, ProbeKind.HTTP);
+
+        tick(Duration.ofSeconds(6));
+
+        assertThat(state.healthShown()).isEqualTo(HealthAssessment.view(new WorkingState(policy(), state, now)));
+        assertThat(statuses(shown("eu10"))).containsExactly(SeenHealth.STALE, SeenHealth.UP, SeenHealth.UP);
+    }
+
+    @Test
+    void aStaleReportRenewedByAnotherStaleOneIsFreshAgainWhenTheClockStepsBack() {
+        for (String vantage : DecisionCoreTest.VANTAGES) {
+            now = now.plusMillis(100);
+            observe(vantage, "eu10", HealthStatus.UP, now, "run-1", 1, ProbeKind.HTTP);
+        }
+        Instant reported = now;
+        tick(Duration.ofSeconds(40));
+        assertThat(statuses(shown("eu10"))).containsOnly(SeenHealth.STALE);
+        // a late report of vantage-1, stale on arrival (stamped 5 s after the first, 36 s ago)
+        now = now.plusSeconds(1);
+        observe("vantage-1", "eu10", HealthStatus.UP, reported.plusSeconds(5), "run-1", 2, ProbeKind.HTTP);
+        assertThat(statuses(shown("eu10"))).containsOnly(SeenHealth.STALE);
+
+        // an NTP correction steps the clock back 10 s: that report is 26 s old, fresh
+        List<TopologyState> back = topologies(tick(Duration.ofSeconds(-10)));
+
+        assertThat(state.healthShown()).isEqualTo(HealthAssessment.view(new WorkingState(policy(), state, now)));
+        assertThat(statuses(shown("eu10"))).containsExactly(SeenHealth.UP, SeenHealth.STALE, SeenHealth.STALE);
+        assertThat(back).hasSize(1);
+    }
+
+    @Test
+    void probesThatTurnIntoAlertWebhooksNoLongerMakeAQuorumInTheView() {
+        for (int i = 0; i < 3; i++) {
+            now = now.plusMillis(100);
+            observe("vantage-1", "eu10", HealthStatus.DOWN, now, "run-1", 1 + i, ProbeKind.HTTP);
+            observe("vantage-2", "eu10", HealthStatus.DOWN, now, "run-1", 1 + i, ProbeKind.HTTP);
+        }
+        assertThat(shown("eu10").verdict()).isEqualTo(SeenHealth.DOWN);
+
+        // both now say so as alert webhooks: together they are at most max-alert-witnesses (1) of a quorum of 2
+        now = now.plusMillis(100);
+        observe("vantage-1", "eu10", HealthStatus.DOWN, now, "run-1", 4, ProbeKind.ALERT_WEBHOOK);
+        observe("vantage-2", "eu10", HealthStatus.DOWN, now, "run-1", 4, ProbeKind.ALERT_WEBHOOK);
+
+        WorkingState w = new WorkingState(policy(), state, now);
+        assertThat(HealthAssessment.health(w, "eu10")).isEqualTo(RegionHealth.UNKNOWN);
+        assertThat(shown("eu10").verdict()).isEqualTo(SeenHealth.UNKNOWN);
+    }
+
+    static ApplicationPolicy policy() {
+        return DecisionCoreTest.policy(DecisionMode.MANUAL);
+    }
 }

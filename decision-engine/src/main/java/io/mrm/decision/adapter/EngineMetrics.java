@@ -57,6 +57,21 @@ public final class EngineMetrics {
 
     private volatile Consumer<TopologyState> topologyListener = t -> {};
 
+    /** How many output ids are remembered to count each output once (a transaction's worth, and plenty more). */
+    static final int REMEMBERED_OUTPUTS = 10_000;
+
+    /**
+     * The latest output ids counted. Outputs are forwarded (and counted) before their transaction commits; when
+     * it aborts, Kafka Streams rolls the state back and this instance processes the same inputs again, and the
+     * deterministic core gives the same outputs with the same ids: counted once.
+     */
+    private final Map<String, Boolean> counted = new java.util.LinkedHashMap<>(256, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED_OUTPUTS;
+        }
+    };
+
     /** A plan being timed: its decision, and how it ended if an alert said so before the topology did. */
     private static final class OpenPlan {
         final String decisionId;
@@ -129,6 +144,11 @@ public final class EngineMetrics {
 
     /** Something the engine publishes (called once per output record). */
     void published(MrmEvent event) {
+        synchronized (counted) {
+            if (counted.put(event.id(), Boolean.TRUE) != null) {
+                return;
+            }
+        }
         if (event instanceof FailoverDecision d) {
             decision(d);
         } else if (event instanceof Alert a) {

@@ -26,7 +26,8 @@ import java.util.function.ToDoubleFunction;
  * restart or a rebalance; before an application's first topology the gauges have no value (NaN).
  *
  * <p>Rows are registered from the configuration (regions and declared vantages), and for any other vantage a
- * topology this instance publishes names; the tags are therefore bounded by the configuration.
+ * topology names (one this instance publishes, or one it reads); such vantages are only those an application that
+ * declares none accepts, bounded by the vantage keys the engine holds when bus authentication is on.
  */
 public final class TopologyGauges {
 
@@ -128,6 +129,9 @@ public final class TopologyGauges {
         if (c == null || !now.isBefore(c.readAt().plus(CACHE)) || now.isBefore(c.readAt())) {
             c = new Cached(now, Optional.ofNullable(read(app)));
             cache.put(app, c);
+            // vantages beyond the declared ones get their rows from what is read, not only from what this instance
+            // publishes: every instance shows them, also right after a restart (registering an existing row is a no-op)
+            c.topology().ifPresent(this::published);
         }
         return c.topology();
     }

@@ -77,6 +77,31 @@ class EngineMetricsTest {
     }
 
     @Test
+    void outputsPublishedAgainByARetriedTransactionAreCountedOnce() {
+        FailoverDecision decision = decision("d1", DecisionKind.AUTOMATIC_FAILOVER, DecisionStatus.EXECUTING, "engine");
+        Alert paused = alert(AlertCode.PLAN_PAUSED, "d1", T0);
+
+        // a transaction aborts after the outputs were forwarded; Kafka Streams rolls the state back and processes
+        // the same input again: the deterministic core gives the same outputs, with the same ids
+        for (int attempt = 0; attempt < 2; attempt++) {
+            metrics.published(decision);
+            metrics.published(paused);
+        }
+
+        assertThat(registry.get("mrm.decisions")
+                        .tags("kind", "AUTOMATIC_FAILOVER", "trigger", "automatic")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get("mrm.alerts")
+                        .tags("code", "PLAN_PAUSED")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get("mrm.detection").timer().count()).isEqualTo(1);
+    }
+
+    @Test
     void anAbortedManualPlanIsTimedAsAbortedAndGivesNoRto() {
         metrics.published(decision("d2", DecisionKind.MANUAL_FAILOVER, DecisionStatus.EXECUTING, "alice"));
         metrics.published(alert(AlertCode.PLAN_ABORTED, "d2", T0.plusSeconds(2)));

@@ -110,6 +110,48 @@ class TopologyGaugesTest {
                 .isEqualTo(1);
     }
 
+    @Test
+    void aVantageOutsideThePolicyHasRowsOnEveryInstanceAndAfterARestartNotOnlyOnTheOneThatPublished() {
+        // an application that declares no vantages (any may report); its topology was published before this
+        // instance started, or by the instance that owns its partition
+        SimpleMeterRegistry fresh = new SimpleMeterRegistry();
+        new TopologyGauges(
+                fresh,
+                List.of(ApplicationPolicy.defaults("orders", "eu10", "us10").withVantages(java.util.Set.of())),
+                published::get,
+                clock);
+        published.put(
+                "orders",
+                new TopologyState(
+                        "t3",
+                        "orders",
+                        T0,
+                        1,
+                        2,
+                        "eu10",
+                        "us10",
+                        Phase.STEADY,
+                        false,
+                        null,
+                        null,
+                        List.of(),
+                        null,
+                        List.of(),
+                        null,
+                        List.of(),
+                        List.of(new RegionHealthView(
+                                "eu10", SeenHealth.UP, List.of(new VantageHealth("monitor-x", SeenHealth.DOWN))))));
+
+        // the first scrape reads the published topology
+        assertThat(fresh.get("mrm.epoch").gauge().value()).isEqualTo(2);
+
+        assertThat(fresh.get("mrm.vantage.health")
+                        .tags("region", "eu10", "vantage", "monitor-x", "status", "DOWN")
+                        .gauge()
+                        .value())
+                .isEqualTo(1);
+    }
+
     private double value(String name, String... tags) {
         return registry.get(name).tags(tags).gauge().value();
     }
