@@ -16,9 +16,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code mrmctl status}: each application's state as the compacted topology topic has it. */
 @Command(
@@ -52,10 +54,16 @@ final class StatusCommand implements Callable<Integer> {
             description = "How often --watch reads the topics, at least 500ms (default: ${DEFAULT-VALUE}).")
     Duration interval;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         if (app != null) {
             mrmctl.checked("APP", () -> Require.name("APP", app));
+        }
+        if (!watch && spec.commandLine().getParseResult().hasMatchedOption("--interval")) {
+            throw mrmctl.usageError("--interval is how often --watch reads the topics: give --watch too");
         }
         if (interval.compareTo(MIN_INTERVAL) < 0) {
             throw mrmctl.usageError("--interval: at least " + MIN_INTERVAL.toMillis() + "ms, not " + interval);

@@ -74,4 +74,16 @@ class StatusWatchTest {
         // the filter that defuses what came from the bus used to turn the redraw into "\uFFFD[H\uFFFD[2J" too
         assertThat(terminal.toString()).isEqualTo("orders\uFFFD]0;owned\uFFFD\033[H\033[2J");
     }
+
+    @Test
+    void anIntervalWithoutWatchOrBelowHalfASecondIsAUsageError() {
+        MrmctlRun alone = MrmctlRun.of("--bootstrap-servers", "127.0.0.1:9", "status", "--interval", "5s");
+        assertThat(alone.exitCode()).as(alone.toString()).isEqualTo(io.mrm.mrmctl.domain.ExitCodes.ERROR);
+        assertThat(alone.err()).contains("--interval is how often --watch reads the topics");
+
+        MrmctlRun tooFast =
+                MrmctlRun.of("--bootstrap-servers", "127.0.0.1:9", "status", "--watch", "--interval", "100ms");
+        assertThat(tooFast.exitCode()).as(tooFast.toString()).isEqualTo(io.mrm.mrmctl.domain.ExitCodes.ERROR);
+        assertThat(tooFast.err()).contains("--interval: at least 500ms");
+    }
 }
