@@ -84,6 +84,59 @@ class KafkaConnectivityHealthIndicatorIT {
                                 name.equals("kafka-connectivity") || name.startsWith("kafka-admin-client-thread")));
     }
 
+    @Test
+    void upAgainSoonOnceTheClusterAnswersOnAnotherBootstrapAddress() throws Exception {
+        // the check's admin client does not re-bootstrap: when every broker it knows is gone and the cluster
+        // answers elsewhere (a broker moved; here a second broker behind the second bootstrap address), only a
+        // new client finds it
+        int firstPort = freePort();
+        int secondPort = freePort();
+        EmbeddedKafkaKraftBroker first = advertisedAt(firstPort);
+        EmbeddedKafkaKraftBroker second = advertisedAt(secondPort);
+        Proxy toFirst = new Proxy(firstPort, address(first));
+        Proxy toSecond = new Proxy(secondPort, address(second));
+        KafkaConnectivityHealthIndicator indicator = new KafkaConnectivityHealthIndicator(
+                Map.of(
+                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        "127.0.0.1:" + firstPort + ",127.0.0.1:" + secondPort,
+                        AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG,
+                        1000),
+                props);
+        try {
+            toFirst.open();
+            indicator.start();
+            await("UP").atMost(BOUND).until(() -> indicator.health().getStatus().equals(Status.UP));
+
+            toFirst.close();
+            toSecond.open();
+            await("DOWN while the known broker is gone")
+                    .atMost(BOUND)
+                    .until(() -> indicator.health().getStatus().equals(Status.DOWN));
+            await("UP again with the cluster answering on the other bootstrap address")
+                    .atMost(BOUND)
+                    .until(() -> indicator.health().getStatus().equals(Status.UP));
+        } finally {
+            indicator.stop();
+            toFirst.close();
+            toSecond.close();
+            first.destroy();
+            second.destroy();
+        }
+    }
+
+    private static EmbeddedKafkaKraftBroker advertisedAt(int port) {
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+        broker.brokerProperties(
+                Map.of("auto.create.topics.enable", "false", "advertised.listeners", "EXTERNAL://127.0.0.1:" + port));
+        broker.afterPropertiesSet();
+        return broker;
+    }
+
+    private static InetSocketAddress address(EmbeddedKafkaKraftBroker broker) {
+        String[] hostPort = broker.getBrokersAsString().split(":");
+        return new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1]));
+    }
+
     /** Forwards connections on a fixed loopback port to the broker; closing it drops them all. */
     static final class Proxy {
         private final int port;
