@@ -147,6 +147,7 @@ final class CommandLaneListener<E extends MrmEvent>
                     return false;
                 }
                 failure = e instanceof Exception ex ? ex : new IllegalStateException(e.toString(), e);
+                CommandTelemetry.handlerFailed(e);
                 log.warn("{} failed (attempt {} of {}): {}", entry, attempt + 1, settings.retries() + 1, e.toString());
             }
         }

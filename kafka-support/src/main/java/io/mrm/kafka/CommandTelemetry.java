@@ -81,6 +81,17 @@ final class CommandTelemetry {
         }
     }
 
+    /**
+     * The handler of the command running on this thread failed: should the command end without an
+     * acknowledgement, its timer's {@code error} tag and its span say why. Elsewhere it does nothing.
+     */
+    static void handlerFailed(Throwable failure) {
+        Run run = CURRENT.get();
+        if (run != null) {
+            run.failure = failure;
+        }
+    }
+
     /** One command's observation, from its arrival to its end. */
     final class Run implements AutoCloseable {
         private final StepCommand command;
@@ -89,6 +100,7 @@ final class CommandTelemetry {
         private final Observation.Scope scope;
         private final MDC.MDCCloseable[] mdc;
         private CommandAck ack;
+        private Throwable failure;
 
         private Run(StepCommand command, TraceParent trace) {
             this.command = command;
@@ -178,6 +190,9 @@ final class CommandTelemetry {
             try {
                 observation.lowCardinalityKeyValue(
                         "outcome", ack == null ? NO_ACK : ack.outcome().name());
+                if (ack == null && failure != null) {
+                    observation.error(failure);
+                }
                 scope.close();
                 observation.stop();
             } finally {

@@ -18,6 +18,7 @@ import io.mrm.events.command.DnsCommand;
 import io.mrm.events.command.DnsRouteCommand;
 import io.mrm.events.command.StepRef;
 import io.mrm.testsupport.InProcessKafka;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.nio.charset.StandardCharsets;
@@ -101,6 +102,9 @@ class CommandTelemetryIT {
                 EventListeners listeners, EventPublisher publisher) {
             CommandGate gate = new CommandGate();
             return listeners.commandContainer(Topics.DNS_COMMANDS, (DnsCommand command) -> {
+                if (command.id().startsWith("c-throws")) {
+                    throw new IllegalStateException("the backend is down");
+                }
                 Instant now = Instant.now();
                 CommandAck ack = gate.refusal(command, now)
                         .orElseGet(() -> Acks.of(command, AckOutcome.SUCCEEDED, null, "routed", 3, Map.of(), now));
@@ -222,6 +226,43 @@ class CommandTelemetryIT {
                         .containsEntry("mrm.decision", "d-shop-3")
                         .containsEntry("mrm.epoch", "3")
                         .containsEntry("mrm.step", "0"));
+    }
+
+    @Test
+    void aCommandWhoseHandlerThrowsIsTimedWithItsErrorAndLoggedOnceOnArrival() {
+        publisher.publish(command("c-throws", 7, 1), null).join();
+
+        // retried, then dead-lettered: it ends without an acknowledgement, and its timer and span say why
+        Timer failed = Awaitility.await("the failed command timed")
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                        () -> meters.find("mrm.command.duration")
+                                .tag("outcome", CommandTelemetry.NO_ACK)
+                                .timer(),
+                        timer -> timer != null && timer.count() == 1);
+        SpanData span;
+        try {
+            span = Awaitility.await("its span exported")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(
+                            () -> spans.getFinishedSpanItems().stream()
+                                    .filter(s ->
+                                            s.getAttributes().asMap().toString().contains("mrm.decision=d-shop-7"))
+                                    .findFirst(),
+                            java.util.Optional::isPresent)
+                    .orElseThrow();
+        } finally {
+            spans.reset(); // the other test counts the spans it made
+        }
+        assertThat(failed.getId().getTag("error")).isEqualTo("IllegalStateException");
+        assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+
+        // tried several times, but it arrived once
+        assertThat(lines.list)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .filteredOn(line -> line.startsWith("received DNS_ROUTE c-throws"))
+                .hasSize(1);
     }
 
     static DnsRouteCommand command(String id, long epoch, int attempt) {

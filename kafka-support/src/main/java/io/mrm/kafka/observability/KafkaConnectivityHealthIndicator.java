@@ -30,13 +30,6 @@ public final class KafkaConnectivityHealthIndicator implements HealthIndicator, 
 
     private static final Logger log = LoggerFactory.getLogger(KafkaConnectivityHealthIndicator.class);
 
-    /**
-     * While the cluster does not answer, the admin client is replaced this often: it runs without
-     * re-bootstrapping (which floods the log), so a cluster that came back on new addresses is found
-     * only by a new client.
-     */
-    static final Duration RENEW_CLIENT_EVERY = Duration.ofMinutes(5);
-
     private final Map<String, Object> adminConfig;
     private final KafkaConnectivityProperties props;
     private final LongSupplier nanoTime;
@@ -147,8 +140,11 @@ public final class KafkaConnectivityHealthIndicator implements HealthIndicator, 
                     props.downAfter(),
                     cause.toString());
         }
+        // The admin client runs without re-bootstrapping (which floods the log), so a cluster that came back on
+        // other addresses is found only by a new client: while readiness is DOWN, one every down-after (a few
+        // lines each), not every few minutes, which kept a service not ready that long after Kafka was back.
         if (state.unansweredFor(now).compareTo(props.downAfter()) >= 0
-                && now - adminCreatedNanos >= RENEW_CLIENT_EVERY.toNanos()) {
+                && now - adminCreatedNanos >= props.downAfter().toNanos()) {
             closeAdmin();
         }
     }

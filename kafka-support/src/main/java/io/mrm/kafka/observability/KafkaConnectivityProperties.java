@@ -14,7 +14,8 @@ import org.springframework.validation.annotation.Validated;
  *                      background, so a health request never waits for the broker
  * @param timeout       how long one check waits for the cluster's answer
  * @param downAfter     how long without an answer before readiness goes DOWN: one slow or lost call never
- *                      does; at start-up the check is DOWN until the first answer
+ *                      does (so at least twice check-interval plus timeout); at start-up the check is DOWN
+ *                      until the first answer
  */
 @Validated
 @ConfigurationProperties("mrm.kafka.connectivity")
@@ -27,10 +28,14 @@ public record KafkaConnectivityProperties(
         positive("mrm.kafka.connectivity.check-interval", checkInterval);
         positive("mrm.kafka.connectivity.timeout", timeout);
         positive("mrm.kafka.connectivity.down-after", downAfter);
-        if (downAfter.compareTo(checkInterval) < 0) {
+        // a lost check costs its interval and its timeout, and the next answer can take as long again
+        if (downAfter != null
+                && checkInterval != null
+                && timeout != null
+                && downAfter.compareTo(checkInterval.plus(timeout).multipliedBy(2)) < 0) {
             throw new IllegalArgumentException("mrm.kafka.connectivity.down-after (" + downAfter
-                    + ") must not be shorter than mrm.kafka.connectivity.check-interval (" + checkInterval
-                    + "): one missed check would make the service not ready");
+                    + ") must be at least twice check-interval (" + checkInterval + ") plus timeout (" + timeout
+                    + "): else one slow or lost check makes the service not ready");
         }
     }
 

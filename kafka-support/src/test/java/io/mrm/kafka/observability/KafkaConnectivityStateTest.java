@@ -56,4 +56,32 @@ class KafkaConnectivityStateTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("mrm.kafka.connectivity.down-after");
     }
+
+    @Test
+    void aDownAfterThatOneLostCheckWouldReachIsRefused() {
+        // down-after 10s with checks every 5s that may take 3s: answer at 0; the next check (5s) is lost at 8s;
+        // the one after (13s) answers at up to 16s, so readiness would go DOWN on one lost call
+        assertThatThrownBy(() -> new KafkaConnectivityProperties(
+                        Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofSeconds(10)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mrm.kafka.connectivity.down-after");
+        // down-after equal to the interval: DOWN between any two checks, however fast they answer
+        assertThatThrownBy(() -> new KafkaConnectivityProperties(
+                        Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofSeconds(5)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theShortestAcceptedDownAfterSurvivesOneLostCheck() {
+        Duration interval = Duration.ofSeconds(5);
+        Duration timeout = Duration.ofSeconds(3);
+        Duration downAfter = interval.plus(timeout).multipliedBy(2);
+        new KafkaConnectivityProperties(interval, timeout, downAfter);
+        KafkaConnectivityState accepted = new KafkaConnectivityState(downAfter, 0);
+
+        accepted.answered(0, "cluster-1", 1); // a check answered at 0
+        accepted.failed(8 * S, "TimeoutException"); // the next, started at 5 s, timed out at 8 s
+        // the one after starts at 13 s and answers just within its timeout
+        assertThat(accepted.up(16 * S - 1)).isTrue();
+    }
 }
