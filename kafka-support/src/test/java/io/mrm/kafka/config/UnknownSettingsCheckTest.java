@@ -87,6 +87,8 @@ class UnknownSettingsCheckTest {
                         "spring.profiles.active=local",
                         "mrm.service.name=check-test",
                         "mrm.kafka.create-topics=false",
+                        // nothing to create, and no broker: Spring's KafkaAdmin would wait its 30 s per context
+                        "spring.kafka.admin.auto-create=false",
                         "spring.kafka.bootstrap-servers=127.0.0.1:9",
                         "spring.main.banner-mode=off")
                 .run(args);
