@@ -5,22 +5,9 @@ public final class Html {
 
     private Html() {}
 
-    /** Text safe in an HTML element or a quoted attribute value. */
+    /** Text safe in an HTML element or a quoted attribute value (the audit report's escaping; null as "null"). */
     public static String esc(Object value) {
-        String text = String.valueOf(value);
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        return io.mrm.audit.AuditHtml.esc(String.valueOf(value));
     }
 
     /** A string as a JSON string literal, quotes included (for the server-sent events' data). */
