@@ -2,7 +2,6 @@ package io.mrm.kafka;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.ReceiverContext;
@@ -54,11 +53,6 @@ final class CommandTelemetry {
         this.observations = observations;
         this.meters = meters;
         this.backend = backend;
-    }
-
-    /** Logs only: no span, no metric (a listener built without a registry). */
-    static CommandTelemetry logOnly() {
-        return new CommandTelemetry(ObservationRegistry.NOOP, new SimpleMeterRegistry(), CommandBackend.UNKNOWN);
     }
 
     /**

@@ -48,31 +48,6 @@ public class EventListeners {
      * @param errorHandler the error handler of {@link #container}s
      * @param recoverer    dead-letters what a {@link #commandContainer} gives up on, after
      *                     {@code kafka.processingRetries()} retries {@code kafka.retryBackoff()} apart
-     */
-    public EventListeners(
-            ConsumerFactory<byte[], byte[]> consumerFactory,
-            CommonErrorHandler errorHandler,
-            InboundDecoder decoder,
-            TopicNames topicNames,
-            String groupId,
-            ConsumerRecordRecoverer recoverer,
-            MrmKafkaProperties kafka,
-            CommandListenerProperties commands,
-            Clock clock) {
-        this(
-                consumerFactory,
-                errorHandler,
-                decoder,
-                topicNames,
-                groupId,
-                recoverer,
-                kafka,
-                commands,
-                clock,
-                CommandTelemetry.logOnly());
-    }
-
-    /**
      * @param observations gives each command a span (continuing the trace the command carries) and the timer
      *                     {@code mrm.command.duration}
      * @param meters       holds the command counters ({@code mrm.command.retries}, {@code mrm.fence.refusals})
@@ -91,30 +66,6 @@ public class EventListeners {
             ObservationRegistry observations,
             MeterRegistry meters,
             CommandBackend backend) {
-        this(
-                consumerFactory,
-                errorHandler,
-                decoder,
-                topicNames,
-                groupId,
-                recoverer,
-                kafka,
-                commands,
-                clock,
-                new CommandTelemetry(observations, meters, backend));
-    }
-
-    private EventListeners(
-            ConsumerFactory<byte[], byte[]> consumerFactory,
-            CommonErrorHandler errorHandler,
-            InboundDecoder decoder,
-            TopicNames topicNames,
-            String groupId,
-            ConsumerRecordRecoverer recoverer,
-            MrmKafkaProperties kafka,
-            CommandListenerProperties commands,
-            Clock clock,
-            CommandTelemetry telemetry) {
         this.consumerFactory = consumerFactory;
         this.errorHandler = errorHandler;
         this.decoder = decoder;
@@ -127,7 +78,7 @@ public class EventListeners {
                 kafka.sendTimeout(),
                 commands.maxRevocationWait(),
                 clock,
-                telemetry);
+                new CommandTelemetry(observations, meters, backend));
     }
 
     /**
