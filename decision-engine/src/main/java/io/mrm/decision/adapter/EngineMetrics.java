@@ -144,6 +144,15 @@ public final class EngineMetrics {
 
     /** Something the engine publishes (called once per output record). */
     void published(MrmEvent event) {
+        // the journal record of every step, commands and readiness views count nothing: no bookkeeping for them
+        boolean counts = event instanceof FailoverDecision
+                || event instanceof Alert
+                || event instanceof RequestOutcome
+                || event instanceof TopologyState
+                || event instanceof DeadLetter;
+        if (!counts) {
+            return;
+        }
         synchronized (counted) {
             if (counted.put(event.id(), Boolean.TRUE) != null) {
                 return;
