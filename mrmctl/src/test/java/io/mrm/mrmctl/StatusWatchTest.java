@@ -16,7 +16,14 @@ class StatusWatchTest {
 
     @Test
     void aWatchWhoseBrokerIsGoneKeepsTryingSaysSoOnceAndEndsCleanlyWhenInterrupted() throws Exception {
-        Mrmctl mrmctl = new Mrmctl(Instant::now, null);
+        // every read of the topics asks the clock for its deadline: how many reads the watch has tried
+        AtomicInteger clockReads = new AtomicInteger();
+        Mrmctl mrmctl = new Mrmctl(
+                () -> {
+                    clockReads.incrementAndGet();
+                    return Instant.now();
+                },
+                null);
         CommandLine cli = Mrmctl.commandLine(mrmctl);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -43,11 +50,11 @@ class StatusWatchTest {
                     .atMost(Duration.ofSeconds(60))
                     .until(() -> err.toString().contains("trying again") || !watcher.isAlive());
             assertThat(watcher.isAlive()).as("still watching; err: %s", err).isTrue();
-            // several reads have failed by the time it says so again or not at all: it is still watching
+            // several more reads fail after it said so (it must not say so again, nor stop)
+            int readsWhenSaid = clockReads.get();
             Awaitility.await("a few more attempts")
-                    .pollDelay(Duration.ofSeconds(3))
                     .atMost(Duration.ofSeconds(60))
-                    .until(() -> true);
+                    .until(() -> clockReads.get() >= readsWhenSaid + 3 || !watcher.isAlive());
             assertThat(watcher.isAlive()).as("still watching; err: %s", err).isTrue();
         } finally {
             watcher.interrupt();
