@@ -7,9 +7,7 @@ import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.Acks;
 import io.mrm.events.command.StepCommand;
 import io.mrm.events.decision.FailoverDecision;
-import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.observation.HealthStatus;
-import io.mrm.events.observation.ProbeKind;
 import io.mrm.events.topology.Phase;
 import io.mrm.events.topology.StepStatus;
 import io.mrm.events.topology.TopologyState;
@@ -18,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -50,8 +47,8 @@ class EngineCrashSafetyIT {
             ConfigurableApplicationContext engine = harness.startEngine("engine-0");
             TopicRecorder recorder =
                     harness.closeLater(new TopicRecorder(harness.kafka.bootstrapServers(), harness.names, Topics.ALL));
-            report(harness, "us10", HealthStatus.UP);
-            report(harness, "eu10", HealthStatus.DOWN);
+            harness.report("us10", HealthStatus.UP);
+            harness.report("eu10", HealthStatus.DOWN);
 
             for (int step = 0; step < 4; step++) {
                 int index = step;
@@ -92,25 +89,6 @@ class EngineCrashSafetyIT {
                     .toList();
             for (int i = 1; i < epochs.size(); i++) {
                 assertThat(epochs.get(i)).as("epochs in order " + epochs).isGreaterThanOrEqualTo(epochs.get(i - 1));
-            }
-        }
-    }
-
-    private static void report(EngineHarness harness, String region, HealthStatus status) {
-        for (int i = 0; i < 2; i++) {
-            for (String vantage : List.of("vantage-1", "vantage-2")) {
-                harness.publish(new HealthObservation(
-                        UUID.randomUUID().toString(),
-                        "orders",
-                        Instant.now(),
-                        1,
-                        region,
-                        "app",
-                        ProbeKind.HTTP,
-                        vantage,
-                        status,
-                        2L,
-                        null));
             }
         }
     }

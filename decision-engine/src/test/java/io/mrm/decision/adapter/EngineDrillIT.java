@@ -16,9 +16,7 @@ import io.mrm.events.decision.DecisionKind;
 import io.mrm.events.decision.FailoverDecision;
 import io.mrm.events.journal.EngineStep;
 import io.mrm.events.journal.PolicyRecord;
-import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.observation.HealthStatus;
-import io.mrm.events.observation.ProbeKind;
 import io.mrm.events.operator.DrillRequest;
 import io.mrm.events.operator.FailoverMode;
 import io.mrm.events.topology.Phase;
@@ -70,8 +68,8 @@ class EngineDrillIT {
             harness.closeLater(harness.startEngine("engine-0"));
             TopicRecorder recorder =
                     harness.closeLater(new TopicRecorder(harness.kafka.bootstrapServers(), harness.names, Topics.ALL));
-            report(harness, "us10", HealthStatus.UP);
-            report(harness, "eu10", HealthStatus.UP);
+            harness.report("us10", HealthStatus.UP);
+            harness.report("eu10", HealthStatus.UP);
             harness.publish(drill());
 
             Alert done = actUntil(harness, recorder, c -> true, "DRILL_COMPLETED");
@@ -100,13 +98,13 @@ class EngineDrillIT {
             harness.closeLater(harness.startEngine("engine-0"));
             TopicRecorder recorder =
                     harness.closeLater(new TopicRecorder(harness.kafka.bootstrapServers(), harness.names, Topics.ALL));
-            report(harness, "us10", HealthStatus.UP);
-            report(harness, "eu10", HealthStatus.UP);
+            harness.report("us10", HealthStatus.UP);
+            harness.report("eu10", HealthStatus.UP);
             harness.publish(drill());
             // the drill's first rehearsal stays unanswered: the drill is running when the outage comes
             StepCommand held = recorder.await(StepCommand.class, c -> c.step().rehearsing(), WITHIN);
 
-            report(harness, "eu10", HealthStatus.DOWN);
+            harness.report("eu10", HealthStatus.DOWN);
             Alert cancelled = recorder.await(Alert.class, a -> a.code().equals("DRILL_CANCELLED"), WITHIN);
             assertThat(cancelled.message()).contains("AUTOMATIC_FAILOVER");
             answer(harness, held); // late: ignored
@@ -204,15 +202,6 @@ class EngineDrillIT {
     private static DrillRequest drill() {
         return new DrillRequest(
                 id(), "orders", Instant.now(), 1, "alice", null, FailoverMode.GRACEFUL, "quarterly drill");
-    }
-
-    private static void report(EngineHarness harness, String region, HealthStatus status) {
-        for (int i = 0; i < 2; i++) {
-            for (String vantage : List.of("vantage-1", "vantage-2")) {
-                harness.publish(new HealthObservation(
-                        id(), "orders", Instant.now(), 1, region, "app", ProbeKind.HTTP, vantage, status, 2L, null));
-            }
-        }
     }
 
     private static <T> T last(List<T> list) {

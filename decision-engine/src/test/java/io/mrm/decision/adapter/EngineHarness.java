@@ -4,14 +4,19 @@ import io.mrm.decision.DecisionEngineApplication;
 import io.mrm.events.MrmEvent;
 import io.mrm.events.TopicNames;
 import io.mrm.events.codec.EventCodec;
+import io.mrm.events.observation.HealthObservation;
+import io.mrm.events.observation.HealthStatus;
+import io.mrm.events.observation.ProbeKind;
 import io.mrm.kafka.MrmApplication;
 import io.mrm.testsupport.InProcessKafka;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -103,6 +108,26 @@ final class EngineHarness implements AutoCloseable {
                 "--mrm.decision.state-dir=" + stateDir));
         policy.forEach(p -> args.add("--mrm.decision.applications[0]." + p));
         return args;
+    }
+
+    /** Both vantage points report {@code status} for orders' app in {@code region}, twice: a quorum's threshold. */
+    void report(String region, HealthStatus status) {
+        for (int i = 0; i < 2; i++) {
+            for (String vantage : List.of("vantage-1", "vantage-2")) {
+                publish(new HealthObservation(
+                        UUID.randomUUID().toString(),
+                        "orders",
+                        Instant.now(),
+                        1,
+                        region,
+                        "app",
+                        ProbeKind.HTTP,
+                        vantage,
+                        status,
+                        2L,
+                        null));
+            }
+        }
     }
 
     void publish(MrmEvent event) {

@@ -7,9 +7,7 @@ import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.Acks;
 import io.mrm.events.command.StepCommand;
 import io.mrm.events.decision.FailoverDecision;
-import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.observation.HealthStatus;
-import io.mrm.events.observation.ProbeKind;
 import io.mrm.events.topology.Phase;
 import io.mrm.events.topology.StepStatus;
 import io.mrm.events.topology.TopologyState;
@@ -24,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -93,8 +90,8 @@ class EngineKilledMidTransactionIT {
                         new TopicRecorder(harness.kafka.bootstrapServers(), harness.names, Topics.ALL));
                 TopicRecorder uncommitted = harness.closeLater(TopicRecorder.includingUncommitted(
                         harness.kafka.bootstrapServers(), harness.names, Topics.ALL));
-                report(harness, "us10", HealthStatus.UP);
-                report(harness, "eu10", HealthStatus.DOWN);
+                harness.report("us10", HealthStatus.UP);
+                harness.report("eu10", HealthStatus.DOWN);
 
                 for (int step = 0; step < STEPS; step++) {
                     int index = step;
@@ -213,24 +210,5 @@ class EngineKilledMidTransactionIT {
 
     private static String position(Recorded r) {
         return r.topic() + "/" + r.partition() + "/" + r.offset();
-    }
-
-    private static void report(EngineHarness harness, String region, HealthStatus status) {
-        for (int i = 0; i < 2; i++) {
-            for (String vantage : List.of("vantage-1", "vantage-2")) {
-                harness.publish(new HealthObservation(
-                        UUID.randomUUID().toString(),
-                        "orders",
-                        Instant.now(),
-                        1,
-                        region,
-                        "app",
-                        ProbeKind.HTTP,
-                        vantage,
-                        status,
-                        2L,
-                        null));
-            }
-        }
     }
 }

@@ -6,9 +6,7 @@ import io.mrm.events.Topics;
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.Acks;
 import io.mrm.events.command.StepCommand;
-import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.observation.HealthStatus;
-import io.mrm.events.observation.ProbeKind;
 import io.mrm.events.topology.Phase;
 import io.mrm.events.topology.TopologyState;
 import io.mrm.testsupport.TopicRecorder;
@@ -22,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,8 +55,8 @@ class EngineMetricsScrapeIT {
             ConfigurableApplicationContext engine = harness.closeLater(harness.startEngine("engine-0"));
             TopicRecorder recorder =
                     harness.closeLater(new TopicRecorder(harness.kafka.bootstrapServers(), harness.names, Topics.ALL));
-            report(harness, "us10", HealthStatus.UP);
-            report(harness, "eu10", HealthStatus.DOWN);
+            harness.report("us10", HealthStatus.UP);
+            harness.report("eu10", HealthStatus.DOWN);
             for (int step = 0; step < 2; step++) {
                 int index = step;
                 StepCommand command =
@@ -198,24 +195,5 @@ class EngineMetricsScrapeIT {
                         HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
-    }
-
-    private static void report(EngineHarness harness, String region, HealthStatus status) {
-        for (int i = 0; i < 2; i++) {
-            for (String vantage : List.of("vantage-1", "vantage-2")) {
-                harness.publish(new HealthObservation(
-                        UUID.randomUUID().toString(),
-                        "orders",
-                        Instant.now(),
-                        1,
-                        region,
-                        "app",
-                        ProbeKind.HTTP,
-                        vantage,
-                        status,
-                        2L,
-                        null));
-            }
-        }
     }
 }

@@ -15,9 +15,7 @@ import io.mrm.events.decision.Alert;
 import io.mrm.events.decision.FailoverDecision;
 import io.mrm.events.journal.EngineStep;
 import io.mrm.events.journal.PolicyRecord;
-import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.observation.HealthStatus;
-import io.mrm.events.observation.ProbeKind;
 import io.mrm.events.operator.AcknowledgeHoldDownRequest;
 import io.mrm.events.topology.Phase;
 import io.mrm.events.topology.TopologyState;
@@ -75,12 +73,12 @@ class EngineStateResetIT {
             TopicRecorder recorder =
                     harness.closeLater(new TopicRecorder(harness.kafka.bootstrapServers(), harness.names, Topics.ALL));
             // a failover and an automatic failover back: the actuator now holds epoch 2
-            report(harness, "us10", HealthStatus.UP);
-            report(harness, "eu10", HealthStatus.DOWN);
+            harness.report("us10", HealthStatus.UP);
+            harness.report("eu10", HealthStatus.DOWN);
             actUntilSteady(harness, recorder, "us10");
             harness.publish(new AcknowledgeHoldDownRequest(id(), "orders", Instant.now(), 1, "alice", "checked"));
-            report(harness, "eu10", HealthStatus.UP);
-            report(harness, "us10", HealthStatus.DOWN);
+            harness.report("eu10", HealthStatus.UP);
+            harness.report("us10", HealthStatus.DOWN);
             actUntilSteady(harness, recorder, "eu10");
             long fenced = fence.get("orders");
             assertThat(fenced).isEqualTo(2);
@@ -106,8 +104,8 @@ class EngineStateResetIT {
             Alert restored =
                     recorder.await(Alert.class, a -> a.code().equals("STATE_RESTORED"), Duration.ofSeconds(120));
             assertThat(restored.message()).contains("epoch 2").contains("eu10 active");
-            report(harness, "us10", HealthStatus.UP);
-            report(harness, "eu10", HealthStatus.DOWN);
+            harness.report("us10", HealthStatus.UP);
+            harness.report("eu10", HealthStatus.DOWN);
             actUntilSteady(harness, recorder, "us10");
             engine.close();
 
@@ -198,15 +196,6 @@ class EngineStateResetIT {
         return e instanceof io.mrm.events.decision.DecisionEvent
                 || e instanceof io.mrm.events.topology.TopologyEvent
                 || e instanceof StepCommand;
-    }
-
-    private static void report(EngineHarness harness, String region, HealthStatus status) {
-        for (int i = 0; i < 2; i++) {
-            for (String vantage : List.of("vantage-1", "vantage-2")) {
-                harness.publish(new HealthObservation(
-                        id(), "orders", Instant.now(), 1, region, "app", ProbeKind.HTTP, vantage, status, 2L, null));
-            }
-        }
     }
 
     private static String id() {

@@ -15,9 +15,7 @@ import io.mrm.events.decision.FailoverDecision;
 import io.mrm.events.journal.EngineStep;
 import io.mrm.events.journal.JournalEvent;
 import io.mrm.events.journal.PolicyRecord;
-import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.observation.HealthStatus;
-import io.mrm.events.observation.ProbeKind;
 import io.mrm.events.operator.FreezeRequest;
 import io.mrm.events.operator.UnfreezeRequest;
 import io.mrm.events.topology.Phase;
@@ -67,8 +65,8 @@ class ReplayDeterminismIT {
                         new TopicRecorder(harness.kafka.bootstrapServers(), harness.names, Topics.ALL)) {
 
             harness.publish(new FreezeRequest(id(), "orders", Instant.now(), 1, "alice", "change window"));
-            report(harness, "us10", HealthStatus.UP);
-            report(harness, "eu10", HealthStatus.DOWN);
+            harness.report("us10", HealthStatus.UP);
+            harness.report("eu10", HealthStatus.DOWN);
             recorder.await(
                     io.mrm.events.decision.Alert.class,
                     a -> "SAFETY_RULE_BLOCKED".equals(a.code()),
@@ -154,15 +152,6 @@ class ReplayDeterminismIT {
         Map<String, MrmEvent> map = new LinkedHashMap<>();
         events.forEach(e -> map.put(e.id(), e));
         return map;
-    }
-
-    private static void report(EngineHarness harness, String region, HealthStatus status) {
-        for (int i = 0; i < 2; i++) {
-            for (String vantage : List.of("vantage-1", "vantage-2")) {
-                harness.publish(new HealthObservation(
-                        id(), "orders", Instant.now(), 1, region, "app", ProbeKind.HTTP, vantage, status, 2L, null));
-            }
-        }
     }
 
     private static String id() {
