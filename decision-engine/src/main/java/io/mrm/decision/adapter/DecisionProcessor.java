@@ -294,16 +294,23 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     }
 
     /**
-     * Outputs (a decision, a command, an alert, a topology change) are what operators and actuators
-     * wait for, and under exactly-once nobody sees them before the transaction commits. Most inputs
-     * change only counters; for those the commit interval batches many inputs per transaction, and
-     * for the few that produce something the commit is requested at once, so the interval can stay
-     * long (throughput) without delaying a failover (latency).
+     * Decisions, commands, alerts and request outcomes are what operators and actuators wait for, and under
+     * exactly-once nobody sees them before the transaction commits. Most inputs change only counters; for those
+     * the commit interval batches many inputs per transaction, and for the few that produce something the commit
+     * is requested at once, so the interval can stay long (throughput) without delaying a failover (latency).
+     * Views alone (the topology, readiness) wait for the interval: the health view changes with every vantage
+     * point turning stale or fresh, and a commit for each (a transaction per observation when many applications'
+     * monitors come and go) would cap the engine at a few hundred observations a second.
      */
     private void commitSoonIfAnythingHappened(List<MrmEvent> outputs) {
-        if (commitOnOutput && !outputs.isEmpty()) {
+        if (commitOnOutput && outputs.stream().anyMatch(DecisionProcessor::awaited)) {
             context.commit();
         }
+    }
+
+    static boolean awaited(MrmEvent output) {
+        return !(output instanceof io.mrm.events.topology.TopologyEvent)
+                && !(output instanceof io.mrm.events.readiness.ReadinessEvent);
     }
 
     // Journal ids are the input's coordinates (or the tick's application and time): deterministic,

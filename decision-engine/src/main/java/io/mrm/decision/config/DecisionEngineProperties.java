@@ -25,9 +25,10 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param commitInterval Kafka Streams commit interval under exactly-once: inputs that change only
  *                       counters are committed in batches this long
- * @param commitOnOutput commit as soon as an input or tick produced an output (a decision, a command,
- *                       an alert), instead of waiting for the interval: nobody sees an output before
- *                       its transaction commits (see docs/architecture.md, "Latency"). Off only to study crashes.
+ * @param commitOnOutput commit as soon as an input or tick produced an output someone waits for (a decision, a
+ *                       command, an alert, a request's outcome; a topology or readiness view alone waits for the
+ *                       interval), instead of waiting for the interval: nobody sees an output before its
+ *                       transaction commits (see docs/architecture.md, "Latency"). Off only to study crashes.
  * @param tickInterval   how often time is applied to every application (staleness, deadlines, retries)
  * @param stateDir       Kafka Streams state directory; empty means a folder under java.io.tmpdir
  * @param requestSignatures how operator requests are authenticated
