@@ -69,7 +69,7 @@ final class StatusCommand implements Callable<Integer> {
             throw mrmctl.usageError("--interval: at least " + MIN_INTERVAL.toMillis() + "ms, not " + interval);
         }
         if (!watch) {
-            return show(read()).code;
+            return show(read());
         }
         boolean terminal = System.console() != null && mrmctl.output == Mrmctl.Output.text;
         Snapshot last = null;
@@ -125,7 +125,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /** What one read of the topics found. */
-    record Snapshot(List<TopologyState> states, Map<String, ReadinessState> readiness, int code) {
+    record Snapshot(List<TopologyState> states, Map<String, ReadinessState> readiness) {
         /** Equal but for the records' own ids and times: nothing an operator would see changed. */
         boolean sameAs(Snapshot other) {
             return other != null && key(this).equals(key(other));
@@ -136,8 +136,7 @@ final class StatusCommand implements Callable<Integer> {
                     s.states.stream().map(StatusCommand::visible).toList(),
                     s.readiness.values().stream()
                             .map(r -> List.of(r.applicationId(), r.regions(), r.missing()))
-                            .toList(),
-                    s.code);
+                            .toList());
         }
     }
 
@@ -164,11 +163,11 @@ final class StatusCommand implements Callable<Integer> {
         if (!states.isEmpty()) {
             mrmctl.kafka().readiness(mrmctl.deadline()).forEach(r -> readiness.put(r.applicationId(), r));
         }
-        return new Snapshot(
-                states, readiness, app != null && states.isEmpty() && !watch ? ExitCodes.ERROR : ExitCodes.OK);
+        return new Snapshot(states, readiness);
     }
 
-    private Snapshot show(Snapshot snapshot) {
+    /** Prints the snapshot; the exit code of a single status: 1 when APP has no state yet. */
+    private int show(Snapshot snapshot) {
         List<TopologyState> states = snapshot.states();
         Map<String, ReadinessState> readiness = snapshot.readiness();
         if (app != null && states.isEmpty()) {
@@ -180,14 +179,13 @@ final class StatusCommand implements Callable<Integer> {
                 } else {
                     mrmctl.out().println(message);
                 }
-                return snapshot;
+                return ExitCodes.OK;
             }
-            mrmctl.finish(
+            return mrmctl.finish(
                     ExitCodes.ERROR,
                     "status",
                     new LinkedHashMap<>(Map.of("application", app, "result", "error")),
                     message);
-            return snapshot;
         }
         if (mrmctl.output == Mrmctl.Output.json) {
             Map<String, Object> json = new LinkedHashMap<>();
@@ -223,6 +221,6 @@ final class StatusCommand implements Callable<Integer> {
                         .forEach(line -> mrmctl.out().println("  " + line));
             }
         }
-        return snapshot;
+        return ExitCodes.OK;
     }
 }
