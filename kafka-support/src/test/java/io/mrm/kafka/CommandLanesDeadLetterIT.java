@@ -35,8 +35,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.cloud.stream.binding.BindingsLifecycleController;
 import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -55,7 +55,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "mrm.kafka.processing-retries=2",
             "mrm.kafka.retry-backoff=10ms",
             "spring.profiles.active=local",
-            "spring.config.import=classpath:mrm-defaults.yml"
+            "spring.config.import=classpath:mrm-defaults.yml,classpath:mrm-commands.yml",
+            "spring.cloud.stream.bindings.commands-in-0.destination=lanesdlq.commands.dns"
         })
 class CommandLanesDeadLetterIT {
 
@@ -81,10 +82,9 @@ class CommandLanesDeadLetterIT {
             return new CopyOnWriteArrayList<>();
         }
 
-        @Bean
-        ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(
-                EventListeners listeners, List<String> handled) {
-            return commandContainer(listeners, command -> {
+        @Bean(CommandInput.FUNCTION)
+        CommandInput<DnsCommand> commands(EventListeners listeners, List<String> handled) {
+            return commandInput(listeners, command -> {
                 handled.add(command.id());
                 if (POISON.equals(command.id())) {
                     throw new IllegalStateException("cannot process " + command.id());
@@ -93,9 +93,8 @@ class CommandLanesDeadLetterIT {
         }
     }
 
-    static ConcurrentMessageListenerContainer<byte[], byte[]> commandContainer(
-            EventListeners listeners, Consumer<DnsCommand> handler) {
-        return listeners.commandContainer(Topics.DNS_COMMANDS, handler);
+    static CommandInput<DnsCommand> commandInput(EventListeners listeners, Consumer<DnsCommand> handler) {
+        return listeners.commandInput(Topics.DNS_COMMANDS, handler);
     }
 
     @Autowired
@@ -105,11 +104,11 @@ class CommandLanesDeadLetterIT {
     EventPublisher publisher;
 
     @Autowired
-    ConcurrentMessageListenerContainer<byte[], byte[]> commandListener;
+    BindingsLifecycleController bindings;
 
     @org.junit.jupiter.api.AfterEach
     void stopListener() {
-        commandListener.stop();
+        bindings.stop(CommandInput.BINDING);
     }
 
     @Test

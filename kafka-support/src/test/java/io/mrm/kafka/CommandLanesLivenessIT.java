@@ -33,8 +33,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.cloud.stream.binding.BindingsLifecycleController;
 import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -53,7 +53,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "mrm.kafka.topic-prefix=laneslive.",
             "mrm.kafka.partitions=6",
             "spring.profiles.active=local",
-            "spring.config.import=classpath:mrm-defaults.yml"
+            "spring.config.import=classpath:mrm-defaults.yml,classpath:mrm-commands.yml",
+            "spring.cloud.stream.bindings.commands-in-0.destination=laneslive.commands.dns"
         })
 class CommandLanesLivenessIT {
 
@@ -87,10 +88,9 @@ class CommandLanesLivenessIT {
             return new Executions();
         }
 
-        @Bean
-        ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(
-                EventListeners listeners, EventPublisher publisher, Executions executions) {
-            return commandContainer(
+        @Bean(CommandInput.FUNCTION)
+        CommandInput<DnsCommand> commands(EventListeners listeners, EventPublisher publisher, Executions executions) {
+            return commandInput(
                     listeners,
                     command -> executions.run("A", command, () -> {
                         if (HUNG.equals(command.applicationId())) {
@@ -104,10 +104,9 @@ class CommandLanesLivenessIT {
         }
     }
 
-    /** The container under test: the actuators' command listener. */
-    static ConcurrentMessageListenerContainer<byte[], byte[]> commandContainer(
-            EventListeners listeners, Consumer<DnsCommand> handler) {
-        return listeners.commandContainer(Topics.DNS_COMMANDS, handler);
+    /** The input under test: the actuators' command input. */
+    static CommandInput<DnsCommand> commandInput(EventListeners listeners, Consumer<DnsCommand> handler) {
+        return listeners.commandInput(Topics.DNS_COMMANDS, handler);
     }
 
     static void hang() {
@@ -126,13 +125,13 @@ class CommandLanesLivenessIT {
     EventPublisher publisher;
 
     @Autowired
-    ConcurrentMessageListenerContainer<byte[], byte[]> commandListener;
+    BindingsLifecycleController bindings;
 
     /** Before the broker goes: the hung backend answers, and the instance hands its partitions back. */
     @org.junit.jupiter.api.AfterEach
     void stopListener() {
         HUNG_BACKEND.countDown();
-        commandListener.stop();
+        bindings.stop(CommandInput.BINDING);
     }
 
     @Test

@@ -30,10 +30,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.cloud.stream.binding.BindingsLifecycleController;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -65,7 +68,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "mrm.kafka.topic-prefix=lanesreb.",
             "mrm.kafka.partitions=6",
             "spring.profiles.active=local",
-            "spring.config.import=classpath:mrm-defaults.yml",
+            "spring.config.import=classpath:mrm-defaults.yml,classpath:mrm-commands.yml",
+            "spring.cloud.stream.bindings.commands-in-0.destination=lanesreb.commands.dns",
             // a member that does not come back to the group within this is evicted
             "spring.kafka.consumer.properties.max.poll.interval.ms=8000",
             "mrm.kafka.commands.max-revocation-wait=6s"
@@ -112,10 +116,9 @@ class CommandLanesRebalanceIT {
             return new Executions();
         }
 
-        @Bean
-        ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(
-                EventListeners listeners, EventPublisher publisher, Executions executions) {
-            return commandContainer(
+        @Bean(CommandInput.FUNCTION)
+        CommandInput<DnsCommand> commands(EventListeners listeners, EventPublisher publisher, Executions executions) {
+            return commandInput(
                     listeners,
                     command -> executions.run("A", command, () -> {
                         if (HUNG.contains(command.applicationId())) {
@@ -137,10 +140,23 @@ class CommandLanesRebalanceIT {
         }
     }
 
-    /** The container under test, with a rebalance listener of the service's own (as hana-sync has). */
-    static ConcurrentMessageListenerContainer<byte[], byte[]> commandContainer(
+    static volatile Consumer<DnsCommand> B_HANDLER;
+    static volatile ConsumerAwareRebalanceListener B_LISTENER;
+
+    /** Instance B's application: the same command input, its handler and listener set by the test. */
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    static class InstanceB {
+        @Bean(CommandInput.FUNCTION)
+        CommandInput<DnsCommand> commands(EventListeners listeners) {
+            return commandInput(listeners, command -> B_HANDLER.accept(command), B_LISTENER);
+        }
+    }
+
+    /** The input under test, with a rebalance listener of the service's own (as hana-sync has). */
+    static CommandInput<DnsCommand> commandInput(
             EventListeners listeners, Consumer<DnsCommand> handler, ConsumerAwareRebalanceListener rebalance) {
-        return listeners.commandContainer(Topics.DNS_COMMANDS, handler, rebalance);
+        return listeners.commandInput(Topics.DNS_COMMANDS, handler, rebalance);
     }
 
     @Autowired
@@ -153,13 +169,13 @@ class CommandLanesRebalanceIT {
     EventListeners listeners;
 
     @Autowired
-    ConcurrentMessageListenerContainer<byte[], byte[]> commandListener;
+    BindingsLifecycleController bindings;
 
     /** Before the broker goes: the hung backends answer, and instance A hands its partitions back. */
     @org.junit.jupiter.api.AfterEach
     void stopInstanceA() {
         HUNG_BACKEND.countDown();
-        commandListener.stop();
+        bindings.stop(CommandInput.BINDING);
     }
 
     @Test
@@ -186,17 +202,27 @@ class CommandLanesRebalanceIT {
                 .pollInterval(Duration.ofMillis(20))
                 .until(() -> executions.startedCount() > 0);
 
-        ConcurrentMessageListenerContainer<byte[], byte[]> b = commandContainer(
-                listeners,
-                command -> executions.run("B", command, () -> {
-                    if (HUNG.contains(command.applicationId())) {
-                        hang();
-                    } else {
-                        answer(publisher, command);
-                    }
-                }),
-                recording(null, OWNED_BY_B, executions));
-        b.start();
+        // instance B: a second actuator process of the same group, started as the service is, with its own binding
+        B_HANDLER = command -> executions.run("B", command, () -> {
+            if (HUNG.contains(command.applicationId())) {
+                hang();
+            } else {
+                answer(publisher, command);
+            }
+        });
+        B_LISTENER = recording(null, OWNED_BY_B, executions);
+        ConfigurableApplicationContext b = new SpringApplicationBuilder(InstanceB.class)
+                .web(WebApplicationType.NONE)
+                .run(
+                        "--mrm.service.name=lanes-rebalance",
+                        "--mrm.kafka.topic-prefix=lanesreb.",
+                        "--mrm.kafka.partitions=6",
+                        "--spring.profiles.active=local",
+                        "--spring.config.import=classpath:mrm-defaults.yml,classpath:mrm-commands.yml",
+                        "--spring.cloud.stream.bindings.commands-in-0.destination=lanesreb.commands.dns",
+                        "--spring.kafka.consumer.properties.max.poll.interval.ms=8000",
+                        "--mrm.kafka.commands.max-revocation-wait=6s",
+                        "--spring.kafka.bootstrap-servers=" + KAFKA.bootstrapServers());
         try {
             List<String> others = commands.stream()
                     .filter(c -> !HUNG.contains(c.applicationId()))
@@ -287,7 +313,7 @@ class CommandLanesRebalanceIT {
                             Collectors.mapping(Executions.Execution::commandId, Collectors.toList())));
             order.forEach((app, ids) -> assertThat(ids).as(app).isSortedAccordingTo(String::compareTo));
         } finally {
-            b.stop();
+            b.close();
         }
     }
 

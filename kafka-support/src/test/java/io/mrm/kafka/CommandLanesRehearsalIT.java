@@ -20,8 +20,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.cloud.stream.binding.BindingsLifecycleController;
 import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -39,7 +39,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "mrm.kafka.topic-prefix=lanesdrill.",
             "mrm.kafka.partitions=2",
             "spring.profiles.active=local",
-            "spring.config.import=classpath:mrm-defaults.yml"
+            "spring.config.import=classpath:mrm-defaults.yml,classpath:mrm-commands.yml",
+            "spring.cloud.stream.bindings.commands-in-0.destination=lanesdrill.commands.dns"
         })
 class CommandLanesRehearsalIT {
 
@@ -69,9 +70,9 @@ class CommandLanesRehearsalIT {
     @SpringBootConfiguration
     @EnableAutoConfiguration
     static class TestApp {
-        @Bean
-        ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(EventListeners listeners) {
-            return CommandLanesLivenessIT.commandContainer(listeners, CommandLanesRehearsalIT::handle);
+        @Bean(CommandInput.FUNCTION)
+        CommandInput<DnsCommand> commands(EventListeners listeners) {
+            return CommandLanesLivenessIT.commandInput(listeners, CommandLanesRehearsalIT::handle);
         }
     }
 
@@ -94,12 +95,12 @@ class CommandLanesRehearsalIT {
     EventPublisher publisher;
 
     @Autowired
-    ConcurrentMessageListenerContainer<byte[], byte[]> commandListener;
+    BindingsLifecycleController bindings;
 
     @AfterEach
     void stopListener() {
         REHEARSAL_BACKEND.countDown();
-        commandListener.stop();
+        bindings.stop(CommandInput.BINDING);
     }
 
     private static DnsRouteCommand route(String id, String decision, boolean rehearsal) {

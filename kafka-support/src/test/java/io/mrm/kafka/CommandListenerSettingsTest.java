@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mrm.events.Topics;
+import io.mrm.events.command.DnsCommand;
 import io.mrm.kafka.config.UnknownSettingsException;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.RangeAssignor;
@@ -15,44 +18,50 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
-import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 
 /**
- * The command listener's settings as a service gets them: {@code mrm.kafka.commands.*} is checked
- * like every MRM setting (misspelt keys, bounds), and its hand-over bound must fit in the consumer's
- * {@code max.poll.interval.ms}. No broker: the containers are built, not started.
+ * The command input's settings as a service gets them: {@code mrm.kafka.commands.*} is checked like every MRM
+ * setting (misspelt keys, bounds), its hand-over bound must fit in the consumer's {@code max.poll.interval.ms},
+ * the group rebalances cooperatively unless told otherwise, and the binding must read the input's topic. No broker:
+ * nothing here starts a binding.
  */
 class CommandListenerSettingsTest {
 
+    /** A service with the command input, as an actuator declares it. */
     @SpringBootConfiguration
     @EnableAutoConfiguration
     static class TestApp {
-        @Bean
-        ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(EventListeners listeners) {
-            ConcurrentMessageListenerContainer<byte[], byte[]> container =
-                    listeners.commandContainer(Topics.DNS_COMMANDS, command -> {});
-            container.setAutoStartup(false);
-            return container;
+        @Bean(CommandInput.FUNCTION)
+        CommandInput<DnsCommand> commands(EventListeners listeners) {
+            return listeners.commandInput(Topics.DNS_COMMANDS, command -> {});
         }
     }
 
+    /** The same without the function bean: the input is made by the test, no binding is ever made. */
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    static class NoBinding {}
+
     @Test
     void aMisspeltKeyIsRefusedNamingTheSetting() {
-        assertThatThrownBy(() -> start("--mrm.kafka.commands.max-revocation-wiat=1m"))
+        assertThatThrownBy(() -> start(TestApp.class, "--mrm.kafka.commands.max-revocation-wiat=1m"))
                 .isInstanceOf(UnknownSettingsException.class)
                 .hasMessageContaining("did you mean mrm.kafka.commands.max-revocation-wait?");
     }
 
     @Test
     void theHandOverBoundMustBeBelowTheMaxPollInterval() {
-        assertThatThrownBy(() -> start("--mrm.kafka.commands.max-revocation-wait=5m"))
-                .rootCause()
-                .hasMessageContaining("mrm.kafka.commands.max-revocation-wait (300000ms) must be below "
-                        + "the consumer's max.poll.interval.ms (300000ms)");
-        try (ConfigurableApplicationContext context = start(
-                "--mrm.kafka.commands.max-revocation-wait=9m",
-                "--spring.kafka.consumer.properties.max.poll.interval.ms=600000")) {
+        try (ConfigurableApplicationContext context =
+                start(NoBinding.class, "--mrm.kafka.commands.max-revocation-wait=5m")) {
+            CommandInput<DnsCommand> input = input(context);
+            assertThatThrownBy(() -> input.configure(new HashMap<>()))
+                    .hasMessageContaining("mrm.kafka.commands.max-revocation-wait (300000ms) must be below "
+                            + "the consumer's max.poll.interval.ms (300000ms)");
+        }
+        try (ConfigurableApplicationContext context =
+                start(NoBinding.class, "--mrm.kafka.commands.max-revocation-wait=9m")) {
+            Map<String, Object> consumer = new HashMap<>(Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "600000"));
+            input(context).configure(consumer);
             assertThat(context.getBean(CommandListenerProperties.class).maxRevocationWait())
                     .hasMinutes(9);
         }
@@ -60,47 +69,54 @@ class CommandListenerSettingsTest {
 
     @Test
     void theHandOverBoundIsAtLeastASecond() {
-        assertThatThrownBy(() -> start("--mrm.kafka.commands.max-revocation-wait=100ms"))
+        assertThatThrownBy(() -> start(NoBinding.class, "--mrm.kafka.commands.max-revocation-wait=100ms"))
                 .rootCause()
                 .hasMessageContaining("mrm.kafka.commands.max-revocation-wait must be at least 1s");
     }
 
     @Test
     void theGroupRebalancesCooperativelyUnlessTheConsumerSettingsSayOtherwise() {
-        try (ConfigurableApplicationContext context = start()) {
-            assertThat(consumerOverrides(context).getProperty(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG))
-                    .isEqualTo(CooperativeStickyAssignor.class.getName());
-        }
-        try (ConfigurableApplicationContext context = start(
-                "--spring.kafka.consumer.properties.partition.assignment.strategy=" + RangeAssignor.class.getName())) {
-            assertThat(consumerOverrides(context))
-                    .doesNotContainKey(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
+        try (ConfigurableApplicationContext context = start(NoBinding.class)) {
+            Map<String, Object> consumer = new HashMap<>();
+            input(context).configure(consumer);
+            assertThat(consumer)
+                    .containsEntry(
+                            ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                            CooperativeStickyAssignor.class.getName());
+
+            Map<String, Object> ranged =
+                    new HashMap<>(Map.of(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class));
+            input(context).configure(ranged);
+            assertThat(ranged).containsEntry(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class);
+
+            Map<String, Object> brokerSide = new HashMap<>(Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer"));
+            input(context).configure(brokerSide);
+            assertThat(brokerSide).doesNotContainKey(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
         }
     }
 
     @Test
-    void aContainerWhoseHandOverWasReplacedRefusesToStart() {
-        try (ConfigurableApplicationContext context = start()) {
-            ConcurrentMessageListenerContainer<byte[], byte[]> container =
-                    context.getBean(EventListeners.class).commandContainer(Topics.DNS_COMMANDS, command -> {});
-            container.getContainerProperties().setConsumerRebalanceListener(new ConsumerAwareRebalanceListener() {});
-
-            assertThatThrownBy(container::start)
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("pass the service's own to EventListeners.commandContainer");
-        }
+    void aCommandBindingOnAnotherTopicIsRefusedBeforeItStarts() {
+        assertThatThrownBy(() -> start(
+                        TestApp.class,
+                        "--spring.config.import=classpath:mrm-defaults.yml,classpath:mrm-commands.yml",
+                        "--spring.cloud.stream.bindings.commands-in-0.destination=mrm.commands.hana"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("spring.cloud.stream.bindings.commands-in-0.destination is 'mrm.commands.hana': "
+                        + "it must be this actuator's command topic, 'mrm.commands.dns'");
+        assertThatThrownBy(() -> start(
+                        TestApp.class, "--spring.config.import=classpath:mrm-defaults.yml,classpath:mrm-commands.yml"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("it must be this actuator's command topic, 'mrm.commands.dns'");
     }
 
-    @SuppressWarnings("unchecked")
-    private static java.util.Properties consumerOverrides(ConfigurableApplicationContext context) {
-        return context.getBean("commandListener", ConcurrentMessageListenerContainer.class)
-                .getContainerProperties()
-                .getKafkaConsumerProperties();
+    private static CommandInput<DnsCommand> input(ConfigurableApplicationContext context) {
+        return context.getBean(EventListeners.class).commandInput(Topics.DNS_COMMANDS, command -> {});
     }
 
     /** No broker: the local profile skips the topic check, and no topic is made. */
-    private static ConfigurableApplicationContext start(String... args) {
-        return new SpringApplicationBuilder(TestApp.class)
+    private static ConfigurableApplicationContext start(Class<?> app, String... args) {
+        return new SpringApplicationBuilder(app)
                 .web(WebApplicationType.NONE)
                 .properties(
                         "spring.config.import=classpath:mrm-defaults.yml",

@@ -44,7 +44,6 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -62,7 +61,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "mrm.kafka.topic-prefix=lanestel.",
             "mrm.kafka.partitions=1",
             "spring.profiles.active=local",
-            "spring.config.import=classpath:mrm-defaults.yml",
+            "spring.config.import=classpath:mrm-defaults.yml,classpath:mrm-commands.yml",
+            "spring.cloud.stream.bindings.commands-in-0.destination=lanestel.commands.dns",
             "management.tracing.sampling.probability=1.0",
             "management.opentelemetry.tracing.export.schedule-delay=50ms"
         })
@@ -97,11 +97,10 @@ class CommandTelemetryIT {
         }
 
         /** As an actuator does: refuse what its gate refuses, else succeed; the ack is published on the lane. */
-        @Bean
-        ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(
-                EventListeners listeners, EventPublisher publisher) {
+        @Bean(CommandInput.FUNCTION)
+        CommandInput<DnsCommand> commands(EventListeners listeners, EventPublisher publisher) {
             CommandGate gate = new CommandGate();
-            return listeners.commandContainer(Topics.DNS_COMMANDS, (DnsCommand command) -> {
+            return listeners.commandInput(Topics.DNS_COMMANDS, (DnsCommand command) -> {
                 if (command.id().startsWith("c-throws")) {
                     throw new IllegalStateException("the backend is down");
                 }

@@ -14,9 +14,11 @@ import io.mrm.aem.domain.Sleeper;
 import io.mrm.aem.domain.VpnInspection;
 import io.mrm.aem.domain.VpnInspections;
 import io.mrm.events.Topics;
+import io.mrm.events.command.EventsCommand;
 import io.mrm.events.readiness.ReadinessChecker;
 import io.mrm.events.readiness.Rehearsal;
 import io.mrm.kafka.CommandBackend;
+import io.mrm.kafka.CommandInput;
 import io.mrm.kafka.EventListeners;
 import io.mrm.kafka.EventPublisher;
 import io.mrm.kafka.MrmServiceProperties;
@@ -33,7 +35,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AemSyncProperties.class)
@@ -173,10 +174,10 @@ class AemSyncConfiguration {
         return CommandBackend.named("semp");
     }
 
-    @Bean
-    ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(
+    @Bean(CommandInput.FUNCTION)
+    CommandInput<EventsCommand> commands(
             EventListeners listeners, AemSyncCommandHandler handler, EventPublisher publisher) {
-        return listeners.commandContainer(
+        return listeners.commandInput(
                 Topics.EVENTS_COMMANDS, command -> publisher.publishAndWait(handler.handle(command)));
     }
 }

@@ -9,9 +9,11 @@ import io.mrm.dns.domain.DnsReadinessChecker;
 import io.mrm.dns.domain.DnsRouter;
 import io.mrm.dns.domain.Pacing;
 import io.mrm.events.Topics;
+import io.mrm.events.command.DnsCommand;
 import io.mrm.events.readiness.ReadinessChecker;
 import io.mrm.events.readiness.Rehearsal;
 import io.mrm.kafka.CommandBackend;
+import io.mrm.kafka.CommandInput;
 import io.mrm.kafka.EventListeners;
 import io.mrm.kafka.EventPublisher;
 import io.mrm.kafka.readiness.ReadinessProperties;
@@ -19,7 +21,6 @@ import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({
@@ -86,10 +87,9 @@ class DnsActuatorConfiguration {
      * Thin: each command runs on its application's lane (in order, alone; other applications' in
      * parallel) and its ack is published (and confirmed) before its offset commits.
      */
-    @Bean
-    ConcurrentMessageListenerContainer<byte[], byte[]> dnsCommandListener(
-            EventListeners listeners, DnsCommandHandler handler, EventPublisher publisher) {
-        return listeners.commandContainer(
+    @Bean(CommandInput.FUNCTION)
+    CommandInput<DnsCommand> commands(EventListeners listeners, DnsCommandHandler handler, EventPublisher publisher) {
+        return listeners.commandInput(
                 Topics.DNS_COMMANDS, command -> publisher.publishAndWait(handler.handle(command)));
     }
 }

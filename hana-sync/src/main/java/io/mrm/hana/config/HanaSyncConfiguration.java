@@ -1,6 +1,7 @@
 package io.mrm.hana.config;
 
 import io.mrm.events.Topics;
+import io.mrm.events.command.DataCommand;
 import io.mrm.events.readiness.ReadinessChecker;
 import io.mrm.events.readiness.Rehearsal;
 import io.mrm.hana.adapter.InMemoryDataReplication;
@@ -13,6 +14,7 @@ import io.mrm.hana.domain.DataReadinessChecker;
 import io.mrm.hana.domain.DataReplication;
 import io.mrm.hana.domain.HanaSyncCommandHandler;
 import io.mrm.kafka.CommandBackend;
+import io.mrm.kafka.CommandInput;
 import io.mrm.kafka.EventListeners;
 import io.mrm.kafka.EventPublisher;
 import io.mrm.kafka.readiness.ReadinessProperties;
@@ -23,7 +25,6 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({DataSyncProperties.class, PostgresProperties.class, HanaProperties.class})
@@ -117,13 +118,13 @@ class HanaSyncConfiguration {
      * parallel) and its ack is published (and confirmed) before its offset commits. Captures follow
      * the command partitions; one leaving is told after the commands running for it have ended.
      */
-    @Bean
-    ConcurrentMessageListenerContainer<byte[], byte[]> commandListener(
+    @Bean(CommandInput.FUNCTION)
+    CommandInput<DataCommand> commands(
             EventListeners listeners,
             HanaSyncCommandHandler handler,
             EventPublisher publisher,
             DataReplication replication) {
-        return listeners.commandContainer(
+        return listeners.commandInput(
                 Topics.DATA_COMMANDS,
                 command -> publisher.publishAndWait(handler.handle(command)),
                 replication instanceof PostgresDebeziumReplication postgres

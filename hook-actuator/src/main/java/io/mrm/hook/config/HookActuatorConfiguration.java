@@ -1,6 +1,7 @@
 package io.mrm.hook.config;
 
 import io.mrm.events.Topics;
+import io.mrm.events.command.HookCommand;
 import io.mrm.events.command.HookRunCommand;
 import io.mrm.events.readiness.ReadinessChecker;
 import io.mrm.hook.adapter.Pause;
@@ -9,6 +10,7 @@ import io.mrm.hook.domain.HookCommandHandler;
 import io.mrm.hook.domain.HookExecutor;
 import io.mrm.hook.domain.HookReadinessChecker;
 import io.mrm.kafka.CommandBackend;
+import io.mrm.kafka.CommandInput;
 import io.mrm.kafka.EventListeners;
 import io.mrm.kafka.EventPublisher;
 import io.mrm.kafka.readiness.ReadinessProperties;
@@ -17,7 +19,6 @@ import java.util.Map;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(HookProperties.class)
@@ -66,10 +67,9 @@ class HookActuatorConfiguration {
      * Thin: each command runs on its application's lane (in order, alone; other applications' in
      * parallel) and its ack is published (and confirmed) before its offset commits.
      */
-    @Bean
-    ConcurrentMessageListenerContainer<byte[], byte[]> hookCommandListener(
-            EventListeners listeners, HookCommandHandler handler, EventPublisher publisher) {
-        return listeners.commandContainer(
+    @Bean(CommandInput.FUNCTION)
+    CommandInput<HookCommand> commands(EventListeners listeners, HookCommandHandler handler, EventPublisher publisher) {
+        return listeners.commandInput(
                 Topics.HOOK_COMMANDS, command -> publisher.publishAndWait(handler.handle(command)));
     }
 
