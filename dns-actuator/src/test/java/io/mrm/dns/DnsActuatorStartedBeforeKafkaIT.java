@@ -10,8 +10,7 @@ import io.mrm.events.command.DnsRouteCommand;
 import io.mrm.events.command.StepRef;
 import io.mrm.kafka.MrmApplication;
 import io.mrm.testsupport.InProcessKafka;
-import java.io.IOException;
-import java.net.ServerSocket;
+import io.mrm.testsupport.LoopbackProxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,23 +46,27 @@ class DnsActuatorStartedBeforeKafkaIT {
 
     @Test
     void anActuatorStartedBeforeItsBrokerRunsTheCommandsSentOnceTheBrokerIsUp() throws Exception {
-        int port = freePort();
-        String bootstrap = "localhost:" + port;
-        try (ConfigurableApplicationContext actuator = MrmApplication.builder(
-                        DnsActuatorApplication.class, DnsActuatorApplication.SERVICE)
-                .web(WebApplicationType.NONE)
-                .run(
-                        "--spring.profiles.active=local",
-                        "--spring.kafka.bootstrap-servers=" + bootstrap,
-                        "--mrm.kafka.topic-prefix=dnslate.",
-                        "--mrm.kafka.create-topics=false",
-                        "--spring.kafka.admin.auto-create=false",
-                        "--mrm.bus-auth.mode=off",
-                        "--mrm.readiness.enabled=false",
-                        "--spring.cloud.stream.binding-retry-interval=1")) {
+        // the actuator's broker address answers only once the broker is there: before, connections are refused
+        LoopbackProxy proxy = new LoopbackProxy();
+        String bootstrap = proxy.address();
+        try (proxy;
+                ConfigurableApplicationContext actuator = MrmApplication.builder(
+                                DnsActuatorApplication.class, DnsActuatorApplication.SERVICE)
+                        .web(WebApplicationType.NONE)
+                        .run(
+                                "--spring.profiles.active=local",
+                                "--spring.kafka.bootstrap-servers=" + bootstrap,
+                                "--mrm.kafka.topic-prefix=dnslate.",
+                                "--mrm.kafka.create-topics=false",
+                                "--spring.kafka.admin.auto-create=false",
+                                "--mrm.bus-auth.mode=off",
+                                "--mrm.readiness.enabled=false",
+                                "--spring.cloud.stream.binding-retry-interval=1")) {
             assertThat(actuator.isActive()).as("started without a broker").isTrue();
 
-            try (InProcessKafka kafka = InProcessKafka.startOnPort(port)) {
+            try (InProcessKafka kafka =
+                    InProcessKafka.start(Map.of("advertised.listeners", "EXTERNAL://" + proxy.address()))) {
+                proxy.open(LoopbackProxy.addressOf(kafka.bootstrapServers()));
                 createTopics(bootstrap);
                 Instant now = Instant.now();
                 DnsRouteCommand command = new DnsRouteCommand(
@@ -128,12 +131,6 @@ class DnsActuatorStartedBeforeKafkaIT {
                         return found[0] != null;
                     });
             return found[0];
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -18,7 +18,7 @@ import org.springframework.messaging.Message;
 /**
  * An actuator's command input: the function {@value #FUNCTION} that Spring Cloud Stream binds to the actuator's
  * command topic ({@value #BINDING}) on the Kafka binder. Declare it as a {@code @Bean} named {@value #FUNCTION}
- * ({@link EventListeners#commandInput}); the binding's settings come from {@code mrm-commands.yml}, which the
+ * ({@link CommandInputs#commandInput}); the binding's settings come from {@code mrm-commands.yml}, which the
  * actuators import.
  *
  * <p>The binder delivers each record as it was written (raw bytes, the record itself in the message) with its

@@ -23,7 +23,7 @@ import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.support.Acknowledgment;
 
 /**
- * The listener of {@link EventListeners#commandInput}: the consumer thread only decodes a record
+ * The listener of {@link CommandInputs#commandInput}: the consumer thread only decodes a record
  * and hands it to its application's lane, so it never waits for a command. On the lane the handler
  * runs (retried, bounded, then dead-lettered with the reason, as the shared error handler does); a
  * drill's step runs on the application's rehearsal lane, so a hung rehearsal never holds up a real command;

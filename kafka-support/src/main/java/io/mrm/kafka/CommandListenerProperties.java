@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * How the actuators' command inputs ({@link EventListeners#commandInput}) hand partitions
+ * How the actuators' command inputs ({@link CommandInputs#commandInput}) hand partitions
  * over (prefix {@code mrm.kafka.commands}).
  *
  * @param maxRevocationWait the longest an instance losing partitions (another instance joined, or it

@@ -24,9 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -38,20 +36,15 @@ import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.kafka.core.ConsumerFactory;
-import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
-import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.kafka.listener.MessageListenerContainer;
-import org.springframework.util.backoff.FixedBackOff;
 
 /**
  * What every MRM service gets by depending on kafka-support: the deployment's topic names, the
- * topics themselves, an idempotent {@code acks=all} publisher, the inbound decoder and the shared
- * dead-letter path, and a readiness contributor for its listeners. And two start-up checks no
+ * topics themselves, an idempotent {@code acks=all} publisher, the inbound decoder, the shared
+ * dead-letter path and an actuator's command input. And two start-up checks no
  * service can forget: no key under {@code mrm.} that none of its settings takes, and topics durable
  * enough to survive the loss of a site.
  */
@@ -202,16 +195,6 @@ public class MrmKafkaAutoConfiguration {
     }
 
     @Bean
-    ConsumerFactory<byte[], byte[]> mrmConsumerFactory(KafkaProperties kafka) {
-        Map<String, Object> config = kafka.buildConsumerProperties();
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        // Raw bytes for key and value: a record that cannot be read must still reach the dead-letter topic.
-        return new DefaultKafkaConsumerFactory<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    @Bean
     DeadLetterRecoverer deadLetterRecoverer(
             EventPublisher publisher, MrmServiceProperties service, Clock clock, ObjectProvider<MeterRegistry> meters) {
         return new DeadLetterRecoverer(
@@ -219,17 +202,7 @@ public class MrmKafkaAutoConfiguration {
     }
 
     @Bean
-    DefaultErrorHandler mrmErrorHandler(DeadLetterRecoverer recoverer, MrmKafkaProperties props) {
-        DefaultErrorHandler handler = new DefaultErrorHandler(
-                recoverer, new FixedBackOff(props.retryBackoff().toMillis(), props.processingRetries()));
-        handler.addNotRetryableExceptions(RejectedRecordException.class);
-        return handler;
-    }
-
-    @Bean
-    EventListeners eventListeners(
-            ConsumerFactory<byte[], byte[]> mrmConsumerFactory,
-            DefaultErrorHandler mrmErrorHandler,
+    CommandInputs commandInputs(
             InboundDecoder decoder,
             TopicNames names,
             MrmServiceProperties service,
@@ -240,9 +213,7 @@ public class MrmKafkaAutoConfiguration {
             ObjectProvider<ObservationRegistry> observations,
             ObjectProvider<MeterRegistry> meters,
             ObjectProvider<CommandBackend> backend) {
-        return new EventListeners(
-                mrmConsumerFactory,
-                mrmErrorHandler,
+        return new CommandInputs(
                 decoder,
                 names,
                 service.name(),
@@ -253,11 +224,6 @@ public class MrmKafkaAutoConfiguration {
                 observations.getIfAvailable(() -> ObservationRegistry.NOOP),
                 meters.getIfAvailable(SimpleMeterRegistry::new),
                 backend.getIfAvailable(() -> CommandBackend.UNKNOWN));
-    }
-
-    @Bean
-    EventListenersHealthIndicator eventListenersHealthIndicator(ObjectProvider<MessageListenerContainer> containers) {
-        return new EventListenersHealthIndicator(containers.orderedStream().toList());
     }
 
     /** An actuator that declares its read-only checks publishes them on the configured interval. */

@@ -83,8 +83,8 @@ class CommandLanesDeadLetterIT {
         }
 
         @Bean(CommandInput.FUNCTION)
-        CommandInput<DnsCommand> commands(EventListeners listeners, List<String> handled) {
-            return commandInput(listeners, command -> {
+        CommandInput<DnsCommand> commands(CommandInputs inputs, List<String> handled) {
+            return commandInput(inputs, command -> {
                 handled.add(command.id());
                 if (POISON.equals(command.id())) {
                     throw new IllegalStateException("cannot process " + command.id());
@@ -93,8 +93,8 @@ class CommandLanesDeadLetterIT {
         }
     }
 
-    static CommandInput<DnsCommand> commandInput(EventListeners listeners, Consumer<DnsCommand> handler) {
-        return listeners.commandInput(Topics.DNS_COMMANDS, handler);
+    static CommandInput<DnsCommand> commandInput(CommandInputs inputs, Consumer<DnsCommand> handler) {
+        return inputs.commandInput(Topics.DNS_COMMANDS, handler);
     }
 
     @Autowired

@@ -89,9 +89,9 @@ class CommandLanesLivenessIT {
         }
 
         @Bean(CommandInput.FUNCTION)
-        CommandInput<DnsCommand> commands(EventListeners listeners, EventPublisher publisher, Executions executions) {
+        CommandInput<DnsCommand> commands(CommandInputs inputs, EventPublisher publisher, Executions executions) {
             return commandInput(
-                    listeners,
+                    inputs,
                     command -> executions.run("A", command, () -> {
                         if (HUNG.equals(command.applicationId())) {
                             hang();
@@ -105,8 +105,8 @@ class CommandLanesLivenessIT {
     }
 
     /** The input under test: the actuators' command input. */
-    static CommandInput<DnsCommand> commandInput(EventListeners listeners, Consumer<DnsCommand> handler) {
-        return listeners.commandInput(Topics.DNS_COMMANDS, handler);
+    static CommandInput<DnsCommand> commandInput(CommandInputs inputs, Consumer<DnsCommand> handler) {
+        return inputs.commandInput(Topics.DNS_COMMANDS, handler);
     }
 
     static void hang() {

@@ -117,9 +117,9 @@ class CommandLanesRebalanceIT {
         }
 
         @Bean(CommandInput.FUNCTION)
-        CommandInput<DnsCommand> commands(EventListeners listeners, EventPublisher publisher, Executions executions) {
+        CommandInput<DnsCommand> commands(CommandInputs inputs, EventPublisher publisher, Executions executions) {
             return commandInput(
-                    listeners,
+                    inputs,
                     command -> executions.run("A", command, () -> {
                         if (HUNG.contains(command.applicationId())) {
                             hang();
@@ -148,15 +148,15 @@ class CommandLanesRebalanceIT {
     @EnableAutoConfiguration
     static class InstanceB {
         @Bean(CommandInput.FUNCTION)
-        CommandInput<DnsCommand> commands(EventListeners listeners) {
-            return commandInput(listeners, command -> B_HANDLER.accept(command), B_LISTENER);
+        CommandInput<DnsCommand> commands(CommandInputs inputs) {
+            return commandInput(inputs, command -> B_HANDLER.accept(command), B_LISTENER);
         }
     }
 
     /** The input under test, with a rebalance listener of the service's own (as hana-sync has). */
     static CommandInput<DnsCommand> commandInput(
-            EventListeners listeners, Consumer<DnsCommand> handler, ConsumerAwareRebalanceListener rebalance) {
-        return listeners.commandInput(Topics.DNS_COMMANDS, handler, rebalance);
+            CommandInputs inputs, Consumer<DnsCommand> handler, ConsumerAwareRebalanceListener rebalance) {
+        return inputs.commandInput(Topics.DNS_COMMANDS, handler, rebalance);
     }
 
     @Autowired
@@ -166,7 +166,7 @@ class CommandLanesRebalanceIT {
     EventPublisher publisher;
 
     @Autowired
-    EventListeners listeners;
+    CommandInputs inputs;
 
     @Autowired
     BindingsLifecycleController bindings;

@@ -71,8 +71,8 @@ class CommandLanesRehearsalIT {
     @EnableAutoConfiguration
     static class TestApp {
         @Bean(CommandInput.FUNCTION)
-        CommandInput<DnsCommand> commands(EventListeners listeners) {
-            return CommandLanesLivenessIT.commandInput(listeners, CommandLanesRehearsalIT::handle);
+        CommandInput<DnsCommand> commands(CommandInputs inputs) {
+            return CommandLanesLivenessIT.commandInput(inputs, CommandLanesRehearsalIT::handle);
         }
     }
 

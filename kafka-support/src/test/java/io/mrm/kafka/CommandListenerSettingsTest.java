@@ -32,8 +32,8 @@ class CommandListenerSettingsTest {
     @EnableAutoConfiguration
     static class TestApp {
         @Bean(CommandInput.FUNCTION)
-        CommandInput<DnsCommand> commands(EventListeners listeners) {
-            return listeners.commandInput(Topics.DNS_COMMANDS, command -> {});
+        CommandInput<DnsCommand> commands(CommandInputs inputs) {
+            return inputs.commandInput(Topics.DNS_COMMANDS, command -> {});
         }
     }
 
@@ -111,7 +111,7 @@ class CommandListenerSettingsTest {
     }
 
     private static CommandInput<DnsCommand> input(ConfigurableApplicationContext context) {
-        return context.getBean(EventListeners.class).commandInput(Topics.DNS_COMMANDS, command -> {});
+        return context.getBean(CommandInputs.class).commandInput(Topics.DNS_COMMANDS, command -> {});
     }
 
     /** No broker: the local profile skips the topic check, and no topic is made. */

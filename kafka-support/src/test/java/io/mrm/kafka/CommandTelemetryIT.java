@@ -98,9 +98,9 @@ class CommandTelemetryIT {
 
         /** As an actuator does: refuse what its gate refuses, else succeed; the ack is published on the lane. */
         @Bean(CommandInput.FUNCTION)
-        CommandInput<DnsCommand> commands(EventListeners listeners, EventPublisher publisher) {
+        CommandInput<DnsCommand> commands(CommandInputs inputs, EventPublisher publisher) {
             CommandGate gate = new CommandGate();
-            return listeners.commandInput(Topics.DNS_COMMANDS, (DnsCommand command) -> {
+            return inputs.commandInput(Topics.DNS_COMMANDS, (DnsCommand command) -> {
                 if (command.id().startsWith("c-throws")) {
                     throw new IllegalStateException("the backend is down");
                 }

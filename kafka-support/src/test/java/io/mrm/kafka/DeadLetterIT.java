@@ -6,11 +6,11 @@ import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
 import io.mrm.events.codec.EventCodec;
 import io.mrm.events.codec.EventJson;
+import io.mrm.events.command.DnsCommand;
+import io.mrm.events.command.DnsRouteCommand;
+import io.mrm.events.command.StepRef;
 import io.mrm.events.deadletter.DeadLetter;
 import io.mrm.events.deadletter.DeadLetterReason;
-import io.mrm.events.observation.HealthObservation;
-import io.mrm.events.observation.HealthStatus;
-import io.mrm.events.observation.ProbeKind;
 import io.mrm.testsupport.InProcessKafka;
 import io.mrm.testsupport.TopicRecorder;
 import java.net.URI;
@@ -21,7 +21,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -38,15 +37,14 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The shared dead-letter path on a real in-process broker: a consumer fed garbage, truncated JSON,
- * an unknown ce_type, an oversized record, a record with a missing field and a record its handler
- * cannot process dead-letters each one with its original bytes and reason, and keeps consuming the
- * good records that follow.
+ * The dead-letter path on a real in-process broker, through the command input as the actuators run it (the
+ * Spring Cloud Stream binding): a command topic fed garbage, truncated JSON, an unknown ce_type, an oversized
+ * record, a record with a missing field and a command its handler cannot process dead-letters each one with its
+ * original bytes and reason, in order, and keeps running the good commands that follow.
  */
 @SpringBootTest(
         classes = DeadLetterIT.TestApp.class,
@@ -58,13 +56,14 @@ import org.springframework.test.context.DynamicPropertySource;
             "mrm.kafka.processing-retries=2",
             "mrm.kafka.retry-backoff=10ms",
             "spring.profiles.active=local",
-            "spring.config.import=classpath:mrm-defaults.yml"
+            "spring.config.import=classpath:mrm-defaults.yml,classpath:mrm-commands.yml",
+            "spring.cloud.stream.bindings.commands-in-0.destination=dlqtest.commands.dns"
         })
 class DeadLetterIT {
 
     static final InProcessKafka KAFKA = InProcessKafka.start();
     static final TopicNames NAMES = new TopicNames("dlqtest.");
-    static final String POISON = "handler-cannot-process-this";
+    static final String POISON = "c-handler-cannot-process-this";
 
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
@@ -80,34 +79,32 @@ class DeadLetterIT {
     @EnableAutoConfiguration
     static class TestApp {
         @Bean
-        List<HealthObservation> received() {
+        List<String> received() {
             return new CopyOnWriteArrayList<>();
         }
 
-        @Bean
-        ConcurrentMessageListenerContainer<byte[], byte[]> observationListener(
-                EventListeners listeners, List<HealthObservation> received) {
-            return listeners.container(Topics.OBSERVATIONS, event -> {
-                HealthObservation observation = (HealthObservation) event;
-                if (POISON.equals(observation.detail())) {
-                    throw new IllegalStateException("cannot process " + observation.id());
+        @Bean(CommandInput.FUNCTION)
+        CommandInput<DnsCommand> commands(CommandInputs inputs, List<String> received) {
+            return inputs.commandInput(Topics.DNS_COMMANDS, command -> {
+                if (command.id().startsWith(POISON)) {
+                    throw new IllegalStateException("cannot process " + command.id());
                 }
-                received.add(observation);
+                received.add(command.id());
             });
         }
     }
 
     @Autowired
-    List<HealthObservation> received;
+    List<String> received;
 
     @Test
     void badRecordsAreDeadLetteredAndGoodOnesAfterThemAreStillConsumed() throws Exception {
         EventCodec codec = new EventCodec(NAMES, URI.create("/test"));
-        String topic = NAMES.of(Topics.OBSERVATIONS);
+        String topic = NAMES.of(Topics.DNS_COMMANDS);
         try (KafkaProducer<String, byte[]> producer = producer();
                 TopicRecorder dlq = new TopicRecorder(KAFKA.bootstrapServers(), NAMES, List.of(Topics.DEAD_LETTERS))) {
 
-            ProducerRecord<String, byte[]> template = codec.toRecord(observation("ok"));
+            ProducerRecord<String, byte[]> template = codec.toRecord(command("c-ok"));
             byte[] json = template.value();
 
             ProducerRecord<String, byte[]> garbage =
@@ -123,8 +120,8 @@ class DeadLetterIT {
             System.arraycopy(json, 0, big, 0, json.length);
             ProducerRecord<String, byte[]> oversized = withValue(template, big);
             ProducerRecord<String, byte[]> missingField =
-                    withValue(template, EventJson.write(withoutField(json, "region")));
-            ProducerRecord<String, byte[]> poison = codec.toRecord(observation(POISON));
+                    withValue(template, EventJson.write(withoutField(json, "targetRegion")));
+            ProducerRecord<String, byte[]> poison = codec.toRecord(command(POISON));
 
             List<ProducerRecord<String, byte[]>> bad =
                     List.of(garbage, truncated, wrongType, oversized, missingField, poison);
@@ -140,17 +137,14 @@ class DeadLetterIT {
             for (ProducerRecord<String, byte[]> record : bad) {
                 RecordMetadata meta = producer.send(record).get();
                 badOffsets.add(meta.offset());
-                HealthObservation good = observation("good after " + badOffsets.size());
+                DnsRouteCommand good = command("c-good-after-" + badOffsets.size());
                 goodIds.add(good.id());
                 producer.send(codec.toRecord(good)).get();
             }
 
             Awaitility.await("good records consumed")
                     .atMost(Duration.ofSeconds(120))
-                    .until(() -> received.stream()
-                            .map(HealthObservation::id)
-                            .toList()
-                            .containsAll(goodIds));
+                    .until(() -> received.containsAll(goodIds));
             Awaitility.await("dead letters published")
                     .atMost(Duration.ofSeconds(120))
                     .until(() -> dlq.events(DeadLetter.class).size() >= bad.size());
@@ -171,9 +165,10 @@ class DeadLetterIT {
             assertThat(letters.get(2).reason()).contains("io.mrm.no.such.type.v1");
             assertThat(letters.get(2).headers()).containsKey("ce_type");
             assertThat(letters.get(3).reason()).contains("65536");
-            assertThat(letters.get(4).reason()).contains("region is required");
+            assertThat(letters.get(4).reason()).contains("targetRegion");
             assertThat(letters.get(5).reason()).contains("cannot process");
-            assertThat(received).extracting(HealthObservation::detail).doesNotContain(POISON);
+            assertThat(received).doesNotContain(POISON);
+            assertThat(received).as("the good commands, in order").containsExactlyElementsOf(goodIds);
         }
     }
 
@@ -190,19 +185,15 @@ class DeadLetterIT {
         return tree;
     }
 
-    private static HealthObservation observation(String detail) {
-        return new HealthObservation(
-                UUID.randomUUID().toString(),
+    private static DnsRouteCommand command(String id) {
+        Instant now = Instant.now();
+        return new DnsRouteCommand(
+                id,
                 "orders",
-                Instant.now(),
-                HealthObservation.SCHEMA_VERSION,
-                "eu10",
-                "app",
-                ProbeKind.HTTP,
-                "vantage-a",
-                HealthStatus.UP,
-                12L,
-                detail);
+                now,
+                DnsRouteCommand.SCHEMA_VERSION,
+                new StepRef("d-dlq", 1, 0, 1, now.plusSeconds(300)),
+                "us10");
     }
 
     private static KafkaProducer<String, byte[]> producer() {

@@ -10,6 +10,7 @@ import io.mrm.events.observation.HealthStatus;
 import io.mrm.events.observation.ObservationEvent;
 import io.mrm.events.observation.ProbeKind;
 import io.mrm.testsupport.InProcessKafkaCluster;
+import io.mrm.testsupport.TopicRecorder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -45,8 +45,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Bean;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -99,24 +97,10 @@ class ReplicatedTopicsIT {
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
-    static class TestApp {
-        @Bean
-        List<ObservationEvent> received() {
-            return new CopyOnWriteArrayList<>();
-        }
-
-        @Bean
-        ConcurrentMessageListenerContainer<byte[], byte[]> listener(
-                EventListeners listeners, List<ObservationEvent> received) {
-            return listeners.container(Topics.OBSERVATIONS, received::add);
-        }
-    }
+    static class TestApp {}
 
     @Autowired
     EventPublisher publisher;
-
-    @Autowired
-    List<ObservationEvent> received;
 
     @Test
     void everyRegistryTopicIsCreatedReplicatedWithItsOwnMinInsyncReplicas() throws Exception {
@@ -190,13 +174,18 @@ class ReplicatedTopicsIT {
             assertThat(now.leader().id()).isNotEqualTo(stopped);
             assertThat(now.isr()).extracting(Node::id).doesNotContain(stopped).hasSizeGreaterThanOrEqualTo(2);
 
-            // readable where it was acknowledged, by a reader of committed data, and by the service's listener
+            // readable where it was acknowledged, by a reader of committed data, and by a consumer of the topic
             assertThat(readAt(new TopicPartition(topic, partition), written.offset()))
                     .isEqualTo(after.id());
-            Awaitility.await("both consumed")
-                    .atMost(BOUND)
-                    .until(() ->
-                            received.stream().map(e -> e.id()).toList().containsAll(List.of(before.id(), after.id())));
+            try (TopicRecorder consumer =
+                    new TopicRecorder(CLUSTER.bootstrapServers(), NAMES, List.of(Topics.OBSERVATIONS))) {
+                Awaitility.await("both consumed")
+                        .atMost(BOUND)
+                        .until(() -> consumer.events(ObservationEvent.class).stream()
+                                .map(e -> e.id())
+                                .toList()
+                                .containsAll(List.of(before.id(), after.id())));
+            }
         }
     }
 

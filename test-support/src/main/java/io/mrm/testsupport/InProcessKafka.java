@@ -22,16 +22,7 @@ public final class InProcessKafka implements AutoCloseable {
         return start(Map.of());
     }
 
-    /** A broker on {@code port} of the loopback interface: for a client configured before the broker exists. */
-    public static InProcessKafka startOnPort(int port) {
-        return start(Map.of(), port);
-    }
-
     public static InProcessKafka start(Map<String, String> extraBrokerProperties) {
-        return start(extraBrokerProperties, 0);
-    }
-
-    private static InProcessKafka start(Map<String, String> extraBrokerProperties, int port) {
         Map<String, String> props = new HashMap<>();
         props.put("auto.create.topics.enable", "false");
         props.put("offsets.topic.replication.factor", "1");
@@ -41,9 +32,6 @@ public final class InProcessKafka implements AutoCloseable {
         props.putAll(extraBrokerProperties);
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
         broker.brokerProperties(props);
-        if (port != 0) {
-            broker.kafkaPorts(port);
-        }
         broker.afterPropertiesSet();
         return new InProcessKafka(broker);
     }

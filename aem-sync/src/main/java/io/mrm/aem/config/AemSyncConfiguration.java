@@ -19,7 +19,7 @@ import io.mrm.events.readiness.ReadinessChecker;
 import io.mrm.events.readiness.Rehearsal;
 import io.mrm.kafka.CommandBackend;
 import io.mrm.kafka.CommandInput;
-import io.mrm.kafka.EventListeners;
+import io.mrm.kafka.CommandInputs;
 import io.mrm.kafka.EventPublisher;
 import io.mrm.kafka.MrmServiceProperties;
 import io.mrm.kafka.readiness.ReadinessProperties;
@@ -176,8 +176,8 @@ class AemSyncConfiguration {
 
     @Bean(CommandInput.FUNCTION)
     CommandInput<EventsCommand> commands(
-            EventListeners listeners, AemSyncCommandHandler handler, EventPublisher publisher) {
-        return listeners.commandInput(
+            CommandInputs inputs, AemSyncCommandHandler handler, EventPublisher publisher) {
+        return inputs.commandInput(
                 Topics.EVENTS_COMMANDS, command -> publisher.publishAndWait(handler.handle(command)));
     }
 }

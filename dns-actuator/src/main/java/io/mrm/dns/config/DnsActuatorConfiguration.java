@@ -14,7 +14,7 @@ import io.mrm.events.readiness.ReadinessChecker;
 import io.mrm.events.readiness.Rehearsal;
 import io.mrm.kafka.CommandBackend;
 import io.mrm.kafka.CommandInput;
-import io.mrm.kafka.EventListeners;
+import io.mrm.kafka.CommandInputs;
 import io.mrm.kafka.EventPublisher;
 import io.mrm.kafka.readiness.ReadinessProperties;
 import java.time.Clock;
@@ -88,8 +88,7 @@ class DnsActuatorConfiguration {
      * parallel) and its ack is published (and confirmed) before its offset commits.
      */
     @Bean(CommandInput.FUNCTION)
-    CommandInput<DnsCommand> commands(EventListeners listeners, DnsCommandHandler handler, EventPublisher publisher) {
-        return listeners.commandInput(
-                Topics.DNS_COMMANDS, command -> publisher.publishAndWait(handler.handle(command)));
+    CommandInput<DnsCommand> commands(CommandInputs inputs, DnsCommandHandler handler, EventPublisher publisher) {
+        return inputs.commandInput(Topics.DNS_COMMANDS, command -> publisher.publishAndWait(handler.handle(command)));
     }
 }

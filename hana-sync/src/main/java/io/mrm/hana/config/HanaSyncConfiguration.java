@@ -15,7 +15,7 @@ import io.mrm.hana.domain.DataReplication;
 import io.mrm.hana.domain.HanaSyncCommandHandler;
 import io.mrm.kafka.CommandBackend;
 import io.mrm.kafka.CommandInput;
-import io.mrm.kafka.EventListeners;
+import io.mrm.kafka.CommandInputs;
 import io.mrm.kafka.EventPublisher;
 import io.mrm.kafka.readiness.ReadinessProperties;
 import java.time.Clock;
@@ -120,11 +120,11 @@ class HanaSyncConfiguration {
      */
     @Bean(CommandInput.FUNCTION)
     CommandInput<DataCommand> commands(
-            EventListeners listeners,
+            CommandInputs inputs,
             HanaSyncCommandHandler handler,
             EventPublisher publisher,
             DataReplication replication) {
-        return listeners.commandInput(
+        return inputs.commandInput(
                 Topics.DATA_COMMANDS,
                 command -> publisher.publishAndWait(handler.handle(command)),
                 replication instanceof PostgresDebeziumReplication postgres

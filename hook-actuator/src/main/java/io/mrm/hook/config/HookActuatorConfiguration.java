@@ -11,7 +11,7 @@ import io.mrm.hook.domain.HookExecutor;
 import io.mrm.hook.domain.HookReadinessChecker;
 import io.mrm.kafka.CommandBackend;
 import io.mrm.kafka.CommandInput;
-import io.mrm.kafka.EventListeners;
+import io.mrm.kafka.CommandInputs;
 import io.mrm.kafka.EventPublisher;
 import io.mrm.kafka.readiness.ReadinessProperties;
 import java.time.Clock;
@@ -68,9 +68,8 @@ class HookActuatorConfiguration {
      * parallel) and its ack is published (and confirmed) before its offset commits.
      */
     @Bean(CommandInput.FUNCTION)
-    CommandInput<HookCommand> commands(EventListeners listeners, HookCommandHandler handler, EventPublisher publisher) {
-        return listeners.commandInput(
-                Topics.HOOK_COMMANDS, command -> publisher.publishAndWait(handler.handle(command)));
+    CommandInput<HookCommand> commands(CommandInputs inputs, HookCommandHandler handler, EventPublisher publisher) {
+        return inputs.commandInput(Topics.HOOK_COMMANDS, command -> publisher.publishAndWait(handler.handle(command)));
     }
 
     /** The configured hooks, as one bean (a bare Map bean would be taken for a collection of beans). */

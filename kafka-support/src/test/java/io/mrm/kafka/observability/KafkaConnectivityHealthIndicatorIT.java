@@ -3,18 +3,10 @@ package io.mrm.kafka.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
+import io.mrm.testsupport.LoopbackProxy;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Status;
@@ -35,13 +27,10 @@ class KafkaConnectivityHealthIndicatorIT {
 
     @Test
     void downWhileTheBrokerIsUnreachableUpAgainOnceItIsBackAndNoThreadLeftWhenStopped() throws Exception {
-        int proxyPort = freePort();
-        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
-        broker.brokerProperties(Map.of(
-                "auto.create.topics.enable", "false", "advertised.listeners", "EXTERNAL://127.0.0.1:" + proxyPort));
-        broker.afterPropertiesSet();
-        String[] target = broker.getBrokersAsString().split(":");
-        Proxy proxy = new Proxy(proxyPort, new InetSocketAddress(target[0], Integer.parseInt(target[1])));
+        LoopbackProxy proxy = new LoopbackProxy();
+        int proxyPort = proxy.port();
+        EmbeddedKafkaKraftBroker broker = advertisedAt(proxyPort);
+        InetSocketAddress target = address(broker);
         KafkaConnectivityHealthIndicator indicator = new KafkaConnectivityHealthIndicator(
                 Map.of(
                         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -50,7 +39,7 @@ class KafkaConnectivityHealthIndicatorIT {
                         1000),
                 props);
         try {
-            proxy.open();
+            proxy.open(target);
             indicator.start();
             await("UP").atMost(BOUND).until(() -> indicator.health().getStatus().equals(Status.UP));
 
@@ -59,7 +48,7 @@ class KafkaConnectivityHealthIndicatorIT {
                     .atMost(BOUND)
                     .until(() -> indicator.health().getStatus().equals(Status.DOWN));
 
-            proxy.open();
+            proxy.open(target);
             await("UP again with the broker back")
                     .atMost(BOUND)
                     .until(() -> indicator.health().getStatus().equals(Status.UP));
@@ -89,12 +78,12 @@ class KafkaConnectivityHealthIndicatorIT {
         // the check's admin client does not re-bootstrap: when every broker it knows is gone and the cluster
         // answers elsewhere (a broker moved; here a second broker behind the second bootstrap address), only a
         // new client finds it
-        int firstPort = freePort();
-        int secondPort = freePort();
+        LoopbackProxy toFirst = new LoopbackProxy();
+        LoopbackProxy toSecond = new LoopbackProxy();
+        int firstPort = toFirst.port();
+        int secondPort = toSecond.port();
         EmbeddedKafkaKraftBroker first = advertisedAt(firstPort);
         EmbeddedKafkaKraftBroker second = advertisedAt(secondPort);
-        Proxy toFirst = new Proxy(firstPort, address(first));
-        Proxy toSecond = new Proxy(secondPort, address(second));
         KafkaConnectivityHealthIndicator indicator = new KafkaConnectivityHealthIndicator(
                 Map.of(
                         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -103,12 +92,12 @@ class KafkaConnectivityHealthIndicatorIT {
                         1000),
                 props);
         try {
-            toFirst.open();
+            toFirst.open(address(first));
             indicator.start();
             await("UP").atMost(BOUND).until(() -> indicator.health().getStatus().equals(Status.UP));
 
             toFirst.close();
-            toSecond.open();
+            toSecond.open(address(second));
             await("DOWN while the known broker is gone")
                     .atMost(BOUND)
                     .until(() -> indicator.health().getStatus().equals(Status.DOWN));
@@ -133,82 +122,6 @@ class KafkaConnectivityHealthIndicatorIT {
     }
 
     private static InetSocketAddress address(EmbeddedKafkaKraftBroker broker) {
-        String[] hostPort = broker.getBrokersAsString().split(":");
-        return new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1]));
-    }
-
-    /** Forwards connections on a fixed loopback port to the broker; closing it drops them all. */
-    static final class Proxy {
-        private final int port;
-        private final InetSocketAddress target;
-        private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-        private volatile ServerSocket server;
-
-        Proxy(int port, InetSocketAddress target) {
-            this.port = port;
-            this.target = target;
-        }
-
-        void open() throws IOException {
-            ServerSocket socket = new ServerSocket();
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            server = socket;
-            daemon(() -> {
-                while (!socket.isClosed()) {
-                    try {
-                        Socket client = socket.accept();
-                        Socket upstream = new Socket(target.getAddress(), target.getPort());
-                        sockets.add(client);
-                        sockets.add(upstream);
-                        daemon(() -> pump(client, upstream));
-                        daemon(() -> pump(upstream, client));
-                    } catch (IOException e) {
-                        return; // closed
-                    }
-                }
-            });
-        }
-
-        void close() throws IOException {
-            ServerSocket socket = server;
-            if (socket != null) {
-                socket.close();
-            }
-            for (Socket s : sockets) {
-                s.close();
-            }
-            sockets.clear();
-        }
-
-        private static void pump(Socket from, Socket to) {
-            try (InputStream in = from.getInputStream();
-                    OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
-            } catch (IOException e) {
-                // one side closed: the other follows
-            } finally {
-                try {
-                    from.close();
-                    to.close();
-                } catch (IOException ignored) {
-                    // already closed
-                }
-            }
-        }
-
-        private static void daemon(Runnable task) {
-            Thread thread = new Thread(task, "test-proxy");
-            thread.setDaemon(true);
-            thread.start();
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return LoopbackProxy.addressOf(broker.getBrokersAsString());
     }
 }
