@@ -110,6 +110,40 @@ class CommandListenerSettingsTest {
                 .hasMessageContaining("it must be this actuator's command topic, 'mrm.commands.dns'");
     }
 
+    @Test
+    void aCommandBindingThatWouldNotHandTheLanesTheRecordItselfIsRefusedBeforeItStarts() {
+        String imports = "--spring.config.import=classpath:mrm-defaults.yml,classpath:mrm-commands.yml";
+        String destination = "--spring.cloud.stream.bindings.commands-in-0.destination=mrm.commands.dns";
+        // without the raw-record converter every command would fail on the consumer thread, be logged and skipped
+        assertThatThrownBy(() -> start(
+                        TestApp.class,
+                        imports,
+                        destination,
+                        "--spring.cloud.stream.kafka.bindings.commands-in-0.consumer.converter-bean-name="))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("spring.cloud.stream.kafka.bindings.commands-in-0.consumer.converter-bean-name "
+                        + "is not set: it must be mrmRawRecordConverter");
+        assertThatThrownBy(() -> start(
+                        TestApp.class,
+                        imports,
+                        destination,
+                        "--spring.cloud.stream.kafka.bindings.commands-in-0.consumer.converter-bean-name=other"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("converter-bean-name is 'other': it must be mrmRawRecordConverter");
+        // a batch is one message: the lanes take records one by one
+        assertThatThrownBy(() -> start(
+                        TestApp.class,
+                        imports,
+                        destination,
+                        "--spring.cloud.stream.bindings.commands-in-0.consumer.batch-mode=true"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("spring.cloud.stream.bindings.commands-in-0.consumer.batch-mode is true");
+        // another function bound instead: the command input would never be bound, the service ready all the same
+        assertThatThrownBy(() -> start(TestApp.class, imports, destination, "--spring.cloud.function.definition=other"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("spring.cloud.function.definition is 'other': it must be commands");
+    }
+
     private static CommandInput<DnsCommand> input(ConfigurableApplicationContext context) {
         return context.getBean(CommandInputs.class).commandInput(Topics.DNS_COMMANDS, command -> {});
     }
