@@ -96,6 +96,25 @@ class CommandListenerSettingsTest {
     }
 
     @Test
+    void theConsumerNeverCommitsByItselfAndReadsOnlyCommittedCommands() {
+        try (ConfigurableApplicationContext context = start(NoBinding.class)) {
+            // what spring.kafka.consumer.* or the binding's configuration may have put there: the binder merges
+            // them into its consumer's settings, and this customizer runs last
+            Map<String, Object> consumer = new HashMap<>(Map.of(
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                    "true",
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                    "read_uncommitted"));
+            input(context).configure(consumer);
+            assertThat(consumer)
+                    .as("an auto-commit would commit a command's offset while it still runs on its lane")
+                    .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)
+                    .as("a command of an aborted engine transaction is never run")
+                    .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        }
+    }
+
+    @Test
     void aCommandBindingOnAnotherTopicIsRefusedBeforeItStarts() {
         assertThatThrownBy(() -> start(
                         TestApp.class,
