@@ -99,8 +99,9 @@ public final class CommandInput<E extends StepCommand> implements Consumer<Messa
      * Completes the binding's consumer settings: the cooperative assignor, so that a rebalance revokes only the
      * partitions that move and the commands of the others are not held up while those are handed over (Kafka's
      * default list ends with it, so instances switch over in one rolling restart; left alone when the settings
-     * name an assignor or the broker-side protocol, {@code group.protocol=consumer}). And a check that the
-     * hand-over's bound fits in {@code max.poll.interval.ms}.
+     * name an assignor or the broker-side protocol, {@code group.protocol=consumer}). Offsets are only ever
+     * committed by the lanes, and only committed commands are read, whatever the consumer settings say. And a
+     * check that the hand-over's bound fits in {@code max.poll.interval.ms}.
      */
     void configure(Map<String, Object> consumer) {
         Object configured = consumer.get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
@@ -113,6 +114,11 @@ public final class CommandInput<E extends StepCommand> implements Consumer<Messa
                     + "ms): a member that waits longer in a rebalance is evicted from the group, and its partitions "
                     + "move while it still runs their commands");
         }
+        // the binder merges spring.kafka.consumer.* and the binding's configuration into these: an auto-commit
+        // would commit a command's offset while the command still runs on its lane (lost if the instance dies),
+        // and read_uncommitted would run commands of an engine transaction that was aborted
+        consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Object protocol = consumer.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
         boolean brokerSide = protocol != null
                 && "consumer".equalsIgnoreCase(protocol.toString().trim());

@@ -10,6 +10,7 @@ import org.springframework.cloud.stream.binder.kafka.support.ConsumerConfigCusto
 import org.springframework.cloud.stream.config.BindingServiceProperties;
 import org.springframework.cloud.stream.config.ListenerContainerCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.support.converter.MessagingMessageConverter;
 
@@ -77,7 +78,8 @@ public class MrmStreamAutoConfiguration {
     }
 
     @Bean
-    CommandBindingCheck commandBindingCheck(ObjectProvider<CommandInput<?>> inputs, BindingServiceProperties bindings) {
-        return new CommandBindingCheck(List.copyOf(inputs.orderedStream().toList()), bindings);
+    CommandBindingCheck commandBindingCheck(
+            ObjectProvider<CommandInput<?>> inputs, BindingServiceProperties bindings, Environment environment) {
+        return new CommandBindingCheck(List.copyOf(inputs.orderedStream().toList()), bindings, environment);
     }
 }

@@ -106,6 +106,11 @@ class CommandLanesDeadLetterIT {
     @Autowired
     BindingsLifecycleController bindings;
 
+    @org.junit.jupiter.api.BeforeEach
+    void startListener() {
+        bindings.start(CommandInput.BINDING);
+    }
+
     @org.junit.jupiter.api.AfterEach
     void stopListener() {
         bindings.stop(CommandInput.BINDING);
@@ -169,6 +174,54 @@ class CommandLanesDeadLetterIT {
                                 .isNotNull()
                                 .extracting(OffsetAndMetadata::offset)
                                 .isEqualTo(end));
+            }
+        }
+    }
+
+    @Test
+    void aRecordWithoutValueOrKeyIsDeadLetteredAsUnreadableAndTheNextCommandRuns() throws Exception {
+        String topic = NAMES.of(Topics.DNS_COMMANDS);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                KAFKA.bootstrapServers(),
+                                ProducerConfig.ACKS_CONFIG,
+                                "all"),
+                        new StringSerializer(),
+                        new ByteArraySerializer());
+                TopicRecorder dlq = new TopicRecorder(KAFKA.bootstrapServers(), NAMES, List.of(Topics.DEAD_LETTERS))) {
+            RecordMetadata tombstone =
+                    producer.send(new ProducerRecord<>(topic, "tomb", null)).get();
+            RecordMetadata keyless = producer.send(new ProducerRecord<>(topic, null, new byte[] {9}))
+                    .get();
+            RecordMetadata last = publisher.publishAndWait(command("c-after-tombstone", "tomb", 0));
+
+            Awaitility.await("the command after the tombstone")
+                    .atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> handled.contains("c-after-tombstone"));
+            Awaitility.await("both dead-lettered")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
+                    .untilAsserted(() -> assertThat(dlq.events(DeadLetter.class))
+                            .filteredOn(letter ->
+                                    letter.offset() == tombstone.offset() || letter.offset() == keyless.offset())
+                            .extracting(DeadLetter::category)
+                            .containsExactly(DeadLetterReason.UNREADABLE, DeadLetterReason.UNREADABLE));
+
+            TopicPartition partition = new TopicPartition(topic, last.partition());
+            try (Admin admin =
+                    Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+                Awaitility.await("all committed")
+                        .atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(100))
+                        .untilAsserted(() -> assertThat(admin.listConsumerGroupOffsets("lanes-dlq")
+                                        .partitionsToOffsetAndMetadata()
+                                        .get()
+                                        .get(partition))
+                                .isNotNull()
+                                .extracting(OffsetAndMetadata::offset)
+                                .isEqualTo(last.offset() + 1));
             }
         }
     }

@@ -96,6 +96,25 @@ class CommandListenerSettingsTest {
     }
 
     @Test
+    void theConsumerNeverCommitsByItselfAndReadsOnlyCommittedCommands() {
+        try (ConfigurableApplicationContext context = start(NoBinding.class)) {
+            // what spring.kafka.consumer.* or the binding's configuration may have put there: the binder merges
+            // them into its consumer's settings, and this customizer runs last
+            Map<String, Object> consumer = new HashMap<>(Map.of(
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                    "true",
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                    "read_uncommitted"));
+            input(context).configure(consumer);
+            assertThat(consumer)
+                    .as("an auto-commit would commit a command's offset while it still runs on its lane")
+                    .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false)
+                    .as("a command of an aborted engine transaction is never run")
+                    .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        }
+    }
+
+    @Test
     void aCommandBindingOnAnotherTopicIsRefusedBeforeItStarts() {
         assertThatThrownBy(() -> start(
                         TestApp.class,
@@ -108,6 +127,40 @@ class CommandListenerSettingsTest {
                         TestApp.class, "--spring.config.import=classpath:mrm-defaults.yml,classpath:mrm-commands.yml"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("it must be this actuator's command topic, 'mrm.commands.dns'");
+    }
+
+    @Test
+    void aCommandBindingThatWouldNotHandTheLanesTheRecordItselfIsRefusedBeforeItStarts() {
+        String imports = "--spring.config.import=classpath:mrm-defaults.yml,classpath:mrm-commands.yml";
+        String destination = "--spring.cloud.stream.bindings.commands-in-0.destination=mrm.commands.dns";
+        // without the raw-record converter every command would fail on the consumer thread, be logged and skipped
+        assertThatThrownBy(() -> start(
+                        TestApp.class,
+                        imports,
+                        destination,
+                        "--spring.cloud.stream.kafka.bindings.commands-in-0.consumer.converter-bean-name="))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("spring.cloud.stream.kafka.bindings.commands-in-0.consumer.converter-bean-name "
+                        + "is not set: it must be mrmRawRecordConverter");
+        assertThatThrownBy(() -> start(
+                        TestApp.class,
+                        imports,
+                        destination,
+                        "--spring.cloud.stream.kafka.bindings.commands-in-0.consumer.converter-bean-name=other"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("converter-bean-name is 'other': it must be mrmRawRecordConverter");
+        // a batch is one message: the lanes take records one by one
+        assertThatThrownBy(() -> start(
+                        TestApp.class,
+                        imports,
+                        destination,
+                        "--spring.cloud.stream.bindings.commands-in-0.consumer.batch-mode=true"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("spring.cloud.stream.bindings.commands-in-0.consumer.batch-mode is true");
+        // another function bound instead: the command input would never be bound, the service ready all the same
+        assertThatThrownBy(() -> start(TestApp.class, imports, destination, "--spring.cloud.function.definition=other"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("spring.cloud.function.definition is 'other': it must be commands");
     }
 
     private static CommandInput<DnsCommand> input(ConfigurableApplicationContext context) {

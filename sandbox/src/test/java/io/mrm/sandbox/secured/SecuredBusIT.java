@@ -28,6 +28,10 @@ import io.mrm.mrmctl.Mrmctl;
 import io.mrm.sandbox.Sandbox;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +44,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -57,6 +62,7 @@ import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -365,6 +371,35 @@ class SecuredBusIT {
                 .filteredOn(a -> a.outcome() == AckOutcome.SUCCEEDED)
                 .extracting(CommandAck::actuator)
                 .contains(Actuator.DNS, Actuator.HANA, Actuator.AEM);
+    }
+
+    /**
+     * Each actuator is ready on its own principal: its readiness includes the command binding's health (the
+     * binder's own clients, which must have the service's SASL settings and need no ACL the actuator lacks).
+     */
+    @ParameterizedTest(name = "{0} is ready on the secured bus")
+    @Order(9)
+    @MethodSource("actuators")
+    void eachActuatorIsReadyOnItsOwnPrincipal(String label) throws Exception {
+        String readiness =
+                sandbox().prometheusUrls().get(label).replace("/actuator/prometheus", "/actuator/health/readiness");
+        HttpClient http = HttpClient.newHttpClient();
+        AtomicReference<String> last = new AtomicReference<>();
+        Awaitility.await(label + " ready")
+                .atMost(TIMEOUT)
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    HttpResponse<String> response = http.send(
+                            HttpRequest.newBuilder(URI.create(readiness)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    last.set(response.body());
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                });
+        assertThat(last.get()).contains("\"binders\"");
+    }
+
+    static Stream<String> actuators() {
+        return Stream.of("dns-actuator", "hana-sync", "aem-sync", "hook-actuator");
     }
 
     // --- 3. mrmctl on the secured cluster ------------------------------------------------------------------
