@@ -19,11 +19,14 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-/** Three broker processes: the topics replicated three times, and writes acknowledged by all go on with one killed. */
+/**
+ * Three broker processes: the topics replicated three times; writes acknowledged by all go on with one killed, which
+ * rejoins when restarted; a paused broker drops out of the cluster and comes back when resumed.
+ */
 class KafkaBrokersIT {
 
     @Test
-    void topicsAreReplicatedThriceAndWritesSurviveAKilledBroker() throws Exception {
+    void topicsAreReplicatedThriceAndWritesSurviveAKilledOrPausedBroker() throws Exception {
         Path runDir = Files.createDirectories(Path.of("target", "chaos", "brokers-it-" + System.currentTimeMillis()));
         String classpath =
                 Files.readString(Path.of("target", "kafka-broker.classpath")).trim();
@@ -63,6 +66,12 @@ class KafkaBrokersIT {
             }
             assertThat(brokers.leaderOf(observations, 0)).isNotEqualTo(leader);
             brokers.broker(leader).process().start();
+            brokers.awaitBrokers(3, Duration.ofMinutes(2));
+
+            ManagedProcess paused = brokers.broker(leader).process();
+            paused.pause();
+            brokers.awaitBrokers(2, Duration.ofMinutes(1));
+            paused.resume();
             brokers.awaitBrokers(3, Duration.ofMinutes(2));
         }
     }
