@@ -41,7 +41,9 @@ public final class EngineKill implements Scenario {
         try {
             Instant resumed = run.awaitRecordAfter(
                     killedAt,
+                    // written after the kill (a record committed just before it may still be read after it)
                     r -> engineOutputs.contains(r.topic())
+                            && r.timestamp() > killedAt.toEpochMilli()
                             && r.event() != null
                             && r.event().applicationId().equals(run.policy().applicationId()));
             run.time("engine kill to plan resumed", Duration.between(killedAt, resumed));

@@ -86,7 +86,13 @@ public final class FailoverRun {
                 deployment.backends().state());
         List<Violation> violations =
                 new Invariants(policy.primaryRegion(), policy.quorum(), policy.staleAfter()).check(history);
-        return new ScenarioResult(scenario.name(), schedule.seed(), faults, timings, violations);
+        Map<String, Integer> checked = new LinkedHashMap<>();
+        checked.put("switches", history.switches().size());
+        checked.put("commands", history.realCommands().size());
+        checked.put("acknowledgements", history.acks().size());
+        checked.put("topology updates", history.topology().size());
+        checked.put("observations", history.observations().size());
+        return new ScenarioResult(scenario.name(), schedule.seed(), faults, timings, checked, violations);
     }
 
     /** Every vantage point has reported both regions UP, and the actuators call the standby READY. */

@@ -11,13 +11,21 @@ import java.util.Map;
  *
  * @param faults  what was broken, when, in words
  * @param timings what was measured, by label (e.g. {@code outage to switched})
+ * @param checked how much history the invariants were checked on, by kind (switches, commands, ...): a check of an
+ *                empty history proves nothing
  */
 public record ScenarioResult(
-        String scenario, long seed, List<String> faults, Map<String, Duration> timings, List<Violation> violations) {
+        String scenario,
+        long seed,
+        List<String> faults,
+        Map<String, Duration> timings,
+        Map<String, Integer> checked,
+        List<Violation> violations) {
 
     public ScenarioResult {
         faults = List.copyOf(faults);
         timings = new LinkedHashMap<>(timings);
+        checked = new LinkedHashMap<>(checked);
         violations = List.copyOf(violations);
     }
 
@@ -30,6 +38,10 @@ public record ScenarioResult(
                 .append(")\n");
         faults.forEach(f -> text.append("  fault: ").append(f).append('\n'));
         timings.forEach((label, d) -> text.append(String.format("  %-36s %7.1f s%n", label, d.toMillis() / 1000.0)));
+        text.append("  checked on: ");
+        checked.forEach((kind, n) -> text.append(n).append(' ').append(kind).append(", "));
+        text.setLength(text.length() - 2);
+        text.append('\n');
         if (violations.isEmpty()) {
             text.append("  every invariant held\n");
         } else {

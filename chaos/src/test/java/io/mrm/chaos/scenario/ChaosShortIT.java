@@ -28,6 +28,10 @@ class ChaosShortIT {
         ScenarioResult result = runner.run(ChaosRunner.scenario(scenario), SEED);
 
         assertThat(result.timings()).containsKey("outage to switched");
+        assertThat(result.checked()).containsEntry("switches", 1);
+        assertThat(result.checked().get("commands")).isPositive();
+        assertThat(result.checked().get("acknowledgements"))
+                .isGreaterThanOrEqualTo(result.checked().get("commands"));
         assertThat(result.violations()).isEmpty();
     }
 }
