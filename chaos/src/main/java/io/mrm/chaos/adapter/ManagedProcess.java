@@ -57,12 +57,10 @@ public final class ManagedProcess {
     /** SIGKILL: no shutdown hook, no goodbye to the group, open transactions left open. */
     public synchronized Instant kill() {
         Process current = requireRunning();
-        if (paused) {
-            resume();
-        }
         Instant at = Instant.now();
         ProcessRegistry.kill(current, Duration.ofSeconds(30));
         ProcessRegistry.forget(current);
+        paused = false;
         return at;
     }
 

@@ -61,7 +61,7 @@ public final class ProcessRegistry {
     public static void killAll() {
         for (Process process : PROCESSES) {
             if (process.isAlive()) {
-                // a paused process cannot die before it is resumed on some kernels' accounting; SIGKILL works anyway
+                // SIGKILL ends a paused (SIGSTOPped) process too
                 ProcessRegistry.kill(process, Duration.ofSeconds(10));
             }
         }

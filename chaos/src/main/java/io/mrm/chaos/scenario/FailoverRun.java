@@ -144,7 +144,7 @@ public final class FailoverRun {
                 .await(type, e -> e.applicationId().equals(policy.applicationId()) && condition.test(e), atMost);
     }
 
-    /** The time the first record of {@code topicPart} read after {@code after} was read, waited for (bounded). */
+    /** When the first record matching {@code which} and read after {@code after} was read, waited for (bounded). */
     public Instant awaitRecordAfter(Instant after, Predicate<TopicRecorder.Recorded> which) {
         return Awaitility.await("a record after " + after)
                 .atMost(atMost)
