@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
  * The soak: scenarios one after another, each on a fresh deployment, for a number of minutes, every run's seed drawn
@@ -53,7 +53,7 @@ public final class ChaosMain {
         List<Scenario> scenarios = only == null ? ChaosRunner.SCENARIOS : List.of(ChaosRunner.scenario(only));
         System.out.println("[chaos] soak for " + minutes + " min, seed " + seed);
         ChaosRunner runner = new ChaosRunner(repository, System.out, Duration.ofMinutes(4));
-        Random seeds = new Random(seed);
+        SplittableRandom seeds = new SplittableRandom(seed);
         Instant end = Instant.now().plus(Duration.ofMinutes(minutes));
         List<ScenarioResult> results = new ArrayList<>();
         for (int run = 0; Instant.now().isBefore(end); run++) {
