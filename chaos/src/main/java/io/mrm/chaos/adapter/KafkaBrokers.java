@@ -170,13 +170,28 @@ public final class KafkaBrokers implements AutoCloseable {
                 Duration.ofSeconds(30),
                 false,
                 Duration.ofSeconds(15));
+        List<org.apache.kafka.clients.admin.NewTopic> topics =
+                List.of(MrmTopics.newTopics(TopicNames.defaults(), production));
         try (Admin admin = admin()) {
-            admin.createTopics(List.of(MrmTopics.newTopics(TopicNames.defaults(), production)))
-                    .all()
-                    .get(atMost.toMillis(), TimeUnit.MILLISECONDS);
+            admin.createTopics(topics).all().get(atMost.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("creating MRM's topics failed", e);
         }
+        // created is not yet known everywhere: a broker may still answer "unknown topic" for a moment
+        List<String> names = topics.stream()
+                .map(org.apache.kafka.clients.admin.NewTopic::name)
+                .toList();
+        Awaitility.await("MRM's topics led and fully replicated")
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> {
+                    try (Admin admin = admin()) {
+                        return admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                                .flatMap(d -> d.partitions().stream())
+                                .allMatch(p -> p.leader() != null && p.isr().size() == 3);
+                    }
+                });
     }
 
     /** Waits (bounded) until {@code count} brokers are registered with the controllers. */
