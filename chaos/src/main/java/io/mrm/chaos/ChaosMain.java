@@ -61,6 +61,7 @@ public final class ChaosMain {
             results.add(runner.run(scenario, seeds.nextLong()));
         }
         System.out.println("[chaos] soak done: " + results.size() + " runs");
+        System.out.print(io.mrm.chaos.scenario.TimingSummary.of(results));
         long broken = results.stream().filter(r -> !r.violations().isEmpty()).count();
         results.forEach(r -> System.out.printf(
                 "  %-14s seed %-20d %s%n",

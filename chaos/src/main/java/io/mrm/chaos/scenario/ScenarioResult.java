@@ -38,10 +38,12 @@ public record ScenarioResult(
                 .append(")\n");
         faults.forEach(f -> text.append("  fault: ").append(f).append('\n'));
         timings.forEach((label, d) -> text.append(String.format("  %-36s %7.1f s%n", label, d.toMillis() / 1000.0)));
-        text.append("  checked on: ");
-        checked.forEach((kind, n) -> text.append(n).append(' ').append(kind).append(", "));
-        text.setLength(text.length() - 2);
-        text.append('\n');
+        if (!checked.isEmpty()) {
+            text.append("  checked on: ");
+            checked.forEach((kind, n) -> text.append(n).append(' ').append(kind).append(", "));
+            text.setLength(text.length() - 2);
+            text.append('\n');
+        }
         if (violations.isEmpty()) {
             text.append("  every invariant held\n");
         } else {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -15,6 +18,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ChaosShortIT {
 
     private static final long SEED = Long.getLong("chaos.seed", 20261207L);
+    private static final List<ScenarioResult> RESULTS = new CopyOnWriteArrayList<>();
+
+    @AfterAll
+    static void printTimingsSideBySide() {
+        if (!RESULTS.isEmpty()) {
+            System.out.print(TimingSummary.of(RESULTS));
+        }
+    }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"engine-kill", "broker-kill", "actuator-kill", "healthy"})
@@ -26,6 +37,7 @@ class ChaosShortIT {
                 new ChaosRunner(Path.of("..").toAbsolutePath().normalize(), System.out, Duration.ofMinutes(4));
 
         ScenarioResult result = runner.run(ChaosRunner.scenario(scenario), SEED);
+        RESULTS.add(result);
 
         assertThat(result.timings()).containsKey("outage to switched");
         assertThat(result.checked()).containsEntry("switches", 1);
