@@ -206,6 +206,20 @@ public final class Backends implements AutoCloseable {
         return active;
     }
 
+    /**
+     * A fault behind MRM's back: gives the application's role its writes in {@code region}'s database again, as an
+     * operator's stray GRANT would (two writable databases if MRM had fenced that one).
+     */
+    public void grantWrites(String region) {
+        EmbeddedPostgres pg = databases.get(region);
+        try (Connection c = DriverManager.getConnection(jdbc(pg.getPort(), APP), DB_USER, postgresPassword);
+                Statement s = c.createStatement()) {
+            s.execute("GRANT INSERT, UPDATE, DELETE ON public.orders TO shop_app");
+        } catch (SQLException e) {
+            throw new IllegalStateException("granting writes in " + region + " failed: " + e.getMessage(), e);
+        }
+    }
+
     private String secret(String name, String value) throws IOException {
         Path file = Files.createFile(
                 secrets.resolve(name),
