@@ -1,0 +1,276 @@
+package io.mrm.chaos.adapter;
+
+import io.mrm.events.TopicNames;
+import io.mrm.kafka.MrmKafkaProperties;
+import io.mrm.kafka.MrmTopics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.Uuid;
+import org.awaitility.Awaitility;
+
+/**
+ * Three Kafka brokers, each a process of its own running Apache Kafka's server ({@code kafka.Kafka}) in KRaft
+ * combined mode (broker and controller, three voters), on free loopback ports, with data under the run's folder.
+ * Replication 3 and {@code min.insync.replicas} 2 everywhere, the offsets and transaction-state topics included;
+ * MRM's topics are created from the registry (kafka-support's {@link MrmTopics}) the way the shipped admin step
+ * creates them.
+ */
+public final class KafkaBrokers implements AutoCloseable {
+
+    /** Partitions per MRM topic: the shipped default (MRM_PARTITIONS). */
+    public static final int PARTITIONS = 6;
+
+    private final List<Broker> brokers = new ArrayList<>();
+
+    /** One broker: its node id, its client port and its process. */
+    public record Broker(int nodeId, int port, ManagedProcess process) {}
+
+    private KafkaBrokers() {}
+
+    /**
+     * Formats the storage of three brokers with Kafka's own storage tool, starts them and waits (bounded) until
+     * all three are in the cluster.
+     *
+     * @param classpath Kafka's server classpath (target/kafka-broker.classpath)
+     */
+    public static KafkaBrokers start(Path runDir, String classpath, FreePorts ports, Duration atMost) {
+        KafkaBrokers cluster = new KafkaBrokers();
+        try {
+            Path logback = runDir.resolve("kafka-logback.xml");
+            Files.writeString(logback, LOGBACK, StandardCharsets.UTF_8);
+            int[] clientPorts = {ports.next(), ports.next(), ports.next()};
+            int[] controllerPorts = {ports.next(), ports.next(), ports.next()};
+            String voters = java.util.stream.IntStream.range(0, 3)
+                    .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts[i])
+                    .collect(Collectors.joining(","));
+            String clusterId = Uuid.randomUuid().toString();
+            List<Process> formats = new ArrayList<>();
+            List<Path> configs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                int nodeId = i + 1;
+                Path dir = Files.createDirectories(runDir.resolve("kafka-" + nodeId));
+                Path config = dir.resolve("server.properties");
+                Files.writeString(config, serverProperties(nodeId, clientPorts[i], controllerPorts[i], voters, dir));
+                configs.add(config);
+                formats.add(new ProcessBuilder(javaCommand(
+                                classpath,
+                                logback,
+                                "kafka.tools.StorageTool",
+                                "format",
+                                "-t",
+                                clusterId,
+                                "-c",
+                                config.toString()))
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                                runDir.resolve("kafka-" + nodeId + ".log").toFile()))
+                        .start());
+            }
+            for (Process format : formats) {
+                if (!format.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS) || format.exitValue() != 0) {
+                    throw new IllegalStateException(
+                            "formatting a broker's storage failed: see kafka-*.log in " + runDir);
+                }
+            }
+            for (int i = 0; i < 3; i++) {
+                int nodeId = i + 1;
+                ManagedProcess process = new ManagedProcess(
+                        "kafka-" + nodeId,
+                        javaCommand(
+                                classpath,
+                                logback,
+                                "kafka.Kafka",
+                                configs.get(i).toString()),
+                        Map.of(),
+                        runDir.resolve("kafka-" + nodeId + ".log"));
+                cluster.brokers.add(new Broker(nodeId, clientPorts[i], process));
+                process.start();
+            }
+            cluster.awaitBrokers(3, atMost);
+            return cluster;
+        } catch (IOException e) {
+            cluster.close();
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            cluster.close();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private static List<String> javaCommand(String classpath, Path logback, String main, String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms128m",
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                "-Dlogback.configurationFile=" + logback,
+                "-cp",
+                classpath,
+                main));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    static String serverProperties(int nodeId, int port, int controllerPort, String voters, Path dir) {
+        return String.join(
+                        "\n",
+                        "node.id=" + nodeId,
+                        "process.roles=broker,controller",
+                        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                        "inter.broker.listener.name=PLAINTEXT",
+                        "controller.listener.names=CONTROLLER",
+                        "controller.quorum.voters=" + voters,
+                        "log.dirs=" + dir.resolve("data"),
+                        "num.partitions=" + PARTITIONS,
+                        "default.replication.factor=3",
+                        "min.insync.replicas=2",
+                        "offsets.topic.replication.factor=3",
+                        "transaction.state.log.replication.factor=3",
+                        "transaction.state.log.min.isr=2",
+                        "auto.create.topics.enable=false",
+                        "group.initial.rebalance.delay.ms=0",
+                        // a killed broker's partitions move after this, not Kafka's default 18 s
+                        "broker.session.timeout.ms=6000",
+                        "broker.heartbeat.interval.ms=1000")
+                + "\n";
+    }
+
+    /** Creates MRM's topics from the registry with replication 3 and min.insync.replicas 2. */
+    public void createMrmTopics(Duration atMost) {
+        MrmKafkaProperties production = new MrmKafkaProperties(
+                "mrm.",
+                PARTITIONS,
+                (short) 3,
+                2,
+                false,
+                Duration.ofMinutes(5),
+                Duration.ofDays(7),
+                3,
+                Duration.ofMillis(200),
+                Duration.ofSeconds(30),
+                false,
+                Duration.ofSeconds(15));
+        List<org.apache.kafka.clients.admin.NewTopic> topics =
+                List.of(MrmTopics.newTopics(TopicNames.defaults(), production));
+        try (Admin admin = admin()) {
+            admin.createTopics(topics).all().get(atMost.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("creating MRM's topics failed", e);
+        }
+        // created is not yet known everywhere: a broker may still answer "unknown topic" for a moment
+        List<String> names = topics.stream()
+                .map(org.apache.kafka.clients.admin.NewTopic::name)
+                .toList();
+        Awaitility.await("MRM's topics led and fully replicated")
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> {
+                    try (Admin admin = admin()) {
+                        return admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                                .flatMap(d -> d.partitions().stream())
+                                .allMatch(p -> p.leader() != null && p.isr().size() == 3);
+                    }
+                });
+    }
+
+    /** Waits (bounded) until {@code count} brokers are registered with the controllers. */
+    public void awaitBrokers(int count, Duration atMost) {
+        Awaitility.await(count + " brokers in the cluster")
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() -> {
+                    for (Broker b : brokers) {
+                        if (!b.process().isAlive()) {
+                            throw new org.awaitility.core.TerminalFailureException(
+                                    b.process().name() + " exited: see "
+                                            + b.process().log());
+                        }
+                    }
+                    try (Admin admin = admin()) {
+                        return admin.describeCluster()
+                                        .nodes()
+                                        .get(5, TimeUnit.SECONDS)
+                                        .size()
+                                == count;
+                    }
+                });
+    }
+
+    /** The node leading partition {@code partition} of {@code topic} now. */
+    public int leaderOf(String topic, int partition) {
+        try (Admin admin = admin()) {
+            TopicDescription description = admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(10, TimeUnit.SECONDS)
+                    .get(topic);
+            TopicPartitionInfo info = description.partitions().get(partition);
+            if (info.leader() == null) {
+                throw new IllegalStateException(topic + "-" + partition + " has no leader now");
+            }
+            return info.leader().id();
+        } catch (Exception e) {
+            throw new IllegalStateException("reading the leader of " + topic + "-" + partition + " failed", e);
+        }
+    }
+
+    public Admin admin() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+        return Admin.create(props);
+    }
+
+    public String bootstrapServers() {
+        return brokers.stream().map(b -> "127.0.0.1:" + b.port()).collect(Collectors.joining(","));
+    }
+
+    public List<Broker> brokers() {
+        return List.copyOf(brokers);
+    }
+
+    public Broker broker(int nodeId) {
+        return brokers.stream()
+                .filter(b -> b.nodeId() == nodeId)
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no broker " + nodeId));
+    }
+
+    @Override
+    public void close() {
+        brokers.forEach(b -> b.process().stop());
+    }
+
+    private static final String LOGBACK = """
+            <configuration>
+              <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
+                <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n</pattern></encoder>
+              </appender>
+              <logger name="kafka.request.logger" level="WARN"/>
+              <logger name="org.apache.kafka.clients.NetworkClient" level="WARN"/>
+              <root level="INFO"><appender-ref ref="OUT"/></root>
+            </configuration>
+            """;
+}

@@ -1,0 +1,230 @@
+package io.mrm.chaos.scenario;
+
+import io.mrm.chaos.adapter.ChaosDeployment;
+import io.mrm.chaos.adapter.ComposePolicy;
+import io.mrm.chaos.adapter.HistoryReader;
+import io.mrm.chaos.domain.ChaosSchedule;
+import io.mrm.chaos.domain.History;
+import io.mrm.chaos.domain.Invariants;
+import io.mrm.chaos.domain.Violation;
+import io.mrm.events.MrmEvent;
+import io.mrm.events.ack.CommandAck;
+import io.mrm.events.command.StepCommand;
+import io.mrm.events.decision.DecisionKind;
+import io.mrm.events.decision.FailoverDecision;
+import io.mrm.events.observation.HealthObservation;
+import io.mrm.events.observation.HealthStatus;
+import io.mrm.events.readiness.ReadinessState;
+import io.mrm.events.readiness.ReadinessStatus;
+import io.mrm.events.topology.Phase;
+import io.mrm.events.topology.TopologyState;
+import io.mrm.testsupport.TopicRecorder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * One failover on a fresh deployment, broken by a {@link Scenario}: once every vantage point sees both regions up
+ * and the standby is ready, the primary's database is cut from the monitors' view (the application's health in the
+ * local stack is its database); the engine decides, the scenario strikes, and the run waits for the plan to finish,
+ * repairs what the scenario asked to, lets the deployment settle and checks every invariant.
+ */
+public final class FailoverRun {
+
+    private final ChaosDeployment deployment;
+    private final ComposePolicy policy;
+    private final Duration atMost;
+    private final List<String> faults = new ArrayList<>();
+    private final Map<String, Duration> timings = new LinkedHashMap<>();
+    private final List<Runnable> repairs = new ArrayList<>();
+    private Instant outageAt;
+    private FailoverDecision decision;
+
+    public FailoverRun(ChaosDeployment deployment, ComposePolicy policy, Duration atMost) {
+        this.deployment = deployment;
+        this.policy = policy;
+        this.atMost = atMost;
+    }
+
+    public ScenarioResult run(Scenario scenario, ChaosSchedule schedule) {
+        awaitSteadyAndReady();
+        outageAt = Instant.now();
+        deployment.backends().monitorLink(policy.primaryRegion()).cut();
+        note("OUTAGE: " + policy.primaryRegion() + "'s database cut from the monitors' view");
+        decision = await(
+                FailoverDecision.class,
+                d -> d.kind() == DecisionKind.AUTOMATIC_FAILOVER && d.toRegion().equals(policy.standbyRegion()));
+        timings.put("outage to decision", Duration.between(outageAt, decision.time()));
+        note("decision " + decision.id() + " (epoch " + decision.epoch() + "): "
+                + decision.plan().size() + " steps, " + decision.mode());
+        scenario.strike(this, schedule);
+        TopologyState switched = null;
+        try {
+            switched = await(
+                    TopologyState.class,
+                    t -> t.phase() == Phase.STEADY
+                            && t.activeRegion().equals(policy.standbyRegion())
+                            && t.epoch() >= decision.epoch());
+            timings.put("outage to switched", Duration.between(outageAt, switched.time()));
+            note("switched: " + policy.standbyRegion() + " active (epoch " + switched.epoch() + ")");
+        } catch (ConditionTimeoutException e) {
+            faults.add("the plan did not complete within " + atMost);
+        }
+        repairs.forEach(Runnable::run);
+        settle();
+        History history = HistoryReader.read(
+                deployment.recorder(),
+                policy.applicationId(),
+                deployment.backends().state());
+        List<Violation> violations =
+                new Invariants(policy.primaryRegion(), policy.quorum(), policy.staleAfter()).check(history);
+        Map<String, Integer> checked = new LinkedHashMap<>();
+        checked.put("switches", history.switches().size());
+        checked.put("commands", history.realCommands().size());
+        checked.put("acknowledgements", history.acks().size());
+        checked.put("topology updates", history.topology().size());
+        checked.put("observations", history.observations().size());
+        return new ScenarioResult(scenario.name(), schedule.seed(), faults, timings, checked, violations);
+    }
+
+    /** Every vantage point has reported both regions UP, and the actuators call the standby READY. */
+    private void awaitSteadyAndReady() {
+        Instant since = Instant.now();
+        await(
+                TopologyState.class,
+                t -> t.phase() == Phase.STEADY && t.activeRegion().equals(policy.primaryRegion()));
+        await(
+                ReadinessState.class,
+                r -> r.missing().isEmpty()
+                        && r.region(policy.standbyRegion()) != null
+                        && r.region(policy.standbyRegion()).status() == ReadinessStatus.READY);
+        Awaitility.await("every vantage point sees both regions up")
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    Set<String> up = new HashSet<>();
+                    for (HealthObservation o : events(HealthObservation.class)) {
+                        if (o.status() == HealthStatus.UP && o.time().isAfter(since.minusSeconds(5))) {
+                            up.add(o.vantage() + "/" + o.region());
+                        }
+                    }
+                    return up.size() >= 6;
+                });
+        note("steady: " + policy.primaryRegion() + " active, " + policy.standbyRegion()
+                + " ready, all vantages see both up");
+    }
+
+    /** Waits until the plan reaches {@code point}; returns when the record that marks it was read. */
+    public Instant awaitPlanPoint(ChaosSchedule.PlanPoint point) {
+        String id = decision.id();
+        if (point.afterCommand()) {
+            await(
+                    StepCommand.class,
+                    c -> c.step().decisionId().equals(id) && c.step().stepIndex() == point.step());
+        } else {
+            await(
+                    CommandAck.class,
+                    a -> a.step().decisionId().equals(id) && a.step().stepIndex() == point.step());
+        }
+        return Instant.now();
+    }
+
+    /** The first record of {@code type} for the application matching {@code condition}, waited for (bounded). */
+    public <E extends MrmEvent> E await(Class<E> type, Predicate<? super E> condition) {
+        return deployment
+                .recorder()
+                .await(type, e -> e.applicationId().equals(policy.applicationId()) && condition.test(e), atMost);
+    }
+
+    /** When the first record matching {@code which} and read after {@code after} was read, waited for (bounded). */
+    public Instant awaitRecordAfter(Instant after, Predicate<TopicRecorder.Recorded> which) {
+        return Awaitility.await("a record after " + after)
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(20))
+                .until(
+                        () -> deployment.recorder().records().stream()
+                                .filter(r -> r.readAt().isAfter(after) && which.test(r))
+                                .map(TopicRecorder.Recorded::readAt)
+                                .findFirst()
+                                .orElse(null),
+                        found -> found != null);
+    }
+
+    /**
+     * Waits (bounded) until the deployment is at rest: every command acknowledged and the backends where the last
+     * decision put them. A deployment that never gets there is left as it is: the invariants then say what is wrong.
+     */
+    private void settle() {
+        try {
+            Awaitility.await("the deployment at rest")
+                    .atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        Set<String> acked = new HashSet<>();
+                        events(CommandAck.class).forEach(a -> acked.add(a.commandId()));
+                        boolean allAcked = events(StepCommand.class).stream()
+                                .filter(c -> !c.step().rehearsing())
+                                .allMatch(c -> acked.contains(c.id()));
+                        var state = deployment.backends().state();
+                        return allAcked
+                                && policy.standbyRegion().equals(state.dnsRegion())
+                                && state.writableDatabases().equals(Set.of(policy.standbyRegion()))
+                                && state.activeEventVpns().equals(Set.of(policy.standbyRegion()));
+                    });
+        } catch (ConditionTimeoutException e) {
+            faults.add("the deployment did not come to rest within 2 minutes");
+        }
+    }
+
+    private <E extends MrmEvent> List<E> events(Class<E> type) {
+        return deployment.recorder().events(type).stream()
+                .filter(e -> e.applicationId().equals(policy.applicationId()))
+                .toList();
+    }
+
+    /** Records a fault the scenario caused, with its time since the outage. */
+    public void fault(String what) {
+        String line = String.format(
+                "+%.1fs %s", Duration.between(outageAt, Instant.now()).toMillis() / 1000.0, what);
+        faults.add(line);
+        note(line);
+    }
+
+    public void time(String label, Duration duration) {
+        timings.put(label, duration);
+        note(label + ": " + duration.toMillis() + " ms");
+    }
+
+    /** Something to put right once the plan has finished (or could not), before the deployment settles. */
+    public void repairAfterSwitch(Runnable repair) {
+        repairs.add(repair);
+    }
+
+    public ChaosDeployment deployment() {
+        return deployment;
+    }
+
+    public FailoverDecision decision() {
+        return decision;
+    }
+
+    public ComposePolicy policy() {
+        return policy;
+    }
+
+    public Duration atMost() {
+        return atMost;
+    }
+
+    private void note(String what) {
+        deployment.out().println("[chaos] " + what);
+    }
+}
