@@ -85,6 +85,7 @@ class DnsActuatorMetricsIT {
                     .isNotBlank();
             // the binder's own health: the command topic described, the command consumer running
             assertThat(components.path("binders").path("status").asText()).isEqualTo("UP");
+            assertThat(components.path("commandInput").path("status").asText()).isEqualTo("UP");
         });
     }
 

@@ -32,6 +32,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -63,6 +65,10 @@ class DnsActuatorStartedBeforeKafkaIT {
                                 "--mrm.readiness.enabled=false",
                                 "--spring.cloud.stream.binding-retry-interval=1")) {
             assertThat(actuator.isActive()).as("started without a broker").isTrue();
+            HealthIndicator commandInput = actuator.getBean("commandInputHealthIndicator", HealthIndicator.class);
+            assertThat(commandInput.health().getStatus())
+                    .as("not ready while its command input is not bound")
+                    .isEqualTo(Status.DOWN);
 
             try (InProcessKafka kafka =
                     InProcessKafka.start(Map.of("advertised.listeners", "EXTERNAL://" + proxy.address()))) {
@@ -88,6 +94,9 @@ class DnsActuatorStartedBeforeKafkaIT {
                 assertThat(awaitAckOf(bootstrap, command.id()))
                         .as("the actuator's acknowledgement")
                         .contains("\"commandId\":\"" + command.id() + "\"");
+                assertThat(commandInput.health().getStatus())
+                        .as("its command input bound")
+                        .isEqualTo(Status.UP);
             }
         }
     }

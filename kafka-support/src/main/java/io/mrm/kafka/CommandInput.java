@@ -45,6 +45,8 @@ public final class CommandInput<E extends StepCommand> implements Consumer<Messa
     private final String topicName;
     private final CommandLaneListener<E> lanes;
     private final Duration maxRevocationWait;
+    /** The binder's container of this input, once the binder has made it (the latest, should it make another). */
+    private volatile AbstractMessageListenerContainer<?, ?> container;
 
     CommandInput(Topic<E> topic, String topicName, CommandLaneListener<E> lanes, Duration maxRevocationWait) {
         this.topic = topic;
@@ -83,6 +85,7 @@ public final class CommandInput<E extends StepCommand> implements Consumer<Messa
      * it) and a bounded commit wait.
      */
     void configure(AbstractMessageListenerContainer<?, ?> container) {
+        this.container = container;
         ContainerProperties props = container.getContainerProperties();
         props.setAckMode(ContainerProperties.AckMode.MANUAL);
         props.setConsumerRebalanceListener(lanes);
@@ -126,6 +129,17 @@ public final class CommandInput<E extends StepCommand> implements Consumer<Messa
             consumer.put(
                     ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         }
+    }
+
+    /** Whether the binder has made this input's consumer and it runs: commands are read only then. */
+    boolean running() {
+        AbstractMessageListenerContainer<?, ?> made = container;
+        return made != null && made.isRunning();
+    }
+
+    /** Whether the binder has made this input's consumer yet (it binds again while the broker cannot be reached). */
+    boolean bound() {
+        return container != null;
     }
 
     @Override

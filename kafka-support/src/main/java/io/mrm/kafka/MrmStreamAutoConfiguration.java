@@ -3,6 +3,7 @@ package io.mrm.kafka;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.cloud.function.context.catalog.FunctionAroundWrapper;
 import org.springframework.cloud.function.context.catalog.SimpleFunctionRegistry;
@@ -52,6 +53,13 @@ public class MrmStreamAutoConfiguration {
                 return function.apply(input);
             }
         };
+    }
+
+    /** {@code commandInput} in an actuator's readiness group: DOWN unless its command consumer runs. */
+    @Bean
+    @ConditionalOnBean(CommandInput.class)
+    CommandBindingHealthIndicator commandInputHealthIndicator(ObjectProvider<CommandInput<?>> inputs) {
+        return new CommandBindingHealthIndicator(inputs.orderedStream().toList());
     }
 
     @Bean
