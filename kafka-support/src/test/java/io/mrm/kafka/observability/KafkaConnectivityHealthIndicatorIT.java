@@ -7,6 +7,8 @@ import io.mrm.testsupport.LoopbackProxy;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Status;
@@ -31,13 +33,19 @@ class KafkaConnectivityHealthIndicatorIT {
         int proxyPort = proxy.port();
         EmbeddedKafkaKraftBroker broker = advertisedAt(proxyPort);
         InetSocketAddress target = address(broker);
+        // other tests' services (cached contexts) run checks of their own in this JVM: this one's are told apart by
+        // its client id and by not having existed before it started
+        String clientId = "connectivity-it-" + UUID.randomUUID();
         KafkaConnectivityHealthIndicator indicator = new KafkaConnectivityHealthIndicator(
                 Map.of(
                         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                         "127.0.0.1:" + proxyPort,
                         AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG,
-                        1000),
+                        1000,
+                        AdminClientConfig.CLIENT_ID_CONFIG,
+                        clientId),
                 props);
+        Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
         try {
             proxy.open(target);
             indicator.start();
@@ -68,9 +76,10 @@ class KafkaConnectivityHealthIndicatorIT {
         await("the checker thread and the admin client's thread ended")
                 .atMost(BOUND)
                 .untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+                        .filteredOn(thread -> !before.contains(thread))
                         .extracting(Thread::getName)
-                        .noneMatch(name ->
-                                name.equals("kafka-connectivity") || name.startsWith("kafka-admin-client-thread")));
+                        .noneMatch(name -> name.equals("kafka-connectivity")
+                                || name.equals("kafka-admin-client-thread | " + clientId)));
     }
 
     @Test
