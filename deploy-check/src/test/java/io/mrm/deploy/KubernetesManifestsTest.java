@@ -21,7 +21,6 @@ import io.mrm.kafka.MrmTopics;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.user.KafkaUser;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -384,19 +383,7 @@ class KubernetesManifestsTest {
     @Test
     void kafkaTopicsAreTheRegistrysWithThreeReplicasAndTwoInSync() {
         Manifests control = Manifests.render("control", work);
-        MrmKafkaProperties production = new MrmKafkaProperties(
-                TopicNames.DEFAULT_PREFIX,
-                6,
-                (short) 3,
-                2,
-                true,
-                Duration.ofMinutes(5),
-                Duration.ofDays(7),
-                3,
-                Duration.ofMillis(200),
-                Duration.ofSeconds(30),
-                false,
-                Duration.ofSeconds(15));
+        MrmKafkaProperties production = MrmKafkaProperties.defaults(TopicNames.DEFAULT_PREFIX, 6);
         Map<String, NewTopic> expected = new TreeMap<>();
         for (NewTopic t : MrmTopics.newTopics(TopicNames.defaults(), production)) {
             expected.put(t.name(), t);

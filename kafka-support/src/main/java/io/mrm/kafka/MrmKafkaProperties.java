@@ -52,6 +52,26 @@ public record MrmKafkaProperties(
         @DefaultValue("false") boolean allowWeakDurability,
         @NotNull @DefaultValue("15s") Duration durabilityCheckTimeout) {
 
+    /**
+     * The settings a service has when it sets only its topic prefix and partition count (every other value is its
+     * {@code @DefaultValue}: production durability): for tools that make the topics as a deployment would.
+     */
+    public static MrmKafkaProperties defaults(String topicPrefix, int partitions) {
+        return new MrmKafkaProperties(
+                topicPrefix,
+                partitions,
+                (short) 3,
+                2,
+                false,
+                Duration.ofMinutes(5),
+                Duration.ofDays(7),
+                3,
+                Duration.ofMillis(200),
+                Duration.ofSeconds(30),
+                false,
+                Duration.ofSeconds(15));
+    }
+
     public MrmKafkaProperties {
         if (minInsyncReplicas > replicationFactor) {
             throw new IllegalArgumentException("mrm.kafka.min-insync-replicas (" + minInsyncReplicas

@@ -157,19 +157,7 @@ public final class KafkaBrokers implements AutoCloseable {
 
     /** Creates MRM's topics from the registry with replication 3 and min.insync.replicas 2. */
     public void createMrmTopics(Duration atMost) {
-        MrmKafkaProperties production = new MrmKafkaProperties(
-                "mrm.",
-                PARTITIONS,
-                (short) 3,
-                2,
-                false,
-                Duration.ofMinutes(5),
-                Duration.ofDays(7),
-                3,
-                Duration.ofMillis(200),
-                Duration.ofSeconds(30),
-                false,
-                Duration.ofSeconds(15));
+        MrmKafkaProperties production = MrmKafkaProperties.defaults("mrm.", PARTITIONS);
         List<org.apache.kafka.clients.admin.NewTopic> topics =
                 List.of(MrmTopics.newTopics(TopicNames.defaults(), production));
         try (Admin admin = admin()) {

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -163,19 +162,7 @@ public final class AccessFiles {
     public static String aclScript() {
         AccessMatrix matrix = AccessMatrix.of(new TopicNames(PREFIX_MARK));
         StringBuilder topics = new StringBuilder();
-        MrmKafkaProperties defaults = new MrmKafkaProperties(
-                PREFIX_MARK,
-                6,
-                (short) 3,
-                2,
-                false,
-                Duration.ofMinutes(5),
-                Duration.ofDays(7),
-                3,
-                Duration.ofMillis(200),
-                Duration.ofSeconds(30),
-                false,
-                Duration.ofSeconds(15));
+        MrmKafkaProperties defaults = MrmKafkaProperties.defaults(PREFIX_MARK, 6);
         for (NewTopic topic : MrmTopics.newTopics(matrix.names(), defaults)) {
             topics.append("topic ").append(shellWord(topic.name()));
             new TreeMap<>(topic.configs())
