@@ -3,6 +3,7 @@ package io.mrm.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mrm.events.decision.Alert;
+import io.mrm.events.decision.PlanStep;
 import io.mrm.events.topology.StepProgress;
 import io.mrm.events.topology.StepStatus;
 import io.mrm.testsupport.RequiredTools;
@@ -113,7 +114,13 @@ class StatusBoardBrowserIT {
                             .hasSize(steps.size())
                             .containsOnly(StepStatus.SUCCEEDED.name());
                 });
-                assertThat(steps).extracting(StepProgress::status).containsOnly(StepStatus.SUCCEEDED);
+                // the switch is reported once the ordinary steps are done; a best-effort fence of the region left
+                // runs beside the plan and may still be RUNNING in that report (the page, awaited above, shows its end)
+                List<PlanStep> plan = result.decision().plan();
+                assertThat(steps)
+                        .filteredOn(s -> !plan.get(s.index()).bestEffort())
+                        .extracting(StepProgress::status)
+                        .containsOnly(StepStatus.SUCCEEDED);
                 assertThat(js.executeScript("return window.mrmNotReloaded")).isEqualTo(true);
                 @SuppressWarnings("unchecked")
                 List<String> seen = (List<String>) js.executeScript("return window.mrmSeen");
