@@ -19,7 +19,7 @@ import org.springframework.kafka.core.KafkaTemplate;
  */
 public class EventPublisher {
 
-    private final KafkaTemplate<String, byte[]> template;
+    private final RecordSender sender;
     private final EventCodec codec;
     private final Duration sendTimeout;
     private final BusTracing tracing;
@@ -30,7 +30,11 @@ public class EventPublisher {
 
     public EventPublisher(
             KafkaTemplate<String, byte[]> template, EventCodec codec, Duration sendTimeout, BusTracing tracing) {
-        this.template = template;
+        this(RecordSender.of(template), codec, sendTimeout, tracing);
+    }
+
+    public EventPublisher(RecordSender sender, EventCodec codec, Duration sendTimeout, BusTracing tracing) {
+        this.sender = sender;
         this.codec = codec;
         this.sendTimeout = sendTimeout;
         this.tracing = tracing;
@@ -45,7 +49,7 @@ public class EventPublisher {
         if (event instanceof CommandAck ack) {
             CommandTelemetry.acknowledging(ack);
         }
-        return template.send(codec.toRecord(event, trace)).thenApply(result -> result.getRecordMetadata());
+        return sender.send(codec.toRecord(event, trace));
     }
 
     /** The tracing this publisher's records carry the context of. */

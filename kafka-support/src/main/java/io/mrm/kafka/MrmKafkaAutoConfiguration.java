@@ -188,10 +188,13 @@ public class MrmKafkaAutoConfiguration {
     @Bean
     EventPublisher eventPublisher(
             KafkaTemplate<String, byte[]> mrmKafkaTemplate,
+            ObjectProvider<RecordSender> outputBinding,
             EventCodec codec,
             MrmKafkaProperties props,
             BusTracing tracing) {
-        return new EventPublisher(mrmKafkaTemplate, codec, props.sendTimeout(), tracing);
+        // the services on Spring Cloud Stream write through their output binding; the others through the template
+        RecordSender sender = outputBinding.getIfAvailable(() -> RecordSender.of(mrmKafkaTemplate));
+        return new EventPublisher(sender, codec, props.sendTimeout(), tracing);
     }
 
     @Bean

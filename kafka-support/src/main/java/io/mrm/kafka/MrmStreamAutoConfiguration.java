@@ -1,24 +1,41 @@
 package io.mrm.kafka;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.cloud.function.context.catalog.FunctionAroundWrapper;
 import org.springframework.cloud.function.context.catalog.SimpleFunctionRegistry;
 import org.springframework.cloud.stream.binder.kafka.support.ConsumerConfigCustomizer;
+import org.springframework.cloud.stream.binder.kafka.support.ProducerConfigCustomizer;
 import org.springframework.cloud.stream.config.BindingServiceProperties;
 import org.springframework.cloud.stream.config.ListenerContainerCustomizer;
+import org.springframework.cloud.stream.config.ProducerMessageHandlerCustomizer;
+import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.integration.channel.AbstractSubscribableChannel;
+import org.springframework.integration.kafka.outbound.KafkaProducerMessageHandler;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.support.converter.MessagingMessageConverter;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.MessageHandler;
 
 /**
- * What an actuator's command input needs from Spring Cloud Stream's Kafka binder (present in the services that
- * consume commands): the record itself in each message, the binder's container set up for the command lanes, and
- * a start-up check that the binding reads the topic the input is for.
+ * What the services' Kafka input and output need from Spring Cloud Stream's Kafka binder (present in the health
+ * monitor and the actuators). Output: every record the service writes goes through one output binding
+ * ({@link StreamRecordSender}) on an idempotent {@code acks=all} producer, headers as the codec made them, with a
+ * future per record. Input (the actuators' commands): the record itself in each message, the binder's container set
+ * up for the command lanes. Start-up checks refuse settings under which either would not work as built.
  */
 @AutoConfiguration(
         after = MrmKafkaAutoConfiguration.class,
@@ -52,6 +69,67 @@ public class MrmStreamAutoConfiguration {
             protected Object doApply(Object input, SimpleFunctionRegistry.FunctionInvocationWrapper function) {
                 return function.apply(input);
             }
+        };
+    }
+
+    /** Puts the codec's headers on each record written, and nothing else (mrm-stream.yml names it). */
+    @Bean(RecordHeadersMapper.BEAN)
+    RecordHeadersMapper mrmRecordHeaders() {
+        return new RecordHeadersMapper();
+    }
+
+    /** The service's writes go through the output binding once mrm-stream.yml (or the environment) configures it. */
+    @Bean
+    @ConditionalOnProperty(name = "spring.cloud.stream.bindings." + StreamRecordSender.BINDING + ".destination")
+    StreamRecordSender mrmStreamRecordSender(StreamBridge bridge, BeanFactory beans, Environment environment) {
+        // the binding's channel has its producer subscribed once it is bound
+        BooleanSupplier bound = () -> beans.containsBean(StreamRecordSender.BINDING)
+                && beans.getBean(StreamRecordSender.BINDING) instanceof AbstractSubscribableChannel channel
+                && channel.getSubscriberCount() > 0;
+        // a write waits for a late binding as long as Kafka's producer waits for a topic's metadata, plus two intervals
+        // between Spring Cloud Stream's tries to bind (one try may come just before the broker can answer it)
+        Binder binder = Binder.get(environment);
+        Duration maxBlock = Duration.ofMillis(Long.parseLong(binder.bind(
+                        "spring.cloud.stream.kafka.binder.producer-properties",
+                        Bindable.mapOf(String.class, String.class))
+                .orElse(Map.of())
+                .getOrDefault("max.block.ms", "60000")
+                .trim()));
+        Duration retryInterval =
+                Duration.ofSeconds(binder.bind("spring.cloud.stream.binding-retry-interval", Long.class)
+                        .orElse(30L));
+        return new StreamRecordSender(bridge, bound, maxBlock.plus(retryInterval.multipliedBy(2)));
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "spring.cloud.stream.bindings." + StreamRecordSender.BINDING + ".destination")
+    EventBindingCheck eventBindingCheck(BindingServiceProperties bindings, Environment environment) {
+        return new EventBindingCheck(bindings, environment);
+    }
+
+    /** Each send's future reaches the sender that waits for it (see {@link StreamRecordSender#futures()}). */
+    @Bean
+    @ConditionalOnProperty(name = "spring.cloud.stream.bindings." + StreamRecordSender.BINDING + ".destination")
+    ProducerMessageHandlerCustomizer<KafkaProducerMessageHandler<?, ?>> mrmSendFutures(StreamRecordSender sender) {
+        MessageHandler futures = sender.futures();
+        MessageChannel channel = (message, timeout) -> {
+            futures.handleMessage(message);
+            return true;
+        };
+        return (handler, destination) -> handler.setFuturesChannel(channel);
+    }
+
+    /**
+     * The binding's producer is idempotent and waits for every in-sync replica, whatever the configuration says: an
+     * acknowledgement, a dead letter or an observation reported as sent must not be lost with a leader.
+     */
+    @Bean
+    ProducerConfigCustomizer mrmDurableProducers(MrmServiceProperties service) {
+        return (producer, binding, destination) -> {
+            producer.put(ProducerConfig.ACKS_CONFIG, "all");
+            producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            producer.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
+            producer.put(ProducerConfig.CLIENT_ID_CONFIG, service.name() + "-" + service.instance());
         };
     }
 
