@@ -4,6 +4,7 @@ import io.mrm.events.MrmService;
 import io.mrm.events.Require;
 import io.mrm.events.TopicNames;
 import io.mrm.events.codec.EventCodec;
+import io.mrm.events.codec.TraceParent;
 import io.mrm.events.decision.RequestOutcome;
 import io.mrm.events.operator.OperatorRequest;
 import io.mrm.events.operator.RequestSigning;
@@ -14,6 +15,7 @@ import io.mrm.mrmctl.adapter.MrmKafka;
 import io.mrm.mrmctl.domain.DrillProgress;
 import io.mrm.mrmctl.domain.ExitCodes;
 import io.mrm.mrmctl.domain.PlanProgress;
+import io.mrm.mrmctl.domain.RequestTrace;
 import io.mrm.mrmctl.domain.StatusView;
 import java.io.IOException;
 import java.net.URI;
@@ -125,12 +127,15 @@ final class RequestSender {
                                 return plan[0].finished();
                             }
                         };
-        MrmKafka.Answer answer = kafka.publish(request, !mrmctl.noWait, follower, deadline);
+        TraceParent trace = RequestTrace.start(new java.security.SecureRandom());
+        MrmKafka.Answer answer = kafka.publish(request, trace, !mrmctl.noWait, follower, deadline);
 
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("command", command);
         json.put("application", request.applicationId());
         json.put("requestId", request.id());
+        // the trace the request starts: the engine's decision and its steps continue it
+        json.put("traceId", trace.traceId());
         json.put("operator", request.operator());
         if (request.signature() != null) {
             json.put("clusterId", request.signature().clusterId());

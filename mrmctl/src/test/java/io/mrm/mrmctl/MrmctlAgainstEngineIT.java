@@ -7,6 +7,7 @@ import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
 import io.mrm.events.codec.EventCodec;
 import io.mrm.events.codec.EventJson;
+import io.mrm.events.codec.TraceParent;
 import io.mrm.events.command.EventsSetRoleCommand;
 import io.mrm.events.decision.Alert;
 import io.mrm.events.decision.DecisionStatus;
@@ -202,7 +203,15 @@ class MrmctlAgainstEngineIT {
                     .as("signed for this cluster")
                     .isEqualTo(clusterId(kafka));
             assertThat(sent.overrideRules()).containsExactly(SafetyRule.STANDBY_HEALTHY);
-            recorder.await(EventsSetRoleCommand.class, c -> c.applicationId().equals("orders"), Duration.ofSeconds(30));
+            EventsSetRoleCommand step = recorder.await(
+                    EventsSetRoleCommand.class, c -> c.applicationId().equals("orders"), Duration.ofSeconds(30));
+            // the request starts a trace, and the engine's decision and its first step's command continue it
+            TraceParent requestTrace = traceOf(recorder, sent.id());
+            assertThat(requestTrace).as("the request's trace context").isNotNull();
+            assertThat(requestTrace.sampled()).isTrue();
+            TraceParent stepTrace = traceOf(recorder, step.id());
+            assertThat(stepTrace).as("the step command's trace context").isNotNull();
+            assertThat(stepTrace.traceId()).as("one trace").isEqualTo(requestTrace.traceId());
         }
 
         MrmctlRun paused = mrmctl("30s", "status", "orders");
@@ -626,5 +635,13 @@ class MrmctlAgainstEngineIT {
             }
         }
         return nodes;
+    }
+
+    private static TraceParent traceOf(TopicRecorder recorder, String eventId) {
+        return recorder.records().stream()
+                .filter(r -> r.event() != null && r.event().id().equals(eventId))
+                .map(TopicRecorder.Recorded::trace)
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -7,6 +7,7 @@ import io.mrm.events.codec.DeadLetters.RawRecord;
 import io.mrm.events.codec.Decoded;
 import io.mrm.events.codec.InboundDecoder;
 import io.mrm.events.codec.InboundLimits;
+import io.mrm.events.codec.TraceParent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +36,10 @@ import org.awaitility.Awaitility;
  */
 public final class TopicRecorder implements AutoCloseable {
 
-    /** One record as read: its event (null when it could not be decoded), topic and read time. */
+    /**
+     * One record as read: its event (null when it could not be decoded), topic and read time, and the trace context
+     * it carried (null: none).
+     */
     public record Recorded(
             String topic,
             int partition,
@@ -43,7 +47,8 @@ public final class TopicRecorder implements AutoCloseable {
             MrmEvent event,
             String rejection,
             Instant readAt,
-            long timestamp) {}
+            long timestamp,
+            TraceParent trace) {}
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final InboundDecoder decoder;
@@ -135,7 +140,8 @@ public final class TopicRecorder implements AutoCloseable {
                             event,
                             rejection,
                             Instant.now(),
-                            record.timestamp());
+                            record.timestamp(),
+                            decoded instanceof Decoded.Accepted accepted ? accepted.trace() : null);
                     records.add(recorded);
                     subscribers.forEach(subscriber -> subscriber.accept(recorded));
                 }

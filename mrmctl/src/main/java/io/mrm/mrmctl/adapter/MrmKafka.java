@@ -10,6 +10,7 @@ import io.mrm.events.codec.Decoded;
 import io.mrm.events.codec.EventCodec;
 import io.mrm.events.codec.InboundDecoder;
 import io.mrm.events.codec.InboundLimits;
+import io.mrm.events.codec.TraceParent;
 import io.mrm.events.decision.RequestOutcome;
 import io.mrm.events.operator.OperatorRequest;
 import io.mrm.events.readiness.ReadinessState;
@@ -142,7 +143,8 @@ public final class MrmKafka {
      * topic, handing it the application's states until it says the plan is finished; states
      * written between publish and answer are handed over too, so none is missed.
      */
-    public Answer publish(OperatorRequest request, boolean wait, PlanFollower follower, Instant deadline) {
+    public Answer publish(
+            OperatorRequest request, TraceParent trace, boolean wait, PlanFollower follower, Instant deadline) {
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(connection, deadline)) {
             if (wait) {
                 // Positions are fixed before publishing, so the answer cannot slip past unseen.
@@ -155,7 +157,7 @@ public final class MrmKafka {
                 consumer.seekToEnd(partitions);
                 partitions.forEach(p -> consumer.position(p, KafkaClients.remaining(deadline)));
             }
-            send(request, deadline);
+            send(request, trace, deadline);
             if (!wait) {
                 return new Answer(null, false);
             }
@@ -227,7 +229,7 @@ public final class MrmKafka {
         }
     }
 
-    private void send(OperatorRequest request, Instant deadline) {
+    private void send(OperatorRequest request, TraceParent trace, Instant deadline) {
         Properties props = connection.properties();
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -239,7 +241,7 @@ public final class MrmKafka {
         EventCodec codec = new EventCodec(names, URI.create("/mrm/mrmctl")).writtenBy(MrmService.MRMCTL);
         try (KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(codec.toRecord(request)).get(budget, TimeUnit.MILLISECONDS);
+            producer.send(codec.toRecord(request, trace)).get(budget, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaUnavailableException("interrupted while publishing the request");
