@@ -46,6 +46,8 @@ public final class FailoverRun {
     /** The application writes a row this often while the run lasts (20 a second). */
     private static final long WRITE_PERIOD_MS = 50;
 
+    private static final int ROWS_BEFORE_OUTAGE = 40;
+
     private final ChaosDeployment deployment;
     private final ComposePolicy policy;
     private final Duration atMost;
@@ -67,6 +69,11 @@ public final class FailoverRun {
         awaitSteadyAndReady();
         RowLedger rows;
         try (RowWriter writer = new RowWriter(deployment.backends(), policy.primaryRegion(), WRITE_PERIOD_MS)) {
+            // rows in the database and on their way to the standby before anything breaks
+            Awaitility.await("the application's first rows committed")
+                    .atMost(atMost)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> writer.confirmed().size() >= ROWS_BEFORE_OUTAGE);
             scenario.outage(this, schedule);
             decision = scenario.failoverExpected() ? awaitFailover() : lastSwitch();
             if (decision != null) {
