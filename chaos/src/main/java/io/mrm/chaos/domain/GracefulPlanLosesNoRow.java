@@ -18,6 +18,25 @@ import java.util.stream.Collectors;
  */
 public final class GracefulPlanLosesNoRow implements Invariant {
 
+    /** Whether {@code history}'s last switch promoted its database on the graceful path (what this invariant judges). */
+    public static boolean judges(History history) {
+        List<FailoverDecision> switches = history.switches();
+        return !switches.isEmpty() && promotedGracefully(history, switches.get(switches.size() - 1));
+    }
+
+    private static boolean promotedGracefully(History history, FailoverDecision last) {
+        Set<String> succeeded = history.acks().stream()
+                .filter(a -> a.step().decisionId().equals(last.id())
+                        && a.action() == StepAction.DATA_PROMOTE
+                        && a.outcome() == AckOutcome.SUCCEEDED)
+                .map(CommandAck::commandId)
+                .collect(Collectors.toSet());
+        return history.commands().stream()
+                .anyMatch(c -> c instanceof DataPromoteCommand promote
+                        && succeeded.contains(c.id())
+                        && promote.mode() == FailoverMode.GRACEFUL);
+    }
+
     /** How many missing ids a violation lists. */
     private static final int SHOWN = 10;
 
@@ -33,17 +52,7 @@ public final class GracefulPlanLosesNoRow implements Invariant {
             return List.of();
         }
         FailoverDecision last = switches.get(switches.size() - 1);
-        Set<String> succeeded = history.acks().stream()
-                .filter(a -> a.step().decisionId().equals(last.id())
-                        && a.action() == StepAction.DATA_PROMOTE
-                        && a.outcome() == AckOutcome.SUCCEEDED)
-                .map(CommandAck::commandId)
-                .collect(Collectors.toSet());
-        boolean graceful = history.commands().stream()
-                .anyMatch(c -> c instanceof DataPromoteCommand promote
-                        && succeeded.contains(c.id())
-                        && promote.mode() == FailoverMode.GRACEFUL);
-        if (!graceful) {
+        if (!promotedGracefully(history, last)) {
             return List.of();
         }
         Set<Long> missing = history.rows().missingIn(last.toRegion());

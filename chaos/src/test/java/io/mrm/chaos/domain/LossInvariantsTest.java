@@ -44,6 +44,7 @@ class LossInvariantsTest {
         Histories h = gracefulSwitch(FailoverMode.GRACEFUL);
         h.rows = new RowLedger(Set.of(1L, 2L, 3L), Map.of(A, Set.of(1L, 2L, 3L), B, Set.of(1L, 3L)));
 
+        assertThat(GracefulPlanLosesNoRow.judges(h.history())).isTrue();
         assertThat(new GracefulPlanLosesNoRow().check(h.history()))
                 .singleElement()
                 .satisfies(v -> assertThat(v.detail()).contains("1 of 3 confirmed rows", "[2]", B));
@@ -63,6 +64,7 @@ class LossInvariantsTest {
         Histories h = gracefulSwitch(FailoverMode.FORCED);
         h.rows = new RowLedger(Set.of(1L, 2L), Map.of(A, Set.of(1L, 2L), B, Set.of(1L)));
 
+        assertThat(GracefulPlanLosesNoRow.judges(h.history())).isFalse();
         assertThat(new GracefulPlanLosesNoRow().check(h.history())).isEmpty();
     }
 
