@@ -1,12 +1,19 @@
 package io.mrm.chaos.scenario;
 
+import io.mrm.chaos.adapter.ChaosDeployment;
 import io.mrm.chaos.adapter.TcpLink;
 import io.mrm.chaos.domain.ChaosSchedule;
+import io.mrm.events.observation.HealthObservation;
+import io.mrm.events.observation.HealthStatus;
 import io.mrm.events.topology.SeenHealth;
 import io.mrm.events.topology.TopologyState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -57,16 +64,28 @@ public final class Flapping implements Scenario {
         run.count("flap cycles", done);
         Instant restored = Instant.now();
         run.fault(done + " cycles done, " + primary + " restored");
-        // any failover the last cuts earned is decided before the engine, having read the probes of a whole
-        // recovery after the last restore, calls the region up again
-        Instant caughtUp = restored.plus(toUp).plus(run.policy().probeInterval());
+        // any failover the last cuts earned is decided once every monitor has reported a whole recovery after
+        // the last restore and the engine's latest view calls the region up again
+        int recovery = run.policy().recoveryThreshold();
         try {
-            run.await(
-                    TopologyState.class,
-                    t -> t.time().isAfter(caughtUp)
-                            && t.healthOf(primary)
-                                    .map(h -> h.verdict() == SeenHealth.UP)
-                                    .orElse(false));
+            Awaitility.await("the engine caught up with the last restore")
+                    .atMost(run.atMost())
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        Map<String, Long> ups = run.events(HealthObservation.class).stream()
+                                .filter(o -> o.region().equals(primary)
+                                        && o.status() == HealthStatus.UP
+                                        && o.time().isAfter(restored))
+                                .collect(Collectors.groupingBy(HealthObservation::vantage, Collectors.counting()));
+                        List<TopologyState> topology = run.events(TopologyState.class);
+                        return ups.size() >= ChaosDeployment.MONITORS.size()
+                                && ups.values().stream().allMatch(n -> n >= recovery)
+                                && !topology.isEmpty()
+                                && topology.get(topology.size() - 1)
+                                        .healthOf(primary)
+                                        .map(h -> h.verdict() == SeenHealth.UP)
+                                        .orElse(false);
+                    });
         } catch (ConditionTimeoutException e) {
             run.fault("the engine did not call " + primary + " UP again within " + run.atMost());
         }

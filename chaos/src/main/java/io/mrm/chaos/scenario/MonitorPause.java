@@ -5,6 +5,7 @@ import io.mrm.chaos.adapter.ServiceProcesses;
 import io.mrm.chaos.domain.ChaosSchedule;
 import io.mrm.events.topology.SeenHealth;
 import io.mrm.events.topology.TopologyState;
+import io.mrm.testsupport.TopicRecorder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -50,14 +51,19 @@ public final class MonitorPause implements Scenario {
         } catch (ConditionTimeoutException e) {
             run.violated("no false failover", "a failover was decided while only " + vantage + " was paused");
         }
-        TopologyState stale = run.events(TopologyState.class).stream()
-                .filter(t -> t.time().isAfter(pausedAt) && seenAs(t, regions, vantage, SeenHealth.STALE))
+        // read times (the harness's clock): a topology's own time is the engine's event time, that of the
+        // observation that changed it
+        Instant stale = run.deployment().recorder().records().stream()
+                .filter(r -> r.readAt().isAfter(pausedAt)
+                        && r.event() instanceof TopologyState t
+                        && seenAs(t, regions, vantage, SeenHealth.STALE))
+                .map(TopicRecorder.Recorded::readAt)
                 .findFirst()
                 .orElse(null);
         if (stale == null) {
             run.fault("the engine never called " + vantage + " STALE for both regions during the pause");
         } else {
-            run.time("pause to its vantage STALE in the engine's view", Duration.between(pausedAt, stale.time()));
+            run.time("pause to its vantage STALE in the engine's view", Duration.between(pausedAt, stale));
         }
         Instant resumedAt = Instant.now();
         victim.process().resume();
@@ -83,9 +89,9 @@ public final class MonitorPause implements Scenario {
     private static void awaitUpAgain(
             FailoverRun run, String vantage, List<String> up, Instant resumedAt, String phase) {
         try {
-            TopologyState seen = run.await(
-                    TopologyState.class, t -> t.time().isAfter(resumedAt) && seenAs(t, up, vantage, SeenHealth.UP));
-            run.time("resume to its vantage UP again (" + phase + ")", Duration.between(resumedAt, seen.time()));
+            Instant seen = run.awaitRecordAfter(
+                    resumedAt, r -> r.event() instanceof TopologyState t && seenAs(t, up, vantage, SeenHealth.UP));
+            run.time("resume to its vantage UP again (" + phase + ")", Duration.between(resumedAt, seen));
         } catch (ConditionTimeoutException e) {
             run.violated(
                     "observations resume",
