@@ -62,6 +62,7 @@ public final class Backends implements AutoCloseable {
     private final String postgresPassword;
     private final Map<String, EmbeddedPostgres> databases = new LinkedHashMap<>();
     private final Map<String, TcpLink> monitorLinks = new LinkedHashMap<>();
+    private final Map<String, TcpLink> databaseLinks = new LinkedHashMap<>();
     private final Map<String, SempV2Fake> eventBrokers = new LinkedHashMap<>();
     private final LoopbackAuthoritativeDnsServer dns;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -87,6 +88,9 @@ public final class Backends implements AutoCloseable {
             TcpLink link = new TcpLink(pg.getPort());
             monitorLinks.put(region, link);
             resources.add(link);
+            TcpLink others = new TcpLink(pg.getPort());
+            databaseLinks.put(region, others);
+            resources.add(others);
         }
         SempV2Fake active = new SempV2Fake(SEMP_USER, sempPassword).vpn(VPN, "active");
         SempV2Fake standby = new SempV2Fake(SEMP_USER, sempPassword, active).vpn(VPN, "standby");
@@ -123,7 +127,7 @@ public final class Backends implements AutoCloseable {
 
     /**
      * Where each compose host:port is on loopback, for one service: the monitors reach the databases through
-     * their links, everyone else directly.
+     * their links, everyone else through the database's own link (cut only when the whole region goes).
      */
     public Map<String, String> loopbackAddresses(boolean monitor) {
         Map<String, String> hosts = new LinkedHashMap<>();
@@ -131,7 +135,7 @@ public final class Backends implements AutoCloseable {
             String suffix = region.substring(region.length() - 1);
             int db = monitor
                     ? monitorLinks.get(region).port()
-                    : databases.get(region).getPort();
+                    : databaseLinks.get(region).port();
             hosts.put("postgres-" + suffix + ":5432", "127.0.0.1:" + db);
             // the stack's brokers speak SEMP over TLS; the fakes plain HTTP on loopback
             hosts.put(
@@ -150,6 +154,25 @@ public final class Backends implements AutoCloseable {
     /** The region's database as the health monitors see it: cut, or back. */
     public TcpLink monitorLink(String region) {
         return monitorLinks.get(region);
+    }
+
+    /**
+     * The whole region's backends stop answering (its database for everyone, the monitors included; its event
+     * broker's SEMP answers 503), or, with {@code failed} false, answer again. The harness itself still reads them.
+     */
+    public void regionFailed(String region, boolean failed) {
+        if (failed) {
+            monitorLinks.get(region).cut();
+            databaseLinks.get(region).cut();
+            eventBrokers
+                    .get(region)
+                    .failUntilCleared(
+                            new SempV2Fake.Failure(503, 0, "SERVICE_UNAVAILABLE", "the region's broker is down"));
+        } else {
+            eventBrokers.get(region).clearFaults();
+            databaseLinks.get(region).restore();
+            monitorLinks.get(region).restore();
+        }
     }
 
     /** What the backends hold now: where DNS points, which databases take the application's writes, which VPNs are active. */
@@ -204,6 +227,35 @@ public final class Backends implements AutoCloseable {
             }
         });
         return active;
+    }
+
+    /**
+     * A connection to {@code region}'s database on the application's path (its link), as the database's owner: the
+     * caller sets the application's role. Short timeouts: a write to a region that is gone fails, not hangs.
+     */
+    public Connection applicationConnection(String region) throws SQLException {
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("user", DB_USER);
+        properties.setProperty("password", postgresPassword);
+        properties.setProperty("connectTimeout", "5");
+        properties.setProperty("socketTimeout", "10");
+        return DriverManager.getConnection(jdbc(databaseLinks.get(region).port(), APP), properties);
+    }
+
+    /** The ids of the application's orders {@code region}'s database holds, read from it directly. */
+    public Set<Long> orderIds(String region) {
+        EmbeddedPostgres pg = databases.get(region);
+        Set<Long> ids = new java.util.HashSet<>();
+        try (Connection c = DriverManager.getConnection(jdbc(pg.getPort(), APP), DB_USER, postgresPassword);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id FROM public.orders")) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading " + region + "'s orders failed: " + e.getMessage(), e);
+        }
+        return ids;
     }
 
     /**

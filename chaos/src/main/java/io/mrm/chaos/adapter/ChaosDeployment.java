@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * MRM deployed as a user deploys it, on one machine: three Kafka brokers, every service of docker-compose.yml in a
@@ -21,7 +23,7 @@ import java.util.List;
 public final class ChaosDeployment implements AutoCloseable {
 
     /** The compose services started, in this order, with the engine twice (decision-engine-0 and -1). */
-    static final List<String> MONITORS =
+    public static final List<String> MONITORS =
             List.of("health-monitor-region-a", "health-monitor-region-b", "health-monitor-control");
 
     public static final List<String> ACTUATORS = List.of("dns-actuator", "hana-sync", "aem-sync", "hook-actuator");
@@ -34,6 +36,7 @@ public final class ChaosDeployment implements AutoCloseable {
     private Backends backends;
     private ServiceProcesses services;
     private TopicRecorder recorder;
+    private final Map<String, String> vantages = new LinkedHashMap<>();
 
     private ChaosDeployment(Path runDir, PrintStream out) {
         this.runDir = runDir;
@@ -66,10 +69,8 @@ public final class ChaosDeployment implements AutoCloseable {
         backends = track(new Backends(runDir, repository));
         note("backends up: PostgreSQL and SEMP fake per region, DNS for mrm.test", t0);
         ComposeFile compose = ComposeFile.read(repository.resolve("docker-compose.yml"));
-        List<String> vantages = MONITORS.stream()
-                .map(m -> compose.environment(m).get("MRM_VANTAGE"))
-                .toList();
-        BusKeyring keys = new BusKeyring(runDir.resolve("bus-keys"), "chaos", vantages);
+        MONITORS.forEach(m -> vantages.put(m, compose.environment(m).get("MRM_VANTAGE")));
+        BusKeyring keys = new BusKeyring(runDir.resolve("bus-keys"), "chaos", List.copyOf(vantages.values()));
         services = track(
                 new ServiceProcesses(repository, runDir, compose, backends, keys, brokers.bootstrapServers(), ports));
         for (String engine : ENGINES) {
@@ -94,6 +95,15 @@ public final class ChaosDeployment implements AutoCloseable {
     private <T extends AutoCloseable> T track(T resource) {
         resources.add(resource);
         return resource;
+    }
+
+    /** The vantage point a monitor speaks for (its MRM_VANTAGE in docker-compose.yml). */
+    public String vantageOf(String monitor) {
+        String vantage = vantages.get(monitor);
+        if (vantage == null) {
+            throw new IllegalArgumentException("no monitor " + monitor + "; monitors: " + vantages.keySet());
+        }
+        return vantage;
     }
 
     public Path runDir() {

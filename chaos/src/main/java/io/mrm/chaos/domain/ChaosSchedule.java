@@ -1,5 +1,6 @@
 package io.mrm.chaos.domain;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -28,6 +29,14 @@ public final class ChaosSchedule {
             throw new IllegalArgumentException("a plan has at least one step, not " + steps);
         }
         return new PlanPoint(random.nextInt(steps), random.nextBoolean());
+    }
+
+    /** A duration from {@code low} (included) to {@code high} (excluded), to the millisecond. */
+    public Duration between(Duration low, Duration high) {
+        if (high.compareTo(low) <= 0) {
+            throw new IllegalArgumentException("an empty range: " + low + " to " + high);
+        }
+        return low.plusMillis(random.nextLong(high.minus(low).toMillis()));
     }
 
     /** One of {@code options}. */

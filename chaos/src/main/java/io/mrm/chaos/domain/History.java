@@ -7,6 +7,7 @@ import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.topology.TopologyState;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a chaos run left behind, as read back: one application's events from MRM's topics, each list in the order of
@@ -18,6 +19,9 @@ import java.util.Optional;
  * @param topology     the engine's topology updates
  * @param observations the health monitors' observations
  * @param atRest       the backends once the run settled
+ * @param committedCommands the commands whose offsets the actuators' groups committed (each actuator commits a
+ *                          command only once its acknowledgement's write was confirmed)
+ * @param rows         the rows written to the primary's database during the run, and where they are at the end
  */
 public record History(
         List<FailoverDecision> decisions,
@@ -25,7 +29,9 @@ public record History(
         List<CommandAck> acks,
         List<TopologyState> topology,
         List<HealthObservation> observations,
-        BackendState atRest) {
+        BackendState atRest,
+        Set<String> committedCommands,
+        RowLedger rows) {
 
     public History {
         decisions = List.copyOf(decisions);
@@ -33,6 +39,8 @@ public record History(
         acks = List.copyOf(acks);
         topology = List.copyOf(topology);
         observations = List.copyOf(observations);
+        committedCommands = Set.copyOf(committedCommands);
+        rows = rows == null ? RowLedger.NONE : rows;
     }
 
     /** The decisions that switch something: executing, not a drill. */

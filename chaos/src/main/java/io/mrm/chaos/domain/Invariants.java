@@ -9,14 +9,17 @@ public final class Invariants {
 
     private final List<Invariant> all;
 
-    public Invariants(String primaryRegion, int quorum, Duration staleAfter) {
+    public Invariants(String primaryRegion, int quorum, Duration staleAfter, Duration holdDown) {
         this.all = List.of(
                 new PlanRunsExactlyOnce(),
                 new EpochsOnlyGrow(),
                 new DnsFollowsLastDecision(primaryRegion),
                 new OneActiveAtRest(),
                 new NoCommandLost(),
-                new NoFalseFailover(quorum, staleAfter));
+                new NoFalseFailover(quorum, staleAfter),
+                new OneFailoverPerHoldDown(holdDown),
+                new NoAcknowledgedAckLost(),
+                new GracefulPlanLosesNoRow());
     }
 
     public List<Invariant> all() {

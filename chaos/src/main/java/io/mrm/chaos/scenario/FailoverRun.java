@@ -1,11 +1,15 @@
 package io.mrm.chaos.scenario;
 
 import io.mrm.chaos.adapter.ChaosDeployment;
+import io.mrm.chaos.adapter.CommittedCommands;
 import io.mrm.chaos.adapter.ComposePolicy;
 import io.mrm.chaos.adapter.HistoryReader;
+import io.mrm.chaos.adapter.RowWriter;
 import io.mrm.chaos.domain.ChaosSchedule;
+import io.mrm.chaos.domain.GracefulPlanLosesNoRow;
 import io.mrm.chaos.domain.History;
 import io.mrm.chaos.domain.Invariants;
+import io.mrm.chaos.domain.RowLedger;
 import io.mrm.chaos.domain.Violation;
 import io.mrm.events.MrmEvent;
 import io.mrm.events.ack.CommandAck;
@@ -28,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -39,14 +44,22 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class FailoverRun {
 
+    /** The application writes a row this often while the run lasts (20 a second). */
+    private static final long WRITE_PERIOD_MS = 50;
+
+    private static final int ROWS_BEFORE_OUTAGE = 40;
+
     private final ChaosDeployment deployment;
     private final ComposePolicy policy;
     private final Duration atMost;
     private final List<String> faults = new ArrayList<>();
     private final Map<String, Duration> timings = new LinkedHashMap<>();
     private final List<Runnable> repairs = new ArrayList<>();
+    private final Map<String, Integer> checked = new LinkedHashMap<>();
+    private final List<Violation> seen = new ArrayList<>();
     private Instant outageAt;
     private FailoverDecision decision;
+    private boolean failoverExpected;
 
     public FailoverRun(ChaosDeployment deployment, ComposePolicy policy, Duration atMost) {
         this.deployment = deployment;
@@ -56,43 +69,131 @@ public final class FailoverRun {
 
     public ScenarioResult run(Scenario scenario, ChaosSchedule schedule) {
         awaitSteadyAndReady();
-        outageAt = Instant.now();
-        deployment.backends().monitorLink(policy.primaryRegion()).cut();
-        note("OUTAGE: " + policy.primaryRegion() + "'s database cut from the monitors' view");
-        decision = await(
-                FailoverDecision.class,
-                d -> d.kind() == DecisionKind.AUTOMATIC_FAILOVER && d.toRegion().equals(policy.standbyRegion()));
-        timings.put("outage to decision", Duration.between(outageAt, decision.time()));
-        note("decision " + decision.id() + " (epoch " + decision.epoch() + "): "
-                + decision.plan().size() + " steps, " + decision.mode());
-        scenario.strike(this, schedule);
-        TopologyState switched = null;
-        try {
-            switched = await(
-                    TopologyState.class,
-                    t -> t.phase() == Phase.STEADY
-                            && t.activeRegion().equals(policy.standbyRegion())
-                            && t.epoch() >= decision.epoch());
-            timings.put("outage to switched", Duration.between(outageAt, switched.time()));
-            note("switched: " + policy.standbyRegion() + " active (epoch " + switched.epoch() + ")");
-        } catch (ConditionTimeoutException e) {
-            faults.add("the plan did not complete within " + atMost);
+        RowLedger rows;
+        try (RowWriter writer = new RowWriter(deployment.backends(), policy.primaryRegion(), WRITE_PERIOD_MS)) {
+            // rows in the database and on their way to the standby before anything breaks
+            Awaitility.await("the application's first rows committed")
+                    .atMost(atMost)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> writer.confirmed().size() >= ROWS_BEFORE_OUTAGE);
+            scenario.outage(this, schedule);
+            failoverExpected = scenario.failoverExpected();
+            decision = failoverExpected ? awaitFailover() : lastSwitch();
+            if (decision != null) {
+                scenario.strike(this, schedule);
+                awaitSwitched();
+            }
+            repairs.forEach(Runnable::run);
+            settle(decision == null ? policy.primaryRegion() : policy.standbyRegion());
+            writer.close();
+            rows = new RowLedger(
+                    writer.confirmed(),
+                    Map.of(
+                            policy.primaryRegion(), deployment.backends().orderIds(policy.primaryRegion()),
+                            policy.standbyRegion(), deployment.backends().orderIds(policy.standbyRegion())));
         }
-        repairs.forEach(Runnable::run);
-        settle();
+        Set<String> committed = committedCommands();
         History history = HistoryReader.read(
                 deployment.recorder(),
                 policy.applicationId(),
-                deployment.backends().state());
-        List<Violation> violations =
-                new Invariants(policy.primaryRegion(), policy.quorum(), policy.staleAfter()).check(history);
-        Map<String, Integer> checked = new LinkedHashMap<>();
+                deployment.backends().state(),
+                committed,
+                rows);
+        List<Violation> violations = new ArrayList<>(seen);
+        violations.addAll(
+                new Invariants(policy.primaryRegion(), policy.quorum(), policy.staleAfter(), policy.holdDown())
+                        .check(history));
         checked.put("switches", history.switches().size());
         checked.put("commands", history.realCommands().size());
         checked.put("acknowledgements", history.acks().size());
+        checked.put("commands committed", committed.size());
+        checked.put("rows confirmed", rows.confirmed().size());
+        checked.put("graceful promotes judged for rows", GracefulPlanLosesNoRow.judges(history) ? 1 : 0);
         checked.put("topology updates", history.topology().size());
         checked.put("observations", history.observations().size());
         return new ScenarioResult(scenario.name(), schedule.seed(), faults, timings, checked, violations);
+    }
+
+    /**
+     * The commands the actuators committed; waits (bounded) until the reader has read their acknowledgements, so
+     * that an acknowledgement on its way to the reader is not taken for a lost one.
+     */
+    private Set<String> committedCommands() {
+        Set<String> committed;
+        try (Admin admin = deployment.brokers().admin()) {
+            committed = CommittedCommands.of(admin, deployment.recorder(), policy.applicationId());
+        }
+        try {
+            Awaitility.await("the committed commands' acknowledgements read")
+                    .atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        Set<String> acked = new HashSet<>();
+                        events(CommandAck.class).forEach(a -> acked.add(a.commandId()));
+                        return acked.containsAll(committed);
+                    });
+        } catch (ConditionTimeoutException e) {
+            // the invariant names what is missing
+        }
+        return committed;
+    }
+
+    /** The outage of the default scenarios: the primary's database cut from the monitors' view. */
+    public void cutPrimaryFromMonitors() {
+        markOutage();
+        deployment.backends().monitorLink(policy.primaryRegion()).cut();
+        note("OUTAGE: " + policy.primaryRegion() + "'s database cut from the monitors' view");
+    }
+
+    /** The moment the primary was taken away: timings and faults count from here. */
+    public void markOutage() {
+        if (outageAt == null) {
+            outageAt = Instant.now();
+        }
+    }
+
+    private FailoverDecision awaitFailover() {
+        FailoverDecision found = await(
+                FailoverDecision.class,
+                d -> d.kind() == DecisionKind.AUTOMATIC_FAILOVER && d.toRegion().equals(policy.standbyRegion()));
+        timings.put("outage to decision", Duration.between(outageAt, found.time()));
+        note("decision " + found.id() + " (epoch " + found.epoch() + "): "
+                + found.plan().size() + " steps, " + found.mode());
+        return found;
+    }
+
+    /** The last switch decision read so far, if any (a scenario that may or may not cause one). */
+    private FailoverDecision lastSwitch() {
+        List<FailoverDecision> switches = events(FailoverDecision.class).stream()
+                .filter(d ->
+                        d.status() == io.mrm.events.decision.DecisionStatus.EXECUTING && d.kind() != DecisionKind.DRILL)
+                .toList();
+        if (switches.isEmpty()) {
+            note("no failover was decided");
+            return null;
+        }
+        FailoverDecision last = switches.get(switches.size() - 1);
+        note("decision " + last.id() + " (epoch " + last.epoch() + "), " + switches.size() + " switch(es) in all");
+        return last;
+    }
+
+    private void awaitSwitched() {
+        try {
+            TopologyState switched = await(
+                    TopologyState.class,
+                    t -> t.phase() == Phase.STEADY
+                            && t.activeRegion().equals(decision.toRegion())
+                            && t.epoch() >= decision.epoch());
+            if (outageAt != null) {
+                // a scenario that may or may not fail over (flapping) counts from its first fault
+                timings.put(
+                        failoverExpected ? "outage to switched" : "first fault to switched",
+                        Duration.between(outageAt, switched.time()));
+            }
+            note("switched: " + decision.toRegion() + " active (epoch " + switched.epoch() + ")");
+        } catch (ConditionTimeoutException e) {
+            faults.add("the plan did not complete within " + atMost);
+        }
     }
 
     /** Every vantage point has reported both regions UP, and the actuators call the standby READY. */
@@ -162,7 +263,7 @@ public final class FailoverRun {
      * Waits (bounded) until the deployment is at rest: every command acknowledged and the backends where the last
      * decision put them. A deployment that never gets there is left as it is: the invariants then say what is wrong.
      */
-    private void settle() {
+    private void settle(String activeRegion) {
         try {
             Awaitility.await("the deployment at rest")
                     .atMost(Duration.ofMinutes(2))
@@ -175,16 +276,17 @@ public final class FailoverRun {
                                 .allMatch(c -> acked.contains(c.id()));
                         var state = deployment.backends().state();
                         return allAcked
-                                && policy.standbyRegion().equals(state.dnsRegion())
-                                && state.writableDatabases().equals(Set.of(policy.standbyRegion()))
-                                && state.activeEventVpns().equals(Set.of(policy.standbyRegion()));
+                                && activeRegion.equals(state.dnsRegion())
+                                && state.writableDatabases().equals(Set.of(activeRegion))
+                                && state.activeEventVpns().equals(Set.of(activeRegion));
                     });
         } catch (ConditionTimeoutException e) {
             faults.add("the deployment did not come to rest within 2 minutes");
         }
     }
 
-    private <E extends MrmEvent> List<E> events(Class<E> type) {
+    /** The application's events of {@code type} read so far. */
+    public <E extends MrmEvent> List<E> events(Class<E> type) {
         return deployment.recorder().events(type).stream()
                 .filter(e -> e.applicationId().equals(policy.applicationId()))
                 .toList();
@@ -193,9 +295,32 @@ public final class FailoverRun {
     /** Records a fault the scenario caused, with its time since the outage. */
     public void fault(String what) {
         String line = String.format(
-                "+%.1fs %s", Duration.between(outageAt, Instant.now()).toMillis() / 1000.0, what);
+                "+%.1fs %s",
+                outageAt == null
+                        ? 0.0
+                        : Duration.between(outageAt, Instant.now()).toMillis() / 1000.0,
+                what);
         faults.add(line);
         note(line);
+    }
+
+    /** An invariant broken while the scenario ran, seen by the scenario itself (e.g. a failover in a healthy window). */
+    public void violated(String invariant, String detail) {
+        Violation violation = new Violation(invariant, detail);
+        seen.add(violation);
+        note("VIOLATED " + violation);
+    }
+
+    /** Whether a switch (not a drill) has been decided for the application so far. */
+    public boolean anySwitch() {
+        return events(FailoverDecision.class).stream()
+                .anyMatch(d -> d.status() == io.mrm.events.decision.DecisionStatus.EXECUTING
+                        && d.kind() != DecisionKind.DRILL);
+    }
+
+    /** Something the scenario did that the report counts, e.g. the flapping cycles survived. */
+    public void count(String what, int n) {
+        checked.put(what, n);
     }
 
     public void time(String label, Duration duration) {
@@ -224,7 +349,7 @@ public final class FailoverRun {
         return atMost;
     }
 
-    private void note(String what) {
+    public void note(String what) {
         deployment.out().println("[chaos] " + what);
     }
 }

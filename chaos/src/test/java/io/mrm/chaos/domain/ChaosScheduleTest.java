@@ -3,6 +3,7 @@ package io.mrm.chaos.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,6 +27,19 @@ class ChaosScheduleTest {
         IntStream.rangeClosed(1, 200).forEach(seed -> points.add(new ChaosSchedule(seed).planPoint(8)));
 
         assertThat(points).hasSize(16);
+    }
+
+    @Test
+    void durationsAreDrawnFromTheWholeRangeAndOnlyFromIt() {
+        ChaosSchedule schedule = new ChaosSchedule(7);
+        List<Duration> drawn = IntStream.range(0, 500)
+                .mapToObj(i -> schedule.between(Duration.ofMillis(900), Duration.ofMillis(5100)))
+                .toList();
+
+        assertThat(drawn).allMatch(d -> d.toMillis() >= 900 && d.toMillis() < 5100);
+        assertThat(drawn).anyMatch(d -> d.toMillis() < 1500).anyMatch(d -> d.toMillis() > 4500);
+        assertThatThrownBy(() -> schedule.between(Duration.ofSeconds(2), Duration.ofSeconds(2)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.mrm.chaos.domain;
 
 import io.mrm.events.ack.AckOutcome;
 import io.mrm.events.ack.CommandAck;
+import io.mrm.events.command.DataPromoteCommand;
 import io.mrm.events.command.DnsRouteCommand;
 import io.mrm.events.command.StepCommand;
 import io.mrm.events.command.StepRef;
@@ -20,6 +21,7 @@ import io.mrm.events.topology.StepStatus;
 import io.mrm.events.topology.TopologyState;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,6 +44,8 @@ final class Histories {
     final List<TopologyState> topology = new ArrayList<>();
     final List<HealthObservation> observations = new ArrayList<>();
     BackendState atRest = new BackendState(B, Set.of(B), Set.of(B));
+    final Set<String> committed = new HashSet<>();
+    RowLedger rows = RowLedger.NONE;
 
     /** A failover that went right: both steps commanded once, acknowledged once, the plan ended STEADY in B. */
     static Histories cleanFailover() {
@@ -59,7 +63,7 @@ final class Histories {
     }
 
     History history() {
-        return new History(decisions, commands, acks, topology, observations, atRest);
+        return new History(decisions, commands, acks, topology, observations, atRest, committed, rows);
     }
 
     static FailoverDecision decision(String id, long epoch, Instant time) {
@@ -87,6 +91,30 @@ final class Histories {
     static StepCommand command(String id, int step, int attempt, long epoch) {
         return new DnsRouteCommand(
                 id, APP, T0.plusSeconds(step), 1, new StepRef(DECISION, epoch, step, attempt, T0.plusSeconds(60)), B);
+    }
+
+    /** Region B's database promoted as step {@code step}, in {@code mode}. */
+    static DataPromoteCommand promote(String id, int step, FailoverMode mode) {
+        return new DataPromoteCommand(
+                id, APP, T0.plusSeconds(step), 1, new StepRef(DECISION, 2, step, 1, T0.plusSeconds(60)), B, mode);
+    }
+
+    static CommandAck promoted(String id, String commandId, int step) {
+        return new CommandAck(
+                id,
+                APP,
+                T0.plusSeconds(step),
+                CommandAck.SCHEMA_VERSION,
+                commandId,
+                new StepRef(DECISION, 2, step, 1, T0.plusSeconds(60)),
+                io.mrm.events.decision.Actuator.HANA,
+                StepAction.DATA_PROMOTE,
+                AckOutcome.SUCCEEDED,
+                null,
+                null,
+                5,
+                Map.of("changed", "true"),
+                2L);
     }
 
     static CommandAck ack(

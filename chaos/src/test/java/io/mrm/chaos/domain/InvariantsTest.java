@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class InvariantsTest {
 
-    private final Invariants invariants = new Invariants(A, 2, Duration.ofSeconds(30));
+    private final Invariants invariants = new Invariants(A, 2, Duration.ofSeconds(30), Duration.ofHours(1));
 
     @Test
     void aCleanFailoverBreaksNoInvariant() {
@@ -169,7 +169,26 @@ class InvariantsTest {
     }
 
     @Test
+    void aSecondAutomaticFailoverWithinTheHoldDownIsAPingPong() {
+        Histories h = Histories.cleanFailover();
+        h.decisions.add(Histories.decision("decision-2", 3, T0.plus(Duration.ofMinutes(59))));
+
+        assertThat(new OneFailoverPerHoldDown(Duration.ofHours(1)).check(h.history()))
+                .singleElement()
+                .satisfies(v -> assertThat(v.detail()).contains("decision-2", "after decision-1"));
+    }
+
+    @Test
+    void aSecondAutomaticFailoverAfterTheHoldDownIsAllowed() {
+        Histories h = Histories.cleanFailover();
+        h.decisions.add(Histories.decision("decision-2", 3, T0.plus(Duration.ofMinutes(61))));
+
+        assertThat(new OneFailoverPerHoldDown(Duration.ofHours(1)).check(h.history()))
+                .isEmpty();
+    }
+
+    @Test
     void everyInvariantIsChecked() {
-        assertThat(invariants.all()).extracting(Invariant::name).hasSize(6).doesNotHaveDuplicates();
+        assertThat(invariants.all()).extracting(Invariant::name).hasSize(9).doesNotHaveDuplicates();
     }
 }

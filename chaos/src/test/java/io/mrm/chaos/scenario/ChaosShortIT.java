@@ -7,13 +7,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Scenarios (a) to (c) once each, and the healthy failover their timings compare to, each on a fresh deployment of
- * three brokers and nine service JVMs: every invariant must hold. The seed of each is fixed here; a failing seed
- * runs again alone with {@code -Dchaos.seed=...} (see docs/chaos.md).
+ * Each scenario once, each on a fresh deployment of three brokers and nine service JVMs: every invariant must
+ * hold. The seed of each is fixed here; a failing seed runs again alone with {@code -Dchaos.seed=...} (see
+ * docs/chaos.md). {@code -Dchaos.scenario=random -Dchaos.minutes=5} runs the random mix instead.
  */
 class ChaosShortIT {
 
@@ -28,22 +30,48 @@ class ChaosShortIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"engine-kill", "broker-kill", "actuator-kill", "healthy"})
+    @CsvSource({"engine-kill", "broker-kill", "actuator-kill", "healthy", "monitor-pause", "region-loss", "flapping"})
     void everyInvariantHoldsThroughTheFault(String scenario) throws Exception {
         String only = System.getProperty("chaos.scenario");
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                only == null || only.isBlank() || only.equals(scenario), "only " + only + " runs");
-        ChaosRunner runner =
-                new ChaosRunner(Path.of("..").toAbsolutePath().normalize(), System.out, Duration.ofMinutes(4));
+        Assumptions.assumeTrue(only == null || only.isBlank() || only.equals(scenario), "only " + only + " runs");
 
-        ScenarioResult result = runner.run(ChaosRunner.scenario(scenario), SEED);
+        ScenarioResult result = runner().run(ChaosRunner.scenario(scenario), SEED);
         RESULTS.add(result);
 
-        assertThat(result.timings()).containsKey("outage to switched");
-        assertThat(result.checked()).containsEntry("switches", 1);
-        assertThat(result.checked().get("commands")).isPositive();
-        assertThat(result.checked().get("acknowledgements"))
-                .isGreaterThanOrEqualTo(result.checked().get("commands"));
-        assertThat(result.violations()).isEmpty();
+        assertHeld(result);
+    }
+
+    @Test
+    void everyInvariantHoldsThroughARandomMixOfFaults() throws Exception {
+        Assumptions.assumeTrue(
+                "random".equals(System.getProperty("chaos.scenario")), "only with chaos.scenario=random");
+        Duration minutes = Duration.ofMinutes(Long.getLong("chaos.minutes", 5));
+
+        List<ScenarioResult> results = runner().runRandom(ChaosRunner.SCENARIOS, SEED, minutes);
+        RESULTS.addAll(results);
+
+        assertThat(results).isNotEmpty();
+        results.forEach(ChaosShortIT::assertHeld);
+    }
+
+    private static ChaosRunner runner() {
+        return new ChaosRunner(Path.of("..").toAbsolutePath().normalize(), System.out, Duration.ofMinutes(4));
+    }
+
+    private static void assertHeld(ScenarioResult result) {
+        assertThat(result.violations()).as(result.describe()).isEmpty();
+        int switches = result.checked().get("switches");
+        if (ChaosRunner.scenario(result.scenario()).failoverExpected()) {
+            assertThat(result.timings()).as(result.describe()).containsKey("outage to switched");
+            assertThat(switches).as(result.describe()).isEqualTo(1);
+        } else {
+            assertThat(switches).as(result.describe()).isLessThanOrEqualTo(1);
+            assertThat(result.checked()).containsEntry("flap cycles", ChaosRunner.SHORT_FLAP_CYCLES);
+        }
+        if (switches > 0) {
+            assertThat(result.checked().get("commands")).isPositive();
+            assertThat(result.checked().get("acknowledgements"))
+                    .isGreaterThanOrEqualTo(result.checked().get("commands"));
+        }
     }
 }
