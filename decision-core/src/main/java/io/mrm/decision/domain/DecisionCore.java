@@ -80,6 +80,7 @@ public final class DecisionCore {
         WorkingState w =
                 new WorkingState(policy, state == null ? ApplicationState.initial(policy, input.id()) : state, now);
         w.announce = state == null;
+        w.catchingUp = input.time().plus(policy.staleAfter().dividedBy(2)).isBefore(now);
         if (input instanceof OperatorRequest request) {
             RequestAuthority.Refusal refusal = authenticate(w, request);
             if (refusal != null) {

@@ -397,7 +397,8 @@ final class HealthAssessment {
     private static boolean watchSight(WorkingState w) {
         boolean anySeen = !w.counters.isEmpty();
         boolean anyFresh = w.counters.stream().anyMatch(c -> c.isFresh(w.now, w.policy.staleAfter()));
-        if (anySeen && !anyFresh) {
+        // while working through a backlog the counters of inputs still queued look stale: judged once it is done
+        if (anySeen && !anyFresh && !w.catchingUp) {
             w.raiseOnce(
                     BLIND_KEY,
                     AlertCode.BLIND,
@@ -430,7 +431,7 @@ final class HealthAssessment {
             }
         }
         int seen = watching == null ? 0 : watching.size();
-        if (seen < w.policy.quorum() && !blind) {
+        if (seen < w.policy.quorum() && !blind && !w.catchingUp) {
             w.raiseOnce(
                     key,
                     AlertCode.QUORUM_LOST,

@@ -58,6 +58,12 @@ final class WorkingState {
     DrillRun drill;
     List<RegionHealthView> healthShown;
     ViewWindow healthWindow;
+    /**
+     * This step's input was taken more than half of {@code stale-after} before now: the engine is working through a
+     * backlog (it was away: a restart, a takeover, a long pause) and its picture of who reports is not current yet.
+     * Not kept: it holds for the step alone.
+     */
+    boolean catchingUp;
     /** A counter changed in a way the health view shows (set by the health assessment): rebuild the view. */
     boolean healthChanged;
     /** What an accepted request's answer says. */

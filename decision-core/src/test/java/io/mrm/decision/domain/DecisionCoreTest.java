@@ -416,6 +416,48 @@ class DecisionCoreTest {
     }
 
     @Test
+    void anEngineWorkingThroughTheBacklogLeftWhileItWasAwayRaisesNoBlindOrQuorumAlert() {
+        report("us10", HealthStatus.UP);
+        report("eu10", HealthStatus.UP);
+        Instant away = now;
+        // the engine is away 45 s (killed; its standby takes over after the session timeout) while the monitors go on
+        // reporting every second; then it reads what they wrote, in order, each as it comes
+        Instant processing = away.plusSeconds(45);
+        List<MrmEvent> out = new ArrayList<>();
+        for (int second = 1; second <= 45; second++) {
+            for (String vantage : VANTAGES) {
+                for (String region : List.of("us10", "eu10")) {
+                    processing = processing.plusMillis(2);
+                    HealthObservation taken = new HealthObservation(
+                            "obs-" + ++seq,
+                            "orders",
+                            away.plusSeconds(second),
+                            1,
+                            region,
+                            "app",
+                            ProbeKind.HTTP,
+                            vantage,
+                            HealthStatus.UP,
+                            3L,
+                            null);
+                    StepResult result = core.step(state, taken, processing);
+                    state = result.state();
+                    out.addAll(result.outputs());
+                }
+            }
+        }
+        assertThat(of(out, Alert.class))
+                .as("the counters of observations still queued look stale, and are not")
+                .extracting(Alert::code)
+                .doesNotContain("BLIND", "QUORUM_LOST");
+        // caught up, it judges as ever: monitors silent for longer than stale-after are a blind spot
+        now = processing;
+        assertThat(of(tick(Duration.ofSeconds(31)), Alert.class))
+                .extracting(Alert::code)
+                .contains("BLIND");
+    }
+
+    @Test
     void staleStandbyObservationsDoNotCountAsHealthy() {
         report("us10", HealthStatus.UP);
         now = now.plusSeconds(40);

@@ -65,6 +65,14 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
     /** Applications whose policy this processor instance has journaled since it started. */
     private final Set<String> policyJournaled = new HashSet<>();
 
+    /** Record times this close to the clock mean the task has read what waited for it when it started. */
+    static final Duration CAUGHT_UP_WITHIN = Duration.ofSeconds(5);
+    /** The longest ticks wait for that: a task whose inputs stay silent is ticked all the same. */
+    static final Duration CATCH_UP_BOUND = Duration.ofSeconds(10);
+
+    private Instant startedAt;
+    private boolean caughtUp;
+
     DecisionProcessor(
             DecisionCore core,
             InboundDecoder decoder,
@@ -97,12 +105,40 @@ final class DecisionProcessor implements Processor<byte[], byte[], String, byte[
         this.store = context.getStateStore(DecisionEngineTopology.STORE);
         this.published = context.getStateStore(PublishedTopology.STORE);
         policyJournaled.clear();
+        this.startedAt = clock.instant();
+        this.caughtUp = false;
         // Wall-clock ticks: deadlines, retries and staleness advance even when no record arrives.
         context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, timestamp -> tickAll());
     }
 
+    /**
+     * Whether the task has read the inputs that waited for it when it started (a takeover after the previous owner's
+     * session ended, a restart): until then its states are as that owner left them, and a tick would judge them by the
+     * clock — every vantage point silent, a step's deadline passed while its acknowledgement waits on the topic. Ticks
+     * wait until the task's stream time (the newest record it has read) is near the clock, at most
+     * {@link #CATCH_UP_BOUND}.
+     */
+    private boolean caughtUp(Instant now) {
+        if (!caughtUp) {
+            long streamTime = context.currentStreamTimeMs();
+            boolean recent = streamTime >= 0 && now.toEpochMilli() - streamTime <= CAUGHT_UP_WITHIN.toMillis();
+            if (recent || !now.isBefore(startedAt.plus(CATCH_UP_BOUND))) {
+                caughtUp = true;
+                log.info(
+                        "task {} ticks from now on ({} after it started{})",
+                        context.taskId(),
+                        Duration.between(startedAt, now),
+                        recent ? ", its inputs read" : ", no recent input to read");
+            }
+        }
+        return caughtUp;
+    }
+
     private void tickAll() {
         Instant now = clock.instant();
+        if (!caughtUp(now)) {
+            return;
+        }
         List<MrmEvent> outputs = new ArrayList<>();
         for (KeyValue<String, ApplicationState> entry : store.all()) {
             try {
