@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -83,9 +85,15 @@ public class MrmStreamAutoConfiguration {
     @ConditionalOnProperty(name = "spring.cloud.stream.bindings." + StreamRecordSender.BINDING + ".destination")
     StreamRecordSender mrmStreamRecordSender(StreamBridge bridge, BeanFactory beans, Environment environment) {
         // the binding's channel has its producer subscribed once it is bound
-        BooleanSupplier bound = () -> beans.containsBean(StreamRecordSender.BINDING)
-                && beans.getBean(StreamRecordSender.BINDING) instanceof AbstractSubscribableChannel channel
-                && channel.getSubscriberCount() > 0;
+        BooleanSupplier bound = () -> {
+            try {
+                return beans.containsBean(StreamRecordSender.BINDING)
+                        && beans.getBean(StreamRecordSender.BINDING) instanceof AbstractSubscribableChannel channel
+                        && channel.getSubscriberCount() > 0;
+            } catch (BeansException e) {
+                return false; // the context is closing: its channel is gone
+            }
+        };
         // a write waits for a late binding as long as Kafka's producer waits for a topic's metadata, plus two intervals
         // between Spring Cloud Stream's tries to bind (one try may come just before the broker can answer it)
         Binder binder = Binder.get(environment);
@@ -121,7 +129,8 @@ public class MrmStreamAutoConfiguration {
 
     /**
      * The binding's producer is idempotent and waits for every in-sync replica, whatever the configuration says: an
-     * acknowledgement, a dead letter or an observation reported as sent must not be lost with a leader.
+     * acknowledgement, a dead letter or an observation reported as sent must not be lost with a leader. It writes the
+     * key's and the value's bytes as they are.
      */
     @Bean
     ProducerConfigCustomizer mrmDurableProducers(MrmServiceProperties service) {
@@ -130,6 +139,9 @@ public class MrmStreamAutoConfiguration {
             producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             producer.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
             producer.put(ProducerConfig.CLIENT_ID_CONFIG, service.name() + "-" + service.instance());
+            // the codec's bytes and the key's UTF-8 bytes as they are: another serializer would fail every write
+            producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+            producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         };
     }
 

@@ -35,8 +35,20 @@ class OutputBindingSettingsTest {
                 // Spring's headers and type hints instead of the CloudEvents headers and the signature
                 "spring.cloud.stream.kafka.binder.header-mapper-bean-name | other | header-mapper-bean-name is "
                         + "'other': it must be mrmRecordHeaders",
+                // no headers at all: the binder drops the header mapper in any other header mode
+                BINDING + "producer.header-mode | none | header-mode is 'none'",
+                BINDING + "producer.header-mode | embeddedHeaders | header-mode is 'embeddedHeaders'",
+                // every record keyed by an expression instead of its application
+                KAFKA_BINDING + "message-key-expression | payload | message-key-expression is 'payload': it must "
+                        + "not be set",
+                "spring.cloud.stream.kafka.default.producer.message-key-expression | payload | "
+                        + "message-key-expression is 'payload': it must not be set",
                 // no send future: the caller could not learn of the broker's acknowledgement
                 KAFKA_BINDING + "sync | true | sync is 'true': it must be false",
+                "spring.cloud.stream.kafka.default.producer.sync | true | sync is 'true': it must be false",
+                // a transactional producer for this binding alone
+                KAFKA_BINDING + "transaction-manager | someTransactionManager | transaction-manager is "
+                        + "'someTransactionManager': it must not be set",
                 // partitions by Spring Cloud Stream instead of by the application
                 BINDING + "producer.partition-selector-expression | 0 | partitions by Spring Cloud Stream",
                 BINDING + "producer.partition-key-expression | headers['x'] | partitions by Spring Cloud Stream",
