@@ -26,6 +26,7 @@ import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.integration.channel.AbstractSubscribableChannel;
+import org.springframework.integration.channel.NullChannel;
 import org.springframework.integration.kafka.outbound.KafkaProducerMessageHandler;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.support.converter.MessagingMessageConverter;
@@ -115,7 +116,11 @@ public class MrmStreamAutoConfiguration {
         return new EventBindingCheck(bindings, environment);
     }
 
-    /** Each send's future reaches the sender that waits for it (see {@link StreamRecordSender#futures()}). */
+    /**
+     * Each send's future reaches the sender that waits for it (see {@link StreamRecordSender#futures()}), and a failed
+     * send goes to that caller alone: on the error channel as well it would be logged whole at ERROR, a line per
+     * observation while the broker is away, beside what the service itself counts and logs.
+     */
     @Bean
     @ConditionalOnProperty(name = "spring.cloud.stream.bindings." + StreamRecordSender.BINDING + ".destination")
     ProducerMessageHandlerCustomizer<KafkaProducerMessageHandler<?, ?>> mrmSendFutures(StreamRecordSender sender) {
@@ -124,7 +129,10 @@ public class MrmStreamAutoConfiguration {
             futures.handleMessage(message);
             return true;
         };
-        return (handler, destination) -> handler.setFuturesChannel(channel);
+        return (handler, destination) -> {
+            handler.setFuturesChannel(channel);
+            handler.setSendFailureChannel(new NullChannel());
+        };
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -44,12 +45,15 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.integration.context.IntegrationContextUtils;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.SubscribableChannel;
 
 /**
  * Writes the broker does not take fail, each its own caller's future, and never hang: a record larger than its
  * topic allows (the records written beside it are acknowledged, each future with its own record), a record for a
  * topic that does not exist (within the producer's metadata wait), and records written once the broker has stopped
- * (within the producer's delivery timeout).
+ * (within the producer's delivery timeout). The failure goes to the caller alone, not also to the error channel.
  */
 class OutputBindingSendFailuresIT {
 
@@ -105,6 +109,9 @@ class OutputBindingSendFailuresIT {
         try (InProcessKafka kafka = InProcessKafka.start();
                 ConfigurableApplicationContext service = start(kafka)) {
             EventPublisher publisher = service.getBean(EventPublisher.class);
+            List<Message<?>> errors = new CopyOnWriteArrayList<>();
+            service.getBean(IntegrationContextUtils.ERROR_CHANNEL_BEAN_NAME, SubscribableChannel.class)
+                    .subscribe(errors::add);
             // the observations topic was not made (the admin step makes it; here nobody did)
             CompletableFuture<RecordMetadata> nowhere = publisher.publish(observation(), null);
 
@@ -112,6 +119,11 @@ class OutputBindingSendFailuresIT {
                     .isInstanceOf(ExecutionException.class)
                     .hasRootCauseInstanceOf(UnknownTopicOrPartitionException.class)
                     .hasStackTraceContaining(NAMES.of(Topics.OBSERVATIONS) + " not present in metadata");
+            assertThat(errors)
+                    .as("reported to its caller, who counts or retries it, and not also to Spring Integration's error "
+                            + "channel, which logs each failed write whole at ERROR (a line per observation while "
+                            + "the broker is away)")
+                    .isEmpty();
             DeadLetter letter = deadLetter(16);
             assertThat(read(kafka, publisher.publish(letter, null).get(120, TimeUnit.SECONDS)))
                     .as("the next write, to a topic that exists")
