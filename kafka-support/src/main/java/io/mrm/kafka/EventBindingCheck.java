@@ -11,9 +11,9 @@ import org.springframework.core.env.Environment;
  * Refuses to start a service whose output binding would not write the records the codec made as they are: converted
  * instead of native bytes, to the binding's destination instead of each record's own topic, with the binder's own
  * header mapping (Spring's headers and type hints instead of the CloudEvents headers and the signature, byte for
- * byte) or none at all (a header mode other than {@code headers}), keyed or partitioned by Spring Cloud Stream
- * instead of by the record's key, synchronously or in a transaction (no send future, or sends refused outside a
- * transaction). Each would fail or corrupt every record while the service
+ * byte), with no header at all (a header mode other than {@code headers}) or one more (the binder's observation),
+ * keyed or partitioned by Spring Cloud Stream instead of by the record's key, synchronously or in a transaction (no
+ * send future, or sends refused outside a transaction). Each would fail or corrupt every record while the service
  * looks ready; a setting overridden from the environment fails the start instead.
  */
 final class EventBindingCheck implements SmartInitializingSingleton {
@@ -60,6 +60,10 @@ final class EventBindingCheck implements SmartInitializingSingleton {
         requireEqual(BINDER + "header-mapper-bean-name", RecordHeadersMapper.BEAN, "the codec's headers, as they are");
         requireAbsentOrFalse(KAFKA_PRODUCER + "sync", "a synchronous binding gives no send future");
         requireAbsentOrFalse(KAFKA_DEFAULT_PRODUCER + "sync", "a synchronous binding gives no send future");
+        requireAbsentOrFalse(
+                BINDER + "enable-observation",
+                "each record carries its own trace context in ce_traceparent; the binder's observation adds a "
+                        + "traceparent header of its own, from a trace of its own, to every record");
         String transactions = value(BINDER + "transaction.transaction-id-prefix");
         if (transactions != null && !transactions.isBlank()) {
             throw refused(BINDER + "transaction.transaction-id-prefix is set: the services' records are written "

@@ -75,6 +75,8 @@ class OutputBindingOverridesIT {
                 BINDING + "auto-startup | false",
                 // thrown after the producer took the record
                 KAFKA_BINDING + "record-metadata-channel | nowhere",
+                // the binder's producer observation: a tracing header of Spring's own on each record
+                "spring.cloud.stream.kafka.binder.enable-observation | true",
                 // settings that change nothing a reader sees
                 KAFKA_BINDING + "compression-type | gzip",
                 KAFKA_BINDING + "close-timeout | 1",

@@ -46,6 +46,9 @@ class OutputBindingSettingsTest {
                 // no send future: the caller could not learn of the broker's acknowledgement
                 KAFKA_BINDING + "sync | true | sync is 'true': it must be false",
                 "spring.cloud.stream.kafka.default.producer.sync | true | sync is 'true': it must be false",
+                // a traceparent header of the binder's own on every record, from an unrelated trace
+                "spring.cloud.stream.kafka.binder.enable-observation | true | enable-observation is 'true': it must "
+                        + "be false",
                 // a transactional producer for this binding alone
                 KAFKA_BINDING + "transaction-manager | someTransactionManager | transaction-manager is "
                         + "'someTransactionManager': it must not be set",
