@@ -138,7 +138,7 @@ public class MrmStreamAutoConfiguration {
     /**
      * The binding's producer is idempotent and waits for every in-sync replica, whatever the configuration says: an
      * acknowledgement, a dead letter or an observation reported as sent must not be lost with a leader. It writes the
-     * key's and the value's bytes as they are.
+     * key's and the value's bytes as they are, to the key's partition.
      */
     @Bean
     ProducerConfigCustomizer mrmDurableProducers(MrmServiceProperties service) {
@@ -150,6 +150,10 @@ public class MrmStreamAutoConfiguration {
             // the codec's bytes and the key's UTF-8 bytes as they are: another serializer would fail every write
             producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
             producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+            // each record to its key's partition, as every writer and reader of the bus computes it: an
+            // application's records in one partition, in order
+            producer.remove(ProducerConfig.PARTITIONER_CLASS_CONFIG);
+            producer.remove(ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG);
         };
     }
 

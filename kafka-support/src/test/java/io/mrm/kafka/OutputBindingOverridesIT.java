@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Utils;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,6 +47,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 class OutputBindingOverridesIT {
 
     static final InProcessKafka KAFKA = InProcessKafka.start();
+    static final int PARTITIONS = 3;
     static final String BINDING = "spring.cloud.stream.bindings.events-out-0.producer.";
     static final String KAFKA_BINDING = "spring.cloud.stream.kafka.bindings.events-out-0.producer.";
 
@@ -75,6 +77,10 @@ class OutputBindingOverridesIT {
                 BINDING + "auto-startup | false",
                 // thrown after the producer took the record
                 KAFKA_BINDING + "record-metadata-channel | nowhere",
+                // partitions chosen otherwise than by the key: an application's records spread over partitions
+                "spring.cloud.stream.kafka.binder.producer-properties.partitioner.class | "
+                        + "org.apache.kafka.clients.producer.RoundRobinPartitioner",
+                KAFKA_BINDING + "configuration.partitioner.ignore.keys | true",
                 // the binder's producer observation: a tracing header of Spring's own on each record
                 "spring.cloud.stream.kafka.binder.enable-observation | true",
                 // settings that change nothing a reader sees
@@ -114,6 +120,9 @@ class OutputBindingOverridesIT {
                 assertThat(written.key())
                         .as("the record's own key")
                         .isEqualTo(made.key().getBytes(StandardCharsets.UTF_8));
+                assertThat(written.partition())
+                        .as("the partition of the record's key, as every writer and reader of the bus computes it")
+                        .isEqualTo(Utils.toPositive(Utils.murmur2(written.key())) % PARTITIONS);
                 assertThat(written.value()).isEqualTo(made.value());
                 assertThat(headers(written.headers()))
                         .as("exactly the codec's headers")
@@ -130,7 +139,7 @@ class OutputBindingOverridesIT {
                         "--spring.profiles.active=local",
                         "--mrm.service.name=output-overrides-test",
                         "--mrm.kafka.topic-prefix=overrides.",
-                        "--mrm.kafka.partitions=3",
+                        "--mrm.kafka.partitions=" + PARTITIONS,
                         "--spring.kafka.bootstrap-servers=" + KAFKA.bootstrapServers(),
                         "--spring.main.banner-mode=off",
                         "--spring.cloud.stream.bindings.events-out-0.destination=overrides.command.acks",
