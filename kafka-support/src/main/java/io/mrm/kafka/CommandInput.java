@@ -84,7 +84,7 @@ public final class CommandInput<E extends StepCommand> implements Consumer<Messa
     /**
      * Sets up the binder's container for the lanes: manual acknowledgements, the lanes' rebalance listener, a
      * poll that returns within a second (a command's offset is committed at the loop after its lane acknowledged
-     * it) and a bounded commit wait.
+     * it), a bounded commit wait, and a stop that waits for the hand-over.
      */
     void configure(AbstractMessageListenerContainer<?, ?> container) {
         this.container = container;

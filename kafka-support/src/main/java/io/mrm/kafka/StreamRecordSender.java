@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.stream.function.StreamBridge;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.integration.kafka.support.KafkaIntegrationHeaders;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.support.SendResult;
@@ -91,7 +92,7 @@ public final class StreamRecordSender implements RecordSender {
                         "the output binding {} threw after taking a record for {}: {}",
                         BINDING,
                         record.topic(),
-                        e.toString());
+                        NestedExceptionUtils.getMostSpecificCause(e).toString());
             }
         } finally {
             if (waiting.remove(token) != null && !acknowledged.isDone()) {
