@@ -40,6 +40,8 @@ public final class CommandInput<E extends StepCommand> implements Consumer<Messa
 
     private static final Duration COMMIT_EVERY = Duration.ofSeconds(1);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(10);
+    /** Time for the consumer to leave its group and close once the hand-over and its commit are done. */
+    private static final Duration STOP_MARGIN = Duration.ofSeconds(10);
 
     private final Topic<E> topic;
     private final String topicName;
@@ -82,7 +84,7 @@ public final class CommandInput<E extends StepCommand> implements Consumer<Messa
     /**
      * Sets up the binder's container for the lanes: manual acknowledgements, the lanes' rebalance listener, a
      * poll that returns within a second (a command's offset is committed at the loop after its lane acknowledged
-     * it) and a bounded commit wait.
+     * it), a bounded commit wait, and a stop that waits for the hand-over.
      */
     void configure(AbstractMessageListenerContainer<?, ?> container) {
         this.container = container;
@@ -93,6 +95,11 @@ public final class CommandInput<E extends StepCommand> implements Consumer<Messa
         // what a commit the coordinator does not answer would have committed is run again elsewhere, which
         // commands allow; Kafka's default wait (a minute) would stop the loop meanwhile
         props.setSyncCommitTimeout(COMMIT_TIMEOUT);
+        // stopping the service stops this input first and its output binding only once this returns: the stop
+        // waits for the hand-over (the commands running, their acknowledgements written, their offsets committed)
+        // rather than the container's ten seconds, after which a command still running could not acknowledge
+        props.setShutdownTimeout(
+                maxRevocationWait.plus(COMMIT_TIMEOUT).plus(STOP_MARGIN).toMillis());
         // the lanes never throw: their handlers' failures are retried and dead-lettered on the lane. An error
         // handler that seeks back would deliver again records already running on a lane
         container.setCommonErrorHandler(new CommonLoggingErrorHandler());

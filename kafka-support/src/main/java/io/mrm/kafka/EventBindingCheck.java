@@ -2,6 +2,7 @@ package io.mrm.kafka;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.cloud.stream.binder.HeaderMode;
 import org.springframework.cloud.stream.binder.ProducerProperties;
 import org.springframework.cloud.stream.config.BindingServiceProperties;
 import org.springframework.core.env.Environment;
@@ -10,7 +11,8 @@ import org.springframework.core.env.Environment;
  * Refuses to start a service whose output binding would not write the records the codec made as they are: converted
  * instead of native bytes, to the binding's destination instead of each record's own topic, with the binder's own
  * header mapping (Spring's headers and type hints instead of the CloudEvents headers and the signature, byte for
- * byte), partitioned by Spring Cloud Stream instead of by the record's key, synchronously or in a transaction (no
+ * byte), with no header at all (a header mode other than {@code headers}) or one more (the binder's observation),
+ * keyed or partitioned by Spring Cloud Stream instead of by the record's key, synchronously or in a transaction (no
  * send future, or sends refused outside a transaction). Each would fail or corrupt every record while the service
  * looks ready; a setting overridden from the environment fails the start instead.
  */
@@ -19,6 +21,7 @@ final class EventBindingCheck implements SmartInitializingSingleton {
     private static final String BINDING = "spring.cloud.stream.bindings." + StreamRecordSender.BINDING;
     private static final String KAFKA_PRODUCER =
             "spring.cloud.stream.kafka.bindings." + StreamRecordSender.BINDING + ".producer.";
+    private static final String KAFKA_DEFAULT_PRODUCER = "spring.cloud.stream.kafka.default.producer.";
     private static final String BINDER = "spring.cloud.stream.kafka.binder.";
 
     private final BindingServiceProperties bindings;
@@ -41,9 +44,26 @@ final class EventBindingCheck implements SmartInitializingSingleton {
             throw refused(BINDING + ".producer partitions by Spring Cloud Stream: records are partitioned by their "
                     + "key (the application), as every reader of the bus expects");
         }
+        if (producer.getHeaderMode() != null && producer.getHeaderMode() != HeaderMode.headers) {
+            throw refused(BINDING + ".producer.header-mode is '" + producer.getHeaderMode() + "': the binder then "
+                    + "writes no header at all (no CloudEvents attributes, no signature); it must be headers or unset");
+        }
         requireEqual(KAFKA_PRODUCER + "use-topic-header", "true", "each record goes to its own topic");
+        requireAbsent(
+                "message-key-expression",
+                "each record keeps its own key, the application, as every reader "
+                        + "of the bus expects its partition and order");
+        requireAbsent(
+                "transaction-manager",
+                "the services' records are written one by one, each acknowledged by "
+                        + "the broker, not in transactions");
         requireEqual(BINDER + "header-mapper-bean-name", RecordHeadersMapper.BEAN, "the codec's headers, as they are");
         requireAbsentOrFalse(KAFKA_PRODUCER + "sync", "a synchronous binding gives no send future");
+        requireAbsentOrFalse(KAFKA_DEFAULT_PRODUCER + "sync", "a synchronous binding gives no send future");
+        requireAbsentOrFalse(
+                BINDER + "enable-observation",
+                "each record carries its own trace context in ce_traceparent; the binder's observation adds a "
+                        + "traceparent header of its own, from a trace of its own, to every record");
         String transactions = value(BINDER + "transaction.transaction-id-prefix");
         if (transactions != null && !transactions.isBlank()) {
             throw refused(BINDER + "transaction.transaction-id-prefix is set: the services' records are written "
@@ -64,6 +84,16 @@ final class EventBindingCheck implements SmartInitializingSingleton {
         String value = value(key);
         if (!expected.equals(value == null ? null : value.trim())) {
             throw refused(key + " is " + quoted(value) + ": it must be " + expected + " (" + why + ")");
+        }
+    }
+
+    /** Neither on the binding nor as the Kafka bindings' default ({@code spring.cloud.stream.kafka.default}). */
+    private void requireAbsent(String property, String why) {
+        for (String key : java.util.List.of(KAFKA_PRODUCER + property, KAFKA_DEFAULT_PRODUCER + property)) {
+            String value = value(key);
+            if (value != null && !value.isBlank()) {
+                throw refused(key + " is " + quoted(value) + ": it must not be set (" + why + ")");
+            }
         }
     }
 

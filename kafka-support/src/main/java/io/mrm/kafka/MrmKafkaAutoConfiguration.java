@@ -148,6 +148,9 @@ public class MrmKafkaAutoConfiguration {
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, service.name() + "-" + service.instance());
+        // each record to its key's partition (an application's records in one partition, in order)
+        config.remove(ProducerConfig.PARTITIONER_CLASS_CONFIG);
+        config.remove(ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG);
         return new DefaultKafkaProducerFactory<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -23,6 +25,7 @@ import org.springframework.cloud.stream.config.ProducerMessageHandlerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.integration.channel.AbstractSubscribableChannel;
+import org.springframework.integration.channel.NullChannel;
 import org.springframework.integration.expression.FunctionExpression;
 import org.springframework.integration.kafka.outbound.KafkaProducerMessageHandler;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
@@ -85,9 +88,15 @@ public class MrmStreamAutoConfiguration {
     @ConditionalOnProperty(name = "spring.cloud.stream.bindings." + StreamRecordSender.BINDING + ".destination")
     StreamRecordSender mrmStreamRecordSender(BeanFactory beans, Environment environment) {
         // the binding's channel has its producer subscribed once it is bound
-        BooleanSupplier bound = () -> beans.containsBean(StreamRecordSender.BINDING)
-                && beans.getBean(StreamRecordSender.BINDING) instanceof AbstractSubscribableChannel channel
-                && channel.getSubscriberCount() > 0;
+        BooleanSupplier bound = () -> {
+            try {
+                return beans.containsBean(StreamRecordSender.BINDING)
+                        && beans.getBean(StreamRecordSender.BINDING) instanceof AbstractSubscribableChannel channel
+                        && channel.getSubscriberCount() > 0;
+            } catch (BeansException e) {
+                return false; // the context is closing: its channel is gone
+            }
+        };
         // a write waits for a late binding as long as Kafka's producer waits for a topic's metadata, plus two intervals
         // between Spring Cloud Stream's tries to bind (one try may come just before the broker can answer it)
         Binder binder = Binder.get(environment);
@@ -112,7 +121,11 @@ public class MrmStreamAutoConfiguration {
         return new EventBindingCheck(bindings, environment);
     }
 
-    /** Each send's future reaches the sender that waits for it (see {@link StreamRecordSender#futures()}). */
+    /**
+     * Each send's future reaches the sender that waits for it (see {@link StreamRecordSender#futures()}), and a failed
+     * send goes to that caller alone: on the error channel as well it would be logged whole at ERROR, a line per
+     * observation while the broker is away, beside what the service itself counts and logs.
+     */
     @Bean
     @ConditionalOnProperty(name = "spring.cloud.stream.bindings." + StreamRecordSender.BINDING + ".destination")
     ProducerMessageHandlerCustomizer<KafkaProducerMessageHandler<?, ?>> mrmSendFutures(StreamRecordSender sender) {
@@ -132,12 +145,14 @@ public class MrmStreamAutoConfiguration {
             // its debug line renders the whole message, headers' bytes included, on every send whatever the log
             // level (commons-logging's SLF4J bridge formats before asking the level): half the CPU of a write
             handler.setLoggingEnabled(false);
+            handler.setSendFailureChannel(new NullChannel());
         };
     }
 
     /**
      * The binding's producer is idempotent and waits for every in-sync replica, whatever the configuration says: an
-     * acknowledgement, a dead letter or an observation reported as sent must not be lost with a leader.
+     * acknowledgement, a dead letter or an observation reported as sent must not be lost with a leader. It writes the
+     * key's and the value's bytes as they are, to the key's partition.
      */
     @Bean
     ProducerConfigCustomizer mrmDurableProducers(MrmServiceProperties service) {
@@ -146,6 +161,13 @@ public class MrmStreamAutoConfiguration {
             producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             producer.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
             producer.put(ProducerConfig.CLIENT_ID_CONFIG, service.name() + "-" + service.instance());
+            // the codec's bytes and the key's UTF-8 bytes as they are: another serializer would fail every write
+            producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+            producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+            // each record to its key's partition, as every writer and reader of the bus computes it: an
+            // application's records in one partition, in order
+            producer.remove(ProducerConfig.PARTITIONER_CLASS_CONFIG);
+            producer.remove(ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG);
         };
     }
 

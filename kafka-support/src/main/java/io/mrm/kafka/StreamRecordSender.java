@@ -12,6 +12,9 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.integration.kafka.support.KafkaIntegrationHeaders;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.support.SendResult;
@@ -31,6 +34,8 @@ public final class StreamRecordSender implements RecordSender {
 
     /** The output binding every MRM service writes through. */
     public static final String BINDING = "events-out-0";
+
+    private static final Logger log = LoggerFactory.getLogger(StreamRecordSender.class);
 
     private final Supplier<MessageChannel> output;
     private final AtomicLong tokens = new AtomicLong();
@@ -76,14 +81,24 @@ public final class StreamRecordSender implements RecordSender {
             message.setHeader(KafkaHeaders.TIMESTAMP, record.timestamp());
         }
         try {
-            // straight to the bound channel: StreamBridge would add a function lookup and a conversion step per record
-            // (twice the CPU of a template's send, measured), and the codec's bytes need neither
+            // straight to the bound channel: the codec's bytes need neither the bridge's function lookup nor its
+            // conversion step
             if (!output.get().send(message.build())) {
                 throw new IllegalStateException("the output binding " + BINDING + " refused the record");
             }
         } catch (RuntimeException e) {
-            // not bound yet (the broker was unreachable when the service started), or the producer refused it
-            acknowledged.completeExceptionally(e);
+            if (waiting.remove(token) != null) {
+                // not bound yet (the broker was unreachable when the service started), or the producer refused it
+                acknowledged.completeExceptionally(e);
+            } else {
+                // thrown after the producer took the record: its send future, not this, tells whether the broker
+                // has it (reporting it failed would have an actuator run a command again that it acknowledged)
+                log.warn(
+                        "the output binding {} threw after taking a record for {}: {}",
+                        BINDING,
+                        record.topic(),
+                        NestedExceptionUtils.getMostSpecificCause(e).toString());
+            }
         } finally {
             if (waiting.remove(token) != null && !acknowledged.isDone()) {
                 acknowledged.completeExceptionally(new IllegalStateException(
@@ -117,7 +132,12 @@ public final class StreamRecordSender implements RecordSender {
     private void sendFuture(Message<?> message) {
         Object token = message.getHeaders().get(KafkaIntegrationHeaders.FUTURE_TOKEN);
         CompletableFuture<RecordMetadata> acknowledged = token == null ? null : waiting.remove(token.toString());
-        if (acknowledged == null || !(message.getPayload() instanceof CompletableFuture<?> future)) {
+        if (acknowledged == null) {
+            return;
+        }
+        if (!(message.getPayload() instanceof CompletableFuture<?> future)) {
+            acknowledged.completeExceptionally(new IllegalStateException("the output binding " + BINDING
+                    + " handed back " + message.getPayload().getClass().getName() + " instead of a send future"));
             return;
         }
         ((CompletableFuture<SendResult<?, ?>>) future).whenComplete((result, failure) -> {

@@ -2,6 +2,7 @@ package io.mrm.kafka;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -9,6 +10,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * A service whose output binding would not write the codec's records as they are does not start: each override
@@ -35,8 +37,23 @@ class OutputBindingSettingsTest {
                 // Spring's headers and type hints instead of the CloudEvents headers and the signature
                 "spring.cloud.stream.kafka.binder.header-mapper-bean-name | other | header-mapper-bean-name is "
                         + "'other': it must be mrmRecordHeaders",
+                // no headers at all: the binder drops the header mapper in any other header mode
+                BINDING + "producer.header-mode | none | header-mode is 'none'",
+                BINDING + "producer.header-mode | embeddedHeaders | header-mode is 'embeddedHeaders'",
+                // every record keyed by an expression instead of its application
+                KAFKA_BINDING + "message-key-expression | payload | message-key-expression is 'payload': it must "
+                        + "not be set",
+                "spring.cloud.stream.kafka.default.producer.message-key-expression | payload | "
+                        + "message-key-expression is 'payload': it must not be set",
                 // no send future: the caller could not learn of the broker's acknowledgement
                 KAFKA_BINDING + "sync | true | sync is 'true': it must be false",
+                "spring.cloud.stream.kafka.default.producer.sync | true | sync is 'true': it must be false",
+                // a traceparent header of the binder's own on every record, from an unrelated trace
+                "spring.cloud.stream.kafka.binder.enable-observation | true | enable-observation is 'true': it must "
+                        + "be false",
+                // a transactional producer for this binding alone
+                KAFKA_BINDING + "transaction-manager | someTransactionManager | transaction-manager is "
+                        + "'someTransactionManager': it must not be set",
                 // partitions by Spring Cloud Stream instead of by the application
                 BINDING + "producer.partition-selector-expression | 0 | partitions by Spring Cloud Stream",
                 BINDING + "producer.partition-key-expression | headers['x'] | partitions by Spring Cloud Stream",
@@ -69,6 +86,32 @@ class OutputBindingSettingsTest {
                     .isEmpty();
             org.assertj.core.api.Assertions.assertThat(context.getBean(EventPublisher.class))
                     .isNotNull();
+        }
+    }
+
+    @Test
+    void aServiceWritingThroughItsKafkaTemplatePartitionsByKeyWhateverTheSettingsSay() throws Exception {
+        try (var context = new SpringApplicationBuilder(TestApp.class)
+                .web(WebApplicationType.NONE)
+                .properties(
+                        "spring.config.import=classpath:mrm-defaults.yml",
+                        "spring.profiles.active=local",
+                        "mrm.service.name=output-settings-test",
+                        "mrm.kafka.create-topics=false",
+                        "spring.kafka.admin.auto-create=false",
+                        "spring.kafka.bootstrap-servers=127.0.0.1:9",
+                        "spring.main.banner-mode=off",
+                        "spring.kafka.producer.properties.partitioner.class="
+                                + "org.apache.kafka.clients.producer.RoundRobinPartitioner",
+                        "spring.kafka.producer.properties.partitioner.ignore.keys=true")
+                .run()) {
+            @SuppressWarnings("unchecked")
+            KafkaTemplate<String, byte[]> template = context.getBean("mrmKafkaTemplate", KafkaTemplate.class);
+            org.assertj.core.api.Assertions.assertThat(
+                            template.getProducerFactory().getConfigurationProperties())
+                    .as("an application's records in its key's partition, in order")
+                    .doesNotContainKeys(
+                            ProducerConfig.PARTITIONER_CLASS_CONFIG, ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG);
         }
     }
 
