@@ -42,6 +42,8 @@ class EngineTakeoverAlertsIT {
     @Test
     void anEngineTakingOverAfterLongerThanStaleAfterRaisesNoFalseBlindOrQuorumAlert() throws Exception {
         try (EngineHarness harness = new EngineHarness("takeover.", POLICY)) {
+            // the engine makes the topics (profile local)
+            ConfigurableApplicationContext first = harness.startEngine("engine-0");
             TopicRecorder recorder =
                     harness.closeLater(new TopicRecorder(harness.kafka.bootstrapServers(), harness.names, Topics.ALL));
             AtomicBoolean monitoring = new AtomicBoolean(true);
@@ -76,7 +78,6 @@ class EngineTakeoverAlertsIT {
             monitors.setDaemon(true);
             monitors.start();
             try {
-                ConfigurableApplicationContext first = harness.startEngine("engine-0");
                 recorder.await(
                         TopologyState.class,
                         t -> t.applicationId().equals("orders") && !t.health().isEmpty(),
