@@ -29,6 +29,7 @@ public final class ChaosDeployment implements AutoCloseable {
     public static final List<String> ACTUATORS = List.of("dns-actuator", "hana-sync", "aem-sync", "hook-actuator");
     public static final List<String> ENGINES = List.of("decision-engine-0", "decision-engine-1");
 
+    private final Path repository;
     private final Path runDir;
     private final PrintStream out;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -38,7 +39,8 @@ public final class ChaosDeployment implements AutoCloseable {
     private TopicRecorder recorder;
     private final Map<String, String> vantages = new LinkedHashMap<>();
 
-    private ChaosDeployment(Path runDir, PrintStream out) {
+    private ChaosDeployment(Path repository, Path runDir, PrintStream out) {
+        this.repository = repository;
         this.runDir = runDir;
         this.out = out;
     }
@@ -48,7 +50,7 @@ public final class ChaosDeployment implements AutoCloseable {
             throws IOException {
         Path runDir =
                 Files.createDirectories(repository.resolve("chaos/target/chaos").resolve(runName));
-        ChaosDeployment deployment = new ChaosDeployment(runDir, out);
+        ChaosDeployment deployment = new ChaosDeployment(repository, runDir, out);
         try {
             deployment.startAll(repository, atMost);
             return deployment;
@@ -104,6 +106,11 @@ public final class ChaosDeployment implements AutoCloseable {
             throw new IllegalArgumentException("no monitor " + monitor + "; monitors: " + vantages.keySet());
         }
         return vantage;
+    }
+
+    /** The repository the services' jars are built in. */
+    public Path repository() {
+        return repository;
     }
 
     public Path runDir() {

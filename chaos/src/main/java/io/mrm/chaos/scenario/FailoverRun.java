@@ -4,11 +4,14 @@ import io.mrm.chaos.adapter.ChaosDeployment;
 import io.mrm.chaos.adapter.CommittedCommands;
 import io.mrm.chaos.adapter.ComposePolicy;
 import io.mrm.chaos.adapter.HistoryReader;
+import io.mrm.chaos.adapter.MrmctlReader;
 import io.mrm.chaos.adapter.RowWriter;
+import io.mrm.chaos.domain.AuditAndReplayAgree;
 import io.mrm.chaos.domain.ChaosSchedule;
 import io.mrm.chaos.domain.GracefulPlanLosesNoRow;
 import io.mrm.chaos.domain.History;
 import io.mrm.chaos.domain.Invariants;
+import io.mrm.chaos.domain.MrmctlAccount;
 import io.mrm.chaos.domain.RowLedger;
 import io.mrm.chaos.domain.Violation;
 import io.mrm.events.MrmEvent;
@@ -23,6 +26,7 @@ import io.mrm.events.readiness.ReadinessStatus;
 import io.mrm.events.topology.Phase;
 import io.mrm.events.topology.TopologyState;
 import io.mrm.testsupport.TopicRecorder;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -103,6 +107,7 @@ public final class FailoverRun {
         violations.addAll(
                 new Invariants(policy.primaryRegion(), policy.quorum(), policy.staleAfter(), policy.holdDown())
                         .check(history));
+        violations.addAll(operatorsAccount(history));
         checked.put("switches", history.switches().size());
         checked.put("commands", history.realCommands().size());
         checked.put("acknowledgements", history.acks().size());
@@ -112,6 +117,25 @@ public final class FailoverRun {
         checked.put("topology updates", history.topology().size());
         checked.put("observations", history.observations().size());
         return new ScenarioResult(scenario.name(), schedule.seed(), faults, timings, checked, violations);
+    }
+
+    /** What mrmctl replay and audit say happened, against what the topics hold. */
+    private List<Violation> operatorsAccount(History history) {
+        try {
+            MrmctlAccount account = MrmctlReader.read(
+                    deployment.repository(),
+                    deployment.runDir(),
+                    deployment.brokers().bootstrapServers(),
+                    policy.applicationId());
+            checked.put("decisions replayed", account.replayDecisions());
+            checked.put("runs audited", account.auditRuns().size());
+            return new AuditAndReplayAgree().check(history, account);
+        } catch (IOException e) {
+            return List.of(new Violation(AuditAndReplayAgree.NAME, "could not run mrmctl: " + e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running mrmctl", e);
+        }
     }
 
     /**
