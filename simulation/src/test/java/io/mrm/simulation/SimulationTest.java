@@ -54,8 +54,10 @@ class SimulationTest {
             Map.entry(Coverage.SAFETY_RULE_BLOCKED, 15.0),
             Map.entry(Coverage.HOLD_DOWN_BLOCKED, 5.0),
             Map.entry(Coverage.BOTH_REGIONS_DOWN, 8.0),
-            Map.entry(Coverage.BLIND, 30.0),
-            Map.entry(Coverage.QUORUM_LOST, 30.0),
+            // an engine working through the backlog a crash left raises neither any more (most seeds that reached
+            // them did so that way, falsely): 11 % and 29.8 % of 10,000 seeds since, from monitors really silent
+            Map.entry(Coverage.BLIND, 8.0),
+            Map.entry(Coverage.QUORUM_LOST, 25.0),
             Map.entry(Coverage.CLOCK_SKEW_REFUSED, 10.0),
             Map.entry(Coverage.UNKNOWN_SOURCE_REFUSED, 4.0),
             Map.entry(Coverage.SIGNED_REQUEST_REFUSED, 0.35),

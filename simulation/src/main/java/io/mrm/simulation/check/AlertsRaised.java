@@ -59,7 +59,7 @@ final class AlertsRaised extends Check {
         stale(step);
         diverged(step);
         fences(step);
-        if (!Steps.evaluated(step)) {
+        if (!Steps.evaluated(step) || catchingUp(step)) {
             return;
         }
         HealthOracle health = c().health;
@@ -87,6 +87,16 @@ final class AlertsRaised extends Check {
                 fail(now, watching + " fresh vantages watch " + region + " again but QUORUM_LOST was not cleared");
             }
         }
+    }
+
+    /**
+     * A step whose input was taken more than half of {@code stale-after} before it is stepped: the engine is working
+     * through a backlog and does not judge silence or quorum in it (the counters of inputs still queued look stale);
+     * the next step that is not late, or the next tick, does.
+     */
+    private boolean catchingUp(CoreStep step) {
+        return step.input() != null
+                && VirtualTime.ms(step.input().time()) + c().policy.staleAfter().toMillis() / 2 < step.nowMs();
     }
 
     /** Which alerts are raised now, from what the engine published. */
