@@ -74,7 +74,9 @@ public final class ObservationPublishBench {
                 "--mrm.kafka.topic-prefix=bench.",
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--spring.main.banner-mode=off",
-                "--logging.level.root=WARN"));
+                "--logging.level.root=WARN",
+                // the services' setting outside the profile local (which allows one, for topics it has just made)
+                "--spring.kafka.producer.properties.max.in.flight.requests.per.connection=5"));
         if (binding) {
             args.add("--spring.config.import=classpath:mrm-defaults.yml,classpath:mrm-stream.yml");
             args.add("--spring.cloud.stream.bindings.events-out-0.destination=bench.health.observations");
