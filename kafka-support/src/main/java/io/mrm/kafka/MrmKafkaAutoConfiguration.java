@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -144,13 +143,7 @@ public class MrmKafkaAutoConfiguration {
     @Bean
     ProducerFactory<String, byte[]> mrmProducerFactory(KafkaProperties kafka, MrmServiceProperties service) {
         Map<String, Object> config = kafka.buildProducerProperties();
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, service.name() + "-" + service.instance());
-        // each record to its key's partition (an application's records in one partition, in order)
-        config.remove(ProducerConfig.PARTITIONER_CLASS_CONFIG);
-        config.remove(ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG);
+        DurableProducers.enforce(config, service);
         return new DefaultKafkaProducerFactory<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 

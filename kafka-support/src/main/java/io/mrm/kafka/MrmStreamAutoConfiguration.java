@@ -3,7 +3,9 @@ package io.mrm.kafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.beans.BeansException;
@@ -48,6 +50,10 @@ import org.springframework.messaging.MessageHandler;
 @ConditionalOnClass(name = "org.springframework.cloud.stream.binder.kafka.KafkaMessageChannelBinder")
 public class MrmStreamAutoConfiguration {
 
+    /** Set (mrm-stream.yml) in the services that write through the output binding. */
+    static final String OUTPUT_DESTINATION =
+            "spring.cloud.stream.bindings." + StreamRecordSender.BINDING + ".destination";
+
     /** The bean name mrm-commands.yml gives the command binding as its converter. */
     public static final String RAW_RECORDS = "mrmRawRecordConverter";
 
@@ -85,16 +91,24 @@ public class MrmStreamAutoConfiguration {
 
     /** The service's writes go through the output binding once mrm-stream.yml (or the environment) configures it. */
     @Bean
-    @ConditionalOnProperty(name = "spring.cloud.stream.bindings." + StreamRecordSender.BINDING + ".destination")
+    @ConditionalOnProperty(name = OUTPUT_DESTINATION)
     StreamRecordSender mrmStreamRecordSender(BeanFactory beans, Environment environment) {
-        // the binding's channel has its producer subscribed once it is bound
+        // the binding's channel (made at start-up, looked up once) has its producer subscribed once it is bound
+        AtomicReference<MessageChannel> resolved = new AtomicReference<>();
+        Supplier<MessageChannel> channel = () -> {
+            MessageChannel known = resolved.get();
+            if (known == null) {
+                known = beans.getBean(StreamRecordSender.BINDING, MessageChannel.class);
+                resolved.set(known);
+            }
+            return known;
+        };
         BooleanSupplier bound = () -> {
             try {
-                return beans.containsBean(StreamRecordSender.BINDING)
-                        && beans.getBean(StreamRecordSender.BINDING) instanceof AbstractSubscribableChannel channel
-                        && channel.getSubscriberCount() > 0;
+                return channel.get() instanceof AbstractSubscribableChannel subscribable
+                        && subscribable.getSubscriberCount() > 0;
             } catch (BeansException e) {
-                return false; // the context is closing: its channel is gone
+                return false; // not made yet, or the context is closing
             }
         };
         // a write waits for a late binding as long as Kafka's producer waits for a topic's metadata, plus two intervals
@@ -109,14 +123,11 @@ public class MrmStreamAutoConfiguration {
         Duration retryInterval =
                 Duration.ofSeconds(binder.bind("spring.cloud.stream.binding-retry-interval", Long.class)
                         .orElse(30L));
-        return new StreamRecordSender(
-                () -> beans.getBean(StreamRecordSender.BINDING, MessageChannel.class),
-                bound,
-                maxBlock.plus(retryInterval.multipliedBy(2)));
+        return new StreamRecordSender(channel, bound, maxBlock.plus(retryInterval.multipliedBy(2)));
     }
 
     @Bean
-    @ConditionalOnProperty(name = "spring.cloud.stream.bindings." + StreamRecordSender.BINDING + ".destination")
+    @ConditionalOnProperty(name = OUTPUT_DESTINATION)
     EventBindingCheck eventBindingCheck(BindingServiceProperties bindings, Environment environment) {
         return new EventBindingCheck(bindings, environment);
     }
@@ -127,7 +138,7 @@ public class MrmStreamAutoConfiguration {
      * observation while the broker is away, beside what the service itself counts and logs.
      */
     @Bean
-    @ConditionalOnProperty(name = "spring.cloud.stream.bindings." + StreamRecordSender.BINDING + ".destination")
+    @ConditionalOnProperty(name = OUTPUT_DESTINATION)
     ProducerMessageHandlerCustomizer<KafkaProducerMessageHandler<?, ?>> mrmSendFutures(StreamRecordSender sender) {
         MessageHandler futures = sender.futures();
         MessageChannel channel = (message, timeout) -> {
@@ -157,17 +168,10 @@ public class MrmStreamAutoConfiguration {
     @Bean
     ProducerConfigCustomizer mrmDurableProducers(MrmServiceProperties service) {
         return (producer, binding, destination) -> {
-            producer.put(ProducerConfig.ACKS_CONFIG, "all");
-            producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            producer.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
-            producer.put(ProducerConfig.CLIENT_ID_CONFIG, service.name() + "-" + service.instance());
+            DurableProducers.enforce(producer, service);
             // the codec's bytes and the key's UTF-8 bytes as they are: another serializer would fail every write
             producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
             producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-            // each record to its key's partition, as every writer and reader of the bus computes it: an
-            // application's records in one partition, in order
-            producer.remove(ProducerConfig.PARTITIONER_CLASS_CONFIG);
-            producer.remove(ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG);
         };
     }
 
