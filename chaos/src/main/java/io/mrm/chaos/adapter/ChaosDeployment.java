@@ -65,7 +65,10 @@ public final class ChaosDeployment implements AutoCloseable {
         String classpath = Files.readString(repository.resolve("chaos/target/kafka-broker.classpath"))
                 .trim();
         FreePorts ports = new FreePorts();
-        brokers = track(KafkaBrokers.start(runDir, classpath, ports, atMost));
+        // the engines and the actuators reach the brokers through links of their own, which a scenario can break
+        List<String> linked = new ArrayList<>(ENGINES);
+        linked.addAll(ACTUATORS);
+        brokers = track(KafkaBrokers.start(runDir, classpath, ports, atMost, linked));
         brokers.createMrmTopics(atMost);
         note("3 Kafka brokers up at " + brokers.bootstrapServers() + ", MRM's topics created", t0);
         backends = track(new Backends(runDir, repository));
@@ -74,7 +77,7 @@ public final class ChaosDeployment implements AutoCloseable {
         MONITORS.forEach(m -> vantages.put(m, compose.environment(m).get("MRM_VANTAGE")));
         BusKeyring keys = new BusKeyring(runDir.resolve("bus-keys"), "chaos", List.copyOf(vantages.values()));
         services = track(
-                new ServiceProcesses(repository, runDir, compose, backends, keys, brokers.bootstrapServers(), ports));
+                new ServiceProcesses(repository, runDir, compose, backends, keys, brokers::bootstrapServersOf, ports));
         for (String engine : ENGINES) {
             services.add("decision-engine", engine);
         }

@@ -15,7 +15,7 @@ import org.apache.kafka.common.utils.Utils;
 public final class EngineGroup {
 
     /** The engine's Kafka Streams application id: the topic prefix and its service name. */
-    static final String GROUP = "mrm.decision-engine";
+    public static final String GROUP = "mrm.decision-engine";
 
     private EngineGroup() {}
 

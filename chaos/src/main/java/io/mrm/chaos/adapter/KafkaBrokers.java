@@ -35,6 +35,7 @@ public final class KafkaBrokers implements AutoCloseable {
     public static final int PARTITIONS = 6;
 
     private final List<Broker> brokers = new ArrayList<>();
+    private final Map<String, List<TcpLink>> clientLinks = new java.util.LinkedHashMap<>();
 
     /** One broker: its node id, its client port and its process. */
     public record Broker(int nodeId, int port, ManagedProcess process) {}
@@ -48,6 +49,17 @@ public final class KafkaBrokers implements AutoCloseable {
      * @param classpath Kafka's server classpath (target/kafka-broker.classpath)
      */
     public static KafkaBrokers start(Path runDir, String classpath, FreePorts ports, Duration atMost) {
+        return start(runDir, classpath, ports, atMost, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, String, FreePorts, Duration)}, and each of {@code linkedClients} (a service instance)
+     * reaches the brokers through links of its own: every broker gets a listener for the client, advertised at the
+     * port of a {@link TcpLink} of the harness in front of it, so that everything the client's Kafka clients learn
+     * from the cluster's metadata leads through its links, and the harness can cut or black-hole that client alone.
+     */
+    public static KafkaBrokers start(
+            Path runDir, String classpath, FreePorts ports, Duration atMost, List<String> linkedClients) {
         KafkaBrokers cluster = new KafkaBrokers();
         try {
             Path logback = runDir.resolve("kafka-logback.xml");
@@ -60,11 +72,27 @@ public final class KafkaBrokers implements AutoCloseable {
             String clusterId = Uuid.randomUuid().toString();
             List<Process> formats = new ArrayList<>();
             List<Path> configs = new ArrayList<>();
+            List<Map<String, int[]>> linkedListeners = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Map<String, int[]> listeners = new java.util.LinkedHashMap<>();
+                for (String client : linkedClients) {
+                    int listenerPort = ports.next();
+                    TcpLink link = new TcpLink(listenerPort);
+                    cluster.clientLinks
+                            .computeIfAbsent(client, c -> new ArrayList<>())
+                            .add(link);
+                    listeners.put(listenerName(client), new int[] {listenerPort, link.port()});
+                }
+                linkedListeners.add(listeners);
+            }
             for (int i = 0; i < 3; i++) {
                 int nodeId = i + 1;
                 Path dir = Files.createDirectories(runDir.resolve("kafka-" + nodeId));
                 Path config = dir.resolve("server.properties");
-                Files.writeString(config, serverProperties(nodeId, clientPorts[i], controllerPorts[i], voters, dir));
+                Files.writeString(
+                        config,
+                        serverProperties(
+                                nodeId, clientPorts[i], controllerPorts[i], voters, dir, linkedListeners.get(i)));
                 configs.add(config);
                 formats.add(new ProcessBuilder(javaCommand(
                                 classpath,
@@ -129,14 +157,32 @@ public final class KafkaBrokers implements AutoCloseable {
         return command;
     }
 
-    static String serverProperties(int nodeId, int port, int controllerPort, String voters, Path dir) {
+    /** The broker listener a linked client is served on, e.g. {@code DECISION_ENGINE_0}. */
+    static String listenerName(String client) {
+        return client.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    /**
+     * @param linked the linked clients' listeners: name to {listener port, advertised port (its link's)}
+     */
+    static String serverProperties(
+            int nodeId, int port, int controllerPort, String voters, Path dir, Map<String, int[]> linked) {
+        StringBuilder listeners =
+                new StringBuilder("PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        StringBuilder advertised = new StringBuilder("PLAINTEXT://127.0.0.1:" + port);
+        StringBuilder protocols = new StringBuilder("PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        linked.forEach((name, listenerAndLink) -> {
+            listeners.append(',').append(name).append("://127.0.0.1:").append(listenerAndLink[0]);
+            advertised.append(',').append(name).append("://127.0.0.1:").append(listenerAndLink[1]);
+            protocols.append(',').append(name).append(":PLAINTEXT");
+        });
         return String.join(
                         "\n",
                         "node.id=" + nodeId,
                         "process.roles=broker,controller",
-                        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-                        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                        "listeners=" + listeners,
+                        "advertised.listeners=" + advertised,
+                        "listener.security.protocol.map=" + protocols,
                         "inter.broker.listener.name=PLAINTEXT",
                         "controller.listener.names=CONTROLLER",
                         "controller.quorum.voters=" + voters,
@@ -206,6 +252,51 @@ public final class KafkaBrokers implements AutoCloseable {
                 });
     }
 
+    /** The node leading the controllers' quorum now (the active controller; every broker here is a voter). */
+    public int activeController() {
+        try (Admin admin = admin()) {
+            return admin.describeMetadataQuorum()
+                    .quorumInfo()
+                    .get(10, TimeUnit.SECONDS)
+                    .leaderId();
+        } catch (Exception e) {
+            throw new IllegalStateException("reading the active controller failed", e);
+        }
+    }
+
+    /** The node coordinating consumer group {@code group} now (its offsets, its rebalances). */
+    public int coordinatorOf(String group) {
+        try (Admin admin = admin()) {
+            return admin.describeConsumerGroups(List.of(group))
+                    .all()
+                    .get(10, TimeUnit.SECONDS)
+                    .get(group)
+                    .coordinator()
+                    .id();
+        } catch (Exception e) {
+            throw new IllegalStateException("reading the coordinator of " + group + " failed", e);
+        }
+    }
+
+    /** Waits (bounded) until every replica of partition {@code partition} of {@code topic} is in sync again. */
+    public void awaitInSync(String topic, int partition, Duration atMost) {
+        Awaitility.await(topic + "-" + partition + " fully in sync")
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> {
+                    try (Admin admin = admin()) {
+                        TopicPartitionInfo info = admin.describeTopics(List.of(topic))
+                                .allTopicNames()
+                                .get(10, TimeUnit.SECONDS)
+                                .get(topic)
+                                .partitions()
+                                .get(partition);
+                        return info.leader() != null && info.isr().size() == 3;
+                    }
+                });
+    }
+
     /** The node leading partition {@code partition} of {@code topic} now. */
     public int leaderOf(String topic, int partition) {
         try (Admin admin = admin()) {
@@ -235,6 +326,27 @@ public final class KafkaBrokers implements AutoCloseable {
         return brokers.stream().map(b -> "127.0.0.1:" + b.port()).collect(Collectors.joining(","));
     }
 
+    /**
+     * The bootstrap servers {@code client} is to use: its own links if it is a linked client, the brokers' own
+     * listeners otherwise.
+     */
+    public String bootstrapServersOf(String client) {
+        List<TcpLink> links = clientLinks.get(client);
+        return links == null
+                ? bootstrapServers()
+                : links.stream().map(l -> "127.0.0.1:" + l.port()).collect(Collectors.joining(","));
+    }
+
+    /** The links between a linked client and the three brokers. */
+    public List<TcpLink> linksOf(String client) {
+        List<TcpLink> links = clientLinks.get(client);
+        if (links == null) {
+            throw new IllegalArgumentException(
+                    client + " does not reach the brokers through links; linked: " + clientLinks.keySet());
+        }
+        return List.copyOf(links);
+    }
+
     public List<Broker> brokers() {
         return List.copyOf(brokers);
     }
@@ -249,6 +361,13 @@ public final class KafkaBrokers implements AutoCloseable {
     @Override
     public void close() {
         brokers.forEach(b -> b.process().stop());
+        clientLinks.values().stream().flatMap(List::stream).forEach(link -> {
+            try {
+                link.close();
+            } catch (IOException e) {
+                // closing a loopback relay: nothing to do
+            }
+        });
     }
 
     private static final String LOGBACK = """

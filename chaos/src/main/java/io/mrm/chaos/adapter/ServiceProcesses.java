@@ -35,7 +35,7 @@ public final class ServiceProcesses implements AutoCloseable {
     private final ComposeFile compose;
     private final Backends backends;
     private final BusKeyring keys;
-    private final String bootstrapServers;
+    private final java.util.function.UnaryOperator<String> bootstrapServers;
     private final FreePorts ports;
     private final Map<String, Service> services = new LinkedHashMap<>();
     private final HttpClient http =
@@ -47,7 +47,7 @@ public final class ServiceProcesses implements AutoCloseable {
             ComposeFile compose,
             Backends backends,
             BusKeyring keys,
-            String bootstrapServers,
+            java.util.function.UnaryOperator<String> bootstrapServers,
             FreePorts ports) {
         this.repository = repository;
         this.runDir = runDir;
@@ -70,7 +70,7 @@ public final class ServiceProcesses implements AutoCloseable {
         Map<String, String> mounts = compose.mounts(composeService);
         Path home = Files.createDirectories(runDir.resolve(instance));
         boolean monitor = module.equals("health-monitor");
-        env.put("MRM_KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        env.put("MRM_KAFKA_BOOTSTRAP_SERVERS", bootstrapServers.apply(instance));
         env.put("MRM_INSTANCE", instance);
         if ("local".equals(env.get("SPRING_PROFILES_ACTIVE"))) {
             env.remove("SPRING_PROFILES_ACTIVE");

@@ -12,7 +12,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP relay on loopback in front of a backend: what goes through it sees the backend while the link is up, and
  * a refused or reset connection once it is cut. The health monitors reach each region's database through one, so
- * the harness can take a region away from the monitors' view while the actuators still reach it.
+ * the harness can take a region away from the monitors' view while the actuators still reach it; the engines and
+ * the actuators reach each broker through links of their own.
+ *
+ * <p>A link can also be black-holed, the way a partitioned network usually fails: nothing is refused or reset,
+ * connections stay open and new ones are taken, but no byte gets through in either direction, so each side learns of
+ * it only from its own timeouts. Once restored, what was held goes through (as TCP's retransmissions would deliver
+ * it), unless a side gave up on the connection meanwhile.
  */
 public final class TcpLink implements AutoCloseable {
 
@@ -20,6 +26,7 @@ public final class TcpLink implements AutoCloseable {
     private final int targetPort;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean up = true;
+    private volatile boolean blackHoled;
     private volatile boolean closed;
 
     public TcpLink(int targetPort) throws IOException {
@@ -36,19 +43,39 @@ public final class TcpLink implements AutoCloseable {
 
     /** New connections are closed at once and open ones are reset. */
     public void cut() {
-        up = false;
+        synchronized (this) {
+            up = false;
+            blackHoled = false;
+            notifyAll();
+        }
         for (Socket socket : open) {
             closeQuietly(socket);
         }
         open.clear();
     }
 
-    public void restore() {
+    /** Nothing gets through any more, and nobody is told: open connections hang, new ones are taken and hang. */
+    public synchronized void blackHole() {
+        blackHoled = true;
+    }
+
+    /** Up again: new connections reach the backend, and what a black hole held goes through. */
+    public synchronized void restore() {
         up = true;
+        blackHoled = false;
+        notifyAll();
     }
 
     public boolean isUp() {
-        return up;
+        return up && !blackHoled;
+    }
+
+    /** Blocks while the link is black-holed; false once it is cut or closed (the caller drops the connection). */
+    private synchronized boolean awaitPassable() throws InterruptedException {
+        while (blackHoled && up && !closed) {
+            wait();
+        }
+        return up && !closed;
     }
 
     private void accept() {
@@ -59,17 +86,44 @@ public final class TcpLink implements AutoCloseable {
                     closeQuietly(client);
                     continue;
                 }
-                Socket backend = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                open.add(client);
-                open.add(backend);
-                pump(client, backend);
-                pump(backend, client);
+                if (blackHoled) {
+                    // taken, but the backend is reached only once the link is restored (if the client still waits)
+                    open.add(client);
+                    Thread held = new Thread(() -> connectWhenPassable(client), "tcp-link-held");
+                    held.setDaemon(true);
+                    held.start();
+                    continue;
+                }
+                connect(client);
             } catch (IOException e) {
                 if (closed) {
                     return;
                 }
             }
         }
+    }
+
+    private void connect(Socket client) throws IOException {
+        Socket backend = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        open.add(client);
+        open.add(backend);
+        pump(client, backend);
+        pump(backend, client);
+    }
+
+    private void connectWhenPassable(Socket client) {
+        try {
+            if (awaitPassable() && !client.isClosed()) {
+                connect(client);
+                return;
+            }
+        } catch (IOException e) {
+            // the backend refused: the client sees its connection closed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly(client);
+        open.remove(client);
     }
 
     private void pump(Socket from, Socket to) {
@@ -80,11 +134,18 @@ public final class TcpLink implements AutoCloseable {
                             OutputStream out = to.getOutputStream()) {
                         int n;
                         while ((n = in.read(buffer)) >= 0) {
+                            if (!awaitPassable()) {
+                                break;
+                            }
                             out.write(buffer, 0, n);
                             out.flush();
                         }
+                        // a side's goodbye is held too: the other learns of it once the link is restored
+                        awaitPassable();
                     } catch (IOException e) {
                         // the other side closed, or the link was cut
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
                     } finally {
                         closeQuietly(from);
                         closeQuietly(to);
@@ -107,7 +168,9 @@ public final class TcpLink implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        closed = true;
+        synchronized (this) {
+            closed = true;
+        }
         cut();
         server.close();
     }

@@ -21,6 +21,11 @@ public final class ActuatorKill implements Scenario {
             io.mrm.events.decision.Actuator.AEM, "aem-sync",
             io.mrm.events.decision.Actuator.HOOK, "hook-actuator");
 
+    /** The compose service that carries out {@code step}. */
+    static String serviceOf(PlanStep step) {
+        return SERVICES.get(step.actuator());
+    }
+
     @Override
     public String name() {
         return "actuator-kill";
@@ -31,7 +36,7 @@ public final class ActuatorKill implements Scenario {
         ChaosSchedule.PlanPoint drawn = schedule.planPoint(run.decision().plan().size());
         ChaosSchedule.PlanPoint point = new ChaosSchedule.PlanPoint(drawn.step(), true);
         PlanStep step = run.decision().plan().get(point.step());
-        ServiceProcesses.Service actuator = run.deployment().services().service(SERVICES.get(step.actuator()));
+        ServiceProcesses.Service actuator = run.deployment().services().service(serviceOf(step));
         run.awaitPlanPoint(point);
         Instant killedAt = actuator.process().kill();
         run.fault("SIGKILL to " + actuator.name() + " " + point + " (" + step.action() + ")");

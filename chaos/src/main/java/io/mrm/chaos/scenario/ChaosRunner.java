@@ -35,7 +35,10 @@ public final class ChaosRunner {
         this.atMost = atMost;
     }
 
-    /** (a) to (c), the healthy baseline, a paused monitor, a whole region lost, a flapping region. */
+    /**
+     * (a) to (c), the healthy baseline, a paused monitor, a whole region lost, a flapping region, and a paused engine,
+     * broker or actuator, and an engine or actuator cut off from the brokers.
+     */
     public static List<Scenario> scenarios(int flapCycles) {
         return List.of(
                 new EngineKill(),
@@ -44,7 +47,12 @@ public final class ChaosRunner {
                 new HealthyFailover(),
                 new MonitorPause(),
                 new RegionLoss(),
-                new Flapping(flapCycles));
+                new Flapping(flapCycles),
+                new EnginePause(),
+                new BrokerPause(),
+                new ActuatorPause(),
+                NetworkPartition.engine(),
+                NetworkPartition.actuator());
     }
 
     public ScenarioResult run(Scenario scenario, long seed) throws IOException {

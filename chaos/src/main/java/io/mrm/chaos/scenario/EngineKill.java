@@ -5,9 +5,11 @@ import io.mrm.chaos.adapter.ServiceProcesses;
 import io.mrm.chaos.domain.ChaosSchedule;
 import io.mrm.events.TopicNames;
 import io.mrm.events.Topics;
+import io.mrm.testsupport.TopicRecorder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.awaitility.Awaitility;
 
@@ -30,22 +32,9 @@ public final class EngineKill implements Scenario {
         ServiceProcesses.Service owner = owner(run);
         Instant killedAt = owner.process().kill();
         run.fault("SIGKILL to " + owner.name() + " (it owned " + run.policy().applicationId() + ") " + point);
-        TopicNames names = TopicNames.defaults();
-        Set<String> engineOutputs = Set.of(
-                names.of(Topics.TOPOLOGY),
-                names.of(Topics.DECISIONS),
-                names.of(Topics.DNS_COMMANDS),
-                names.of(Topics.DATA_COMMANDS),
-                names.of(Topics.EVENTS_COMMANDS),
-                names.of(Topics.HOOK_COMMANDS));
         try {
-            Instant resumed = run.awaitRecordAfter(
-                    killedAt,
-                    // written after the kill (a record committed just before it may still be read after it)
-                    r -> engineOutputs.contains(r.topic())
-                            && r.timestamp() > killedAt.toEpochMilli()
-                            && r.event() != null
-                            && r.event().applicationId().equals(run.policy().applicationId()));
+            // written after the kill (a record committed just before it may still be read after it)
+            Instant resumed = run.awaitRecordAfter(killedAt, engineOutputAfter(run, killedAt));
             run.time("engine kill to plan resumed", Duration.between(killedAt, resumed));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             run.fault("no engine output for the application after the kill within " + run.atMost());
@@ -54,6 +43,22 @@ public final class EngineKill implements Scenario {
             owner.process().start();
             run.deployment().services().awaitReady(owner, run.atMost());
         });
+    }
+
+    /** A record the engine wrote for the application after {@code after} (by its timestamp, the writer's clock). */
+    static Predicate<TopicRecorder.Recorded> engineOutputAfter(FailoverRun run, Instant after) {
+        TopicNames names = TopicNames.defaults();
+        Set<String> engineOutputs = Set.of(
+                names.of(Topics.TOPOLOGY),
+                names.of(Topics.DECISIONS),
+                names.of(Topics.DNS_COMMANDS),
+                names.of(Topics.DATA_COMMANDS),
+                names.of(Topics.EVENTS_COMMANDS),
+                names.of(Topics.HOOK_COMMANDS));
+        return r -> engineOutputs.contains(r.topic())
+                && r.timestamp() > after.toEpochMilli()
+                && r.event() != null
+                && r.event().applicationId().equals(run.policy().applicationId());
     }
 
     /** The instance that owns the application's partition now (its consumers' instance ids start with its name). */

@@ -352,6 +352,19 @@ public final class FailoverRun {
         note(label + ": " + duration.toMillis() + " ms");
     }
 
+    /**
+     * Lets a fault last {@code length} (a paused process stays paused so long): the fault's length, drawn from the
+     * seed, not a wait for something to happen.
+     */
+    public void hold(Duration length) {
+        try {
+            Thread.sleep(length.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a fault lasted", e);
+        }
+    }
+
     /** Something to put right once the plan has finished (or could not), before the deployment settles. */
     public void repairAfterSwitch(Runnable repair) {
         repairs.add(repair);

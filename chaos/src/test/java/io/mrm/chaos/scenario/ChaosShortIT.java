@@ -30,7 +30,18 @@ class ChaosShortIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"engine-kill", "broker-kill", "actuator-kill", "healthy", "monitor-pause", "region-loss", "flapping"})
+    @CsvSource({
+        "engine-kill",
+        "broker-kill",
+        "actuator-kill",
+        "healthy",
+        "monitor-pause",
+        "region-loss",
+        "flapping",
+        "engine-pause",
+        "broker-pause",
+        "actuator-pause"
+    })
     void everyInvariantHoldsThroughTheFault(String scenario) throws Exception {
         String only = System.getProperty("chaos.scenario");
         Assumptions.assumeTrue(only == null || only.isBlank() || only.equals(scenario), "only " + only + " runs");

@@ -1,0 +1,52 @@
+package io.mrm.chaos.scenario;
+
+import io.mrm.chaos.adapter.ServiceProcesses;
+import io.mrm.chaos.domain.ChaosSchedule;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The engine instance that owns the application is paused (SIGSTOP: a hung JVM, a long GC pause) at a point of the
+ * plan drawn from the seed, for a time drawn on either side of the group's session timeout, then resumed. Within it,
+ * the plan waits for the instance; beyond it, the other instance takes the task over and goes on, and the paused
+ * one wakes up as a zombie: it still believes it owns the task, its punctuations and its open transaction must be
+ * fenced (exactly-once), and nothing it writes may reach a reader of committed records. Measures the pause to the
+ * engine's next output, and the resume to the instance ready again.
+ */
+public final class EnginePause implements Scenario {
+
+    /** The engine group's session timeout (Kafka's default; the engine's configuration leaves it). */
+    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(45);
+
+    @Override
+    public String name() {
+        return "engine-pause";
+    }
+
+    @Override
+    public void strike(FailoverRun run, ChaosSchedule schedule) {
+        ChaosSchedule.PlanPoint point = schedule.planPoint(run.decision().plan().size());
+        PauseLength pause = PauseLength.draw(schedule, SESSION_TIMEOUT, "the group's session timeout");
+        run.awaitPlanPoint(point);
+        ServiceProcesses.Service owner = EngineKill.owner(run);
+        Instant pausedAt = Instant.now();
+        owner.process().pause();
+        run.fault("SIGSTOP to " + owner.name() + " (it owned " + run.policy().applicationId() + ") " + point + ", "
+                + pause);
+        run.hold(pause.length());
+        Instant resumedAt = Instant.now();
+        owner.process().resume();
+        run.fault("SIGCONT to " + owner.name());
+        try {
+            Instant next = run.awaitRecordAfter(pausedAt, EngineKill.engineOutputAfter(run, pausedAt));
+            run.time(
+                    "engine pause to plan resumed (" + (pause.beyond() ? "beyond" : "within") + " the session)",
+                    Duration.between(pausedAt, next));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            run.fault("no engine output for the application after the pause within " + run.atMost());
+        }
+        run.deployment().services().awaitReady(owner, run.atMost());
+        run.time("engine resume to ready again", Duration.between(resumedAt, Instant.now()));
+        run.note("the application's task is now with " + EngineKill.owner(run).name());
+    }
+}
