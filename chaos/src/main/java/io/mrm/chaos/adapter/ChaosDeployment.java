@@ -70,14 +70,15 @@ public final class ChaosDeployment implements AutoCloseable {
         linked.addAll(ACTUATORS);
         brokers = track(KafkaBrokers.start(runDir, classpath, ports, atMost, linked));
         brokers.createMrmTopics(atMost);
-        note("3 Kafka brokers up at " + brokers.bootstrapServers() + ", MRM's topics created", t0);
+        brokers.grantRoles(atMost);
+        note("3 Kafka brokers up at " + brokers.bootstrapServers() + ", MRM's topics and roles' ACLs created", t0);
         backends = track(new Backends(runDir, repository));
         note("backends up: PostgreSQL and SEMP fake per region, DNS for mrm.test", t0);
         ComposeFile compose = ComposeFile.read(repository.resolve("docker-compose.yml"));
         MONITORS.forEach(m -> vantages.put(m, compose.environment(m).get("MRM_VANTAGE")));
         BusKeyring keys = new BusKeyring(runDir.resolve("bus-keys"), "chaos", List.copyOf(vantages.values()));
-        services = track(
-                new ServiceProcesses(repository, runDir, compose, backends, keys, brokers::bootstrapServersOf, ports));
+        services = track(new ServiceProcesses(
+                repository, runDir, compose, backends, keys, brokers::bootstrapServersOf, brokers.users(), ports));
         for (String engine : ENGINES) {
             services.add("decision-engine", engine);
         }
@@ -89,7 +90,13 @@ public final class ChaosDeployment implements AutoCloseable {
         }
         services.startAll(atMost);
         note(services.services().size() + " services ready (logs in " + runDir + ")", t0);
-        recorder = track(new TopicRecorder(brokers.bootstrapServers(), TopicNames.defaults(), Topics.ALL));
+        // the harness reads the topics as the viewer role: what mrmctl status, audit and replay are allowed; a
+        // fetch from a paused broker gives up after 5 s, not the default 30 s, so what it reads is seen late by 5 s
+        // at most, whichever broker a scenario pauses
+        Map<String, Object> reader = new java.util.HashMap<>(
+                brokers.users().clientProperties(io.mrm.kafka.acl.KafkaRole.VIEWER.defaultUser()));
+        reader.put("request.timeout.ms", 5_000);
+        recorder = track(new TopicRecorder(brokers.bootstrapServers(), reader, TopicNames.defaults(), Topics.ALL));
     }
 
     private void note(String what, Instant since) {

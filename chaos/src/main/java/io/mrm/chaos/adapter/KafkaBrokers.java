@@ -3,6 +3,8 @@ package io.mrm.chaos.adapter;
 import io.mrm.events.TopicNames;
 import io.mrm.kafka.MrmKafkaProperties;
 import io.mrm.kafka.MrmTopics;
+import io.mrm.kafka.acl.AccessMatrix;
+import io.mrm.kafka.acl.KafkaRole;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
 import org.awaitility.Awaitility;
 
 /**
@@ -27,7 +30,8 @@ import org.awaitility.Awaitility;
  * combined mode (broker and controller, three voters), on free loopback ports, with data under the run's folder.
  * Replication 3 and {@code min.insync.replicas} 2 everywhere, the offsets and transaction-state topics included;
  * MRM's topics are created from the registry (kafka-support's {@link MrmTopics}) the way the shipped admin step
- * creates them.
+ * creates them. Secured as a production cluster is: every listener authenticates, an ACL the access matrix does not
+ * grant is a refusal, and each service runs as its role's user ({@link KafkaUsers}).
  */
 public final class KafkaBrokers implements AutoCloseable {
 
@@ -36,6 +40,7 @@ public final class KafkaBrokers implements AutoCloseable {
 
     private final List<Broker> brokers = new ArrayList<>();
     private final Map<String, List<TcpLink>> clientLinks = new java.util.LinkedHashMap<>();
+    private final KafkaUsers users = KafkaUsers.make();
 
     /** One broker: its node id, its client port and its process. */
     public record Broker(int nodeId, int port, ManagedProcess process) {}
@@ -77,7 +82,8 @@ public final class KafkaBrokers implements AutoCloseable {
                 Map<String, int[]> listeners = new java.util.LinkedHashMap<>();
                 for (String client : linkedClients) {
                     int listenerPort = ports.next();
-                    TcpLink link = new TcpLink(listenerPort);
+                    // its own port from FreePorts too: the brokers have not bound theirs yet
+                    TcpLink link = new TcpLink(ports.next(), listenerPort);
                     cluster.clientLinks
                             .computeIfAbsent(client, c -> new ArrayList<>())
                             .add(link);
@@ -92,17 +98,21 @@ public final class KafkaBrokers implements AutoCloseable {
                 Files.writeString(
                         config,
                         serverProperties(
-                                nodeId, clientPorts[i], controllerPorts[i], voters, dir, linkedListeners.get(i)));
+                                nodeId,
+                                clientPorts[i],
+                                controllerPorts[i],
+                                voters,
+                                dir,
+                                linkedListeners.get(i),
+                                cluster.users));
+                // it holds the admin's password
+                Files.setPosixFilePermissions(
+                        config, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
                 configs.add(config);
+                List<String> format = new ArrayList<>(List.of("format", "-t", clusterId, "-c", config.toString()));
+                format.addAll(cluster.users.formatArguments());
                 formats.add(new ProcessBuilder(javaCommand(
-                                classpath,
-                                logback,
-                                "kafka.tools.StorageTool",
-                                "format",
-                                "-t",
-                                clusterId,
-                                "-c",
-                                config.toString()))
+                                classpath, logback, "kafka.tools.StorageTool", format.toArray(String[]::new)))
                         .redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(
                                 runDir.resolve("kafka-" + nodeId + ".log").toFile()))
@@ -163,18 +173,33 @@ public final class KafkaBrokers implements AutoCloseable {
     }
 
     /**
+     * Every listener authenticates (SASL: SCRAM for clients and brokers, PLAIN for the controllers), and the
+     * authorizer allows nobody anything an ACL does not grant; {@code admin}, the brokers' own principal, is the
+     * only super user.
+     *
      * @param linked the linked clients' listeners: name to {listener port, advertised port (its link's)}
      */
     static String serverProperties(
-            int nodeId, int port, int controllerPort, String voters, Path dir, Map<String, int[]> linked) {
+            int nodeId,
+            int port,
+            int controllerPort,
+            String voters,
+            Path dir,
+            Map<String, int[]> linked,
+            KafkaUsers users) {
         StringBuilder listeners =
-                new StringBuilder("PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        StringBuilder advertised = new StringBuilder("PLAINTEXT://127.0.0.1:" + port);
-        StringBuilder protocols = new StringBuilder("PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+                new StringBuilder("INTERNAL://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        StringBuilder advertised = new StringBuilder("INTERNAL://127.0.0.1:" + port);
+        StringBuilder protocols = new StringBuilder("INTERNAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        List<String> jaas = new ArrayList<>();
+        jaas.add("listener.name.internal.scram-sha-512.sasl.jaas.config=" + users.scramJaas(KafkaUsers.ADMIN));
         linked.forEach((name, listenerAndLink) -> {
             listeners.append(',').append(name).append("://127.0.0.1:").append(listenerAndLink[0]);
             advertised.append(',').append(name).append("://127.0.0.1:").append(listenerAndLink[1]);
-            protocols.append(',').append(name).append(":PLAINTEXT");
+            protocols.append(',').append(name).append(":SASL_PLAINTEXT");
+            jaas.add("listener.name." + name.toLowerCase(java.util.Locale.ROOT)
+                    + ".scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule"
+                    + " required;");
         });
         return String.join(
                         "\n",
@@ -183,9 +208,18 @@ public final class KafkaBrokers implements AutoCloseable {
                         "listeners=" + listeners,
                         "advertised.listeners=" + advertised,
                         "listener.security.protocol.map=" + protocols,
-                        "inter.broker.listener.name=PLAINTEXT",
+                        "inter.broker.listener.name=INTERNAL",
                         "controller.listener.names=CONTROLLER",
                         "controller.quorum.voters=" + voters,
+                        "sasl.enabled.mechanisms=" + KafkaUsers.MECHANISM,
+                        "sasl.mechanism.inter.broker.protocol=" + KafkaUsers.MECHANISM,
+                        "sasl.mechanism.controller.protocol=PLAIN",
+                        "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
+                        "listener.name.controller.plain.sasl.jaas.config=" + users.controllerJaas(),
+                        String.join("\n", jaas),
+                        "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                        "allow.everyone.if.no.acl.found=false",
+                        "super.users=User:" + KafkaUsers.ADMIN,
                         "log.dirs=" + dir.resolve("data"),
                         "num.partitions=" + PARTITIONS,
                         "default.replication.factor=3",
@@ -250,6 +284,49 @@ public final class KafkaBrokers implements AutoCloseable {
                                 == count;
                     }
                 });
+    }
+
+    /**
+     * Grants each of MRM's roles, as its user ({@code mrm-<role>}), exactly what the access matrix allows it: the
+     * ACLs the shipped {@code deploy/kafka-acls.sh} and Strimzi users are generated from.
+     */
+    public void grantRoles(Duration atMost) {
+        AccessMatrix matrix = AccessMatrix.of(TopicNames.defaults());
+        List<AclBinding> bindings = new ArrayList<>();
+        for (KafkaRole role : KafkaRole.values()) {
+            if (role != KafkaRole.ADMIN) {
+                bindings.addAll(matrix.bindings(role, "User:" + role.defaultUser()));
+            }
+        }
+        long committedAt;
+        try (Admin admin = admin()) {
+            admin.createAcls(bindings).all().get(atMost.toMillis(), TimeUnit.MILLISECONDS);
+            committedAt = admin.describeMetadataQuorum()
+                    .quorumInfo()
+                    .get(10, TimeUnit.SECONDS)
+                    .highWatermark();
+        } catch (Exception e) {
+            throw new IllegalStateException("creating the roles' ACLs failed", e);
+        }
+        // committed by the controllers is not yet applied by every broker's authorizer: wait until each has the
+        // metadata up to the ACLs (every node here is a voter, so the quorum's view of each replica tells)
+        Awaitility.await("the roles' ACLs replicated to every broker")
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
+                .until(() -> {
+                    try (Admin admin = admin()) {
+                        return admin.describeMetadataQuorum().quorumInfo().get(10, TimeUnit.SECONDS).voters().stream()
+                                        .filter(v -> v.logEndOffset() >= committedAt)
+                                        .count()
+                                == brokers.size();
+                    }
+                });
+    }
+
+    /** The run's Kafka users and their passwords. */
+    public KafkaUsers users() {
+        return users;
     }
 
     /** The node leading the controllers' quorum now (the active controller; every broker here is a voter). */
@@ -317,6 +394,7 @@ public final class KafkaBrokers implements AutoCloseable {
     public Admin admin() {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.putAll(users.clientProperties(KafkaUsers.ADMIN));
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
         return Admin.create(props);

@@ -21,11 +21,15 @@ public final class MrmctlReader {
 
     private MrmctlReader() {}
 
-    public static MrmctlAccount read(Path repository, Path runDir, String bootstrapServers, String application)
+    /**
+     * @param commandConfig the Kafka client settings mrmctl logs in with ({@code --command-config}: the viewer's)
+     */
+    public static MrmctlAccount read(
+            Path repository, Path runDir, String bootstrapServers, Path commandConfig, String application)
             throws IOException, InterruptedException {
         Path jar = execJar(repository);
-        Run replay = run(jar, runDir, "mrmctl-replay", bootstrapServers, "replay", application);
-        Run audit = run(jar, runDir, "mrmctl-audit", bootstrapServers, "audit", application);
+        Run replay = run(jar, runDir, "mrmctl-replay", bootstrapServers, commandConfig, "replay", application);
+        Run audit = run(jar, runDir, "mrmctl-audit", bootstrapServers, commandConfig, "audit", application);
         JsonNode replayed = replay.json();
         String summary = "";
         if (replayed.path("divergences").size() > 0) {
@@ -70,7 +74,8 @@ public final class MrmctlReader {
         }
     }
 
-    private static Run run(Path jar, Path runDir, String name, String bootstrapServers, String... command)
+    private static Run run(
+            Path jar, Path runDir, String name, String bootstrapServers, Path commandConfig, String... command)
             throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -80,6 +85,8 @@ public final class MrmctlReader {
                 jar.toString(),
                 "--bootstrap-servers",
                 bootstrapServers,
+                "--command-config",
+                commandConfig.toString(),
                 "--output",
                 "json",
                 "--timeout",

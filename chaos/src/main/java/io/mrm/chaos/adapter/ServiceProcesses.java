@@ -36,6 +36,7 @@ public final class ServiceProcesses implements AutoCloseable {
     private final Backends backends;
     private final BusKeyring keys;
     private final java.util.function.UnaryOperator<String> bootstrapServers;
+    private final KafkaUsers kafkaUsers;
     private final FreePorts ports;
     private final Map<String, Service> services = new LinkedHashMap<>();
     private final HttpClient http =
@@ -48,7 +49,9 @@ public final class ServiceProcesses implements AutoCloseable {
             Backends backends,
             BusKeyring keys,
             java.util.function.UnaryOperator<String> bootstrapServers,
+            KafkaUsers kafkaUsers,
             FreePorts ports) {
+        this.kafkaUsers = kafkaUsers;
         this.repository = repository;
         this.runDir = runDir;
         this.compose = compose;
@@ -71,6 +74,8 @@ public final class ServiceProcesses implements AutoCloseable {
         Path home = Files.createDirectories(runDir.resolve(instance));
         boolean monitor = module.equals("health-monitor");
         env.put("MRM_KAFKA_BOOTSTRAP_SERVERS", bootstrapServers.apply(instance));
+        // each service as its role's user, allowed only what the access matrix grants the role
+        env.putAll(kafkaUsers.serviceEnvironment(roleOf(module)));
         env.put("MRM_INSTANCE", instance);
         if ("local".equals(env.get("SPRING_PROFILES_ACTIVE"))) {
             env.remove("SPRING_PROFILES_ACTIVE");
@@ -131,6 +136,14 @@ public final class ServiceProcesses implements AutoCloseable {
             result = result.replace(address.getKey(), address.getValue());
         }
         return result.replace("/run/secrets/", backends.secrets() + "/");
+    }
+
+    /** The Kafka role a module runs as (the role the access matrix says it is used by). */
+    static io.mrm.kafka.acl.KafkaRole roleOf(String module) {
+        return java.util.Arrays.stream(io.mrm.kafka.acl.KafkaRole.values())
+                .filter(role -> role.usedBy().equals(module))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no Kafka role is used by " + module));
     }
 
     private Path execJar(String module) throws IOException {

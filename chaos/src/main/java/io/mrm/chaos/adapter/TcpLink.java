@@ -28,10 +28,21 @@ public final class TcpLink implements AutoCloseable {
     private volatile boolean up = true;
     private volatile boolean blackHoled;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicLong forwarded = new java.util.concurrent.atomic.AtomicLong();
 
     public TcpLink(int targetPort) throws IOException {
+        this(0, targetPort);
+    }
+
+    /**
+     * @param listenPort the port it listens on (0: any free one); a port handed out by {@link FreePorts}, when other
+     *                   processes are about to bind ports handed out from there too
+     */
+    public TcpLink(int listenPort, int targetPort) throws IOException {
         this.targetPort = targetPort;
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), listenPort), 50);
         Thread acceptor = new Thread(this::accept, "tcp-link-" + targetPort);
         acceptor.setDaemon(true);
         acceptor.start();
@@ -41,7 +52,7 @@ public final class TcpLink implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    /** New connections are closed at once and open ones are reset. */
+    /** New connections are reset at once and open ones are reset (RST, as a rejecting firewall would). */
     public void cut() {
         synchronized (this) {
             up = false;
@@ -49,9 +60,14 @@ public final class TcpLink implements AutoCloseable {
             notifyAll();
         }
         for (Socket socket : open) {
-            closeQuietly(socket);
+            reset(socket);
         }
         open.clear();
+    }
+
+    /** The bytes it has passed on, both directions, since it was made: shows a client really goes through it. */
+    public long bytesForwarded() {
+        return forwarded.get();
     }
 
     /** Nothing gets through any more, and nobody is told: open connections hang, new ones are taken and hang. */
@@ -83,7 +99,7 @@ public final class TcpLink implements AutoCloseable {
             try {
                 Socket client = server.accept();
                 if (!up) {
-                    closeQuietly(client);
+                    reset(client);
                     continue;
                 }
                 if (blackHoled) {
@@ -94,7 +110,12 @@ public final class TcpLink implements AutoCloseable {
                     held.start();
                     continue;
                 }
-                connect(client);
+                try {
+                    connect(client);
+                } catch (IOException unreachable) {
+                    // the backend is down (a killed broker): the client is refused at once, not left waiting
+                    reset(client);
+                }
             } catch (IOException e) {
                 if (closed) {
                     return;
@@ -118,11 +139,11 @@ public final class TcpLink implements AutoCloseable {
                 return;
             }
         } catch (IOException e) {
-            // the backend refused: the client sees its connection closed
+            // the backend refused: the client sees its connection reset
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        closeQuietly(client);
+        reset(client);
         open.remove(client);
     }
 
@@ -139,6 +160,7 @@ public final class TcpLink implements AutoCloseable {
                             }
                             out.write(buffer, 0, n);
                             out.flush();
+                            forwarded.addAndGet(n);
                         }
                         // a side's goodbye is held too: the other learns of it once the link is restored
                         awaitPassable();
@@ -156,6 +178,16 @@ public final class TcpLink implements AutoCloseable {
                 "tcp-link-pump");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Closes with an RST rather than a FIN: the peer sees "connection reset", not an orderly goodbye. */
+    private static void reset(Socket socket) {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException e) {
+            // already closed
+        }
+        closeQuietly(socket);
     }
 
     private static void closeQuietly(Socket socket) {

@@ -2,11 +2,10 @@ package io.mrm.chaos.scenario;
 
 import io.mrm.chaos.adapter.ServiceProcesses;
 import io.mrm.chaos.domain.ChaosSchedule;
-import io.mrm.events.ack.CommandAck;
 import io.mrm.events.decision.PlanStep;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
+import java.util.List;
 
 /**
  * The actuator carrying out the drawn step is paused (SIGSTOP) once the step is commanded, for a time drawn on either
@@ -17,9 +16,6 @@ import java.util.Comparator;
  */
 public final class ActuatorPause implements Scenario {
 
-    /** The actuators' session timeout (Kafka's default; their configuration leaves it). */
-    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(45);
-
     @Override
     public String name() {
         return "actuator-pause";
@@ -29,38 +25,18 @@ public final class ActuatorPause implements Scenario {
     public void strike(FailoverRun run, ChaosSchedule schedule) {
         ChaosSchedule.PlanPoint drawn = schedule.planPoint(run.decision().plan().size());
         ChaosSchedule.PlanPoint point = new ChaosSchedule.PlanPoint(drawn.step(), true);
-        PauseLength pause = PauseLength.draw(schedule, SESSION_TIMEOUT, "the group's session timeout");
+        PauseLength pause = PauseLength.draw(schedule, List.of(PauseLength.SESSION));
         PlanStep step = run.decision().plan().get(point.step());
         ServiceProcesses.Service actuator = run.deployment().services().service(ActuatorKill.serviceOf(step));
         run.awaitPlanPoint(point);
         Instant pausedAt = Instant.now();
         actuator.process().pause();
         run.fault("SIGSTOP to " + actuator.name() + " " + point + " (" + step.action() + "), " + pause);
-        run.hold(pause.length());
-        Instant resumedAt = Instant.now();
-        actuator.process().resume();
+        Instant resumedAt =
+                run.holdThen(pause.length(), () -> actuator.process().resume());
         run.fault("SIGCONT to " + actuator.name());
-        String decisionId = run.decision().id();
-        try {
-            run.await(
-                    CommandAck.class,
-                    a -> a.step().decisionId().equals(decisionId) && a.step().stepIndex() == point.step());
-            CommandAck first = run.events(CommandAck.class).stream()
-                    .filter(a ->
-                            a.step().decisionId().equals(decisionId) && a.step().stepIndex() == point.step())
-                    .min(Comparator.comparing(CommandAck::time))
-                    .orElseThrow();
-            if (first.time().isBefore(pausedAt)) {
-                run.note("step " + point.step() + " was acknowledged before the pause took hold");
-            } else {
-                run.time(
-                        "actuator pause to its step acknowledged (" + (pause.beyond() ? "beyond" : "within")
-                                + " the session)",
-                        Duration.between(pausedAt, first.time()));
-            }
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            run.fault("no acknowledgement of step " + point.step() + " after the pause within " + run.atMost());
-        }
+        NetworkPartition.timeStepAcknowledged(
+                run, point.step(), pausedAt, "actuator pause to its step acknowledged, " + pause.past(), "the pause");
         run.deployment().services().awaitReady(actuator, run.atMost());
         run.time("actuator resume to ready again", Duration.between(resumedAt, Instant.now()));
     }

@@ -68,9 +68,8 @@ public final class BrokerPause implements Scenario {
                 length.toMillis() / 1000.0,
                 beyond ? "beyond" : "within",
                 BROKER_SESSION_TIMEOUT.toSeconds()));
-        run.hold(length);
-        Instant resumedAt = Instant.now();
-        brokers.broker(victim).process().resume();
+        Instant resumedAt =
+                run.holdThen(length, () -> brokers.broker(victim).process().resume());
         run.fault("SIGCONT to kafka-" + victim);
         brokers.awaitBrokers(3, run.atMost());
         brokers.awaitInSync(input.topic(), input.partition(), run.atMost());

@@ -67,6 +67,8 @@ public final class EngineKill implements Scenario {
         return Awaitility.await("the engine instance that owns " + application)
                 .atMost(run.atMost())
                 .pollInterval(Duration.ofMillis(200))
+                // the group's coordinator may be moving (a broker lost, a zombie back): ask again
+                .ignoreExceptions()
                 .until(
                         () -> {
                             try (Admin admin = run.deployment().brokers().admin()) {

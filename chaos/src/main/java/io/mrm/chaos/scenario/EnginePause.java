@@ -4,6 +4,7 @@ import io.mrm.chaos.adapter.ServiceProcesses;
 import io.mrm.chaos.domain.ChaosSchedule;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The engine instance that owns the application is paused (SIGSTOP: a hung JVM, a long GC pause) at a point of the
@@ -15,9 +16,6 @@ import java.time.Instant;
  */
 public final class EnginePause implements Scenario {
 
-    /** The engine group's session timeout (Kafka's default; the engine's configuration leaves it). */
-    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(45);
-
     @Override
     public String name() {
         return "engine-pause";
@@ -26,22 +24,18 @@ public final class EnginePause implements Scenario {
     @Override
     public void strike(FailoverRun run, ChaosSchedule schedule) {
         ChaosSchedule.PlanPoint point = schedule.planPoint(run.decision().plan().size());
-        PauseLength pause = PauseLength.draw(schedule, SESSION_TIMEOUT, "the group's session timeout");
+        PauseLength pause = PauseLength.draw(schedule, List.of(PauseLength.TRANSACTION, PauseLength.SESSION));
         run.awaitPlanPoint(point);
         ServiceProcesses.Service owner = EngineKill.owner(run);
         Instant pausedAt = Instant.now();
         owner.process().pause();
         run.fault("SIGSTOP to " + owner.name() + " (it owned " + run.policy().applicationId() + ") " + point + ", "
                 + pause);
-        run.hold(pause.length());
-        Instant resumedAt = Instant.now();
-        owner.process().resume();
+        Instant resumedAt = run.holdThen(pause.length(), () -> owner.process().resume());
         run.fault("SIGCONT to " + owner.name());
         try {
             Instant next = run.awaitRecordAfter(pausedAt, EngineKill.engineOutputAfter(run, pausedAt));
-            run.time(
-                    "engine pause to plan resumed (" + (pause.beyond() ? "beyond" : "within") + " the session)",
-                    Duration.between(pausedAt, next));
+            run.time("engine pause to plan resumed, " + pause.past(), Duration.between(pausedAt, next));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             run.fault("no engine output for the application after the pause within " + run.atMost());
         }

@@ -126,6 +126,12 @@ public final class FailoverRun {
                     deployment.repository(),
                     deployment.runDir(),
                     deployment.brokers().bootstrapServers(),
+                    deployment
+                            .brokers()
+                            .users()
+                            .writeClientConfig(
+                                    deployment.runDir().resolve("mrmctl-viewer.properties"),
+                                    io.mrm.kafka.acl.KafkaRole.VIEWER.defaultUser()),
                     policy.applicationId());
             checked.put("decisions replayed", account.replayDecisions());
             checked.put("runs audited", account.auditRuns().size());
@@ -353,16 +359,21 @@ public final class FailoverRun {
     }
 
     /**
-     * Lets a fault last {@code length} (a paused process stays paused so long): the fault's length, drawn from the
-     * seed, not a wait for something to happen.
+     * Lets a fault last {@code length} (a paused process stays paused so long: the fault's length, drawn from the
+     * seed, not a wait for something to happen), then ends it with {@code end}, whatever happens meanwhile.
+     *
+     * @return when the fault was ended
      */
-    public void hold(Duration length) {
+    public Instant holdThen(Duration length, Runnable end) {
         try {
             Thread.sleep(length.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while a fault lasted", e);
+        } finally {
+            end.run();
         }
+        return Instant.now();
     }
 
     /** Something to put right once the plan has finished (or could not), before the deployment settles. */

@@ -5,9 +5,9 @@ import io.mrm.chaos.adapter.TcpLink;
 import io.mrm.chaos.domain.ChaosSchedule;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.decision.PlanStep;
+import io.mrm.testsupport.TopicRecorder;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -23,9 +23,6 @@ import java.util.List;
  * {@code actuator-partition} cuts the actuator of the drawn step once the step is commanded.
  */
 public final class NetworkPartition implements Scenario {
-
-    /** The session timeout of the engine's and the actuators' groups (Kafka's default; their configuration leaves it). */
-    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(45);
 
     private final boolean engine;
 
@@ -52,7 +49,9 @@ public final class NetworkPartition implements Scenario {
     public void strike(FailoverRun run, ChaosSchedule schedule) {
         ChaosSchedule.PlanPoint drawn = schedule.planPoint(run.decision().plan().size());
         boolean blackHole = schedule.pick(List.of(Boolean.TRUE, Boolean.FALSE));
-        PauseLength length = PauseLength.draw(schedule, SESSION_TIMEOUT, "the group's session timeout");
+        PauseLength length = PauseLength.draw(
+                schedule,
+                engine ? List.of(PauseLength.TRANSACTION, PauseLength.SESSION) : List.of(PauseLength.SESSION));
         ChaosSchedule.PlanPoint point = engine ? drawn : new ChaosSchedule.PlanPoint(drawn.step(), true);
         PlanStep step = run.decision().plan().get(point.step());
         run.awaitPlanPoint(point);
@@ -60,28 +59,39 @@ public final class NetworkPartition implements Scenario {
                 engine ? EngineKill.owner(run) : run.deployment().services().service(ActuatorKill.serviceOf(step));
         List<TcpLink> links = run.deployment().brokers().linksOf(victim.name());
 
+        long before = links.stream().mapToLong(TcpLink::bytesForwarded).sum();
+        if (before == 0) {
+            // the service would not be cut off at all: its Kafka clients reach the brokers some other way
+            run.violated("fault took hold", victim.name() + " has sent nothing through its links to the brokers");
+        }
         Instant cutAt = Instant.now();
         links.forEach(blackHole ? TcpLink::blackHole : TcpLink::cut);
         run.fault((blackHole ? "black hole between " : "connections reset between ") + victim.name()
                 + " and every broker " + point + (engine ? "" : " (" + step.action() + ")") + ", " + length);
-        run.hold(length.length());
-        Instant healedAt = Instant.now();
-        links.forEach(TcpLink::restore);
+        Instant healedAt = run.holdThen(length.length(), () -> links.forEach(TcpLink::restore));
         run.fault("network between " + victim.name() + " and the brokers restored");
+        long atRestore = links.stream().mapToLong(TcpLink::bytesForwarded).sum();
 
-        String within = " (" + (blackHole ? "black hole" : "reset") + ", " + (length.beyond() ? "beyond" : "within")
-                + " the session)";
+        String how = (blackHole ? "black hole" : "reset") + ", " + length.past();
         if (engine) {
             try {
                 Instant next = run.awaitRecordAfter(cutAt, EngineKill.engineOutputAfter(run, cutAt));
-                run.time("engine partition to plan resumed" + within, Duration.between(cutAt, next));
+                run.time("engine partition to plan resumed (" + how + ")", Duration.between(cutAt, next));
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 run.fault("no engine output for the application after the partition within " + run.atMost());
             }
         } else {
-            awaitStepAcknowledged(run, point.step(), cutAt, within);
+            timeStepAcknowledged(
+                    run,
+                    point.step(),
+                    cutAt,
+                    "actuator partition to its step acknowledged (" + how + ")",
+                    "the partition");
         }
         run.deployment().services().awaitReady(victim, run.atMost());
+        if (links.stream().mapToLong(TcpLink::bytesForwarded).sum() <= atRestore) {
+            run.violated("fault took hold", victim.name() + " sent nothing through its links after they were restored");
+        }
         run.time("healed to " + victim.module() + " ready again", Duration.between(healedAt, Instant.now()));
         if (engine) {
             run.note("the application's task is now with "
@@ -89,24 +99,34 @@ public final class NetworkPartition implements Scenario {
         }
     }
 
-    private static void awaitStepAcknowledged(FailoverRun run, int stepIndex, Instant cutAt, String within) {
+    /**
+     * Times the fault's start to the step's first acknowledgement on the topic, by when the harness read it (its
+     * reader talks to the brokers directly): an acknowledgement made during the fault but written only after it
+     * counts when it was written. Notes it instead when the step was acknowledged before the fault.
+     */
+    static void timeStepAcknowledged(FailoverRun run, int stepIndex, Instant faultAt, String label, String fault) {
         String decisionId = run.decision().id();
         try {
-            run.await(
-                    CommandAck.class,
-                    a -> a.step().decisionId().equals(decisionId) && a.step().stepIndex() == stepIndex);
-            CommandAck first = run.events(CommandAck.class).stream()
-                    .filter(a ->
-                            a.step().decisionId().equals(decisionId) && a.step().stepIndex() == stepIndex)
-                    .min(Comparator.comparing(CommandAck::time))
-                    .orElseThrow();
-            if (first.time().isBefore(cutAt)) {
-                run.note("step " + stepIndex + " was acknowledged before the network failed");
+            TopicRecorder.Recorded first = org.awaitility.Awaitility.await("step " + stepIndex + " acknowledged")
+                    .atMost(run.atMost())
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(
+                            () -> run.deployment().recorder().records().stream()
+                                    .filter(r -> r.event() instanceof CommandAck a
+                                            && a.applicationId()
+                                                    .equals(run.policy().applicationId())
+                                            && a.step().decisionId().equals(decisionId)
+                                            && a.step().stepIndex() == stepIndex)
+                                    .findFirst()
+                                    .orElse(null),
+                            found -> found != null);
+            if (first.readAt().isBefore(faultAt)) {
+                run.note("step " + stepIndex + " was acknowledged before " + fault);
             } else {
-                run.time("actuator partition to its step acknowledged" + within, Duration.between(cutAt, first.time()));
+                run.time(label, Duration.between(faultAt, first.readAt()));
             }
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            run.fault("no acknowledgement of step " + stepIndex + " after the partition within " + run.atMost());
+            run.fault("no acknowledgement of step " + stepIndex + " after " + fault + " within " + run.atMost());
         }
     }
 }

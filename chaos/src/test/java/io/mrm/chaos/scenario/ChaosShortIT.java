@@ -40,7 +40,9 @@ class ChaosShortIT {
         "flapping",
         "engine-pause",
         "broker-pause",
-        "actuator-pause"
+        "actuator-pause",
+        "engine-partition",
+        "actuator-partition"
     })
     void everyInvariantHoldsThroughTheFault(String scenario) throws Exception {
         String only = System.getProperty("chaos.scenario");
