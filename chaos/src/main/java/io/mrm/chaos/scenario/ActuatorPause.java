@@ -35,9 +35,9 @@ public final class ActuatorPause implements Scenario {
         Instant resumedAt =
                 run.holdThen(pause.length(), () -> actuator.process().resume());
         run.fault("SIGCONT to " + actuator.name());
-        NetworkPartition.timeStepAcknowledged(
-                run, point.step(), pausedAt, "actuator pause to its step acknowledged, " + pause.past(), "the pause");
         run.deployment().services().awaitReady(actuator, run.atMost());
         run.time("actuator resume to ready again", Duration.between(resumedAt, Instant.now()));
+        NetworkPartition.timeStepAcknowledged(
+                run, point.step(), pausedAt, "actuator pause to its step acknowledged, " + pause.past(), "the pause");
     }
 }

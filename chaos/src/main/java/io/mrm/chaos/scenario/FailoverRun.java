@@ -253,6 +253,35 @@ public final class FailoverRun {
                 + " ready, all vantages see both up");
     }
 
+    /** Whether the switch had completed (the topology STEADY in the chosen region) when {@code at} came. */
+    public boolean switchedBy(Instant at) {
+        return deployment.recorder().records().stream()
+                .anyMatch(r -> !r.readAt().isAfter(at)
+                        && r.event() instanceof TopologyState t
+                        && t.applicationId().equals(policy.applicationId())
+                        && t.phase() == Phase.STEADY
+                        && t.activeRegion().equals(decision.toRegion())
+                        && t.epoch() >= decision.epoch());
+    }
+
+    /**
+     * Times a fault that struck the engine, from {@code faultAt} to the engine's next output for the application, if
+     * the plan was still running then; a plan that had already finished has nothing to resume, and is noted as such
+     * (waiting for an output then would only wait for the next change of health).
+     */
+    public void timePlanResumed(Instant faultAt, String label, String fault) {
+        if (switchedBy(faultAt)) {
+            note("the plan had finished before " + fault + ": nothing to resume");
+            return;
+        }
+        try {
+            Instant next = awaitRecordAfter(faultAt, EngineKill.engineOutputAfter(this, faultAt));
+            time(label, Duration.between(faultAt, next));
+        } catch (ConditionTimeoutException e) {
+            fault("no engine output for the application after " + fault + " within " + atMost);
+        }
+    }
+
     /** Waits until the plan reaches {@code point}; returns when the record that marks it was read. */
     public Instant awaitPlanPoint(ChaosSchedule.PlanPoint point) {
         String id = decision.id();

@@ -72,14 +72,11 @@ public final class NetworkPartition implements Scenario {
         run.fault("network between " + victim.name() + " and the brokers restored");
         long atRestore = links.stream().mapToLong(TcpLink::bytesForwarded).sum();
 
+        run.deployment().services().awaitReady(victim, run.atMost());
+        run.time("healed to " + victim.module() + " ready again", Duration.between(healedAt, Instant.now()));
         String how = (blackHole ? "black hole" : "reset") + ", " + length.past();
         if (engine) {
-            try {
-                Instant next = run.awaitRecordAfter(cutAt, EngineKill.engineOutputAfter(run, cutAt));
-                run.time("engine partition to plan resumed (" + how + ")", Duration.between(cutAt, next));
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
-                run.fault("no engine output for the application after the partition within " + run.atMost());
-            }
+            run.timePlanResumed(cutAt, "engine partition to plan resumed (" + how + ")", "the partition");
         } else {
             timeStepAcknowledged(
                     run,
@@ -88,11 +85,9 @@ public final class NetworkPartition implements Scenario {
                     "actuator partition to its step acknowledged (" + how + ")",
                     "the partition");
         }
-        run.deployment().services().awaitReady(victim, run.atMost());
         if (links.stream().mapToLong(TcpLink::bytesForwarded).sum() <= atRestore) {
             run.violated("fault took hold", victim.name() + " sent nothing through its links after they were restored");
         }
-        run.time("healed to " + victim.module() + " ready again", Duration.between(healedAt, Instant.now()));
         if (engine) {
             run.note("the application's task is now with "
                     + EngineKill.owner(run).name());
