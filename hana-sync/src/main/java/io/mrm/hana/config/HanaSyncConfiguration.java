@@ -72,6 +72,8 @@ class HanaSyncConfiguration {
                     return;
                 }
                 postgres.failures().forEach(builder::withDetail);
+                // a standby nobody should capture for (after a promote, until re-protect) is not a failure
+                postgres.unprotected().forEach((app, why) -> builder.withDetail(app, why));
                 if (postgres.ready()) {
                     builder.up();
                 } else {

@@ -64,6 +64,12 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
     /** The applications whose capture this instance runs; null: all of them (one instance, or no Kafka). */
     private volatile Set<String> owned;
 
+    /**
+     * Applications whose databases call for no capture now, with why: after a promote, the old primary is not a
+     * replica until re-protect makes it one. Readiness does not wait for a capture nobody should run.
+     */
+    private final Map<String, String> unprotected = new java.util.concurrent.ConcurrentHashMap<>();
+
     private volatile boolean waitingForAssignment;
 
     public PostgresDebeziumReplication(List<PostgresApplication> applications, ReplicationLagListener lag) {
@@ -141,7 +147,10 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         }
     }
 
-    /** True when the capture of every application this instance owns runs and has started reading. */
+    /**
+     * True when the capture of every application this instance owns runs and has started reading, or calls for
+     * none (its standby is not a replica: after a promote, until re-protect).
+     */
     public boolean ready() {
         if (waitingForAssignment) {
             return false;
@@ -149,7 +158,13 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         Set<String> o = owned;
         return applications.keySet().stream()
                 .filter(a -> o == null || o.contains(a))
-                .allMatch(a -> pipelines.containsKey(a) && pipelines.get(a).ready());
+                .allMatch(a -> unprotected.containsKey(a)
+                        || (pipelines.containsKey(a) && pipelines.get(a).ready()));
+    }
+
+    /** The applications whose standby is not protected now (no capture called for), with why. */
+    public Map<String, String> unprotected() {
+        return new TreeMap<>(unprotected);
     }
 
     /** The pipelines that stopped on an error, with the reason. */
@@ -220,8 +235,16 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         }
         String standby = app.other(primary);
         Fencing s = rows.get(standby);
+        if (s == null || s.role() != Role.REPLICA) {
+            unprotected.put(
+                    app.applicationId(),
+                    standby + " is not a replica of " + primary + " (" + (s == null ? "no role" : s.role())
+                            + "): no capture until re-protect");
+            return;
+        }
+        unprotected.remove(app.applicationId());
         CdcPipeline running = pipelines.get(app.applicationId());
-        if (s != null && s.role() == Role.REPLICA && (running == null || running.stopped())) {
+        if (running == null || running.stopped()) {
             startPipeline(app, primary, standby, null);
         }
     }
@@ -268,6 +291,7 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
         }
         if (recordFor == null) {
             pipelines.put(app.applicationId(), p);
+            unprotected.remove(app.applicationId());
         }
         p.start();
         LOG.info("replication {} started{}", p.id(), recordFor == null ? "" : " (recording unreplicated changes)");
@@ -607,6 +631,12 @@ public final class PostgresDebeziumReplication implements DataReplication, AutoC
                 }
             }
             lastDetails.put(applicationId, details);
+            if (!pipelines.containsKey(applicationId)) {
+                unprotected.put(
+                        applicationId,
+                        old + " is not protected since " + region + " was promoted at epoch " + epoch
+                                + ": no capture until re-protect");
+            }
             LOG.info("promoted {} for {} at epoch {} ({})", region, applicationId, epoch, details);
             return read(app);
         }

@@ -124,6 +124,13 @@ class PostgresSwitchoverIT {
                 .containsEntry("direction", "none");
         assertThat(promote(1, B).observed()).as("a re-delivered promote").containsEntry("changed", "false");
         assertNoWriteAccepted(A);
+        // no capture is called for until re-protect, so none is missing: the actuator stays ready for the
+        // commands to come (it was not ready, for as long as nobody re-protected, before this was fixed)
+        assertThat(replication.unprotected())
+                .containsOnlyKeys(regions.application().applicationId());
+        assertThat(replication.ready())
+                .as("ready after a promote, before re-protect")
+                .isTrue();
 
         await().atMost(Duration.ofSeconds(120)).until(() -> writer.committedOn(B) >= 1000);
 
@@ -135,6 +142,8 @@ class PostgresSwitchoverIT {
         assertThat(reprotected.observed())
                 .containsEntry("direction", B + "->" + A)
                 .containsEntry("unreplicatedChanges", "0");
+        assertThat(replication.unprotected()).as("re-protected").isEmpty();
+        await().atMost(Duration.ofSeconds(120)).until(replication::ready);
         long t2 = System.nanoTime();
         CommandAck drainedBack = drain(2, B, A);
         CommandAck promotedBack = promote(2, A);
