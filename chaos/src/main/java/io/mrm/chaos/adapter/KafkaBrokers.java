@@ -298,30 +298,39 @@ public final class KafkaBrokers implements AutoCloseable {
                 bindings.addAll(matrix.bindings(role, "User:" + role.defaultUser()));
             }
         }
-        long committedAt;
         try (Admin admin = admin()) {
             admin.createAcls(bindings).all().get(atMost.toMillis(), TimeUnit.MILLISECONDS);
-            committedAt = admin.describeMetadataQuorum()
-                    .quorumInfo()
-                    .get(10, TimeUnit.SECONDS)
-                    .highWatermark();
         } catch (Exception e) {
             throw new IllegalStateException("creating the roles' ACLs failed", e);
         }
-        // committed by the controllers is not yet applied by every broker's authorizer: wait until each has the
-        // metadata up to the ACLs (every node here is a voter, so the quorum's view of each replica tells)
-        Awaitility.await("the roles' ACLs replicated to every broker")
-                .atMost(atMost)
-                .pollInterval(Duration.ofMillis(100))
-                .ignoreExceptions()
-                .until(() -> {
-                    try (Admin admin = admin()) {
-                        return admin.describeMetadataQuorum().quorumInfo().get(10, TimeUnit.SECONDS).voters().stream()
-                                        .filter(v -> v.logEndOffset() >= committedAt)
-                                        .count()
-                                == brokers.size();
-                    }
-                });
+        // committed by the controllers is not yet applied by every broker's authorizer (a loaded machine showed a
+        // refusal after the controllers' log had the ACLs everywhere): ask each broker itself, as a role's user,
+        // until it answers. The ACLs were made in one request, which the controllers apply as one batch.
+        String topic = TopicNames.defaults().of(io.mrm.events.Topics.OBSERVATIONS);
+        for (Broker broker : brokers) {
+            Awaitility.await("the roles' ACLs applied by kafka-" + broker.nodeId())
+                    .atMost(atMost)
+                    .pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions()
+                    .until(() -> authorizedOn(broker, KafkaRole.MONITOR.defaultUser(), topic)
+                            && authorizedOn(broker, KafkaRole.VIEWER.defaultUser(), topic));
+        }
+    }
+
+    /** Whether {@code broker} itself (the first one a fresh client asks) lets {@code user} describe {@code topic}. */
+    private boolean authorizedOn(Broker broker, String user, String topic) {
+        Properties props = new Properties();
+        props.putAll(users.clientProperties(user));
+        props.put(
+                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                "127.0.0.1:" + broker.port());
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                props,
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            return !producer.partitionsFor(topic).isEmpty();
+        }
     }
 
     /** The run's Kafka users and their passwords. */
