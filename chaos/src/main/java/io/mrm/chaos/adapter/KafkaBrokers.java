@@ -190,13 +190,14 @@ public final class KafkaBrokers implements AutoCloseable {
         StringBuilder listeners =
                 new StringBuilder("INTERNAL://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         StringBuilder advertised = new StringBuilder("INTERNAL://127.0.0.1:" + port);
-        StringBuilder protocols = new StringBuilder("INTERNAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        StringBuilder protocols =
+                new StringBuilder("INTERNAL:" + KafkaUsers.PROTOCOL + ",CONTROLLER:" + KafkaUsers.PROTOCOL);
         List<String> jaas = new ArrayList<>();
         jaas.add("listener.name.internal.scram-sha-512.sasl.jaas.config=" + users.scramJaas(KafkaUsers.ADMIN));
         linked.forEach((name, listenerAndLink) -> {
             listeners.append(',').append(name).append("://127.0.0.1:").append(listenerAndLink[0]);
             advertised.append(',').append(name).append("://127.0.0.1:").append(listenerAndLink[1]);
-            protocols.append(',').append(name).append(":SASL_PLAINTEXT");
+            protocols.append(',').append(name).append(":").append(KafkaUsers.PROTOCOL);
             jaas.add("listener.name." + name.toLowerCase(java.util.Locale.ROOT)
                     + ".scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule"
                     + " required;");
@@ -257,7 +258,7 @@ public final class KafkaBrokers implements AutoCloseable {
                     try (Admin admin = admin()) {
                         return admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
                                 .flatMap(d -> d.partitions().stream())
-                                .allMatch(p -> p.leader() != null && p.isr().size() == 3);
+                                .allMatch(KafkaBrokers::fullyReplicated);
                     }
                 });
     }
@@ -378,9 +379,14 @@ public final class KafkaBrokers implements AutoCloseable {
                                 .get(topic)
                                 .partitions()
                                 .get(partition);
-                        return info.leader() != null && info.isr().size() == 3;
+                        return fullyReplicated(info);
                     }
                 });
+    }
+
+    /** Led, and every one of the three replicas in sync. */
+    private static boolean fullyReplicated(TopicPartitionInfo partition) {
+        return partition.leader() != null && partition.isr().size() == 3;
     }
 
     /** The node leading partition {@code partition} of {@code topic} now. */

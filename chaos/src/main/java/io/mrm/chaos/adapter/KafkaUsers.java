@@ -23,6 +23,9 @@ public final class KafkaUsers {
     public static final String MECHANISM = "SCRAM-SHA-512";
     public static final String ADMIN = "admin";
 
+    /** Every listener authenticates; none is encrypted (loopback only). */
+    static final String PROTOCOL = "SASL_PLAINTEXT";
+
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
     private final Map<String, String> passwords = new LinkedHashMap<>();
@@ -84,13 +87,7 @@ public final class KafkaUsers {
 
     /** A Kafka client's settings to log in as {@code user}. */
     public Map<String, Object> clientProperties(String user) {
-        return Map.of(
-                "security.protocol",
-                "SASL_PLAINTEXT",
-                "sasl.mechanism",
-                MECHANISM,
-                "sasl.jaas.config",
-                scramJaas(user));
+        return Map.of("security.protocol", PROTOCOL, "sasl.mechanism", MECHANISM, "sasl.jaas.config", scramJaas(user));
     }
 
     /**
@@ -100,7 +97,7 @@ public final class KafkaUsers {
     public Map<String, String> serviceEnvironment(KafkaRole role) {
         return Map.of(
                 "MRM_KAFKA_SECURITY_PROTOCOL",
-                "SASL_PLAINTEXT",
+                PROTOCOL,
                 "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM",
                 MECHANISM,
                 "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG",

@@ -6,7 +6,6 @@ import io.mrm.events.ack.CommandAck;
 import io.mrm.events.decision.PlanStep;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * (c) The actuator executing a step is SIGKILLed while the step runs (its command read, its acknowledgement not yet
@@ -14,17 +13,6 @@ import java.util.Map;
  * plan goes on. Measures the time from the kill to the step's acknowledgement.
  */
 public final class ActuatorKill implements Scenario {
-
-    private static final Map<io.mrm.events.decision.Actuator, String> SERVICES = Map.of(
-            io.mrm.events.decision.Actuator.DNS, "dns-actuator",
-            io.mrm.events.decision.Actuator.HANA, "hana-sync",
-            io.mrm.events.decision.Actuator.AEM, "aem-sync",
-            io.mrm.events.decision.Actuator.HOOK, "hook-actuator");
-
-    /** The compose service that carries out {@code step}. */
-    static String serviceOf(PlanStep step) {
-        return SERVICES.get(step.actuator());
-    }
 
     @Override
     public String name() {
@@ -36,7 +24,7 @@ public final class ActuatorKill implements Scenario {
         ChaosSchedule.PlanPoint drawn = schedule.planPoint(run.decision().plan().size());
         ChaosSchedule.PlanPoint point = new ChaosSchedule.PlanPoint(drawn.step(), true);
         PlanStep step = run.decision().plan().get(point.step());
-        ServiceProcesses.Service actuator = run.deployment().services().service(serviceOf(step));
+        ServiceProcesses.Service actuator = run.actuatorOf(step);
         run.awaitPlanPoint(point);
         Instant killedAt = actuator.process().kill();
         run.fault("SIGKILL to " + actuator.name() + " " + point + " (" + step.action() + ")");

@@ -27,7 +27,7 @@ public final class ActuatorPause implements Scenario {
         ChaosSchedule.PlanPoint point = new ChaosSchedule.PlanPoint(drawn.step(), true);
         PauseLength pause = PauseLength.draw(schedule, List.of(PauseLength.SESSION));
         PlanStep step = run.decision().plan().get(point.step());
-        ServiceProcesses.Service actuator = run.deployment().services().service(ActuatorKill.serviceOf(step));
+        ServiceProcesses.Service actuator = run.actuatorOf(step);
         run.awaitPlanPoint(point);
         Instant pausedAt = Instant.now();
         actuator.process().pause();
@@ -37,7 +37,7 @@ public final class ActuatorPause implements Scenario {
         run.fault("SIGCONT to " + actuator.name());
         run.deployment().services().awaitReady(actuator, run.atMost());
         run.time("actuator resume to ready again", Duration.between(resumedAt, Instant.now()));
-        NetworkPartition.timeStepAcknowledged(
-                run, point.step(), pausedAt, "actuator pause to its step acknowledged, " + pause.past(), "the pause");
+        run.timeStepAcknowledged(
+                point.step(), pausedAt, "actuator pause to its step acknowledged, " + pause.past(), "the pause");
     }
 }

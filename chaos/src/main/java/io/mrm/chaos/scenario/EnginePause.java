@@ -26,7 +26,7 @@ public final class EnginePause implements Scenario {
         ChaosSchedule.PlanPoint point = schedule.planPoint(run.decision().plan().size());
         PauseLength pause = PauseLength.draw(schedule, List.of(PauseLength.TRANSACTION, PauseLength.SESSION));
         run.awaitPlanPoint(point);
-        ServiceProcesses.Service owner = EngineKill.owner(run);
+        ServiceProcesses.Service owner = run.engineOwner();
         Instant pausedAt = Instant.now();
         owner.process().pause();
         run.fault("SIGSTOP to " + owner.name() + " (it owned " + run.policy().applicationId() + ") " + point + ", "
@@ -36,6 +36,6 @@ public final class EnginePause implements Scenario {
         run.deployment().services().awaitReady(owner, run.atMost());
         run.time("engine resume to ready again", Duration.between(resumedAt, Instant.now()));
         run.timePlanResumed(pausedAt, "engine pause to plan resumed, " + pause.past(), "the pause");
-        run.note("the application's task is now with " + EngineKill.owner(run).name());
+        run.note("the application's task is now with " + run.engineOwner().name());
     }
 }

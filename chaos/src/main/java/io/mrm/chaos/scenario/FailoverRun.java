@@ -3,9 +3,11 @@ package io.mrm.chaos.scenario;
 import io.mrm.chaos.adapter.ChaosDeployment;
 import io.mrm.chaos.adapter.CommittedCommands;
 import io.mrm.chaos.adapter.ComposePolicy;
+import io.mrm.chaos.adapter.EngineGroup;
 import io.mrm.chaos.adapter.HistoryReader;
 import io.mrm.chaos.adapter.MrmctlReader;
 import io.mrm.chaos.adapter.RowWriter;
+import io.mrm.chaos.adapter.ServiceProcesses;
 import io.mrm.chaos.domain.AuditAndReplayAgree;
 import io.mrm.chaos.domain.ChaosSchedule;
 import io.mrm.chaos.domain.GracefulPlanLosesNoRow;
@@ -15,10 +17,13 @@ import io.mrm.chaos.domain.MrmctlAccount;
 import io.mrm.chaos.domain.RowLedger;
 import io.mrm.chaos.domain.Violation;
 import io.mrm.events.MrmEvent;
+import io.mrm.events.TopicNames;
+import io.mrm.events.Topics;
 import io.mrm.events.ack.CommandAck;
 import io.mrm.events.command.StepCommand;
 import io.mrm.events.decision.DecisionKind;
 import io.mrm.events.decision.FailoverDecision;
+import io.mrm.events.decision.PlanStep;
 import io.mrm.events.observation.HealthObservation;
 import io.mrm.events.observation.HealthStatus;
 import io.mrm.events.readiness.ReadinessState;
@@ -275,10 +280,94 @@ public final class FailoverRun {
             return;
         }
         try {
-            Instant next = awaitRecordAfter(faultAt, EngineKill.engineOutputAfter(this, faultAt));
+            Instant next = awaitRecordAfter(faultAt, engineOutputAfter(faultAt));
             time(label, Duration.between(faultAt, next));
         } catch (ConditionTimeoutException e) {
             fault("no engine output for the application after " + fault + " within " + atMost);
+        }
+    }
+
+    /** A record the engine wrote for the application after {@code after} (by its timestamp, the writer's clock). */
+    public Predicate<TopicRecorder.Recorded> engineOutputAfter(Instant after) {
+        TopicNames names = TopicNames.defaults();
+        Set<String> engineOutputs = Set.of(
+                names.of(Topics.TOPOLOGY),
+                names.of(Topics.DECISIONS),
+                names.of(Topics.DNS_COMMANDS),
+                names.of(Topics.DATA_COMMANDS),
+                names.of(Topics.EVENTS_COMMANDS),
+                names.of(Topics.HOOK_COMMANDS));
+        return r -> engineOutputs.contains(r.topic())
+                && r.timestamp() > after.toEpochMilli()
+                && r.event() != null
+                && r.event().applicationId().equals(policy.applicationId());
+    }
+
+    /** The engine instance that owns the application's partition now (its consumers' instance ids start with its name). */
+    public ServiceProcesses.Service engineOwner() {
+        String application = policy.applicationId();
+        return Awaitility.await("the engine instance that owns " + application)
+                .atMost(atMost)
+                .pollInterval(Duration.ofMillis(200))
+                // the group's coordinator may be moving (a broker lost, a zombie back): ask again
+                .ignoreExceptions()
+                .until(
+                        () -> {
+                            try (Admin admin = deployment.brokers().admin()) {
+                                String member = EngineGroup.ownerOf(admin, application);
+                                return member == null
+                                        ? null
+                                        : deployment.services().services().stream()
+                                                .filter(s -> s.module().equals("decision-engine")
+                                                        && (member.equals(s.name())
+                                                                || member.startsWith(s.name() + "-")))
+                                                .findFirst()
+                                                .orElse(null);
+                            }
+                        },
+                        found -> found != null);
+    }
+
+    /** The actuator that carries out {@code step} (docker-compose.yml runs one of each, serving both regions). */
+    public ServiceProcesses.Service actuatorOf(PlanStep step) {
+        return deployment
+                .services()
+                .service(
+                        switch (step.actuator()) {
+                            case DNS -> "dns-actuator";
+                            case HANA -> "hana-sync";
+                            case AEM -> "aem-sync";
+                            case HOOK -> "hook-actuator";
+                        });
+    }
+
+    /**
+     * Times the fault's start to the step's first acknowledgement on the topic, by when the harness read it (its
+     * reader talks to the brokers directly): an acknowledgement made during the fault but written only after it
+     * counts when it was written. Notes it instead when the step was acknowledged before the fault.
+     */
+    public void timeStepAcknowledged(int stepIndex, Instant faultAt, String label, String fault) {
+        String decisionId = decision.id();
+        try {
+            TopicRecorder.Recorded first = Awaitility.await("step " + stepIndex + " acknowledged")
+                    .atMost(atMost)
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(
+                            () -> deployment.recorder().records().stream()
+                                    .filter(r -> r.event() instanceof CommandAck a
+                                            && a.applicationId().equals(policy.applicationId())
+                                            && a.step().decisionId().equals(decisionId)
+                                            && a.step().stepIndex() == stepIndex)
+                                    .findFirst()
+                                    .orElse(null),
+                            found -> found != null);
+            if (first.readAt().isBefore(faultAt)) {
+                note("step " + stepIndex + " was acknowledged before " + fault);
+            } else {
+                time(label, Duration.between(faultAt, first.readAt()));
+            }
+        } catch (ConditionTimeoutException e) {
+            fault("no acknowledgement of step " + stepIndex + " after " + fault + " within " + atMost);
         }
     }
 

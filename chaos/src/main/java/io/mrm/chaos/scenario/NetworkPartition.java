@@ -3,9 +3,7 @@ package io.mrm.chaos.scenario;
 import io.mrm.chaos.adapter.ServiceProcesses;
 import io.mrm.chaos.adapter.TcpLink;
 import io.mrm.chaos.domain.ChaosSchedule;
-import io.mrm.events.ack.CommandAck;
 import io.mrm.events.decision.PlanStep;
-import io.mrm.testsupport.TopicRecorder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -55,8 +53,7 @@ public final class NetworkPartition implements Scenario {
         ChaosSchedule.PlanPoint point = engine ? drawn : new ChaosSchedule.PlanPoint(drawn.step(), true);
         PlanStep step = run.decision().plan().get(point.step());
         run.awaitPlanPoint(point);
-        ServiceProcesses.Service victim =
-                engine ? EngineKill.owner(run) : run.deployment().services().service(ActuatorKill.serviceOf(step));
+        ServiceProcesses.Service victim = engine ? run.engineOwner() : run.actuatorOf(step);
         List<TcpLink> links = run.deployment().brokers().linksOf(victim.name());
 
         long before = links.stream().mapToLong(TcpLink::bytesForwarded).sum();
@@ -78,50 +75,14 @@ public final class NetworkPartition implements Scenario {
         if (engine) {
             run.timePlanResumed(cutAt, "engine partition to plan resumed (" + how + ")", "the partition");
         } else {
-            timeStepAcknowledged(
-                    run,
-                    point.step(),
-                    cutAt,
-                    "actuator partition to its step acknowledged (" + how + ")",
-                    "the partition");
+            run.timeStepAcknowledged(
+                    point.step(), cutAt, "actuator partition to its step acknowledged (" + how + ")", "the partition");
         }
         if (links.stream().mapToLong(TcpLink::bytesForwarded).sum() <= atRestore) {
             run.violated("fault took hold", victim.name() + " sent nothing through its links after they were restored");
         }
         if (engine) {
-            run.note("the application's task is now with "
-                    + EngineKill.owner(run).name());
-        }
-    }
-
-    /**
-     * Times the fault's start to the step's first acknowledgement on the topic, by when the harness read it (its
-     * reader talks to the brokers directly): an acknowledgement made during the fault but written only after it
-     * counts when it was written. Notes it instead when the step was acknowledged before the fault.
-     */
-    static void timeStepAcknowledged(FailoverRun run, int stepIndex, Instant faultAt, String label, String fault) {
-        String decisionId = run.decision().id();
-        try {
-            TopicRecorder.Recorded first = org.awaitility.Awaitility.await("step " + stepIndex + " acknowledged")
-                    .atMost(run.atMost())
-                    .pollInterval(Duration.ofMillis(20))
-                    .until(
-                            () -> run.deployment().recorder().records().stream()
-                                    .filter(r -> r.event() instanceof CommandAck a
-                                            && a.applicationId()
-                                                    .equals(run.policy().applicationId())
-                                            && a.step().decisionId().equals(decisionId)
-                                            && a.step().stepIndex() == stepIndex)
-                                    .findFirst()
-                                    .orElse(null),
-                            found -> found != null);
-            if (first.readAt().isBefore(faultAt)) {
-                run.note("step " + stepIndex + " was acknowledged before " + fault);
-            } else {
-                run.time(label, Duration.between(faultAt, first.readAt()));
-            }
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            run.fault("no acknowledgement of step " + stepIndex + " after " + fault + " within " + run.atMost());
+            run.note("the application's task is now with " + run.engineOwner().name());
         }
     }
 }
